@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: the whole public surface of the core.
+#pragma once
+
+#include "marginlab/errors.h"
+#include "marginlab/evaluate.h"
+#include "marginlab/format.h"
+#include "marginlab/profile.h"
+#include "marginlab/report.h"
+#include "marginlab/scenario.h"
+#include "marginlab/sweep.h"
+#include "marginlab/tiers.h"
+#include "marginlab/validate.h"
+
+namespace marginlab {
+
+/// Semantic version of the core and its JS API.
+inline constexpr const char* kVersion = "0.1.0";
+
+}  // namespace marginlab

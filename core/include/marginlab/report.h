@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: what evaluate() returns (DESIGN.md, "Report").
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "marginlab/errors.h"
+#include "marginlab/scenario.h"
+
+namespace marginlab {
+
+/// One line of "show the math": built by the code that computed the number.
+struct Step {
+  std::string field;        ///< the report field it explains ("liquidationPrice", "equity", ...)
+  std::string label;        ///< plain words: "Liquidation price, tier 2"
+  std::string formula;      ///< symbols: "LP = (M + cum - s*q*EP) / (q*MMR - s*q)"
+  std::string substituted;  ///< the formula with this scenario's numbers in it
+  std::optional<double> value;  ///< the result; absent when no number exists (say why in label)
+};
+
+/// One position under one margin mode. Amounts are in the settlement asset.
+struct PositionOutcome {
+  MarginMode mode = MarginMode::Cross;    ///< the mode this position was computed in
+  std::optional<double> liquidationPrice;  ///< absent: no positive price liquidates it
+  std::optional<double> bankruptcyPrice;   ///< absent: no positive price exhausts its margin
+  double notional = 0;                ///< at the mark; linear: quote, inverse: coin
+  double initialMargin = 0;           ///< at entry: entry notional / leverage (bitmex: + fees)
+  double maintenanceMargin = 0;       ///< at the mark (entry-value profiles: at entry)
+  double maintenanceMarginRate = 0;   ///< rate of the tier used for maintenanceMargin
+  int tier = 1;                       ///< 1-based tier row used for maintenanceMargin
+  std::optional<int> liquidationTier;  ///< 1-based tier row at the liquidation price
+  double unrealizedPnl = 0;           ///< at the mark
+  double roe = 0;                     ///< unrealizedPnl / initialMargin
+  double margin = 0;                  ///< isolated: its isolated margin; cross: the cross wallet
+  std::optional<double> marginRatio;  ///< maintenance / equity backing it; absent if equity <= 0
+  /// (mark - LP) / mark toward the adverse side: > 0 safe, <= 0 already liquidatable.
+  std::optional<double> distanceToLiquidation;
+  double maxLoss = 0;                 ///< the most the trader can lose on it in this mode
+  std::vector<Step> steps;
+};
+
+struct AccountOutcome {
+  double equity = 0;             ///< wallet + PnL, each isolated loss limited to its margin, >= 0 per pool
+  double maintenanceMargin = 0;  ///< sum over positions, at the marks
+  std::optional<double> marginRatio;  ///< maintenanceMargin / equity; absent if equity <= 0
+  double availableBalance = 0;   ///< free to open or withdraw; negative if the wallet falls short
+  double maxLoss = 0;            ///< isolated: sum of margins; cross: the whole cross wallet
+  std::vector<Step> steps;
+};
+
+struct Outcome {
+  std::vector<PositionOutcome> positions;  ///< same order as Scenario::positions
+  AccountOutcome account;
+};
+
+struct Report {
+  std::optional<Outcome> isolated;  ///< every position isolated with its own margin
+  std::optional<Outcome> cross;     ///< every position sharing walletBalance
+  std::optional<Outcome> asGiven;   ///< present when some position carries a marginMode
+  std::vector<InputError> errors;   ///< non-empty: the outcomes are absent
+};
+
+}  // namespace marginlab

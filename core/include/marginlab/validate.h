@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: the one entry check. After it, kernels assume valid input and never check.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "marginlab/errors.h"
+#include "marginlab/scenario.h"
+
+namespace marginlab {
+
+/// Limits that keep one evaluation bounded.
+inline constexpr std::size_t kMaxPositions = 1000;
+inline constexpr std::size_t kMaxSymbolLength = 40;
+inline constexpr double kMaxMagnitude = 1e15;  ///< largest accepted amount, price or size
+
+/// A finite number (not NaN, not +-Infinity).
+bool isValidNumber(double x) noexcept;
+/// A finite price or size: > 0 and <= kMaxMagnitude.
+bool isValidPositive(double x) noexcept;
+
+/// Every input error in the scenario at once, each with the path of the field to fix.
+/// Checks ranges, enum consistency, tier tables (given or default), and leverage against the
+/// tier at the entry notional.
+std::vector<InputError> validate(const Scenario& scenario);
+
+}  // namespace marginlab

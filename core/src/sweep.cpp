@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: equity against price for one symbol, one pass over the prices.
+#include "marginlab/sweep.h"
+
+#include <string>
+
+#include "marginlab/format.h"
+#include "marginlab/validate.h"
+#include "model.h"
+
+namespace marginlab {
+
+std::vector<InputError> sweepEquity(const Scenario& scenario, const SweepRequest& request,
+                                    std::span<const double> prices, std::span<double> out) {
+  std::vector<InputError> errors = validate(scenario);
+  if (request.position >= scenario.positions.size() && !scenario.positions.empty()) {
+    errors.push_back({"position", ErrorCode::OutOfRange,
+                      "position (" + std::to_string(request.position) + ") must be < " +
+                          std::to_string(scenario.positions.size()) + ", the number of positions"});
+  }
+  if (out.size() != prices.size()) {
+    errors.push_back({"out", ErrorCode::OutOfRange,
+                      "out has " + std::to_string(out.size()) + " entries but prices has " +
+                          std::to_string(prices.size())});
+  }
+  for (std::size_t i = 0; i < prices.size(); ++i) {
+    if (!isValidPositive(prices[i])) {
+      errors.push_back({"prices[" + std::to_string(i) + "]",
+                        isValidNumber(prices[i]) ? ErrorCode::OutOfRange : ErrorCode::NotFinite,
+                        "prices[" + std::to_string(i) + "] (" + formatNumber(prices[i]) +
+                            ") must be a finite price > 0 and <= " + formatNumber(kMaxMagnitude)});
+      break;  // one is enough to say the array is bad
+    }
+  }
+  if (!errors.empty()) return errors;
+
+  const detail::Model m = detail::buildModel(scenario);
+  std::vector<MarginMode> modes;
+  modes.reserve(scenario.positions.size());
+  for (const Position& p : scenario.positions) {
+    switch (request.mode) {
+      case SweepMode::Isolated: modes.push_back(MarginMode::Isolated); break;
+      case SweepMode::Cross: modes.push_back(MarginMode::Cross); break;
+      case SweepMode::AsGiven: modes.push_back(p.marginMode.value_or(MarginMode::Cross)); break;
+    }
+  }
+  const detail::EquityModel equity(m, modes, scenario.positions[request.position].symbol);
+  for (std::size_t i = 0; i < prices.size(); ++i) out[i] = equity.at(prices[i]);
+  return errors;
+}
+
+}  // namespace marginlab

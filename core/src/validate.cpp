@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: the one entry check of a scenario.
+#include "marginlab/validate.h"
+
+#include <cmath>
+#include <string>
+
+#include "marginlab/format.h"
+#include "marginlab/profile.h"
+#include "marginlab/tiers.h"
+
+namespace marginlab {
+
+namespace {
+
+constexpr double kMinMagnitude = 1e-9;  ///< smallest accepted price or size
+
+class Checker {
+ public:
+  std::vector<InputError> errors;
+
+  void add(std::string path, ErrorCode code, std::string message) {
+    errors.push_back({std::move(path), code, std::move(message)});
+  }
+
+  /// A price, size or amount: finite and within [kMinMagnitude, kMaxMagnitude].
+  bool positive(const std::string& path, double x) {
+    if (!isValidNumber(x)) return add(path, ErrorCode::NotFinite, path + " must be a finite number"), false;
+    if (!(x > 0)) return add(path, ErrorCode::NotPositive, path + " (" + formatNumber(x) + ") must be > 0"), false;
+    if (x < kMinMagnitude || x > kMaxMagnitude) {
+      add(path, ErrorCode::OutOfRange, path + " (" + formatNumber(x) + ") must be between " +
+                                           formatNumber(kMinMagnitude) + " and " + formatNumber(kMaxMagnitude));
+      return false;
+    }
+    return true;
+  }
+
+  /// A balance: finite, >= 0 and <= kMaxMagnitude.
+  bool nonNegative(const std::string& path, double x) {
+    if (!isValidNumber(x)) return add(path, ErrorCode::NotFinite, path + " must be a finite number"), false;
+    if (x < 0) return add(path, ErrorCode::Negative, path + " (" + formatNumber(x) + ") must be >= 0"), false;
+    if (x > kMaxMagnitude) {
+      add(path, ErrorCode::OutOfRange, path + " (" + formatNumber(x) + ") must be <= " + formatNumber(kMaxMagnitude));
+      return false;
+    }
+    return true;
+  }
+};
+
+std::string positionPath(std::size_t i, std::string_view field) {
+  return "positions[" + std::to_string(i) + "]." + std::string(field);
+}
+
+bool validSymbol(std::string_view symbol) noexcept {
+  if (symbol.empty() || symbol.size() > kMaxSymbolLength) return false;
+  for (char c : symbol)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+}  // namespace
+
+bool isValidNumber(double x) noexcept { return std::isfinite(x); }
+bool isValidPositive(double x) noexcept {
+  return std::isfinite(x) && x >= kMinMagnitude && x <= kMaxMagnitude;
+}
+
+std::vector<InputError> validate(const Scenario& s) {
+  Checker c;
+  const Profile& profile = profileFor(s.rules);
+  if (s.version != 1) {
+    c.add("version", ErrorCode::Unsupported,
+          "version (" + std::to_string(s.version) + ") is not supported: this build reads version 1");
+  }
+  c.nonNegative("walletBalance", s.walletBalance);
+  if (s.takerFeeRate) {
+    const double f = *s.takerFeeRate;
+    if (!isValidNumber(f)) {
+      c.add("takerFeeRate", ErrorCode::NotFinite, "takerFeeRate must be a finite number");
+    } else if (!(f >= 0 && f < 0.1)) {
+      c.add("takerFeeRate", ErrorCode::OutOfRange,
+            "takerFeeRate (" + formatNumber(f) + ") must be >= 0 and < 0.1 (a fraction: 0.0005 is 0.05%)");
+    }
+  }
+  const double fee = s.takerFeeRate.value_or(profile.defaultTakerFeeRate);
+
+  // Tier tables the scenario gives, checked whether or not a position uses them.
+  bool tablesOk = true;
+  for (const auto& [symbol, table] : s.tiers) {
+    const std::string path = "tiers." + symbol;
+    if (!validSymbol(symbol)) {
+      c.add(path, ErrorCode::OutOfRange,
+            "tier table key must be a symbol of 1 to " + std::to_string(kMaxSymbolLength) +
+                " printable characters without spaces");
+      tablesOk = false;
+      continue;
+    }
+    auto tableErrors = validateTierTable(table, profile, path);
+    if (tableErrors.empty() && profile.feeInMaintenanceRate && isValidNumber(fee)) {
+      for (std::size_t j = 0; j < table.size(); ++j) {
+        const double rate = table[j].maintenanceMarginRate.value_or(0);
+        if (rate + fee >= 1) {
+          const std::string p = path + "[" + std::to_string(j) + "].maintenanceMarginRate";
+          tableErrors.push_back({p, ErrorCode::OutOfRange,
+                                 p + " (" + formatNumber(rate) + ") plus takerFeeRate (" + formatNumber(fee) +
+                                     ") must be < 1"});
+        }
+      }
+    }
+    if (!tableErrors.empty()) tablesOk = false;
+    c.errors.insert(c.errors.end(), tableErrors.begin(), tableErrors.end());
+  }
+
+  if (s.positions.empty()) {
+    c.add("positions", ErrorCode::Empty, "positions must hold at least one position");
+  } else if (s.positions.size() > kMaxPositions) {
+    c.add("positions", ErrorCode::TooMany,
+          "positions has " + std::to_string(s.positions.size()) + " entries; at most " +
+              std::to_string(kMaxPositions) + " are accepted");
+    return c.errors;
+  }
+
+  for (std::size_t i = 0; i < s.positions.size(); ++i) {
+    const Position& p = s.positions[i];
+    bool ok = true;
+    if (!validSymbol(p.symbol)) {
+      c.add(positionPath(i, "symbol"), p.symbol.empty() ? ErrorCode::Empty : ErrorCode::OutOfRange,
+            positionPath(i, "symbol") + " must be 1 to " + std::to_string(kMaxSymbolLength) +
+                " printable characters without spaces");
+      ok = false;
+    }
+    ok &= c.positive(positionPath(i, "contractSize"), p.contractSize);
+    ok &= c.positive(positionPath(i, "quantity"), p.quantity);
+    ok &= c.positive(positionPath(i, "entryPrice"), p.entryPrice);
+    if (p.markPrice) ok &= c.positive(positionPath(i, "markPrice"), *p.markPrice);
+    if (!isValidNumber(p.leverage)) {
+      c.add(positionPath(i, "leverage"), ErrorCode::NotFinite, positionPath(i, "leverage") + " must be a finite number");
+      ok = false;
+    } else if (!(p.leverage > 0)) {
+      c.add(positionPath(i, "leverage"), ErrorCode::NotPositive,
+            positionPath(i, "leverage") + " (" + formatNumber(p.leverage) + ") must be > 0");
+      ok = false;
+    }
+    if (p.isolatedMargin) c.positive(positionPath(i, "isolatedMargin"), *p.isolatedMargin);
+    if (i > 0 && p.contract != s.positions[0].contract) {
+      c.add(positionPath(i, "contract"), ErrorCode::Mixed,
+            positionPath(i, "contract") + " is " + std::string(toString(p.contract)) + " but positions[0] is " +
+                std::string(toString(s.positions[0].contract)) +
+                ": one account settles in one asset, so linear and inverse cannot share it");
+    }
+    if (!ok || !validSymbol(p.symbol)) continue;
+
+    // Leverage against the tier at the entry notional.
+    const TierTable* table = nullptr;
+    if (auto it = s.tiers.find(p.symbol); it != s.tiers.end()) {
+      if (!tablesOk) continue;
+      table = &it->second;
+    } else if (const DefaultTierTable* d = findDefaultTierTable(s.rules, p.symbol)) {
+      table = &d->tiers;
+    } else {
+      c.add(positionPath(i, "symbol"), ErrorCode::TierMissing,
+            "the " + std::string(toString(s.rules)) + " profile ships no tier table for " + p.symbol +
+                ": give one in tiers." + p.symbol);
+      continue;
+    }
+    const auto tiers = resolveTiers(*table, profile);
+    const double size = p.quantity * p.contractSize;
+    const double entryNotional = p.contract == Contract::Linear ? size * p.entryPrice : size / p.entryPrice;
+    if (entryNotional > tiers.back().cap) {
+      c.add(positionPath(i, "quantity"), ErrorCode::OutOfRange,
+            "the entry notional (" + formatNumber(entryNotional) + ") of positions[" + std::to_string(i) +
+                "] exceeds the last tier's cap (" + formatNumber(tiers.back().cap) + ")");
+      continue;
+    }
+    const ResolvedTier& tier = tiers[tierIndexAt(tiers, entryNotional)];
+    if (p.leverage > tier.maxLeverage * (1 + 1e-12)) {
+      c.add(positionPath(i, "leverage"), ErrorCode::OutOfRange,
+            positionPath(i, "leverage") + " (" + formatNumber(p.leverage) + ") must be <= " +
+                formatNumber(tier.maxLeverage) + " for the tier at notional " + formatNumber(entryNotional));
+    }
+  }
+  return c.errors;
+}
+
+}  // namespace marginlab
