@@ -216,11 +216,10 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
     if (withMaintenance && m.profile->basis == MaintenanceBasis::AtPrice) label += ", " + tierText(m, group, line);
     if (withMaintenance && m.profile->basis == MaintenanceBasis::AtEntry)
       label += ", maintenance on the entry value (" + tierText(m, group, line) + ")";
-    if (last) {
-      label += ": the price lies in this range, so this is the answer";
-    } else if (withMaintenance && !breaks.empty()) {
-      label += candidate ? ": the candidate lies outside this range, so the next tier applies"
-                         : ": no positive price in this range, so the next tier applies";
+    if (withMaintenance && !breaks.empty()) {
+      if (last) label += ": the price lies in this range, so this is the answer";
+      else if (candidate) label += ": the candidate lies outside this range, so the next tier applies";
+      else label += ": no positive price in this range, so the next tier applies";
     }
     result.trace.push_back({field, label, formula, substituted, last ? first.priceOf(*shown.u) : candidate});
   }

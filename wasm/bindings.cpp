@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// MarginLab JS surface: one line per export. Conversion lives in convert.cpp; no formula here.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <string>
+#include <vector>
+
+#include "convert.h"
+
+namespace mljs {
+
+using emscripten::val;
+
+/// Scenario -> Report. Input problems come back in report.errors; never throws for them.
+val evaluate(const val& scenario) {
+  auto parsed = toScenario(scenario);
+  if (!parsed) {
+    val out = val::object();
+    out.set("errors", toJs(parsed.errors));
+    return out;
+  }
+  return toJs(marginlab::evaluate(*parsed.value));
+}
+
+/// Fills `out` (Float64Array) with account equity at each of `prices` (Float64Array) for
+/// options.mode ("isolated" | "cross" | "asGiven", default "cross") and the symbol of
+/// options.position (default 0). Returns { errors }.
+val sweepEquity(const val& scenario, const val& prices, const val& out, const val& options) {
+  std::vector<marginlab::InputError> errors;
+  auto parsed = toScenario(scenario);
+  errors = parsed.errors;
+  marginlab::SweepRequest request;
+  const std::string mode = options["mode"].isString() ? options["mode"].as<std::string>() : "cross";
+  if (mode == "isolated") request.mode = marginlab::SweepMode::Isolated;
+  else if (mode == "asGiven") request.mode = marginlab::SweepMode::AsGiven;
+  else if (mode != "cross")
+    errors.push_back({"options.mode", marginlab::ErrorCode::UnknownValue,
+                      "options.mode (\"" + mode + "\") must be one of isolated, cross, asGiven"});
+  const val position = options["position"];
+  if (!position.isUndefined()) {
+    const double index = position.isNumber() ? position.as<double>() : -1;
+    if (!(index >= 0 && index < 1e6) || index != static_cast<double>(static_cast<std::size_t>(index))) {
+      errors.push_back({"options.position", marginlab::ErrorCode::OutOfRange,
+                        "options.position must be a position index (an integer >= 0)"});
+    } else {
+      request.position = static_cast<std::size_t>(index);
+    }
+  }
+  val result = val::object();
+  if (!errors.empty()) {
+    result.set("errors", toJs(errors));
+    return result;
+  }
+  const std::vector<double> input = emscripten::convertJSArrayToNumberVector<double>(prices);
+  std::vector<double> equity(input.size());
+  errors = marginlab::sweepEquity(*parsed.value, request, input, equity);
+  if (errors.empty()) out.call<void>("set", val(emscripten::typed_memory_view(equity.size(), equity.data())));
+  result.set("errors", toJs(errors));
+  return result;
+}
+
+/// Every shipped tier table with its source and date.
+val defaultTierTables() {
+  val out = val::array();
+  const auto& tables = marginlab::defaultTierTables();
+  for (std::size_t i = 0; i < tables.size(); ++i) out.set(i, toJs(tables[i]));
+  return out;
+}
+
+/// The error code strings, in the order of marginlab::ErrorCode.
+val errorCodes() {
+  val out = val::array();
+  std::size_t i = 0;
+  for (marginlab::ErrorCode code : marginlab::kAllErrorCodes) out.set(i++, std::string(toString(code)));
+  return out;
+}
+
+std::string version() { return marginlab::kVersion; }
+
+}  // namespace mljs
+
+EMSCRIPTEN_BINDINGS(marginlab) {
+  emscripten::function("evaluate", &mljs::evaluate);                    // Scenario -> Report
+  emscripten::function("sweepEquity", &mljs::sweepEquity);              // fills caller's Float64Array
+  emscripten::function("defaultTierTables", &mljs::defaultTierTables);  // shipped tier data
+  emscripten::function("errorCodes", &mljs::errorCodes);                // ErrorCode strings
+  emscripten::function("version", &mljs::version);                      // semver
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// MarginLab JS API, written by hand. Each declaration names the C++ header it mirrors.
+
+/** Formula profile (core/include/marginlab/scenario.h, Rules; profile.h). */
+export type Rules = 'binance' | 'bybit' | 'bybit-uta' | 'okx' | 'hyperliquid' | 'bitmex' | 'dydx' | 'simple';
+/** scenario.h Contract: linear settles in the quote asset, inverse in the coin. */
+export type Contract = 'linear' | 'inverse';
+/** scenario.h Side. */
+export type Side = 'long' | 'short';
+/** scenario.h MarginMode. */
+export type MarginMode = 'isolated' | 'cross';
+
+/** One tier row (scenario.h Tier). Covers notionals above the previous row's cap up to its own. */
+export interface Tier {
+  /** Upper bound of the notional; linear: quote, inverse: coin. */
+  notionalCap: number;
+  /** Highest leverage while the entry notional is in this row. */
+  maxLeverage: number;
+  /** Fraction of notional. Optional only for `hyperliquid` (derived as 1 / (2 maxLeverage)). */
+  maintenanceMarginRate?: number;
+  /** Settlement asset; MM = notional * rate - amount. Default: the continuity recurrence (binance,
+   *  bybit, hyperliquid, simple) or 0 (okx, bitmex, dydx). */
+  maintenanceAmount?: number;
+}
+
+/** One position as entered (scenario.h Position). Prices are quote per base unit. */
+export interface Position {
+  symbol: string;
+  /** Default 'linear'. */
+  contract?: Contract;
+  /** Linear: base units per contract; inverse: quote (USD) per contract. Default 1. */
+  contractSize?: number;
+  side: Side;
+  /** Contracts, > 0. */
+  quantity: number;
+  entryPrice: number;
+  /** Default: entryPrice. */
+  markPrice?: number;
+  /** > 0 and <= the tier's maxLeverage at the entry notional. */
+  leverage: number;
+  /** Absent: compare both modes only. */
+  marginMode?: MarginMode;
+  /** Settlement asset; default: the initial margin at entry. */
+  isolatedMargin?: number;
+}
+
+/** The scenario (scenario.h Scenario; DESIGN.md "Scenario format (version 1)"). */
+export interface Scenario {
+  /** Default 1; other versions are rejected. */
+  version?: 1;
+  /** Default 'binance'. */
+  rules?: Rules;
+  /** Collateral in the settlement asset (quote for linear, coin for inverse), >= 0. */
+  walletBalance: number;
+  /** Fraction of notional; default: the profile's own taker rate. */
+  takerFeeRate?: number;
+  positions: Position[];
+  /** Per symbol; otherwise the profile's shipped table. */
+  tiers?: Record<string, Tier[]>;
+}
+
+/** errors.h ErrorCode, as JS sees it. */
+export type ErrorCode =
+  | 'missing' | 'wrongType' | 'notFinite' | 'notPositive' | 'negative' | 'outOfRange' | 'unknownValue'
+  | 'empty' | 'tooMany' | 'unsorted' | 'tierMissing' | 'mixed' | 'unsupported';
+
+/** errors.h InputError: the path of the field to fix, e.g. "positions[1].leverage". */
+export interface InputError {
+  path: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/** report.h Step: one line of "show the math", built by the code that computed the number. */
+export interface Step {
+  /** The report field it explains ("liquidationPrice", "equity", ...). */
+  field: string;
+  label: string;
+  formula: string;
+  substituted: string;
+  /** null when no number exists (the label says why). */
+  value: number | null;
+}
+
+/** report.h PositionOutcome. Amounts in the settlement asset. */
+export interface PositionOutcome {
+  mode: MarginMode;
+  /** null: no positive price liquidates the position (the steps say why). */
+  liquidationPrice: number | null;
+  bankruptcyPrice: number | null;
+  /** At the mark; linear: quote, inverse: coin. */
+  notional: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+  maintenanceMarginRate: number;
+  /** 1-based tier row used for maintenanceMargin. */
+  tier: number;
+  /** 1-based tier row at the liquidation price. */
+  liquidationTier: number | null;
+  unrealizedPnl: number;
+  /** unrealizedPnl / initialMargin. */
+  roe: number;
+  /** Isolated: its margin; cross: the cross wallet. */
+  margin: number;
+  /** Maintenance / equity backing it; null when that equity is <= 0. */
+  marginRatio: number | null;
+  /** Fraction of the mark: > 0 safe, <= 0 already liquidatable. */
+  distanceToLiquidation: number | null;
+  maxLoss: number;
+  steps: Step[];
+}
+
+/** report.h AccountOutcome. */
+export interface AccountOutcome {
+  equity: number;
+  maintenanceMargin: number;
+  marginRatio: number | null;
+  availableBalance: number;
+  maxLoss: number;
+  steps: Step[];
+}
+
+/** report.h Outcome. */
+export interface Outcome {
+  positions: PositionOutcome[];
+  account: AccountOutcome;
+}
+
+/** report.h Report: outcomes, or every input error at once. */
+export interface Report {
+  isolated?: Outcome;
+  cross?: Outcome;
+  /** Present when some position carries a marginMode. */
+  asGiven?: Outcome;
+  errors: InputError[];
+}
+
+/** sweep.h SweepRequest. */
+export interface SweepOptions {
+  /** Default 'cross'. */
+  mode?: 'isolated' | 'cross' | 'asGiven';
+  /** The positions of this one's symbol follow the price. Default 0. */
+  position?: number;
+}
+
+/** tiers.h DefaultTierTable. */
+export interface DefaultTierTable {
+  rules: Rules;
+  /** "*" matches any symbol. */
+  symbols: string[];
+  tiers: Tier[];
+  source: string;
+  date: string;
+}
+
+export interface MarginLab {
+  /** Semver of the core and this API (marginlab.h kVersion). */
+  readonly version: string;
+  /** Every ErrorCode string, in the order of errors.h. */
+  readonly errorCodes: readonly ErrorCode[];
+  /** evaluate.h evaluate(). Throws TypeError only when scenario is not an object. */
+  evaluate(scenario: Scenario): Report;
+  /** sweep.h sweepEquity(): writes account equity at each price into out (same length). */
+  sweep(scenario: Scenario, prices: Float64Array, out: Float64Array, options?: SweepOptions): { errors: InputError[] };
+  /** The shipped tier tables of a profile (optionally for one symbol). */
+  defaultTiers(rules: Rules, symbol?: string): DefaultTierTable[];
+}
+
+/** Options for the Emscripten factory; `wasmBinary` lets node load without fetch. */
+export interface MarginLabOptions {
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  locateFile?: (file: string, prefix: string) => string;
+}
+
+/** The ready example of the page: a leveraged BTCUSDT long beside an ETHUSDT short. */
+export const defaultScenario: Readonly<Scenario>;
+
+export default function createMarginLab(options?: MarginLabOptions): Promise<MarginLab>;

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// MarginLab JS API. Appended (--extern-post-js) to the Emscripten factory, which defines
+// createMarginLabCore above; this file turns the file into an ES module with one default export.
+
+/** The ready example: a leveraged BTCUSDT long beside an ETHUSDT short on Binance rules. */
+export const defaultScenario = Object.freeze({
+  version: 1,
+  rules: 'binance',
+  walletBalance: 10000,
+  takerFeeRate: 0.0005,
+  positions: Object.freeze([
+    Object.freeze({ symbol: 'BTCUSDT', contract: 'linear', contractSize: 1, side: 'long', quantity: 0.5,
+      entryPrice: 60000, markPrice: 61000, leverage: 20 }),
+    Object.freeze({ symbol: 'ETHUSDT', contract: 'linear', contractSize: 1, side: 'short', quantity: 4,
+      entryPrice: 3000, markPrice: 2950, leverage: 10 }),
+  ]),
+});
+
+const isPlainObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
+
+/**
+ * Creates the calculator. `options` go to the Emscripten factory, so `{ wasmBinary }` works
+ * under node; by default the .wasm is fetched next to this module.
+ */
+export default async function createMarginLab(options = {}) {
+  if (!isPlainObject(options)) throw new TypeError('createMarginLab(options): options must be an object');
+  const core = await createMarginLabCore({
+    locateFile: (file) => new URL(file, import.meta.url).href,
+    ...options,
+  });
+  const tables = core.defaultTierTables();
+  return Object.freeze({
+    version: core.version(),
+    errorCodes: Object.freeze(core.errorCodes()),
+    evaluate(scenario) {
+      if (arguments.length === 0 || !isPlainObject(scenario)) {
+        throw new TypeError('evaluate(scenario): scenario must be an object');
+      }
+      return core.evaluate(scenario);
+    },
+    sweep(scenario, prices, out, sweepOptions = {}) {
+      if (!isPlainObject(scenario)) throw new TypeError('sweep(scenario, ...): scenario must be an object');
+      if (!(prices instanceof Float64Array)) throw new TypeError('sweep(..., prices, ...): prices must be a Float64Array');
+      if (!(out instanceof Float64Array)) throw new TypeError('sweep(..., out): out must be a Float64Array');
+      if (!isPlainObject(sweepOptions)) throw new TypeError('sweep(..., options): options must be an object');
+      return core.sweepEquity(scenario, prices, out, sweepOptions);
+    },
+    defaultTiers(rules, symbol) {
+      return tables.filter((t) => t.rules === rules && (symbol === undefined || t.symbols.includes(symbol)));
+    },
+  });
+}
