@@ -31,12 +31,17 @@ val sweepEquity(const val& scenario, const val& prices, const val& out, const va
   auto parsed = toScenario(scenario);
   errors = parsed.errors;
   marginlab::SweepRequest request;
-  const std::string mode = options["mode"].isString() ? options["mode"].as<std::string>() : "cross";
-  if (mode == "isolated") request.mode = marginlab::SweepMode::Isolated;
-  else if (mode == "asGiven") request.mode = marginlab::SweepMode::AsGiven;
-  else if (mode != "cross")
-    errors.push_back({"options.mode", marginlab::ErrorCode::UnknownValue,
-                      "options.mode (\"" + mode + "\") must be one of isolated, cross, asGiven"});
+  const val modeValue = options["mode"];
+  if (!modeValue.isUndefined() && !modeValue.isString()) {
+    errors.push_back({"options.mode", marginlab::ErrorCode::WrongType, "options.mode must be a string"});
+  } else {
+    const std::string mode = modeValue.isString() ? modeValue.as<std::string>() : "cross";
+    if (mode == "isolated") request.mode = marginlab::SweepMode::Isolated;
+    else if (mode == "asGiven") request.mode = marginlab::SweepMode::AsGiven;
+    else if (mode != "cross")
+      errors.push_back({"options.mode", marginlab::ErrorCode::UnknownValue,
+                        "options.mode (\"" + mode.substr(0, 32) + "\") must be one of isolated, cross, asGiven"});
+  }
   const val position = options["position"];
   if (!position.isUndefined()) {
     const double index = position.isNumber() ? position.as<double>() : -1;
@@ -47,6 +52,12 @@ val sweepEquity(const val& scenario, const val& prices, const val& out, const va
       request.position = static_cast<std::size_t>(index);
     }
   }
+  const double inputLength = prices["length"].as<double>(), outLength = out["length"].as<double>();
+  if (inputLength != outLength) {
+    errors.push_back({"out", marginlab::ErrorCode::OutOfRange,
+                      "out has " + marginlab::formatNumber(outLength) + " entries but prices has " +
+                          marginlab::formatNumber(inputLength)});
+  }
   val result = val::object();
   if (!errors.empty()) {
     result.set("errors", toJs(errors));
@@ -55,6 +66,8 @@ val sweepEquity(const val& scenario, const val& prices, const val& out, const va
   const std::vector<double> input = emscripten::convertJSArrayToNumberVector<double>(prices);
   std::vector<double> equity(input.size());
   errors = marginlab::sweepEquity(*parsed.value, request, input, equity);
+  for (auto& e : errors)  // the request's fields are options.* in JS
+    if (e.path == "position") e.path = "options.position";
   if (errors.empty()) out.call<void>("set", val(emscripten::typed_memory_view(equity.size(), equity.data())));
   result.set("errors", toJs(errors));
   return result;

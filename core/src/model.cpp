@@ -36,7 +36,7 @@ Model buildModel(const Scenario& s) {
     leg.mark = p.mark();
     leg.leverage = p.leverage;
     leg.table = found->second;
-    leg.entryNotional = leg.notionalAt(leg.entry);
+    leg.entryNotional = leg.contract == Contract::Linear ? leg.k * leg.entry : leg.k / leg.entry;
     leg.entryTier = tierIndexAt(m.tables[leg.table], leg.entryNotional);
     leg.initialMargin = leg.entryNotional / leg.leverage;
     if (m.profile->feesInInitialMargin) leg.initialMargin += 2 * m.fee * leg.entryNotional;
@@ -44,9 +44,9 @@ Model buildModel(const Scenario& s) {
     if (leg.contract == Contract::Linear) {  // s*k*(P - EP)
       leg.pnl1 = leg.s * leg.k;
       leg.pnl0 = -leg.s * leg.k * leg.entry;
-    } else {  // s*V*(1/EP - 1/P)
+    } else {  // s*V*(1/EP - 1/P); V/EP is the entry notional, the same bits as the margin's
       leg.pnl1 = -leg.s * leg.k;
-      leg.pnl0 = leg.s * leg.k / leg.entry;
+      leg.pnl0 = leg.s * leg.entryNotional;
     }
     m.legs.push_back(leg);
   }

@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "marginlab/format.h"
+#include "marginlab/validate.h"
 #include "model.h"
 
 namespace marginlab::detail {
@@ -186,10 +187,12 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
   const Walk up = walk(m, group, e0, withMaintenance, breaks, uMark, safe, true);
   const Walk down = walk(m, group, e0, withMaintenance, breaks, uMark, safe, false);
 
+  // A crossing outside the prices the calculator accepts (validate.h) is no price: it only
+  // arises when the margin covers the loss up to rounding (a 1x inverse short, a 1x long).
   auto priceOf = [&](const Walk& w) -> std::optional<double> {
     if (!w.u || !(*w.u > 0)) return std::nullopt;
     const double p = first.priceOf(*w.u);
-    if (!std::isfinite(p) || !(p > 0)) return std::nullopt;
+    if (!isValidPositive(p)) return std::nullopt;
     return p;
   };
   const auto pUp = priceOf(up), pDown = priceOf(down);
@@ -210,7 +213,7 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
     const auto r = line.root();
     auto [formula, substituted] = formulaOf(m, group, e0, e0Symbol, withMaintenance, line);
     std::optional<double> candidate;
-    if (r && *r > 0 && std::isfinite(first.priceOf(*r))) candidate = first.priceOf(*r);
+    if (r && *r > 0 && isValidPositive(first.priceOf(*r))) candidate = first.priceOf(*r);
     const bool last = chosen && i + 1 == shown.visited.size();
     std::string label = what + " where " + condition;
     if (withMaintenance && m.profile->basis == MaintenanceBasis::AtPrice) label += ", " + tierText(m, group, line);
@@ -224,12 +227,14 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
     result.trace.push_back({field, label, formula, substituted, last ? first.priceOf(*shown.u) : candidate});
   }
   if (!chosen) {
-    std::string reason = "No positive price brings " + std::string(withMaintenance ? "equity down to the maintenance margin" : "the margin to zero");
-    if (auto r = atMark.root(); r && !(*r > 0)) {
-      reason += ": the formula gives " + formatNumber(first.contract == Contract::Linear ? *r : (*r == 0 ? 0.0 : 1.0 / *r)) +
-                (first.contract == Contract::Linear ? ", which is not a positive price" : ", which is not a positive price (the margin covers the loss at any price)");
-    } else {
-      reason += ": the margin covers the loss at every price";
+    std::string reason = "No price brings " +
+                         std::string(withMaintenance ? "equity down to the maintenance margin" : "the margin to zero") +
+                         ": the margin covers the loss at every price";
+    const auto r = atMark.root();
+    if (first.contract == Contract::Linear && r && !(*r > 0)) {
+      reason += " (the formula gives " + formatNumber(*r) + ", not a positive price)";
+    } else if (first.contract == Contract::Inverse && r && !(*r > 0)) {
+      reason += " (the formula gives 1/P = " + formatNumber(*r) + ", so no finite price)";
     }
     result.trace.push_back({field, reason, "", "", std::nullopt});
     return result;

@@ -3,6 +3,7 @@
 #include "marginlab/tiers.h"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "marginlab/format.h"
@@ -56,7 +57,7 @@ std::vector<InputError> validateTierTable(const TierTable& table, const Profile&
     } else if (t.notionalCap > kMaxMagnitude * kMaxMagnitude) {
       add(cap, ErrorCode::OutOfRange, cap + " (" + formatNumber(t.notionalCap) + ") must be <= " +
                                           formatNumber(kMaxMagnitude * kMaxMagnitude));
-    } else if (i > 0 && !(t.notionalCap > previousCap)) {
+    } else if (i > 0 && isValidNumber(previousCap) && !(t.notionalCap > previousCap)) {
       add(cap, ErrorCode::Unsorted,
           cap + " (" + formatNumber(t.notionalCap) + ") must be greater than the previous row's cap (" +
               formatNumber(previousCap) + "): rows are sorted ascending and do not overlap");
@@ -67,7 +68,7 @@ std::vector<InputError> validateTierTable(const TierTable& table, const Profile&
     } else if (!(t.maxLeverage >= 1 && t.maxLeverage <= 1000)) {
       add(lev, ErrorCode::OutOfRange,
           lev + " (" + formatNumber(t.maxLeverage) + ") must be between 1 and 1000");
-    } else if (i > 0 && t.maxLeverage > previousLeverage) {
+    } else if (i > 0 && isValidNumber(previousLeverage) && t.maxLeverage > previousLeverage) {
       add(lev, ErrorCode::OutOfRange,
           lev + " (" + formatNumber(t.maxLeverage) + ") must be <= the previous row's (" +
               formatNumber(previousLeverage) + "): larger notionals allow less leverage");
@@ -83,7 +84,7 @@ std::vector<InputError> validateTierTable(const TierTable& table, const Profile&
       add(mmr, ErrorCode::NotFinite, mmr + " must be a finite number");
     } else if (!(rate >= 0 && rate < 1)) {
       add(mmr, ErrorCode::OutOfRange, mmr + " (" + formatNumber(rate) + ") must be >= 0 and < 1");
-    } else if (i > 0 && rate < previousRate) {
+    } else if (i > 0 && isValidNumber(previousRate) && rate < previousRate) {
       add(mmr, ErrorCode::OutOfRange,
           mmr + " (" + formatNumber(rate) + ") must be >= the previous row's (" +
               formatNumber(previousRate) + "): larger notionals need more margin");
@@ -98,16 +99,19 @@ std::vector<InputError> validateTierTable(const TierTable& table, const Profile&
         add(amt, ErrorCode::NotFinite, amt + " must be a finite number");
       } else if (a < 0) {
         add(amt, ErrorCode::Negative, amt + " (" + formatNumber(a) + ") must be >= 0");
-      } else if (rateOk && a > floor * rate * (1 + 1e-9) + 1e-9) {
+      } else if (rateOk && isValidNumber(floor) && a > floor * rate * (1 + 1e-9) + 1e-9) {
         add(amt, ErrorCode::OutOfRange,
             amt + " (" + formatNumber(a) + ") must be <= floor * rate (" + formatNumber(floor) +
                 " * " + formatNumber(rate) + " = " + formatNumber(floor * rate) +
                 ") so that maintenance margin is never negative");
       }
     }
-    previousCap = t.notionalCap;
-    previousRate = rate;
-    previousLeverage = t.maxLeverage;
+    // A bad field is reported once: the next row is not compared with it.
+    constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+    const bool capOk = isValidNumber(t.notionalCap) && t.notionalCap > 0;
+    previousCap = capOk ? t.notionalCap : kUnknown;
+    previousRate = rateOk ? rate : kUnknown;
+    previousLeverage = isValidNumber(t.maxLeverage) && t.maxLeverage >= 1 ? t.maxLeverage : kUnknown;
   }
   return errors;
 }

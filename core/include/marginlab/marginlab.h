@@ -5,6 +5,7 @@
 #include "marginlab/errors.h"
 #include "marginlab/evaluate.h"
 #include "marginlab/format.h"
+#include "marginlab/orders.h"
 #include "marginlab/profile.h"
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"

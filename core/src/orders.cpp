@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: average entry and order cost.
+#include "marginlab/orders.h"
+
+#include <cmath>
+#include <string>
+
+#include "marginlab/format.h"
+
+namespace marginlab {
+
+namespace {
+std::string n(double x) { return formatNumber(x); }
+}  // namespace
+
+double averageEntry(Contract contract, std::span<const Fill> fills) noexcept {
+  double size = 0, weighted = 0;
+  for (const Fill& f : fills) {
+    size += f.quantity;
+    weighted += contract == Contract::Linear ? f.quantity * f.price : f.quantity / f.price;
+  }
+  return contract == Contract::Linear ? weighted / size : size / weighted;
+}
+
+double averageEntryBitmex(Side side, double lotSize, std::span<const Fill> fills) noexcept {
+  double size = 0, value = 0;
+  for (const Fill& f : fills) {
+    const double satoshis = lotSize / f.price * 1e8;
+    const double perLot = (side == Side::Long ? std::floor(satoshis) : std::round(satoshis)) / 1e8;
+    value += perLot * f.quantity;
+    size += f.quantity;
+  }
+  return lotSize / (value / size);
+}
+
+OrderCost binanceCostToOpen(Side side, double quantity, double orderPrice, double markPrice, double leverage) {
+  OrderCost c;
+  const double dir = sign(side);
+  c.initialMargin = quantity * orderPrice / leverage;
+  c.openLoss = quantity * std::abs(std::min(0.0, dir * (markPrice - orderPrice)));
+  c.total = c.initialMargin + c.openLoss;
+  c.steps.push_back({"initialMargin", "Initial margin of the order", "IM = Q·P / L",
+                     n(quantity) + "×" + n(orderPrice) + " / " + n(leverage), c.initialMargin});
+  c.steps.push_back({"openLoss", "Open loss: the order's price against the mark", "Q·|min(0, dir·(P_mark − P))|",
+                     n(quantity) + "×|min(0, " + n(dir) + "×(" + n(markPrice) + " − " + n(orderPrice) + "))|",
+                     c.openLoss});
+  c.steps.push_back({"total", "Cost to open", "cost = IM + open loss", n(c.initialMargin) + " + " + n(c.openLoss), c.total});
+  return c;
+}
+
+OrderCost bybitOrderCost(Contract contract, Side side, double quantity, double price, double leverage,
+                         double takerFeeRate) {
+  OrderCost c;
+  const double s = sign(side);
+  const bool linear = contract == Contract::Linear;
+  const double value = linear ? quantity * price : quantity / price;
+  const double bankruptcy = linear ? price * (1 - s / leverage) : price * leverage / (leverage + s);
+  const double closeValue = linear ? quantity * bankruptcy : quantity / bankruptcy;
+  c.initialMargin = value / leverage;
+  c.openFee = value * takerFeeRate;
+  c.closeFee = closeValue * takerFeeRate;
+  c.total = c.initialMargin + c.openFee + c.closeFee;
+  c.steps.push_back({"initialMargin", "Initial margin", "IM = value / L", n(value) + " / " + n(leverage), c.initialMargin});
+  c.steps.push_back({"openFee", "Fee to open", "value·fee", n(value) + "×" + n(takerFeeRate), c.openFee});
+  c.steps.push_back({"closeFee", "Fee to close at the bankruptcy price " + n(bankruptcy),
+                     linear ? "Q·BP·fee" : "Q / BP·fee",
+                     linear ? n(quantity) + "×" + n(bankruptcy) + "×" + n(takerFeeRate)
+                            : n(quantity) + " / " + n(bankruptcy) + "×" + n(takerFeeRate),
+                     c.closeFee});
+  c.steps.push_back({"total", "Order cost", "cost = IM + fee to open + fee to close",
+                     n(c.initialMargin) + " + " + n(c.openFee) + " + " + n(c.closeFee), c.total});
+  return c;
+}
+
+}  // namespace marginlab

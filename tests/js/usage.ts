@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// Type-checks the hand-written marginlab.d.ts against real use (tsc --noEmit; not run).
+import createMarginLab, { defaultScenario } from '../../web/dist/marginlab.js';
+import type {
+  DefaultTierTable,
+  ErrorCode,
+  InputError,
+  MarginLab,
+  Outcome,
+  PositionOutcome,
+  Report,
+  Scenario,
+  Step,
+  Tier,
+} from '../../web/dist/marginlab.js';
+
+declare const wasmBinary: Uint8Array;
+
+const lab: MarginLab = await createMarginLab({ wasmBinary });
+
+const tiers: Tier[] = [
+  { notionalCap: 50_000, maxLeverage: 125, maintenanceMarginRate: 0.004, maintenanceAmount: 0 },
+  { notionalCap: 250_000, maxLeverage: 100, maintenanceMarginRate: 0.005 },
+];
+
+const scenario: Scenario = {
+  version: 1,
+  rules: 'binance',
+  walletBalance: 10_000,
+  takerFeeRate: 0.0005,
+  positions: [
+    { symbol: 'BTCUSDT', contract: 'linear', side: 'long', quantity: 0.5, entryPrice: 60_000, leverage: 20 },
+    { symbol: 'ETHUSDT', side: 'short', quantity: 4, entryPrice: 3_000, markPrice: 2_950, leverage: 10, marginMode: 'cross' },
+  ],
+  tiers: { BTCUSDT: tiers },
+};
+
+const report: Report = lab.evaluate(scenario);
+const again: Report = lab.evaluate(defaultScenario);
+
+function describeLiquidation(p: PositionOutcome): string {
+  const lp: number | null = p.liquidationPrice;
+  if (lp === null) return 'no price liquidates it';
+  return lp.toFixed(2); // narrowed to number
+}
+
+function firstStep(o: Outcome): Step | undefined {
+  return o.positions[0]?.steps.find((s) => s.field === 'liquidationPrice');
+}
+
+if (report.errors.length > 0) {
+  const codes: ErrorCode[] = report.errors.map((e: InputError) => e.code);
+  const paths: string[] = report.errors.map((e) => e.path);
+  void codes;
+  void paths;
+} else if (report.isolated && report.cross) {
+  const text: string[] = report.isolated.positions.map(describeLiquidation);
+  const equity: number = report.cross.account.equity;
+  const ratio: number | null = report.cross.account.marginRatio;
+  const step = firstStep(report.isolated);
+  const value: number | null = step ? step.value : null;
+  void text;
+  void equity;
+  void ratio;
+  void value;
+}
+void again;
+
+const prices = new Float64Array([50_000, 55_000, 60_000]);
+const out = new Float64Array(prices.length);
+const swept: { errors: InputError[] } = lab.sweep(scenario, prices, out, { mode: 'isolated', position: 0 });
+void swept;
+
+const tables: DefaultTierTable[] = lab.defaultTiers('binance', 'BTCUSDT');
+const source: string | undefined = tables[0]?.source;
+void source;
+
+const version: string = lab.version;
+void version;
+
+// ---- misuse the types must reject --------------------------------------------------------
+
+// @ts-expect-error: 'up' is not a Side
+const badSide: Scenario = { walletBalance: 1, positions: [{ symbol: 'X', side: 'up', quantity: 1, entryPrice: 1, leverage: 1 }] };
+void badSide;
+
+// @ts-expect-error: evaluate needs a scenario
+lab.evaluate();
+
+// @ts-expect-error: prices must be a Float64Array, not number[]
+lab.sweep(scenario, [1, 2, 3], out);
+
+// @ts-expect-error: 'ftx' is not a Rules profile
+lab.defaultTiers('ftx');
+
+// @ts-expect-error: liquidationPrice may be null, so it is not a plain number
+const unchecked: number = (report.isolated as Outcome).positions[0]!.liquidationPrice;
+void unchecked;
+
+// @ts-expect-error: walletBalance is required
+const noWallet: Scenario = { positions: [] };
+void noWallet;
+
+// @ts-expect-error: the version is readonly
+lab.version = '9.9.9';
+
+// @ts-expect-error: defaultScenario is Readonly
+defaultScenario.walletBalance = 5;
