@@ -101,7 +101,7 @@ void readPosition(Reader& r, const val& v, const std::string& path, Position& p)
   if (const auto x = r.number(v, "quantity", path + ".quantity", true)) p.quantity = *x;
   if (const auto x = r.number(v, "entryPrice", path + ".entryPrice", true)) p.entryPrice = *x;
   p.markPrice = r.number(v, "markPrice", path + ".markPrice", false);
-  if (const auto x = r.number(v, "leverage", path + ".leverage", true)) p.leverage = *x;
+  if (const auto x = r.number(v, "leverage", path + ".leverage", false)) p.leverage = *x;
   p.marginMode = r.choice<MarginMode>(v, "marginMode", path + ".marginMode", false, parseMarginMode, "isolated, cross");
   p.isolatedMargin = r.number(v, "isolatedMargin", path + ".isolatedMargin", false);
 }

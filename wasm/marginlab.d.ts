@@ -36,8 +36,8 @@ export interface Position {
   entryPrice: number;
   /** Default: entryPrice. */
   markPrice?: number;
-  /** > 0 and <= the tier's maxLeverage at the entry notional. */
-  leverage: number;
+  /** > 0 and <= the tier's maxLeverage at the entry notional. Default 1 (scenario.h). */
+  leverage?: number;
   /** Absent: compare both modes only. */
   marginMode?: MarginMode;
   /** Settlement asset; default: the initial margin at entry. */

@@ -92,3 +92,15 @@ TEST_CASE("BitMEX inverse isolated with fees: LP = EP/(1 +- (im - mm))", "[bitme
   REQUIRE(so.bankruptcyPrice);
   CHECK_THAT(*so.bankruptcyPrice, WithinRel(10'000.0 / (1 - im), 1e-12));
 }
+
+TEST_CASE("MX-5: inverse PnL of a long XBTUSD position", "[bitmex][inverse][venue]") {
+  // BitMEX perpetual guide (VENUES.md MX-5): long 1,000 contracts (1 USD each) @ 1,000, mark
+  // 1,250: uPnL = 1000 x (1/1000 - 1/1250) = 1 - 0.8 = 0.20 XBT. Tolerance 1e-12 abs.
+  // (The realised 0.17 XBT of the partial close belongs to the what-if tools.)
+  Scenario s{.rules = Rules::Bitmex, .walletBalance = 1};
+  s.positions = {Position{.symbol = "XBTUSD", .contract = Contract::Inverse, .contractSize = 1, .quantity = 1'000,
+                          .entryPrice = 1'000, .markPrice = 1'250, .leverage = 10}};
+  const Report r = evaluateOk(s);
+  CHECK_THAT(r.cross->positions[0].unrealizedPnl, WithinAbs(0.20, 1e-12));
+  CHECK_THAT(r.isolated->positions[0].unrealizedPnl, WithinAbs(0.20, 1e-12));
+}

@@ -43,7 +43,7 @@ struct Position {
   double quantity = 0;                   ///< contracts, > 0
   double entryPrice = 0;                 ///< quote per base, > 0
   std::optional<double> markPrice;       ///< quote per base; default: entryPrice
-  double leverage = 1;                   ///< > 0 and <= the tier's maxLeverage at the entry notional
+  double leverage = 1;                   ///< > 0 and <= the tier's maxLeverage at the entry notional; default 1
   std::optional<MarginMode> marginMode;  ///< absent: compare both modes
   /// Settlement asset; default: the profile's initial margin at entry (notional / leverage).
   std::optional<double> isolatedMargin;
