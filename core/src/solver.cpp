@@ -226,6 +226,18 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
     }
     result.trace.push_back({field, label, formula, substituted, last ? first.priceOf(*shown.u) : candidate});
   }
+  if (!chosen && result.alreadyPast) {
+    // Below the requirement at every price: the rest of the account already fails it, so the
+    // position is liquidated (or bankrupt) now, at the mark.
+    result.price = first.mark;
+    result.tiers = atMark.tiers;
+    result.trace.push_back(
+        {field,
+         what + ": " + (withMaintenance ? "equity is below the maintenance margin" : "equity is below zero") +
+             " at every price of this symbol, so it is reached now, at the mark",
+         "", "", first.mark});
+    return result;
+  }
   if (!chosen) {
     std::string reason = "No price brings " +
                          std::string(withMaintenance ? "equity down to the maintenance margin" : "the margin to zero") +

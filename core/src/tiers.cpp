@@ -79,8 +79,12 @@ std::vector<InputError> validateTierTable(const TierTable& table, const Profile&
           mmr + " is required by the " + std::string(toString(profile.rules)) + " profile");
     }
     const double rate = rowRate(t, profile);
+    const bool rateKnown = t.maintenanceMarginRate || (profile.rateFromMaxLeverage && isValidNumber(t.maxLeverage) &&
+                                                       t.maxLeverage >= 1);
     bool rateOk = false;
-    if (!isValidNumber(rate)) {
+    if (!rateKnown) {
+      // Reported above as missing, or follows from a maxLeverage already reported.
+    } else if (!isValidNumber(rate)) {
       add(mmr, ErrorCode::NotFinite, mmr + " must be a finite number");
     } else if (!(rate >= 0 && rate < 1)) {
       add(mmr, ErrorCode::OutOfRange, mmr + " (" + formatNumber(rate) + ") must be >= 0 and < 1");

@@ -149,6 +149,19 @@ std::vector<InputError> validate(const Scenario& s) {
                 ": one account settles in one asset, so linear and inverse cannot share it");
     }
     if (!ok || !validSymbol(p.symbol)) continue;
+    // One symbol has one mark: positions of it move together in cross margin.
+    for (std::size_t j = 0; j < i; ++j) {
+      const Position& q = s.positions[j];
+      if (q.symbol == p.symbol && isValidPositive(q.mark()) && q.mark() != p.mark()) {
+        c.add(positionPath(i, "markPrice"), ErrorCode::Mixed,
+              positionPath(i, "markPrice") + " (" + formatNumber(p.mark()) + (p.markPrice ? "" : ", its entry price") +
+                  ") must equal the mark of positions[" + std::to_string(j) + "] (" + formatNumber(q.mark()) +
+                  "): one symbol has one mark price");
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
 
     // Leverage against the tier at the entry notional.
     const TierTable* table = nullptr;

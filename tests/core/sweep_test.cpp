@@ -141,8 +141,10 @@ TEST_CASE("sweepEquity: as given follows each position's own mode", "[sweep]") {
 TEST_CASE("sweepEquity: the legs of one symbol move together", "[sweep]") {
   // AAA long 1 @ 100 (10x, margin 10) and AAA short 0.5 @ 110 (5x, margin 55 / 5 = 11), wallet 100.
   Scenario s{.rules = Rules::Simple, .walletBalance = 100};
-  s.positions = {Position{.symbol = "AAA", .quantity = 1, .entryPrice = 100, .leverage = 10},
-                 Position{.symbol = "AAA", .side = Side::Short, .quantity = 0.5, .entryPrice = 110, .leverage = 5}};
+  // One symbol has one mark (100); the sweep moves it.
+  s.positions = {Position{.symbol = "AAA", .quantity = 1, .entryPrice = 100, .markPrice = 100, .leverage = 10},
+                 Position{.symbol = "AAA", .side = Side::Short, .quantity = 0.5, .entryPrice = 110, .markPrice = 100,
+                          .leverage = 5}};
   // Cross: max(0, 100 + (P - 100) - 0.5 (P - 110)) = max(0, 55 + 0.5P).
   checkCurve(sweep(s, SweepMode::Cross, 1, {80, 100, 140}), {95, 105, 125});
   // Isolated: max(0, P - 90) + max(0, 11 - 0.5 (P - 110)) + (100 - 10 - 11)

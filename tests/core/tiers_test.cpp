@@ -28,6 +28,13 @@ InputError onlyError(const TierTable& table, const Profile& profile, const std::
   return errors[0];
 }
 
+/// Requires an error at `path` with `code` (other errors may come with it).
+void reports(const TierTable& table, const Profile& profile, const std::string& path, ErrorCode code) {
+  const auto errors = validateTierTable(table, profile, "tiers.X");
+  INFO(describe(errors));
+  CHECK(hasError(errors, path, code));
+}
+
 /// Three rows, rates only: caps 1,000 / 5,000 / 20,000, MMR 1% / 2% / 5%, max 50x / 20x / 10x.
 TierTable threeRows() {
   return {Tier{.notionalCap = 1'000, .maxLeverage = 50, .maintenanceMarginRate = 0.01},
@@ -68,7 +75,7 @@ TEST_CASE("validateTierTable: empty table, too many rows, bad caps", "[tiers]") 
   CHECK(validateTierTable(many, binance(), "tiers.X").empty());
 
   TierTable t = threeRows();
-  t[0].notionalCap = std::numeric_limits<double>::quiet_NaN();
+  t[0].notionalCap = std::numeric_limits<double>::quiet_NaN();  // row 1 is not compared with NaN
   onlyError(t, binance(), "tiers.X[0].notionalCap", ErrorCode::NotFinite);
   t = threeRows();
   t[0].notionalCap = 0;
@@ -79,8 +86,10 @@ TEST_CASE("validateTierTable: maintenanceMarginRate", "[tiers]") {
   // Missing: required by binance, derived by hyperliquid as 1 / (2 maxLeverage).
   TierTable t = threeRows();
   t[1].maintenanceMarginRate.reset();
-  const InputError e = onlyError(t, binance(), "tiers.X[1].maintenanceMarginRate", ErrorCode::Missing);
-  CHECK_THAT(e.message, Catch::Matchers::Contains("binance"));
+  reports(t, binance(), "tiers.X[1].maintenanceMarginRate", ErrorCode::Missing);
+  const auto missing = validateTierTable(t, binance(), "tiers.X");
+  REQUIRE_FALSE(missing.empty());
+  CHECK_THAT(missing.front().message, Catch::Matchers::Contains("binance"));
   const TierTable hl = {Tier{.notionalCap = 1e6, .maxLeverage = 40}, Tier{.notionalCap = 1e12, .maxLeverage = 20}};
   CHECK(validateTierTable(hl, hyperliquid(), "tiers.X").empty());
   CHECK_FALSE(validateTierTable(hl, binance(), "tiers.X").empty());
@@ -107,7 +116,7 @@ TEST_CASE("validateTierTable: maxLeverage", "[tiers]") {
   CHECK_THAT(e.message, Catch::Matchers::Contains("75"));
   CHECK_THAT(e.message, Catch::Matchers::Contains("50"));
   t = threeRows();
-  t[0].maxLeverage = 0.5;
+  t[0].maxLeverage = 0.5;  // reported once: row 1's 20 is not compared with the bad 0.5
   onlyError(t, binance(), "tiers.X[0].maxLeverage", ErrorCode::OutOfRange);
   t[0].maxLeverage = 1001;
   onlyError(t, binance(), "tiers.X[0].maxLeverage", ErrorCode::OutOfRange);
@@ -264,4 +273,13 @@ TEST_CASE("defaultTierTables: every shipped table is valid under its profile and
   CHECK(findDefaultTierTable(Rules::Simple, "ANYTHING") != nullptr);
   CHECK(findDefaultTierTable(Rules::Okx, "BTCUSDT") == nullptr);
   CHECK(findDefaultTierTable(Rules::Binance, "DOGEUSDT") == nullptr);
+}
+
+TEST_CASE("validateTierTable: a missing rate is reported once", "[tiers]") {
+  // DESIGN.md: every error carries "the path of the field the user must fix", once. A missing
+  // maintenanceMarginRate (binance) is Missing, and not also OutOfRange against the previous
+  // row with a value the user never gave.
+  TierTable t = threeRows();
+  t[1].maintenanceMarginRate.reset();
+  onlyError(t, binance(), "tiers.X[1].maintenanceMarginRate", ErrorCode::Missing);
 }

@@ -45,7 +45,7 @@ struct DefaultTierTable {
   std::vector<std::string> symbols;  ///< the symbols it applies to; "*" matches any symbol
   TierTable tiers;
   std::string source;  ///< URL or document
-  std::string date;    ///< when the table was read (YYYY-MM or YYYY-MM-DD)
+  std::string date;    ///< when the table was published or read (YYYY, YYYY-MM or YYYY-MM-DD)
 };
 
 /// Every shipped table.
