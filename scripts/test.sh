@@ -7,17 +7,26 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 jobs=$(nproc)
 
+# ctest once, verbose into a log; print Catch2's counts, or the whole log on failure.
+run_ctest() {
+  local log="build/$1/ctest.log"
+  if ctest --preset "$1" -V >"$log" 2>&1; then
+    grep -E "assertions in|tests passed" "$log" | sed 's/\x1b\[[0-9;]*m//g' || true
+  else
+    cat "$log"
+    return 1
+  fi
+}
+
 echo "== native: configure, build, ctest"
 cmake --preset native >/dev/null
 cmake --build --preset native -j"$jobs"
-ctest --preset native -V | grep -E "test cases|All tests passed|tests passed|FAILED|Failed" || true
-ctest --preset native
+run_ctest native
 
 echo "== wasm: configure, build (web/dist/marginlab.js + .wasm), ctest under node"
 cmake --preset wasm >/dev/null
 cmake --build --preset wasm -j"$jobs"
-ctest --preset wasm -V | grep -E "test cases|All tests passed|tests passed|FAILED|Failed" || true
-ctest --preset wasm
+run_ctest wasm
 
 echo "== JS API tests (node --test)"
 node --no-experimental-fetch --test tests/js/
