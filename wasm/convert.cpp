@@ -183,6 +183,15 @@ val toJs(const PositionOutcome& p) {
   o.set("marginRatio", optionalNumber(p.marginRatio));
   o.set("distanceToLiquidation", optionalNumber(p.distanceToLiquidation));
   o.set("maxLoss", p.maxLoss);
+  val boundaries = val::array();
+  for (std::size_t i = 0; i < p.tierBoundaries.size(); ++i) {
+    val b = val::object();
+    b.set("price", p.tierBoundaries[i].price);
+    b.set("notional", p.tierBoundaries[i].notional);
+    b.set("tier", p.tierBoundaries[i].tier);
+    boundaries.set(i, b);
+  }
+  o.set("tierBoundaries", boundaries);
   o.set("steps", toJs(p.steps));
   return o;
 }
@@ -293,6 +302,22 @@ val toJs(const Report& report) {
   if (report.isolated) o.set("isolated", toJs(*report.isolated));
   if (report.cross) o.set("cross", toJs(*report.cross));
   if (report.asGiven) o.set("asGiven", toJs(*report.asGiven));
+  if (report.isolated && report.cross) {
+    val comparisons = val::array();
+    for (std::size_t i = 0; i < report.comparisons.size(); ++i) {
+      const Comparison& c = report.comparisons[i];
+      val e = val::object();
+      e.set("position", static_cast<double>(c.position));
+      e.set("isolatedDistance", optionalNumber(c.isolatedDistance));
+      e.set("crossDistance", optionalNumber(c.crossDistance));
+      e.set("distanceGain", optionalNumber(c.distanceGain));
+      e.set("isolatedMaxLoss", c.isolatedMaxLoss);
+      e.set("crossMaxLoss", c.crossMaxLoss);
+      e.set("steps", toJs(c.steps));
+      comparisons.set(i, e);
+    }
+    o.set("comparisons", comparisons);
+  }
   o.set("errors", toJs(report.errors));
   return o;
 }

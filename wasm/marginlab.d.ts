@@ -82,6 +82,14 @@ export interface Step {
   value: number | null;
 }
 
+/** report.h TierBoundary: the mark at which the position's notional reaches a tier cap. */
+export interface TierBoundary {
+  price: number;
+  notional: number;
+  /** 1-based row whose cap it is; the next row applies beyond it. */
+  tier: number;
+}
+
 /** report.h PositionOutcome. Amounts in the settlement asset. */
 export interface PositionOutcome {
   mode: MarginMode;
@@ -107,6 +115,8 @@ export interface PositionOutcome {
   /** Fraction of the mark: > 0 safe, <= 0 already liquidatable. */
   distanceToLiquidation: number | null;
   maxLoss: number;
+  /** Ascending price. */
+  tierBoundaries: TierBoundary[];
   steps: Step[];
 }
 
@@ -126,12 +136,26 @@ export interface Outcome {
   account: AccountOutcome;
 }
 
+/** report.h Comparison: isolated against cross for one position, for the verdict. */
+export interface Comparison {
+  position: number;
+  isolatedDistance: number | null;
+  crossDistance: number | null;
+  /** crossDistance - isolatedDistance (fraction of the mark); > 0: cross is further away. */
+  distanceGain: number | null;
+  isolatedMaxLoss: number;
+  crossMaxLoss: number;
+  steps: Step[];
+}
+
 /** report.h Report: outcomes, or every input error at once. */
 export interface Report {
   isolated?: Outcome;
   cross?: Outcome;
   /** Present when some position carries a marginMode. */
   asGiven?: Outcome;
+  /** One per position when the outcomes are present. */
+  comparisons?: Comparison[];
   errors: InputError[];
 }
 

@@ -161,6 +161,40 @@ PositionOutcome finishPosition(const Leg& leg, const AtMark& a, MarginMode mode,
   return o;
 }
 
+std::vector<TierBoundary> tierBoundaries(const Model& m, const Leg& leg) {
+  std::vector<TierBoundary> out;
+  const auto& tiers = m.tiersOf(leg);
+  for (std::size_t j = 0; j + 1 < tiers.size(); ++j) {
+    const double price = leg.contract == Contract::Linear ? tiers[j].cap / leg.k : leg.k / tiers[j].cap;
+    if (isValidPositive(price)) out.push_back({price, tiers[j].cap, static_cast<int>(j) + 1});
+  }
+  std::sort(out.begin(), out.end(), [](const TierBoundary& a, const TierBoundary& b) { return a.price < b.price; });
+  return out;
+}
+
+Comparison compare(std::size_t i, const PositionOutcome& iso, const PositionOutcome& cross) {
+  Comparison c;
+  c.position = i;
+  c.isolatedDistance = iso.distanceToLiquidation;
+  c.crossDistance = cross.distanceToLiquidation;
+  c.isolatedMaxLoss = iso.maxLoss;
+  c.crossMaxLoss = cross.maxLoss;
+  if (iso.distanceToLiquidation && cross.distanceToLiquidation) {
+    c.distanceGain = *cross.distanceToLiquidation - *iso.distanceToLiquidation;
+    add(c.steps, "distanceGain", "How much further from the mark cross puts the liquidation", "d_cross − d_isolated",
+        n(*cross.distanceToLiquidation) + " − " + n(*iso.distanceToLiquidation), c.distanceGain);
+  } else {
+    add(c.steps, "distanceGain",
+        cross.distanceToLiquidation ? "Isolated never liquidates this position; cross can"
+                                    : (iso.distanceToLiquidation ? "Cross never liquidates this position; isolated can"
+                                                                 : "Neither mode liquidates this position"),
+        "", "", std::nullopt);
+  }
+  add(c.steps, "maxLoss", "At risk: isolated margin against the whole cross wallet", "maxLoss_cross − maxLoss_isolated",
+      n(cross.maxLoss) + " − " + n(iso.maxLoss), cross.maxLoss - iso.maxLoss);
+  return c;
+}
+
 Outcome outcome(const Model& m, const std::vector<MarginMode>& modes) {
   const std::size_t count = m.legs.size();
   const double wallet = m.scenario->walletBalance;
@@ -254,6 +288,8 @@ Outcome outcome(const Model& m, const std::vector<MarginMode>& modes) {
                                               std::move(steps));
   }
 
+  for (const Leg& leg : m.legs) out.positions[leg.index].tierBoundaries = tierBoundaries(m, leg);
+
   // Account.
   AccountOutcome& acc = out.account;
   acc.equity = detail::EquityModel(m, modes, {}).at(1.0);
@@ -306,6 +342,8 @@ Report evaluate(const Scenario& scenario) {
   const std::size_t count = scenario.positions.size();
   report.isolated = outcome(m, std::vector<MarginMode>(count, MarginMode::Isolated));
   report.cross = outcome(m, std::vector<MarginMode>(count, MarginMode::Cross));
+  for (std::size_t i = 0; i < count; ++i)
+    report.comparisons.push_back(compare(i, report.isolated->positions[i], report.cross->positions[i]));
   const bool anyMode = std::any_of(scenario.positions.begin(), scenario.positions.end(),
                                    [](const Position& p) { return p.marginMode.has_value(); });
   if (anyMode) {

@@ -124,3 +124,36 @@ TEST_CASE("a position already past its liquidation price is a result, not an err
   CHECK_THAT(r.isolated->account.equity, WithinRel(100.0 - 10.0, 1e-12));
   CHECK_FALSE(p.marginRatio);
 }
+
+TEST_CASE("tier boundaries and the isolated-versus-cross comparison", "[evaluate][tiers]") {
+  // 0.9 BTC linear, caps 50,000 and 250,000: boundaries at 50000 / 0.9 = 55,555.55... (tier 1)
+  // only (the last cap has no boundary). Inverse 10 x 100 USD with caps 5 and 10 BTC:
+  // boundaries at 1000 / 10 = 100 (tier 2) and 1000 / 5 = 200 (tier 1), ascending.
+  Scenario s{.rules = Rules::Binance, .walletBalance = 10'000};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.9, .entryPrice = 60'000, .leverage = 10}};
+  s.tiers = {{"BTCUSDT", {{50'000, 125, 0.004, 0}, {250'000, 100, 0.005, 50}}}};
+  Report r = evaluateOk(s);
+  const auto& b = r.isolated->positions[0].tierBoundaries;
+  REQUIRE(b.size() == 1);
+  CHECK_THAT(b[0].price, WithinRel(50'000.0 / 0.9, 1e-12));
+  CHECK(b[0].tier == 1);
+  // Comparison: cross distance minus isolated distance, and the two amounts at risk.
+  REQUIRE(r.comparisons.size() == 1);
+  const Comparison& c = r.comparisons[0];
+  CHECK_THAT(*c.distanceGain, WithinRel(*r.cross->positions[0].distanceToLiquidation -
+                                            *r.isolated->positions[0].distanceToLiquidation, 1e-12));
+  CHECK_THAT(c.isolatedMaxLoss, WithinRel(5'400.0, 1e-12));  // 0.9 x 60000 / 10
+  CHECK_THAT(c.crossMaxLoss, WithinRel(10'000.0, 1e-12));
+
+  Scenario inv{.rules = Rules::Binance, .walletBalance = 1};
+  inv.positions = {Position{.symbol = "BTCUSD_PERP", .contract = Contract::Inverse, .contractSize = 100,
+                            .quantity = 10, .entryPrice = 150, .leverage = 2}};
+  inv.tiers = {{"BTCUSD_PERP", {{5, 125, 0.004, 0}, {10, 100, 0.005, 0.005}, {20, 50, 0.01, 0.055}}}};
+  r = evaluateOk(inv);
+  const auto& ib = r.cross->positions[0].tierBoundaries;
+  REQUIRE(ib.size() == 2);
+  CHECK_THAT(ib[0].price, WithinRel(100.0, 1e-12));
+  CHECK(ib[0].tier == 2);
+  CHECK_THAT(ib[1].price, WithinRel(200.0, 1e-12));
+  CHECK(ib[1].tier == 1);
+}

@@ -132,6 +132,16 @@ function assertFieldType(value, typeText, where) {
       assert.ok(Array.isArray(value), `${where} is an array`);
       value.forEach((s, i) => assertStep(s, `${where}[${i}]`));
       break;
+    case 'TierBoundary[]': {
+      assert.ok(Array.isArray(value), `${where} is an array`);
+      const fields = interfaceFields('TierBoundary').map((f) => f.name).sort();
+      value.forEach((b, i) => {
+        assert.deepEqual(Object.keys(b).sort(), fields, `${where}[${i}] has the d.ts TierBoundary fields`);
+        for (const f of fields) assert.equal(typeof b[f], 'number', `${where}[${i}].${f} is a number`);
+        if (i > 0) assert.ok(b.price > value[i - 1].price, `${where} ascends in price`);
+      });
+      break;
+    }
     default:
       assert.fail(`${where}: no check for d.ts type "${typeText}"`);
   }

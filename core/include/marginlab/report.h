@@ -21,6 +21,13 @@ struct Step {
   std::optional<double> value;  ///< the result; absent when no number exists (say why in label)
 };
 
+/// A price at which the position's notional reaches a tier cap.
+struct TierBoundary {
+  double price = 0;     ///< mark price of the symbol at which notional = cap
+  double notional = 0;  ///< the cap
+  int tier = 1;         ///< 1-based row whose cap it is; the next row applies beyond it
+};
+
 /// One position under one margin mode. Amounts are in the settlement asset.
 struct PositionOutcome {
   MarginMode mode = MarginMode::Cross;    ///< the mode this position was computed in
@@ -39,6 +46,7 @@ struct PositionOutcome {
   /// (mark - LP) / mark toward the adverse side: > 0 safe, <= 0 already liquidatable.
   std::optional<double> distanceToLiquidation;
   double maxLoss = 0;                 ///< the most the trader can lose on it in this mode
+  std::vector<TierBoundary> tierBoundaries;  ///< ascending price
   std::vector<Step> steps;
 };
 
@@ -56,10 +64,23 @@ struct Outcome {
   AccountOutcome account;
 };
 
+/// Isolated against cross for one position: the trade-off in numbers, for the verdict.
+struct Comparison {
+  std::size_t position = 0;
+  std::optional<double> isolatedDistance;  ///< distanceToLiquidation, isolated
+  std::optional<double> crossDistance;     ///< distanceToLiquidation, cross
+  /// crossDistance - isolatedDistance (fraction of the mark): > 0 means cross is further away.
+  std::optional<double> distanceGain;
+  double isolatedMaxLoss = 0;  ///< what isolated puts at risk for it
+  double crossMaxLoss = 0;     ///< what cross puts at risk (the cross wallet)
+  std::vector<Step> steps;
+};
+
 struct Report {
   std::optional<Outcome> isolated;  ///< every position isolated with its own margin
   std::optional<Outcome> cross;     ///< every position sharing walletBalance
   std::optional<Outcome> asGiven;   ///< present when some position carries a marginMode
+  std::vector<Comparison> comparisons;  ///< one per position when both outcomes exist
   std::vector<InputError> errors;   ///< non-empty: the outcomes are absent
 };
 
