@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds the calculator (web/dist/marginlab.js + marginlab.wasm) and evaluates the example
-# scenario with it. The page and its local server come with the page's issue.
+# Builds the calculator into web/dist (core -> wasm, then the page) and serves it on
+# http://127.0.0.1:8000 with the page's CSP header.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset wasm >/dev/null
-cmake --build --preset wasm -j"$(nproc)"
+cmake --build --preset wasm -j"$(nproc)" --target marginlab_wasm
+node web/build.mjs
 node --no-experimental-fetch scripts/example.mjs
+exec node scripts/serve.mjs "${PORT:-8000}"

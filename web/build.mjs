@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// Builds the page into web/dist next to marginlab.js + marginlab.wasm (made by the wasm CMake
+// preset): index.html, app.js, app.css, margin-lab.js (the custom element), and
+// marginlab-standalone.html, one file with everything inlined that opens from file://.
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+
+const here = new URL('.', import.meta.url);
+const dist = new URL('dist/', here);
+const path = (u) => decodeURIComponent(new URL(u, here).pathname);
+
+const common = { bundle: true, format: 'esm', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'warning' };
+
+// The page: marginlab.js stays a file of its own, loaded next to app.js.
+await build({ ...common, entryPoints: [path('src/main.js')], outfile: path('dist/app.js'), external: ['./marginlab.js'],
+  define: { __WASM_BASE64__: 'null' } });
+await build({ ...common, entryPoints: [path('src/style.css')], outfile: path('dist/app.css'), format: undefined });
+await build({ ...common, entryPoints: [path('src/element.js')], outfile: path('dist/margin-lab.js') });
+await copyFile(path('index.html'), path('dist/index.html'));
+await copyFile(path('favicon.svg'), path('dist/favicon.svg'));
+
+// The standalone file: the module, the CSS and the wasm (base64) inline; its CSP allows exactly
+// those inline blocks by hash.
+const wasm = await readFile(path('dist/marginlab.wasm'));
+const inlineModule = {
+  name: 'inline-marginlab',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/marginlab\.js$/ }, () => ({ path: path('dist/marginlab.js') }));
+  },
+};
+// The Emscripten factory ends in a UMD tail guarded by typeof checks; in a module it is inert.
+const js = await build({ ...common, entryPoints: [path('src/main.js')], write: false, plugins: [inlineModule],
+  logOverride: { 'commonjs-variable-in-esm': 'silent' },
+  define: { __WASM_BASE64__: JSON.stringify(wasm.toString('base64')) } });
+const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+const style = (await readFile(path('dist/app.css'), 'utf8')).replace(/<\/style/gi, '<\\/style');
+const sha = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+const csp = `default-src 'none'; script-src ${sha(script)} 'wasm-unsafe-eval'; style-src ${sha(style)}; img-src data:`;
+const page = (await readFile(path('index.html'), 'utf8'))
+  .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`)
+  .replace('<link rel="icon" href="favicon.svg" type="image/svg+xml">\n', '')
+  .replace('<link rel="stylesheet" href="app.css">', () => `<style>${style}</style>`)
+  .replace('<script type="module" src="app.js"></script>', () => `<script type="module">${script}</script>`);
+await writeFile(path('dist/marginlab-standalone.html'), page);
+console.log(`built ${decodeURIComponent(dist.pathname)}: index.html app.js app.css margin-lab.js marginlab-standalone.html`);

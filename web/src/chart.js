@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+// Account equity against the mark of one symbol, isolated and cross (uPlot). The curve comes
+// from lab.sweep (one wasm call per mode); the marked prices come from the report.
+import uPlot from 'uplot';
+
+const POINTS = 480;
+let plot = null;
+
+function css(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+/** The prices worth seeing: the positions' entries and marks and every liquidation and bankruptcy price. */
+function priceRange(scenario, report, symbol) {
+  const xs = [];
+  scenario.positions.forEach((p, i) => {
+    if (p.symbol !== symbol) return;
+    xs.push(p.entryPrice, p.markPrice ?? p.entryPrice);
+    for (const mode of ['isolated', 'cross', 'asGiven']) {
+      const o = report[mode] && report[mode].positions[i];
+      if (!o) continue;
+      if (o.liquidationPrice !== null) xs.push(o.liquidationPrice);
+      if (o.bankruptcyPrice !== null) xs.push(o.bankruptcyPrice);
+    }
+  });
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  const pad = Math.max((hi - lo) * 0.15, hi * 0.05);
+  return [Math.max(lo - pad, lo * 0.02), hi + pad];
+}
+
+function markers(scenario, report, symbol, fmt) {
+  const out = [];
+  scenario.positions.forEach((p, i) => {
+    if (p.symbol !== symbol) return;
+    const tag = scenario.positions.filter((q) => q.symbol === symbol).length > 1 ? ` #${i + 1}` : '';
+    out.push({ x: p.entryPrice, label: `entry${tag}`, kind: 'entry' });
+    const iso = report.isolated.positions[i], cross = report.cross.positions[i];
+    if (iso.liquidationPrice !== null) out.push({ x: iso.liquidationPrice, label: `isolated liq.${tag} ${fmt.price(iso.liquidationPrice)}`, kind: 'liq-iso' });
+    if (cross.liquidationPrice !== null) out.push({ x: cross.liquidationPrice, label: `cross liq.${tag} ${fmt.price(cross.liquidationPrice)}`, kind: 'liq-cross' });
+    if (iso.bankruptcyPrice !== null) out.push({ x: iso.bankruptcyPrice, label: `isolated bankr.${tag}`, kind: 'bank-iso' });
+    if (cross.bankruptcyPrice !== null) out.push({ x: cross.bankruptcyPrice, label: `cross bankr.${tag}`, kind: 'bank-cross' });
+    for (const b of iso.tierBoundaries) out.push({ x: b.price, label: `tier ${b.tier}|${b.tier + 1}`, kind: 'tier' });
+  });
+  const first = scenario.positions.find((p) => p.symbol === symbol);
+  out.push({ x: first.markPrice ?? first.entryPrice, label: 'mark', kind: 'mark' });
+  return out;
+}
+
+const STYLE = {
+  entry: { color: '--c-muted', dash: [4, 4] },
+  mark: { color: '--c-text', dash: [] },
+  'liq-iso': { color: '--c-iso', dash: [] },
+  'liq-cross': { color: '--c-cross', dash: [] },
+  'bank-iso': { color: '--c-iso', dash: [2, 3] },
+  'bank-cross': { color: '--c-cross', dash: [2, 3] },
+  tier: { color: '--c-tier', dash: [6, 6] },
+};
+
+export function renderChart(container, summary, lab, scenario, report, positionIndex, fmt) {
+  const symbol = scenario.positions[positionIndex].symbol;
+  const [lo, hi] = priceRange(scenario, report, symbol);
+  const prices = new Float64Array(POINTS);
+  for (let i = 0; i < POINTS; i++) prices[i] = lo + ((hi - lo) * i) / (POINTS - 1);
+  const modes = [['isolated', 'Isolated', '--c-iso'], ['cross', 'Cross', '--c-cross']];
+  if (report.asGiven) modes.push(['asGiven', 'As given', '--c-asgiven']);
+  const data = [Array.from(prices)];
+  for (const [mode] of modes) {
+    const out = new Float64Array(POINTS);
+    const { errors } = lab.sweep(scenario, prices, out, { mode, position: positionIndex });
+    data.push(errors.length ? prices.map(() => null) : Array.from(out));
+  }
+  const marks = markers(scenario, report, symbol, fmt).filter((m) => m.x >= lo && m.x <= hi);
+  const unit = fmt.settlementUnit(scenario.positions[0].symbol, scenario.positions[0].contract || 'linear');
+  const coin = scenario.positions[0].contract === 'inverse';
+  const width = Math.max(280, container.clientWidth || 600);
+  const height = Math.round(Math.min(360, Math.max(220, width * 0.5)));
+  const text = css('--c-text'), grid = css('--c-grid');
+  const opts = {
+    width, height,
+    legend: { show: true },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: false } },
+    axes: [
+      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: `${symbol} mark price`, values: (u, vals) => vals.map((v) => fmt.tick(v)), space: 70 },
+      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: `Equity (${unit})`, size: 70,
+        values: (u, vals) => vals.map((v) => (coin ? fmt.amount(v, true) : fmt.tick(v))) },
+    ],
+    series: [
+      { label: 'Price', value: (u, v) => (v === null ? '' : fmt.price(v)) },
+      ...modes.map(([, label, color]) => ({ label, stroke: css(color), width: 2, value: (u, v) => (v === null ? '' : fmt.amount(v, coin)) })),
+    ],
+    hooks: {
+      draw: [(u) => {
+        const ctx = u.ctx;
+        const { top, height: h } = u.bbox;
+        ctx.save();
+        ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+        let row = 0;
+        const sorted = [...marks].sort((a, b) => a.x - b.x);
+        for (const m of sorted) {
+          const x = Math.round(u.valToPos(m.x, 'x', true));
+          const style = STYLE[m.kind];
+          ctx.strokeStyle = css(style.color);
+          ctx.fillStyle = css(style.color);
+          ctx.setLineDash(style.dash.map((d) => d * devicePixelRatio));
+          ctx.lineWidth = (m.kind === 'tier' ? 1 : 1.5) * devicePixelRatio;
+          ctx.beginPath();
+          ctx.moveTo(x, top);
+          ctx.lineTo(x, top + h);
+          ctx.stroke();
+          if (m.kind !== 'tier' || marks.length < 12) {
+            const y = top + (12 + 13 * (row++ % 5)) * devicePixelRatio;
+            const w = ctx.measureText(m.label).width;
+            const right = x + 4 * devicePixelRatio + w < u.bbox.left + u.bbox.width;
+            ctx.fillText(m.label, right ? x + 4 * devicePixelRatio : x - 4 * devicePixelRatio - w, y);
+          }
+        }
+        ctx.restore();
+      }],
+    },
+  };
+  if (plot) plot.destroy();
+  container.replaceChildren();
+  plot = new uPlot(opts, data, container);
+
+  // The same picture in words, for screen readers and for print.
+  const parts = [`Account equity in ${unit} as the ${symbol} mark moves from ${fmt.price(lo)} to ${fmt.price(hi)}, other symbols at their marks.`];
+  scenario.positions.forEach((p, i) => {
+    if (p.symbol !== symbol) return;
+    const iso = report.isolated.positions[i], cross = report.cross.positions[i];
+    parts.push(`${p.symbol} ${p.side} entered at ${fmt.price(p.entryPrice)}: isolated liquidation ${iso.liquidationPrice === null ? 'never' : 'at ' + fmt.price(iso.liquidationPrice)}` +
+      `, cross liquidation ${cross.liquidationPrice === null ? 'never' : 'at ' + fmt.price(cross.liquidationPrice)}.`);
+  });
+  const span = (ys) => `${fmt.amount(Math.min(...ys), coin)} to ${fmt.amount(Math.max(...ys), coin)}`;
+  parts.push(`Isolated equity ranges from ${span(data[1])}; cross from ${span(data[2])}.`);
+  summary.textContent = parts.join(' ');
+}
+
+/** Re-fit the chart to its container. */
+export function resizeChart(container) {
+  if (!plot) return;
+  const width = Math.max(280, container.clientWidth || 600);
+  plot.setSize({ width, height: Math.round(Math.min(360, Math.max(220, width * 0.5))) });
+}
