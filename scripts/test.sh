@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Every test: the Catch2 core suite natively and as wasm under node (ctest), the JS API tests
-# against the built module, and the hand-written d.ts checked by tsc.
+# against the built module, the hand-written d.ts checked by tsc, the page's size budget, and
+# the browser tests (playwright-core driving Debian's Chromium against the page on loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -28,9 +29,16 @@ cmake --preset wasm >/dev/null
 cmake --build --preset wasm -j"$jobs"
 run_ctest wasm
 
+echo "== page: build web/dist (esbuild) and check the size budget"
+node web/build.mjs
+node scripts/size.mjs
+
 echo "== JS API tests (node --test)"
 node --no-experimental-fetch --test tests/js/
 
 echo "== d.ts check (tsc --noEmit)"
 node web/node_modules/typescript/bin/tsc -p tests/js/tsconfig.json
+
+echo "== browser tests (node --test, headless Chromium)"
+node --no-experimental-fetch --test tests/browser/
 echo "== all tests passed"

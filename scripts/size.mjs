@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// Gzipped size of every file the page loads, and the budget (DESIGN.md: < 120 KB in all).
+// Exits 1 when the total passes the budget. Usage: node scripts/size.mjs
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const BUDGET = 120 * 1024;
+const dist = new URL('../web/dist/', import.meta.url);
+const PAGE = ['index.html', 'app.js', 'app.css', 'marginlab.js', 'marginlab.wasm', 'favicon.svg'];
+const rows = [];
+let total = 0;
+for (const name of readdirSync(dist).sort()) {
+  const raw = readFileSync(new URL(name, dist));
+  const gz = gzipSync(raw, { level: 9 }).length;
+  const loaded = PAGE.includes(name);
+  if (loaded) total += gz;
+  rows.push(`${name.padEnd(28)} ${String(raw.length).padStart(9)} B ${String(gz).padStart(8)} B gz${loaded ? '' : '  (not loaded by the page)'}`);
+}
+console.log(rows.join('\n'));
+console.log(`page total ${total} B gzipped (${(total / 1024).toFixed(1)} KB); budget ${BUDGET / 1024} KB`);
+if (total > BUDGET) {
+  console.error(`over budget by ${total - BUDGET} B`);
+  process.exit(1);
+}
