@@ -357,7 +357,7 @@ function metric(key, label, text, steps, note = '') {
     if (now) state.open.add(key); else state.open.delete(key);
   });
   return h('div', { class: 'metric', 'data-metric': key },
-    h('dt', {}, label, note ? h('small', {}, ' ' + note) : null), h('dd', {}, button, panel));
+    h('dt', {}, label, note ? h('small', {}, ' ' + note) : null), h('dd', {}, button), panel);
 }
 
 function renderOutcome(modeKey, title, outcome, scenario) {
