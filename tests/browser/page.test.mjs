@@ -108,6 +108,7 @@ async function withPage(fn, { viewport = { width: 1280, height: 900 }, allow = (
       d.dismiss().catch(() => {});
     });
     page.on('request', (r) => requests.push(r.url()));
+    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   };
   context.on('page', watch);
   const ctx = { context, requests, newPage: () => context.newPage() };

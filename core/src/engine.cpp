@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: engine (being written).
+#include "marginlab/engine.h"

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: odds (being written).
+#include "marginlab/odds.h"

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: stress (being written).
+#include "marginlab/stress.h"

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: whatif (being written).
+#include "marginlab/whatif.h"
