@@ -71,7 +71,7 @@ let origin;
 const hostPage = (scenarioAttr) => ({
   type: 'text/html; charset=utf-8',
   body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title>` +
-    `<script type="module" src="/margin-lab.js"></script></head><body>` +
+    `<link rel="icon" href="/favicon.svg"><script type="module" src="/margin-lab.js"></script></head><body>` +
     `<margin-lab scenario='${scenarioAttr}'></margin-lab></body></html>`,
 });
 
@@ -101,7 +101,7 @@ async function withPage(fn, { viewport = { width: 1280, height: 900 }, allow = (
   const problems = [];
   const requests = [];
   const watch = (page) => {
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()} at ${m.location().url}`); });
     page.on('pageerror', (e) => problems.push(`page error: ${e && e.message ? e.message : e}`));
     page.on('dialog', (d) => {
       problems.push(`dialog: ${d.type()} ${d.message()}`);
@@ -275,26 +275,29 @@ const HOSTILE = [
   ['5000 positions', fragmentOf(many)],
 ];
 
-for (const [name, fragment] of HOSTILE) {
-  test(`6. hostile fragment: ${name}`, async () => {
-    await withPage(async (page, ctx) => {
-      await page.addInitScript(() => { window.__pwned = false; });
+test('6. hostile fragments: a notice, a working page, no script', async () => {
+  await withPage(async (first, ctx) => {
+    await first.close();
+    await ctx.context.addInitScript(() => { window.__pwned = false; });
+    for (const [name, fragment] of HOSTILE) {
+      const page = await ctx.newPage();
       await page.goto(base + fragment);
       await ready(page);
       await page.waitForSelector('#notice', { state: 'visible', ...WAIT });
       const notice = await page.textContent('#notice');
-      assert.ok(notice.trim().length > 10, `a notice: ${notice}`);
-      assert.equal(await page.$$eval('#notice *', (els) => els.length), 0, 'the notice is text only');
-      assert.equal(await page.evaluate(() => window.__pwned), false, 'no script ran');
-      assert.equal(await page.$$eval('img, script:not([src])', (els) => els.length), 0, 'nothing injected');
+      assert.ok(notice.trim().length > 10, `${name}: a notice: ${notice}`);
+      assert.equal(await page.$$eval('#notice *', (els) => els.length), 0, `${name}: the notice is text only`);
+      assert.equal(await page.evaluate(() => window.__pwned), false, `${name}: no script ran`);
+      assert.equal(await page.$$eval('img, script:not([src])', (els) => els.length), 0, `${name}: nothing injected`);
       // The page still works: the example in both columns, and it answers edits.
       await expectShown(page, expectedLiquidation(defaultScenario));
       await page.fill('input[data-path="positions[0].quantity"]', '2');
       await expectShown(page, expectedLiquidation(withQuantity(2)));
-      assert.ok(!ctx.requests.some((u) => new URL(u).pathname === '/x'), 'no request for the injected image');
-    });
+      await page.close();
+    }
+    assert.ok(!ctx.requests.some((u) => new URL(u).pathname === '/x'), 'no request for the injected image');
   });
-}
+});
 
 test('7. embed mode', async () => {
   await withPage(async (page) => {

@@ -6,6 +6,7 @@ import { decodeScenario, encodeScenario } from './fragment.js';
 import * as fmt from './format.js';
 import { renderChart } from './chart.js';
 import { h, clear } from './dom.js';
+import { renderRiskLab } from './risk.js';
 
 /* global __WASM_BASE64__ */
 const RULES = [
@@ -115,6 +116,7 @@ const state = {
   chartSymbol: null,
   open: new Set(),       // "mode:position:field" of the "show the math" panels that are open
   notice: '',
+  riskSignature: '',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -436,6 +438,12 @@ function renderResults() {
   if (report.asGiven) cols.append(renderOutcome('asGiven', 'As given', report.asGiven, scenario));
   cols.classList.toggle('three', !!report.asGiven);
   renderChartSection();
+  // The risk lab keeps what was typed in its forms; it is rebuilt only when the positions change.
+  const signature = scenario.positions.map((p) => `${p.symbol}/${p.side}/${p.contract}`).join('|');
+  if (signature !== state.riskSignature) {
+    state.riskSignature = signature;
+    renderRiskLab($('risk'), { lab: state.lab, getScenario: () => state.reportScenario });
+  }
 }
 
 function renderChartSection() {
@@ -487,6 +495,9 @@ async function loadFragment() {
   }
   if (!scenario) return false;
   state.form = formFromScenario(scenario);
+  if (Array.isArray(scenario.positions) && scenario.positions.length > MAX_POSITIONS) {
+    showNotice(`The link holds ${scenario.positions.length} positions; this page edits at most ${MAX_POSITIONS}, so it shows the first ${MAX_POSITIONS}.`);
+  }
   if (state.form.positions.length === 0) {
     showNotice('The link holds no positions. The example scenario is shown instead.');
     state.form = formFromScenario(defaultScenario);
