@@ -17,6 +17,7 @@ await build({ ...common, entryPoints: [path('src/main.js')], outfile: path('dist
   define: { __WASM_BASE64__: 'null' } });
 await build({ ...common, entryPoints: [path('src/style.css')], outfile: path('dist/app.css'), format: undefined });
 await build({ ...common, entryPoints: [path('src/element.js')], outfile: path('dist/margin-lab.js') });
+await build({ ...common, entryPoints: [path('src/mc-worker.js')], outfile: path('dist/mc-worker.js'), external: ['./marginlab.js'] });
 await copyFile(path('index.html'), path('dist/index.html'));
 await copyFile(path('favicon.svg'), path('dist/favicon.svg'));
 
