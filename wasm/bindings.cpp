@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "convert.h"
+#ifdef MARGINLAB_RISK_LAB
+#include "risk.h"
+#endif
 
 namespace mljs {
 
@@ -99,4 +102,18 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("defaultTierTables", &mljs::defaultTierTables);  // shipped tier data
   emscripten::function("errorCodes", &mljs::errorCodes);                // ErrorCode strings
   emscripten::function("version", &mljs::version);                      // semver
+#ifdef MARGINLAB_RISK_LAB
+  // Risk lab (risk.cpp, marginlab-full only): (scenario, request) -> { errors, ... }
+  emscripten::function("adjust", &mljs::adjust);                        // add to / reduce a position
+  emscripten::function("targetPrice", &mljs::target);                   // price for a PnL or ROE
+  emscripten::function("maxOpen", &mljs::maxOpen);                      // largest size that opens
+  emscripten::function("sizeFromStop", &mljs::stopSize);                // size from a stop and a risk share
+  emscripten::function("marginToTarget", &mljs::marginTarget);          // margin to move the LP
+  emscripten::function("stress", &mljs::stress);                        // price-shock grid
+  emscripten::function("cascade", &mljs::cascadeWalk);                  // liquidations along a path
+  emscripten::function("funding", &mljs::funding);                      // LP after funding
+  emscripten::function("odds", &mljs::odds);                            // closed-form odds
+  emscripten::function("monteCarlo", &mljs::monteCarloChunk);           // correlated paths, in chunks
+  emscripten::function("unwind", &mljs::unwindPosition);                // liquidation engine
+#endif
 }

@@ -2,6 +2,7 @@
 // MarginLab JS boundary: plain JS objects to core types and back, field by field, with a
 // path-specific error for every wrong or missing field. No formula lives here.
 #include "convert.h"
+#include "reader.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,69 +20,6 @@ namespace {
 
 /// Largest number of tier tables read from one scenario.
 constexpr std::size_t kMaxTierTables = 200;
-
-bool isObject(const val& v) {
-  return v.typeOf().as<std::string>() == "object" && !v.isNull() && !isArray(v);
-}
-
-std::string typeName(const val& v) {
-  if (v.isNull()) return "null";
-  if (isArray(v)) return "array";
-  return v.typeOf().as<std::string>();
-}
-
-class Reader {
- public:
-  std::vector<InputError> errors;
-
-  void add(std::string path, ErrorCode code, std::string message) {
-    errors.push_back({std::move(path), code, std::move(message)});
-  }
-
-  /// A number field. Absent: std::nullopt (and a Missing error when required).
-  std::optional<double> number(const val& obj, const char* key, const std::string& path, bool required) {
-    const val v = obj[key];
-    if (v.isUndefined() || (!required && v.isNull())) {
-      if (required) add(path, ErrorCode::Missing, path + " is required");
-      return std::nullopt;
-    }
-    if (!v.isNumber()) {
-      add(path, ErrorCode::WrongType, path + " must be a number, not " + typeName(v));
-      return std::nullopt;
-    }
-    return v.as<double>();
-  }
-
-  /// A string field. Absent: std::nullopt (and a Missing error when required).
-  std::optional<std::string> string(const val& obj, const char* key, const std::string& path, bool required,
-                                    std::size_t maxLength = 64) {
-    const val v = obj[key];
-    if (v.isUndefined() || (!required && v.isNull())) {
-      if (required) add(path, ErrorCode::Missing, path + " is required");
-      return std::nullopt;
-    }
-    if (!v.isString()) {
-      add(path, ErrorCode::WrongType, path + " must be a string, not " + typeName(v));
-      return std::nullopt;
-    }
-    if (v["length"].as<double>() > static_cast<double>(maxLength)) {
-      add(path, ErrorCode::OutOfRange, path + " must be at most " + std::to_string(maxLength) + " characters");
-      return std::nullopt;
-    }
-    return v.as<std::string>();
-  }
-
-  /// An enum string: parsed, or an UnknownValue error listing the accepted values.
-  template <class E, class Parse>
-  std::optional<E> choice(const val& obj, const char* key, const std::string& path, bool required, Parse parse,
-                          const char* accepted) {
-    const auto text = string(obj, key, path, required);
-    if (!text) return std::nullopt;
-    const auto value = parse(*text);
-    if (!value) add(path, ErrorCode::UnknownValue, path + " (\"" + *text + "\") must be one of " + accepted);
-    return value;
-  }
-};
 
 std::string acceptedRules() {
   std::string out;
@@ -151,20 +89,9 @@ void readTiers(Reader& r, const val& tiers, Scenario& s) {
 
 val optionalNumber(const std::optional<double>& x) { return x ? val(*x) : val::null(); }
 
-val toJs(const std::vector<Step>& steps) {
-  val out = val::array();
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    const Step& s = steps[i];
-    val o = val::object();
-    o.set("field", s.field);
-    o.set("label", s.label);
-    o.set("formula", s.formula);
-    o.set("substituted", s.substituted);
-    o.set("value", optionalNumber(s.value));
-    out.set(i, o);
-  }
-  return out;
-}
+}  // namespace
+val toJs(const std::vector<Step>& steps);
+namespace {
 
 val toJs(const PositionOutcome& p) {
   val o = val::object();
@@ -192,7 +119,7 @@ val toJs(const PositionOutcome& p) {
     boundaries.set(i, b);
   }
   o.set("tierBoundaries", boundaries);
-  o.set("steps", toJs(p.steps));
+  o.set("steps", mljs::toJs(p.steps));
   return o;
 }
 
@@ -206,7 +133,7 @@ val toJs(const Outcome& outcome) {
   account.set("marginRatio", optionalNumber(a.marginRatio));
   account.set("availableBalance", a.availableBalance);
   account.set("maxLoss", a.maxLoss);
-  account.set("steps", toJs(a.steps));
+  account.set("steps", mljs::toJs(a.steps));
   val o = val::object();
   o.set("positions", positions);
   o.set("account", account);
@@ -215,7 +142,20 @@ val toJs(const Outcome& outcome) {
 
 }  // namespace
 
-bool isArray(const val& v) { return val::global("Array").call<bool>("isArray", v); }
+val toJs(const std::vector<Step>& steps) {
+  val out = val::array();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    val o = val::object();
+    o.set("field", s.field);
+    o.set("label", s.label);
+    o.set("formula", s.formula);
+    o.set("substituted", s.substituted);
+    o.set("value", optionalNumber(s.value));
+    out.set(i, o);
+  }
+  return out;
+}
 
 Result<Scenario> toScenario(const val& v) {
   Reader r;
@@ -229,13 +169,9 @@ Result<Scenario> toScenario(const val& v) {
   // Every error at once: the core's range checks run on the fields that did convert; a field
   // that did not convert keeps its default and only its conversion error is reported.
   auto finish = [&](Scenario&& scenario) {
-    for (InputError& e : validate(scenario)) {
-      const bool shadowed = std::any_of(r.errors.begin(), r.errors.end(), [&](const InputError& c) {
-        return e.path == c.path || (e.path.size() > c.path.size() && e.path.compare(0, c.path.size(), c.path) == 0 &&
-                                    (e.path[c.path.size()] == '.' || e.path[c.path.size()] == '['));
-      });
-      if (!shadowed) r.errors.push_back(std::move(e));
-    }
+    const std::vector<InputError> conversion = r.errors;
+    for (InputError& e : validate(scenario))
+      if (!shadowed(e, conversion)) r.errors.push_back(std::move(e));
     out.errors = std::move(r.errors);
     if (out.errors.empty()) out.value = std::move(scenario);
   };
@@ -319,6 +255,48 @@ val toJs(const Report& report) {
     o.set("comparisons", comparisons);
   }
   o.set("errors", toJs(report.errors));
+  return o;
+}
+
+val toJs(const Scenario& s) {
+  val o = val::object();
+  o.set("version", s.version);
+  o.set("rules", std::string(toString(s.rules)));
+  o.set("walletBalance", s.walletBalance);
+  if (s.takerFeeRate) o.set("takerFeeRate", *s.takerFeeRate);
+  val positions = val::array();
+  for (std::size_t i = 0; i < s.positions.size(); ++i) {
+    const Position& p = s.positions[i];
+    val q = val::object();
+    q.set("symbol", p.symbol);
+    q.set("contract", std::string(toString(p.contract)));
+    q.set("contractSize", p.contractSize);
+    q.set("side", std::string(toString(p.side)));
+    q.set("quantity", p.quantity);
+    q.set("entryPrice", p.entryPrice);
+    if (p.markPrice) q.set("markPrice", *p.markPrice);
+    q.set("leverage", p.leverage);
+    if (p.marginMode) q.set("marginMode", std::string(toString(*p.marginMode)));
+    if (p.isolatedMargin) q.set("isolatedMargin", *p.isolatedMargin);
+    positions.set(i, q);
+  }
+  o.set("positions", positions);
+  if (!s.tiers.empty()) {
+    val tiers = val::object();
+    for (const auto& [symbol, table] : s.tiers) {
+      val rows = val::array();
+      for (std::size_t j = 0; j < table.size(); ++j) {
+        val row = val::object();
+        row.set("notionalCap", table[j].notionalCap);
+        row.set("maxLeverage", table[j].maxLeverage);
+        if (table[j].maintenanceMarginRate) row.set("maintenanceMarginRate", *table[j].maintenanceMarginRate);
+        if (table[j].maintenanceAmount) row.set("maintenanceAmount", *table[j].maintenanceAmount);
+        rows.set(j, row);
+      }
+      tiers.set(symbol, rows);
+    }
+    o.set("tiers", tiers);
+  }
   return o;
 }
 

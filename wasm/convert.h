@@ -8,9 +8,6 @@
 
 namespace mljs {
 
-/// Array.isArray(v).
-bool isArray(const emscripten::val& v);
-
 /// A DESIGN.md Scenario object to the core type, with a path-specific error for every field
 /// of the wrong type or missing. Without such errors the value is returned unvalidated
 /// (evaluate() validates it); with them, validate()'s errors on the other fields are added.
@@ -19,5 +16,7 @@ marginlab::Result<marginlab::Scenario> toScenario(const emscripten::val& scenari
 emscripten::val toJs(const marginlab::Report& report);
 emscripten::val toJs(const std::vector<marginlab::InputError>& errors);
 emscripten::val toJs(const marginlab::DefaultTierTable& table);
+emscripten::val toJs(const marginlab::Scenario& scenario);
+emscripten::val toJs(const std::vector<marginlab::Step>& steps);
 
 }  // namespace mljs

@@ -177,6 +177,92 @@ export interface DefaultTierTable {
   date: string;
 }
 
+/** A risk-lab answer: errors (empty on success), the tool's fields, and the steps behind them. */
+export type Answer<T> = ({ errors: [] } & T & { steps: Step[] }) | { errors: InputError[] };
+
+/** whatif.h AdjustRequest: quantityDelta > 0 adds on the position's side, < 0 reduces (past zero flips). */
+export interface AdjustRequest { position: number; price: number; quantityDelta: number }
+/** whatif.h AdjustResult. */
+export interface AdjustResult {
+  scenario: Scenario; report: Report; side: Side; quantity: number; entryPrice: number; realizedPnl: number;
+  flipped: boolean; closed: boolean;
+}
+/** whatif.h targetPrice(). */
+export interface TargetRequest { position: number; kind?: 'pnl' | 'roe'; target: number }
+/** whatif.h MaxOpenRequest. */
+export interface MaxOpenRequest {
+  symbol: string; contract?: Contract; contractSize?: number; side: Side; price: number; leverage: number; mode?: MarginMode;
+}
+export interface MaxOpenResult { quantity: number; notional: number; initialMargin: number; tier: number }
+/** whatif.h StopSizeRequest. */
+export interface StopSizeRequest {
+  symbol: string; contract?: Contract; contractSize?: number; side: Side; entryPrice: number; stopPrice: number;
+  riskFraction: number; leverage: number; mode?: MarginMode;
+}
+export interface StopSizeResult { quantity: number; riskAmount: number; liquidationPrice: number | null; stopBeyondLiquidation: boolean }
+/** whatif.h marginToTarget(). */
+export interface MarginToTargetRequest { position: number; targetLiquidationPrice: number }
+export interface MarginToTargetResult {
+  isolatedMarginToAdd: number; walletToAdd: number;
+  /** false: no amount lands the liquidation price exactly on the target (a tier step, a margin <= 0); the steps say where it lands. */
+  isolatedExact: boolean; crossExact: boolean;
+}
+/** stress.h StressRequest: shocks as fractions of the mark. */
+export interface StressRequest { shocks: number[]; model?: 'oneFactor' | 'eachSymbol'; betas?: Record<string, number> }
+export interface StressCell {
+  symbol: string; shock: number; isolatedEquity: number; crossEquity: number;
+  isolatedMarginRatio: number | null; crossMarginRatio: number | null;
+  isolatedLiquidated: boolean[]; crossLiquidated: boolean[];
+}
+/** stress.h CascadeRequest: marks[step][symbol]. */
+export interface CascadeRequest { marks: Record<string, number>[]; style?: 'wholeAccount' | 'tierByTier'; liquidationFeeRate?: number }
+export interface CascadeEvent {
+  step: number; position: number; symbol: string; price: number; closedQuantity: number; fee: number;
+  equityAfter: number; pastBankruptcy: boolean; description: string;
+}
+export interface CascadeResult { events: CascadeEvent[]; equity: number[]; finalEquity: number; insuranceFundLoss: number }
+/** stress.h fundingImpact(): rate per interval, > 0 longs pay. */
+export interface FundingRequest { position: number; rate: number; intervals: number }
+export interface FundingResult {
+  paymentPerInterval: number; totalPayment: number; isolatedLiquidationPrice: number | null; crossLiquidationPrice: number | null;
+  isolatedLiquidationPriceBefore: number | null; crossLiquidationPriceBefore: number | null;
+  isolatedMarginAfter: number; walletAfter: number;
+  /** After the payments the mark is at or past the liquidation price. */
+  isolatedLiquidated: boolean; crossLiquidated: boolean;
+}
+/** odds.h liquidationOdds(): annualised volatility and drift, horizon in years. */
+export interface OddsRequest { position: number; volatility: number; years: number; drift?: number }
+export interface OddsResult { isolatedProbability: number | null; crossProbability: number | null }
+/** odds.h MonteCarloRequest. */
+export interface MonteCarloRequest {
+  volatility: Record<string, number>; correlation?: number[][]; drift?: Record<string, number>;
+  years: number; steps: number; paths: number; seed?: number;
+}
+/** odds.h MonteCarloTally. */
+export interface MonteCarloTally {
+  paths: number; isolatedAnyLiquidated: number; crossLiquidated: number; isolatedByPosition: number[];
+  isolatedTimeHistogram: number[]; crossTimeHistogram: number[];
+}
+/** engine.h UnwindRequest. */
+export interface UnwindRequest {
+  position: number; mode?: MarginMode; style?: 'market' | 'twap' | 'iceberg';
+  book?: { price: number; size: number }[]; depthPerPercent?: number; slices?: number; visibleSize?: number;
+  replenishFraction?: number; insuranceFund?: number;
+}
+export interface UnwindSlice {
+  quantity: number; averagePrice: number; worstPrice: number; requested: number; unfilled: number; levels: number;
+  insuranceFundChange: number; insuranceFundAfter: number;
+}
+export interface UnwindResult {
+  slices: UnwindSlice[]; averagePrice: number; bankruptcyPrice: number; liquidationPrice: number;
+  insuranceFundChange: number; insuranceFundAfter: number; unfilled: number; autoDeleveraging: boolean;
+  quantity: number; filled: number; worstPrice: number; depthModel: boolean;
+  /** 0-based slice where ADL starts. */
+  adlSlice: number | null;
+  /** The average fill at which the fund would be used up; null: it covers any price. */
+  adlThresholdPrice: number | null;
+}
+
 export interface MarginLab {
   /** Semver of the core and this API (marginlab.h kVersion). */
   readonly version: string;
@@ -188,6 +274,23 @@ export interface MarginLab {
   sweep(scenario: Scenario, prices: Float64Array, out: Float64Array, options?: SweepOptions): { errors: InputError[] };
   /** The shipped tier tables of a profile (optionally for one symbol). */
   defaultTiers(rules: Rules, symbol?: string): DefaultTierTable[];
+}
+
+/** marginlab-full.js: the calculator and the risk lab. */
+export interface MarginLabFull extends MarginLab {
+  adjust(scenario: Scenario, request: AdjustRequest): Answer<AdjustResult>;
+  targetPrice(scenario: Scenario, request: TargetRequest): Answer<{ price: number | null }>;
+  maxOpen(scenario: Scenario, request: MaxOpenRequest): Answer<MaxOpenResult>;
+  sizeFromStop(scenario: Scenario, request: StopSizeRequest): Answer<StopSizeResult>;
+  marginToTarget(scenario: Scenario, request: MarginToTargetRequest): Answer<MarginToTargetResult>;
+  stress(scenario: Scenario, request: StressRequest): Answer<{ cells: StressCell[] }>;
+  cascade(scenario: Scenario, request: CascadeRequest): Answer<CascadeResult>;
+  funding(scenario: Scenario, request: FundingRequest): Answer<FundingResult>;
+  odds(scenario: Scenario, request: OddsRequest): Answer<OddsResult>;
+  /** Paths [begin, end) (default: all) added to `tally`; the same seed gives the same tally however it is chunked. */
+  monteCarlo(scenario: Scenario, request: MonteCarloRequest,
+    chunk?: { begin?: number; end?: number; tally?: MonteCarloTally }): ({ errors: [] } & MonteCarloTally) | { errors: InputError[] };
+  unwind(scenario: Scenario, request: UnwindRequest): Answer<UnwindResult>;
 }
 
 /** Options for the Emscripten factory; `wasmBinary` lets node load without fetch. */

@@ -29,7 +29,27 @@ export default async function createMarginLab(options = {}) {
     ...options,
   });
   const tables = core.defaultTierTables();
+  // Risk lab: (scenario, request) -> { errors, ...result, steps }; misuse throws TypeError.
+  // Present in marginlab-full.js only.
+  const tools = {};
+  for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
+    'funding', 'odds', 'unwind'].filter((n) => typeof core[n] === 'function')) {
+    tools[name] = (scenario, request) => {
+      if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
+      return core[name](scenario, request);
+    };
+  }
   return Object.freeze({
+    ...tools,
+    /** Paths [begin, end) of request (default all), added to a tally a previous call returned. */
+    ...(typeof core.monteCarlo === 'function' && {
+      monteCarlo(scenario, request, { begin = 0, end, tally } = {}) {
+        if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError('monteCarlo(scenario, request): both must be objects');
+        const last = end === undefined ? request.paths : end;
+        if (!Number.isInteger(begin) || !Number.isInteger(last)) throw new TypeError('monteCarlo: begin and end must be integers');
+        return core.monteCarlo(scenario, request, begin, last, tally);
+      },
+    }),
     version: core.version(),
     errorCodes: Object.freeze(core.errorCodes()),
     evaluate(scenario) {

@@ -13,21 +13,21 @@ const path = (u) => decodeURIComponent(new URL(u, here).pathname);
 const common = { bundle: true, format: 'esm', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'warning' };
 
 // The page: marginlab.js stays a file of its own, loaded next to app.js.
-await build({ ...common, entryPoints: [path('src/main.js')], outfile: path('dist/app.js'), external: ['./marginlab.js'],
+await build({ ...common, entryPoints: [path('src/main.js')], outfile: path('dist/app.js'), external: ['./marginlab.js', './marginlab-full.js'],
   define: { __WASM_BASE64__: 'null' } });
 await build({ ...common, entryPoints: [path('src/style.css')], outfile: path('dist/app.css'), format: undefined });
 await build({ ...common, entryPoints: [path('src/element.js')], outfile: path('dist/margin-lab.js') });
-await build({ ...common, entryPoints: [path('src/mc-worker.js')], outfile: path('dist/mc-worker.js'), external: ['./marginlab.js'] });
+await build({ ...common, entryPoints: [path('src/mc-worker.js')], outfile: path('dist/mc-worker.js'), external: ['./marginlab-full.js'] });
 await copyFile(path('index.html'), path('dist/index.html'));
 await copyFile(path('favicon.svg'), path('dist/favicon.svg'));
 
-// The standalone file: the module, the CSS and the wasm (base64) inline; its CSP allows exactly
-// those inline blocks by hash.
-const wasm = await readFile(path('dist/marginlab.wasm'));
+// The standalone file: the full module (calculator and risk lab), the CSS and the wasm (base64)
+// inline; its CSP allows exactly those inline blocks by hash.
+const wasm = await readFile(path('dist/marginlab-full.wasm'));
 const inlineModule = {
   name: 'inline-marginlab',
   setup(b) {
-    b.onResolve({ filter: /^\.\/marginlab\.js$/ }, () => ({ path: path('dist/marginlab.js') }));
+    b.onResolve({ filter: /^\.\/marginlab(-full)?\.js$/ }, () => ({ path: path('dist/marginlab-full.js') }));
   },
 };
 // The Emscripten factory ends in a UMD tail guarded by typeof checks; in a module it is inert.

@@ -160,7 +160,8 @@ TEST_CASE("validate: positions list", "[validate]") {
   onlyError(s, "positions", ErrorCode::Empty);
 
   s = valid();
-  s.positions.assign(kMaxPositions, s.positions[0]);
+  const Position first = s.positions[0];  // assign() from an element of the same vector is undefined
+  s.positions.assign(kMaxPositions, first);
   CHECK(validate(s).empty());
   s.positions.push_back(s.positions[0]);
   const InputError e = onlyError(s, "positions", ErrorCode::TooMany);

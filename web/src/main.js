@@ -442,7 +442,7 @@ function renderResults() {
   const signature = scenario.positions.map((p) => `${p.symbol}/${p.side}/${p.contract}`).join('|');
   if (signature !== state.riskSignature) {
     state.riskSignature = signature;
-    renderRiskLab($('risk'), { lab: state.lab, getScenario: () => state.reportScenario });
+    renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario });
   }
 }
 
@@ -556,6 +556,14 @@ function wireHeader() {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** The risk lab's module, loaded on first use (the standalone file has it already). */
+let fullLab = null;
+async function getFullLab() {
+  if (typeof __WASM_BASE64__ === 'string') return state.lab;
+  if (!fullLab) fullLab = import('./marginlab-full.js').then((m) => m.default());
+  return fullLab;
+}
 
 function decodeBase64(text) {
   const binary = atob(text);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Runs a Monte Carlo request in chunks off the main thread and posts the tally after each.
 // The page cancels it by terminating the worker.
-import createMarginLab from './marginlab.js';
+import createMarginLab from './marginlab-full.js';
 
 const labReady = createMarginLab();
 

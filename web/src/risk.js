@@ -39,8 +39,15 @@ function tool(id, title, intro, fields, run) {
       input, h('p', { class: 'error', id: `${fid}-err`, 'data-error-for': `request.${f.key}` })));
   }
   form.append(grid, h('button', { type: 'submit' }, 'Compute'));
-  form.addEventListener('submit', (e) => {
+  form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    if (!lab) out.replaceChildren(h('p', { 'data-loading': '' }, 'Loading the risk lab…'));
+    try {
+      await loadFullLab();
+    } catch (err) {
+      out.replaceChildren(h('p', { class: 'warn', role: 'alert' }, `The risk lab could not load: ${err && err.message ? err.message : err}`));
+      return;
+    }
     for (const el of form.querySelectorAll('[data-error-for]')) el.textContent = '';
     const values = Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value]));
     clear(out);
@@ -75,8 +82,13 @@ function result(out, rows, steps) {
   if (steps && steps.length) out.append(h('details', { class: 'math' }, h('summary', {}, 'Show the math'), stepsList(steps)));
 }
 
+// The risk lab runs on marginlab-full.js, loaded the first time a tool computes.
+let lab = null;
+let loadFullLab = async () => null;
+
 export function renderRiskLab(root, ctx) {
-  const { lab, getScenario } = ctx;
+  loadFullLab = async () => (lab ??= await ctx.getFullLab());
+  const { getScenario } = ctx;
   clear(root);
   const scenario = getScenario();
   if (!scenario) return;
@@ -268,7 +280,7 @@ function monteCarloTool(ctx) {
       const volatility = Object.fromEntries(symbols.map((x) => [x, (n.volatility ?? NaN) / 100]));
       const correlation = symbols.map((a, i) => symbols.map((b, j) => (i === j ? 1 : n.correlation)));
       const request = { volatility, correlation, years: (n.days ?? NaN) / 365, steps: n.steps, paths: n.paths, seed: n.seed };
-      const check = ctx.lab.monteCarlo(s, request, { begin: 0, end: 0 });  // validates, simulates nothing
+      const check = lab.monteCarlo(s, request, { begin: 0, end: 0 });  // validates, simulates nothing
       if (check.errors.length) return check;
       runMonteCarlo(ctx, s, request, out);
       return { errors: [] };
@@ -328,7 +340,7 @@ function runMonteCarlo(ctx, scenario, request, out) {
   const step = () => {
     if (cancelled) return;
     const end = Math.min(request.paths, begin + chunk);
-    const t = ctx.lab.monteCarlo(scenario, request, { begin, end, tally });
+    const t = lab.monteCarlo(scenario, request, { begin, end, tally });
     if (t.errors.length) { status.textContent = t.errors.map((x) => x.message).join(' '); return; }
     tally = t;
     begin = end;

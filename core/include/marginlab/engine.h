@@ -31,8 +31,14 @@ struct UnwindRequest {
   double replenishFraction = 1; ///< share of consumed depth that returns between slices (0..1)
   double insuranceFund = 0;     ///< balance before, settlement asset
 };
+/// One slice of the unwind: a row of the slice table. Prices are quote per base.
 struct UnwindSlice {
-  double quantity = 0, averagePrice = 0, worstPrice = 0;
+  double quantity = 0, averagePrice = 0, worstPrice = 0;  ///< filled contracts; 0, 0, 0 when nothing filled
+  double requested = 0;            ///< contracts the slice tried to close
+  double unfilled = 0;             ///< requested - quantity: no depth left in this slice
+  std::size_t levels = 0;          ///< book levels it traded against
+  double insuranceFundChange = 0;  ///< this slice's fills against the bankruptcy price, settlement asset
+  double insuranceFundAfter = 0;   ///< running fund balance after the slice (< 0: the fund is exhausted)
 };
 struct UnwindResult {
   std::vector<UnwindSlice> slices;
@@ -41,9 +47,31 @@ struct UnwindResult {
   double insuranceFundChange = 0;  ///< > 0: fills better than bankruptcy feed the fund
   double insuranceFundAfter = 0;
   double unfilled = 0;             ///< contracts the book could not absorb
-  bool autoDeleveraging = false;   ///< the fund cannot cover the loss: ADL starts
+  bool autoDeleveraging = false;   ///< the fund cannot cover the loss (running balance < 0 after some slice) or contracts stay unfilled: ADL starts
   std::vector<Step> steps;
+  // Added with the implementation (engine.cpp):
+  double quantity = 0;             ///< contracts to close: the whole position
+  double filled = 0;               ///< contracts filled in the book (quantity - unfilled)
+  double worstPrice = 0;           ///< worst fill of the whole unwind
+  bool depthModel = false;         ///< the book was empty: levels came from depthPerPercent
+  /// 0-based slice after which the running fund balance is below zero, or which left contracts
+  /// unfilled: where ADL starts. Absent when autoDeleveraging is false.
+  std::optional<std::size_t> adlSlice;
+  /// The average fill (long: below, short: above) at which the fund would be used up:
+  /// linear BP - s*F/(Q*CS), inverse 1/(1/BP + s*F/(Q*CS)). Absent: the fund covers any price.
+  std::optional<double> adlThresholdPrice;
 };
+/// Unwinds the whole position from its liquidation price in request.mode, fill by fill.
+/// insuranceFundAfter = insuranceFund + insuranceFundChange and may be negative (the deficit
+/// that ADL covers). Between slices the missing depth of every level recovers by
+/// replenishFraction: missing <- missing * (1 - replenishFraction). Contracts a slice cannot
+/// fill are that slice's unfilled (not carried to the next slice) and go to ADL at BP.
+/// Checks: request.slices only for Twap, request.visibleSize for Iceberg (at most 10,000
+/// slices), request.replenishFraction for Twap and Iceberg, request.depthPerPercent when the
+/// book is empty. Levels strictly descending (long) / ascending (short), at or beyond the
+/// takeover price: a long sells into bids at or below LP, a short buys asks at or above it.
+/// Depth model: level k at LP*(1 - s*k/1000) with depthPerPercent/10 contracts, k = 0..999
+/// for a long (down to 0.1% of LP) and k = 0..1000 for a short (up to 2*LP).
 Result<UnwindResult> unwind(const Scenario& scenario, const UnwindRequest& request);
 
 }  // namespace marginlab

@@ -2,16 +2,20 @@
 // MarginLab: the whole public surface of the core.
 #pragma once
 
+#include "marginlab/engine.h"
 #include "marginlab/errors.h"
 #include "marginlab/evaluate.h"
 #include "marginlab/format.h"
+#include "marginlab/odds.h"
 #include "marginlab/orders.h"
 #include "marginlab/profile.h"
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
+#include "marginlab/stress.h"
 #include "marginlab/sweep.h"
 #include "marginlab/tiers.h"
 #include "marginlab/validate.h"
+#include "marginlab/whatif.h"
 
 namespace marginlab {
 

@@ -40,7 +40,9 @@ enum class CascadeLiquidation { WholeAccount, TierByTier };
 struct CascadeRequest {
   /// Each step sets every symbol's mark: marks[step][symbol].
   std::vector<std::map<std::string, double, std::less<>>> marks;
-  std::optional<CascadeLiquidation> style;  ///< default: the profile's (TierByTier for binance, bybit, okx, bitmex)
+  /// Default: the profile's: TierByTier for binance, bybit, bybit-uta, okx, bitmex (VENUES.md 8);
+  /// WholeAccount for hyperliquid, dydx, simple.
+  std::optional<CascadeLiquidation> style;
   std::optional<double> liquidationFeeRate; ///< fraction of the closed notional; default the scenario's taker fee
 };
 struct CascadeEvent {
@@ -50,7 +52,7 @@ struct CascadeEvent {
   double price = 0;            ///< the mark when it happened
   double closedQuantity = 0;   ///< contracts closed
   double fee = 0;              ///< liquidation fee charged
-  double equityAfter = 0;      ///< cross equity after the event
+  double equityAfter = 0;      ///< cross equity after the event (0 once the insurance fund covered a shortfall)
   bool pastBankruptcy = false; ///< the account's loss went past zero equity: insurance fund / ADL
   std::string description;
 };
@@ -69,6 +71,11 @@ struct FundingResult {
   double paymentPerInterval = 0;  ///< settlement asset, what this position pays (< 0: receives)
   double totalPayment = 0;
   std::optional<double> isolatedLiquidationPrice, crossLiquidationPrice;
+  double isolatedMarginAfter = 0;  ///< M - totalPayment (may be <= 0: the LP is then solved directly)
+  double walletAfter = 0;          ///< walletBalance - totalPayment (may be < 0, likewise)
+  /// After the payments the mark is at or past the liquidation price: liquidated by funding.
+  bool isolatedLiquidated = false, crossLiquidated = false;
+  std::optional<double> isolatedLiquidationPriceBefore, crossLiquidationPriceBefore;  ///< without funding
   std::vector<Step> steps;
 };
 Result<FundingResult> fundingImpact(const Scenario& scenario, std::size_t position, double rate, int intervals);

@@ -26,7 +26,7 @@ struct AdjustResult {
   Report report;           ///< evaluate(scenario)
   Side side = Side::Long;  ///< the side after the fill
   double quantity = 0;     ///< contracts after the fill
-  double entryPrice = 0;   ///< average entry after the fill (linear arithmetic, inverse harmonic)
+  double entryPrice = 0;   ///< average entry after the fill (linear arithmetic, inverse harmonic); 0 if closed
   double realizedPnl = 0;  ///< settlement asset, from the reduced part
   bool flipped = false;    ///< the fill reduced through zero and opened the other side
   bool closed = false;     ///< the fill closed the position exactly (it is removed)
@@ -34,7 +34,8 @@ struct AdjustResult {
 };
 Result<AdjustResult> adjustPosition(const Scenario& scenario, const AdjustRequest& request);
 
-/// The mark at which the position's unrealised PnL (or ROE on its initial margin) is `target`.
+/// The mark at which the position's unrealised PnL (settlement asset), or its ROE on the
+/// initial margin (a fraction: 0.5 is 50%), is `target`.
 enum class TargetKind { Pnl, Roe };
 struct TargetResult {
   std::optional<double> price;  ///< absent when no positive price gives the target (steps say why)
@@ -86,6 +87,13 @@ Result<StopSizeResult> sizeFromStop(const Scenario& scenario, const StopSizeRequ
 struct MarginToTargetResult {
   double isolatedMarginToAdd = 0;  ///< negative: margin that can be removed
   double walletToAdd = 0;          ///< cross
+  /// false: no isolated margin puts the liquidation price exactly at the target (it would need a
+  /// margin <= 0, or the maintenance steps down at a tier cap between the mark and the target);
+  /// isolatedMarginToAdd is then the least that keeps the mark-to-target range safe (steps say why).
+  bool isolatedExact = true;
+  /// false: no wallet puts the cross liquidation price exactly at the target (a negative wallet, a
+  /// tier step, or the symbol's positions net to the other side); as isolatedExact.
+  bool crossExact = true;
   std::vector<Step> steps;
 };
 Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, std::size_t position, double targetLiquidationPrice);

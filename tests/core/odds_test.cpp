@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: MIT
+// odds.h: the closed-form first-passage probability (hand-computed values, limits, monotony, a
+// Brownian-bridge Monte Carlo in this file), liquidationOdds(), and monteCarlo() (errors,
+// agreement with the closed form, reproducibility, chunking, correlation).
+#include "marginlab/odds.h"
+
+#include <cstdint>
+#include <limits>
+#include <numbers>
+#include <random>
+
+#include "support.h"
+
+using namespace mltest;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Simple profile (flat 0.5 % table for any symbol): long 1 AAA @ 100, mark 100, 10x.
+/// Isolated: M = 10, LP solves 10 + (LP − 100) = 0.005·LP, LP = 90 / 0.995 = 90.4522613...
+/// Cross, wallet 15: 15 + (LP − 100) = 0.005·LP, LP = 85 / 0.995 = 85.4271356...
+Scenario oneLong(double wallet = 15) {
+  Scenario s{.rules = Rules::Simple, .walletBalance = wallet};
+  s.positions = {Position{.symbol = "AAA", .quantity = 1, .entryPrice = 100, .leverage = 10}};
+  return s;
+}
+
+/// Two symbols, the same long in each (both isolated LPs 90.4522613...), wallet 30.
+Scenario twoLongs() {
+  Scenario s{.rules = Rules::Simple, .walletBalance = 30};
+  s.positions = {Position{.symbol = "AAA", .quantity = 1, .entryPrice = 100, .leverage = 10},
+                 Position{.symbol = "BBB", .quantity = 1, .entryPrice = 100, .leverage = 10}};
+  return s;
+}
+
+MonteCarloTally runOk(const Scenario& s, const MonteCarloRequest& r, std::size_t begin,
+                      std::size_t end, MonteCarloTally tally = {}) {
+  auto result = monteCarlo(s, r, begin, end, std::move(tally));
+  INFO("first error: " << (result.errors.empty() ? std::string("none")
+                                                 : result.errors.front().path + ": " +
+                                                       result.errors.front().message));
+  REQUIRE(result);
+  REQUIRE(result.value);
+  return *result.value;
+}
+
+bool sameTally(const MonteCarloTally& a, const MonteCarloTally& b) {
+  return a.paths == b.paths && a.isolatedAnyLiquidated == b.isolatedAnyLiquidated &&
+         a.crossLiquidated == b.crossLiquidated && a.isolatedByPosition == b.isolatedByPosition &&
+         a.isolatedTimeHistogram == b.isolatedTimeHistogram &&
+         a.crossTimeHistogram == b.crossTimeHistogram;
+}
+
+std::size_t sum(const std::vector<std::size_t>& v) {
+  std::size_t total = 0;
+  for (std::size_t x : v) total += x;
+  return total;
+}
+
+/// Broadie–Glasserman–Kou: a barrier monitored every dt acts like a continuous one moved away
+/// from the spot by exp(0.5826·σ·√dt) (Math. Finance 7, 1997). Used to compare a discrete Monte
+/// Carlo with the continuous closed form.
+double bgkBarrier(double spot, double barrier, double sigma, double dt) {
+  const double shift = std::exp(0.5826 * sigma * std::sqrt(dt));
+  return barrier < spot ? barrier / shift : barrier * shift;
+}
+
+}  // namespace
+
+TEST_CASE("firstPassageProbability: hand-computed values", "[odds]") {
+  // P = N((b − m t)/(σ√t)) + e^(2mb/σ²)·N((b + m t)/(σ√t)), m = μ − σ²/2, b = ln(B/S); the
+  // reference values were computed with mpmath at 30 digits. Tolerance 1e-12 relative.
+
+  // Down: S 100, B 80, σ 0.8, t 0.25, μ 0: m = −0.32, m t = −0.08, σ√t = 0.4, b = ln 0.8 =
+  // −0.2231435513; with μ = 0, e^(2mb/σ²) = e^(−b) = S/B = 1.25:
+  // P = N(−0.3578588783) + 1.25·N(−0.7578588783) = 0.6405591317713089.
+  CHECK_THAT(firstPassageProbability(100, 80, 0.8, 0.25), WithinRel(0.6405591317713089, 1e-12));
+  // Up: S 100, B 125, same σ, t: b = ln 1.25 = 0.2231435513, reflected (b, m) -> (−b, −m):
+  // P = N(−0.7578588783) + e^(−0.2231435513)·N(−0.3578588783) = 0.5124473054170471.
+  CHECK_THAT(firstPassageProbability(100, 125, 0.8, 0.25), WithinRel(0.5124473054170471, 1e-12));
+  // No log drift (μ = σ²/2 = 0.32, m = 0): the reflection principle, P = 2·N(b/(σ√t)) =
+  // 2·N(−0.2231435513 / 0.4) = 2·N(−0.5578588783) = 0.5769407535735480, the same both ways.
+  CHECK_THAT(firstPassageProbability(100, 80, 0.8, 0.25, 0.32),
+             WithinRel(0.5769407535735480, 1e-12));
+  CHECK_THAT(firstPassageProbability(100, 125, 0.8, 0.25, 0.32),
+             WithinRel(0.5769407535735480, 1e-12));
+  // With drift: S 100, B 90, σ 0.6, t 0.5, μ 0.1: m = −0.08, b = ln 0.9 = −0.1053605157,
+  // σ√t = 0.4242640687, e^(2mb/σ²) = 1.0479405905:
+  // P = N(−0.1540562128) + 1.0479405905·N(−0.3426180211) = 0.8222691477715658.
+  CHECK_THAT(firstPassageProbability(100, 90, 0.6, 0.5, 0.1), WithinRel(0.8222691477715658, 1e-12));
+}
+
+TEST_CASE("firstPassageProbability: limits", "[odds]") {
+  CHECK(firstPassageProbability(100, 100, 0.8, 0.25) == 1);  // touched now
+  CHECK(firstPassageProbability(100, 100, 0, 0) == 1);
+  CHECK_THAT(firstPassageProbability(100, 100 * (1 - 1e-9), 0.8, 0.25), WithinAbs(1, 1e-7));
+  CHECK_THAT(firstPassageProbability(100, 100 * (1 + 1e-9), 0.8, 0.25), WithinAbs(1, 1e-7));
+  CHECK(firstPassageProbability(100, 1, 0.5, 1) < 1e-15);  // ln 0.01 = −4.6 is 9 σ away
+  CHECK(firstPassageProbability(100, 10000, 0.5, 1) < 1e-15);
+  CHECK(firstPassageProbability(100, 90, 0, 1) == 0);  // σ√t = 0, not touched
+  CHECK(firstPassageProbability(100, 90, 0.8, 0) == 0);
+  CHECK(firstPassageProbability(100, 110, 0.8, 0, 5) == 0);
+  // A strong drift toward the barrier makes the touch near certain; away, near impossible.
+  CHECK(firstPassageProbability(100, 90, 0.01, 1, -1) > 1 - 1e-12);
+  CHECK(firstPassageProbability(100, 90, 0.01, 1, 1) < 1e-12);
+}
+
+TEST_CASE("firstPassageProbability: monotone in sigma and years, finite in [0, 1]", "[odds]") {
+  for (double barrier : {50.0, 80.0, 99.0, 101.0, 125.0, 200.0}) {
+    INFO("barrier " << barrier);
+    double previous = 0;
+    for (double years = 0.001; years < 20; years *= 1.3) {  // more time, more chances
+      const double p = firstPassageProbability(100, barrier, 0.7, years, 0.05);
+      CHECK(p >= previous - 1e-15);
+      previous = p;
+    }
+    if (barrier < 100) {  // μ = 0: more σ is more spread and more downward log drift
+      previous = 0;
+      for (double sigma = 0.01; sigma < 10; sigma *= 1.2) {
+        const double p = firstPassageProbability(100, barrier, sigma, 0.5);
+        CHECK(p >= previous - 1e-15);
+        previous = p;
+      }
+    }
+  }
+  // An extreme grid: never NaN, never outside [0, 1].
+  std::size_t checked = 0;
+  for (double sigma : {1e-8, 1e-4, 0.01, 0.5, 3.0, 10.0})
+    for (double years : {1e-9, 1e-3, 1.0, 100.0})
+      for (double mu : {-10.0, -0.5, 0.0, 0.5, 10.0})
+        for (double barrier : {1e-6, 50.0, 99.999, 100.001, 200.0, 1e9}) {
+          const double p = firstPassageProbability(100, barrier, sigma, years, mu);
+          if (!(p >= 0 && p <= 1))
+            FAIL_CHECK("p = " << p << " at σ " << sigma << ", t " << years << ", μ " << mu << ", B "
+                              << barrier);
+          ++checked;
+        }
+  CHECK(checked == 720);
+}
+
+TEST_CASE("firstPassageProbability: agrees with a Brownian-bridge Monte Carlo", "[odds]") {
+  // The log of the mark is X = m t + σ W. Between two grid points x0, x1 above a down barrier
+  // b, the bridge touches b with probability exp(−2 (x0 − b)(x1 − b) / (σ² dt)) (exact, so
+  // 100 steps carry no discretisation bias). Each path contributes 1 − Π(1 − p_k); 20,000
+  // paths. Tolerance: 4 standard errors of that mean (sample standard deviation / √paths).
+  const double spot = 100, sigma = 0.8, years = 0.25;
+  const int paths = 20000, steps = 100;
+  const double dt = years / steps;
+  std::mt19937_64 engine(20261125);  // fully specified by the standard: the same on every build
+  const auto uniform = [&] { return (static_cast<double>(engine() >> 11) + 0.5) * 0x1.0p-53; };
+  for (auto [barrier, mu] : {std::pair{80.0, 0.0}, std::pair{125.0, 0.0}, std::pair{90.0, 0.3}}) {
+    const double m = mu - sigma * sigma / 2;
+    const double b = std::log(barrier / spot);
+    const double dir = b < 0 ? 1 : -1;  // distance to the barrier is dir·(x − b) > 0 before a touch
+    double total = 0, totalSq = 0;
+    for (int i = 0; i < paths; ++i) {
+      double x = 0, survive = 1;
+      for (int k = 0; k < steps && survive > 0; k += 2) {
+        // Box–Muller: two normals per pair of uniforms.
+        const double r = std::sqrt(-2 * std::log(uniform())), a = 2 * std::numbers::pi * uniform();
+        for (double z : {r * std::cos(a), r * std::sin(a)}) {
+          const double next = x + m * dt + sigma * std::sqrt(dt) * z;
+          const double d0 = dir * (x - b), d1 = dir * (next - b);
+          survive *= d1 <= 0 ? 0 : 1 - std::exp(-2 * d0 * d1 / (sigma * sigma * dt));
+          x = next;
+        }
+      }
+      total += 1 - survive;
+      totalSq += (1 - survive) * (1 - survive);
+    }
+    const double mean = total / paths;
+    const double se = std::sqrt((totalSq / paths - mean * mean) / paths);
+    const double exact = firstPassageProbability(spot, barrier, sigma, years, mu);
+    INFO("barrier " << barrier << ", μ " << mu << ": Monte Carlo " << mean << " ± " << se
+                    << ", closed form " << exact);
+    CHECK(std::abs(mean - exact) < 4 * se);
+  }
+}
+
+TEST_CASE("liquidationOdds: a long in both modes, from evaluate's liquidation prices", "[odds]") {
+  const Scenario s = oneLong();
+  const Report r = evaluateOk(s);
+  const double isoLp = *r.isolated->positions[0].liquidationPrice;
+  const double crossLp = *r.cross->positions[0].liquidationPrice;
+  CHECK_THAT(isoLp, WithinRel(90 / 0.995, 1e-12));
+  CHECK_THAT(crossLp, WithinRel(85 / 0.995, 1e-12));
+
+  const auto odds = liquidationOdds(s, 0, 0.8, 1.0 / 12);
+  REQUIRE(odds);
+  REQUIRE(odds.value->isolatedProbability);
+  REQUIRE(odds.value->crossProbability);
+  // mpmath: S 100, B 90.45226131, σ 0.8, t 1/12: N(−0.3190494190) + 1.1055555556·N(−0.5499895266).
+  CHECK_THAT(*odds.value->isolatedProbability, WithinRel(0.6967416994636029, 1e-11));
+  CHECK_THAT(*odds.value->isolatedProbability,
+             WithinRel(firstPassageProbability(100, isoLp, 0.8, 1.0 / 12), 1e-15));
+  CHECK_THAT(*odds.value->crossProbability,
+             WithinRel(firstPassageProbability(100, crossLp, 0.8, 1.0 / 12), 1e-15));
+  CHECK(*odds.value->crossProbability <
+        *odds.value->isolatedProbability);  // the wallet's extra 5 helps
+
+  // The steps: σ√t, m, then per mode b and P; the last value of each mode is the probability.
+  const auto& steps = odds.value->steps;
+  REQUIRE(steps.size() == 6);
+  CHECK(steps[0].formula == "σ√t");
+  CHECK_THAT(*steps[0].value, WithinRel(0.8 * std::sqrt(1.0 / 12), 1e-15));
+  CHECK(steps[1].formula == "m = μ − σ²/2");
+  CHECK_THAT(*steps[1].value, WithinRel(-0.32, 1e-15));
+  CHECK(steps[2].field == "isolatedProbability");
+  CHECK(steps[2].substituted == "ln(90.45226131 / 100)");
+  CHECK_THAT(*steps[2].value, WithinRel(std::log(isoLp / 100), 1e-15));
+  CHECK(steps[3].field == "isolatedProbability");
+  CHECK_THAT(steps[3].formula, Catch::Matchers::Contains("N((b − m·t)/(σ√t))"));
+  CHECK_THAT(steps[3].substituted, Catch::Matchers::Contains("N(-0.319049419)"));
+  CHECK(*steps[3].value == *odds.value->isolatedProbability);
+  CHECK(steps[5].field == "crossProbability");
+  CHECK_THAT(steps[5].label, Catch::Matchers::Contains("other symbols held at their marks"));
+  CHECK(*steps[5].value == *odds.value->crossProbability);
+}
+
+TEST_CASE("liquidationOdds: a short is an up barrier; drift moves it", "[odds]") {
+  Scenario s{.rules = Rules::Simple, .walletBalance = 15};
+  s.positions = {Position{
+      .symbol = "AAA", .side = Side::Short, .quantity = 1, .entryPrice = 100, .leverage = 10}};
+  const Report r = evaluateOk(s);
+  const double lp = *r.isolated->positions[0].liquidationPrice;
+  REQUIRE(lp > 100);
+  const auto odds = liquidationOdds(s, 0, 0.5, 0.25, 0.2);
+  REQUIRE(odds);
+  CHECK_THAT(*odds.value->isolatedProbability,
+             WithinRel(firstPassageProbability(100, lp, 0.5, 0.25, 0.2), 1e-15));
+  CHECK_THAT(odds.value->steps[3].formula, Catch::Matchers::Contains("N((−b + m·t)/(σ√t))"));
+  CHECK_THAT(odds.value->steps[3].label, Catch::Matchers::Contains("above"));
+  // An upward drift brings a short's liquidation closer.
+  CHECK(*liquidationOdds(s, 0, 0.5, 0.25, 0.5).value->isolatedProbability >
+        *odds.value->isolatedProbability);
+}
+
+TEST_CASE("liquidationOdds: no liquidation price, already past, zero volatility", "[odds]") {
+  // Leverage 1 with a large wallet: no positive price liquidates it in either mode.
+  Scenario s{.rules = Rules::Simple, .walletBalance = 1000};
+  s.positions = {Position{.symbol = "AAA", .quantity = 1, .entryPrice = 100, .leverage = 1}};
+  auto odds = liquidationOdds(s, 0, 0.8, 1);
+  REQUIRE(odds);
+  CHECK_FALSE(odds.value->isolatedProbability);
+  CHECK_FALSE(odds.value->crossProbability);
+  CHECK_FALSE(odds.value->steps.back().value);
+  CHECK_THAT(odds.value->steps.back().label, Catch::Matchers::Contains("no positive price"));
+
+  // Mark 85 is below the isolated LP 90.45: probability 1 even with no volatility.
+  s = oneLong();
+  s.positions[0].markPrice = 85;
+  odds = liquidationOdds(s, 0, 0, 1);
+  REQUIRE(odds);
+  CHECK(odds.value->isolatedProbability == 1.0);
+  // Cross LP 85.43 is above the mark 85 too.
+  CHECK(odds.value->crossProbability == 1.0);
+
+  s = oneLong();
+  odds = liquidationOdds(s, 0, 0, 1);
+  REQUIRE(odds);
+  CHECK(odds.value->isolatedProbability == 0.0);
+  CHECK(odds.value->crossProbability == 0.0);
+}
+
+TEST_CASE("liquidationOdds: input errors", "[odds]") {
+  const Scenario s = oneLong();
+  auto odds = liquidationOdds(s, 1, 0.8, 1);
+  CHECK_FALSE(odds);
+  CHECK_FALSE(odds.value);
+  CHECK(hasError(odds.errors, "position", ErrorCode::OutOfRange));
+
+  odds = liquidationOdds(s, 0, -0.1, kNaN, kNaN);
+  CHECK(hasError(odds.errors, "sigma", ErrorCode::Negative));
+  CHECK(hasError(odds.errors, "years", ErrorCode::NotFinite));
+  CHECK(hasError(odds.errors, "mu", ErrorCode::NotFinite));
+  odds = liquidationOdds(s, 0, 11, 101, 11);
+  CHECK(hasError(odds.errors, "sigma", ErrorCode::OutOfRange));
+  CHECK(hasError(odds.errors, "years", ErrorCode::OutOfRange));
+  CHECK(hasError(odds.errors, "mu", ErrorCode::OutOfRange));
+
+  Scenario bad = s;
+  bad.positions[0].leverage = 0;
+  odds = liquidationOdds(bad, 0, 0.8, 1);
+  CHECK(hasError(odds.errors, "positions[0].leverage", ErrorCode::NotPositive));
+}
+
+TEST_CASE("monteCarlo: input errors name the field", "[odds]") {
+  const Scenario s = twoLongs();
+  const MonteCarloRequest good{
+      .volatility = {{"AAA", 0.8}, {"BBB", 0.6}}, .years = 0.1, .steps = 10, .paths = 100};
+  REQUIRE(monteCarlo(s, good, 0, 100));
+
+  MonteCarloRequest r = good;
+  r.volatility = {{"AAA", 0}};  // BBB missing, AAA zero
+  auto out = monteCarlo(s, r, 0, 100);
+  CHECK_FALSE(out.value);
+  CHECK(hasError(out.errors, "request.volatility.AAA", ErrorCode::NotPositive));
+  CHECK(hasError(out.errors, "request.volatility.BBB", ErrorCode::Missing));
+  r.volatility = {{"AAA", kNaN}, {"BBB", 11}};
+  out = monteCarlo(s, r, 0, 100);
+  CHECK(hasError(out.errors, "request.volatility.AAA", ErrorCode::NotFinite));
+  CHECK(hasError(out.errors, "request.volatility.BBB", ErrorCode::OutOfRange));
+
+  r = good;
+  r.drift = {{"BBB", kNaN}};
+  CHECK(hasError(monteCarlo(s, r, 0, 100).errors, "request.drift.BBB", ErrorCode::NotFinite));
+
+  r = good;
+  r.correlation = {{1, 0.5}, {0.4, 1}};  // not symmetric: reported at the lower entry
+  out = monteCarlo(s, r, 0, 100);
+  REQUIRE(out.errors.size() == 1);
+  CHECK(hasError(out.errors, "request.correlation[1][0]", ErrorCode::OutOfRange));
+  r.correlation = {{1, 1.5}, {1.5, 1}};
+  out = monteCarlo(s, r, 0, 100);
+  CHECK(hasError(out.errors, "request.correlation[0][1]", ErrorCode::OutOfRange));
+  CHECK(hasError(out.errors, "request.correlation[1][0]", ErrorCode::OutOfRange));
+  r.correlation = {{1, 0}, {0, 0.9}};
+  CHECK(hasError(monteCarlo(s, r, 0, 100).errors, "request.correlation[1][1]",
+                 ErrorCode::OutOfRange));
+  r.correlation = {{1, kNaN}, {kNaN, 1}};
+  CHECK(
+      hasError(monteCarlo(s, r, 0, 100).errors, "request.correlation[0][1]", ErrorCode::NotFinite));
+  r.correlation = {{1}};
+  CHECK(hasError(monteCarlo(s, r, 0, 100).errors, "request.correlation", ErrorCode::OutOfRange));
+  r.correlation = {{1, 0}, {0}};
+  CHECK(hasError(monteCarlo(s, r, 0, 100).errors, "request.correlation[1]", ErrorCode::OutOfRange));
+
+  r = good;
+  r.years = 0;
+  r.steps = 0;
+  r.paths = 0;
+  out = monteCarlo(s, r, 0, 0);
+  CHECK(hasError(out.errors, "request.years", ErrorCode::NotPositive));
+  CHECK(hasError(out.errors, "request.steps", ErrorCode::NotPositive));
+  CHECK(hasError(out.errors, "request.paths", ErrorCode::NotPositive));
+  r = good;
+  r.years = kNaN;
+  r.steps = 100'001;
+  r.paths = 10'000'001;
+  out = monteCarlo(s, r, 0, 100);
+  CHECK(hasError(out.errors, "request.years", ErrorCode::NotFinite));
+  CHECK(hasError(out.errors, "request.steps", ErrorCode::TooMany));
+  CHECK(hasError(out.errors, "request.paths", ErrorCode::TooMany));
+  r = good;
+  r.steps = 100'000;
+  r.paths = 20'001;  // 2.0001e9 path-steps
+  CHECK(hasError(monteCarlo(s, r, 0, 100).errors, "request.paths", ErrorCode::TooMany));
+
+  CHECK(hasError(monteCarlo(s, good, 50, 40).errors, "begin", ErrorCode::OutOfRange));
+  CHECK(hasError(monteCarlo(s, good, 0, 101).errors, "end", ErrorCode::OutOfRange));
+  CHECK(monteCarlo(s, good, 100, 100));  // an empty chunk is fine
+
+  MonteCarloTally wrong;
+  wrong.isolatedByPosition = {0, 0, 0};
+  wrong.crossTimeHistogram = {0};
+  out = monteCarlo(s, good, 0, 100, wrong);
+  CHECK(hasError(out.errors, "tally.isolatedByPosition", ErrorCode::OutOfRange));
+  CHECK(hasError(out.errors, "tally.crossTimeHistogram", ErrorCode::OutOfRange));
+
+  Scenario bad = s;
+  bad.positions[1].quantity = -1;
+  CHECK(hasError(monteCarlo(bad, good, 0, 100).errors, "positions[1].quantity",
+                 ErrorCode::NotPositive));
+}
+
+TEST_CASE("monteCarlo: the correlation must be positive semi-definite", "[odds]") {
+  Scenario s{.rules = Rules::Simple, .walletBalance = 100};
+  for (const char* symbol : {"AAA", "BBB", "CCC"})
+    s.positions.push_back(
+        Position{.symbol = symbol, .quantity = 1, .entryPrice = 100, .leverage = 10});
+  MonteCarloRequest r{.volatility = {{"AAA", 0.8}, {"BBB", 0.6}, {"CCC", 0.5}},
+                      .years = 0.1,
+                      .steps = 10,
+                      .paths = 10};
+  // Symmetric, unit diagonal, entries in [-1, 1], yet not a correlation: AAA~BBB 0.9 and
+  // BBB~CCC 0.9 cannot hold with AAA~CCC −0.9 (eigenvalues −0.8, 1.9, 1.9; determinant −2.888).
+  r.correlation = {{1, 0.9, -0.9}, {0.9, 1, 0.9}, {-0.9, 0.9, 1}};
+  auto out = monteCarlo(s, r, 0, 10);
+  REQUIRE(out.errors.size() == 1);
+  CHECK(hasError(out.errors, "request.correlation", ErrorCode::OutOfRange));
+  CHECK_THAT(out.errors[0].message, Catch::Matchers::Contains("positive semi-definite"));
+  // Semi-definite (singular) matrices pass: all ones, and an equicorrelated 0.5.
+  r.correlation = {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}};
+  CHECK(monteCarlo(s, r, 0, 10));
+  r.correlation = {{1, 0.5, 0.5}, {0.5, 1, 0.5}, {0.5, 0.5, 1}};
+  CHECK(monteCarlo(s, r, 0, 10));
+  // −0.5 equicorrelation is the edge (eigenvalue 0); −0.6 is past it (eigenvalue −0.2).
+  r.correlation = {{1, -0.5, -0.5}, {-0.5, 1, -0.5}, {-0.5, -0.5, 1}};
+  CHECK(monteCarlo(s, r, 0, 10));
+  r.correlation = {{1, -0.6, -0.6}, {-0.6, 1, -0.6}, {-0.6, -0.6, 1}};
+  CHECK(hasError(monteCarlo(s, r, 0, 10).errors, "request.correlation", ErrorCode::OutOfRange));
+}
+
+TEST_CASE("monteCarlo: one position agrees with the closed form", "[odds]") {
+  // 20,000 paths of 250 steps over one month, σ 0.8. The simulation watches the mark at the
+  // end of each step, so it is compared with the closed form at the barrier moved by the
+  // Broadie–Glasserman–Kou shift exp(−0.5826·σ·√dt) (0.65 % here). Tolerance: 4 standard errors
+  // √(p(1 − p)/paths) ≈ 4 × 0.0033.
+  const Scenario s = oneLong();
+  const double sigma = 0.8, years = 1.0 / 12;
+  const std::size_t steps = 250, paths = 20000;
+  const MonteCarloRequest r{
+      .volatility = {{"AAA", sigma}}, .years = years, .steps = steps, .paths = paths, .seed = 7};
+  const MonteCarloTally t = runOk(s, r, 0, paths);
+  CHECK(t.paths == paths);
+  REQUIRE(t.isolatedByPosition.size() == 1);
+  CHECK(t.isolatedByPosition[0] == t.isolatedAnyLiquidated);
+  CHECK(sum(t.isolatedTimeHistogram) == t.isolatedAnyLiquidated);
+  CHECK(sum(t.crossTimeHistogram) == t.crossLiquidated);
+  // Every path liquidated in cross (LP 85.43) was liquidated in isolated (LP 90.45) first.
+  CHECK(t.crossLiquidated < t.isolatedAnyLiquidated);
+
+  const double dt = years / steps;
+  const Report rep = evaluateOk(s);
+  for (bool cross : {false, true}) {
+    const double lp = *(cross ? rep.cross : rep.isolated)->positions[0].liquidationPrice;
+    const double expected =
+        firstPassageProbability(100, bgkBarrier(100, lp, sigma, dt), sigma, years);
+    const double got =
+        static_cast<double>(cross ? t.crossLiquidated : t.isolatedAnyLiquidated) / paths;
+    const double se = std::sqrt(expected * (1 - expected) / paths);
+    INFO((cross ? "cross" : "isolated")
+         << ": Monte Carlo " << got << ", closed form (BGK) " << expected << ", continuous "
+         << firstPassageProbability(100, lp, sigma, years) << ", standard error " << se);
+    CHECK(std::abs(got - expected) < 4 * se);
+  }
+
+  // Time to liquidation: with P(τ ≤ t) from the closed form, the histogram's first half holds
+  // the paths hit by t/2 (again within 4 standard errors).
+  std::size_t firstHalf = 0;
+  for (std::size_t k = 0; k < steps / 2; ++k) firstHalf += t.isolatedTimeHistogram[k];
+  const double lp = *rep.isolated->positions[0].liquidationPrice;
+  const double expectedHalf =
+      firstPassageProbability(100, bgkBarrier(100, lp, sigma, dt), sigma, years / 2);
+  CHECK(std::abs(static_cast<double>(firstHalf) / paths - expectedHalf) <
+        4 * std::sqrt(expectedHalf * (1 - expectedHalf) / paths));
+}
+
+TEST_CASE("monteCarlo: seeded, reproducible and independent of chunking", "[odds]") {
+  const Scenario s = twoLongs();
+  const MonteCarloRequest r{.volatility = {{"AAA", 0.8}, {"BBB", 0.6}},
+                            .correlation = {{1, 0.3}, {0.3, 1}},
+                            .drift = {{"AAA", 0.1}},
+                            .years = 0.25,
+                            .steps = 100,
+                            .paths = 1000,
+                            .seed = 42};
+  const MonteCarloTally whole = runOk(s, r, 0, 1000);
+  CHECK(whole.paths == 1000);
+  CHECK(sameTally(whole, runOk(s, r, 0, 1000)));
+  const MonteCarloTally first = runOk(s, r, 0, 500);
+  CHECK(first.paths == 500);
+  CHECK(sameTally(whole, runOk(s, r, 500, 1000, first)));
+  MonteCarloTally chunks;  // uneven chunks, including an empty one
+  for (auto [b, e] :
+       {std::pair<std::size_t, std::size_t>{0, 1}, {1, 1}, {1, 333}, {333, 999}, {999, 1000}})
+    chunks = runOk(s, r, b, e, chunks);
+  CHECK(sameTally(whole, chunks));
+
+  MonteCarloRequest other = r;
+  other.seed = 43;
+  CHECK_FALSE(sameTally(whole, runOk(s, other, 0, 1000)));
+
+  // The same numbers on every build (own xoshiro256**, polar method, exp and log from + − × /
+  // √ only): these counts were recorded natively and must match the wasm build exactly.
+  std::size_t isoTime = 0, crossTime = 0;  // Σ bin·count: pins the histograms too
+  for (std::size_t k = 0; k < r.steps; ++k) {
+    isoTime += k * whole.isolatedTimeHistogram[k];
+    crossTime += k * whole.crossTimeHistogram[k];
+  }
+  CHECK(whole.isolatedAnyLiquidated == 917);
+  CHECK(whole.isolatedByPosition == std::vector<std::size_t>{770, 747});
+  CHECK(whole.crossLiquidated == 556);
+  CHECK(isoTime == 16787);
+  CHECK(crossTime == 20784);
+}
+
+TEST_CASE("monteCarlo: correlation 1 moves two symbols together", "[odds]") {
+  // The same long on AAA and BBB with the same volatility: with correlation 1 both marks follow
+  // one path, so on every path either both isolated positions are liquidated or neither.
+  const Scenario s = twoLongs();
+  MonteCarloRequest r{.volatility = {{"AAA", 0.8}, {"BBB", 0.8}},
+                      .correlation = {{1, 1}, {1, 1}},
+                      .years = 1.0 / 12,
+                      .steps = 100,
+                      .paths = 2000,
+                      .seed = 3};
+  const MonteCarloTally together = runOk(s, r, 0, r.paths);
+  CHECK(together.isolatedByPosition[0] == together.isolatedByPosition[1]);
+  CHECK(together.isolatedByPosition[0] == together.isolatedAnyLiquidated);
+  CHECK(together.isolatedAnyLiquidated > 0);
+
+  r.correlation = {};  // identity: independent, so "any" exceeds either one
+  const MonteCarloTally apart = runOk(s, r, 0, r.paths);
+  CHECK(apart.isolatedAnyLiquidated > apart.isolatedByPosition[0]);
+  CHECK(apart.isolatedAnyLiquidated > apart.isolatedByPosition[1]);
+  // AAA draws the first normal of each step in both runs, so its own path is the same.
+  CHECK(apart.isolatedByPosition[0] == together.isolatedByPosition[0]);
+}

@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: MIT
+// What-if tools (whatif.h) against hand calculations, the venues' averaging examples, and
+// round trips through evaluate().
+#include "marginlab/whatif.h"
+
+#include "support.h"
+
+using namespace mltest;
+
+namespace {
+
+/// Simple profile (MM = N x 0.5%, up to 125x): BTCUSDT long 0.5 @ 60,000, mark 61,000, 20x.
+Scenario btcLong(std::optional<double> isolatedMargin = std::nullopt) {
+  Scenario s{.rules = Rules::Simple, .walletBalance = 10'000};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.5, .entryPrice = 60'000, .markPrice = 61'000,
+                          .leverage = 20, .isolatedMargin = isolatedMargin}};
+  return s;
+}
+
+/// Simple profile, inverse BTCUSD (contract size 1 USD), wallet 1 BTC.
+Scenario btcInverse(Side side, double contracts, double entry) {
+  Scenario s{.rules = Rules::Simple, .walletBalance = 1};
+  s.positions = {Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .side = side, .quantity = contracts,
+                          .entryPrice = entry, .leverage = 10}};
+  return s;
+}
+
+/// The value of a result that must have no errors (by value: results are temporaries).
+template <class T>
+T valueOf(const Result<T>& r) {
+  INFO("first error: " << (r.errors.empty() ? std::string("none") : r.errors.front().path + ": " + r.errors.front().message));
+  REQUIRE(r.errors.empty());
+  REQUIRE(r.value);
+  return *r.value;
+}
+
+bool hasStep(const std::vector<Step>& steps, const std::string& field) {
+  return std::any_of(steps.begin(), steps.end(), [&](const Step& s) { return s.field == field; });
+}
+
+/// Every step has a label, and every value it carries is finite.
+void checkSteps(const std::vector<Step>& steps) {
+  REQUIRE_FALSE(steps.empty());
+  for (const Step& s : steps) {
+    CHECK_FALSE(s.label.empty());
+    if (s.value) CHECK(std::isfinite(*s.value));
+  }
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------
+// adjustPosition
+
+TEST_CASE("adjust: averaging in twice equals one combined order", "[whatif][adjust]") {
+  // Fills 0.2 @ 62,000 and 0.3 @ 58,000, or one order of 0.5 at their average
+  // (0.2 x 62000 + 0.3 x 58000) / 0.5 = 59,600. Either way:
+  // EP = (0.5 x 60000 + 0.5 x 59600) / 1 = 59,800; M = 1500 + 0.5 x 59600 / 20 = 2,990
+  // (= 1500 + 620 + 870). Isolated LP = (2990 - 59800) / (0.005 - 1) = 57,095.477...
+  // Tolerance 1e-12 rel between the two paths, 1e-12 rel against the hand values.
+  const Scenario s = btcLong(1'500);
+  const AdjustResult& a1 = valueOf(adjustPosition(s, {.position = 0, .price = 62'000, .quantityDelta = 0.2}));
+  const AdjustResult& twice = valueOf(adjustPosition(a1.scenario, {.position = 0, .price = 58'000, .quantityDelta = 0.3}));
+  const AdjustResult& once = valueOf(adjustPosition(s, {.position = 0, .price = 59'600, .quantityDelta = 0.5}));
+  CHECK_THAT(twice.entryPrice, WithinRel(once.entryPrice, 1e-12));
+  CHECK_THAT(twice.entryPrice, WithinRel(59'800.0, 1e-12));
+  CHECK_THAT(twice.quantity, WithinRel(1.0, 1e-12));
+  CHECK_THAT(*twice.scenario.positions[0].isolatedMargin, WithinRel(2'990.0, 1e-12));
+  CHECK_THAT(*once.scenario.positions[0].isolatedMargin, WithinRel(2'990.0, 1e-12));
+  CHECK_THAT(*twice.report.isolated->positions[0].liquidationPrice, WithinRel(56'810.0 / 0.995, 1e-12));
+  for (const auto* o : {&*twice.report.isolated, &*twice.report.cross}) {
+    const auto* p = o == &*twice.report.isolated ? &*once.report.isolated : &*once.report.cross;
+    CHECK_THAT(*o->positions[0].liquidationPrice, WithinRel(*p->positions[0].liquidationPrice, 1e-12));
+  }
+  // The mark does not move with the fills; nothing is realised on adds.
+  CHECK(twice.scenario.positions[0].mark() == 61'000);
+  CHECK(twice.realizedPnl == 0);
+  CHECK(twice.scenario.walletBalance == 10'000);
+  CHECK_FALSE(twice.flipped);
+  checkSteps(twice.steps);
+}
+
+TEST_CASE("adjust: inverse averaging in twice equals one combined order", "[whatif][adjust][inverse]") {
+  // Long 10,000 USD @ 50,000; fills 5,000 @ 40,000 and 5,000 @ 60,000, or one order of 10,000
+  // at their harmonic average 10000 / (5000/40000 + 5000/60000) = 48,000.
+  // EP = 20000 / (10000/50000 + 10000/48000) = 20000 / 0.408333... = 48,979.59...
+  // Tolerance 1e-12 rel.
+  const Scenario s = btcInverse(Side::Long, 10'000, 50'000);
+  const AdjustResult& a1 = valueOf(adjustPosition(s, {.position = 0, .price = 40'000, .quantityDelta = 5'000}));
+  const AdjustResult& twice = valueOf(adjustPosition(a1.scenario, {.position = 0, .price = 60'000, .quantityDelta = 5'000}));
+  const AdjustResult& once = valueOf(adjustPosition(s, {.position = 0, .price = 48'000, .quantityDelta = 10'000}));
+  CHECK_THAT(twice.entryPrice, WithinRel(once.entryPrice, 1e-12));
+  CHECK_THAT(twice.entryPrice, WithinRel(20'000.0 / (0.2 + 10'000.0 / 48'000), 1e-12));
+  CHECK_THAT(*twice.report.isolated->positions[0].liquidationPrice,
+             WithinRel(*once.report.isolated->positions[0].liquidationPrice, 1e-12));
+  CHECK_THAT(*twice.report.cross->positions[0].liquidationPrice,
+             WithinRel(*once.report.cross->positions[0].liquidationPrice, 1e-12));
+}
+
+TEST_CASE("adjust: BY-12 and BY-13 averages through adjustPosition", "[whatif][adjust][bybit]") {
+  // Bybit article 000001113. BY-12 inverse: 50 @ 10,000 + 50 @ 15,000 -> 12,000 (harmonic).
+  // BY-13 linear: 1 @ 10,000 + 2 @ 13,000 -> 12,000; 0.5 @ 50,000 + 0.8 @ 51,000 -> 50,615.38.
+  // Tolerance 1e-12 rel (the page's 50,615.38 is rounded: 0.005 abs).
+  Scenario inv = btcInverse(Side::Long, 50, 10'000);
+  CHECK_THAT(valueOf(adjustPosition(inv, {.position = 0, .price = 15'000, .quantityDelta = 50})).entryPrice,
+             WithinRel(12'000.0, 1e-12));
+  Scenario lin{.rules = Rules::Simple, .walletBalance = 10'000};
+  lin.positions = {Position{.symbol = "BTCUSDT", .quantity = 1, .entryPrice = 10'000, .leverage = 10}};
+  CHECK_THAT(valueOf(adjustPosition(lin, {.position = 0, .price = 13'000, .quantityDelta = 2})).entryPrice,
+             WithinRel(12'000.0, 1e-12));
+  lin.positions[0].quantity = 0.5;
+  lin.positions[0].entryPrice = 50'000;
+  CHECK_THAT(valueOf(adjustPosition(lin, {.position = 0, .price = 51'000, .quantityDelta = 0.8})).entryPrice,
+             WithinAbs(50'615.38, 0.005));
+}
+
+TEST_CASE("adjust: a partial reduce realises PnL and scales the isolated margin", "[whatif][adjust]") {
+  // Long 1 @ 60,000, M 6,000; reduce 0.4 @ 57,000: rPnL = +1 x 0.4 x (57000 - 60000) = -1,200;
+  // wallet 10000 - 1200 = 8,800; Q 0.6, EP unchanged, M = 6000 x 0.6 / 1 = 3,600.
+  // Isolated LP = (3600 - 0.6 x 60000) / (0.6 x 0.005 - 0.6) = -32400 / -0.597 = 54,271.356...
+  // Tolerance 1e-12 rel.
+  Scenario s{.rules = Rules::Simple, .walletBalance = 10'000};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 1, .entryPrice = 60'000, .markPrice = 58'000,
+                          .leverage = 10, .isolatedMargin = 6'000}};
+  const AdjustResult& a = valueOf(adjustPosition(s, {.position = 0, .price = 57'000, .quantityDelta = -0.4}));
+  CHECK_THAT(a.realizedPnl, WithinRel(-1'200.0, 1e-12));
+  CHECK_THAT(a.scenario.walletBalance, WithinRel(8'800.0, 1e-12));
+  CHECK_THAT(a.quantity, WithinRel(0.6, 1e-12));
+  CHECK(a.entryPrice == 60'000);
+  CHECK(a.side == Side::Long);
+  CHECK_THAT(*a.scenario.positions[0].isolatedMargin, WithinRel(3'600.0, 1e-12));
+  CHECK_THAT(*a.report.isolated->positions[0].liquidationPrice, WithinRel(32'400.0 / 0.597, 1e-12));
+  CHECK(hasStep(a.steps, "realizedPnl"));
+  CHECK(hasStep(a.steps, "walletBalance"));
+}
+
+TEST_CASE("adjust: a reduce past zero flips the side at the fill price", "[whatif][adjust]") {
+  // Long 1 @ 60,000, M 6,000, mark 61,000, 10x; sell 1.5 @ 62,000: the long closes with
+  // rPnL = 1 x (62000 - 60000) = 2,000 (wallet 12,000) and 0.5 opens short @ 62,000 with
+  // M = 0.5 x 62000 / 10 = 3,100. Isolated LP short = (3100 + 0.5 x 62000) / (0.5 x 0.005 + 0.5)
+  // = 34100 / 0.5025 = 67,860.696... Tolerance 1e-12 rel.
+  Scenario s{.rules = Rules::Simple, .walletBalance = 10'000};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 1, .entryPrice = 60'000, .markPrice = 61'000,
+                          .leverage = 10, .isolatedMargin = 6'000}};
+  const AdjustResult& a = valueOf(adjustPosition(s, {.position = 0, .price = 62'000, .quantityDelta = -1.5}));
+  CHECK(a.flipped);
+  CHECK_FALSE(a.closed);
+  CHECK(a.side == Side::Short);
+  CHECK_THAT(a.quantity, WithinRel(0.5, 1e-12));
+  CHECK(a.entryPrice == 62'000);
+  CHECK_THAT(a.realizedPnl, WithinRel(2'000.0, 1e-12));
+  CHECK_THAT(a.scenario.walletBalance, WithinRel(12'000.0, 1e-12));
+  CHECK_THAT(*a.scenario.positions[0].isolatedMargin, WithinRel(3'100.0, 1e-12));
+  CHECK_THAT(*a.report.isolated->positions[0].liquidationPrice, WithinRel(34'100.0 / 0.5025, 1e-12));
+  // The page says so: a step on the side.
+  REQUIRE(hasStep(a.steps, "side"));
+  checkSteps(a.steps);
+}
+
+TEST_CASE("adjust: inverse realised PnL in coin", "[whatif][adjust][inverse]") {
+  // Short 30,000 USD @ 50,000; buy back 10,000 @ 40,000:
+  // rPnL = -1 x 10000 x (1/50000 - 1/40000) = -10000 x (-0.000005) = +0.05 BTC; wallet 1.05.
+  // Tolerance 1e-12 rel.
+  const Scenario s = btcInverse(Side::Short, 30'000, 50'000);
+  const AdjustResult& a = valueOf(adjustPosition(s, {.position = 0, .price = 40'000, .quantityDelta = -10'000}));
+  CHECK_THAT(a.realizedPnl, WithinRel(0.05, 1e-12));
+  CHECK_THAT(a.scenario.walletBalance, WithinRel(1.05, 1e-12));
+  CHECK_THAT(a.quantity, WithinRel(20'000.0, 1e-12));
+  CHECK(a.side == Side::Short);
+}
+
+TEST_CASE("adjust: an exact close removes the position, unless it is the only one", "[whatif][adjust]") {
+  // Two positions: closing BTC at 62,000 realises 0.5 x 2000 = 1,000 and leaves ETH.
+  Scenario s = btcLong();
+  s.positions.push_back(Position{.symbol = "ETHUSDT", .quantity = 2, .entryPrice = 3'000, .leverage = 10});
+  const AdjustResult& a = valueOf(adjustPosition(s, {.position = 0, .price = 62'000, .quantityDelta = -0.5}));
+  CHECK(a.closed);
+  CHECK(a.quantity == 0);
+  REQUIRE(a.scenario.positions.size() == 1);
+  CHECK(a.scenario.positions[0].symbol == "ETHUSDT");
+  CHECK_THAT(a.scenario.walletBalance, WithinRel(11'000.0, 1e-12));
+  CHECK(a.report.errors.empty());
+  // The only position: an error at request.quantityDelta, never an empty scenario.
+  const auto only = adjustPosition(btcLong(), {.position = 0, .price = 62'000, .quantityDelta = -0.5});
+  CHECK_FALSE(only.value);
+  CHECK(hasError(only.errors, "request.quantityDelta", ErrorCode::OutOfRange));
+}
+
+TEST_CASE("adjust: input errors at request paths", "[whatif][adjust][errors]") {
+  const Scenario s = btcLong();
+  CHECK(hasError(adjustPosition(s, {.position = 3, .price = 60'000, .quantityDelta = 1}).errors, "request.position",
+                 ErrorCode::OutOfRange));
+  CHECK(hasError(adjustPosition(s, {.position = 0, .price = 0, .quantityDelta = 1}).errors, "request.price",
+                 ErrorCode::NotPositive));
+  CHECK(hasError(adjustPosition(s, {.position = 0, .price = 60'000, .quantityDelta = NAN}).errors,
+                 "request.quantityDelta", ErrorCode::NotFinite));
+  CHECK(hasError(adjustPosition(s, {.position = 0, .price = 60'000, .quantityDelta = 0}).errors,
+                 "request.quantityDelta", ErrorCode::OutOfRange));
+  // The scenario's own errors come first, with the request's beside them.
+  Scenario bad = s;
+  bad.walletBalance = -1;
+  const auto both = adjustPosition(bad, {.position = 0, .price = -5, .quantityDelta = 1});
+  CHECK(hasError(both.errors, "walletBalance", ErrorCode::Negative));
+  CHECK(hasError(both.errors, "request.price", ErrorCode::NotPositive));
+  // A loss larger than the wallet cannot be realised: the account was liquidated first.
+  Scenario poor = btcLong();
+  poor.walletBalance = 100;
+  CHECK(hasError(adjustPosition(poor, {.position = 0, .price = 50'000, .quantityDelta = -0.2}).errors,
+                 "request.price", ErrorCode::OutOfRange));
+  // Adding past the leverage the next tier allows: Binance BTCUSDT, 100x, 0.5 @ 60,000 + 20
+  // @ 60,000 = 1.23M notional, tier 4 (max 20x).
+  Scenario bn{.rules = Rules::Binance, .walletBalance = 100'000};
+  bn.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.5, .entryPrice = 60'000, .leverage = 100}};
+  const auto big = adjustPosition(bn, {.position = 0, .price = 60'000, .quantityDelta = 20});
+  CHECK(hasError(big.errors, "request.quantityDelta", ErrorCode::OutOfRange));
+  for (const InputError& e : big.errors) CHECK(e.message.find("leverage") != std::string::npos);
+}
+
+// ------------------------------------------------------------------------------------------
+// targetPrice
+
+TEST_CASE("target price: linear PnL and ROE", "[whatif][target]") {
+  // Long 0.5 @ 60,000, 20x, IM = 0.5 x 60000 / 20 = 1,500.
+  // PnL +1,000: P = 60000 + 1000 / (0.5) = 62,000. ROE 100%: PnL 1,500 -> 63,000.
+  // ROE -50%: PnL -750 -> 58,500. Short: PnL +1,000 -> 60000 + 1000 / (-0.5) = 58,000.
+  // Tolerance 1e-12 rel.
+  Scenario s = btcLong();
+  CHECK_THAT(*valueOf(targetPrice(s, 0, TargetKind::Pnl, 1'000)).price, WithinRel(62'000.0, 1e-12));
+  CHECK_THAT(*valueOf(targetPrice(s, 0, TargetKind::Roe, 1.0)).price, WithinRel(63'000.0, 1e-12));
+  CHECK_THAT(*valueOf(targetPrice(s, 0, TargetKind::Roe, -0.5)).price, WithinRel(58'500.0, 1e-12));
+  s.positions[0].side = Side::Short;
+  CHECK_THAT(*valueOf(targetPrice(s, 0, TargetKind::Pnl, 1'000)).price, WithinRel(58'000.0, 1e-12));
+  // A short cannot earn more than q x EP = 30,000: no positive price, and a step says why.
+  const TargetResult& none = valueOf(targetPrice(s, 0, TargetKind::Pnl, 40'000));
+  CHECK_FALSE(none.price);
+  REQUIRE_FALSE(none.steps.empty());
+  CHECK_FALSE(none.steps.back().value);
+  CHECK(none.steps.back().label.find("No positive price") != std::string::npos);
+}
+
+TEST_CASE("target price: inverse harmonic", "[whatif][target][inverse]") {
+  // Long V = 10,000 USD @ 50,000: PnL 0.05 BTC: 1/P = 1/50000 - 0.05/10000 = 0.000015 ->
+  // 66,666.67; short: 1/P = 0.00002 + 0.000005 -> 40,000. A long earns less than
+  // V/EP = 0.2 BTC: a target of 0.2 or more has no price. Tolerance 1e-12 rel.
+  const Scenario lng = btcInverse(Side::Long, 10'000, 50'000);
+  CHECK_THAT(*valueOf(targetPrice(lng, 0, TargetKind::Pnl, 0.05)).price, WithinRel(1 / 0.000015, 1e-12));
+  CHECK_FALSE(valueOf(targetPrice(lng, 0, TargetKind::Pnl, 0.2)).price);
+  CHECK_FALSE(valueOf(targetPrice(lng, 0, TargetKind::Pnl, 0.3)).price);
+  const Scenario sht = btcInverse(Side::Short, 10'000, 50'000);
+  CHECK_THAT(*valueOf(targetPrice(sht, 0, TargetKind::Pnl, 0.05)).price, WithinRel(40'000.0, 1e-12));
+  // ROE on IM = 0.2 / 10 = 0.02 BTC: ROE 100% -> PnL 0.02: 1/P = 0.00002 + 0.000002 -> 45,454.545...
+  CHECK_THAT(*valueOf(targetPrice(sht, 0, TargetKind::Roe, 1.0)).price, WithinRel(1 / 0.000022, 1e-12));
+}
+
+TEST_CASE("target price: evaluate at that mark gives the target back", "[whatif][target][property]") {
+  // Property: with the mark set to the answer, evaluate's unrealizedPnl (or roe) is the target.
+  // Tolerance 1e-9 rel.
+  for (Side side : {Side::Long, Side::Short}) {
+    for (Contract contract : {Contract::Linear, Contract::Inverse}) {
+      Scenario s = contract == Contract::Linear ? btcLong() : btcInverse(side, 10'000, 50'000);
+      s.positions[0].side = side;
+      const double target = contract == Contract::Linear ? 777.0 : 0.0123;
+      for (TargetKind kind : {TargetKind::Pnl, TargetKind::Roe}) {
+        const double t = kind == TargetKind::Pnl ? target : 0.37;
+        const TargetResult& r = valueOf(targetPrice(s, 0, kind, t));
+        REQUIRE(r.price);
+        s.positions[0].markPrice = *r.price;
+        const Report rep = evaluateOk(s);
+        const auto& p = rep.cross->positions[0];
+        CHECK_THAT(kind == TargetKind::Pnl ? p.unrealizedPnl : p.roe, WithinRel(t, 1e-9));
+        s.positions[0].markPrice.reset();
+      }
+    }
+  }
+}
+
+TEST_CASE("target price: input errors", "[whatif][target][errors]") {
+  const Scenario s = btcLong();
+  CHECK(hasError(targetPrice(s, 0, TargetKind::Pnl, NAN).errors, "request.target", ErrorCode::NotFinite));
+  CHECK(hasError(targetPrice(s, 0, TargetKind::Pnl, 1e300).errors, "request.target", ErrorCode::OutOfRange));
+  CHECK(hasError(targetPrice(s, 2, TargetKind::Pnl, 1).errors, "request.position", ErrorCode::OutOfRange));
+}
+
+// ------------------------------------------------------------------------------------------
+// maxOpenSize
+
+namespace {
+/// Binance BTCUSDT brackets (default table): long 0.1 @ 60,000, 10x, mark 62,000.
+Scenario binanceAccount() {
+  Scenario s{.rules = Rules::Binance, .walletBalance = 10'000};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.1, .entryPrice = 60'000, .markPrice = 62'000, .leverage = 10}};
+  return s;
+}
+}  // namespace
+
+TEST_CASE("max open size: the balance or the tier cap bounds it", "[whatif][maxOpen][binance]") {
+  // Cross available = 10000 + 0.1 x 2000 - 0.1 x 60000 / 10 = 9,600; isolated: 10000 - 600 = 9,400.
+  // Brackets: 125x to 50k, 100x to 250k, 50x to 1M, 20x to 10M.
+  // 20x cross: N = min(9600 x 20 = 192,000, 10M) = 192,000, tier 2; Q = 192000 / 50000 = 3.84.
+  // 20x isolated: N = 188,000; Q = 3.76. 125x: N = min(1.2M, 50k) = 50,000, tier 1, Q = 1, IM 400.
+  // 100x: N = min(960k, 250k) = 250,000, tier 2, Q = 5. Tolerance 1e-12 rel.
+  const Scenario s = binanceAccount();
+  MaxOpenRequest req{.symbol = "BTCUSDT", .price = 50'000, .leverage = 20};
+  const MaxOpenResult& a = valueOf(maxOpenSize(s, req));
+  CHECK_THAT(a.notional, WithinRel(192'000.0, 1e-12));
+  CHECK_THAT(a.quantity, WithinRel(3.84, 1e-12));
+  CHECK_THAT(a.initialMargin, WithinRel(9'600.0, 1e-12));
+  CHECK(a.tier == 2);
+  checkSteps(a.steps);
+  req.mode = MarginMode::Isolated;
+  CHECK_THAT(valueOf(maxOpenSize(s, req)).quantity, WithinRel(3.76, 1e-12));
+  req.mode = MarginMode::Cross;
+  req.leverage = 125;
+  const MaxOpenResult& b = valueOf(maxOpenSize(s, req));
+  CHECK_THAT(b.notional, WithinRel(50'000.0, 1e-12));
+  CHECK_THAT(b.quantity, WithinRel(1.0, 1e-12));
+  CHECK_THAT(b.initialMargin, WithinRel(400.0, 1e-12));
+  CHECK(b.tier == 1);
+  req.leverage = 100;
+  const MaxOpenResult& c = valueOf(maxOpenSize(s, req));
+  CHECK_THAT(c.notional, WithinRel(250'000.0, 1e-12));
+  CHECK_THAT(c.quantity, WithinRel(5.0, 1e-12));
+  CHECK(c.tier == 2);
+  // The position it describes opens: leverage allowed at its entry notional.
+  Scenario opened = s;
+  opened.positions.push_back(Position{.symbol = "BTCUSDT", .quantity = c.quantity, .entryPrice = 50'000,
+                                      .markPrice = 62'000, .leverage = 100});
+  CHECK(validate(opened).empty());
+}
+
+TEST_CASE("max open size: inverse notional in coin", "[whatif][maxOpen][inverse]") {
+  // Simple profile, BTCUSD table: 100x to 10 BTC, 20x to 100 BTC. Short 1,000 USD @ 50,000, 10x:
+  // IM = 0.02 / 10 = 0.002; available = 1 - 0.002 = 0.998 BTC.
+  // 50x: rows allowing it: tier 1 only, cap 10: N = min(0.998 x 50 = 49.9, 10) = 10 BTC;
+  // Q = 10 x 40000 / 1 = 400,000 contracts. 10x: N = min(9.98, 100) = 9.98; Q = 399,200.
+  // Tolerance 1e-12 rel.
+  Scenario s = btcInverse(Side::Short, 1'000, 50'000);
+  s.tiers["BTCUSD"] = {Tier{.notionalCap = 10, .maxLeverage = 100, .maintenanceMarginRate = 0.005},
+                       Tier{.notionalCap = 100, .maxLeverage = 20, .maintenanceMarginRate = 0.01}};
+  MaxOpenRequest req{.symbol = "BTCUSD", .contract = Contract::Inverse, .price = 40'000, .leverage = 50};
+  const MaxOpenResult& a = valueOf(maxOpenSize(s, req));
+  CHECK_THAT(a.notional, WithinRel(10.0, 1e-12));
+  CHECK_THAT(a.quantity, WithinRel(400'000.0, 1e-12));
+  CHECK(a.tier == 1);
+  req.leverage = 10;
+  const MaxOpenResult& b = valueOf(maxOpenSize(s, req));
+  CHECK_THAT(b.notional, WithinRel(9.98, 1e-12));
+  CHECK_THAT(b.quantity, WithinRel(399'200.0, 1e-12));
+}
+
+TEST_CASE("max open size: nothing available, and input errors", "[whatif][maxOpen][errors]") {
+  // Mark 40,000: cross PnL -2,000 on a 1,000 wallet: available < 0 -> 0 contracts, no error.
+  Scenario poor = binanceAccount();
+  poor.walletBalance = 1'000;
+  poor.positions[0].markPrice = 40'000;
+  const MaxOpenResult& z = valueOf(maxOpenSize(poor, {.symbol = "BTCUSDT", .price = 50'000, .leverage = 20}));
+  CHECK(z.quantity == 0);
+  CHECK(z.initialMargin == 0);
+  const Scenario s = binanceAccount();
+  CHECK(hasError(maxOpenSize(s, {.symbol = "BTCUSDT", .price = 50'000, .leverage = 150}).errors, "request.leverage",
+                 ErrorCode::OutOfRange));
+  CHECK(hasError(maxOpenSize(s, {.symbol = "BTCUSDT", .price = 50'000, .leverage = 0}).errors, "request.leverage",
+                 ErrorCode::NotPositive));
+  CHECK(hasError(maxOpenSize(s, {.symbol = "BTCUSDT", .price = NAN, .leverage = 10}).errors, "request.price",
+                 ErrorCode::NotFinite));
+  CHECK(hasError(maxOpenSize(s, {.symbol = "BTCUSDT", .contractSize = -1, .price = 1, .leverage = 10}).errors,
+                 "request.contractSize", ErrorCode::NotPositive));
+  CHECK(hasError(maxOpenSize(s, {.symbol = "FOOUSDT", .price = 1, .leverage = 10}).errors, "request.symbol",
+                 ErrorCode::TierMissing));
+  CHECK(hasError(maxOpenSize(s, {.symbol = "", .price = 1, .leverage = 10}).errors, "request.symbol", ErrorCode::Empty));
+  CHECK(hasError(maxOpenSize(s, {.symbol = "BTCUSDT", .contract = Contract::Inverse, .price = 1, .leverage = 10}).errors,
+                 "request.contract", ErrorCode::Mixed));
+}
+
+// ------------------------------------------------------------------------------------------
+// sizeFromStop
+
+namespace {
+/// Simple profile, wallet 10,000, ETHUSDT long 1 @ 3,000 at its mark: equity 10,000.
+Scenario ethAccount() {
+  Scenario s{.rules = Rules::Simple, .walletBalance = 10'000};
+  s.positions = {Position{.symbol = "ETHUSDT", .quantity = 1, .entryPrice = 3'000, .leverage = 10}};
+  return s;
+}
+}  // namespace
+
+TEST_CASE("size from stop: linear, with the liquidation check", "[whatif][stop]") {
+  // Risk 1% of 10,000 = 100; long BTCUSDT @ 60,000, stop 59,000: Q = 100 / 1000 = 0.1.
+  // 10x isolated: M = 600; LP = (600 - 6000) / (0.1 x 0.005 - 0.1) = 54,271.356...: the stop
+  // (59,000) comes first. 100x: M = 60; LP = (60 - 6000) / -0.0995 = 59,698.49...: the stop lies
+  // beyond it. Tolerance 1e-12 rel.
+  const Scenario s = ethAccount();
+  StopSizeRequest req{.symbol = "BTCUSDT", .entryPrice = 60'000, .stopPrice = 59'000, .riskFraction = 0.01,
+                      .leverage = 10};
+  const StopSizeResult& a = valueOf(sizeFromStop(s, req));
+  CHECK_THAT(a.riskAmount, WithinRel(100.0, 1e-12));
+  CHECK_THAT(a.quantity, WithinRel(0.1, 1e-12));
+  REQUIRE(a.liquidationPrice);
+  CHECK_THAT(*a.liquidationPrice, WithinRel(5'400.0 / 0.0995, 1e-12));
+  CHECK_FALSE(a.stopBeyondLiquidation);
+  checkSteps(a.steps);
+  req.leverage = 100;
+  const StopSizeResult& b = valueOf(sizeFromStop(s, req));
+  REQUIRE(b.liquidationPrice);
+  CHECK_THAT(*b.liquidationPrice, WithinRel(5'940.0 / 0.0995, 1e-12));
+  CHECK(b.stopBeyondLiquidation);
+  REQUIRE(hasStep(b.steps, "stopBeyondLiquidation"));
+  // Cross: the whole wallet backs it, LP far below, the stop first again.
+  req.mode = MarginMode::Cross;
+  CHECK_FALSE(valueOf(sizeFromStop(s, req)).stopBeyondLiquidation);
+}
+
+TEST_CASE("size from stop: short and inverse", "[whatif][stop][inverse]") {
+  // Short @ 60,000, stop 61,500, risk 2% = 200: Q = 200 / 1500 = 0.1333...
+  const StopSizeResult& a = valueOf(sizeFromStop(
+      ethAccount(), {.symbol = "BTCUSDT", .side = Side::Short, .entryPrice = 60'000, .stopPrice = 61'500,
+                     .riskFraction = 0.02, .leverage = 5}));
+  CHECK_THAT(a.quantity, WithinRel(200.0 / 1500, 1e-12));
+  CHECK_FALSE(a.stopBeyondLiquidation);
+  // Inverse, contract 100 USD, wallet 2 BTC: risk 5% = 0.1 BTC; long @ 50,000, stop 40,000:
+  // |1/50000 - 1/40000| = 0.000005 -> per contract 0.0005 BTC -> Q = 200 contracts (20,000 USD).
+  // Check: loss at the stop = 20000 x 0.000005 = 0.1. Tolerance 1e-12 rel.
+  Scenario inv = btcInverse(Side::Long, 1'000, 50'000);
+  inv.walletBalance = 2;
+  const StopSizeResult& b = valueOf(sizeFromStop(
+      inv, {.symbol = "ETHUSD", .contract = Contract::Inverse, .contractSize = 100, .entryPrice = 50'000,
+            .stopPrice = 40'000, .riskFraction = 0.05, .leverage = 2}));
+  CHECK_THAT(b.riskAmount, WithinRel(0.1, 1e-12));
+  CHECK_THAT(b.quantity, WithinRel(200.0, 1e-12));
+  REQUIRE(b.liquidationPrice);
+  CHECK_FALSE(b.stopBeyondLiquidation);  // 2x long inverse: LP about 33,4xx, below the stop
+}
+
+TEST_CASE("size from stop: input errors", "[whatif][stop][errors]") {
+  const Scenario s = ethAccount();
+  const StopSizeRequest ok{.symbol = "BTCUSDT", .entryPrice = 60'000, .stopPrice = 59'000, .riskFraction = 0.01,
+                           .leverage = 10};
+  StopSizeRequest r = ok;
+  r.stopPrice = 61'000;  // above entry for a long
+  CHECK(hasError(sizeFromStop(s, r).errors, "request.stopPrice", ErrorCode::OutOfRange));
+  r.stopPrice = 60'000;
+  CHECK(hasError(sizeFromStop(s, r).errors, "request.stopPrice", ErrorCode::OutOfRange));
+  r = ok;
+  r.side = Side::Short;  // 59,000 is below entry: wrong for a short
+  CHECK(hasError(sizeFromStop(s, r).errors, "request.stopPrice", ErrorCode::OutOfRange));
+  r = ok;
+  r.riskFraction = 0;
+  CHECK(hasError(sizeFromStop(s, r).errors, "request.riskFraction", ErrorCode::OutOfRange));
+  r.riskFraction = 1.5;
+  CHECK(hasError(sizeFromStop(s, r).errors, "request.riskFraction", ErrorCode::OutOfRange));
+  r.riskFraction = INFINITY;
+  CHECK(hasError(sizeFromStop(s, r).errors, "request.riskFraction", ErrorCode::NotFinite));
+  r = ok;
+  r.leverage = -2;
+  CHECK(hasError(sizeFromStop(s, r).errors, "request.leverage", ErrorCode::NotPositive));
+  // Leverage above the tier at the implied notional: Binance, wallet 100,000, risk 10% = 10,000,
+  // stop 600 away -> Q = 16.67, notional 1M (tier 3, max 50x): 100x is refused.
+  Scenario bn{.rules = Rules::Binance, .walletBalance = 100'000};
+  bn.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.01, .entryPrice = 60'000, .leverage = 10}};
+  const auto e = sizeFromStop(bn, {.symbol = "BTCUSDT", .entryPrice = 60'000, .stopPrice = 59'400,
+                                   .riskFraction = 0.1, .leverage = 100});
+  CHECK(hasError(e.errors, "request.leverage", ErrorCode::OutOfRange));
+}
+
+// ------------------------------------------------------------------------------------------
+// marginToTarget
+
+namespace {
+/// Adds the amounts and re-evaluates: the isolated and cross liquidation prices.
+std::pair<std::optional<double>, std::optional<double>> afterAdding(Scenario s, std::size_t i,
+                                                                      const MarginToTargetResult& r) {
+  const Report base = evaluateOk(s);
+  Scenario iso = s;
+  iso.positions[i].isolatedMargin = base.isolated->positions[i].margin + r.isolatedMarginToAdd;
+  Scenario cross = s;
+  cross.walletBalance += r.walletToAdd;
+  return {evaluateOk(iso).isolated->positions[i].liquidationPrice,
+          evaluateOk(cross).cross->positions[i].liquidationPrice};
+}
+}  // namespace
+
+TEST_CASE("margin to target: one tier, isolated and cross", "[whatif][marginToTarget]") {
+  // Long 1 @ 60,000 at its mark, 10x: M = 6,000. Target 50,000:
+  // MM(T) = 50000 x 0.005 = 250; uPnL(T) = 50000 - 60000 = -10,000; E_T = 10,250;
+  // isolated: add 10250 - 6000 = 4,250.
+  // Cross with ETH long 2 @ 3,000 marked 2,900 (MM 5800 x 0.005 = 29, uPnL -200):
+  // E0 = 10000 - 29 - 200 = 9,771; wallet to add = 10250 - 9771 = 479.
+  // Round trip: LP = 50,000 within 1e-9 rel.
+  Scenario s{.rules = Rules::Simple, .walletBalance = 10'000};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 1, .entryPrice = 60'000, .leverage = 10},
+                 Position{.symbol = "ETHUSDT", .quantity = 2, .entryPrice = 3'000, .markPrice = 2'900, .leverage = 10}};
+  const MarginToTargetResult& r = valueOf(marginToTarget(s, 0, 50'000));
+  CHECK_THAT(r.isolatedMarginToAdd, WithinRel(4'250.0, 1e-12));
+  CHECK_THAT(r.walletToAdd, WithinRel(479.0, 1e-12));
+  CHECK(r.isolatedExact);
+  CHECK(r.crossExact);
+  checkSteps(r.steps);
+  const auto [iso, cross] = afterAdding(s, 0, r);
+  CHECK_THAT(*iso, WithinRel(50'000.0, 1e-9));
+  CHECK_THAT(*cross, WithinRel(50'000.0, 1e-9));
+  // A nearer target frees margin: negative amounts, and the round trip still holds.
+  const MarginToTargetResult& near = valueOf(marginToTarget(s, 0, 57'000));
+  CHECK(near.isolatedMarginToAdd < 0);
+  CHECK(near.walletToAdd < 0);
+  const auto [iso2, cross2] = afterAdding(s, 0, near);
+  CHECK_THAT(*iso2, WithinRel(57'000.0, 1e-9));
+  CHECK_THAT(*cross2, WithinRel(57'000.0, 1e-9));
+}
+
+TEST_CASE("margin to target: across Binance tiers", "[whatif][marginToTarget][binance]") {
+  // Long 4 @ 60,000 (240,000, tier 2), 20x: M = 12,000.
+  // Target 50,000 (200,000, tier 2: MMR 0.5%, cum 50): MM = 1000 - 50 = 950; uPnL = -40,000;
+  //   E_T = 40,950 -> add 28,950.
+  // Target 12,000 (48,000, tier 1: MMR 0.4%, cum 0): MM = 192; uPnL = -192,000;
+  //   E_T = 192,192 -> add 180,192.
+  // Short 4 @ 60,000, target 70,000 (280,000, tier 3: MMR 1%, cum 1,300): MM = 1,500;
+  //   uPnL = -40,000; E_T = 41,500 -> add 29,500. Tolerance 1e-12 rel; round trip 1e-9 rel.
+  Scenario s{.rules = Rules::Binance, .walletBalance = 20'000};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 4, .entryPrice = 60'000, .leverage = 20}};
+  const MarginToTargetResult& same = valueOf(marginToTarget(s, 0, 50'000));
+  CHECK_THAT(same.isolatedMarginToAdd, WithinRel(28'950.0, 1e-12));
+  CHECK_THAT(same.walletToAdd, WithinRel(40'950.0 - 20'000.0, 1e-12));
+  auto [a, b] = afterAdding(s, 0, same);
+  CHECK_THAT(*a, WithinRel(50'000.0, 1e-9));
+  CHECK_THAT(*b, WithinRel(50'000.0, 1e-9));
+  const MarginToTargetResult& across = valueOf(marginToTarget(s, 0, 12'000));
+  CHECK_THAT(across.isolatedMarginToAdd, WithinRel(180'192.0, 1e-12));
+  CHECK(across.isolatedExact);
+  auto [c, d] = afterAdding(s, 0, across);
+  CHECK_THAT(*c, WithinRel(12'000.0, 1e-9));
+  CHECK_THAT(*d, WithinRel(12'000.0, 1e-9));
+  s.positions[0].side = Side::Short;
+  const MarginToTargetResult& up = valueOf(marginToTarget(s, 0, 70'000));
+  CHECK_THAT(up.isolatedMarginToAdd, WithinRel(29'500.0, 1e-12));
+  auto [e, f] = afterAdding(s, 0, up);
+  CHECK_THAT(*e, WithinRel(70'000.0, 1e-9));
+  CHECK_THAT(*f, WithinRel(70'000.0, 1e-9));
+}
+
+TEST_CASE("margin to target: round trips in every profile, both contracts", "[whatif][marginToTarget][property]") {
+  // Property: adding the returned amount puts the liquidation price at the target, for
+  // entry-value profiles (bybit, bitmex: MM constant), Bybit UTA (extra margin net of the fee,
+  // inverted), OKX (fee in the rate), and inverse contracts. Targets inside the same tier and
+  // across tier caps. Tolerance 1e-9 rel.
+  struct Case { Rules rules; Contract contract; const char* symbol; Side side; double qty, entry, lev, target; };
+  const Case cases[] = {
+      {Rules::Bybit, Contract::Linear, "BTCUSDT", Side::Long, 2, 60'000, 20, 50'000},
+      {Rules::Bybit, Contract::Linear, "BTCUSDT", Side::Short, 2, 60'000, 20, 66'000},
+      {Rules::BybitUta, Contract::Linear, "BTCUSDT", Side::Long, 2, 60'000, 20, 52'000},
+      {Rules::BybitUta, Contract::Linear, "BTCUSDT", Side::Long, 30, 70'000, 20, 60'000},  // 2.1M -> 1.8M
+      {Rules::BybitUta, Contract::Linear, "BTCUSDT", Side::Short, 50, 60'000, 20, 64'000},  // 3M -> tier 2 at 3.2M
+      {Rules::Bitmex, Contract::Inverse, "XBTUSD", Side::Long, 10'000'000, 50'000, 50, 40'000},
+      {Rules::Simple, Contract::Inverse, "BTCUSD", Side::Short, 100'000, 50'000, 10, 60'000},
+      {Rules::Binance, Contract::Linear, "BTCUSDT", Side::Long, 30, 60'000, 20, 20'000},  // 1.8M -> 600k
+  };
+  for (const Case& k : cases) {
+    INFO(std::string(toString(k.rules)) << " " << toString(k.side) << " target " << k.target);
+    Scenario s{.rules = k.rules, .walletBalance = k.contract == Contract::Linear ? 200'000.0 : 100.0};
+    s.positions = {Position{.symbol = k.symbol, .contract = k.contract, .side = k.side, .quantity = k.qty,
+                            .entryPrice = k.entry, .leverage = k.lev}};
+    const MarginToTargetResult& r = valueOf(marginToTarget(s, 0, k.target));
+    CHECK(r.isolatedExact);
+    CHECK(r.crossExact);
+    const auto [iso, cross] = afterAdding(s, 0, r);
+    REQUIRE(iso);
+    REQUIRE(cross);
+    CHECK_THAT(*iso, WithinRel(k.target, 1e-9));
+    CHECK_THAT(*cross, WithinRel(k.target, 1e-9));
+  }
+  // OKX with the default fee in the rate, two legs of one symbol in cross moving together.
+  Scenario okx{.rules = Rules::Okx, .walletBalance = 30'000};
+  okx.tiers["BTC-USDT"] = {Tier{.notionalCap = 100'000, .maxLeverage = 50, .maintenanceMarginRate = 0.004},
+                           Tier{.notionalCap = 1e9, .maxLeverage = 20, .maintenanceMarginRate = 0.004}};
+  okx.positions = {Position{.symbol = "BTC-USDT", .quantity = 1, .entryPrice = 60'000, .leverage = 20},
+                   Position{.symbol = "BTC-USDT", .quantity = 0.5, .entryPrice = 58'000, .markPrice = 60'000,
+                            .leverage = 20}};
+  const MarginToTargetResult& o = valueOf(marginToTarget(okx, 0, 45'000));
+  const auto [iso, cross] = afterAdding(okx, 0, o);
+  CHECK_THAT(*iso, WithinRel(45'000.0, 1e-9));
+  CHECK_THAT(*cross, WithinRel(45'000.0, 1e-9));
+}
+
+TEST_CASE("margin to target: a maintenance step at a tier cap, said so", "[whatif][marginToTarget]") {
+  // OKX-style table without continuity amounts: 0.4% to 100,000, 5% above (fee 0.05% on top).
+  // Long 4 @ 60,000 (240,000 in tier 2), target 24,000 (96,000 in tier 1):
+  // E_T = 96000 x 0.0045 + 144,000 = 144,432, but just above the cap (P = 25,000, tier 2)
+  // the need is 100000 x 0.0505 + 140,000 = 145,050: the liquidation price cannot be exactly
+  // 24,000. The amount covers 145,050 and the liquidation price lands at the cap, 25,000.
+  Scenario s{.rules = Rules::Okx, .walletBalance = 200'000};
+  s.tiers["BTCUSDT"] = {Tier{.notionalCap = 100'000, .maxLeverage = 50, .maintenanceMarginRate = 0.004},
+                        Tier{.notionalCap = 1e9, .maxLeverage = 10, .maintenanceMarginRate = 0.05}};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 4, .entryPrice = 60'000, .leverage = 10}};
+  const MarginToTargetResult& r = valueOf(marginToTarget(s, 0, 24'000));
+  CHECK_FALSE(r.isolatedExact);
+  CHECK_FALSE(r.crossExact);
+  CHECK_THAT(r.isolatedMarginToAdd, WithinRel(145'050.0 - 24'000.0, 1e-12));
+  const auto [iso, cross] = afterAdding(s, 0, r);
+  CHECK_THAT(*iso, WithinRel(25'000.0, 1e-9));
+  CHECK_THAT(*cross, WithinRel(25'000.0, 1e-9));
+  const bool said = std::any_of(r.steps.begin(), r.steps.end(), [](const Step& st) {
+    return st.label.find("cannot be exactly the target") != std::string::npos;
+  });
+  CHECK(said);
+}
+
+TEST_CASE("margin to target: input errors", "[whatif][marginToTarget][errors]") {
+  Scenario s = btcLong();  // long, mark 61,000
+  CHECK(hasError(marginToTarget(s, 0, 61'000).errors, "request.targetLiquidationPrice", ErrorCode::OutOfRange));
+  CHECK(hasError(marginToTarget(s, 0, 70'000).errors, "request.targetLiquidationPrice", ErrorCode::OutOfRange));
+  CHECK(hasError(marginToTarget(s, 0, NAN).errors, "request.targetLiquidationPrice", ErrorCode::NotFinite));
+  CHECK(hasError(marginToTarget(s, 0, -1).errors, "request.targetLiquidationPrice", ErrorCode::NotPositive));
+  CHECK(hasError(marginToTarget(s, 1, 50'000).errors, "request.position", ErrorCode::OutOfRange));
+  s.positions[0].side = Side::Short;
+  CHECK(hasError(marginToTarget(s, 0, 50'000).errors, "request.targetLiquidationPrice", ErrorCode::OutOfRange));
+  // Far targets give finite numbers, never NaN: a target just above zero for a 1x long.
+  s.positions[0].side = Side::Long;
+  const MarginToTargetResult& r = valueOf(marginToTarget(s, 0, 1e-6));
+  CHECK(std::isfinite(r.isolatedMarginToAdd));
+  CHECK(std::isfinite(r.walletToAdd));
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+// The risk-lab tools through the JS API of marginlab-full.js: the boundary (paths, codes, null never NaN, misuse),
+// and agreement with evaluate on the same scenario. The maths is tested in tests/core.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import createMarginLab, { defaultScenario } from '../../web/dist/marginlab-full.js';
+
+let lab;
+before(async () => {
+  lab = await createMarginLab({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab-full.wasm', import.meta.url)) });
+});
+
+const scenario = () => structuredClone(defaultScenario);
+
+/** No NaN, no Infinity, no undefined anywhere in an answer. */
+function assertClean(value, where = 'answer') {
+  if (typeof value === 'number') assert.ok(Number.isFinite(value), `${where} is finite (got ${value})`);
+  else if (value === undefined) assert.fail(`${where} is undefined`);
+  else if (Array.isArray(value)) value.forEach((v, i) => assertClean(v, `${where}[${i}]`));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertClean(v, `${where}.${k}`);
+}
+
+const paths = (answer) => answer.errors.map((e) => `${e.path} ${e.code}`).sort();
+
+test('marginlab.js (the first load of the page) has no risk-lab tools; marginlab-full.js has them all', async () => {
+  const { default: createSmall } = await import('../../web/dist/marginlab.js');
+  const small = await createSmall({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url)) });
+  for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade', 'funding', 'odds', 'monteCarlo', 'unwind']) {
+    assert.equal(typeof lab[name], 'function', name);
+    assert.equal(small[name], undefined, name);
+  }
+  assert.deepEqual(small.evaluate(scenario()), lab.evaluate(scenario()));
+});
+
+describe('what-if tools', () => {
+  test('adjust: adding at the mark returns the new scenario and evaluate agrees with it', () => {
+    const a = lab.adjust(scenario(), { position: 0, price: 61000, quantityDelta: 0.5 });
+    assert.deepEqual(a.errors, []);
+    assertClean(a);
+    assert.equal(a.quantity, 1);
+    assert.equal(a.side, 'long');
+    assert.ok(Math.abs(a.entryPrice - 60500) < 1e-9, `average entry ${a.entryPrice}`);
+    const again = lab.evaluate(a.scenario);
+    assert.deepEqual(again.cross.positions[0].liquidationPrice, a.report.cross.positions[0].liquidationPrice);
+    assert.ok(a.steps.length > 0);
+  });
+
+  test('adjust: reducing through zero flips the side', () => {
+    const a = lab.adjust(scenario(), { position: 0, price: 61000, quantityDelta: -0.8 });
+    assert.deepEqual(a.errors, []);
+    assert.equal(a.flipped, true);
+    assert.equal(a.side, 'short');
+    assert.ok(Math.abs(a.quantity - 0.3) < 1e-12);
+  });
+
+  test('targetPrice, maxOpen, sizeFromStop, marginToTarget answer without NaN', () => {
+    for (const answer of [
+      lab.targetPrice(scenario(), { position: 0, kind: 'roe', target: 0.5 }),
+      lab.maxOpen(scenario(), { symbol: 'BTCUSDT', side: 'long', price: 61000, leverage: 10 }),
+      lab.sizeFromStop(scenario(), { symbol: 'BTCUSDT', side: 'long', entryPrice: 61000, stopPrice: 59000, riskFraction: 0.01, leverage: 10 }),
+      lab.marginToTarget(scenario(), { position: 0, targetLiquidationPrice: 50000 }),
+    ]) {
+      assert.deepEqual(answer.errors, []);
+      assertClean(answer);
+      assert.ok(Array.isArray(answer.steps) && answer.steps.length > 0);
+    }
+  });
+
+  test('bad requests are reported at request.* paths, every error at once', () => {
+    const a = lab.adjust(scenario(), { position: 7, price: -1, quantityDelta: 'x' });
+    assert.ok(a.errors.length >= 2, JSON.stringify(a.errors));
+    for (const e of a.errors) assert.match(e.path, /^request\./);
+    assert.ok(paths(a).includes('request.quantityDelta wrongType'));
+    const b = lab.targetPrice(scenario(), { position: 0, kind: 'bogus', target: 1 });
+    assert.ok(paths(b).includes('request.kind unknownValue'));
+    // A scenario that cannot be read is reported with the request's own conversion errors...
+    const c = lab.maxOpen({ ...scenario(), walletBalance: 'x' }, { symbol: 'BTCUSDT', side: 'up', price: 61000, leverage: 10 });
+    assert.deepEqual(paths(c), ['request.side unknownValue', 'walletBalance wrongType']);
+    // ...and once it reads, the request's range checks come with them.
+    const d = lab.maxOpen(scenario(), { symbol: 'BTCUSDT', side: 'up', price: NaN, leverage: 10 });
+    assert.ok(paths(d).includes('request.side unknownValue'), JSON.stringify(d.errors));
+    assert.ok(d.errors.some((e) => e.path === 'request.price'), JSON.stringify(d.errors));
+  });
+
+  test('misuse throws TypeError', () => {
+    assert.throws(() => lab.adjust(scenario()), TypeError);
+    assert.throws(() => lab.stress(null, {}), TypeError);
+    assert.throws(() => lab.monteCarlo(scenario(), { paths: 1 }, { begin: 0.5 }), TypeError);
+  });
+});
+
+describe('stress, cascade, funding', () => {
+  test('a zero shock equals evaluate', () => {
+    const s = scenario();
+    const g = lab.stress(s, { shocks: [-0.2, 0, 0.2] });
+    assert.deepEqual(g.errors, []);
+    assertClean(g);
+    const r = lab.evaluate(s);
+    const zero = g.cells.find((c) => c.shock === 0);
+    assert.ok(Math.abs(zero.crossEquity - r.cross.account.equity) <= 1e-9 * r.cross.account.equity);
+    assert.ok(Math.abs(zero.isolatedEquity - r.isolated.account.equity) <= 1e-9 * r.isolated.account.equity);
+  });
+
+  test('cascade along a crash reports events, and a path without a symbol is an error at its step', () => {
+    const s = scenario();
+    const marks = [];
+    for (let k = 1; k <= 20; k++) marks.push({ BTCUSDT: 61000 * (1 - 0.04 * k), ETHUSDT: 2950 * (1 + 0.04 * k) });
+    const c = lab.cascade(s, { marks });
+    assert.deepEqual(c.errors, []);
+    assertClean(c);
+    assert.equal(c.equity.length, 20);
+    assert.ok(c.events.length > 0);
+    const bad = lab.cascade(s, { marks: [{ BTCUSDT: 60000 }] });
+    assert.ok(bad.errors.some((e) => e.path.startsWith('request.marks[0]')), JSON.stringify(bad.errors));
+  });
+
+  test('funding moves the liquidation price toward the mark for a paying long', () => {
+    const s = scenario();
+    const f = lab.funding(s, { position: 0, rate: 0.0001, intervals: 90 });
+    assert.deepEqual(f.errors, []);
+    const r = lab.evaluate(s);
+    assert.ok(f.isolatedLiquidationPrice > r.isolated.positions[0].liquidationPrice);
+    assert.ok(f.crossLiquidationPrice > r.cross.positions[0].liquidationPrice);
+  });
+});
+
+describe('odds and Monte Carlo', () => {
+  test('closed-form odds are probabilities', () => {
+    const o = lab.odds(scenario(), { position: 0, volatility: 0.6, years: 30 / 365 });
+    assert.deepEqual(o.errors, []);
+    for (const p of [o.isolatedProbability, o.crossProbability]) assert.ok(p === null || (p >= 0 && p <= 1));
+    assert.ok(o.isolatedProbability > o.crossProbability, 'isolated (closer) is likelier than cross');
+  });
+
+  test('Monte Carlo: one call equals the same paths in chunks, and the seed reproduces it', () => {
+    const s = scenario();
+    const request = { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, correlation: [[1, 0.8], [0.8, 1]], years: 30 / 365, steps: 30, paths: 400, seed: 7 };
+    const whole = lab.monteCarlo(s, request);
+    assert.deepEqual(whole.errors, []);
+    assertClean(whole);
+    let tally;
+    for (let b = 0; b < 400; b += 150) tally = lab.monteCarlo(s, request, { begin: b, end: Math.min(400, b + 150), tally });
+    assert.deepEqual(tally, whole);
+    assert.deepEqual(lab.monteCarlo(s, request), whole);
+  });
+
+  test('Monte Carlo rejects a correlation that is not positive semi-definite', () => {
+    const s = { ...scenario(), positions: [...scenario().positions, { symbol: 'SOLUSDT', side: 'long', quantity: 1, entryPrice: 100, leverage: 5 }],
+      tiers: { SOLUSDT: [{ notionalCap: 1e9, maxLeverage: 50, maintenanceMarginRate: 0.01 }] } };
+    const request = { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7, SOLUSDT: 0.9 }, correlation: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]],
+      years: 0.1, steps: 10, paths: 10 };
+    const m = lab.monteCarlo(s, request);
+    assert.ok(m.errors.some((e) => e.path.startsWith('request.correlation')), JSON.stringify(m.errors));
+  });
+});
+
+describe('liquidation engine', () => {
+  test('a TWAP unwind against the depth model reports slices and the insurance fund', () => {
+    const u = lab.unwind(scenario(), { position: 0, style: 'twap', depthPerPercent: 0.5, slices: 5, replenishFraction: 0.5, insuranceFund: 100 });
+    assert.deepEqual(u.errors, []);
+    assertClean(u);
+    assert.equal(u.slices.length, 5);
+    const r = lab.evaluate(scenario());
+    assert.equal(u.liquidationPrice, r.isolated.positions[0].liquidationPrice);
+    assert.equal(u.bankruptcyPrice, r.isolated.positions[0].bankruptcyPrice);
+  });
+
+  test('bad book levels are reported at their paths', () => {
+    const u = lab.unwind(scenario(), { position: 0, book: [{ price: 57000, size: 1 }, { price: -1, size: 'a' }] });
+    assert.ok(u.errors.some((e) => e.path === 'request.book[1].size' && e.code === 'wrongType'), JSON.stringify(u.errors));
+  });
+});

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// MarginLab JS boundary for the risk lab: each takes (scenario, request) plain objects and
+// returns a plain object with `errors` (empty on success) and the tool's fields and steps.
+#pragma once
+
+#include <emscripten/val.h>
+
+namespace mljs {
+
+emscripten::val adjust(const emscripten::val& scenario, const emscripten::val& request);
+emscripten::val target(const emscripten::val& scenario, const emscripten::val& request);
+emscripten::val maxOpen(const emscripten::val& scenario, const emscripten::val& request);
+emscripten::val stopSize(const emscripten::val& scenario, const emscripten::val& request);
+emscripten::val marginTarget(const emscripten::val& scenario, const emscripten::val& request);
+emscripten::val stress(const emscripten::val& scenario, const emscripten::val& request);
+emscripten::val cascadeWalk(const emscripten::val& scenario, const emscripten::val& request);
+emscripten::val funding(const emscripten::val& scenario, const emscripten::val& request);
+emscripten::val odds(const emscripten::val& scenario, const emscripten::val& request);
+/// Paths [begin, end) added to `tally` (a previous result, or undefined).
+emscripten::val monteCarloChunk(const emscripten::val& scenario, const emscripten::val& request, double begin,
+                                double end, const emscripten::val& tally);
+emscripten::val unwindPosition(const emscripten::val& scenario, const emscripten::val& request);
+
+}  // namespace mljs
