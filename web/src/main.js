@@ -581,6 +581,7 @@ async function main() {
   wireHeader();
   renderInputs();
   update();
+  performance.mark('marginlab:first-result');  // read by scripts/measure.mjs
   window.addEventListener('hashchange', async () => {
     const current = state.reportScenario ? await encodeScenario(state.reportScenario) : '';
     if (location.hash.slice(1) === current) return;
