@@ -40,5 +40,5 @@ echo "== d.ts check (tsc --noEmit)"
 node web/node_modules/typescript/bin/tsc -p tests/js/tsconfig.json
 
 echo "== browser tests (node --test, headless Chromium)"
-node --no-experimental-fetch --test tests/browser/
+node --test tests/browser/  # playwright-core needs the fetch globals: no --no-experimental-fetch here
 echo "== all tests passed"

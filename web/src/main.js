@@ -442,7 +442,8 @@ function renderResults() {
   const signature = scenario.positions.map((p) => `${p.symbol}/${p.side}/${p.contract}`).join('|');
   if (signature !== state.riskSignature) {
     state.riskSignature = signature;
-    renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario });
+    // After the results are on screen: the lab's forms are not needed for the first paint.
+    setTimeout(() => renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario }), 0);
   }
 }
 
