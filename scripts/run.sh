@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset wasm >/dev/null
-cmake --build --preset wasm -j"$(nproc)" --target marginlab_wasm
+cmake --build --preset wasm -j"$(nproc)" --target marginlab_wasm marginlab_wasm_full
 node web/build.mjs
 node --no-experimental-fetch scripts/example.mjs
 exec node scripts/serve.mjs "${PORT:-8000}"
