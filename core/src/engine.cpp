@@ -10,6 +10,7 @@
 #include "marginlab/evaluate.h"
 #include "marginlab/format.h"
 #include "marginlab/validate.h"
+#include "explain.h"
 
 namespace marginlab {
 
@@ -25,14 +26,10 @@ constexpr std::size_t kFillTerms = 6;            ///< fills written out in one s
 constexpr double kPriceTolerance = 1e-12;  ///< relative: a level at LP rounded in the last bits
 constexpr double kFundTolerance = 1e-9;    ///< of the notional at BP: rounding, not a deficit
 
-std::string n(double x) { return formatNumber(x); }
-std::string sn(double x) { return x < 0 ? "(" + formatNumber(x) + ")" : formatNumber(x); }
+using detail::n;
+using detail::sn;
 
-void add(std::vector<Step>& steps, std::string field, std::string label, std::string formula,
-         std::string substituted, std::optional<double> value) {
-  steps.push_back(
-      {std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
-}
+using detail::add;
 
 struct Errors {
   std::vector<InputError> list;

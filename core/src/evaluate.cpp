@@ -10,6 +10,7 @@
 #include "marginlab/format.h"
 #include "marginlab/validate.h"
 #include "model.h"
+#include "explain.h"
 
 namespace marginlab {
 
@@ -19,13 +20,10 @@ using detail::Crossing;
 using detail::Leg;
 using detail::Model;
 
-std::string n(double x) { return formatNumber(x); }
-std::string sn(double x) { return x < 0 ? "(" + formatNumber(x) + ")" : formatNumber(x); }
+using detail::n;
+using detail::sn;
 
-void add(std::vector<Step>& steps, std::string field, std::string label, std::string formula,
-         std::string substituted, std::optional<double> value) {
-  steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
-}
+using detail::add;
 
 /// Per-leg numbers at the marks, shared by the position and account parts.
 struct AtMark {

@@ -16,6 +16,7 @@
 #include "marginlab/format.h"
 #include "marginlab/validate.h"
 #include "model.h"
+#include "explain.h"
 
 namespace marginlab {
 
@@ -35,14 +36,10 @@ constexpr double kCholeskyTolerance =
 constexpr double kInvSqrt2 = 0.70710678118654752440;
 constexpr double kLogSqrt2Pi = 0.91893853320467274178;
 
-std::string n(double x) { return formatNumber(x); }
-std::string sn(double x) { return x < 0 ? "(" + formatNumber(x) + ")" : formatNumber(x); }
+using detail::n;
+using detail::sn;
 
-void add(std::vector<Step>& steps, std::string field, std::string label, std::string formula,
-         std::string substituted, std::optional<double> value) {
-  steps.push_back(
-      {std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
-}
+using detail::add;
 
 double normalCdf(double x) noexcept { return 0.5 * std::erfc(-x * kInvSqrt2); }
 

@@ -6,11 +6,12 @@
 #include <string>
 
 #include "marginlab/format.h"
+#include "explain.h"
 
 namespace marginlab {
 
 namespace {
-std::string n(double x) { return formatNumber(x); }
+using detail::n;
 }  // namespace
 
 double averageEntry(Contract contract, std::span<const Fill> fills) noexcept {

@@ -15,6 +15,7 @@
 #include "marginlab/format.h"
 #include "marginlab/validate.h"
 #include "model.h"
+#include "explain.h"
 
 namespace marginlab {
 
@@ -34,14 +35,11 @@ constexpr std::size_t kMaxCellPositions = 50'000;
 constexpr std::size_t kMaxMarkErrors = 100;
 constexpr int kMaxFundingIntervals = 1'000'000;
 
-std::string n(double x) { return formatNumber(x); }
-std::string sn(double x) { return x < 0 ? "(" + formatNumber(x) + ")" : formatNumber(x); }
+using detail::n;
+using detail::sn;
 std::string pct(double fraction) { return formatNumber(fraction * 100) + "%"; }
 
-void add(std::vector<Step>& steps, std::string field, std::string label, std::string formula,
-         std::string substituted, std::optional<double> value) {
-  steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
-}
+using detail::add;
 
 void addError(std::vector<InputError>& errors, std::string path, ErrorCode code, std::string message) {
   errors.push_back({std::move(path), code, std::move(message)});

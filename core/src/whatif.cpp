@@ -15,6 +15,7 @@
 #include "marginlab/tiers.h"
 #include "marginlab/validate.h"
 #include "model.h"
+#include "explain.h"
 
 namespace marginlab {
 
@@ -25,13 +26,10 @@ using detail::Model;
 
 constexpr double kMinMagnitude = 1e-9;  ///< smallest accepted price or size, as validate.cpp
 
-std::string n(double x) { return formatNumber(x); }
-std::string sn(double x) { return x < 0 ? "(" + formatNumber(x) + ")" : formatNumber(x); }
+using detail::n;
+using detail::sn;
 
-void add(std::vector<Step>& steps, std::string field, std::string label, std::string formula,
-         std::string substituted, std::optional<double> value) {
-  steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
-}
+using detail::add;
 
 /// Request-field checks with validate.cpp's messages: the value and the limit.
 struct Checker {
