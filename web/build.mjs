@@ -41,6 +41,7 @@ const csp = `default-src 'none'; script-src ${sha(script)} 'wasm-unsafe-eval'; s
 const page = (await readFile(path('index.html'), 'utf8'))
   .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`)
   .replace('<link rel="icon" href="favicon.svg" type="image/svg+xml">\n', '')
+  .replace(/<link rel="(modulepreload|preload)"[^>]*>\n/g, '')
   .replace('<link rel="stylesheet" href="app.css">', () => `<style>${style}</style>`)
   .replace('<script type="module" src="app.js"></script>', () => `<script type="module">${script}</script>`);
 await writeFile(path('dist/marginlab-standalone.html'), page);

@@ -117,6 +117,7 @@ const state = {
   open: new Set(),       // "mode:position:field" of the "show the math" panels that are open
   notice: '',
   riskSignature: '',
+  chartFrame: 0,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -437,7 +438,9 @@ function renderResults() {
     renderOutcome('cross', 'Cross', report.cross, scenario));
   if (report.asGiven) cols.append(renderOutcome('asGiven', 'As given', report.asGiven, scenario));
   cols.classList.toggle('three', !!report.asGiven);
-  renderChartSection();
+  // The numbers first; the chart in the next frame (it is the slowest part to draw).
+  cancelAnimationFrame(state.chartFrame);
+  state.chartFrame = requestAnimationFrame(() => renderChartSection());
   // The risk lab keeps what was typed in its forms; it is rebuilt only when the positions change.
   const signature = scenario.positions.map((p) => `${p.symbol}/${p.side}/${p.contract}`).join('|');
   if (signature !== state.riskSignature) {
