@@ -3,6 +3,8 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,24 @@ val sweepEquity(const val& scenario, const val& prices, const val& out, const va
   return result;
 }
 
+/// Isolated liquidation prices of `count` positions laid out in wasm memory at `base` as five
+/// Float64 arrays one after the other: side, quantity, entryPrice, leverage, then out (written).
+/// The JS wrapper copies the caller's typed arrays in and out. Returns { errors }.
+val liquidationBatch(const val& request, double base, double count) {
+  val result = val::object();
+  auto parsed = toBatchRequest(request);
+  if (!parsed) {
+    result.set("errors", toJs(parsed.errors));
+    return result;
+  }
+  const auto n = static_cast<std::size_t>(count);
+  double* data = reinterpret_cast<double*>(static_cast<std::uintptr_t>(base));
+  const std::span<const double> side(data, n), quantity(data + n, n), entry(data + 2 * n, n), leverage(data + 3 * n, n);
+  const std::span<double> out(data + 4 * n, n);
+  result.set("errors", toJs(marginlab::isolatedLiquidationBatch(*parsed.value, side, quantity, entry, leverage, out)));
+  return result;
+}
+
 /// Every shipped tier table with its source and date.
 val defaultTierTables() {
   val out = val::array();
@@ -99,6 +119,7 @@ std::string version() { return marginlab::kVersion; }
 EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("evaluate", &mljs::evaluate);                    // Scenario -> Report
   emscripten::function("sweepEquity", &mljs::sweepEquity);              // fills caller's Float64Array
+  emscripten::function("liquidationBatch", &mljs::liquidationBatch);    // isolated LPs in wasm memory
   emscripten::function("defaultTierTables", &mljs::defaultTierTables);  // shipped tier data
   emscripten::function("errorCodes", &mljs::errorCodes);                // ErrorCode strings
   emscripten::function("version", &mljs::version);                      // semver

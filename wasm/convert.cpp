@@ -221,6 +221,35 @@ Result<Scenario> toScenario(const val& v) {
   return out;
 }
 
+Result<BatchRequest> toBatchRequest(const val& v) {
+  Reader r;
+  Result<BatchRequest> out;
+  BatchRequest b;
+  if (!isObject(v)) {
+    out.errors.push_back({"request", ErrorCode::WrongType, "request must be an object, not " + typeName(v)});
+    return out;
+  }
+  static const std::string accepted = acceptedRules();
+  if (const auto rules = r.choice<Rules>(v, "rules", "request.rules", false, parseRules, accepted.c_str())) b.rules = *rules;
+  if (const auto c = r.choice<Contract>(v, "contract", "request.contract", false, parseContract, "linear, inverse")) b.contract = *c;
+  if (const auto x = r.number(v, "contractSize", "request.contractSize", false)) b.contractSize = *x;
+  b.takerFeeRate = r.number(v, "takerFeeRate", "request.takerFeeRate", false);
+  // The rows are read as a one-symbol tier table, then their paths are given back.
+  Scenario holder;
+  val keyed = val::object();
+  keyed.set("T", v["tiers"]);
+  if (v["tiers"].isUndefined()) r.add("request.tiers", ErrorCode::Missing, "request.tiers is required");
+  else readTiers(r, keyed, holder);
+  for (InputError& e : r.errors)
+    if (e.path.rfind("tiers.T", 0) == 0) e.path = "request.tiers" + e.path.substr(7);
+  for (InputError& e : r.errors)
+    if (e.message.rfind("tiers.T", 0) == 0) e.message = "request.tiers" + e.message.substr(7);
+  if (auto it = holder.tiers.find("T"); it != holder.tiers.end()) b.tiers = it->second;
+  out.errors = std::move(r.errors);
+  if (out.errors.empty()) out.value = std::move(b);
+  return out;
+}
+
 val toJs(const std::vector<InputError>& errors) {
   val out = val::array();
   for (std::size_t i = 0; i < errors.size(); ++i) {

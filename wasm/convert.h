@@ -13,6 +13,9 @@ namespace mljs {
 /// (evaluate() validates it); with them, validate()'s errors on the other fields are added.
 marginlab::Result<marginlab::Scenario> toScenario(const emscripten::val& scenario);
 
+/// The shared part of an isolated liquidation batch (rules, contract, contractSize, tiers).
+marginlab::Result<marginlab::BatchRequest> toBatchRequest(const emscripten::val& request);
+
 emscripten::val toJs(const marginlab::Report& report);
 emscripten::val toJs(const std::vector<marginlab::InputError>& errors);
 emscripten::val toJs(const marginlab::DefaultTierTable& table);

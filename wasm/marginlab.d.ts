@@ -167,6 +167,11 @@ export interface SweepOptions {
   position?: number;
 }
 
+/** batch.h BatchRequest: what the positions of a batch share. */
+export interface BatchRequest {
+  rules?: Rules; contract?: Contract; contractSize?: number; tiers: Tier[]; takerFeeRate?: number;
+}
+
 /** tiers.h DefaultTierTable. */
 export interface DefaultTierTable {
   rules: Rules;
@@ -272,6 +277,10 @@ export interface MarginLab {
   evaluate(scenario: Scenario): Report;
   /** sweep.h sweepEquity(): writes account equity at each price into out (same length). */
   sweep(scenario: Scenario, prices: Float64Array, out: Float64Array, options?: SweepOptions): { errors: InputError[] };
+  /** batch.h isolatedLiquidationBatch(): positions of one symbol, isolated at their initial margin
+   *  and marked at entry; out[i] = the liquidation price, or 0 when none. side[i] is 1 or -1. */
+  liquidationBatch(request: BatchRequest, positions: { side: Float64Array; quantity: Float64Array;
+    entryPrice: Float64Array; leverage: Float64Array }, out: Float64Array): { errors: InputError[] };
   /** The shipped tier tables of a profile (optionally for one symbol). */
   defaultTiers(rules: Rules, symbol?: string): DefaultTierTable[];
 }

@@ -65,6 +65,24 @@ export default async function createMarginLab(options = {}) {
       if (!isPlainObject(sweepOptions)) throw new TypeError('sweep(..., options): options must be an object');
       return core.sweepEquity(scenario, prices, out, sweepOptions);
     },
+    /** Isolated liquidation prices of many positions of one symbol: Float64Arrays in, out[i] = 0 when none. */
+    liquidationBatch(request, { side, quantity, entryPrice, leverage }, out) {
+      if (!isPlainObject(request)) throw new TypeError('liquidationBatch(request, ...): request must be an object');
+      const arrays = [side, quantity, entryPrice, leverage, out];
+      if (!arrays.every((a) => a instanceof Float64Array)) throw new TypeError('liquidationBatch: side, quantity, entryPrice, leverage and out must be Float64Arrays');
+      const n = out.length;
+      if (!arrays.every((a) => a.length === n)) throw new TypeError('liquidationBatch: every array must have out.length entries');
+      const ptr = core._malloc(Math.max(8, n * 40));
+      if (!ptr) throw new RangeError('liquidationBatch: not enough wasm memory for ' + n + ' positions');
+      try {
+        arrays.slice(0, 4).forEach((a, i) => core.HEAPF64.set(a, ptr / 8 + i * n));
+        const result = core.liquidationBatch(request, ptr, n);
+        if (result.errors.length === 0) out.set(core.HEAPF64.subarray(ptr / 8 + 4 * n, ptr / 8 + 5 * n));  // HEAPF64 anew: memory may have grown
+        return result;
+      } finally {
+        core._free(ptr);
+      }
+    },
     defaultTiers(rules, symbol) {
       return tables.filter((t) => t.rules === rules && (symbol === undefined || t.symbols.includes(symbol)));
     },

@@ -7,6 +7,27 @@
 
 namespace marginlab::detail {
 
+void fillLeg(const Model& m, const Position& p, Leg& leg) {
+  leg.contract = p.contract;
+  leg.s = sign(p.side);
+  leg.k = p.quantity * p.contractSize;
+  leg.entry = p.entryPrice;
+  leg.mark = p.mark();
+  leg.leverage = p.leverage;
+  leg.entryNotional = leg.contract == Contract::Linear ? leg.k * leg.entry : leg.k / leg.entry;
+  leg.entryTier = tierIndexAt(m.tables[leg.table], leg.entryNotional);
+  leg.initialMargin = leg.entryNotional / leg.leverage;
+  if (m.profile->feesInInitialMargin) leg.initialMargin += 2 * m.fee * leg.entryNotional;
+  leg.isolatedMargin = p.isolatedMargin.value_or(leg.initialMargin);
+  if (leg.contract == Contract::Linear) {  // s*k*(P - EP)
+    leg.pnl1 = leg.s * leg.k;
+    leg.pnl0 = -leg.s * leg.k * leg.entry;
+  } else {  // s*V*(1/EP - 1/P); V/EP is the entry notional, the same bits as the margin's
+    leg.pnl1 = -leg.s * leg.k;
+    leg.pnl0 = leg.s * leg.entryNotional;
+  }
+}
+
 Model buildModel(const Scenario& s) {
   Model m;
   m.scenario = &s;
@@ -29,25 +50,8 @@ Model buildModel(const Scenario& s) {
     }
     Leg leg;
     leg.index = i;
-    leg.contract = p.contract;
-    leg.s = sign(p.side);
-    leg.k = p.quantity * p.contractSize;
-    leg.entry = p.entryPrice;
-    leg.mark = p.mark();
-    leg.leverage = p.leverage;
     leg.table = found->second;
-    leg.entryNotional = leg.contract == Contract::Linear ? leg.k * leg.entry : leg.k / leg.entry;
-    leg.entryTier = tierIndexAt(m.tables[leg.table], leg.entryNotional);
-    leg.initialMargin = leg.entryNotional / leg.leverage;
-    if (m.profile->feesInInitialMargin) leg.initialMargin += 2 * m.fee * leg.entryNotional;
-    leg.isolatedMargin = p.isolatedMargin.value_or(leg.initialMargin);
-    if (leg.contract == Contract::Linear) {  // s*k*(P - EP)
-      leg.pnl1 = leg.s * leg.k;
-      leg.pnl0 = -leg.s * leg.k * leg.entry;
-    } else {  // s*V*(1/EP - 1/P); V/EP is the entry notional, the same bits as the margin's
-      leg.pnl1 = -leg.s * leg.k;
-      leg.pnl0 = leg.s * leg.entryNotional;
-    }
+    fillLeg(m, p, leg);
     m.legs.push_back(leg);
   }
   return m;

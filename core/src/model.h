@@ -53,6 +53,8 @@ struct Model {
 
 /// Assumes validate(scenario) returned no errors. The model refers to the scenario.
 Model buildModel(const Scenario& scenario);
+/// The terms of one position; leg.index and leg.table must be set.
+void fillLeg(const Model& model, const Position& position, Leg& leg);
 
 /// Maintenance margin of one leg as a line in u, MM(u) = c0 + c1*u, on the tier that applies.
 struct Maintenance {
@@ -96,8 +98,10 @@ struct Crossing {
 
 /// Liquidation (withMaintenance) or bankruptcy price of a group of legs of one symbol that
 /// move together, with `e0` the margin backing them from outside the group. `e0Symbol` names
-/// e0 in the formula ("M" for isolated margin, "E0" for the cross account).
+/// e0 in the formula ("M" for isolated margin, "E0" for the cross account). Without `explain`
+/// the trace is left empty (the batch kernels).
 Crossing solveCrossing(const Model& model, std::span<const Leg* const> group, double e0,
-                       const std::string& e0Symbol, bool withMaintenance, const std::string& field);
+                       const std::string& e0Symbol, bool withMaintenance, const std::string& field,
+                       bool explain = true);
 
 }  // namespace marginlab::detail

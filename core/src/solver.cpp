@@ -168,7 +168,7 @@ std::pair<std::string, std::string> formulaOf(const Model& m, std::span<const Le
 }  // namespace
 
 Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double e0,
-                       const std::string& e0Symbol, bool withMaintenance, const std::string& field) {
+                       const std::string& e0Symbol, bool withMaintenance, const std::string& field, bool explain) {
   Crossing result;
   const Leg& first = *group.front();
   const double uMark = first.u(first.mark);
@@ -203,6 +203,16 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
     chosen = &up;
   } else if (pDown) {
     chosen = &down;
+  }
+  if (!explain) {  // the batch kernels: the price and the tiers only
+    if (chosen) {
+      result.price = first.priceOf(*chosen->u);
+      result.tiers = chosen->visited.back().line.tiers;
+    } else if (result.alreadyPast) {
+      result.price = first.mark;
+      result.tiers = atMark.tiers;
+    }
+    return result;
   }
   const std::string what = withMaintenance ? "Liquidation price" : "Bankruptcy price";
   const std::string condition = withMaintenance ? "equity = maintenance margin" : "equity = 0";

@@ -511,3 +511,39 @@ describe('sweep', () => {
     assertPathsResolve(s, result.errors);
   });
 });
+
+describe('liquidationBatch', () => {
+  test('equals evaluate position by position, through wasm memory', () => {
+    const tiers = [{ notionalCap: 50000, maxLeverage: 125, maintenanceMarginRate: 0.004 },
+      { notionalCap: 1e9, maxLeverage: 50, maintenanceMarginRate: 0.01 }];
+    const n = 1000;
+    const side = new Float64Array(n), quantity = new Float64Array(n), entryPrice = new Float64Array(n), leverage = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      side[i] = i % 2 ? -1 : 1;
+      quantity[i] = 0.01 + (i % 37) * 0.1;
+      entryPrice[i] = 20000 + i * 37;
+      leverage[i] = 1 + (i % 40);
+    }
+    const out = new Float64Array(n);
+    assert.deepEqual(lab.liquidationBatch({ rules: 'binance', tiers }, { side, quantity, entryPrice, leverage }, out).errors, []);
+    for (let i = 0; i < n; i += 97) {
+      const r = lab.evaluate({ rules: 'binance', walletBalance: 1e6, tiers: { X: tiers }, positions: [
+        { symbol: 'X', side: side[i] > 0 ? 'long' : 'short', quantity: quantity[i], entryPrice: entryPrice[i], leverage: leverage[i] }] });
+      const lp = r.isolated.positions[0].liquidationPrice;
+      assert.ok(Math.abs(out[i] - (lp ?? 0)) <= 1e-12 * Math.max(1, Math.abs(lp ?? 0)), `#${i}: ${out[i]} vs ${lp}`);
+    }
+  });
+
+  test('bad elements and bad tiers are reported by path; misuse throws', () => {
+    const one = (x) => new Float64Array([x]);
+    const out = one(7);
+    const r = lab.liquidationBatch({ rules: 'binance', tiers: [{ notionalCap: 'x', maxLeverage: 10, maintenanceMarginRate: 0.01 }] },
+      { side: one(1), quantity: one(1), entryPrice: one(100), leverage: one(5) }, out);
+    assert.ok(r.errors.some((e) => e.path === 'request.tiers[0].notionalCap' && e.code === 'wrongType'), JSON.stringify(r.errors));
+    const s = lab.liquidationBatch({ rules: 'simple', tiers: [{ notionalCap: 1e9, maxLeverage: 100, maintenanceMarginRate: 0.01 }] },
+      { side: one(2), quantity: one(-1), entryPrice: one(100), leverage: one(5) }, out);
+    assert.deepEqual(s.errors.map((e) => e.path).sort(), ['quantity[0]', 'side[0]']);
+    assert.equal(out[0], 7, 'out untouched on errors');
+    assert.throws(() => lab.liquidationBatch({ tiers: [] }, { side: [1], quantity: one(1), entryPrice: one(1), leverage: one(1) }, out), TypeError);
+  });
+});

@@ -2,6 +2,7 @@
 // MarginLab: the whole public surface of the core.
 #pragma once
 
+#include "marginlab/batch.h"
 #include "marginlab/engine.h"
 #include "marginlab/errors.h"
 #include "marginlab/evaluate.h"

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: isolated liquidation prices of many positions in one pass (arrays in, arrays out),
+// for screens of many accounts and for the benchmarks. The same solver as evaluate().
+#pragma once
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "marginlab/errors.h"
+#include "marginlab/scenario.h"
+
+namespace marginlab {
+
+/// What the positions of a batch share: one symbol's contract, tier table and profile.
+struct BatchRequest {
+  Rules rules = Rules::Binance;
+  Contract contract = Contract::Linear;
+  double contractSize = 1;
+  TierTable tiers;                     ///< the symbol's table (validated as validate() does)
+  std::optional<double> takerFeeRate;  ///< default: the profile's
+};
+
+/// Maximum positions in one batch.
+inline constexpr std::size_t kMaxBatch = 50'000'000;
+
+/// For each i: side[i] (+1 long, -1 short), quantity[i] (contracts), entryPrice[i],
+/// leverage[i]; the position is isolated with its initial margin and marked at entry.
+/// out[i] = its liquidation price, or 0 when no price liquidates it (prices are > 0). Every
+/// array must have out.size() entries. Returns input errors (at most 100; paths like
+/// "entryPrice[7]"); out is untouched when there are errors.
+std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, std::span<const double> side,
+                                                 std::span<const double> quantity, std::span<const double> entryPrice,
+                                                 std::span<const double> leverage, std::span<double> out);
+
+}  // namespace marginlab
