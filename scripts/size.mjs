@@ -14,7 +14,7 @@ let total = 0;
 for (const name of readdirSync(dist).sort()) {
   const raw = readFileSync(new URL(name, dist));
   const gz = gzipSync(raw, { level: 9 }).length;
-  const loaded = PAGE.includes(name);
+  const loaded = PAGE.includes(name) || name.startsWith('chunk-');  // chunks: chart and risk-lab forms, after the first result
   if (loaded) total += gz;
   const note = loaded ? '' : ON_DEMAND.includes(name) ? '  (loaded when the risk lab is first used)' : '  (not loaded by the page)';
   rows.push(`${name.padEnd(28)} ${String(raw.length).padStart(9)} B ${String(gz).padStart(8)} B gz${note}`);

@@ -4,17 +4,21 @@
 // marginlab-standalone.html, one file with everything inlined that opens from file://.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 
 const here = new URL('.', import.meta.url);
 const dist = new URL('dist/', here);
 const path = (u) => decodeURIComponent(new URL(u, here).pathname);
 
+// Chunks of an earlier build would linger: clear them.
+for (const f of await readdir(dist).catch(() => [])) if (f.startsWith('chunk-')) await rm(new URL(f, dist));
+
 const common = { bundle: true, format: 'esm', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'warning' };
 
 // The page: marginlab.js stays a file of its own, loaded next to app.js.
-await build({ ...common, entryPoints: [path('src/main.js')], outfile: path('dist/app.js'), external: ['./marginlab.js', './marginlab-full.js'],
-  define: { __WASM_BASE64__: 'null' } });
+// The chart (uPlot) and the risk lab are chunks of their own, loaded after the first result.
+await build({ ...common, entryPoints: { app: path('src/main.js') }, outdir: path('dist'), splitting: true,
+  chunkNames: 'chunk-[name]-[hash]', external: ['./marginlab.js', './marginlab-full.js'], define: { __WASM_BASE64__: 'null' } });
 await build({ ...common, entryPoints: [path('src/style.css')], outfile: path('dist/app.css'), format: undefined });
 await build({ ...common, entryPoints: [path('src/element.js')], outfile: path('dist/margin-lab.js') });
 await build({ ...common, entryPoints: [path('src/mc-worker.js')], outfile: path('dist/mc-worker.js'), external: ['./marginlab-full.js'] });

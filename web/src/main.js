@@ -4,9 +4,7 @@
 import createMarginLab, { defaultScenario } from './marginlab.js';
 import { decodeScenario, encodeScenario } from './fragment.js';
 import * as fmt from './format.js';
-import { renderChart } from './chart.js';
 import { h, clear } from './dom.js';
-import { renderRiskLab } from './risk.js';
 
 /* global __WASM_BASE64__ */
 const RULES = [
@@ -446,7 +444,7 @@ function renderResults() {
   if (signature !== state.riskSignature) {
     state.riskSignature = signature;
     // After the results are on screen: the lab's forms are not needed for the first paint.
-    setTimeout(() => renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario }), 0);
+    import('./risk.js').then(({ renderRiskLab }) => renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario }));
   }
 }
 
@@ -459,7 +457,11 @@ function renderChartSection() {
   for (const s of symbols) pick.append(h('option', { value: s, selected: s === state.chartSymbol ? '' : null }, s));
   pick.value = state.chartSymbol;
   const index = scenario.positions.findIndex((p) => p.symbol === state.chartSymbol);
-  renderChart($('chart'), $('chart-summary'), state.lab, scenario, state.report, index, fmt);
+  // The chart (uPlot) is a chunk of its own, loaded after the first numbers are on screen.
+  const report = state.report;
+  import('./chart.js').then(({ renderChart }) => {
+    if (state.report === report) renderChart($('chart'), $('chart-summary'), state.lab, scenario, report, index, fmt);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

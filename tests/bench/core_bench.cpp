@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: native benchmarks of the core kernels (DESIGN.md, "Budgets"). The wasm benchmarks
+// (node, headless Chromium) must build THE SAME inputs; they are defined here exactly, in terms a
+// JS harness can reproduce bit for bit (every formula below is plain IEEE double arithmetic,
+// evaluated left to right as written; i is an integer converted to double).
+//
+// Run (fixed repetitions from the command line; no timed tests):
+//   cmake --preset bench && cmake --build --preset bench -j2
+//   ./build/bench/tests/bench/marginlab_bench --benchmark_repetitions=5 \
+//       --benchmark_report_aggregates_only=true --benchmark_format=json
+//
+// Benchmarks (the "name" field in the JSON; with repetitions, aggregates are named
+// "<name>_mean", "_median", "_stddev", "_cv" and carry "aggregate_name"):
+//   | name                   | one iteration                                   | items          | time_unit |
+//   |------------------------|-------------------------------------------------|----------------|-----------|
+//   | BM_Evaluate/1          | evaluate() of the 1-position scenario            | 1 (the call)   | us        |
+//   | BM_Evaluate/10         | evaluate() of the 10-position scenario           | 1 (the call)   | us        |
+//   | BM_Evaluate/100        | evaluate() of the 100-position scenario          | 1 (the call)   | us        |
+//   | BM_LiquidationBatch1e6 | isolatedLiquidationBatch() of 1,000,000 entries  | 1,000,000      | ms        |
+//   | BM_Sweep1e6            | sweepEquity() over 1,000,000 prices              | 1,000,000      | ms        |
+//   | BM_MonteCarlo          | monteCarlo() of 1000 paths x 250 steps           | 250,000        | ms        |
+// Fields a script reads: name, aggregate_name ("median"), real_time, time_unit, items_per_second.
+//
+// Inputs
+// ------
+// Tier table T (every symbol here): three rows, maintenanceAmount absent (the continuity default):
+//   { notionalCap 50000,  maxLeverage 125, maintenanceMarginRate 0.004 }
+//   { notionalCap 250000, maxLeverage 100, maintenanceMarginRate 0.005 }
+//   { notionalCap 1e12,   maxLeverage 50,  maintenanceMarginRate 0.01  }
+//
+// Scenario(N), N = 1, 10, 100: version 1, rules "binance", walletBalance 1000000, no takerFeeRate;
+//   positions i = 0 .. N-1:
+//     symbol     "S" + (i % 10)                (S0 .. S9; tiers: T for each symbol that occurs)
+//     contract   linear, contractSize 1
+//     side       long if i is even, else short
+//     quantity   0.5 + 0.01 * i
+//     entryPrice 30000 + 100 * i
+//     markPrice  entryPrice * (1 + 0.01 * ((i % 7) - 3))
+//     leverage   10
+//     marginMode absent (both modes are compared), isolatedMargin absent
+//   One iteration = one evaluate(scenario): isolated and cross outcomes, comparisons, all steps.
+//
+// Batch (1e6): rules "binance", contract linear, contractSize 1, tiers T, no takerFeeRate;
+//   for i = 0 .. 999999:
+//     side[i]       = i % 2 ? -1 : 1
+//     quantity[i]   = 0.01 + (i % 97) * 0.01
+//     entryPrice[i] = 20000 + (i % 1000) * 10
+//     leverage[i]   = 1 + (i % 50)
+//   One iteration = one isolatedLiquidationBatch() call writing 1e6 liquidation prices.
+//
+// Sweep (1e6): sweepEquity(Scenario(10), { mode cross, position 0 }, prices) with
+//   m = markPrice of position 0 of Scenario(10) (= 30000 * (1 + 0.01 * (0 - 3)))
+//   prices[i] = m * (0.5 + i / 999999)   for i = 0 .. 999999   (0.5 m to 1.5 m, evenly spaced)
+//   One iteration = one sweepEquity() call writing 1e6 equities.
+//
+// Monte Carlo: monteCarlo(Scenario(10), request, begin 0, end 1000) with
+//   volatility 0.6 for each of S0 .. S9; correlation 10x10, 1 on the diagonal and 0.5 elsewhere
+//   (symbols in order of first appearance: S0 .. S9); drift absent (0); years 30 / 365;
+//   steps 250; paths 1000; seed 1. One iteration = one call; items = paths * steps = 250000.
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "marginlab/batch.h"
+#include "marginlab/evaluate.h"
+#include "marginlab/odds.h"
+#include "marginlab/scenario.h"
+#include "marginlab/sweep.h"
+
+namespace {
+
+using namespace marginlab;
+
+TierTable benchTiers() {
+  TierTable t(3);
+  t[0].notionalCap = 50'000;
+  t[0].maxLeverage = 125;
+  t[0].maintenanceMarginRate = 0.004;
+  t[1].notionalCap = 250'000;
+  t[1].maxLeverage = 100;
+  t[1].maintenanceMarginRate = 0.005;
+  t[2].notionalCap = 1e12;
+  t[2].maxLeverage = 50;
+  t[2].maintenanceMarginRate = 0.01;
+  return t;
+}
+
+Scenario benchScenario(std::size_t n) {
+  Scenario s;
+  s.version = 1;
+  s.rules = Rules::Binance;
+  s.walletBalance = 1'000'000;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = static_cast<double>(i);
+    Position p;
+    p.symbol = "S" + std::to_string(i % 10);
+    p.contract = Contract::Linear;
+    p.contractSize = 1;
+    p.side = i % 2 == 0 ? Side::Long : Side::Short;
+    p.quantity = 0.5 + 0.01 * x;
+    p.entryPrice = 30'000 + 100 * x;
+    p.markPrice = p.entryPrice * (1 + 0.01 * (static_cast<double>(i % 7) - 3));
+    p.leverage = 10;
+    s.tiers[p.symbol] = benchTiers();
+    s.positions.push_back(std::move(p));
+  }
+  return s;
+}
+
+/// The inputs are fixed: an input error is a bug in this file or the core, not a measurement.
+void requireNoErrors(const std::vector<InputError>& errors, const char* what) {
+  if (errors.empty()) return;
+  std::fprintf(stderr, "%s: %zu input error(s), first: %s: %s\n", what, errors.size(), errors.front().path.c_str(),
+               errors.front().message.c_str());
+  std::abort();
+}
+
+void BM_Evaluate(benchmark::State& state) {
+  const Scenario scenario = benchScenario(static_cast<std::size_t>(state.range(0)));
+  requireNoErrors(evaluate(scenario).errors, "evaluate");
+  for (auto _ : state) {
+    Report report = evaluate(scenario);
+    benchmark::DoNotOptimize(report);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Evaluate)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+constexpr std::size_t kBatch = 1'000'000;
+
+void BM_LiquidationBatch1e6(benchmark::State& state) {
+  BatchRequest request;
+  request.rules = Rules::Binance;
+  request.contract = Contract::Linear;
+  request.contractSize = 1;
+  request.tiers = benchTiers();
+  std::vector<double> side(kBatch), quantity(kBatch), entry(kBatch), leverage(kBatch), out(kBatch);
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    side[i] = i % 2 ? -1 : 1;
+    quantity[i] = 0.01 + static_cast<double>(i % 97) * 0.01;
+    entry[i] = 20'000 + static_cast<double>(i % 1000) * 10;
+    leverage[i] = 1 + static_cast<double>(i % 50);
+  }
+  requireNoErrors(isolatedLiquidationBatch(request, side, quantity, entry, leverage, out), "isolatedLiquidationBatch");
+  for (auto _ : state) {
+    auto errors = isolatedLiquidationBatch(request, side, quantity, entry, leverage, out);
+    benchmark::DoNotOptimize(errors);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kBatch));
+}
+BENCHMARK(BM_LiquidationBatch1e6)->Unit(benchmark::kMillisecond);
+
+void BM_Sweep1e6(benchmark::State& state) {
+  const Scenario scenario = benchScenario(10);
+  const SweepRequest request{SweepMode::Cross, 0};
+  const double m = scenario.positions[0].mark();
+  std::vector<double> prices(kBatch), out(kBatch);
+  for (std::size_t i = 0; i < kBatch; ++i) prices[i] = m * (0.5 + static_cast<double>(i) / 999'999.0);
+  requireNoErrors(sweepEquity(scenario, request, prices, out), "sweepEquity");
+  for (auto _ : state) {
+    auto errors = sweepEquity(scenario, request, prices, out);
+    benchmark::DoNotOptimize(errors);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kBatch));
+}
+BENCHMARK(BM_Sweep1e6)->Unit(benchmark::kMillisecond);
+
+void BM_MonteCarlo(benchmark::State& state) {
+  const Scenario scenario = benchScenario(10);
+  MonteCarloRequest request;
+  constexpr std::size_t kSymbols = 10;
+  request.correlation.assign(kSymbols, std::vector<double>(kSymbols, 0.5));
+  for (std::size_t k = 0; k < kSymbols; ++k) {
+    request.volatility["S" + std::to_string(k)] = 0.6;
+    request.correlation[k][k] = 1;
+  }
+  request.years = 30.0 / 365.0;
+  request.steps = 250;
+  request.paths = 1000;
+  request.seed = 1;
+  requireNoErrors(monteCarlo(scenario, request, 0, request.paths).errors, "monteCarlo");
+  for (auto _ : state) {
+    auto result = monteCarlo(scenario, request, 0, request.paths);
+    benchmark::DoNotOptimize(result);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(request.paths * request.steps));
+}
+BENCHMARK(BM_MonteCarlo)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

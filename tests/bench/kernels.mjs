@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+// The wasm kernels of the benchmark, on exactly the inputs of tests/bench/core_bench.cpp (native),
+// timed with performance.now. A plain ES module with no imports: bench.mjs runs it under node,
+// browser.mjs serves it next to web/dist and imports it in headless Chromium.
+
+/** The tier table of every symbol (maintenanceAmount: the profile's continuity default). */
+export const TIERS = Object.freeze([
+  { notionalCap: 50000, maxLeverage: 125, maintenanceMarginRate: 0.004 },
+  { notionalCap: 250000, maxLeverage: 100, maintenanceMarginRate: 0.005 },
+  { notionalCap: 1e12, maxLeverage: 50, maintenanceMarginRate: 0.01 },
+]);
+
+/** The N-position scenario of BM_Evaluate/N (for N <= 10 exactly the brief's formula). */
+export function benchScenario(n) {
+  const positions = [];
+  const tiers = {};
+  for (let i = 0; i < n; i++) {
+    const symbol = 'S' + (i % 10);
+    const entryPrice = 30000 + 100 * i;
+    // One symbol has one mark (the core rejects two): position i takes the mark of its symbol's
+    // first position j = i % 10, markPrice_j = entryPrice_j * (1 + 0.01 * ((j % 7) - 3)).
+    const j = i % 10;
+    const markPrice = (30000 + 100 * j) * (1 + 0.01 * ((j % 7) - 3));
+    positions.push({ symbol, side: i % 2 === 0 ? 'long' : 'short', quantity: 0.5 + 0.01 * i, entryPrice, markPrice,
+      leverage: 10 });
+    tiers[symbol] = TIERS.map((t) => ({ ...t }));
+  }
+  return { version: 1, rules: 'binance', walletBalance: 1000000, positions, tiers };
+}
+
+/** The positions of BM_LiquidationBatch1e6. */
+export function batchInputs(n = 1000000) {
+  const side = new Float64Array(n), quantity = new Float64Array(n), entryPrice = new Float64Array(n), leverage = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    side[i] = i % 2 ? -1 : 1;
+    quantity[i] = 0.01 + (i % 97) * 0.01;
+    entryPrice[i] = 20000 + (i % 1000) * 10;
+    leverage[i] = 1 + (i % 50);
+  }
+  return { side, quantity, entryPrice, leverage };
+}
+
+export const BATCH_REQUEST = Object.freeze({ rules: 'binance', contract: 'linear', contractSize: 1, tiers: TIERS });
+
+/** The prices of BM_Sweep1e6: n evenly from 0.5x to 1.5x position 0's mark. */
+export function sweepPrices(scenario, n = 1000000) {
+  const mark = scenario.positions[0].markPrice;
+  const prices = new Float64Array(n);
+  for (let i = 0; i < n; i++) prices[i] = mark * (0.5 + i / (n - 1));
+  return prices;
+}
+
+/** The request of BM_MonteCarlo on the 10-position scenario. */
+export function monteCarloRequest(scenario) {
+  const symbols = [...new Set(scenario.positions.map((p) => p.symbol))];
+  const volatility = Object.fromEntries(symbols.map((s) => [s, 0.6]));
+  const correlation = symbols.map((_, i) => symbols.map((__, j) => (i === j ? 1 : 0.5)));
+  return { volatility, correlation, years: 30 / 365, steps: 250, paths: 1000, seed: 1 };
+}
+
+/**
+ * Binance one-way isolated liquidation prices in plain double-precision JS, written for the
+ * benchmark: LP = (M + cum − s·q·EP) / (q·MMR − s·q) with M = q·EP / leverage, on the tier row
+ * whose range contains the notional q·LP. Rows are tried from the entry notional's row outward
+ * in the direction the price moves to liquidate (down for longs, up for shorts), as the core's
+ * solver walks them. out[i] = 0 when no positive price liquidates. Linear contracts, size 1.
+ */
+export function plainIsolatedBatch(tiers, side, quantity, entryPrice, leverage, out) {
+  const rows = tiers.length;
+  const cap = new Float64Array(rows), mmr = new Float64Array(rows), cum = new Float64Array(rows);
+  for (let k = 0; k < rows; k++) {
+    cap[k] = tiers[k].notionalCap;
+    mmr[k] = tiers[k].maintenanceMarginRate;
+    cum[k] = tiers[k].maintenanceAmount !== undefined ? tiers[k].maintenanceAmount
+      : k === 0 ? 0 : cum[k - 1] + cap[k - 1] * (mmr[k] - mmr[k - 1]);  // Binance's continuity recurrence
+  }
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const s = side[i], q = quantity[i], ep = entryPrice[i];
+    const entryNotional = q * ep;
+    const margin = entryNotional / leverage[i];
+    let k = 0;
+    while (k < rows - 1 && entryNotional > cap[k]) k++;
+    const step = s > 0 ? -1 : 1;
+    let lp = 0;
+    for (; k >= 0 && k < rows; k += step) {
+      const p = (margin + cum[k] - s * entryNotional) / (q * mmr[k] - s * q);
+      if (!(p > 0)) break;                    // longs: no positive price reaches maintenance
+      const notional = q * p;
+      const lo = k === 0 ? 0 : cap[k - 1];
+      if (notional > lo && notional <= cap[k]) {
+        lp = p;
+        break;
+      }
+    }
+    out[i] = lp;
+  }
+}
+
+const now = () => performance.now();
+
+function stats(samples, unit, extra = {}) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const sd = Math.sqrt(samples.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, samples.length - 1));
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], sd, unit, samples: samples.length, ...extra };
+}
+
+/**
+ * Times fn: a warm-up, then calibrates how many calls make one sample last at least minMs (so the
+ * clock's resolution, 0.1 ms in a non-isolated page, does not matter), then `repetitions` samples
+ * of the time per call. Returns { median, min, max, sd } in `unit` (us or ms) per call.
+ */
+export function measure(fn, { repetitions = 7, minMs = 60, unit = 'us', warmupMs = 30 } = {}) {
+  const scale = unit === 'us' ? 1000 : unit === 'ns' ? 1e6 : 1;
+  let t0 = now();
+  let calls = 0;
+  do {
+    fn();
+    calls++;
+  } while (now() - t0 < warmupMs && calls < 1e6);
+  let inner = 1;
+  for (;;) {
+    t0 = now();
+    for (let i = 0; i < inner; i++) fn();
+    const dt = now() - t0;
+    if (dt >= minMs || inner >= 1e7) break;
+    inner = Math.min(1e7, Math.ceil(inner * Math.min(100, Math.max(2, (minMs * 1.2) / Math.max(dt, 0.05)))));
+  }
+  const samples = [];
+  for (let r = 0; r < repetitions; r++) {
+    t0 = now();
+    for (let i = 0; i < inner; i++) fn();
+    samples.push(((now() - t0) / inner) * scale);
+  }
+  return stats(samples, unit, { callsPerSample: inner });
+}
+
+function check(report, what) {
+  if (!report || (report.errors && report.errors.length)) throw new Error(`${what}: ${JSON.stringify(report && report.errors)}`);
+  return report;
+}
+
+/**
+ * Runs every kernel: evaluate/1, /10, /100 (us per call, both modes with steps), liquidationBatch1e6,
+ * plainJsBatch1e6, sweep1e6 (ms per call) and monteCarlo (ms per call; pathSteps per call given) when
+ * fullLab is given. plainJsBatch1e6 carries `mismatches`: positions where the plain-JS price differs
+ * from lab.liquidationBatch by more than 1e-9 relative.
+ */
+export async function runKernels(lab, fullLab, { repetitions = 7, log = () => {} } = {}) {
+  const results = {};
+  const pause = () => new Promise((r) => setTimeout(r, 0));  // lets a page or the console breathe
+
+  for (const n of [1, 10, 100]) {
+    const scenario = benchScenario(n);
+    check(lab.evaluate(scenario), `evaluate/${n}`);
+    results[`evaluate/${n}`] = measure(() => lab.evaluate(scenario), { repetitions, unit: 'us' });
+    log(`evaluate/${n}`, results[`evaluate/${n}`]);
+    await pause();
+  }
+
+  const inputs = batchInputs();
+  const out = new Float64Array(inputs.side.length);
+  check(lab.liquidationBatch(BATCH_REQUEST, inputs, out), 'liquidationBatch');
+  results.liquidationBatch1e6 = measure(() => lab.liquidationBatch(BATCH_REQUEST, inputs, out),
+    { repetitions, unit: 'ms', minMs: 1, warmupMs: 1 });
+  log('liquidationBatch1e6', results.liquidationBatch1e6);
+  await pause();
+
+  const plain = new Float64Array(out.length);
+  const plainRun = () => plainIsolatedBatch(TIERS, inputs.side, inputs.quantity, inputs.entryPrice, inputs.leverage, plain);
+  plainRun();
+  let mismatches = 0, worst = 0, firstMismatch = -1;
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i], b = plain[i];
+    const rel = a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+    if (rel > worst) worst = rel;
+    if (!(rel <= 1e-9)) {
+      mismatches++;
+      if (firstMismatch < 0) firstMismatch = i;
+    }
+  }
+  results.plainJsBatch1e6 = measure(plainRun, { repetitions, unit: 'ms', minMs: 1, warmupMs: 1 });
+  Object.assign(results.plainJsBatch1e6, { mismatches, worstRelativeDifference: worst, firstMismatch,
+    positions: out.length });
+  log('plainJsBatch1e6', results.plainJsBatch1e6);
+  await pause();
+
+  const ten = benchScenario(10);
+  const prices = sweepPrices(ten);
+  const equity = new Float64Array(prices.length);
+  const options = { mode: 'cross', position: 0 };
+  check(lab.sweep(ten, prices, equity, options), 'sweep');
+  results.sweep1e6 = measure(() => lab.sweep(ten, prices, equity, options), { repetitions, unit: 'ms', minMs: 1, warmupMs: 1 });
+  log('sweep1e6', results.sweep1e6);
+  await pause();
+
+  if (fullLab) {
+    const request = monteCarloRequest(ten);
+    const tally = check(fullLab.monteCarlo(ten, request), 'monteCarlo');
+    if (tally.paths !== request.paths) throw new Error(`monteCarlo: ${tally.paths} paths`);
+    results.monteCarlo = measure(() => fullLab.monteCarlo(ten, request), { repetitions, unit: 'ms', minMs: 1, warmupMs: 1 });
+    results.monteCarlo.pathSteps = request.paths * request.steps;
+    log('monteCarlo', results.monteCarlo);
+  }
+  return results;
+}
