@@ -6,20 +6,24 @@
 //
 // Run (fixed repetitions from the command line; no timed tests):
 //   cmake --preset bench && cmake --build --preset bench -j2
-//   ./build/bench/tests/bench/marginlab_bench --benchmark_repetitions=5 \
-//       --benchmark_report_aggregates_only=true --benchmark_format=json
+//   ./build/bench/tests/bench/marginlab_bench --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only=true --benchmark_format=json   (one command line)
 //
-// Benchmarks (the "name" field in the JSON; with repetitions, aggregates are named
-// "<name>_mean", "_median", "_stddev", "_cv" and carry "aggregate_name"):
-//   | name                   | one iteration                                   | items          | time_unit |
-//   |------------------------|-------------------------------------------------|----------------|-----------|
-//   | BM_Evaluate/1          | evaluate() of the 1-position scenario            | 1 (the call)   | us        |
-//   | BM_Evaluate/10         | evaluate() of the 10-position scenario           | 1 (the call)   | us        |
-//   | BM_Evaluate/100        | evaluate() of the 100-position scenario          | 1 (the call)   | us        |
-//   | BM_LiquidationBatch1e6 | isolatedLiquidationBatch() of 1,000,000 entries  | 1,000,000      | ms        |
-//   | BM_Sweep1e6            | sweepEquity() over 1,000,000 prices              | 1,000,000      | ms        |
-//   | BM_MonteCarlo          | monteCarlo() of 1000 paths x 250 steps           | 250,000        | ms        |
-// Fields a script reads: name, aggregate_name ("median"), real_time, time_unit, items_per_second.
+// Benchmarks. Every one uses UseRealTime() (wall clock, like performance.now() in the JS
+// harness; items_per_second = items / real_time), so Google Benchmark appends "/real_time" to
+// each name. JSON "run_name" is the name below; "name" adds "_median", "_mean", "_stddev", "_cv"
+// for the aggregates (then "aggregate_name" is "median", ...).
+//   | benchmark              | JSON run_name                       | one iteration                                  | items per iteration | time_unit |
+//   |------------------------|-------------------------------------|------------------------------------------------|---------------------|-----------|
+//   | BM_Evaluate/1          | BM_Evaluate/1/real_time             | evaluate() of Scenario(1)                      | 1 (the call)        | us        |
+//   | BM_Evaluate/10         | BM_Evaluate/10/real_time            | evaluate() of Scenario(10)                     | 1 (the call)        | us        |
+//   | BM_Evaluate/100        | BM_Evaluate/100/real_time           | evaluate() of Scenario(100)                    | 1 (the call)        | us        |
+//   | BM_LiquidationBatch1e6 | BM_LiquidationBatch1e6/real_time    | isolatedLiquidationBatch() of 1,000,000 rows   | 1,000,000           | ms        |
+//   | BM_Sweep1e6            | BM_Sweep1e6/real_time               | sweepEquity() over 1,000,000 prices            | 1,000,000           | ms        |
+//   | BM_MonteCarlo          | BM_MonteCarlo/real_time             | monteCarlo() of 1000 paths x 250 steps         | 250,000 (paths x steps) | ms    |
+// Fields a script reads: run_name (or name), aggregate_name ("median"), real_time, time_unit,
+// items_per_second. Example: the entry with run_name "BM_Sweep1e6/real_time" and aggregate_name
+// "median" (name "BM_Sweep1e6/real_time_median").
 //
 // Inputs
 // ------
@@ -35,7 +39,11 @@
 //     side       long if i is even, else short
 //     quantity   0.5 + 0.01 * i
 //     entryPrice 30000 + 100 * i
-//     markPrice  entryPrice * (1 + 0.01 * ((i % 7) - 3))
+//     markPrice  the mark of its symbol: with k = i % 10,
+//                (30000 + 100 * k) * (1 + 0.01 * ((k % 7) - 3))
+//                For i < 10 (k = i) this is entryPrice * (1 + 0.01 * ((i % 7) - 3)). It is per
+//                symbol, not per position, because a scenario has one mark per symbol: validate()
+//                rejects positions of one symbol with different marks (N = 100 would fail).
 //     leverage   10
 //     marginMode absent (both modes are compared), isolatedMargin absent
 //   One iteration = one evaluate(scenario): isolated and cross outcomes, comparisons, all steps.
@@ -76,6 +84,13 @@ namespace {
 
 using namespace marginlab;
 
+/// "S0" .. "S9". (Not "S" + std::to_string(k): GCC 12 warns -Wrestrict on it, a false positive.)
+std::string symbolName(std::size_t k) {
+  std::string name = "S";
+  name.push_back(static_cast<char>('0' + k % 10));
+  return name;
+}
+
 TierTable benchTiers() {
   TierTable t(3);
   t[0].notionalCap = 50'000;
@@ -98,13 +113,14 @@ Scenario benchScenario(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double x = static_cast<double>(i);
     Position p;
-    p.symbol = "S" + std::to_string(i % 10);
+    p.symbol = symbolName(i % 10);
     p.contract = Contract::Linear;
     p.contractSize = 1;
     p.side = i % 2 == 0 ? Side::Long : Side::Short;
     p.quantity = 0.5 + 0.01 * x;
     p.entryPrice = 30'000 + 100 * x;
-    p.markPrice = p.entryPrice * (1 + 0.01 * (static_cast<double>(i % 7) - 3));
+    const std::size_t k = i % 10;  // one mark per symbol: that of its first position
+    p.markPrice = (30'000 + 100 * static_cast<double>(k)) * (1 + 0.01 * (static_cast<double>(k % 7) - 3));
     p.leverage = 10;
     s.tiers[p.symbol] = benchTiers();
     s.positions.push_back(std::move(p));
@@ -130,7 +146,7 @@ void BM_Evaluate(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
-BENCHMARK(BM_Evaluate)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Evaluate)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 constexpr std::size_t kBatch = 1'000'000;
 
@@ -156,7 +172,7 @@ void BM_LiquidationBatch1e6(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kBatch));
 }
-BENCHMARK(BM_LiquidationBatch1e6)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LiquidationBatch1e6)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Sweep1e6(benchmark::State& state) {
   const Scenario scenario = benchScenario(10);
@@ -173,7 +189,7 @@ void BM_Sweep1e6(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kBatch));
 }
-BENCHMARK(BM_Sweep1e6)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Sweep1e6)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_MonteCarlo(benchmark::State& state) {
   const Scenario scenario = benchScenario(10);
@@ -181,7 +197,7 @@ void BM_MonteCarlo(benchmark::State& state) {
   constexpr std::size_t kSymbols = 10;
   request.correlation.assign(kSymbols, std::vector<double>(kSymbols, 0.5));
   for (std::size_t k = 0; k < kSymbols; ++k) {
-    request.volatility["S" + std::to_string(k)] = 0.6;
+    request.volatility[symbolName(k)] = 0.6;
     request.correlation[k][k] = 1;
   }
   request.years = 30.0 / 365.0;
@@ -197,7 +213,7 @@ void BM_MonteCarlo(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                           static_cast<std::int64_t>(request.paths * request.steps));
 }
-BENCHMARK(BM_MonteCarlo)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MonteCarlo)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -410,3 +410,26 @@ test('12. phone width: no horizontal scrolling, both columns visible', async () 
     }
   }, { viewport: { width: 375, height: 812 } });
 });
+
+test('13. the tier table is editable: a new rate changes the results to the core\'s, and a bad row is marked', async () => {
+  await withPage(async (page) => {
+    await page.goto(base);
+    await ready(page);
+    await page.locator('details.tier-editor summary', { hasText: 'Tiers for BTCUSDT' }).click();
+    const mmr = page.locator('input[data-path="tiers.BTCUSDT[0].maintenanceMarginRate"]');
+    assert.equal(await mmr.inputValue(), '0.4', 'the preset row shows 0.4 %');
+    await mmr.fill('0.45');
+    // The core's numbers for the default scenario with BTCUSDT's preset, its first rate at 0.45%.
+    const preset = lab.defaultTiers('binance', 'BTCUSDT')[0].tiers.map((t) => ({ ...t }));
+    preset[0].maintenanceMarginRate = 0.0045;
+    const s = structuredClone(defaultScenario);
+    s.tiers = { BTCUSDT: preset };
+    await expectShown(page, expectedLiquidation(s));
+    assert.match(await page.locator('details.tier-editor summary', { hasText: 'BTCUSDT' }).textContent(), /edited/);
+    const cap = page.locator('input[data-path="tiers.BTCUSDT[1].notionalCap"]');
+    await cap.fill('10');
+    await page.waitForFunction(() => document.querySelector('[data-error-for="tiers.BTCUSDT[1].notionalCap"]')?.textContent.length > 0, null, WAIT);
+    assert.equal(await cap.inputValue(), '10', 'what was typed stays');
+    assert.ok(await page.locator('#results.stale').count() === 1);
+  });
+});

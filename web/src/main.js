@@ -116,6 +116,7 @@ const state = {
   notice: '',
   riskSignature: '',
   chartFrame: 0,
+  openTiers: new Set(),  // symbols whose tier editor is open
 };
 
 const $ = (id) => document.getElementById(id);
@@ -249,6 +250,7 @@ function renderTierEditors() {
     const caption = custom ? `${symbol}: your table` : preset ? `${symbol}: ${preset.source} (${preset.date})`
       : `${symbol}: no preset for these rules; add rows`;
     const path = `tiers.${symbol}`;
+    const summary = h('summary', {}, `Tiers for ${symbol}`, custom ? ' (edited)' : '');
     const table = h('table', { class: 'tiers' },
       h('caption', {}, caption),
       h('thead', {}, h('tr', {},
@@ -260,13 +262,15 @@ function renderTierEditors() {
       if (!form.tiers[symbol]) form.tiers[symbol] = rows.map((r) => ({ ...r }));
       return form.tiers[symbol];
     };
-    rows.forEach((r, j) => {
+    // The rows are built when the editor is first opened (most people never open it).
+    const buildRows = () => rows.forEach((r, j) => {
       const cell = (key, label) => {
         const id = `f-${path}-${j}-${key}`.replace(/[^A-Za-z0-9-]/g, '-');
         const input = h('input', { id, type: 'text', inputmode: 'decimal', value: r[key], 'aria-label': `${symbol} tier ${j + 1} ${label}`,
           'data-path': `${path}[${j}].${key}`, 'aria-describedby': id + '-err' });
         input.addEventListener('input', () => {
           own()[j][key] = input.value;
+          summary.textContent = `Tiers for ${symbol} (edited)`;
           update();
         });
         return h('td', {}, input, h('p', { class: 'error', id: id + '-err', 'data-error-for': `${path}[${j}].${key}`, role: 'status' }));
@@ -284,11 +288,21 @@ function renderTierEditors() {
     });
     const reset = h('button', { type: 'button', disabled: custom && preset ? null : '' }, 'Use the preset');
     reset.addEventListener('click', () => { delete form.tiers[symbol]; renderTierEditors(); update(); });
-    root.append(h('details', { class: 'tier-editor', open: custom && !preset ? '' : null },
-      h('summary', {}, `Tiers for ${symbol}`, custom ? ' (edited)' : ''),
+    const open = state.openTiers.has(symbol) || (custom && !preset);
+    const details = h('details', { class: 'tier-editor', open: open ? '' : null }, summary,
       h('div', { class: 'table-wrap' }, table),
       h('p', { class: 'error', 'data-error-for': path, role: 'status' }),
-      h('div', { class: 'row-actions' }, addRow, reset)));
+      h('div', { class: 'row-actions' }, addRow, reset));
+    if (open) buildRows();
+    details.addEventListener('toggle', () => {
+      if (details.open) {
+        state.openTiers.add(symbol);
+        if (!tbody.firstChild) buildRows();
+      } else {
+        state.openTiers.delete(symbol);
+      }
+    });
+    root.append(details);
   }
 }
 
