@@ -113,24 +113,27 @@ function stats(samples, unit, extra = {}) {
  * clock's resolution, 0.1 ms in a non-isolated page, does not matter), then `repetitions` samples
  * of the time per call. Returns { median, min, max, sd } in `unit` (us or ms) per call.
  */
-export function measure(fn, { repetitions = 7, minMs = 60, unit = 'us', warmupMs = 30 } = {}) {
+export function measure(fn, { repetitions = 5, minMs = 60, unit = 'us', warmupMs = 30 } = {}) {
   const scale = unit === 'us' ? 1000 : unit === 'ns' ? 1e6 : 1;
   let t0 = now();
   let calls = 0;
-  do {
+  while (now() - t0 < warmupMs && calls < 1e6) {  // warmupMs 0: the caller has called fn already
     fn();
     calls++;
-  } while (now() - t0 < warmupMs && calls < 1e6);
+  }
+  const samples = [];
   let inner = 1;
   for (;;) {
     t0 = now();
     for (let i = 0; i < inner; i++) fn();
     const dt = now() - t0;
-    if (dt >= minMs || inner >= 1e7) break;
+    if (dt >= minMs || inner >= 1e7) {
+      if (inner === 1) samples.push(dt * scale);  // a slow kernel: the calibration call is a sample
+      break;
+    }
     inner = Math.min(1e7, Math.ceil(inner * Math.min(100, Math.max(2, (minMs * 1.2) / Math.max(dt, 0.05)))));
   }
-  const samples = [];
-  for (let r = 0; r < repetitions; r++) {
+  while (samples.length < repetitions) {
     t0 = now();
     for (let i = 0; i < inner; i++) fn();
     samples.push(((now() - t0) / inner) * scale);
@@ -149,7 +152,7 @@ function check(report, what) {
  * fullLab is given. plainJsBatch1e6 carries `mismatches`: positions where the plain-JS price differs
  * from lab.liquidationBatch by more than 1e-9 relative.
  */
-export async function runKernels(lab, fullLab, { repetitions = 7, log = () => {} } = {}) {
+export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {} } = {}) {
   const results = {};
   const pause = () => new Promise((r) => setTimeout(r, 0));  // lets a page or the console breathe
 
@@ -165,7 +168,7 @@ export async function runKernels(lab, fullLab, { repetitions = 7, log = () => {}
   const out = new Float64Array(inputs.side.length);
   check(lab.liquidationBatch(BATCH_REQUEST, inputs, out), 'liquidationBatch');
   results.liquidationBatch1e6 = measure(() => lab.liquidationBatch(BATCH_REQUEST, inputs, out),
-    { repetitions, unit: 'ms', minMs: 1, warmupMs: 1 });
+    { repetitions, unit: 'ms', minMs: 1, warmupMs: 0 });
   log('liquidationBatch1e6', results.liquidationBatch1e6);
   await pause();
 
@@ -182,7 +185,7 @@ export async function runKernels(lab, fullLab, { repetitions = 7, log = () => {}
       if (firstMismatch < 0) firstMismatch = i;
     }
   }
-  results.plainJsBatch1e6 = measure(plainRun, { repetitions, unit: 'ms', minMs: 1, warmupMs: 1 });
+  results.plainJsBatch1e6 = measure(plainRun, { repetitions, unit: 'ms', minMs: 1, warmupMs: 50 });
   Object.assign(results.plainJsBatch1e6, { mismatches, worstRelativeDifference: worst, firstMismatch,
     positions: out.length });
   log('plainJsBatch1e6', results.plainJsBatch1e6);
@@ -193,7 +196,7 @@ export async function runKernels(lab, fullLab, { repetitions = 7, log = () => {}
   const equity = new Float64Array(prices.length);
   const options = { mode: 'cross', position: 0 };
   check(lab.sweep(ten, prices, equity, options), 'sweep');
-  results.sweep1e6 = measure(() => lab.sweep(ten, prices, equity, options), { repetitions, unit: 'ms', minMs: 1, warmupMs: 1 });
+  results.sweep1e6 = measure(() => lab.sweep(ten, prices, equity, options), { repetitions, unit: 'ms', minMs: 1, warmupMs: 0 });
   log('sweep1e6', results.sweep1e6);
   await pause();
 
@@ -201,7 +204,7 @@ export async function runKernels(lab, fullLab, { repetitions = 7, log = () => {}
     const request = monteCarloRequest(ten);
     const tally = check(fullLab.monteCarlo(ten, request), 'monteCarlo');
     if (tally.paths !== request.paths) throw new Error(`monteCarlo: ${tally.paths} paths`);
-    results.monteCarlo = measure(() => fullLab.monteCarlo(ten, request), { repetitions, unit: 'ms', minMs: 1, warmupMs: 1 });
+    results.monteCarlo = measure(() => fullLab.monteCarlo(ten, request), { repetitions, unit: 'ms', minMs: 1, warmupMs: 0 });
     results.monteCarlo.pathSteps = request.paths * request.steps;
     log('monteCarlo', results.monteCarlo);
   }
