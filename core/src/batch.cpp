@@ -67,7 +67,6 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
 
   detail::Model m = detail::buildModel(s);
   detail::Leg& leg = m.legs.front();
-  const detail::Leg* one[] = {&leg};
   Position p = s.positions.front();
   for (std::size_t i = 0; i < count; ++i) {
     p.side = side[i] > 0 ? Side::Long : Side::Short;
@@ -75,8 +74,7 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
     p.entryPrice = entryPrice[i];
     p.leverage = leverage[i];
     detail::fillLeg(m, p, leg);
-    const auto crossing = detail::solveCrossing(m, one, leg.isolatedMargin, "M", true, "", false);
-    out[i] = crossing.price.value_or(0.0);
+    out[i] = detail::isolatedLiquidationPrice(m, leg, leg.isolatedMargin).value_or(0.0);
   }
   return errors;
 }

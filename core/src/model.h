@@ -104,4 +104,8 @@ Crossing solveCrossing(const Model& model, std::span<const Leg* const> group, do
                        const std::string& e0Symbol, bool withMaintenance, const std::string& field,
                        bool explain = true);
 
+/// solveCrossing's liquidation price for one leg on its own, without explanation and without
+/// allocating: the batch kernel. Absent: no price liquidates it.
+std::optional<double> isolatedLiquidationPrice(const Model& model, const Leg& leg, double e0) noexcept;
+
 }  // namespace marginlab::detail

@@ -10,6 +10,7 @@
 // "iterate until the tier at the liquidation price is the tier used" rule of the venues, made
 // finite. The crossing nearest the mark is the price reported.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -264,6 +265,71 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
   result.price = first.priceOf(*chosen->u);
   result.tiers = chosen->visited.back().line.tiers;
   return result;
+}
+
+std::optional<double> isolatedLiquidationPrice(const Model& m, const Leg& leg, double e0) noexcept {
+  // The walk of solveCrossing for one leg, without allocation: the same pieces, the same lines
+  // (same operations in the same order), the same choice. batch_test checks the two agree.
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  const auto& tiers = m.tiersOf(leg);
+  std::array<double, kMaxTierRows> breaks{};
+  std::size_t nb = 0;
+  if (m.profile->basis == MaintenanceBasis::AtPrice) {
+    for (std::size_t j = 0; j + 1 < tiers.size(); ++j) {
+      const double b = tiers[j].cap / leg.k;
+      if (nb == 0 || b != breaks[nb - 1]) breaks[nb++] = b;
+    }
+  }
+  auto at = [&](double u, double x) {  // f(x) on the piece whose tier is the one at u
+    const Maintenance mm = maintenanceAt(m, leg, u);
+    double c0 = e0, c1 = 0;
+    c0 += leg.pnl0;
+    c1 += leg.pnl1;
+    c0 -= mm.c0;
+    c1 -= mm.c1;
+    return std::array<double, 3>{c0 + c1 * x, c0, c1};
+  };
+  const double uMark = leg.u(leg.mark);
+  const bool safe = at(uMark, uMark)[0] > 0;
+  auto walkOne = [&](bool upward) -> std::optional<double> {
+    double a = uMark;
+    std::size_t j = 0;
+    if (upward) {
+      while (j < nb && !(breaks[j] > uMark)) ++j;
+    } else {
+      j = nb;
+      while (j > 0 && !(breaks[j - 1] < uMark)) --j;
+    }
+    for (;;) {
+      const bool last = upward ? j >= nb : j == 0;
+      const double b = last ? (upward ? kInf : 0.0) : (upward ? breaks[j] : breaks[j - 1]);
+      const double mid = std::isinf(b) ? a * 2 + 1 : (a + b) / 2;
+      const auto line = at(mid, a);
+      const double c0 = line[1], c1 = line[2];
+      if ((line[0] > 0) != safe) return a;
+      const double endValue = std::isinf(b) ? (c1 != 0 ? c1 : c0) : c0 + c1 * b;
+      if ((endValue > 0) != safe) {
+        if (c1 == 0) return b;
+        return std::clamp(-c0 / c1, std::min(a, b), std::max(a, b));
+      }
+      if (last) return std::nullopt;
+      a = b;
+      if (upward) ++j;
+      else --j;
+    }
+  };
+  auto priceOf = [&](std::optional<double> u) -> std::optional<double> {
+    if (!u || !(*u > 0)) return std::nullopt;
+    const double p = leg.priceOf(*u);
+    if (!isValidPositive(p)) return std::nullopt;
+    return p;
+  };
+  const auto pUp = priceOf(walkOne(true)), pDown = priceOf(walkOne(false));
+  if (pUp && pDown) return std::abs(*pUp - leg.mark) <= std::abs(*pDown - leg.mark) ? pUp : pDown;
+  if (pUp) return pUp;
+  if (pDown) return pDown;
+  if (!safe) return leg.mark;
+  return std::nullopt;
 }
 
 }  // namespace marginlab::detail
