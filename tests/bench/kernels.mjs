@@ -10,7 +10,7 @@ export const TIERS = Object.freeze([
   { notionalCap: 1e12, maxLeverage: 50, maintenanceMarginRate: 0.01 },
 ]);
 
-/** The N-position scenario of BM_Evaluate/N (for N <= 10 exactly the brief's formula). */
+/** The N-position scenario of BM_Evaluate/N (tests/bench/core_bench.cpp defines it; one mark per symbol). */
 export function benchScenario(n) {
   const positions = [];
   const tiers = {};
