@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Every test: the Catch2 core suite natively and as wasm under node (ctest), the JS API tests
+# Every test: the Catch2 core suite natively, with ASan + UBSan, and as wasm under node (ctest), the JS API tests
 # against the built module, the hand-written d.ts checked by tsc, the page's size budget, and
 # the browser tests (playwright-core driving Debian's Chromium against the page on loopback).
 set -euo pipefail
@@ -23,6 +23,11 @@ echo "== native: configure, build, ctest"
 cmake --preset native >/dev/null
 cmake --build --preset native -j"$jobs"
 run_ctest native
+
+echo "== native with AddressSanitizer and UndefinedBehaviorSanitizer (clang): the same suite"
+cmake --preset sanitize >/dev/null
+cmake --build --preset sanitize -j"$jobs" --target marginlab_tests
+run_ctest sanitize
 
 echo "== wasm: configure, build (web/dist/marginlab.js + .wasm), ctest under node"
 cmake --preset wasm >/dev/null

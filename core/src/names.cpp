@@ -98,16 +98,15 @@ std::string formatNumber(double value) {
   }
   int e = static_cast<int>(std::floor(std::log10(a)));  // decimal exponent, corrected below
   if (e < -4 || e > 9) return printfNumber(value);
-  double scaled = a * kPow10[9 - e > 15 ? 15 : 9 - e];
-  if (9 - e > 15) return printfNumber(value);
+  double scaled = a * kPow10[9 - e];  // 0 <= 9 - e <= 13 here
   if (scaled < 1e9) {  // log10 rounded up across a power of ten
     --e;
-    if (9 - e > 15) return printfNumber(value);
-    scaled = a * kPow10[9 - e];
+    scaled = a * kPow10[9 - e];  // 9 - e <= 14
   }
   auto digits = static_cast<unsigned long long>(std::llround(scaled));
   if (digits >= 10000000000ULL) {  // rounding carried into an 11th digit
     ++e;
+    if (e > 9) return printfNumber(value);  // 9,999,999,999.5 and up: printf's exponent form
     digits = static_cast<unsigned long long>(std::llround(a * kPow10[9 - e]));
   }
   if (e > 9 || digits < 1000000000ULL || digits >= 10000000000ULL) return printfNumber(value);
