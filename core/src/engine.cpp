@@ -37,18 +37,7 @@ struct Errors {
     list.push_back({std::move(path), code, std::move(message)});
   }
   /// Finite, > 0 and within validate()'s magnitudes.
-  bool positive(const std::string& path, double x) {
-    if (!isValidNumber(x))
-      return add(path, ErrorCode::NotFinite, path + " must be a finite number"), false;
-    if (!(x > 0))
-      return add(path, ErrorCode::NotPositive, path + " (" + n(x) + ") must be > 0"), false;
-    if (!isValidPositive(x)) {
-      add(path, ErrorCode::OutOfRange,
-          path + " (" + n(x) + ") must be between 1e-09 and " + n(kMaxMagnitude));
-      return false;
-    }
-    return true;
-  }
+  bool positive(const std::string& path, double x) { return checkPositive(list, path, x); }
 };
 
 std::string levelPath(std::size_t i, const char* field) {

@@ -13,7 +13,6 @@ namespace marginlab {
 
 namespace {
 
-constexpr double kMinMagnitude = 1e-9;  ///< smallest accepted price or size
 
 class Checker {
  public:
@@ -24,16 +23,7 @@ class Checker {
   }
 
   /// A price, size or amount: finite and within [kMinMagnitude, kMaxMagnitude].
-  bool positive(const std::string& path, double x) {
-    if (!isValidNumber(x)) return add(path, ErrorCode::NotFinite, path + " must be a finite number"), false;
-    if (!(x > 0)) return add(path, ErrorCode::NotPositive, path + " (" + formatNumber(x) + ") must be > 0"), false;
-    if (x < kMinMagnitude || x > kMaxMagnitude) {
-      add(path, ErrorCode::OutOfRange, path + " (" + formatNumber(x) + ") must be between " +
-                                           formatNumber(kMinMagnitude) + " and " + formatNumber(kMaxMagnitude));
-      return false;
-    }
-    return true;
-  }
+  bool positive(const std::string& path, double x) { return checkPositive(errors, path, x); }
 
   /// A balance: finite, >= 0 and <= kMaxMagnitude.
   bool nonNegative(const std::string& path, double x) {
@@ -61,6 +51,24 @@ bool validSymbol(std::string_view symbol) noexcept {
 }  // namespace
 
 bool isValidNumber(double x) noexcept { return std::isfinite(x); }
+
+bool checkPositive(std::vector<InputError>& errors, const std::string& path, double x) {
+  if (!isValidNumber(x)) {
+    errors.push_back({path, ErrorCode::NotFinite, path + " must be a finite number"});
+    return false;
+  }
+  if (!(x > 0)) {
+    errors.push_back({path, ErrorCode::NotPositive, path + " (" + formatNumber(x) + ") must be > 0"});
+    return false;
+  }
+  if (x < kMinMagnitude || x > kMaxMagnitude) {
+    errors.push_back({path, ErrorCode::OutOfRange,
+                      path + " (" + formatNumber(x) + ") must be between " + formatNumber(kMinMagnitude) + " and " +
+                          formatNumber(kMaxMagnitude)});
+    return false;
+  }
+  return true;
+}
 bool isValidPositive(double x) noexcept {
   return std::isfinite(x) && x >= kMinMagnitude && x <= kMaxMagnitude;
 }

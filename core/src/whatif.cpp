@@ -24,7 +24,6 @@ namespace {
 using detail::Leg;
 using detail::Model;
 
-constexpr double kMinMagnitude = 1e-9;  ///< smallest accepted price or size, as validate.cpp
 
 using detail::n;
 using detail::sn;
@@ -39,16 +38,7 @@ struct Checker {
     errors.push_back({std::move(path), code, std::move(message)});
   }
   /// A price or size: finite and within [kMinMagnitude, kMaxMagnitude].
-  bool positive(const std::string& path, double x) {
-    if (!isValidNumber(x)) return error(path, ErrorCode::NotFinite, path + " must be a finite number"), false;
-    if (!(x > 0)) return error(path, ErrorCode::NotPositive, path + " (" + n(x) + ") must be > 0"), false;
-    if (x < kMinMagnitude || x > kMaxMagnitude) {
-      error(path, ErrorCode::OutOfRange,
-            path + " (" + n(x) + ") must be between " + n(kMinMagnitude) + " and " + n(kMaxMagnitude));
-      return false;
-    }
-    return true;
-  }
+  bool positive(const std::string& path, double x) { return checkPositive(errors, path, x); }
   /// Any finite amount of magnitude <= kMaxMagnitude.
   bool finite(const std::string& path, double x) {
     if (!isValidNumber(x)) return error(path, ErrorCode::NotFinite, path + " must be a finite number"), false;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "marginlab/errors.h"
@@ -14,11 +15,16 @@ namespace marginlab {
 inline constexpr std::size_t kMaxPositions = 1000;
 inline constexpr std::size_t kMaxSymbolLength = 40;
 inline constexpr double kMaxMagnitude = 1e15;  ///< largest accepted amount, price or size
+inline constexpr double kMinMagnitude = 1e-9;  ///< smallest accepted price or size
 
 /// A finite number (not NaN, not +-Infinity).
 bool isValidNumber(double x) noexcept;
 /// A finite price or size: > 0 and <= kMaxMagnitude.
 bool isValidPositive(double x) noexcept;
+
+/// The check of every price and size, shared by validate() and the tools' requests: appends a
+/// NotFinite, NotPositive or OutOfRange error at `path` and returns false, or returns true.
+bool checkPositive(std::vector<InputError>& errors, const std::string& path, double x);
 
 /// Every input error in the scenario at once, each with the path of the field to fix.
 /// Checks ranges, enum consistency, tier tables (given or default), and leverage against the
