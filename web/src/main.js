@@ -4,7 +4,7 @@
 import createMarginLab, { defaultScenario } from './marginlab.js';
 import { decodeScenario, encodeScenario } from './fragment.js';
 import * as fmt from './format.js';
-import { h, clear } from './dom.js';
+import { h, clear, patch } from './dom.js';
 
 /* global __WASM_BASE64__ */
 const RULES = [
@@ -113,6 +113,7 @@ const state = {
   stale: false,
   chartSymbol: null,
   open: new Set(),       // "mode:position:field" of the "show the math" panels that are open
+  steps: new Map(),      // the same keys -> the steps of the results on screen
   notice: '',
   riskSignature: '',
   chartFrame: 0,
@@ -364,10 +365,14 @@ function metric(key, label, text, steps, note = '') {
   const id = 'm-' + key.replace(/[^A-Za-z0-9]/g, '-');
   const button = h('button', { type: 'button', class: 'num', 'aria-expanded': open ? 'true' : 'false', 'aria-controls': id,
     title: 'Show the math' }, text);
-  const panel = h('div', { class: 'math', id, hidden: open ? null : '' }, stepsList(steps));
+  // The steps become DOM nodes only when shown: most panels stay closed, and an edit rebuilds them all.
+  // The steps are looked up when the panel opens: patch() keeps this button across edits.
+  state.steps.set(key, steps);
+  const panel = h('div', { class: 'math', id, hidden: open ? null : '' }, open ? stepsList(steps) : null);
   button.addEventListener('click', () => {
     const now = button.getAttribute('aria-expanded') !== 'true';
     button.setAttribute('aria-expanded', now ? 'true' : 'false');
+    if (now && !panel.firstChild) panel.append(stepsList(state.steps.get(key)));
     panel.hidden = !now;
     if (now) state.open.add(key); else state.open.delete(key);
   });
@@ -441,14 +446,13 @@ function renderResults() {
   root.classList.toggle('stale', state.stale);
   $('stale-note').hidden = !state.stale;
   if (!report) return;
-  const verdict = $('verdict');
-  clear(verdict);
-  for (const line of verdictLines(report, scenario)) verdict.append(h('li', {}, line));
+  // Built afresh, then patched onto the page: only the numbers that changed are touched.
+  patch($('verdict'), h('ul', {}, ...verdictLines(report, scenario).map((line) => h('li', {}, line))));
+  state.steps.clear();
   const cols = $('columns');
-  clear(cols);
-  cols.append(renderOutcome('isolated', 'Isolated', report.isolated, scenario),
-    renderOutcome('cross', 'Cross', report.cross, scenario));
-  if (report.asGiven) cols.append(renderOutcome('asGiven', 'As given', report.asGiven, scenario));
+  patch(cols, h('div', {}, renderOutcome('isolated', 'Isolated', report.isolated, scenario),
+    renderOutcome('cross', 'Cross', report.cross, scenario),
+    report.asGiven ? renderOutcome('asGiven', 'As given', report.asGiven, scenario) : null));
   cols.classList.toggle('three', !!report.asGiven);
   // The numbers first; the chart in the next frame (it is the slowest part to draw).
   cancelAnimationFrame(state.chartFrame);
