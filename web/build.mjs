@@ -13,7 +13,7 @@ const path = (u) => decodeURIComponent(new URL(u, here).pathname);
 // Chunks of an earlier build would linger: clear them.
 for (const f of await readdir(dist).catch(() => [])) if (f.startsWith('chunk-')) await rm(new URL(f, dist));
 
-const common = { bundle: true, format: 'esm', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'warning' };
+const common = { bundle: true, format: 'esm', target: 'es2022', minify: process.env.MARGINLAB_NO_MINIFY !== '1', legalComments: 'none', logLevel: 'warning' };
 
 // The page: marginlab.js stays a file of its own, loaded next to app.js.
 // The chart (uPlot) and the risk lab are chunks of their own, loaded after the first result.
