@@ -3,7 +3,7 @@
 // in a page of the served origin, then the page itself: navigation to the first result painted and
 // to interactive (median of cold loads), and the time of one edit of a 10-position scenario.
 // With --json FILE also writes the figures for tests/bench/report.mjs.
-// Usage: node tests/bench/browser.mjs [--json FILE] [--repetitions N] [--loads N] [--edits N] [--only kernels|page]
+// Usage: node tests/bench/browser.mjs [--json FILE] [--repetitions N] [--loads N] [--edits N] [--only page]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { serve } from '../../scripts/serve.mjs';
@@ -16,7 +16,7 @@ const repetitions = Number(option('--repetitions', 5));
 const loads = Number(option('--loads', 15));
 const edits = Number(option('--edits', 30));
 const jsonFile = option('--json', null);
-const only = option('--only', null);  // a quicker run of one part while working on it
+const only = option('--only', null);  // 'page': skip the kernels, for a quicker run while working on the page
 
 function stats(samples, unit) {
   const sorted = [...samples].sort((a, b) => a - b);
