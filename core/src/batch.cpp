@@ -46,15 +46,19 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
     if (errors.size() < kMaxErrors) errors.push_back({std::move(path), code, std::move(message)});
   };
   for (std::size_t i = 0; i < count && errors.size() < kMaxErrors; ++i) {
+    const double size = quantity[i] * request.contractSize;
+    const double notional = request.contract == Contract::Linear ? size * entryPrice[i] : size / entryPrice[i];
+    const bool valid = (side[i] == 1 || side[i] == -1) && isValidPositive(quantity[i]) && isValidPositive(entryPrice[i]) &&
+                       leverage[i] > 0 && leverage[i] <= 1000 && notional <= tiers.back().cap &&
+                       leverage[i] <= tiers[tierIndexAt(tiers, notional)].maxLeverage * (1 + 1e-12);
+    if (valid) continue;  // the common case: no strings built
     const std::string at = "[" + std::to_string(i) + "]";
     if (side[i] != 1 && side[i] != -1) add("side" + at, ErrorCode::OutOfRange, "side" + at + " (" + formatNumber(side[i]) + ") must be 1 (long) or -1 (short)");
     if (!isValidPositive(quantity[i])) add("quantity" + at, ErrorCode::OutOfRange, "quantity" + at + " (" + formatNumber(quantity[i]) + ") must be a size > 0");
     if (!isValidPositive(entryPrice[i])) add("entryPrice" + at, ErrorCode::OutOfRange, "entryPrice" + at + " (" + formatNumber(entryPrice[i]) + ") must be a price > 0");
     if (!(leverage[i] > 0 && leverage[i] <= 1000)) {
-      add("leverage" + at, ErrorCode::OutOfRange, "leverage" + at + " (" + formatNumber(leverage[i]) + ") must be > 0");
+      add("leverage" + at, ErrorCode::OutOfRange, "leverage" + at + " (" + formatNumber(leverage[i]) + ") must be > 0 and <= 1000");
     } else if (isValidPositive(quantity[i]) && isValidPositive(entryPrice[i])) {
-      const double size = quantity[i] * request.contractSize;
-      const double notional = request.contract == Contract::Linear ? size * entryPrice[i] : size / entryPrice[i];
       if (notional > tiers.back().cap) {
         add("quantity" + at, ErrorCode::OutOfRange, "the entry notional (" + formatNumber(notional) + ") of [" + std::to_string(i) + "] exceeds the last tier's cap (" + formatNumber(tiers.back().cap) + ")");
       } else if (leverage[i] > tiers[tierIndexAt(tiers, notional)].maxLeverage * (1 + 1e-12)) {

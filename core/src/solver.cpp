@@ -272,7 +272,7 @@ std::optional<double> isolatedLiquidationPrice(const Model& m, const Leg& leg, d
   // (same operations in the same order), the same choice. batch_test checks the two agree.
   constexpr double kInf = std::numeric_limits<double>::infinity();
   const auto& tiers = m.tiersOf(leg);
-  std::array<double, kMaxTierRows> breaks{};
+  std::array<double, kMaxTierRows> breaks;  // only [0, nb) is read: no zero fill per call
   std::size_t nb = 0;
   if (m.profile->basis == MaintenanceBasis::AtPrice) {
     for (std::size_t j = 0; j + 1 < tiers.size(); ++j) {
@@ -280,8 +280,8 @@ std::optional<double> isolatedLiquidationPrice(const Model& m, const Leg& leg, d
       if (nb == 0 || b != breaks[nb - 1]) breaks[nb++] = b;
     }
   }
-  auto at = [&](double u, double x) {  // f(x) on the piece whose tier is the one at u
-    const Maintenance mm = maintenanceAt(m, leg, u);
+  auto at = [&](std::size_t tier, double x) {  // f(x) on the piece of this tier
+    const Maintenance mm = maintenanceForTier(m, leg, tier);
     double c0 = e0, c1 = 0;
     c0 += leg.pnl0;
     c1 += leg.pnl1;
@@ -289,11 +289,26 @@ std::optional<double> isolatedLiquidationPrice(const Model& m, const Leg& leg, d
     c1 -= mm.c1;
     return std::array<double, 3>{c0 + c1 * x, c0, c1};
   };
+  // The tier at u, as maintenanceAt finds it; the walk's midpoints move one way, so the row is
+  // followed from the mark's instead of searched for at every piece.
+  const bool atEntry = m.profile->basis == MaintenanceBasis::AtEntry;
   const double uMark = leg.u(leg.mark);
-  const bool safe = at(uMark, uMark)[0] > 0;
+  const std::size_t markTier = atEntry ? leg.entryTier : tierIndexAt(tiers, leg.k * uMark);
+  auto follow = [&](std::size_t t, double u, bool upward) {
+    if (atEntry) return t;
+    const double notional = leg.k * u;
+    if (upward) {
+      while (t + 1 < tiers.size() && !(notional <= tiers[t].cap)) ++t;
+    } else {
+      while (t > 0 && notional <= tiers[t - 1].cap) --t;
+    }
+    return t;
+  };
+  const bool safe = at(markTier, uMark)[0] > 0;
   auto walkOne = [&](bool upward) -> std::optional<double> {
     double a = uMark;
     std::size_t j = 0;
+    std::size_t tier = markTier;
     if (upward) {
       while (j < nb && !(breaks[j] > uMark)) ++j;
     } else {
@@ -304,7 +319,8 @@ std::optional<double> isolatedLiquidationPrice(const Model& m, const Leg& leg, d
       const bool last = upward ? j >= nb : j == 0;
       const double b = last ? (upward ? kInf : 0.0) : (upward ? breaks[j] : breaks[j - 1]);
       const double mid = std::isinf(b) ? a * 2 + 1 : (a + b) / 2;
-      const auto line = at(mid, a);
+      tier = follow(tier, mid, upward);
+      const auto line = at(tier, a);
       const double c0 = line[1], c1 = line[2];
       if ((line[0] > 0) != safe) return a;
       const double endValue = std::isinf(b) ? (c1 != 0 ? c1 : c0) : c0 + c1 * b;
