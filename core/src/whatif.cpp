@@ -49,10 +49,10 @@ struct Checker {
     }
     return true;
   }
-  /// Leverage: finite and > 0 (the tier's maximum is checked where the notional is known).
+  /// Leverage: as validate() checks a position's, at least kMinMagnitude (so 1 / leverage is
+  /// finite), and at most 1000 (the tier's maximum is checked where the notional is known).
   bool leverage(const std::string& path, double x) {
-    if (!isValidNumber(x)) return error(path, ErrorCode::NotFinite, path + " must be a finite number"), false;
-    if (!(x > 0)) return error(path, ErrorCode::NotPositive, path + " (" + n(x) + ") must be > 0"), false;
+    if (!positive(path, x)) return false;
     if (x > 1000) return error(path, ErrorCode::OutOfRange, path + " (" + n(x) + ") must be <= 1000"), false;
     return true;
   }

@@ -126,6 +126,20 @@ TEST_CASE("validate: leverage and isolatedMargin", "[validate]") {
   onlyError(s, "positions[0].isolatedMargin", ErrorCode::NotPositive);
 }
 
+TEST_CASE("validate: leverage below kMinMagnitude is out of range, so initial margin stays finite", "[validate][fuzz]") {
+  // Found by tests/fuzz (scenario_fuzz): leverage 1e-300 passed as > 0, and 1e6 x 1e6 / 1e-300 gave
+  // an initial margin (and isolated margin) of +inf. Leverage is checked like a size now: at least
+  // kMinMagnitude, where IM = 1e12 / 1e-9 = 1e21 (tolerance 1e-12 rel).
+  Scenario s{.rules = Rules::Simple, .walletBalance = 1'000};
+  s.positions = {Position{.symbol = "AAA", .quantity = 1e6, .entryPrice = 1e6, .leverage = 1e-300}};
+  onlyError(s, "positions[0].leverage", ErrorCode::OutOfRange);
+  CHECK_FALSE(evaluate(s).isolated);
+  s.positions[0].leverage = kMinMagnitude;
+  const Report r = evaluateOk(s);
+  CHECK_THAT(r.isolated->positions[0].initialMargin, WithinRel(1e21, 1e-12));
+  CHECK(std::isfinite(r.isolated->positions[0].margin));
+}
+
 TEST_CASE("validate: leverage above the tier's maximum at the entry notional", "[validate][tiers]") {
   // 5 BTC x 60,000 = 300,000 USDT: the 250k-1M bracket, max 50x.
   Scenario s{.rules = Rules::Binance, .walletBalance = 100'000};

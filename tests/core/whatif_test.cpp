@@ -361,6 +361,13 @@ TEST_CASE("max open size: nothing available, and input errors", "[whatif][maxOpe
                  ErrorCode::OutOfRange));
   CHECK(hasError(maxOpenSize(s, {.symbol = "BTCUSDT", .price = 50'000, .leverage = 0}).errors, "request.leverage",
                  ErrorCode::NotPositive));
+  // Found by tests/fuzz: a subnormal leverage passed as > 0; 1 / 1e-320 = inf, and the initial
+  // margin 0 x inf was NaN. A request's leverage is at least kMinMagnitude, like a position's.
+  CHECK(hasError(maxOpenSize(s, {.symbol = "BTCUSDT", .price = 50'000, .leverage = 1e-320}).errors,
+                 "request.leverage", ErrorCode::OutOfRange));
+  CHECK(hasError(sizeFromStop(s, {.symbol = "BTCUSDT", .entryPrice = 50'000, .stopPrice = 49'000, .riskFraction = 0.01,
+                                  .leverage = 1e-320}).errors,
+                 "request.leverage", ErrorCode::OutOfRange));
   CHECK(hasError(maxOpenSize(s, {.symbol = "BTCUSDT", .price = NAN, .leverage = 10}).errors, "request.price",
                  ErrorCode::NotFinite));
   CHECK(hasError(maxOpenSize(s, {.symbol = "BTCUSDT", .contractSize = -1, .price = 1, .leverage = 10}).errors,

@@ -22,7 +22,7 @@ bool isValidNumber(double x) noexcept;
 /// A finite price or size: > 0 and <= kMaxMagnitude.
 bool isValidPositive(double x) noexcept;
 
-/// The check of every price and size, shared by validate() and the tools' requests: appends a
+/// The check of every price, size and leverage, shared by validate() and the tools' requests: appends a
 /// NotFinite, NotPositive or OutOfRange error at `path` and returns false, or returns true.
 bool checkPositive(std::vector<InputError>& errors, const std::string& path, double x);
 
