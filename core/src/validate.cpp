@@ -25,12 +25,15 @@ class Checker {
   /// A price, size or amount: finite and within [kMinMagnitude, kMaxMagnitude].
   bool positive(const std::string& path, double x) { return checkPositive(errors, path, x); }
 
-  /// A balance: finite, >= 0 and <= kMaxMagnitude.
+  /// A balance: finite, 0 or within [kMinMagnitude, kMaxMagnitude]. A positive balance below
+  /// kMinMagnitude (1e-316, found by the fuzzer) made maintenance / equity overflow to +inf.
   bool nonNegative(const std::string& path, double x) {
     if (!isValidNumber(x)) return add(path, ErrorCode::NotFinite, path + " must be a finite number"), false;
     if (x < 0) return add(path, ErrorCode::Negative, path + " (" + formatNumber(x) + ") must be >= 0"), false;
-    if (x > kMaxMagnitude) {
-      add(path, ErrorCode::OutOfRange, path + " (" + formatNumber(x) + ") must be <= " + formatNumber(kMaxMagnitude));
+    if (x > kMaxMagnitude || (x > 0 && x < kMinMagnitude)) {
+      add(path, ErrorCode::OutOfRange,
+          path + " (" + formatNumber(x) + ") must be 0 or between " + formatNumber(kMinMagnitude) + " and " +
+              formatNumber(kMaxMagnitude));
       return false;
     }
     return true;

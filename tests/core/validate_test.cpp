@@ -71,6 +71,24 @@ TEST_CASE("validate: walletBalance", "[validate]") {
   CHECK(validate(s).empty());
 }
 
+TEST_CASE("validate: a positive walletBalance below kMinMagnitude is out of range", "[validate][fuzz]") {
+  // Found by tests/fuzz (scenario_fuzz): bybit, inverse long 8,192 USD @ 8,000, 50x, wallet
+  // 1.0353e-316 (subnormal). Cross equity at the mark was the wallet itself, so the cross margin
+  // ratio MM / equity = 0.00512 / 1e-316 overflowed to +inf. A balance is 0 or at least
+  // kMinMagnitude, where the ratio is large but finite.
+  Scenario s{.rules = Rules::Bybit, .walletBalance = 1.0353212801531156e-316};
+  s.tiers = {{"BTCUSD", flatTier(0.005)}};
+  s.positions = {Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .quantity = 8'192, .entryPrice = 8'000,
+                          .leverage = 50}};
+  const InputError e = onlyError(s, "walletBalance", ErrorCode::OutOfRange);
+  CHECK_THAT(e.message, Catch::Matchers::Contains("must be 0 or between 1e-09 and 1e+15"));
+  s.walletBalance = kMinMagnitude;
+  const Report r = evaluateOk(s);
+  REQUIRE(r.cross->positions[0].marginRatio);
+  CHECK(std::isfinite(*r.cross->positions[0].marginRatio));
+  CHECK(std::isfinite(*r.cross->account.marginRatio));
+}
+
 TEST_CASE("validate: quantity, entryPrice, markPrice, contractSize", "[validate]") {
   Scenario s = valid();
   s.positions[0].quantity = 0;
