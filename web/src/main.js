@@ -17,14 +17,30 @@ const embed = new URLSearchParams(location.search).get('embed') === '1';
 // ---------------------------------------------------------------------------------------------
 // Form state: the text of every field exactly as typed, so nothing typed is ever lost.
 
-/** Scenario -> form texts. */
+/** A value from a link or an attribute as field text: numbers formatted, strings as given, anything else
+ *  (true, [1], {}) as its JSON, cut short, so it shows as text and is marked, never crashes the page. */
+function fieldText(x, scale = 1) {
+  if (x === undefined || x === null) return '';
+  if (typeof x === 'number') return fmt.plain(x * scale);
+  if (typeof x === 'string') return x;
+  try {
+    return JSON.stringify(x).slice(0, 200);
+  } catch {
+    return '(a value nested too deeply to show)';
+  }
+}
+
+const MAX_TIER_ROWS = 64;
+
+/** Scenario -> form texts. The tier tables have no prototype: a symbol may be "constructor" or "__proto__". */
 function formFromScenario(s) {
-  const text = (x) => (x === undefined || x === null ? '' : typeof x === 'number' ? fmt.plain(x) : String(x));
-  const pct = (x) => (x === undefined || x === null ? '' : typeof x === 'number' ? fmt.plain(x * 100) : String(x));
-  const tiers = {};
-  for (const [symbol, rows] of Object.entries(s.tiers || {})) {
+  const text = (x) => fieldText(x);
+  const pct = (x) => fieldText(x, 100);
+  const tiers = Object.create(null);
+  const given = s.tiers !== null && typeof s.tiers === 'object' && !Array.isArray(s.tiers) ? s.tiers : {};
+  for (const [symbol, rows] of Object.entries(given)) {
     if (!Array.isArray(rows)) continue;
-    tiers[symbol] = rows.slice(0, 64).map((r) => ({
+    tiers[symbol] = rows.slice(0, MAX_TIER_ROWS).map((r) => ({
       notionalCap: text(r && r.notionalCap), maxLeverage: text(r && r.maxLeverage),
       maintenanceMarginRate: pct(r && r.maintenanceMarginRate), maintenanceAmount: text(r && r.maintenanceAmount),
     }));
@@ -82,7 +98,7 @@ function scenarioFromForm(form) {
     if (p.marginMode) q.marginMode = p.marginMode;
     scenario.positions.push(q);
   });
-  const tiers = {};
+  const tiers = Object.create(null);
   for (const [symbol, rows] of Object.entries(form.tiers)) {
     tiers[symbol] = rows.map((r, j) => {
       const at = `tiers.${symbol}[${j}].`;
