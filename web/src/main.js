@@ -527,21 +527,63 @@ async function writeFragment(scenario) {
   if (location.hash.slice(1) !== text) history.replaceState(null, '', '#' + text);
 }
 
-async function loadFragment() {
+/** A value from a link, short enough to quote in a notice (numbers as numbers, the rest in quotes). */
+function quoted(x) {
+  if (typeof x === 'number' || x === null) return x === null ? 'null' : fmt.plain(x);
+  const t = fieldText(x);
+  return JSON.stringify(t.length > 40 ? t.slice(0, 40) + '…' : t);
+}
+
+/** What the page changes when it loads a scenario from a link or an attribute, said in words. */
+function loadNotes(s) {
+  const notes = [];
+  if (Array.isArray(s.positions) && s.positions.length > MAX_POSITIONS) {
+    notes.push(`The link holds ${s.positions.length} positions; this page edits at most ${MAX_POSITIONS}, so it shows the first ${MAX_POSITIONS}.`);
+  }
+  if (s.rules !== undefined && typeof s.rules !== 'string') notes.push(`rules (${quoted(s.rules)}) is not a name; Binance's rules are used.`);
+  (Array.isArray(s.positions) ? s.positions : []).slice(0, MAX_POSITIONS).forEach((p, i) => {
+    for (const [key, allowed] of [['contract', ['linear', 'inverse']], ['side', ['long', 'short']], ['marginMode', ['isolated', 'cross']]]) {
+      const v = p && typeof p === 'object' ? p[key] : undefined;
+      if (v !== undefined && !allowed.includes(v)) {
+        notes.push(`positions[${i}].${key} (${quoted(v)}) is not ${allowed.join(' or ')}; ${key === 'marginMode' ? 'both modes are compared' : allowed[0] + ' is used'}.`);
+      }
+    }
+  });
+  if (s.tiers !== undefined && (s.tiers === null || typeof s.tiers !== 'object' || Array.isArray(s.tiers))) {
+    notes.push('tiers is not a table keyed by symbol; it is ignored.');
+  } else if (s.tiers) {
+    for (const [symbol, rows] of Object.entries(s.tiers)) {
+      if (!Array.isArray(rows)) notes.push(`The tier table for ${quoted(symbol)} is not a list of rows; it is ignored.`);
+      else if (rows.length > MAX_TIER_ROWS) notes.push(`The tier table for ${quoted(symbol)} has ${rows.length} rows; this page keeps the first ${MAX_TIER_ROWS}.`);
+    }
+  }
+  return notes.length > 4 ? [...notes.slice(0, 3), `(and ${notes.length - 3} more changes like these)`] : notes;
+}
+
+/**
+ * Reads the scenario in the URL fragment into the form. Returns true when the form changed.
+ * Whatever is wrong with the link is said in the notice, as text; on first load the example
+ * stays, later (a hashchange) the scenario on the page stays.
+ */
+async function loadFragment(first = true) {
   const { scenario, error } = await decodeScenario(location.hash);
+  const fallback = first ? ' The example scenario is shown instead.' : ' The page keeps the scenario it had.';
   if (error) {
-    showNotice(error + ' The example scenario is shown instead.');
+    showNotice(error + fallback);
     return false;
   }
   if (!scenario) return false;
-  state.form = formFromScenario(scenario);
-  if (Array.isArray(scenario.positions) && scenario.positions.length > MAX_POSITIONS) {
-    showNotice(`The link holds ${scenario.positions.length} positions; this page edits at most ${MAX_POSITIONS}, so it shows the first ${MAX_POSITIONS}.`);
+  if (scenario.version !== undefined && scenario.version !== 1) {
+    showNotice(`The link holds a scenario of version ${quoted(scenario.version)}; this page reads version 1.${fallback}`);
+    return false;
   }
-  if (state.form.positions.length === 0) {
-    showNotice('The link holds no positions. The example scenario is shown instead.');
-    state.form = formFromScenario(defaultScenario);
+  const form = formFromScenario(scenario);
+  if (form.positions.length === 0) {
+    showNotice(`The link holds no positions.${fallback}`);
+    return false;
   }
+  state.form = form;
+  showNotice(loadNotes(scenario).join(' '));
   return true;
 }
 
@@ -625,7 +667,7 @@ async function main() {
   window.addEventListener('hashchange', async () => {
     const current = state.reportScenario ? await encodeScenario(state.reportScenario) : '';
     if (location.hash.slice(1) === current) return;
-    if (await loadFragment()) {
+    if (await loadFragment(false)) {
       renderInputs();
       update();
     }
