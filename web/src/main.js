@@ -339,6 +339,9 @@ function showErrors(local, coreErrors) {
       continue;
     }
     slot.textContent = slot.textContent ? slot.textContent + ' ' + e.message : e.message;
+    // An error in a closed tier editor would be invisible: open it (its rows are built on toggle).
+    const closed = slot.closest('details:not([open])');
+    if (closed) closed.open = true;
     const input = document.querySelector(`[data-path="${CSS.escape(e.path)}"]`);
     if (input) input.setAttribute('aria-invalid', 'true');
   }
@@ -519,7 +522,8 @@ function update() {
   const count = showErrors(local, coreErrors);
   if (count) state.stale = state.report !== null;
   renderResults();
-  $('status').textContent = count ? `${count} input ${count === 1 ? 'error' : 'errors'}: the results shown are for the last valid scenario.` : '';
+  const shown = state.report ? 'the results shown are for the last valid scenario' : 'fix the marked fields to see results';
+  $('status').textContent = count ? `${count} input ${count === 1 ? 'error' : 'errors'}: ${shown}.` : '';
 }
 
 async function writeFragment(scenario) {
