@@ -20,6 +20,8 @@ function fromBase64Url(text) {
   return bytes;
 }
 
+class TooLarge extends Error {}
+
 async function pump(stream, limit) {
   const reader = stream.getReader();
   const chunks = [];
@@ -30,7 +32,7 @@ async function pump(stream, limit) {
     total += value.length;
     if (total > limit) {
       await reader.cancel();
-      throw new Error(`the scenario in the link is larger than ${limit} bytes`);
+      throw new TooLarge(`The scenario in the link is larger than ${limit} bytes once decompressed.`);
     }
     chunks.push(value);
   }
@@ -45,8 +47,13 @@ async function pump(stream, limit) {
 
 /** Scenario object -> fragment text (without '#'). */
 export async function encodeScenario(scenario) {
-  const json = new TextEncoder().encode(JSON.stringify(scenario));
-  const compressed = await pump(new Blob([json]).stream().pipeThrough(new CompressionStream('deflate-raw')), Infinity);
+  return encodeJson(JSON.stringify(scenario));
+}
+
+/** Scenario JSON text -> fragment text (without '#'), the text kept exactly as written. */
+export async function encodeJson(json) {
+  const bytes = new TextEncoder().encode(json);
+  const compressed = await pump(new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate-raw')), Infinity);
   return FRAGMENT_PREFIX + toBase64Url(compressed);
 }
 
@@ -62,16 +69,36 @@ export async function decodeScenario(fragment) {
     return { error: 'The link does not hold a MarginLab scenario of a version this page reads (expected "#s1=…").' };
   }
   const payload = text.slice(FRAGMENT_PREFIX.length);
+  if (payload === '') return { error: 'The link holds an empty scenario ("#s1=" and nothing after it).' };
   if (!/^[A-Za-z0-9_-]*$/.test(payload)) return { error: 'The link is damaged: it has characters a scenario never contains.' };
+  let bytes;
   try {
-    const bytes = fromBase64Url(payload);
-    const json = await pump(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')), MAX_JSON_BYTES);
-    const scenario = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
-    if (scenario === null || typeof scenario !== 'object' || Array.isArray(scenario)) {
-      return { error: 'The link does not hold a scenario object.' };
-    }
-    return { scenario };
-  } catch (e) {
-    return { error: `The link could not be read: ${e && e.message ? e.message : 'damaged data'}.` };
+    bytes = fromBase64Url(payload);
+  } catch {
+    return { error: 'The link is damaged: its scenario is not valid base64url (it may have been cut short).' };
   }
+  let json;
+  try {
+    json = await pump(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')), MAX_JSON_BYTES);
+  } catch (e) {
+    if (e instanceof TooLarge) return { error: e.message };
+    return { error: 'The link is damaged: its scenario does not decompress (it may have been cut short or altered).' };
+  }
+  let source;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true }).decode(json);
+  } catch {
+    return { error: 'The link is damaged: its scenario is not UTF-8 text.' };
+  }
+  let scenario;
+  try {
+    scenario = JSON.parse(source);
+  } catch (e) {
+    // RangeError too: no nesting is too deep to be refused with a message.
+    return { error: `The link is damaged: its scenario is not valid JSON (${e && e.message ? e.message.slice(0, 120) : 'unreadable'}).` };
+  }
+  if (scenario === null || typeof scenario !== 'object' || Array.isArray(scenario)) {
+    return { error: 'The link does not hold a scenario object.' };
+  }
+  return { scenario };
 }
