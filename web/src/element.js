@@ -3,7 +3,7 @@
 // page next to this script. Attributes: scenario (Scenario JSON), src (the page's URL; default
 // index.html beside this file), height (CSS length, default 720px), label (iframe title).
 // The attribute is untrusted: it is parsed as JSON only and errors are shown as text.
-import { encodeScenario } from './fragment.js';
+import { encodeJson, MAX_FRAGMENT_CHARS } from './fragment.js';
 
 const MAX_ATTRIBUTE_CHARS = 65536;
 
@@ -25,7 +25,9 @@ class MarginLabElement extends HTMLElement {
     const text = this.getAttribute('scenario') || '';
     let fragment = '';
     if (text) {
-      if (text.length > MAX_ATTRIBUTE_CHARS) return this.fail(`The scenario attribute is too long (${text.length} characters).`);
+      if (text.length > MAX_ATTRIBUTE_CHARS) {
+        return this.fail(`The scenario attribute is too long (${text.length} characters; at most ${MAX_ATTRIBUTE_CHARS}).`);
+      }
       let scenario;
       try {
         scenario = JSON.parse(text);
@@ -33,7 +35,18 @@ class MarginLabElement extends HTMLElement {
         return this.fail('The scenario attribute is not valid JSON.');
       }
       if (scenario === null || typeof scenario !== 'object' || Array.isArray(scenario)) return this.fail('The scenario attribute must be a JSON object.');
-      fragment = '#' + (await encodeScenario(scenario));
+      // The text goes on as written (the page checks every field): re-serializing would turn 1e999
+      // into null and could overflow the stack on deep nesting.
+      try {
+        fragment = '#' + (await encodeJson(text));
+      } catch {
+        if (generation === this.generation) this.fail('The scenario attribute could not be compressed.');
+        return;
+      }
+      if (generation !== this.generation) return;
+      if (fragment.length - 1 > MAX_FRAGMENT_CHARS) {
+        return this.fail(`The scenario attribute is too large: compressed it takes ${fragment.length - 1} characters of the page's link; at most ${MAX_FRAGMENT_CHARS}.`);
+      }
     }
     if (generation !== this.generation) return;
     let src;
