@@ -13,12 +13,35 @@ const path = (u) => decodeURIComponent(new URL(u, here).pathname);
 // Chunks of an earlier build would linger: clear them.
 for (const f of await readdir(dist).catch(() => [])) if (f.startsWith('chunk-')) await rm(new URL(f, dist));
 
+// `import lessons from 'lessons:all'`: every web/lessons/*.json in file-name order, checked.
+const { lessonProblems } = await import('./src/lessons.js');
+const lessonsModule = {
+  name: 'lessons',
+  setup(b) {
+    b.onResolve({ filter: /^lessons:all$/ }, () => ({ path: 'all', namespace: 'lessons' }));
+    b.onLoad({ filter: /.*/, namespace: 'lessons' }, async () => {
+      const dir = new URL('lessons/', here);
+      const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+      const list = [];
+      for (const f of files) {
+        const lesson = JSON.parse(await readFile(new URL(f, dir), 'utf8'));
+        const problems = lessonProblems(lesson);
+        if (problems.length) throw new Error(`web/lessons/${f}: ${problems.join('; ')}`);
+        if (list.some((l) => l.id === lesson.id)) throw new Error(`web/lessons/${f}: the id "${lesson.id}" is taken`);
+        list.push(lesson);
+      }
+      return { contents: `export default ${JSON.stringify(list)};`, loader: 'js', watchFiles: files.map((f) => path('lessons/' + f)) };
+    });
+  },
+};
+
 const common = { bundle: true, format: 'esm', target: 'es2022', minify: process.env.MARGINLAB_NO_MINIFY !== '1', legalComments: 'none', logLevel: 'warning' };
 
 // The page: marginlab.js stays a file of its own, loaded next to app.js.
 // The chart (uPlot) and the risk lab are chunks of their own, loaded after the first result.
 await build({ ...common, entryPoints: { app: path('src/main.js') }, outdir: path('dist'), splitting: true,
-  chunkNames: 'chunk-[name]-[hash]', external: ['./marginlab.js', './marginlab-full.js'], define: { __WASM_BASE64__: 'null' } });
+  chunkNames: 'chunk-[name]-[hash]', external: ['./marginlab.js', './marginlab-full.js'], define: { __WASM_BASE64__: 'null' },
+  plugins: [lessonsModule] });
 await build({ ...common, entryPoints: [path('src/style.css')], outfile: path('dist/app.css'), format: undefined });
 await build({ ...common, entryPoints: [path('src/element.js')], outfile: path('dist/margin-lab.js') });
 await build({ ...common, entryPoints: [path('src/mc-worker.js')], outfile: path('dist/mc-worker.js'), external: ['./marginlab-full.js'] });
@@ -35,7 +58,7 @@ const inlineModule = {
   },
 };
 // The Emscripten factory ends in a UMD tail guarded by typeof checks; in a module it is inert.
-const js = await build({ ...common, entryPoints: [path('src/main.js')], write: false, plugins: [inlineModule],
+const js = await build({ ...common, entryPoints: [path('src/main.js')], write: false, plugins: [inlineModule, lessonsModule],
   logOverride: { 'commonjs-variable-in-esm': 'silent' },
   define: { __WASM_BASE64__: JSON.stringify(wasm.toString('base64')) } });
 const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');

@@ -56,7 +56,8 @@ const STYLE = {
   tier: { color: '--c-tier', dash: [6, 6] },
 };
 
-export function renderChart(container, summary, lab, scenario, report, positionIndex, fmt) {
+/** `emphasis`: line kinds a lesson points at, drawn heavier with bold labels. */
+export function renderChart(container, summary, lab, scenario, report, positionIndex, fmt, emphasis = []) {
   const symbol = scenario.positions[positionIndex].symbol;
   const [lo, hi] = priceRange(scenario, report, symbol);
   const prices = new Float64Array(POINTS);
@@ -103,7 +104,9 @@ export function renderChart(container, summary, lab, scenario, report, positionI
           ctx.strokeStyle = css(style.color);
           ctx.fillStyle = css(style.color);
           ctx.setLineDash(style.dash.map((d) => d * devicePixelRatio));
-          ctx.lineWidth = (m.kind === 'tier' ? 1 : 1.5) * devicePixelRatio;
+          const strong = emphasis.includes(m.kind);
+          ctx.lineWidth = (strong ? 3 : m.kind === 'tier' ? 1 : 1.5) * devicePixelRatio;
+          ctx.font = `${strong ? '700 ' : ''}${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
           ctx.beginPath();
           ctx.moveTo(x, top);
           ctx.lineTo(x, top + h);

@@ -130,6 +130,9 @@ const state = {
   chartSymbol: null,
   open: new Set(),       // "mode:position:field" of the "show the math" panels that are open
   steps: new Map(),      // the same keys -> the steps of the results on screen
+  highlight: new Set(),  // metric keys a lesson points at
+  chartEmphasis: [],     // chart line kinds a lesson points at ('liq-iso', 'mark', ...)
+  learn: null,           // web/src/learn.js while a lesson is open
   notice: '',
   riskSignature: '',
   chartFrame: 0,
@@ -395,7 +398,7 @@ function metric(key, label, text, steps, note = '') {
     panel.hidden = !now;
     if (now) state.open.add(key); else state.open.delete(key);
   });
-  return h('div', { class: 'metric', 'data-metric': key },
+  return h('div', { class: state.highlight.has(key) ? 'metric highlight' : 'metric', 'data-metric': key },
     h('dt', {}, label, note ? h('small', {}, ' ' + note) : null), h('dd', {}, button), panel);
 }
 
@@ -497,7 +500,7 @@ function renderChartSection() {
   // The chart (uPlot) is a chunk of its own, loaded after the first numbers are on screen.
   const report = state.report;
   import('./chart.js').then(({ renderChart }) => {
-    if (state.report === report) renderChart($('chart'), $('chart-summary'), state.lab, scenario, report, index, fmt);
+    if (state.report === report) renderChart($('chart'), $('chart-summary'), state.lab, scenario, report, index, fmt, state.chartEmphasis);
   });
 }
 
@@ -516,7 +519,8 @@ function update() {
       state.reportScenario = scenario;
       state.stale = false;
       clearTimeout(fragmentTimer);
-      fragmentTimer = setTimeout(() => writeFragment(scenario), 150);
+      // A lesson keeps its own link (#lesson=id) while it is open.
+      if (!state.learn) fragmentTimer = setTimeout(() => writeFragment(scenario), 150);
     }
   }
   const count = showErrors(local, coreErrors);
@@ -524,10 +528,12 @@ function update() {
   renderResults();
   const shown = state.report ? 'the results shown are for the last valid scenario' : 'fix the marked fields to see results';
   $('status').textContent = count ? `${count} input ${count === 1 ? 'error' : 'errors'}: ${shown}.` : '';
+  if (state.learn) state.learn.refresh();
 }
 
 async function writeFragment(scenario) {
   const text = await encodeScenario(scenario);
+  if (state.learn) return;  // a lesson keeps its own link (#lesson=id) while it is open
   if (location.hash.slice(1) !== text) history.replaceState(null, '', '#' + text);
 }
 
@@ -635,6 +641,8 @@ function wireHeader() {
     panel.hidden = !panel.hidden;
     $('embed').setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
   });
+  $('learn-toggle').addEventListener('click', () => (state.learn ? closeLessons() : openLessons(null)));
+  document.addEventListener('keydown', (e) => state.learn && state.learn.onKey(e));
   $('chart-symbol').addEventListener('change', (e) => {
     state.chartSymbol = e.target.value;
     renderChartSection();
@@ -658,17 +666,74 @@ function decodeBase64(text) {
   return bytes;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Learn mode (web/src/learn.js, lessons in web/lessons/): a chunk loaded when a lesson opens.
+
+/** The lesson a link asks for: "#lesson=id" or "?lesson=id" (embeds); null when none. */
+function lessonFromUrl() {
+  const m = /^#lesson=([A-Za-z0-9-]{0,40})$/.exec(location.hash);
+  if (m) return m[1];
+  const q = new URLSearchParams(location.search).get('lesson');
+  return q !== null ? q.slice(0, 40) : null;
+}
+
+async function openLessons(id) {
+  const learn = await import('./learn.js');
+  if (id && learn.lessonIndex(id) < 0) showNotice(`There is no lesson "${id.slice(0, 40)}"; the first lesson is shown.`);
+  state.learn = learn;
+  $('learn-toggle').setAttribute('aria-pressed', 'true');
+  document.documentElement.classList.add('learning');
+  await learn.openLearn({
+    lab: state.lab,
+    getFullLab,
+    load(scenario) {
+      state.form = formFromScenario(scenario);
+      state.open.clear();
+      renderInputs();
+      update();
+    },
+    current: () => ({ scenario: state.reportScenario, report: state.report }),
+    emphasise(keys, kinds) {
+      const same = keys.length === state.highlight.size && keys.every((k) => state.highlight.has(k)) &&
+        kinds.join() === state.chartEmphasis.join();
+      if (same) return;
+      state.highlight = new Set(keys);
+      state.chartEmphasis = kinds;
+      renderResults();
+    },
+    setFragment: (text) => history.replaceState(null, '', location.pathname + location.search + '#' + text),
+    close: closeLessons,
+  }, id);
+}
+
+function closeLessons() {
+  if (!state.learn) return;
+  state.learn.closeLearn();
+  state.learn = null;
+  $('learn-toggle').setAttribute('aria-pressed', 'false');
+  document.documentElement.classList.remove('learning');
+  if (state.reportScenario) writeFragment(state.reportScenario);
+  $('learn-toggle').focus();
+}
+
 async function main() {
   if (embed) document.documentElement.classList.add('embed');
   const wasmBase64 = typeof __WASM_BASE64__ === 'string' ? __WASM_BASE64__ : null;
   state.lab = await createMarginLab(wasmBase64 ? { wasmBinary: decodeBase64(wasmBase64) } : {});
   $('version').textContent = `v${state.lab.version}`;
-  await loadFragment();
+  const lesson = lessonFromUrl();
+  if (lesson === null) await loadFragment();
   wireHeader();
   renderInputs();
   update();
   performance.mark('marginlab:first-result');  // read by scripts/measure.mjs
+  if (lesson !== null) await openLessons(lesson);
   window.addEventListener('hashchange', async () => {
+    const asked = lessonFromUrl();
+    if (asked !== null) {
+      await openLessons(asked);
+      return;
+    }
     const current = state.reportScenario ? await encodeScenario(state.reportScenario) : '';
     if (location.hash.slice(1) === current) return;
     if (await loadFragment(false)) {

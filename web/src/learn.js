@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// Learn mode: the lessons of web/lessons/*.json beside the live calculator. A lesson loads its
+// scenario into the form, quotes numbers the core computes for it (web/src/lessons.js),
+// highlights the results and chart lines it talks about, and suggests one change to make.
+// Its chunk is loaded only when a lesson is opened.
+import lessons from 'lessons:all';
+import { h, clear } from './dom.js';
+import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote } from './lessons.js';
+
+export { lessons };
+
+let api = null;      // what main.js lends: see openLearn
+let index = 0;
+let request = null;  // the lesson tool's request as the reader has edited it
+let toolText = {};   // the tool inputs' texts, as typed
+let fullLab = null;
+
+const $ = (id) => document.getElementById(id);
+
+/** Index of a lesson id, or -1. */
+export const lessonIndex = (id) => lessons.findIndex((l) => l.id === id);
+
+/**
+ * Opens learn mode at lesson `id` (or the first). `host` lends: lab, getFullLab(), load(scenario),
+ * current() -> { scenario, report } of the results on screen, emphasise(metricKeys, chartKinds),
+ * setFragment(text), close().
+ */
+export async function openLearn(host, id) {
+  api = host;
+  const i = lessonIndex(id);
+  await show(i < 0 ? 0 : i);
+}
+
+export function closeLearn() {
+  const root = $('learn');
+  root.hidden = true;
+  clear(root);
+  api && api.emphasise([], []);
+  api = null;
+}
+
+async function show(i) {
+  index = (i + lessons.length) % lessons.length;
+  const lesson = lessons[index];
+  request = lesson.tool ? structuredClone(lesson.tool.request) : null;
+  toolText = {};
+  if (needsFullLab(lesson) && !fullLab) fullLab = await api.getFullLab();
+  const root = $('learn');
+  root.hidden = false;
+  clear(root);
+  let ctx;
+  try {
+    ctx = lessonContext(api.lab, fullLab, lesson);
+    if (ctx.errors.length) throw new Error(ctx.errors.map((e) => `${e.root} ${e.path}: ${e.message}`).join('; '));
+  } catch (e) {
+    root.append(h('p', { class: 'warn', role: 'alert' }, `This lesson cannot be shown: ${e.message}`), nav());
+    return;
+  }
+  const para = (text) => h('p', {}, ...renderPieces(text, ctx).map((p) =>
+    p.text !== undefined ? p.text : h('strong', { class: 'quote', 'data-path': p.path }, p.quote)));
+  root.append(...[
+    nav(),
+    h('h2', { id: 'learn-title', tabindex: '-1' }, lesson.title),
+    h('div', { class: 'lesson-text' }, ...lesson.paragraphs.map(para)),
+    lesson.toolInputs ? toolInputs(lesson) : null,
+    h('div', { class: 'lesson-try' },
+      h('h3', {}, 'Try it'),
+      h('p', { class: 'prompt' }, renderText(lesson.try.prompt, ctx)),
+      h('details', { class: 'expected' }, h('summary', {}, 'What should happen'), para(lesson.try.result))),
+    h('h3', {}, 'Watch'),
+    h('dl', { class: 'watch', id: 'lesson-watch' }, ...lesson.watch.map((w) => h('div', { class: 'watch-row', 'data-watch': w.value },
+      h('dt', {}, w.label),
+      h('dd', {}, h('span', { class: 'now' }, ''), h('small', { class: 'was' }, `lesson start: ${safeQuote(ctx, w)}`)))))].filter(Boolean));
+  api.setFragment('lesson=' + lesson.id);
+  api.load(lesson.scenario);  // -> update() -> refresh()
+  $('learn-title').focus({ preventScroll: true });
+}
+
+function safeQuote(ctx, w) {
+  try {
+    return quote(ctx, `${w.value}|${w.format || 'plain'}`);
+  } catch {
+    return 'none';
+  }
+}
+
+function nav() {
+  const lesson = lessons[index];
+  const pick = h('select', { id: 'lesson-pick', 'aria-label': 'Lesson' },
+    ...lessons.map((l, i) => h('option', { value: String(i), selected: i === index ? '' : null }, `${i + 1}. ${l.title}`)));
+  pick.addEventListener('change', () => show(Number(pick.value)));
+  const prev = h('button', { type: 'button', id: 'lesson-prev', 'aria-label': 'Previous lesson' }, '← Previous');
+  const next = h('button', { type: 'button', id: 'lesson-next', 'aria-label': 'Next lesson' }, 'Next →');
+  const close = h('button', { type: 'button', id: 'lesson-close' }, 'Close lessons');
+  prev.addEventListener('click', () => show(index - 1));
+  next.addEventListener('click', () => show(index + 1));
+  close.addEventListener('click', () => api.close());
+  return h('nav', { class: 'lesson-nav', 'aria-label': 'Lessons' }, prev,
+    h('span', { class: 'lesson-count' }, `Lesson ${index + 1} of ${lessons.length}`), next, pick, close,
+    h('span', { class: 'lesson-id', hidden: '' }, lesson.id));
+}
+
+/** Fields for the lesson tool's request (volatility, intervals...), kept as typed. */
+function toolInputs(lesson) {
+  const box = h('div', { class: 'grid tool-fields lesson-tool' });
+  for (const input of lesson.toolInputs) {
+    const id = 'lt-' + input.path.replace(/[^A-Za-z0-9]/g, '-');
+    const value = String(valueAt(lesson.tool.request, input.path) ?? '');
+    const el = h('input', { id, type: 'text', inputmode: 'decimal', autocomplete: 'off', value, 'data-tool-path': input.path,
+      'aria-describedby': id + '-err' });
+    el.addEventListener('input', () => {
+      toolText[input.path] = el.value;
+      refresh();
+    });
+    box.append(h('div', { class: 'field' }, h('label', { for: id }, input.label), el,
+      h('p', { class: 'error', id: id + '-err', role: 'status' })));
+  }
+  return box;
+}
+
+/** The request with the reader's tool inputs; a field that is not a number is marked and left out. */
+function currentRequest(lesson) {
+  const edits = [];
+  for (const input of lesson.toolInputs || []) {
+    const text = toolText[input.path];
+    if (text === undefined) continue;
+    const err = $('lt-' + input.path.replace(/[^A-Za-z0-9]/g, '-') + '-err');
+    const x = Number(text.trim().replace(/,/g, ''));
+    const ok = text.trim() !== '' && Number.isFinite(x);
+    if (err) err.textContent = ok ? '' : `"${text.slice(0, 40)}" is not a number.`;
+    if (ok) edits.push({ path: input.path, value: x });
+  }
+  return applyEdits(request, edits);
+}
+
+/** After every update of the results: the watched values now, and the highlights. */
+export function refresh() {
+  if (!api) return;
+  const lesson = lessons[index];
+  const { scenario, report } = api.current();
+  const live = { scenario, report, request: null };
+  if (lesson.tool && fullLab && scenario) {
+    live.request = currentRequest(lesson);
+    const r = fullLab[lesson.tool.name](scenario, live.request);
+    for (const e of r.errors) {
+      const err = $('lt-' + e.path.replace(/[^A-Za-z0-9]/g, '-') + '-err');
+      if (err) err.textContent = e.message;
+    }
+    live.tool = r.errors.length ? null : r;
+  }
+  for (const w of lesson.watch) {
+    const row = document.querySelector(`#lesson-watch [data-watch="${CSS.escape(w.value)}"] .now`);
+    if (!row) continue;
+    row.textContent = report ? safeQuote(live, w) : '—';
+  }
+  const keys = [...new Set(lesson.watch.map((w) => metricKey(w.value)).filter(Boolean))];
+  api.emphasise(keys, lesson.chart || []);
+}
+
+// A printed lesson shows what should happen, too.
+window.addEventListener('beforeprint', () => {
+  for (const d of document.querySelectorAll('#learn details')) d.open = true;
+});
+
+/** Left and right arrows move between lessons when the focus is not in a field. */
+export function onKey(e) {
+  if (!api || e.altKey || e.ctrlKey || e.metaKey) return;
+  const t = e.target;
+  if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+  if (e.key === 'ArrowRight') {
+    e.preventDefault();
+    show(index + 1);
+  } else if (e.key === 'ArrowLeft') {
+    e.preventDefault();
+    show(index - 1);
+  }
+}
