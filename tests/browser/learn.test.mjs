@@ -145,6 +145,23 @@ test('?embed=1&lesson= opens the lesson in the compact embed; an unknown lesson 
   });
 });
 
+test('the standalone file opens a lesson from file://, its risk-lab numbers included', async () => {
+  const lesson = lessons.find((l) => l.id === 'odds');
+  const ctx = lessonContext(lab, lab, lesson);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${DIST}marginlab-standalone.html#lesson=odds`);
+    await page.waitForFunction(() => document.querySelector('#lesson-watch .now')?.textContent, null, WAIT);
+    assert.deepEqual(await shownWatch(page), expectedWatch(lesson, ctx));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('screenshots at desktop and phone width; nothing scrolls sideways; print shows the lesson, not the inputs', async () => {
   for (const [width, height, name] of [[1280, 1000, 'desktop'], [375, 1600, 'phone']]) {
     for (const id of ['cross', 'funding']) {
