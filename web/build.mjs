@@ -39,13 +39,18 @@ const common = { bundle: true, format: 'esm', target: 'es2022', minify: process.
 
 // The page: marginlab.js stays a file of its own, loaded next to app.js.
 // The chart (uPlot) and the risk lab are chunks of their own, loaded after the first result.
-await build({ ...common, entryPoints: { app: path('src/main.js') }, outdir: path('dist'), splitting: true,
+const app = await build({ ...common, entryPoints: { app: path('src/main.js') }, outdir: path('dist'), splitting: true, metafile: true,
   chunkNames: 'chunk-[name]-[hash]', external: ['./marginlab.js', './marginlab-full.js'], define: { __WASM_BASE64__: 'null' },
   plugins: [lessonsModule] });
 await build({ ...common, entryPoints: [path('src/style.css')], outfile: path('dist/app.css'), format: undefined });
 await build({ ...common, entryPoints: [path('src/element.js')], outfile: path('dist/margin-lab.js') });
 await build({ ...common, entryPoints: [path('src/mc-worker.js')], outfile: path('dist/mc-worker.js'), external: ['./marginlab-full.js'] });
-await copyFile(path('index.html'), path('dist/index.html'));
+// app.js imports its shared chunks statically: preload them with it, or they wait for app.js.
+const appOut = Object.entries(app.metafile.outputs).find(([file]) => file.endsWith('/app.js'))[1];
+const shared = appOut.imports.filter((i) => i.kind === 'import-statement' && !i.external).map((i) => i.path.split('/').pop());
+const indexHtml = (await readFile(path('index.html'), 'utf8')).replace('<link rel="modulepreload" href="marginlab.js">',
+  (tag) => [tag, ...shared.map((f) => `<link rel="modulepreload" href="${f}">`)].join('\n'));
+await writeFile(path('dist/index.html'), indexHtml);
 await copyFile(path('favicon.svg'), path('dist/favicon.svg'));
 
 // The standalone file: the full module (calculator and risk lab), the CSS and the wasm (base64)
