@@ -4,76 +4,17 @@
 // Every test also checks: no console error, no page error, no dialog, no request off the origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { deflateRawSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { serve, CSP } from '../../scripts/serve.mjs';
 import { launch } from './chromium.mjs';
-
-const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
-const { default: createMarginLab, defaultScenario } = await import(new URL('../../web/dist/marginlab.js', import.meta.url).href);
-const lab = await createMarginLab({ wasmBinary: readFileSync(DIST + 'marginlab.wasm') });
-
-const WAIT = { timeout: 10000 };
-const MODES = ['isolated', 'cross'];
-
-// The page's price format (web/src/format.js price), written out again so the test checks it.
-function price(x) {
-  if (x === null) return 'none';
-  const a = Math.abs(x);
-  const opts = a >= 1000 ? { minimumFractionDigits: 2, maximumFractionDigits: 2 }
-    : a >= 1 ? { minimumFractionDigits: 2, maximumFractionDigits: 4 } : { maximumSignificantDigits: 6 };
-  return new Intl.NumberFormat('en-US', opts).format(x);
-}
-
-/** The liquidation prices the core computes for a scenario, as the page should show them. */
-function expectedLiquidation(scenario) {
-  const report = lab.evaluate(scenario);
-  assert.deepEqual(report.errors, [], 'the core accepts the scenario');
-  const out = {};
-  for (const mode of MODES) report[mode].positions.forEach((p, i) => { out[`${mode}:${i}:liquidationPrice`] = price(p.liquidationPrice); });
-  return out;
-}
-
-const lpButton = (mode, i) => `[data-metric="${mode}:${i}:liquidationPrice"] button.num`;
-
-/** Texts of the liquidation-price buttons for the given keys, read in the page (or frame). */
-async function shownLiquidation(target, keys) {
-  return target.evaluate((keys) => Object.fromEntries(keys.map((k) => {
-    const b = document.querySelector(`[data-metric="${k}"] button.num`);
-    return [k, b ? b.textContent : null];
-  })), keys);
-}
-
-/** Waits until the page shows exactly these liquidation-price texts, then asserts them. */
-async function expectShown(target, expected) {
-  const keys = Object.keys(expected);
-  try {
-    await target.waitForFunction((exp) => Object.entries(exp).every(([k, v]) => {
-      const b = document.querySelector(`[data-metric="${k}"] button.num`);
-      return b && b.textContent === v;
-    }), expected, WAIT);
-  } catch { /* the assertion below reports the difference */ }
-  assert.deepEqual(await shownLiquidation(target, keys), expected);
-}
-
-const withQuantity = (q) => {
-  const s = structuredClone(defaultScenario);
-  s.positions[0].quantity = q;
-  return s;
-};
+import {
+  DIST, lab, defaultScenario, WAIT, MODES, expectedLiquidation, lpButton, shownLiquidation, expectShown, ready,
+  withQuantity, fragmentOf, hostPage, withPage as withPageIn,
+} from './helpers.mjs';
 
 let browser;
 let server;
 let base;
 let origin;
-
-const hostPage = (scenarioAttr) => ({
-  type: 'text/html; charset=utf-8',
-  body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title>` +
-    `<link rel="icon" href="/favicon.svg"><script type="module" src="/margin-lab.js"></script></head><body>` +
-    `<margin-lab scenario='${scenarioAttr}'></margin-lab></body></html>`,
-});
 
 before(async () => {
   ({ server, url: base } = await serve({
@@ -92,40 +33,8 @@ after(async () => {
   if (server) await new Promise((resolve) => server.close(resolve));
 });
 
-/**
- * Runs fn(page, ctx) in a fresh context and then checks the invariants every test shares.
- * allow(url) says which request URLs are fine besides data:, blob: and about:.
- */
-async function withPage(fn, { viewport = { width: 1280, height: 900 }, allow = (u) => u.startsWith(origin + '/') } = {}) {
-  const context = await browser.newContext({ viewport });
-  const problems = [];
-  const requests = [];
-  const watch = (page) => {
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()} at ${m.location().url}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e && e.message ? e.message : e}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.type()} ${d.message()}`);
-      d.dismiss().catch(() => {});
-    });
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  };
-  context.on('page', watch);
-  const ctx = { context, requests, newPage: () => context.newPage() };
-  try {
-    const page = await context.newPage();
-    await fn(page, ctx);
-    assert.deepEqual(problems, [], 'no console error, page error or dialog');
-    const foreign = requests.filter((u) => !/^(data|blob|about):/.test(u) && !allow(u));
-    assert.deepEqual(foreign, [], 'no request leaves the page\'s origin');
-  } finally {
-    await context.close();
-  }
-}
-
-async function ready(target) {
-  await target.waitForSelector('html[data-ready="true"]', { state: 'attached', ...WAIT });
-}
+/** Runs fn(page, ctx) in a fresh context, then checks the shared invariants (helpers.mjs). */
+const withPage = (fn, options) => withPageIn(browser, origin, fn, options);
 
 test('1. the example loads and shows the core\'s liquidation prices', async () => {
   await withPage(async (page) => {
@@ -257,10 +166,6 @@ test('5. the scenario round-trips through the URL fragment', async () => {
     assert.deepEqual(await allNumbers(second), numbers);
   });
 });
-
-function fragmentOf(scenario) {
-  return '#s1=' + deflateRawSync(Buffer.from(JSON.stringify(scenario))).toString('base64url');
-}
 
 const many = {
   ...defaultScenario,
