@@ -145,6 +145,28 @@ test('?embed=1&lesson= opens the lesson in the compact embed; an unknown lesson 
   });
 });
 
+test('hostile lesson links: shown as text, nothing runs, the page stays usable', async () => {
+  const cases = [
+    ['?lesson=' + encodeURIComponent('<img src=x onerror="window.__pwned=1">'), /no lesson "<img src=x onerror=/],
+    ['?lesson=' + 'a'.repeat(5000), /no lesson "a{40}"/],
+    ['?lesson=__proto__', /no lesson "__proto__"/],
+    ['#lesson=' + encodeURIComponent('<script>'), /does not hold a MarginLab scenario/],
+    ['#lesson=constructor', /no lesson "constructor"/],
+  ];
+  await withPage(async (page) => {
+    await page.addInitScript(() => { window.__pwned = 0; });
+    for (const [suffix, notice] of cases) {
+      await page.goto(`${base}index.html${suffix}`);
+      await page.waitForSelector('html[data-ready="true"]', { state: 'attached', ...WAIT });
+      await page.waitForSelector('#notice:not([hidden])', WAIT);
+      assert.match(await page.textContent('#notice'), notice, suffix.slice(0, 60));
+      assert.equal(await page.$$eval('#notice *, img', (els) => els.length), 0, 'nothing injected');
+      assert.equal(await page.evaluate(() => window.__pwned), 0);
+      assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /NaN|Infinity|undefined/);
+    }
+  });
+});
+
 test('the standalone file opens a lesson from file://, its risk-lab numbers included', async () => {
   const lesson = lessons.find((l) => l.id === 'odds');
   const ctx = lessonContext(lab, lab, lesson);

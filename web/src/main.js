@@ -611,7 +611,7 @@ function shareSnippets() {
   const base = url.origin === 'null' ? 'https://YOUR-HOST/marginlab/' : new URL('.', url).href;
   const fragment = url.hash;
   const iframe = `<iframe src="${base}index.html?embed=1${fragment}" title="MarginLab calculator" width="100%" height="720" loading="lazy"></iframe>`;
-  const json = JSON.stringify(state.reportScenario || defaultScenario).replace(/'/g, '&#39;');
+  const json = JSON.stringify(state.reportScenario || defaultScenario).replace(/&/g, '&amp;').replace(/'/g, '&#39;');
   const element = `<script type="module" src="${base}margin-lab.js"></script>\n<margin-lab scenario='${json}'></margin-lab>`;
   return { iframe, element };
 }
