@@ -3,6 +3,7 @@
 #pragma once
 
 #include "marginlab/batch.h"
+#include "marginlab/black.h"
 #include "marginlab/engine.h"
 #include "marginlab/errors.h"
 #include "marginlab/evaluate.h"

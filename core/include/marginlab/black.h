@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: European option prices and greeks (Black-76 on a forward, Black-Scholes-Merton on a
+// spot with a rate and a dividend yield) and implied volatility. Named and documented after
+// QuantLib's blackFormula (ql/pricingengines/blackformula.hpp); the formulas are Black, "The
+// pricing of commodity contracts" (1976), and Haug, "The Complete Guide to Option Pricing
+// Formulas" (1998), ch. 1. Inputs are assumed valid (finite; strike, forward, spot > 0; stdDev,
+// volatility, years >= 0; discount > 0): every result is then finite, never NaN.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "marginlab/errors.h"
+#include "marginlab/report.h"
+
+namespace marginlab {
+
+enum class OptionType { Call, Put };
+/// "call" | "put": the strings JS and JSON use.
+std::string_view toString(OptionType) noexcept;
+std::optional<OptionType> parseOptionType(std::string_view) noexcept;
+
+/// Black 1976 formula: discount * (F N(d1) - K N(d2)) for a call, discount * (K N(-d2) - F N(-d1))
+/// for a put, d1,2 = ln(F/K) / stdDev +- stdDev / 2.
+/// \warning instead of the volatility it takes the standard deviation, stdDev = sigma * sqrt(T),
+/// as QuantLib's blackFormula does. stdDev below 1e-12 gives the discounted intrinsic value
+/// discount * max(F - K, 0) (call), the limit as sigma or T goes to 0.
+double black76Price(OptionType type, double strike, double forward, double stdDev,
+                    double discount = 1) noexcept;
+
+/// Price and sensitivities of one option on a forward (Black-76). Per unit of underlying, in the
+/// price's currency.
+struct Black76Greeks {
+  double price = 0;
+  double delta = 0;  ///< dV/dF: discount N(d1) (call), discount (N(d1) - 1) (put)
+  double gamma = 0;  ///< d2V/dF2: discount n(d1) / (F stdDev)
+  double vega = 0;   ///< dV/dsigma per 1.00 of volatility (0.01 = one vol point): discount F n(d1) sqrt(T)
+  /// dV/dt per year as calendar time passes with F held: r V - discount F n(d1) sigma / (2 sqrt(T)).
+  /// At stdDev below 1e-12 the second term's limit is taken as 0 (it is -infinite exactly at the money).
+  double theta = 0;
+};
+/// \param volatility annualised sigma; \param years time to expiry T; \param rate continuous r,
+/// discount = exp(-r T).
+Black76Greeks black76Greeks(OptionType type, double strike, double forward, double volatility,
+                            double years, double rate = 0) noexcept;
+
+/// Black-Scholes-Merton on a spot S with continuous rate r and dividend (or foreign rate, or
+/// carry) yield q: Black-76 with F = S exp((r - q) T), discount exp(-r T). Haug's generalised
+/// formula with cost of carry b = r - q (b = 0: Black-76 on a futures price).
+double blackScholesPrice(OptionType type, double strike, double spot, double rate, double dividend,
+                         double volatility, double years) noexcept;
+
+struct BlackScholesGreeks {
+  double price = 0;
+  double delta = 0;        ///< dV/dS
+  double gamma = 0;        ///< d2V/dS2
+  double vega = 0;         ///< dV/dsigma per 1.00 of volatility
+  double theta = 0;        ///< dV/dt per year, spot held (QuantLib's theta; per day: / 365)
+  double rho = 0;          ///< dV/dr per 1.00 of rate
+  double dividendRho = 0;  ///< dV/dq per 1.00 of yield
+};
+BlackScholesGreeks blackScholesGreeks(OptionType type, double strike, double spot, double rate,
+                                      double dividend, double volatility, double years) noexcept;
+
+/// Bounds of the implied-volatility search (annualised).
+inline constexpr double kMinImpliedVolatility = 1e-6;
+inline constexpr double kMaxImpliedVolatility = 10;  ///< 1000 %
+
+struct ImpliedVolatility {
+  double volatility = 0;   ///< annualised
+  double priceError = 0;   ///< black76Price at the result minus the price given
+  int iterations = 0;      ///< solver steps taken
+  std::vector<Step> steps;
+};
+/// The sigma in [kMinImpliedVolatility, kMaxImpliedVolatility] at which black76Price(type, strike,
+/// forward, sigma sqrt(years), discount) equals `price`. Solved by Brent's method on the
+/// out-of-the-money side (an in-the-money price is turned into the other type's by put-call parity,
+/// C - P = discount (F - K), so the intrinsic part does not drown the time value), at most 200
+/// steps, to 1e-12 in sigma. When no volatility in the bracket fits (price below the price at
+/// kMinImpliedVolatility, which is about the intrinsic value, or above the price at
+/// kMaxImpliedVolatility, below the upper bound discount F for a call) the result holds an error
+/// at "price" (code outOfRange) instead of a value; bad inputs give errors at their names
+/// ("strike", "forward", "years", "discount", "price").
+Result<ImpliedVolatility> impliedVolatility(OptionType type, double strike, double forward,
+                                            double years, double price, double discount = 1);
+
+}  // namespace marginlab
