@@ -392,12 +392,21 @@ Result<MaxOpenResult> maxOpenSize(const Scenario& scenario, const MaxOpenRequest
       profile.feesInInitialMargin ? "IM = N·(1/L + 2·fee)" : "IM = N / L",
       profile.feesInInitialMargin ? n(r.notional) + "×" + n(rate) : n(r.notional) + " / " + n(request.leverage),
       r.initialMargin);
+  r.quantity = linear ? r.notional / (request.price * request.contractSize)
+                      : r.notional * request.price / request.contractSize;
+  // validate() recomputes the entry notional from the quantity (Q·CS·P, or Q·CS / P); rounded, it
+  // could pass the cap by an ulp, and the position would not open: step the quantity down by
+  // ulps (a few at most) until it does not.
+  const auto entryNotional = [&](double q) {
+    const double size = q * request.contractSize;
+    return linear ? size * request.price : size / request.price;
+  };
+  for (int i = 0; i < 16 && r.quantity > 0 && entryNotional(r.quantity) > cap; ++i)
+    r.quantity = std::nextafter(r.quantity, 0.0);
   if (linear) {
-    r.quantity = r.notional / (request.price * request.contractSize);
     add(r.steps, "quantity", "Contracts: the notional over the price and the contract size", "Q = N / (P·CS)",
         n(r.notional) + " / (" + n(request.price) + "×" + n(request.contractSize) + ")", r.quantity);
   } else {
-    r.quantity = r.notional * request.price / request.contractSize;
     add(r.steps, "quantity", "Contracts: the coin notional times the price, over the contract's quote value",
         "Q = N·P / CS", n(r.notional) + "×" + n(request.price) + " / " + n(request.contractSize), r.quantity);
   }

@@ -328,6 +328,24 @@ TEST_CASE("max open size: the balance or the tier cap bounds it", "[whatif][maxO
   CHECK(validate(opened).empty());
 }
 
+TEST_CASE("max open size: the size opens when the tier cap bounds it", "[whatif][maxOpen]") {
+  // Found by agreement_test.cpp (maxOpenSize appended to the generated scenarios): the cap 100,000
+  // bounds a 1x order at 2.4, Q = 100,000 / 2.4 = 41,666.666666666667, and validate()'s
+  // Q x CS x P = 100,000.00000000001 passed the cap: the size "that opens" was rejected
+  // ("positions[1].quantity: the entry notional exceeds the last tier's cap"). The quantity now
+  // steps down by an ulp until Q x CS x P <= cap. Tolerance 1e-15 rel (a few ulps).
+  Scenario s{.rules = Rules::Simple, .walletBalance = 1e6};
+  s.tiers = {{"AAA", flatTier(0.01, 10, 100'000)}};
+  s.positions = {Position{.symbol = "AAA", .quantity = 1, .entryPrice = 2.4, .leverage = 1}};
+  const MaxOpenResult& m = valueOf(maxOpenSize(s, {.symbol = "AAA", .price = 2.4, .leverage = 1}));
+  CHECK(m.notional == 100'000);
+  CHECK_THAT(m.quantity, WithinRel(100'000 / 2.4, 1e-15));
+  CHECK(m.quantity * 1 * 2.4 <= 100'000);
+  Scenario opened = s;
+  opened.positions.push_back(Position{.symbol = "AAA", .quantity = m.quantity, .entryPrice = 2.4, .leverage = 1});
+  CHECK(validate(opened).empty());
+}
+
 TEST_CASE("max open size: inverse notional in coin", "[whatif][maxOpen][inverse]") {
   // Simple profile, BTCUSD table: 100x to 10 BTC, 20x to 100 BTC. Short 1,000 USD @ 50,000, 10x:
   // IM = 0.02 / 10 = 0.002; available = 1 - 0.002 = 0.998 BTC.
