@@ -14,6 +14,7 @@
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
 #include "marginlab/stress.h"
+#include "marginlab/surface.h"
 #include "marginlab/sweep.h"
 #include "marginlab/tiers.h"
 #include "marginlab/validate.h"
