@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: MIT
+// The fuzzer's byte format: a Scenario and the tools' parameters, read by the fuzzer and
+// written by fuzz_seeds from ordinary structs. One schema per struct, run by a Reader (bytes ->
+// fields) or a Writer (fields -> bytes), so the two directions cannot drift apart.
+//
+// Numbers are tagged (tag byte % 8): 0 raw IEEE bits (NaN, Inf, denormals...), 1 a special value
+// from kSpecials, 2 an int16, 3 int16 x 10^int8, 4 ref x (1 + int16/2^14), 5 ref moved by
+// int8 ulps, 6 ref x 2^(int8/8), 7 exactly ref. `ref` is a value near which a field is
+// interesting (a position's mark for a price, the continuity amount for a tier row), so short
+// inputs reach valid scenarios and the edges around them. Past the end, every byte reads 0.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "marginlab/marginlab.h"
+
+namespace mlfuzz {
+
+using namespace marginlab;
+
+inline constexpr std::size_t kFuzzPositions = 16;  ///< most positions one input spells out
+inline constexpr std::size_t kFuzzTables = 4;      ///< most custom tier tables
+inline constexpr std::size_t kFuzzSymbols = 8;     ///< symbols whose marks Refs keeps
+
+/// Symbols that select shipped tables or collide with each other; index = the byte.
+inline const std::vector<std::string>& symbolTable() {
+  static const std::vector<std::string> t = {"BTCUSDT", "ETHUSDT", "BTC",     "ETH",    "SOL", "BTC-USD",
+                                             "ETH-USD", "XBTUSD",  "BTCUSD",  "AAA",    "BBB", "BTCUSD_PERP",
+                                             "",        " BTC",    "BATCH"};
+  return t;
+}
+
+/// Values at the edges of what validate() accepts, and beyond.
+inline const std::vector<double>& specials() {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  static const std::vector<double> v = {0.0,
+                                        -0.0,
+                                        1.0,
+                                        -1.0,
+                                        0.5,
+                                        std::numeric_limits<double>::quiet_NaN(),
+                                        inf,
+                                        -inf,
+                                        kMinMagnitude,
+                                        kMaxMagnitude,
+                                        std::nextafter(kMinMagnitude, 0.0),
+                                        std::nextafter(kMaxMagnitude, inf),
+                                        std::numeric_limits<double>::denorm_min(),
+                                        std::numeric_limits<double>::min(),
+                                        std::numeric_limits<double>::max(),
+                                        -std::numeric_limits<double>::max(),
+                                        1e-300,
+                                        1e30,
+                                        kMaxMagnitude * kMaxMagnitude,
+                                        2.0,
+                                        10.0,
+                                        100.0,
+                                        125.0,
+                                        1000.0,
+                                        1001.0,
+                                        0.1,
+                                        std::nextafter(0.1, 0.0),
+                                        1e-12,
+                                        -1e-9,
+                                        1e7,
+                                        1e12,
+                                        0.005};
+  return v;
+}
+
+/// Reference values the parameter schema measures against, taken from the decoded scenario and
+/// its report (so the Reader and the Writer compute the same ones).
+struct Refs {
+  double mark = 100, entry = 100, quantity = 1, initialMargin = 1, wallet = 1;
+  double isolatedLiquidation = 90, crossLiquidation = 90;  ///< or the mark when absent
+  std::vector<double> symbolMarks;                        ///< per symbol, first appearance order
+};
+
+inline bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+class Reader {
+ public:
+  Reader(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  static constexpr bool kReading = true;
+
+  std::uint8_t byte() { return pos_ < size_ ? data_[pos_++] : 0; }
+  void raw(void* out, std::size_t n) {
+    auto* o = static_cast<std::uint8_t*>(out);
+    for (std::size_t i = 0; i < n; ++i) o[i] = byte();
+  }
+  void flag(bool& b) { b = byte() & 1; }
+  /// True only for one byte value: a rarely taken branch (e.g. 1001 positions).
+  void rare(bool& b) { b = byte() == 0xA5; }
+  void count(std::size_t& n, std::size_t max) { n = byte() % (max + 1); }
+  template <class E>
+  void choice(E& e, int values) {
+    e = static_cast<E>(byte() % values);
+  }
+  template <class E>
+  void optChoice(std::optional<E>& e, int values) {
+    bool present;
+    flag(present);
+    E v{};
+    choice(v, values);
+    e = present ? std::optional<E>(v) : std::nullopt;
+  }
+  /// An unsigned size: one byte below 0xF0, else four more bytes.
+  void size(std::size_t& n) {
+    const std::uint8_t b = byte();
+    if (b < 0xF0) {
+      n = b;
+      return;
+    }
+    std::uint32_t v;
+    raw(&v, 4);
+    n = v;
+  }
+  void integer(int& x) {
+    std::size_t n;
+    size(n);
+    x = static_cast<int>(static_cast<std::int32_t>(static_cast<std::uint32_t>(n)));
+  }
+  void u64(std::uint64_t& x) { raw(&x, 8); }
+  void num(double& x, double ref = 1) {
+    const std::uint8_t tag = byte() % 8;
+    switch (tag) {
+      case 0: raw(&x, 8); break;
+      case 1: x = specials()[byte() % specials().size()]; break;
+      case 2: x = i16(); break;
+      case 3: {
+        const double m = i16();
+        const int e = std::clamp(static_cast<int>(static_cast<std::int8_t>(byte())), -40, 40);
+        x = m * std::pow(10.0, e);
+        break;
+      }
+      case 4: x = ref * (1 + i16() / 16384.0); break;
+      case 5: {
+        const int k = std::clamp(static_cast<int>(static_cast<std::int8_t>(byte())), -16, 16);
+        x = ref;
+        for (int i = 0; i < std::abs(k); ++i)
+          x = std::nextafter(x, k > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity());
+        break;
+      }
+      case 6: x = ref * std::exp2(static_cast<std::int8_t>(byte()) / 8.0); break;
+      default: x = ref; break;
+    }
+  }
+  void opt(std::optional<double>& x, double ref = 1) {
+    bool present;
+    flag(present);
+    double v = 0;
+    if (present) num(v, ref);
+    x = present ? std::optional<double>(v) : std::nullopt;
+  }
+  /// A symbol from symbolTable(), or any bytes (up to 63).
+  void text(std::string& s) {
+    const std::uint8_t b = byte();
+    if (b < symbolTable().size()) {
+      s = symbolTable()[b];
+      return;
+    }
+    s.assign(byte() % 64, '\0');
+    for (char& c : s) c = static_cast<char>(byte());
+  }
+  [[nodiscard]] std::size_t consumed() const { return pos_; }
+
+ private:
+  double i16() {
+    std::int16_t v;
+    raw(&v, 2);
+    return v;
+  }
+  const std::uint8_t* data_;
+  std::size_t size_;
+  std::size_t pos_ = 0;
+};
+
+class Writer {
+ public:
+  static constexpr bool kReading = false;
+  std::vector<std::uint8_t> bytes;
+
+  void put(std::uint8_t b) { bytes.push_back(b); }
+  void raw(const void* in, std::size_t n) {
+    const auto* p = static_cast<const std::uint8_t*>(in);
+    bytes.insert(bytes.end(), p, p + n);
+  }
+  void flag(bool& b) { put(b ? 1 : 0); }
+  void rare(bool& b) { put(b ? 0xA5 : 0); }
+  void count(std::size_t& n, std::size_t max) { put(static_cast<std::uint8_t>(std::min(n, max))); }
+  template <class E>
+  void choice(E& e, int) {
+    put(static_cast<std::uint8_t>(e));
+  }
+  template <class E>
+  void optChoice(std::optional<E>& e, int values) {
+    bool present = e.has_value();
+    flag(present);
+    E v = e.value_or(E{});
+    choice(v, values);
+  }
+  void size(std::size_t& n) {
+    if (n < 0xF0) {
+      put(static_cast<std::uint8_t>(n));
+      return;
+    }
+    put(0xFF);
+    const auto v = static_cast<std::uint32_t>(n);
+    raw(&v, 4);
+  }
+  void integer(int& x) {
+    if (x >= 0 && x < 0xF0) {
+      put(static_cast<std::uint8_t>(x));
+      return;
+    }
+    put(0xFF);
+    const auto v = static_cast<std::uint32_t>(x);
+    raw(&v, 4);
+  }
+  void u64(std::uint64_t& x) { raw(&x, 8); }
+  void num(double& x, double ref = 1) {
+    const auto& sp = specials();
+    for (std::size_t i = 0; i < sp.size(); ++i) {
+      if (sameBits(x, sp[i])) {
+        put(1);
+        put(static_cast<std::uint8_t>(i));
+        return;
+      }
+    }
+    if (sameBits(x, ref)) {
+      put(7);
+      return;
+    }
+    put(0);
+    raw(&x, 8);
+  }
+  void opt(std::optional<double>& x, double ref = 1) {
+    bool present = x.has_value();
+    flag(present);
+    if (present) num(*x, ref);
+  }
+  void text(std::string& s) {
+    const auto& t = symbolTable();
+    if (auto it = std::find(t.begin(), t.end(), s); it != t.end()) {
+      put(static_cast<std::uint8_t>(it - t.begin()));
+      return;
+    }
+    put(0xFF);
+    const std::size_t n = std::min<std::size_t>(s.size(), 63);
+    put(static_cast<std::uint8_t>(n));
+    raw(s.data(), n);
+  }
+};
+
+/// Entry notional of a position (settlement asset), without validation.
+inline double entryNotional(const Position& p) {
+  const double size = p.quantity * p.contractSize;
+  return p.contract == Contract::Linear ? size * p.entryPrice : size / p.entryPrice;
+}
+
+/// Symbols in the order of first appearance.
+inline std::vector<std::string> symbolsOf(const Scenario& s) {
+  std::vector<std::string> out;
+  for (const Position& p : s.positions)
+    if (std::find(out.begin(), out.end(), p.symbol) == out.end()) out.push_back(p.symbol);
+  return out;
+}
+
+/// The scenario, field by field. Wallet last, so its reference is the sum of initial margins.
+template <class IO>
+void scenarioSchema(IO& io, Scenario& s) {
+  io.choice(s.rules, 8);
+  bool odd = s.version != 1;
+  io.rare(odd);
+  if (odd) io.integer(s.version);
+  else s.version = 1;
+  io.opt(s.takerFeeRate, 0.0005);
+
+  std::size_t tables = s.tiers.size();
+  io.count(tables, kFuzzTables);
+  std::vector<std::pair<std::string, TierTable>> list(s.tiers.begin(), s.tiers.end());
+  list.resize(tables);
+  const Profile& profile = profileFor(s.rules);
+  for (auto& [symbol, table] : list) {
+    io.text(symbol);
+    std::size_t rows = table.size();
+    io.count(rows, kMaxTierRows + 1);
+    table.resize(rows);
+    double cap = 50'000, lev = 100, rate = 0.005, previousRate = 0, amount = 0, floor = 0;
+    for (std::size_t j = 0; j < rows; ++j) {
+      Tier& t = table[j];
+      io.num(t.notionalCap, j == 0 ? cap : cap * 4);
+      io.num(t.maxLeverage, lev);
+      io.opt(t.maintenanceMarginRate, rate);
+      const double r = t.maintenanceMarginRate.value_or(
+          profile.rateFromMaxLeverage ? 1 / (2 * t.maxLeverage) : 0.0);
+      const double continuity = j == 0 ? 0.0 : floor * (r - previousRate) + amount;
+      io.opt(t.maintenanceAmount, continuity);
+      amount = t.maintenanceAmount.value_or(profile.continuousAmounts ? continuity : 0.0);
+      previousRate = r;
+      rate = r;
+      floor = cap = t.notionalCap;
+      lev = t.maxLeverage;
+    }
+  }
+  if constexpr (IO::kReading) {
+    s.tiers.clear();
+    for (auto& [symbol, table] : list) s.tiers.emplace(std::move(symbol), std::move(table));
+  }
+
+  std::size_t count = s.positions.size();
+  io.count(count, kFuzzPositions);
+  s.positions.resize(count);
+  double initialSum = 0, entryRef = 100;
+  for (std::size_t i = 0; i < count; ++i) {
+    Position& p = s.positions[i];
+    io.text(p.symbol);
+    io.choice(p.contract, 2);
+    io.num(p.contractSize, 1);
+    io.choice(p.side, 2);
+    io.num(p.quantity, 1);
+    io.num(p.entryPrice, entryRef);
+    double markRef = p.entryPrice;
+    for (std::size_t j = 0; j < i; ++j)
+      if (s.positions[j].symbol == p.symbol) markRef = s.positions[j].mark();
+    io.opt(p.markPrice, markRef);
+    io.num(p.leverage, 10);
+    io.optChoice(p.marginMode, 2);
+    const double initial = entryNotional(p) / p.leverage;
+    io.opt(p.isolatedMargin, initial);
+    if (std::isfinite(initial)) initialSum += initial;
+    entryRef = p.entryPrice;
+  }
+  bool tooMany = false;
+  io.rare(tooMany);
+  if (tooMany && !s.positions.empty()) {  // one past the limit, the listed positions repeated
+    for (std::size_t i = s.positions.size(); i <= kMaxPositions; ++i) s.positions.push_back(s.positions[i % count]);
+  }
+  io.num(s.walletBalance, initialSum);
+}
+
+/// The tools one input runs (Params::tools bits); evaluate() and its checks always run.
+enum Tool : unsigned {
+  kSweep, kAdjust, kTarget, kMarginToTarget, kFunding, kOdds, kUnwind, kMaxOpen, kStop, kStress, kCascade,
+  kMonteCarlo, kBatch, kOrders, kLiquidation, kOptions, kToolCount
+};
+inline constexpr std::uint16_t kAllTools = (1u << kToolCount) - 1;
+
+/// Every tool's parameters, as plain encodable fields; the fuzzer turns them into requests.
+struct Params {
+  std::size_t position = 0;  ///< the position the one-position tools use (may be out of range)
+  std::uint16_t tools = kAllTools;  ///< bit t set: run Tool t
+
+  SweepMode sweepMode = SweepMode::Cross;
+  std::vector<double> sweepPrices;
+  bool sweepShortOut = false;  ///< out one entry shorter than prices
+
+  double adjustPrice = 0, adjustDelta = 0;
+  TargetKind targetKind = TargetKind::Pnl;
+  double target = 0;
+
+  std::string orderSymbol;
+  Contract orderContract = Contract::Linear;
+  double orderContractSize = 1;
+  Side orderSide = Side::Long;
+  double orderPrice = 0, orderStop = 0, orderLeverage = 1, riskFraction = 0.01;
+  MarginMode orderMode = MarginMode::Cross;
+
+  double liquidationTarget = 0;
+
+  std::vector<double> shocks;
+  ShockModel shockModel = ShockModel::OneFactor;
+  std::vector<std::pair<std::string, double>> betas;
+
+  std::vector<std::vector<std::optional<double>>> cascadeMarks;  ///< [step][symbol index]
+  std::vector<std::pair<std::string, double>> cascadeExtra;      ///< added to step 0
+  std::optional<CascadeLiquidation> cascadeStyle;
+  std::optional<double> cascadeFee;
+
+  double fundingRate = 0;
+  int fundingIntervals = 0;
+
+  double sigma = 0.8, years = 0.1, mu = 0;
+  std::vector<std::optional<double>> volatility, drift;  ///< per symbol index
+  bool correlated = false;
+  std::vector<double> correlation;  ///< row-major, symbols x symbols
+  std::size_t mcSteps = 8, mcPaths = 8, mcBegin = 0, mcEnd = 8;
+  std::uint64_t mcSeed = 1;
+
+  MarginMode unwindMode = MarginMode::Isolated;
+  UnwindStyle unwindStyle = UnwindStyle::Market;
+  std::vector<BookLevel> book;
+  double depthPerPercent = 1, visibleSize = 1, replenish = 1, insuranceFund = 0;
+  std::size_t slices = 1;
+
+  bool batchFromScenario = true;  ///< else the batch uses the order fields below, one entry
+  double batchSide = 1;
+
+  std::vector<Fill> fills;
+  double fee = 0.0005, lotSize = 1;
+
+  OptionType optionType = OptionType::Call;  ///< black.h
+  double strike = 100, forward = 100, optionVolatility = 0.8, optionYears = 0.25, rate = 0.05, dividend = 0;
+  double optionPrice = 10, discount = 1;
+};
+
+/// Everything after Params::position, which comes first because the references depend on it.
+template <class IO>
+void paramsSchema(IO& io, Params& p, const Refs& r) {
+  io.raw(&p.tools, sizeof p.tools);
+  io.choice(p.sweepMode, 3);
+  std::size_t n = p.sweepPrices.size();
+  io.count(n, 8);
+  p.sweepPrices.resize(n);
+  for (std::size_t i = 0; i < n; ++i) io.num(p.sweepPrices[i], i % 2 ? r.crossLiquidation : r.mark);
+  io.rare(p.sweepShortOut);
+
+  io.num(p.adjustPrice, r.mark);
+  io.num(p.adjustDelta, r.quantity);
+  io.choice(p.targetKind, 2);
+  io.num(p.target, r.initialMargin);
+
+  io.text(p.orderSymbol);
+  io.choice(p.orderContract, 2);
+  io.num(p.orderContractSize, 1);
+  io.choice(p.orderSide, 2);
+  io.num(p.orderPrice, r.mark);
+  io.num(p.orderStop, p.orderPrice);
+  io.num(p.orderLeverage, 10);
+  io.num(p.riskFraction, 0.01);
+  io.choice(p.orderMode, 2);
+
+  io.num(p.liquidationTarget, r.isolatedLiquidation);
+
+  n = p.shocks.size();
+  io.count(n, 8);
+  p.shocks.resize(n);
+  for (double& x : p.shocks) io.num(x, 0.1);
+  io.choice(p.shockModel, 2);
+  n = p.betas.size();
+  io.count(n, 3);
+  p.betas.resize(n);
+  for (auto& [symbol, beta] : p.betas) {
+    io.text(symbol);
+    io.num(beta, 1);
+  }
+
+  const std::size_t symbols = r.symbolMarks.size();
+  n = p.cascadeMarks.size();
+  io.count(n, 6);
+  p.cascadeMarks.resize(n);
+  for (auto& step : p.cascadeMarks) {
+    step.resize(symbols);
+    for (std::size_t j = 0; j < symbols; ++j) io.opt(step[j], r.symbolMarks[j]);
+  }
+  n = p.cascadeExtra.size();
+  io.count(n, 2);
+  p.cascadeExtra.resize(n);
+  for (auto& [symbol, price] : p.cascadeExtra) {
+    io.text(symbol);
+    io.num(price, r.mark);
+  }
+  io.optChoice(p.cascadeStyle, 2);
+  io.opt(p.cascadeFee, 0.005);
+
+  io.num(p.fundingRate, 0.0001);
+  io.integer(p.fundingIntervals);
+
+  io.num(p.sigma, 0.8);
+  io.num(p.years, 0.1);
+  io.num(p.mu, 0);
+  p.volatility.resize(symbols);
+  p.drift.resize(symbols);
+  for (std::size_t j = 0; j < symbols; ++j) {
+    io.opt(p.volatility[j], 0.8);
+    io.opt(p.drift[j], 0);
+  }
+  io.flag(p.correlated);
+  if (p.correlated) {
+    p.correlation.resize(symbols * symbols);
+    for (std::size_t i = 0; i < symbols * symbols; ++i) io.num(p.correlation[i], i % (symbols + 1) == 0 ? 1 : 0);
+  }
+  io.size(p.mcSteps);
+  io.size(p.mcPaths);
+  io.size(p.mcBegin);
+  io.size(p.mcEnd);
+  io.u64(p.mcSeed);
+
+  io.choice(p.unwindMode, 2);
+  io.choice(p.unwindStyle, 3);
+  n = p.book.size();
+  io.count(n, 16);
+  p.book.resize(n);
+  const double lp = p.unwindMode == MarginMode::Isolated ? r.isolatedLiquidation : r.crossLiquidation;
+  double levelRef = lp;
+  for (BookLevel& level : p.book) {
+    io.num(level.price, levelRef);
+    io.num(level.size, r.quantity);
+    levelRef = level.price;
+  }
+  io.num(p.depthPerPercent, r.quantity);
+  io.num(p.visibleSize, r.quantity / 4);
+  io.num(p.replenish, 0.5);
+  io.num(p.insuranceFund, r.initialMargin);
+  io.size(p.slices);
+
+  io.flag(p.batchFromScenario);
+  io.num(p.batchSide, 1);
+
+  n = p.fills.size();
+  io.count(n, 6);
+  p.fills.resize(n);
+  for (Fill& f : p.fills) {
+    io.num(f.quantity, r.quantity);
+    io.num(f.price, r.mark);
+  }
+  io.num(p.fee, 0.0005);
+  io.num(p.lotSize, 1);
+
+  io.choice(p.optionType, 2);
+  io.num(p.strike, r.mark);
+  io.num(p.forward, r.mark);
+  io.num(p.optionVolatility, 0.8);
+  io.num(p.optionYears, 0.25);
+  io.num(p.rate, 0.05);
+  io.num(p.dividend, 0);
+  io.num(p.optionPrice, r.mark / 10);
+  io.num(p.discount, 1);
+}
+
+/// The references of a scenario and its report, for paramsSchema.
+inline Refs refsFor(const Scenario& s, const Report& report, std::size_t position) {
+  Refs r;
+  r.wallet = s.walletBalance;
+  for (const std::string& symbol : symbolsOf(s)) {
+    if (r.symbolMarks.size() == kFuzzSymbols) break;
+    for (const Position& p : s.positions)
+      if (p.symbol == symbol) {
+        r.symbolMarks.push_back(p.mark());
+        break;
+      }
+  }
+  if (position >= s.positions.size()) return r;
+  const Position& p = s.positions[position];
+  r.mark = p.mark();
+  r.entry = p.entryPrice;
+  r.quantity = p.quantity;
+  r.initialMargin = entryNotional(p) / p.leverage;
+  r.isolatedLiquidation = r.crossLiquidation = r.mark;
+  if (report.isolated && position < report.isolated->positions.size())
+    r.isolatedLiquidation = report.isolated->positions[position].liquidationPrice.value_or(r.mark);
+  if (report.cross && position < report.cross->positions.size())
+    r.crossLiquidation = report.cross->positions[position].liquidationPrice.value_or(r.mark);
+  return r;
+}
+
+/// Bytes of one fuzz input: the scenario, Params::position, then the other parameters, whose
+/// references come from evaluate(scenario) as in decode().
+inline std::vector<std::uint8_t> encode(Scenario s, Params p) {
+  Writer w;
+  scenarioSchema(w, s);
+  w.size(p.position);
+  const Refs refs = refsFor(s, evaluate(s), p.position);
+  paramsSchema(w, p, refs);
+  return w.bytes;
+}
+
+/// One fuzz input read back: the scenario, evaluate()'s report of it, and the parameters.
+struct Decoded {
+  Scenario scenario;
+  Report report;
+  Params params;
+};
+inline Decoded decode(const std::uint8_t* data, std::size_t size) {
+  Reader r(data, size);
+  Decoded d;
+  scenarioSchema(r, d.scenario);
+  r.size(d.params.position);
+  d.report = evaluate(d.scenario);
+  const Refs refs = refsFor(d.scenario, d.report, d.params.position);
+  paramsSchema(r, d.params, refs);
+  return d;
+}
+
+}  // namespace mlfuzz

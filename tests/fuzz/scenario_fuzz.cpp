@@ -1,0 +1,1018 @@
+// SPDX-License-Identifier: MIT
+// libFuzzer target: arbitrary bytes -> a Scenario and every tool's parameters (encode.h), fed
+// to evaluate() and every other core entry point. Checks what the headers promise: no call
+// crashes or trips ASan/UBSan; every double of every result (steps included) is finite unless
+// the call reported errors; a Result holds a value iff it has no errors; validate() and
+// evaluate() agree; and the cheap invariants of tests/core/properties_test.cpp and the tools'
+// own contracts (each named where it is checked). A failure prints the scenario and aborts.
+// Each input runs evaluate() and the tools its Params::tools bits select (the seeds: all tools,
+// and each tool alone). MLFUZZ_STATS=1 prints at exit how often each check ran.
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include "encode.h"
+
+using namespace mlfuzz;
+
+namespace {
+
+const Scenario* gScenario = nullptr;  // the input being checked, for the failure message
+const Params* gParams = nullptr;
+
+std::string num(double x) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+std::string describe(const Scenario& s) {
+  std::ostringstream o;
+  o << "rules " << toString(s.rules) << ", version " << s.version << ", wallet " << num(s.walletBalance);
+  if (s.takerFeeRate) o << ", fee " << num(*s.takerFeeRate);
+  o << "\n";
+  for (const auto& [symbol, table] : s.tiers) {
+    o << "  tiers." << symbol << ":";
+    for (const Tier& t : table) {
+      o << " {" << num(t.notionalCap) << ", " << num(t.maxLeverage) << ", "
+        << (t.maintenanceMarginRate ? num(*t.maintenanceMarginRate) : "-") << ", "
+        << (t.maintenanceAmount ? num(*t.maintenanceAmount) : "-") << "}";
+    }
+    o << "\n";
+  }
+  for (std::size_t i = 0; i < s.positions.size() && i < 20; ++i) {
+    const Position& p = s.positions[i];
+    o << "  [" << i << "] '" << p.symbol << "' " << toString(p.contract) << " " << toString(p.side) << " q "
+      << num(p.quantity) << " cs " << num(p.contractSize) << " entry " << num(p.entryPrice) << " mark "
+      << (p.markPrice ? num(*p.markPrice) : "-") << " lev " << num(p.leverage);
+    if (p.isolatedMargin) o << " M " << num(*p.isolatedMargin);
+    if (p.marginMode) o << " mode " << toString(*p.marginMode);
+    o << "\n";
+  }
+  if (s.positions.size() > 20) o << "  ... " << s.positions.size() << " positions\n";
+  return o.str();
+}
+
+[[noreturn]] void fail(const std::string& what) {
+  std::fprintf(stderr, "\n==== scenario_fuzz: invariant failed: %s\n", what.c_str());
+  if (gScenario) std::fprintf(stderr, "%s", describe(*gScenario).c_str());
+  if (gParams) std::fprintf(stderr, "  request position %zu\n", gParams->position);
+  std::abort();
+}
+
+/// How often each check ran (not vacuous): printed at exit when MLFUZZ_STATS is set.
+enum Counter {
+  cInputs, cValid, cToolValues, cAdverse, cBankruptcy, cSweep, cAdjust, cTarget, cStop, cMarginIsolated,
+  cMarginCross, cStressZero, cFundingZero, cMonteCarloChunks, cBatch, cLiquidation, cMaxOpen, cCounterCount
+};
+const char* const kCounterNames[] = {"inputs", "valid scenarios", "tool results with a value", "LP on the adverse side",
+                                     "BP beyond LP", "sweep = evaluate", "adjust report = evaluate",
+                                     "target PnL reached", "stop LP = evaluate", "margin-to-target isolated LP",
+                                     "margin-to-target cross LP", "zero shock = evaluate", "no funding, no change",
+                                     "Monte Carlo chunking", "batch = evaluate", "equity = MM at LP", "max open size opens"};
+std::uint64_t gCounts[cCounterCount] = {};
+void tally(Counter c) { ++gCounts[c]; }
+void printCounts() {
+  std::fprintf(stderr, "scenario_fuzz: checks run:");
+  for (int i = 0; i < cCounterCount; ++i) std::fprintf(stderr, "%s %s %" PRIu64, i ? "," : "", kCounterNames[i], gCounts[i]);
+  std::fprintf(stderr, "\n");
+}
+
+#define REQUIRE_THAT(cond, message)                                  \
+  do {                                                               \
+    if (!(cond)) fail(std::string(#cond) + ": " + (message));        \
+  } while (0)
+
+bool closeRel(double a, double b, double rel, double absFloor = 0) {
+  return std::abs(a - b) <= std::max(rel * std::max(std::abs(a), std::abs(b)), absFloor);
+}
+
+// ---- every double finite --------------------------------------------------------------------
+
+struct Finite {
+  std::string where;
+  void x(const std::string& name, double v) const {
+    if (!std::isfinite(v)) fail("non-finite number at " + where + name + " = " + num(v));
+  }
+  void x(const std::string& name, const std::optional<double>& v) const {
+    if (v) x(name, *v);
+  }
+  void steps(const std::string& name, const std::vector<Step>& list) const {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const Step& st = list[i];
+      if (st.value && !std::isfinite(*st.value))
+        fail("non-finite step at " + where + name + "[" + std::to_string(i) + "] (" + st.field + ": " + st.label +
+             ") = " + num(*st.value));
+    }
+  }
+  void outcome(const std::string& name, const Outcome& o) const {
+    for (std::size_t i = 0; i < o.positions.size(); ++i) {
+      const PositionOutcome& p = o.positions[i];
+      const std::string at = name + ".positions[" + std::to_string(i) + "].";
+      x(at + "liquidationPrice", p.liquidationPrice);
+      x(at + "bankruptcyPrice", p.bankruptcyPrice);
+      x(at + "notional", p.notional);
+      x(at + "initialMargin", p.initialMargin);
+      x(at + "maintenanceMargin", p.maintenanceMargin);
+      x(at + "maintenanceMarginRate", p.maintenanceMarginRate);
+      x(at + "unrealizedPnl", p.unrealizedPnl);
+      x(at + "roe", p.roe);
+      x(at + "margin", p.margin);
+      x(at + "marginRatio", p.marginRatio);
+      x(at + "distanceToLiquidation", p.distanceToLiquidation);
+      x(at + "maxLoss", p.maxLoss);
+      for (const TierBoundary& b : p.tierBoundaries) {
+        x(at + "tierBoundaries.price", b.price);
+        x(at + "tierBoundaries.notional", b.notional);
+      }
+      steps(at + "steps", p.steps);
+    }
+    const AccountOutcome& a = o.account;
+    x(name + ".account.equity", a.equity);
+    x(name + ".account.maintenanceMargin", a.maintenanceMargin);
+    x(name + ".account.marginRatio", a.marginRatio);
+    x(name + ".account.availableBalance", a.availableBalance);
+    x(name + ".account.maxLoss", a.maxLoss);
+    steps(name + ".account.steps", a.steps);
+  }
+  void report(const Report& r) const {
+    if (r.isolated) outcome("isolated", *r.isolated);
+    if (r.cross) outcome("cross", *r.cross);
+    if (r.asGiven) outcome("asGiven", *r.asGiven);
+    for (const Comparison& c : r.comparisons) {
+      x("comparison.isolatedDistance", c.isolatedDistance);
+      x("comparison.crossDistance", c.crossDistance);
+      x("comparison.distanceGain", c.distanceGain);
+      x("comparison.isolatedMaxLoss", c.isolatedMaxLoss);
+      x("comparison.crossMaxLoss", c.crossMaxLoss);
+      steps("comparison.steps", c.steps);
+    }
+  }
+};
+
+void checkErrors(const std::vector<InputError>& errors, const std::string& where) {
+  for (const InputError& e : errors) {
+    REQUIRE_THAT(!e.path.empty() && !e.message.empty(), where + ": an error without a path or message");
+    REQUIRE_THAT(!toString(e.code).empty(), where + ": error code without a string at " + e.path);
+  }
+}
+
+/// errors.h: "value present iff errors is empty".
+template <class T>
+void checkResult(const Result<T>& r, const std::string& where) {
+  checkErrors(r.errors, where);
+  REQUIRE_THAT(r.value.has_value() == r.errors.empty(), where + ": value present iff no errors");
+  if (r.value) tally(cToolValues);
+}
+
+// ---- evaluate(): structure and invariants ---------------------------------------------------
+
+const TierTable* tableFor(const Scenario& s, const std::string& symbol) {
+  if (auto it = s.tiers.find(symbol); it != s.tiers.end()) return &it->second;
+  if (const DefaultTierTable* d = findDefaultTierTable(s.rules, symbol)) return &d->tiers;
+  return nullptr;
+}
+
+/// Maintenance is continuous in the notional (every row's amount is the continuity recurrence's,
+/// 1e-9 relative), or fixed at entry: then equity minus maintenance moves one way with the price
+/// for a one-sided position, and its liquidation price lies on the adverse side of the mark.
+bool continuousMaintenance(const Scenario& s, const std::string& symbol) {
+  const Profile& profile = profileFor(s.rules);
+  if (profile.basis == MaintenanceBasis::AtEntry) return true;
+  const TierTable* table = tableFor(s, symbol);
+  if (!table) return false;
+  const auto t = resolveTiers(*table, profile);
+  for (std::size_t j = 1; j < t.size(); ++j) {
+    const double expected = t[j].floor * (t[j].rate - t[j - 1].rate) + t[j - 1].amount;
+    if (!closeRel(t[j].amount, expected, 1e-9, 1e-9 * t[j].floor * t[j].rate)) return false;
+  }
+  return true;
+}
+
+std::size_t rowsFor(const Scenario& s, const std::string& symbol) {
+  const TierTable* t = tableFor(s, symbol);
+  return t ? t->size() : 0;
+}
+
+/// Checks one outcome of a valid scenario; `modes` is the mode of each position in it.
+void checkOutcome(const Scenario& s, const Outcome& o, const std::vector<MarginMode>& modes, const std::string& name) {
+  const std::size_t count = s.positions.size();
+  REQUIRE_THAT(o.positions.size() == count, name + ": one outcome per position");
+  double isolatedMargins = 0;
+  bool hasCross = false;
+  for (std::size_t i = 0; i < count; ++i)
+    if (modes[i] == MarginMode::Isolated) isolatedMargins += o.positions[i].margin;
+    else hasCross = true;
+  const double crossWallet = s.walletBalance - isolatedMargins;
+  for (std::size_t i = 0; i < count; ++i) {
+    const Position& p = s.positions[i];
+    const PositionOutcome& po = o.positions[i];
+    const std::string at = name + ".positions[" + std::to_string(i) + "]";
+    REQUIRE_THAT(po.mode == modes[i], at + ": the mode it was computed in");
+    const std::size_t rows = rowsFor(s, p.symbol);
+    REQUIRE_THAT(po.tier >= 1 && static_cast<std::size_t>(po.tier) <= rows, at + ".tier in the table");
+    if (po.liquidationTier)
+      REQUIRE_THAT(*po.liquidationTier >= 1 && static_cast<std::size_t>(*po.liquidationTier) <= rows,
+                   at + ".liquidationTier in the table");
+    REQUIRE_THAT(po.notional > 0, at + ".notional > 0");
+    REQUIRE_THAT(po.initialMargin > 0, at + ".initialMargin > 0");
+    REQUIRE_THAT(po.maintenanceMarginRate >= 0 && po.maintenanceMarginRate < 1, at + ".maintenanceMarginRate in [0, 1)");
+    for (const auto* price : {&po.liquidationPrice, &po.bankruptcyPrice})
+      if (*price) REQUIRE_THAT(isValidPositive(**price), at + ": a price is a valid price: " + num(**price));
+    // properties_test: an absent liquidation price is explained by a step without a value, and
+    // has no distance; report.h: distanceToLiquidation exists with the price.
+    REQUIRE_THAT(po.distanceToLiquidation.has_value() == po.liquidationPrice.has_value(),
+                 at + ": distance iff liquidation price");
+    if (!po.liquidationPrice) {
+      bool explained = false;
+      for (const Step& st : po.steps)
+        explained |= st.field == "liquidationPrice" && !st.value && !st.label.empty();
+      REQUIRE_THAT(explained, at + ": an absent liquidation price is explained by a step");
+    }
+    // report.h: maxLoss is its isolated margin, or the whole cross wallet.
+    REQUIRE_THAT(po.maxLoss == po.margin, at + ".maxLoss == margin");
+    if (modes[i] == MarginMode::Cross)
+      REQUIRE_THAT(closeRel(po.margin, crossWallet, 1e-12, 1e-12 * s.walletBalance), at + ".margin is the cross wallet");
+    for (std::size_t b = 1; b < po.tierBoundaries.size(); ++b)
+      REQUIRE_THAT(po.tierBoundaries[b - 1].price <= po.tierBoundaries[b].price, at + ": tier boundaries ascend");
+    // report.h: notional at the mark, and each boundary where the notional is the cap (1e-14 rel:
+    // one rounding apart, k x (1/P) against k / P).
+    const double k = p.quantity * p.contractSize;
+    const auto notionalAt = [&](double price) { return p.contract == Contract::Linear ? k * price : k / price; };
+    REQUIRE_THAT(closeRel(po.notional, notionalAt(p.mark()), 1e-14), at + ".notional at the mark");
+    for (const TierBoundary& b : po.tierBoundaries)
+      REQUIRE_THAT(closeRel(notionalAt(b.price), b.notional, 1e-14) && isValidPositive(b.price),
+                   at + ": the notional at a tier boundary is its cap");
+    // report.h: an isolated position's margin ratio exists iff M + uPnL > 0 (the same sum).
+    if (modes[i] == MarginMode::Isolated)
+      REQUIRE_THAT(po.marginRatio.has_value() == (po.margin + po.unrealizedPnl > 0), at + ": margin ratio iff equity > 0");
+
+    // properties_test: liquidation on the adverse side of the mark, bankruptcy beyond it. For a
+    // position moving alone (isolated) or with a one-sided group of its symbol (cross), when it
+    // is not already past liquidation (distance > 0, so the price is a crossing, not the mark).
+    bool oneSided = true;
+    if (modes[i] == MarginMode::Cross)
+      for (std::size_t j = 0; j < count; ++j)
+        if (modes[j] == MarginMode::Cross && s.positions[j].symbol == p.symbol && s.positions[j].side != p.side)
+          oneSided = false;
+    if (!oneSided || !po.liquidationPrice || !(*po.distanceToLiquidation > 0)) continue;
+    const bool isLong = p.side == Side::Long;
+    const double lp = *po.liquidationPrice, mark = p.mark();
+    bool continuous = true;
+    for (std::size_t j = 0; j < count; ++j)
+      if (s.positions[j].symbol == p.symbol) continuous &= continuousMaintenance(s, p.symbol);
+    if (continuous) tally(cAdverse);
+    if (continuous) REQUIRE_THAT(isLong ? lp < mark : lp > mark, at + ": liquidation on the adverse side of the mark, LP " + num(lp));
+    // bybit-uta counts extra isolated margin net of the fee for liquidation only (VENUES.md BY-4),
+    // so its isolated liquidation may pass the bankruptcy price when the extra margin is large.
+    const bool netOfFee = profileFor(s.rules).extraMarginNetOfFee && modes[i] == MarginMode::Isolated &&
+                          po.margin != po.initialMargin;
+    if (po.bankruptcyPrice && !netOfFee) {
+      const double bp = *po.bankruptcyPrice;
+      tally(cBankruptcy);
+      REQUIRE_THAT(isLong ? bp <= lp * (1 + 1e-12) : bp >= lp * (1 - 1e-12),
+                   at + ": bankruptcy beyond liquidation, LP " + num(lp) + " BP " + num(bp));
+    }
+  }
+  // report.h: the account's maxLoss is the isolated margins plus the cross wallet, if any cross.
+  REQUIRE_THAT(closeRel(o.account.maxLoss, isolatedMargins + (hasCross ? std::max(0.0, crossWallet) : 0.0), 1e-12,
+                        1e-12 * (s.walletBalance + isolatedMargins)),
+               name + ".account.maxLoss");
+  // report.h: equity counts a pool past bankruptcy as zero, so with cross positions it is >= 0.
+  if (hasCross) REQUIRE_THAT(o.account.equity >= 0, name + ".account.equity >= 0: " + num(o.account.equity));
+  if (o.account.marginRatio) REQUIRE_THAT(o.account.equity > 0, name + ": a margin ratio needs equity > 0");
+  else REQUIRE_THAT(!(o.account.equity > 0), name + ": equity > 0 has a margin ratio");
+}
+
+/// evaluate.h / report.h: the structure of a report, every number finite, and the invariants.
+void checkReport(const Scenario& s, const Report& r, const std::vector<InputError>& validation, const std::string& where) {
+  checkErrors(r.errors, where);
+  // validate.h: validate() is the one entry check, so evaluate() reports exactly its errors.
+  REQUIRE_THAT(r.errors.size() == validation.size(), where + ": evaluate's errors are validate's");
+  for (std::size_t i = 0; i < validation.size(); ++i)
+    REQUIRE_THAT(r.errors[i].path == validation[i].path && r.errors[i].code == validation[i].code,
+                 where + ": evaluate's errors are validate's, at " + validation[i].path);
+  if (!r.errors.empty()) {
+    REQUIRE_THAT(!r.isolated && !r.cross && !r.asGiven && r.comparisons.empty(), where + ": no outcomes with errors");
+    return;
+  }
+  REQUIRE_THAT(r.isolated && r.cross, where + ": a valid scenario has both outcomes");
+  Finite{where + "."}.report(r);
+  const std::size_t count = s.positions.size();
+  bool anyMode = false;
+  std::vector<MarginMode> given;
+  for (const Position& p : s.positions) {
+    anyMode |= p.marginMode.has_value();
+    given.push_back(p.marginMode.value_or(MarginMode::Cross));
+  }
+  REQUIRE_THAT(r.asGiven.has_value() == anyMode, where + ": asGiven iff some position has a marginMode");
+  checkOutcome(s, *r.isolated, std::vector<MarginMode>(count, MarginMode::Isolated), where + ".isolated");
+  checkOutcome(s, *r.cross, std::vector<MarginMode>(count, MarginMode::Cross), where + ".cross");
+  if (r.asGiven) checkOutcome(s, *r.asGiven, given, where + ".asGiven");
+  REQUIRE_THAT(r.comparisons.size() == count, where + ": one comparison per position");
+  for (std::size_t i = 0; i < count; ++i) {
+    const Comparison& c = r.comparisons[i];
+    REQUIRE_THAT(c.position == i, where + ": comparisons in order");
+    REQUIRE_THAT(c.isolatedDistance == r.isolated->positions[i].distanceToLiquidation &&
+                     c.crossDistance == r.cross->positions[i].distanceToLiquidation,
+                 where + ": comparison distances are the outcomes'");
+    REQUIRE_THAT(c.isolatedMaxLoss == r.isolated->positions[i].maxLoss && c.crossMaxLoss == r.cross->positions[i].maxLoss,
+                 where + ": comparison max losses are the outcomes'");
+    if (c.isolatedDistance && c.crossDistance)
+      REQUIRE_THAT(c.distanceGain && *c.distanceGain == *c.crossDistance - *c.isolatedDistance,
+                   where + ": distanceGain = cross - isolated");
+  }
+}
+
+Scenario markedAt(Scenario s, const std::string& symbol, double price) {
+  for (Position& p : s.positions)
+    if (p.symbol == symbol) p.markPrice = price;
+  return s;
+}
+
+/// Size of the amounts equity is a sum of (wallet, margins, PnLs at `price` for the moved
+/// symbol): equity computed in another order agrees to ~1e-16 of it.
+double equityScale(const Scenario& s, const Report& r, const std::string& symbol, double price) {
+  double scale = std::abs(s.walletBalance);
+  for (std::size_t i = 0; i < s.positions.size(); ++i) {
+    const Position& p = s.positions[i];
+    const double size = p.quantity * p.contractSize;
+    const double at = p.symbol == symbol ? price : p.mark();
+    scale += r.isolated->positions[i].margin + entryNotional(p) +
+             (p.contract == Contract::Linear ? size * at : size / at);
+  }
+  return scale;
+}
+
+// ---- the tools ------------------------------------------------------------------------------
+
+/// evaluate()'s liquidation price solves equity = maintenance: with the symbol marked at the
+/// isolated LP of the position, M + uPnL - MM is 0 up to the rounding of the terms (1e-9 of them)
+/// and of LP (its ulps times the slope, which the same 1e-9 covers). For positions not already
+/// past it (distance > 0), on a table with continuous maintenance (else the crossing may sit at a
+/// tier cap, where maintenance jumps), and not bybit-uta (its liquidation counts extra margin net
+/// of a fee, and its reported MM adds the fee to close).
+void checkLiquidation(const Scenario& s, const Report& base, bool valid, const Params& prm) {
+  if (!valid || prm.position >= s.positions.size() || s.rules == Rules::BybitUta) return;
+  const std::size_t i = prm.position;
+  const Position& p = s.positions[i];
+  const PositionOutcome& o = base.isolated->positions[i];
+  if (!o.liquidationPrice || !(*o.distanceToLiquidation > 0) || !continuousMaintenance(s, p.symbol)) return;
+  const double lp = *o.liquidationPrice;
+  const Report at = evaluate(markedAt(s, p.symbol, lp));
+  REQUIRE_THAT(at.errors.empty(), "liquidation: the liquidation price is a valid mark");
+  const PositionOutcome& q = at.isolated->positions[i];
+  const double k = p.quantity * p.contractSize;
+  const double scale = q.margin + q.maintenanceMargin +
+                       (p.contract == Contract::Linear ? k * (p.entryPrice + lp) : k / p.entryPrice + k / lp);
+  tally(cLiquidation);
+  REQUIRE_THAT(std::abs(q.margin + q.unrealizedPnl - q.maintenanceMargin) <= 1e-9 * scale,
+               "liquidation: at LP " + num(lp) + " equity " + num(q.margin + q.unrealizedPnl) + " but maintenance " +
+                   num(q.maintenanceMargin));
+}
+
+void checkSweep(const Scenario& s, const Report& base, bool valid, const Params& prm) {
+  const SweepRequest request{.mode = prm.sweepMode, .position = prm.position};
+  std::vector<double> prices = prm.sweepPrices;
+  const bool atMark = valid && prm.position < s.positions.size();
+  if (atMark) prices.push_back(s.positions[prm.position].mark());
+  std::vector<double> out(prices.size() - (prm.sweepShortOut && !prices.empty() ? 1 : 0), -7.0);
+  const auto errors = sweepEquity(s, request, prices, out);
+  checkErrors(errors, "sweepEquity");
+  if (!valid) REQUIRE_THAT(!errors.empty(), "sweepEquity: an invalid scenario is an error");
+  if (!errors.empty()) {
+    for (double x : out) REQUIRE_THAT(x == -7.0, "sweepEquity: out untouched on errors");
+    return;
+  }
+  const Position& p = s.positions[prm.position];
+  const Outcome& o = prm.sweepMode == SweepMode::Isolated ? *base.isolated
+                     : prm.sweepMode == SweepMode::Cross  ? *base.cross
+                                                          : (base.asGiven ? *base.asGiven : *base.cross);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    Finite{"sweepEquity."}.x("out[" + std::to_string(i) + "]", out[i]);
+    // sweep.h: out[i] is AccountOutcome::equity with the symbol's mark at prices[i]; at the mark
+    // it is evaluate()'s, and at two more prices evaluate() of the re-marked scenario.
+    const bool last = atMark && i + 1 == out.size();
+    if (!last && i >= 2) continue;
+    double equity = o.account.equity;
+    if (!last) {
+      const Report at = evaluate(markedAt(s, p.symbol, prices[i]));
+      REQUIRE_THAT(at.errors.empty(), "sweepEquity: a valid sweep price is a valid mark");
+      equity = prm.sweepMode == SweepMode::Isolated ? at.isolated->account.equity
+               : prm.sweepMode == SweepMode::Cross  ? at.cross->account.equity
+                                                    : (at.asGiven ? at.asGiven->account.equity : at.cross->account.equity);
+    }
+    const double scale = equityScale(s, base, p.symbol, prices[i]);
+    tally(cSweep);
+    REQUIRE_THAT(closeRel(out[i], equity, 1e-9, 1e-12 * scale),
+                 "sweepEquity at " + num(prices[i]) + " = " + num(out[i]) + ", evaluate's equity " + num(equity));
+  }
+}
+
+void checkAdjust(const Scenario& s, bool valid, const Params& prm) {
+  const AdjustRequest request{.position = prm.position, .price = prm.adjustPrice, .quantityDelta = prm.adjustDelta};
+  const auto r = adjustPosition(s, request);
+  checkResult(r, "adjustPosition");
+  if (!valid) REQUIRE_THAT(!r, "adjustPosition: an invalid scenario is an error");
+  if (!r) return;
+  const AdjustResult& a = *r.value;
+  const Finite f{"adjustPosition."};
+  f.x("quantity", a.quantity);
+  f.x("entryPrice", a.entryPrice);
+  f.x("realizedPnl", a.realizedPnl);
+  f.x("scenario.walletBalance", a.scenario.walletBalance);
+  f.steps("steps", a.steps);
+  // whatif.h: the scenario after the fill is valid and `report` is evaluate(scenario).
+  const auto validation = validate(a.scenario);
+  REQUIRE_THAT(validation.empty(), "adjustPosition: the scenario after the fill is valid");
+  checkReport(a.scenario, a.report, validation, "adjustPosition.report");
+  const Report again = evaluate(a.scenario);
+  tally(cAdjust);
+  REQUIRE_THAT(again.cross->account.equity == a.report.cross->account.equity &&
+                   again.isolated->account.equity == a.report.isolated->account.equity,
+               "adjustPosition: report = evaluate(scenario)");
+  const Position& before = s.positions[prm.position];
+  if (a.closed) {
+    REQUIRE_THAT(a.scenario.positions.size() + 1 == s.positions.size(), "adjustPosition: a closed position is removed");
+  } else {
+    const Position& after = a.scenario.positions[prm.position];
+    REQUIRE_THAT(after.quantity == a.quantity && after.side == a.side && after.entryPrice == a.entryPrice,
+                 "adjustPosition: the result's fields are the scenario's");
+  }
+  if (prm.adjustDelta > 0) {
+    REQUIRE_THAT(a.quantity == before.quantity + prm.adjustDelta && a.side == before.side && !a.flipped,
+                 "adjustPosition: adding grows the position");
+    REQUIRE_THAT(a.realizedPnl == 0 && a.scenario.walletBalance == s.walletBalance,
+                 "adjustPosition: adding realises nothing");
+    // The average entry lies between the old entry and the fill price (up to rounding).
+    const double lo = std::min(before.entryPrice, prm.adjustPrice), hi = std::max(before.entryPrice, prm.adjustPrice);
+    REQUIRE_THAT(a.entryPrice >= lo * (1 - 1e-12) && a.entryPrice <= hi * (1 + 1e-12),
+                 "adjustPosition: average entry " + num(a.entryPrice) + " between the fills");
+  } else {
+    REQUIRE_THAT(a.scenario.walletBalance == s.walletBalance + a.realizedPnl,
+                 "adjustPosition: the realised PnL settles into the wallet");
+  }
+}
+
+void checkTarget(const Scenario& s, const Report& base, bool valid, const Params& prm) {
+  const auto r = targetPrice(s, prm.position, prm.targetKind, prm.target);
+  checkResult(r, "targetPrice");
+  if (!valid) REQUIRE_THAT(!r, "targetPrice: an invalid scenario is an error");
+  if (!r) return;
+  Finite{"targetPrice."}.x("price", r.value->price);
+  Finite{"targetPrice."}.steps("steps", r.value->steps);
+  if (!r.value->price) return;
+  const double price = *r.value->price;
+  REQUIRE_THAT(isValidPositive(price), "targetPrice: a valid price");
+  // whatif.h: at that mark the position's PnL (or ROE) is the target.
+  const Position& p = s.positions[prm.position];
+  const Report at = evaluate(markedAt(s, p.symbol, price));
+  REQUIRE_THAT(at.errors.empty(), "targetPrice: the price is a valid mark");
+  const PositionOutcome& o = at.cross->positions[prm.position];
+  const double im = base.cross->positions[prm.position].initialMargin;
+  const double want = prm.targetKind == TargetKind::Pnl ? prm.target : prm.target * im;
+  const double size = p.quantity * p.contractSize;
+  const double scale = p.contract == Contract::Linear ? size * (p.entryPrice + price) : size * (1 / p.entryPrice + 1 / price);
+  tally(cTarget);
+  REQUIRE_THAT(closeRel(o.unrealizedPnl, want, 1e-9, 1e-9 * scale),
+               "targetPrice: PnL at " + num(price) + " is " + num(o.unrealizedPnl) + ", target " + num(want));
+}
+
+void checkMaxOpen(const Scenario& s, const Report& base, bool valid, const Params& prm) {
+  const MaxOpenRequest request{.symbol = prm.orderSymbol, .contract = prm.orderContract,
+                               .contractSize = prm.orderContractSize, .side = prm.orderSide,
+                               .price = prm.orderPrice, .leverage = prm.orderLeverage, .mode = prm.orderMode};
+  const auto r = maxOpenSize(s, request);
+  checkResult(r, "maxOpenSize");
+  if (!valid) REQUIRE_THAT(!r, "maxOpenSize: an invalid scenario is an error");
+  if (!r) return;
+  const MaxOpenResult& m = *r.value;
+  const Finite f{"maxOpenSize."};
+  f.x("quantity", m.quantity);
+  f.x("notional", m.notional);
+  f.x("initialMargin", m.initialMargin);
+  f.steps("steps", m.steps);
+  REQUIRE_THAT(m.quantity >= 0 && m.notional >= 0 && m.initialMargin >= 0, "maxOpenSize: sizes >= 0");
+  REQUIRE_THAT(m.tier >= 1 && static_cast<std::size_t>(m.tier) <= rowsFor(s, prm.orderSymbol), "maxOpenSize: tier in the table");
+  // whatif.h: it opens with the available balance: its initial margin is at most that.
+  const Outcome& o = prm.orderMode == MarginMode::Cross ? *base.cross : *base.isolated;
+  const double available = std::max(0.0, o.account.availableBalance);
+  REQUIRE_THAT(m.initialMargin <= available * (1 + 1e-12) + 1e-300,
+               "maxOpenSize: IM " + num(m.initialMargin) + " within the available " + num(available));
+  // whatif.h: the size "opens": appended at the order price (with the symbol's mark, one mark
+  // per symbol), the scenario is valid. Sizes beyond kMaxMagnitude are a size validate() refuses
+  // anyway (a cap of 1e30 at a price of 1e-9), not checked.
+  if (!(m.quantity >= kMinMagnitude && m.quantity <= kMaxMagnitude) || s.positions.size() >= kMaxPositions) return;
+  Scenario next = s;
+  Position added{.symbol = request.symbol, .contract = request.contract, .contractSize = request.contractSize,
+                 .side = request.side, .quantity = m.quantity, .entryPrice = request.price, .leverage = request.leverage};
+  for (const Position& p : s.positions)
+    if (p.symbol == request.symbol) {
+      added.markPrice = p.mark();
+      break;
+    }
+  next.positions.push_back(added);
+  const auto errors = validate(next);
+  tally(cMaxOpen);
+  REQUIRE_THAT(errors.empty(), "maxOpenSize: the size opens, but " + (errors.empty() ? "" : errors[0].path + ": " + errors[0].message));
+}
+
+void checkStop(const Scenario& s, bool valid, const Params& prm) {
+  const StopSizeRequest request{.symbol = prm.orderSymbol, .contract = prm.orderContract,
+                                .contractSize = prm.orderContractSize, .side = prm.orderSide,
+                                .entryPrice = prm.orderPrice, .stopPrice = prm.orderStop,
+                                .riskFraction = prm.riskFraction, .leverage = prm.orderLeverage,
+                                .mode = prm.orderMode};
+  const auto r = sizeFromStop(s, request);
+  checkResult(r, "sizeFromStop");
+  if (!valid) REQUIRE_THAT(!r, "sizeFromStop: an invalid scenario is an error");
+  if (!r) return;
+  const StopSizeResult& st = *r.value;
+  const Finite f{"sizeFromStop."};
+  f.x("quantity", st.quantity);
+  f.x("riskAmount", st.riskAmount);
+  f.x("liquidationPrice", st.liquidationPrice);
+  f.steps("steps", st.steps);
+  REQUIRE_THAT(st.quantity >= 0 && st.riskAmount >= 0, "sizeFromStop: sizes >= 0");
+  if (!(st.quantity >= kMinMagnitude)) return;
+  // whatif.h: the liquidation price is evaluate()'s for the scenario with the new position.
+  Scenario next = s;
+  Position added{.symbol = request.symbol, .contract = request.contract, .contractSize = request.contractSize,
+                 .side = request.side, .quantity = st.quantity, .entryPrice = request.entryPrice,
+                 .leverage = request.leverage};
+  for (const Position& p : s.positions)
+    if (p.symbol == request.symbol) {
+      added.markPrice = p.mark();
+      break;
+    }
+  next.positions.push_back(added);
+  const Report report = evaluate(next);
+  REQUIRE_THAT(report.errors.empty(), "sizeFromStop: the scenario with the new position is valid");
+  const Outcome& o = request.mode == MarginMode::Cross ? *report.cross : *report.isolated;
+  tally(cStop);
+  REQUIRE_THAT(o.positions.back().liquidationPrice == st.liquidationPrice,
+               "sizeFromStop: the liquidation price is evaluate()'s");
+}
+
+void checkMarginToTarget(const Scenario& s, const Report& base, bool valid, const Params& prm) {
+  const auto r = marginToTarget(s, prm.position, prm.liquidationTarget);
+  checkResult(r, "marginToTarget");
+  if (!valid) REQUIRE_THAT(!r, "marginToTarget: an invalid scenario is an error");
+  if (!r) return;
+  const MarginToTargetResult& m = *r.value;
+  const Finite f{"marginToTarget."};
+  f.x("isolatedMarginToAdd", m.isolatedMarginToAdd);
+  f.x("walletToAdd", m.walletToAdd);
+  f.steps("steps", m.steps);
+  // whatif.h: when exact, adding that margin (wallet) puts the liquidation price at the target.
+  // The margin carries rounding of the terms it is a difference of (PnL, maintenance, of size
+  // q x max(EP, mark, T) or V / min(...)); moved into the price by the slope of equity minus
+  // maintenance, 1 - MMR (- fee), that is the tolerance: 1e-12 (4500 ulp) of that spread.
+  const std::size_t i = prm.position;
+  const Position& p = s.positions[i];
+  const double target = prm.liquidationTarget;
+  const Profile& profile = profileFor(s.rules);
+  const auto tolerance = [&](const PositionOutcome& o, double margin) {
+    const double rate = profile.basis == MaintenanceBasis::AtEntry
+                            ? 0.0
+                            : o.maintenanceMarginRate +
+                                  (profile.feeInMaintenanceRate ? s.takerFeeRate.value_or(profile.defaultTakerFeeRate) : 0.0);
+    const double k = p.quantity * p.contractSize;
+    const double spread = p.contract == Contract::Linear
+                              ? (p.entryPrice + p.mark() + target + std::abs(margin) / k) / target
+                              : (1 / p.entryPrice + 1 / p.mark() + 1 / target + std::abs(margin) / k) * target;
+    return 1e-12 * spread / std::max(1 - rate, 1e-300);
+  };
+  // The LP lands within the tolerance of the target; next to the ends of the accepted prices
+  // (kMinMagnitude, kMaxMagnitude) that rounding may put it outside them, where evaluate()
+  // reports no price (seen: target 1e-9, LP 1e-9 less an ulp).
+  const auto reached = [&](const std::optional<double>& lp, double tol) {
+    if (lp) return closeRel(*lp, target, tol);
+    return target * (1 - tol) < kMinMagnitude || target * (1 + tol) > kMaxMagnitude;
+  };
+  if (m.isolatedExact) {
+    const double before = base.isolated->positions[i].margin;
+    const double margin = before + m.isolatedMarginToAdd;  // a difference of terms of size |before|
+    Scenario next = s;
+    next.positions[i].isolatedMargin = margin;
+    if (isValidPositive(margin) && validate(next).empty()) {
+      const Report r2 = evaluate(next);
+      const auto& lp = r2.isolated->positions[i].liquidationPrice;
+      tally(cMarginIsolated);
+      REQUIRE_THAT(reached(lp, tolerance(r2.isolated->positions[i], std::abs(before) + std::abs(margin))),
+                   "marginToTarget: isolated margin " + num(margin) + " gives LP " + num(lp.value_or(-1)) +
+                       ", target " + num(target));
+    }
+  }
+  bool alone = true;
+  for (std::size_t j = 0; j < s.positions.size(); ++j) alone &= j == i || s.positions[j].symbol != p.symbol;
+  if (m.crossExact && alone) {
+    Scenario next = s;
+    next.walletBalance = s.walletBalance + m.walletToAdd;
+    if (validate(next).empty()) {
+      const Report r2 = evaluate(next);
+      const auto& lp = r2.cross->positions[i].liquidationPrice;
+      // The wallet is a difference of terms of size |wallet before|; the other positions' terms too.
+      double backing = std::abs(s.walletBalance) + std::abs(next.walletBalance);
+      for (std::size_t j = 0; j < s.positions.size(); ++j)
+        if (j != i) backing += std::abs(r2.cross->positions[j].unrealizedPnl) + std::abs(r2.cross->positions[j].maintenanceMargin);
+      tally(cMarginCross);
+      REQUIRE_THAT(reached(lp, tolerance(r2.cross->positions[i], backing)),
+                   "marginToTarget: wallet " + num(next.walletBalance) + " gives cross LP " + num(lp.value_or(-1)) +
+                       ", target " + num(target));
+    }
+  }
+}
+
+void checkStress(const Scenario& s, const Report& base, bool valid, const Params& prm) {
+  StressRequest request{.shocks = prm.shocks, .model = prm.shockModel};
+  for (const auto& [symbol, beta] : prm.betas) request.betas[symbol] = beta;
+  const auto r = stressGrid(s, request);
+  checkResult(r, "stressGrid");
+  if (!valid) REQUIRE_THAT(!r, "stressGrid: an invalid scenario is an error");
+  if (!r) return;
+  const StressResult& g = *r.value;
+  const Finite f{"stressGrid."};
+  f.steps("steps", g.steps);
+  const std::size_t groups = prm.shockModel == ShockModel::EachSymbol ? symbolsOf(s).size() : 1;
+  REQUIRE_THAT(g.cells.size() == prm.shocks.size() * groups, "stressGrid: one cell per shock and group");
+  for (const StressCell& c : g.cells) {
+    f.x("cells.isolatedEquity", c.isolatedEquity);
+    f.x("cells.crossEquity", c.crossEquity);
+    f.x("cells.isolatedMarginRatio", c.isolatedMarginRatio);
+    f.x("cells.crossMarginRatio", c.crossMarginRatio);
+    REQUIRE_THAT(c.isolatedLiquidated.size() == s.positions.size() && c.crossLiquidated.size() == s.positions.size(),
+                 "stressGrid: one flag per position");
+    // A zero shock leaves every mark where it is: the cell is evaluate()'s account.
+    if (c.shock == 0) tally(cStressZero);
+    if (c.shock == 0)
+      REQUIRE_THAT(c.isolatedEquity == base.isolated->account.equity && c.crossEquity == base.cross->account.equity,
+                   "stressGrid: a zero shock gives evaluate()'s equity");
+  }
+}
+
+void checkCascade(const Scenario& s, bool valid, const Params& prm) {
+  const std::vector<std::string> symbols = symbolsOf(s);
+  CascadeRequest request;
+  for (const auto& step : prm.cascadeMarks) {
+    std::map<std::string, double, std::less<>> marks;
+    for (std::size_t j = 0; j < step.size() && j < symbols.size(); ++j)
+      if (step[j]) marks[symbols[j]] = *step[j];
+    request.marks.push_back(std::move(marks));
+  }
+  if (!request.marks.empty())
+    for (const auto& [symbol, price] : prm.cascadeExtra) request.marks[0][symbol] = price;
+  request.style = prm.cascadeStyle;
+  request.liquidationFeeRate = prm.cascadeFee;
+  const auto r = cascade(s, request);
+  checkResult(r, "cascade");
+  if (!valid) REQUIRE_THAT(!r, "cascade: an invalid scenario is an error");
+  if (!r) return;
+  const CascadeResult& c = *r.value;
+  const Finite f{"cascade."};
+  f.steps("steps", c.steps);
+  f.x("finalEquity", c.finalEquity);
+  f.x("insuranceFundLoss", c.insuranceFundLoss);
+  REQUIRE_THAT(c.equity.size() == request.marks.size(), "cascade: one equity per step");
+  for (double e : c.equity) f.x("equity", e);
+  REQUIRE_THAT(c.finalEquity == c.equity.back(), "cascade: final equity is the last step's");
+  REQUIRE_THAT(c.insuranceFundLoss >= 0, "cascade: insurance fund loss >= 0");
+  for (const CascadeEvent& e : c.events) {
+    f.x("events.price", e.price);
+    f.x("events.closedQuantity", e.closedQuantity);
+    f.x("events.fee", e.fee);
+    f.x("events.equityAfter", e.equityAfter);
+    REQUIRE_THAT(e.step < request.marks.size() && e.position < s.positions.size(), "cascade: event indices");
+    REQUIRE_THAT(e.closedQuantity >= 0 && e.fee >= 0, "cascade: closed quantity and fee >= 0");
+  }
+}
+
+void checkFunding(const Scenario& s, const Report& base, bool valid, const Params& prm) {
+  const auto r = fundingImpact(s, prm.position, prm.fundingRate, prm.fundingIntervals);
+  checkResult(r, "fundingImpact");
+  if (!valid) REQUIRE_THAT(!r, "fundingImpact: an invalid scenario is an error");
+  if (!r) return;
+  const FundingResult& fr = *r.value;
+  const Finite f{"fundingImpact."};
+  f.x("paymentPerInterval", fr.paymentPerInterval);
+  f.x("totalPayment", fr.totalPayment);
+  f.x("isolatedLiquidationPrice", fr.isolatedLiquidationPrice);
+  f.x("crossLiquidationPrice", fr.crossLiquidationPrice);
+  f.x("isolatedMarginAfter", fr.isolatedMarginAfter);
+  f.x("walletAfter", fr.walletAfter);
+  f.x("isolatedLiquidationPriceBefore", fr.isolatedLiquidationPriceBefore);
+  f.x("crossLiquidationPriceBefore", fr.crossLiquidationPriceBefore);
+  f.steps("steps", fr.steps);
+  // stress.h: the "before" prices are evaluate()'s; with nothing paid the prices do not move.
+  const std::size_t i = prm.position;
+  REQUIRE_THAT(fr.isolatedLiquidationPriceBefore == base.isolated->positions[i].liquidationPrice &&
+                   fr.crossLiquidationPriceBefore == base.cross->positions[i].liquidationPrice,
+               "fundingImpact: the prices before are evaluate()'s");
+  REQUIRE_THAT(fr.totalPayment == prm.fundingIntervals * fr.paymentPerInterval, "fundingImpact: total = n x payment");
+  for (const auto& lp : {fr.isolatedLiquidationPrice, fr.crossLiquidationPrice})
+    if (lp) REQUIRE_THAT(isValidPositive(*lp), "fundingImpact: a liquidation price is a valid price " + num(*lp));
+  if (fr.totalPayment == 0) tally(cFundingZero);
+  if (fr.totalPayment == 0)
+    REQUIRE_THAT(fr.isolatedLiquidationPrice == fr.isolatedLiquidationPriceBefore &&
+                     fr.crossLiquidationPrice == fr.crossLiquidationPriceBefore,
+                 "fundingImpact: no payment, no change");
+}
+
+void checkOdds(const Scenario& s, const Report& base, bool valid, const Params& prm) {
+  const auto r = liquidationOdds(s, prm.position, prm.sigma, prm.years, prm.mu);
+  checkResult(r, "liquidationOdds");
+  if (!valid) REQUIRE_THAT(!r, "liquidationOdds: an invalid scenario is an error");
+  if (!r) return;
+  const Finite f{"liquidationOdds."};
+  f.steps("steps", r.value->steps);
+  const std::size_t i = prm.position;
+  // odds.h: a probability per mode, absent exactly when there is no liquidation price.
+  for (const auto& [p, lp] : {std::pair{r.value->isolatedProbability, base.isolated->positions[i].liquidationPrice},
+                              std::pair{r.value->crossProbability, base.cross->positions[i].liquidationPrice}}) {
+    REQUIRE_THAT(p.has_value() == lp.has_value(), "liquidationOdds: a probability iff a liquidation price");
+    if (p) REQUIRE_THAT(*p >= 0 && *p <= 1, "liquidationOdds: a probability in [0, 1]: " + num(*p));
+  }
+}
+
+void checkMonteCarlo(const Scenario& s, bool valid, const Params& prm) {
+  const std::vector<std::string> symbols = symbolsOf(s);
+  MonteCarloRequest request{.years = prm.years, .steps = prm.mcSteps, .paths = prm.mcPaths, .seed = prm.mcSeed};
+  for (std::size_t j = 0; j < symbols.size() && j < prm.volatility.size(); ++j) {
+    if (prm.volatility[j]) request.volatility[symbols[j]] = *prm.volatility[j];
+    if (prm.drift[j]) request.drift[symbols[j]] = *prm.drift[j];
+  }
+  if (prm.correlated) {
+    const std::size_t n = prm.volatility.size();
+    request.correlation.assign(n, std::vector<double>(n));
+    for (std::size_t i = 0; i < n * n; ++i) request.correlation[i / n][i % n] = prm.correlation[i];
+  }
+  // A bounded amount of work per input: at most 4096 path-steps are simulated.
+  std::size_t begin = prm.mcBegin, end = prm.mcEnd;
+  if (end > begin && request.steps > 0) end = begin + std::min(end - begin, 4096 / std::max<std::size_t>(request.steps, 1));
+  if (request.steps > 4096 && end > begin) end = begin;
+  const auto r = monteCarlo(s, request, begin, end);
+  checkResult(r, "monteCarlo");
+  if (!valid) REQUIRE_THAT(!r, "monteCarlo: an invalid scenario is an error");
+  if (!r) return;
+  const MonteCarloTally& t = *r.value;
+  REQUIRE_THAT(t.paths == end - begin, "monteCarlo: one count per path simulated");
+  REQUIRE_THAT(t.isolatedAnyLiquidated <= t.paths && t.crossLiquidated <= t.paths, "monteCarlo: counts <= paths");
+  std::size_t iso = 0, cross = 0;
+  for (std::size_t x : t.isolatedTimeHistogram) iso += x;
+  for (std::size_t x : t.crossTimeHistogram) cross += x;
+  REQUIRE_THAT(iso == t.isolatedAnyLiquidated && cross == t.crossLiquidated, "monteCarlo: histograms sum to the counts");
+  for (std::size_t x : t.isolatedByPosition) REQUIRE_THAT(x <= t.paths, "monteCarlo: per-position counts <= paths");
+  // odds.h: "the result does not depend on the chunking".
+  if (end - begin >= 2) {
+    const std::size_t mid = begin + (end - begin) / 2;
+    auto first = monteCarlo(s, request, begin, mid);
+    REQUIRE_THAT(first.value.has_value(), "monteCarlo: a chunk of a valid request is valid");
+    const auto second = monteCarlo(s, request, mid, end, std::move(*first.value));
+    REQUIRE_THAT(second.value.has_value(), "monteCarlo: the second chunk is valid");
+    const MonteCarloTally& u = *second.value;
+    tally(cMonteCarloChunks);
+    REQUIRE_THAT(u.paths == t.paths && u.isolatedAnyLiquidated == t.isolatedAnyLiquidated &&
+                     u.crossLiquidated == t.crossLiquidated && u.isolatedByPosition == t.isolatedByPosition &&
+                     u.isolatedTimeHistogram == t.isolatedTimeHistogram && u.crossTimeHistogram == t.crossTimeHistogram,
+                 "monteCarlo: two chunks give the tally of one");
+  }
+}
+
+void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params& prm) {
+  UnwindRequest request{.position = prm.position, .mode = prm.unwindMode, .style = prm.unwindStyle,
+                        .book = prm.book, .depthPerPercent = prm.depthPerPercent, .slices = prm.slices,
+                        .visibleSize = prm.visibleSize, .replenishFraction = prm.replenish,
+                        .insuranceFund = prm.insuranceFund};
+  // A bounded amount of work: at most 64 slices of a request engine.h accepts (up to 10,000).
+  if (request.style == UnwindStyle::Twap && request.slices > 64 && request.slices <= 10'000) request.slices = 64;
+  if (request.style == UnwindStyle::Iceberg && prm.position < s.positions.size() && request.visibleSize > 0) {
+    const double count = s.positions[prm.position].quantity / request.visibleSize;
+    if (count > 64 && count <= 10'001) return;
+  }
+  const auto r = unwind(s, request);
+  checkResult(r, "unwind");
+  if (!valid) REQUIRE_THAT(!r, "unwind: an invalid scenario is an error");
+  if (!r) return;
+  const UnwindResult& u = *r.value;
+  const Finite f{"unwind."};
+  for (const UnwindSlice& sl : u.slices) {
+    for (double x : {sl.quantity, sl.averagePrice, sl.worstPrice, sl.requested, sl.unfilled, sl.insuranceFundChange,
+                     sl.insuranceFundAfter})
+      f.x("slices", x);
+    REQUIRE_THAT(sl.quantity >= 0 && sl.unfilled >= 0, "unwind: slice sizes >= 0");
+  }
+  for (double x : {u.averagePrice, u.bankruptcyPrice, u.liquidationPrice, u.insuranceFundChange, u.insuranceFundAfter,
+                   u.unfilled, u.quantity, u.filled, u.worstPrice})
+    f.x("result", x);
+  f.x("adlThresholdPrice", u.adlThresholdPrice);
+  f.steps("steps", u.steps);
+  // engine.h: the engine takes over at evaluate()'s prices in request.mode; ADL iff adlSlice;
+  // fund after = fund + change; filled + unfilled = the whole position.
+  const Outcome& o = prm.unwindMode == MarginMode::Isolated ? *base.isolated : *base.cross;
+  REQUIRE_THAT(u.liquidationPrice == o.positions[prm.position].liquidationPrice &&
+                   u.bankruptcyPrice == o.positions[prm.position].bankruptcyPrice,
+               "unwind: takes over at evaluate()'s liquidation and bankruptcy prices");
+  REQUIRE_THAT(u.autoDeleveraging == u.adlSlice.has_value(), "unwind: ADL iff adlSlice");
+  if (u.adlSlice) REQUIRE_THAT(*u.adlSlice < u.slices.size(), "unwind: adlSlice names a slice");
+  REQUIRE_THAT(u.quantity == s.positions[prm.position].quantity, "unwind: the whole position");
+  REQUIRE_THAT(closeRel(u.filled + u.unfilled, u.quantity, 1e-9), "unwind: filled + unfilled = quantity");
+  REQUIRE_THAT(closeRel(u.insuranceFundAfter, request.insuranceFund + u.insuranceFundChange, 1e-12,
+                        1e-12 * (std::abs(request.insuranceFund) + std::abs(u.insuranceFundChange))),
+               "unwind: fund after = fund + change");
+}
+
+void checkBatch(const Scenario& s, bool valid, const Params& prm) {
+  if (s.positions.empty() || s.positions.size() > kFuzzPositions) return;
+  const Position& first = s.positions[prm.position < s.positions.size() ? prm.position : 0];
+  const TierTable* table = tableFor(s, first.symbol);
+  BatchRequest request{.rules = s.rules, .contract = first.contract, .contractSize = first.contractSize,
+                       .tiers = table ? *table : TierTable{}, .takerFeeRate = s.takerFeeRate};
+  std::vector<double> side, quantity, entry, leverage;
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < s.positions.size(); ++i) {
+    const Position& p = s.positions[i];
+    if (!prm.batchFromScenario && i > 0) break;
+    if (p.symbol != first.symbol || p.contract != first.contract || p.contractSize != first.contractSize) continue;
+    side.push_back(prm.batchFromScenario ? sign(p.side) : prm.batchSide);
+    quantity.push_back(p.quantity);
+    entry.push_back(p.entryPrice);
+    leverage.push_back(p.leverage);
+    index.push_back(i);
+  }
+  std::vector<double> out(side.size(), -7.0);
+  const auto errors = isolatedLiquidationBatch(request, side, quantity, entry, leverage, out);
+  checkErrors(errors, "isolatedLiquidationBatch");
+  REQUIRE_THAT(errors.size() <= 100 + 8, "isolatedLiquidationBatch: at most 100 errors");
+  if (!errors.empty()) {
+    for (double x : out) REQUIRE_THAT(x == -7.0, "isolatedLiquidationBatch: out untouched on errors");
+    return;
+  }
+  // batch.h: the same solver as evaluate(): each entry is the isolated liquidation price of the
+  // position alone, marked at entry, with its initial margin (0 when none).
+  for (std::size_t k = 0; k < out.size() && k < 4; ++k) {
+    Finite{"isolatedLiquidationBatch."}.x("out", out[k]);
+    Scenario one{.rules = s.rules, .walletBalance = 0, .takerFeeRate = s.takerFeeRate};
+    Position p = s.positions[index[k]];
+    p.side = side[k] > 0 ? Side::Long : Side::Short;
+    p.markPrice.reset();
+    p.isolatedMargin.reset();
+    p.marginMode.reset();
+    one.positions = {p};
+    if (table) one.tiers[p.symbol] = *table;
+    const Report r = evaluate(one);
+    if (!r.errors.empty()) continue;  // e.g. the wallet: the batch does not check one
+    const double lp = r.isolated->positions[0].liquidationPrice.value_or(0.0);
+    tally(cBatch);
+    REQUIRE_THAT(out[k] == lp, "isolatedLiquidationBatch: " + num(out[k]) + " but evaluate() gives " + num(lp));
+  }
+  (void)valid;
+}
+
+void checkOrders(const Params& prm) {
+  // orders.h kernels take inputs already checked ("validate first"): called only with prices,
+  // sizes and a leverage that validate() accepts (isValidPositive; leverage at most 1000).
+  bool fillsOk = !prm.fills.empty();
+  double lo = std::numeric_limits<double>::infinity(), hi = 0;
+  for (const Fill& fl : prm.fills) {
+    fillsOk &= isValidPositive(fl.quantity) && isValidPositive(fl.price);
+    lo = std::min(lo, fl.price);
+    hi = std::max(hi, fl.price);
+  }
+  if (fillsOk) {
+    for (Contract c : {Contract::Linear, Contract::Inverse}) {
+      const double avg = averageEntry(c, prm.fills);
+      REQUIRE_THAT(std::isfinite(avg) && avg >= lo * (1 - 1e-12) && avg <= hi * (1 + 1e-12),
+                   "averageEntry " + num(avg) + " between the fill prices");
+    }
+    // BitMEX floors each fill's value to whole satoshis: a lot worth less than one has none.
+    bool satoshis = isValidPositive(prm.lotSize);
+    for (const Fill& fl : prm.fills) satoshis &= prm.lotSize / fl.price * 1e8 >= 1;
+    if (satoshis)
+      for (Side side : {Side::Long, Side::Short})
+        REQUIRE_THAT(std::isfinite(averageEntryBitmex(side, prm.lotSize, prm.fills)), "averageEntryBitmex finite");
+  }
+  const bool orderOk = isValidPositive(prm.adjustDelta) && isValidPositive(prm.orderPrice) &&
+                       isValidPositive(prm.orderStop) && isValidPositive(prm.orderLeverage) && prm.orderLeverage <= 1000;
+  if (orderOk) {
+    const OrderCost b = binanceCostToOpen(prm.orderSide, prm.adjustDelta, prm.orderPrice, prm.orderStop, prm.orderLeverage);
+    const Finite f{"binanceCostToOpen."};
+    for (double x : {b.initialMargin, b.openLoss, b.openFee, b.closeFee, b.total}) f.x("cost", x);
+    f.steps("steps", b.steps);
+    REQUIRE_THAT(b.openLoss >= 0 && b.total == b.initialMargin + b.openLoss, "binanceCostToOpen: total = IM + open loss");
+    if (std::isfinite(prm.fee) && prm.fee >= 0 && prm.fee < 0.1) {
+      const OrderCost y = bybitOrderCost(prm.orderContract, prm.orderSide, prm.adjustDelta, prm.orderPrice,
+                                         prm.orderLeverage, prm.fee);
+      const Finite g{"bybitOrderCost."};
+      for (double x : {y.initialMargin, y.openLoss, y.openFee, y.closeFee, y.total}) g.x("cost", x);
+      g.steps("steps", y.steps);
+    }
+  }
+  // odds.h: the closed form is a probability for valid inputs.
+  if (isValidPositive(prm.orderPrice) && isValidPositive(prm.orderStop) && prm.sigma >= 0 && prm.sigma <= 10 &&
+      prm.years >= 0 && prm.years <= 100 && std::abs(prm.mu) <= 10) {
+    const double p = firstPassageProbability(prm.orderPrice, prm.orderStop, prm.sigma, prm.years, prm.mu);
+    REQUIRE_THAT(p >= 0 && p <= 1, "firstPassageProbability in [0, 1]: " + num(p));
+  }
+  REQUIRE_THAT(!formatNumber(prm.target).empty(), "formatNumber gives text");
+}
+
+void checkOptions(const Params& prm) {
+  // black.h: impliedVolatility checks its inputs, so any input gives a finite value or errors.
+  const auto iv = impliedVolatility(prm.optionType, prm.strike, prm.forward, prm.optionYears, prm.optionPrice,
+                                    prm.discount);
+  checkResult(iv, "impliedVolatility");
+  if (iv) {
+    const Finite f{"impliedVolatility."};
+    f.x("volatility", iv.value->volatility);
+    f.x("priceError", iv.value->priceError);
+    f.steps("steps", iv.value->steps);
+    REQUIRE_THAT(iv.value->volatility >= kMinImpliedVolatility && iv.value->volatility <= kMaxImpliedVolatility,
+                 "impliedVolatility within its bracket: " + num(iv.value->volatility));
+  }
+  // The kernels assume valid inputs; called with those the rest of the core accepts (prices in
+  // [kMinMagnitude, kMaxMagnitude], volatility <= 10, years <= 100 as odds.h bounds them, rates
+  // and yields within +-100 %): every result finite, and a price between its no-arbitrage bounds.
+  if (!isValidPositive(prm.strike) || !isValidPositive(prm.forward) || !(prm.optionVolatility >= 0 && prm.optionVolatility <= 10) ||
+      !(prm.optionYears >= 0 && prm.optionYears <= 100) || !(std::abs(prm.rate) <= 1) || !(std::abs(prm.dividend) <= 1))
+    return;
+  const Finite f{"black."};
+  const double sd = prm.optionVolatility * std::sqrt(prm.optionYears);
+  const double df = std::exp(-prm.rate * prm.optionYears);
+  const bool call = prm.optionType == OptionType::Call;
+  const double price = black76Price(prm.optionType, prm.strike, prm.forward, sd, df);
+  f.x("black76Price", price);
+  const double intrinsic = df * std::max(call ? prm.forward - prm.strike : prm.strike - prm.forward, 0.0);
+  const double upper = df * (call ? prm.forward : prm.strike);
+  const double slack = 1e-12 * df * (prm.forward + prm.strike);
+  REQUIRE_THAT(price >= intrinsic - slack && price <= upper + slack,
+               "black76Price " + num(price) + " within [" + num(intrinsic) + ", " + num(upper) + "]");
+  const Black76Greeks g = black76Greeks(prm.optionType, prm.strike, prm.forward, prm.optionVolatility, prm.optionYears, prm.rate);
+  for (double x : {g.price, g.delta, g.gamma, g.vega, g.theta}) f.x("black76Greeks", x);
+  const double bs = blackScholesPrice(prm.optionType, prm.strike, prm.forward, prm.rate, prm.dividend, prm.optionVolatility,
+                                      prm.optionYears);
+  f.x("blackScholesPrice", bs);
+  const BlackScholesGreeks h = blackScholesGreeks(prm.optionType, prm.strike, prm.forward, prm.rate, prm.dividend,
+                                                  prm.optionVolatility, prm.optionYears);
+  for (double x : {h.price, h.delta, h.gamma, h.vega, h.theta, h.rho, h.dividendRho}) f.x("blackScholesGreeks", x);
+}
+
+void checkNames() {
+  // scenario.h / errors.h: every enum value has a string that parses back.
+  for (int i = 0; i < 8; ++i) REQUIRE_THAT(parseRules(toString(static_cast<Rules>(i))) == static_cast<Rules>(i), "rules");
+  for (Contract c : {Contract::Linear, Contract::Inverse}) REQUIRE_THAT(parseContract(toString(c)) == c, "contract");
+  for (Side s : {Side::Long, Side::Short}) REQUIRE_THAT(parseSide(toString(s)) == s, "side");
+  for (MarginMode m : {MarginMode::Isolated, MarginMode::Cross}) REQUIRE_THAT(parseMarginMode(toString(m)) == m, "mode");
+  for (ErrorCode c : kAllErrorCodes) REQUIRE_THAT(!toString(c).empty(), "error code string");
+  for (OptionType t : {OptionType::Call, OptionType::Put}) REQUIRE_THAT(parseOptionType(toString(t)) == t, "option type");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const bool once = (checkNames(), std::getenv("MLFUZZ_STATS") && std::atexit(printCounts), true);
+  (void)once;
+  tally(cInputs);
+  const Decoded d = decode(data, size);
+  const Scenario& s = d.scenario;
+  const Params& prm = d.params;
+  gScenario = &s;
+  gParams = &prm;
+
+  const std::vector<InputError> validation = validate(s);
+  const bool valid = validation.empty();
+  if (valid) tally(cValid);
+  checkReport(s, d.report, validation, "evaluate");
+  // A position index the one-position tools accept; others must be reported as errors.
+  const bool indexOk = prm.position < s.positions.size();
+
+  const auto run = [&](Tool t) { return (prm.tools >> t) & 1u; };
+  if (run(kLiquidation)) checkLiquidation(s, d.report, valid, prm);
+  if (run(kSweep)) checkSweep(s, d.report, valid, prm);
+  if (run(kAdjust)) checkAdjust(s, valid, prm);
+  if (indexOk || !valid) {
+    if (run(kTarget)) checkTarget(s, d.report, valid, prm);
+    if (run(kMarginToTarget)) checkMarginToTarget(s, d.report, valid, prm);
+    if (run(kFunding)) checkFunding(s, d.report, valid, prm);
+    if (run(kOdds)) checkOdds(s, d.report, valid, prm);
+    if (run(kUnwind)) checkUnwind(s, d.report, valid, prm);
+  } else {
+    REQUIRE_THAT(!targetPrice(s, prm.position, prm.targetKind, prm.target), "targetPrice: a bad index is an error");
+    REQUIRE_THAT(!marginToTarget(s, prm.position, prm.liquidationTarget), "marginToTarget: a bad index is an error");
+    REQUIRE_THAT(!fundingImpact(s, prm.position, prm.fundingRate, prm.fundingIntervals), "fundingImpact: a bad index");
+    REQUIRE_THAT(!liquidationOdds(s, prm.position, prm.sigma, prm.years, prm.mu), "liquidationOdds: a bad index");
+    REQUIRE_THAT(!unwind(s, UnwindRequest{.position = prm.position, .depthPerPercent = 1}), "unwind: a bad index");
+  }
+  if (run(kMaxOpen)) checkMaxOpen(s, d.report, valid, prm);
+  if (run(kStop)) checkStop(s, valid, prm);
+  if (run(kStress)) checkStress(s, d.report, valid, prm);
+  if (run(kCascade)) checkCascade(s, valid, prm);
+  if (run(kMonteCarlo)) checkMonteCarlo(s, valid, prm);
+  if (run(kBatch)) checkBatch(s, valid, prm);
+  if (run(kOrders)) checkOrders(prm);
+  if (run(kOptions)) checkOptions(prm);
+  gScenario = nullptr;
+  gParams = nullptr;
+  return 0;
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+// fuzz_seeds DIR: writes the fuzzer's seed corpus from the venue examples of tests/core/*_test.cpp
+// (every profile, linear and inverse, isolated, cross and as given, custom and shipped tier
+// tables), encoded with encode.h, with parameters that every tool accepts: per example one input
+// that runs every tool and one per tool (cheaper inputs for the fuzzer to mutate).
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "encode.h"
+
+using namespace mlfuzz;
+
+namespace {
+
+TierTable flat(double rate, double maxLeverage = 125, double cap = 1e12) {
+  return {Tier{.notionalCap = cap, .maxLeverage = maxLeverage, .maintenanceMarginRate = rate}};
+}
+
+/// binance_test.cpp: the 2021 BTCUSDT / ETHUSDT brackets of BN-1.
+TierTable btc2021() {
+  return {{50'000, 125, 0.004, 0},         {250'000, 100, 0.005, 50},       {1'000'000, 50, 0.01, 1'300},
+          {10'000'000, 20, 0.025, 16'300}, {20'000'000, 10, 0.05, 266'300}, {50'000'000, 5, 0.10, 1'266'300}};
+}
+TierTable eth2021() {
+  return {{10'000, 100, 0.005, 0},      {100'000, 75, 0.0065, 15},     {500'000, 50, 0.01, 365},
+          {1'000'000, 25, 0.02, 5'365}, {2'000'000, 10, 0.05, 35'365}, {5'000'000, 5, 0.10, 135'365},
+          {10'000'000, 4, 0.125, 260'365}};
+}
+
+struct Seed {
+  std::string name;
+  Scenario scenario;
+};
+
+std::vector<Seed> examples() {
+  std::vector<Seed> out;
+  {  // binance_test.cpp BN-1: cross account, BTCUSDT and ETHUSDT longs, custom brackets.
+    Scenario s{.rules = Rules::Binance, .walletBalance = 1'535'443.01};
+    s.positions = {Position{.symbol = "BTCUSDT", .quantity = 109.488, .entryPrice = 32'481.98, .markPrice = 31'967.27,
+                            .leverage = 1},
+                   Position{.symbol = "ETHUSDT", .quantity = 3'683.979, .entryPrice = 1'456.84, .markPrice = 1'335.18,
+                            .leverage = 1}};
+    s.tiers = {{"BTCUSDT", btc2021()}, {"ETHUSDT", eth2021()}};
+    out.push_back({"binance-bn1-cross", s});
+  }
+  {  // binance_test.cpp BN-7: isolated long moving to the bracket at the liquidation price.
+    Scenario s{.rules = Rules::Binance, .walletBalance = 10'000};
+    s.positions = {Position{.symbol = "BTCUSDT", .quantity = 1, .entryPrice = 67'000, .leverage = 10}};
+    s.tiers = {{"BTCUSDT", btc2021()}};
+    out.push_back({"binance-bn7-isolated", s});
+  }
+  {  // binance_test.cpp BN-4: COIN-M inverse, 100 contracts of 100 USD.
+    Scenario s{.rules = Rules::Binance, .walletBalance = 1};
+    s.positions = {Position{.symbol = "BTCUSD_PERP", .contract = Contract::Inverse, .contractSize = 100,
+                            .quantity = 100, .entryPrice = 25'000, .markPrice = 25'000, .leverage = 20}};
+    s.tiers = {{"BTCUSD_PERP", {{5, 125, 0.004, 0}, {10, 100, 0.005, 0.005}}}};
+    out.push_back({"binance-bn4-inverse", s});
+  }
+  {  // Binance's shipped BTCUSDT table (no custom tiers), a short marked against it.
+    Scenario s{.rules = Rules::Binance, .walletBalance = 5'000};
+    s.positions = {Position{.symbol = "BTCUSDT", .side = Side::Short, .quantity = 0.5, .entryPrice = 60'000,
+                            .markPrice = 61'000, .leverage = 20, .marginMode = MarginMode::Isolated}};
+    out.push_back({"binance-default-table", s});
+  }
+  {  // bybit_test.cpp BY-1: classic linear isolated long, 50x, flat 0.5%.
+    Scenario s{.rules = Rules::Bybit, .walletBalance = 100'000};
+    s.positions = {Position{.symbol = "BTCUSDT", .quantity = 1, .entryPrice = 20'000, .leverage = 50}};
+    s.tiers = {{"BTCUSDT", flat(0.005)}};
+    out.push_back({"bybit-by1-linear", s});
+  }
+  {  // bybit_test.cpp BY-8b: classic inverse, 8,000 contracts of 1 USD @ 8,000, 50x.
+    Scenario s{.rules = Rules::Bybit, .walletBalance = 100'000};
+    s.positions = {Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .quantity = 8'000,
+                            .entryPrice = 8'000, .leverage = 50}};
+    s.tiers = {{"BTCUSD", flat(0.005)}};
+    out.push_back({"bybit-by8b-inverse", s});
+  }
+  {  // bybit_test.cpp BY-4: UTA linear isolated long with 3,000 USDT extra margin.
+    Scenario s{.rules = Rules::BybitUta, .walletBalance = 100'000, .takerFeeRate = 0.00055};
+    s.positions = {Position{.symbol = "BTCUSDT", .quantity = 1, .entryPrice = 40'000, .leverage = 50,
+                            .isolatedMargin = 3'800}};
+    s.tiers = {{"BTCUSDT", flat(0.005)}};
+    out.push_back({"bybit-uta-by4-extra-margin", s});
+  }
+  {  // okx_test.cpp OKX-3: long 1 @ 10, 5x, MMR 1%, fee 0.06%.
+    Scenario s{.rules = Rules::Okx, .walletBalance = 1'000'000, .takerFeeRate = 0.0006};
+    s.positions = {Position{.symbol = "BTC-USDT-SWAP", .quantity = 1, .entryPrice = 10, .leverage = 5}};
+    s.tiers = {{"BTC-USDT-SWAP", flat(0.01)}};
+    out.push_back({"okx-okx3", s});
+  }
+  {  // hyperliquid_test.cpp HL-8: BTC isolated long on the shipped table.
+    Scenario s{.rules = Rules::Hyperliquid, .walletBalance = 50'000};
+    s.positions = {Position{.symbol = "BTC", .quantity = 1, .entryPrice = 100'000, .leverage = 10}};
+    out.push_back({"hyperliquid-hl8-default", s});
+  }
+  {  // hyperliquid_test.cpp HL-7: a row without a rate (MMR = 1 / (2 x max leverage)).
+    Scenario s{.rules = Rules::Hyperliquid, .walletBalance = 5'000};
+    s.tiers = {{"ALT", {Tier{.notionalCap = 1e12, .maxLeverage = 20}}}};
+    s.positions = {Position{.symbol = "ALT", .quantity = 100, .entryPrice = 100, .leverage = 10}};
+    out.push_back({"hyperliquid-hl7-derived-rate", s});
+  }
+  {  // bitmex_test.cpp MX-1: long 1 contract @ 100, 100x, no fee.
+    Scenario s{.rules = Rules::Bitmex, .walletBalance = 10, .takerFeeRate = 0.0};
+    s.tiers = {{"EXAMPLE", flat(0.005, 100)}};
+    s.positions = {Position{.symbol = "EXAMPLE", .quantity = 1, .entryPrice = 100, .leverage = 100}};
+    out.push_back({"bitmex-mx1", s});
+  }
+  {  // bitmex_test.cpp MX-2: XBTUSD inverse on the shipped risk limits, 180 XBT.
+    Scenario s{.rules = Rules::Bitmex, .walletBalance = 100, .takerFeeRate = 0.0};
+    s.positions = {Position{.symbol = "XBTUSD", .contract = Contract::Inverse, .quantity = 1'800'000,
+                            .entryPrice = 10'000, .leverage = 50}};
+    out.push_back({"bitmex-mx2-inverse-default", s});
+  }
+  {  // dydx_test.cpp DY-3: short 500 ABC @ 1, bankrupt at 1.2, marked at 2 (past it).
+    Scenario s{.rules = Rules::Dydx, .walletBalance = 100};
+    s.tiers = {{"ABC-USD", flat(0.03, 20)}};
+    s.positions = {Position{.symbol = "ABC-USD", .side = Side::Short, .quantity = 500, .entryPrice = 1,
+                            .markPrice = 2, .leverage = 5}};
+    out.push_back({"dydx-dy3-past-bankruptcy", s});
+  }
+  {  // evaluate_test.cpp mixedModes: isolated BTC beside cross ETH (as given), simple profile.
+    Scenario s{.rules = Rules::Simple, .walletBalance = 10'000};
+    s.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.5, .entryPrice = 60'000, .markPrice = 61'000,
+                            .leverage = 20, .marginMode = MarginMode::Isolated},
+                   Position{.symbol = "ETHUSDT", .side = Side::Short, .quantity = 4, .entryPrice = 3'000,
+                            .markPrice = 2'950, .leverage = 10, .marginMode = MarginMode::Cross}};
+    out.push_back({"simple-mixed-modes", s});
+  }
+  {  // properties_test.cpp: two shorts of one symbol sharing one mark, cross.
+    Scenario s{.rules = Rules::Simple, .walletBalance = 40};
+    s.positions = {Position{.symbol = "AAA", .side = Side::Short, .quantity = 1, .entryPrice = 100, .markPrice = 120,
+                            .leverage = 10},
+                   Position{.symbol = "AAA", .side = Side::Short, .quantity = 1, .entryPrice = 150, .markPrice = 120,
+                            .leverage = 10}};
+    out.push_back({"simple-one-symbol-two-shorts", s});
+  }
+  return out;
+}
+
+/// Parameters every tool accepts for this scenario (position 0).
+Params paramsFor(const Scenario& s) {
+  const Report r = evaluate(s);
+  const Position& p = s.positions[0];
+  const double mark = p.mark();
+  const bool isLong = p.side == Side::Long;
+  const double lp = r.isolated->positions[0].liquidationPrice.value_or(isLong ? mark * 0.5 : mark * 2);
+  Params prm;
+  prm.position = 0;
+  prm.sweepPrices = {mark * 0.9, lp, mark * 1.1};
+  prm.adjustPrice = mark;
+  prm.adjustDelta = p.quantity / 2;
+  prm.target = r.isolated->positions[0].initialMargin / 2;
+  prm.orderSymbol = p.symbol;
+  prm.orderContract = p.contract;
+  prm.orderContractSize = p.contractSize;
+  prm.orderSide = p.side;
+  prm.orderPrice = mark;
+  prm.orderStop = isLong ? mark * 0.98 : mark * 1.02;
+  prm.orderLeverage = std::min(p.leverage, 2.0);
+  prm.riskFraction = 0.01;
+  prm.liquidationTarget = isLong ? (lp + mark) / 2 * 0.9 : (lp + mark) / 2 * 1.1;
+  prm.shocks = {-0.2, 0.0, 0.2};
+  const std::vector<std::string> symbols = symbolsOf(s);
+  for (double factor : {0.95, 0.8, 1.3}) {
+    std::vector<std::optional<double>> step;
+    for (const std::string& symbol : symbols)
+      for (const Position& q : s.positions)
+        if (q.symbol == symbol) {
+          step.push_back(q.mark() * factor);
+          break;
+        }
+    prm.cascadeMarks.push_back(step);
+  }
+  prm.fundingRate = 0.0001;
+  prm.fundingIntervals = 30;
+  prm.volatility.assign(symbols.size(), 0.8);
+  prm.drift.assign(symbols.size(), std::nullopt);
+  prm.mcSteps = 16;
+  prm.mcPaths = 32;
+  prm.mcBegin = 0;
+  prm.mcEnd = 32;
+  prm.mcSeed = 7;
+  prm.unwindStyle = UnwindStyle::Twap;
+  prm.slices = 3;
+  prm.replenish = 0.5;
+  prm.depthPerPercent = p.quantity;
+  prm.insuranceFund = r.isolated->positions[0].initialMargin;
+  prm.fills = {{p.quantity, p.entryPrice}, {p.quantity / 2, mark}};
+  prm.strike = mark;
+  prm.forward = mark * 1.02;
+  prm.optionPrice = black76Price(OptionType::Call, prm.strike, prm.forward, prm.optionVolatility * std::sqrt(prm.optionYears));
+  return prm;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: fuzz_seeds DIR\n");
+    return 2;
+  }
+  const std::string dir = argv[1];
+  int written = 0;
+  for (const Seed& seed : examples()) {
+    if (!validate(seed.scenario).empty()) {
+      std::fprintf(stderr, "fuzz_seeds: %s is not a valid scenario\n", seed.name.c_str());
+      return 1;
+    }
+    // Each example once with every tool, and once per tool (cheaper inputs to mutate).
+    for (unsigned t = 0; t <= kToolCount; ++t) {
+      Params prm = paramsFor(seed.scenario);
+      prm.tools = t == kToolCount ? kAllTools : static_cast<std::uint16_t>(1u << t);
+      const std::vector<std::uint8_t> bytes = encode(seed.scenario, prm);
+      // The decoder reads back what the encoder wrote: encoding the decoded input gives the same bytes.
+      const Decoded d = decode(bytes.data(), bytes.size());
+      if (encode(d.scenario, d.params) != bytes) {
+        std::fprintf(stderr, "fuzz_seeds: %s does not decode to itself\n", seed.name.c_str());
+        return 1;
+      }
+      const std::string path =
+          dir + "/seed-" + seed.name + (t == kToolCount ? std::string("-all") : "-tool" + std::to_string(t));
+      std::FILE* f = std::fopen(path.c_str(), "wb");
+      if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) {
+        std::fprintf(stderr, "fuzz_seeds: cannot write %s\n", path.c_str());
+        return 1;
+      }
+      ++written;
+    }
+  }
+  std::printf("fuzz_seeds: %d seeds in %s\n", written, dir.c_str());
+  return 0;
+}
