@@ -29,6 +29,9 @@ cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j"$jobs" --target marginlab_tests
 run_ctest sanitize
 
+echo "== fuzz smoke run (libFuzzer, 60 s)"
+scripts/fuzz.sh 60
+
 echo "== wasm: configure, build (web/dist/marginlab.js + .wasm), ctest under node"
 cmake --preset wasm >/dev/null
 cmake --build --preset wasm -j"$jobs"
