@@ -38,7 +38,10 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
       errors.push_back({name, ErrorCode::OutOfRange,
                         std::string(name) + " has " + std::to_string(array.size()) + " entries but out has " + std::to_string(count)});
   }
-  if (!errors.empty()) return errors;
+  if (!errors.empty()) {
+    if (errors.size() > kMaxErrors) errors.resize(kMaxErrors);  // a bad 64-row table gives up to 256
+    return errors;
+  }
 
   const Profile& profile = profileFor(request.rules);
   const std::vector<ResolvedTier> tiers = resolveTiers(request.tiers, profile);

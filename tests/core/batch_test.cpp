@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The isolated liquidation batch: the same prices as evaluate(), position by position.
+#include <limits>
 #include <random>
 
 #include "support.h"
@@ -76,4 +77,18 @@ TEST_CASE("batch: leverage above the tier's maximum", "[batch][validate]") {
   const double side[] = {1}, qty[] = {1}, entry[] = {67'000}, lev[] = {120};
   double out[1] = {};
   CHECK(hasError(isolatedLiquidationBatch(r, side, qty, entry, lev, out), "leverage[0]", ErrorCode::OutOfRange));
+}
+
+TEST_CASE("batch: at most 100 errors, also from a bad tier table", "[batch][errors]") {
+  // batch.h promises at most 100 errors. Found by tests/fuzz (scenario_fuzz): the table's errors
+  // were returned uncapped; 64 rows of NaN (cap, max leverage, rate, amount: 4 errors a row) gave
+  // 256. The list now stops at 100, the table's first rows first.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  BatchRequest r{.rules = Rules::Binance, .tiers = TierTable(kMaxTierRows, Tier{nan, nan, nan, nan})};
+  const double side[] = {1}, qty[] = {1}, entry[] = {100}, lev[] = {10};
+  double out[1] = {-7};
+  const auto errors = isolatedLiquidationBatch(r, side, qty, entry, lev, out);
+  CHECK(errors.size() == 100);
+  CHECK(hasError(errors, "tiers[0].notionalCap", ErrorCode::NotFinite));
+  CHECK(out[0] == -7);  // untouched
 }
