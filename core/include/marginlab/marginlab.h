@@ -9,6 +9,7 @@
 #include "marginlab/evaluate.h"
 #include "marginlab/format.h"
 #include "marginlab/odds.h"
+#include "marginlab/options.h"
 #include "marginlab/orders.h"
 #include "marginlab/profile.h"
 #include "marginlab/report.h"

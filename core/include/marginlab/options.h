@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: options on one underlying in a margin account beside its perpetuals and futures
+// (scenario format version 2, README "Options accounts"). Deribit's standard margin (VENUES.md
+// 5.1; DB-4, DB-5, DB-6), portfolio margin as a stress grid (VENUES.md 5.1; DB-3), and the
+// account's equity against maintenance at every price, with every liquidation price.
+// Options are European and priced with Black-76 (black.h) on the forward U exp(r T).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "marginlab/black.h"
+#include "marginlab/errors.h"
+#include "marginlab/report.h"
+#include "marginlab/scenario.h"
+#include "marginlab/surface.h"
+
+namespace marginlab {
+
+/// Limits that keep one evaluation bounded.
+inline constexpr std::size_t kMaxOptionPositions = 1000;
+inline constexpr std::size_t kMaxFuturesPositions = 1000;
+inline constexpr double kMaxOptionYears = 100;
+/// Days per year of every date difference (ACT/365, Deribit's convention).
+inline constexpr double kDaysPerYear = 365;
+
+/// One option position on the account's underlying: European, cash-settled at expiry.
+struct OptionPosition {
+  std::string symbol;                 ///< optional label, e.g. "BTC-27DEC26-60000-C"
+  OptionType type = OptionType::Call; ///< call | put
+  double strike = 0;                  ///< quote per coin, > 0
+  std::optional<double> expiryYears;  ///< years after the valuation date, > 0; or expiryDate
+  /// "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS", optionally ending in "Z"; UTC,
+  /// after the scenario's valuationDate (which it needs). Give this or expiryYears, not both.
+  std::optional<std::string> expiryDate;
+  Side side = Side::Long;             ///< long: bought; short: written
+  double quantity = 0;                ///< coins of underlying (one Deribit option = 1 coin), > 0
+  /// Price per coin paid (long) or received (short), in the settlement asset (coin when inverse,
+  /// quote when linear), >= 0. The option's PnL is measured from it.
+  double premium = 0;
+  /// Annualised implied volatility, > 0 and <= 10; default: the scenario's volSurface at the
+  /// option's expiry and strike.
+  std::optional<double> volatility;
+};
+
+/// How a volatility read from the surface follows the underlying price P.
+enum class VolDynamics {
+  StickyStrike,     ///< each option keeps the volatility of its strike
+  StickyMoneyness,  ///< each option keeps the volatility of its moneyness K / P: strike K U / P is read
+};
+std::string_view toString(VolDynamics) noexcept;  ///< "stickyStrike" | "stickyMoneyness"
+std::optional<VolDynamics> parseVolDynamics(std::string_view) noexcept;
+
+/// Scenario format version 2: one underlying, its futures (v1 positions) and its options, in one
+/// cross-margined account in one settlement asset.
+struct OptionsScenario {
+  int version = 2;
+  std::string underlying = "BTC";           ///< the coin; "BTC" and "ETH" select Deribit's futures size rate
+  Contract settlement = Contract::Inverse;  ///< inverse: coin-settled (Deribit BTC, ETH); linear: quote (USDC)
+  /// Collateral in the settlement asset, before the options' premiums (they enter through each
+  /// option's PnL, as a future's entry price does), >= 0.
+  double walletBalance = 0;
+  double underlyingPrice = 0;               ///< index now, quote per coin, > 0: every future's mark
+  std::optional<std::string> valuationDate; ///< the date of "now"; needed when an option gives expiryDate
+  double interestRate = 0;                  ///< continuous, annual, |r| <= 1; forward = U exp(r T)
+  /// Perpetuals and futures on the underlying, as v1 positions. Read: contract (must equal
+  /// settlement), contractSize, side, quantity, entryPrice; symbol is a label. Their mark is the
+  /// underlying price, so markPrice, marginMode and isolatedMargin must be absent; leverage is
+  /// not read (Deribit's rates set the margin).
+  std::vector<Position> futures;
+  std::vector<OptionPosition> options;
+  std::optional<VolSurface> volSurface;     ///< for options without a volatility
+  VolDynamics volDynamics = VolDynamics::StickyStrike;
+  /// Added to the futures' margin rates per coin of position size; default by underlying:
+  /// BTC 0.00005 (0.005 %), ETH 0.000004 (0.0004 %); required for another underlying.
+  std::optional<double> futuresSizeRate;
+};
+
+/// Every input error at once, each with its path ("options[2].strike", "volSurface.expiries[1]",
+/// "futures[0].contract", "valuationDate").
+std::vector<InputError> validateOptions(const OptionsScenario& scenario);
+
+// ---- Deribit standard margin (VENUES.md 5.1) ----------------------------------------------------
+
+inline constexpr double kDeribitBtcSizeRate = 0.00005;   ///< per BTC of futures size
+inline constexpr double kDeribitEthSizeRate = 0.000004;  ///< per ETH of futures size
+
+/// Margin of one option in coin (fractions of one coin of underlying).
+struct OptionMargin {
+  double initialMargin = 0, maintenanceMargin = 0;
+  std::vector<Step> steps;
+};
+/// Deribit standard margin of one option (1 coin of underlying), in coin; mark = the option's
+/// price in coin, OTM = the out-of-the-money amount (call: max(K - U, 0); put: max(U - K, 0)):
+/// short call IM = max(0.15 - OTM/U, 0.1) + mark, MM = 0.075 + mark;
+/// short put MM = max(0.075, 0.075 mark) + mark, IM = max(max(0.15 - OTM/U, 0.1) + mark, MM);
+/// long: 0 and 0 (premium only: it is paid up front). A quote-settled option's margin is this
+/// times U. Inputs assumed valid.
+OptionMargin deribitOptionMargin(OptionType type, Side side, double strike, double underlyingPrice,
+                                 double markCoin);
+
+struct FuturesMargin {
+  double initialMarginRate = 0, maintenanceMarginRate = 0;  ///< fractions of the position's size
+  double initialMargin = 0, maintenanceMargin = 0;          ///< coin
+  std::vector<Step> steps;
+};
+/// Deribit standard margin of one futures position of `sizeCoin` coins:
+/// IM rate = 2% + size x sizeRate, MM rate = 1% + size x sizeRate, margin = rate x size (coin).
+FuturesMargin deribitFuturesMargin(double sizeCoin, double sizeRate);
+
+// ---- The account: equity against maintenance at every price --------------------------------------
+
+struct OptionsRequest {
+  double days = 0;  ///< horizon of the `later` view: days after the valuation date, >= 0
+  /// Volatility shifts for the sensitivity views, in volatility (0.10 = 10 vol points), added to
+  /// every option's volatility (floored at kMinImpliedVolatility), |shift| <= 10; at most 20.
+  std::vector<double> volShifts = {-0.10, 0.10};
+  /// Scanned prices: scanPoints log-spaced from underlyingPrice x scanLow to underlyingPrice x
+  /// scanHigh (0 < scanLow < 1 < scanHigh, scanHigh / scanLow <= 1e12; 16..100000 points).
+  double scanLow = 0.001, scanHigh = 1000;
+  std::size_t scanPoints = 4001;
+};
+
+/// One option at the valuation date and underlyingPrice.
+struct OptionValuation {
+  double years = 0;             ///< to expiry
+  double volatility = 0;        ///< used: given, or read from the surface
+  bool volatilityFromSurface = false;
+  double forward = 0;           ///< U exp(r T), quote per coin
+  double markPrice = 0;         ///< per coin, settlement asset (inverse: the Black-76 price / U)
+  Black76Greeks greeks;         ///< per coin, in quote (on the forward)
+  double value = 0;             ///< side x quantity x markPrice
+  double unrealizedPnl = 0;     ///< side x quantity x (markPrice - premium)
+  double initialMargin = 0, maintenanceMargin = 0;  ///< Deribit standard, whole position, settlement asset
+  std::vector<Step> steps;
+};
+
+/// One futures position at underlyingPrice.
+struct FutureValuation {
+  double sizeCoin = 0;          ///< linear: quantity x contractSize; inverse: quantity x contractSize / U
+  double unrealizedPnl = 0;     ///< settlement asset
+  double initialMarginRate = 0, maintenanceMarginRate = 0;
+  double initialMargin = 0, maintenanceMargin = 0;  ///< settlement asset
+  std::vector<Step> steps;
+};
+
+/// A price at which equity crosses the maintenance margin.
+struct LiquidationCrossing {
+  double price = 0;              ///< underlying, quote per coin
+  bool liquidatedBelow = false;  ///< equity < maintenance just below it (a fall through it liquidates); else just above
+};
+
+/// The account at one horizon and one volatility shift.
+struct OptionsAccountView {
+  double days = 0, volShift = 0;
+  double equity = 0;             ///< wallet + futures PnL + options PnL, at underlyingPrice
+  double initialMargin = 0, maintenanceMargin = 0;
+  double availableBalance = 0;   ///< equity - initial margin
+  std::optional<double> marginRatio;  ///< maintenance / equity; absent if equity <= 0
+  bool liquidated = false;       ///< equity < maintenance at underlyingPrice
+  /// Every price in the scanned range where equity - maintenance changes sign, ascending (a short
+  /// straddle has two). A touch without a sign change, or two crossings between neighbouring
+  /// scanned prices, is not seen.
+  std::vector<LiquidationCrossing> liquidationPrices;
+  bool liquidatedAtScanLow = false, liquidatedAtScanHigh = false;  ///< at the ends of the range
+  std::vector<Step> steps;
+};
+
+struct OptionsAccountResult {
+  std::vector<OptionValuation> options;   ///< same order as the scenario's
+  std::vector<FutureValuation> futures;   ///< same order as the scenario's
+  OptionsAccountView now;                 ///< at the valuation date
+  OptionsAccountView later;               ///< request.days after it (options that expire by then pay their intrinsic value)
+  std::vector<OptionsAccountView> volShifted;  ///< at the valuation date, one per request.volShifts
+  double scanLowPrice = 0, scanHighPrice = 0;  ///< the scanned range, quote per coin
+  std::vector<Step> steps;
+};
+/// Validates the scenario and the request, values every position, and finds every liquidation
+/// price of each view: equity(P) - maintenance(P) on the log-spaced grid, each sign change refined
+/// by Brent's method to about 1e-12 of the price.
+Result<OptionsAccountResult> evaluateOptions(const OptionsScenario& scenario, const OptionsRequest& request = {});
+
+/// Equity and margins of a valid scenario (validateOptions empty) with the underlying at `price`,
+/// `days` after the valuation date, every volatility shifted by `volShift`. Settlement asset.
+struct OptionsAccountPoint {
+  double equity = 0, initialMargin = 0, maintenanceMargin = 0;
+};
+OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, double price, double days = 0,
+                                     double volShift = 0);
+/// The same at many prices in one call (for a chart): writes equity[i] and maintenance[i] for
+/// prices[i] (every price > 0; the spans of equal length).
+void optionsAccountSweep(const OptionsScenario& scenario, std::span<const double> prices, std::span<double> equity,
+                         std::span<double> maintenance, double days = 0, double volShift = 0);
+
+// ---- Portfolio margin: the worst loss over a grid of price moves x volatility shocks -------------
+
+enum class VolShockKind {
+  Relative,  ///< sigma x (1 + shock x scale)
+  Absolute,  ///< sigma + shock x scale
+};
+struct PortfolioMarginRequest {
+  /// Fractions of underlyingPrice, each > -1 and <= 10; default Deribit's +-16 % in 9 evenly
+  /// spaced buckets including 0 (VENUES.md 5.1). At most 1000.
+  std::vector<double> priceMoves = {-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16};
+  /// Volatility up, same, down; default +-38 % (Deribit's portfolio margin page, VENUES.md 5.1,
+  /// DB-3), each |shock| <= 10. At most 100.
+  std::vector<double> volShocks = {0.38, 0, -0.38};
+  VolShockKind volShockKind = VolShockKind::Relative;
+  /// scale = (30 / max(1, days to expiry))^vegaPower per option (Deribit: 0.30; DB-3); 0: the
+  /// same shock at every expiry. In [0, 2].
+  double vegaPower = 0.30;
+};
+struct PortfolioMarginResult {
+  std::vector<double> priceMoves, volShocks;  ///< the axes used
+  /// pnl[v][p]: change of the account's value (settlement asset) when the underlying moves by
+  /// priceMoves[p] and volatilities by volShocks[v], now (no time passes).
+  std::vector<std::vector<double>> pnl;
+  std::size_t worstVolShock = 0, worstPriceMove = 0;  ///< the worst cell
+  double worstPnl = 0;                                ///< pnl there
+  double requirement = 0;                             ///< max(0, -worstPnl): the margin
+  double equity = 0;                                  ///< at underlyingPrice
+  std::optional<double> marginRatio;                  ///< requirement / equity; absent if equity <= 0
+  std::vector<double> volShockScale;                  ///< per option: (30 / max(1, days))^vegaPower
+  std::vector<Step> steps;
+};
+Result<PortfolioMarginResult> portfolioMargin(const OptionsScenario& scenario,
+                                              const PortfolioMarginRequest& request = {});
+
+}  // namespace marginlab

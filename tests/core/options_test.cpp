@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: MIT
+// Options accounts (scenario version 2): Deribit's standard margin (VENUES.md 5.1, DB-3..DB-6),
+// portfolio margin as a stress grid, equity against maintenance at every price with every
+// liquidation price, time decay, volatility shifts, and input errors with their paths.
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "support.h"
+
+using namespace mltest;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kU = 60'000;            // BTC index, USD
+constexpr double kYears30d = 30.0 / 365;  // a 30-day option
+
+/// An option priced at its own Black-76 mark (in coin for inverse), so equity starts at the wallet.
+OptionPosition atMark(OptionType type, Side side, double strike, double quantity, double vol, double years,
+                      Contract settlement = Contract::Inverse, double u = kU) {
+  const double quote = black76Price(type, strike, u, vol * std::sqrt(years));
+  return OptionPosition{.type = type,
+                        .strike = strike,
+                        .expiryYears = years,
+                        .side = side,
+                        .quantity = quantity,
+                        .premium = settlement == Contract::Inverse ? quote / u : quote,
+                        .volatility = vol};
+}
+
+/// Short 1 BTC straddle at the money, 30 days, 60 % volatility, 0.5 BTC of collateral.
+OptionsScenario shortStraddle() {
+  OptionsScenario s{.walletBalance = 0.5, .underlyingPrice = kU};
+  s.options = {atMark(OptionType::Call, Side::Short, kU, 1, 0.6, kYears30d),
+               atMark(OptionType::Put, Side::Short, kU, 1, 0.6, kYears30d)};
+  return s;
+}
+
+OptionsAccountResult evaluateOk(const OptionsScenario& s, const OptionsRequest& r = {}) {
+  const Result<OptionsAccountResult> out = evaluateOptions(s, r);
+  INFO("first error: " << (out.errors.empty() ? std::string("none") : out.errors[0].path + ": " + out.errors[0].message));
+  REQUIRE(out);
+  return *out.value;
+}
+
+double gapAt(const OptionsScenario& s, double price, double days = 0, double shift = 0) {
+  const OptionsAccountPoint a = optionsAccountAt(s, price, days, shift);
+  return a.equity - a.maintenanceMargin;
+}
+
+bool allFinite(const OptionsAccountView& v) {
+  bool ok = std::isfinite(v.equity) && std::isfinite(v.initialMargin) && std::isfinite(v.maintenanceMargin) &&
+            std::isfinite(v.availableBalance) && (!v.marginRatio || std::isfinite(*v.marginRatio));
+  for (const LiquidationCrossing& c : v.liquidationPrices) ok = ok && std::isfinite(c.price) && c.price > 0;
+  for (const Step& step : v.steps) ok = ok && (!step.value || std::isfinite(*step.value));
+  return ok;
+}
+
+}  // namespace
+
+// ---- Deribit standard margin ----------------------------------------------------------------------
+
+TEST_CASE("Deribit standard margin: DB-5 short call and DB-6 short put", "[options][deribit][published]") {
+  // Source: VENUES.md 5.2 DB-5 and DB-6 (derived from the 5.1 formulas). Tolerance 1e-12 absolute.
+  // DB-5: short call K = 55,000, U = 50,000, mark 0.01 BTC: OTM/U = 0.1, IM = max(0.05, 0.1) + 0.01
+  // = 0.11 BTC, MM = 0.075 + 0.01 = 0.085 BTC.
+  const OptionMargin call = deribitOptionMargin(OptionType::Call, Side::Short, 55'000, 50'000, 0.01);
+  CHECK_THAT(call.initialMargin, WithinAbs(0.11, 1e-12));
+  CHECK_THAT(call.maintenanceMargin, WithinAbs(0.085, 1e-12));
+  // DB-6: short put K = 45,000, U = 50,000, mark 0.02: MM = max(0.075, 0.0015) + 0.02 = 0.095,
+  // IM = max(max(0.05, 0.1) + 0.02, 0.095) = 0.12 BTC.
+  const OptionMargin put = deribitOptionMargin(OptionType::Put, Side::Short, 45'000, 50'000, 0.02);
+  CHECK_THAT(put.initialMargin, WithinAbs(0.12, 1e-12));
+  CHECK_THAT(put.maintenanceMargin, WithinAbs(0.095, 1e-12));
+  // Every number explained: OTM, IM and MM.
+  CHECK(call.steps.size() == 3);
+  CHECK(put.steps.back().substituted == "max(max(0.15 - 5000/50000, 0.1) + 0.02, 0.095)");
+  // In the money: the 0.15 term wins. Short call K = 45,000 at U = 50,000: OTM = 0, IM = 0.15 + mark.
+  CHECK_THAT(deribitOptionMargin(OptionType::Call, Side::Short, 45'000, 50'000, 0.12).initialMargin,
+             WithinAbs(0.27, 1e-12));
+  // A put whose mark exceeds 1 coin: MM = 0.075 mark + mark.
+  CHECK_THAT(deribitOptionMargin(OptionType::Put, Side::Short, 200'000, 50'000, 3).maintenanceMargin,
+             WithinAbs(3.225, 1e-12));
+  // Long options: premium only, no margin.
+  const OptionMargin longCall = deribitOptionMargin(OptionType::Call, Side::Long, 55'000, 50'000, 0.01);
+  CHECK(longCall.initialMargin == 0);
+  CHECK(longCall.maintenanceMargin == 0);
+}
+
+TEST_CASE("Deribit standard margin: DB-4 futures, 100 BTC", "[options][deribit][published]") {
+  // Source: VENUES.md 5.2 DB-4 (from 5.1: IM = 2% + size x 0.005%, MM = 1% + size x 0.005%):
+  // 100 BTC gives IM 2.5 %, MM 1.5 %. Tolerance 1e-12 absolute.
+  const FuturesMargin m = deribitFuturesMargin(100, kDeribitBtcSizeRate);
+  CHECK_THAT(m.initialMarginRate, WithinAbs(0.025, 1e-12));
+  CHECK_THAT(m.maintenanceMarginRate, WithinAbs(0.015, 1e-12));
+  CHECK_THAT(m.initialMargin, WithinAbs(2.5, 1e-12));
+  CHECK_THAT(m.maintenanceMargin, WithinAbs(1.5, 1e-12));
+  // ETH: 0.0004 % per ETH; 1000 ETH: IM 2.4 %, MM 1.4 %.
+  const FuturesMargin eth = deribitFuturesMargin(1000, kDeribitEthSizeRate);
+  CHECK_THAT(eth.initialMarginRate, WithinAbs(0.024, 1e-12));
+  CHECK_THAT(eth.maintenanceMarginRate, WithinAbs(0.014, 1e-12));
+}
+
+// ---- the account ------------------------------------------------------------------------------
+
+TEST_CASE("Options account: an option is valued with Black-76, in coin when inverse", "[options]") {
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = kU};
+  s.options = {OptionPosition{.type = OptionType::Call, .strike = 65'000, .expiryYears = 0.25,
+                              .side = Side::Long, .quantity = 2, .premium = 0.03, .volatility = 0.7}};
+  const OptionsAccountResult r = evaluateOk(s);
+  const OptionValuation& o = r.options[0];
+  const double quote = black76Price(OptionType::Call, 65'000, kU, 0.7 * 0.5);
+  CHECK_THAT(o.markPrice, WithinRel(quote / kU, 1e-14));
+  CHECK_THAT(o.value, WithinRel(2 * quote / kU, 1e-14));
+  CHECK_THAT(o.unrealizedPnl, WithinRel(2 * (quote / kU - 0.03), 1e-14));
+  CHECK_THAT(o.greeks.delta, WithinRel(black76Greeks(OptionType::Call, 65'000, kU, 0.7, 0.25).delta, 1e-14));
+  CHECK(o.initialMargin == 0);  // long: premium only
+  CHECK(o.maintenanceMargin == 0);
+  CHECK_THAT(r.now.equity, WithinRel(1 + o.unrealizedPnl, 1e-14));
+  CHECK(r.now.liquidationPrices.empty());  // a long option alone never liquidates the wallet
+  CHECK(!r.now.liquidated);
+  REQUIRE(!o.steps.empty());
+  CHECK(o.steps[0].field == "options[0].years");
+}
+
+TEST_CASE("Options account: expiry by date, ACT/365", "[options]") {
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = kU, .valuationDate = "2026-03-01"};
+  s.options = {OptionPosition{.type = OptionType::Put, .strike = 50'000, .expiryDate = "2026-03-27T08:00:00Z",
+                              .side = Side::Short, .quantity = 1, .premium = 0.01, .volatility = 0.5}};
+  const OptionsAccountResult r = evaluateOk(s);
+  CHECK_THAT(r.options[0].years, WithinRel((26 + 8.0 / 24) / 365, 1e-15));
+  // Over a year boundary and a leap day: 2028-02-28 to 2028-03-01 is 2 days.
+  s.valuationDate = "2028-02-28";
+  s.options[0].expiryDate = "2028-03-01";
+  CHECK_THAT(evaluateOk(s).options[0].years, WithinRel(2.0 / 365, 1e-14));
+  s.valuationDate = "2026-12-31T23:00";
+  s.options[0].expiryDate = "2027-01-01 01:30";
+  CHECK_THAT(evaluateOk(s).options[0].years, WithinRel(2.5 / 24 / 365, 1e-15));
+}
+
+TEST_CASE("Options account: a short straddle has two liquidation prices", "[options][liquidation]") {
+  const OptionsScenario s = shortStraddle();
+  const OptionsAccountResult r = evaluateOk(s);
+  CHECK_THAT(r.now.equity, WithinAbs(0.5, 1e-12));  // premiums at the mark
+  CHECK(!r.now.liquidated);
+  REQUIRE(r.now.liquidationPrices.size() == 2);
+  const LiquidationCrossing low = r.now.liquidationPrices[0], high = r.now.liquidationPrices[1];
+  CHECK(low.price < kU);
+  CHECK(high.price > kU);
+  CHECK(low.liquidatedBelow);
+  CHECK(!high.liquidatedBelow);
+  // Each is where equity meets maintenance: |equity - MM| within 1e-9 BTC, and the sign changes
+  // 0.01 % either side.
+  for (const LiquidationCrossing& c : r.now.liquidationPrices) {
+    INFO("price " << c.price);
+    CHECK_THAT(gapAt(s, c.price), WithinAbs(0, 1e-9));
+    CHECK((gapAt(s, c.price * 0.9999) < 0) == c.liquidatedBelow);
+    CHECK((gapAt(s, c.price * 1.0001) < 0) == !c.liquidatedBelow);
+  }
+  CHECK(r.now.liquidatedAtScanLow);             // the put's loss grows without bound as P -> 0
+  CHECK(r.now.liquidatedAtScanHigh);            // the inverse call's loss tends to 1 BTC > 0.5 + premiums
+  CHECK(allFinite(r.now));
+  // The steps name both prices and show equity = MM there.
+  int named = 0;
+  for (const Step& step : r.now.steps)
+    if (step.field.rfind("liquidationPrices[", 0) == 0) ++named;
+  CHECK(named == 2);
+}
+
+TEST_CASE("Options account: liquidation prices under +-10 vol points and after time decay",
+          "[options][liquidation]") {
+  const OptionsScenario s = shortStraddle();
+  OptionsRequest request;
+  request.days = 7;
+  request.volShifts = {-0.10, 0.10};
+  const OptionsAccountResult r = evaluateOk(s, request);
+  REQUIRE(r.volShifted.size() == 2);
+  const OptionsAccountView& down = r.volShifted[0];
+  const OptionsAccountView& up = r.volShifted[1];
+  REQUIRE(down.liquidationPrices.size() == 2);
+  REQUIRE(up.liquidationPrices.size() == 2);
+  CHECK(down.volShift == -0.10);
+  CHECK(up.volShift == 0.10);
+  // Higher volatility: the short options are worth more (equity falls) and need more margin, so
+  // both liquidation prices move toward the underlying; lower volatility moves them away.
+  CHECK(up.equity < r.now.equity);
+  CHECK(down.equity > r.now.equity);
+  CHECK(up.liquidationPrices[0].price > r.now.liquidationPrices[0].price);
+  CHECK(up.liquidationPrices[1].price < r.now.liquidationPrices[1].price);
+  CHECK(down.liquidationPrices[0].price < r.now.liquidationPrices[0].price);
+  CHECK(down.liquidationPrices[1].price > r.now.liquidationPrices[1].price);
+  for (const OptionsAccountView* v : {&down, &up})
+    for (const LiquidationCrossing& c : v->liquidationPrices)
+      CHECK_THAT(gapAt(s, c.price, 0, v->volShift), WithinAbs(0, 1e-9));
+  // A week of decay (r = 0: every option loses time value) widens the band, and equity rises.
+  REQUIRE(r.later.liquidationPrices.size() == 2);
+  CHECK(r.later.days == 7);
+  CHECK(r.later.equity > r.now.equity);
+  CHECK(r.later.liquidationPrices[0].price < r.now.liquidationPrices[0].price);
+  CHECK(r.later.liquidationPrices[1].price > r.now.liquidationPrices[1].price);
+  for (const LiquidationCrossing& c : r.later.liquidationPrices) CHECK_THAT(gapAt(s, c.price, 7), WithinAbs(0, 1e-9));
+}
+
+TEST_CASE("Options account: after expiry an option pays its intrinsic value and needs no margin",
+          "[options][edge]") {
+  OptionsScenario s = shortStraddle();
+  OptionsRequest request;
+  request.days = 45;  // past the 30-day expiry
+  const OptionsAccountResult r = evaluateOk(s, request);
+  // At U both settle at 0: equity = wallet + both premiums, no maintenance left.
+  CHECK_THAT(r.later.equity, WithinAbs(0.5 + s.options[0].premium + s.options[1].premium, 1e-12));
+  CHECK(r.later.maintenanceMargin == 0);
+  // At 66,000 the call pays (66,000 - 60,000) / 66,000 BTC.
+  const OptionsAccountPoint p = optionsAccountAt(s, 66'000, 45);
+  CHECK_THAT(p.equity, WithinAbs(0.5 + s.options[0].premium + s.options[1].premium - 6'000.0 / 66'000, 1e-12));
+  CHECK(allFinite(r.later));
+}
+
+TEST_CASE("Options account: an inverse long future alone, against its closed form", "[options][liquidation]") {
+  // Wallet 1 BTC, long 100,000 USD of BTC-PERPETUAL (contractSize 1 USD) from 50,000. With
+  // x = 1/P: equity = 1 + 1e5 (1/50,000 - x) = 3 - 1e5 x; size = 1e5 x BTC;
+  // MM = (0.01 + 0.00005 size) size = 1e3 x + 5e5 x^2. equity = MM: 5e5 x^2 + 101,000 x - 3 = 0.
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = 50'000};
+  s.futures = {Position{.contract = Contract::Inverse, .quantity = 100'000, .entryPrice = 50'000}};
+  const OptionsAccountResult r = evaluateOk(s);
+  const double x = (-101'000 + std::sqrt(101'000.0 * 101'000 + 4 * 5e5 * 3)) / (2 * 5e5);
+  REQUIRE(r.now.liquidationPrices.size() == 1);
+  CHECK_THAT(r.now.liquidationPrices[0].price, WithinRel(1 / x, 1e-10));
+  CHECK(r.now.liquidationPrices[0].liquidatedBelow);
+  // At the mark: size 2 BTC, MM rate 1.01 %, IM rate 2.01 %.
+  REQUIRE(r.futures.size() == 1);
+  CHECK_THAT(r.futures[0].sizeCoin, WithinRel(2, 1e-15));
+  CHECK_THAT(r.futures[0].maintenanceMarginRate, WithinRel(0.0101, 1e-14));
+  CHECK_THAT(r.futures[0].initialMargin, WithinRel(0.0402, 1e-14));
+  CHECK_THAT(r.now.maintenanceMargin, WithinRel(0.0202, 1e-14));
+}
+
+TEST_CASE("Options account: quote-settled (linear) margins are the coin formulas times U", "[options]") {
+  OptionsScenario s{.settlement = Contract::Linear, .walletBalance = 20'000, .underlyingPrice = kU};
+  s.options = {atMark(OptionType::Put, Side::Short, 55'000, 2, 0.5, kYears30d, Contract::Linear)};
+  s.futures = {Position{.contract = Contract::Linear, .side = Side::Short, .quantity = 0.5, .entryPrice = 58'000}};
+  const OptionsAccountResult r = evaluateOk(s);
+  const double markCoin = s.options[0].premium / kU;
+  const OptionMargin m = deribitOptionMargin(OptionType::Put, Side::Short, 55'000, kU, markCoin);
+  CHECK_THAT(r.options[0].maintenanceMargin, WithinRel(2 * m.maintenanceMargin * kU, 1e-14));
+  CHECK_THAT(r.options[0].initialMargin, WithinRel(2 * m.initialMargin * kU, 1e-14));
+  // The future: size 0.5 BTC, PnL -0.5 x (60,000 - 58,000) = -1,000 USD, MM (1% + 0.5 x 0.005%) x 0.5 x U.
+  CHECK_THAT(r.futures[0].unrealizedPnl, WithinRel(-1'000, 1e-14));
+  CHECK_THAT(r.futures[0].maintenanceMargin, WithinRel((0.01 + 0.5 * 0.00005) * 0.5 * kU, 1e-14));
+  CHECK_THAT(r.now.equity, WithinRel(20'000 - 1'000, 1e-12));
+  for (const LiquidationCrossing& c : r.now.liquidationPrices)
+    CHECK_THAT(gapAt(s, c.price), WithinAbs(0, 1e-9 * 20'000));
+  CHECK(!r.now.liquidationPrices.empty());
+}
+
+TEST_CASE("Options account: volatility from the surface, sticky strike or sticky moneyness", "[options][surface]") {
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = kU};
+  s.volSurface = VolSurface{.expiries = {0.05, 0.5},
+                            .strikes = {40'000, 60'000, 80'000},
+                            .vols = {{0.9, 0.6, 0.8}, {0.8, 0.55, 0.7}}};
+  s.options = {OptionPosition{.type = OptionType::Call, .strike = 70'000, .expiryYears = 0.2,
+                              .side = Side::Short, .quantity = 1, .premium = 0.02}};
+  const OptionsAccountResult r = evaluateOk(s);
+  CHECK(r.options[0].volatilityFromSurface);
+  CHECK_THAT(r.options[0].volatility, WithinRel(surfaceVolatility(*s.volSurface, 0.2, 70'000), 1e-15));
+  // Sticky strike: at another price the option keeps the volatility of K = 70,000.
+  const double sticky = black76Price(OptionType::Call, 70'000, 66'000,
+                                     surfaceVolatility(*s.volSurface, 0.2, 70'000) * std::sqrt(0.2)) / 66'000;
+  CHECK_THAT(optionsAccountAt(s, 66'000).equity, WithinRel(1 - (sticky - 0.02), 1e-14));
+  // Sticky moneyness: at 66,000 the option reads the strike 70,000 x 60,000 / 66,000.
+  s.volDynamics = VolDynamics::StickyMoneyness;
+  const double moving = black76Price(OptionType::Call, 70'000, 66'000,
+                                     surfaceVolatility(*s.volSurface, 0.2, 70'000 * kU / 66'000) * std::sqrt(0.2)) /
+                        66'000;
+  CHECK_THAT(optionsAccountAt(s, 66'000).equity, WithinRel(1 - (moving - 0.02), 1e-14));
+  CHECK_THAT(optionsAccountAt(s, kU).equity, WithinRel(1 - (r.options[0].markPrice - 0.02), 1e-14));
+}
+
+TEST_CASE("Options account: the sweep gives optionsAccountAt's numbers", "[options]") {
+  const OptionsScenario s = shortStraddle();
+  const std::vector<double> prices = {1, 1'000, 30'000, 59'999, 60'000, 90'000, 1e7};
+  std::vector<double> equity(prices.size()), maintenance(prices.size());
+  optionsAccountSweep(s, prices, equity, maintenance, 3, 0.05);
+  for (std::size_t i = 0; i < prices.size(); ++i) {
+    const OptionsAccountPoint p = optionsAccountAt(s, prices[i], 3, 0.05);
+    CHECK(equity[i] == p.equity);
+    CHECK(maintenance[i] == p.maintenanceMargin);
+    CHECK(std::isfinite(equity[i]));
+  }
+}
+
+TEST_CASE("Options account: extreme valid inputs give finite numbers", "[options][edge]") {
+  OptionsScenario s{.walletBalance = 1e6, .underlyingPrice = 1e-6, .interestRate = 1};
+  s.options = {OptionPosition{.type = OptionType::Put, .strike = 1e12, .expiryYears = 100, .side = Side::Short,
+                              .quantity = 1e9, .premium = 0, .volatility = 10},
+               OptionPosition{.type = OptionType::Call, .strike = 1e-9, .expiryYears = 1e-9, .side = Side::Long,
+                              .quantity = 1e-9, .premium = 1e15, .volatility = 1e-9}};
+  s.futures = {Position{.contract = Contract::Inverse, .side = Side::Short, .quantity = 1e15, .entryPrice = 1e-9}};
+  OptionsRequest request;
+  request.days = 36'500;
+  request.volShifts = {-10, 10};
+  const OptionsAccountResult r = evaluateOk(s, request);
+  CHECK(allFinite(r.now));
+  CHECK(allFinite(r.later));
+  for (const OptionsAccountView& v : r.volShifted) CHECK(allFinite(v));
+  for (const OptionValuation& o : r.options)
+    for (const Step& step : o.steps) CHECK((!step.value || std::isfinite(*step.value)));
+}
+
+// ---- portfolio margin ---------------------------------------------------------------------------
+
+TEST_CASE("Portfolio margin: a single short call on a 3 x 3 grid, by hand", "[options][portfolio]") {
+  // Quote-settled, U = 100, r = 0 (F = P), short 1 call K = 100, T = 0.25, sigma = 40 %; shocks
+  // of +-10 vol points (absolute, no term scaling) and moves of -10 %, 0, +10 %. With
+  // sd = sigma sqrt(T) and c = F N(d1) - K N(d2), d1,2 = ln(F/K)/sd +- sd/2:
+  //   now:  sd 0.20, F 100: d1 = 0.1, d2 = -0.1, N = 0.539828, 0.460172, c0 = 7.965567
+  //   vol +10 (sd 0.25): F  90: d1 -0.296442 d2 -0.546442 N 0.383446 0.292381 c  5.272058 PnL  2.693510
+  //                      F 100: d1  0.125000 d2 -0.125000 N 0.549738 0.450262 c  9.947645 PnL -1.982078
+  //                      F 110: d1  0.506241 d2  0.256241 N 0.693656 0.601118 c 16.190426 PnL -8.224859
+  //   vol  0 (sd 0.20):  F  90: d1 -0.426803 d2 -0.626803 N 0.334762 0.265394 c  3.589108 PnL  4.376459
+  //                      F 100: c = c0, PnL 0
+  //                      F 110: d1  0.576551 d2  0.376551 N 0.717879 0.646746 c 14.292011 PnL -6.326443
+  //   vol -10 (sd 0.15): F  90: d1 -0.627403 d2 -0.777403 N 0.265197 0.218460 c  2.021727 PnL  5.943840
+  //                      F 100: d1  0.075000 d2 -0.075000 N 0.529893 0.470107 c  5.978529 PnL  1.987039
+  //                      F 110: d1  0.710401 d2  0.560401 N 0.761272 0.712397 c 12.500245 PnL -4.534677
+  // (PnL of the short = -(c - c0).) Worst: +10 %, vol +10: -8.224859, so the margin is 8.224859.
+  // Tolerance 1e-6 (the values above are rounded to 6 decimals).
+  OptionsScenario s{.settlement = Contract::Linear, .walletBalance = 100, .underlyingPrice = 100};
+  s.options = {OptionPosition{.type = OptionType::Call, .strike = 100, .expiryYears = 0.25, .side = Side::Short,
+                              .quantity = 1, .premium = 7.965567455, .volatility = 0.40}};
+  PortfolioMarginRequest request;
+  request.priceMoves = {-0.10, 0, 0.10};
+  request.volShocks = {0.10, 0, -0.10};
+  request.volShockKind = VolShockKind::Absolute;
+  request.vegaPower = 0;
+  const Result<PortfolioMarginResult> out = portfolioMargin(s, request);
+  REQUIRE(out);
+  const PortfolioMarginResult& r = *out.value;
+  const double expected[3][3] = {{2.693510, -1.982078, -8.224859},
+                                 {4.376459, 0.0, -6.326443},
+                                 {5.943840, 1.987039, -4.534677}};
+  REQUIRE(r.pnl.size() == 3);
+  for (std::size_t v = 0; v < 3; ++v) {
+    REQUIRE(r.pnl[v].size() == 3);
+    for (std::size_t p = 0; p < 3; ++p) {
+      INFO("vol shock " << r.volShocks[v] << ", move " << r.priceMoves[p]);
+      CHECK_THAT(r.pnl[v][p], WithinAbs(expected[v][p], 1e-6));
+    }
+  }
+  CHECK(r.worstVolShock == 0);
+  CHECK(r.worstPriceMove == 2);
+  CHECK_THAT(r.worstPnl, WithinAbs(-8.224859, 1e-6));
+  CHECK_THAT(r.requirement, WithinAbs(8.224859, 1e-6));
+  CHECK_THAT(r.equity, WithinAbs(100, 1e-6));
+  REQUIRE(r.marginRatio);
+  CHECK_THAT(*r.marginRatio, WithinAbs(0.08224859, 1e-8));
+  CHECK(r.volShockScale == std::vector<double>{1.0});
+}
+
+TEST_CASE("Portfolio margin: DB-3 term scaling of the volatility shock", "[options][portfolio][published]") {
+  // Source: VENUES.md 5.2 DB-3 (Deribit's portfolio margin page): IV shock 38 % at 30 days,
+  // (30/15)^0.30 x 38 % = 46.8 % at 15 days. Tolerance 5e-4 (the published rounding).
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = kU};
+  s.options = {atMark(OptionType::Call, Side::Short, 65'000, 1, 0.6, 30.0 / 365),
+               atMark(OptionType::Call, Side::Short, 65'000, 1, 0.6, 15.0 / 365)};
+  const Result<PortfolioMarginResult> out = portfolioMargin(s);  // the defaults: 0.38 and power 0.30
+  REQUIRE(out);
+  const PortfolioMarginResult& r = *out.value;
+  CHECK_THAT(0.38 * r.volShockScale[0], WithinAbs(0.38, 1e-12));
+  CHECK_THAT(0.38 * r.volShockScale[1], WithinAbs(0.468, 5e-4));
+  // The default grid: Deribit's 9 moves of +-16 % with 0, times vol up / same / down.
+  REQUIRE(r.priceMoves.size() == 9);
+  CHECK(r.priceMoves[4] == 0);
+  CHECK(r.volShocks.size() == 3);
+  // Short calls lose most with the price and the volatility up.
+  CHECK(r.priceMoves[r.worstPriceMove] == 0.16);
+  CHECK(r.volShocks[r.worstVolShock] == 0.38);
+  CHECK(r.pnl[1][4] == 0);  // no move, no shock
+  CHECK(r.requirement > 0);
+}
+
+TEST_CASE("Portfolio margin: a hedge needs less than its legs", "[options][portfolio]") {
+  // Short call hedged by a long future on the same coin (covered call, coin-settled).
+  OptionsScenario hedged{.walletBalance = 1, .underlyingPrice = kU};
+  hedged.options = {atMark(OptionType::Call, Side::Short, kU, 1, 0.6, kYears30d)};
+  OptionsScenario naked = hedged;
+  hedged.futures = {Position{.contract = Contract::Inverse, .quantity = kU / 2, .entryPrice = kU}};
+  const auto a = portfolioMargin(naked), b = portfolioMargin(hedged);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(b.value->requirement < a.value->requirement);
+  // A long option alone loses at most its value.
+  OptionsScenario longPut{.walletBalance = 1, .underlyingPrice = kU};
+  longPut.options = {atMark(OptionType::Put, Side::Long, 55'000, 1, 0.6, kYears30d)};
+  const auto c = portfolioMargin(longPut);
+  REQUIRE(c);
+  CHECK(c.value->requirement <= longPut.options[0].premium + 1e-15);
+  CHECK(c.value->requirement > 0);
+}
+
+// ---- input errors -------------------------------------------------------------------------------
+
+TEST_CASE("Options scenario errors: every problem with its path", "[options][errors]") {
+  SECTION("negative volatility, zero and negative strikes, expiry zero or past") {
+    OptionsScenario s = shortStraddle();
+    s.options[0].volatility = -0.2;
+    s.options[1].strike = 0;
+    s.options.push_back(s.options[1]);
+    s.options[2].strike = -5;
+    s.options[2].expiryYears = 0;
+    s.options.push_back(atMark(OptionType::Call, Side::Long, kU, 1, 0.5, 0.1));
+    s.options[3].expiryYears = -0.1;
+    const auto e = validateOptions(s);
+    CHECK(hasError(e, "options[0].volatility", ErrorCode::NotPositive));
+    CHECK(hasError(e, "options[1].strike", ErrorCode::NotPositive));
+    CHECK(hasError(e, "options[2].strike", ErrorCode::NotPositive));
+    CHECK(hasError(e, "options[2].expiryYears", ErrorCode::NotPositive));
+    CHECK(hasError(e, "options[3].expiryYears", ErrorCode::NotPositive));
+    CHECK(e.size() == 5);
+    // evaluateOptions and portfolioMargin return the same errors and no value.
+    const auto r = evaluateOptions(s);
+    CHECK(!r);
+    CHECK(!r.value);
+    CHECK(r.errors.size() == 5);
+    CHECK(portfolioMargin(s).errors.size() == 5);
+  }
+  SECTION("expiry dates: past, equal, malformed, impossible, without a valuation date") {
+    OptionsScenario s = shortStraddle();
+    s.valuationDate = "2026-06-01";
+    for (OptionPosition& o : s.options) o.expiryYears.reset();
+    s.options[0].expiryDate = "2026-05-29";
+    s.options[1].expiryDate = "2026-06-01";
+    s.options.push_back(s.options[1]);
+    s.options[2].expiryDate = "June 26";
+    s.options.push_back(s.options[1]);
+    s.options[3].expiryDate = "2026-02-30";
+    s.options.push_back(s.options[1]);
+    s.options[4].expiryDate = "2026-07-01";
+    s.options[4].expiryYears = 0.1;  // both
+    s.options.push_back(s.options[1]);
+    s.options[5].expiryDate.reset();  // neither
+    auto e = validateOptions(s);
+    CHECK(hasError(e, "options[0].expiryDate", ErrorCode::NotPositive));
+    CHECK(hasError(e, "options[1].expiryDate", ErrorCode::NotPositive));
+    CHECK(hasError(e, "options[2].expiryDate", ErrorCode::WrongType));
+    CHECK(hasError(e, "options[3].expiryDate", ErrorCode::WrongType));
+    CHECK(hasError(e, "options[4].expiryDate", ErrorCode::OutOfRange));
+    CHECK(hasError(e, "options[5].expiryYears", ErrorCode::Missing));
+    CHECK(e.size() == 6);
+    s.valuationDate.reset();
+    s.options.resize(2);
+    e = validateOptions(s);
+    CHECK(hasError(e, "valuationDate", ErrorCode::Missing));
+    CHECK(e.size() == 1);  // said once for both options
+    s.valuationDate = "2026-13-01";
+    CHECK(hasError(validateOptions(s), "valuationDate", ErrorCode::WrongType));
+  }
+  SECTION("a surface with unsorted axes, and an option that needs a missing surface") {
+    OptionsScenario s = shortStraddle();
+    s.options[0].volatility.reset();
+    auto e = validateOptions(s);
+    CHECK(hasError(e, "options[0].volatility", ErrorCode::Missing));
+    s.volSurface = VolSurface{.expiries = {0.5, 0.1}, .strikes = {50'000, 70'000, 60'000}, .vols = {{0.5, 0.5, 0.5}, {0.5, 0.5, 0.5}}};
+    e = validateOptions(s);
+    CHECK(hasError(e, "volSurface.expiries[1]", ErrorCode::Unsorted));
+    CHECK(hasError(e, "volSurface.strikes[2]", ErrorCode::Unsorted));
+    CHECK(e.size() == 2);
+  }
+  SECTION("NaN anywhere") {
+    OptionsScenario s = shortStraddle();
+    s.walletBalance = kNaN;
+    s.underlyingPrice = kNaN;
+    s.interestRate = kNaN;
+    s.futuresSizeRate = kNaN;
+    s.options[0].strike = kNaN;
+    s.options[0].quantity = kNaN;
+    s.options[0].premium = kNaN;
+    s.options[0].volatility = kNaN;
+    s.options[1].expiryYears = kNaN;
+    s.futures = {Position{.contract = Contract::Inverse, .contractSize = kNaN, .quantity = kNaN, .entryPrice = kNaN}};
+    s.volSurface = VolSurface{.expiries = {kNaN}, .strikes = {kNaN}, .vols = {{kNaN}}};
+    const auto e = validateOptions(s);
+    for (const char* path :
+         {"walletBalance", "underlyingPrice", "interestRate", "futuresSizeRate", "options[0].strike",
+          "options[0].quantity", "options[0].premium", "options[0].volatility", "options[1].expiryYears",
+          "futures[0].contractSize", "futures[0].quantity", "futures[0].entryPrice", "volSurface.expiries[0]",
+          "volSurface.strikes[0]", "volSurface.vols[0][0]"}) {
+      INFO(path);
+      CHECK(hasError(e, path, ErrorCode::NotFinite));
+    }
+    CHECK(e.size() == 15);
+  }
+  SECTION("futures that do not fit the account, the version, the size rate") {
+    OptionsScenario s = shortStraddle();
+    s.version = 1;
+    s.underlying = "SOL";
+    s.futures = {Position{.contract = Contract::Linear, .quantity = 1, .entryPrice = 100, .markPrice = 101,
+                          .marginMode = MarginMode::Isolated, .isolatedMargin = 5}};
+    const auto e = validateOptions(s);
+    CHECK(hasError(e, "version", ErrorCode::Unsupported));
+    CHECK(hasError(e, "futuresSizeRate", ErrorCode::Missing));
+    CHECK(hasError(e, "futures[0].contract", ErrorCode::Mixed));
+    CHECK(hasError(e, "futures[0].markPrice", ErrorCode::Unsupported));
+    CHECK(hasError(e, "futures[0].marginMode", ErrorCode::Unsupported));
+    CHECK(hasError(e, "futures[0].isolatedMargin", ErrorCode::Unsupported));
+    CHECK(e.size() == 6);
+  }
+  SECTION("messages carry the value") {
+    OptionsScenario s = shortStraddle();
+    s.options[1].volatility = -0.25;
+    const auto e = validateOptions(s);
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].message == "options[1].volatility (-0.25) must be > 0");
+  }
+}
+
+TEST_CASE("Options request errors: paths under request", "[options][errors]") {
+  const OptionsScenario s = shortStraddle();
+  OptionsRequest r;
+  r.days = -1;
+  r.volShifts = {kNaN, 20};
+  r.scanLow = 2;
+  r.scanHigh = kNaN;
+  r.scanPoints = 3;
+  auto e = evaluateOptions(s, r).errors;
+  CHECK(hasError(e, "request.days", ErrorCode::OutOfRange));
+  CHECK(hasError(e, "request.volShifts[0]", ErrorCode::NotFinite));
+  CHECK(hasError(e, "request.volShifts[1]", ErrorCode::OutOfRange));
+  CHECK(hasError(e, "request.scanLow", ErrorCode::OutOfRange));
+  CHECK(hasError(e, "request.scanHigh", ErrorCode::NotFinite));
+  CHECK(hasError(e, "request.scanPoints", ErrorCode::OutOfRange));
+  PortfolioMarginRequest p;
+  p.priceMoves = {-1, kNaN};
+  p.volShocks = {};
+  p.vegaPower = -1;
+  e = portfolioMargin(s, p).errors;
+  CHECK(hasError(e, "request.priceMoves[0]", ErrorCode::OutOfRange));
+  CHECK(hasError(e, "request.priceMoves[1]", ErrorCode::NotFinite));
+  CHECK(hasError(e, "request.volShocks", ErrorCode::Empty));
+  CHECK(hasError(e, "request.vegaPower", ErrorCode::OutOfRange));
+}
