@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // MarginLab: the enum and error-code strings JS and JSON see, and number formatting.
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -63,73 +65,140 @@ std::string_view toString(ErrorCode code) noexcept {
 
 namespace {
 
-std::string printfNumber(double value) {
-  char buffer[32];
-  const int n = std::snprintf(buffer, sizeof buffer, "%.10g", value);
-  return std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0);
+char* printfNumber(double value, char* out) noexcept {
+  const int n = std::snprintf(out, kNumberChars, "%.10g", value);
+  return out + (n > 0 && n < static_cast<int>(kNumberChars) ? n : 0);
 }
 
-/// Decimal digits of a non-negative integer below 2^63.
-void appendInteger(std::string& out, unsigned long long x) {
-  char digits[24];
-  int n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + x % 10);
-    x /= 10;
-  } while (x);
-  while (n) out += digits[--n];
-}
+__extension__ typedef unsigned __int128 U128;  // GCC and clang, native and wasm
 
-constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+constexpr std::uint64_t kPow10[] = {1ULL,
+                                    10ULL,
+                                    100ULL,
+                                    1000ULL,
+                                    10000ULL,
+                                    100000ULL,
+                                    1000000ULL,
+                                    10000000ULL,
+                                    100000000ULL,
+                                    1000000000ULL,
+                                    10000000000ULL,
+                                    100000000000ULL,
+                                    1000000000000ULL,
+                                    10000000000000ULL,
+                                    100000000000000ULL,
+                                    1000000000000000ULL,
+                                    10000000000000000ULL,
+                                    100000000000000000ULL,
+                                    1000000000000000000ULL,
+                                    10000000000000000000ULL};
+constexpr double kPow10Double[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+constexpr std::uint64_t kTen9 = 1000000000ULL, kTen10 = 10000000000ULL;
+
+/// The exact quotient num / den rounded as printf rounds: to nearest, ties to even.
+template <class U>
+std::uint64_t roundedQuotient(U num, U den) noexcept {
+  auto q = static_cast<std::uint64_t>(num / den);
+  const U twice = (num % den) * 2;
+  if (twice > den || (twice == den && (q & 1))) ++q;
+  return q;
+}
 
 }  // namespace
 
-std::string formatNumber(double value) {
-  // "%.10g" for the numbers steps print most (1e-4 <= |x| < 1e10), without printf, which was
-  // most of evaluate()'s time; everything else, and any doubt, goes to printf.
+char* formatNumber(double value, char* out) noexcept {
+  // %.10g from the exact binary value: the 10 significant digits D and the exponent X of %e are
+  // the exact quotient value * 10^(9 - X) rounded half to even, as glibc and musl round.
   const double a = std::fabs(value);
-  if (!(a >= 1e-4 && a < 1e10)) return printfNumber(value);
-  std::string out;
-  out.reserve(20);
-  if (value < 0) out += '-';
-  if (a == std::floor(a)) {
-    appendInteger(out, static_cast<unsigned long long>(a));
+  if (a == 0) {
+    if (std::signbit(value)) *out++ = '-';
+    *out++ = '0';
     return out;
   }
-  int e = static_cast<int>(std::floor(std::log10(a)));  // decimal exponent, corrected below
-  if (e < -4 || e > 9) return printfNumber(value);
-  double scaled = a * kPow10[9 - e];  // 0 <= 9 - e <= 13 here
-  if (scaled < 1e9) {  // log10 rounded up across a power of ten
-    --e;
-    scaled = a * kPow10[9 - e];  // 9 - e <= 14
+  if (!(a >= 1e-5 && a < 0x1p64)) return printfNumber(value, out);
+  std::uint64_t bits;
+  std::memcpy(&bits, &a, sizeof bits);
+  const int biased = static_cast<int>(bits >> 52);  // normal: a >= 1e-5
+  const std::uint64_t m = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+  const int e2 = biased - 1075;  // a = m * 2^e2
+  std::uint64_t digits;
+  int x = static_cast<int>(std::floor((biased - 1023) * 0.30102999566398120));  // X or X - 1
+  if (e2 >= 0) {  // an integer below 2^64
+    const std::uint64_t n = m << e2;
+    int count = 1;
+    while (count < 20 && n >= kPow10[count]) ++count;
+    x = count - 1;
+    if (count <= 10) {
+      digits = n * kPow10[10 - count];
+    } else {
+      digits = roundedQuotient<std::uint64_t>(n, kPow10[count - 10]);
+    }
+  } else {
+    for (;;) {  // at most twice: the estimate of X is low by at most one
+      const int p = 9 - x;  // -7 <= p <= 15 here
+      // One correctly rounded operation: within 1e-6 of the exact value * 10^p (< 2^34).
+      const double scaled = p >= 0 ? a * kPow10Double[p] : a / kPow10Double[-p];
+      if (scaled >= 1e10) {
+        ++x;
+        continue;
+      }
+      const double whole = std::floor(scaled), fraction = scaled - whole;
+      if (std::fabs(fraction - 0.5) > 1e-5) {  // the double decides the rounding
+        digits = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1 : 0);
+      } else {  // a near-tie: the exact quotient m * 10^p / 2^-e2
+        const U128 num = p >= 0 ? U128(m) * kPow10[p] : U128(m);
+        const U128 den = p >= 0 ? U128(1) << -e2 : U128(kPow10[-p]) << -e2;
+        digits = roundedQuotient<U128>(num, den);
+      }
+      break;
+    }
   }
-  auto digits = static_cast<unsigned long long>(std::llround(scaled));
-  if (digits >= 10000000000ULL) {  // rounding carried into an 11th digit
-    ++e;
-    if (e > 9) return printfNumber(value);  // 9,999,999,999.5 and up: printf's exponent form
-    digits = static_cast<unsigned long long>(std::llround(a * kPow10[9 - e]));
+  if (digits == kTen10) {  // rounding carried into an 11th digit
+    digits = kTen9;
+    ++x;
   }
-  if (e > 9 || digits < 1000000000ULL || digits >= 10000000000ULL) return printfNumber(value);
-  // digits holds 10 significant digits d0..d9 of a = 0.d0d1...d9 x 10^(e+1).
   char d[10];
-  for (int i = 9; i >= 0; --i) {
-    d[i] = static_cast<char>('0' + digits % 10);
-    digits /= 10;
+  // Two halves of 5 digits: one 64-bit division, the rest in 32 bits.
+  auto high = static_cast<std::uint32_t>(digits / 100000), low = static_cast<std::uint32_t>(digits % 100000);
+  for (int i = 4; i >= 0; --i) {
+    d[i] = static_cast<char>('0' + high % 10);
+    d[i + 5] = static_cast<char>('0' + low % 10);
+    high /= 10;
+    low /= 10;
   }
   int last = 9;
   while (last > 0 && d[last] == '0') --last;  // %g drops trailing zeros
-  if (e >= 0) {
-    for (int i = 0; i <= e; ++i) out += i <= 9 ? d[i] : '0';
-    if (last > e) {
-      out += '.';
-      for (int i = e + 1; i <= last; ++i) out += d[i];
+  if (value < 0) *out++ = '-';
+  if (x < -4 || x >= 10) {  // %e style: d.ddde+XX
+    *out++ = d[0];
+    if (last > 0) {
+      *out++ = '.';
+      for (int i = 1; i <= last; ++i) *out++ = d[i];
     }
-  } else {
-    out += "0.";
-    for (int i = 0; i < -e - 1; ++i) out += '0';
-    for (int i = 0; i <= last; ++i) out += d[i];
+    *out++ = 'e';
+    *out++ = x < 0 ? '-' : '+';
+    const int e = x < 0 ? -x : x;
+    *out++ = static_cast<char>('0' + e / 10);
+    *out++ = static_cast<char>('0' + e % 10);
+  } else if (x >= 0) {  // %f style, X + 1 integer digits
+    for (int i = 0; i <= x; ++i) *out++ = d[i];
+    if (last > x) {
+      *out++ = '.';
+      for (int i = x + 1; i <= last; ++i) *out++ = d[i];
+    }
+  } else {  // 0.000ddd
+    *out++ = '0';
+    *out++ = '.';
+    for (int i = 0; i < -x - 1; ++i) *out++ = '0';
+    for (int i = 0; i <= last; ++i) *out++ = d[i];
   }
   return out;
+}
+
+std::string formatNumber(double value) {
+  char buffer[kNumberChars];
+  return std::string(buffer, formatNumber(value, buffer));
 }
 
 }  // namespace marginlab
