@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marginlab/profile.h"
@@ -101,7 +102,7 @@ struct Crossing {
 /// e0 in the formula ("M" for isolated margin, "E0" for the cross account). Without `explain`
 /// the trace is left empty (the batch kernels).
 Crossing solveCrossing(const Model& model, std::span<const Leg* const> group, double e0,
-                       const std::string& e0Symbol, bool withMaintenance, const std::string& field,
+                       std::string_view e0Symbol, bool withMaintenance, std::string_view field,
                        bool explain = true);
 
 /// solveCrossing's liquidation price for one leg on its own, without explanation and without

@@ -16,16 +16,18 @@
 
 #include "marginlab/format.h"
 #include "marginlab/validate.h"
+#include "explain.h"
 #include "model.h"
 
 namespace marginlab::detail {
 
 namespace {
 
+/// f(u) = c0 + c1*u on one piece; `u` is where the tiers of its legs were read (maintenanceAt).
 struct Line {
   double c0 = 0, c1 = 0;
-  std::vector<std::size_t> tiers;
-  [[nodiscard]] double at(double u) const noexcept { return c0 + c1 * u; }
+  double u = 0;
+  [[nodiscard]] double at(double x) const noexcept { return c0 + c1 * x; }
   [[nodiscard]] std::optional<double> root() const noexcept {
     if (c1 == 0) return std::nullopt;
     return -c0 / c1;
@@ -33,9 +35,10 @@ struct Line {
 };
 
 Line lineAt(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance,
-            double u) {
+            double u) noexcept {
   Line line;
   line.c0 = e0;
+  line.u = u;
   for (const Leg* leg : group) {
     line.c0 += leg->pnl0;
     line.c1 += leg->pnl1;
@@ -43,10 +46,17 @@ Line lineAt(const Model& m, std::span<const Leg* const> group, double e0, bool w
       const Maintenance mm = maintenanceAt(m, *leg, u);
       line.c0 -= mm.c0;
       line.c1 -= mm.c1;
-      line.tiers.push_back(mm.tier);
     }
   }
   return line;
+}
+
+/// The tier row of each leg on a line (maintenance lines only).
+std::vector<std::size_t> tiersOf(const Model& m, std::span<const Leg* const> group, const Line& line) {
+  std::vector<std::size_t> tiers;
+  tiers.reserve(group.size());
+  for (const Leg* leg : group) tiers.push_back(maintenanceAt(m, *leg, line.u).tier);
+  return tiers;
 }
 
 struct Piece {
@@ -59,27 +69,27 @@ struct Walk {
   std::optional<double> u;  ///< crossing
 };
 
-/// Walks from uMark in one direction until the sign of f differs from `safeAtMark`.
+/// Walks from uMark in one direction until the sign of f differs from `safeAtMark`: the pieces
+/// end at the breaks beyond uMark in walking order, then at +infinity (upward) or 0 (downward).
 Walk walk(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance,
           const std::vector<double>& breaks, double uMark, bool safeAtMark, bool upward) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   Walk w;
-  std::vector<double> points;  // interval ends in walking order, after uMark
-  if (upward) {
-    for (double b : breaks)
-      if (b > uMark) points.push_back(b);
-    points.push_back(kInf);
-  } else {
-    for (auto it = breaks.rbegin(); it != breaks.rend(); ++it)
-      if (*it < uMark) points.push_back(*it);
-    points.push_back(0);
-  }
+  w.visited.reserve(breaks.size() + 1);
+  // breaks is sorted and unique: those above uMark follow upper_bound, those below precede
+  // lower_bound.
+  std::size_t j =
+      static_cast<std::size_t>((upward ? std::upper_bound(breaks.begin(), breaks.end(), uMark)
+                                       : std::lower_bound(breaks.begin(), breaks.end(), uMark)) -
+                               breaks.begin());
   double a = uMark;
-  for (double b : points) {
+  for (;;) {
+    const bool last = upward ? j >= breaks.size() : j == 0;
+    const double b = last ? (upward ? kInf : 0.0) : (upward ? breaks[j] : breaks[j - 1]);
     const double mid = std::isinf(b) ? a * 2 + 1 : (a + b) / 2;
-    Piece piece{std::min(a, b), std::max(a, b), lineAt(m, group, e0, withMaintenance, mid)};
+    const Piece& piece =
+        w.visited.emplace_back(Piece{std::min(a, b), std::max(a, b), lineAt(m, group, e0, withMaintenance, mid)});
     const Line& line = piece.line;
-    w.visited.push_back(piece);
     if ((line.at(a) > 0) != safeAtMark) {  // the sign jumps at a tier boundary
       w.u = a;
       return w;
@@ -95,81 +105,115 @@ Walk walk(const Model& m, std::span<const Leg* const> group, double e0, bool wit
       else w.u = b;
       return w;
     }
+    if (last) return w;
     a = b;
+    if (upward) ++j;
+    else --j;
   }
-  return w;
 }
 
-std::string signedText(double x) { return x < 0 ? "(" + formatNumber(x) + ")" : formatNumber(x); }
-
-/// "a×b + c×d", or one term.
-std::string sumOf(const std::vector<std::string>& terms) {
-  std::string out;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (i) out += " + ";
-    out += terms[i];
+/// Appends "a×b + c×d" (in parentheses when more than one term) with term(out, i) writing term i.
+template <class Term>
+void appendSum(TextBuilder& out, std::size_t count, Term term) {
+  if (count > 1) out.add('(');
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) out.add(" + ");
+    term(out, i);
   }
-  return terms.size() > 1 ? "(" + out + ")" : out;
+  if (count > 1) out.add(')');
 }
 
-std::string tierText(const Model& m, std::span<const Leg* const> group, const Line& line) {
-  std::string text;
-  for (std::size_t i = 0; i < line.tiers.size(); ++i) {
-    const ResolvedTier& t = m.tiersOf(*group[i])[line.tiers[i]];
-    if (i) text += "; ";
-    text += "tier " + std::to_string(line.tiers[i] + 1) + " (notional " + formatNumber(t.floor) + " to " +
-            formatNumber(t.cap) + ")";
+void appendTiers(TextBuilder& out, const Model& m, std::span<const Leg* const> group, const Line& line) {
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    const std::size_t tier = maintenanceAt(m, *group[i], line.u).tier;
+    const ResolvedTier& t = m.tiersOf(*group[i])[tier];
+    out.add(i ? "; tier " : "tier ", num(static_cast<double>(tier + 1)), " (notional ", num(t.floor), " to ",
+            num(t.cap), ")");
   }
-  return text;
 }
 
 /// Formula and substitution of the root of one piece.
-std::pair<std::string, std::string> formulaOf(const Model& m, std::span<const Leg* const> group,
-                                              double e0, const std::string& e0Symbol,
-                                              bool withMaintenance, const Line& line) {
+void formulaOf(const Model& m, std::span<const Leg* const> group, double e0, std::string_view e0Symbol,
+               bool withMaintenance, const Line& line, std::string& formula, std::string& substituted) {
   const bool linear = group.front()->contract == Contract::Linear;
   const bool atEntry = m.profile->basis == MaintenanceBasis::AtEntry;
-  const std::string name = withMaintenance ? "LP" : "BP";
-  std::vector<std::string> sqEp, sq, qRate, amounts, mms, sVEp;
-  for (std::size_t i = 0; i < group.size(); ++i) {
+  const std::size_t count = group.size();
+  auto sq = [&](TextBuilder& out, std::size_t i) { out.add(snum(group[i]->s * group[i]->k)); };
+  auto sqEp = [&](TextBuilder& out, std::size_t i) {
+    out.add(snum(group[i]->s * group[i]->k), "×", num(group[i]->entry));
+  };
+  auto sVEp = [&](TextBuilder& out, std::size_t i) {
+    out.add(snum(group[i]->s * group[i]->k), "/", num(group[i]->entry));
+  };
+  auto mmOf = [&](std::size_t i) {
     const Leg& leg = *group[i];
-    sqEp.push_back(signedText(leg.s * leg.k) + "×" + formatNumber(leg.entry));
-    sq.push_back(signedText(leg.s * leg.k));
-    sVEp.push_back(signedText(leg.s * leg.k) + "/" + formatNumber(leg.entry));
-    if (withMaintenance) {
-      const Maintenance mm = maintenanceForTier(m, leg, line.tiers[i]);
-      qRate.push_back(formatNumber(leg.k) + "×" + formatNumber(mm.effectiveRate));
-      amounts.push_back(formatNumber(mm.amount));
-      mms.push_back(formatNumber(mm.c0));
-    }
-  }
-  const std::string q = linear ? "q" : "V";
-  const std::string e = formatNumber(e0);
+    return maintenanceForTier(m, leg, maintenanceAt(m, leg, line.u).tier);
+  };
+  auto qRate = [&](TextBuilder& out, std::size_t i) { out.add(num(group[i]->k), "×", num(mmOf(i).effectiveRate)); };
+  auto amounts = [&](TextBuilder& out, std::size_t i) { out.add(num(mmOf(i).amount)); };
+  auto mms = [&](TextBuilder& out, std::size_t i) { out.add(num(mmOf(i).c0)); };
+  const Num e(e0);
+  TextBuilder s;
   if (!withMaintenance) {
-    if (linear)
-      return {"BP = (Σ s·q·EP − " + e0Symbol + ") / Σ s·q",
-              "(" + sumOf(sqEp) + " − " + e + ") / " + sumOf(sq)};
-    return {"BP = Σ s·V / (" + e0Symbol + " + Σ s·V/EP)", sumOf(sq) + " / (" + e + " + " + sumOf(sVEp) + ")"};
+    if (linear) {
+      formula = cat("BP = (Σ s·q·EP − ", e0Symbol, ") / Σ s·q");
+      s.add('(');
+      appendSum(s, count, sqEp);
+      s.add(" − ", e, ") / ");
+      appendSum(s, count, sq);
+    } else {
+      formula = cat("BP = Σ s·V / (", e0Symbol, " + Σ s·V/EP)");
+      appendSum(s, count, sq);
+      s.add(" / (", e, " + ");
+      appendSum(s, count, sVEp);
+      s.add(')');
+    }
+  } else if (linear && !atEntry) {
+    formula = cat("LP = (", e0Symbol, " + Σ cum − Σ s·q·EP) / (Σ q·MMR − Σ s·q)");
+    s.add("(", e, " + ");
+    appendSum(s, count, amounts);
+    s.add(" − ");
+    appendSum(s, count, sqEp);
+    s.add(") / (");
+    appendSum(s, count, qRate);
+    s.add(" − ");
+    appendSum(s, count, sq);
+    s.add(')');
+  } else if (linear) {
+    formula = cat("LP = (Σ s·q·EP − ", e0Symbol, " + Σ MM) / Σ s·q");
+    s.add('(');
+    appendSum(s, count, sqEp);
+    s.add(" − ", e, " + ");
+    appendSum(s, count, mms);
+    s.add(") / ");
+    appendSum(s, count, sq);
+  } else if (!atEntry) {
+    formula = cat("LP = (Σ V·MMR + Σ s·V) / (", e0Symbol, " + Σ cum + Σ s·V/EP)");
+    s.add('(');
+    appendSum(s, count, qRate);
+    s.add(" + ");
+    appendSum(s, count, sq);
+    s.add(") / (", e, " + ");
+    appendSum(s, count, amounts);
+    s.add(" + ");
+    appendSum(s, count, sVEp);
+    s.add(')');
+  } else {
+    formula = cat("LP = Σ s·V / (", e0Symbol, " − Σ MM + Σ s·V/EP)");
+    appendSum(s, count, sq);
+    s.add(" / (", e, " − ");
+    appendSum(s, count, mms);
+    s.add(" + ");
+    appendSum(s, count, sVEp);
+    s.add(')');
   }
-  if (linear && !atEntry)
-    return {"LP = (" + e0Symbol + " + Σ cum − Σ s·q·EP) / (Σ q·MMR − Σ s·q)",
-            "(" + e + " + " + sumOf(amounts) + " − " + sumOf(sqEp) + ") / (" + sumOf(qRate) + " − " + sumOf(sq) + ")"};
-  if (linear)
-    return {"LP = (Σ s·q·EP − " + e0Symbol + " + Σ MM) / Σ s·q",
-            "(" + sumOf(sqEp) + " − " + e + " + " + sumOf(mms) + ") / " + sumOf(sq)};
-  std::vector<std::string> vRate;
-  for (std::size_t i = 0; i < group.size(); ++i) vRate.push_back(qRate[i]);
-  if (!atEntry)
-    return {"LP = (Σ V·MMR + Σ s·V) / (" + e0Symbol + " + Σ cum + Σ s·V/EP)",
-            "(" + sumOf(vRate) + " + " + sumOf(sq) + ") / (" + e + " + " + sumOf(amounts) + " + " + sumOf(sVEp) + ")"};
-  return {"LP = Σ s·V / (" + e0Symbol + " − Σ MM + Σ s·V/EP)",
-          sumOf(sq) + " / (" + e + " − " + sumOf(mms) + " + " + sumOf(sVEp) + ")"};
+  s.copyTo(substituted);
 }
 
 }  // namespace
 
-Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double e0,
-                       const std::string& e0Symbol, bool withMaintenance, const std::string& field, bool explain) {
+Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double e0, std::string_view e0Symbol,
+                       bool withMaintenance, std::string_view field, bool explain) {
   Crossing result;
   const Leg& first = *group.front();
   const double uMark = first.u(first.mark);
@@ -177,6 +221,7 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
   if (withMaintenance && m.profile->basis == MaintenanceBasis::AtPrice) {
     for (const Leg* leg : group) {
       const auto& tiers = m.tiersOf(*leg);
+      if (tiers.size() > 1) breaks.reserve(breaks.size() + tiers.size() - 1);
       for (std::size_t j = 0; j + 1 < tiers.size(); ++j) breaks.push_back(tiers[j].cap / leg->k);
     }
     std::sort(breaks.begin(), breaks.end());
@@ -205,65 +250,76 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
   } else if (pDown) {
     chosen = &down;
   }
+  auto tiersAt = [&](const Line& line) {
+    return withMaintenance ? tiersOf(m, group, line) : std::vector<std::size_t>{};
+  };
   if (!explain) {  // the batch kernels: the price and the tiers only
     if (chosen) {
       result.price = first.priceOf(*chosen->u);
-      result.tiers = chosen->visited.back().line.tiers;
+      result.tiers = tiersAt(chosen->visited.back().line);
     } else if (result.alreadyPast) {
       result.price = first.mark;
-      result.tiers = atMark.tiers;
+      result.tiers = tiersAt(atMark);
     }
     return result;
   }
-  const std::string what = withMaintenance ? "Liquidation price" : "Bankruptcy price";
-  const std::string condition = withMaintenance ? "equity = maintenance margin" : "equity = 0";
+  const std::string_view what = withMaintenance ? "Liquidation price" : "Bankruptcy price";
+  const std::string_view condition = withMaintenance ? "equity = maintenance margin" : "equity = 0";
   const Walk& shown = chosen ? *chosen : down;
+  result.trace.reserve(shown.visited.size() + 1);
   for (std::size_t i = 0; i < shown.visited.size(); ++i) {
     const Piece& piece = shown.visited[i];
     const Line& line = piece.line;
     const auto r = line.root();
-    auto [formula, substituted] = formulaOf(m, group, e0, e0Symbol, withMaintenance, line);
+    Step& step = result.trace.emplace_back();
+    step.field.assign(field.data(), field.size());
+    formulaOf(m, group, e0, e0Symbol, withMaintenance, line, step.formula, step.substituted);
     std::optional<double> candidate;
     if (r && *r > 0 && isValidPositive(first.priceOf(*r))) candidate = first.priceOf(*r);
     const bool last = chosen && i + 1 == shown.visited.size();
-    std::string label = what + " where " + condition;
-    if (withMaintenance && m.profile->basis == MaintenanceBasis::AtPrice) label += ", " + tierText(m, group, line);
-    if (withMaintenance && m.profile->basis == MaintenanceBasis::AtEntry)
-      label += ", maintenance on the entry value (" + tierText(m, group, line) + ")";
-    if (withMaintenance && !breaks.empty()) {
-      if (last) label += ": the price lies in this range, so this is the answer";
-      else if (candidate) label += ": the candidate lies outside this range, so the next tier applies";
-      else label += ": no positive price in this range, so the next tier applies";
+    TextBuilder label;
+    label.add(what, " where ", condition);
+    if (withMaintenance && m.profile->basis == MaintenanceBasis::AtPrice) {
+      label.add(", ");
+      appendTiers(label, m, group, line);
     }
-    result.trace.push_back({field, label, formula, substituted, last ? first.priceOf(*shown.u) : candidate});
+    if (withMaintenance && m.profile->basis == MaintenanceBasis::AtEntry) {
+      label.add(", maintenance on the entry value (");
+      appendTiers(label, m, group, line);
+      label.add(')');
+    }
+    if (withMaintenance && !breaks.empty()) {
+      if (last) label.add(": the price lies in this range, so this is the answer");
+      else if (candidate) label.add(": the candidate lies outside this range, so the next tier applies");
+      else label.add(": no positive price in this range, so the next tier applies");
+    }
+    label.copyTo(step.label);
+    step.value = last ? std::optional<double>(first.priceOf(*shown.u)) : candidate;
   }
   if (!chosen && result.alreadyPast) {
     // Below the requirement at every price: the rest of the account already fails it, so the
     // position is liquidated (or bankrupt) now, at the mark.
     result.price = first.mark;
-    result.tiers = atMark.tiers;
-    result.trace.push_back(
-        {field,
-         what + ": " + (withMaintenance ? "equity is below the maintenance margin" : "equity is below zero") +
-             " at every price of this symbol, so it is reached now, at the mark",
-         "", "", first.mark});
+    result.tiers = tiersAt(atMark);
+    append(addStep(result.trace, field, first.mark).label, what,
+           withMaintenance ? ": equity is below the maintenance margin" : ": equity is below zero",
+           " at every price of this symbol, so it is reached now, at the mark");
     return result;
   }
   if (!chosen) {
-    std::string reason = "No price brings " +
-                         std::string(withMaintenance ? "equity down to the maintenance margin" : "the margin to zero") +
-                         ": the margin covers the loss at every price";
+    std::string& reason = addStep(result.trace, field, std::nullopt).label;
+    append(reason, "No price brings ", withMaintenance ? "equity down to the maintenance margin" : "the margin to zero",
+           ": the margin covers the loss at every price");
     const auto r = atMark.root();
     if (first.contract == Contract::Linear && r && !(*r > 0)) {
-      reason += " (the formula gives " + formatNumber(*r) + ", not a positive price)";
+      append(reason, " (the formula gives ", num(*r), ", not a positive price)");
     } else if (first.contract == Contract::Inverse && r && !(*r > 0)) {
-      reason += " (the formula gives 1/P = " + formatNumber(*r) + ", so no finite price)";
+      append(reason, " (the formula gives 1/P = ", num(*r), ", so no finite price)");
     }
-    result.trace.push_back({field, reason, "", "", std::nullopt});
     return result;
   }
   result.price = first.priceOf(*chosen->u);
-  result.tiers = chosen->visited.back().line.tiers;
+  result.tiers = tiersAt(chosen->visited.back().line);
   return result;
 }
 
