@@ -49,34 +49,34 @@ std::vector<InputError> validateTierTable(const TierTable& table, const Profile&
   double previousCap = 0, previousRate = 0, previousLeverage = 0;
   for (std::size_t i = 0; i < table.size(); ++i) {
     const Tier& t = table[i];
-    const std::string cap = rowPath(path, i, "notionalCap");
+    auto cap = [&] { return rowPath(path, i, "notionalCap"); };  // built for an error only
     if (!isValidNumber(t.notionalCap)) {
-      add(cap, ErrorCode::NotFinite, cap + " must be a finite number");
+      add(cap(), ErrorCode::NotFinite, cap() + " must be a finite number");
     } else if (!(t.notionalCap > 0)) {
-      add(cap, ErrorCode::NotPositive, cap + " (" + formatNumber(t.notionalCap) + ") must be > 0");
+      add(cap(), ErrorCode::NotPositive, cap() + " (" + formatNumber(t.notionalCap) + ") must be > 0");
     } else if (t.notionalCap > kMaxMagnitude * kMaxMagnitude) {
-      add(cap, ErrorCode::OutOfRange, cap + " (" + formatNumber(t.notionalCap) + ") must be <= " +
+      add(cap(), ErrorCode::OutOfRange, cap() + " (" + formatNumber(t.notionalCap) + ") must be <= " +
                                           formatNumber(kMaxMagnitude * kMaxMagnitude));
     } else if (i > 0 && isValidNumber(previousCap) && !(t.notionalCap > previousCap)) {
-      add(cap, ErrorCode::Unsorted,
-          cap + " (" + formatNumber(t.notionalCap) + ") must be greater than the previous row's cap (" +
+      add(cap(), ErrorCode::Unsorted,
+          cap() + " (" + formatNumber(t.notionalCap) + ") must be greater than the previous row's cap (" +
               formatNumber(previousCap) + "): rows are sorted ascending and do not overlap");
     }
-    const std::string lev = rowPath(path, i, "maxLeverage");
+    auto lev = [&] { return rowPath(path, i, "maxLeverage"); };  // built for an error only
     if (!isValidNumber(t.maxLeverage)) {
-      add(lev, ErrorCode::NotFinite, lev + " must be a finite number");
+      add(lev(), ErrorCode::NotFinite, lev() + " must be a finite number");
     } else if (!(t.maxLeverage >= 1 && t.maxLeverage <= 1000)) {
-      add(lev, ErrorCode::OutOfRange,
-          lev + " (" + formatNumber(t.maxLeverage) + ") must be between 1 and 1000");
+      add(lev(), ErrorCode::OutOfRange,
+          lev() + " (" + formatNumber(t.maxLeverage) + ") must be between 1 and 1000");
     } else if (i > 0 && isValidNumber(previousLeverage) && t.maxLeverage > previousLeverage) {
-      add(lev, ErrorCode::OutOfRange,
-          lev + " (" + formatNumber(t.maxLeverage) + ") must be <= the previous row's (" +
+      add(lev(), ErrorCode::OutOfRange,
+          lev() + " (" + formatNumber(t.maxLeverage) + ") must be <= the previous row's (" +
               formatNumber(previousLeverage) + "): larger notionals allow less leverage");
     }
-    const std::string mmr = rowPath(path, i, "maintenanceMarginRate");
+    auto mmr = [&] { return rowPath(path, i, "maintenanceMarginRate"); };  // built for an error only
     if (!t.maintenanceMarginRate && !profile.rateFromMaxLeverage) {
-      add(mmr, ErrorCode::Missing,
-          mmr + " is required by the " + std::string(toString(profile.rules)) + " profile");
+      add(mmr(), ErrorCode::Missing,
+          mmr() + " is required by the " + std::string(toString(profile.rules)) + " profile");
     }
     const double rate = rowRate(t, profile);
     const bool rateKnown = t.maintenanceMarginRate || (profile.rateFromMaxLeverage && isValidNumber(t.maxLeverage) &&
@@ -85,27 +85,27 @@ std::vector<InputError> validateTierTable(const TierTable& table, const Profile&
     if (!rateKnown) {
       // Reported above as missing, or follows from a maxLeverage already reported.
     } else if (!isValidNumber(rate)) {
-      add(mmr, ErrorCode::NotFinite, mmr + " must be a finite number");
+      add(mmr(), ErrorCode::NotFinite, mmr() + " must be a finite number");
     } else if (!(rate >= 0 && rate < 1)) {
-      add(mmr, ErrorCode::OutOfRange, mmr + " (" + formatNumber(rate) + ") must be >= 0 and < 1");
+      add(mmr(), ErrorCode::OutOfRange, mmr() + " (" + formatNumber(rate) + ") must be >= 0 and < 1");
     } else if (i > 0 && isValidNumber(previousRate) && rate < previousRate) {
-      add(mmr, ErrorCode::OutOfRange,
-          mmr + " (" + formatNumber(rate) + ") must be >= the previous row's (" +
+      add(mmr(), ErrorCode::OutOfRange,
+          mmr() + " (" + formatNumber(rate) + ") must be >= the previous row's (" +
               formatNumber(previousRate) + "): larger notionals need more margin");
     } else {
       rateOk = true;
     }
     if (t.maintenanceAmount) {
-      const std::string amt = rowPath(path, i, "maintenanceAmount");
+      auto amt = [&] { return rowPath(path, i, "maintenanceAmount"); };  // built for an error only
       const double a = *t.maintenanceAmount;
       const double floor = i == 0 ? 0.0 : previousCap;
       if (!isValidNumber(a)) {
-        add(amt, ErrorCode::NotFinite, amt + " must be a finite number");
+        add(amt(), ErrorCode::NotFinite, amt() + " must be a finite number");
       } else if (a < 0) {
-        add(amt, ErrorCode::Negative, amt + " (" + formatNumber(a) + ") must be >= 0");
+        add(amt(), ErrorCode::Negative, amt() + " (" + formatNumber(a) + ") must be >= 0");
       } else if (rateOk && isValidNumber(floor) && a > floor * rate * (1 + 1e-9) + 1e-9) {
-        add(amt, ErrorCode::OutOfRange,
-            amt + " (" + formatNumber(a) + ") must be <= floor * rate (" + formatNumber(floor) +
+        add(amt(), ErrorCode::OutOfRange,
+            amt() + " (" + formatNumber(a) + ") must be <= floor * rate (" + formatNumber(floor) +
                 " * " + formatNumber(rate) + " = " + formatNumber(floor * rate) +
                 ") so that maintenance margin is never negative");
       }

@@ -140,13 +140,19 @@ std::vector<InputError> validate(const Scenario& s) {
                 " printable characters without spaces");
       ok = false;
     }
-    ok &= c.positive(positionPath(i, "contractSize"), p.contractSize);
-    ok &= c.positive(positionPath(i, "quantity"), p.quantity);
-    ok &= c.positive(positionPath(i, "entryPrice"), p.entryPrice);
-    if (p.markPrice) ok &= c.positive(positionPath(i, "markPrice"), *p.markPrice);
-    // At least kMinMagnitude: initial margin = notional / leverage stays finite (found by the fuzzer).
-    ok &= c.positive(positionPath(i, "leverage"), p.leverage);
-    if (p.isolatedMargin) c.positive(positionPath(i, "isolatedMargin"), *p.isolatedMargin);
+    // The path is built only for an error (checkPositive passes exactly the isValidPositive
+    // values).
+    auto positive = [&](const char* field, double x) {
+      return isValidPositive(x) || c.positive(positionPath(i, field), x);
+    };
+    ok &= positive("contractSize", p.contractSize);
+    ok &= positive("quantity", p.quantity);
+    ok &= positive("entryPrice", p.entryPrice);
+    if (p.markPrice) ok &= positive("markPrice", *p.markPrice);
+    // At least kMinMagnitude: initial margin = notional / leverage stays finite (found by the
+    // fuzzer).
+    ok &= positive("leverage", p.leverage);
+    if (p.isolatedMargin) positive("isolatedMargin", *p.isolatedMargin);
     if (i > 0 && p.contract != s.positions[0].contract) {
       c.add(positionPath(i, "contract"), ErrorCode::Mixed,
             positionPath(i, "contract") + " is " + std::string(toString(p.contract)) + " but positions[0] is " +
@@ -181,16 +187,18 @@ std::vector<InputError> validate(const Scenario& s) {
                 ": give one in tiers." + p.symbol);
       continue;
     }
-    const auto tiers = resolveTiers(*table, profile);
+    // The row at the entry notional, as tierIndexAt finds it (caps and leverages need no resolving).
     const double size = p.quantity * p.contractSize;
     const double entryNotional = p.contract == Contract::Linear ? size * p.entryPrice : size / p.entryPrice;
-    if (entryNotional > tiers.back().cap) {
+    if (entryNotional > table->back().notionalCap) {
       c.add(positionPath(i, "quantity"), ErrorCode::OutOfRange,
             "the entry notional (" + formatNumber(entryNotional) + ") of positions[" + std::to_string(i) +
-                "] exceeds the last tier's cap (" + formatNumber(tiers.back().cap) + ")");
+                "] exceeds the last tier's cap (" + formatNumber(table->back().notionalCap) + ")");
       continue;
     }
-    const ResolvedTier& tier = tiers[tierIndexAt(tiers, entryNotional)];
+    std::size_t row = 0;
+    while (row + 1 < table->size() && !(entryNotional <= (*table)[row].notionalCap)) ++row;
+    const Tier& tier = (*table)[row];
     if (p.leverage > tier.maxLeverage * (1 + 1e-12)) {
       c.add(positionPath(i, "leverage"), ErrorCode::OutOfRange,
             positionPath(i, "leverage") + " (" + formatNumber(p.leverage) + ") must be <= " +
