@@ -3,9 +3,11 @@
 // path-specific error for every wrong or missing field. No formula lives here.
 #include "convert.h"
 #include "reader.h"
+#include "transfer.h"
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string>
 
 #include "marginlab/format.h"
@@ -30,139 +32,228 @@ std::string acceptedRules() {
   return out;
 }
 
-void readPosition(Reader& r, const val& v, const std::string& path, Position& p) {
-  if (const auto s = r.string(v, "symbol", path + ".symbol", true)) p.symbol = *s;
-  if (const auto c = r.choice<Contract>(v, "contract", path + ".contract", false, parseContract, "linear, inverse"))
+constexpr const char* kPositionKeys[] = {"symbol",      "contract", "contractSize", "side",       "quantity",
+                                         "entryPrice",  "markPrice", "leverage",     "marginMode", "isolatedMargin"};
+
+/// The fields of positions[i], in the order of kPositionKeys.
+void readPosition(Reader& r, const Field* f, std::size_t i, Position& p) {
+  const std::string_view at = "positions";
+  if (const auto s = r.string(f[0], {at, i, "symbol"}, true)) p.symbol = *s;
+  if (const auto c = r.choice<Contract>(f[1], {at, i, "contract"}, false, parseContract, "linear, inverse"))
     p.contract = *c;
-  if (const auto x = r.number(v, "contractSize", path + ".contractSize", false)) p.contractSize = *x;
-  if (const auto s = r.choice<Side>(v, "side", path + ".side", true, parseSide, "long, short")) p.side = *s;
-  if (const auto x = r.number(v, "quantity", path + ".quantity", true)) p.quantity = *x;
-  if (const auto x = r.number(v, "entryPrice", path + ".entryPrice", true)) p.entryPrice = *x;
-  p.markPrice = r.number(v, "markPrice", path + ".markPrice", false);
-  if (const auto x = r.number(v, "leverage", path + ".leverage", false)) p.leverage = *x;
-  p.marginMode = r.choice<MarginMode>(v, "marginMode", path + ".marginMode", false, parseMarginMode, "isolated, cross");
-  p.isolatedMargin = r.number(v, "isolatedMargin", path + ".isolatedMargin", false);
+  if (const auto x = r.number(f[2], {at, i, "contractSize"}, false)) p.contractSize = *x;
+  if (const auto s = r.choice<Side>(f[3], {at, i, "side"}, true, parseSide, "long, short")) p.side = *s;
+  if (const auto x = r.number(f[4], {at, i, "quantity"}, true)) p.quantity = *x;
+  if (const auto x = r.number(f[5], {at, i, "entryPrice"}, true)) p.entryPrice = *x;
+  p.markPrice = r.number(f[6], {at, i, "markPrice"}, false);
+  if (const auto x = r.number(f[7], {at, i, "leverage"}, false)) p.leverage = *x;
+  p.marginMode =
+      r.choice<MarginMode>(f[8], {at, i, "marginMode"}, false, parseMarginMode, "isolated, cross");
+  p.isolatedMargin = r.number(f[9], {at, i, "isolatedMargin"}, false);
 }
 
-void readTiers(Reader& r, const val& tiers, Scenario& s) {
-  if (!isObject(tiers)) {
-    r.add("tiers", ErrorCode::WrongType, "tiers must be an object keyed by symbol, not " + typeName(tiers));
+constexpr const char* kTierKeys[] = {"notionalCap", "maxLeverage", "maintenanceMarginRate",
+                                     "maintenanceAmount"};
+
+void readTiers(Reader& r, const Field& tiers, Scenario& s) {
+  if (tiers.kind != Kind::Object) {
+    r.add("tiers", ErrorCode::WrongType,
+          "tiers must be an object keyed by symbol, not " + std::string(typeName(tiers)));
     return;
   }
-  const val keys = val::global("Object").call<val>("keys", tiers);
-  const std::size_t count = keys["length"].as<std::size_t>();
+  const val object = val::global("Object");
+  const val keys = object.call<val>("keys", tiers.value);
+  const auto count = static_cast<std::size_t>(fieldOf(keys).number);
   if (count > kMaxTierTables) {
     r.add("tiers", ErrorCode::TooMany,
-          "tiers has " + std::to_string(count) + " tables; at most " + std::to_string(kMaxTierTables) + " are accepted");
+          "tiers has " + std::to_string(count) + " tables; at most " +
+              std::to_string(kMaxTierTables) + " are accepted");
     return;
   }
+  const std::vector<Field> symbols = readElements(keys, count);
+  const std::vector<Field> tables = readElements(object.call<val>("values", tiers.value), count);
   for (std::size_t i = 0; i < count; ++i) {
-    const std::string symbol = keys[i].as<std::string>();
+    const std::string symbol = symbols[i].string();
     const std::string path = "tiers." + symbol;
-    const val rows = tiers[symbol];
-    if (!isArray(rows)) {
-      r.add(path, ErrorCode::WrongType, path + " must be an array of tier rows, not " + typeName(rows));
+    const Field& rows = tables[i];
+    if (rows.kind != Kind::Array) {
+      r.add(path, ErrorCode::WrongType, path + " must be an array of tier rows, not " + std::string(typeName(rows)));
       continue;
     }
-    const std::size_t n = rows["length"].as<std::size_t>();
+    const auto n = static_cast<std::size_t>(rows.number);
     if (n > kMaxTierRows) {
       r.add(path, ErrorCode::TooMany,
             path + " has " + std::to_string(n) + " rows; at most " + std::to_string(kMaxTierRows) + " are accepted");
       continue;
     }
     TierTable table(n);
+    constexpr std::size_t kStride = std::size(kTierKeys) + 1;
+    const std::vector<Field> cells = readTable(rows.value, n, kTierKeys);
     for (std::size_t j = 0; j < n; ++j) {
-      const std::string rowPath = path + "[" + std::to_string(j) + "]";
-      const val row = rows[j];
-      if (!isObject(row)) {
-        r.add(rowPath, ErrorCode::WrongType, rowPath + " must be an object, not " + typeName(row));
+      const Field& row = cells[j * kStride];
+      if (row.kind != Kind::Object) {
+        const std::string rowPath = path + "[" + std::to_string(j) + "]";
+        r.add(rowPath, ErrorCode::WrongType, rowPath + " must be an object, not " + std::string(typeName(row)));
         continue;
       }
-      if (const auto x = r.number(row, "notionalCap", rowPath + ".notionalCap", true)) table[j].notionalCap = *x;
-      if (const auto x = r.number(row, "maxLeverage", rowPath + ".maxLeverage", true)) table[j].maxLeverage = *x;
-      table[j].maintenanceMarginRate = r.number(row, "maintenanceMarginRate", rowPath + ".maintenanceMarginRate", false);
-      table[j].maintenanceAmount = r.number(row, "maintenanceAmount", rowPath + ".maintenanceAmount", false);
+      const Field* f = &cells[j * kStride + 1];
+      if (const auto x = r.number(f[0], {path, j, "notionalCap"}, true)) table[j].notionalCap = *x;
+      if (const auto x = r.number(f[1], {path, j, "maxLeverage"}, true)) table[j].maxLeverage = *x;
+      table[j].maintenanceMarginRate = r.number(f[2], {path, j, "maintenanceMarginRate"}, false);
+      table[j].maintenanceAmount = r.number(f[3], {path, j, "maintenanceAmount"}, false);
     }
     s.tiers[symbol] = std::move(table);
   }
 }
 
-val optionalNumber(const std::optional<double>& x) { return x ? val(*x) : val::null(); }
-
-}  // namespace
-val toJs(const std::vector<Step>& steps);
-namespace {
-
-val toJs(const PositionOutcome& p) {
-  val o = val::object();
-  o.set("mode", std::string(toString(p.mode)));
-  o.set("liquidationPrice", optionalNumber(p.liquidationPrice));
-  o.set("bankruptcyPrice", optionalNumber(p.bankruptcyPrice));
-  o.set("notional", p.notional);
-  o.set("initialMargin", p.initialMargin);
-  o.set("maintenanceMargin", p.maintenanceMargin);
-  o.set("maintenanceMarginRate", p.maintenanceMarginRate);
-  o.set("tier", p.tier);
-  o.set("liquidationTier", p.liquidationTier ? val(*p.liquidationTier) : val::null());
-  o.set("unrealizedPnl", p.unrealizedPnl);
-  o.set("roe", p.roe);
-  o.set("margin", p.margin);
-  o.set("marginRatio", optionalNumber(p.marginRatio));
-  o.set("distanceToLiquidation", optionalNumber(p.distanceToLiquidation));
-  o.set("maxLoss", p.maxLoss);
-  val boundaries = val::array();
-  for (std::size_t i = 0; i < p.tierBoundaries.size(); ++i) {
-    val b = val::object();
-    b.set("price", p.tierBoundaries[i].price);
-    b.set("notional", p.tierBoundaries[i].notional);
-    b.set("tier", p.tierBoundaries[i].tier);
-    boundaries.set(i, b);
-  }
-  o.set("tierBoundaries", boundaries);
-  o.set("steps", mljs::toJs(p.steps));
-  return o;
+void write(JsWriter& w, const std::vector<InputError>& errors) {
+  w.array();
+  for (const InputError& e : errors)
+    w.object().key("path").string(e.path).key("code").string(toString(e.code)).key("message").string(e.message).end();
+  w.end();
 }
 
-val toJs(const Outcome& outcome) {
-  val positions = val::array();
-  for (std::size_t i = 0; i < outcome.positions.size(); ++i) positions.set(i, toJs(outcome.positions[i]));
+void write(JsWriter& w, const PositionOutcome& p) {
+  w.object();
+  w.key("mode").string(toString(p.mode));
+  w.key("liquidationPrice").optional(p.liquidationPrice);
+  w.key("bankruptcyPrice").optional(p.bankruptcyPrice);
+  w.key("notional").number(p.notional);
+  w.key("initialMargin").number(p.initialMargin);
+  w.key("maintenanceMargin").number(p.maintenanceMargin);
+  w.key("maintenanceMarginRate").number(p.maintenanceMarginRate);
+  w.key("tier").number(p.tier);
+  w.key("liquidationTier");
+  if (p.liquidationTier) w.number(*p.liquidationTier);
+  else w.null();
+  w.key("unrealizedPnl").number(p.unrealizedPnl);
+  w.key("roe").number(p.roe);
+  w.key("margin").number(p.margin);
+  w.key("marginRatio").optional(p.marginRatio);
+  w.key("distanceToLiquidation").optional(p.distanceToLiquidation);
+  w.key("maxLoss").number(p.maxLoss);
+  w.key("tierBoundaries").array();
+  for (const TierBoundary& b : p.tierBoundaries)
+    w.object().key("price").number(b.price).key("notional").number(b.notional).key("tier").number(b.tier).end();
+  w.end();
+  w.key("steps").steps(p.steps);
+  w.end();
+}
+
+void write(JsWriter& w, const Outcome& outcome) {
+  w.object().key("positions").array();
+  for (const PositionOutcome& p : outcome.positions) write(w, p);
+  w.end();
   const AccountOutcome& a = outcome.account;
-  val account = val::object();
-  account.set("equity", a.equity);
-  account.set("maintenanceMargin", a.maintenanceMargin);
-  account.set("marginRatio", optionalNumber(a.marginRatio));
-  account.set("availableBalance", a.availableBalance);
-  account.set("maxLoss", a.maxLoss);
-  account.set("steps", mljs::toJs(a.steps));
-  val o = val::object();
-  o.set("positions", positions);
-  o.set("account", account);
-  return o;
+  w.key("account").object();
+  w.key("equity").number(a.equity);
+  w.key("maintenanceMargin").number(a.maintenanceMargin);
+  w.key("marginRatio").optional(a.marginRatio);
+  w.key("availableBalance").number(a.availableBalance);
+  w.key("maxLoss").number(a.maxLoss);
+  w.key("steps").steps(a.steps);
+  w.end().end();
+}
+
+void write(JsWriter& w, const Report& report) {
+  w.object();
+  if (report.isolated) write(w.key("isolated"), *report.isolated);
+  if (report.cross) write(w.key("cross"), *report.cross);
+  if (report.asGiven) write(w.key("asGiven"), *report.asGiven);
+  if (report.isolated && report.cross) {
+    w.key("comparisons").array();
+    for (const Comparison& c : report.comparisons) {
+      w.object();
+      w.key("position").number(static_cast<double>(c.position));
+      w.key("isolatedDistance").optional(c.isolatedDistance);
+      w.key("crossDistance").optional(c.crossDistance);
+      w.key("distanceGain").optional(c.distanceGain);
+      w.key("isolatedMaxLoss").number(c.isolatedMaxLoss);
+      w.key("crossMaxLoss").number(c.crossMaxLoss);
+      w.key("steps").steps(c.steps);
+      w.end();
+    }
+    w.end();
+  }
+  write(w.key("errors"), report.errors);
+  w.end();
+}
+
+void write(JsWriter& w, const TierTable& table) {
+  w.array();
+  for (const Tier& t : table) {
+    w.object().key("notionalCap").number(t.notionalCap).key("maxLeverage").number(t.maxLeverage);
+    if (t.maintenanceMarginRate) w.key("maintenanceMarginRate").number(*t.maintenanceMarginRate);
+    if (t.maintenanceAmount) w.key("maintenanceAmount").number(*t.maintenanceAmount);
+    w.end();
+  }
+  w.end();
+}
+
+void write(JsWriter& w, const Scenario& s) {
+  w.object();
+  w.key("version").number(s.version);
+  w.key("rules").string(toString(s.rules));
+  w.key("walletBalance").number(s.walletBalance);
+  if (s.takerFeeRate) w.key("takerFeeRate").number(*s.takerFeeRate);
+  w.key("positions").array();
+  for (const Position& p : s.positions) {
+    w.object();
+    w.key("symbol").string(p.symbol);
+    w.key("contract").string(toString(p.contract));
+    w.key("contractSize").number(p.contractSize);
+    w.key("side").string(toString(p.side));
+    w.key("quantity").number(p.quantity);
+    w.key("entryPrice").number(p.entryPrice);
+    if (p.markPrice) w.key("markPrice").number(*p.markPrice);
+    w.key("leverage").number(p.leverage);
+    if (p.marginMode) w.key("marginMode").string(toString(*p.marginMode));
+    if (p.isolatedMargin) w.key("isolatedMargin").number(*p.isolatedMargin);
+    w.end();
+  }
+  w.end();
+  if (!s.tiers.empty()) {
+    w.key("tiers").object();
+    for (const auto& [symbol, table] : s.tiers) write(w.key(std::string_view(symbol)), table);
+    w.end();
+  }
+  w.end();
+}
+
+void write(JsWriter& w, const DefaultTierTable& table) {
+  w.object();
+  w.key("rules").string(toString(table.rules));
+  w.key("symbols").array();
+  for (const std::string& symbol : table.symbols) w.string(symbol);
+  w.end();
+  write(w.key("tiers"), table.tiers);
+  w.key("source").string(table.source);
+  w.key("date").string(table.date);
+  w.end();
+}
+
+/// One writer for every conversion: its buffers keep their capacity from call to call.
+template <class T>
+val written(const T& value) {
+  static JsWriter writer;
+  write(writer, value);
+  return writer.take();
 }
 
 }  // namespace
 
 val toJs(const std::vector<Step>& steps) {
-  val out = val::array();
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    const Step& s = steps[i];
-    val o = val::object();
-    o.set("field", s.field);
-    o.set("label", s.label);
-    o.set("formula", s.formula);
-    o.set("substituted", s.substituted);
-    o.set("value", optionalNumber(s.value));
-    out.set(i, o);
-  }
-  return out;
+  static JsWriter writer;
+  return writer.steps(steps).take();
 }
 
 Result<Scenario> toScenario(const val& v) {
   Reader r;
   Scenario s;
   Result<Scenario> out;
-  if (!isObject(v)) {
-    r.add("", ErrorCode::WrongType, "the scenario must be an object, not " + typeName(v));
+  const Field root = fieldOf(v);
+  if (root.kind != Kind::Object) {
+    r.add("", ErrorCode::WrongType, "the scenario must be an object, not " + std::string(typeName(root)));
     out.errors = std::move(r.errors);
     return out;
   }
@@ -175,7 +266,9 @@ Result<Scenario> toScenario(const val& v) {
     out.errors = std::move(r.errors);
     if (out.errors.empty()) out.value = std::move(scenario);
   };
-  if (const auto version = r.number(v, "version", "version", false)) {
+  static constexpr const char* kKeys[] = {"version", "rules", "walletBalance", "takerFeeRate", "positions", "tiers"};
+  const auto f = readFields(v, kKeys);
+  if (const auto version = r.number(f[0], "version", false)) {
     if (std::trunc(*version) == *version && std::abs(*version) < 1e9) {
       s.version = static_cast<int>(*version);  // validate() says which versions are read
     } else {
@@ -183,36 +276,39 @@ Result<Scenario> toScenario(const val& v) {
     }
   }
   static const std::string accepted = acceptedRules();
-  if (const auto rules = r.choice<Rules>(v, "rules", "rules", false, parseRules, accepted.c_str())) s.rules = *rules;
-  if (const auto w = r.number(v, "walletBalance", "walletBalance", true)) s.walletBalance = *w;
-  s.takerFeeRate = r.number(v, "takerFeeRate", "takerFeeRate", false);
-  const val positions = v["positions"];
-  if (positions.isUndefined()) {
+  if (const auto rules = r.choice<Rules>(f[1], "rules", false, parseRules, accepted.c_str())) s.rules = *rules;
+  if (const auto w = r.number(f[2], "walletBalance", true)) s.walletBalance = *w;
+  s.takerFeeRate = r.number(f[3], "takerFeeRate", false);
+  const Field& positions = f[4];
+  if (positions.kind == Kind::Undefined) {
     r.add("positions", ErrorCode::Missing, "positions is required");
-  } else if (!isArray(positions)) {
-    r.add("positions", ErrorCode::WrongType, "positions must be an array, not " + typeName(positions));
+  } else if (positions.kind != Kind::Array) {
+    r.add("positions", ErrorCode::WrongType,
+          "positions must be an array, not " + std::string(typeName(positions)));
   } else {
-    const std::size_t n = positions["length"].as<std::size_t>();
+    const auto n = static_cast<std::size_t>(positions.number);
     if (n > kMaxPositions) {
       r.add("positions", ErrorCode::TooMany,
-            "positions has " + std::to_string(n) + " entries; at most " + std::to_string(kMaxPositions) + " are accepted");
+            "positions has " + std::to_string(n) + " entries; at most " +
+                std::to_string(kMaxPositions) + " are accepted");
     } else if (n == 0) {
       r.add("positions", ErrorCode::Empty, "positions must hold at least one position");
     } else {
       s.positions.resize(n);
+      constexpr std::size_t kStride = std::size(kPositionKeys) + 1;
+      const std::vector<Field> cells = readTable(positions.value, n, kPositionKeys);
       for (std::size_t i = 0; i < n; ++i) {
-        const std::string path = "positions[" + std::to_string(i) + "]";
-        const val p = positions[i];
-        if (!isObject(p)) {
-          r.add(path, ErrorCode::WrongType, path + " must be an object, not " + typeName(p));
+        const Field& p = cells[i * kStride];
+        if (p.kind != Kind::Object) {
+          const std::string path = "positions[" + std::to_string(i) + "]";
+          r.add(path, ErrorCode::WrongType, path + " must be an object, not " + std::string(typeName(p)));
           continue;
         }
-        readPosition(r, p, path, s.positions[i]);
+        readPosition(r, &cells[i * kStride + 1], i, s.positions[i]);
       }
     }
   }
-  const val tiers = v["tiers"];
-  if (!tiers.isUndefined() && !tiers.isNull()) readTiers(r, tiers, s);
+  if (f[5].kind != Kind::Undefined && f[5].kind != Kind::Null) readTiers(r, f[5], s);
   if (r.errors.empty()) {
     out.value = std::move(s);  // evaluate() validates it
   } else {
@@ -239,7 +335,7 @@ Result<BatchRequest> toBatchRequest(const val& v) {
   val keyed = val::object();
   keyed.set("T", v["tiers"]);
   if (v["tiers"].isUndefined()) r.add("request.tiers", ErrorCode::Missing, "request.tiers is required");
-  else readTiers(r, keyed, holder);
+  else readTiers(r, fieldOf(keyed), holder);
   for (InputError& e : r.errors)
     if (e.path.rfind("tiers.T", 0) == 0) e.path = "request.tiers" + e.path.substr(7);
   for (InputError& e : r.errors)
@@ -250,105 +346,9 @@ Result<BatchRequest> toBatchRequest(const val& v) {
   return out;
 }
 
-val toJs(const std::vector<InputError>& errors) {
-  val out = val::array();
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    val e = val::object();
-    e.set("path", errors[i].path);
-    e.set("code", std::string(toString(errors[i].code)));
-    e.set("message", errors[i].message);
-    out.set(i, e);
-  }
-  return out;
-}
-
-val toJs(const Report& report) {
-  val o = val::object();
-  if (report.isolated) o.set("isolated", toJs(*report.isolated));
-  if (report.cross) o.set("cross", toJs(*report.cross));
-  if (report.asGiven) o.set("asGiven", toJs(*report.asGiven));
-  if (report.isolated && report.cross) {
-    val comparisons = val::array();
-    for (std::size_t i = 0; i < report.comparisons.size(); ++i) {
-      const Comparison& c = report.comparisons[i];
-      val e = val::object();
-      e.set("position", static_cast<double>(c.position));
-      e.set("isolatedDistance", optionalNumber(c.isolatedDistance));
-      e.set("crossDistance", optionalNumber(c.crossDistance));
-      e.set("distanceGain", optionalNumber(c.distanceGain));
-      e.set("isolatedMaxLoss", c.isolatedMaxLoss);
-      e.set("crossMaxLoss", c.crossMaxLoss);
-      e.set("steps", toJs(c.steps));
-      comparisons.set(i, e);
-    }
-    o.set("comparisons", comparisons);
-  }
-  o.set("errors", toJs(report.errors));
-  return o;
-}
-
-val toJs(const Scenario& s) {
-  val o = val::object();
-  o.set("version", s.version);
-  o.set("rules", std::string(toString(s.rules)));
-  o.set("walletBalance", s.walletBalance);
-  if (s.takerFeeRate) o.set("takerFeeRate", *s.takerFeeRate);
-  val positions = val::array();
-  for (std::size_t i = 0; i < s.positions.size(); ++i) {
-    const Position& p = s.positions[i];
-    val q = val::object();
-    q.set("symbol", p.symbol);
-    q.set("contract", std::string(toString(p.contract)));
-    q.set("contractSize", p.contractSize);
-    q.set("side", std::string(toString(p.side)));
-    q.set("quantity", p.quantity);
-    q.set("entryPrice", p.entryPrice);
-    if (p.markPrice) q.set("markPrice", *p.markPrice);
-    q.set("leverage", p.leverage);
-    if (p.marginMode) q.set("marginMode", std::string(toString(*p.marginMode)));
-    if (p.isolatedMargin) q.set("isolatedMargin", *p.isolatedMargin);
-    positions.set(i, q);
-  }
-  o.set("positions", positions);
-  if (!s.tiers.empty()) {
-    val tiers = val::object();
-    for (const auto& [symbol, table] : s.tiers) {
-      val rows = val::array();
-      for (std::size_t j = 0; j < table.size(); ++j) {
-        val row = val::object();
-        row.set("notionalCap", table[j].notionalCap);
-        row.set("maxLeverage", table[j].maxLeverage);
-        if (table[j].maintenanceMarginRate) row.set("maintenanceMarginRate", *table[j].maintenanceMarginRate);
-        if (table[j].maintenanceAmount) row.set("maintenanceAmount", *table[j].maintenanceAmount);
-        rows.set(j, row);
-      }
-      tiers.set(symbol, rows);
-    }
-    o.set("tiers", tiers);
-  }
-  return o;
-}
-
-val toJs(const DefaultTierTable& table) {
-  val o = val::object();
-  o.set("rules", std::string(toString(table.rules)));
-  val symbols = val::array();
-  for (std::size_t i = 0; i < table.symbols.size(); ++i) symbols.set(i, table.symbols[i]);
-  o.set("symbols", symbols);
-  val rows = val::array();
-  for (std::size_t i = 0; i < table.tiers.size(); ++i) {
-    const Tier& t = table.tiers[i];
-    val row = val::object();
-    row.set("notionalCap", t.notionalCap);
-    row.set("maxLeverage", t.maxLeverage);
-    if (t.maintenanceMarginRate) row.set("maintenanceMarginRate", *t.maintenanceMarginRate);
-    if (t.maintenanceAmount) row.set("maintenanceAmount", *t.maintenanceAmount);
-    rows.set(i, row);
-  }
-  o.set("tiers", rows);
-  o.set("source", table.source);
-  o.set("date", table.date);
-  return o;
-}
+val toJs(const std::vector<InputError>& errors) { return written(errors); }
+val toJs(const Report& report) { return written(report); }
+val toJs(const Scenario& s) { return written(s); }
+val toJs(const DefaultTierTable& table) { return written(table); }
 
 }  // namespace mljs

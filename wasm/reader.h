@@ -7,9 +7,11 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marginlab/errors.h"
+#include "transfer.h"
 
 namespace mljs {
 
@@ -42,6 +44,31 @@ inline bool shadowed(const InputError& e, const std::vector<InputError>& convers
   return false;
 }
 
+/// A field's path, built only for an error message: "positions", 1 and "leverage" give
+/// "positions[1].leverage". \warning It refers to the text it is given: build it in the call.
+class Path {
+ public:
+  static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+  Path(const std::string& whole) : head_(whole) {}  // NOLINT: any path text
+  Path(const char* whole) : head_(whole) {}         // NOLINT
+  Path(std::string_view head, std::string_view name) : head_(head), name_(name) {}
+  Path(std::string_view head, std::size_t index, std::string_view name = {})
+      : head_(head), name_(name), index_(index) {}
+  [[nodiscard]] std::string str() const {
+    std::string out(head_);
+    if (index_ != kNoIndex) out += "[" + std::to_string(index_) + "]";
+    if (!name_.empty()) {
+      if (!out.empty()) out += '.';
+      out += name_;
+    }
+    return out;
+  }
+
+ private:
+  std::string_view head_, name_;
+  std::size_t index_ = kNoIndex;
+};
+
 class Reader {
  public:
   std::vector<InputError> errors;
@@ -51,49 +78,70 @@ class Reader {
   }
 
   /// A number field. Absent: std::nullopt (and a Missing error when required).
-  std::optional<double> number(const val& obj, const char* key, const std::string& path, bool required) {
-    const val v = obj[key];
-    if (v.isUndefined() || (!required && v.isNull())) {
-      if (required) add(path, ErrorCode::Missing, path + " is required");
+  std::optional<double> number(const Field& v, const Path& path, bool required) {
+    if (v.kind == Kind::Undefined || (!required && v.kind == Kind::Null)) {
+      if (required) missing(path);
       return std::nullopt;
     }
-    if (!v.isNumber()) {
-      add(path, ErrorCode::WrongType, path + " must be a number, not " + typeName(v));
+    if (v.kind != Kind::Number) {
+      const std::string p = path.str();
+      add(p, ErrorCode::WrongType, p + " must be a number, not " + std::string(typeName(v)));
       return std::nullopt;
     }
-    return v.as<double>();
+    return v.number;
   }
 
   /// A string field. Absent: std::nullopt (and a Missing error when required).
-  std::optional<std::string> string(const val& obj, const char* key, const std::string& path, bool required,
-                                    std::size_t maxLength = 64) {
-    const val v = obj[key];
-    if (v.isUndefined() || (!required && v.isNull())) {
-      if (required) add(path, ErrorCode::Missing, path + " is required");
+  std::optional<std::string> string(const Field& v, const Path& path, bool required, std::size_t maxLength = 64) {
+    if (v.kind == Kind::Undefined || (!required && v.kind == Kind::Null)) {
+      if (required) missing(path);
       return std::nullopt;
     }
-    if (!v.isString()) {
-      add(path, ErrorCode::WrongType, path + " must be a string, not " + typeName(v));
+    if (v.kind != Kind::String) {
+      const std::string p = path.str();
+      add(p, ErrorCode::WrongType, p + " must be a string, not " + std::string(typeName(v)));
       return std::nullopt;
     }
-    if (v["length"].as<double>() > static_cast<double>(maxLength)) {
-      add(path, ErrorCode::OutOfRange, path + " must be at most " + std::to_string(maxLength) + " characters");
+    if (v.number > static_cast<double>(maxLength)) {  // its length
+      const std::string p = path.str();
+      add(p, ErrorCode::OutOfRange, p + " must be at most " + std::to_string(maxLength) + " characters");
       return std::nullopt;
     }
-    return v.as<std::string>();
+    return v.string();
   }
 
   /// An enum string: parsed, or an UnknownValue error listing the accepted values.
   template <class E, class Parse>
-  std::optional<E> choice(const val& obj, const char* key, const std::string& path, bool required, Parse parse,
-                          const char* accepted) {
-    const auto text = string(obj, key, path, required);
+  std::optional<E> choice(const Field& v, const Path& path, bool required, Parse parse, const char* accepted) {
+    const auto text = string(v, path, required);
     if (!text) return std::nullopt;
     const auto value = parse(*text);
-    if (!value) add(path, ErrorCode::UnknownValue, path + " (\"" + *text + "\") must be one of " + accepted);
+    if (!value) {
+      const std::string p = path.str();
+      add(p, ErrorCode::UnknownValue, p + " (\"" + *text + "\") must be one of " + accepted);
+    }
     return value;
   }
-};
 
+  /// The same, reading obj[key].
+  std::optional<double> number(const val& obj, const char* key, const Path& path, bool required) {
+    return number(fieldOf(obj[key]), path, required);
+  }
+  std::optional<std::string> string(const val& obj, const char* key, const Path& path, bool required,
+                                    std::size_t maxLength = 64) {
+    return string(fieldOf(obj[key]), path, required, maxLength);
+  }
+  template <class E, class Parse>
+  std::optional<E> choice(const val& obj, const char* key, const Path& path, bool required, Parse parse,
+                          const char* accepted) {
+    return choice<E>(fieldOf(obj[key]), path, required, parse, accepted);
+  }
+
+ private:
+  void missing(const Path& path) {
+    std::string p = path.str();
+    add(p, ErrorCode::Missing, p + " is required");
+  }
+};
 
 }  // namespace mljs

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+// MarginLab JS boundary: the C++ half of transfer.js (see transfer.h).
+#include "transfer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <iterator>
+
+extern "C" {
+// transfer.js
+void mljs_read(emscripten::EM_VAL object, const char* const* keys, std::size_t count, double* out,
+               const char* scratch, const char* scratchEnd);
+void mljs_read_table(emscripten::EM_VAL array, const char* const* keys, std::size_t keyCount,
+                     std::size_t count, double* out, const char* scratch, const char* scratchEnd);
+void mljs_describe(emscripten::EM_VAL value, double* out);
+emscripten::EM_VAL mljs_decode(const char* ops, const double* numbers, const char* text,
+                               std::size_t textLength, const char* raw);
+}
+
+namespace mljs {
+
+namespace {
+
+/// The byte codes of JsWriter and transfer.js's mljs_decode.
+enum Op : char {
+  kEnd = 0,
+  kObject = 1,
+  kArray = 2,
+  kNumber = 3,
+  kNull = 4,
+  kString = 5,  ///< the next string of the text
+  kTrue = 6,
+  kFalse = 7,
+  kSteps = 8,      ///< steps: one kStep op each, then kEnd
+  kRaw = 9,        ///< a string with a zero byte: its length among the numbers, its bytes in raw
+  kNewKey = 10,    ///< a literal's key: the next string of the text; JS keeps it as key i
+  kRawKey = 11,    ///< a key with a zero byte: as kRaw
+  kTextKey = 12,   ///< any other key: the next string of the text
+  kKnownKey = 16,  ///< 16 + i: key i again
+  /// A step: kStep | 1 when it has a value (the last of its numbers), | 2, 4, 8, 16 when its
+  /// field, label, formula, substituted repeats a text (the text's number among the numbers,
+  /// in that order); the others are the next texts.
+  kStep = 32,
+};
+constexpr std::size_t kMaxKnownKeys = 256 - kKnownKey;
+
+constexpr std::string_view kKindNames[] = {"undefined", "null",  "number",   "string", "boolean",
+                                           "object",    "array", "function", "bigint", "symbol"};
+
+Field toField(const double* record) {
+  Field f;
+  f.kind = static_cast<Kind>(static_cast<int>(record[0]));
+  f.number = record[1];
+  if (record[2] > 0) {
+    f.value = val::take_ownership(
+        reinterpret_cast<emscripten::EM_VAL>(static_cast<std::uintptr_t>(record[2])));
+  } else if (record[2] < 0) {  // in the scratch bytes: their address and length
+    const auto packed = static_cast<std::uint64_t>(-record[2] - 1);
+    f.text.emplace(reinterpret_cast<const char*>(static_cast<std::uintptr_t>(packed / 256)),
+                   packed % 256);
+  }
+  return f;
+}
+
+/// Room for the short strings of `count` values, 24 bytes each on average (more go as handles).
+constexpr std::size_t kScratchPerValue = 24;
+
+}  // namespace
+
+std::string_view typeName(const Field& field) { return kKindNames[static_cast<int>(field.kind)]; }
+
+Field fieldOf(const val& value) {
+  double record[3];  // no scratch: a string comes as a handle
+  mljs_describe(value.as_handle(), record);
+  return toField(record);
+}
+
+namespace detail {
+void readInto(const val& object, const char* const* keys, std::size_t count, Field* out) {
+  std::vector<double> records(3 * count);
+  std::vector<char> scratch(kScratchPerValue * count);
+  mljs_read(object.as_handle(), keys, count, records.data(), scratch.data(),
+            scratch.data() + scratch.size());
+  for (std::size_t i = 0; i < count; ++i) out[i] = toField(&records[3 * i]);
+}
+
+std::vector<Field> readTable(const val& array, std::size_t count, const char* const* keys,
+                             std::size_t keyCount) {
+  const std::size_t n = count * (keyCount + 1);
+  std::vector<double> records(3 * n);
+  std::vector<char> scratch(kScratchPerValue * n);
+  mljs_read_table(array.as_handle(), keys, keyCount, count, records.data(), scratch.data(),
+                  scratch.data() + scratch.size());
+  std::vector<Field> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = toField(&records[3 * i]);
+  return out;
+}
+}  // namespace detail
+
+std::vector<Field> readElements(const val& array, std::size_t count) {
+  std::vector<Field> out(count);
+  detail::readInto(array, nullptr, count, out.data());
+  return out;
+}
+
+JsWriter& JsWriter::object() {
+  ops_.push(kObject);
+  return *this;
+}
+JsWriter& JsWriter::array() {
+  ops_.push(kArray);
+  return *this;
+}
+JsWriter& JsWriter::end() {
+  ops_.push(kEnd);
+  return *this;
+}
+
+JsWriter& JsWriter::knownKey(const char* literal, std::size_t size) {
+  const auto address = reinterpret_cast<std::uintptr_t>(literal);
+  KeySlot& slot = keySlots_[(address ^ (address >> 7)) % std::size(keySlots_)];
+  if (slot.literal == literal) {
+    ops_.push(static_cast<char>(kKnownKey + slot.index));
+    return *this;
+  }
+  if (keyCount_ == kMaxKnownKeys || !plain({literal, size}))
+    return key(std::string_view(literal, size));
+  slot = {literal, keyCount_++};  // a key it pushes out is sent again as a new key if it comes back
+  ops_.push(kNewKey);
+  text({literal, size});
+  return *this;
+}
+
+JsWriter& JsWriter::key(std::string_view name) {
+  if (plain(name)) {
+    ops_.push(kTextKey);
+    text(name);
+  } else {
+    ops_.push(kRawKey);
+    numbers_.push(static_cast<double>(name.size()));
+    raw_.append(name.data(), name.size());
+  }
+  return *this;
+}
+
+JsWriter& JsWriter::number(double x) {
+  ops_.push(kNumber);
+  numbers_.push(x);
+  return *this;
+}
+JsWriter& JsWriter::null() {
+  ops_.push(kNull);
+  return *this;
+}
+JsWriter& JsWriter::boolean(bool b) {
+  ops_.push(b ? kTrue : kFalse);
+  return *this;
+}
+
+JsWriter& JsWriter::string(std::string_view s) {
+  if (plain(s)) {
+    ops_.push(kString);
+    text(s);
+  } else {
+    ops_.push(kRaw);
+    numbers_.push(static_cast<double>(s.size()));
+    raw_.append(s.data(), s.size());
+  }
+  return *this;
+}
+
+JsWriter& JsWriter::steps(const std::vector<marginlab::Step>& steps) {
+  ops_.push(kSteps);
+  for (const marginlab::Step& s : steps) {
+    const std::string_view texts[] = {s.field, s.label, s.formula, s.substituted};
+    if (!plain(texts[0]) || !plain(texts[1]) || !plain(texts[2]) || !plain(texts[3])) {
+      // A zero byte in some text (a symbol can hold one): this step field by field.
+      object().key("field").string(texts[0]).key("label").string(texts[1]);
+      key("formula").string(texts[2]).key("substituted").string(texts[3]);
+      key("value").optional(s.value).end();
+      continue;
+    }
+    const std::size_t op = ops_.size();
+    ops_.push(0);
+    int flags = 0;
+    for (int i = 0; i < 4; ++i)  // in this order: their numbers go before the value's
+      if (stepText(texts[i])) flags |= 2 << i;
+    if (s.value) numbers_.push(*s.value);
+    ops_.set(op, static_cast<char>(kStep | flags | (s.value ? 1 : 0)));
+  }
+  return end();
+}
+
+bool JsWriter::stepText(std::string_view s) {
+  const char* data = s.data();
+  const std::size_t size = s.size();
+  std::uint32_t h = static_cast<std::uint32_t>(size) * 0x9E3779B1u;
+  if (size) {
+    h ^= static_cast<unsigned char>(data[0]) * 0x85EBCA6Bu;
+    h ^= static_cast<unsigned char>(data[size / 2]) * 0xC2B2AE35u;
+    h ^= static_cast<unsigned char>(data[size - 1]) * 0x27D4EB2Fu;
+    h ^= static_cast<unsigned char>(data[size / 3]) << 11;
+  }
+  TextSlot& slot = textSlots_[(h ^ (h >> 15)) % std::size(textSlots_)];
+  if (slot.data && slot.size == size && std::memcmp(slot.data, data, size) == 0) {
+    numbers_.push(static_cast<double>(slot.index));
+    return true;
+  }
+  slot = {data, size, texts_};
+  text(s);
+  return false;
+}
+
+void JsWriter::text(std::string_view s) {
+  text_.append(s.data(), s.size());
+  text_.push('\0');
+  ++texts_;
+}
+
+bool JsWriter::plain(std::string_view s) noexcept {
+  return std::memchr(s.data(), '\0', s.size()) == nullptr;
+}
+
+val JsWriter::take() {
+  const val out = val::take_ownership(
+      mljs_decode(ops_.data(), numbers_.data(), text_.data(), text_.size(), raw_.data()));
+  ops_.clear();
+  numbers_.clear();
+  text_.clear();
+  raw_.clear();
+  texts_ = keyCount_ = 0;
+  std::fill(std::begin(keySlots_), std::end(keySlots_), KeySlot{});
+  std::fill(std::begin(textSlots_), std::end(textSlots_), TextSlot{});
+  return out;
+}
+
+}  // namespace mljs

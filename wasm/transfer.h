@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// MarginLab JS boundary: plain objects across in one call each way (transfer.js is the JS half).
+// Embind costs a few JS calls per property read or set; a report has thousands of them.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "marginlab/report.h"
+
+namespace mljs {
+
+using emscripten::val;
+
+/// What a JS value is (the order of transfer.js's mljsKinds).
+enum class Kind : std::uint8_t {
+  Undefined,
+  Null,
+  Number,
+  String,
+  Boolean,
+  Object,
+  Array,
+  Function,
+  BigInt,
+  Symbol
+};
+
+/// One JS value as read from an object: its kind, its number (numbers) or length (strings,
+/// arrays), and the value itself for strings, objects, arrays and functions; a short string
+/// read with others comes as its text instead.
+struct Field {
+  Kind kind = Kind::Undefined;
+  double number = 0;
+  val value = val::undefined();
+  std::optional<std::string> text;
+
+  /// The string (kind String).
+  [[nodiscard]] std::string string() const { return text ? *text : value.as<std::string>(); }
+};
+
+/// "null", "array", or what typeof says: the words of the WrongType messages.
+std::string_view typeName(const Field& field);
+/// A value already in hand, as a Field.
+Field fieldOf(const val& value);
+
+/// object[keys[i]] for each key, in one call. \warning The keys must be string literals: the JS
+/// side keeps their text by address.
+template <std::size_t N>
+std::array<Field, N> readFields(const val& object, const char* const (&keys)[N]);
+/// array[0 .. count), in one call.
+std::vector<Field> readElements(const val& array, std::size_t count);
+
+/// array[0 .. count) and, for each element that is a plain object, its fields `keys` (literals),
+/// in one call: element i's own Field (its kind only) at [i * (N + 1)], its fields after it.
+template <std::size_t N>
+std::vector<Field> readTable(const val& array, std::size_t count, const char* const (&keys)[N]);
+
+namespace detail {
+void readInto(const val& object, const char* const* keys, std::size_t count, Field* out);
+std::vector<Field> readTable(const val& array, std::size_t count, const char* const* keys,
+                             std::size_t keyCount);
+}  // namespace detail
+
+template <std::size_t N>
+std::vector<Field> readTable(const val& array, std::size_t count, const char* const (&keys)[N]) {
+  return detail::readTable(array, count, keys, N);
+}
+
+template <std::size_t N>
+std::array<Field, N> readFields(const val& object, const char* const (&keys)[N]) {
+  std::array<Field, N> out;
+  detail::readInto(object, keys, N, out.data());
+  return out;
+}
+
+/// A growing array of bytes or numbers whose appends are inlined (libc++'s are calls at -Oz).
+template <class T>
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  ~Buffer() { std::free(data_); }
+
+  [[gnu::always_inline]] void push(T x) {
+    if (size_ == capacity_) grow(1);
+    data_[size_++] = x;
+  }
+  [[gnu::always_inline]] void append(const T* p, std::size_t n) {
+    if (n > capacity_ - size_) grow(n);
+    if (n) std::memcpy(data_ + size_, p, n * sizeof(T));
+    size_ += n;
+  }
+  void set(std::size_t i, T x) noexcept { data_[i] = x; }
+  [[nodiscard]] const T* data() const noexcept { return data_; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  void clear() noexcept { size_ = 0; }  ///< keeps the memory for the next value
+
+ private:
+  void grow(std::size_t extra) {
+    capacity_ = std::max(2 * capacity_, size_ + extra + 256);
+    // malloc and copy, not realloc: dlrealloc would add 2 KB to the module.
+    T* bigger = static_cast<T*>(std::malloc(capacity_ * sizeof(T)));
+    if (!bigger) std::abort();  // out of wasm memory: -fno-exceptions has no bad_alloc either
+    if (size_) std::memcpy(bigger, data_, size_ * sizeof(T));
+    std::free(data_);
+    data_ = bigger;
+  }
+
+  T* data_ = nullptr;
+  std::size_t size_ = 0, capacity_ = 0;
+};
+
+/// Writes one JS value (objects, arrays, numbers, strings, null, booleans, steps) into wasm
+/// memory; take() has the JS side build it in one call. Keys and values go in the order given,
+/// as val::set would have set them, so the objects come out the same.
+class JsWriter {
+ public:
+  JsWriter& object();  ///< begins an object: key() and a value, repeated, then end()
+  JsWriter& array();   ///< begins an array: values, then end()
+  JsWriter& end();
+  /// The key of the next value. A literal's text is sent once per writer, then its number.
+  template <std::size_t N>
+  JsWriter& key(const char (&literal)[N]) {
+    return knownKey(literal, N - 1);
+  }
+  /// A key of any text (a symbol): sent each time.
+  JsWriter& key(std::string_view name);
+  JsWriter& number(double x);
+  JsWriter& null();
+  JsWriter& optional(const std::optional<double>& x) { return x ? number(*x) : null(); }
+  JsWriter& string(std::string_view text);
+  JsWriter& boolean(bool b);
+  /// An array of {field, label, formula, substituted, value} objects.
+  JsWriter& steps(const std::vector<marginlab::Step>& steps);
+  /// The value written, as JS builds it; the writer is empty again.
+  val take();
+
+ private:
+  JsWriter& knownKey(const char* literal, std::size_t size);
+  void text(std::string_view s);
+  /// A step's text: sent, or, when the same text was sent before in this value (a formula, a
+  /// label), its number among the texts. True when it was a repeat.
+  bool stepText(std::string_view s);
+  static bool plain(std::string_view s) noexcept;  ///< no zero byte: it can go in `text_`
+
+  Buffer<char> ops_;
+  Buffer<double> numbers_;
+  Buffer<char> text_, raw_;
+  std::size_t texts_ = 0;     ///< strings in text_
+  std::size_t keyCount_ = 0;  ///< literal keys sent as kNewKey: JS numbers them 0, 1, ...
+  /// Literal keys by a hash of their address: the address and JS's number for it.
+  struct KeySlot {
+    const char* literal = nullptr;
+    std::size_t index = 0;
+  };
+  KeySlot keySlots_[128];
+  /// Step texts sent, by a hash of their bytes: where they are and their number among the texts.
+  struct TextSlot {
+    const char* data = nullptr;
+    std::size_t size = 0, index = 0;
+  };
+  TextSlot textSlots_[512];
+};
+
+}  // namespace mljs
