@@ -2,6 +2,9 @@
 // MarginLab: the isolated liquidation batch: one model, one leg reused for every position.
 #include "marginlab/batch.h"
 
+#include <algorithm>
+#include <array>
+#include <limits>
 #include <string>
 
 #include "marginlab/format.h"
@@ -14,6 +17,84 @@ namespace marginlab {
 
 namespace {
 constexpr std::size_t kMaxErrors = 100;
+
+/// The batch's tier table, flat, with what the closed-form walk needs. The walk solves
+/// f(u) = M + pnl(u) - MM(u) = 0 piece by piece in the one direction where f can reach zero,
+/// which is the case when f is monotone in u for the position's sign of pnl1: on every piece
+/// the slope has that sign, and no jump at a tier cap goes the other way (continuous tables:
+/// no jump). Otherwise the position takes the general walk of both directions.
+struct FlatTable {
+  std::size_t rows = 0;
+  bool atEntry = false;
+  std::array<double, kMaxTierRows> cap{}, rate{}, amount{};  ///< rate: with the fees the profile adds
+  bool monotoneRising = true;   ///< f rises with u when pnl1 > 0 (linear long, inverse short)
+  bool monotoneFalling = true;  ///< f falls with u when pnl1 < 0 (linear short, inverse long)
+};
+
+FlatTable flatten(const std::vector<ResolvedTier>& tiers, const Profile& profile, double fee) {
+  FlatTable t;
+  t.rows = tiers.size();
+  t.atEntry = profile.basis == MaintenanceBasis::AtEntry;
+  const bool addFee = profile.feeInMaintenanceRate || profile.exitFeeInMaintenance;
+  for (std::size_t i = 0; i < t.rows; ++i) {
+    t.cap[i] = tiers[i].cap;
+    t.rate[i] = tiers[i].rate + (addFee ? fee : 0.0);
+    t.amount[i] = tiers[i].amount;
+  }
+  if (t.atEntry) return t;  // maintenance is constant: f is a line with slope pnl1
+  for (std::size_t i = 0; i < t.rows; ++i) {
+    if (!(t.rate[i] < 1)) t.monotoneRising = false;  // slope k (1 - rate) must stay > 0
+    if (i + 1 == t.rows) break;
+    // f's jump going up through cap i: MM_i(cap) - MM_{i+1}(cap). Rounding of continuous
+    // amounts (about 1e-16 of the cap) counts as none.
+    const double jump = (t.rate[i] - t.rate[i + 1]) * t.cap[i] - t.amount[i] + t.amount[i + 1];
+    const double tolerance = 1e-12 * t.cap[i];
+    if (jump < -tolerance) t.monotoneRising = false;
+    if (jump > tolerance) t.monotoneFalling = false;
+  }
+  return t;
+}
+
+/// The liquidation price in u of one isolated position marked at entry, by the closed form on
+/// each piece, walking from u0 toward the adverse side. NaN: not decided here (f <= 0 at entry,
+/// or f not monotone), so the caller takes the general walk. 0: no price liquidates.
+inline double fastLiquidationU(const FlatTable& t, double e0, double k, double pnl0, double pnl1, double u0,
+                               double entryNotional) noexcept {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (t.atEntry) {
+    std::size_t tier = 0;
+    while (tier + 1 < t.rows && !(entryNotional <= t.cap[tier])) ++tier;
+    const double c0 = e0 + pnl0 - (entryNotional * t.rate[tier] - t.amount[tier]), c1 = pnl1;
+    if (!(c0 + c1 * u0 > 0)) return kNaN;
+    if (c1 > 0) return c0 <= 0 ? std::clamp(-c0 / c1, 0.0, u0) : 0.0;  // down to u = 0
+    return std::max(-c0 / c1, u0);                                       // up to u = infinity
+  }
+  std::size_t tier = 0;
+  while (tier + 1 < t.rows && !(entryNotional <= t.cap[tier])) ++tier;
+  if (!(pnl1 > 0 ? t.monotoneRising : t.monotoneFalling)) return kNaN;
+  if (!(e0 + pnl0 + t.amount[tier] + (pnl1 - t.rate[tier] * k) * u0 > 0)) return kNaN;  // liquidated at entry
+  double a = u0;
+  if (pnl1 > 0) {
+    for (;;) {  // down in u: pieces [cap[tier-1] / k, a]
+      const double c0 = e0 + pnl0 + t.amount[tier], c1 = pnl1 - t.rate[tier] * k;
+      if (!(c0 + c1 * a > 0)) return a;  // a jump at the cap (rounding only, as f is monotone)
+      const double b = tier == 0 ? 0.0 : t.cap[tier - 1] / k;
+      if (c0 + c1 * b <= 0) return std::clamp(-c0 / c1, b, a);
+      if (tier == 0) return 0.0;
+      a = b;
+      --tier;
+    }
+  }
+  for (;;) {  // up in u: pieces [a, cap[tier] / k]
+    const double c0 = e0 + pnl0 + t.amount[tier], c1 = pnl1 - t.rate[tier] * k;
+    if (!(c0 + c1 * a > 0)) return a;
+    if (tier + 1 == t.rows) return std::max(-c0 / c1, a);  // c1 < 0: f reaches 0 at infinity's side
+    const double b = t.cap[tier] / k;
+    if (c0 + c1 * b <= 0) return std::clamp(-c0 / c1, a, b);
+    a = b;
+    ++tier;
+  }
+}
 }  // namespace
 
 std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, std::span<const double> side,
@@ -75,8 +156,23 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
   detail::Model m = detail::buildModel(s);
   detail::Leg& leg = m.legs.front();
   Position p = s.positions.front();
+  const FlatTable flat = flatten(tiers, profile, m.fee);
+  const bool linear = request.contract == Contract::Linear;
+  const double contractSize = request.contractSize, feeShare = profile.feesInInitialMargin ? 2 * m.fee : 0.0;
   for (std::size_t i = 0; i < count; ++i) {
-    p.side = side[i] > 0 ? Side::Long : Side::Short;
+    // fillLeg's terms, the same operations in the same order.
+    const double s1 = side[i] > 0 ? 1.0 : -1.0, k = quantity[i] * contractSize, entry = entryPrice[i];
+    const double entryNotional = linear ? k * entry : k / entry;
+    double margin = entryNotional / leverage[i];
+    if (feeShare != 0) margin += feeShare * entryNotional;
+    const double pnl1 = linear ? s1 * k : -s1 * k, pnl0 = linear ? -s1 * k * entry : s1 * entryNotional;
+    const double u = fastLiquidationU(flat, margin, k, pnl0, pnl1, linear ? entry : 1.0 / entry, entryNotional);
+    if (u == u) {  // decided: u > 0 is a price, anything else none
+      const double price = linear ? u : 1.0 / u;
+      out[i] = u > 0 && isValidPositive(price) ? price : 0.0;
+      continue;
+    }
+    p.side = side[i] > 0 ? Side::Long : Side::Short;  // the general walk
     p.quantity = quantity[i];
     p.entryPrice = entryPrice[i];
     p.leverage = leverage[i];

@@ -19,38 +19,76 @@ TEST_CASE("batch: BN-7 long and short", "[batch][binance]") {
 
 TEST_CASE("batch: equals evaluate for every profile, linear and inverse", "[batch][properties]") {
   // Property: out[i] is evaluate()'s isolated liquidation price of the same position (or 0
-  // when that is absent), to 1e-12 relative. 200 positions per profile and contract.
+  // when that is absent), to 1e-12 relative. 200 positions per profile, contract and table:
+  // a continuous two-row table, a five-row one with positions in every row (the closed-form
+  // walk), and tables whose explicit amounts jump up or down at a cap, where maintenance is
+  // not continuous and the batch takes the general walk of both directions.
   std::mt19937_64 rng(20261125);
   auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * ((rng() >> 11) * 0x1.0p-53); };
-  for (Rules rules : {Rules::Binance, Rules::Bybit, Rules::BybitUta, Rules::Okx, Rules::Hyperliquid, Rules::Bitmex,
-                      Rules::Dydx, Rules::Simple}) {
-    for (Contract contract : {Contract::Linear, Contract::Inverse}) {
-      const bool linear = contract == Contract::Linear;
-      BatchRequest r{.rules = rules, .contract = contract, .contractSize = linear ? 1.0 : 100.0,
-                     .tiers = linear ? TierTable{{50'000, 125, 0.004, std::nullopt}, {1e9, 50, 0.01, std::nullopt}}
-                                     : TierTable{{5, 125, 0.004, std::nullopt}, {1e6, 50, 0.01, std::nullopt}}};
-      std::vector<double> side, qty, entry, lev, out(200);
-      for (int i = 0; i < 200; ++i) {
-        side.push_back(rng() % 2 ? 1 : -1);
-        qty.push_back(uniform(0.01, linear ? 5 : 500));
-        entry.push_back(uniform(1'000, 100'000));
-        lev.push_back(uniform(1, 50));
-      }
-      REQUIRE(isolatedLiquidationBatch(r, side, qty, entry, lev, out).empty());
-      for (int i = 0; i < 200; ++i) {
-        Scenario s{.rules = rules, .walletBalance = 1e6};
-        s.positions = {Position{.symbol = "X", .contract = contract, .contractSize = r.contractSize,
-                                .side = side[i] > 0 ? Side::Long : Side::Short, .quantity = qty[i], .entryPrice = entry[i],
-                                .leverage = lev[i]}};
-        s.tiers = {{"X", r.tiers}};
-        const Report report = evaluateOk(s);
-        const auto lp = report.isolated->positions[0].liquidationPrice;
-        INFO(toString(rules) << " " << toString(contract) << " #" << i);
-        if (lp) CHECK_THAT(out[i], WithinRel(*lp, 1e-12));
-        else CHECK(out[i] == 0);
+  const std::optional<double> none;
+  struct Case { const char* name; TierTable linear, inverse; double maxQtyLinear, maxQtyInverse; };
+  const Case cases[] = {
+      {"two rows", {{50'000, 125, 0.004, none}, {1e9, 50, 0.01, none}}, {{5, 125, 0.004, none}, {1e6, 50, 0.01, none}}, 5, 500},
+      {"five rows",
+       {{50'000, 125, 0.004, none}, {250'000, 100, 0.005, none}, {1e6, 50, 0.01, none}, {1e7, 20, 0.025, none}, {1e9, 10, 0.05, none}},
+       {{5, 125, 0.004, none}, {25, 100, 0.005, none}, {100, 50, 0.01, none}, {1000, 20, 0.025, none}, {1e6, 10, 0.05, none}},
+       40, 5000},
+      {"amount jumps up", {{50'000, 125, 0.004, 0}, {1e9, 50, 0.01, 100}}, {{5, 125, 0.004, 0}, {1e6, 50, 0.01, 0.01}}, 5, 500},
+      {"amount jumps down", {{50'000, 125, 0.004, 0}, {1e9, 50, 0.01, 500}}, {{5, 125, 0.004, 0}, {1e6, 50, 0.01, 0.05}}, 5, 500},
+  };
+  for (const Case& c : cases) {
+    for (Rules rules : {Rules::Binance, Rules::Bybit, Rules::BybitUta, Rules::Okx, Rules::Hyperliquid, Rules::Bitmex,
+                        Rules::Dydx, Rules::Simple}) {
+      for (Contract contract : {Contract::Linear, Contract::Inverse}) {
+        const bool linear = contract == Contract::Linear;
+        BatchRequest r{.rules = rules, .contract = contract, .contractSize = linear ? 1.0 : 100.0,
+                       .tiers = linear ? c.linear : c.inverse};
+        const auto resolved = resolveTiers(r.tiers, profileFor(rules));
+        std::vector<double> side, qty, entry, lev, out(200);
+        for (int i = 0; i < 200; ++i) {
+          side.push_back(rng() % 2 ? 1 : -1);
+          qty.push_back(uniform(0.01, linear ? c.maxQtyLinear : c.maxQtyInverse));
+          entry.push_back(uniform(1'000, 100'000));
+          const double notional = linear ? qty.back() * entry.back() : qty.back() * r.contractSize / entry.back();
+          if (notional > resolved.back().cap) qty.back() /= 2 * notional / resolved.back().cap;
+          lev.push_back(uniform(1, resolved[tierIndexAt(resolved, notional)].maxLeverage));
+        }
+        REQUIRE(isolatedLiquidationBatch(r, side, qty, entry, lev, out).empty());
+        for (int i = 0; i < 200; ++i) {
+          Scenario s{.rules = rules, .walletBalance = 1e6};
+          s.positions = {Position{.symbol = "X", .contract = contract, .contractSize = r.contractSize,
+                                  .side = side[i] > 0 ? Side::Long : Side::Short, .quantity = qty[i], .entryPrice = entry[i],
+                                  .leverage = lev[i]}};
+          s.tiers = {{"X", r.tiers}};
+          const Report report = evaluateOk(s);
+          const auto lp = report.isolated->positions[0].liquidationPrice;
+          INFO(c.name << " " << toString(rules) << " " << toString(contract) << " #" << i);
+          if (lp) CHECK_THAT(out[i], WithinRel(*lp, 1e-12));
+          else CHECK(out[i] == 0);
+        }
       }
     }
   }
+}
+
+TEST_CASE("batch: the closed form by hand across tiers", "[batch][binance]") {
+  // Binance's isolated formula (VENUES.md §1.1) on the row that contains the notional at the
+  // liquidation price: LP = (M + cum - s q EP) / (q MMR - s q), M = q EP / leverage.
+  // Rows: cap 50,000 MMR 0.4 % cum 0; cap 250,000 MMR 0.5 % cum 50; cap 1e6 MMR 1 % cum 1,300.
+  BatchRequest r{.rules = Rules::Binance,
+                 .tiers = {{50'000, 125, 0.004, 0}, {250'000, 100, 0.005, 50}, {1'000'000, 50, 0.01, 1'300}}};
+  // Long 4 @ 60,000, 20x: notional 240,000, M 12,000. Row 2: (12,000 + 50 - 240,000) / (0.02 - 4)
+  //   = 57,273.869..., notional 229,095 in (50,000, 250,000]: that row holds.
+  // Short 10 @ 30,000, 10x: notional 300,000, M 30,000. Row 3: (30,000 + 1,300 + 300,000) / (0.1 + 10)
+  //   = 32,801.98..., notional 328,019.8 in (250,000, 1e6]: holds.
+  // Long 0.5 @ 120,000, 50x: notional 60,000, M 1,200. Row 2: (1,200 + 50 - 60,000) / (0.0025 - 0.5)
+  //   = 118,090.45..., notional 59,045 in row 2.
+  const double side[] = {1, -1, 1}, qty[] = {4, 10, 0.5}, entry[] = {60'000, 30'000, 120'000}, lev[] = {20, 10, 50};
+  double out[3] = {};
+  REQUIRE(isolatedLiquidationBatch(r, side, qty, entry, lev, out).empty());
+  CHECK_THAT(out[0], WithinRel((12'000.0 + 50 - 240'000) / (4 * 0.005 - 4), 1e-12));
+  CHECK_THAT(out[1], WithinRel((30'000.0 + 1'300 + 300'000) / (10 * 0.01 + 10), 1e-12));
+  CHECK_THAT(out[2], WithinRel((1'200.0 + 50 - 60'000) / (0.5 * 0.005 - 0.5), 1e-12));
 }
 
 TEST_CASE("batch: errors by path", "[batch][validate]") {
