@@ -281,8 +281,25 @@ export interface MarginLab {
    *  and marked at entry; out[i] = the liquidation price, or 0 when none. side[i] is 1 or -1. */
   liquidationBatch(request: BatchRequest, positions: { side: Float64Array; quantity: Float64Array;
     entryPrice: Float64Array; leverage: Float64Array }, out: Float64Array): { errors: InputError[] };
+  /** The same on a batch from createBatch, without copies: the prices are in batch.out (meaningful
+   *  only when errors is empty). */
+  liquidationBatch(request: BatchRequest, batch: Batch): { errors: InputError[] };
+  /** Arrays for n positions in wasm memory (fill, call liquidationBatch(request, batch), read out). */
+  createBatch(n: number): Batch;
   /** The shipped tier tables of a profile (optionally for one symbol). */
   defaultTiers(rules: Rules, symbol?: string): DefaultTierTable[];
+}
+
+/** Arrays of createBatch: views of wasm memory, made anew when memory grows, so read them through
+ *  the batch after each call. free() returns the memory; the batch is unusable after it. */
+export interface Batch {
+  readonly length: number;
+  readonly side: Float64Array;
+  readonly quantity: Float64Array;
+  readonly entryPrice: Float64Array;
+  readonly leverage: Float64Array;
+  readonly out: Float64Array;
+  free(): void;
 }
 
 /** marginlab-full.js: the calculator and the risk lab. */

@@ -29,6 +29,7 @@ export default async function createMarginLab(options = {}) {
     ...options,
   });
   const tables = core.defaultTierTables();
+  const batches = new WeakMap();  // createBatch's batches: their memory
   // Risk lab: (scenario, request) -> { errors, ...result, steps }; misuse throws TypeError.
   // Present in marginlab-full.js only.
   const tools = {};
@@ -65,9 +66,17 @@ export default async function createMarginLab(options = {}) {
       if (!isPlainObject(sweepOptions)) throw new TypeError('sweep(..., options): options must be an object');
       return core.sweepEquity(scenario, prices, out, sweepOptions);
     },
-    /** Isolated liquidation prices of many positions of one symbol: Float64Arrays in, out[i] = 0 when none. */
-    liquidationBatch(request, { side, quantity, entryPrice, leverage }, out) {
+    /**
+     * Isolated liquidation prices of many positions of one symbol: Float64Arrays in, out[i] = 0 when
+     * none. `positions` is either four Float64Arrays (copied into wasm memory and out copied back,
+     * only when there are no errors) or a batch from createBatch (no copy: the results are in
+     * batch.out, meaningful only when there are no errors).
+     */
+    liquidationBatch(request, positions, out) {
       if (!isPlainObject(request)) throw new TypeError('liquidationBatch(request, ...): request must be an object');
+      const own = batches.get(positions);
+      if (own) return core.liquidationBatch(request, own.pointer(), positions.length);
+      const { side, quantity, entryPrice, leverage } = positions;
       const arrays = [side, quantity, entryPrice, leverage, out];
       if (!arrays.every((a) => a instanceof Float64Array)) throw new TypeError('liquidationBatch: side, quantity, entryPrice, leverage and out must be Float64Arrays');
       const n = out.length;
@@ -82,6 +91,37 @@ export default async function createMarginLab(options = {}) {
       } finally {
         core._free(ptr);
       }
+    },
+    /**
+     * Arrays for n positions that live in wasm memory, for liquidationBatch without copies: fill
+     * side, quantity, entryPrice and leverage, call liquidationBatch(request, batch), read out.
+     * Read the arrays through the batch after each call (memory growth replaces them); free()
+     * returns the memory.
+     */
+    createBatch(n) {
+      if (!Number.isInteger(n) || n < 0) throw new TypeError('createBatch(n): n must be an integer >= 0');
+      let ptr = core._malloc(Math.max(8, n * 40));
+      if (!ptr) throw new RangeError('createBatch: not enough wasm memory for ' + n + ' positions');
+      let buffer = null, views = null;
+      const view = (i) => {
+        if (!ptr) throw new TypeError('createBatch: this batch was freed');
+        if (core.HEAPF64.buffer !== buffer) {
+          buffer = core.HEAPF64.buffer;
+          views = [0, 1, 2, 3, 4].map((j) => new Float64Array(buffer, ptr + j * n * 8, n));
+        }
+        return views[i];
+      };
+      const batch = Object.freeze({
+        length: n,
+        get side() { return view(0); },
+        get quantity() { return view(1); },
+        get entryPrice() { return view(2); },
+        get leverage() { return view(3); },
+        get out() { return view(4); },
+        free() { if (ptr) core._free(ptr); ptr = 0; buffer = views = null; },
+      });
+      batches.set(batch, { pointer: () => { view(0); return ptr; } });
+      return batch;
     },
     defaultTiers(rules, symbol) {
       return tables.filter((t) => t.rules === rules && (symbol === undefined || t.symbols.includes(symbol)));

@@ -27,6 +27,7 @@ struct FlatTable {
   std::size_t rows = 0;
   bool atEntry = false;
   std::array<double, kMaxTierRows> cap{}, rate{}, amount{};  ///< rate: with the fees the profile adds
+  std::array<double, kMaxTierRows> maxLeverage{};
   bool monotoneRising = true;   ///< f rises with u when pnl1 > 0 (linear long, inverse short)
   bool monotoneFalling = true;  ///< f falls with u when pnl1 < 0 (linear short, inverse long)
 };
@@ -40,60 +41,124 @@ FlatTable flatten(const std::vector<ResolvedTier>& tiers, const Profile& profile
     t.cap[i] = tiers[i].cap;
     t.rate[i] = tiers[i].rate + (addFee ? fee : 0.0);
     t.amount[i] = tiers[i].amount;
+    t.maxLeverage[i] = tiers[i].maxLeverage;
   }
   if (t.atEntry) return t;  // maintenance is constant: f is a line with slope pnl1
   for (std::size_t i = 0; i < t.rows; ++i) {
-    if (!(t.rate[i] < 1)) t.monotoneRising = false;  // slope k (1 - rate) must stay > 0
+    // Slopes k (1 - rate) > 0 and -k (1 + rate) < 0; a rate near 1 would leave the rising slope
+    // too small for the closed form to round as the general walk does.
+    if (!(t.rate[i] <= 0.5)) t.monotoneRising = false;
     if (i + 1 == t.rows) break;
     // f's jump going up through cap i: MM_i(cap) - MM_{i+1}(cap). Rounding of continuous
     // amounts (about 1e-16 of the cap) counts as none.
     const double jump = (t.rate[i] - t.rate[i + 1]) * t.cap[i] - t.amount[i] + t.amount[i + 1];
-    const double tolerance = 1e-12 * t.cap[i];
+    const double tolerance = 1e-14 * t.cap[i];
     if (jump < -tolerance) t.monotoneRising = false;
     if (jump > tolerance) t.monotoneFalling = false;
   }
   return t;
 }
 
-/// The liquidation price in u of one isolated position marked at entry, by the closed form on
+/// The liquidation price in u of one isolated position marked at entry (`tier`: the row of its
+/// entry notional), by the closed form on
 /// each piece, walking from u0 toward the adverse side. NaN: not decided here (f <= 0 at entry,
 /// or f not monotone), so the caller takes the general walk. 0: no price liquidates.
-inline double fastLiquidationU(const FlatTable& t, double e0, double k, double pnl0, double pnl1, double u0,
-                               double entryNotional) noexcept {
+template <bool AtEntry>
+inline double fastLiquidationU(const FlatTable& t, std::size_t tier, double e0, double k, double pnl0, double pnl1,
+                               double u0, double entryNotional) noexcept {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  if (t.atEntry) {
-    std::size_t tier = 0;
-    while (tier + 1 < t.rows && !(entryNotional <= t.cap[tier])) ++tier;
+  if constexpr (AtEntry) {
     const double c0 = e0 + pnl0 - (entryNotional * t.rate[tier] - t.amount[tier]), c1 = pnl1;
     if (!(c0 + c1 * u0 > 0)) return kNaN;
     if (c1 > 0) return c0 <= 0 ? std::clamp(-c0 / c1, 0.0, u0) : 0.0;  // down to u = 0
     return std::max(-c0 / c1, u0);                                       // up to u = infinity
   }
-  std::size_t tier = 0;
-  while (tier + 1 < t.rows && !(entryNotional <= t.cap[tier])) ++tier;
   if (!(pnl1 > 0 ? t.monotoneRising : t.monotoneFalling)) return kNaN;
-  if (!(e0 + pnl0 + t.amount[tier] + (pnl1 - t.rate[tier] * k) * u0 > 0)) return kNaN;  // liquidated at entry
-  double a = u0;
-  if (pnl1 > 0) {
-    for (;;) {  // down in u: pieces [cap[tier-1] / k, a]
-      const double c0 = e0 + pnl0 + t.amount[tier], c1 = pnl1 - t.rate[tier] * k;
-      if (!(c0 + c1 * a > 0)) return a;  // a jump at the cap (rounding only, as f is monotone)
-      const double b = tier == 0 ? 0.0 : t.cap[tier - 1] / k;
-      if (c0 + c1 * b <= 0) return std::clamp(-c0 / c1, b, a);
-      if (tier == 0) return 0.0;
-      a = b;
+  // On each row's piece f = c0 + c1 u is zero at r = -c0 / c1; the row holds when the notional
+  // k r lies in (previous cap, cap]. Otherwise the walk moves to the next row toward the adverse
+  // side; a root on the wrong side of the piece's start means f jumped through zero at the cap.
+  // The entry row first: most positions liquidate in it.
+  double c0 = e0 + pnl0 + t.amount[tier], c1 = pnl1 - t.rate[tier] * k, r = -c0 / c1;
+  if (pnl1 > 0) {  // f rises with u (c1 = k (1 - rate) > 0): down in u from u0
+    if (!(r < u0)) return kNaN;  // f <= 0 at entry already
+    for (;;) {
+      if (tier == 0) return r > 0 ? r : 0.0;
+      if (k * r > t.cap[tier - 1]) return r;
       --tier;
+      c0 = e0 + pnl0 + t.amount[tier], c1 = pnl1 - t.rate[tier] * k, r = -c0 / c1;
+      if (!(k * r < t.cap[tier])) return t.cap[tier] / k;  // f jumped through zero at the cap
     }
   }
-  for (;;) {  // up in u: pieces [a, cap[tier] / k]
-    const double c0 = e0 + pnl0 + t.amount[tier], c1 = pnl1 - t.rate[tier] * k;
-    if (!(c0 + c1 * a > 0)) return a;
-    if (tier + 1 == t.rows) return std::max(-c0 / c1, a);  // c1 < 0: f reaches 0 at infinity's side
-    const double b = t.cap[tier] / k;
-    if (c0 + c1 * b <= 0) return std::clamp(-c0 / c1, a, b);
-    a = b;
+  if (!(r > u0)) return kNaN;  // f falls with u (c1 < 0): up in u from u0
+  for (;;) {
+    if (tier + 1 == t.rows || k * r <= t.cap[tier]) return r;
     ++tier;
+    c0 = e0 + pnl0 + t.amount[tier], c1 = pnl1 - t.rate[tier] * k, r = -c0 / c1;
+    if (!(k * r > t.cap[tier - 1])) return t.cap[tier - 1] / k;
   }
+}
+
+/// One position by solveCrossing's walk of both directions (kept out of the flattened loop).
+[[gnu::noinline]] double generalWalk(detail::Model& m, Position& p, double side, double quantity, double entryPrice,
+                                     double leverage) {
+  detail::Leg& leg = m.legs.front();
+  p.side = side > 0 ? Side::Long : Side::Short;
+  p.quantity = quantity;
+  p.entryPrice = entryPrice;
+  p.leverage = leverage;
+  detail::fillLeg(m, p, leg);
+  return detail::isolatedLiquidationPrice(m, leg, leg.isolatedMargin).value_or(0.0);
+}
+
+/// The batch's one pass: each position is checked (the common case builds no strings) and solved
+/// by the closed form where it decides, else by the general walk. Returns the index of the first
+/// position that fails a check (the caller lists the errors from there), or out.size().
+/// Flattened: every call inside is inlined (the size-optimised wasm build would otherwise call
+/// out for each comparison and array access); one instance per contract and maintenance basis.
+template <bool Linear, bool AtEntry>
+[[gnu::flatten]] std::size_t solveAll(detail::Model& m, const FlatTable& flat, std::span<const double> side,
+                                      std::span<const double> quantity, std::span<const double> entryPrice,
+                                      std::span<const double> leverage, std::span<double> out) {
+  Position p = m.scenario->positions.front();
+  const double contractSize = p.contractSize, feeShare = m.profile->feesInInitialMargin ? 2 * m.fee : 0.0;
+  const double lastCap = flat.cap[flat.rows - 1];
+  std::array<double, kMaxTierRows> leverageBound;  // the tier's maximum, up to rounding
+  for (std::size_t j = 0; j < flat.rows; ++j) leverageBound[j] = flat.maxLeverage[j] * (1 + 1e-12);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    // fillLeg's terms, the same operations in the same order.
+    const double s1 = side[i] > 0 ? 1.0 : -1.0, k = quantity[i] * contractSize, entry = entryPrice[i];
+    const double entryNotional = Linear ? k * entry : k / entry;
+    std::size_t tier = 0;
+    while (tier + 1 < flat.rows && !(entryNotional <= flat.cap[tier])) ++tier;
+    const bool valid = (side[i] == 1 || side[i] == -1) && isValidPositive(quantity[i]) && isValidPositive(entry) &&
+                       leverage[i] > 0 && leverage[i] <= 1000 && entryNotional <= lastCap &&
+                       leverage[i] <= leverageBound[tier];
+    if (!valid) return i;
+    double margin = entryNotional / leverage[i];
+    if (feeShare != 0) margin += feeShare * entryNotional;
+    const double pnl1 = Linear ? s1 * k : -s1 * k, pnl0 = Linear ? -s1 * k * entry : s1 * entryNotional;
+    const double u = fastLiquidationU<AtEntry>(flat, tier, margin, k, pnl0, pnl1, Linear ? entry : 1.0 / entry,
+                                               entryNotional);
+    if (u == u) {  // decided: u > 0 is a price, anything else none
+      const double price = Linear ? u : 1.0 / u;
+      out[i] = u > 0 && isValidPositive(price) ? price : 0.0;
+      continue;
+    }
+    out[i] = generalWalk(m, p, side[i], quantity[i], entryPrice[i], leverage[i]);
+  }
+  return out.size();
+}
+
+std::size_t solveBatch(detail::Model& m, const FlatTable& flat, std::span<const double> side,
+                       std::span<const double> quantity, std::span<const double> entryPrice,
+                       std::span<const double> leverage, std::span<double> out) {
+  const bool linear = m.scenario->positions.front().contract == Contract::Linear;
+  if (flat.atEntry) {
+    return linear ? solveAll<true, true>(m, flat, side, quantity, entryPrice, leverage, out)
+                  : solveAll<false, true>(m, flat, side, quantity, entryPrice, leverage, out);
+  }
+  return linear ? solveAll<true, false>(m, flat, side, quantity, entryPrice, leverage, out)
+                : solveAll<false, false>(m, flat, side, quantity, entryPrice, leverage, out);
 }
 }  // namespace
 
@@ -129,7 +194,9 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
   auto add = [&](std::string path, ErrorCode code, std::string message) {
     if (errors.size() < kMaxErrors) errors.push_back({std::move(path), code, std::move(message)});
   };
-  for (std::size_t i = 0; i < count && errors.size() < kMaxErrors; ++i) {
+  detail::Model m = detail::buildModel(s);
+  for (std::size_t i = solveBatch(m, flatten(tiers, profile, m.fee), side, quantity, entryPrice, leverage, out);
+       i < count && errors.size() < kMaxErrors; ++i) {
     const double size = quantity[i] * request.contractSize;
     const double notional = request.contract == Contract::Linear ? size * entryPrice[i] : size / entryPrice[i];
     const bool valid = (side[i] == 1 || side[i] == -1) && isValidPositive(quantity[i]) && isValidPositive(entryPrice[i]) &&
@@ -150,34 +217,6 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
             formatNumber(tiers[tierIndexAt(tiers, notional)].maxLeverage) + " for the tier at notional " + formatNumber(notional));
       }
     }
-  }
-  if (!errors.empty()) return errors;
-
-  detail::Model m = detail::buildModel(s);
-  detail::Leg& leg = m.legs.front();
-  Position p = s.positions.front();
-  const FlatTable flat = flatten(tiers, profile, m.fee);
-  const bool linear = request.contract == Contract::Linear;
-  const double contractSize = request.contractSize, feeShare = profile.feesInInitialMargin ? 2 * m.fee : 0.0;
-  for (std::size_t i = 0; i < count; ++i) {
-    // fillLeg's terms, the same operations in the same order.
-    const double s1 = side[i] > 0 ? 1.0 : -1.0, k = quantity[i] * contractSize, entry = entryPrice[i];
-    const double entryNotional = linear ? k * entry : k / entry;
-    double margin = entryNotional / leverage[i];
-    if (feeShare != 0) margin += feeShare * entryNotional;
-    const double pnl1 = linear ? s1 * k : -s1 * k, pnl0 = linear ? -s1 * k * entry : s1 * entryNotional;
-    const double u = fastLiquidationU(flat, margin, k, pnl0, pnl1, linear ? entry : 1.0 / entry, entryNotional);
-    if (u == u) {  // decided: u > 0 is a price, anything else none
-      const double price = linear ? u : 1.0 / u;
-      out[i] = u > 0 && isValidPositive(price) ? price : 0.0;
-      continue;
-    }
-    p.side = side[i] > 0 ? Side::Long : Side::Short;  // the general walk
-    p.quantity = quantity[i];
-    p.entryPrice = entryPrice[i];
-    p.leverage = leverage[i];
-    detail::fillLeg(m, p, leg);
-    out[i] = detail::isolatedLiquidationPrice(m, leg, leg.isolatedMargin).value_or(0.0);
   }
   return errors;
 }

@@ -95,7 +95,12 @@ EquityModel::EquityModel(const Model& m, std::span<const MarginMode> modes, std:
     const bool isolated = modes[leg.index] == MarginMode::Isolated;
     if (!isolated) hasCross_ = true;
     if (m.scenario->positions[leg.index].symbol == moving) {
-      moving_.push_back({&leg, isolated, leg.isolatedMargin});
+      if (isolated) {
+        isolatedMoving_.push_back({&leg, leg.isolatedMargin});
+      } else {  // pnl0 + pnl1 u, u = P (linear) or 1/P (inverse)
+        crossMoving0_ += leg.pnl0;
+        (leg.contract == Contract::Linear ? crossLinear_ : crossInverse_) += leg.pnl1;
+      }
     } else if (isolated) {
       isolatedConstant_ += std::max(0.0, leg.isolatedMargin + leg.pnlAt(leg.mark));
     } else {
@@ -106,12 +111,9 @@ EquityModel::EquityModel(const Model& m, std::span<const MarginMode> modes, std:
 
 double EquityModel::at(double price) const noexcept {
   double isolated = isolatedConstant_;
-  double cross = crossConstant_;
-  for (const Moving& mv : moving_) {
-    const double pnl = mv.leg->pnlAt(price);
-    if (mv.isolated) isolated += std::max(0.0, mv.margin + pnl);
-    else cross += pnl;
-  }
+  for (const Moving& mv : isolatedMoving_) isolated += std::max(0.0, mv.margin + mv.leg->pnlAt(price));
+  double cross = crossConstant_ + crossMoving0_ + crossLinear_ * price;
+  if (crossInverse_ != 0) cross += crossInverse_ / price;
   return isolated + (hasCross_ ? std::max(0.0, cross) : cross);
 }
 

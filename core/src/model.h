@@ -79,10 +79,12 @@ class EquityModel {
   [[nodiscard]] double at(double price) const noexcept;
 
  private:
-  struct Moving { const Leg* leg; bool isolated; double margin; };
-  std::vector<Moving> moving_;
+  struct Moving { const Leg* leg; double margin; };
+  std::vector<Moving> isolatedMoving_;  ///< isolated legs that move: each floors at zero
   double isolatedConstant_ = 0;  ///< sum of floored isolated pools that do not move
   double crossConstant_ = 0;     ///< cross wallet plus the PnL of cross legs that do not move
+  /// The moving cross legs' PnL summed as one line: c0 + linear * P + inverse / P.
+  double crossMoving0_ = 0, crossLinear_ = 0, crossInverse_ = 0;
   bool hasCross_ = false;
 };
 

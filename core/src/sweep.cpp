@@ -10,6 +10,20 @@
 
 namespace marginlab {
 
+namespace {
+/// Index of the first price that is not a valid price, or prices.size().
+[[gnu::flatten]] std::size_t firstInvalidPrice(std::span<const double> prices) noexcept {
+  for (std::size_t i = 0; i < prices.size(); ++i)
+    if (!isValidPositive(prices[i])) return i;
+  return prices.size();
+}
+/// Flattened so that the size-optimised wasm build inlines equity.at instead of calling it.
+[[gnu::flatten]] void sweepAll(const detail::EquityModel& equity, std::span<const double> prices,
+                               std::span<double> out) noexcept {
+  for (std::size_t i = 0; i < prices.size(); ++i) out[i] = equity.at(prices[i]);
+}
+}  // namespace
+
 std::vector<InputError> sweepEquity(const Scenario& scenario, const SweepRequest& request,
                                     std::span<const double> prices, std::span<double> out) {
   std::vector<InputError> errors = validate(scenario);
@@ -23,14 +37,11 @@ std::vector<InputError> sweepEquity(const Scenario& scenario, const SweepRequest
                       "out has " + std::to_string(out.size()) + " entries but prices has " +
                           std::to_string(prices.size())});
   }
-  for (std::size_t i = 0; i < prices.size(); ++i) {
-    if (!isValidPositive(prices[i])) {
-      errors.push_back({"prices[" + std::to_string(i) + "]",
-                        isValidNumber(prices[i]) ? ErrorCode::OutOfRange : ErrorCode::NotFinite,
-                        "prices[" + std::to_string(i) + "] (" + formatNumber(prices[i]) +
-                            ") must be a finite price > 0 and <= " + formatNumber(kMaxMagnitude)});
-      break;  // one is enough to say the array is bad
-    }
+  if (const std::size_t i = firstInvalidPrice(prices); i < prices.size()) {  // the first says the array is bad
+    errors.push_back({"prices[" + std::to_string(i) + "]",
+                      isValidNumber(prices[i]) ? ErrorCode::OutOfRange : ErrorCode::NotFinite,
+                      "prices[" + std::to_string(i) + "] (" + formatNumber(prices[i]) +
+                          ") must be a finite price > 0 and <= " + formatNumber(kMaxMagnitude)});
   }
   if (!errors.empty()) return errors;
 
@@ -45,7 +56,7 @@ std::vector<InputError> sweepEquity(const Scenario& scenario, const SweepRequest
     }
   }
   const detail::EquityModel equity(m, modes, scenario.positions[request.position].symbol);
-  for (std::size_t i = 0; i < prices.size(); ++i) out[i] = equity.at(prices[i]);
+  sweepAll(equity, prices, out);
   return errors;
 }
 

@@ -53,8 +53,6 @@ bool validSymbol(std::string_view symbol) noexcept {
 
 }  // namespace
 
-bool isValidNumber(double x) noexcept { return std::isfinite(x); }
-
 bool checkPositive(std::vector<InputError>& errors, const std::string& path, double x) {
   if (!isValidNumber(x)) {
     errors.push_back({path, ErrorCode::NotFinite, path + " must be a finite number"});
@@ -72,10 +70,6 @@ bool checkPositive(std::vector<InputError>& errors, const std::string& path, dou
   }
   return true;
 }
-bool isValidPositive(double x) noexcept {
-  return std::isfinite(x) && x >= kMinMagnitude && x <= kMaxMagnitude;
-}
-
 std::vector<InputError> validate(const Scenario& s) {
   Checker c;
   const Profile& profile = profileFor(s.rules);

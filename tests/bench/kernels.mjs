@@ -147,8 +147,9 @@ function check(report, what) {
 }
 
 /**
- * Runs every kernel: evaluate/1, /10, /100 (us per call, both modes with steps), liquidationBatch1e6,
- * plainJsBatch1e6, sweep1e6 (ms per call) and monteCarlo (ms per call; pathSteps per call given) when
+ * Runs every kernel: evaluate/1, /10, /100 (us per call, both modes with steps), liquidationBatch1e6
+ * (positions in createBatch's wasm-memory arrays), liquidationBatchCopy1e6 (JS arrays copied in and
+ * out), plainJsBatch1e6, sweep1e6 (ms per call) and monteCarlo (ms per call; pathSteps per call given) when
  * fullLab is given. plainJsBatch1e6 carries `mismatches`: positions where the plain-JS price differs
  * from lab.liquidationBatch by more than 1e-9 relative.
  */
@@ -164,12 +165,23 @@ export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {}
     await pause();
   }
 
+  // The batch as a bulk caller runs it: the positions in a createBatch's arrays (wasm memory),
+  // solved in place. The copying call (Float64Arrays in JS memory, copied in and out) beside it.
   const inputs = batchInputs();
   const out = new Float64Array(inputs.side.length);
   check(lab.liquidationBatch(BATCH_REQUEST, inputs, out), 'liquidationBatch');
-  results.liquidationBatch1e6 = measure(() => lab.liquidationBatch(BATCH_REQUEST, inputs, out),
+  const batch = lab.createBatch(out.length);
+  for (const key of ['side', 'quantity', 'entryPrice', 'leverage']) batch[key].set(inputs[key]);
+  check(lab.liquidationBatch(BATCH_REQUEST, batch), 'liquidationBatch (createBatch)');
+  if (batch.out.some((x, i) => x !== out[i])) throw new Error('liquidationBatch: createBatch and the copying call differ');
+  results.liquidationBatch1e6 = measure(() => lab.liquidationBatch(BATCH_REQUEST, batch),
     { repetitions, unit: 'ms', minMs: 1, warmupMs: 0 });
   log('liquidationBatch1e6', results.liquidationBatch1e6);
+  batch.free();
+  await pause();
+  results.liquidationBatchCopy1e6 = measure(() => lab.liquidationBatch(BATCH_REQUEST, inputs, out),
+    { repetitions, unit: 'ms', minMs: 1, warmupMs: 0 });
+  log('liquidationBatchCopy1e6', results.liquidationBatchCopy1e6);
   await pause();
 
   const plain = new Float64Array(out.length);

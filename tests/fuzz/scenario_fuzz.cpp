@@ -8,6 +8,7 @@
 // Each input runs evaluate() and the tools its Params::tools bits select (the seeds: all tools,
 // and each tool alone). MLFUZZ_STATS=1 prints at exit how often each check ran.
 #include <cinttypes>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -850,12 +851,19 @@ void checkBatch(const Scenario& s, bool valid, const Params& prm) {
   const auto errors = isolatedLiquidationBatch(request, side, quantity, entry, leverage, out);
   checkErrors(errors, "isolatedLiquidationBatch");
   REQUIRE_THAT(errors.size() <= 100, "isolatedLiquidationBatch: at most 100 errors (batch.h)");
-  if (!errors.empty()) {
-    for (double x : out) REQUIRE_THAT(x == -7.0, "isolatedLiquidationBatch: out untouched on errors");
+  if (!errors.empty()) {  // batch.h: a bad request leaves out untouched; a bad element may follow written ones
+    const bool elementError = std::any_of(errors.begin(), errors.end(), [](const InputError& e) {
+      for (const char* name : {"side[", "quantity[", "entryPrice[", "leverage["})
+        if (e.path.rfind(name, 0) == 0) return true;
+      return false;
+    });
+    if (!elementError)
+      for (double x : out) REQUIRE_THAT(x == -7.0, "isolatedLiquidationBatch: out untouched on a bad request");
     return;
   }
-  // batch.h: the same solver as evaluate(): each entry is the isolated liquidation price of the
-  // position alone, marked at entry, with its initial margin (0 when none).
+  // batch.h: each entry is the isolated liquidation price of the position alone, marked at entry,
+  // with its initial margin (0 when none), as evaluate() gives it to 1e-12 relative (the batch's
+  // closed form and evaluate's walk may round a root at a tier cap differently).
   for (std::size_t k = 0; k < out.size() && k < 4; ++k) {
     Finite{"isolatedLiquidationBatch."}.x("out", out[k]);
     Scenario one{.rules = s.rules, .walletBalance = 0, .takerFeeRate = s.takerFeeRate};
@@ -870,7 +878,8 @@ void checkBatch(const Scenario& s, bool valid, const Params& prm) {
     if (!r.errors.empty()) continue;  // e.g. the wallet: the batch does not check one
     const double lp = r.isolated->positions[0].liquidationPrice.value_or(0.0);
     tally(cBatch);
-    REQUIRE_THAT(out[k] == lp, "isolatedLiquidationBatch: " + num(out[k]) + " but evaluate() gives " + num(lp));
+    REQUIRE_THAT(out[k] == lp || std::abs(out[k] - lp) <= 1e-12 * lp,
+                 "isolatedLiquidationBatch: " + num(out[k]) + " but evaluate() gives " + num(lp));
   }
   (void)valid;
 }

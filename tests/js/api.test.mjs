@@ -534,6 +534,40 @@ describe('liquidationBatch', () => {
     }
   });
 
+  test('createBatch: the same prices without copies, views that survive memory growth, free', () => {
+    const tiers = [{ notionalCap: 50000, maxLeverage: 125, maintenanceMarginRate: 0.004 },
+      { notionalCap: 1e9, maxLeverage: 50, maintenanceMarginRate: 0.01 }];
+    const n = 5000;
+    const batch = lab.createBatch(n);
+    const copy = { side: new Float64Array(n), quantity: new Float64Array(n), entryPrice: new Float64Array(n), leverage: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      copy.side[i] = i % 3 ? -1 : 1;
+      copy.quantity[i] = 0.01 + (i % 41) * 0.2;
+      copy.entryPrice[i] = 15000 + i * 13;
+      copy.leverage[i] = 1 + (i % 45);
+    }
+    for (const key of ['side', 'quantity', 'entryPrice', 'leverage']) batch[key].set(copy[key]);
+    const expected = new Float64Array(n);
+    assert.deepEqual(lab.liquidationBatch({ rules: 'binance', tiers }, copy, expected).errors, []);
+    // Grow wasm memory (a batch of 4 million positions is 160 MB): the first batch's old views are
+    // detached, and reading through the batch gives new ones over the same numbers.
+    const before = batch.out;
+    const big = lab.createBatch(4000000);
+    assert.deepEqual(lab.liquidationBatch({ rules: 'binance', tiers }, batch).errors, []);
+    assert.ok(expected.some((x) => x > 0), 'some positions liquidate');
+    assert.deepEqual(Array.from(batch.out), Array.from(expected), 'the same prices as the copying call');
+    assert.equal(before.length, 0, 'a view made before growth is detached');
+    big.free();
+    // A bad element is reported by path; the batch's other positions are not promised.
+    batch.quantity[7] = -1;
+    assert.deepEqual(lab.liquidationBatch({ rules: 'binance', tiers }, batch).errors.map((e) => e.path), ['quantity[7]']);
+    batch.free();
+    assert.throws(() => batch.out, TypeError);
+    assert.throws(() => lab.liquidationBatch({ rules: 'binance', tiers }, batch), TypeError);
+    assert.throws(() => lab.createBatch(-1), TypeError);
+    assert.throws(() => lab.createBatch(1.5), TypeError);
+  });
+
   test('bad elements and bad tiers are reported by path; misuse throws', () => {
     const one = (x) => new Float64Array([x]);
     const out = one(7);

@@ -2,6 +2,7 @@
 // Type-checks the hand-written marginlab.d.ts against real use (tsc --noEmit; not run).
 import createMarginLab, { defaultScenario } from '../../web/dist/marginlab.js';
 import type {
+  Batch,
   DefaultTierTable,
   ErrorCode,
   InputError,
@@ -106,3 +107,13 @@ lab.version = '9.9.9';
 
 // @ts-expect-error: defaultScenario is Readonly
 defaultScenario.walletBalance = 5;
+
+// Batches in wasm memory: filled, solved without copies, freed.
+const batch: Batch = lab.createBatch(2);
+batch.side.set([1, -1]);
+const batchErrors: InputError[] = lab.liquidationBatch({ rules: 'binance', tiers: [] }, batch).errors;
+const firstPrice: number = batch.out[0]!;
+void batchErrors, firstPrice;
+batch.free();
+// @ts-expect-error: a batch's arrays are read-only properties
+batch.out = new Float64Array(2);

@@ -28,7 +28,9 @@ inline constexpr std::size_t kMaxBatch = 50'000'000;
 /// leverage[i]; the position is isolated with its initial margin and marked at entry.
 /// out[i] = its liquidation price, or 0 when no price liquidates it (prices are > 0). Every
 /// array must have out.size() entries. Returns input errors (at most 100; paths like
-/// "entryPrice[7]"); out is untouched when there are errors.
+/// "entryPrice[7]"). With errors, out holds nothing meaningful: a bad request (table, array sizes)
+/// leaves it untouched, but positions before the first bad one may have been written (one pass
+/// reads the arrays once; checking them all first read them twice, which cost more than solving).
 std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, std::span<const double> side,
                                                  std::span<const double> quantity, std::span<const double> entryPrice,
                                                  std::span<const double> leverage, std::span<double> out);

@@ -18,9 +18,9 @@ inline constexpr double kMaxMagnitude = 1e15;  ///< largest accepted amount, pri
 inline constexpr double kMinMagnitude = 1e-9;  ///< smallest accepted price or size
 
 /// A finite number (not NaN, not +-Infinity).
-bool isValidNumber(double x) noexcept;
+inline bool isValidNumber(double x) noexcept { return x - x == 0; }  // false for NaN and +-inf
 /// A finite price or size: > 0 and <= kMaxMagnitude.
-bool isValidPositive(double x) noexcept;
+inline bool isValidPositive(double x) noexcept { return x >= kMinMagnitude && x <= kMaxMagnitude; }  // false for NaN
 
 /// The check of every price, size and leverage, shared by validate() and the tools' requests: appends a
 /// NotFinite, NotPositive or OutOfRange error at `path` and returns false, or returns true.
