@@ -22,37 +22,78 @@ export function clear(el) {
 }
 
 /**
- * Makes `target`'s children the same as `source`'s (a freshly built tree), keeping the nodes
+ * A virtual element: plain data that patch() turns into DOM only where the page lacks it, so an
+ * edit builds no elements for the numbers it merely changes. attrs as h()'s; `on` in attrs maps
+ * event names to listeners, attached when the element is created (a kept element keeps its own:
+ * listeners must read their data at event time).
+ */
+export function v(tag, attrs = {}, ...children) {
+  return { tag, attrs, children };
+}
+
+const attrValue = (x) => (x === null || x === undefined || x === false ? null : x === true ? '' : String(x));
+
+/** A virtual node (or a string) as DOM. */
+export function materialize(node) {
+  if (typeof node !== 'object') return document.createTextNode(String(node));
+  const el = document.createElement(node.tag);
+  for (const k in node.attrs) {
+    if (k === 'on') {
+      for (const type in node.attrs.on) el.addEventListener(type, node.attrs.on[type]);
+      continue;
+    }
+    const value = attrValue(node.attrs[k]);
+    if (value !== null) el.setAttribute(k, value);
+  }
+  for (const c of node.children) if (c !== null && c !== undefined && c !== false) el.append(materialize(c));
+  return el;
+}
+
+/**
+ * Makes `target`'s children the virtual `children` (v() nodes and strings), keeping the nodes
  * that already match: same node type and tag, same `data-metric`. Text and attributes are
  * updated in place, so an edit re-lays out the numbers that changed instead of the whole
- * results. Listeners stay on the kept nodes: they must read their data at event time.
+ * results.
  */
-export function patch(target, source) {
+export function patch(target, children) {
   let o = target.firstChild;
-  let n = source.firstChild;
-  while (n) {
-    const nextSource = n.nextSibling;
+  for (const n of children) {
+    if (n === null || n === undefined || n === false) continue;
     if (!o) {
-      target.appendChild(n);
-    } else if (o.nodeType !== n.nodeType || o.nodeName !== n.nodeName ||
-        (n.nodeType === 1 && o.getAttribute('data-metric') !== n.getAttribute('data-metric'))) {
-      target.replaceChild(n, o);
-      o = n;
-    } else if (n.nodeType === 3) {
-      if (o.data !== n.data) o.data = n.data;
-    } else if (n.nodeType === 1) {
-      const names = n.getAttributeNames();
-      for (let i = 0; i < names.length; i++) {
-        const value = n.getAttribute(names[i]);
-        if (o.getAttribute(names[i]) !== value) o.setAttribute(names[i], value);
-      }
-      if (o.attributes.length !== names.length) {
-        for (const name of o.getAttributeNames()) if (!n.hasAttribute(name)) o.removeAttribute(name);
-      }
-      patch(o, n);
+      target.appendChild(materialize(n));
+      continue;
     }
-    o = o ? o.nextSibling : null;
-    n = nextSource;
+    if (typeof n !== 'object') {
+      const text = String(n);
+      if (o.nodeType !== 3) {
+        const fresh = document.createTextNode(text);
+        target.replaceChild(fresh, o);
+        o = fresh;
+      } else if (o.data !== text) {
+        o.data = text;
+      }
+    } else if (o.nodeType !== 1 || o.localName !== n.tag || o.getAttribute('data-metric') !== attrValue(n.attrs['data-metric'])) {
+      const fresh = materialize(n);
+      target.replaceChild(fresh, o);
+      o = fresh;
+    } else {
+      let count = 0;
+      for (const k in n.attrs) {
+        if (k === 'on') continue;
+        const value = attrValue(n.attrs[k]);
+        if (value === null) {
+          if (o.hasAttribute(k)) o.removeAttribute(k);
+          continue;
+        }
+        count++;
+        if (o.getAttribute(k) !== value) o.setAttribute(k, value);
+      }
+      if (o.attributes.length !== count) {
+        for (const name of o.getAttributeNames()) if (attrValue(n.attrs[name]) === null) o.removeAttribute(name);
+      }
+      patch(o, n.children);
+    }
+    o = o.nextSibling;
   }
   while (o) {
     const next = o.nextSibling;

@@ -4,7 +4,7 @@
 import createMarginLab, { defaultScenario } from './marginlab.js';
 import { decodeScenario, encodeScenario } from './fragment.js';
 import * as fmt from './format.js';
-import { h, clear, patch } from './dom.js';
+import { h, v, clear, patch, materialize } from './dom.js';
 
 /* global __WASM_BASE64__ */
 const RULES = [
@@ -374,49 +374,55 @@ function unitOf(scenario) {
   return fmt.settlementUnit(p.symbol, p.contract || 'linear');
 }
 
+/** The steps of a number, as a virtual list (materialize() it for the DOM). */
 function stepsList(steps) {
-  return h('ol', { class: 'steps' }, ...steps.map((s) => h('li', {},
-    h('span', { class: 'step-label' }, s.label),
-    s.formula ? h('code', { class: 'formula' }, s.formula) : null,
-    s.substituted ? h('code', { class: 'substituted' }, s.substituted + (s.value === null ? '' : ' = ' + fmt.plain(s.value))) : null)));
+  return v('ol', { class: 'steps' }, ...steps.map((s) => v('li', {},
+    v('span', { class: 'step-label' }, s.label),
+    s.formula ? v('code', { class: 'formula' }, s.formula) : null,
+    s.substituted ? v('code', { class: 'substituted' }, s.substituted + (s.value === null ? '' : ' = ' + fmt.plain(s.value))) : null)));
+}
+
+/** A "show the math" button: opens or closes its panel; the steps are read at click time. */
+function toggleMath(event) {
+  const button = event.currentTarget;
+  const key = button.closest('[data-metric]').getAttribute('data-metric');
+  const panel = document.getElementById(button.getAttribute('aria-controls'));
+  const now = button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', now ? 'true' : 'false');
+  if (now && !panel.firstChild) panel.append(materialize(stepsList(state.steps.get(key))));
+  panel.hidden = !now;
+  if (now) state.open.add(key); else state.open.delete(key);
 }
 
 /** One number with its "show the math" toggle. */
 function metric(key, label, text, steps, note = '') {
   const open = state.open.has(key);
   const id = 'm-' + key.replace(/[^A-Za-z0-9]/g, '-');
-  const button = h('button', { type: 'button', class: 'num', 'aria-expanded': open ? 'true' : 'false', 'aria-controls': id,
-    title: 'Show the math' }, text);
-  // The steps become DOM nodes only when shown: most panels stay closed, and an edit rebuilds them all.
-  // The steps are looked up when the panel opens: patch() keeps this button across edits.
+  // The steps become DOM nodes only when shown: most panels stay closed. They are looked up
+  // when the panel opens: patch() keeps the button across edits.
   state.steps.set(key, steps);
-  const panel = h('div', { class: 'math', id, hidden: open ? null : '' }, open ? stepsList(steps) : null);
-  button.addEventListener('click', () => {
-    const now = button.getAttribute('aria-expanded') !== 'true';
-    button.setAttribute('aria-expanded', now ? 'true' : 'false');
-    if (now && !panel.firstChild) panel.append(stepsList(state.steps.get(key)));
-    panel.hidden = !now;
-    if (now) state.open.add(key); else state.open.delete(key);
-  });
-  return h('div', { class: state.highlight.has(key) ? 'metric highlight' : 'metric', 'data-metric': key },
-    h('dt', {}, label, note ? h('small', {}, ' ' + note) : null), h('dd', {}, button), panel);
+  return v('div', { class: state.highlight.has(key) ? 'metric highlight' : 'metric', 'data-metric': key },
+    v('dt', {}, label, note ? v('small', {}, ' ' + note) : null),
+    v('dd', {}, v('button', { type: 'button', class: 'num', 'aria-expanded': open ? 'true' : 'false', 'aria-controls': id,
+      title: 'Show the math', on: { click: toggleMath } }, text)),
+    v('div', { class: 'math', id, hidden: open ? null : '' }, open ? stepsList(steps) : null));
 }
 
 function renderOutcome(modeKey, title, outcome, scenario) {
   const coin = scenario.positions[0].contract === 'inverse';
   const unit = unitOf(scenario);
   const amt = (x) => fmt.amount(x, coin);
-  const col = h('section', { class: 'outcome', 'data-mode': modeKey, 'aria-labelledby': `h-${modeKey}` },
-    h('h3', { id: `h-${modeKey}` }, title));
+  const col = v('section', { class: 'outcome', 'data-mode': modeKey, 'aria-labelledby': `h-${modeKey}` },
+    v('h3', { id: `h-${modeKey}` }, title));
   outcome.positions.forEach((o, i) => {
     const p = scenario.positions[i];
     const f = (field) => o.steps.filter((s) => s.field === field);
     const key = (field) => `${modeKey}:${i}:${field}`;
     const lpNote = o.liquidationTier !== null && o.liquidationTier !== o.tier ? `(tier ${o.liquidationTier} there)` : '';
-    col.append(h('article', { class: 'position-result', 'data-position': String(i) },
-      h('h4', {}, `${p.symbol} ${p.side} ${fmt.plain(p.quantity)} @ ${fmt.price(p.entryPrice)}`,
-        h('span', { class: 'badge' }, `${fmt.plain(p.leverage ?? 1)}×`)),
-      h('dl', {},
+    col.children.push(v('article', { class: 'position-result', 'data-position': String(i) },
+      v('h4', {}, `${p.symbol} ${p.side} ${fmt.plain(p.quantity)} @ ${fmt.price(p.entryPrice)}`,
+        v('span', { class: 'badge' }, `${fmt.plain(p.leverage ?? 1)}×`)),
+      v('dl', {},
         metric(key('liquidationPrice'), 'Liquidation price', o.liquidationPrice === null ? 'none' : fmt.price(o.liquidationPrice), f('liquidationPrice'), lpNote),
         metric(key('bankruptcyPrice'), 'Bankruptcy price', o.bankruptcyPrice === null ? 'none' : fmt.price(o.bankruptcyPrice), f('bankruptcyPrice')),
         metric(key('distanceToLiquidation'), 'Distance to liquidation', o.distanceToLiquidation === null ? 'never' : fmt.percent(o.distanceToLiquidation), f('distanceToLiquidation')),
@@ -431,9 +437,9 @@ function renderOutcome(modeKey, title, outcome, scenario) {
   const a = outcome.account;
   const af = (field) => a.steps.filter((s) => s.field === field);
   const akey = (field) => `${modeKey}:account:${field}`;
-  col.append(h('article', { class: 'account-result' },
-    h('h4', {}, 'Account'),
-    h('dl', {},
+  col.children.push(v('article', { class: 'account-result' },
+    v('h4', {}, 'Account'),
+    v('dl', {},
       metric(akey('equity'), `Equity (${unit})`, amt(a.equity), af('equity')),
       metric(akey('maintenanceMargin'), `Maintenance margin (${unit})`, amt(a.maintenanceMargin), af('maintenanceMargin')),
       metric(akey('marginRatio'), 'Margin ratio', a.marginRatio === null ? '—' : fmt.percent(a.marginRatio), af('marginRatio')),
@@ -469,12 +475,12 @@ function renderResults() {
   $('stale-note').hidden = !state.stale;
   if (!report) return;
   // Built afresh, then patched onto the page: only the numbers that changed are touched.
-  patch($('verdict'), h('ul', {}, ...verdictLines(report, scenario).map((line) => h('li', {}, line))));
+  patch($('verdict'), [v('ul', {}, ...verdictLines(report, scenario).map((line) => v('li', {}, line)))]);
   state.steps.clear();
   const cols = $('columns');
-  patch(cols, h('div', {}, renderOutcome('isolated', 'Isolated', report.isolated, scenario),
+  patch(cols, [renderOutcome('isolated', 'Isolated', report.isolated, scenario),
     renderOutcome('cross', 'Cross', report.cross, scenario),
-    report.asGiven ? renderOutcome('asGiven', 'As given', report.asGiven, scenario) : null));
+    report.asGiven ? renderOutcome('asGiven', 'As given', report.asGiven, scenario) : null]);
   cols.classList.toggle('three', !!report.asGiven);
   // The numbers first; the chart in the next frame (it is the slowest part to draw).
   cancelAnimationFrame(state.chartFrame);
