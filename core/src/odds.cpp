@@ -524,49 +524,54 @@ Result<MonteCarloTally> monteCarlo(const Scenario& scenario, const MonteCarloReq
 
   std::vector<double> prices(count), eps(count);
   std::vector<char> hit(barriers.size());
-  for (std::size_t path = begin; path < end; ++path) {
-    Rng rng(request.seed, path);
-    Normals normals(rng);
-    prices = mark0;
-    std::fill(hit.begin(), hit.end(), 0);
-    std::size_t remaining = barriers.size();
-    bool anyIsolated = false, crossDone = false;
-    // Step 0 checks the marks themselves (already past counts in the first bin) and then each
-    // step's end: bin s holds the paths first hit at the end of step s + 1.
-    const auto check = [&](std::size_t bin) {
-      for (std::size_t b = 0; b < barriers.size(); ++b) {
-        if (hit[b]) continue;
-        const Barrier& br = barriers[b];
-        const double p = prices[br.symbol];
-        if (br.below ? p <= br.price : p >= br.price) {
-          hit[b] = 1;
-          --remaining;
-          ++tally.isolatedByPosition[br.position];
-          if (!anyIsolated) {
-            anyIsolated = true;
-            ++tally.isolatedAnyLiquidated;
-            ++tally.isolatedTimeHistogram[bin];
+  // The paths in one flattened call: every function the loop calls is inlined (the size-optimised
+  // wasm build would otherwise call out for each tier lookup and random number).
+  [&]() __attribute__((flatten)) {
+    for (std::size_t path = begin; path < end; ++path) {
+      Rng rng(request.seed, path);
+      Normals normals(rng);
+      prices = mark0;
+      std::fill(hit.begin(), hit.end(), 0);
+      std::size_t remaining = barriers.size();
+      bool anyIsolated = false, crossDone = false;
+      // Step 0 checks the marks themselves (already past counts in the first bin) and then each
+      // step's end: bin s holds the paths first hit at the end of step s + 1.
+      const auto check = [&](std::size_t bin) {
+        for (std::size_t b = 0; b < barriers.size(); ++b) {
+          if (hit[b]) continue;
+          const Barrier& br = barriers[b];
+          const double p = prices[br.symbol];
+          if (br.below ? p <= br.price : p >= br.price) {
+            hit[b] = 1;
+            --remaining;
+            ++tally.isolatedByPosition[br.position];
+            if (!anyIsolated) {
+              anyIsolated = true;
+              ++tally.isolatedAnyLiquidated;
+              ++tally.isolatedTimeHistogram[bin];
+            }
           }
         }
+        if (!crossDone && crossLiquidated(prices)) {
+          crossDone = true;
+          ++tally.crossLiquidated;
+          ++tally.crossTimeHistogram[bin];
+        }
+      };
+      check(0);
+      for (std::size_t s = 0; s < request.steps && (remaining > 0 || !crossDone); ++s) {
+        for (std::size_t j = 0; j < count; ++j) eps[j] = normals.next();
+        for (std::size_t j = 0; j < count; ++j) {
+          double z = 0;
+          for (std::size_t k = 0; k <= j; ++k) z += chol[j * count + k] * eps[k];
+          prices[j] *= detExp(driftStep[j] + volStep[j] * z);
+        }
+        check(s);
       }
-      if (!crossDone && crossLiquidated(prices)) {
-        crossDone = true;
-        ++tally.crossLiquidated;
-        ++tally.crossTimeHistogram[bin];
-      }
-    };
-    check(0);
-    for (std::size_t s = 0; s < request.steps && (remaining > 0 || !crossDone); ++s) {
-      for (std::size_t j = 0; j < count; ++j) eps[j] = normals.next();
-      for (std::size_t j = 0; j < count; ++j) {
-        double z = 0;
-        for (std::size_t k = 0; k <= j; ++k) z += chol[j * count + k] * eps[k];
-        prices[j] *= detExp(driftStep[j] + volStep[j] * z);
-      }
-      check(s);
+      ++tally.paths;
     }
-    ++tally.paths;
   }
+  ();
   result.value = std::move(tally);
   return result;
 }
