@@ -329,9 +329,15 @@ function renderTierEditors() {
 // ---------------------------------------------------------------------------------------------
 // Errors next to their fields.
 
+/** The messages and marks showErrors set last: cleared one by one, not by searching the page. */
+let shownErrors = [];
+
 function showErrors(local, coreErrors) {
-  for (const el of document.querySelectorAll('[data-error-for]')) el.textContent = '';
-  for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const el of shownErrors) {
+    if (el.hasAttribute('aria-invalid')) el.removeAttribute('aria-invalid');
+    else el.textContent = '';
+  }
+  shownErrors = [];
   const all = Object.entries(local).map(([path, message]) => ({ path, message }));
   for (const e of coreErrors) if (!local[e.path]) all.push(e);
   const unplaced = [];
@@ -342,14 +348,18 @@ function showErrors(local, coreErrors) {
       continue;
     }
     slot.textContent = slot.textContent ? slot.textContent + ' ' + e.message : e.message;
+    shownErrors.push(slot);
     // An error in a closed tier editor would be invisible: open it (its rows are built on toggle).
     const closed = slot.closest('details:not([open])');
     if (closed) closed.open = true;
     const input = document.querySelector(`[data-path="${CSS.escape(e.path)}"]`);
-    if (input) input.setAttribute('aria-invalid', 'true');
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      shownErrors.push(input);
+    }
   }
   const general = $('general-errors');
-  clear(general);
+  if (general.firstChild) clear(general);
   for (const e of unplaced) general.append(h('li', {}, e.path ? `${e.path}: ${e.message}` : e.message));
   return all.length;
 }
@@ -499,9 +509,11 @@ function renderChartSection() {
   const symbols = [...new Set(scenario.positions.map((p) => p.symbol))];
   if (!symbols.includes(state.chartSymbol)) state.chartSymbol = symbols[0];
   const pick = $('chart-symbol');
-  clear(pick);
-  for (const s of symbols) pick.append(h('option', { value: s, selected: s === state.chartSymbol ? '' : null }, s));
-  pick.value = state.chartSymbol;
+  if (pick.options.length !== symbols.length || symbols.some((s, i) => pick.options[i].value !== s)) {
+    clear(pick);
+    for (const s of symbols) pick.append(h('option', { value: s }, s));
+  }
+  if (pick.value !== state.chartSymbol) pick.value = state.chartSymbol;
   const index = scenario.positions.findIndex((p) => p.symbol === state.chartSymbol);
   // The chart (uPlot) is a chunk of its own, loaded after the first numbers are on screen.
   const report = state.report;
