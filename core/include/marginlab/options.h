@@ -166,7 +166,36 @@ struct OptionsAccountView {
   /// scanned prices, is not seen.
   std::vector<LiquidationCrossing> liquidationPrices;
   bool liquidatedAtScanLow = false, liquidatedAtScanHigh = false;  ///< at the ends of the range
+  /// Cross: the whole account is at risk, so the most it can lose is its equity in this view,
+  /// max(0, equity) (settlement asset).
+  double maxLoss = 0;
   std::vector<Step> steps;
+};
+
+/// One position isolated at one horizon: its liquidation prices alone on its posted margin.
+struct IsolatedHorizon {
+  /// Where postedMargin + PnL(P) crosses the position's own maintenance margin MM(P), found as
+  /// the account's are (the same scan and Brent refinement); empty for a long option.
+  std::vector<LiquidationCrossing> liquidationPrices;
+  bool liquidated = false;  ///< postedMargin + PnL < MM at underlyingPrice
+};
+
+/// One position (an option or a future) on its own, as if isolated: collateralised by its own
+/// initial margin at the valuation date and nothing else (the cross view shares the whole wallet).
+struct IsolatedPosition {
+  /// The initial margin at the valuation date (Deribit standard), settlement asset; 0 for a long
+  /// option, whose premium is paid up front.
+  double postedMargin = 0;
+  /// The most it can lose isolated: the posted margin; a long option: its premium x quantity.
+  double maxLoss = 0;
+  IsolatedHorizon now;    ///< at the valuation date
+  IsolatedHorizon later;  ///< request.days after it (posted margin unchanged)
+  std::vector<Step> steps;
+};
+
+struct IsolatedPositions {
+  std::vector<IsolatedPosition> options;  ///< same order as the scenario's
+  std::vector<IsolatedPosition> futures;  ///< same order as the scenario's
 };
 
 struct OptionsAccountResult {
@@ -175,12 +204,16 @@ struct OptionsAccountResult {
   OptionsAccountView now;                 ///< at the valuation date
   OptionsAccountView later;               ///< request.days after it (options that expire by then pay their intrinsic value)
   std::vector<OptionsAccountView> volShifted;  ///< at the valuation date, one per request.volShifts
+  IsolatedPositions isolated;             ///< each position alone on its own initial margin
   double scanLowPrice = 0, scanHighPrice = 0;  ///< the scanned range, quote per coin
   std::vector<Step> steps;
 };
 /// Validates the scenario and the request, values every position, and finds every liquidation
 /// price of each view: equity(P) - maintenance(P) on the log-spaced grid, each sign change refined
-/// by Brent's method to about 1e-12 of the price.
+/// by Brent's method to about 1e-12 of the price. Beside the cross views it gives the isolated
+/// one: each short option and each future alone, equity_i(P) = IM_i + PnL_i(P) against MM_i(P)
+/// (IM_i at the valuation date), scanned the same way now and `later`; a long option cannot be
+/// liquidated and loses at most its premium.
 Result<OptionsAccountResult> evaluateOptions(const OptionsScenario& scenario, const OptionsRequest& request = {});
 
 /// Equity and margins of a valid scenario (validateOptions empty) with the underlying at `price`,
