@@ -306,6 +306,16 @@ TEST_CASE("Options account: extreme valid inputs give finite numbers", "[options
   for (const OptionsAccountView& v : r.volShifted) CHECK(allFinite(v));
   for (const OptionValuation& o : r.options)
     for (const Step& step : o.steps) CHECK((!step.value || std::isfinite(*step.value)));
+  for (const auto* list : {&r.isolated.options, &r.isolated.futures})
+    for (const IsolatedPosition& p : *list) {
+      CHECK(std::isfinite(p.postedMargin));
+      CHECK(std::isfinite(p.maxLoss));
+      for (const IsolatedHorizon* h : {&p.now, &p.later})
+        for (const LiquidationCrossing& c : h->liquidationPrices) CHECK((std::isfinite(c.price) && c.price > 0));
+      for (const Step& step : p.steps) CHECK((!step.value || std::isfinite(*step.value)));
+    }
+  CHECK(r.isolated.options.size() == 2);
+  CHECK(r.isolated.futures.size() == 1);
 }
 
 // ---- isolated beside cross ----------------------------------------------------------------------
