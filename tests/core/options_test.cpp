@@ -496,6 +496,38 @@ TEST_CASE("Isolated: a short straddle splits into a call liquidated above and a 
   }
 }
 
+TEST_CASE("Isolated: quote-settled (linear), a short future already past its price", "[options][isolated]") {
+  // Linear account (USD): short 0.5 BTC future from 58,000 marked at 60,000 (PnL -1,000 USD), and
+  // a short 2 x 55,000 put. The future alone posts IM = (2 % + 0.5 x 0.005 %) x 0.5 x 60,000 =
+  // 600.75 USD; MM rate 1.0025 % whatever the price (linear size). Equity = MM:
+  // 600.75 + 0.5 (58,000 - P) = 0.010025 x 0.5 P  =>  P = 29,600.75 / 0.5050125 = 58,613.6...,
+  // below U: the future alone is liquidated already (a rise through P liquidates). Tolerance 1e-12 rel.
+  OptionsScenario s{.settlement = Contract::Linear, .walletBalance = 20'000, .underlyingPrice = kU};
+  s.options = {atMark(OptionType::Put, Side::Short, 55'000, 2, 0.5, kYears30d, Contract::Linear)};
+  s.futures = {Position{.contract = Contract::Linear, .side = Side::Short, .quantity = 0.5, .entryPrice = 58'000}};
+  const OptionsAccountResult r = evaluateOk(s);
+  const IsolatedPosition& fut = r.isolated.futures.at(0);
+  CHECK_THAT(fut.postedMargin, WithinRel(600.75, 1e-14));
+  REQUIRE(fut.now.liquidationPrices.size() == 1);
+  CHECK_THAT(fut.now.liquidationPrices[0].price, WithinRel(29'600.75 / 0.5050125, 1e-12));
+  CHECK(!fut.now.liquidationPrices[0].liquidatedBelow);
+  CHECK(fut.now.liquidated);
+  CHECK(!r.now.liquidated);  // the 20,000 USD wallet carries it in cross
+  // The put alone, in quote, has two: a fall liquidates below U, and far above U the margin floor
+  // (0.075 coin per option, times P when quote-settled) outgrows its posted margin and premium:
+  // MM -> 2 x 0.075 x P. At each, IM_i + PnL_i = MM_i (the leg alone on its posted margin through
+  // optionsAccountAt; 1e-9 x 20,000 USD).
+  const IsolatedPosition& put = r.isolated.options.at(0);
+  CHECK_THAT(put.postedMargin, WithinRel(r.options[0].initialMargin, 1e-15));
+  REQUIRE(put.now.liquidationPrices.size() == 2);
+  CHECK(put.now.liquidationPrices[0].liquidatedBelow);
+  CHECK(put.now.liquidationPrices[0].price < kU);
+  CHECK(!put.now.liquidationPrices[1].liquidatedBelow);
+  CHECK(put.now.liquidationPrices[1].price > 1.5 * kU);
+  for (const LiquidationCrossing& c : put.now.liquidationPrices)
+    CHECK_THAT(gapAt(aloneOption(s, 0, put.postedMargin), c.price), WithinAbs(0, 1e-9 * 20'000));
+}
+
 TEST_CASE("Isolated: an option sold below its mark starts liquidated when its loss exceeds IM - MM",
           "[options][isolated]") {
   // Short 1 ATM call sold for 0 (premium 0) at mark m0 ~ 0.0685: isolated equity at U = IM - m0
