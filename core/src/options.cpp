@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -22,10 +23,8 @@ namespace {
 
 constexpr double kMaxInterestRate = 1;
 constexpr double kMaxRequestDays = 36'500;
-constexpr std::size_t kMaxVolShifts = 20;
 constexpr std::size_t kMinScanPoints = 16, kMaxScanPoints = 100'000;
 constexpr double kMaxScanRatio = 1e12;
-constexpr std::size_t kMaxPriceMoves = 1000, kMaxVolShocks = 100;
 constexpr double kMaxPriceMove = 10;
 constexpr double kMaxVolShock = 10;
 constexpr double kMaxVegaPower = 2;
@@ -228,7 +227,7 @@ void validateFuture(Checker& c, const OptionsScenario& s, std::size_t i) {
           base + ".isolatedMargin must be absent: an options account is cross-margined");
 }
 
-std::vector<InputError> validateRequest(const OptionsRequest& r) {
+std::vector<InputError> requestErrors(const OptionsRequest& r) {
   Checker c;
   c.within("request.days", r.days, 0, kMaxRequestDays);
   if (r.volShifts.size() > kMaxVolShifts)
@@ -256,7 +255,7 @@ std::vector<InputError> validateRequest(const OptionsRequest& r) {
   return c.errors;
 }
 
-std::vector<InputError> validatePortfolioRequest(const PortfolioMarginRequest& r) {
+std::vector<InputError> portfolioRequestErrors(const PortfolioMarginRequest& r) {
   Checker c;
   const auto list = [&](const char* name, const std::vector<double>& v, std::size_t limit, double lo, double hi,
                         std::string_view why) {
@@ -298,18 +297,40 @@ MarginNumbers deribitNumbers(OptionType type, Side side, double strike, double u
   return m;
 }
 
+/// What an option's price needs at one horizon and any underlying price: its time to expiry and
+/// the terms of it (the same expressions a price would compute, computed once per horizon).
+struct OptionTerms {
+  double days = -1;  ///< the horizon these are for (-1: none yet)
+  double years = 0, growth = 1, discount = 1, sqrtYears = 0;  ///< T, exp(r T), exp(-r T), sqrt(T)
+};
+
 /// The scenario with what every evaluation needs resolved once.
 struct Prepared {
   const OptionsScenario& s;
   bool inverse = true;
   double sizeRate = 0;
   std::vector<double> years;  ///< per option, from the valuation date
+  /// Per option: its volatility when it does not depend on the price (given, or sticky strike on the
+  /// surface); NaN when it does (sticky moneyness on the surface).
+  std::vector<double> fixedVolatility;
+  /// Per option: its terms at the horizon last asked for. A scan asks for one horizon at thousands
+  /// of prices; this is a cache of values, not state (Prepared lives for one call, on one thread).
+  mutable std::vector<OptionTerms> terms;
 
   explicit Prepared(const OptionsScenario& scenario) : s(scenario) {
     inverse = s.settlement == Contract::Inverse;
     sizeRate = s.futuresSizeRate ? *s.futuresSizeRate : defaultSizeRate(s.underlying).value_or(0);
     years.reserve(s.options.size());
     for (const OptionPosition& o : s.options) years.push_back(yearsOf(s, o));
+    fixedVolatility.reserve(s.options.size());
+    for (std::size_t i = 0; i < s.options.size(); ++i) {
+      const OptionPosition& o = s.options[i];
+      fixedVolatility.push_back(o.volatility ? *o.volatility
+                                : s.volDynamics == VolDynamics::StickyStrike
+                                    ? surfaceVolatility(*s.volSurface, years[i], o.strike)
+                                    : std::numeric_limits<double>::quiet_NaN());
+    }
+    terms.resize(s.options.size());
   }
 
   /// The strike read from the surface when the underlying is at `price`.
@@ -318,9 +339,22 @@ struct Prepared {
   }
   /// The option's volatility before any shift: given, or read from the surface.
   [[nodiscard]] double volatility(std::size_t i, double price) const noexcept {
-    const OptionPosition& o = s.options[i];
-    if (o.volatility) return *o.volatility;
-    return surfaceVolatility(*s.volSurface, years[i], surfaceStrike(o, price));
+    if (!std::isnan(fixedVolatility[i])) return fixedVolatility[i];
+    return surfaceVolatility(*s.volSurface, years[i], surfaceStrike(s.options[i], price));
+  }
+  /// Option i's terms `days` after the valuation date.
+  [[nodiscard]] const OptionTerms& termsAt(std::size_t i, double days) const noexcept {
+    OptionTerms& t = terms[i];
+    if (t.days != days) {
+      t.days = days;
+      t.years = years[i] - days / kDaysPerYear;
+      if (t.years > 0) {
+        t.growth = std::exp(s.interestRate * t.years);
+        t.discount = std::exp(-s.interestRate * t.years);
+        t.sqrtYears = std::sqrt(t.years);
+      }
+    }
+    return t;
   }
 };
 
@@ -332,8 +366,9 @@ struct OptionAt {
 template <class Shock>
 OptionAt optionAt(const Prepared& p, std::size_t i, double price, double days, Shock&& shock) noexcept {
   const OptionPosition& o = p.s.options[i];
+  const OptionTerms& t = p.termsAt(i, days);
   OptionAt a;
-  a.years = p.years[i] - days / kDaysPerYear;
+  a.years = t.years;
   if (!(a.years > 0)) {
     a.expired = true;
     a.years = 0;
@@ -341,9 +376,9 @@ OptionAt optionAt(const Prepared& p, std::size_t i, double price, double days, S
     a.quote = std::max(isCall(o.type) ? price - o.strike : o.strike - price, 0.0);
   } else {
     a.volatility = std::max(shock(i, p.volatility(i, price)), kMinImpliedVolatility);
-    a.forward = price * std::exp(p.s.interestRate * a.years);
-    a.discount = std::exp(-p.s.interestRate * a.years);
-    a.quote = black76Price(o.type, o.strike, a.forward, a.volatility * std::sqrt(a.years), a.discount);
+    a.forward = price * t.growth;
+    a.discount = t.discount;
+    a.quote = black76Price(o.type, o.strike, a.forward, a.volatility * t.sqrtYears, a.discount);
   }
   a.mark = p.inverse ? a.quote / price : a.quote;
   return a;
@@ -365,6 +400,25 @@ FutureAt futureAt(const Prepared& p, const Position& f, double price) noexcept {
   return a;
 }
 
+/// One option position at `price`: its PnL from the premium and its Deribit margins (0 when
+/// long or expired), settlement asset.
+struct OptionPointAt {
+  double pnl = 0, im = 0, mm = 0;
+};
+template <class Shock>
+OptionPointAt optionPointAt(const Prepared& p, std::size_t i, double price, double days, Shock&& shock) noexcept {
+  const OptionPosition& o = p.s.options[i];
+  const OptionAt a = optionAt(p, i, price, days, shock);
+  OptionPointAt r;
+  r.pnl = sideSign(o.side) * o.quantity * (a.mark - o.premium);
+  if (a.expired || o.side == Side::Long) return r;
+  const MarginNumbers m = deribitNumbers(o.type, o.side, o.strike, price, a.quote / price);
+  const double toSettlement = p.inverse ? 1 : price;
+  r.im = o.quantity * m.im * toSettlement;
+  r.mm = o.quantity * m.mm * toSettlement;
+  return r;
+}
+
 template <class Shock>
 OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shock&& shock) noexcept {
   OptionsAccountPoint r;
@@ -375,15 +429,11 @@ OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shoc
     r.initialMargin += a.im;
     r.maintenanceMargin += a.mm;
   }
-  const double toSettlement = p.inverse ? 1 : price;
   for (std::size_t i = 0; i < p.s.options.size(); ++i) {
-    const OptionPosition& o = p.s.options[i];
-    const OptionAt a = optionAt(p, i, price, days, shock);
-    r.equity += sideSign(o.side) * o.quantity * (a.mark - o.premium);
-    if (a.expired || o.side == Side::Long) continue;
-    const MarginNumbers m = deribitNumbers(o.type, o.side, o.strike, price, a.quote / price);
-    r.initialMargin += o.quantity * m.im * toSettlement;
-    r.maintenanceMargin += o.quantity * m.mm * toSettlement;
+    const OptionPointAt a = optionPointAt(p, i, price, days, shock);
+    r.equity += a.pnl;
+    r.initialMargin += a.im;
+    r.maintenanceMargin += a.mm;
   }
   return r;
 }
@@ -401,19 +451,18 @@ struct Scan {
   int rootSteps = 0;  ///< the most Brent steps one crossing took
 };
 
-Scan scanLiquidation(const Prepared& p, const OptionsRequest& rq, double days, double shift) {
-  const auto gap = [&](double price) {
-    const OptionsAccountPoint a = accountAt(p, price, days, shifted(shift));
-    return a.equity - a.maintenanceMargin;
-  };
+/// Every sign change of gap(P) = equity(P) - MM(P) on the request's log-spaced prices, each
+/// refined by Brent's method: the account's (cross) and each isolated position's.
+template <class Gap>
+Scan scanLiquidation(double u, const OptionsRequest& rq, Gap&& gap) {
   Scan scan;
   scan.points = rq.scanPoints;
-  const double low = p.s.underlyingPrice * rq.scanLow;
+  const double low = u * rq.scanLow;
   const double logStep = std::log(rq.scanHigh / rq.scanLow) / static_cast<double>(rq.scanPoints - 1);
   double prevPrice = low, prevGap = gap(low);
   scan.lowLiquidated = prevGap < 0;
   for (std::size_t i = 1; i < rq.scanPoints; ++i) {
-    const double price = i + 1 == rq.scanPoints ? p.s.underlyingPrice * rq.scanHigh
+    const double price = i + 1 == rq.scanPoints ? u * rq.scanHigh
                                                  : low * std::exp(logStep * static_cast<double>(i));
     const double g = gap(price);
     if ((prevGap < 0) != (g < 0)) {
@@ -545,6 +594,49 @@ FutureValuation valueFuture(const Prepared& p, std::size_t i) {
   return v;
 }
 
+/// Equity and maintenance margin at one price (the account's, or one isolated position's).
+struct EquityAt {
+  double equity = 0, maintenanceMargin = 0;
+};
+/// How a scan's steps name what they explain.
+struct ScanText {
+  std::string field;   ///< "liquidationPrices", "now.liquidationPrices"
+  std::string who;     ///< a label prefix: "" or "<position>, isolated: "
+  std::string equity;  ///< "equity" or "IM + PnL"
+};
+/// The steps of one scan: how it was made and what it found, each price with the equity and
+/// maintenance there (from `at`), and the ends of the range when they are liquidated.
+template <class At>
+void addScanSteps(std::vector<Step>& steps, const ScanText& t, const Scan& scan, double u, const OptionsRequest& rq,
+                  At&& at) {
+  const std::string range = "[" + n(u * rq.scanLow) + ", " + n(u * rq.scanHigh) + "]";
+  const std::string equation = t.equity + "(P) = MM(P)";
+  addStep(steps, t.field,
+          t.who + "Liquidation prices: " + t.equity + "(P) - MM(P) on " + std::to_string(scan.points) +
+              " log-spaced prices in " + range + ", each sign change refined by Brent's method (at most " +
+              std::to_string(scan.rootSteps) + " steps); " + std::to_string(scan.crossings.size()) + " found",
+          equation, std::to_string(scan.crossings.size()) + " prices", static_cast<double>(scan.crossings.size()));
+  for (std::size_t k = 0; k < scan.crossings.size(); ++k) {
+    const LiquidationCrossing& c = scan.crossings[k];
+    const EquityAt e = at(c.price);
+    addStep(steps, indexed(t.field, k),
+            t.who + "Liquidation price " + std::to_string(k + 1) + " of " + std::to_string(scan.crossings.size()) +
+                ": " + (c.liquidatedBelow ? "a fall below it liquidates" : "a rise above it liquidates") +
+                (c.price < u ? " (below the underlying)" : " (above the underlying)"),
+            equation,
+            t.equity + "(" + n(c.price) + ") = " + n(e.equity) + ", MM(" + n(c.price) + ") = " + n(e.maintenanceMargin),
+            c.price);
+  }
+  if (scan.lowLiquidated || scan.highLiquidated)
+    addStep(steps, t.field,
+            t.who + (t.who.empty() ? "Equity" : "equity") + " is below maintenance at " +
+                (scan.lowLiquidated && scan.highLiquidated ? "both ends"
+                 : scan.lowLiquidated                      ? "the low end"
+                                                           : "the high end") +
+                " of the scanned range " + range,
+            t.equity + "(P) < MM(P)", range, std::nullopt);
+}
+
 OptionsAccountView view(const Prepared& p, const OptionsRequest& rq, double days, double shift) {
   const OptionsScenario& s = p.s;
   const double u = s.underlyingPrice;
@@ -558,7 +650,10 @@ OptionsAccountView view(const Prepared& p, const OptionsRequest& rq, double days
   v.availableBalance = a.equity - a.initialMargin;
   if (a.equity > 0) v.marginRatio = a.maintenanceMargin / a.equity;
   v.liquidated = a.equity < a.maintenanceMargin;
-  const Scan scan = scanLiquidation(p, rq, days, shift);
+  const Scan scan = scanLiquidation(u, rq, [&](double price) {
+    const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift));
+    return at.equity - at.maintenanceMargin;
+  });
   v.liquidationPrices = scan.crossings;
   v.liquidatedAtScanLow = scan.lowLiquidated;
   v.liquidatedAtScanHigh = scan.highLiquidated;
@@ -584,33 +679,119 @@ OptionsAccountView view(const Prepared& p, const OptionsRequest& rq, double days
   addStep(v.steps, "marginRatio",
           v.marginRatio ? "Margin ratio (liquidation at 100%)" : "Margin ratio: none, equity is not positive",
           "MM / equity", n(a.maintenanceMargin) + " / " + n(a.equity), v.marginRatio);
-  const std::string range = "[" + n(u * rq.scanLow) + ", " + n(u * rq.scanHigh) + "]";
-  addStep(v.steps, "liquidationPrices",
-          "Liquidation prices: equity(P) - MM(P) on " + std::to_string(scan.points) + " log-spaced prices in " + range +
-              ", each sign change refined by Brent's method (at most " + std::to_string(scan.rootSteps) +
-              " steps); " + std::to_string(scan.crossings.size()) + " found",
-          "equity(P) = MM(P)", std::to_string(scan.crossings.size()) + " prices",
-          static_cast<double>(scan.crossings.size()));
-  for (std::size_t k = 0; k < scan.crossings.size(); ++k) {
-    const LiquidationCrossing& c = scan.crossings[k];
-    const OptionsAccountPoint at = accountAt(p, c.price, days, shifted(shift));
-    addStep(v.steps, indexed("liquidationPrices", k),
-            "Liquidation price " + std::to_string(k + 1) + " of " + std::to_string(scan.crossings.size()) + ": " +
-                (c.liquidatedBelow ? "a fall below it liquidates" : "a rise above it liquidates") +
-                (c.price < u ? " (below the underlying)" : " (above the underlying)"),
-            "equity(P) = MM(P)",
-            "equity(" + n(c.price) + ") = " + n(at.equity) + ", MM(" + n(c.price) + ") = " + n(at.maintenanceMargin),
-            c.price);
-  }
-  if (scan.lowLiquidated || scan.highLiquidated)
-    addStep(v.steps, "liquidationPrices",
-            std::string("Equity is below maintenance at ") +
-                (scan.lowLiquidated && scan.highLiquidated ? "both ends"
-                 : scan.lowLiquidated                      ? "the low end"
-                                                           : "the high end") +
-                " of the scanned range " + range,
-            "equity(P) < MM(P)", range, std::nullopt);
+  addScanSteps(v.steps, ScanText{"liquidationPrices", "", "equity"}, scan, u, rq, [&](double price) {
+    const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift));
+    return EquityAt{at.equity, at.maintenanceMargin};
+  });
+  v.maxLoss = std::max(0.0, v.equity);
+  addStep(v.steps, "maxLoss",
+          "Max loss (cross): the whole account equity " + when + " is at risk, every position shares it",
+          "max(0, equity)", "max(0, " + sn(v.equity) + ")", v.maxLoss);
   return v;
+}
+
+// ---- isolated: each position alone on its own initial margin ----------------------------------
+
+std::string futureName(const OptionsScenario& s, std::size_t i) {
+  const Position& f = s.futures[i];
+  return (f.symbol.empty() ? indexed("futures", i) : f.symbol) + " " + std::string(toString(f.side));
+}
+
+std::string horizonText(double days) {
+  return days > 0 ? n(days) + " days after the valuation date" : "at the valuation date";
+}
+
+/// One horizon of an isolated position: posted + PnL(P) against MM(P), scanned as the account is.
+/// `at(price)` gives the position's {pnl, mm} at that horizon.
+template <class At>
+IsolatedHorizon isolatedHorizon(const OptionsRequest& rq, double u, double posted, const std::string& name,
+                                const std::string& field, double days, std::vector<Step>& steps, At&& at) {
+  IsolatedHorizon h;
+  const auto equityAt = [&](double price) {
+    const auto a = at(price);
+    return EquityAt{posted + a.pnl, a.mm};
+  };
+  const Scan scan = scanLiquidation(u, rq, [&](double price) {
+    const EquityAt e = equityAt(price);
+    return e.equity - e.maintenanceMargin;
+  });
+  h.liquidationPrices = scan.crossings;
+  const EquityAt now = equityAt(u);
+  h.liquidated = now.equity < now.maintenanceMargin;
+  const std::string when = horizonText(days);
+  addStep(steps, field + ".liquidated",
+          name + ", isolated " + when + ": " + (h.liquidated ? "liquidated" : "not liquidated") +
+              " at the underlying price (liquidated when posted margin + PnL - MM < 0)",
+          "IM + PnL(U) - MM(U)",
+          n(posted) + " + " + sn(now.equity - posted) + " - " + n(now.maintenanceMargin),
+          now.equity - now.maintenanceMargin);
+  addScanSteps(steps, ScanText{field + ".liquidationPrices", name + ", isolated " + when + ": ", "IM + PnL"}, scan, u,
+               rq, equityAt);
+  return h;
+}
+
+IsolatedPosition isolatedOption(const Prepared& p, const OptionsRequest& rq, std::size_t i) {
+  const OptionsScenario& s = p.s;
+  const OptionPosition& o = s.options[i];
+  const std::string name = optionName(s, i);
+  const double u = s.underlyingPrice;
+  IsolatedPosition r;
+  if (o.side == Side::Long) {
+    r.maxLoss = o.premium * o.quantity;
+    addStep(r.steps, "postedMargin", name + ", isolated: no margin posted, the premium is paid up front",
+            "M = IM = 0", "0", 0.0);
+    addStep(r.steps, "maxLoss", name + ", isolated: the premium paid is the whole risk", "max loss = premium x q",
+            n(o.premium) + " x " + n(o.quantity), r.maxLoss);
+    for (const char* field : {"now.liquidationPrices", "later.liquidationPrices"})
+      addStep(r.steps, field,
+              name + ", isolated: no liquidation price, a long option owes nothing at any price (its value is >= 0)",
+              "", "none", std::nullopt);
+    return r;
+  }
+  r.postedMargin = optionPointAt(p, i, u, 0, shifted(0)).im;
+  r.maxLoss = r.postedMargin;
+  addStep(r.steps, "postedMargin",
+          name + ", isolated: posted margin, the position's initial margin at the valuation date (Deribit standard)",
+          "M = IM at the valuation date", n(r.postedMargin), r.postedMargin);
+  addStep(r.steps, "maxLoss", name + ", isolated: the most it can lose is its posted margin", "max loss = M",
+          n(r.postedMargin), r.maxLoss);
+  const auto horizon = [&](double days, const std::string& field) {
+    return isolatedHorizon(rq, u, r.postedMargin, name, field, days, r.steps, [&](double price) {
+      return optionPointAt(p, i, price, days, shifted(0));
+    });
+  };
+  r.now = horizon(0, "now");
+  if (rq.days > 0) {
+    r.later = horizon(rq.days, "later");
+  } else {
+    r.later = r.now;
+    addStep(r.steps, "later.liquidationPrices", name + ", isolated: request.days is 0, so later is now", "", "",
+            std::nullopt);
+  }
+  return r;
+}
+
+IsolatedPosition isolatedFuture(const Prepared& p, const OptionsRequest& rq, std::size_t i) {
+  const OptionsScenario& s = p.s;
+  const Position& f = s.futures[i];
+  const std::string name = futureName(s, i);
+  const double u = s.underlyingPrice;
+  IsolatedPosition r;
+  r.postedMargin = futureAt(p, f, u).im;
+  r.maxLoss = r.postedMargin;
+  addStep(r.steps, "postedMargin",
+          name + ", isolated: posted margin, the position's initial margin at the underlying price (Deribit standard)",
+          "M = IM rate x size" + std::string(p.inverse ? "" : " x U"), n(r.postedMargin), r.postedMargin);
+  addStep(r.steps, "maxLoss", name + ", isolated: the most it can lose is its posted margin", "max loss = M",
+          n(r.postedMargin), r.maxLoss);
+  r.now = isolatedHorizon(rq, u, r.postedMargin, name, "now", 0, r.steps, [&](double price) {
+    return futureAt(p, f, price);
+  });
+  r.later = r.now;
+  addStep(r.steps, "later.liquidationPrices",
+          name + ", isolated: later is now, a future's PnL and margin depend on the price only", "", "",
+          std::nullopt);
+  return r;
 }
 
 }  // namespace
@@ -622,6 +803,18 @@ std::optional<VolDynamics> parseVolDynamics(std::string_view text) noexcept {
   if (text == "stickyStrike") return VolDynamics::StickyStrike;
   if (text == "stickyMoneyness") return VolDynamics::StickyMoneyness;
   return std::nullopt;
+}
+
+std::string_view toString(VolShockKind k) noexcept { return k == VolShockKind::Relative ? "relative" : "absolute"; }
+std::optional<VolShockKind> parseVolShockKind(std::string_view text) noexcept {
+  if (text == "relative") return VolShockKind::Relative;
+  if (text == "absolute") return VolShockKind::Absolute;
+  return std::nullopt;
+}
+
+std::vector<InputError> validateOptionsRequest(const OptionsRequest& request) { return requestErrors(request); }
+std::vector<InputError> validatePortfolioMarginRequest(const PortfolioMarginRequest& request) {
+  return portfolioRequestErrors(request);
 }
 
 std::vector<InputError> validateOptions(const OptionsScenario& s) {
@@ -723,15 +916,19 @@ FuturesMargin deribitFuturesMargin(double sizeCoin, double sizeRate) {
 Result<OptionsAccountResult> evaluateOptions(const OptionsScenario& scenario, const OptionsRequest& request) {
   Result<OptionsAccountResult> result;
   result.errors = validateOptions(scenario);
-  for (InputError& e : validateRequest(request)) result.errors.push_back(std::move(e));
+  for (InputError& e : requestErrors(request)) result.errors.push_back(std::move(e));
   if (!result.errors.empty()) return result;
   const Prepared p(scenario);
   OptionsAccountResult r;
   for (std::size_t i = 0; i < scenario.options.size(); ++i) r.options.push_back(valueOption(p, i));
   for (std::size_t i = 0; i < scenario.futures.size(); ++i) r.futures.push_back(valueFuture(p, i));
   r.now = view(p, request, 0, 0);
-  r.later = view(p, request, request.days, 0);
+  r.later = request.days > 0 ? view(p, request, request.days, 0) : r.now;  // days 0: the same view
   for (double shift : request.volShifts) r.volShifted.push_back(view(p, request, 0, shift));
+  for (std::size_t i = 0; i < scenario.options.size(); ++i)
+    r.isolated.options.push_back(isolatedOption(p, request, i));
+  for (std::size_t i = 0; i < scenario.futures.size(); ++i)
+    r.isolated.futures.push_back(isolatedFuture(p, request, i));
   r.scanLowPrice = scenario.underlyingPrice * request.scanLow;
   r.scanHighPrice = scenario.underlyingPrice * request.scanHigh;
   addStep(r.steps, "settlement",
@@ -764,10 +961,34 @@ void optionsAccountSweep(const OptionsScenario& scenario, std::span<const double
   }
 }
 
+std::vector<InputError> sweepOptionsAccount(const OptionsScenario& scenario, std::span<const double> prices,
+                                            std::span<double> equity, std::span<double> maintenance,
+                                            const OptionsSweepRequest& request) {
+  constexpr std::size_t kMaxPriceErrors = 100;
+  Checker c;
+  c.errors = validateOptions(scenario);
+  c.within("request.days", request.days, 0, kMaxRequestDays);
+  c.within("request.volShift", request.volShift, -kMaxOptionVolatility, kMaxOptionVolatility,
+           "a shift is in volatility (0.1 = 10 vol points)");
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < prices.size() && bad < kMaxPriceErrors; ++i)
+    if (!isValidPositive(prices[i])) {
+      ++bad;
+      c.positive(indexed("prices", i), prices[i]);
+    }
+  for (const auto& [name, out] : {std::pair{"equity", equity}, std::pair{"maintenance", maintenance}})
+    if (out.size() != prices.size())
+      c.add(name, ErrorCode::OutOfRange,
+            std::string(name) + " has " + std::to_string(out.size()) + " entries but prices has " +
+                std::to_string(prices.size()));
+  if (c.errors.empty()) optionsAccountSweep(scenario, prices, equity, maintenance, request.days, request.volShift);
+  return c.errors;
+}
+
 Result<PortfolioMarginResult> portfolioMargin(const OptionsScenario& scenario, const PortfolioMarginRequest& request) {
   Result<PortfolioMarginResult> result;
   result.errors = validateOptions(scenario);
-  for (InputError& e : validatePortfolioRequest(request)) result.errors.push_back(std::move(e));
+  for (InputError& e : portfolioRequestErrors(request)) result.errors.push_back(std::move(e));
   if (!result.errors.empty()) return result;
   const Prepared p(scenario);
   PortfolioMarginResult r;

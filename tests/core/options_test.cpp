@@ -306,6 +306,243 @@ TEST_CASE("Options account: extreme valid inputs give finite numbers", "[options
   for (const OptionsAccountView& v : r.volShifted) CHECK(allFinite(v));
   for (const OptionValuation& o : r.options)
     for (const Step& step : o.steps) CHECK((!step.value || std::isfinite(*step.value)));
+  for (const auto* list : {&r.isolated.options, &r.isolated.futures})
+    for (const IsolatedPosition& p : *list) {
+      CHECK(std::isfinite(p.postedMargin));
+      CHECK(std::isfinite(p.maxLoss));
+      for (const IsolatedHorizon* h : {&p.now, &p.later})
+        for (const LiquidationCrossing& c : h->liquidationPrices) CHECK((std::isfinite(c.price) && c.price > 0));
+      for (const Step& step : p.steps) CHECK((!step.value || std::isfinite(*step.value)));
+    }
+  CHECK(r.isolated.options.size() == 2);
+  CHECK(r.isolated.futures.size() == 1);
+}
+
+// ---- isolated beside cross ----------------------------------------------------------------------
+
+namespace {
+/// The scenario of option i alone with its posted margin as the wallet: its isolated equity
+/// IM_i + PnL_i(P) and MM_i(P) are then optionsAccountAt's (an independent route to the numbers).
+OptionsScenario aloneOption(const OptionsScenario& s, std::size_t i, double posted) {
+  OptionsScenario alone = s;
+  alone.walletBalance = posted;
+  alone.futures.clear();
+  alone.options = {s.options[i]};
+  return alone;
+}
+}  // namespace
+
+TEST_CASE("Isolated: a short call alone, against its closed form", "[options][isolated]") {
+  // Short 1 ATM call (K = U = 60,000), 30 days, 60 %, sold at its mark m0 (coin). At U it is at
+  // the money, OTM = 0, so IM = max(0.15 - 0, 0.1) + m0 = 0.15 + m0: that is the posted margin.
+  // Isolated equity(P) = 0.15 + m0 - (m(P) - m0) = 0.15 + 2 m0 - m(P); MM(P) = 0.075 + m(P).
+  // Equal when m(P*) = (0.15 + 2 m0 - 0.075) / 2 = 0.0375 + m0: the call's mark in coin at the
+  // liquidation price is 0.0375 BTC above its premium, whatever P* is. m(P) rises from 0 to 1
+  // coin with P, so there is one such price, above U, and a rise through it liquidates.
+  // Tolerance 1e-10 abs on the mark (Brent stops at 1e-12 of the price; dm/dP < 1 / P).
+  OptionsScenario s{.walletBalance = 0.5, .underlyingPrice = kU};
+  s.options = {atMark(OptionType::Call, Side::Short, kU, 1, 0.6, kYears30d)};
+  OptionsRequest request;
+  request.days = 7;
+  const OptionsAccountResult r = evaluateOk(s, request);
+  const double m0 = s.options[0].premium;
+  REQUIRE(r.isolated.options.size() == 1);
+  const IsolatedPosition& iso = r.isolated.options[0];
+  CHECK_THAT(iso.postedMargin, WithinRel(0.15 + m0, 1e-14));
+  CHECK_THAT(iso.postedMargin, WithinRel(r.options[0].initialMargin, 1e-15));
+  CHECK(iso.maxLoss == iso.postedMargin);
+  CHECK(!iso.now.liquidated);
+  REQUIRE(iso.now.liquidationPrices.size() == 1);
+  const double p = iso.now.liquidationPrices[0].price;
+  CHECK(p > kU);
+  CHECK(!iso.now.liquidationPrices[0].liquidatedBelow);
+  const double sd = 0.6 * std::sqrt(kYears30d);
+  CHECK_THAT(black76Price(OptionType::Call, kU, p, sd) / p, WithinAbs(0.0375 + m0, 1e-10));
+  // A week later the same closed form holds with T - 7 days: m_later(P*) = 0.0375 + m0, and
+  // less time value puts P* higher.
+  REQUIRE(iso.later.liquidationPrices.size() == 1);
+  const double later = iso.later.liquidationPrices[0].price;
+  CHECK_THAT(black76Price(OptionType::Call, kU, later, 0.6 * std::sqrt(kYears30d - 7.0 / 365)) / later,
+             WithinAbs(0.0375 + m0, 1e-10));
+  CHECK(later > p);
+  // The cross view shares the whole 0.5 BTC wallet: its liquidation price is further away, and
+  // everything in the account is at risk.
+  REQUIRE(r.now.liquidationPrices.size() == 1);
+  CHECK(r.now.liquidationPrices[0].price > p);
+  CHECK_THAT(r.now.maxLoss, WithinAbs(0.5, 1e-12));  // equity = wallet: sold at the mark
+  CHECK(r.later.maxLoss == std::max(0.0, r.later.equity));
+  // Every new number has its step.
+  int priced = 0;
+  bool posted = false, maxLoss = false;
+  for (const Step& step : iso.steps) {
+    posted = posted || (step.field == "postedMargin" && step.value == iso.postedMargin);
+    maxLoss = maxLoss || (step.field == "maxLoss" && step.value == iso.maxLoss);
+    if (step.field == "now.liquidationPrices[0]" || step.field == "later.liquidationPrices[0]") ++priced;
+    CHECK((!step.value || std::isfinite(*step.value)));
+  }
+  CHECK(posted);
+  CHECK(maxLoss);
+  CHECK(priced == 2);
+  bool crossStep = false;
+  for (const Step& step : r.now.steps) crossStep = crossStep || (step.field == "maxLoss" && step.value == r.now.maxLoss);
+  CHECK(crossStep);
+}
+
+TEST_CASE("Isolated: an inverse short future alone, against v1's isolated closed form", "[options][isolated]") {
+  // Short 100,000 USD of BTC (contractSize 1 USD) from 50,000, marked at 50,000: size 2 BTC.
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = 50'000};
+  s.futures = {Position{.contract = Contract::Inverse, .side = Side::Short, .quantity = 100'000, .entryPrice = 50'000}};
+  SECTION("a flat 1 % maintenance rate (futuresSizeRate 0)") {
+    // IM = 2 % x 2 = 0.04 BTC posted. Inverse short: PnL(P) = 1e5 (1/P - 1/50,000), MM = 0.01 x 1e5 / P.
+    // 0.04 + 1e5/P - 2 = 1,000/P  =>  P = 99,000 / 1.96 = 50,510.2040816... Tolerance 1e-12 rel.
+    s.futuresSizeRate = 0;
+    const OptionsAccountResult r = evaluateOk(s);
+    const IsolatedPosition& iso = r.isolated.futures.at(0);
+    CHECK_THAT(iso.postedMargin, WithinRel(0.04, 1e-14));
+    CHECK(iso.maxLoss == iso.postedMargin);
+    REQUIRE(iso.now.liquidationPrices.size() == 1);
+    CHECK(!iso.now.liquidationPrices[0].liquidatedBelow);
+    CHECK_THAT(iso.now.liquidationPrices[0].price, WithinRel(99'000 / 1.96, 1e-12));
+    // v1: the same position isolated on 0.04 BTC under the textbook profile (no fees), one tier at 1 %.
+    Scenario v1{.rules = Rules::Simple, .walletBalance = 1};
+    v1.positions = {Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .side = Side::Short,
+                             .quantity = 100'000, .entryPrice = 50'000, .leverage = 50, .isolatedMargin = 0.04}};
+    v1.tiers["BTCUSD"] = flatTier(0.01);
+    const Report v1Report = mltest::evaluateOk(v1);
+    REQUIRE(v1Report.isolated->positions[0].liquidationPrice);
+    CHECK_THAT(iso.now.liquidationPrices[0].price,
+               WithinRel(*v1Report.isolated->positions[0].liquidationPrice, 1e-12));
+    CHECK(iso.later.liquidationPrices.size() == 1);  // later = now for a future
+    CHECK(iso.later.liquidationPrices[0].price == iso.now.liquidationPrices[0].price);
+  }
+  SECTION("Deribit's size rate, 0.005 % per BTC") {
+    // IM rate 2 % + 2 x 0.005 % = 2.01 %, posted 0.0402 BTC. With x = 1/P: equity = 0.0402 +
+    // 1e5 (x - 2e-5) = 1e5 x - 1.9598; MM = (0.01 + 0.00005 x 1e5 x) 1e5 x = 1,000 x + 5e5 x^2.
+    // 5e5 x^2 - 99,000 x + 1.9598 = 0: the small root x = 2 c / (b + sqrt(b^2 - 4 a c)) (the other,
+    // P ~ 5 USD, lies below the scanned range). Tolerance 1e-12 rel.
+    const OptionsAccountResult r = evaluateOk(s);
+    const IsolatedPosition& iso = r.isolated.futures.at(0);
+    CHECK_THAT(iso.postedMargin, WithinRel(0.0402, 1e-14));
+    const double a = 5e5, b = 99'000, c = 1.9598;
+    const double x = 2 * c / (b + std::sqrt(b * b - 4 * a * c));
+    REQUIRE(iso.now.liquidationPrices.size() == 1);
+    const double lp = iso.now.liquidationPrices[0].price;
+    CHECK_THAT(lp, WithinRel(1 / x, 1e-12));
+    // v1's closed form at the rate that holds there, 1 % + size(LP) x 0.005 %, lands on it too.
+    const double rate = 0.01 + 0.00005 * 100'000 / lp;
+    Scenario v1{.rules = Rules::Simple, .walletBalance = 1};
+    v1.positions = {Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .side = Side::Short,
+                             .quantity = 100'000, .entryPrice = 50'000, .leverage = 50, .isolatedMargin = 0.0402}};
+    v1.tiers["BTCUSD"] = flatTier(rate);
+    const Report v1Report = mltest::evaluateOk(v1);
+    REQUIRE(v1Report.isolated->positions[0].liquidationPrice);
+    CHECK_THAT(lp, WithinRel(*v1Report.isolated->positions[0].liquidationPrice, 1e-12));
+    // Cross on the 1 BTC wallet is much further: the account's own closed form, x from
+    // 5e5 x^2 - 99,000 x - 1 + 2 = 0... (equity 1 + 1e5 (x - 2e-5) = 1e5 x - 1).
+    const double xc = 2 * 1.0 / (b + std::sqrt(b * b - 4 * a * 1.0));
+    REQUIRE(r.now.liquidationPrices.size() == 1);
+    CHECK_THAT(r.now.liquidationPrices[0].price, WithinRel(1 / xc, 1e-12));
+    CHECK_THAT(r.now.maxLoss, WithinAbs(1, 1e-15));
+  }
+}
+
+TEST_CASE("Isolated: a long option cannot be liquidated and loses at most its premium", "[options][isolated]") {
+  // Long 2 calls K = 65,000 bought at 0.03 BTC: 0.06 BTC paid is the whole risk, no margin posted.
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = kU};
+  s.options = {OptionPosition{.type = OptionType::Call, .strike = 65'000, .expiryYears = 0.25,
+                              .side = Side::Long, .quantity = 2, .premium = 0.03, .volatility = 0.7}};
+  OptionsRequest request;
+  request.days = 10;
+  const OptionsAccountResult r = evaluateOk(s, request);
+  const IsolatedPosition& iso = r.isolated.options.at(0);
+  CHECK(iso.postedMargin == 0);
+  CHECK_THAT(iso.maxLoss, WithinRel(0.06, 1e-15));
+  CHECK(iso.now.liquidationPrices.empty());
+  CHECK(iso.later.liquidationPrices.empty());
+  CHECK(!iso.now.liquidated);
+  CHECK(!iso.later.liquidated);
+  CHECK(iso.steps.size() == 4);  // posted margin, max loss, and why neither horizon has a price
+}
+
+TEST_CASE("Isolated: a short straddle splits into a call liquidated above and a put below", "[options][isolated]") {
+  // Each leg alone on its own IM: the call has one price above U, the put one below (the cross
+  // account has both). At each, IM_i + PnL_i = MM_i: checked through optionsAccountAt on the leg
+  // alone with its posted margin as the wallet (|gap| <= 1e-9 BTC), the sign changing 0.01 % either side.
+  const OptionsScenario s = shortStraddle();
+  OptionsRequest request;
+  request.days = 7;
+  const OptionsAccountResult r = evaluateOk(s, request);
+  REQUIRE(r.isolated.options.size() == 2);
+  REQUIRE(r.isolated.futures.empty());
+  REQUIRE(r.now.liquidationPrices.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const IsolatedPosition& iso = r.isolated.options[i];
+    CHECK_THAT(iso.postedMargin, WithinRel(r.options[i].initialMargin, 1e-15));
+    const OptionsScenario alone = aloneOption(s, i, iso.postedMargin);
+    for (const auto& [horizon, days] : {std::pair{&iso.now, 0.0}, std::pair{&iso.later, 7.0}}) {
+      REQUIRE(horizon->liquidationPrices.size() == 1);
+      const LiquidationCrossing& c = horizon->liquidationPrices[0];
+      INFO("option " << i << ", days " << days << ", price " << c.price);
+      CHECK(c.liquidatedBelow == (i == 1));  // the put: a fall liquidates
+      CHECK((c.price < kU) == (i == 1));
+      CHECK_THAT(gapAt(alone, c.price, days), WithinAbs(0, 1e-9));
+      CHECK((gapAt(alone, c.price * 0.9999, days) < 0) == c.liquidatedBelow);
+      CHECK((gapAt(alone, c.price * 1.0001, days) < 0) == !c.liquidatedBelow);
+    }
+    // Isolated, each leg has only its own IM (about 0.22 BTC) where cross has 0.5 BTC and the
+    // other leg's premium: its liquidation price is nearer the underlying.
+    if (i == 0) CHECK(iso.now.liquidationPrices[0].price < r.now.liquidationPrices[1].price);
+    else CHECK(iso.now.liquidationPrices[0].price > r.now.liquidationPrices[0].price);
+  }
+}
+
+TEST_CASE("Isolated: quote-settled (linear), a short future already past its price", "[options][isolated]") {
+  // Linear account (USD): short 0.5 BTC future from 58,000 marked at 60,000 (PnL -1,000 USD), and
+  // a short 2 x 55,000 put. The future alone posts IM = (2 % + 0.5 x 0.005 %) x 0.5 x 60,000 =
+  // 600.75 USD; MM rate 1.0025 % whatever the price (linear size). Equity = MM:
+  // 600.75 + 0.5 (58,000 - P) = 0.010025 x 0.5 P  =>  P = 29,600.75 / 0.5050125 = 58,613.6...,
+  // below U: the future alone is liquidated already (a rise through P liquidates). Tolerance 1e-12 rel.
+  OptionsScenario s{.settlement = Contract::Linear, .walletBalance = 20'000, .underlyingPrice = kU};
+  s.options = {atMark(OptionType::Put, Side::Short, 55'000, 2, 0.5, kYears30d, Contract::Linear)};
+  s.futures = {Position{.contract = Contract::Linear, .side = Side::Short, .quantity = 0.5, .entryPrice = 58'000}};
+  const OptionsAccountResult r = evaluateOk(s);
+  const IsolatedPosition& fut = r.isolated.futures.at(0);
+  CHECK_THAT(fut.postedMargin, WithinRel(600.75, 1e-14));
+  REQUIRE(fut.now.liquidationPrices.size() == 1);
+  CHECK_THAT(fut.now.liquidationPrices[0].price, WithinRel(29'600.75 / 0.5050125, 1e-12));
+  CHECK(!fut.now.liquidationPrices[0].liquidatedBelow);
+  CHECK(fut.now.liquidated);
+  CHECK(!r.now.liquidated);  // the 20,000 USD wallet carries it in cross
+  // The put alone, in quote, has two: a fall liquidates below U, and far above U the margin floor
+  // (0.075 coin per option, times P when quote-settled) outgrows its posted margin and premium:
+  // MM -> 2 x 0.075 x P. At each, IM_i + PnL_i = MM_i (the leg alone on its posted margin through
+  // optionsAccountAt; 1e-9 x 20,000 USD).
+  const IsolatedPosition& put = r.isolated.options.at(0);
+  CHECK_THAT(put.postedMargin, WithinRel(r.options[0].initialMargin, 1e-15));
+  REQUIRE(put.now.liquidationPrices.size() == 2);
+  CHECK(put.now.liquidationPrices[0].liquidatedBelow);
+  CHECK(put.now.liquidationPrices[0].price < kU);
+  CHECK(!put.now.liquidationPrices[1].liquidatedBelow);
+  CHECK(put.now.liquidationPrices[1].price > 1.5 * kU);
+  for (const LiquidationCrossing& c : put.now.liquidationPrices)
+    CHECK_THAT(gapAt(aloneOption(s, 0, put.postedMargin), c.price), WithinAbs(0, 1e-9 * 20'000));
+}
+
+TEST_CASE("Isolated: an option sold below its mark starts liquidated when its loss exceeds IM - MM",
+          "[options][isolated]") {
+  // Short 1 ATM call sold for 0 (premium 0) at mark m0 ~ 0.0685: isolated equity at U = IM - m0
+  // = 0.15 + m0 - m0 = 0.15 against MM = 0.075 + m0 ~ 0.1435: not liquidated. Sold for 0 with
+  // volatility 100 %, m0 ~ 0.114: 0.15 < 0.075 + 0.114: liquidated at U already.
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = kU};
+  s.options = {atMark(OptionType::Call, Side::Short, kU, 1, 0.6, kYears30d)};
+  s.options[0].premium = 0;
+  CHECK(!evaluateOk(s).isolated.options[0].now.liquidated);
+  s.options[0].volatility = 1.0;
+  const double m0 = black76Price(OptionType::Call, kU, kU, std::sqrt(kYears30d)) / kU;
+  REQUIRE(0.15 < 0.075 + m0);
+  const OptionsAccountResult r = evaluateOk(s);
+  CHECK(r.isolated.options[0].now.liquidated);
+  CHECK(!r.now.liquidated);  // the 1 BTC wallet carries it in cross
 }
 
 // ---- portfolio margin ---------------------------------------------------------------------------
@@ -540,3 +777,53 @@ TEST_CASE("Options request errors: paths under request", "[options][errors]") {
   CHECK(hasError(e, "request.volShocks", ErrorCode::Empty));
   CHECK(hasError(e, "request.vegaPower", ErrorCode::OutOfRange));
 }
+
+TEST_CASE("Options requests: the public checks are evaluateOptions' and portfolioMargin's", "[options][errors]") {
+  OptionsRequest r;
+  r.days = kNaN;
+  r.scanPoints = 10;
+  const auto e = validateOptionsRequest(r);
+  CHECK(hasError(e, "request.days", ErrorCode::NotFinite));
+  CHECK(hasError(e, "request.scanPoints", ErrorCode::OutOfRange));
+  CHECK(e.size() == evaluateOptions(shortStraddle(), r).errors.size());
+  CHECK(validateOptionsRequest({}).empty());
+  PortfolioMarginRequest p;
+  p.vegaPower = 3;
+  CHECK(hasError(validatePortfolioMarginRequest(p), "request.vegaPower", ErrorCode::OutOfRange));
+  CHECK(validatePortfolioMarginRequest({}).empty());
+  CHECK(toString(VolShockKind::Absolute) == "absolute");
+  CHECK(parseVolShockKind("relative") == VolShockKind::Relative);
+  CHECK(!parseVolShockKind("Relative"));
+}
+
+TEST_CASE("Options sweep, checked: optionsAccountSweep's numbers, or every error and nothing written",
+          "[options][errors]") {
+  const OptionsScenario s = shortStraddle();
+  const std::vector<double> prices = {30'000, 60'000, 90'000};
+  std::vector<double> equity(3, -1), maintenance(3, -1);
+  CHECK(sweepOptionsAccount(s, prices, equity, maintenance, {.days = 2, .volShift = 0.05}).empty());
+  for (std::size_t i = 0; i < prices.size(); ++i) {
+    const OptionsAccountPoint p = optionsAccountAt(s, prices[i], 2, 0.05);
+    CHECK(equity[i] == p.equity);
+    CHECK(maintenance[i] == p.maintenanceMargin);
+  }
+  const std::vector<double> bad = {1, kNaN, 0, -3};
+  std::vector<double> e4(4, -1), m3(3, -1);
+  OptionsScenario broken = s;
+  broken.options[0].strike = 0;
+  const auto errors = sweepOptionsAccount(broken, bad, e4, m3, {.days = -1, .volShift = 11});
+  CHECK(hasError(errors, "options[0].strike", ErrorCode::NotPositive));
+  CHECK(hasError(errors, "request.days", ErrorCode::OutOfRange));
+  CHECK(hasError(errors, "request.volShift", ErrorCode::OutOfRange));
+  CHECK(hasError(errors, "prices[1]", ErrorCode::NotFinite));
+  CHECK(hasError(errors, "prices[2]", ErrorCode::NotPositive));
+  CHECK(hasError(errors, "prices[3]", ErrorCode::NotPositive));
+  CHECK(hasError(errors, "maintenance", ErrorCode::OutOfRange));
+  CHECK(errors.size() == 7);
+  CHECK(e4 == std::vector<double>(4, -1));  // nothing written
+  // At most 100 bad prices are listed.
+  const std::vector<double> many(500, kNaN);
+  std::vector<double> e500(500), m500(500);
+  CHECK(sweepOptionsAccount(s, many, e500, m500).size() == 100);
+}
+

@@ -26,6 +26,10 @@ inline constexpr std::size_t kMaxFuturesPositions = 1000;
 inline constexpr double kMaxOptionYears = 100;
 /// Days per year of every date difference (ACT/365, Deribit's convention).
 inline constexpr double kDaysPerYear = 365;
+/// Longest lists of a request: OptionsRequest::volShifts, PortfolioMarginRequest::priceMoves and volShocks.
+inline constexpr std::size_t kMaxVolShifts = 20;
+inline constexpr std::size_t kMaxPriceMoves = 1000;
+inline constexpr std::size_t kMaxVolShocks = 100;
 
 /// One option position on the account's underlying: European, cash-settled at expiry.
 struct OptionPosition {
@@ -166,7 +170,36 @@ struct OptionsAccountView {
   /// scanned prices, is not seen.
   std::vector<LiquidationCrossing> liquidationPrices;
   bool liquidatedAtScanLow = false, liquidatedAtScanHigh = false;  ///< at the ends of the range
+  /// Cross: the whole account is at risk, so the most it can lose is its equity in this view,
+  /// max(0, equity) (settlement asset).
+  double maxLoss = 0;
   std::vector<Step> steps;
+};
+
+/// One position isolated at one horizon: its liquidation prices alone on its posted margin.
+struct IsolatedHorizon {
+  /// Where postedMargin + PnL(P) crosses the position's own maintenance margin MM(P), found as
+  /// the account's are (the same scan and Brent refinement); empty for a long option.
+  std::vector<LiquidationCrossing> liquidationPrices;
+  bool liquidated = false;  ///< postedMargin + PnL < MM at underlyingPrice
+};
+
+/// One position (an option or a future) on its own, as if isolated: collateralised by its own
+/// initial margin at the valuation date and nothing else (the cross view shares the whole wallet).
+struct IsolatedPosition {
+  /// The initial margin at the valuation date (Deribit standard), settlement asset; 0 for a long
+  /// option, whose premium is paid up front.
+  double postedMargin = 0;
+  /// The most it can lose isolated: the posted margin; a long option: its premium x quantity.
+  double maxLoss = 0;
+  IsolatedHorizon now;    ///< at the valuation date
+  IsolatedHorizon later;  ///< request.days after it (posted margin unchanged)
+  std::vector<Step> steps;
+};
+
+struct IsolatedPositions {
+  std::vector<IsolatedPosition> options;  ///< same order as the scenario's
+  std::vector<IsolatedPosition> futures;  ///< same order as the scenario's
 };
 
 struct OptionsAccountResult {
@@ -175,12 +208,16 @@ struct OptionsAccountResult {
   OptionsAccountView now;                 ///< at the valuation date
   OptionsAccountView later;               ///< request.days after it (options that expire by then pay their intrinsic value)
   std::vector<OptionsAccountView> volShifted;  ///< at the valuation date, one per request.volShifts
+  IsolatedPositions isolated;             ///< each position alone on its own initial margin
   double scanLowPrice = 0, scanHighPrice = 0;  ///< the scanned range, quote per coin
   std::vector<Step> steps;
 };
 /// Validates the scenario and the request, values every position, and finds every liquidation
 /// price of each view: equity(P) - maintenance(P) on the log-spaced grid, each sign change refined
-/// by Brent's method to about 1e-12 of the price.
+/// by Brent's method to about 1e-12 of the price. Beside the cross views it gives the isolated
+/// one: each short option and each future alone, equity_i(P) = IM_i + PnL_i(P) against MM_i(P)
+/// (IM_i at the valuation date), scanned the same way now and `later`; a long option cannot be
+/// liquidated and loses at most its premium.
 Result<OptionsAccountResult> evaluateOptions(const OptionsScenario& scenario, const OptionsRequest& request = {});
 
 /// Equity and margins of a valid scenario (validateOptions empty) with the underlying at `price`,
@@ -195,12 +232,28 @@ OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, double pri
 void optionsAccountSweep(const OptionsScenario& scenario, std::span<const double> prices, std::span<double> equity,
                          std::span<double> maintenance, double days = 0, double volShift = 0);
 
+/// The horizon and volatility shift of a checked sweep.
+struct OptionsSweepRequest {
+  double days = 0;      ///< after the valuation date, >= 0 (as OptionsRequest::days)
+  double volShift = 0;  ///< added to every volatility, |shift| <= 10 (as OptionsRequest::volShifts)
+};
+/// optionsAccountSweep after checking everything: the scenario (validateOptions), the request
+/// ("request.days", "request.volShift"), every price finite and > 0 ("prices[i]"; the first 100
+/// bad ones), and equity and maintenance as long as prices ("equity", "maintenance"). On any
+/// error nothing is written.
+std::vector<InputError> sweepOptionsAccount(const OptionsScenario& scenario, std::span<const double> prices,
+                                            std::span<double> equity, std::span<double> maintenance,
+                                            const OptionsSweepRequest& request = {});
+
 // ---- Portfolio margin: the worst loss over a grid of price moves x volatility shocks -------------
 
 enum class VolShockKind {
   Relative,  ///< sigma x (1 + shock x scale)
   Absolute,  ///< sigma + shock x scale
 };
+std::string_view toString(VolShockKind) noexcept;  ///< "relative" | "absolute"
+std::optional<VolShockKind> parseVolShockKind(std::string_view) noexcept;
+
 struct PortfolioMarginRequest {
   /// Fractions of underlyingPrice, each > -1 and <= 10; default Deribit's +-16 % in 9 evenly
   /// spaced buckets including 0 (VENUES.md 5.1). At most 1000.
@@ -228,5 +281,10 @@ struct PortfolioMarginResult {
 };
 Result<PortfolioMarginResult> portfolioMargin(const OptionsScenario& scenario,
                                               const PortfolioMarginRequest& request = {});
+
+/// The request checks evaluateOptions and portfolioMargin make, with paths under "request."
+/// (public, so a converter reports them beside its own).
+std::vector<InputError> validateOptionsRequest(const OptionsRequest& request);
+std::vector<InputError> validatePortfolioMarginRequest(const PortfolioMarginRequest& request);
 
 }  // namespace marginlab
