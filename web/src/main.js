@@ -732,6 +732,7 @@ async function openOptions(link) {
     state.options = options;
     await options.openOptions($('options'), {
       getFullLab, loadModule: () => import('./marginlab-full.js'), encode: encodeScenario, notice: showNotice,
+      inlineStyles: typeof __WASM_BASE64__ === 'string',  // the standalone file carries options.css inline
       setFragment: (text) => location.hash.slice(1) !== text && history.replaceState(null, '', location.pathname + location.search + '#' + text),
     }, link);
   } catch (e) {

@@ -184,27 +184,29 @@ const $ = (id) => document.getElementById(id);
 /**
  * Opens the options account in `root`. `api` lends: getFullLab() -> the lab, loadModule() -> the
  * marginlab-full.js module (for defaultOptionsScenario), encode(object) -> fragment text,
- * setFragment(text), notice(text). `link`: a version 2 scenario from a link (or null: the example).
+ * setFragment(text), notice(text), inlineStyles (options.css is in the page already).
+ * `link`: { scenario, request } from a version 2 link, or null for the example.
  */
 export async function openOptions(root, api, link = null) {
   host = api;
   root.hidden = false;
   if (!lab) {
     root.replaceChildren(h('p', { 'data-loading': '' }, 'Loading the options account…'));
-    const [full, mod] = await Promise.all([api.getFullLab(), api.loadModule(), loadStyles()]);
+    const [full, mod] = await Promise.all([api.getFullLab(), api.loadModule(), api.inlineStyles ? null : loadStyles()]);
     if (typeof full.evaluateOptions !== 'function' || !mod.defaultOptionsScenario) {
       root.replaceChildren(h('p', { class: 'warn', role: 'alert' }, 'This build of MarginLab has no options account.'));
       return;
     }
     lab = full;
     defaults = mod.defaultOptionsScenario;
+    if (host !== api) return;  // closed while it loaded
   }
   load(link || { scenario: defaults, request: {} });
 }
 
-/** options.css, next to this chunk (the standalone file has it inline already). */
+/** options.css, next to this chunk. */
 function loadStyles() {
-  if (location.protocol === 'file:' || document.querySelector('link[data-options-css]')) return Promise.resolve();
+  if (document.querySelector('link[data-options-css]')) return Promise.resolve();
   return new Promise((resolve) => {
     const link = h('link', { rel: 'stylesheet', href: new URL('./options.css', import.meta.url).href, 'data-options-css': '' });
     link.addEventListener('load', resolve);
@@ -246,7 +248,10 @@ export function linkObject() {
 /** Writes the link now (Copy link). */
 export async function writeLink() {
   const obj = linkObject();
-  if (obj && host) host.setFragment(await host.encode(obj));
+  const api = host;
+  if (!obj || !api) return;
+  const text = await api.encode(obj);
+  if (host === api) api.setFragment(text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,7 +338,8 @@ function renderInputs() {
       field('Interest rate', 'interestRate', form.interestRate, (v) => { form.interestRate = v; }, { unit: '% a year' }),
       field('Futures size rate', 'futuresSizeRate', form.futuresSizeRate, (v) => { form.futuresSizeRate = v; },
         { unit: '% per coin', hint: 'Blank: Deribit\'s for BTC, ETH.' }),
-      field('Later view', 'request.days', form.days, (v) => { form.days = v; }, { unit: 'days on', hint: 'Expired options pay their intrinsic value.' })),
+      field('Later view', 'request.days', form.days, (v) => { form.days = v; },
+        { unit: 'days after valuation', hint: 'Expired options pay their intrinsic value.' })),
     h('h3', {}, 'Positions'),
     rowsTable(form, unit),
     h('div', { class: 'row-actions' },
@@ -366,8 +372,16 @@ function rowsTable(form, unit) {
     const base = future ? `futures[${nf++}]` : `options[${no++}]`;
     const set = (key) => (v) => { r[key] = v; };
     const cell = (label, path, key, opts = {}) => h('td', { 'data-label': label },
-      input(`${base}.${path}`, r[key], set(key), { label: `${label}, row ${k + 1}`, ...opts }), errorSlot(`${base}.${path}`),
-      path === 'expiryDate' ? errorSlot(`${base}.expiryYears`) : null);
+      input(`${base}.${path}`, r[key], set(key), { label: `${label}, row ${k + 1}`, ...opts }), errorSlot(`${base}.${path}`));
+    // The expiry is a date (expiryDate) or years (expiryYears): the field's path follows what is typed.
+    const expiryPath = (t) => `${base}.${DATE.test(t.trim()) || t.trim() === '' ? 'expiryDate' : 'expiryYears'}`;
+    const expiry = () => {
+      const el = input(expiryPath(r.expiry), r.expiry, (v) => { r.expiry = v; el.setAttribute('data-opt-path', expiryPath(v)); },
+        { label: `Expiry, row ${k + 1}`, placeholder: 'date or years', mode: 'text' });
+      el.id = fieldId(`${base}.expiry`);
+      el.setAttribute('aria-describedby', `${fieldId(`${base}.expiryDate`)}-err ${fieldId(`${base}.expiryYears`)}-err`);
+      return h('td', { 'data-label': 'Expiry' }, el, errorSlot(`${base}.expiryDate`), errorSlot(`${base}.expiryYears`));
+    };
     const none = (label) => h('td', { 'data-label': label, class: 'na' }, '—');
     const kind = select(`Kind, row ${k + 1}`, `${base}.type`, r.kind, [['call', 'Call'], ['put', 'Put'], ['future', 'Future']],
       (v) => { r.kind = v; renderInputs(); update(); }, { bare: true });
@@ -375,13 +389,12 @@ function rowsTable(form, unit) {
       (v) => { r.side = v; update(); }, { bare: true });
     const remove = h('button', { type: 'button', class: 'remove', 'aria-label': `Remove row ${k + 1}` }, 'Remove');
     remove.addEventListener('click', () => { form.rows.splice(k, 1); renderInputs(); update(); });
-    const expiryPath = DATE.test(r.expiry.trim()) || r.expiry.trim() === '' ? 'expiryDate' : 'expiryYears';
     tbody.append(h('tr', { 'data-row': String(k), 'data-kind': r.kind, 'data-base': base },
       h('td', { 'data-label': 'Kind' }, kind, errorSlot(`${base}.type`)),
       h('td', { 'data-label': 'Side' }, side, errorSlot(`${base}.side`)),
       cell(future ? 'Quantity (contracts)' : 'Quantity (coins)', 'quantity', 'quantity'),
       future ? none('Strike') : cell('Strike', 'strike', 'strike'),
-      future ? none('Expiry') : cell('Expiry', expiryPath, 'expiry', { placeholder: 'date or years', mode: 'text' }),
+      future ? none('Expiry') : expiry(),
       future ? none('Premium') : cell(`Premium (${unit})`, 'premium', 'premium'),
       future ? none('Volatility') : cell('Volatility (%)', 'volatility', 'volatility', { placeholder: 'from surface' }),
       future ? cell('Entry price', 'entryPrice', 'entryPrice') : none('Entry price'),
@@ -402,7 +415,11 @@ function surfaceEditor(form) {
   if (!form.surface) {
     const add = h('button', { type: 'button', id: 'opt-surface-add' }, 'Add a surface');
     add.addEventListener('click', () => {
-      form.surface = { expiries: ['0.1', '0.5'], strikes: ['50000', '60000', '70000'], vols: [['60', '55', '60'], ['60', '55', '60']] };
+      // The options' own strikes (or the underlying price) as the columns, to be filled in.
+      const strikes = [...new Set(form.rows.filter((r) => r.kind !== 'future').map((r) => parseNumber(r.strike)))]
+        .filter((x) => x > 0).sort((a, b) => a - b).slice(0, 8).map((x) => fmt.plain(x));
+      if (!strikes.length) strikes.push(form.underlyingPrice);
+      form.surface = { expiries: ['0.1', '0.5'], strikes, vols: [strikes.map(() => '60'), strikes.map(() => '60')] };
       renderInputs();
       update();
     });
