@@ -128,8 +128,8 @@ Result<ImpliedVolatility> impliedVolatility(OptionType type, double strike, doub
   else if (!(years > 0))
     r.errors.push_back({"years", ErrorCode::NotPositive,
                         "years (" + n(years) + ") must be > 0: an expired option has no volatility"});
-  else if (years > 100)
-    r.errors.push_back({"years", ErrorCode::OutOfRange, "years (" + n(years) + ") must be <= 100"});
+  else if (years > kMaxBlackYears)
+    r.errors.push_back({"years", ErrorCode::OutOfRange, "years (" + n(years) + ") must be <= " + n(kMaxBlackYears)});
   if (!isValidNumber(discount))
     r.errors.push_back({"discount", ErrorCode::NotFinite, "discount must be a finite number"});
   else if (!(discount > 0) || discount > 1e3)
@@ -191,6 +191,45 @@ Result<ImpliedVolatility> impliedVolatility(OptionType type, double strike, doub
                       root.x});
   r.value = std::move(iv);
   return r;
+}
+
+Result<Black76Greeks> black76(OptionType type, double strike, double forward, double volatility, double years,
+                              double rate) {
+  Result<Black76Greeks> r;
+  checkPositive(r.errors, "strike", strike);
+  checkPositive(r.errors, "forward", forward);
+  const auto within = [&](const char* name, double x, double lo, double hi, ErrorCode below) {
+    if (!isValidNumber(x))
+      r.errors.push_back({name, ErrorCode::NotFinite, std::string(name) + " must be a finite number"});
+    else if (x < lo)
+      r.errors.push_back({name, below, std::string(name) + " (" + n(x) + ") must be >= " + n(lo)});
+    else if (x > hi)
+      r.errors.push_back({name, ErrorCode::OutOfRange, std::string(name) + " (" + n(x) + ") must be <= " + n(hi)});
+  };
+  within("volatility", volatility, 0, kMaxImpliedVolatility, ErrorCode::Negative);
+  within("years", years, 0, kMaxBlackYears, ErrorCode::Negative);
+  within("rate", rate, -kMaxBlackRate, kMaxBlackRate, ErrorCode::OutOfRange);
+  if (r.errors.empty()) r.value = black76Greeks(type, strike, forward, volatility, years, rate);
+  return r;
+}
+
+Result<ImpliedVolatility> impliedVolatilityAtRate(OptionType type, double strike, double forward, double years,
+                                                  double price, double rate) {
+  constexpr double kMaxDiscount = 1e3;
+  if (!isValidNumber(rate))
+    return {std::nullopt, {{"rate", ErrorCode::NotFinite, "rate must be a finite number"}}};
+  if (!(std::fabs(rate) <= kMaxBlackRate))
+    return {std::nullopt,
+            {{"rate", ErrorCode::OutOfRange,
+              "rate (" + n(rate) + ") must be between " + n(-kMaxBlackRate) + " and " + n(kMaxBlackRate)}}};
+  const bool yearsValid = isValidNumber(years) && years > 0 && years <= kMaxBlackYears;
+  const double discount = yearsValid ? std::exp(-rate * years) : 1;
+  if (discount > kMaxDiscount)
+    return {std::nullopt,
+            {{"rate", ErrorCode::OutOfRange,
+              "rate (" + n(rate) + ") x years (" + n(years) + ") must be >= " + n(-std::log(kMaxDiscount)) +
+                  ": the discount factor exp(-rate x years) would pass 1000"}}};
+  return impliedVolatility(type, strike, forward, years, price, discount);
 }
 
 }  // namespace marginlab

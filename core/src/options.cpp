@@ -228,7 +228,7 @@ void validateFuture(Checker& c, const OptionsScenario& s, std::size_t i) {
           base + ".isolatedMargin must be absent: an options account is cross-margined");
 }
 
-std::vector<InputError> validateRequest(const OptionsRequest& r) {
+std::vector<InputError> requestErrors(const OptionsRequest& r) {
   Checker c;
   c.within("request.days", r.days, 0, kMaxRequestDays);
   if (r.volShifts.size() > kMaxVolShifts)
@@ -256,7 +256,7 @@ std::vector<InputError> validateRequest(const OptionsRequest& r) {
   return c.errors;
 }
 
-std::vector<InputError> validatePortfolioRequest(const PortfolioMarginRequest& r) {
+std::vector<InputError> portfolioRequestErrors(const PortfolioMarginRequest& r) {
   Checker c;
   const auto list = [&](const char* name, const std::vector<double>& v, std::size_t limit, double lo, double hi,
                         std::string_view why) {
@@ -770,6 +770,18 @@ std::optional<VolDynamics> parseVolDynamics(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+std::string_view toString(VolShockKind k) noexcept { return k == VolShockKind::Relative ? "relative" : "absolute"; }
+std::optional<VolShockKind> parseVolShockKind(std::string_view text) noexcept {
+  if (text == "relative") return VolShockKind::Relative;
+  if (text == "absolute") return VolShockKind::Absolute;
+  return std::nullopt;
+}
+
+std::vector<InputError> validateOptionsRequest(const OptionsRequest& request) { return requestErrors(request); }
+std::vector<InputError> validatePortfolioMarginRequest(const PortfolioMarginRequest& request) {
+  return portfolioRequestErrors(request);
+}
+
 std::vector<InputError> validateOptions(const OptionsScenario& s) {
   Checker c;
   if (s.version != 2)
@@ -869,7 +881,7 @@ FuturesMargin deribitFuturesMargin(double sizeCoin, double sizeRate) {
 Result<OptionsAccountResult> evaluateOptions(const OptionsScenario& scenario, const OptionsRequest& request) {
   Result<OptionsAccountResult> result;
   result.errors = validateOptions(scenario);
-  for (InputError& e : validateRequest(request)) result.errors.push_back(std::move(e));
+  for (InputError& e : requestErrors(request)) result.errors.push_back(std::move(e));
   if (!result.errors.empty()) return result;
   const Prepared p(scenario);
   OptionsAccountResult r;
@@ -914,10 +926,34 @@ void optionsAccountSweep(const OptionsScenario& scenario, std::span<const double
   }
 }
 
+std::vector<InputError> sweepOptionsAccount(const OptionsScenario& scenario, std::span<const double> prices,
+                                            std::span<double> equity, std::span<double> maintenance,
+                                            const OptionsSweepRequest& request) {
+  constexpr std::size_t kMaxPriceErrors = 100;
+  Checker c;
+  c.errors = validateOptions(scenario);
+  c.within("request.days", request.days, 0, kMaxRequestDays);
+  c.within("request.volShift", request.volShift, -kMaxOptionVolatility, kMaxOptionVolatility,
+           "a shift is in volatility (0.1 = 10 vol points)");
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < prices.size() && bad < kMaxPriceErrors; ++i)
+    if (!isValidPositive(prices[i])) {
+      ++bad;
+      c.positive(indexed("prices", i), prices[i]);
+    }
+  for (const auto& [name, out] : {std::pair{"equity", equity}, std::pair{"maintenance", maintenance}})
+    if (out.size() != prices.size())
+      c.add(name, ErrorCode::OutOfRange,
+            std::string(name) + " has " + std::to_string(out.size()) + " entries but prices has " +
+                std::to_string(prices.size()));
+  if (c.errors.empty()) optionsAccountSweep(scenario, prices, equity, maintenance, request.days, request.volShift);
+  return c.errors;
+}
+
 Result<PortfolioMarginResult> portfolioMargin(const OptionsScenario& scenario, const PortfolioMarginRequest& request) {
   Result<PortfolioMarginResult> result;
   result.errors = validateOptions(scenario);
-  for (InputError& e : validatePortfolioRequest(request)) result.errors.push_back(std::move(e));
+  for (InputError& e : portfolioRequestErrors(request)) result.errors.push_back(std::move(e));
   if (!result.errors.empty()) return result;
   const Prepared p(scenario);
   PortfolioMarginResult r;

@@ -316,3 +316,45 @@ TEST_CASE("Implied volatility: steps explain the solve; in the money uses parity
   CHECK(r.value->steps[0].formula == "P = C - discount (F - K)");
   CHECK(r.value->steps[1].value == r.value->volatility);
 }
+
+TEST_CASE("Black-76 checked: Haug's futures option, and every bad input at its name", "[black][errors]") {
+  // Source: Haug 1998, pag 2-8 (as above): F = K = 19, T = 0.75, r = 10 %, sigma = 28 %: 1.7011.
+  // Tolerance 1e-4 absolute; the greeks are black76Greeks' exactly.
+  const Result<Black76Greeks> g = black76(kCall, 19, 19, 0.28, 0.75, 0.10);
+  REQUIRE(g);
+  CHECK_THAT(g.value->price, WithinAbs(1.7011, 1e-4));
+  CHECK(g.value->delta == black76Greeks(kCall, 19, 19, 0.28, 0.75, 0.10).delta);
+  // At expiry (T = 0) and at zero volatility: the intrinsic value, accepted.
+  CHECK(black76(kPut, 100, 90, 0.3, 0).value->price == 10);
+  CHECK(black76(kPut, 100, 90, 0, 1).value->price == 10);
+  Result<Black76Greeks> r = black76(kCall, 0, -1, -0.2, -0.1, 2);
+  CHECK(!r.value);
+  CHECK(hasError(r.errors, "strike", ErrorCode::NotPositive));
+  CHECK(hasError(r.errors, "forward", ErrorCode::NotPositive));
+  CHECK(hasError(r.errors, "volatility", ErrorCode::Negative));
+  CHECK(hasError(r.errors, "years", ErrorCode::Negative));
+  CHECK(hasError(r.errors, "rate", ErrorCode::OutOfRange));
+  CHECK(r.errors.size() == 5);
+  r = black76(kCall, 100, 100, 11, 101, std::nan(""));
+  CHECK(hasError(r.errors, "volatility", ErrorCode::OutOfRange));
+  CHECK(hasError(r.errors, "years", ErrorCode::OutOfRange));
+  CHECK(hasError(r.errors, "rate", ErrorCode::NotFinite));
+  CHECK(r.errors[0].message == "volatility (11) must be <= 10");
+}
+
+TEST_CASE("Implied volatility at a rate: discount exp(-r T), and the rate's own errors", "[black][iv][errors]") {
+  // r = 5 %, T = 2: discount exp(-0.1) = 0.904837418...; the price at 35 % solves back to 35 %.
+  // Tolerance 1e-10 (the solver's is 1e-12 in sigma).
+  const double discount = std::exp(-0.05 * 2);
+  const double price = black76Price(kPut, 110, 100, 0.35 * std::sqrt(2.0), discount);
+  const Result<ImpliedVolatility> r = impliedVolatilityAtRate(kPut, 110, 100, 2, price, 0.05);
+  REQUIRE(r);
+  CHECK_THAT(r.value->volatility, WithinAbs(0.35, 1e-10));
+  CHECK(r.value->volatility == impliedVolatility(kPut, 110, 100, 2, price, discount).value->volatility);
+  CHECK(hasError(impliedVolatilityAtRate(kPut, 110, 100, 2, price, 1.5).errors, "rate", ErrorCode::OutOfRange));
+  CHECK(hasError(impliedVolatilityAtRate(kPut, 110, 100, 2, price, std::nan("")).errors, "rate", ErrorCode::NotFinite));
+  // r = -1 over 10 years: discount e^10 > 1000.
+  CHECK(hasError(impliedVolatilityAtRate(kPut, 110, 100, 10, price, -1).errors, "rate", ErrorCode::OutOfRange));
+  // The rest as impliedVolatility: no volatility fits a call price above the forward.
+  CHECK(hasError(impliedVolatilityAtRate(kCall, 110, 100, 2, 101, 0).errors, "price", ErrorCode::OutOfRange));
+}

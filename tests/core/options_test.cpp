@@ -735,3 +735,53 @@ TEST_CASE("Options request errors: paths under request", "[options][errors]") {
   CHECK(hasError(e, "request.volShocks", ErrorCode::Empty));
   CHECK(hasError(e, "request.vegaPower", ErrorCode::OutOfRange));
 }
+
+TEST_CASE("Options requests: the public checks are evaluateOptions' and portfolioMargin's", "[options][errors]") {
+  OptionsRequest r;
+  r.days = kNaN;
+  r.scanPoints = 10;
+  const auto e = validateOptionsRequest(r);
+  CHECK(hasError(e, "request.days", ErrorCode::NotFinite));
+  CHECK(hasError(e, "request.scanPoints", ErrorCode::OutOfRange));
+  CHECK(e.size() == evaluateOptions(shortStraddle(), r).errors.size());
+  CHECK(validateOptionsRequest({}).empty());
+  PortfolioMarginRequest p;
+  p.vegaPower = 3;
+  CHECK(hasError(validatePortfolioMarginRequest(p), "request.vegaPower", ErrorCode::OutOfRange));
+  CHECK(validatePortfolioMarginRequest({}).empty());
+  CHECK(toString(VolShockKind::Absolute) == "absolute");
+  CHECK(parseVolShockKind("relative") == VolShockKind::Relative);
+  CHECK(!parseVolShockKind("Relative"));
+}
+
+TEST_CASE("Options sweep, checked: optionsAccountSweep's numbers, or every error and nothing written",
+          "[options][errors]") {
+  const OptionsScenario s = shortStraddle();
+  const std::vector<double> prices = {30'000, 60'000, 90'000};
+  std::vector<double> equity(3, -1), maintenance(3, -1);
+  CHECK(sweepOptionsAccount(s, prices, equity, maintenance, {.days = 2, .volShift = 0.05}).empty());
+  for (std::size_t i = 0; i < prices.size(); ++i) {
+    const OptionsAccountPoint p = optionsAccountAt(s, prices[i], 2, 0.05);
+    CHECK(equity[i] == p.equity);
+    CHECK(maintenance[i] == p.maintenanceMargin);
+  }
+  const std::vector<double> bad = {1, kNaN, 0, -3};
+  std::vector<double> e4(4, -1), m3(3, -1);
+  OptionsScenario broken = s;
+  broken.options[0].strike = 0;
+  const auto errors = sweepOptionsAccount(broken, bad, e4, m3, {.days = -1, .volShift = 11});
+  CHECK(hasError(errors, "options[0].strike", ErrorCode::NotPositive));
+  CHECK(hasError(errors, "request.days", ErrorCode::OutOfRange));
+  CHECK(hasError(errors, "request.volShift", ErrorCode::OutOfRange));
+  CHECK(hasError(errors, "prices[1]", ErrorCode::NotFinite));
+  CHECK(hasError(errors, "prices[2]", ErrorCode::NotPositive));
+  CHECK(hasError(errors, "prices[3]", ErrorCode::NotPositive));
+  CHECK(hasError(errors, "maintenance", ErrorCode::OutOfRange));
+  CHECK(errors.size() == 7);
+  CHECK(e4 == std::vector<double>(4, -1));  // nothing written
+  // At most 100 bad prices are listed.
+  const std::vector<double> many(500, kNaN);
+  std::vector<double> e500(500), m500(500);
+  CHECK(sweepOptionsAccount(s, many, e500, m500).size() == 100);
+}
+

@@ -85,4 +85,21 @@ struct ImpliedVolatility {
 Result<ImpliedVolatility> impliedVolatility(OptionType type, double strike, double forward,
                                             double years, double price, double discount = 1);
 
+/// Largest |rate| the checked entry points accept (continuous, annual).
+inline constexpr double kMaxBlackRate = 1;
+/// Largest time to expiry the checked entry points accept, years.
+inline constexpr double kMaxBlackYears = 100;
+
+/// black76Greeks after checking its inputs: every problem as an error at its name ("strike",
+/// "forward" > 0; "volatility" in [0, kMaxImpliedVolatility]; "years" in [0, kMaxBlackYears], 0 giving
+/// the intrinsic value; "rate" within +-kMaxBlackRate). What the JS API's black76 calls.
+Result<Black76Greeks> black76(OptionType type, double strike, double forward, double volatility, double years,
+                              double rate = 0);
+
+/// impliedVolatility with a continuous rate instead of a discount factor: discount = exp(-rate x
+/// years). Errors as impliedVolatility's, plus "rate" (finite, within +-kMaxBlackRate, and
+/// rate x years >= -ln 1000 so the discount stays <= 1000).
+Result<ImpliedVolatility> impliedVolatilityAtRate(OptionType type, double strike, double forward, double years,
+                                                  double price, double rate = 0);
+
 }  // namespace marginlab

@@ -228,12 +228,28 @@ OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, double pri
 void optionsAccountSweep(const OptionsScenario& scenario, std::span<const double> prices, std::span<double> equity,
                          std::span<double> maintenance, double days = 0, double volShift = 0);
 
+/// The horizon and volatility shift of a checked sweep.
+struct OptionsSweepRequest {
+  double days = 0;      ///< after the valuation date, >= 0 (as OptionsRequest::days)
+  double volShift = 0;  ///< added to every volatility, |shift| <= 10 (as OptionsRequest::volShifts)
+};
+/// optionsAccountSweep after checking everything: the scenario (validateOptions), the request
+/// ("request.days", "request.volShift"), every price finite and > 0 ("prices[i]"; the first 100
+/// bad ones), and equity and maintenance as long as prices ("equity", "maintenance"). On any
+/// error nothing is written.
+std::vector<InputError> sweepOptionsAccount(const OptionsScenario& scenario, std::span<const double> prices,
+                                            std::span<double> equity, std::span<double> maintenance,
+                                            const OptionsSweepRequest& request = {});
+
 // ---- Portfolio margin: the worst loss over a grid of price moves x volatility shocks -------------
 
 enum class VolShockKind {
   Relative,  ///< sigma x (1 + shock x scale)
   Absolute,  ///< sigma + shock x scale
 };
+std::string_view toString(VolShockKind) noexcept;  ///< "relative" | "absolute"
+std::optional<VolShockKind> parseVolShockKind(std::string_view) noexcept;
+
 struct PortfolioMarginRequest {
   /// Fractions of underlyingPrice, each > -1 and <= 10; default Deribit's +-16 % in 9 evenly
   /// spaced buckets including 0 (VENUES.md 5.1). At most 1000.
@@ -261,5 +277,10 @@ struct PortfolioMarginResult {
 };
 Result<PortfolioMarginResult> portfolioMargin(const OptionsScenario& scenario,
                                               const PortfolioMarginRequest& request = {});
+
+/// The request checks evaluateOptions and portfolioMargin make, with paths under "request."
+/// (public, so a converter reports them beside its own).
+std::vector<InputError> validateOptionsRequest(const OptionsRequest& request);
+std::vector<InputError> validatePortfolioMarginRequest(const PortfolioMarginRequest& request);
 
 }  // namespace marginlab
