@@ -10,6 +10,7 @@
 
 #include "convert.h"
 #ifdef MARGINLAB_RISK_LAB
+#include "options.h"
 #include "risk.h"
 #endif
 
@@ -136,5 +137,11 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("odds", &mljs::odds);                            // closed-form odds
   emscripten::function("monteCarlo", &mljs::monteCarloChunk);           // correlated paths, in chunks
   emscripten::function("unwind", &mljs::unwindPosition);                // liquidation engine
+  // Options accounts (options.cpp, marginlab-full only): scenario version 2
+  emscripten::function("evaluateOptions", &mljs::evaluateOptions);      // (scenario, request) -> views, isolated
+  emscripten::function("optionsSweep", &mljs::optionsSweep);            // equity and MM in wasm memory
+  emscripten::function("portfolioMargin", &mljs::portfolioMargin);      // price x vol stress grid
+  emscripten::function("black76", &mljs::black76);                      // price and greeks
+  emscripten::function("impliedVolatility", &mljs::impliedVolatility);  // volatility from a price
 #endif
 }

@@ -268,6 +268,264 @@ export interface UnwindResult {
   adlThresholdPrice: number | null;
 }
 
+// ---- Options accounts (marginlab-full.js; scenario version 2, README "Options accounts") --------
+
+/** black.h OptionType. */
+export type OptionType = 'call' | 'put';
+/** options.h VolDynamics: how a volatility read from the surface follows the underlying price. */
+export type VolDynamics = 'stickyStrike' | 'stickyMoneyness';
+/** options.h VolShockKind: relative sigma x (1 + shock x scale), absolute sigma + shock x scale. */
+export type VolShockKind = 'relative' | 'absolute';
+
+/** A perpetual or future of an options account (options.h OptionsScenario::futures, a v1
+ *  scenario.h Position marked at underlyingPrice: no markPrice, marginMode or isolatedMargin). */
+export interface FuturePosition {
+  /** A label. */
+  symbol?: string;
+  /** Must equal the account's settlement; default: the settlement. */
+  contract?: Contract;
+  /** Linear: coins per contract; inverse: quote (USD) per contract. Default 1. */
+  contractSize?: number;
+  side: Side;
+  /** Contracts, > 0. */
+  quantity: number;
+  entryPrice: number;
+}
+
+/** options.h OptionPosition: European, cash-settled. Give expiryYears or expiryDate. */
+export interface OptionPosition {
+  /** A label, e.g. "BTC-27MAR26-60000-C". */
+  symbol?: string;
+  type: OptionType;
+  /** Quote per coin, > 0. */
+  strike: number;
+  /** Years after the valuation date, > 0 and <= 100. */
+  expiryYears?: number;
+  /** "YYYY-MM-DD[THH:MM[:SS]][Z]", UTC, after valuationDate (which it needs). */
+  expiryDate?: string;
+  side: Side;
+  /** Coins of underlying (one Deribit option = 1 coin), > 0. */
+  quantity: number;
+  /** Per coin paid (long) or received (short), settlement asset (coin when inverse), >= 0. */
+  premium: number;
+  /** Annualised, > 0 and <= 10; default: volSurface at the option's expiry and strike. */
+  volatility?: number;
+}
+
+/** surface.h VolSurface: vols[i][j] at expiries[i] (years) and strikes[j], both strictly increasing. */
+export interface VolSurface {
+  expiries: number[];
+  strikes: number[];
+  vols: number[][];
+}
+
+/** options.h OptionsScenario (scenario format version 2): one underlying's futures and options in
+ *  one cross-margined account. */
+export interface OptionsScenario {
+  /** Default 2; other versions are rejected. */
+  version?: 2;
+  /** The coin; 'BTC' and 'ETH' select Deribit's futures size rate. Default 'BTC'. */
+  underlying?: string;
+  /** inverse: coin-settled (Deribit BTC, ETH); linear: quote-settled (USDC). Default 'inverse'. */
+  settlement?: Contract;
+  /** Settlement asset, before the options' premiums (they enter via each option's PnL), >= 0. */
+  walletBalance: number;
+  /** Index now, quote per coin, > 0: every future's mark. */
+  underlyingPrice: number;
+  /** The date of "now", needed by expiryDate. */
+  valuationDate?: string;
+  /** Continuous, annual, |r| <= 1. Default 0. */
+  interestRate?: number;
+  futures?: FuturePosition[];
+  options?: OptionPosition[];
+  /** For the options without a volatility. */
+  volSurface?: VolSurface;
+  /** Default 'stickyStrike'. */
+  volDynamics?: VolDynamics;
+  /** Added to the futures' margin rates per coin of size; needed for futures on another underlying than BTC or ETH. */
+  futuresSizeRate?: number;
+}
+
+/** options.h OptionsRequest. */
+export interface OptionsRequest {
+  /** Horizon of the `later` view, days after the valuation date, >= 0. Default 0. */
+  days?: number;
+  /** Volatility shifts of the volShifted views (0.1 = 10 vol points), at most 20. Default [-0.1, 0.1]. */
+  volShifts?: number[];
+  /** Scanned prices: scanPoints log-spaced from underlyingPrice x scanLow to x scanHigh. Defaults 0.001, 1000, 4001. */
+  scanLow?: number;
+  scanHigh?: number;
+  /** A whole number, 16 to 100000. */
+  scanPoints?: number;
+}
+
+/** options.h OptionsSweepRequest. */
+export interface OptionsSweepRequest {
+  /** Days after the valuation date, >= 0. Default 0. */
+  days?: number;
+  /** Added to every volatility. Default 0. */
+  volShift?: number;
+}
+
+/** options.h PortfolioMarginRequest. */
+export interface PortfolioMarginRequest {
+  /** Fractions of underlyingPrice, > -1. Default Deribit's +-16 % in 9 buckets with 0. */
+  priceMoves?: number[];
+  /** Default [0.38, 0, -0.38]. */
+  volShocks?: number[];
+  /** Default 'relative'. */
+  volShockKind?: VolShockKind;
+  /** scale = (30 / max(1, days to expiry))^vegaPower, in [0, 2]. Default 0.30. */
+  vegaPower?: number;
+}
+
+/** black.h Black76Greeks: per unit of underlying, in the price's currency. */
+export interface Black76Greeks {
+  price: number;
+  /** dV/dF. */
+  delta: number;
+  gamma: number;
+  /** Per 1.00 of volatility. */
+  vega: number;
+  /** Per year. */
+  theta: number;
+}
+
+/** options.h OptionValuation: one option at the valuation date and underlyingPrice. */
+export interface OptionValuation {
+  years: number;
+  volatility: number;
+  volatilityFromSurface: boolean;
+  forward: number;
+  /** Per coin, settlement asset (inverse: the Black-76 price / U). */
+  markPrice: number;
+  /** Per coin, in quote (on the forward). */
+  greeks: Black76Greeks;
+  value: number;
+  unrealizedPnl: number;
+  /** Deribit standard, whole position, settlement asset. */
+  initialMargin: number;
+  maintenanceMargin: number;
+  steps: Step[];
+}
+
+/** options.h FutureValuation: one futures position at underlyingPrice. */
+export interface FutureValuation {
+  sizeCoin: number;
+  unrealizedPnl: number;
+  initialMarginRate: number;
+  maintenanceMarginRate: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+  steps: Step[];
+}
+
+/** options.h LiquidationCrossing: a price where equity crosses maintenance. */
+export interface LiquidationCrossing {
+  price: number;
+  /** A fall through it liquidates (else a rise). */
+  liquidatedBelow: boolean;
+}
+
+/** options.h OptionsAccountView: the cross account at one horizon and volatility shift. */
+export interface OptionsAccountView {
+  days: number;
+  volShift: number;
+  equity: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+  availableBalance: number;
+  /** MM / equity; null when equity <= 0. */
+  marginRatio: number | null;
+  liquidated: boolean;
+  /** Ascending; a short straddle has two. */
+  liquidationPrices: LiquidationCrossing[];
+  liquidatedAtScanLow: boolean;
+  liquidatedAtScanHigh: boolean;
+  /** Cross: the whole equity is at risk, max(0, equity). */
+  maxLoss: number;
+  steps: Step[];
+}
+
+/** options.h IsolatedHorizon. */
+export interface IsolatedHorizon {
+  /** Where posted margin + PnL(P) crosses the position's own MM(P); empty for a long option. */
+  liquidationPrices: LiquidationCrossing[];
+  liquidated: boolean;
+}
+
+/** options.h IsolatedPosition: one position alone on its own initial margin at the valuation date. */
+export interface IsolatedPosition {
+  /** 0 for a long option (premium paid up front). */
+  postedMargin: number;
+  /** The posted margin; a long option: premium x quantity. */
+  maxLoss: number;
+  now: IsolatedHorizon;
+  /** request.days later. */
+  later: IsolatedHorizon;
+  steps: Step[];
+}
+
+/** options.h OptionsAccountResult. */
+export interface OptionsAccountResult {
+  /** Same order as the scenario's. */
+  options: OptionValuation[];
+  futures: FutureValuation[];
+  now: OptionsAccountView;
+  later: OptionsAccountView;
+  /** One per request.volShifts. */
+  volShifted: OptionsAccountView[];
+  isolated: { options: IsolatedPosition[]; futures: IsolatedPosition[] };
+  scanLowPrice: number;
+  scanHighPrice: number;
+}
+
+/** options.h PortfolioMarginResult. */
+export interface PortfolioMarginResult {
+  priceMoves: number[];
+  volShocks: number[];
+  /** pnl[v][p]: the account's change when volatilities move by volShocks[v] and the price by priceMoves[p]. */
+  pnl: number[][];
+  worstVolShock: number;
+  worstPriceMove: number;
+  worstPnl: number;
+  /** max(0, -worstPnl). */
+  requirement: number;
+  equity: number;
+  /** requirement / equity; null when equity <= 0. */
+  marginRatio: number | null;
+  /** Per option: (30 / max(1, days to expiry))^vegaPower. */
+  volShockScale: number[];
+}
+
+/** black.h black76(): errors at "type", "strike", "forward", "volatility", "years", "rate". */
+export interface Black76Input {
+  type: OptionType;
+  strike: number;
+  forward: number;
+  /** >= 0 and <= 10. */
+  volatility: number;
+  /** >= 0 (0: the intrinsic value) and <= 100. */
+  years: number;
+  /** Continuous, |rate| <= 1; discount exp(-rate x years). Default 0. */
+  rate?: number;
+}
+
+/** black.h impliedVolatilityAtRate(): an error at "price" when no volatility in [1e-6, 10] fits. */
+export interface ImpliedVolatilityInput {
+  type: OptionType;
+  strike: number;
+  forward: number;
+  /** > 0 and <= 100. */
+  years: number;
+  /** The option's price in the forward's currency, >= 0. */
+  price: number;
+  rate?: number;
+}
+
+/** An answer without steps: errors (empty on success) and the fields. */
+export type Checked<T> = ({ errors: [] } & T) | { errors: InputError[] };
+
 export interface MarginLab {
   /** Semver of the core and this API (marginlab.h kVersion). */
   readonly version: string;
@@ -300,6 +558,20 @@ export interface MarginLabFull extends MarginLab {
   monteCarlo(scenario: Scenario, request: MonteCarloRequest,
     chunk?: { begin?: number; end?: number; tally?: MonteCarloTally }): ({ errors: [] } & MonteCarloTally) | { errors: InputError[] };
   unwind(scenario: Scenario, request: UnwindRequest): Answer<UnwindResult>;
+  /** options.h evaluateOptions(): every position valued, the cross views now, later and vol-shifted
+   *  with every liquidation price, and each position isolated. Throws TypeError when scenario (or a
+   *  given request) is not an object. */
+  evaluateOptions(scenario: OptionsScenario, request?: OptionsRequest): Answer<OptionsAccountResult>;
+  /** options.h sweepOptionsAccount(): equity[i] and maintenance[i] at prices[i], in one wasm call
+   *  (all three the same length, else TypeError). Nothing is written when errors come back. */
+  optionsSweep(scenario: OptionsScenario, prices: Float64Array, equity: Float64Array, maintenance: Float64Array,
+    request?: OptionsSweepRequest): { errors: InputError[] };
+  /** options.h portfolioMargin(): the worst loss over a price x volatility stress grid. */
+  portfolioMargin(scenario: OptionsScenario, request?: PortfolioMarginRequest): Answer<PortfolioMarginResult>;
+  /** black.h black76(): price and greeks of one option on a forward. */
+  black76(input: Black76Input): Checked<Black76Greeks>;
+  /** black.h impliedVolatilityAtRate(). */
+  impliedVolatility(input: ImpliedVolatilityInput): Checked<{ volatility: number }>;
 }
 
 /** Options for the Emscripten factory; `wasmBinary` lets node load without fetch. */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Type-checks marginlab-full.d.ts: the risk lab on top of the calculator's API.
-import createMarginLab, { defaultScenario } from '../../web/dist/marginlab-full.js';
-import type { MarginLabFull, Scenario, StressCell, UnwindResult } from '../../web/dist/marginlab-full.js';
+import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../web/dist/marginlab-full.js';
+import type {
+  IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, StressCell, UnwindResult,
+} from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
   const lab: MarginLabFull = await createMarginLab();
@@ -21,3 +23,38 @@ export async function riskLab(): Promise<number> {
   lab.evaluate();
   return flips + cells.length + fund + paths;
 }
+
+export async function optionsAccount(): Promise<number> {
+  const lab: MarginLabFull = await createMarginLab();
+  const scenario: OptionsScenario = {
+    ...defaultOptionsScenario,
+    options: [{ type: 'call', strike: 60000, expiryYears: 30 / 365, side: 'short', quantity: 1, premium: 0.07, volatility: 0.6 }],
+    futures: [{ contract: 'inverse', contractSize: 10, side: 'long', quantity: 100, entryPrice: 58000 }],
+  };
+  const r = lab.evaluateOptions(scenario, { days: 7, volShifts: [-0.1, 0.1] });
+  const crossings: LiquidationCrossing[] = 'now' in r ? r.now.liquidationPrices : [];
+  const ratio: number | null = 'now' in r ? r.now.marginRatio : null;
+  const isolated: IsolatedPosition[] = 'isolated' in r ? r.isolated.options : [];
+  const prices = new Float64Array([50000, 60000, 70000]);
+  const equity = new Float64Array(3), maintenance = new Float64Array(3);
+  const swept = lab.optionsSweep(scenario, prices, equity, maintenance, { days: 7, volShift: 0.05 });
+  const grid = lab.portfolioMargin(scenario, { volShockKind: 'absolute', vegaPower: 0 });
+  const worst: number = 'worstPnl' in grid ? (grid.pnl[grid.worstVolShock]?.[grid.worstPriceMove] ?? 0) : 0;
+  const g = lab.black76({ type: 'put', strike: 55000, forward: 60000, volatility: 0.7, years: 0.1 });
+  const iv = lab.impliedVolatility({ type: 'put', strike: 55000, forward: 60000, years: 0.1, price: 'price' in g ? g.price : 1000 });
+  const sigma: number = 'volatility' in iv ? iv.volatility : 0;
+  // @ts-expect-error: an option's type is call or put
+  lab.black76({ type: 'straddle', strike: 1, forward: 1, volatility: 0.5, years: 1 });
+  // @ts-expect-error: volShockKind is relative or absolute
+  lab.portfolioMargin(scenario, { volShockKind: 'percent' });
+  // @ts-expect-error: a future of an options account has no markPrice (it is marked at underlyingPrice)
+  lab.evaluateOptions({ ...scenario, futures: [{ side: 'long', quantity: 1, entryPrice: 1, markPrice: 2 }] });
+  // @ts-expect-error: an option needs its premium
+  lab.evaluateOptions({ ...scenario, options: [{ type: 'call', strike: 1, expiryYears: 1, side: 'long', quantity: 1 }] });
+  // @ts-expect-error: the sweep writes into Float64Arrays
+  lab.optionsSweep(scenario, [1, 2], equity, maintenance);
+  // @ts-expect-error: version 2 only
+  lab.evaluateOptions({ ...scenario, version: 1 });
+  return crossings.length + (ratio ?? 0) + isolated.length + swept.errors.length + worst + sigma;
+}
+
