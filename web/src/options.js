@@ -587,7 +587,8 @@ function accountView(key, v, request, coin, unit) {
       metric(`${key}:marginRatio`, 'Margin ratio', v.marginRatio === null ? '—' : fmt.percent(v.marginRatio)),
       v.maxLoss === undefined ? null : metric(`${key}:maxLoss`, `Most it can lose (${unit})`, amt(v.maxLoss)),
       ...liquidationMetrics(key, v.liquidationPrices)),
-    v.liquidatedAtScanLow || v.liquidatedAtScanHigh ? h('p', { class: 'hint' },
+    // Said only when no crossing explains it (equity below maintenance everywhere scanned, or at one end).
+    !v.liquidationPrices.length && (v.liquidatedAtScanLow || v.liquidatedAtScanHigh) ? h('p', { class: 'hint' },
       `Equity is below maintenance at the ${v.liquidatedAtScanLow && v.liquidatedAtScanHigh ? 'both ends' : v.liquidatedAtScanLow ? 'low end' : 'high end'} of the scanned prices.`) : null,
     button, panel);
 }
@@ -678,9 +679,8 @@ function renderResults() {
     : `No price in the scanned range liquidates the account (cross) ${when}.`);
   verdict.append(h('li', {}, say('now', r.now)));
   if (r.later.days) verdict.append(h('li', {}, say(laterTitle, r.later)));
-  const maxIso = bases.filter((b) => isoOf(b).now.liquidationPrices.length).length;
-  verdict.append(h('li', {}, `Isolated, ${maxIso} of ${bases.length} positions ${maxIso === 1 ? 'has' : 'have'} a liquidation price of ${maxIso === 1 ? 'its' : 'their'} own; ` +
-    `each puts at risk only the margin it posts (below), where cross puts the whole ${fmt.amount(r.now.equity, coin)} ${unit} of equity at risk.`));
+  verdict.append(h('li', {}, 'Isolated, each position stands on the margin it posts and can lose at most that (a long option its premium); ' +
+    `cross puts the whole ${fmt.amount(r.now.maxLoss, coin)} ${unit} of equity at risk.`));
 
   const cross = h('section', { class: 'outcome', 'data-mode': 'cross', 'aria-labelledby': 'opt-h-cross' },
     h('h3', { id: 'opt-h-cross' }, 'Cross: the account'),
@@ -712,12 +712,11 @@ function renderHeat(pm, coin, unit) {
   const shock = (x) => (x > 0 ? '+' : x < 0 ? '−' : '') + fmt.percent(Math.abs(x));
   const worstLoss = Math.max(0, -pm.worstPnl);
   const level = (x) => {
-    if (x >= 0) return 'heat-gain';
-    if (worstLoss <= 0) return 'heat-0';
+    if (x > 0) return 'heat-gain';
+    if (x === 0 || worstLoss <= 0) return 'heat-0';
     return 'heat-' + Math.min(5, Math.max(1, Math.ceil((-x / worstLoss) * 5)));
   };
-  const table = h('table', { class: 'heat', id: 'opt-heat-table' },
-    h('caption', {}, `Change in the account's value (${unit}) when the underlying moves (columns) and volatilities are shocked (rows), now; the worst cell is outlined.`),
+  const table = h('table', { class: 'heat', id: 'opt-heat-table', 'aria-describedby': 'opt-heat-caption' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Vol \\ price'), ...pm.priceMoves.map((m) => h('th', { scope: 'col' }, shock(m))))),
     h('tbody', {}, ...pm.pnl.map((row, v) => h('tr', {}, h('th', { scope: 'row' }, shock(pm.volShocks[v])),
       ...row.map((x, p) => {
@@ -727,6 +726,8 @@ function renderHeat(pm, coin, unit) {
       })))));
   const [button, panel] = math('opt:pm', pm.steps);
   $('opt-heat-out').replaceChildren(
+    h('p', { class: 'hint', id: 'opt-heat-caption' }, `Change in the account's value (${unit}) when the underlying moves (columns) and ` +
+      'volatilities are shocked (rows, relative, scaled by each option\'s time to expiry), now; the worst cell is outlined.'),
     h('div', { class: 'table-wrap' }, table),
     h('dl', { class: 'tool-result opt-pm' },
       metric('pm:worst', 'Worst cell', `price ${shock(pm.priceMoves[pm.worstPriceMove])}, volatility ${shock(pm.volShocks[pm.worstVolShock])}`),
@@ -779,7 +780,7 @@ function renderChart(r, scenario, request, coin, unit) {
   }
   const width = Math.max(280, container.clientWidth || 600);
   const height = Math.round(Math.min(380, Math.max(240, width * 0.5)));
-  const text = css('--c-text'), grid = css('--c-grid');
+  const text = css('--c-text'), grid = css('--c-grid'), bg = css('--c-bg');
   const opts = {
     width, height,
     legend: { show: true },
@@ -797,6 +798,8 @@ function renderChart(r, scenario, request, coin, unit) {
         const dpr = devicePixelRatio;
         ctx.save();
         ctx.font = `${Math.round(11 * dpr)}px system-ui, sans-serif`;
+        ctx.textAlign = 'left';  // uPlot leaves the axes' alignment behind
+        ctx.textBaseline = 'alphabetic';
         [...marks].sort((a, b) => a.x - b.x).forEach((m, row) => {
           const x = Math.round(p.valToPos(m.x, 'x', true));
           ctx.strokeStyle = ctx.fillStyle = css(m.color);
@@ -806,10 +809,16 @@ function renderChart(r, scenario, request, coin, unit) {
           ctx.moveTo(x, top);
           ctx.lineTo(x, top + bh);
           ctx.stroke();
-          const y = top + (12 + 14 * (row % 6)) * dpr;
+          // Each label on a row of its own, beside its line, kept inside the plot.
+          const y = top + (12 + 14 * (row % 8)) * dpr;
           const w = ctx.measureText(m.label).width;
-          const right = x + 4 * dpr + w < left + bw;
-          ctx.fillText(m.label, right ? x + 4 * dpr : x - 4 * dpr - w, y);
+          const at = Math.max(left + 2 * dpr, Math.min(x + 4 * dpr + w <= left + bw ? x + 4 * dpr : x - 4 * dpr - w, left + bw - w));
+          ctx.globalAlpha = 0.85;  // a backing so the label reads over the curves
+          ctx.fillStyle = bg;
+          ctx.fillRect(at - 2 * dpr, y - 11 * dpr, w + 4 * dpr, 14 * dpr);
+          ctx.globalAlpha = 1;
+          ctx.fillStyle = css(m.color);
+          ctx.fillText(m.label, at, y);
         });
         ctx.restore();
       }],
