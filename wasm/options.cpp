@@ -411,7 +411,8 @@ val answer(const Result<T>& result, bool withSteps = true) {
 /// and the core's request checks on the fields that did convert.
 std::vector<InputError> merged(const Result<OptionsScenario>& scenario, const std::vector<InputError>& conversion,
                                const Reader& request, const std::vector<InputError>& requestChecks) {
-  std::vector<InputError> errors = scenario.errors;
+  // A scenario that converted cleanly has not been checked yet.
+  std::vector<InputError> errors = conversion.empty() ? validateOptions(*scenario.value) : scenario.errors;
   errors.insert(errors.end(), request.errors.begin(), request.errors.end());
   for (const InputError& e : requestChecks)
     if (!shadowed(e, request.errors) && !shadowed(e, conversion)) errors.push_back(e);
@@ -468,9 +469,10 @@ val optionsSweep(const val& scenario, const val& request, double base, double co
     // or a field kept its default; the JS side copies nothing out when errors are listed).
     std::vector<InputError> errors = s.errors;
     errors.insert(errors.end(), r.errors.begin(), r.errors.end());
-    if (s.value)
+    if (s.value)  // a scenario that converted cleanly is checked here, with the request and the prices
       for (InputError& e : sweepOptionsAccount(*s.value, prices, equity, maintenance, q))
-        if ((e.path.rfind("request.", 0) == 0 || e.path.rfind("prices[", 0) == 0) && !shadowed(e, r.errors))
+        if ((conversion.empty() || e.path.rfind("request.", 0) == 0 || e.path.rfind("prices[", 0) == 0) &&
+            !shadowed(e, r.errors))
           errors.push_back(std::move(e));
     return errorsOnly(errors);
   }

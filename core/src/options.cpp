@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -298,18 +299,40 @@ MarginNumbers deribitNumbers(OptionType type, Side side, double strike, double u
   return m;
 }
 
+/// What an option's price needs at one horizon and any underlying price: its time to expiry and
+/// the terms of it (the same expressions a price would compute, computed once per horizon).
+struct OptionTerms {
+  double days = -1;  ///< the horizon these are for (-1: none yet)
+  double years = 0, growth = 1, discount = 1, sqrtYears = 0;  ///< T, exp(r T), exp(-r T), sqrt(T)
+};
+
 /// The scenario with what every evaluation needs resolved once.
 struct Prepared {
   const OptionsScenario& s;
   bool inverse = true;
   double sizeRate = 0;
   std::vector<double> years;  ///< per option, from the valuation date
+  /// Per option: its volatility when it does not depend on the price (given, or sticky strike on the
+  /// surface); NaN when it does (sticky moneyness on the surface).
+  std::vector<double> fixedVolatility;
+  /// Per option: its terms at the horizon last asked for. A scan asks for one horizon at thousands
+  /// of prices; this is a cache of values, not state (Prepared lives for one call, on one thread).
+  mutable std::vector<OptionTerms> terms;
 
   explicit Prepared(const OptionsScenario& scenario) : s(scenario) {
     inverse = s.settlement == Contract::Inverse;
     sizeRate = s.futuresSizeRate ? *s.futuresSizeRate : defaultSizeRate(s.underlying).value_or(0);
     years.reserve(s.options.size());
     for (const OptionPosition& o : s.options) years.push_back(yearsOf(s, o));
+    fixedVolatility.reserve(s.options.size());
+    for (std::size_t i = 0; i < s.options.size(); ++i) {
+      const OptionPosition& o = s.options[i];
+      fixedVolatility.push_back(o.volatility ? *o.volatility
+                                : s.volDynamics == VolDynamics::StickyStrike
+                                    ? surfaceVolatility(*s.volSurface, years[i], o.strike)
+                                    : std::numeric_limits<double>::quiet_NaN());
+    }
+    terms.resize(s.options.size());
   }
 
   /// The strike read from the surface when the underlying is at `price`.
@@ -318,9 +341,22 @@ struct Prepared {
   }
   /// The option's volatility before any shift: given, or read from the surface.
   [[nodiscard]] double volatility(std::size_t i, double price) const noexcept {
-    const OptionPosition& o = s.options[i];
-    if (o.volatility) return *o.volatility;
-    return surfaceVolatility(*s.volSurface, years[i], surfaceStrike(o, price));
+    if (!std::isnan(fixedVolatility[i])) return fixedVolatility[i];
+    return surfaceVolatility(*s.volSurface, years[i], surfaceStrike(s.options[i], price));
+  }
+  /// Option i's terms `days` after the valuation date.
+  [[nodiscard]] const OptionTerms& termsAt(std::size_t i, double days) const noexcept {
+    OptionTerms& t = terms[i];
+    if (t.days != days) {
+      t.days = days;
+      t.years = years[i] - days / kDaysPerYear;
+      if (t.years > 0) {
+        t.growth = std::exp(s.interestRate * t.years);
+        t.discount = std::exp(-s.interestRate * t.years);
+        t.sqrtYears = std::sqrt(t.years);
+      }
+    }
+    return t;
   }
 };
 
@@ -332,8 +368,9 @@ struct OptionAt {
 template <class Shock>
 OptionAt optionAt(const Prepared& p, std::size_t i, double price, double days, Shock&& shock) noexcept {
   const OptionPosition& o = p.s.options[i];
+  const OptionTerms& t = p.termsAt(i, days);
   OptionAt a;
-  a.years = p.years[i] - days / kDaysPerYear;
+  a.years = t.years;
   if (!(a.years > 0)) {
     a.expired = true;
     a.years = 0;
@@ -341,9 +378,9 @@ OptionAt optionAt(const Prepared& p, std::size_t i, double price, double days, S
     a.quote = std::max(isCall(o.type) ? price - o.strike : o.strike - price, 0.0);
   } else {
     a.volatility = std::max(shock(i, p.volatility(i, price)), kMinImpliedVolatility);
-    a.forward = price * std::exp(p.s.interestRate * a.years);
-    a.discount = std::exp(-p.s.interestRate * a.years);
-    a.quote = black76Price(o.type, o.strike, a.forward, a.volatility * std::sqrt(a.years), a.discount);
+    a.forward = price * t.growth;
+    a.discount = t.discount;
+    a.quote = black76Price(o.type, o.strike, a.forward, a.volatility * t.sqrtYears, a.discount);
   }
   a.mark = p.inverse ? a.quote / price : a.quote;
   return a;

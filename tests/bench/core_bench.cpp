@@ -21,6 +21,7 @@
 //   | BM_LiquidationBatch1e6 | BM_LiquidationBatch1e6/real_time    | isolatedLiquidationBatch() of 1,000,000 rows   | 1,000,000           | ms        |
 //   | BM_Sweep1e6            | BM_Sweep1e6/real_time               | sweepEquity() over 1,000,000 prices            | 1,000,000           | ms        |
 //   | BM_MonteCarlo          | BM_MonteCarlo/real_time             | monteCarlo() of 1000 paths x 250 steps         | 250,000 (paths x steps) | ms    |
+//   | BM_EvaluateOptions20   | BM_EvaluateOptions20/real_time      | evaluateOptions() of Options(20), default request | 1 (the call)     | us        |
 // Fields a script reads: run_name (or name), aggregate_name ("median"), real_time, time_unit,
 // items_per_second. Example: the entry with run_name "BM_Sweep1e6/real_time" and aggregate_name
 // "median" (name "BM_Sweep1e6/real_time_median").
@@ -65,6 +66,21 @@
 //   volatility 0.6 for each of S0 .. S9; correlation 10x10, 1 on the diagonal and 0.5 elsewhere
 //   (symbols in order of first appearance: S0 .. S9); drift absent (0); years 30 / 365;
 //   steps 250; paths 1000; seed 1. One iteration = one call; items = paths * steps = 250000.
+//
+// Options(20): version 2, underlying "BTC", settlement inverse, walletBalance 10, underlyingPrice
+//   60000, no valuationDate, interestRate 0, no surface, volDynamics stickyStrike;
+//   futures: one, contract inverse, contractSize 10, long, quantity 1000, entryPrice 58000;
+//   options i = 0 .. 19:
+//     type        call if i is even, else put
+//     strike      40000 + 2000 * i
+//     expiryYears 0.02 + 0.02 * (i % 5)
+//     side        short if i % 3 != 0, else long
+//     quantity    0.5 + 0.1 * i
+//     premium     0.01 + 0.002 * i
+//     volatility  0.5 + 0.02 * (i % 7)
+//   One iteration = one evaluateOptions(scenario) with the default OptionsRequest: the valuations,
+//   the now view (later = now at days 0), two vol-shifted views, 14 short options and the future
+//   isolated, each view's and position's liquidation prices (4001-point scan + Brent), all steps.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
@@ -77,6 +93,7 @@
 #include "marginlab/batch.h"
 #include "marginlab/evaluate.h"
 #include "marginlab/odds.h"
+#include "marginlab/options.h"
 #include "marginlab/scenario.h"
 #include "marginlab/sweep.h"
 
@@ -214,6 +231,41 @@ void BM_MonteCarlo(benchmark::State& state) {
                           static_cast<std::int64_t>(request.paths * request.steps));
 }
 BENCHMARK(BM_MonteCarlo)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+OptionsScenario optionsScenario(std::size_t n) {
+  OptionsScenario s;
+  s.underlying = "BTC";
+  s.settlement = Contract::Inverse;
+  s.walletBalance = 10;
+  s.underlyingPrice = 60'000;
+  s.futures = {Position{.contract = Contract::Inverse, .contractSize = 10, .side = Side::Long, .quantity = 1000,
+                        .entryPrice = 58'000}};
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = static_cast<double>(i);
+    OptionPosition o;
+    o.type = i % 2 == 0 ? OptionType::Call : OptionType::Put;
+    o.strike = 40'000 + 2000 * x;
+    o.expiryYears = 0.02 + 0.02 * static_cast<double>(i % 5);
+    o.side = i % 3 != 0 ? Side::Short : Side::Long;
+    o.quantity = 0.5 + 0.1 * x;
+    o.premium = 0.01 + 0.002 * x;
+    o.volatility = 0.5 + 0.02 * static_cast<double>(i % 7);
+    s.options.push_back(std::move(o));
+  }
+  return s;
+}
+
+void BM_EvaluateOptions20(benchmark::State& state) {
+  const OptionsScenario scenario = optionsScenario(20);
+  requireNoErrors(evaluateOptions(scenario).errors, "evaluateOptions");
+  for (auto _ : state) {
+    auto result = evaluateOptions(scenario);
+    benchmark::DoNotOptimize(result);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_EvaluateOptions20)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace
 

@@ -28,6 +28,17 @@ export function benchScenario(n) {
   return { version: 1, rules: 'binance', walletBalance: 1000000, positions, tiers };
 }
 
+/** Options(n) of BM_EvaluateOptions20 (tests/bench/core_bench.cpp defines it). */
+export function optionsScenario(n) {
+  const options = [];
+  for (let i = 0; i < n; i++) {
+    options.push({ type: i % 2 === 0 ? 'call' : 'put', strike: 40000 + 2000 * i, expiryYears: 0.02 + 0.02 * (i % 5),
+      side: i % 3 !== 0 ? 'short' : 'long', quantity: 0.5 + 0.1 * i, premium: 0.01 + 0.002 * i, volatility: 0.5 + 0.02 * (i % 7) });
+  }
+  return { version: 2, underlying: 'BTC', settlement: 'inverse', walletBalance: 10, underlyingPrice: 60000,
+    futures: [{ contract: 'inverse', contractSize: 10, side: 'long', quantity: 1000, entryPrice: 58000 }], options };
+}
+
 /** The positions of BM_LiquidationBatch1e6. */
 export function batchInputs(n = 1000000) {
   const side = new Float64Array(n), quantity = new Float64Array(n), entryPrice = new Float64Array(n), leverage = new Float64Array(n);
@@ -150,7 +161,8 @@ function check(report, what) {
  * Runs every kernel: evaluate/1, /10, /100 (us per call, both modes with steps), liquidationBatch1e6,
  * plainJsBatch1e6, sweep1e6 (ms per call) and monteCarlo (ms per call; pathSteps per call given) when
  * fullLab is given. plainJsBatch1e6 carries `mismatches`: positions where the plain-JS price differs
- * from lab.liquidationBatch by more than 1e-9 relative.
+ * from lab.liquidationBatch by more than 1e-9 relative. With fullLab also evaluateOptions20 (us per
+ * call: one evaluateOptions of optionsScenario(20), default request).
  */
 export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {} } = {}) {
   const results = {};
@@ -207,6 +219,12 @@ export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {}
     results.monteCarlo = measure(() => fullLab.monteCarlo(ten, request), { repetitions, unit: 'ms', minMs: 1, warmupMs: 0 });
     results.monteCarlo.pathSteps = request.paths * request.steps;
     log('monteCarlo', results.monteCarlo);
+    await pause();
+
+    const options20 = optionsScenario(20);
+    check(fullLab.evaluateOptions(options20), 'evaluateOptions');
+    results.evaluateOptions20 = measure(() => fullLab.evaluateOptions(options20), { repetitions, unit: 'us', minMs: 60, warmupMs: 0 });
+    log('evaluateOptions20', results.evaluateOptions20);
   }
   return results;
 }

@@ -16,9 +16,10 @@ const browser = readJson(option('--browser'));
 const nativeJson = readJson(option('--native'));
 
 // --- native: Google Benchmark aggregates -> { median, sd } in our units ---------------------------
-const UNIT = { 'evaluate/1': 'us', 'evaluate/10': 'us', 'evaluate/100': 'us', liquidationBatch1e6: 'ms', sweep1e6: 'ms', monteCarlo: 'ms' };
+const UNIT = { 'evaluate/1': 'us', 'evaluate/10': 'us', 'evaluate/100': 'us', liquidationBatch1e6: 'ms', sweep1e6: 'ms', monteCarlo: 'ms',
+  evaluateOptions20: 'us' };
 const NATIVE_NAME = { 'BM_Evaluate/1': 'evaluate/1', 'BM_Evaluate/10': 'evaluate/10', 'BM_Evaluate/100': 'evaluate/100',
-  BM_LiquidationBatch1e6: 'liquidationBatch1e6', BM_Sweep1e6: 'sweep1e6', BM_MonteCarlo: 'monteCarlo' };
+  BM_LiquidationBatch1e6: 'liquidationBatch1e6', BM_Sweep1e6: 'sweep1e6', BM_MonteCarlo: 'monteCarlo', BM_EvaluateOptions20: 'evaluateOptions20' };
 const TO_NS = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 };
 const native = {};
 for (const b of (nativeJson && nativeJson.benchmarks) || []) {
@@ -63,6 +64,7 @@ const KERNELS = [
   ['liquidationBatch1e6', 'liquidationBatch, 1e6 isolated positions', 'ms/call'],
   ['sweep1e6', 'sweep, 1e6 prices (cross, 10 positions)', 'ms/call'],
   ['monteCarlo', 'Monte Carlo, 1000 paths x 250 steps, 10 symbols', 'ms/call'],
+  ['evaluateOptions20', 'evaluateOptions, 20 options + 1 future (default request)', 'µs/call'],
   ['plainJsBatch1e6', 'plain JS isolated formula, 1e6 positions (peer)', 'ms/call'],
 ];
 const over = (a, b) => (a && b ? a.median / b.median : undefined);

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+// Options accounts (scenario version 2) through the JS API of marginlab-full.js: Deribit's worked
+// examples, liquidation prices against the sweep, Black-76 identities, the isolated view, the
+// portfolio grid, and the boundary (paths, codes, null never NaN, misuse, the d.ts's shapes).
+// The maths is tested in tests/core/options_test.cpp and black_test.cpp.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import createMarginLab, { defaultOptionsScenario } from '../../web/dist/marginlab-full.js';
+
+let lab;
+before(async () => {
+  lab = await createMarginLab({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab-full.wasm', import.meta.url)) });
+});
+const dts = readFileSync(new URL('../../web/dist/marginlab.d.ts', import.meta.url), 'utf8');
+
+const scenario = () => structuredClone(defaultOptionsScenario);
+const within = (actual, expected, rel, what) =>
+  assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected), `${what}: ${actual} vs ${expected} (rel ${rel})`);
+
+/** No NaN, no Infinity, no undefined anywhere in an answer. */
+function assertClean(value, where = 'answer') {
+  if (typeof value === 'number') assert.ok(Number.isFinite(value), `${where} is finite (got ${value})`);
+  else if (value === undefined) assert.fail(`${where} is undefined`);
+  else if (Array.isArray(value)) value.forEach((v, i) => assertClean(v, `${where}[${i}]`));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertClean(v, `${where}.${k}`);
+}
+
+/** The property names of `export interface <name> { ... }` in marginlab.d.ts, in order. */
+function declared(name) {
+  const m = dts.match(new RegExp(`export interface ${name}\\s*\\{([\\s\\S]*?)\\n\\}`));
+  assert.ok(m, `marginlab.d.ts declares ${name}`);
+  const body = m[1].replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  return [...body.matchAll(/^\s*(\w+)\??\s*:/gm)].map((x) => x[1]);
+}
+const keys = (o) => Object.keys(o);
+
+/** `path` ("options[1].strike", "request.days", "volSurface.vols[0][2]") names a field of the input; a
+ *  missing field's parent exists. */
+function resolves(input, path, code) {
+  const segs = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
+  let value = input;
+  for (let i = 0; i < segs.length; ++i) {
+    if (value === null || typeof value !== 'object') return false;
+    if (!(segs[i] in value)) return code === 'missing' && i === segs.length - 1;
+    value = value[segs[i]];
+  }
+  return true;
+}
+const pairs = (errors) => errors.map((e) => `${e.path} ${e.code}`).sort();
+
+/** A one-option coin-settled account at U with the given option (and nothing else). */
+const oneOption = (option, u = 50000, walletBalance = 1) =>
+  ({ version: 2, underlying: 'BTC', settlement: 'inverse', walletBalance, underlyingPrice: u, options: [option] });
+
+describe('Deribit standard margin through the API', () => {
+  // Source: VENUES.md 5.2, DB-5 and DB-6 (derived from the 5.1 formulas). The option's mark is made
+  // 0.01 / 0.02 BTC by solving its volatility with impliedVolatility, then evaluateOptions prices it.
+  // Tolerance 1e-9 absolute in BTC (the volatility solves to 1e-12).
+  const years = 30 / 365;
+  for (const [id, type, strike, mark, im, mm] of [
+    ['DB-5', 'call', 55000, 0.01, 0.11, 0.085],
+    ['DB-6', 'put', 45000, 0.02, 0.12, 0.095],
+  ]) {
+    test(`${id}: short ${type} K=${strike}, U=50000, mark ${mark} BTC: IM ${im}, MM ${mm}`, () => {
+      const iv = lab.impliedVolatility({ type, strike, forward: 50000, years, price: mark * 50000 });
+      assert.deepEqual(iv.errors, []);
+      const r = lab.evaluateOptions(oneOption({ type, strike, expiryYears: years, side: 'short', quantity: 1, premium: mark,
+        volatility: iv.volatility }));
+      assert.deepEqual(r.errors, []);
+      const o = r.options[0];
+      assert.ok(Math.abs(o.markPrice - mark) <= 1e-12, `mark ${o.markPrice}`);
+      assert.ok(Math.abs(o.initialMargin - im) <= 1e-9, `IM ${o.initialMargin}`);
+      assert.ok(Math.abs(o.maintenanceMargin - mm) <= 1e-9, `MM ${o.maintenanceMargin}`);
+      assert.ok(Math.abs(r.now.maintenanceMargin - mm) <= 1e-9);
+      assert.ok(Math.abs(r.isolated.options[0].postedMargin - im) <= 1e-9, 'isolated: IM is the posted margin');
+      assert.ok(o.steps.some((s) => s.field === 'options[0].initialMargin' && s.value === o.initialMargin));
+    });
+  }
+});
+
+describe('evaluateOptions', () => {
+  test('the default options scenario evaluates, with two cross liquidation prices', () => {
+    const r = lab.evaluateOptions(scenario());
+    assert.deepEqual(r.errors, []);
+    assertClean(r);
+    assert.equal(r.now.liquidationPrices.length, 2);
+    const [low, high] = r.now.liquidationPrices;
+    assert.ok(low.price < 60000 && low.liquidatedBelow);
+    assert.ok(high.price > 60000 && !high.liquidatedBelow);
+    assert.equal(r.volShifted.length, 2);
+    assert.equal(r.options.length, 2);
+    assert.equal(r.futures.length, 1);
+    assert.ok(r.options.every((o) => o.volatilityFromSurface));
+    assert.ok(Object.isFrozen(defaultOptionsScenario) && Object.isFrozen(defaultOptionsScenario.options[0]));
+  });
+
+  test('the answer has the d.ts shapes, field for field in order', () => {
+    const r = lab.evaluateOptions(scenario(), { days: 7 });
+    assert.deepEqual(keys(r), ['errors', ...declared('OptionsAccountResult'), 'steps']);
+    for (const view of [r.now, r.later, ...r.volShifted]) assert.deepEqual(keys(view), declared('OptionsAccountView'));
+    assert.deepEqual(keys(r.now.liquidationPrices[0]), declared('LiquidationCrossing'));
+    assert.deepEqual(keys(r.options[0]), declared('OptionValuation'));
+    assert.deepEqual(keys(r.options[0].greeks), declared('Black76Greeks'));
+    assert.deepEqual(keys(r.futures[0]), declared('FutureValuation'));
+    assert.deepEqual(keys(r.isolated), ['options', 'futures']);
+    for (const p of [...r.isolated.options, ...r.isolated.futures]) {
+      assert.deepEqual(keys(p), declared('IsolatedPosition'));
+      assert.deepEqual(keys(p.now), declared('IsolatedHorizon'));
+      assert.deepEqual(keys(p.later), declared('IsolatedHorizon'));
+    }
+    const g = lab.portfolioMargin(scenario());
+    assert.deepEqual(keys(g), ['errors', ...declared('PortfolioMarginResult'), 'steps']);
+    assert.deepEqual(keys(lab.black76({ type: 'call', strike: 1, forward: 1, volatility: 0.5, years: 1 })),
+      ['errors', ...declared('Black76Greeks')]);
+  });
+
+  test('a short straddle has two cross liquidation prices; at each the swept equity equals maintenance', () => {
+    // 1e-9 relative: Brent refines each crossing to 1e-12 of the price.
+    const s = scenario();
+    s.futures = [];
+    s.options[1].strike = 60000;
+    const r = lab.evaluateOptions(s);
+    assert.deepEqual(r.errors, []);
+    const crossings = r.now.liquidationPrices;
+    assert.equal(crossings.length, 2);
+    const prices = new Float64Array(crossings.map((c) => c.price));
+    const equity = new Float64Array(2), maintenance = new Float64Array(2);
+    assert.deepEqual(lab.optionsSweep(s, prices, equity, maintenance).errors, []);
+    for (let i = 0; i < 2; i++) within(equity[i], maintenance[i], 1e-9, `equity = MM at ${prices[i]}`);
+    // Just past each, on its liquidating side, equity is below maintenance.
+    const past = new Float64Array([prices[0] * 0.999, prices[1] * 1.001]);
+    lab.optionsSweep(s, past, equity, maintenance);
+    assert.ok(equity[0] < maintenance[0] && equity[1] < maintenance[1]);
+    // The sweep at the underlying is evaluate's equity and maintenance, and so is the `later` view's.
+    const at = new Float64Array([60000]), e1 = new Float64Array(1), m1 = new Float64Array(1);
+    lab.optionsSweep(s, at, e1, m1);
+    assert.equal(e1[0], r.now.equity);
+    assert.equal(m1[0], r.now.maintenanceMargin);
+    const later = lab.evaluateOptions(s, { days: 5, volShifts: [0.05] });
+    lab.optionsSweep(s, at, e1, m1, { days: 5 });
+    assert.equal(e1[0], later.later.equity);
+    lab.optionsSweep(s, at, e1, m1, { volShift: 0.05 });
+    assert.equal(e1[0], later.volShifted[0].equity);
+  });
+
+  test('the isolated view: each leg on its own IM, a long option never liquidated', () => {
+    const s = scenario();
+    s.options.push({ symbol: 'BTC-27MAR26-70000-C', type: 'call', strike: 70000, expiryDate: '2026-03-27T08:00Z', side: 'long',
+      quantity: 2, premium: 0.01 });
+    const r = lab.evaluateOptions(s, { days: 3 });
+    assert.deepEqual(r.errors, []);
+    assertClean(r);
+    const [call, put, long] = r.isolated.options;
+    assert.equal(call.postedMargin, r.options[0].initialMargin);
+    assert.equal(put.postedMargin, r.options[1].initialMargin);
+    assert.equal(call.maxLoss, call.postedMargin);
+    assert.equal(call.now.liquidationPrices.length, 1);
+    assert.ok(call.now.liquidationPrices[0].price > 60000 && !call.now.liquidationPrices[0].liquidatedBelow);
+    assert.equal(put.now.liquidationPrices.length, 1);
+    assert.ok(put.now.liquidationPrices[0].price < 60000 && put.now.liquidationPrices[0].liquidatedBelow);
+    assert.equal(long.postedMargin, 0);
+    within(long.maxLoss, 0.02, 1e-15, 'long: premium x quantity');
+    assert.deepEqual(long.now, { liquidationPrices: [], liquidated: false });
+    assert.deepEqual(long.later, { liquidationPrices: [], liquidated: false });
+    // Each isolated price is where the leg alone, with its posted margin as the wallet, has equity = MM
+    // (the sweep of that one-leg account; 1e-9 relative), now and 3 days later.
+    for (const [i, iso] of [[0, call], [1, put]]) {
+      const alone = { ...s, walletBalance: iso.postedMargin, futures: [], options: [s.options[i]] };
+      for (const [horizon, days] of [[iso.now, 0], [iso.later, 3]]) {
+        const p = new Float64Array([horizon.liquidationPrices[0].price]), e = new Float64Array(1), m = new Float64Array(1);
+        assert.deepEqual(lab.optionsSweep(alone, p, e, m, { days }).errors, []);
+        within(e[0], m[0], 1e-9, `leg ${i}, day ${days}`);
+      }
+    }
+    // The future alone, isolated: one price below (a long), later = now.
+    const fut = r.isolated.futures[0];
+    assert.equal(fut.postedMargin, r.futures[0].initialMargin);
+    assert.ok(fut.now.liquidationPrices[0].liquidatedBelow);
+    assert.deepEqual(fut.later, fut.now);
+    // Cross: the whole equity is at risk.
+    assert.equal(r.now.maxLoss, Math.max(0, r.now.equity));
+    assert.ok(r.now.steps.some((x) => x.field === 'maxLoss'));
+    assert.ok(call.steps.some((x) => x.field === 'now.liquidationPrices[0]' && x.value === call.now.liquidationPrices[0].price));
+  });
+
+  test('a 20-option scenario evaluates', () => {
+    const s = scenario();
+    s.options = Array.from({ length: 20 }, (_, i) => ({
+      type: i % 2 ? 'put' : 'call', strike: 40000 + 2000 * i, expiryYears: 0.02 + 0.02 * (i % 5), side: i % 3 ? 'short' : 'long',
+      quantity: 0.5 + 0.1 * i, premium: 0.01 + 0.002 * i,
+    }));
+    s.walletBalance = 10;
+    const r = lab.evaluateOptions(s);
+    assert.deepEqual(r.errors, []);
+    assertClean(r);
+    assert.equal(r.options.length, 20);
+    assert.equal(r.isolated.options.length, 20);
+    assert.ok(r.now.liquidationPrices.length >= 1);
+  });
+
+  test('null never becomes NaN: no margin ratio when equity is not positive', () => {
+    // Short 10 calls sold for nothing on an empty wallet: equity = -10 x mark < 0.
+    const s = oneOption({ type: 'call', strike: 50000, expiryYears: 0.1, side: 'short', quantity: 10, premium: 0, volatility: 0.8 }, 50000, 0);
+    const r = lab.evaluateOptions(s);
+    assert.deepEqual(r.errors, []);
+    assertClean(r);
+    assert.ok(r.now.equity < 0);
+    assert.equal(r.now.marginRatio, null);
+    assert.equal(r.now.maxLoss, 0);
+    assert.equal(r.now.liquidated, true);
+    assert.ok(r.now.steps.some((x) => x.field === 'marginRatio' && x.value === null));
+    const g = lab.portfolioMargin(s);
+    assert.equal(g.marginRatio, null);
+    assertClean(g);
+  });
+});
+
+describe('portfolioMargin', () => {
+  test('the default grid: 3 volatility shocks x 9 price moves, and the worst cell', () => {
+    const g = lab.portfolioMargin(scenario());
+    assert.deepEqual(g.errors, []);
+    assertClean(g);
+    assert.deepEqual(g.priceMoves, [-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16]);
+    assert.deepEqual(g.volShocks, [0.38, 0, -0.38]);
+    assert.equal(g.pnl.length, 3);
+    assert.ok(g.pnl.every((row) => row.length === 9));
+    assert.equal(g.pnl[1][4], 0);
+    const worst = Math.min(...g.pnl.flat());
+    assert.equal(g.worstPnl, worst);
+    assert.equal(g.pnl[g.worstVolShock][g.worstPriceMove], worst);
+    assert.equal(g.requirement, Math.max(0, -worst));
+    assert.equal(g.volShockScale.length, 2);
+    assert.ok(g.steps.some((x) => x.field === 'requirement'));
+  });
+
+  test('a chosen grid, absolute shocks without term scaling', () => {
+    const g = lab.portfolioMargin(scenario(), { priceMoves: [-0.1, 0, 0.1], volShocks: [0.1, -0.1], volShockKind: 'absolute', vegaPower: 0 });
+    assert.deepEqual(g.errors, []);
+    assert.equal(g.pnl.length, 2);
+    assert.ok(g.pnl.every((row) => row.length === 3));
+    assert.deepEqual(g.volShockScale, [1, 1]);
+  });
+});
+
+describe('black76 and impliedVolatility', () => {
+  test('put-call parity: C - P = exp(-r T) (F - K)', () => {
+    // 1e-12 relative to the forward (the prices are differences of products of F and K).
+    for (const [strike, forward, volatility, years, rate] of [[55000, 60000, 0.6, 0.1, 0], [100, 90, 0.3, 2, 0.05], [19, 19, 0.28, 0.75, 0.1]]) {
+      const c = lab.black76({ type: 'call', strike, forward, volatility, years, rate });
+      const p = lab.black76({ type: 'put', strike, forward, volatility, years, rate });
+      assert.deepEqual(c.errors, []);
+      assert.ok(Math.abs(c.price - p.price - Math.exp(-rate * years) * (forward - strike)) <= 1e-12 * forward);
+      assert.ok(Math.abs(c.delta - p.delta - Math.exp(-rate * years)) <= 1e-12, 'delta parity');
+      assert.equal(c.gamma, p.gamma);
+      assert.equal(c.vega, p.vega);
+    }
+    // Haug 1998, pag 2-8 (Black 1976): F = K = 19, T = 0.75, r = 10 %, sigma = 28 %: 1.7011 (1e-4).
+    assert.ok(Math.abs(lab.black76({ type: 'call', strike: 19, forward: 19, volatility: 0.28, years: 0.75, rate: 0.1 }).price - 1.7011) < 1e-4);
+  });
+
+  test('impliedVolatility inverts black76 (1e-9 in volatility)', () => {
+    for (const [type, strike, volatility, years, rate] of [['call', 70000, 0.55, 0.05, 0], ['put', 45000, 0.9, 0.5, 0.03], ['call', 40000, 0.4, 1, 0]]) {
+      const { price } = lab.black76({ type, strike, forward: 60000, volatility, years, rate });
+      const iv = lab.impliedVolatility({ type, strike, forward: 60000, years, price, rate });
+      assert.deepEqual(iv.errors, []);
+      assert.deepEqual(keys(iv), ['errors', 'volatility']);
+      assert.ok(Math.abs(iv.volatility - volatility) < 1e-9, `${type} ${strike}: ${iv.volatility}`);
+    }
+    // No volatility fits a call above the forward: an error at price, as the core reports it.
+    const none = lab.impliedVolatility({ type: 'call', strike: 50000, forward: 60000, years: 0.1, price: 61000 });
+    assert.deepEqual(pairs(none.errors), ['price outOfRange']);
+    assert.match(none.errors[0].message, /no volatility fits/);
+  });
+});
+
+describe('errors: every bad field at its path with its code', () => {
+  const cases = [
+    ['negative volatility', (s) => { s.options[0].volatility = -0.2; }, ['options[0].volatility notPositive']],
+    ['strike 0', (s) => { s.options[1].strike = 0; }, ['options[1].strike notPositive']],
+    ['expiry in the past (date)', (s) => { s.options[0].expiryDate = '2026-02-27'; }, ['options[0].expiryDate notPositive']],
+    ['expiry in the past (years)', (s) => { delete s.options[0].expiryDate; s.options[0].expiryYears = -0.01; },
+      ['options[0].expiryYears notPositive']],
+    ['unsorted surface axes', (s) => { s.volSurface.strikes = [50000, 70000, 60000]; s.volSurface.expiries = [0.25, 0.05]; },
+      ['volSurface.expiries[1] unsorted', 'volSurface.strikes[2] unsorted']],
+    ['NaN and Infinity', (s) => { s.walletBalance = NaN; s.futures[0].entryPrice = Infinity; s.volSurface.vols[1][2] = NaN; },
+      ['futures[0].entryPrice notFinite', 'volSurface.vols[1][2] notFinite', 'walletBalance notFinite']],
+    ['wrong types', (s) => { s.underlyingPrice = '60000'; s.options[0].premium = null; s.volSurface.vols[0] = 'x'; s.futures[0].side = 1; },
+      ['futures[0].side wrongType', 'options[0].premium wrongType', 'underlyingPrice wrongType', 'volSurface.vols[0] wrongType']],
+    ['unknown enum strings', (s) => { s.settlement = 'quanto'; s.options[0].type = 'straddle'; s.volDynamics = 'sticky'; },
+      ['options[0].type unknownValue', 'settlement unknownValue', 'volDynamics unknownValue']],
+    ['missing fields', (s) => { delete s.walletBalance; delete s.options[1].premium; delete s.futures[0].side; },
+      ['futures[0].side missing', 'options[1].premium missing', 'walletBalance missing']],
+    ['an option that is not an object, a surface that is not one', (s) => { s.options[1] = 7; s.volSurface = 'flat'; },
+      ['options[1] wrongType', 'volSurface wrongType']],
+    ['futures that do not belong in an options account', (s) => { s.futures[0].markPrice = 61000; s.futures[0].contract = 'linear'; },
+      ['futures[0].contract mixed', 'futures[0].markPrice unsupported']],
+    ['a date without a valuation date', (s) => { delete s.valuationDate; }, ['valuationDate missing']],
+  ];
+  for (const [name, mutate, expected] of cases) {
+    test(name, () => {
+      const s = scenario();
+      mutate(s);
+      for (const answer of [lab.evaluateOptions(s), lab.portfolioMargin(s)]) {
+        assert.deepEqual(pairs(answer.errors), expected);
+        assert.deepEqual(keys(answer), ['errors']);
+        for (const e of answer.errors) {
+          assert.ok(resolves(s, e.path, e.code), `${e.path} names a field`);
+          assert.ok(lab.errorCodes.includes(e.code), `${e.code} is an ErrorCode`);
+          assert.ok(e.message.length > 0);
+        }
+      }
+      const sweep = lab.optionsSweep(s, new Float64Array([1]), new Float64Array(1), new Float64Array(1));
+      assert.deepEqual(pairs(sweep.errors), expected);
+    });
+  }
+
+  test('request fields at request.*, with the scenario\'s errors at once', () => {
+    const s = scenario();
+    s.walletBalance = -1;
+    const request = { days: -1, volShifts: [0.1, 'x', NaN], scanLow: 2, scanPoints: 10.5 };
+    const r = lab.evaluateOptions(s, request);
+    assert.deepEqual(pairs(r.errors), ['request.days outOfRange', 'request.scanLow outOfRange', 'request.scanPoints outOfRange',
+      'request.volShifts[1] wrongType', 'request.volShifts[2] notFinite', 'walletBalance negative']);
+    for (const e of r.errors) assert.ok(resolves({ ...s, request }, e.path, e.code), e.path);
+    const g = lab.portfolioMargin(scenario(), { priceMoves: [], volShocks: 'up', volShockKind: 'percent', vegaPower: 3 });
+    assert.deepEqual(pairs(g.errors), ['request.priceMoves empty', 'request.vegaPower outOfRange', 'request.volShockKind unknownValue',
+      'request.volShocks wrongType']);
+    const w = lab.optionsSweep(scenario(), new Float64Array([60000, -1, NaN]), new Float64Array(3), new Float64Array(3), { days: 'x', volShift: 20 });
+    assert.deepEqual(pairs(w.errors), ['prices[1] notPositive', 'prices[2] notFinite', 'request.days wrongType', 'request.volShift outOfRange']);
+  });
+
+  test('black76 and impliedVolatility: errors at their input names', () => {
+    const b = lab.black76({ type: 'swap', strike: 0, forward: 60000, volatility: -0.2, years: -1, rate: 'x' });
+    assert.deepEqual(pairs(b.errors), ['rate wrongType', 'strike notPositive', 'type unknownValue', 'volatility negative', 'years negative']);
+    assert.deepEqual(keys(b), ['errors']);
+    const m = lab.black76({ type: 'call', strike: 1, forward: NaN, years: 1 });
+    assert.deepEqual(pairs(m.errors), ['forward notFinite', 'volatility missing']);
+    const iv = lab.impliedVolatility({ type: 'put', strike: 100, forward: 100, years: 0, price: -1, rate: 2 });
+    assert.deepEqual(pairs(iv.errors), ['rate outOfRange']);
+    const iv2 = lab.impliedVolatility({ type: 'put', strike: 100, forward: 100, years: 0, price: -1 });
+    assert.deepEqual(pairs(iv2.errors), ['price negative', 'years notPositive']);
+  });
+
+  test('the codes seen are the d.ts ErrorCode union\'s', () => {
+    const union = [...dts.match(/export type ErrorCode\s*=([^;]+);/)[1].matchAll(/'([^']*)'/g)].map((x) => x[1]);
+    assert.deepEqual(new Set(lab.errorCodes), new Set(union));
+    for (const code of ['missing', 'wrongType', 'notFinite', 'notPositive', 'negative', 'outOfRange', 'unknownValue', 'empty', 'unsorted',
+      'mixed', 'unsupported']) assert.ok(union.includes(code), code);
+  });
+});
+
+describe('misuse throws TypeError', () => {
+  test('non-object scenario, request or input; wrong typed arrays', () => {
+    const s = scenario();
+    const f = new Float64Array(2);
+    assert.throws(() => lab.evaluateOptions(null), TypeError);
+    assert.throws(() => lab.evaluateOptions([s]), TypeError);
+    assert.throws(() => lab.evaluateOptions(s, 7), TypeError);
+    assert.throws(() => lab.portfolioMargin('s'), TypeError);
+    assert.throws(() => lab.optionsSweep(s, [1, 2], f, f), TypeError);
+    assert.throws(() => lab.optionsSweep(s, f, new Float32Array(2), f), TypeError);
+    assert.throws(() => lab.optionsSweep(s, f, new Float64Array(3), f), TypeError);
+    assert.throws(() => lab.black76(), TypeError);
+    assert.throws(() => lab.impliedVolatility('put'), TypeError);
+  });
+
+  test('marginlab.js (the first paint) has no options API', async () => {
+    const { default: createSmall, defaultOptionsScenario: none } = await import('../../web/dist/marginlab.js');
+    const small = await createSmall({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url)) });
+    for (const name of ['evaluateOptions', 'optionsSweep', 'portfolioMargin', 'black76', 'impliedVolatility']) {
+      assert.equal(typeof lab[name], 'function', name);
+      assert.equal(small[name], undefined, name);
+    }
+    assert.equal(none, undefined);
+  });
+});
