@@ -10,7 +10,7 @@ import { inflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../scripts/serve.mjs';
 import { launch } from './chromium.mjs';
-import { DIST, WAIT, price, ready, fragmentOf, withPage as withPageIn } from './helpers.mjs';
+import { DIST, WAIT, price, ready, fragmentOf, defaultScenario, withPage as withPageIn } from './helpers.mjs';
 
 const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
 const full = await import(new URL('../../web/dist/marginlab-full.js', import.meta.url).href);
@@ -275,6 +275,37 @@ test('the account round-trips through the link and survives reload; Options off 
     await page2.click('#options-toggle');
     await page2.waitForSelector('[data-metric^="cross:now:"]', WAIT);
     assert.equal(await page2.inputValue('[data-opt-path="walletBalance"]'), String(defaultOptionsScenario.walletBalance));
+  });
+});
+
+test('links pasted into an open page switch between the calculator and the account; Learn and Options take turns', async () => {
+  await withPage(async (page) => {
+    await page.goto(base);
+    await ready(page);
+    await page.evaluate((h) => { location.hash = h; }, fragmentOf({ ...defaultOptionsScenario, walletBalance: 2.5 }));
+    await page.waitForSelector('[data-metric="cross:now:equity"]', WAIT);
+    assert.equal(await page.inputValue('[data-opt-path="walletBalance"]'), '2.5');
+    assert.equal(await page.getAttribute('#options-toggle', 'aria-pressed'), 'true');
+    await page.evaluate((h) => { location.hash = h; }, fragmentOf({ ...defaultScenario, walletBalance: 4321 }));
+    await page.waitForFunction(() => !document.documentElement.classList.contains('options-mode'), null, WAIT);
+    await page.waitForFunction(() => document.querySelector('input[data-path="walletBalance"]').value === '4321', null, WAIT);
+    assert.ok(await page.evaluate(() => document.getElementById('options').hidden));
+    await page.click('#options-toggle');
+    await page.waitForSelector('[data-metric="cross:now:equity"]', WAIT);
+    await page.click('#learn-toggle');
+    await page.waitForSelector('#learn', { state: 'visible', ...WAIT });
+    assert.equal(await page.getAttribute('#options-toggle', 'aria-pressed'), 'false');
+    assert.ok(await page.evaluate(() => document.getElementById('options').hidden));
+    await page.click('#options-toggle');
+    await page.waitForSelector('[data-metric="cross:now:equity"]', WAIT);
+    assert.ok(!(await page.isVisible('#learn')));
+    assert.equal(await page.getAttribute('#learn-toggle', 'aria-pressed'), 'false');
+    // Reset in the account resets the account; the embed snippet carries it.
+    await page.fill('[data-opt-path="walletBalance"]', '9');
+    await page.click('#reset');
+    assert.equal(await page.inputValue('[data-opt-path="walletBalance"]'), String(defaultOptionsScenario.walletBalance));
+    await page.click('#embed');
+    assert.match(await page.inputValue('#embed-element'), /"version":2/);
   });
 });
 

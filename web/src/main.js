@@ -741,12 +741,13 @@ async function openOptions(link) {
   }
 }
 
-function closeOptions() {
+function closeOptions(writeLink = true) {
   if (!state.options) return;
   state.options.closeOptions($('options'));
   state.options = null;
   $('options-toggle').setAttribute('aria-pressed', 'false');
   document.documentElement.classList.remove('options-mode');
+  if (!writeLink) return;  // a link being loaded replaces it
   showNotice('');
   if (state.reportScenario) writeFragment(state.reportScenario);
 }
@@ -784,7 +785,7 @@ async function main() {
     if (current && location.hash.slice(1) === await encodeScenario(current)) return;
     state.optionsLink = null;
     if (await loadFragment(false)) {
-      closeOptions();
+      closeOptions(false);
       renderInputs();
       update();
     } else if (state.optionsLink) {
