@@ -64,15 +64,15 @@ async function coreOf(page, ok) {
 
 /** The liquidation metrics under a key prefix ('cross:now', 'iso:options[0]:now'), as [label, text]. */
 function shownPrices(page, key) {
-  return page.$$eval(`[data-metric^="${key}:lp:"]`, (els) => els.map((e) => [e.querySelector('dt').firstChild.textContent, e.querySelector('.num').textContent]));
+  return page.$$eval(`[data-metric^="${key}:lp:"][data-direction]`, (els) => els.map((e) => [e.dataset.direction, e.querySelector('.num').textContent]));
 }
-const expectedPrices = (list) => list.map((c) => [c.liquidatedBelow ? 'Liquidates below' : 'Liquidates above', price(c.price)]);
+const expectedPrices = (list) => list.map((c) => [c.liquidatedBelow ? 'below' : 'above', price(c.price)]);
 
 /** Waits until the cross view `key` shows these liquidation prices, then asserts them. */
 async function expectPrices(page, key, list, message) {
   const want = expectedPrices(list);
   await page.waitForFunction(([k, w]) => {
-    const got = [...document.querySelectorAll(`[data-metric^="${k}:lp:"]`)].map((e) => [e.querySelector('dt').firstChild.textContent, e.querySelector('.num').textContent]);
+    const got = [...document.querySelectorAll(`[data-metric^="${k}:lp:"][data-direction]`)].map((e) => [e.dataset.direction, e.querySelector('.num').textContent]);
     return JSON.stringify(got) === JSON.stringify(w);
   }, [key, want], WAIT).catch(() => {});
   assert.deepEqual(await shownPrices(page, key), want, message);
@@ -104,6 +104,9 @@ test('the example options account shows the core\'s two liquidation prices, now 
     assert.ok(text.includes(`liquidates below ${price(r.now.liquidationPrices[0].price)} and above ${price(r.now.liquidationPrices[1].price)}`), text);
     // The account's numbers and each option's mark, greeks and margins.
     assert.equal(await page.textContent('[data-metric="cross:now:equity"] .num'), coin(r.now.equity));
+    assert.equal(await page.textContent('[data-metric="cross:later:equity"] .num'), coin(r.later.equity));
+    assert.deepEqual(await page.$$eval('#opt-views thead th', (ths) => ths.map((t) => t.textContent)),
+      ['Now', `In ${request.days} days`, 'Vol −10 pts', 'Vol +10 pts'], 'a column per view');
     assert.equal(await page.textContent('[data-metric="cross:now:maintenanceMargin"] .num'), coin(r.now.maintenanceMargin));
     for (const [i, o] of r.options.entries()) {
       const row = `#opt-values tr[data-option="${i}"]`;

@@ -538,10 +538,11 @@ function stepsList(steps) {
 }
 
 /** A "Show the math" toggle for a group of numbers; its panel is built when opened and stays open across edits. */
-function math(key, steps, label = 'Show the math') {
+function math(key, steps, label = 'Show the math', name = null) {
   const open = state.open.has(key);
   const id = 'om-' + key.replace(/[^A-Za-z0-9]/g, '-');
-  const button = h('button', { type: 'button', class: 'math-toggle', 'aria-expanded': open ? 'true' : 'false', 'aria-controls': id, 'data-math': key }, label);
+  const button = h('button', { type: 'button', class: 'math-toggle', 'aria-expanded': open ? 'true' : 'false', 'aria-controls': id,
+    'data-math': key, 'aria-label': name }, label);
   const panel = h('div', { class: 'math', id, hidden: open ? null : '' }, open ? stepsList(steps) : null);
   button.addEventListener('click', () => {
     const now = button.getAttribute('aria-expanded') !== 'true';
@@ -558,39 +559,55 @@ function metric(key, label, value, note = '') {
     h('dd', {}, h('span', { class: 'num' }, value)));
 }
 
-/** Each liquidation price with its direction, as metrics. */
-function liquidationMetrics(key, list, extra = {}, none = 'none in the scanned range') {
-  if (!list.length) return [metric(`${key}:lp:none`, 'Liquidation price', none)];
-  return list.map((c, k) => metric(`${key}:lp:${k}`, c.liquidatedBelow ? 'Liquidates below' : 'Liquidates above', fmt.price(c.price), extra[k] || ''));
-}
-
 function directionText(list) {
   return list.map((c) => `${c.liquidatedBelow ? 'below' : 'above'} ${fmt.price(c.price)}`).join(' and ');
 }
 
-function viewTitle(v, request) {
-  if (v.volShift) return `Now, every volatility ${v.volShift > 0 ? '+' : '−'}${fmt.plain(Math.abs(v.volShift) * 100)} vol points`;
-  if (v.days) return `In ${fmt.plain(v.days)} days`;
-  return request && request.days ? 'Now (valuation date)' : 'Now';
+/**
+ * The account (cross) in every view as one table: a column per view (now, later, each volatility
+ * shift), a row per number; each liquidation price with its direction. The steps of each view open
+ * under the table.
+ */
+function accountTable(views, coin, unit) {
+  const amt = (x) => fmt.amount(x, coin);
+  const maths = views.map(([key, v]) => math(key, v.steps, 'Show', `Show the math: the account, ${shortTitle(v)}`));
+  const row = (label, field, value) => h('tr', {}, h('th', { scope: 'row' }, label),
+    ...views.map(([key, v]) => h('td', { 'data-label': shortTitle(v), 'data-metric': `${key}:${field}` }, h('span', { class: 'num' }, value(v)))));
+  const lps = (key, v) => {
+    const note = !v.liquidationPrices.length && (v.liquidatedAtScanLow || v.liquidatedAtScanHigh)
+      ? `equity below maintenance at ${v.liquidatedAtScanLow && v.liquidatedAtScanHigh ? 'both ends' : v.liquidatedAtScanLow ? 'the low end' : 'the high end'} of the scanned prices`
+      : 'none in the scanned range';
+    return v.liquidationPrices.length
+      ? h('ul', { class: 'lps' }, ...v.liquidationPrices.map((c, k) => lpItem(`${key}:lp:${k}`, c)))
+      : h('span', { class: 'hint', 'data-metric': `${key}:lp:none` }, note);
+  };
+  const table = h('table', { class: 'opt-views', id: 'opt-views' },
+    h('caption', {}, 'The whole wallet backs every position: at the valuation date, later, and with every volatility shifted.'),
+    h('thead', {}, h('tr', {}, h('td', {}), ...views.map(([key, v]) => h('th', { scope: 'col', 'data-view': key }, shortTitle(v),
+      v.liquidated ? h('small', { class: 'warn' }, ' liquidated at the index') : null)))),
+    h('tbody', {},
+      row(`Equity (${unit})`, 'equity', (v) => amt(v.equity)),
+      row(`Initial margin (${unit})`, 'initialMargin', (v) => amt(v.initialMargin)),
+      row(`Maintenance margin (${unit})`, 'maintenanceMargin', (v) => amt(v.maintenanceMargin)),
+      row(`Available (${unit})`, 'availableBalance', (v) => amt(v.availableBalance)),
+      row('Margin ratio', 'marginRatio', (v) => (v.marginRatio === null ? '—' : fmt.percent(v.marginRatio))),
+      row(`Most it can lose (${unit})`, 'maxLoss', (v) => amt(v.maxLoss)),
+      h('tr', { class: 'lp-row' }, h('th', { scope: 'row' }, 'Liquidates'),
+        ...views.map(([key, v]) => h('td', { 'data-label': shortTitle(v) }, lps(key, v)))),
+      h('tr', { class: 'math-buttons' }, h('th', { scope: 'row' }, 'The math'),
+        ...maths.map(([button], i) => h('td', { 'data-label': shortTitle(views[i][1]) }, button)))));
+  return [h('div', { class: 'table-wrap' }, table), ...maths.map(([, panel]) => panel)];
 }
 
-function accountView(key, v, request, coin, unit) {
-  const amt = (x) => fmt.amount(x, coin);
-  const [button, panel] = math(key, v.steps);
-  return h('article', { class: 'position-result opt-view', 'data-view': key },
-    h('h4', {}, viewTitle(v, request), v.liquidated ? h('span', { class: 'badge warn' }, 'liquidated at the index') : null),
-    h('dl', {},
-      metric(`${key}:equity`, `Equity (${unit})`, amt(v.equity)),
-      metric(`${key}:initialMargin`, `Initial margin (${unit})`, amt(v.initialMargin)),
-      metric(`${key}:maintenanceMargin`, `Maintenance margin (${unit})`, amt(v.maintenanceMargin)),
-      metric(`${key}:availableBalance`, `Available (${unit})`, amt(v.availableBalance)),
-      metric(`${key}:marginRatio`, 'Margin ratio', v.marginRatio === null ? '—' : fmt.percent(v.marginRatio)),
-      v.maxLoss === undefined ? null : metric(`${key}:maxLoss`, `Most it can lose (${unit})`, amt(v.maxLoss)),
-      ...liquidationMetrics(key, v.liquidationPrices)),
-    // Said only when no crossing explains it (equity below maintenance everywhere scanned, or at one end).
-    !v.liquidationPrices.length && (v.liquidatedAtScanLow || v.liquidatedAtScanHigh) ? h('p', { class: 'hint' },
-      `Equity is below maintenance at the ${v.liquidatedAtScanLow && v.liquidatedAtScanHigh ? 'both ends' : v.liquidatedAtScanLow ? 'low end' : 'high end'} of the scanned prices.`) : null,
-    button, panel);
+/** One liquidation price: its direction and the price. */
+function lpItem(key, c, note = '') {
+  return h('li', { 'data-metric': key, 'data-direction': c.liquidatedBelow ? 'below' : 'above' },
+    `${c.liquidatedBelow ? 'below' : 'above'} `, h('span', { class: 'num' }, fmt.price(c.price)), note ? h('small', {}, ` ${note}`) : null);
+}
+
+function shortTitle(v) {
+  if (v.volShift) return `Vol ${v.volShift > 0 ? '+' : '−'}${fmt.plain(Math.abs(v.volShift) * 100)} pts`;
+  return v.days ? `In ${fmt.plain(v.days)} days` : 'Now';
 }
 
 function positionName(scenario, base) {
@@ -602,17 +619,18 @@ function positionName(scenario, base) {
 }
 
 function isolatedCard(key, iso, name, coin, unit, laterTitle, longOption) {
-  const none = longOption ? 'never: a long option only loses its premium' : undefined;
   const amt = (x) => fmt.amount(x, coin);
   const [button, panel] = math(key, iso.steps);
+  const lps = (when, list, title) => h('div', { class: 'metric' }, h('dt', {}, `Liquidates ${title}`),
+    h('dd', {}, list.length ? h('ul', { class: 'lps' }, ...list.map((c, k) => lpItem(`${key}:${when}:lp:${k}`, c)))
+      : h('span', { class: 'hint', 'data-metric': `${key}:${when}:lp:none` }, longOption ? 'never (long option)' : 'none in the scanned range')));
   return h('article', { class: 'position-result opt-iso', 'data-iso': key },
     h('h4', {}, name),
     h('dl', {},
       metric(`${key}:postedMargin`, `Posted margin (${unit})`, amt(iso.postedMargin)),
       metric(`${key}:maxLoss`, `Most it can lose (${unit})`, amt(iso.maxLoss)),
-      ...liquidationMetrics(`${key}:now`, iso.now.liquidationPrices, Object.fromEntries(iso.now.liquidationPrices.map((_, k) => [k, 'now'])), none),
-      ...(laterTitle && !longOption ? liquidationMetrics(`${key}:later`, iso.later.liquidationPrices,
-        Object.fromEntries(iso.later.liquidationPrices.map((_, k) => [k, laterTitle])), `none ${laterTitle}`) : [])),
+      lps('now', iso.now.liquidationPrices, 'now'),
+      laterTitle && !longOption ? lps('later', iso.later.liquidationPrices, laterTitle) : null),
     button, panel);
 }
 
@@ -684,9 +702,8 @@ function renderResults() {
 
   const cross = h('section', { class: 'outcome', 'data-mode': 'cross', 'aria-labelledby': 'opt-h-cross' },
     h('h3', { id: 'opt-h-cross' }, 'Cross: the account'),
-    accountView('cross:now', r.now, request, coin, unit),
-    r.later.days ? accountView('cross:later', r.later, request, coin, unit) : null,
-    ...r.volShifted.map((v, k) => accountView(`cross:vol${k}`, v, request, coin, unit)));
+    ...accountTable([['cross:now', r.now], ...(r.later.days ? [['cross:later', r.later]] : []),
+      ...r.volShifted.map((v, k) => [`cross:vol${k}`, v])], coin, unit));
   const isolated = h('section', { class: 'outcome', 'data-mode': 'isolated', 'aria-labelledby': 'opt-h-iso' },
     h('h3', { id: 'opt-h-iso' }, 'Isolated: each position alone'),
     ...bases.map((b) => isolatedCard(`iso:${b}`, isoOf(b), positionName(scenario, b), coin, unit, laterTitle,
