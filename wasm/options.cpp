@@ -26,9 +26,6 @@ using namespace marginlab;
 
 namespace {
 
-/// Longest number array read from JS (a request's list, a surface axis is limited further by the
-/// core); beyond it the array is not read and the field is TooMany.
-constexpr std::size_t kMaxJsNumbers = 100'000;
 
 // ---- reading ------------------------------------------------------------------------------------
 
@@ -39,8 +36,9 @@ std::string tooMany(const std::string& path, std::size_t n, std::size_t limit, c
 /// An array of numbers at `path`: nullopt when absent (Missing when required) or not an array.
 /// Each element that is not a number is WrongType at path[i] and NaN in the result, so the core's
 /// error there is shadowed (NaN and Infinity given as numbers are the core's: notFinite).
+/// Longer than the core's `limit`: not read, TooMany with the core's message.
 std::optional<std::vector<double>> numbers(Reader& r, const Field& f, const std::string& path, bool required,
-                                           std::size_t limit = kMaxJsNumbers, const char* what = "values") {
+                                           std::size_t limit, const char* what = "values") {
   if (f.kind == Kind::Undefined || (!required && f.kind == Kind::Null)) {
     if (required) r.add(path, ErrorCode::Missing, path + " is required");
     return std::nullopt;
@@ -441,7 +439,7 @@ val evaluateOptions(const val& scenario, const val& request) {
   readRequest(r, request, [&](const val& v) {
     const auto f = readFields(v, kRequestKeys);
     if (const auto x = r.number(f[0], "request.days", false)) q.days = *x;
-    if (auto x = numbers(r, f[1], "request.volShifts", false)) q.volShifts = std::move(*x);
+    if (auto x = numbers(r, f[1], "request.volShifts", false, kMaxVolShifts)) q.volShifts = std::move(*x);
     if (const auto x = r.number(f[2], "request.scanLow", false)) q.scanLow = *x;
     if (const auto x = r.number(f[3], "request.scanHigh", false)) q.scanHigh = *x;
     if (const auto x = count(r, f[4], "request.scanPoints")) q.scanPoints = *x;
@@ -486,8 +484,8 @@ val portfolioMargin(const val& scenario, const val& request) {
   PortfolioMarginRequest q;
   readRequest(r, request, [&](const val& v) {
     const auto f = readFields(v, kPortfolioKeys);
-    if (auto x = numbers(r, f[0], "request.priceMoves", false)) q.priceMoves = std::move(*x);
-    if (auto x = numbers(r, f[1], "request.volShocks", false)) q.volShocks = std::move(*x);
+    if (auto x = numbers(r, f[0], "request.priceMoves", false, kMaxPriceMoves)) q.priceMoves = std::move(*x);
+    if (auto x = numbers(r, f[1], "request.volShocks", false, kMaxVolShocks)) q.volShocks = std::move(*x);
     if (const auto x = r.choice<VolShockKind>(f[2], "request.volShockKind", false, parseVolShockKind, "relative, absolute"))
       q.volShockKind = *x;
     if (const auto x = r.number(f[3], "request.vegaPower", false)) q.vegaPower = *x;

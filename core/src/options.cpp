@@ -23,10 +23,8 @@ namespace {
 
 constexpr double kMaxInterestRate = 1;
 constexpr double kMaxRequestDays = 36'500;
-constexpr std::size_t kMaxVolShifts = 20;
 constexpr std::size_t kMinScanPoints = 16, kMaxScanPoints = 100'000;
 constexpr double kMaxScanRatio = 1e12;
-constexpr std::size_t kMaxPriceMoves = 1000, kMaxVolShocks = 100;
 constexpr double kMaxPriceMove = 10;
 constexpr double kMaxVolShock = 10;
 constexpr double kMaxVegaPower = 2;

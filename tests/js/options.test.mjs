@@ -326,6 +326,12 @@ describe('errors: every bad field at its path with its code', () => {
     const g = lab.portfolioMargin(scenario(), { priceMoves: [], volShocks: 'up', volShockKind: 'percent', vegaPower: 3 });
     assert.deepEqual(pairs(g.errors), ['request.priceMoves empty', 'request.vegaPower outOfRange', 'request.volShockKind unknownValue',
       'request.volShocks wrongType']);
+    // Longer than the core's limits: not read, tooMany with the core's message.
+    const long = lab.evaluateOptions(scenario(), { volShifts: new Array(25).fill(0.1) });
+    assert.deepEqual(pairs(long.errors), ['request.volShifts tooMany']);
+    assert.equal(long.errors[0].message, 'request.volShifts has 25 values; at most 20');
+    const many = lab.evaluateOptions({ ...scenario(), options: new Array(1001).fill(scenario().options[0]) });
+    assert.deepEqual(pairs(many.errors), ['options tooMany']);
     const w = lab.optionsSweep(scenario(), new Float64Array([60000, -1, NaN]), new Float64Array(3), new Float64Array(3), { days: 'x', volShift: 20 });
     assert.deepEqual(pairs(w.errors), ['prices[1] notPositive', 'prices[2] notFinite', 'request.days wrongType', 'request.volShift outOfRange']);
   });

@@ -26,6 +26,10 @@ inline constexpr std::size_t kMaxFuturesPositions = 1000;
 inline constexpr double kMaxOptionYears = 100;
 /// Days per year of every date difference (ACT/365, Deribit's convention).
 inline constexpr double kDaysPerYear = 365;
+/// Longest lists of a request: OptionsRequest::volShifts, PortfolioMarginRequest::priceMoves and volShocks.
+inline constexpr std::size_t kMaxVolShifts = 20;
+inline constexpr std::size_t kMaxPriceMoves = 1000;
+inline constexpr std::size_t kMaxVolShocks = 100;
 
 /// One option position on the account's underlying: European, cash-settled at expiry.
 struct OptionPosition {
