@@ -18,7 +18,8 @@ for (const name of readdirSync(dist).sort()) {
   const options = name.startsWith('chunk-options-') || name === 'options.css';  // the options account: when it is opened
   const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options);  // chunks: chart and risk-lab forms, after the first result
   if (loaded) total += gz;
-  const note = loaded ? '' : ON_DEMAND.includes(name) ? '  (loaded when the risk lab or the options account is first used)'
+  const note = loaded ? '' : ON_DEMAND.includes(name)
+    ? `  (loaded when the risk lab${name.startsWith('marginlab-full') ? ' or the options account' : ''} is first used)`
     : lesson ? '  (loaded when a lesson is opened)' : options ? '  (loaded when the options account is opened, with marginlab-full)'
     : '  (not loaded by the page)';
   rows.push(`${name.padEnd(28)} ${String(raw.length).padStart(9)} B ${String(gz).padStart(8)} B gz${note}`);
