@@ -312,6 +312,23 @@ test('links pasted into an open page switch between the calculator and the accou
   });
 });
 
+test('a 50-row account is computed once typing pauses; one below maintenance at every price says so, as the core does', async () => {
+  const big = { ...defaultOptionsScenario, options: Array.from({ length: 49 }, (_, i) => ({ ...defaultOptionsScenario.options[i % 2], strike: 40000 + 1000 * i })) };
+  await withPage(async (page) => {
+    await openOptions(page, fragmentOf(big));
+    assert.equal(await page.locator('#opt-rows tbody tr').count(), 50);
+    await page.fill('[data-opt-path="walletBalance"]', '1.5');
+    assert.match(await page.textContent('#opt-status'), /Computing when you pause/);
+    const { r } = await coreOf(page, (l) => l.scenario.walletBalance === 1.5);
+    await page.waitForFunction(() => !document.getElementById('opt-status').classList.contains('busy'), null, WAIT);
+    assert.equal(r.now.liquidationPrices.length, 0);
+    assert.ok(r.now.liquidatedAtScanLow && r.now.liquidatedAtScanHigh, 'the core: below maintenance at both ends');
+    assert.equal(await page.textContent('[data-metric="cross:now:lp:none"]'), 'at every scanned price');
+    assert.match(await page.textContent('#opt-verdict'), /below maintenance at every scanned price/);
+    assert.equal(await page.textContent('[data-metric="cross:now:equity"] .num'), coin(r.now.equity));
+  });
+});
+
 const PWN = 'window.__pwned=true';
 const IMG = `<img src=x onerror="${PWN};alert(1)">`;
 const v2 = (f) => {

@@ -268,7 +268,7 @@ function errorSlot(path) {
 function input(path, value, onInput, { label = null, placeholder = null, mode = 'decimal' } = {}) {
   const el = h('input', { id: fieldId(path), type: 'text', inputmode: mode, autocomplete: 'off', spellcheck: 'false', value,
     'data-opt-path': path, 'aria-describedby': fieldId(path) + '-err', 'aria-label': label, placeholder });
-  el.addEventListener('input', () => { onInput(el.value); update(); });
+  el.addEventListener('input', () => { onInput(el.value); typed(); });
   return el;
 }
 
@@ -499,7 +499,21 @@ function showErrors(local, coreErrors) {
 // ---------------------------------------------------------------------------------------------
 // The update loop: one evaluateOptions and one portfolioMargin per edit.
 
+/**
+ * After a keystroke: a small account is evaluated at once; a large one (every row scanned at 4001
+ * prices in four views, and again alone) once typing pauses, so keys are not held up.
+ */
+let typingTimer = 0;
+function typed() {
+  clearTimeout(typingTimer);
+  if (state.form.rows.length <= 8) return update();
+  $('opt-status').textContent = 'Computing when you pause…';
+  $('opt-status').classList.add('busy');
+  typingTimer = setTimeout(update, 300);
+}
+
 function update() {
+  clearTimeout(typingTimer);
   if (!host) return;
   const { scenario, request, local } = scenarioFromForm(state.form);
   let errors = [];
@@ -523,6 +537,7 @@ function update() {
   const count = showErrors(local, errors);
   if (count) state.stale = state.result !== null;
   const shown = state.result ? 'the results shown are for the last valid account' : 'fix the marked fields to see results';
+  $('opt-status').classList.remove('busy');
   $('opt-status').textContent = count ? `${count} input ${count === 1 ? 'error' : 'errors'}: ${shown}.` : '';
   renderResults();
 }
@@ -574,9 +589,8 @@ function accountTable(views, coin, unit) {
   const row = (label, field, value) => h('tr', {}, h('th', { scope: 'row' }, label),
     ...views.map(([key, v]) => h('td', { 'data-label': shortTitle(v), 'data-metric': `${key}:${field}` }, h('span', { class: 'num' }, value(v)))));
   const lps = (key, v) => {
-    const note = !v.liquidationPrices.length && (v.liquidatedAtScanLow || v.liquidatedAtScanHigh)
-      ? `equity below maintenance at ${v.liquidatedAtScanLow && v.liquidatedAtScanHigh ? 'both ends' : v.liquidatedAtScanLow ? 'the low end' : 'the high end'} of the scanned prices`
-      : 'none in the scanned range';
+    // No crossing: equity is on one side of maintenance over the whole scan, as at its ends.
+    const note = everywhere(v) ? 'at every scanned price' : 'none in the scanned range';
     return v.liquidationPrices.length
       ? h('ul', { class: 'lps' }, ...v.liquidationPrices.map((c, k) => lpItem(`${key}:lp:${k}`, c)))
       : h('span', { class: 'hint', 'data-metric': `${key}:lp:none` }, note);
@@ -598,6 +612,9 @@ function accountTable(views, coin, unit) {
         ...maths.map(([button], i) => h('td', { 'data-label': shortTitle(views[i][1]) }, button)))));
   return [h('div', { class: 'table-wrap' }, table), ...maths.map(([, panel]) => panel)];
 }
+
+/** No liquidation price, and equity below maintenance at both ends of the scan (so at every scanned price). */
+const everywhere = (v) => !v.liquidationPrices.length && v.liquidatedAtScanLow && v.liquidatedAtScanHigh;
 
 /** One liquidation price: its direction and the price. */
 function lpItem(key, c, note = '') {
@@ -694,7 +711,8 @@ function renderResults() {
   const verdict = h('ul', { class: 'verdict', id: 'opt-verdict' });
   const say = (when, v) => (v.liquidationPrices.length
     ? `The account (cross) ${when} liquidates ${directionText(v.liquidationPrices)}.`
-    : `No price in the scanned range liquidates the account (cross) ${when}.`);
+    : everywhere(v) ? `The account (cross) ${when} is below maintenance at every scanned price (${fmt.price(r.scanLowPrice)} to ${fmt.price(r.scanHighPrice)}).`
+      : `No price from ${fmt.price(r.scanLowPrice)} to ${fmt.price(r.scanHighPrice)} liquidates the account (cross) ${when}.`);
   verdict.append(h('li', {}, say('now', r.now)));
   if (r.later.days) verdict.append(h('li', {}, say(laterTitle, r.later)));
   verdict.append(h('li', {}, 'Isolated, each position stands on the margin it posts and can lose at most that (a long option its premium); ' +
