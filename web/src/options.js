@@ -350,10 +350,12 @@ function renderInputs() {
     surfaceEditor(form));
 }
 
+/** Adds a copy of the last row of its kind (an option or a future), or `row` when there is none. */
 function addButton(id, label, row) {
   const b = h('button', { type: 'button', id, disabled: state.form.rows.length >= MAX_ROWS ? '' : null }, label);
   b.addEventListener('click', () => {
-    state.form.rows.push({ ...row });
+    const last = state.form.rows.filter((r) => (r.kind === 'future') === (row.kind === 'future')).pop();
+    state.form.rows.push({ ...(last || row) });
     renderInputs();
     update();
     const rows = document.querySelectorAll('#opt-rows tbody tr');
