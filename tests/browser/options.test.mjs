@@ -329,6 +329,20 @@ test('a 50-row account is computed once typing pauses; one below maintenance at 
   });
 });
 
+test('the standalone file opens an options account from file:// with its own CSP', async () => {
+  const file = 'file://' + DIST + 'marginlab-standalone.html';
+  const r = lab.evaluateOptions(defaultOptionsScenario, { days: 10 });
+  await withPage(async (page) => {
+    await page.goto(file + fragmentOf({ ...defaultOptionsScenario, request: { days: 10 } }));
+    await ready(page);
+    await page.waitForSelector('#opt-chart canvas', WAIT);
+    await expectPrices(page, 'cross:now', r.now.liquidationPrices, 'now');
+    await expectPrices(page, 'cross:later', r.later.liquidationPrices, 'in 10 days');
+    // Its styles are inline: the heat map is coloured without options.css.
+    assert.notEqual(await page.$eval('#opt-heat-table td.worst', (e) => getComputedStyle(e).backgroundColor), 'rgba(0, 0, 0, 0)');
+  }, { allow: (u) => u.startsWith(file) });
+});
+
 const PWN = 'window.__pwned=true';
 const IMG = `<img src=x onerror="${PWN};alert(1)">`;
 const v2 = (f) => {
