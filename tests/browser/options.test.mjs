@@ -329,6 +329,24 @@ test('a 50-row account is computed once typing pauses; one below maintenance at 
   });
 });
 
+test('nothing in the options account violates the page\'s CSP (no inline style or script; uPlot styles through the CSSOM)', async () => {
+  await withPage(async (page) => {
+    await page.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => { window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`); });
+    });
+    await openOptions(page);
+    await page.waitForSelector('#opt-chart canvas', WAIT);
+    await page.click('[data-math="opt:options[1]"]');
+    await page.selectOption('[data-opt-path="volDynamics"]', 'stickyMoneyness');
+    await page.hover('#opt-chart .u-over');
+    await page.fill('[data-opt-path="options[1].strike"]', '56000');
+    await coreOf(page, (l) => l.scenario.options[1].strike === 56000);
+    assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+    assert.equal(await page.locator('#options [style]').count() > 0, true, 'uPlot positions by element.style (the CSSOM), which the CSP allows');
+  });
+});
+
 test('the standalone file opens an options account from file:// with its own CSP', async () => {
   const file = 'file://' + DIST + 'marginlab-standalone.html';
   const r = lab.evaluateOptions(defaultOptionsScenario, { days: 10 });
