@@ -158,12 +158,11 @@ test('hostile lesson links: shown as text, nothing runs, the page stays usable',
     for (const [suffix, notice] of cases) {
       await page.goto(`${base}index.html${suffix}`);
       await page.waitForSelector('html[data-ready="true"]', { state: 'attached', ...WAIT });
-      // A link that differs only in its fragment is a hashchange in the same page: the notice of the
-      // case before stays until the handler has run, so wait for this case's notice.
-      await page.waitForFunction(([source, flags]) => {
-        const n = document.getElementById('notice');
-        return !n.hidden && new RegExp(source, flags).test(n.textContent);
-      }, [notice.source, notice.flags], WAIT).catch(() => {});
+      await page.waitForSelector('#notice:not([hidden])', WAIT);
+      // A link that changes only the hash is a hashchange on the same page: the previous case's
+      // notice is still shown until the handler (after an await) replaces it.
+      await page.waitForFunction(([source, flags]) => new RegExp(source, flags).test(document.querySelector('#notice').textContent),
+        [notice.source, notice.flags], WAIT).catch(() => {});
       assert.match(await page.textContent('#notice'), notice, suffix.slice(0, 60));
       assert.equal(await page.$$eval('#notice *, img', (els) => els.length), 0, 'nothing injected');
       assert.equal(await page.evaluate(() => window.__pwned), 0);
