@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Gzipped size of every file the page loads to paint, and the budget (DESIGN.md: < 120 KB in
-// all). The risk lab's module and the lessons load on first use and are listed apart.
+// all). The risk lab's module, the lessons and the options account load on first use and are listed apart.
 // Exits 1 when the total passes the budget. Usage: node scripts/size.mjs
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -15,10 +15,13 @@ for (const name of readdirSync(dist).sort()) {
   const raw = readFileSync(new URL(name, dist));
   const gz = gzipSync(raw, { level: 9 }).length;
   const lesson = name.startsWith('chunk-learn-');  // learn mode and its lessons: when a lesson is opened
-  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson);  // chunks: chart and risk-lab forms, after the first result
+  const options = name.startsWith('chunk-options-') || name === 'options.css';  // the options account: when it is opened
+  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options);  // chunks: chart and risk-lab forms, after the first result
   if (loaded) total += gz;
-  const note = loaded ? '' : ON_DEMAND.includes(name) ? '  (loaded when the risk lab is first used)'
-    : lesson ? '  (loaded when a lesson is opened)' : '  (not loaded by the page)';
+  const note = loaded ? '' : ON_DEMAND.includes(name)
+    ? `  (loaded when the risk lab${name.startsWith('marginlab-full') ? ' or the options account' : ''} is first used)`
+    : lesson ? '  (loaded when a lesson is opened)' : options ? '  (loaded when the options account is opened, with marginlab-full)'
+    : '  (not loaded by the page)';
   rows.push(`${name.padEnd(28)} ${String(raw.length).padStart(9)} B ${String(gz).padStart(8)} B gz${note}`);
 }
 console.log(rows.join('\n'));

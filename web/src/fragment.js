@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The scenario in the URL fragment: "#s1=" + base64url(deflate-raw(JSON)). Versioned by the
-// prefix; untrusted on the way in: size-limited before and after inflating, parsed as JSON only.
+// The scenario in the URL fragment: "#s1=" + base64url(deflate-raw(JSON)). The prefix versions
+// this encoding; the JSON's own "version" the scenario (1: perpetuals, main.js; 2: an options
+// account with its "request", options.js). Untrusted on the way in: size-limited before and after
+// inflating, parsed as JSON only.
 
 export const FRAGMENT_PREFIX = 's1=';
 export const MAX_FRAGMENT_CHARS = 16384;   // what a link may carry

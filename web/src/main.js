@@ -137,6 +137,8 @@ const state = {
   riskSignature: '',
   chartFrame: 0,
   openTiers: new Set(),  // symbols whose tier editor is open
+  options: null,         // web/src/options.js while the options account is open
+  optionsLink: null,     // a version 2 scenario from the link, opened after the first result
 };
 
 const $ = (id) => document.getElementById(id);
@@ -537,8 +539,8 @@ function update() {
       state.reportScenario = scenario;
       state.stale = false;
       clearTimeout(fragmentTimer);
-      // A lesson keeps its own link (#lesson=id) while it is open.
-      if (!state.learn) fragmentTimer = setTimeout(() => writeFragment(scenario), 150);
+      // A lesson keeps its own link (#lesson=id) while it is open; the options account its own.
+      if (!state.learn && !state.options) fragmentTimer = setTimeout(() => writeFragment(scenario), 150);
     }
   }
   const count = showErrors(local, coreErrors);
@@ -551,7 +553,7 @@ function update() {
 
 async function writeFragment(scenario) {
   const text = await encodeScenario(scenario);
-  if (state.learn) return;  // a lesson keeps its own link (#lesson=id) while it is open
+  if (state.learn || state.options) return;  // a lesson (#lesson=id) and the options account keep their own links
   if (location.hash.slice(1) !== text) history.replaceState(null, '', '#' + text);
 }
 
@@ -601,8 +603,15 @@ async function loadFragment(first = true) {
     return false;
   }
   if (!scenario) return false;
+  if (scenario.version === 2) {
+    // An options account: opened (web/src/options.js) once the calculator is ready.
+    const { request, ...rest } = scenario;
+    state.optionsLink = { scenario: rest, request };
+    document.documentElement.classList.add('options-mode');
+    return false;
+  }
   if (scenario.version !== undefined && scenario.version !== 1) {
-    showNotice(`The link holds a scenario of version ${quoted(scenario.version)}; this page reads version 1.${fallback}`);
+    showNotice(`The link holds a scenario of version ${quoted(scenario.version)}; this page reads version 1, and version 2 for options accounts.${fallback}`);
     return false;
   }
   const form = formFromScenario(scenario);
@@ -629,13 +638,14 @@ function shareSnippets() {
   const base = url.origin === 'null' ? 'https://YOUR-HOST/marginlab/' : new URL('.', url).href;
   const fragment = url.hash;
   const iframe = `<iframe src="${base}index.html?embed=1${fragment}" title="MarginLab calculator" width="100%" height="720" loading="lazy"></iframe>`;
-  const json = JSON.stringify(state.reportScenario || defaultScenario).replace(/&/g, '&amp;').replace(/'/g, '&#39;');
+  const json = JSON.stringify((state.options && state.options.linkObject()) || state.reportScenario || defaultScenario).replace(/&/g, '&amp;').replace(/'/g, '&#39;');
   const element = `<script type="module" src="${base}margin-lab.js"></script>\n<margin-lab scenario='${json}'></margin-lab>`;
   return { iframe, element };
 }
 
 function wireHeader() {
   $('reset').addEventListener('click', () => {
+    if (state.options) return state.options.reset();
     state.form = formFromScenario(defaultScenario);
     state.open.clear();
     showNotice('');
@@ -643,7 +653,8 @@ function wireHeader() {
     update();
   });
   $('copy-link').addEventListener('click', async () => {
-    if (state.reportScenario) await writeFragment(state.reportScenario);
+    if (state.options) await state.options.writeLink();
+    else if (state.reportScenario) await writeFragment(state.reportScenario);
     try {
       await navigator.clipboard.writeText(location.href);
       $('share-status').textContent = 'Link copied.';
@@ -660,6 +671,7 @@ function wireHeader() {
     $('embed').setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
   });
   $('learn-toggle').addEventListener('click', () => (state.learn ? closeLessons() : openLessons(null)));
+  $('options-toggle').addEventListener('click', () => (state.options ? closeOptions() : openOptions(null)));
   document.addEventListener('keydown', (e) => state.learn && state.learn.onKey(e));
   $('chart-symbol').addEventListener('change', (e) => {
     state.chartSymbol = e.target.value;
@@ -696,6 +708,7 @@ function lessonFromUrl() {
 }
 
 async function openLessons(id) {
+  closeOptions();
   const learn = await import('./learn.js');
   if (id && learn.lessonIndex(id) < 0) showNotice(`There is no lesson "${id.slice(0, 40)}"; the first lesson is shown.`);
   state.learn = learn;
@@ -724,6 +737,39 @@ async function openLessons(id) {
   }, id);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The options account (web/src/options.js): a chunk loaded when it is opened, in place of the calculator.
+
+async function openOptions(link) {
+  closeLessons();
+  clearTimeout(fragmentTimer);
+  document.documentElement.classList.add('options-mode');
+  $('options-toggle').setAttribute('aria-pressed', 'true');
+  try {
+    const options = await import('./options.js');
+    state.options = options;
+    await options.openOptions($('options'), {
+      getFullLab, loadModule: () => import('./marginlab-full.js'), encode: encodeScenario, notice: showNotice,
+      inlineStyles: typeof __WASM_BASE64__ === 'string',  // the standalone file carries options.css inline
+      setFragment: (text) => location.hash.slice(1) !== text && history.replaceState(null, '', location.pathname + location.search + '#' + text),
+    }, link);
+  } catch (e) {
+    $('options').hidden = false;
+    $('options').textContent = 'The options account could not load: ' + (e && e.message ? e.message : String(e));
+  }
+}
+
+function closeOptions(writeLink = true) {
+  if (!state.options) return;
+  state.options.closeOptions($('options'));
+  state.options = null;
+  $('options-toggle').setAttribute('aria-pressed', 'false');
+  document.documentElement.classList.remove('options-mode');
+  if (!writeLink) return;  // a link being loaded replaces it
+  showNotice('');
+  if (state.reportScenario) writeFragment(state.reportScenario);
+}
+
 function closeLessons() {
   if (!state.learn) return;
   state.learn.closeLearn();
@@ -746,17 +792,23 @@ async function main() {
   update();
   performance.mark('marginlab:first-result');  // read by scripts/measure.mjs
   if (lesson !== null) await openLessons(lesson);
+  else if (state.optionsLink) await openOptions(state.optionsLink);
   window.addEventListener('hashchange', async () => {
     const asked = lessonFromUrl();
     if (asked !== null) {
       await openLessons(asked);
       return;
     }
-    const current = state.reportScenario ? await encodeScenario(state.reportScenario) : '';
-    if (location.hash.slice(1) === current) return;
+    const current = state.options ? state.options.linkObject() : state.reportScenario;
+    if (current && location.hash.slice(1) === await encodeScenario(current)) return;
+    state.optionsLink = null;
     if (await loadFragment(false)) {
+      closeOptions(false);
       renderInputs();
       update();
+    } else if (state.optionsLink) {
+      if (state.options) state.options.load(state.optionsLink);
+      else await openOptions(state.optionsLink);
     }
   });
   document.documentElement.dataset.ready = 'true';
