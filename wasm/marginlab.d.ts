@@ -478,6 +478,8 @@ export interface OptionsAccountResult {
   isolated: { options: IsolatedPosition[]; futures: IsolatedPosition[] };
   scanLowPrice: number;
   scanHighPrice: number;
+  /** Days from the valuation date to the latest option expiry (every option settled); null without options. */
+  lastExpiryDays: number | null;
 }
 
 /** options.h PortfolioMarginResult. */

@@ -358,6 +358,7 @@ void write(JsWriter& w, const OptionsAccountResult& r) {
   w.end();
   w.key("scanLowPrice").number(r.scanLowPrice);
   w.key("scanHighPrice").number(r.scanHighPrice);
+  w.key("lastExpiryDays").optional(r.lastExpiryDays);
 }
 
 void write(JsWriter& w, const PortfolioMarginResult& r) {

@@ -936,6 +936,13 @@ Result<OptionsAccountResult> evaluateOptions(const OptionsScenario& scenario, co
                     : "Quote-settled (linear): wallet, PnL and margins in the quote currency; option margins are the "
                       "coin formulas times U",
           "", std::string(toString(scenario.settlement)), std::nullopt);
+  if (!r.options.empty()) {
+    double last = 0;
+    for (const OptionValuation& o : r.options) last = std::max(last, o.years);
+    r.lastExpiryDays = last * kDaysPerYear;
+    addStep(r.steps, "lastExpiryDays", "Days to the last expiry: every option settled at its intrinsic value",
+            "days = max(T) x 365", n(last) + " x 365", *r.lastExpiryDays);
+  }
   if (!scenario.futures.empty())
     addStep(r.steps, "futuresSizeRate",
             scenario.futuresSizeRate ? "Futures size rate (given)"

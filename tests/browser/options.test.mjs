@@ -156,6 +156,20 @@ test('editing a strike and a volatility updates the liquidation prices to the co
   });
 });
 
+test('"At the last expiry" sets the later view to the core\'s last expiry: the chart and the prices at expiry', async () => {
+  await withPage(async (page) => {
+    await openOptions(page);
+    const before = await coreOf(page);
+    assert.ok(before.r.lastExpiryDays > 0, 'the example has options');
+    await page.click('#opt-at-expiry');
+    const at = await coreOf(page, (l) => l.request.days === before.r.lastExpiryDays);
+    assert.equal(at.request.days, before.r.lastExpiryDays, 'the link holds the core\'s horizon');
+    assert.equal(await page.inputValue('[data-opt-path="request.days"]'), String(before.r.lastExpiryDays));
+    await expectPrices(page, 'cross:later', at.r.later.liquidationPrices, 'the account at the last expiry');
+    assert.notDeepEqual(at.r.later.liquidationPrices, at.r.now.liquidationPrices, 'expiry moves the liquidation prices');
+  });
+});
+
 test('a bad value shows its error beside the field, keeps the text and marks the results stale', async () => {
   await withPage(async (page) => {
     await openOptions(page);

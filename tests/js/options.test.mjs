@@ -184,6 +184,24 @@ describe('evaluateOptions', () => {
     assert.ok(call.steps.some((x) => x.field === 'now.liquidationPrices[0]' && x.value === call.now.liquidationPrices[0].price));
   });
 
+  test('lastExpiryDays: the horizon at which every option has settled, from the dates (ACT/365)', () => {
+    // Valuation 2026-03-01 00:00 UTC; expiries 2026-03-27 08:00 and 2026-06-26 08:00 UTC:
+    // 26 days 8 hours = 26.333... days, and 117 days 8 hours = 117.333... days (March 31 - 1 + 30 + 31 + 26).
+    const s = { version: 2, underlying: 'BTC', settlement: 'inverse', walletBalance: 1, underlyingPrice: 60000,
+      valuationDate: '2026-03-01', volSurface: { expiries: [0.05, 0.5], strikes: [40000, 80000], vols: [[0.6, 0.6], [0.55, 0.55]] },
+      options: [
+        { type: 'call', strike: 70000, expiryDate: '2026-03-27T08:00Z', side: 'short', quantity: 1, premium: 0.01 },
+        { type: 'put', strike: 50000, expiryDate: '2026-06-26T08:00Z', side: 'long', quantity: 1, premium: 0.02 }] };
+    const r = lab.evaluateOptions(s);
+    assert.deepEqual(r.errors, []);
+    within(r.lastExpiryDays, 117 + 8 / 24, 1e-12, 'the later expiry, in days');
+    // At that horizon both options pay their intrinsic value, 0 at 60,000 (both out of the money),
+    // so each PnL is side x quantity x (0 - premium): the short call keeps +0.01, the long put loses 0.02.
+    const at = lab.evaluateOptions(s, { days: r.lastExpiryDays, volShifts: [] });
+    within(at.later.equity, 1 + 0.01 - 0.02, 1e-12, 'equity at the last expiry: wallet + premiums kept - paid');
+    assert.equal(lab.evaluateOptions({ ...s, options: [], futures: [{ side: 'long', quantity: 100, entryPrice: 60000, contractSize: 10 }] }).lastExpiryDays, null);
+  });
+
   test('a 20-option scenario evaluates', () => {
     const s = scenario();
     s.options = Array.from({ length: 20 }, (_, i) => ({

@@ -338,8 +338,7 @@ function renderInputs() {
       field('Interest rate', 'interestRate', form.interestRate, (v) => { form.interestRate = v; }, { unit: '% a year' }),
       field('Futures size rate', 'futuresSizeRate', form.futuresSizeRate, (v) => { form.futuresSizeRate = v; },
         { unit: '% per coin', hint: 'Blank: Deribit\'s for BTC, ETH.' }),
-      field('Later view', 'request.days', form.days, (v) => { form.days = v; },
-        { unit: 'days after valuation', hint: 'Expired options pay their intrinsic value.' })),
+      laterField(form)),
     h('h3', {}, 'Positions'),
     rowsTable(form, unit),
     h('div', { class: 'row-actions' },
@@ -348,6 +347,25 @@ function renderInputs() {
     h('p', { class: 'error', 'data-opt-error-for': 'options', role: 'status' }),
     h('p', { class: 'error', 'data-opt-error-for': 'futures', role: 'status' }),
     surfaceEditor(form));
+}
+
+/** The later view's horizon, with a button that sets it to the last expiry the core reports. */
+function laterField(form) {
+  const f = field('Later view', 'request.days', form.days, (v) => { form.days = v; },
+    { unit: 'days after valuation', hint: 'Expired options pay their intrinsic value.' });
+  const b = h('button', { type: 'button', id: 'opt-at-expiry' }, 'At the last expiry');
+  b.addEventListener('click', () => {
+    const days = state.result ? state.result.lastExpiryDays : null;
+    if (days === null) {
+      $('opt-status').textContent = state.result ? 'No option in the account: nothing expires.' : 'Fix the marked fields first.';
+      return;
+    }
+    form.days = String(days);  // exactly the core's horizon: every option at its intrinsic value
+    $(fieldId('request.days')).value = form.days;
+    update();
+  });
+  f.insertBefore(b, f.querySelector('.error'));
+  return f;
 }
 
 /** Adds a copy of the last row of its kind (an option or a future), or `row` when there is none. */

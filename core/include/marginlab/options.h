@@ -210,6 +210,9 @@ struct OptionsAccountResult {
   std::vector<OptionsAccountView> volShifted;  ///< at the valuation date, one per request.volShifts
   IsolatedPositions isolated;             ///< each position alone on its own initial margin
   double scanLowPrice = 0, scanHighPrice = 0;  ///< the scanned range, quote per coin
+  /// Days from the valuation date to the latest option expiry (T x 365), the horizon at which
+  /// every option has settled at its intrinsic value; absent without options.
+  std::optional<double> lastExpiryDays;
   std::vector<Step> steps;
 };
 /// Validates the scenario and the request, values every position, and finds every liquidation
