@@ -4,6 +4,7 @@
 import createMarginLab, { defaultScenario } from './marginlab.js';
 import { decodeScenario, encodeScenario } from './fragment.js';
 import * as fmt from './format.js';
+import { fieldText, numberReader } from './fields.js';
 import { h, v, clear, patch, materialize } from './dom.js';
 
 /* global __WASM_BASE64__ */
@@ -16,19 +17,6 @@ const embed = new URLSearchParams(location.search).get('embed') === '1';
 
 // ---------------------------------------------------------------------------------------------
 // Form state: the text of every field exactly as typed, so nothing typed is ever lost.
-
-/** A value from a link or an attribute as field text: numbers formatted, strings as given, anything else
- *  (true, [1], {}) as its JSON, cut short, so it shows as text and is marked, never crashes the page. */
-function fieldText(x, scale = 1) {
-  if (x === undefined || x === null) return '';
-  if (typeof x === 'number') return fmt.plain(x * scale);
-  if (typeof x === 'string') return x;
-  try {
-    return JSON.stringify(x).slice(0, 200);
-  } catch {
-    return '(a value nested too deeply to show)';
-  }
-}
 
 const MAX_TIER_ROWS = 64;
 
@@ -61,31 +49,12 @@ function formFromScenario(s) {
   };
 }
 
-/** Parses "60,000" or " 0.5 " to a number; '' -> undefined; otherwise NaN. */
-function parseNumber(text) {
-  const t = String(text).trim().replace(/[,\s_]/g, '');
-  if (t === '') return undefined;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return NaN;
-  return Number(t);
-}
-
 /** Form texts -> { scenario, local } where local maps a field path to a syntax message. */
 function scenarioFromForm(form) {
   const local = {};
-  const num = (text, path, required, scale = 1) => {
-    const x = parseNumber(text);
-    if (x === undefined) {
-      if (required) local[path] = 'Required.';
-      return undefined;
-    }
-    if (Number.isNaN(x)) {
-      local[path] = `"${String(text).slice(0, 40)}" is not a number.`;
-      return undefined;
-    }
-    return x * scale;
-  };
+  const num = numberReader(local);
   const scenario = { version: 1, rules: form.rules, walletBalance: num(form.walletBalance, 'walletBalance', true), positions: [] };
-  const fee = num(form.takerFeeRate, 'takerFeeRate', false, 0.01);
+  const fee = num(form.takerFeeRate, 'takerFeeRate', false, 100);
   if (fee !== undefined) scenario.takerFeeRate = fee;
   form.positions.forEach((p, i) => {
     const at = `positions[${i}].`;
@@ -105,7 +74,7 @@ function scenarioFromForm(form) {
       const row = {};
       const cap = num(r.notionalCap, at + 'notionalCap', true);
       const lev = num(r.maxLeverage, at + 'maxLeverage', true);
-      const mmr = num(r.maintenanceMarginRate, at + 'maintenanceMarginRate', false, 0.01);
+      const mmr = num(r.maintenanceMarginRate, at + 'maintenanceMarginRate', false, 100);
       const amt = num(r.maintenanceAmount, at + 'maintenanceAmount', false);
       if (cap !== undefined) row.notionalCap = cap;
       if (lev !== undefined) row.maxLeverage = lev;

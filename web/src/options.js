@@ -9,6 +9,7 @@
 import uPlot from 'uplot';
 import { h, clear } from './dom.js';
 import * as fmt from './format.js';
+import { fieldText, numberReader, parseNumber } from './fields.js';
 
 export const MAX_ROWS = 50;          // option and futures rows together, as the page's 50 positions
 export const MAX_SURFACE = [24, 40]; // expiries x strikes the editor keeps
@@ -34,17 +35,7 @@ let plot = null;
 // ---------------------------------------------------------------------------------------------
 // Form state: texts as typed.
 
-/** A value from a link as field text: numbers formatted, strings as given, anything else as short JSON. */
-function text(x, scale = 1) {
-  if (x === undefined || x === null) return '';
-  if (typeof x === 'number') return fmt.plain(x * scale);
-  if (typeof x === 'string') return x;
-  try {
-    return JSON.stringify(x).slice(0, 200);
-  } catch {
-    return '(a value nested too deeply to show)';
-  }
-}
+const text = fieldText;
 
 const isObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
 const pick = (x, allowed) => (allowed.includes(x) ? x : allowed[0]);
@@ -104,31 +95,13 @@ export function formFromScenario(s, request = {}) {
   };
 }
 
-/** "60,000" -> 60000; '' -> undefined; junk -> NaN. */
-function parseNumber(t) {
-  const s = String(t).trim().replace(/[,\s_]/g, '');
-  if (s === '') return undefined;
-  return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : NaN;
-}
 
 const DATE = /^\d{4}-\d\d-\d\d/;
 
 /** Form texts -> { scenario, request, local } where local maps a path to a syntax message. */
 export function scenarioFromForm(form) {
   const local = {};
-  // Percentages are divided by 100 (not multiplied by 0.01): "70" gives the double nearest 0.7.
-  const num = (t, path, required, per = 1) => {
-    const x = parseNumber(t);
-    if (x === undefined) {
-      if (required) local[path] = 'Required.';
-      return undefined;
-    }
-    if (Number.isNaN(x)) {
-      local[path] = `"${String(t).slice(0, 40)}" is not a number.`;
-      return undefined;
-    }
-    return x / per;
-  };
+  const num = numberReader(local);  // percentages: per = 100
   const s = { version: 2, underlying: form.underlying.trim(), settlement: form.settlement };
   const set = (obj, key, value) => { if (value !== undefined) obj[key] = value; };
   set(s, 'walletBalance', num(form.walletBalance, 'walletBalance', true));
