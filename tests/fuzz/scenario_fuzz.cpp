@@ -1088,7 +1088,9 @@ void checkView(const OptionsScenario& s, const OptionsAccountResult& r, const Op
   f.steps("steps", v.steps);
   for (const LiquidationCrossing& c : v.liquidationPrices) f.x("liquidationPrices", c.price);
   REQUIRE_THAT(v.days == days && v.volShift == shift, where + ": days and volShift as requested");
-  REQUIRE_THAT(v.marginRatio.has_value() == (v.equity > 0), where + ": marginRatio absent iff equity <= 0");
+  // options.h: absent iff equity <= 0 or MM / equity is not finite (a subnormal equity).
+  REQUIRE_THAT(v.marginRatio.has_value() == (v.equity > 0 && std::isfinite(v.maintenanceMargin / v.equity)),
+               where + ": marginRatio absent iff equity <= 0 (or the ratio overflows)");
   REQUIRE_THAT(v.maxLoss == std::max(0.0, v.equity), where + ": maxLoss = max(0, equity)");
   REQUIRE_THAT(v.availableBalance == v.equity - v.initialMargin, where + ": available = equity - IM");
   const double u = s.underlyingPrice;
@@ -1299,7 +1301,8 @@ void checkOptionsAccount(const Params& prm) {
                    "portfolioMargin: worstPnl is the named cell");
       REQUIRE_THAT(g.worstPnl == worst, "portfolioMargin: worstPnl " + num(g.worstPnl) + " is the minimum " + num(worst));
       REQUIRE_THAT(g.requirement == std::max(0.0, -g.worstPnl), "portfolioMargin: requirement = max(0, -worstPnl)");
-      REQUIRE_THAT(g.marginRatio.has_value() == (g.equity > 0), "portfolioMargin: marginRatio absent iff equity <= 0");
+      REQUIRE_THAT(g.marginRatio.has_value() == (g.equity > 0 && std::isfinite(g.requirement / g.equity)),
+                   "portfolioMargin: marginRatio absent iff equity <= 0 (or the ratio overflows)");
       REQUIRE_THAT(g.equity == optionsAccountAt(s, s.underlyingPrice).equity, "portfolioMargin: equity at U");
     }
   }

@@ -6,6 +6,7 @@
 // accounts of tests/core/options_test.cpp (Tool kOptionsAccount), each alone and with every tool.
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 
 #include "encode.h"
@@ -203,6 +204,12 @@ std::vector<OptionsSeed> optionsExamples() {
     s.options = {OptionPosition{.type = OptionType::Call, .strike = 65'000, .expiryYears = 0.25, .side = Side::Long,
                                 .quantity = 2, .premium = 0.03, .volatility = 0.7}};
     out.push_back({"options-inverse-future-long-call", s});
+  }
+  {  // A future at its entry price beside a wallet of the smallest subnormal (found by review: the
+     // margin ratio overflowed to +inf); kept as a seed at the edge of the accepted wallets.
+    OptionsScenario s{.walletBalance = std::numeric_limits<double>::denorm_min(), .underlyingPrice = 50'000};
+    s.futures = {Position{.contract = Contract::Inverse, .quantity = 100'000, .entryPrice = 50'000}};
+    out.push_back({"options-future-subnormal-wallet", s});
   }
   return out;
 }
