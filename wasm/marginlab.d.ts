@@ -435,7 +435,7 @@ export interface OptionsAccountView {
   initialMargin: number;
   maintenanceMargin: number;
   availableBalance: number;
-  /** MM / equity; null when equity <= 0. */
+  /** MM / equity; null when equity <= 0, or so small (subnormal) that the ratio is not finite. */
   marginRatio: number | null;
   liquidated: boolean;
   /** Ascending; a short straddle has two. */
@@ -494,7 +494,7 @@ export interface PortfolioMarginResult {
   /** max(0, -worstPnl). */
   requirement: number;
   equity: number;
-  /** requirement / equity; null when equity <= 0. */
+  /** requirement / equity; null when equity <= 0, or so small that the ratio is not finite. */
   marginRatio: number | null;
   /** Per option: (30 / max(1, days to expiry))^vegaPower. */
   volShockScale: number[];

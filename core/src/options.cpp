@@ -438,6 +438,18 @@ OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shoc
   return r;
 }
 
+/// margin / equity, absent when equity is not positive or so small against the margin that the
+/// ratio is not finite (a subnormal equity: a wallet of 5e-324 beside a future at its entry price).
+std::optional<double> ratioOf(double margin, double equity) noexcept {
+  if (!(equity > 0)) return std::nullopt;
+  const double ratio = margin / equity;
+  return std::isfinite(ratio) ? std::optional<double>(ratio) : std::nullopt;
+}
+std::string noRatioLabel(double equity) {
+  return equity > 0 ? "Margin ratio: none, equity is too small for a finite ratio"
+                    : "Margin ratio: none, equity is not positive";
+}
+
 auto shifted(double shift) {
   return [shift](std::size_t, double sigma) { return sigma + shift; };
 }
@@ -648,7 +660,7 @@ OptionsAccountView view(const Prepared& p, const OptionsRequest& rq, double days
   v.initialMargin = a.initialMargin;
   v.maintenanceMargin = a.maintenanceMargin;
   v.availableBalance = a.equity - a.initialMargin;
-  if (a.equity > 0) v.marginRatio = a.maintenanceMargin / a.equity;
+  v.marginRatio = ratioOf(a.maintenanceMargin, a.equity);
   v.liquidated = a.equity < a.maintenanceMargin;
   const Scan scan = scanLiquidation(u, rq, [&](double price) {
     const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift));
@@ -677,7 +689,7 @@ OptionsAccountView view(const Prepared& p, const OptionsRequest& rq, double days
   addStep(v.steps, "availableBalance", "Available balance", "equity - IM",
           n(a.equity) + " - " + n(a.initialMargin), v.availableBalance);
   addStep(v.steps, "marginRatio",
-          v.marginRatio ? "Margin ratio (liquidation at 100%)" : "Margin ratio: none, equity is not positive",
+          v.marginRatio ? "Margin ratio (liquidation at 100%)" : noRatioLabel(a.equity),
           "MM / equity", n(a.maintenanceMargin) + " / " + n(a.equity), v.marginRatio);
   addScanSteps(v.steps, ScanText{"liquidationPrices", "", "equity"}, scan, u, rq, [&](double price) {
     const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift));
@@ -1026,7 +1038,7 @@ Result<PortfolioMarginResult> portfolioMargin(const OptionsScenario& scenario, c
     }
   }
   r.requirement = std::max(0.0, -r.worstPnl);
-  if (r.equity > 0) r.marginRatio = r.requirement / r.equity;
+  r.marginRatio = ratioOf(r.requirement, r.equity);
   const std::string volText = relative ? "sigma x (1 + shock x scale)" : "sigma + shock x scale";
   addStep(r.steps, "pnl",
           "Stress grid: " + std::to_string(r.priceMoves.size()) + " price moves x " + std::to_string(r.volShocks.size()) +
@@ -1046,7 +1058,7 @@ Result<PortfolioMarginResult> portfolioMargin(const OptionsScenario& scenario, c
   addStep(r.steps, "requirement", "Portfolio margin: the worst loss (0 if no cell loses)", "max(0, -worst PnL)",
           "max(0, " + sn(-r.worstPnl) + ")", r.requirement);
   addStep(r.steps, "marginRatio",
-          r.marginRatio ? "Margin ratio (liquidation at 100%)" : "Margin ratio: none, equity is not positive",
+          r.marginRatio ? "Margin ratio (liquidation at 100%)" : noRatioLabel(r.equity),
           "requirement / equity", n(r.requirement) + " / " + n(r.equity), r.marginRatio);
   result.value = std::move(r);
   return result;

@@ -827,3 +827,22 @@ TEST_CASE("Options sweep, checked: optionsAccountSweep's numbers, or every error
   CHECK(sweepOptionsAccount(s, many, e500, m500).size() == 100);
 }
 
+TEST_CASE("Options account: a subnormal equity gives no margin ratio instead of an infinite one", "[options][edge]") {
+  // Found while adding the options fuzzer target (by reading the ratio beside v1's fuzzer finding of
+  // a 1e-316 wallet; the fuzzer's marginRatio-finite check fails on the seed made from this): a wallet
+  // of 5e-324 BTC (the smallest subnormal, which walletBalance accepts as >= 0) beside a future at its
+  // entry price (PnL exactly 0) made maintenance / equity and requirement / equity overflow to +inf.
+  // The ratio is now absent when it would not be finite; the account is liquidated.
+  OptionsScenario s{.walletBalance = std::numeric_limits<double>::denorm_min(), .underlyingPrice = 50'000};
+  s.futures = {Position{.contract = Contract::Inverse, .quantity = 100'000, .entryPrice = 50'000}};
+  const OptionsAccountResult r = evaluateOk(s, OptionsRequest{.scanPoints = 64});
+  CHECK(r.now.equity > 0);
+  CHECK(!r.now.marginRatio);
+  CHECK(r.now.liquidated);
+  for (const Step& st : r.now.steps)
+    if (st.value) CHECK(std::isfinite(*st.value));
+  const auto pm = portfolioMargin(s);
+  REQUIRE(pm);
+  CHECK(pm.value->requirement > 0);
+  CHECK(!pm.value->marginRatio);
+}

@@ -159,11 +159,11 @@ class Reader {
     if (present) num(v, ref);
     x = present ? std::optional<double>(v) : std::nullopt;
   }
-  /// A symbol from symbolTable(), or any bytes (up to 63).
-  void text(std::string& s) {
+  /// A string from `table` (default symbolTable()), or any bytes (up to 63).
+  void text(std::string& s, const std::vector<std::string>& table = symbolTable()) {
     const std::uint8_t b = byte();
-    if (b < symbolTable().size()) {
-      s = symbolTable()[b];
+    if (b < table.size()) {
+      s = table[b];
       return;
     }
     s.assign(byte() % 64, '\0');
@@ -246,8 +246,7 @@ class Writer {
     flag(present);
     if (present) num(*x, ref);
   }
-  void text(std::string& s) {
-    const auto& t = symbolTable();
+  void text(std::string& s, const std::vector<std::string>& t = symbolTable()) {
     if (auto it = std::find(t.begin(), t.end(), s); it != t.end()) {
       put(static_cast<std::uint8_t>(it - t.begin()));
       return;
@@ -349,14 +348,14 @@ void scenarioSchema(IO& io, Scenario& s) {
 /// The tools one input runs (Params::tools bits); evaluate() and its checks always run.
 enum Tool : unsigned {
   kSweep, kAdjust, kTarget, kMarginToTarget, kFunding, kOdds, kUnwind, kMaxOpen, kStop, kStress, kCascade,
-  kMonteCarlo, kBatch, kOrders, kLiquidation, kOptions, kToolCount
+  kMonteCarlo, kBatch, kOrders, kLiquidation, kOptions, kOptionsAccount, kToolCount
 };
-inline constexpr std::uint16_t kAllTools = (1u << kToolCount) - 1;
+inline constexpr std::uint32_t kAllTools = (1u << kToolCount) - 1;
 
 /// Every tool's parameters, as plain encodable fields; the fuzzer turns them into requests.
 struct Params {
   std::size_t position = 0;  ///< the position the one-position tools use (may be out of range)
-  std::uint16_t tools = kAllTools;  ///< bit t set: run Tool t
+  std::uint32_t tools = kAllTools;  ///< bit t set: run Tool t
 
   SweepMode sweepMode = SweepMode::Cross;
   std::vector<double> sweepPrices;
@@ -409,7 +408,161 @@ struct Params {
   OptionType optionType = OptionType::Call;  ///< black.h
   double strike = 100, forward = 100, optionVolatility = 0.8, optionYears = 0.25, rate = 0.05, dividend = 0;
   double optionPrice = 10, discount = 1;
+
+  /// kOptionsAccount (options.h): a version-2 scenario and the requests of its entry points.
+  OptionsScenario options;
+  OptionsRequest optionsRequest;
+  PortfolioMarginRequest portfolio;
+  std::vector<double> optionsSweepPrices;  ///< sweepOptionsAccount's prices
+  OptionsSweepRequest optionsSweep;
+  bool optionsSweepShortOut = false;       ///< equity one entry shorter than prices
 };
+
+inline constexpr std::size_t kFuzzOptions = 8;         ///< most options one input spells out
+inline constexpr std::size_t kFuzzFutures = 4;         ///< most futures of an options scenario
+inline constexpr std::size_t kFuzzSurfaceExpiries = 6, kFuzzSurfaceStrikes = 8;
+
+/// Dates that parse, that do not, and that sit at the edges of the calendar; index = the byte.
+inline const std::vector<std::string>& dateTable() {
+  static const std::vector<std::string> t = {
+      "2026-03-01", "2026-03-27T08:00:00Z", "2028-02-28", "2028-03-01", "2026-12-31T23:00", "2027-01-01 01:30",
+      "2026-06-01", "2026-05-29", "2026-07-01", "2026-02-30", "June 26", "", "2026-13-01", "0000-01-01",
+      "9999-12-31T23:59:59Z", "2126-03-01", "2026-03-01T24:00", "2026-03-01T23:59:60", "2026-3-1", "2026-03-01Z",
+      "2026-03-01T08:00Z", "-2026-03-01", "2026-03-01T08:00:00ZZ", "1970-01-01", "2026-03-02"};
+  return t;
+}
+
+/// An OptionsScenario and the options requests, after Params' other fields. References: the
+/// underlying price for prices and strikes, a Black-76 mark for a premium, 1 coin or U for amounts.
+template <class IO>
+void optionsSchema(IO& io, Params& p) {
+  OptionsScenario& s = p.options;
+  bool odd = s.version != 2;
+  io.rare(odd);
+  if (odd) io.integer(s.version);
+  else s.version = 2;
+  io.text(s.underlying);
+  io.choice(s.settlement, 2);
+  io.num(s.underlyingPrice, 60'000);
+  const double u = s.underlyingPrice;
+  const bool inverse = s.settlement == Contract::Inverse;
+  io.num(s.walletBalance, inverse ? 1 : u);
+  bool dated = s.valuationDate.has_value();
+  io.flag(dated);
+  std::string text = s.valuationDate.value_or("");
+  if (dated) io.text(text, dateTable());
+  s.valuationDate = dated ? std::optional<std::string>(text) : std::nullopt;
+  io.num(s.interestRate, 0);
+  io.opt(s.futuresSizeRate, kDeribitBtcSizeRate);
+  io.choice(s.volDynamics, 2);
+
+  std::size_t n = s.futures.size();
+  io.count(n, kFuzzFutures);
+  s.futures.resize(n);
+  for (Position& f : s.futures) {
+    io.text(f.symbol);
+    io.choice(f.contract, 2);
+    io.num(f.contractSize, 1);
+    io.choice(f.side, 2);
+    io.num(f.quantity, 1);
+    io.num(f.entryPrice, u);
+    io.opt(f.markPrice, u);  // must be absent
+    io.num(f.leverage, 10);
+    io.optChoice(f.marginMode, 2);
+    io.opt(f.isolatedMargin, 1);
+  }
+
+  bool surface = s.volSurface.has_value();
+  io.flag(surface);
+  VolSurface vs = s.volSurface.value_or(VolSurface{});
+  if (surface) {
+    n = vs.expiries.size();
+    io.count(n, kFuzzSurfaceExpiries);
+    vs.expiries.resize(n);
+    double ref = 0.05;
+    for (double& x : vs.expiries) io.num(x, ref), ref = x * 4;
+    n = vs.strikes.size();
+    io.count(n, kFuzzSurfaceStrikes);
+    vs.strikes.resize(n);
+    ref = u * 0.7;
+    for (double& x : vs.strikes) io.num(x, ref), ref = x * 1.2;
+    n = vs.vols.size();
+    io.count(n, kFuzzSurfaceExpiries + 1);  // one row too many is reachable
+    vs.vols.resize(n);
+    for (auto& row : vs.vols) {
+      n = row.size();
+      io.count(n, kFuzzSurfaceStrikes + 1);
+      row.resize(n);
+      for (double& x : row) io.num(x, 0.6);
+    }
+  }
+  s.volSurface = surface ? std::optional<VolSurface>(std::move(vs)) : std::nullopt;
+
+  n = s.options.size();
+  io.count(n, kFuzzOptions);
+  s.options.resize(n);
+  for (OptionPosition& o : s.options) {
+    io.text(o.symbol);
+    io.choice(o.type, 2);
+    io.choice(o.side, 2);
+    io.num(o.strike, u);
+    io.opt(o.expiryYears, 30.0 / 365);
+    bool hasDate = o.expiryDate.has_value();
+    io.flag(hasDate);
+    text = o.expiryDate.value_or("");
+    if (hasDate) io.text(text, dateTable());
+    o.expiryDate = hasDate ? std::optional<std::string>(text) : std::nullopt;
+    io.num(o.quantity, 1);
+    io.opt(o.volatility, 0.6);
+    // The premium's reference: the option's own Black-76 mark when the inputs make one.
+    double mark = inverse ? 0.01 : u / 100;
+    const double years = o.expiryYears.value_or(30.0 / 365), vol = o.volatility.value_or(0.6);
+    if (isValidPositive(u) && isValidPositive(o.strike) && years > 0 && years <= 100 && vol > 0 && vol <= 10) {
+      const double quote = black76Price(o.type, o.strike, u, vol * std::sqrt(years));
+      mark = inverse ? quote / u : quote;
+    }
+    io.num(o.premium, mark);
+  }
+  bool tooMany = false;
+  io.rare(tooMany);
+  if (tooMany && !s.options.empty()) {  // one past the limit, the listed options repeated
+    const std::size_t count = s.options.size();
+    for (std::size_t i = count; i <= kMaxOptionPositions; ++i) s.options.push_back(s.options[i % count]);
+  }
+
+  OptionsRequest& r = p.optionsRequest;
+  io.num(r.days, 7);
+  n = r.volShifts.size();
+  io.count(n, 4);
+  r.volShifts.resize(n);
+  for (double& x : r.volShifts) io.num(x, 0.1);
+  bool manyShifts = r.volShifts.size() > kMaxVolShifts;
+  io.rare(manyShifts);
+  if (manyShifts) r.volShifts.assign(kMaxVolShifts + 1, 0.0);
+  io.num(r.scanLow, 0.001);
+  io.num(r.scanHigh, 1000);
+  io.size(r.scanPoints);
+
+  PortfolioMarginRequest& m = p.portfolio;
+  n = m.priceMoves.size();
+  io.count(n, 12);
+  m.priceMoves.resize(n);
+  for (double& x : m.priceMoves) io.num(x, 0.04);
+  n = m.volShocks.size();
+  io.count(n, 4);
+  m.volShocks.resize(n);
+  for (double& x : m.volShocks) io.num(x, 0.38);
+  io.choice(m.volShockKind, 2);
+  io.num(m.vegaPower, 0.3);
+
+  n = p.optionsSweepPrices.size();
+  io.count(n, 8);
+  p.optionsSweepPrices.resize(n);
+  for (double& x : p.optionsSweepPrices) io.num(x, u);
+  io.num(p.optionsSweep.days, 7);
+  io.num(p.optionsSweep.volShift, 0.1);
+  io.rare(p.optionsSweepShortOut);
+}
 
 /// Everything after Params::position, which comes first because the references depend on it.
 template <class IO>
@@ -533,6 +686,7 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.num(p.dividend, 0);
   io.num(p.optionPrice, r.mark / 10);
   io.num(p.discount, 1);
+  optionsSchema(io, p);
 }
 
 /// The references of a scenario and its report, for paramsSchema.

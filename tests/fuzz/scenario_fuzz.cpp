@@ -6,12 +6,16 @@
 // evaluate() agree; and the cheap invariants of tests/core/properties_test.cpp and the tools'
 // own contracts (each named where it is checked). A failure prints the scenario and aborts.
 // Each input runs evaluate() and the tools its Params::tools bits select (the seeds: all tools,
-// and each tool alone). MLFUZZ_STATS=1 prints at exit how often each check ran.
+// and each tool alone). Tool kOptionsAccount decodes a version-2 OptionsScenario and its requests
+// and checks evaluateOptions, optionsAccountAt, sweepOptionsAccount and portfolioMargin (crossings
+// at |equity - MM| <= 1e-6 x the scale of the terms summed there). MLFUZZ_STATS=1 prints at exit
+// how often each check ran.
 #include <cinttypes>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 
 #include "encode.h"
@@ -22,6 +26,7 @@ namespace {
 
 const Scenario* gScenario = nullptr;  // the input being checked, for the failure message
 const Params* gParams = nullptr;
+bool gOptionsRunning = false;  // print the options scenario too
 
 std::string num(double x) {
   char buffer[40];
@@ -56,9 +61,56 @@ std::string describe(const Scenario& s) {
   return o.str();
 }
 
+std::string describeOptions(const Params& prm) {
+  const OptionsScenario& s = prm.options;
+  std::ostringstream o;
+  o << "options scenario: version " << s.version << ", underlying '" << s.underlying.substr(0, 40) << "' "
+    << toString(s.settlement) << ", wallet " << num(s.walletBalance) << ", U " << num(s.underlyingPrice) << ", date "
+    << (s.valuationDate ? "'" + s.valuationDate->substr(0, 40) + "'" : "-") << ", r " << num(s.interestRate)
+    << ", sizeRate " << (s.futuresSizeRate ? num(*s.futuresSizeRate) : "-") << ", " << toString(s.volDynamics) << "\n";
+  for (std::size_t i = 0; i < s.futures.size() && i < 10; ++i) {
+    const Position& f = s.futures[i];
+    o << "  futures[" << i << "] " << toString(f.contract) << " " << toString(f.side) << " q " << num(f.quantity)
+      << " cs " << num(f.contractSize) << " entry " << num(f.entryPrice) << (f.markPrice ? " mark" : "")
+      << (f.marginMode ? " mode" : "") << (f.isolatedMargin ? " M" : "") << "\n";
+  }
+  if (s.volSurface) {
+    o << "  volSurface expiries";
+    for (double x : s.volSurface->expiries) o << " " << num(x);
+    o << "; strikes";
+    for (double x : s.volSurface->strikes) o << " " << num(x);
+    o << "; vols";
+    for (const auto& row : s.volSurface->vols) {
+      o << " [";
+      for (double x : row) o << " " << num(x);
+      o << " ]";
+    }
+    o << "\n";
+  }
+  for (std::size_t i = 0; i < s.options.size() && i < 10; ++i) {
+    const OptionPosition& x = s.options[i];
+    o << "  options[" << i << "] " << toString(x.type) << " " << toString(x.side) << " K " << num(x.strike) << " T "
+      << (x.expiryYears ? num(*x.expiryYears) : "-") << " date " << (x.expiryDate ? "'" + x.expiryDate->substr(0, 40) + "'" : "-")
+      << " q " << num(x.quantity) << " premium " << num(x.premium) << " vol "
+      << (x.volatility ? num(*x.volatility) : "-") << "\n";
+  }
+  if (s.options.size() > 10) o << "  ... " << s.options.size() << " options\n";
+  const OptionsRequest& r = prm.optionsRequest;
+  o << "  request: days " << num(r.days) << ", scan " << num(r.scanLow) << " .. " << num(r.scanHigh) << " x "
+    << r.scanPoints << ", volShifts";
+  for (double x : r.volShifts) o << " " << num(x);
+  o << "\n  portfolio: moves";
+  for (double x : prm.portfolio.priceMoves) o << " " << num(x);
+  o << "; shocks";
+  for (double x : prm.portfolio.volShocks) o << " " << num(x);
+  o << "; " << toString(prm.portfolio.volShockKind) << " vegaPower " << num(prm.portfolio.vegaPower) << "\n";
+  return o.str();
+}
+
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "\n==== scenario_fuzz: invariant failed: %s\n", what.c_str());
-  if (gScenario) std::fprintf(stderr, "%s", describe(*gScenario).c_str());
+  if (gOptionsRunning && gParams) std::fprintf(stderr, "%s", describeOptions(*gParams).c_str());
+  else if (gScenario) std::fprintf(stderr, "%s", describe(*gScenario).c_str());
   if (gParams) std::fprintf(stderr, "  request position %zu\n", gParams->position);
   std::abort();
 }
@@ -66,13 +118,16 @@ std::string describe(const Scenario& s) {
 /// How often each check ran (not vacuous): printed at exit when MLFUZZ_STATS is set.
 enum Counter {
   cInputs, cValid, cToolValues, cAdverse, cBankruptcy, cSweep, cAdjust, cTarget, cStop, cMarginIsolated,
-  cMarginCross, cStressZero, cFundingZero, cMonteCarloChunks, cBatch, cLiquidation, cMaxOpen, cCounterCount
+  cMarginCross, cStressZero, cFundingZero, cMonteCarloChunks, cBatch, cLiquidation, cMaxOpen, cOptionsValid,
+  cOptionsValue, cOptionsCrossing, cOptionsIsolatedCrossing, cOptionsSweep, cOptionsPortfolio, cCounterCount
 };
 const char* const kCounterNames[] = {"inputs", "valid scenarios", "tool results with a value", "LP on the adverse side",
                                      "BP beyond LP", "sweep = evaluate", "adjust report = evaluate",
                                      "target PnL reached", "stop LP = evaluate", "margin-to-target isolated LP",
                                      "margin-to-target cross LP", "zero shock = evaluate", "no funding, no change",
-                                     "Monte Carlo chunking", "batch = evaluate", "equity = MM at LP", "max open size opens"};
+                                     "Monte Carlo chunking", "batch = evaluate", "equity = MM at LP", "max open size opens", "valid options scenarios",
+                                     "evaluateOptions values", "options crossing gap ~ 0", "options isolated crossings",
+                                     "sweepOptionsAccount = optionsAccountAt", "portfolioMargin grids"};
 std::uint64_t gCounts[cCounterCount] = {};
 void tally(Counter c) { ++gCounts[c]; }
 void printCounts() {
@@ -972,6 +1027,288 @@ void checkOptions(const Params& prm) {
   for (double x : {h.price, h.delta, h.gamma, h.vega, h.theta, h.rho, h.dividendRho}) f.x("blackScholesGreeks", x);
 }
 
+// ---- the options account (options.h, scenario version 2) --------------------------------------
+
+bool sameErrors(const std::vector<InputError>& a, std::size_t from, const std::vector<InputError>& b) {
+  if (a.size() < from + b.size()) return false;
+  for (std::size_t i = 0; i < b.size(); ++i)
+    if (a[from + i].path != b[i].path || a[from + i].code != b[i].code || a[from + i].message != b[i].message)
+      return false;
+  return true;
+}
+
+/// Crossings of one scan (options.h, OptionsAccountView::liquidationPrices): inside the scanned
+/// range, strictly ascending, and alternating: the sign of the gap flips at each one, so
+/// liquidatedBelow alternates, the first one's matches the low end and the last one's the high end.
+void checkCrossings(const std::vector<LiquidationCrossing>& list, double low, double high, bool lowLiquidated,
+                    bool highLiquidated, const std::string& where) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const LiquidationCrossing& c = list[i];
+    REQUIRE_THAT(c.price >= low && c.price <= high,
+                 where + ": crossing " + num(c.price) + " outside [" + num(low) + ", " + num(high) + "]");
+    if (i > 0) {
+      REQUIRE_THAT(c.price > list[i - 1].price, where + ": crossings ascending");
+      REQUIRE_THAT(c.liquidatedBelow != list[i - 1].liquidatedBelow, where + ": crossings alternate");
+    }
+  }
+  if (list.empty()) {
+    REQUIRE_THAT(lowLiquidated == highLiquidated, where + ": no crossing, yet the ends differ");
+  } else {
+    REQUIRE_THAT(list.front().liquidatedBelow == lowLiquidated, where + ": first crossing against the low end");
+    REQUIRE_THAT(list.back().liquidatedBelow != highLiquidated, where + ": last crossing against the high end");
+  }
+}
+
+/// The size of the numbers whose difference is equity - MM at `price`: wallet, every position's
+/// value and premium, margins. A root of the gap is ~0 relative to this.
+double gapScale(const OptionsScenario& s, const OptionsAccountResult& r, double price, const OptionsAccountPoint& a) {
+  const bool inverse = s.settlement == Contract::Inverse;
+  double scale = std::abs(s.walletBalance) + std::abs(a.equity) + a.maintenanceMargin + a.initialMargin;
+  for (const Position& f : s.futures) {
+    const double size = f.quantity * f.contractSize;
+    scale += inverse ? size / f.entryPrice + size / price : size * (f.entryPrice + price);
+  }
+  for (std::size_t i = 0; i < s.options.size(); ++i) {
+    const OptionPosition& o = s.options[i];
+    const double bound = std::max(price * std::exp(s.interestRate * r.options[i].years), o.strike);
+    scale += o.quantity * (o.premium + (inverse ? bound / price : bound));
+  }
+  return scale;
+}
+
+/// One view of evaluateOptions against optionsAccountAt: the numbers at U, the ends of the scan,
+/// and each crossing (|equity - MM| <= 1e-6 x gapScale there; 1e-9 of the price either side it has
+/// the sign liquidatedBelow says, unless that side is as small as the tolerance or another crossing is near).
+void checkView(const OptionsScenario& s, const OptionsAccountResult& r, const OptionsAccountView& v, double days,
+               double shift, const std::string& where) {
+  const Finite f{where + "."};
+  for (double x : {v.days, v.volShift, v.equity, v.initialMargin, v.maintenanceMargin, v.availableBalance, v.maxLoss})
+    f.x("numbers", x);
+  f.x("marginRatio", v.marginRatio);
+  f.steps("steps", v.steps);
+  for (const LiquidationCrossing& c : v.liquidationPrices) f.x("liquidationPrices", c.price);
+  REQUIRE_THAT(v.days == days && v.volShift == shift, where + ": days and volShift as requested");
+  // options.h: absent iff equity <= 0 or MM / equity is not finite (a subnormal equity).
+  REQUIRE_THAT(v.marginRatio.has_value() == (v.equity > 0 && std::isfinite(v.maintenanceMargin / v.equity)),
+               where + ": marginRatio absent iff equity <= 0 (or the ratio overflows)");
+  REQUIRE_THAT(v.maxLoss == std::max(0.0, v.equity), where + ": maxLoss = max(0, equity)");
+  REQUIRE_THAT(v.availableBalance == v.equity - v.initialMargin, where + ": available = equity - IM");
+  const double u = s.underlyingPrice;
+  const OptionsAccountPoint at = optionsAccountAt(s, u, days, shift);
+  REQUIRE_THAT(at.equity == v.equity && at.maintenanceMargin == v.maintenanceMargin &&
+                   at.initialMargin == v.initialMargin,
+               where + ": equity and margins = optionsAccountAt(U)");
+  REQUIRE_THAT(v.liquidated == (at.equity < at.maintenanceMargin), where + ": liquidated iff equity < MM at U");
+  const OptionsAccountPoint lo = optionsAccountAt(s, r.scanLowPrice, days, shift);
+  const OptionsAccountPoint hi = optionsAccountAt(s, r.scanHighPrice, days, shift);
+  REQUIRE_THAT(v.liquidatedAtScanLow == (lo.equity < lo.maintenanceMargin), where + ": liquidatedAtScanLow");
+  REQUIRE_THAT(v.liquidatedAtScanHigh == (hi.equity < hi.maintenanceMargin), where + ": liquidatedAtScanHigh");
+  checkCrossings(v.liquidationPrices, r.scanLowPrice, r.scanHighPrice, v.liquidatedAtScanLow, v.liquidatedAtScanHigh,
+                 where + ".liquidationPrices");
+  const auto& list = v.liquidationPrices;
+  for (std::size_t i = 0; i < list.size() && i < 4; ++i) {
+    const double p = list[i].price;
+    const OptionsAccountPoint a = optionsAccountAt(s, p, days, shift);
+    const double gap = a.equity - a.maintenanceMargin, tol = 1e-6 * gapScale(s, r, p, a);
+    tally(cOptionsCrossing);
+    REQUIRE_THAT(std::abs(gap) <= tol, where + ": equity - MM at the crossing " + num(p) + " is " + num(gap) +
+                                           ", tolerance " + num(tol));
+    const double below = p * (1 - 1e-9), above = p * (1 + 1e-9);
+    const bool nearOther = (i > 0 && list[i - 1].price >= p * (1 - 2e-9)) ||
+                           (i + 1 < list.size() && list[i + 1].price <= p * (1 + 2e-9));
+    if (nearOther) continue;
+    const OptionsAccountPoint b = optionsAccountAt(s, below, days, shift), c = optionsAccountAt(s, above, days, shift);
+    const double gb = b.equity - b.maintenanceMargin, gc = c.equity - c.maintenanceMargin;
+    if (below >= r.scanLowPrice && std::abs(gb) > tol)
+      REQUIRE_THAT((gb < 0) == list[i].liquidatedBelow, where + ": equity - MM just below " + num(p) + " is " + num(gb));
+    if (above <= r.scanHighPrice && std::abs(gc) > tol)
+      REQUIRE_THAT((gc < 0) != list[i].liquidatedBelow, where + ": equity - MM just above " + num(p) + " is " + num(gc));
+  }
+}
+
+void checkIsolated(const OptionsScenario& s, const OptionsAccountResult& r, const OptionsRequest& rq) {
+  REQUIRE_THAT(r.isolated.options.size() == s.options.size() && r.isolated.futures.size() == s.futures.size(),
+               "evaluateOptions: one isolated position per position");
+  const auto each = [&](const IsolatedPosition& iso, const std::string& where) {
+    const Finite f{where + "."};
+    f.x("postedMargin", iso.postedMargin);
+    f.x("maxLoss", iso.maxLoss);
+    f.steps("steps", iso.steps);
+    for (const IsolatedHorizon* h : {&iso.now, &iso.later}) {
+      for (const LiquidationCrossing& c : h->liquidationPrices) f.x("liquidationPrices", c.price);
+      // The ends of an isolated scan are not reported: only order, range and alternation.
+      const auto& list = h->liquidationPrices;
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        REQUIRE_THAT(list[i].price >= r.scanLowPrice && list[i].price <= r.scanHighPrice,
+                     where + ": isolated crossing " + num(list[i].price) + " outside the scan");
+        if (i > 0)
+          REQUIRE_THAT(list[i].price > list[i - 1].price && list[i].liquidatedBelow != list[i - 1].liquidatedBelow,
+                       where + ": isolated crossings ascending and alternating");
+      }
+      if (!list.empty()) tally(cOptionsIsolatedCrossing);
+    }
+    if (rq.days == 0)
+      REQUIRE_THAT(iso.later.liquidated == iso.now.liquidated &&
+                       iso.later.liquidationPrices.size() == iso.now.liquidationPrices.size(),
+                   where + ": days 0, later is now");
+  };
+  for (std::size_t i = 0; i < s.options.size(); ++i) {
+    const std::string where = "isolated.options[" + std::to_string(i) + "]";
+    const IsolatedPosition& iso = r.isolated.options[i];
+    each(iso, where);
+    const OptionPosition& o = s.options[i];
+    REQUIRE_THAT(iso.postedMargin == r.options[i].initialMargin,
+                 where + ": postedMargin " + num(iso.postedMargin) + " = the option's initialMargin " +
+                     num(r.options[i].initialMargin));
+    if (o.side == Side::Long) {
+      REQUIRE_THAT(iso.now.liquidationPrices.empty() && iso.later.liquidationPrices.empty() && !iso.now.liquidated &&
+                       !iso.later.liquidated,
+                   where + ": a long option is never liquidated");
+      REQUIRE_THAT(closeRel(iso.maxLoss, o.premium * o.quantity, 1e-12),
+                   where + ": long maxLoss " + num(iso.maxLoss) + " = premium x quantity " + num(o.premium * o.quantity));
+    } else {
+      REQUIRE_THAT(iso.maxLoss == iso.postedMargin, where + ": short maxLoss = posted margin");
+    }
+  }
+  for (std::size_t i = 0; i < s.futures.size(); ++i) {
+    const std::string where = "isolated.futures[" + std::to_string(i) + "]";
+    const IsolatedPosition& iso = r.isolated.futures[i];
+    each(iso, where);
+    REQUIRE_THAT(iso.postedMargin == r.futures[i].initialMargin,
+                 where + ": postedMargin " + num(iso.postedMargin) + " = the future's initialMargin " +
+                     num(r.futures[i].initialMargin));
+    REQUIRE_THAT(iso.maxLoss == iso.postedMargin, where + ": maxLoss = posted margin");
+  }
+}
+
+void checkOptionsAccount(const Params& prm) {
+  const OptionsScenario& s = prm.options;
+  gOptionsRunning = true;
+  const std::vector<InputError> scenarioErrors = validateOptions(s);
+  checkErrors(scenarioErrors, "validateOptions");
+  const bool valid = scenarioErrors.empty();
+  if (valid) tally(cOptionsValid);
+
+  // A bounded amount of work: at most 128 scanned prices of a request options.h accepts (up to 100,000).
+  OptionsRequest rq = prm.optionsRequest;
+  if (rq.scanPoints > 128 && rq.scanPoints <= 100'000) rq.scanPoints = 128;
+  const std::vector<InputError> requestErrors = validateOptionsRequest(rq);
+  checkErrors(requestErrors, "validateOptionsRequest");
+  const auto res = evaluateOptions(s, rq);
+  checkResult(res, "evaluateOptions");
+  REQUIRE_THAT(res.errors.size() == scenarioErrors.size() + requestErrors.size() &&
+                   sameErrors(res.errors, 0, scenarioErrors) && sameErrors(res.errors, scenarioErrors.size(), requestErrors),
+               "evaluateOptions: errors = validateOptions + validateOptionsRequest");
+  if (res) {
+    tally(cOptionsValue);
+    const OptionsAccountResult& r = *res.value;
+    const Finite f{"evaluateOptions."};
+    REQUIRE_THAT(r.options.size() == s.options.size() && r.futures.size() == s.futures.size(),
+                 "evaluateOptions: one valuation per position");
+    for (std::size_t i = 0; i < r.options.size(); ++i) {
+      const OptionValuation& o = r.options[i];
+      const std::string at = "options[" + std::to_string(i) + "].";
+      for (double x : {o.years, o.volatility, o.forward, o.markPrice, o.value, o.unrealizedPnl, o.initialMargin,
+                       o.maintenanceMargin, o.greeks.price, o.greeks.delta, o.greeks.gamma, o.greeks.vega, o.greeks.theta})
+        f.x(at + "numbers", x);
+      f.steps(at + "steps", o.steps);
+      REQUIRE_THAT(o.years > 0 && o.years <= kMaxOptionYears, "evaluateOptions: " + at + "years " + num(o.years));
+      REQUIRE_THAT(o.volatility > 0, "evaluateOptions: " + at + "volatility > 0");
+      REQUIRE_THAT(o.volatilityFromSurface == !s.options[i].volatility.has_value(),
+                   "evaluateOptions: " + at + "volatilityFromSurface iff no volatility given");
+      REQUIRE_THAT(o.initialMargin >= 0 && o.maintenanceMargin >= 0, "evaluateOptions: " + at + "margins >= 0");
+      if (s.options[i].side == Side::Long)
+        REQUIRE_THAT(o.initialMargin == 0 && o.maintenanceMargin == 0, "evaluateOptions: a long option needs no margin");
+    }
+    for (std::size_t i = 0; i < r.futures.size(); ++i) {
+      const FutureValuation& v = r.futures[i];
+      const std::string at = "futures[" + std::to_string(i) + "].";
+      for (double x : {v.sizeCoin, v.unrealizedPnl, v.initialMarginRate, v.maintenanceMarginRate, v.initialMargin,
+                       v.maintenanceMargin})
+        f.x(at + "numbers", x);
+      f.steps(at + "steps", v.steps);
+    }
+    f.x("scanLowPrice", r.scanLowPrice);
+    f.x("scanHighPrice", r.scanHighPrice);
+    f.x("lastExpiryDays", r.lastExpiryDays);
+    f.steps("steps", r.steps);
+    REQUIRE_THAT(r.scanLowPrice == s.underlyingPrice * rq.scanLow && r.scanHighPrice == s.underlyingPrice * rq.scanHigh,
+                 "evaluateOptions: the scanned range is U x scanLow .. U x scanHigh");
+    REQUIRE_THAT(r.lastExpiryDays.has_value() == !s.options.empty(), "evaluateOptions: lastExpiryDays iff options");
+    checkView(s, r, r.now, 0, 0, "evaluateOptions.now");
+    checkView(s, r, r.later, rq.days, 0, "evaluateOptions.later");
+    REQUIRE_THAT(r.volShifted.size() == rq.volShifts.size(), "evaluateOptions: one view per volShift");
+    for (std::size_t i = 0; i < r.volShifted.size(); ++i)
+      checkView(s, r, r.volShifted[i], 0, rq.volShifts[i], "evaluateOptions.volShifted[" + std::to_string(i) + "]");
+    checkIsolated(s, r, rq);
+  }
+
+  // sweepOptionsAccount: the checked sweep; on success each entry is optionsAccountAt's.
+  {
+    const std::vector<double>& prices = prm.optionsSweepPrices;
+    const std::size_t outSize = prices.size() - (prm.optionsSweepShortOut && !prices.empty() ? 1 : 0);
+    std::vector<double> equity(outSize, -7.0), maintenance(prices.size(), -7.0);
+    const auto errors = sweepOptionsAccount(s, prices, equity, maintenance, prm.optionsSweep);
+    checkErrors(errors, "sweepOptionsAccount");
+    REQUIRE_THAT(sameErrors(errors, 0, scenarioErrors), "sweepOptionsAccount: the scenario's errors first");
+    if (!valid) REQUIRE_THAT(!errors.empty(), "sweepOptionsAccount: an invalid scenario is an error");
+    if (!errors.empty()) {
+      for (double x : equity) REQUIRE_THAT(x == -7.0, "sweepOptionsAccount: nothing written on an error");
+      for (double x : maintenance) REQUIRE_THAT(x == -7.0, "sweepOptionsAccount: nothing written on an error");
+    } else {
+      for (std::size_t i = 0; i < prices.size(); ++i) {
+        Finite{"sweepOptionsAccount."}.x("equity", equity[i]);
+        Finite{"sweepOptionsAccount."}.x("maintenance", maintenance[i]);
+        const OptionsAccountPoint a = optionsAccountAt(s, prices[i], prm.optionsSweep.days, prm.optionsSweep.volShift);
+        REQUIRE_THAT(a.equity == equity[i] && a.maintenanceMargin == maintenance[i],
+                     "sweepOptionsAccount at " + num(prices[i]) + " = optionsAccountAt");
+        tally(cOptionsSweep);
+      }
+    }
+  }
+
+  // portfolioMargin: the grid's shape, its worst cell, and the requirement.
+  {
+    const PortfolioMarginRequest& request = prm.portfolio;
+    const std::vector<InputError> pmErrors = validatePortfolioMarginRequest(request);
+    checkErrors(pmErrors, "validatePortfolioMarginRequest");
+    const auto pm = portfolioMargin(s, request);
+    checkResult(pm, "portfolioMargin");
+    REQUIRE_THAT(pm.errors.size() == scenarioErrors.size() + pmErrors.size() && sameErrors(pm.errors, 0, scenarioErrors) &&
+                     sameErrors(pm.errors, scenarioErrors.size(), pmErrors),
+                 "portfolioMargin: errors = validateOptions + validatePortfolioMarginRequest");
+    if (pm) {
+      tally(cOptionsPortfolio);
+      const PortfolioMarginResult& g = *pm.value;
+      const Finite f{"portfolioMargin."};
+      REQUIRE_THAT(g.priceMoves == request.priceMoves && g.volShocks == request.volShocks, "portfolioMargin: the axes used");
+      REQUIRE_THAT(g.pnl.size() == g.volShocks.size(), "portfolioMargin: one row per vol shock");
+      double worst = std::numeric_limits<double>::infinity();
+      for (const auto& row : g.pnl) {
+        REQUIRE_THAT(row.size() == g.priceMoves.size(), "portfolioMargin: one cell per price move");
+        for (double x : row) {
+          f.x("pnl", x);
+          worst = std::min(worst, x);
+        }
+      }
+      for (double x : {g.worstPnl, g.requirement, g.equity}) f.x("numbers", x);
+      f.x("marginRatio", g.marginRatio);
+      for (double x : g.volShockScale) f.x("volShockScale", x);
+      f.steps("steps", g.steps);
+      REQUIRE_THAT(g.volShockScale.size() == s.options.size(), "portfolioMargin: one scale per option");
+      REQUIRE_THAT(g.worstVolShock < g.pnl.size() && g.worstPriceMove < g.priceMoves.size() &&
+                       g.pnl[g.worstVolShock][g.worstPriceMove] == g.worstPnl,
+                   "portfolioMargin: worstPnl is the named cell");
+      REQUIRE_THAT(g.worstPnl == worst, "portfolioMargin: worstPnl " + num(g.worstPnl) + " is the minimum " + num(worst));
+      REQUIRE_THAT(g.requirement == std::max(0.0, -g.worstPnl), "portfolioMargin: requirement = max(0, -worstPnl)");
+      REQUIRE_THAT(g.marginRatio.has_value() == (g.equity > 0 && std::isfinite(g.requirement / g.equity)),
+                   "portfolioMargin: marginRatio absent iff equity <= 0 (or the ratio overflows)");
+      REQUIRE_THAT(g.equity == optionsAccountAt(s, s.underlyingPrice).equity, "portfolioMargin: equity at U");
+    }
+  }
+  gOptionsRunning = false;
+}
+
 void checkNames() {
   // scenario.h / errors.h: every enum value has a string that parses back.
   for (int i = 0; i < 8; ++i) REQUIRE_THAT(parseRules(toString(static_cast<Rules>(i))) == static_cast<Rules>(i), "rules");
@@ -980,6 +1317,10 @@ void checkNames() {
   for (MarginMode m : {MarginMode::Isolated, MarginMode::Cross}) REQUIRE_THAT(parseMarginMode(toString(m)) == m, "mode");
   for (ErrorCode c : kAllErrorCodes) REQUIRE_THAT(!toString(c).empty(), "error code string");
   for (OptionType t : {OptionType::Call, OptionType::Put}) REQUIRE_THAT(parseOptionType(toString(t)) == t, "option type");
+  for (VolDynamics d : {VolDynamics::StickyStrike, VolDynamics::StickyMoneyness})
+    REQUIRE_THAT(parseVolDynamics(toString(d)) == d, "vol dynamics");
+  for (VolShockKind k : {VolShockKind::Relative, VolShockKind::Absolute})
+    REQUIRE_THAT(parseVolShockKind(toString(k)) == k, "vol shock kind");
 }
 
 }  // namespace
@@ -1026,6 +1367,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (run(kBatch)) checkBatch(s, valid, prm);
   if (run(kOrders)) checkOrders(prm);
   if (run(kOptions)) checkOptions(prm);
+  if (run(kOptionsAccount)) checkOptionsAccount(prm);
   gScenario = nullptr;
   gParams = nullptr;
   return 0;

@@ -2,9 +2,11 @@
 // fuzz_seeds DIR: writes the fuzzer's seed corpus from the venue examples of tests/core/*_test.cpp
 // (every profile, linear and inverse, isolated, cross and as given, custom and shipped tier
 // tables), encoded with encode.h, with parameters that every tool accepts: per example one input
-// that runs every tool and one per tool (cheaper inputs for the fuzzer to mutate).
+// that runs every tool and one per tool (cheaper inputs for the fuzzer to mutate); and the options
+// accounts of tests/core/options_test.cpp (Tool kOptionsAccount), each alone and with every tool.
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 
 #include "encode.h"
@@ -138,6 +140,91 @@ std::vector<Seed> examples() {
   return out;
 }
 
+// ---- options accounts (options_test.cpp), for Tool kOptionsAccount -----------------------------
+
+constexpr double kU = 60'000;
+constexpr double kYears30d = 30.0 / 365;
+
+/// An option priced at its own Black-76 mark (in coin when inverse), as options_test.cpp's atMark.
+OptionPosition atMark(OptionType type, Side side, double strike, double quantity, double vol, double years,
+                      Contract settlement = Contract::Inverse, double u = kU) {
+  const double quote = black76Price(type, strike, u, vol * std::sqrt(years));
+  return OptionPosition{.type = type, .strike = strike, .expiryYears = years, .side = side, .quantity = quantity,
+                        .premium = settlement == Contract::Inverse ? quote / u : quote, .volatility = vol};
+}
+
+OptionsScenario shortStraddle() {
+  OptionsScenario s{.walletBalance = 0.5, .underlyingPrice = kU};
+  s.options = {atMark(OptionType::Call, Side::Short, kU, 1, 0.6, kYears30d),
+               atMark(OptionType::Put, Side::Short, kU, 1, 0.6, kYears30d)};
+  return s;
+}
+
+struct OptionsSeed {
+  std::string name;
+  OptionsScenario scenario;
+};
+
+std::vector<OptionsSeed> optionsExamples() {
+  std::vector<OptionsSeed> out;
+  {  // DB-5: short call K = 55,000 at U = 50,000.
+    OptionsScenario s{.walletBalance = 0.3, .underlyingPrice = 50'000};
+    s.options = {atMark(OptionType::Call, Side::Short, 55'000, 1, 0.6, kYears30d, Contract::Inverse, 50'000)};
+    out.push_back({"options-db5-short-call", s});
+  }
+  {  // DB-6: short put K = 45,000 at U = 50,000.
+    OptionsScenario s{.walletBalance = 0.3, .underlyingPrice = 50'000};
+    s.options = {atMark(OptionType::Put, Side::Short, 45'000, 1, 0.6, kYears30d, Contract::Inverse, 50'000)};
+    out.push_back({"options-db6-short-put", s});
+  }
+  out.push_back({"options-short-straddle", shortStraddle()});
+  {  // A short call read from a surface, sticky moneyness.
+    OptionsScenario s{.walletBalance = 1, .underlyingPrice = kU, .volDynamics = VolDynamics::StickyMoneyness};
+    s.volSurface = VolSurface{.expiries = {0.05, 0.5}, .strikes = {40'000, 60'000, 80'000},
+                              .vols = {{0.9, 0.6, 0.8}, {0.8, 0.55, 0.7}}};
+    s.options = {OptionPosition{.type = OptionType::Call, .strike = 70'000, .expiryYears = 0.2, .side = Side::Short,
+                                .quantity = 1, .premium = 0.02}};
+    out.push_back({"options-surface", s});
+  }
+  {  // Expiry by date, ACT/365.
+    OptionsScenario s{.walletBalance = 1, .underlyingPrice = kU, .valuationDate = "2026-03-01"};
+    s.options = {OptionPosition{.type = OptionType::Put, .strike = 50'000, .expiryDate = "2026-03-27T08:00:00Z",
+                                .side = Side::Short, .quantity = 1, .premium = 0.01, .volatility = 0.5}};
+    out.push_back({"options-expiry-date", s});
+  }
+  {  // Quote-settled: a short put beside a short future.
+    OptionsScenario s{.settlement = Contract::Linear, .walletBalance = 20'000, .underlyingPrice = kU};
+    s.options = {atMark(OptionType::Put, Side::Short, 55'000, 2, 0.5, kYears30d, Contract::Linear)};
+    s.futures = {Position{.contract = Contract::Linear, .side = Side::Short, .quantity = 0.5, .entryPrice = 58'000}};
+    out.push_back({"options-linear-put-future", s});
+  }
+  {  // An inverse long future alone, and a long call beside it.
+    OptionsScenario s{.walletBalance = 1, .underlyingPrice = 50'000};
+    s.futures = {Position{.contract = Contract::Inverse, .quantity = 100'000, .entryPrice = 50'000}};
+    s.options = {OptionPosition{.type = OptionType::Call, .strike = 65'000, .expiryYears = 0.25, .side = Side::Long,
+                                .quantity = 2, .premium = 0.03, .volatility = 0.7}};
+    out.push_back({"options-inverse-future-long-call", s});
+  }
+  {  // A future at its entry price beside a wallet of the smallest subnormal (found by review: the
+     // margin ratio overflowed to +inf); kept as a seed at the edge of the accepted wallets.
+    OptionsScenario s{.walletBalance = std::numeric_limits<double>::denorm_min(), .underlyingPrice = 50'000};
+    s.futures = {Position{.contract = Contract::Inverse, .quantity = 100'000, .entryPrice = 50'000}};
+    out.push_back({"options-future-subnormal-wallet", s});
+  }
+  return out;
+}
+
+/// The options tool's parameters: the scenario, a 128-point scan, 7 days, +-10 vol points, the
+/// default portfolio grid, and a sweep around U.
+void setOptions(Params& prm, const OptionsScenario& s) {
+  prm.options = s;
+  prm.optionsRequest = OptionsRequest{.days = 7, .volShifts = {-0.10, 0.10}, .scanPoints = 128};
+  prm.portfolio = PortfolioMarginRequest{};
+  const double u = s.underlyingPrice;
+  prm.optionsSweepPrices = {u * 0.8, u, u * 1.2};
+  prm.optionsSweep = OptionsSweepRequest{.days = 7, .volShift = 0.1};
+}
+
 /// Parameters every tool accepts for this scenario (position 0).
 Params paramsFor(const Scenario& s) {
   const Report r = evaluate(s);
@@ -190,6 +277,7 @@ Params paramsFor(const Scenario& s) {
   prm.strike = mark;
   prm.forward = mark * 1.02;
   prm.optionPrice = black76Price(OptionType::Call, prm.strike, prm.forward, prm.optionVolatility * std::sqrt(prm.optionYears));
+  setOptions(prm, shortStraddle());
   return prm;
 }
 
@@ -202,6 +290,37 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   int written = 0;
+  const auto write = [&](const std::string& name, const Scenario& s, const Params& prm) {
+    const std::vector<std::uint8_t> bytes = encode(s, prm);
+    // The decoder reads back what the encoder wrote: encoding the decoded input gives the same bytes.
+    const Decoded d = decode(bytes.data(), bytes.size());
+    if (encode(d.scenario, d.params) != bytes) {
+      std::fprintf(stderr, "fuzz_seeds: %s does not decode to itself\n", name.c_str());
+      return false;
+    }
+    const std::string path = dir + "/seed-" + name;
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) {
+      std::fprintf(stderr, "fuzz_seeds: cannot write %s\n", path.c_str());
+      return false;
+    }
+    ++written;
+    return true;
+  };
+  // Each options example alone (kOptionsAccount) and with every tool, beside the first v1 example.
+  const Scenario v1 = examples().front().scenario;
+  for (const OptionsSeed& seed : optionsExamples()) {
+    if (!validateOptions(seed.scenario).empty()) {
+      std::fprintf(stderr, "fuzz_seeds: %s is not a valid options scenario\n", seed.name.c_str());
+      return 1;
+    }
+    Params prm = paramsFor(v1);
+    setOptions(prm, seed.scenario);
+    prm.tools = static_cast<std::uint32_t>(1u << kOptionsAccount);
+    if (!write(seed.name + "-tool" + std::to_string(kOptionsAccount), v1, prm)) return 1;
+    prm.tools = kAllTools;
+    if (!write(seed.name + "-all", v1, prm)) return 1;
+  }
   for (const Seed& seed : examples()) {
     if (!validate(seed.scenario).empty()) {
       std::fprintf(stderr, "fuzz_seeds: %s is not a valid scenario\n", seed.name.c_str());
@@ -210,22 +329,9 @@ int main(int argc, char** argv) {
     // Each example once with every tool, and once per tool (cheaper inputs to mutate).
     for (unsigned t = 0; t <= kToolCount; ++t) {
       Params prm = paramsFor(seed.scenario);
-      prm.tools = t == kToolCount ? kAllTools : static_cast<std::uint16_t>(1u << t);
-      const std::vector<std::uint8_t> bytes = encode(seed.scenario, prm);
-      // The decoder reads back what the encoder wrote: encoding the decoded input gives the same bytes.
-      const Decoded d = decode(bytes.data(), bytes.size());
-      if (encode(d.scenario, d.params) != bytes) {
-        std::fprintf(stderr, "fuzz_seeds: %s does not decode to itself\n", seed.name.c_str());
+      prm.tools = t == kToolCount ? kAllTools : static_cast<std::uint32_t>(1u << t);
+      if (!write(seed.name + (t == kToolCount ? std::string("-all") : "-tool" + std::to_string(t)), seed.scenario, prm))
         return 1;
-      }
-      const std::string path =
-          dir + "/seed-" + seed.name + (t == kToolCount ? std::string("-all") : "-tool" + std::to_string(t));
-      std::FILE* f = std::fopen(path.c_str(), "wb");
-      if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) {
-        std::fprintf(stderr, "fuzz_seeds: cannot write %s\n", path.c_str());
-        return 1;
-      }
-      ++written;
     }
   }
   std::printf("fuzz_seeds: %d seeds in %s\n", written, dir.c_str());

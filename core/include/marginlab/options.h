@@ -163,7 +163,9 @@ struct OptionsAccountView {
   double equity = 0;             ///< wallet + futures PnL + options PnL, at underlyingPrice
   double initialMargin = 0, maintenanceMargin = 0;
   double availableBalance = 0;   ///< equity - initial margin
-  std::optional<double> marginRatio;  ///< maintenance / equity; absent if equity <= 0
+  /// maintenance / equity; absent if equity <= 0, or if equity is so small (subnormal) that the
+  /// ratio would not be finite
+  std::optional<double> marginRatio;
   bool liquidated = false;       ///< equity < maintenance at underlyingPrice
   /// Every price in the scanned range where equity - maintenance changes sign, ascending (a short
   /// straddle has two). A touch without a sign change, or two crossings between neighbouring
@@ -278,7 +280,7 @@ struct PortfolioMarginResult {
   double worstPnl = 0;                                ///< pnl there
   double requirement = 0;                             ///< max(0, -worstPnl): the margin
   double equity = 0;                                  ///< at underlyingPrice
-  std::optional<double> marginRatio;                  ///< requirement / equity; absent if equity <= 0
+  std::optional<double> marginRatio;                  ///< requirement / equity; absent as the view's is
   std::vector<double> volShockScale;                  ///< per option: (30 / max(1, days))^vegaPower
   std::vector<Step> steps;
 };
