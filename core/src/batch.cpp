@@ -124,6 +124,8 @@ template <bool Linear, bool AtEntry>
   const double lastCap = flat.cap[flat.rows - 1];
   std::array<double, kMaxTierRows> leverageBound;  // the tier's maximum, up to rounding
   for (std::size_t j = 0; j < flat.rows; ++j) leverageBound[j] = flat.maxLeverage[j] * (1 + 1e-12);
+  bool undecided = false;  // positions the closed form leaves to the general walk: NaN in out for now
+  std::size_t firstBad = out.size();
   for (std::size_t i = 0; i < out.size(); ++i) {
     // fillLeg's terms, the same operations in the same order.
     const double s1 = side[i] > 0 ? 1.0 : -1.0, k = quantity[i] * contractSize, entry = entryPrice[i];
@@ -133,20 +135,25 @@ template <bool Linear, bool AtEntry>
     const bool valid = (side[i] == 1 || side[i] == -1) && isValidPositive(quantity[i]) && isValidPositive(entry) &&
                        leverage[i] > 0 && leverage[i] <= 1000 && entryNotional <= lastCap &&
                        leverage[i] <= leverageBound[tier];
-    if (!valid) return i;
+    if (!valid) {
+      firstBad = i;
+      break;
+    }
     double margin = entryNotional / leverage[i];
     if (feeShare != 0) margin += feeShare * entryNotional;
     const double pnl1 = Linear ? s1 * k : -s1 * k, pnl0 = Linear ? -s1 * k * entry : s1 * entryNotional;
     const double u = fastLiquidationU<AtEntry>(flat, tier, margin, k, pnl0, pnl1, Linear ? entry : 1.0 / entry,
                                                entryNotional);
-    if (u == u) {  // decided: u > 0 is a price, anything else none
-      const double price = Linear ? u : 1.0 / u;
-      out[i] = u > 0 && isValidPositive(price) ? price : 0.0;
-      continue;
-    }
-    out[i] = generalWalk(m, p, side[i], quantity[i], entryPrice[i], leverage[i]);
+    const double price = Linear ? u : 1.0 / u;
+    out[i] = u > 0 && isValidPositive(price) ? price : u == u ? 0.0 : u;  // decided: a price or none (0)
+    undecided |= u != u;
   }
-  return out.size();
+  // The general walk, out of the hot loop (a call there would cost every position its registers).
+  if (undecided) {
+    for (std::size_t i = 0; i < firstBad; ++i)
+      if (out[i] != out[i]) out[i] = generalWalk(m, p, side[i], quantity[i], entryPrice[i], leverage[i]);
+  }
+  return firstBad;
 }
 
 std::size_t solveBatch(detail::Model& m, const FlatTable& flat, std::span<const double> side,
