@@ -738,7 +738,7 @@ function renderResults() {
 function renderHeat(pm, coin, unit) {
   const amt = (x) => fmt.amount(x, coin);
   const shock = (x) => (x > 0 ? '+' : x < 0 ? '−' : '') + fmt.percent(Math.abs(x));
-  const worstLoss = Math.max(0, -pm.worstPnl);
+  const worstLoss = pm.requirement;  // the core's max(0, -worst cell)
   const level = (x) => {
     if (x > 0) return 'heat-gain';
     if (x === 0 || worstLoss <= 0) return 'heat-0';
@@ -770,6 +770,9 @@ function renderHeat(pm, coin, unit) {
 
 // ---------------------------------------------------------------------------------------------
 // The chart: equity and maintenance against the underlying, now and later (uPlot; optionsSweep).
+
+/** The chart's height for a width: half of it, between 240 and 380 px. */
+const chartHeight = (width) => Math.round(Math.min(380, Math.max(240, width * 0.5)));
 
 function css(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -807,7 +810,7 @@ function renderChart(r, scenario, request, coin, unit) {
     }
   }
   const width = Math.max(280, container.clientWidth || 600);
-  const height = Math.round(Math.min(380, Math.max(240, width * 0.5)));
+  const height = chartHeight(width);
   const text = css('--c-text'), grid = css('--c-grid'), bg = css('--c-bg');
   const opts = {
     width, height,
@@ -867,5 +870,5 @@ export function resize() {
   const container = $('opt-chart');
   if (!plot || !container) return;
   const width = Math.max(280, container.clientWidth || 600);
-  plot.setSize({ width, height: Math.round(Math.min(380, Math.max(240, width * 0.5))) });
+  plot.setSize({ width, height: chartHeight(width) });
 }
