@@ -486,4 +486,8 @@ Report evaluate(const Scenario& scenario) {
   return report;
 }
 
+void explain(const Scenario&, Report&) {
+  // evaluate() still builds its steps as it computes; the explanation pass replaces this.
+}
+
 }  // namespace marginlab

@@ -110,7 +110,7 @@ std::optional<Instant> parseDate(std::string_view s) noexcept {
 
 // ---- validation -------------------------------------------------------------------------------
 
-struct Checker {
+struct RequestChecker {
   std::vector<InputError> errors;
   void add(std::string path, ErrorCode code, std::string message) {
     errors.push_back({std::move(path), code, std::move(message)});
@@ -158,7 +158,7 @@ double yearsOf(const OptionsScenario& s, const OptionPosition& o) noexcept {
   return yearsBetween(*parseDate(*s.valuationDate), *parseDate(*o.expiryDate));
 }
 
-void validateOption(Checker& c, const OptionsScenario& s, std::optional<Instant> valuation, std::size_t i) {
+void validateOption(RequestChecker& c, const OptionsScenario& s, std::optional<Instant> valuation, std::size_t i) {
   const OptionPosition& o = s.options[i];
   const std::string base = indexed("options", i);
   c.positive(base + ".strike", o.strike);
@@ -206,7 +206,7 @@ void validateOption(Checker& c, const OptionsScenario& s, std::optional<Instant>
   }
 }
 
-void validateFuture(Checker& c, const OptionsScenario& s, std::size_t i) {
+void validateFuture(RequestChecker& c, const OptionsScenario& s, std::size_t i) {
   const Position& p = s.futures[i];
   const std::string base = indexed("futures", i);
   if (p.contract != s.settlement)
@@ -228,7 +228,7 @@ void validateFuture(Checker& c, const OptionsScenario& s, std::size_t i) {
 }
 
 std::vector<InputError> requestErrors(const OptionsRequest& r) {
-  Checker c;
+  RequestChecker c;
   c.within("request.days", r.days, 0, kMaxRequestDays);
   if (r.volShifts.size() > kMaxVolShifts)
     c.add("request.volShifts", ErrorCode::TooMany,
@@ -256,7 +256,7 @@ std::vector<InputError> requestErrors(const OptionsRequest& r) {
 }
 
 std::vector<InputError> portfolioRequestErrors(const PortfolioMarginRequest& r) {
-  Checker c;
+  RequestChecker c;
   const auto list = [&](const char* name, const std::vector<double>& v, std::size_t limit, double lo, double hi,
                         std::string_view why) {
     const std::string path = std::string("request.") + name;
@@ -830,7 +830,7 @@ std::vector<InputError> validatePortfolioMarginRequest(const PortfolioMarginRequ
 }
 
 std::vector<InputError> validateOptions(const OptionsScenario& s) {
-  Checker c;
+  RequestChecker c;
   if (s.version != 2)
     c.add("version", ErrorCode::Unsupported,
           "version (" + std::to_string(s.version) + ") must be 2 for an options scenario");
@@ -984,7 +984,7 @@ std::vector<InputError> sweepOptionsAccount(const OptionsScenario& scenario, std
                                             std::span<double> equity, std::span<double> maintenance,
                                             const OptionsSweepRequest& request) {
   constexpr std::size_t kMaxPriceErrors = 100;
-  Checker c;
+  RequestChecker c;
   c.errors = validateOptions(scenario);
   c.within("request.days", request.days, 0, kMaxRequestDays);
   c.within("request.volShift", request.volShift, -kMaxOptionVolatility, kMaxOptionVolatility,

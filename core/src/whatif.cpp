@@ -31,7 +31,7 @@ using detail::sn;
 using detail::add;
 
 /// Request-field checks with validate.cpp's messages: the value and the limit.
-struct Checker {
+struct RequestChecker {
   std::vector<InputError>& errors;
 
   void error(std::string path, ErrorCode code, std::string message) {
@@ -84,7 +84,7 @@ const TierTable* tableFor(const Scenario& s, const std::string& symbol) {
 }
 
 /// A new position must settle in the account's asset: one contract type per account.
-void checkContract(Checker& c, const Scenario& s, Contract contract) {
+void checkContract(RequestChecker& c, const Scenario& s, Contract contract) {
   if (s.positions.empty() || s.positions[0].contract == contract) return;
   c.error("request.contract", ErrorCode::Mixed,
           "request.contract is " + std::string(toString(contract)) + " but positions[0] is " +
@@ -107,7 +107,7 @@ double initialMarginRate(const Scenario& s, double leverage) {
 }
 
 /// Errors of a changed scenario, moved to the request field that caused them.
-void remap(Checker& c, const std::vector<InputError>& errors, const std::string& path, const std::string& prefix) {
+void remap(RequestChecker& c, const std::vector<InputError>& errors, const std::string& path, const std::string& prefix) {
   for (const InputError& e : errors) c.error(path, e.code, prefix + e.path + ": " + e.message);
 }
 
@@ -119,7 +119,7 @@ void remap(Checker& c, const std::vector<InputError>& errors, const std::string&
 Result<AdjustResult> adjustPosition(const Scenario& scenario, const AdjustRequest& request) {
   Result<AdjustResult> result;
   result.errors = validate(scenario);
-  Checker c{result.errors};
+  RequestChecker c{result.errors};
   const bool indexOk = scenario.positions.empty() ||
                        c.position("request.position", request.position, scenario.positions.size());
   c.positive("request.price", request.price);
@@ -276,7 +276,7 @@ Result<AdjustResult> adjustPosition(const Scenario& scenario, const AdjustReques
 Result<TargetResult> targetPrice(const Scenario& scenario, std::size_t position, TargetKind kind, double target) {
   Result<TargetResult> result;
   result.errors = validate(scenario);
-  Checker c{result.errors};
+  RequestChecker c{result.errors};
   const bool indexOk = scenario.positions.empty() || c.position("request.position", position, scenario.positions.size());
   c.finite("request.target", target);
   if (!result.errors.empty() || !indexOk) return result;
@@ -333,7 +333,7 @@ Result<TargetResult> targetPrice(const Scenario& scenario, std::size_t position,
 Result<MaxOpenResult> maxOpenSize(const Scenario& scenario, const MaxOpenRequest& request) {
   Result<MaxOpenResult> result;
   result.errors = validate(scenario);
-  Checker c{result.errors};
+  RequestChecker c{result.errors};
   const bool symbolOk = c.symbol("request.symbol", request.symbol);
   c.positive("request.contractSize", request.contractSize);
   c.positive("request.price", request.price);
@@ -420,7 +420,7 @@ Result<MaxOpenResult> maxOpenSize(const Scenario& scenario, const MaxOpenRequest
 Result<StopSizeResult> sizeFromStop(const Scenario& scenario, const StopSizeRequest& request) {
   Result<StopSizeResult> result;
   result.errors = validate(scenario);
-  Checker c{result.errors};
+  RequestChecker c{result.errors};
   const bool symbolOk = c.symbol("request.symbol", request.symbol);
   c.positive("request.contractSize", request.contractSize);
   const bool entryOk = c.positive("request.entryPrice", request.entryPrice);
@@ -627,7 +627,7 @@ Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, std::size_
                                             double targetLiquidationPrice) {
   Result<MarginToTargetResult> result;
   result.errors = validate(scenario);
-  Checker c{result.errors};
+  RequestChecker c{result.errors};
   const bool indexOk = scenario.positions.empty() || c.position("request.position", position, scenario.positions.size());
   const double target = targetLiquidationPrice;
   const bool targetOk = c.positive("request.targetLiquidationPrice", target);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace marginlab {
@@ -33,12 +34,21 @@ inline constexpr ErrorCode kAllErrorCodes[] = {
     ErrorCode::TooMany,     ErrorCode::Unsorted,     ErrorCode::TierMissing, ErrorCode::Mixed,
     ErrorCode::Unsupported};
 
+/// A number or a name that a message or a step mentions, so a page or a translation can phrase it
+/// without parsing text: {"value", 500}, {"limit", 125}, {"symbol", "BTCUSD"}.
+struct Param {
+  std::string name;
+  std::variant<double, std::string> value;
+};
+
 /// One problem in the input, with the path of the field the user must fix
 /// (`positions[1].leverage`, `tiers.BTCUSDT[2].notionalCap`).
 struct InputError {
   std::string path;
   ErrorCode code = ErrorCode::OutOfRange;
-  std::string message;  ///< names the value and the limit
+  std::string message;        ///< English, names the value and the limit
+  std::string rule;           ///< the message-table key (check.h), stable: "mustBePositive", "leverageAboveTier"
+  std::vector<Param> params;  ///< what the message mentions, by name ("value", "limit", ...)
 };
 
 /// A value, or every input error at once.

@@ -12,13 +12,22 @@
 
 namespace marginlab {
 
-/// One line of "show the math": built by the code that computed the number.
+/// One line of "show the math", built by a tool's explanation pass (never by its kernel).
 struct Step {
   std::string field;        ///< the report field it explains ("liquidationPrice", "equity", ...)
   std::string label;        ///< plain words: "Liquidation price, tier 2"
   std::string formula;      ///< symbols: "LP = (M + cum - s*q*EP) / (q*MMR - s*q)"
   std::string substituted;  ///< the formula with this scenario's numbers in it
   std::optional<double> value;  ///< the result; absent when no number exists (say why in label)
+  std::string code;             ///< stable id of the step's kind ("notional.linear", "liquidationPrice.tier")
+  std::vector<Param> params;    ///< the numbers and names the step mentions, by name
+};
+
+/// A result computed under both margin modes.
+template <class T>
+struct ByMode {
+  T isolated{};  ///< every position on its own margin
+  T cross{};     ///< every position sharing the wallet
 };
 
 /// A price at which the position's notional reaches a tier cap.
