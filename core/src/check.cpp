@@ -48,6 +48,32 @@ constexpr Message kMessages[] = {
     // Risk lab: what-if and stress (whatif.cpp, stress.cpp).
 
     // Risk lab: odds, Monte Carlo, the liquidation engine (odds.cpp, engine.cpp, orders.cpp).
+    {"positionIndex", ErrorCode::OutOfRange, "{path} ({value}) must be < {count}, the number of positions"},
+    {"horizonMissing", ErrorCode::Missing, "{path} is required (or request.days: the horizon in days, ACT/365)"},
+    {"horizonTwice", ErrorCode::OutOfRange, "{path} and request.years both give the horizon: give one of them"},
+    {"volatilityMissing", ErrorCode::Missing, "{path} is missing: every symbol needs a volatility"},
+    {"correlationRows", ErrorCode::OutOfRange, "{path} has {count} rows but the scenario has {symbols} symbols"},
+    {"correlationColumns", ErrorCode::OutOfRange, "{path} has {count} entries but the scenario has {symbols} symbols"},
+    {"correlationDiagonal", ErrorCode::OutOfRange, "{path} ({value}) must be 1 on the diagonal"},
+    {"correlationSymmetric", ErrorCode::OutOfRange, "{path} ({value}) must equal {mirror} ({other}): the matrix is symmetric"},
+    {"correlationDefinite", ErrorCode::OutOfRange, "{path} is not positive semi-definite (Cholesky pivot below -{tolerance})"},
+    {"countPositive", ErrorCode::NotPositive, "{path} must be > 0"},
+    {"countAtMost", ErrorCode::TooMany, "{path} ({value}) must be <= {limit}"},
+    {"pathSteps", ErrorCode::TooMany, "{path} × request.steps ({value} × {steps}) must be <= {limit}"},
+    {"chunkOrder", ErrorCode::OutOfRange, "{path} ({value}) must be <= end ({end})"},
+    {"chunkEnd", ErrorCode::OutOfRange, "{path} ({value}) must be <= request.paths ({paths})"},
+    {"tallyPositions", ErrorCode::OutOfRange, "{path} has {count} entries; a tally of this scenario has {expected}"},
+    {"tallyHistogram", ErrorCode::OutOfRange, "{path} has {count} entries; a tally of this request has request.steps ({expected})"},
+    {"bookLevels", ErrorCode::TooMany, "{path} has {count} levels; at most {limit}"},
+    {"bookOrderBids", ErrorCode::Unsorted, "{path} ({value}) must be below the level before it ({previous}): a long is sold into bids, best (highest) first"},
+    {"bookOrderAsks", ErrorCode::Unsorted, "{path} ({value}) must be above the level before it ({previous}): a short is bought from asks, best (lowest) first"},
+    {"bookBeyondBids", ErrorCode::OutOfRange, "{path} ({value}) must be at or below the liquidation price {liquidationPrice}: the engine sells into bids from the takeover price down"},
+    {"bookBeyondAsks", ErrorCode::OutOfRange, "{path} ({value}) must be at or above the liquidation price {liquidationPrice}: the engine buys asks from the takeover price up"},
+    {"depthModelNotFinite", ErrorCode::NotFinite, "{path} must be a finite number (the book is empty, so the depth model needs it)"},
+    {"depthModelPositive", ErrorCode::NotPositive, "{path} ({value}) must be > 0 (the book is empty, so the depth model needs it)"},
+    {"depthModelMagnitude", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high} (the book is empty, so the depth model needs it)"},
+    {"icebergSlices", ErrorCode::OutOfRange, "{path} ({value}) would cut {quantity} contracts into {count} slices; at most {limit}"},
+    {"nothingToUnwind", ErrorCode::OutOfRange, "{path} ({value}): no price liquidates this position in {mode} mode, so there is nothing for the engine to take over"},
 
     // Options accounts, Black-76, the surface (options.cpp, black.cpp, surface.cpp).
 };

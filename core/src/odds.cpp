@@ -26,6 +26,7 @@ namespace {
 constexpr double kMaxVolatility = 10;  ///< annualised, 1000 %
 constexpr double kMaxDrift = 10;       ///< annualised, |mu|
 constexpr double kMaxYears = 100;      ///< horizon
+constexpr double kDaysPerYear = 365;   ///< ACT/365: a horizon in days is days / 365 years
 constexpr std::size_t kMaxPaths = 10'000'000;
 constexpr std::size_t kMaxSteps = 100'000;
 constexpr double kMaxPathSteps = 2e9;  ///< paths x steps
@@ -206,22 +207,45 @@ class Normals {
   bool hasSpare_ = false;
 };
 
-// ---- request checks ----
+// ---- request checks (messages in check.cpp, section "Risk lab: odds, Monte Carlo") ----
 
-std::string sizeText(std::size_t x) { return std::to_string(x); }
+Param param(const char* name, double x) { return {name, x}; }
+Param param(const char* name, std::size_t x) { return {name, static_cast<double>(x)}; }
 
-void checkRate(std::vector<InputError>& errors, const std::string& path, double x, bool positive,
-               double limit) {
-  if (!isValidNumber(x)) {
-    errors.push_back({path, ErrorCode::NotFinite, path + " must be a finite number"});
-  } else if (positive && !(x > 0)) {
-    errors.push_back({path, ErrorCode::NotPositive, path + " (" + n(x) + ") must be > 0"});
-  } else if (!positive && x < 0) {
-    errors.push_back({path, ErrorCode::Negative, path + " (" + n(x) + ") must be >= 0"});
-  } else if (x > limit) {
-    errors.push_back(
-        {path, ErrorCode::OutOfRange, path + " (" + n(x) + ") must be <= " + n(limit)});
-  }
+/// A volatility or a horizon: finite, > 0 (`positive`) or >= 0, and at most `limit`.
+void checkRate(Checker& c, const std::string& path, double x, bool positive, double limit) {
+  if (!isValidNumber(x)) c.fail(path, "notFinite");
+  else if (positive && !(x > 0)) c.fail(path, "mustBePositive", {param("value", x)});
+  else if (!positive && x < 0) c.fail(path, "mustBeNonNegative", {param("value", x)});
+  else c.atMost(path, x, limit);
+}
+
+/// Exactly one of years and days, each > 0 (`positive`) or >= 0, and at most 100 years.
+void checkHorizon(Checker& c, const std::optional<double>& years, const std::optional<double>& days,
+                  bool positive) {
+  if (years && days) c.fail("request.days", "horizonTwice");
+  if (!years && !days) c.fail("request.years", "horizonMissing");
+  if (years) checkRate(c, "request.years", *years, positive, kMaxYears);
+  if (days) checkRate(c, "request.days", *days, positive, kMaxYears * kDaysPerYear);
+}
+
+/// The horizon in years of a valid request.
+template <class Request>
+double horizonYears(const Request& r) noexcept {
+  return r.years ? *r.years : *r.days / kDaysPerYear;
+}
+/// The horizon in days of a valid request.
+template <class Request>
+double horizonDays(const Request& r) noexcept {
+  return r.days ? *r.days : *r.years * kDaysPerYear;
+}
+
+void checkOdds(const Scenario& s, const OddsRequest& r, Checker& c) {
+  if (r.position >= s.positions.size() && !s.positions.empty())
+    c.fail("request.position", "positionIndex", {param("value", r.position), param("count", s.positions.size())});
+  checkRate(c, "request.volatility", r.volatility, false, kMaxVolatility);
+  checkHorizon(c, r.years, r.days, false);
+  c.between("request.drift", r.drift, -kMaxDrift, kMaxDrift);
 }
 
 /// Lower-triangular L with L L^T = c, for a positive semi-definite c (zero pivots give zero
@@ -250,6 +274,319 @@ std::optional<std::vector<double>> cholesky(const std::vector<std::vector<double
   return l;
 }
 
+/// Symbols in the order of first appearance, and the symbol of each position.
+struct Symbols {
+  std::vector<std::string_view> names;
+  std::vector<std::size_t> of;  ///< per position: index into names
+};
+
+Symbols symbolsOf(const Scenario& s) {
+  Symbols out;
+  out.of.resize(s.positions.size());
+  for (std::size_t i = 0; i < s.positions.size(); ++i) {
+    const std::string_view symbol = s.positions[i].symbol;
+    const auto it = std::find(out.names.begin(), out.names.end(), symbol);
+    out.of[i] = static_cast<std::size_t>(it - out.names.begin());
+    if (it == out.names.end()) out.names.push_back(symbol);
+  }
+  return out;
+}
+
+void checkSymbols(const Symbols& symbols, const MonteCarloRequest& r, Checker& c) {
+  for (std::string_view symbol : symbols.names) {
+    const std::string path = "request.volatility." + std::string(symbol);
+    const auto it = r.volatility.find(symbol);
+    if (it == r.volatility.end()) c.fail(path, "volatilityMissing", {Param{"symbol", std::string(symbol)}});
+    else checkRate(c, path, it->second, true, kMaxVolatility);
+    if (const auto d = r.drift.find(symbol); d != r.drift.end())
+      c.between("request.drift." + std::string(symbol), d->second, -kMaxDrift, kMaxDrift);
+  }
+}
+
+std::string entryPath(std::size_t i, std::size_t j) {
+  return "request.correlation[" + std::to_string(i) + "][" + std::to_string(j) + "]";
+}
+
+/// Entry (i, j) of a square matrix: finite, 1 on the diagonal, in [-1, 1], symmetric.
+bool checkEntry(const std::vector<std::vector<double>>& m, std::size_t i, std::size_t j, Checker& c) {
+  const double x = m[i][j];
+  if (!isValidNumber(x)) c.fail(entryPath(i, j), "notFinite");
+  else if (i == j && x != 1) c.fail(entryPath(i, j), "correlationDiagonal", {param("value", x)});
+  else if (x < -1 || x > 1) c.fail(entryPath(i, j), "between", {param("value", x), param("low", -1.0), param("high", 1.0)});
+  else if (i > j && isValidNumber(m[j][i]) && std::abs(x - m[j][i]) > kSymmetryTolerance)
+    c.fail(entryPath(i, j), "correlationSymmetric",
+           {param("value", x), Param{"mirror", entryPath(j, i)}, param("other", m[j][i])});
+  else return true;
+  return false;
+}
+
+/// The correlation's shape and entries; true when a Cholesky factor can be tried.
+bool checkCorrelationEntries(const std::vector<std::vector<double>>& m, std::size_t size, Checker& c) {
+  if (m.size() != size) {
+    c.fail("request.correlation", "correlationRows", {param("count", m.size()), param("symbols", size)});
+    return false;
+  }
+  bool shape = true;
+  for (std::size_t i = 0; i < size; ++i) {
+    if (m[i].size() == size) continue;
+    c.fail("request.correlation[" + std::to_string(i) + "]", "correlationColumns",
+           {param("count", m[i].size()), param("symbols", size)});
+    shape = false;
+  }
+  bool entries = shape;
+  for (std::size_t i = 0; shape && i < size; ++i)
+    for (std::size_t j = 0; j < size; ++j) entries = checkEntry(m, i, j, c) && entries;
+  return entries;
+}
+
+void checkCorrelation(const MonteCarloRequest& r, std::size_t size, Checker& c) {
+  if (r.correlation.empty()) return;
+  if (checkCorrelationEntries(r.correlation, size, c) && !cholesky(r.correlation, size))
+    c.fail("request.correlation", "correlationDefinite", {param("tolerance", kCholeskyTolerance)});
+}
+
+/// A count of steps or paths: > 0 and at most `limit`.
+bool checkCount(Checker& c, const char* path, std::size_t x, std::size_t limit) {
+  if (x == 0) return c.fail(path, "countPositive"), false;
+  if (x > limit) return c.fail(path, "countAtMost", {param("value", x), param("limit", limit)}), false;
+  return true;
+}
+
+void checkMonteCarlo(const Scenario& s, const MonteCarloRequest& r, Checker& c) {
+  const Symbols symbols = symbolsOf(s);
+  checkSymbols(symbols, r, c);
+  checkCorrelation(r, symbols.names.size(), c);
+  checkHorizon(c, r.years, r.days, true);
+  checkCount(c, "request.steps", r.steps, kMaxSteps);
+  if (checkCount(c, "request.paths", r.paths, kMaxPaths) &&
+      static_cast<double>(r.paths) * static_cast<double>(r.steps) > kMaxPathSteps)
+    c.fail("request.paths", "pathSteps",
+           {param("value", r.paths), param("steps", r.steps), param("limit", kMaxPathSteps)});
+}
+
+/// The chunk [begin, end) and the tally it continues.
+void checkChunk(const Scenario& s, const MonteCarloRequest& r, std::size_t begin, std::size_t end,
+                const MonteCarloTally& tally, Checker& c) {
+  if (begin > end) c.fail("begin", "chunkOrder", {param("value", begin), param("end", end)});
+  if (end > r.paths) c.fail("end", "chunkEnd", {param("value", end), param("paths", r.paths)});
+  const std::size_t positions = s.positions.size();
+  if (!tally.isolatedByPosition.empty() && tally.isolatedByPosition.size() != positions)
+    c.fail("tally.isolatedByPosition", "tallyPositions",
+           {param("count", tally.isolatedByPosition.size()), param("expected", positions)});
+  const auto histogram = [&](const std::vector<std::size_t>& h, const char* path) {
+    if (!h.empty() && h.size() != r.steps)
+      c.fail(path, "tallyHistogram", {param("count", h.size()), param("expected", r.steps)});
+  };
+  histogram(tally.timeHistogram.isolated, "tally.timeHistogram.isolated");
+  histogram(tally.timeHistogram.cross, "tally.timeHistogram.cross");
+}
+
+// ---- the closed form's kernel and explanation ----
+
+/// One mode's probability: none without a liquidation price, 1 when the mark is already past it.
+std::optional<double> touchProbability(const PositionOutcome& o, double mark, const OddsRequest& r,
+                                       double years) noexcept {
+  if (!o.liquidationPrice) return std::nullopt;
+  if (o.distanceToLiquidation && *o.distanceToLiquidation <= 0) return 1.0;
+  return passage(mark, *o.liquidationPrice, r.volatility, years, r.drift).p;
+}
+
+/// add() with the step's stable code and the numbers it substitutes.
+void codedStep(std::vector<Step>& steps, const char* code, std::initializer_list<Param> params, std::string field,
+             std::string label, std::string formula, std::string substituted, std::optional<double> value) {
+  add(steps, std::move(field), std::move(label), std::move(formula), std::move(substituted), value);
+  steps.back().code = code;
+  steps.back().params.assign(params.begin(), params.end());
+}
+
+/// The touch formula of one mode, reflected for an up barrier.
+void explainTouch(std::vector<Step>& steps, const std::string& field, const std::string& mode,
+                  const Passage& r, double years) {
+  const std::string d = r.up ? "(−b + m·t)" : "(b − m·t)";
+  const std::string e = r.up ? "(−b − m·t)" : "(b + m·t)";
+  const std::string bs = r.up ? sn(-r.b) : sn(r.b);
+  const std::string mt = sn(r.m * years);
+  codedStep(steps, r.up ? "odds.touchAbove" : "odds.touchBelow",
+          {param("logDistance", r.b), param("logDriftTime", r.m * years), param("spread", r.sd),
+           param("reflection", r.reflection), param("d1", r.d1), param("d2", r.d2)},
+          field,
+          mode + ": probability that the mark touches the liquidation price " + (r.up ? "above" : "below") +
+              " it within t",
+          "P = N(" + d + "/(σ√t)) + e^(2·m·b/σ²)·N(" + e + "/(σ√t))",
+          "N((" + bs + (r.up ? " + " : " − ") + mt + ") / " + n(r.sd) + ") + e^(" + n(r.reflection) + ")·N((" +
+              bs + (r.up ? " − " : " + ") + mt + ") / " + n(r.sd) + ") = N(" + n(r.d1) + ") + e^(" +
+              n(r.reflection) + ")·N(" + n(r.d2) + ")",
+          r.p);
+}
+
+/// The steps of one mode, ending with its probability.
+void explainMode(std::vector<Step>& steps, const PositionOutcome& o, double mark, const OddsRequest& request,
+                 double years, bool cross) {
+  const std::string field = cross ? "crossProbability" : "isolatedProbability";
+  const std::string mode = cross ? "Cross (the other symbols held at their marks)" : "Isolated";
+  if (!o.liquidationPrice) {
+    codedStep(steps, "odds.noLiquidation", {}, field,
+            mode + ": no positive price liquidates the position, so no probability", "", "", std::nullopt);
+    return;
+  }
+  const double lp = *o.liquidationPrice;
+  if (o.distanceToLiquidation && *o.distanceToLiquidation <= 0) {
+    codedStep(steps, "odds.alreadyPast", {param("liquidationPrice", lp), param("mark", mark)}, field,
+            mode + ": the mark is already at or past the liquidation price", "P = 1",
+            "LP " + n(lp) + ", mark " + n(mark), 1.0);
+    return;
+  }
+  const Passage r = passage(mark, lp, request.volatility, years, request.drift);
+  codedStep(steps, "odds.logDistance", {param("liquidationPrice", lp), param("mark", mark)}, field,
+          mode + ": log distance from the mark to the liquidation price", "b = ln(LP / P_mark)",
+          "ln(" + n(lp) + " / " + n(mark) + ")", r.b);
+  if (r.b == 0 || !(r.sd > 0)) {
+    codedStep(steps, r.b == 0 ? "odds.atMark" : "odds.noSpread", {}, field,
+            mode + (r.b == 0 ? ": the liquidation price is the mark" : ": no volatility or no time, so no touch"),
+            r.b == 0 ? "P = 1" : "P = 0", "", r.p);
+    return;
+  }
+  explainTouch(steps, field, mode, r, years);
+}
+
+// ---- the Monte Carlo kernel ----
+
+/// An isolated position's liquidation price on its symbol's path (long: at or below, short: at or above).
+struct Barrier {
+  std::size_t position, symbol;
+  double price;
+  bool below;
+};
+
+/// What every path shares: per symbol the start and the log drift and volatility of one step,
+/// the Cholesky factor, the isolated barriers, and the cross account's terms.
+struct PathSetup {
+  Symbols symbols;
+  std::size_t steps = 0;
+  std::uint64_t seed = 0;
+  std::vector<double> mark0, driftStep, volStep, chol;
+  std::vector<Barrier> barriers;
+  detail::Model model;
+  double wallet = 0;
+};
+
+PathSetup setUp(const Scenario& s, const MonteCarloRequest& r, const Report& report) {
+  PathSetup p;
+  p.symbols = symbolsOf(s);
+  p.steps = r.steps;
+  p.seed = r.seed;
+  const std::size_t count = p.symbols.names.size();
+  p.chol.assign(count * count, 0.0);
+  for (std::size_t j = 0; j < count; ++j) p.chol[j * count + j] = 1;
+  if (!r.correlation.empty()) p.chol = *cholesky(r.correlation, count);
+  const double dt = horizonYears(r) / static_cast<double>(r.steps);
+  const double sqrtDt = std::sqrt(dt);
+  p.mark0.resize(count);
+  for (std::string_view symbol : p.symbols.names) {
+    const double sigma = r.volatility.find(symbol)->second;
+    const auto d = r.drift.find(symbol);
+    const double mu = d == r.drift.end() ? 0.0 : d->second;
+    p.driftStep.push_back((mu - 0.5 * sigma * sigma) * dt);
+    p.volStep.push_back(sigma * sqrtDt);
+  }
+  for (std::size_t i = 0; i < s.positions.size(); ++i) {
+    p.mark0[p.symbols.of[i]] = s.positions[i].mark();
+    if (const auto lp = report.isolated->positions[i].liquidationPrice)
+      p.barriers.push_back({i, p.symbols.of[i], *lp, s.positions[i].side == Side::Long});
+  }
+  p.model = detail::buildModel(s);
+  p.wallet = s.walletBalance;
+  return p;
+}
+
+/// Cross: walletBalance + sum(PnL_i - MM_i) <= 0, every position cross, at the simulated marks.
+bool crossLiquidated(const PathSetup& p, const std::vector<double>& prices) noexcept {
+  double margin = p.wallet;
+  for (const detail::Leg& leg : p.model.legs) {
+    const double price = prices[p.symbols.of[leg.index]];
+    const double u = leg.u(price);
+    const detail::Maintenance mm = detail::maintenanceAt(p.model, leg, u);
+    margin += leg.pnlAt(price) - (mm.c0 + mm.c1 * u);
+  }
+  return margin <= 0;
+}
+
+/// One path's state as it is walked.
+struct PathState {
+  std::vector<double> prices, eps;
+  std::vector<char> hit;
+  std::size_t remaining = 0;
+  bool anyIsolated = false, crossDone = false;
+};
+
+/// Checks the marks after a step (bin: where a first hit is counted) and counts first hits.
+inline void checkMarks(const PathSetup& p, PathState& st, std::size_t bin, MonteCarloTally& tally) {
+  for (std::size_t b = 0; b < p.barriers.size(); ++b) {
+    if (st.hit[b]) continue;
+    const Barrier& br = p.barriers[b];
+    const double price = st.prices[br.symbol];
+    if (br.below ? price <= br.price : price >= br.price) {
+      st.hit[b] = 1;
+      --st.remaining;
+      ++tally.isolatedByPosition[br.position];
+      if (!st.anyIsolated) {
+        st.anyIsolated = true;
+        ++tally.liquidatedPaths.isolated;
+        ++tally.timeHistogram.isolated[bin];
+      }
+    }
+  }
+  if (!st.crossDone && crossLiquidated(p, st.prices)) {
+    st.crossDone = true;
+    ++tally.liquidatedPaths.cross;
+    ++tally.timeHistogram.cross[bin];
+  }
+}
+
+/// The paths [begin, end), in one flattened call: every function the loop calls is inlined (the
+/// size-optimised wasm build would otherwise call out for each tier lookup and random number).
+__attribute__((flatten)) void runPaths(const PathSetup& p, std::size_t begin, std::size_t end,
+                                       MonteCarloTally& tally) {
+  const std::size_t count = p.symbols.names.size();
+  PathState st;
+  st.eps.resize(count);
+  st.hit.resize(p.barriers.size());
+  for (std::size_t path = begin; path < end; ++path) {
+    Rng rng(p.seed, path);
+    Normals normals(rng);
+    st.prices = p.mark0;
+    std::fill(st.hit.begin(), st.hit.end(), 0);
+    st.remaining = p.barriers.size();
+    st.anyIsolated = st.crossDone = false;
+    // Step 0 checks the marks themselves (already past counts in the first bin) and then each
+    // step's end: bin s holds the paths first hit at the end of step s + 1.
+    checkMarks(p, st, 0, tally);
+    for (std::size_t s = 0; s < p.steps && (st.remaining > 0 || !st.crossDone); ++s) {
+      for (std::size_t j = 0; j < count; ++j) st.eps[j] = normals.next();
+      for (std::size_t j = 0; j < count; ++j) {
+        double z = 0;
+        for (std::size_t k = 0; k <= j; ++k) z += p.chol[j * count + k] * st.eps[k];
+        st.prices[j] *= detExp(p.driftStep[j] + p.volStep[j] * z);
+      }
+      checkMarks(p, st, s, tally);
+    }
+    ++tally.paths;
+  }
+}
+
+/// Days until half of `liquidated` paths were liquidated: the end of the first bin where the
+/// running count reaches half of them; absent when none was.
+std::optional<double> medianDays(const std::vector<std::size_t>& histogram, std::size_t liquidated,
+                                 double daysPerStep) noexcept {
+  if (liquidated == 0) return std::nullopt;
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < histogram.size(); ++i) {
+    seen += histogram[i];
+    if (2 * seen >= liquidated) return static_cast<double>(i + 1) * daysPerStep;
+  }
+  return std::nullopt;  // a tally whose histogram holds fewer paths than its count
+}
+
 }  // namespace
 
 double firstPassageProbability(double spot, double barrier, double sigma, double years,
@@ -257,321 +594,81 @@ double firstPassageProbability(double spot, double barrier, double sigma, double
   return passage(spot, barrier, sigma, years, mu).p;
 }
 
-Result<OddsResult> liquidationOdds(const Scenario& scenario, std::size_t position, double sigma,
-                                   double years, double mu) {
+std::vector<InputError> validate(const Scenario& scenario, const OddsRequest& request) {
+  Checker c;
+  c.errors = validate(scenario);
+  checkOdds(scenario, request, c);
+  return std::move(c.errors);
+}
+
+Result<OddsResult> liquidationOdds(const Scenario& scenario, const OddsRequest& request) {
   Result<OddsResult> result;
   Report report = evaluate(scenario);
-  result.errors = std::move(report.errors);
-  if (position >= scenario.positions.size() && !scenario.positions.empty()) {
-    result.errors.push_back({"position", ErrorCode::OutOfRange,
-                             "position (" + sizeText(position) + ") must be < " +
-                                 sizeText(scenario.positions.size()) +
-                                 ", the number of positions"});
+  Checker c;
+  c.errors = std::move(report.errors);
+  checkOdds(scenario, request, c);
+  if (!c.ok()) {
+    result.errors = std::move(c.errors);
+    return result;
   }
-  checkRate(result.errors, "sigma", sigma, false, kMaxVolatility);
-  checkRate(result.errors, "years", years, false, kMaxYears);
-  if (!isValidNumber(mu)) {
-    result.errors.push_back({"mu", ErrorCode::NotFinite, "mu must be a finite number"});
-  } else if (std::abs(mu) > kMaxDrift) {
-    result.errors.push_back(
-        {"mu", ErrorCode::OutOfRange,
-         "mu (" + n(mu) + ") must be between " + n(-kMaxDrift) + " and " + n(kMaxDrift)});
-  }
-  if (!result.errors.empty()) return result;
-
-  OddsResult odds;
-  const double mark = scenario.positions[position].mark();
-  add(odds.steps, "probability",
-      "The mark follows geometric Brownian motion: volatility σ and drift μ per year, horizon t in "
-      "years",
-      "σ√t", n(sigma) + "×√" + n(years), sigma * std::sqrt(years));
-  const double m = mu - 0.5 * sigma * sigma;
-  add(odds.steps, "probability", "Drift of the log of the mark", "m = μ − σ²/2",
-      sn(mu) + " − " + n(sigma) + "²/2", m);
-
-  const auto one = [&](const PositionOutcome& o, bool cross) -> std::optional<double> {
-    const std::string field = cross ? "crossProbability" : "isolatedProbability";
-    const std::string mode = cross ? "Cross (the other symbols held at their marks)" : "Isolated";
-    if (!o.liquidationPrice) {
-      add(odds.steps, field,
-          mode + ": no positive price liquidates the position, so no probability", "", "",
-          std::nullopt);
-      return std::nullopt;
-    }
-    const double lp = *o.liquidationPrice;
-    if (o.distanceToLiquidation && *o.distanceToLiquidation <= 0) {
-      add(odds.steps, field, mode + ": the mark is already at or past the liquidation price",
-          "P = 1", "LP " + n(lp) + ", mark " + n(mark), 1.0);
-      return 1.0;
-    }
-    const Passage r = passage(mark, lp, sigma, years, mu);
-    add(odds.steps, field, mode + ": log distance from the mark to the liquidation price",
-        "b = ln(LP / P_mark)", "ln(" + n(lp) + " / " + n(mark) + ")", r.b);
-    if (r.b == 0 || !(r.sd > 0)) {
-      add(odds.steps, field,
-          mode + (r.b == 0 ? ": the liquidation price is the mark"
-                           : ": no volatility or no time, so no touch"),
-          r.b == 0 ? "P = 1" : "P = 0", "", r.p);
-      return r.p;
-    }
-    const std::string d = r.up ? "(−b + m·t)" : "(b − m·t)";
-    const std::string e = r.up ? "(−b − m·t)" : "(b + m·t)";
-    const std::string bs = r.up ? sn(-r.b) : sn(r.b);
-    const std::string mt = sn(r.m * years);
-    add(odds.steps, field,
-        mode + ": probability that the mark touches the liquidation price " +
-            (r.up ? "above" : "below") + " it within t",
-        "P = N(" + d + "/(σ√t)) + e^(2·m·b/σ²)·N(" + e + "/(σ√t))",
-        "N((" + bs + (r.up ? " + " : " − ") + mt + ") / " + n(r.sd) + ") + e^(" + n(r.reflection) +
-            ")·N((" + bs + (r.up ? " − " : " + ") + mt + ") / " + n(r.sd) + ") = N(" + n(r.d1) +
-            ") + e^(" + n(r.reflection) + ")·N(" + n(r.d2) + ")",
-        r.p);
-    return r.p;
-  };
-  odds.isolatedProbability = one(report.isolated->positions[position], false);
-  odds.crossProbability = one(report.cross->positions[position], true);
-  result.value = std::move(odds);
+  const double mark = scenario.positions[request.position].mark(), years = horizonYears(request);
+  OddsResult& odds = result.value.emplace();
+  odds.probability.isolated = touchProbability(report.isolated->positions[request.position], mark, request, years);
+  odds.probability.cross = touchProbability(report.cross->positions[request.position], mark, request, years);
   return result;
+}
+
+void explain(const Scenario& scenario, const OddsRequest& request, OddsResult& result) {
+  const Report report = evaluate(scenario);
+  const double mark = scenario.positions[request.position].mark(), years = horizonYears(request);
+  const double sigma = request.volatility, mu = request.drift;
+  std::vector<Step>& steps = result.steps;
+  steps.clear();
+  if (request.days)
+    codedStep(steps, "odds.horizonYears", {param("days", *request.days)}, "probability",
+            "The horizon in years (ACT/365)", "t = days / 365", n(*request.days) + " / 365", years);
+  codedStep(steps, "odds.spread", {param("volatility", sigma), param("years", years)}, "probability",
+          "The mark follows geometric Brownian motion: volatility σ and drift μ per year, horizon t in years",
+          "σ√t", n(sigma) + "×√" + n(years), sigma * std::sqrt(years));
+  codedStep(steps, "odds.logDrift", {param("drift", mu), param("volatility", sigma)}, "probability",
+          "Drift of the log of the mark", "m = μ − σ²/2", sn(mu) + " − " + n(sigma) + "²/2",
+          mu - 0.5 * sigma * sigma);
+  explainMode(steps, report.isolated->positions[request.position], mark, request, years, false);
+  explainMode(steps, report.cross->positions[request.position], mark, request, years, true);
+}
+
+std::vector<InputError> validate(const Scenario& scenario, const MonteCarloRequest& request) {
+  Checker c;
+  c.errors = validate(scenario);
+  checkMonteCarlo(scenario, request, c);
+  return std::move(c.errors);
 }
 
 Result<MonteCarloTally> monteCarlo(const Scenario& scenario, const MonteCarloRequest& request,
                                    std::size_t begin, std::size_t end, MonteCarloTally tally) {
   Result<MonteCarloTally> result;
   Report report = evaluate(scenario);
-  std::vector<InputError>& errors = result.errors;
-  errors = std::move(report.errors);
+  Checker c;
+  c.errors = std::move(report.errors);
+  checkMonteCarlo(scenario, request, c);
+  checkChunk(scenario, request, begin, end, tally, c);
+  if (!c.ok()) {
+    result.errors = std::move(c.errors);
+    return result;
+  }
+  tally.isolatedByPosition.resize(scenario.positions.size(), 0);
+  tally.timeHistogram.isolated.resize(request.steps, 0);
+  tally.timeHistogram.cross.resize(request.steps, 0);
+  runPaths(setUp(scenario, request, report), begin, end, tally);
 
-  // Symbols in the order of first appearance.
-  std::vector<std::string_view> symbols;
-  std::vector<std::size_t> symbolOf(scenario.positions.size());
-  for (std::size_t i = 0; i < scenario.positions.size(); ++i) {
-    const std::string_view symbol = scenario.positions[i].symbol;
-    const auto it = std::find(symbols.begin(), symbols.end(), symbol);
-    symbolOf[i] = static_cast<std::size_t>(it - symbols.begin());
-    if (it == symbols.end()) symbols.push_back(symbol);
-  }
-  const std::size_t count = symbols.size();
-
-  for (std::string_view symbol : symbols) {
-    const std::string path = "request.volatility." + std::string(symbol);
-    const auto it = request.volatility.find(symbol);
-    if (it == request.volatility.end()) {
-      errors.push_back(
-          {path, ErrorCode::Missing, path + " is missing: every symbol needs a volatility"});
-    } else {
-      checkRate(errors, path, it->second, true, kMaxVolatility);
-    }
-    if (const auto d = request.drift.find(symbol); d != request.drift.end()) {
-      const std::string dpath = "request.drift." + std::string(symbol);
-      if (!isValidNumber(d->second)) {
-        errors.push_back({dpath, ErrorCode::NotFinite, dpath + " must be a finite number"});
-      } else if (std::abs(d->second) > kMaxDrift) {
-        errors.push_back({dpath, ErrorCode::OutOfRange,
-                          dpath + " (" + n(d->second) + ") must be between " + n(-kMaxDrift) +
-                              " and " + n(kMaxDrift)});
-      }
-    }
-  }
-
-  const auto& c = request.correlation;
-  bool correlationOk = true;
-  if (!c.empty()) {
-    if (c.size() != count) {
-      correlationOk = false;
-      errors.push_back({"request.correlation", ErrorCode::OutOfRange,
-                        "request.correlation has " + sizeText(c.size()) +
-                            " rows but the scenario has " + sizeText(count) + " symbols"});
-    }
-    for (std::size_t i = 0; c.size() == count && i < count; ++i) {
-      const std::string row = "request.correlation[" + sizeText(i) + "]";
-      if (c[i].size() != count) {
-        correlationOk = false;
-        errors.push_back({row, ErrorCode::OutOfRange,
-                          row + " has " + sizeText(c[i].size()) + " entries but the scenario has " +
-                              sizeText(count) + " symbols"});
-      }
-    }
-    const bool shapeOk = correlationOk;
-    for (std::size_t i = 0; shapeOk && i < count; ++i) {
-      for (std::size_t j = 0; j < count; ++j) {
-        const std::string path = "request.correlation[" + sizeText(i) + "][" + sizeText(j) + "]";
-        const double x = c[i][j];
-        if (!isValidNumber(x)) {
-          errors.push_back({path, ErrorCode::NotFinite, path + " must be a finite number"});
-        } else if (i == j && x != 1) {
-          errors.push_back(
-              {path, ErrorCode::OutOfRange, path + " (" + n(x) + ") must be 1 on the diagonal"});
-        } else if (x < -1 || x > 1) {
-          errors.push_back(
-              {path, ErrorCode::OutOfRange, path + " (" + n(x) + ") must be between -1 and 1"});
-        } else if (i > j && isValidNumber(c[j][i]) && std::abs(x - c[j][i]) > kSymmetryTolerance) {
-          errors.push_back({path, ErrorCode::OutOfRange,
-                            path + " (" + n(x) + ") must equal request.correlation[" + sizeText(j) +
-                                "][" + sizeText(i) + "] (" + n(c[j][i]) +
-                                "): the matrix is symmetric"});
-        } else {
-          continue;
-        }
-        correlationOk = false;
-      }
-    }
-  }
-  std::vector<double> chol(count * count, 0.0);
-  for (std::size_t j = 0; j < count; ++j) chol[j * count + j] = 1;
-  if (!c.empty() && correlationOk) {
-    if (auto l = cholesky(c, count)) {
-      chol = std::move(*l);
-    } else {
-      errors.push_back(
-          {"request.correlation", ErrorCode::OutOfRange,
-           "request.correlation is not positive semi-definite (Cholesky pivot below -" +
-               n(kCholeskyTolerance) + ")"});
-    }
-  }
-
-  checkRate(errors, "request.years", request.years, true, kMaxYears);
-  if (request.steps == 0) {
-    errors.push_back({"request.steps", ErrorCode::NotPositive, "request.steps must be > 0"});
-  } else if (request.steps > kMaxSteps) {
-    errors.push_back(
-        {"request.steps", ErrorCode::TooMany,
-         "request.steps (" + sizeText(request.steps) + ") must be <= " + sizeText(kMaxSteps)});
-  }
-  if (request.paths == 0) {
-    errors.push_back({"request.paths", ErrorCode::NotPositive, "request.paths must be > 0"});
-  } else if (request.paths > kMaxPaths) {
-    errors.push_back(
-        {"request.paths", ErrorCode::TooMany,
-         "request.paths (" + sizeText(request.paths) + ") must be <= " + sizeText(kMaxPaths)});
-  } else if (static_cast<double>(request.paths) * static_cast<double>(request.steps) >
-             kMaxPathSteps) {
-    errors.push_back({"request.paths", ErrorCode::TooMany,
-                      "request.paths × request.steps (" + sizeText(request.paths) + " × " +
-                          sizeText(request.steps) + ") must be <= " + n(kMaxPathSteps)});
-  }
-  if (begin > end) {
-    errors.push_back({"begin", ErrorCode::OutOfRange,
-                      "begin (" + sizeText(begin) + ") must be <= end (" + sizeText(end) + ")"});
-  }
-  if (end > request.paths) {
-    errors.push_back(
-        {"end", ErrorCode::OutOfRange,
-         "end (" + sizeText(end) + ") must be <= request.paths (" + sizeText(request.paths) + ")"});
-  }
-  const std::size_t positions = scenario.positions.size();
-  if (!tally.isolatedByPosition.empty() && tally.isolatedByPosition.size() != positions) {
-    errors.push_back({"tally.isolatedByPosition", ErrorCode::OutOfRange,
-                      "tally.isolatedByPosition has " + sizeText(tally.isolatedByPosition.size()) +
-                          " entries; a tally of this scenario has " + sizeText(positions)});
-  }
-  if (!tally.isolatedTimeHistogram.empty() && tally.isolatedTimeHistogram.size() != request.steps) {
-    errors.push_back({"tally.isolatedTimeHistogram", ErrorCode::OutOfRange,
-                      "tally.isolatedTimeHistogram has " +
-                          sizeText(tally.isolatedTimeHistogram.size()) +
-                          " entries; a tally of this request has request.steps (" +
-                          sizeText(request.steps) + ")"});
-  }
-  if (!tally.crossTimeHistogram.empty() && tally.crossTimeHistogram.size() != request.steps) {
-    errors.push_back({"tally.crossTimeHistogram", ErrorCode::OutOfRange,
-                      "tally.crossTimeHistogram has " + sizeText(tally.crossTimeHistogram.size()) +
-                          " entries; a tally of this request has request.steps (" +
-                          sizeText(request.steps) + ")"});
-  }
-  if (!errors.empty()) return result;
-
-  tally.isolatedByPosition.resize(positions, 0);
-  tally.isolatedTimeHistogram.resize(request.steps, 0);
-  tally.crossTimeHistogram.resize(request.steps, 0);
-
-  // Per symbol: log drift and volatility of one step.
-  const double dt = request.years / static_cast<double>(request.steps);
-  const double sqrtDt = std::sqrt(dt);
-  std::vector<double> mark0(count), driftStep(count), volStep(count);
-  for (std::size_t j = 0; j < count; ++j) {
-    const double sigma = request.volatility.find(symbols[j])->second;
-    const auto d = request.drift.find(symbols[j]);
-    const double mu = d == request.drift.end() ? 0.0 : d->second;
-    driftStep[j] = (mu - 0.5 * sigma * sigma) * dt;
-    volStep[j] = sigma * sqrtDt;
-  }
-  for (std::size_t i = 0; i < positions; ++i) mark0[symbolOf[i]] = scenario.positions[i].mark();
-
-  // Isolated: each position against its own liquidation price (long: at or below, short: at or
-  // above).
-  struct Barrier {
-    std::size_t position, symbol;
-    double price;
-    bool below;
-  };
-  std::vector<Barrier> barriers;
-  for (std::size_t i = 0; i < positions; ++i) {
-    if (const auto lp = report.isolated->positions[i].liquidationPrice)
-      barriers.push_back({i, symbolOf[i], *lp, scenario.positions[i].side == Side::Long});
-  }
-  // Cross: walletBalance + sum(PnL_i - MM_i) <= 0, every position cross, at the simulated marks.
-  const detail::Model model = detail::buildModel(scenario);
-  const double wallet = scenario.walletBalance;
-  const auto crossLiquidated = [&](const std::vector<double>& prices) {
-    double margin = wallet;
-    for (const detail::Leg& leg : model.legs) {
-      const double price = prices[symbolOf[leg.index]];
-      const double u = leg.u(price);
-      const detail::Maintenance mm = detail::maintenanceAt(model, leg, u);
-      margin += leg.pnlAt(price) - (mm.c0 + mm.c1 * u);
-    }
-    return margin <= 0;
-  };
-
-  std::vector<double> prices(count), eps(count);
-  std::vector<char> hit(barriers.size());
-  // The paths in one flattened call: every function the loop calls is inlined (the size-optimised
-  // wasm build would otherwise call out for each tier lookup and random number).
-  [&]() __attribute__((flatten)) {
-    for (std::size_t path = begin; path < end; ++path) {
-      Rng rng(request.seed, path);
-      Normals normals(rng);
-      prices = mark0;
-      std::fill(hit.begin(), hit.end(), 0);
-      std::size_t remaining = barriers.size();
-      bool anyIsolated = false, crossDone = false;
-      // Step 0 checks the marks themselves (already past counts in the first bin) and then each
-      // step's end: bin s holds the paths first hit at the end of step s + 1.
-      const auto check = [&](std::size_t bin) {
-        for (std::size_t b = 0; b < barriers.size(); ++b) {
-          if (hit[b]) continue;
-          const Barrier& br = barriers[b];
-          const double p = prices[br.symbol];
-          if (br.below ? p <= br.price : p >= br.price) {
-            hit[b] = 1;
-            --remaining;
-            ++tally.isolatedByPosition[br.position];
-            if (!anyIsolated) {
-              anyIsolated = true;
-              ++tally.isolatedAnyLiquidated;
-              ++tally.isolatedTimeHistogram[bin];
-            }
-          }
-        }
-        if (!crossDone && crossLiquidated(prices)) {
-          crossDone = true;
-          ++tally.crossLiquidated;
-          ++tally.crossTimeHistogram[bin];
-        }
-      };
-      check(0);
-      for (std::size_t s = 0; s < request.steps && (remaining > 0 || !crossDone); ++s) {
-        for (std::size_t j = 0; j < count; ++j) eps[j] = normals.next();
-        for (std::size_t j = 0; j < count; ++j) {
-          double z = 0;
-          for (std::size_t k = 0; k <= j; ++k) z += chol[j * count + k] * eps[k];
-          prices[j] *= detExp(driftStep[j] + volStep[j] * z);
-        }
-        check(s);
-      }
-      ++tally.paths;
-    }
-  }
-  ();
+  const double daysPerStep = horizonDays(request) / static_cast<double>(request.steps);
+  const ByMode<std::size_t>& hits = tally.liquidatedPaths;
+  const double paths = static_cast<double>(tally.paths);
+  tally.probability = {};
+  if (tally.paths > 0)
+    tally.probability = {static_cast<double>(hits.isolated) / paths, static_cast<double>(hits.cross) / paths};
+  tally.medianDays = {medianDays(tally.timeHistogram.isolated, hits.isolated, daysPerStep),
+                      medianDays(tally.timeHistogram.cross, hits.cross, daysPerStep)};
   result.value = std::move(tally);
   return result;
 }

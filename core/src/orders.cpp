@@ -2,7 +2,9 @@
 // MarginLab: average entry and order cost.
 #include "marginlab/orders.h"
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <string>
 
 #include "marginlab/format.h"
@@ -11,7 +13,16 @@
 namespace marginlab {
 
 namespace {
+
 using detail::n;
+
+/// Appends a step with its stable code and the numbers it substitutes.
+void step(std::vector<Step>& steps, const char* code, std::initializer_list<Param> params, std::string field,
+          std::string label, std::string formula, std::string substituted, double value) {
+  steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value, code,
+                   std::vector<Param>(params)});
+}
+
 }  // namespace
 
 double averageEntry(Contract contract, std::span<const Fill> fills) noexcept {
@@ -34,23 +45,33 @@ double averageEntryBitmex(Side side, double lotSize, std::span<const Fill> fills
   return lotSize / (value / size);
 }
 
-OrderCost binanceCostToOpen(Side side, double quantity, double orderPrice, double markPrice, double leverage) {
+OrderCost binanceCostToOpen(Side side, double quantity, double orderPrice, double markPrice,
+                            double leverage) noexcept {
   OrderCost c;
   const double dir = sign(side);
   c.initialMargin = quantity * orderPrice / leverage;
   c.openLoss = quantity * std::abs(std::min(0.0, dir * (markPrice - orderPrice)));
   c.total = c.initialMargin + c.openLoss;
-  c.steps.push_back({"initialMargin", "Initial margin of the order", "IM = Q·P / L",
-                     n(quantity) + "×" + n(orderPrice) + " / " + n(leverage), c.initialMargin});
-  c.steps.push_back({"openLoss", "Open loss: the order's price against the mark", "Q·|min(0, dir·(P_mark − P))|",
-                     n(quantity) + "×|min(0, " + n(dir) + "×(" + n(markPrice) + " − " + n(orderPrice) + "))|",
-                     c.openLoss});
-  c.steps.push_back({"total", "Cost to open", "cost = IM + open loss", n(c.initialMargin) + " + " + n(c.openLoss), c.total});
   return c;
 }
 
+void explainBinanceCostToOpen(Side side, double quantity, double orderPrice, double markPrice, double leverage,
+                              OrderCost& c) {
+  const double dir = sign(side);
+  c.steps.clear();
+  step(c.steps, "orders.initialMargin", {{"quantity", quantity}, {"price", orderPrice}, {"leverage", leverage}},
+       "initialMargin", "Initial margin of the order", "IM = Q·P / L",
+       n(quantity) + "×" + n(orderPrice) + " / " + n(leverage), c.initialMargin);
+  step(c.steps, "orders.openLoss",
+       {{"quantity", quantity}, {"direction", dir}, {"markPrice", markPrice}, {"price", orderPrice}}, "openLoss",
+       "Open loss: the order's price against the mark", "Q·|min(0, dir·(P_mark − P))|",
+       n(quantity) + "×|min(0, " + n(dir) + "×(" + n(markPrice) + " − " + n(orderPrice) + "))|", c.openLoss);
+  step(c.steps, "orders.costToOpen", {{"initialMargin", c.initialMargin}, {"openLoss", c.openLoss}}, "total",
+       "Cost to open", "cost = IM + open loss", n(c.initialMargin) + " + " + n(c.openLoss), c.total);
+}
+
 OrderCost bybitOrderCost(Contract contract, Side side, double quantity, double price, double leverage,
-                         double takerFeeRate) {
+                         double takerFeeRate) noexcept {
   OrderCost c;
   const double s = sign(side);
   const bool linear = contract == Contract::Linear;
@@ -61,16 +82,30 @@ OrderCost bybitOrderCost(Contract contract, Side side, double quantity, double p
   c.openFee = value * takerFeeRate;
   c.closeFee = closeValue * takerFeeRate;
   c.total = c.initialMargin + c.openFee + c.closeFee;
-  c.steps.push_back({"initialMargin", "Initial margin", "IM = value / L", n(value) + " / " + n(leverage), c.initialMargin});
-  c.steps.push_back({"openFee", "Fee to open", "value·fee", n(value) + "×" + n(takerFeeRate), c.openFee});
-  c.steps.push_back({"closeFee", "Fee to close at the bankruptcy price " + n(bankruptcy),
-                     linear ? "Q·BP·fee" : "Q / BP·fee",
-                     linear ? n(quantity) + "×" + n(bankruptcy) + "×" + n(takerFeeRate)
-                            : n(quantity) + " / " + n(bankruptcy) + "×" + n(takerFeeRate),
-                     c.closeFee});
-  c.steps.push_back({"total", "Order cost", "cost = IM + fee to open + fee to close",
-                     n(c.initialMargin) + " + " + n(c.openFee) + " + " + n(c.closeFee), c.total});
   return c;
+}
+
+void explainBybitOrderCost(Contract contract, Side side, double quantity, double price, double leverage,
+                           double takerFeeRate, OrderCost& c) {
+  const double s = sign(side);
+  const bool linear = contract == Contract::Linear;
+  const double value = linear ? quantity * price : quantity / price;
+  const double bankruptcy = linear ? price * (1 - s / leverage) : price * leverage / (leverage + s);
+  c.steps.clear();
+  step(c.steps, "orders.initialMargin", {{"value", value}, {"leverage", leverage}}, "initialMargin",
+       "Initial margin", "IM = value / L", n(value) + " / " + n(leverage), c.initialMargin);
+  step(c.steps, "orders.openFee", {{"value", value}, {"takerFeeRate", takerFeeRate}}, "openFee", "Fee to open",
+       "value·fee", n(value) + "×" + n(takerFeeRate), c.openFee);
+  step(c.steps, linear ? "orders.closeFeeLinear" : "orders.closeFeeInverse",
+       {{"quantity", quantity}, {"bankruptcyPrice", bankruptcy}, {"takerFeeRate", takerFeeRate}}, "closeFee",
+       "Fee to close at the bankruptcy price " + n(bankruptcy), linear ? "Q·BP·fee" : "Q / BP·fee",
+       linear ? n(quantity) + "×" + n(bankruptcy) + "×" + n(takerFeeRate)
+              : n(quantity) + " / " + n(bankruptcy) + "×" + n(takerFeeRate),
+       c.closeFee);
+  step(c.steps, "orders.orderCost",
+       {{"initialMargin", c.initialMargin}, {"openFee", c.openFee}, {"closeFee", c.closeFee}}, "total",
+       "Order cost", "cost = IM + fee to open + fee to close",
+       n(c.initialMargin) + " + " + n(c.openFee) + " + " + n(c.closeFee), c.total);
 }
 
 }  // namespace marginlab

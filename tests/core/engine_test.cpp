@@ -30,6 +30,14 @@ UnwindResult unwindOk(const Scenario& s, const UnwindRequest& r) {
   return *out.value;
 }
 
+/// unwind() then explain(), requiring no error.
+UnwindResult explainedOk(const Scenario& s, const UnwindRequest& r) {
+  UnwindResult u = unwindOk(s, r);
+  REQUIRE(u.steps.empty());  // numbers only until explained
+  explain(s, r, u);
+  return u;
+}
+
 /// Bids for a long of 10 in the hand examples: 3 @ 99.4, 4 @ 99.2, 5 @ 99.0.
 const std::vector<BookLevel> kBids = {{99.4, 3}, {99.2, 4}, {99.0, 5}};
 
@@ -66,7 +74,7 @@ TEST_CASE("MX-1: a fill at 98.75 draws 0.25 from the fund; an empty fund means A
   REQUIRE(paid.adlThresholdPrice);
   CHECK_THAT(*paid.adlThresholdPrice, WithinAbs(98.75, 1e-9));  // 99 - 0.25 / (1 x 1)
 
-  const UnwindResult adl = unwindOk(mx1(), {.book = {{98.75, 1}}, .insuranceFund = 0});
+  const UnwindResult adl = explainedOk(mx1(), {.book = {{98.75, 1}}, .insuranceFund = 0});
   CHECK_THAT(adl.insuranceFundChange, WithinAbs(-0.25, 1e-9));
   CHECK_THAT(adl.insuranceFundAfter, WithinAbs(-0.25, 1e-9));
   CHECK(adl.autoDeleveraging);
@@ -313,7 +321,7 @@ TEST_CASE("ADL starts in the slice where the running fund balance goes below zer
 }
 
 TEST_CASE("Unwind steps explain every number", "[engine]") {
-  const UnwindResult u = unwindOk(mx1(10), {.style = UnwindStyle::Twap,
+  const UnwindResult u = explainedOk(mx1(10), {.style = UnwindStyle::Twap,
                                             .book = kBids,
                                             .slices = 30,
                                             .replenishFraction = 0.5,
@@ -365,6 +373,11 @@ TEST_CASE("Unwind input errors, by path", "[engine][errors]") {
         unwind(mx1(10, Side::Short), {.book = {{100.4, 1}, {100.6, 1}, {100.55, 1}}}).errors;
     CHECK(hasError(shortErrors, "request.book[0].price", ErrorCode::OutOfRange));
     CHECK(hasError(shortErrors, "request.book[2].price", ErrorCode::Unsorted));
+    // Today's wording, from the one message table.
+    CHECK(e[0].message == "request.book[1].price (99.3) must be below the level before it (99): a long is sold into "
+                          "bids, best (highest) first");
+    CHECK(above[0].message == "request.book[0].price (99.6) must be at or below the liquidation price 99.5: the "
+                              "engine sells into bids from the takeover price down");
   }
   SECTION("too many levels") {
     const std::vector<BookLevel> book(10'001, BookLevel{99, 1});
@@ -395,8 +408,9 @@ TEST_CASE("Unwind input errors, by path", "[engine][errors]") {
                    "request.replenishFraction", ErrorCode::NotFinite));
   }
   SECTION("depth model and fund") {
-    CHECK(hasError(errorsOf({.depthPerPercent = 0}), "request.depthPerPercent",
-                   ErrorCode::NotPositive));
+    const auto depth = errorsOf({.depthPerPercent = 0});
+    CHECK(hasError(depth, "request.depthPerPercent", ErrorCode::NotPositive));
+    CHECK(depth[0].message == "request.depthPerPercent (0) must be > 0 (the book is empty, so the depth model needs it)");
     CHECK(errorsOf({.book = kBids, .depthPerPercent = 0}).empty());  // a book needs no model
     CHECK(hasError(errorsOf({.book = kBids, .insuranceFund = -1}), "request.insuranceFund",
                    ErrorCode::Negative));
@@ -405,8 +419,10 @@ TEST_CASE("Unwind input errors, by path", "[engine][errors]") {
         "request.insuranceFund", ErrorCode::NotFinite));
   }
   SECTION("position: out of range, or no price liquidates it") {
-    CHECK(hasError(errorsOf({.position = 3, .book = kBids}), "request.position",
-                   ErrorCode::OutOfRange));
+    const auto e3 = errorsOf({.position = 3, .book = kBids});
+    REQUIRE(e3.size() == 1);
+    CHECK(hasError(e3, "request.position", ErrorCode::OutOfRange));
+    CHECK(e3[0].message == "request.position (3) must be < 1, the number of positions");
     // Long 1x: LP and BP would be 0, no positive price liquidates it.
     Scenario safe{.rules = Rules::Simple, .walletBalance = 1'000};
     safe.tiers = {{"EXAMPLE", flatTier(0.005, 100)}};
@@ -415,7 +431,9 @@ TEST_CASE("Unwind input errors, by path", "[engine][errors]") {
     const auto e = unwind(safe, {.book = {{50, 1}}}).errors;
     REQUIRE(e.size() == 1);
     CHECK(hasError(e, "request.position", ErrorCode::OutOfRange));
-    CHECK(e[0].message.find("no price liquidates") != std::string::npos);
+    CHECK(e[0].message == "request.position (0): no price liquidates this position in isolated mode, so there is "
+                          "nothing for the engine to take over");
+    CHECK(e[0].rule == "nothingToUnwind");
   }
   SECTION("scenario and request errors together") {
     Scenario bad = s;
@@ -427,6 +445,62 @@ TEST_CASE("Unwind input errors, by path", "[engine][errors]") {
     CHECK(hasError(e, "request.insuranceFund", ErrorCode::Negative));
     CHECK_FALSE(unwind(bad, {}).value);
   }
+}
+
+TEST_CASE("Unwind: explain() changes no number", "[engine][explain]") {
+  // Property: for every style and side, linear and inverse, with a book and the depth model, the numbers
+  // after explain() equal those before, bit for bit, and the steps end with the verdict.
+  const auto same = [](const UnwindResult& a, const UnwindResult& b) {
+    bool slices = a.slices.size() == b.slices.size();
+    for (std::size_t i = 0; slices && i < a.slices.size(); ++i) {
+      const UnwindSlice &x = a.slices[i], &y = b.slices[i];
+      slices = x.quantity == y.quantity && x.averagePrice == y.averagePrice && x.worstPrice == y.worstPrice &&
+               x.requested == y.requested && x.unfilled == y.unfilled && x.levels == y.levels &&
+               x.insuranceFundChange == y.insuranceFundChange && x.insuranceFundAfter == y.insuranceFundAfter;
+    }
+    return slices && a.averagePrice == b.averagePrice && a.bankruptcyPrice == b.bankruptcyPrice &&
+           a.liquidationPrice == b.liquidationPrice && a.insuranceFundChange == b.insuranceFundChange &&
+           a.insuranceFundAfter == b.insuranceFundAfter && a.unfilled == b.unfilled &&
+           a.autoDeleveraging == b.autoDeleveraging && a.quantity == b.quantity && a.filled == b.filled &&
+           a.worstPrice == b.worstPrice && a.depthModel == b.depthModel && a.adlSlice == b.adlSlice &&
+           a.adlThresholdPrice == b.adlThresholdPrice;
+  };
+  std::size_t checked = 0;
+  for (Side side : {Side::Long, Side::Short})
+    for (UnwindStyle style : {UnwindStyle::Market, UnwindStyle::Twap, UnwindStyle::Iceberg})
+      for (bool book : {false, true})
+        for (double fund : {0.0, 3.0}) {
+          const Scenario s = mx1(10, side);
+          const std::vector<BookLevel> levels =
+              side == Side::Long ? kBids : std::vector<BookLevel>{{100.6, 3}, {100.8, 4}, {101.0, 5}};
+          const UnwindRequest r{.style = style, .book = book ? levels : std::vector<BookLevel>{},
+                                .depthPerPercent = 3, .slices = 25, .visibleSize = 3, .replenishFraction = 0.25,
+                                .insuranceFund = fund};
+          const UnwindResult plain = unwindOk(s, r);
+          UnwindResult explained = plain;
+          explain(s, r, explained);
+          CHECK(same(plain, explained));
+          REQUIRE_FALSE(explained.steps.empty());
+          CHECK(explained.steps.back().field == "autoDeleveraging");
+          for (const Step& step : explained.steps) CHECK_FALSE(step.code.empty());
+          ++checked;
+        }
+  CHECK(checked == 24);
+
+  Scenario inverse{.rules = Rules::Simple, .walletBalance = 1};
+  inverse.tiers = {{"BTCUSD", flatTier(0.005, 100)}};
+  inverse.positions = {Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .contractSize = 1,
+                                .quantity = 1000, .entryPrice = 10'000, .leverage = 10}};
+  const UnwindRequest r{.book = {{9'100, 600}, {9'050, 400}}, .insuranceFund = 0.0001};
+  const UnwindResult plain = unwindOk(inverse, r);
+  UnwindResult explained = plain;
+  explain(inverse, r, explained);
+  CHECK(same(plain, explained));
+  const auto fund = std::find_if(explained.steps.begin(), explained.steps.end(),
+                                 [](const Step& x) { return x.field == "insuranceFundChange"; });
+  REQUIRE(fund != explained.steps.end());
+  CHECK(fund->formula == "ΔF = s·Q_filled·CS·(1/BP − 1/avg)");
+  CHECK(fund->code == "unwind.fundChangeInverse");
 }
 
 TEST_CASE("The largest unwind stays bounded", "[engine][limits]") {

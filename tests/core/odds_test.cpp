@@ -34,6 +34,15 @@ Scenario twoLongs() {
   return s;
 }
 
+/// liquidationOdds() then explain(), requiring no error.
+OddsResult oddsOk(const Scenario& s, const OddsRequest& r) {
+  auto result = liquidationOdds(s, r);
+  INFO("first error: " << (result.errors.empty() ? std::string("none") : result.errors.front().message));
+  REQUIRE(result);
+  explain(s, r, *result.value);
+  return *result.value;
+}
+
 MonteCarloTally runOk(const Scenario& s, const MonteCarloRequest& r, std::size_t begin,
                       std::size_t end, MonteCarloTally tally = {}) {
   auto result = monteCarlo(s, r, begin, end, std::move(tally));
@@ -46,10 +55,11 @@ MonteCarloTally runOk(const Scenario& s, const MonteCarloRequest& r, std::size_t
 }
 
 bool sameTally(const MonteCarloTally& a, const MonteCarloTally& b) {
-  return a.paths == b.paths && a.isolatedAnyLiquidated == b.isolatedAnyLiquidated &&
-         a.crossLiquidated == b.crossLiquidated && a.isolatedByPosition == b.isolatedByPosition &&
-         a.isolatedTimeHistogram == b.isolatedTimeHistogram &&
-         a.crossTimeHistogram == b.crossTimeHistogram;
+  return a.paths == b.paths && a.liquidatedPaths.isolated == b.liquidatedPaths.isolated &&
+         a.liquidatedPaths.cross == b.liquidatedPaths.cross && a.isolatedByPosition == b.isolatedByPosition &&
+         a.timeHistogram.isolated == b.timeHistogram.isolated && a.timeHistogram.cross == b.timeHistogram.cross &&
+         a.probability.isolated == b.probability.isolated && a.probability.cross == b.probability.cross &&
+         a.medianDays.isolated == b.medianDays.isolated && a.medianDays.cross == b.medianDays.cross;
 }
 
 std::size_t sum(const std::vector<std::size_t>& v) {
@@ -186,23 +196,20 @@ TEST_CASE("liquidationOdds: a long in both modes, from evaluate's liquidation pr
   CHECK_THAT(isoLp, WithinRel(90 / 0.995, 1e-12));
   CHECK_THAT(crossLp, WithinRel(85 / 0.995, 1e-12));
 
-  const auto odds = liquidationOdds(s, 0, 0.8, 1.0 / 12);
-  REQUIRE(odds);
-  REQUIRE(odds.value->isolatedProbability);
-  REQUIRE(odds.value->crossProbability);
+  const OddsResult odds = oddsOk(s, {.volatility = 0.8, .years = 1.0 / 12});
+  REQUIRE(odds.probability.isolated);
+  REQUIRE(odds.probability.cross);
   // mpmath: S 100, B 90.45226131, σ 0.8, t 1/12: N(−0.3190494190) + 1.1055555556·N(−0.5499895266).
-  CHECK_THAT(*odds.value->isolatedProbability, WithinRel(0.6967416994636029, 1e-11));
-  CHECK_THAT(*odds.value->isolatedProbability,
-             WithinRel(firstPassageProbability(100, isoLp, 0.8, 1.0 / 12), 1e-15));
-  CHECK_THAT(*odds.value->crossProbability,
-             WithinRel(firstPassageProbability(100, crossLp, 0.8, 1.0 / 12), 1e-15));
-  CHECK(*odds.value->crossProbability <
-        *odds.value->isolatedProbability);  // the wallet's extra 5 helps
+  CHECK_THAT(*odds.probability.isolated, WithinRel(0.6967416994636029, 1e-11));
+  CHECK_THAT(*odds.probability.isolated, WithinRel(firstPassageProbability(100, isoLp, 0.8, 1.0 / 12), 1e-15));
+  CHECK_THAT(*odds.probability.cross, WithinRel(firstPassageProbability(100, crossLp, 0.8, 1.0 / 12), 1e-15));
+  CHECK(*odds.probability.cross < *odds.probability.isolated);  // the wallet's extra 5 helps
 
   // The steps: σ√t, m, then per mode b and P; the last value of each mode is the probability.
-  const auto& steps = odds.value->steps;
+  const auto& steps = odds.steps;
   REQUIRE(steps.size() == 6);
   CHECK(steps[0].formula == "σ√t");
+  CHECK(steps[0].code == "odds.spread");
   CHECK_THAT(*steps[0].value, WithinRel(0.8 * std::sqrt(1.0 / 12), 1e-15));
   CHECK(steps[1].formula == "m = μ − σ²/2");
   CHECK_THAT(*steps[1].value, WithinRel(-0.32, 1e-15));
@@ -210,79 +217,134 @@ TEST_CASE("liquidationOdds: a long in both modes, from evaluate's liquidation pr
   CHECK(steps[2].substituted == "ln(90.45226131 / 100)");
   CHECK_THAT(*steps[2].value, WithinRel(std::log(isoLp / 100), 1e-15));
   CHECK(steps[3].field == "isolatedProbability");
+  CHECK(steps[3].code == "odds.touchBelow");
   CHECK_THAT(steps[3].formula, Catch::Matchers::Contains("N((b − m·t)/(σ√t))"));
   CHECK_THAT(steps[3].substituted, Catch::Matchers::Contains("N(-0.319049419)"));
-  CHECK(*steps[3].value == *odds.value->isolatedProbability);
+  CHECK(*steps[3].value == *odds.probability.isolated);
   CHECK(steps[5].field == "crossProbability");
   CHECK_THAT(steps[5].label, Catch::Matchers::Contains("other symbols held at their marks"));
-  CHECK(*steps[5].value == *odds.value->crossProbability);
+  CHECK(*steps[5].value == *odds.probability.cross);
+}
+
+TEST_CASE("liquidationOdds: the horizon in days is days / 365 years", "[odds]") {
+  const Scenario s = oneLong();
+  const OddsResult inYears = oddsOk(s, {.volatility = 0.8, .years = 30.0 / 365});
+  const OddsResult inDays = oddsOk(s, {.volatility = 0.8, .days = 30});
+  CHECK(*inDays.probability.isolated == *inYears.probability.isolated);
+  CHECK(*inDays.probability.cross == *inYears.probability.cross);
+  // One more step first: the conversion.
+  REQUIRE(inDays.steps.size() == inYears.steps.size() + 1);
+  CHECK(inDays.steps[0].code == "odds.horizonYears");
+  CHECK(inDays.steps[0].substituted == "30 / 365");
+  CHECK(*inDays.steps[0].value == 30.0 / 365);
+  for (std::size_t i = 0; i < inYears.steps.size(); ++i) CHECK(inDays.steps[i + 1].substituted == inYears.steps[i].substituted);
 }
 
 TEST_CASE("liquidationOdds: a short is an up barrier; drift moves it", "[odds]") {
   Scenario s{.rules = Rules::Simple, .walletBalance = 15};
-  s.positions = {Position{
-      .symbol = "AAA", .side = Side::Short, .quantity = 1, .entryPrice = 100, .leverage = 10}};
+  s.positions = {Position{.symbol = "AAA", .side = Side::Short, .quantity = 1, .entryPrice = 100, .leverage = 10}};
   const Report r = evaluateOk(s);
   const double lp = *r.isolated->positions[0].liquidationPrice;
   REQUIRE(lp > 100);
-  const auto odds = liquidationOdds(s, 0, 0.5, 0.25, 0.2);
-  REQUIRE(odds);
-  CHECK_THAT(*odds.value->isolatedProbability,
-             WithinRel(firstPassageProbability(100, lp, 0.5, 0.25, 0.2), 1e-15));
-  CHECK_THAT(odds.value->steps[3].formula, Catch::Matchers::Contains("N((−b + m·t)/(σ√t))"));
-  CHECK_THAT(odds.value->steps[3].label, Catch::Matchers::Contains("above"));
+  const OddsResult odds = oddsOk(s, {.volatility = 0.5, .years = 0.25, .drift = 0.2});
+  CHECK_THAT(*odds.probability.isolated, WithinRel(firstPassageProbability(100, lp, 0.5, 0.25, 0.2), 1e-15));
+  CHECK_THAT(odds.steps[3].formula, Catch::Matchers::Contains("N((−b + m·t)/(σ√t))"));
+  CHECK_THAT(odds.steps[3].label, Catch::Matchers::Contains("above"));
+  CHECK(odds.steps[3].code == "odds.touchAbove");
   // An upward drift brings a short's liquidation closer.
-  CHECK(*liquidationOdds(s, 0, 0.5, 0.25, 0.5).value->isolatedProbability >
-        *odds.value->isolatedProbability);
+  CHECK(*oddsOk(s, {.volatility = 0.5, .years = 0.25, .drift = 0.5}).probability.isolated > *odds.probability.isolated);
 }
 
 TEST_CASE("liquidationOdds: no liquidation price, already past, zero volatility", "[odds]") {
   // Leverage 1 with a large wallet: no positive price liquidates it in either mode.
   Scenario s{.rules = Rules::Simple, .walletBalance = 1000};
   s.positions = {Position{.symbol = "AAA", .quantity = 1, .entryPrice = 100, .leverage = 1}};
-  auto odds = liquidationOdds(s, 0, 0.8, 1);
-  REQUIRE(odds);
-  CHECK_FALSE(odds.value->isolatedProbability);
-  CHECK_FALSE(odds.value->crossProbability);
-  CHECK_FALSE(odds.value->steps.back().value);
-  CHECK_THAT(odds.value->steps.back().label, Catch::Matchers::Contains("no positive price"));
+  OddsResult odds = oddsOk(s, {.volatility = 0.8, .years = 1});
+  CHECK_FALSE(odds.probability.isolated);
+  CHECK_FALSE(odds.probability.cross);
+  CHECK_FALSE(odds.steps.back().value);
+  CHECK_THAT(odds.steps.back().label, Catch::Matchers::Contains("no positive price"));
 
   // Mark 85 is below the isolated LP 90.45: probability 1 even with no volatility.
   s = oneLong();
   s.positions[0].markPrice = 85;
-  odds = liquidationOdds(s, 0, 0, 1);
-  REQUIRE(odds);
-  CHECK(odds.value->isolatedProbability == 1.0);
+  odds = oddsOk(s, {.volatility = 0, .years = 1});
+  CHECK(odds.probability.isolated == 1.0);
   // Cross LP 85.43 is above the mark 85 too.
-  CHECK(odds.value->crossProbability == 1.0);
+  CHECK(odds.probability.cross == 1.0);
 
   s = oneLong();
-  odds = liquidationOdds(s, 0, 0, 1);
-  REQUIRE(odds);
-  CHECK(odds.value->isolatedProbability == 0.0);
-  CHECK(odds.value->crossProbability == 0.0);
+  odds = oddsOk(s, {.volatility = 0, .years = 1});
+  CHECK(odds.probability.isolated == 0.0);
+  CHECK(odds.probability.cross == 0.0);
 }
 
 TEST_CASE("liquidationOdds: input errors", "[odds]") {
   const Scenario s = oneLong();
-  auto odds = liquidationOdds(s, 1, 0.8, 1);
+  auto odds = liquidationOdds(s, {.position = 1, .volatility = 0.8, .years = 1});
   CHECK_FALSE(odds);
   CHECK_FALSE(odds.value);
-  CHECK(hasError(odds.errors, "position", ErrorCode::OutOfRange));
+  CHECK(hasError(odds.errors, "request.position", ErrorCode::OutOfRange));
+  CHECK(odds.errors[0].message == "request.position (1) must be < 1, the number of positions");
+  CHECK(odds.errors[0].rule == "positionIndex");
 
-  odds = liquidationOdds(s, 0, -0.1, kNaN, kNaN);
-  CHECK(hasError(odds.errors, "sigma", ErrorCode::Negative));
-  CHECK(hasError(odds.errors, "years", ErrorCode::NotFinite));
-  CHECK(hasError(odds.errors, "mu", ErrorCode::NotFinite));
-  odds = liquidationOdds(s, 0, 11, 101, 11);
-  CHECK(hasError(odds.errors, "sigma", ErrorCode::OutOfRange));
-  CHECK(hasError(odds.errors, "years", ErrorCode::OutOfRange));
-  CHECK(hasError(odds.errors, "mu", ErrorCode::OutOfRange));
+  odds = liquidationOdds(s, {.volatility = -0.1, .years = kNaN, .drift = kNaN});
+  CHECK(hasError(odds.errors, "request.volatility", ErrorCode::Negative));
+  CHECK(hasError(odds.errors, "request.years", ErrorCode::NotFinite));
+  CHECK(hasError(odds.errors, "request.drift", ErrorCode::NotFinite));
+  odds = liquidationOdds(s, {.volatility = 11, .years = 101, .drift = 11});
+  CHECK(hasError(odds.errors, "request.volatility", ErrorCode::OutOfRange));
+  CHECK(hasError(odds.errors, "request.years", ErrorCode::OutOfRange));
+  CHECK(hasError(odds.errors, "request.drift", ErrorCode::OutOfRange));
+  CHECK(odds.errors.size() == 3);
+  CHECK(odds.errors[2].message == "request.drift (11) must be between -10 and 10");
+
+  // The horizon: exactly one of years and days.
+  odds = liquidationOdds(s, {.volatility = 0.8});
+  REQUIRE(odds.errors.size() == 1);
+  CHECK(hasError(odds.errors, "request.years", ErrorCode::Missing));
+  odds = liquidationOdds(s, {.volatility = 0.8, .years = 1, .days = 365});
+  REQUIRE(odds.errors.size() == 1);
+  CHECK(hasError(odds.errors, "request.days", ErrorCode::OutOfRange));
+  CHECK(odds.errors[0].message == "request.days and request.years both give the horizon: give one of them");
+  odds = liquidationOdds(s, {.volatility = 0.8, .days = 36501});
+  CHECK(hasError(odds.errors, "request.days", ErrorCode::OutOfRange));
+  odds = liquidationOdds(s, {.volatility = 0.8, .days = -1});
+  CHECK(hasError(odds.errors, "request.days", ErrorCode::Negative));
 
   Scenario bad = s;
   bad.positions[0].leverage = 0;
-  odds = liquidationOdds(bad, 0, 0.8, 1);
+  odds = liquidationOdds(bad, {.volatility = 0.8, .years = 1});
   CHECK(hasError(odds.errors, "positions[0].leverage", ErrorCode::NotPositive));
+  // validate() gives the same list, the scenario's first.
+  const auto listed = validate(bad, OddsRequest{.position = 3, .volatility = 0.8, .years = 1});
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].path == "positions[0].leverage");
+  CHECK(listed[1].path == "request.position");
+}
+
+TEST_CASE("liquidationOdds: explain() changes no number", "[odds][explain]") {
+  // Property: over longs and shorts, both horizons, with and without drift, the numbers with
+  // steps equal the numbers without, bit for bit, and every mode ends with its probability.
+  for (Side side : {Side::Long, Side::Short})
+    for (double leverage : {1.0, 5.0, 20.0})
+      for (double mark : {80.0, 100.0, 120.0})
+        for (OddsRequest r : {OddsRequest{.volatility = 0.8, .years = 0.1}, OddsRequest{.volatility = 0, .days = 7},
+                              OddsRequest{.volatility = 2, .days = 400, .drift = -1}}) {
+          Scenario s{.rules = Rules::Simple, .walletBalance = 12};
+          s.positions = {Position{.symbol = "AAA", .side = side, .quantity = 1, .entryPrice = 100,
+                                  .markPrice = mark, .leverage = leverage}};
+          const auto plain = liquidationOdds(s, r);
+          REQUIRE(plain);
+          OddsResult explained = *plain.value;
+          CHECK(explained.steps.empty());
+          explain(s, r, explained);
+          CHECK(explained.probability.isolated == plain.value->probability.isolated);
+          CHECK(explained.probability.cross == plain.value->probability.cross);
+          REQUIRE(explained.steps.size() >= 4);
+          CHECK(explained.steps.back().value == explained.probability.cross);
+          for (const Step& step : explained.steps) CHECK_FALSE(step.code.empty());
+        }
 }
 
 TEST_CASE("monteCarlo: input errors name the field", "[odds]") {
@@ -353,15 +415,85 @@ TEST_CASE("monteCarlo: input errors name the field", "[odds]") {
 
   MonteCarloTally wrong;
   wrong.isolatedByPosition = {0, 0, 0};
-  wrong.crossTimeHistogram = {0};
+  wrong.timeHistogram.cross = {0};
   out = monteCarlo(s, good, 0, 100, wrong);
   CHECK(hasError(out.errors, "tally.isolatedByPosition", ErrorCode::OutOfRange));
-  CHECK(hasError(out.errors, "tally.crossTimeHistogram", ErrorCode::OutOfRange));
+  CHECK(hasError(out.errors, "tally.timeHistogram.cross", ErrorCode::OutOfRange));
 
   Scenario bad = s;
   bad.positions[1].quantity = -1;
   CHECK(hasError(monteCarlo(bad, good, 0, 100).errors, "positions[1].quantity",
                  ErrorCode::NotPositive));
+
+  // The horizon: exactly one of years and days, each > 0.
+  r = good;
+  r.years.reset();
+  out = monteCarlo(s, r, 0, 100);
+  REQUIRE(out.errors.size() == 1);
+  CHECK(hasError(out.errors, "request.years", ErrorCode::Missing));
+  r.days = 0;
+  CHECK(hasError(monteCarlo(s, r, 0, 100).errors, "request.days", ErrorCode::NotPositive));
+  r.days = 36501;
+  CHECK(hasError(monteCarlo(s, r, 0, 100).errors, "request.days", ErrorCode::OutOfRange));
+  r.years = 0.1;
+  r.days = 36.5;
+  CHECK(hasError(monteCarlo(s, r, 0, 100).errors, "request.days", ErrorCode::OutOfRange));
+
+  // validate() checks the request without a chunk; its messages come from the one table.
+  r = good;
+  r.steps = 0;
+  const auto listed = validate(s, r);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].message == "request.steps must be > 0");
+  CHECK(listed[0].rule == "countPositive");
+  CHECK(validate(s, good).empty());
+}
+
+TEST_CASE("monteCarlo: probability and median days against a hand count", "[odds]") {
+  // The tally continued here is one the caller passes back: 10 paths, steps 4 over 8 days (2 days a
+  // step). Isolated: 4 liquidated, bins {1, 0, 2, 1}: running 1, 1, 3 -> 3 >= 4/2 first in bin 2,
+  // median (2 + 1) x 2 = 6 days; probability 4/10. Cross: 1 liquidated, bins {0, 0, 0, 1}: half
+  // of 1 is reached in bin 3, median 8 days; probability 1/10. An empty chunk recomputes both.
+  const Scenario s = oneLong();
+  const MonteCarloRequest r{.volatility = {{"AAA", 0.8}}, .days = 8, .steps = 4, .paths = 10};
+  MonteCarloTally given;
+  given.paths = 10;
+  given.liquidatedPaths = {4, 1};
+  given.isolatedByPosition = {4};
+  given.timeHistogram = {{1, 0, 2, 1}, {0, 0, 0, 1}};
+  const MonteCarloTally t = runOk(s, r, 10, 10, given);
+  CHECK(t.probability.isolated == 0.4);
+  CHECK(t.probability.cross == 0.1);
+  CHECK(t.medianDays.isolated == 6.0);
+  CHECK(t.medianDays.cross == 8.0);
+  // Even counts: half of 4 reached exactly at the end of a bin counts (bins {2, 0, 2, 0}: bin 0).
+  given.timeHistogram.isolated = {2, 0, 2, 0};
+  CHECK(runOk(s, r, 10, 10, given).medianDays.isolated == 2.0);
+  // None liquidated: no median; no path simulated: no probability.
+  given.liquidatedPaths.cross = 0;
+  given.timeHistogram.cross = {0, 0, 0, 0};
+  CHECK_FALSE(runOk(s, r, 10, 10, given).medianDays.cross);
+  const MonteCarloTally empty = runOk(s, r, 0, 0);
+  CHECK_FALSE(empty.probability.isolated);
+  CHECK_FALSE(empty.probability.cross);
+  CHECK_FALSE(empty.medianDays.isolated);
+}
+
+TEST_CASE("monteCarlo: a horizon in days is the same as days / 365 years", "[odds]") {
+  // The same paths (a step of 30/365/30 years either way), the median in days from either.
+  const Scenario s = twoLongs();
+  MonteCarloRequest r{.volatility = {{"AAA", 0.8}, {"BBB", 0.6}}, .years = 30.0 / 365, .steps = 30, .paths = 300, .seed = 5};
+  const MonteCarloTally inYears = runOk(s, r, 0, r.paths);
+  r.years.reset();
+  r.days = 30;
+  const MonteCarloTally inDays = runOk(s, r, 0, r.paths);
+  CHECK(inDays.liquidatedPaths.isolated == inYears.liquidatedPaths.isolated);
+  CHECK(inDays.timeHistogram.cross == inYears.timeHistogram.cross);
+  REQUIRE(inDays.medianDays.isolated);
+  CHECK_THAT(*inDays.medianDays.isolated, WithinRel(*inYears.medianDays.isolated, 1e-12));
+  // The probability is the share of paths; the median a whole number of 1-day steps here.
+  CHECK(*inDays.probability.isolated == static_cast<double>(inDays.liquidatedPaths.isolated) / 300);
+  CHECK(*inDays.medianDays.isolated == std::floor(*inDays.medianDays.isolated));
 }
 
 TEST_CASE("monteCarlo: the correlation must be positive semi-definite", "[odds]") {
@@ -405,11 +537,11 @@ TEST_CASE("monteCarlo: one position agrees with the closed form", "[odds]") {
   const MonteCarloTally t = runOk(s, r, 0, paths);
   CHECK(t.paths == paths);
   REQUIRE(t.isolatedByPosition.size() == 1);
-  CHECK(t.isolatedByPosition[0] == t.isolatedAnyLiquidated);
-  CHECK(sum(t.isolatedTimeHistogram) == t.isolatedAnyLiquidated);
-  CHECK(sum(t.crossTimeHistogram) == t.crossLiquidated);
+  CHECK(t.isolatedByPosition[0] == t.liquidatedPaths.isolated);
+  CHECK(sum(t.timeHistogram.isolated) == t.liquidatedPaths.isolated);
+  CHECK(sum(t.timeHistogram.cross) == t.liquidatedPaths.cross);
   // Every path liquidated in cross (LP 85.43) was liquidated in isolated (LP 90.45) first.
-  CHECK(t.crossLiquidated < t.isolatedAnyLiquidated);
+  CHECK(t.liquidatedPaths.cross < t.liquidatedPaths.isolated);
 
   const double dt = years / steps;
   const Report rep = evaluateOk(s);
@@ -418,7 +550,7 @@ TEST_CASE("monteCarlo: one position agrees with the closed form", "[odds]") {
     const double expected =
         firstPassageProbability(100, bgkBarrier(100, lp, sigma, dt), sigma, years);
     const double got =
-        static_cast<double>(cross ? t.crossLiquidated : t.isolatedAnyLiquidated) / paths;
+        static_cast<double>(cross ? t.liquidatedPaths.cross : t.liquidatedPaths.isolated) / paths;
     const double se = std::sqrt(expected * (1 - expected) / paths);
     INFO((cross ? "cross" : "isolated")
          << ": Monte Carlo " << got << ", closed form (BGK) " << expected << ", continuous "
@@ -429,7 +561,7 @@ TEST_CASE("monteCarlo: one position agrees with the closed form", "[odds]") {
   // Time to liquidation: with P(τ ≤ t) from the closed form, the histogram's first half holds
   // the paths hit by t/2 (again within 4 standard errors).
   std::size_t firstHalf = 0;
-  for (std::size_t k = 0; k < steps / 2; ++k) firstHalf += t.isolatedTimeHistogram[k];
+  for (std::size_t k = 0; k < steps / 2; ++k) firstHalf += t.timeHistogram.isolated[k];
   const double lp = *rep.isolated->positions[0].liquidationPrice;
   const double expectedHalf =
       firstPassageProbability(100, bgkBarrier(100, lp, sigma, dt), sigma, years / 2);
@@ -466,12 +598,12 @@ TEST_CASE("monteCarlo: seeded, reproducible and independent of chunking", "[odds
   // √ only): these counts were recorded natively and must match the wasm build exactly.
   std::size_t isoTime = 0, crossTime = 0;  // Σ bin·count: pins the histograms too
   for (std::size_t k = 0; k < r.steps; ++k) {
-    isoTime += k * whole.isolatedTimeHistogram[k];
-    crossTime += k * whole.crossTimeHistogram[k];
+    isoTime += k * whole.timeHistogram.isolated[k];
+    crossTime += k * whole.timeHistogram.cross[k];
   }
-  CHECK(whole.isolatedAnyLiquidated == 917);
+  CHECK(whole.liquidatedPaths.isolated == 917);
   CHECK(whole.isolatedByPosition == std::vector<std::size_t>{770, 747});
-  CHECK(whole.crossLiquidated == 556);
+  CHECK(whole.liquidatedPaths.cross == 556);
   CHECK(isoTime == 16787);
   CHECK(crossTime == 20784);
 }
@@ -488,13 +620,13 @@ TEST_CASE("monteCarlo: correlation 1 moves two symbols together", "[odds]") {
                       .seed = 3};
   const MonteCarloTally together = runOk(s, r, 0, r.paths);
   CHECK(together.isolatedByPosition[0] == together.isolatedByPosition[1]);
-  CHECK(together.isolatedByPosition[0] == together.isolatedAnyLiquidated);
-  CHECK(together.isolatedAnyLiquidated > 0);
+  CHECK(together.isolatedByPosition[0] == together.liquidatedPaths.isolated);
+  CHECK(together.liquidatedPaths.isolated > 0);
 
   r.correlation = {};  // identity: independent, so "any" exceeds either one
   const MonteCarloTally apart = runOk(s, r, 0, r.paths);
-  CHECK(apart.isolatedAnyLiquidated > apart.isolatedByPosition[0]);
-  CHECK(apart.isolatedAnyLiquidated > apart.isolatedByPosition[1]);
+  CHECK(apart.liquidatedPaths.isolated > apart.isolatedByPosition[0]);
+  CHECK(apart.liquidatedPaths.isolated > apart.isolatedByPosition[1]);
   // AAA draws the first normal of each step in both runs, so its own path is the same.
   CHECK(apart.isolatedByPosition[0] == together.isolatedByPosition[0]);
 }

@@ -66,5 +66,34 @@ TEST_CASE("BY-9, BY-10, BY-11: Bybit order cost", "[orders][bybit]") {
   // BY-11 (older page): long 1 BTC @ 10,000, 50x, fee 0.075%: 200 + 7.5 + 7.35 = 214.85.
   const OrderCost c = bybitOrderCost(Contract::Linear, Side::Long, 1, 10'000, 50, 0.00075);
   CHECK_THAT(c.total, WithinAbs(214.85, 1e-9));
-  CHECK(c.steps.back().value == c.total);
+  CHECK(c.steps.empty());  // numbers only until explained
+}
+
+TEST_CASE("Order cost: the explanation changes no number and ends with the total", "[orders][explain]") {
+  for (Side side : {Side::Long, Side::Short}) {
+    const OrderCost plain = binanceCostToOpen(side, 1, 9'253.30, 9'259.84, 20);
+    OrderCost explained = plain;
+    explainBinanceCostToOpen(side, 1, 9'253.30, 9'259.84, 20, explained);
+    CHECK(explained.initialMargin == plain.initialMargin);
+    CHECK(explained.openLoss == plain.openLoss);
+    CHECK(explained.total == plain.total);
+    REQUIRE(explained.steps.size() == 3);
+    CHECK(explained.steps[0].substituted == "1×9253.3 / 20");
+    CHECK(explained.steps.back().value == plain.total);
+    CHECK(explained.steps.back().code == "orders.costToOpen");
+    for (Contract contract : {Contract::Linear, Contract::Inverse}) {
+      const double quantity = contract == Contract::Linear ? 1 : 10'000;
+      const OrderCost bybit = bybitOrderCost(contract, side, quantity, 2'000, 25, 0.00055);
+      OrderCost shown = bybit;
+      explainBybitOrderCost(contract, side, quantity, 2'000, 25, 0.00055, shown);
+      CHECK(shown.initialMargin == bybit.initialMargin);
+      CHECK(shown.openFee == bybit.openFee);
+      CHECK(shown.closeFee == bybit.closeFee);
+      CHECK(shown.total == bybit.total);
+      REQUIRE(shown.steps.size() == 4);
+      CHECK(shown.steps[2].formula == (contract == Contract::Linear ? "Q·BP·fee" : "Q / BP·fee"));
+      CHECK(shown.steps.back().value == bybit.total);
+      CHECK_FALSE(shown.steps.back().params.empty());
+    }
+  }
 }

@@ -48,8 +48,7 @@ struct UnwindResult {
   double insuranceFundAfter = 0;
   double unfilled = 0;             ///< contracts the book could not absorb
   bool autoDeleveraging = false;   ///< the fund cannot cover the loss (running balance < 0 after some slice) or contracts stay unfilled: ADL starts
-  std::vector<Step> steps;
-  // Added with the implementation (engine.cpp):
+  std::vector<Step> steps;         ///< filled by explain() only
   double quantity = 0;             ///< contracts to close: the whole position
   double filled = 0;               ///< contracts filled in the book (quantity - unfilled)
   double worstPrice = 0;           ///< worst fill of the whole unwind
@@ -61,17 +60,24 @@ struct UnwindResult {
   /// linear BP - s*F/(Q*CS), inverse 1/(1/BP + s*F/(Q*CS)). Absent: the fund covers any price.
   std::optional<double> adlThresholdPrice;
 };
-/// Unwinds the whole position from its liquidation price in request.mode, fill by fill.
-/// insuranceFundAfter = insuranceFund + insuranceFundChange and may be negative (the deficit
-/// that ADL covers). Between slices the missing depth of every level recovers by
-/// replenishFraction: missing <- missing * (1 - replenishFraction). Contracts a slice cannot
-/// fill are that slice's unfilled (not carried to the next slice) and go to ADL at BP.
-/// Checks: request.slices only for Twap, request.visibleSize for Iceberg (at most 10,000
-/// slices), request.replenishFraction for Twap and Iceberg, request.depthPerPercent when the
-/// book is empty. Levels strictly descending (long) / ascending (short), at or beyond the
-/// takeover price: a long sells into bids at or below LP, a short buys asks at or above it.
+/// Every input error: the scenario's, then the request's. Checks: request.slices only for Twap,
+/// request.visibleSize for Iceberg (at most 10,000 slices), request.replenishFraction for Twap
+/// and Iceberg, request.depthPerPercent when the book is empty. Levels strictly descending (long)
+/// / ascending (short), at or beyond the takeover price: a long sells into bids at or below LP, a
+/// short buys asks at or above it. The position must have a liquidation and a bankruptcy price in
+/// request.mode.
+std::vector<InputError> validate(const Scenario& scenario, const UnwindRequest& request);
+
+/// Validates, then unwinds the whole position from its liquidation price in request.mode, fill by
+/// fill (numbers only, no steps). insuranceFundAfter = insuranceFund + insuranceFundChange and may
+/// be negative (the deficit that ADL covers). Between slices the missing depth of every level
+/// recovers by replenishFraction: missing <- missing * (1 - replenishFraction). Contracts a slice
+/// cannot fill are that slice's unfilled (not carried to the next slice) and go to ADL at BP.
 /// Depth model: level k at LP*(1 - s*k/1000) with depthPerPercent/10 contracts, k = 0..999
 /// for a long (down to 0.1% of LP) and k = 0..1000 for a short (up to 2*LP).
 Result<UnwindResult> unwind(const Scenario& scenario, const UnwindRequest& request);
+
+/// "Show the math": the steps of `result`, which unwind(scenario, request) returned. Changes no number.
+void explain(const Scenario& scenario, const UnwindRequest& request, UnwindResult& result);
 
 }  // namespace marginlab

@@ -32,17 +32,23 @@ struct OrderCost {
   double openFee = 0;   ///< Bybit: taker fee on the order value
   double closeFee = 0;  ///< Bybit: taker fee to close at the bankruptcy price
   double total = 0;
-  std::vector<Step> steps;
+  std::vector<Step> steps;  ///< filled by the explain functions only
 };
 
 /// Binance "cost to open" (FAQ 87fa7ee33b574f7084d42bd2ce2e463b), linear:
 /// IM = Q*P/L; open loss = Q * |min(0, dir * (mark - P))|, dir = +1 buy, -1 sell.
-OrderCost binanceCostToOpen(Side side, double quantity, double orderPrice, double markPrice, double leverage);
+OrderCost binanceCostToOpen(Side side, double quantity, double orderPrice, double markPrice, double leverage) noexcept;
+/// "Show the math" of `cost`, which binanceCostToOpen() returned for the same arguments. Changes no number.
+void explainBinanceCostToOpen(Side side, double quantity, double orderPrice, double markPrice, double leverage,
+                              OrderCost& cost);
 
 /// Bybit order cost (Order-Cost-USDT-Contract, inverse page): IM + fee to open + fee to close,
 /// the fee to close valued at the bankruptcy price EP(1 -+ 1/L) (inverse: EP*L/(L +- 1)).
 /// `quantity` is base units (linear) or USD contracts (inverse, contract size 1).
 OrderCost bybitOrderCost(Contract contract, Side side, double quantity, double price, double leverage,
-                         double takerFeeRate);
+                         double takerFeeRate) noexcept;
+/// "Show the math" of `cost`, which bybitOrderCost() returned for the same arguments. Changes no number.
+void explainBybitOrderCost(Contract contract, Side side, double quantity, double price, double leverage,
+                           double takerFeeRate, OrderCost& cost);
 
 }  // namespace marginlab
