@@ -782,16 +782,22 @@ void checkFunding(const Scenario& s, const Report& base, bool valid, const Param
 }
 
 void checkOdds(const Scenario& s, const Report& base, bool valid, const Params& prm) {
-  const auto r = liquidationOdds(s, prm.position, prm.sigma, prm.years, prm.mu);
+  const OddsRequest request{.position = prm.position, .volatility = prm.sigma, .years = prm.years, .drift = prm.mu};
+  auto r = liquidationOdds(s, request);
   checkResult(r, "liquidationOdds");
   if (!valid) REQUIRE_THAT(!r, "liquidationOdds: an invalid scenario is an error");
   if (!r) return;
+  OddsResult explained = *r.value;
+  explain(s, request, explained);
   const Finite f{"liquidationOdds."};
-  f.steps("steps", r.value->steps);
+  f.steps("steps", explained.steps);
+  REQUIRE_THAT(explained.probability.isolated == r.value->probability.isolated &&
+                   explained.probability.cross == r.value->probability.cross,
+               "liquidationOdds: explain() changes no number");
   const std::size_t i = prm.position;
   // odds.h: a probability per mode, absent exactly when there is no liquidation price.
-  for (const auto& [p, lp] : {std::pair{r.value->isolatedProbability, base.isolated->positions[i].liquidationPrice},
-                              std::pair{r.value->crossProbability, base.cross->positions[i].liquidationPrice}}) {
+  for (const auto& [p, lp] : {std::pair{r.value->probability.isolated, base.isolated->positions[i].liquidationPrice},
+                              std::pair{r.value->probability.cross, base.cross->positions[i].liquidationPrice}}) {
     REQUIRE_THAT(p.has_value() == lp.has_value(), "liquidationOdds: a probability iff a liquidation price");
     if (p) REQUIRE_THAT(*p >= 0 && *p <= 1, "liquidationOdds: a probability in [0, 1]: " + num(*p));
   }
@@ -819,11 +825,16 @@ void checkMonteCarlo(const Scenario& s, bool valid, const Params& prm) {
   if (!r) return;
   const MonteCarloTally& t = *r.value;
   REQUIRE_THAT(t.paths == end - begin, "monteCarlo: one count per path simulated");
-  REQUIRE_THAT(t.isolatedAnyLiquidated <= t.paths && t.crossLiquidated <= t.paths, "monteCarlo: counts <= paths");
+  REQUIRE_THAT(t.liquidatedPaths.isolated <= t.paths && t.liquidatedPaths.cross <= t.paths, "monteCarlo: counts <= paths");
   std::size_t iso = 0, cross = 0;
-  for (std::size_t x : t.isolatedTimeHistogram) iso += x;
-  for (std::size_t x : t.crossTimeHistogram) cross += x;
-  REQUIRE_THAT(iso == t.isolatedAnyLiquidated && cross == t.crossLiquidated, "monteCarlo: histograms sum to the counts");
+  for (std::size_t x : t.timeHistogram.isolated) iso += x;
+  for (std::size_t x : t.timeHistogram.cross) cross += x;
+  REQUIRE_THAT(iso == t.liquidatedPaths.isolated && cross == t.liquidatedPaths.cross,
+               "monteCarlo: histograms sum to the counts");
+  for (const auto& p : {t.probability.isolated, t.probability.cross})
+    REQUIRE_THAT(p.has_value() == (t.paths > 0) && (!p || (*p >= 0 && *p <= 1)), "monteCarlo: a probability per mode");
+  for (const auto& d : {t.medianDays.isolated, t.medianDays.cross})
+    if (d) REQUIRE_THAT(std::isfinite(*d) && *d > 0, "monteCarlo: median days finite and > 0");
   for (std::size_t x : t.isolatedByPosition) REQUIRE_THAT(x <= t.paths, "monteCarlo: per-position counts <= paths");
   // odds.h: "the result does not depend on the chunking".
   if (end - begin >= 2) {
@@ -834,9 +845,11 @@ void checkMonteCarlo(const Scenario& s, bool valid, const Params& prm) {
     REQUIRE_THAT(second.value.has_value(), "monteCarlo: the second chunk is valid");
     const MonteCarloTally& u = *second.value;
     tally(cMonteCarloChunks);
-    REQUIRE_THAT(u.paths == t.paths && u.isolatedAnyLiquidated == t.isolatedAnyLiquidated &&
-                     u.crossLiquidated == t.crossLiquidated && u.isolatedByPosition == t.isolatedByPosition &&
-                     u.isolatedTimeHistogram == t.isolatedTimeHistogram && u.crossTimeHistogram == t.crossTimeHistogram,
+    REQUIRE_THAT(u.paths == t.paths && u.liquidatedPaths.isolated == t.liquidatedPaths.isolated &&
+                     u.liquidatedPaths.cross == t.liquidatedPaths.cross && u.isolatedByPosition == t.isolatedByPosition &&
+                     u.timeHistogram.isolated == t.timeHistogram.isolated &&
+                     u.timeHistogram.cross == t.timeHistogram.cross && u.medianDays.isolated == t.medianDays.isolated &&
+                     u.medianDays.cross == t.medianDays.cross,
                  "monteCarlo: two chunks give the tally of one");
   }
 }
@@ -868,7 +881,12 @@ void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params
                    u.unfilled, u.quantity, u.filled, u.worstPrice})
     f.x("result", x);
   f.x("adlThresholdPrice", u.adlThresholdPrice);
-  f.steps("steps", u.steps);
+  UnwindResult explained = u;
+  explain(s, request, explained);
+  f.steps("steps", explained.steps);
+  REQUIRE_THAT(explained.averagePrice == u.averagePrice && explained.insuranceFundAfter == u.insuranceFundAfter &&
+                   explained.adlSlice == u.adlSlice,
+               "unwind: explain() changes no number");
   // engine.h: the engine takes over at evaluate()'s prices in request.mode; ADL iff adlSlice;
   // fund after = fund + change; filled + unfilled = the whole position.
   const Outcome& o = prm.unwindMode == MarginMode::Isolated ? *base.isolated : *base.cross;
@@ -965,14 +983,17 @@ void checkOrders(const Params& prm) {
   const bool orderOk = isValidPositive(prm.adjustDelta) && isValidPositive(prm.orderPrice) &&
                        isValidPositive(prm.orderStop) && isValidPositive(prm.orderLeverage) && prm.orderLeverage <= 1000;
   if (orderOk) {
-    const OrderCost b = binanceCostToOpen(prm.orderSide, prm.adjustDelta, prm.orderPrice, prm.orderStop, prm.orderLeverage);
+    OrderCost b = binanceCostToOpen(prm.orderSide, prm.adjustDelta, prm.orderPrice, prm.orderStop, prm.orderLeverage);
+    explainBinanceCostToOpen(prm.orderSide, prm.adjustDelta, prm.orderPrice, prm.orderStop, prm.orderLeverage, b);
     const Finite f{"binanceCostToOpen."};
     for (double x : {b.initialMargin, b.openLoss, b.openFee, b.closeFee, b.total}) f.x("cost", x);
     f.steps("steps", b.steps);
     REQUIRE_THAT(b.openLoss >= 0 && b.total == b.initialMargin + b.openLoss, "binanceCostToOpen: total = IM + open loss");
     if (std::isfinite(prm.fee) && prm.fee >= 0 && prm.fee < 0.1) {
-      const OrderCost y = bybitOrderCost(prm.orderContract, prm.orderSide, prm.adjustDelta, prm.orderPrice,
-                                         prm.orderLeverage, prm.fee);
+      OrderCost y = bybitOrderCost(prm.orderContract, prm.orderSide, prm.adjustDelta, prm.orderPrice,
+                                   prm.orderLeverage, prm.fee);
+      explainBybitOrderCost(prm.orderContract, prm.orderSide, prm.adjustDelta, prm.orderPrice, prm.orderLeverage,
+                            prm.fee, y);
       const Finite g{"bybitOrderCost."};
       for (double x : {y.initialMargin, y.openLoss, y.openFee, y.closeFee, y.total}) g.x("cost", x);
       g.steps("steps", y.steps);
@@ -1356,7 +1377,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     REQUIRE_THAT(!targetPrice(s, prm.position, prm.targetKind, prm.target), "targetPrice: a bad index is an error");
     REQUIRE_THAT(!marginToTarget(s, prm.position, prm.liquidationTarget), "marginToTarget: a bad index is an error");
     REQUIRE_THAT(!fundingImpact(s, prm.position, prm.fundingRate, prm.fundingIntervals), "fundingImpact: a bad index");
-    REQUIRE_THAT(!liquidationOdds(s, prm.position, prm.sigma, prm.years, prm.mu), "liquidationOdds: a bad index");
+    REQUIRE_THAT(!liquidationOdds(s, {.position = prm.position, .volatility = prm.sigma, .years = prm.years, .drift = prm.mu}),
+                 "liquidationOdds: a bad index");
     REQUIRE_THAT(!unwind(s, UnwindRequest{.position = prm.position, .depthPerPercent = 1}), "unwind: a bad index");
   }
   if (run(kMaxOpen)) checkMaxOpen(s, d.report, valid, prm);
