@@ -235,18 +235,29 @@ export interface FundingResult {
   /** After the payments the mark is at or past the liquidation price. */
   isolatedLiquidated: boolean; crossLiquidated: boolean;
 }
-/** odds.h liquidationOdds(): annualised volatility and drift, horizon in years. */
-export interface OddsRequest { position: number; volatility: number; years: number; drift?: number }
-export interface OddsResult { isolatedProbability: number | null; crossProbability: number | null }
-/** odds.h MonteCarloRequest. */
+/** report.h ByMode: a result under both margin modes. */
+export interface ByMode<T> { isolated: T; cross: T }
+/** odds.h OddsRequest: annualised volatility and drift; the horizon in years or in days (ACT/365), exactly one. */
+export interface OddsRequest { position: number; volatility: number; years?: number; days?: number; drift?: number }
+/** odds.h OddsResult: per mode, the probability that the mark touches the liquidation price; null: no such price. */
+export interface OddsResult { probability: ByMode<number | null> }
+/** odds.h MonteCarloRequest: the horizon in years or in days (ACT/365), exactly one. */
 export interface MonteCarloRequest {
   volatility: Record<string, number>; correlation?: number[][]; drift?: Record<string, number>;
-  years: number; steps: number; paths: number; seed?: number;
+  years?: number; days?: number; steps: number; paths: number; seed?: number;
 }
-/** odds.h MonteCarloTally. */
+/** odds.h MonteCarloTally: pass it back as `tally` to continue. */
 export interface MonteCarloTally {
-  paths: number; isolatedAnyLiquidated: number; crossLiquidated: number; isolatedByPosition: number[];
-  isolatedTimeHistogram: number[]; crossTimeHistogram: number[];
+  paths: number;
+  /** Paths where some isolated position was liquidated / where the cross account hit maintenance. */
+  liquidatedPaths: ByMode<number>;
+  isolatedByPosition: number[];
+  /** Per time step: the paths first liquidated in it. */
+  timeHistogram: ByMode<number[]>;
+  /** liquidatedPaths / paths; null when no path was simulated. */
+  probability: ByMode<number | null>;
+  /** Days until half the liquidated paths were liquidated; null when none was. */
+  medianDays: ByMode<number | null>;
 }
 /** engine.h UnwindRequest. */
 export interface UnwindRequest {
@@ -572,11 +583,14 @@ export interface MarginLabFull extends MarginLab {
   stress(scenario: Scenario, request: StressRequest): Answer<{ cells: StressCell[] }>;
   cascade(scenario: Scenario, request: CascadeRequest): Answer<CascadeResult>;
   funding(scenario: Scenario, request: FundingRequest): Answer<FundingResult>;
-  odds(scenario: Scenario, request: OddsRequest): Answer<OddsResult>;
-  /** Paths [begin, end) (default: all) added to `tally`; the same seed gives the same tally however it is chunked. */
+  /** With `{ explain: true }` the answer carries `steps`; without it, none. */
+  odds(scenario: Scenario, request: OddsRequest, options?: { explain?: boolean }): Answer<OddsResult>;
+  /** Paths [begin, end) (default: all) added to `tally`; the same seed gives the same tally however it is
+   *  chunked. No steps, with or without `explain`. */
   monteCarlo(scenario: Scenario, request: MonteCarloRequest,
-    chunk?: { begin?: number; end?: number; tally?: MonteCarloTally }): ({ errors: [] } & MonteCarloTally) | { errors: InputError[] };
-  unwind(scenario: Scenario, request: UnwindRequest): Answer<UnwindResult>;
+    chunk?: { begin?: number; end?: number; tally?: MonteCarloTally; explain?: boolean }): ({ errors: [] } & MonteCarloTally) | { errors: InputError[] };
+  /** With `{ explain: true }` the answer carries `steps`; without it, none. */
+  unwind(scenario: Scenario, request: UnwindRequest, options?: { explain?: boolean }): Answer<UnwindResult>;
   /** options.h evaluateOptions(): every position valued, the cross views now, later and vol-shifted
    *  with every liquidation price, and each position isolated. Throws TypeError when scenario (or a
    *  given request) is not an object. */

@@ -35,20 +35,21 @@ export default async function createMarginLab(options = {}) {
   const tools = {};
   for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
     'funding', 'odds', 'unwind'].filter((n) => typeof core[n] === 'function')) {
-    tools[name] = (scenario, request) => {
+    const withOptions = name === 'odds' || name === 'unwind';  // (scenario, request, options)
+    tools[name] = (scenario, request, options) => {
       if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
-      return core[name](scenario, request);
+      return withOptions ? core[name](scenario, request, options) : core[name](scenario, request);
     };
   }
   return Object.freeze({
     ...tools,
     /** Paths [begin, end) of request (default all), added to a tally a previous call returned. */
     ...(typeof core.monteCarlo === 'function' && {
-      monteCarlo(scenario, request, { begin = 0, end, tally } = {}) {
+      monteCarlo(scenario, request, { begin = 0, end, tally, explain } = {}) {
         if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError('monteCarlo(scenario, request): both must be objects');
         const last = end === undefined ? request.paths : end;
         if (!Number.isInteger(begin) || !Number.isInteger(last)) throw new TypeError('monteCarlo: begin and end must be integers');
-        return core.monteCarlo(scenario, request, begin, last, tally);
+        return core.monteCarlo(scenario, request, begin, last, tally, { explain });
       },
     }),
     version: core.version(),

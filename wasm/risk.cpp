@@ -4,9 +4,11 @@
 #include "risk.h"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "convert.h"
+#include "marginlab/check.h"
 #include "marginlab/engine.h"
 #include "marginlab/odds.h"
 #include "marginlab/stress.h"
@@ -310,162 +312,301 @@ val funding(const val& scenario, const val& request) {
   });
 }
 
-val odds(const val& scenario, const val& request) {
-  struct { std::size_t position = 0; double sigma = 0, years = 0, mu = 0; } r;
-  return run(scenario, request, r, [](Reader& rd, const val& v, auto& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto x = rd.number(v, "volatility", "request.volatility", true)) q.sigma = *x;
-        if (const auto x = rd.number(v, "years", "request.years", true)) q.years = *x;
-        if (const auto x = rd.number(v, "drift", "request.drift", false)) q.mu = *x;
-      },
-             [](const Scenario& s, const auto& r) { return liquidationOdds(s, r.position, r.sigma, r.years, r.mu); },
-             [](val& o, const OddsResult& x) {
-    o.set("isolatedProbability", opt(x.isolatedProbability));
-    o.set("crossProbability", opt(x.crossProbability));
-  });
+// ---- Odds, Monte Carlo and the liquidation engine: (scenario, request, options) ----
+
+namespace {
+
+constexpr double kMaxIndex = 1e15;               ///< the largest count or index read (the core checks the real limits)
+constexpr double kMaxSeed = 9007199254740991.0;  ///< 2^53 - 1: every seed and count a JS number holds exactly
+
+/// options.explain === true (options: an object, or undefined).
+bool explainRequested(const val& options) { return isObject(options) && options["explain"].isTrue(); }
+
+/// Appends a Checker's errors to the reader's.
+void take(Reader& rd, Checker& c) {
+  rd.errors.insert(rd.errors.end(), std::make_move_iterator(c.errors.begin()), std::make_move_iterator(c.errors.end()));
 }
 
-val monteCarloChunk(const val& scenario, const val& request, double begin, double end, const val& tallyIn) {
-  const auto read = [](Reader& rd, const val& v, MonteCarloRequest& q) {
-        q.volatility = readSymbolNumbers(rd, v["volatility"], "request.volatility");
-        q.drift = readSymbolNumbers(rd, v["drift"], "request.drift");
-        const val corr = v["correlation"];
-        if (!corr.isUndefined() && !corr.isNull()) {
-          if (!isArray(corr) || corr["length"].as<double>() > 100) {
-            rd.add("request.correlation", ErrorCode::WrongType, "request.correlation must be an array of rows (at most 100)");
-          } else {
-            const std::size_t n = corr["length"].as<std::size_t>();
-            for (std::size_t i = 0; i < n; ++i)
-              q.correlation.push_back(readNumbers(rd, corr[i], "request.correlation[" + std::to_string(i) + "]", 100));
-          }
-        }
-        if (const auto x = rd.number(v, "years", "request.years", true)) q.years = *x;
-        if (const auto i = index(rd, v, "steps", "request.steps", true)) q.steps = *i;
-        if (const auto i = index(rd, v, "paths", "request.paths", true)) q.paths = *i;
-        if (const auto x = rd.number(v, "seed", "request.seed", false)) {
-          if (*x >= 0 && *x < 9007199254740992.0 && std::trunc(*x) == *x) q.seed = static_cast<std::uint64_t>(*x);
-          else rd.add("request.seed", ErrorCode::OutOfRange, "request.seed must be an integer from 0 to 2^53 - 1");
-        }
-      };
+/// A count, an index or a seed: a whole number in [0, high], by the one rule (Checker::whole).
+std::optional<double> whole(Reader& rd, const Field& f, const std::string& path, bool required, double high = kMaxIndex) {
+  const auto x = rd.number(f, path, required);
+  if (!x) return std::nullopt;
+  Checker c;
+  if (c.whole(path, *x, 0, high)) return x;
+  take(rd, c);
+  return std::nullopt;
+}
+std::optional<double> whole(Reader& rd, const val& obj, const char* key, const std::string& path, bool required,
+                            double high = kMaxIndex) {
+  return whole(rd, fieldOf(obj[key]), path, required, high);
+}
+
+/// An optional number; given but unreadable, NaN: the core then sees it given (a horizon given in
+/// days is not "missing") and its errors at the path are shadowed by the reader's.
+std::optional<double> given(Reader& rd, const val& obj, const char* key, const std::string& path) {
+  const std::size_t before = rd.errors.size();
+  const auto x = rd.number(obj, key, path, false);
+  if (!x && rd.errors.size() > before) return std::numeric_limits<double>::quiet_NaN();
+  return x;
+}
+
+/// A WrongType error through the table: "{path} must be {expected}, not {actual}".
+void wrongType(Reader& rd, const std::string& path, const char* expected, std::string_view actual) {
+  Checker c;
+  c.fail(path, "wrongType", {Param{"expected", std::string(expected)}, Param{"actual", std::string(actual)}});
+  take(rd, c);
+}
+
+/// A TooMany error through the table: "{path} has {count} entries; at most {limit} are accepted".
+void tooMany(Reader& rd, const std::string& path, std::size_t count, std::size_t limit) {
+  Checker c;
+  c.listSize(path, count, limit, "entry");
+  take(rd, c);
+}
+
+/// An answer without errors, written in one call: { errors: [], ...fill }.
+template <class Fill>
+val answer(Fill fill) {
+  static JsWriter w;
+  w.object().key("errors").array().end();
+  fill(w);
+  w.end();
+  return w.take();
+}
+
+/// { isolated, cross } of a ByMode, each value written by `put`.
+template <class T, class Put>
+void writeByMode(JsWriter& w, const ByMode<T>& m, Put put) {
+  w.object().key("isolated");
+  put(m.isolated);
+  w.key("cross");
+  put(m.cross);
+  w.end();
+}
+
+void writeCounts(JsWriter& w, const std::vector<std::size_t>& xs) {
+  w.array();
+  for (std::size_t x : xs) w.number(static_cast<double>(x));
+  w.end();
+}
+
+/// Reads the scenario and the request (`read`), and answers: every conversion error of both with
+/// the core's checks (`check`) on the fields that did convert, or the tool's answer (`solve`).
+template <class Request, class Read, class Check, class Solve>
+val answerRequest(const val& scenario, const val& request, Read read, Check check, Solve solve) {
   auto parsed = toScenario(scenario);
   Reader reader;
-  MonteCarloRequest r;
-  if (!isObject(request)) reader.add("request", ErrorCode::WrongType, "request must be an object, not " + typeName(request));
+  Request r;
+  if (!isObject(request)) wrongType(reader, "request", "an object", typeName(request));
   else read(reader, request, r);
-  if (!parsed || !reader.errors.empty()) {
-    std::vector<InputError> errors = parsed.errors;
+  if (!parsed || !isObject(request)) {  // the request cannot be checked against a scenario it cannot read
+    std::vector<InputError> errors = std::move(parsed.errors);
     errors.insert(errors.end(), reader.errors.begin(), reader.errors.end());
-    if (parsed && isObject(request)) {  // the core's checks on the fields that did convert
-      for (const InputError& e : monteCarlo(*parsed.value, r, 0, 0).errors)
-        if (!shadowed(e, reader.errors)) errors.push_back(e);
-    }
     return errorsOnly(errors);
   }
-  const Scenario& s = *parsed.value;
-  MonteCarloTally tally;
-  if (isObject(tallyIn)) {  // a tally this function returned before: continue it
-    auto count = [&](const char* key) { return tallyIn[key].isNumber() ? static_cast<std::size_t>(tallyIn[key].as<double>()) : 0; };
-    auto list = [&](const char* key) {
-      std::vector<std::size_t> out;
-      const val a = tallyIn[key];
-      if (isArray(a))
-        for (std::size_t i = 0; i < a["length"].as<std::size_t>(); ++i) out.push_back(static_cast<std::size_t>(a[i].as<double>()));
-      return out;
-    };
-    tally.paths = count("paths");
-    tally.isolatedAnyLiquidated = count("isolatedAnyLiquidated");
-    tally.crossLiquidated = count("crossLiquidated");
-    tally.isolatedByPosition = list("isolatedByPosition");
-    tally.isolatedTimeHistogram = list("isolatedTimeHistogram");
-    tally.crossTimeHistogram = list("crossTimeHistogram");
-  }
-  const auto b = begin >= 0 && begin < 1e15 ? static_cast<std::size_t>(begin) : 0;
-  const auto e = end >= 0 && end < 1e15 ? static_cast<std::size_t>(end) : 0;
-  const auto result = monteCarlo(s, r, b, e, std::move(tally));
-  if (!result) return errorsOnly(result.errors);
-  const MonteCarloTally& t = *result.value;
-  auto array = [](const std::vector<std::size_t>& xs) {
-    val a = val::array();
-    for (std::size_t i = 0; i < xs.size(); ++i) a.set(i, static_cast<double>(xs[i]));
-    return a;
-  };
-  val o = val::object();
-  o.set("errors", val::array());
-  o.set("paths", static_cast<double>(t.paths));
-  o.set("isolatedAnyLiquidated", static_cast<double>(t.isolatedAnyLiquidated));
-  o.set("crossLiquidated", static_cast<double>(t.crossLiquidated));
-  o.set("isolatedByPosition", array(t.isolatedByPosition));
-  o.set("isolatedTimeHistogram", array(t.isolatedTimeHistogram));
-  o.set("crossTimeHistogram", array(t.crossTimeHistogram));
-  return o;
+  if (reader.errors.empty()) return solve(*parsed.value, r);
+  std::vector<InputError> errors = reader.errors;
+  for (InputError& e : check(*parsed.value, r))
+    if (!shadowed(e, reader.errors)) errors.push_back(std::move(e));
+  return errorsOnly(errors);
 }
 
-val unwindPosition(const val& scenario, const val& request) {
-  return run(scenario, request, UnwindRequest{}, [](Reader& rd, const val& v, UnwindRequest& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
-        if (const auto st = pick<UnwindStyle>(rd, v, "style", "request.style",
-                                              {{"market", UnwindStyle::Market}, {"twap", UnwindStyle::Twap}, {"iceberg", UnwindStyle::Iceberg}},
-                                              "market, twap, iceberg"))
-          q.style = *st;
-        const val book = v["book"];
-        if (!book.isUndefined() && !book.isNull()) {
-          if (!isArray(book)) {
-            rd.add("request.book", ErrorCode::WrongType, "request.book must be an array of { price, size } levels");
-          } else if (book["length"].as<double>() > 10000) {
-            rd.add("request.book", ErrorCode::TooMany, "request.book has more than 10000 levels");
-          } else {
-            const std::size_t n = book["length"].as<std::size_t>();
-            for (std::size_t i = 0; i < n; ++i) {
-              const std::string at = "request.book[" + std::to_string(i) + "]";
-              const val level = book[i];
-              if (!isObject(level)) {
-                rd.add(at, ErrorCode::WrongType, at + " must be an object { price, size }");
-                continue;
-              }
-              BookLevel l;
-              if (const auto x = rd.number(level, "price", at + ".price", true)) l.price = *x;
-              if (const auto x = rd.number(level, "size", at + ".size", true)) l.size = *x;
-              q.book.push_back(l);
-            }
-          }
-        }
-        if (const auto x = rd.number(v, "depthPerPercent", "request.depthPerPercent", false)) q.depthPerPercent = *x;
-        if (const auto i = index(rd, v, "slices", "request.slices", false)) q.slices = *i;
-        if (const auto x = rd.number(v, "visibleSize", "request.visibleSize", false)) q.visibleSize = *x;
-        if (const auto x = rd.number(v, "replenishFraction", "request.replenishFraction", false)) q.replenishFraction = *x;
-        if (const auto x = rd.number(v, "insuranceFund", "request.insuranceFund", false)) q.insuranceFund = *x;
-      },
-             [](const Scenario& s, const auto& r) { return unwind(s, r); },
-             [](val& o, const UnwindResult& u) {
-    val slices = val::array();
-    for (std::size_t i = 0; i < u.slices.size(); ++i) {
-      val x = val::object();
-      x.set("quantity", u.slices[i].quantity);
-      x.set("averagePrice", u.slices[i].averagePrice);
-      x.set("worstPrice", u.slices[i].worstPrice);
-      x.set("requested", u.slices[i].requested);
-      x.set("unfilled", u.slices[i].unfilled);
-      x.set("levels", static_cast<double>(u.slices[i].levels));
-      x.set("insuranceFundChange", u.slices[i].insuranceFundChange);
-      x.set("insuranceFundAfter", u.slices[i].insuranceFundAfter);
-      slices.set(i, x);
+void readOdds(Reader& rd, const val& v, OddsRequest& q) {
+  if (const auto i = whole(rd, v, "position", "request.position", true)) q.position = static_cast<std::size_t>(*i);
+  if (const auto x = rd.number(v, "volatility", "request.volatility", true)) q.volatility = *x;
+  q.years = given(rd, v, "years", "request.years");
+  q.days = given(rd, v, "days", "request.days");
+  if (const auto x = rd.number(v, "drift", "request.drift", false)) q.drift = *x;
+}
+
+/// The correlation: rows of numbers, at most 100 of them.
+void readCorrelation(Reader& rd, const val& v, MonteCarloRequest& q) {
+  const val corr = v["correlation"];
+  if (corr.isUndefined() || corr.isNull()) return;
+  if (!isArray(corr)) return wrongType(rd, "request.correlation", "an array of rows", typeName(corr));
+  const std::size_t n = corr["length"].as<std::size_t>();
+  if (n > 100) return tooMany(rd, "request.correlation", n, 100);
+  for (std::size_t i = 0; i < n; ++i)
+    q.correlation.push_back(readNumbers(rd, corr[i], "request.correlation[" + std::to_string(i) + "]", 100));
+}
+
+void readMonteCarlo(Reader& rd, const val& v, MonteCarloRequest& q) {
+  q.volatility = readSymbolNumbers(rd, v["volatility"], "request.volatility");
+  q.drift = readSymbolNumbers(rd, v["drift"], "request.drift");
+  readCorrelation(rd, v, q);
+  q.years = given(rd, v, "years", "request.years");
+  q.days = given(rd, v, "days", "request.days");
+  if (const auto i = whole(rd, v, "steps", "request.steps", true)) q.steps = static_cast<std::size_t>(*i);
+  if (const auto i = whole(rd, v, "paths", "request.paths", true)) q.paths = static_cast<std::size_t>(*i);
+  if (const auto x = whole(rd, v, "seed", "request.seed", false, kMaxSeed)) q.seed = static_cast<std::uint64_t>(*x);
+}
+
+/// A list of counts (a tally's), at most `limit` long, read in one call.
+std::vector<std::size_t> readCounts(Reader& rd, const val& v, const std::string& path, std::size_t limit) {
+  std::vector<std::size_t> out;
+  if (!isArray(v)) return wrongType(rd, path, "an array of counts", typeName(v)), out;
+  const std::size_t n = v["length"].as<std::size_t>();
+  if (n > limit) return tooMany(rd, path, n, limit), out;
+  const std::vector<Field> xs = readElements(v, n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (const auto x = whole(rd, xs[i], path + "[" + std::to_string(i) + "]", true, kMaxSeed))
+      out.push_back(static_cast<std::size_t>(*x));
+  return out;
+}
+
+/// The { isolated, cross } counts of a tally.
+void readModeCounts(Reader& rd, const val& v, const std::string& path, ByMode<std::size_t>& out) {
+  if (!isObject(v)) return wrongType(rd, path, "an object { isolated, cross }", typeName(v));
+  if (const auto x = whole(rd, v, "isolated", path + ".isolated", true, kMaxSeed)) out.isolated = static_cast<std::size_t>(*x);
+  if (const auto x = whole(rd, v, "cross", path + ".cross", true, kMaxSeed)) out.cross = static_cast<std::size_t>(*x);
+}
+
+/// The tally a previous answer gave, to continue (its probability and medianDays are recomputed).
+void readTally(Reader& rd, const val& v, MonteCarloTally& t) {
+  if (v.isUndefined() || v.isNull()) return;
+  if (!isObject(v)) return wrongType(rd, "tally", "a previous answer of monteCarlo", typeName(v));
+  if (const auto x = whole(rd, v, "paths", "tally.paths", true, kMaxSeed)) t.paths = static_cast<std::size_t>(*x);
+  readModeCounts(rd, v["liquidatedPaths"], "tally.liquidatedPaths", t.liquidatedPaths);
+  t.isolatedByPosition = readCounts(rd, v["isolatedByPosition"], "tally.isolatedByPosition", 1000);
+  const val histogram = v["timeHistogram"];
+  if (!isObject(histogram))
+    return wrongType(rd, "tally.timeHistogram", "an object { isolated, cross }", typeName(histogram));
+  t.timeHistogram.isolated = readCounts(rd, histogram["isolated"], "tally.timeHistogram.isolated", 100'000);
+  t.timeHistogram.cross = readCounts(rd, histogram["cross"], "tally.timeHistogram.cross", 100'000);
+}
+
+void writeTally(JsWriter& w, const MonteCarloTally& t) {
+  const auto count = [&](std::size_t x) { w.number(static_cast<double>(x)); };
+  const auto counts = [&](const std::vector<std::size_t>& xs) { writeCounts(w, xs); };
+  const auto optional = [&](const std::optional<double>& x) { w.optional(x); };
+  w.key("paths").number(static_cast<double>(t.paths));
+  w.key("liquidatedPaths");
+  writeByMode(w, t.liquidatedPaths, count);
+  w.key("isolatedByPosition");
+  writeCounts(w, t.isolatedByPosition);
+  w.key("timeHistogram");
+  writeByMode(w, t.timeHistogram, counts);
+  w.key("probability");
+  writeByMode(w, t.probability, optional);
+  w.key("medianDays");
+  writeByMode(w, t.medianDays, optional);
+}
+
+/// The book: { price, size } levels, at most 10,000, read in one call.
+void readBook(Reader& rd, const val& v, UnwindRequest& q) {
+  const val book = v["book"];
+  if (book.isUndefined() || book.isNull()) return;
+  if (!isArray(book)) return wrongType(rd, "request.book", "an array of { price, size } levels", typeName(book));
+  const std::size_t n = book["length"].as<std::size_t>();
+  if (n > 10'000) {
+    Checker c;
+    c.fail("request.book", "bookLevels", {Param{"count", static_cast<double>(n)}, Param{"limit", 10'000.0}});
+    return take(rd, c);
+  }
+  static const char* const kKeys[] = {"price", "size"};
+  const std::vector<Field> table = readTable(book, n, kKeys);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Field* f = &table[3 * i];
+    const std::string at = "request.book[" + std::to_string(i) + "]";
+    BookLevel l;  // pushed even when unreadable, so that the core's paths stay those of the request
+    if (f[0].kind != Kind::Object) {
+      wrongType(rd, at, "an object { price, size }", typeName(f[0]));
+      q.book.push_back(l);
+      continue;
     }
-    o.set("slices", slices);
-    o.set("averagePrice", u.averagePrice);
-    o.set("bankruptcyPrice", u.bankruptcyPrice);
-    o.set("liquidationPrice", u.liquidationPrice);
-    o.set("insuranceFundChange", u.insuranceFundChange);
-    o.set("insuranceFundAfter", u.insuranceFundAfter);
-    o.set("unfilled", u.unfilled);
-    o.set("autoDeleveraging", u.autoDeleveraging);
-    o.set("quantity", u.quantity);
-    o.set("filled", u.filled);
-    o.set("worstPrice", u.worstPrice);
-    o.set("depthModel", u.depthModel);
-    o.set("adlSlice", u.adlSlice ? val(static_cast<double>(*u.adlSlice)) : val::null());
-    o.set("adlThresholdPrice", opt(u.adlThresholdPrice));
-  });
+    if (const auto x = rd.number(f[1], at + ".price", true)) l.price = *x;
+    if (const auto x = rd.number(f[2], at + ".size", true)) l.size = *x;
+    q.book.push_back(l);
+  }
+}
+
+void readUnwind(Reader& rd, const val& v, UnwindRequest& q) {
+  if (const auto i = whole(rd, v, "position", "request.position", true)) q.position = static_cast<std::size_t>(*i);
+  if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
+  if (const auto st = pick<UnwindStyle>(rd, v, "style", "request.style",
+                                        {{"market", UnwindStyle::Market}, {"twap", UnwindStyle::Twap}, {"iceberg", UnwindStyle::Iceberg}},
+                                        "market, twap, iceberg"))
+    q.style = *st;
+  readBook(rd, v, q);
+  if (const auto x = rd.number(v, "depthPerPercent", "request.depthPerPercent", false)) q.depthPerPercent = *x;
+  if (const auto i = whole(rd, v, "slices", "request.slices", false)) q.slices = static_cast<std::size_t>(*i);
+  if (const auto x = rd.number(v, "visibleSize", "request.visibleSize", false)) q.visibleSize = *x;
+  if (const auto x = rd.number(v, "replenishFraction", "request.replenishFraction", false)) q.replenishFraction = *x;
+  if (const auto x = rd.number(v, "insuranceFund", "request.insuranceFund", false)) q.insuranceFund = *x;
+}
+
+void writeUnwind(JsWriter& w, const UnwindResult& u) {
+  w.key("slices").array();
+  for (const UnwindSlice& x : u.slices) {
+    w.object().key("quantity").number(x.quantity).key("averagePrice").number(x.averagePrice);
+    w.key("worstPrice").number(x.worstPrice).key("requested").number(x.requested).key("unfilled").number(x.unfilled);
+    w.key("levels").number(static_cast<double>(x.levels)).key("insuranceFundChange").number(x.insuranceFundChange);
+    w.key("insuranceFundAfter").number(x.insuranceFundAfter).end();
+  }
+  w.end();
+  w.key("averagePrice").number(u.averagePrice).key("bankruptcyPrice").number(u.bankruptcyPrice);
+  w.key("liquidationPrice").number(u.liquidationPrice).key("insuranceFundChange").number(u.insuranceFundChange);
+  w.key("insuranceFundAfter").number(u.insuranceFundAfter).key("unfilled").number(u.unfilled);
+  w.key("autoDeleveraging").boolean(u.autoDeleveraging).key("quantity").number(u.quantity);
+  w.key("filled").number(u.filled).key("worstPrice").number(u.worstPrice).key("depthModel").boolean(u.depthModel);
+  w.key("adlSlice").optional(u.adlSlice ? std::optional<double>(static_cast<double>(*u.adlSlice)) : std::nullopt);
+  w.key("adlThresholdPrice").optional(u.adlThresholdPrice);
+}
+
+}  // namespace
+
+val odds(const val& scenario, const val& request, const val& options) {
+  return answerRequest<OddsRequest>(
+      scenario, request, readOdds, [](const Scenario& s, const OddsRequest& r) { return validate(s, r); },
+      [&](const Scenario& s, const OddsRequest& r) {
+        auto result = liquidationOdds(s, r);
+        if (!result) return errorsOnly(result.errors);
+        const bool steps = explainRequested(options);
+        if (steps) explain(s, r, *result.value);
+        return answer([&](JsWriter& w) {
+          w.key("probability");
+          writeByMode(w, result.value->probability, [&](const std::optional<double>& p) { w.optional(p); });
+          if (steps) w.key("steps").steps(result.value->steps);
+        });
+      });
+}
+
+val monteCarloChunk(const val& scenario, const val& request, double begin, double end, const val& tally,
+                    const val& /*options: Monte Carlo has no steps*/) {
+  MonteCarloTally given;
+  const auto read = [&](Reader& rd, const val& v, MonteCarloRequest& q) {
+    readMonteCarlo(rd, v, q);
+    for (const auto& [x, path] : {std::pair{begin, "begin"}, std::pair{end, "end"}}) {
+      Field f;
+      f.kind = Kind::Number;
+      f.number = x;
+      whole(rd, f, path, true);
+    }
+    readTally(rd, tally, given);
+  };
+  return answerRequest<MonteCarloRequest>(
+      scenario, request, read, [](const Scenario& s, const MonteCarloRequest& r) { return validate(s, r); },
+      [&](const Scenario& s, const MonteCarloRequest& r) {
+        const auto result =
+            monteCarlo(s, r, static_cast<std::size_t>(begin), static_cast<std::size_t>(end), std::move(given));
+        if (!result) return errorsOnly(result.errors);
+        return answer([&](JsWriter& w) { writeTally(w, *result.value); });
+      });
+}
+
+val unwindPosition(const val& scenario, const val& request, const val& options) {
+  return answerRequest<UnwindRequest>(
+      scenario, request, readUnwind, [](const Scenario& s, const UnwindRequest& r) { return validate(s, r); },
+      [&](const Scenario& s, const UnwindRequest& r) {
+        auto result = unwind(s, r);
+        if (!result) return errorsOnly(result.errors);
+        const bool steps = explainRequested(options);
+        if (steps) explain(s, r, *result.value);
+        return answer([&](JsWriter& w) {
+          writeUnwind(w, *result.value);
+          if (steps) w.key("steps").steps(result.value->steps);
+        });
+      });
 }
 
 }  // namespace mljs

@@ -15,10 +15,13 @@ emscripten::val marginTarget(const emscripten::val& scenario, const emscripten::
 emscripten::val stress(const emscripten::val& scenario, const emscripten::val& request);
 emscripten::val cascadeWalk(const emscripten::val& scenario, const emscripten::val& request);
 emscripten::val funding(const emscripten::val& scenario, const emscripten::val& request);
-emscripten::val odds(const emscripten::val& scenario, const emscripten::val& request);
-/// Paths [begin, end) added to `tally` (a previous result, or undefined).
+/// odds, monteCarlo and unwind take a last `options` (an object or undefined): with
+/// options.explain === true their answers carry `steps`, without it no step is built.
+emscripten::val odds(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
+/// Paths [begin, end) added to `tally` (a previous answer, or undefined); no steps.
 emscripten::val monteCarloChunk(const emscripten::val& scenario, const emscripten::val& request, double begin,
-                                double end, const emscripten::val& tally);
-emscripten::val unwindPosition(const emscripten::val& scenario, const emscripten::val& request);
+                                double end, const emscripten::val& tally, const emscripten::val& options);
+emscripten::val unwindPosition(const emscripten::val& scenario, const emscripten::val& request,
+                               const emscripten::val& options);
 
 }  // namespace mljs

@@ -111,7 +111,7 @@ test('stress, cascade, funding, odds and the engine compute on the page', async 
     const odds = await compute(page, 't-odds', { volatility: '60', days: '30' });
     const o = lab.odds(s, { position: 0, volatility: 0.6, years: 30 / 365, drift: 0 });
     const pct = (x) => new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
-    assert.ok(odds.includes(pct(o.isolatedProbability)) && odds.includes(pct(o.crossProbability)), odds);
+    assert.ok(odds.includes(pct(o.probability.isolated)) && odds.includes(pct(o.probability.cross)), odds);
 
     await compute(page, 't-unwind', { style: 'twap', slices: '5' });
     assert.equal(await page.locator('#t-unwind-out tbody tr').count(), 5, 'a row per slice');
@@ -127,7 +127,7 @@ test('Monte Carlo runs in a worker with progress, the seed reproduces the core, 
     const s = structuredClone(defaultScenario);
     const t = lab.monteCarlo(s, { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.6 }, correlation: [[1, 0.8], [0.8, 1]], years: 30 / 365, steps: 60, paths: 4000, seed: 9 });
     const pct = (x) => new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
-    assert.ok(text.includes(pct(t.isolatedAnyLiquidated / t.paths)), `${pct(t.isolatedAnyLiquidated / t.paths)} in ${text}`);
+    assert.ok(text.includes(pct(t.probability.isolated)), `${pct(t.probability.isolated)} in ${text}`);
     // A long run is cancelled before it ends.
     await page.fill('#t-mc-paths', '5000000');
     await page.locator('#t-mc button[type=submit]').click();

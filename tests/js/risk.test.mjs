@@ -126,16 +126,39 @@ describe('stress, cascade, funding', () => {
 });
 
 describe('odds and Monte Carlo', () => {
-  test('closed-form odds are probabilities', () => {
+  test('closed-form odds are probabilities, one per mode; steps only on request', () => {
     const o = lab.odds(scenario(), { position: 0, volatility: 0.6, years: 30 / 365 });
     assert.deepEqual(o.errors, []);
-    for (const p of [o.isolatedProbability, o.crossProbability]) assert.ok(p === null || (p >= 0 && p <= 1));
-    assert.ok(o.isolatedProbability > o.crossProbability, 'isolated (closer) is likelier than cross');
+    assertClean(o);
+    for (const p of [o.probability.isolated, o.probability.cross]) assert.ok(p === null || (p >= 0 && p <= 1));
+    assert.ok(o.probability.isolated > o.probability.cross, 'isolated (closer) is likelier than cross');
+    assert.equal('steps' in o, false);
+    const explained = lab.odds(scenario(), { position: 0, volatility: 0.6, years: 30 / 365 }, { explain: true });
+    assert.deepEqual(explained.probability, o.probability);
+    assert.ok(explained.steps.length > 0);
   });
+
+  test('odds: a horizon in days is days / 365 years; exactly one of them', () => {
+    const inYears = lab.odds(scenario(), { position: 0, volatility: 0.6, years: 30 / 365 });
+    const inDays = lab.odds(scenario(), { position: 0, volatility: 0.6, days: 30 });
+    assert.deepEqual(inDays, inYears);
+    assert.deepEqual(paths(lab.odds(scenario(), { position: 0, volatility: 0.6 })), ['request.years missing']);
+    assert.deepEqual(paths(lab.odds(scenario(), { position: 0, volatility: 0.6, years: 1, days: 30 })), ['request.days outOfRange']);
+    assert.deepEqual(paths(lab.odds(scenario(), { position: 0, volatility: 0.6, days: 'x' })), ['request.days wrongType']);
+  });
+
+  test('odds: errors name the request fields', () => {
+    const o = lab.odds(scenario(), { position: 2.5, volatility: -1, years: 30 / 365, drift: 20 });
+    assert.deepEqual(paths(o), ['request.drift outOfRange', 'request.position outOfRange', 'request.volatility negative']);
+    const far = lab.odds(scenario(), { position: 5, volatility: 0.6, years: 1 });
+    assert.equal(far.errors[0].message, 'request.position (5) must be < 2, the number of positions');
+  });
+
+  const mcRequest = () => ({ volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, correlation: [[1, 0.8], [0.8, 1]], years: 30 / 365, steps: 30, paths: 400, seed: 7 });
 
   test('Monte Carlo: one call equals the same paths in chunks, and the seed reproduces it', () => {
     const s = scenario();
-    const request = { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, correlation: [[1, 0.8], [0.8, 1]], years: 30 / 365, steps: 30, paths: 400, seed: 7 };
+    const request = mcRequest();
     const whole = lab.monteCarlo(s, request);
     assert.deepEqual(whole.errors, []);
     assertClean(whole);
@@ -143,6 +166,45 @@ describe('odds and Monte Carlo', () => {
     for (let b = 0; b < 400; b += 150) tally = lab.monteCarlo(s, request, { begin: b, end: Math.min(400, b + 150), tally });
     assert.deepEqual(tally, whole);
     assert.deepEqual(lab.monteCarlo(s, request), whole);
+    assert.deepEqual(lab.monteCarlo(s, request, { explain: true }), whole, 'no steps: explain changes nothing');
+  });
+
+  test('Monte Carlo: the probability and the median time come from the core, per mode', () => {
+    const t = lab.monteCarlo(scenario(), mcRequest());
+    assert.deepEqual(Object.keys(t.liquidatedPaths).sort(), ['cross', 'isolated']);
+    for (const mode of ['isolated', 'cross']) {
+      assert.equal(t.probability[mode], t.liquidatedPaths[mode] / t.paths, mode);
+      // The page's rule: the first step whose running count reaches half the liquidated paths.
+      const hist = t.timeHistogram[mode], total = t.liquidatedPaths[mode];
+      let seen = 0, median = null;
+      for (let i = 0; i < hist.length && median === null; i++) if ((seen += hist[i]) * 2 >= total && total > 0) median = (i + 1) * (30 / 365) * 365 / 30;
+      assert.equal(t.medianDays[mode] === null, median === null, mode);
+      if (median !== null) assert.ok(Math.abs(t.medianDays[mode] - median) <= 1e-12 * median, `${mode}: ${t.medianDays[mode]} vs ${median}`);
+    }
+    // No path simulated: no probability, no median (the page's check before it runs).
+    const none = lab.monteCarlo(scenario(), mcRequest(), { begin: 0, end: 0 });
+    assert.deepEqual(none.probability, { isolated: null, cross: null });
+    assert.deepEqual(none.medianDays, { isolated: null, cross: null });
+  });
+
+  test('Monte Carlo: a horizon in days gives the same paths as days / 365 years', () => {
+    const { years, ...rest } = mcRequest();
+    const inDays = lab.monteCarlo(scenario(), { ...rest, days: 30 });
+    assert.deepEqual(inDays.timeHistogram, lab.monteCarlo(scenario(), mcRequest()).timeHistogram);
+    assert.deepEqual(paths(lab.monteCarlo(scenario(), rest)), ['request.years missing']);
+  });
+
+  test('Monte Carlo: integers by one rule, and a tally that does not fit is refused at its path', () => {
+    const m = lab.monteCarlo(scenario(), { ...mcRequest(), steps: 2.5, seed: -1 });
+    assert.deepEqual(paths(m), ['request.seed outOfRange', 'request.steps outOfRange']);
+    assert.ok(m.errors.every((e) => / must be a whole number between 0 and /.test(e.message)), JSON.stringify(m.errors));
+    const first = lab.monteCarlo(scenario(), mcRequest(), { begin: 0, end: 10 });
+    const other = { ...mcRequest(), steps: 20 };
+    assert.deepEqual(paths(lab.monteCarlo(scenario(), other, { begin: 10, end: 20, tally: first })),
+      ['tally.timeHistogram.cross outOfRange', 'tally.timeHistogram.isolated outOfRange']);
+    const broken = { ...first, liquidatedPaths: { isolated: 'x', cross: -1 } };
+    assert.deepEqual(paths(lab.monteCarlo(scenario(), mcRequest(), { begin: 10, end: 20, tally: broken })),
+      ['tally.liquidatedPaths.cross outOfRange', 'tally.liquidatedPaths.isolated wrongType']);
   });
 
   test('Monte Carlo rejects a correlation that is not positive semi-definite', () => {
@@ -157,17 +219,26 @@ describe('odds and Monte Carlo', () => {
 
 describe('liquidation engine', () => {
   test('a TWAP unwind against the depth model reports slices and the insurance fund', () => {
-    const u = lab.unwind(scenario(), { position: 0, style: 'twap', depthPerPercent: 0.5, slices: 5, replenishFraction: 0.5, insuranceFund: 100 });
+    const request = { position: 0, style: 'twap', depthPerPercent: 0.5, slices: 5, replenishFraction: 0.5, insuranceFund: 100 };
+    const u = lab.unwind(scenario(), request);
     assert.deepEqual(u.errors, []);
     assertClean(u);
     assert.equal(u.slices.length, 5);
     const r = lab.evaluate(scenario());
     assert.equal(u.liquidationPrice, r.isolated.positions[0].liquidationPrice);
     assert.equal(u.bankruptcyPrice, r.isolated.positions[0].bankruptcyPrice);
+    assert.equal('steps' in u, false);
+    const explained = lab.unwind(scenario(), request, { explain: true });
+    const { steps, ...numbers } = explained;
+    assert.deepEqual(numbers, u);
+    assert.ok(steps.length > 0);
   });
 
   test('bad book levels are reported at their paths', () => {
     const u = lab.unwind(scenario(), { position: 0, book: [{ price: 57000, size: 1 }, { price: -1, size: 'a' }] });
     assert.ok(u.errors.some((e) => e.path === 'request.book[1].size' && e.code === 'wrongType'), JSON.stringify(u.errors));
+    assert.ok(u.errors.some((e) => e.path === 'request.book[1].price' && e.code === 'notPositive'), JSON.stringify(u.errors));
+    const v = lab.unwind(scenario(), { position: 0, book: [7], slices: 1.5, style: 'twap' });
+    assert.deepEqual(paths(v), ['request.book[0] wrongType', 'request.slices outOfRange']);
   });
 });

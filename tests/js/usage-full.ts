@@ -17,11 +17,16 @@ export async function riskLab(): Promise<number> {
   const fund: number = 'insuranceFundAfter' in unwind ? (unwind as UnwindResult).insuranceFundAfter : 0;
   const tally = lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, years: 0.1, steps: 10, paths: 100 });
   const paths = 'paths' in tally ? tally.paths : 0;
+  const median: number | null = 'medianDays' in tally ? tally.medianDays.isolated : null;
+  const odds = lab.odds(scenario, { position: 0, volatility: 0.6, days: 30 }, { explain: true });
+  const p: number | null = 'probability' in odds ? odds.probability.cross : null;
+  // @ts-expect-error: the probabilities are one ByMode field
+  lab.odds(scenario, { position: 0, volatility: 0.6, years: 0.1 }).isolatedProbability;
   // @ts-expect-error: style must be market, twap or iceberg
   lab.unwind(scenario, { position: 0, style: 'vwap' });
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
-  return flips + cells.length + fund + paths;
+  return flips + cells.length + fund + paths + (median ?? 0) + (p ?? 0);
 }
 
 export async function optionsAccount(): Promise<number> {
