@@ -48,7 +48,7 @@ constexpr Message kMessages[] = {
     // Risk lab: what-if and stress (whatif.cpp, stress.cpp).
 
     // Risk lab: odds, Monte Carlo, the liquidation engine (odds.cpp, engine.cpp, orders.cpp).
-    {"positionIndex", ErrorCode::OutOfRange, "{path} ({value}) must be < {count}, the number of positions"},
+    {"positionIndex", ErrorCode::OutOfRange, "{path} ({value}) must be < {limit}, the number of positions"},
     {"horizonMissing", ErrorCode::Missing, "{path} is required (or request.days: the horizon in days, ACT/365)"},
     {"horizonTwice", ErrorCode::OutOfRange, "{path} and request.years both give the horizon: give one of them"},
     {"volatilityMissing", ErrorCode::Missing, "{path} is missing: every symbol needs a volatility"},

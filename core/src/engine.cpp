@@ -126,7 +126,7 @@ void checkStyle(const Position* p, const UnwindRequest& r, Checker& c) {
 void checkRequest(const Scenario& s, const UnwindRequest& r, Checker& c) {
   const bool havePosition = r.position < s.positions.size();
   if (!havePosition)
-    c.fail("request.position", "positionIndex", {param("value", r.position), param("count", s.positions.size())});
+    c.fail("request.position", "positionIndex", {param("value", r.position), param("limit", s.positions.size())});
   const Position* p = havePosition ? &s.positions[r.position] : nullptr;
   checkBook(p, r.book, c);
   if (r.book.empty()) checkDepthModel(r.depthPerPercent, c);

@@ -242,7 +242,7 @@ double horizonDays(const Request& r) noexcept {
 
 void checkOdds(const Scenario& s, const OddsRequest& r, Checker& c) {
   if (r.position >= s.positions.size() && !s.positions.empty())
-    c.fail("request.position", "positionIndex", {param("value", r.position), param("count", s.positions.size())});
+    c.fail("request.position", "positionIndex", {param("value", r.position), param("limit", s.positions.size())});
   checkRate(c, "request.volatility", r.volatility, false, kMaxVolatility);
   checkHorizon(c, r.years, r.days, false);
   c.between("request.drift", r.drift, -kMaxDrift, kMaxDrift);
