@@ -5,6 +5,8 @@
 // Its chunk is loaded only when a lesson is opened.
 import lessons from 'lessons:all';
 import { h, clear } from './dom.js';
+import { createForm, numberReader } from './form.js';
+import { showLesson } from './router.js';
 import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote } from './lessons.js';
 
 export { lessons };
@@ -16,6 +18,7 @@ let toolText = {};   // the tool inputs' texts, as typed
 let fullLab = null;
 
 const $ = (id) => document.getElementById(id);
+const kit = createForm({ prefix: 'lt-', pathAttr: 'data-tool-path', errorAttr: 'data-tool-error-for', root: () => $('learn') });
 
 /** Index of a lesson id, or -1. */
 export const lessonIndex = (id) => lessons.findIndex((l) => l.id === id);
@@ -23,7 +26,7 @@ export const lessonIndex = (id) => lessons.findIndex((l) => l.id === id);
 /**
  * Opens learn mode at lesson `id` (or the first). `host` lends: lab, getFullLab(), load(scenario),
  * current() -> { scenario, report } of the results on screen, emphasise(metricKeys, chartKinds),
- * setFragment(text), close().
+ * close().
  */
 export async function openLearn(host, id) {
   api = host;
@@ -71,7 +74,7 @@ async function show(i) {
     h('dl', { class: 'watch', id: 'lesson-watch' }, ...lesson.watch.map((w) => h('div', { class: 'watch-row', 'data-watch': w.value },
       h('dt', {}, w.label),
       h('dd', {}, h('span', { class: 'now' }, ''), h('small', { class: 'was' }, `lesson start: ${safeQuote(ctx, w)}`)))))].filter(Boolean));
-  api.setFragment('lesson=' + lesson.id);
+  showLesson(lesson.id);
   api.load(lesson.scenario);  // -> update() -> refresh()
   $('learn-title').focus({ preventScroll: true });
 }
@@ -102,33 +105,21 @@ function nav() {
 
 /** Fields for the lesson tool's request (volatility, intervals...), kept as typed. */
 function toolInputs(lesson) {
-  const box = h('div', { class: 'grid tool-fields lesson-tool' });
-  for (const input of lesson.toolInputs) {
-    const id = 'lt-' + input.path.replace(/[^A-Za-z0-9]/g, '-');
-    const value = String(valueAt(lesson.tool.request, input.path) ?? '');
-    const el = h('input', { id, type: 'text', inputmode: 'decimal', autocomplete: 'off', value, 'data-tool-path': input.path,
-      'aria-describedby': id + '-err' });
-    el.addEventListener('input', () => {
-      toolText[input.path] = el.value;
+  return h('div', { class: 'grid tool-fields lesson-tool' }, ...lesson.toolInputs.map((input) =>
+    kit.field(input.label, input.path, String(valueAt(lesson.tool.request, input.path) ?? ''), (text) => {
+      toolText[input.path] = text;
       refresh();
-    });
-    box.append(h('div', { class: 'field' }, h('label', { for: id }, input.label), el,
-      h('p', { class: 'error', id: id + '-err', role: 'status' })));
-  }
-  return box;
+    })));
 }
 
-/** The request with the reader's tool inputs; a field that is not a number is marked and left out. */
-function currentRequest(lesson) {
+/** The request with the reader's tool inputs; `local` gets a message for each that is not a number (left out). */
+function currentRequest(lesson, local) {
+  const num = numberReader(local);
   const edits = [];
   for (const input of lesson.toolInputs || []) {
-    const text = toolText[input.path];
-    if (text === undefined) continue;
-    const err = $('lt-' + input.path.replace(/[^A-Za-z0-9]/g, '-') + '-err');
-    const x = Number(text.trim().replace(/,/g, ''));
-    const ok = text.trim() !== '' && Number.isFinite(x);
-    if (err) err.textContent = ok ? '' : `"${text.slice(0, 40)}" is not a number.`;
-    if (ok) edits.push({ path: input.path, value: x });
+    if (toolText[input.path] === undefined) continue;
+    const x = num(toolText[input.path], input.path, true);
+    if (x !== undefined) edits.push({ path: input.path, value: x });
   }
   return applyEdits(request, edits);
 }
@@ -140,12 +131,10 @@ export function refresh() {
   const { scenario, report } = api.current();
   const live = { scenario, report, request: null };
   if (lesson.tool && fullLab && scenario) {
-    live.request = currentRequest(lesson);
+    const local = {};
+    live.request = currentRequest(lesson, local);
     const r = fullLab[lesson.tool.name](scenario, live.request);
-    for (const e of r.errors) {
-      const err = $('lt-' + e.path.replace(/[^A-Za-z0-9]/g, '-') + '-err');
-      if (err) err.textContent = e.message;
-    }
+    kit.showErrors(local, r.errors);
     live.tool = r.errors.length ? null : r;
   }
   for (const w of lesson.watch) {
