@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Account equity against the mark of one symbol, isolated and cross (uPlot). The curve comes
 // from lab.sweep (one wasm call per mode); the marked prices come from the report.
-import uPlot from 'uplot';
-import { css, markerHook } from './markers.js';
+import { css, plotChart } from './markers.js';
 import * as fmt from './format.js';
 
 const POINTS = 480;
@@ -83,27 +82,16 @@ export function renderChart(container, summary, lab, scenario, report, positionI
   }
   const unit = report.settlementAsset;
   const coin = scenario.positions[0].contract === 'inverse';
-  const width = Math.max(280, container.clientWidth || 600);
-  const text = css('--c-text'), grid = css('--c-grid');
-  const opts = {
-    width, height: chartHeight(width),
-    legend: { show: true },
-    cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: false } },
-    axes: [
-      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: `${symbol} mark price`, values: (u, vals) => vals.map((v) => fmt.tick(v)), space: 70 },
-      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: `Equity (${unit})`, size: 70,
-        values: (u, vals) => vals.map((v) => (coin ? fmt.amount(v, true) : fmt.tick(v))) },
-    ],
+  plot = plotChart(container, plot, {
+    height: chartHeight, data,
+    x: [`${symbol} mark price`, (v) => fmt.tick(v)],
+    y: [`Equity (${unit})`, (v) => (coin ? fmt.amount(v, true) : fmt.tick(v))],
     series: [
       { label: 'Price', value: (u, v) => (v === null ? '' : fmt.price(v)) },
       ...modes.map(([, label, color]) => ({ label, stroke: css(color), width: 2, value: (u, v) => (v === null ? '' : fmt.amount(v, coin)) })),
     ],
-    hooks: { draw: [markerHook(markers(scenario, report, symbol, [lo, hi], emphasis))] },
-  };
-  if (plot) plot.destroy();
-  container.replaceChildren();
-  plot = new uPlot(opts, data, container);
+    marks: markers(scenario, report, symbol, [lo, hi], emphasis),
+  });
   summary.textContent = describe(scenario, report, symbol, [lo, hi], data, unit, coin);
 }
 
@@ -119,11 +107,4 @@ function describe(scenario, report, symbol, [lo, hi], data, unit, coin) {
   const span = (ys) => `${fmt.amount(Math.min(...ys), coin)} to ${fmt.amount(Math.max(...ys), coin)}`;
   parts.push(`Isolated equity ranges from ${span(data[1])}; cross from ${span(data[2])}.`);
   return parts.join(' ');
-}
-
-/** Re-fit the chart to its container. */
-export function resizeChart(container) {
-  if (!plot) return;
-  const width = Math.max(280, container.clientWidth || 600);
-  plot.setSize({ width, height: chartHeight(width) });
 }

@@ -61,6 +61,18 @@ export function setDefined(obj, key, value) {
 // ---------------------------------------------------------------------------------------------
 // A form: fields with error slots, and the errors placed in them.
 
+/** The slot (in `within`, marked by `attr`) for a path, or for the nearest enclosing path that has one. */
+function findSlot(within, attr, path) {
+  for (let p = path; p;) {
+    const slot = within.querySelector(`[${attr}="${CSS.escape(p)}"]`);
+    if (slot) return slot;
+    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+    if (cut <= 0) break;
+    p = p.slice(0, cut);
+  }
+  return null;
+}
+
 /**
  * The fields of one part of the page. Ids are `prefix` + the path (or idOf(path)); `pathAttr` and
  * `errorAttr` name the attributes that carry a field's path on its input and on its error slot
@@ -81,9 +93,9 @@ export function createForm({ prefix = '', idOf = null, pathAttr = 'data-path', e
   }
 
   /** A labelled field; `asset` marks a unit that is the settlement asset (updated from the core's report). */
-  function field(label, path, value, onInput, { unit = '', hint = '', mode, wide = false, asset = false } = {}) {
+  function field(label, path, value, onInput, { unit = '', hint = '', mode, asset = false } = {}) {
     const unitText = unit ? ` (${unit})` : '';
-    return h('div', { class: wide ? 'field wide' : 'field' },
+    return h('div', { class: 'field' },
       h('label', { for: id(path) }, label, unit || asset ? h('span', { class: 'unit', 'data-asset': asset ? '' : null }, unitText) : null),
       input(path, value, onInput, { mode }),
       hint ? h('small', { class: 'hint' }, hint) : null,
@@ -97,19 +109,6 @@ export function createForm({ prefix = '', idOf = null, pathAttr = 'data-path', e
     el.addEventListener('change', () => onChange(el.value));
     if (bare) return el;
     return h('div', { class: 'field' }, h('label', { for: id(path) }, label), el, errorSlot(path));
-  }
-
-  /** The slot for a path, or for the nearest enclosing path that has one. */
-  function findSlot(path) {
-    const within = root();
-    for (let p = path; p;) {
-      const slot = within.querySelector(`[${errorAttr}="${CSS.escape(p)}"]`);
-      if (slot) return slot;
-      const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-      if (cut <= 0) break;
-      p = p.slice(0, cut);
-    }
-    return null;
   }
 
   /**
@@ -127,7 +126,7 @@ export function createForm({ prefix = '', idOf = null, pathAttr = 'data-path', e
     for (const e of coreErrors) if (!local[e.path]) all.push(e);
     if (list && list.firstChild) clear(list);
     for (const e of all) {
-      const slot = findSlot(e.path);
+      const slot = findSlot(root(), errorAttr, e.path);
       if (!slot) {
         if (list) list.append(h('li', {}, e.path ? `${e.path}: ${e.message}` : e.message));
         continue;

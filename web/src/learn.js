@@ -4,7 +4,7 @@
 // highlights the results and chart lines it talks about, and suggests one change to make.
 // Its chunk is loaded only when a lesson is opened.
 import lessons from 'lessons:all';
-import { h, clear } from './dom.js';
+import { h, v, clear, patch } from './dom.js';
 import { createForm, numberReader } from './form.js';
 import { showLesson } from './router.js';
 import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote } from './lessons.js';
@@ -16,6 +16,7 @@ let index = 0;
 let request = null;  // the lesson tool's request as the reader has edited it
 let toolText = {};   // the tool inputs' texts, as typed
 let fullLab = null;
+let started = [];    // the watched values' texts at the lesson's start
 
 const $ = (id) => document.getElementById(id);
 const kit = createForm({ prefix: 'lt-', pathAttr: 'data-tool-path', errorAttr: 'data-tool-error-for', root: () => $('learn') });
@@ -71,9 +72,9 @@ async function show(i) {
       h('p', { class: 'prompt' }, renderText(lesson.try.prompt, ctx)),
       h('details', { class: 'expected' }, h('summary', {}, 'What should happen'), para(lesson.try.result))),
     h('h3', {}, 'Watch'),
-    h('dl', { class: 'watch', id: 'lesson-watch' }, ...lesson.watch.map((w) => h('div', { class: 'watch-row', 'data-watch': w.value },
-      h('dt', {}, w.label),
-      h('dd', {}, h('span', { class: 'now' }, ''), h('small', { class: 'was' }, `lesson start: ${safeQuote(ctx, w)}`)))))].filter(Boolean));
+    h('dl', { class: 'watch', id: 'lesson-watch' })].filter(Boolean));
+  started = lesson.watch.map((w) => safeQuote(ctx, w));
+  watch(lesson, () => '');
   showLesson(lesson.id);
   api.load(lesson.scenario);  // -> update() -> refresh()
   $('learn-title').focus({ preventScroll: true });
@@ -124,6 +125,14 @@ function currentRequest(lesson, local) {
   return applyEdits(request, edits);
 }
 
+/** The watched values: now (`now(w)`) and at the lesson's start. */
+function watch(lesson, now) {
+  const list = $('lesson-watch');
+  if (list) patch(list, lesson.watch.map((w, k) => v('div', { class: 'watch-row', 'data-watch': w.value },
+    v('dt', {}, w.label),
+    v('dd', {}, v('span', { class: 'now' }, now(w)), v('small', { class: 'was' }, `lesson start: ${started[k]}`)))));
+}
+
 /** After every update of the results: the watched values now, and the highlights. */
 export function refresh() {
   if (!api) return;
@@ -137,11 +146,7 @@ export function refresh() {
     kit.showErrors(local, r.errors);
     live.tool = r.errors.length ? null : r;
   }
-  for (const w of lesson.watch) {
-    const row = document.querySelector(`#lesson-watch [data-watch="${CSS.escape(w.value)}"] .now`);
-    if (!row) continue;
-    row.textContent = report ? safeQuote(live, w) : '—';
-  }
+  watch(lesson, (w) => (report ? safeQuote(live, w) : '—'));
   const keys = [...new Set(lesson.watch.map((w) => metricKey(w.value)).filter(Boolean))];
   api.emphasise(keys, lesson.chart || []);
 }

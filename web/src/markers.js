@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Vertical markers on a uPlot chart, for the calculator's chart and the options account's: a line
-// at each marked price (liquidation, bankruptcy, tier boundaries, entry, mark, index), its label
-// beside it on a row of its own, kept inside the plot. The prices come from the core's answers.
+// The charts' shared parts, for the calculator's chart and the options account's: vertical markers
+// on a uPlot chart (a line at each marked price: liquidation, bankruptcy, tier boundaries, entry,
+// mark, index; its label beside it on a row of its own, kept inside the plot) and the plot itself
+// (price across, an amount up, the page's colours). The prices come from the core's answers.
+import uPlot from 'uplot';
 
 /** A colour custom property of the page (light or dark). */
 export function css(name) {
@@ -11,16 +13,16 @@ export function css(name) {
 /**
  * A uPlot draw hook for `marks`: [{ x, label, color (a custom property), dash: [px], width = 1.5,
  * bold = false }], an empty label drawing the line alone. Labels take `rows` rows `rowHeight` px
- * apart from the top, in price order; `backing` puts the page's background behind each label so
- * it reads over the curves.
+ * apart from the top, in price order, each on the page's background so that it reads over the
+ * curves and the other lines.
  */
-export function markerHook(marks, { rows = 5, rowHeight = 13, backing = false } = {}) {
+export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
   const sorted = [...marks].sort((a, b) => a.x - b.x);
   return (u) => {
     const ctx = u.ctx;
     const { top, height, left, width } = u.bbox;
     const dpr = devicePixelRatio;
-    const bg = backing ? css('--c-bg') : null;
+    const bg = css('--c-bg');
     ctx.save();
     ctx.textAlign = 'left';  // uPlot leaves the axes' alignment behind
     ctx.textBaseline = 'alphabetic';
@@ -41,15 +43,37 @@ export function markerHook(marks, { rows = 5, rowHeight = 13, backing = false } 
       const w = ctx.measureText(m.label).width;
       // Right of the line when it fits, else left of it; never outside the plot.
       const at = Math.max(left + 2 * dpr, Math.min(x + 4 * dpr + w <= left + width ? x + 4 * dpr : x - 4 * dpr - w, left + width - w));
-      if (bg) {
-        ctx.globalAlpha = 0.85;
-        ctx.fillStyle = bg;
-        ctx.fillRect(at - 2 * dpr, y - 11 * dpr, w + 4 * dpr, 14 * dpr);
-        ctx.globalAlpha = 1;
-      }
+      ctx.globalAlpha = 0.85;
+      ctx.fillStyle = bg;
+      ctx.fillRect(at - 2 * dpr, y - 11 * dpr, w + 4 * dpr, 14 * dpr);
+      ctx.globalAlpha = 1;
       ctx.fillStyle = color;
       ctx.fillText(m.label, at, y);
     }
     ctx.restore();
   };
+}
+
+/**
+ * Draws a chart in `container` in place of `previous` (a uPlot or null) and returns it: price
+ * across (x: [label, tick text]), an amount up (y: [label, tick text]), `series` and `data` as
+ * uPlot takes them, `marks` drawn by markerHook with `markOptions`. Its width is the container's,
+ * its height height(width).
+ */
+export function plotChart(container, previous, { height, x: [xLabel, xTick], y: [yLabel, yTick], series, data, marks, markOptions }) {
+  const width = Math.max(280, container.clientWidth || 600);
+  const text = css('--c-text'), grid = css('--c-grid');
+  const axis = (label, tick, more) => ({ stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label, values: (_, vals) => vals.map(tick), ...more });
+  const opts = {
+    width, height: height(width),
+    legend: { show: true },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: false } },
+    axes: [axis(xLabel, xTick, { space: 70 }), axis(yLabel, yTick, { size: 70 })],
+    series,
+    hooks: { draw: [markerHook(marks, markOptions)] },
+  };
+  if (previous) previous.destroy();
+  container.replaceChildren();
+  return new uPlot(opts, data, container);
 }

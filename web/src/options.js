@@ -7,11 +7,10 @@
 // heat map. Every number comes from the core; this file parses what people type and lays the
 // answers out, with the page's form kit (form.js). Steps are asked for only while a "show the
 // math" is open. Its chunk (and marginlab-full.js) load only when the options account is opened.
-import uPlot from 'uplot';
 import { h, v, clear, patch } from './dom.js';
 import * as fmt from './format.js';
 import { fieldText, numberReader, parseNumber, setDefined, createForm, showStale, metric, Explainer, EXPLAIN } from './form.js';
-import { css, markerHook } from './markers.js';
+import { css, plotChart } from './markers.js';
 import * as router from './router.js';
 
 export const MAX_ROWS = 50;          // option and futures rows together, as the page's 50 positions
@@ -703,23 +702,11 @@ function renderChart(r, scenario, request, coin, unit) {
       marks.push({ x: c.price, label: `${name === 'now' ? 'now' : `+${fmt.plain(x.days)} d`}: liq. ${c.liquidatedBelow ? 'below' : 'above'} ${fmt.price(c.price)}`, color, dash });
     }
   }
-  const width = Math.max(280, container.clientWidth || 600);
-  const text = css('--c-text'), grid = css('--c-grid');
-  const opts = {
-    width, height: chartHeight(width),
-    legend: { show: true },
-    cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: false } },
-    axes: [
-      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: `${scenario.underlying} price`, values: (_, vals) => vals.map((x) => fmt.tick(x)), space: 70 },
-      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: unit, size: 70, values: (_, vals) => vals.map((x) => (coin ? fmt.plain(x) : fmt.tick(x))) },
-    ],
-    series,
-    hooks: { draw: [markerHook(marks, { rows: 8, rowHeight: 14, backing: true })] },
-  };
-  if (plot) plot.destroy();
-  container.replaceChildren();
-  plot = new uPlot(opts, data, container);
+  plot = plotChart(container, plot, {
+    height: chartHeight, data, series, marks, markOptions: { rows: 8, rowHeight: 14 },
+    x: [`${scenario.underlying} price`, (x) => fmt.tick(x)],
+    y: [unit, (x) => (coin ? fmt.plain(x) : fmt.tick(x))],
+  });
   const parts = [`Account equity and maintenance margin in ${unit} as ${scenario.underlying} moves from ${fmt.price(lo)} to ${fmt.price(hi)}; the account liquidates where equity falls below maintenance.`];
   for (const [name, x] of views) {
     parts.push(`${name === 'now' ? 'Now' : `In ${fmt.plain(x.days)} days`}: ${x.liquidationPrices.length ? 'liquidates ' + directionText(x.liquidationPrices) : 'no liquidation price in the scanned range'}.`);
