@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Screenshots of the built page at desktop and phone widths: node scripts/screenshot.mjs [outdir] [fragment]
+// Screenshots of the built page at desktop and phone widths, light and dark: node scripts/screenshot.mjs [outdir] [fragment]
 import { serve } from './serve.mjs';
 import { launch } from '../tests/browser/chromium.mjs';
 
@@ -8,7 +8,7 @@ const suffix = process.argv[3] || '';
 const { server, url } = await serve({ port: 0 });
 const browser = await launch();
 try {
-  for (const [name, width, height, scheme] of [['desktop', 1440, 1000, 'light'], ['phone', 375, 812, 'light'], ['desktop-dark', 1440, 1000, 'dark']]) {
+  for (const [name, width, height, scheme] of [['desktop', 1440, 1000, 'light'], ['phone', 375, 812, 'light'], ['desktop-dark', 1440, 1000, 'dark'], ['phone-dark', 375, 812, 'dark']]) {
     const page = await browser.newPage({ viewport: { width, height }, colorScheme: scheme });
     const errors = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -230,7 +230,8 @@ test('the heat map\'s worst cell is the core\'s, with its value stated', async (
 test('"show the math" opens the Black-76 steps of an option and the steps of each margin term', async () => {
   await withPage(async (page) => {
     await openOptions(page);
-    const { r } = await coreOf(page);
+    const { scenario, request } = await coreOf(page);
+    const r = lab.evaluateOptions(scenario, request, { explain: true });  // the steps come only when asked for
     const button = page.locator('[data-math="opt:options[0]"]');
     assert.equal(await button.getAttribute('aria-expanded'), 'false');
     await button.click();

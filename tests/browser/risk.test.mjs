@@ -64,6 +64,13 @@ async function compute(page, id, fields = {}) {
 
 const fmtPrice = (x) => new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
 
+/** Opens a tool's "Show the math" (its steps are asked for only then) and returns how many it lists. */
+async function openMath(page, id) {
+  await page.locator(`#${id}-out details.math > summary`).click();
+  await page.waitForSelector(`#${id}-out details.math[open] li`, WAIT);
+  return page.locator(`#${id}-out details.math li`).count();
+}
+
 test('every what-if tool computes the core\'s numbers and shows its math', async () => {
   await withPage(async (page) => {
     const s = structuredClone(defaultScenario);
@@ -71,7 +78,8 @@ test('every what-if tool computes the core\'s numbers and shows its math', async
     const a = lab.adjust(s, { position: 0, price: 61000, quantityDelta: 0.5 });
     assert.ok(text.includes(fmtPrice(a.entryPrice)), `average entry ${fmtPrice(a.entryPrice)} in: ${text}`);
     assert.ok(text.includes(fmtPrice(a.report.cross.positions[0].liquidationPrice)));
-    assert.ok(await page.locator('#t-adjust-out details.math li').count() > 0, 'show the math lists steps');
+    assert.equal(await page.locator('#t-adjust-out details.math li').count(), 0, 'no steps until the math is opened');
+    assert.ok(await openMath(page, 't-adjust') > 0, 'show the math lists steps');
 
     text = await compute(page, 't-adjust', { quantityDelta: '-0.8' });
     assert.match(text, /flips to short/);
@@ -88,7 +96,7 @@ test('every what-if tool computes the core\'s numbers and shows its math', async
 
     text = await compute(page, 't-margin', { targetLiquidationPrice: '50000' });
     const g = lab.marginToTarget(s, { position: 0, targetLiquidationPrice: 50000 });
-    assert.ok(text.includes(new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(g.isolatedMarginToAdd)), text);
+    assert.ok(text.includes(new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(g.toAdd.isolated)), text);
   });
 });
 
@@ -97,25 +105,28 @@ test('stress, cascade, funding, odds and the engine compute on the page', async 
     const s = structuredClone(defaultScenario);
     await compute(page, 't-stress');
     assert.equal(await page.locator('#t-stress-out tbody tr').count(), 11, '-50% to +50% by 10%');
-    const grid = lab.stress(s, { shocks: [-0.5], model: 'oneFactor' });
+    const grid = lab.stress(s, { shockRange: { from: -0.5, to: 0.5, step: 0.1 }, model: 'oneFactor' });
+    assert.equal(grid.cells.length, 11);
     const first = await page.locator('#t-stress-out tbody tr').first().locator('td').nth(4).textContent();
-    assert.equal(first, fmtPrice(grid.cells[0].crossEquity));
+    assert.equal(first, fmtPrice(grid.cells[0].equity.cross));
 
     const cascade = await compute(page, 't-cascade', { move: '-40', steps: '40' });
-    assert.match(cascade, /Final equity/);
+    const c = lab.cascade(s, { path: { move: -0.4, steps: 40 } });
+    assert.ok(cascade.includes(`Final equity (USDT)${fmtPrice(c.finalEquity)}`), cascade);
 
     const funding = await compute(page, 't-funding', { rate: '0.01', intervals: '90' });
     const f = lab.funding(s, { position: 0, rate: 0.0001, intervals: 90 });
-    assert.ok(funding.includes(fmtPrice(f.isolatedLiquidationPrice)), funding);
+    assert.ok(funding.includes(fmtPrice(f.liquidationPrice.isolated)), funding);
+    assert.ok(await openMath(page, 't-funding') > 0, 'funding shows its steps');
 
     const odds = await compute(page, 't-odds', { volatility: '60', days: '30' });
-    const o = lab.odds(s, { position: 0, volatility: 0.6, years: 30 / 365, drift: 0 });
+    const o = lab.odds(s, { position: 0, volatility: 0.6, days: 30, drift: 0 });
     const pct = (x) => new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
     assert.ok(odds.includes(pct(o.probability.isolated)) && odds.includes(pct(o.probability.cross)), odds);
 
     await compute(page, 't-unwind', { style: 'twap', slices: '5' });
     assert.equal(await page.locator('#t-unwind-out tbody tr').count(), 5, 'a row per slice');
-    assert.ok(await page.locator('#t-unwind-out details.math li').count() > 0);
+    assert.ok(await openMath(page, 't-unwind') > 0);
   });
 });
 
@@ -125,9 +136,11 @@ test('Monte Carlo runs in a worker with progress, the seed reproduces the core, 
     await page.waitForFunction(() => document.querySelector('#t-mc-out progress')?.value >= 4000, null, WAIT);
     const text = await page.locator('#t-mc-out').textContent();
     const s = structuredClone(defaultScenario);
-    const t = lab.monteCarlo(s, { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.6 }, correlation: [[1, 0.8], [0.8, 1]], years: 30 / 365, steps: 60, paths: 4000, seed: 9 });
+    const t = lab.monteCarlo(s, { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.6 }, correlation: [[1, 0.8], [0.8, 1]], days: 30, steps: 60, paths: 4000, seed: 9 });
     const pct = (x) => new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
-    assert.ok(text.includes(pct(t.probability.isolated)), `${pct(t.probability.isolated)} in ${text}`);
+    for (const mode of ['isolated', 'cross']) assert.ok(text.includes(pct(t.probability[mode])), `${mode}: ${pct(t.probability[mode])} in ${text}`);
+    const days = (x) => (x === null ? '—' : `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 1, useGrouping: false }).format(x)} days`);
+    for (const mode of ['isolated', 'cross']) assert.ok(text.includes(days(t.medianDays[mode])), `median ${mode}: ${days(t.medianDays[mode])} in ${text}`);
     // A long run is cancelled before it ends.
     await page.fill('#t-mc-paths', '5000000');
     await page.locator('#t-mc button[type=submit]').click();

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Account equity against the mark of one symbol, isolated and cross (uPlot). The curve comes
 // from lab.sweep (one wasm call per mode); the marked prices come from the report.
-import uPlot from 'uplot';
+import { css, plotChart } from './markers.js';
+import * as fmt from './format.js';
 
 const POINTS = 480;
 let plot = null;
-
-function css(name) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
-}
 
 /** The prices worth seeing: the positions' entries and marks and every liquidation and bankruptcy price. */
 function priceRange(scenario, report, symbol) {
@@ -28,7 +25,18 @@ function priceRange(scenario, report, symbol) {
   return [Math.max(lo - pad, lo * 0.02), hi + pad];
 }
 
-function markers(scenario, report, symbol, fmt) {
+const STYLE = {
+  entry: { color: '--c-muted', dash: [4, 4] },
+  mark: { color: '--c-text', dash: [] },
+  'liq-iso': { color: '--c-iso', dash: [] },
+  'liq-cross': { color: '--c-cross', dash: [] },
+  'bank-iso': { color: '--c-iso', dash: [2, 3] },
+  'bank-cross': { color: '--c-cross', dash: [2, 3] },
+  tier: { color: '--c-tier', dash: [6, 6] },
+};
+
+/** The marked prices of `symbol`'s positions, as [{ x, label, kind }]. */
+function marked(scenario, report, symbol) {
   const out = [];
   scenario.positions.forEach((p, i) => {
     if (p.symbol !== symbol) return;
@@ -46,18 +54,20 @@ function markers(scenario, report, symbol, fmt) {
   return out;
 }
 
-const STYLE = {
-  entry: { color: '--c-muted', dash: [4, 4] },
-  mark: { color: '--c-text', dash: [] },
-  'liq-iso': { color: '--c-iso', dash: [] },
-  'liq-cross': { color: '--c-cross', dash: [] },
-  'bank-iso': { color: '--c-iso', dash: [2, 3] },
-  'bank-cross': { color: '--c-cross', dash: [2, 3] },
-  tier: { color: '--c-tier', dash: [6, 6] },
-};
+/** The marks in range, styled: the kinds in `emphasis` (a lesson points at them) heavier and bold; tier labels only when few. */
+function markers(scenario, report, symbol, [lo, hi], emphasis) {
+  const marks = marked(scenario, report, symbol).filter((m) => m.x >= lo && m.x <= hi);
+  return marks.map((m) => {
+    const strong = emphasis.includes(m.kind);
+    return { ...STYLE[m.kind], x: m.x, label: m.kind !== 'tier' || marks.length < 12 ? m.label : '', bold: strong,
+      width: strong ? 3 : m.kind === 'tier' ? 1 : 1.5 };
+  });
+}
+
+const chartHeight = (width) => Math.round(Math.min(360, Math.max(220, width * 0.5)));
 
 /** `emphasis`: line kinds a lesson points at, drawn heavier with bold labels. */
-export function renderChart(container, summary, lab, scenario, report, positionIndex, fmt, emphasis = []) {
+export function renderChart(container, summary, lab, scenario, report, positionIndex, emphasis = []) {
   const symbol = scenario.positions[positionIndex].symbol;
   const [lo, hi] = priceRange(scenario, report, symbol);
   const prices = new Float64Array(POINTS);
@@ -70,63 +80,23 @@ export function renderChart(container, summary, lab, scenario, report, positionI
     const { errors } = lab.sweep(scenario, prices, out, { mode, position: positionIndex });
     data.push(errors.length ? prices.map(() => null) : Array.from(out));
   }
-  const marks = markers(scenario, report, symbol, fmt).filter((m) => m.x >= lo && m.x <= hi);
-  const unit = fmt.settlementUnit(scenario.positions[0].symbol, scenario.positions[0].contract || 'linear');
+  const unit = report.settlementAsset;
   const coin = scenario.positions[0].contract === 'inverse';
-  const width = Math.max(280, container.clientWidth || 600);
-  const height = Math.round(Math.min(360, Math.max(220, width * 0.5)));
-  const text = css('--c-text'), grid = css('--c-grid');
-  const opts = {
-    width, height,
-    legend: { show: true },
-    cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: false } },
-    axes: [
-      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: `${symbol} mark price`, values: (u, vals) => vals.map((v) => fmt.tick(v)), space: 70 },
-      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: `Equity (${unit})`, size: 70,
-        values: (u, vals) => vals.map((v) => (coin ? fmt.amount(v, true) : fmt.tick(v))) },
-    ],
+  plot = plotChart(container, plot, {
+    height: chartHeight, data,
+    x: [`${symbol} mark price`, (v) => fmt.tick(v)],
+    y: [`Equity (${unit})`, (v) => (coin ? fmt.amount(v, true) : fmt.tick(v))],
     series: [
       { label: 'Price', value: (u, v) => (v === null ? '' : fmt.price(v)) },
       ...modes.map(([, label, color]) => ({ label, stroke: css(color), width: 2, value: (u, v) => (v === null ? '' : fmt.amount(v, coin)) })),
     ],
-    hooks: {
-      draw: [(u) => {
-        const ctx = u.ctx;
-        const { top, height: h } = u.bbox;
-        ctx.save();
-        ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-        let row = 0;
-        const sorted = [...marks].sort((a, b) => a.x - b.x);
-        for (const m of sorted) {
-          const x = Math.round(u.valToPos(m.x, 'x', true));
-          const style = STYLE[m.kind];
-          ctx.strokeStyle = css(style.color);
-          ctx.fillStyle = css(style.color);
-          ctx.setLineDash(style.dash.map((d) => d * devicePixelRatio));
-          const strong = emphasis.includes(m.kind);
-          ctx.lineWidth = (strong ? 3 : m.kind === 'tier' ? 1 : 1.5) * devicePixelRatio;
-          ctx.font = `${strong ? '700 ' : ''}${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-          ctx.beginPath();
-          ctx.moveTo(x, top);
-          ctx.lineTo(x, top + h);
-          ctx.stroke();
-          if (m.kind !== 'tier' || marks.length < 12) {
-            const y = top + (12 + 13 * (row++ % 5)) * devicePixelRatio;
-            const w = ctx.measureText(m.label).width;
-            const right = x + 4 * devicePixelRatio + w < u.bbox.left + u.bbox.width;
-            ctx.fillText(m.label, right ? x + 4 * devicePixelRatio : x - 4 * devicePixelRatio - w, y);
-          }
-        }
-        ctx.restore();
-      }],
-    },
-  };
-  if (plot) plot.destroy();
-  container.replaceChildren();
-  plot = new uPlot(opts, data, container);
+    marks: markers(scenario, report, symbol, [lo, hi], emphasis),
+  });
+  summary.textContent = describe(scenario, report, symbol, [lo, hi], data, unit, coin);
+}
 
-  // The same picture in words, for screen readers and for print.
+/** The same picture in words, for screen readers and for print. */
+function describe(scenario, report, symbol, [lo, hi], data, unit, coin) {
   const parts = [`Account equity in ${unit} as the ${symbol} mark moves from ${fmt.price(lo)} to ${fmt.price(hi)}, other symbols at their marks.`];
   scenario.positions.forEach((p, i) => {
     if (p.symbol !== symbol) return;
@@ -136,12 +106,5 @@ export function renderChart(container, summary, lab, scenario, report, positionI
   });
   const span = (ys) => `${fmt.amount(Math.min(...ys), coin)} to ${fmt.amount(Math.max(...ys), coin)}`;
   parts.push(`Isolated equity ranges from ${span(data[1])}; cross from ${span(data[2])}.`);
-  summary.textContent = parts.join(' ');
-}
-
-/** Re-fit the chart to its container. */
-export function resizeChart(container) {
-  if (!plot) return;
-  const width = Math.max(280, container.clientWidth || 600);
-  plot.setSize({ width, height: Math.round(Math.min(360, Math.max(220, width * 0.5))) });
+  return parts.join(' ');
 }

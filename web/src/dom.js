@@ -1,41 +1,33 @@
 // SPDX-License-Identifier: MIT
-// A tiny DOM builder. Text always goes in as text nodes: nothing a user or a link supplies is
-// ever parsed as HTML.
+// The page's one way to build DOM: virtual nodes (v) that patch() lays onto the page, keeping
+// what is already there. h() is the same builder run once, for the forms. Text always goes in as
+// text nodes: nothing a user or a link supplies is ever parsed as HTML.
 
-/** h('p', { class: 'x' }, 'text', child, null) -> element. Attributes with null are left out. */
+/**
+ * A virtual element: plain data that patch() turns into DOM only where the page lacks it, so an
+ * edit builds no elements for the numbers it merely changes. Attributes with null, undefined or
+ * false are left out, true is ''. `on` in attrs maps event names to listeners, attached when the
+ * element is created (a kept element keeps its own: listeners read their data at event time).
+ */
+export function v(tag, attrs = {}, ...children) {
+  return { tag, attrs, children };
+}
+
+/** v() made into DOM at once: for what is built once (forms), not for results. Children may be nodes. */
 export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'value' && (tag === 'input' || tag === 'textarea')) el.value = v;
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
+  return materialize(v(tag, attrs, ...children));
 }
 
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
 }
 
-/**
- * A virtual element: plain data that patch() turns into DOM only where the page lacks it, so an
- * edit builds no elements for the numbers it merely changes. attrs as h()'s; `on` in attrs maps
- * event names to listeners, attached when the element is created (a kept element keeps its own:
- * listeners must read their data at event time).
- */
-export function v(tag, attrs = {}, ...children) {
-  return { tag, attrs, children };
-}
-
 const attrValue = (x) => (x === null || x === undefined || x === false ? null : x === true ? '' : String(x));
 
-/** A virtual node (or a string) as DOM. */
+/** A virtual node, a DOM node or a string as DOM. */
 export function materialize(node) {
   if (typeof node !== 'object') return document.createTextNode(String(node));
+  if (node instanceof Node) return node;
   const el = document.createElement(node.tag);
   for (const k in node.attrs) {
     if (k === 'on') {
@@ -43,10 +35,29 @@ export function materialize(node) {
       continue;
     }
     const value = attrValue(node.attrs[k]);
-    if (value !== null) el.setAttribute(k, value);
+    if (value !== null && !(k === 'value' && node.tag === 'select')) el.setAttribute(k, value);
   }
   for (const c of node.children) if (c !== null && c !== undefined && c !== false) el.append(materialize(c));
+  if (node.tag === 'select' && node.attrs.value !== undefined) el.value = attrValue(node.attrs.value) ?? '';  // once it has its options
   return el;
+}
+
+/** Brings one element's attributes to the virtual node's. */
+function patchAttributes(o, n) {
+  let count = 0;
+  for (const k in n.attrs) {
+    if (k === 'on') continue;
+    const value = attrValue(n.attrs[k]);
+    if (value === null) {
+      if (o.hasAttribute(k)) o.removeAttribute(k);
+      continue;
+    }
+    count++;
+    if (o.getAttribute(k) !== value) o.setAttribute(k, value);
+  }
+  if (o.attributes.length !== count) {
+    for (const name of o.getAttributeNames()) if (attrValue(n.attrs[name]) === null) o.removeAttribute(name);
+  }
 }
 
 /**
@@ -77,20 +88,7 @@ export function patch(target, children) {
       target.replaceChild(fresh, o);
       o = fresh;
     } else {
-      let count = 0;
-      for (const k in n.attrs) {
-        if (k === 'on') continue;
-        const value = attrValue(n.attrs[k]);
-        if (value === null) {
-          if (o.hasAttribute(k)) o.removeAttribute(k);
-          continue;
-        }
-        count++;
-        if (o.getAttribute(k) !== value) o.setAttribute(k, value);
-      }
-      if (o.attributes.length !== count) {
-        for (const name of o.getAttributeNames()) if (attrValue(n.attrs[name]) === null) o.removeAttribute(name);
-      }
+      patchAttributes(o, n);
       patch(o, n.children);
     }
     o = o.nextSibling;

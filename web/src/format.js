@@ -45,13 +45,7 @@ export function plain(x) {
   return formatter('plain', { maximumSignificantDigits: 10, useGrouping: false }).format(x);
 }
 
-/** The settlement asset of a position, for labels: quote for linear, the coin for inverse. */
-export function settlementUnit(symbol, contract) {
-  const s = String(symbol || '').toUpperCase();
-  if (contract === 'inverse') {
-    const m = s.match(/^([A-Z0-9]+?)(USD|USDT|USDC)?([-_].*)?$/);
-    return m ? (m[1] === 'XBT' ? 'XBT' : m[1]) : 'coin';
-  }
-  for (const q of ['USDT', 'USDC', 'FDUSD', 'BUSD', 'USD']) if (s.endsWith(q) || s.includes(q + '-') || s.includes(q + '_')) return q;
-  return 'quote';
+/** A number of days, to a tenth. */
+export function days(x) {
+  return formatter('days', { maximumFractionDigits: 1, useGrouping: false }).format(x);
 }

@@ -4,7 +4,9 @@
 // highlights the results and chart lines it talks about, and suggests one change to make.
 // Its chunk is loaded only when a lesson is opened.
 import lessons from 'lessons:all';
-import { h, clear } from './dom.js';
+import { h, v, clear, patch } from './dom.js';
+import { createForm, numberReader } from './form.js';
+import { showLesson } from './router.js';
 import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote } from './lessons.js';
 
 export { lessons };
@@ -14,8 +16,10 @@ let index = 0;
 let request = null;  // the lesson tool's request as the reader has edited it
 let toolText = {};   // the tool inputs' texts, as typed
 let fullLab = null;
+let started = [];    // the watched values' texts at the lesson's start
 
 const $ = (id) => document.getElementById(id);
+const kit = createForm({ prefix: 'lt-', pathAttr: 'data-tool-path', errorAttr: 'data-tool-error-for', root: () => $('learn') });
 
 /** Index of a lesson id, or -1. */
 export const lessonIndex = (id) => lessons.findIndex((l) => l.id === id);
@@ -23,7 +27,7 @@ export const lessonIndex = (id) => lessons.findIndex((l) => l.id === id);
 /**
  * Opens learn mode at lesson `id` (or the first). `host` lends: lab, getFullLab(), load(scenario),
  * current() -> { scenario, report } of the results on screen, emphasise(metricKeys, chartKinds),
- * setFragment(text), close().
+ * close().
  */
 export async function openLearn(host, id) {
   api = host;
@@ -68,10 +72,10 @@ async function show(i) {
       h('p', { class: 'prompt' }, renderText(lesson.try.prompt, ctx)),
       h('details', { class: 'expected' }, h('summary', {}, 'What should happen'), para(lesson.try.result))),
     h('h3', {}, 'Watch'),
-    h('dl', { class: 'watch', id: 'lesson-watch' }, ...lesson.watch.map((w) => h('div', { class: 'watch-row', 'data-watch': w.value },
-      h('dt', {}, w.label),
-      h('dd', {}, h('span', { class: 'now' }, ''), h('small', { class: 'was' }, `lesson start: ${safeQuote(ctx, w)}`)))))].filter(Boolean));
-  api.setFragment('lesson=' + lesson.id);
+    h('dl', { class: 'watch', id: 'lesson-watch' })].filter(Boolean));
+  started = lesson.watch.map((w) => safeQuote(ctx, w));
+  watch(lesson, () => '');
+  showLesson(lesson.id);
   api.load(lesson.scenario);  // -> update() -> refresh()
   $('learn-title').focus({ preventScroll: true });
 }
@@ -102,35 +106,31 @@ function nav() {
 
 /** Fields for the lesson tool's request (volatility, intervals...), kept as typed. */
 function toolInputs(lesson) {
-  const box = h('div', { class: 'grid tool-fields lesson-tool' });
-  for (const input of lesson.toolInputs) {
-    const id = 'lt-' + input.path.replace(/[^A-Za-z0-9]/g, '-');
-    const value = String(valueAt(lesson.tool.request, input.path) ?? '');
-    const el = h('input', { id, type: 'text', inputmode: 'decimal', autocomplete: 'off', value, 'data-tool-path': input.path,
-      'aria-describedby': id + '-err' });
-    el.addEventListener('input', () => {
-      toolText[input.path] = el.value;
+  return h('div', { class: 'grid tool-fields lesson-tool' }, ...lesson.toolInputs.map((input) =>
+    kit.field(input.label, input.path, String(valueAt(lesson.tool.request, input.path) ?? ''), (text) => {
+      toolText[input.path] = text;
       refresh();
-    });
-    box.append(h('div', { class: 'field' }, h('label', { for: id }, input.label), el,
-      h('p', { class: 'error', id: id + '-err', role: 'status' })));
-  }
-  return box;
+    })));
 }
 
-/** The request with the reader's tool inputs; a field that is not a number is marked and left out. */
-function currentRequest(lesson) {
+/** The request with the reader's tool inputs; `local` gets a message for each that is not a number (left out). */
+function currentRequest(lesson, local) {
+  const num = numberReader(local);
   const edits = [];
   for (const input of lesson.toolInputs || []) {
-    const text = toolText[input.path];
-    if (text === undefined) continue;
-    const err = $('lt-' + input.path.replace(/[^A-Za-z0-9]/g, '-') + '-err');
-    const x = Number(text.trim().replace(/,/g, ''));
-    const ok = text.trim() !== '' && Number.isFinite(x);
-    if (err) err.textContent = ok ? '' : `"${text.slice(0, 40)}" is not a number.`;
-    if (ok) edits.push({ path: input.path, value: x });
+    if (toolText[input.path] === undefined) continue;
+    const x = num(toolText[input.path], input.path, true);
+    if (x !== undefined) edits.push({ path: input.path, value: x });
   }
   return applyEdits(request, edits);
+}
+
+/** The watched values: now (`now(w)`) and at the lesson's start. */
+function watch(lesson, now) {
+  const list = $('lesson-watch');
+  if (list) patch(list, lesson.watch.map((w, k) => v('div', { class: 'watch-row', 'data-watch': w.value },
+    v('dt', {}, w.label),
+    v('dd', {}, v('span', { class: 'now' }, now(w)), v('small', { class: 'was' }, `lesson start: ${started[k]}`)))));
 }
 
 /** After every update of the results: the watched values now, and the highlights. */
@@ -140,19 +140,13 @@ export function refresh() {
   const { scenario, report } = api.current();
   const live = { scenario, report, request: null };
   if (lesson.tool && fullLab && scenario) {
-    live.request = currentRequest(lesson);
+    const local = {};
+    live.request = currentRequest(lesson, local);
     const r = fullLab[lesson.tool.name](scenario, live.request);
-    for (const e of r.errors) {
-      const err = $('lt-' + e.path.replace(/[^A-Za-z0-9]/g, '-') + '-err');
-      if (err) err.textContent = e.message;
-    }
+    kit.showErrors(local, r.errors);
     live.tool = r.errors.length ? null : r;
   }
-  for (const w of lesson.watch) {
-    const row = document.querySelector(`#lesson-watch [data-watch="${CSS.escape(w.value)}"] .now`);
-    if (!row) continue;
-    row.textContent = report ? safeQuote(live, w) : '—';
-  }
+  watch(lesson, (w) => (report ? safeQuote(live, w) : '—'));
   const keys = [...new Set(lesson.watch.map((w) => metricKey(w.value)).filter(Boolean))];
   api.emphasise(keys, lesson.chart || []);
 }

@@ -5,11 +5,13 @@
 // (cross) now, later and at +-10 vol points with every liquidation price, each position isolated
 // beside it, a chart of equity against maintenance, and the portfolio-margin stress grid as a
 // heat map. Every number comes from the core; this file parses what people type and lays the
-// answers out. Its chunk (and marginlab-full.js) load only when the options account is opened.
-import uPlot from 'uplot';
-import { h, clear } from './dom.js';
+// answers out, with the page's form kit (form.js). Steps are asked for only while a "show the
+// math" is open. Its chunk (and marginlab-full.js) load only when the options account is opened.
+import { h, v, clear, patch } from './dom.js';
 import * as fmt from './format.js';
-import { fieldText, numberReader, parseNumber } from './fields.js';
+import { fieldText, numberReader, parseNumber, setDefined, createForm, showStale, metric, Explainer, EXPLAIN } from './form.js';
+import { css, plotChart } from './markers.js';
+import * as router from './router.js';
 
 export const MAX_ROWS = 50;          // option and futures rows together, as the page's 50 positions
 export const MAX_SURFACE = [24, 40]; // expiries x strikes the editor keeps
@@ -21,14 +23,11 @@ let lab = null;    // marginlab-full.js's API
 let defaults = null;
 const state = {
   form: null,      // every field's text as typed
-  result: null,    // the last evaluateOptions without errors
+  result: null,    // the last evaluateOptions without errors (numbers only)
   pm: null,        // its portfolioMargin
   scenario: null,  // the scenario (and request) they were computed from
   request: null,
-  stale: false,
-  open: new Set(), // keys of the open "show the math" panels
   frame: 0,
-  linkTimer: 0,
 };
 let plot = null;
 
@@ -95,7 +94,6 @@ export function formFromScenario(s, request = {}) {
   };
 }
 
-
 const DATE = /^\d{4}-\d\d-\d\d/;
 
 /** Form texts -> { scenario, request, local } where local maps a path to a syntax message. */
@@ -103,7 +101,7 @@ export function scenarioFromForm(form) {
   const local = {};
   const num = numberReader(local);  // percentages: per = 100
   const s = { version: 2, underlying: form.underlying.trim(), settlement: form.settlement };
-  const set = (obj, key, value) => { if (value !== undefined) obj[key] = value; };
+  const set = setDefined;
   set(s, 'walletBalance', num(form.walletBalance, 'walletBalance', true));
   set(s, 'underlyingPrice', num(form.underlyingPrice, 'underlyingPrice', true));
   if (form.valuationDate.trim()) s.valuationDate = form.valuationDate.trim();
@@ -153,12 +151,13 @@ export function scenarioFromForm(form) {
 // Opening and closing.
 
 const $ = (id) => document.getElementById(id);
+const kit = createForm({ prefix: 'o-', pathAttr: 'data-opt-path', errorAttr: 'data-opt-error-for', root: () => $('options'), general: () => $('opt-general') });
 
 /**
  * Opens the options account in `root`. `api` lends: getFullLab() -> the lab, loadModule() -> the
- * marginlab-full.js module (for defaultOptionsScenario), encode(object) -> fragment text,
- * setFragment(text), notice(text), inlineStyles (options.css is in the page already).
- * `link`: { scenario, request } from a version 2 link, or null for the example.
+ * marginlab-full.js module (for defaultOptionsScenario), notice(text), inlineStyles (options.css
+ * is in the page already). `link`: { scenario, request } from a version 2 link, or null for the
+ * example. The account's link goes to the fragment through the router (main.js makes it its owner).
  */
 export async function openOptions(root, api, link = null) {
   host = api;
@@ -193,7 +192,7 @@ export function load({ scenario, request }) {
   const { form, notes } = formFromScenario(scenario, request);
   state.form = form;
   state.result = state.pm = state.scenario = null;
-  state.open.clear();
+  math.reset();
   host.notice(notes.join(' '));
   renderAll();
 }
@@ -203,7 +202,6 @@ export function reset() {
 }
 
 export function closeOptions(root) {
-  clearTimeout(state.linkTimer);
   cancelAnimationFrame(state.frame);
   if (plot) plot.destroy();
   plot = null;
@@ -218,49 +216,15 @@ export function linkObject() {
   return { ...state.scenario, request: state.request };
 }
 
-/** Writes the link now (Copy link). */
-export async function writeLink() {
-  const obj = linkObject();
-  const api = host;
-  if (!obj || !api) return;
-  const text = await api.encode(obj);
-  if (host === api) api.setFragment(text);
-}
-
 // ---------------------------------------------------------------------------------------------
-// Inputs.
+// Inputs: the form kit's fields; a keystroke recomputes (typed()).
 
-function fieldId(path) {
-  return 'o-' + path.replace(/[^A-Za-z0-9]/g, '-');
-}
-
-function errorSlot(path) {
-  return h('p', { class: 'error', id: fieldId(path) + '-err', 'data-opt-error-for': path, role: 'status' });
-}
-
-function input(path, value, onInput, { label = null, placeholder = null, mode = 'decimal' } = {}) {
-  const el = h('input', { id: fieldId(path), type: 'text', inputmode: mode, autocomplete: 'off', spellcheck: 'false', value,
-    'data-opt-path': path, 'aria-describedby': fieldId(path) + '-err', 'aria-label': label, placeholder });
-  el.addEventListener('input', () => { onInput(el.value); typed(); });
-  return el;
-}
-
-function field(label, path, value, onInput, { unit = '', hint = '', mode } = {}) {
-  return h('div', { class: 'field' },
-    h('label', { for: fieldId(path) }, label, unit ? h('span', { class: 'unit' }, ` (${unit})`) : null),
-    input(path, value, onInput, { mode }),
-    hint ? h('small', { class: 'hint' }, hint) : null,
-    errorSlot(path));
-}
-
-function select(label, path, value, choices, onChange, { bare = false } = {}) {
-  const el = h('select', { id: fieldId(path), 'data-opt-path': path, 'aria-label': bare ? label : null },
-    ...choices.map(([v, t]) => h('option', { value: v }, t)));
-  el.value = value;
-  el.addEventListener('change', () => onChange(el.value));
-  if (bare) return el;
-  return h('div', { class: 'field' }, h('label', { for: fieldId(path) }, label), el, errorSlot(path));
-}
+const edit = (fn) => (x, el) => {
+  fn(x, el);
+  typed();
+};
+const input = (path, value, fn, opts) => kit.input(path, value, edit(fn), opts);
+const field = (label, path, value, fn, opts) => kit.field(label, path, value, edit(fn), opts);
 
 function settlementUnit(form) {
   return form.settlement === 'inverse' ? (form.underlying.trim().toUpperCase().slice(0, 12) || 'coin') : 'quote';
@@ -301,15 +265,15 @@ function renderInputs() {
   root.append(
     h('h3', {}, 'Account'),
     h('div', { class: 'grid opt-account' },
-      field('Underlying', 'underlying', form.underlying, (v) => { form.underlying = v; }, { mode: 'text' }),
-      select('Settlement', 'settlement', form.settlement, [['inverse', 'Inverse (coin)'], ['linear', 'Linear (quote)']],
-        (v) => { form.settlement = v; renderInputs(); update(); }),
-      field('Wallet balance', 'walletBalance', form.walletBalance, (v) => { form.walletBalance = v; }, { unit }),
-      field('Underlying price', 'underlyingPrice', form.underlyingPrice, (v) => { form.underlyingPrice = v; }, { unit: 'quote' }),
-      field('Valuation date', 'valuationDate', form.valuationDate, (v) => { form.valuationDate = v; },
+      field('Underlying', 'underlying', form.underlying, (x) => { form.underlying = x; }, { mode: 'text' }),
+      kit.select('Settlement', 'settlement', form.settlement, [['inverse', 'Inverse (coin)'], ['linear', 'Linear (quote)']],
+        (x) => { form.settlement = x; renderInputs(); update(); }),
+      field('Wallet balance', 'walletBalance', form.walletBalance, (x) => { form.walletBalance = x; }, { unit }),
+      field('Underlying price', 'underlyingPrice', form.underlyingPrice, (x) => { form.underlyingPrice = x; }, { unit: 'quote' }),
+      field('Valuation date', 'valuationDate', form.valuationDate, (x) => { form.valuationDate = x; },
         { hint: 'YYYY-MM-DD; needed by expiry dates.', mode: 'text' }),
-      field('Interest rate', 'interestRate', form.interestRate, (v) => { form.interestRate = v; }, { unit: '% a year' }),
-      field('Futures size rate', 'futuresSizeRate', form.futuresSizeRate, (v) => { form.futuresSizeRate = v; },
+      field('Interest rate', 'interestRate', form.interestRate, (x) => { form.interestRate = x; }, { unit: '% a year' }),
+      field('Futures size rate', 'futuresSizeRate', form.futuresSizeRate, (x) => { form.futuresSizeRate = x; },
         { unit: '% per coin', hint: 'Blank: Deribit\'s for BTC, ETH.' }),
       laterField(form)),
     h('h3', {}, 'Positions'),
@@ -317,14 +281,14 @@ function renderInputs() {
     h('div', { class: 'row-actions' },
       addButton('opt-add-call', '+ Option', { kind: 'call', side: 'long', quantity: '1', strike: '', expiry: '', premium: '', volatility: '', symbol: '', entryPrice: '', contractSize: '1' }),
       addButton('opt-add-future', '+ Future', { kind: 'future', side: 'long', quantity: '', entryPrice: form.underlyingPrice, contractSize: form.settlement === 'inverse' ? '10' : '1', symbol: '', strike: '', expiry: '', premium: '', volatility: '' })),
-    h('p', { class: 'error', 'data-opt-error-for': 'options', role: 'status' }),
-    h('p', { class: 'error', 'data-opt-error-for': 'futures', role: 'status' }),
+    kit.errorSlot('options', null),
+    kit.errorSlot('futures', null),
     surfaceEditor(form));
 }
 
 /** The later view's horizon, with a button that sets it to the last expiry the core reports. */
 function laterField(form) {
-  const f = field('Later view', 'request.days', form.days, (v) => { form.days = v; },
+  const f = field('Later view', 'request.days', form.days, (x) => { form.days = x; },
     { unit: 'days after valuation', hint: 'Expired options pay their intrinsic value.' });
   const b = h('button', { type: 'button', id: 'opt-at-expiry' }, 'At the last expiry');
   b.addEventListener('click', () => {
@@ -334,7 +298,7 @@ function laterField(form) {
       return;
     }
     form.days = String(days);  // exactly the core's horizon: every option at its intrinsic value
-    $(fieldId('request.days')).value = form.days;
+    $(kit.id('request.days')).value = form.days;
     update();
   });
   f.insertBefore(b, f.querySelector('.error'));
@@ -357,43 +321,43 @@ function addButton(id, label, row) {
 
 const COLUMNS = ['Kind', 'Side', 'Quantity', 'Strike', 'Expiry', 'Premium', 'Volatility', 'Entry price', 'Contract size', 'Label', ''];
 
+/** The expiry cell: a date (expiryDate) or years (expiryYears); the field's path follows what is typed. */
+function expiryCell(r, k, base) {
+  const expiryPath = (t) => `${base}.${DATE.test(t.trim()) || t.trim() === '' ? 'expiryDate' : 'expiryYears'}`;
+  const el = input(expiryPath(r.expiry), r.expiry, (x, me) => { r.expiry = x; me.setAttribute('data-opt-path', expiryPath(x)); },
+    { label: `Expiry, row ${k + 1}`, placeholder: 'date or years', mode: 'text', inputId: kit.id(`${base}.expiry`),
+      describedBy: `${kit.id(`${base}.expiryDate`)}-err ${kit.id(`${base}.expiryYears`)}-err` });
+  return h('td', { 'data-label': 'Expiry' }, el, kit.errorSlot(`${base}.expiryDate`), kit.errorSlot(`${base}.expiryYears`));
+}
+
 function rowsTable(form, unit) {
   const tbody = h('tbody');
   let nf = 0, no = 0;
   form.rows.forEach((r, k) => {
     const future = r.kind === 'future';
     const base = future ? `futures[${nf++}]` : `options[${no++}]`;
-    const set = (key) => (v) => { r[key] = v; };
+    const set = (key) => (x) => { r[key] = x; };
     const cell = (label, path, key, opts = {}) => h('td', { 'data-label': label },
-      input(`${base}.${path}`, r[key], set(key), { label: `${label}, row ${k + 1}`, ...opts }), errorSlot(`${base}.${path}`));
-    // The expiry is a date (expiryDate) or years (expiryYears): the field's path follows what is typed.
-    const expiryPath = (t) => `${base}.${DATE.test(t.trim()) || t.trim() === '' ? 'expiryDate' : 'expiryYears'}`;
-    const expiry = () => {
-      const el = input(expiryPath(r.expiry), r.expiry, (v) => { r.expiry = v; el.setAttribute('data-opt-path', expiryPath(v)); },
-        { label: `Expiry, row ${k + 1}`, placeholder: 'date or years', mode: 'text' });
-      el.id = fieldId(`${base}.expiry`);
-      el.setAttribute('aria-describedby', `${fieldId(`${base}.expiryDate`)}-err ${fieldId(`${base}.expiryYears`)}-err`);
-      return h('td', { 'data-label': 'Expiry' }, el, errorSlot(`${base}.expiryDate`), errorSlot(`${base}.expiryYears`));
-    };
+      input(`${base}.${path}`, r[key], set(key), { label: `${label}, row ${k + 1}`, ...opts }), kit.errorSlot(`${base}.${path}`));
     const none = (label) => h('td', { 'data-label': label, class: 'na' }, '—');
-    const kind = select(`Kind, row ${k + 1}`, `${base}.type`, r.kind, [['call', 'Call'], ['put', 'Put'], ['future', 'Future']],
-      (v) => { r.kind = v; renderInputs(); update(); }, { bare: true });
-    const side = select(`Side, row ${k + 1}`, `${base}.side`, r.side, [['long', 'Long'], ['short', 'Short']],
-      (v) => { r.side = v; update(); }, { bare: true });
-    const remove = h('button', { type: 'button', class: 'remove', 'aria-label': `Remove row ${k + 1}` }, 'Remove');
-    remove.addEventListener('click', () => { form.rows.splice(k, 1); renderInputs(); update(); });
+    const kind = kit.select(`Kind, row ${k + 1}`, `${base}.type`, r.kind, [['call', 'Call'], ['put', 'Put'], ['future', 'Future']],
+      (x) => { r.kind = x; renderInputs(); update(); }, { bare: true });
+    const side = kit.select(`Side, row ${k + 1}`, `${base}.side`, r.side, [['long', 'Long'], ['short', 'Short']],
+      (x) => { r.side = x; update(); }, { bare: true });
+    const remove = h('button', { type: 'button', class: 'remove', 'aria-label': `Remove row ${k + 1}`,
+      on: { click: () => { form.rows.splice(k, 1); renderInputs(); update(); } } }, 'Remove');
     tbody.append(h('tr', { 'data-row': String(k), 'data-kind': r.kind, 'data-base': base },
-      h('td', { 'data-label': 'Kind' }, kind, errorSlot(`${base}.type`)),
-      h('td', { 'data-label': 'Side' }, side, errorSlot(`${base}.side`)),
+      h('td', { 'data-label': 'Kind' }, kind, kit.errorSlot(`${base}.type`)),
+      h('td', { 'data-label': 'Side' }, side, kit.errorSlot(`${base}.side`)),
       cell(future ? 'Quantity (contracts)' : 'Quantity (coins)', 'quantity', 'quantity'),
       future ? none('Strike') : cell('Strike', 'strike', 'strike'),
-      future ? none('Expiry') : expiry(),
+      future ? none('Expiry') : expiryCell(r, k, base),
       future ? none('Premium') : cell(`Premium (${unit})`, 'premium', 'premium'),
       future ? none('Volatility') : cell('Volatility (%)', 'volatility', 'volatility', { placeholder: 'from surface' }),
       future ? cell('Entry price', 'entryPrice', 'entryPrice') : none('Entry price'),
       future ? cell('Contract size', 'contractSize', 'contractSize') : none('Contract size'),
       cell('Label', 'symbol', 'symbol', { mode: 'text' }),
-      h('td', { 'data-label': '' }, remove, errorSlot(base))));
+      h('td', { 'data-label': '' }, remove, kit.errorSlot(base))));
   });
   const head = h('tr', {}, ...COLUMNS.map((c, i) => h('th', { scope: 'col' }, c,
     i === 5 ? h('span', { class: 'unit' }, ` (${unit}, per coin)`) : i === 6 ? h('span', { class: 'unit' }, ' (%)') : null)));
@@ -405,92 +369,46 @@ function rowsTable(form, unit) {
 function surfaceEditor(form) {
   const details = h('details', { class: 'tier-editor opt-surface', open: form.surface ? '' : null },
     h('summary', {}, form.surface ? 'Volatility surface' : 'Volatility surface (none)'));
+  const button = (label, id, fn, disabled = false) => h('button', { type: 'button', id, disabled: disabled ? '' : null,
+    on: { click: () => { fn(); renderInputs(); update(); } } }, label);
   if (!form.surface) {
-    const add = h('button', { type: 'button', id: 'opt-surface-add' }, 'Add a surface');
-    add.addEventListener('click', () => {
-      // The options' own strikes (or the underlying price) as the columns, to be filled in.
+    // The options' own strikes (or the underlying price) as the columns, to be filled in.
+    const add = button('Add a surface', 'opt-surface-add', () => {
       const strikes = [...new Set(form.rows.filter((r) => r.kind !== 'future').map((r) => parseNumber(r.strike)))]
         .filter((x) => x > 0).sort((a, b) => a - b).slice(0, 8).map((x) => fmt.plain(x));
       if (!strikes.length) strikes.push(form.underlyingPrice);
       form.surface = { expiries: ['0.1', '0.5'], strikes, vols: [strikes.map(() => '60'), strikes.map(() => '60')] };
-      renderInputs();
-      update();
     });
     details.append(h('p', { class: 'hint' }, 'Options without a volatility read it here: expiries (years) x strikes, linear in variance across expiries and in volatility across ln K.'),
-      h('div', { class: 'row-actions' }, add), h('p', { class: 'error', 'data-opt-error-for': 'volSurface', role: 'status' }));
+      h('div', { class: 'row-actions' }, add), kit.errorSlot('volSurface', null));
     return details;
   }
-  const v = form.surface;
+  const s = form.surface;
+  const cell = (path, value, set, label) => [input(path, value, set, { label }), kit.errorSlot(path)];
   const table = h('table', { class: 'tiers opt-surface-table' },
     h('caption', {}, 'Volatility (%) by expiry (years, rows) and strike (columns).'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Expiry \\ strike'),
-      ...v.strikes.map((t, j) => h('th', { scope: 'col' }, input(`volSurface.strikes[${j}]`, t, (x) => { v.strikes[j] = x; }, { label: `Strike ${j + 1}` }),
-        errorSlot(`volSurface.strikes[${j}]`))))),
-    h('tbody', {}, ...v.expiries.map((t, i) => h('tr', {},
-      h('th', { scope: 'row' }, input(`volSurface.expiries[${i}]`, t, (x) => { v.expiries[i] = x; }, { label: `Expiry ${i + 1}` }),
-        errorSlot(`volSurface.expiries[${i}]`)),
-      ...v.strikes.map((_, j) => h('td', {}, input(`volSurface.vols[${i}][${j}]`, v.vols[i][j], (x) => { v.vols[i][j] = x; },
-        { label: `Volatility at expiry ${i + 1}, strike ${j + 1}` }), errorSlot(`volSurface.vols[${i}][${j}]`)))))));
-  const button = (label, id, fn, disabled = false) => {
-    const b = h('button', { type: 'button', id, disabled: disabled ? '' : null }, label);
-    b.addEventListener('click', () => { fn(); renderInputs(); update(); });
-    return b;
-  };
+      ...s.strikes.map((t, j) => h('th', { scope: 'col' }, ...cell(`volSurface.strikes[${j}]`, t, (x) => { s.strikes[j] = x; }, `Strike ${j + 1}`))))),
+    h('tbody', {}, ...s.expiries.map((t, i) => h('tr', {},
+      h('th', { scope: 'row' }, ...cell(`volSurface.expiries[${i}]`, t, (x) => { s.expiries[i] = x; }, `Expiry ${i + 1}`)),
+      ...s.strikes.map((_, j) => h('td', {}, ...cell(`volSurface.vols[${i}][${j}]`, s.vols[i][j], (x) => { s.vols[i][j] = x; },
+        `Volatility at expiry ${i + 1}, strike ${j + 1}`)))))));
   details.append(h('div', { class: 'table-wrap' }, table),
-    h('p', { class: 'error', 'data-opt-error-for': 'volSurface', role: 'status' }),
-    h('p', { class: 'error', 'data-opt-error-for': 'volSurface.vols', role: 'status' }),
-    h('div', { class: 'grid opt-dynamics' }, select('Volatility as the price moves', 'volDynamics', form.volDynamics,
+    kit.errorSlot('volSurface', null),
+    kit.errorSlot('volSurface.vols', null),
+    h('div', { class: 'grid opt-dynamics' }, kit.select('Volatility as the price moves', 'volDynamics', form.volDynamics,
       [['stickyStrike', 'Sticky strike'], ['stickyMoneyness', 'Sticky moneyness']], (x) => { form.volDynamics = x; update(); })),
     h('div', { class: 'row-actions' },
-      button('+ Expiry', 'opt-surface-row', () => { v.expiries.push(''); v.vols.push(v.strikes.map(() => '')); }, v.expiries.length >= MAX_SURFACE[0]),
-      button('+ Strike', 'opt-surface-col', () => { v.strikes.push(''); v.vols.forEach((row) => row.push('')); }, v.strikes.length >= MAX_SURFACE[1]),
-      button('− Expiry', 'opt-surface-unrow', () => { v.expiries.pop(); v.vols.pop(); }, v.expiries.length <= 1),
-      button('− Strike', 'opt-surface-uncol', () => { v.strikes.pop(); v.vols.forEach((row) => row.pop()); }, v.strikes.length <= 1),
+      button('+ Expiry', 'opt-surface-row', () => { s.expiries.push(''); s.vols.push(s.strikes.map(() => '')); }, s.expiries.length >= MAX_SURFACE[0]),
+      button('+ Strike', 'opt-surface-col', () => { s.strikes.push(''); s.vols.forEach((row) => row.push('')); }, s.strikes.length >= MAX_SURFACE[1]),
+      button('− Expiry', 'opt-surface-unrow', () => { s.expiries.pop(); s.vols.pop(); }, s.expiries.length <= 1),
+      button('− Strike', 'opt-surface-uncol', () => { s.strikes.pop(); s.vols.forEach((row) => row.pop()); }, s.strikes.length <= 1),
       button('Remove the surface', 'opt-surface-remove', () => { form.surface = null; })));
   return details;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Errors beside their fields.
-
-function findSlot(path) {
-  const root = $('options');
-  for (let p = path; p;) {
-    const slot = root.querySelector(`[data-opt-error-for="${CSS.escape(p)}"]`);
-    if (slot) return slot;
-    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-    if (cut <= 0) break;
-    p = p.slice(0, cut);
-  }
-  return null;
-}
-
-function showErrors(local, coreErrors) {
-  const root = $('options');
-  for (const el of root.querySelectorAll('[data-opt-error-for]')) el.textContent = '';
-  for (const el of root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  const all = Object.entries(local).map(([path, message]) => ({ path, message }));
-  for (const e of coreErrors) if (!local[e.path]) all.push(e);
-  const general = $('opt-general');
-  clear(general);
-  for (const e of all) {
-    const slot = findSlot(e.path);
-    if (!slot) {
-      general.append(h('li', {}, e.path ? `${e.path}: ${e.message}` : e.message));
-      continue;
-    }
-    slot.textContent = slot.textContent ? slot.textContent + ' ' + e.message : e.message;
-    const closed = slot.closest('details:not([open])');
-    if (closed) closed.open = true;
-    const target = root.querySelector(`[data-opt-path="${CSS.escape(e.path)}"]`) ||
-      (slot.parentElement && slot.parentElement.querySelector('input, select'));
-    if (target) target.setAttribute('aria-invalid', 'true');
-  }
-  return all.length;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The update loop: one evaluateOptions and one portfolioMargin per edit.
+// The update loop: one evaluateOptions and one portfolioMargin per edit, numbers only.
 
 /**
  * After a keystroke: a small account is evaluated at once; a large one (every row scanned at 4001
@@ -517,55 +435,42 @@ function update() {
       const pm = lab.portfolioMargin(scenario);
       errors = pm.errors;
       if (errors.length === 0) {
-        state.result = r;
-        state.pm = pm;
-        state.scenario = scenario;
-        state.request = request;
-        state.stale = false;
-        clearTimeout(state.linkTimer);
-        state.linkTimer = setTimeout(writeLink, 150);
+        Object.assign(state, { result: r, pm, scenario, request });
+        math.renew();
+        router.save('options');
       }
     }
   }
-  const count = showErrors(local, errors);
-  if (count) state.stale = state.result !== null;
-  const shown = state.result ? 'the results shown are for the last valid account' : 'fix the marked fields to see results';
+  const count = kit.showErrors(local, errors);
   $('opt-status').classList.remove('busy');
-  $('opt-status').textContent = count ? `${count} input ${count === 1 ? 'error' : 'errors'}: ${shown}.` : '';
+  showStale({ results: $('opt-results'), note: $('opt-stale'), status: $('opt-status') }, count, state.result !== null, 'account');
   renderResults();
 }
 
 // ---------------------------------------------------------------------------------------------
-// Results.
+// Results, patched onto the page.
 
-function stepsList(steps) {
-  return h('ol', { class: 'steps' }, ...steps.map((s) => h('li', {},
-    h('span', { class: 'step-label' }, s.label),
-    s.formula ? h('code', { class: 'formula' }, s.formula) : null,
-    s.substituted ? h('code', { class: 'substituted' }, s.substituted + (s.value === null || s.value === undefined ? '' : ' = ' + fmt.plain(s.value))) : null)));
+/** The steps behind a "show the math" key, in an explained evaluateOptions (or portfolioMargin) answer. */
+function stepsOf(a, key) {
+  if (key === 'opt:account' || key === 'opt:pm') return a.steps;
+  const [, where, kind, i] = /^(opt|iso):(options|futures)\[(\d+)\]$/.exec(key) || [];
+  if (where) return ((where === 'iso' ? a.isolated : a)[kind][Number(i)] || {}).steps;
+  if (key === 'cross:now' || key === 'cross:later') return a[key.slice(6)].steps;
+  const shifted = /^cross:vol(\d+)$/.exec(key);
+  return shifted ? (a.volShifted[Number(shifted[1])] || {}).steps : null;
 }
 
-/** A "Show the math" toggle for a group of numbers; its panel is built when opened and stays open across edits. */
-function math(key, steps, label = 'Show the math', name = null) {
-  const open = state.open.has(key);
-  const id = 'om-' + key.replace(/[^A-Za-z0-9]/g, '-');
-  const button = h('button', { type: 'button', class: 'math-toggle', 'aria-expanded': open ? 'true' : 'false', 'aria-controls': id,
-    'data-math': key, 'aria-label': name }, label);
-  const panel = h('div', { class: 'math', id, hidden: open ? null : '' }, open ? stepsList(steps) : null);
-  button.addEventListener('click', () => {
-    const now = button.getAttribute('aria-expanded') !== 'true';
-    button.setAttribute('aria-expanded', now ? 'true' : 'false');
-    if (now && !panel.firstChild) panel.append(stepsList(steps));
-    panel.hidden = !now;
-    if (now) state.open.add(key); else state.open.delete(key);
-  });
-  return [button, panel];
-}
+const math = new Explainer({
+  prefix: 'om-',
+  source: (key) => (key === 'opt:pm' ? 'pm' : 'account'),
+  explain: (source) => (source === 'pm' ? lab.portfolioMargin(state.scenario, {}, EXPLAIN)
+    : lab.evaluateOptions(state.scenario, state.request, EXPLAIN)),
+  steps: stepsOf,
+  redraw: () => renderResults({ chart: false }),
+});
 
-function metric(key, label, value, note = '') {
-  return h('div', { class: 'metric', 'data-metric': key }, h('dt', {}, label, note ? h('small', {}, ' ' + note) : null),
-    h('dd', {}, h('span', { class: 'num' }, value)));
-}
+/** A "show the math" button and the panel it opens (placed apart where the layout needs it). */
+const mathPair = (key, label = 'Show the math', name = null) => [math.button(key, [label], { class: 'math-toggle', 'aria-label': name }), math.panel(key)];
 
 function directionText(list) {
   return list.map((c) => `${c.liquidatedBelow ? 'below' : 'above'} ${fmt.price(c.price)}`).join(' and ');
@@ -578,46 +483,43 @@ function directionText(list) {
  */
 function accountTable(views, coin, unit) {
   const amt = (x) => fmt.amount(x, coin);
-  const maths = views.map(([key, v]) => math(key, v.steps, 'Show', `Show the math: the account, ${shortTitle(v)}`));
-  const row = (label, field, value) => h('tr', {}, h('th', { scope: 'row' }, label),
-    ...views.map(([key, v]) => h('td', { 'data-label': shortTitle(v), 'data-metric': `${key}:${field}` }, h('span', { class: 'num' }, value(v)))));
-  const lps = (key, v) => {
+  const maths = views.map(([key, x]) => mathPair(key, 'Show', `Show the math: the account, ${shortTitle(x)}`));
+  const row = (label, field, value) => v('tr', {}, v('th', { scope: 'row' }, label),
+    ...views.map(([key, x]) => v('td', { 'data-label': shortTitle(x), 'data-metric': `${key}:${field}` }, v('span', { class: 'num' }, value(x)))));
+  const lps = (key, x) => (x.liquidationPrices.length
+    ? v('ul', { class: 'lps' }, ...x.liquidationPrices.map((c, k) => lpItem(`${key}:lp:${k}`, c)))
     // No crossing: equity is on one side of maintenance over the whole scan, as at its ends.
-    const note = everywhere(v) ? 'at every scanned price' : 'none in the scanned range';
-    return v.liquidationPrices.length
-      ? h('ul', { class: 'lps' }, ...v.liquidationPrices.map((c, k) => lpItem(`${key}:lp:${k}`, c)))
-      : h('span', { class: 'hint', 'data-metric': `${key}:lp:none` }, note);
-  };
-  const table = h('table', { class: 'opt-views', id: 'opt-views' },
-    h('caption', {}, 'The whole wallet backs every position: at the valuation date, later, and with every volatility shifted.'),
-    h('thead', {}, h('tr', {}, h('td', {}), ...views.map(([key, v]) => h('th', { scope: 'col', 'data-view': key }, shortTitle(v),
-      v.liquidated ? h('small', { class: 'warn' }, ' liquidated at the index') : null)))),
-    h('tbody', {},
-      row(`Equity (${unit})`, 'equity', (v) => amt(v.equity)),
-      row(`Initial margin (${unit})`, 'initialMargin', (v) => amt(v.initialMargin)),
-      row(`Maintenance margin (${unit})`, 'maintenanceMargin', (v) => amt(v.maintenanceMargin)),
-      row(`Available (${unit})`, 'availableBalance', (v) => amt(v.availableBalance)),
-      row('Margin ratio', 'marginRatio', (v) => (v.marginRatio === null ? '—' : fmt.percent(v.marginRatio))),
-      row(`Most it can lose (${unit})`, 'maxLoss', (v) => amt(v.maxLoss)),
-      h('tr', { class: 'lp-row' }, h('th', { scope: 'row' }, 'Liquidates'),
-        ...views.map(([key, v]) => h('td', { 'data-label': shortTitle(v) }, lps(key, v)))),
-      h('tr', { class: 'math-buttons' }, h('th', { scope: 'row' }, 'The math'),
-        ...maths.map(([button], i) => h('td', { 'data-label': shortTitle(views[i][1]) }, button)))));
-  return [h('div', { class: 'table-wrap' }, table), ...maths.map(([, panel]) => panel)];
+    : v('span', { class: 'hint', 'data-metric': `${key}:lp:none` }, everywhere(x) ? 'at every scanned price' : 'none in the scanned range'));
+  const table = v('table', { class: 'opt-views', id: 'opt-views' },
+    v('caption', {}, 'The whole wallet backs every position: at the valuation date, later, and with every volatility shifted.'),
+    v('thead', {}, v('tr', {}, v('td', {}), ...views.map(([key, x]) => v('th', { scope: 'col', 'data-view': key }, shortTitle(x),
+      x.liquidated ? v('small', { class: 'warn' }, ' liquidated at the index') : null)))),
+    v('tbody', {},
+      row(`Equity (${unit})`, 'equity', (x) => amt(x.equity)),
+      row(`Initial margin (${unit})`, 'initialMargin', (x) => amt(x.initialMargin)),
+      row(`Maintenance margin (${unit})`, 'maintenanceMargin', (x) => amt(x.maintenanceMargin)),
+      row(`Available (${unit})`, 'availableBalance', (x) => amt(x.availableBalance)),
+      row('Margin ratio', 'marginRatio', (x) => (x.marginRatio === null ? '—' : fmt.percent(x.marginRatio))),
+      row(`Most it can lose (${unit})`, 'maxLoss', (x) => amt(x.maxLoss)),
+      v('tr', { class: 'lp-row' }, v('th', { scope: 'row' }, 'Liquidates'),
+        ...views.map(([key, x]) => v('td', { 'data-label': shortTitle(x) }, lps(key, x)))),
+      v('tr', { class: 'math-buttons' }, v('th', { scope: 'row' }, 'The math'),
+        ...maths.map(([button], i) => v('td', { 'data-label': shortTitle(views[i][1]) }, button)))));
+  return [v('div', { class: 'table-wrap' }, table), ...maths.map(([, panel]) => panel)];
 }
 
 /** No liquidation price, and equity below maintenance at both ends of the scan (so at every scanned price). */
-const everywhere = (v) => !v.liquidationPrices.length && v.liquidatedAtScanLow && v.liquidatedAtScanHigh;
+const everywhere = (x) => !x.liquidationPrices.length && x.liquidatedAtScanLow && x.liquidatedAtScanHigh;
 
 /** One liquidation price: its direction and the price. */
-function lpItem(key, c, note = '') {
-  return h('li', { 'data-metric': key, 'data-direction': c.liquidatedBelow ? 'below' : 'above' },
-    `${c.liquidatedBelow ? 'below' : 'above'} `, h('span', { class: 'num' }, fmt.price(c.price)), note ? h('small', {}, ` ${note}`) : null);
+function lpItem(key, c) {
+  return v('li', { 'data-metric': key, 'data-direction': c.liquidatedBelow ? 'below' : 'above' },
+    `${c.liquidatedBelow ? 'below' : 'above'} `, v('span', { class: 'num' }, fmt.price(c.price)));
 }
 
-function shortTitle(v) {
-  if (v.volShift) return `Vol ${v.volShift > 0 ? '+' : '−'}${fmt.plain(Math.abs(v.volShift) * 100)} pts`;
-  return v.days ? `In ${fmt.plain(v.days)} days` : 'Now';
+function shortTitle(x) {
+  if (x.volShift) return `Vol ${x.volShift > 0 ? '+' : '−'}${fmt.plain(Math.abs(x.volShift) * 100)} pts`;
+  return x.days ? `In ${fmt.plain(x.days)} days` : 'Now';
 }
 
 function positionName(scenario, base) {
@@ -630,68 +532,71 @@ function positionName(scenario, base) {
 
 function isolatedCard(key, iso, name, coin, unit, laterTitle, longOption) {
   const amt = (x) => fmt.amount(x, coin);
-  const [button, panel] = math(key, iso.steps);
-  const lps = (when, list, title) => h('div', { class: 'metric' }, h('dt', {}, `Liquidates ${title}`),
-    h('dd', {}, list.length ? h('ul', { class: 'lps' }, ...list.map((c, k) => lpItem(`${key}:${when}:lp:${k}`, c)))
-      : h('span', { class: 'hint', 'data-metric': `${key}:${when}:lp:none` }, longOption ? 'never (long option)' : 'none in the scanned range')));
-  return h('article', { class: 'position-result opt-iso', 'data-iso': key },
-    h('h4', {}, name),
-    h('dl', {},
+  const lps = (when, list, title) => v('div', { class: 'metric' }, v('dt', {}, `Liquidates ${title}`),
+    v('dd', {}, list.length ? v('ul', { class: 'lps' }, ...list.map((c, k) => lpItem(`${key}:${when}:lp:${k}`, c)))
+      : v('span', { class: 'hint', 'data-metric': `${key}:${when}:lp:none` }, longOption ? 'never (long option)' : 'none in the scanned range')));
+  return v('article', { class: 'position-result opt-iso', 'data-iso': key },
+    v('h4', {}, name),
+    v('dl', {},
       metric(`${key}:postedMargin`, `Posted margin (${unit})`, amt(iso.postedMargin)),
       metric(`${key}:maxLoss`, `Most it can lose (${unit})`, amt(iso.maxLoss)),
       lps('now', iso.now.liquidationPrices, 'now'),
       laterTitle && !longOption ? lps('later', iso.later.liquidationPrices, laterTitle) : null),
-    button, panel);
+    ...mathPair(key));
+}
+
+/** A position's row and, under it, the row its "show the math" opens. */
+function valuationRows(key, attrs, cells, label) {
+  const [button, panel] = mathPair(key, label);
+  return [v('tr', attrs, ...cells, v('td', { 'data-label': '' }, button)),
+    v('tr', { class: 'math-row', hidden: math.isOpen(key) ? null : '' }, v('td', { colspan: '13' }, panel))];
 }
 
 function valuationTable(r, scenario, coin, unit) {
   const amt = (x) => fmt.amount(x, coin);
   const sig = (x) => fmt.plain(Number(x.toPrecision(6)));
+  const td = (label, ...content) => v('td', { 'data-label': label }, ...content);
   const rows = [];
-  r.options.forEach((o, i) => {
-    const key = `opt:options[${i}]`;
-    const [button, panel] = math(key, o.steps, 'Black-76 and margin');
-    rows.push(h('tr', { 'data-option': String(i) },
-      h('th', { scope: 'row', 'data-label': 'Option' }, positionName(scenario, `options[${i}]`)),
-      h('td', { 'data-label': 'Volatility' }, fmt.percent(o.volatility), o.volatilityFromSurface ? h('small', { class: 'unit' }, ' surface') : null),
-      h('td', { 'data-label': 'Years' }, sig(o.years)),
-      h('td', { 'data-label': 'Forward' }, fmt.price(o.forward)),
-      h('td', { 'data-label': `Mark (${unit})`, 'data-field': 'markPrice' }, amt(o.markPrice)),
-      h('td', { 'data-label': 'Delta' }, sig(o.greeks.delta)),
-      h('td', { 'data-label': 'Gamma' }, sig(o.greeks.gamma)),
-      h('td', { 'data-label': 'Vega' }, sig(o.greeks.vega)),
-      h('td', { 'data-label': 'Theta' }, sig(o.greeks.theta)),
-      h('td', { 'data-label': `PnL (${unit})` }, amt(o.unrealizedPnl)),
-      h('td', { 'data-label': `IM (${unit})`, 'data-field': 'initialMargin' }, amt(o.initialMargin)),
-      h('td', { 'data-label': `MM (${unit})`, 'data-field': 'maintenanceMargin' }, amt(o.maintenanceMargin)),
-      h('td', { 'data-label': '' }, button)));
-    rows.push(h('tr', { class: 'math-row', hidden: panel.hidden ? '' : null }, h('td', { colspan: '13' }, panel)));
-    button.addEventListener('click', () => { panel.parentElement.parentElement.hidden = panel.hidden; });
-  });
-  r.futures.forEach((f, i) => {
-    const key = `opt:futures[${i}]`;
-    const [button, panel] = math(key, f.steps, 'Margin');
-    rows.push(h('tr', { 'data-future': String(i) },
-      h('th', { scope: 'row', 'data-label': 'Future' }, positionName(scenario, `futures[${i}]`)),
-      h('td', { 'data-label': 'Size (coin)', colspan: '8', class: 'span' }, `${sig(f.sizeCoin)} coin; IM rate ${fmt.percent(f.initialMarginRate)}, MM rate ${fmt.percent(f.maintenanceMarginRate)}`),
-      h('td', { 'data-label': `PnL (${unit})` }, amt(f.unrealizedPnl)),
-      h('td', { 'data-label': `IM (${unit})` }, amt(f.initialMargin)),
-      h('td', { 'data-label': `MM (${unit})` }, amt(f.maintenanceMargin)),
-      h('td', { 'data-label': '' }, button)));
-    rows.push(h('tr', { class: 'math-row', hidden: panel.hidden ? '' : null }, h('td', { colspan: '13' }, panel)));
-    button.addEventListener('click', () => { panel.parentElement.parentElement.hidden = panel.hidden; });
-  });
+  r.options.forEach((o, i) => rows.push(...valuationRows(`opt:options[${i}]`, { 'data-option': String(i) }, [
+    v('th', { scope: 'row', 'data-label': 'Option' }, positionName(scenario, `options[${i}]`)),
+    td('Volatility', fmt.percent(o.volatility), o.volatilityFromSurface ? v('small', { class: 'unit' }, ' surface') : null),
+    td('Years', sig(o.years)),
+    td('Forward', fmt.price(o.forward)),
+    v('td', { 'data-label': `Mark (${unit})`, 'data-field': 'markPrice' }, amt(o.markPrice)),
+    td('Delta', sig(o.greeks.delta)),
+    td('Gamma', sig(o.greeks.gamma)),
+    td('Vega', sig(o.greeks.vega)),
+    td('Theta', sig(o.greeks.theta)),
+    td(`PnL (${unit})`, amt(o.unrealizedPnl)),
+    v('td', { 'data-label': `IM (${unit})`, 'data-field': 'initialMargin' }, amt(o.initialMargin)),
+    v('td', { 'data-label': `MM (${unit})`, 'data-field': 'maintenanceMargin' }, amt(o.maintenanceMargin))], 'Black-76 and margin')));
+  r.futures.forEach((f, i) => rows.push(...valuationRows(`opt:futures[${i}]`, { 'data-future': String(i) }, [
+    v('th', { scope: 'row', 'data-label': 'Future' }, positionName(scenario, `futures[${i}]`)),
+    v('td', { 'data-label': 'Size (coin)', colspan: '8', class: 'span' }, `${sig(f.sizeCoin)} coin; IM rate ${fmt.percent(f.initialMarginRate)}, MM rate ${fmt.percent(f.maintenanceMarginRate)}`),
+    td(`PnL (${unit})`, amt(f.unrealizedPnl)),
+    td(`IM (${unit})`, amt(f.initialMargin)),
+    td(`MM (${unit})`, amt(f.maintenanceMargin))], 'Margin')));
   const head = ['Position', 'Volatility', 'Years', 'Forward', `Mark (${unit})`, 'Delta', 'Gamma', 'Vega', 'Theta',
     `PnL (${unit})`, `IM (${unit})`, `MM (${unit})`, ''];
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'grid-table opt-values cards', id: 'opt-values' },
-    h('caption', {}, `Each position at the valuation date. Greeks per coin in quote, on the forward: vega per 1.00 of volatility, theta per year. Margins: Deribit standard, in ${unit}.`),
-    h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows)));
+  return v('div', { class: 'table-wrap' }, v('table', { class: 'grid-table opt-values cards', id: 'opt-values' },
+    v('caption', {}, `Each position at the valuation date. Greeks per coin in quote, on the forward: vega per 1.00 of volatility, theta per year. Margins: Deribit standard, in ${unit}.`),
+    v('thead', {}, v('tr', {}, ...head.map((t) => v('th', { scope: 'col' }, t)))), v('tbody', {}, ...rows)));
 }
 
-function renderResults() {
-  const root = $('opt-results');
-  root.classList.toggle('stale', state.stale);
-  $('opt-stale').hidden = !state.stale;
+/** The verdict: where the account liquidates now and later, and what each mode puts at risk. */
+function verdict(r, coin, unit, laterTitle) {
+  const say = (when, x) => (x.liquidationPrices.length
+    ? `The account (cross) ${when} liquidates ${directionText(x.liquidationPrices)}.`
+    : everywhere(x) ? `The account (cross) ${when} is below maintenance at every scanned price (${fmt.price(r.scanLowPrice)} to ${fmt.price(r.scanHighPrice)}).`
+      : `No price from ${fmt.price(r.scanLowPrice)} to ${fmt.price(r.scanHighPrice)} liquidates the account (cross) ${when}.`);
+  return v('ul', { class: 'verdict', id: 'opt-verdict' },
+    v('li', {}, say('now', r.now)),
+    r.later.days ? v('li', {}, say(laterTitle, r.later)) : null,
+    v('li', {}, 'Isolated, each position stands on the margin it posts and can lose at most that (a long option its premium); ' +
+      `cross puts the whole ${fmt.amount(r.now.maxLoss, coin)} ${unit} of equity at risk.`));
+}
+
+function renderResults({ chart = true } = {}) {
   const r = state.result;
   if (!r) return;
   const scenario = state.scenario, request = state.request;
@@ -700,34 +605,21 @@ function renderResults() {
   const laterTitle = r.later.days ? `in ${fmt.plain(r.later.days)} days` : '';
   const bases = [...r.futures.map((_, i) => `futures[${i}]`), ...r.options.map((_, i) => `options[${i}]`)];
   const isoOf = (base) => (base.startsWith('f') ? r.isolated.futures : r.isolated.options)[Number(/\d+/.exec(base)[0])];
-
-  const verdict = h('ul', { class: 'verdict', id: 'opt-verdict' });
-  const say = (when, v) => (v.liquidationPrices.length
-    ? `The account (cross) ${when} liquidates ${directionText(v.liquidationPrices)}.`
-    : everywhere(v) ? `The account (cross) ${when} is below maintenance at every scanned price (${fmt.price(r.scanLowPrice)} to ${fmt.price(r.scanHighPrice)}).`
-      : `No price from ${fmt.price(r.scanLowPrice)} to ${fmt.price(r.scanHighPrice)} liquidates the account (cross) ${when}.`);
-  verdict.append(h('li', {}, say('now', r.now)));
-  if (r.later.days) verdict.append(h('li', {}, say(laterTitle, r.later)));
-  verdict.append(h('li', {}, 'Isolated, each position stands on the margin it posts and can lose at most that (a long option its premium); ' +
-    `cross puts the whole ${fmt.amount(r.now.maxLoss, coin)} ${unit} of equity at risk.`));
-
-  const cross = h('section', { class: 'outcome', 'data-mode': 'cross', 'aria-labelledby': 'opt-h-cross' },
-    h('h3', { id: 'opt-h-cross' }, 'Cross: the account'),
+  const cross = v('section', { class: 'outcome', 'data-mode': 'cross', 'aria-labelledby': 'opt-h-cross' },
+    v('h3', { id: 'opt-h-cross' }, 'Cross: the account'),
     ...accountTable([['cross:now', r.now], ...(r.later.days ? [['cross:later', r.later]] : []),
-      ...r.volShifted.map((v, k) => [`cross:vol${k}`, v])], coin, unit));
-  const isolated = h('section', { class: 'outcome', 'data-mode': 'isolated', 'aria-labelledby': 'opt-h-iso' },
-    h('h3', { id: 'opt-h-iso' }, 'Isolated: each position alone'),
+      ...r.volShifted.map((x, k) => [`cross:vol${k}`, x])], coin, unit));
+  const isolated = v('section', { class: 'outcome', 'data-mode': 'isolated', 'aria-labelledby': 'opt-h-iso' },
+    v('h3', { id: 'opt-h-iso' }, 'Isolated: each position alone'),
     ...bases.map((b) => isolatedCard(`iso:${b}`, isoOf(b), positionName(scenario, b), coin, unit, laterTitle,
       b.startsWith('o') && scenario.options[Number(/\d+/.exec(b)[0])].side === 'long')));
-
-  const [button, panel] = math('opt:account', r.steps, 'How the account is valued');
-  $('opt-out').replaceChildren(verdict,
-    h('div', { class: 'columns opt-columns' }, cross, isolated),
-    h('h3', {}, 'Positions'),
+  patch($('opt-out'), [verdict(r, coin, unit, laterTitle),
+    v('div', { class: 'columns opt-columns' }, cross, isolated),
+    v('h3', {}, 'Positions'),
     valuationTable(r, scenario, coin, unit),
-    r.steps && r.steps.length ? h('div', { class: 'opt-account-math' }, button, panel) : null);
-
-  renderHeat(state.pm, coin, unit);
+    v('div', { class: 'opt-account-math' }, ...mathPair('opt:account', 'How the account is valued'))]);
+  patch($('opt-heat-out'), heat(state.pm, coin, unit));
+  if (!chart) return;
   cancelAnimationFrame(state.frame);
   state.frame = requestAnimationFrame(() => renderChart(r, scenario, request, coin, unit));
 }
@@ -735,7 +627,7 @@ function renderResults() {
 // ---------------------------------------------------------------------------------------------
 // Portfolio margin: the stress grid as a heat map (cells coloured by loss, by class: CSP-safe).
 
-function renderHeat(pm, coin, unit) {
+function heat(pm, coin, unit) {
   const amt = (x) => fmt.amount(x, coin);
   const shock = (x) => (x > 0 ? '+' : x < 0 ? '−' : '') + fmt.percent(Math.abs(x));
   const worstLoss = pm.requirement;  // the core's max(0, -worst cell)
@@ -744,28 +636,27 @@ function renderHeat(pm, coin, unit) {
     if (x === 0 || worstLoss <= 0) return 'heat-0';
     return 'heat-' + Math.min(5, Math.max(1, Math.ceil((-x / worstLoss) * 5)));
   };
-  const table = h('table', { class: 'heat', id: 'opt-heat-table', 'aria-describedby': 'opt-heat-caption' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Vol \\ price'), ...pm.priceMoves.map((m) => h('th', { scope: 'col' }, shock(m))))),
-    h('tbody', {}, ...pm.pnl.map((row, v) => h('tr', {}, h('th', { scope: 'row' }, shock(pm.volShocks[v])),
+  const table = v('table', { class: 'heat', id: 'opt-heat-table', 'aria-describedby': 'opt-heat-caption' },
+    v('thead', {}, v('tr', {}, v('th', { scope: 'col' }, 'Vol \\ price'), ...pm.priceMoves.map((m) => v('th', { scope: 'col' }, shock(m))))),
+    v('tbody', {}, ...pm.pnl.map((row, i) => v('tr', {}, v('th', { scope: 'row' }, shock(pm.volShocks[i])),
       ...row.map((x, p) => {
-        const worst = v === pm.worstVolShock && p === pm.worstPriceMove;
-        return h('td', { class: level(x) + (worst ? ' worst' : ''), 'data-cell': `${v}:${p}`,
-          title: `price ${shock(pm.priceMoves[p])}, volatility ${shock(pm.volShocks[v])}: ${amt(x)} ${unit}${worst ? ' (worst)' : ''}` }, amt(x));
+        const worst = i === pm.worstVolShock && p === pm.worstPriceMove;
+        return v('td', { class: level(x) + (worst ? ' worst' : ''), 'data-cell': `${i}:${p}`,
+          title: `price ${shock(pm.priceMoves[p])}, volatility ${shock(pm.volShocks[i])}: ${amt(x)} ${unit}${worst ? ' (worst)' : ''}` }, amt(x));
       })))));
-  const [button, panel] = math('opt:pm', pm.steps);
-  $('opt-heat-out').replaceChildren(
-    h('p', { class: 'hint', id: 'opt-heat-caption' }, `Change in the account's value (${unit}) when the underlying moves (columns) and ` +
+  return [
+    v('p', { class: 'hint', id: 'opt-heat-caption' }, `Change in the account's value (${unit}) when the underlying moves (columns) and ` +
       'volatilities are shocked (rows, relative, scaled by each option\'s time to expiry), now; the worst cell is outlined.'),
-    h('div', { class: 'table-wrap' }, table),
-    h('dl', { class: 'tool-result opt-pm' },
+    v('div', { class: 'table-wrap' }, table),
+    v('dl', { class: 'tool-result opt-pm' },
       metric('pm:worst', 'Worst cell', `price ${shock(pm.priceMoves[pm.worstPriceMove])}, volatility ${shock(pm.volShocks[pm.worstVolShock])}`),
       metric('pm:worstPnl', `Its change (${unit})`, amt(pm.worstPnl)),
       metric('pm:requirement', `Portfolio margin requirement (${unit})`, amt(pm.requirement)),
       metric('pm:equity', `Equity (${unit})`, amt(pm.equity)),
       metric('pm:marginRatio', 'Margin ratio', pm.marginRatio === null ? '—' : fmt.percent(pm.marginRatio))),
-    h('ul', { class: 'heat-legend', 'aria-label': 'Colour key' },
-      h('li', { class: 'heat-gain' }, 'gain'), ...[1, 2, 3, 4, 5].map((k) => h('li', { class: `heat-${k}` }, `loss up to ${k * 20}% of the worst`))),
-    button, panel);
+    v('ul', { class: 'heat-legend', 'aria-label': 'Colour key' },
+      v('li', { class: 'heat-gain' }, 'gain'), ...[1, 2, 3, 4, 5].map((k) => v('li', { class: `heat-${k}` }, `loss up to ${k * 20}% of the worst`))),
+    ...mathPair('opt:pm')];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -774,8 +665,17 @@ function renderHeat(pm, coin, unit) {
 /** The chart's height for a width: half of it, between 240 and 380 px. */
 const chartHeight = (width) => Math.round(Math.min(380, Math.max(240, width * 0.5)));
 
-function css(name) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+/** The prices the chart spans: the index and every liquidation price, with a margin. */
+function chartRange(u, views) {
+  const xs = [u];
+  for (const [, x] of views) for (const c of x.liquidationPrices) xs.push(c.price);
+  let lo = Math.min(...xs), hi = Math.max(...xs);
+  if (hi === lo) {
+    lo = u * 0.5;
+    hi = u * 1.5;
+  }
+  const pad = (hi - lo) * 0.2;
+  return [Math.max(lo - pad, lo * 0.2), hi + pad];
 }
 
 function renderChart(r, scenario, request, coin, unit) {
@@ -784,91 +684,32 @@ function renderChart(r, scenario, request, coin, unit) {
   const u = scenario.underlyingPrice;
   const views = [['now', r.now, '--c-now', []]];
   if (r.later.days) views.push(['later', r.later, '--c-later', [6, 4]]);
-  const xs = [u];
-  for (const [, v] of views) for (const c of v.liquidationPrices) xs.push(c.price);
-  let lo = Math.min(...xs), hi = Math.max(...xs);
-  if (hi === lo) { lo = u * 0.5; hi = u * 1.5; }
-  const pad = (hi - lo) * 0.2;
-  lo = Math.max(lo - pad, lo * 0.2);
-  hi += pad;
+  const [lo, hi] = chartRange(u, views);
   const prices = new Float64Array(CHART_POINTS);
   for (let i = 0; i < CHART_POINTS; i++) prices[i] = lo + ((hi - lo) * i) / (CHART_POINTS - 1);
   const data = [Array.from(prices)];
-  const series = [{ label: 'Underlying', value: (_, v) => (v === null ? '' : fmt.price(v)) }];
-  for (const [name, v, color, dash] of views) {
-    const equity = new Float64Array(CHART_POINTS), maintenance = new Float64Array(CHART_POINTS);
-    const { errors } = lab.optionsSweep(scenario, prices, equity, maintenance, { days: v.days, volShift: 0 });
-    const when = name === 'now' ? 'now' : `in ${fmt.plain(v.days)} d`;
-    data.push(errors.length ? prices.map(() => null) : Array.from(equity), errors.length ? prices.map(() => null) : Array.from(maintenance));
-    series.push({ label: `Equity ${when}`, stroke: css(color), width: 2, dash, value: (_, y) => (y === null ? '' : fmt.amount(y, coin)) },
-      { label: `Maintenance ${when}`, stroke: css('--c-mm'), width: 1.5, dash: dash.length ? [2, 3] : [8, 3], value: (_, y) => (y === null ? '' : fmt.amount(y, coin)) });
-  }
+  const series = [{ label: 'Underlying', value: (_, x) => (x === null ? '' : fmt.price(x)) }];
   const marks = [{ x: u, label: `index ${fmt.price(u)}`, color: '--c-text', dash: [] }];
-  for (const [name, v, color, dash] of views) {
-    for (const c of v.liquidationPrices) {
-      marks.push({ x: c.price, label: `${name === 'now' ? 'now' : `+${fmt.plain(v.days)} d`}: liq. ${c.liquidatedBelow ? 'below' : 'above'} ${fmt.price(c.price)}`, color, dash });
+  for (const [name, x, color, dash] of views) {
+    const equity = new Float64Array(CHART_POINTS), maintenance = new Float64Array(CHART_POINTS);
+    const { errors } = lab.optionsSweep(scenario, prices, equity, maintenance, { days: x.days, volShift: 0 });
+    const when = name === 'now' ? 'now' : `in ${fmt.plain(x.days)} d`;
+    data.push(errors.length ? prices.map(() => null) : Array.from(equity), errors.length ? prices.map(() => null) : Array.from(maintenance));
+    const value = (_, y) => (y === null ? '' : fmt.amount(y, coin));
+    series.push({ label: `Equity ${when}`, stroke: css(color), width: 2, dash, value },
+      { label: `Maintenance ${when}`, stroke: css('--c-mm'), width: 1.5, dash: dash.length ? [2, 3] : [8, 3], value });
+    for (const c of x.liquidationPrices) {
+      marks.push({ x: c.price, label: `${name === 'now' ? 'now' : `+${fmt.plain(x.days)} d`}: liq. ${c.liquidatedBelow ? 'below' : 'above'} ${fmt.price(c.price)}`, color, dash });
     }
   }
-  const width = Math.max(280, container.clientWidth || 600);
-  const height = chartHeight(width);
-  const text = css('--c-text'), grid = css('--c-grid'), bg = css('--c-bg');
-  const opts = {
-    width, height,
-    legend: { show: true },
-    cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: false } },
-    axes: [
-      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: `${scenario.underlying} price`, values: (_, vals) => vals.map((v) => fmt.tick(v)), space: 70 },
-      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: unit, size: 70, values: (_, vals) => vals.map((v) => (coin ? fmt.plain(v) : fmt.tick(v))) },
-    ],
-    series,
-    hooks: {
-      draw: [(p) => {
-        const ctx = p.ctx;
-        const { top, height: bh, left, width: bw } = p.bbox;
-        const dpr = devicePixelRatio;
-        ctx.save();
-        ctx.font = `${Math.round(11 * dpr)}px system-ui, sans-serif`;
-        ctx.textAlign = 'left';  // uPlot leaves the axes' alignment behind
-        ctx.textBaseline = 'alphabetic';
-        [...marks].sort((a, b) => a.x - b.x).forEach((m, row) => {
-          const x = Math.round(p.valToPos(m.x, 'x', true));
-          ctx.strokeStyle = ctx.fillStyle = css(m.color);
-          ctx.setLineDash(m.dash.map((d) => d * dpr));
-          ctx.lineWidth = 1.5 * dpr;
-          ctx.beginPath();
-          ctx.moveTo(x, top);
-          ctx.lineTo(x, top + bh);
-          ctx.stroke();
-          // Each label on a row of its own, beside its line, kept inside the plot.
-          const y = top + (12 + 14 * (row % 8)) * dpr;
-          const w = ctx.measureText(m.label).width;
-          const at = Math.max(left + 2 * dpr, Math.min(x + 4 * dpr + w <= left + bw ? x + 4 * dpr : x - 4 * dpr - w, left + bw - w));
-          ctx.globalAlpha = 0.85;  // a backing so the label reads over the curves
-          ctx.fillStyle = bg;
-          ctx.fillRect(at - 2 * dpr, y - 11 * dpr, w + 4 * dpr, 14 * dpr);
-          ctx.globalAlpha = 1;
-          ctx.fillStyle = css(m.color);
-          ctx.fillText(m.label, at, y);
-        });
-        ctx.restore();
-      }],
-    },
-  };
-  if (plot) plot.destroy();
-  container.replaceChildren();
-  plot = new uPlot(opts, data, container);
+  plot = plotChart(container, plot, {
+    height: chartHeight, data, series, marks, markOptions: { rows: 8, rowHeight: 14 },
+    x: [`${scenario.underlying} price`, (x) => fmt.tick(x)],
+    y: [unit, (x) => (coin ? fmt.plain(x) : fmt.tick(x))],
+  });
   const parts = [`Account equity and maintenance margin in ${unit} as ${scenario.underlying} moves from ${fmt.price(lo)} to ${fmt.price(hi)}; the account liquidates where equity falls below maintenance.`];
-  for (const [name, v] of views) {
-    parts.push(`${name === 'now' ? 'Now' : `In ${fmt.plain(v.days)} days`}: ${v.liquidationPrices.length ? 'liquidates ' + directionText(v.liquidationPrices) : 'no liquidation price in the scanned range'}.`);
+  for (const [name, x] of views) {
+    parts.push(`${name === 'now' ? 'Now' : `In ${fmt.plain(x.days)} days`}: ${x.liquidationPrices.length ? 'liquidates ' + directionText(x.liquidationPrices) : 'no liquidation price in the scanned range'}.`);
   }
   $('opt-chart-summary').textContent = parts.join(' ');
-}
-
-/** Re-fit the chart to its container. */
-export function resize() {
-  const container = $('opt-chart');
-  if (!plot || !container) return;
-  const width = Math.max(280, container.clientWidth || 600);
-  plot.setSize({ width, height: chartHeight(width) });
 }

@@ -1,317 +1,248 @@
 // SPDX-License-Identifier: MIT
 // The risk lab section: what-if tools, stress grid, cascade, funding, liquidation odds (closed
 // form and Monte Carlo in a worker) and the liquidation engine. Every number comes from the
-// core; this file builds small forms and lays the answers out.
-import { h, clear } from './dom.js';
+// core; this file builds each tool's small form with the page's form kit (form.js) and lays the
+// answer out. A tool's steps are asked for (the same call with { explain: true }) only when its
+// "Show the math" is opened.
+import { h, v, patch } from './dom.js';
 import * as fmt from './format.js';
-
-/** Parses a typed number ('' -> undefined, junk -> NaN). */
-function num(text) {
-  const t = String(text).trim().replace(/[,\s_]/g, '');
-  if (t === '') return undefined;
-  return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t) ? Number(t) : NaN;
-}
-
-function stepsList(steps) {
-  return h('ol', { class: 'steps' }, ...steps.map((s) => h('li', {}, h('span', { class: 'step-label' }, s.label),
-    s.formula ? h('code', { class: 'formula' }, s.formula) : null,
-    s.substituted ? h('code', { class: 'substituted' }, s.substituted + (s.value === null ? '' : ' = ' + fmt.plain(s.value))) : null)));
-}
-
-/** A small form: fields [{ key, label, unit, value, type: 'text'|'select', options }], a button, and an output. */
-function tool(id, title, intro, fields, run) {
-  const inputs = {};
-  const out = h('div', { class: 'tool-out', 'aria-live': 'polite', id: `${id}-out` });
-  const form = h('form', { class: 'tool', id, novalidate: '' });
-  const grid = h('div', { class: 'grid tool-fields' });
-  for (const f of fields) {
-    const fid = `${id}-${f.key}`;
-    let input;
-    if (f.options) {
-      input = h('select', { id: fid, 'data-path': `request.${f.key}` }, ...f.options.map(([v, t]) => h('option', { value: v }, t)));
-      input.value = f.value;
-    } else {
-      input = h('input', { id: fid, type: 'text', inputmode: 'decimal', value: f.value, 'data-path': `request.${f.key}`,
-        'aria-describedby': `${fid}-err` });
-    }
-    inputs[f.key] = input;
-    grid.append(h('div', { class: 'field' }, h('label', { for: fid }, f.label, f.unit ? h('span', { class: 'unit' }, ` (${f.unit})`) : null),
-      input, h('p', { class: 'error', id: `${fid}-err`, 'data-error-for': `request.${f.key}` })));
-  }
-  form.append(grid, h('button', { type: 'submit' }, 'Compute'));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!lab) out.replaceChildren(h('p', { 'data-loading': '' }, 'Loading the risk lab…'));
-    try {
-      await loadFullLab();
-    } catch (err) {
-      out.replaceChildren(h('p', { class: 'warn', role: 'alert' }, `The risk lab could not load: ${err && err.message ? err.message : err}`));
-      return;
-    }
-    for (const el of form.querySelectorAll('[data-error-for]')) el.textContent = '';
-    const values = Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value]));
-    clear(out);
-    const answer = run(values, out);
-    if (answer && answer.errors && answer.errors.length) {
-      const list = h('ul', { class: 'general-errors' });
-      for (const err of answer.errors) {
-        const slot = form.querySelector(`[data-error-for="${CSS.escape(err.path)}"]`);
-        if (slot) slot.textContent = err.message;
-        else list.append(h('li', {}, `${err.path}: ${err.message}`));
-      }
-      out.append(list);
-    }
-  });
-  return h('details', { class: 'tool-box' }, h('summary', {}, title), h('p', { class: 'hint' }, intro), form, out);
-}
-
-/** Reads typed fields into numbers; a field that is not a number becomes an error answer. */
-function numbers(values, keys) {
-  const errors = [];
-  const out = {};
-  for (const k of keys) {
-    const x = num(values[k]);
-    if (Number.isNaN(x)) errors.push({ path: `request.${k}`, message: `"${String(values[k]).slice(0, 30)}" is not a number.` });
-    else if (x !== undefined) out[k] = x;
-  }
-  return { out, errors };
-}
-
-function result(out, rows, steps) {
-  out.append(h('dl', { class: 'tool-result' }, ...rows.map(([k, v]) => h('div', { class: 'metric' }, h('dt', {}, k), h('dd', {}, v)))));
-  if (steps && steps.length) out.append(h('details', { class: 'math' }, h('summary', {}, 'Show the math'), stepsList(steps)));
-}
+import { createForm, numberReader, metric, Explainer, EXPLAIN } from './form.js';
+import { monteCarloSummary } from './pending.js';
 
 // The risk lab runs on marginlab-full.js, loaded the first time a tool computes.
 let lab = null;
 let loadFullLab = async () => null;
 
+/** The object without its undefined entries (blank optional fields). */
+const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
+
+/** Rows [label, text] as a list of metrics, then the "Show the math" disclosure when there is one. */
+const result = (rows, math) => [v('dl', { class: 'tool-result' }, ...rows.map(([k, text]) => metric(null, k, text))), math];
+
+/**
+ * One tool: its form and its answer. spec: { id, title, intro, fields: [{ key, label, unit, value,
+ * options }], call (the lab's function), request(num, values, scenario) (num(key, per = 1) reads
+ * a typed number: per 100 for a percentage), view(answer, { request, scenario, math }) -> virtual
+ * nodes, steps: whether its answer has steps to show; or, for a long run (Monte Carlo),
+ * check(scenario, request) -> an answer with its errors, and start(scenario, request, out) }.
+ */
+function tool(ctx, spec) {
+  const out = h('div', { class: 'tool-out', 'aria-live': 'polite', id: `${spec.id}-out` });
+  const form = h('form', { class: 'tool', id: spec.id, novalidate: '' });
+  const kit = createForm({ idOf: (path) => `${spec.id}-${path.slice('request.'.length)}`, root: () => form });
+  const values = Object.fromEntries(spec.fields.map((f) => [f.key, f.value]));
+  let last = null;  // { scenario, request, answer } on screen
+  const math = new Explainer({
+    prefix: `${spec.id}-math-`,
+    explain: () => lab[spec.call](last.scenario, last.request, EXPLAIN),
+    steps: (answer) => answer.steps,
+    redraw: () => show(),
+  });
+  const show = () => patch(out, spec.view(last.answer, { ...last, math: spec.steps ? math.details('steps') : null }));
+  const set = (key) => (text) => { values[key] = text; };
+  form.append(h('div', { class: 'grid tool-fields' }, ...spec.fields.map((f) => (f.options
+    ? kit.select(f.label, `request.${f.key}`, f.value, f.options, set(f.key))
+    : kit.field(f.label, `request.${f.key}`, f.value, set(f.key), { unit: f.unit })))), h('button', { type: 'submit' }, 'Compute'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!lab) patch(out, [v('p', { 'data-loading': '' }, 'Loading the risk lab…')]);
+    try {
+      await loadFullLab();
+    } catch (err) {
+      patch(out, [v('p', { class: 'warn', role: 'alert' }, `The risk lab could not load: ${err && err.message ? err.message : err}`)]);
+      return;
+    }
+    const local = {};
+    const read = numberReader(local);
+    const scenario = ctx.getScenario();
+    const request = spec.request((key, per = 1) => read(values[key], `request.${key}`, false, per), values, scenario);
+    const answer = Object.keys(local).length ? { errors: [] } : spec.check ? spec.check(scenario, request) : lab[spec.call](scenario, request);
+    if (Object.keys(local).length || answer.errors.length) {
+      patch(out, [v('ul', { class: 'general-errors' })]);
+      kit.showErrors(local, answer.errors, out.firstChild);
+      return;
+    }
+    kit.showErrors({}, []);
+    last = { scenario, request, answer };
+    math.renew();
+    if (spec.start) spec.start(scenario, request, out);
+    else show();
+  });
+  return h('details', { class: 'tool-box' }, h('summary', {}, spec.title), h('p', { class: 'hint' }, spec.intro), form, out);
+}
+
 export function renderRiskLab(root, ctx) {
   loadFullLab = async () => (lab ??= await ctx.getFullLab());
-  const { getScenario } = ctx;
-  clear(root);
-  const scenario = getScenario();
+  root.replaceChildren();
+  const scenario = ctx.getScenario();
   if (!scenario) return;
-  const positions = scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]);
   const first = scenario.positions[0];
   const coin = first.contract === 'inverse';
-  const unit = fmt.settlementUnit(first.symbol, first.contract || 'linear');
-  const amt = (x) => fmt.amount(x, coin);
-  const lp = (x) => (x === null ? 'none' : fmt.price(x));
-  const position = { key: 'position', label: 'Position', value: '0', options: positions };
-
+  const u = {
+    first, unit: ctx.asset,
+    amt: (x) => fmt.amount(x, coin),
+    lp: (x) => (x === null ? 'none' : fmt.price(x)),
+    position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
+  };
   root.append(h('h2', { id: 'risk-title' }, 'Risk lab'),
-    h('p', { class: 'hint' }, 'What-if tools, stress and cascades, funding, the odds of liquidation and how the engine unwinds a position. Each uses the scenario above.'));
+    h('p', { class: 'hint' }, 'What-if tools, stress and cascades, funding, the odds of liquidation and how the engine unwinds a position. Each uses the scenario above.'),
+    ...[...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u)].map((spec) => tool(ctx, spec)));
+}
 
-  root.append(tool('t-adjust', 'Add to or reduce a position', 'A fill at a price: a positive size adds, a negative size reduces (through zero flips the side).',
-    [position, { key: 'price', label: 'Fill price', unit: 'quote', value: String(first.markPrice ?? first.entryPrice) },
-      { key: 'quantityDelta', label: 'Size change', unit: 'contracts, − reduces', value: String(first.quantity) }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['price', 'quantityDelta']);
-      if (errors.length) return { errors };
-      const a = lab.adjust(getScenario(), { position: Number(v.position), ...n });
-      if (a.errors.length) return a;
-      const p = a.report.isolated ? a.scenario.positions.findIndex((q, i) => i === Number(v.position)) : -1;
-      const iso = p >= 0 && !a.closed ? a.report.isolated.positions[p] : null;
-      const cross = p >= 0 && !a.closed ? a.report.cross.positions[p] : null;
-      if (a.flipped) out.append(h('p', { class: 'warn', role: 'alert' }, `The fill goes through zero: the position flips to ${a.side}.`));
-      result(out, [['Side', a.side], ['Size', `${fmt.plain(a.quantity)} contracts`], ['Average entry', fmt.price(a.entryPrice)],
-        [`Realised PnL (${unit})`, amt(a.realizedPnl)],
-        ['Liquidation, isolated', iso ? lp(iso.liquidationPrice) : '—'], ['Liquidation, cross', cross ? lp(cross.liquidationPrice) : '—'],
-        [`Initial margin (${unit})`, iso ? amt(iso.initialMargin) : '—']], a.steps);
-      return a;
-    }));
+function whatIfTools({ first, unit, amt, lp, position }) {
+  const mark = String(first.markPrice ?? first.entryPrice);
+  const side = { key: 'side', label: 'Side', value: 'long', options: [['long', 'Long'], ['short', 'Short']] };
+  const at = (values) => Number(values.position);
+  return [
+    { id: 't-adjust', call: 'adjust', steps: true, title: 'Add to or reduce a position',
+      intro: 'A fill at a price: a positive size adds, a negative size reduces (through zero flips the side).',
+      fields: [position, { key: 'price', label: 'Fill price', unit: 'quote', value: mark },
+        { key: 'quantityDelta', label: 'Size change', unit: 'contracts, − reduces', value: String(first.quantity) }],
+      request: (num, values) => defined({ position: at(values), price: num('price'), quantityDelta: num('quantityDelta') }),
+      view: (a, { request, math }) => {
+        const iso = a.report.isolated && !a.closed ? a.report.isolated.positions[request.position] : null;
+        const cross = a.report.cross && !a.closed ? a.report.cross.positions[request.position] : null;
+        return [a.flipped ? v('p', { class: 'warn', role: 'alert' }, `The fill goes through zero: the position flips to ${a.side}.`) : null,
+          ...result([['Side', a.side], ['Size', `${fmt.plain(a.quantity)} contracts`], ['Average entry', fmt.price(a.entryPrice)],
+            [`Realised PnL (${unit})`, amt(a.realizedPnl)],
+            ['Liquidation, isolated', iso ? lp(iso.liquidationPrice) : '—'], ['Liquidation, cross', cross ? lp(cross.liquidationPrice) : '—'],
+            [`Initial margin (${unit})`, iso ? amt(iso.initialMargin) : '—']], math)];
+      } },
+    { id: 't-target', call: 'targetPrice', steps: true, title: 'Target price for a PnL or ROE',
+      intro: 'The mark at which the position makes the PnL (or ROE on its initial margin) you want.',
+      fields: [position, { key: 'kind', label: 'Target', value: 'roe', options: [['roe', 'ROE (%)'], ['pnl', `PnL (${unit})`]] },
+        { key: 'target', label: 'Value', value: '50' }],
+      request: (num, values) => defined({ position: at(values), kind: values.kind, target: num('target', values.kind === 'roe' ? 100 : 1) }),
+      view: (a, { math }) => result([['Target price', lp(a.price)]], math) },
+    { id: 't-max', call: 'maxOpen', steps: true, title: 'Largest size that opens',
+      intro: 'The most you can open with the available balance at a leverage, tiers respected.',
+      fields: [{ key: 'symbol', label: 'Symbol', value: first.symbol }, side, { key: 'price', label: 'Order price', unit: 'quote', value: mark },
+        { key: 'leverage', label: 'Leverage', unit: '×', value: String(first.leverage ?? 10) }],
+      request: (num, values) => defined({ symbol: values.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: values.side,
+        price: num('price'), leverage: num('leverage') }),
+      view: (a, { math }) => result([['Size', `${fmt.plain(a.quantity)} contracts`], ['Notional', amt(a.notional)],
+        [`Initial margin (${unit})`, amt(a.initialMargin)], ['Bounded by tier', String(a.tier)]], math) },
+    { id: 't-stop', call: 'sizeFromStop', steps: true, title: 'Size from a stop-loss',
+      intro: 'How big a position may be so that the stop loses only the share of the account you choose.',
+      fields: [{ key: 'symbol', label: 'Symbol', value: first.symbol }, side, { key: 'entryPrice', label: 'Entry', unit: 'quote', value: mark },
+        { key: 'stopPrice', label: 'Stop', unit: 'quote', value: String(Math.round((first.markPrice ?? first.entryPrice) * 0.97)) },
+        { key: 'riskFraction', label: 'Risk', unit: '% of equity', value: '1' }, { key: 'leverage', label: 'Leverage', unit: '×', value: String(first.leverage ?? 10) }],
+      request: (num, values) => defined({ symbol: values.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: values.side,
+        entryPrice: num('entryPrice'), stopPrice: num('stopPrice'), riskFraction: num('riskFraction', 100), leverage: num('leverage') }),
+      view: (a, { math }) => [
+        a.stopBeyondLiquidation ? v('p', { class: 'warn', role: 'alert' }, 'The stop lies beyond the liquidation price: the position is liquidated before the stop triggers.') : null,
+        ...result([['Size', `${fmt.plain(a.quantity)} contracts`], [`Risked (${unit})`, amt(a.riskAmount)], ['Liquidation price', lp(a.liquidationPrice)]], math)] },
+    { id: 't-margin', call: 'marginToTarget', steps: true, title: 'Margin to move the liquidation price',
+      intro: 'Isolated: margin to add; cross: wallet to add, so that liquidation moves to the price you choose.',
+      fields: [position, { key: 'targetLiquidationPrice', label: 'Liquidation price wanted', unit: 'quote', value: '' }],
+      request: (num, values) => defined({ position: at(values), targetLiquidationPrice: num('targetLiquidationPrice') }),
+      view: (a, { math }) => result([[`Isolated margin to add (${unit})`, amt(a.toAdd.isolated)], [`Wallet to add, cross (${unit})`, amt(a.toAdd.cross)]], math) },
+  ];
+}
 
-  root.append(tool('t-target', 'Target price for a PnL or ROE', 'The mark at which the position makes the PnL (or ROE on its initial margin) you want.',
-    [position, { key: 'kind', label: 'Target', value: 'roe', options: [['roe', 'ROE (%)'], ['pnl', `PnL (${unit})`]] },
-      { key: 'target', label: 'Value', value: '50' }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['target']);
-      if (errors.length) return { errors };
-      const target = v.kind === 'roe' ? n.target / 100 : n.target;
-      const a = lab.targetPrice(getScenario(), { position: Number(v.position), kind: v.kind, target });
-      if (!a.errors.length) result(out, [['Target price', lp(a.price)]], a.steps);
-      return a;
-    }));
+function stressTools({ unit, amt, lp, position }) {
+  const table = (head, rows) => v('div', { class: 'table-wrap' }, v('table', { class: 'grid-table' },
+    v('thead', {}, v('tr', {}, ...head.map((t) => v('th', { scope: 'col' }, t)))), v('tbody', {}, ...rows)));
+  return [
+    { id: 't-stress', call: 'stress', title: 'Stress grid', intro: 'Every symbol moves by the shock (one factor), or each symbol alone.',
+      fields: [{ key: 'model', label: 'Model', value: 'oneFactor', options: [['oneFactor', 'All symbols together'], ['eachSymbol', 'Each symbol alone']] },
+        { key: 'from', label: 'From', unit: '%', value: '-50' }, { key: 'to', label: 'To', unit: '%', value: '50' }, { key: 'step', label: 'Step', unit: '%', value: '10' }],
+      request: (num, values) => ({ shockRange: defined({ from: num('from', 100), to: num('to', 100), step: num('step', 100) }), model: values.model }),
+      view: (a, { scenario }) => {
+        const names = (flags) => flags.map((f, i) => (f ? scenario.positions[i].symbol : null)).filter(Boolean).join(', ') || '—';
+        return [table(['Symbol', 'Shock', `Isolated equity (${unit})`, 'Liquidated (isolated)', `Cross equity (${unit})`, 'Cross margin ratio', 'Liquidated (cross)'],
+          a.cells.map((c) => v('tr', {}, v('td', {}, c.symbol || 'all'), v('td', {}, fmt.percent(c.shock)),
+            v('td', {}, amt(c.equity.isolated)), v('td', {}, names(c.liquidated.isolated)), v('td', {}, amt(c.equity.cross)),
+            v('td', {}, c.marginRatio.cross === null ? '—' : fmt.percent(c.marginRatio.cross)), v('td', {}, names(c.liquidated.cross)))))];
+      } },
+    { id: 't-cascade', call: 'cascade', steps: true, title: 'Cascade along a price path',
+      intro: 'All marks move in a straight line to the final move; the cross account is liquidated as the profile does it.',
+      fields: [{ key: 'move', label: 'Final move', unit: '%', value: '-40' }, { key: 'steps', label: 'Steps', value: '40' },
+        { key: 'style', label: 'Liquidation', value: '', options: [['', 'As the venue does'], ['wholeAccount', 'Whole account'], ['tierByTier', 'Tier by tier']] }],
+      request: (num, values) => defined({ path: defined({ move: num('move', 100), steps: num('steps') }), style: values.style || undefined }),
+      view: (a, { math }) => [...result([[`Final equity (${unit})`, amt(a.finalEquity)], [`Insurance fund / ADL (${unit})`, amt(a.insuranceFundLoss)]], math),
+        v('ol', { class: 'events' }, ...a.events.map((e) => v('li', { class: e.pastBankruptcy ? 'warn' : '' }, `Step ${e.step + 1}: ${e.description}`))),
+        a.events.length ? null : v('p', {}, 'No liquidation along this path.')] },
+    { id: 't-funding', call: 'funding', steps: true, title: 'Funding', intro: 'The liquidation price after funding intervals (positive rate: longs pay).',
+      fields: [position, { key: 'rate', label: 'Rate per interval', unit: '%', value: '0.01' }, { key: 'intervals', label: 'Intervals', value: '90' }],
+      request: (num, values) => defined({ position: Number(values.position), rate: num('rate', 100) ?? 0, intervals: num('intervals') }),
+      view: (a, { math }) => result([[`Paid per interval (${unit})`, amt(a.paymentPerInterval)], [`Paid in all (${unit})`, amt(a.totalPayment)],
+        ['Liquidation after, isolated', lp(a.liquidationPrice.isolated)], ['Liquidation after, cross', lp(a.liquidationPrice.cross)]], math) },
+  ];
+}
 
-  root.append(tool('t-max', 'Largest size that opens', 'The most you can open with the available balance at a leverage, tiers respected.',
-    [{ key: 'symbol', label: 'Symbol', value: first.symbol }, { key: 'side', label: 'Side', value: 'long', options: [['long', 'Long'], ['short', 'Short']] },
-      { key: 'price', label: 'Order price', unit: 'quote', value: String(first.markPrice ?? first.entryPrice) },
-      { key: 'leverage', label: 'Leverage', unit: '×', value: String(first.leverage ?? 10) }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['price', 'leverage']);
-      if (errors.length) return { errors };
-      const a = lab.maxOpen(getScenario(), { symbol: v.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: v.side, ...n });
-      if (!a.errors.length) result(out, [['Size', `${fmt.plain(a.quantity)} contracts`], ['Notional', amt(a.notional)],
-        [`Initial margin (${unit})`, amt(a.initialMargin)], ['Bounded by tier', String(a.tier)]], a.steps);
-      return a;
-    }));
+function oddsTools({ position }) {
+  const chance = (x) => (x === null ? 'never' : fmt.percent(x));
+  return [
+    { id: 't-odds', call: 'odds', steps: true, title: 'Odds of liquidation',
+      intro: 'The chance the mark touches the liquidation price within the horizon (geometric Brownian motion).',
+      fields: [position, { key: 'volatility', label: 'Volatility', unit: '% a year', value: '60' }, { key: 'days', label: 'Horizon', unit: 'days', value: '30' },
+        { key: 'drift', label: 'Drift', unit: '% a year', value: '0' }],
+      request: (num, values) => defined({ position: Number(values.position), volatility: num('volatility', 100), days: num('days'), drift: num('drift', 100) ?? 0 }),
+      view: (a, { math }) => result([['Isolated', chance(a.probability.isolated)], ['Cross', chance(a.probability.cross)]], math) },
+    { id: 't-mc', call: 'monteCarlo', title: 'Monte Carlo over correlated paths',
+      intro: 'Every symbol moves at once (one correlation for every pair). Seeded: the same inputs give the same numbers.',
+      fields: [{ key: 'volatility', label: 'Volatility', unit: '% a year, every symbol', value: '60' }, { key: 'correlation', label: 'Correlation', value: '0.8' },
+        { key: 'days', label: 'Horizon', unit: 'days', value: '30' }, { key: 'steps', label: 'Steps', value: '120' },
+        { key: 'paths', label: 'Paths', value: '20000' }, { key: 'seed', label: 'Seed', value: '42' }],
+      request: (num, values, scenario) => {
+        const symbols = [...new Set(scenario.positions.map((p) => p.symbol))];
+        const sigma = num('volatility', 100), rho = num('correlation');
+        return defined({ volatility: Object.fromEntries(symbols.map((x) => [x, sigma])), correlation: symbols.map((a, i) => symbols.map((b, j) => (i === j ? 1 : rho))),
+          days: num('days'), steps: num('steps'), paths: num('paths'), seed: num('seed') });
+      },
+      // Validated by a call that simulates nothing, then run in chunks.
+      check: (scenario, request) => lab.monteCarlo(scenario, request, { begin: 0, end: 0 }),
+      start: runMonteCarlo },
+  ];
+}
 
-  root.append(tool('t-stop', 'Size from a stop-loss', 'How big a position may be so that the stop loses only the share of the account you choose.',
-    [{ key: 'symbol', label: 'Symbol', value: first.symbol }, { key: 'side', label: 'Side', value: 'long', options: [['long', 'Long'], ['short', 'Short']] },
-      { key: 'entryPrice', label: 'Entry', unit: 'quote', value: String(first.markPrice ?? first.entryPrice) },
-      { key: 'stopPrice', label: 'Stop', unit: 'quote', value: String(Math.round((first.markPrice ?? first.entryPrice) * 0.97)) },
-      { key: 'riskFraction', label: 'Risk', unit: '% of equity', value: '1' }, { key: 'leverage', label: 'Leverage', unit: '×', value: String(first.leverage ?? 10) }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['entryPrice', 'stopPrice', 'riskFraction', 'leverage']);
-      if (errors.length) return { errors };
-      if (n.riskFraction !== undefined) n.riskFraction /= 100;
-      const a = lab.sizeFromStop(getScenario(), { symbol: v.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: v.side, ...n });
-      if (!a.errors.length) {
-        if (a.stopBeyondLiquidation) out.append(h('p', { class: 'warn', role: 'alert' }, 'The stop lies beyond the liquidation price: the position is liquidated before the stop triggers.'));
-        result(out, [['Size', `${fmt.plain(a.quantity)} contracts`], [`Risked (${unit})`, amt(a.riskAmount)], ['Liquidation price', lp(a.liquidationPrice)]], a.steps);
-      }
-      return a;
-    }));
-
-  root.append(tool('t-margin', 'Margin to move the liquidation price', 'Isolated: margin to add; cross: wallet to add, so that liquidation moves to the price you choose.',
-    [position, { key: 'targetLiquidationPrice', label: 'Liquidation price wanted', unit: 'quote', value: '' }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['targetLiquidationPrice']);
-      if (errors.length) return { errors };
-      const a = lab.marginToTarget(getScenario(), { position: Number(v.position), ...n });
-      if (!a.errors.length) result(out, [[`Isolated margin to add (${unit})`, amt(a.isolatedMarginToAdd)], [`Wallet to add, cross (${unit})`, amt(a.walletToAdd)]], a.steps);
-      return a;
-    }));
-
-  root.append(tool('t-stress', 'Stress grid', 'Every symbol moves by the shock (one factor), or each symbol alone.',
-    [{ key: 'model', label: 'Model', value: 'oneFactor', options: [['oneFactor', 'All symbols together'], ['eachSymbol', 'Each symbol alone']] },
-      { key: 'from', label: 'From', unit: '%', value: '-50' }, { key: 'to', label: 'To', unit: '%', value: '50' }, { key: 'step', label: 'Step', unit: '%', value: '10' }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['from', 'to', 'step']);
-      if (errors.length) return { errors };
-      const shocks = [];
-      if (n.step > 0) for (let x = n.from; x <= n.to + 1e-9 && shocks.length < 1000; x += n.step) shocks.push(Math.round(x * 1e6) / 1e8);
-      const a = lab.stress(getScenario(), { shocks, model: v.model });
-      if (a.errors.length) return a;
-      const s = getScenario();
-      const names = (flags) => flags.map((f, i) => (f ? s.positions[i].symbol : null)).filter(Boolean).join(', ') || '—';
-      out.append(h('div', { class: 'table-wrap' }, h('table', { class: 'grid-table' },
-        h('thead', {}, h('tr', {}, ...['Symbol', 'Shock', `Isolated equity (${unit})`, 'Liquidated (isolated)', `Cross equity (${unit})`, 'Cross margin ratio', 'Liquidated (cross)'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, ...a.cells.map((c) => h('tr', {}, h('td', {}, c.symbol || 'all'), h('td', {}, fmt.percent(c.shock)),
-          h('td', {}, amt(c.isolatedEquity)), h('td', {}, names(c.isolatedLiquidated)), h('td', {}, amt(c.crossEquity)),
-          h('td', {}, c.crossMarginRatio === null ? '—' : fmt.percent(c.crossMarginRatio)), h('td', {}, names(c.crossLiquidated))))))));
-      return a;
-    }));
-
-  root.append(tool('t-cascade', 'Cascade along a price path', 'All marks move in a straight line to the final move; the cross account is liquidated as the profile does it.',
-    [{ key: 'move', label: 'Final move', unit: '%', value: '-40' }, { key: 'steps', label: 'Steps', value: '40' },
-      { key: 'style', label: 'Liquidation', value: '', options: [['', 'As the venue does'], ['wholeAccount', 'Whole account'], ['tierByTier', 'Tier by tier']] }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['move', 'steps']);
-      if (errors.length) return { errors };
-      const s = getScenario();
-      const count = Math.max(1, Math.min(10000, Math.round(n.steps || 1)));
-      const marks = [];
-      for (let k = 1; k <= count; k++) {
-        const row = {};
-        for (const p of s.positions) row[p.symbol] = (p.markPrice ?? p.entryPrice) * (1 + (n.move / 100) * (k / count));
-        marks.push(row);
-      }
-      const a = lab.cascade(s, { marks, ...(v.style ? { style: v.style } : {}) });
-      if (a.errors.length) return a;
-      result(out, [[`Final equity (${unit})`, amt(a.finalEquity)], [`Insurance fund / ADL (${unit})`, amt(a.insuranceFundLoss)]], a.steps);
-      out.append(h('ol', { class: 'events' }, ...a.events.map((e) => h('li', { class: e.pastBankruptcy ? 'warn' : '' }, `Step ${e.step + 1}: ${e.description}`))));
-      if (!a.events.length) out.append(h('p', {}, 'No liquidation along this path.'));
-      return a;
-    }));
-
-  root.append(tool('t-funding', 'Funding', 'The liquidation price after funding intervals (positive rate: longs pay).',
-    [position, { key: 'rate', label: 'Rate per interval', unit: '%', value: '0.01' }, { key: 'intervals', label: 'Intervals', value: '90' }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['rate', 'intervals']);
-      if (errors.length) return { errors };
-      const a = lab.funding(getScenario(), { position: Number(v.position), rate: (n.rate ?? 0) / 100, intervals: n.intervals });
-      if (!a.errors.length) result(out, [[`Paid per interval (${unit})`, amt(a.paymentPerInterval)], [`Paid in all (${unit})`, amt(a.totalPayment)],
-        ['Liquidation after, isolated', lp(a.isolatedLiquidationPrice)], ['Liquidation after, cross', lp(a.crossLiquidationPrice)]], a.steps);
-      return a;
-    }));
-
-  root.append(tool('t-odds', 'Odds of liquidation', 'The chance the mark touches the liquidation price within the horizon (geometric Brownian motion).',
-    [position, { key: 'volatility', label: 'Volatility', unit: '% a year', value: '60' }, { key: 'days', label: 'Horizon', unit: 'days', value: '30' },
-      { key: 'drift', label: 'Drift', unit: '% a year', value: '0' }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['volatility', 'days', 'drift']);
-      if (errors.length) return { errors };
-      const a = lab.odds(getScenario(), { position: Number(v.position), volatility: (n.volatility ?? NaN) / 100, years: (n.days ?? NaN) / 365, drift: (n.drift ?? 0) / 100 });
-      if (!a.errors.length) result(out, [['Isolated', a.isolatedProbability === null ? 'never' : fmt.percent(a.isolatedProbability)],
-        ['Cross', a.crossProbability === null ? 'never' : fmt.percent(a.crossProbability)]], a.steps);
-      return a;
-    }));
-
-  root.append(monteCarloTool(ctx));
-
-  root.append(tool('t-unwind', 'How the engine unwinds it', 'The position taken over at its liquidation price, sold into the book in slices.',
-    [position, { key: 'mode', label: 'Mode', value: 'isolated', options: [['isolated', 'Isolated'], ['cross', 'Cross']] },
+function unwindTool({ first, unit, amt, position }) {
+  return { id: 't-unwind', call: 'unwind', steps: true, title: 'How the engine unwinds it',
+    intro: 'The position taken over at its liquidation price, sold into the book in slices.',
+    fields: [position, { key: 'mode', label: 'Mode', value: 'isolated', options: [['isolated', 'Isolated'], ['cross', 'Cross']] },
       { key: 'style', label: 'Style', value: 'twap', options: [['market', 'Market'], ['twap', 'TWAP slices'], ['iceberg', 'Iceberg']] },
       { key: 'depthPerPercent', label: 'Book depth', unit: 'contracts per 1%', value: String(first.quantity) },
       { key: 'slices', label: 'Slices', value: '5' }, { key: 'visibleSize', label: 'Iceberg visible size', unit: 'contracts', value: String(first.quantity / 4) },
       { key: 'replenishFraction', label: 'Book recovery between slices', unit: '0 to 1', value: '0.5' },
       { key: 'insuranceFund', label: 'Insurance fund', unit, value: '0' }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['depthPerPercent', 'slices', 'visibleSize', 'replenishFraction', 'insuranceFund']);
-      if (errors.length) return { errors };
-      const a = lab.unwind(getScenario(), { position: Number(v.position), mode: v.mode, style: v.style, ...n });
-      if (a.errors.length) return a;
-      result(out, [['Liquidation price', fmt.price(a.liquidationPrice)], ['Bankruptcy price', fmt.price(a.bankruptcyPrice)],
-        ['Average fill', fmt.price(a.averagePrice)], [`Insurance fund change (${unit})`, amt(a.insuranceFundChange)],
-        [`Insurance fund after (${unit})`, amt(a.insuranceFundAfter)], ['Unfilled', `${fmt.plain(a.unfilled)} contracts`],
-        ['Auto-deleveraging', a.autoDeleveraging ? 'starts: the fund cannot cover the loss' : 'not needed']], a.steps);
-      out.append(h('div', { class: 'table-wrap' }, h('table', { class: 'grid-table' },
-        h('thead', {}, h('tr', {}, ...['Slice', 'Size', 'Average', 'Worst'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, ...a.slices.map((x, i) => h('tr', {}, h('td', {}, String(i + 1)), h('td', {}, fmt.plain(x.quantity)),
-          h('td', {}, fmt.price(x.averagePrice)), h('td', {}, fmt.price(x.worstPrice))))))));
-      return a;
-    }));
+    request: (num, values) => defined({ position: Number(values.position), mode: values.mode, style: values.style,
+      ...Object.fromEntries(['depthPerPercent', 'slices', 'visibleSize', 'replenishFraction', 'insuranceFund'].map((k) => [k, num(k)])) }),
+    view: (a, { math }) => [...result([['Liquidation price', fmt.price(a.liquidationPrice)], ['Bankruptcy price', fmt.price(a.bankruptcyPrice)],
+      ['Average fill', fmt.price(a.averagePrice)], [`Insurance fund change (${unit})`, amt(a.insuranceFundChange)],
+      [`Insurance fund after (${unit})`, amt(a.insuranceFundAfter)], ['Unfilled', `${fmt.plain(a.unfilled)} contracts`],
+      ['Auto-deleveraging', a.autoDeleveraging ? 'starts: the fund cannot cover the loss' : 'not needed']], math),
+    v('div', { class: 'table-wrap' }, v('table', { class: 'grid-table' },
+      v('thead', {}, v('tr', {}, ...['Slice', 'Size', 'Average', 'Worst'].map((t) => v('th', { scope: 'col' }, t)))),
+      v('tbody', {}, ...a.slices.map((x, i) => v('tr', {}, v('td', {}, String(i + 1)), v('td', {}, fmt.plain(x.quantity)),
+        v('td', {}, fmt.price(x.averagePrice)), v('td', {}, fmt.price(x.worstPrice)))))))] };
 }
 
-/** Monte Carlo in a Web Worker (chunks, progress, cancel); on file:// it runs in chunks here. */
-function monteCarloTool(ctx) {
-  const { getScenario } = ctx;
-  const box = tool('t-mc', 'Monte Carlo over correlated paths', 'Every symbol moves at once (one correlation for every pair). Seeded: the same inputs give the same numbers.',
-    [{ key: 'volatility', label: 'Volatility', unit: '% a year, every symbol', value: '60' }, { key: 'correlation', label: 'Correlation', value: '0.8' },
-      { key: 'days', label: 'Horizon', unit: 'days', value: '30' }, { key: 'steps', label: 'Steps', value: '120' },
-      { key: 'paths', label: 'Paths', value: '20000' }, { key: 'seed', label: 'Seed', value: '42' }],
-    (v, out) => {
-      const { out: n, errors } = numbers(v, ['volatility', 'correlation', 'days', 'steps', 'paths', 'seed']);
-      if (errors.length) return { errors };
-      const s = getScenario();
-      const symbols = [...new Set(s.positions.map((p) => p.symbol))];
-      const volatility = Object.fromEntries(symbols.map((x) => [x, (n.volatility ?? NaN) / 100]));
-      const correlation = symbols.map((a, i) => symbols.map((b, j) => (i === j ? 1 : n.correlation)));
-      const request = { volatility, correlation, years: (n.days ?? NaN) / 365, steps: n.steps, paths: n.paths, seed: n.seed };
-      const check = lab.monteCarlo(s, request, { begin: 0, end: 0 });  // validates, simulates nothing
-      if (check.errors.length) return check;
-      runMonteCarlo(ctx, s, request, out);
-      return { errors: [] };
-    });
-  return box;
-}
+// ---------------------------------------------------------------------------------------------
+// Monte Carlo in a Web Worker (chunks, progress, cancel); on file:// it runs in chunks here.
 
 let running = null;
 
-function runMonteCarlo(ctx, scenario, request, out) {
+/** The run on screen: its progress, a cancel button, a status line and the core's tally so far. */
+function monteCarloView(request, { tally, status, done }) {
+  const days = (x) => (x === null ? '—' : `${fmt.days(x)} days`);
+  const t = tally && monteCarloSummary(tally, request);  // PENDING (pending.js): the tally's own fields once the core has them
+  return [
+    v('div', { class: 'mc-run' }, v('progress', { max: String(request.paths), value: String(tally ? tally.paths : 0), 'aria-label': 'Monte Carlo progress' }),
+      v('button', { type: 'button', disabled: done ? '' : null, on: { click: () => running && running.cancel() } }, 'Cancel')),
+    v('p', { role: 'status' }, status || `${fmt.plain(t.paths)} paths: some isolated position liquidated in ${fmt.percent(t.probability.isolated)}, the cross account in ${fmt.percent(t.probability.cross)}.`),
+    t ? v('dl', { class: 'tool-result mc-result' },
+      metric(null, 'Isolated: liquidated', fmt.percent(t.probability.isolated)),
+      metric(null, 'Cross: liquidated', fmt.percent(t.probability.cross)),
+      metric(null, 'Median time to liquidation, isolated', days(t.medianDays.isolated)),
+      metric(null, 'Median time to liquidation, cross', days(t.medianDays.cross))) : null];
+}
+
+function runMonteCarlo(scenario, request, out) {
   if (running) running.cancel();
-  const progress = h('progress', { max: String(request.paths), value: '0', 'aria-label': 'Monte Carlo progress' });
-  const cancel = h('button', { type: 'button' }, 'Cancel');
-  const status = h('p', { role: 'status' }, 'Running…');
-  out.append(h('div', { class: 'mc-run' }, progress, cancel), status);
-  const show = (t) => {
-    const iso = t.isolatedAnyLiquidated / t.paths, cross = t.crossLiquidated / t.paths;
-    status.textContent = `${fmt.plain(t.paths)} paths: some isolated position liquidated in ${fmt.percent(iso)}, the cross account in ${fmt.percent(cross)}.`;
-    const dt = request.years * 365 / request.steps;
-    const median = (hist, total) => {
-      let seen = 0;
-      for (let i = 0; i < hist.length; i++) if ((seen += hist[i]) * 2 >= total && total > 0) return fmt.plain(Math.round((i + 1) * dt * 10) / 10) + ' days';
-      return '—';
-    };
-    out.querySelector('.mc-result')?.remove();
-    out.append(h('dl', { class: 'tool-result mc-result' },
-      h('div', { class: 'metric' }, h('dt', {}, 'Isolated: liquidated'), h('dd', {}, fmt.percent(iso))),
-      h('div', { class: 'metric' }, h('dt', {}, 'Cross: liquidated'), h('dd', {}, fmt.percent(cross))),
-      h('div', { class: 'metric' }, h('dt', {}, 'Median time to liquidation, isolated'), h('dd', {}, median(t.isolatedTimeHistogram, t.isolatedAnyLiquidated))),
-      h('div', { class: 'metric' }, h('dt', {}, 'Median time to liquidation, cross'), h('dd', {}, median(t.crossTimeHistogram, t.crossLiquidated)))));
-  };
+  const run = { tally: null, status: 'Running…', done: false };
+  const show = (changes) => patch(out, monteCarloView(request, Object.assign(run, changes)));
+  show({});
   const chunk = Math.max(1, Math.floor(2e6 / Math.max(1, request.steps * scenario.positions.length)));
   let cancelled = false;
   let worker = null;
@@ -322,32 +253,32 @@ function runMonteCarlo(ctx, scenario, request, out) {
       worker = null;
     }
   }
-  running = { cancel: () => { cancelled = true; if (worker) worker.terminate(); status.textContent = 'Cancelled.'; running = null; } };
-  cancel.addEventListener('click', () => running && running.cancel());
+  const finish = (changes) => {
+    if (worker) worker.terminate();
+    if (running === me) running = null;
+    show(changes);
+  };
+  const me = { cancel: () => { cancelled = true; finish({ status: 'Cancelled.' }); } };
+  running = me;
+  const progress = (t, done) => (done ? finish({ tally: t, status: '', done: true }) : show({ tally: t, status: '' }));
   if (worker) {
     worker.onmessage = (e) => {
       const m = e.data;
-      if (m.errors && m.errors.length) { status.textContent = m.errors.map((x) => x.message).join(' '); worker.terminate(); return; }
-      progress.value = m.tally.paths;
-      show(m.tally);
-      if (m.done) { worker.terminate(); cancel.disabled = true; running = null; }
+      if (m.errors && m.errors.length) finish({ status: m.errors.map((x) => x.message).join(' ') });
+      else progress(m.tally, m.done);
     };
     worker.postMessage({ scenario, request, chunk });
     return;
   }
-  let tally;
   let begin = 0;
   const step = () => {
     if (cancelled) return;
     const end = Math.min(request.paths, begin + chunk);
-    const t = lab.monteCarlo(scenario, request, { begin, end, tally });
-    if (t.errors.length) { status.textContent = t.errors.map((x) => x.message).join(' '); return; }
-    tally = t;
+    const t = lab.monteCarlo(scenario, request, { begin, end, tally: run.tally });
+    if (t.errors.length) return finish({ status: t.errors.map((x) => x.message).join(' ') });
     begin = end;
-    progress.value = begin;
-    show(t);
+    progress(t, begin >= request.paths);
     if (begin < request.paths) setTimeout(step, 0);
-    else { cancel.disabled = true; running = null; }
   };
   setTimeout(step, 0);
 }
