@@ -50,6 +50,37 @@ constexpr Message kMessages[] = {
     // Risk lab: odds, Monte Carlo, the liquidation engine (odds.cpp, engine.cpp, orders.cpp).
 
     // Options accounts, Black-76, the surface (options.cpp, black.cpp, surface.cpp).
+    {"optionsVersion", ErrorCode::Unsupported, "{path} ({value}) must be 2 for an options scenario"},
+    {"optionsSizeRateNeeded", ErrorCode::Missing, "{path} is needed for futures on {underlying} (Deribit's rate is known for BTC and ETH)"},
+    {"optionsDateFormat", ErrorCode::WrongType, "{path} (\"{value}\") must be a date YYYY-MM-DD, optionally with THH:MM[:SS][Z] (UTC)"},
+    {"optionsValuationDateNeeded", ErrorCode::Missing, "{path} is needed by {by}"},
+    {"optionsTooManyPositions", ErrorCode::TooMany, "{path} has {count} positions; at most {limit}"},
+    {"optionsTooManyValues", ErrorCode::TooMany, "{path} has {count} values; at most {limit}"},
+    {"optionsBetweenBecause", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high}: {why}"},
+    {"optionsFutureContract", ErrorCode::Mixed, "{path} ({value}) must match the account's settlement ({settlement})"},
+    {"optionsFutureMarkPrice", ErrorCode::Unsupported, "{path} must be absent: every future is marked at the scenario's underlyingPrice"},
+    {"optionsFutureMarginMode", ErrorCode::Unsupported, "{path}: an options account is cross-margined (isolated is not supported)"},
+    {"optionsFutureIsolatedMargin", ErrorCode::Unsupported, "{path} must be absent: an options account is cross-margined"},
+    {"optionsVolatilityNeeded", ErrorCode::Missing, "{path} is missing and the scenario has no volSurface to read it from"},
+    {"optionsExpiryBoth", ErrorCode::OutOfRange, "{option}: give expiryYears or expiryDate, not both"},
+    {"optionsExpiryNeeded", ErrorCode::Missing, "{option} needs expiryYears or expiryDate"},
+    {"optionsExpiryYearsPositive", ErrorCode::NotPositive, "{path} ({value}) must be > 0: the option must expire after the valuation date"},
+    {"optionsExpiryDatePast", ErrorCode::NotPositive, "{path} ({value}) must be after valuationDate ({valuationDate}): the option has expired"},
+    {"optionsExpiryDateTooFar", ErrorCode::OutOfRange, "{path} ({value}) must be at most {limit} years after valuationDate"},
+    {"optionsScanLow", ErrorCode::OutOfRange, "{path} ({value}) must be > 0 and < 1 (a factor of underlyingPrice)"},
+    {"optionsScanHigh", ErrorCode::OutOfRange, "{path} ({value}) must be > 1 and <= {limit}"},
+    {"optionsScanRatio", ErrorCode::OutOfRange, "{path} / request.scanLow ({value}) must be <= {limit}"},
+    {"optionsPriceMoveToZero", ErrorCode::OutOfRange, "{path} ({value}) must be > -1: the price would be 0"},
+    {"optionsSweepLength", ErrorCode::OutOfRange, "{path} has {count} entries but prices has {prices}"},
+    {"blackExpiredYears", ErrorCode::NotPositive, "{path} ({value}) must be > 0: an expired option has no volatility"},
+    {"blackDiscountPositive", ErrorCode::NotPositive, "{path} ({value}) must be > 0 and <= {limit}"},
+    {"blackDiscountRange", ErrorCode::OutOfRange, "{path} ({value}) must be > 0 and <= {limit}"},
+    {"blackRateTimesYears", ErrorCode::OutOfRange, "{path} ({value}) x years ({years}) must be >= {limit}: the discount factor exp(-rate x years) would pass 1000"},
+    {"blackPriceTooLow", ErrorCode::OutOfRange, "{path} ({value}) is at or below the lowest price of the {type} K={strike}, F={forward}, T={years}, discount={discount} ({lowest} at volatility {volatility}; intrinsic value {intrinsic}): no volatility fits"},
+    {"blackPriceTooHigh", ErrorCode::OutOfRange, "{path} ({value}) is above the highest price of the {type} K={strike}, F={forward}, T={years}, discount={discount} ({highest} at volatility {volatility}; a call is worth less than discount * F = {bound}): no volatility fits"},
+    {"surfaceUnsorted", ErrorCode::Unsorted, "{path} ({value}) must be greater than {previousPath} ({previous}): the axis must be strictly increasing"},
+    {"surfaceRows", ErrorCode::OutOfRange, "{path} has {count} rows; it needs one per expiry ({expiries})"},
+    {"surfaceRowWidth", ErrorCode::OutOfRange, "{path} has {count} values; it needs one per strike ({strikes})"},
 };
 
 void appendValue(std::string& out, const Param& p) {
