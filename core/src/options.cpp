@@ -410,12 +410,14 @@ FutureAt futureAt(const Prepared& p, const Position& f, double price) noexcept {
 /// long or expired), settlement asset.
 struct OptionPointAt {
   double pnl = 0, im = 0, mm = 0;
+  double mark = 0;  ///< per coin, settlement asset
 };
 template <class Shock>
 OptionPointAt optionPointAt(const Prepared& p, std::size_t i, double price, double days, Shock&& shock) noexcept {
   const OptionPosition& o = p.s.options[i];
   const OptionAt a = optionAt(p, i, price, days, shock);
   OptionPointAt r;
+  r.mark = a.mark;
   r.pnl = sideSign(o.side) * o.quantity * (a.mark - o.premium);
   if (a.expired || o.side == Side::Long) return r;
   const MarginNumbers m = deribitNumbers(o.type, o.side, o.strike, price, a.quote / price);
@@ -425,8 +427,13 @@ OptionPointAt optionPointAt(const Prepared& p, std::size_t i, double price, doub
   return r;
 }
 
-template <class Shock>
-OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shock&& shock) noexcept {
+struct Unseen {
+  void operator()(std::size_t, const OptionPointAt&) const noexcept {}
+};
+/// The account at `price`; `seen(i, option)` sees each option's numbers as they are summed.
+template <class Shock, class Seen = Unseen>
+OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shock&& shock,
+                              Seen&& seen = Unseen{}) noexcept {
   OptionsAccountPoint r;
   r.equity = p.s.walletBalance;
   for (const Position& f : p.s.futures) {
@@ -440,6 +447,7 @@ OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shoc
     r.equity += a.pnl;
     r.initialMargin += a.im;
     r.maintenanceMargin += a.mm;
+    seen(i, a);
   }
   return r;
 }
@@ -466,19 +474,24 @@ auto shifted(double shift) {
 // and Brent's method run on the same prices with the same values. So the crossings (and the ends'
 // flags) are the dense scan's, bit for bit, and none is missed that the dense scan would find.
 //
-// The proof that a piece has one sign is a bound on how much gap can change inside it. Every term
-// of gap has a bounded slope (GapBound::variation, below): a Black-76 price has |d quote / dF| <=
-// discount, so |d quote / dP| <= discount x growth = 1 and |d (quote / P) / dP| <= discount K / P^2
-// (call: discount K N(d2) / P^2, put: -discount K N(-d2) / P^2; an expired option's intrinsic
-// value alike, discount 1); an option's Deribit MM moves by at most 1 (call) or 1.075 (put) times
-// its mark, plus 0.075 per unit of P when quote-settled; a future's PnL and MM are monotone in P (or
-// 1/P) with known coefficients; under sticky moneyness the volatility read moves by at most
-// surfaceSlope per unit of ln P, which moves the mark by vega / P x that <= sqrt(T) / sqrt(2 pi) x
-// slope per unit of ln P (coin) or of P (quote). The bound V(a, b) is additive over sub-ranges, so
-// for every x in [a, b]: gap(x) >= (gap(a) + gap(b) - V) / 2 and gap(x) <= (gap(a) + gap(b) + V) / 2.
-// An allowance of 1e-9 of the terms' magnitude covers rounding (a computed gap is within about
-// 1e-15 of it). Kinks (strikes, expiry, the margin formulas' max) need no special care: the bound
-// holds across them.
+// The proof that a piece has one sign is a bound V(a, b) on the total variation of gap inside it,
+// the sum of its terms' (GapBound, Sample):
+// - an option's mark m(P) (coin: Black-76 price / P; quote: the price) rises with P for a call and
+//   falls for a put at a fixed volatility: d(c/P)/dP = discount K N(d2) / P^2 >= 0 and
+//   d(p/P)/dP = -discount K N(-d2) / P^2 <= 0, dc/dP = discount growth N(d1), dp/dP = -discount
+//   growth N(-d1); an expired option's intrinsic value alike. Its PnL moves with m and a short
+//   option's Deribit MM by at most 1 (call) or 1.075 (put) times m, plus 0.075 per unit of P when
+//   quote-settled. So its variation is at most weight x |m(b) - m(a)|: the sums of weight x m over
+//   calls (up) and over puts (down), kept at every evaluated price, give it for all options at once.
+// - under sticky moneyness the volatility read moves by at most surfaceSlope per unit of ln P,
+//   which moves m by at most vega / P x that <= sqrt(T) / sqrt(2 pi) x slope per unit of ln P (coin)
+//   or of P (quote); the mark's variation is then at most |m(b) - m(a)| plus twice that.
+// - a future's PnL and MM are monotone in P (or 1/P): exactly 1.01 units (1/a - 1/b) + sizeRate
+//   units^2 (1/a^2 - 1/b^2) coin-settled, units (1.01 + sizeRate units) (b - a) quote-settled.
+// V is additive over sub-pieces, so every x in [a, b] has gap(x) >= (gap(a) + gap(b) - V) / 2 and
+// gap(x) <= (gap(a) + gap(b) + V) / 2. An allowance of 1e-9 of the terms' size covers rounding (a
+// computed gap is within about 1e-15 of them). Kinks (strikes, expiry, the margin formulas' max)
+// need no care: the bounds hold across them.
 
 /// The dense scan's prices, index 0 .. points - 1, log-spaced from low; the last is exactly high.
 struct Grid {
@@ -494,18 +507,26 @@ struct Grid {
   }
 };
 
-/// A bound on |gap(b) - gap(a)| for prices a < b, and the size of gap's terms at a price (for the
-/// rounding allowance). Settlement asset.
-struct GapBound {
-  double overP = 0, overP2 = 0;  ///< coefficients of 1/P and 1/P^2 (coin-settled terms)
-  double perLog = 0, perP = 0;   ///< per unit of ln P and of P
-  double constant = 0;           ///< magnitude only: wallet, premiums, entry values
+/// gap at one price, with the sums that bound its variation: up, over calls, of weight x mark (a
+/// rising function of P at a fixed volatility), and down, over puts, alike (a falling one).
+struct Sample {
+  double gap = 0, up = 0, down = 0;
+};
 
-  [[nodiscard]] double variation(double a, double b) const noexcept {
-    return overP * (1 / a - 1 / b) + overP2 * (1 / (a * a) - 1 / (b * b)) + perLog * std::log(b / a) + perP * (b - a);
+/// What bounds gap's variation besides the samples' up and down, and the size of gap's terms at a
+/// price (for the rounding allowance). Settlement asset.
+struct GapBound {
+  double overP = 0, overP2 = 0;  ///< coefficients of 1/a - 1/b and 1/a^2 - 1/b^2 (coin-settled futures)
+  double perLog = 0, perP = 0;   ///< per unit of ln(b/a) and of b - a
+  double size = 0, sizeOverP = 0, sizePerP = 0;  ///< the terms' size: size + sizeOverP / P + sizePerP P
+  std::vector<double> weight;    ///< per option: the weight of its mark in up or down
+
+  [[nodiscard]] double variation(const Sample& sa, double a, const Sample& sb, double b) const noexcept {
+    return (sb.up - sa.up) + (sa.down - sb.down) + overP * (1 / a - 1 / b) + overP2 * (1 / (a * a) - 1 / (b * b)) +
+           perLog * std::log(b / a) + perP * (b - a);
   }
-  [[nodiscard]] double magnitude(double x) const noexcept {
-    return constant + perLog + overP / x + overP2 / (x * x) + perP * x;
+  [[nodiscard]] double magnitude(const Sample& s, double x) const noexcept {
+    return size + std::fabs(s.up) + std::fabs(s.down) + sizeOverP / x + overP2 / (x * x) + sizePerP * x;
   }
 };
 
@@ -519,84 +540,97 @@ void addFuture(GapBound& b, const Prepared& p, const Position& f) noexcept {
   if (p.inverse) {
     b.overP += 1.01 * units;
     b.overP2 += p.sizeRate * units * units;
-    b.constant += units / f.entryPrice;
+    b.sizeOverP += 1.01 * units;
+    b.size += units / f.entryPrice;
   } else {
     b.perP += units * (1.01 + units * p.sizeRate);
-    b.constant += units * f.entryPrice;
+    b.sizePerP += units * (1.01 + units * p.sizeRate);
+    b.size += units * f.entryPrice;
   }
 }
 
 /// Option i `days` later: its PnL q (mark - premium) and, short and not expired, its MM.
-void addOption(GapBound& b, const Prepared& p, std::size_t i, double days) noexcept {
+void addOption(GapBound& b, const Prepared& p, std::size_t i, double days) {
   const OptionPosition& o = p.s.options[i];
   const OptionTerms& t = p.termsAt(i, days);
   const bool expired = !(t.years > 0);
   const bool margined = !expired && o.side == Side::Short;
   const double weight = o.quantity * (1 + (margined ? (isCall(o.type) ? 1 : 1.075) : 0));
   const double discount = expired ? 1 : t.discount;
-  const double smile = expired || !std::isnan(p.fixedVolatility[i]) ? 0 : t.sqrtYears * p.smileSlope * kInvSqrt2Pi;
+  const double smile = expired || !std::isnan(p.fixedVolatility[i]) ? 0 : 2 * t.sqrtYears * p.smileSlope * kInvSqrt2Pi;
+  b.weight.push_back(weight);
   if (p.inverse) {
-    b.overP += weight * discount * o.strike;
     b.perLog += weight * smile;
-    b.constant += weight + o.quantity * (o.premium + 0.1);
+    b.size += weight + o.quantity * (o.premium + 0.1);
+    b.sizeOverP += weight * discount * o.strike;
   } else {
-    b.perP += weight * (1 + smile) + (margined ? 0.075 * o.quantity : 0);
-    b.constant += weight * discount * o.strike + o.quantity * o.premium;
+    b.perP += weight * smile + (margined ? 0.075 * o.quantity : 0);
+    b.size += weight * discount * o.strike + o.quantity * o.premium;
+    b.sizePerP += weight * (1 + smile) + (margined ? 0.075 * o.quantity : 0);
   }
 }
 
-GapBound accountBound(const Prepared& p, double days) noexcept {
+GapBound accountBound(const Prepared& p, double days) {
   GapBound b;
-  b.constant = std::fabs(p.s.walletBalance);
+  b.size = std::fabs(p.s.walletBalance);
+  b.weight.reserve(p.s.options.size());
   for (const Position& f : p.s.futures) addFuture(b, p, f);
   for (std::size_t i = 0; i < p.s.options.size(); ++i) addOption(b, p, i, days);
   return b;
+}
+
+/// Adds option i's weight x mark to up (a call) or down (a put).
+void addTrend(Sample& s, const Prepared& p, std::size_t i, double weight, double mark) noexcept {
+  (isCall(p.s.options[i].type) ? s.up : s.down) += weight * mark;
 }
 
 struct Scan {
   std::vector<LiquidationCrossing> crossings;
   bool lowLiquidated = false, highLiquidated = false;
   int rootSteps = 0;            ///< the most Brent steps one crossing took (for the explanation)
-  std::size_t evaluations = 0;  ///< prices at which gap was evaluated, besides Brent's
+  std::size_t evaluations = 0;  ///< grid prices at which gap was evaluated, besides Brent's
 };
 
 struct GridPoint {
   std::size_t index = 0;
-  double price = 0, gap = 0;
+  double price = 0;
+  Sample at;
 };
 
-/// True when gap has one sign (< 0, or >= 0, the dense scan's test) at every grid price of [a, b].
+/// True when gap has one sign (< 0, or >= 0: the dense scan's test) at every grid price of [a, b].
 bool oneSign(const GridPoint& a, const GridPoint& b, const GapBound& bound) noexcept {
-  const bool below = a.gap < 0;
-  if (below != (b.gap < 0)) return false;
-  const double spread = bound.variation(a.price, b.price) +
-                        kRoundingAllowance * (bound.magnitude(a.price) + bound.magnitude(b.price));
-  return below ? a.gap + b.gap + spread < 0 : a.gap + b.gap - spread >= 0;  // false for NaN: halve
+  const bool below = a.at.gap < 0;
+  if (below != (b.at.gap < 0)) return false;
+  const double spread = bound.variation(a.at, a.price, b.at, b.price) +
+                        kRoundingAllowance * (bound.magnitude(a.at, a.price) + bound.magnitude(b.at, b.price));
+  const double sum = a.at.gap + b.at.gap;
+  return below ? sum + spread < 0 : sum - spread >= 0;  // false for NaN: halve
 }
 
 /// Every sign change of gap between neighbouring grid prices, ascending, each refined by Brent's
-/// method as the dense scan refines it (see above).
-template <class Gap>
-Scan scanLiquidation(const Grid& grid, const GapBound& bound, Gap&& gap) {
+/// method as the dense scan refines it (see above). `sample(price)` gives a Sample.
+template <class SampleAt>
+Scan scanLiquidation(const Grid& grid, const GapBound& bound, SampleAt&& sample) {
   Scan scan;
   const auto at = [&](std::size_t i) {
     ++scan.evaluations;
     const double price = grid[i];
-    return GridPoint{i, price, gap(price)};
+    return GridPoint{i, price, sample(price)};
   };
+  const auto gap = [&](double price) { return sample(price).gap; };
   const GridPoint first = at(0), last = at(grid.points - 1);
-  scan.lowLiquidated = first.gap < 0;
-  scan.highLiquidated = last.gap < 0;
+  scan.lowLiquidated = first.at.gap < 0;
+  scan.highLiquidated = last.at.gap < 0;
   std::array<std::pair<GridPoint, GridPoint>, 64> stack;  // holds at most one piece per halving (17)
   std::size_t top = 0;
   stack[top++] = {first, last};
   while (top > 0) {
     const auto [a, b] = stack[--top];
     if (b.index - a.index == 1) {
-      if ((a.gap < 0) == (b.gap < 0)) continue;
+      if ((a.at.gap < 0) == (b.at.gap < 0)) continue;
       const detail::Root root =
-          detail::brent(gap, a.price, b.price, a.gap, b.gap, kRootTolerance * a.price, kMaxRootIterations);
-      scan.crossings.push_back({root.x, a.gap < 0});
+          detail::brent(gap, a.price, b.price, a.at.gap, b.at.gap, kRootTolerance * a.price, kMaxRootIterations);
+      scan.crossings.push_back({root.x, a.at.gap < 0});
       scan.rootSteps = std::max(scan.rootSteps, root.iterations);
       continue;
     }
@@ -610,31 +644,39 @@ Scan scanLiquidation(const Grid& grid, const GapBound& bound, Gap&& gap) {
 
 /// The account's scan `days` after the valuation date with every volatility shifted by `shift`.
 Scan scanAccount(const Prepared& p, const Grid& grid, double days, double shift) {
-  return scanLiquidation(grid, accountBound(p, days), [&](double price) {
-    const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift));
-    return at.equity - at.maintenanceMargin;
+  const GapBound bound = accountBound(p, days);
+  return scanLiquidation(grid, bound, [&](double price) {
+    Sample s;
+    const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift), [&](std::size_t i, const OptionPointAt& a) {
+      addTrend(s, p, i, bound.weight[i], a.mark);
+    });
+    s.gap = at.equity - at.maintenanceMargin;
+    return s;
   });
 }
 
 /// Option i alone on `posted`: posted + PnL_i(P) against MM_i(P).
 Scan scanIsolatedOption(const Prepared& p, const Grid& grid, std::size_t i, double posted, double days) {
   GapBound bound;
-  bound.constant = std::fabs(posted);
+  bound.size = std::fabs(posted);
   addOption(bound, p, i, days);
   return scanLiquidation(grid, bound, [&](double price) {
     const OptionPointAt a = optionPointAt(p, i, price, days, shifted(0));
-    return (posted + a.pnl) - a.mm;
+    Sample s;
+    s.gap = (posted + a.pnl) - a.mm;
+    addTrend(s, p, i, bound.weight[0], a.mark);
+    return s;
   });
 }
 
 /// Future i alone on `posted`.
 Scan scanIsolatedFuture(const Prepared& p, const Grid& grid, std::size_t i, double posted) {
   GapBound bound;
-  bound.constant = std::fabs(posted);
+  bound.size = std::fabs(posted);
   addFuture(bound, p, p.s.futures[i]);
   return scanLiquidation(grid, bound, [&](double price) {
     const FutureAt a = futureAt(p, p.s.futures[i], price);
-    return (posted + a.pnl) - a.mm;
+    return Sample{(posted + a.pnl) - a.mm, 0, 0};
   });
 }
 
