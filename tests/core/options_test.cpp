@@ -1102,6 +1102,29 @@ OptionsScenario generatedAccount(int k) {
   return s;
 }
 
+/// Account k of a family where the volatility follows the price steeply (sticky moneyness on a
+/// surface of 40 to 400 %): a short option's mark need not move with P alone, so the search leans on
+/// the surface's slope bound. Wallets near the short options' margin put crossings near U.
+OptionsScenario smileAccount(int k) {
+  Draw draw{static_cast<std::uint64_t>(k) * 104729 + 3};
+  const bool linear = k % 2 == 1;
+  const double u = draw(100, 90'000);
+  OptionsScenario s{.settlement = linear ? Contract::Linear : Contract::Inverse, .underlyingPrice = u};
+  const double years = draw(2, 60) / 365;
+  s.volSurface = VolSurface{.expiries = {years},
+                            .strikes = {u * 0.7, u * draw(0.85, 0.95), u, u * draw(1.05, 1.2), u * 1.5},
+                            .vols = {{4, draw(0.6, 2), 0.4, draw(0.6, 2), 4}}};
+  s.volDynamics = VolDynamics::StickyMoneyness;
+  const int legs = 1 + k % 3;
+  for (int j = 0; j < legs; ++j)
+    s.options.push_back(OptionPosition{.type = (k + j) % 2 ? OptionType::Put : OptionType::Call,
+                                       .strike = u * draw(0.8, 1.25), .expiryYears = years,
+                                       .side = j == 2 ? Side::Long : Side::Short, .quantity = draw(0.5, 2),
+                                       .premium = draw(0, 0.05) * (linear ? u : 1)});
+  s.walletBalance = draw(0.05, 0.6) * (linear ? u : 1);
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("Liquidation search: the dense scan's prices on the default and the 20-option accounts",
@@ -1132,6 +1155,18 @@ TEST_CASE("Liquidation search: the dense scan's prices on generated accounts", "
     compared += checkAllAgainstDense(generatedAccount(k), rq, "generated account " + std::to_string(k));
   }
   CHECK(compared >= 200);
+}
+
+TEST_CASE("Liquidation search: the dense scan's prices where the volatility follows the price steeply",
+          "[options][liquidation][dense]") {
+  std::size_t compared = 0;
+  for (int k = 0; k < 60; ++k) {
+    OptionsRequest rq;
+    rq.days = k % 4 == 0 ? 1 : 0;
+    rq.volShifts = {-0.2, 0.3};
+    compared += checkAllAgainstDense(smileAccount(k), rq, "smile account " + std::to_string(k));
+  }
+  CHECK(compared >= 100);
 }
 
 TEST_CASE("Options explain: steps on request only, no number changes, codes on every step",
