@@ -211,6 +211,10 @@ struct IsolatedPositions {
   std::vector<IsolatedPosition> futures;  ///< same order as the scenario's
 };
 
+/// Not a ByMode (report.h): the account is cross-margined, so its views (now, later, volShifted) are
+/// the cross ones, whole-account numbers; `isolated` is per position, each alone on its own posted
+/// margin (postedMargin, maxLoss and liquidation prices, no account equity or ratio). No field here
+/// has an isolated twin of the same type, so nothing pairs as { isolated, cross }.
 struct OptionsAccountResult {
   std::vector<OptionValuation> options;   ///< same order as the scenario's
   std::vector<FutureValuation> futures;   ///< same order as the scenario's
