@@ -597,7 +597,7 @@ export interface MarginLabFull extends MarginLab {
   /** options.h sweepOptionsAccount(): equity[i] and maintenance[i] at prices[i], in one wasm call
    *  (all three the same length, else TypeError). Nothing is written when errors come back. */
   optionsSweep(scenario: OptionsScenario, prices: Float64Array, equity: Float64Array, maintenance: Float64Array,
-    request?: OptionsSweepRequest): { errors: InputError[] };
+    request?: OptionsSweepRequest, options?: ExplainOptions): { errors: InputError[] };
   /** options.h portfolioMargin(): the worst loss over a price x volatility stress grid. */
   portfolioMargin(scenario: OptionsScenario, request?: PortfolioMarginRequest, options?: ExplainOptions): Explained<PortfolioMarginResult>;
   /** black.h black76(): price and greeks of one option on a forward (no steps, explained or not). */

@@ -59,9 +59,10 @@ function optionsTools(core) {
     evaluateOptions(scenario, request, options) {
       return core.evaluateOptions(scenario, request, check('evaluateOptions', scenario, request, options));
     },
-    /** Equity and maintenance margin at every price, in one wasm call (numbers only: no steps). */
-    optionsSweep(scenario, prices, equity, maintenance, request) {
-      check('optionsSweep', scenario, request);
+    /** Equity and maintenance margin at every price, in one wasm call. Numbers only: it has no steps,
+     *  so options ({ explain }) is accepted and changes nothing. */
+    optionsSweep(scenario, prices, equity, maintenance, request, options) {
+      check('optionsSweep', scenario, request, options);
       if (![prices, equity, maintenance].every((a) => a instanceof Float64Array)) {
         throw new TypeError('optionsSweep: prices, equity and maintenance must be Float64Arrays');
       }

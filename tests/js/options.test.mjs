@@ -421,6 +421,9 @@ describe('misuse throws TypeError', () => {
     assert.throws(() => lab.black76(), TypeError);
     assert.throws(() => lab.impliedVolatility('put'), TypeError);
     assert.throws(() => lab.evaluateOptions(s, {}, true), TypeError);
+    assert.throws(() => lab.optionsSweep(s, f, f, f, undefined, 1), TypeError);
+    assert.deepEqual(lab.optionsSweep(s, new Float64Array([60000]), new Float64Array(1), new Float64Array(1), undefined,
+      { explain: true }), { errors: [] });
     assert.throws(() => lab.portfolioMargin(s, undefined, 'explain'), TypeError);
     assert.throws(() => lab.black76({ type: 'call', strike: 1, forward: 1, volatility: 0.5, years: 1 }, [true]), TypeError);
   });
