@@ -417,7 +417,8 @@ export interface OptionValuation {
   /** Deribit standard, whole position, settlement asset. */
   initialMargin: number;
   maintenanceMargin: number;
-  steps: Step[];
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** options.h FutureValuation: one futures position at underlyingPrice. */
@@ -428,7 +429,8 @@ export interface FutureValuation {
   maintenanceMarginRate: number;
   initialMargin: number;
   maintenanceMargin: number;
-  steps: Step[];
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** options.h LiquidationCrossing: a price where equity crosses maintenance. */
@@ -455,7 +457,8 @@ export interface OptionsAccountView {
   liquidatedAtScanHigh: boolean;
   /** Cross: the whole equity is at risk, max(0, equity). */
   maxLoss: number;
-  steps: Step[];
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** options.h IsolatedHorizon. */
@@ -474,7 +477,8 @@ export interface IsolatedPosition {
   now: IsolatedHorizon;
   /** request.days later. */
   later: IsolatedHorizon;
-  steps: Step[];
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** options.h OptionsAccountResult. */
@@ -539,6 +543,15 @@ export interface ImpliedVolatilityInput {
 /** An answer without steps: errors (empty on success) and the fields. */
 export type Checked<T> = ({ errors: [] } & T) | { errors: InputError[] };
 
+/** The last argument of the options-account calls: { explain: true } adds "show the math" (the `steps`
+ *  of the result and of its parts, built by the core's explain pass); without it no answer has a
+ *  `steps` key and no step is built. Numbers are the same either way. */
+export interface ExplainOptions {
+  explain?: boolean;
+}
+/** An options-account answer: the fields, and the top-level steps with { explain: true }. */
+export type Explained<T> = Checked<T & { steps?: Step[] }>;
+
 export interface MarginLab {
   /** Semver of the core and this API (marginlab.h kVersion). */
   readonly version: string;
@@ -593,18 +606,18 @@ export interface MarginLabFull extends MarginLab {
   unwind(scenario: Scenario, request: UnwindRequest, options?: { explain?: boolean }): Answer<UnwindResult>;
   /** options.h evaluateOptions(): every position valued, the cross views now, later and vol-shifted
    *  with every liquidation price, and each position isolated. Throws TypeError when scenario (or a
-   *  given request) is not an object. */
-  evaluateOptions(scenario: OptionsScenario, request?: OptionsRequest): Answer<OptionsAccountResult>;
+   *  given request or options) is not an object. With { explain: true }: options.h explain()'s steps. */
+  evaluateOptions(scenario: OptionsScenario, request?: OptionsRequest, options?: ExplainOptions): Explained<OptionsAccountResult>;
   /** options.h sweepOptionsAccount(): equity[i] and maintenance[i] at prices[i], in one wasm call
    *  (all three the same length, else TypeError). Nothing is written when errors come back. */
   optionsSweep(scenario: OptionsScenario, prices: Float64Array, equity: Float64Array, maintenance: Float64Array,
-    request?: OptionsSweepRequest): { errors: InputError[] };
+    request?: OptionsSweepRequest, options?: ExplainOptions): { errors: InputError[] };
   /** options.h portfolioMargin(): the worst loss over a price x volatility stress grid. */
-  portfolioMargin(scenario: OptionsScenario, request?: PortfolioMarginRequest): Answer<PortfolioMarginResult>;
-  /** black.h black76(): price and greeks of one option on a forward. */
-  black76(input: Black76Input): Checked<Black76Greeks>;
-  /** black.h impliedVolatilityAtRate(). */
-  impliedVolatility(input: ImpliedVolatilityInput): Checked<{ volatility: number }>;
+  portfolioMargin(scenario: OptionsScenario, request?: PortfolioMarginRequest, options?: ExplainOptions): Explained<PortfolioMarginResult>;
+  /** black.h black76(): price and greeks of one option on a forward (no steps, explained or not). */
+  black76(input: Black76Input, options?: ExplainOptions): Checked<Black76Greeks>;
+  /** black.h impliedVolatilityAtRate(); with { explain: true } the solve's steps. */
+  impliedVolatility(input: ImpliedVolatilityInput, options?: ExplainOptions): Explained<{ volatility: number }>;
 }
 
 /** Options for the Emscripten factory; `wasmBinary` lets node load without fetch. */

@@ -2,7 +2,10 @@
 // MarginLab JS boundary for options accounts (scenario version 2: options.h, black.h, surface.h;
 // README "Options accounts"), compiled into marginlab-full only. The scenario and the requests are
 // read field by field with paths (convert.cpp's Reader), the core checks the rest, and results are
-// written in one call (JsWriter) with the names of the core's fields. No formula lives here.
+// written in one call (JsWriter) with the names of the core's fields. Each function's last argument
+// is `options` (an object or undefined): only with options.explain === true does it ask the core
+// for the steps (explain()) and write them; otherwise no answer has a `steps` key. No formula
+// lives here.
 #include "options.h"
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <variant>
 
 #include "marginlab/black.h"
 #include "marginlab/format.h"
@@ -250,11 +254,31 @@ constexpr const char* kSweepKeys[] = {"days", "volShift"};
 
 // ---- writing ------------------------------------------------------------------------------------
 
-void write(JsWriter& w, const std::vector<InputError>& errors) {  // as convert.cpp writes them
+/// options.explain === true: build and write the steps.
+bool wantsSteps(const val& options) {
+  if (options.isUndefined() || options.isNull()) return false;
+  return options["explain"].isTrue();
+}
+
+/// { path, code, rule, message, params }, params as a plain object { value: 500, limit: 125 }.
+void write(JsWriter& w, const std::vector<InputError>& errors) {
   w.array();
-  for (const InputError& e : errors)
-    w.object().key("path").string(e.path).key("code").string(toString(e.code)).key("message").string(e.message).end();
+  for (const InputError& e : errors) {
+    w.object().key("path").string(e.path).key("code").string(toString(e.code)).key("rule").string(e.rule);
+    w.key("message").string(e.message).key("params").object();
+    for (const marginlab::Param& p : e.params) {
+      w.key(p.name);
+      if (const double* x = std::get_if<double>(&p.value)) w.number(*x);
+      else w.string(std::get<std::string>(p.value));
+    }
+    w.end().end();
+  }
   w.end();
+}
+
+/// `steps: [...]` when asked for.
+void writeSteps(JsWriter& w, const std::vector<marginlab::Step>& steps, bool explain) {
+  if (explain) w.key("steps").steps(steps);
 }
 
 void write(JsWriter& w, const std::vector<double>& xs) {
@@ -270,7 +294,7 @@ void write(JsWriter& w, const std::vector<LiquidationCrossing>& crossings) {
   w.end();
 }
 
-void write(JsWriter& w, const OptionValuation& o) {
+void write(JsWriter& w, const OptionValuation& o, bool explain) {
   w.object();
   w.key("years").number(o.years);
   w.key("volatility").number(o.volatility);
@@ -285,11 +309,11 @@ void write(JsWriter& w, const OptionValuation& o) {
   w.key("unrealizedPnl").number(o.unrealizedPnl);
   w.key("initialMargin").number(o.initialMargin);
   w.key("maintenanceMargin").number(o.maintenanceMargin);
-  w.key("steps").steps(o.steps);
+  writeSteps(w, o.steps, explain);
   w.end();
 }
 
-void write(JsWriter& w, const FutureValuation& f) {
+void write(JsWriter& w, const FutureValuation& f, bool explain) {
   w.object();
   w.key("sizeCoin").number(f.sizeCoin);
   w.key("unrealizedPnl").number(f.unrealizedPnl);
@@ -297,11 +321,11 @@ void write(JsWriter& w, const FutureValuation& f) {
   w.key("maintenanceMarginRate").number(f.maintenanceMarginRate);
   w.key("initialMargin").number(f.initialMargin);
   w.key("maintenanceMargin").number(f.maintenanceMargin);
-  w.key("steps").steps(f.steps);
+  writeSteps(w, f.steps, explain);
   w.end();
 }
 
-void write(JsWriter& w, const OptionsAccountView& v) {
+void write(JsWriter& w, const OptionsAccountView& v, bool explain) {
   w.object();
   w.key("days").number(v.days);
   w.key("volShift").number(v.volShift);
@@ -315,7 +339,7 @@ void write(JsWriter& w, const OptionsAccountView& v) {
   w.key("liquidatedAtScanLow").boolean(v.liquidatedAtScanLow);
   w.key("liquidatedAtScanHigh").boolean(v.liquidatedAtScanHigh);
   w.key("maxLoss").number(v.maxLoss);
-  w.key("steps").steps(v.steps);
+  writeSteps(w, v.steps, explain);
   w.end();
 }
 
@@ -326,7 +350,7 @@ void write(JsWriter& w, const IsolatedHorizon& h) {
   w.end();
 }
 
-void write(JsWriter& w, const std::vector<IsolatedPosition>& positions) {
+void write(JsWriter& w, const std::vector<IsolatedPosition>& positions, bool explain) {
   w.array();
   for (const IsolatedPosition& p : positions) {
     w.object();
@@ -334,34 +358,34 @@ void write(JsWriter& w, const std::vector<IsolatedPosition>& positions) {
     w.key("maxLoss").number(p.maxLoss);
     write(w.key("now"), p.now);
     write(w.key("later"), p.later);
-    w.key("steps").steps(p.steps);
+    writeSteps(w, p.steps, explain);
     w.end();
   }
   w.end();
 }
 
-void write(JsWriter& w, const OptionsAccountResult& r) {
+void write(JsWriter& w, const OptionsAccountResult& r, bool explain) {
   w.key("options").array();
-  for (const OptionValuation& o : r.options) write(w, o);
+  for (const OptionValuation& o : r.options) write(w, o, explain);
   w.end();
   w.key("futures").array();
-  for (const FutureValuation& f : r.futures) write(w, f);
+  for (const FutureValuation& f : r.futures) write(w, f, explain);
   w.end();
-  write(w.key("now"), r.now);
-  write(w.key("later"), r.later);
+  write(w.key("now"), r.now, explain);
+  write(w.key("later"), r.later, explain);
   w.key("volShifted").array();
-  for (const OptionsAccountView& v : r.volShifted) write(w, v);
+  for (const OptionsAccountView& v : r.volShifted) write(w, v, explain);
   w.end();
   w.key("isolated").object();
-  write(w.key("options"), r.isolated.options);
-  write(w.key("futures"), r.isolated.futures);
+  write(w.key("options"), r.isolated.options, explain);
+  write(w.key("futures"), r.isolated.futures, explain);
   w.end();
   w.key("scanLowPrice").number(r.scanLowPrice);
   w.key("scanHighPrice").number(r.scanHighPrice);
   w.key("lastExpiryDays").optional(r.lastExpiryDays);
 }
 
-void write(JsWriter& w, const PortfolioMarginResult& r) {
+void write(JsWriter& w, const PortfolioMarginResult& r, bool) {
   write(w.key("priceMoves"), r.priceMoves);
   write(w.key("volShocks"), r.volShocks);
   w.key("pnl").array();
@@ -376,12 +400,12 @@ void write(JsWriter& w, const PortfolioMarginResult& r) {
   write(w.key("volShockScale"), r.volShockScale);
 }
 
-void write(JsWriter& w, const Black76Greeks& g) {
+void write(JsWriter& w, const Black76Greeks& g, bool) {
   w.key("price").number(g.price).key("delta").number(g.delta).key("gamma").number(g.gamma);
   w.key("vega").number(g.vega).key("theta").number(g.theta);
 }
 
-void write(JsWriter& w, const ImpliedVolatility& iv) { w.key("volatility").number(iv.volatility); }
+void write(JsWriter& w, const ImpliedVolatility& iv, bool) { w.key("volatility").number(iv.volatility); }
 
 JsWriter& writer() {
   static JsWriter w;  // its buffers keep their capacity from call to call
@@ -394,15 +418,14 @@ val errorsOnly(const std::vector<InputError>& errors) {
   return w.end().take();
 }
 
-/// { errors: [], ...the result's fields, steps? } or { errors }.
+/// { errors: [], ...the result's fields, steps (only when explained) } or { errors }.
 template <class T>
-val answer(const Result<T>& result, bool withSteps = true) {
+val answer(const Result<T>& result, bool explain) {
   if (!result) return errorsOnly(result.errors);
   JsWriter& w = writer();
   w.object().key("errors").array().end();
-  write(w, *result.value);
-  if constexpr (requires { result.value->steps; })
-    if (withSteps) w.key("steps").steps(result.value->steps);
+  write(w, *result.value, explain);
+  if constexpr (requires { result.value->steps; }) writeSteps(w, result.value->steps, explain);
   return w.end().take();
 }
 
@@ -432,7 +455,7 @@ bool readInput(Reader& r, const val& input, Read read) {
 
 }  // namespace
 
-val evaluateOptions(const val& scenario, const val& request) {
+val evaluateOptions(const val& scenario, const val& request, const val& options) {
   std::vector<InputError> conversion;
   const Result<OptionsScenario> s = toOptionsScenario(scenario, conversion);
   Reader r;
@@ -446,7 +469,10 @@ val evaluateOptions(const val& scenario, const val& request) {
     if (const auto x = count(r, f[4], "request.scanPoints")) q.scanPoints = *x;
   });
   if (!s.errors.empty() || !r.errors.empty()) return errorsOnly(merged(s, conversion, r, validateOptionsRequest(q)));
-  return answer(marginlab::evaluateOptions(*s.value, q));
+  Result<OptionsAccountResult> result = marginlab::evaluateOptions(*s.value, q);
+  const bool explain = wantsSteps(options);
+  if (explain && result) marginlab::explain(*s.value, q, *result.value);
+  return answer(result, explain);
 }
 
 val optionsSweep(const val& scenario, const val& request, double base, double count) {
@@ -478,7 +504,7 @@ val optionsSweep(const val& scenario, const val& request, double base, double co
   return errorsOnly(sweepOptionsAccount(*s.value, prices, equity, maintenance, q));
 }
 
-val portfolioMargin(const val& scenario, const val& request) {
+val portfolioMargin(const val& scenario, const val& request, const val& options) {
   std::vector<InputError> conversion;
   const Result<OptionsScenario> s = toOptionsScenario(scenario, conversion);
   Reader r;
@@ -493,10 +519,13 @@ val portfolioMargin(const val& scenario, const val& request) {
   });
   if (!s.errors.empty() || !r.errors.empty())
     return errorsOnly(merged(s, conversion, r, validatePortfolioMarginRequest(q)));
-  return answer(marginlab::portfolioMargin(*s.value, q));
+  Result<PortfolioMarginResult> result = marginlab::portfolioMargin(*s.value, q);
+  const bool explain = wantsSteps(options);
+  if (explain && result) marginlab::explain(*s.value, q, *result.value);
+  return answer(result, explain);
 }
 
-val black76(const val& input) {
+val black76(const val& input, const val&) {  // black76 has no steps: numbers with or without explain
   Reader r;
   OptionType type = OptionType::Call;
   double strike = 0, forward = 0, volatility = 0, years = 0, rate = 0;
@@ -511,7 +540,7 @@ val black76(const val& input) {
     if (const auto x = r.number(f[5], "rate", false)) rate = *x;
   });
   const Result<Black76Greeks> g = marginlab::black76(type, strike, forward, volatility, years, rate);
-  if (r.errors.empty()) return answer(g, false);
+  if (r.errors.empty()) return answer(g, false);  // no steps key even when explained (golden: none)
   std::vector<InputError> errors = r.errors;
   if (r.errors.front().path != "")
     for (const InputError& e : g.errors)
@@ -519,7 +548,7 @@ val black76(const val& input) {
   return errorsOnly(errors);
 }
 
-val impliedVolatility(const val& input) {
+val impliedVolatility(const val& input, const val& options) {
   Reader r;
   OptionType type = OptionType::Call;
   double strike = 0, forward = 0, years = 0, price = 0, rate = 0;
@@ -541,7 +570,10 @@ val impliedVolatility(const val& input) {
         if (!shadowed(e, r.errors) && e.message.find("no volatility fits") == std::string::npos) errors.push_back(e);
     return errorsOnly(errors);
   }
-  return answer(impliedVolatilityAtRate(type, strike, forward, years, price, rate), false);
+  Result<ImpliedVolatility> result = impliedVolatilityAtRate(type, strike, forward, years, price, rate);
+  const bool explain = wantsSteps(options);
+  if (explain && result) explainImpliedVolatilityAtRate(type, strike, forward, years, price, rate, *result.value);
+  return answer(result, explain);
 }
 
 }  // namespace mljs

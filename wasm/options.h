@@ -1,24 +1,30 @@
 // SPDX-License-Identifier: MIT
 // MarginLab JS boundary for options accounts (scenario version 2; marginlab-full only): each takes
-// plain objects and returns a plain object with `errors` (empty on success) and the result.
+// plain objects and returns a plain object with `errors` (empty on success) and the result. The last
+// argument, `options`, is an object or undefined: { explain: true } adds the steps (`steps` keys),
+// built by the core's explain pass; without it no answer carries a `steps` key.
 #pragma once
 
 #include <emscripten/val.h>
 
 namespace mljs {
 
-/// options.h evaluateOptions: (scenario, request or undefined) -> { errors, options, futures, now,
-/// later, volShifted, isolated, scanLowPrice, scanHighPrice, steps }.
-emscripten::val evaluateOptions(const emscripten::val& scenario, const emscripten::val& request);
+/// options.h evaluateOptions: (scenario, request or undefined, options) -> { errors, options, futures,
+/// now, later, volShifted, isolated, scanLowPrice, scanHighPrice, lastExpiryDays, steps? }.
+emscripten::val evaluateOptions(const emscripten::val& scenario, const emscripten::val& request,
+                                const emscripten::val& options);
 /// options.h sweepOptionsAccount on `count` prices at `base` in wasm memory, followed by room for
 /// equity and maintenance (three Float64 arrays one after the other). Returns { errors }.
 emscripten::val optionsSweep(const emscripten::val& scenario, const emscripten::val& request, double base,
                              double count);
-/// options.h portfolioMargin: (scenario, request or undefined) -> { errors, priceMoves, ... }.
-emscripten::val portfolioMargin(const emscripten::val& scenario, const emscripten::val& request);
-/// black.h black76: { type, strike, forward, volatility, years, rate? } -> { errors, price, delta, ... }.
-emscripten::val black76(const emscripten::val& input);
-/// black.h impliedVolatilityAtRate: { type, strike, forward, years, price, rate? } -> { errors, volatility }.
-emscripten::val impliedVolatility(const emscripten::val& input);
+/// options.h portfolioMargin: (scenario, request or undefined, options) -> { errors, priceMoves, ..., steps? }.
+emscripten::val portfolioMargin(const emscripten::val& scenario, const emscripten::val& request,
+                                const emscripten::val& options);
+/// black.h black76: ({ type, strike, forward, volatility, years, rate? }, options) -> { errors, price,
+/// delta, ... }; it has no steps, so options.explain changes nothing.
+emscripten::val black76(const emscripten::val& input, const emscripten::val& options);
+/// black.h impliedVolatilityAtRate: ({ type, strike, forward, years, price, rate? }, options) ->
+/// { errors, volatility, steps? } (explainImpliedVolatilityAtRate's steps when explained).
+emscripten::val impliedVolatility(const emscripten::val& input, const emscripten::val& options);
 
 }  // namespace mljs

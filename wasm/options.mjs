@@ -37,26 +37,32 @@ export const defaultOptionsScenario = freezeDeep({
   volDynamics: 'stickyStrike',
 });
 
-/** The options-account functions over `core` (the Embind module); misuse throws TypeError. */
+/** The options-account functions over `core` (the Embind module); misuse throws TypeError. Each
+ *  call's last argument, `options`, is an object or undefined: { explain: true } adds the steps. */
 function optionsTools(core) {
   if (typeof core.evaluateOptions !== 'function') return {};
-  const check = (name, scenario, request) => {
+  const explainOption = (name, options) => {
+    if (options !== undefined && !isPlainObject(options)) throw new TypeError(`${name}(..., options): options must be an object`);
+    return options;
+  };
+  const check = (name, scenario, request, options) => {
     if (!isPlainObject(scenario)) throw new TypeError(`${name}(scenario, ...): scenario must be an object`);
     if (request !== undefined && !isPlainObject(request)) throw new TypeError(`${name}(..., request): request must be an object`);
+    return explainOption(name, options);
   };
-  const input = (name, x) => {
+  const input = (name, x, options) => {
     if (!isPlainObject(x)) throw new TypeError(`${name}(input): input must be an object`);
-    return core[name](x);
+    return core[name](x, explainOption(name, options));
   };
   return {
-    /** (scenario, request?) -> { errors, options, futures, now, later, volShifted, isolated, ... }. */
-    evaluateOptions(scenario, request) {
-      check('evaluateOptions', scenario, request);
-      return core.evaluateOptions(scenario, request);
+    /** (scenario, request?, options?) -> { errors, options, futures, now, later, volShifted, isolated, ... }. */
+    evaluateOptions(scenario, request, options) {
+      return core.evaluateOptions(scenario, request, check('evaluateOptions', scenario, request, options));
     },
-    /** Equity and maintenance margin at every price, in one wasm call. */
-    optionsSweep(scenario, prices, equity, maintenance, request) {
-      check('optionsSweep', scenario, request);
+    /** Equity and maintenance margin at every price, in one wasm call. Numbers only: it has no steps,
+     *  so options ({ explain }) is accepted and changes nothing. */
+    optionsSweep(scenario, prices, equity, maintenance, request, options) {
+      check('optionsSweep', scenario, request, options);
       if (![prices, equity, maintenance].every((a) => a instanceof Float64Array)) {
         throw new TypeError('optionsSweep: prices, equity and maintenance must be Float64Arrays');
       }
@@ -78,12 +84,11 @@ function optionsTools(core) {
         core._free(ptr);
       }
     },
-    /** (scenario, request?) -> { errors, priceMoves, volShocks, pnl[v][p], worst cell, requirement, ... }. */
-    portfolioMargin(scenario, request) {
-      check('portfolioMargin', scenario, request);
-      return core.portfolioMargin(scenario, request);
+    /** (scenario, request?, options?) -> { errors, priceMoves, volShocks, pnl[v][p], worst cell, requirement, ... }. */
+    portfolioMargin(scenario, request, options) {
+      return core.portfolioMargin(scenario, request, check('portfolioMargin', scenario, request, options));
     },
-    black76: (x) => input('black76', x),
-    impliedVolatility: (x) => input('impliedVolatility', x),
+    black76: (x, options) => input('black76', x, options),
+    impliedVolatility: (x, options) => input('impliedVolatility', x, options),
   };
 }

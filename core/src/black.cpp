@@ -9,8 +9,8 @@
 #include <cmath>
 #include <string>
 
+#include "marginlab/check.h"
 #include "marginlab/format.h"
-#include "marginlab/validate.h"
 #include "roots.h"
 
 namespace marginlab {
@@ -119,117 +119,166 @@ BlackScholesGreeks blackScholesGreeks(OptionType type, double strike, double spo
   return g;
 }
 
+namespace {
+
+Param num(std::string_view name, double x) { return {std::string(name), x}; }
+
+/// The inputs impliedVolatility checks before it solves: every problem at its name.
+void checkImpliedInputs(Checker& c, double strike, double forward, double years, double price, double discount) {
+  constexpr double kMaxDiscount = 1e3;
+  c.positive("strike", strike);
+  c.positive("forward", forward);
+  if (c.finite("years", years)) {
+    if (!(years > 0)) c.fail("years", "blackExpiredYears", {num("value", years)});
+    else c.atMost("years", years, kMaxBlackYears);
+  }
+  if (c.finite("discount", discount) && (!(discount > 0) || discount > kMaxDiscount))
+    c.fail("discount", discount > 0 ? "blackDiscountRange" : "blackDiscountPositive",
+           {num("value", discount), num("limit", kMaxDiscount)});
+  if (c.finite("price", price) && price < 0) c.fail("price", "mustBeNonNegative", {num("value", price)});
+}
+
+/// The out-of-the-money side an implied volatility is solved on, and the price it must match there
+/// (put-call parity C - P = discount (F - K) turns an in-the-money price into the other type's).
+struct ImpliedSide {
+  bool inTheMoney = false;
+  OptionType type = OptionType::Call;
+  double target = 0;
+};
+ImpliedSide impliedSide(OptionType type, double strike, double forward, double price, double discount) noexcept {
+  const double parity = discount * (forward - strike);
+  ImpliedSide s;
+  s.inTheMoney = isCall(type) ? forward > strike : forward < strike;
+  s.type = s.inTheMoney ? (isCall(type) ? OptionType::Put : OptionType::Call) : type;
+  s.target = !s.inTheMoney ? price : isCall(type) ? price - parity : price + parity;
+  return s;
+}
+
+/// The error when no volatility in [kMinImpliedVolatility, kMaxImpliedVolatility] fits the price.
+void noVolatilityFits(Checker& c, bool tooLow, OptionType type, double strike, double forward, double years,
+                      double price, double discount) {
+  const double sqrtT = std::sqrt(years);
+  const Param what[] = {Param{"type", std::string(toString(type))}, num("strike", strike), num("forward", forward),
+                        num("years", years), num("discount", discount)};
+  if (tooLow) {
+    const double intrinsic = discount * std::max(isCall(type) ? forward - strike : strike - forward, 0.0);
+    c.fail("price", "blackPriceTooLow",
+           {num("value", price), what[0], what[1], what[2], what[3], what[4],
+            num("lowest", black76Price(type, strike, forward, kMinImpliedVolatility * sqrtT, discount)),
+            num("volatility", kMinImpliedVolatility), num("intrinsic", intrinsic)});
+  } else {
+    c.fail("price", "blackPriceTooHigh",
+           {num("value", price), what[0], what[1], what[2], what[3], what[4],
+            num("highest", black76Price(type, strike, forward, kMaxImpliedVolatility * sqrtT, discount)),
+            num("volatility", kMaxImpliedVolatility), num("bound", discount * forward)});
+  }
+}
+
+}  // namespace
+
 Result<ImpliedVolatility> impliedVolatility(OptionType type, double strike, double forward,
                                             double years, double price, double discount) {
   Result<ImpliedVolatility> r;
-  checkPositive(r.errors, "strike", strike);
-  checkPositive(r.errors, "forward", forward);
-  if (!isValidNumber(years)) r.errors.push_back({"years", ErrorCode::NotFinite, "years must be a finite number"});
-  else if (!(years > 0))
-    r.errors.push_back({"years", ErrorCode::NotPositive,
-                        "years (" + n(years) + ") must be > 0: an expired option has no volatility"});
-  else if (years > kMaxBlackYears)
-    r.errors.push_back({"years", ErrorCode::OutOfRange, "years (" + n(years) + ") must be <= " + n(kMaxBlackYears)});
-  if (!isValidNumber(discount))
-    r.errors.push_back({"discount", ErrorCode::NotFinite, "discount must be a finite number"});
-  else if (!(discount > 0) || discount > 1e3)
-    r.errors.push_back({"discount", discount > 0 ? ErrorCode::OutOfRange : ErrorCode::NotPositive,
-                        "discount (" + n(discount) + ") must be > 0 and <= 1000"});
-  if (!isValidNumber(price)) r.errors.push_back({"price", ErrorCode::NotFinite, "price must be a finite number"});
-  else if (price < 0)
-    r.errors.push_back({"price", ErrorCode::Negative, "price (" + n(price) + ") must be >= 0"});
-  if (!r.errors.empty()) return r;
-
-  // Solve on the out-of-the-money side: C - P = discount (F - K).
-  const double parity = discount * (forward - strike);
-  const bool inTheMoney = isCall(type) ? forward > strike : forward < strike;
-  const OptionType side = inTheMoney ? (isCall(type) ? OptionType::Put : OptionType::Call) : type;
-  const double target = !inTheMoney ? price : isCall(type) ? price - parity : price + parity;
+  Checker c;
+  checkImpliedInputs(c, strike, forward, years, price, discount);
+  if (!c.ok()) return {std::nullopt, std::move(c.errors)};
+  const ImpliedSide side = impliedSide(type, strike, forward, price, discount);
   const double sqrtT = std::sqrt(years);
-  const double intrinsic = discount * std::max(isCall(type) ? forward - strike : strike - forward, 0.0);
-  const auto at = [&](double sigma) { return black76Price(side, strike, forward, sigma * sqrtT, discount); };
+  const auto at = [&](double sigma) { return black76Price(side.type, strike, forward, sigma * sqrtT, discount); };
   const double low = at(kMinImpliedVolatility), high = at(kMaxImpliedVolatility);
-  const std::string what = std::string(toString(type)) + " K=" + n(strike) + ", F=" + n(forward) +
-                           ", T=" + n(years) + ", discount=" + n(discount);
-  if (!(target > 0) || target < low) {
-    r.errors.push_back({"price", ErrorCode::OutOfRange,
-                        "price (" + n(price) + ") is at or below the lowest price of the " + what +
-                            " (" + n(black76Price(type, strike, forward, kMinImpliedVolatility * sqrtT, discount)) +
-                            " at volatility " + n(kMinImpliedVolatility) + "; intrinsic value " + n(intrinsic) +
-                            "): no volatility fits"});
-    return r;
+  if (!(side.target > 0) || side.target < low || side.target > high) {
+    noVolatilityFits(c, !(side.target > high), type, strike, forward, years, price, discount);
+    return {std::nullopt, std::move(c.errors)};
   }
-  if (target > high) {
-    r.errors.push_back({"price", ErrorCode::OutOfRange,
-                        "price (" + n(price) + ") is above the highest price of the " + what + " (" +
-                            n(black76Price(type, strike, forward, kMaxImpliedVolatility * sqrtT, discount)) +
-                            " at volatility " + n(kMaxImpliedVolatility) + "; a call is worth less than discount * F = " +
-                            n(discount * forward) + "): no volatility fits"});
-    return r;
-  }
-  const detail::Root root = detail::brent([&](double s) { return at(s) - target; }, kMinImpliedVolatility,
-                                          kMaxImpliedVolatility, low - target, high - target,
+  const detail::Root root = detail::brent([&](double s) { return at(s) - side.target; }, kMinImpliedVolatility,
+                                          kMaxImpliedVolatility, low - side.target, high - side.target,
                                           kVolatilityTolerance, kMaxSolverIterations);
   ImpliedVolatility iv;
   iv.volatility = root.x;
   iv.iterations = root.iterations;
   iv.priceError = black76Price(type, strike, forward, root.x * sqrtT, discount) - price;
-  if (inTheMoney)
-    iv.steps.push_back({"volatility", "In the money: solved on the " + std::string(toString(side)) +
-                                          " of the same strike (put-call parity)",
-                        isCall(type) ? "P = C - discount (F - K)" : "C = P + discount (F - K)",
-                        n(target) + " = " + n(price) + (isCall(type) ? " - " : " + ") + n(discount) + " x (" +
-                            n(forward) + " - " + n(strike) + ")",
-                        target});
-  iv.steps.push_back({"volatility",
-                      "Implied volatility: Brent's method on [" + n(kMinImpliedVolatility) + ", " +
-                          n(kMaxImpliedVolatility) + "], " + std::to_string(root.iterations) + " steps" +
-                          (root.converged ? "" : " (stopped at the step limit)"),
-                      "black76(sigma sqrt(T)) = price",
-                      "black76(" + n(root.x) + " x sqrt(" + n(years) + ")) = " + n(price + iv.priceError) +
-                          " (given " + n(price) + ")",
-                      root.x});
   r.value = std::move(iv);
   return r;
 }
 
+void explainImpliedVolatility(OptionType type, double strike, double forward, double years, double price,
+                              double discount, ImpliedVolatility& iv) {
+  const ImpliedSide side = impliedSide(type, strike, forward, price, discount);
+  iv.steps.clear();
+  if (side.inTheMoney) {
+    Step& s = iv.steps.emplace_back();
+    s.field = "volatility";
+    s.label = "In the money: solved on the " + std::string(toString(side.type)) + " of the same strike (put-call parity)";
+    s.formula = isCall(type) ? "P = C - discount (F - K)" : "C = P + discount (F - K)";
+    s.substituted = n(side.target) + " = " + n(price) + (isCall(type) ? " - " : " + ") + n(discount) + " x (" +
+                    n(forward) + " - " + n(strike) + ")";
+    s.value = side.target;
+    s.code = "impliedVolatility.parity";
+    s.params = {num("price", price), num("discount", discount), num("forward", forward), num("strike", strike),
+                num("target", side.target)};
+  }
+  const bool converged = iv.iterations < kMaxSolverIterations;
+  Step& s = iv.steps.emplace_back();
+  s.field = "volatility";
+  s.label = "Implied volatility: Brent's method on [" + n(kMinImpliedVolatility) + ", " + n(kMaxImpliedVolatility) +
+            "], " + std::to_string(iv.iterations) + " steps" + (converged ? "" : " (stopped at the step limit)");
+  s.formula = "black76(sigma sqrt(T)) = price";
+  s.substituted = "black76(" + n(iv.volatility) + " x sqrt(" + n(years) + ")) = " + n(price + iv.priceError) +
+                  " (given " + n(price) + ")";
+  s.value = iv.volatility;
+  s.code = "impliedVolatility.brent";
+  s.params = {num("volatility", iv.volatility), num("years", years), num("price", price),
+              num("iterations", static_cast<double>(iv.iterations))};
+}
+
 Result<Black76Greeks> black76(OptionType type, double strike, double forward, double volatility, double years,
                               double rate) {
-  Result<Black76Greeks> r;
-  checkPositive(r.errors, "strike", strike);
-  checkPositive(r.errors, "forward", forward);
-  const auto within = [&](const char* name, double x, double lo, double hi, ErrorCode below) {
-    if (!isValidNumber(x))
-      r.errors.push_back({name, ErrorCode::NotFinite, std::string(name) + " must be a finite number"});
-    else if (x < lo)
-      r.errors.push_back({name, below, std::string(name) + " (" + n(x) + ") must be >= " + n(lo)});
-    else if (x > hi)
-      r.errors.push_back({name, ErrorCode::OutOfRange, std::string(name) + " (" + n(x) + ") must be <= " + n(hi)});
+  Checker c;
+  c.positive("strike", strike);
+  c.positive("forward", forward);
+  const auto within = [&](const char* name, double x, double lo, double hi, bool negative) {
+    if (!c.finite(name, x)) return;
+    if (x < lo) negative ? c.fail(name, "mustBeNonNegative", {num("value", x)}) : void(c.atLeast(name, x, lo));
+    else c.atMost(name, x, hi);
   };
-  within("volatility", volatility, 0, kMaxImpliedVolatility, ErrorCode::Negative);
-  within("years", years, 0, kMaxBlackYears, ErrorCode::Negative);
-  within("rate", rate, -kMaxBlackRate, kMaxBlackRate, ErrorCode::OutOfRange);
-  if (r.errors.empty()) r.value = black76Greeks(type, strike, forward, volatility, years, rate);
-  return r;
+  within("volatility", volatility, 0, kMaxImpliedVolatility, true);
+  within("years", years, 0, kMaxBlackYears, true);
+  within("rate", rate, -kMaxBlackRate, kMaxBlackRate, false);
+  if (!c.ok()) return {std::nullopt, std::move(c.errors)};
+  return {black76Greeks(type, strike, forward, volatility, years, rate), {}};
 }
+
+namespace {
+/// The discount of impliedVolatilityAtRate, exp(-rate x years), or the rate's error.
+std::optional<double> discountAtRate(Checker& c, double years, double rate) {
+  constexpr double kMaxDiscount = 1e3;
+  if (!c.finite("rate", rate)) return std::nullopt;
+  if (!(std::fabs(rate) <= kMaxBlackRate)) {
+    c.between("rate", rate, -kMaxBlackRate, kMaxBlackRate);
+    return std::nullopt;
+  }
+  const bool yearsValid = isValidNumber(years) && years > 0 && years <= kMaxBlackYears;
+  const double discount = yearsValid ? std::exp(-rate * years) : 1;
+  if (discount > kMaxDiscount) {
+    c.fail("rate", "blackRateTimesYears", {num("value", rate), num("years", years), num("limit", -std::log(kMaxDiscount))});
+    return std::nullopt;
+  }
+  return discount;
+}
+}  // namespace
 
 Result<ImpliedVolatility> impliedVolatilityAtRate(OptionType type, double strike, double forward, double years,
                                                   double price, double rate) {
-  constexpr double kMaxDiscount = 1e3;
-  if (!isValidNumber(rate))
-    return {std::nullopt, {{"rate", ErrorCode::NotFinite, "rate must be a finite number"}}};
-  if (!(std::fabs(rate) <= kMaxBlackRate))
-    return {std::nullopt,
-            {{"rate", ErrorCode::OutOfRange,
-              "rate (" + n(rate) + ") must be between " + n(-kMaxBlackRate) + " and " + n(kMaxBlackRate)}}};
-  const bool yearsValid = isValidNumber(years) && years > 0 && years <= kMaxBlackYears;
-  const double discount = yearsValid ? std::exp(-rate * years) : 1;
-  if (discount > kMaxDiscount)
-    return {std::nullopt,
-            {{"rate", ErrorCode::OutOfRange,
-              "rate (" + n(rate) + ") x years (" + n(years) + ") must be >= " + n(-std::log(kMaxDiscount)) +
-                  ": the discount factor exp(-rate x years) would pass 1000"}}};
-  return impliedVolatility(type, strike, forward, years, price, discount);
+  Checker c;
+  const std::optional<double> discount = discountAtRate(c, years, rate);
+  if (!discount) return {std::nullopt, std::move(c.errors)};
+  return impliedVolatility(type, strike, forward, years, price, *discount);
+}
+
+void explainImpliedVolatilityAtRate(OptionType type, double strike, double forward, double years, double price,
+                                    double rate, ImpliedVolatility& iv) {
+  Checker c;
+  explainImpliedVolatility(type, strike, forward, years, price, discountAtRate(c, years, rate).value_or(1), iv);
 }
 
 }  // namespace marginlab

@@ -5,16 +5,18 @@
 // 11 January 2022), equity against maintenance at every price with every liquidation price, and
 // portfolio margin as a grid of price moves x volatility shocks (Deribit support 25944756247837;
 // the vol-shock size and its (30 / DTE)^0.30 term scaling from deribit.com/pages/docs/portfoliomargin).
+// Numbers first (STYLE.md 14): the kernels compute numbers only; explain() rebuilds the steps.
 #include "marginlab/options.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <string_view>
 
+#include "marginlab/check.h"
 #include "marginlab/format.h"
-#include "marginlab/validate.h"
 #include "roots.h"
 
 namespace marginlab {
@@ -31,6 +33,7 @@ constexpr double kMaxVegaPower = 2;
 constexpr double kMaxSizeRate = 0.01;
 constexpr int kMaxRootIterations = 200;
 constexpr double kRootTolerance = 1e-12;  ///< relative to the price
+constexpr const char* kShiftUnit = "a shift is in volatility (0.1 = 10 vol points)";
 
 /// A number as the steps print it; -0 prints as 0.
 std::string n(double x) { return formatNumber(x == 0 ? 0.0 : x); }
@@ -40,10 +43,24 @@ std::string pct(double fraction) { return formatNumber(fraction * 100) + "%"; }
 std::string indexed(std::string_view base, std::size_t i) {
   return std::string(base) + "[" + std::to_string(i) + "]";
 }
+/// A parameter of an error or a step: a number (-0 as 0) or a name.
+Param num(std::string_view name, double x) { return {std::string(name), x == 0 ? 0.0 : x}; }
+Param count(std::string_view name, std::size_t x) { return {std::string(name), static_cast<double>(x)}; }
+Param named(std::string_view key, std::string value) { return {std::string(key), std::move(value)}; }
 
-void addStep(std::vector<Step>& steps, std::string field, std::string label, std::string formula,
-             std::string substituted, std::optional<double> value) {
-  steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
+/// Appends one step: its stable code ("options.equity"), the field it explains, plain words, the
+/// formula, the numbers, the value, and the parameters it mentions.
+void addStep(std::vector<Step>& steps, std::string_view code, std::string field, std::string label,
+             std::string formula, std::string substituted, std::optional<double> value,
+             std::vector<Param> params = {}) {
+  Step& step = steps.emplace_back();
+  step.field = std::move(field);
+  step.label = std::move(label);
+  step.formula = std::move(formula);
+  step.substituted = std::move(substituted);
+  step.value = value;
+  step.code = std::string(code);
+  step.params = std::move(params);
 }
 
 bool isCall(OptionType t) noexcept { return t == OptionType::Call; }
@@ -108,44 +125,6 @@ std::optional<Instant> parseDate(std::string_view s) noexcept {
   return Instant{daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)), h * 3600 + mi * 60 + se};
 }
 
-// ---- validation -------------------------------------------------------------------------------
-
-struct RequestChecker {
-  std::vector<InputError> errors;
-  void add(std::string path, ErrorCode code, std::string message) {
-    errors.push_back({std::move(path), code, std::move(message)});
-  }
-  bool finite(const std::string& path, double x) {
-    if (isValidNumber(x)) return true;
-    add(path, ErrorCode::NotFinite, path + " must be a finite number");
-    return false;
-  }
-  /// Finite and within [lo, hi].
-  bool within(const std::string& path, double x, double lo, double hi, std::string_view why = {}) {
-    if (!finite(path, x)) return false;
-    if (x >= lo && x <= hi) return true;
-    add(path, ErrorCode::OutOfRange,
-        path + " (" + n(x) + ") must be between " + n(lo) + " and " + n(hi) + (why.empty() ? "" : ": ") +
-            std::string(why));
-    return false;
-  }
-  bool positive(const std::string& path, double x) { return checkPositive(errors, path, x); }
-  bool nonNegative(const std::string& path, double x) {
-    if (!finite(path, x)) return false;
-    if (x < 0) return add(path, ErrorCode::Negative, path + " (" + n(x) + ") must be >= 0"), false;
-    if (x > kMaxMagnitude)
-      return add(path, ErrorCode::OutOfRange, path + " (" + n(x) + ") must be <= " + n(kMaxMagnitude)), false;
-    return true;
-  }
-  bool volatility(const std::string& path, double x) {
-    if (!finite(path, x)) return false;
-    if (!(x > 0)) return add(path, ErrorCode::NotPositive, path + " (" + n(x) + ") must be > 0"), false;
-    if (x > kMaxOptionVolatility)
-      return add(path, ErrorCode::OutOfRange, path + " (" + n(x) + ") must be <= " + n(kMaxOptionVolatility)), false;
-    return true;
-  }
-};
-
 std::optional<double> defaultSizeRate(std::string_view underlying) noexcept {
   if (underlying == "BTC") return kDeribitBtcSizeRate;
   if (underlying == "ETH") return kDeribitEthSizeRate;
@@ -158,122 +137,146 @@ double yearsOf(const OptionsScenario& s, const OptionPosition& o) noexcept {
   return yearsBetween(*parseDate(*s.valuationDate), *parseDate(*o.expiryDate));
 }
 
-void validateOption(RequestChecker& c, const OptionsScenario& s, std::optional<Instant> valuation, std::size_t i) {
+// ---- validation (check.h: one Checker, the messages in check.cpp's options section) -------------
+
+/// Finite and within [low, high]; the message gives the reason after a colon.
+bool betweenBecause(Checker& c, const std::string& path, double x, double low, double high, std::string_view why) {
+  if (!c.finite(path, x)) return false;
+  if (x >= low && x <= high) return true;
+  c.fail(path, "optionsBetweenBecause", {num("value", x), num("low", low), num("high", high), named("why", std::string(why))});
+  return false;
+}
+
+/// An option's volatility: finite, > 0, <= kMaxOptionVolatility.
+void checkVolatility(Checker& c, const std::string& path, double x) {
+  if (!c.finite(path, x)) return;
+  if (!(x > 0)) c.fail(path, "mustBePositive", {num("value", x)});
+  else c.atMost(path, x, kMaxOptionVolatility);
+}
+
+/// A premium: finite, >= 0 and <= kMaxMagnitude (0 and any small price are accepted: it is a price,
+/// not a balance).
+void checkPremium(Checker& c, const std::string& path, double x) {
+  if (!c.finite(path, x)) return;
+  if (x < 0) c.fail(path, "mustBeNonNegative", {num("value", x)});
+  else c.atMost(path, x, kMaxMagnitude);
+}
+
+/// What the options' dates need: the valuation date parsed, and whether its absence was reported.
+struct DateContext {
+  std::optional<Instant> valuation;
+  bool missingReported = false;  ///< "valuationDate is needed by ..." is said once
+};
+
+void checkExpiryYears(Checker& c, const std::string& path, double t) {
+  if (!c.finite(path, t)) return;
+  if (!(t > 0)) c.fail(path, "optionsExpiryYearsPositive", {num("value", t)});
+  else c.atMost(path, t, kMaxOptionYears);
+}
+
+void checkExpiryDate(Checker& c, const OptionsScenario& s, DateContext& dates, const std::string& path,
+                     const std::string& date) {
+  const std::optional<Instant> expiry = parseDate(date);
+  if (!expiry) return c.fail(path, "optionsDateFormat", {named("value", date.substr(0, 40))});
+  if (!s.valuationDate) {
+    if (!dates.missingReported) c.fail("valuationDate", "optionsValuationDateNeeded", {named("by", path)});
+    dates.missingReported = true;
+    return;
+  }
+  if (!dates.valuation) return;  // reported once at valuationDate
+  const double years = yearsBetween(*dates.valuation, *expiry);
+  if (!(years > 0))
+    c.fail(path, "optionsExpiryDatePast", {named("value", date), named("valuationDate", *s.valuationDate)});
+  else if (years > kMaxOptionYears)
+    c.fail(path, "optionsExpiryDateTooFar", {named("value", date), num("limit", kMaxOptionYears)});
+}
+
+void validateOption(Checker& c, const OptionsScenario& s, DateContext& dates, std::size_t i) {
   const OptionPosition& o = s.options[i];
   const std::string base = indexed("options", i);
   c.positive(base + ".strike", o.strike);
   c.positive(base + ".quantity", o.quantity);
-  c.nonNegative(base + ".premium", o.premium);
-  if (o.volatility) c.volatility(base + ".volatility", *o.volatility);
-  else if (!s.volSurface)
-    c.add(base + ".volatility", ErrorCode::Missing,
-          base + ".volatility is missing and the scenario has no volSurface to read it from");
-  if (o.expiryYears && o.expiryDate) {
-    c.add(base + ".expiryDate", ErrorCode::OutOfRange,
-          base + ": give expiryYears or expiryDate, not both");
-  } else if (o.expiryYears) {
-    const std::string path = base + ".expiryYears";
-    const double t = *o.expiryYears;
-    if (!c.finite(path, t)) return;
-    if (!(t > 0))
-      c.add(path, ErrorCode::NotPositive,
-            path + " (" + n(t) + ") must be > 0: the option must expire after the valuation date");
-    else if (t > kMaxOptionYears)
-      c.add(path, ErrorCode::OutOfRange, path + " (" + n(t) + ") must be <= " + n(kMaxOptionYears));
-  } else if (o.expiryDate) {
-    const std::string path = base + ".expiryDate";
-    const std::optional<Instant> expiry = parseDate(*o.expiryDate);
-    if (!expiry) {
-      c.add(path, ErrorCode::WrongType,
-            path + " (\"" + o.expiryDate->substr(0, 40) + "\") must be a date YYYY-MM-DD, optionally with THH:MM[:SS][Z] (UTC)");
-      return;
-    }
-    if (!s.valuationDate) {
-      c.add("valuationDate", ErrorCode::Missing, "valuationDate is needed by " + path);
-      return;
-    }
-    if (!valuation) return;  // reported once at valuationDate
-    const double years = yearsBetween(*valuation, *expiry);
-    if (!(years > 0))
-      c.add(path, ErrorCode::NotPositive,
-            path + " (" + *o.expiryDate + ") must be after valuationDate (" + *s.valuationDate +
-                "): the option has expired");
-    else if (years > kMaxOptionYears)
-      c.add(path, ErrorCode::OutOfRange,
-            path + " (" + *o.expiryDate + ") must be at most " + n(kMaxOptionYears) + " years after valuationDate");
-  } else {
-    c.add(base + ".expiryYears", ErrorCode::Missing, base + " needs expiryYears or expiryDate");
-  }
+  checkPremium(c, base + ".premium", o.premium);
+  if (o.volatility) checkVolatility(c, base + ".volatility", *o.volatility);
+  else if (!s.volSurface) c.fail(base + ".volatility", "optionsVolatilityNeeded");
+  if (o.expiryYears && o.expiryDate) c.fail(base + ".expiryDate", "optionsExpiryBoth", {named("option", base)});
+  else if (o.expiryYears) checkExpiryYears(c, base + ".expiryYears", *o.expiryYears);
+  else if (o.expiryDate) checkExpiryDate(c, s, dates, base + ".expiryDate", *o.expiryDate);
+  else c.fail(base + ".expiryYears", "optionsExpiryNeeded", {named("option", base)});
 }
 
-void validateFuture(RequestChecker& c, const OptionsScenario& s, std::size_t i) {
+void validateFuture(Checker& c, const OptionsScenario& s, std::size_t i) {
   const Position& p = s.futures[i];
   const std::string base = indexed("futures", i);
   if (p.contract != s.settlement)
-    c.add(base + ".contract", ErrorCode::Mixed,
-          base + ".contract (" + std::string(toString(p.contract)) + ") must match the account's settlement (" +
-              std::string(toString(s.settlement)) + ")");
+    c.fail(base + ".contract", "optionsFutureContract",
+           {named("value", std::string(toString(p.contract))), named("settlement", std::string(toString(s.settlement)))});
   c.positive(base + ".contractSize", p.contractSize);
   c.positive(base + ".quantity", p.quantity);
   c.positive(base + ".entryPrice", p.entryPrice);
-  if (p.markPrice)
-    c.add(base + ".markPrice", ErrorCode::Unsupported,
-          base + ".markPrice must be absent: every future is marked at the scenario's underlyingPrice");
-  if (p.marginMode == MarginMode::Isolated)
-    c.add(base + ".marginMode", ErrorCode::Unsupported,
-          base + ".marginMode: an options account is cross-margined (isolated is not supported)");
-  if (p.isolatedMargin)
-    c.add(base + ".isolatedMargin", ErrorCode::Unsupported,
-          base + ".isolatedMargin must be absent: an options account is cross-margined");
+  if (p.markPrice) c.fail(base + ".markPrice", "optionsFutureMarkPrice");
+  if (p.marginMode == MarginMode::Isolated) c.fail(base + ".marginMode", "optionsFutureMarginMode");
+  if (p.isolatedMargin) c.fail(base + ".isolatedMargin", "optionsFutureIsolatedMargin");
 }
 
-std::vector<InputError> requestErrors(const OptionsRequest& r) {
-  RequestChecker c;
-  c.within("request.days", r.days, 0, kMaxRequestDays);
-  if (r.volShifts.size() > kMaxVolShifts)
-    c.add("request.volShifts", ErrorCode::TooMany,
-          "request.volShifts has " + std::to_string(r.volShifts.size()) + " values; at most " +
-              std::to_string(kMaxVolShifts));
-  else
+/// The account's own fields: version, wallet, price, rate, size rate, valuation date.
+void validateAccount(Checker& c, const OptionsScenario& s, DateContext& dates) {
+  if (s.version != 2) c.fail("version", "optionsVersion", {num("value", s.version)});
+  c.nonNegative("walletBalance", s.walletBalance);  // as version 1: a subnormal wallet is refused
+  c.positive("underlyingPrice", s.underlyingPrice);
+  c.between("interestRate", s.interestRate, -kMaxInterestRate, kMaxInterestRate);
+  if (s.futuresSizeRate) c.between("futuresSizeRate", *s.futuresSizeRate, 0, kMaxSizeRate);
+  else if (!s.futures.empty() && !defaultSizeRate(s.underlying))
+    c.fail("futuresSizeRate", "optionsSizeRateNeeded",
+           {named("underlying", s.underlying.empty() ? std::string("an unnamed underlying") : s.underlying.substr(0, 40))});
+  if (!s.valuationDate) return;
+  dates.valuation = parseDate(*s.valuationDate);
+  if (!dates.valuation) c.fail("valuationDate", "optionsDateFormat", {named("value", s.valuationDate->substr(0, 40))});
+}
+
+/// A list no longer than `limit`, else its tooMany error.
+bool listFits(Checker& c, const std::string& path, std::size_t size, std::size_t limit, const char* rule) {
+  if (size <= limit) return true;
+  c.fail(path, rule, {count("count", size), count("limit", limit)});
+  return false;
+}
+
+void checkRequest(Checker& c, const OptionsRequest& r) {
+  const std::size_t start = c.errors.size();
+  c.between("request.days", r.days, 0, kMaxRequestDays);
+  if (listFits(c, "request.volShifts", r.volShifts.size(), kMaxVolShifts, "optionsTooManyValues"))
     for (std::size_t i = 0; i < r.volShifts.size(); ++i)
-      c.within(indexed("request.volShifts", i), r.volShifts[i], -kMaxOptionVolatility, kMaxOptionVolatility,
-               "a shift is in volatility (0.1 = 10 vol points)");
+      betweenBecause(c, indexed("request.volShifts", i), r.volShifts[i], -kMaxOptionVolatility, kMaxOptionVolatility,
+                     kShiftUnit);
   const bool low = c.finite("request.scanLow", r.scanLow), high = c.finite("request.scanHigh", r.scanHigh);
-  if (low && !(r.scanLow > 0 && r.scanLow < 1))
-    c.add("request.scanLow", ErrorCode::OutOfRange,
-          "request.scanLow (" + n(r.scanLow) + ") must be > 0 and < 1 (a factor of underlyingPrice)");
+  if (low && !(r.scanLow > 0 && r.scanLow < 1)) c.fail("request.scanLow", "optionsScanLow", {num("value", r.scanLow)});
   if (high && !(r.scanHigh > 1 && r.scanHigh <= kMaxScanRatio))
-    c.add("request.scanHigh", ErrorCode::OutOfRange,
-          "request.scanHigh (" + n(r.scanHigh) + ") must be > 1 and <= " + n(kMaxScanRatio));
-  if (c.errors.empty() && r.scanHigh / r.scanLow > kMaxScanRatio)
-    c.add("request.scanHigh", ErrorCode::OutOfRange,
-          "request.scanHigh / request.scanLow (" + n(r.scanHigh / r.scanLow) + ") must be <= " + n(kMaxScanRatio));
+    c.fail("request.scanHigh", "optionsScanHigh", {num("value", r.scanHigh), num("limit", kMaxScanRatio)});
+  if (c.errors.size() == start && r.scanHigh / r.scanLow > kMaxScanRatio)
+    c.fail("request.scanHigh", "optionsScanRatio", {num("value", r.scanHigh / r.scanLow), num("limit", kMaxScanRatio)});
   if (r.scanPoints < kMinScanPoints || r.scanPoints > kMaxScanPoints)
-    c.add("request.scanPoints", ErrorCode::OutOfRange,
-          "request.scanPoints (" + std::to_string(r.scanPoints) + ") must be between " +
-              std::to_string(kMinScanPoints) + " and " + std::to_string(kMaxScanPoints));
-  return c.errors;
+    c.fail("request.scanPoints", "between",
+           {count("value", r.scanPoints), count("low", kMinScanPoints), count("high", kMaxScanPoints)});
 }
 
-std::vector<InputError> portfolioRequestErrors(const PortfolioMarginRequest& r) {
-  RequestChecker c;
-  const auto list = [&](const char* name, const std::vector<double>& v, std::size_t limit, double lo, double hi,
-                        std::string_view why) {
-    const std::string path = std::string("request.") + name;
-    if (v.empty()) return c.add(path, ErrorCode::Empty, path + " must hold at least one value");
-    if (v.size() > limit)
-      return c.add(path, ErrorCode::TooMany,
-                   path + " has " + std::to_string(v.size()) + " values; at most " + std::to_string(limit));
-    for (std::size_t i = 0; i < v.size(); ++i) c.within(indexed(path, i), v[i], lo, hi, why);
-  };
-  list("priceMoves", r.priceMoves, kMaxPriceMoves, -1, kMaxPriceMove, "a move is a fraction of underlyingPrice");
+/// One list of a portfolio request: 1..limit values, each within [low, high].
+void checkList(Checker& c, const char* field, const std::vector<double>& v, std::size_t limit, double low, double high,
+               std::string_view why) {
+  const std::string path = std::string("request.") + field;
+  if (v.empty()) return c.fail(path, "empty", {named("item", "value")});
+  if (!listFits(c, path, v.size(), limit, "optionsTooManyValues")) return;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (why.empty()) c.between(indexed(path, i), v[i], low, high);
+    else betweenBecause(c, indexed(path, i), v[i], low, high, why);
+  }
+}
+
+void checkPortfolioRequest(Checker& c, const PortfolioMarginRequest& r) {
+  checkList(c, "priceMoves", r.priceMoves, kMaxPriceMoves, -1, kMaxPriceMove, "a move is a fraction of underlyingPrice");
   for (std::size_t i = 0; i < r.priceMoves.size() && i < kMaxPriceMoves; ++i)
-    if (r.priceMoves[i] == -1)
-      c.add(indexed("request.priceMoves", i), ErrorCode::OutOfRange,
-            indexed("request.priceMoves", i) + " (-1) must be > -1: the price would be 0");
-  list("volShocks", r.volShocks, kMaxVolShocks, -kMaxVolShock, kMaxVolShock, {});
-  c.within("request.vegaPower", r.vegaPower, 0, kMaxVegaPower);
-  return c.errors;
+    if (r.priceMoves[i] == -1) c.fail(indexed("request.priceMoves", i), "optionsPriceMoveToZero", {num("value", -1)});
+  checkList(c, "volShocks", r.volShocks, kMaxVolShocks, -kMaxVolShock, kMaxVolShock, {});
+  c.between("request.vegaPower", r.vegaPower, 0, kMaxVegaPower);
 }
 
 // ---- valuation --------------------------------------------------------------------------------
@@ -313,8 +316,10 @@ struct Prepared {
   /// Per option: its volatility when it does not depend on the price (given, or sticky strike on the
   /// surface); NaN when it does (sticky moneyness on the surface).
   std::vector<double> fixedVolatility;
-  /// Per option: its terms at the horizon last asked for. A scan asks for one horizon at thousands
-  /// of prices; this is a cache of values, not state (Prepared lives for one call, on one thread).
+  /// max |d sigma / d ln P| of an option whose volatility follows the price (surfaceSlope); 0 without.
+  double smileSlope = 0;
+  /// Per option: its terms at the horizon last asked for. A scan asks for one horizon at many
+  /// prices; this is a cache of values, not state (Prepared lives for one call, on one thread).
   mutable std::vector<OptionTerms> terms;
 
   explicit Prepared(const OptionsScenario& scenario) : s(scenario) {
@@ -330,6 +335,7 @@ struct Prepared {
                                     ? surfaceVolatility(*s.volSurface, years[i], o.strike)
                                     : std::numeric_limits<double>::quiet_NaN());
     }
+    if (s.volSurface && s.volDynamics == VolDynamics::StickyMoneyness) smileSlope = surfaceSlope(*s.volSurface);
     terms.resize(s.options.size());
   }
 
@@ -404,12 +410,14 @@ FutureAt futureAt(const Prepared& p, const Position& f, double price) noexcept {
 /// long or expired), settlement asset.
 struct OptionPointAt {
   double pnl = 0, im = 0, mm = 0;
+  double mark = 0;  ///< per coin, settlement asset
 };
 template <class Shock>
 OptionPointAt optionPointAt(const Prepared& p, std::size_t i, double price, double days, Shock&& shock) noexcept {
   const OptionPosition& o = p.s.options[i];
   const OptionAt a = optionAt(p, i, price, days, shock);
   OptionPointAt r;
+  r.mark = a.mark;
   r.pnl = sideSign(o.side) * o.quantity * (a.mark - o.premium);
   if (a.expired || o.side == Side::Long) return r;
   const MarginNumbers m = deribitNumbers(o.type, o.side, o.strike, price, a.quote / price);
@@ -419,8 +427,13 @@ OptionPointAt optionPointAt(const Prepared& p, std::size_t i, double price, doub
   return r;
 }
 
-template <class Shock>
-OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shock&& shock) noexcept {
+struct Unseen {
+  void operator()(std::size_t, const OptionPointAt&) const noexcept {}
+};
+/// The account at `price`; `seen(i, option)` sees each option's numbers as they are summed.
+template <class Shock, class Seen = Unseen>
+OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shock&& shock,
+                              Seen&& seen = Unseen{}) noexcept {
   OptionsAccountPoint r;
   r.equity = p.s.walletBalance;
   for (const Position& f : p.s.futures) {
@@ -434,74 +447,244 @@ OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shoc
     r.equity += a.pnl;
     r.initialMargin += a.im;
     r.maintenanceMargin += a.mm;
+    seen(i, a);
   }
   return r;
 }
 
 /// margin / equity, absent when equity is not positive or so small against the margin that the
-/// ratio is not finite (a subnormal equity: a wallet of 5e-324 beside a future at its entry price).
+/// ratio is not finite (a subnormal equity: a tiny wallet beside a future at its entry price).
 std::optional<double> ratioOf(double margin, double equity) noexcept {
   if (!(equity > 0)) return std::nullopt;
   const double ratio = margin / equity;
   return std::isfinite(ratio) ? std::optional<double>(ratio) : std::nullopt;
-}
-std::string noRatioLabel(double equity) {
-  return equity > 0 ? "Margin ratio: none, equity is too small for a finite ratio"
-                    : "Margin ratio: none, equity is not positive";
 }
 
 auto shifted(double shift) {
   return [shift](std::size_t, double sigma) { return sigma + shift; };
 }
 
-// ---- liquidation prices -----------------------------------------------------------------------
+// ---- liquidation prices: the sign changes of gap(P) = equity(P) - MM(P) --------------------------
+//
+// The request describes a dense scan: gap at scanPoints log-spaced prices, each sign change between
+// neighbouring prices refined by Brent's method. The search here finds exactly those sign changes
+// while evaluating gap at few of the prices. It halves the grid's index range and drops a piece
+// [a, b] (two grid prices) once gap provably has one sign at every grid price in it; a piece that
+// may hold both signs is halved down to neighbouring grid prices, where the dense scan's own test
+// and Brent's method run on the same prices with the same values. So the crossings (and the ends'
+// flags) are the dense scan's, bit for bit, and none is missed that the dense scan would find.
+//
+// The proof that a piece has one sign is a bound V(a, b) on the total variation of gap inside it,
+// the sum of its terms' (GapBound, Sample):
+// - an option's mark m(P) (coin: Black-76 price / P; quote: the price) rises with P for a call and
+//   falls for a put at a fixed volatility: d(c/P)/dP = discount K N(d2) / P^2 >= 0 and
+//   d(p/P)/dP = -discount K N(-d2) / P^2 <= 0, dc/dP = discount growth N(d1), dp/dP = -discount
+//   growth N(-d1); an expired option's intrinsic value alike. Its PnL moves with m and a short
+//   option's Deribit MM by at most 1 (call) or 1.075 (put) times m, plus 0.075 per unit of P when
+//   quote-settled. So its variation is at most weight x |m(b) - m(a)|: the sums of weight x m over
+//   calls (up) and over puts (down), kept at every evaluated price, give it for all options at once.
+// - under sticky moneyness the volatility read moves by at most surfaceSlope per unit of ln P,
+//   which moves m by at most vega / P x that <= sqrt(T) / sqrt(2 pi) x slope per unit of ln P (coin)
+//   or of P (quote); the mark's variation is then at most |m(b) - m(a)| plus twice that.
+// - a future's PnL and MM are monotone in P (or 1/P): exactly 1.01 units (1/a - 1/b) + sizeRate
+//   units^2 (1/a^2 - 1/b^2) coin-settled, units (1.01 + sizeRate units) (b - a) quote-settled.
+// V is additive over sub-pieces, so every x in [a, b] has gap(x) >= (gap(a) + gap(b) - V) / 2 and
+// gap(x) <= (gap(a) + gap(b) + V) / 2. An allowance of 1e-9 of the terms' size covers rounding (a
+// computed gap is within about 1e-15 of them). Kinks (strikes, expiry, the margin formulas' max)
+// need no care: the bounds hold across them.
+
+/// The dense scan's prices, index 0 .. points - 1, log-spaced from low; the last is exactly high.
+struct Grid {
+  double low = 0, high = 0, logStep = 0;
+  std::size_t points = 0;
+  Grid(double u, const OptionsRequest& rq)
+      : low(u * rq.scanLow),
+        high(u * rq.scanHigh),
+        logStep(std::log(rq.scanHigh / rq.scanLow) / static_cast<double>(rq.scanPoints - 1)),
+        points(rq.scanPoints) {}
+  [[nodiscard]] double operator[](std::size_t i) const noexcept {
+    return i + 1 == points ? high : low * std::exp(logStep * static_cast<double>(i));
+  }
+};
+
+/// gap at one price, with the sums that bound its variation: up, over calls, of weight x mark (a
+/// rising function of P at a fixed volatility), and down, over puts, alike (a falling one).
+struct Sample {
+  double gap = 0, up = 0, down = 0;
+};
+
+/// What bounds gap's variation besides the samples' up and down, and the size of gap's terms at a
+/// price (for the rounding allowance). Settlement asset.
+struct GapBound {
+  double overP = 0, overP2 = 0;  ///< coefficients of 1/a - 1/b and 1/a^2 - 1/b^2 (coin-settled futures)
+  double perLog = 0, perP = 0;   ///< per unit of ln(b/a) and of b - a
+  double size = 0, sizeOverP = 0, sizePerP = 0;  ///< the terms' size: size + sizeOverP / P + sizePerP P
+  std::vector<double> weight;    ///< per option: the weight of its mark in up or down
+
+  [[nodiscard]] double variation(const Sample& sa, double a, const Sample& sb, double b) const noexcept {
+    return (sb.up - sa.up) + (sa.down - sb.down) + overP * (1 / a - 1 / b) + overP2 * (1 / (a * a) - 1 / (b * b)) +
+           perLog * std::log(b / a) + perP * (b - a);
+  }
+  [[nodiscard]] double magnitude(const Sample& s, double x) const noexcept {
+    return size + std::fabs(s.up) + std::fabs(s.down) + sizeOverP / x + overP2 / (x * x) + sizePerP * x;
+  }
+};
+
+constexpr double kRoundingAllowance = 1e-9;  ///< of GapBound::magnitude
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+
+/// A future: PnL s units (1/EP - 1/P) and MM (0.01 + sizeRate units / P) units / P (coin), or
+/// s units (P - EP) and (0.01 + sizeRate units) units P (quote).
+void addFuture(GapBound& b, const Prepared& p, const Position& f) noexcept {
+  const double units = f.quantity * f.contractSize;
+  if (p.inverse) {
+    b.overP += 1.01 * units;
+    b.overP2 += p.sizeRate * units * units;
+    b.sizeOverP += 1.01 * units;
+    b.size += units / f.entryPrice;
+  } else {
+    b.perP += units * (1.01 + units * p.sizeRate);
+    b.sizePerP += units * (1.01 + units * p.sizeRate);
+    b.size += units * f.entryPrice;
+  }
+}
+
+/// Option i `days` later: its PnL q (mark - premium) and, short and not expired, its MM.
+void addOption(GapBound& b, const Prepared& p, std::size_t i, double days) {
+  const OptionPosition& o = p.s.options[i];
+  const OptionTerms& t = p.termsAt(i, days);
+  const bool expired = !(t.years > 0);
+  const bool margined = !expired && o.side == Side::Short;
+  const double weight = o.quantity * (1 + (margined ? (isCall(o.type) ? 1 : 1.075) : 0));
+  const double discount = expired ? 1 : t.discount;
+  const double smile = expired || !std::isnan(p.fixedVolatility[i]) ? 0 : 2 * t.sqrtYears * p.smileSlope * kInvSqrt2Pi;
+  b.weight.push_back(weight);
+  if (p.inverse) {
+    b.perLog += weight * smile;
+    b.size += weight + o.quantity * (o.premium + 0.1);
+    b.sizeOverP += weight * discount * o.strike;
+  } else {
+    b.perP += weight * smile + (margined ? 0.075 * o.quantity : 0);
+    b.size += weight * discount * o.strike + o.quantity * o.premium;
+    b.sizePerP += weight * (1 + smile) + (margined ? 0.075 * o.quantity : 0);
+  }
+}
+
+GapBound accountBound(const Prepared& p, double days) {
+  GapBound b;
+  b.size = std::fabs(p.s.walletBalance);
+  b.weight.reserve(p.s.options.size());
+  for (const Position& f : p.s.futures) addFuture(b, p, f);
+  for (std::size_t i = 0; i < p.s.options.size(); ++i) addOption(b, p, i, days);
+  return b;
+}
+
+/// Adds option i's weight x mark to up (a call) or down (a put).
+void addTrend(Sample& s, const Prepared& p, std::size_t i, double weight, double mark) noexcept {
+  (isCall(p.s.options[i].type) ? s.up : s.down) += weight * mark;
+}
 
 struct Scan {
   std::vector<LiquidationCrossing> crossings;
   bool lowLiquidated = false, highLiquidated = false;
-  std::size_t points = 0;
-  int rootSteps = 0;  ///< the most Brent steps one crossing took
+  int rootSteps = 0;            ///< the most Brent steps one crossing took (for the explanation)
+  std::size_t evaluations = 0;  ///< grid prices at which gap was evaluated, besides Brent's
 };
 
-/// Every sign change of gap(P) = equity(P) - MM(P) on the request's log-spaced prices, each
-/// refined by Brent's method: the account's (cross) and each isolated position's.
-template <class Gap>
-Scan scanLiquidation(double u, const OptionsRequest& rq, Gap&& gap) {
+struct GridPoint {
+  std::size_t index = 0;
+  double price = 0;
+  Sample at;
+};
+
+/// True when gap has one sign (< 0, or >= 0: the dense scan's test) at every grid price of [a, b].
+bool oneSign(const GridPoint& a, const GridPoint& b, const GapBound& bound) noexcept {
+  const bool below = a.at.gap < 0;
+  if (below != (b.at.gap < 0)) return false;
+  const double spread = bound.variation(a.at, a.price, b.at, b.price) +
+                        kRoundingAllowance * (bound.magnitude(a.at, a.price) + bound.magnitude(b.at, b.price));
+  const double sum = a.at.gap + b.at.gap;
+  return below ? sum + spread < 0 : sum - spread >= 0;  // false for NaN: halve
+}
+
+/// Every sign change of gap between neighbouring grid prices, ascending, each refined by Brent's
+/// method as the dense scan refines it (see above). `sample(price)` gives a Sample.
+template <class SampleAt>
+Scan scanLiquidation(const Grid& grid, const GapBound& bound, SampleAt&& sample) {
   Scan scan;
-  scan.points = rq.scanPoints;
-  const double low = u * rq.scanLow;
-  const double logStep = std::log(rq.scanHigh / rq.scanLow) / static_cast<double>(rq.scanPoints - 1);
-  double prevPrice = low, prevGap = gap(low);
-  scan.lowLiquidated = prevGap < 0;
-  for (std::size_t i = 1; i < rq.scanPoints; ++i) {
-    const double price = i + 1 == rq.scanPoints ? u * rq.scanHigh
-                                                 : low * std::exp(logStep * static_cast<double>(i));
-    const double g = gap(price);
-    if ((prevGap < 0) != (g < 0)) {
+  const auto at = [&](std::size_t i) {
+    ++scan.evaluations;
+    const double price = grid[i];
+    return GridPoint{i, price, sample(price)};
+  };
+  const auto gap = [&](double price) { return sample(price).gap; };
+  const GridPoint first = at(0), last = at(grid.points - 1);
+  scan.lowLiquidated = first.at.gap < 0;
+  scan.highLiquidated = last.at.gap < 0;
+  std::array<std::pair<GridPoint, GridPoint>, 64> stack;  // holds at most one piece per halving (17)
+  std::size_t top = 0;
+  stack[top++] = {first, last};
+  while (top > 0) {
+    const auto [a, b] = stack[--top];
+    if (b.index - a.index == 1) {
+      if ((a.at.gap < 0) == (b.at.gap < 0)) continue;
       const detail::Root root =
-          detail::brent(gap, prevPrice, price, prevGap, g, kRootTolerance * prevPrice, kMaxRootIterations);
-      scan.crossings.push_back({root.x, prevGap < 0});
+          detail::brent(gap, a.price, b.price, a.at.gap, b.at.gap, kRootTolerance * a.price, kMaxRootIterations);
+      scan.crossings.push_back({root.x, a.at.gap < 0});
       scan.rootSteps = std::max(scan.rootSteps, root.iterations);
+      continue;
     }
-    prevPrice = price, prevGap = g;
+    if (oneSign(a, b, bound)) continue;
+    const GridPoint mid = at(a.index + (b.index - a.index) / 2);
+    stack[top++] = {mid, b};  // the left half on top: crossings come out ascending
+    stack[top++] = {a, mid};
   }
-  scan.highLiquidated = prevGap < 0;
   return scan;
 }
 
-// ---- explanation ------------------------------------------------------------------------------
-
-std::string optionName(const OptionsScenario& s, std::size_t i) {
-  const OptionPosition& o = s.options[i];
-  return (o.symbol.empty() ? std::string() : o.symbol + ": ") + std::string(toString(o.side)) + " " + n(o.quantity) +
-         " " + std::string(toString(o.type)) + " K=" + n(o.strike);
+/// The account's scan `days` after the valuation date with every volatility shifted by `shift`.
+Scan scanAccount(const Prepared& p, const Grid& grid, double days, double shift) {
+  const GapBound bound = accountBound(p, days);
+  return scanLiquidation(grid, bound, [&](double price) {
+    Sample s;
+    const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift), [&](std::size_t i, const OptionPointAt& a) {
+      addTrend(s, p, i, bound.weight[i], a.mark);
+    });
+    s.gap = at.equity - at.maintenanceMargin;
+    return s;
+  });
 }
 
+/// Option i alone on `posted`: posted + PnL_i(P) against MM_i(P).
+Scan scanIsolatedOption(const Prepared& p, const Grid& grid, std::size_t i, double posted, double days) {
+  GapBound bound;
+  bound.size = std::fabs(posted);
+  addOption(bound, p, i, days);
+  return scanLiquidation(grid, bound, [&](double price) {
+    const OptionPointAt a = optionPointAt(p, i, price, days, shifted(0));
+    Sample s;
+    s.gap = (posted + a.pnl) - a.mm;
+    addTrend(s, p, i, bound.weight[0], a.mark);
+    return s;
+  });
+}
+
+/// Future i alone on `posted`.
+Scan scanIsolatedFuture(const Prepared& p, const Grid& grid, std::size_t i, double posted) {
+  GapBound bound;
+  bound.size = std::fabs(posted);
+  addFuture(bound, p, p.s.futures[i]);
+  return scanLiquidation(grid, bound, [&](double price) {
+    const FutureAt a = futureAt(p, p.s.futures[i], price);
+    return Sample{(posted + a.pnl) - a.mm, 0, 0};
+  });
+}
+
+// ---- the account's numbers --------------------------------------------------------------------
+
 OptionValuation valueOption(const Prepared& p, std::size_t i) {
-  const OptionsScenario& s = p.s;
-  const OptionPosition& o = s.options[i];
-  const std::string base = indexed("options", i);
-  const double u = s.underlyingPrice;
+  const OptionPosition& o = p.s.options[i];
+  const double u = p.s.underlyingPrice;
   const OptionAt a = optionAt(p, i, u, 0, shifted(0));
   OptionValuation v;
   v.years = a.years;
@@ -509,66 +692,18 @@ OptionValuation valueOption(const Prepared& p, std::size_t i) {
   v.volatilityFromSurface = !o.volatility;
   v.forward = a.forward;
   v.markPrice = a.mark;
-  v.greeks = black76Greeks(o.type, o.strike, a.forward, a.volatility, a.years, s.interestRate);
+  v.greeks = black76Greeks(o.type, o.strike, a.forward, a.volatility, a.years, p.s.interestRate);
   v.value = sideSign(o.side) * o.quantity * a.mark;
   v.unrealizedPnl = sideSign(o.side) * o.quantity * (a.mark - o.premium);
-  const std::string name = optionName(s, i);
-  if (o.expiryYears)
-    addStep(v.steps, base + ".years", name + ": time to expiry (given)", "T", n(a.years), a.years);
-  else
-    addStep(v.steps, base + ".years", name + ": time to expiry, ACT/365", "T = (expiry - valuation) / 365 days",
-            "(" + *o.expiryDate + " - " + *s.valuationDate + ") / 365 = " + n(a.years * kDaysPerYear) + " / 365",
-            a.years);
-  if (o.volatility)
-    addStep(v.steps, base + ".volatility", name + ": volatility (given)", "sigma", n(a.volatility), a.volatility);
-  else
-    addStep(v.steps, base + ".volatility",
-            name + ": volatility from the surface (linear in variance across expiries, in volatility across ln K)",
-            "sigma = surface(T, K)", "surface(" + n(a.years) + ", " + n(p.surfaceStrike(o, u)) + ")", a.volatility);
-  addStep(v.steps, base + ".forward", name + ": forward", "F = U exp(r T)",
-          n(u) + " x exp(" + sn(s.interestRate) + " x " + n(a.years) + ")", a.forward);
-  const double sd = a.volatility * std::sqrt(a.years);
-  const double d1 = std::log(a.forward / o.strike) / sd + 0.5 * sd;
-  addStep(v.steps, base + ".markPrice", name + ": Black-76 price per coin, in quote",
-          isCall(o.type) ? "c = D (F N(d1) - K N(d2)), d1,2 = ln(F/K) / (sigma sqrt T) +- sigma sqrt T / 2"
-                         : "p = D (K N(-d2) - F N(-d1)), d1,2 = ln(F/K) / (sigma sqrt T) +- sigma sqrt T / 2",
-          "D = " + n(a.discount) + ", F = " + n(a.forward) + ", K = " + n(o.strike) + ", sigma sqrt T = " + n(sd) +
-              ", d1 = " + n(d1) + ", d2 = " + n(d1 - sd),
-          a.quote);
-  if (p.inverse)
-    addStep(v.steps, base + ".markPrice", name + ": mark in coin (the quote price over the underlying)",
-            "mark = price / U", n(a.quote) + " / " + n(u), a.mark);
-  addStep(v.steps, base + ".unrealizedPnl", name + ": PnL from the premium",
-          "PnL = s x q x (mark - premium)",
-          (o.side == Side::Long ? "1" : "-1") + std::string(" x ") + n(o.quantity) + " x (" + n(a.mark) + " - " +
-              n(o.premium) + ")",
-          v.unrealizedPnl);
-  OptionMargin m = deribitOptionMargin(o.type, o.side, o.strike, u, a.quote / u);
+  const MarginNumbers m = deribitNumbers(o.type, o.side, o.strike, u, a.quote / u);
   const double toSettlement = p.inverse ? 1 : u;
-  v.initialMargin = o.quantity * m.initialMargin * toSettlement;
-  v.maintenanceMargin = o.quantity * m.maintenanceMargin * toSettlement;
-  for (Step& step : m.steps) {
-    step.field = base + "." + step.field;
-    step.label = name + ": " + step.label;
-    v.steps.push_back(std::move(step));
-  }
-  if (o.side == Side::Short) {
-    const std::string scale = p.inverse ? "" : " x U";
-    addStep(v.steps, base + ".maintenanceMargin", name + ": maintenance margin of the position",
-            "MM = q x MM per option" + scale,
-            n(o.quantity) + " x " + n(m.maintenanceMargin) + (p.inverse ? "" : " x " + n(u)), v.maintenanceMargin);
-    addStep(v.steps, base + ".initialMargin", name + ": initial margin of the position",
-            "IM = q x IM per option" + scale,
-            n(o.quantity) + " x " + n(m.initialMargin) + (p.inverse ? "" : " x " + n(u)), v.initialMargin);
-  }
+  v.initialMargin = o.quantity * m.im * toSettlement;
+  v.maintenanceMargin = o.quantity * m.mm * toSettlement;
   return v;
 }
 
 FutureValuation valueFuture(const Prepared& p, std::size_t i) {
-  const Position& f = p.s.futures[i];
-  const std::string base = indexed("futures", i);
-  const double u = p.s.underlyingPrice;
-  const FutureAt a = futureAt(p, f, u);
+  const FutureAt a = futureAt(p, p.s.futures[i], p.s.underlyingPrice);
   FutureValuation v;
   v.sizeCoin = a.size;
   v.unrealizedPnl = a.pnl;
@@ -576,133 +711,119 @@ FutureValuation valueFuture(const Prepared& p, std::size_t i) {
   v.maintenanceMarginRate = a.mmRate;
   v.initialMargin = a.im;
   v.maintenanceMargin = a.mm;
-  const std::string name = (f.symbol.empty() ? base : f.symbol) + " " + std::string(toString(f.side));
-  const std::string s = f.side == Side::Long ? "1" : "-1";
-  if (p.inverse) {
-    addStep(v.steps, base + ".sizeCoin", name + ": size in coin at the underlying price", "size = q x cs / U",
-            n(f.quantity) + " x " + n(f.contractSize) + " / " + n(u), a.size);
-    addStep(v.steps, base + ".unrealizedPnl", name + ": PnL (inverse, coin)", "PnL = s x q x cs x (1/EP - 1/U)",
-            s + " x " + n(f.quantity) + " x " + n(f.contractSize) + " x (1/" + n(f.entryPrice) + " - 1/" + n(u) + ")",
-            a.pnl);
-  } else {
-    addStep(v.steps, base + ".sizeCoin", name + ": size in coin", "size = q x cs",
-            n(f.quantity) + " x " + n(f.contractSize), a.size);
-    addStep(v.steps, base + ".unrealizedPnl", name + ": PnL (linear, quote)", "PnL = s x q x cs x (U - EP)",
-            s + " x " + n(f.quantity) + " x " + n(f.contractSize) + " x (" + n(u) + " - " + n(f.entryPrice) + ")",
-            a.pnl);
-  }
-  FuturesMargin m = deribitFuturesMargin(a.size, p.sizeRate);
-  for (Step& step : m.steps) {
-    step.field = base + "." + step.field;
-    step.label = name + ": " + step.label;
-    if (!p.inverse && step.value && !step.field.ends_with("Rate")) {  // a margin: coin to quote
-      step.label += ", in quote";
-      step.formula += " x U";
-      step.substituted += " x " + n(u);
-      step.value = *step.value * u;
-    }
-    v.steps.push_back(std::move(step));
-  }
   return v;
 }
 
-/// Equity and maintenance margin at one price (the account's, or one isolated position's).
-struct EquityAt {
-  double equity = 0, maintenanceMargin = 0;
-};
-/// How a scan's steps name what they explain.
-struct ScanText {
-  std::string field;   ///< "liquidationPrices", "now.liquidationPrices"
-  std::string who;     ///< a label prefix: "" or "<position>, isolated: "
-  std::string equity;  ///< "equity" or "IM + PnL"
-};
-/// The steps of one scan: how it was made and what it found, each price with the equity and
-/// maintenance there (from `at`), and the ends of the range when they are liquidated.
-template <class At>
-void addScanSteps(std::vector<Step>& steps, const ScanText& t, const Scan& scan, double u, const OptionsRequest& rq,
-                  At&& at) {
-  const std::string range = "[" + n(u * rq.scanLow) + ", " + n(u * rq.scanHigh) + "]";
-  const std::string equation = t.equity + "(P) = MM(P)";
-  addStep(steps, t.field,
-          t.who + "Liquidation prices: " + t.equity + "(P) - MM(P) on " + std::to_string(scan.points) +
-              " log-spaced prices in " + range + ", each sign change refined by Brent's method (at most " +
-              std::to_string(scan.rootSteps) + " steps); " + std::to_string(scan.crossings.size()) + " found",
-          equation, std::to_string(scan.crossings.size()) + " prices", static_cast<double>(scan.crossings.size()));
-  for (std::size_t k = 0; k < scan.crossings.size(); ++k) {
-    const LiquidationCrossing& c = scan.crossings[k];
-    const EquityAt e = at(c.price);
-    addStep(steps, indexed(t.field, k),
-            t.who + "Liquidation price " + std::to_string(k + 1) + " of " + std::to_string(scan.crossings.size()) +
-                ": " + (c.liquidatedBelow ? "a fall below it liquidates" : "a rise above it liquidates") +
-                (c.price < u ? " (below the underlying)" : " (above the underlying)"),
-            equation,
-            t.equity + "(" + n(c.price) + ") = " + n(e.equity) + ", MM(" + n(c.price) + ") = " + n(e.maintenanceMargin),
-            c.price);
-  }
-  if (scan.lowLiquidated || scan.highLiquidated)
-    addStep(steps, t.field,
-            t.who + (t.who.empty() ? "Equity" : "equity") + " is below maintenance at " +
-                (scan.lowLiquidated && scan.highLiquidated ? "both ends"
-                 : scan.lowLiquidated                      ? "the low end"
-                                                           : "the high end") +
-                " of the scanned range " + range,
-            t.equity + "(P) < MM(P)", range, std::nullopt);
-}
-
-OptionsAccountView view(const Prepared& p, const OptionsRequest& rq, double days, double shift) {
-  const OptionsScenario& s = p.s;
-  const double u = s.underlyingPrice;
+OptionsAccountView view(const Prepared& p, const Grid& grid, double days, double shift) {
   OptionsAccountView v;
   v.days = days;
   v.volShift = shift;
-  const OptionsAccountPoint a = accountAt(p, u, days, shifted(shift));
+  const OptionsAccountPoint a = accountAt(p, p.s.underlyingPrice, days, shifted(shift));
   v.equity = a.equity;
   v.initialMargin = a.initialMargin;
   v.maintenanceMargin = a.maintenanceMargin;
   v.availableBalance = a.equity - a.initialMargin;
   v.marginRatio = ratioOf(a.maintenanceMargin, a.equity);
   v.liquidated = a.equity < a.maintenanceMargin;
-  const Scan scan = scanLiquidation(u, rq, [&](double price) {
-    const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift));
-    return at.equity - at.maintenanceMargin;
-  });
-  v.liquidationPrices = scan.crossings;
+  Scan scan = scanAccount(p, grid, days, shift);
+  v.liquidationPrices = std::move(scan.crossings);
   v.liquidatedAtScanLow = scan.lowLiquidated;
   v.liquidatedAtScanHigh = scan.highLiquidated;
-
-  std::string when = days > 0 ? n(days) + " days after the valuation date" : "at the valuation date";
-  if (shift != 0)
-    when += ", every volatility " + std::string(shift > 0 ? "+" : "") + n(shift * 100) + " vol points" +
-            (shift < 0 ? " (at least " + n(kMinImpliedVolatility) + ")" : "");
-  std::string terms = n(s.walletBalance);
-  for (const Position& f : s.futures) terms += " + " + sn(futureAt(p, f, u).pnl);
-  for (std::size_t i = 0; i < s.options.size(); ++i) {
-    const OptionPosition& o = s.options[i];
-    terms += " + " + sn(sideSign(o.side) * o.quantity * (optionAt(p, i, u, days, shifted(shift)).mark - o.premium));
-  }
-  addStep(v.steps, "equity", "Equity " + when, "E = wallet + sum futures PnL + sum s x q x (mark - premium)", terms,
-          v.equity);
-  addStep(v.steps, "maintenanceMargin", "Maintenance margin " + when + " (Deribit standard)",
-          "MM = sum futures MM + sum short options MM", n(a.maintenanceMargin), a.maintenanceMargin);
-  addStep(v.steps, "initialMargin", "Initial margin " + when + " (Deribit standard)",
-          "IM = sum futures IM + sum short options IM", n(a.initialMargin), a.initialMargin);
-  addStep(v.steps, "availableBalance", "Available balance", "equity - IM",
-          n(a.equity) + " - " + n(a.initialMargin), v.availableBalance);
-  addStep(v.steps, "marginRatio",
-          v.marginRatio ? "Margin ratio (liquidation at 100%)" : noRatioLabel(a.equity),
-          "MM / equity", n(a.maintenanceMargin) + " / " + n(a.equity), v.marginRatio);
-  addScanSteps(v.steps, ScanText{"liquidationPrices", "", "equity"}, scan, u, rq, [&](double price) {
-    const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift));
-    return EquityAt{at.equity, at.maintenanceMargin};
-  });
   v.maxLoss = std::max(0.0, v.equity);
-  addStep(v.steps, "maxLoss",
-          "Max loss (cross): the whole account equity " + when + " is at risk, every position shares it",
-          "max(0, equity)", "max(0, " + sn(v.equity) + ")", v.maxLoss);
   return v;
 }
 
-// ---- isolated: each position alone on its own initial margin ----------------------------------
+IsolatedHorizon optionHorizon(const Prepared& p, const Grid& grid, std::size_t i, double posted, double days) {
+  IsolatedHorizon h;
+  h.liquidationPrices = scanIsolatedOption(p, grid, i, posted, days).crossings;
+  const OptionPointAt a = optionPointAt(p, i, p.s.underlyingPrice, days, shifted(0));
+  h.liquidated = posted + a.pnl < a.mm;
+  return h;
+}
+
+IsolatedPosition isolatedOption(const Prepared& p, const Grid& grid, double laterDays, std::size_t i) {
+  const OptionPosition& o = p.s.options[i];
+  IsolatedPosition r;
+  if (o.side == Side::Long) {
+    r.maxLoss = o.premium * o.quantity;
+    return r;
+  }
+  r.postedMargin = optionPointAt(p, i, p.s.underlyingPrice, 0, shifted(0)).im;
+  r.maxLoss = r.postedMargin;
+  r.now = optionHorizon(p, grid, i, r.postedMargin, 0);
+  r.later = laterDays > 0 ? optionHorizon(p, grid, i, r.postedMargin, laterDays) : r.now;
+  return r;
+}
+
+IsolatedPosition isolatedFuture(const Prepared& p, const Grid& grid, std::size_t i) {
+  const FutureAt a = futureAt(p, p.s.futures[i], p.s.underlyingPrice);
+  IsolatedPosition r;
+  r.postedMargin = a.im;
+  r.maxLoss = r.postedMargin;
+  r.now.liquidationPrices = scanIsolatedFuture(p, grid, i, r.postedMargin).crossings;
+  r.now.liquidated = r.postedMargin + a.pnl < a.mm;
+  r.later = r.now;  // a future's PnL and margin depend on the price only
+  return r;
+}
+
+OptionsAccountResult accountResult(const Prepared& p, const OptionsRequest& rq) {
+  const OptionsScenario& s = p.s;
+  const Grid grid(s.underlyingPrice, rq);
+  OptionsAccountResult r;
+  for (std::size_t i = 0; i < s.options.size(); ++i) r.options.push_back(valueOption(p, i));
+  for (std::size_t i = 0; i < s.futures.size(); ++i) r.futures.push_back(valueFuture(p, i));
+  r.now = view(p, grid, 0, 0);
+  r.later = rq.days > 0 ? view(p, grid, rq.days, 0) : r.now;  // days 0: the same view
+  for (double shift : rq.volShifts) r.volShifted.push_back(view(p, grid, 0, shift));
+  for (std::size_t i = 0; i < s.options.size(); ++i) r.isolated.options.push_back(isolatedOption(p, grid, rq.days, i));
+  for (std::size_t i = 0; i < s.futures.size(); ++i) r.isolated.futures.push_back(isolatedFuture(p, grid, i));
+  r.scanLowPrice = grid.low;
+  r.scanHighPrice = grid.high;
+  if (!r.options.empty()) {
+    double last = 0;
+    for (const OptionValuation& o : r.options) last = std::max(last, o.years);
+    r.lastExpiryDays = last * kDaysPerYear;
+  }
+  return r;
+}
+
+PortfolioMarginResult portfolioGrid(const Prepared& p, const PortfolioMarginRequest& rq) {
+  PortfolioMarginResult r;
+  r.priceMoves = rq.priceMoves;
+  r.volShocks = rq.volShocks;
+  for (double years : p.years) r.volShockScale.push_back(std::pow(30 / std::max(1.0, years * kDaysPerYear), rq.vegaPower));
+  const double u = p.s.underlyingPrice;
+  r.equity = accountAt(p, u, 0, shifted(0)).equity;
+  const bool relative = rq.volShockKind == VolShockKind::Relative;
+  r.pnl.assign(r.volShocks.size(), std::vector<double>(r.priceMoves.size(), 0.0));
+  bool first = true;
+  for (std::size_t v = 0; v < r.volShocks.size(); ++v) {
+    const double shock = r.volShocks[v];
+    const auto shocked = [&](std::size_t i, double sigma) {
+      const double x = shock * r.volShockScale[i];
+      return relative ? sigma * (1 + x) : sigma + x;
+    };
+    for (std::size_t m = 0; m < r.priceMoves.size(); ++m) {
+      const double pnl = accountAt(p, u * (1 + r.priceMoves[m]), 0, shocked).equity - r.equity;
+      r.pnl[v][m] = pnl;
+      if (first || pnl < r.worstPnl) {
+        r.worstPnl = pnl, r.worstVolShock = v, r.worstPriceMove = m;
+        first = false;
+      }
+    }
+  }
+  r.requirement = std::max(0.0, -r.worstPnl);
+  r.marginRatio = ratioOf(r.requirement, r.equity);
+  return r;
+}
+
+// ---- the explanation (numbers first: built only on request, from the inputs and the result) ---
+
+std::string optionName(const OptionsScenario& s, std::size_t i) {
+  const OptionPosition& o = s.options[i];
+  return (o.symbol.empty() ? std::string() : o.symbol + ": ") + std::string(toString(o.side)) + " " + n(o.quantity) +
+         " " + std::string(toString(o.type)) + " K=" + n(o.strike);
+}
 
 std::string futureName(const OptionsScenario& s, std::size_t i) {
   const Position& f = s.futures[i];
@@ -713,97 +834,412 @@ std::string horizonText(double days) {
   return days > 0 ? n(days) + " days after the valuation date" : "at the valuation date";
 }
 
-/// One horizon of an isolated position: posted + PnL(P) against MM(P), scanned as the account is.
-/// `at(price)` gives the position's {pnl, mm} at that horizon.
+std::string noRatioLabel(double equity) {
+  return equity > 0 ? "Margin ratio: none, equity is too small for a finite ratio"
+                    : "Margin ratio: none, equity is not positive";
+}
+
+/// The steps of Deribit's standard margin of one option (per coin), from its numbers.
+std::vector<Step> optionMarginSteps(OptionType type, Side side, double strike, double u, double mark,
+                                    const MarginNumbers& m) {
+  std::vector<Step> steps;
+  if (side == Side::Long) {
+    addStep(steps, "optionMargin.long.initial", "initialMargin",
+            "Long option: premium only (paid up front), no initial margin", "IM = 0", "0", 0.0);
+    addStep(steps, "optionMargin.long.maintenance", "maintenanceMargin", "Long option: no maintenance margin",
+            "MM = 0", "0", 0.0);
+    return steps;
+  }
+  const bool call = isCall(type);
+  const std::vector<Param> otm = {num("strike", strike), num("underlyingPrice", u)};
+  const std::vector<Param> margin = {num("otm", m.otm), num("underlyingPrice", u), num("mark", mark)};
+  addStep(steps, "optionMargin.otm", "otm", call ? "Out-of-the-money amount of the call" : "Out-of-the-money amount of the put",
+          call ? "OTM = max(K - U, 0)" : "OTM = max(U - K, 0)",
+          call ? "max(" + n(strike) + " - " + n(u) + ", 0)" : "max(" + n(u) + " - " + n(strike) + ", 0)", m.otm, otm);
+  if (call) {
+    addStep(steps, "optionMargin.call.initial", "initialMargin",
+            "Short call initial margin per option, coin (Deribit standard)", "IM = max(0.15 - OTM/U, 0.1) + mark",
+            "max(0.15 - " + n(m.otm) + "/" + n(u) + ", 0.1) + " + n(mark), m.im, margin);
+    addStep(steps, "optionMargin.call.maintenance", "maintenanceMargin",
+            "Short call maintenance margin per option, coin (Deribit standard)", "MM = 0.075 + mark",
+            "0.075 + " + n(mark), m.mm, {num("mark", mark)});
+  } else {
+    addStep(steps, "optionMargin.put.maintenance", "maintenanceMargin",
+            "Short put maintenance margin per option, coin (Deribit standard)", "MM = max(0.075, 0.075 x mark) + mark",
+            "max(0.075, 0.075 x " + n(mark) + ") + " + n(mark), m.mm, {num("mark", mark)});
+    addStep(steps, "optionMargin.put.initial", "initialMargin",
+            "Short put initial margin per option, coin (Deribit standard)", "IM = max(max(0.15 - OTM/U, 0.1) + mark, MM)",
+            "max(max(0.15 - " + n(m.otm) + "/" + n(u) + ", 0.1) + " + n(mark) + ", " + n(m.mm) + ")", m.im, margin);
+  }
+  return steps;
+}
+
+/// The steps of Deribit's standard margin of a futures position of `size` coins.
+std::vector<Step> futuresMarginSteps(double size, double rate, const FuturesMargin& m) {
+  std::vector<Step> steps;
+  addStep(steps, "futuresMargin.initialMarginRate", "initialMarginRate", "Futures initial margin rate (Deribit standard)",
+          "IM rate = 2% + size x k", "0.02 + " + n(size) + " x " + n(rate), m.initialMarginRate,
+          {num("size", size), num("sizeRate", rate)});
+  addStep(steps, "futuresMargin.maintenanceMarginRate", "maintenanceMarginRate",
+          "Futures maintenance margin rate (Deribit standard)", "MM rate = 1% + size x k",
+          "0.01 + " + n(size) + " x " + n(rate), m.maintenanceMarginRate, {num("size", size), num("sizeRate", rate)});
+  addStep(steps, "futuresMargin.initialMargin", "initialMargin", "Futures initial margin", "IM = IM rate x size",
+          n(m.initialMarginRate) + " x " + n(size), m.initialMargin, {num("rate", m.initialMarginRate), num("size", size)});
+  addStep(steps, "futuresMargin.maintenanceMargin", "maintenanceMargin", "Futures maintenance margin",
+          "MM = MM rate x size", n(m.maintenanceMarginRate) + " x " + n(size), m.maintenanceMargin,
+          {num("rate", m.maintenanceMarginRate), num("size", size)});
+  return steps;
+}
+
+/// Option i's time to expiry and volatility.
+void explainTerms(const Prepared& p, std::size_t i, const OptionAt& a, const std::string& name,
+                  std::vector<Step>& steps) {
+  const OptionsScenario& s = p.s;
+  const OptionPosition& o = s.options[i];
+  const std::string base = indexed("options", i);
+  if (o.expiryYears)
+    addStep(steps, "options.years.given", base + ".years", name + ": time to expiry (given)", "T", n(a.years), a.years);
+  else
+    addStep(steps, "options.years.dates", base + ".years", name + ": time to expiry, ACT/365",
+            "T = (expiry - valuation) / 365 days",
+            "(" + *o.expiryDate + " - " + *s.valuationDate + ") / 365 = " + n(a.years * kDaysPerYear) + " / 365", a.years,
+            {named("expiryDate", *o.expiryDate), named("valuationDate", *s.valuationDate)});
+  if (o.volatility)
+    addStep(steps, "options.volatility.given", base + ".volatility", name + ": volatility (given)", "sigma",
+            n(a.volatility), a.volatility);
+  else
+    addStep(steps, "options.volatility.surface", base + ".volatility",
+            name + ": volatility from the surface (linear in variance across expiries, in volatility across ln K)",
+            "sigma = surface(T, K)", "surface(" + n(a.years) + ", " + n(p.surfaceStrike(o, s.underlyingPrice)) + ")",
+            a.volatility, {num("years", a.years), num("strike", p.surfaceStrike(o, s.underlyingPrice))});
+}
+
+/// Option i's forward, Black-76 price, mark and PnL.
+void explainPrice(const Prepared& p, std::size_t i, const OptionAt& a, const OptionValuation& v,
+                  const std::string& name, std::vector<Step>& steps) {
+  const OptionsScenario& s = p.s;
+  const OptionPosition& o = s.options[i];
+  const std::string base = indexed("options", i);
+  const double u = s.underlyingPrice;
+  addStep(steps, "options.forward", base + ".forward", name + ": forward", "F = U exp(r T)",
+          n(u) + " x exp(" + sn(s.interestRate) + " x " + n(a.years) + ")", a.forward,
+          {num("underlyingPrice", u), num("rate", s.interestRate), num("years", a.years)});
+  const double sd = a.volatility * std::sqrt(a.years);
+  const double d1 = std::log(a.forward / o.strike) / sd + 0.5 * sd;
+  addStep(steps, "options.markPrice.black76", base + ".markPrice", name + ": Black-76 price per coin, in quote",
+          isCall(o.type) ? "c = D (F N(d1) - K N(d2)), d1,2 = ln(F/K) / (sigma sqrt T) +- sigma sqrt T / 2"
+                         : "p = D (K N(-d2) - F N(-d1)), d1,2 = ln(F/K) / (sigma sqrt T) +- sigma sqrt T / 2",
+          "D = " + n(a.discount) + ", F = " + n(a.forward) + ", K = " + n(o.strike) + ", sigma sqrt T = " + n(sd) +
+              ", d1 = " + n(d1) + ", d2 = " + n(d1 - sd),
+          a.quote,
+          {num("discount", a.discount), num("forward", a.forward), num("strike", o.strike), num("stdDev", sd),
+           num("d1", d1), num("d2", d1 - sd)});
+  if (p.inverse)
+    addStep(steps, "options.markPrice.coin", base + ".markPrice",
+            name + ": mark in coin (the quote price over the underlying)", "mark = price / U", n(a.quote) + " / " + n(u),
+            a.mark, {num("price", a.quote), num("underlyingPrice", u)});
+  addStep(steps, "options.unrealizedPnl", base + ".unrealizedPnl", name + ": PnL from the premium",
+          "PnL = s x q x (mark - premium)",
+          (o.side == Side::Long ? "1" : "-1") + std::string(" x ") + n(o.quantity) + " x (" + n(a.mark) + " - " +
+              n(o.premium) + ")",
+          v.unrealizedPnl, {num("side", sideSign(o.side)), num("quantity", o.quantity), num("mark", a.mark),
+                            num("premium", o.premium)});
+}
+
+/// Option i's margins: Deribit's per option, then the position's.
+void explainOptionMargins(const Prepared& p, std::size_t i, const OptionAt& a, const OptionValuation& v,
+                          const std::string& name, std::vector<Step>& steps) {
+  const OptionPosition& o = p.s.options[i];
+  const std::string base = indexed("options", i);
+  const double u = p.s.underlyingPrice;
+  const MarginNumbers m = deribitNumbers(o.type, o.side, o.strike, u, a.quote / u);
+  for (Step& step : optionMarginSteps(o.type, o.side, o.strike, u, a.quote / u, m)) {
+    step.field = base + "." + step.field;
+    step.label = name + ": " + step.label;
+    steps.push_back(std::move(step));
+  }
+  if (o.side == Side::Long) return;
+  const std::string scale = p.inverse ? "" : " x U";
+  const std::string times = p.inverse ? "" : " x " + n(u);
+  addStep(steps, "options.maintenanceMargin", base + ".maintenanceMargin", name + ": maintenance margin of the position",
+          "MM = q x MM per option" + scale, n(o.quantity) + " x " + n(m.mm) + times, v.maintenanceMargin,
+          {num("quantity", o.quantity), num("perOption", m.mm)});
+  addStep(steps, "options.initialMargin", base + ".initialMargin", name + ": initial margin of the position",
+          "IM = q x IM per option" + scale, n(o.quantity) + " x " + n(m.im) + times, v.initialMargin,
+          {num("quantity", o.quantity), num("perOption", m.im)});
+}
+
+void explainOption(const Prepared& p, std::size_t i, OptionValuation& v) {
+  const OptionAt a = optionAt(p, i, p.s.underlyingPrice, 0, shifted(0));
+  const std::string name = optionName(p.s, i);
+  v.steps.clear();
+  explainTerms(p, i, a, name, v.steps);
+  explainPrice(p, i, a, v, name, v.steps);
+  explainOptionMargins(p, i, a, v, name, v.steps);
+}
+
+void explainFuture(const Prepared& p, std::size_t i, FutureValuation& v) {
+  const Position& f = p.s.futures[i];
+  const std::string base = indexed("futures", i);
+  const double u = p.s.underlyingPrice;
+  const std::string name = (f.symbol.empty() ? base : f.symbol) + " " + std::string(toString(f.side));
+  const std::string s = f.side == Side::Long ? "1" : "-1";
+  const std::vector<Param> params = {num("side", sideSign(f.side)), num("quantity", f.quantity),
+                                     num("contractSize", f.contractSize), num("entryPrice", f.entryPrice),
+                                     num("underlyingPrice", u)};
+  v.steps.clear();
+  if (p.inverse) {
+    addStep(v.steps, "futures.sizeCoin.inverse", base + ".sizeCoin", name + ": size in coin at the underlying price",
+            "size = q x cs / U", n(f.quantity) + " x " + n(f.contractSize) + " / " + n(u), v.sizeCoin, params);
+    addStep(v.steps, "futures.unrealizedPnl.inverse", base + ".unrealizedPnl", name + ": PnL (inverse, coin)",
+            "PnL = s x q x cs x (1/EP - 1/U)",
+            s + " x " + n(f.quantity) + " x " + n(f.contractSize) + " x (1/" + n(f.entryPrice) + " - 1/" + n(u) + ")",
+            v.unrealizedPnl, params);
+  } else {
+    addStep(v.steps, "futures.sizeCoin.linear", base + ".sizeCoin", name + ": size in coin", "size = q x cs",
+            n(f.quantity) + " x " + n(f.contractSize), v.sizeCoin, params);
+    addStep(v.steps, "futures.unrealizedPnl.linear", base + ".unrealizedPnl", name + ": PnL (linear, quote)",
+            "PnL = s x q x cs x (U - EP)",
+            s + " x " + n(f.quantity) + " x " + n(f.contractSize) + " x (" + n(u) + " - " + n(f.entryPrice) + ")",
+            v.unrealizedPnl, params);
+  }
+  const FuturesMargin m = deribitFuturesMargin(v.sizeCoin, p.sizeRate);
+  for (Step& step : futuresMarginSteps(v.sizeCoin, p.sizeRate, m)) {
+    step.field = base + "." + step.field;
+    step.label = name + ": " + step.label;
+    if (!p.inverse && step.value && !step.field.ends_with("Rate")) {  // a margin: coin to quote
+      step.label += ", in quote";
+      step.formula += " x U";
+      step.substituted += " x " + n(u);
+      step.value = *step.value * u;
+      step.params.push_back(num("underlyingPrice", u));
+    }
+    v.steps.push_back(std::move(step));
+  }
+}
+
+/// How a scan's steps name what they explain.
+struct ScanText {
+  std::string field;   ///< "liquidationPrices", "now.liquidationPrices"
+  std::string who;     ///< a label prefix: "" or "<position>, isolated <when>: "
+  std::string equity;  ///< "equity" or "IM + PnL"
+};
+/// Equity and maintenance margin at one price (the account's, or one isolated position's).
+struct EquityAt {
+  double equity = 0, maintenanceMargin = 0;
+};
+
+/// The steps of one scan: how it was made (as the dense scan it reproduces) and what it found, each
+/// price with the equity and maintenance there (from `at`), and the ends of the range when liquidated.
 template <class At>
-IsolatedHorizon isolatedHorizon(const OptionsRequest& rq, double u, double posted, const std::string& name,
-                                const std::string& field, double days, std::vector<Step>& steps, At&& at) {
-  IsolatedHorizon h;
+void explainScan(std::vector<Step>& steps, const ScanText& t, const Scan& scan, const Grid& grid, double u, At&& at) {
+  const std::string range = "[" + n(grid.low) + ", " + n(grid.high) + "]";
+  const std::string equation = t.equity + "(P) = MM(P)";
+  const std::size_t found = scan.crossings.size();
+  addStep(steps, "liquidation.scan", t.field,
+          t.who + "Liquidation prices: " + t.equity + "(P) - MM(P) on " + std::to_string(grid.points) +
+              " log-spaced prices in " + range + ", each sign change refined by Brent's method (at most " +
+              std::to_string(scan.rootSteps) + " steps); " + std::to_string(found) + " found",
+          equation, std::to_string(found) + " prices", static_cast<double>(found),
+          {count("points", grid.points), num("low", grid.low), num("high", grid.high),
+           num("rootSteps", scan.rootSteps), count("found", found)});
+  for (std::size_t k = 0; k < found; ++k) {
+    const LiquidationCrossing& c = scan.crossings[k];
+    const EquityAt e = at(c.price);
+    addStep(steps, "liquidation.price", indexed(t.field, k),
+            t.who + "Liquidation price " + std::to_string(k + 1) + " of " + std::to_string(found) + ": " +
+                (c.liquidatedBelow ? "a fall below it liquidates" : "a rise above it liquidates") +
+                (c.price < u ? " (below the underlying)" : " (above the underlying)"),
+            equation,
+            t.equity + "(" + n(c.price) + ") = " + n(e.equity) + ", MM(" + n(c.price) + ") = " + n(e.maintenanceMargin),
+            c.price, {num("price", c.price), num("equity", e.equity), num("maintenanceMargin", e.maintenanceMargin)});
+  }
+  if (!scan.lowLiquidated && !scan.highLiquidated) return;
+  addStep(steps, "liquidation.scanEnds", t.field,
+          t.who + (t.who.empty() ? "Equity" : "equity") + " is below maintenance at " +
+              (scan.lowLiquidated && scan.highLiquidated ? "both ends"
+               : scan.lowLiquidated                      ? "the low end"
+                                                         : "the high end") +
+              " of the scanned range " + range,
+          t.equity + "(P) < MM(P)", range, std::nullopt, {num("low", grid.low), num("high", grid.high)});
+}
+
+/// The equity term by term at the underlying price, "wallet + PnL + ...".
+std::string equityTerms(const Prepared& p, double days, double shift) {
+  const OptionsScenario& s = p.s;
+  const double u = s.underlyingPrice;
+  std::string terms = n(s.walletBalance);
+  for (const Position& f : s.futures) terms += " + " + sn(futureAt(p, f, u).pnl);
+  for (std::size_t i = 0; i < s.options.size(); ++i) {
+    const OptionPosition& o = s.options[i];
+    terms += " + " + sn(sideSign(o.side) * o.quantity * (optionAt(p, i, u, days, shifted(shift)).mark - o.premium));
+  }
+  return terms;
+}
+
+void explainViewNumbers(const Prepared& p, OptionsAccountView& v, const std::string& when) {
+  const std::vector<Param> at = {num("days", v.days), num("volShift", v.volShift)};
+  addStep(v.steps, "optionsAccount.equity", "equity", "Equity " + when,
+          "E = wallet + sum futures PnL + sum s x q x (mark - premium)", equityTerms(p, v.days, v.volShift), v.equity,
+          {num("walletBalance", p.s.walletBalance), num("days", v.days), num("volShift", v.volShift)});
+  addStep(v.steps, "optionsAccount.maintenanceMargin", "maintenanceMargin",
+          "Maintenance margin " + when + " (Deribit standard)", "MM = sum futures MM + sum short options MM",
+          n(v.maintenanceMargin), v.maintenanceMargin, at);
+  addStep(v.steps, "optionsAccount.initialMargin", "initialMargin", "Initial margin " + when + " (Deribit standard)",
+          "IM = sum futures IM + sum short options IM", n(v.initialMargin), v.initialMargin, at);
+  addStep(v.steps, "optionsAccount.availableBalance", "availableBalance", "Available balance", "equity - IM",
+          n(v.equity) + " - " + n(v.initialMargin), v.availableBalance,
+          {num("equity", v.equity), num("initialMargin", v.initialMargin)});
+  addStep(v.steps, v.marginRatio ? "optionsAccount.marginRatio" : "optionsAccount.marginRatio.none", "marginRatio",
+          v.marginRatio ? "Margin ratio (liquidation at 100%)" : noRatioLabel(v.equity), "MM / equity",
+          n(v.maintenanceMargin) + " / " + n(v.equity), v.marginRatio,
+          {num("maintenanceMargin", v.maintenanceMargin), num("equity", v.equity)});
+}
+
+void explainView(const Prepared& p, const Grid& grid, OptionsAccountView& v) {
+  const double u = p.s.underlyingPrice, days = v.days, shift = v.volShift;
+  std::string when = horizonText(days);
+  if (shift != 0)
+    when += ", every volatility " + std::string(shift > 0 ? "+" : "") + n(shift * 100) + " vol points" +
+            (shift < 0 ? " (at least " + n(kMinImpliedVolatility) + ")" : "");
+  v.steps.clear();
+  explainViewNumbers(p, v, when);
+  explainScan(v.steps, ScanText{"liquidationPrices", "", "equity"}, scanAccount(p, grid, days, shift), grid, u,
+              [&](double price) {
+                const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift));
+                return EquityAt{at.equity, at.maintenanceMargin};
+              });
+  addStep(v.steps, "optionsAccount.maxLoss", "maxLoss",
+          "Max loss (cross): the whole account equity " + when + " is at risk, every position shares it",
+          "max(0, equity)", "max(0, " + sn(v.equity) + ")", v.maxLoss, {num("equity", v.equity)});
+}
+
+/// One horizon of an isolated position: liquidated or not at U, and its scan's steps. `at(price)`
+/// gives the position's {pnl, mm} at that horizon.
+template <class At>
+void explainHorizon(std::vector<Step>& steps, const Scan& scan, const Grid& grid, double u, double posted,
+                    const std::string& name, const std::string& field, double days, At&& at) {
   const auto equityAt = [&](double price) {
     const auto a = at(price);
     return EquityAt{posted + a.pnl, a.mm};
   };
-  const Scan scan = scanLiquidation(u, rq, [&](double price) {
-    const EquityAt e = equityAt(price);
-    return e.equity - e.maintenanceMargin;
-  });
-  h.liquidationPrices = scan.crossings;
   const EquityAt now = equityAt(u);
-  h.liquidated = now.equity < now.maintenanceMargin;
+  const bool liquidated = now.equity < now.maintenanceMargin;
   const std::string when = horizonText(days);
-  addStep(steps, field + ".liquidated",
-          name + ", isolated " + when + ": " + (h.liquidated ? "liquidated" : "not liquidated") +
+  addStep(steps, "isolated.liquidated", field + ".liquidated",
+          name + ", isolated " + when + ": " + (liquidated ? "liquidated" : "not liquidated") +
               " at the underlying price (liquidated when posted margin + PnL - MM < 0)",
-          "IM + PnL(U) - MM(U)",
-          n(posted) + " + " + sn(now.equity - posted) + " - " + n(now.maintenanceMargin),
-          now.equity - now.maintenanceMargin);
-  addScanSteps(steps, ScanText{field + ".liquidationPrices", name + ", isolated " + when + ": ", "IM + PnL"}, scan, u,
-               rq, equityAt);
-  return h;
+          "IM + PnL(U) - MM(U)", n(posted) + " + " + sn(now.equity - posted) + " - " + n(now.maintenanceMargin),
+          now.equity - now.maintenanceMargin,
+          {num("postedMargin", posted), num("pnl", now.equity - posted), num("maintenanceMargin", now.maintenanceMargin)});
+  explainScan(steps, ScanText{field + ".liquidationPrices", name + ", isolated " + when + ": ", "IM + PnL"}, scan, grid,
+              u, equityAt);
 }
 
-IsolatedPosition isolatedOption(const Prepared& p, const OptionsRequest& rq, std::size_t i) {
-  const OptionsScenario& s = p.s;
-  const OptionPosition& o = s.options[i];
-  const std::string name = optionName(s, i);
-  const double u = s.underlyingPrice;
-  IsolatedPosition r;
-  if (o.side == Side::Long) {
-    r.maxLoss = o.premium * o.quantity;
-    addStep(r.steps, "postedMargin", name + ", isolated: no margin posted, the premium is paid up front",
-            "M = IM = 0", "0", 0.0);
-    addStep(r.steps, "maxLoss", name + ", isolated: the premium paid is the whole risk", "max loss = premium x q",
-            n(o.premium) + " x " + n(o.quantity), r.maxLoss);
-    for (const char* field : {"now.liquidationPrices", "later.liquidationPrices"})
-      addStep(r.steps, field,
-              name + ", isolated: no liquidation price, a long option owes nothing at any price (its value is >= 0)",
-              "", "none", std::nullopt);
-    return r;
-  }
-  r.postedMargin = optionPointAt(p, i, u, 0, shifted(0)).im;
-  r.maxLoss = r.postedMargin;
-  addStep(r.steps, "postedMargin",
-          name + ", isolated: posted margin, the position's initial margin at the valuation date (Deribit standard)",
-          "M = IM at the valuation date", n(r.postedMargin), r.postedMargin);
-  addStep(r.steps, "maxLoss", name + ", isolated: the most it can lose is its posted margin", "max loss = M",
-          n(r.postedMargin), r.maxLoss);
+void explainPosted(IsolatedPosition& r, const std::string& name, const std::string& label, const std::string& formula) {
+  addStep(r.steps, "isolated.postedMargin", "postedMargin", name + label, formula, n(r.postedMargin), r.postedMargin,
+          {num("postedMargin", r.postedMargin)});
+  addStep(r.steps, "isolated.maxLoss", "maxLoss", name + ", isolated: the most it can lose is its posted margin",
+          "max loss = M", n(r.postedMargin), r.maxLoss, {num("postedMargin", r.postedMargin)});
+}
+
+void explainLongOption(const OptionPosition& o, const std::string& name, IsolatedPosition& r) {
+  addStep(r.steps, "isolated.postedMargin.long", "postedMargin",
+          name + ", isolated: no margin posted, the premium is paid up front", "M = IM = 0", "0", 0.0);
+  addStep(r.steps, "isolated.maxLoss.premium", "maxLoss", name + ", isolated: the premium paid is the whole risk",
+          "max loss = premium x q", n(o.premium) + " x " + n(o.quantity), r.maxLoss,
+          {num("premium", o.premium), num("quantity", o.quantity)});
+  for (const char* field : {"now.liquidationPrices", "later.liquidationPrices"})
+    addStep(r.steps, "isolated.noLiquidation.long", field,
+            name + ", isolated: no liquidation price, a long option owes nothing at any price (its value is >= 0)", "",
+            "none", std::nullopt);
+}
+
+void explainIsolatedOption(const Prepared& p, const Grid& grid, double laterDays, std::size_t i, IsolatedPosition& r) {
+  const OptionPosition& o = p.s.options[i];
+  const std::string name = optionName(p.s, i);
+  const double u = p.s.underlyingPrice;
+  r.steps.clear();
+  if (o.side == Side::Long) return explainLongOption(o, name, r);
+  explainPosted(r, name,
+                ", isolated: posted margin, the position's initial margin at the valuation date (Deribit standard)",
+                "M = IM at the valuation date");
   const auto horizon = [&](double days, const std::string& field) {
-    return isolatedHorizon(rq, u, r.postedMargin, name, field, days, r.steps, [&](double price) {
-      return optionPointAt(p, i, price, days, shifted(0));
-    });
+    explainHorizon(r.steps, scanIsolatedOption(p, grid, i, r.postedMargin, days), grid, u, r.postedMargin, name,
+                   field, days, [&](double price) { return optionPointAt(p, i, price, days, shifted(0)); });
   };
-  r.now = horizon(0, "now");
-  if (rq.days > 0) {
-    r.later = horizon(rq.days, "later");
-  } else {
-    r.later = r.now;
-    addStep(r.steps, "later.liquidationPrices", name + ", isolated: request.days is 0, so later is now", "", "",
-            std::nullopt);
-  }
-  return r;
+  horizon(0, "now");
+  if (laterDays > 0) return horizon(laterDays, "later");
+  addStep(r.steps, "isolated.laterIsNow", "later.liquidationPrices",
+          name + ", isolated: request.days is 0, so later is now", "", "", std::nullopt);
 }
 
-IsolatedPosition isolatedFuture(const Prepared& p, const OptionsRequest& rq, std::size_t i) {
+void explainIsolatedFuture(const Prepared& p, const Grid& grid, std::size_t i, IsolatedPosition& r) {
+  const Position& f = p.s.futures[i];
+  const std::string name = futureName(p.s, i);
+  const double u = p.s.underlyingPrice;
+  r.steps.clear();
+  explainPosted(r, name,
+                ", isolated: posted margin, the position's initial margin at the underlying price (Deribit standard)",
+                "M = IM rate x size" + std::string(p.inverse ? "" : " x U"));
+  explainHorizon(r.steps, scanIsolatedFuture(p, grid, i, r.postedMargin), grid, u, r.postedMargin, name, "now", 0,
+                 [&](double price) { return futureAt(p, f, price); });
+  addStep(r.steps, "isolated.laterIsNow.future", "later.liquidationPrices",
+          name + ", isolated: later is now, a future's PnL and margin depend on the price only", "", "", std::nullopt);
+}
+
+/// The account's own steps: the settlement asset, the last expiry, the futures' size rate.
+void explainAccount(const Prepared& p, OptionsAccountResult& r) {
   const OptionsScenario& s = p.s;
-  const Position& f = s.futures[i];
-  const std::string name = futureName(s, i);
-  const double u = s.underlyingPrice;
-  IsolatedPosition r;
-  r.postedMargin = futureAt(p, f, u).im;
-  r.maxLoss = r.postedMargin;
-  addStep(r.steps, "postedMargin",
-          name + ", isolated: posted margin, the position's initial margin at the underlying price (Deribit standard)",
-          "M = IM rate x size" + std::string(p.inverse ? "" : " x U"), n(r.postedMargin), r.postedMargin);
-  addStep(r.steps, "maxLoss", name + ", isolated: the most it can lose is its posted margin", "max loss = M",
-          n(r.postedMargin), r.maxLoss);
-  r.now = isolatedHorizon(rq, u, r.postedMargin, name, "now", 0, r.steps, [&](double price) {
-    return futureAt(p, f, price);
-  });
-  r.later = r.now;
-  addStep(r.steps, "later.liquidationPrices",
-          name + ", isolated: later is now, a future's PnL and margin depend on the price only", "", "",
-          std::nullopt);
-  return r;
+  r.steps.clear();
+  addStep(r.steps, "optionsAccount.settlement", "settlement",
+          p.inverse ? "Coin-settled (inverse): wallet, PnL and margins in " + s.underlying.substr(0, 40)
+                    : "Quote-settled (linear): wallet, PnL and margins in the quote currency; option margins are the "
+                      "coin formulas times U",
+          "", std::string(toString(s.settlement)), std::nullopt,
+          {named("settlement", std::string(toString(s.settlement))), named("underlying", s.underlying.substr(0, 40))});
+  if (r.lastExpiryDays) {
+    double years = 0;
+    for (const OptionValuation& o : r.options) years = std::max(years, o.years);
+    addStep(r.steps, "optionsAccount.lastExpiryDays", "lastExpiryDays",
+            "Days to the last expiry: every option settled at its intrinsic value", "days = max(T) x 365",
+            n(years) + " x 365", *r.lastExpiryDays, {num("years", years)});
+  }
+  if (!s.futures.empty())
+    addStep(r.steps, "optionsAccount.futuresSizeRate", "futuresSizeRate",
+            s.futuresSizeRate ? "Futures size rate (given)" : "Futures size rate: Deribit's for " + s.underlying.substr(0, 40),
+            "k", n(p.sizeRate), p.sizeRate, {num("sizeRate", p.sizeRate)});
+}
+
+void explainPortfolio(const Prepared& p, const PortfolioMarginRequest& rq, PortfolioMarginResult& r) {
+  const double u = p.s.underlyingPrice;
+  const bool relative = rq.volShockKind == VolShockKind::Relative;
+  const std::string volText = relative ? "sigma x (1 + shock x scale)" : "sigma + shock x scale";
+  const std::size_t cells = r.priceMoves.size() * r.volShocks.size();
+  r.steps.clear();
+  addStep(r.steps, "portfolioMargin.grid", "pnl",
+          "Stress grid: " + std::to_string(r.priceMoves.size()) + " price moves x " + std::to_string(r.volShocks.size()) +
+              " volatility shocks, every position revalued now (Black-76; shocked volatility " + volText +
+              ", at least " + n(kMinImpliedVolatility) + ")",
+          "PnL(move, shock) = equity(U (1 + move), shocked sigma) - equity(U, sigma)", std::to_string(cells) + " cells",
+          std::nullopt, {count("priceMoves", r.priceMoves.size()), count("volShocks", r.volShocks.size())});
+  for (std::size_t i = 0; i < r.volShockScale.size(); ++i)
+    addStep(r.steps, "portfolioMargin.volShockScale", indexed("volShockScale", i),
+            optionName(p.s, i) + ": volatility shock term scaling", "scale = (30 / max(1, days to expiry))^" + n(rq.vegaPower),
+            "(30 / max(1, " + n(p.years[i] * kDaysPerYear) + "))^" + n(rq.vegaPower), r.volShockScale[i],
+            {num("days", p.years[i] * kDaysPerYear), num("vegaPower", rq.vegaPower)});
+  const double move = r.priceMoves[r.worstPriceMove], shock = r.volShocks[r.worstVolShock];
+  addStep(r.steps, "portfolioMargin.worstPnl", "worstPnl",
+          "Worst cell: underlying " + pct(move) + " (" + n(u * (1 + move)) + "), volatility shock " +
+              (relative ? pct(shock) : n(shock * 100) + " vol points"),
+          "min over the grid of PnL", n(r.worstPnl), r.worstPnl,
+          {num("priceMove", move), num("volShock", shock), num("price", u * (1 + move))});
+  addStep(r.steps, "portfolioMargin.requirement", "requirement", "Portfolio margin: the worst loss (0 if no cell loses)",
+          "max(0, -worst PnL)", "max(0, " + sn(-r.worstPnl) + ")", r.requirement, {num("worstPnl", r.worstPnl)});
+  addStep(r.steps, r.marginRatio ? "portfolioMargin.marginRatio" : "portfolioMargin.marginRatio.none", "marginRatio",
+          r.marginRatio ? "Margin ratio (liquidation at 100%)" : noRatioLabel(r.equity), "requirement / equity",
+          n(r.requirement) + " / " + n(r.equity), r.marginRatio,
+          {num("requirement", r.requirement), num("equity", r.equity)});
 }
 
 }  // namespace
@@ -824,88 +1260,54 @@ std::optional<VolShockKind> parseVolShockKind(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-std::vector<InputError> validateOptionsRequest(const OptionsRequest& request) { return requestErrors(request); }
-std::vector<InputError> validatePortfolioMarginRequest(const PortfolioMarginRequest& request) {
-  return portfolioRequestErrors(request);
+std::vector<InputError> validateOptions(const OptionsScenario& s) {
+  Checker c;
+  DateContext dates;
+  validateAccount(c, s, dates);
+  if (s.volSurface) c.merge(validateVolSurface(*s.volSurface));
+  if (listFits(c, "futures", s.futures.size(), kMaxFuturesPositions, "optionsTooManyPositions"))
+    for (std::size_t i = 0; i < s.futures.size(); ++i) validateFuture(c, s, i);
+  if (listFits(c, "options", s.options.size(), kMaxOptionPositions, "optionsTooManyPositions"))
+    for (std::size_t i = 0; i < s.options.size(); ++i) validateOption(c, s, dates, i);
+  return std::move(c.errors);
 }
 
-std::vector<InputError> validateOptions(const OptionsScenario& s) {
-  RequestChecker c;
-  if (s.version != 2)
-    c.add("version", ErrorCode::Unsupported,
-          "version (" + std::to_string(s.version) + ") must be 2 for an options scenario");
-  c.nonNegative("walletBalance", s.walletBalance);
-  c.positive("underlyingPrice", s.underlyingPrice);
-  c.within("interestRate", s.interestRate, -kMaxInterestRate, kMaxInterestRate);
-  if (s.futuresSizeRate) c.within("futuresSizeRate", *s.futuresSizeRate, 0, kMaxSizeRate);
-  else if (!s.futures.empty() && !defaultSizeRate(s.underlying))
-    c.add("futuresSizeRate", ErrorCode::Missing,
-          "futuresSizeRate is needed for futures on " + (s.underlying.empty() ? std::string("an unnamed underlying")
-                                                                              : s.underlying.substr(0, 40)) +
-              " (Deribit's rate is known for BTC and ETH)");
-  std::optional<Instant> valuation;
-  if (s.valuationDate) {
-    valuation = parseDate(*s.valuationDate);
-    if (!valuation)
-      c.add("valuationDate", ErrorCode::WrongType,
-            "valuationDate (\"" + s.valuationDate->substr(0, 40) +
-                "\") must be a date YYYY-MM-DD, optionally with THH:MM[:SS][Z] (UTC)");
-  }
-  if (s.volSurface)
-    for (InputError& e : validateVolSurface(*s.volSurface)) c.errors.push_back(std::move(e));
-  if (s.futures.size() > kMaxFuturesPositions)
-    c.add("futures", ErrorCode::TooMany,
-          "futures has " + std::to_string(s.futures.size()) + " positions; at most " +
-              std::to_string(kMaxFuturesPositions));
-  else
-    for (std::size_t i = 0; i < s.futures.size(); ++i) validateFuture(c, s, i);
-  if (s.options.size() > kMaxOptionPositions)
-    c.add("options", ErrorCode::TooMany,
-          "options has " + std::to_string(s.options.size()) + " positions; at most " +
-              std::to_string(kMaxOptionPositions));
-  else
-    for (std::size_t i = 0; i < s.options.size(); ++i) validateOption(c, s, valuation, i);
-  // One report per missing valuationDate, however many options need it.
-  std::vector<InputError> out;
-  bool valuationMissing = false;
-  for (InputError& e : c.errors) {
-    if (e.path == "valuationDate" && e.code == ErrorCode::Missing) {
-      if (valuationMissing) continue;
-      valuationMissing = true;
-    }
-    out.push_back(std::move(e));
-  }
-  return out;
+std::vector<InputError> validateOptionsRequest(const OptionsRequest& request) {
+  Checker c;
+  checkRequest(c, request);
+  return std::move(c.errors);
+}
+
+std::vector<InputError> validatePortfolioMarginRequest(const PortfolioMarginRequest& request) {
+  Checker c;
+  checkPortfolioRequest(c, request);
+  return std::move(c.errors);
+}
+
+std::vector<InputError> validate(const OptionsScenario& scenario, const OptionsRequest& request) {
+  Checker c;
+  c.errors = validateOptions(scenario);
+  checkRequest(c, request);
+  return std::move(c.errors);
+}
+
+std::vector<InputError> validate(const OptionsScenario& scenario, const PortfolioMarginRequest& request) {
+  Checker c;
+  c.errors = validateOptions(scenario);
+  checkPortfolioRequest(c, request);
+  return std::move(c.errors);
 }
 
 OptionMargin deribitOptionMargin(OptionType type, Side side, double strike, double u, double mark) {
-  OptionMargin r;
   const MarginNumbers m = deribitNumbers(type, side, strike, u, mark);
+  OptionMargin r;
   r.initialMargin = m.im;
   r.maintenanceMargin = m.mm;
-  if (side == Side::Long) {
-    addStep(r.steps, "initialMargin", "Long option: premium only (paid up front), no initial margin", "IM = 0", "0", 0.0);
-    addStep(r.steps, "maintenanceMargin", "Long option: no maintenance margin", "MM = 0", "0", 0.0);
-    return r;
-  }
-  const bool call = isCall(type);
-  addStep(r.steps, "otm", call ? "Out-of-the-money amount of the call" : "Out-of-the-money amount of the put",
-          call ? "OTM = max(K - U, 0)" : "OTM = max(U - K, 0)",
-          call ? "max(" + n(strike) + " - " + n(u) + ", 0)" : "max(" + n(u) + " - " + n(strike) + ", 0)", m.otm);
-  if (call) {
-    addStep(r.steps, "initialMargin", "Short call initial margin per option, coin (Deribit standard)",
-            "IM = max(0.15 - OTM/U, 0.1) + mark",
-            "max(0.15 - " + n(m.otm) + "/" + n(u) + ", 0.1) + " + n(mark), m.im);
-    addStep(r.steps, "maintenanceMargin", "Short call maintenance margin per option, coin (Deribit standard)",
-            "MM = 0.075 + mark", "0.075 + " + n(mark), m.mm);
-  } else {
-    addStep(r.steps, "maintenanceMargin", "Short put maintenance margin per option, coin (Deribit standard)",
-            "MM = max(0.075, 0.075 x mark) + mark", "max(0.075, 0.075 x " + n(mark) + ") + " + n(mark), m.mm);
-    addStep(r.steps, "initialMargin", "Short put initial margin per option, coin (Deribit standard)",
-            "IM = max(max(0.15 - OTM/U, 0.1) + mark, MM)",
-            "max(max(0.15 - " + n(m.otm) + "/" + n(u) + ", 0.1) + " + n(mark) + ", " + n(m.mm) + ")", m.im);
-  }
   return r;
+}
+
+void explainOptionMargin(OptionType type, Side side, double strike, double u, double mark, OptionMargin& margin) {
+  margin.steps = optionMarginSteps(type, side, strike, u, mark, deribitNumbers(type, side, strike, u, mark));
 }
 
 FuturesMargin deribitFuturesMargin(double sizeCoin, double sizeRate) {
@@ -914,54 +1316,33 @@ FuturesMargin deribitFuturesMargin(double sizeCoin, double sizeRate) {
   r.maintenanceMarginRate = 0.01 + sizeCoin * sizeRate;
   r.initialMargin = r.initialMarginRate * sizeCoin;
   r.maintenanceMargin = r.maintenanceMarginRate * sizeCoin;
-  addStep(r.steps, "initialMarginRate", "Futures initial margin rate (Deribit standard)", "IM rate = 2% + size x k",
-          "0.02 + " + n(sizeCoin) + " x " + n(sizeRate), r.initialMarginRate);
-  addStep(r.steps, "maintenanceMarginRate", "Futures maintenance margin rate (Deribit standard)",
-          "MM rate = 1% + size x k", "0.01 + " + n(sizeCoin) + " x " + n(sizeRate), r.maintenanceMarginRate);
-  addStep(r.steps, "initialMargin", "Futures initial margin", "IM = IM rate x size",
-          n(r.initialMarginRate) + " x " + n(sizeCoin), r.initialMargin);
-  addStep(r.steps, "maintenanceMargin", "Futures maintenance margin", "MM = MM rate x size",
-          n(r.maintenanceMarginRate) + " x " + n(sizeCoin), r.maintenanceMargin);
   return r;
+}
+
+void explainFuturesMargin(double sizeCoin, double sizeRate, FuturesMargin& margin) {
+  margin.steps = futuresMarginSteps(sizeCoin, sizeRate, margin);
 }
 
 Result<OptionsAccountResult> evaluateOptions(const OptionsScenario& scenario, const OptionsRequest& request) {
   Result<OptionsAccountResult> result;
-  result.errors = validateOptions(scenario);
-  for (InputError& e : requestErrors(request)) result.errors.push_back(std::move(e));
-  if (!result.errors.empty()) return result;
-  const Prepared p(scenario);
-  OptionsAccountResult r;
-  for (std::size_t i = 0; i < scenario.options.size(); ++i) r.options.push_back(valueOption(p, i));
-  for (std::size_t i = 0; i < scenario.futures.size(); ++i) r.futures.push_back(valueFuture(p, i));
-  r.now = view(p, request, 0, 0);
-  r.later = request.days > 0 ? view(p, request, request.days, 0) : r.now;  // days 0: the same view
-  for (double shift : request.volShifts) r.volShifted.push_back(view(p, request, 0, shift));
-  for (std::size_t i = 0; i < scenario.options.size(); ++i)
-    r.isolated.options.push_back(isolatedOption(p, request, i));
-  for (std::size_t i = 0; i < scenario.futures.size(); ++i)
-    r.isolated.futures.push_back(isolatedFuture(p, request, i));
-  r.scanLowPrice = scenario.underlyingPrice * request.scanLow;
-  r.scanHighPrice = scenario.underlyingPrice * request.scanHigh;
-  addStep(r.steps, "settlement",
-          p.inverse ? "Coin-settled (inverse): wallet, PnL and margins in " + scenario.underlying.substr(0, 40)
-                    : "Quote-settled (linear): wallet, PnL and margins in the quote currency; option margins are the "
-                      "coin formulas times U",
-          "", std::string(toString(scenario.settlement)), std::nullopt);
-  if (!r.options.empty()) {
-    double last = 0;
-    for (const OptionValuation& o : r.options) last = std::max(last, o.years);
-    r.lastExpiryDays = last * kDaysPerYear;
-    addStep(r.steps, "lastExpiryDays", "Days to the last expiry: every option settled at its intrinsic value",
-            "days = max(T) x 365", n(last) + " x 365", *r.lastExpiryDays);
-  }
-  if (!scenario.futures.empty())
-    addStep(r.steps, "futuresSizeRate",
-            scenario.futuresSizeRate ? "Futures size rate (given)"
-                                     : "Futures size rate: Deribit's for " + scenario.underlying.substr(0, 40),
-            "k", n(p.sizeRate), p.sizeRate);
-  result.value = std::move(r);
+  result.errors = validate(scenario, request);
+  if (result.errors.empty()) result.value = accountResult(Prepared(scenario), request);
   return result;
+}
+
+void explain(const OptionsScenario& scenario, const OptionsRequest& request, OptionsAccountResult& result) {
+  const Prepared p(scenario);
+  const Grid grid(scenario.underlyingPrice, request);
+  for (std::size_t i = 0; i < result.options.size(); ++i) explainOption(p, i, result.options[i]);
+  for (std::size_t i = 0; i < result.futures.size(); ++i) explainFuture(p, i, result.futures[i]);
+  explainView(p, grid, result.now);
+  explainView(p, grid, result.later);
+  for (OptionsAccountView& v : result.volShifted) explainView(p, grid, v);
+  for (std::size_t i = 0; i < result.isolated.options.size(); ++i)
+    explainIsolatedOption(p, grid, request.days, i, result.isolated.options[i]);
+  for (std::size_t i = 0; i < result.isolated.futures.size(); ++i)
+    explainIsolatedFuture(p, grid, i, result.isolated.futures[i]);
+  explainAccount(p, result);
 }
 
 OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, double price, double days, double volShift) {
@@ -984,84 +1365,32 @@ std::vector<InputError> sweepOptionsAccount(const OptionsScenario& scenario, std
                                             std::span<double> equity, std::span<double> maintenance,
                                             const OptionsSweepRequest& request) {
   constexpr std::size_t kMaxPriceErrors = 100;
-  RequestChecker c;
+  Checker c;
   c.errors = validateOptions(scenario);
-  c.within("request.days", request.days, 0, kMaxRequestDays);
-  c.within("request.volShift", request.volShift, -kMaxOptionVolatility, kMaxOptionVolatility,
-           "a shift is in volatility (0.1 = 10 vol points)");
+  c.between("request.days", request.days, 0, kMaxRequestDays);
+  betweenBecause(c, "request.volShift", request.volShift, -kMaxOptionVolatility, kMaxOptionVolatility, kShiftUnit);
   std::size_t bad = 0;
   for (std::size_t i = 0; i < prices.size() && bad < kMaxPriceErrors; ++i)
     if (!isValidPositive(prices[i])) {
       ++bad;
       c.positive(indexed("prices", i), prices[i]);
     }
-  for (const auto& [name, out] : {std::pair{"equity", equity}, std::pair{"maintenance", maintenance}})
+  for (const auto& [field, out] : {std::pair{"equity", equity}, std::pair{"maintenance", maintenance}})
     if (out.size() != prices.size())
-      c.add(name, ErrorCode::OutOfRange,
-            std::string(name) + " has " + std::to_string(out.size()) + " entries but prices has " +
-                std::to_string(prices.size()));
-  if (c.errors.empty()) optionsAccountSweep(scenario, prices, equity, maintenance, request.days, request.volShift);
-  return c.errors;
+      c.fail(field, "optionsSweepLength", {count("count", out.size()), count("prices", prices.size())});
+  if (c.ok()) optionsAccountSweep(scenario, prices, equity, maintenance, request.days, request.volShift);
+  return std::move(c.errors);
 }
 
 Result<PortfolioMarginResult> portfolioMargin(const OptionsScenario& scenario, const PortfolioMarginRequest& request) {
   Result<PortfolioMarginResult> result;
-  result.errors = validateOptions(scenario);
-  for (InputError& e : portfolioRequestErrors(request)) result.errors.push_back(std::move(e));
-  if (!result.errors.empty()) return result;
-  const Prepared p(scenario);
-  PortfolioMarginResult r;
-  r.priceMoves = request.priceMoves;
-  r.volShocks = request.volShocks;
-  for (double years : p.years)
-    r.volShockScale.push_back(
-        std::pow(30 / std::max(1.0, years * kDaysPerYear), request.vegaPower));
-  const double u = scenario.underlyingPrice;
-  const OptionsAccountPoint base = accountAt(p, u, 0, shifted(0));
-  r.equity = base.equity;
-  const bool relative = request.volShockKind == VolShockKind::Relative;
-  r.pnl.assign(r.volShocks.size(), std::vector<double>(r.priceMoves.size(), 0.0));
-  bool first = true;
-  for (std::size_t v = 0; v < r.volShocks.size(); ++v) {
-    const double shock = r.volShocks[v];
-    const auto shocked = [&](std::size_t i, double sigma) {
-      const double x = shock * r.volShockScale[i];
-      return relative ? sigma * (1 + x) : sigma + x;
-    };
-    for (std::size_t m = 0; m < r.priceMoves.size(); ++m) {
-      const double pnl = accountAt(p, u * (1 + r.priceMoves[m]), 0, shocked).equity - base.equity;
-      r.pnl[v][m] = pnl;
-      if (first || pnl < r.worstPnl) {
-        r.worstPnl = pnl, r.worstVolShock = v, r.worstPriceMove = m;
-        first = false;
-      }
-    }
-  }
-  r.requirement = std::max(0.0, -r.worstPnl);
-  r.marginRatio = ratioOf(r.requirement, r.equity);
-  const std::string volText = relative ? "sigma x (1 + shock x scale)" : "sigma + shock x scale";
-  addStep(r.steps, "pnl",
-          "Stress grid: " + std::to_string(r.priceMoves.size()) + " price moves x " + std::to_string(r.volShocks.size()) +
-              " volatility shocks, every position revalued now (Black-76; shocked volatility " + volText +
-              ", at least " + n(kMinImpliedVolatility) + ")",
-          "PnL(move, shock) = equity(U (1 + move), shocked sigma) - equity(U, sigma)",
-          std::to_string(r.priceMoves.size() * r.volShocks.size()) + " cells", std::nullopt);
-  for (std::size_t i = 0; i < r.volShockScale.size(); ++i)
-    addStep(r.steps, indexed("volShockScale", i), optionName(scenario, i) + ": volatility shock term scaling",
-            "scale = (30 / max(1, days to expiry))^" + n(request.vegaPower),
-            "(30 / max(1, " + n(p.years[i] * kDaysPerYear) + "))^" + n(request.vegaPower), r.volShockScale[i]);
-  const double move = r.priceMoves[r.worstPriceMove], shock = r.volShocks[r.worstVolShock];
-  addStep(r.steps, "worstPnl",
-          "Worst cell: underlying " + pct(move) + " (" + n(u * (1 + move)) + "), volatility shock " +
-              (relative ? pct(shock) : n(shock * 100) + " vol points"),
-          "min over the grid of PnL", n(r.worstPnl), r.worstPnl);
-  addStep(r.steps, "requirement", "Portfolio margin: the worst loss (0 if no cell loses)", "max(0, -worst PnL)",
-          "max(0, " + sn(-r.worstPnl) + ")", r.requirement);
-  addStep(r.steps, "marginRatio",
-          r.marginRatio ? "Margin ratio (liquidation at 100%)" : noRatioLabel(r.equity),
-          "requirement / equity", n(r.requirement) + " / " + n(r.equity), r.marginRatio);
-  result.value = std::move(r);
+  result.errors = validate(scenario, request);
+  if (result.errors.empty()) result.value = portfolioGrid(Prepared(scenario), request);
   return result;
+}
+
+void explain(const OptionsScenario& scenario, const PortfolioMarginRequest& request, PortfolioMarginResult& result) {
+  explainPortfolio(Prepared(scenario), request, result);
 }
 
 }  // namespace marginlab

@@ -7,33 +7,40 @@
 #include <cmath>
 #include <string>
 
-#include "marginlab/format.h"
-#include "marginlab/validate.h"
+#include "marginlab/check.h"
 
 namespace marginlab {
 
 namespace {
 
 std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+Param num(std::string_view name, double x) { return {std::string(name), x}; }
+Param count(std::string_view name, std::size_t x) { return {std::string(name), static_cast<double>(x)}; }
 
-void checkAxis(std::vector<InputError>& errors, const std::string& path, const std::vector<double>& axis,
-               std::size_t limit) {
-  if (axis.empty()) {
-    errors.push_back({path, ErrorCode::Empty, path + " must hold at least one value"});
-    return;
-  }
-  if (axis.size() > limit) {
-    errors.push_back({path, ErrorCode::TooMany,
-                      path + " has " + std::to_string(axis.size()) + " values; at most " + std::to_string(limit)});
-    return;
-  }
+void checkAxis(Checker& c, const std::string& path, const std::vector<double>& axis, std::size_t limit) {
+  if (axis.empty()) return c.fail(path, "empty", {Param{"item", std::string("value")}});
+  if (axis.size() > limit) return c.fail(path, "optionsTooManyValues", {count("count", axis.size()), count("limit", limit)});
   for (std::size_t i = 0; i < axis.size(); ++i) {
     const std::string at = indexed(path, i);
-    if (!checkPositive(errors, at, axis[i])) continue;
+    if (!c.positive(at, axis[i])) continue;
     if (i > 0 && isValidPositive(axis[i - 1]) && !(axis[i] > axis[i - 1]))
-      errors.push_back({at, ErrorCode::Unsorted,
-                        at + " (" + formatNumber(axis[i]) + ") must be greater than " + indexed(path, i - 1) + " (" +
-                            formatNumber(axis[i - 1]) + "): the axis must be strictly increasing"});
+      c.fail(at, "surfaceUnsorted",
+             {num("value", axis[i]), Param{"previousPath", indexed(path, i - 1)}, num("previous", axis[i - 1])});
+  }
+}
+
+/// One row of vols: as wide as the strikes, every value finite, > 0 and <= kMaxOptionVolatility.
+void checkRow(Checker& c, const std::string& row, const std::vector<double>& vols, std::size_t strikes) {
+  if (vols.size() != strikes) {
+    c.fail(row, "surfaceRowWidth", {count("count", vols.size()), count("strikes", strikes)});
+    if (vols.size() > kMaxSurfaceStrikes) return;
+  }
+  for (std::size_t j = 0; j < vols.size(); ++j) {
+    const std::string at = indexed(row, j);
+    const double v = vols[j];
+    if (!c.finite(at, v)) continue;
+    if (!(v > 0)) c.fail(at, "mustBePositive", {num("value", v)});
+    else c.atMost(at, v, kMaxOptionVolatility);
   }
 }
 
@@ -60,36 +67,24 @@ double rowVolatility(const VolSurface& s, std::size_t row, const Bracket& k) noe
 }  // namespace
 
 std::vector<InputError> validateVolSurface(const VolSurface& s, const std::string& path) {
-  std::vector<InputError> errors;
-  checkAxis(errors, path + ".expiries", s.expiries, kMaxSurfaceExpiries);
-  checkAxis(errors, path + ".strikes", s.strikes, kMaxSurfaceStrikes);
+  Checker c;
+  checkAxis(c, path + ".expiries", s.expiries, kMaxSurfaceExpiries);
+  checkAxis(c, path + ".strikes", s.strikes, kMaxSurfaceStrikes);
   const std::string vols = path + ".vols";
   if (s.vols.size() != s.expiries.size()) {
-    errors.push_back({vols, ErrorCode::OutOfRange,
-                      vols + " has " + std::to_string(s.vols.size()) + " rows; it needs one per expiry (" +
-                          std::to_string(s.expiries.size()) + ")"});
-    if (s.vols.size() > kMaxSurfaceExpiries) return errors;
+    c.fail(vols, "surfaceRows", {count("count", s.vols.size()), count("expiries", s.expiries.size())});
+    if (s.vols.size() > kMaxSurfaceExpiries) return std::move(c.errors);
   }
-  for (std::size_t i = 0; i < s.vols.size(); ++i) {
-    const std::string row = indexed(vols, i);
-    if (s.vols[i].size() != s.strikes.size()) {
-      errors.push_back({row, ErrorCode::OutOfRange,
-                        row + " has " + std::to_string(s.vols[i].size()) + " values; it needs one per strike (" +
-                            std::to_string(s.strikes.size()) + ")"});
-      if (s.vols[i].size() > kMaxSurfaceStrikes) continue;
-    }
-    for (std::size_t j = 0; j < s.vols[i].size(); ++j) {
-      const std::string at = indexed(row, j);
-      const double v = s.vols[i][j];
-      if (!isValidNumber(v)) errors.push_back({at, ErrorCode::NotFinite, at + " must be a finite number"});
-      else if (!(v > 0))
-        errors.push_back({at, ErrorCode::NotPositive, at + " (" + formatNumber(v) + ") must be > 0"});
-      else if (v > kMaxOptionVolatility)
-        errors.push_back({at, ErrorCode::OutOfRange,
-                          at + " (" + formatNumber(v) + ") must be <= " + formatNumber(kMaxOptionVolatility)});
-    }
-  }
-  return errors;
+  for (std::size_t i = 0; i < s.vols.size(); ++i) checkRow(c, indexed(vols, i), s.vols[i], s.strikes.size());
+  return std::move(c.errors);
+}
+
+double surfaceSlope(const VolSurface& s) noexcept {
+  double slope = 0;
+  for (const std::vector<double>& row : s.vols)
+    for (std::size_t j = 0; j + 1 < row.size() && j + 1 < s.strikes.size(); ++j)
+      slope = std::max(slope, std::fabs(row[j + 1] - row[j]) / (std::log(s.strikes[j + 1]) - std::log(s.strikes[j])));
+  return slope;
 }
 
 double surfaceVolatility(const VolSurface& s, double years, double strike) noexcept {

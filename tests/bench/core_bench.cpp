@@ -22,6 +22,7 @@
 //   | BM_Sweep1e6            | BM_Sweep1e6/real_time               | sweepEquity() over 1,000,000 prices            | 1,000,000           | ms        |
 //   | BM_MonteCarlo          | BM_MonteCarlo/real_time             | monteCarlo() of 1000 paths x 250 steps         | 250,000 (paths x steps) | ms    |
 //   | BM_EvaluateOptions20   | BM_EvaluateOptions20/real_time      | evaluateOptions() of Options(20), default request | 1 (the call)     | us        |
+//   | BM_EvaluateOptions20Explain | BM_EvaluateOptions20Explain/real_time | the same, then explain() (every step) | 1 (the call)        | us        |
 // Fields a script reads: run_name (or name), aggregate_name ("median"), real_time, time_unit,
 // items_per_second. Example: the entry with run_name "BM_Sweep1e6/real_time" and aggregate_name
 // "median" (name "BM_Sweep1e6/real_time_median").
@@ -79,8 +80,10 @@
 //     premium     0.01 + 0.002 * i
 //     volatility  0.5 + 0.02 * (i % 7)
 //   One iteration = one evaluateOptions(scenario) with the default OptionsRequest: the valuations,
-//   the now view (later = now at days 0), two vol-shifted views, 14 short options and the future
-//   isolated, each view's and position's liquidation prices (4001-point scan + Brent), all steps.
+//   the now view (later = now at days 0), two vol-shifted views, 13 short options and the future
+//   isolated, each view's and position's liquidation prices (those of the 4001-point scan + Brent,
+//   found by the bounded search of options.cpp), numbers only. BM_EvaluateOptions20Explain adds
+//   explain(scenario, request, result): every step, as 0.1.0's evaluateOptions built them.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
@@ -266,6 +269,20 @@ void BM_EvaluateOptions20(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_EvaluateOptions20)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_EvaluateOptions20Explain(benchmark::State& state) {
+  const OptionsScenario scenario = optionsScenario(20);
+  const OptionsRequest request;
+  requireNoErrors(evaluateOptions(scenario, request).errors, "evaluateOptions");
+  for (auto _ : state) {
+    auto result = evaluateOptions(scenario, request);
+    explain(scenario, request, *result.value);
+    benchmark::DoNotOptimize(result);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_EvaluateOptions20Explain)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace
 

@@ -309,12 +309,44 @@ TEST_CASE("Implied volatility: no volatility fits -> an error value, never NaN",
 
 TEST_CASE("Implied volatility: steps explain the solve; in the money uses parity", "[black][iv]") {
   const double price = black76Price(kCall, 80, 100, 0.4, 1);
-  const Result<ImpliedVolatility> r = impliedVolatility(kCall, 80, 100, 1, price);
+  Result<ImpliedVolatility> r = impliedVolatility(kCall, 80, 100, 1, price);
   REQUIRE(r);
   CHECK_THAT(r.value->volatility, WithinAbs(0.4, 1e-10));
+  // Numbers first: the solve builds no step; explainImpliedVolatility does, changing no number.
+  CHECK(r.value->steps.empty());
+  const ImpliedVolatility numbers = *r.value;
+  explainImpliedVolatility(kCall, 80, 100, 1, price, 1, *r.value);
   REQUIRE(r.value->steps.size() == 2);
   CHECK(r.value->steps[0].formula == "P = C - discount (F - K)");
+  CHECK(r.value->steps[0].code == "impliedVolatility.parity");
   CHECK(r.value->steps[1].value == r.value->volatility);
+  CHECK(r.value->steps[1].label.find(std::to_string(numbers.iterations) + " steps") != std::string::npos);
+  CHECK(r.value->volatility == numbers.volatility);
+  CHECK(r.value->priceError == numbers.priceError);
+  // Out of the money: the solve alone; at a rate, the same steps as at its discount.
+  Result<ImpliedVolatility> otm = impliedVolatilityAtRate(kPut, 80, 100, 1, black76Price(kPut, 80, 100, 0.4, 1), 0);
+  REQUIRE(otm);
+  explainImpliedVolatilityAtRate(kPut, 80, 100, 1, black76Price(kPut, 80, 100, 0.4, 1), 0, *otm.value);
+  REQUIRE(otm.value->steps.size() == 1);
+  CHECK(otm.value->steps[0].code == "impliedVolatility.brent");
+}
+
+TEST_CASE("Implied volatility: today's messages through the one message table", "[black][iv][errors]") {
+  Result<ImpliedVolatility> r = impliedVolatility(kCall, 100, 100, 0, 5, 0);
+  REQUIRE(r.errors.size() == 2);
+  CHECK(r.errors[0].message == "years (0) must be > 0: an expired option has no volatility");
+  CHECK(r.errors[0].rule == "blackExpiredYears");
+  CHECK(r.errors[1].message == "discount (0) must be > 0 and <= 1000");
+  CHECK(r.errors[1].code == ErrorCode::NotPositive);
+  r = impliedVolatility(kCall, 50000, 60000, 0.1, 61000);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message.rfind("price (61000) is above the highest price of the call K=50000, F=60000, T=0.1, "
+                                  "discount=1 (", 0) == 0);
+  CHECK(r.errors[0].rule == "blackPriceTooHigh");
+  r = impliedVolatilityAtRate(kPut, 110, 100, 10, 5, -1);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message ==
+        "rate (-1) x years (10) must be >= -6.907755279: the discount factor exp(-rate x years) would pass 1000");
 }
 
 TEST_CASE("Black-76 checked: Haug's futures option, and every bad input at its name", "[black][errors]") {

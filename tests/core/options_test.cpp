@@ -3,7 +3,9 @@
 // portfolio margin as a stress grid, equity against maintenance at every price with every
 // liquidation price, time decay, volatility shifts, and input errors with their paths.
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "support.h"
@@ -37,10 +39,61 @@ OptionsScenario shortStraddle() {
   return s;
 }
 
+/// Every number of an options result (everything but the steps), for "explain changes no number".
+void collectNumbers(const OptionsAccountView& v, std::vector<double>& out) {
+  out.insert(out.end(), {v.days, v.volShift, v.equity, v.initialMargin, v.maintenanceMargin, v.availableBalance,
+                         v.marginRatio.value_or(-1), double(v.liquidated), double(v.liquidatedAtScanLow),
+                         double(v.liquidatedAtScanHigh), v.maxLoss});
+  for (const LiquidationCrossing& c : v.liquidationPrices) out.insert(out.end(), {c.price, double(c.liquidatedBelow)});
+}
+std::vector<double> numbersOf(const OptionsAccountResult& r) {
+  std::vector<double> out;
+  for (const OptionValuation& o : r.options)
+    out.insert(out.end(), {o.years, o.volatility, double(o.volatilityFromSurface), o.forward, o.markPrice,
+                           o.greeks.price, o.greeks.delta, o.greeks.gamma, o.greeks.vega, o.greeks.theta, o.value,
+                           o.unrealizedPnl, o.initialMargin, o.maintenanceMargin});
+  for (const FutureValuation& f : r.futures)
+    out.insert(out.end(), {f.sizeCoin, f.unrealizedPnl, f.initialMarginRate, f.maintenanceMarginRate, f.initialMargin,
+                           f.maintenanceMargin});
+  collectNumbers(r.now, out);
+  collectNumbers(r.later, out);
+  for (const OptionsAccountView& v : r.volShifted) collectNumbers(v, out);
+  for (const auto* list : {&r.isolated.options, &r.isolated.futures})
+    for (const IsolatedPosition& p : *list) {
+      out.insert(out.end(), {p.postedMargin, p.maxLoss, double(p.now.liquidated), double(p.later.liquidated)});
+      for (const IsolatedHorizon* h : {&p.now, &p.later})
+        for (const LiquidationCrossing& c : h->liquidationPrices) out.insert(out.end(), {c.price, double(c.liquidatedBelow)});
+    }
+  out.insert(out.end(), {r.scanLowPrice, r.scanHighPrice, r.lastExpiryDays.value_or(-1)});
+  return out;
+}
+/// The same numbers, bit for bit (NaN never occurs in a valid result).
+bool sameNumbers(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!(a[i] == b[i])) return false;
+  return true;
+}
+/// True when the result carries no step anywhere (numbers first).
+bool noSteps(const OptionsAccountResult& r) {
+  bool none = r.steps.empty() && r.now.steps.empty() && r.later.steps.empty();
+  for (const OptionValuation& o : r.options) none = none && o.steps.empty();
+  for (const FutureValuation& f : r.futures) none = none && f.steps.empty();
+  for (const OptionsAccountView& v : r.volShifted) none = none && v.steps.empty();
+  for (const auto* list : {&r.isolated.options, &r.isolated.futures})
+    for (const IsolatedPosition& p : *list) none = none && p.steps.empty();
+  return none;
+}
+
+/// evaluateOptions without errors, then explain(): the steps added, and (checked) no number changed.
 OptionsAccountResult evaluateOk(const OptionsScenario& s, const OptionsRequest& r = {}) {
-  const Result<OptionsAccountResult> out = evaluateOptions(s, r);
+  Result<OptionsAccountResult> out = evaluateOptions(s, r);
   INFO("first error: " << (out.errors.empty() ? std::string("none") : out.errors[0].path + ": " + out.errors[0].message));
   REQUIRE(out);
+  CHECK(noSteps(*out.value));
+  const std::vector<double> before = numbersOf(*out.value);
+  explain(s, r, *out.value);
+  CHECK(sameNumbers(numbersOf(*out.value), before));
   return *out.value;
 }
 
@@ -73,9 +126,15 @@ TEST_CASE("Deribit standard margin: DB-5 short call and DB-6 short put", "[optio
   const OptionMargin put = deribitOptionMargin(OptionType::Put, Side::Short, 45'000, 50'000, 0.02);
   CHECK_THAT(put.initialMargin, WithinAbs(0.12, 1e-12));
   CHECK_THAT(put.maintenanceMargin, WithinAbs(0.095, 1e-12));
-  // Every number explained: OTM, IM and MM.
-  CHECK(call.steps.size() == 3);
-  CHECK(put.steps.back().substituted == "max(max(0.15 - 5000/50000, 0.1) + 0.02, 0.095)");
+  // Numbers first: the steps come from explainOptionMargin, every number explained: OTM, IM and MM.
+  CHECK(call.steps.empty());
+  OptionMargin callSteps = call, putSteps = put;
+  explainOptionMargin(OptionType::Call, Side::Short, 55'000, 50'000, 0.01, callSteps);
+  explainOptionMargin(OptionType::Put, Side::Short, 45'000, 50'000, 0.02, putSteps);
+  CHECK(callSteps.steps.size() == 3);
+  CHECK(putSteps.steps.back().substituted == "max(max(0.15 - 5000/50000, 0.1) + 0.02, 0.095)");
+  CHECK(putSteps.steps.back().code == "optionMargin.put.initial");
+  CHECK(putSteps.initialMargin == put.initialMargin);
   // In the money: the 0.15 term wins. Short call K = 45,000 at U = 50,000: OTM = 0, IM = 0.15 + mark.
   CHECK_THAT(deribitOptionMargin(OptionType::Call, Side::Short, 45'000, 50'000, 0.12).initialMargin,
              WithinAbs(0.27, 1e-12));
@@ -100,6 +159,13 @@ TEST_CASE("Deribit standard margin: DB-4 futures, 100 BTC", "[options][deribit][
   const FuturesMargin eth = deribitFuturesMargin(1000, kDeribitEthSizeRate);
   CHECK_THAT(eth.initialMarginRate, WithinAbs(0.024, 1e-12));
   CHECK_THAT(eth.maintenanceMarginRate, WithinAbs(0.014, 1e-12));
+  // The steps on request: both rates and both margins, each with its value.
+  CHECK(m.steps.empty());
+  FuturesMargin explained = m;
+  explainFuturesMargin(100, kDeribitBtcSizeRate, explained);
+  REQUIRE(explained.steps.size() == 4);
+  CHECK(explained.steps[3].value == m.maintenanceMargin);
+  CHECK(explained.steps[3].code == "futuresMargin.maintenanceMargin");
 }
 
 // ---- the account ------------------------------------------------------------------------------
@@ -827,22 +893,344 @@ TEST_CASE("Options sweep, checked: optionsAccountSweep's numbers, or every error
   CHECK(sweepOptionsAccount(s, many, e500, m500).size() == 100);
 }
 
-TEST_CASE("Options account: a subnormal equity gives no margin ratio instead of an infinite one", "[options][edge]") {
-  // Found while adding the options fuzzer target (by reading the ratio beside v1's fuzzer finding of
-  // a 1e-316 wallet; the fuzzer's marginRatio-finite check fails on the seed made from this): a wallet
-  // of 5e-324 BTC (the smallest subnormal, which walletBalance accepts as >= 0) beside a future at its
-  // entry price (PnL exactly 0) made maintenance / equity and requirement / equity overflow to +inf.
-  // The ratio is now absent when it would not be finite; the account is liquidated.
+TEST_CASE("Options account: a subnormal wallet is refused, as version 1 refuses it", "[options][edge][errors]") {
+  // Found while adding the options fuzzer target: a wallet of 5e-324 BTC (the smallest subnormal)
+  // beside a future at its entry price (PnL exactly 0) made maintenance / equity overflow to +inf.
+  // The margin ratio is still absent when it would not be finite (ratioOf), and the wallet now
+  // follows version 1's rule for the same field (isValidNonNegative: 0, or 1e-9 .. 1e15), with
+  // version 1's message.
   OptionsScenario s{.walletBalance = std::numeric_limits<double>::denorm_min(), .underlyingPrice = 50'000};
   s.futures = {Position{.contract = Contract::Inverse, .quantity = 100'000, .entryPrice = 50'000}};
+  const auto e = evaluateOptions(s, OptionsRequest{.scanPoints = 64}).errors;
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].path == "walletBalance");
+  CHECK(e[0].code == ErrorCode::OutOfRange);
+  CHECK(e[0].rule == "zeroOrMagnitude");
+  Scenario v1{.walletBalance = s.walletBalance};
+  v1.positions = {Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .quantity = 100'000, .entryPrice = 50'000}};
+  const std::vector<InputError> v1Errors = validate(v1);
+  REQUIRE(hasError(v1Errors, "walletBalance", ErrorCode::OutOfRange));
+  for (const InputError& x : v1Errors)
+    if (x.path == "walletBalance") CHECK(x.message == e[0].message);
+  CHECK(hasError(portfolioMargin(s).errors, "walletBalance", ErrorCode::OutOfRange));
+  std::vector<double> out(1);
+  CHECK(hasError(sweepOptionsAccount(s, std::vector<double>{50'000}, out, out), "walletBalance", ErrorCode::OutOfRange));
+  // The smallest accepted wallets: 0 and 1e-9.
+  s.walletBalance = 0;
+  CHECK(evaluateOptions(s, OptionsRequest{.scanPoints = 64}));
+  s.walletBalance = 1e-9;
   const OptionsAccountResult r = evaluateOk(s, OptionsRequest{.scanPoints = 64});
-  CHECK(r.now.equity > 0);
-  CHECK(!r.now.marginRatio);
-  CHECK(r.now.liquidated);
-  for (const Step& st : r.now.steps)
-    if (st.value) CHECK(std::isfinite(*st.value));
-  const auto pm = portfolioMargin(s);
-  REQUIRE(pm);
-  CHECK(pm.value->requirement > 0);
-  CHECK(!pm.value->marginRatio);
+  REQUIRE(r.now.marginRatio);
+  CHECK(std::isfinite(*r.now.marginRatio));
+}
+
+// ---- the liquidation search against the dense scan ----------------------------------------------
+
+namespace {
+
+/// The dense scan the request describes, written here as the reference: gap = equity - MM of `s`
+/// (optionsAccountSweep) at every one of the request's log-spaced prices, each sign change between
+/// neighbours refined by bisection until the bracket is 1e-13 of the price.
+struct DenseScan {
+  std::vector<LiquidationCrossing> crossings;
+  bool low = false, high = false;
+};
+DenseScan denseScan(const OptionsScenario& s, const OptionsRequest& rq, double days, double shift) {
+  const std::size_t count = rq.scanPoints;
+  const double u = s.underlyingPrice, low = u * rq.scanLow;
+  const double logStep = std::log(rq.scanHigh / rq.scanLow) / static_cast<double>(count - 1);
+  std::vector<double> prices(count), equity(count), maintenance(count);
+  for (std::size_t i = 0; i < count; ++i)
+    prices[i] = i + 1 == count ? u * rq.scanHigh : low * std::exp(logStep * static_cast<double>(i));
+  optionsAccountSweep(s, prices, equity, maintenance, days, shift);
+  DenseScan d;
+  d.low = equity.front() - maintenance.front() < 0;
+  d.high = equity.back() - maintenance.back() < 0;
+  for (std::size_t i = 1; i < count; ++i) {
+    const bool below = equity[i - 1] - maintenance[i - 1] < 0;
+    if (below == (equity[i] - maintenance[i] < 0)) continue;
+    double a = prices[i - 1], b = prices[i];
+    while (b - a > 1e-13 * a) {
+      const double m = 0.5 * (a + b);
+      ((gapAt(s, m, days, shift) < 0) == below ? a : b) = m;
+    }
+    d.crossings.push_back({0.5 * (a + b), below});
+  }
+  return d;
+}
+
+/// The liquidation prices of one view or isolated horizon against the dense scan: the same count, the
+/// same sides, each price within 1e-9 relative; and the ends' flags when given.
+std::size_t checkAgainstDense(const std::vector<LiquidationCrossing>& got, const DenseScan& want,
+                              const std::string& what) {
+  INFO(what);
+  REQUIRE(got.size() == want.crossings.size());
+  for (std::size_t k = 0; k < got.size(); ++k) {
+    INFO("crossing " << k << ": " << got[k].price << " vs " << want.crossings[k].price);
+    CHECK(got[k].liquidatedBelow == want.crossings[k].liquidatedBelow);
+    CHECK_THAT(got[k].price, WithinRel(want.crossings[k].price, 1e-9));
+  }
+  return got.size();
+}
+
+/// Every view and isolated horizon of evaluateOptions(s, rq) against the dense scan; the number of
+/// crossings compared.
+std::size_t checkAllAgainstDense(const OptionsScenario& s, const OptionsRequest& rq, const std::string& name) {
+  const Result<OptionsAccountResult> out = evaluateOptions(s, rq);
+  INFO(name << (out.errors.empty() ? "" : ": " + out.errors[0].path + " " + out.errors[0].message));
+  REQUIRE(out);
+  const OptionsAccountResult& r = *out.value;
+  std::size_t compared = 0;
+  std::vector<const OptionsAccountView*> views = {&r.now, &r.later};
+  for (const OptionsAccountView& v : r.volShifted) views.push_back(&v);
+  for (const OptionsAccountView* v : views) {
+    const DenseScan d = denseScan(s, rq, v->days, v->volShift);
+    compared += checkAgainstDense(v->liquidationPrices, d, name + ", view days " + std::to_string(v->days) + " shift " +
+                                                   std::to_string(v->volShift));
+    CHECK(v->liquidatedAtScanLow == d.low);
+    CHECK(v->liquidatedAtScanHigh == d.high);
+  }
+  for (std::size_t i = 0; i < s.options.size(); ++i) {
+    if (s.options[i].side == Side::Long) continue;
+    const IsolatedPosition& iso = r.isolated.options[i];
+    OptionsScenario alone = s;
+    alone.walletBalance = iso.postedMargin;
+    alone.futures.clear();
+    alone.options = {s.options[i]};
+    compared += checkAgainstDense(iso.now.liquidationPrices, denseScan(alone, rq, 0, 0), name + ", isolated option now");
+    compared += checkAgainstDense(iso.later.liquidationPrices, denseScan(alone, rq, rq.days, 0), name + ", isolated option later");
+  }
+  for (std::size_t i = 0; i < s.futures.size(); ++i) {
+    OptionsScenario alone = s;
+    alone.walletBalance = r.isolated.futures[i].postedMargin;
+    alone.options.clear();
+    alone.futures = {s.futures[i]};
+    compared += checkAgainstDense(r.isolated.futures[i].now.liquidationPrices, denseScan(alone, rq, 0, 0),
+                                  name + ", isolated future");
+  }
+  return compared;
+}
+
+/// The page's default options account (wasm/options.mjs defaultOptionsScenario).
+OptionsScenario defaultOptionsAccount() {
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = 60'000, .valuationDate = "2026-03-01"};
+  s.futures = {Position{.symbol = "BTC-PERPETUAL", .contract = Contract::Inverse, .contractSize = 10,
+                        .quantity = 1000, .entryPrice = 58'000}};
+  s.options = {OptionPosition{.symbol = "BTC-27MAR26-60000-C", .type = OptionType::Call, .strike = 60'000,
+                              .expiryDate = "2026-03-27T08:00Z", .side = Side::Short, .quantity = 1, .premium = 0.062},
+               OptionPosition{.symbol = "BTC-27MAR26-55000-P", .type = OptionType::Put, .strike = 55'000,
+                              .expiryDate = "2026-03-27T08:00Z", .side = Side::Short, .quantity = 1, .premium = 0.028}};
+  s.volSurface = VolSurface{.expiries = {0.05, 0.25}, .strikes = {50'000, 60'000, 70'000},
+                            .vols = {{0.68, 0.56, 0.6}, {0.64, 0.55, 0.58}}};
+  return s;
+}
+
+/// Options(20) of BM_EvaluateOptions20 (tests/bench/core_bench.cpp).
+OptionsScenario benchOptions() {
+  OptionsScenario s{.walletBalance = 10, .underlyingPrice = 60'000};
+  s.futures = {Position{.contract = Contract::Inverse, .contractSize = 10, .quantity = 1000, .entryPrice = 58'000}};
+  for (int i = 0; i < 20; ++i)
+    s.options.push_back(OptionPosition{.type = i % 2 == 0 ? OptionType::Call : OptionType::Put,
+                                       .strike = 40'000 + 2000.0 * i,
+                                       .expiryYears = 0.02 + 0.02 * (i % 5),
+                                       .side = i % 3 != 0 ? Side::Short : Side::Long,
+                                       .quantity = 0.5 + 0.1 * i,
+                                       .premium = 0.01 + 0.002 * i,
+                                       .volatility = 0.5 + 0.02 * (i % 7)});
+  return s;
+}
+
+/// A small deterministic generator (64-bit LCG, Knuth's MMIX constants) for the generated accounts.
+struct Draw {
+  std::uint64_t state;
+  double operator()(double low, double high) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return low + (high - low) * static_cast<double>(state >> 11) * 0x1.0p-53;
+  }
+};
+
+/// Account k of a family: short straddles, strangles, calendar spreads, and mixed books with a
+/// future, coin- or quote-settled, volatility given or from a surface (sticky strike or moneyness).
+OptionsScenario generatedAccount(int k) {
+  Draw draw{static_cast<std::uint64_t>(k) * 7919 + 17};
+  const bool linear = k % 2 == 1;
+  const double u = draw(1'000, 80'000);
+  OptionsScenario s{.settlement = linear ? Contract::Linear : Contract::Inverse, .underlyingPrice = u,
+                    .interestRate = k % 5 == 0 ? draw(-0.05, 0.1) : 0};
+  const auto option = [&](OptionType type, Side side, double strike, double years, double quantity) {
+    const double vol = draw(0.2, 1.2);
+    const double quote = black76Price(type, strike, u, vol * std::sqrt(years));
+    const double premium = (linear ? quote : quote / u) * draw(0.7, 1.3);
+    OptionPosition o{.type = type, .strike = strike, .expiryYears = years, .side = side, .quantity = quantity,
+                     .premium = premium};
+    if (k % 3 != 2) o.volatility = vol;
+    s.options.push_back(o);
+  };
+  const double near = draw(1, 40) / 365, far = near + draw(10, 200) / 365;
+  switch (k % 4) {
+    case 0:  // short straddle
+      option(OptionType::Call, Side::Short, u, near, draw(0.5, 3));
+      option(OptionType::Put, Side::Short, u, near, draw(0.5, 3));
+      break;
+    case 1:  // short strangle
+      option(OptionType::Call, Side::Short, u * draw(1.02, 1.3), near, draw(0.5, 3));
+      option(OptionType::Put, Side::Short, u * draw(0.7, 0.98), near, draw(0.5, 3));
+      break;
+    case 2:  // calendar spread: short near, long far, same strike
+      option(OptionType::Call, Side::Short, u * draw(0.9, 1.1), near, 2);
+      option(OptionType::Call, Side::Long, s.options.empty() ? u : s.options[0].strike, far, 2);
+      option(OptionType::Put, Side::Short, u * draw(0.8, 1), near, 1);
+      break;
+    default:  // a book: options on both sides, a future
+      for (int j = 0; j < 6; ++j)
+        option(j % 2 ? OptionType::Put : OptionType::Call, j % 3 ? Side::Short : Side::Long, u * draw(0.6, 1.4),
+               j % 2 ? near : far, draw(0.2, 2));
+      s.futures = {Position{.contract = s.settlement, .contractSize = linear ? 0.01 : 10,
+                            .side = k % 8 == 3 ? Side::Long : Side::Short, .quantity = draw(10, 400),
+                            .entryPrice = u * draw(0.9, 1.1)}};
+      break;
+  }
+  double margin = 0;
+  for (const OptionPosition& o : s.options) margin += o.quantity * (o.side == Side::Short ? 0.2 : 0);
+  s.walletBalance = margin * draw(0.6, 3) * (linear ? u : 1);
+  if (k % 3 == 2) {
+    s.volSurface = VolSurface{.expiries = {near / 2, far * 2},
+                              .strikes = {u * 0.5, u * 0.9, u, u * 1.1, u * 1.6},
+                              .vols = {{1.2, 0.8, 0.6, 0.75, 1.1}, {0.9, 0.7, 0.55, 0.6, 0.8}}};
+    s.volDynamics = k % 2 ? VolDynamics::StickyMoneyness : VolDynamics::StickyStrike;
+  }
+  return s;
+}
+
+/// Account k of a family where the volatility follows the price steeply (sticky moneyness on a
+/// surface of 40 to 400 %): a short option's mark need not move with P alone, so the search leans on
+/// the surface's slope bound. Wallets near the short options' margin put crossings near U.
+OptionsScenario smileAccount(int k) {
+  Draw draw{static_cast<std::uint64_t>(k) * 104729 + 3};
+  const bool linear = k % 2 == 1;
+  const double u = draw(100, 90'000);
+  OptionsScenario s{.settlement = linear ? Contract::Linear : Contract::Inverse, .underlyingPrice = u};
+  const double years = draw(2, 60) / 365;
+  s.volSurface = VolSurface{.expiries = {years},
+                            .strikes = {u * 0.7, u * draw(0.85, 0.95), u, u * draw(1.05, 1.2), u * 1.5},
+                            .vols = {{4, draw(0.6, 2), 0.4, draw(0.6, 2), 4}}};
+  s.volDynamics = VolDynamics::StickyMoneyness;
+  const int legs = 1 + k % 3;
+  for (int j = 0; j < legs; ++j)
+    s.options.push_back(OptionPosition{.type = (k + j) % 2 ? OptionType::Put : OptionType::Call,
+                                       .strike = u * draw(0.8, 1.25), .expiryYears = years,
+                                       .side = j == 2 ? Side::Long : Side::Short, .quantity = draw(0.5, 2),
+                                       .premium = draw(0, 0.05) * (linear ? u : 1)});
+  s.walletBalance = draw(0.05, 0.6) * (linear ? u : 1);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("Liquidation search: the dense scan's prices on the default and the 20-option accounts",
+          "[options][liquidation][dense]") {
+  // The reference scans all 4001 prices; the search may evaluate far fewer but must find every
+  // sign change the scan finds, each to 1e-9 relative (it refines the same brackets with Brent).
+  OptionsRequest week;
+  week.days = 7;
+  CHECK(checkAllAgainstDense(defaultOptionsAccount(), week, "default options account, 7 days") >= 8);
+  CHECK(checkAllAgainstDense(benchOptions(), {}, "20 options and a perpetual") >= 20);
+  OptionsRequest later;
+  later.days = 20;  // past a third of the options' expiries
+  later.volShifts = {-0.3, 0.25};
+  CHECK(checkAllAgainstDense(benchOptions(), later, "20 options, 20 days later") >= 20);
+}
+
+TEST_CASE("Liquidation search: the dense scan's prices on generated accounts", "[options][liquidation][dense]") {
+  // Short straddles, strangles, calendar spreads and books with a future; coin- and quote-settled;
+  // volatility given or from a surface, sticky strike and sticky moneyness; horizons now, 5 days and
+  // past the near expiry; coarse and fine grids.
+  std::size_t compared = 0;
+  for (int k = 0; k < 48; ++k) {
+    OptionsRequest rq;
+    rq.days = k % 3 == 0 ? 5 : k % 3 == 1 ? 45 : 0;
+    rq.volShifts = {-0.15, 0.2};
+    if (k % 7 == 0) rq.scanPoints = 300;
+    if (k % 11 == 0) rq.scanLow = 0.2, rq.scanHigh = 5, rq.scanPoints = 20'000;
+    compared += checkAllAgainstDense(generatedAccount(k), rq, "generated account " + std::to_string(k));
+  }
+  CHECK(compared >= 200);
+}
+
+TEST_CASE("Liquidation search: the dense scan's prices where the volatility follows the price steeply",
+          "[options][liquidation][dense]") {
+  std::size_t compared = 0;
+  for (int k = 0; k < 60; ++k) {
+    OptionsRequest rq;
+    rq.days = k % 4 == 0 ? 1 : 0;
+    rq.volShifts = {-0.2, 0.3};
+    compared += checkAllAgainstDense(smileAccount(k), rq, "smile account " + std::to_string(k));
+  }
+  CHECK(compared >= 100);
+}
+
+TEST_CASE("Options explain: steps on request only, no number changes, codes on every step",
+          "[options][explain]") {
+  const OptionsScenario s = defaultOptionsAccount();
+  OptionsRequest rq;
+  rq.days = 7;
+  Result<OptionsAccountResult> out = evaluateOptions(s, rq);
+  REQUIRE(out);
+  CHECK(noSteps(*out.value));
+  const std::vector<double> before = numbersOf(*out.value);
+  explain(s, rq, *out.value);
+  CHECK(sameNumbers(numbersOf(*out.value), before));
+  const OptionsAccountResult& r = *out.value;
+  REQUIRE(r.now.steps.size() == 10);  // 5 numbers, the scan, 2 prices, the ends, max loss (as 0.1.0)
+  CHECK(r.now.steps[5].label.find("on 4001 log-spaced prices") != std::string::npos);
+  CHECK(r.now.steps[6].value == r.now.liquidationPrices[0].price);
+  for (const std::vector<Step>* steps : {&r.steps, &r.now.steps, &r.options[0].steps, &r.futures[0].steps,
+                                         &r.isolated.options[1].steps, &r.isolated.futures[0].steps})
+    for (const Step& step : *steps) CHECK(!step.code.empty());
+  // Explaining twice gives the same steps (explain replaces them).
+  OptionsAccountResult again = r;
+  explain(s, rq, again);
+  CHECK(again.now.steps.size() == r.now.steps.size());
+  // Portfolio margin alike.
+  Result<PortfolioMarginResult> grid = portfolioMargin(s);
+  REQUIRE(grid);
+  CHECK(grid.value->steps.empty());
+  const PortfolioMarginResult numbers = *grid.value;
+  explain(s, PortfolioMarginRequest{}, *grid.value);
+  CHECK(grid.value->steps.size() == 6);
+  CHECK(grid.value->pnl == numbers.pnl);
+  CHECK(grid.value->requirement == numbers.requirement);
+  CHECK(grid.value->worstPnl == numbers.worstPnl);
+}
+
+TEST_CASE("Options validation: every rule it names is a row of the one message table", "[options][errors]") {
+  for (const char* rule :
+       {"optionsVersion", "optionsSizeRateNeeded", "optionsDateFormat", "optionsValuationDateNeeded",
+        "optionsTooManyPositions", "optionsTooManyValues", "optionsBetweenBecause", "optionsFutureContract",
+        "optionsFutureMarkPrice", "optionsFutureMarginMode", "optionsFutureIsolatedMargin", "optionsVolatilityNeeded",
+        "optionsExpiryBoth", "optionsExpiryNeeded", "optionsExpiryYearsPositive", "optionsExpiryDatePast",
+        "optionsExpiryDateTooFar", "optionsScanLow", "optionsScanHigh", "optionsScanRatio", "optionsPriceMoveToZero",
+        "optionsSweepLength", "blackExpiredYears", "blackDiscountPositive", "blackDiscountRange",
+        "blackRateTimesYears", "blackPriceTooLow", "blackPriceTooHigh", "surfaceUnsorted", "surfaceRows",
+        "surfaceRowWidth"})
+    CHECK(messageFor(rule).rule == rule);
+  // Today's messages, kept: a few by their text.
+  OptionsScenario s = shortStraddle();
+  s.version = 3;
+  s.options[0].expiryYears = 0;
+  OptionsRequest rq;
+  rq.volShifts = {12};
+  const auto e = validate(s, rq);
+  REQUIRE(e.size() == 3);
+  CHECK(e[0].message == "version (3) must be 2 for an options scenario");
+  CHECK(e[1].message == "options[0].expiryYears (0) must be > 0: the option must expire after the valuation date");
+  CHECK(e[2].message ==
+        "request.volShifts[0] (12) must be between -10 and 10: a shift is in volatility (0.1 = 10 vol points)");
+  rq.volShifts = {};
+  rq.scanLow = 1e-10;
+  const auto ratio = validateOptionsRequest(rq);
+  REQUIRE(ratio.size() == 1);
+  CHECK(ratio[0].message == "request.scanHigh / request.scanLow (1e+13) must be <= 1e+12");
+  CHECK(ratio[0].code == ErrorCode::OutOfRange);
+  CHECK(ratio[0].rule == "optionsScanRatio");
 }

@@ -125,3 +125,19 @@ TEST_CASE("Surface validation: every problem with its path", "[surface][errors]"
                           "must be strictly increasing");
   }
 }
+
+TEST_CASE("Surface slope: the steepest |d sigma / d ln K| of any row bounds the interpolated surface's",
+          "[surface]") {
+  // Row 0 rises 0.3 from ln 50,000 to ln 60,000 (slope 0.3 / ln 1.2 = 1.6454...), row 1 falls 0.1 over
+  // ln(70,000 / 60,000). Tolerance 1e-14 relative.
+  const VolSurface s{.expiries = {0.1, 0.5}, .strikes = {50'000, 60'000, 70'000}, .vols = {{0.9, 0.6, 0.65}, {0.7, 0.6, 0.5}}};
+  CHECK_THAT(surfaceSlope(s), WithinRel(0.3 / std::log(1.2), 1e-14));
+  // Between and beyond the expiries, finite differences in ln K never exceed it (1e-9 for rounding).
+  for (double years : {0.05, 0.1, 0.2, 0.35, 0.5, 2.0})
+    for (double k = 40'000; k < 80'000; k *= 1.003) {
+      const double slope = std::fabs(surfaceVolatility(s, years, k * 1.003) - surfaceVolatility(s, years, k)) /
+                           std::log(1.003);
+      CHECK(slope <= surfaceSlope(s) * (1 + 1e-9));
+    }
+  CHECK(surfaceSlope(VolSurface{.expiries = {1}, .strikes = {100}, .vols = {{0.5}}}) == 0);
+}

@@ -66,7 +66,7 @@ describe('Deribit standard margin through the API', () => {
       const iv = lab.impliedVolatility({ type, strike, forward: 50000, years, price: mark * 50000 });
       assert.deepEqual(iv.errors, []);
       const r = lab.evaluateOptions(oneOption({ type, strike, expiryYears: years, side: 'short', quantity: 1, premium: mark,
-        volatility: iv.volatility }));
+        volatility: iv.volatility }), undefined, { explain: true });
       assert.deepEqual(r.errors, []);
       const o = r.options[0];
       assert.ok(Math.abs(o.markPrice - mark) <= 1e-12, `mark ${o.markPrice}`);
@@ -95,24 +95,45 @@ describe('evaluateOptions', () => {
     assert.ok(Object.isFrozen(defaultOptionsScenario) && Object.isFrozen(defaultOptionsScenario.options[0]));
   });
 
-  test('the answer has the d.ts shapes, field for field in order', () => {
-    const r = lab.evaluateOptions(scenario(), { days: 7 });
-    assert.deepEqual(keys(r), ['errors', ...declared('OptionsAccountResult'), 'steps']);
-    for (const view of [r.now, r.later, ...r.volShifted]) assert.deepEqual(keys(view), declared('OptionsAccountView'));
-    assert.deepEqual(keys(r.now.liquidationPrices[0]), declared('LiquidationCrossing'));
-    assert.deepEqual(keys(r.options[0]), declared('OptionValuation'));
-    assert.deepEqual(keys(r.options[0].greeks), declared('Black76Greeks'));
-    assert.deepEqual(keys(r.futures[0]), declared('FutureValuation'));
-    assert.deepEqual(keys(r.isolated), ['options', 'futures']);
-    for (const p of [...r.isolated.options, ...r.isolated.futures]) {
-      assert.deepEqual(keys(p), declared('IsolatedPosition'));
-      assert.deepEqual(keys(p.now), declared('IsolatedHorizon'));
-      assert.deepEqual(keys(p.later), declared('IsolatedHorizon'));
+  test('the answer has the d.ts shapes, field for field in order; steps only with { explain: true }', () => {
+    const noSteps = (name) => declared(name).filter((k) => k !== 'steps');
+    for (const explain of [false, true]) {
+      const shape = (name) => (explain ? declared(name) : noSteps(name));
+      const r = lab.evaluateOptions(scenario(), { days: 7 }, explain ? { explain } : undefined);
+      assert.deepEqual(keys(r), ['errors', ...declared('OptionsAccountResult'), ...(explain ? ['steps'] : [])]);
+      for (const view of [r.now, r.later, ...r.volShifted]) assert.deepEqual(keys(view), shape('OptionsAccountView'));
+      assert.deepEqual(keys(r.now.liquidationPrices[0]), declared('LiquidationCrossing'));
+      assert.deepEqual(keys(r.options[0]), shape('OptionValuation'));
+      assert.deepEqual(keys(r.options[0].greeks), declared('Black76Greeks'));
+      assert.deepEqual(keys(r.futures[0]), shape('FutureValuation'));
+      assert.deepEqual(keys(r.isolated), ['options', 'futures']);
+      for (const p of [...r.isolated.options, ...r.isolated.futures]) {
+        assert.deepEqual(keys(p), shape('IsolatedPosition'));
+        assert.deepEqual(keys(p.now), declared('IsolatedHorizon'));
+        assert.deepEqual(keys(p.later), declared('IsolatedHorizon'));
+      }
+      const g = lab.portfolioMargin(scenario(), undefined, explain ? { explain } : undefined);
+      assert.deepEqual(keys(g), ['errors', ...declared('PortfolioMarginResult'), ...(explain ? ['steps'] : [])]);
+      assert.deepEqual(keys(lab.black76({ type: 'call', strike: 1, forward: 1, volatility: 0.5, years: 1 }, { explain })),
+        ['errors', ...declared('Black76Greeks')]);
     }
-    const g = lab.portfolioMargin(scenario());
-    assert.deepEqual(keys(g), ['errors', ...declared('PortfolioMarginResult'), 'steps']);
-    assert.deepEqual(keys(lab.black76({ type: 'call', strike: 1, forward: 1, volatility: 0.5, years: 1 })),
-      ['errors', ...declared('Black76Greeks')]);
+  });
+
+  test('explain: the same numbers, steps everywhere, and { explain: false } is the same as none', () => {
+    const strip = (x) => JSON.parse(JSON.stringify(x, (k, v) => (k === 'steps' ? undefined : v)));
+    const plain = lab.evaluateOptions(scenario(), { days: 7 });
+    const explained = lab.evaluateOptions(scenario(), { days: 7 }, { explain: true });
+    assert.deepEqual(strip(explained), plain);
+    assert.deepEqual(lab.evaluateOptions(scenario(), { days: 7 }, { explain: false }), plain);
+    assert.deepEqual(lab.evaluateOptions(scenario(), { days: 7 }, {}), plain);
+    assert.ok(!JSON.stringify(plain).includes('"steps"'));
+    for (const part of [explained, explained.now, explained.later, ...explained.options, ...explained.futures,
+      ...explained.isolated.options, ...explained.isolated.futures]) assert.ok(part.steps.length > 0);
+    assert.equal(explained.now.steps[6].value, explained.now.liquidationPrices[0].price);
+    const iv = lab.impliedVolatility({ type: 'call', strike: 50000, forward: 60000, years: 0.1, price: 11000 }, { explain: true });
+    assert.deepEqual(keys(iv), ['errors', 'volatility', 'steps']);
+    assert.equal(iv.steps.at(-1).value, iv.volatility);
+    assert.equal(iv.steps[0].formula, 'P = C - discount (F - K)');  // in the money: solved on the put
   });
 
   test('a short straddle has two cross liquidation prices; at each the swept equity equals maintenance', () => {
@@ -148,7 +169,7 @@ describe('evaluateOptions', () => {
     const s = scenario();
     s.options.push({ symbol: 'BTC-27MAR26-70000-C', type: 'call', strike: 70000, expiryDate: '2026-03-27T08:00Z', side: 'long',
       quantity: 2, premium: 0.01 });
-    const r = lab.evaluateOptions(s, { days: 3 });
+    const r = lab.evaluateOptions(s, { days: 3 }, { explain: true });
     assert.deepEqual(r.errors, []);
     assertClean(r);
     const [call, put, long] = r.isolated.options;
@@ -161,6 +182,7 @@ describe('evaluateOptions', () => {
     assert.ok(put.now.liquidationPrices[0].price < 60000 && put.now.liquidationPrices[0].liquidatedBelow);
     assert.equal(long.postedMargin, 0);
     within(long.maxLoss, 0.02, 1e-15, 'long: premium x quantity');
+    assert.equal(long.steps.length, 4);
     assert.deepEqual(long.now, { liquidationPrices: [], liquidated: false });
     assert.deepEqual(long.later, { liquidationPrices: [], liquidated: false });
     // Each isolated price is where the leg alone, with its posted margin as the wallet, has equity = MM
@@ -220,7 +242,7 @@ describe('evaluateOptions', () => {
   test('null never becomes NaN: no margin ratio when equity is not positive', () => {
     // Short 10 calls sold for nothing on an empty wallet: equity = -10 x mark < 0.
     const s = oneOption({ type: 'call', strike: 50000, expiryYears: 0.1, side: 'short', quantity: 10, premium: 0, volatility: 0.8 }, 50000, 0);
-    const r = lab.evaluateOptions(s);
+    const r = lab.evaluateOptions(s, undefined, { explain: true });
     assert.deepEqual(r.errors, []);
     assertClean(r);
     assert.ok(r.now.equity < 0);
@@ -236,7 +258,7 @@ describe('evaluateOptions', () => {
 
 describe('portfolioMargin', () => {
   test('the default grid: 3 volatility shocks x 9 price moves, and the worst cell', () => {
-    const g = lab.portfolioMargin(scenario());
+    const g = lab.portfolioMargin(scenario(), {}, { explain: true });
     assert.deepEqual(g.errors, []);
     assertClean(g);
     assert.deepEqual(g.priceMoves, [-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16]);
@@ -354,6 +376,17 @@ describe('errors: every bad field at its path with its code', () => {
     assert.deepEqual(pairs(w.errors), ['prices[1] notPositive', 'prices[2] notFinite', 'request.days wrongType', 'request.volShift outOfRange']);
   });
 
+  test('a subnormal wallet is refused as version 1 refuses it; errors carry their rule and params', () => {
+    const s = scenario();
+    s.walletBalance = 5e-324;
+    const r = lab.evaluateOptions(s);
+    assert.deepEqual(pairs(r.errors), ['walletBalance outOfRange']);
+    assert.equal(r.errors[0].rule, 'zeroOrMagnitude');
+    assert.deepEqual(r.errors[0].params, { value: 5e-324, low: 1e-9, high: 1e15 });
+    const v1 = lab.evaluate({ version: 1, walletBalance: 5e-324, positions: [] });
+    assert.equal(v1.errors.find((e) => e.path === 'walletBalance')?.message, r.errors[0].message);
+  });
+
   test('black76 and impliedVolatility: errors at their input names', () => {
     const b = lab.black76({ type: 'swap', strike: 0, forward: 60000, volatility: -0.2, years: -1, rate: 'x' });
     assert.deepEqual(pairs(b.errors), ['rate wrongType', 'strike notPositive', 'type unknownValue', 'volatility negative', 'years negative']);
@@ -387,6 +420,12 @@ describe('misuse throws TypeError', () => {
     assert.throws(() => lab.optionsSweep(s, f, new Float64Array(3), f), TypeError);
     assert.throws(() => lab.black76(), TypeError);
     assert.throws(() => lab.impliedVolatility('put'), TypeError);
+    assert.throws(() => lab.evaluateOptions(s, {}, true), TypeError);
+    assert.throws(() => lab.optionsSweep(s, f, f, f, undefined, 1), TypeError);
+    assert.deepEqual(lab.optionsSweep(s, new Float64Array([60000]), new Float64Array(1), new Float64Array(1), undefined,
+      { explain: true }), { errors: [] });
+    assert.throws(() => lab.portfolioMargin(s, undefined, 'explain'), TypeError);
+    assert.throws(() => lab.black76({ type: 'call', strike: 1, forward: 1, volatility: 0.5, years: 1 }, [true]), TypeError);
   });
 
   test('marginlab.js (the first paint) has no options API', async () => {

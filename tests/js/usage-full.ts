@@ -2,7 +2,7 @@
 // Type-checks marginlab-full.d.ts: the risk lab on top of the calculator's API.
 import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../web/dist/marginlab-full.js';
 import type {
-  IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, StressCell, UnwindResult,
+  IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, UnwindResult,
 } from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
@@ -38,6 +38,15 @@ export async function optionsAccount(): Promise<number> {
   };
   const r = lab.evaluateOptions(scenario, { days: 7, volShifts: [-0.1, 0.1] });
   const crossings: LiquidationCrossing[] = 'now' in r ? r.now.liquidationPrices : [];
+  // "Show the math" on request: steps are optional, present with { explain: true }.
+  const explained = lab.evaluateOptions(scenario, { days: 7 }, { explain: true });
+  const shown: Step[] = 'now' in explained ? (explained.now.steps ?? []) : [];
+  const top: Step[] = 'now' in explained ? (explained.steps ?? []) : [];
+  const solve = lab.impliedVolatility({ type: 'call', strike: 1, forward: 1, years: 1, price: 0.1 }, { explain: true });
+  const solveSteps: number = 'volatility' in solve ? (solve.steps?.length ?? 0) : 0;
+  const gridSteps = lab.portfolioMargin(scenario, {}, { explain: false });
+  // @ts-expect-error: options is an object { explain }
+  lab.evaluateOptions(scenario, {}, true);
   const ratio: number | null = 'now' in r ? r.now.marginRatio : null;
   const isolated: IsolatedPosition[] = 'isolated' in r ? r.isolated.options : [];
   const prices = new Float64Array([50000, 60000, 70000]);
@@ -60,6 +69,7 @@ export async function optionsAccount(): Promise<number> {
   lab.optionsSweep(scenario, [1, 2], equity, maintenance);
   // @ts-expect-error: version 2 only
   lab.evaluateOptions({ ...scenario, version: 1 });
-  return crossings.length + (ratio ?? 0) + isolated.length + swept.errors.length + worst + sigma;
+  return crossings.length + (ratio ?? 0) + isolated.length + swept.errors.length + worst + sigma + shown.length + top.length +
+    solveSteps + gridSteps.errors.length;
 }
 

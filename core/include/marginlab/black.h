@@ -70,8 +70,8 @@ inline constexpr double kMaxImpliedVolatility = 10;  ///< 1000 %
 struct ImpliedVolatility {
   double volatility = 0;   ///< annualised
   double priceError = 0;   ///< black76Price at the result minus the price given
-  int iterations = 0;      ///< solver steps taken
-  std::vector<Step> steps;
+  int iterations = 0;      ///< solver steps taken (200: stopped at the limit)
+  std::vector<Step> steps;  ///< empty; explainImpliedVolatility writes them
 };
 /// The sigma in [kMinImpliedVolatility, kMaxImpliedVolatility] at which black76Price(type, strike,
 /// forward, sigma sqrt(years), discount) equals `price`. Solved by Brent's method on the
@@ -84,6 +84,11 @@ struct ImpliedVolatility {
 /// ("strike", "forward", "years", "discount", "price").
 Result<ImpliedVolatility> impliedVolatility(OptionType type, double strike, double forward,
                                             double years, double price, double discount = 1);
+/// The steps of a solve impliedVolatility returned (numbers first: the solve builds none): the
+/// parity step when the price was in the money, and the solve. Same inputs as the call; writes
+/// only iv.steps.
+void explainImpliedVolatility(OptionType type, double strike, double forward, double years, double price,
+                              double discount, ImpliedVolatility& iv);
 
 /// Largest |rate| the checked entry points accept (continuous, annual).
 inline constexpr double kMaxBlackRate = 1;
@@ -101,5 +106,8 @@ Result<Black76Greeks> black76(OptionType type, double strike, double forward, do
 /// rate x years >= -ln 1000 so the discount stays <= 1000).
 Result<ImpliedVolatility> impliedVolatilityAtRate(OptionType type, double strike, double forward, double years,
                                                   double price, double rate = 0);
+/// explainImpliedVolatility for a result of impliedVolatilityAtRate (the same inputs).
+void explainImpliedVolatilityAtRate(OptionType type, double strike, double forward, double years, double price,
+                                    double rate, ImpliedVolatility& iv);
 
 }  // namespace marginlab

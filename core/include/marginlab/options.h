@@ -95,7 +95,7 @@ inline constexpr double kDeribitEthSizeRate = 0.000004;  ///< per ETH of futures
 /// Margin of one option in coin (fractions of one coin of underlying).
 struct OptionMargin {
   double initialMargin = 0, maintenanceMargin = 0;
-  std::vector<Step> steps;
+  std::vector<Step> steps;  ///< empty; explainOptionMargin writes them
 };
 /// Deribit standard margin of one option (1 coin of underlying), in coin; mark = the option's
 /// price in coin, OTM = the out-of-the-money amount (call: max(K - U, 0); put: max(U - K, 0)):
@@ -105,15 +105,20 @@ struct OptionMargin {
 /// times U. Inputs assumed valid.
 OptionMargin deribitOptionMargin(OptionType type, Side side, double strike, double underlyingPrice,
                                  double markCoin);
+/// The steps of deribitOptionMargin (the same inputs): OTM, IM and MM, or the long option's zeros.
+void explainOptionMargin(OptionType type, Side side, double strike, double underlyingPrice, double markCoin,
+                         OptionMargin& margin);
 
 struct FuturesMargin {
   double initialMarginRate = 0, maintenanceMarginRate = 0;  ///< fractions of the position's size
   double initialMargin = 0, maintenanceMargin = 0;          ///< coin
-  std::vector<Step> steps;
+  std::vector<Step> steps;  ///< empty; explainFuturesMargin writes them
 };
 /// Deribit standard margin of one futures position of `sizeCoin` coins:
 /// IM rate = 2% + size x sizeRate, MM rate = 1% + size x sizeRate, margin = rate x size (coin).
 FuturesMargin deribitFuturesMargin(double sizeCoin, double sizeRate);
+/// The steps of deribitFuturesMargin (the same inputs, its result): both rates and both margins.
+void explainFuturesMargin(double sizeCoin, double sizeRate, FuturesMargin& margin);
 
 // ---- The account: equity against maintenance at every price --------------------------------------
 
@@ -123,7 +128,9 @@ struct OptionsRequest {
   /// every option's volatility (floored at kMinImpliedVolatility), |shift| <= 10; at most 20.
   std::vector<double> volShifts = {-0.10, 0.10};
   /// Scanned prices: scanPoints log-spaced from underlyingPrice x scanLow to underlyingPrice x
-  /// scanHigh (0 < scanLow < 1 < scanHigh, scanHigh / scanLow <= 1e12; 16..100000 points).
+  /// scanHigh (0 < scanLow < 1 < scanHigh, scanHigh / scanLow <= 1e12; 16..100000 points). The
+  /// liquidation prices are those of a scan of every one of these prices (each sign change between
+  /// neighbours refined by Brent's method), found while evaluating only a few of them.
   double scanLow = 0.001, scanHigh = 1000;
   std::size_t scanPoints = 4001;
 };
@@ -169,7 +176,7 @@ struct OptionsAccountView {
   bool liquidated = false;       ///< equity < maintenance at underlyingPrice
   /// Every price in the scanned range where equity - maintenance changes sign, ascending (a short
   /// straddle has two). A touch without a sign change, or two crossings between neighbouring
-  /// scanned prices, is not seen.
+  /// scanned prices, is not seen (as in a scan of every price of the request's grid).
   std::vector<LiquidationCrossing> liquidationPrices;
   bool liquidatedAtScanLow = false, liquidatedAtScanHigh = false;  ///< at the ends of the range
   /// Cross: the whole account is at risk, so the most it can lose is its equity in this view,
@@ -181,7 +188,7 @@ struct OptionsAccountView {
 /// One position isolated at one horizon: its liquidation prices alone on its posted margin.
 struct IsolatedHorizon {
   /// Where postedMargin + PnL(P) crosses the position's own maintenance margin MM(P), found as
-  /// the account's are (the same scan and Brent refinement); empty for a long option.
+  /// the account's are (the same grid and Brent refinement); empty for a long option.
   std::vector<LiquidationCrossing> liquidationPrices;
   bool liquidated = false;  ///< postedMargin + PnL < MM at underlyingPrice
 };
@@ -204,6 +211,10 @@ struct IsolatedPositions {
   std::vector<IsolatedPosition> futures;  ///< same order as the scenario's
 };
 
+/// Not a ByMode (report.h): the account is cross-margined, so its views (now, later, volShifted) are
+/// the cross ones, whole-account numbers; `isolated` is per position, each alone on its own posted
+/// margin (postedMargin, maxLoss and liquidation prices, no account equity or ratio). No field here
+/// has an isolated twin of the same type, so nothing pairs as { isolated, cross }.
 struct OptionsAccountResult {
   std::vector<OptionValuation> options;   ///< same order as the scenario's
   std::vector<FutureValuation> futures;   ///< same order as the scenario's
@@ -218,12 +229,19 @@ struct OptionsAccountResult {
   std::vector<Step> steps;
 };
 /// Validates the scenario and the request, values every position, and finds every liquidation
-/// price of each view: equity(P) - maintenance(P) on the log-spaced grid, each sign change refined
-/// by Brent's method to about 1e-12 of the price. Beside the cross views it gives the isolated
-/// one: each short option and each future alone, equity_i(P) = IM_i + PnL_i(P) against MM_i(P)
-/// (IM_i at the valuation date), scanned the same way now and `later`; a long option cannot be
-/// liquidated and loses at most its premium.
+/// price of each view: the sign changes of equity(P) - maintenance(P) on the request's log-spaced
+/// grid, each refined by Brent's method to about 1e-12 of the price. The grid is not scanned price by
+/// price: halves of it are dropped once a bound on how fast equity - maintenance can move proves it
+/// keeps one sign there (options.cpp), so the prices are the full scan's, bit for bit, at a fraction
+/// of the cost. Beside the cross views it gives the isolated one: each short option and each future
+/// alone, equity_i(P) = IM_i + PnL_i(P) against MM_i(P) (IM_i at the valuation date), searched the
+/// same way now and `later`; a long option cannot be liquidated and loses at most its premium.
+/// Numbers only: every `steps` is empty (explain() writes them).
 Result<OptionsAccountResult> evaluateOptions(const OptionsScenario& scenario, const OptionsRequest& request = {});
+/// The steps of a result of evaluateOptions(scenario, request) (the same inputs): every valuation,
+/// every view with its liquidation prices, every isolated position, and the account's own. Writes
+/// only the `steps` fields; no number changes.
+void explain(const OptionsScenario& scenario, const OptionsRequest& request, OptionsAccountResult& result);
 
 /// Equity and margins of a valid scenario (validateOptions empty) with the underlying at `price`,
 /// `days` after the valuation date, every volatility shifted by `volShift`. Settlement asset.
@@ -284,12 +302,20 @@ struct PortfolioMarginResult {
   std::vector<double> volShockScale;                  ///< per option: (30 / max(1, days))^vegaPower
   std::vector<Step> steps;
 };
+/// The grid after validate(scenario, request); numbers only (`steps` empty).
 Result<PortfolioMarginResult> portfolioMargin(const OptionsScenario& scenario,
                                               const PortfolioMarginRequest& request = {});
+/// The steps of a result of portfolioMargin(scenario, request): the grid, each option's shock
+/// scaling, the worst cell, the requirement and the ratio. Writes only result.steps.
+void explain(const OptionsScenario& scenario, const PortfolioMarginRequest& request, PortfolioMarginResult& result);
 
 /// The request checks evaluateOptions and portfolioMargin make, with paths under "request."
 /// (public, so a converter reports them beside its own).
 std::vector<InputError> validateOptionsRequest(const OptionsRequest& request);
 std::vector<InputError> validatePortfolioMarginRequest(const PortfolioMarginRequest& request);
+/// The scenario's errors (validateOptions), then the request's: what evaluateOptions and
+/// portfolioMargin check before they compute.
+std::vector<InputError> validate(const OptionsScenario& scenario, const OptionsRequest& request);
+std::vector<InputError> validate(const OptionsScenario& scenario, const PortfolioMarginRequest& request);
 
 }  // namespace marginlab

@@ -37,4 +37,11 @@ std::vector<InputError> validateVolSurface(const VolSurface& surface, const std:
 /// expiries (so total variance keeps growing in proportion to T there).
 double surfaceVolatility(const VolSurface& surface, double years, double strike) noexcept;
 
+/// The steepest slope of the surface across strikes, max |d sigma / d ln K| over every row's pieces
+/// (surface assumed valid). It bounds the slope of surfaceVolatility(T, K) in ln K at any T too:
+/// between two expiries sigma^2 T is a blend a w0 + b w1 with a + b = 1 (in T), so |d sigma| <= the
+/// larger row's slope (Cauchy-Schwarz). The options account's liquidation search uses it to bound how
+/// fast an option's price can move with the underlying under sticky moneyness.
+double surfaceSlope(const VolSurface& surface) noexcept;
+
 }  // namespace marginlab
