@@ -50,6 +50,13 @@ constexpr Message kMessages[] = {
     // Risk lab: odds, Monte Carlo, the liquidation engine (odds.cpp, engine.cpp, orders.cpp).
 
     // Options accounts, Black-76, the surface (options.cpp, black.cpp, surface.cpp).
+
+    // The JS boundary (wasm/packed.cpp, wasm/reader.h): a value JS gave of the wrong type or size.
+    {"tooLongText", ErrorCode::OutOfRange, "{path} must be at most {limit} characters"},
+    {"tooManyTierTables", ErrorCode::TooMany, "{path} has {count} tables; at most {limit} are accepted"},
+    {"tooManyTierRows", ErrorCode::TooMany, "{path} has {count} rows; at most {limit} are accepted"},
+    {"versionNotWhole", ErrorCode::Unsupported, "{path} ({value}) must be the integer 1"},
+    {"scenarioNotObject", ErrorCode::WrongType, "the scenario must be an object, not {actual}"},
 };
 
 void appendValue(std::string& out, const Param& p) {
