@@ -29,22 +29,23 @@ enum EvaluateFlags : int {
   kReplay = 2,   ///< read the scenario, then answer the last numbers again (the boundary's own cost)
 };
 Buffer<double> gNumbers;  ///< the numbers of the last report, read by transfer.js
+marginlab::Scenario gScenario;  ///< the last scenario read: its memory serves the next one
 }  // namespace
 
 /// evaluate, called by transfer.js with the scenario packed (packed.h): the address of the report's
 /// numbers (packed.h writeNumbers), or 0 when the answer is a JS value handed over (errors, explain).
 extern "C" EMSCRIPTEN_KEEPALIVE const double* mljs_evaluate(std::size_t slots, std::size_t textBytes, int flags) {
-  auto parsed = readScenario(packedInput(slots, textBytes));
+  auto errors = readScenario(packedInput(slots, textBytes), gScenario);
   if (flags & kReplay) return gNumbers.size() ? gNumbers.data() : nullptr;
-  if (!parsed) {
+  if (!errors.empty()) {
     marginlab::Report failed;
-    failed.errors = std::move(parsed.errors);
+    failed.errors = std::move(errors);
     handOver(toJs(failed, false));
     return nullptr;
   }
-  marginlab::Report report = marginlab::evaluate(*parsed.value);
+  marginlab::Report report = marginlab::evaluate(gScenario);
   if (!report.errors.empty() || (flags & kExplain)) {
-    if (flags & kExplain) marginlab::explain(*parsed.value, report);
+    if (flags & kExplain) marginlab::explain(gScenario, report);
     handOver(toJs(report, flags & kExplain));
     return nullptr;
   }

@@ -8,7 +8,6 @@
 
 #include "marginlab/fields.h"
 #include "packed.h"
-#include "reader.h"
 #include "transfer.h"
 
 namespace mljs {
@@ -19,7 +18,8 @@ using namespace marginlab;
 namespace {
 
 template <class T>
-constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Position> || std::is_same_v<T, Tier>;
+constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Position> || std::is_same_v<T, Tier> ||
+                        std::is_same_v<T, BatchRequest>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.
@@ -204,6 +204,7 @@ val describe() {
   d.describe<Scenario>();
   d.describe<Position>();
   d.describe<Tier>();
+  d.describe<BatchRequest>();
   d.describe<Report>();
   d.describe<Outcome>();
   d.describe<PositionOutcome>();
@@ -228,30 +229,6 @@ val describe() {
 
 Result<Scenario> toScenario(const val& v) { return readScenario(packScenario(v)); }
 
-Result<BatchRequest> toBatchRequest(const val& v) {
-  Reader r;
-  Result<BatchRequest> out;
-  BatchRequest b;
-  if (!isObject(v)) {
-    r.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", typeName(v)}});
-    out.errors = std::move(r.errors);
-    return out;
-  }
-  static const std::string rules = [] {
-    std::string list;
-    for (std::string_view name : kRuleNames) list.append(list.empty() ? "" : ", ").append(name);
-    return list;
-  }();
-  if (const auto x = r.choice<Rules>(v, "rules", "request.rules", false, parseRules, rules.c_str())) b.rules = *x;
-  if (const auto c = r.choice<Contract>(v, "contract", "request.contract", false, parseContract, "linear, inverse")) b.contract = *c;
-  if (const auto x = r.number(v, "contractSize", "request.contractSize", false)) b.contractSize = *x;
-  b.takerFeeRate = r.number(v, "takerFeeRate", "request.takerFeeRate", false);
-  auto tiers = readTierTable(packTierTable(v["tiers"]), "request.tiers");
-  if (tiers) b.tiers = std::move(*tiers.value);
-  r.errors.insert(r.errors.end(), tiers.errors.begin(), tiers.errors.end());
-  out.errors = std::move(r.errors);
-  if (out.errors.empty()) out.value = std::move(b);
-  return out;
-}
+Result<BatchRequest> toBatchRequest(const val& v) { return readBatchRequest(packBatchRequest(v)); }
 
 }  // namespace mljs

@@ -4,6 +4,8 @@
 #include "packed.h"
 
 #include <cmath>
+#include <algorithm>
+#include <array>
 #include <limits>
 #include <optional>
 #include <span>
@@ -42,44 +44,69 @@ class PackedReader {
   explicit PackedReader(const Packed& in) : in_(in) {}
   Checker check;
 
-  /// The kind of the value whose fields follow (the scenario itself): true for an object.
-  bool object() {
+  /// The kind of the value whose fields follow (the scenario, a request): true for an object.
+  bool object(std::string_view name = {}) {
     const Slot s = next();
     if (s.kind == Kind::Object) return true;
-    check.fail("", "scenarioNotObject", {textParam("actual", kindName(s.kind))});
+    if (name.empty()) check.fail("", "scenarioNotObject", {textParam("actual", kindName(s.kind))});
+    else wrongType(name, "an object", s.kind);
     return false;
   }
-
-  template <class... Tags>
-  void operator()(std::string_view name, double& x, Tags...) {
-    if (const auto v = number(next(), name, kRequired<Tags...>)) x = *v;
+  /// The fields of `x`, their paths under `name` ("request.tiers").
+  template <class T>
+  void within(std::string_view name, T& x) {
+    push({name});
+    fields(*this, x);
+    pop();
   }
-  void operator()(std::string_view name, std::optional<double>& x) { x = number(next(), name, false); }
+
+  // Each field reads one slot: the hot path (the kind expected) inline, every other kind out of line.
+  template <class... Tags>
+  [[gnu::always_inline]] void operator()(std::string_view name, double& x, Tags...) {
+    const Slot s = next();
+    if (s.kind == Kind::Number) x = s.value;
+    else notRead(s.kind, name, kRequired<Tags...>, "a number");
+  }
+  [[gnu::always_inline]] void operator()(std::string_view name, std::optional<double>& x) {
+    const Slot s = next();
+    if (s.kind == Kind::Number) {
+      x = s.value;
+    } else {
+      x.reset();
+      notRead(s.kind, name, false, "a number");
+    }
+  }
   /// The one integer reader.
   void operator()(std::string_view name, int& x, Whole whole) {
-    const auto v = number(next(), name, false);
-    if (!v) return;
-    if (std::trunc(*v) == *v && std::abs(*v) < 1e9) x = static_cast<int>(*v);
-    else check.fail(path(name), whole.rule, {numberParam("value", *v)});
+    const Slot s = next();
+    if (s.kind != Kind::Number) return notRead(s.kind, name, false, "a number");
+    if (std::trunc(s.value) == s.value && std::abs(s.value) < 1e9) x = static_cast<int>(s.value);
+    else check.fail(path(name), whole.rule, {numberParam("value", s.value)});
   }
   template <class... Tags>
-  void operator()(std::string_view name, std::string& s, Tags...) {
-    if (const auto t = string(next(), name, kRequired<Tags...>)) s = *t;
+  void operator()(std::string_view name, std::string& x, Tags...) {
+    const Slot s = next();
+    if (s.kind == Kind::String) x.assign(bytes(s.value));
+    else notRead(s.kind, name, kRequired<Tags...>, "a string");
   }
   template <NamedEnum E, class... Tags>
   void operator()(std::string_view name, E& e, Tags...) {
-    if (const auto v = choice<E>(next(), name, kRequired<Tags...>)) e = *v;
+    const Slot s = next();
+    if (s.kind != Kind::String) return notRead(s.kind, name, kRequired<Tags...>, "a string");
+    if (const auto i = choice(bytes(s.value), name, enumNames(E{}))) e = static_cast<E>(*i);
   }
   template <NamedEnum E>
   void operator()(std::string_view name, std::optional<E>& e) {
-    e = choice<E>(next(), name, false);
+    const Slot s = next();
+    e.reset();
+    if (s.kind != Kind::String) return notRead(s.kind, name, false, "a string");
+    if (const auto i = choice(bytes(s.value), name, enumNames(E{}))) e = static_cast<E>(*i);
   }
   /// The one list reader: positions, a table's rows.
   template <Described T, class... Tags>
   void operator()(std::string_view name, std::vector<T>& list, Tags... tags) {
     const Slot s = next();
-    if (absent(s, name, kRequired<Tags...>)) return;
-    list.clear();
+    if (absent(s.kind, name, kRequired<Tags...>)) return list.clear();
     readList(s, name, limitOf(tags...).entries, list);
   }
   /// A record of lists keyed by symbol: the tier tables.
@@ -97,6 +124,12 @@ class PackedReader {
   };
   static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
 
+  void push(Segment s) noexcept {
+    if (depth_ < path_.size()) path_[depth_] = s;
+    ++depth_;
+  }
+  void pop() noexcept { --depth_; }
+
   static Limit limitOf() { return {}; }
   template <class Tag, class... Tags>
   static Limit limitOf(Tag tag, Tags... tags) {
@@ -104,8 +137,9 @@ class PackedReader {
     else return limitOf(tags...);
   }
 
-  Slot next() {
-    if (at_ >= in_.slots) return {};  // past the end: undefined
+  /// The next slot; past the end, undefined.
+  [[gnu::noinline]] Slot next() {
+    if (at_ >= in_.slots) return {};
     const std::uint8_t k = in_.kinds[at_];
     const Slot s{k < kKinds ? static_cast<Kind>(k) : Kind::Symbol, in_.values[at_]};
     ++at_;
@@ -118,7 +152,8 @@ class PackedReader {
       if (!out.empty()) out += '.';
       out += part;
     };
-    for (const Segment& s : path_) {
+    for (std::size_t i = 0; i < depth_; ++i) {
+      const Segment& s = path_[i];
       if (s.index == kNoIndex) add(s.name);
       else out.append("[").append(std::to_string(s.index)).append("]");
     }
@@ -127,63 +162,43 @@ class PackedReader {
   }
 
   /// True when the field is absent (undefined; null when optional), reporting it when required.
-  [[gnu::noinline]] bool absent(const Slot& s, std::string_view name, bool required) {
-    if (s.kind == Kind::Undefined || (!required && s.kind == Kind::Null)) {
+  [[gnu::noinline]] bool absent(Kind kind, std::string_view name, bool required) {
+    if (kind == Kind::Undefined || (!required && kind == Kind::Null)) {
       if (required) check.fail(path(name), "missing");
       return true;
     }
     return false;
   }
+  /// A field whose slot holds another kind than `expected`: nothing when it is absent and may be;
+  /// otherwise the error (missing, tooLongText, wrongType).
+  [[gnu::noinline, gnu::cold]] void notRead(Kind kind, std::string_view name, bool required, std::string_view expected) {
+    if (absent(kind, name, required)) return;
+    if (kind == Kind::LongString && expected == "a string")
+      check.fail(path(name), "tooLongText", {numberParam("limit", static_cast<double>(kMaxTextLength))});
+    else
+      wrongType(name, expected, kind);
+  }
   [[gnu::noinline]] void wrongType(std::string_view name, std::string_view expected, Kind actual) {
     check.fail(path(name), "wrongType", {textParam("expected", expected), textParam("actual", kindName(actual))});
   }
 
-  [[gnu::noinline]] std::optional<double> number(const Slot& s, std::string_view name, bool required) {
-    if (absent(s, name, required)) return std::nullopt;
-    if (s.kind != Kind::Number) {
-      wrongType(name, "a number", s.kind);
-      return std::nullopt;
-    }
-    return s.value;
-  }
-
   /// The next string's bytes; a count past the text reads what is left.
-  std::string_view bytes(double count) {
+  [[gnu::always_inline]] std::string_view bytes(double count) {
     const std::size_t left = in_.textSize - textAt_;
-    const std::size_t n = countOf(count, left).value_or(left);
+    const std::size_t n = count >= 0 && count <= static_cast<double>(left) ? static_cast<std::size_t>(count) : left;
     const std::string_view out(in_.text + textAt_, n);
     textAt_ += n;
     return out;
   }
 
-  [[gnu::noinline]] std::optional<std::string> string(const Slot& s, std::string_view name, bool required) {
-    if (absent(s, name, required)) return std::nullopt;
-    if (s.kind == Kind::LongString) {
-      check.fail(path(name), "tooLongText", {numberParam("limit", static_cast<double>(kMaxTextLength))});
-      return std::nullopt;
-    }
-    if (s.kind != Kind::String) {
-      wrongType(name, "a string", s.kind);
-      return std::nullopt;
-    }
-    return std::string(bytes(s.value));
-  }
-
-  template <class E>
-  std::optional<E> choice(const Slot& s, std::string_view name, bool required) {
-    const auto i = choiceIndex(s, name, required, enumNames(E{}));
-    return i ? std::optional<E>(static_cast<E>(*i)) : std::nullopt;
-  }
-  /// The index of the string among `names`, or an unknownValue error listing them.
-  [[gnu::noinline]] std::optional<std::size_t> choiceIndex(const Slot& s, std::string_view name, bool required,
-                                                           std::span<const std::string_view> names) {
-    const auto t = string(s, name, required);
-    if (!t) return std::nullopt;
+  /// The index of `text` among `names`, or an unknownValue error listing them.
+  [[gnu::noinline]] std::optional<std::size_t> choice(std::string_view text, std::string_view name,
+                                                      std::span<const std::string_view> names) {
     for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] == *t) return i;
+      if (names[i] == text) return i;
     std::string accepted;
     for (std::string_view n : names) accepted.append(accepted.empty() ? "" : ", ").append(n);
-    check.fail(path(name), "unknownValue", {textParam("value", *t), textParam("accepted", accepted)});
+    check.fail(path(name), "unknownValue", {textParam("value", text), textParam("accepted", accepted)});
     return std::nullopt;
   }
 
@@ -191,15 +206,16 @@ class PackedReader {
   template <class T>
   void readList(const Slot& s, std::string_view name, std::size_t limit, std::vector<T>& list) {
     const auto n = listSize(s, name, limit, std::is_same_v<T, Tier>);
-    if (!n) return;
-    list.resize(*n);
-    path_.push_back({name});
+    if (!n) return list.clear();
+    list.resize(*n);  // the entries already there keep their memory (a reader reused from call to call)
+    push({name});
     for (std::size_t i = 0; i < *n; ++i) {
-      path_.push_back({{}, i});
+      push({{}, i});
+      list[i] = T{};
       if (element()) fields(*this, list[i]);
-      path_.pop_back();
+      pop();
     }
-    path_.pop_back();
+    pop();
   }
   /// A list's length, or an error (not a list; too long). `rows`: a tier table's words.
   [[gnu::noinline]] std::optional<std::size_t> listSize(const Slot& s, std::string_view name, std::size_t limit,
@@ -224,31 +240,52 @@ class PackedReader {
 
   const Packed& in_;
   std::size_t at_ = 0, textAt_ = 0;
-  std::vector<Segment> path_;
+  /// The tier tables read (their addresses, sorted at the end), for dropping the ones an earlier read
+  /// into the same scenario left.
+  std::vector<const TierTable*> read_;
+  /// The path so far: a list, an index, a tier table's symbol (deeper paths are not read).
+  std::array<Segment, 4> path_;
+  std::size_t depth_ = 0;
 };
 
 void PackedReader::operator()(std::string_view name, std::map<std::string, TierTable, std::less<>>& tables,
                               Limit limit) {
   const Slot s = next();
-  if (absent(s, name, false)) return;
-  if (s.kind != Kind::Object) return wrongType(name, "an object keyed by symbol", s.kind);
-  const auto n = countOf(s.value, limit.entries);
-  if (!n) {
-    check.fail(path(name), "tooManyTierTables",
-               {numberParam("count", s.value), numberParam("limit", static_cast<double>(limit.entries))});
-    return;
+  read_.clear();
+  if (!absent(s.kind, name, false)) {
+    if (s.kind != Kind::Object) {
+      wrongType(name, "an object keyed by symbol", s.kind);
+    } else if (const auto n = countOf(s.value, limit.entries); !n) {
+      check.fail(path(name), "tooManyTierTables",
+                 {numberParam("count", s.value), numberParam("limit", static_cast<double>(limit.entries))});
+    } else {
+      push({name});
+      for (std::size_t i = 0; i < *n; ++i) {
+        const Slot key = next();
+        const std::string_view symbol = key.kind == Kind::String ? bytes(key.value) : std::string_view();
+        // A table already in the map (a reader reused from call to call) keeps its memory.
+        auto it = tables.find(symbol);
+        if (it == tables.end()) it = tables.emplace(std::string(symbol), TierTable()).first;
+        const Slot table = next();
+        readList(table, symbol, limit.inner, it->second);
+        // A table that is not a list of rows is left out; one whose rows have errors is kept.
+        const auto before = std::find(read_.begin(), read_.end(), &it->second);  // a key given twice (not from JS)
+        if (table.kind == Kind::Array && countOf(table.value, limit.inner)) {
+          if (before == read_.end()) read_.push_back(&it->second);
+        } else {
+          if (before != read_.end()) read_.erase(before);
+          tables.erase(it);
+        }
+      }
+      pop();
+    }
   }
-  path_.push_back({name});
-  for (std::size_t i = 0; i < *n; ++i) {
-    const Slot key = next();
-    const std::string symbol(key.kind == Kind::String ? bytes(key.value) : std::string_view());
-    TierTable rows;
-    const Slot table = next();
-    readList(table, symbol, limit.inner, rows);
-    // A table that is not a list of rows is left out; one whose rows have errors is kept.
-    if (table.kind == Kind::Array && countOf(table.value, limit.inner)) tables[symbol] = std::move(rows);
+  // What an earlier read left and this one did not read goes.
+  if (read_.size() == tables.size()) return;  // every table was read (the keys of a JS object differ)
+  for (auto it = tables.begin(); it != tables.end();) {
+    if (std::find(read_.begin(), read_.end(), &it->second) != read_.end()) ++it;
+    else it = tables.erase(it);
   }
-  path_.pop_back();
 }
 
 // ---- the numbers of a report ------------------------------------------------------------------------
@@ -304,32 +341,35 @@ std::size_t numbersOf(const Report& report) {
 
 std::string_view kindName(Kind kind) noexcept { return kKindNames[static_cast<std::size_t>(kind)]; }
 
-Result<Scenario> readScenario(const Packed& in) {
+std::vector<InputError> readScenario(const Packed& in, Scenario& s) {
   PackedReader r(in);
-  Result<Scenario> out;
-  if (!r.object()) {
-    out.errors = std::move(r.check.errors);
-    return out;
-  }
-  Scenario s;
+  if (!r.object()) return std::move(r.check.errors);
+  s.version = 1;  // the defaults of the fields a scenario may leave out (the others are read)
+  s.rules = Rules::Binance;
+  s.takerFeeRate.reset();
   fields(r, s);
-  if (r.check.ok()) {
-    out.value = std::move(s);  // evaluate() validates it
-    return out;
-  }
+  if (r.check.ok()) return {};  // evaluate() validates it
   // Every error at once: the core's checks run on the fields that did convert; a field that did not
   // keeps its default and shows only its conversion error.
-  out.errors = std::move(r.check.errors);
-  mergeChecks(out.errors, validate(s));
+  std::vector<InputError> errors = std::move(r.check.errors);
+  mergeChecks(errors, validate(s));
+  return errors;
+}
+
+Result<Scenario> readScenario(const Packed& in) {
+  Result<Scenario> out;
+  Scenario s;
+  out.errors = readScenario(in, s);
+  if (out.errors.empty()) out.value = std::move(s);
   return out;
 }
 
-Result<TierTable> readTierTable(const Packed& in, std::string_view path) {
+Result<BatchRequest> readBatchRequest(const Packed& in) {
   PackedReader r(in);
-  Result<TierTable> out;
-  TierTable rows;
-  r(path, rows, Required{}, Limit{kMaxTierRows});
-  if (r.check.ok()) out.value = std::move(rows);
+  Result<BatchRequest> out;
+  BatchRequest b;
+  if (r.object("request")) r.within("request", b);
+  if (r.check.ok()) out.value = std::move(b);
   else out.errors = std::move(r.check.errors);
   return out;
 }

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "marginlab/batch.h"
 #include "marginlab/errors.h"
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
@@ -59,9 +60,13 @@ struct Packed {
 /// on the fields that did convert. Without conversion errors the scenario is returned unvalidated
 /// (evaluate() validates it). Any slots at all give an answer: a short input reads as undefined fields.
 marginlab::Result<marginlab::Scenario> readScenario(const Packed& in);
+/// The same into `into`, whose memory is reused (a scenario kept from call to call): the errors; `into`
+/// holds the scenario when there are none.
+std::vector<marginlab::InputError> readScenario(const Packed& in, marginlab::Scenario& into);
 
-/// A tier table packed alone (transfer.js mljs_pack_tiers: one list), its rows' paths under `path`.
-marginlab::Result<marginlab::TierTable> readTierTable(const Packed& in, std::string_view path);
+/// A liquidation batch's request packed as a scenario is (transfer.js mljs_pack_batch), its fields'
+/// paths under "request".
+marginlab::Result<marginlab::BatchRequest> readBatchRequest(const Packed& in);
 
 /// True when `e` concerns a field that has a conversion error in `conversion` (the same path or one
 /// inside it): that field kept its default, so only its conversion error is shown.

@@ -21,7 +21,7 @@ emscripten::EM_VAL mljs_decode(const char* ops, const double* numbers, const cha
                                std::size_t textLength, const char* raw);
 void mljs_hand(emscripten::EM_VAL value);
 std::size_t mljs_pack_scenario(emscripten::EM_VAL scenario, std::size_t* textBytes);
-std::size_t mljs_pack_tiers(emscripten::EM_VAL rows, std::size_t* textBytes);
+std::size_t mljs_pack_batch(emscripten::EM_VAL request, std::size_t* textBytes);
 }
 
 namespace mljs {
@@ -319,9 +319,9 @@ Packed packScenario(const val& scenario) {
   return packedInput(slots, textBytes);
 }
 
-Packed packTierTable(const val& rows) {
+Packed packBatchRequest(const val& request) {
   std::size_t textBytes = 0;
-  const std::size_t slots = mljs_pack_tiers(rows.as_handle(), &textBytes);
+  const std::size_t slots = mljs_pack_batch(request.as_handle(), &textBytes);
   return packedInput(slots, textBytes);
 }
 

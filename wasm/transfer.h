@@ -81,8 +81,8 @@ Packed packedInput(std::size_t slots, std::size_t textBytes);
 /// A JS scenario packed by transfer.js's encoder, the one every scenario crosses by. The slots stay
 /// valid until the next packing.
 Packed packScenario(const val& scenario);
-/// A JS list of tier rows packed alone (packed.h readTierTable).
-Packed packTierTable(const val& rows);
+/// A JS liquidation batch request packed (packed.h readBatchRequest).
+Packed packBatchRequest(const val& request);
 
 /// Writes one JS value (objects, arrays, numbers, strings, null, booleans, steps) into wasm
 /// memory; take() has the JS side build it in one call. Keys and values go in the order given,

@@ -281,13 +281,21 @@ mergeInto(LibraryManager.library, {
     return slots;
   },
 
-  // For C++ (transfer.h packTierTable): packs one list of tier rows at `handle`, as mljs_pack_scenario.
-  mljs_pack_tiers__deps: ['$Emval', '$mljsIn', '$mljsRoom', '$mljsList', '$mljsTier'],
-  mljs_pack_tiers: function(handle, textBytes) {
-    var a = mljsIn;
+  // For C++ (transfer.h packBatchRequest): fields(BatchRequest), packed as mljs_pack_scenario packs.
+  mljs_pack_batch__deps: ['$Emval', '$mljsIn', '$mljsRoom', '$mljsSlot', '$mljsKind', '$mljsNumber', '$mljsText', '$mljsList',
+    '$mljsTier'],
+  mljs_pack_batch: function(handle, textBytes) {
+    var a = mljsIn, request = Emval.toValue(handle), kind = mljsKind(request);
     a.v = a.t = 0;
-    mljsRoom(1, 0);
-    mljsList(Emval.toValue(handle), a.maxRows, 5, mljsTier);
+    mljsRoom(6, 0);
+    mljsSlot(kind, 0);
+    if (kind === 5) {
+      mljsText(request.rules);
+      mljsText(request.contract);
+      mljsNumber(request.contractSize);
+      mljsNumber(request.takerFeeRate);
+      mljsList(request.tiers, a.maxRows, 5, mljsTier);
+    }
     HEAPU32[textBytes >> 2] = a.t;
     return a.v;
   },

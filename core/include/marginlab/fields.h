@@ -11,6 +11,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "marginlab/batch.h"
 #include "marginlab/check.h"
 #include "marginlab/errors.h"
 #include "marginlab/report.h"
@@ -72,6 +73,7 @@ inline constexpr std::string_view kStructName{};
 template <> inline constexpr std::string_view kStructName<Tier> = "Tier";
 template <> inline constexpr std::string_view kStructName<Position> = "Position";
 template <> inline constexpr std::string_view kStructName<Scenario> = "Scenario";
+template <> inline constexpr std::string_view kStructName<BatchRequest> = "BatchRequest";
 template <> inline constexpr std::string_view kStructName<TierBoundary> = "TierBoundary";
 template <> inline constexpr std::string_view kStructName<PositionOutcome> = "PositionOutcome";
 template <> inline constexpr std::string_view kStructName<AccountOutcome> = "AccountOutcome";
@@ -120,6 +122,16 @@ void fields(V& v, T& s) {
   v("takerFeeRate", s.takerFeeRate);
   v("positions", s.positions, Required{}, Limit{kMaxPositions});
   v("tiers", s.tiers, Limit{kMaxTierTables, kMaxTierRows});
+}
+
+/// batch.h: what the positions of a batch share.
+template <class V, Is<BatchRequest> T>
+void fields(V& v, T& b) {
+  v("rules", b.rules);
+  v("contract", b.contract);
+  v("contractSize", b.contractSize);
+  v("takerFeeRate", b.takerFeeRate);
+  v("tiers", b.tiers, Required{}, Limit{kMaxTierRows});
 }
 
 // ---- output: the report (report.h) ------------------------------------------------------------------
