@@ -149,12 +149,12 @@ val withOptions(const val& scenario, const val& request, const val& options) {
 }
 
 /// monteCarlo as JS calls it: (scenario, request, { begin, end, tally, explain }), begin and end filled in.
+template <auto chunk>
 val monteCarlo(const val& scenario, const val& request, const val& options) {
-  using Chunk = decltype(&monteCarloChunk);
-  if constexpr (std::is_invocable_v<Chunk, const val&, const val&, const val&>) {
-    return monteCarloChunk(scenario, request, options);
+  if constexpr (std::is_invocable_v<decltype(chunk), const val&, const val&, const val&>) {
+    return chunk(scenario, request, options);
   } else {
-    return monteCarloChunk(scenario, request, options["begin"].as<double>(), options["end"].as<double>(), options["tally"]);
+    return chunk(scenario, request, options["begin"].as<double>(), options["end"].as<double>(), options["tally"]);
   }
 }
 #endif
@@ -180,7 +180,7 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("cascade", &mljs::withOptions<&mljs::cascadeWalk>);        // liquidations along a path
   emscripten::function("funding", &mljs::withOptions<&mljs::funding>);            // LP after funding
   emscripten::function("odds", &mljs::withOptions<&mljs::odds>);                  // closed-form odds
-  emscripten::function("monteCarlo", &mljs::monteCarlo);                          // correlated paths, in chunks
+  emscripten::function("monteCarlo", &mljs::monteCarlo<&mljs::monteCarloChunk>);  // correlated paths, in chunks
   emscripten::function("unwind", &mljs::withOptions<&mljs::unwindPosition>);      // liquidation engine
   // Options accounts (options.cpp, marginlab-full only): scenario version 2
   emscripten::function("evaluateOptions", &mljs::evaluateOptions);      // (scenario, request) -> views, isolated

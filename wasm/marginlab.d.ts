@@ -188,7 +188,16 @@ export interface SweepOptions {
 
 /** batch.h BatchRequest: what the positions of a batch share. */
 export interface BatchRequest {
-  rules?: Rules; contract?: Contract; contractSize?: number; tiers: Tier[]; takerFeeRate?: number;
+  /** Default 'binance'. */
+  rules?: Rules;
+  /** Default 'linear'. */
+  contract?: Contract;
+  /** Default 1. */
+  contractSize?: number;
+  /** Default: the profile's own taker rate. */
+  takerFeeRate?: number;
+  /** The symbol's table. */
+  tiers: Tier[];
 }
 
 /** tiers.h DefaultTierTable. */

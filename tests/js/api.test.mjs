@@ -5,33 +5,12 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import createMarginLab, { defaultScenario } from '../../web/dist/marginlab.js';
+import { dts, interfaceFields, unionMembers } from './dts.mjs';
 
 const lab = await createMarginLab({
   wasmBinary: readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url)),
 });
-const dts = readFileSync(new URL('../../web/dist/marginlab.d.ts', import.meta.url), 'utf8');
 const venues = JSON.parse(readFileSync(new URL('../fixtures/venues.json', import.meta.url), 'utf8'));
-
-// ---- the d.ts, read as data --------------------------------------------------------------
-
-/** The quoted strings of `export type <name> = 'a' | 'b' ...;`. */
-function unionMembers(name) {
-  const m = dts.match(new RegExp(`export type ${name}\\s*=([^;]+);`));
-  assert.ok(m, `marginlab.d.ts declares type ${name}`);
-  return [...m[1].matchAll(/'([^']*)'/g)].map((x) => x[1]);
-}
-
-/** The properties of `export interface <name> { ... }`: [{ name, optional, type }]. */
-function interfaceFields(name) {
-  const m = dts.match(new RegExp(`export interface ${name}\\s*\\{([\\s\\S]*?)\\n\\}`));
-  assert.ok(m, `marginlab.d.ts declares interface ${name}`);
-  const body = m[1].replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-  return [...body.matchAll(/^\s*(?:readonly\s+)?(\w+)(\?)?\s*:\s*([^;]+);/gm)].map((x) => ({
-    name: x[1],
-    optional: x[2] === '?',
-    type: x[3].trim(),
-  }));
-}
 
 /** A d.ts type text as a descriptor: interface, array, record or scalar. */
 function typeOf(text) {

@@ -501,7 +501,7 @@ function update() {
   const { scenario, local } = scenarioFromForm(state.form);
   let coreErrors = [];
   if (Object.keys(local).length === 0) {
-    const report = state.lab.evaluate(scenario);
+    const report = state.lab.evaluate(scenario, { explain: true });  // the page shows the steps (until it asks on demand)
     coreErrors = report.errors;
     if (coreErrors.length === 0) {
       state.report = report;
