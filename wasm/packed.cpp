@@ -318,6 +318,8 @@ struct NumberWriter {
     *at++ = static_cast<double>(list.size());
     for (const T& x : list) fields(*this, x);
   }
+  // SLOT: a std::string field (Report::settlementAsset) needs an overload here and its reader in
+  // transfer.js's mljsReport; numbersOf() must count it.
   /// Strings cross as JS values, not numbers (steps, errors).
   template <class... Tags>
   void operator()(std::string_view, const std::vector<Step>&, Tags...) {}

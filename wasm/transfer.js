@@ -362,6 +362,8 @@ mergeInto(LibraryManager.library, {
     if (mljsNum(r)) report.cross = mljsOutcome(r);
     if (mljsNum(r)) report.asGiven = mljsOutcome(r);
     report.comparisons = mljsEach(r, mljsComparison);
+    // SLOT: settlementAsset, once report.h has Report::settlementAsset (a string: give NumberWriter in
+    // packed.cpp a std::string overload, e.g. its length then its bytes, and read it here in its place).
     report.errors = [];
     return report;
   },
