@@ -40,6 +40,7 @@ export default async function createMarginLab(options = {}) {
     ...options,
   });
   const tables = core.defaultTierTables();
+  const description = typeof core.describe === 'function' ? freeze(core.describe()) : null;  // marginlab-full.js
   const batches = new WeakMap();  // createBatch's batches: their memory
   // Risk lab: (scenario, request, options) -> { errors, ...result, steps with explain }; misuse throws
   // TypeError. Present in marginlab-full.js only.
@@ -55,9 +56,10 @@ export default async function createMarginLab(options = {}) {
     ...tools,
     /** Paths [begin, end) of request (default all), added to a tally a previous call returned. */
     ...(typeof core.monteCarlo === 'function' && {
-      monteCarlo(scenario, request, chunk = {}) {
+      monteCarlo(scenario, request, chunk) {
         if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError('monteCarlo(scenario, request): both must be objects');
-        const { begin = 0, end = request.paths, tally } = chunk, { explain } = callOptions('monteCarlo', chunk);
+        const { explain } = callOptions('monteCarlo', chunk);
+        const { begin = 0, end = request.paths, tally } = chunk || {};
         if (!Number.isInteger(begin) || !Number.isInteger(end)) throw new TypeError('monteCarlo: begin and end must be integers');
         return core.monteCarlo(scenario, request, { begin, end, tally, explain });
       },
@@ -65,7 +67,7 @@ export default async function createMarginLab(options = {}) {
     version: core.version(),
     errorCodes: Object.freeze(core.errorCodes()),
     /** marginlab-full.js: the fields of every struct that crosses (marginlab/fields.h), and the enums. */
-    ...(typeof core.describe === 'function' && { describe: ((d) => () => d)(freeze(core.describe())) }),
+    ...(description && { describe: () => description }),
     /** Scenario -> Report: the scenario packed in one typed array, one call, the numbers decoded. */
     evaluate(scenario, options) {
       if (!isPlainObject(scenario)) throw new TypeError('evaluate(scenario): scenario must be an object');
