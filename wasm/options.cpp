@@ -250,12 +250,7 @@ constexpr const char* kSweepKeys[] = {"days", "volShift"};
 
 // ---- writing ------------------------------------------------------------------------------------
 
-void write(JsWriter& w, const std::vector<InputError>& errors) {  // as convert.cpp writes them
-  w.array();
-  for (const InputError& e : errors)
-    w.object().key("path").string(e.path).key("code").string(toString(e.code)).key("message").string(e.message).end();
-  w.end();
-}
+void write(JsWriter& w, const std::vector<InputError>& errors) { w.errors(errors); }  // the shared writer (transfer.h)
 
 void write(JsWriter& w, const std::vector<double>& xs) {
   w.array();

@@ -7,7 +7,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import createMarginLab, { defaultScenario } from '../../web/dist/marginlab-full.js';
+import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../web/dist/marginlab-full.js';
 import { interfaceFields, unionMembers } from './dts.mjs';
 
 const load = () => createMarginLab({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab-full.wasm', import.meta.url)) });
@@ -262,4 +262,24 @@ describe('the risk lab reads its scenario through the same packed path', () => {
     const rest = lab.monteCarlo(clone(defaultScenario), request, { begin: 5, tally: half });
     assert.deepEqual(rest, whole);
   });
+});
+
+test('every tool\'s errors come from the one writer: path, code, rule, message, params', () => {
+  const bad = { ...clone(defaultScenario), walletBalance: 'x' };
+  const one = new Float64Array([1]);
+  const answers = {
+    evaluate: lab.evaluate(bad),
+    sweep: lab.sweep(bad, one, new Float64Array(1)),
+    liquidationBatch: lab.liquidationBatch({ tiers: 'x' }, { side: one, quantity: one, entryPrice: one, leverage: one }, new Float64Array(1)),
+    odds: lab.odds(bad, { position: 0, volatility: 0.6, years: 0.1 }),
+    evaluateOptions: lab.evaluateOptions({ ...clone(defaultOptionsScenario), walletBalance: 'x' }),
+    black76: lab.black76({ type: 'call', strike: -1, forward: 1, volatility: 0.5, years: 1 }),
+  };
+  for (const [tool, answer] of Object.entries(answers)) {
+    assert.ok(answer.errors.length > 0, tool);
+    for (const e of answer.errors) {
+      assert.deepEqual(Object.keys(e), ['path', 'code', 'rule', 'message', 'params'], `${tool}: ${JSON.stringify(e)}`);
+      assert.ok(e.params !== null && typeof e.params === 'object' && !Array.isArray(e.params), `${tool}: params`);
+    }
+  }
 });
