@@ -283,3 +283,8 @@ test('every tool\'s errors come from the one writer: path, code, rule, message, 
     }
   }
 });
+
+test('version(): the project version of CMakeLists.txt', () => {
+  const cmake = readFileSync(new URL('../../CMakeLists.txt', import.meta.url), 'utf8');
+  assert.equal(lab.version, cmake.match(/project\(marginlab VERSION ([0-9.]+)/)[1]);
+});
