@@ -152,7 +152,7 @@ class PackedReader {
       if (!out.empty()) out += '.';
       out += part;
     };
-    for (std::size_t i = 0; i < depth_; ++i) {
+    for (std::size_t i = 0; i < std::min(depth_, path_.size()); ++i) {  // fields() nests 3 deep at most
       const Segment& s = path_[i];
       if (s.index == kNoIndex) add(s.name);
       else out.append("[").append(std::to_string(s.index)).append("]");
