@@ -3,9 +3,9 @@
 // the same way (see packed.h). No formula lives here.
 #include "packed.h"
 
-#include <cmath>
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 #include <optional>
 #include <span>
@@ -240,8 +240,8 @@ class PackedReader {
 
   const Packed& in_;
   std::size_t at_ = 0, textAt_ = 0;
-  /// The tier tables read (their addresses, sorted at the end), for dropping the ones an earlier read
-  /// into the same scenario left.
+  /// The tier tables this read filled (their addresses), for dropping the ones an earlier read into
+  /// the same scenario left.
   std::vector<const TierTable*> read_;
   /// The path so far: a list, an index, a tier table's symbol (deeper paths are not read).
   std::array<Segment, 4> path_;
