@@ -240,9 +240,6 @@ class PackedReader {
 
   const Packed& in_;
   std::size_t at_ = 0, textAt_ = 0;
-  /// The tier tables this read filled (their addresses), for dropping the ones an earlier read into
-  /// the same scenario left.
-  std::vector<const TierTable*> read_;
   /// The path so far: a list, an index, a tier table's symbol (deeper paths are not read).
   std::array<Segment, 4> path_;
   std::size_t depth_ = 0;
@@ -250,8 +247,11 @@ class PackedReader {
 
 void PackedReader::operator()(std::string_view name, std::map<std::string, TierTable, std::less<>>& tables,
                               Limit limit) {
-  const Slot s = next();
+  // The tables this read fills (their addresses), for dropping the ones an earlier read into the same
+  // scenario left; kept from call to call for its memory (one reader at a time: wasm has one thread).
+  static std::vector<const TierTable*> read_;
   read_.clear();
+  const Slot s = next();
   if (!absent(s.kind, name, false)) {
     if (s.kind != Kind::Object) {
       wrongType(name, "an object keyed by symbol", s.kind);
