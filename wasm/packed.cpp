@@ -65,7 +65,7 @@ class PackedReader {
   [[gnu::always_inline]] void operator()(std::string_view name, double& x, Tags...) {
     const Slot s = next();
     if (s.kind == Kind::Number) x = s.value;
-    else notRead(s.kind, name, kRequired<Tags...>, "a number");
+    else if (!skipped(s.kind, kRequired<Tags...>)) notRead(s.kind, name, kRequired<Tags...>, "a number");
   }
   [[gnu::always_inline]] void operator()(std::string_view name, std::optional<double>& x) {
     const Slot s = next();
@@ -73,7 +73,7 @@ class PackedReader {
       x = s.value;
     } else {
       x.reset();
-      notRead(s.kind, name, false, "a number");
+      if (!skipped(s.kind, false)) notRead(s.kind, name, false, "a number");
     }
   }
   /// The one integer reader.
@@ -87,19 +87,25 @@ class PackedReader {
   void operator()(std::string_view name, std::string& x, Tags...) {
     const Slot s = next();
     if (s.kind == Kind::String) x.assign(bytes(s.value));
-    else notRead(s.kind, name, kRequired<Tags...>, "a string");
+    else if (!skipped(s.kind, kRequired<Tags...>)) notRead(s.kind, name, kRequired<Tags...>, "a string");
   }
   template <NamedEnum E, class... Tags>
   void operator()(std::string_view name, E& e, Tags...) {
     const Slot s = next();
-    if (s.kind != Kind::String) return notRead(s.kind, name, kRequired<Tags...>, "a string");
+    if (s.kind != Kind::String) {
+      if (!skipped(s.kind, kRequired<Tags...>)) notRead(s.kind, name, kRequired<Tags...>, "a string");
+      return;
+    }
     if (const auto i = choice(bytes(s.value), name, enumNames(E{}))) e = static_cast<E>(*i);
   }
   template <NamedEnum E>
   void operator()(std::string_view name, std::optional<E>& e) {
     const Slot s = next();
     e.reset();
-    if (s.kind != Kind::String) return notRead(s.kind, name, false, "a string");
+    if (s.kind != Kind::String) {
+      if (!skipped(s.kind, false)) notRead(s.kind, name, false, "a string");
+      return;
+    }
     if (const auto i = choice(bytes(s.value), name, enumNames(E{}))) e = static_cast<E>(*i);
   }
   /// The one list reader: positions, a table's rows.
@@ -137,11 +143,12 @@ class PackedReader {
     else return limitOf(tags...);
   }
 
+  /// An optional field left out (undefined): nothing to read or report, decided inline.
+  [[gnu::always_inline]] static bool skipped(Kind kind, bool required) { return !required && kind == Kind::Undefined; }
   /// The next slot; past the end, undefined.
-  [[gnu::noinline]] Slot next() {
+  [[gnu::always_inline]] Slot next() {
     if (at_ >= in_.slots) return {};
-    const std::uint8_t k = in_.kinds[at_];
-    const Slot s{k < kKinds ? static_cast<Kind>(k) : Kind::Symbol, in_.values[at_]};
+    const Slot s{static_cast<Kind>(in_.kinds[at_]), in_.values[at_]};  // a byte past the kinds: kindName says so
     ++at_;
     return s;
   }
@@ -341,7 +348,10 @@ std::size_t numbersOf(const Report& report) {
 
 }  // namespace
 
-std::string_view kindName(Kind kind) noexcept { return kKindNames[static_cast<std::size_t>(kind)]; }
+std::string_view kindName(Kind kind) noexcept {
+  const auto k = static_cast<std::size_t>(kind);
+  return k < kKinds ? kKindNames[k] : "symbol";  // a byte no packer writes: some other kind of value
+}
 
 std::vector<InputError> readScenario(const Packed& in, Scenario& s) {
   PackedReader r(in);

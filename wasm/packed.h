@@ -39,7 +39,8 @@ enum class Kind : std::uint8_t {
 };
 inline constexpr std::size_t kKinds = 11;
 
-/// "null", "array", or what typeof says: the words of the wrongType messages.
+/// "null", "array", or what typeof says: the words of the wrongType messages ("symbol" for a byte past
+/// the kinds).
 std::string_view kindName(Kind kind) noexcept;
 
 /// A scenario as transfer.js packs it: slot i is (kinds[i], values[i]); slot 0 is the scenario's own
