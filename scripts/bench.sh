@@ -6,8 +6,12 @@
 # spreads, ratios and each target met or not (tests/bench/report.mjs); writes it to
 # build/bench-results/report.txt with the raw JSON beside it. Not part of scripts/test.sh.
 # Uses the built web/dist (builds it only when it is missing). About 3-5 minutes.
+#   scripts/bench.sh --node    wasm under node and the peers only (no native build, no Chromium)
+#   scripts/bench.sh --quick   the same, evaluate, the stress grid and the peers' same-position calls only
+#                              (about a minute: a check while working on the boundary or a kernel)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-all}
 scripts/deps.sh
 if [ ! -f /usr/include/benchmark/benchmark.h ]; then
   echo "bench: installing libbenchmark-dev"
@@ -25,6 +29,14 @@ fi
 out=build/bench-results
 mkdir -p "$out"
 rm -f "$out"/native.json "$out"/node.json "$out"/browser.json
+
+if [ "$mode" = --node ] || [ "$mode" = --quick ]; then
+  echo "== wasm under node, and the peers ($mode)"
+  node --no-experimental-fetch tests/bench/bench.mjs --json "$out/node.json" $([ "$mode" = --quick ] && echo --quick)
+  echo "== report"
+  node tests/bench/report.mjs --node "$out/node.json" --markdown "$out/report.txt"
+  exit 0
+fi
 
 echo "== native: cmake --preset bench, build, run (5 repetitions)"
 native=()

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 // MarginLab JS surface: one line per export. Conversion lives in convert.cpp; no formula here.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <cstdint>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "convert.h"
+#include "packed.h"
+#include "transfer.h"
 #ifdef MARGINLAB_RISK_LAB
 #include "options.h"
 #include "risk.h"
@@ -18,15 +22,35 @@ namespace mljs {
 
 using emscripten::val;
 
-/// Scenario -> Report. Input problems come back in report.errors; never throws for them.
-val evaluate(const val& scenario) {
-  auto parsed = toScenario(scenario);
-  if (!parsed) {
-    val out = val::object();
-    out.set("errors", toJs(parsed.errors));
-    return out;
+namespace {
+/// mljs_evaluate's flags (transfer.js mljsEvaluate).
+enum EvaluateFlags : int {
+  kExplain = 1,  ///< the steps too: the report crosses as a JS value
+  kReplay = 2,   ///< read the scenario, then answer the last numbers again (the boundary's own cost)
+};
+Buffer<double> gNumbers;  ///< the numbers of the last report, read by transfer.js
+marginlab::Scenario gScenario;  ///< the last scenario read: its memory serves the next one
+}  // namespace
+
+/// evaluate, called by transfer.js with the scenario packed (packed.h): the address of the report's
+/// numbers (packed.h writeNumbers), or 0 when the answer is a JS value handed over (errors, explain).
+extern "C" EMSCRIPTEN_KEEPALIVE const double* mljs_evaluate(std::size_t slots, std::size_t textBytes, int flags) {
+  auto errors = readScenario(packedInput(slots, textBytes), gScenario);
+  if (flags & kReplay) return gNumbers.size() ? gNumbers.data() : nullptr;
+  if (!errors.empty()) {
+    marginlab::Report failed;
+    failed.errors = std::move(errors);
+    handOver(toJs(failed, false));
+    return nullptr;
   }
-  return toJs(marginlab::evaluate(*parsed.value));
+  marginlab::Report report = marginlab::evaluate(gScenario);
+  if (!report.errors.empty() || (flags & kExplain)) {
+    if (flags & kExplain) marginlab::explain(gScenario, report);
+    handOver(toJs(report, flags & kExplain));
+    return nullptr;
+  }
+  writeNumbers(report, gNumbers);
+  return gNumbers.data();
 }
 
 /// Fills `out` (Float64Array) with account equity at each of `prices` (Float64Array) for
@@ -115,28 +139,45 @@ val errorCodes() {
 
 std::string version() { return marginlab::kVersion; }
 
+#ifdef MARGINLAB_RISK_LAB
+/// A risk-lab tool as JS calls it, (scenario, request, options): `options` ({ explain }) goes to the
+/// tool when it takes it.
+template <auto tool>
+val withOptions(const val& scenario, const val& request, const val& options) {
+  if constexpr (std::is_invocable_v<decltype(tool), const val&, const val&, const val&>) return tool(scenario, request, options);
+  else return tool(scenario, request);
+}
+
+/// monteCarlo as JS calls it: (scenario, request, { begin, end, tally, explain }), begin and end filled in.
+template <auto chunk>
+val monteCarlo(const val& scenario, const val& request, const val& options) {
+  return chunk(scenario, request, options["begin"].as<double>(), options["end"].as<double>(), options["tally"], options);
+}
+#endif
+
 }  // namespace mljs
 
 EMSCRIPTEN_BINDINGS(marginlab) {
-  emscripten::function("evaluate", &mljs::evaluate);                    // Scenario -> Report
+  // evaluate: the plain export mljs_evaluate above, called by transfer.js (mljsEvaluate)
   emscripten::function("sweepEquity", &mljs::sweepEquity);              // fills caller's Float64Array
   emscripten::function("liquidationBatch", &mljs::liquidationBatch);    // isolated LPs in wasm memory
   emscripten::function("defaultTierTables", &mljs::defaultTierTables);  // shipped tier data
   emscripten::function("errorCodes", &mljs::errorCodes);                // ErrorCode strings
   emscripten::function("version", &mljs::version);                      // semver
 #ifdef MARGINLAB_RISK_LAB
-  // Risk lab (risk.cpp, marginlab-full only): (scenario, request) -> { errors, ... }
-  emscripten::function("adjust", &mljs::adjust);                        // add to / reduce a position
-  emscripten::function("targetPrice", &mljs::target);                   // price for a PnL or ROE
-  emscripten::function("maxOpen", &mljs::maxOpen);                      // largest size that opens
-  emscripten::function("sizeFromStop", &mljs::stopSize);                // size from a stop and a risk share
-  emscripten::function("marginToTarget", &mljs::marginTarget);          // margin to move the LP
-  emscripten::function("stress", &mljs::stress);                        // price-shock grid
-  emscripten::function("cascade", &mljs::cascadeWalk);                  // liquidations along a path
-  emscripten::function("funding", &mljs::funding);                      // LP after funding
-  emscripten::function("odds", &mljs::odds);                            // closed-form odds
-  emscripten::function("monteCarlo", &mljs::monteCarloChunk);           // correlated paths, in chunks
-  emscripten::function("unwind", &mljs::unwindPosition);                // liquidation engine
+  emscripten::function("describe", &mljs::describe);  // fields() of every struct (marginlab-full only: size)
+  // Risk lab (risk.cpp, marginlab-full only): (scenario, request, options) -> { errors, ... }
+  emscripten::function("adjust", &mljs::withOptions<&mljs::adjust>);              // add to / reduce a position
+  emscripten::function("targetPrice", &mljs::withOptions<&mljs::target>);         // price for a PnL or ROE
+  emscripten::function("maxOpen", &mljs::withOptions<&mljs::maxOpen>);            // largest size that opens
+  emscripten::function("sizeFromStop", &mljs::withOptions<&mljs::stopSize>);      // size from a stop and a risk share
+  emscripten::function("marginToTarget", &mljs::withOptions<&mljs::marginTarget>);  // margin to move the LP
+  emscripten::function("stress", &mljs::withOptions<&mljs::stress>);              // price-shock grid
+  emscripten::function("cascade", &mljs::withOptions<&mljs::cascadeWalk>);        // liquidations along a path
+  emscripten::function("funding", &mljs::withOptions<&mljs::funding>);            // LP after funding
+  emscripten::function("odds", &mljs::withOptions<&mljs::odds>);                  // closed-form odds
+  emscripten::function("monteCarlo", &mljs::monteCarlo<&mljs::monteCarloChunk>);  // correlated paths, in chunks
+  emscripten::function("unwind", &mljs::withOptions<&mljs::unwindPosition>);      // liquidation engine
   // Options accounts (options.cpp, marginlab-full only): scenario version 2
   emscripten::function("evaluateOptions", &mljs::evaluateOptions);      // (scenario, request) -> views, isolated
   emscripten::function("optionsSweep", &mljs::optionsSweep);            // equity and MM in wasm memory

@@ -68,18 +68,34 @@ export type ErrorCode =
 export interface InputError {
   path: string;
   code: ErrorCode;
+  /** The message-table key (core/src/check.cpp), stable: "mustBePositive", "leverageAboveTier". */
+  rule: string;
+  /** English, names the value and the limit. */
   message: string;
+  /** errors.h Param: what the message mentions, by name ({ value: 500, limit: 125 }), so a page or a
+   *  translation can phrase it without parsing text. */
+  params: Record<string, number | string>;
 }
 
-/** report.h Step: one line of "show the math", built by the code that computed the number. */
+/** report.h Step: one line of "show the math", built by a tool's explanation pass on request. */
 export interface Step {
   /** The report field it explains ("liquidationPrice", "equity", ...). */
   field: string;
+  /** Stable id of the step's kind ("notional.linear", "liquidationPrice.tier"). */
+  code: string;
   label: string;
   formula: string;
   substituted: string;
   /** null when no number exists (the label says why). */
   value: number | null;
+  /** The numbers and names the step substitutes, by name. */
+  params: Record<string, number | string>;
+}
+
+/** The last argument of every call. */
+export interface CallOptions {
+  /** Build and return the steps ("show the math"). Without it no answer carries a `steps` key. */
+  explain?: boolean;
 }
 
 /** report.h TierBoundary: the mark at which the position's notional reaches a tier cap. */
@@ -117,7 +133,8 @@ export interface PositionOutcome {
   maxLoss: number;
   /** Ascending price. */
   tierBoundaries: TierBoundary[];
-  steps: Step[];
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** report.h AccountOutcome. */
@@ -127,7 +144,8 @@ export interface AccountOutcome {
   marginRatio: number | null;
   availableBalance: number;
   maxLoss: number;
-  steps: Step[];
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** report.h Outcome. */
@@ -145,7 +163,8 @@ export interface Comparison {
   distanceGain: number | null;
   isolatedMaxLoss: number;
   crossMaxLoss: number;
-  steps: Step[];
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** report.h Report: outcomes, or every input error at once. */
@@ -169,7 +188,16 @@ export interface SweepOptions {
 
 /** batch.h BatchRequest: what the positions of a batch share. */
 export interface BatchRequest {
-  rules?: Rules; contract?: Contract; contractSize?: number; tiers: Tier[]; takerFeeRate?: number;
+  /** Default 'binance'. */
+  rules?: Rules;
+  /** Default 'linear'. */
+  contract?: Contract;
+  /** Default 1. */
+  contractSize?: number;
+  /** Default: the profile's own taker rate. */
+  takerFeeRate?: number;
+  /** The symbol's table. */
+  tiers: Tier[];
 }
 
 /** tiers.h DefaultTierTable. */
@@ -182,8 +210,8 @@ export interface DefaultTierTable {
   date: string;
 }
 
-/** A risk-lab answer: errors (empty on success), the tool's fields, and the steps behind them. */
-export type Answer<T> = ({ errors: [] } & T & { steps: Step[] }) | { errors: InputError[] };
+/** A risk-lab answer: errors (empty on success), the tool's fields, and with { explain: true } the steps behind them. */
+export type Answer<T> = ({ errors: [] } & T & { steps?: Step[] }) | { errors: InputError[] };
 
 /** whatif.h AdjustRequest: quantityDelta > 0 adds on the position's side, < 0 reduces (past zero flips). */
 export interface AdjustRequest { position: number; price: number; quantityDelta: number }
@@ -543,22 +571,15 @@ export interface ImpliedVolatilityInput {
 /** An answer without steps: errors (empty on success) and the fields. */
 export type Checked<T> = ({ errors: [] } & T) | { errors: InputError[] };
 
-/** The last argument of the options-account calls: { explain: true } adds "show the math" (the `steps`
- *  of the result and of its parts, built by the core's explain pass); without it no answer has a
- *  `steps` key and no step is built. Numbers are the same either way. */
-export interface ExplainOptions {
-  explain?: boolean;
-}
-/** An options-account answer: the fields, and the top-level steps with { explain: true }. */
-export type Explained<T> = Checked<T & { steps?: Step[] }>;
 
 export interface MarginLab {
   /** Semver of the core and this API (marginlab.h kVersion). */
   readonly version: string;
   /** Every ErrorCode string, in the order of errors.h. */
   readonly errorCodes: readonly ErrorCode[];
-  /** evaluate.h evaluate(). Throws TypeError only when scenario is not an object. */
-  evaluate(scenario: Scenario): Report;
+  /** evaluate.h evaluate(), and explain() with { explain: true }. Throws TypeError only when scenario
+   *  (or a given options) is not an object. */
+  evaluate(scenario: Scenario, options?: CallOptions): Report;
   /** sweep.h sweepEquity(): writes account equity at each price into out (same length). */
   sweep(scenario: Scenario, prices: Float64Array, out: Float64Array, options?: SweepOptions): { errors: InputError[] };
   /** batch.h isolatedLiquidationBatch(): positions of one symbol, isolated at their initial margin
@@ -586,38 +607,52 @@ export interface Batch {
   free(): void;
 }
 
+/** One field of a struct that crosses (marginlab/fields.h), its type as this file spells it. */
+export interface FieldDescription {
+  name: string;
+  type: string;
+  /** May be absent from the object (an input field with a default; an output field sent on request). */
+  optional: boolean;
+}
+
+/** fields() of every struct that crosses, by d.ts interface name, and the strings of each enum. */
+export interface Description {
+  structs: Record<string, FieldDescription[]>;
+  enums: Record<string, string[]>;
+}
+
 /** marginlab-full.js: the calculator and the risk lab. */
 export interface MarginLabFull extends MarginLab {
-  adjust(scenario: Scenario, request: AdjustRequest): Answer<AdjustResult>;
-  targetPrice(scenario: Scenario, request: TargetRequest): Answer<{ price: number | null }>;
-  maxOpen(scenario: Scenario, request: MaxOpenRequest): Answer<MaxOpenResult>;
-  sizeFromStop(scenario: Scenario, request: StopSizeRequest): Answer<StopSizeResult>;
-  marginToTarget(scenario: Scenario, request: MarginToTargetRequest): Answer<MarginToTargetResult>;
-  stress(scenario: Scenario, request: StressRequest): Answer<{ cells: StressCell[] }>;
-  cascade(scenario: Scenario, request: CascadeRequest): Answer<CascadeResult>;
-  funding(scenario: Scenario, request: FundingRequest): Answer<FundingResult>;
-  /** With `{ explain: true }` the answer carries `steps`; without it, none. */
-  odds(scenario: Scenario, request: OddsRequest, options?: { explain?: boolean }): Answer<OddsResult>;
-  /** Paths [begin, end) (default: all) added to `tally`; the same seed gives the same tally however it is
-   *  chunked. No steps, with or without `explain`. */
+  /** The fields of every struct that crosses (core/include/marginlab/fields.h) and the enums' strings:
+   *  what a test checks this file against. */
+  describe(): Description;
+  adjust(scenario: Scenario, request: AdjustRequest, options?: CallOptions): Answer<AdjustResult>;
+  targetPrice(scenario: Scenario, request: TargetRequest, options?: CallOptions): Answer<{ price: number | null }>;
+  maxOpen(scenario: Scenario, request: MaxOpenRequest, options?: CallOptions): Answer<MaxOpenResult>;
+  sizeFromStop(scenario: Scenario, request: StopSizeRequest, options?: CallOptions): Answer<StopSizeResult>;
+  marginToTarget(scenario: Scenario, request: MarginToTargetRequest, options?: CallOptions): Answer<MarginToTargetResult>;
+  stress(scenario: Scenario, request: StressRequest, options?: CallOptions): Answer<{ cells: StressCell[] }>;
+  cascade(scenario: Scenario, request: CascadeRequest, options?: CallOptions): Answer<CascadeResult>;
+  funding(scenario: Scenario, request: FundingRequest, options?: CallOptions): Answer<FundingResult>;
+  odds(scenario: Scenario, request: OddsRequest, options?: CallOptions): Answer<OddsResult>;
+  /** Paths [begin, end) (default: all) added to `tally`; the same seed gives the same tally however it is chunked. */
   monteCarlo(scenario: Scenario, request: MonteCarloRequest,
-    chunk?: { begin?: number; end?: number; tally?: MonteCarloTally; explain?: boolean }): ({ errors: [] } & MonteCarloTally) | { errors: InputError[] };
-  /** With `{ explain: true }` the answer carries `steps`; without it, none. */
-  unwind(scenario: Scenario, request: UnwindRequest, options?: { explain?: boolean }): Answer<UnwindResult>;
+    chunk?: { begin?: number; end?: number; tally?: MonteCarloTally } & CallOptions): ({ errors: [] } & MonteCarloTally) | { errors: InputError[] };
+  unwind(scenario: Scenario, request: UnwindRequest, options?: CallOptions): Answer<UnwindResult>;
   /** options.h evaluateOptions(): every position valued, the cross views now, later and vol-shifted
    *  with every liquidation price, and each position isolated. Throws TypeError when scenario (or a
    *  given request or options) is not an object. With { explain: true }: options.h explain()'s steps. */
-  evaluateOptions(scenario: OptionsScenario, request?: OptionsRequest, options?: ExplainOptions): Explained<OptionsAccountResult>;
+  evaluateOptions(scenario: OptionsScenario, request?: OptionsRequest, options?: CallOptions): Answer<OptionsAccountResult>;
   /** options.h sweepOptionsAccount(): equity[i] and maintenance[i] at prices[i], in one wasm call
    *  (all three the same length, else TypeError). Nothing is written when errors come back. */
   optionsSweep(scenario: OptionsScenario, prices: Float64Array, equity: Float64Array, maintenance: Float64Array,
-    request?: OptionsSweepRequest, options?: ExplainOptions): { errors: InputError[] };
+    request?: OptionsSweepRequest, options?: CallOptions): { errors: InputError[] };
   /** options.h portfolioMargin(): the worst loss over a price x volatility stress grid. */
-  portfolioMargin(scenario: OptionsScenario, request?: PortfolioMarginRequest, options?: ExplainOptions): Explained<PortfolioMarginResult>;
+  portfolioMargin(scenario: OptionsScenario, request?: PortfolioMarginRequest, options?: CallOptions): Answer<PortfolioMarginResult>;
   /** black.h black76(): price and greeks of one option on a forward (no steps, explained or not). */
-  black76(input: Black76Input, options?: ExplainOptions): Checked<Black76Greeks>;
+  black76(input: Black76Input, options?: CallOptions): Checked<Black76Greeks>;
   /** black.h impliedVolatilityAtRate(); with { explain: true } the solve's steps. */
-  impliedVolatility(input: ImpliedVolatilityInput, options?: ExplainOptions): Explained<{ volatility: number }>;
+  impliedVolatility(input: ImpliedVolatilityInput, options?: CallOptions): Answer<{ volatility: number }>;
 }
 
 /** Options for the Emscripten factory; `wasmBinary` lets node load without fetch. */

@@ -18,6 +18,17 @@ export const defaultScenario = Object.freeze({
 
 const isPlainObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
 
+/** The last argument of every call, `{ explain: true }` for the steps; misuse throws TypeError. */
+function callOptions(name, options) {
+  if (options !== undefined && !isPlainObject(options)) throw new TypeError(`${name}(..., options): options must be an object`);
+  return { explain: Boolean(options && options.explain) };
+}
+
+const freeze = (x) => {
+  if (x && typeof x === 'object') Object.values(x).forEach(freeze);
+  return Object.freeze(x);
+};
+
 /**
  * Creates the calculator. `options` go to the Emscripten factory, so `{ wasmBinary }` works
  * under node; by default the .wasm is fetched next to this module.
@@ -29,37 +40,41 @@ export default async function createMarginLab(options = {}) {
     ...options,
   });
   const tables = core.defaultTierTables();
+  const description = typeof core.describe === 'function' ? freeze(core.describe()) : null;  // marginlab-full.js
   const batches = new WeakMap();  // createBatch's batches: their memory
-  // Risk lab: (scenario, request) -> { errors, ...result, steps }; misuse throws TypeError.
-  // Present in marginlab-full.js only.
+  // Risk lab: (scenario, request, options) -> { errors, ...result, steps with explain }; misuse throws
+  // TypeError. Present in marginlab-full.js only.
   const tools = {};
   for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
     'funding', 'odds', 'unwind'].filter((n) => typeof core[n] === 'function')) {
-    const withOptions = name === 'odds' || name === 'unwind';  // (scenario, request, options)
     tools[name] = (scenario, request, options) => {
       if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
-      return withOptions ? core[name](scenario, request, options) : core[name](scenario, request);
+      return core[name](scenario, request, callOptions(name, options));
     };
   }
   return Object.freeze({
     ...tools,
     /** Paths [begin, end) of request (default all), added to a tally a previous call returned. */
     ...(typeof core.monteCarlo === 'function' && {
-      monteCarlo(scenario, request, { begin = 0, end, tally, explain } = {}) {
+      monteCarlo(scenario, request, chunk) {
         if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError('monteCarlo(scenario, request): both must be objects');
-        const last = end === undefined ? request.paths : end;
-        if (!Number.isInteger(begin) || !Number.isInteger(last)) throw new TypeError('monteCarlo: begin and end must be integers');
-        return core.monteCarlo(scenario, request, begin, last, tally, { explain });
+        const { explain } = callOptions('monteCarlo', chunk);
+        const { begin = 0, end = request.paths, tally } = chunk || {};
+        if (!Number.isInteger(begin) || !Number.isInteger(end)) throw new TypeError('monteCarlo: begin and end must be integers');
+        return core.monteCarlo(scenario, request, { begin, end, tally, explain });
       },
     }),
     version: core.version(),
     errorCodes: Object.freeze(core.errorCodes()),
-    evaluate(scenario) {
-      if (arguments.length === 0 || !isPlainObject(scenario)) {
-        throw new TypeError('evaluate(scenario): scenario must be an object');
-      }
-      return core.evaluate(scenario);
+    /** marginlab-full.js: the fields of every struct that crosses (marginlab/fields.h), and the enums. */
+    ...(description && { describe: () => description }),
+    /** Scenario -> Report: the scenario packed in one typed array, one call, the numbers decoded. */
+    evaluate(scenario, options) {
+      if (!isPlainObject(scenario)) throw new TypeError('evaluate(scenario): scenario must be an object');
+      return core.mljsEvaluate(scenario, callOptions('evaluate', options).explain ? 1 : 0);
     },
+    /** The boundary alone (benchmarks): packs and reads the scenario, decodes the last report again. */
+    [Symbol.for('marginlab.boundary')]: (scenario) => core.mljsEvaluate(scenario, 2),
     sweep(scenario, prices, out, sweepOptions = {}) {
       if (!isPlainObject(scenario)) throw new TypeError('sweep(scenario, ...): scenario must be an object');
       if (!(prices instanceof Float64Array)) throw new TypeError('sweep(..., prices, ...): prices must be a Float64Array');

@@ -260,21 +260,7 @@ bool wantsSteps(const val& options) {
   return options["explain"].isTrue();
 }
 
-/// { path, code, rule, message, params }, params as a plain object { value: 500, limit: 125 }.
-void write(JsWriter& w, const std::vector<InputError>& errors) {
-  w.array();
-  for (const InputError& e : errors) {
-    w.object().key("path").string(e.path).key("code").string(toString(e.code)).key("rule").string(e.rule);
-    w.key("message").string(e.message).key("params").object();
-    for (const marginlab::Param& p : e.params) {
-      w.key(p.name);
-      if (const double* x = std::get_if<double>(&p.value)) w.number(*x);
-      else w.string(std::get<std::string>(p.value));
-    }
-    w.end().end();
-  }
-  w.end();
-}
+void write(JsWriter& w, const std::vector<InputError>& errors) { w.errors(errors); }  // the shared writer (transfer.h)
 
 /// `steps: [...]` when asked for.
 void writeSteps(JsWriter& w, const std::vector<marginlab::Step>& steps, bool explain) {

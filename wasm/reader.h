@@ -5,12 +5,15 @@
 
 #include <emscripten/val.h>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "marginlab/check.h"
 #include "marginlab/errors.h"
+#include "marginlab/fields.h"
 #include "transfer.h"
 
 namespace mljs {
@@ -30,18 +33,6 @@ inline std::string typeName(const val& v) {
   if (v.isNull()) return "null";
   if (isArray(v)) return "array";
   return v.typeOf().as<std::string>();
-}
-
-/// True when `e` concerns a field that already has a conversion error in `conversion` (the same
-/// path or one inside it): that field kept its default, so only its conversion error is shown.
-inline bool shadowed(const InputError& e, const std::vector<InputError>& conversion) {
-  for (const InputError& c : conversion) {
-    if (e.path == c.path) return true;
-    if (e.path.size() > c.path.size() && e.path.compare(0, c.path.size(), c.path) == 0 &&
-        (e.path[c.path.size()] == '.' || e.path[c.path.size()] == '['))
-      return true;
-  }
-  return false;
 }
 
 /// A field's path, built only for an error message: "positions", 1 and "leverage" give
@@ -69,42 +60,49 @@ class Path {
   std::size_t index_ = kNoIndex;
 };
 
+/// Reads request fields from JS values; every problem goes to `errors` with its path, through the
+/// message table (check.h) where the rule is a shared one.
 class Reader {
  public:
   std::vector<InputError> errors;
 
+  /// A problem with a message of the tool's own.
   void add(std::string path, ErrorCode code, std::string message) {
     errors.push_back({std::move(path), code, std::move(message)});
+  }
+  /// The error of a message-table rule.
+  void fail(std::string path, std::string_view rule, std::initializer_list<marginlab::Param> params = {}) {
+    marginlab::Checker c;
+    c.fail(std::move(path), rule, params);
+    errors.push_back(std::move(c.errors.front()));
   }
 
   /// A number field. Absent: std::nullopt (and a Missing error when required).
   std::optional<double> number(const Field& v, const Path& path, bool required) {
     if (v.kind == Kind::Undefined || (!required && v.kind == Kind::Null)) {
-      if (required) missing(path);
+      if (required) fail(path.str(), "missing");
       return std::nullopt;
     }
     if (v.kind != Kind::Number) {
-      const std::string p = path.str();
-      add(p, ErrorCode::WrongType, p + " must be a number, not " + std::string(typeName(v)));
+      wrongType(path, "a number", typeName(v));
       return std::nullopt;
     }
     return v.number;
   }
 
   /// A string field. Absent: std::nullopt (and a Missing error when required).
-  std::optional<std::string> string(const Field& v, const Path& path, bool required, std::size_t maxLength = 64) {
+  std::optional<std::string> string(const Field& v, const Path& path, bool required,
+                                    std::size_t maxLength = marginlab::kMaxTextLength) {
     if (v.kind == Kind::Undefined || (!required && v.kind == Kind::Null)) {
-      if (required) missing(path);
+      if (required) fail(path.str(), "missing");
       return std::nullopt;
     }
     if (v.kind != Kind::String) {
-      const std::string p = path.str();
-      add(p, ErrorCode::WrongType, p + " must be a string, not " + std::string(typeName(v)));
+      wrongType(path, "a string", typeName(v));
       return std::nullopt;
     }
     if (v.number > static_cast<double>(maxLength)) {  // its length
-      const std::string p = path.str();
-      add(p, ErrorCode::OutOfRange, p + " must be at most " + std::to_string(maxLength) + " characters");
+      fail(path.str(), "tooLongText", {{"limit", static_cast<double>(maxLength)}});
       return std::nullopt;
     }
     return v.string();
@@ -116,10 +114,8 @@ class Reader {
     const auto text = string(v, path, required);
     if (!text) return std::nullopt;
     const auto value = parse(*text);
-    if (!value) {
-      const std::string p = path.str();
-      add(p, ErrorCode::UnknownValue, p + " (\"" + *text + "\") must be one of " + accepted);
-    }
+    if (!value)
+      fail(path.str(), "unknownValue", {{"value", *text}, {"accepted", std::string(accepted)}});
     return value;
   }
 
@@ -128,7 +124,7 @@ class Reader {
     return number(fieldOf(obj[key]), path, required);
   }
   std::optional<std::string> string(const val& obj, const char* key, const Path& path, bool required,
-                                    std::size_t maxLength = 64) {
+                                    std::size_t maxLength = marginlab::kMaxTextLength) {
     return string(fieldOf(obj[key]), path, required, maxLength);
   }
   template <class E, class Parse>
@@ -138,9 +134,8 @@ class Reader {
   }
 
  private:
-  void missing(const Path& path) {
-    std::string p = path.str();
-    add(p, ErrorCode::Missing, p + " is required");
+  void wrongType(const Path& path, std::string_view expected, std::string_view actual) {
+    fail(path.str(), "wrongType", {{"expected", std::string(expected)}, {"actual", std::string(actual)}});
   }
 };
 

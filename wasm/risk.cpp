@@ -142,7 +142,7 @@ val adjust(const val& scenario, const val& request) {
              [](const Scenario& s, const auto& r) { return adjustPosition(s, r); },
              [](val& o, const AdjustResult& a) {
     o.set("scenario", toJs(a.scenario));
-    o.set("report", toJs(a.report));
+    o.set("report", toJs(a.report, true));
     o.set("side", std::string(toString(a.side)));
     o.set("quantity", a.quantity);
     o.set("entryPrice", a.entryPrice);

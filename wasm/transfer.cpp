@@ -6,6 +6,10 @@
 #include <cstring>
 #include <iterator>
 
+#include <emscripten/emscripten.h>
+
+#include "marginlab/fields.h"
+
 extern "C" {
 // transfer.js
 void mljs_read(emscripten::EM_VAL object, const char* const* keys, std::size_t count, double* out,
@@ -15,6 +19,9 @@ void mljs_read_table(emscripten::EM_VAL array, const char* const* keys, std::siz
 void mljs_describe(emscripten::EM_VAL value, double* out);
 emscripten::EM_VAL mljs_decode(const char* ops, const double* numbers, const char* text,
                                std::size_t textLength, const char* raw);
+void mljs_hand(emscripten::EM_VAL value);
+std::size_t mljs_pack_scenario(emscripten::EM_VAL scenario, std::size_t* textBytes);
+std::size_t mljs_pack_batch(emscripten::EM_VAL request, std::size_t* textBytes);
 }
 
 namespace mljs {
@@ -36,20 +43,18 @@ enum Op : char {
   kNewKey = 10,    ///< a literal's key: the next string of the text; JS keeps it as key i
   kRawKey = 11,    ///< a key with a zero byte: as kRaw
   kTextKey = 12,   ///< any other key: the next string of the text
+  kTextRefKey = 13,  ///< a key sent before as a text: its number among the texts, among the numbers
   kKnownKey = 16,  ///< 16 + i: key i again
-  /// A step: kStep | 1 when it has a value (the last of its numbers), | 2, 4, 8, 16 when its
-  /// field, label, formula, substituted repeats a text (the text's number among the numbers,
-  /// in that order); the others are the next texts.
-  kStep = 32,
 };
+/// In a kSteps list, a step: kStep | 1 when it has a value (the last of its numbers), | 2, 4, 8, 16,
+/// 32 when its field, code, label, formula, substituted repeats a text (the text's number among the
+/// numbers, in that order); the others are the next texts. Its params follow as one object value.
+constexpr int kStep = 64;
 constexpr std::size_t kMaxKnownKeys = 256 - kKnownKey;
-
-constexpr std::string_view kKindNames[] = {"undefined", "null",  "number",   "string", "boolean",
-                                           "object",    "array", "function", "bigint", "symbol"};
 
 Field toField(const double* record) {
   Field f;
-  f.kind = static_cast<Kind>(static_cast<int>(record[0]));
+  f.kind = static_cast<Kind>(static_cast<int>(record[0]));  // transfer.js writes a Kind
   f.number = record[1];
   if (record[2] > 0) {
     f.value = val::take_ownership(
@@ -66,8 +71,6 @@ Field toField(const double* record) {
 constexpr std::size_t kScratchPerValue = 24;
 
 }  // namespace
-
-std::string_view typeName(const Field& field) { return kKindNames[static_cast<int>(field.kind)]; }
 
 Field fieldOf(const val& value) {
   double record[3];  // no scratch: a string comes as a handle
@@ -172,23 +175,53 @@ JsWriter& JsWriter::string(std::string_view s) {
 JsWriter& JsWriter::steps(const std::vector<marginlab::Step>& steps) {
   ops_.push(kSteps);
   for (const marginlab::Step& s : steps) {
-    const std::string_view texts[] = {s.field, s.label, s.formula, s.substituted};
-    if (!plain(texts[0]) || !plain(texts[1]) || !plain(texts[2]) || !plain(texts[3])) {
+    const std::string_view texts[] = {s.field, s.code, s.label, s.formula, s.substituted};
+    if (!std::all_of(std::begin(texts), std::end(texts), plain)) {
       // A zero byte in some text (a symbol can hold one): this step field by field.
-      object().key("field").string(texts[0]).key("label").string(texts[1]);
-      key("formula").string(texts[2]).key("substituted").string(texts[3]);
-      key("value").optional(s.value).end();
+      object().key("field").string(texts[0]).key("code").string(texts[1]).key("label").string(texts[2]);
+      key("formula").string(texts[3]).key("substituted").string(texts[4]);
+      key("value").optional(s.value).key("params").params(s.params).end();
       continue;
     }
     const std::size_t op = ops_.size();
     ops_.push(0);
     int flags = 0;
-    for (int i = 0; i < 4; ++i)  // in this order: their numbers go before the value's
+    for (int i = 0; i < 5; ++i)  // in this order: their numbers go before the value's
       if (stepText(texts[i])) flags |= 2 << i;
     if (s.value) numbers_.push(*s.value);
     ops_.set(op, static_cast<char>(kStep | flags | (s.value ? 1 : 0)));
+    params(s.params);
   }
   return end();
+}
+
+JsWriter& JsWriter::errors(const std::vector<marginlab::InputError>& errors) {
+  array();
+  for (const marginlab::InputError& e : errors) {
+    object().key("path").string(e.path).key("code").string(toString(e.code)).key("rule").string(e.rule);
+    key("message").string(e.message).key("params").params(e.params).end();
+  }
+  return end();
+}
+
+JsWriter& JsWriter::params(const std::vector<marginlab::Param>& params) {
+  object();
+  for (const marginlab::Param& p : params) {
+    paramKey(p.name);
+    if (const double* x = std::get_if<double>(&p.value)) number(*x);
+    else string(std::get<std::string>(p.value));
+  }
+  return end();
+}
+
+void JsWriter::paramKey(std::string_view name) {
+  if (!plain(name)) {
+    key(name);
+    return;
+  }
+  const std::size_t op = ops_.size();
+  ops_.push(kTextRefKey);
+  if (!stepText(name)) ops_.set(op, kTextKey);  // sent now: the next string of the text
 }
 
 bool JsWriter::stepText(std::string_view s) {
@@ -233,5 +266,65 @@ val JsWriter::take() {
   std::fill(std::begin(textSlots_), std::end(textSlots_), TextSlot{});
   return out;
 }
+
+// ---- the packed input (packed.h) and plain exported functions ---------------------------------------
+
+namespace {
+/// Where transfer.js packs a scenario; it grows and is kept from call to call.
+struct InputArea {
+  double* values = nullptr;
+  std::uint8_t* kinds = nullptr;
+  char* text = nullptr;
+  std::uint32_t slots = 0, textBytes = 0;  ///< capacities
+  /// The readers' limits (fields.h), so that the packer sends no more than they read.
+  std::uint32_t maxPositions = marginlab::kMaxPositions, maxTables = marginlab::kMaxTierTables,
+                maxRows = marginlab::kMaxTierRows, maxText = marginlab::kMaxTextLength;
+} gInput;
+
+template <class T>
+T* enlarged(T* old, std::size_t oldCount, std::size_t count) {
+  T* bigger = static_cast<T*>(std::malloc(count * sizeof(T)));
+  if (!bigger) std::abort();  // out of wasm memory
+  if (oldCount) std::memcpy(bigger, old, oldCount * sizeof(T));
+  std::free(old);
+  return bigger;
+}
+}  // namespace
+
+/// Room for at least `slots` slots and `textBytes` bytes of text, keeping what is written; returns
+/// the area (its addresses and capacities, read by transfer.js).
+extern "C" EMSCRIPTEN_KEEPALIVE const InputArea* mljs_input(std::size_t slots, std::size_t textBytes) {
+  if (slots > gInput.slots) {
+    const std::size_t n = std::max<std::size_t>({slots, 2 * gInput.slots, 256});
+    gInput.values = enlarged(gInput.values, gInput.slots, n);
+    gInput.kinds = enlarged(gInput.kinds, gInput.slots, n);
+    gInput.slots = static_cast<std::uint32_t>(n);
+  }
+  if (textBytes > gInput.textBytes) {
+    const std::size_t n = std::max<std::size_t>({textBytes, 2 * gInput.textBytes, 1024});
+    gInput.text = enlarged(gInput.text, gInput.textBytes, n);
+    gInput.textBytes = static_cast<std::uint32_t>(n);
+  }
+  return &gInput;
+}
+
+Packed packedInput(std::size_t slots, std::size_t textBytes) {
+  return {gInput.values, gInput.kinds, std::min<std::size_t>(slots, gInput.slots), gInput.text,
+          std::min<std::size_t>(textBytes, gInput.textBytes)};
+}
+
+Packed packScenario(const val& scenario) {
+  std::size_t textBytes = 0;
+  const std::size_t slots = mljs_pack_scenario(scenario.as_handle(), &textBytes);
+  return packedInput(slots, textBytes);
+}
+
+Packed packBatchRequest(const val& request) {
+  std::size_t textBytes = 0;
+  const std::size_t slots = mljs_pack_batch(request.as_handle(), &textBytes);
+  return packedInput(slots, textBytes);
+}
+
+void handOver(const val& value) { mljs_hand(value.as_handle()); }
 
 }  // namespace mljs

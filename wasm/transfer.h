@@ -16,25 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include "marginlab/errors.h"
 #include "marginlab/report.h"
+#include "packed.h"
 
 namespace mljs {
 
 using emscripten::val;
-
-/// What a JS value is (the order of transfer.js's mljsKinds).
-enum class Kind : std::uint8_t {
-  Undefined,
-  Null,
-  Number,
-  String,
-  Boolean,
-  Object,
-  Array,
-  Function,
-  BigInt,
-  Symbol
-};
 
 /// One JS value as read from an object: its kind, its number (numbers) or length (strings,
 /// arrays), and the value itself for strings, objects, arrays and functions; a short string
@@ -50,7 +38,7 @@ struct Field {
 };
 
 /// "null", "array", or what typeof says: the words of the WrongType messages.
-std::string_view typeName(const Field& field);
+inline std::string_view typeName(const Field& field) { return kindName(field.kind); }
 /// A value already in hand, as a Field.
 Field fieldOf(const val& value);
 
@@ -84,43 +72,17 @@ std::array<Field, N> readFields(const val& object, const char* const (&keys)[N])
   return out;
 }
 
-/// A growing array of bytes or numbers whose appends are inlined (libc++'s are calls at -Oz).
-template <class T>
-class Buffer {
- public:
-  Buffer() = default;
-  Buffer(const Buffer&) = delete;
-  Buffer& operator=(const Buffer&) = delete;
-  ~Buffer() { std::free(data_); }
+/// Hands `value` to transfer.js, where the JS caller of a plain exported function takes it
+/// (mljsTake): how such a function answers with a JS value instead of numbers.
+void handOver(const val& value);
 
-  [[gnu::always_inline]] void push(T x) {
-    if (size_ == capacity_) grow(1);
-    data_[size_++] = x;
-  }
-  [[gnu::always_inline]] void append(const T* p, std::size_t n) {
-    if (n > capacity_ - size_) grow(n);
-    if (n) std::memcpy(data_ + size_, p, n * sizeof(T));
-    size_ += n;
-  }
-  void set(std::size_t i, T x) noexcept { data_[i] = x; }
-  [[nodiscard]] const T* data() const noexcept { return data_; }
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  void clear() noexcept { size_ = 0; }  ///< keeps the memory for the next value
-
- private:
-  void grow(std::size_t extra) {
-    capacity_ = std::max(2 * capacity_, size_ + extra + 256);
-    // malloc and copy, not realloc: dlrealloc would add 2 KB to the module.
-    T* bigger = static_cast<T*>(std::malloc(capacity_ * sizeof(T)));
-    if (!bigger) std::abort();  // out of wasm memory: -fno-exceptions has no bad_alloc either
-    if (size_) std::memcpy(bigger, data_, size_ * sizeof(T));
-    std::free(data_);
-    data_ = bigger;
-  }
-
-  T* data_ = nullptr;
-  std::size_t size_ = 0, capacity_ = 0;
-};
+/// The area transfer.js packs a scenario into (packed.h): `slots` values and kinds, `textBytes` bytes.
+Packed packedInput(std::size_t slots, std::size_t textBytes);
+/// A JS scenario packed by transfer.js's encoder, the one every scenario crosses by. The slots stay
+/// valid until the next packing.
+Packed packScenario(const val& scenario);
+/// A JS liquidation batch request packed (packed.h readBatchRequest).
+Packed packBatchRequest(const val& request);
 
 /// Writes one JS value (objects, arrays, numbers, strings, null, booleans, steps) into wasm
 /// memory; take() has the JS side build it in one call. Keys and values go in the order given,
@@ -135,6 +97,8 @@ class JsWriter {
   JsWriter& key(const char (&literal)[N]) {
     return knownKey(literal, N - 1);
   }
+  /// A key whose text is a string literal's (a name from fields()): as key(literal).
+  JsWriter& field(std::string_view literal) { return knownKey(literal.data(), literal.size()); }
   /// A key of any text (a symbol): sent each time.
   JsWriter& key(std::string_view name);
   JsWriter& number(double x);
@@ -142,8 +106,12 @@ class JsWriter {
   JsWriter& optional(const std::optional<double>& x) { return x ? number(*x) : null(); }
   JsWriter& string(std::string_view text);
   JsWriter& boolean(bool b);
-  /// An array of {field, label, formula, substituted, value} objects.
+  /// An array of {field, code, label, formula, substituted, value, params} objects (fields(Step)).
   JsWriter& steps(const std::vector<marginlab::Step>& steps);
+  /// An array of {path, code, rule, message, params} objects (fields(InputError)).
+  JsWriter& errors(const std::vector<marginlab::InputError>& errors);
+  /// Parameters as one object, { value: 500, symbol: "BTCUSDT" }.
+  JsWriter& params(const std::vector<marginlab::Param>& params);
   /// The value written, as JS builds it; the writer is empty again.
   val take();
 
@@ -153,6 +121,8 @@ class JsWriter {
   /// A step's text: sent, or, when the same text was sent before in this value (a formula, a
   /// label), its number among the texts. True when it was a repeat.
   bool stepText(std::string_view s);
+  /// A parameter's name as a key, its text sent once per value.
+  void paramKey(std::string_view name);
   static bool plain(std::string_view s) noexcept;  ///< no zero byte: it can go in `text_`
 
   Buffer<char> ops_;

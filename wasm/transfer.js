@@ -90,6 +90,7 @@ mergeInto(LibraryManager.library, {
           var object = {};
           for (var k; (k = bytes[ops++]) !== 0;) {
             var key = k === 10 ? (keys[keys.length] = strings[s++]) : k === 12 ? strings[s++]
+              : k === 13 ? strings[doubles[n++]]
               : k === 11 ? mljsDecoder.decode(bytes.subarray(raw, raw += doubles[n++])) : keys[k - 16];
             object[key] = value(bytes[ops++]);
           }
@@ -108,16 +109,274 @@ mergeInto(LibraryManager.library, {
               continue;
             }
             var field = p & 2 ? strings[doubles[n++]] : strings[s++];
-            var label = p & 4 ? strings[doubles[n++]] : strings[s++];
-            var formula = p & 8 ? strings[doubles[n++]] : strings[s++];
-            var substituted = p & 16 ? strings[doubles[n++]] : strings[s++];
-            steps.push({ field: field, label: label, formula: formula, substituted: substituted,
-              value: p & 1 ? doubles[n++] : null });
+            var code = p & 4 ? strings[doubles[n++]] : strings[s++];
+            var label = p & 8 ? strings[doubles[n++]] : strings[s++];
+            var formula = p & 16 ? strings[doubles[n++]] : strings[s++];
+            var substituted = p & 32 ? strings[doubles[n++]] : strings[s++];
+            var stepValue = p & 1 ? doubles[n++] : null;
+            steps.push({ field: field, code: code, label: label, formula: formula, substituted: substituted,
+              value: stepValue, params: value(bytes[ops++]) });
           }
           return steps;
         }
       }
     }
     return Emval.toHandle(value(bytes[ops++]));
+  },
+
+  // ---- JS values handed over by plain exported functions (transfer.h handOver) ---------------------
+  $mljsHeld: '=undefined',
+  mljs_hand__deps: ['$Emval', '$mljsHeld'],
+  mljs_hand: function(handle) {
+    mljsHeld = Emval.toValue(handle);
+  },
+  $mljsTake__deps: ['$mljsHeld'],
+  $mljsTake: function() {
+    var held = mljsHeld;
+    mljsHeld = undefined;
+    return held;
+  },
+
+  // ---- the packed scenario (packed.h): one slot per field, in the order of fields() ---------------
+  // Where the slots go (mljs_input's area: addresses, capacities and the readers' limits) and how many
+  // slots (v) and text bytes (t) this packing has written.
+  $mljsIn: '={ values: 0, kinds: 0, text: 0, slots: 0, textBytes: 0, maxPositions: 0, maxTables: 0, maxRows: 0, maxText: 0, v: 0, t: 0 }',
+
+  // Room for `slots` more slots and `bytes` more bytes of text (mljsSlot checks each slot too; a list
+  // asks for all of its slots at once).
+  $mljsRoom__deps: ['$mljsIn'],
+  $mljsRoom: function(slots, bytes) {
+    var a = mljsIn;
+    if (a.v + slots <= a.slots && a.t + bytes <= a.textBytes) return;
+    var area = _mljs_input(a.v + slots, a.t + bytes) >> 2, u = HEAPU32;
+    a.values = u[area] >> 3;
+    a.kinds = u[area + 1];
+    a.text = u[area + 2];
+    a.slots = u[area + 3];
+    a.textBytes = u[area + 4];
+    a.maxPositions = u[area + 5];
+    a.maxTables = u[area + 6];
+    a.maxRows = u[area + 7];
+    a.maxText = u[area + 8];
+  },
+
+  // mljs::Kind of a value.
+  $mljsKind: function(x) {
+    switch (typeof x) {
+      case 'undefined': return 0;
+      case 'number': return 2;
+      case 'string': return 3;
+      case 'boolean': return 4;
+      case 'object': return x === null ? 1 : Array.isArray(x) ? 6 : 5;
+      case 'function': return 7;
+      case 'bigint': return 8;
+      default: return 9;
+    }
+  },
+  // One slot: a kind and a value.
+  $mljsSlot__deps: ['$mljsIn', '$mljsRoom'],
+  $mljsSlot: function(kind, value) {
+    var a = mljsIn;
+    if (a.v >= a.slots) mljsRoom(64, 0);
+    var i = a.v++;
+    HEAPU8[a.kinds + i] = kind;
+    HEAPF64[a.values + i] = value;
+  },
+  // A number field: the number, or the kind of what is there instead.
+  $mljsNumber__deps: ['$mljsSlot', '$mljsKind'],
+  $mljsNumber: function(x) {
+    if (typeof x === 'number') mljsSlot(2, x);
+    else mljsSlot(mljsKind(x), 0);
+  },
+  // A string field: its UTF-8 bytes appended to the text, their count in the slot. A string longer than
+  // maxText (in UTF-16 units) goes as its length only (kind 10), unless it is a key (`any`).
+  $mljsText__deps: ['$mljsIn', '$mljsRoom', '$mljsSlot', '$mljsKind'],
+  $mljsText: function(x, any) {
+    if (typeof x !== 'string') return mljsSlot(mljsKind(x), 0);
+    var a = mljsIn, n = x.length;
+    if (n > a.maxText && !any) return mljsSlot(10, n);
+    mljsRoom(1, 3 * n + 1);
+    var at = a.text + a.t, j = 0;
+    for (var c; j < n && (c = x.charCodeAt(j)) < 128; j++) HEAPU8[at + j] = c;  // ASCII, the usual case
+    if (j < n) j = stringToUTF8Array(x, HEAPU8, at, 3 * n + 1);
+    a.t += j;
+    mljsSlot(3, j);
+  },
+  // A list of objects: its length (more than `limit`: the length only), then per element its kind and,
+  // for an object, its fields (`each`, `size` slots at most with the kind).
+  $mljsList__deps: ['$mljsIn', '$mljsRoom', '$mljsSlot', '$mljsNumber', '$mljsKind'],
+  $mljsList: function(x, limit, size, each) {
+    if (!Array.isArray(x)) return mljsNumber(x);
+    var n = x.length;
+    mljsRoom(1 + (n <= limit ? n * size : 0), 0);
+    mljsSlot(6, n);
+    if (n > limit) return;
+    for (var i = 0; i < n; i++) {
+      var e = x[i], kind = mljsKind(e);
+      mljsSlot(kind, 0);
+      if (kind === 5) each(e);
+    }
+  },
+  // fields(Position), fields(Tier), fields(Scenario) of marginlab/fields.h, in their order (a test
+  // checks the names read against the module's describe()).
+  $mljsPosition__deps: ['$mljsNumber', '$mljsText'],
+  $mljsPosition: function(p) {
+    mljsText(p.symbol);
+    mljsText(p.contract);
+    mljsNumber(p.contractSize);
+    mljsText(p.side);
+    mljsNumber(p.quantity);
+    mljsNumber(p.entryPrice);
+    mljsNumber(p.markPrice);
+    mljsNumber(p.leverage);
+    mljsText(p.marginMode);
+    mljsNumber(p.isolatedMargin);
+  },
+  $mljsTier__deps: ['$mljsNumber'],
+  $mljsTier: function(t) {
+    mljsNumber(t.notionalCap);
+    mljsNumber(t.maxLeverage);
+    mljsNumber(t.maintenanceMarginRate);
+    mljsNumber(t.maintenanceAmount);
+  },
+  // The tier tables: an object's key count (more than maxTables: the count only), then per key the
+  // key and its list of rows. Object.values, not tiers[key]: a "__proto__" key is an own property.
+  $mljsTiers__deps: ['$mljsIn', '$mljsRoom', '$mljsSlot', '$mljsKind', '$mljsText', '$mljsList', '$mljsTier'],
+  $mljsTiers: function(tiers) {
+    var kind = mljsKind(tiers);
+    if (kind !== 5) return mljsSlot(kind, 0);
+    var a = mljsIn, keys = Object.keys(tiers);
+    mljsSlot(5, keys.length);
+    if (keys.length > a.maxTables) return;
+    var tables = Object.values(tiers);
+    for (var i = 0; i < keys.length; i++) {
+      mljsRoom(2, 0);
+      mljsText(keys[i], true);
+      mljsList(tables[i], a.maxRows, 5, mljsTier);
+    }
+  },
+  // Packs `scenario` from slot 0: its own kind first, then its fields. Returns the slots written.
+  $mljsPackScenario__deps: ['$mljsIn', '$mljsRoom', '$mljsSlot', '$mljsKind', '$mljsNumber', '$mljsText', '$mljsList',
+    '$mljsPosition', '$mljsTiers'],
+  $mljsPackScenario: function(s) {
+    var a = mljsIn;
+    a.v = a.t = 0;
+    mljsRoom(6, 0);
+    var kind = mljsKind(s);
+    mljsSlot(kind, 0);
+    if (kind !== 5) return a.v;
+    mljsNumber(s.version);
+    mljsText(s.rules);
+    mljsNumber(s.walletBalance);
+    mljsNumber(s.takerFeeRate);
+    mljsList(s.positions, a.maxPositions, 11, mljsPosition);
+    mljsTiers(s.tiers);
+    return a.v;
+  },
+  // For C++ (transfer.h packScenario): packs the scenario at `handle`; the text's size at textBytes.
+  mljs_pack_scenario__deps: ['$Emval', '$mljsIn', '$mljsPackScenario'],
+  mljs_pack_scenario: function(handle, textBytes) {
+    var slots = mljsPackScenario(Emval.toValue(handle));
+    HEAPU32[textBytes >> 2] = mljsIn.t;
+    return slots;
+  },
+
+  // For C++ (transfer.h packBatchRequest): fields(BatchRequest), packed as mljs_pack_scenario packs.
+  mljs_pack_batch__deps: ['$Emval', '$mljsIn', '$mljsRoom', '$mljsSlot', '$mljsKind', '$mljsNumber', '$mljsText', '$mljsList',
+    '$mljsTier'],
+  mljs_pack_batch: function(handle, textBytes) {
+    var a = mljsIn, request = Emval.toValue(handle), kind = mljsKind(request);
+    a.v = a.t = 0;
+    mljsRoom(6, 0);
+    mljsSlot(kind, 0);
+    if (kind === 5) {
+      mljsText(request.rules);
+      mljsText(request.contract);
+      mljsNumber(request.contractSize);
+      mljsNumber(request.takerFeeRate);
+      mljsList(request.tiers, a.maxRows, 5, mljsTier);
+    }
+    HEAPU32[textBytes >> 2] = a.t;
+    return a.v;
+  },
+
+  // ---- a report's numbers (packed.h writeNumbers), decoded into evaluate's object -------------------
+  // r: { f: HEAPF64, i: the next number }. A NaN is an absent number (null); a list is its length, then
+  // its entries; an enum is its index. fields() of marginlab/fields.h, in their order: a test checks
+  // the keys against describe() and the numbers against the explain path's writer, which walks them.
+  $mljsNum: function(r) {
+    return r.f[r.i++];
+  },
+  $mljsOpt: function(r) {
+    var x = r.f[r.i++];
+    return x === x ? x : null;
+  },
+  $mljsEach: function(r, each) {
+    var list = [];
+    for (var n = r.f[r.i++]; n > 0; n--) list.push(each(r));
+    return list;
+  },
+  $mljsModes: "=['isolated', 'cross']",
+  $mljsBoundary__deps: ['$mljsNum'],
+  $mljsBoundary: function(r) {
+    return { price: mljsNum(r), notional: mljsNum(r), tier: mljsNum(r) };
+  },
+  $mljsPositionOutcome__deps: ['$mljsNum', '$mljsOpt', '$mljsEach', '$mljsModes', '$mljsBoundary'],
+  $mljsPositionOutcome: function(r) {
+    return {
+      mode: mljsModes[mljsNum(r)],
+      liquidationPrice: mljsOpt(r),
+      bankruptcyPrice: mljsOpt(r),
+      notional: mljsNum(r),
+      initialMargin: mljsNum(r),
+      maintenanceMargin: mljsNum(r),
+      maintenanceMarginRate: mljsNum(r),
+      tier: mljsNum(r),
+      liquidationTier: mljsOpt(r),
+      unrealizedPnl: mljsNum(r),
+      roe: mljsNum(r),
+      margin: mljsNum(r),
+      marginRatio: mljsOpt(r),
+      distanceToLiquidation: mljsOpt(r),
+      maxLoss: mljsNum(r),
+      tierBoundaries: mljsEach(r, mljsBoundary),
+    };
+  },
+  $mljsOutcome__deps: ['$mljsNum', '$mljsOpt', '$mljsEach', '$mljsPositionOutcome'],
+  $mljsOutcome: function(r) {
+    return {
+      positions: mljsEach(r, mljsPositionOutcome),
+      account: { equity: mljsNum(r), maintenanceMargin: mljsNum(r), marginRatio: mljsOpt(r), availableBalance: mljsNum(r),
+        maxLoss: mljsNum(r) },
+    };
+  },
+  $mljsComparison__deps: ['$mljsNum', '$mljsOpt'],
+  $mljsComparison: function(r) {
+    return { position: mljsNum(r), isolatedDistance: mljsOpt(r), crossDistance: mljsOpt(r), distanceGain: mljsOpt(r),
+      isolatedMaxLoss: mljsNum(r), crossMaxLoss: mljsNum(r) };
+  },
+  $mljsReport__deps: ['$mljsNum', '$mljsEach', '$mljsOutcome', '$mljsComparison'],
+  $mljsReport: function(address) {
+    var r = { f: HEAPF64, i: address >> 3 }, report = {};
+    if (mljsNum(r)) report.isolated = mljsOutcome(r);
+    if (mljsNum(r)) report.cross = mljsOutcome(r);
+    if (mljsNum(r)) report.asGiven = mljsOutcome(r);
+    report.comparisons = mljsEach(r, mljsComparison);
+    // SLOT: settlementAsset, once report.h has Report::settlementAsset (a string: give NumberWriter in
+    // packed.cpp a std::string overload, e.g. its length then its bytes, and read it here in its place).
+    report.errors = [];
+    return report;
+  },
+
+  // evaluate: the scenario packed, one call, the numbers decoded (or, with errors or explain, the JS
+  // value the call handed over). flags: 1 explain; 2 replay (bench: the call reads the scenario and
+  // answers the last numbers again, without evaluating: what the boundary alone costs).
+  // The wrapper calls it as core.mljsEvaluate.
+  mljs_evaluate_js__deps: ['$mljsIn', '$mljsPackScenario', '$mljsReport', '$mljsTake'],
+  mljs_evaluate_js__postset: "Module['mljsEvaluate'] = _mljs_evaluate_js;",
+  mljs_evaluate_js: function(scenario, flags) {
+    var slots = mljsPackScenario(scenario);
+    var address = _mljs_evaluate(slots, mljsIn.t, flags);
+    return address ? mljsReport(address) : mljsTake();
   },
 });

@@ -107,6 +107,13 @@ constexpr Message kMessages[] = {
     {"surfaceUnsorted", ErrorCode::Unsorted, "{path} ({value}) must be greater than {previousPath} ({previous}): the axis must be strictly increasing"},
     {"surfaceRows", ErrorCode::OutOfRange, "{path} has {count} rows; it needs one per expiry ({expiries})"},
     {"surfaceRowWidth", ErrorCode::OutOfRange, "{path} has {count} values; it needs one per strike ({strikes})"},
+
+    // The JS boundary (wasm/packed.cpp, wasm/reader.h): a value JS gave of the wrong type or size.
+    {"tooLongText", ErrorCode::OutOfRange, "{path} must be at most {limit} characters"},
+    {"tooManyTierTables", ErrorCode::TooMany, "{path} has {count} tables; at most {limit} are accepted"},
+    {"tooManyTierRows", ErrorCode::TooMany, "{path} has {count} rows; at most {limit} are accepted"},
+    {"versionNotWhole", ErrorCode::Unsupported, "{path} ({value}) must be the integer 1"},
+    {"scenarioNotObject", ErrorCode::WrongType, "the scenario must be an object, not {actual}"},
 };
 
 void appendValue(std::string& out, const Param& p) {

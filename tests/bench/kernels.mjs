@@ -61,6 +61,11 @@ export function sweepPrices(scenario, n = 1000000) {
   return prices;
 }
 
+/** The stress request of the 10 x 101 grid: 101 shocks from -50 % to +50 % of the marks, one factor. */
+export function stressRequest() {
+  return { shocks: Array.from({ length: 101 }, (_, i) => -0.5 + i / 100), model: 'oneFactor' };
+}
+
 /** The request of BM_MonteCarlo on the 10-position scenario. */
 export function monteCarloRequest(scenario) {
   const symbols = [...new Set(scenario.positions.map((p) => p.symbol))];
@@ -158,24 +163,47 @@ function check(report, what) {
 }
 
 /**
- * Runs every kernel: evaluate/1, /10, /100 (us per call, both modes with steps), liquidationBatch1e6
+ * Runs every kernel: evaluate/1, /10, /100 (us per call, both modes, numbers only), evaluateExplain/1
+ * and /10 (with { explain: true }), boundary/1 and /10 (the JS boundary alone: the scenario packed, read
+ * by the wasm side, the last report decoded again; when the module has the hook), liquidationBatch1e6
  * (positions in createBatch's wasm-memory arrays), liquidationBatchCopy1e6 (JS arrays copied in and
  * out), plainJsBatch1e6, sweep1e6 (ms per call) and monteCarlo (ms per call; pathSteps per call given) when
  * fullLab is given. plainJsBatch1e6 carries `mismatches`: positions where the plain-JS price differs
  * from lab.liquidationBatch by more than 1e-9 relative. With fullLab also evaluateOptions20 (us per
- * call: one evaluateOptions of optionsScenario(20), default request).
+ * call: one evaluateOptions of optionsScenario(20), default request) and stress10x101 (ms per call:
+ * lab.stress of the 10-position scenario with stressRequest()). `only` ('evaluate') runs the
+ * evaluate rows alone (a quick run).
  */
-export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {} } = {}) {
+export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {}, only = null } = {}) {
   const results = {};
   const pause = () => new Promise((r) => setTimeout(r, 0));  // lets a page or the console breathe
+  const run = async (name, fn, options) => {
+    results[name] = measure(fn, { repetitions, ...options });
+    log(name, results[name]);
+    await pause();
+  };
 
+  const boundary = lab[Symbol.for('marginlab.boundary')];
   for (const n of [1, 10, 100]) {
     const scenario = benchScenario(n);
-    check(lab.evaluate(scenario), `evaluate/${n}`);
-    results[`evaluate/${n}`] = measure(() => lab.evaluate(scenario), { repetitions, unit: 'us' });
-    log(`evaluate/${n}`, results[`evaluate/${n}`]);
-    await pause();
+    const report = check(lab.evaluate(scenario), `evaluate/${n}`);
+    if (JSON.stringify(report).includes('"steps"')) throw new Error(`evaluate/${n}: steps without explain`);
+    await run(`evaluate/${n}`, () => lab.evaluate(scenario), { unit: 'us' });
+    if (n === 100) continue;
+    check(lab.evaluate(scenario, { explain: true }), `evaluateExplain/${n}`);
+    await run(`evaluateExplain/${n}`, () => lab.evaluate(scenario, { explain: true }), { unit: 'us' });
+    if (boundary) {
+      lab.evaluate(scenario);  // the report the boundary decodes again
+      await run(`boundary/${n}`, () => boundary(scenario), { unit: 'us' });
+    }
   }
+  if (fullLab) {
+    const ten = benchScenario(10), request = stressRequest();
+    const grid = check(fullLab.stress(ten, request), 'stress');
+    if (grid.cells.length !== 101) throw new Error(`stress: ${grid.cells.length} cells`);
+    await run('stress10x101', () => fullLab.stress(ten, request), { unit: 'ms', minMs: 60, warmupMs: 0 });
+  }
+  if (only === 'evaluate') return results;
 
   // The batch as a bulk caller runs it: the positions in a createBatch's arrays (wasm memory),
   // solved in place. The copying call (Float64Arrays in JS memory, copied in and out) beside it.

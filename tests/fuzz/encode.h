@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "marginlab/fields.h"
 #include "marginlab/marginlab.h"
 
 namespace mlfuzz {
@@ -272,7 +273,31 @@ inline std::vector<std::string> symbolsOf(const Scenario& s) {
   return out;
 }
 
-/// The scenario, field by field. Wallet last, so its reference is the sum of initial margins.
+/// A struct's fields in the order of fields() (marginlab/fields.h), each through `io` near the value
+/// `ref(name)` gives for it; `ref` sees the fields read before (a mark near the entry price read first).
+template <class IO, class Ref>
+struct FieldsIO {
+  IO& io;
+  Ref ref;
+
+  template <class... Tags>
+  void operator()(std::string_view name, double& x, Tags...) { io.num(x, ref(name)); }
+  void operator()(std::string_view name, std::optional<double>& x) { io.opt(x, ref(name)); }
+  template <class... Tags>
+  void operator()(std::string_view, std::string& x, Tags...) { io.text(x); }
+  template <NamedEnum E, class... Tags>
+  void operator()(std::string_view, E& e, Tags...) { io.choice(e, static_cast<int>(enumNames(e).size())); }
+  template <NamedEnum E>
+  void operator()(std::string_view, std::optional<E>& e) { io.optChoice(e, static_cast<int>(enumNames(E{}).size())); }
+};
+template <class IO, class T, class Ref>
+void fieldsIO(IO& io, T& x, Ref ref) {
+  FieldsIO<IO, Ref> v{io, ref};
+  fields(v, x);
+}
+
+/// The scenario. Its own fields by hand (the wallet last, so its reference is the sum of initial
+/// margins); each tier row's and position's through fields().
 template <class IO>
 void scenarioSchema(IO& io, Scenario& s) {
   io.choice(s.rules, 8);
@@ -295,13 +320,17 @@ void scenarioSchema(IO& io, Scenario& s) {
     double cap = 50'000, lev = 100, rate = 0.005, previousRate = 0, amount = 0, floor = 0;
     for (std::size_t j = 0; j < rows; ++j) {
       Tier& t = table[j];
-      io.num(t.notionalCap, j == 0 ? cap : cap * 4);
-      io.num(t.maxLeverage, lev);
-      io.opt(t.maintenanceMarginRate, rate);
-      const double r = t.maintenanceMarginRate.value_or(
-          profile.rateFromMaxLeverage ? 1 / (2 * t.maxLeverage) : 0.0);
+      const auto rowRate = [&] {
+        return t.maintenanceMarginRate.value_or(profile.rateFromMaxLeverage ? 1 / (2 * t.maxLeverage) : 0.0);
+      };
+      fieldsIO(io, t, [&](std::string_view name) {
+        if (name == "notionalCap") return j == 0 ? cap : cap * 4;
+        if (name == "maxLeverage") return lev;
+        if (name == "maintenanceMarginRate") return rate;
+        return j == 0 ? 0.0 : floor * (rowRate() - previousRate) + amount;  // maintenanceAmount: the continuity one
+      });
+      const double r = rowRate();
       const double continuity = j == 0 ? 0.0 : floor * (r - previousRate) + amount;
-      io.opt(t.maintenanceAmount, continuity);
       amount = t.maintenanceAmount.value_or(profile.continuousAmounts ? continuity : 0.0);
       previousRate = r;
       rate = r;
@@ -320,20 +349,19 @@ void scenarioSchema(IO& io, Scenario& s) {
   double initialSum = 0, entryRef = 100;
   for (std::size_t i = 0; i < count; ++i) {
     Position& p = s.positions[i];
-    io.text(p.symbol);
-    io.choice(p.contract, 2);
-    io.num(p.contractSize, 1);
-    io.choice(p.side, 2);
-    io.num(p.quantity, 1);
-    io.num(p.entryPrice, entryRef);
-    double markRef = p.entryPrice;
-    for (std::size_t j = 0; j < i; ++j)
-      if (s.positions[j].symbol == p.symbol) markRef = s.positions[j].mark();
-    io.opt(p.markPrice, markRef);
-    io.num(p.leverage, 10);
-    io.optChoice(p.marginMode, 2);
+    fieldsIO(io, p, [&](std::string_view name) {
+      if (name == "entryPrice") return entryRef;
+      if (name == "markPrice") {  // the mark of the symbol's first position: one symbol, one mark
+        double markRef = p.entryPrice;
+        for (std::size_t j = 0; j < i; ++j)
+          if (s.positions[j].symbol == p.symbol) markRef = s.positions[j].mark();
+        return markRef;
+      }
+      if (name == "leverage") return 10.0;
+      if (name == "isolatedMargin") return entryNotional(p) / p.leverage;
+      return 1.0;  // contractSize, quantity
+    });
     const double initial = entryNotional(p) / p.leverage;
-    io.opt(p.isolatedMargin, initial);
     if (std::isfinite(initial)) initialSum += initial;
     entryRef = p.entryPrice;
   }

@@ -5,33 +5,12 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import createMarginLab, { defaultScenario } from '../../web/dist/marginlab.js';
+import { dts, interfaceFields, unionMembers } from './dts.mjs';
 
 const lab = await createMarginLab({
   wasmBinary: readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url)),
 });
-const dts = readFileSync(new URL('../../web/dist/marginlab.d.ts', import.meta.url), 'utf8');
 const venues = JSON.parse(readFileSync(new URL('../fixtures/venues.json', import.meta.url), 'utf8'));
-
-// ---- the d.ts, read as data --------------------------------------------------------------
-
-/** The quoted strings of `export type <name> = 'a' | 'b' ...;`. */
-function unionMembers(name) {
-  const m = dts.match(new RegExp(`export type ${name}\\s*=([^;]+);`));
-  assert.ok(m, `marginlab.d.ts declares type ${name}`);
-  return [...m[1].matchAll(/'([^']*)'/g)].map((x) => x[1]);
-}
-
-/** The properties of `export interface <name> { ... }`: [{ name, optional, type }]. */
-function interfaceFields(name) {
-  const m = dts.match(new RegExp(`export interface ${name}\\s*\\{([\\s\\S]*?)\\n\\}`));
-  assert.ok(m, `marginlab.d.ts declares interface ${name}`);
-  const body = m[1].replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-  return [...body.matchAll(/^\s*(?:readonly\s+)?(\w+)(\?)?\s*:\s*([^;]+);/gm)].map((x) => ({
-    name: x[1],
-    optional: x[2] === '?',
-    type: x[3].trim(),
-  }));
-}
 
 /** A d.ts type text as a descriptor: interface, array, record or scalar. */
 function typeOf(text) {
@@ -149,26 +128,50 @@ function assertFieldType(value, typeText, where) {
 
 function assertStep(step, where) {
   const fields = interfaceFields('Step');
-  assert.deepEqual(Object.keys(step).sort(), fields.map((f) => f.name).sort(), `${where} has the d.ts Step fields`);
-  for (const key of ['field', 'label', 'formula', 'substituted']) assert.equal(typeof step[key], 'string', `${where}.${key}`);
+  assert.deepEqual(Object.keys(step), fields.map((f) => f.name), `${where} has the d.ts Step fields, in order`);
+  for (const key of ['field', 'code', 'label', 'formula', 'substituted']) assert.equal(typeof step[key], 'string', `${where}.${key}`);
   assert.ok(step.value === null || typeof step.value === 'number', `${where}.value is number|null`);
+  assertParams(step.params, `${where}.params`);
 }
 
-/** An outcome has exactly the d.ts fields, each of its type. */
-function assertOutcomeShape(outcome, where) {
-  assert.deepEqual(Object.keys(outcome).sort(), interfaceFields('Outcome').map((f) => f.name).sort(), where);
-  const posFields = interfaceFields('PositionOutcome');
+/** A params object: a plain object of numbers and strings. */
+function assertParams(params, where) {
+  assert.ok(params !== null && typeof params === 'object' && !Array.isArray(params), `${where} is an object`);
+  for (const [k, v] of Object.entries(params)) assert.ok(['number', 'string'].includes(typeof v), `${where}.${k} is a number or a string`);
+}
+
+/** An error: the d.ts InputError fields, in order, with a known code. */
+function assertError(e, where = 'error') {
+  assert.deepEqual(Object.keys(e), interfaceFields('InputError').map((f) => f.name), `${where} has the d.ts InputError fields`);
+  for (const key of ['path', 'code', 'rule', 'message']) assert.equal(typeof e[key], 'string', `${where}.${key}`);
+  assert.ok(lab.errorCodes.includes(e.code), `${where}: code ${e.code} is known`);
+  assertParams(e.params, `${where}.params`);
+}
+
+/** The d.ts fields of `name` an object of it carries: the optional ones only when `present` says so. */
+function expectedKeys(name, present = () => false) {
+  return interfaceFields(name).filter((f) => !f.optional || present(f.name)).map((f) => f.name);
+}
+
+/** An outcome has exactly the d.ts fields, in order, each of its type; steps only with explain. */
+function assertOutcomeShape(outcome, where, { explain = false } = {}) {
+  const withSteps = (name) => explain && name === 'steps';
+  assert.deepEqual(Object.keys(outcome), expectedKeys('Outcome'), where);
+  const posFields = interfaceFields('PositionOutcome').filter((f) => !f.optional || withSteps(f.name));
   outcome.positions.forEach((p, i) => {
     const w = `${where}.positions[${i}]`;
-    assert.deepEqual(Object.keys(p).sort(), posFields.map((f) => f.name).sort(), `${w} has the d.ts fields`);
+    assert.deepEqual(Object.keys(p), posFields.map((f) => f.name), `${w} has the d.ts fields, in order`);
     for (const f of posFields) assertFieldType(p[f.name], f.type, `${w}.${f.name}`);
   });
-  const accFields = interfaceFields('AccountOutcome');
-  assert.deepEqual(Object.keys(outcome.account).sort(), accFields.map((f) => f.name).sort(), `${where}.account`);
+  const accFields = interfaceFields('AccountOutcome').filter((f) => !f.optional || withSteps(f.name));
+  assert.deepEqual(Object.keys(outcome.account), accFields.map((f) => f.name), `${where}.account`);
   for (const f of accFields) assertFieldType(outcome.account[f.name], f.type, `${where}.account.${f.name}`);
 }
 
 const clone = (x) => structuredClone(x);
+/** The answer without its steps keys. */
+const stripSteps = (x) => (Array.isArray(x) ? x.map(stripSteps) : x && typeof x === 'object'
+  ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== 'steps').map(([k, v]) => [k, stripSteps(v)])) : x);
 const pairs = (errors) => errors.map((e) => `${e.path} ${e.code}`).sort();
 const withinTolerance = (actual, expected, tol, kind) =>
   Math.abs(actual - expected) <= (kind === 'rel' ? tol * Math.abs(expected) : tol);
@@ -226,6 +229,7 @@ describe('module metadata', () => {
 
 describe('defaultScenario', () => {
   const report = lab.evaluate(defaultScenario);
+  const explained = lab.evaluate(defaultScenario, { explain: true });
 
   test('evaluates without errors, isolated and cross present, no asGiven', () => {
     assert.deepEqual(report.errors, []);
@@ -236,31 +240,45 @@ describe('defaultScenario', () => {
     assert.equal(report.cross.positions.length, defaultScenario.positions.length);
   });
 
-  test('every d.ts field of PositionOutcome / AccountOutcome is present with its type', () => {
-    assert.deepEqual(
-      Object.keys(report).sort(),
-      interfaceFields('Report').map((f) => f.name).filter((n) => n !== 'asGiven').sort(),
-    );
+  test('every d.ts field of PositionOutcome / AccountOutcome is present with its type, in order', () => {
+    const present = (name) => name === 'comparisons';
+    assert.deepEqual(Object.keys(report), expectedKeys('Report', (n) => n !== 'asGiven' && (n === 'isolated' || n === 'cross' || present(n))));
     assertOutcomeShape(report.isolated, 'isolated');
     assertOutcomeShape(report.cross, 'cross');
     for (const mode of ['isolated', 'cross']) {
       for (const p of report[mode].positions) assert.equal(p.mode, mode);
     }
+    report.comparisons.forEach((c, i) => assert.deepEqual(Object.keys(c), expectedKeys('Comparison'), `comparisons[${i}]`));
+  });
+
+  test('with { explain: true } the same objects carry their steps', () => {
+    assertOutcomeShape(explained.isolated, 'isolated', { explain: true });
+    assertOutcomeShape(explained.cross, 'cross', { explain: true });
+    explained.comparisons.forEach((c, i) => assert.deepEqual(Object.keys(c), expectedKeys('Comparison', () => true), `comparisons[${i}]`));
+    assert.deepEqual(stripSteps(explained), report, 'explain changes no number');
   });
 
   test('no NaN, Infinity or undefined anywhere in the report', () => {
     assertClean(report);
+    assertClean(explained);
+  });
+
+  test('without explain no steps key anywhere; explain must be an object option', () => {
+    assert.equal(JSON.stringify(report).includes('"steps"'), false);
+    assert.equal(JSON.stringify(lab.evaluate(defaultScenario, { explain: false })).includes('"steps"'), false);
+    assert.throws(() => lab.evaluate(defaultScenario, true), TypeError);
+    assert.throws(() => lab.evaluate(defaultScenario, null), TypeError);
   });
 
   test('every step names a field of its outcome', () => {
     const posNames = new Set(interfaceFields('PositionOutcome').map((f) => f.name));
     const accNames = new Set(interfaceFields('AccountOutcome').map((f) => f.name));
     for (const mode of ['isolated', 'cross']) {
-      for (const p of report[mode].positions) {
+      for (const p of explained[mode].positions) {
         assert.ok(p.steps.length > 0);
         for (const s of p.steps) assert.ok(posNames.has(s.field), `${mode} position step field "${s.field}"`);
       }
-      for (const s of report[mode].account.steps) assert.ok(accNames.has(s.field), `${mode} account step field "${s.field}"`);
+      for (const s of explained[mode].account.steps) assert.ok(accNames.has(s.field), `${mode} account step field "${s.field}"`);
     }
   });
 
@@ -346,11 +364,10 @@ describe('bad input: every field reported at its path with its code', () => {
       mutate(s);
       const report = lab.evaluate(s);
       assert.deepEqual(pairs(report.errors), expected.map(([p, c]) => `${p} ${c}`).sort());
-      for (const e of report.errors) {
-        assert.ok(lab.errorCodes.includes(e.code), `code ${e.code} is known`);
-        assert.equal(typeof e.message, 'string');
+      report.errors.forEach((e, i) => {
+        assertError(e, `errors[${i}]`);
         assert.ok(e.message.length > 0);
-      }
+      });
       assertPathsResolve(s, report.errors);
       assert.equal('isolated' in report, false, 'no isolated outcome with errors');
       assert.equal('cross' in report, false, 'no cross outcome with errors');
@@ -391,13 +408,14 @@ describe('null stays null', () => {
   };
 
   test('isolated liquidationPrice is null, not NaN or undefined; JSON keeps it null', () => {
-    const report = lab.evaluate(scenario);
+    const report = lab.evaluate(scenario, { explain: true });
     assert.deepEqual(report.errors, []);
     const p = report.isolated.positions[0];
     assert.ok(Object.hasOwn(p, 'liquidationPrice'));
     assert.equal(p.liquidationPrice, null);
     assertClean(report);
-    assertOutcomeShape(report.isolated, 'isolated');
+    assertOutcomeShape(report.isolated, 'isolated', { explain: true });
+    assert.deepEqual(stripSteps(report), lab.evaluate(scenario), 'the numbers-only decoder keeps the null');
     const steps = p.steps.filter((s) => s.field === 'liquidationPrice');
     assert.ok(steps.length > 0, 'a step explains the missing price');
     const back = JSON.parse(JSON.stringify(report));

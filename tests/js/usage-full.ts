@@ -22,11 +22,19 @@ export async function riskLab(): Promise<number> {
   const p: number | null = 'probability' in odds ? odds.probability.cross : null;
   // @ts-expect-error: the probabilities are one ByMode field
   lab.odds(scenario, { position: 0, volatility: 0.6, years: 0.1 }).isolatedProbability;
+  // { explain: true } last: the steps; monteCarlo takes it beside its chunk.
+  const explained = lab.odds(scenario, { position: 0, volatility: 0.6, years: 0.1 }, { explain: true });
+  const stepCount: number = 'steps' in explained ? (explained.steps?.length ?? 0) : 0;
+  lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6 }, years: 0.1, steps: 10, paths: 100 }, { end: 50, explain: true });
+  // The description every reader and writer walks (fields.h), for checks against this file.
+  const described: string[] = lab.describe().structs['Position']?.map((f) => f.name) ?? [];
+  // @ts-expect-error: explain is a boolean
+  lab.odds(scenario, { position: 0, volatility: 0.6, years: 0.1 }, { explain: 'yes' });
   // @ts-expect-error: style must be market, twap or iceberg
   lab.unwind(scenario, { position: 0, style: 'vwap' });
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
-  return flips + cells.length + fund + paths + (median ?? 0) + (p ?? 0);
+  return flips + cells.length + fund + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length;
 }
 
 export async function optionsAccount(): Promise<number> {

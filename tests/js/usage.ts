@@ -3,6 +3,7 @@
 import createMarginLab, { defaultScenario } from '../../web/dist/marginlab.js';
 import type {
   Batch,
+  CallOptions,
   DefaultTierTable,
   ErrorCode,
   InputError,
@@ -38,6 +39,8 @@ const scenario: Scenario = {
 
 const report: Report = lab.evaluate(scenario);
 const again: Report = lab.evaluate(defaultScenario);
+const explain: CallOptions = { explain: true };
+const explained: Report = lab.evaluate(scenario, explain);
 
 function describeLiquidation(p: PositionOutcome): string {
   const lp: number | null = p.liquidationPrice;
@@ -45,16 +48,28 @@ function describeLiquidation(p: PositionOutcome): string {
   return lp.toFixed(2); // narrowed to number
 }
 
+/** Steps come only with { explain: true }: optional in the types. */
 function firstStep(o: Outcome): Step | undefined {
-  return o.positions[0]?.steps.find((s) => s.field === 'liquidationPrice');
+  return o.positions[0]?.steps?.find((s) => s.field === 'liquidationPrice');
 }
 
 if (report.errors.length > 0) {
   const codes: ErrorCode[] = report.errors.map((e: InputError) => e.code);
   const paths: string[] = report.errors.map((e) => e.path);
+  const rules: string[] = report.errors.map((e) => e.rule);
+  const limit: number | string | undefined = report.errors[0]?.params['limit'];
   void codes;
   void paths;
-} else if (report.isolated && report.cross) {
+  void rules;
+  void limit;
+} else if (explained.isolated && explained.cross) {
+  const step = firstStep(explained.isolated);
+  const code: string | undefined = step?.code;
+  const value: number | string | undefined = step?.params['value'];
+  void code;
+  void value;
+}
+if (report.errors.length === 0 && report.isolated && report.cross) {
   const text: string[] = report.isolated.positions.map(describeLiquidation);
   const equity: number = report.cross.account.equity;
   const ratio: number | null = report.cross.account.marginRatio;
@@ -87,6 +102,13 @@ void badSide;
 
 // @ts-expect-error: evaluate needs a scenario
 lab.evaluate();
+
+// @ts-expect-error: the options are an object
+lab.evaluate(scenario, true);
+
+// @ts-expect-error: steps may be absent (no explain), so they are not a plain array
+const steps: Step[] = (report.isolated as Outcome).positions[0]!.steps;
+void steps;
 
 // @ts-expect-error: prices must be a Float64Array, not number[]
 lab.sweep(scenario, [1, 2, 3], out);

@@ -24,6 +24,6 @@
 namespace marginlab {
 
 /// Semantic version of the core and its JS API.
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kVersion = "0.2.0";
 
 }  // namespace marginlab

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: one description per struct (STYLE.md 15). fields(v, x) calls v(name, member, tags...)
+// for every member that crosses to JS, in the order JS sees them. The wasm reader and writers, the
+// module's describe() (checked against marginlab.d.ts) and the fuzzer's encoder all walk it, so a
+// field is spelled here once and nowhere else in C++.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+#include "marginlab/batch.h"
+#include "marginlab/check.h"
+#include "marginlab/errors.h"
+#include "marginlab/report.h"
+#include "marginlab/scenario.h"
+#include "marginlab/tiers.h"
+
+namespace marginlab {
+
+// ---- what a field may carry beside its name ------------------------------------------------------
+
+/// Input: absent is an error (missing); a field without it keeps its default when absent.
+struct Required {};
+/// Input: most entries of a list or record, and for a record of lists the most entries of each.
+struct Limit {
+  std::size_t entries = 0;
+  std::size_t inner = 0;
+};
+/// Input: a whole number; a number that is not one is reported with `rule` (a message-table key).
+struct Whole {
+  std::string_view rule;
+};
+/// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
+struct Omitted {};
+
+/// Most tier tables one scenario gives.
+inline constexpr std::size_t kMaxTierTables = 200;
+/// Longest string (in UTF-16 units, as JS counts) a reader copies; a longer one is an error.
+inline constexpr std::size_t kMaxTextLength = 64;
+
+// ---- enums: their strings, in the order of their values ------------------------------------------
+
+inline constexpr std::string_view kContractNames[] = {"linear", "inverse"};
+inline constexpr std::string_view kSideNames[] = {"long", "short"};
+inline constexpr std::string_view kMarginModeNames[] = {"isolated", "cross"};
+
+constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
+constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
+constexpr std::span<const std::string_view> enumNames(Side) noexcept { return kSideNames; }
+constexpr std::span<const std::string_view> enumNames(MarginMode) noexcept { return kMarginModeNames; }
+
+/// The d.ts union type of each enum.
+constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
+constexpr std::string_view enumType(Contract) noexcept { return "Contract"; }
+constexpr std::string_view enumType(Side) noexcept { return "Side"; }
+constexpr std::string_view enumType(MarginMode) noexcept { return "MarginMode"; }
+
+/// An enum that crosses as one of its strings.
+template <class E>
+concept NamedEnum = std::is_enum_v<E> && requires(E e) {
+  enumNames(e);
+  enumType(e);
+};
+
+// ---- the described structs and their names in marginlab.d.ts ------------------------------------
+
+/// The d.ts interface of a described struct; empty for any other type.
+template <class T>
+inline constexpr std::string_view kStructName{};
+template <> inline constexpr std::string_view kStructName<Tier> = "Tier";
+template <> inline constexpr std::string_view kStructName<Position> = "Position";
+template <> inline constexpr std::string_view kStructName<Scenario> = "Scenario";
+template <> inline constexpr std::string_view kStructName<BatchRequest> = "BatchRequest";
+template <> inline constexpr std::string_view kStructName<TierBoundary> = "TierBoundary";
+template <> inline constexpr std::string_view kStructName<PositionOutcome> = "PositionOutcome";
+template <> inline constexpr std::string_view kStructName<AccountOutcome> = "AccountOutcome";
+template <> inline constexpr std::string_view kStructName<Outcome> = "Outcome";
+template <> inline constexpr std::string_view kStructName<Comparison> = "Comparison";
+template <> inline constexpr std::string_view kStructName<Report> = "Report";
+template <> inline constexpr std::string_view kStructName<Step> = "Step";
+template <> inline constexpr std::string_view kStructName<InputError> = "InputError";
+
+template <class T>
+concept Described = !kStructName<std::remove_const_t<T>>.empty();
+
+/// T is U or const U: one description serves readers (U&) and writers (const U&).
+template <class T, class U>
+concept Is = std::same_as<std::remove_const_t<T>, U>;
+
+// ---- input: the scenario (scenario.h) --------------------------------------------------------------
+
+template <class V, Is<Tier> T>
+void fields(V& v, T& t) {
+  v("notionalCap", t.notionalCap, Required{});
+  v("maxLeverage", t.maxLeverage, Required{});
+  v("maintenanceMarginRate", t.maintenanceMarginRate);
+  v("maintenanceAmount", t.maintenanceAmount);
+}
+
+template <class V, Is<Position> T>
+void fields(V& v, T& p) {
+  v("symbol", p.symbol, Required{});
+  v("contract", p.contract);
+  v("contractSize", p.contractSize);
+  v("side", p.side, Required{});
+  v("quantity", p.quantity, Required{});
+  v("entryPrice", p.entryPrice, Required{});
+  v("markPrice", p.markPrice);
+  v("leverage", p.leverage);
+  v("marginMode", p.marginMode);
+  v("isolatedMargin", p.isolatedMargin);
+}
+
+template <class V, Is<Scenario> T>
+void fields(V& v, T& s) {
+  v("version", s.version, Whole{"versionNotWhole"});
+  v("rules", s.rules);
+  v("walletBalance", s.walletBalance, Required{});
+  v("takerFeeRate", s.takerFeeRate);
+  v("positions", s.positions, Required{}, Limit{kMaxPositions});
+  v("tiers", s.tiers, Limit{kMaxTierTables, kMaxTierRows});
+}
+
+/// batch.h: what the positions of a batch share.
+template <class V, Is<BatchRequest> T>
+void fields(V& v, T& b) {
+  v("rules", b.rules);
+  v("contract", b.contract);
+  v("contractSize", b.contractSize);
+  v("takerFeeRate", b.takerFeeRate);
+  v("tiers", b.tiers, Required{}, Limit{kMaxTierRows});
+}
+
+// ---- output: the report (report.h) ------------------------------------------------------------------
+
+template <class V, Is<TierBoundary> T>
+void fields(V& v, T& b) {
+  v("price", b.price);
+  v("notional", b.notional);
+  v("tier", b.tier);
+}
+
+template <class V, Is<PositionOutcome> T>
+void fields(V& v, T& p) {
+  v("mode", p.mode);
+  v("liquidationPrice", p.liquidationPrice);
+  v("bankruptcyPrice", p.bankruptcyPrice);
+  v("notional", p.notional);
+  v("initialMargin", p.initialMargin);
+  v("maintenanceMargin", p.maintenanceMargin);
+  v("maintenanceMarginRate", p.maintenanceMarginRate);
+  v("tier", p.tier);
+  v("liquidationTier", p.liquidationTier);
+  v("unrealizedPnl", p.unrealizedPnl);
+  v("roe", p.roe);
+  v("margin", p.margin);
+  v("marginRatio", p.marginRatio);
+  v("distanceToLiquidation", p.distanceToLiquidation);
+  v("maxLoss", p.maxLoss);
+  v("tierBoundaries", p.tierBoundaries);
+  v("steps", p.steps, Omitted{});
+}
+
+template <class V, Is<AccountOutcome> T>
+void fields(V& v, T& a) {
+  v("equity", a.equity);
+  v("maintenanceMargin", a.maintenanceMargin);
+  v("marginRatio", a.marginRatio);
+  v("availableBalance", a.availableBalance);
+  v("maxLoss", a.maxLoss);
+  v("steps", a.steps, Omitted{});
+}
+
+template <class V, Is<Outcome> T>
+void fields(V& v, T& o) {
+  v("positions", o.positions);
+  v("account", o.account);
+}
+
+template <class V, Is<Comparison> T>
+void fields(V& v, T& c) {
+  v("position", c.position);
+  v("isolatedDistance", c.isolatedDistance);
+  v("crossDistance", c.crossDistance);
+  v("distanceGain", c.distanceGain);
+  v("isolatedMaxLoss", c.isolatedMaxLoss);
+  v("crossMaxLoss", c.crossMaxLoss);
+  v("steps", c.steps, Omitted{});
+}
+
+/// With errors, JS sees only `errors` (the outcomes are absent, comparisons left out).
+template <class V, Is<Report> T>
+void fields(V& v, T& r) {
+  v("isolated", r.isolated);
+  v("cross", r.cross);
+  v("asGiven", r.asGiven);
+  v("comparisons", r.comparisons, Omitted{});
+  // SLOT: v("settlementAsset", r.settlementAsset); once report.h has Report::settlementAsset.
+  v("errors", r.errors);
+}
+
+// ---- what every tool's answer carries (errors.h, report.h) -------------------------------------------
+
+template <class V, Is<Step> T>
+void fields(V& v, T& s) {
+  v("field", s.field);
+  v("code", s.code);
+  v("label", s.label);
+  v("formula", s.formula);
+  v("substituted", s.substituted);
+  v("value", s.value);
+  v("params", s.params);
+}
+
+template <class V, Is<InputError> T>
+void fields(V& v, T& e) {
+  v("path", e.path);
+  v("code", e.code);
+  v("rule", e.rule);
+  v("message", e.message);
+  v("params", e.params);
+}
+
+}  // namespace marginlab

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// marginlab/fields.h: the one description per struct. The JS side checks the d.ts, the encoder and
+// the decoder against it (tests/js/boundary.test.mjs); here, that it agrees with the enums' own strings
+// and names every member a reader must fill.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "marginlab/fields.h"
+
+using namespace marginlab;
+
+namespace {
+
+/// The names a description visits, in order.
+struct Names {
+  std::vector<std::string> names;
+  template <class T, class... Tags>
+  void operator()(std::string_view name, const T&, Tags...) {
+    names.emplace_back(name);
+  }
+};
+
+template <class T>
+std::vector<std::string> namesOf() {
+  Names n;
+  const T x{};
+  fields(n, x);
+  return n.names;
+}
+
+template <class E, class Parse>
+void checkEnum(Parse parse) {
+  const auto names = enumNames(E{});
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    CHECK(toString(static_cast<E>(i)) == names[i]);
+    CHECK(parse(names[i]) == static_cast<E>(i));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("fields.h: each enum's strings are toString's and parse back", "[fields]") {
+  checkEnum<Rules>(parseRules);
+  checkEnum<Contract>(parseContract);
+  checkEnum<Side>(parseSide);
+  checkEnum<MarginMode>(parseMarginMode);
+  CHECK(enumNames(Rules{}).size() == 8);
+}
+
+TEST_CASE("fields.h: outputs end with their steps, the report with its errors", "[fields]") {
+  // The objects JS has always seen end with their steps; the explain path writes fields() in order.
+  CHECK(namesOf<PositionOutcome>().back() == "steps");
+  CHECK(namesOf<AccountOutcome>().back() == "steps");
+  CHECK(namesOf<Comparison>().back() == "steps");
+  CHECK(namesOf<Report>().back() == "errors");
+  CHECK(namesOf<Scenario>().size() == 6);  // marginlab.d.ts's Scenario, checked name by name from JS
+}
