@@ -46,6 +46,31 @@ constexpr Message kMessages[] = {
     // Tier tables (tiers.cpp).
 
     // Risk lab: what-if and stress (whatif.cpp, stress.cpp).
+    {"positionIndex", ErrorCode::OutOfRange, "{path} ({value}) must be < {limit}, the number of positions"},
+    {"notZero", ErrorCode::OutOfRange, "{path} ({value}) must not be 0"},
+    {"fillLossAboveWallet", ErrorCode::OutOfRange, "{path} ({value}) realises a loss of {loss}, more than the wallet balance ({wallet}): the account would be liquidated before this fill"},
+    {"closesOnlyPosition", ErrorCode::OutOfRange, "{path} ({value}) closes the only position (realised PnL {realizedPnl}): a scenario needs at least one position"},
+    {"afterFill", ErrorCode::OutOfRange, "after the fill, {at}: {message}"},
+    {"leverageAboveTable", ErrorCode::OutOfRange, "{path} ({value}) must be <= {limit}, the highest the {symbol} table allows"},
+    {"riskFraction", ErrorCode::OutOfRange, "{path} ({value}) must be > 0 and <= 1 (a fraction: 0.01 is 1%)"},
+    {"stopSide", ErrorCode::OutOfRange, "{path} ({value}) must be {direction} the entry price ({entryPrice}) for a {side}"},
+    {"impliedSize", ErrorCode::OutOfRange, "with the size this risk implies ({quantity} contracts), {at}: {message}"},
+    {"targetSide", ErrorCode::OutOfRange, "{path} ({value}) must be {direction} the mark ({mark}) for a {side}"},
+    {"shockAboveMinusOne", ErrorCode::OutOfRange, "{path} ({value}) must be > -1: a shock is a fraction of the mark (-0.5 is -50%)"},
+    {"shocksOrRange", ErrorCode::OutOfRange, "{path}: give shocks or shockRange, not both"},
+    {"rangeTooMany", ErrorCode::TooMany, "{path} gives {count} shocks; at most {limit} are accepted"},
+    {"betasOneFactor", ErrorCode::Unsupported, "{path} apply to the one-factor model only; each-symbol shocks move one symbol at a time"},
+    {"unknownSymbol", ErrorCode::UnknownValue, "{path}: no position of the scenario has this symbol"},
+    {"gridTooLarge", ErrorCode::TooMany, "the grid has {cells} cells of {positions} positions each; at most {limit} cells and {cellPositions} cells x positions are accepted"},
+    {"shockMovesMark", ErrorCode::OutOfRange, "{path} ({value}) with beta {beta} moves the mark of {symbol} from {mark} to {moved}: the mark must stay > 0 and <= {limit}"},
+    {"tooManySteps", ErrorCode::TooMany, "{path} has {count} steps; at most {limit} are accepted"},
+    {"markMissing", ErrorCode::Missing, "{path} is missing: every step sets the mark of every symbol"},
+    {"tooManyProblems", ErrorCode::OutOfRange, "{path} has {count} or more problems; the list stops here"},
+    {"marksOrPath", ErrorCode::OutOfRange, "{path}: give marks or path, not both"},
+    {"pathMove", ErrorCode::OutOfRange, "{path} ({value}) must be > -1: the move is a fraction of the mark (-0.4 is -40%)"},
+    {"pathMovesMark", ErrorCode::OutOfRange, "{path} ({value}) moves the mark of {symbol} from {mark} to {moved}: the mark must stay > 0 and <= {limit}"},
+    {"liquidationFeeRate", ErrorCode::OutOfRange, "{path} ({value}) must be >= 0 and < 0.1 (a fraction: 0.005 is 0.5%)"},
+    {"fundingRate", ErrorCode::OutOfRange, "{path} ({value}) must be between -1 and 1 (a fraction per interval: 0.0001 is 0.01%)"},
 
     // Risk lab: odds, Monte Carlo, the liquidation engine (odds.cpp, engine.cpp, orders.cpp).
 

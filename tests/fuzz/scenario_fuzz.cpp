@@ -624,8 +624,8 @@ void checkMarginToTarget(const Scenario& s, const Report& base, bool valid, cons
   if (!r) return;
   const MarginToTargetResult& m = *r.value;
   const Finite f{"marginToTarget."};
-  f.x("isolatedMarginToAdd", m.isolatedMarginToAdd);
-  f.x("walletToAdd", m.walletToAdd);
+  f.x("isolatedMarginToAdd", m.toAdd.isolated);
+  f.x("walletToAdd", m.toAdd.cross);
   f.steps("steps", m.steps);
   // whatif.h: when exact, adding that margin (wallet) puts the liquidation price at the target.
   // The margin carries rounding of the terms it is a difference of (PnL, maintenance, of size
@@ -653,9 +653,9 @@ void checkMarginToTarget(const Scenario& s, const Report& base, bool valid, cons
     if (lp) return closeRel(*lp, target, tol);
     return target * (1 - tol) < kMinMagnitude || target * (1 + tol) > kMaxMagnitude;
   };
-  if (m.isolatedExact) {
+  if (m.exact.isolated) {
     const double before = base.isolated->positions[i].margin;
-    const double margin = before + m.isolatedMarginToAdd;  // a difference of terms of size |before|
+    const double margin = before + m.toAdd.isolated;  // a difference of terms of size |before|
     Scenario next = s;
     next.positions[i].isolatedMargin = margin;
     if (isValidPositive(margin) && validate(next).empty()) {
@@ -669,9 +669,9 @@ void checkMarginToTarget(const Scenario& s, const Report& base, bool valid, cons
   }
   bool alone = true;
   for (std::size_t j = 0; j < s.positions.size(); ++j) alone &= j == i || s.positions[j].symbol != p.symbol;
-  if (m.crossExact && alone) {
+  if (m.exact.cross && alone) {
     Scenario next = s;
-    next.walletBalance = s.walletBalance + m.walletToAdd;
+    next.walletBalance = s.walletBalance + m.toAdd.cross;
     if (validate(next).empty()) {
       const Report r2 = evaluate(next);
       const auto& lp = r2.cross->positions[i].liquidationPrice;
@@ -700,16 +700,16 @@ void checkStress(const Scenario& s, const Report& base, bool valid, const Params
   const std::size_t groups = prm.shockModel == ShockModel::EachSymbol ? symbolsOf(s).size() : 1;
   REQUIRE_THAT(g.cells.size() == prm.shocks.size() * groups, "stressGrid: one cell per shock and group");
   for (const StressCell& c : g.cells) {
-    f.x("cells.isolatedEquity", c.isolatedEquity);
-    f.x("cells.crossEquity", c.crossEquity);
-    f.x("cells.isolatedMarginRatio", c.isolatedMarginRatio);
-    f.x("cells.crossMarginRatio", c.crossMarginRatio);
-    REQUIRE_THAT(c.isolatedLiquidated.size() == s.positions.size() && c.crossLiquidated.size() == s.positions.size(),
+    f.x("cells.equity.isolated", c.equity.isolated);
+    f.x("cells.equity.cross", c.equity.cross);
+    f.x("cells.marginRatio.isolated", c.marginRatio.isolated);
+    f.x("cells.marginRatio.cross", c.marginRatio.cross);
+    REQUIRE_THAT(c.liquidated.isolated.size() == s.positions.size() && c.liquidated.cross.size() == s.positions.size(),
                  "stressGrid: one flag per position");
     // A zero shock leaves every mark where it is: the cell is evaluate()'s account.
     if (c.shock == 0) tally(cStressZero);
     if (c.shock == 0)
-      REQUIRE_THAT(c.isolatedEquity == base.isolated->account.equity && c.crossEquity == base.cross->account.equity,
+      REQUIRE_THAT(c.equity.isolated == base.isolated->account.equity && c.equity.cross == base.cross->account.equity,
                    "stressGrid: a zero shock gives evaluate()'s equity");
   }
 }
@@ -759,25 +759,25 @@ void checkFunding(const Scenario& s, const Report& base, bool valid, const Param
   const Finite f{"fundingImpact."};
   f.x("paymentPerInterval", fr.paymentPerInterval);
   f.x("totalPayment", fr.totalPayment);
-  f.x("isolatedLiquidationPrice", fr.isolatedLiquidationPrice);
-  f.x("crossLiquidationPrice", fr.crossLiquidationPrice);
-  f.x("isolatedMarginAfter", fr.isolatedMarginAfter);
-  f.x("walletAfter", fr.walletAfter);
-  f.x("isolatedLiquidationPriceBefore", fr.isolatedLiquidationPriceBefore);
-  f.x("crossLiquidationPriceBefore", fr.crossLiquidationPriceBefore);
+  f.x("isolatedLiquidationPrice", fr.liquidationPrice.isolated);
+  f.x("crossLiquidationPrice", fr.liquidationPrice.cross);
+  f.x("isolatedMarginAfter", fr.marginAfter.isolated);
+  f.x("walletAfter", fr.marginAfter.cross);
+  f.x("isolatedLiquidationPriceBefore", fr.liquidationPriceBefore.isolated);
+  f.x("crossLiquidationPriceBefore", fr.liquidationPriceBefore.cross);
   f.steps("steps", fr.steps);
   // stress.h: the "before" prices are evaluate()'s; with nothing paid the prices do not move.
   const std::size_t i = prm.position;
-  REQUIRE_THAT(fr.isolatedLiquidationPriceBefore == base.isolated->positions[i].liquidationPrice &&
-                   fr.crossLiquidationPriceBefore == base.cross->positions[i].liquidationPrice,
+  REQUIRE_THAT(fr.liquidationPriceBefore.isolated == base.isolated->positions[i].liquidationPrice &&
+                   fr.liquidationPriceBefore.cross == base.cross->positions[i].liquidationPrice,
                "fundingImpact: the prices before are evaluate()'s");
   REQUIRE_THAT(fr.totalPayment == prm.fundingIntervals * fr.paymentPerInterval, "fundingImpact: total = n x payment");
-  for (const auto& lp : {fr.isolatedLiquidationPrice, fr.crossLiquidationPrice})
+  for (const auto& lp : {fr.liquidationPrice.isolated, fr.liquidationPrice.cross})
     if (lp) REQUIRE_THAT(isValidPositive(*lp), "fundingImpact: a liquidation price is a valid price " + num(*lp));
   if (fr.totalPayment == 0) tally(cFundingZero);
   if (fr.totalPayment == 0)
-    REQUIRE_THAT(fr.isolatedLiquidationPrice == fr.isolatedLiquidationPriceBefore &&
-                     fr.crossLiquidationPrice == fr.crossLiquidationPriceBefore,
+    REQUIRE_THAT(fr.liquidationPrice.isolated == fr.liquidationPriceBefore.isolated &&
+                     fr.liquidationPrice.cross == fr.liquidationPriceBefore.cross,
                  "fundingImpact: no payment, no change");
 }
 
