@@ -33,11 +33,19 @@ export default async function createMarginLab(options = {}) {
   // Risk lab: (scenario, request) -> { errors, ...result, steps }; misuse throws TypeError.
   // Present in marginlab-full.js only.
   const tools = {};
-  for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
-    'funding', 'odds', 'unwind'].filter((n) => typeof core[n] === 'function')) {
+  for (const name of ['odds', 'unwind'].filter((n) => typeof core[n] === 'function')) {
     tools[name] = (scenario, request) => {
       if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
       return core[name](scenario, request);
+    };
+  }
+  // What-if and stress: (scenario, request, { explain }) -> { errors, ...result, steps only with explain }.
+  for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
+    'funding'].filter((n) => typeof core[n] === 'function')) {
+    tools[name] = (scenario, request, options) => {
+      if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
+      if (options !== undefined && !isPlainObject(options)) throw new TypeError(`${name}(scenario, request, options): options must be an object`);
+      return core[name](scenario, request, options);
     };
   }
   return Object.freeze({

@@ -702,31 +702,6 @@ std::string whatHappened(const Scenario& s, const CascadeEvent& e) {
   return "closed the " + side + " " + e.symbol + " (" + n(e.quantityBefore) + " contracts)";
 }
 
-/// Why the event happened, as the walk decided it.
-std::string whyItHappened(const CascadeEvent& e) {
-  const std::string why = "equity " + n(e.triggerEquity) + " <= maintenance " + n(e.triggerMaintenance);
-  switch (e.reason) {
-    case CascadeReason::WholeAccount: return why + ", so the whole account is liquidated";
-    case CascadeReason::Takeover: return why + " and no equity is left, so every position is taken over";
-    case CascadeReason::TierCut:
-    case CascadeReason::TierClose: break;
-  }
-  std::string out = why + "; its largest maintenance margin (" + n(e.positionMaintenance) + ") is in tier " +
-                    std::to_string(e.tier);
-  if (e.tierCap) out += ", so it is cut to the tier-" + std::to_string(e.tier - 1) + " cap of " + n(*e.tierCap);
-  else out += ", so it is closed";
-  return out;
-}
-
-std::string describe(const Scenario& s, const CascadeEvent& e, double feeRate) {
-  std::string text = "Step " + std::to_string(e.step) + ": " + whyItHappened(e) + "; " + whatHappened(s, e) + " at " +
-                     n(e.price) + ", realising " + sn(e.realizedPnl) + " and paying a liquidation fee of " + n(e.fee);
-  if (e.fee < feeRate * e.closedNotional) text += " (capped at the equity left)";
-  if (e.equityBefore < 0) text += "; the account was already past bankruptcy (equity " + n(e.equityBefore) + ")";
-  if (e.shortfall > 0) text += "; the insurance fund (or auto-deleveraging) covers the shortfall of " + n(e.shortfall);
-  return text + "; equity after: " + n(e.equityAfter) + ".";
-}
-
 /// The first event of a pass: every tier-by-tier event, and the first of a takeover (which closes
 /// every open position in one pass, the account's last).
 bool startsPass(const std::vector<CascadeEvent>& events, std::size_t i) {
@@ -765,13 +740,12 @@ void explain(const Scenario& scenario, const CascadeRequest& request, CascadeRes
   double wallet = scenario.walletBalance;
   std::size_t closed = 0;
   for (std::size_t i = 0; i < result.events.size(); ++i) {
-    CascadeEvent& e = result.events[i];
+    const CascadeEvent& e = result.events[i];
     if (startsPass(result.events, i)) {
       add(steps, "trigger", "Step " + std::to_string(e.step) + ": the account falls to its maintenance margin",
           "W + Σ uPnL <= Σ MM",
           n(wallet) + " + " + sn(e.triggerEquity - wallet) + " <= " + n(e.triggerMaintenance), e.triggerEquity);
     }
-    e.description = describe(scenario, e, feeRate);
     add(steps, "events", "Step " + std::to_string(e.step) + ": " + whatHappened(scenario, e),
         "W += realised PnL − min(rate·N_closed, equity)",
         "W = " + n(e.walletAfter) + " (realised " + sn(e.realizedPnl) + ", fee min(" + n(feeRate) + "×" +

@@ -22,6 +22,7 @@
 //   | BM_Sweep1e6            | BM_Sweep1e6/real_time               | sweepEquity() over 1,000,000 prices            | 1,000,000           | ms        |
 //   | BM_MonteCarlo          | BM_MonteCarlo/real_time             | monteCarlo() of 1000 paths x 250 steps         | 250,000 (paths x steps) | ms    |
 //   | BM_EvaluateOptions20   | BM_EvaluateOptions20/real_time      | evaluateOptions() of Options(20), default request | 1 (the call)     | us        |
+//   | BM_Stress10x101        | BM_Stress10x101/real_time           | stressGrid() of Scenario(10), 101 shocks       | 1 (the call)        | us        |
 // Fields a script reads: run_name (or name), aggregate_name ("median"), real_time, time_unit,
 // items_per_second. Example: the entry with run_name "BM_Sweep1e6/real_time" and aggregate_name
 // "median" (name "BM_Sweep1e6/real_time_median").
@@ -81,6 +82,10 @@
 //   One iteration = one evaluateOptions(scenario) with the default OptionsRequest: the valuations,
 //   the now view (later = now at days 0), two vol-shifted views, 14 short options and the future
 //   isolated, each view's and position's liquidation prices (4001-point scan + Brent), all steps.
+//
+// Stress (10 x 101): stressGrid(Scenario(10), request) with request.shockRange = { from -0.5,
+//   to 0.5, step 0.01 } (101 shocks, -50% to +50% by 1%), model oneFactor, no betas. One
+//   iteration = one call, numbers only (no steps): 101 cells of both accounts and 10 positions.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
@@ -95,6 +100,7 @@
 #include "marginlab/odds.h"
 #include "marginlab/options.h"
 #include "marginlab/scenario.h"
+#include "marginlab/stress.h"
 #include "marginlab/sweep.h"
 
 namespace {
@@ -266,6 +272,20 @@ void BM_EvaluateOptions20(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_EvaluateOptions20)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_Stress10x101(benchmark::State& state) {
+  const Scenario scenario = benchScenario(10);
+  StressRequest request;
+  request.shockRange = ShockRange{-0.5, 0.5, 0.01};
+  requireNoErrors(stressGrid(scenario, request).errors, "stressGrid");
+  for (auto _ : state) {
+    auto result = stressGrid(scenario, request);
+    benchmark::DoNotOptimize(result);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Stress10x101)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace
 

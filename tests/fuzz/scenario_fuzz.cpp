@@ -472,6 +472,14 @@ void checkSweep(const Scenario& s, const Report& base, bool valid, const Params&
   }
 }
 
+/// A risk-lab tool's steps: explain() on a copy of its answer (the answer itself carries none).
+template <class Request, class T>
+std::vector<Step> explainedSteps(const Scenario& s, const Request& request, const T& value) {
+  T copy = value;
+  explain(s, request, copy);
+  return std::move(copy.steps);
+}
+
 void checkAdjust(const Scenario& s, bool valid, const Params& prm) {
   const AdjustRequest request{.position = prm.position, .price = prm.adjustPrice, .quantityDelta = prm.adjustDelta};
   const auto r = adjustPosition(s, request);
@@ -484,7 +492,7 @@ void checkAdjust(const Scenario& s, bool valid, const Params& prm) {
   f.x("entryPrice", a.entryPrice);
   f.x("realizedPnl", a.realizedPnl);
   f.x("scenario.walletBalance", a.scenario.walletBalance);
-  f.steps("steps", a.steps);
+  f.steps("steps", explainedSteps(s, request, a));
   // whatif.h: the scenario after the fill is valid and `report` is evaluate(scenario).
   const auto validation = validate(a.scenario);
   REQUIRE_THAT(validation.empty(), "adjustPosition: the scenario after the fill is valid");
@@ -518,12 +526,13 @@ void checkAdjust(const Scenario& s, bool valid, const Params& prm) {
 }
 
 void checkTarget(const Scenario& s, const Report& base, bool valid, const Params& prm) {
-  const auto r = targetPrice(s, prm.position, prm.targetKind, prm.target);
+  const TargetRequest request{.position = prm.position, .kind = prm.targetKind, .target = prm.target};
+  const auto r = targetPrice(s, request);
   checkResult(r, "targetPrice");
   if (!valid) REQUIRE_THAT(!r, "targetPrice: an invalid scenario is an error");
   if (!r) return;
   Finite{"targetPrice."}.x("price", r.value->price);
-  Finite{"targetPrice."}.steps("steps", r.value->steps);
+  Finite{"targetPrice."}.steps("steps", explainedSteps(s, request, *r.value));
   if (!r.value->price) return;
   const double price = *r.value->price;
   REQUIRE_THAT(isValidPositive(price), "targetPrice: a valid price");
@@ -554,7 +563,7 @@ void checkMaxOpen(const Scenario& s, const Report& base, bool valid, const Param
   f.x("quantity", m.quantity);
   f.x("notional", m.notional);
   f.x("initialMargin", m.initialMargin);
-  f.steps("steps", m.steps);
+  f.steps("steps", explainedSteps(s, request, m));
   REQUIRE_THAT(m.quantity >= 0 && m.notional >= 0 && m.initialMargin >= 0, "maxOpenSize: sizes >= 0");
   REQUIRE_THAT(m.tier >= 1 && static_cast<std::size_t>(m.tier) <= rowsFor(s, prm.orderSymbol), "maxOpenSize: tier in the table");
   // whatif.h: it opens with the available balance: its initial margin is at most that.
@@ -595,7 +604,7 @@ void checkStop(const Scenario& s, bool valid, const Params& prm) {
   f.x("quantity", st.quantity);
   f.x("riskAmount", st.riskAmount);
   f.x("liquidationPrice", st.liquidationPrice);
-  f.steps("steps", st.steps);
+  f.steps("steps", explainedSteps(s, request, st));
   REQUIRE_THAT(st.quantity >= 0 && st.riskAmount >= 0, "sizeFromStop: sizes >= 0");
   if (!(st.quantity >= kMinMagnitude)) return;
   // whatif.h: the liquidation price is evaluate()'s for the scenario with the new position.
@@ -618,7 +627,8 @@ void checkStop(const Scenario& s, bool valid, const Params& prm) {
 }
 
 void checkMarginToTarget(const Scenario& s, const Report& base, bool valid, const Params& prm) {
-  const auto r = marginToTarget(s, prm.position, prm.liquidationTarget);
+  const MarginToTargetRequest request{.position = prm.position, .targetLiquidationPrice = prm.liquidationTarget};
+  const auto r = marginToTarget(s, request);
   checkResult(r, "marginToTarget");
   if (!valid) REQUIRE_THAT(!r, "marginToTarget: an invalid scenario is an error");
   if (!r) return;
@@ -626,7 +636,7 @@ void checkMarginToTarget(const Scenario& s, const Report& base, bool valid, cons
   const Finite f{"marginToTarget."};
   f.x("isolatedMarginToAdd", m.toAdd.isolated);
   f.x("walletToAdd", m.toAdd.cross);
-  f.steps("steps", m.steps);
+  f.steps("steps", explainedSteps(s, request, m));
   // whatif.h: when exact, adding that margin (wallet) puts the liquidation price at the target.
   // The margin carries rounding of the terms it is a difference of (PnL, maintenance, of size
   // q x max(EP, mark, T) or V / min(...)); moved into the price by the slope of equity minus
@@ -696,7 +706,7 @@ void checkStress(const Scenario& s, const Report& base, bool valid, const Params
   if (!r) return;
   const StressResult& g = *r.value;
   const Finite f{"stressGrid."};
-  f.steps("steps", g.steps);
+  f.steps("steps", explainedSteps(s, request, g));
   const std::size_t groups = prm.shockModel == ShockModel::EachSymbol ? symbolsOf(s).size() : 1;
   REQUIRE_THAT(g.cells.size() == prm.shocks.size() * groups, "stressGrid: one cell per shock and group");
   for (const StressCell& c : g.cells) {
@@ -733,7 +743,7 @@ void checkCascade(const Scenario& s, bool valid, const Params& prm) {
   if (!r) return;
   const CascadeResult& c = *r.value;
   const Finite f{"cascade."};
-  f.steps("steps", c.steps);
+  f.steps("steps", explainedSteps(s, request, c));
   f.x("finalEquity", c.finalEquity);
   f.x("insuranceFundLoss", c.insuranceFundLoss);
   REQUIRE_THAT(c.equity.size() == request.marks.size(), "cascade: one equity per step");
@@ -751,7 +761,8 @@ void checkCascade(const Scenario& s, bool valid, const Params& prm) {
 }
 
 void checkFunding(const Scenario& s, const Report& base, bool valid, const Params& prm) {
-  const auto r = fundingImpact(s, prm.position, prm.fundingRate, prm.fundingIntervals);
+  const FundingRequest request{.position = prm.position, .rate = prm.fundingRate, .intervals = prm.fundingIntervals};
+  const auto r = fundingImpact(s, request);
   checkResult(r, "fundingImpact");
   if (!valid) REQUIRE_THAT(!r, "fundingImpact: an invalid scenario is an error");
   if (!r) return;
@@ -765,7 +776,7 @@ void checkFunding(const Scenario& s, const Report& base, bool valid, const Param
   f.x("walletAfter", fr.marginAfter.cross);
   f.x("isolatedLiquidationPriceBefore", fr.liquidationPriceBefore.isolated);
   f.x("crossLiquidationPriceBefore", fr.liquidationPriceBefore.cross);
-  f.steps("steps", fr.steps);
+  f.steps("steps", explainedSteps(s, request, fr));
   // stress.h: the "before" prices are evaluate()'s; with nothing paid the prices do not move.
   const std::size_t i = prm.position;
   REQUIRE_THAT(fr.liquidationPriceBefore.isolated == base.isolated->positions[i].liquidationPrice &&

@@ -78,7 +78,9 @@ struct CascadeRequest {
 };
 /// Why a position was closed or cut: the whole account at maintenance (WholeAccount), every
 /// position taken over at or past bankruptcy (Takeover), or tier by tier, the position with the
-/// largest maintenance cut to the next lower tier's cap (TierCut) or closed (TierClose).
+/// largest maintenance cut to the next lower tier's cap (TierCut) or closed (TierClose). An event
+/// carries every number its story needs (the trigger, the tier, the fee, the shortfall), so a page
+/// phrases it in its own words; explain()'s steps give the arithmetic.
 enum class CascadeReason { WholeAccount, Takeover, TierCut, TierClose };
 struct CascadeEvent {
   std::size_t step = 0;
@@ -102,7 +104,6 @@ struct CascadeEvent {
   double equityAfter = 0;      ///< cross equity after the event (0 once the insurance fund covered a shortfall)
   double shortfall = 0;        ///< the loss past zero the insurance fund covered at this close
   bool pastBankruptcy = false; ///< the account's loss went past zero equity: insurance fund / ADL
-  std::string description;     ///< explain() only: the event in words
 };
 struct CascadeResult {
   std::vector<CascadeEvent> events;
