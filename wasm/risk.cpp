@@ -235,22 +235,12 @@ std::optional<T> readOptionalObject(Reader& r, const val& v, const char* key, co
   return out;
 }
 
-std::string_view reasonName(CascadeReason reason) {
-  switch (reason) {
-    case CascadeReason::WholeAccount: return "wholeAccount";
-    case CascadeReason::Takeover: return "takeover";
-    case CascadeReason::TierCut: return "tierCut";
-    case CascadeReason::TierClose: return "tierClose";
-  }
-  return "wholeAccount";
-}
-
 void writeEvent(JsWriter& w, const CascadeEvent& e) {
   w.object();
   w.key("step").number(static_cast<double>(e.step));
   w.key("position").number(static_cast<double>(e.position));
   w.key("symbol").string(e.symbol);
-  w.key("reason").string(reasonName(e.reason));
+  w.key("reason").string(toString(e.reason));
   w.key("price").number(e.price);
   w.key("quantityBefore").number(e.quantityBefore);
   w.key("closedQuantity").number(e.closedQuantity);

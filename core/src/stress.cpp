@@ -17,6 +17,7 @@
 #include "marginlab/format.h"
 #include "marginlab/validate.h"
 #include "model.h"
+#include "risk_steps.h"
 
 namespace marginlab {
 
@@ -96,8 +97,10 @@ bool checkShocks(Checker& c, const std::vector<double>& shocks) {
   bool ok = true;
   for (std::size_t i = 0; i < shocks.size(); ++i) {
     const std::string path = "request.shocks[" + std::to_string(i) + "]";
-    if (!c.finite(path, shocks[i])) ok = false;
-    else if (!(shocks[i] > -1)) ok = false, c.fail(path, "shockAboveMinusOne", {num("value", shocks[i])});
+    if (!c.finite(path, shocks[i]))
+      ok = false;
+    else if (!(shocks[i] > -1))
+      ok = false, c.fail(path, "shockAboveMinusOne", {num("value", shocks[i])});
   }
   return ok;
 }
@@ -107,8 +110,10 @@ bool checkRange(Checker& c, const StressRequest& r) {
   const ShockRange& g = *r.shockRange;
   bool ok = c.finite("request.shockRange.from", g.from);
   if (ok && !(g.from > -1)) ok = false, c.fail("request.shockRange.from", "shockAboveMinusOne", {num("value", g.from)});
-  if (ok) ok = c.atLeast("request.shockRange.to", g.to, g.from);
-  else c.finite("request.shockRange.to", g.to);
+  if (ok)
+    ok = c.atLeast("request.shockRange.to", g.to, g.from);
+  else
+    c.finite("request.shockRange.to", g.to);
   ok = c.atLeast("request.shockRange.step", g.step, 1 / kShockScale) && ok;
   if (!ok) return false;
   const double count = rangeCount(g);
@@ -124,8 +129,10 @@ bool checkBetas(Checker& c, const StressRequest& r, const std::vector<std::strin
   bool ok = true;
   for (const auto& [symbol, beta] : r.betas) {
     const std::string path = "request.betas." + symbol;
-    if (!hasSymbol(symbols, symbol)) ok = false, c.fail(path, "unknownSymbol");
-    else ok = c.between(path, beta, -1000, 1000) && ok;
+    if (!hasSymbol(symbols, symbol))
+      ok = false, c.fail(path, "unknownSymbol");
+    else
+      ok = c.between(path, beta, -1000, 1000) && ok;
   }
   return ok;
 }
@@ -172,9 +179,10 @@ std::vector<InputError> validate(const Scenario& scenario, const StressRequest& 
   if (shocksOk && scenarioOk) {
     const std::size_t cells = shocks.size() * groups;
     if (cells > kMaxCells || cells * scenario.positions.size() > kMaxCellPositions) {
-      c.fail(request.shockRange ? "request.shockRange" : "request.shocks", "gridTooLarge",
-             {num("cells", static_cast<double>(cells)), num("positions", static_cast<double>(scenario.positions.size())),
-              num("limit", kMaxCells), num("cellPositions", kMaxCellPositions)});
+      c.fail(
+          request.shockRange ? "request.shockRange" : "request.shocks", "gridTooLarge",
+          {num("cells", static_cast<double>(cells)), num("positions", static_cast<double>(scenario.positions.size())),
+           num("limit", kMaxCells), num("cellPositions", kMaxCellPositions)});
       shocksOk = false;
     }
   }
@@ -381,18 +389,20 @@ void explain(const Scenario& scenario, const StressRequest& request, StressResul
   steps.clear();
   const bool oneFactor = request.model == ShockModel::OneFactor;
   const std::vector<std::string> symbols = symbolsOf(scenario);
-  add(steps, "shock",
+  add(steps, oneFactor ? "stress.model.oneFactor" : "stress.model.eachSymbol", "shock",
       oneFactor ? "One factor: every symbol's mark moves by its beta times the shock, all at once"
                 : "Each symbol on its own: one symbol's mark moves by the shock, the others stay at their marks",
       "P' = P_mark·(1 + β·shock)", oneFactor ? "β = 1 unless given" : "β = 1", std::nullopt);
   if (oneFactor) {
     for (const std::string& symbol : symbols) {
       const double beta = betaOf(request, symbol);
-      add(steps, "beta", "Beta of " + symbol + (request.betas.count(symbol) ? ", as given" : ", the default"), "β",
-          n(beta), beta);
+      add(steps, "stress.beta", "beta",
+          "Beta of " + symbol + (request.betas.count(symbol) ? ", as given" : ", the default"), "β", n(beta), beta,
+          {text("symbol", symbol), num("beta", beta),
+           text("source", request.betas.count(symbol) ? "given" : "default")});
     }
   }
-  add(steps, "liquidated",
+  add(steps, "stress.liquidated", "liquidated",
       "A position counts as liquidated when the moved mark is at or past its liquidation price (distance to "
       "liquidation <= 0), evaluated isolated and cross with every position's own margin",
       "liquidated = d <= 0, d = ±(P' − LP) / P'", "", std::nullopt);
@@ -400,12 +410,15 @@ void explain(const Scenario& scenario, const StressRequest& request, StressResul
   for (const StressCell& cell : result.cells) {
     const auto isolated = std::count(cell.liquidated.isolated.begin(), cell.liquidated.isolated.end(), true);
     const auto cross = std::count(cell.liquidated.cross.begin(), cell.liquidated.cross.end(), true);
-    add(steps, "cells",
+    add(steps, "stress.cell", "cells",
         "Shock " + shockName(cell.shock) + (cell.symbol.empty() ? "" : " on " + cell.symbol) + " (" +
             movedMarks(scenario, request, symbols, cell) + "): cross equity " + n(cell.equity.cross) +
             ", isolated equity " + n(cell.equity.isolated) + "; " + std::to_string(cross) + " of " +
             std::to_string(count) + " positions liquidated in cross, " + std::to_string(isolated) + " isolated",
-        "equity_cross = W + Σ uPnL(P')", n(cell.equity.cross), cell.equity.cross);
+        "equity_cross = W + Σ uPnL(P')", n(cell.equity.cross), cell.equity.cross,
+        {num("shock", cell.shock), text("symbol", cell.symbol), num("crossEquity", cell.equity.cross),
+         num("isolatedEquity", cell.equity.isolated), num("crossLiquidated", static_cast<double>(cross)),
+         num("isolatedLiquidated", static_cast<double>(isolated)), num("positions", static_cast<double>(count))});
   }
 }
 
@@ -422,10 +435,12 @@ CascadeLiquidation defaultStyle(Rules rules) {
     case Rules::Bybit:
     case Rules::BybitUta:
     case Rules::Okx:
-    case Rules::Bitmex: return CascadeLiquidation::TierByTier;
+    case Rules::Bitmex:
+      return CascadeLiquidation::TierByTier;
     case Rules::Hyperliquid:
     case Rules::Dydx:
-    case Rules::Simple: return CascadeLiquidation::WholeAccount;
+    case Rules::Simple:
+      return CascadeLiquidation::WholeAccount;
   }
   return CascadeLiquidation::WholeAccount;
 }
@@ -459,12 +474,15 @@ void checkMarks(Checker& c, const CascadeRequest& r, const std::vector<std::stri
     for (const std::string& symbol : symbols)
       if (!r.marks[t].count(symbol)) c.fail(base + "." + symbol, "markMissing");
     for (const auto& [symbol, price] : r.marks[t]) {
-      if (!hasSymbol(symbols, symbol)) c.fail(base + "." + symbol, "unknownSymbol");
-      else c.positive(base + "." + symbol, price);
+      if (!hasSymbol(symbols, symbol))
+        c.fail(base + "." + symbol, "unknownSymbol");
+      else
+        c.positive(base + "." + symbol, price);
     }
     markErrors += c.errors.size() - before;
   }
-  if (markErrors >= kMaxMarkErrors) c.fail("request.marks", "tooManyProblems", {num("count", static_cast<double>(markErrors))});
+  if (markErrors >= kMaxMarkErrors)
+    c.fail("request.marks", "tooManyProblems", {num("count", static_cast<double>(markErrors))});
 }
 
 void checkPath(Checker& c, const Scenario& s, const CascadeRequest& r, const std::vector<std::string>& symbols,
@@ -496,8 +514,10 @@ std::vector<InputError> validate(const Scenario& scenario, const CascadeRequest&
   c.merge(validate(scenario));
   const bool scenarioOk = c.ok();
   const std::vector<std::string> symbols = symbolsOf(scenario);
-  if (request.path) checkPath(c, scenario, request, symbols, scenarioOk);
-  else checkMarks(c, request, symbols);
+  if (request.path)
+    checkPath(c, scenario, request, symbols, scenarioOk);
+  else
+    checkMarks(c, request, symbols);
   if (request.liquidationFeeRate) {
     const double f = *request.liquidationFeeRate;
     if (c.finite("request.liquidationFeeRate", f) && !(f >= 0 && f < 0.1))
@@ -586,8 +606,10 @@ void Walker::close(std::size_t i, double newK, CascadeEvent e) {
   const double kBefore = leg.k;
   const double closedK = kBefore - newK;
   e.closedNotional = leg.notionalAt(leg.mark) * (closedK / kBefore);
-  if (newK > 0) resize(m, leg, newK);
-  else open[i] = false;
+  if (newK > 0)
+    resize(m, leg, newK);
+  else
+    open[i] = false;
   e.realizedPnl = newK > 0 ? pnlBefore - leg.pnlAt(leg.mark) : pnlBefore;
   wallet += e.realizedPnl;
   e.fee = std::min(feeRate * e.closedNotional, std::max(0.0, before));
@@ -658,8 +680,12 @@ Result<CascadeResult> cascade(const Scenario& scenario, const CascadeRequest& re
   const std::vector<std::string> symbols = symbolsOf(scenario);
   const Model m = detail::buildModel(scenario);
   const CascadeLiquidation style = request.style.value_or(defaultStyle(scenario.rules));
-  Walker w{m, m.legs, std::vector<bool>(m.legs.size(), true), scenario.walletBalance,
-           request.liquidationFeeRate.value_or(m.fee), {}};
+  Walker w{m,
+           m.legs,
+           std::vector<bool>(m.legs.size(), true),
+           scenario.walletBalance,
+           request.liquidationFeeRate.value_or(m.fee),
+           {}};
   // Each pass closes a leg or moves it down at least one tier: bounded by legs x (tiers + 1).
   std::size_t passBudget = 0;
   for (const Leg& leg : m.legs) passBudget += m.tiersOf(leg).size() + 1;
@@ -687,6 +713,20 @@ Result<CascadeResult> cascade(const Scenario& scenario, const CascadeRequest& re
   return result;
 }
 
+std::string_view toString(CascadeReason reason) noexcept {
+  switch (reason) {
+    case CascadeReason::WholeAccount:
+      return "wholeAccount";
+    case CascadeReason::Takeover:
+      return "takeover";
+    case CascadeReason::TierCut:
+      return "tierCut";
+    case CascadeReason::TierClose:
+      return "tierClose";
+  }
+  return "wholeAccount";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cascade: the explanation
 // ---------------------------------------------------------------------------------------------
@@ -705,29 +745,40 @@ std::string whatHappened(const Scenario& s, const CascadeEvent& e) {
 /// The first event of a pass: every tier-by-tier event, and the first of a takeover (which closes
 /// every open position in one pass, the account's last).
 bool startsPass(const std::vector<CascadeEvent>& events, std::size_t i) {
-  const auto takeover = [](CascadeReason r) { return r == CascadeReason::WholeAccount || r == CascadeReason::Takeover; };
+  const auto takeover = [](CascadeReason r) {
+    return r == CascadeReason::WholeAccount || r == CascadeReason::Takeover;
+  };
   return i == 0 || !takeover(events[i].reason) || !takeover(events[i - 1].reason) ||
          events[i - 1].step != events[i].step;
 }
 
 void headerSteps(const Scenario& s, const CascadeRequest& request, double feeRate, CascadeLiquidation style,
                  std::vector<Step>& steps) {
-  add(steps, "wallet", "Cross account: every position shares the wallet (margin modes of the positions are ignored)",
-      "W", n(s.walletBalance), s.walletBalance);
-  add(steps, "liquidationFeeRate",
+  add(steps, "cascade.wallet", "wallet",
+      "Cross account: every position shares the wallet (margin modes of the positions are ignored)", "W",
+      n(s.walletBalance), s.walletBalance, {num("wallet", s.walletBalance)});
+  add(steps,
+      request.liquidationFeeRate ? "cascade.feeRate.given"
+      : s.takerFeeRate           ? "cascade.feeRate.scenario"
+                                 : "cascade.feeRate.profile",
+      "liquidationFeeRate",
       request.liquidationFeeRate ? "Liquidation fee rate, as given"
       : s.takerFeeRate           ? "Liquidation fee rate: the scenario's taker fee"
-                                 : "Liquidation fee rate: the " + std::string(toString(s.rules)) + " profile's taker fee",
-      "fee = rate·N_closed, at most the equity left", n(feeRate), feeRate);
+                       : "Liquidation fee rate: the " + std::string(toString(s.rules)) + " profile's taker fee",
+      "fee = rate·N_closed, at most the equity left", n(feeRate), feeRate,
+      {num("feeRate", feeRate), text("rules", toString(s.rules))});
   const std::string how =
       request.style ? " (as requested)" : " (how " + std::string(toString(s.rules)) + " liquidates: VENUES.md 8)";
-  add(steps, "style",
+  add(steps, style == CascadeLiquidation::TierByTier ? "cascade.style.tierByTier" : "cascade.style.wholeAccount",
+      "style",
       style == CascadeLiquidation::TierByTier
           ? "Tier by tier: the position with the largest maintenance margin is reduced to the cap of the next lower "
             "tier (closed in tier 1), then the account is checked again; an account at or past bankruptcy is taken "
-            "over whole" + how
+            "over whole" +
+                how
           : "Whole account: every position is closed at the mark as soon as equity <= maintenance" + how,
-      "liquidate while W + Σ uPnL <= Σ MM", "", std::nullopt);
+      "liquidate while W + Σ uPnL <= Σ MM", "", std::nullopt,
+      {text("rules", toString(s.rules)), text("source", request.style ? "given" : "profile")});
 }
 
 }  // namespace
@@ -742,26 +793,38 @@ void explain(const Scenario& scenario, const CascadeRequest& request, CascadeRes
   for (std::size_t i = 0; i < result.events.size(); ++i) {
     const CascadeEvent& e = result.events[i];
     if (startsPass(result.events, i)) {
-      add(steps, "trigger", "Step " + std::to_string(e.step) + ": the account falls to its maintenance margin",
-          "W + Σ uPnL <= Σ MM",
-          n(wallet) + " + " + sn(e.triggerEquity - wallet) + " <= " + n(e.triggerMaintenance), e.triggerEquity);
+      add(steps, "cascade.trigger", "trigger",
+          "Step " + std::to_string(e.step) + ": the account falls to its maintenance margin", "W + Σ uPnL <= Σ MM",
+          n(wallet) + " + " + sn(e.triggerEquity - wallet) + " <= " + n(e.triggerMaintenance), e.triggerEquity,
+          {num("step", static_cast<double>(e.step)), num("wallet", wallet), num("equity", e.triggerEquity),
+           num("maintenance", e.triggerMaintenance)});
     }
-    add(steps, "events", "Step " + std::to_string(e.step) + ": " + whatHappened(scenario, e),
+    add(steps, "cascade.event", "events", "Step " + std::to_string(e.step) + ": " + whatHappened(scenario, e),
         "W += realised PnL − min(rate·N_closed, equity)",
         "W = " + n(e.walletAfter) + " (realised " + sn(e.realizedPnl) + ", fee min(" + n(feeRate) + "×" +
             n(e.closedNotional) + ", " + n(std::max(0.0, e.equityBefore)) + ") = " + n(e.fee) + ")",
-        e.equityAfter);
+        e.equityAfter,
+        {num("step", static_cast<double>(e.step)), text("symbol", e.symbol), text("reason", toString(e.reason)),
+         num("tier", e.tier), num("tierCap", e.tierCap.value_or(0)), num("positionMaintenance", e.positionMaintenance),
+         num("price", e.price), num("quantityBefore", e.quantityBefore), num("quantityAfter", e.quantityAfter),
+         num("realizedPnl", e.realizedPnl), num("feeRate", feeRate), num("closedNotional", e.closedNotional),
+         num("equityBefore", e.equityBefore), num("fee", e.fee), num("walletAfter", e.walletAfter),
+         num("shortfall", e.shortfall)});
     wallet = e.walletAfter;
     if (e.reason != CascadeReason::TierCut) ++closed;
   }
-  add(steps, "insuranceFundLoss",
+  add(steps, result.insuranceFundLoss > 0 ? "cascade.insuranceFund.loss" : "cascade.insuranceFund.none",
+      "insuranceFundLoss",
       result.insuranceFundLoss > 0 ? "The loss went past bankruptcy: the insurance fund (or auto-deleveraging) takes it"
                                    : "No loss past bankruptcy: the insurance fund is not touched",
-      "loss = max(0, −equity at the last close)", n(result.insuranceFundLoss), result.insuranceFundLoss);
-  add(steps, "finalEquity",
+      "loss = max(0, −equity at the last close)", n(result.insuranceFundLoss), result.insuranceFundLoss,
+      {num("loss", result.insuranceFundLoss)});
+  add(steps, closed < scenario.positions.size() ? "cascade.finalEquity.open" : "cascade.finalEquity.closed",
+      "finalEquity",
       closed < scenario.positions.size() ? "Final equity: the wallet plus the PnL of the positions still open"
                                          : "Final equity: what is left in the wallet after every position is closed",
-      "equity = W + Σ uPnL", n(wallet) + " + " + sn(result.finalEquity - wallet), result.finalEquity);
+      "equity = W + Σ uPnL", n(wallet) + " + " + sn(result.finalEquity - wallet), result.finalEquity,
+      {num("wallet", wallet), num("equity", result.finalEquity)});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -773,12 +836,15 @@ std::vector<InputError> validate(const Scenario& scenario, const FundingRequest&
   c.merge(validate(scenario));
   if (request.position >= scenario.positions.size()) {
     c.fail("request.position", "positionIndex",
-           {num("value", static_cast<double>(request.position)), num("limit", static_cast<double>(scenario.positions.size()))});
+           {num("value", static_cast<double>(request.position)),
+            num("limit", static_cast<double>(scenario.positions.size()))});
   }
   if (c.finite("request.rate", request.rate) && !(std::abs(request.rate) < 1))
     c.fail("request.rate", "fundingRate", {num("value", request.rate)});
-  if (request.intervals < 0) c.fail("request.intervals", "mustBeNonNegative", {num("value", request.intervals)});
-  else c.atMost("request.intervals", request.intervals, kMaxFundingIntervals);
+  if (request.intervals < 0)
+    c.fail("request.intervals", "mustBeNonNegative", {num("value", request.intervals)});
+  else
+    c.atMost("request.intervals", request.intervals, kMaxFundingIntervals);
   return c.errors;
 }
 
@@ -814,8 +880,9 @@ struct AfterFunding {
   ByMode<bool> viaEvaluate;
 };
 AfterFunding afterFunding(const Scenario& s, std::size_t position, const ByMode<double>& marginAfter) {
-  AfterFunding a{s, {isValidPositive(marginAfter.isolated),
-                     isValidNumber(marginAfter.cross) && marginAfter.cross >= 0 && marginAfter.cross <= kMaxMagnitude}};
+  AfterFunding a{s,
+                 {isValidPositive(marginAfter.isolated),
+                  isValidNumber(marginAfter.cross) && marginAfter.cross >= 0 && marginAfter.cross <= kMaxMagnitude}};
   if (a.viaEvaluate.isolated) a.scenario.positions[position].isolatedMargin = marginAfter.isolated;
   if (a.viaEvaluate.cross) a.scenario.walletBalance = marginAfter.cross;
   return a;
@@ -877,22 +944,30 @@ void paymentSteps(const Scenario& s, const Leg& leg, const FundingRequest& reque
   const Position& p = s.positions[request.position];
   const double notional = leg.notionalAt(leg.mark);
   if (leg.contract == Contract::Linear) {
-    add(steps, "paymentPerInterval", "Funding notional at the mark (quote)", "N = Q·CS·P_mark",
-        n(p.quantity) + "×" + n(p.contractSize) + "×" + n(leg.mark), notional);
+    add(steps, "funding.notional.linear", "paymentPerInterval", "Funding notional at the mark (quote)",
+        "N = Q·CS·P_mark", n(p.quantity) + "×" + n(p.contractSize) + "×" + n(leg.mark), notional,
+        {num("quantity", p.quantity), num("contractSize", p.contractSize), num("mark", leg.mark)});
   } else {
-    add(steps, "paymentPerInterval", "Funding notional at the mark (coin)", "N = Q·CS / P_mark",
-        n(p.quantity) + "×" + n(p.contractSize) + " / " + n(leg.mark), notional);
+    add(steps, "funding.notional.inverse", "paymentPerInterval", "Funding notional at the mark (coin)",
+        "N = Q·CS / P_mark", n(p.quantity) + "×" + n(p.contractSize) + " / " + n(leg.mark), notional,
+        {num("quantity", p.quantity), num("contractSize", p.contractSize), num("mark", leg.mark)});
   }
-  add(steps, "paymentPerInterval",
+  add(steps, f.paymentPerInterval >= 0 ? "funding.payment.pays" : "funding.payment.receives", "paymentPerInterval",
       f.paymentPerInterval >= 0 ? "Funding paid by this position each interval (positive rate: longs pay shorts)"
                                 : "Funding received by this position each interval (negative: it is paid)",
-      "F = s·rate·N", sn(leg.s) + "×" + sn(request.rate) + "×" + n(notional), f.paymentPerInterval);
-  add(steps, "totalPayment", "Funding over " + std::to_string(request.intervals) + " intervals, at the mark throughout",
-      "T = n·F", std::to_string(request.intervals) + "×" + sn(f.paymentPerInterval), f.totalPayment);
-  add(steps, "isolatedMarginAfter", "Isolated: funding is paid out of the position's margin", "M' = M − T",
-      n(leg.isolatedMargin) + " − " + sn(f.totalPayment), f.marginAfter.isolated);
-  add(steps, "walletAfter", "Cross: funding is paid out of the wallet", "W' = W − T",
-      n(s.walletBalance) + " − " + sn(f.totalPayment), f.marginAfter.cross);
+      "F = s·rate·N", sn(leg.s) + "×" + sn(request.rate) + "×" + n(notional), f.paymentPerInterval,
+      {num("side", leg.s), num("rate", request.rate), num("notional", notional)});
+  add(steps, "funding.total", "totalPayment",
+      "Funding over " + std::to_string(request.intervals) + " intervals, at the mark throughout", "T = n·F",
+      std::to_string(request.intervals) + "×" + sn(f.paymentPerInterval), f.totalPayment,
+      {num("intervals", request.intervals), num("payment", f.paymentPerInterval)});
+  add(steps, "funding.marginAfter.isolated", "isolatedMarginAfter",
+      "Isolated: funding is paid out of the position's margin", "M' = M − T",
+      n(leg.isolatedMargin) + " − " + sn(f.totalPayment), f.marginAfter.isolated,
+      {num("margin", leg.isolatedMargin), num("total", f.totalPayment)});
+  add(steps, "funding.marginAfter.cross", "walletAfter", "Cross: funding is paid out of the wallet", "W' = W − T",
+      n(s.walletBalance) + " − " + sn(f.totalPayment), f.marginAfter.cross,
+      {num("wallet", s.walletBalance), num("total", f.totalPayment)});
 }
 
 /// The steps behind one mode's liquidation price after funding: evaluate()'s, or the direct solve's.
@@ -905,17 +980,18 @@ void liquidationSteps(const Model& m, std::size_t position, const FundingResult&
   }
   const double margin = isolated ? f.marginAfter.isolated : f.marginAfter.cross;
   if (isolated) {
-    add(steps, "isolatedLiquidationPrice",
+    add(steps, margin <= 0 ? "funding.direct.isolated.exhausted" : "funding.direct.isolated.range",
+        "isolatedLiquidationPrice",
         margin <= 0 ? "Isolated: the funding uses up the position's margin (M' <= 0); it stands only on its "
                       "unrealised PnL, so the liquidation price is where M' + uPnL = MM"
                     : "Isolated: the margin after funding is outside the accepted range; solved directly",
-        "M' + uPnL(LP) = MM(LP)", "M' = " + n(margin), std::nullopt);
+        "M' + uPnL(LP) = MM(LP)", "M' = " + n(margin), std::nullopt, {num("margin", margin)});
   } else {
-    add(steps, "crossLiquidationPrice",
+    add(steps, margin < 0 ? "funding.direct.cross.negative" : "funding.direct.cross.range", "crossLiquidationPrice",
         margin < 0 ? "Cross: the funding takes the wallet below zero (W' < 0); the account stands only on its "
                      "unrealised PnL, so the liquidation price is where W' + Σ uPnL = Σ MM"
                    : "Cross: the wallet after funding is outside the accepted range; solved directly",
-        "W' + Σ uPnL = Σ MM", "W' = " + n(margin), std::nullopt);
+        "W' + Σ uPnL = Σ MM", "W' = " + n(margin), std::nullopt, {num("wallet", margin)});
   }
   for (Step s : solveDirect(m, position, margin, isolated, true).trace) {
     s.label = prefix + s.label;
@@ -936,15 +1012,18 @@ void explain(const Scenario& scenario, const FundingRequest& request, FundingRes
   liquidationSteps(m, request.position, f, changed, after, true, steps);
   liquidationSteps(m, request.position, f, changed, after, false, steps);
   const auto& lp = f.liquidationPrice;
-  add(steps, "isolatedLiquidationPrice",
+  add(steps, f.liquidated.isolated ? "funding.liquidated.isolated" : "funding.liquidationPrice.isolated",
+      "isolatedLiquidationPrice",
       f.liquidated.isolated
           ? "Isolated: after the funding the mark is at or past the liquidation price: liquidated by funding"
           : "Isolated liquidation price after funding",
-      "LP", lp.isolated ? n(*lp.isolated) : "none", lp.isolated);
-  add(steps, "crossLiquidationPrice",
-      f.liquidated.cross ? "Cross: after the funding the mark is at or past the liquidation price: liquidated by funding"
-                         : "Cross liquidation price after funding",
-      "LP", lp.cross ? n(*lp.cross) : "none", lp.cross);
+      "LP", lp.isolated ? n(*lp.isolated) : "none", lp.isolated, {num("liquidationPrice", lp.isolated.value_or(0))});
+  add(steps, f.liquidated.cross ? "funding.liquidated.cross" : "funding.liquidationPrice.cross",
+      "crossLiquidationPrice",
+      f.liquidated.cross
+          ? "Cross: after the funding the mark is at or past the liquidation price: liquidated by funding"
+          : "Cross liquidation price after funding",
+      "LP", lp.cross ? n(*lp.cross) : "none", lp.cross, {num("liquidationPrice", lp.cross.value_or(0))});
 }
 
 }  // namespace marginlab

@@ -18,6 +18,7 @@
 #include "marginlab/tiers.h"
 #include "marginlab/validate.h"
 #include "model.h"
+#include "risk_steps.h"
 
 namespace marginlab {
 
@@ -115,8 +116,8 @@ double realised(const Position& p, double contracts, double price) {
 
 /// Initial margin of `contracts` opened at `price` on position `p`'s terms, as the profile computes it.
 double newPartMargin(const Scenario& s, const Position& p, double contracts, double price) {
-  const double notional = p.contract == Contract::Linear ? contracts * p.contractSize * price
-                                                         : contracts * p.contractSize / price;
+  const double notional =
+      p.contract == Contract::Linear ? contracts * p.contractSize * price : contracts * p.contractSize / price;
   return notional * initialMarginRate(s, p.leverage);
 }
 
@@ -164,8 +165,8 @@ AdjustResult applyFill(const Scenario& scenario, const AdjustRequest& request) {
 std::vector<InputError> validate(const Scenario& scenario, const AdjustRequest& request) {
   Checker c;
   c.merge(validate(scenario));
-  const bool indexOk = scenario.positions.empty() ||
-                       checkIndex(c, "request.position", request.position, scenario.positions.size());
+  const bool indexOk =
+      scenario.positions.empty() || checkIndex(c, "request.position", request.position, scenario.positions.size());
   c.positive("request.price", request.price);
   if (checkAmount(c, "request.quantityDelta", request.quantityDelta) && request.quantityDelta == 0)
     c.fail("request.quantityDelta", "notZero", {num("value", 0)});
@@ -204,11 +205,15 @@ void realisedStep(const Position& before, double contracts, double price, double
   const std::string head = sn(sign(before.side)) + "×" + n(contracts) + "×" + n(before.contractSize);
   const std::string label = std::string("Realised PnL of the reduced part (") + (linear ? "quote" : "coin") + ")";
   if (linear) {
-    add(steps, "realizedPnl", label, "rPnL = s·Q_reduced·CS·(P − EP)",
-        head + "×(" + n(price) + " − " + n(before.entryPrice) + ")", value);
+    add(steps, "adjust.realizedPnl.linear", "realizedPnl", label, "rPnL = s·Q_reduced·CS·(P − EP)",
+        head + "×(" + n(price) + " − " + n(before.entryPrice) + ")", value,
+        {num("side", sign(before.side)), num("contracts", contracts), num("contractSize", before.contractSize),
+         num("price", price), num("entryPrice", before.entryPrice)});
   } else {
-    add(steps, "realizedPnl", label, "rPnL = s·Q_reduced·CS·(1/EP − 1/P)",
-        head + "×(1/" + n(before.entryPrice) + " − 1/" + n(price) + ")", value);
+    add(steps, "adjust.realizedPnl.inverse", "realizedPnl", label, "rPnL = s·Q_reduced·CS·(1/EP − 1/P)",
+        head + "×(1/" + n(before.entryPrice) + " − 1/" + n(price) + ")", value,
+        {num("side", sign(before.side)), num("contracts", contracts), num("contractSize", before.contractSize),
+         num("price", price), num("entryPrice", before.entryPrice)});
   }
 }
 
@@ -218,32 +223,40 @@ void newPartMarginStep(const Scenario& s, const Position& p, double contracts, d
   const std::string notional = p.contract == Contract::Linear ? n(contracts) + "×" + n(cs) + "×" + n(price)
                                                               : n(contracts) + "×" + n(cs) + " / " + n(price);
   const bool fees = profileFor(s.rules).feesInInitialMargin;
-  add(steps, "isolatedMargin", "Initial margin of the part opened at the fill price",
+  add(steps, "adjust.newPartMargin", "isolatedMargin", "Initial margin of the part opened at the fill price",
       fees ? "IM_new = N_new·(1/L + 2·fee)" : "IM_new = N_new / L",
-      "(" + notional + ")" + (fees ? "×(1/" + n(p.leverage) + " + 2×fee)" : " / " + n(p.leverage)), value);
+      "(" + notional + ")" + (fees ? "×(1/" + n(p.leverage) + " + 2×fee)" : " / " + n(p.leverage)), value,
+      {num("contracts", contracts), num("contractSize", cs), num("price", price), num("leverage", p.leverage)});
 }
 
 void explainAdd(const Scenario& s, const AdjustRequest& request, const AdjustResult& r, std::vector<Step>& steps) {
   const Position& before = s.positions[request.position];
   const Position& p = r.scenario.positions[request.position];
   const double q = before.quantity, delta = request.quantityDelta, price = request.price;
-  add(steps, "quantity", "Size after adding on the same side", "Q = Q_before + ΔQ", n(q) + " + " + n(delta), r.quantity);
+  add(steps, "adjust.quantity.add", "quantity", "Size after adding on the same side", "Q = Q_before + ΔQ",
+      n(q) + " + " + n(delta), r.quantity, {num("quantity", q), num("delta", delta)});
   if (p.contract == Contract::Linear) {
-    add(steps, "entryPrice", "Average entry: size-weighted arithmetic mean", "EP = (Q1·EP1 + Q2·P) / (Q1 + Q2)",
+    add(steps, "adjust.entryPrice.linear", "entryPrice", "Average entry: size-weighted arithmetic mean",
+        "EP = (Q1·EP1 + Q2·P) / (Q1 + Q2)",
         "(" + n(q) + "×" + n(before.entryPrice) + " + " + n(delta) + "×" + n(price) + ") / (" + n(q) + " + " +
             n(delta) + ")",
-        r.entryPrice);
+        r.entryPrice,
+        {num("quantity", q), num("entryPrice", before.entryPrice), num("delta", delta), num("price", price)});
   } else {
-    add(steps, "entryPrice", "Average entry of an inverse contract: harmonic mean", "EP = (Q1 + Q2) / (Q1/EP1 + Q2/P)",
+    add(steps, "adjust.entryPrice.inverse", "entryPrice", "Average entry of an inverse contract: harmonic mean",
+        "EP = (Q1 + Q2) / (Q1/EP1 + Q2/P)",
         "(" + n(q) + " + " + n(delta) + ") / (" + n(q) + "/" + n(before.entryPrice) + " + " + n(delta) + "/" +
             n(price) + ")",
-        r.entryPrice);
+        r.entryPrice,
+        {num("quantity", q), num("entryPrice", before.entryPrice), num("delta", delta), num("price", price)});
   }
   if (before.isolatedMargin) {
     const double im = newPartMargin(s, before, delta, price);
     newPartMarginStep(s, before, delta, price, im, steps);
-    add(steps, "isolatedMargin", "Isolated margin after the fill: the given margin plus the new part's",
-        "M = M_before + IM_new", n(*before.isolatedMargin) + " + " + n(im), p.isolatedMargin);
+    add(steps, "adjust.isolatedMargin.add", "isolatedMargin",
+        "Isolated margin after the fill: the given margin plus the new part's", "M = M_before + IM_new",
+        n(*before.isolatedMargin) + " + " + n(im), p.isolatedMargin,
+        {num("margin", *before.isolatedMargin), num("newPartMargin", im)});
   }
 }
 
@@ -251,28 +264,33 @@ void explainReduce(const Scenario& s, const AdjustRequest& request, const Adjust
   const Position& before = s.positions[request.position];
   const double q = before.quantity, reduce = -request.quantityDelta, price = request.price;
   realisedStep(before, std::min(reduce, q), price, r.realizedPnl, steps);
-  add(steps, "walletBalance", "Wallet after the fill: the realised PnL settles into it", "W = W_before + rPnL",
-      n(s.walletBalance) + " + " + sn(r.realizedPnl), r.scenario.walletBalance);
+  add(steps, "adjust.walletBalance", "walletBalance", "Wallet after the fill: the realised PnL settles into it",
+      "W = W_before + rPnL", n(s.walletBalance) + " + " + sn(r.realizedPnl), r.scenario.walletBalance,
+      {num("wallet", s.walletBalance), num("realizedPnl", r.realizedPnl)});
   if (r.closed) {
-    add(steps, "quantity", "The fill closes the position exactly: it is removed from the scenario",
-        "Q = Q_before − |ΔQ|", n(q) + " − " + n(reduce), 0.0);
+    add(steps, "adjust.quantity.closed", "quantity",
+        "The fill closes the position exactly: it is removed from the scenario", "Q = Q_before − |ΔQ|",
+        n(q) + " − " + n(reduce), 0.0, {num("quantity", q), num("reduce", reduce)});
     return;
   }
   const Position& p = r.scenario.positions[request.position];
   if (!r.flipped) {
-    add(steps, "quantity", "Size after reducing; the entry price does not change", "Q = Q_before − |ΔQ|",
-        n(q) + " − " + n(reduce), r.quantity);
+    add(steps, "adjust.quantity.reduce", "quantity", "Size after reducing; the entry price does not change",
+        "Q = Q_before − |ΔQ|", n(q) + " − " + n(reduce), r.quantity, {num("quantity", q), num("reduce", reduce)});
     if (before.isolatedMargin) {
-      add(steps, "isolatedMargin", "Isolated margin scaled down with the size", "M = M_before·Q / Q_before",
-          n(*before.isolatedMargin) + "×" + n(r.quantity) + " / " + n(q), p.isolatedMargin);
+      add(steps, "adjust.isolatedMargin.scaled", "isolatedMargin", "Isolated margin scaled down with the size",
+          "M = M_before·Q / Q_before", n(*before.isolatedMargin) + "×" + n(r.quantity) + " / " + n(q), p.isolatedMargin,
+          {num("margin", *before.isolatedMargin), num("quantity", r.quantity), num("quantityBefore", q)});
     }
     return;
   }
-  add(steps, "side",
+  add(steps, "adjust.flip", "side",
       "The fill reduces through zero: the position is closed and " + n(r.quantity) + " contracts open " +
           std::string(toString(r.side)) + " at the fill price",
-      "Q = |ΔQ| − Q_before", n(reduce) + " − " + n(q), r.quantity);
-  add(steps, "entryPrice", "Entry of the new side: the fill price", "EP = P", n(price), price);
+      "Q = |ΔQ| − Q_before", n(reduce) + " − " + n(q), r.quantity,
+      {num("reduce", reduce), num("quantity", q), text("side", toString(r.side))});
+  add(steps, "adjust.entryPrice.flip", "entryPrice", "Entry of the new side: the fill price", "EP = P", n(price), price,
+      {num("price", price)});
   if (before.isolatedMargin) newPartMarginStep(s, before, r.quantity, price, *p.isolatedMargin, steps);
 }
 
@@ -282,11 +300,14 @@ void explain(const Scenario& scenario, const AdjustRequest& request, AdjustResul
   result.steps.clear();
   const Position& before = scenario.positions[request.position];
   if (!before.markPrice) {
-    add(result.steps, "markPrice", "The mark stays where it was (it defaulted to the entry price before the fill)",
-        "P_mark = EP_before", n(before.entryPrice), before.mark());
+    add(result.steps, "adjust.markPrice", "markPrice",
+        "The mark stays where it was (it defaulted to the entry price before the fill)", "P_mark = EP_before",
+        n(before.entryPrice), before.mark(), {num("entryPrice", before.entryPrice)});
   }
-  if (request.quantityDelta > 0) explainAdd(scenario, request, result, result.steps);
-  else explainReduce(scenario, request, result, result.steps);
+  if (request.quantityDelta > 0)
+    explainAdd(scenario, request, result, result.steps);
+  else
+    explainReduce(scenario, request, result, result.steps);
   marginlab::explain(result.scenario, result.report);
 }
 
@@ -346,33 +367,37 @@ void explain(const Scenario& scenario, const TargetRequest& request, TargetResul
   double im = 0;
   const double pnl = targetPnl(scenario, request, &im);
   if (request.kind == TargetKind::Roe) {
-    add(steps, "pnl", "PnL target from the ROE target (a fraction: 0.5 is 50%) on the initial margin",
-        "PnL = ROE·IM", n(request.target) + "×" + n(im), pnl);
+    add(steps, "targetPrice.pnlFromRoe", "pnl",
+        "PnL target from the ROE target (a fraction: 0.5 is 50%) on the initial margin", "PnL = ROE·IM",
+        n(request.target) + "×" + n(im), pnl, {num("roe", request.target), num("initialMargin", im)});
   }
   const std::string quotient = sn(pnl) + " / (" + sn(s) + "×" + n(size) + ")";
   if (p.contract == Contract::Linear) {
     const double price = p.entryPrice + pnl / (s * size);
-    add(steps, "price",
+    add(steps, result.price ? "targetPrice.linear" : "targetPrice.linear.none", "price",
         result.price ? "Mark at which the PnL reaches the target: s·q·(P − EP) = PnL"
                      : "No positive price gives this PnL: the formula gives " + n(price),
-        "P = EP + PnL / (s·q)", n(p.entryPrice) + " + " + quotient, result.price);
+        "P = EP + PnL / (s·q)", n(p.entryPrice) + " + " + quotient, result.price,
+        {num("entryPrice", p.entryPrice), num("pnl", pnl), num("side", s), num("size", size)});
     return;
   }
   const double inv = 1 / p.entryPrice - pnl / (s * size);
   const std::string sub = "1/" + n(p.entryPrice) + " − " + quotient;
   if (!(inv > 0)) {
-    add(steps, "price",
+    add(steps, "targetPrice.inverse.none", "price",
         "No price gives this PnL: it needs 1/P = " + n(inv) + " <= 0 (" +
             (s > 0 ? "a long inverse position earns less than V/EP = " + n(size / p.entryPrice) + " coin"
                    : "the loss of a short inverse position reaches V/EP only as the price grows without bound") +
             ")",
-        "1/P = 1/EP − PnL / (s·V)", sub, std::nullopt);
+        "1/P = 1/EP − PnL / (s·V)", sub, std::nullopt,
+        {num("inverse", inv), num("entryPrice", p.entryPrice), num("pnl", pnl), num("side", s), num("size", size)});
     return;
   }
-  add(steps, "price",
+  add(steps, result.price ? "targetPrice.inverse" : "targetPrice.inverse.outOfRange", "price",
       result.price ? "Mark at which the PnL reaches the target: s·V·(1/EP − 1/P) = PnL"
                    : "No accepted price gives this PnL: the formula gives " + n(1 / inv),
-      "1/P = 1/EP − PnL / (s·V)", sub, result.price);
+      "1/P = 1/EP − PnL / (s·V)", sub, result.price,
+      {num("inverse", inv), num("entryPrice", p.entryPrice), num("pnl", pnl), num("side", s), num("size", size)});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -403,7 +428,7 @@ struct MaxOpenTerms {
   double available = 0;         ///< floored at 0
   std::size_t last = 0;         ///< the last row that allows the leverage
   double cap = 0, rate = 0, byBalance = 0;
-  bool fees = false;            ///< fees reserved in the initial margin (bitmex)
+  bool fees = false;  ///< fees reserved in the initial margin (bitmex)
 };
 
 MaxOpenTerms maxOpenTerms(const Scenario& s, const MaxOpenRequest& request, const std::vector<ResolvedTier>& tiers) {
@@ -434,8 +459,8 @@ Result<MaxOpenResult> maxOpenSize(const Scenario& scenario, const MaxOpenRequest
   r.notional = std::min(t.byBalance, t.cap);
   r.tier = static_cast<int>(tierIndexAt(tiers, r.notional)) + 1;
   r.initialMargin = r.notional * t.rate;
-  r.quantity = linear ? r.notional / (request.price * request.contractSize)
-                      : r.notional * request.price / request.contractSize;
+  r.quantity =
+      linear ? r.notional / (request.price * request.contractSize) : r.notional * request.price / request.contractSize;
   // validate() recomputes the entry notional from the quantity (Q·CS·P, or Q·CS / P); rounded, it
   // could pass the cap by an ulp, and the position would not open: step the quantity down by
   // ulps (a few at most) until it does not.
@@ -454,33 +479,44 @@ void explain(const Scenario& scenario, const MaxOpenRequest& request, MaxOpenRes
   steps.clear();
   const auto tiers = resolveTiers(*tableFor(scenario, request.symbol), profileFor(scenario.rules));
   const MaxOpenTerms t = maxOpenTerms(scenario, request, tiers);
-  add(steps, "initialMargin",
+  add(steps, "maxOpen.available", "initialMargin",
       std::string("Available balance (") + (request.mode == MarginMode::Cross ? "cross" : "isolated") +
           " outcome), floored at 0",
-      "A = max(0, available)", n(t.availableBalance), t.available);
-  add(steps, "notional",
+      "A = max(0, available)", n(t.availableBalance), t.available,
+      {num("availableBalance", t.availableBalance), text("mode", toString(request.mode))});
+  add(steps, "maxOpen.tierCap", "notional",
       "Largest notional that allows leverage " + n(request.leverage) + ": the cap of tier " +
           std::to_string(t.last + 1) + " (max leverage " + n(tiers[t.last].maxLeverage) + ")",
-      "N_cap = cap_j, j = last row with maxLeverage >= L", n(t.cap), t.cap);
+      "N_cap = cap_j, j = last row with maxLeverage >= L", n(t.cap), t.cap,
+      {num("leverage", request.leverage), num("tier", static_cast<double>(t.last + 1)),
+       num("maxLeverage", tiers[t.last].maxLeverage), num("cap", t.cap)});
   if (t.fees) {
-    add(steps, "notional", "Notional the balance pays for, with entry and exit taker fees reserved",
-        "N_A = A / (1/L + 2·fee)", n(t.available) + " / " + n(t.rate), t.byBalance);
+    add(steps, "maxOpen.byBalance.fees", "notional",
+        "Notional the balance pays for, with entry and exit taker fees reserved", "N_A = A / (1/L + 2·fee)",
+        n(t.available) + " / " + n(t.rate), t.byBalance, {num("available", t.available), num("rate", t.rate)});
   } else {
-    add(steps, "notional", "Notional the balance pays for", "N_A = A·L", n(t.available) + "×" + n(request.leverage),
-        t.byBalance);
+    add(steps, "maxOpen.byBalance", "notional", "Notional the balance pays for", "N_A = A·L",
+        n(t.available) + "×" + n(request.leverage), t.byBalance,
+        {num("available", t.available), num("leverage", request.leverage)});
   }
-  add(steps, "notional",
+  add(steps, t.byBalance <= t.cap ? "maxOpen.notional.balance" : "maxOpen.notional.cap", "notional",
       t.byBalance <= t.cap ? "The balance bounds the size (tier " + std::to_string(r.tier) + ")"
                            : "The tier cap bounds the size (tier " + std::to_string(r.tier) + ")",
-      "N = min(N_A, N_cap)", "min(" + n(t.byBalance) + ", " + n(t.cap) + ")", r.notional);
-  add(steps, "initialMargin", "Initial margin of the order", t.fees ? "IM = N·(1/L + 2·fee)" : "IM = N / L",
-      t.fees ? n(r.notional) + "×" + n(t.rate) : n(r.notional) + " / " + n(request.leverage), r.initialMargin);
+      "N = min(N_A, N_cap)", "min(" + n(t.byBalance) + ", " + n(t.cap) + ")", r.notional,
+      {num("byBalance", t.byBalance), num("cap", t.cap), num("tier", r.tier)});
+  add(steps, t.fees ? "maxOpen.initialMargin.fees" : "maxOpen.initialMargin", "initialMargin",
+      "Initial margin of the order", t.fees ? "IM = N·(1/L + 2·fee)" : "IM = N / L",
+      t.fees ? n(r.notional) + "×" + n(t.rate) : n(r.notional) + " / " + n(request.leverage), r.initialMargin,
+      {num("notional", r.notional), num("rate", t.rate), num("leverage", request.leverage)});
   if (request.contract == Contract::Linear) {
-    add(steps, "quantity", "Contracts: the notional over the price and the contract size", "Q = N / (P·CS)",
-        n(r.notional) + " / (" + n(request.price) + "×" + n(request.contractSize) + ")", r.quantity);
+    add(steps, "maxOpen.quantity.linear", "quantity", "Contracts: the notional over the price and the contract size",
+        "Q = N / (P·CS)", n(r.notional) + " / (" + n(request.price) + "×" + n(request.contractSize) + ")", r.quantity,
+        {num("notional", r.notional), num("price", request.price), num("contractSize", request.contractSize)});
   } else {
-    add(steps, "quantity", "Contracts: the coin notional times the price, over the contract's quote value",
-        "Q = N·P / CS", n(r.notional) + "×" + n(request.price) + " / " + n(request.contractSize), r.quantity);
+    add(steps, "maxOpen.quantity.inverse", "quantity",
+        "Contracts: the coin notional times the price, over the contract's quote value", "Q = N·P / CS",
+        n(r.notional) + "×" + n(request.price) + " / " + n(request.contractSize), r.quantity,
+        {num("notional", r.notional), num("price", request.price), num("contractSize", request.contractSize)});
   }
 }
 
@@ -506,8 +542,12 @@ StopPlan stopPlan(const Scenario& s, const StopSizeRequest& request) {
                                  : request.contractSize * std::abs(1 / request.entryPrice - 1 / request.stopPrice);
   plan.quantity = plan.riskAmount / perContract;
   if (!(plan.quantity >= kMinMagnitude)) return plan;
-  Position added{.symbol = request.symbol, .contract = request.contract, .contractSize = request.contractSize,
-                 .side = request.side, .quantity = plan.quantity, .entryPrice = request.entryPrice,
+  Position added{.symbol = request.symbol,
+                 .contract = request.contract,
+                 .contractSize = request.contractSize,
+                 .side = request.side,
+                 .quantity = plan.quantity,
+                 .entryPrice = request.entryPrice,
                  .leverage = request.leverage};
   added.markPrice = symbolMark(s, request.symbol);  // one symbol, one mark
   plan.next = s;
@@ -525,7 +565,8 @@ std::vector<InputError> validate(const Scenario& scenario, const StopSizeRequest
   const bool entryOk = c.positive("request.entryPrice", request.entryPrice);
   const bool stopOk = c.positive("request.stopPrice", request.stopPrice);
   checkLeverage(c, "request.leverage", request.leverage);
-  if (c.finite("request.riskFraction", request.riskFraction) && !(request.riskFraction > 0 && request.riskFraction <= 1))
+  if (c.finite("request.riskFraction", request.riskFraction) &&
+      !(request.riskFraction > 0 && request.riskFraction <= 1))
     c.fail("request.riskFraction", "riskFraction", {num("value", request.riskFraction)});
   const double s = sign(request.side);
   if (entryOk && stopOk && !(s * (request.entryPrice - request.stopPrice) > 0)) {
@@ -570,42 +611,52 @@ void explain(const Scenario& scenario, const StopSizeRequest& request, StopSizeR
   steps.clear();
   const StopPlan plan = stopPlan(scenario, request);
   const std::string entry = n(request.entryPrice), stop = n(request.stopPrice), cs = n(request.contractSize);
-  add(steps, "riskAmount", "Amount at risk: the share of the account equity (cross outcome)", "R = f·equity",
-      n(request.riskFraction) + "×" + n(plan.equity), r.riskAmount);
+  add(steps, "sizeFromStop.riskAmount", "riskAmount", "Amount at risk: the share of the account equity (cross outcome)",
+      "R = f·equity", n(request.riskFraction) + "×" + n(plan.equity), r.riskAmount,
+      {num("riskFraction", request.riskFraction), num("equity", plan.equity)});
   if (request.contract == Contract::Linear) {
-    add(steps, "quantity", "Contracts whose loss at the stop equals the amount at risk", "Q = R / (|EP − P_stop|·CS)",
-        n(r.riskAmount) + " / (|" + entry + " − " + stop + "|×" + cs + ")", r.quantity);
+    add(steps, "sizeFromStop.quantity.linear", "quantity", "Contracts whose loss at the stop equals the amount at risk",
+        "Q = R / (|EP − P_stop|·CS)", n(r.riskAmount) + " / (|" + entry + " − " + stop + "|×" + cs + ")", r.quantity,
+        {num("riskAmount", r.riskAmount), num("entryPrice", request.entryPrice), num("stopPrice", request.stopPrice),
+         num("contractSize", request.contractSize)});
   } else {
-    add(steps, "quantity", "Contracts whose loss at the stop (in coin) equals the amount at risk",
-        "Q = R / (CS·|1/EP − 1/P_stop|)", n(r.riskAmount) + " / (" + cs + "×|1/" + entry + " − 1/" + stop + "|)",
-        r.quantity);
+    add(steps, "sizeFromStop.quantity.inverse", "quantity",
+        "Contracts whose loss at the stop (in coin) equals the amount at risk", "Q = R / (CS·|1/EP − 1/P_stop|)",
+        n(r.riskAmount) + " / (" + cs + "×|1/" + entry + " − 1/" + stop + "|)", r.quantity,
+        {num("riskAmount", r.riskAmount), num("entryPrice", request.entryPrice), num("stopPrice", request.stopPrice),
+         num("contractSize", request.contractSize)});
   }
   if (!plan.next) {
-    add(steps, "liquidationPrice", "No position to place: the amount at risk buys less than the smallest size", "", "",
-        std::nullopt);
+    add(steps, "sizeFromStop.tooSmall", "liquidationPrice",
+        "No position to place: the amount at risk buys less than the smallest size", "", "", std::nullopt,
+        {num("quantity", r.quantity)});
     return;
   }
   const std::optional<double> mark = plan.next->positions.back().markPrice;
   if (mark && *mark != request.entryPrice) {
-    add(steps, "liquidationPrice",
+    add(steps, "sizeFromStop.mark", "liquidationPrice",
         "The new position takes the mark " + request.symbol + " already has in the scenario (one symbol, one mark)",
-        "P_mark = mark of " + request.symbol, n(*mark), *mark);
+        "P_mark = mark of " + request.symbol, n(*mark), *mark, {text("symbol", request.symbol), num("mark", *mark)});
   }
   const std::string mode(toString(request.mode));
   if (!r.liquidationPrice) {
-    add(steps, "liquidationPrice", "No price liquidates the new position (" + mode + "), so the stop always comes first",
-        "", "", std::nullopt);
+    add(steps, "sizeFromStop.noLiquidation", "liquidationPrice",
+        "No price liquidates the new position (" + mode + "), so the stop always comes first", "", "", std::nullopt,
+        {text("mode", mode)});
     return;
   }
   const double lp = *r.liquidationPrice;
   const bool lng = request.side == Side::Long;
-  add(steps, "liquidationPrice", "Liquidation price of the new position, " + mode, "LP (evaluate)", n(lp), lp);
-  add(steps, "stopBeyondLiquidation",
+  add(steps, "sizeFromStop.liquidationPrice", "liquidationPrice", "Liquidation price of the new position, " + mode,
+      "LP (evaluate)", n(lp), lp, {text("mode", mode), num("liquidationPrice", lp)});
+  add(steps, r.stopBeyondLiquidation ? "sizeFromStop.stopBeyondLiquidation" : "sizeFromStop.stopFirst",
+      "stopBeyondLiquidation",
       r.stopBeyondLiquidation
           ? "Warning: the stop lies beyond the liquidation price, so the position is liquidated before the stop "
             "triggers"
           : "The stop triggers before the liquidation price",
-      lng ? "P_stop < LP" : "P_stop > LP", stop + (lng ? " < " : " > ") + n(lp), r.stopBeyondLiquidation ? 1.0 : 0.0);
+      lng ? "P_stop < LP" : "P_stop > LP", stop + (lng ? " < " : " > ") + n(lp), r.stopBeyondLiquidation ? 1.0 : 0.0,
+      {num("stopPrice", request.stopPrice), num("liquidationPrice", lp)});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -617,11 +668,11 @@ namespace {
 /// F(P) = Σ (MM(P) − PnL(P)) on every tier piece between them, evaluated at each piece's ends.
 /// Equity F(target) puts the liquidation price at `target` when F is largest there.
 struct Requirement {
-  double atTarget = 0;  ///< F(target), MM with the tier at the notional at the target
-  double most = 0;      ///< max of F on the path
-  double mostAt = 0;    ///< the price where it is largest
-  std::vector<std::size_t> tiers;  ///< per leg, the row at the target
-  double maintenance = 0, pnl = 0; ///< at the target
+  double atTarget = 0;              ///< F(target), MM with the tier at the notional at the target
+  double most = 0;                  ///< max of F on the path
+  double mostAt = 0;                ///< the price where it is largest
+  std::vector<std::size_t> tiers;   ///< per leg, the row at the target
+  double maintenance = 0, pnl = 0;  ///< at the target
 };
 
 /// The ends of the tier pieces between the target and the mark, in u, from the target on.
@@ -725,8 +776,8 @@ CrossNeed crossNeed(const Model& m, const std::string& symbol, double target) {
 std::vector<InputError> validate(const Scenario& scenario, const MarginToTargetRequest& request) {
   Checker c;
   c.merge(validate(scenario));
-  const bool indexOk = scenario.positions.empty() ||
-                       checkIndex(c, "request.position", request.position, scenario.positions.size());
+  const bool indexOk =
+      scenario.positions.empty() || checkIndex(c, "request.position", request.position, scenario.positions.size());
   const double target = request.targetLiquidationPrice;
   const bool targetOk = c.positive("request.targetLiquidationPrice", target);
   if (!c.ok() || !indexOk || !targetOk) return c.errors;
@@ -759,8 +810,10 @@ Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, const Marg
   return result;
 }
 
-Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, std::size_t position, double targetLiquidationPrice) {
-  return marginToTarget(scenario, MarginToTargetRequest{.position = position, .targetLiquidationPrice = targetLiquidationPrice});
+Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, std::size_t position,
+                                            double targetLiquidationPrice) {
+  return marginToTarget(scenario,
+                        MarginToTargetRequest{.position = position, .targetLiquidationPrice = targetLiquidationPrice});
 }
 
 namespace {
@@ -779,21 +832,24 @@ void requirementSteps(const Model& m, const std::vector<const Leg*>& group, cons
                       const std::string& field, std::vector<Step>& steps) {
   const bool atEntry = m.profile->basis == MaintenanceBasis::AtEntry;
   const std::string many = group.size() > 1 ? "Σ " : "";
-  add(steps, field,
+  add(steps, "marginToTarget.maintenance", field,
       std::string(atEntry ? "Maintenance margin on the entry value, " : "Maintenance margin at the target, ") +
           tierList(m, group, req.tiers),
-      many + (atEntry ? "MM = N_entry·MMR − amount" : "MM(T) = N(T)·MMR − amount"), "T = " + n(target),
-      req.maintenance);
-  add(steps, field, "Unrealised PnL at the target", many + "uPnL(T)", "T = " + n(target), req.pnl);
-  add(steps, field, "Equity needed for the liquidation price to be the target", "E_T = MM(T) − uPnL(T)",
-      n(req.maintenance) + " − " + sn(req.pnl), req.atTarget);
+      many + (atEntry ? "MM = N_entry·MMR − amount" : "MM(T) = N(T)·MMR − amount"), "T = " + n(target), req.maintenance,
+      {num("target", target)});
+  add(steps, "marginToTarget.pnl", field, "Unrealised PnL at the target", many + "uPnL(T)", "T = " + n(target), req.pnl,
+      {num("target", target)});
+  add(steps, "marginToTarget.equityNeeded", field, "Equity needed for the liquidation price to be the target",
+      "E_T = MM(T) − uPnL(T)", n(req.maintenance) + " − " + sn(req.pnl), req.atTarget,
+      {num("maintenance", req.maintenance), num("pnl", req.pnl)});
   if (!largestAtTarget(req)) {
-    add(steps, field,
+    add(steps, "marginToTarget.notExact", field,
         "The liquidation price cannot be exactly the target: between the mark and the target the equity needed is "
-        "larger, " + n(req.most) + " at " + n(req.mostAt) +
+        "larger, " +
+            n(req.most) + " at " + n(req.mostAt) +
             " (the maintenance steps at a tier cap, or positions of the other side outweigh this one); "
             "the amount below covers that, and the liquidation price then lies there",
-        "E = max E(P) for P from the mark to T", n(req.most), req.most);
+        "E = max E(P) for P from the mark to T", n(req.most), req.most, {num("most", req.most), num("at", req.mostAt)});
   }
 }
 
@@ -802,37 +858,43 @@ void explainIsolatedNeed(const Model& m, const Leg& leg, double target, const Ma
   const IsolatedNeed need = isolatedNeed(m, leg, target);
   requirementSteps(m, {&leg}, need.req, target, "isolatedMarginToAdd", steps);
   if (m.profile->extraMarginNetOfFee) {
-    add(steps, "isolatedMarginToAdd",
+    add(steps, "marginToTarget.isolated.netOfFee", "isolatedMarginToAdd",
         "Isolated margin that counts as that equity: extra margin counts net of the fee to close",
         "M = IM + (E_T − IM)·(1 − s·fee)",
         n(leg.initialMargin) + " + (" + n(need.req.most) + " − " + n(leg.initialMargin) + ")×(1 − " + sn(leg.s) + "×" +
             n(m.fee) + ")",
-        need.margin);
+        need.margin,
+        {num("initialMargin", leg.initialMargin), num("equity", need.req.most), num("side", leg.s), num("fee", m.fee)});
   }
   const double margin = need.margin;
-  add(steps, "isolatedMarginToAdd",
+  add(steps, margin >= kMinMagnitude ? "marginToTarget.isolated.toAdd" : "marginToTarget.isolated.impossible",
+      "isolatedMarginToAdd",
       margin >= kMinMagnitude
           ? (r.toAdd.isolated >= 0 ? "Isolated margin to add" : "Isolated margin that can be removed (negative)")
           : "No isolated margin puts the liquidation price there: it would need a margin of " + n(margin) +
                 " (<= 0); the difference is shown",
-      "ΔM = M_T − M", n(margin) + " − " + n(leg.isolatedMargin), r.toAdd.isolated);
+      "ΔM = M_T − M", n(margin) + " − " + n(leg.isolatedMargin), r.toAdd.isolated,
+      {num("margin", margin), num("marginBefore", leg.isolatedMargin)});
 }
 
 void explainCrossNeed(const Model& m, const std::string& symbol, double target, const MarginToTargetResult& r,
                       std::vector<Step>& steps) {
   const CrossNeed need = crossNeed(m, symbol, target);
   const double wallet = m.scenario->walletBalance;
-  add(steps, "walletToAdd",
+  add(steps, "marginToTarget.cross.backing", "walletToAdd",
       "Margin backing " + symbol + " in cross: the wallet, less the maintenance of the other positions, plus their PnL",
-      "E0 = W − Σ MM_other + Σ uPnL_other",
-      n(wallet) + " − " + n(need.otherMaintenance) + " + " + sn(need.otherPnl), need.e0);
+      "E0 = W − Σ MM_other + Σ uPnL_other", n(wallet) + " − " + n(need.otherMaintenance) + " + " + sn(need.otherPnl),
+      need.e0,
+      {text("symbol", symbol), num("wallet", wallet), num("otherMaintenance", need.otherMaintenance),
+       num("otherPnl", need.otherPnl)});
   requirementSteps(m, need.group, need.req, target, "walletToAdd", steps);
   const bool walletOk = wallet + r.toAdd.cross >= 0;
-  add(steps, "walletToAdd",
+  add(steps, walletOk ? "marginToTarget.cross.toAdd" : "marginToTarget.cross.impossible", "walletToAdd",
       walletOk ? (r.toAdd.cross >= 0 ? "Wallet to add" : "Wallet that can be withdrawn (negative)")
                : "No wallet balance puts the liquidation price there: the wallet would have to be " +
                      n(wallet + r.toAdd.cross) + " (< 0); the difference is shown",
-      "ΔW = E_T − E0", n(need.req.most) + " − " + n(need.e0), r.toAdd.cross);
+      "ΔW = E_T − E0", n(need.req.most) + " − " + n(need.e0), r.toAdd.cross,
+      {num("equity", need.req.most), num("backing", need.e0)});
 }
 
 }  // namespace

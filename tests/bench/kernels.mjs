@@ -163,7 +163,8 @@ function check(report, what) {
  * out), plainJsBatch1e6, sweep1e6 (ms per call) and monteCarlo (ms per call; pathSteps per call given) when
  * fullLab is given. plainJsBatch1e6 carries `mismatches`: positions where the plain-JS price differs
  * from lab.liquidationBatch by more than 1e-9 relative. With fullLab also evaluateOptions20 (us per
- * call: one evaluateOptions of optionsScenario(20), default request).
+ * call: one evaluateOptions of optionsScenario(20), default request) and stress10x101 (us per call:
+ * one stress grid of benchScenario(10) over 101 shocks, numbers only).
  */
 export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {} } = {}) {
   const results = {};
@@ -237,6 +238,13 @@ export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {}
     check(fullLab.evaluateOptions(options20), 'evaluateOptions');
     results.evaluateOptions20 = measure(() => fullLab.evaluateOptions(options20), { repetitions, unit: 'us', minMs: 60, warmupMs: 0 });
     log('evaluateOptions20', results.evaluateOptions20);
+    await pause();
+
+    // core_bench.cpp BM_Stress10x101: benchScenario(10), 101 shocks from -50% to +50% by 1%.
+    const stressRequest = { shockRange: { from: -0.5, to: 0.5, step: 0.01 } };
+    if (check(fullLab.stress(ten, stressRequest), 'stress').cells.length !== 101) throw new Error('stress: not 101 cells');
+    results.stress10x101 = measure(() => fullLab.stress(ten, stressRequest), { repetitions, unit: 'us', minMs: 60, warmupMs: 30 });
+    log('stress10x101', results.stress10x101);
   }
   return results;
 }

@@ -794,6 +794,9 @@ void checkExplain(const Scenario& s, const Request& request) {
   CHECK(same(*r.value, explainedValue));
   CHECK_FALSE(explainedValue.steps.empty());
   CHECK(finiteSteps(explainedValue.steps));
+  // Every step says its kind, except those copied from evaluate() and the solver (funding's).
+  for (const Step& st : explainedValue.steps)
+    CHECK((!st.code.empty() || st.field == "liquidationPrice" || st.field == "distanceToLiquidation"));
 }
 
 }  // namespace

@@ -51,6 +51,7 @@ void checkSteps(const std::vector<Step>& steps) {
   REQUIRE_FALSE(steps.empty());
   for (const Step& s : steps) {
     CHECK_FALSE(s.label.empty());
+    CHECK_FALSE(s.code.empty());
     if (s.value) CHECK(std::isfinite(*s.value));
   }
 }

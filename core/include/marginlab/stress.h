@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marginlab/errors.h"
@@ -32,8 +33,8 @@ struct ShockRange {
 };
 inline constexpr std::size_t kMaxShocks = 1'000;
 struct StressRequest {
-  std::vector<double> shocks;               ///< each > -1; or empty and `shockRange` given
-  std::optional<ShockRange> shockRange;     ///< instead of `shocks`
+  std::vector<double> shocks;            ///< each > -1; or empty and `shockRange` given
+  std::optional<ShockRange> shockRange;  ///< instead of `shocks`
   ShockModel model = ShockModel::OneFactor;
   std::map<std::string, double, std::less<>> betas;  ///< OneFactor only
 };
@@ -41,7 +42,7 @@ struct StressRequest {
 std::vector<double> shockList(const StressRequest& request);
 
 struct StressCell {
-  std::string symbol;   ///< EachSymbol: the symbol moved; OneFactor: empty
+  std::string symbol;  ///< EachSymbol: the symbol moved; OneFactor: empty
   double shock = 0;
   ByMode<double> equity;                      ///< account equity at the moved marks
   ByMode<std::optional<double>> marginRatio;  ///< account maintenance / equity; absent if equity <= 0
@@ -74,7 +75,7 @@ struct CascadeRequest {
   /// Default: the profile's: TierByTier for binance, bybit, bybit-uta, okx, bitmex (VENUES.md 8);
   /// WholeAccount for hyperliquid, dydx, simple.
   std::optional<CascadeLiquidation> style;
-  std::optional<double> liquidationFeeRate; ///< fraction of the closed notional; default the scenario's taker fee
+  std::optional<double> liquidationFeeRate;  ///< fraction of the closed notional; default the scenario's taker fee
 };
 /// Why a position was closed or cut: the whole account at maintenance (WholeAccount), every
 /// position taken over at or past bankruptcy (Takeover), or tier by tier, the position with the
@@ -82,35 +83,37 @@ struct CascadeRequest {
 /// carries every number its story needs (the trigger, the tier, the fee, the shortfall), so a page
 /// phrases it in its own words; explain()'s steps give the arithmetic.
 enum class CascadeReason { WholeAccount, Takeover, TierCut, TierClose };
+/// "wholeAccount", "takeover", "tierCut", "tierClose": the strings JS sees.
+std::string_view toString(CascadeReason reason) noexcept;
 struct CascadeEvent {
   std::size_t step = 0;
   std::size_t position = 0;
   std::string symbol;
   CascadeReason reason = CascadeReason::WholeAccount;
-  double price = 0;            ///< the mark when it happened
-  double quantityBefore = 0;   ///< contracts before
-  double closedQuantity = 0;   ///< contracts closed
-  double quantityAfter = 0;    ///< contracts left open (0: closed)
-  double realizedPnl = 0;      ///< PnL realised into the wallet by the close
-  double closedNotional = 0;   ///< notional of the closed part at the mark
-  double fee = 0;              ///< liquidation fee charged: min(rate * closedNotional, max(0, equityBefore))
-  double triggerEquity = 0;    ///< account equity when its pass was triggered (<= triggerMaintenance)
-  double triggerMaintenance = 0;  ///< account maintenance margin then
-  double positionMaintenance = 0; ///< TierCut/TierClose: this position's maintenance margin, the largest
-  int tier = 0;                ///< TierCut/TierClose: 1-based tier it was in; 0 otherwise
-  std::optional<double> tierCap;  ///< TierCut: the cap of the tier it was cut to
-  double equityBefore = 0;     ///< account equity just before this close
-  double walletAfter = 0;      ///< wallet after it (0 once the insurance fund covered a shortfall)
-  double equityAfter = 0;      ///< cross equity after the event (0 once the insurance fund covered a shortfall)
-  double shortfall = 0;        ///< the loss past zero the insurance fund covered at this close
-  bool pastBankruptcy = false; ///< the account's loss went past zero equity: insurance fund / ADL
+  double price = 0;                ///< the mark when it happened
+  double quantityBefore = 0;       ///< contracts before
+  double closedQuantity = 0;       ///< contracts closed
+  double quantityAfter = 0;        ///< contracts left open (0: closed)
+  double realizedPnl = 0;          ///< PnL realised into the wallet by the close
+  double closedNotional = 0;       ///< notional of the closed part at the mark
+  double fee = 0;                  ///< liquidation fee charged: min(rate * closedNotional, max(0, equityBefore))
+  double triggerEquity = 0;        ///< account equity when its pass was triggered (<= triggerMaintenance)
+  double triggerMaintenance = 0;   ///< account maintenance margin then
+  double positionMaintenance = 0;  ///< TierCut/TierClose: this position's maintenance margin, the largest
+  int tier = 0;                    ///< TierCut/TierClose: 1-based tier it was in; 0 otherwise
+  std::optional<double> tierCap;   ///< TierCut: the cap of the tier it was cut to
+  double equityBefore = 0;         ///< account equity just before this close
+  double walletAfter = 0;          ///< wallet after it (0 once the insurance fund covered a shortfall)
+  double equityAfter = 0;          ///< cross equity after the event (0 once the insurance fund covered a shortfall)
+  double shortfall = 0;            ///< the loss past zero the insurance fund covered at this close
+  bool pastBankruptcy = false;     ///< the account's loss went past zero equity: insurance fund / ADL
 };
 struct CascadeResult {
   std::vector<CascadeEvent> events;
   std::vector<double> equity;  ///< per step, after that step's events
   double finalEquity = 0;
   double insuranceFundLoss = 0;  ///< loss beyond zero equity, covered by the insurance fund or ADL
-  std::vector<Step> steps;        ///< explain() only
+  std::vector<Step> steps;       ///< explain() only
 };
 std::vector<InputError> validate(const Scenario& scenario, const CascadeRequest& request);
 Result<CascadeResult> cascade(const Scenario& scenario, const CascadeRequest& request);

@@ -27,14 +27,14 @@ struct AdjustRequest {
 };
 
 struct AdjustResult {
-  Scenario scenario;       ///< the scenario after the fill (wallet includes realised PnL)
-  Report report;           ///< evaluate(scenario)
-  Side side = Side::Long;  ///< the side after the fill
-  double quantity = 0;     ///< contracts after the fill
-  double entryPrice = 0;   ///< average entry after the fill (linear arithmetic, inverse harmonic); 0 if closed
-  double realizedPnl = 0;  ///< settlement asset, from the reduced part
-  bool flipped = false;    ///< the fill reduced through zero and opened the other side
-  bool closed = false;     ///< the fill closed the position exactly (it is removed)
+  Scenario scenario;        ///< the scenario after the fill (wallet includes realised PnL)
+  Report report;            ///< evaluate(scenario)
+  Side side = Side::Long;   ///< the side after the fill
+  double quantity = 0;      ///< contracts after the fill
+  double entryPrice = 0;    ///< average entry after the fill (linear arithmetic, inverse harmonic); 0 if closed
+  double realizedPnl = 0;   ///< settlement asset, from the reduced part
+  bool flipped = false;     ///< the fill reduced through zero and opened the other side
+  bool closed = false;      ///< the fill closed the position exactly (it is removed)
   std::vector<Step> steps;  ///< explain() only; it also explains `report`
 };
 std::vector<InputError> validate(const Scenario& scenario, const AdjustRequest& request);
@@ -64,15 +64,15 @@ struct MaxOpenRequest {
   Contract contract = Contract::Linear;
   double contractSize = 1;
   Side side = Side::Long;
-  double price = 0;     ///< order price
-  double leverage = 1;  ///< at most the table's first row's maximum (and 1000)
+  double price = 0;                     ///< order price
+  double leverage = 1;                  ///< at most the table's first row's maximum (and 1000)
   MarginMode mode = MarginMode::Cross;  ///< which outcome's available balance funds it
 };
 struct MaxOpenResult {
   double quantity = 0;  ///< contracts
   double notional = 0;
   double initialMargin = 0;
-  int tier = 1;         ///< 1-based tier that bounds it
+  int tier = 1;             ///< 1-based tier that bounds it
   std::vector<Step> steps;  ///< explain() only
 };
 std::vector<InputError> validate(const Scenario& scenario, const MaxOpenRequest& request);
@@ -86,8 +86,8 @@ struct StopSizeRequest {
   double contractSize = 1;
   Side side = Side::Long;
   double entryPrice = 0;
-  double stopPrice = 0;      ///< below entry for a long, above for a short
-  double riskFraction = 0;   ///< of account equity (cross outcome), in (0, 1]
+  double stopPrice = 0;     ///< below entry for a long, above for a short
+  double riskFraction = 0;  ///< of account equity (cross outcome), in (0, 1]
   double leverage = 1;
   MarginMode mode = MarginMode::Isolated;  ///< the mode whose liquidation price the stop is checked against
 };
@@ -119,7 +119,8 @@ struct MarginToTargetResult {
 };
 std::vector<InputError> validate(const Scenario& scenario, const MarginToTargetRequest& request);
 Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, const MarginToTargetRequest& request);
-Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, std::size_t position, double targetLiquidationPrice);
+Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, std::size_t position,
+                                            double targetLiquidationPrice);
 void explain(const Scenario& scenario, const MarginToTargetRequest& request, MarginToTargetResult& result);
 
 }  // namespace marginlab
