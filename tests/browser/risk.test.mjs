@@ -88,7 +88,7 @@ test('every what-if tool computes the core\'s numbers and shows its math', async
 
     text = await compute(page, 't-margin', { targetLiquidationPrice: '50000' });
     const g = lab.marginToTarget(s, { position: 0, targetLiquidationPrice: 50000 });
-    assert.ok(text.includes(new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(g.isolatedMarginToAdd)), text);
+    assert.ok(text.includes(new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(g.toAdd.isolated)), text);
   });
 });
 
@@ -99,14 +99,14 @@ test('stress, cascade, funding, odds and the engine compute on the page', async 
     assert.equal(await page.locator('#t-stress-out tbody tr').count(), 11, '-50% to +50% by 10%');
     const grid = lab.stress(s, { shocks: [-0.5], model: 'oneFactor' });
     const first = await page.locator('#t-stress-out tbody tr').first().locator('td').nth(4).textContent();
-    assert.equal(first, fmtPrice(grid.cells[0].crossEquity));
+    assert.equal(first, fmtPrice(grid.cells[0].equity.cross));
 
     const cascade = await compute(page, 't-cascade', { move: '-40', steps: '40' });
     assert.match(cascade, /Final equity/);
 
     const funding = await compute(page, 't-funding', { rate: '0.01', intervals: '90' });
     const f = lab.funding(s, { position: 0, rate: 0.0001, intervals: 90 });
-    assert.ok(funding.includes(fmtPrice(f.isolatedLiquidationPrice)), funding);
+    assert.ok(funding.includes(fmtPrice(f.liquidationPrice.isolated)), funding);
 
     const odds = await compute(page, 't-odds', { volatility: '60', days: '30' });
     const o = lab.odds(s, { position: 0, volatility: 0.6, years: 30 / 365, drift: 0 });
