@@ -721,6 +721,25 @@ void checkStress(const Scenario& s, const Report& base, bool valid, const Params
     if (c.shock == 0)
       REQUIRE_THAT(c.equity.isolated == base.isolated->account.equity && c.equity.cross == base.cross->account.equity,
                    "stressGrid: a zero shock gives evaluate()'s equity");
+    // stress.h: every cell is evaluate() of the scenario at the moved marks, bit for bit.
+    Scenario moved = s;
+    for (Position& p : moved.positions) {
+      if (request.model == ShockModel::EachSymbol && p.symbol != c.symbol) continue;
+      const auto it = request.betas.find(p.symbol);
+      const double beta = request.model == ShockModel::OneFactor && it != request.betas.end() ? it->second : 1.0;
+      p.markPrice = p.mark() * (1 + beta * c.shock);
+    }
+    const Report at = evaluate(moved);
+    REQUIRE_THAT(at.errors.empty(), "stressGrid: a cell's marks are valid marks");
+    bool same = c.equity.isolated == at.isolated->account.equity && c.equity.cross == at.cross->account.equity &&
+                c.marginRatio.isolated == at.isolated->account.marginRatio &&
+                c.marginRatio.cross == at.cross->account.marginRatio;
+    for (std::size_t k = 0; k < s.positions.size(); ++k) {
+      const auto& di = at.isolated->positions[k].distanceToLiquidation;
+      const auto& dc = at.cross->positions[k].distanceToLiquidation;
+      same = same && c.liquidated.isolated[k] == (di && *di <= 0) && c.liquidated.cross[k] == (dc && *dc <= 0);
+    }
+    REQUIRE_THAT(same, "stressGrid: the cell at shock " + num(c.shock) + " is evaluate()'s at the moved marks");
   }
 }
 
