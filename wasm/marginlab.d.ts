@@ -212,6 +212,8 @@ export interface DefaultTierTable {
 
 /** A risk-lab answer: errors (empty on success), the tool's fields, and with { explain: true } the steps behind them. */
 export type Answer<T> = ({ errors: [] } & T & { steps?: Step[] }) | { errors: InputError[] };
+/** report.h ByMode: a result under both margin modes. */
+export interface ByMode<T> { isolated: T; cross: T }
 
 /** whatif.h AdjustRequest: quantityDelta > 0 adds on the position's side, < 0 reduces (past zero flips). */
 export interface AdjustRequest { position: number; price: number; quantityDelta: number }
@@ -220,7 +222,7 @@ export interface AdjustResult {
   scenario: Scenario; report: Report; side: Side; quantity: number; entryPrice: number; realizedPnl: number;
   flipped: boolean; closed: boolean;
 }
-/** whatif.h targetPrice(). */
+/** whatif.h TargetRequest. */
 export interface TargetRequest { position: number; kind?: 'pnl' | 'roe'; target: number }
 /** whatif.h MaxOpenRequest. */
 export interface MaxOpenRequest {
@@ -233,38 +235,65 @@ export interface StopSizeRequest {
   riskFraction: number; leverage: number; mode?: MarginMode;
 }
 export interface StopSizeResult { quantity: number; riskAmount: number; liquidationPrice: number | null; stopBeyondLiquidation: boolean }
-/** whatif.h marginToTarget(). */
+/** whatif.h MarginToTargetRequest. */
 export interface MarginToTargetRequest { position: number; targetLiquidationPrice: number }
+/** whatif.h MarginToTargetResult. */
 export interface MarginToTargetResult {
-  isolatedMarginToAdd: number; walletToAdd: number;
+  /** isolated: the isolated margin to add; cross: the wallet to add. Negative: what can be removed. */
+  toAdd: ByMode<number>;
   /** false: no amount lands the liquidation price exactly on the target (a tier step, a margin <= 0); the steps say where it lands. */
-  isolatedExact: boolean; crossExact: boolean;
+  exact: ByMode<boolean>;
 }
-/** stress.h StressRequest: shocks as fractions of the mark. */
-export interface StressRequest { shocks: number[]; model?: 'oneFactor' | 'eachSymbol'; betas?: Record<string, number> }
+/** stress.h ShockRange: from, from + step, ... up to `to`, each rounded to 1e-8; at most 1000 shocks. */
+export interface ShockRange { from: number; to: number; step: number }
+/** stress.h StressRequest: shocks as fractions of the mark, listed or as a range (one of the two). */
+export interface StressRequest {
+  shocks?: number[] | Float64Array; shockRange?: ShockRange; model?: 'oneFactor' | 'eachSymbol'; betas?: Record<string, number>;
+}
+/** stress.h StressCell: the accounts at the moved marks. */
 export interface StressCell {
-  symbol: string; shock: number; isolatedEquity: number; crossEquity: number;
-  isolatedMarginRatio: number | null; crossMarginRatio: number | null;
-  isolatedLiquidated: boolean[]; crossLiquidated: boolean[];
+  /** eachSymbol: the symbol moved; oneFactor: ''. */
+  symbol: string; shock: number;
+  equity: ByMode<number>;
+  /** null: equity <= 0. */
+  marginRatio: ByMode<number | null>;
+  /** Per position: at or past its liquidation price. */
+  liquidated: ByMode<boolean[]>;
 }
-/** stress.h CascadeRequest: marks[step][symbol]. */
-export interface CascadeRequest { marks: Record<string, number>[]; style?: 'wholeAccount' | 'tierByTier'; liquidationFeeRate?: number }
+/** stress.h CascadePath: step k of `steps` sets every mark to mark * (1 + move * k / steps). */
+export interface CascadePath { move: number; steps: number }
+/** stress.h CascadeRequest: marks[step][symbol], or a straight path (one of the two). */
+export interface CascadeRequest {
+  marks?: Record<string, number>[]; path?: CascadePath; style?: 'wholeAccount' | 'tierByTier'; liquidationFeeRate?: number;
+}
+/** stress.h CascadeReason. */
+export type CascadeReason = 'wholeAccount' | 'takeover' | 'tierCut' | 'tierClose';
+/** stress.h CascadeEvent: every number of the event's story (the page phrases it). */
 export interface CascadeEvent {
-  step: number; position: number; symbol: string; price: number; closedQuantity: number; fee: number;
-  equityAfter: number; pastBankruptcy: boolean; description: string;
+  step: number; position: number; symbol: string; reason: CascadeReason; price: number;
+  quantityBefore: number; closedQuantity: number; quantityAfter: number; realizedPnl: number; closedNotional: number; fee: number;
+  /** Account equity and maintenance when the pass that did this was triggered. */
+  triggerEquity: number; triggerMaintenance: number;
+  /** tierCut / tierClose: this position's maintenance (the largest), its 1-based tier (0 otherwise), the cap it was cut to. */
+  positionMaintenance: number; tier: number; tierCap: number | null;
+  equityBefore: number; walletAfter: number; equityAfter: number;
+  /** The loss past zero the insurance fund covered at this close. */
+  shortfall: number;
+  pastBankruptcy: boolean;
 }
 export interface CascadeResult { events: CascadeEvent[]; equity: number[]; finalEquity: number; insuranceFundLoss: number }
-/** stress.h fundingImpact(): rate per interval, > 0 longs pay. */
+/** stress.h FundingRequest: rate per interval, > 0 longs pay. */
 export interface FundingRequest { position: number; rate: number; intervals: number }
+/** stress.h FundingResult. */
 export interface FundingResult {
-  paymentPerInterval: number; totalPayment: number; isolatedLiquidationPrice: number | null; crossLiquidationPrice: number | null;
-  isolatedLiquidationPriceBefore: number | null; crossLiquidationPriceBefore: number | null;
-  isolatedMarginAfter: number; walletAfter: number;
+  paymentPerInterval: number; totalPayment: number;
+  /** isolated: the position's margin after the payments; cross: the wallet after them. */
+  marginAfter: ByMode<number>;
+  liquidationPrice: ByMode<number | null>;
+  liquidationPriceBefore: ByMode<number | null>;
   /** After the payments the mark is at or past the liquidation price. */
-  isolatedLiquidated: boolean; crossLiquidated: boolean;
+  liquidated: ByMode<boolean>;
 }
-/** report.h ByMode: a result under both margin modes. */
-export interface ByMode<T> { isolated: T; cross: T }
 /** odds.h OddsRequest: annualised volatility and drift; the horizon in years or in days (ACT/365), exactly one. */
 export interface OddsRequest { position: number; volatility: number; years?: number; days?: number; drift?: number }
 /** odds.h OddsResult: per mode, the probability that the mark touches the liquidation price; null: no such price. */

@@ -52,6 +52,15 @@ export default async function createMarginLab(options = {}) {
       return core[name](scenario, request, callOptions(name, options));
     };
   }
+  // What-if and stress: (scenario, request, { explain }) -> { errors, ...result, steps only with explain }.
+  for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
+    'funding'].filter((n) => typeof core[n] === 'function')) {
+    tools[name] = (scenario, request, options) => {
+      if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
+      if (options !== undefined && !isPlainObject(options)) throw new TypeError(`${name}(scenario, request, options): options must be an object`);
+      return core[name](scenario, request, options);
+    };
+  }
   return Object.freeze({
     ...tools,
     /** Paths [begin, end) of request (default all), added to a tally a previous call returned. */

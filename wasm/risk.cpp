@@ -14,6 +14,7 @@
 #include "marginlab/stress.h"
 #include "marginlab/whatif.h"
 #include "reader.h"
+#include "transfer.h"
 
 namespace mljs {
 
@@ -133,55 +134,183 @@ std::vector<double> readNumbers(Reader& r, const val& v, const std::string& path
 
 }  // namespace
 
-val adjust(const val& scenario, const val& request) {
-  return run(scenario, request, AdjustRequest{}, [](Reader& rd, const val& v, AdjustRequest& q) {
+// ---------------------------------------------------------------------------------------------
+// What-if and stress tools (whatif.h, stress.h): (scenario, request, options), numbers first.
+
+namespace {
+
+/// options.explain, for options an object (undefined or anything else: false).
+bool wantsSteps(const val& options) { return isObject(options) && options["explain"].isTrue(); }
+
+struct NoFinish {
+  template <class T>
+  void operator()(val&, const T&, bool) const {}
+};
+
+/// Reads the scenario and the request, runs the checked tool, explains when options.explain
+/// asks, and writes the answer in one call: { errors: [], ...write(result), steps? }, then
+/// finish(answer, result, steps) adds what is written elsewhere. Every error at once, as run() merges them.
+template <class Request, class Read, class Tool, class Write, class Finish = NoFinish>
+val answer(const val& scenario, const val& request, const val& options, Request r, Read read, Tool tool, Write write,
+           Finish finish = {}) {
+  auto parsed = toScenario(scenario);
+  Reader reader;
+  if (!isObject(request)) reader.add("request", ErrorCode::WrongType, "request must be an object, not " + typeName(request));
+  else read(reader, request, r);
+  if (!parsed) {  // the tool cannot check the request against a scenario it cannot read
+    std::vector<InputError> errors = parsed.errors;
+    errors.insert(errors.end(), reader.errors.begin(), reader.errors.end());
+    return errorsOnly(errors);
+  }
+  if (!isObject(request)) return errorsOnly(reader.errors);
+  auto result = tool(*parsed.value, r);
+  if (!reader.errors.empty()) {
+    std::vector<InputError> errors = reader.errors;
+    for (const InputError& e : result.errors)
+      if (!shadowed(e, reader.errors)) errors.push_back(e);
+    return errorsOnly(errors);
+  }
+  if (!result) return errorsOnly(result.errors);
+  const bool steps = wantsSteps(options);
+  if (steps) marginlab::explain(*parsed.value, r, *result.value);
+  static JsWriter w;
+  w.object().key("errors").array().end();
+  write(w, *result.value);
+  if (steps) w.key("steps").steps(result.value->steps);
+  val o = w.end().take();
+  finish(o, *result.value, steps);
+  return o;
+}
+
+/// A { isolated, cross } object of two numbers (or nulls).
+JsWriter& byMode(JsWriter& w, const ByMode<double>& x) {
+  return w.object().key("isolated").number(x.isolated).key("cross").number(x.cross).end();
+}
+JsWriter& byMode(JsWriter& w, const ByMode<std::optional<double>>& x) {
+  return w.object().key("isolated").optional(x.isolated).key("cross").optional(x.cross).end();
+}
+JsWriter& byMode(JsWriter& w, const ByMode<bool>& x) {
+  return w.object().key("isolated").boolean(x.isolated).key("cross").boolean(x.cross).end();
+}
+JsWriter& flags(JsWriter& w, const std::vector<bool>& xs) {
+  w.array();
+  for (const bool x : xs) w.boolean(x);
+  return w.end();
+}
+
+/// request.shocks: an array (or Float64Array) of numbers, read in one call.
+std::vector<double> readShocks(Reader& r, const val& v) {
+  std::vector<double> out;
+  if (!isArray(v) && !v.instanceof(val::global("Float64Array"))) {
+    r.add("request.shocks", ErrorCode::WrongType, "request.shocks must be an array of numbers, not " + typeName(v));
+    return out;
+  }
+  const std::size_t n = v["length"].as<std::size_t>();
+  if (n > kMaxShocks) {
+    r.add("request.shocks", ErrorCode::TooMany,
+          "request.shocks has " + std::to_string(n) + " entries; at most " + std::to_string(kMaxShocks));
+    return out;
+  }
+  const std::vector<Field> fields = readElements(v, n);
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (fields[i].kind == Kind::Number) {
+      out.push_back(fields[i].number);
+      continue;
+    }
+    const std::string path = "request.shocks[" + std::to_string(i) + "]";
+    r.add(path, ErrorCode::WrongType, path + " must be a number");
+  }
+  return out;
+}
+
+/// An optional object field (request.shockRange, request.path): absent (nullopt), or read by
+/// `fill` into a T (its defaults where the object is not one: the error is the reader's).
+template <class T, class Fill>
+std::optional<T> readOptionalObject(Reader& r, const val& v, const char* key, const std::string& path, const char* shape,
+                                    Fill fill) {
+  const val x = v[key];
+  if (x.isUndefined() || x.isNull()) return std::nullopt;
+  T out;
+  if (!isObject(x)) r.add(path, ErrorCode::WrongType, path + " must be an object " + shape + ", not " + typeName(x));
+  else fill(x, out);
+  return out;
+}
+
+void writeEvent(JsWriter& w, const CascadeEvent& e) {
+  w.object();
+  w.key("step").number(static_cast<double>(e.step));
+  w.key("position").number(static_cast<double>(e.position));
+  w.key("symbol").string(e.symbol);
+  w.key("reason").string(toString(e.reason));
+  w.key("price").number(e.price);
+  w.key("quantityBefore").number(e.quantityBefore);
+  w.key("closedQuantity").number(e.closedQuantity);
+  w.key("quantityAfter").number(e.quantityAfter);
+  w.key("realizedPnl").number(e.realizedPnl);
+  w.key("closedNotional").number(e.closedNotional);
+  w.key("fee").number(e.fee);
+  w.key("triggerEquity").number(e.triggerEquity);
+  w.key("triggerMaintenance").number(e.triggerMaintenance);
+  w.key("positionMaintenance").number(e.positionMaintenance);
+  w.key("tier").number(e.tier);
+  w.key("tierCap").optional(e.tierCap);
+  w.key("equityBefore").number(e.equityBefore);
+  w.key("walletAfter").number(e.walletAfter);
+  w.key("equityAfter").number(e.equityAfter);
+  w.key("shortfall").number(e.shortfall);
+  w.key("pastBankruptcy").boolean(e.pastBankruptcy);
+  w.end();
+}
+
+}  // namespace
+
+val adjust(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, AdjustRequest{}, [](Reader& rd, const val& v, AdjustRequest& q) {
         if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
         if (const auto x = rd.number(v, "price", "request.price", true)) q.price = *x;
         if (const auto x = rd.number(v, "quantityDelta", "request.quantityDelta", true)) q.quantityDelta = *x;
       },
-             [](const Scenario& s, const auto& r) { return adjustPosition(s, r); },
-             [](val& o, const AdjustResult& a) {
-    o.set("scenario", toJs(a.scenario));
-    o.set("report", toJs(a.report, true));
-    o.set("side", std::string(toString(a.side)));
-    o.set("quantity", a.quantity);
-    o.set("entryPrice", a.entryPrice);
-    o.set("realizedPnl", a.realizedPnl);
-    o.set("flipped", a.flipped);
-    o.set("closed", a.closed);
-  });
+      [](const Scenario& s, const AdjustRequest& r) { return adjustPosition(s, r); },
+      [](JsWriter& w, const AdjustResult& a) {
+        w.key("side").string(toString(a.side));
+        w.key("quantity").number(a.quantity).key("entryPrice").number(a.entryPrice);
+        w.key("realizedPnl").number(a.realizedPnl);
+        w.key("flipped").boolean(a.flipped).key("closed").boolean(a.closed);
+      },
+      [](val& o, const AdjustResult& a, bool steps) {  // values of their own, as convert.cpp writes them
+        o.set("scenario", toJs(a.scenario));
+        o.set("report", toJs(a.report, steps));
+      });
 }
 
-val target(const val& scenario, const val& request) {
-  struct { std::size_t position = 0; TargetKind kind = TargetKind::Pnl; double target = 0; } r;
-  return run(scenario, request, r, [](Reader& rd, const val& v, auto& q) {
+val target(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, TargetRequest{}, [](Reader& rd, const val& v, TargetRequest& q) {
         if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
         if (const auto k = pick<TargetKind>(rd, v, "kind", "request.kind", {{"pnl", TargetKind::Pnl}, {"roe", TargetKind::Roe}}, "pnl, roe"))
           q.kind = *k;
         if (const auto x = rd.number(v, "target", "request.target", true)) q.target = *x;
       },
-             [](const Scenario& s, const auto& r) { return targetPrice(s, r.position, r.kind, r.target); },
-             [](val& o, const TargetResult& t) { o.set("price", opt(t.price)); });
+      [](const Scenario& s, const TargetRequest& r) { return targetPrice(s, r); },
+      [](JsWriter& w, const TargetResult& t) { w.key("price").optional(t.price); });
 }
 
-val maxOpen(const val& scenario, const val& request) {
-  return run(scenario, request, MaxOpenRequest{}, [](Reader& rd, const val& v, MaxOpenRequest& q) {
+val maxOpen(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, MaxOpenRequest{}, [](Reader& rd, const val& v, MaxOpenRequest& q) {
         readNewPosition(rd, v, q.symbol, q.contract, q.contractSize, q.side);
         if (const auto x = rd.number(v, "price", "request.price", true)) q.price = *x;
         if (const auto x = rd.number(v, "leverage", "request.leverage", true)) q.leverage = *x;
         if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
       },
-             [](const Scenario& s, const auto& r) { return maxOpenSize(s, r); },
-             [](val& o, const MaxOpenResult& m) {
-    o.set("quantity", m.quantity);
-    o.set("notional", m.notional);
-    o.set("initialMargin", m.initialMargin);
-    o.set("tier", m.tier);
-  });
+      [](const Scenario& s, const MaxOpenRequest& r) { return maxOpenSize(s, r); },
+      [](JsWriter& w, const MaxOpenResult& m) {
+        w.key("quantity").number(m.quantity).key("notional").number(m.notional);
+        w.key("initialMargin").number(m.initialMargin).key("tier").number(m.tier);
+      });
 }
 
-val stopSize(const val& scenario, const val& request) {
-  return run(scenario, request, StopSizeRequest{}, [](Reader& rd, const val& v, StopSizeRequest& q) {
+val stopSize(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, StopSizeRequest{}, [](Reader& rd, const val& v, StopSizeRequest& q) {
         readNewPosition(rd, v, q.symbol, q.contract, q.contractSize, q.side);
         if (const auto x = rd.number(v, "entryPrice", "request.entryPrice", true)) q.entryPrice = *x;
         if (const auto x = rd.number(v, "stopPrice", "request.stopPrice", true)) q.stopPrice = *x;
@@ -189,70 +318,74 @@ val stopSize(const val& scenario, const val& request) {
         if (const auto x = rd.number(v, "leverage", "request.leverage", true)) q.leverage = *x;
         if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
       },
-             [](const Scenario& s, const auto& r) { return sizeFromStop(s, r); },
-             [](val& o, const StopSizeResult& m) {
-    o.set("quantity", m.quantity);
-    o.set("riskAmount", m.riskAmount);
-    o.set("liquidationPrice", opt(m.liquidationPrice));
-    o.set("stopBeyondLiquidation", m.stopBeyondLiquidation);
-  });
+      [](const Scenario& s, const StopSizeRequest& r) { return sizeFromStop(s, r); },
+      [](JsWriter& w, const StopSizeResult& m) {
+        w.key("quantity").number(m.quantity).key("riskAmount").number(m.riskAmount);
+        w.key("liquidationPrice").optional(m.liquidationPrice);
+        w.key("stopBeyondLiquidation").boolean(m.stopBeyondLiquidation);
+      });
 }
 
-val marginTarget(const val& scenario, const val& request) {
-  struct { std::size_t position = 0; double price = 0; } r;
-  return run(scenario, request, r, [](Reader& rd, const val& v, auto& q) {
+val marginTarget(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, MarginToTargetRequest{}, [](Reader& rd, const val& v, MarginToTargetRequest& q) {
         if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto x = rd.number(v, "targetLiquidationPrice", "request.targetLiquidationPrice", true)) q.price = *x;
+        if (const auto x = rd.number(v, "targetLiquidationPrice", "request.targetLiquidationPrice", true))
+          q.targetLiquidationPrice = *x;
       },
-             [](const Scenario& s, const auto& r) { return marginToTarget(s, r.position, r.price); },
-             [](val& o, const MarginToTargetResult& m) {
-    o.set("isolatedMarginToAdd", m.isolatedMarginToAdd);
-    o.set("walletToAdd", m.walletToAdd);
-    o.set("isolatedExact", m.isolatedExact);
-    o.set("crossExact", m.crossExact);
-  });
+      [](const Scenario& s, const MarginToTargetRequest& r) { return marginToTarget(s, r); },
+      [](JsWriter& w, const MarginToTargetResult& m) {
+        byMode(w.key("toAdd"), m.toAdd);
+        byMode(w.key("exact"), m.exact);
+      });
 }
 
-val stress(const val& scenario, const val& request) {
-  return run(scenario, request, StressRequest{}, [](Reader& rd, const val& v, StressRequest& q) {
-        q.shocks = readNumbers(rd, v["shocks"], "request.shocks", 1000);
+val stress(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, StressRequest{}, [](Reader& rd, const val& v, StressRequest& q) {
+        q.shockRange = readOptionalObject<ShockRange>(rd, v, "shockRange", "request.shockRange", "{ from, to, step }",
+                                                      [&](const val& g, ShockRange& range) {
+          if (const auto x = rd.number(g, "from", "request.shockRange.from", true)) range.from = *x;
+          if (const auto x = rd.number(g, "to", "request.shockRange.to", true)) range.to = *x;
+          if (const auto x = rd.number(g, "step", "request.shockRange.step", true)) range.step = *x;
+        });
+        const val shocks = v["shocks"];
+        if (!q.shockRange || !shocks.isUndefined()) q.shocks = readShocks(rd, shocks);
         if (const auto m = pick<ShockModel>(rd, v, "model", "request.model",
                                             {{"oneFactor", ShockModel::OneFactor}, {"eachSymbol", ShockModel::EachSymbol}},
                                             "oneFactor, eachSymbol"))
           q.model = *m;
         q.betas = readSymbolNumbers(rd, v["betas"], "request.betas");
       },
-             [](const Scenario& s, const auto& r) { return stressGrid(s, r); },
-             [](val& o, const StressResult& g) {
-    val cells = val::array();
-    for (std::size_t i = 0; i < g.cells.size(); ++i) {
-      const StressCell& c = g.cells[i];
-      val e = val::object();
-      e.set("symbol", c.symbol);
-      e.set("shock", c.shock);
-      e.set("isolatedEquity", c.isolatedEquity);
-      e.set("crossEquity", c.crossEquity);
-      e.set("isolatedMarginRatio", opt(c.isolatedMarginRatio));
-      e.set("crossMarginRatio", opt(c.crossMarginRatio));
-      val iso = val::array(), cross = val::array();
-      for (std::size_t k = 0; k < c.isolatedLiquidated.size(); ++k) iso.set(k, static_cast<bool>(c.isolatedLiquidated[k]));
-      for (std::size_t k = 0; k < c.crossLiquidated.size(); ++k) cross.set(k, static_cast<bool>(c.crossLiquidated[k]));
-      e.set("isolatedLiquidated", iso);
-      e.set("crossLiquidated", cross);
-      cells.set(i, e);
-    }
-    o.set("cells", cells);
-  });
+      [](const Scenario& s, const StressRequest& r) { return stressGrid(s, r); },
+      [](JsWriter& w, const StressResult& g) {
+        w.key("cells").array();
+        for (const StressCell& c : g.cells) {
+          w.object().key("symbol").string(c.symbol).key("shock").number(c.shock);
+          byMode(w.key("equity"), c.equity);
+          byMode(w.key("marginRatio"), c.marginRatio);
+          w.key("liquidated").object();
+          flags(w.key("isolated"), c.liquidated.isolated);
+          flags(w.key("cross"), c.liquidated.cross);
+          w.end().end();
+        }
+        w.end();
+      });
 }
 
-val cascadeWalk(const val& scenario, const val& request) {
-  return run(scenario, request, CascadeRequest{}, [](Reader& rd, const val& v, CascadeRequest& q) {
+val cascadeWalk(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, CascadeRequest{}, [](Reader& rd, const val& v, CascadeRequest& q) {
+        q.path = readOptionalObject<CascadePath>(rd, v, "path", "request.path", "{ move, steps }",
+                                                 [&](const val& p, CascadePath& path) {
+          if (const auto x = rd.number(p, "move", "request.path.move", true)) path.move = *x;
+          if (const auto i = index(rd, p, "steps", "request.path.steps", true)) path.steps = static_cast<int>(*i);
+        });
         const val marks = v["marks"];
-        if (!isArray(marks)) {
+        if (q.path && marks.isUndefined()) {
+          // the path instead of marks
+        } else if (!isArray(marks)) {
           rd.add("request.marks", ErrorCode::WrongType, "request.marks must be an array of { symbol: price } objects");
         } else {
           const std::size_t n = marks["length"].as<std::size_t>();
-          if (n > 10000) {
+          if (n > kMaxCascadeSteps) {
             rd.add("request.marks", ErrorCode::TooMany, "request.marks has more than 10000 steps");
           } else {
             for (std::size_t i = 0; i < n; ++i)
@@ -264,52 +397,34 @@ val cascadeWalk(const val& scenario, const val& request) {
                                            "wholeAccount, tierByTier");
         q.liquidationFeeRate = rd.number(v, "liquidationFeeRate", "request.liquidationFeeRate", false);
       },
-             [](const Scenario& s, const auto& r) { return cascade(s, r); },
-             [](val& o, const CascadeResult& c) {
-    val events = val::array();
-    for (std::size_t i = 0; i < c.events.size(); ++i) {
-      const CascadeEvent& e = c.events[i];
-      val x = val::object();
-      x.set("step", static_cast<double>(e.step));
-      x.set("position", static_cast<double>(e.position));
-      x.set("symbol", e.symbol);
-      x.set("price", e.price);
-      x.set("closedQuantity", e.closedQuantity);
-      x.set("fee", e.fee);
-      x.set("equityAfter", e.equityAfter);
-      x.set("pastBankruptcy", e.pastBankruptcy);
-      x.set("description", e.description);
-      events.set(i, x);
-    }
-    o.set("events", events);
-    val equity = val::array();
-    for (std::size_t i = 0; i < c.equity.size(); ++i) equity.set(i, c.equity[i]);
-    o.set("equity", equity);
-    o.set("finalEquity", c.finalEquity);
-    o.set("insuranceFundLoss", c.insuranceFundLoss);
-  });
+      [](const Scenario& s, const CascadeRequest& r) { return cascade(s, r); },
+      [](JsWriter& w, const CascadeResult& c) {
+        w.key("events").array();
+        for (const CascadeEvent& e : c.events) writeEvent(w, e);
+        w.end();
+        w.key("equity").array();
+        for (const double e : c.equity) w.number(e);
+        w.end();
+        w.key("finalEquity").number(c.finalEquity);
+        w.key("insuranceFundLoss").number(c.insuranceFundLoss);
+      });
 }
 
-val funding(const val& scenario, const val& request) {
-  struct { std::size_t position = 0; double rate = 0; int intervals = 0; } r;
-  return run(scenario, request, r, [](Reader& rd, const val& v, auto& q) {
+val funding(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, FundingRequest{}, [](Reader& rd, const val& v, FundingRequest& q) {
         if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
         if (const auto x = rd.number(v, "rate", "request.rate", true)) q.rate = *x;
         if (const auto i = index(rd, v, "intervals", "request.intervals", true)) q.intervals = static_cast<int>(*i);
       },
-             [](const Scenario& s, const auto& r) { return fundingImpact(s, r.position, r.rate, r.intervals); },
-             [](val& o, const FundingResult& f) {
-    o.set("paymentPerInterval", f.paymentPerInterval);
-    o.set("totalPayment", f.totalPayment);
-    o.set("isolatedLiquidationPrice", opt(f.isolatedLiquidationPrice));
-    o.set("crossLiquidationPrice", opt(f.crossLiquidationPrice));
-    o.set("isolatedLiquidationPriceBefore", opt(f.isolatedLiquidationPriceBefore));
-    o.set("crossLiquidationPriceBefore", opt(f.crossLiquidationPriceBefore));
-    o.set("isolatedMarginAfter", f.isolatedMarginAfter);
-    o.set("walletAfter", f.walletAfter);
-    o.set("isolatedLiquidated", f.isolatedLiquidated);
-    o.set("crossLiquidated", f.crossLiquidated);
-  });
+      [](const Scenario& s, const FundingRequest& r) { return fundingImpact(s, r); },
+      [](JsWriter& w, const FundingResult& f) {
+        w.key("paymentPerInterval").number(f.paymentPerInterval);
+        w.key("totalPayment").number(f.totalPayment);
+        byMode(w.key("marginAfter"), f.marginAfter);
+        byMode(w.key("liquidationPrice"), f.liquidationPrice);
+        byMode(w.key("liquidationPriceBefore"), f.liquidationPriceBefore);
+        byMode(w.key("liquidated"), f.liquidated);
+      });
 }
 
 // ---- Odds, Monte Carlo and the liquidation engine: (scenario, request, options) ----

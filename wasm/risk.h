@@ -7,18 +7,22 @@
 
 namespace mljs {
 
-emscripten::val adjust(const emscripten::val& scenario, const emscripten::val& request);
-emscripten::val target(const emscripten::val& scenario, const emscripten::val& request);
-emscripten::val maxOpen(const emscripten::val& scenario, const emscripten::val& request);
-emscripten::val stopSize(const emscripten::val& scenario, const emscripten::val& request);
-emscripten::val marginTarget(const emscripten::val& scenario, const emscripten::val& request);
-emscripten::val stress(const emscripten::val& scenario, const emscripten::val& request);
-emscripten::val cascadeWalk(const emscripten::val& scenario, const emscripten::val& request);
-emscripten::val funding(const emscripten::val& scenario, const emscripten::val& request);
+// What-if and stress tools: (scenario, request, options); options.explain (options an object or
+// undefined) asks for the steps. Without it the answer has no `steps` key.
+emscripten::val adjust(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
+emscripten::val target(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
+emscripten::val maxOpen(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
+emscripten::val stopSize(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
+emscripten::val marginTarget(const emscripten::val& scenario, const emscripten::val& request,
+                             const emscripten::val& options);
+emscripten::val stress(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
+emscripten::val cascadeWalk(const emscripten::val& scenario, const emscripten::val& request,
+                            const emscripten::val& options);
+emscripten::val funding(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
 /// odds, monteCarlo and unwind take a last `options` (an object or undefined): with
 /// options.explain === true their answers carry `steps`, without it no step is built.
 emscripten::val odds(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
-/// Paths [begin, end) added to `tally` (a previous answer, or undefined); no steps.
+/// Paths [begin, end) added to `tally` (a previous result, or undefined).
 emscripten::val monteCarloChunk(const emscripten::val& scenario, const emscripten::val& request, double begin,
                                 double end, const emscripten::val& tally, const emscripten::val& options);
 emscripten::val unwindPosition(const emscripten::val& scenario, const emscripten::val& request,

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
-// MarginLab: what-if tools for one position. Each checks the scenario (validate) and every
-// request field, builds the changed scenario and evaluates it, so the margins and liquidation
-// prices are evaluate()'s own; the steps explain the arithmetic in between.
+// MarginLab: what-if tools for one position. Each tool's validate() checks the scenario and every
+// request field through the Checker; its kernel builds the changed scenario and evaluates it, so
+// the margins and liquidation prices are evaluate()'s own; its explain() rebuilds the steps of
+// the arithmetic in between from the inputs and the result.
 #include "marginlab/whatif.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "explain.h"
+#include "marginlab/check.h"
 #include "marginlab/evaluate.h"
 #include "marginlab/format.h"
 #include "marginlab/orders.h"
@@ -15,65 +18,47 @@
 #include "marginlab/tiers.h"
 #include "marginlab/validate.h"
 #include "model.h"
-#include "explain.h"
+#include "risk_steps.h"
 
 namespace marginlab {
 
 namespace {
 
+using detail::add;
 using detail::Leg;
 using detail::Model;
-
-
 using detail::n;
 using detail::sn;
 
-using detail::add;
+Param num(std::string_view name, double x) { return {std::string(name), x}; }
+Param text(std::string_view name, std::string_view x) { return {std::string(name), std::string(x)}; }
 
-/// Request-field checks with validate.cpp's messages: the value and the limit.
-struct RequestChecker {
-  std::vector<InputError>& errors;
+/// An index into scenario.positions.
+bool checkIndex(Checker& c, const std::string& path, std::size_t index, std::size_t count) {
+  if (index < count) return true;
+  c.fail(path, "positionIndex", {num("value", static_cast<double>(index)), num("limit", static_cast<double>(count))});
+  return false;
+}
 
-  void error(std::string path, ErrorCode code, std::string message) {
-    errors.push_back({std::move(path), code, std::move(message)});
-  }
-  /// A price or size: finite and within [kMinMagnitude, kMaxMagnitude].
-  bool positive(const std::string& path, double x) { return checkPositive(errors, path, x); }
-  /// Any finite amount of magnitude <= kMaxMagnitude.
-  bool finite(const std::string& path, double x) {
-    if (!isValidNumber(x)) return error(path, ErrorCode::NotFinite, path + " must be a finite number"), false;
-    if (std::abs(x) > kMaxMagnitude) {
-      error(path, ErrorCode::OutOfRange, path + " (" + n(x) + ") must be between " + n(-kMaxMagnitude) + " and " +
-                                             n(kMaxMagnitude));
-      return false;
-    }
-    return true;
-  }
-  /// Leverage: as validate() checks a position's, at least kMinMagnitude (so 1 / leverage is
-  /// finite), and at most 1000 (the tier's maximum is checked where the notional is known).
-  bool leverage(const std::string& path, double x) {
-    if (!positive(path, x)) return false;
-    if (x > 1000) return error(path, ErrorCode::OutOfRange, path + " (" + n(x) + ") must be <= 1000"), false;
-    return true;
-  }
-  /// An index into scenario.positions.
-  bool position(const std::string& path, std::size_t index, std::size_t count) {
-    if (index < count) return true;
-    error(path, ErrorCode::OutOfRange,
-          path + " (" + std::to_string(index) + ") must be < " + std::to_string(count) + ", the number of positions");
-    return false;
-  }
-  /// A symbol as validate.cpp accepts it.
-  bool symbol(const std::string& path, const std::string& s) {
-    bool ok = !s.empty() && s.size() <= kMaxSymbolLength;
-    for (char c : s)
-      if (c < 0x21 || c > 0x7e) ok = false;
-    if (!ok)
-      error(path, s.empty() ? ErrorCode::Empty : ErrorCode::OutOfRange,
-            path + " must be 1 to " + std::to_string(kMaxSymbolLength) + " printable characters without spaces");
-    return ok;
-  }
-};
+/// Any finite amount of magnitude <= kMaxMagnitude.
+bool checkAmount(Checker& c, const std::string& path, double x) {
+  return c.between(path, x, -kMaxMagnitude, kMaxMagnitude);
+}
+
+/// Leverage: as validate() checks a position's, at least kMinMagnitude (so 1 / leverage is
+/// finite), and at most 1000 (the tier's maximum is checked where the notional is known).
+bool checkLeverage(Checker& c, const std::string& path, double x) {
+  return c.positive(path, x) && c.atMost(path, x, 1000);
+}
+
+/// A symbol as validate() accepts a position's.
+bool checkSymbol(Checker& c, const std::string& path, const std::string& s) {
+  bool ok = !s.empty() && s.size() <= kMaxSymbolLength;
+  for (char ch : s)
+    if (ch < 0x21 || ch > 0x7e) ok = false;
+  if (!ok) c.fail(path, s.empty() ? "symbolEmpty" : "symbolFormat", {num("limit", kMaxSymbolLength)});
+  return ok;
+}
 
 /// The tier table a new position of `symbol` would use (the scenario's, or the profile's
 /// default), or nullptr.
@@ -83,13 +68,26 @@ const TierTable* tableFor(const Scenario& s, const std::string& symbol) {
   return nullptr;
 }
 
-/// A new position must settle in the account's asset: one contract type per account.
-void checkContract(RequestChecker& c, const Scenario& s, Contract contract) {
-  if (s.positions.empty() || s.positions[0].contract == contract) return;
-  c.error("request.contract", ErrorCode::Mixed,
-          "request.contract is " + std::string(toString(contract)) + " but positions[0] is " +
-              std::string(toString(s.positions[0].contract)) +
-              ": one account settles in one asset, so linear and inverse cannot share it");
+/// A new position's contract and tier table: one contract type per account, a table for the symbol.
+bool checkPlacement(Checker& c, const Scenario& s, bool symbolOk, const std::string& symbol, Contract contract) {
+  bool ok = symbolOk;
+  if (!s.positions.empty() && s.positions[0].contract != contract) {
+    c.fail("request.contract", "mixedContract",
+           {text("contract", toString(contract)), text("first", toString(s.positions[0].contract))});
+    ok = false;
+  }
+  if (symbolOk && !tableFor(s, symbol)) {
+    c.fail("request.symbol", "tierMissing", {text("rules", toString(s.rules)), text("symbol", symbol)});
+    ok = false;
+  }
+  return ok;
+}
+
+/// An error of a changed scenario, moved to the request field that caused it (its code kept):
+/// `rule`'s message with `first`, the scenario's path ("at") and message.
+void remap(Checker& c, const InputError& e, const std::string& path, std::string_view rule, Param first) {
+  c.fail(path, rule, {std::move(first), text("at", e.path), text("message", e.message)});
+  c.errors.back().code = e.code;
 }
 
 /// The mark a new position of `symbol` takes: the symbol's mark if the scenario holds it.
@@ -106,294 +104,363 @@ double initialMarginRate(const Scenario& s, double leverage) {
   return 1.0 / leverage + (profile.feesInInitialMargin ? 2 * fee : 0.0);
 }
 
-/// Errors of a changed scenario, moved to the request field that caused them.
-void remap(RequestChecker& c, const std::vector<InputError>& errors, const std::string& path, const std::string& prefix) {
-  for (const InputError& e : errors) c.error(path, e.code, prefix + e.path + ": " + e.message);
+// ---------------------------------------------------------------------------------------------
+// Add to or reduce a position: the numbers of the fill.
+
+/// Realised PnL of closing `contracts` of position `p` at `price`.
+double realised(const Position& p, double contracts, double price) {
+  const double s = sign(p.side);
+  return p.contract == Contract::Linear ? s * contracts * p.contractSize * (price - p.entryPrice)
+                                        : s * contracts * p.contractSize * (1 / p.entryPrice - 1 / price);
 }
 
-}  // namespace
+/// Initial margin of `contracts` opened at `price` on position `p`'s terms, as the profile computes it.
+double newPartMargin(const Scenario& s, const Position& p, double contracts, double price) {
+  const double notional =
+      p.contract == Contract::Linear ? contracts * p.contractSize * price : contracts * p.contractSize / price;
+  return notional * initialMarginRate(s, p.leverage);
+}
 
-// ---------------------------------------------------------------------------------------------
-// Add to or reduce a position.
-
-Result<AdjustResult> adjustPosition(const Scenario& scenario, const AdjustRequest& request) {
-  Result<AdjustResult> result;
-  result.errors = validate(scenario);
-  RequestChecker c{result.errors};
-  const bool indexOk = scenario.positions.empty() ||
-                       c.position("request.position", request.position, scenario.positions.size());
-  c.positive("request.price", request.price);
-  if (c.finite("request.quantityDelta", request.quantityDelta) && request.quantityDelta == 0)
-    c.error("request.quantityDelta", ErrorCode::OutOfRange, "request.quantityDelta (0) must not be 0");
-  if (!result.errors.empty() || !indexOk) return result;
-
+/// The scenario after the fill and what changed; no report. Assumes valid request fields.
+AdjustResult applyFill(const Scenario& scenario, const AdjustRequest& request) {
   AdjustResult r;
   r.scenario = scenario;
   Position& p = r.scenario.positions[request.position];
-  const Position before = p;
-  const bool linear = p.contract == Contract::Linear;
-  const double s = sign(p.side);
-  const double price = request.price;
-  const double cs = p.contractSize;
-  const std::string unit = linear ? "quote" : "coin";
-  std::vector<Step>& steps = r.steps;
-  // The market does not move with the fill: a mark left to default keeps today's value.
-  if (!p.markPrice) {
-    p.markPrice = before.mark();
-    add(steps, "markPrice", "The mark stays where it was (it defaulted to the entry price before the fill)",
-        "P_mark = EP_before", n(before.entryPrice), before.mark());
-  }
-  /// Realised PnL of closing `contracts` of the position as it was.
-  auto realised = [&](double contracts) {
-    return linear ? s * contracts * cs * (price - before.entryPrice)
-                  : s * contracts * cs * (1 / before.entryPrice - 1 / price);
-  };
-  auto realisedStep = [&](double contracts, double value) {
-    if (linear) {
-      add(steps, "realizedPnl", "Realised PnL of the reduced part (" + unit + ")", "rPnL = s·Q_reduced·CS·(P − EP)",
-          sn(s) + "×" + n(contracts) + "×" + n(cs) + "×(" + n(price) + " − " + n(before.entryPrice) + ")", value);
-    } else {
-      add(steps, "realizedPnl", "Realised PnL of the reduced part (" + unit + ")",
-          "rPnL = s·Q_reduced·CS·(1/EP − 1/P)",
-          sn(s) + "×" + n(contracts) + "×" + n(cs) + "×(1/" + n(before.entryPrice) + " − 1/" + n(price) + ")", value);
-    }
-  };
-  /// Initial margin of a new part opened at the fill price, as the profile computes it.
-  auto newPartMargin = [&](double contracts) {
-    const double notional = linear ? contracts * cs * price : contracts * cs / price;
-    return notional * initialMarginRate(scenario, p.leverage);
-  };
-  auto newPartMarginStep = [&](double contracts, double value) {
-    const std::string notional = linear ? n(contracts) + "×" + n(cs) + "×" + n(price)
-                                        : n(contracts) + "×" + n(cs) + " / " + n(price);
-    const bool fees = profileFor(scenario.rules).feesInInitialMargin;
-    add(steps, "isolatedMargin", "Initial margin of the part opened at the fill price",
-        fees ? "IM_new = N_new·(1/L + 2·fee)" : "IM_new = N_new / L",
-        "(" + notional + ")" + (fees ? "×(1/" + n(p.leverage) + " + 2×fee)" : " / " + n(p.leverage)), value);
-  };
-
-  const double q = before.quantity;
-  const double delta = request.quantityDelta;
+  const Position& before = scenario.positions[request.position];
+  const double price = request.price, q = before.quantity, delta = request.quantityDelta;
+  if (!p.markPrice) p.markPrice = before.mark();  // the market does not move with the fill
   if (delta > 0) {
     const Fill fills[] = {{q, before.entryPrice}, {delta, price}};
     p.quantity = q + delta;
     p.entryPrice = averageEntry(p.contract, fills);
-    add(steps, "quantity", "Size after adding on the same side", "Q = Q_before + ΔQ", n(q) + " + " + n(delta),
-        p.quantity);
-    if (linear) {
-      add(steps, "entryPrice", "Average entry: size-weighted arithmetic mean", "EP = (Q1·EP1 + Q2·P) / (Q1 + Q2)",
-          "(" + n(q) + "×" + n(before.entryPrice) + " + " + n(delta) + "×" + n(price) + ") / (" + n(q) + " + " +
-              n(delta) + ")",
-          p.entryPrice);
-    } else {
-      add(steps, "entryPrice", "Average entry of an inverse contract: harmonic mean",
-          "EP = (Q1 + Q2) / (Q1/EP1 + Q2/P)",
-          "(" + n(q) + " + " + n(delta) + ") / (" + n(q) + "/" + n(before.entryPrice) + " + " + n(delta) + "/" +
-              n(price) + ")",
-          p.entryPrice);
-    }
-    if (p.isolatedMargin) {
-      const double im = newPartMargin(delta);
-      newPartMarginStep(delta, im);
-      p.isolatedMargin = *before.isolatedMargin + im;
-      add(steps, "isolatedMargin", "Isolated margin after the fill: the given margin plus the new part's",
-          "M = M_before + IM_new", n(*before.isolatedMargin) + " + " + n(im), p.isolatedMargin);
-    }
+    if (p.isolatedMargin) p.isolatedMargin = *before.isolatedMargin + newPartMargin(scenario, before, delta, price);
   } else {
     const double reduce = -delta;
     const double remainder = q - reduce;
-    const bool exact = std::abs(remainder) <= 1e-12 * q;
-    const double closedContracts = std::min(reduce, q);
-    r.realizedPnl = realised(closedContracts);
-    realisedStep(closedContracts, r.realizedPnl);
+    r.realizedPnl = realised(before, std::min(reduce, q), price);
     r.scenario.walletBalance = scenario.walletBalance + r.realizedPnl;
-    add(steps, "walletBalance", "Wallet after the fill: the realised PnL settles into it", "W = W_before + rPnL",
-        n(scenario.walletBalance) + " + " + sn(r.realizedPnl), r.scenario.walletBalance);
-    if (r.scenario.walletBalance < 0) {
-      c.error("request.price", ErrorCode::OutOfRange,
-              "request.price (" + n(price) + ") realises a loss of " + n(-r.realizedPnl) +
-                  ", more than the wallet balance (" + n(scenario.walletBalance) +
-                  "): the account would be liquidated before this fill");
-      return result;
-    }
-    if (exact) {
-      if (scenario.positions.size() == 1) {
-        c.error("request.quantityDelta", ErrorCode::OutOfRange,
-                "request.quantityDelta (" + n(delta) + ") closes the only position (realised PnL " + n(r.realizedPnl) +
-                    "): a scenario needs at least one position");
-        return result;
-      }
+    if (std::abs(remainder) <= 1e-12 * q) {
       r.closed = true;
-      r.side = before.side;
-      r.quantity = 0;
-      r.entryPrice = 0;
       r.scenario.positions.erase(r.scenario.positions.begin() + static_cast<std::ptrdiff_t>(request.position));
-      add(steps, "quantity", "The fill closes the position exactly: it is removed from the scenario",
-          "Q = Q_before − |ΔQ|", n(q) + " − " + n(reduce), 0.0);
     } else if (remainder > 0) {
       p.quantity = remainder;
-      add(steps, "quantity", "Size after reducing; the entry price does not change", "Q = Q_before − |ΔQ|",
-          n(q) + " − " + n(reduce), p.quantity);
-      if (p.isolatedMargin) {
-        p.isolatedMargin = *before.isolatedMargin * remainder / q;
-        add(steps, "isolatedMargin", "Isolated margin scaled down with the size", "M = M_before·Q / Q_before",
-            n(*before.isolatedMargin) + "×" + n(remainder) + " / " + n(q), p.isolatedMargin);
-      }
+      if (p.isolatedMargin) p.isolatedMargin = *before.isolatedMargin * remainder / q;
     } else {
       r.flipped = true;
       p.side = before.side == Side::Long ? Side::Short : Side::Long;
       p.quantity = -remainder;
       p.entryPrice = price;
-      add(steps, "side",
-          "The fill reduces through zero: the position is closed and " + n(-remainder) + " contracts open " +
-              std::string(toString(p.side)) + " at the fill price",
-          "Q = |ΔQ| − Q_before", n(reduce) + " − " + n(q), p.quantity);
-      add(steps, "entryPrice", "Entry of the new side: the fill price", "EP = P", n(price), price);
-      if (p.isolatedMargin) {
-        p.isolatedMargin = newPartMargin(p.quantity);
-        newPartMarginStep(p.quantity, *p.isolatedMargin);
-      }
+      if (p.isolatedMargin) p.isolatedMargin = newPartMargin(scenario, before, p.quantity, price);
     }
   }
-  if (!r.closed) {
-    r.side = p.side;
-    r.quantity = p.quantity;
-    r.entryPrice = p.entryPrice;
+  const Position& after = r.closed ? before : r.scenario.positions[request.position];
+  r.side = after.side;
+  r.quantity = r.closed ? 0 : after.quantity;
+  r.entryPrice = r.closed ? 0 : after.entryPrice;
+  return r;
+}
+
+}  // namespace
+
+std::vector<InputError> validate(const Scenario& scenario, const AdjustRequest& request) {
+  Checker c;
+  c.merge(validate(scenario));
+  const bool indexOk =
+      scenario.positions.empty() || checkIndex(c, "request.position", request.position, scenario.positions.size());
+  c.positive("request.price", request.price);
+  if (checkAmount(c, "request.quantityDelta", request.quantityDelta) && request.quantityDelta == 0)
+    c.fail("request.quantityDelta", "notZero", {num("value", 0)});
+  if (!c.ok() || !indexOk) return c.errors;
+
+  const AdjustResult a = applyFill(scenario, request);
+  if (a.scenario.walletBalance < 0) {
+    c.fail("request.price", "fillLossAboveWallet",
+           {num("value", request.price), num("loss", -a.realizedPnl), num("wallet", scenario.walletBalance)});
+    return c.errors;
   }
-  const std::vector<InputError> after = validate(r.scenario);
-  if (!after.empty()) {
-    remap(c, after, "request.quantityDelta", "after the fill, ");
-    return result;
+  if (a.closed && scenario.positions.size() == 1) {
+    c.fail("request.quantityDelta", "closesOnlyPosition",
+           {num("value", request.quantityDelta), num("realizedPnl", a.realizedPnl)});
+    return c.errors;
   }
+  for (const InputError& e : validate(a.scenario))
+    remap(c, e, "request.quantityDelta", "afterFill", num("value", request.quantityDelta));
+  return c.errors;
+}
+
+Result<AdjustResult> adjustPosition(const Scenario& scenario, const AdjustRequest& request) {
+  Result<AdjustResult> result;
+  result.errors = validate(scenario, request);
+  if (!result.errors.empty()) return result;
+  AdjustResult r = applyFill(scenario, request);
   r.report = evaluate(r.scenario);
   result.value = std::move(r);
   return result;
 }
 
+namespace {
+
+void realisedStep(const Position& before, double contracts, double price, double value, std::vector<Step>& steps) {
+  const bool linear = before.contract == Contract::Linear;
+  const std::string head = sn(sign(before.side)) + "×" + n(contracts) + "×" + n(before.contractSize);
+  const std::string label = std::string("Realised PnL of the reduced part (") + (linear ? "quote" : "coin") + ")";
+  if (linear) {
+    add(steps, "adjust.realizedPnl.linear", "realizedPnl", label, "rPnL = s·Q_reduced·CS·(P − EP)",
+        head + "×(" + n(price) + " − " + n(before.entryPrice) + ")", value,
+        {num("side", sign(before.side)), num("contracts", contracts), num("contractSize", before.contractSize),
+         num("price", price), num("entryPrice", before.entryPrice)});
+  } else {
+    add(steps, "adjust.realizedPnl.inverse", "realizedPnl", label, "rPnL = s·Q_reduced·CS·(1/EP − 1/P)",
+        head + "×(1/" + n(before.entryPrice) + " − 1/" + n(price) + ")", value,
+        {num("side", sign(before.side)), num("contracts", contracts), num("contractSize", before.contractSize),
+         num("price", price), num("entryPrice", before.entryPrice)});
+  }
+}
+
+void newPartMarginStep(const Scenario& s, const Position& p, double contracts, double price, double value,
+                       std::vector<Step>& steps) {
+  const double cs = p.contractSize;
+  const std::string notional = p.contract == Contract::Linear ? n(contracts) + "×" + n(cs) + "×" + n(price)
+                                                              : n(contracts) + "×" + n(cs) + " / " + n(price);
+  const bool fees = profileFor(s.rules).feesInInitialMargin;
+  add(steps, "adjust.newPartMargin", "isolatedMargin", "Initial margin of the part opened at the fill price",
+      fees ? "IM_new = N_new·(1/L + 2·fee)" : "IM_new = N_new / L",
+      "(" + notional + ")" + (fees ? "×(1/" + n(p.leverage) + " + 2×fee)" : " / " + n(p.leverage)), value,
+      {num("contracts", contracts), num("contractSize", cs), num("price", price), num("leverage", p.leverage)});
+}
+
+void explainAdd(const Scenario& s, const AdjustRequest& request, const AdjustResult& r, std::vector<Step>& steps) {
+  const Position& before = s.positions[request.position];
+  const Position& p = r.scenario.positions[request.position];
+  const double q = before.quantity, delta = request.quantityDelta, price = request.price;
+  add(steps, "adjust.quantity.add", "quantity", "Size after adding on the same side", "Q = Q_before + ΔQ",
+      n(q) + " + " + n(delta), r.quantity, {num("quantity", q), num("delta", delta)});
+  if (p.contract == Contract::Linear) {
+    add(steps, "adjust.entryPrice.linear", "entryPrice", "Average entry: size-weighted arithmetic mean",
+        "EP = (Q1·EP1 + Q2·P) / (Q1 + Q2)",
+        "(" + n(q) + "×" + n(before.entryPrice) + " + " + n(delta) + "×" + n(price) + ") / (" + n(q) + " + " +
+            n(delta) + ")",
+        r.entryPrice,
+        {num("quantity", q), num("entryPrice", before.entryPrice), num("delta", delta), num("price", price)});
+  } else {
+    add(steps, "adjust.entryPrice.inverse", "entryPrice", "Average entry of an inverse contract: harmonic mean",
+        "EP = (Q1 + Q2) / (Q1/EP1 + Q2/P)",
+        "(" + n(q) + " + " + n(delta) + ") / (" + n(q) + "/" + n(before.entryPrice) + " + " + n(delta) + "/" +
+            n(price) + ")",
+        r.entryPrice,
+        {num("quantity", q), num("entryPrice", before.entryPrice), num("delta", delta), num("price", price)});
+  }
+  if (before.isolatedMargin) {
+    const double im = newPartMargin(s, before, delta, price);
+    newPartMarginStep(s, before, delta, price, im, steps);
+    add(steps, "adjust.isolatedMargin.add", "isolatedMargin",
+        "Isolated margin after the fill: the given margin plus the new part's", "M = M_before + IM_new",
+        n(*before.isolatedMargin) + " + " + n(im), p.isolatedMargin,
+        {num("margin", *before.isolatedMargin), num("newPartMargin", im)});
+  }
+}
+
+void explainReduce(const Scenario& s, const AdjustRequest& request, const AdjustResult& r, std::vector<Step>& steps) {
+  const Position& before = s.positions[request.position];
+  const double q = before.quantity, reduce = -request.quantityDelta, price = request.price;
+  realisedStep(before, std::min(reduce, q), price, r.realizedPnl, steps);
+  add(steps, "adjust.walletBalance", "walletBalance", "Wallet after the fill: the realised PnL settles into it",
+      "W = W_before + rPnL", n(s.walletBalance) + " + " + sn(r.realizedPnl), r.scenario.walletBalance,
+      {num("wallet", s.walletBalance), num("realizedPnl", r.realizedPnl)});
+  if (r.closed) {
+    add(steps, "adjust.quantity.closed", "quantity",
+        "The fill closes the position exactly: it is removed from the scenario", "Q = Q_before − |ΔQ|",
+        n(q) + " − " + n(reduce), 0.0, {num("quantity", q), num("reduce", reduce)});
+    return;
+  }
+  const Position& p = r.scenario.positions[request.position];
+  if (!r.flipped) {
+    add(steps, "adjust.quantity.reduce", "quantity", "Size after reducing; the entry price does not change",
+        "Q = Q_before − |ΔQ|", n(q) + " − " + n(reduce), r.quantity, {num("quantity", q), num("reduce", reduce)});
+    if (before.isolatedMargin) {
+      add(steps, "adjust.isolatedMargin.scaled", "isolatedMargin", "Isolated margin scaled down with the size",
+          "M = M_before·Q / Q_before", n(*before.isolatedMargin) + "×" + n(r.quantity) + " / " + n(q), p.isolatedMargin,
+          {num("margin", *before.isolatedMargin), num("quantity", r.quantity), num("quantityBefore", q)});
+    }
+    return;
+  }
+  add(steps, "adjust.flip", "side",
+      "The fill reduces through zero: the position is closed and " + n(r.quantity) + " contracts open " +
+          std::string(toString(r.side)) + " at the fill price",
+      "Q = |ΔQ| − Q_before", n(reduce) + " − " + n(q), r.quantity,
+      {num("reduce", reduce), num("quantity", q), text("side", toString(r.side))});
+  add(steps, "adjust.entryPrice.flip", "entryPrice", "Entry of the new side: the fill price", "EP = P", n(price), price,
+      {num("price", price)});
+  if (before.isolatedMargin) newPartMarginStep(s, before, r.quantity, price, *p.isolatedMargin, steps);
+}
+
+}  // namespace
+
+void explain(const Scenario& scenario, const AdjustRequest& request, AdjustResult& result) {
+  result.steps.clear();
+  const Position& before = scenario.positions[request.position];
+  if (!before.markPrice) {
+    add(result.steps, "adjust.markPrice", "markPrice",
+        "The mark stays where it was (it defaulted to the entry price before the fill)", "P_mark = EP_before",
+        n(before.entryPrice), before.mark(), {num("entryPrice", before.entryPrice)});
+  }
+  if (request.quantityDelta > 0)
+    explainAdd(scenario, request, result, result.steps);
+  else
+    explainReduce(scenario, request, result, result.steps);
+  marginlab::explain(result.scenario, result.report);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Target price for a PnL or ROE.
 
-Result<TargetResult> targetPrice(const Scenario& scenario, std::size_t position, TargetKind kind, double target) {
-  Result<TargetResult> result;
-  result.errors = validate(scenario);
-  RequestChecker c{result.errors};
-  const bool indexOk = scenario.positions.empty() || c.position("request.position", position, scenario.positions.size());
-  c.finite("request.target", target);
-  if (!result.errors.empty() || !indexOk) return result;
+std::vector<InputError> validate(const Scenario& scenario, const TargetRequest& request) {
+  Checker c;
+  c.merge(validate(scenario));
+  if (!scenario.positions.empty()) checkIndex(c, "request.position", request.position, scenario.positions.size());
+  checkAmount(c, "request.target", request.target);
+  return c.errors;
+}
 
-  const Position& p = scenario.positions[position];
-  const Report report = evaluate(scenario);
-  TargetResult r;
-  const bool linear = p.contract == Contract::Linear;
+namespace {
+
+/// The PnL the request asks for: the target, or ROE x the initial margin.
+double targetPnl(const Scenario& s, const TargetRequest& request, double* initialMargin = nullptr) {
+  if (request.kind == TargetKind::Pnl) return request.target;
+  const double im = detail::buildModel(s).legs[request.position].initialMargin;
+  if (initialMargin) *initialMargin = im;
+  return request.target * im;
+}
+
+}  // namespace
+
+Result<TargetResult> targetPrice(const Scenario& scenario, const TargetRequest& request) {
+  Result<TargetResult> result;
+  result.errors = validate(scenario, request);
+  if (!result.errors.empty()) return result;
+  const Position& p = scenario.positions[request.position];
   const double s = sign(p.side);
   const double size = p.quantity * p.contractSize;  // linear: base q; inverse: quote value V
-  double pnl = target;
-  if (kind == TargetKind::Roe) {
-    const double im = report.cross->positions[position].initialMargin;
-    pnl = target * im;
-    add(r.steps, "pnl", "PnL target from the ROE target (a fraction: 0.5 is 50%) on the initial margin",
-        "PnL = ROE·IM", n(target) + "×" + n(im), pnl);
-  }
-  if (linear) {
+  const double pnl = targetPnl(scenario, request);
+  TargetResult r;
+  if (p.contract == Contract::Linear) {
     const double price = p.entryPrice + pnl / (s * size);
-    const bool ok = isValidPositive(price);
-    add(r.steps, "price",
-        ok ? "Mark at which the PnL reaches the target: s·q·(P − EP) = PnL"
-           : "No positive price gives this PnL: the formula gives " + n(price),
-        "P = EP + PnL / (s·q)", n(p.entryPrice) + " + " + sn(pnl) + " / (" + sn(s) + "×" + n(size) + ")",
-        ok ? std::optional<double>(price) : std::nullopt);
-    if (ok) r.price = price;
+    if (isValidPositive(price)) r.price = price;
   } else {
     const double inv = 1 / p.entryPrice - pnl / (s * size);
-    const std::string sub = "1/" + n(p.entryPrice) + " − " + sn(pnl) + " / (" + sn(s) + "×" + n(size) + ")";
-    if (!(inv > 0)) {
-      add(r.steps, "price",
-          "No price gives this PnL: it needs 1/P = " + n(inv) + " <= 0 (" +
-              (s > 0 ? "a long inverse position earns less than V/EP = " + n(size / p.entryPrice) + " coin"
-                     : "the loss of a short inverse position reaches V/EP only as the price grows without bound") +
-              ")",
-          "1/P = 1/EP − PnL / (s·V)", sub, std::nullopt);
-    } else {
-      const double price = 1 / inv;
-      const bool ok = isValidPositive(price);
-      add(r.steps, "price",
-          ok ? "Mark at which the PnL reaches the target: s·V·(1/EP − 1/P) = PnL"
-             : "No accepted price gives this PnL: the formula gives " + n(price),
-          "1/P = 1/EP − PnL / (s·V)", sub, ok ? std::optional<double>(price) : std::nullopt);
-      if (ok) r.price = price;
-    }
+    if (inv > 0 && isValidPositive(1 / inv)) r.price = 1 / inv;
   }
   result.value = std::move(r);
   return result;
 }
 
+Result<TargetResult> targetPrice(const Scenario& scenario, std::size_t position, TargetKind kind, double target) {
+  return targetPrice(scenario, TargetRequest{.position = position, .kind = kind, .target = target});
+}
+
+void explain(const Scenario& scenario, const TargetRequest& request, TargetResult& result) {
+  std::vector<Step>& steps = result.steps;
+  steps.clear();
+  const Position& p = scenario.positions[request.position];
+  const double s = sign(p.side);
+  const double size = p.quantity * p.contractSize;
+  double im = 0;
+  const double pnl = targetPnl(scenario, request, &im);
+  if (request.kind == TargetKind::Roe) {
+    add(steps, "targetPrice.pnlFromRoe", "pnl",
+        "PnL target from the ROE target (a fraction: 0.5 is 50%) on the initial margin", "PnL = ROE·IM",
+        n(request.target) + "×" + n(im), pnl, {num("roe", request.target), num("initialMargin", im)});
+  }
+  const std::string quotient = sn(pnl) + " / (" + sn(s) + "×" + n(size) + ")";
+  if (p.contract == Contract::Linear) {
+    const double price = p.entryPrice + pnl / (s * size);
+    add(steps, result.price ? "targetPrice.linear" : "targetPrice.linear.none", "price",
+        result.price ? "Mark at which the PnL reaches the target: s·q·(P − EP) = PnL"
+                     : "No positive price gives this PnL: the formula gives " + n(price),
+        "P = EP + PnL / (s·q)", n(p.entryPrice) + " + " + quotient, result.price,
+        {num("entryPrice", p.entryPrice), num("pnl", pnl), num("side", s), num("size", size)});
+    return;
+  }
+  const double inv = 1 / p.entryPrice - pnl / (s * size);
+  const std::string sub = "1/" + n(p.entryPrice) + " − " + quotient;
+  if (!(inv > 0)) {
+    add(steps, "targetPrice.inverse.none", "price",
+        "No price gives this PnL: it needs 1/P = " + n(inv) + " <= 0 (" +
+            (s > 0 ? "a long inverse position earns less than V/EP = " + n(size / p.entryPrice) + " coin"
+                   : "the loss of a short inverse position reaches V/EP only as the price grows without bound") +
+            ")",
+        "1/P = 1/EP − PnL / (s·V)", sub, std::nullopt,
+        {num("inverse", inv), num("entryPrice", p.entryPrice), num("pnl", pnl), num("side", s), num("size", size)});
+    return;
+  }
+  add(steps, result.price ? "targetPrice.inverse" : "targetPrice.inverse.outOfRange", "price",
+      result.price ? "Mark at which the PnL reaches the target: s·V·(1/EP − 1/P) = PnL"
+                   : "No accepted price gives this PnL: the formula gives " + n(1 / inv),
+      "1/P = 1/EP − PnL / (s·V)", sub, result.price,
+      {num("inverse", inv), num("entryPrice", p.entryPrice), num("pnl", pnl), num("side", s), num("size", size)});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Largest size that opens with the available balance.
 
-Result<MaxOpenResult> maxOpenSize(const Scenario& scenario, const MaxOpenRequest& request) {
-  Result<MaxOpenResult> result;
-  result.errors = validate(scenario);
-  RequestChecker c{result.errors};
-  const bool symbolOk = c.symbol("request.symbol", request.symbol);
+std::vector<InputError> validate(const Scenario& scenario, const MaxOpenRequest& request) {
+  Checker c;
+  c.merge(validate(scenario));
+  const bool symbolOk = checkSymbol(c, "request.symbol", request.symbol);
   c.positive("request.contractSize", request.contractSize);
   c.positive("request.price", request.price);
-  const bool leverageOk = c.leverage("request.leverage", request.leverage);
-  checkContract(c, scenario, request.contract);
-  const TierTable* table = symbolOk ? tableFor(scenario, request.symbol) : nullptr;
-  if (symbolOk && !table) {
-    c.error("request.symbol", ErrorCode::TierMissing,
-            "the " + std::string(toString(scenario.rules)) + " profile ships no tier table for " + request.symbol +
-                ": give one in tiers." + request.symbol);
+  const bool leverageOk = checkLeverage(c, "request.leverage", request.leverage);
+  const bool positionOk = checkPlacement(c, scenario, symbolOk, request.symbol, request.contract);
+  if (!c.ok() || !positionOk || !leverageOk) return c.errors;
+  const auto tiers = resolveTiers(*tableFor(scenario, request.symbol), profileFor(scenario.rules));
+  if (request.leverage > tiers.front().maxLeverage * (1 + 1e-12)) {
+    c.fail("request.leverage", "leverageAboveTable",
+           {num("value", request.leverage), num("limit", tiers.front().maxLeverage), text("symbol", request.symbol)});
   }
-  if (!result.errors.empty()) return result;
-  const Profile& profile = profileFor(scenario.rules);
-  const auto tiers = resolveTiers(*table, profile);
-  if (leverageOk && request.leverage > tiers.front().maxLeverage * (1 + 1e-12)) {
-    c.error("request.leverage", ErrorCode::OutOfRange,
-            "request.leverage (" + n(request.leverage) + ") must be <= " + n(tiers.front().maxLeverage) +
-                ", the highest the " + request.symbol + " table allows");
-    return result;
-  }
+  return c.errors;
+}
 
-  MaxOpenResult r;
-  const Report report = evaluate(scenario);
+namespace {
+
+/// What bounds the order: the balance and the tier cap its leverage allows.
+struct MaxOpenTerms {
+  double availableBalance = 0;  ///< the outcome's, may be negative
+  double available = 0;         ///< floored at 0
+  std::size_t last = 0;         ///< the last row that allows the leverage
+  double cap = 0, rate = 0, byBalance = 0;
+  bool fees = false;  ///< fees reserved in the initial margin (bitmex)
+};
+
+MaxOpenTerms maxOpenTerms(const Scenario& s, const MaxOpenRequest& request, const std::vector<ResolvedTier>& tiers) {
+  MaxOpenTerms t;
+  const Report report = evaluate(s);
   const Outcome& o = request.mode == MarginMode::Cross ? *report.cross : *report.isolated;
-  const double available = std::max(0.0, o.account.availableBalance);
-  const bool linear = request.contract == Contract::Linear;
-  add(r.steps, "initialMargin",
-      std::string("Available balance (") + (request.mode == MarginMode::Cross ? "cross" : "isolated") +
-          " outcome), floored at 0",
-      "A = max(0, available)", n(o.account.availableBalance), available);
+  t.availableBalance = o.account.availableBalance;
+  t.available = std::max(0.0, t.availableBalance);
   // Rows allow leverage L while their maxLeverage >= L; maxLeverage does not increase.
-  std::size_t last = 0;
-  while (last + 1 < tiers.size() && request.leverage <= tiers[last + 1].maxLeverage * (1 + 1e-12)) ++last;
-  const double cap = tiers[last].cap;
-  add(r.steps, "notional",
-      "Largest notional that allows leverage " + n(request.leverage) + ": the cap of tier " +
-          std::to_string(last + 1) + " (max leverage " + n(tiers[last].maxLeverage) + ")",
-      "N_cap = cap_j, j = last row with maxLeverage >= L", n(cap), cap);
-  const double rate = initialMarginRate(scenario, request.leverage);
-  const double byBalance = available / rate;
-  if (profile.feesInInitialMargin) {
-    add(r.steps, "notional", "Notional the balance pays for, with entry and exit taker fees reserved",
-        "N_A = A / (1/L + 2·fee)", n(available) + " / " + n(rate), byBalance);
-  } else {
-    add(r.steps, "notional", "Notional the balance pays for", "N_A = A·L", n(available) + "×" + n(request.leverage),
-        byBalance);
-  }
-  r.notional = std::min(byBalance, cap);
+  while (t.last + 1 < tiers.size() && request.leverage <= tiers[t.last + 1].maxLeverage * (1 + 1e-12)) ++t.last;
+  t.cap = tiers[t.last].cap;
+  t.rate = initialMarginRate(s, request.leverage);
+  t.byBalance = t.available / t.rate;
+  t.fees = profileFor(s.rules).feesInInitialMargin;
+  return t;
+}
+
+}  // namespace
+
+Result<MaxOpenResult> maxOpenSize(const Scenario& scenario, const MaxOpenRequest& request) {
+  Result<MaxOpenResult> result;
+  result.errors = validate(scenario, request);
+  if (!result.errors.empty()) return result;
+  const auto tiers = resolveTiers(*tableFor(scenario, request.symbol), profileFor(scenario.rules));
+  const MaxOpenTerms t = maxOpenTerms(scenario, request, tiers);
+  const bool linear = request.contract == Contract::Linear;
+  MaxOpenResult r;
+  r.notional = std::min(t.byBalance, t.cap);
   r.tier = static_cast<int>(tierIndexAt(tiers, r.notional)) + 1;
-  add(r.steps, "notional",
-      byBalance <= cap ? "The balance bounds the size (tier " + std::to_string(r.tier) + ")"
-                       : "The tier cap bounds the size (tier " + std::to_string(r.tier) + ")",
-      "N = min(N_A, N_cap)", "min(" + n(byBalance) + ", " + n(cap) + ")", r.notional);
-  r.initialMargin = r.notional * rate;
-  add(r.steps, "initialMargin", "Initial margin of the order",
-      profile.feesInInitialMargin ? "IM = N·(1/L + 2·fee)" : "IM = N / L",
-      profile.feesInInitialMargin ? n(r.notional) + "×" + n(rate) : n(r.notional) + " / " + n(request.leverage),
-      r.initialMargin);
-  r.quantity = linear ? r.notional / (request.price * request.contractSize)
-                      : r.notional * request.price / request.contractSize;
+  r.initialMargin = r.notional * t.rate;
+  r.quantity =
+      linear ? r.notional / (request.price * request.contractSize) : r.notional * request.price / request.contractSize;
   // validate() recomputes the entry notional from the quantity (Q·CS·P, or Q·CS / P); rounded, it
   // could pass the cap by an ulp, and the position would not open: step the quantity down by
   // ulps (a few at most) until it does not.
@@ -401,122 +468,195 @@ Result<MaxOpenResult> maxOpenSize(const Scenario& scenario, const MaxOpenRequest
     const double size = q * request.contractSize;
     return linear ? size * request.price : size / request.price;
   };
-  for (int i = 0; i < 16 && r.quantity > 0 && entryNotional(r.quantity) > cap; ++i)
+  for (int i = 0; i < 16 && r.quantity > 0 && entryNotional(r.quantity) > t.cap; ++i)
     r.quantity = std::nextafter(r.quantity, 0.0);
-  if (linear) {
-    add(r.steps, "quantity", "Contracts: the notional over the price and the contract size", "Q = N / (P·CS)",
-        n(r.notional) + " / (" + n(request.price) + "×" + n(request.contractSize) + ")", r.quantity);
-  } else {
-    add(r.steps, "quantity", "Contracts: the coin notional times the price, over the contract's quote value",
-        "Q = N·P / CS", n(r.notional) + "×" + n(request.price) + " / " + n(request.contractSize), r.quantity);
-  }
   result.value = std::move(r);
   return result;
+}
+
+void explain(const Scenario& scenario, const MaxOpenRequest& request, MaxOpenResult& r) {
+  std::vector<Step>& steps = r.steps;
+  steps.clear();
+  const auto tiers = resolveTiers(*tableFor(scenario, request.symbol), profileFor(scenario.rules));
+  const MaxOpenTerms t = maxOpenTerms(scenario, request, tiers);
+  add(steps, "maxOpen.available", "initialMargin",
+      std::string("Available balance (") + (request.mode == MarginMode::Cross ? "cross" : "isolated") +
+          " outcome), floored at 0",
+      "A = max(0, available)", n(t.availableBalance), t.available,
+      {num("availableBalance", t.availableBalance), text("mode", toString(request.mode))});
+  add(steps, "maxOpen.tierCap", "notional",
+      "Largest notional that allows leverage " + n(request.leverage) + ": the cap of tier " +
+          std::to_string(t.last + 1) + " (max leverage " + n(tiers[t.last].maxLeverage) + ")",
+      "N_cap = cap_j, j = last row with maxLeverage >= L", n(t.cap), t.cap,
+      {num("leverage", request.leverage), num("tier", static_cast<double>(t.last + 1)),
+       num("maxLeverage", tiers[t.last].maxLeverage), num("cap", t.cap)});
+  if (t.fees) {
+    add(steps, "maxOpen.byBalance.fees", "notional",
+        "Notional the balance pays for, with entry and exit taker fees reserved", "N_A = A / (1/L + 2·fee)",
+        n(t.available) + " / " + n(t.rate), t.byBalance, {num("available", t.available), num("rate", t.rate)});
+  } else {
+    add(steps, "maxOpen.byBalance", "notional", "Notional the balance pays for", "N_A = A·L",
+        n(t.available) + "×" + n(request.leverage), t.byBalance,
+        {num("available", t.available), num("leverage", request.leverage)});
+  }
+  add(steps, t.byBalance <= t.cap ? "maxOpen.notional.balance" : "maxOpen.notional.cap", "notional",
+      t.byBalance <= t.cap ? "The balance bounds the size (tier " + std::to_string(r.tier) + ")"
+                           : "The tier cap bounds the size (tier " + std::to_string(r.tier) + ")",
+      "N = min(N_A, N_cap)", "min(" + n(t.byBalance) + ", " + n(t.cap) + ")", r.notional,
+      {num("byBalance", t.byBalance), num("cap", t.cap), num("tier", r.tier)});
+  add(steps, t.fees ? "maxOpen.initialMargin.fees" : "maxOpen.initialMargin", "initialMargin",
+      "Initial margin of the order", t.fees ? "IM = N·(1/L + 2·fee)" : "IM = N / L",
+      t.fees ? n(r.notional) + "×" + n(t.rate) : n(r.notional) + " / " + n(request.leverage), r.initialMargin,
+      {num("notional", r.notional), num("rate", t.rate), num("leverage", request.leverage)});
+  if (request.contract == Contract::Linear) {
+    add(steps, "maxOpen.quantity.linear", "quantity", "Contracts: the notional over the price and the contract size",
+        "Q = N / (P·CS)", n(r.notional) + " / (" + n(request.price) + "×" + n(request.contractSize) + ")", r.quantity,
+        {num("notional", r.notional), num("price", request.price), num("contractSize", request.contractSize)});
+  } else {
+    add(steps, "maxOpen.quantity.inverse", "quantity",
+        "Contracts: the coin notional times the price, over the contract's quote value", "Q = N·P / CS",
+        n(r.notional) + "×" + n(request.price) + " / " + n(request.contractSize), r.quantity,
+        {num("notional", r.notional), num("price", request.price), num("contractSize", request.contractSize)});
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Size from a stop-loss and a risk fraction.
 
-Result<StopSizeResult> sizeFromStop(const Scenario& scenario, const StopSizeRequest& request) {
-  Result<StopSizeResult> result;
-  result.errors = validate(scenario);
-  RequestChecker c{result.errors};
-  const bool symbolOk = c.symbol("request.symbol", request.symbol);
+namespace {
+
+/// The size the risk implies, and the scenario with it (when it is a size at all).
+struct StopPlan {
+  double equity = 0;  ///< cross account equity before
+  double riskAmount = 0;
+  double quantity = 0;
+  std::optional<Scenario> next;  ///< with the new position appended at the symbol's mark
+};
+
+StopPlan stopPlan(const Scenario& s, const StopSizeRequest& request) {
+  StopPlan plan;
+  plan.equity = evaluate(s).cross->account.equity;
+  plan.riskAmount = request.riskFraction * plan.equity;
+  const double perContract = request.contract == Contract::Linear
+                                 ? std::abs(request.entryPrice - request.stopPrice) * request.contractSize
+                                 : request.contractSize * std::abs(1 / request.entryPrice - 1 / request.stopPrice);
+  plan.quantity = plan.riskAmount / perContract;
+  if (!(plan.quantity >= kMinMagnitude)) return plan;
+  Position added{.symbol = request.symbol,
+                 .contract = request.contract,
+                 .contractSize = request.contractSize,
+                 .side = request.side,
+                 .quantity = plan.quantity,
+                 .entryPrice = request.entryPrice,
+                 .leverage = request.leverage};
+  added.markPrice = symbolMark(s, request.symbol);  // one symbol, one mark
+  plan.next = s;
+  plan.next->positions.push_back(std::move(added));
+  return plan;
+}
+
+}  // namespace
+
+std::vector<InputError> validate(const Scenario& scenario, const StopSizeRequest& request) {
+  Checker c;
+  c.merge(validate(scenario));
+  const bool symbolOk = checkSymbol(c, "request.symbol", request.symbol);
   c.positive("request.contractSize", request.contractSize);
   const bool entryOk = c.positive("request.entryPrice", request.entryPrice);
   const bool stopOk = c.positive("request.stopPrice", request.stopPrice);
-  c.leverage("request.leverage", request.leverage);
-  if (!isValidNumber(request.riskFraction)) {
-    c.error("request.riskFraction", ErrorCode::NotFinite, "request.riskFraction must be a finite number");
-  } else if (!(request.riskFraction > 0 && request.riskFraction <= 1)) {
-    c.error("request.riskFraction", ErrorCode::OutOfRange,
-            "request.riskFraction (" + n(request.riskFraction) + ") must be > 0 and <= 1 (a fraction: 0.01 is 1%)");
-  }
+  checkLeverage(c, "request.leverage", request.leverage);
+  if (c.finite("request.riskFraction", request.riskFraction) &&
+      !(request.riskFraction > 0 && request.riskFraction <= 1))
+    c.fail("request.riskFraction", "riskFraction", {num("value", request.riskFraction)});
   const double s = sign(request.side);
   if (entryOk && stopOk && !(s * (request.entryPrice - request.stopPrice) > 0)) {
-    c.error("request.stopPrice", ErrorCode::OutOfRange,
-            "request.stopPrice (" + n(request.stopPrice) + ") must be " + (s > 0 ? "below" : "above") +
-                " the entry price (" + n(request.entryPrice) + ") for a " + std::string(toString(request.side)));
+    c.fail("request.stopPrice", "stopSide",
+           {num("value", request.stopPrice), text("direction", s > 0 ? "below" : "above"),
+            num("entryPrice", request.entryPrice), text("side", toString(request.side))});
   }
-  checkContract(c, scenario, request.contract);
-  if (symbolOk && !tableFor(scenario, request.symbol)) {
-    c.error("request.symbol", ErrorCode::TierMissing,
-            "the " + std::string(toString(scenario.rules)) + " profile ships no tier table for " + request.symbol +
-                ": give one in tiers." + request.symbol);
-  }
+  const bool positionOk = checkPlacement(c, scenario, symbolOk, request.symbol, request.contract);
+  if (!c.ok() || !positionOk) return c.errors;
+  const StopPlan plan = stopPlan(scenario, request);
+  if (!plan.next) return c.errors;
+  const std::string leverage = "positions[" + std::to_string(plan.next->positions.size() - 1) + "].leverage";
+  for (const InputError& e : validate(*plan.next))
+    remap(c, e, e.path == leverage ? "request.leverage" : "request.riskFraction", "impliedSize",
+          num("quantity", plan.quantity));
+  return c.errors;
+}
+
+Result<StopSizeResult> sizeFromStop(const Scenario& scenario, const StopSizeRequest& request) {
+  Result<StopSizeResult> result;
+  result.errors = validate(scenario, request);
   if (!result.errors.empty()) return result;
-
+  const StopPlan plan = stopPlan(scenario, request);
   StopSizeResult r;
-  const Report before = evaluate(scenario);
-  const double equity = before.cross->account.equity;
-  const bool linear = request.contract == Contract::Linear;
-  const double cs = request.contractSize;
-  r.riskAmount = request.riskFraction * equity;
-  add(r.steps, "riskAmount", "Amount at risk: the share of the account equity (cross outcome)",
-      "R = f·equity", n(request.riskFraction) + "×" + n(equity), r.riskAmount);
-  if (linear) {
-    const double perContract = std::abs(request.entryPrice - request.stopPrice) * cs;
-    r.quantity = r.riskAmount / perContract;
-    add(r.steps, "quantity", "Contracts whose loss at the stop equals the amount at risk",
-        "Q = R / (|EP − P_stop|·CS)",
-        n(r.riskAmount) + " / (|" + n(request.entryPrice) + " − " + n(request.stopPrice) + "|×" + n(cs) + ")",
-        r.quantity);
-  } else {
-    const double perContract = cs * std::abs(1 / request.entryPrice - 1 / request.stopPrice);
-    r.quantity = r.riskAmount / perContract;
-    add(r.steps, "quantity", "Contracts whose loss at the stop (in coin) equals the amount at risk",
-        "Q = R / (CS·|1/EP − 1/P_stop|)",
-        n(r.riskAmount) + " / (" + n(cs) + "×|1/" + n(request.entryPrice) + " − 1/" + n(request.stopPrice) + "|)",
-        r.quantity);
-  }
-  if (!(r.quantity >= kMinMagnitude)) {
-    add(r.steps, "liquidationPrice", "No position to place: the amount at risk buys less than the smallest size",
-        "", "", std::nullopt);
-    result.value = std::move(r);
-    return result;
-  }
-
-  Scenario next = scenario;
-  Position added{.symbol = request.symbol, .contract = request.contract, .contractSize = cs, .side = request.side,
-                 .quantity = r.quantity, .entryPrice = request.entryPrice, .leverage = request.leverage};
-  added.markPrice = symbolMark(scenario, request.symbol);  // one symbol, one mark
-  if (added.markPrice && *added.markPrice != request.entryPrice) {
-    add(r.steps, "liquidationPrice",
-        "The new position takes the mark " + request.symbol + " already has in the scenario (one symbol, one mark)",
-        "P_mark = mark of " + request.symbol, n(*added.markPrice), *added.markPrice);
-  }
-  next.positions.push_back(added);
-  const std::size_t index = next.positions.size() - 1;
-  const std::vector<InputError> errors = validate(next);
-  if (!errors.empty()) {
-    for (const InputError& e : errors) {
-      const bool lev = e.path == "positions[" + std::to_string(index) + "].leverage";
-      c.error(lev ? "request.leverage" : "request.riskFraction", e.code,
-              "with the size this risk implies (" + n(r.quantity) + " contracts), " + e.path + ": " + e.message);
+  r.riskAmount = plan.riskAmount;
+  r.quantity = plan.quantity;
+  if (plan.next) {
+    const Report report = evaluate(*plan.next);
+    const Outcome& o = request.mode == MarginMode::Cross ? *report.cross : *report.isolated;
+    r.liquidationPrice = o.positions.back().liquidationPrice;
+    if (r.liquidationPrice) {
+      r.stopBeyondLiquidation = request.side == Side::Long ? request.stopPrice < *r.liquidationPrice
+                                                           : request.stopPrice > *r.liquidationPrice;
     }
-    return result;
-  }
-  const Report report = evaluate(next);
-  const Outcome& o = request.mode == MarginMode::Cross ? *report.cross : *report.isolated;
-  r.liquidationPrice = o.positions[index].liquidationPrice;
-  const std::string mode(toString(request.mode));
-  if (r.liquidationPrice) {
-    const double lp = *r.liquidationPrice;
-    add(r.steps, "liquidationPrice", "Liquidation price of the new position, " + mode, "LP (evaluate)", n(lp), lp);
-    r.stopBeyondLiquidation = s > 0 ? request.stopPrice < lp : request.stopPrice > lp;
-    add(r.steps, "stopBeyondLiquidation",
-        r.stopBeyondLiquidation
-            ? "Warning: the stop lies beyond the liquidation price, so the position is liquidated before the stop "
-              "triggers"
-            : "The stop triggers before the liquidation price",
-        s > 0 ? "P_stop < LP" : "P_stop > LP", n(request.stopPrice) + (s > 0 ? " < " : " > ") + n(lp),
-        r.stopBeyondLiquidation ? 1.0 : 0.0);
-  } else {
-    add(r.steps, "liquidationPrice", "No price liquidates the new position (" + mode + "), so the stop always comes first",
-        "", "", std::nullopt);
   }
   result.value = std::move(r);
   return result;
+}
+
+void explain(const Scenario& scenario, const StopSizeRequest& request, StopSizeResult& r) {
+  std::vector<Step>& steps = r.steps;
+  steps.clear();
+  const StopPlan plan = stopPlan(scenario, request);
+  const std::string entry = n(request.entryPrice), stop = n(request.stopPrice), cs = n(request.contractSize);
+  add(steps, "sizeFromStop.riskAmount", "riskAmount", "Amount at risk: the share of the account equity (cross outcome)",
+      "R = f·equity", n(request.riskFraction) + "×" + n(plan.equity), r.riskAmount,
+      {num("riskFraction", request.riskFraction), num("equity", plan.equity)});
+  if (request.contract == Contract::Linear) {
+    add(steps, "sizeFromStop.quantity.linear", "quantity", "Contracts whose loss at the stop equals the amount at risk",
+        "Q = R / (|EP − P_stop|·CS)", n(r.riskAmount) + " / (|" + entry + " − " + stop + "|×" + cs + ")", r.quantity,
+        {num("riskAmount", r.riskAmount), num("entryPrice", request.entryPrice), num("stopPrice", request.stopPrice),
+         num("contractSize", request.contractSize)});
+  } else {
+    add(steps, "sizeFromStop.quantity.inverse", "quantity",
+        "Contracts whose loss at the stop (in coin) equals the amount at risk", "Q = R / (CS·|1/EP − 1/P_stop|)",
+        n(r.riskAmount) + " / (" + cs + "×|1/" + entry + " − 1/" + stop + "|)", r.quantity,
+        {num("riskAmount", r.riskAmount), num("entryPrice", request.entryPrice), num("stopPrice", request.stopPrice),
+         num("contractSize", request.contractSize)});
+  }
+  if (!plan.next) {
+    add(steps, "sizeFromStop.tooSmall", "liquidationPrice",
+        "No position to place: the amount at risk buys less than the smallest size", "", "", std::nullopt,
+        {num("quantity", r.quantity)});
+    return;
+  }
+  const std::optional<double> mark = plan.next->positions.back().markPrice;
+  if (mark && *mark != request.entryPrice) {
+    add(steps, "sizeFromStop.mark", "liquidationPrice",
+        "The new position takes the mark " + request.symbol + " already has in the scenario (one symbol, one mark)",
+        "P_mark = mark of " + request.symbol, n(*mark), *mark, {text("symbol", request.symbol), num("mark", *mark)});
+  }
+  const std::string mode(toString(request.mode));
+  if (!r.liquidationPrice) {
+    add(steps, "sizeFromStop.noLiquidation", "liquidationPrice",
+        "No price liquidates the new position (" + mode + "), so the stop always comes first", "", "", std::nullopt,
+        {text("mode", mode)});
+    return;
+  }
+  const double lp = *r.liquidationPrice;
+  const bool lng = request.side == Side::Long;
+  add(steps, "sizeFromStop.liquidationPrice", "liquidationPrice", "Liquidation price of the new position, " + mode,
+      "LP (evaluate)", n(lp), lp, {text("mode", mode), num("liquidationPrice", lp)});
+  add(steps, r.stopBeyondLiquidation ? "sizeFromStop.stopBeyondLiquidation" : "sizeFromStop.stopFirst",
+      "stopBeyondLiquidation",
+      r.stopBeyondLiquidation
+          ? "Warning: the stop lies beyond the liquidation price, so the position is liquidated before the stop "
+            "triggers"
+          : "The stop triggers before the liquidation price",
+      lng ? "P_stop < LP" : "P_stop > LP", stop + (lng ? " < " : " > ") + n(lp), r.stopBeyondLiquidation ? 1.0 : 0.0,
+      {num("stopPrice", request.stopPrice), num("liquidationPrice", lp)});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -528,16 +668,15 @@ namespace {
 /// F(P) = Σ (MM(P) − PnL(P)) on every tier piece between them, evaluated at each piece's ends.
 /// Equity F(target) puts the liquidation price at `target` when F is largest there.
 struct Requirement {
-  double atTarget = 0;  ///< F(target), MM with the tier at the notional at the target
-  double most = 0;      ///< max of F on the path
-  double mostAt = 0;    ///< the price where it is largest
-  std::vector<std::size_t> tiers;  ///< per leg, the row at the target
-  double maintenance = 0, pnl = 0; ///< at the target
+  double atTarget = 0;              ///< F(target), MM with the tier at the notional at the target
+  double most = 0;                  ///< max of F on the path
+  double mostAt = 0;                ///< the price where it is largest
+  std::vector<std::size_t> tiers;   ///< per leg, the row at the target
+  double maintenance = 0, pnl = 0;  ///< at the target
 };
 
-Requirement requirement(const Model& m, const std::vector<const Leg*>& group, double target) {
-  const Leg& first = *group.front();
-  const double uMark = first.u(first.mark), uTarget = first.u(target);
+/// The ends of the tier pieces between the target and the mark, in u, from the target on.
+std::vector<double> pieceEnds(const Model& m, const std::vector<const Leg*>& group, double uTarget, double uMark) {
   std::vector<double> points{uTarget};
   if (m.profile->basis == MaintenanceBasis::AtPrice) {
     for (const Leg* leg : group) {
@@ -552,10 +691,16 @@ Requirement requirement(const Model& m, const std::vector<const Leg*>& group, do
   const bool up = uMark > uTarget;  // walk from the target toward the mark
   std::sort(points.begin(), points.end(), [&](double a, double b) { return up ? a < b : a > b; });
   points.erase(std::unique(points.begin(), points.end()), points.end());
+  return points;
+}
+
+Requirement requirement(const Model& m, const std::vector<const Leg*>& group, double target) {
+  const Leg& first = *group.front();
+  const std::vector<double> points = pieceEnds(m, group, first.u(target), first.u(first.mark));
   Requirement req;
   for (std::size_t i = 0; i + 1 < points.size(); ++i) {
     const double mid = (points[i] + points[i + 1]) / 2;
-    double c0 = 0, c1 = 0, mm0 = 0, mm1 = 0, p0 = 0, p1 = 0;
+    double mm0 = 0, mm1 = 0, p0 = 0, p1 = 0;
     std::vector<std::size_t> tiers;
     for (const Leg* leg : group) {
       const detail::Maintenance mm = detail::maintenanceAt(m, *leg, mid);
@@ -565,8 +710,7 @@ Requirement requirement(const Model& m, const std::vector<const Leg*>& group, do
       p1 += leg->pnl1;
       tiers.push_back(mm.tier);
     }
-    c0 = mm0 - p0;
-    c1 = mm1 - p1;
+    const double c0 = mm0 - p0, c1 = mm1 - p1;
     for (double u : {points[i], points[i + 1]}) {
       const double f = c0 + c1 * u;
       if (i == 0 && u == points[0]) {
@@ -589,6 +733,91 @@ bool largestAtTarget(const Requirement& req) {
   return req.most <= req.atTarget + 1e-12 * std::max({std::abs(req.atTarget), std::abs(req.most), 1e-300});
 }
 
+/// The isolated side: the position alone, backed by its isolated margin.
+struct IsolatedNeed {
+  Requirement req;
+  double margin = 0;  ///< the isolated margin that puts the liquidation price there
+};
+IsolatedNeed isolatedNeed(const Model& m, const Leg& leg, double target) {
+  IsolatedNeed need;
+  need.req = requirement(m, {&leg}, target);
+  need.margin = need.req.most;
+  // Bybit UTA counts extra margin as extra / (1 − s·fee): invert that.
+  if (m.profile->extraMarginNetOfFee)
+    need.margin = leg.initialMargin + (need.req.most - leg.initialMargin) * (1 - leg.s * m.fee);
+  return need;
+}
+
+/// The cross side: every position of the symbol moves together, backed by the rest of the account.
+struct CrossNeed {
+  Requirement req;
+  std::vector<const Leg*> group;
+  double otherMaintenance = 0, otherPnl = 0;
+  double e0 = 0;  ///< the equity backing the group now
+};
+CrossNeed crossNeed(const Model& m, const std::string& symbol, double target) {
+  CrossNeed need;
+  for (const Leg& l : m.legs) {
+    if (m.scenario->positions[l.index].symbol == symbol) {
+      need.group.push_back(&l);
+    } else {
+      const detail::Maintenance mm = detail::maintenanceAt(m, l, l.u(l.mark));
+      need.otherMaintenance += mm.c0 + mm.c1 * l.u(l.mark);
+      need.otherPnl += l.pnlAt(l.mark);
+    }
+  }
+  need.e0 = m.scenario->walletBalance - need.otherMaintenance + need.otherPnl;
+  need.req = requirement(m, need.group, target);
+  return need;
+}
+
+}  // namespace
+
+std::vector<InputError> validate(const Scenario& scenario, const MarginToTargetRequest& request) {
+  Checker c;
+  c.merge(validate(scenario));
+  const bool indexOk =
+      scenario.positions.empty() || checkIndex(c, "request.position", request.position, scenario.positions.size());
+  const double target = request.targetLiquidationPrice;
+  const bool targetOk = c.positive("request.targetLiquidationPrice", target);
+  if (!c.ok() || !indexOk || !targetOk) return c.errors;
+  const Position& p = scenario.positions[request.position];
+  const double mark = p.mark();
+  const bool lng = p.side == Side::Long;
+  if (lng ? !(target < mark) : !(target > mark)) {
+    c.fail("request.targetLiquidationPrice", "targetSide",
+           {num("value", target), text("direction", lng ? "below" : "above"), num("mark", mark),
+            text("side", toString(p.side))});
+  }
+  return c.errors;
+}
+
+Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, const MarginToTargetRequest& request) {
+  Result<MarginToTargetResult> result;
+  result.errors = validate(scenario, request);
+  if (!result.errors.empty()) return result;
+  const double target = request.targetLiquidationPrice;
+  const Model m = detail::buildModel(scenario);
+  const Leg& leg = m.legs[request.position];
+  MarginToTargetResult r;
+  const IsolatedNeed iso = isolatedNeed(m, leg, target);
+  r.toAdd.isolated = iso.margin - leg.isolatedMargin;
+  r.exact.isolated = largestAtTarget(iso.req) && iso.margin >= kMinMagnitude;
+  const CrossNeed cross = crossNeed(m, scenario.positions[request.position].symbol, target);
+  r.toAdd.cross = cross.req.most - cross.e0;
+  r.exact.cross = largestAtTarget(cross.req) && scenario.walletBalance + r.toAdd.cross >= 0;
+  result.value = std::move(r);
+  return result;
+}
+
+Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, std::size_t position,
+                                            double targetLiquidationPrice) {
+  return marginToTarget(scenario,
+                        MarginToTargetRequest{.position = position, .targetLiquidationPrice = targetLiquidationPrice});
+}
+
+namespace {
+
 std::string tierList(const Model& m, const std::vector<const Leg*>& group, const std::vector<std::size_t>& tiers) {
   std::string out;
   for (std::size_t i = 0; i < tiers.size(); ++i) {
@@ -603,108 +832,79 @@ void requirementSteps(const Model& m, const std::vector<const Leg*>& group, cons
                       const std::string& field, std::vector<Step>& steps) {
   const bool atEntry = m.profile->basis == MaintenanceBasis::AtEntry;
   const std::string many = group.size() > 1 ? "Σ " : "";
-  add(steps, field,
+  add(steps, "marginToTarget.maintenance", field,
       std::string(atEntry ? "Maintenance margin on the entry value, " : "Maintenance margin at the target, ") +
           tierList(m, group, req.tiers),
-      many + (atEntry ? "MM = N_entry·MMR − amount" : "MM(T) = N(T)·MMR − amount"), "T = " + n(target),
-      req.maintenance);
-  add(steps, field, "Unrealised PnL at the target", many + "uPnL(T)", "T = " + n(target), req.pnl);
-  add(steps, field, "Equity needed for the liquidation price to be the target", "E_T = MM(T) − uPnL(T)",
-      n(req.maintenance) + " − " + sn(req.pnl), req.atTarget);
+      many + (atEntry ? "MM = N_entry·MMR − amount" : "MM(T) = N(T)·MMR − amount"), "T = " + n(target), req.maintenance,
+      {num("target", target)});
+  add(steps, "marginToTarget.pnl", field, "Unrealised PnL at the target", many + "uPnL(T)", "T = " + n(target), req.pnl,
+      {num("target", target)});
+  add(steps, "marginToTarget.equityNeeded", field, "Equity needed for the liquidation price to be the target",
+      "E_T = MM(T) − uPnL(T)", n(req.maintenance) + " − " + sn(req.pnl), req.atTarget,
+      {num("maintenance", req.maintenance), num("pnl", req.pnl)});
   if (!largestAtTarget(req)) {
-    add(steps, field,
+    add(steps, "marginToTarget.notExact", field,
         "The liquidation price cannot be exactly the target: between the mark and the target the equity needed is "
-        "larger, " + n(req.most) + " at " + n(req.mostAt) +
+        "larger, " +
+            n(req.most) + " at " + n(req.mostAt) +
             " (the maintenance steps at a tier cap, or positions of the other side outweigh this one); "
             "the amount below covers that, and the liquidation price then lies there",
-        "E = max E(P) for P from the mark to T", n(req.most), req.most);
+        "E = max E(P) for P from the mark to T", n(req.most), req.most, {num("most", req.most), num("at", req.mostAt)});
   }
+}
+
+void explainIsolatedNeed(const Model& m, const Leg& leg, double target, const MarginToTargetResult& r,
+                         std::vector<Step>& steps) {
+  const IsolatedNeed need = isolatedNeed(m, leg, target);
+  requirementSteps(m, {&leg}, need.req, target, "isolatedMarginToAdd", steps);
+  if (m.profile->extraMarginNetOfFee) {
+    add(steps, "marginToTarget.isolated.netOfFee", "isolatedMarginToAdd",
+        "Isolated margin that counts as that equity: extra margin counts net of the fee to close",
+        "M = IM + (E_T − IM)·(1 − s·fee)",
+        n(leg.initialMargin) + " + (" + n(need.req.most) + " − " + n(leg.initialMargin) + ")×(1 − " + sn(leg.s) + "×" +
+            n(m.fee) + ")",
+        need.margin,
+        {num("initialMargin", leg.initialMargin), num("equity", need.req.most), num("side", leg.s), num("fee", m.fee)});
+  }
+  const double margin = need.margin;
+  add(steps, margin >= kMinMagnitude ? "marginToTarget.isolated.toAdd" : "marginToTarget.isolated.impossible",
+      "isolatedMarginToAdd",
+      margin >= kMinMagnitude
+          ? (r.toAdd.isolated >= 0 ? "Isolated margin to add" : "Isolated margin that can be removed (negative)")
+          : "No isolated margin puts the liquidation price there: it would need a margin of " + n(margin) +
+                " (<= 0); the difference is shown",
+      "ΔM = M_T − M", n(margin) + " − " + n(leg.isolatedMargin), r.toAdd.isolated,
+      {num("margin", margin), num("marginBefore", leg.isolatedMargin)});
+}
+
+void explainCrossNeed(const Model& m, const std::string& symbol, double target, const MarginToTargetResult& r,
+                      std::vector<Step>& steps) {
+  const CrossNeed need = crossNeed(m, symbol, target);
+  const double wallet = m.scenario->walletBalance;
+  add(steps, "marginToTarget.cross.backing", "walletToAdd",
+      "Margin backing " + symbol + " in cross: the wallet, less the maintenance of the other positions, plus their PnL",
+      "E0 = W − Σ MM_other + Σ uPnL_other", n(wallet) + " − " + n(need.otherMaintenance) + " + " + sn(need.otherPnl),
+      need.e0,
+      {text("symbol", symbol), num("wallet", wallet), num("otherMaintenance", need.otherMaintenance),
+       num("otherPnl", need.otherPnl)});
+  requirementSteps(m, need.group, need.req, target, "walletToAdd", steps);
+  const bool walletOk = wallet + r.toAdd.cross >= 0;
+  add(steps, walletOk ? "marginToTarget.cross.toAdd" : "marginToTarget.cross.impossible", "walletToAdd",
+      walletOk ? (r.toAdd.cross >= 0 ? "Wallet to add" : "Wallet that can be withdrawn (negative)")
+               : "No wallet balance puts the liquidation price there: the wallet would have to be " +
+                     n(wallet + r.toAdd.cross) + " (< 0); the difference is shown",
+      "ΔW = E_T − E0", n(need.req.most) + " − " + n(need.e0), r.toAdd.cross,
+      {num("equity", need.req.most), num("backing", need.e0)});
 }
 
 }  // namespace
 
-Result<MarginToTargetResult> marginToTarget(const Scenario& scenario, std::size_t position,
-                                            double targetLiquidationPrice) {
-  Result<MarginToTargetResult> result;
-  result.errors = validate(scenario);
-  RequestChecker c{result.errors};
-  const bool indexOk = scenario.positions.empty() || c.position("request.position", position, scenario.positions.size());
-  const double target = targetLiquidationPrice;
-  const bool targetOk = c.positive("request.targetLiquidationPrice", target);
-  if (result.errors.empty() && indexOk && targetOk) {
-    const Position& p = scenario.positions[position];
-    const double mark = p.mark();
-    if (p.side == Side::Long ? !(target < mark) : !(target > mark)) {
-      c.error("request.targetLiquidationPrice", ErrorCode::OutOfRange,
-              "request.targetLiquidationPrice (" + n(target) + ") must be " +
-                  (p.side == Side::Long ? "below" : "above") + " the mark (" + n(mark) + ") for a " +
-                  std::string(toString(p.side)));
-    }
-  }
-  if (!result.errors.empty() || !indexOk) return result;
-
-  MarginToTargetResult r;
+void explain(const Scenario& scenario, const MarginToTargetRequest& request, MarginToTargetResult& result) {
+  result.steps.clear();
   const Model m = detail::buildModel(scenario);
-  const Leg& leg = m.legs[position];
-  const std::string& symbol = scenario.positions[position].symbol;
-
-  // Isolated: the position alone, backed by its isolated margin.
-  {
-    const std::vector<const Leg*> group{&leg};
-    const Requirement req = requirement(m, group, target);
-    requirementSteps(m, group, req, target, "isolatedMarginToAdd", r.steps);
-    double margin = req.most;
-    if (m.profile->extraMarginNetOfFee) {
-      // Bybit UTA counts extra margin as extra / (1 − s·fee): invert that.
-      margin = leg.initialMargin + (req.most - leg.initialMargin) * (1 - leg.s * m.fee);
-      add(r.steps, "isolatedMarginToAdd",
-          "Isolated margin that counts as that equity: extra margin counts net of the fee to close",
-          "M = IM + (E_T − IM)·(1 − s·fee)",
-          n(leg.initialMargin) + " + (" + n(req.most) + " − " + n(leg.initialMargin) + ")×(1 − " + sn(leg.s) + "×" +
-              n(m.fee) + ")",
-          margin);
-    }
-    r.isolatedMarginToAdd = margin - leg.isolatedMargin;
-    r.isolatedExact = largestAtTarget(req) && margin >= kMinMagnitude;
-    add(r.steps, "isolatedMarginToAdd",
-        margin >= kMinMagnitude
-            ? (r.isolatedMarginToAdd >= 0 ? "Isolated margin to add" : "Isolated margin that can be removed (negative)")
-            : "No isolated margin puts the liquidation price there: it would need a margin of " + n(margin) +
-                  " (<= 0); the difference is shown",
-        "ΔM = M_T − M", n(margin) + " − " + n(leg.isolatedMargin), r.isolatedMarginToAdd);
-  }
-
-  // Cross: every position of the symbol moves together, backed by the rest of the account.
-  {
-    std::vector<const Leg*> group;
-    double otherMaintenance = 0, otherPnl = 0;
-    for (const Leg& l : m.legs) {
-      if (scenario.positions[l.index].symbol == symbol) {
-        group.push_back(&l);
-      } else {
-        const detail::Maintenance mm = detail::maintenanceAt(m, l, l.u(l.mark));
-        otherMaintenance += mm.c0 + mm.c1 * l.u(l.mark);
-        otherPnl += l.pnlAt(l.mark);
-      }
-    }
-    const double wallet = scenario.walletBalance;
-    const double e0 = wallet - otherMaintenance + otherPnl;
-    add(r.steps, "walletToAdd",
-        "Margin backing " + symbol + " in cross: the wallet, less the maintenance of the other positions, plus their PnL",
-        "E0 = W − Σ MM_other + Σ uPnL_other", n(wallet) + " − " + n(otherMaintenance) + " + " + sn(otherPnl), e0);
-    const Requirement req = requirement(m, group, target);
-    requirementSteps(m, group, req, target, "walletToAdd", r.steps);
-    r.walletToAdd = req.most - e0;
-    const bool walletOk = wallet + r.walletToAdd >= 0;
-    r.crossExact = largestAtTarget(req) && walletOk;
-    add(r.steps, "walletToAdd",
-        walletOk ? (r.walletToAdd >= 0 ? "Wallet to add" : "Wallet that can be withdrawn (negative)")
-                 : "No wallet balance puts the liquidation price there: the wallet would have to be " +
-                       n(wallet + r.walletToAdd) + " (< 0); the difference is shown",
-        "ΔW = E_T − E0", n(req.most) + " − " + n(e0), r.walletToAdd);
-  }
-  result.value = std::move(r);
-  return result;
+  explainIsolatedNeed(m, m.legs[request.position], request.targetLiquidationPrice, result, result.steps);
+  explainCrossNeed(m, scenario.positions[request.position].symbol, request.targetLiquidationPrice, result,
+                   result.steps);
 }
 
 }  // namespace marginlab

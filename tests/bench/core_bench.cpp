@@ -23,6 +23,7 @@
 //   | BM_MonteCarlo          | BM_MonteCarlo/real_time             | monteCarlo() of 1000 paths x 250 steps         | 250,000 (paths x steps) | ms    |
 //   | BM_EvaluateOptions20   | BM_EvaluateOptions20/real_time      | evaluateOptions() of Options(20), default request | 1 (the call)     | us        |
 //   | BM_EvaluateOptions20Explain | BM_EvaluateOptions20Explain/real_time | the same, then explain() (every step) | 1 (the call)        | us        |
+//   | BM_Stress10x101        | BM_Stress10x101/real_time           | stressGrid() of Scenario(10), 101 shocks       | 1 (the call)        | us        |
 // Fields a script reads: run_name (or name), aggregate_name ("median"), real_time, time_unit,
 // items_per_second. Example: the entry with run_name "BM_Sweep1e6/real_time" and aggregate_name
 // "median" (name "BM_Sweep1e6/real_time_median").
@@ -84,6 +85,9 @@
 //   isolated, each view's and position's liquidation prices (those of the 4001-point scan + Brent,
 //   found by the bounded search of options.cpp), numbers only. BM_EvaluateOptions20Explain adds
 //   explain(scenario, request, result): every step, as 0.1.0's evaluateOptions built them.
+// Stress (10 x 101): stressGrid(Scenario(10), request) with request.shockRange = { from -0.5,
+//   to 0.5, step 0.01 } (101 shocks, -50% to +50% by 1%), model oneFactor, no betas. One
+//   iteration = one call, numbers only (no steps): 101 cells of both accounts and 10 positions.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
@@ -98,6 +102,7 @@
 #include "marginlab/odds.h"
 #include "marginlab/options.h"
 #include "marginlab/scenario.h"
+#include "marginlab/stress.h"
 #include "marginlab/sweep.h"
 
 namespace {
@@ -282,7 +287,20 @@ void BM_EvaluateOptions20Explain(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
+void BM_Stress10x101(benchmark::State& state) {
+  const Scenario scenario = benchScenario(10);
+  StressRequest request;
+  request.shockRange = ShockRange{-0.5, 0.5, 0.01};
+  requireNoErrors(stressGrid(scenario, request).errors, "stressGrid");
+  for (auto _ : state) {
+    auto result = stressGrid(scenario, request);
+    benchmark::DoNotOptimize(result);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
 BENCHMARK(BM_EvaluateOptions20Explain)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_Stress10x101)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace
 

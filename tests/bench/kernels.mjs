@@ -62,8 +62,8 @@ export function sweepPrices(scenario, n = 1000000) {
 }
 
 /** The stress request of the 10 x 101 grid: 101 shocks from -50 % to +50 % of the marks, one factor. */
-export function stressRequest() {
-  return { shocks: Array.from({ length: 101 }, (_, i) => -0.5 + i / 100), model: 'oneFactor' };
+export function stressRequest() {  // core_bench.cpp BM_Stress10x101: -50% to +50% by 1%
+  return { shockRange: { from: -0.5, to: 0.5, step: 0.01 }, model: 'oneFactor' };
 }
 
 /** The request of BM_MonteCarlo on the 10-position scenario. */

@@ -138,17 +138,17 @@ TEST_CASE("agreement: what-ifs that change nothing give evaluate()'s numbers", "
       const auto f = fundingImpact(s, k, 0.0, 10);
       REQUIRE(f);
       CHECK(f.value->totalPayment == 0);
-      CHECK(f.value->isolatedLiquidationPrice == r.isolated->positions[k].liquidationPrice);
-      CHECK(f.value->crossLiquidationPrice == r.cross->positions[k].liquidationPrice);
-      CHECK(f.value->isolatedLiquidationPriceBefore == r.isolated->positions[k].liquidationPrice);
+      CHECK(f.value->liquidationPrice.isolated == r.isolated->positions[k].liquidationPrice);
+      CHECK(f.value->liquidationPrice.cross == r.cross->positions[k].liquidationPrice);
+      CHECK(f.value->liquidationPriceBefore.isolated == r.isolated->positions[k].liquidationPrice);
 
       const PositionOutcome& o = r.isolated->positions[k];
       if (o.liquidationPrice && *o.distanceToLiquidation > 0) {
         const auto m = marginToTarget(s, k, *o.liquidationPrice);
         REQUIRE(m);
-        INFO("isolated LP " << *o.liquidationPrice << ", margin to add " << m.value->isolatedMarginToAdd);
-        CHECK(m.value->isolatedExact);
-        CHECK(std::abs(m.value->isolatedMarginToAdd) <= 1e-9 * termScale(s, *r.isolated));
+        INFO("isolated LP " << *o.liquidationPrice << ", margin to add " << m.value->toAdd.isolated);
+        CHECK(m.value->exact.isolated);
+        CHECK(std::abs(m.value->toAdd.isolated) <= 1e-9 * termScale(s, *r.isolated));
         ++margins;
       }
       // In cross the symbol's positions move together: the group's liquidation price can lie on
@@ -159,9 +159,9 @@ TEST_CASE("agreement: what-ifs that change nothing give evaluate()'s numbers", "
       if (adverse && *c.distanceToLiquidation > 0) {
         const auto m = marginToTarget(s, k, *c.liquidationPrice);
         REQUIRE(m);
-        if (m.value->crossExact) {
-          INFO("cross LP " << *c.liquidationPrice << ", wallet to add " << m.value->walletToAdd);
-          CHECK(std::abs(m.value->walletToAdd) <= 1e-9 * termScale(s, *r.cross));
+        if (m.value->exact.cross) {
+          INFO("cross LP " << *c.liquidationPrice << ", wallet to add " << m.value->toAdd.cross);
+          CHECK(std::abs(m.value->toAdd.cross) <= 1e-9 * termScale(s, *r.cross));
           ++wallets;
         }
       }
@@ -171,13 +171,13 @@ TEST_CASE("agreement: what-ifs that change nothing give evaluate()'s numbers", "
     REQUIRE(g.value->cells.size() == 1);
     const StressCell& cell = g.value->cells[0];
     INFO("scenario " << i << "\n" << describe(s));
-    CHECK(cell.isolatedEquity == r.isolated->account.equity);
-    CHECK(cell.crossEquity == r.cross->account.equity);
-    CHECK(cell.isolatedMarginRatio == r.isolated->account.marginRatio);
-    CHECK(cell.crossMarginRatio == r.cross->account.marginRatio);
+    CHECK(cell.equity.isolated == r.isolated->account.equity);
+    CHECK(cell.equity.cross == r.cross->account.equity);
+    CHECK(cell.marginRatio.isolated == r.isolated->account.marginRatio);
+    CHECK(cell.marginRatio.cross == r.cross->account.marginRatio);
     for (std::size_t k = 0; k < s.positions.size(); ++k) {
       const auto& d = r.cross->positions[k].distanceToLiquidation;
-      CHECK(cell.crossLiquidated[k] == (d && *d <= 0));
+      CHECK(cell.liquidated.cross[k] == (d && *d <= 0));
     }
   }
   CHECK(margins > 300);

@@ -3,6 +3,7 @@
 // round trips through evaluate().
 #include "marginlab/whatif.h"
 
+#include "generator.h"
 #include "support.h"
 
 using namespace mltest;
@@ -38,11 +39,19 @@ bool hasStep(const std::vector<Step>& steps, const std::string& field) {
   return std::any_of(steps.begin(), steps.end(), [&](const Step& s) { return s.field == field; });
 }
 
+/// The result with its steps: explain() on a copy.
+template <class Request, class T>
+T explained(const Scenario& s, const Request& request, T result) {
+  explain(s, request, result);
+  return result;
+}
+
 /// Every step has a label, and every value it carries is finite.
 void checkSteps(const std::vector<Step>& steps) {
   REQUIRE_FALSE(steps.empty());
   for (const Step& s : steps) {
     CHECK_FALSE(s.label.empty());
+    CHECK_FALSE(s.code.empty());
     if (s.value) CHECK(std::isfinite(*s.value));
   }
 }
@@ -77,7 +86,7 @@ TEST_CASE("adjust: averaging in twice equals one combined order", "[whatif][adju
   CHECK(twice.realizedPnl == 0);
   CHECK(twice.scenario.walletBalance == 10'000);
   CHECK_FALSE(twice.flipped);
-  checkSteps(twice.steps);
+  checkSteps(explained(a1.scenario, AdjustRequest{.position = 0, .price = 58'000, .quantityDelta = 0.3}, twice).steps);
 }
 
 TEST_CASE("adjust: inverse averaging in twice equals one combined order", "[whatif][adjust][inverse]") {
@@ -130,8 +139,9 @@ TEST_CASE("adjust: a partial reduce realises PnL and scales the isolated margin"
   CHECK(a.side == Side::Long);
   CHECK_THAT(*a.scenario.positions[0].isolatedMargin, WithinRel(3'600.0, 1e-12));
   CHECK_THAT(*a.report.isolated->positions[0].liquidationPrice, WithinRel(32'400.0 / 0.597, 1e-12));
-  CHECK(hasStep(a.steps, "realizedPnl"));
-  CHECK(hasStep(a.steps, "walletBalance"));
+  const auto steps = explained(s, AdjustRequest{.position = 0, .price = 57'000, .quantityDelta = -0.4}, a).steps;
+  CHECK(hasStep(steps, "realizedPnl"));
+  CHECK(hasStep(steps, "walletBalance"));
 }
 
 TEST_CASE("adjust: a reduce past zero flips the side at the fill price", "[whatif][adjust]") {
@@ -153,8 +163,9 @@ TEST_CASE("adjust: a reduce past zero flips the side at the fill price", "[whati
   CHECK_THAT(*a.scenario.positions[0].isolatedMargin, WithinRel(3'100.0, 1e-12));
   CHECK_THAT(*a.report.isolated->positions[0].liquidationPrice, WithinRel(34'100.0 / 0.5025, 1e-12));
   // The page says so: a step on the side.
-  REQUIRE(hasStep(a.steps, "side"));
-  checkSteps(a.steps);
+  const auto steps = explained(s, AdjustRequest{.position = 0, .price = 62'000, .quantityDelta = -1.5}, a).steps;
+  REQUIRE(hasStep(steps, "side"));
+  checkSteps(steps);
 }
 
 TEST_CASE("adjust: inverse realised PnL in coin", "[whatif][adjust][inverse]") {
@@ -233,9 +244,10 @@ TEST_CASE("target price: linear PnL and ROE", "[whatif][target]") {
   // A short cannot earn more than q x EP = 30,000: no positive price, and a step says why.
   const TargetResult& none = valueOf(targetPrice(s, 0, TargetKind::Pnl, 40'000));
   CHECK_FALSE(none.price);
-  REQUIRE_FALSE(none.steps.empty());
-  CHECK_FALSE(none.steps.back().value);
-  CHECK(none.steps.back().label.find("No positive price") != std::string::npos);
+  const auto steps = explained(s, TargetRequest{.position = 0, .target = 40'000}, none).steps;
+  REQUIRE_FALSE(steps.empty());
+  CHECK_FALSE(steps.back().value);
+  CHECK(steps.back().label.find("No positive price") != std::string::npos);
 }
 
 TEST_CASE("target price: inverse harmonic", "[whatif][target][inverse]") {
@@ -306,7 +318,7 @@ TEST_CASE("max open size: the balance or the tier cap bounds it", "[whatif][maxO
   CHECK_THAT(a.quantity, WithinRel(3.84, 1e-12));
   CHECK_THAT(a.initialMargin, WithinRel(9'600.0, 1e-12));
   CHECK(a.tier == 2);
-  checkSteps(a.steps);
+  checkSteps(explained(s, req, a).steps);
   req.mode = MarginMode::Isolated;
   CHECK_THAT(valueOf(maxOpenSize(s, req)).quantity, WithinRel(3.76, 1e-12));
   req.mode = MarginMode::Cross;
@@ -423,13 +435,13 @@ TEST_CASE("size from stop: linear, with the liquidation check", "[whatif][stop]"
   REQUIRE(a.liquidationPrice);
   CHECK_THAT(*a.liquidationPrice, WithinRel(5'400.0 / 0.0995, 1e-12));
   CHECK_FALSE(a.stopBeyondLiquidation);
-  checkSteps(a.steps);
+  checkSteps(explained(s, req, a).steps);
   req.leverage = 100;
   const StopSizeResult& b = valueOf(sizeFromStop(s, req));
   REQUIRE(b.liquidationPrice);
   CHECK_THAT(*b.liquidationPrice, WithinRel(5'940.0 / 0.0995, 1e-12));
   CHECK(b.stopBeyondLiquidation);
-  REQUIRE(hasStep(b.steps, "stopBeyondLiquidation"));
+  REQUIRE(hasStep(explained(s, req, b).steps, "stopBeyondLiquidation"));
   // Cross: the whole wallet backs it, LP far below, the stop first again.
   req.mode = MarginMode::Cross;
   CHECK_FALSE(valueOf(sizeFromStop(s, req)).stopBeyondLiquidation);
@@ -496,9 +508,9 @@ std::pair<std::optional<double>, std::optional<double>> afterAdding(Scenario s, 
                                                                       const MarginToTargetResult& r) {
   const Report base = evaluateOk(s);
   Scenario iso = s;
-  iso.positions[i].isolatedMargin = base.isolated->positions[i].margin + r.isolatedMarginToAdd;
+  iso.positions[i].isolatedMargin = base.isolated->positions[i].margin + r.toAdd.isolated;
   Scenario cross = s;
-  cross.walletBalance += r.walletToAdd;
+  cross.walletBalance += r.toAdd.cross;
   return {evaluateOk(iso).isolated->positions[i].liquidationPrice,
           evaluateOk(cross).cross->positions[i].liquidationPrice};
 }
@@ -515,18 +527,18 @@ TEST_CASE("margin to target: one tier, isolated and cross", "[whatif][marginToTa
   s.positions = {Position{.symbol = "BTCUSDT", .quantity = 1, .entryPrice = 60'000, .leverage = 10},
                  Position{.symbol = "ETHUSDT", .quantity = 2, .entryPrice = 3'000, .markPrice = 2'900, .leverage = 10}};
   const MarginToTargetResult& r = valueOf(marginToTarget(s, 0, 50'000));
-  CHECK_THAT(r.isolatedMarginToAdd, WithinRel(4'250.0, 1e-12));
-  CHECK_THAT(r.walletToAdd, WithinRel(479.0, 1e-12));
-  CHECK(r.isolatedExact);
-  CHECK(r.crossExact);
-  checkSteps(r.steps);
+  CHECK_THAT(r.toAdd.isolated, WithinRel(4'250.0, 1e-12));
+  CHECK_THAT(r.toAdd.cross, WithinRel(479.0, 1e-12));
+  CHECK(r.exact.isolated);
+  CHECK(r.exact.cross);
+  checkSteps(explained(s, MarginToTargetRequest{.position = 0, .targetLiquidationPrice = 50'000}, r).steps);
   const auto [iso, cross] = afterAdding(s, 0, r);
   CHECK_THAT(*iso, WithinRel(50'000.0, 1e-9));
   CHECK_THAT(*cross, WithinRel(50'000.0, 1e-9));
   // A nearer target frees margin: negative amounts, and the round trip still holds.
   const MarginToTargetResult& near = valueOf(marginToTarget(s, 0, 57'000));
-  CHECK(near.isolatedMarginToAdd < 0);
-  CHECK(near.walletToAdd < 0);
+  CHECK(near.toAdd.isolated < 0);
+  CHECK(near.toAdd.cross < 0);
   const auto [iso2, cross2] = afterAdding(s, 0, near);
   CHECK_THAT(*iso2, WithinRel(57'000.0, 1e-9));
   CHECK_THAT(*cross2, WithinRel(57'000.0, 1e-9));
@@ -543,20 +555,20 @@ TEST_CASE("margin to target: across Binance tiers", "[whatif][marginToTarget][bi
   Scenario s{.rules = Rules::Binance, .walletBalance = 20'000};
   s.positions = {Position{.symbol = "BTCUSDT", .quantity = 4, .entryPrice = 60'000, .leverage = 20}};
   const MarginToTargetResult& same = valueOf(marginToTarget(s, 0, 50'000));
-  CHECK_THAT(same.isolatedMarginToAdd, WithinRel(28'950.0, 1e-12));
-  CHECK_THAT(same.walletToAdd, WithinRel(40'950.0 - 20'000.0, 1e-12));
+  CHECK_THAT(same.toAdd.isolated, WithinRel(28'950.0, 1e-12));
+  CHECK_THAT(same.toAdd.cross, WithinRel(40'950.0 - 20'000.0, 1e-12));
   auto [a, b] = afterAdding(s, 0, same);
   CHECK_THAT(*a, WithinRel(50'000.0, 1e-9));
   CHECK_THAT(*b, WithinRel(50'000.0, 1e-9));
   const MarginToTargetResult& across = valueOf(marginToTarget(s, 0, 12'000));
-  CHECK_THAT(across.isolatedMarginToAdd, WithinRel(180'192.0, 1e-12));
-  CHECK(across.isolatedExact);
+  CHECK_THAT(across.toAdd.isolated, WithinRel(180'192.0, 1e-12));
+  CHECK(across.exact.isolated);
   auto [c, d] = afterAdding(s, 0, across);
   CHECK_THAT(*c, WithinRel(12'000.0, 1e-9));
   CHECK_THAT(*d, WithinRel(12'000.0, 1e-9));
   s.positions[0].side = Side::Short;
   const MarginToTargetResult& up = valueOf(marginToTarget(s, 0, 70'000));
-  CHECK_THAT(up.isolatedMarginToAdd, WithinRel(29'500.0, 1e-12));
+  CHECK_THAT(up.toAdd.isolated, WithinRel(29'500.0, 1e-12));
   auto [e, f] = afterAdding(s, 0, up);
   CHECK_THAT(*e, WithinRel(70'000.0, 1e-9));
   CHECK_THAT(*f, WithinRel(70'000.0, 1e-9));
@@ -584,8 +596,8 @@ TEST_CASE("margin to target: round trips in every profile, both contracts", "[wh
     s.positions = {Position{.symbol = k.symbol, .contract = k.contract, .side = k.side, .quantity = k.qty,
                             .entryPrice = k.entry, .leverage = k.lev}};
     const MarginToTargetResult& r = valueOf(marginToTarget(s, 0, k.target));
-    CHECK(r.isolatedExact);
-    CHECK(r.crossExact);
+    CHECK(r.exact.isolated);
+    CHECK(r.exact.cross);
     const auto [iso, cross] = afterAdding(s, 0, r);
     REQUIRE(iso);
     REQUIRE(cross);
@@ -616,13 +628,14 @@ TEST_CASE("margin to target: a maintenance step at a tier cap, said so", "[whati
                         Tier{.notionalCap = 1e9, .maxLeverage = 10, .maintenanceMarginRate = 0.05}};
   s.positions = {Position{.symbol = "BTCUSDT", .quantity = 4, .entryPrice = 60'000, .leverage = 10}};
   const MarginToTargetResult& r = valueOf(marginToTarget(s, 0, 24'000));
-  CHECK_FALSE(r.isolatedExact);
-  CHECK_FALSE(r.crossExact);
-  CHECK_THAT(r.isolatedMarginToAdd, WithinRel(145'050.0 - 24'000.0, 1e-12));
+  CHECK_FALSE(r.exact.isolated);
+  CHECK_FALSE(r.exact.cross);
+  CHECK_THAT(r.toAdd.isolated, WithinRel(145'050.0 - 24'000.0, 1e-12));
   const auto [iso, cross] = afterAdding(s, 0, r);
   CHECK_THAT(*iso, WithinRel(25'000.0, 1e-9));
   CHECK_THAT(*cross, WithinRel(25'000.0, 1e-9));
-  const bool said = std::any_of(r.steps.begin(), r.steps.end(), [](const Step& st) {
+  const auto steps = explained(s, MarginToTargetRequest{.position = 0, .targetLiquidationPrice = 24'000}, r).steps;
+  const bool said = std::any_of(steps.begin(), steps.end(), [](const Step& st) {
     return st.label.find("cannot be exactly the target") != std::string::npos;
   });
   CHECK(said);
@@ -640,6 +653,82 @@ TEST_CASE("margin to target: input errors", "[whatif][marginToTarget][errors]") 
   // Far targets give finite numbers, never NaN: a target just above zero for a 1x long.
   s.positions[0].side = Side::Long;
   const MarginToTargetResult& r = valueOf(marginToTarget(s, 0, 1e-6));
-  CHECK(std::isfinite(r.isolatedMarginToAdd));
-  CHECK(std::isfinite(r.walletToAdd));
+  CHECK(std::isfinite(r.toAdd.isolated));
+  CHECK(std::isfinite(r.toAdd.cross));
+}
+
+// ------------------------------------------------------------------------------------------
+// explain() changes no number
+
+namespace {
+
+bool same(const Report& a, const Report& b) {
+  const auto outcome = [](const std::optional<Outcome>& x, const std::optional<Outcome>& y) {
+    if (x.has_value() != y.has_value()) return false;
+    if (!x) return true;
+    if (x->account.equity != y->account.equity || x->positions.size() != y->positions.size()) return false;
+    for (std::size_t i = 0; i < x->positions.size(); ++i)
+      if (x->positions[i].liquidationPrice != y->positions[i].liquidationPrice ||
+          x->positions[i].margin != y->positions[i].margin)
+        return false;
+    return true;
+  };
+  return outcome(a.isolated, b.isolated) && outcome(a.cross, b.cross) && outcome(a.asGiven, b.asGiven);
+}
+bool same(const AdjustResult& a, const AdjustResult& b) {
+  return a.side == b.side && a.quantity == b.quantity && a.entryPrice == b.entryPrice &&
+         a.realizedPnl == b.realizedPnl && a.flipped == b.flipped && a.closed == b.closed &&
+         a.scenario.walletBalance == b.scenario.walletBalance && same(a.report, b.report);
+}
+bool same(const TargetResult& a, const TargetResult& b) { return a.price == b.price; }
+bool same(const MaxOpenResult& a, const MaxOpenResult& b) {
+  return a.quantity == b.quantity && a.notional == b.notional && a.initialMargin == b.initialMargin && a.tier == b.tier;
+}
+bool same(const StopSizeResult& a, const StopSizeResult& b) {
+  return a.quantity == b.quantity && a.riskAmount == b.riskAmount && a.liquidationPrice == b.liquidationPrice &&
+         a.stopBeyondLiquidation == b.stopBeyondLiquidation;
+}
+bool same(const MarginToTargetResult& a, const MarginToTargetResult& b) {
+  return a.toAdd.isolated == b.toAdd.isolated && a.toAdd.cross == b.toAdd.cross &&
+         a.exact.isolated == b.exact.isolated && a.exact.cross == b.exact.cross;
+}
+
+/// explain() on a copy of a valid answer: the same numbers, and steps with finite values.
+template <class Request, class T>
+void checkExplain(const Scenario& s, const Request& request, const Result<T>& r) {
+  if (!r) return;  // e.g. a size past the last tier: the errors are tested elsewhere
+  CHECK(r.value->steps.empty());
+  T copy = *r.value;
+  explain(s, request, copy);
+  CHECK(same(*r.value, copy));
+  checkSteps(copy.steps);
+}
+
+}  // namespace
+
+TEST_CASE("what-if tools: explain() changes no number", "[whatif][property]") {
+  Generator g(kSeed + 13);
+  for (std::size_t i = 0; i < scenarios().size(); ++i) {
+    const Scenario& s = scenarios()[i];
+    INFO("scenario " << i << "\n" << describe(s));
+    const std::size_t k = static_cast<std::size_t>(g.integer(0, static_cast<int>(s.positions.size()) - 1));
+    const Position& p = s.positions[k];
+    const AdjustRequest adjust{.position = k, .price = p.mark() * g.uniform(0.9, 1.1),
+                               .quantityDelta = p.quantity * g.uniform(-1.5, 1.5)};
+    checkExplain(s, adjust, adjustPosition(s, adjust));
+    const TargetRequest target{.position = k, .kind = g.chance(0.5) ? TargetKind::Pnl : TargetKind::Roe,
+                               .target = g.uniform(-0.5, 0.5)};
+    checkExplain(s, target, targetPrice(s, target));
+    const MaxOpenRequest open{.symbol = p.symbol, .contract = p.contract, .contractSize = p.contractSize,
+                              .price = p.mark(), .leverage = 1, .mode = g.chance(0.5) ? MarginMode::Cross : MarginMode::Isolated};
+    checkExplain(s, open, maxOpenSize(s, open));
+    const StopSizeRequest stop{.symbol = p.symbol, .contract = p.contract, .contractSize = p.contractSize,
+                               .side = p.side, .entryPrice = p.mark(),
+                               .stopPrice = p.side == Side::Long ? p.mark() * 0.95 : p.mark() * 1.05,
+                               .riskFraction = 0.01, .leverage = 1};
+    checkExplain(s, stop, sizeFromStop(s, stop));
+    const MarginToTargetRequest margin{.position = k,
+                                       .targetLiquidationPrice = p.side == Side::Long ? p.mark() * 0.7 : p.mark() * 1.3};
+    checkExplain(s, margin, marginToTarget(s, margin));
+  }
 }

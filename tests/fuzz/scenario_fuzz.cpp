@@ -472,6 +472,14 @@ void checkSweep(const Scenario& s, const Report& base, bool valid, const Params&
   }
 }
 
+/// A risk-lab tool's steps: explain() on a copy of its answer (the answer itself carries none).
+template <class Request, class T>
+std::vector<Step> explainedSteps(const Scenario& s, const Request& request, const T& value) {
+  T copy = value;
+  explain(s, request, copy);
+  return std::move(copy.steps);
+}
+
 void checkAdjust(const Scenario& s, bool valid, const Params& prm) {
   const AdjustRequest request{.position = prm.position, .price = prm.adjustPrice, .quantityDelta = prm.adjustDelta};
   const auto r = adjustPosition(s, request);
@@ -484,7 +492,7 @@ void checkAdjust(const Scenario& s, bool valid, const Params& prm) {
   f.x("entryPrice", a.entryPrice);
   f.x("realizedPnl", a.realizedPnl);
   f.x("scenario.walletBalance", a.scenario.walletBalance);
-  f.steps("steps", a.steps);
+  f.steps("steps", explainedSteps(s, request, a));
   // whatif.h: the scenario after the fill is valid and `report` is evaluate(scenario).
   const auto validation = validate(a.scenario);
   REQUIRE_THAT(validation.empty(), "adjustPosition: the scenario after the fill is valid");
@@ -518,12 +526,13 @@ void checkAdjust(const Scenario& s, bool valid, const Params& prm) {
 }
 
 void checkTarget(const Scenario& s, const Report& base, bool valid, const Params& prm) {
-  const auto r = targetPrice(s, prm.position, prm.targetKind, prm.target);
+  const TargetRequest request{.position = prm.position, .kind = prm.targetKind, .target = prm.target};
+  const auto r = targetPrice(s, request);
   checkResult(r, "targetPrice");
   if (!valid) REQUIRE_THAT(!r, "targetPrice: an invalid scenario is an error");
   if (!r) return;
   Finite{"targetPrice."}.x("price", r.value->price);
-  Finite{"targetPrice."}.steps("steps", r.value->steps);
+  Finite{"targetPrice."}.steps("steps", explainedSteps(s, request, *r.value));
   if (!r.value->price) return;
   const double price = *r.value->price;
   REQUIRE_THAT(isValidPositive(price), "targetPrice: a valid price");
@@ -554,7 +563,7 @@ void checkMaxOpen(const Scenario& s, const Report& base, bool valid, const Param
   f.x("quantity", m.quantity);
   f.x("notional", m.notional);
   f.x("initialMargin", m.initialMargin);
-  f.steps("steps", m.steps);
+  f.steps("steps", explainedSteps(s, request, m));
   REQUIRE_THAT(m.quantity >= 0 && m.notional >= 0 && m.initialMargin >= 0, "maxOpenSize: sizes >= 0");
   REQUIRE_THAT(m.tier >= 1 && static_cast<std::size_t>(m.tier) <= rowsFor(s, prm.orderSymbol), "maxOpenSize: tier in the table");
   // whatif.h: it opens with the available balance: its initial margin is at most that.
@@ -595,7 +604,7 @@ void checkStop(const Scenario& s, bool valid, const Params& prm) {
   f.x("quantity", st.quantity);
   f.x("riskAmount", st.riskAmount);
   f.x("liquidationPrice", st.liquidationPrice);
-  f.steps("steps", st.steps);
+  f.steps("steps", explainedSteps(s, request, st));
   REQUIRE_THAT(st.quantity >= 0 && st.riskAmount >= 0, "sizeFromStop: sizes >= 0");
   if (!(st.quantity >= kMinMagnitude)) return;
   // whatif.h: the liquidation price is evaluate()'s for the scenario with the new position.
@@ -618,15 +627,16 @@ void checkStop(const Scenario& s, bool valid, const Params& prm) {
 }
 
 void checkMarginToTarget(const Scenario& s, const Report& base, bool valid, const Params& prm) {
-  const auto r = marginToTarget(s, prm.position, prm.liquidationTarget);
+  const MarginToTargetRequest request{.position = prm.position, .targetLiquidationPrice = prm.liquidationTarget};
+  const auto r = marginToTarget(s, request);
   checkResult(r, "marginToTarget");
   if (!valid) REQUIRE_THAT(!r, "marginToTarget: an invalid scenario is an error");
   if (!r) return;
   const MarginToTargetResult& m = *r.value;
   const Finite f{"marginToTarget."};
-  f.x("isolatedMarginToAdd", m.isolatedMarginToAdd);
-  f.x("walletToAdd", m.walletToAdd);
-  f.steps("steps", m.steps);
+  f.x("isolatedMarginToAdd", m.toAdd.isolated);
+  f.x("walletToAdd", m.toAdd.cross);
+  f.steps("steps", explainedSteps(s, request, m));
   // whatif.h: when exact, adding that margin (wallet) puts the liquidation price at the target.
   // The margin carries rounding of the terms it is a difference of (PnL, maintenance, of size
   // q x max(EP, mark, T) or V / min(...)); moved into the price by the slope of equity minus
@@ -653,9 +663,9 @@ void checkMarginToTarget(const Scenario& s, const Report& base, bool valid, cons
     if (lp) return closeRel(*lp, target, tol);
     return target * (1 - tol) < kMinMagnitude || target * (1 + tol) > kMaxMagnitude;
   };
-  if (m.isolatedExact) {
+  if (m.exact.isolated) {
     const double before = base.isolated->positions[i].margin;
-    const double margin = before + m.isolatedMarginToAdd;  // a difference of terms of size |before|
+    const double margin = before + m.toAdd.isolated;  // a difference of terms of size |before|
     Scenario next = s;
     next.positions[i].isolatedMargin = margin;
     if (isValidPositive(margin) && validate(next).empty()) {
@@ -669,9 +679,9 @@ void checkMarginToTarget(const Scenario& s, const Report& base, bool valid, cons
   }
   bool alone = true;
   for (std::size_t j = 0; j < s.positions.size(); ++j) alone &= j == i || s.positions[j].symbol != p.symbol;
-  if (m.crossExact && alone) {
+  if (m.exact.cross && alone) {
     Scenario next = s;
-    next.walletBalance = s.walletBalance + m.walletToAdd;
+    next.walletBalance = s.walletBalance + m.toAdd.cross;
     if (validate(next).empty()) {
       const Report r2 = evaluate(next);
       const auto& lp = r2.cross->positions[i].liquidationPrice;
@@ -696,21 +706,40 @@ void checkStress(const Scenario& s, const Report& base, bool valid, const Params
   if (!r) return;
   const StressResult& g = *r.value;
   const Finite f{"stressGrid."};
-  f.steps("steps", g.steps);
+  f.steps("steps", explainedSteps(s, request, g));
   const std::size_t groups = prm.shockModel == ShockModel::EachSymbol ? symbolsOf(s).size() : 1;
   REQUIRE_THAT(g.cells.size() == prm.shocks.size() * groups, "stressGrid: one cell per shock and group");
   for (const StressCell& c : g.cells) {
-    f.x("cells.isolatedEquity", c.isolatedEquity);
-    f.x("cells.crossEquity", c.crossEquity);
-    f.x("cells.isolatedMarginRatio", c.isolatedMarginRatio);
-    f.x("cells.crossMarginRatio", c.crossMarginRatio);
-    REQUIRE_THAT(c.isolatedLiquidated.size() == s.positions.size() && c.crossLiquidated.size() == s.positions.size(),
+    f.x("cells.equity.isolated", c.equity.isolated);
+    f.x("cells.equity.cross", c.equity.cross);
+    f.x("cells.marginRatio.isolated", c.marginRatio.isolated);
+    f.x("cells.marginRatio.cross", c.marginRatio.cross);
+    REQUIRE_THAT(c.liquidated.isolated.size() == s.positions.size() && c.liquidated.cross.size() == s.positions.size(),
                  "stressGrid: one flag per position");
     // A zero shock leaves every mark where it is: the cell is evaluate()'s account.
     if (c.shock == 0) tally(cStressZero);
     if (c.shock == 0)
-      REQUIRE_THAT(c.isolatedEquity == base.isolated->account.equity && c.crossEquity == base.cross->account.equity,
+      REQUIRE_THAT(c.equity.isolated == base.isolated->account.equity && c.equity.cross == base.cross->account.equity,
                    "stressGrid: a zero shock gives evaluate()'s equity");
+    // stress.h: every cell is evaluate() of the scenario at the moved marks, bit for bit.
+    Scenario moved = s;
+    for (Position& p : moved.positions) {
+      if (request.model == ShockModel::EachSymbol && p.symbol != c.symbol) continue;
+      const auto it = request.betas.find(p.symbol);
+      const double beta = request.model == ShockModel::OneFactor && it != request.betas.end() ? it->second : 1.0;
+      p.markPrice = p.mark() * (1 + beta * c.shock);
+    }
+    const Report at = evaluate(moved);
+    REQUIRE_THAT(at.errors.empty(), "stressGrid: a cell's marks are valid marks");
+    bool same = c.equity.isolated == at.isolated->account.equity && c.equity.cross == at.cross->account.equity &&
+                c.marginRatio.isolated == at.isolated->account.marginRatio &&
+                c.marginRatio.cross == at.cross->account.marginRatio;
+    for (std::size_t k = 0; k < s.positions.size(); ++k) {
+      const auto& di = at.isolated->positions[k].distanceToLiquidation;
+      const auto& dc = at.cross->positions[k].distanceToLiquidation;
+      same = same && c.liquidated.isolated[k] == (di && *di <= 0) && c.liquidated.cross[k] == (dc && *dc <= 0);
+    }
+    REQUIRE_THAT(same, "stressGrid: the cell at shock " + num(c.shock) + " is evaluate()'s at the moved marks");
   }
 }
 
@@ -733,7 +762,7 @@ void checkCascade(const Scenario& s, bool valid, const Params& prm) {
   if (!r) return;
   const CascadeResult& c = *r.value;
   const Finite f{"cascade."};
-  f.steps("steps", c.steps);
+  f.steps("steps", explainedSteps(s, request, c));
   f.x("finalEquity", c.finalEquity);
   f.x("insuranceFundLoss", c.insuranceFundLoss);
   REQUIRE_THAT(c.equity.size() == request.marks.size(), "cascade: one equity per step");
@@ -751,7 +780,8 @@ void checkCascade(const Scenario& s, bool valid, const Params& prm) {
 }
 
 void checkFunding(const Scenario& s, const Report& base, bool valid, const Params& prm) {
-  const auto r = fundingImpact(s, prm.position, prm.fundingRate, prm.fundingIntervals);
+  const FundingRequest request{.position = prm.position, .rate = prm.fundingRate, .intervals = prm.fundingIntervals};
+  const auto r = fundingImpact(s, request);
   checkResult(r, "fundingImpact");
   if (!valid) REQUIRE_THAT(!r, "fundingImpact: an invalid scenario is an error");
   if (!r) return;
@@ -759,25 +789,25 @@ void checkFunding(const Scenario& s, const Report& base, bool valid, const Param
   const Finite f{"fundingImpact."};
   f.x("paymentPerInterval", fr.paymentPerInterval);
   f.x("totalPayment", fr.totalPayment);
-  f.x("isolatedLiquidationPrice", fr.isolatedLiquidationPrice);
-  f.x("crossLiquidationPrice", fr.crossLiquidationPrice);
-  f.x("isolatedMarginAfter", fr.isolatedMarginAfter);
-  f.x("walletAfter", fr.walletAfter);
-  f.x("isolatedLiquidationPriceBefore", fr.isolatedLiquidationPriceBefore);
-  f.x("crossLiquidationPriceBefore", fr.crossLiquidationPriceBefore);
-  f.steps("steps", fr.steps);
+  f.x("isolatedLiquidationPrice", fr.liquidationPrice.isolated);
+  f.x("crossLiquidationPrice", fr.liquidationPrice.cross);
+  f.x("isolatedMarginAfter", fr.marginAfter.isolated);
+  f.x("walletAfter", fr.marginAfter.cross);
+  f.x("isolatedLiquidationPriceBefore", fr.liquidationPriceBefore.isolated);
+  f.x("crossLiquidationPriceBefore", fr.liquidationPriceBefore.cross);
+  f.steps("steps", explainedSteps(s, request, fr));
   // stress.h: the "before" prices are evaluate()'s; with nothing paid the prices do not move.
   const std::size_t i = prm.position;
-  REQUIRE_THAT(fr.isolatedLiquidationPriceBefore == base.isolated->positions[i].liquidationPrice &&
-                   fr.crossLiquidationPriceBefore == base.cross->positions[i].liquidationPrice,
+  REQUIRE_THAT(fr.liquidationPriceBefore.isolated == base.isolated->positions[i].liquidationPrice &&
+                   fr.liquidationPriceBefore.cross == base.cross->positions[i].liquidationPrice,
                "fundingImpact: the prices before are evaluate()'s");
   REQUIRE_THAT(fr.totalPayment == prm.fundingIntervals * fr.paymentPerInterval, "fundingImpact: total = n x payment");
-  for (const auto& lp : {fr.isolatedLiquidationPrice, fr.crossLiquidationPrice})
+  for (const auto& lp : {fr.liquidationPrice.isolated, fr.liquidationPrice.cross})
     if (lp) REQUIRE_THAT(isValidPositive(*lp), "fundingImpact: a liquidation price is a valid price " + num(*lp));
   if (fr.totalPayment == 0) tally(cFundingZero);
   if (fr.totalPayment == 0)
-    REQUIRE_THAT(fr.isolatedLiquidationPrice == fr.isolatedLiquidationPriceBefore &&
-                     fr.crossLiquidationPrice == fr.crossLiquidationPriceBefore,
+    REQUIRE_THAT(fr.liquidationPrice.isolated == fr.liquidationPriceBefore.isolated &&
+                     fr.liquidationPrice.cross == fr.liquidationPriceBefore.cross,
                  "fundingImpact: no payment, no change");
 }
 

@@ -43,7 +43,8 @@ describe('what-if tools', () => {
     assert.ok(Math.abs(a.entryPrice - 60500) < 1e-9, `average entry ${a.entryPrice}`);
     const again = lab.evaluate(a.scenario);
     assert.deepEqual(again.cross.positions[0].liquidationPrice, a.report.cross.positions[0].liquidationPrice);
-    assert.ok(a.steps.length > 0);
+    assert.equal(a.steps, undefined, 'no steps without explain');
+    assert.ok(lab.adjust(scenario(), { position: 0, price: 61000, quantityDelta: 0.5 }, { explain: true }).steps.length > 0);
   });
 
   test('adjust: reducing through zero flips the side', () => {
@@ -54,17 +55,31 @@ describe('what-if tools', () => {
     assert.ok(Math.abs(a.quantity - 0.3) < 1e-12);
   });
 
-  test('targetPrice, maxOpen, sizeFromStop, marginToTarget answer without NaN', () => {
-    for (const answer of [
-      lab.targetPrice(scenario(), { position: 0, kind: 'roe', target: 0.5 }),
-      lab.maxOpen(scenario(), { symbol: 'BTCUSDT', side: 'long', price: 61000, leverage: 10 }),
-      lab.sizeFromStop(scenario(), { symbol: 'BTCUSDT', side: 'long', entryPrice: 61000, stopPrice: 59000, riskFraction: 0.01, leverage: 10 }),
-      lab.marginToTarget(scenario(), { position: 0, targetLiquidationPrice: 50000 }),
-    ]) {
-      assert.deepEqual(answer.errors, []);
-      assertClean(answer);
-      assert.ok(Array.isArray(answer.steps) && answer.steps.length > 0);
+  test('targetPrice, maxOpen, sizeFromStop, marginToTarget answer without NaN; steps only with explain', () => {
+    const calls = [
+      (o) => lab.targetPrice(scenario(), { position: 0, kind: 'roe', target: 0.5 }, o),
+      (o) => lab.maxOpen(scenario(), { symbol: 'BTCUSDT', side: 'long', price: 61000, leverage: 10 }, o),
+      (o) => lab.sizeFromStop(scenario(), { symbol: 'BTCUSDT', side: 'long', entryPrice: 61000, stopPrice: 59000, riskFraction: 0.01, leverage: 10 }, o),
+      (o) => lab.marginToTarget(scenario(), { position: 0, targetLiquidationPrice: 50000 }, o),
+    ];
+    for (const call of calls) {
+      const plain = call(), explained = call({ explain: true });
+      assert.deepEqual(plain.errors, []);
+      assertClean(plain);
+      assert.equal('steps' in plain, false);
+      assert.deepEqual(call({ explain: false }), plain);
+      assert.ok(Array.isArray(explained.steps) && explained.steps.length > 0);
+      const { steps, ...numbers } = explained;
+      assert.deepEqual(numbers, plain, 'explain changes no number');
     }
+  });
+
+  test('marginToTarget answers by mode', () => {
+    const m = lab.marginToTarget(scenario(), { position: 0, targetLiquidationPrice: 50000 });
+    assert.deepEqual(Object.keys(m.toAdd).sort(), ['cross', 'isolated']);
+    assert.deepEqual(m.exact, { isolated: true, cross: true });
+    assert.ok(m.toAdd.isolated > 0 && m.toAdd.cross < 0, JSON.stringify(m));
+    for (const old of ['isolatedMarginToAdd', 'walletToAdd', 'isolatedExact', 'crossExact']) assert.equal(m[old], undefined, old);
   });
 
   test('bad requests are reported at request.* paths, every error at once', () => {
@@ -86,6 +101,7 @@ describe('what-if tools', () => {
   test('misuse throws TypeError', () => {
     assert.throws(() => lab.adjust(scenario()), TypeError);
     assert.throws(() => lab.stress(null, {}), TypeError);
+    assert.throws(() => lab.stress(scenario(), { shocks: [0] }, true), TypeError);
     assert.throws(() => lab.monteCarlo(scenario(), { paths: 1 }, { begin: 0.5 }), TypeError);
   });
 });
@@ -98,8 +114,35 @@ describe('stress, cascade, funding', () => {
     assertClean(g);
     const r = lab.evaluate(s);
     const zero = g.cells.find((c) => c.shock === 0);
-    assert.ok(Math.abs(zero.crossEquity - r.cross.account.equity) <= 1e-9 * r.cross.account.equity);
-    assert.ok(Math.abs(zero.isolatedEquity - r.isolated.account.equity) <= 1e-9 * r.isolated.account.equity);
+    assert.equal(zero.equity.cross, r.cross.account.equity);
+    assert.equal(zero.equity.isolated, r.isolated.account.equity);
+    assert.equal(zero.marginRatio.cross, r.cross.account.marginRatio);
+    assert.deepEqual(zero.liquidated, { isolated: [false, false], cross: [false, false] });
+    assert.equal('steps' in g, false);
+  });
+
+  test('a shock range: the core lists the decimal shocks the page asked for', () => {
+    const g = lab.stress(scenario(), { shockRange: { from: -0.5, to: 0.5, step: 0.1 } });
+    assert.deepEqual(g.errors, []);
+    assert.deepEqual(g.cells.map((c) => c.shock), [-0.5, -0.4, -0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    const listed = lab.stress(scenario(), { shocks: g.cells.map((c) => c.shock) });
+    assert.deepEqual(listed, g);
+    assert.deepEqual(paths(lab.stress(scenario(), { shockRange: { from: -0.5, to: 0.5, step: 0.0001 } })), ['request.shockRange tooMany']);
+    assert.deepEqual(paths(lab.stress(scenario(), { shockRange: { from: -0.5, to: 'x', step: 0.1 } })), ['request.shockRange.to wrongType']);
+    assert.deepEqual(paths(lab.stress(scenario(), { shockRange: 3 })), ['request.shockRange wrongType']);
+    assert.deepEqual(paths(lab.stress(scenario(), { shocks: [0], shockRange: { from: 0, to: 0.1, step: 0.1 } })), ['request.shockRange outOfRange']);
+  });
+
+  test('a stress grid of 10 positions x 101 shocks answers, the same with a Float64Array', () => {
+    const s = scenario();
+    s.positions = Array.from({ length: 10 }, (_, i) => ({ symbol: i % 2 ? 'ETHUSDT' : 'BTCUSDT', side: i % 3 ? 'long' : 'short',
+      quantity: 0.1 + 0.01 * i, entryPrice: i % 2 ? 3000 : 60000, markPrice: i % 2 ? 2950 : 61000, leverage: 5 }));
+    const shocks = Array.from({ length: 101 }, (_, i) => Math.round((i - 50) * 1e6) / 1e8);
+    const g = lab.stress(s, { shocks });
+    assert.deepEqual(g.errors, []);
+    assert.equal(g.cells.length, 101);
+    assert.equal(g.cells[0].liquidated.cross.length, 10);
+    assert.deepEqual(lab.stress(s, { shocks: new Float64Array(shocks) }), g);
   });
 
   test('cascade along a crash reports events, and a path without a symbol is an error at its step', () => {
@@ -111,17 +154,42 @@ describe('stress, cascade, funding', () => {
     assertClean(c);
     assert.equal(c.equity.length, 20);
     assert.ok(c.events.length > 0);
+    for (const e of c.events) {
+      assert.ok(['wholeAccount', 'takeover', 'tierCut', 'tierClose'].includes(e.reason), e.reason);
+      assert.equal(e.description, undefined);
+      assert.ok(e.triggerEquity <= e.triggerMaintenance);
+    }
     const bad = lab.cascade(s, { marks: [{ BTCUSDT: 60000 }] });
     assert.ok(bad.errors.some((e) => e.path.startsWith('request.marks[0]')), JSON.stringify(bad.errors));
+  });
+
+  test('a straight cascade path is the marks the page built', () => {
+    const s = scenario();
+    const marks = [];
+    for (let k = 1; k <= 40; k++) {
+      const row = {};
+      for (const p of s.positions) row[p.symbol] = (p.markPrice ?? p.entryPrice) * (1 + (-40 / 100) * (k / 40));
+      marks.push(row);
+    }
+    const byPath = lab.cascade(s, { path: { move: -0.4, steps: 40 } });
+    assert.deepEqual(byPath.errors, []);
+    assert.deepEqual(byPath, lab.cascade(s, { marks }));
+    assert.deepEqual(paths(lab.cascade(s, { path: { move: -1, steps: 0 } })), ['request.path.move outOfRange', 'request.path.steps outOfRange']);
+    assert.deepEqual(paths(lab.cascade(s, { path: { move: -0.4, steps: 1.5 } })), ['request.path.steps outOfRange']);
+    assert.deepEqual(paths(lab.cascade(s, {})), ['request.marks wrongType']);
   });
 
   test('funding moves the liquidation price toward the mark for a paying long', () => {
     const s = scenario();
     const f = lab.funding(s, { position: 0, rate: 0.0001, intervals: 90 });
     assert.deepEqual(f.errors, []);
+    assertClean(f);
     const r = lab.evaluate(s);
-    assert.ok(f.isolatedLiquidationPrice > r.isolated.positions[0].liquidationPrice);
-    assert.ok(f.crossLiquidationPrice > r.cross.positions[0].liquidationPrice);
+    assert.ok(f.liquidationPrice.isolated > r.isolated.positions[0].liquidationPrice);
+    assert.ok(f.liquidationPrice.cross > r.cross.positions[0].liquidationPrice);
+    assert.deepEqual(f.liquidationPriceBefore, { isolated: r.isolated.positions[0].liquidationPrice, cross: r.cross.positions[0].liquidationPrice });
+    assert.deepEqual(f.liquidated, { isolated: false, cross: false });
+    assert.ok(Math.abs(f.marginAfter.cross - (s.walletBalance - f.totalPayment)) < 1e-9);
   });
 });
 

@@ -13,6 +13,17 @@ export async function riskLab(): Promise<number> {
   if (adjusted.errors.length === 0 && 'flipped' in adjusted && adjusted.flipped) flips += 1;
   const grid = lab.stress(scenario, { shocks: [-0.2, 0, 0.2], model: 'oneFactor' });
   const cells: StressCell[] = 'cells' in grid ? grid.cells : [];
+  const range = lab.stress(scenario, { shockRange: { from: -0.5, to: 0.5, step: 0.1 } }, { explain: true });
+  const crossEquity: number = 'cells' in range ? (range.cells[0]?.equity.cross ?? 0) : 0;
+  const explained: number = 'steps' in range ? (range.steps?.length ?? 0) : 0;
+  const walk = lab.cascade(scenario, { path: { move: -0.4, steps: 40 } });
+  const cuts: number = 'events' in walk ? walk.events.filter((e) => e.reason === 'tierCut').length : 0;
+  const funding = lab.funding(scenario, { position: 0, rate: 0.0001, intervals: 90 });
+  const after: number | null = 'liquidationPrice' in funding ? funding.liquidationPrice.isolated : null;
+  const margin = lab.marginToTarget(scenario, { position: 0, targetLiquidationPrice: 50000 });
+  const toAdd: number = 'toAdd' in margin ? margin.toAdd.isolated + margin.toAdd.cross : 0;
+  // @ts-expect-error: options is an object
+  lab.stress(scenario, { shocks: [0] }, true);
   const unwind = lab.unwind(scenario, { position: 0, style: 'iceberg', visibleSize: 0.1, depthPerPercent: 1 });
   const fund: number = 'insuranceFundAfter' in unwind ? (unwind as UnwindResult).insuranceFundAfter : 0;
   const tally = lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, years: 0.1, steps: 10, paths: 100 });
@@ -23,8 +34,8 @@ export async function riskLab(): Promise<number> {
   // @ts-expect-error: the probabilities are one ByMode field
   lab.odds(scenario, { position: 0, volatility: 0.6, years: 0.1 }).isolatedProbability;
   // { explain: true } last: the steps; monteCarlo takes it beside its chunk.
-  const explained = lab.odds(scenario, { position: 0, volatility: 0.6, years: 0.1 }, { explain: true });
-  const stepCount: number = 'steps' in explained ? (explained.steps?.length ?? 0) : 0;
+  const oddsExplained = lab.odds(scenario, { position: 0, volatility: 0.6, years: 0.1 }, { explain: true });
+  const stepCount: number = 'steps' in oddsExplained ? (oddsExplained.steps?.length ?? 0) : 0;
   lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6 }, years: 0.1, steps: 10, paths: 100 }, { end: 50, explain: true });
   // The description every reader and writer walks (fields.h), for checks against this file.
   const described: string[] = lab.describe().structs['Position']?.map((f) => f.name) ?? [];
@@ -34,7 +45,7 @@ export async function riskLab(): Promise<number> {
   lab.unwind(scenario, { position: 0, style: 'vwap' });
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
-  return flips + cells.length + fund + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length;
+  return flips + cells.length + fund + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd;
 }
 
 export async function optionsAccount(): Promise<number> {
