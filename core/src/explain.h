@@ -5,6 +5,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -12,6 +13,7 @@
 
 #include "marginlab/format.h"
 #include "marginlab/report.h"
+#include "model.h"
 
 namespace marginlab::detail {
 
@@ -159,5 +161,34 @@ inline void add(std::vector<Step>& steps, std::string field, std::string label, 
                 std::string substituted, std::optional<double> value) {
   steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
 }
+
+/// A Param holding a number or a name.
+inline Param param(std::string_view name, double x) { return {std::string(name), x}; }
+inline Param param(std::string_view name, std::string_view text) { return {std::string(name), std::string(text)}; }
+/// A Param named "name[index]" (one per position of a sum).
+inline Param param(std::string_view name, std::size_t index, double x) {
+  std::string full(name);
+  full += '[';
+  full += std::to_string(index);
+  full += ']';
+  return {std::move(full), x};
+}
+
+/// Appends the steps of a crossing that solveCrossing(model, group, e0, withMaintenance, &trace)
+/// found: one per piece walked (formula, substitution, candidate), then why there is no price or
+/// why it is the mark. `e0Symbol` names e0 in the formula ("M", "M'", "E0", "E0b"); `field` is the
+/// steps' field ("liquidationPrice", "bankruptcyPrice"). Codes: "<field>.tier" (at-price
+/// maintenance, one piece), "<field>.entryTier" (maintenance on the entry value), "<field>.solve"
+/// (no maintenance: bankruptcy), "<field>.alreadyPast", "<field>.none".
+void appendCrossingSteps(std::vector<Step>& steps, const Model& model, std::span<const Leg* const> group, double e0,
+                         std::string_view e0Symbol, bool withMaintenance, std::string_view field,
+                         const CrossingTrace& trace);
+
+/// A crossing with its steps, for a tool whose own steps show the walk (funding).
+struct ExplainedCrossing : Crossing {
+  std::vector<Step> trace;
+};
+ExplainedCrossing explainedCrossing(const Model& model, std::span<const Leg* const> group, double e0,
+                                    std::string_view e0Symbol, bool withMaintenance, std::string_view field);
 
 }  // namespace marginlab::detail

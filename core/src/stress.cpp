@@ -527,13 +527,13 @@ namespace {
 
 /// Liquidation price of one leg when the margin (isolated) or the wallet (cross) cannot go
 /// through evaluate(): at or below zero, or above the accepted range. Mirrors evaluate().
-detail::Crossing solveDirect(const Model& m, std::size_t position, double margin, bool isolated) {
+detail::ExplainedCrossing solveDirect(const Model& m, std::size_t position, double margin, bool isolated) {
   const Leg& leg = m.legs[position];
   if (isolated) {
     double e0 = margin;
     if (m.profile->extraMarginNetOfFee) e0 = leg.initialMargin + (margin - leg.initialMargin) / (1 - leg.s * m.fee);
     const Leg* one[] = {&leg};
-    return detail::solveCrossing(m, one, e0, "M", true, "liquidationPrice");
+    return detail::explainedCrossing(m, one, e0, "M", true, "liquidationPrice");
   }
   const std::string& symbol = m.scenario->positions[position].symbol;
   std::vector<const Leg*> group;
@@ -545,7 +545,7 @@ detail::Crossing solveDirect(const Model& m, std::size_t position, double margin
       e0 += other.pnlAt(other.mark) - maintenanceOf(m, other);
     }
   }
-  return detail::solveCrossing(m, group, e0, "E0", true, "liquidationPrice");
+  return detail::explainedCrossing(m, group, e0, "E0", true, "liquidationPrice");
 }
 
 void appendLiquidationSteps(std::vector<Step>& steps, const std::vector<Step>& from, const std::string& prefix) {
@@ -625,7 +625,8 @@ Result<FundingResult> fundingImpact(const Scenario& scenario, std::size_t positi
   const bool crossViaEvaluate = isValidNumber(wallet) && wallet >= 0 && wallet <= kMaxMagnitude;
   if (isoViaEvaluate) changed.positions[position].isolatedMargin = margin;
   if (crossViaEvaluate) changed.walletBalance = wallet;
-  const Report after = evaluate(changed);
+  Report after = evaluate(changed);
+  explain(changed, after);  // its liquidation steps are copied below
   const bool afterOk = after.isolated && after.cross;
 
   if (isoViaEvaluate && afterOk) {
@@ -634,7 +635,7 @@ Result<FundingResult> fundingImpact(const Scenario& scenario, std::size_t positi
     f.isolatedLiquidated = o.distanceToLiquidation && *o.distanceToLiquidation <= 0;
     appendLiquidationSteps(f.steps, o.steps, "Isolated after funding: ");
   } else {
-    const detail::Crossing c = solveDirect(m, position, margin, true);
+    const detail::ExplainedCrossing c = solveDirect(m, position, margin, true);
     f.isolatedLiquidationPrice = c.price;
     f.isolatedLiquidated = c.alreadyPast;
     add(f.steps, "isolatedLiquidationPrice",
@@ -653,7 +654,7 @@ Result<FundingResult> fundingImpact(const Scenario& scenario, std::size_t positi
     f.crossLiquidated = o.distanceToLiquidation && *o.distanceToLiquidation <= 0;
     appendLiquidationSteps(f.steps, o.steps, "Cross after funding: ");
   } else {
-    const detail::Crossing c = solveDirect(m, position, wallet, false);
+    const detail::ExplainedCrossing c = solveDirect(m, position, wallet, false);
     f.crossLiquidationPrice = c.price;
     f.crossLiquidated = c.alreadyPast;
     add(f.steps, "crossLiquidationPrice",

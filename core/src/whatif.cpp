@@ -266,6 +266,7 @@ Result<AdjustResult> adjustPosition(const Scenario& scenario, const AdjustReques
     return result;
   }
   r.report = evaluate(r.scenario);
+  explain(r.scenario, r.report);  // the answer carries the report's steps
   result.value = std::move(r);
   return result;
 }
