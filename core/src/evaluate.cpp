@@ -53,7 +53,6 @@ void position(const Model& m, const Leg& leg, const MarkTerms& a, MarginMode mod
   }
   o.marginRatio = marginRatio;
   o.maxLoss = margin;
-  o.tierBoundaries = tierBoundaries(m, leg);
 }
 
 Comparison compare(std::size_t i, const PositionOutcome& iso, const PositionOutcome& cross) {
@@ -117,6 +116,16 @@ Outcome outcome(const Model& m, std::span<const MarginMode> modes, std::span<con
   return out;
 }
 
+/// Every outcome's tier boundaries: computed for the first, copied into the others.
+void setTierBoundaries(const Model& m, Report& report) {
+  for (const Leg& leg : m.legs) {
+    std::vector<TierBoundary> boundaries = tierBoundaries(m, leg);
+    report.cross->positions[leg.index].tierBoundaries = boundaries;
+    if (report.asGiven) report.asGiven->positions[leg.index].tierBoundaries = boundaries;
+    report.isolated->positions[leg.index].tierBoundaries = std::move(boundaries);
+  }
+}
+
 }  // namespace
 
 Report evaluate(const Scenario& scenario) {
@@ -142,6 +151,7 @@ Report evaluate(const Scenario& scenario) {
     for (std::size_t i = 0; i < count; ++i) modes[i] = scenario.positions[i].marginMode.value_or(MarginMode::Cross);
     report.asGiven = outcome(m, modes, marks, groups);
   }
+  setTierBoundaries(m, report);
   return report;
 }
 

@@ -3,7 +3,6 @@
 #include "model.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace marginlab::detail {
 
@@ -30,9 +29,12 @@ void fillLeg(const Model& m, const Position& p, Leg& leg) {
 
 namespace {
 
-/// Equal symbols; most differ in length or in the first character, so memcmp is rarely called.
+/// Equal symbols, compared in place: symbols are short (at most kMaxSymbolLength characters).
 bool sameSymbol(const std::string& a, const std::string& b) noexcept {
-  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)  // symbols of one quote share their ends, not their starts
+    if (a[i] != b[i]) return false;
+  return true;
 }
 
 /// Sets every leg's table: the index of its symbol in the order symbols first appear, whose first

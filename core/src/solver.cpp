@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 #include <limits>
 
 #include "marginlab/validate.h"
@@ -89,9 +90,10 @@ struct Walk {
 
 /// Walks from uMark in one direction until the sign of f differs from `safeAtMark`: the pieces
 /// end at the breaks beyond uMark in walking order, then at +infinity (upward) or 0 (downward).
-/// `visited` (may be null) receives every piece.
-Walk walk(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance, const Breaks& breaks,
-          double uMark, bool safeAtMark, bool upward, std::vector<CrossingPiece>* visited) {
+/// lineOf(mid) gives f on the piece holding mid. `visited` (may be null) receives every piece.
+template <class LineOf>
+Walk walk(LineOf&& lineOf, const Breaks& breaks, double uMark, bool safeAtMark, bool upward,
+          std::vector<CrossingPiece>* visited) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   Walk w;
   // breaks is sorted and unique: those above uMark follow upper_bound, those below precede
@@ -105,7 +107,7 @@ Walk walk(const Model& m, std::span<const Leg* const> group, double e0, bool wit
     const double b = last ? (upward ? kInf : 0.0) : (upward ? breaks[j] : breaks[j - 1]);
     const double mid = std::isinf(b) ? a * 2 + 1 : (a + b) / 2;
     const double lo = std::min(a, b), hi = std::max(a, b);
-    const Line& line = w.last = lineAt(m, group, e0, withMaintenance, mid);
+    const Line& line = w.last = lineOf(mid);
     if (visited) visited->push_back({lo, hi, line.c0, line.c1, line.u});
     if ((line.at(a) > 0) != safeAtMark) {  // the sign jumps at a tier boundary
       w.u = a;
@@ -125,6 +127,49 @@ Walk walk(const Model& m, std::span<const Leg* const> group, double e0, bool wit
   }
 }
 
+/// Both walks. Without breaks every piece has the line at the mark (the same operations give the
+/// same bits). For one leg at-price, its tier row is followed from the mark's as the midpoints move
+/// away from it (what maintenanceAt would find, without a search per piece); for several legs each
+/// piece is computed by lineAt.
+std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance,
+                            const Breaks& breaks, const Line& atMark, bool safe, CrossingTrace* trace) {
+  const double uMark = atMark.u;
+  auto* up = trace ? &trace->up : nullptr;
+  auto* down = trace ? &trace->down : nullptr;
+  if (breaks.size() == 0) {
+    auto fixed = [&](double mid) { return Line{atMark.c0, atMark.c1, mid}; };
+    return {walk(fixed, breaks, uMark, safe, true, up), walk(fixed, breaks, uMark, safe, false, down)};
+  }
+  if (group.size() > 1) {
+    auto general = [&](double mid) { return lineAt(m, group, e0, withMaintenance, mid); };
+    return {walk(general, breaks, uMark, safe, true, up), walk(general, breaks, uMark, safe, false, down)};
+  }
+  const Leg& leg = *group.front();
+  const auto tiers = m.tiersOf(leg);
+  const std::size_t markTier = rowAt(tiers, leg.k * uMark);
+  auto one = [&](std::size_t& tier, bool upward) {
+    return [&, upward](double mid) {
+      const double notional = leg.k * mid;
+      if (upward) {
+        while (tier + 1 < tiers.size() && !(notional <= tiers[tier].cap)) ++tier;
+      } else {
+        while (tier > 0 && notional <= tiers[tier - 1].cap) --tier;
+      }
+      const Maintenance mm = maintenanceForTier(m, leg, tier);
+      Line line;  // lineAt's operations, in its order
+      line.c0 = e0;
+      line.u = mid;
+      line.c0 += leg.pnl0;
+      line.c1 += leg.pnl1;
+      line.c0 -= mm.c0;
+      line.c1 -= mm.c1;
+      return line;
+    };
+  };
+  std::size_t upTier = markTier, downTier = markTier;
+  return {walk(one(upTier, true), breaks, uMark, safe, true, up), walk(one(downTier, false), breaks, uMark, safe, false, down)};
+}
+
 }  // namespace
 
 Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance,
@@ -136,8 +181,7 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
   const Line atMark = lineAt(m, group, e0, withMaintenance, uMark);
   const bool safe = atMark.at(uMark) > 0;
   result.alreadyPast = !safe;
-  const Walk up = walk(m, group, e0, withMaintenance, breaks, uMark, safe, true, trace ? &trace->up : nullptr);
-  const Walk down = walk(m, group, e0, withMaintenance, breaks, uMark, safe, false, trace ? &trace->down : nullptr);
+  const auto [up, down] = walks(m, group, e0, withMaintenance, breaks, atMark, safe, trace);
 
   // A crossing outside the prices the calculator accepts (validate.h) is no price: it only
   // arises when the margin covers the loss up to rounding (a 1x inverse short, a 1x long).
