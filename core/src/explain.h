@@ -2,6 +2,7 @@
 // MarginLab (internal): writing explanation steps, shared by every kernel that reports them.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "marginlab/format.h"
@@ -162,16 +164,41 @@ inline void add(std::vector<Step>& steps, std::string field, std::string label, 
   steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
 }
 
-/// A Param holding a number or a name.
-inline Param param(std::string_view name, double x) { return {std::string(name), x}; }
-inline Param param(std::string_view name, std::string_view text) { return {std::string(name), std::string(text)}; }
-/// A Param named "name[index]" (one per position of a sum).
-inline Param param(std::string_view name, std::size_t index, double x) {
-  std::string full(name);
-  full += '[';
-  full += std::to_string(index);
-  full += ']';
-  return {std::move(full), x};
+/// A number a step shows, by name.
+struct NumberParam {
+  std::string_view name;
+  double value;
+};
+
+/// Appends parameters to a step, built in place (no temporary Param); `room`: how many more follow.
+inline void addParams(Step& step, std::initializer_list<NumberParam> list, std::size_t room = 0) {
+  step.params.reserve(step.params.size() + list.size() + room);
+  for (const NumberParam& p : list) {
+    Param& q = step.params.emplace_back();
+    q.name.assign(p.name.data(), p.name.size());
+    q.value = p.value;
+  }
+}
+inline void addParam(Step& step, std::string_view name, double x) { addParams(step, {{name, x}}); }
+inline void addParam(Step& step, std::string_view name, std::string_view text) {
+  Param& q = step.params.emplace_back();
+  q.name.assign(name.data(), name.size());
+  q.value = std::string(text);
+}
+/// A number named "name[index]" (one per position of a sum).
+inline void addParam(Step& step, std::string_view name, std::size_t index, double x) {
+  char buffer[64];
+  const std::size_t size = std::min(name.size(), sizeof buffer - 24);
+  std::memcpy(buffer, name.data(), size);
+  char* p = buffer + size;
+  *p++ = '[';
+  char digits[20];
+  std::size_t count = 0;
+  do digits[count++] = static_cast<char>('0' + index % 10);
+  while ((index /= 10) != 0);
+  while (count > 0) *p++ = digits[--count];
+  *p++ = ']';
+  addParams(step, {{std::string_view(buffer, static_cast<std::size_t>(p - buffer)), x}});
 }
 
 /// Appends the steps of a crossing that solveCrossing(model, group, e0, withMaintenance, &trace)

@@ -3,6 +3,7 @@
 // (model.h) with the solver's trace to learn the choices made, and writes every step's text, its
 // stable code and its parameters. It changes no number of the report.
 #include <cmath>
+#include <iterator>
 
 #include "marginlab/evaluate.h"
 #include "marginlab/validate.h"
@@ -35,23 +36,30 @@ void appendTiers(TextBuilder& out, const Model& m, std::span<const Leg* const> g
   }
 }
 
-/// The numbers a piece's formula substitutes, by name (per leg: "[position index]").
-void pieceParams(std::vector<Param>& params, const Model& m, std::span<const Leg* const> group, double e0,
+/// The numbers a piece's label and formula show, by name (per leg: "[position index]"): e0, and per
+/// leg s·q and EP; with maintenance the tier row (tier, floor, cap) and its terms (at the price:
+/// MMR with fees and amount; on the entry value: the maintenance margin).
+void pieceParams(Step& step, const Model& m, std::span<const Leg* const> group, double e0,
                  std::string_view e0Symbol, bool withMaintenance, double u) {
-  params.push_back(param("backing", e0Symbol));
-  params.push_back(param("e0", e0));
+  const bool atPrice = m.profile->basis == MaintenanceBasis::AtPrice;
+  step.params.reserve(step.params.size() + 4 + group.size() * (withMaintenance ? 7 : 2));  // with the candidate and the verdict
+  addParam(step, "backing", e0Symbol);
+  addParam(step, "e0", e0);
   for (const Leg* leg : group) {
-    params.push_back(param("sq", leg->index, leg->s * leg->k));
-    params.push_back(param("entryPrice", leg->index, leg->entry));
+    addParam(step, "sq", leg->index, leg->s * leg->k);
+    addParam(step, "entryPrice", leg->index, leg->entry);
     if (!withMaintenance) continue;
     const Maintenance mm = maintenanceAt(m, *leg, u);
     const ResolvedTier& t = m.tiersOf(*leg)[mm.tier];
-    params.push_back(param("tier", leg->index, static_cast<double>(mm.tier + 1)));
-    params.push_back(param("floor", leg->index, t.floor));
-    params.push_back(param("cap", leg->index, t.cap));
-    params.push_back(param("rate", leg->index, mm.effectiveRate));
-    params.push_back(param("amount", leg->index, mm.amount));
-    params.push_back(param("mm", leg->index, mm.c0));
+    addParam(step, "tier", leg->index, static_cast<double>(mm.tier + 1));
+    addParam(step, "floor", leg->index, t.floor);
+    addParam(step, "cap", leg->index, t.cap);
+    if (atPrice) {
+      addParam(step, "rate", leg->index, mm.effectiveRate);
+      addParam(step, "amount", leg->index, mm.amount);
+    } else {
+      addParam(step, "mm", leg->index, mm.c0);
+    }
   }
 }
 
@@ -134,11 +142,11 @@ void pieceStep(std::vector<Step>& steps, const Model& m, std::span<const Leg* co
   step.field.assign(field.data(), field.size());
   formulaOf(m, group, e0, e0Symbol, withMaintenance, piece.u, step.formula, step.substituted);
   step.code = cat(field, !withMaintenance ? ".solve" : atPrice ? ".tier" : ".entryTier");
-  pieceParams(step.params, m, group, e0, e0Symbol, withMaintenance, piece.u);
+  pieceParams(step, m, group, e0, e0Symbol, withMaintenance, piece.u);
   std::optional<double> candidate;
   const auto r = piece.root();
   if (r && *r > 0 && isValidPositive(first.priceOf(*r))) candidate = first.priceOf(*r);
-  if (candidate) step.params.push_back(param("candidate", *candidate));
+  if (candidate) addParam(step, "candidate", *candidate);
   TextBuilder label;
   label.add(withMaintenance ? "Liquidation price" : "Bankruptcy price", " where ",
             withMaintenance ? "equity = maintenance margin" : "equity = 0");
@@ -153,7 +161,7 @@ void pieceStep(std::vector<Step>& steps, const Model& m, std::span<const Leg* co
   }
   if (withMaintenance && trace.hasBreaks) {
     const char* verdict = last ? "answer" : candidate ? "candidateOutside" : "noPositivePrice";
-    step.params.push_back(param("verdict", verdict));
+    addParam(step, "verdict", verdict);
     if (last) label.add(": the price lies in this range, so this is the answer");
     else if (candidate) label.add(": the candidate lies outside this range, so the next tier applies");
     else label.add(": no positive price in this range, so the next tier applies");
@@ -181,7 +189,7 @@ void appendCrossingSteps(std::vector<Step>& steps, const Model& m, std::span<con
     append(step.label, what, withMaintenance ? ": equity is below the maintenance margin" : ": equity is below zero",
            " at every price of this symbol, so it is reached now, at the mark");
     step.code = cat(field, ".alreadyPast");
-    step.params.push_back(param("markPrice", first.mark));
+    addParam(step, "markPrice", first.mark);
     return;
   }
   Step& step = addStep(steps, field, std::nullopt);
@@ -190,7 +198,7 @@ void appendCrossingSteps(std::vector<Step>& steps, const Model& m, std::span<con
   append(reason, "No price brings ", withMaintenance ? "equity down to the maintenance margin" : "the margin to zero",
          ": the margin covers the loss at every price");
   const auto r = trace.atMark.root();
-  if (r && !(*r > 0)) step.params.push_back(param("root", *r));
+  if (r && !(*r > 0)) addParam(step, "root", *r);
   if (first.contract == Contract::Linear && r && !(*r > 0)) {
     append(reason, " (the formula gives ", num(*r), ", not a positive price)");
   } else if (first.contract == Contract::Inverse && r && !(*r > 0)) {
@@ -220,7 +228,8 @@ using detail::MarkTerms;
 using detail::Model;
 using detail::num;
 using detail::Num;
-using detail::param;
+using detail::addParams;
+using detail::addParam;
 using detail::snum;
 using detail::TextBuilder;
 
@@ -234,7 +243,7 @@ void markSteps(const Model& m, const Leg& leg, const MarkTerms& a, std::vector<S
                            linear ? "N = Q·CS·P_mark" : "N = Q·CS / P_mark");
   append(notional.substituted, quantity, "×", contractSize, linear ? "×" : " / ", mark);
   notional.code = linear ? "notional.linear" : "notional.inverse";
-  notional.params = {param("quantity", p.quantity), param("contractSize", p.contractSize), param("markPrice", leg.mark)};
+  addParams(notional, {{"quantity", p.quantity}, {"contractSize", p.contractSize}, {"markPrice", leg.mark}});
 
   const Num entryNotional(leg.entryNotional);
   const bool fees = m.profile->feesInInitialMargin;
@@ -244,8 +253,8 @@ void markSteps(const Model& m, const Leg& leg, const MarkTerms& a, std::vector<S
   append(im.substituted, entryNotional, " / ", num(leg.leverage));
   if (fees) append(im.substituted, " + 2×", num(m.fee), "×", entryNotional);
   im.code = fees ? "initialMargin.withFees" : "initialMargin.entry";
-  im.params = {param("entryNotional", leg.entryNotional), param("leverage", leg.leverage)};
-  if (fees) im.params.push_back(param("fee", m.fee));
+  addParams(im, {{"entryNotional", leg.entryNotional}, {"leverage", leg.leverage}}, fees ? 1 : 0);
+  if (fees) addParam(im, "fee", m.fee);
 }
 
 void maintenanceSteps(const Model& m, const Leg& leg, const MarkTerms& a, std::vector<Step>& steps) {
@@ -263,16 +272,18 @@ void maintenanceSteps(const Model& m, const Leg& leg, const MarkTerms& a, std::v
   if (fee) append(mm.substituted, num(base), "×(", num(a.mm.rate), " + ", num(m.fee), ") − ", num(a.mm.amount));
   else append(mm.substituted, num(base), "×", num(a.mm.rate), " − ", num(a.mm.amount));
   mm.code = cat("maintenanceMargin.", atEntry ? "onEntry" : "atMark", fee ? "WithFee" : "");
-  mm.params = {param("tier", static_cast<double>(a.mm.tier + 1)), param("floor", tier.floor), param("cap", tier.cap),
-               param("notional", base), param("rate", a.mm.rate), param("amount", a.mm.amount)};
-  if (fee) mm.params.push_back(param("fee", m.fee));
+  addParams(mm,
+            {{"tier", static_cast<double>(a.mm.tier + 1)}, {"floor", tier.floor}, {"cap", tier.cap}, {"notional", base},
+             {"rate", a.mm.rate}, {"amount", a.mm.amount}},
+            fee ? 1 : 0);
+  if (fee) addParam(mm, "fee", m.fee);
   if (m.profile->feeToCloseInReport) {
     Step& close = addStep(steps, "maintenanceMargin", a.maintenance + a.feeToClose,
                           "Maintenance margin with the fee to close at the bankruptcy price",
                           "MM = N·MMR − amount + N_bankruptcy·fee");
     append(close.substituted, num(a.maintenance), " + ", num(a.feeToClose));
     close.code = "maintenanceMargin.feeToClose";
-    close.params = {param("maintenance", a.maintenance), param("feeToClose", a.feeToClose)};
+    addParams(close, {{"maintenance", a.maintenance}, {"feeToClose", a.feeToClose}});
   }
 }
 
@@ -286,12 +297,12 @@ void pnlSteps(const Model& m, const Leg& leg, const MarkTerms& a, std::vector<St
   if (linear) append(pnl.substituted, snum(leg.s), "×", quantity, "×", contractSize, "×(", mark, " − ", num(leg.entry), ")");
   else append(pnl.substituted, snum(leg.s), "×", quantity, "×", contractSize, "×(1/", num(leg.entry), " − 1/", mark, ")");
   pnl.code = linear ? "unrealizedPnl.linear" : "unrealizedPnl.inverse";
-  pnl.params = {param("side", leg.s), param("quantity", p.quantity), param("contractSize", p.contractSize),
-                param("markPrice", leg.mark), param("entryPrice", leg.entry)};
+  addParams(pnl, {{"side", leg.s}, {"quantity", p.quantity}, {"contractSize", p.contractSize}, {"markPrice", leg.mark},
+                  {"entryPrice", leg.entry}});
   Step& roe = addStep(steps, "roe", a.pnl / leg.initialMargin, "Return on the initial margin", "ROE = uPnL / IM");
   append(roe.substituted, num(a.pnl), " / ", num(leg.initialMargin));
   roe.code = "roe";
-  roe.params = {param("unrealizedPnl", a.pnl), param("initialMargin", leg.initialMargin)};
+  addParams(roe, {{"unrealizedPnl", a.pnl}, {"initialMargin", leg.initialMargin}});
 }
 
 /// What a position's last steps need beyond its outcome.
@@ -300,7 +311,7 @@ struct RatioText {
   std::string substituted;
   const char* code;
   const char* codeNone;
-  std::vector<Param> params;
+  detail::NumberParam params[3];
 };
 
 /// Distance, margin ratio and most-it-can-lose: the steps that end every position's list.
@@ -315,7 +326,7 @@ void closingSteps(const PositionOutcome& o, const Leg& leg, bool alreadyPast, co
                       alreadyPast ? "d = −|LP − P_mark| / P_mark" : "d = |LP − P_mark| / P_mark");
     append(d.substituted, "|", num(lp), " − ", mark, "| / ", mark);
     d.code = alreadyPast ? "distanceToLiquidation.alreadyPast" : "distanceToLiquidation.fromMark";
-    d.params = {param("liquidationPrice", lp), param("markPrice", leg.mark)};
+    addParams(d, {{"liquidationPrice", lp}, {"markPrice", leg.mark}});
   } else {
     addStep(steps, "distanceToLiquidation", std::nullopt, "No distance: no positive price liquidates this position")
         .code = "distanceToLiquidation.none";
@@ -326,14 +337,14 @@ void closingSteps(const PositionOutcome& o, const Leg& leg, bool alreadyPast, co
                     ratio.formula);
   r.substituted = ratio.substituted;
   r.code = o.marginRatio ? ratio.code : ratio.codeNone;
-  r.params = ratio.params;
+  addParams(r, {ratio.params[0], ratio.params[1], ratio.params[2]});
   const bool isolated = o.mode == MarginMode::Isolated;
   Step& loss = addStep(steps, "maxLoss", o.maxLoss,
                        isolated ? "Most it can lose: its isolated margin" : "Most it can lose: the whole cross wallet backs it",
                        isolated ? "maxLoss = M" : "maxLoss = W_cross");
   append(loss.substituted, num(o.maxLoss));
   loss.code = isolated ? "maxLoss.isolated" : "maxLoss.cross";
-  loss.params = {param(isolated ? "margin" : "crossWallet", o.maxLoss)};
+  addParams(loss, {{isolated ? "margin" : "crossWallet", o.maxLoss}});
 }
 
 /// Everything explain needs of one scenario: the model, each leg's numbers and mark steps.
@@ -341,10 +352,20 @@ struct Context {
   const Model& m;
   std::vector<MarkTerms> marks;
   std::vector<std::vector<Step>> markSteps;  ///< per leg: notional .. roe
+  bool lastOutcome = false;                  ///< the mark steps are moved, not copied
+
+  /// A position's steps, starting with its mark steps, with room for `more`.
+  std::vector<Step> start(std::size_t index, std::size_t more) {
+    std::vector<Step> steps;
+    steps.reserve(markSteps[index].size() + more);
+    if (lastOutcome) std::move(markSteps[index].begin(), markSteps[index].end(), std::back_inserter(steps));
+    else steps.insert(steps.end(), markSteps[index].begin(), markSteps[index].end());
+    return steps;
+  }
 };
 
 /// The steps of the cross positions of one symbol (table), with their group's backing and crossings.
-void explainCrossGroup(const Context& c, const detail::CrossGroups& groups, const detail::AccountTerms& t,
+void explainCrossGroup(Context& c, const detail::CrossGroups& groups, const detail::AccountTerms& t,
                        std::size_t table, Outcome& out) {
   const Model& m = c.m;
   const auto group = groups.group(table);
@@ -357,13 +378,14 @@ void explainCrossGroup(const Context& c, const detail::CrossGroups& groups, cons
          " in cross: the cross wallet, less the maintenance of the other positions, plus their PnL");
   append(backing.substituted, crossWallet, " − ", num(b.otherMaintenance), " + ", otherPnl);
   backing.code = "liquidationPrice.crossBacking";
-  backing.params = {param("symbol", symbol), param("crossWallet", t.crossWallet),
-                    param("otherMaintenance", b.otherMaintenance), param("otherPnl", b.otherPnl)};
+  addParam(backing, "symbol", symbol);
+  addParams(backing, {{"crossWallet", t.crossWallet}, {"otherMaintenance", b.otherMaintenance}, {"otherPnl", b.otherPnl}});
   Step& before = addStep(shared, "bankruptcyPrice", b.e0b, "", "E0b = W_cross + Σ uPnL_other");
   append(before.label, "Margin backing ", symbol, " before bankruptcy: the cross wallet plus the other positions' PnL");
   append(before.substituted, crossWallet, " + ", otherPnl);
   before.code = "bankruptcyPrice.crossBacking";
-  before.params = {param("symbol", symbol), param("crossWallet", t.crossWallet), param("otherPnl", b.otherPnl)};
+  addParam(before, "symbol", symbol);
+  addParams(before, {{"crossWallet", t.crossWallet}, {"otherPnl", b.otherPnl}});
   CrossingTrace liquidation, bankruptcy;
   detail::solveCrossing(m, group, b.e0, true, &liquidation);
   detail::solveCrossing(m, group, b.e0b, false, &bankruptcy);
@@ -372,35 +394,33 @@ void explainCrossGroup(const Context& c, const detail::CrossGroups& groups, cons
   RatioText ratio{"ratio = Σ MM_cross / (W_cross + Σ uPnL_cross)",
                   cat(num(t.crossMaintenance), " / (", crossWallet, " + ", snum(t.crossPnl), ")"), "marginRatio.cross",
                   "marginRatio.crossNone",
-                  {param("maintenance", t.crossMaintenance), param("crossWallet", t.crossWallet),
-                   param("crossPnl", t.crossPnl)}};
+                  {{"maintenance", t.crossMaintenance}, {"crossWallet", t.crossWallet}, {"crossPnl", t.crossPnl}}};
   for (const Leg* leg : group) {
     PositionOutcome& o = out.positions[leg->index];
-    std::vector<Step> steps;
-    steps.reserve(c.markSteps[leg->index].size() + shared.size() + 4);
-    steps = c.markSteps[leg->index];
+    std::vector<Step> steps = c.start(leg->index, shared.size() + 4);
     Step& margin = addStep(steps, "margin", t.crossWallet, "Cross wallet: the wallet less the isolated margins",
                            "W_cross = W − Σ M_isolated");
     append(margin.substituted, num(m.scenario->walletBalance), " − ", num(t.isolatedMargins));
     margin.code = "margin.cross";
-    margin.params = {param("walletBalance", m.scenario->walletBalance), param("isolatedMargins", t.isolatedMargins)};
-    steps.insert(steps.end(), shared.begin(), shared.end());
+    addParams(margin, {{"walletBalance", m.scenario->walletBalance}, {"isolatedMargins", t.isolatedMargins}});
+    if (leg == group.back()) std::move(shared.begin(), shared.end(), std::back_inserter(steps));
+    else steps.insert(steps.end(), shared.begin(), shared.end());
     closingSteps(o, *leg, liquidation.alreadyPast, ratio, steps);
     o.steps = std::move(steps);
   }
 }
 
-void explainIsolated(const Context& c, const Leg& leg, Outcome& out) {
+void explainIsolated(Context& c, const Leg& leg, Outcome& out) {
   const Model& m = c.m;
   const MarkTerms& a = c.marks[leg.index];
   const Position& p = m.scenario->positions[leg.index];
-  std::vector<Step> steps = c.markSteps[leg.index];
+  std::vector<Step> steps = c.start(leg.index, 10);
   const Num marginText(leg.isolatedMargin);
   Step& margin = addStep(steps, "margin", leg.isolatedMargin,
                          p.isolatedMargin ? "Isolated margin, as given" : "Isolated margin: the initial margin", "M");
   append(margin.substituted, marginText);
   margin.code = p.isolatedMargin ? "margin.isolatedGiven" : "margin.isolatedInitial";
-  margin.params = {param("margin", leg.isolatedMargin)};
+  addParams(margin, {{"margin", leg.isolatedMargin}});
   const double e0 = detail::isolatedBacking(m, leg);
   if (m.profile->extraMarginNetOfFee) {
     const Num initial(leg.initialMargin);
@@ -408,8 +428,8 @@ void explainIsolated(const Context& c, const Leg& leg, Outcome& out) {
                         "M' = IM + (M − IM) / (1 − s·fee)");
     append(net.substituted, initial, " + (", marginText, " − ", initial, ") / (1 − ", snum(leg.s), "×", num(m.fee), ")");
     net.code = "liquidationPrice.netOfFee";
-    net.params = {param("initialMargin", leg.initialMargin), param("margin", leg.isolatedMargin), param("side", leg.s),
-                  param("fee", m.fee)};
+    addParams(net, {{"initialMargin", leg.initialMargin}, {"margin", leg.isolatedMargin}, {"side", leg.s},
+                    {"fee", m.fee}});
   }
   const Leg* one[] = {&leg};
   CrossingTrace liquidation, bankruptcy;
@@ -420,7 +440,7 @@ void explainIsolated(const Context& c, const Leg& leg, Outcome& out) {
   detail::appendCrossingSteps(steps, m, one, leg.isolatedMargin, "M", false, "bankruptcyPrice", bankruptcy);
   RatioText ratio{"ratio = MM / (M + uPnL)", cat(num(a.maintenance), " / (", marginText, " + ", snum(a.pnl), ")"),
                   "marginRatio.isolated", "marginRatio.isolatedNone",
-                  {param("maintenance", a.maintenance), param("margin", leg.isolatedMargin), param("unrealizedPnl", a.pnl)}};
+                  {{"maintenance", a.maintenance}, {"margin", leg.isolatedMargin}, {"unrealizedPnl", a.pnl}}};
   PositionOutcome& o = out.positions[leg.index];
   closingSteps(o, leg, liquidation.alreadyPast, ratio, steps);
   o.steps = std::move(steps);
@@ -439,32 +459,33 @@ void explainAccount(const Context& c, std::span<const MarginMode> modes, const d
                          "pool that is past bankruptcy counts as zero (the insurance fund takes the rest)",
                          "equity = Σ max(0, M + uPnL) + max(0, W_cross + Σ uPnL_cross)");
   equity.code = "equity.account";
+  equity.params.reserve(2 * m.legs.size() + 2);
   TextBuilder equitySub;
   for (const Leg& leg : m.legs) {
     if (modes[leg.index] != MarginMode::Isolated) continue;
     equitySub.add(equitySub.empty() ? "max(0, " : " + max(0, ", num(leg.isolatedMargin), " + ",
                   snum(c.marks[leg.index].pnl), ")");
-    equity.params.push_back(param("margin", leg.index, leg.isolatedMargin));
-    equity.params.push_back(param("pnl", leg.index, c.marks[leg.index].pnl));
+    addParam(equity, "margin", leg.index, leg.isolatedMargin);
+    addParam(equity, "pnl", leg.index, c.marks[leg.index].pnl);
   }
   if (!equitySub.empty()) equitySub.add(" + ");
   if (t.hasCross) equitySub.add("max(0, ", crossWallet, " + ", snum(t.crossPnl), ")");
   else equitySub.add(snum(t.crossWallet));
   equitySub.copyTo(equity.substituted);
-  equity.params.push_back(param("crossWallet", t.crossWallet));
-  if (t.hasCross) equity.params.push_back(param("crossPnl", t.crossPnl));
+  addParam(equity, "crossWallet", t.crossWallet);
+  if (t.hasCross) addParam(equity, "crossPnl", t.crossPnl);
 
   const Num maintenance(acc.maintenanceMargin);
   Step& mm = addStep(steps, "maintenanceMargin", acc.maintenanceMargin, "Maintenance margin of every position", "MM = Σ MM_i");
   append(mm.substituted, maintenance);
   mm.code = "maintenanceMargin.account";
-  mm.params = {param("maintenance", acc.maintenanceMargin)};
+  addParams(mm, {{"maintenance", acc.maintenanceMargin}});
   Step& ratio = addStep(steps, "marginRatio", acc.marginRatio,
                         acc.marginRatio ? "Account margin ratio (100% liquidates)" : "Account margin ratio: none, the equity is zero",
                         "ratio = MM / equity");
   append(ratio.substituted, maintenance, " / ", num(acc.equity));
   ratio.code = acc.marginRatio ? "marginRatio.account" : "marginRatio.accountNone";
-  ratio.params = {param("maintenance", acc.maintenanceMargin), param("equity", acc.equity)};
+  addParams(ratio, {{"maintenance", acc.maintenanceMargin}, {"equity", acc.equity}});
   Step& available = addStep(steps, "availableBalance", acc.availableBalance,
                             t.hasCross ? "Available: the cross wallet plus the cross PnL, less the cross initial margins"
                                        : "Available: the wallet less the isolated margins",
@@ -472,19 +493,19 @@ void explainAccount(const Context& c, std::span<const MarginMode> modes, const d
   if (t.hasCross) {
     append(available.substituted, crossWallet, " + ", snum(t.crossPnl), " − ", num(t.crossInitial));
     available.code = "availableBalance.cross";
-    available.params = {param("crossWallet", t.crossWallet), param("crossPnl", t.crossPnl),
-                        param("crossInitial", t.crossInitial)};
+    addParams(available,
+              {{"crossWallet", t.crossWallet}, {"crossPnl", t.crossPnl}, {"crossInitial", t.crossInitial}});
   } else {
     append(available.substituted, walletText, " − ", isolatedMargins);
     available.code = "availableBalance.isolated";
-    available.params = {param("walletBalance", wallet), param("isolatedMargins", t.isolatedMargins)};
+    addParams(available, {{"walletBalance", wallet}, {"isolatedMargins", t.isolatedMargins}});
   }
   if (t.crossWallet < 0) {
     Step& shortfall = addStep(steps, "availableBalance", t.crossWallet, "The wallet does not cover the isolated margins",
                               "W − Σ M < 0");
     append(shortfall.substituted, walletText, " − ", isolatedMargins);
     shortfall.code = "availableBalance.shortfall";
-    shortfall.params = {param("walletBalance", wallet), param("isolatedMargins", t.isolatedMargins)};
+    addParams(shortfall, {{"walletBalance", wallet}, {"isolatedMargins", t.isolatedMargins}});
   }
   const double crossAtRisk = t.hasCross ? std::max(0.0, t.crossWallet) : 0.0;
   Step& loss = addStep(steps, "maxLoss", acc.maxLoss,
@@ -492,10 +513,10 @@ void explainAccount(const Context& c, std::span<const MarginMode> modes, const d
                        "maxLoss = Σ M + W_cross");
   append(loss.substituted, isolatedMargins, " + ", num(crossAtRisk));
   loss.code = "maxLoss.account";
-  loss.params = {param("isolatedMargins", t.isolatedMargins), param("crossWallet", crossAtRisk)};
+  addParams(loss, {{"isolatedMargins", t.isolatedMargins}, {"crossWallet", crossAtRisk}});
 }
 
-void explainOutcome(const Context& c, std::span<const MarginMode> modes, Outcome& out) {
+void explainOutcome(Context& c, std::span<const MarginMode> modes, Outcome& out) {
   const Model& m = c.m;
   const detail::AccountTerms t = detail::accountTerms(m, modes, c.marks);
   detail::CrossGroups groups;
@@ -515,8 +536,8 @@ void explainComparison(const PositionOutcome& iso, const PositionOutcome& cross,
                          "How much further from the mark cross puts the liquidation", "d_cross − d_isolated");
     append(gain.substituted, num(*cross.distanceToLiquidation), " − ", num(*iso.distanceToLiquidation));
     gain.code = "distanceGain.both";
-    gain.params = {param("crossDistance", *cross.distanceToLiquidation),
-                   param("isolatedDistance", *iso.distanceToLiquidation)};
+    addParams(gain, {{"crossDistance", *cross.distanceToLiquidation},
+                     {"isolatedDistance", *iso.distanceToLiquidation}});
   } else {
     const bool crossOnly = cross.distanceToLiquidation.has_value(), isolatedOnly = iso.distanceToLiquidation.has_value();
     addStep(c.steps, "distanceGain", std::nullopt,
@@ -529,7 +550,7 @@ void explainComparison(const PositionOutcome& iso, const PositionOutcome& cross,
                        "At risk: isolated margin against the whole cross wallet", "maxLoss_cross − maxLoss_isolated");
   append(loss.substituted, num(cross.maxLoss), " − ", num(iso.maxLoss));
   loss.code = "maxLoss.comparison";
-  loss.params = {param("crossMaxLoss", cross.maxLoss), param("isolatedMaxLoss", iso.maxLoss)};
+  addParams(loss, {{"crossMaxLoss", cross.maxLoss}, {"isolatedMaxLoss", iso.maxLoss}});
 }
 
 }  // namespace
@@ -551,9 +572,11 @@ void explain(const Scenario& scenario, Report& report) {
   std::vector<MarginMode> modes(count, MarginMode::Isolated);
   explainOutcome(c, modes, *report.isolated);
   std::fill(modes.begin(), modes.end(), MarginMode::Cross);
+  c.lastOutcome = !report.asGiven;
   explainOutcome(c, modes, *report.cross);
   if (report.asGiven) {
     for (std::size_t i = 0; i < count; ++i) modes[i] = scenario.positions[i].marginMode.value_or(MarginMode::Cross);
+    c.lastOutcome = true;
     explainOutcome(c, modes, *report.asGiven);
   }
   for (std::size_t i = 0; i < report.comparisons.size() && i < count; ++i)

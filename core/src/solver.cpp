@@ -136,6 +136,10 @@ std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, d
   const double uMark = atMark.u;
   auto* up = trace ? &trace->up : nullptr;
   auto* down = trace ? &trace->down : nullptr;
+  if (trace) {  // at most every piece each way
+    up->reserve(breaks.size() + 1);
+    down->reserve(breaks.size() + 1);
+  }
   if (breaks.size() == 0) {
     auto fixed = [&](double mid) { return Line{atMark.c0, atMark.c1, mid}; };
     return {walk(fixed, breaks, uMark, safe, true, up), walk(fixed, breaks, uMark, safe, false, down)};
