@@ -52,6 +52,11 @@ constexpr Message kMessages[] = {
     {"tierRateRange", ErrorCode::OutOfRange, "{path} ({value}) must be >= {low} and < {limit}"},
     {"tierRateFalling", ErrorCode::OutOfRange, "{path} ({value}) must be >= the previous row's ({previous}): larger notionals need more margin"},
     {"tierAmountAboveFloor", ErrorCode::OutOfRange, "{path} ({value}) must be <= floor * rate ({floor} * {rate} = {limit}) so that maintenance margin is never negative"},
+    // evaluate's equity sweep (sweep.cpp).
+    {"sweepPosition", ErrorCode::OutOfRange, "{path} ({value}) must be < {limit}, the number of positions"},
+    {"sweepOutSize", ErrorCode::OutOfRange, "{path} has {count} entries but prices has {prices}"},
+    {"sweepPrice", ErrorCode::OutOfRange, "{path} ({value}) must be a finite price > 0 and <= {limit}"},
+    {"sweepPriceNotFinite", ErrorCode::NotFinite, "{path} ({value}) must be a finite price > 0 and <= {limit}"},
 
     // Risk lab: what-if and stress (whatif.cpp, stress.cpp).
 
