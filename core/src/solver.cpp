@@ -140,6 +140,15 @@ std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, d
     up->reserve(breaks.size() + 1);
     down->reserve(breaks.size() + 1);
   }
+  if (breaks.size() == 0 && !trace) {  // one piece each way: walk()'s steps, written out
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    const Line& line = atMark;  // its sign at uMark is `safe`, so neither piece jumps there
+    Walk upWalk{std::nullopt, {line.c0, line.c1, uMark * 2 + 1}}, downWalk{std::nullopt, {line.c0, line.c1, uMark / 2}};
+    const auto r = line.root();
+    if (((line.c1 != 0 ? line.c1 : line.c0) > 0) != safe) upWalk.u = r ? std::clamp(*r, uMark, kInf) : kInf;
+    if ((line.at(0.0) > 0) != safe) downWalk.u = r ? std::clamp(*r, 0.0, uMark) : 0.0;
+    return {upWalk, downWalk};
+  }
   if (breaks.size() == 0) {
     auto fixed = [&](double mid) { return Line{atMark.c0, atMark.c1, mid}; };
     return {walk(fixed, breaks, uMark, safe, true, up), walk(fixed, breaks, uMark, safe, false, down)};
