@@ -44,6 +44,19 @@ constexpr Message kMessages[] = {
     {"leverageAboveTier", ErrorCode::OutOfRange, "{path} ({value}) must be <= {limit} for the tier at notional {notional}"},
 
     // Tier tables (tiers.cpp).
+    {"tierTableEmpty", ErrorCode::Empty, "{path} must have at least one row"},
+    {"tierTableTooMany", ErrorCode::TooMany, "{path} has {count} rows; at most {limit} are accepted"},
+    {"tierCapUnsorted", ErrorCode::Unsorted, "{path} ({value}) must be greater than the previous row's cap ({previous}): rows are sorted ascending and do not overlap"},
+    {"tierLeverageRising", ErrorCode::OutOfRange, "{path} ({value}) must be <= the previous row's ({previous}): larger notionals allow less leverage"},
+    {"tierRateMissing", ErrorCode::Missing, "{path} is required by the {rules} profile"},
+    {"tierRateRange", ErrorCode::OutOfRange, "{path} ({value}) must be >= {low} and < {limit}"},
+    {"tierRateFalling", ErrorCode::OutOfRange, "{path} ({value}) must be >= the previous row's ({previous}): larger notionals need more margin"},
+    {"tierAmountAboveFloor", ErrorCode::OutOfRange, "{path} ({value}) must be <= floor * rate ({floor} * {rate} = {limit}) so that maintenance margin is never negative"},
+    // evaluate's equity sweep (sweep.cpp).
+    {"sweepPosition", ErrorCode::OutOfRange, "{path} ({value}) must be < {limit}, the number of positions"},
+    {"sweepOutSize", ErrorCode::OutOfRange, "{path} has {count} entries but prices has {prices}"},
+    {"sweepPrice", ErrorCode::OutOfRange, "{path} ({value}) must be a finite price > 0 and <= {limit}"},
+    {"sweepPriceNotFinite", ErrorCode::NotFinite, "{path} ({value}) must be a finite price > 0 and <= {limit}"},
 
     // Risk lab: what-if and stress (whatif.cpp, stress.cpp).
     {"positionIndex", ErrorCode::OutOfRange, "{path} ({value}) must be < {limit}, the number of positions"},

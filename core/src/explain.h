@@ -2,16 +2,20 @@
 // MarginLab (internal): writing explanation steps, shared by every kernel that reports them.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "marginlab/format.h"
 #include "marginlab/report.h"
+#include "model.h"
 
 namespace marginlab::detail {
 
@@ -159,5 +163,59 @@ inline void add(std::vector<Step>& steps, std::string field, std::string label, 
                 std::string substituted, std::optional<double> value) {
   steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
 }
+
+/// A number a step shows, by name.
+struct NumberParam {
+  std::string_view name;
+  double value;
+};
+
+/// Appends parameters to a step, built in place (no temporary Param); `room`: how many more follow.
+inline void addParams(Step& step, std::initializer_list<NumberParam> list, std::size_t room = 0) {
+  step.params.reserve(step.params.size() + list.size() + room);
+  for (const NumberParam& p : list) {
+    Param& q = step.params.emplace_back();
+    q.name.assign(p.name.data(), p.name.size());
+    q.value = p.value;
+  }
+}
+inline void addParam(Step& step, std::string_view name, double x) { addParams(step, {{name, x}}); }
+inline void addParam(Step& step, std::string_view name, std::string_view text) {
+  Param& q = step.params.emplace_back();
+  q.name.assign(name.data(), name.size());
+  q.value = std::string(text);
+}
+/// A number named "name[index]" (one per position of a sum).
+inline void addParam(Step& step, std::string_view name, std::size_t index, double x) {
+  char buffer[64];
+  const std::size_t size = std::min(name.size(), sizeof buffer - 24);
+  std::memcpy(buffer, name.data(), size);
+  char* p = buffer + size;
+  *p++ = '[';
+  char digits[20];
+  std::size_t count = 0;
+  do digits[count++] = static_cast<char>('0' + index % 10);
+  while ((index /= 10) != 0);
+  while (count > 0) *p++ = digits[--count];
+  *p++ = ']';
+  addParams(step, {{std::string_view(buffer, static_cast<std::size_t>(p - buffer)), x}});
+}
+
+/// Appends the steps of a crossing that solveCrossing(model, group, e0, withMaintenance, &trace)
+/// found: one per piece walked (formula, substitution, candidate), then why there is no price or
+/// why it is the mark. `e0Symbol` names e0 in the formula ("M", "M'", "E0", "E0b"); `field` is the
+/// steps' field ("liquidationPrice", "bankruptcyPrice"). Codes: "<field>.tier" (at-price
+/// maintenance, one piece), "<field>.entryTier" (maintenance on the entry value), "<field>.solve"
+/// (no maintenance: bankruptcy), "<field>.alreadyPast", "<field>.none".
+void appendCrossingSteps(std::vector<Step>& steps, const Model& model, std::span<const Leg* const> group, double e0,
+                         std::string_view e0Symbol, bool withMaintenance, std::string_view field,
+                         const CrossingTrace& trace);
+
+/// A crossing with its steps, for a tool whose own steps show the walk (funding).
+struct ExplainedCrossing : Crossing {
+  std::vector<Step> trace;
+};
+ExplainedCrossing explainedCrossing(const Model& model, std::span<const Leg* const> group, double e0,
+                                    std::string_view e0Symbol, bool withMaintenance, std::string_view field);
 
 }  // namespace marginlab::detail

@@ -3,7 +3,6 @@
 #include "model.h"
 
 #include <algorithm>
-#include <map>
 
 namespace marginlab::detail {
 
@@ -15,7 +14,7 @@ void fillLeg(const Model& m, const Position& p, Leg& leg) {
   leg.mark = p.mark();
   leg.leverage = p.leverage;
   leg.entryNotional = leg.contract == Contract::Linear ? leg.k * leg.entry : leg.k / leg.entry;
-  leg.entryTier = tierIndexAt(m.tables[leg.table], leg.entryNotional);
+  leg.entryTier = tierIndexAt(m.tiersOf(leg), leg.entryNotional);
   leg.initialMargin = leg.entryNotional / leg.leverage;
   if (m.profile->feesInInitialMargin) leg.initialMargin += 2 * m.fee * leg.entryNotional;
   leg.isolatedMargin = p.isolatedMargin.value_or(leg.initialMargin);
@@ -28,58 +27,84 @@ void fillLeg(const Model& m, const Position& p, Leg& leg) {
   }
 }
 
+namespace {
+
+/// Equal symbols, compared in place: symbols are short (at most kMaxSymbolLength characters).
+bool sameSymbol(const std::string& a, const std::string& b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)  // symbols of one quote share their ends, not their starts
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+/// Sets every leg's table: the index of its symbol in the order symbols first appear, whose first
+/// position is firstOf[table]. A scan of the earlier symbols for a few positions, a sorted index
+/// beyond (no quadratic cost at 1000 symbols).
+void assignTables(const Scenario& s, std::vector<Leg>& legs, std::vector<std::size_t>& firstOf) {
+  const std::size_t count = s.positions.size();
+  constexpr std::size_t kScan = 32;
+  if (count <= kScan) {
+    for (std::size_t i = 0; i < count; ++i) {
+      std::size_t t = 0;
+      while (t < firstOf.size() && !sameSymbol(s.positions[firstOf[t]].symbol, s.positions[i].symbol)) ++t;
+      if (t == firstOf.size()) firstOf.push_back(i);
+      legs[i].table = t;
+    }
+    return;
+  }
+  std::vector<std::size_t> order(count);
+  for (std::size_t i = 0; i < count; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return s.positions[a].symbol < s.positions[b].symbol; });
+  std::vector<std::size_t> runOf(count);  // position -> the first position of its run in `order`
+  for (std::size_t r = 0; r < count; ++r) {
+    const bool same = r > 0 && s.positions[order[r]].symbol == s.positions[order[r - 1]].symbol;
+    runOf[order[r]] = same ? runOf[order[r - 1]] : order[r];
+  }
+  std::vector<std::size_t> tableOfRun(count, count);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t& t = tableOfRun[runOf[i]];
+    if (t == count) {
+      t = firstOf.size();
+      firstOf.push_back(i);
+    }
+    legs[i].table = t;
+  }
+}
+
+}  // namespace
+
 Model buildModel(const Scenario& s) {
   Model m;
   m.scenario = &s;
   m.profile = &profileFor(s.rules);
   m.fee = s.takerFeeRate.value_or(m.profile->defaultTakerFeeRate);
-  std::map<std::string, std::size_t, std::less<>> tableOf;
-  m.legs.reserve(s.positions.size());
-  for (std::size_t i = 0; i < s.positions.size(); ++i) {
-    const Position& p = s.positions[i];
-    auto found = tableOf.find(p.symbol);
-    if (found == tableOf.end()) {
-      const TierTable* table = nullptr;
-      if (auto it = s.tiers.find(p.symbol); it != s.tiers.end()) {
-        table = &it->second;
-      } else {
-        table = &findDefaultTierTable(s.rules, p.symbol)->tiers;  // validate() checked it exists
-      }
-      m.tables.push_back(resolveTiers(*table, *m.profile));
-      found = tableOf.emplace(p.symbol, m.tables.size() - 1).first;
-    }
-    Leg leg;
-    leg.index = i;
-    leg.table = found->second;
-    fillLeg(m, p, leg);
-    m.legs.push_back(leg);
+  const std::size_t count = s.positions.size();
+  m.legs.resize(count);
+  std::vector<std::size_t> firstOf;
+  firstOf.reserve(count);
+  assignTables(s, m.legs, firstOf);
+  // The tables, found first so that their rows take one allocation.
+  std::vector<const TierTable*> tables(firstOf.size());
+  std::size_t rows = 0;
+  for (std::size_t t = 0; t < firstOf.size(); ++t) {
+    const std::string& symbol = s.positions[firstOf[t]].symbol;
+    if (auto it = s.tiers.find(symbol); it != s.tiers.end()) tables[t] = &it->second;
+    else tables[t] = &findDefaultTierTable(s.rules, symbol)->tiers;  // validate() checked it exists
+    rows += tables[t]->size();
+  }
+  m.rows.reserve(rows);
+  m.starts.reserve(tables.size() + 1);
+  m.starts.push_back(0);
+  for (const TierTable* table : tables) {
+    appendResolvedTiers(*table, *m.profile, m.rows);
+    m.starts.push_back(m.rows.size());
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    m.legs[i].index = i;
+    fillLeg(m, s.positions[i], m.legs[i]);
   }
   return m;
-}
-
-Maintenance maintenanceAt(const Model& m, const Leg& leg, double uValue) noexcept {
-  const bool atEntry = m.profile->basis == MaintenanceBasis::AtEntry;
-  return maintenanceForTier(m, leg, atEntry ? leg.entryTier : tierIndexAt(m.tiersOf(leg), leg.k * uValue));
-}
-
-Maintenance maintenanceForTier(const Model& m, const Leg& leg, std::size_t tier) noexcept {
-  const auto& tiers = m.tiersOf(leg);
-  const Profile& profile = *m.profile;
-  Maintenance mm;
-  const bool atEntry = profile.basis == MaintenanceBasis::AtEntry;
-  mm.tier = tier;
-  const ResolvedTier& t = tiers[mm.tier];
-  mm.rate = t.rate;
-  mm.amount = t.amount;
-  mm.effectiveRate = t.rate;
-  if (profile.feeInMaintenanceRate || profile.exitFeeInMaintenance) mm.effectiveRate += m.fee;
-  if (atEntry) {
-    mm.c0 = leg.entryNotional * mm.effectiveRate - t.amount;
-  } else {
-    mm.c0 = -t.amount;
-    mm.c1 = mm.effectiveRate * leg.k;
-  }
-  return mm;
 }
 
 double crossWallet(const Model& m, std::span<const MarginMode> modes) noexcept {
@@ -115,6 +140,79 @@ double EquityModel::at(double price) const noexcept {
   double cross = crossConstant_ + crossMoving0_ + crossLinear_ * price;
   if (crossInverse_ != 0) cross += crossInverse_ / price;
   return isolated + (hasCross_ ? std::max(0.0, cross) : cross);
+}
+
+bool hasGivenModes(const Scenario& s) noexcept {
+  return std::any_of(s.positions.begin(), s.positions.end(), [](const Position& p) { return p.marginMode.has_value(); });
+}
+
+MarkTerms markTerms(const Model& m, const Leg& leg) noexcept {
+  MarkTerms a;
+  a.notional = leg.notionalAt(leg.mark);
+  a.pnl = leg.pnlAt(leg.mark);
+  a.mm = maintenanceAt(m, leg, leg.u(leg.mark));
+  a.maintenance = a.mm.c0 + a.mm.c1 * leg.u(leg.mark);
+  if (m.profile->feeToCloseInReport) {
+    // Fee to close at the bankruptcy price of the position at its leverage (Bybit UTA).
+    const double bankruptcy = leg.contract == Contract::Linear ? leg.entry * (1 - leg.s / leg.leverage)
+                                                               : leg.entry * leg.leverage / (leg.leverage + leg.s);
+    a.feeToClose = leg.notionalAt(bankruptcy) * m.fee;
+  }
+  return a;
+}
+
+AccountTerms accountTerms(const Model& m, std::span<const MarginMode> modes, std::span<const MarkTerms> marks) noexcept {
+  AccountTerms t;
+  t.crossWallet = crossWallet(m, modes);
+  for (const Leg& leg : m.legs) {
+    if (modes[leg.index] == MarginMode::Cross) {
+      t.hasCross = true;
+      t.crossPnl += marks[leg.index].pnl;
+      t.crossMaintenance += marks[leg.index].maintenance;
+      t.crossInitial += leg.initialMargin;
+    } else {
+      t.isolatedMargins += leg.isolatedMargin;
+    }
+  }
+  return t;
+}
+
+void groupCross(const Model& m, std::span<const MarginMode> modes, std::span<const MarkTerms> marks,
+                CrossGroups& out) {
+  out.terms.clear();
+  out.legs.clear();
+  out.starts.assign(m.tableCount() + 1, 0);
+  for (const Leg& leg : m.legs) {
+    if (modes[leg.index] != MarginMode::Cross) continue;
+    out.terms.push_back({leg.table, marks[leg.index].pnl, marks[leg.index].maintenance});
+    ++out.starts[leg.table + 1];
+  }
+  for (std::size_t t = 0; t < m.tableCount(); ++t) out.starts[t + 1] += out.starts[t];
+  out.legs.resize(out.terms.size());
+  // A counting sort by table, stable: each group keeps leg order. starts[t] runs to its end
+  // while placing, then is restored.
+  for (const Leg& leg : m.legs)
+    if (modes[leg.index] == MarginMode::Cross) out.legs[out.starts[leg.table]++] = &leg;
+  for (std::size_t t = m.tableCount(); t > 0; --t) out.starts[t] = out.starts[t - 1];
+  out.starts[0] = 0;
+}
+
+CrossBacking crossBacking(const CrossGroups& groups, double crossWallet, std::size_t table) noexcept {
+  CrossBacking b;
+  for (const CrossGroups::Term& term : groups.terms) {
+    if (term.table == table) continue;
+    b.otherPnl += term.pnl;
+    b.otherMaintenance += term.maintenance;
+  }
+  b.e0 = crossWallet - b.otherMaintenance + b.otherPnl;
+  b.e0b = crossWallet + b.otherPnl;
+  return b;
+}
+
+double isolatedBacking(const Model& m, const Leg& leg) noexcept {
+  if (!m.profile->extraMarginNetOfFee) return leg.isolatedMargin;
+  const double extra = leg.isolatedMargin - leg.initialMargin;
+  return leg.initialMargin + extra / (1 - leg.s * m.fee);
 }
 
 }  // namespace marginlab::detail

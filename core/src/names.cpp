@@ -44,6 +44,48 @@ std::optional<MarginMode> parseMarginMode(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+namespace {
+
+char upper(char c) noexcept { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+bool alphanumeric(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+/// The end of an inverse symbol after its coin: nothing, a '-' or '_' part, or USD, USDT or USDC
+/// followed by nothing or a '-' or '_' part.
+bool coinSuffix(std::string_view rest) noexcept {
+  auto tail = [](std::string_view t) {  // as the page's /([-_].*)?$/: no line break in the part
+    return t.empty() || ((t.front() == '-' || t.front() == '_') && t.find_first_of("\r\n") == std::string_view::npos);
+  };
+  if (tail(rest)) return true;
+  for (std::string_view quote : {"USDT", "USDC", "USD"})
+    if (rest.substr(0, quote.size()) == quote && tail(rest.substr(quote.size()))) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string settlementAsset(std::string_view symbol, Contract contract) {
+  std::string s(symbol);
+  for (char& c : s) c = upper(c);
+  const std::string_view text = s;
+  if (contract == Contract::Inverse) {
+    // The shortest run of letters and digits from the start that the rest completes as a suffix.
+    for (std::size_t n = 1; n <= text.size() && alphanumeric(text[n - 1]); ++n)
+      if (coinSuffix(text.substr(n))) return std::string(text.substr(0, n));
+    return "coin";
+  }
+  for (std::string_view quote : {"USDT", "USDC", "FDUSD", "BUSD", "USD"}) {
+    const bool atEnd = text.size() >= quote.size() && text.substr(text.size() - quote.size()) == quote;
+    const std::size_t at = text.find(quote);
+    bool beforeSeparator = false;
+    for (std::size_t i = at; i != std::string_view::npos; i = text.find(quote, i + 1)) {
+      const std::size_t after = i + quote.size();
+      if (after < text.size() && (text[after] == '-' || text[after] == '_')) beforeSeparator = true;
+    }
+    if (atEnd || beforeSeparator) return std::string(quote);
+  }
+  return "quote";
+}
+
 std::string_view toString(ErrorCode code) noexcept {
   switch (code) {
     case ErrorCode::Missing: return "missing";

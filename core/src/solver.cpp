@@ -12,11 +12,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 #include <limits>
 
-#include "marginlab/format.h"
 #include "marginlab/validate.h"
-#include "explain.h"
 #include "model.h"
 
 namespace marginlab::detail {
@@ -51,57 +50,73 @@ Line lineAt(const Model& m, std::span<const Leg* const> group, double e0, bool w
   return line;
 }
 
-/// The tier row of each leg on a line (maintenance lines only).
-std::vector<std::size_t> tiersOf(const Model& m, std::span<const Leg* const> group, const Line& line) {
-  std::vector<std::size_t> tiers;
-  tiers.reserve(group.size());
-  for (const Leg* leg : group) tiers.push_back(maintenanceAt(m, *leg, line.u).tier);
-  return tiers;
-}
+/// The breakpoints of f in u (tier caps over sizes), sorted and unique: on the stack for a group
+/// of one leg (at most kMaxTierRows - 1), on the heap beyond.
+class Breaks {
+ public:
+  Breaks(const Model& m, std::span<const Leg* const> group, bool withMaintenance) {
+    if (!withMaintenance || m.profile->basis != MaintenanceBasis::AtPrice) return;
+    std::size_t total = 0;
+    for (const Leg* leg : group) total += m.tiersOf(*leg).size() - 1;
+    if (total > local_.size()) {
+      heap_.resize(total);
+      data_ = heap_.data();
+    }
+    for (const Leg* leg : group) {
+      const auto tiers = m.tiersOf(*leg);
+      for (std::size_t j = 0; j + 1 < tiers.size(); ++j) data_[size_++] = tiers[j].cap / leg->k;
+    }
+    if (group.size() > 1) std::sort(data_, data_ + size_);  // one leg's caps ascend already
+    size_ = static_cast<std::size_t>(std::unique(data_, data_ + size_) - data_);
+  }
+  Breaks(const Breaks&) = delete;
+  Breaks& operator=(const Breaks&) = delete;
+  [[nodiscard]] const double* begin() const noexcept { return data_; }
+  [[nodiscard]] const double* end() const noexcept { return data_ + size_; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] double operator[](std::size_t i) const noexcept { return data_[i]; }
 
-struct Piece {
-  double lo = 0, hi = 0;  ///< u interval; hi may be +infinity
-  Line line;
+ private:
+  std::array<double, kMaxTierRows> local_;  // only [0, size_) is read: no zero fill per call
+  std::vector<double> heap_;
+  double* data_ = local_.data();
+  std::size_t size_ = 0;
 };
 
 struct Walk {
-  std::vector<Piece> visited;
   std::optional<double> u;  ///< crossing
+  Line last;                ///< the last piece visited
 };
 
 /// Walks from uMark in one direction until the sign of f differs from `safeAtMark`: the pieces
 /// end at the breaks beyond uMark in walking order, then at +infinity (upward) or 0 (downward).
-Walk walk(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance,
-          const std::vector<double>& breaks, double uMark, bool safeAtMark, bool upward) {
+/// lineOf(mid) gives f on the piece holding mid. `visited` (may be null) receives every piece.
+template <class LineOf>
+Walk walk(LineOf&& lineOf, const Breaks& breaks, double uMark, bool safeAtMark, bool upward,
+          std::vector<CrossingPiece>* visited) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   Walk w;
-  w.visited.reserve(breaks.size() + 1);
   // breaks is sorted and unique: those above uMark follow upper_bound, those below precede
   // lower_bound.
-  std::size_t j =
-      static_cast<std::size_t>((upward ? std::upper_bound(breaks.begin(), breaks.end(), uMark)
-                                       : std::lower_bound(breaks.begin(), breaks.end(), uMark)) -
-                               breaks.begin());
+  std::size_t j = static_cast<std::size_t>(
+      (upward ? std::upper_bound(breaks.begin(), breaks.end(), uMark) : std::lower_bound(breaks.begin(), breaks.end(), uMark)) -
+      breaks.begin());
   double a = uMark;
   for (;;) {
     const bool last = upward ? j >= breaks.size() : j == 0;
     const double b = last ? (upward ? kInf : 0.0) : (upward ? breaks[j] : breaks[j - 1]);
     const double mid = std::isinf(b) ? a * 2 + 1 : (a + b) / 2;
-    const Piece& piece =
-        w.visited.emplace_back(Piece{std::min(a, b), std::max(a, b), lineAt(m, group, e0, withMaintenance, mid)});
-    const Line& line = piece.line;
+    const double lo = std::min(a, b), hi = std::max(a, b);
+    const Line& line = w.last = lineOf(mid);
+    if (visited) visited->push_back({lo, hi, line.c0, line.c1, line.u});
     if ((line.at(a) > 0) != safeAtMark) {  // the sign jumps at a tier boundary
       w.u = a;
       return w;
     }
-    double endValue;
-    if (std::isinf(b)) {
-      endValue = line.c1 != 0 ? line.c1 : line.c0;  // the sign of f as u grows without bound
-    } else {
-      endValue = line.at(b);
-    }
+    // At +infinity: the sign of f as u grows without bound.
+    const double endValue = std::isinf(b) ? (line.c1 != 0 ? line.c1 : line.c0) : line.at(b);
     if ((endValue > 0) != safeAtMark) {
-      if (auto r = line.root()) w.u = std::clamp(*r, piece.lo, piece.hi);
+      if (auto r = line.root()) w.u = std::clamp(*r, lo, hi);
       else w.u = b;
       return w;
     }
@@ -112,126 +127,74 @@ Walk walk(const Model& m, std::span<const Leg* const> group, double e0, bool wit
   }
 }
 
-/// Appends "a×b + c×d" (in parentheses when more than one term) with term(out, i) writing term i.
-template <class Term>
-void appendSum(TextBuilder& out, std::size_t count, Term term) {
-  if (count > 1) out.add('(');
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i) out.add(" + ");
-    term(out, i);
+/// Both walks. Without breaks every piece has the line at the mark (the same operations give the
+/// same bits). For one leg at-price, its tier row is followed from the mark's as the midpoints move
+/// away from it (what maintenanceAt would find, without a search per piece); for several legs each
+/// piece is computed by lineAt.
+std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance,
+                            const Breaks& breaks, const Line& atMark, bool safe, CrossingTrace* trace) {
+  const double uMark = atMark.u;
+  auto* up = trace ? &trace->up : nullptr;
+  auto* down = trace ? &trace->down : nullptr;
+  if (trace) {  // at most every piece each way
+    up->reserve(breaks.size() + 1);
+    down->reserve(breaks.size() + 1);
   }
-  if (count > 1) out.add(')');
-}
-
-void appendTiers(TextBuilder& out, const Model& m, std::span<const Leg* const> group, const Line& line) {
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    const std::size_t tier = maintenanceAt(m, *group[i], line.u).tier;
-    const ResolvedTier& t = m.tiersOf(*group[i])[tier];
-    out.add(i ? "; tier " : "tier ", num(static_cast<double>(tier + 1)), " (notional ", num(t.floor), " to ",
-            num(t.cap), ")");
+  if (breaks.size() == 0 && !trace) {  // one piece each way: walk()'s steps, written out
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    const Line& line = atMark;  // its sign at uMark is `safe`, so neither piece jumps there
+    Walk upWalk{std::nullopt, {line.c0, line.c1, uMark * 2 + 1}}, downWalk{std::nullopt, {line.c0, line.c1, uMark / 2}};
+    const auto r = line.root();
+    if (((line.c1 != 0 ? line.c1 : line.c0) > 0) != safe) upWalk.u = r ? std::clamp(*r, uMark, kInf) : kInf;
+    if ((line.at(0.0) > 0) != safe) downWalk.u = r ? std::clamp(*r, 0.0, uMark) : 0.0;
+    return {upWalk, downWalk};
   }
-}
-
-/// Formula and substitution of the root of one piece.
-void formulaOf(const Model& m, std::span<const Leg* const> group, double e0, std::string_view e0Symbol,
-               bool withMaintenance, const Line& line, std::string& formula, std::string& substituted) {
-  const bool linear = group.front()->contract == Contract::Linear;
-  const bool atEntry = m.profile->basis == MaintenanceBasis::AtEntry;
-  const std::size_t count = group.size();
-  auto sq = [&](TextBuilder& out, std::size_t i) { out.add(snum(group[i]->s * group[i]->k)); };
-  auto sqEp = [&](TextBuilder& out, std::size_t i) {
-    out.add(snum(group[i]->s * group[i]->k), "×", num(group[i]->entry));
-  };
-  auto sVEp = [&](TextBuilder& out, std::size_t i) {
-    out.add(snum(group[i]->s * group[i]->k), "/", num(group[i]->entry));
-  };
-  auto mmOf = [&](std::size_t i) {
-    const Leg& leg = *group[i];
-    return maintenanceForTier(m, leg, maintenanceAt(m, leg, line.u).tier);
-  };
-  auto qRate = [&](TextBuilder& out, std::size_t i) { out.add(num(group[i]->k), "×", num(mmOf(i).effectiveRate)); };
-  auto amounts = [&](TextBuilder& out, std::size_t i) { out.add(num(mmOf(i).amount)); };
-  auto mms = [&](TextBuilder& out, std::size_t i) { out.add(num(mmOf(i).c0)); };
-  const Num e(e0);
-  TextBuilder s;
-  if (!withMaintenance) {
-    if (linear) {
-      formula = cat("BP = (Σ s·q·EP − ", e0Symbol, ") / Σ s·q");
-      s.add('(');
-      appendSum(s, count, sqEp);
-      s.add(" − ", e, ") / ");
-      appendSum(s, count, sq);
-    } else {
-      formula = cat("BP = Σ s·V / (", e0Symbol, " + Σ s·V/EP)");
-      appendSum(s, count, sq);
-      s.add(" / (", e, " + ");
-      appendSum(s, count, sVEp);
-      s.add(')');
-    }
-  } else if (linear && !atEntry) {
-    formula = cat("LP = (", e0Symbol, " + Σ cum − Σ s·q·EP) / (Σ q·MMR − Σ s·q)");
-    s.add("(", e, " + ");
-    appendSum(s, count, amounts);
-    s.add(" − ");
-    appendSum(s, count, sqEp);
-    s.add(") / (");
-    appendSum(s, count, qRate);
-    s.add(" − ");
-    appendSum(s, count, sq);
-    s.add(')');
-  } else if (linear) {
-    formula = cat("LP = (Σ s·q·EP − ", e0Symbol, " + Σ MM) / Σ s·q");
-    s.add('(');
-    appendSum(s, count, sqEp);
-    s.add(" − ", e, " + ");
-    appendSum(s, count, mms);
-    s.add(") / ");
-    appendSum(s, count, sq);
-  } else if (!atEntry) {
-    formula = cat("LP = (Σ V·MMR + Σ s·V) / (", e0Symbol, " + Σ cum + Σ s·V/EP)");
-    s.add('(');
-    appendSum(s, count, qRate);
-    s.add(" + ");
-    appendSum(s, count, sq);
-    s.add(") / (", e, " + ");
-    appendSum(s, count, amounts);
-    s.add(" + ");
-    appendSum(s, count, sVEp);
-    s.add(')');
-  } else {
-    formula = cat("LP = Σ s·V / (", e0Symbol, " − Σ MM + Σ s·V/EP)");
-    appendSum(s, count, sq);
-    s.add(" / (", e, " − ");
-    appendSum(s, count, mms);
-    s.add(" + ");
-    appendSum(s, count, sVEp);
-    s.add(')');
+  if (breaks.size() == 0) {
+    auto fixed = [&](double mid) { return Line{atMark.c0, atMark.c1, mid}; };
+    return {walk(fixed, breaks, uMark, safe, true, up), walk(fixed, breaks, uMark, safe, false, down)};
   }
-  s.copyTo(substituted);
+  if (group.size() > 1) {
+    auto general = [&](double mid) { return lineAt(m, group, e0, withMaintenance, mid); };
+    return {walk(general, breaks, uMark, safe, true, up), walk(general, breaks, uMark, safe, false, down)};
+  }
+  const Leg& leg = *group.front();
+  const auto tiers = m.tiersOf(leg);
+  const std::size_t markTier = rowAt(tiers, leg.k * uMark);
+  auto one = [&](std::size_t& tier, bool upward) {
+    return [&, upward](double mid) {
+      const double notional = leg.k * mid;
+      if (upward) {
+        while (tier + 1 < tiers.size() && !(notional <= tiers[tier].cap)) ++tier;
+      } else {
+        while (tier > 0 && notional <= tiers[tier - 1].cap) --tier;
+      }
+      const Maintenance mm = maintenanceForTier(m, leg, tier);
+      Line line;  // lineAt's operations, in its order
+      line.c0 = e0;
+      line.u = mid;
+      line.c0 += leg.pnl0;
+      line.c1 += leg.pnl1;
+      line.c0 -= mm.c0;
+      line.c1 -= mm.c1;
+      return line;
+    };
+  };
+  std::size_t upTier = markTier, downTier = markTier;
+  return {walk(one(upTier, true), breaks, uMark, safe, true, up), walk(one(downTier, false), breaks, uMark, safe, false, down)};
 }
 
 }  // namespace
 
-Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double e0, std::string_view e0Symbol,
-                       bool withMaintenance, std::string_view field, bool explain) {
+Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance,
+                       CrossingTrace* trace) {
   Crossing result;
   const Leg& first = *group.front();
   const double uMark = first.u(first.mark);
-  std::vector<double> breaks;
-  if (withMaintenance && m.profile->basis == MaintenanceBasis::AtPrice) {
-    for (const Leg* leg : group) {
-      const auto& tiers = m.tiersOf(*leg);
-      if (tiers.size() > 1) breaks.reserve(breaks.size() + tiers.size() - 1);
-      for (std::size_t j = 0; j + 1 < tiers.size(); ++j) breaks.push_back(tiers[j].cap / leg->k);
-    }
-    std::sort(breaks.begin(), breaks.end());
-    breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
-  }
+  const Breaks breaks(m, group, withMaintenance);
   const Line atMark = lineAt(m, group, e0, withMaintenance, uMark);
   const bool safe = atMark.at(uMark) > 0;
   result.alreadyPast = !safe;
-  const Walk up = walk(m, group, e0, withMaintenance, breaks, uMark, safe, true);
-  const Walk down = walk(m, group, e0, withMaintenance, breaks, uMark, safe, false);
+  const auto [up, down] = walks(m, group, e0, withMaintenance, breaks, atMark, safe, trace);
 
   // A crossing outside the prices the calculator accepts (validate.h) is no price: it only
   // arises when the margin covers the loss up to rounding (a 1x inverse short, a 1x long).
@@ -250,76 +213,23 @@ Crossing solveCrossing(const Model& m, std::span<const Leg* const> group, double
   } else if (pDown) {
     chosen = &down;
   }
-  auto tiersAt = [&](const Line& line) {
-    return withMaintenance ? tiersOf(m, group, line) : std::vector<std::size_t>{};
-  };
-  if (!explain) {  // the batch kernels: the price and the tiers only
-    if (chosen) {
-      result.price = first.priceOf(*chosen->u);
-      result.tiers = tiersAt(chosen->visited.back().line);
-    } else if (result.alreadyPast) {
-      result.price = first.mark;
-      result.tiers = tiersAt(atMark);
-    }
-    return result;
-  }
-  const std::string_view what = withMaintenance ? "Liquidation price" : "Bankruptcy price";
-  const std::string_view condition = withMaintenance ? "equity = maintenance margin" : "equity = 0";
-  const Walk& shown = chosen ? *chosen : down;
-  result.trace.reserve(shown.visited.size() + 1);
-  for (std::size_t i = 0; i < shown.visited.size(); ++i) {
-    const Piece& piece = shown.visited[i];
-    const Line& line = piece.line;
-    const auto r = line.root();
-    Step& step = result.trace.emplace_back();
-    step.field.assign(field.data(), field.size());
-    formulaOf(m, group, e0, e0Symbol, withMaintenance, line, step.formula, step.substituted);
-    std::optional<double> candidate;
-    if (r && *r > 0 && isValidPositive(first.priceOf(*r))) candidate = first.priceOf(*r);
-    const bool last = chosen && i + 1 == shown.visited.size();
-    TextBuilder label;
-    label.add(what, " where ", condition);
-    if (withMaintenance && m.profile->basis == MaintenanceBasis::AtPrice) {
-      label.add(", ");
-      appendTiers(label, m, group, line);
-    }
-    if (withMaintenance && m.profile->basis == MaintenanceBasis::AtEntry) {
-      label.add(", maintenance on the entry value (");
-      appendTiers(label, m, group, line);
-      label.add(')');
-    }
-    if (withMaintenance && !breaks.empty()) {
-      if (last) label.add(": the price lies in this range, so this is the answer");
-      else if (candidate) label.add(": the candidate lies outside this range, so the next tier applies");
-      else label.add(": no positive price in this range, so the next tier applies");
-    }
-    label.copyTo(step.label);
-    step.value = last ? std::optional<double>(first.priceOf(*shown.u)) : candidate;
-  }
-  if (!chosen && result.alreadyPast) {
+  if (chosen) {
+    result.price = first.priceOf(*chosen->u);
+    result.tierU = chosen->last.u;
+  } else if (result.alreadyPast) {
     // Below the requirement at every price: the rest of the account already fails it, so the
     // position is liquidated (or bankrupt) now, at the mark.
     result.price = first.mark;
-    result.tiers = tiersAt(atMark);
-    append(addStep(result.trace, field, first.mark).label, what,
-           withMaintenance ? ": equity is below the maintenance margin" : ": equity is below zero",
-           " at every price of this symbol, so it is reached now, at the mark");
-    return result;
+    result.tierU = uMark;
   }
-  if (!chosen) {
-    std::string& reason = addStep(result.trace, field, std::nullopt).label;
-    append(reason, "No price brings ", withMaintenance ? "equity down to the maintenance margin" : "the margin to zero",
-           ": the margin covers the loss at every price");
-    const auto r = atMark.root();
-    if (first.contract == Contract::Linear && r && !(*r > 0)) {
-      append(reason, " (the formula gives ", num(*r), ", not a positive price)");
-    } else if (first.contract == Contract::Inverse && r && !(*r > 0)) {
-      append(reason, " (the formula gives 1/P = ", num(*r), ", so no finite price)");
-    }
-    return result;
+  if (trace) {
+    using Way = CrossingTrace::Way;
+    trace->chosen = chosen == &up ? Way::Up : chosen == &down ? Way::Down : Way::None;
+    if (chosen) trace->crossingU = *chosen->u;
+    trace->atMark = {uMark, uMark, atMark.c0, atMark.c1, atMark.u};
+    trace->hasBreaks = breaks.size() > 0;
+    trace->alreadyPast = result.alreadyPast;
   }
-  result.price = first.priceOf(*chosen->u);
-  result.tiers = tiersAt(chosen->visited.back().line);
   return result;
 }
 

@@ -303,7 +303,7 @@ bool Grid::liquidated(std::span<const Leg* const> group, double e0) {
                      std::any_of(group.begin(), group.end(), [&](const Leg* leg) { return onTierCap(*leg); });
   if (!close) return false;
   // The liquidation price may be the mark itself (distance 0): evaluate()'s answer.
-  const detail::Crossing crossing = detail::solveCrossing(m_, group, e0, "M", true, "liquidationPrice", false);
+  const detail::Crossing crossing = detail::solveCrossing(m_, group, e0, true);
   return crossing.price && std::abs(*crossing.price - first.mark) / first.mark * (crossing.alreadyPast ? -1 : 1) <= 0;
 }
 
@@ -852,13 +852,14 @@ namespace {
 
 /// Liquidation price of one leg when the margin (isolated) or the wallet (cross) cannot go
 /// through evaluate(): at or below zero, or above the accepted range. Mirrors evaluate().
-detail::Crossing solveDirect(const Model& m, std::size_t position, double margin, bool isolated, bool explain) {
+detail::ExplainedCrossing solveDirect(const Model& m, std::size_t position, double margin, bool isolated, bool explain) {
   const Leg& leg = m.legs[position];
   if (isolated) {
     double e0 = margin;
     if (m.profile->extraMarginNetOfFee) e0 = leg.initialMargin + (margin - leg.initialMargin) / (1 - leg.s * m.fee);
     const Leg* one[] = {&leg};
-    return detail::solveCrossing(m, one, e0, "M", true, "liquidationPrice", explain);
+    if (explain) return detail::explainedCrossing(m, one, e0, "M", true, "liquidationPrice");
+    return {detail::solveCrossing(m, one, e0, true)};
   }
   const std::string& symbol = m.scenario->positions[position].symbol;
   std::vector<const Leg*> group;
@@ -870,7 +871,8 @@ detail::Crossing solveDirect(const Model& m, std::size_t position, double margin
       e0 += other.pnlAt(other.mark) - maintenanceOf(m, other);
     }
   }
-  return detail::solveCrossing(m, group, e0, "E0", true, "liquidationPrice", explain);
+  if (explain) return detail::explainedCrossing(m, group, e0, "E0", true, "liquidationPrice");
+  return {detail::solveCrossing(m, group, e0, true)};
 }
 
 /// The scenario after the payments, where evaluate() can take it: the isolated margin when it is

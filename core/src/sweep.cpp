@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "marginlab/format.h"
+#include "marginlab/check.h"
 #include "marginlab/validate.h"
 #include "model.h"
 
@@ -24,26 +24,30 @@ namespace {
 }
 }  // namespace
 
+std::vector<InputError> validate(const Scenario& scenario, const SweepRequest& request) {
+  Checker c;
+  c.merge(validate(scenario));
+  if (request.position >= scenario.positions.size() && !scenario.positions.empty()) {
+    c.fail("position", "sweepPosition",
+           {Param{"value", static_cast<double>(request.position)},
+            Param{"limit", static_cast<double>(scenario.positions.size())}});
+  }
+  return std::move(c.errors);
+}
+
 std::vector<InputError> sweepEquity(const Scenario& scenario, const SweepRequest& request,
                                     std::span<const double> prices, std::span<double> out) {
-  std::vector<InputError> errors = validate(scenario);
-  if (request.position >= scenario.positions.size() && !scenario.positions.empty()) {
-    errors.push_back({"position", ErrorCode::OutOfRange,
-                      "position (" + std::to_string(request.position) + ") must be < " +
-                          std::to_string(scenario.positions.size()) + ", the number of positions"});
-  }
+  Checker c;
+  c.merge(validate(scenario, request));
   if (out.size() != prices.size()) {
-    errors.push_back({"out", ErrorCode::OutOfRange,
-                      "out has " + std::to_string(out.size()) + " entries but prices has " +
-                          std::to_string(prices.size())});
+    c.fail("out", "sweepOutSize",
+           {Param{"count", static_cast<double>(out.size())}, Param{"prices", static_cast<double>(prices.size())}});
   }
   if (const std::size_t i = firstInvalidPrice(prices); i < prices.size()) {  // the first says the array is bad
-    errors.push_back({"prices[" + std::to_string(i) + "]",
-                      isValidNumber(prices[i]) ? ErrorCode::OutOfRange : ErrorCode::NotFinite,
-                      "prices[" + std::to_string(i) + "] (" + formatNumber(prices[i]) +
-                          ") must be a finite price > 0 and <= " + formatNumber(kMaxMagnitude)});
+    c.fail("prices[" + std::to_string(i) + "]", isValidNumber(prices[i]) ? "sweepPrice" : "sweepPriceNotFinite",
+           {Param{"value", prices[i]}, Param{"limit", kMaxMagnitude}});
   }
-  if (!errors.empty()) return errors;
+  if (!c.ok()) return std::move(c.errors);
 
   const detail::Model m = detail::buildModel(scenario);
   std::vector<MarginMode> modes;
@@ -57,7 +61,7 @@ std::vector<InputError> sweepEquity(const Scenario& scenario, const SweepRequest
   }
   const detail::EquityModel equity(m, modes, scenario.positions[request.position].symbol);
   sweepAll(equity, prices, out);
-  return errors;
+  return {};
 }
 
 }  // namespace marginlab

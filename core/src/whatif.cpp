@@ -194,6 +194,7 @@ Result<AdjustResult> adjustPosition(const Scenario& scenario, const AdjustReques
   if (!result.errors.empty()) return result;
   AdjustResult r = applyFill(scenario, request);
   r.report = evaluate(r.scenario);
+  explain(r.scenario, r.report);  // the answer carries the report's steps
   result.value = std::move(r);
   return result;
 }

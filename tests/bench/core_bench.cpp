@@ -18,6 +18,9 @@
 //   | BM_Evaluate/1          | BM_Evaluate/1/real_time             | evaluate() of Scenario(1)                      | 1 (the call)        | us        |
 //   | BM_Evaluate/10         | BM_Evaluate/10/real_time            | evaluate() of Scenario(10)                     | 1 (the call)        | us        |
 //   | BM_Evaluate/100        | BM_Evaluate/100/real_time           | evaluate() of Scenario(100)                    | 1 (the call)        | us        |
+//   | BM_EvaluateExplain/1   | BM_EvaluateExplain/1/real_time      | evaluate() then explain() of Scenario(1)       | 1 (the call)        | us        |
+//   | BM_EvaluateExplain/10  | BM_EvaluateExplain/10/real_time     | evaluate() then explain() of Scenario(10)      | 1 (the call)        | us        |
+//   | BM_EvaluateExplain/100 | BM_EvaluateExplain/100/real_time    | evaluate() then explain() of Scenario(100)     | 1 (the call)        | us        |
 //   | BM_LiquidationBatch1e6 | BM_LiquidationBatch1e6/real_time    | isolatedLiquidationBatch() of 1,000,000 rows   | 1,000,000           | ms        |
 //   | BM_Sweep1e6            | BM_Sweep1e6/real_time               | sweepEquity() over 1,000,000 prices            | 1,000,000           | ms        |
 //   | BM_MonteCarlo          | BM_MonteCarlo/real_time             | monteCarlo() of 1000 paths x 250 steps         | 250,000 (paths x steps) | ms    |
@@ -49,7 +52,8 @@
 //                rejects positions of one symbol with different marks (N = 100 would fail).
 //     leverage   10
 //     marginMode absent (both modes are compared), isolatedMargin absent
-//   One iteration = one evaluate(scenario): isolated and cross outcomes, comparisons, all steps.
+//   One iteration of BM_Evaluate = one evaluate(scenario): isolated and cross outcomes and the
+//   comparisons, numbers only. BM_EvaluateExplain adds explain(scenario, report): every step.
 //
 // Batch (1e6): rules "binance", contract linear, contractSize 1, tiers T, no takerFeeRate;
 //   for i = 0 .. 999999:
@@ -172,6 +176,19 @@ void BM_Evaluate(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_Evaluate)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_EvaluateExplain(benchmark::State& state) {
+  const Scenario scenario = benchScenario(static_cast<std::size_t>(state.range(0)));
+  requireNoErrors(evaluate(scenario).errors, "evaluate");
+  for (auto _ : state) {
+    Report report = evaluate(scenario);
+    explain(scenario, report);
+    benchmark::DoNotOptimize(report);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_EvaluateExplain)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 constexpr std::size_t kBatch = 1'000'000;
 

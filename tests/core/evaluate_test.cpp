@@ -6,6 +6,13 @@ using namespace mltest;
 
 namespace {
 
+/// evaluate() then explain(): the report with its steps.
+Report explained(const Scenario& s) {
+  Report r = evaluateOk(s);
+  explain(s, r);
+  return r;
+}
+
 /// BTC long isolated with its initial margin, ETH short cross, simple profile, 0.5% flat tier.
 Scenario mixedModes() {
   Scenario s{.rules = Rules::Simple, .walletBalance = 10'000};
@@ -67,7 +74,7 @@ TEST_CASE("isolated versus cross: what each puts at risk", "[evaluate]") {
 }
 
 TEST_CASE("every number of a position and of the account has its steps", "[evaluate][steps]") {
-  const Report r = evaluateOk(mixedModes());
+  const Report r = explained(mixedModes());
   for (const Outcome* o : {&*r.isolated, &*r.cross, &*r.asGiven}) {
     for (const PositionOutcome& p : o->positions) {
       for (const char* field : {"notional", "initialMargin", "maintenanceMargin", "unrealizedPnl", "roe", "margin",
@@ -100,7 +107,7 @@ TEST_CASE("steps show the tier walk when the liquidation tier differs from the m
   Scenario s{.rules = Rules::Binance, .walletBalance = 10'000};
   s.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.9, .entryPrice = 60'000, .leverage = 10}};
   s.tiers = {{"BTCUSDT", {{50'000, 125, 0.004, 0}, {250'000, 100, 0.005, 50}}}};
-  const Report r = evaluateOk(s);
+  const Report r = explained(s);
   const PositionOutcome& p = r.isolated->positions[0];
   CHECK(p.tier == 2);
   CHECK(p.liquidationTier == 1);

@@ -7,6 +7,13 @@ using namespace mltest;
 
 namespace {
 
+/// evaluate() then explain(): the report with its steps.
+Report explained(const Scenario& s) {
+  Report r = evaluateOk(s);
+  explain(s, r);
+  return r;
+}
+
 constexpr double kMmr = 0.005;
 
 Scenario simple(double wallet, std::vector<Position> positions) {
@@ -140,7 +147,7 @@ TEST_CASE("No price liquidates: 1x inverse short and a fully collateralised line
   // Cross: wallet 0.025 BTC (= V/EP) behaves the same for the inverse short, wallet 100 for the
   // linear long.
   SECTION("1x inverse short") {
-    const Report r = evaluateOk(simple(1'000.0 / 40'000, {inverseBtc(Side::Short, 1)}));
+    const Report r = explained(simple(1'000.0 / 40'000, {inverseBtc(Side::Short, 1)}));
     for (const Outcome* out : {&*r.isolated, &*r.cross}) {
       const auto& o = out->positions[0];
       INFO("mode " << toString(o.mode));
@@ -153,7 +160,7 @@ TEST_CASE("No price liquidates: 1x inverse short and a fully collateralised line
   }
   SECTION("linear long whose margin covers the notional") {
     const Position p{.symbol = "ABCUSDT", .quantity = 1, .entryPrice = 100, .leverage = 1};
-    const Report r = evaluateOk(simple(100, {p}));
+    const Report r = explained(simple(100, {p}));
     for (const Outcome* out : {&*r.isolated, &*r.cross}) {
       const auto& o = out->positions[0];
       INFO("mode " << toString(o.mode));
@@ -164,7 +171,7 @@ TEST_CASE("No price liquidates: 1x inverse short and a fully collateralised line
     // More margin than the notional: the formula gives a negative price, still absent.
     Position over = p;
     over.isolatedMargin = 150;
-    const Report r2 = evaluateOk(simple(1'000, {over}));
+    const Report r2 = explained(simple(1'000, {over}));
     CHECK_FALSE(r2.isolated->positions[0].liquidationPrice);
     CHECK(hasValuelessStep(r2.isolated->positions[0], "liquidationPrice"));
   }
@@ -216,7 +223,7 @@ TEST_CASE("1x inverse short at other sizes: rounding must not invent a liquidati
     INFO("short " << quantity << " contracts x 1 USD @ " << entry << ", 1x");
     const Position p{.symbol = "BTCUSD", .contract = Contract::Inverse, .contractSize = 1, .side = Side::Short,
                      .quantity = quantity, .entryPrice = entry, .leverage = 1};
-    const Report r = evaluateOk(simple(1, {p}));
+    const Report r = explained(simple(1, {p}));
     const auto& o = r.isolated->positions[0];
     INFO("got LP " << o.liquidationPrice.value_or(-1) << ", BP " << o.bankruptcyPrice.value_or(-1));
     CHECK_FALSE(o.liquidationPrice);

@@ -338,7 +338,8 @@ TEST_CASE("properties: an absent liquidation price is explained by a step withou
   int absent = 0;
   for (std::size_t i = 0; i < scenarios().size(); ++i) {
     const Scenario& s = scenarios()[i];
-    const Report r = evaluate(s);
+    Report r = evaluate(s);
+    explain(s, r);
     for (const Outcome* out : outcomesOf(r)) {
       for (std::size_t k = 0; k < out->positions.size(); ++k) {
         const PositionOutcome& o = out->positions[k];

@@ -11,6 +11,13 @@ using namespace mltest;
 
 namespace {
 
+/// evaluate() then explain(): the report with its steps.
+Report explained(const Scenario& s) {
+  Report r = evaluateOk(s);
+  explain(s, r);
+  return r;
+}
+
 struct Pinned {
   const char* field;
   const char* label;
@@ -48,7 +55,7 @@ Scenario defaultScenario() {
 }  // namespace
 
 TEST_CASE("steps: the default scenario, word for word", "[steps]") {
-  const Report r = evaluateOk(defaultScenario());
+  const Report r = explained(defaultScenario());
   checkSteps(r.isolated->positions[0].steps, {
     {"notional", "Notional at the mark (quote)",
      "N = Q·CS·P_mark", "0.5×1×61000", 30500.000000000000},
@@ -132,7 +139,7 @@ TEST_CASE("steps: a position no price liquidates (tiers walked, no answer), word
   s.tiers["S0"] = {Tier{.notionalCap = 50000, .maxLeverage = 125, .maintenanceMarginRate = 0.004},
                    Tier{.notionalCap = 250000, .maxLeverage = 100, .maintenanceMarginRate = 0.005},
                    Tier{.notionalCap = 1e12, .maxLeverage = 50, .maintenanceMarginRate = 0.01}};
-  const Report r = evaluateOk(s);
+  const Report r = explained(s);
   checkSteps(r.cross->positions[0].steps, {
     {"notional", "Notional at the mark (quote)",
      "N = Q·CS·P_mark", "0.5×1×29100", 14550.000000000000},
@@ -173,7 +180,7 @@ TEST_CASE("steps: an inverse BitMEX short (entry-value maintenance, fees), word 
   s.walletBalance = 0.5;
   s.positions = {Position{.symbol = "XBTUSD", .contract = Contract::Inverse, .side = Side::Short, .quantity = 20000,
                           .entryPrice = 60000, .markPrice = 61000, .leverage = 10}};
-  const Report r = evaluateOk(s);
+  const Report r = explained(s);
   checkSteps(r.isolated->positions[0].steps, {
     {"notional", "Notional at the mark (coin)",
      "N = Q·CS / P_mark", "20000×1 / 61000", 0.32786885245901642},

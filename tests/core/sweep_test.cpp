@@ -163,3 +163,28 @@ TEST_CASE("sweepEquity: inverse long, in coin", "[sweep][inverse]") {
   // Isolated: max(0, 0.00125 + PnL) + 0.00875.
   checkCurve(sweep(s, SweepMode::Isolated, 0, {50'000, 40'000, 20'000}), {0.015, 0.01, 0.00875});
 }
+
+TEST_CASE("sweepEquity: its messages word for word, with their rules", "[sweep][check]") {
+  Scenario s{.rules = Rules::Simple, .walletBalance = 1'000};
+  s.positions = {Position{.symbol = "ABCUSDT", .quantity = 1, .entryPrice = 100, .leverage = 10}};
+  s.tiers = {{"ABCUSDT", flatTier(0.005)}};
+  std::vector<double> prices = {100, std::numeric_limits<double>::infinity()}, out(3);
+  const auto errors = sweepEquity(s, SweepRequest{SweepMode::Cross, 2}, prices, out);
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0].path == "position");
+  CHECK(errors[0].rule == "sweepPosition");
+  CHECK(errors[0].message == "position (2) must be < 1, the number of positions");
+  CHECK(errors[1].path == "out");
+  CHECK(errors[1].rule == "sweepOutSize");
+  CHECK(errors[1].message == "out has 3 entries but prices has 2");
+  CHECK(errors[2].path == "prices[1]");
+  CHECK(errors[2].code == ErrorCode::NotFinite);
+  CHECK(errors[2].message == "prices[1] (inf) must be a finite price > 0 and <= 1e+15");
+  prices[1] = -5;
+  out.resize(2);
+  const auto bad = sweepEquity(s, SweepRequest{SweepMode::Cross, 0}, prices, out);
+  REQUIRE(bad.size() == 1);
+  CHECK(bad[0].code == ErrorCode::OutOfRange);
+  CHECK(bad[0].message == "prices[1] (-5) must be a finite price > 0 and <= 1e+15");
+  CHECK(validate(s, SweepRequest{SweepMode::Cross, 0}).empty());
+}

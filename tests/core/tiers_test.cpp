@@ -283,3 +283,69 @@ TEST_CASE("validateTierTable: a missing rate is reported once", "[tiers]") {
   t[1].maintenanceMarginRate.reset();
   onlyError(t, binance(), "tiers.X[1].maintenanceMarginRate", ErrorCode::Missing);
 }
+
+TEST_CASE("validateTierTable: every message word for word, with its rule and parameters", "[tiers][check]") {
+  // The texts validateTierTable wrote before it reported through the Checker; each row's rule is
+  // in the message table with its code.
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  const Tier ok{.notionalCap = 1'000, .maxLeverage = 50, .maintenanceMarginRate = 0.01};
+  auto second = [&](Tier t) { return TierTable{ok, t}; };
+  struct Row {
+    TierTable table;
+    const Profile* profile;
+    const char* path;
+    const char* rule;
+    const char* message;
+  };
+  const Profile* bn = &binance();
+  const std::vector<Row> rows = {
+      {{}, bn, "tiers.X", "tierTableEmpty", "tiers.X must have at least one row"},
+      {TierTable(65, ok), bn, "tiers.X", "tierTableTooMany", "tiers.X has 65 rows; at most 64 are accepted"},
+      {{Tier{.notionalCap = kNaN, .maxLeverage = 50, .maintenanceMarginRate = 0.01}}, bn, "tiers.X[0].notionalCap",
+       "notFinite", "tiers.X[0].notionalCap must be a finite number"},
+      {{Tier{.notionalCap = -1, .maxLeverage = 50, .maintenanceMarginRate = 0.01}}, bn, "tiers.X[0].notionalCap",
+       "mustBePositive", "tiers.X[0].notionalCap (-1) must be > 0"},
+      {{Tier{.notionalCap = 2e30, .maxLeverage = 50, .maintenanceMarginRate = 0.01}}, bn, "tiers.X[0].notionalCap",
+       "atMost", "tiers.X[0].notionalCap (2e+30) must be <= 1e+30"},
+      {second({.notionalCap = 500, .maxLeverage = 50, .maintenanceMarginRate = 0.01}), bn, "tiers.X[1].notionalCap",
+       "tierCapUnsorted",
+       "tiers.X[1].notionalCap (500) must be greater than the previous row's cap (1000): rows are sorted ascending "
+       "and do not overlap"},
+      {{Tier{.notionalCap = 1'000, .maxLeverage = kNaN, .maintenanceMarginRate = 0.01}}, bn, "tiers.X[0].maxLeverage",
+       "notFinite", "tiers.X[0].maxLeverage must be a finite number"},
+      {{Tier{.notionalCap = 1'000, .maxLeverage = 0.5, .maintenanceMarginRate = 0.01}}, bn, "tiers.X[0].maxLeverage",
+       "between", "tiers.X[0].maxLeverage (0.5) must be between 1 and 1000"},
+      {second({.notionalCap = 5'000, .maxLeverage = 75, .maintenanceMarginRate = 0.01}), bn, "tiers.X[1].maxLeverage",
+       "tierLeverageRising",
+       "tiers.X[1].maxLeverage (75) must be <= the previous row's (50): larger notionals allow less leverage"},
+      {{Tier{.notionalCap = 1'000, .maxLeverage = 50}}, bn, "tiers.X[0].maintenanceMarginRate", "tierRateMissing",
+       "tiers.X[0].maintenanceMarginRate is required by the binance profile"},
+      {{Tier{.notionalCap = 1'000, .maxLeverage = 50, .maintenanceMarginRate = kNaN}}, bn,
+       "tiers.X[0].maintenanceMarginRate", "notFinite", "tiers.X[0].maintenanceMarginRate must be a finite number"},
+      {{Tier{.notionalCap = 1'000, .maxLeverage = 50, .maintenanceMarginRate = 1}}, bn,
+       "tiers.X[0].maintenanceMarginRate", "tierRateRange", "tiers.X[0].maintenanceMarginRate (1) must be >= 0 and < 1"},
+      {second({.notionalCap = 5'000, .maxLeverage = 20, .maintenanceMarginRate = 0.005}), bn,
+       "tiers.X[1].maintenanceMarginRate", "tierRateFalling",
+       "tiers.X[1].maintenanceMarginRate (0.005) must be >= the previous row's (0.01): larger notionals need more "
+       "margin"},
+      {{Tier{.notionalCap = 1'000, .maxLeverage = 50, .maintenanceMarginRate = 0.01, .maintenanceAmount = kNaN}}, bn,
+       "tiers.X[0].maintenanceAmount", "notFinite", "tiers.X[0].maintenanceAmount must be a finite number"},
+      {{Tier{.notionalCap = 1'000, .maxLeverage = 50, .maintenanceMarginRate = 0.01, .maintenanceAmount = -1}}, bn,
+       "tiers.X[0].maintenanceAmount", "mustBeNonNegative", "tiers.X[0].maintenanceAmount (-1) must be >= 0"},
+      {second({.notionalCap = 5'000, .maxLeverage = 20, .maintenanceMarginRate = 0.02, .maintenanceAmount = 25}), bn,
+       "tiers.X[1].maintenanceAmount", "tierAmountAboveFloor",
+       "tiers.X[1].maintenanceAmount (25) must be <= floor * rate (1000 * 0.02 = 20) so that maintenance margin is "
+       "never negative"},
+  };
+  for (const Row& row : rows) {
+    INFO(row.message);
+    const auto errors = validateTierTable(row.table, *row.profile, "tiers.X");
+    INFO(describe(errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].path == row.path);
+    CHECK(errors[0].rule == row.rule);
+    CHECK(errors[0].message == row.message);
+    CHECK(errors[0].code == messageFor(row.rule).code);
+    CHECK(messageFor(row.rule).rule == row.rule);  // the rule is in the table
+  }
+}

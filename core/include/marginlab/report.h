@@ -91,6 +91,9 @@ struct Report {
   std::optional<Outcome> asGiven;   ///< present when some position carries a marginMode
   std::vector<Comparison> comparisons;  ///< one per position when both outcomes exist
   std::vector<InputError> errors;   ///< non-empty: the outcomes are absent
+  /// The asset every amount is in: settlementAsset() of the first position ("USDT", "BTC"); empty
+  /// when the scenario has no position.
+  std::string settlementAsset;
 };
 
 }  // namespace marginlab

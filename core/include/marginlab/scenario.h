@@ -73,6 +73,13 @@ std::optional<Contract> parseContract(std::string_view) noexcept;
 std::optional<Side> parseSide(std::string_view) noexcept;
 std::optional<MarginMode> parseMarginMode(std::string_view) noexcept;
 
+/// The asset a position's amounts settle in, named from its symbol. Linear: the quote asset
+/// (USDT, USDC, FDUSD, BUSD or USD, at the end of the symbol or before a '-' or '_'; "quote" when
+/// none is found). Inverse: the coin (the symbol's leading letters and digits without a USD,
+/// USDT or USDC suffix and without any '-' or '_' part, so "BTCUSD_PERP" is BTC and "XBTUSD" is
+/// XBT; "coin" when the symbol has no such form). Case-insensitive; the answer is upper case.
+std::string settlementAsset(std::string_view symbol, Contract contract);
+
 /// +1 for long, -1 for short.
 constexpr double sign(Side s) noexcept { return s == Side::Long ? 1.0 : -1.0; }
 

@@ -19,6 +19,9 @@ struct SweepRequest {
   std::size_t position = 0;  ///< the positions of this one's symbol follow the price; others stay at their marks
 };
 
+/// The scenario's errors (validate(scenario)), then the request's.
+std::vector<InputError> validate(const Scenario& scenario, const SweepRequest& request);
+
 /// Writes into out[i] the account equity (as AccountOutcome::equity defines it) with the
 /// symbol's mark at prices[i]. out.size() must equal prices.size(). Returns every input error
 /// (scenario, request and prices); out is untouched when there are errors.

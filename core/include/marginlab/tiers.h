@@ -34,6 +34,8 @@ std::vector<InputError> validateTierTable(const TierTable& table, const Profile&
 
 /// Fills defaults: the rate (hyperliquid) and the continuity amount. Assumes a valid table.
 std::vector<ResolvedTier> resolveTiers(const TierTable& table, const Profile& profile);
+/// The same rows appended to `out` (several tables in one buffer).
+void appendResolvedTiers(const TierTable& table, const Profile& profile, std::vector<ResolvedTier>& out);
 
 /// Index of the row covering `notional` (first row with notional <= cap; the last row above
 /// every cap). Assumes a non-empty table and notional >= 0.
