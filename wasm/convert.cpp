@@ -175,7 +175,9 @@ val toJs(const std::vector<InputError>& errors) { return writer().errors(errors)
 val toJs(const Report& report, bool explain) {
   JsWriter& w = writer();
   if (!report.errors.empty()) {
-    w.object().field("errors").errors(report.errors).end();
+    w.object();  // the settlement asset still labels the fields while the user fixes them
+    if (!report.settlementAsset.empty()) w.field("settlementAsset").string(report.settlementAsset);
+    w.field("errors").errors(report.errors).end();
   } else {
     ValueWriter(w, explain).write(report);
   }

@@ -175,6 +175,10 @@ export interface Report {
   asGiven?: Outcome;
   /** One per position when the outcomes are present. */
   comparisons?: Comparison[];
+  /** The asset amounts are in (report.h, names.cpp settlementAsset): linear, the symbol's quote asset
+   *  ("USDT", "USDC", "USD"; "quote" when unknown); inverse, its coin ("BTC", "XBT"; "coin" when unknown).
+   *  Also beside errors, once a position names a symbol. */
+  settlementAsset?: string;
   errors: InputError[];
 }
 

@@ -325,8 +325,12 @@ struct NumberWriter {
     *at++ = static_cast<double>(list.size());
     for (const T& x : list) fields(*this, x);
   }
-  // SLOT: a std::string field (Report::settlementAsset) needs an overload here and its reader in
-  // transfer.js's mljsReport; numbersOf() must count it.
+  /// A short text of the report (settlementAsset): its length, then each byte's code (transfer.js mljsText).
+  template <class... Tags>
+  void operator()(std::string_view, const std::string& s, Tags...) {
+    *at++ = static_cast<double>(s.size());
+    for (const char c : s) *at++ = static_cast<unsigned char>(c);
+  }
   /// Strings cross as JS values, not numbers (steps, errors).
   template <class... Tags>
   void operator()(std::string_view, const std::vector<Step>&, Tags...) {}
@@ -337,7 +341,7 @@ struct NumberWriter {
 /// list's length and entries, each outcome's presence.
 std::size_t numbersOf(const Report& report) {
   constexpr std::size_t kPerPosition = 32, kPerBoundary = 4, kPerOutcome = 16;
-  std::size_t n = 8 + kPerPosition * report.comparisons.size();
+  std::size_t n = 8 + kPerPosition * report.comparisons.size() + 1 + report.settlementAsset.size();
   for (const auto* o : {&report.isolated, &report.cross, &report.asGiven}) {
     if (!*o) continue;
     n += kPerOutcome;

@@ -22,8 +22,6 @@ using namespace marginlab;
 
 namespace {
 
-val opt(const std::optional<double>& x) { return x ? val(*x) : val::null(); }
-
 val errorsOnly(const std::vector<InputError>& errors) {
   val o = val::object();
   o.set("errors", toJs(errors));

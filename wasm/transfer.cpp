@@ -208,7 +208,7 @@ JsWriter& JsWriter::params(const std::vector<marginlab::Param>& params) {
   object();
   for (const marginlab::Param& p : params) {
     paramKey(p.name);
-    if (const double* x = std::get_if<double>(&p.value)) number(*x);
+    if (const double* x = std::get_if<double>(&p.value)) number(*x + 0.0);  // -0 as 0: a parameter survives JSON as it was written
     else string(std::get<std::string>(p.value));
   }
   return end();

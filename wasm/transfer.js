@@ -355,15 +355,21 @@ mergeInto(LibraryManager.library, {
     return { position: mljsNum(r), isolatedDistance: mljsOpt(r), crossDistance: mljsOpt(r), distanceGain: mljsOpt(r),
       isolatedMaxLoss: mljsNum(r), crossMaxLoss: mljsNum(r) };
   },
-  $mljsReport__deps: ['$mljsNum', '$mljsEach', '$mljsOutcome', '$mljsComparison'],
+  // A short text written as its length, then each byte's code (packed.cpp NumberWriter).
+  $mljsOutText__deps: ['$mljsNum'],
+  $mljsOutText: function(r) {
+    var n = mljsNum(r), s = '';
+    for (var i = 0; i < n; i++) s += String.fromCharCode(mljsNum(r));
+    return s;
+  },
+  $mljsReport__deps: ['$mljsNum', '$mljsEach', '$mljsOutcome', '$mljsComparison', '$mljsOutText'],
   $mljsReport: function(address) {
     var r = { f: HEAPF64, i: address >> 3 }, report = {};
     if (mljsNum(r)) report.isolated = mljsOutcome(r);
     if (mljsNum(r)) report.cross = mljsOutcome(r);
     if (mljsNum(r)) report.asGiven = mljsOutcome(r);
     report.comparisons = mljsEach(r, mljsComparison);
-    // SLOT: settlementAsset, once report.h has Report::settlementAsset (a string: give NumberWriter in
-    // packed.cpp a std::string overload, e.g. its length then its bytes, and read it here in its place).
+    report.settlementAsset = mljsOutText(r);
     report.errors = [];
     return report;
   },

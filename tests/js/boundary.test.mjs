@@ -111,7 +111,7 @@ describe('the numbers-only decoder against the explain path (which walks fields(
     const order = (struct, explain) => description.structs[struct].filter((f) => !f.optional || (explain && f.name === 'steps')).map((f) => f.name);
     for (const explain of [false, true]) {
       const r = lab.evaluate(modes, { explain });
-      assert.deepEqual(Object.keys(r), ['isolated', 'cross', 'asGiven', 'comparisons', 'errors']);
+      assert.deepEqual(Object.keys(r), ['isolated', 'cross', 'asGiven', 'comparisons', 'settlementAsset', 'errors']);
       for (const o of [r.isolated, r.cross, r.asGiven]) {
         assert.deepEqual(Object.keys(o), order('Outcome', explain));
         assert.deepEqual(Object.keys(o.account), order('AccountOutcome', explain));

@@ -198,7 +198,7 @@ void fields(V& v, T& r) {
   v("cross", r.cross);
   v("asGiven", r.asGiven);
   v("comparisons", r.comparisons, Omitted{});
-  // SLOT: v("settlementAsset", r.settlementAsset); once report.h has Report::settlementAsset.
+  v("settlementAsset", r.settlementAsset, Omitted{});  // absent with errors when no position names it
   v("errors", r.errors);
 }
 
