@@ -233,7 +233,7 @@ class PackedReader {
     }
     const auto n = countOf(s.value, limit);
     if (!n)
-      check.fail(path(name), rows ? "tooManyTierRows" : "tooMany",
+      check.fail(path(name), rows ? Rule("tooManyTierRows") : Rule("tooMany"),
                  {numberParam("count", s.value), numberParam("limit", static_cast<double>(limit))});
     return n;
   }

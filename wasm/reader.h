@@ -71,7 +71,7 @@ class Reader {
     errors.push_back({std::move(path), code, std::move(message)});
   }
   /// The error of a message-table rule.
-  void fail(std::string path, std::string_view rule, std::initializer_list<marginlab::Param> params = {}) {
+  void fail(std::string path, marginlab::Rule rule, std::initializer_list<marginlab::Param> params = {}) {
     marginlab::Checker c;
     c.fail(std::move(path), rule, params);
     errors.push_back(std::move(c.errors.front()));

@@ -133,7 +133,7 @@ void checkImpliedInputs(Checker& c, double strike, double forward, double years,
     else c.atMost("years", years, kMaxBlackYears);
   }
   if (c.finite("discount", discount) && (!(discount > 0) || discount > kMaxDiscount))
-    c.fail("discount", discount > 0 ? "blackDiscountRange" : "blackDiscountPositive",
+    c.fail("discount", discount > 0 ? Rule("blackDiscountRange") : Rule("blackDiscountPositive"),
            {num("value", discount), num("limit", kMaxDiscount)});
   if (c.finite("price", price) && price < 0) c.fail("price", "mustBeNonNegative", {num("value", price)});
 }

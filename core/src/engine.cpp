@@ -91,7 +91,7 @@ void checkBook(const Position* p, const std::vector<BookLevel>& book, Checker& c
     const bool isLong = p->side == Side::Long;
     const double prev = book[i - 1].price, here = book[i].price;
     if (isLong ? !(here < prev) : !(here > prev))
-      c.fail(levelPath(i, "price"), isLong ? "bookOrderBids" : "bookOrderAsks",
+      c.fail(levelPath(i, "price"), isLong ? Rule("bookOrderBids") : Rule("bookOrderAsks"),
              {param("value", here), param("previous", prev)});
   }
 }
@@ -141,7 +141,7 @@ void checkBookBeyond(const Position& p, const std::vector<BookLevel>& book, doub
     const double price = book[i].price;
     if (!isValidPositive(price)) continue;
     if (isLong ? price > lp * (1 + kPriceTolerance) : price < lp * (1 - kPriceTolerance))
-      c.fail(levelPath(i, "price"), isLong ? "bookBeyondBids" : "bookBeyondAsks",
+      c.fail(levelPath(i, "price"), isLong ? Rule("bookBeyondBids") : Rule("bookBeyondAsks"),
              {param("value", price), param("liquidationPrice", lp)});
   }
 }

@@ -235,7 +235,7 @@ void validateAccount(Checker& c, const OptionsScenario& s, DateContext& dates) {
 }
 
 /// A list no longer than `limit`, else its tooMany error.
-bool listFits(Checker& c, const std::string& path, std::size_t size, std::size_t limit, const char* rule) {
+bool listFits(Checker& c, const std::string& path, std::size_t size, std::size_t limit, Rule rule) {
   if (size <= limit) return true;
   c.fail(path, rule, {count("count", size), count("limit", limit)});
   return false;

@@ -44,7 +44,7 @@ std::vector<InputError> sweepEquity(const Scenario& scenario, const SweepRequest
            {Param{"count", static_cast<double>(out.size())}, Param{"prices", static_cast<double>(prices.size())}});
   }
   if (const std::size_t i = firstInvalidPrice(prices); i < prices.size()) {  // the first says the array is bad
-    c.fail("prices[" + std::to_string(i) + "]", isValidNumber(prices[i]) ? "sweepPrice" : "sweepPriceNotFinite",
+    c.fail("prices[" + std::to_string(i) + "]", isValidNumber(prices[i]) ? Rule("sweepPrice") : Rule("sweepPriceNotFinite"),
            {Param{"value", prices[i]}, Param{"limit", kMaxMagnitude}});
   }
   if (!c.ok()) return std::move(c.errors);

@@ -75,7 +75,7 @@ std::vector<InputError> validate(const Scenario& s) {
     const Position& p = s.positions[i];
     bool ok = true;
     if (!validSymbol(p.symbol)) {
-      c.fail(positionPath(i, "symbol"), p.symbol.empty() ? "symbolEmpty" : "symbolFormat",
+      c.fail(positionPath(i, "symbol"), p.symbol.empty() ? Rule("symbolEmpty") : Rule("symbolFormat"),
              {num("limit", kMaxSymbolLength)});
       ok = false;
     }

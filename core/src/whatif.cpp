@@ -56,7 +56,7 @@ bool checkSymbol(Checker& c, const std::string& path, const std::string& s) {
   bool ok = !s.empty() && s.size() <= kMaxSymbolLength;
   for (char ch : s)
     if (ch < 0x21 || ch > 0x7e) ok = false;
-  if (!ok) c.fail(path, s.empty() ? "symbolEmpty" : "symbolFormat", {num("limit", kMaxSymbolLength)});
+  if (!ok) c.fail(path, s.empty() ? Rule("symbolEmpty") : Rule("symbolFormat"), {num("limit", kMaxSymbolLength)});
   return ok;
 }
 
@@ -85,7 +85,7 @@ bool checkPlacement(Checker& c, const Scenario& s, bool symbolOk, const std::str
 
 /// An error of a changed scenario, moved to the request field that caused it (its code kept):
 /// `rule`'s message with `first`, the scenario's path ("at") and message.
-void remap(Checker& c, const InputError& e, const std::string& path, std::string_view rule, Param first) {
+void remap(Checker& c, const InputError& e, const std::string& path, Rule rule, Param first) {
   c.fail(path, rule, {std::move(first), text("at", e.path), text("message", e.message)});
   c.errors.back().code = e.code;
 }

@@ -1213,7 +1213,7 @@ TEST_CASE("Options validation: every rule it names is a row of the one message t
         "optionsSweepLength", "blackExpiredYears", "blackDiscountPositive", "blackDiscountRange",
         "blackRateTimesYears", "blackPriceTooLow", "blackPriceTooHigh", "surfaceUnsorted", "surfaceRows",
         "surfaceRowWidth"})
-    CHECK(messageFor(rule).rule == rule);
+    CHECK((messageFor(rule) != nullptr && messageFor(rule)->rule == rule));
   // Today's messages, kept: a few by their text.
   OptionsScenario s = shortStraddle();
   s.version = 3;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // validate(): every error path by its path and code (validate.h, errors.h, DESIGN.md "Report").
+#include <set>
+#include <string_view>
 #include <limits>
 
 #include "support.h"
@@ -362,4 +364,21 @@ TEST_CASE("validity helpers and error code strings", "[validate][errors]") {
   }
   CHECK(toString(ErrorCode::NotFinite) == "notFinite");
   CHECK(toString(ErrorCode::TierMissing) == "tierMissing");
+}
+
+TEST_CASE("message table: one row per key, each with its text", "[validate][messages]") {
+  std::set<std::string_view> keys;
+  for (const Message* m : msg::kAll) {
+    CHECK(keys.insert(m->rule).second);  // a key names one row
+    CHECK(!m->text.empty());
+    CHECK(messageFor(m->rule) == m);
+  }
+  CHECK(messageFor("noSuchRule") == nullptr);
+  // A validator's error carries its row's key, code and text with the parameters filled in.
+  Checker c;
+  c.fail("positions[0].leverage", "leverageAboveTier", {Param{"value", 500.0}, Param{"limit", 125.0}, Param{"notional", 30000.0}});
+  REQUIRE(c.errors.size() == 1);
+  CHECK(c.errors[0].rule == "leverageAboveTier");
+  CHECK(c.errors[0].code == ErrorCode::OutOfRange);
+  CHECK(c.errors[0].message == "positions[0].leverage (500) must be <= 125 for the tier at notional 30000");
 }

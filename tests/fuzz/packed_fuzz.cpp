@@ -121,7 +121,7 @@ Packer rawSlots(mlfuzz::Reader& in, std::size_t size) {
 void checkErrors(const std::vector<InputError>& errors, const char* where) {
   for (const InputError& e : errors) {
     require(!e.message.empty(), std::string(where) + ": an error without a message at " + e.path);
-    if (!e.rule.empty()) require(messageFor(e.rule).rule == e.rule && messageFor(e.rule).code == e.code,
+    if (!e.rule.empty()) require(messageFor(e.rule) != nullptr && messageFor(e.rule)->code == e.code,
                                  std::string(where) + ": rule " + e.rule + " and its code");
     // A path: names joined by '.', indices in brackets; a tier table's key may hold anything.
     if (e.path.rfind("tiers.", 0) == 0 || e.path.rfind("request.", 0) == 0) continue;

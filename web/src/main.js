@@ -9,7 +9,6 @@ import * as router from './router.js';
 import * as fmt from './format.js';
 import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN } from './form.js';
 import { h, v, clear, patch } from './dom.js';
-import { settlementAsset } from './pending.js';
 
 /* global __WASM_BASE64__ */
 const RULES = [
@@ -385,7 +384,7 @@ function update() {
     const report = state.lab.evaluate(scenario);
     errors = report.errors;
     if (errors.length === 0) {
-      state.report = settlementAsset(report, scenario);  // PENDING (pending.js): the report's own field once the core has it
+      state.report = report;
       state.reportScenario = scenario;
       math.renew();
       showAsset(report.settlementAsset);

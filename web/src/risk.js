@@ -7,7 +7,19 @@
 import { h, v, patch } from './dom.js';
 import * as fmt from './format.js';
 import { createForm, numberReader, metric, Explainer, EXPLAIN } from './form.js';
-import { monteCarloSummary } from './pending.js';
+
+/** What the engine did at a cascade event (the core's numbers and reason, in words). */
+const CASCADE_REASONS = {
+  wholeAccount: 'closed: the whole account is liquidated',
+  takeover: 'taken over by the liquidation engine',
+  tierCut: 'cut to the cap of its next lower tier',
+  tierClose: 'closed (its lowest tier)',
+};
+function eventText(e) {
+  const past = e.shortfall > 0 ? `; ${fmt.amount(e.shortfall)} past bankruptcy, covered by the insurance fund` : '';
+  return `Step ${e.step + 1}, mark ${fmt.price(e.price)}: ${e.symbol} ${CASCADE_REASONS[e.reason] ?? e.reason}, ` +
+    `${fmt.plain(e.closedQuantity)} of ${fmt.plain(e.quantityBefore)} contracts closed${past}`;
+}
 
 // The risk lab runs on marginlab-full.js, loaded the first time a tool computes.
 let lab = null;
@@ -161,7 +173,7 @@ function stressTools({ unit, amt, lp, position }) {
         { key: 'style', label: 'Liquidation', value: '', options: [['', 'As the venue does'], ['wholeAccount', 'Whole account'], ['tierByTier', 'Tier by tier']] }],
       request: (num, values) => defined({ path: defined({ move: num('move', 100), steps: num('steps') }), style: values.style || undefined }),
       view: (a, { math }) => [...result([[`Final equity (${unit})`, amt(a.finalEquity)], [`Insurance fund / ADL (${unit})`, amt(a.insuranceFundLoss)]], math),
-        v('ol', { class: 'events' }, ...a.events.map((e) => v('li', { class: e.pastBankruptcy ? 'warn' : '' }, `Step ${e.step + 1}: ${e.description}`))),
+        v('ol', { class: 'events' }, ...a.events.map((e) => v('li', { class: e.pastBankruptcy ? 'warn' : '' }, eventText(e)))),
         a.events.length ? null : v('p', {}, 'No liquidation along this path.')] },
     { id: 't-funding', call: 'funding', steps: true, title: 'Funding', intro: 'The liquidation price after funding intervals (positive rate: longs pay).',
       fields: [position, { key: 'rate', label: 'Rate per interval', unit: '%', value: '0.01' }, { key: 'intervals', label: 'Intervals', value: '90' }],
@@ -224,11 +236,10 @@ function unwindTool({ first, unit, amt, position }) {
 let running = null;
 
 /** The run on screen: its progress, a cancel button, a status line and the core's tally so far. */
-function monteCarloView(request, { tally, status, done }) {
+function monteCarloView(request, { tally: t, status, done }) {
   const days = (x) => (x === null ? '—' : `${fmt.days(x)} days`);
-  const t = tally && monteCarloSummary(tally, request);  // PENDING (pending.js): the tally's own fields once the core has them
   return [
-    v('div', { class: 'mc-run' }, v('progress', { max: String(request.paths), value: String(tally ? tally.paths : 0), 'aria-label': 'Monte Carlo progress' }),
+    v('div', { class: 'mc-run' }, v('progress', { max: String(request.paths), value: String(t ? t.paths : 0), 'aria-label': 'Monte Carlo progress' }),
       v('button', { type: 'button', disabled: done ? '' : null, on: { click: () => running && running.cancel() } }, 'Cancel')),
     v('p', { role: 'status' }, status || `${fmt.plain(t.paths)} paths: some isolated position liquidated in ${fmt.percent(t.probability.isolated)}, the cross account in ${fmt.percent(t.probability.cross)}.`),
     t ? v('dl', { class: 'tool-result mc-result' },

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "marginlab/errors.h"
+#include "marginlab/messages.h"
 
 namespace marginlab {
 
@@ -29,17 +30,9 @@ inline bool isValidPositive(double x) noexcept { return x >= kMinMagnitude && x 
 /// maintenance / equity overflow to +inf.
 inline bool isValidNonNegative(double x) noexcept { return x == 0 || isValidPositive(x); }
 
-/// One row of the message table: a stable rule key, its error code, and its English text, where
-/// "{name}" stands for the parameter of that name ("{path}" for the path).
-struct Message {
-  std::string_view rule;
-  ErrorCode code;
-  std::string_view text;
-};
-/// Every message any validator writes.
-std::span<const Message> messageTable() noexcept;
-/// The row of `rule`; a rule missing from the table is a programming error (checked by a test).
-const Message& messageFor(std::string_view rule) noexcept;
+/// The row of `rule` (an InputError's rule), or nullptr: a run-time lookup for tests and tools that
+/// read errors back. Validators name their rows by key when compiled (Rule, messages.h).
+const Message* messageFor(std::string_view rule) noexcept;
 
 /// Collects input errors. Each check returns true when the value passes, and otherwise appends the
 /// error of its rule at `path` (built by the caller only on failure where speed matters:
@@ -49,7 +42,7 @@ class Checker {
   std::vector<InputError> errors;
 
   /// The error of `rule` at `path`, its message filled from the table with `params`.
-  void fail(std::string path, std::string_view rule, std::initializer_list<Param> params = {});
+  void fail(std::string path, Rule rule, std::initializer_list<Param> params = {});
   [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
   /// Appends another validator's errors (e.g. a scenario's before a request's).
   void merge(std::vector<InputError> more);

@@ -14,6 +14,7 @@
 #include "marginlab/batch.h"
 #include "marginlab/check.h"
 #include "marginlab/errors.h"
+#include "marginlab/messages.h"
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
 #include "marginlab/tiers.h"
@@ -31,7 +32,7 @@ struct Limit {
 };
 /// Input: a whole number; a number that is not one is reported with `rule` (a message-table key).
 struct Whole {
-  std::string_view rule;
+  Rule rule;
 };
 /// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
 struct Omitted {};
