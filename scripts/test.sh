@@ -41,6 +41,9 @@ echo "== page: build web/dist (esbuild) and check the size budget"
 node web/build.mjs
 node scripts/size.mjs
 
+echo "== venue data files (core/data/venues): shape, sources, tier order"
+node scripts/check-venue-data.mjs
+
 echo "== JS API tests (node --test)"
 node --no-experimental-fetch --test tests/js/
 
