@@ -68,7 +68,7 @@ export type ErrorCode =
 export interface InputError {
   path: string;
   code: ErrorCode;
-  /** The message-table key (core/src/check.cpp), stable: "mustBePositive", "leverageAboveTier". */
+  /** The message-table key (core/include/marginlab/messages.h), stable: "mustBePositive", "leverageAboveTier". */
   rule: string;
   /** English, names the value and the limit. */
   message: string;
