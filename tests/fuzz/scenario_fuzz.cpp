@@ -348,6 +348,51 @@ void checkOutcome(const Scenario& s, const Outcome& o, const std::vector<MarginM
 }
 
 /// evaluate.h / report.h: the structure of a report, every number finite, and the invariants.
+/// No position, account or comparison of `r` carries a step.
+bool noSteps(const Report& r) {
+  for (const auto* o : {&r.isolated, &r.cross, &r.asGiven}) {
+    if (!*o) continue;
+    if (!(*o)->account.steps.empty()) return false;
+    for (const PositionOutcome& p : (*o)->positions)
+      if (!p.steps.empty()) return false;
+  }
+  for (const Comparison& c : r.comparisons)
+    if (!c.steps.empty()) return false;
+  return true;
+}
+
+/// The numbers of two reports of one scenario, bit for bit (NaN never occurs: Finite checks it).
+bool sameNumbers(const Report& a, const Report& b) {
+  const auto same = [](const std::optional<double>& x, const std::optional<double>& y) {
+    return x.has_value() == y.has_value() && (!x || *x == *y);
+  };
+  const std::optional<Outcome>* as[] = {&a.isolated, &a.cross, &a.asGiven};
+  const std::optional<Outcome>* bs[] = {&b.isolated, &b.cross, &b.asGiven};
+  for (int k = 0; k < 3; ++k) {
+    if (as[k]->has_value() != bs[k]->has_value()) return false;
+    if (!*as[k]) continue;
+    const Outcome &x = **as[k], &y = **bs[k];
+    if (x.positions.size() != y.positions.size()) return false;
+    for (std::size_t i = 0; i < x.positions.size(); ++i) {
+      const PositionOutcome &p = x.positions[i], &q = y.positions[i];
+      if (!same(p.liquidationPrice, q.liquidationPrice) || !same(p.bankruptcyPrice, q.bankruptcyPrice) ||
+          !same(p.marginRatio, q.marginRatio) || !same(p.distanceToLiquidation, q.distanceToLiquidation) ||
+          p.notional != q.notional || p.initialMargin != q.initialMargin ||
+          p.maintenanceMargin != q.maintenanceMargin || p.unrealizedPnl != q.unrealizedPnl || p.maxLoss != q.maxLoss ||
+          p.tier != q.tier || p.liquidationTier != q.liquidationTier)
+        return false;
+    }
+    if (x.account.equity != y.account.equity || x.account.maintenanceMargin != y.account.maintenanceMargin ||
+        !same(x.account.marginRatio, y.account.marginRatio) || x.account.availableBalance != y.account.availableBalance ||
+        x.account.maxLoss != y.account.maxLoss)
+      return false;
+  }
+  if (a.comparisons.size() != b.comparisons.size()) return false;
+  for (std::size_t i = 0; i < a.comparisons.size(); ++i)
+    if (!same(a.comparisons[i].distanceGain, b.comparisons[i].distanceGain)) return false;
+  return a.errors.size() == b.errors.size() && a.settlementAsset == b.settlementAsset;
+}
+
 void checkReport(const Scenario& s, const Report& r, const std::vector<InputError>& validation, const std::string& where) {
   checkErrors(r.errors, where);
   // validate.h: validate() is the one entry check, so evaluate() reports exactly its errors.
@@ -1389,7 +1434,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<InputError> validation = validate(s);
   const bool valid = validation.empty();
   if (valid) tally(cValid);
-  checkReport(s, d.report, validation, "evaluate");
+  // evaluate() gives numbers only; its steps come from explain(), which must change no number.
+  REQUIRE_THAT(noSteps(d.report), "evaluate: no steps without explain()");
+  Report explained = d.report;
+  if (explained.errors.empty()) explain(s, explained);
+  REQUIRE_THAT(sameNumbers(d.report, explained), "evaluate: explain() changes no number");
+  checkReport(s, explained, validation, "evaluate");
   // A position index the one-position tools accept; others must be reported as errors.
   const bool indexOk = prm.position < s.positions.size();
 

@@ -205,11 +205,12 @@ std::vector<OptionsSeed> optionsExamples() {
                                 .quantity = 2, .premium = 0.03, .volatility = 0.7}};
     out.push_back({"options-inverse-future-long-call", s});
   }
-  {  // A future at its entry price beside a wallet of the smallest subnormal (found by review: the
-     // margin ratio overflowed to +inf); kept as a seed at the edge of the accepted wallets.
-    OptionsScenario s{.walletBalance = std::numeric_limits<double>::denorm_min(), .underlyingPrice = 50'000};
+  {  // A future at its entry price beside the smallest accepted nonzero wallet (a subnormal one, which
+     // made the margin ratio overflow to +inf, is now refused as in version 1): the edge of the accepted
+     // wallets.
+    OptionsScenario s{.walletBalance = kMinMagnitude, .underlyingPrice = 50'000};
     s.futures = {Position{.contract = Contract::Inverse, .quantity = 100'000, .entryPrice = 50'000}};
-    out.push_back({"options-future-subnormal-wallet", s});
+    out.push_back({"options-future-smallest-wallet", s});
   }
   return out;
 }
