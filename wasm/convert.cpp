@@ -19,7 +19,9 @@ namespace {
 
 template <class T>
 constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Position> || std::is_same_v<T, Tier> ||
-                        std::is_same_v<T, BatchRequest>;
+                        std::is_same_v<T, BatchRequest> || std::is_same_v<T, AdjustRequest> || std::is_same_v<T, TargetRequest> ||
+                        std::is_same_v<T, MaxOpenRequest> || std::is_same_v<T, StopSizeRequest> ||
+                        std::is_same_v<T, MarginToTargetRequest> || std::is_same_v<T, FundingRequest>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.
@@ -215,6 +217,12 @@ val describe() {
   d.describe<TierBoundary>();
   d.describe<Step>();
   d.describe<InputError>();
+  d.describe<AdjustRequest>();
+  d.describe<TargetRequest>();
+  d.describe<MaxOpenRequest>();
+  d.describe<StopSizeRequest>();
+  d.describe<MarginToTargetRequest>();
+  d.describe<FundingRequest>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();

@@ -14,6 +14,7 @@
 #include "marginlab/stress.h"
 #include "marginlab/whatif.h"
 #include "reader.h"
+#include "request.h"
 #include "transfer.h"
 
 namespace mljs {
@@ -44,7 +45,7 @@ template <class Request, class Read, class Tool, class Fill>
 val run(const val& scenario, const val& request, Request r, Read read, Tool tool, Fill fill) {
   auto parsed = toScenario(scenario);
   Reader reader;
-  if (!isObject(request)) reader.add("request", ErrorCode::WrongType, "request must be an object, not " + typeName(request));
+  if (!isObject(request)) reader.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", typeName(request)}});
   else read(reader, request, r);
   if (!parsed) {  // the tool cannot check the request against a scenario it cannot read
     std::vector<InputError> errors = parsed.errors;
@@ -64,7 +65,7 @@ std::optional<std::size_t> index(Reader& r, const val& obj, const char* key, con
   const auto x = r.number(obj, key, path, required);
   if (!x) return std::nullopt;
   if (!(*x >= 0 && *x < 1e7) || std::trunc(*x) != *x) {
-    r.add(path, ErrorCode::OutOfRange, path + " must be an index (an integer >= 0)");
+    r.fail(path, "requestIndex");
     return std::nullopt;
   }
   return static_cast<std::size_t>(*x);
@@ -77,28 +78,21 @@ std::optional<T> pick(Reader& r, const val& obj, const char* key, const std::str
   if (!text) return std::nullopt;
   for (const auto& [name, value] : values)
     if (*text == name) return value;
-  r.add(path, ErrorCode::UnknownValue, path + " (\"" + text->substr(0, 32) + "\") must be one of " + accepted);
+  r.fail(path, "unknownValue", {{"value", text->substr(0, 32)}, {"accepted", std::string(accepted)}});
   return std::nullopt;
-}
-
-void readNewPosition(Reader& r, const val& v, std::string& symbol, Contract& contract, double& contractSize, Side& side) {
-  if (const auto s = r.string(v, "symbol", "request.symbol", true)) symbol = *s;
-  if (const auto c = r.choice<Contract>(v, "contract", "request.contract", false, parseContract, "linear, inverse")) contract = *c;
-  if (const auto x = r.number(v, "contractSize", "request.contractSize", false)) contractSize = *x;
-  if (const auto x = r.choice<Side>(v, "side", "request.side", true, parseSide, "long, short")) side = *x;
 }
 
 std::map<std::string, double, std::less<>> readSymbolNumbers(Reader& r, const val& v, const std::string& path) {
   std::map<std::string, double, std::less<>> out;
   if (v.isUndefined() || v.isNull()) return out;
   if (!isObject(v)) {
-    r.add(path, ErrorCode::WrongType, path + " must be an object keyed by symbol, not " + typeName(v));
+    r.fail(path, "wrongType", {{"expected", std::string("an object keyed by symbol")}, {"actual", typeName(v)}});
     return out;
   }
   const val keys = val::global("Object").call<val>("keys", v);
   const std::size_t n = keys["length"].as<std::size_t>();
   if (n > 1000) {
-    r.add(path, ErrorCode::TooMany, path + " has more than 1000 symbols");
+    r.fail(path, "tooManySymbols", {{"count", static_cast<double>(n)}, {"limit", 1000.0}});
     return out;
   }
   for (std::size_t i = 0; i < n; ++i) {
@@ -111,18 +105,18 @@ std::map<std::string, double, std::less<>> readSymbolNumbers(Reader& r, const va
 std::vector<double> readNumbers(Reader& r, const val& v, const std::string& path, std::size_t limit) {
   std::vector<double> out;
   if (!isArray(v) && !v.instanceof(val::global("Float64Array"))) {
-    r.add(path, ErrorCode::WrongType, path + " must be an array of numbers, not " + typeName(v));
+    r.fail(path, "wrongType", {{"expected", std::string("an array of numbers")}, {"actual", typeName(v)}});
     return out;
   }
   const std::size_t n = v["length"].as<std::size_t>();
   if (n > limit) {
-    r.add(path, ErrorCode::TooMany, path + " has " + std::to_string(n) + " entries; at most " + std::to_string(limit));
+    r.fail(path, "tooManyEntries", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
     return out;
   }
   for (std::size_t i = 0; i < n; ++i) {
     const val x = v[i];
     if (!x.isNumber()) {
-      r.add(path + "[" + std::to_string(i) + "]", ErrorCode::WrongType, path + "[" + std::to_string(i) + "] must be a number");
+      r.fail(path + "[" + std::to_string(i) + "]", "notANumber");
       continue;
     }
     out.push_back(x.as<double>());
@@ -153,7 +147,7 @@ val answer(const val& scenario, const val& request, const val& options, Request 
            Finish finish = {}) {
   auto parsed = toScenario(scenario);
   Reader reader;
-  if (!isObject(request)) reader.add("request", ErrorCode::WrongType, "request must be an object, not " + typeName(request));
+  if (!isObject(request)) reader.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", typeName(request)}});
   else read(reader, request, r);
   if (!parsed) {  // the tool cannot check the request against a scenario it cannot read
     std::vector<InputError> errors = parsed.errors;
@@ -180,6 +174,12 @@ val answer(const val& scenario, const val& request, const val& options, Request 
   return o;
 }
 
+/// A request read by walking its fields() (marginlab/fields.h).
+template <class Request>
+void readDescribed(Reader& rd, const val& v, Request& q) {
+  RequestReader(rd, v, "request").read(q);
+}
+
 /// A { isolated, cross } object of two numbers (or nulls).
 JsWriter& byMode(JsWriter& w, const ByMode<double>& x) {
   return w.object().key("isolated").number(x.isolated).key("cross").number(x.cross).end();
@@ -200,13 +200,12 @@ JsWriter& flags(JsWriter& w, const std::vector<bool>& xs) {
 std::vector<double> readShocks(Reader& r, const val& v) {
   std::vector<double> out;
   if (!isArray(v) && !v.instanceof(val::global("Float64Array"))) {
-    r.add("request.shocks", ErrorCode::WrongType, "request.shocks must be an array of numbers, not " + typeName(v));
+    r.fail("request.shocks", "wrongType", {{"expected", std::string("an array of numbers")}, {"actual", typeName(v)}});
     return out;
   }
   const std::size_t n = v["length"].as<std::size_t>();
   if (n > kMaxShocks) {
-    r.add("request.shocks", ErrorCode::TooMany,
-          "request.shocks has " + std::to_string(n) + " entries; at most " + std::to_string(kMaxShocks));
+    r.fail("request.shocks", "tooManyEntries", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(kMaxShocks)}});
     return out;
   }
   const std::vector<Field> fields = readElements(v, n);
@@ -217,7 +216,7 @@ std::vector<double> readShocks(Reader& r, const val& v) {
       continue;
     }
     const std::string path = "request.shocks[" + std::to_string(i) + "]";
-    r.add(path, ErrorCode::WrongType, path + " must be a number");
+    r.fail(path, "notANumber");
   }
   return out;
 }
@@ -230,7 +229,7 @@ std::optional<T> readOptionalObject(Reader& r, const val& v, const char* key, co
   const val x = v[key];
   if (x.isUndefined() || x.isNull()) return std::nullopt;
   T out;
-  if (!isObject(x)) r.add(path, ErrorCode::WrongType, path + " must be an object " + shape + ", not " + typeName(x));
+  if (!isObject(x)) r.fail(path, "wrongType", {{"expected", "an object " + std::string(shape)}, {"actual", typeName(x)}});
   else fill(x, out);
   return out;
 }
@@ -264,11 +263,7 @@ void writeEvent(JsWriter& w, const CascadeEvent& e) {
 }  // namespace
 
 val adjust(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, AdjustRequest{}, [](Reader& rd, const val& v, AdjustRequest& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto x = rd.number(v, "price", "request.price", true)) q.price = *x;
-        if (const auto x = rd.number(v, "quantityDelta", "request.quantityDelta", true)) q.quantityDelta = *x;
-      },
+  return answer(scenario, request, options, AdjustRequest{}, readDescribed<AdjustRequest>,
       [](const Scenario& s, const AdjustRequest& r) { return adjustPosition(s, r); },
       [](JsWriter& w, const AdjustResult& a) {
         w.key("side").string(toString(a.side));
@@ -283,23 +278,13 @@ val adjust(const val& scenario, const val& request, const val& options) {
 }
 
 val target(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, TargetRequest{}, [](Reader& rd, const val& v, TargetRequest& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto k = pick<TargetKind>(rd, v, "kind", "request.kind", {{"pnl", TargetKind::Pnl}, {"roe", TargetKind::Roe}}, "pnl, roe"))
-          q.kind = *k;
-        if (const auto x = rd.number(v, "target", "request.target", true)) q.target = *x;
-      },
+  return answer(scenario, request, options, TargetRequest{}, readDescribed<TargetRequest>,
       [](const Scenario& s, const TargetRequest& r) { return targetPrice(s, r); },
       [](JsWriter& w, const TargetResult& t) { w.key("price").optional(t.price); });
 }
 
 val maxOpen(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, MaxOpenRequest{}, [](Reader& rd, const val& v, MaxOpenRequest& q) {
-        readNewPosition(rd, v, q.symbol, q.contract, q.contractSize, q.side);
-        if (const auto x = rd.number(v, "price", "request.price", true)) q.price = *x;
-        if (const auto x = rd.number(v, "leverage", "request.leverage", true)) q.leverage = *x;
-        if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
-      },
+  return answer(scenario, request, options, MaxOpenRequest{}, readDescribed<MaxOpenRequest>,
       [](const Scenario& s, const MaxOpenRequest& r) { return maxOpenSize(s, r); },
       [](JsWriter& w, const MaxOpenResult& m) {
         w.key("quantity").number(m.quantity).key("notional").number(m.notional);
@@ -308,14 +293,7 @@ val maxOpen(const val& scenario, const val& request, const val& options) {
 }
 
 val stopSize(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, StopSizeRequest{}, [](Reader& rd, const val& v, StopSizeRequest& q) {
-        readNewPosition(rd, v, q.symbol, q.contract, q.contractSize, q.side);
-        if (const auto x = rd.number(v, "entryPrice", "request.entryPrice", true)) q.entryPrice = *x;
-        if (const auto x = rd.number(v, "stopPrice", "request.stopPrice", true)) q.stopPrice = *x;
-        if (const auto x = rd.number(v, "riskFraction", "request.riskFraction", true)) q.riskFraction = *x;
-        if (const auto x = rd.number(v, "leverage", "request.leverage", true)) q.leverage = *x;
-        if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
-      },
+  return answer(scenario, request, options, StopSizeRequest{}, readDescribed<StopSizeRequest>,
       [](const Scenario& s, const StopSizeRequest& r) { return sizeFromStop(s, r); },
       [](JsWriter& w, const StopSizeResult& m) {
         w.key("quantity").number(m.quantity).key("riskAmount").number(m.riskAmount);
@@ -325,11 +303,7 @@ val stopSize(const val& scenario, const val& request, const val& options) {
 }
 
 val marginTarget(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, MarginToTargetRequest{}, [](Reader& rd, const val& v, MarginToTargetRequest& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto x = rd.number(v, "targetLiquidationPrice", "request.targetLiquidationPrice", true))
-          q.targetLiquidationPrice = *x;
-      },
+  return answer(scenario, request, options, MarginToTargetRequest{}, readDescribed<MarginToTargetRequest>,
       [](const Scenario& s, const MarginToTargetRequest& r) { return marginToTarget(s, r); },
       [](JsWriter& w, const MarginToTargetResult& m) {
         byMode(w.key("toAdd"), m.toAdd);
@@ -380,11 +354,11 @@ val cascadeWalk(const val& scenario, const val& request, const val& options) {
         if (q.path && marks.isUndefined()) {
           // the path instead of marks
         } else if (!isArray(marks)) {
-          rd.add("request.marks", ErrorCode::WrongType, "request.marks must be an array of { symbol: price } objects");
+          rd.fail("request.marks", "marksNotArray", {{"shape", std::string("{ symbol: price }")}});
         } else {
           const std::size_t n = marks["length"].as<std::size_t>();
           if (n > kMaxCascadeSteps) {
-            rd.add("request.marks", ErrorCode::TooMany, "request.marks has more than 10000 steps");
+            rd.fail("request.marks", "tooManyMarkSteps", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(kMaxCascadeSteps)}});
           } else {
             for (std::size_t i = 0; i < n; ++i)
               q.marks.push_back(readSymbolNumbers(rd, marks[i], "request.marks[" + std::to_string(i) + "]"));
@@ -409,11 +383,7 @@ val cascadeWalk(const val& scenario, const val& request, const val& options) {
 }
 
 val funding(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, FundingRequest{}, [](Reader& rd, const val& v, FundingRequest& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto x = rd.number(v, "rate", "request.rate", true)) q.rate = *x;
-        if (const auto i = index(rd, v, "intervals", "request.intervals", true)) q.intervals = static_cast<int>(*i);
-      },
+  return answer(scenario, request, options, FundingRequest{}, readDescribed<FundingRequest>,
       [](const Scenario& s, const FundingRequest& r) { return fundingImpact(s, r); },
       [](JsWriter& w, const FundingResult& f) {
         w.key("paymentPerInterval").number(f.paymentPerInterval);

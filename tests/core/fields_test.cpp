@@ -57,3 +57,11 @@ TEST_CASE("fields.h: outputs end with their steps, the report with its errors", 
   CHECK(namesOf<Report>().back() == "errors");
   CHECK(namesOf<Scenario>().size() == 6);  // marginlab.d.ts's Scenario, checked name by name from JS
 }
+
+TEST_CASE("fields.h: the risk lab's described requests name every member", "[fields]") {
+  CHECK(namesOf<AdjustRequest>() == std::vector<std::string>{"position", "price", "quantityDelta"});
+  CHECK(namesOf<MaxOpenRequest>().size() == 7);
+  CHECK(namesOf<StopSizeRequest>().size() == 9);
+  CHECK(namesOf<MarginToTargetRequest>() == std::vector<std::string>{"position", "targetLiquidationPrice"});
+  CHECK(namesOf<FundingRequest>() == std::vector<std::string>{"position", "rate", "intervals"});
+}

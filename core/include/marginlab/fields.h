@@ -17,7 +17,9 @@
 #include "marginlab/messages.h"
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
+#include "marginlab/stress.h"
 #include "marginlab/tiers.h"
+#include "marginlab/whatif.h"
 
 namespace marginlab {
 
@@ -34,6 +36,10 @@ struct Limit {
 struct Whole {
   Rule rule;
 };
+/// Input: an enum string that is none of its values is quoted in the error to its first `length` characters.
+struct QuoteLimit {
+  std::size_t length = 32;
+};
 /// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
 struct Omitted {};
 
@@ -48,16 +54,24 @@ inline constexpr std::string_view kContractNames[] = {"linear", "inverse"};
 inline constexpr std::string_view kSideNames[] = {"long", "short"};
 inline constexpr std::string_view kMarginModeNames[] = {"isolated", "cross"};
 
+inline constexpr std::string_view kTargetKindNames[] = {"pnl", "roe"};
+inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol"};
+
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
 constexpr std::span<const std::string_view> enumNames(Side) noexcept { return kSideNames; }
 constexpr std::span<const std::string_view> enumNames(MarginMode) noexcept { return kMarginModeNames; }
+constexpr std::span<const std::string_view> enumNames(TargetKind) noexcept { return kTargetKindNames; }
+constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { return kShockModelNames; }
 
 /// The d.ts union type of each enum.
 constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
 constexpr std::string_view enumType(Contract) noexcept { return "Contract"; }
 constexpr std::string_view enumType(Side) noexcept { return "Side"; }
 constexpr std::string_view enumType(MarginMode) noexcept { return "MarginMode"; }
+/// The d.ts spells these unions inline in their requests.
+constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'"; }
+constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
 
 /// An enum that crosses as one of its strings.
 template <class E>
@@ -83,6 +97,12 @@ template <> inline constexpr std::string_view kStructName<Comparison> = "Compari
 template <> inline constexpr std::string_view kStructName<Report> = "Report";
 template <> inline constexpr std::string_view kStructName<Step> = "Step";
 template <> inline constexpr std::string_view kStructName<InputError> = "InputError";
+template <> inline constexpr std::string_view kStructName<AdjustRequest> = "AdjustRequest";
+template <> inline constexpr std::string_view kStructName<TargetRequest> = "TargetRequest";
+template <> inline constexpr std::string_view kStructName<MaxOpenRequest> = "MaxOpenRequest";
+template <> inline constexpr std::string_view kStructName<StopSizeRequest> = "StopSizeRequest";
+template <> inline constexpr std::string_view kStructName<MarginToTargetRequest> = "MarginToTargetRequest";
+template <> inline constexpr std::string_view kStructName<FundingRequest> = "FundingRequest";
 
 template <class T>
 concept Described = !kStructName<std::remove_const_t<T>>.empty();
@@ -133,6 +153,60 @@ void fields(V& v, T& b) {
   v("contractSize", b.contractSize);
   v("takerFeeRate", b.takerFeeRate);
   v("tiers", b.tiers, Required{}, Limit{kMaxTierRows});
+}
+
+// ---- input: the risk lab's requests (whatif.h, stress.h) --------------------------------------------
+// An index or count is a whole number; one that is not is reported with the Whole tag's rule.
+
+template <class V, Is<AdjustRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"requestIndex"});
+  v("price", r.price, Required{});
+  v("quantityDelta", r.quantityDelta, Required{});
+}
+
+template <class V, Is<TargetRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"requestIndex"});
+  v("kind", r.kind, QuoteLimit{});
+  v("target", r.target, Required{});
+}
+
+template <class V, Is<MaxOpenRequest> T>
+void fields(V& v, T& r) {
+  v("symbol", r.symbol, Required{});
+  v("contract", r.contract);
+  v("contractSize", r.contractSize);
+  v("side", r.side, Required{});
+  v("price", r.price, Required{});
+  v("leverage", r.leverage, Required{});
+  v("mode", r.mode);
+}
+
+template <class V, Is<StopSizeRequest> T>
+void fields(V& v, T& r) {
+  v("symbol", r.symbol, Required{});
+  v("contract", r.contract);
+  v("contractSize", r.contractSize);
+  v("side", r.side, Required{});
+  v("entryPrice", r.entryPrice, Required{});
+  v("stopPrice", r.stopPrice, Required{});
+  v("riskFraction", r.riskFraction, Required{});
+  v("leverage", r.leverage, Required{});
+  v("mode", r.mode);
+}
+
+template <class V, Is<MarginToTargetRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"requestIndex"});
+  v("targetLiquidationPrice", r.targetLiquidationPrice, Required{});
+}
+
+template <class V, Is<FundingRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"requestIndex"});
+  v("rate", r.rate, Required{});
+  v("intervals", r.intervals, Required{}, Whole{"requestIndex"});
 }
 
 // ---- output: the report (report.h) ------------------------------------------------------------------
