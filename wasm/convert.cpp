@@ -21,7 +21,8 @@ template <class T>
 constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Position> || std::is_same_v<T, Tier> ||
                         std::is_same_v<T, BatchRequest> || std::is_same_v<T, AdjustRequest> || std::is_same_v<T, TargetRequest> ||
                         std::is_same_v<T, MaxOpenRequest> || std::is_same_v<T, StopSizeRequest> ||
-                        std::is_same_v<T, MarginToTargetRequest> || std::is_same_v<T, FundingRequest>;
+                        std::is_same_v<T, MarginToTargetRequest> || std::is_same_v<T, FundingRequest> ||
+                        std::is_same_v<T, OddsRequest>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.
@@ -223,6 +224,7 @@ val describe() {
   d.describe<StopSizeRequest>();
   d.describe<MarginToTargetRequest>();
   d.describe<FundingRequest>();
+  d.describe<OddsRequest>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // MarginLab JS boundary: a tool's request read by walking its fields() (marginlab/fields.h), one field
 // of the JS object after another, with the path of each ("request.position"). One integer rule (a
-// whole number in [0, kMaxIndex], else the Whole tag's row), the Required tag for a field JS must give.
+// whole number in [0, Whole::high], else the Whole tag's row), the Required tag for a field JS must give.
 #pragma once
 
 #include <emscripten/val.h>
 
 #include <cmath>
+#include <limits>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -19,9 +22,6 @@ namespace mljs {
 /// Reads the described fields of `object` into a request; every problem goes to the Reader.
 class RequestReader {
  public:
-  /// The largest index or count read (the core checks the real limits).
-  static constexpr double kMaxIndex = 1e7;
-
   RequestReader(Reader& reader, const val& object, std::string_view head)
       : reader_(reader), object_(object), head_(head) {}
 
@@ -38,6 +38,10 @@ class RequestReader {
     const Path path(head_, name);
     if constexpr (std::is_same_v<T, double>) {
       if (const auto v = reader_.number(f, path, required)) x = *v;
+    } else if constexpr (std::is_same_v<T, std::optional<double>>) {  // given but unreadable: NaN
+      const std::size_t before = reader_.errors.size();
+      x = reader_.number(f, path, false);
+      if (!x && reader_.errors.size() > before) x = std::numeric_limits<double>::quiet_NaN();
     } else if constexpr (std::is_integral_v<T>) {
       if (const auto v = reader_.number(f, path, required)) integer(path, *v, x, tags...);
     } else if constexpr (std::is_same_v<T, std::string>) {
@@ -59,17 +63,25 @@ class RequestReader {
   }
 
  private:
+  /// The one integer rule: a whole number in [0, high]; otherwise the Whole tag's row ("whole": the
+  /// Checker's, finite first).
   template <class T, class... Tags>
   void integer(const Path& path, double v, T& x, Tags... tags) {
-    if (v >= 0 && v < kMaxIndex && std::trunc(v) == v) {
+    marginlab::Whole whole{"requestIndex"};
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::Whole>) whole = tags;
+    }(), ...);
+    if (v >= 0 && v <= whole.high && std::trunc(v) == v) {
       x = static_cast<T>(v);
       return;
     }
-    marginlab::Rule rule = "requestIndex";
-    ((void)[&] {
-      if constexpr (std::is_same_v<Tags, marginlab::Whole>) rule = tags.rule;
-    }(), ...);
-    reader_.fail(path.str(), rule, {{"value", v}});
+    if (&whole.rule.message() == &marginlab::msg::whole) {
+      marginlab::Checker c;
+      c.whole(path.str(), v, 0, whole.high);
+      reader_.errors.insert(reader_.errors.end(), c.errors.begin(), c.errors.end());
+    } else {
+      reader_.fail(path.str(), whole.rule, {{"value", v}});
+    }
   }
 
   static std::string accepted(std::span<const std::string_view> names) {

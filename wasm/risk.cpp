@@ -494,14 +494,6 @@ val answerRequest(const val& scenario, const val& request, Read read, Check chec
   return errorsOnly(errors);
 }
 
-void readOdds(Reader& rd, const val& v, OddsRequest& q) {
-  if (const auto i = whole(rd, v, "position", "request.position", true)) q.position = static_cast<std::size_t>(*i);
-  if (const auto x = rd.number(v, "volatility", "request.volatility", true)) q.volatility = *x;
-  q.years = given(rd, v, "years", "request.years");
-  q.days = given(rd, v, "days", "request.days");
-  if (const auto x = rd.number(v, "drift", "request.drift", false)) q.drift = *x;
-}
-
 /// The correlation: rows of numbers, at most 100 of them.
 void readCorrelation(Reader& rd, const val& v, MonteCarloRequest& q) {
   const val corr = v["correlation"];
@@ -640,7 +632,7 @@ void writeUnwind(JsWriter& w, const UnwindResult& u) {
 
 val odds(const val& scenario, const val& request, const val& options) {
   return answerRequest<OddsRequest>(
-      scenario, request, readOdds, [](const Scenario& s, const OddsRequest& r) { return validate(s, r); },
+      scenario, request, readDescribed<OddsRequest>, [](const Scenario& s, const OddsRequest& r) { return validate(s, r); },
       [&](const Scenario& s, const OddsRequest& r) {
         auto result = liquidationOdds(s, r);
         if (!result) return errorsOnly(result.errors);

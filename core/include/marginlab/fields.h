@@ -15,6 +15,7 @@
 #include "marginlab/check.h"
 #include "marginlab/errors.h"
 #include "marginlab/messages.h"
+#include "marginlab/odds.h"
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
 #include "marginlab/stress.h"
@@ -32,9 +33,11 @@ struct Limit {
   std::size_t entries = 0;
   std::size_t inner = 0;
 };
-/// Input: a whole number; a number that is not one is reported with `rule` (a message-table key).
+/// Input: a whole number (in [0, high] for a request's index or count); a number that is not one is
+/// reported with `rule` (a message-table key; "whole" is the Checker's, with its range).
 struct Whole {
   Rule rule;
+  double high = 9'999'999;
 };
 /// Input: an enum string that is none of its values is quoted in the error to its first `length` characters.
 struct QuoteLimit {
@@ -103,6 +106,7 @@ template <> inline constexpr std::string_view kStructName<MaxOpenRequest> = "Max
 template <> inline constexpr std::string_view kStructName<StopSizeRequest> = "StopSizeRequest";
 template <> inline constexpr std::string_view kStructName<MarginToTargetRequest> = "MarginToTargetRequest";
 template <> inline constexpr std::string_view kStructName<FundingRequest> = "FundingRequest";
+template <> inline constexpr std::string_view kStructName<OddsRequest> = "OddsRequest";
 
 template <class T>
 concept Described = !kStructName<std::remove_const_t<T>>.empty();
@@ -207,6 +211,20 @@ void fields(V& v, T& r) {
   v("position", r.position, Required{}, Whole{"requestIndex"});
   v("rate", r.rate, Required{});
   v("intervals", r.intervals, Required{}, Whole{"requestIndex"});
+}
+
+// ---- input: odds (odds.h) -------------------------------------------------------------------------
+/// The largest index or count the odds and the engine read (their validators check the real limits).
+inline constexpr double kMaxRequestCount = 1e15;
+
+/// A horizon given but unreadable reads as NaN: given (not "missing"), its checks shadowed.
+template <class V, Is<OddsRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"whole", kMaxRequestCount});
+  v("volatility", r.volatility, Required{});
+  v("years", r.years);
+  v("days", r.days);
+  v("drift", r.drift);
 }
 
 // ---- output: the report (report.h) ------------------------------------------------------------------
