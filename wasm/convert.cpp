@@ -22,7 +22,8 @@ constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Positio
                         std::is_same_v<T, BatchRequest> || std::is_same_v<T, AdjustRequest> || std::is_same_v<T, TargetRequest> ||
                         std::is_same_v<T, MaxOpenRequest> || std::is_same_v<T, StopSizeRequest> ||
                         std::is_same_v<T, MarginToTargetRequest> || std::is_same_v<T, FundingRequest> ||
-                        std::is_same_v<T, OddsRequest>;
+                        std::is_same_v<T, OddsRequest> || std::is_same_v<T, UnwindRequest> ||
+                        std::is_same_v<T, BookLevel>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.
@@ -225,6 +226,8 @@ val describe() {
   d.describe<MarginToTargetRequest>();
   d.describe<FundingRequest>();
   d.describe<OddsRequest>();
+  d.describe<UnwindRequest>();
+  d.describe<BookLevel>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();

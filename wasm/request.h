@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "marginlab/fields.h"
 #include "reader.h"
@@ -57,6 +58,12 @@ class RequestReader {
         if constexpr (std::is_same_v<Tags, marginlab::QuoteLimit>) quote = tags.length;
       }(), ...);
       reader_.fail(path.str(), "unknownValue", {{"value", text->substr(0, quote)}, {"accepted", accepted(names)}});
+    } else if constexpr (IsList<T>::value) {
+      if (f.kind == Kind::Undefined || f.kind == Kind::Null) {
+        if (required) reader_.fail(path.str(), "missing");
+        return;
+      }
+      list(path.str(), f, x, tags...);
     } else {
       static_assert(sizeof(T) == 0, "a request field of a type the reader does not read");
     }
@@ -82,6 +89,41 @@ class RequestReader {
     } else {
       reader_.fail(path.str(), whole.rule, {{"value", v}});
     }
+  }
+
+  template <class T>
+  struct IsList : std::false_type {};
+  template <marginlab::Described T>
+  struct IsList<std::vector<T>> : std::true_type {};
+
+  /// The one list rule: an array of at most Limit entries, each an object read by its fields(); an
+  /// entry that is not one stays at its defaults (so that the core's paths stay those of the request).
+  template <class T, class... Tags>
+  void list(const std::string& path, const Field& f, std::vector<T>& out, Tags... tags) {
+    marginlab::Limit limit;
+    marginlab::ListOf words{"", "", "tooMany"};
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::Limit>) limit = tags;
+      if constexpr (std::is_same_v<Tags, marginlab::ListOf>) words = tags;
+    }(), ...);
+    if (f.kind != Kind::Array)
+      return wrongType(path, "an array of " + std::string(words.shape) + " " + std::string(words.items), typeName(f));
+    const auto n = static_cast<std::size_t>(f.number);
+    if (n > limit.entries) {
+      reader_.fail(path, words.tooMany, {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
+      return;
+    }
+    const std::vector<Field> entries = readElements(f.value, n);
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string at = path + "[" + std::to_string(i) + "]";
+      if (entries[i].kind != Kind::Object) wrongType(at, "an object " + std::string(words.shape), typeName(entries[i]));
+      else RequestReader(reader_, entries[i].value, at).read(out[i]);
+    }
+  }
+
+  void wrongType(const std::string& path, std::string expected, std::string_view actual) {
+    reader_.fail(path, "wrongType", {{"expected", std::move(expected)}, {"actual", std::string(actual)}});
   }
 
   static std::string accepted(std::span<const std::string_view> names) {

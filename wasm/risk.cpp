@@ -567,49 +567,6 @@ void writeTally(JsWriter& w, const MonteCarloTally& t) {
   writeByMode(w, t.medianDays, optional);
 }
 
-/// The book: { price, size } levels, at most 10,000, read in one call.
-void readBook(Reader& rd, const val& v, UnwindRequest& q) {
-  const val book = v["book"];
-  if (book.isUndefined() || book.isNull()) return;
-  if (!isArray(book)) return wrongType(rd, "request.book", "an array of { price, size } levels", typeName(book));
-  const std::size_t n = book["length"].as<std::size_t>();
-  if (n > 10'000) {
-    Checker c;
-    c.fail("request.book", "bookLevels", {Param{"count", static_cast<double>(n)}, Param{"limit", 10'000.0}});
-    return take(rd, c);
-  }
-  static const char* const kKeys[] = {"price", "size"};
-  const std::vector<Field> table = readTable(book, n, kKeys);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Field* f = &table[3 * i];
-    const std::string at = "request.book[" + std::to_string(i) + "]";
-    BookLevel l;  // pushed even when unreadable, so that the core's paths stay those of the request
-    if (f[0].kind != Kind::Object) {
-      wrongType(rd, at, "an object { price, size }", typeName(f[0]));
-      q.book.push_back(l);
-      continue;
-    }
-    if (const auto x = rd.number(f[1], at + ".price", true)) l.price = *x;
-    if (const auto x = rd.number(f[2], at + ".size", true)) l.size = *x;
-    q.book.push_back(l);
-  }
-}
-
-void readUnwind(Reader& rd, const val& v, UnwindRequest& q) {
-  if (const auto i = whole(rd, v, "position", "request.position", true)) q.position = static_cast<std::size_t>(*i);
-  if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
-  if (const auto st = pick<UnwindStyle>(rd, v, "style", "request.style",
-                                        {{"market", UnwindStyle::Market}, {"twap", UnwindStyle::Twap}, {"iceberg", UnwindStyle::Iceberg}},
-                                        "market, twap, iceberg"))
-    q.style = *st;
-  readBook(rd, v, q);
-  if (const auto x = rd.number(v, "depthPerPercent", "request.depthPerPercent", false)) q.depthPerPercent = *x;
-  if (const auto i = whole(rd, v, "slices", "request.slices", false)) q.slices = static_cast<std::size_t>(*i);
-  if (const auto x = rd.number(v, "visibleSize", "request.visibleSize", false)) q.visibleSize = *x;
-  if (const auto x = rd.number(v, "replenishFraction", "request.replenishFraction", false)) q.replenishFraction = *x;
-  if (const auto x = rd.number(v, "insuranceFund", "request.insuranceFund", false)) q.insuranceFund = *x;
-}
-
 void writeUnwind(JsWriter& w, const UnwindResult& u) {
   w.key("slices").array();
   for (const UnwindSlice& x : u.slices) {
@@ -671,7 +628,7 @@ val monteCarloChunk(const val& scenario, const val& request, double begin, doubl
 
 val unwindPosition(const val& scenario, const val& request, const val& options) {
   return answerRequest<UnwindRequest>(
-      scenario, request, readUnwind, [](const Scenario& s, const UnwindRequest& r) { return validate(s, r); },
+      scenario, request, readDescribed<UnwindRequest>, [](const Scenario& s, const UnwindRequest& r) { return validate(s, r); },
       [&](const Scenario& s, const UnwindRequest& r) {
         auto result = unwind(s, r);
         if (!result) return errorsOnly(result.errors);

@@ -65,3 +65,10 @@ TEST_CASE("fields.h: the risk lab's described requests name every member", "[fie
   CHECK(namesOf<MarginToTargetRequest>() == std::vector<std::string>{"position", "targetLiquidationPrice"});
   CHECK(namesOf<FundingRequest>() == std::vector<std::string>{"position", "rate", "intervals"});
 }
+
+TEST_CASE("fields.h: the odds' and the engine's requests name every member", "[fields]") {
+  CHECK(namesOf<OddsRequest>() == std::vector<std::string>{"position", "volatility", "years", "days", "drift"});
+  CHECK(namesOf<UnwindRequest>().size() == 9);
+  CHECK(namesOf<BookLevel>() == std::vector<std::string>{"price", "size"});
+  CHECK(enumNames(UnwindStyle{}).size() == 3);
+}

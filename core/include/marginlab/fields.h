@@ -13,6 +13,7 @@
 
 #include "marginlab/batch.h"
 #include "marginlab/check.h"
+#include "marginlab/engine.h"
 #include "marginlab/errors.h"
 #include "marginlab/messages.h"
 #include "marginlab/odds.h"
@@ -43,6 +44,14 @@ struct Whole {
 struct QuoteLimit {
   std::size_t length = 32;
 };
+/// Input: a list of objects, in its errors' words: not a list, "{path} must be an array of {shape}
+/// {items}"; an entry not an object, "{path}[i] must be an object {shape}"; longer than its Limit,
+/// the row `tooMany` ({count}, {limit}).
+struct ListOf {
+  std::string_view shape;
+  std::string_view items;
+  Rule tooMany;
+};
 /// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
 struct Omitted {};
 
@@ -59,6 +68,7 @@ inline constexpr std::string_view kMarginModeNames[] = {"isolated", "cross"};
 
 inline constexpr std::string_view kTargetKindNames[] = {"pnl", "roe"};
 inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol"};
+inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
 
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
@@ -66,6 +76,7 @@ constexpr std::span<const std::string_view> enumNames(Side) noexcept { return kS
 constexpr std::span<const std::string_view> enumNames(MarginMode) noexcept { return kMarginModeNames; }
 constexpr std::span<const std::string_view> enumNames(TargetKind) noexcept { return kTargetKindNames; }
 constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { return kShockModelNames; }
+constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
 
 /// The d.ts union type of each enum.
 constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
@@ -75,6 +86,7 @@ constexpr std::string_view enumType(MarginMode) noexcept { return "MarginMode"; 
 /// The d.ts spells these unions inline in their requests.
 constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'"; }
 constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
+constexpr std::string_view enumType(UnwindStyle) noexcept { return "'market' | 'twap' | 'iceberg'"; }
 
 /// An enum that crosses as one of its strings.
 template <class E>
@@ -107,6 +119,8 @@ template <> inline constexpr std::string_view kStructName<StopSizeRequest> = "St
 template <> inline constexpr std::string_view kStructName<MarginToTargetRequest> = "MarginToTargetRequest";
 template <> inline constexpr std::string_view kStructName<FundingRequest> = "FundingRequest";
 template <> inline constexpr std::string_view kStructName<OddsRequest> = "OddsRequest";
+template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
+template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
 
 template <class T>
 concept Described = !kStructName<std::remove_const_t<T>>.empty();
@@ -225,6 +239,27 @@ void fields(V& v, T& r) {
   v("years", r.years);
   v("days", r.days);
   v("drift", r.drift);
+}
+
+// ---- input: the liquidation engine (engine.h) -------------------------------------------------------
+
+template <class V, Is<BookLevel> T>
+void fields(V& v, T& l) {
+  v("price", l.price, Required{});
+  v("size", l.size, Required{});
+}
+
+template <class V, Is<UnwindRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"whole", kMaxRequestCount});
+  v("mode", r.mode);
+  v("style", r.style, QuoteLimit{});
+  v("book", r.book, Limit{kMaxBookLevels}, ListOf{"{ price, size }", "levels", "bookLevels"});
+  v("depthPerPercent", r.depthPerPercent);
+  v("slices", r.slices, Whole{"whole", kMaxRequestCount});
+  v("visibleSize", r.visibleSize);
+  v("replenishFraction", r.replenishFraction);
+  v("insuranceFund", r.insuranceFund);
 }
 
 // ---- output: the report (report.h) ------------------------------------------------------------------
