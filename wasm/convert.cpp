@@ -23,7 +23,8 @@ constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Positio
                         std::is_same_v<T, MaxOpenRequest> || std::is_same_v<T, StopSizeRequest> ||
                         std::is_same_v<T, MarginToTargetRequest> || std::is_same_v<T, FundingRequest> ||
                         std::is_same_v<T, OddsRequest> || std::is_same_v<T, UnwindRequest> ||
-                        std::is_same_v<T, BookLevel>;
+                        std::is_same_v<T, BookLevel> || std::is_same_v<T, StressRequest> ||
+                        std::is_same_v<T, ShockRange>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.
@@ -152,6 +153,7 @@ class Describer {
     else if constexpr (std::is_same_v<T, ErrorCode>) return "ErrorCode";
     else if constexpr (std::is_same_v<T, std::vector<Param>>) return "Record<string, number | string>";
     else if constexpr (std::is_same_v<T, std::map<std::string, TierTable, std::less<>>>) return "Record<string, Tier[]>";
+    else if constexpr (std::is_same_v<T, std::map<std::string, double, std::less<>>>) return "Record<string, number>";
     else return kStructName<T>;
   }
 
@@ -228,6 +230,8 @@ val describe() {
   d.describe<OddsRequest>();
   d.describe<UnwindRequest>();
   d.describe<BookLevel>();
+  d.describe<StressRequest>();
+  d.describe<ShockRange>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();

@@ -7,6 +7,7 @@
 #include <emscripten/val.h>
 
 #include <cmath>
+#include <map>
 #include <limits>
 #include <optional>
 #include <span>
@@ -58,6 +59,20 @@ class RequestReader {
         if constexpr (std::is_same_v<Tags, marginlab::QuoteLimit>) quote = tags.length;
       }(), ...);
       reader_.fail(path.str(), "unknownValue", {{"value", text->substr(0, quote)}, {"accepted", accepted(names)}});
+    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+      if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
+      numbers(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::map<std::string, double, std::less<>>>) {
+      if (f.kind != Kind::Undefined && f.kind != Kind::Null) symbolNumbers(path.str(), f, x, tags...);
+    } else if constexpr (IsOptional<T>::value) {  // an object field: present once given, read when an object
+      if (f.kind == Kind::Undefined || f.kind == Kind::Null) return;
+      x.emplace();
+      std::string_view shape;
+      ((void)[&] {
+        if constexpr (std::is_same_v<Tags, marginlab::Shape>) shape = tags.shape;
+      }(), ...);
+      if (f.kind != Kind::Object) wrongType(path.str(), "an object " + std::string(shape), typeName(f));
+      else RequestReader(reader_, f.value, path.str()).read(*x);
     } else if constexpr (IsList<T>::value) {
       if (f.kind == Kind::Undefined || f.kind == Kind::Null) {
         if (required) reader_.fail(path.str(), "missing");
@@ -92,7 +107,71 @@ class RequestReader {
   }
 
   template <class T>
+  struct IsOptional : std::false_type {};
+  template <marginlab::Described T>
+  struct IsOptional<std::optional<T>> : std::true_type {};
+  template <class T>
   struct IsList : std::false_type {};
+
+  /// With an Instead tag: whether the field it names is given (neither undefined nor null).
+  template <class... Tags>
+  bool given(Tags... tags) {
+    bool out = false;
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::Instead>) {
+        const val other = object_[std::string(tags.other)];
+        out = !other.isUndefined() && !other.isNull();
+      }
+    }(), ...);
+    return out;
+  }
+
+  template <class... Tags>
+  static marginlab::Limit limitOf(Tags... tags) {
+    marginlab::Limit limit;
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::Limit>) limit = tags;
+    }(), ...);
+    return limit;
+  }
+
+  /// A list of numbers (an array or a Float64Array), read in one call; an entry that is not a number
+  /// is an error and left out.
+  template <class... Tags>
+  void numbers(const std::string& path, const Field& f, std::vector<double>& out, Tags... tags) {
+    if (f.kind != Kind::Array && !(f.kind == Kind::Object && f.value.instanceof(val::global("Float64Array"))))
+      return wrongType(path, "an array of numbers", typeName(f));
+    const std::size_t n = f.value["length"].as<std::size_t>();
+    const std::size_t limit = limitOf(tags...).entries;
+    if (n > limit) {
+      reader_.fail(path, "tooManyEntries", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
+      return;
+    }
+    const std::vector<Field> entries = readElements(f.value, n);
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (entries[i].kind == Kind::Number) out.push_back(entries[i].number);
+      else reader_.fail(path + "[" + std::to_string(i) + "]", "notANumber");
+    }
+  }
+
+  /// A record of numbers by symbol: an object of at most Limit keys, each a number.
+  template <class... Tags>
+  void symbolNumbers(const std::string& path, const Field& f, std::map<std::string, double, std::less<>>& out,
+                     Tags... tags) {
+    if (f.kind != Kind::Object) return wrongType(path, "an object keyed by symbol", typeName(f));
+    const val keys = val::global("Object").call<val>("keys", f.value);
+    const std::size_t n = keys["length"].as<std::size_t>();
+    const std::size_t limit = limitOf(tags...).entries;
+    if (n > limit) {
+      reader_.fail(path, "tooManySymbols", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
+      return;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string key = keys[i].as<std::string>();
+      if (const auto x = reader_.number(fieldOf(f.value[key]), path + "." + key, true)) out[key] = *x;
+    }
+  }
   template <marginlab::Described T>
   struct IsList<std::vector<T>> : std::true_type {};
 
@@ -100,10 +179,9 @@ class RequestReader {
   /// entry that is not one stays at its defaults (so that the core's paths stay those of the request).
   template <class T, class... Tags>
   void list(const std::string& path, const Field& f, std::vector<T>& out, Tags... tags) {
-    marginlab::Limit limit;
+    const marginlab::Limit limit = limitOf(tags...);
     marginlab::ListOf words{"", "", "tooMany"};
     ((void)[&] {
-      if constexpr (std::is_same_v<Tags, marginlab::Limit>) limit = tags;
       if constexpr (std::is_same_v<Tags, marginlab::ListOf>) words = tags;
     }(), ...);
     if (f.kind != Kind::Array)

@@ -196,31 +196,6 @@ JsWriter& flags(JsWriter& w, const std::vector<bool>& xs) {
   return w.end();
 }
 
-/// request.shocks: an array (or Float64Array) of numbers, read in one call.
-std::vector<double> readShocks(Reader& r, const val& v) {
-  std::vector<double> out;
-  if (!isArray(v) && !v.instanceof(val::global("Float64Array"))) {
-    r.fail("request.shocks", "wrongType", {{"expected", std::string("an array of numbers")}, {"actual", typeName(v)}});
-    return out;
-  }
-  const std::size_t n = v["length"].as<std::size_t>();
-  if (n > kMaxShocks) {
-    r.fail("request.shocks", "tooManyEntries", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(kMaxShocks)}});
-    return out;
-  }
-  const std::vector<Field> fields = readElements(v, n);
-  out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (fields[i].kind == Kind::Number) {
-      out.push_back(fields[i].number);
-      continue;
-    }
-    const std::string path = "request.shocks[" + std::to_string(i) + "]";
-    r.fail(path, "notANumber");
-  }
-  return out;
-}
-
 /// An optional object field (request.shockRange, request.path): absent (nullopt), or read by
 /// `fill` into a T (its defaults where the object is not one: the error is the reader's).
 template <class T, class Fill>
@@ -312,21 +287,7 @@ val marginTarget(const val& scenario, const val& request, const val& options) {
 }
 
 val stress(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, StressRequest{}, [](Reader& rd, const val& v, StressRequest& q) {
-        q.shockRange = readOptionalObject<ShockRange>(rd, v, "shockRange", "request.shockRange", "{ from, to, step }",
-                                                      [&](const val& g, ShockRange& range) {
-          if (const auto x = rd.number(g, "from", "request.shockRange.from", true)) range.from = *x;
-          if (const auto x = rd.number(g, "to", "request.shockRange.to", true)) range.to = *x;
-          if (const auto x = rd.number(g, "step", "request.shockRange.step", true)) range.step = *x;
-        });
-        const val shocks = v["shocks"];
-        if (!q.shockRange || !shocks.isUndefined()) q.shocks = readShocks(rd, shocks);
-        if (const auto m = pick<ShockModel>(rd, v, "model", "request.model",
-                                            {{"oneFactor", ShockModel::OneFactor}, {"eachSymbol", ShockModel::EachSymbol}},
-                                            "oneFactor, eachSymbol"))
-          q.model = *m;
-        q.betas = readSymbolNumbers(rd, v["betas"], "request.betas");
-      },
+  return answer(scenario, request, options, StressRequest{}, readDescribed<StressRequest>,
       [](const Scenario& s, const StressRequest& r) { return stressGrid(s, r); },
       [](JsWriter& w, const StressResult& g) {
         w.key("cells").array();

@@ -72,3 +72,8 @@ TEST_CASE("fields.h: the odds' and the engine's requests name every member", "[f
   CHECK(namesOf<BookLevel>() == std::vector<std::string>{"price", "size"});
   CHECK(enumNames(UnwindStyle{}).size() == 3);
 }
+
+TEST_CASE("fields.h: the stress request reads its range before the shocks it stands for", "[fields]") {
+  CHECK(namesOf<StressRequest>() == std::vector<std::string>{"shockRange", "shocks", "model", "betas"});
+  CHECK(namesOf<ShockRange>() == std::vector<std::string>{"from", "to", "step"});
+}

@@ -52,6 +52,14 @@ struct ListOf {
   std::string_view items;
   Rule tooMany;
 };
+/// Input: an object field's shape in its error when it is not an object: "{path} must be an object {shape}".
+struct Shape {
+  std::string_view shape;
+};
+/// Input: a list that may be absent (undefined) only when the field `other` is given instead.
+struct Instead {
+  std::string_view other;
+};
 /// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
 struct Omitted {};
 
@@ -119,6 +127,8 @@ template <> inline constexpr std::string_view kStructName<StopSizeRequest> = "St
 template <> inline constexpr std::string_view kStructName<MarginToTargetRequest> = "MarginToTargetRequest";
 template <> inline constexpr std::string_view kStructName<FundingRequest> = "FundingRequest";
 template <> inline constexpr std::string_view kStructName<OddsRequest> = "OddsRequest";
+template <> inline constexpr std::string_view kStructName<StressRequest> = "StressRequest";
+template <> inline constexpr std::string_view kStructName<ShockRange> = "ShockRange";
 template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
 template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
 
@@ -225,6 +235,25 @@ void fields(V& v, T& r) {
   v("position", r.position, Required{}, Whole{"requestIndex"});
   v("rate", r.rate, Required{});
   v("intervals", r.intervals, Required{}, Whole{"requestIndex"});
+}
+
+/// Most symbols a record of numbers by symbol (betas, a step's marks) gives.
+inline constexpr std::size_t kMaxSymbols = 1000;
+
+template <class V, Is<ShockRange> T>
+void fields(V& v, T& r) {
+  v("from", r.from, Required{});
+  v("to", r.to, Required{});
+  v("step", r.step, Required{});
+}
+
+/// The range is read before the list it stands for.
+template <class V, Is<StressRequest> T>
+void fields(V& v, T& r) {
+  v("shockRange", r.shockRange, Shape{"{ from, to, step }"});
+  v("shocks", r.shocks, Limit{kMaxShocks}, Instead{"shockRange"});
+  v("model", r.model, QuoteLimit{});
+  v("betas", r.betas, Limit{kMaxSymbols});
 }
 
 // ---- input: odds (odds.h) -------------------------------------------------------------------------
