@@ -24,7 +24,8 @@ constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Positio
                         std::is_same_v<T, MarginToTargetRequest> || std::is_same_v<T, FundingRequest> ||
                         std::is_same_v<T, OddsRequest> || std::is_same_v<T, UnwindRequest> ||
                         std::is_same_v<T, BookLevel> || std::is_same_v<T, StressRequest> ||
-                        std::is_same_v<T, ShockRange>;
+                        std::is_same_v<T, ShockRange> || std::is_same_v<T, CascadeRequest> ||
+                        std::is_same_v<T, CascadePath>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.
@@ -232,6 +233,8 @@ val describe() {
   d.describe<BookLevel>();
   d.describe<StressRequest>();
   d.describe<ShockRange>();
+  d.describe<CascadeRequest>();
+  d.describe<CascadePath>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();

@@ -48,21 +48,18 @@ class RequestReader {
       if (const auto v = reader_.number(f, path, required)) integer(path, *v, x, tags...);
     } else if constexpr (std::is_same_v<T, std::string>) {
       if (const auto v = reader_.string(f, path, required)) x = *v;
+    } else if constexpr (IsOptionalEnum<T>::value) {  // absent, or one of its strings
+      typename T::value_type e{};
+      if (enumeration(f, path, required, e, tags...)) x = e;
     } else if constexpr (marginlab::NamedEnum<T>) {
-      const auto names = enumNames(T{});
-      const auto text = reader_.string(f, path, required);
-      if (!text) return;
-      for (std::size_t i = 0; i < names.size(); ++i)
-        if (*text == names[i]) return void(x = static_cast<T>(i));
-      std::size_t quote = marginlab::kMaxTextLength;
-      ((void)[&] {
-        if constexpr (std::is_same_v<Tags, marginlab::QuoteLimit>) quote = tags.length;
-      }(), ...);
-      reader_.fail(path.str(), "unknownValue", {{"value", text->substr(0, quote)}, {"accepted", accepted(names)}});
+      enumeration(f, path, required, x, tags...);
     } else if constexpr (std::is_same_v<T, std::vector<double>>) {
       if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
       numbers(path.str(), f, x, tags...);
-    } else if constexpr (std::is_same_v<T, std::map<std::string, double, std::less<>>>) {
+    } else if constexpr (std::is_same_v<T, std::vector<SymbolNumbers>>) {
+      if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
+      steps(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, SymbolNumbers>) {
       if (f.kind != Kind::Undefined && f.kind != Kind::Null) symbolNumbers(path.str(), f, x, tags...);
     } else if constexpr (IsOptional<T>::value) {  // an object field: present once given, read when an object
       if (f.kind == Kind::Undefined || f.kind == Kind::Null) return;
@@ -104,6 +101,47 @@ class RequestReader {
     } else {
       reader_.fail(path.str(), whole.rule, {{"value", v}});
     }
+  }
+
+  using SymbolNumbers = std::map<std::string, double, std::less<>>;
+
+  template <class T>
+  struct IsOptionalEnum : std::false_type {};
+  template <marginlab::NamedEnum E>
+  struct IsOptionalEnum<std::optional<E>> : std::true_type {};
+
+  /// An enum string: true with `x` set, or false (absent, or an error naming the accepted strings).
+  template <class E, class... Tags>
+  bool enumeration(const Field& f, const Path& path, bool required, E& x, Tags... tags) {
+    const auto names = enumNames(E{});
+    const auto text = reader_.string(f, path, required);
+    if (!text) return false;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (*text == names[i]) return x = static_cast<E>(i), true;
+    std::size_t quote = marginlab::kMaxTextLength;
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::QuoteLimit>) quote = tags.length;
+    }(), ...);
+    reader_.fail(path.str(), "unknownValue", {{"value", text->substr(0, quote)}, {"accepted", accepted(names)}});
+    return false;
+  }
+
+  /// Steps of records by symbol (a cascade's marks): an array of at most Limit::entries, each a
+  /// record of at most Limit::inner numbers (absent: an empty step).
+  template <class... Tags>
+  void steps(const std::string& path, const Field& f, std::vector<SymbolNumbers>& out, Tags... tags) {
+    const marginlab::Limit limit = limitOf(tags...);
+    if (f.kind != Kind::Array) return reader_.fail(path, "marksNotArray", {{"shape", std::string("{ symbol: price }")}});
+    const auto n = static_cast<std::size_t>(f.number);
+    if (n > limit.entries) {
+      reader_.fail(path, "tooManyMarkSteps", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
+      return;
+    }
+    const std::vector<Field> entries = readElements(f.value, n);
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (entries[i].kind != Kind::Undefined && entries[i].kind != Kind::Null)
+        symbolNumbers(path + "[" + std::to_string(i) + "]", entries[i], out[i], marginlab::Limit{limit.inner});
   }
 
   template <class T>
@@ -157,8 +195,7 @@ class RequestReader {
 
   /// A record of numbers by symbol: an object of at most Limit keys, each a number.
   template <class... Tags>
-  void symbolNumbers(const std::string& path, const Field& f, std::map<std::string, double, std::less<>>& out,
-                     Tags... tags) {
+  void symbolNumbers(const std::string& path, const Field& f, SymbolNumbers& out, Tags... tags) {
     if (f.kind != Kind::Object) return wrongType(path, "an object keyed by symbol", typeName(f));
     const val keys = val::global("Object").call<val>("keys", f.value);
     const std::size_t n = keys["length"].as<std::size_t>();

@@ -61,27 +61,6 @@ val run(const val& scenario, const val& request, Request r, Read read, Tool tool
   return errorsOnly(errors);
 }
 
-std::optional<std::size_t> index(Reader& r, const val& obj, const char* key, const std::string& path, bool required) {
-  const auto x = r.number(obj, key, path, required);
-  if (!x) return std::nullopt;
-  if (!(*x >= 0 && *x < 1e7) || std::trunc(*x) != *x) {
-    r.fail(path, "requestIndex");
-    return std::nullopt;
-  }
-  return static_cast<std::size_t>(*x);
-}
-
-template <class T>
-std::optional<T> pick(Reader& r, const val& obj, const char* key, const std::string& path,
-                      std::initializer_list<std::pair<const char*, T>> values, const char* accepted) {
-  const auto text = r.string(obj, key, path, false);
-  if (!text) return std::nullopt;
-  for (const auto& [name, value] : values)
-    if (*text == name) return value;
-  r.fail(path, "unknownValue", {{"value", text->substr(0, 32)}, {"accepted", std::string(accepted)}});
-  return std::nullopt;
-}
-
 std::map<std::string, double, std::less<>> readSymbolNumbers(Reader& r, const val& v, const std::string& path) {
   std::map<std::string, double, std::less<>> out;
   if (v.isUndefined() || v.isNull()) return out;
@@ -196,19 +175,6 @@ JsWriter& flags(JsWriter& w, const std::vector<bool>& xs) {
   return w.end();
 }
 
-/// An optional object field (request.shockRange, request.path): absent (nullopt), or read by
-/// `fill` into a T (its defaults where the object is not one: the error is the reader's).
-template <class T, class Fill>
-std::optional<T> readOptionalObject(Reader& r, const val& v, const char* key, const std::string& path, const char* shape,
-                                    Fill fill) {
-  const val x = v[key];
-  if (x.isUndefined() || x.isNull()) return std::nullopt;
-  T out;
-  if (!isObject(x)) r.fail(path, "wrongType", {{"expected", "an object " + std::string(shape)}, {"actual", typeName(x)}});
-  else fill(x, out);
-  return out;
-}
-
 void writeEvent(JsWriter& w, const CascadeEvent& e) {
   w.object();
   w.key("step").number(static_cast<double>(e.step));
@@ -305,31 +271,7 @@ val stress(const val& scenario, const val& request, const val& options) {
 }
 
 val cascadeWalk(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, CascadeRequest{}, [](Reader& rd, const val& v, CascadeRequest& q) {
-        q.path = readOptionalObject<CascadePath>(rd, v, "path", "request.path", "{ move, steps }",
-                                                 [&](const val& p, CascadePath& path) {
-          if (const auto x = rd.number(p, "move", "request.path.move", true)) path.move = *x;
-          if (const auto i = index(rd, p, "steps", "request.path.steps", true)) path.steps = static_cast<int>(*i);
-        });
-        const val marks = v["marks"];
-        if (q.path && marks.isUndefined()) {
-          // the path instead of marks
-        } else if (!isArray(marks)) {
-          rd.fail("request.marks", "marksNotArray", {{"shape", std::string("{ symbol: price }")}});
-        } else {
-          const std::size_t n = marks["length"].as<std::size_t>();
-          if (n > kMaxCascadeSteps) {
-            rd.fail("request.marks", "tooManyMarkSteps", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(kMaxCascadeSteps)}});
-          } else {
-            for (std::size_t i = 0; i < n; ++i)
-              q.marks.push_back(readSymbolNumbers(rd, marks[i], "request.marks[" + std::to_string(i) + "]"));
-          }
-        }
-        q.style = pick<CascadeLiquidation>(rd, v, "style", "request.style",
-                                           {{"wholeAccount", CascadeLiquidation::WholeAccount}, {"tierByTier", CascadeLiquidation::TierByTier}},
-                                           "wholeAccount, tierByTier");
-        q.liquidationFeeRate = rd.number(v, "liquidationFeeRate", "request.liquidationFeeRate", false);
-      },
+  return answer(scenario, request, options, CascadeRequest{}, readDescribed<CascadeRequest>,
       [](const Scenario& s, const CascadeRequest& r) { return cascade(s, r); },
       [](JsWriter& w, const CascadeResult& c) {
         w.key("events").array();

@@ -77,3 +77,9 @@ TEST_CASE("fields.h: the stress request reads its range before the shocks it sta
   CHECK(namesOf<StressRequest>() == std::vector<std::string>{"shockRange", "shocks", "model", "betas"});
   CHECK(namesOf<ShockRange>() == std::vector<std::string>{"from", "to", "step"});
 }
+
+TEST_CASE("fields.h: the cascade reads its path before the marks it stands for", "[fields]") {
+  CHECK(namesOf<CascadeRequest>() == std::vector<std::string>{"path", "marks", "style", "liquidationFeeRate"});
+  CHECK(namesOf<CascadePath>() == std::vector<std::string>{"move", "steps"});
+  CHECK(enumNames(CascadeLiquidation{}).size() == 2);
+}

@@ -77,6 +77,7 @@ inline constexpr std::string_view kMarginModeNames[] = {"isolated", "cross"};
 inline constexpr std::string_view kTargetKindNames[] = {"pnl", "roe"};
 inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol"};
 inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
+inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", "tierByTier"};
 
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
@@ -85,6 +86,7 @@ constexpr std::span<const std::string_view> enumNames(MarginMode) noexcept { ret
 constexpr std::span<const std::string_view> enumNames(TargetKind) noexcept { return kTargetKindNames; }
 constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { return kShockModelNames; }
 constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
+constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexcept { return kCascadeLiquidationNames; }
 
 /// The d.ts union type of each enum.
 constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
@@ -95,6 +97,7 @@ constexpr std::string_view enumType(MarginMode) noexcept { return "MarginMode"; 
 constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'"; }
 constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
 constexpr std::string_view enumType(UnwindStyle) noexcept { return "'market' | 'twap' | 'iceberg'"; }
+constexpr std::string_view enumType(CascadeLiquidation) noexcept { return "'wholeAccount' | 'tierByTier'"; }
 
 /// An enum that crosses as one of its strings.
 template <class E>
@@ -129,6 +132,8 @@ template <> inline constexpr std::string_view kStructName<FundingRequest> = "Fun
 template <> inline constexpr std::string_view kStructName<OddsRequest> = "OddsRequest";
 template <> inline constexpr std::string_view kStructName<StressRequest> = "StressRequest";
 template <> inline constexpr std::string_view kStructName<ShockRange> = "ShockRange";
+template <> inline constexpr std::string_view kStructName<CascadeRequest> = "CascadeRequest";
+template <> inline constexpr std::string_view kStructName<CascadePath> = "CascadePath";
 template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
 template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
 
@@ -254,6 +259,21 @@ void fields(V& v, T& r) {
   v("shocks", r.shocks, Limit{kMaxShocks}, Instead{"shockRange"});
   v("model", r.model, QuoteLimit{});
   v("betas", r.betas, Limit{kMaxSymbols});
+}
+
+template <class V, Is<CascadePath> T>
+void fields(V& v, T& p) {
+  v("move", p.move, Required{});
+  v("steps", p.steps, Required{}, Whole{"requestIndex"});
+}
+
+/// The path is read before the marks it stands for; each step of marks is a record of numbers by symbol.
+template <class V, Is<CascadeRequest> T>
+void fields(V& v, T& r) {
+  v("path", r.path, Shape{"{ move, steps }"});
+  v("marks", r.marks, Limit{kMaxCascadeSteps, kMaxSymbols}, Instead{"path"});
+  v("style", r.style, QuoteLimit{});
+  v("liquidationFeeRate", r.liquidationFeeRate);
 }
 
 // ---- input: odds (odds.h) -------------------------------------------------------------------------
