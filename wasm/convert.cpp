@@ -22,7 +22,7 @@ constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Positio
                         std::is_same_v<T, BatchRequest> || std::is_same_v<T, AdjustRequest> || std::is_same_v<T, TargetRequest> ||
                         std::is_same_v<T, MaxOpenRequest> || std::is_same_v<T, StopSizeRequest> ||
                         std::is_same_v<T, MarginToTargetRequest> || std::is_same_v<T, FundingRequest> ||
-                        std::is_same_v<T, OddsRequest> || std::is_same_v<T, UnwindRequest> ||
+                        std::is_same_v<T, OddsRequest> || std::is_same_v<T, MonteCarloRequest> || std::is_same_v<T, UnwindRequest> ||
                         std::is_same_v<T, BookLevel> || std::is_same_v<T, StressRequest> ||
                         std::is_same_v<T, ShockRange> || std::is_same_v<T, CascadeRequest> ||
                         std::is_same_v<T, CascadePath>;
@@ -155,6 +155,7 @@ class Describer {
     else if constexpr (std::is_same_v<T, std::vector<Param>>) return "Record<string, number | string>";
     else if constexpr (std::is_same_v<T, std::map<std::string, TierTable, std::less<>>>) return "Record<string, Tier[]>";
     else if constexpr (std::is_same_v<T, std::map<std::string, double, std::less<>>>) return "Record<string, number>";
+    else if constexpr (std::is_same_v<T, std::vector<double>>) return "number[]";
     else return kStructName<T>;
   }
 
@@ -229,6 +230,7 @@ val describe() {
   d.describe<MarginToTargetRequest>();
   d.describe<FundingRequest>();
   d.describe<OddsRequest>();
+  d.describe<MonteCarloRequest>();
   d.describe<UnwindRequest>();
   d.describe<BookLevel>();
   d.describe<StressRequest>();

@@ -56,6 +56,8 @@ class RequestReader {
     } else if constexpr (std::is_same_v<T, std::vector<double>>) {
       if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
       numbers(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::vector<std::vector<double>>>) {
+      if (f.kind != Kind::Undefined && f.kind != Kind::Null) rows(path.str(), f, x, tags...);
     } else if constexpr (std::is_same_v<T, std::vector<SymbolNumbers>>) {
       if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
       steps(path.str(), f, x, tags...);
@@ -142,6 +144,23 @@ class RequestReader {
     for (std::size_t i = 0; i < n; ++i)
       if (entries[i].kind != Kind::Undefined && entries[i].kind != Kind::Null)
         symbolNumbers(path + "[" + std::to_string(i) + "]", entries[i], out[i], marginlab::Limit{limit.inner});
+  }
+
+  /// Rows of numbers (a matrix): an array of at most Limit::entries rows, each a list of numbers of at
+  /// most Limit::inner.
+  template <class... Tags>
+  void rows(const std::string& path, const Field& f, std::vector<std::vector<double>>& out, Tags... tags) {
+    const marginlab::Limit limit = limitOf(tags...);
+    if (f.kind != Kind::Array) return wrongType(path, "an array of rows", typeName(f));
+    const auto n = static_cast<std::size_t>(f.number);
+    if (n > limit.entries) {
+      reader_.fail(path, "tooMany", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
+      return;
+    }
+    const std::vector<Field> entries = readElements(f.value, n);
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      numbers(path + "[" + std::to_string(i) + "]", entries[i], out[i], marginlab::Limit{limit.inner});
   }
 
   template <class T>

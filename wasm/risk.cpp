@@ -61,48 +61,6 @@ val run(const val& scenario, const val& request, Request r, Read read, Tool tool
   return errorsOnly(errors);
 }
 
-std::map<std::string, double, std::less<>> readSymbolNumbers(Reader& r, const val& v, const std::string& path) {
-  std::map<std::string, double, std::less<>> out;
-  if (v.isUndefined() || v.isNull()) return out;
-  if (!isObject(v)) {
-    r.fail(path, "wrongType", {{"expected", std::string("an object keyed by symbol")}, {"actual", typeName(v)}});
-    return out;
-  }
-  const val keys = val::global("Object").call<val>("keys", v);
-  const std::size_t n = keys["length"].as<std::size_t>();
-  if (n > 1000) {
-    r.fail(path, "tooManySymbols", {{"count", static_cast<double>(n)}, {"limit", 1000.0}});
-    return out;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string key = keys[i].as<std::string>();
-    if (const auto x = r.number(v, key.c_str(), path + "." + key, true)) out[key] = *x;
-  }
-  return out;
-}
-
-std::vector<double> readNumbers(Reader& r, const val& v, const std::string& path, std::size_t limit) {
-  std::vector<double> out;
-  if (!isArray(v) && !v.instanceof(val::global("Float64Array"))) {
-    r.fail(path, "wrongType", {{"expected", std::string("an array of numbers")}, {"actual", typeName(v)}});
-    return out;
-  }
-  const std::size_t n = v["length"].as<std::size_t>();
-  if (n > limit) {
-    r.fail(path, "tooManyEntries", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
-    return out;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const val x = v[i];
-    if (!x.isNumber()) {
-      r.fail(path + "[" + std::to_string(i) + "]", "notANumber");
-      continue;
-    }
-    out.push_back(x.as<double>());
-  }
-  return out;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -302,8 +260,6 @@ val funding(const val& scenario, const val& request, const val& options) {
 
 namespace {
 
-constexpr double kMaxIndex = 1e15;               ///< the largest count or index read (the core checks the real limits)
-constexpr double kMaxSeed = 9007199254740991.0;  ///< 2^53 - 1: every seed and count a JS number holds exactly
 
 /// options.explain === true (options: an object, or undefined).
 bool explainRequested(const val& options) { return isObject(options) && options["explain"].isTrue(); }
@@ -314,7 +270,7 @@ void take(Reader& rd, Checker& c) {
 }
 
 /// A count, an index or a seed: a whole number in [0, high], by the one rule (Checker::whole).
-std::optional<double> whole(Reader& rd, const Field& f, const std::string& path, bool required, double high = kMaxIndex) {
+std::optional<double> whole(Reader& rd, const Field& f, const std::string& path, bool required, double high = kMaxRequestCount) {
   const auto x = rd.number(f, path, required);
   if (!x) return std::nullopt;
   Checker c;
@@ -323,17 +279,8 @@ std::optional<double> whole(Reader& rd, const Field& f, const std::string& path,
   return std::nullopt;
 }
 std::optional<double> whole(Reader& rd, const val& obj, const char* key, const std::string& path, bool required,
-                            double high = kMaxIndex) {
+                            double high = kMaxRequestCount) {
   return whole(rd, fieldOf(obj[key]), path, required, high);
-}
-
-/// An optional number; given but unreadable, NaN: the core then sees it given (a horizon given in
-/// days is not "missing") and its errors at the path are shadowed by the reader's.
-std::optional<double> given(Reader& rd, const val& obj, const char* key, const std::string& path) {
-  const std::size_t before = rd.errors.size();
-  const auto x = rd.number(obj, key, path, false);
-  if (!x && rd.errors.size() > before) return std::numeric_limits<double>::quiet_NaN();
-  return x;
 }
 
 /// A WrongType error through the table: "{path} must be {expected}, not {actual}".
@@ -395,28 +342,6 @@ val answerRequest(const val& scenario, const val& request, Read read, Check chec
   for (InputError& e : check(*parsed.value, r))
     if (!shadowed(e, reader.errors)) errors.push_back(std::move(e));
   return errorsOnly(errors);
-}
-
-/// The correlation: rows of numbers, at most 100 of them.
-void readCorrelation(Reader& rd, const val& v, MonteCarloRequest& q) {
-  const val corr = v["correlation"];
-  if (corr.isUndefined() || corr.isNull()) return;
-  if (!isArray(corr)) return wrongType(rd, "request.correlation", "an array of rows", typeName(corr));
-  const std::size_t n = corr["length"].as<std::size_t>();
-  if (n > 100) return tooMany(rd, "request.correlation", n, 100);
-  for (std::size_t i = 0; i < n; ++i)
-    q.correlation.push_back(readNumbers(rd, corr[i], "request.correlation[" + std::to_string(i) + "]", 100));
-}
-
-void readMonteCarlo(Reader& rd, const val& v, MonteCarloRequest& q) {
-  q.volatility = readSymbolNumbers(rd, v["volatility"], "request.volatility");
-  q.drift = readSymbolNumbers(rd, v["drift"], "request.drift");
-  readCorrelation(rd, v, q);
-  q.years = given(rd, v, "years", "request.years");
-  q.days = given(rd, v, "days", "request.days");
-  if (const auto i = whole(rd, v, "steps", "request.steps", true)) q.steps = static_cast<std::size_t>(*i);
-  if (const auto i = whole(rd, v, "paths", "request.paths", true)) q.paths = static_cast<std::size_t>(*i);
-  if (const auto x = whole(rd, v, "seed", "request.seed", false, kMaxSeed)) q.seed = static_cast<std::uint64_t>(*x);
 }
 
 /// A list of counts (a tally's), at most `limit` long, read in one call.
@@ -510,7 +435,7 @@ val monteCarloChunk(const val& scenario, const val& request, double begin, doubl
                     const val& /*options: Monte Carlo has no steps*/) {
   MonteCarloTally given;
   const auto read = [&](Reader& rd, const val& v, MonteCarloRequest& q) {
-    readMonteCarlo(rd, v, q);
+    readDescribed(rd, v, q);
     for (const auto& [x, path] : {std::pair{begin, "begin"}, std::pair{end, "end"}}) {
       Field f;
       f.kind = Kind::Number;

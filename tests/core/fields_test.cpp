@@ -83,3 +83,8 @@ TEST_CASE("fields.h: the cascade reads its path before the marks it stands for",
   CHECK(namesOf<CascadePath>() == std::vector<std::string>{"move", "steps"});
   CHECK(enumNames(CascadeLiquidation{}).size() == 2);
 }
+
+TEST_CASE("fields.h: the Monte Carlo request names every member", "[fields]") {
+  CHECK(namesOf<MonteCarloRequest>() ==
+        std::vector<std::string>{"volatility", "drift", "correlation", "years", "days", "steps", "paths", "seed"});
+}

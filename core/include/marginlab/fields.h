@@ -130,6 +130,7 @@ template <> inline constexpr std::string_view kStructName<StopSizeRequest> = "St
 template <> inline constexpr std::string_view kStructName<MarginToTargetRequest> = "MarginToTargetRequest";
 template <> inline constexpr std::string_view kStructName<FundingRequest> = "FundingRequest";
 template <> inline constexpr std::string_view kStructName<OddsRequest> = "OddsRequest";
+template <> inline constexpr std::string_view kStructName<MonteCarloRequest> = "MonteCarloRequest";
 template <> inline constexpr std::string_view kStructName<StressRequest> = "StressRequest";
 template <> inline constexpr std::string_view kStructName<ShockRange> = "ShockRange";
 template <> inline constexpr std::string_view kStructName<CascadeRequest> = "CascadeRequest";
@@ -288,6 +289,24 @@ void fields(V& v, T& r) {
   v("years", r.years);
   v("days", r.days);
   v("drift", r.drift);
+}
+
+/// Most rows (and entries per row) of a Monte Carlo correlation matrix the reader takes.
+inline constexpr std::size_t kMaxCorrelationRows = 100;
+/// 2^53 - 1: every seed and count a JS number holds exactly.
+inline constexpr double kMaxSeed = 9007199254740991.0;
+
+/// A record by symbol absent reads as empty (the validator names each symbol it misses).
+template <class V, Is<MonteCarloRequest> T>
+void fields(V& v, T& r) {
+  v("volatility", r.volatility, Required{}, Limit{kMaxSymbols});
+  v("drift", r.drift, Limit{kMaxSymbols});
+  v("correlation", r.correlation, Limit{kMaxCorrelationRows, kMaxCorrelationRows});
+  v("years", r.years);
+  v("days", r.days);
+  v("steps", r.steps, Required{}, Whole{"whole", kMaxRequestCount});
+  v("paths", r.paths, Required{}, Whole{"whole", kMaxRequestCount});
+  v("seed", r.seed, Whole{"whole", kMaxSeed});
 }
 
 // ---- input: the liquidation engine (engine.h) -------------------------------------------------------
