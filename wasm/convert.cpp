@@ -25,7 +25,8 @@ constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Positio
                         std::is_same_v<T, OddsRequest> || std::is_same_v<T, MonteCarloRequest> || std::is_same_v<T, UnwindRequest> ||
                         std::is_same_v<T, BookLevel> || std::is_same_v<T, StressRequest> ||
                         std::is_same_v<T, ShockRange> || std::is_same_v<T, CascadeRequest> ||
-                        std::is_same_v<T, CascadePath>;
+                        std::is_same_v<T, CascadePath> || std::is_same_v<T, OptionsRequest> ||
+                        std::is_same_v<T, OptionsSweepRequest> || std::is_same_v<T, PortfolioMarginRequest>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.
@@ -237,6 +238,9 @@ val describe() {
   d.describe<ShockRange>();
   d.describe<CascadeRequest>();
   d.describe<CascadePath>();
+  d.describe<OptionsRequest>();
+  d.describe<OptionsSweepRequest>();
+  d.describe<PortfolioMarginRequest>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();
@@ -247,6 +251,7 @@ val describe() {
   names(enumType(Contract{}), Contract{});
   names(enumType(Side{}), Side{});
   names(enumType(MarginMode{}), MarginMode{});
+  names(enumType(VolShockKind{}), VolShockKind{});
   w.end().end();
   return w.take();
 }

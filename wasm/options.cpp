@@ -22,6 +22,7 @@
 #include "marginlab/options.h"
 #include "marginlab/validate.h"
 #include "reader.h"
+#include "request.h"
 #include "transfer.h"
 
 namespace mljs {
@@ -73,17 +74,6 @@ std::optional<std::vector<double>> numbers(Reader& r, const Field& f, const std:
     wrongType(r, at, "a number", typeName(cells[i]));
   }
   return out;
-}
-
-/// A non-negative integer (a count); OutOfRange when it is a number but not one.
-std::optional<std::size_t> count(Reader& r, const Field& f, const Path& path) {
-  const auto x = r.number(f, path, false);
-  if (!x) return std::nullopt;
-  if (!(*x >= 0 && *x <= 1e9) || std::trunc(*x) != *x) {
-    r.fail(path.str(), "countWhole", {{"value", *x}});
-    return std::nullopt;
-  }
-  return static_cast<std::size_t>(*x);
 }
 
 /// The rows of an array of objects: each element's kind at [i * (N + 1)], its fields after it;
@@ -238,21 +228,18 @@ Result<OptionsScenario> toOptionsScenario(const val& v, std::vector<InputError>&
   return out;
 }
 
-/// request: undefined or null (every default), or an object; its fields are read by `read`.
-template <class Read>
-void readRequest(Reader& r, const val& request, Read read) {
+/// request: undefined or null (every default), or an object read by walking its fields() (request.h).
+template <class Request>
+void readRequest(Reader& r, const val& request, Request& q) {
   const Field f = fieldOf(request);
   if (f.kind == Kind::Undefined || f.kind == Kind::Null) return;
   if (f.kind != Kind::Object) {
     wrongType(r, "request", "an object", typeName(f));
     return;
   }
-  read(request);
+  RequestReader(r, request, "request").read(q);
 }
 
-constexpr const char* kRequestKeys[] = {"days", "volShifts", "scanLow", "scanHigh", "scanPoints"};
-constexpr const char* kPortfolioKeys[] = {"priceMoves", "volShocks", "volShockKind", "vegaPower"};
-constexpr const char* kSweepKeys[] = {"days", "volShift"};
 
 // ---- writing ------------------------------------------------------------------------------------
 
@@ -448,14 +435,7 @@ val evaluateOptions(const val& scenario, const val& request, const val& options)
   const Result<OptionsScenario> s = toOptionsScenario(scenario, conversion);
   Reader r;
   OptionsRequest q;
-  readRequest(r, request, [&](const val& v) {
-    const auto f = readFields(v, kRequestKeys);
-    if (const auto x = r.number(f[0], "request.days", false)) q.days = *x;
-    if (auto x = numbers(r, f[1], "request.volShifts", false, kMaxVolShifts)) q.volShifts = std::move(*x);
-    if (const auto x = r.number(f[2], "request.scanLow", false)) q.scanLow = *x;
-    if (const auto x = r.number(f[3], "request.scanHigh", false)) q.scanHigh = *x;
-    if (const auto x = count(r, f[4], "request.scanPoints")) q.scanPoints = *x;
-  });
+  readRequest(r, request, q);
   if (!s.errors.empty() || !r.errors.empty()) return errorsOnly(merged(s, conversion, r, validateOptionsRequest(q)));
   Result<OptionsAccountResult> result = marginlab::evaluateOptions(*s.value, q);
   const bool explain = wantsSteps(options);
@@ -468,11 +448,7 @@ val optionsSweep(const val& scenario, const val& request, double base, double co
   const Result<OptionsScenario> s = toOptionsScenario(scenario, conversion);
   Reader r;
   OptionsSweepRequest q;
-  readRequest(r, request, [&](const val& v) {
-    const auto f = readFields(v, kSweepKeys);
-    if (const auto x = r.number(f[0], "request.days", false)) q.days = *x;
-    if (const auto x = r.number(f[1], "request.volShift", false)) q.volShift = *x;
-  });
+  readRequest(r, request, q);
   const auto n = static_cast<std::size_t>(count);
   double* data = reinterpret_cast<double*>(static_cast<std::uintptr_t>(base));
   const std::span<const double> prices(data, n);
@@ -497,14 +473,7 @@ val portfolioMargin(const val& scenario, const val& request, const val& options)
   const Result<OptionsScenario> s = toOptionsScenario(scenario, conversion);
   Reader r;
   PortfolioMarginRequest q;
-  readRequest(r, request, [&](const val& v) {
-    const auto f = readFields(v, kPortfolioKeys);
-    if (auto x = numbers(r, f[0], "request.priceMoves", false, kMaxPriceMoves)) q.priceMoves = std::move(*x);
-    if (auto x = numbers(r, f[1], "request.volShocks", false, kMaxVolShocks)) q.volShocks = std::move(*x);
-    if (const auto x = r.choice<VolShockKind>(f[2], "request.volShockKind", false, parseVolShockKind, "relative, absolute"))
-      q.volShockKind = *x;
-    if (const auto x = r.number(f[3], "request.vegaPower", false)) q.vegaPower = *x;
-  });
+  readRequest(r, request, q);
   if (!s.errors.empty() || !r.errors.empty())
     return errorsOnly(merged(s, conversion, r, validatePortfolioMarginRequest(q)));
   Result<PortfolioMarginResult> result = marginlab::portfolioMargin(*s.value, q);

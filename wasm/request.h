@@ -53,6 +53,8 @@ class RequestReader {
       if (enumeration(f, path, required, e, tags...)) x = e;
     } else if constexpr (marginlab::NamedEnum<T>) {
       enumeration(f, path, required, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::vector<double>> && (std::is_same_v<Tags, marginlab::Values> || ...)) {
+      if (f.kind != Kind::Undefined && f.kind != Kind::Null) values(path.str(), f, x, tags...);
     } else if constexpr (std::is_same_v<T, std::vector<double>>) {
       if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
       numbers(path.str(), f, x, tags...);
@@ -209,6 +211,25 @@ class RequestReader {
     for (std::size_t i = 0; i < n; ++i) {
       if (entries[i].kind == Kind::Number) out.push_back(entries[i].number);
       else reader_.fail(path + "[" + std::to_string(i) + "]", "notANumber");
+    }
+  }
+
+  /// A list of numbers as the options account reads one (the Values tag): an array; an entry that is
+  /// not a number is NaN, so that the core's check there is shadowed by the error here.
+  template <class... Tags>
+  void values(const std::string& path, const Field& f, std::vector<double>& out, Tags... tags) {
+    if (f.kind != Kind::Array) return wrongType(path, "an array of numbers", typeName(f));
+    const auto n = static_cast<std::size_t>(f.number);
+    const std::size_t limit = limitOf(tags...).entries;
+    if (n > limit) {
+      reader_.fail(path, "optionsTooManyValues", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
+      return;
+    }
+    const std::vector<Field> entries = readElements(f.value, n);
+    out.assign(n, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t i = 0; i < n; ++i) {
+      if (entries[i].kind == Kind::Number) out[i] = entries[i].number;
+      else wrongType(path + "[" + std::to_string(i) + "]", "a number", typeName(entries[i]));
     }
   }
 

@@ -88,3 +88,10 @@ TEST_CASE("fields.h: the Monte Carlo request names every member", "[fields]") {
   CHECK(namesOf<MonteCarloRequest>() ==
         std::vector<std::string>{"volatility", "drift", "correlation", "years", "days", "steps", "paths", "seed"});
 }
+
+TEST_CASE("fields.h: the options account's requests name every member", "[fields]") {
+  CHECK(namesOf<OptionsRequest>() == std::vector<std::string>{"days", "volShifts", "scanLow", "scanHigh", "scanPoints"});
+  CHECK(namesOf<OptionsSweepRequest>() == std::vector<std::string>{"days", "volShift"});
+  CHECK(namesOf<PortfolioMarginRequest>() == std::vector<std::string>{"priceMoves", "volShocks", "volShockKind", "vegaPower"});
+  checkEnum<VolShockKind>(parseVolShockKind);
+}

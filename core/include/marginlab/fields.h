@@ -17,6 +17,7 @@
 #include "marginlab/errors.h"
 #include "marginlab/messages.h"
 #include "marginlab/odds.h"
+#include "marginlab/options.h"
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
 #include "marginlab/stress.h"
@@ -60,6 +61,10 @@ struct Shape {
 struct Instead {
   std::string_view other;
 };
+/// Input: a list of numbers as the options account reads one: an entry that is not a number reads
+/// as NaN (the error names its type, the core's check there is shadowed); longer than its Limit, the
+/// row optionsTooManyValues.
+struct Values {};
 /// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
 struct Omitted {};
 
@@ -78,6 +83,7 @@ inline constexpr std::string_view kTargetKindNames[] = {"pnl", "roe"};
 inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol"};
 inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
 inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", "tierByTier"};
+inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"};
 
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
@@ -87,12 +93,14 @@ constexpr std::span<const std::string_view> enumNames(TargetKind) noexcept { ret
 constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { return kShockModelNames; }
 constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
 constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexcept { return kCascadeLiquidationNames; }
+constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { return kVolShockKindNames; }
 
 /// The d.ts union type of each enum.
 constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
 constexpr std::string_view enumType(Contract) noexcept { return "Contract"; }
 constexpr std::string_view enumType(Side) noexcept { return "Side"; }
 constexpr std::string_view enumType(MarginMode) noexcept { return "MarginMode"; }
+constexpr std::string_view enumType(VolShockKind) noexcept { return "VolShockKind"; }
 /// The d.ts spells these unions inline in their requests.
 constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'"; }
 constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
@@ -135,6 +143,9 @@ template <> inline constexpr std::string_view kStructName<StressRequest> = "Stre
 template <> inline constexpr std::string_view kStructName<ShockRange> = "ShockRange";
 template <> inline constexpr std::string_view kStructName<CascadeRequest> = "CascadeRequest";
 template <> inline constexpr std::string_view kStructName<CascadePath> = "CascadePath";
+template <> inline constexpr std::string_view kStructName<OptionsRequest> = "OptionsRequest";
+template <> inline constexpr std::string_view kStructName<OptionsSweepRequest> = "OptionsSweepRequest";
+template <> inline constexpr std::string_view kStructName<PortfolioMarginRequest> = "PortfolioMarginRequest";
 template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
 template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
 
@@ -328,6 +339,31 @@ void fields(V& v, T& r) {
   v("visibleSize", r.visibleSize);
   v("replenishFraction", r.replenishFraction);
   v("insuranceFund", r.insuranceFund);
+}
+
+// ---- input: the options account's requests (options.h); every field keeps its default when absent ---
+
+template <class V, Is<OptionsRequest> T>
+void fields(V& v, T& r) {
+  v("days", r.days);
+  v("volShifts", r.volShifts, Values{}, Limit{kMaxVolShifts});
+  v("scanLow", r.scanLow);
+  v("scanHigh", r.scanHigh);
+  v("scanPoints", r.scanPoints, Whole{"countWhole", 1e9});
+}
+
+template <class V, Is<OptionsSweepRequest> T>
+void fields(V& v, T& r) {
+  v("days", r.days);
+  v("volShift", r.volShift);
+}
+
+template <class V, Is<PortfolioMarginRequest> T>
+void fields(V& v, T& r) {
+  v("priceMoves", r.priceMoves, Values{}, Limit{kMaxPriceMoves});
+  v("volShocks", r.volShocks, Values{}, Limit{kMaxVolShocks});
+  v("volShockKind", r.volShockKind);
+  v("vegaPower", r.vegaPower);
 }
 
 // ---- output: the report (report.h) ------------------------------------------------------------------
