@@ -21,22 +21,32 @@
 
 namespace mljs {
 
-/// Reads the described fields of `object` into a request; every problem goes to the Reader.
+/// Reads the described fields of `object` into a request, all of them in one call (a list of
+/// objects: the whole list in one call); every problem goes to the Reader.
 class RequestReader {
  public:
-  RequestReader(Reader& reader, const val& object, std::string_view head)
-      : reader_(reader), object_(object), head_(head) {}
+  RequestReader(Reader& reader, val object, std::string_view head)
+      : reader_(reader), object_(std::move(object)), head_(head) {}
 
   template <marginlab::Described T>
   void read(T& request) {
+    const std::vector<const char*>& keys = keysOf<T>();
+    std::vector<Field> read(keys.size());
+    detail::readInto(object_, keys.data(), keys.size(), read.data());
+    readFrom(read.data(), request);
+  }
+
+  /// The fields already read, in fields() order.
+  template <marginlab::Described T>
+  void readFrom(const Field* read, T& request) {
+    read_ = read;
     fields(*this, request);
   }
 
   template <class T, class... Tags>
   void operator()(std::string_view name, T& x, Tags... tags) {
     constexpr bool required = (std::is_same_v<Tags, marginlab::Required> || ...);
-    const std::string key(name);
-    const Field f = fieldOf(object_[key]);
+    const Field f = *read_++;
     const Path path(head_, name);
     if constexpr (std::is_same_v<T, double>) {
       if (const auto v = reader_.number(f, path, required)) x = *v;
@@ -73,7 +83,7 @@ class RequestReader {
         if constexpr (std::is_same_v<Tags, marginlab::Shape>) shape = tags.shape;
       }(), ...);
       if (f.kind != Kind::Object) wrongType(path.str(), "an object " + std::string(shape), typeName(f));
-      else RequestReader(reader_, f.value, path.str()).read(*x);
+      else RequestReader(reader_, f.value, path.str()).read(*x);  // path.str() lives to the end of the statement
     } else if constexpr (IsList<T>::value) {
       if (f.kind == Kind::Undefined || f.kind == Kind::Null) {
         if (required) reader_.fail(path.str(), "missing");
@@ -108,6 +118,25 @@ class RequestReader {
   }
 
   using SymbolNumbers = std::map<std::string, double, std::less<>>;
+
+  /// The names of T's fields in fields() order: string literals, as readInto and readTable need.
+  struct Names {
+    std::vector<const char*> keys;
+    template <class U, class... Tags>
+    void operator()(std::string_view name, const U&, Tags...) {
+      keys.push_back(name.data());
+    }
+  };
+  template <class T>
+  static const std::vector<const char*>& keysOf() {
+    static const std::vector<const char*> keys = [] {
+      Names n;
+      const T x{};
+      fields(n, x);
+      return n.keys;
+    }();
+    return keys;
+  }
 
   template <class T>
   struct IsOptionalEnum : std::false_type {};
@@ -268,12 +297,15 @@ class RequestReader {
       reader_.fail(path, words.tooMany, {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
       return;
     }
-    const std::vector<Field> entries = readElements(f.value, n);
+    const std::vector<const char*>& keys = keysOf<T>();
+    const std::size_t stride = keys.size() + 1;  // each entry's kind, then its fields
+    const std::vector<Field> table = detail::readTable(f.value, n, keys.data(), keys.size());
     out.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const std::string at = path + "[" + std::to_string(i) + "]";
-      if (entries[i].kind != Kind::Object) wrongType(at, "an object " + std::string(words.shape), typeName(entries[i]));
-      else RequestReader(reader_, entries[i].value, at).read(out[i]);
+      const Field& entry = table[i * stride];
+      if (entry.kind != Kind::Object) wrongType(at, "an object " + std::string(words.shape), typeName(entry));
+      else RequestReader(reader_, val::undefined(), at).readFrom(&table[i * stride + 1], out[i]);
     }
   }
 
@@ -291,8 +323,9 @@ class RequestReader {
   }
 
   Reader& reader_;
-  const val& object_;
+  val object_;  ///< the object read (for an Instead tag's look at the other field)
   std::string_view head_;
+  const Field* read_ = nullptr;  ///< the next field, read in one call
 };
 
 }  // namespace mljs
