@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// MarginLab JS boundary: a tool's request read by walking its fields() (marginlab/fields.h), one field
-// of the JS object after another, with the path of each ("request.position"). One integer rule (a
-// whole number in [0, Whole::high], else the Whole tag's row), the Required tag for a field JS must give.
+// MarginLab JS boundary: a tool's request read by walking its fields() (marginlab/fields.h): its fields
+// read in one call, then each converted with the path the walk builds ("request.book[2].price"). One
+// integer rule (a whole number in [0, Whole::high], else the Whole tag's row), one list rule (Limit,
+// ListOf's words), Required for a field JS must give; the other tags are in fields.h.
 #pragma once
 
 #include <emscripten/val.h>
@@ -31,15 +32,15 @@ class RequestReader {
   template <marginlab::Described T>
   void read(T& request) {
     const std::vector<const char*>& keys = keysOf<T>();
-    std::vector<Field> read(keys.size());
-    detail::readInto(object_, keys.data(), keys.size(), read.data());
-    readFrom(read.data(), request);
+    std::vector<Field> got(keys.size());
+    detail::readInto(object_, keys.data(), keys.size(), got.data());
+    readFrom(got.data(), request);
   }
 
   /// The fields already read, in fields() order.
   template <marginlab::Described T>
-  void readFrom(const Field* read, T& request) {
-    read_ = read;
+  void readFrom(const Field* got, T& request) {
+    read_ = got;
     fields(*this, request);
   }
 
