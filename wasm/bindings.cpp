@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "convert.h"
+#include "marginlab/check.h"
 #include "packed.h"
 #include "transfer.h"
 #ifdef MARGINLAB_RISK_LAB
@@ -57,45 +58,42 @@ extern "C" EMSCRIPTEN_KEEPALIVE const double* mljs_evaluate(std::size_t slots, s
 /// options.mode ("isolated" | "cross" | "asGiven", default "cross") and the symbol of
 /// options.position (default 0). Returns { errors }.
 val sweepEquity(const val& scenario, const val& prices, const val& out, const val& options) {
-  std::vector<marginlab::InputError> errors;
   auto parsed = toScenario(scenario);
-  errors = parsed.errors;
+  marginlab::Checker check;
+  check.errors = parsed.errors;
   marginlab::SweepRequest request;
   const val modeValue = options["mode"];
   if (!modeValue.isUndefined() && !modeValue.isString()) {
-    errors.push_back({"options.mode", marginlab::ErrorCode::WrongType, "options.mode must be a string"});
+    check.fail("options.mode", "notAString");
   } else {
     const std::string mode = modeValue.isString() ? modeValue.as<std::string>() : "cross";
     if (mode == "isolated") request.mode = marginlab::SweepMode::Isolated;
     else if (mode == "asGiven") request.mode = marginlab::SweepMode::AsGiven;
     else if (mode != "cross")
-      errors.push_back({"options.mode", marginlab::ErrorCode::UnknownValue,
-                        "options.mode (\"" + mode.substr(0, 32) + "\") must be one of isolated, cross, asGiven"});
+      check.fail("options.mode", "unknownValue",
+                 {{"value", mode.substr(0, 32)}, {"accepted", std::string("isolated, cross, asGiven")}});
   }
   const val position = options["position"];
   if (!position.isUndefined()) {
     const double index = position.isNumber() ? position.as<double>() : -1;
     if (!(index >= 0 && index < 1e6) || index != static_cast<double>(static_cast<std::size_t>(index))) {
-      errors.push_back({"options.position", marginlab::ErrorCode::OutOfRange,
-                        "options.position must be a position index (an integer >= 0)"});
+      check.fail("options.position", "sweepPositionIndex");
     } else {
       request.position = static_cast<std::size_t>(index);
     }
   }
   const double inputLength = prices["length"].as<double>(), outLength = out["length"].as<double>();
   if (inputLength != outLength) {
-    errors.push_back({"out", marginlab::ErrorCode::OutOfRange,
-                      "out has " + marginlab::formatNumber(outLength) + " entries but prices has " +
-                          marginlab::formatNumber(inputLength)});
+    check.fail("out", "sweepOutSize", {{"count", outLength}, {"prices", inputLength}});
   }
   val result = val::object();
-  if (!errors.empty()) {
-    result.set("errors", toJs(errors));
+  if (!check.ok()) {
+    result.set("errors", toJs(check.errors));
     return result;
   }
   const std::vector<double> input = emscripten::convertJSArrayToNumberVector<double>(prices);
   std::vector<double> equity(input.size());
-  errors = marginlab::sweepEquity(*parsed.value, request, input, equity);
+  std::vector<marginlab::InputError> errors = marginlab::sweepEquity(*parsed.value, request, input, equity);
   for (auto& e : errors)  // the request's fields are options.* in JS
     if (e.path == "position") e.path = "options.position";
   if (errors.empty()) out.call<void>("set", val(emscripten::typed_memory_view(equity.size(), equity.data())));

@@ -19,7 +19,14 @@ namespace {
 
 template <class T>
 constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Position> || std::is_same_v<T, Tier> ||
-                        std::is_same_v<T, BatchRequest>;
+                        std::is_same_v<T, BatchRequest> || std::is_same_v<T, AdjustRequest> || std::is_same_v<T, TargetRequest> ||
+                        std::is_same_v<T, MaxOpenRequest> || std::is_same_v<T, StopSizeRequest> ||
+                        std::is_same_v<T, MarginToTargetRequest> || std::is_same_v<T, FundingRequest> ||
+                        std::is_same_v<T, OddsRequest> || std::is_same_v<T, MonteCarloRequest> || std::is_same_v<T, UnwindRequest> ||
+                        std::is_same_v<T, BookLevel> || std::is_same_v<T, StressRequest> ||
+                        std::is_same_v<T, ShockRange> || std::is_same_v<T, CascadeRequest> ||
+                        std::is_same_v<T, CascadePath> || std::is_same_v<T, OptionsRequest> ||
+                        std::is_same_v<T, OptionsSweepRequest> || std::is_same_v<T, PortfolioMarginRequest>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.
@@ -148,6 +155,8 @@ class Describer {
     else if constexpr (std::is_same_v<T, ErrorCode>) return "ErrorCode";
     else if constexpr (std::is_same_v<T, std::vector<Param>>) return "Record<string, number | string>";
     else if constexpr (std::is_same_v<T, std::map<std::string, TierTable, std::less<>>>) return "Record<string, Tier[]>";
+    else if constexpr (std::is_same_v<T, std::map<std::string, double, std::less<>>>) return "Record<string, number>";
+    else if constexpr (std::is_same_v<T, std::vector<double>>) return "number[]";
     else return kStructName<T>;
   }
 
@@ -215,6 +224,23 @@ val describe() {
   d.describe<TierBoundary>();
   d.describe<Step>();
   d.describe<InputError>();
+  d.describe<AdjustRequest>();
+  d.describe<TargetRequest>();
+  d.describe<MaxOpenRequest>();
+  d.describe<StopSizeRequest>();
+  d.describe<MarginToTargetRequest>();
+  d.describe<FundingRequest>();
+  d.describe<OddsRequest>();
+  d.describe<MonteCarloRequest>();
+  d.describe<UnwindRequest>();
+  d.describe<BookLevel>();
+  d.describe<StressRequest>();
+  d.describe<ShockRange>();
+  d.describe<CascadeRequest>();
+  d.describe<CascadePath>();
+  d.describe<OptionsRequest>();
+  d.describe<OptionsSweepRequest>();
+  d.describe<PortfolioMarginRequest>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();
@@ -225,6 +251,7 @@ val describe() {
   names(enumType(Contract{}), Contract{});
   names(enumType(Side{}), Side{});
   names(enumType(MarginMode{}), MarginMode{});
+  names(enumType(VolShockKind{}), VolShockKind{});
   w.end().end();
   return w.take();
 }

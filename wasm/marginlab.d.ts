@@ -320,10 +320,12 @@ export interface MonteCarloTally {
   /** Days until half the liquidated paths were liquidated; null when none was. */
   medianDays: ByMode<number | null>;
 }
+/** engine.h BookLevel: one price level of the side of the book the engine trades against. */
+export interface BookLevel { price: number; size: number }
 /** engine.h UnwindRequest. */
 export interface UnwindRequest {
   position: number; mode?: MarginMode; style?: 'market' | 'twap' | 'iceberg';
-  book?: { price: number; size: number }[]; depthPerPercent?: number; slices?: number; visibleSize?: number;
+  book?: BookLevel[]; depthPerPercent?: number; slices?: number; visibleSize?: number;
   replenishFraction?: number; insuranceFund?: number;
 }
 export interface UnwindSlice {

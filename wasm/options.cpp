@@ -22,6 +22,7 @@
 #include "marginlab/options.h"
 #include "marginlab/validate.h"
 #include "reader.h"
+#include "request.h"
 #include "transfer.h"
 
 namespace mljs {
@@ -33,8 +34,13 @@ namespace {
 
 // ---- reading ------------------------------------------------------------------------------------
 
-std::string tooMany(const std::string& path, std::size_t n, std::size_t limit, const char* what) {
-  return path + " has " + std::to_string(n) + " " + what + "; at most " + std::to_string(limit);
+/// "{path} has {count} values (rows, positions); at most {limit}".
+void tooMany(Reader& r, const std::string& path, std::size_t n, std::size_t limit, marginlab::Rule rule) {
+  r.fail(path, rule, {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
+}
+
+void wrongType(Reader& r, const std::string& path, const char* expected, std::string_view actual) {
+  r.fail(path, "wrongType", {{"expected", std::string(expected)}, {"actual", std::string(actual)}});
 }
 
 /// An array of numbers at `path`: nullopt when absent (Missing when required) or not an array.
@@ -42,18 +48,18 @@ std::string tooMany(const std::string& path, std::size_t n, std::size_t limit, c
 /// error there is shadowed (NaN and Infinity given as numbers are the core's: notFinite).
 /// Longer than the core's `limit`: not read, TooMany with the core's message.
 std::optional<std::vector<double>> numbers(Reader& r, const Field& f, const std::string& path, bool required,
-                                           std::size_t limit, const char* what = "values") {
+                                           std::size_t limit, marginlab::Rule what = "optionsTooManyValues") {
   if (f.kind == Kind::Undefined || (!required && f.kind == Kind::Null)) {
-    if (required) r.add(path, ErrorCode::Missing, path + " is required");
+    if (required) r.fail(path, "missing");
     return std::nullopt;
   }
   if (f.kind != Kind::Array) {
-    r.add(path, ErrorCode::WrongType, path + " must be an array of numbers, not " + std::string(typeName(f)));
+    wrongType(r, path, "an array of numbers", typeName(f));
     return std::nullopt;
   }
   const auto n = static_cast<std::size_t>(f.number);
   if (n > limit) {
-    r.add(path, ErrorCode::TooMany, tooMany(path, n, limit, what));
+    tooMany(r, path, n, limit, what);
     return std::nullopt;
   }
   std::vector<double> out(n);
@@ -65,21 +71,9 @@ std::optional<std::vector<double>> numbers(Reader& r, const Field& f, const std:
     }
     out[i] = std::numeric_limits<double>::quiet_NaN();
     const std::string at = path + "[" + std::to_string(i) + "]";
-    r.add(at, ErrorCode::WrongType, at + " must be a number, not " + std::string(typeName(cells[i])));
+    wrongType(r, at, "a number", typeName(cells[i]));
   }
   return out;
-}
-
-/// A non-negative integer (a count); OutOfRange when it is a number but not one.
-std::optional<std::size_t> count(Reader& r, const Field& f, const Path& path) {
-  const auto x = r.number(f, path, false);
-  if (!x) return std::nullopt;
-  if (!(*x >= 0 && *x <= 1e9) || std::trunc(*x) != *x) {
-    const std::string p = path.str();
-    r.add(p, ErrorCode::OutOfRange, p + " (" + formatNumber(*x) + ") must be a whole number >= 0");
-    return std::nullopt;
-  }
-  return static_cast<std::size_t>(*x);
 }
 
 /// The rows of an array of objects: each element's kind at [i * (N + 1)], its fields after it;
@@ -89,12 +83,12 @@ std::optional<std::vector<Field>> objects(Reader& r, const Field& f, const char*
                                           const char* const (&keys)[N]) {
   if (f.kind == Kind::Undefined || f.kind == Kind::Null) return std::nullopt;
   if (f.kind != Kind::Array) {
-    r.add(path, ErrorCode::WrongType, std::string(path) + " must be an array, not " + std::string(typeName(f)));
+    wrongType(r, path, "an array", typeName(f));
     return std::nullopt;
   }
   const auto n = static_cast<std::size_t>(f.number);
   if (n > limit) {
-    r.add(path, ErrorCode::TooMany, tooMany(path, n, limit, "positions"));
+    tooMany(r, path, n, limit, "optionsTooManyPositions");
     return std::nullopt;
   }
   return readTable(f.value, n, keys);
@@ -104,7 +98,7 @@ std::optional<std::vector<Field>> objects(Reader& r, const Field& f, const char*
 bool rowIsObject(Reader& r, const Field& row, const char* base, std::size_t i) {
   if (row.kind == Kind::Object) return true;
   const std::string at = std::string(base) + "[" + std::to_string(i) + "]";
-  r.add(at, ErrorCode::WrongType, at + " must be an object, not " + std::string(typeName(row)));
+  wrongType(r, at, "an object", typeName(row));
   return false;
 }
 
@@ -150,8 +144,7 @@ void readOption(Reader& r, const Field* f, std::size_t i, OptionPosition& o) {
 void readSurface(Reader& r, const Field& f, OptionsScenario& s) {
   s.volSurface.emplace();
   if (f.kind != Kind::Object) {
-    r.add("volSurface", ErrorCode::WrongType,
-          "volSurface must be an object { expiries, strikes, vols }, not " + std::string(typeName(f)));
+    wrongType(r, "volSurface", "an object { expiries, strikes, vols }", typeName(f));
     return;
   }
   // A part that does not read stays empty: its conversion error shadows the core's on it.
@@ -162,12 +155,11 @@ void readSurface(Reader& r, const Field& f, OptionsScenario& s) {
   const Field& vols = fields[2];
   const auto rows = static_cast<std::size_t>(vols.number);
   if (vols.kind == Kind::Undefined) {
-    r.add("volSurface.vols", ErrorCode::Missing, "volSurface.vols is required");
+    r.fail("volSurface.vols", "missing");
   } else if (vols.kind != Kind::Array) {
-    r.add("volSurface.vols", ErrorCode::WrongType,
-          "volSurface.vols must be an array of rows, one per expiry, not " + std::string(typeName(vols)));
+    wrongType(r, "volSurface.vols", "an array of rows, one per expiry", typeName(vols));
   } else if (rows > kMaxSurfaceExpiries) {
-    r.add("volSurface.vols", ErrorCode::TooMany, tooMany("volSurface.vols", rows, kMaxSurfaceExpiries, "rows"));
+    tooMany(r, "volSurface.vols", rows, kMaxSurfaceExpiries, "optionsTooManyRows");
   } else {
     const std::vector<Field> cells = readElements(vols.value, rows);
     v.vols.resize(rows);
@@ -184,7 +176,7 @@ Result<OptionsScenario> toOptionsScenario(const val& v, std::vector<InputError>&
   Result<OptionsScenario> out;
   const Field root = fieldOf(v);
   if (root.kind != Kind::Object) {
-    r.add("", ErrorCode::WrongType, "the scenario must be an object, not " + std::string(typeName(root)));
+    r.fail("", "scenarioNotObject", {{"actual", std::string(typeName(root))}});
     conversion = r.errors;
     out.errors = std::move(r.errors);
     return out;
@@ -192,7 +184,7 @@ Result<OptionsScenario> toOptionsScenario(const val& v, std::vector<InputError>&
   const auto f = readFields(v, kScenarioKeys);
   if (const auto version = r.number(f[0], "version", false)) {
     if (std::trunc(*version) == *version && std::abs(*version) < 1e9) s.version = static_cast<int>(*version);
-    else r.add("version", ErrorCode::Unsupported, "version (" + formatNumber(*version) + ") must be the integer 2");
+    else r.fail("version", "optionsVersionNotWhole", {{"value", *version}});
   }
   if (const auto x = r.string(f[1], "underlying", false)) s.underlying = *x;
   if (const auto x = r.choice<Contract>(f[2], "settlement", false, parseContract, "linear, inverse")) s.settlement = *x;
@@ -236,21 +228,18 @@ Result<OptionsScenario> toOptionsScenario(const val& v, std::vector<InputError>&
   return out;
 }
 
-/// request: undefined or null (every default), or an object; its fields are read by `read`.
-template <class Read>
-void readRequest(Reader& r, const val& request, Read read) {
+/// request: undefined or null (every default), or an object read by walking its fields() (request.h).
+template <class Request>
+void readRequest(Reader& r, const val& request, Request& q) {
   const Field f = fieldOf(request);
   if (f.kind == Kind::Undefined || f.kind == Kind::Null) return;
   if (f.kind != Kind::Object) {
-    r.add("request", ErrorCode::WrongType, "request must be an object, not " + std::string(typeName(f)));
+    wrongType(r, "request", "an object", typeName(f));
     return;
   }
-  read(request);
+  RequestReader(r, request, "request").read(q);
 }
 
-constexpr const char* kRequestKeys[] = {"days", "volShifts", "scanLow", "scanHigh", "scanPoints"};
-constexpr const char* kPortfolioKeys[] = {"priceMoves", "volShocks", "volShockKind", "vegaPower"};
-constexpr const char* kSweepKeys[] = {"days", "volShift"};
 
 // ---- writing ------------------------------------------------------------------------------------
 
@@ -432,7 +421,7 @@ template <class Read>
 bool readInput(Reader& r, const val& input, Read read) {
   const Field f = fieldOf(input);
   if (f.kind != Kind::Object) {
-    r.add("", ErrorCode::WrongType, "the input must be an object, not " + std::string(typeName(f)));
+    r.fail("", "inputNotObject", {{"actual", std::string(typeName(f))}});
     return false;
   }
   read();
@@ -446,14 +435,7 @@ val evaluateOptions(const val& scenario, const val& request, const val& options)
   const Result<OptionsScenario> s = toOptionsScenario(scenario, conversion);
   Reader r;
   OptionsRequest q;
-  readRequest(r, request, [&](const val& v) {
-    const auto f = readFields(v, kRequestKeys);
-    if (const auto x = r.number(f[0], "request.days", false)) q.days = *x;
-    if (auto x = numbers(r, f[1], "request.volShifts", false, kMaxVolShifts)) q.volShifts = std::move(*x);
-    if (const auto x = r.number(f[2], "request.scanLow", false)) q.scanLow = *x;
-    if (const auto x = r.number(f[3], "request.scanHigh", false)) q.scanHigh = *x;
-    if (const auto x = count(r, f[4], "request.scanPoints")) q.scanPoints = *x;
-  });
+  readRequest(r, request, q);
   if (!s.errors.empty() || !r.errors.empty()) return errorsOnly(merged(s, conversion, r, validateOptionsRequest(q)));
   Result<OptionsAccountResult> result = marginlab::evaluateOptions(*s.value, q);
   const bool explain = wantsSteps(options);
@@ -466,11 +448,7 @@ val optionsSweep(const val& scenario, const val& request, double base, double co
   const Result<OptionsScenario> s = toOptionsScenario(scenario, conversion);
   Reader r;
   OptionsSweepRequest q;
-  readRequest(r, request, [&](const val& v) {
-    const auto f = readFields(v, kSweepKeys);
-    if (const auto x = r.number(f[0], "request.days", false)) q.days = *x;
-    if (const auto x = r.number(f[1], "request.volShift", false)) q.volShift = *x;
-  });
+  readRequest(r, request, q);
   const auto n = static_cast<std::size_t>(count);
   double* data = reinterpret_cast<double*>(static_cast<std::uintptr_t>(base));
   const std::span<const double> prices(data, n);
@@ -495,14 +473,7 @@ val portfolioMargin(const val& scenario, const val& request, const val& options)
   const Result<OptionsScenario> s = toOptionsScenario(scenario, conversion);
   Reader r;
   PortfolioMarginRequest q;
-  readRequest(r, request, [&](const val& v) {
-    const auto f = readFields(v, kPortfolioKeys);
-    if (auto x = numbers(r, f[0], "request.priceMoves", false, kMaxPriceMoves)) q.priceMoves = std::move(*x);
-    if (auto x = numbers(r, f[1], "request.volShocks", false, kMaxVolShocks)) q.volShocks = std::move(*x);
-    if (const auto x = r.choice<VolShockKind>(f[2], "request.volShockKind", false, parseVolShockKind, "relative, absolute"))
-      q.volShockKind = *x;
-    if (const auto x = r.number(f[3], "request.vegaPower", false)) q.vegaPower = *x;
-  });
+  readRequest(r, request, q);
   if (!s.errors.empty() || !r.errors.empty())
     return errorsOnly(merged(s, conversion, r, validatePortfolioMarginRequest(q)));
   Result<PortfolioMarginResult> result = marginlab::portfolioMargin(*s.value, q);

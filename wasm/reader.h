@@ -60,16 +60,12 @@ class Path {
   std::size_t index_ = kNoIndex;
 };
 
-/// Reads request fields from JS values; every problem goes to `errors` with its path, through the
-/// message table (check.h) where the rule is a shared one.
+/// Reads request fields from JS values; every problem goes to `errors` with its path, as a row of the
+/// message table (messages.h).
 class Reader {
  public:
   std::vector<InputError> errors;
 
-  /// A problem with a message of the tool's own.
-  void add(std::string path, ErrorCode code, std::string message) {
-    errors.push_back({std::move(path), code, std::move(message)});
-  }
   /// The error of a message-table rule.
   void fail(std::string path, marginlab::Rule rule, std::initializer_list<marginlab::Param> params = {}) {
     marginlab::Checker c;

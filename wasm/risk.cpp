@@ -14,6 +14,7 @@
 #include "marginlab/stress.h"
 #include "marginlab/whatif.h"
 #include "reader.h"
+#include "request.h"
 #include "transfer.h"
 
 namespace mljs {
@@ -44,7 +45,7 @@ template <class Request, class Read, class Tool, class Fill>
 val run(const val& scenario, const val& request, Request r, Read read, Tool tool, Fill fill) {
   auto parsed = toScenario(scenario);
   Reader reader;
-  if (!isObject(request)) reader.add("request", ErrorCode::WrongType, "request must be an object, not " + typeName(request));
+  if (!isObject(request)) reader.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", typeName(request)}});
   else read(reader, request, r);
   if (!parsed) {  // the tool cannot check the request against a scenario it cannot read
     std::vector<InputError> errors = parsed.errors;
@@ -58,76 +59,6 @@ val run(const val& scenario, const val& request, Request r, Read read, Tool tool
   for (const InputError& e : result.errors)
     if (!shadowed(e, reader.errors)) errors.push_back(e);
   return errorsOnly(errors);
-}
-
-std::optional<std::size_t> index(Reader& r, const val& obj, const char* key, const std::string& path, bool required) {
-  const auto x = r.number(obj, key, path, required);
-  if (!x) return std::nullopt;
-  if (!(*x >= 0 && *x < 1e7) || std::trunc(*x) != *x) {
-    r.add(path, ErrorCode::OutOfRange, path + " must be an index (an integer >= 0)");
-    return std::nullopt;
-  }
-  return static_cast<std::size_t>(*x);
-}
-
-template <class T>
-std::optional<T> pick(Reader& r, const val& obj, const char* key, const std::string& path,
-                      std::initializer_list<std::pair<const char*, T>> values, const char* accepted) {
-  const auto text = r.string(obj, key, path, false);
-  if (!text) return std::nullopt;
-  for (const auto& [name, value] : values)
-    if (*text == name) return value;
-  r.add(path, ErrorCode::UnknownValue, path + " (\"" + text->substr(0, 32) + "\") must be one of " + accepted);
-  return std::nullopt;
-}
-
-void readNewPosition(Reader& r, const val& v, std::string& symbol, Contract& contract, double& contractSize, Side& side) {
-  if (const auto s = r.string(v, "symbol", "request.symbol", true)) symbol = *s;
-  if (const auto c = r.choice<Contract>(v, "contract", "request.contract", false, parseContract, "linear, inverse")) contract = *c;
-  if (const auto x = r.number(v, "contractSize", "request.contractSize", false)) contractSize = *x;
-  if (const auto x = r.choice<Side>(v, "side", "request.side", true, parseSide, "long, short")) side = *x;
-}
-
-std::map<std::string, double, std::less<>> readSymbolNumbers(Reader& r, const val& v, const std::string& path) {
-  std::map<std::string, double, std::less<>> out;
-  if (v.isUndefined() || v.isNull()) return out;
-  if (!isObject(v)) {
-    r.add(path, ErrorCode::WrongType, path + " must be an object keyed by symbol, not " + typeName(v));
-    return out;
-  }
-  const val keys = val::global("Object").call<val>("keys", v);
-  const std::size_t n = keys["length"].as<std::size_t>();
-  if (n > 1000) {
-    r.add(path, ErrorCode::TooMany, path + " has more than 1000 symbols");
-    return out;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string key = keys[i].as<std::string>();
-    if (const auto x = r.number(v, key.c_str(), path + "." + key, true)) out[key] = *x;
-  }
-  return out;
-}
-
-std::vector<double> readNumbers(Reader& r, const val& v, const std::string& path, std::size_t limit) {
-  std::vector<double> out;
-  if (!isArray(v) && !v.instanceof(val::global("Float64Array"))) {
-    r.add(path, ErrorCode::WrongType, path + " must be an array of numbers, not " + typeName(v));
-    return out;
-  }
-  const std::size_t n = v["length"].as<std::size_t>();
-  if (n > limit) {
-    r.add(path, ErrorCode::TooMany, path + " has " + std::to_string(n) + " entries; at most " + std::to_string(limit));
-    return out;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const val x = v[i];
-    if (!x.isNumber()) {
-      r.add(path + "[" + std::to_string(i) + "]", ErrorCode::WrongType, path + "[" + std::to_string(i) + "] must be a number");
-      continue;
-    }
-    out.push_back(x.as<double>());
-  }
-  return out;
 }
 
 }  // namespace
@@ -153,7 +84,7 @@ val answer(const val& scenario, const val& request, const val& options, Request 
            Finish finish = {}) {
   auto parsed = toScenario(scenario);
   Reader reader;
-  if (!isObject(request)) reader.add("request", ErrorCode::WrongType, "request must be an object, not " + typeName(request));
+  if (!isObject(request)) reader.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", typeName(request)}});
   else read(reader, request, r);
   if (!parsed) {  // the tool cannot check the request against a scenario it cannot read
     std::vector<InputError> errors = parsed.errors;
@@ -180,6 +111,12 @@ val answer(const val& scenario, const val& request, const val& options, Request 
   return o;
 }
 
+/// A request read by walking its fields() (marginlab/fields.h).
+template <class Request>
+void readDescribed(Reader& rd, const val& v, Request& q) {
+  RequestReader(rd, v, "request").read(q);
+}
+
 /// A { isolated, cross } object of two numbers (or nulls).
 JsWriter& byMode(JsWriter& w, const ByMode<double>& x) {
   return w.object().key("isolated").number(x.isolated).key("cross").number(x.cross).end();
@@ -194,45 +131,6 @@ JsWriter& flags(JsWriter& w, const std::vector<bool>& xs) {
   w.array();
   for (const bool x : xs) w.boolean(x);
   return w.end();
-}
-
-/// request.shocks: an array (or Float64Array) of numbers, read in one call.
-std::vector<double> readShocks(Reader& r, const val& v) {
-  std::vector<double> out;
-  if (!isArray(v) && !v.instanceof(val::global("Float64Array"))) {
-    r.add("request.shocks", ErrorCode::WrongType, "request.shocks must be an array of numbers, not " + typeName(v));
-    return out;
-  }
-  const std::size_t n = v["length"].as<std::size_t>();
-  if (n > kMaxShocks) {
-    r.add("request.shocks", ErrorCode::TooMany,
-          "request.shocks has " + std::to_string(n) + " entries; at most " + std::to_string(kMaxShocks));
-    return out;
-  }
-  const std::vector<Field> fields = readElements(v, n);
-  out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (fields[i].kind == Kind::Number) {
-      out.push_back(fields[i].number);
-      continue;
-    }
-    const std::string path = "request.shocks[" + std::to_string(i) + "]";
-    r.add(path, ErrorCode::WrongType, path + " must be a number");
-  }
-  return out;
-}
-
-/// An optional object field (request.shockRange, request.path): absent (nullopt), or read by
-/// `fill` into a T (its defaults where the object is not one: the error is the reader's).
-template <class T, class Fill>
-std::optional<T> readOptionalObject(Reader& r, const val& v, const char* key, const std::string& path, const char* shape,
-                                    Fill fill) {
-  const val x = v[key];
-  if (x.isUndefined() || x.isNull()) return std::nullopt;
-  T out;
-  if (!isObject(x)) r.add(path, ErrorCode::WrongType, path + " must be an object " + shape + ", not " + typeName(x));
-  else fill(x, out);
-  return out;
 }
 
 void writeEvent(JsWriter& w, const CascadeEvent& e) {
@@ -264,11 +162,7 @@ void writeEvent(JsWriter& w, const CascadeEvent& e) {
 }  // namespace
 
 val adjust(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, AdjustRequest{}, [](Reader& rd, const val& v, AdjustRequest& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto x = rd.number(v, "price", "request.price", true)) q.price = *x;
-        if (const auto x = rd.number(v, "quantityDelta", "request.quantityDelta", true)) q.quantityDelta = *x;
-      },
+  return answer(scenario, request, options, AdjustRequest{}, readDescribed<AdjustRequest>,
       [](const Scenario& s, const AdjustRequest& r) { return adjustPosition(s, r); },
       [](JsWriter& w, const AdjustResult& a) {
         w.key("side").string(toString(a.side));
@@ -283,23 +177,13 @@ val adjust(const val& scenario, const val& request, const val& options) {
 }
 
 val target(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, TargetRequest{}, [](Reader& rd, const val& v, TargetRequest& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto k = pick<TargetKind>(rd, v, "kind", "request.kind", {{"pnl", TargetKind::Pnl}, {"roe", TargetKind::Roe}}, "pnl, roe"))
-          q.kind = *k;
-        if (const auto x = rd.number(v, "target", "request.target", true)) q.target = *x;
-      },
+  return answer(scenario, request, options, TargetRequest{}, readDescribed<TargetRequest>,
       [](const Scenario& s, const TargetRequest& r) { return targetPrice(s, r); },
       [](JsWriter& w, const TargetResult& t) { w.key("price").optional(t.price); });
 }
 
 val maxOpen(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, MaxOpenRequest{}, [](Reader& rd, const val& v, MaxOpenRequest& q) {
-        readNewPosition(rd, v, q.symbol, q.contract, q.contractSize, q.side);
-        if (const auto x = rd.number(v, "price", "request.price", true)) q.price = *x;
-        if (const auto x = rd.number(v, "leverage", "request.leverage", true)) q.leverage = *x;
-        if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
-      },
+  return answer(scenario, request, options, MaxOpenRequest{}, readDescribed<MaxOpenRequest>,
       [](const Scenario& s, const MaxOpenRequest& r) { return maxOpenSize(s, r); },
       [](JsWriter& w, const MaxOpenResult& m) {
         w.key("quantity").number(m.quantity).key("notional").number(m.notional);
@@ -308,14 +192,7 @@ val maxOpen(const val& scenario, const val& request, const val& options) {
 }
 
 val stopSize(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, StopSizeRequest{}, [](Reader& rd, const val& v, StopSizeRequest& q) {
-        readNewPosition(rd, v, q.symbol, q.contract, q.contractSize, q.side);
-        if (const auto x = rd.number(v, "entryPrice", "request.entryPrice", true)) q.entryPrice = *x;
-        if (const auto x = rd.number(v, "stopPrice", "request.stopPrice", true)) q.stopPrice = *x;
-        if (const auto x = rd.number(v, "riskFraction", "request.riskFraction", true)) q.riskFraction = *x;
-        if (const auto x = rd.number(v, "leverage", "request.leverage", true)) q.leverage = *x;
-        if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
-      },
+  return answer(scenario, request, options, StopSizeRequest{}, readDescribed<StopSizeRequest>,
       [](const Scenario& s, const StopSizeRequest& r) { return sizeFromStop(s, r); },
       [](JsWriter& w, const StopSizeResult& m) {
         w.key("quantity").number(m.quantity).key("riskAmount").number(m.riskAmount);
@@ -325,11 +202,7 @@ val stopSize(const val& scenario, const val& request, const val& options) {
 }
 
 val marginTarget(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, MarginToTargetRequest{}, [](Reader& rd, const val& v, MarginToTargetRequest& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto x = rd.number(v, "targetLiquidationPrice", "request.targetLiquidationPrice", true))
-          q.targetLiquidationPrice = *x;
-      },
+  return answer(scenario, request, options, MarginToTargetRequest{}, readDescribed<MarginToTargetRequest>,
       [](const Scenario& s, const MarginToTargetRequest& r) { return marginToTarget(s, r); },
       [](JsWriter& w, const MarginToTargetResult& m) {
         byMode(w.key("toAdd"), m.toAdd);
@@ -338,21 +211,7 @@ val marginTarget(const val& scenario, const val& request, const val& options) {
 }
 
 val stress(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, StressRequest{}, [](Reader& rd, const val& v, StressRequest& q) {
-        q.shockRange = readOptionalObject<ShockRange>(rd, v, "shockRange", "request.shockRange", "{ from, to, step }",
-                                                      [&](const val& g, ShockRange& range) {
-          if (const auto x = rd.number(g, "from", "request.shockRange.from", true)) range.from = *x;
-          if (const auto x = rd.number(g, "to", "request.shockRange.to", true)) range.to = *x;
-          if (const auto x = rd.number(g, "step", "request.shockRange.step", true)) range.step = *x;
-        });
-        const val shocks = v["shocks"];
-        if (!q.shockRange || !shocks.isUndefined()) q.shocks = readShocks(rd, shocks);
-        if (const auto m = pick<ShockModel>(rd, v, "model", "request.model",
-                                            {{"oneFactor", ShockModel::OneFactor}, {"eachSymbol", ShockModel::EachSymbol}},
-                                            "oneFactor, eachSymbol"))
-          q.model = *m;
-        q.betas = readSymbolNumbers(rd, v["betas"], "request.betas");
-      },
+  return answer(scenario, request, options, StressRequest{}, readDescribed<StressRequest>,
       [](const Scenario& s, const StressRequest& r) { return stressGrid(s, r); },
       [](JsWriter& w, const StressResult& g) {
         w.key("cells").array();
@@ -370,31 +229,7 @@ val stress(const val& scenario, const val& request, const val& options) {
 }
 
 val cascadeWalk(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, CascadeRequest{}, [](Reader& rd, const val& v, CascadeRequest& q) {
-        q.path = readOptionalObject<CascadePath>(rd, v, "path", "request.path", "{ move, steps }",
-                                                 [&](const val& p, CascadePath& path) {
-          if (const auto x = rd.number(p, "move", "request.path.move", true)) path.move = *x;
-          if (const auto i = index(rd, p, "steps", "request.path.steps", true)) path.steps = static_cast<int>(*i);
-        });
-        const val marks = v["marks"];
-        if (q.path && marks.isUndefined()) {
-          // the path instead of marks
-        } else if (!isArray(marks)) {
-          rd.add("request.marks", ErrorCode::WrongType, "request.marks must be an array of { symbol: price } objects");
-        } else {
-          const std::size_t n = marks["length"].as<std::size_t>();
-          if (n > kMaxCascadeSteps) {
-            rd.add("request.marks", ErrorCode::TooMany, "request.marks has more than 10000 steps");
-          } else {
-            for (std::size_t i = 0; i < n; ++i)
-              q.marks.push_back(readSymbolNumbers(rd, marks[i], "request.marks[" + std::to_string(i) + "]"));
-          }
-        }
-        q.style = pick<CascadeLiquidation>(rd, v, "style", "request.style",
-                                           {{"wholeAccount", CascadeLiquidation::WholeAccount}, {"tierByTier", CascadeLiquidation::TierByTier}},
-                                           "wholeAccount, tierByTier");
-        q.liquidationFeeRate = rd.number(v, "liquidationFeeRate", "request.liquidationFeeRate", false);
-      },
+  return answer(scenario, request, options, CascadeRequest{}, readDescribed<CascadeRequest>,
       [](const Scenario& s, const CascadeRequest& r) { return cascade(s, r); },
       [](JsWriter& w, const CascadeResult& c) {
         w.key("events").array();
@@ -409,11 +244,7 @@ val cascadeWalk(const val& scenario, const val& request, const val& options) {
 }
 
 val funding(const val& scenario, const val& request, const val& options) {
-  return answer(scenario, request, options, FundingRequest{}, [](Reader& rd, const val& v, FundingRequest& q) {
-        if (const auto i = index(rd, v, "position", "request.position", true)) q.position = *i;
-        if (const auto x = rd.number(v, "rate", "request.rate", true)) q.rate = *x;
-        if (const auto i = index(rd, v, "intervals", "request.intervals", true)) q.intervals = static_cast<int>(*i);
-      },
+  return answer(scenario, request, options, FundingRequest{}, readDescribed<FundingRequest>,
       [](const Scenario& s, const FundingRequest& r) { return fundingImpact(s, r); },
       [](JsWriter& w, const FundingResult& f) {
         w.key("paymentPerInterval").number(f.paymentPerInterval);
@@ -429,8 +260,6 @@ val funding(const val& scenario, const val& request, const val& options) {
 
 namespace {
 
-constexpr double kMaxIndex = 1e15;               ///< the largest count or index read (the core checks the real limits)
-constexpr double kMaxSeed = 9007199254740991.0;  ///< 2^53 - 1: every seed and count a JS number holds exactly
 
 /// options.explain === true (options: an object, or undefined).
 bool explainRequested(const val& options) { return isObject(options) && options["explain"].isTrue(); }
@@ -441,7 +270,7 @@ void take(Reader& rd, Checker& c) {
 }
 
 /// A count, an index or a seed: a whole number in [0, high], by the one rule (Checker::whole).
-std::optional<double> whole(Reader& rd, const Field& f, const std::string& path, bool required, double high = kMaxIndex) {
+std::optional<double> whole(Reader& rd, const Field& f, const std::string& path, bool required, double high = kMaxRequestCount) {
   const auto x = rd.number(f, path, required);
   if (!x) return std::nullopt;
   Checker c;
@@ -450,17 +279,8 @@ std::optional<double> whole(Reader& rd, const Field& f, const std::string& path,
   return std::nullopt;
 }
 std::optional<double> whole(Reader& rd, const val& obj, const char* key, const std::string& path, bool required,
-                            double high = kMaxIndex) {
+                            double high = kMaxRequestCount) {
   return whole(rd, fieldOf(obj[key]), path, required, high);
-}
-
-/// An optional number; given but unreadable, NaN: the core then sees it given (a horizon given in
-/// days is not "missing") and its errors at the path are shadowed by the reader's.
-std::optional<double> given(Reader& rd, const val& obj, const char* key, const std::string& path) {
-  const std::size_t before = rd.errors.size();
-  const auto x = rd.number(obj, key, path, false);
-  if (!x && rd.errors.size() > before) return std::numeric_limits<double>::quiet_NaN();
-  return x;
 }
 
 /// A WrongType error through the table: "{path} must be {expected}, not {actual}".
@@ -524,36 +344,6 @@ val answerRequest(const val& scenario, const val& request, Read read, Check chec
   return errorsOnly(errors);
 }
 
-void readOdds(Reader& rd, const val& v, OddsRequest& q) {
-  if (const auto i = whole(rd, v, "position", "request.position", true)) q.position = static_cast<std::size_t>(*i);
-  if (const auto x = rd.number(v, "volatility", "request.volatility", true)) q.volatility = *x;
-  q.years = given(rd, v, "years", "request.years");
-  q.days = given(rd, v, "days", "request.days");
-  if (const auto x = rd.number(v, "drift", "request.drift", false)) q.drift = *x;
-}
-
-/// The correlation: rows of numbers, at most 100 of them.
-void readCorrelation(Reader& rd, const val& v, MonteCarloRequest& q) {
-  const val corr = v["correlation"];
-  if (corr.isUndefined() || corr.isNull()) return;
-  if (!isArray(corr)) return wrongType(rd, "request.correlation", "an array of rows", typeName(corr));
-  const std::size_t n = corr["length"].as<std::size_t>();
-  if (n > 100) return tooMany(rd, "request.correlation", n, 100);
-  for (std::size_t i = 0; i < n; ++i)
-    q.correlation.push_back(readNumbers(rd, corr[i], "request.correlation[" + std::to_string(i) + "]", 100));
-}
-
-void readMonteCarlo(Reader& rd, const val& v, MonteCarloRequest& q) {
-  q.volatility = readSymbolNumbers(rd, v["volatility"], "request.volatility");
-  q.drift = readSymbolNumbers(rd, v["drift"], "request.drift");
-  readCorrelation(rd, v, q);
-  q.years = given(rd, v, "years", "request.years");
-  q.days = given(rd, v, "days", "request.days");
-  if (const auto i = whole(rd, v, "steps", "request.steps", true)) q.steps = static_cast<std::size_t>(*i);
-  if (const auto i = whole(rd, v, "paths", "request.paths", true)) q.paths = static_cast<std::size_t>(*i);
-  if (const auto x = whole(rd, v, "seed", "request.seed", false, kMaxSeed)) q.seed = static_cast<std::uint64_t>(*x);
-}
-
 /// A list of counts (a tally's), at most `limit` long, read in one call.
 std::vector<std::size_t> readCounts(Reader& rd, const val& v, const std::string& path, std::size_t limit) {
   std::vector<std::size_t> out;
@@ -605,49 +395,6 @@ void writeTally(JsWriter& w, const MonteCarloTally& t) {
   writeByMode(w, t.medianDays, optional);
 }
 
-/// The book: { price, size } levels, at most 10,000, read in one call.
-void readBook(Reader& rd, const val& v, UnwindRequest& q) {
-  const val book = v["book"];
-  if (book.isUndefined() || book.isNull()) return;
-  if (!isArray(book)) return wrongType(rd, "request.book", "an array of { price, size } levels", typeName(book));
-  const std::size_t n = book["length"].as<std::size_t>();
-  if (n > 10'000) {
-    Checker c;
-    c.fail("request.book", "bookLevels", {Param{"count", static_cast<double>(n)}, Param{"limit", 10'000.0}});
-    return take(rd, c);
-  }
-  static const char* const kKeys[] = {"price", "size"};
-  const std::vector<Field> table = readTable(book, n, kKeys);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Field* f = &table[3 * i];
-    const std::string at = "request.book[" + std::to_string(i) + "]";
-    BookLevel l;  // pushed even when unreadable, so that the core's paths stay those of the request
-    if (f[0].kind != Kind::Object) {
-      wrongType(rd, at, "an object { price, size }", typeName(f[0]));
-      q.book.push_back(l);
-      continue;
-    }
-    if (const auto x = rd.number(f[1], at + ".price", true)) l.price = *x;
-    if (const auto x = rd.number(f[2], at + ".size", true)) l.size = *x;
-    q.book.push_back(l);
-  }
-}
-
-void readUnwind(Reader& rd, const val& v, UnwindRequest& q) {
-  if (const auto i = whole(rd, v, "position", "request.position", true)) q.position = static_cast<std::size_t>(*i);
-  if (const auto m = rd.choice<MarginMode>(v, "mode", "request.mode", false, parseMarginMode, "isolated, cross")) q.mode = *m;
-  if (const auto st = pick<UnwindStyle>(rd, v, "style", "request.style",
-                                        {{"market", UnwindStyle::Market}, {"twap", UnwindStyle::Twap}, {"iceberg", UnwindStyle::Iceberg}},
-                                        "market, twap, iceberg"))
-    q.style = *st;
-  readBook(rd, v, q);
-  if (const auto x = rd.number(v, "depthPerPercent", "request.depthPerPercent", false)) q.depthPerPercent = *x;
-  if (const auto i = whole(rd, v, "slices", "request.slices", false)) q.slices = static_cast<std::size_t>(*i);
-  if (const auto x = rd.number(v, "visibleSize", "request.visibleSize", false)) q.visibleSize = *x;
-  if (const auto x = rd.number(v, "replenishFraction", "request.replenishFraction", false)) q.replenishFraction = *x;
-  if (const auto x = rd.number(v, "insuranceFund", "request.insuranceFund", false)) q.insuranceFund = *x;
-}
-
 void writeUnwind(JsWriter& w, const UnwindResult& u) {
   w.key("slices").array();
   for (const UnwindSlice& x : u.slices) {
@@ -670,7 +417,7 @@ void writeUnwind(JsWriter& w, const UnwindResult& u) {
 
 val odds(const val& scenario, const val& request, const val& options) {
   return answerRequest<OddsRequest>(
-      scenario, request, readOdds, [](const Scenario& s, const OddsRequest& r) { return validate(s, r); },
+      scenario, request, readDescribed<OddsRequest>, [](const Scenario& s, const OddsRequest& r) { return validate(s, r); },
       [&](const Scenario& s, const OddsRequest& r) {
         auto result = liquidationOdds(s, r);
         if (!result) return errorsOnly(result.errors);
@@ -688,7 +435,7 @@ val monteCarloChunk(const val& scenario, const val& request, double begin, doubl
                     const val& /*options: Monte Carlo has no steps*/) {
   MonteCarloTally given;
   const auto read = [&](Reader& rd, const val& v, MonteCarloRequest& q) {
-    readMonteCarlo(rd, v, q);
+    readDescribed(rd, v, q);
     for (const auto& [x, path] : {std::pair{begin, "begin"}, std::pair{end, "end"}}) {
       Field f;
       f.kind = Kind::Number;
@@ -709,7 +456,7 @@ val monteCarloChunk(const val& scenario, const val& request, double begin, doubl
 
 val unwindPosition(const val& scenario, const val& request, const val& options) {
   return answerRequest<UnwindRequest>(
-      scenario, request, readUnwind, [](const Scenario& s, const UnwindRequest& r) { return validate(s, r); },
+      scenario, request, readDescribed<UnwindRequest>, [](const Scenario& s, const UnwindRequest& r) { return validate(s, r); },
       [&](const Scenario& s, const UnwindRequest& r) {
         auto result = unwind(s, r);
         if (!result) return errorsOnly(result.errors);

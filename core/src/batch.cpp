@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "marginlab/check.h"
 #include "marginlab/format.h"
 #include "marginlab/profile.h"
 #include "marginlab/tiers.h"
@@ -177,19 +178,20 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
   s.positions = {Position{.symbol = "BATCH", .contract = request.contract, .contractSize = request.contractSize,
                           .quantity = 1, .entryPrice = 1, .leverage = 1}};
   s.tiers["BATCH"] = request.tiers;
-  std::vector<InputError> errors;
+  Checker c;
+  std::vector<InputError>& errors = c.errors;
   for (InputError& e : validate(s)) {
     if (e.path.rfind("positions[0]", 0) == 0) continue;  // the placeholder position's own checks
     if (e.path.rfind("tiers.BATCH", 0) == 0) e.path = "tiers" + e.path.substr(11);
     errors.push_back(std::move(e));
   }
   const std::size_t count = out.size();
-  if (count > kMaxBatch) errors.push_back({"out", ErrorCode::TooMany, "out has " + std::to_string(count) + " entries; at most " + std::to_string(kMaxBatch)});
+  if (count > kMaxBatch)
+    c.fail("out", "tooManyEntries", {Param{"count", static_cast<double>(count)}, Param{"limit", static_cast<double>(kMaxBatch)}});
   for (const auto& [name, array] : {std::pair{"side", side}, std::pair{"quantity", quantity}, std::pair{"entryPrice", entryPrice},
                                     std::pair{"leverage", leverage}}) {
     if (array.size() != count)
-      errors.push_back({name, ErrorCode::OutOfRange,
-                        std::string(name) + " has " + std::to_string(array.size()) + " entries but out has " + std::to_string(count)});
+      c.fail(name, "batchLength", {Param{"count", static_cast<double>(array.size())}, Param{"out", static_cast<double>(count)}});
   }
   if (!errors.empty()) {
     if (errors.size() > kMaxErrors) errors.resize(kMaxErrors);  // a bad 64-row table gives up to 256
@@ -198,8 +200,8 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
 
   const Profile& profile = profileFor(request.rules);
   const std::vector<ResolvedTier> tiers = resolveTiers(request.tiers, profile);
-  auto add = [&](std::string path, ErrorCode code, std::string message) {
-    if (errors.size() < kMaxErrors) errors.push_back({std::move(path), code, std::move(message)});
+  auto add = [&](std::string path, Rule rule, std::initializer_list<Param> params) {
+    if (errors.size() < kMaxErrors) c.fail(std::move(path), rule, params);
   };
   detail::Model m = detail::buildModel(s);
   for (std::size_t i = solveBatch(m, flatten(tiers, profile, m.fee), side, quantity, entryPrice, leverage, out);
@@ -211,17 +213,18 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
                        leverage[i] <= tiers[tierIndexAt(tiers, notional)].maxLeverage * (1 + 1e-12);
     if (valid) continue;  // the common case: no strings built
     const std::string at = "[" + std::to_string(i) + "]";
-    if (side[i] != 1 && side[i] != -1) add("side" + at, ErrorCode::OutOfRange, "side" + at + " (" + formatNumber(side[i]) + ") must be 1 (long) or -1 (short)");
-    if (!isValidPositive(quantity[i])) add("quantity" + at, ErrorCode::OutOfRange, "quantity" + at + " (" + formatNumber(quantity[i]) + ") must be a size > 0");
-    if (!isValidPositive(entryPrice[i])) add("entryPrice" + at, ErrorCode::OutOfRange, "entryPrice" + at + " (" + formatNumber(entryPrice[i]) + ") must be a price > 0");
+    if (side[i] != 1 && side[i] != -1) add("side" + at, "batchSide", {Param{"value", side[i]}});
+    if (!isValidPositive(quantity[i])) add("quantity" + at, "batchQuantity", {Param{"value", quantity[i]}});
+    if (!isValidPositive(entryPrice[i])) add("entryPrice" + at, "batchEntryPrice", {Param{"value", entryPrice[i]}});
     if (!(leverage[i] > 0 && leverage[i] <= 1000)) {
-      add("leverage" + at, ErrorCode::OutOfRange, "leverage" + at + " (" + formatNumber(leverage[i]) + ") must be > 0 and <= 1000");
+      add("leverage" + at, "batchLeverage", {Param{"value", leverage[i]}, Param{"limit", 1000.0}});
     } else if (isValidPositive(quantity[i]) && isValidPositive(entryPrice[i])) {
       if (notional > tiers.back().cap) {
-        add("quantity" + at, ErrorCode::OutOfRange, "the entry notional (" + formatNumber(notional) + ") of [" + std::to_string(i) + "] exceeds the last tier's cap (" + formatNumber(tiers.back().cap) + ")");
+        add("quantity" + at, "batchEntryAboveLastCap",
+            {Param{"value", notional}, Param{"index", static_cast<double>(i)}, Param{"limit", tiers.back().cap}});
       } else if (leverage[i] > tiers[tierIndexAt(tiers, notional)].maxLeverage * (1 + 1e-12)) {
-        add("leverage" + at, ErrorCode::OutOfRange, "leverage" + at + " (" + formatNumber(leverage[i]) + ") must be <= " +
-            formatNumber(tiers[tierIndexAt(tiers, notional)].maxLeverage) + " for the tier at notional " + formatNumber(notional));
+        add("leverage" + at, "leverageAboveTier",
+            {Param{"value", leverage[i]}, Param{"limit", tiers[tierIndexAt(tiers, notional)].maxLeverage}, Param{"notional", notional}});
       }
     }
   }

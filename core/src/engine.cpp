@@ -18,7 +18,7 @@ namespace marginlab {
 
 namespace {
 
-constexpr std::size_t kMaxLevels = 10'000;
+constexpr std::size_t kMaxLevels = kMaxBookLevels;
 constexpr std::size_t kMaxSlices = 10'000;
 constexpr double kModelStep = 0.001;             ///< depth model: one level every 0.1% of LP
 constexpr std::size_t kModelLevelsLong = 1000;   ///< k = 0..999: down to 0.1% of LP

@@ -57,3 +57,41 @@ TEST_CASE("fields.h: outputs end with their steps, the report with its errors", 
   CHECK(namesOf<Report>().back() == "errors");
   CHECK(namesOf<Scenario>().size() == 6);  // marginlab.d.ts's Scenario, checked name by name from JS
 }
+
+TEST_CASE("fields.h: the risk lab's described requests name every member", "[fields]") {
+  CHECK(namesOf<AdjustRequest>() == std::vector<std::string>{"position", "price", "quantityDelta"});
+  CHECK(namesOf<MaxOpenRequest>().size() == 7);
+  CHECK(namesOf<StopSizeRequest>().size() == 9);
+  CHECK(namesOf<MarginToTargetRequest>() == std::vector<std::string>{"position", "targetLiquidationPrice"});
+  CHECK(namesOf<FundingRequest>() == std::vector<std::string>{"position", "rate", "intervals"});
+}
+
+TEST_CASE("fields.h: the odds' and the engine's requests name every member", "[fields]") {
+  CHECK(namesOf<OddsRequest>() == std::vector<std::string>{"position", "volatility", "years", "days", "drift"});
+  CHECK(namesOf<UnwindRequest>().size() == 9);
+  CHECK(namesOf<BookLevel>() == std::vector<std::string>{"price", "size"});
+  CHECK(enumNames(UnwindStyle{}).size() == 3);
+}
+
+TEST_CASE("fields.h: the stress request reads its range before the shocks it stands for", "[fields]") {
+  CHECK(namesOf<StressRequest>() == std::vector<std::string>{"shockRange", "shocks", "model", "betas"});
+  CHECK(namesOf<ShockRange>() == std::vector<std::string>{"from", "to", "step"});
+}
+
+TEST_CASE("fields.h: the cascade reads its path before the marks it stands for", "[fields]") {
+  CHECK(namesOf<CascadeRequest>() == std::vector<std::string>{"path", "marks", "style", "liquidationFeeRate"});
+  CHECK(namesOf<CascadePath>() == std::vector<std::string>{"move", "steps"});
+  CHECK(enumNames(CascadeLiquidation{}).size() == 2);
+}
+
+TEST_CASE("fields.h: the Monte Carlo request names every member", "[fields]") {
+  CHECK(namesOf<MonteCarloRequest>() ==
+        std::vector<std::string>{"volatility", "drift", "correlation", "years", "days", "steps", "paths", "seed"});
+}
+
+TEST_CASE("fields.h: the options account's requests name every member", "[fields]") {
+  CHECK(namesOf<OptionsRequest>() == std::vector<std::string>{"days", "volShifts", "scanLow", "scanHigh", "scanPoints"});
+  CHECK(namesOf<OptionsSweepRequest>() == std::vector<std::string>{"days", "volShift"});
+  CHECK(namesOf<PortfolioMarginRequest>() == std::vector<std::string>{"priceMoves", "volShocks", "volShockKind", "vegaPower"});
+  checkEnum<VolShockKind>(parseVolShockKind);
+}

@@ -13,12 +13,30 @@ export function unionMembers(name) {
   return [...m[1].matchAll(/'([^']*)'/g)].map((x) => x[1]);
 }
 
-/** The properties of `export interface <name> { ... }`: [{ name, optional, type }]. */
+/** The properties of `export interface <name> { ... }` (on one line or many): [{ name, optional, type }]. */
 export function interfaceFields(name) {
-  const m = dts.match(new RegExp(`export interface ${name}\\s*\\{([\\s\\S]*?)\\n\\}`));
+  const m = dts.match(new RegExp(`export interface ${name}\\s*\\{`));
   assert.ok(m, `marginlab.d.ts declares interface ${name}`);
-  const body = m[1].replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-  return [...body.matchAll(/^\s*(?:readonly\s+)?(\w+)(\?)?\s*:\s*([^;]+);/gm)].map((x) => ({
+  let depth = 1;
+  let end = m.index + m[0].length;
+  for (; depth > 0 && end < dts.length; ++end) depth += dts[end] === '{' ? 1 : dts[end] === '}' ? -1 : 0;
+  const body = dts.slice(m.index + m[0].length, end - 1).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  // The members: split at `;` and line ends outside braces and angle brackets.
+  const members = [];
+  let nest = 0;
+  let current = '';
+  let previous = '';
+  for (const c of body) {
+    if (c === '{' || c === '<' || c === '(') ++nest;
+    if (c === '}' || (c === '>' && previous !== '=') || c === ')') --nest;
+    previous = c;
+    if (nest === 0 && (c === ';' || c === '\n')) {
+      members.push(current);
+      current = '';
+    } else current += c;
+  }
+  members.push(current);
+  return members.map((x) => x.match(/^\s*(?:readonly\s+)?(\w+)(\?)?\s*:\s*([\s\S]+?)\s*$/)).filter(Boolean).map((x) => ({
     name: x[1],
     optional: x[2] === '?',
     type: x[3].trim().replace(/\s+/g, ' '),

@@ -12,6 +12,9 @@
 
 namespace marginlab {
 
+/// Most levels a book gives.
+inline constexpr std::size_t kMaxBookLevels = 10'000;
+
 /// One price level of the side of the book the engine trades against.
 struct BookLevel {
   double price = 0;  ///< quote per base

@@ -13,11 +13,16 @@
 
 #include "marginlab/batch.h"
 #include "marginlab/check.h"
+#include "marginlab/engine.h"
 #include "marginlab/errors.h"
 #include "marginlab/messages.h"
+#include "marginlab/odds.h"
+#include "marginlab/options.h"
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
+#include "marginlab/stress.h"
 #include "marginlab/tiers.h"
+#include "marginlab/whatif.h"
 
 namespace marginlab {
 
@@ -30,10 +35,36 @@ struct Limit {
   std::size_t entries = 0;
   std::size_t inner = 0;
 };
-/// Input: a whole number; a number that is not one is reported with `rule` (a message-table key).
+/// Input: a whole number (in [0, high] for a request's index or count); a number that is not one is
+/// reported with `rule` (a message-table key; "whole" is the Checker's, with its range).
 struct Whole {
   Rule rule;
+  double high = 9'999'999;
 };
+/// Input: an enum string that is none of its values is quoted in the error to its first `length` characters.
+struct QuoteLimit {
+  std::size_t length = 32;
+};
+/// Input: a list of objects, in its errors' words: not a list, "{path} must be an array of {shape}
+/// {items}"; an entry not an object, "{path}[i] must be an object {shape}"; longer than its Limit,
+/// the row `tooMany` ({count}, {limit}).
+struct ListOf {
+  std::string_view shape;
+  std::string_view items;
+  Rule tooMany;
+};
+/// Input: an object field's shape in its error when it is not an object: "{path} must be an object {shape}".
+struct Shape {
+  std::string_view shape;
+};
+/// Input: a list that may be absent (undefined) only when the field `other` is given instead.
+struct Instead {
+  std::string_view other;
+};
+/// Input: a list of numbers as the options account reads one: an entry that is not a number reads
+/// as NaN (the error names its type, the core's check there is shadowed); longer than its Limit, the
+/// row optionsTooManyValues.
+struct Values {};
 /// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
 struct Omitted {};
 
@@ -48,16 +79,33 @@ inline constexpr std::string_view kContractNames[] = {"linear", "inverse"};
 inline constexpr std::string_view kSideNames[] = {"long", "short"};
 inline constexpr std::string_view kMarginModeNames[] = {"isolated", "cross"};
 
+inline constexpr std::string_view kTargetKindNames[] = {"pnl", "roe"};
+inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol"};
+inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
+inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", "tierByTier"};
+inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"};
+
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
 constexpr std::span<const std::string_view> enumNames(Side) noexcept { return kSideNames; }
 constexpr std::span<const std::string_view> enumNames(MarginMode) noexcept { return kMarginModeNames; }
+constexpr std::span<const std::string_view> enumNames(TargetKind) noexcept { return kTargetKindNames; }
+constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { return kShockModelNames; }
+constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
+constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexcept { return kCascadeLiquidationNames; }
+constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { return kVolShockKindNames; }
 
 /// The d.ts union type of each enum.
 constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
 constexpr std::string_view enumType(Contract) noexcept { return "Contract"; }
 constexpr std::string_view enumType(Side) noexcept { return "Side"; }
 constexpr std::string_view enumType(MarginMode) noexcept { return "MarginMode"; }
+constexpr std::string_view enumType(VolShockKind) noexcept { return "VolShockKind"; }
+/// The d.ts spells these unions inline in their requests.
+constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'"; }
+constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
+constexpr std::string_view enumType(UnwindStyle) noexcept { return "'market' | 'twap' | 'iceberg'"; }
+constexpr std::string_view enumType(CascadeLiquidation) noexcept { return "'wholeAccount' | 'tierByTier'"; }
 
 /// An enum that crosses as one of its strings.
 template <class E>
@@ -83,6 +131,23 @@ template <> inline constexpr std::string_view kStructName<Comparison> = "Compari
 template <> inline constexpr std::string_view kStructName<Report> = "Report";
 template <> inline constexpr std::string_view kStructName<Step> = "Step";
 template <> inline constexpr std::string_view kStructName<InputError> = "InputError";
+template <> inline constexpr std::string_view kStructName<AdjustRequest> = "AdjustRequest";
+template <> inline constexpr std::string_view kStructName<TargetRequest> = "TargetRequest";
+template <> inline constexpr std::string_view kStructName<MaxOpenRequest> = "MaxOpenRequest";
+template <> inline constexpr std::string_view kStructName<StopSizeRequest> = "StopSizeRequest";
+template <> inline constexpr std::string_view kStructName<MarginToTargetRequest> = "MarginToTargetRequest";
+template <> inline constexpr std::string_view kStructName<FundingRequest> = "FundingRequest";
+template <> inline constexpr std::string_view kStructName<OddsRequest> = "OddsRequest";
+template <> inline constexpr std::string_view kStructName<MonteCarloRequest> = "MonteCarloRequest";
+template <> inline constexpr std::string_view kStructName<StressRequest> = "StressRequest";
+template <> inline constexpr std::string_view kStructName<ShockRange> = "ShockRange";
+template <> inline constexpr std::string_view kStructName<CascadeRequest> = "CascadeRequest";
+template <> inline constexpr std::string_view kStructName<CascadePath> = "CascadePath";
+template <> inline constexpr std::string_view kStructName<OptionsRequest> = "OptionsRequest";
+template <> inline constexpr std::string_view kStructName<OptionsSweepRequest> = "OptionsSweepRequest";
+template <> inline constexpr std::string_view kStructName<PortfolioMarginRequest> = "PortfolioMarginRequest";
+template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
+template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
 
 template <class T>
 concept Described = !kStructName<std::remove_const_t<T>>.empty();
@@ -133,6 +198,172 @@ void fields(V& v, T& b) {
   v("contractSize", b.contractSize);
   v("takerFeeRate", b.takerFeeRate);
   v("tiers", b.tiers, Required{}, Limit{kMaxTierRows});
+}
+
+// ---- input: the risk lab's requests (whatif.h, stress.h) --------------------------------------------
+// An index or count is a whole number; one that is not is reported with the Whole tag's rule.
+
+template <class V, Is<AdjustRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"requestIndex"});
+  v("price", r.price, Required{});
+  v("quantityDelta", r.quantityDelta, Required{});
+}
+
+template <class V, Is<TargetRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"requestIndex"});
+  v("kind", r.kind, QuoteLimit{});
+  v("target", r.target, Required{});
+}
+
+template <class V, Is<MaxOpenRequest> T>
+void fields(V& v, T& r) {
+  v("symbol", r.symbol, Required{});
+  v("contract", r.contract);
+  v("contractSize", r.contractSize);
+  v("side", r.side, Required{});
+  v("price", r.price, Required{});
+  v("leverage", r.leverage, Required{});
+  v("mode", r.mode);
+}
+
+template <class V, Is<StopSizeRequest> T>
+void fields(V& v, T& r) {
+  v("symbol", r.symbol, Required{});
+  v("contract", r.contract);
+  v("contractSize", r.contractSize);
+  v("side", r.side, Required{});
+  v("entryPrice", r.entryPrice, Required{});
+  v("stopPrice", r.stopPrice, Required{});
+  v("riskFraction", r.riskFraction, Required{});
+  v("leverage", r.leverage, Required{});
+  v("mode", r.mode);
+}
+
+template <class V, Is<MarginToTargetRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"requestIndex"});
+  v("targetLiquidationPrice", r.targetLiquidationPrice, Required{});
+}
+
+template <class V, Is<FundingRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"requestIndex"});
+  v("rate", r.rate, Required{});
+  v("intervals", r.intervals, Required{}, Whole{"requestIndex"});
+}
+
+/// Most symbols a record of numbers by symbol (betas, a step's marks) gives.
+inline constexpr std::size_t kMaxSymbols = 1000;
+
+template <class V, Is<ShockRange> T>
+void fields(V& v, T& r) {
+  v("from", r.from, Required{});
+  v("to", r.to, Required{});
+  v("step", r.step, Required{});
+}
+
+/// The range is read before the list it stands for.
+template <class V, Is<StressRequest> T>
+void fields(V& v, T& r) {
+  v("shockRange", r.shockRange, Shape{"{ from, to, step }"});
+  v("shocks", r.shocks, Limit{kMaxShocks}, Instead{"shockRange"});
+  v("model", r.model, QuoteLimit{});
+  v("betas", r.betas, Limit{kMaxSymbols});
+}
+
+template <class V, Is<CascadePath> T>
+void fields(V& v, T& p) {
+  v("move", p.move, Required{});
+  v("steps", p.steps, Required{}, Whole{"requestIndex"});
+}
+
+/// The path is read before the marks it stands for; each step of marks is a record of numbers by symbol.
+template <class V, Is<CascadeRequest> T>
+void fields(V& v, T& r) {
+  v("path", r.path, Shape{"{ move, steps }"});
+  v("marks", r.marks, Limit{kMaxCascadeSteps, kMaxSymbols}, Instead{"path"});
+  v("style", r.style, QuoteLimit{});
+  v("liquidationFeeRate", r.liquidationFeeRate);
+}
+
+// ---- input: odds (odds.h) -------------------------------------------------------------------------
+/// The largest index or count the odds and the engine read (their validators check the real limits).
+inline constexpr double kMaxRequestCount = 1e15;
+
+/// A horizon given but unreadable reads as NaN: given (not "missing"), its checks shadowed.
+template <class V, Is<OddsRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"whole", kMaxRequestCount});
+  v("volatility", r.volatility, Required{});
+  v("years", r.years);
+  v("days", r.days);
+  v("drift", r.drift);
+}
+
+/// Most rows (and entries per row) of a Monte Carlo correlation matrix the reader takes.
+inline constexpr std::size_t kMaxCorrelationRows = 100;
+/// 2^53 - 1: every seed and count a JS number holds exactly.
+inline constexpr double kMaxSeed = 9007199254740991.0;
+
+/// A record by symbol absent reads as empty (the validator names each symbol it misses).
+template <class V, Is<MonteCarloRequest> T>
+void fields(V& v, T& r) {
+  v("volatility", r.volatility, Required{}, Limit{kMaxSymbols});
+  v("drift", r.drift, Limit{kMaxSymbols});
+  v("correlation", r.correlation, Limit{kMaxCorrelationRows, kMaxCorrelationRows});
+  v("years", r.years);
+  v("days", r.days);
+  v("steps", r.steps, Required{}, Whole{"whole", kMaxRequestCount});
+  v("paths", r.paths, Required{}, Whole{"whole", kMaxRequestCount});
+  v("seed", r.seed, Whole{"whole", kMaxSeed});
+}
+
+// ---- input: the liquidation engine (engine.h) -------------------------------------------------------
+
+template <class V, Is<BookLevel> T>
+void fields(V& v, T& l) {
+  v("price", l.price, Required{});
+  v("size", l.size, Required{});
+}
+
+template <class V, Is<UnwindRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"whole", kMaxRequestCount});
+  v("mode", r.mode);
+  v("style", r.style, QuoteLimit{});
+  v("book", r.book, Limit{kMaxBookLevels}, ListOf{"{ price, size }", "levels", "bookLevels"});
+  v("depthPerPercent", r.depthPerPercent);
+  v("slices", r.slices, Whole{"whole", kMaxRequestCount});
+  v("visibleSize", r.visibleSize);
+  v("replenishFraction", r.replenishFraction);
+  v("insuranceFund", r.insuranceFund);
+}
+
+// ---- input: the options account's requests (options.h); every field keeps its default when absent ---
+
+template <class V, Is<OptionsRequest> T>
+void fields(V& v, T& r) {
+  v("days", r.days);
+  v("volShifts", r.volShifts, Values{}, Limit{kMaxVolShifts});
+  v("scanLow", r.scanLow);
+  v("scanHigh", r.scanHigh);
+  v("scanPoints", r.scanPoints, Whole{"countWhole", 1e9});
+}
+
+template <class V, Is<OptionsSweepRequest> T>
+void fields(V& v, T& r) {
+  v("days", r.days);
+  v("volShift", r.volShift);
+}
+
+template <class V, Is<PortfolioMarginRequest> T>
+void fields(V& v, T& r) {
+  v("priceMoves", r.priceMoves, Values{}, Limit{kMaxPriceMoves});
+  v("volShocks", r.volShocks, Values{}, Limit{kMaxVolShocks});
+  v("volShockKind", r.volShockKind);
+  v("vegaPower", r.vegaPower);
 }
 
 // ---- output: the report (report.h) ------------------------------------------------------------------

@@ -159,6 +159,27 @@ inline constexpr Message tooManyTierRows{"tooManyTierRows", ErrorCode::TooMany, 
 inline constexpr Message versionNotWhole{"versionNotWhole", ErrorCode::Unsupported, "{path} ({value}) must be the integer 1"};
 inline constexpr Message scenarioNotObject{"scenarioNotObject", ErrorCode::WrongType, "the scenario must be an object, not {actual}"};
 
+// The JS boundary: tool requests (wasm/risk.cpp, wasm/options.cpp, wasm/bindings.cpp, batch.cpp): a
+// request field JS gave of the wrong type, size or kind.
+inline constexpr Message requestIndex{"requestIndex", ErrorCode::OutOfRange, "{path} must be an index (an integer >= 0)"};
+inline constexpr Message notANumber{"notANumber", ErrorCode::WrongType, "{path} must be a number"};
+inline constexpr Message notAString{"notAString", ErrorCode::WrongType, "{path} must be a string"};
+inline constexpr Message tooManySymbols{"tooManySymbols", ErrorCode::TooMany, "{path} has more than {limit} symbols"};
+inline constexpr Message tooManyEntries{"tooManyEntries", ErrorCode::TooMany, "{path} has {count} entries; at most {limit}"};
+inline constexpr Message marksNotArray{"marksNotArray", ErrorCode::WrongType, "{path} must be an array of {shape} objects"};
+inline constexpr Message tooManyMarkSteps{"tooManyMarkSteps", ErrorCode::TooMany, "{path} has more than {limit} steps"};
+inline constexpr Message optionsTooManyRows{"optionsTooManyRows", ErrorCode::TooMany, "{path} has {count} rows; at most {limit}"};
+inline constexpr Message countWhole{"countWhole", ErrorCode::OutOfRange, "{path} ({value}) must be a whole number >= 0"};
+inline constexpr Message optionsVersionNotWhole{"optionsVersionNotWhole", ErrorCode::Unsupported, "{path} ({value}) must be the integer 2"};
+inline constexpr Message inputNotObject{"inputNotObject", ErrorCode::WrongType, "the input must be an object, not {actual}"};
+inline constexpr Message sweepPositionIndex{"sweepPositionIndex", ErrorCode::OutOfRange, "{path} must be a position index (an integer >= 0)"};
+inline constexpr Message batchLength{"batchLength", ErrorCode::OutOfRange, "{path} has {count} entries but out has {out}"};
+inline constexpr Message batchSide{"batchSide", ErrorCode::OutOfRange, "{path} ({value}) must be 1 (long) or -1 (short)"};
+inline constexpr Message batchQuantity{"batchQuantity", ErrorCode::OutOfRange, "{path} ({value}) must be a size > 0"};
+inline constexpr Message batchEntryPrice{"batchEntryPrice", ErrorCode::OutOfRange, "{path} ({value}) must be a price > 0"};
+inline constexpr Message batchLeverage{"batchLeverage", ErrorCode::OutOfRange, "{path} ({value}) must be > 0 and <= {limit}"};
+inline constexpr Message batchEntryAboveLastCap{"batchEntryAboveLastCap", ErrorCode::OutOfRange, "the entry notional ({value}) of [{index}] exceeds the last tier's cap ({limit})"};
+
 /// Every row, for lookups by key: when compiled (Rule), and in tests (messageFor).
 inline constexpr const Message* kAll[] = {
     &notFinite,
@@ -284,6 +305,24 @@ inline constexpr const Message* kAll[] = {
     &tooManyTierRows,
     &versionNotWhole,
     &scenarioNotObject,
+    &requestIndex,
+    &notANumber,
+    &notAString,
+    &tooManySymbols,
+    &tooManyEntries,
+    &marksNotArray,
+    &tooManyMarkSteps,
+    &optionsTooManyRows,
+    &countWhole,
+    &optionsVersionNotWhole,
+    &inputNotObject,
+    &sweepPositionIndex,
+    &batchLength,
+    &batchSide,
+    &batchQuantity,
+    &batchEntryPrice,
+    &batchLeverage,
+    &batchEntryAboveLastCap,
 };
 
 }  // namespace msg

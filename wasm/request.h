@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+// MarginLab JS boundary: a tool's request read by walking its fields() (marginlab/fields.h): its fields
+// read in one call, then each converted with the path the walk builds ("request.book[2].price"). One
+// integer rule (a whole number in [0, Whole::high], else the Whole tag's row), one list rule (Limit,
+// ListOf's words), Required for a field JS must give; the other tags are in fields.h.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <map>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "marginlab/fields.h"
+#include "reader.h"
+
+namespace mljs {
+
+/// Reads the described fields of `object` into a request, all of them in one call (a list of
+/// objects: the whole list in one call); every problem goes to the Reader.
+class RequestReader {
+ public:
+  RequestReader(Reader& reader, val object, std::string_view head)
+      : reader_(reader), object_(std::move(object)), head_(head) {}
+
+  template <marginlab::Described T>
+  void read(T& request) {
+    const std::vector<const char*>& keys = keysOf<T>();
+    std::vector<Field> got(keys.size());
+    detail::readInto(object_, keys.data(), keys.size(), got.data());
+    readFrom(got.data(), request);
+  }
+
+  /// The fields already read, in fields() order.
+  template <marginlab::Described T>
+  void readFrom(const Field* got, T& request) {
+    read_ = got;
+    fields(*this, request);
+  }
+
+  template <class T, class... Tags>
+  void operator()(std::string_view name, T& x, Tags... tags) {
+    constexpr bool required = (std::is_same_v<Tags, marginlab::Required> || ...);
+    const Field f = *read_++;
+    const Path path(head_, name);
+    if constexpr (std::is_same_v<T, double>) {
+      if (const auto v = reader_.number(f, path, required)) x = *v;
+    } else if constexpr (std::is_same_v<T, std::optional<double>>) {  // given but unreadable: NaN
+      const std::size_t before = reader_.errors.size();
+      x = reader_.number(f, path, false);
+      if (!x && reader_.errors.size() > before) x = std::numeric_limits<double>::quiet_NaN();
+    } else if constexpr (std::is_integral_v<T>) {
+      if (const auto v = reader_.number(f, path, required)) integer(path, *v, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      if (const auto v = reader_.string(f, path, required)) x = *v;
+    } else if constexpr (IsOptionalEnum<T>::value) {  // absent, or one of its strings
+      typename T::value_type e{};
+      if (enumeration(f, path, required, e, tags...)) x = e;
+    } else if constexpr (marginlab::NamedEnum<T>) {
+      enumeration(f, path, required, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::vector<double>> && (std::is_same_v<Tags, marginlab::Values> || ...)) {
+      if (f.kind != Kind::Undefined && f.kind != Kind::Null) values(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+      if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
+      numbers(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::vector<std::vector<double>>>) {
+      if (f.kind != Kind::Undefined && f.kind != Kind::Null) rows(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::vector<SymbolNumbers>>) {
+      if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
+      steps(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, SymbolNumbers>) {
+      if (f.kind != Kind::Undefined && f.kind != Kind::Null) symbolNumbers(path.str(), f, x, tags...);
+    } else if constexpr (IsOptional<T>::value) {  // an object field: present once given, read when an object
+      if (f.kind == Kind::Undefined || f.kind == Kind::Null) return;
+      x.emplace();
+      std::string_view shape;
+      ((void)[&] {
+        if constexpr (std::is_same_v<Tags, marginlab::Shape>) shape = tags.shape;
+      }(), ...);
+      if (f.kind != Kind::Object) wrongType(path.str(), "an object " + std::string(shape), typeName(f));
+      else RequestReader(reader_, f.value, path.str()).read(*x);  // path.str() lives to the end of the statement
+    } else if constexpr (IsList<T>::value) {
+      if (f.kind == Kind::Undefined || f.kind == Kind::Null) {
+        if (required) reader_.fail(path.str(), "missing");
+        return;
+      }
+      list(path.str(), f, x, tags...);
+    } else {
+      static_assert(sizeof(T) == 0, "a request field of a type the reader does not read");
+    }
+  }
+
+ private:
+  /// The one integer rule: a whole number in [0, high]; otherwise the Whole tag's row ("whole": the
+  /// Checker's, finite first).
+  template <class T, class... Tags>
+  void integer(const Path& path, double v, T& x, Tags... tags) {
+    marginlab::Whole whole{"requestIndex"};
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::Whole>) whole = tags;
+    }(), ...);
+    if (v >= 0 && v <= whole.high && std::trunc(v) == v) {
+      x = static_cast<T>(v);
+      return;
+    }
+    if (&whole.rule.message() == &marginlab::msg::whole) {
+      marginlab::Checker c;
+      c.whole(path.str(), v, 0, whole.high);
+      reader_.errors.insert(reader_.errors.end(), c.errors.begin(), c.errors.end());
+    } else {
+      reader_.fail(path.str(), whole.rule, {{"value", v}});
+    }
+  }
+
+  using SymbolNumbers = std::map<std::string, double, std::less<>>;
+
+  /// The names of T's fields in fields() order: string literals, as readInto and readTable need.
+  struct Names {
+    std::vector<const char*> keys;
+    template <class U, class... Tags>
+    void operator()(std::string_view name, const U&, Tags...) {
+      keys.push_back(name.data());
+    }
+  };
+  template <class T>
+  static const std::vector<const char*>& keysOf() {
+    static const std::vector<const char*> keys = [] {
+      Names n;
+      const T x{};
+      fields(n, x);
+      return n.keys;
+    }();
+    return keys;
+  }
+
+  template <class T>
+  struct IsOptionalEnum : std::false_type {};
+  template <marginlab::NamedEnum E>
+  struct IsOptionalEnum<std::optional<E>> : std::true_type {};
+
+  /// An enum string: true with `x` set, or false (absent, or an error naming the accepted strings).
+  template <class E, class... Tags>
+  bool enumeration(const Field& f, const Path& path, bool required, E& x, Tags... tags) {
+    const auto names = enumNames(E{});
+    const auto text = reader_.string(f, path, required);
+    if (!text) return false;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (*text == names[i]) return x = static_cast<E>(i), true;
+    std::size_t quote = marginlab::kMaxTextLength;
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::QuoteLimit>) quote = tags.length;
+    }(), ...);
+    reader_.fail(path.str(), "unknownValue", {{"value", text->substr(0, quote)}, {"accepted", accepted(names)}});
+    return false;
+  }
+
+  /// Steps of records by symbol (a cascade's marks): an array of at most Limit::entries, each a
+  /// record of at most Limit::inner numbers (absent: an empty step).
+  template <class... Tags>
+  void steps(const std::string& path, const Field& f, std::vector<SymbolNumbers>& out, Tags... tags) {
+    const marginlab::Limit limit = limitOf(tags...);
+    if (f.kind != Kind::Array) return reader_.fail(path, "marksNotArray", {{"shape", std::string("{ symbol: price }")}});
+    const auto n = static_cast<std::size_t>(f.number);
+    if (n > limit.entries) {
+      reader_.fail(path, "tooManyMarkSteps", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
+      return;
+    }
+    const std::vector<Field> entries = readElements(f.value, n);
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (entries[i].kind != Kind::Undefined && entries[i].kind != Kind::Null)
+        symbolNumbers(path + "[" + std::to_string(i) + "]", entries[i], out[i], marginlab::Limit{limit.inner});
+  }
+
+  /// Rows of numbers (a matrix): an array of at most Limit::entries rows, each a list of numbers of at
+  /// most Limit::inner.
+  template <class... Tags>
+  void rows(const std::string& path, const Field& f, std::vector<std::vector<double>>& out, Tags... tags) {
+    const marginlab::Limit limit = limitOf(tags...);
+    if (f.kind != Kind::Array) return wrongType(path, "an array of rows", typeName(f));
+    const auto n = static_cast<std::size_t>(f.number);
+    if (n > limit.entries) {
+      reader_.fail(path, "tooMany", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
+      return;
+    }
+    const std::vector<Field> entries = readElements(f.value, n);
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      numbers(path + "[" + std::to_string(i) + "]", entries[i], out[i], marginlab::Limit{limit.inner});
+  }
+
+  template <class T>
+  struct IsOptional : std::false_type {};
+  template <marginlab::Described T>
+  struct IsOptional<std::optional<T>> : std::true_type {};
+  template <class T>
+  struct IsList : std::false_type {};
+
+  /// With an Instead tag: whether the field it names is given (neither undefined nor null).
+  template <class... Tags>
+  bool given(Tags... tags) {
+    bool out = false;
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::Instead>) {
+        const val other = object_[std::string(tags.other)];
+        out = !other.isUndefined() && !other.isNull();
+      }
+    }(), ...);
+    return out;
+  }
+
+  template <class... Tags>
+  static marginlab::Limit limitOf(Tags... tags) {
+    marginlab::Limit limit;
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::Limit>) limit = tags;
+    }(), ...);
+    return limit;
+  }
+
+  /// A list of numbers (an array or a Float64Array), read in one call; an entry that is not a number
+  /// is an error and left out.
+  template <class... Tags>
+  void numbers(const std::string& path, const Field& f, std::vector<double>& out, Tags... tags) {
+    if (f.kind != Kind::Array && !(f.kind == Kind::Object && f.value.instanceof(val::global("Float64Array"))))
+      return wrongType(path, "an array of numbers", typeName(f));
+    const std::size_t n = f.value["length"].as<std::size_t>();
+    const std::size_t limit = limitOf(tags...).entries;
+    if (n > limit) {
+      reader_.fail(path, "tooManyEntries", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
+      return;
+    }
+    const std::vector<Field> entries = readElements(f.value, n);
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (entries[i].kind == Kind::Number) out.push_back(entries[i].number);
+      else reader_.fail(path + "[" + std::to_string(i) + "]", "notANumber");
+    }
+  }
+
+  /// A list of numbers as the options account reads one (the Values tag): an array; an entry that is
+  /// not a number is NaN, so that the core's check there is shadowed by the error here.
+  template <class... Tags>
+  void values(const std::string& path, const Field& f, std::vector<double>& out, Tags... tags) {
+    if (f.kind != Kind::Array) return wrongType(path, "an array of numbers", typeName(f));
+    const auto n = static_cast<std::size_t>(f.number);
+    const std::size_t limit = limitOf(tags...).entries;
+    if (n > limit) {
+      reader_.fail(path, "optionsTooManyValues", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
+      return;
+    }
+    const std::vector<Field> entries = readElements(f.value, n);
+    out.assign(n, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t i = 0; i < n; ++i) {
+      if (entries[i].kind == Kind::Number) out[i] = entries[i].number;
+      else wrongType(path + "[" + std::to_string(i) + "]", "a number", typeName(entries[i]));
+    }
+  }
+
+  /// A record of numbers by symbol: an object of at most Limit keys, each a number.
+  template <class... Tags>
+  void symbolNumbers(const std::string& path, const Field& f, SymbolNumbers& out, Tags... tags) {
+    if (f.kind != Kind::Object) return wrongType(path, "an object keyed by symbol", typeName(f));
+    const val keys = val::global("Object").call<val>("keys", f.value);
+    const std::size_t n = keys["length"].as<std::size_t>();
+    const std::size_t limit = limitOf(tags...).entries;
+    if (n > limit) {
+      reader_.fail(path, "tooManySymbols", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
+      return;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string key = keys[i].as<std::string>();
+      if (const auto x = reader_.number(fieldOf(f.value[key]), path + "." + key, true)) out[key] = *x;
+    }
+  }
+  template <marginlab::Described T>
+  struct IsList<std::vector<T>> : std::true_type {};
+
+  /// The one list rule: an array of at most Limit entries, each an object read by its fields(); an
+  /// entry that is not one stays at its defaults (so that the core's paths stay those of the request).
+  template <class T, class... Tags>
+  void list(const std::string& path, const Field& f, std::vector<T>& out, Tags... tags) {
+    const marginlab::Limit limit = limitOf(tags...);
+    marginlab::ListOf words{"", "", "tooMany"};
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::ListOf>) words = tags;
+    }(), ...);
+    if (f.kind != Kind::Array)
+      return wrongType(path, "an array of " + std::string(words.shape) + " " + std::string(words.items), typeName(f));
+    const auto n = static_cast<std::size_t>(f.number);
+    if (n > limit.entries) {
+      reader_.fail(path, words.tooMany, {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
+      return;
+    }
+    const std::vector<const char*>& keys = keysOf<T>();
+    const std::size_t stride = keys.size() + 1;  // each entry's kind, then its fields
+    const std::vector<Field> table = detail::readTable(f.value, n, keys.data(), keys.size());
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string at = path + "[" + std::to_string(i) + "]";
+      const Field& entry = table[i * stride];
+      if (entry.kind != Kind::Object) wrongType(at, "an object " + std::string(words.shape), typeName(entry));
+      else RequestReader(reader_, val::undefined(), at).readFrom(&table[i * stride + 1], out[i]);
+    }
+  }
+
+  void wrongType(const std::string& path, std::string expected, std::string_view actual) {
+    reader_.fail(path, "wrongType", {{"expected", std::move(expected)}, {"actual", std::string(actual)}});
+  }
+
+  static std::string accepted(std::span<const std::string_view> names) {
+    std::string out;
+    for (const std::string_view n : names) {
+      if (!out.empty()) out += ", ";
+      out += n;
+    }
+    return out;
+  }
+
+  Reader& reader_;
+  val object_;  ///< the object read (for an Instead tag's look at the other field)
+  std::string_view head_;
+  const Field* read_ = nullptr;  ///< the next field, read in one call
+};
+
+}  // namespace mljs
