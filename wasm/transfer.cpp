@@ -57,9 +57,11 @@ constexpr std::size_t kMaxKnownKeys = 256 - kKnownKey;
 /// they are neither sent nor made into new strings again. Full, it takes no more.
 struct NameTable {
   static constexpr std::size_t kCapacity = 2048, kSlots = 4096;  ///< at most half the slots used
-  std::vector<std::string> texts;
-  std::vector<const JsWriter*> sender;  ///< the writer sending it until its take(); null once JS has it
-  std::uint16_t slots[kSlots] = {};     ///< a text's number + 1, by a hash of its bytes; 0: empty
+  std::size_t count = 0;
+  Buffer<char> bytes;                    ///< the texts, one after another
+  std::uint32_t start[kCapacity + 1] = {};  ///< text i is bytes [start[i], start[i + 1])
+  const JsWriter* sender[kCapacity] = {};   ///< the writer sending it until its take(); null once JS has it
+  std::uint16_t slots[kSlots] = {};      ///< a text's number + 1, by a hash of its bytes; 0: empty
 };
 NameTable gNames;
 
@@ -254,19 +256,22 @@ bool JsWriter::nameText(std::string_view s) {
   NameTable& t = gNames;
   for (std::size_t i = h % NameTable::kSlots;; i = (i + 1) % NameTable::kSlots) {
     if (t.slots[i] == 0) {
-      if (t.texts.size() == NameTable::kCapacity) return false;
-      const std::size_t index = t.texts.size();
+      if (t.count == NameTable::kCapacity) return false;
+      const std::size_t index = t.count++;
       t.slots[i] = static_cast<std::uint16_t>(index + 1);
-      t.texts.emplace_back(s);
-      t.sender.push_back(this);
-      newNames_.push_back(static_cast<std::uint32_t>(index));
+      t.bytes.append(s.data(), size);
+      t.start[index + 1] = static_cast<std::uint32_t>(t.bytes.size());
+      t.sender[index] = this;
+      firstNewName_ = std::min(firstNewName_, index);
       numbers_.push(-1.0 - static_cast<double>(index));
       text(s);  // JS keeps it as name `index`
       return true;
     }
     const std::size_t index = t.slots[i] - 1u;
-    const std::string& known = t.texts[index];
-    if (known.size() != size || std::memcmp(known.data(), s.data(), size) != 0) continue;
+    const std::uint32_t at = t.start[index];
+    const bool same =
+        t.start[index + 1] - at == size && (size == 0 || std::memcmp(t.bytes.data() + at, s.data(), size) == 0);
+    if (!same) continue;
     if (t.sender[index] && t.sender[index] != this) return false;  // JS gets it with another value
     numbers_.push(-1.0 - static_cast<double>(index));
     return true;
@@ -306,8 +311,9 @@ bool JsWriter::plain(std::string_view s) noexcept {
 val JsWriter::take() {
   const val out = val::take_ownership(
       mljs_decode(ops_.data(), numbers_.data(), text_.data(), text_.size(), raw_.data()));
-  for (const std::uint32_t index : newNames_) gNames.sender[index] = nullptr;
-  newNames_.clear();
+  for (std::size_t i = firstNewName_; i < gNames.count; ++i)
+    if (gNames.sender[i] == this) gNames.sender[i] = nullptr;
+  firstNewName_ = SIZE_MAX;
   ops_.clear();
   numbers_.clear();
   text_.clear();

@@ -146,7 +146,7 @@ class JsWriter {
     std::size_t size = 0, index = 0;
   };
   TextSlot textSlots_[512];
-  std::vector<std::uint32_t> newNames_;  ///< names this value sends: JS knows them once take() returns
+  std::size_t firstNewName_ = SIZE_MAX;  ///< the first name this value sends: JS knows them once take() returns
 };
 
 }  // namespace mljs

@@ -100,7 +100,8 @@ mergeInto(LibraryManager.library, {
             var key = k === 10 ? (keys[keys.length] = strings[s++]) : k === 12 ? strings[s++]
               : k === 13 ? ref(doubles[n++])
               : k === 11 ? mljsDecoder.decode(bytes.subarray(raw, raw += doubles[n++])) : keys[k - 16];
-            object[key] = value(bytes[ops++]);
+            var op = bytes[ops++];
+            object[key] = op === 3 ? doubles[n++] : value(op);  // a number, the usual value, without a call
           }
           return object;
         }
