@@ -52,6 +52,19 @@ enum Op : char {
 constexpr int kStep = 64;
 constexpr std::size_t kMaxKnownKeys = 256 - kKnownKey;
 
+/// Texts that recur from call to call (JsWriter::nameText), shared by every writer of the module:
+/// JS keeps them by number (transfer.js mljsNames) once the value that first sent them is decoded, so
+/// they are neither sent nor made into new strings again. Full, it takes no more.
+struct NameTable {
+  static constexpr std::size_t kCapacity = 2048, kSlots = 4096;  ///< at most half the slots used
+  std::size_t count = 0;
+  Buffer<char> bytes;                    ///< the texts, one after another
+  std::uint32_t start[kCapacity + 1] = {};  ///< text i is bytes [start[i], start[i + 1])
+  const JsWriter* sender[kCapacity] = {};   ///< the writer sending it until its take(); null once JS has it
+  std::uint16_t slots[kSlots] = {};      ///< a text's number + 1, by a hash of its bytes; 0: empty
+};
+NameTable gNames;
+
 Field toField(const double* record) {
   Field f;
   f.kind = static_cast<Kind>(static_cast<int>(record[0]));  // transfer.js writes a Kind
@@ -186,8 +199,10 @@ JsWriter& JsWriter::steps(const std::vector<marginlab::Step>& steps) {
     const std::size_t op = ops_.size();
     ops_.push(0);
     int flags = 0;
-    for (int i = 0; i < 5; ++i)  // in this order: their numbers go before the value's
-      if (stepText(texts[i])) flags |= 2 << i;
+    for (int i = 0; i < 5; ++i) {  // in this order: their numbers go before the value's
+      const bool recurs = i != 2 && i != 4;  // field, code, formula (a label and a substitution hold numbers)
+      if ((recurs && nameText(texts[i])) || stepText(texts[i])) flags |= 2 << i;
+    }
     if (s.value) numbers_.push(*s.value);
     ops_.set(op, static_cast<char>(kStep | flags | (s.value ? 1 : 0)));
     params(s.params);
@@ -221,7 +236,46 @@ void JsWriter::paramKey(std::string_view name) {
   }
   const std::size_t op = ops_.size();
   ops_.push(kTextRefKey);
-  if (!stepText(name)) ops_.set(op, kTextKey);  // sent now: the next string of the text
+  if (!nameText(name) && !stepText(name)) ops_.set(op, kTextKey);  // sent now: the next string of the text
+}
+
+bool JsWriter::nameText(std::string_view s) {
+  // Its size and three 4-byte words (the first, the middle, the last): names differ mostly at their end.
+  const std::size_t size = s.size();
+  std::uint32_t h = static_cast<std::uint32_t>(size) * 0x9E3779B1u;
+  if (size >= 4) {
+    std::uint32_t w[3];
+    std::memcpy(&w[0], s.data(), 4);
+    std::memcpy(&w[1], s.data() + (size - 4) / 2, 4);
+    std::memcpy(&w[2], s.data() + size - 4, 4);
+    h ^= w[0] * 0x85EBCA6Bu ^ w[1] * 0xC2B2AE35u ^ w[2] * 0x27D4EB2Fu;
+  } else {
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  }
+  h ^= h >> 15;
+  NameTable& t = gNames;
+  for (std::size_t i = h % NameTable::kSlots;; i = (i + 1) % NameTable::kSlots) {
+    if (t.slots[i] == 0) {
+      if (t.count == NameTable::kCapacity) return false;
+      const std::size_t index = t.count++;
+      t.slots[i] = static_cast<std::uint16_t>(index + 1);
+      t.bytes.append(s.data(), size);
+      t.start[index + 1] = static_cast<std::uint32_t>(t.bytes.size());
+      t.sender[index] = this;
+      firstNewName_ = std::min(firstNewName_, index);
+      numbers_.push(-1.0 - static_cast<double>(index));
+      text(s);  // JS keeps it as name `index`
+      return true;
+    }
+    const std::size_t index = t.slots[i] - 1u;
+    const std::uint32_t at = t.start[index];
+    const bool same =
+        t.start[index + 1] - at == size && (size == 0 || std::memcmp(t.bytes.data() + at, s.data(), size) == 0);
+    if (!same) continue;
+    if (t.sender[index] && t.sender[index] != this) return false;  // JS gets it with another value
+    numbers_.push(-1.0 - static_cast<double>(index));
+    return true;
+  }
 }
 
 bool JsWriter::stepText(std::string_view s) {
@@ -257,6 +311,9 @@ bool JsWriter::plain(std::string_view s) noexcept {
 val JsWriter::take() {
   const val out = val::take_ownership(
       mljs_decode(ops_.data(), numbers_.data(), text_.data(), text_.size(), raw_.data()));
+  for (std::size_t i = firstNewName_; i < gNames.count; ++i)
+    if (gNames.sender[i] == this) gNames.sender[i] = nullptr;
+  firstNewName_ = SIZE_MAX;
   ops_.clear();
   numbers_.clear();
   text_.clear();

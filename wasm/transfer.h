@@ -121,6 +121,10 @@ class JsWriter {
   /// A step's text: sent, or, when the same text was sent before in this value (a formula, a
   /// label), its number among the texts. True when it was a repeat.
   bool stepText(std::string_view s);
+  /// A text that recurs from call to call (a step's field, code, formula; a parameter's name): its
+  /// number among the names JS keeps, as -1 - number among the numbers, sent as a text too the first
+  /// time. False when the table has no room or another writer is sending it: then as stepText.
+  bool nameText(std::string_view s);
   /// A parameter's name as a key, its text sent once per value.
   void paramKey(std::string_view name);
   static bool plain(std::string_view s) noexcept;  ///< no zero byte: it can go in `text_`
@@ -142,6 +146,7 @@ class JsWriter {
     std::size_t size = 0, index = 0;
   };
   TextSlot textSlots_[512];
+  std::size_t firstNewName_ = SIZE_MAX;  ///< the first name this value sends: JS knows them once take() returns
 };
 
 }  // namespace mljs

@@ -73,11 +73,19 @@ mergeInto(LibraryManager.library, {
   // `numbers`, strings in `text` (UTF-8, each ended by a zero byte; a step's text may instead
   // be the number of one sent before), strings that hold a zero byte in `raw` (their lengths
   // among the numbers). Returns a handle to the value.
-  mljs_decode__deps: ['$Emval', '$mljsDecoder'],
+  // A text sent before, by its number among the numbers: i >= 0, the text i of this value; i < 0, the
+  // name -1 - i (mljsNames), which the first value that uses it also sends as its next text.
+  $mljsNames: '=[]',
+  mljs_decode__deps: ['$Emval', '$mljsDecoder', '$mljsNames'],
   mljs_decode: function(ops, numbers, text, textLength, raw) {
     var bytes = HEAPU8, doubles = HEAPF64;
     var strings = textLength ? mljsDecoder.decode(bytes.subarray(text, text + textLength)).split('\0') : [];
     var n = numbers >> 3, s = 0, keys = [];
+    function ref(i) {
+      if (i >= 0) return strings[i];
+      var name = mljsNames[-1 - i];
+      return name !== undefined ? name : (mljsNames[-1 - i] = strings[s++]);
+    }
     function value(op) {
       switch (op) {
         case 3: return doubles[n++];
@@ -90,9 +98,10 @@ mergeInto(LibraryManager.library, {
           var object = {};
           for (var k; (k = bytes[ops++]) !== 0;) {
             var key = k === 10 ? (keys[keys.length] = strings[s++]) : k === 12 ? strings[s++]
-              : k === 13 ? strings[doubles[n++]]
+              : k === 13 ? ref(doubles[n++])
               : k === 11 ? mljsDecoder.decode(bytes.subarray(raw, raw += doubles[n++])) : keys[k - 16];
-            object[key] = value(bytes[ops++]);
+            var op = bytes[ops++];
+            object[key] = op === 3 ? doubles[n++] : value(op);  // a number, the usual value, without a call
           }
           return object;
         }
@@ -108,11 +117,11 @@ mergeInto(LibraryManager.library, {
               steps.push(value(1));
               continue;
             }
-            var field = p & 2 ? strings[doubles[n++]] : strings[s++];
-            var code = p & 4 ? strings[doubles[n++]] : strings[s++];
-            var label = p & 8 ? strings[doubles[n++]] : strings[s++];
-            var formula = p & 16 ? strings[doubles[n++]] : strings[s++];
-            var substituted = p & 32 ? strings[doubles[n++]] : strings[s++];
+            var field = p & 2 ? ref(doubles[n++]) : strings[s++];
+            var code = p & 4 ? ref(doubles[n++]) : strings[s++];
+            var label = p & 8 ? ref(doubles[n++]) : strings[s++];
+            var formula = p & 16 ? ref(doubles[n++]) : strings[s++];
+            var substituted = p & 32 ? ref(doubles[n++]) : strings[s++];
             var stepValue = p & 1 ? doubles[n++] : null;
             steps.push({ field: field, code: code, label: label, formula: formula, substituted: substituted,
               value: stepValue, params: value(bytes[ops++]) });

@@ -34,7 +34,8 @@ double rowRate(const Tier& tier, const Profile& profile) noexcept {
 
 namespace {
 
-Param num(std::string_view name, double x) { return {std::string(name), x}; }
+// Not inlined: one copy, not one per call site (marginlab.wasm is built for size).
+[[gnu::noinline]] Param num(std::string_view name, double x) { return {std::string(name), x}; }
 
 /// The checks of one row; `previous*` are the last row's values (NaN: unknown, not compared).
 void checkRow(Checker& c, const Tier& t, const Profile& profile, std::string_view path, std::size_t i,

@@ -13,10 +13,14 @@ namespace marginlab {
 
 namespace {
 
-Param num(std::string_view name, double x) { return {std::string(name), x}; }
-Param text(std::string_view name, std::string_view x) { return {std::string(name), std::string(x)}; }
+// Not inlined: each call site would otherwise build the strings itself (marginlab.wasm is built
+// for size; these run only for an error).
+[[gnu::noinline]] Param num(std::string_view name, double x) { return {std::string(name), x}; }
+[[gnu::noinline]] Param text(std::string_view name, std::string_view x) {
+  return {std::string(name), std::string(x)};
+}
 
-std::string positionPath(std::size_t i, std::string_view field) {
+[[gnu::noinline]] std::string positionPath(std::size_t i, std::string_view field) {
   return "positions[" + std::to_string(i) + "]." + std::string(field);
 }
 
@@ -27,116 +31,121 @@ bool validSymbol(std::string_view symbol) noexcept {
   return true;
 }
 
-}  // namespace
-
-std::vector<InputError> validate(const Scenario& s) {
-  Checker c;
-  const Profile& profile = profileFor(s.rules);
-  if (s.version != 1) {
-    c.fail("version", "unsupportedVersion", {num("value", s.version), num("supported", 1)});
-  }
+/// version, walletBalance, takerFeeRate.
+void checkAccount(Checker& c, const Scenario& s) {
+  if (s.version != 1) c.fail("version", "unsupportedVersion", {num("value", s.version), num("supported", 1)});
   c.nonNegative("walletBalance", s.walletBalance);
   if (s.takerFeeRate) {
     const double f = *s.takerFeeRate;
     if (c.finite("takerFeeRate", f) && !(f >= 0 && f < 0.1))
       c.fail("takerFeeRate", "takerFeeRate", {num("value", f), num("low", 0), num("limit", 0.1)});
   }
-  const double fee = s.takerFeeRate.value_or(profile.defaultTakerFeeRate);
+}
 
-  // Tier tables the scenario gives, checked whether or not a position uses them.
-  bool tablesOk = true;
+/// The tier tables the scenario gives, checked whether or not a position uses them; false when one
+/// is bad.
+bool checkTables(Checker& c, const Scenario& s, const Profile& profile) {
+  const double fee = s.takerFeeRate.value_or(profile.defaultTakerFeeRate);
+  bool ok = true;
   for (const auto& [symbol, table] : s.tiers) {
     const std::string path = "tiers." + symbol;
     if (!validSymbol(symbol)) {
       c.fail(path, "tierKeyFormat", {num("limit", kMaxSymbolLength)});
-      tablesOk = false;
+      ok = false;
       continue;
     }
-    auto tableErrors = validateTierTable(table, profile, path);
-    if (tableErrors.empty() && profile.feeInMaintenanceRate && isValidNumber(fee)) {
+    Checker t;
+    t.merge(validateTierTable(table, profile, path));
+    if (t.ok() && profile.feeInMaintenanceRate && isValidNumber(fee)) {
       for (std::size_t j = 0; j < table.size(); ++j) {
         const double rate = table[j].maintenanceMarginRate.value_or(0);
-        if (rate + fee >= 1) {
-          Checker rateCheck;
-          rateCheck.fail(path + "[" + std::to_string(j) + "].maintenanceMarginRate", "rateWithFee",
-                         {num("value", rate), num("fee", fee), num("limit", 1)});
-          tableErrors.push_back(std::move(rateCheck.errors.front()));
-        }
+        if (rate + fee >= 1)
+          t.fail(path + "[" + std::to_string(j) + "].maintenanceMarginRate", "rateWithFee",
+                 {num("value", rate), num("fee", fee), num("limit", 1)});
       }
     }
-    if (!tableErrors.empty()) tablesOk = false;
-    c.merge(std::move(tableErrors));
+    ok &= t.ok();
+    c.merge(std::move(t.errors));
   }
+  return ok;
+}
 
+/// positions[i]'s own fields, and its contract and mark against the positions before it; false when
+/// its tier cannot be checked.
+bool checkPosition(Checker& c, const Scenario& s, std::size_t i) {
+  const Position& p = s.positions[i];
+  bool ok = validSymbol(p.symbol);
+  if (!ok)
+    c.fail(positionPath(i, "symbol"), p.symbol.empty() ? Rule("symbolEmpty") : Rule("symbolFormat"),
+           {num("limit", kMaxSymbolLength)});
+  // The path is built only for an error (Checker::positive passes exactly the isValidPositive values).
+  auto positive = [&](const char* field, double x) {
+    return isValidPositive(x) || c.positive(positionPath(i, field), x);
+  };
+  ok &= positive("contractSize", p.contractSize);
+  ok &= positive("quantity", p.quantity);
+  ok &= positive("entryPrice", p.entryPrice);
+  if (p.markPrice) ok &= positive("markPrice", *p.markPrice);
+  // At least kMinMagnitude: initial margin = notional / leverage stays finite (found by the fuzzer).
+  ok &= positive("leverage", p.leverage);
+  if (p.isolatedMargin) positive("isolatedMargin", *p.isolatedMargin);
+  if (i > 0 && p.contract != s.positions[0].contract)
+    c.fail(positionPath(i, "contract"), "mixedContract",
+           {text("contract", toString(p.contract)), text("first", toString(s.positions[0].contract))});
+  if (!ok) return false;
+  // One symbol has one mark: positions of it move together in cross margin.
+  for (std::size_t j = 0; j < i; ++j) {
+    const Position& q = s.positions[j];
+    if (q.symbol == p.symbol && isValidPositive(q.mark()) && q.mark() != p.mark()) {
+      c.fail(positionPath(i, "markPrice"), "mixedMark",
+             {num("value", p.mark()), text("entryNote", p.markPrice ? "" : ", its entry price"),
+              num("other", static_cast<double>(j)), num("otherMark", q.mark())});
+      return false;
+    }
+  }
+  return true;
+}
+
+/// positions[i]'s leverage against the tier at its entry notional, in its table (given or shipped).
+void checkLeverage(Checker& c, const Scenario& s, std::size_t i, bool tablesOk) {
+  const Position& p = s.positions[i];
+  const TierTable* table = nullptr;
+  if (auto it = s.tiers.find(p.symbol); it != s.tiers.end()) {
+    if (!tablesOk) return;
+    table = &it->second;
+  } else if (const DefaultTierTable* d = findDefaultTierTable(s.rules, p.symbol)) {
+    table = &d->tiers;
+  } else {
+    c.fail(positionPath(i, "symbol"), "tierMissing", {text("rules", toString(s.rules)), text("symbol", p.symbol)});
+    return;
+  }
+  // The row at the entry notional, as tierIndexAt finds it (caps and leverages need no resolving).
+  const double size = p.quantity * p.contractSize;
+  const double entryNotional = p.contract == Contract::Linear ? size * p.entryPrice : size / p.entryPrice;
+  if (entryNotional > table->back().notionalCap) {
+    c.fail(positionPath(i, "quantity"), "entryAboveLastCap",
+           {num("value", entryNotional), num("index", static_cast<double>(i)), num("limit", table->back().notionalCap)});
+    return;
+  }
+  std::size_t row = 0;
+  while (row + 1 < table->size() && !(entryNotional <= (*table)[row].notionalCap)) ++row;
+  const Tier& tier = (*table)[row];
+  if (p.leverage > tier.maxLeverage * (1 + 1e-12))
+    c.fail(positionPath(i, "leverage"), "leverageAboveTier",
+           {num("value", p.leverage), num("limit", tier.maxLeverage), num("notional", entryNotional)});
+}
+
+}  // namespace
+
+std::vector<InputError> validate(const Scenario& s) {
+  Checker c;
+  const Profile& profile = profileFor(s.rules);
+  checkAccount(c, s);
+  const bool tablesOk = checkTables(c, s, profile);
   if (!c.listSize("positions", s.positions.size(), kMaxPositions, "position") && !s.positions.empty())
     return c.errors;
-
-  for (std::size_t i = 0; i < s.positions.size(); ++i) {
-    const Position& p = s.positions[i];
-    bool ok = true;
-    if (!validSymbol(p.symbol)) {
-      c.fail(positionPath(i, "symbol"), p.symbol.empty() ? Rule("symbolEmpty") : Rule("symbolFormat"),
-             {num("limit", kMaxSymbolLength)});
-      ok = false;
-    }
-    // The path is built only for an error (checkPositive passes exactly the isValidPositive
-    // values).
-    auto positive = [&](const char* field, double x) {
-      return isValidPositive(x) || c.positive(positionPath(i, field), x);
-    };
-    ok &= positive("contractSize", p.contractSize);
-    ok &= positive("quantity", p.quantity);
-    ok &= positive("entryPrice", p.entryPrice);
-    if (p.markPrice) ok &= positive("markPrice", *p.markPrice);
-    // At least kMinMagnitude: initial margin = notional / leverage stays finite (found by the
-    // fuzzer).
-    ok &= positive("leverage", p.leverage);
-    if (p.isolatedMargin) positive("isolatedMargin", *p.isolatedMargin);
-    if (i > 0 && p.contract != s.positions[0].contract) {
-      c.fail(positionPath(i, "contract"), "mixedContract",
-             {text("contract", toString(p.contract)), text("first", toString(s.positions[0].contract))});
-    }
-    if (!ok || !validSymbol(p.symbol)) continue;
-    // One symbol has one mark: positions of it move together in cross margin.
-    for (std::size_t j = 0; j < i; ++j) {
-      const Position& q = s.positions[j];
-      if (q.symbol == p.symbol && isValidPositive(q.mark()) && q.mark() != p.mark()) {
-        c.fail(positionPath(i, "markPrice"), "mixedMark",
-               {num("value", p.mark()), text("entryNote", p.markPrice ? "" : ", its entry price"),
-                num("other", static_cast<double>(j)), num("otherMark", q.mark())});
-        ok = false;
-        break;
-      }
-    }
-    if (!ok) continue;
-
-    // Leverage against the tier at the entry notional.
-    const TierTable* table = nullptr;
-    if (auto it = s.tiers.find(p.symbol); it != s.tiers.end()) {
-      if (!tablesOk) continue;
-      table = &it->second;
-    } else if (const DefaultTierTable* d = findDefaultTierTable(s.rules, p.symbol)) {
-      table = &d->tiers;
-    } else {
-      c.fail(positionPath(i, "symbol"), "tierMissing", {text("rules", toString(s.rules)), text("symbol", p.symbol)});
-      continue;
-    }
-    // The row at the entry notional, as tierIndexAt finds it (caps and leverages need no resolving).
-    const double size = p.quantity * p.contractSize;
-    const double entryNotional = p.contract == Contract::Linear ? size * p.entryPrice : size / p.entryPrice;
-    if (entryNotional > table->back().notionalCap) {
-      c.fail(positionPath(i, "quantity"), "entryAboveLastCap",
-             {num("value", entryNotional), num("index", static_cast<double>(i)), num("limit", table->back().notionalCap)});
-      continue;
-    }
-    std::size_t row = 0;
-    while (row + 1 < table->size() && !(entryNotional <= (*table)[row].notionalCap)) ++row;
-    const Tier& tier = (*table)[row];
-    if (p.leverage > tier.maxLeverage * (1 + 1e-12)) {
-      c.fail(positionPath(i, "leverage"), "leverageAboveTier",
-             {num("value", p.leverage), num("limit", tier.maxLeverage), num("notional", entryNotional)});
-    }
-  }
+  for (std::size_t i = 0; i < s.positions.size(); ++i)
+    if (checkPosition(c, s, i)) checkLeverage(c, s, i, tablesOk);
   return c.errors;
 }
 
