@@ -88,3 +88,22 @@ test('explain: true changes no number, and without it no answer carries steps', 
     assert.deepEqual(Object.keys(stepsOf(plain)), [], `${name}: no steps without explain`);
   }
 });
+
+test('every step carries its stable code and its parameters (a page or a translation phrases it from them)', () => {
+  for (const [name, call] of cases()) {
+    const walk = (value, path) => {
+      if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+      else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          if (k === 'steps' && Array.isArray(v)) {
+            v.forEach((st, i) => {
+              assert.match(st.code, /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/, `${name} ${path}.steps[${i}].code`);
+              assert.equal(typeof st.params, 'object', `${name} ${path}.steps[${i}].params`);
+            });
+          } else walk(v, `${path}.${k}`);
+        }
+      }
+    };
+    walk(call({ explain: true }), '');
+  }
+});
