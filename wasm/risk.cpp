@@ -29,38 +29,6 @@ val errorsOnly(const std::vector<InputError>& errors) {
   return o;
 }
 
-template <class T, class Fill>
-val withSteps(const Result<T>& result, Fill fill) {
-  if (!result) return errorsOnly(result.errors);
-  val o = val::object();
-  o.set("errors", val::array());
-  fill(o, *result.value);
-  o.set("steps", toJs(result.value->steps));
-  return o;
-}
-
-/// Reads the scenario and the request, runs the tool, and returns every error at once: the
-/// conversion errors of both, and the tool's own checks on the fields that did convert.
-template <class Request, class Read, class Tool, class Fill>
-val run(const val& scenario, const val& request, Request r, Read read, Tool tool, Fill fill) {
-  auto parsed = toScenario(scenario);
-  Reader reader;
-  if (!isObject(request)) reader.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", typeName(request)}});
-  else read(reader, request, r);
-  if (!parsed) {  // the tool cannot check the request against a scenario it cannot read
-    std::vector<InputError> errors = parsed.errors;
-    errors.insert(errors.end(), reader.errors.begin(), reader.errors.end());
-    return errorsOnly(errors);
-  }
-  if (!isObject(request)) return errorsOnly(reader.errors);
-  const auto result = tool(*parsed.value, r);
-  if (reader.errors.empty()) return withSteps(result, fill);
-  std::vector<InputError> errors = reader.errors;
-  for (const InputError& e : result.errors)
-    if (!shadowed(e, reader.errors)) errors.push_back(e);
-  return errorsOnly(errors);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -76,39 +44,49 @@ struct NoFinish {
   void operator()(val&, const T&, bool) const {}
 };
 
-/// Reads the scenario and the request, runs the checked tool, explains when options.explain
-/// asks, and writes the answer in one call: { errors: [], ...write(result), steps? }, then
-/// finish(answer, result, steps) adds what is written elsewhere. Every error at once, as run() merges them.
-template <class Request, class Read, class Tool, class Write, class Finish = NoFinish>
-val answer(const val& scenario, const val& request, const val& options, Request r, Read read, Tool tool, Write write,
-           Finish finish = {}) {
+/// Reads the scenario and the request (`read`), and answers: every conversion error of both with
+/// the core's checks (`check`) on the fields that did convert, or the tool's answer (`solve`).
+template <class Request, class Read, class Check, class Solve>
+val answerRequest(const val& scenario, const val& request, Read read, Check check, Solve solve) {
   auto parsed = toScenario(scenario);
   Reader reader;
-  if (!isObject(request)) reader.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", typeName(request)}});
+  Request r;
+  if (!isObject(request))
+    reader.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", typeName(request)}});
   else read(reader, request, r);
-  if (!parsed) {  // the tool cannot check the request against a scenario it cannot read
-    std::vector<InputError> errors = parsed.errors;
+  if (!parsed || !isObject(request)) {  // the request cannot be checked against a scenario it cannot read
+    std::vector<InputError> errors = std::move(parsed.errors);
     errors.insert(errors.end(), reader.errors.begin(), reader.errors.end());
     return errorsOnly(errors);
   }
-  if (!isObject(request)) return errorsOnly(reader.errors);
-  auto result = tool(*parsed.value, r);
-  if (!reader.errors.empty()) {
-    std::vector<InputError> errors = reader.errors;
-    for (const InputError& e : result.errors)
-      if (!shadowed(e, reader.errors)) errors.push_back(e);
-    return errorsOnly(errors);
-  }
-  if (!result) return errorsOnly(result.errors);
-  const bool steps = wantsSteps(options);
-  if (steps) marginlab::explain(*parsed.value, r, *result.value);
-  static JsWriter w;
-  w.object().key("errors").array().end();
-  write(w, *result.value);
-  if (steps) w.key("steps").steps(result.value->steps);
-  val o = w.end().take();
-  finish(o, *result.value, steps);
-  return o;
+  if (reader.errors.empty()) return solve(*parsed.value, r);
+  std::vector<InputError> errors = reader.errors;
+  for (InputError& e : check(*parsed.value, r))
+    if (!shadowed(e, reader.errors)) errors.push_back(std::move(e));
+  return errorsOnly(errors);
+}
+
+/// A what-if or stress tool's answer: its checked entry `tool` (validate, then compute) on what
+/// answerRequest read, explained when options.explain asks, written in one call:
+/// { errors: [], ...write(result), steps? }; then finish(answer, result, steps) adds what is written elsewhere.
+template <class Request, class Read, class Tool, class Write, class Finish = NoFinish>
+val answer(const val& scenario, const val& request, const val& options, Request, Read read, Tool tool, Write write,
+           Finish finish = {}) {
+  const auto check = [&](const Scenario& s, const Request& r) { return tool(s, r).errors; };
+  const auto solve = [&](const Scenario& s, const Request& r) {
+    auto result = tool(s, r);
+    if (!result) return errorsOnly(result.errors);
+    const bool steps = wantsSteps(options);
+    if (steps) marginlab::explain(s, r, *result.value);
+    static JsWriter w;
+    w.object().key("errors").array().end();
+    write(w, *result.value);
+    if (steps) w.key("steps").steps(result.value->steps);
+    val o = w.end().take();
+    finish(o, *result.value, steps);
+    return o;
+  };
+  return answerRequest<Request>(scenario, request, read, check, solve);
 }
 
 /// A request read by walking its fields() (marginlab/fields.h).
@@ -261,8 +239,6 @@ val funding(const val& scenario, const val& request, const val& options) {
 namespace {
 
 
-/// options.explain === true (options: an object, or undefined).
-bool explainRequested(const val& options) { return isObject(options) && options["explain"].isTrue(); }
 
 /// Appends a Checker's errors to the reader's.
 void take(Reader& rd, Checker& c) {
@@ -323,26 +299,6 @@ void writeCounts(JsWriter& w, const std::vector<std::size_t>& xs) {
   w.end();
 }
 
-/// Reads the scenario and the request (`read`), and answers: every conversion error of both with
-/// the core's checks (`check`) on the fields that did convert, or the tool's answer (`solve`).
-template <class Request, class Read, class Check, class Solve>
-val answerRequest(const val& scenario, const val& request, Read read, Check check, Solve solve) {
-  auto parsed = toScenario(scenario);
-  Reader reader;
-  Request r;
-  if (!isObject(request)) wrongType(reader, "request", "an object", typeName(request));
-  else read(reader, request, r);
-  if (!parsed || !isObject(request)) {  // the request cannot be checked against a scenario it cannot read
-    std::vector<InputError> errors = std::move(parsed.errors);
-    errors.insert(errors.end(), reader.errors.begin(), reader.errors.end());
-    return errorsOnly(errors);
-  }
-  if (reader.errors.empty()) return solve(*parsed.value, r);
-  std::vector<InputError> errors = reader.errors;
-  for (InputError& e : check(*parsed.value, r))
-    if (!shadowed(e, reader.errors)) errors.push_back(std::move(e));
-  return errorsOnly(errors);
-}
 
 /// A list of counts (a tally's), at most `limit` long, read in one call.
 std::vector<std::size_t> readCounts(Reader& rd, const val& v, const std::string& path, std::size_t limit) {
@@ -421,7 +377,7 @@ val odds(const val& scenario, const val& request, const val& options) {
       [&](const Scenario& s, const OddsRequest& r) {
         auto result = liquidationOdds(s, r);
         if (!result) return errorsOnly(result.errors);
-        const bool steps = explainRequested(options);
+        const bool steps = wantsSteps(options);
         if (steps) explain(s, r, *result.value);
         return answer([&](JsWriter& w) {
           w.key("probability");
@@ -460,7 +416,7 @@ val unwindPosition(const val& scenario, const val& request, const val& options) 
       [&](const Scenario& s, const UnwindRequest& r) {
         auto result = unwind(s, r);
         if (!result) return errorsOnly(result.errors);
-        const bool steps = explainRequested(options);
+        const bool steps = wantsSteps(options);
         if (steps) explain(s, r, *result.value);
         return answer([&](JsWriter& w) {
           writeUnwind(w, *result.value);
