@@ -13,6 +13,7 @@
 #include "marginlab/format.h"
 #include "marginlab/validate.h"
 #include "explain.h"
+#include "risk_steps.h"
 
 namespace marginlab {
 
@@ -323,14 +324,6 @@ UnwindResult walk(const Position& pos, const UnwindRequest& r, const Takeover& a
 
 // ---- the explanation ----
 
-/// add() with the step's stable code and the numbers it substitutes.
-void codedStep(std::vector<Step>& steps, const char* code, std::initializer_list<Param> params, std::string field,
-               std::string label, std::string formula, std::string substituted, std::optional<double> value) {
-  add(steps, std::move(field), std::move(label), std::move(formula), std::move(substituted), value);
-  steps.back().code = code;
-  steps.back().params.assign(params.begin(), params.end());
-}
-
 /// "(q1×p1 + q2×p2) / Q" (linear) or "Q / (q1/p1 + q2/p2)" (inverse), the first few fills.
 std::string averageText(const std::vector<Fill>& fills, std::size_t count, double filled, bool linear) {
   std::string terms;
@@ -346,18 +339,18 @@ std::string averageText(const std::vector<Fill>& fills, std::size_t count, doubl
 void explainBook(std::vector<Step>& steps, const Position& pos, const UnwindRequest& r, const UnwindResult& u) {
   const bool isLong = pos.side == Side::Long;
   const double lp = u.liquidationPrice, bp = u.bankruptcyPrice;
-  codedStep(steps, "unwind.takeover", {param("liquidationPrice", lp), Param{"mode", std::string(toString(r.mode))}},
+  detail::codedStep(steps, "unwind.takeover", {param("liquidationPrice", lp), Param{"mode", std::string(toString(r.mode))}},
             "liquidationPrice",
             "The engine takes the " + std::string(toString(pos.side)) + " over at its liquidation price (" +
                 std::string(toString(r.mode)) + ") and walks the book from there",
             "LP", n(lp), lp);
-  codedStep(steps, "unwind.bankruptcyPrice", {param("bankruptcyPrice", bp)}, "bankruptcyPrice",
+  detail::codedStep(steps, "unwind.bankruptcyPrice", {param("bankruptcyPrice", bp)}, "bankruptcyPrice",
             "Bankruptcy price: the position's margin is used up here; the venues place the engine's order at it",
             "BP", n(bp), bp);
   if (u.depthModel) {
     const std::size_t count = isLong ? kModelLevelsLong : kModelLevelsShort;
     const double size = r.depthPerPercent / 10;
-    codedStep(steps, isLong ? "unwind.depthModelBids" : "unwind.depthModelAsks",
+    detail::codedStep(steps, isLong ? "unwind.depthModelBids" : "unwind.depthModelAsks",
               {param("liquidationPrice", lp), param("depthPerPercent", r.depthPerPercent), param("levels", count)},
               "book",
               std::string("No book given: a depth model with a level every 0.1% ") + (isLong ? "below" : "above") +
@@ -371,7 +364,7 @@ void explainBook(std::vector<Step>& steps, const Position& pos, const UnwindRequ
   }
   double depth = 0;
   for (const BookLevel& l : r.book) depth += l.size;
-  codedStep(steps, "unwind.book",
+  detail::codedStep(steps, "unwind.book",
             {param("levels", r.book.size()), param("best", r.book.front().price), param("last", r.book.back().price)},
             "book",
             std::string("The book as given: ") + std::to_string(r.book.size()) + (isLong ? " bids" : " asks") +
@@ -384,18 +377,18 @@ void explainPlan(std::vector<Step>& steps, const UnwindRequest& r, const std::ve
   const double f = r.style == UnwindStyle::Market ? 1.0 : r.replenishFraction;
   switch (r.style) {
     case UnwindStyle::Market:
-      codedStep(steps, "unwind.market", {param("quantity", q)}, "slices",
+      detail::codedStep(steps, "unwind.market", {param("quantity", q)}, "slices",
                 "Market: one order for the whole position walks the book", "q_1 = Q", n(q), q);
       break;
     case UnwindStyle::Twap:
-      codedStep(steps, "unwind.twap", {param("quantity", q), param("slices", plan.size()), param("recovery", f)},
+      detail::codedStep(steps, "unwind.twap", {param("quantity", q), param("slices", plan.size()), param("recovery", f)},
                 "slices",
                 "TWAP: " + std::to_string(plan.size()) + " equal slices; between slices a share " + n(f) +
                     " of the depth taken from each level comes back",
                 "q_i = Q / N", n(q) + " / " + std::to_string(plan.size()), plan.front());
       break;
     case UnwindStyle::Iceberg:
-      codedStep(steps, "unwind.iceberg",
+      detail::codedStep(steps, "unwind.iceberg",
                 {param("quantity", q), param("visibleSize", r.visibleSize), param("recovery", f)}, "slices",
                 "Iceberg: " + std::to_string(plan.size()) + " slices of the visible size" +
                     (plan.size() > 1 && plan.back() != plan.front() ? " (the last one smaller)" : "") +
@@ -413,19 +406,19 @@ void explainSlices(std::vector<Step>& steps, const UnwindResult& u, const Unwind
     const UnwindSlice& slice = u.slices[i];
     const std::string name = "Slice " + std::to_string(i + 1);
     if (i == kSliceSteps && i + 1 != count) {
-      codedStep(steps, "unwind.sliceTable", {param("first", kSliceSteps + 1), param("last", count - 1)}, "slices",
+      detail::codedStep(steps, "unwind.sliceTable", {param("first", kSliceSteps + 1), param("last", count - 1)}, "slices",
                 "Slices " + std::to_string(kSliceSteps + 1) + " to " + std::to_string(count - 1) +
                     ": in the slice table",
                 "", "", std::nullopt);
     }
     if (i >= kSliceSteps && i + 1 != count) continue;
     if (slice.levels == 0) {
-      codedStep(steps, "unwind.sliceEmpty", {param("slice", i + 1), param("unfilled", slice.unfilled)}, "slices",
+      detail::codedStep(steps, "unwind.sliceEmpty", {param("slice", i + 1), param("unfilled", slice.unfilled)}, "slices",
                 name + ": nothing filled, the book has no depth left; " + n(slice.unfilled) + " contracts unfilled",
                 "", "", std::nullopt);
       continue;
     }
-    codedStep(steps, linear ? "unwind.sliceLinear" : "unwind.sliceInverse",
+    detail::codedStep(steps, linear ? "unwind.sliceLinear" : "unwind.sliceInverse",
               {param("slice", i + 1), param("quantity", slice.quantity), param("levels", slice.levels),
                param("worstPrice", slice.worstPrice), param("unfilled", slice.unfilled)},
               "slices",
@@ -446,12 +439,12 @@ void explainFund(std::vector<Step>& steps, const Position& pos, const UnwindRequ
   const double change = u.insuranceFundChange;
   if (u.filled > 0) {
     const double edge = s * (avg - bp);
-    codedStep(steps, linear ? "unwind.averageLinear" : "unwind.averageInverse",
+    detail::codedStep(steps, linear ? "unwind.averageLinear" : "unwind.averageInverse",
               {param("weighted", trace.weighted), param("filled", u.filled)}, "averagePrice",
               "Average fill of the unwind (" + n(u.filled) + " contracts)",
               linear ? "avg = Σ q·p / Σ q" : "avg = Σ q / Σ (q/p)",
               linear ? n(trace.weighted) + " / " + n(u.filled) : n(u.filled) + " / " + n(trace.weighted), avg);
-    codedStep(steps, "unwind.edge", {param("averagePrice", avg), param("bankruptcyPrice", bp)}, "averagePrice",
+    detail::codedStep(steps, "unwind.edge", {param("averagePrice", avg), param("bankruptcyPrice", bp)}, "averagePrice",
               std::string("Average fill against the bankruptcy price: ") +
                   (edge > 0 ? "better" : (edge < 0 ? "worse" : "exactly at it")) +
                   (edge != 0 ? std::string(" for the ") + (isLong ? "seller" : "buyer") + " by this much per unit"
@@ -460,7 +453,7 @@ void explainFund(std::vector<Step>& steps, const Position& pos, const UnwindRequ
   }
   const std::string unit = linear ? "quote" : "coin";
   const std::string head = sn(s) + "×" + n(u.filled) + "×" + n(cs);
-  codedStep(steps, linear ? "unwind.fundChangeLinear" : "unwind.fundChangeInverse",
+  detail::codedStep(steps, linear ? "unwind.fundChangeLinear" : "unwind.fundChangeInverse",
             {param("side", s), param("filled", u.filled), param("contractSize", cs), param("averagePrice", avg),
              param("bankruptcyPrice", bp)},
             "insuranceFundChange",
@@ -469,10 +462,10 @@ void explainFund(std::vector<Step>& steps, const Position& pos, const UnwindRequ
             linear ? head + "×(" + n(avg) + " − " + n(bp) + ")" : head + "×(1/" + n(bp) + " − 1/" + n(avg) + ")",
             change);
   if (u.unfilled > 0)
-    codedStep(steps, "unwind.unfilled", {param("quantity", u.quantity), param("filled", u.filled)}, "unfilled",
+    detail::codedStep(steps, "unwind.unfilled", {param("quantity", u.quantity), param("filled", u.filled)}, "unfilled",
               "Contracts the book could not absorb: they are closed by ADL at BP, at no cost to the fund",
               "Q − Q_filled", n(u.quantity) + " − " + n(u.filled), u.unfilled);
-  codedStep(steps, "unwind.fundAfter", {param("insuranceFund", r.insuranceFund), param("change", change)},
+  detail::codedStep(steps, "unwind.fundAfter", {param("insuranceFund", r.insuranceFund), param("change", change)},
             "insuranceFundAfter",
             "Insurance fund after the unwind (" + unit + "; below zero: the deficit ADL covers)", "F_after = F + ΔF",
             n(r.insuranceFund) + " + " + sn(change), u.insuranceFundAfter);
@@ -484,7 +477,7 @@ void explainThreshold(std::vector<Step>& steps, const Position& pos, const Unwin
   const double s = sign(pos.side), q = pos.quantity, cs = pos.contractSize, bp = u.bankruptcyPrice;
   const double fund = r.insuranceFund;
   const std::string tail = sn(s) + "×" + n(fund) + " / (" + n(q) + "×" + n(cs) + ")";
-  codedStep(steps, u.adlThresholdPrice ? "unwind.adlThreshold" : "unwind.noAdlThreshold",
+  detail::codedStep(steps, u.adlThresholdPrice ? "unwind.adlThreshold" : "unwind.noAdlThreshold",
             {param("bankruptcyPrice", bp), param("side", s), param("insuranceFund", fund), param("quantity", q),
              param("contractSize", cs)},
             "adlThresholdPrice",
@@ -526,7 +519,7 @@ void explainVerdict(std::vector<Step>& steps, const UnwindRequest& r, const Unwi
     code = "unwind.noAdlPaid";
     verdict = "No ADL: the fund pays " + n(-change) + " and keeps " + n(u.insuranceFundAfter);
   }
-  codedStep(steps, code, {param("minimumBalance", trace.minRunning), param("unfilled", u.unfilled)},
+  detail::codedStep(steps, code, {param("minimumBalance", trace.minRunning), param("unfilled", u.unfilled)},
             "autoDeleveraging", verdict, "ADL if min_i F_i < 0 or Q_unfilled > 0",
             "min F_i = " + n(trace.minRunning) + ", Q_unfilled = " + n(u.unfilled),
             u.adlSlice ? std::optional<double>(static_cast<double>(*u.adlSlice + 1)) : std::nullopt);

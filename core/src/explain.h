@@ -158,12 +158,6 @@ inline Step& addStep(std::vector<Step>& steps, Text field, std::optional<double>
   return step;
 }
 
-/// Appends one step: the field it explains, plain words, the formula, the numbers, the value.
-inline void add(std::vector<Step>& steps, std::string field, std::string label, std::string formula,
-                std::string substituted, std::optional<double> value) {
-  steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value});
-}
-
 /// A number a step shows, by name.
 struct NumberParam {
   std::string_view name;

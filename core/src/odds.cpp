@@ -17,6 +17,7 @@
 #include "marginlab/validate.h"
 #include "model.h"
 #include "explain.h"
+#include "risk_steps.h"
 
 namespace marginlab {
 
@@ -391,14 +392,6 @@ std::optional<double> touchProbability(const PositionOutcome& o, double mark, co
   return passage(mark, *o.liquidationPrice, r.volatility, years, r.drift).p;
 }
 
-/// add() with the step's stable code and the numbers it substitutes.
-void codedStep(std::vector<Step>& steps, const char* code, std::initializer_list<Param> params, std::string field,
-             std::string label, std::string formula, std::string substituted, std::optional<double> value) {
-  add(steps, std::move(field), std::move(label), std::move(formula), std::move(substituted), value);
-  steps.back().code = code;
-  steps.back().params.assign(params.begin(), params.end());
-}
-
 /// The touch formula of one mode, reflected for an up barrier.
 void explainTouch(std::vector<Step>& steps, const std::string& field, const std::string& mode,
                   const Passage& r, double years) {
@@ -406,7 +399,7 @@ void explainTouch(std::vector<Step>& steps, const std::string& field, const std:
   const std::string e = r.up ? "(−b − m·t)" : "(b + m·t)";
   const std::string bs = r.up ? sn(-r.b) : sn(r.b);
   const std::string mt = sn(r.m * years);
-  codedStep(steps, r.up ? "odds.touchAbove" : "odds.touchBelow",
+  detail::codedStep(steps, r.up ? "odds.touchAbove" : "odds.touchBelow",
           {param("logDistance", r.b), param("logDriftTime", r.m * years), param("spread", r.sd),
            param("reflection", r.reflection), param("d1", r.d1), param("d2", r.d2)},
           field,
@@ -425,23 +418,23 @@ void explainMode(std::vector<Step>& steps, const PositionOutcome& o, double mark
   const std::string field = cross ? "crossProbability" : "isolatedProbability";
   const std::string mode = cross ? "Cross (the other symbols held at their marks)" : "Isolated";
   if (!o.liquidationPrice) {
-    codedStep(steps, "odds.noLiquidation", {}, field,
+    detail::codedStep(steps, "odds.noLiquidation", {}, field,
             mode + ": no positive price liquidates the position, so no probability", "", "", std::nullopt);
     return;
   }
   const double lp = *o.liquidationPrice;
   if (o.distanceToLiquidation && *o.distanceToLiquidation <= 0) {
-    codedStep(steps, "odds.alreadyPast", {param("liquidationPrice", lp), param("mark", mark)}, field,
+    detail::codedStep(steps, "odds.alreadyPast", {param("liquidationPrice", lp), param("mark", mark)}, field,
             mode + ": the mark is already at or past the liquidation price", "P = 1",
             "LP " + n(lp) + ", mark " + n(mark), 1.0);
     return;
   }
   const Passage r = passage(mark, lp, request.volatility, years, request.drift);
-  codedStep(steps, "odds.logDistance", {param("liquidationPrice", lp), param("mark", mark)}, field,
+  detail::codedStep(steps, "odds.logDistance", {param("liquidationPrice", lp), param("mark", mark)}, field,
           mode + ": log distance from the mark to the liquidation price", "b = ln(LP / P_mark)",
           "ln(" + n(lp) + " / " + n(mark) + ")", r.b);
   if (r.b == 0 || !(r.sd > 0)) {
-    codedStep(steps, r.b == 0 ? "odds.atMark" : "odds.noSpread", {}, field,
+    detail::codedStep(steps, r.b == 0 ? "odds.atMark" : "odds.noSpread", {}, field,
             mode + (r.b == 0 ? ": the liquidation price is the mark" : ": no volatility or no time, so no touch"),
             r.b == 0 ? "P = 1" : "P = 0", "", r.p);
     return;
@@ -625,12 +618,12 @@ void explain(const Scenario& scenario, const OddsRequest& request, OddsResult& r
   std::vector<Step>& steps = result.steps;
   steps.clear();
   if (request.days)
-    codedStep(steps, "odds.horizonYears", {param("days", *request.days)}, "probability",
+    detail::codedStep(steps, "odds.horizonYears", {param("days", *request.days)}, "probability",
             "The horizon in years (ACT/365)", "t = days / 365", n(*request.days) + " / 365", years);
-  codedStep(steps, "odds.spread", {param("volatility", sigma), param("years", years)}, "probability",
+  detail::codedStep(steps, "odds.spread", {param("volatility", sigma), param("years", years)}, "probability",
           "The mark follows geometric Brownian motion: volatility σ and drift μ per year, horizon t in years",
           "σ√t", n(sigma) + "×√" + n(years), sigma * std::sqrt(years));
-  codedStep(steps, "odds.logDrift", {param("drift", mu), param("volatility", sigma)}, "probability",
+  detail::codedStep(steps, "odds.logDrift", {param("drift", mu), param("volatility", sigma)}, "probability",
           "Drift of the log of the mark", "m = μ − σ²/2", sn(mu) + " − " + n(sigma) + "²/2",
           mu - 0.5 * sigma * sigma);
   explainMode(steps, report.isolated->positions[request.position], mark, request, years, false);

@@ -17,6 +17,7 @@
 
 #include "marginlab/check.h"
 #include "marginlab/format.h"
+#include "risk_steps.h"
 #include "roots.h"
 
 namespace marginlab {
@@ -47,21 +48,6 @@ std::string indexed(std::string_view base, std::size_t i) {
 Param num(std::string_view name, double x) { return {std::string(name), x == 0 ? 0.0 : x}; }
 Param count(std::string_view name, std::size_t x) { return {std::string(name), static_cast<double>(x)}; }
 Param named(std::string_view key, std::string value) { return {std::string(key), std::move(value)}; }
-
-/// Appends one step: its stable code ("options.equity"), the field it explains, plain words, the
-/// formula, the numbers, the value, and the parameters it mentions.
-void addStep(std::vector<Step>& steps, std::string_view code, std::string field, std::string label,
-             std::string formula, std::string substituted, std::optional<double> value,
-             std::vector<Param> params = {}) {
-  Step& step = steps.emplace_back();
-  step.field = std::move(field);
-  step.label = std::move(label);
-  step.formula = std::move(formula);
-  step.substituted = std::move(substituted);
-  step.value = value;
-  step.code = std::string(code);
-  step.params = std::move(params);
-}
 
 bool isCall(OptionType t) noexcept { return t == OptionType::Call; }
 double sideSign(Side s) noexcept { return s == Side::Long ? 1.0 : -1.0; }
@@ -844,30 +830,30 @@ std::vector<Step> optionMarginSteps(OptionType type, Side side, double strike, d
                                     const MarginNumbers& m) {
   std::vector<Step> steps;
   if (side == Side::Long) {
-    addStep(steps, "optionMargin.long.initial", "initialMargin",
+    detail::add(steps, "optionMargin.long.initial", "initialMargin",
             "Long option: premium only (paid up front), no initial margin", "IM = 0", "0", 0.0);
-    addStep(steps, "optionMargin.long.maintenance", "maintenanceMargin", "Long option: no maintenance margin",
+    detail::add(steps, "optionMargin.long.maintenance", "maintenanceMargin", "Long option: no maintenance margin",
             "MM = 0", "0", 0.0);
     return steps;
   }
   const bool call = isCall(type);
   const std::vector<Param> otm = {num("strike", strike), num("underlyingPrice", u)};
   const std::vector<Param> margin = {num("otm", m.otm), num("underlyingPrice", u), num("mark", mark)};
-  addStep(steps, "optionMargin.otm", "otm", call ? "Out-of-the-money amount of the call" : "Out-of-the-money amount of the put",
+  detail::add(steps, "optionMargin.otm", "otm", call ? "Out-of-the-money amount of the call" : "Out-of-the-money amount of the put",
           call ? "OTM = max(K - U, 0)" : "OTM = max(U - K, 0)",
           call ? "max(" + n(strike) + " - " + n(u) + ", 0)" : "max(" + n(u) + " - " + n(strike) + ", 0)", m.otm, otm);
   if (call) {
-    addStep(steps, "optionMargin.call.initial", "initialMargin",
+    detail::add(steps, "optionMargin.call.initial", "initialMargin",
             "Short call initial margin per option, coin (Deribit standard)", "IM = max(0.15 - OTM/U, 0.1) + mark",
             "max(0.15 - " + n(m.otm) + "/" + n(u) + ", 0.1) + " + n(mark), m.im, margin);
-    addStep(steps, "optionMargin.call.maintenance", "maintenanceMargin",
+    detail::add(steps, "optionMargin.call.maintenance", "maintenanceMargin",
             "Short call maintenance margin per option, coin (Deribit standard)", "MM = 0.075 + mark",
             "0.075 + " + n(mark), m.mm, {num("mark", mark)});
   } else {
-    addStep(steps, "optionMargin.put.maintenance", "maintenanceMargin",
+    detail::add(steps, "optionMargin.put.maintenance", "maintenanceMargin",
             "Short put maintenance margin per option, coin (Deribit standard)", "MM = max(0.075, 0.075 x mark) + mark",
             "max(0.075, 0.075 x " + n(mark) + ") + " + n(mark), m.mm, {num("mark", mark)});
-    addStep(steps, "optionMargin.put.initial", "initialMargin",
+    detail::add(steps, "optionMargin.put.initial", "initialMargin",
             "Short put initial margin per option, coin (Deribit standard)", "IM = max(max(0.15 - OTM/U, 0.1) + mark, MM)",
             "max(max(0.15 - " + n(m.otm) + "/" + n(u) + ", 0.1) + " + n(mark) + ", " + n(m.mm) + ")", m.im, margin);
   }
@@ -877,15 +863,15 @@ std::vector<Step> optionMarginSteps(OptionType type, Side side, double strike, d
 /// The steps of Deribit's standard margin of a futures position of `size` coins.
 std::vector<Step> futuresMarginSteps(double size, double rate, const FuturesMargin& m) {
   std::vector<Step> steps;
-  addStep(steps, "futuresMargin.initialMarginRate", "initialMarginRate", "Futures initial margin rate (Deribit standard)",
+  detail::add(steps, "futuresMargin.initialMarginRate", "initialMarginRate", "Futures initial margin rate (Deribit standard)",
           "IM rate = 2% + size x k", "0.02 + " + n(size) + " x " + n(rate), m.initialMarginRate,
           {num("size", size), num("sizeRate", rate)});
-  addStep(steps, "futuresMargin.maintenanceMarginRate", "maintenanceMarginRate",
+  detail::add(steps, "futuresMargin.maintenanceMarginRate", "maintenanceMarginRate",
           "Futures maintenance margin rate (Deribit standard)", "MM rate = 1% + size x k",
           "0.01 + " + n(size) + " x " + n(rate), m.maintenanceMarginRate, {num("size", size), num("sizeRate", rate)});
-  addStep(steps, "futuresMargin.initialMargin", "initialMargin", "Futures initial margin", "IM = IM rate x size",
+  detail::add(steps, "futuresMargin.initialMargin", "initialMargin", "Futures initial margin", "IM = IM rate x size",
           n(m.initialMarginRate) + " x " + n(size), m.initialMargin, {num("rate", m.initialMarginRate), num("size", size)});
-  addStep(steps, "futuresMargin.maintenanceMargin", "maintenanceMargin", "Futures maintenance margin",
+  detail::add(steps, "futuresMargin.maintenanceMargin", "maintenanceMargin", "Futures maintenance margin",
           "MM = MM rate x size", n(m.maintenanceMarginRate) + " x " + n(size), m.maintenanceMargin,
           {num("rate", m.maintenanceMarginRate), num("size", size)});
   return steps;
@@ -898,17 +884,17 @@ void explainTerms(const Prepared& p, std::size_t i, const OptionAt& a, const std
   const OptionPosition& o = s.options[i];
   const std::string base = indexed("options", i);
   if (o.expiryYears)
-    addStep(steps, "options.years.given", base + ".years", name + ": time to expiry (given)", "T", n(a.years), a.years);
+    detail::add(steps, "options.years.given", base + ".years", name + ": time to expiry (given)", "T", n(a.years), a.years);
   else
-    addStep(steps, "options.years.dates", base + ".years", name + ": time to expiry, ACT/365",
+    detail::add(steps, "options.years.dates", base + ".years", name + ": time to expiry, ACT/365",
             "T = (expiry - valuation) / 365 days",
             "(" + *o.expiryDate + " - " + *s.valuationDate + ") / 365 = " + n(a.years * kDaysPerYear) + " / 365", a.years,
             {named("expiryDate", *o.expiryDate), named("valuationDate", *s.valuationDate)});
   if (o.volatility)
-    addStep(steps, "options.volatility.given", base + ".volatility", name + ": volatility (given)", "sigma",
+    detail::add(steps, "options.volatility.given", base + ".volatility", name + ": volatility (given)", "sigma",
             n(a.volatility), a.volatility);
   else
-    addStep(steps, "options.volatility.surface", base + ".volatility",
+    detail::add(steps, "options.volatility.surface", base + ".volatility",
             name + ": volatility from the surface (linear in variance across expiries, in volatility across ln K)",
             "sigma = surface(T, K)", "surface(" + n(a.years) + ", " + n(p.surfaceStrike(o, s.underlyingPrice)) + ")",
             a.volatility, {num("years", a.years), num("strike", p.surfaceStrike(o, s.underlyingPrice))});
@@ -921,12 +907,12 @@ void explainPrice(const Prepared& p, std::size_t i, const OptionAt& a, const Opt
   const OptionPosition& o = s.options[i];
   const std::string base = indexed("options", i);
   const double u = s.underlyingPrice;
-  addStep(steps, "options.forward", base + ".forward", name + ": forward", "F = U exp(r T)",
+  detail::add(steps, "options.forward", base + ".forward", name + ": forward", "F = U exp(r T)",
           n(u) + " x exp(" + sn(s.interestRate) + " x " + n(a.years) + ")", a.forward,
           {num("underlyingPrice", u), num("rate", s.interestRate), num("years", a.years)});
   const double sd = a.volatility * std::sqrt(a.years);
   const double d1 = std::log(a.forward / o.strike) / sd + 0.5 * sd;
-  addStep(steps, "options.markPrice.black76", base + ".markPrice", name + ": Black-76 price per coin, in quote",
+  detail::add(steps, "options.markPrice.black76", base + ".markPrice", name + ": Black-76 price per coin, in quote",
           isCall(o.type) ? "c = D (F N(d1) - K N(d2)), d1,2 = ln(F/K) / (sigma sqrt T) +- sigma sqrt T / 2"
                          : "p = D (K N(-d2) - F N(-d1)), d1,2 = ln(F/K) / (sigma sqrt T) +- sigma sqrt T / 2",
           "D = " + n(a.discount) + ", F = " + n(a.forward) + ", K = " + n(o.strike) + ", sigma sqrt T = " + n(sd) +
@@ -935,10 +921,10 @@ void explainPrice(const Prepared& p, std::size_t i, const OptionAt& a, const Opt
           {num("discount", a.discount), num("forward", a.forward), num("strike", o.strike), num("stdDev", sd),
            num("d1", d1), num("d2", d1 - sd)});
   if (p.inverse)
-    addStep(steps, "options.markPrice.coin", base + ".markPrice",
+    detail::add(steps, "options.markPrice.coin", base + ".markPrice",
             name + ": mark in coin (the quote price over the underlying)", "mark = price / U", n(a.quote) + " / " + n(u),
             a.mark, {num("price", a.quote), num("underlyingPrice", u)});
-  addStep(steps, "options.unrealizedPnl", base + ".unrealizedPnl", name + ": PnL from the premium",
+  detail::add(steps, "options.unrealizedPnl", base + ".unrealizedPnl", name + ": PnL from the premium",
           "PnL = s x q x (mark - premium)",
           (o.side == Side::Long ? "1" : "-1") + std::string(" x ") + n(o.quantity) + " x (" + n(a.mark) + " - " +
               n(o.premium) + ")",
@@ -961,10 +947,10 @@ void explainOptionMargins(const Prepared& p, std::size_t i, const OptionAt& a, c
   if (o.side == Side::Long) return;
   const std::string scale = p.inverse ? "" : " x U";
   const std::string times = p.inverse ? "" : " x " + n(u);
-  addStep(steps, "options.maintenanceMargin", base + ".maintenanceMargin", name + ": maintenance margin of the position",
+  detail::add(steps, "options.maintenanceMargin", base + ".maintenanceMargin", name + ": maintenance margin of the position",
           "MM = q x MM per option" + scale, n(o.quantity) + " x " + n(m.mm) + times, v.maintenanceMargin,
           {num("quantity", o.quantity), num("perOption", m.mm)});
-  addStep(steps, "options.initialMargin", base + ".initialMargin", name + ": initial margin of the position",
+  detail::add(steps, "options.initialMargin", base + ".initialMargin", name + ": initial margin of the position",
           "IM = q x IM per option" + scale, n(o.quantity) + " x " + n(m.im) + times, v.initialMargin,
           {num("quantity", o.quantity), num("perOption", m.im)});
 }
@@ -989,16 +975,16 @@ void explainFuture(const Prepared& p, std::size_t i, FutureValuation& v) {
                                      num("underlyingPrice", u)};
   v.steps.clear();
   if (p.inverse) {
-    addStep(v.steps, "futures.sizeCoin.inverse", base + ".sizeCoin", name + ": size in coin at the underlying price",
+    detail::add(v.steps, "futures.sizeCoin.inverse", base + ".sizeCoin", name + ": size in coin at the underlying price",
             "size = q x cs / U", n(f.quantity) + " x " + n(f.contractSize) + " / " + n(u), v.sizeCoin, params);
-    addStep(v.steps, "futures.unrealizedPnl.inverse", base + ".unrealizedPnl", name + ": PnL (inverse, coin)",
+    detail::add(v.steps, "futures.unrealizedPnl.inverse", base + ".unrealizedPnl", name + ": PnL (inverse, coin)",
             "PnL = s x q x cs x (1/EP - 1/U)",
             s + " x " + n(f.quantity) + " x " + n(f.contractSize) + " x (1/" + n(f.entryPrice) + " - 1/" + n(u) + ")",
             v.unrealizedPnl, params);
   } else {
-    addStep(v.steps, "futures.sizeCoin.linear", base + ".sizeCoin", name + ": size in coin", "size = q x cs",
+    detail::add(v.steps, "futures.sizeCoin.linear", base + ".sizeCoin", name + ": size in coin", "size = q x cs",
             n(f.quantity) + " x " + n(f.contractSize), v.sizeCoin, params);
-    addStep(v.steps, "futures.unrealizedPnl.linear", base + ".unrealizedPnl", name + ": PnL (linear, quote)",
+    detail::add(v.steps, "futures.unrealizedPnl.linear", base + ".unrealizedPnl", name + ": PnL (linear, quote)",
             "PnL = s x q x cs x (U - EP)",
             s + " x " + n(f.quantity) + " x " + n(f.contractSize) + " x (" + n(u) + " - " + n(f.entryPrice) + ")",
             v.unrealizedPnl, params);
@@ -1036,7 +1022,7 @@ void explainScan(std::vector<Step>& steps, const ScanText& t, const Scan& scan, 
   const std::string range = "[" + n(grid.low) + ", " + n(grid.high) + "]";
   const std::string equation = t.equity + "(P) = MM(P)";
   const std::size_t found = scan.crossings.size();
-  addStep(steps, "liquidation.scan", t.field,
+  detail::add(steps, "liquidation.scan", t.field,
           t.who + "Liquidation prices: " + t.equity + "(P) - MM(P) on " + std::to_string(grid.points) +
               " log-spaced prices in " + range + ", each sign change refined by Brent's method (at most " +
               std::to_string(scan.rootSteps) + " steps); " + std::to_string(found) + " found",
@@ -1046,7 +1032,7 @@ void explainScan(std::vector<Step>& steps, const ScanText& t, const Scan& scan, 
   for (std::size_t k = 0; k < found; ++k) {
     const LiquidationCrossing& c = scan.crossings[k];
     const EquityAt e = at(c.price);
-    addStep(steps, "liquidation.price", indexed(t.field, k),
+    detail::add(steps, "liquidation.price", indexed(t.field, k),
             t.who + "Liquidation price " + std::to_string(k + 1) + " of " + std::to_string(found) + ": " +
                 (c.liquidatedBelow ? "a fall below it liquidates" : "a rise above it liquidates") +
                 (c.price < u ? " (below the underlying)" : " (above the underlying)"),
@@ -1055,7 +1041,7 @@ void explainScan(std::vector<Step>& steps, const ScanText& t, const Scan& scan, 
             c.price, {num("price", c.price), num("equity", e.equity), num("maintenanceMargin", e.maintenanceMargin)});
   }
   if (!scan.lowLiquidated && !scan.highLiquidated) return;
-  addStep(steps, "liquidation.scanEnds", t.field,
+  detail::add(steps, "liquidation.scanEnds", t.field,
           t.who + (t.who.empty() ? "Equity" : "equity") + " is below maintenance at " +
               (scan.lowLiquidated && scan.highLiquidated ? "both ends"
                : scan.lowLiquidated                      ? "the low end"
@@ -1079,18 +1065,18 @@ std::string equityTerms(const Prepared& p, double days, double shift) {
 
 void explainViewNumbers(const Prepared& p, OptionsAccountView& v, const std::string& when) {
   const std::vector<Param> at = {num("days", v.days), num("volShift", v.volShift)};
-  addStep(v.steps, "optionsAccount.equity", "equity", "Equity " + when,
+  detail::add(v.steps, "optionsAccount.equity", "equity", "Equity " + when,
           "E = wallet + sum futures PnL + sum s x q x (mark - premium)", equityTerms(p, v.days, v.volShift), v.equity,
           {num("walletBalance", p.s.walletBalance), num("days", v.days), num("volShift", v.volShift)});
-  addStep(v.steps, "optionsAccount.maintenanceMargin", "maintenanceMargin",
+  detail::add(v.steps, "optionsAccount.maintenanceMargin", "maintenanceMargin",
           "Maintenance margin " + when + " (Deribit standard)", "MM = sum futures MM + sum short options MM",
           n(v.maintenanceMargin), v.maintenanceMargin, at);
-  addStep(v.steps, "optionsAccount.initialMargin", "initialMargin", "Initial margin " + when + " (Deribit standard)",
+  detail::add(v.steps, "optionsAccount.initialMargin", "initialMargin", "Initial margin " + when + " (Deribit standard)",
           "IM = sum futures IM + sum short options IM", n(v.initialMargin), v.initialMargin, at);
-  addStep(v.steps, "optionsAccount.availableBalance", "availableBalance", "Available balance", "equity - IM",
+  detail::add(v.steps, "optionsAccount.availableBalance", "availableBalance", "Available balance", "equity - IM",
           n(v.equity) + " - " + n(v.initialMargin), v.availableBalance,
           {num("equity", v.equity), num("initialMargin", v.initialMargin)});
-  addStep(v.steps, v.marginRatio ? "optionsAccount.marginRatio" : "optionsAccount.marginRatio.none", "marginRatio",
+  detail::add(v.steps, v.marginRatio ? "optionsAccount.marginRatio" : "optionsAccount.marginRatio.none", "marginRatio",
           v.marginRatio ? "Margin ratio (liquidation at 100%)" : noRatioLabel(v.equity), "MM / equity",
           n(v.maintenanceMargin) + " / " + n(v.equity), v.marginRatio,
           {num("maintenanceMargin", v.maintenanceMargin), num("equity", v.equity)});
@@ -1109,7 +1095,7 @@ void explainView(const Prepared& p, const Grid& grid, OptionsAccountView& v) {
                 const OptionsAccountPoint at = accountAt(p, price, days, shifted(shift));
                 return EquityAt{at.equity, at.maintenanceMargin};
               });
-  addStep(v.steps, "optionsAccount.maxLoss", "maxLoss",
+  detail::add(v.steps, "optionsAccount.maxLoss", "maxLoss",
           "Max loss (cross): the whole account equity " + when + " is at risk, every position shares it",
           "max(0, equity)", "max(0, " + sn(v.equity) + ")", v.maxLoss, {num("equity", v.equity)});
 }
@@ -1126,7 +1112,7 @@ void explainHorizon(std::vector<Step>& steps, const Scan& scan, const Grid& grid
   const EquityAt now = equityAt(u);
   const bool liquidated = now.equity < now.maintenanceMargin;
   const std::string when = horizonText(days);
-  addStep(steps, "isolated.liquidated", field + ".liquidated",
+  detail::add(steps, "isolated.liquidated", field + ".liquidated",
           name + ", isolated " + when + ": " + (liquidated ? "liquidated" : "not liquidated") +
               " at the underlying price (liquidated when posted margin + PnL - MM < 0)",
           "IM + PnL(U) - MM(U)", n(posted) + " + " + sn(now.equity - posted) + " - " + n(now.maintenanceMargin),
@@ -1137,20 +1123,20 @@ void explainHorizon(std::vector<Step>& steps, const Scan& scan, const Grid& grid
 }
 
 void explainPosted(IsolatedPosition& r, const std::string& name, const std::string& label, const std::string& formula) {
-  addStep(r.steps, "isolated.postedMargin", "postedMargin", name + label, formula, n(r.postedMargin), r.postedMargin,
+  detail::add(r.steps, "isolated.postedMargin", "postedMargin", name + label, formula, n(r.postedMargin), r.postedMargin,
           {num("postedMargin", r.postedMargin)});
-  addStep(r.steps, "isolated.maxLoss", "maxLoss", name + ", isolated: the most it can lose is its posted margin",
+  detail::add(r.steps, "isolated.maxLoss", "maxLoss", name + ", isolated: the most it can lose is its posted margin",
           "max loss = M", n(r.postedMargin), r.maxLoss, {num("postedMargin", r.postedMargin)});
 }
 
 void explainLongOption(const OptionPosition& o, const std::string& name, IsolatedPosition& r) {
-  addStep(r.steps, "isolated.postedMargin.long", "postedMargin",
+  detail::add(r.steps, "isolated.postedMargin.long", "postedMargin",
           name + ", isolated: no margin posted, the premium is paid up front", "M = IM = 0", "0", 0.0);
-  addStep(r.steps, "isolated.maxLoss.premium", "maxLoss", name + ", isolated: the premium paid is the whole risk",
+  detail::add(r.steps, "isolated.maxLoss.premium", "maxLoss", name + ", isolated: the premium paid is the whole risk",
           "max loss = premium x q", n(o.premium) + " x " + n(o.quantity), r.maxLoss,
           {num("premium", o.premium), num("quantity", o.quantity)});
   for (const char* field : {"now.liquidationPrices", "later.liquidationPrices"})
-    addStep(r.steps, "isolated.noLiquidation.long", field,
+    detail::add(r.steps, "isolated.noLiquidation.long", field,
             name + ", isolated: no liquidation price, a long option owes nothing at any price (its value is >= 0)", "",
             "none", std::nullopt);
 }
@@ -1170,7 +1156,7 @@ void explainIsolatedOption(const Prepared& p, const Grid& grid, double laterDays
   };
   horizon(0, "now");
   if (laterDays > 0) return horizon(laterDays, "later");
-  addStep(r.steps, "isolated.laterIsNow", "later.liquidationPrices",
+  detail::add(r.steps, "isolated.laterIsNow", "later.liquidationPrices",
           name + ", isolated: request.days is 0, so later is now", "", "", std::nullopt);
 }
 
@@ -1184,7 +1170,7 @@ void explainIsolatedFuture(const Prepared& p, const Grid& grid, std::size_t i, I
                 "M = IM rate x size" + std::string(p.inverse ? "" : " x U"));
   explainHorizon(r.steps, scanIsolatedFuture(p, grid, i, r.postedMargin), grid, u, r.postedMargin, name, "now", 0,
                  [&](double price) { return futureAt(p, f, price); });
-  addStep(r.steps, "isolated.laterIsNow.future", "later.liquidationPrices",
+  detail::add(r.steps, "isolated.laterIsNow.future", "later.liquidationPrices",
           name + ", isolated: later is now, a future's PnL and margin depend on the price only", "", "", std::nullopt);
 }
 
@@ -1192,7 +1178,7 @@ void explainIsolatedFuture(const Prepared& p, const Grid& grid, std::size_t i, I
 void explainAccount(const Prepared& p, OptionsAccountResult& r) {
   const OptionsScenario& s = p.s;
   r.steps.clear();
-  addStep(r.steps, "optionsAccount.settlement", "settlement",
+  detail::add(r.steps, "optionsAccount.settlement", "settlement",
           p.inverse ? "Coin-settled (inverse): wallet, PnL and margins in " + s.underlying.substr(0, 40)
                     : "Quote-settled (linear): wallet, PnL and margins in the quote currency; option margins are the "
                       "coin formulas times U",
@@ -1201,12 +1187,12 @@ void explainAccount(const Prepared& p, OptionsAccountResult& r) {
   if (r.lastExpiryDays) {
     double years = 0;
     for (const OptionValuation& o : r.options) years = std::max(years, o.years);
-    addStep(r.steps, "optionsAccount.lastExpiryDays", "lastExpiryDays",
+    detail::add(r.steps, "optionsAccount.lastExpiryDays", "lastExpiryDays",
             "Days to the last expiry: every option settled at its intrinsic value", "days = max(T) x 365",
             n(years) + " x 365", *r.lastExpiryDays, {num("years", years)});
   }
   if (!s.futures.empty())
-    addStep(r.steps, "optionsAccount.futuresSizeRate", "futuresSizeRate",
+    detail::add(r.steps, "optionsAccount.futuresSizeRate", "futuresSizeRate",
             s.futuresSizeRate ? "Futures size rate (given)" : "Futures size rate: Deribit's for " + s.underlying.substr(0, 40),
             "k", n(p.sizeRate), p.sizeRate, {num("sizeRate", p.sizeRate)});
 }
@@ -1217,26 +1203,26 @@ void explainPortfolio(const Prepared& p, const PortfolioMarginRequest& rq, Portf
   const std::string volText = relative ? "sigma x (1 + shock x scale)" : "sigma + shock x scale";
   const std::size_t cells = r.priceMoves.size() * r.volShocks.size();
   r.steps.clear();
-  addStep(r.steps, "portfolioMargin.grid", "pnl",
+  detail::add(r.steps, "portfolioMargin.grid", "pnl",
           "Stress grid: " + std::to_string(r.priceMoves.size()) + " price moves x " + std::to_string(r.volShocks.size()) +
               " volatility shocks, every position revalued now (Black-76; shocked volatility " + volText +
               ", at least " + n(kMinImpliedVolatility) + ")",
           "PnL(move, shock) = equity(U (1 + move), shocked sigma) - equity(U, sigma)", std::to_string(cells) + " cells",
           std::nullopt, {count("priceMoves", r.priceMoves.size()), count("volShocks", r.volShocks.size())});
   for (std::size_t i = 0; i < r.volShockScale.size(); ++i)
-    addStep(r.steps, "portfolioMargin.volShockScale", indexed("volShockScale", i),
+    detail::add(r.steps, "portfolioMargin.volShockScale", indexed("volShockScale", i),
             optionName(p.s, i) + ": volatility shock term scaling", "scale = (30 / max(1, days to expiry))^" + n(rq.vegaPower),
             "(30 / max(1, " + n(p.years[i] * kDaysPerYear) + "))^" + n(rq.vegaPower), r.volShockScale[i],
             {num("days", p.years[i] * kDaysPerYear), num("vegaPower", rq.vegaPower)});
   const double move = r.priceMoves[r.worstPriceMove], shock = r.volShocks[r.worstVolShock];
-  addStep(r.steps, "portfolioMargin.worstPnl", "worstPnl",
+  detail::add(r.steps, "portfolioMargin.worstPnl", "worstPnl",
           "Worst cell: underlying " + pct(move) + " (" + n(u * (1 + move)) + "), volatility shock " +
               (relative ? pct(shock) : n(shock * 100) + " vol points"),
           "min over the grid of PnL", n(r.worstPnl), r.worstPnl,
           {num("priceMove", move), num("volShock", shock), num("price", u * (1 + move))});
-  addStep(r.steps, "portfolioMargin.requirement", "requirement", "Portfolio margin: the worst loss (0 if no cell loses)",
+  detail::add(r.steps, "portfolioMargin.requirement", "requirement", "Portfolio margin: the worst loss (0 if no cell loses)",
           "max(0, -worst PnL)", "max(0, " + sn(-r.worstPnl) + ")", r.requirement, {num("worstPnl", r.worstPnl)});
-  addStep(r.steps, r.marginRatio ? "portfolioMargin.marginRatio" : "portfolioMargin.marginRatio.none", "marginRatio",
+  detail::add(r.steps, r.marginRatio ? "portfolioMargin.marginRatio" : "portfolioMargin.marginRatio.none", "marginRatio",
           r.marginRatio ? "Margin ratio (liquidation at 100%)" : noRatioLabel(r.equity), "requirement / equity",
           n(r.requirement) + " / " + n(r.equity), r.marginRatio,
           {num("requirement", r.requirement), num("equity", r.equity)});

@@ -9,19 +9,13 @@
 
 #include "marginlab/format.h"
 #include "explain.h"
+#include "risk_steps.h"
 
 namespace marginlab {
 
 namespace {
 
 using detail::n;
-
-/// Appends a step with its stable code and the numbers it substitutes.
-void step(std::vector<Step>& steps, const char* code, std::initializer_list<Param> params, std::string field,
-          std::string label, std::string formula, std::string substituted, double value) {
-  steps.push_back({std::move(field), std::move(label), std::move(formula), std::move(substituted), value, code,
-                   std::vector<Param>(params)});
-}
 
 }  // namespace
 
@@ -59,14 +53,14 @@ void explainBinanceCostToOpen(Side side, double quantity, double orderPrice, dou
                               OrderCost& c) {
   const double dir = sign(side);
   c.steps.clear();
-  step(c.steps, "orders.initialMargin", {{"quantity", quantity}, {"price", orderPrice}, {"leverage", leverage}},
+  detail::codedStep(c.steps, "orders.initialMargin", {{"quantity", quantity}, {"price", orderPrice}, {"leverage", leverage}},
        "initialMargin", "Initial margin of the order", "IM = Q·P / L",
        n(quantity) + "×" + n(orderPrice) + " / " + n(leverage), c.initialMargin);
-  step(c.steps, "orders.openLoss",
+  detail::codedStep(c.steps, "orders.openLoss",
        {{"quantity", quantity}, {"direction", dir}, {"markPrice", markPrice}, {"price", orderPrice}}, "openLoss",
        "Open loss: the order's price against the mark", "Q·|min(0, dir·(P_mark − P))|",
        n(quantity) + "×|min(0, " + n(dir) + "×(" + n(markPrice) + " − " + n(orderPrice) + "))|", c.openLoss);
-  step(c.steps, "orders.costToOpen", {{"initialMargin", c.initialMargin}, {"openLoss", c.openLoss}}, "total",
+  detail::codedStep(c.steps, "orders.costToOpen", {{"initialMargin", c.initialMargin}, {"openLoss", c.openLoss}}, "total",
        "Cost to open", "cost = IM + open loss", n(c.initialMargin) + " + " + n(c.openLoss), c.total);
 }
 
@@ -92,17 +86,17 @@ void explainBybitOrderCost(Contract contract, Side side, double quantity, double
   const double value = linear ? quantity * price : quantity / price;
   const double bankruptcy = linear ? price * (1 - s / leverage) : price * leverage / (leverage + s);
   c.steps.clear();
-  step(c.steps, "orders.initialMargin", {{"value", value}, {"leverage", leverage}}, "initialMargin",
+  detail::codedStep(c.steps, "orders.initialMargin", {{"value", value}, {"leverage", leverage}}, "initialMargin",
        "Initial margin", "IM = value / L", n(value) + " / " + n(leverage), c.initialMargin);
-  step(c.steps, "orders.openFee", {{"value", value}, {"takerFeeRate", takerFeeRate}}, "openFee", "Fee to open",
+  detail::codedStep(c.steps, "orders.openFee", {{"value", value}, {"takerFeeRate", takerFeeRate}}, "openFee", "Fee to open",
        "value·fee", n(value) + "×" + n(takerFeeRate), c.openFee);
-  step(c.steps, linear ? "orders.closeFeeLinear" : "orders.closeFeeInverse",
+  detail::codedStep(c.steps, linear ? "orders.closeFeeLinear" : "orders.closeFeeInverse",
        {{"quantity", quantity}, {"bankruptcyPrice", bankruptcy}, {"takerFeeRate", takerFeeRate}}, "closeFee",
        "Fee to close at the bankruptcy price " + n(bankruptcy), linear ? "Q·BP·fee" : "Q / BP·fee",
        linear ? n(quantity) + "×" + n(bankruptcy) + "×" + n(takerFeeRate)
               : n(quantity) + " / " + n(bankruptcy) + "×" + n(takerFeeRate),
        c.closeFee);
-  step(c.steps, "orders.orderCost",
+  detail::codedStep(c.steps, "orders.orderCost",
        {{"initialMargin", c.initialMargin}, {"openFee", c.openFee}, {"closeFee", c.closeFee}}, "total",
        "Order cost", "cost = IM + fee to open + fee to close",
        n(c.initialMargin) + " + " + n(c.openFee) + " + " + n(c.closeFee), c.total);

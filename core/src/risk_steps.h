@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// MarginLab (internal): a risk-lab step carries its kind and the numbers and names it mentions.
+// MarginLab (internal): appending a tool's step with its kind and the numbers and names it mentions;
+// the one helper of the risk lab's and the options account's explanation passes.
 #pragma once
 
 #include <initializer_list>
@@ -27,6 +28,19 @@ inline Step& add(std::vector<Step>& steps, std::string_view code, std::string fi
   s.code = std::string(code);
   s.params.assign(params.begin(), params.end());
   return s;
+}
+/// The same with the parameters gathered in a list.
+inline Step& add(std::vector<Step>& steps, std::string_view code, std::string field, std::string label,
+                 std::string formula, std::string substituted, std::optional<double> value, std::vector<Param> params) {
+  Step& s = add(steps, code, std::move(field), std::move(label), std::move(formula), std::move(substituted), value);
+  s.params = std::move(params);
+  return s;
+}
+/// The same with the code and the parameters first, as the odds and the engine write their steps.
+inline void codedStep(std::vector<Step>& steps, std::string_view code, std::initializer_list<Param> params,
+                      std::string field, std::string label, std::string formula, std::string substituted,
+                      std::optional<double> value) {
+  add(steps, code, std::move(field), std::move(label), std::move(formula), std::move(substituted), value, params);
 }
 
 }  // namespace marginlab::detail
