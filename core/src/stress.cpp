@@ -884,7 +884,7 @@ struct AfterFunding {
 AfterFunding afterFunding(const Scenario& s, std::size_t position, const ByMode<double>& marginAfter) {
   AfterFunding a{s,
                  {isValidPositive(marginAfter.isolated),
-                  isValidNumber(marginAfter.cross) && marginAfter.cross >= 0 && marginAfter.cross <= kMaxMagnitude}};
+                  isValidNonNegative(marginAfter.cross)}};  // the wallet rule validate() applies
   if (a.viaEvaluate.isolated) a.scenario.positions[position].isolatedMargin = marginAfter.isolated;
   if (a.viaEvaluate.cross) a.scenario.walletBalance = marginAfter.cross;
   return a;

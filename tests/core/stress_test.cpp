@@ -813,3 +813,18 @@ TEST_CASE("stress, cascade, funding: explain() changes no number", "[stress][cas
     checkExplain(s, FundingRequest{.position = k, .rate = g.uniform(-0.01, 0.01), .intervals = g.integer(0, 2'000)});
   }
 }
+
+TEST_CASE("funding: a wallet left below the smallest balance is solved directly, not sent to evaluate", "[stress][funding]") {
+  // The wallet after funding, 5e-10, is positive but below kMinMagnitude, which validate() refuses as
+  // a wallet: the cross price then comes from the direct solve, as for a wallet at or below zero.
+  Scenario s = twoSymbols();
+  const auto first = fundingImpact(s, 0, 0.0001, 90);
+  REQUIRE(first.errors.empty());
+  s.walletBalance = first.value->totalPayment + 5e-10;
+  const auto f = fundingImpact(s, 0, 0.0001, 90);
+  REQUIRE(f.errors.empty());
+  CHECK(f.value->marginAfter.cross > 0);
+  CHECK(f.value->marginAfter.cross < kMinMagnitude);
+  REQUIRE(f.value->liquidationPrice.cross);
+  CHECK(isValidPositive(*f.value->liquidationPrice.cross));
+}
