@@ -319,6 +319,13 @@ export interface MonteCarloTally {
   probability: ByMode<number | null>;
   /** Days until half the liquidated paths were liquidated; null when none was. */
   medianDays: ByMode<number | null>;
+  /** The standard error of `probability`, sqrt(p (1 - p) / paths); null when no path was simulated. */
+  standardError: ByMode<number | null>;
+  /** The 95% interval of `probability` (Wilson score); null when no path was simulated. */
+  interval95: ByMode<{ low: number; high: number } | null>;
+  /** True when touches of the liquidation price between two steps count (Brownian bridge): isolated
+   *  always, cross for one symbol; false: checked at the end of each step only. */
+  continuous: ByMode<boolean>;
 }
 /** engine.h BookLevel: one price level of the side of the book the engine trades against. */
 export interface BookLevel { price: number; size: number }
