@@ -315,10 +315,13 @@ mergeInto(LibraryManager.library, {
   // numbers against the explain path's writer, which walks them. One function with a local index: the
   // objects are built from fixed offsets, with no call per number.
   $mljsModes: "=['isolated', 'cross']",
-  $mljsReport__deps: ['$mljsModes'],
+  $mljsOutcomes: "=['isolated', 'cross', 'asGiven']",  // a report's optional outcomes, in their order
+  $mljsOr: function(x) {  // an absent number: NaN in, null out
+    return x === x ? x : null;
+  },
+  $mljsReport__deps: ['$mljsModes', '$mljsOutcomes', '$mljsOr'],
   $mljsReport: function(address) {
-    var f = HEAPF64, i = address >> 3, report = {}, names = ['isolated', 'cross', 'asGiven'];
-    function or(x) { return x === x ? x : null; }
+    var f = HEAPF64, i = address >> 3, report = {}, names = mljsOutcomes, or = mljsOr;
     for (var k = 0; k < 3; k++) {
       if (!f[i++]) continue;
       var positions = [];
