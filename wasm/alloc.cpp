@@ -11,7 +11,7 @@
 namespace {
 
 constexpr std::size_t kGrain = 16;     // size classes step by 16 bytes
-constexpr std::size_t kLargest = 512;  // blocks above go to malloc and back
+constexpr std::size_t kLargest = 4096;  // blocks above go to malloc and back
 constexpr std::size_t kHeader = 16;    // the class of a block, before it (keeps malloc's 16-byte alignment)
 
 struct FreeBlock {

@@ -204,7 +204,7 @@ mergeInto(LibraryManager.library, {
     if (typeof x !== 'string') return mljsSlot(mljsKind(x), 0);
     var a = mljsIn, n = x.length;
     if (n > a.maxText && !any) return mljsSlot(10, n);
-    mljsRoom(1, 3 * n + 1);
+    if (a.v >= a.slots || a.t + 3 * n + 1 > a.textBytes) mljsRoom(1, 3 * n + 1);
     var at = a.text + a.t, j = 0;
     for (var c; j < n && (c = x.charCodeAt(j)) < 128; j++) HEAPU8[at + j] = c;  // ASCII, the usual case
     if (j < n) j = stringToUTF8Array(x, HEAPU8, at, 3 * n + 1);
@@ -249,7 +249,7 @@ mergeInto(LibraryManager.library, {
     mljsNumber(t.maintenanceAmount);
   },
   // The tier tables: an object's key count (more than maxTables: the count only), then per key the
-  // key and its list of rows. Object.values, not tiers[key]: a "__proto__" key is an own property.
+  // key and its list of rows.
   $mljsTiers__deps: ['$mljsIn', '$mljsRoom', '$mljsSlot', '$mljsKind', '$mljsText', '$mljsList', '$mljsTier'],
   $mljsTiers: function(tiers) {
     var kind = mljsKind(tiers);
@@ -257,11 +257,10 @@ mergeInto(LibraryManager.library, {
     var a = mljsIn, keys = Object.keys(tiers);
     mljsSlot(5, keys.length);
     if (keys.length > a.maxTables) return;
-    var tables = Object.values(tiers);
     for (var i = 0; i < keys.length; i++) {
       mljsRoom(2, 0);
       mljsText(keys[i], true);
-      mljsList(tables[i], a.maxRows, 5, mljsTier);
+      mljsList(tiers[keys[i]], a.maxRows, 5, mljsTier);  // an own key: its own value, "__proto__" too
     }
   },
   // Packs `scenario` from slot 0: its own kind first, then its fields. Returns the slots written.
@@ -319,7 +318,19 @@ mergeInto(LibraryManager.library, {
   $mljsOr: function(x) {  // an absent number: NaN in, null out
     return x === x ? x : null;
   },
-  $mljsReport__deps: ['$mljsModes', '$mljsOutcomes', '$mljsOr'],
+  // A short text of a report: its length, then each byte's code (packed.cpp NumberWriter). The last
+  // one is kept: a settlement asset recurs from call to call, and is then not built again.
+  $mljsLastText: "=''",
+  $mljsShortText__deps: ['$mljsLastText'],
+  $mljsShortText: function(f, i) {
+    var n = f[i++], last = mljsLastText, same = n === last.length;
+    for (var k = 0; same && k < n; k++) same = f[i + k] === last.charCodeAt(k);
+    if (same) return last;
+    var text = '';
+    for (var j = 0; j < n; j++) text += String.fromCharCode(f[i + j]);
+    return (mljsLastText = text);
+  },
+  $mljsReport__deps: ['$mljsModes', '$mljsOutcomes', '$mljsOr', '$mljsShortText'],
   $mljsReport: function(address) {
     var f = HEAPF64, i = address >> 3, report = {}, names = mljsOutcomes, or = mljsOr;
     for (var k = 0; k < 3; k++) {
@@ -345,9 +356,7 @@ mergeInto(LibraryManager.library, {
         distanceGain: or(f[i + 3]), isolatedMaxLoss: f[i + 4], crossMaxLoss: f[i + 5] });
     }
     report.comparisons = comparisons;
-    var asset = '';  // a short text: its length, then each byte's code (packed.cpp NumberWriter)
-    for (var t = f[i++]; t > 0; t--) asset += String.fromCharCode(f[i++]);
-    report.settlementAsset = asset;
+    report.settlementAsset = mljsShortText(f, i);
     report.errors = [];
     return report;
   },
