@@ -26,7 +26,10 @@ constexpr bool kInput = std::is_same_v<T, Scenario> || std::is_same_v<T, Positio
                         std::is_same_v<T, BookLevel> || std::is_same_v<T, StressRequest> ||
                         std::is_same_v<T, ShockRange> || std::is_same_v<T, CascadeRequest> ||
                         std::is_same_v<T, CascadePath> || std::is_same_v<T, OptionsRequest> ||
-                        std::is_same_v<T, OptionsSweepRequest> || std::is_same_v<T, PortfolioMarginRequest>;
+                        std::is_same_v<T, OptionsSweepRequest> || std::is_same_v<T, PortfolioMarginRequest> ||
+                        std::is_same_v<T, OptionsScenario> || std::is_same_v<T, OptionPosition> ||
+                        std::is_same_v<T, VolSurface> || std::is_same_v<T, Black76Input> ||
+                        std::is_same_v<T, ImpliedVolatilityInput>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.
@@ -118,12 +121,24 @@ class Describer {
     fields(*this, empty);
     w_.end();
   }
+  /// A Position as an options account's future reads it (fields(v, p, AsFuture)).
+  void describeFuture() {
+    input_ = true;
+    w_.key("FuturePosition").array();
+    const Position empty{};
+    fields(*this, empty, AsFuture{});
+    w_.end();
+  }
 
   template <class T, class... Tags>
   void operator()(std::string_view name, const T&, Tags...) {
     constexpr bool required = (std::is_same_v<Tags, Required> || ...);
     constexpr bool omitted = (std::is_same_v<Tags, Omitted> || ...);
-    if constexpr (IsOptional<T>::value) {  // an input: absent; an output: null, or absent for an outcome
+    if constexpr ((std::is_same_v<Tags, Undeclared> || ...)) {
+      return;  // read only for the core to refuse it
+    } else if constexpr ((std::is_same_v<Tags, AsFuture> || ...)) {
+      emit(name, "FuturePosition", "[]", !required);
+    } else if constexpr (IsOptional<T>::value) {  // an input: absent; an output: null, or absent for an outcome
       using U = typename IsOptional<T>::type;
       emit(name, base<U>(), input_ || Described<U> ? "" : " | null", input_ || Described<U>);
     } else if constexpr (IsList<T>::value) {
@@ -241,6 +256,12 @@ val describe() {
   d.describe<OptionsRequest>();
   d.describe<OptionsSweepRequest>();
   d.describe<PortfolioMarginRequest>();
+  d.describe<OptionsScenario>();
+  d.describeFuture();
+  d.describe<OptionPosition>();
+  d.describe<VolSurface>();
+  d.describe<Black76Input>();
+  d.describe<ImpliedVolatilityInput>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();
@@ -252,6 +273,8 @@ val describe() {
   names(enumType(Side{}), Side{});
   names(enumType(MarginMode{}), MarginMode{});
   names(enumType(VolShockKind{}), VolShockKind{});
+  names(enumType(OptionType{}), OptionType{});
+  names(enumType(VolDynamics{}), VolDynamics{});
   w.end().end();
   return w.take();
 }

@@ -34,142 +34,12 @@ namespace {
 
 // ---- reading ------------------------------------------------------------------------------------
 
-/// "{path} has {count} values (rows, positions); at most {limit}".
-void tooMany(Reader& r, const std::string& path, std::size_t n, std::size_t limit, marginlab::Rule rule) {
-  r.fail(path, rule, {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
-}
-
 void wrongType(Reader& r, const std::string& path, const char* expected, std::string_view actual) {
   r.fail(path, "wrongType", {{"expected", std::string(expected)}, {"actual", std::string(actual)}});
 }
 
-/// An array of numbers at `path`: nullopt when absent (Missing when required) or not an array.
-/// Each element that is not a number is WrongType at path[i] and NaN in the result, so the core's
-/// error there is shadowed (NaN and Infinity given as numbers are the core's: notFinite).
-/// Longer than the core's `limit`: not read, TooMany with the core's message.
-std::optional<std::vector<double>> numbers(Reader& r, const Field& f, const std::string& path, bool required,
-                                           std::size_t limit, marginlab::Rule what = "optionsTooManyValues") {
-  if (f.kind == Kind::Undefined || (!required && f.kind == Kind::Null)) {
-    if (required) r.fail(path, "missing");
-    return std::nullopt;
-  }
-  if (f.kind != Kind::Array) {
-    wrongType(r, path, "an array of numbers", typeName(f));
-    return std::nullopt;
-  }
-  const auto n = static_cast<std::size_t>(f.number);
-  if (n > limit) {
-    tooMany(r, path, n, limit, what);
-    return std::nullopt;
-  }
-  std::vector<double> out(n);
-  const std::vector<Field> cells = readElements(f.value, n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (cells[i].kind == Kind::Number) {
-      out[i] = cells[i].number;
-      continue;
-    }
-    out[i] = std::numeric_limits<double>::quiet_NaN();
-    const std::string at = path + "[" + std::to_string(i) + "]";
-    wrongType(r, at, "a number", typeName(cells[i]));
-  }
-  return out;
-}
-
-/// The rows of an array of objects: each element's kind at [i * (N + 1)], its fields after it;
-/// nullopt (with the error) when `f` is not an array or is too long.
-template <std::size_t N>
-std::optional<std::vector<Field>> objects(Reader& r, const Field& f, const char* path, std::size_t limit,
-                                          const char* const (&keys)[N]) {
-  if (f.kind == Kind::Undefined || f.kind == Kind::Null) return std::nullopt;
-  if (f.kind != Kind::Array) {
-    wrongType(r, path, "an array", typeName(f));
-    return std::nullopt;
-  }
-  const auto n = static_cast<std::size_t>(f.number);
-  if (n > limit) {
-    tooMany(r, path, n, limit, "optionsTooManyPositions");
-    return std::nullopt;
-  }
-  return readTable(f.value, n, keys);
-}
-
-/// True when element `i` of a table is an object; otherwise a WrongType error at base[i].
-bool rowIsObject(Reader& r, const Field& row, const char* base, std::size_t i) {
-  if (row.kind == Kind::Object) return true;
-  const std::string at = std::string(base) + "[" + std::to_string(i) + "]";
-  wrongType(r, at, "an object", typeName(row));
-  return false;
-}
-
-constexpr const char* kFutureKeys[] = {"symbol",   "contract",   "contractSize", "side",          "quantity",
-                                       "entryPrice", "markPrice", "marginMode",  "isolatedMargin"};
-constexpr const char* kOptionKeys[] = {"symbol", "type",     "strike",  "expiryYears", "expiryDate",
-                                       "side",   "quantity", "premium", "volatility"};
-constexpr const char* kSurfaceKeys[] = {"expiries", "strikes", "vols"};
-constexpr const char* kScenarioKeys[] = {"version",         "underlying",    "settlement",   "walletBalance",
-                                         "underlyingPrice", "valuationDate", "interestRate", "futures",
-                                         "options",         "volSurface",    "volDynamics",  "futuresSizeRate"};
-
-/// futures[i]: a v1 position; contract defaults to the account's settlement.
-void readFuture(Reader& r, const Field* f, std::size_t i, Position& p, Contract settlement) {
-  const std::string_view at = "futures";
-  if (const auto s = r.string(f[0], {at, i, "symbol"}, false)) p.symbol = *s;
-  p.contract = r.choice<Contract>(f[1], {at, i, "contract"}, false, parseContract, "linear, inverse").value_or(settlement);
-  if (const auto x = r.number(f[2], {at, i, "contractSize"}, false)) p.contractSize = *x;
-  if (const auto s = r.choice<Side>(f[3], {at, i, "side"}, true, parseSide, "long, short")) p.side = *s;
-  if (const auto x = r.number(f[4], {at, i, "quantity"}, true)) p.quantity = *x;
-  if (const auto x = r.number(f[5], {at, i, "entryPrice"}, true)) p.entryPrice = *x;
-  // Read so that the core can say they do not belong in an options account.
-  p.markPrice = r.number(f[6], {at, i, "markPrice"}, false);
-  p.marginMode = r.choice<MarginMode>(f[7], {at, i, "marginMode"}, false, parseMarginMode, "isolated, cross");
-  p.isolatedMargin = r.number(f[8], {at, i, "isolatedMargin"}, false);
-}
-
-void readOption(Reader& r, const Field* f, std::size_t i, OptionPosition& o) {
-  const std::string_view at = "options";
-  if (const auto s = r.string(f[0], {at, i, "symbol"}, false)) o.symbol = *s;
-  if (const auto t = r.choice<OptionType>(f[1], {at, i, "type"}, true, parseOptionType, "call, put")) o.type = *t;
-  if (const auto x = r.number(f[2], {at, i, "strike"}, true)) o.strike = *x;
-  o.expiryYears = r.number(f[3], {at, i, "expiryYears"}, false);
-  o.expiryDate = r.string(f[4], {at, i, "expiryDate"}, false);
-  if (const auto s = r.choice<Side>(f[5], {at, i, "side"}, true, parseSide, "long, short")) o.side = *s;
-  if (const auto x = r.number(f[6], {at, i, "quantity"}, true)) o.quantity = *x;
-  if (const auto x = r.number(f[7], {at, i, "premium"}, true)) o.premium = *x;
-  o.volatility = r.number(f[8], {at, i, "volatility"}, false);
-}
-
-/// volSurface. One that does not read is still present (empty parts), so the options that would
-/// read it do not also say that the scenario has none; the core's errors in it are shadowed.
-void readSurface(Reader& r, const Field& f, OptionsScenario& s) {
-  s.volSurface.emplace();
-  if (f.kind != Kind::Object) {
-    wrongType(r, "volSurface", "an object { expiries, strikes, vols }", typeName(f));
-    return;
-  }
-  // A part that does not read stays empty: its conversion error shadows the core's on it.
-  const auto fields = readFields(f.value, kSurfaceKeys);
-  VolSurface& v = *s.volSurface;
-  if (auto x = numbers(r, fields[0], "volSurface.expiries", true, kMaxSurfaceExpiries)) v.expiries = std::move(*x);
-  if (auto x = numbers(r, fields[1], "volSurface.strikes", true, kMaxSurfaceStrikes)) v.strikes = std::move(*x);
-  const Field& vols = fields[2];
-  const auto rows = static_cast<std::size_t>(vols.number);
-  if (vols.kind == Kind::Undefined) {
-    r.fail("volSurface.vols", "missing");
-  } else if (vols.kind != Kind::Array) {
-    wrongType(r, "volSurface.vols", "an array of rows, one per expiry", typeName(vols));
-  } else if (rows > kMaxSurfaceExpiries) {
-    tooMany(r, "volSurface.vols", rows, kMaxSurfaceExpiries, "optionsTooManyRows");
-  } else {
-    const std::vector<Field> cells = readElements(vols.value, rows);
-    v.vols.resize(rows);
-    for (std::size_t i = 0; i < rows; ++i)
-      if (auto x = numbers(r, cells[i], "volSurface.vols[" + std::to_string(i) + "]", true, kMaxSurfaceStrikes))
-        v.vols[i] = std::move(*x);
-  }
-}
-
-/// A v2 scenario, with every conversion error and the core's checks on the fields that converted.
+/// A v2 scenario read by walking its fields() (request.h), with every conversion error and the core's
+/// checks on the fields that converted.
 Result<OptionsScenario> toOptionsScenario(const val& v, std::vector<InputError>& conversion) {
   Reader r;
   OptionsScenario s;
@@ -181,36 +51,7 @@ Result<OptionsScenario> toOptionsScenario(const val& v, std::vector<InputError>&
     out.errors = std::move(r.errors);
     return out;
   }
-  const auto f = readFields(v, kScenarioKeys);
-  if (const auto version = r.number(f[0], "version", false)) {
-    if (std::trunc(*version) == *version && std::abs(*version) < 1e9) s.version = static_cast<int>(*version);
-    else r.fail("version", "optionsVersionNotWhole", {{"value", *version}});
-  }
-  if (const auto x = r.string(f[1], "underlying", false)) s.underlying = *x;
-  if (const auto x = r.choice<Contract>(f[2], "settlement", false, parseContract, "linear, inverse")) s.settlement = *x;
-  if (const auto x = r.number(f[3], "walletBalance", true)) s.walletBalance = *x;
-  if (const auto x = r.number(f[4], "underlyingPrice", true)) s.underlyingPrice = *x;
-  s.valuationDate = r.string(f[5], "valuationDate", false);
-  if (const auto x = r.number(f[6], "interestRate", false)) s.interestRate = *x;
-  if (const auto rows = objects(r, f[7], "futures", kMaxFuturesPositions, kFutureKeys)) {
-    constexpr std::size_t kStride = std::size(kFutureKeys) + 1;
-    s.futures.resize(rows->size() / kStride);
-    for (std::size_t i = 0; i < s.futures.size(); ++i) {
-      s.futures[i].contract = s.settlement;
-      if (rowIsObject(r, (*rows)[i * kStride], "futures", i))
-        readFuture(r, &(*rows)[i * kStride + 1], i, s.futures[i], s.settlement);
-    }
-  }
-  if (const auto rows = objects(r, f[8], "options", kMaxOptionPositions, kOptionKeys)) {
-    constexpr std::size_t kStride = std::size(kOptionKeys) + 1;
-    s.options.resize(rows->size() / kStride);
-    for (std::size_t i = 0; i < s.options.size(); ++i)
-      if (rowIsObject(r, (*rows)[i * kStride], "options", i)) readOption(r, &(*rows)[i * kStride + 1], i, s.options[i]);
-  }
-  if (f[9].kind != Kind::Undefined && f[9].kind != Kind::Null) readSurface(r, f[9], s);
-  if (const auto x = r.choice<VolDynamics>(f[10], "volDynamics", false, parseVolDynamics, "stickyStrike, stickyMoneyness"))
-    s.volDynamics = *x;
-  s.futuresSizeRate = r.number(f[11], "futuresSizeRate", false);
+  RequestReader(r, v, "").read(s);
   conversion = r.errors;
   out.errors = std::move(r.errors);
   if (!out.errors.empty()) {  // the core's checks on what did convert; a field that did not kept its default
@@ -416,16 +257,12 @@ std::vector<InputError> merged(const Result<OptionsScenario>& scenario, const st
   return errors;
 }
 
-/// A JS object read by `read` into `input`, or the errors; the input is the root ("strike").
-template <class Read>
-bool readInput(Reader& r, const val& input, Read read) {
+/// A JS object read by walking its fields() into `input`, or the errors; the input is the root ("strike").
+template <class Input>
+void readInput(Reader& r, const val& input, Input& in) {
   const Field f = fieldOf(input);
-  if (f.kind != Kind::Object) {
-    r.fail("", "inputNotObject", {{"actual", std::string(typeName(f))}});
-    return false;
-  }
-  read();
-  return r.errors.empty();
+  if (f.kind != Kind::Object) return r.fail("", "inputNotObject", {{"actual", std::string(typeName(f))}});
+  RequestReader(r, input, "").read(in);
 }
 
 }  // namespace
@@ -484,19 +321,9 @@ val portfolioMargin(const val& scenario, const val& request, const val& options)
 
 val black76(const val& input, const val&) {  // black76 has no steps: numbers with or without explain
   Reader r;
-  OptionType type = OptionType::Call;
-  double strike = 0, forward = 0, volatility = 0, years = 0, rate = 0;
-  static constexpr const char* kKeys[] = {"type", "strike", "forward", "volatility", "years", "rate"};
-  readInput(r, input, [&] {
-    const auto f = readFields(input, kKeys);
-    if (const auto t = r.choice<OptionType>(f[0], "type", true, parseOptionType, "call, put")) type = *t;
-    if (const auto x = r.number(f[1], "strike", true)) strike = *x;
-    if (const auto x = r.number(f[2], "forward", true)) forward = *x;
-    if (const auto x = r.number(f[3], "volatility", true)) volatility = *x;
-    if (const auto x = r.number(f[4], "years", true)) years = *x;
-    if (const auto x = r.number(f[5], "rate", false)) rate = *x;
-  });
-  const Result<Black76Greeks> g = marginlab::black76(type, strike, forward, volatility, years, rate);
+  Black76Input in;
+  readInput(r, input, in);
+  const Result<Black76Greeks> g = marginlab::black76(in.type, in.strike, in.forward, in.volatility, in.years, in.rate);
   if (r.errors.empty()) return answer(g, false);  // no steps key even when explained (golden: none)
   std::vector<InputError> errors = r.errors;
   if (r.errors.front().path != "")
@@ -507,29 +334,20 @@ val black76(const val& input, const val&) {  // black76 has no steps: numbers wi
 
 val impliedVolatility(const val& input, const val& options) {
   Reader r;
-  OptionType type = OptionType::Call;
-  double strike = 0, forward = 0, years = 0, price = 0, rate = 0;
-  static constexpr const char* kKeys[] = {"type", "strike", "forward", "years", "price", "rate"};
-  readInput(r, input, [&] {
-    const auto f = readFields(input, kKeys);
-    if (const auto t = r.choice<OptionType>(f[0], "type", true, parseOptionType, "call, put")) type = *t;
-    if (const auto x = r.number(f[1], "strike", true)) strike = *x;
-    if (const auto x = r.number(f[2], "forward", true)) forward = *x;
-    if (const auto x = r.number(f[3], "years", true)) years = *x;
-    if (const auto x = r.number(f[4], "price", true)) price = *x;
-    if (const auto x = r.number(f[5], "rate", false)) rate = *x;
-  });
+  ImpliedVolatilityInput in;
+  readInput(r, input, in);
   if (!r.errors.empty()) {
     // The core's input checks on the fields that did convert (its "no volatility fits" needs them all).
     std::vector<InputError> errors = r.errors;
     if (r.errors.front().path != "")
-      for (const InputError& e : impliedVolatilityAtRate(type, strike, forward, years, price, rate).errors)
+      for (const InputError& e : impliedVolatilityAtRate(in.type, in.strike, in.forward, in.years, in.price, in.rate).errors)
         if (!shadowed(e, r.errors) && e.message.find("no volatility fits") == std::string::npos) errors.push_back(e);
     return errorsOnly(errors);
   }
-  Result<ImpliedVolatility> result = impliedVolatilityAtRate(type, strike, forward, years, price, rate);
+  Result<ImpliedVolatility> result = impliedVolatilityAtRate(in.type, in.strike, in.forward, in.years, in.price, in.rate);
   const bool explain = wantsSteps(options);
-  if (explain && result) explainImpliedVolatilityAtRate(type, strike, forward, years, price, rate, *result.value);
+  if (explain && result)
+    explainImpliedVolatilityAtRate(in.type, in.strike, in.forward, in.years, in.price, in.rate, *result.value);
   return answer(result, explain);
 }
 

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "marginlab/batch.h"
+#include "marginlab/black.h"
 #include "marginlab/check.h"
 #include "marginlab/engine.h"
 #include "marginlab/errors.h"
@@ -21,6 +22,7 @@
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
 #include "marginlab/stress.h"
+#include "marginlab/surface.h"
 #include "marginlab/tiers.h"
 #include "marginlab/whatif.h"
 
@@ -40,6 +42,7 @@ struct Limit {
 struct Whole {
   Rule rule;
   double high = 9'999'999;
+  double low = 0;  ///< the least whole number taken (the options account's version may be negative)
 };
 /// Input: an enum string that is none of its values is quoted in the error to its first `length` characters.
 struct QuoteLimit {
@@ -65,6 +68,16 @@ struct Instead {
 /// as NaN (the error names its type, the core's check there is shadowed); longer than its Limit, the
 /// row optionsTooManyValues.
 struct Values {};
+/// Input: an optional number given but unreadable stays absent (its error names the type) instead of
+/// reading as NaN, as the options account has always read them.
+struct KeepAbsent {};
+/// Input: read so that the core can say it does not belong; the d.ts leaves it out (describe() too).
+struct Undeclared {};
+/// Input: a list of Positions read as an options account's futures (their own fields(), with this
+/// tag), each entry's contract the account's settlement unless given.
+struct AsFuture {
+  Contract settlement = Contract::Inverse;
+};
 /// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
 struct Omitted {};
 
@@ -84,6 +97,8 @@ inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol
 inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
 inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", "tierByTier"};
 inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"};
+inline constexpr std::string_view kOptionTypeNames[] = {"call", "put"};
+inline constexpr std::string_view kVolDynamicsNames[] = {"stickyStrike", "stickyMoneyness"};
 
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
@@ -94,6 +109,8 @@ constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { ret
 constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
 constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexcept { return kCascadeLiquidationNames; }
 constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { return kVolShockKindNames; }
+constexpr std::span<const std::string_view> enumNames(OptionType) noexcept { return kOptionTypeNames; }
+constexpr std::span<const std::string_view> enumNames(VolDynamics) noexcept { return kVolDynamicsNames; }
 
 /// The d.ts union type of each enum.
 constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
@@ -101,6 +118,8 @@ constexpr std::string_view enumType(Contract) noexcept { return "Contract"; }
 constexpr std::string_view enumType(Side) noexcept { return "Side"; }
 constexpr std::string_view enumType(MarginMode) noexcept { return "MarginMode"; }
 constexpr std::string_view enumType(VolShockKind) noexcept { return "VolShockKind"; }
+constexpr std::string_view enumType(OptionType) noexcept { return "OptionType"; }
+constexpr std::string_view enumType(VolDynamics) noexcept { return "VolDynamics"; }
 /// The d.ts spells these unions inline in their requests.
 constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'"; }
 constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
@@ -148,6 +167,11 @@ template <> inline constexpr std::string_view kStructName<OptionsSweepRequest> =
 template <> inline constexpr std::string_view kStructName<PortfolioMarginRequest> = "PortfolioMarginRequest";
 template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
 template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
+template <> inline constexpr std::string_view kStructName<OptionPosition> = "OptionPosition";
+template <> inline constexpr std::string_view kStructName<VolSurface> = "VolSurface";
+template <> inline constexpr std::string_view kStructName<OptionsScenario> = "OptionsScenario";
+template <> inline constexpr std::string_view kStructName<Black76Input> = "Black76Input";
+template <> inline constexpr std::string_view kStructName<ImpliedVolatilityInput> = "ImpliedVolatilityInput";
 
 template <class T>
 concept Described = !kStructName<std::remove_const_t<T>>.empty();
@@ -364,6 +388,83 @@ void fields(V& v, T& r) {
   v("volShocks", r.volShocks, Values{}, Limit{kMaxVolShocks});
   v("volShockKind", r.volShockKind);
   v("vegaPower", r.vegaPower);
+}
+
+// ---- input: the options account (options.h, surface.h; scenario version 2) ---------------------------
+
+/// A future of an options account (the d.ts FuturePosition): a Position marked at the underlying
+/// price, so markPrice, marginMode and isolatedMargin are read only for the core to refuse them.
+template <class V, Is<Position> T>
+void fields(V& v, T& p, AsFuture) {
+  v("symbol", p.symbol);
+  v("contract", p.contract);
+  v("contractSize", p.contractSize);
+  v("side", p.side, Required{});
+  v("quantity", p.quantity, Required{});
+  v("entryPrice", p.entryPrice, Required{});
+  v("markPrice", p.markPrice, KeepAbsent{}, Undeclared{});
+  v("marginMode", p.marginMode, Undeclared{});
+  v("isolatedMargin", p.isolatedMargin, KeepAbsent{}, Undeclared{});
+}
+
+template <class V, Is<OptionPosition> T>
+void fields(V& v, T& o) {
+  v("symbol", o.symbol);
+  v("type", o.type, Required{});
+  v("strike", o.strike, Required{});
+  v("expiryYears", o.expiryYears, KeepAbsent{});
+  v("expiryDate", o.expiryDate);
+  v("side", o.side, Required{});
+  v("quantity", o.quantity, Required{});
+  v("premium", o.premium, Required{});
+  v("volatility", o.volatility, KeepAbsent{});
+}
+
+/// Each part that does not read stays empty, so that its error shadows the core's on it.
+template <class V, Is<VolSurface> T>
+void fields(V& v, T& s) {
+  v("expiries", s.expiries, Required{}, Values{}, Limit{kMaxSurfaceExpiries});
+  v("strikes", s.strikes, Required{}, Values{}, Limit{kMaxSurfaceStrikes});
+  v("vols", s.vols, Required{}, Values{}, Limit{kMaxSurfaceExpiries, kMaxSurfaceStrikes});
+}
+
+/// The settlement is read before the futures whose contract it sets.
+template <class V, Is<OptionsScenario> T>
+void fields(V& v, T& s) {
+  v("version", s.version, Whole{"optionsVersionNotWhole", 999'999'999, -999'999'999});
+  v("underlying", s.underlying);
+  v("settlement", s.settlement);
+  v("walletBalance", s.walletBalance, Required{});
+  v("underlyingPrice", s.underlyingPrice, Required{});
+  v("valuationDate", s.valuationDate);
+  v("interestRate", s.interestRate);
+  v("futures", s.futures, Limit{kMaxFuturesPositions}, ListOf{"", "", "optionsTooManyPositions"}, AsFuture{s.settlement});
+  v("options", s.options, Limit{kMaxOptionPositions}, ListOf{"", "", "optionsTooManyPositions"});
+  v("volSurface", s.volSurface, Shape{"{ expiries, strikes, vols }"});
+  v("volDynamics", s.volDynamics);
+  v("futuresSizeRate", s.futuresSizeRate, KeepAbsent{});
+}
+
+// ---- input: the Black-76 calculators (black.h) -------------------------------------------------------
+
+template <class V, Is<Black76Input> T>
+void fields(V& v, T& in) {
+  v("type", in.type, Required{});
+  v("strike", in.strike, Required{});
+  v("forward", in.forward, Required{});
+  v("volatility", in.volatility, Required{});
+  v("years", in.years, Required{});
+  v("rate", in.rate);
+}
+
+template <class V, Is<ImpliedVolatilityInput> T>
+void fields(V& v, T& in) {
+  v("type", in.type, Required{});
+  v("strike", in.strike, Required{});
+  v("forward", in.forward, Required{});
+  v("years", in.years, Required{});
+  v("price", in.price, Required{});
+  v("rate", in.rate);
 }
 
 // ---- output: the report (report.h) ------------------------------------------------------------------
