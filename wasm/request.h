@@ -26,14 +26,17 @@ namespace mljs {
 /// objects: the whole list in one call); every problem goes to the Reader.
 class RequestReader {
  public:
-  RequestReader(Reader& reader, val object, std::string_view head)
-      : reader_(reader), object_(std::move(object)), head_(head) {}
+  /// \warning `object` must outlive the reader (no handle is copied: each copy of a val is a JS call).
+  RequestReader(Reader& reader, const val& object, std::string_view head)
+      : reader_(reader), object_(&object), head_(head) {}
+  /// For the fields of entry `index` of the list at `head`, already read (readFrom), without their object.
+  RequestReader(Reader& reader, std::string_view head, std::size_t index) : reader_(reader), head_(head), index_(index) {}
 
   template <marginlab::Described T>
   void read(T& request) {
     const std::vector<const char*>& keys = keysOf<T>();
     std::vector<Field> got(keys.size());
-    detail::readInto(object_, keys.data(), keys.size(), got.data());
+    detail::readInto(*object_, keys.data(), keys.size(), got.data());
     readFrom(got.data(), request);
   }
 
@@ -47,8 +50,8 @@ class RequestReader {
   template <class T, class... Tags>
   void operator()(std::string_view name, T& x, Tags... tags) {
     constexpr bool required = (std::is_same_v<Tags, marginlab::Required> || ...);
-    const Field f = *read_++;
-    const Path path(head_, name);
+    const Field& f = *read_++;  // a copy would cost the value handle a JS call each way
+    const Path path(head_, index_, name);
     if constexpr (std::is_same_v<T, double>) {
       if (const auto v = reader_.number(f, path, required)) x = *v;
     } else if constexpr (std::is_same_v<T, std::optional<double>> && (std::is_same_v<Tags, marginlab::KeepAbsent> || ...)) {
@@ -230,7 +233,8 @@ class RequestReader {
     bool out = false;
     ((void)[&] {
       if constexpr (std::is_same_v<Tags, marginlab::Instead>) {
-        const val other = object_[std::string(tags.other)];
+        if (!object_) return;  // an entry of a list: its object is not kept
+        const val other = (*object_)[std::string(tags.other)];
         out = !other.isUndefined() && !other.isNull();
       }
     }(), ...);
@@ -343,10 +347,9 @@ class RequestReader {
     const std::size_t stride = keys.size() + 1;  // each entry's kind, then its fields
     const std::vector<Field> table = detail::readTable(f.value, out.size(), keys.data(), keys.size());
     for (std::size_t i = 0; i < out.size(); ++i) {
-      const std::string at = path + "[" + std::to_string(i) + "]";
       const Field& entry = table[i * stride];
-      if (entry.kind != Kind::Object) wrongType(at, object, typeName(entry));
-      else RequestReader(reader_, val::undefined(), at).readFrom(&table[i * stride + 1], out[i], as...);
+      if (entry.kind != Kind::Object) wrongType(Path(path, i).str(), object, typeName(entry));
+      else RequestReader(reader_, path, i).readFrom(&table[i * stride + 1], out[i], as...);
     }
   }
 
@@ -364,8 +367,9 @@ class RequestReader {
   }
 
   Reader& reader_;
-  val object_;  ///< the object read (for an Instead tag's look at the other field)
+  const val* object_ = nullptr;  ///< the object read (for an Instead tag's look at the other field)
   std::string_view head_;
+  std::size_t index_ = Path::kNoIndex;  ///< an entry's index in the list at head_
   const Field* read_ = nullptr;  ///< the next field, read in one call
 };
 
