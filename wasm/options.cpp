@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // MarginLab JS boundary for options accounts (scenario version 2: options.h, black.h, surface.h;
-// README "Options accounts"), compiled into marginlab-full only. The scenario and the requests are
-// read field by field with paths (convert.cpp's Reader), the core checks the rest, and results are
-// written in one call (JsWriter) with the names of the core's fields. Each function's last argument
+// README "Options accounts"), compiled into marginlab-full only. The scenario, the requests and the
+// calculators' inputs are read by walking their fields() (request.h), the core checks the rest, and
+// results are written by walking theirs (value_writer.h), in one call. Each function's last argument
 // is `options` (an object or undefined): only with options.explain === true does it ask the core
 // for the steps (explain()) and write them; otherwise no answer has a `steps` key. No formula
 // lives here.
@@ -24,6 +24,7 @@
 #include "reader.h"
 #include "request.h"
 #include "transfer.h"
+#include "value_writer.h"
 
 namespace mljs {
 
@@ -90,139 +91,6 @@ bool wantsSteps(const val& options) {
   return options["explain"].isTrue();
 }
 
-void write(JsWriter& w, const std::vector<InputError>& errors) { w.errors(errors); }  // the shared writer (transfer.h)
-
-/// `steps: [...]` when asked for.
-void writeSteps(JsWriter& w, const std::vector<marginlab::Step>& steps, bool explain) {
-  if (explain) w.key("steps").steps(steps);
-}
-
-void write(JsWriter& w, const std::vector<double>& xs) {
-  w.array();
-  for (double x : xs) w.number(x);
-  w.end();
-}
-
-void write(JsWriter& w, const std::vector<LiquidationCrossing>& crossings) {
-  w.array();
-  for (const LiquidationCrossing& c : crossings)
-    w.object().key("price").number(c.price).key("liquidatedBelow").boolean(c.liquidatedBelow).end();
-  w.end();
-}
-
-void write(JsWriter& w, const OptionValuation& o, bool explain) {
-  w.object();
-  w.key("years").number(o.years);
-  w.key("volatility").number(o.volatility);
-  w.key("volatilityFromSurface").boolean(o.volatilityFromSurface);
-  w.key("forward").number(o.forward);
-  w.key("markPrice").number(o.markPrice);
-  w.key("greeks").object();
-  w.key("price").number(o.greeks.price).key("delta").number(o.greeks.delta).key("gamma").number(o.greeks.gamma);
-  w.key("vega").number(o.greeks.vega).key("theta").number(o.greeks.theta);
-  w.end();
-  w.key("value").number(o.value);
-  w.key("unrealizedPnl").number(o.unrealizedPnl);
-  w.key("initialMargin").number(o.initialMargin);
-  w.key("maintenanceMargin").number(o.maintenanceMargin);
-  writeSteps(w, o.steps, explain);
-  w.end();
-}
-
-void write(JsWriter& w, const FutureValuation& f, bool explain) {
-  w.object();
-  w.key("sizeCoin").number(f.sizeCoin);
-  w.key("unrealizedPnl").number(f.unrealizedPnl);
-  w.key("initialMarginRate").number(f.initialMarginRate);
-  w.key("maintenanceMarginRate").number(f.maintenanceMarginRate);
-  w.key("initialMargin").number(f.initialMargin);
-  w.key("maintenanceMargin").number(f.maintenanceMargin);
-  writeSteps(w, f.steps, explain);
-  w.end();
-}
-
-void write(JsWriter& w, const OptionsAccountView& v, bool explain) {
-  w.object();
-  w.key("days").number(v.days);
-  w.key("volShift").number(v.volShift);
-  w.key("equity").number(v.equity);
-  w.key("initialMargin").number(v.initialMargin);
-  w.key("maintenanceMargin").number(v.maintenanceMargin);
-  w.key("availableBalance").number(v.availableBalance);
-  w.key("marginRatio").optional(v.marginRatio);
-  w.key("liquidated").boolean(v.liquidated);
-  write(w.key("liquidationPrices"), v.liquidationPrices);
-  w.key("liquidatedAtScanLow").boolean(v.liquidatedAtScanLow);
-  w.key("liquidatedAtScanHigh").boolean(v.liquidatedAtScanHigh);
-  w.key("maxLoss").number(v.maxLoss);
-  writeSteps(w, v.steps, explain);
-  w.end();
-}
-
-void write(JsWriter& w, const IsolatedHorizon& h) {
-  w.object();
-  write(w.key("liquidationPrices"), h.liquidationPrices);
-  w.key("liquidated").boolean(h.liquidated);
-  w.end();
-}
-
-void write(JsWriter& w, const std::vector<IsolatedPosition>& positions, bool explain) {
-  w.array();
-  for (const IsolatedPosition& p : positions) {
-    w.object();
-    w.key("postedMargin").number(p.postedMargin);
-    w.key("maxLoss").number(p.maxLoss);
-    write(w.key("now"), p.now);
-    write(w.key("later"), p.later);
-    writeSteps(w, p.steps, explain);
-    w.end();
-  }
-  w.end();
-}
-
-void write(JsWriter& w, const OptionsAccountResult& r, bool explain) {
-  w.key("options").array();
-  for (const OptionValuation& o : r.options) write(w, o, explain);
-  w.end();
-  w.key("futures").array();
-  for (const FutureValuation& f : r.futures) write(w, f, explain);
-  w.end();
-  write(w.key("now"), r.now, explain);
-  write(w.key("later"), r.later, explain);
-  w.key("volShifted").array();
-  for (const OptionsAccountView& v : r.volShifted) write(w, v, explain);
-  w.end();
-  w.key("isolated").object();
-  write(w.key("options"), r.isolated.options, explain);
-  write(w.key("futures"), r.isolated.futures, explain);
-  w.end();
-  w.key("scanLowPrice").number(r.scanLowPrice);
-  w.key("scanHighPrice").number(r.scanHighPrice);
-  w.key("lastExpiryDays").optional(r.lastExpiryDays);
-}
-
-void write(JsWriter& w, const PortfolioMarginResult& r, bool) {
-  write(w.key("priceMoves"), r.priceMoves);
-  write(w.key("volShocks"), r.volShocks);
-  w.key("pnl").array();
-  for (const std::vector<double>& row : r.pnl) write(w, row);
-  w.end();
-  w.key("worstVolShock").number(static_cast<double>(r.worstVolShock));
-  w.key("worstPriceMove").number(static_cast<double>(r.worstPriceMove));
-  w.key("worstPnl").number(r.worstPnl);
-  w.key("requirement").number(r.requirement);
-  w.key("equity").number(r.equity);
-  w.key("marginRatio").optional(r.marginRatio);
-  write(w.key("volShockScale"), r.volShockScale);
-}
-
-void write(JsWriter& w, const Black76Greeks& g, bool) {
-  w.key("price").number(g.price).key("delta").number(g.delta).key("gamma").number(g.gamma);
-  w.key("vega").number(g.vega).key("theta").number(g.theta);
-}
-
-void write(JsWriter& w, const ImpliedVolatility& iv, bool) { w.key("volatility").number(iv.volatility); }
-
 JsWriter& writer() {
   static JsWriter w;  // its buffers keep their capacity from call to call
   return w;
@@ -230,18 +98,17 @@ JsWriter& writer() {
 
 val errorsOnly(const std::vector<InputError>& errors) {
   JsWriter& w = writer();
-  write(w.object().key("errors"), errors);
+  w.object().key("errors").errors(errors);
   return w.end().take();
 }
 
-/// { errors: [], ...the result's fields, steps (only when explained) } or { errors }.
+/// { errors: [], ...the result's fields (fields.h), steps only when explained } or { errors }.
 template <class T>
 val answer(const Result<T>& result, bool explain) {
   if (!result) return errorsOnly(result.errors);
   JsWriter& w = writer();
   w.object().key("errors").array().end();
-  write(w, *result.value, explain);
-  if constexpr (requires { result.value->steps; }) writeSteps(w, result.value->steps, explain);
+  ValueWriter(w, explain).members(*result.value);
   return w.end().take();
 }
 

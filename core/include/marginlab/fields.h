@@ -172,6 +172,17 @@ template <> inline constexpr std::string_view kStructName<VolSurface> = "VolSurf
 template <> inline constexpr std::string_view kStructName<OptionsScenario> = "OptionsScenario";
 template <> inline constexpr std::string_view kStructName<Black76Input> = "Black76Input";
 template <> inline constexpr std::string_view kStructName<ImpliedVolatilityInput> = "ImpliedVolatilityInput";
+template <> inline constexpr std::string_view kStructName<Black76Greeks> = "Black76Greeks";
+template <> inline constexpr std::string_view kStructName<ImpliedVolatility> = "ImpliedVolatility";
+template <> inline constexpr std::string_view kStructName<OptionValuation> = "OptionValuation";
+template <> inline constexpr std::string_view kStructName<FutureValuation> = "FutureValuation";
+template <> inline constexpr std::string_view kStructName<LiquidationCrossing> = "LiquidationCrossing";
+template <> inline constexpr std::string_view kStructName<OptionsAccountView> = "OptionsAccountView";
+template <> inline constexpr std::string_view kStructName<IsolatedHorizon> = "IsolatedHorizon";
+template <> inline constexpr std::string_view kStructName<IsolatedPosition> = "IsolatedPosition";
+template <> inline constexpr std::string_view kStructName<IsolatedPositions> = "IsolatedPositions";
+template <> inline constexpr std::string_view kStructName<OptionsAccountResult> = "OptionsAccountResult";
+template <> inline constexpr std::string_view kStructName<PortfolioMarginResult> = "PortfolioMarginResult";
 
 template <class T>
 concept Described = !kStructName<std::remove_const_t<T>>.empty();
@@ -533,6 +544,124 @@ void fields(V& v, T& r) {
   v("comparisons", r.comparisons, Omitted{});
   v("settlementAsset", r.settlementAsset, Omitted{});  // absent with errors when no position names it
   v("errors", r.errors);
+}
+
+// ---- output: the options account and the Black-76 calculators (options.h, black.h) -----------------
+// Each answer is { errors: [], ...these fields }; steps only with explain.
+
+template <class V, Is<Black76Greeks> T>
+void fields(V& v, T& g) {
+  v("price", g.price);
+  v("delta", g.delta);
+  v("gamma", g.gamma);
+  v("vega", g.vega);
+  v("theta", g.theta);
+}
+
+/// The solver's priceError and iterations stay in C++.
+template <class V, Is<ImpliedVolatility> T>
+void fields(V& v, T& iv) {
+  v("volatility", iv.volatility);
+  v("steps", iv.steps, Omitted{});
+}
+
+template <class V, Is<OptionValuation> T>
+void fields(V& v, T& o) {
+  v("years", o.years);
+  v("volatility", o.volatility);
+  v("volatilityFromSurface", o.volatilityFromSurface);
+  v("forward", o.forward);
+  v("markPrice", o.markPrice);
+  v("greeks", o.greeks);
+  v("value", o.value);
+  v("unrealizedPnl", o.unrealizedPnl);
+  v("initialMargin", o.initialMargin);
+  v("maintenanceMargin", o.maintenanceMargin);
+  v("steps", o.steps, Omitted{});
+}
+
+template <class V, Is<FutureValuation> T>
+void fields(V& v, T& f) {
+  v("sizeCoin", f.sizeCoin);
+  v("unrealizedPnl", f.unrealizedPnl);
+  v("initialMarginRate", f.initialMarginRate);
+  v("maintenanceMarginRate", f.maintenanceMarginRate);
+  v("initialMargin", f.initialMargin);
+  v("maintenanceMargin", f.maintenanceMargin);
+  v("steps", f.steps, Omitted{});
+}
+
+template <class V, Is<LiquidationCrossing> T>
+void fields(V& v, T& c) {
+  v("price", c.price);
+  v("liquidatedBelow", c.liquidatedBelow);
+}
+
+template <class V, Is<OptionsAccountView> T>
+void fields(V& v, T& a) {
+  v("days", a.days);
+  v("volShift", a.volShift);
+  v("equity", a.equity);
+  v("initialMargin", a.initialMargin);
+  v("maintenanceMargin", a.maintenanceMargin);
+  v("availableBalance", a.availableBalance);
+  v("marginRatio", a.marginRatio);
+  v("liquidated", a.liquidated);
+  v("liquidationPrices", a.liquidationPrices);
+  v("liquidatedAtScanLow", a.liquidatedAtScanLow);
+  v("liquidatedAtScanHigh", a.liquidatedAtScanHigh);
+  v("maxLoss", a.maxLoss);
+  v("steps", a.steps, Omitted{});
+}
+
+template <class V, Is<IsolatedHorizon> T>
+void fields(V& v, T& h) {
+  v("liquidationPrices", h.liquidationPrices);
+  v("liquidated", h.liquidated);
+}
+
+template <class V, Is<IsolatedPosition> T>
+void fields(V& v, T& p) {
+  v("postedMargin", p.postedMargin);
+  v("maxLoss", p.maxLoss);
+  v("now", p.now);
+  v("later", p.later);
+  v("steps", p.steps, Omitted{});
+}
+
+template <class V, Is<IsolatedPositions> T>
+void fields(V& v, T& p) {
+  v("options", p.options);
+  v("futures", p.futures);
+}
+
+template <class V, Is<OptionsAccountResult> T>
+void fields(V& v, T& r) {
+  v("options", r.options);
+  v("futures", r.futures);
+  v("now", r.now);
+  v("later", r.later);
+  v("volShifted", r.volShifted);
+  v("isolated", r.isolated);
+  v("scanLowPrice", r.scanLowPrice);
+  v("scanHighPrice", r.scanHighPrice);
+  v("lastExpiryDays", r.lastExpiryDays);
+  v("steps", r.steps, Omitted{});
+}
+
+template <class V, Is<PortfolioMarginResult> T>
+void fields(V& v, T& r) {
+  v("priceMoves", r.priceMoves);
+  v("volShocks", r.volShocks);
+  v("pnl", r.pnl);
+  v("worstVolShock", r.worstVolShock);
+  v("worstPriceMove", r.worstPriceMove);
+  v("worstPnl", r.worstPnl);
+  v("requirement", r.requirement);
+  v("equity", r.equity);
+  v("marginRatio", r.marginRatio);
+  v("volShockScale", r.volShockScale);
+  v("steps", r.steps, Omitted{});
 }
 
 // ---- what every tool's answer carries (errors.h, report.h) -------------------------------------------
