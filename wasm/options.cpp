@@ -9,16 +9,12 @@
 #include "options.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <iterator>
-#include <limits>
 #include <span>
 #include <string>
-#include <variant>
+#include <vector>
 
 #include "marginlab/black.h"
-#include "marginlab/format.h"
 #include "marginlab/options.h"
 #include "marginlab/validate.h"
 #include "reader.h"
@@ -32,12 +28,7 @@ using namespace marginlab;
 
 namespace {
 
-
 // ---- reading ------------------------------------------------------------------------------------
-
-void wrongType(Reader& r, const std::string& path, const char* expected, std::string_view actual) {
-  r.fail(path, "wrongType", {{"expected", std::string(expected)}, {"actual", std::string(actual)}});
-}
 
 /// A v2 scenario read by walking its fields() (request.h), with every conversion error and the core's
 /// checks on the fields that converted.
@@ -56,15 +47,17 @@ Result<OptionsScenario> toOptionsScenario(const val& v, std::vector<InputError>&
   conversion = r.errors;
   out.errors = std::move(r.errors);
   if (!out.errors.empty()) {  // the core's checks on what did convert; a field that did not kept its default
+    std::vector<InputError> checks = validateOptions(s);
     // An axis that did not read leaves the vols table's shape unknown: its shape errors would mislead.
-    bool axisUnread = false;
-    for (const InputError& c : conversion)
-      axisUnread = axisUnread || c.path == "volSurface.expiries" || c.path == "volSurface.strikes";
-    for (InputError& e : validateOptions(s)) {
-      const bool shape = e.code == ErrorCode::OutOfRange && e.path.rfind("volSurface.vols", 0) == 0 &&
-                         std::count(e.path.begin(), e.path.end(), '[') <= 1;  // not a value's [i][j]
-      if (!shadowed(e, conversion) && !(axisUnread && shape)) out.errors.push_back(std::move(e));
-    }
+    const bool axisUnread = std::any_of(conversion.begin(), conversion.end(), [](const InputError& c) {
+      return c.path == "volSurface.expiries" || c.path == "volSurface.strikes";
+    });
+    if (axisUnread)
+      std::erase_if(checks, [](const InputError& e) {
+        return e.code == ErrorCode::OutOfRange && e.path.rfind("volSurface.vols", 0) == 0 &&
+               std::count(e.path.begin(), e.path.end(), '[') <= 1;  // not a value's [i][j]
+      });
+    mergeChecks(out.errors, std::move(checks));
   }
   out.value = std::move(s);  // with errors too: the request's checks still run against it
   return out;
@@ -76,7 +69,7 @@ void readRequest(Reader& r, const val& request, Request& q) {
   const Field f = fieldOf(request);
   if (f.kind == Kind::Undefined || f.kind == Kind::Null) return;
   if (f.kind != Kind::Object) {
-    wrongType(r, "request", "an object", typeName(f));
+    r.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", std::string(typeName(f))}});
     return;
   }
   RequestReader(r, request, "request").read(q);
@@ -113,14 +106,13 @@ val answer(const Result<T>& result, bool explain) {
 }
 
 /// Every error at once: the scenario's (conversion and core), the request's conversion errors,
-/// and the core's request checks on the fields that did convert.
+/// and the core's request checks (all under "request.") on the fields that did convert (mergeChecks).
 std::vector<InputError> merged(const Result<OptionsScenario>& scenario, const std::vector<InputError>& conversion,
-                               const Reader& request, const std::vector<InputError>& requestChecks) {
+                               const Reader& request, std::vector<InputError> requestChecks) {
   // A scenario that converted cleanly has not been checked yet.
   std::vector<InputError> errors = conversion.empty() ? validateOptions(*scenario.value) : scenario.errors;
   errors.insert(errors.end(), request.errors.begin(), request.errors.end());
-  for (const InputError& e : requestChecks)
-    if (!shadowed(e, request.errors) && !shadowed(e, conversion)) errors.push_back(e);
+  mergeChecks(errors, std::move(requestChecks));
   return errors;
 }
 
@@ -162,11 +154,12 @@ val optionsSweep(const val& scenario, const val& request, double base, double co
     // or a field kept its default; the JS side copies nothing out when errors are listed).
     std::vector<InputError> errors = s.errors;
     errors.insert(errors.end(), r.errors.begin(), r.errors.end());
-    if (s.value)  // a scenario that converted cleanly is checked here, with the request and the prices
-      for (InputError& e : sweepOptionsAccount(*s.value, prices, equity, maintenance, q))
-        if ((conversion.empty() || e.path.rfind("request.", 0) == 0 || e.path.rfind("prices[", 0) == 0) &&
-            !shadowed(e, r.errors))
-          errors.push_back(std::move(e));
+    if (s.value) {  // a scenario that converted cleanly is checked here, with the request and the prices
+      std::vector<InputError> checks = sweepOptionsAccount(*s.value, prices, equity, maintenance, q);
+      if (!conversion.empty())
+        std::erase_if(checks, [](const InputError& e) { return e.path.rfind("request.", 0) != 0 && e.path.rfind("prices[", 0) != 0; });
+      mergeChecks(errors, std::move(checks));
+    }
     return errorsOnly(errors);
   }
   return errorsOnly(sweepOptionsAccount(*s.value, prices, equity, maintenance, q));
@@ -193,9 +186,7 @@ val black76(const val& input, const val&) {  // black76 has no steps: numbers wi
   const Result<Black76Greeks> g = marginlab::black76(in.type, in.strike, in.forward, in.volatility, in.years, in.rate);
   if (r.errors.empty()) return answer(g, false);  // no steps key even when explained (golden: none)
   std::vector<InputError> errors = r.errors;
-  if (r.errors.front().path != "")
-    for (const InputError& e : g.errors)
-      if (!shadowed(e, r.errors)) errors.push_back(e);
+  if (r.errors.front().path != "") mergeChecks(errors, g.errors);
   return errorsOnly(errors);
 }
 
@@ -206,9 +197,11 @@ val impliedVolatility(const val& input, const val& options) {
   if (!r.errors.empty()) {
     // The core's input checks on the fields that did convert (its "no volatility fits" needs them all).
     std::vector<InputError> errors = r.errors;
-    if (r.errors.front().path != "")
-      for (const InputError& e : impliedVolatilityAtRate(in.type, in.strike, in.forward, in.years, in.price, in.rate).errors)
-        if (!shadowed(e, r.errors) && e.message.find("no volatility fits") == std::string::npos) errors.push_back(e);
+    if (r.errors.front().path != "") {
+      std::vector<InputError> checks = impliedVolatilityAtRate(in.type, in.strike, in.forward, in.years, in.price, in.rate).errors;
+      std::erase_if(checks, [](const InputError& e) { return e.message.find("no volatility fits") != std::string::npos; });
+      mergeChecks(errors, std::move(checks));
+    }
     return errorsOnly(errors);
   }
   Result<ImpliedVolatility> result = impliedVolatilityAtRate(in.type, in.strike, in.forward, in.years, in.price, in.rate);
