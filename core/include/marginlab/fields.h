@@ -66,7 +66,8 @@ struct Instead {
 };
 /// Input: a list of numbers as the options account reads one: an entry that is not a number reads
 /// as NaN (the error names its type, the core's check there is shadowed); longer than its Limit, the
-/// row optionsTooManyValues.
+/// row optionsTooManyValues. With Required, null is the wrong type. On rows of numbers (a surface's
+/// vols): each row read so, an absent one missing, more rows than Limit::entries optionsTooManyRows.
 struct Values {};
 /// Input: an optional number given but unreadable stays absent (its error names the type) instead of
 /// reading as NaN, as the options account has always read them.
