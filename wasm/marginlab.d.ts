@@ -551,6 +551,12 @@ export interface IsolatedPosition {
   steps?: Step[];
 }
 
+/** options.h IsolatedPositions: each position alone, in the scenario's order. */
+export interface IsolatedPositions {
+  options: IsolatedPosition[];
+  futures: IsolatedPosition[];
+}
+
 /** options.h OptionsAccountResult. */
 export interface OptionsAccountResult {
   /** Same order as the scenario's. */
@@ -560,11 +566,13 @@ export interface OptionsAccountResult {
   later: OptionsAccountView;
   /** One per request.volShifts. */
   volShifted: OptionsAccountView[];
-  isolated: { options: IsolatedPosition[]; futures: IsolatedPosition[] };
+  isolated: IsolatedPositions;
   scanLowPrice: number;
   scanHighPrice: number;
   /** Days from the valuation date to the latest option expiry (every option settled); null without options. */
   lastExpiryDays: number | null;
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** options.h PortfolioMarginResult. */
@@ -583,6 +591,8 @@ export interface PortfolioMarginResult {
   marginRatio: number | null;
   /** Per option: (30 / max(1, days to expiry))^vegaPower. */
   volShockScale: number[];
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** black.h black76(): errors at "type", "strike", "forward", "volatility", "years", "rate". */
@@ -608,6 +618,14 @@ export interface ImpliedVolatilityInput {
   /** The option's price in the forward's currency, >= 0. */
   price: number;
   rate?: number;
+}
+
+/** black.h ImpliedVolatility: what impliedVolatility() answers. */
+export interface ImpliedVolatility {
+  /** Annualised. */
+  volatility: number;
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** An answer without steps: errors (empty on success) and the fields. */
@@ -694,7 +712,7 @@ export interface MarginLabFull extends MarginLab {
   /** black.h black76(): price and greeks of one option on a forward (no steps, explained or not). */
   black76(input: Black76Input, options?: CallOptions): Checked<Black76Greeks>;
   /** black.h impliedVolatilityAtRate(); with { explain: true } the solve's steps. */
-  impliedVolatility(input: ImpliedVolatilityInput, options?: CallOptions): Answer<{ volatility: number }>;
+  impliedVolatility(input: ImpliedVolatilityInput, options?: CallOptions): Answer<ImpliedVolatility>;
 }
 
 /** Options for the Emscripten factory; `wasmBinary` lets node load without fetch. */
