@@ -158,8 +158,8 @@ std::pair<Walk, Walk> bothWays(Up&& up, Down&& down, const Line& atMark, bool sa
 
 /// Both walks. Without breaks every piece has the line at the mark (the same operations give the
 /// same bits). For one leg at-price, its tier row is followed from the mark's as the midpoints move
-/// away from it (what maintenanceAt would find, without a search per piece); for several legs each
-/// piece is computed by lineAt.
+/// away from it (what maintenanceAt would find, without a search per piece), and the second walk goes
+/// only as far as the first one's crossing; for several legs each piece is computed by lineAt.
 std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance,
                             const Breaks& breaks, const Line& atMark, bool safe, CrossingTrace* trace) {
   const double uMark = atMark.u;
@@ -178,22 +178,15 @@ std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, d
     if ((line.at(0.0) > 0) != safe) downWalk.u = r ? std::clamp(*r, 0.0, uMark) : 0.0;
     return {upWalk, downWalk};
   }
-  const Leg& first = *group.front();
-  const bool bounded = trace == nullptr;
-  auto ways = [&](auto&& lineOfUp, auto&& lineOfDown) {
-    return bothWays([&](const Bound& b) { return walk(lineOfUp, breaks, uMark, safe, true, up, b); },
-                    [&](const Bound& b) { return walk(lineOfDown, breaks, uMark, safe, false, down, b); }, atMark, safe,
-                    first, bounded);
-  };
   if (breaks.size() == 0) {
     auto fixed = [&](double mid) { return Line{atMark.c0, atMark.c1, mid}; };
-    return ways(fixed, fixed);
+    return {walk(fixed, breaks, uMark, safe, true, up, {}), walk(fixed, breaks, uMark, safe, false, down, {})};
   }
   if (group.size() > 1) {
     auto general = [&](double mid) { return lineAt(m, group, e0, withMaintenance, mid); };
-    return ways(general, general);
+    return {walk(general, breaks, uMark, safe, true, up, {}), walk(general, breaks, uMark, safe, false, down, {})};
   }
-  const Leg& leg = first;
+  const Leg& leg = *group.front();
   const auto tiers = m.tiersOf(leg);
   const std::size_t markTier = rowAt(tiers, leg.k * uMark);
   auto one = [&](std::size_t& tier, bool upward) {
@@ -216,7 +209,9 @@ std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, d
     };
   };
   std::size_t upTier = markTier, downTier = markTier;
-  return ways(one(upTier, true), one(downTier, false));
+  return bothWays([&](const Bound& b) { return walk(one(upTier, true), breaks, uMark, safe, true, up, b); },
+                  [&](const Bound& b) { return walk(one(downTier, false), breaks, uMark, safe, false, down, b); }, atMark,
+                  safe, leg, trace == nullptr);
 }
 
 }  // namespace
