@@ -96,10 +96,11 @@ export function hostPage(scenario, attrs = {}) {
 /**
  * Runs fn(page, ctx) in a fresh context of the browser and then checks the invariants every test
  * shares. allow(url) says which request URLs are fine besides data:, blob: and about:
- * (default: the origin's). ctx: { context, requests, problems, newPage }.
+ * (default: the origin's); locale (navigator.language, default en-US) and colorScheme the context's.
+ * ctx: { context, requests, problems, newPage }.
  */
-export async function withPage(browser, origin, fn, { viewport = { width: 1280, height: 900 }, allow = (u) => u.startsWith(origin + '/') } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function withPage(browser, origin, fn, { viewport = { width: 1280, height: 900 }, allow = (u) => u.startsWith(origin + '/'), locale = 'en-US', colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, locale, colorScheme });
   const problems = [];
   const requests = [];
   const watch = (page) => {

@@ -7,7 +7,7 @@
 import createMarginLab, { defaultScenario } from './marginlab.js';
 import * as router from './router.js';
 import * as fmt from './format.js';
-import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN } from './form.js';
+import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN, isPastLiquidation } from './form.js';
 import { h, v, clear, patch } from './dom.js';
 
 /* global __WASM_BASE64__ */
@@ -102,7 +102,8 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
-const kit = createForm({ prefix: 'f-', root: () => $('inputs'), general: () => $('general-errors') });
+const kit = createForm({ prefix: 'f-', root: () => $('inputs'), general: () => $('general-errors'),
+  unit: () => (state.form.positions.some((p) => p.contract === 'inverse') ? '' : state.asset) });
 
 /** "mode:position:field" or "mode:account:field" -> the steps of that number in an explained report. */
 function stepsOf(report, key) {
@@ -285,6 +286,7 @@ function renderOutcome(modeKey, title, outcome, scenario) {
     col.children.push(v('article', { class: 'position-result', 'data-position': String(i) },
       v('h4', {}, `${p.symbol} ${p.side} ${fmt.plain(p.quantity)} @ ${fmt.price(p.entryPrice)}`,
         v('span', { class: 'badge' }, `${fmt.plain(p.leverage ?? 1)}×`)),
+      pastNote(words && words.pastPosition(o, p), 'past-position'),
       v('dl', {},
         m(key('liquidationPrice'), 'Liquidation price', o.liquidationPrice === null ? 'none' : fmt.price(o.liquidationPrice), lpNote),
         m(key('bankruptcyPrice'), 'Bankruptcy price', o.bankruptcyPrice === null ? 'none' : fmt.price(o.bankruptcyPrice)),
@@ -300,6 +302,7 @@ function renderOutcome(modeKey, title, outcome, scenario) {
   const akey = (field) => `${modeKey}:account:${field}`;
   col.children.push(v('article', { class: 'account-result' },
     v('h4', {}, 'Account'),
+    pastNote(words && words.pastAccount(a, unit, coin), 'past-account'),
     v('dl', {},
       m(akey('equity'), `Equity (${unit})`, amt(a.equity)),
       m(akey('maintenanceMargin'), `Maintenance margin (${unit})`, amt(a.maintenanceMargin)),
@@ -309,14 +312,36 @@ function renderOutcome(modeKey, title, outcome, scenario) {
   return col;
 }
 
+/** A warning line above a result, or nothing. */
+function pastNote(text, kind) {
+  return text ? v('p', { class: 'warn past', 'data-past': kind }, text) : null;
+}
+
+// The words for a position or account past liquidation (messages.js), loaded when a report first has one.
+let words = null;
+let wordsLoading = false;
+function needWords(report) {
+  if (words || wordsLoading) return;
+  const past = (m) => m.account.availableBalance < 0 || m.account.equity <= m.account.maintenanceMargin || m.positions.some(isPastLiquidation);
+  if (!past(report.isolated) && !past(report.cross)) return;
+  wordsLoading = true;
+  import('./messages.js').then((m) => {
+    words = m;
+    renderResults();
+  });
+}
+
 function verdictLines(report, scenario) {
   const coin = scenario.positions[0].contract === 'inverse';
   const unit = state.asset;
-  return report.comparisons.map((c) => {
+  needWords(report);
+  return [...(words ? words.accountVerdict(report, unit, coin) : []), ...report.comparisons.map((c) => {
     const p = scenario.positions[c.position];
     const iso = report.isolated.positions[c.position];
     const cross = report.cross.positions[c.position];
     const risk = `puts ${c.crossMaxLoss > c.isolatedMaxLoss ? 'the whole' : ''} ${fmt.amount(c.crossMaxLoss, coin)} ${unit} at risk instead of ${fmt.amount(c.isolatedMaxLoss, coin)}`.replace('  ', ' ');
+    const past = words && words.pastVerdict(p, iso, cross, risk);
+    if (past) return past;
     if (c.distanceGain === null) {
       if (cross.liquidationPrice === null && iso.liquidationPrice !== null) return `${p.symbol} ${p.side}: cross removes the liquidation price (isolated liquidates at ${fmt.price(iso.liquidationPrice)}) but ${risk}.`;
       if (iso.liquidationPrice === null && cross.liquidationPrice !== null) return `${p.symbol} ${p.side}: isolated never liquidates; cross liquidates at ${fmt.price(cross.liquidationPrice)} and ${risk}.`;
@@ -325,7 +350,7 @@ function verdictLines(report, scenario) {
     const dir = c.distanceGain >= 0 ? 'further away' : 'closer';
     return `${p.symbol} ${p.side}: cross moves the liquidation ${fmt.percent(Math.abs(c.distanceGain))} of the mark ${dir} ` +
       `(${fmt.price(iso.liquidationPrice)} isolated, ${fmt.price(cross.liquidationPrice)} cross) but ${risk}.`;
-  });
+  })];
 }
 
 /** The isolated and cross columns (and "as given"), with the steps of every open "show the math". */

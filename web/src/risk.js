@@ -6,7 +6,7 @@
 // "Show the math" is opened.
 import { h, v, patch } from './dom.js';
 import * as fmt from './format.js';
-import { createForm, numberReader, metric, Explainer, EXPLAIN } from './form.js';
+import { fieldText, createForm, numberReader, metric, Explainer, EXPLAIN } from './form.js';
 
 /** What the engine did at a cascade event (the core's numbers and reason, in words). */
 const CASCADE_REASONS = {
@@ -21,8 +21,10 @@ function eventText(e) {
     `${fmt.plain(e.closedQuantity)} of ${fmt.plain(e.quantityBefore)} contracts closed${past}`;
 }
 
-// The risk lab runs on marginlab-full.js, loaded the first time a tool computes.
+// The risk lab runs on marginlab-full.js, loaded the first time a tool computes, with the page's
+// wording of steps (messages.js).
 let lab = null;
+let words = null;
 let loadFullLab = async () => null;
 
 /** The object without its undefined entries (blank optional fields). */
@@ -49,6 +51,7 @@ function tool(ctx, spec) {
     explain: () => lab[spec.call](last.scenario, last.request, EXPLAIN),
     steps: (answer) => answer.steps,
     redraw: () => show(),
+    label: (step) => (words ? words.stepLabel(step, CASCADE_REASONS) : step.label),
   });
   const show = () => patch(out, spec.view(last.answer, { ...last, math: spec.steps ? math.details('steps') : null }));
   const set = (key) => (text) => { values[key] = text; };
@@ -60,6 +63,7 @@ function tool(ctx, spec) {
     if (!lab) patch(out, [v('p', { 'data-loading': '' }, 'Loading the risk lab…')]);
     try {
       await loadFullLab();
+      words ??= await import('./messages.js');
     } catch (err) {
       patch(out, [v('p', { class: 'warn', role: 'alert' }, `The risk lab could not load: ${err && err.message ? err.message : err}`)]);
       return;
@@ -102,14 +106,14 @@ export function renderRiskLab(root, ctx) {
 }
 
 function whatIfTools({ first, unit, amt, lp, position }) {
-  const mark = String(first.markPrice ?? first.entryPrice);
+  const mark = fieldText(first.markPrice ?? first.entryPrice);
   const side = { key: 'side', label: 'Side', value: 'long', options: [['long', 'Long'], ['short', 'Short']] };
   const at = (values) => Number(values.position);
   return [
     { id: 't-adjust', call: 'adjust', steps: true, title: 'Add to or reduce a position',
       intro: 'A fill at a price: a positive size adds, a negative size reduces (through zero flips the side).',
       fields: [position, { key: 'price', label: 'Fill price', unit: 'quote', value: mark },
-        { key: 'quantityDelta', label: 'Size change', unit: 'contracts, − reduces', value: String(first.quantity) }],
+        { key: 'quantityDelta', label: 'Size change', unit: 'contracts, − reduces', value: fieldText(first.quantity) }],
       request: (num, values) => defined({ position: at(values), price: num('price'), quantityDelta: num('quantityDelta') }),
       view: (a, { request, math }) => {
         const iso = a.report.isolated && !a.closed ? a.report.isolated.positions[request.position] : null;
@@ -129,7 +133,7 @@ function whatIfTools({ first, unit, amt, lp, position }) {
     { id: 't-max', call: 'maxOpen', steps: true, title: 'Largest size that opens',
       intro: 'The most you can open with the available balance at a leverage, tiers respected.',
       fields: [{ key: 'symbol', label: 'Symbol', value: first.symbol }, side, { key: 'price', label: 'Order price', unit: 'quote', value: mark },
-        { key: 'leverage', label: 'Leverage', unit: '×', value: String(first.leverage ?? 10) }],
+        { key: 'leverage', label: 'Leverage', unit: '×', value: fieldText(first.leverage ?? 10) }],
       request: (num, values) => defined({ symbol: values.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: values.side,
         price: num('price'), leverage: num('leverage') }),
       view: (a, { math }) => result([['Size', `${fmt.plain(a.quantity)} contracts`], ['Notional', amt(a.notional)],
@@ -137,8 +141,8 @@ function whatIfTools({ first, unit, amt, lp, position }) {
     { id: 't-stop', call: 'sizeFromStop', steps: true, title: 'Size from a stop-loss',
       intro: 'How big a position may be so that the stop loses only the share of the account you choose.',
       fields: [{ key: 'symbol', label: 'Symbol', value: first.symbol }, side, { key: 'entryPrice', label: 'Entry', unit: 'quote', value: mark },
-        { key: 'stopPrice', label: 'Stop', unit: 'quote', value: String(Math.round((first.markPrice ?? first.entryPrice) * 0.97)) },
-        { key: 'riskFraction', label: 'Risk', unit: '% of equity', value: '1' }, { key: 'leverage', label: 'Leverage', unit: '×', value: String(first.leverage ?? 10) }],
+        { key: 'stopPrice', label: 'Stop', unit: 'quote', value: fieldText(Math.round((first.markPrice ?? first.entryPrice) * 0.97)) },
+        { key: 'riskFraction', label: 'Risk', unit: '% of equity', value: '1' }, { key: 'leverage', label: 'Leverage', unit: '×', value: fieldText(first.leverage ?? 10) }],
       request: (num, values) => defined({ symbol: values.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: values.side,
         entryPrice: num('entryPrice'), stopPrice: num('stopPrice'), riskFraction: num('riskFraction', 100), leverage: num('leverage') }),
       view: (a, { math }) => [
@@ -173,7 +177,7 @@ function stressTools({ unit, amt, lp, position }) {
         { key: 'style', label: 'Liquidation', value: '', options: [['', 'As the venue does'], ['wholeAccount', 'Whole account'], ['tierByTier', 'Tier by tier']] }],
       request: (num, values) => defined({ path: defined({ move: num('move', 100), steps: num('steps') }), style: values.style || undefined }),
       view: (a, { math }) => [...result([[`Final equity (${unit})`, amt(a.finalEquity)], [`Insurance fund / ADL (${unit})`, amt(a.insuranceFundLoss)]], math),
-        v('ol', { class: 'events' }, ...a.events.map((e) => v('li', { class: e.pastBankruptcy ? 'warn' : '' }, eventText(e)))),
+        v('ul', { class: 'events' }, ...a.events.map((e) => v('li', { class: e.pastBankruptcy ? 'warn' : '' }, eventText(e)))),
         a.events.length ? null : v('p', {}, 'No liquidation along this path.')] },
     { id: 't-funding', call: 'funding', steps: true, title: 'Funding', intro: 'The liquidation price after funding intervals (positive rate: longs pay).',
       fields: [position, { key: 'rate', label: 'Rate per interval', unit: '%', value: '0.01' }, { key: 'intervals', label: 'Intervals', value: '90' }],
@@ -214,8 +218,8 @@ function unwindTool({ first, unit, amt, position }) {
     intro: 'The position taken over at its liquidation price, sold into the book in slices.',
     fields: [position, { key: 'mode', label: 'Mode', value: 'isolated', options: [['isolated', 'Isolated'], ['cross', 'Cross']] },
       { key: 'style', label: 'Style', value: 'twap', options: [['market', 'Market'], ['twap', 'TWAP slices'], ['iceberg', 'Iceberg']] },
-      { key: 'depthPerPercent', label: 'Book depth', unit: 'contracts per 1%', value: String(first.quantity) },
-      { key: 'slices', label: 'Slices', value: '5' }, { key: 'visibleSize', label: 'Iceberg visible size', unit: 'contracts', value: String(first.quantity / 4) },
+      { key: 'depthPerPercent', label: 'Book depth', unit: 'contracts per 1%', value: fieldText(first.quantity) },
+      { key: 'slices', label: 'Slices', value: '5' }, { key: 'visibleSize', label: 'Iceberg visible size', unit: 'contracts', value: fieldText(first.quantity / 4) },
       { key: 'replenishFraction', label: 'Book recovery between slices', unit: '0 to 1', value: '0.5' },
       { key: 'insuranceFund', label: 'Insurance fund', unit, value: '0' }],
     request: (num, values) => defined({ position: Number(values.position), mode: values.mode, style: values.style,
