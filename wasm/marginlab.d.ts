@@ -319,6 +319,13 @@ export interface MonteCarloTally {
   probability: ByMode<number | null>;
   /** Days until half the liquidated paths were liquidated; null when none was. */
   medianDays: ByMode<number | null>;
+  /** The standard error of `probability`, sqrt(p (1 - p) / paths); null when no path was simulated. */
+  standardError: ByMode<number | null>;
+  /** The 95% interval of `probability` (Wilson score); null when no path was simulated. */
+  interval95: ByMode<{ low: number; high: number } | null>;
+  /** True when touches of the liquidation price between two steps count (Brownian bridge): isolated
+   *  always, cross for one symbol; false: checked at the end of each step only. */
+  continuous: ByMode<boolean>;
 }
 /** engine.h BookLevel: one price level of the side of the book the engine trades against. */
 export interface BookLevel { price: number; size: number }
@@ -544,6 +551,12 @@ export interface IsolatedPosition {
   steps?: Step[];
 }
 
+/** options.h IsolatedPositions: each position alone, in the scenario's order. */
+export interface IsolatedPositions {
+  options: IsolatedPosition[];
+  futures: IsolatedPosition[];
+}
+
 /** options.h OptionsAccountResult. */
 export interface OptionsAccountResult {
   /** Same order as the scenario's. */
@@ -553,11 +566,13 @@ export interface OptionsAccountResult {
   later: OptionsAccountView;
   /** One per request.volShifts. */
   volShifted: OptionsAccountView[];
-  isolated: { options: IsolatedPosition[]; futures: IsolatedPosition[] };
+  isolated: IsolatedPositions;
   scanLowPrice: number;
   scanHighPrice: number;
   /** Days from the valuation date to the latest option expiry (every option settled); null without options. */
   lastExpiryDays: number | null;
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** options.h PortfolioMarginResult. */
@@ -576,6 +591,8 @@ export interface PortfolioMarginResult {
   marginRatio: number | null;
   /** Per option: (30 / max(1, days to expiry))^vegaPower. */
   volShockScale: number[];
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** black.h black76(): errors at "type", "strike", "forward", "volatility", "years", "rate". */
@@ -601,6 +618,14 @@ export interface ImpliedVolatilityInput {
   /** The option's price in the forward's currency, >= 0. */
   price: number;
   rate?: number;
+}
+
+/** black.h ImpliedVolatility: what impliedVolatility() answers. */
+export interface ImpliedVolatility {
+  /** Annualised. */
+  volatility: number;
+  /** With { explain: true } only. */
+  steps?: Step[];
 }
 
 /** An answer without steps: errors (empty on success) and the fields. */
@@ -687,7 +712,7 @@ export interface MarginLabFull extends MarginLab {
   /** black.h black76(): price and greeks of one option on a forward (no steps, explained or not). */
   black76(input: Black76Input, options?: CallOptions): Checked<Black76Greeks>;
   /** black.h impliedVolatilityAtRate(); with { explain: true } the solve's steps. */
-  impliedVolatility(input: ImpliedVolatilityInput, options?: CallOptions): Answer<{ volatility: number }>;
+  impliedVolatility(input: ImpliedVolatilityInput, options?: CallOptions): Answer<ImpliedVolatility>;
 }
 
 /** Options for the Emscripten factory; `wasmBinary` lets node load without fetch. */

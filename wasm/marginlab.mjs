@@ -80,7 +80,7 @@ export default async function createMarginLab(options = {}) {
     /** Scenario -> Report: the scenario packed in one typed array, one call, the numbers decoded. */
     evaluate(scenario, options) {
       if (!isPlainObject(scenario)) throw new TypeError('evaluate(scenario): scenario must be an object');
-      return core.mljsEvaluate(scenario, callOptions('evaluate', options).explain ? 1 : 0);
+      return core.mljsEvaluate(scenario, options === undefined ? 0 : callOptions('evaluate', options).explain ? 1 : 0);
     },
     /** The boundary alone (benchmarks): packs and reads the scenario, decodes the last report again. */
     [Symbol.for('marginlab.boundary')]: (scenario) => core.mljsEvaluate(scenario, 2),

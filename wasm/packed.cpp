@@ -91,22 +91,12 @@ class PackedReader {
   }
   template <NamedEnum E, class... Tags>
   void operator()(std::string_view name, E& e, Tags...) {
-    const Slot s = next();
-    if (s.kind != Kind::String) {
-      if (!skipped(s.kind, kRequired<Tags...>)) notRead(s.kind, name, kRequired<Tags...>, "a string");
-      return;
-    }
-    if (const auto i = choice(bytes(s.value), name, enumNames(E{}))) e = static_cast<E>(*i);
+    if (const auto i = named(name, enumNames(E{}), kRequired<Tags...>)) e = static_cast<E>(*i);
   }
   template <NamedEnum E>
   void operator()(std::string_view name, std::optional<E>& e) {
-    const Slot s = next();
     e.reset();
-    if (s.kind != Kind::String) {
-      if (!skipped(s.kind, false)) notRead(s.kind, name, false, "a string");
-      return;
-    }
-    if (const auto i = choice(bytes(s.value), name, enumNames(E{}))) e = static_cast<E>(*i);
+    if (const auto i = named(name, enumNames(E{}), false)) e = static_cast<E>(*i);
   }
   /// The one list reader: positions, a table's rows.
   template <Described T, class... Tags>
@@ -198,6 +188,14 @@ class PackedReader {
     return out;
   }
 
+  /// An enum field: the index of its string among `names`; nothing when it is absent or wrong (reported).
+  [[gnu::noinline]] std::optional<std::size_t> named(std::string_view name, std::span<const std::string_view> names,
+                                                     bool required) {
+    const Slot s = next();
+    if (s.kind == Kind::String) return choice(bytes(s.value), name, names);
+    if (!skipped(s.kind, required)) notRead(s.kind, name, required, "a string");
+    return std::nullopt;
+  }
   /// The index of `text` among `names`, or an unknownValue error listing them.
   [[gnu::noinline]] std::optional<std::size_t> choice(std::string_view text, std::string_view name,
                                                       std::span<const std::string_view> names) {

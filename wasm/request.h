@@ -26,31 +26,36 @@ namespace mljs {
 /// objects: the whole list in one call); every problem goes to the Reader.
 class RequestReader {
  public:
-  RequestReader(Reader& reader, val object, std::string_view head)
-      : reader_(reader), object_(std::move(object)), head_(head) {}
+  /// \warning `object` must outlive the reader (no handle is copied: each copy of a val is a JS call).
+  RequestReader(Reader& reader, const val& object, std::string_view head)
+      : reader_(reader), object_(&object), head_(head) {}
+  /// For the fields of entry `index` of the list at `head`, already read (readFrom), without their object.
+  RequestReader(Reader& reader, std::string_view head, std::size_t index) : reader_(reader), head_(head), index_(index) {}
 
   template <marginlab::Described T>
   void read(T& request) {
     const std::vector<const char*>& keys = keysOf<T>();
     std::vector<Field> got(keys.size());
-    detail::readInto(object_, keys.data(), keys.size(), got.data());
+    detail::readInto(*object_, keys.data(), keys.size(), got.data());
     readFrom(got.data(), request);
   }
 
-  /// The fields already read, in fields() order.
-  template <marginlab::Described T>
-  void readFrom(const Field* got, T& request) {
+  /// The fields already read, in fields() order (of the description `as` selects: AsFuture).
+  template <marginlab::Described T, class... As>
+  void readFrom(const Field* got, T& request, As... as) {
     read_ = got;
-    fields(*this, request);
+    fields(*this, request, as...);
   }
 
   template <class T, class... Tags>
   void operator()(std::string_view name, T& x, Tags... tags) {
     constexpr bool required = (std::is_same_v<Tags, marginlab::Required> || ...);
-    const Field f = *read_++;
-    const Path path(head_, name);
+    const Field& f = *read_++;  // a copy would cost the value handle a JS call each way
+    const Path path(head_, index_, name);
     if constexpr (std::is_same_v<T, double>) {
       if (const auto v = reader_.number(f, path, required)) x = *v;
+    } else if constexpr (std::is_same_v<T, std::optional<double>> && (std::is_same_v<Tags, marginlab::KeepAbsent> || ...)) {
+      x = reader_.number(f, path, false);
     } else if constexpr (std::is_same_v<T, std::optional<double>>) {  // given but unreadable: NaN
       const std::size_t before = reader_.errors.size();
       x = reader_.number(f, path, false);
@@ -59,13 +64,17 @@ class RequestReader {
       if (const auto v = reader_.number(f, path, required)) integer(path, *v, x, tags...);
     } else if constexpr (std::is_same_v<T, std::string>) {
       if (const auto v = reader_.string(f, path, required)) x = *v;
+    } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+      x = reader_.string(f, path, false);
     } else if constexpr (IsOptionalEnum<T>::value) {  // absent, or one of its strings
       typename T::value_type e{};
       if (enumeration(f, path, required, e, tags...)) x = e;
     } else if constexpr (marginlab::NamedEnum<T>) {
       enumeration(f, path, required, x, tags...);
     } else if constexpr (std::is_same_v<T, std::vector<double>> && (std::is_same_v<Tags, marginlab::Values> || ...)) {
-      if (f.kind != Kind::Undefined && f.kind != Kind::Null) values(path.str(), f, x, tags...);
+      if (!absent(f, path, required)) values(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::vector<std::vector<double>>> && (std::is_same_v<Tags, marginlab::Values> || ...)) {
+      if (!absent(f, path, required)) rows(path.str(), f, x, tags...);
     } else if constexpr (std::is_same_v<T, std::vector<double>>) {
       if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
       numbers(path.str(), f, x, tags...);
@@ -97,15 +106,22 @@ class RequestReader {
   }
 
  private:
-  /// The one integer rule: a whole number in [0, high]; otherwise the Whole tag's row ("whole": the
-  /// Checker's, finite first).
+  /// Absent (undefined; null too when not required): true, with a Missing error when required.
+  bool absent(const Field& f, const Path& path, bool required) {
+    if (f.kind != Kind::Undefined && (required || f.kind != Kind::Null)) return false;
+    if (required) reader_.fail(path.str(), "missing");
+    return true;
+  }
+
+  /// The one integer rule: a whole number in [low, high] (low 0 unless the tag says); otherwise the
+  /// Whole tag's row ("whole": the Checker's, finite first).
   template <class T, class... Tags>
   void integer(const Path& path, double v, T& x, Tags... tags) {
     marginlab::Whole whole{"requestIndex"};
     ((void)[&] {
       if constexpr (std::is_same_v<Tags, marginlab::Whole>) whole = tags;
     }(), ...);
-    if (v >= 0 && v <= whole.high && std::trunc(v) == v) {
+    if (v >= whole.low && v <= whole.high && std::trunc(v) == v) {
       x = static_cast<T>(v);
       return;
     }
@@ -128,12 +144,12 @@ class RequestReader {
       keys.push_back(name.data());
     }
   };
-  template <class T>
+  template <class T, class... As>
   static const std::vector<const char*>& keysOf() {
     static const std::vector<const char*> keys = [] {
       Names n;
       const T x{};
-      fields(n, x);
+      fields(n, x, As{}...);
       return n.keys;
     }();
     return keys;
@@ -179,20 +195,29 @@ class RequestReader {
   }
 
   /// Rows of numbers (a matrix): an array of at most Limit::entries rows, each a list of numbers of at
-  /// most Limit::inner.
+  /// most Limit::inner. With the Values tag, as the options account reads a surface's vols: each row
+  /// read as values() (a row absent: Missing), in that account's words.
   template <class... Tags>
   void rows(const std::string& path, const Field& f, std::vector<std::vector<double>>& out, Tags... tags) {
+    constexpr bool asValues = (std::is_same_v<Tags, marginlab::Values> || ...);
     const marginlab::Limit limit = limitOf(tags...);
-    if (f.kind != Kind::Array) return wrongType(path, "an array of rows", typeName(f));
+    if (f.kind != Kind::Array) return wrongType(path, asValues ? "an array of rows, one per expiry" : "an array of rows", typeName(f));
     const auto n = static_cast<std::size_t>(f.number);
     if (n > limit.entries) {
-      reader_.fail(path, "tooMany", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
+      reader_.fail(path, asValues ? marginlab::Rule("optionsTooManyRows") : marginlab::Rule("tooMany"),
+                   {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
       return;
     }
     const std::vector<Field> entries = readElements(f.value, n);
     out.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      numbers(path + "[" + std::to_string(i) + "]", entries[i], out[i], marginlab::Limit{limit.inner});
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string at = path + "[" + std::to_string(i) + "]";
+      if constexpr (asValues) {
+        if (!absent(entries[i], at, true)) values(at, entries[i], out[i], marginlab::Limit{limit.inner});
+      } else {
+        numbers(at, entries[i], out[i], marginlab::Limit{limit.inner});
+      }
+    }
   }
 
   template <class T>
@@ -208,7 +233,8 @@ class RequestReader {
     bool out = false;
     ((void)[&] {
       if constexpr (std::is_same_v<Tags, marginlab::Instead>) {
-        const val other = object_[std::string(tags.other)];
+        if (!object_) return;  // an entry of a list: its object is not kept
+        const val other = (*object_)[std::string(tags.other)];
         out = !other.isUndefined() && !other.isNull();
       }
     }(), ...);
@@ -282,8 +308,9 @@ class RequestReader {
   template <marginlab::Described T>
   struct IsList<std::vector<T>> : std::true_type {};
 
-  /// The one list rule: an array of at most Limit entries, each an object read by its fields(); an
-  /// entry that is not one stays at its defaults (so that the core's paths stay those of the request).
+  /// The one list rule: an array of at most Limit entries, each an object read by its fields() (an
+  /// AsFuture tag: that description, each contract the tag's settlement unless given); an entry that is
+  /// not one stays at its defaults (so that the core's paths stay those of the request).
   template <class T, class... Tags>
   void list(const std::string& path, const Field& f, std::vector<T>& out, Tags... tags) {
     const marginlab::Limit limit = limitOf(tags...);
@@ -291,22 +318,38 @@ class RequestReader {
     ((void)[&] {
       if constexpr (std::is_same_v<Tags, marginlab::ListOf>) words = tags;
     }(), ...);
+    const std::string shape = words.shape.empty() ? "" : " " + std::string(words.shape);
     if (f.kind != Kind::Array)
-      return wrongType(path, "an array of " + std::string(words.shape) + " " + std::string(words.items), typeName(f));
+      return wrongType(path, words.shape.empty() ? "an array" : "an array of" + shape + " " + std::string(words.items), typeName(f));
     const auto n = static_cast<std::size_t>(f.number);
     if (n > limit.entries) {
       reader_.fail(path, words.tooMany, {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
       return;
     }
-    const std::vector<const char*>& keys = keysOf<T>();
+    if constexpr ((std::is_same_v<Tags, marginlab::AsFuture> || ...)) {
+      marginlab::AsFuture as;
+      ((void)[&] {
+        if constexpr (std::is_same_v<Tags, marginlab::AsFuture>) as = tags;
+      }(), ...);
+      out.assign(n, T{});
+      for (T& x : out) x.contract = as.settlement;
+      entries(path, f, out, "an object" + shape, as);
+    } else {
+      out.resize(n);
+      entries(path, f, out, "an object" + shape);
+    }
+  }
+
+  /// The `out.size()` entries of the array `f`, read in one call by the description `as` selects.
+  template <class T, class... As>
+  void entries(const std::string& path, const Field& f, std::vector<T>& out, const std::string& object, As... as) {
+    const std::vector<const char*>& keys = keysOf<T, As...>();
     const std::size_t stride = keys.size() + 1;  // each entry's kind, then its fields
-    const std::vector<Field> table = detail::readTable(f.value, n, keys.data(), keys.size());
-    out.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::string at = path + "[" + std::to_string(i) + "]";
+    const std::vector<Field> table = detail::readTable(f.value, out.size(), keys.data(), keys.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
       const Field& entry = table[i * stride];
-      if (entry.kind != Kind::Object) wrongType(at, "an object " + std::string(words.shape), typeName(entry));
-      else RequestReader(reader_, val::undefined(), at).readFrom(&table[i * stride + 1], out[i]);
+      if (entry.kind != Kind::Object) wrongType(Path(path, i).str(), object, typeName(entry));
+      else RequestReader(reader_, path, i).readFrom(&table[i * stride + 1], out[i], as...);
     }
   }
 
@@ -324,8 +367,9 @@ class RequestReader {
   }
 
   Reader& reader_;
-  val object_;  ///< the object read (for an Instead tag's look at the other field)
+  const val* object_ = nullptr;  ///< the object read (for an Instead tag's look at the other field)
   std::string_view head_;
+  std::size_t index_ = Path::kNoIndex;  ///< an entry's index in the list at head_
   const Field* read_ = nullptr;  ///< the next field, read in one call
 };
 

@@ -320,7 +320,8 @@ void readModeCounts(Reader& rd, const val& v, const std::string& path, ByMode<st
   if (const auto x = whole(rd, v, "cross", path + ".cross", true, kMaxSeed)) out.cross = static_cast<std::size_t>(*x);
 }
 
-/// The tally a previous answer gave, to continue (its probability and medianDays are recomputed).
+/// The tally a previous answer gave, to continue (its probability, medianDays, standardError, interval95
+/// and continuous are recomputed).
 void readTally(Reader& rd, const val& v, MonteCarloTally& t) {
   if (v.isUndefined() || v.isNull()) return;
   if (!isObject(v)) return wrongType(rd, "tally", "a previous answer of monteCarlo", typeName(v));
@@ -349,6 +350,15 @@ void writeTally(JsWriter& w, const MonteCarloTally& t) {
   writeByMode(w, t.probability, optional);
   w.key("medianDays");
   writeByMode(w, t.medianDays, optional);
+  w.key("standardError");
+  writeByMode(w, t.standardError, optional);
+  w.key("interval95");
+  writeByMode(w, t.interval95, [&](const std::optional<ProbabilityInterval>& x) {
+    if (!x) return w.null(), void();
+    w.object().key("low").number(x->low).key("high").number(x->high).end();
+  });
+  w.key("continuous");
+  writeByMode(w, t.continuous, [&](bool x) { w.boolean(x); });
 }
 
 void writeUnwind(JsWriter& w, const UnwindResult& u) {

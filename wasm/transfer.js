@@ -204,7 +204,7 @@ mergeInto(LibraryManager.library, {
     if (typeof x !== 'string') return mljsSlot(mljsKind(x), 0);
     var a = mljsIn, n = x.length;
     if (n > a.maxText && !any) return mljsSlot(10, n);
-    mljsRoom(1, 3 * n + 1);
+    if (a.v >= a.slots || a.t + 3 * n + 1 > a.textBytes) mljsRoom(1, 3 * n + 1);
     var at = a.text + a.t, j = 0;
     for (var c; j < n && (c = x.charCodeAt(j)) < 128; j++) HEAPU8[at + j] = c;  // ASCII, the usual case
     if (j < n) j = stringToUTF8Array(x, HEAPU8, at, 3 * n + 1);
@@ -249,7 +249,7 @@ mergeInto(LibraryManager.library, {
     mljsNumber(t.maintenanceAmount);
   },
   // The tier tables: an object's key count (more than maxTables: the count only), then per key the
-  // key and its list of rows. Object.values, not tiers[key]: a "__proto__" key is an own property.
+  // key and its list of rows.
   $mljsTiers__deps: ['$mljsIn', '$mljsRoom', '$mljsSlot', '$mljsKind', '$mljsText', '$mljsList', '$mljsTier'],
   $mljsTiers: function(tiers) {
     var kind = mljsKind(tiers);
@@ -257,11 +257,10 @@ mergeInto(LibraryManager.library, {
     var a = mljsIn, keys = Object.keys(tiers);
     mljsSlot(5, keys.length);
     if (keys.length > a.maxTables) return;
-    var tables = Object.values(tiers);
     for (var i = 0; i < keys.length; i++) {
       mljsRoom(2, 0);
       mljsText(keys[i], true);
-      mljsList(tables[i], a.maxRows, 5, mljsTier);
+      mljsList(tiers[keys[i]], a.maxRows, 5, mljsTier);  // an own key: its own value, "__proto__" too
     }
   },
   // Packs `scenario` from slot 0: its own kind first, then its fields. Returns the slots written.
@@ -310,75 +309,54 @@ mergeInto(LibraryManager.library, {
   },
 
   // ---- a report's numbers (packed.h writeNumbers), decoded into evaluate's object -------------------
-  // r: { f: HEAPF64, i: the next number }. A NaN is an absent number (null); a list is its length, then
-  // its entries; an enum is its index. fields() of marginlab/fields.h, in their order: a test checks
-  // the keys against describe() and the numbers against the explain path's writer, which walks them.
-  $mljsNum: function(r) {
-    return r.f[r.i++];
-  },
-  $mljsOpt: function(r) {
-    var x = r.f[r.i++];
+  // A NaN is an absent number (null); a list is its length, then its entries; an enum is its index.
+  // fields() of marginlab/fields.h, in their order: a test checks the keys against describe() and the
+  // numbers against the explain path's writer, which walks them. One function with a local index: the
+  // objects are built from fixed offsets, with no call per number.
+  $mljsModes: "=['isolated', 'cross']",
+  $mljsOutcomes: "=['isolated', 'cross', 'asGiven']",  // a report's optional outcomes, in their order
+  $mljsOr: function(x) {  // an absent number: NaN in, null out
     return x === x ? x : null;
   },
-  $mljsEach: function(r, each) {
-    var list = [];
-    for (var n = r.f[r.i++]; n > 0; n--) list.push(each(r));
-    return list;
+  // A short text of a report: its length, then each byte's code (packed.cpp NumberWriter). The last
+  // one is kept: a settlement asset recurs from call to call, and is then not built again.
+  $mljsLastText: "=''",
+  $mljsShortText__deps: ['$mljsLastText'],
+  $mljsShortText: function(f, i) {
+    var n = f[i++], last = mljsLastText, same = n === last.length;
+    for (var k = 0; same && k < n; k++) same = f[i + k] === last.charCodeAt(k);
+    if (same) return last;
+    var text = '';
+    for (var j = 0; j < n; j++) text += String.fromCharCode(f[i + j]);
+    return (mljsLastText = text);
   },
-  $mljsModes: "=['isolated', 'cross']",
-  $mljsBoundary__deps: ['$mljsNum'],
-  $mljsBoundary: function(r) {
-    return { price: mljsNum(r), notional: mljsNum(r), tier: mljsNum(r) };
-  },
-  $mljsPositionOutcome__deps: ['$mljsNum', '$mljsOpt', '$mljsEach', '$mljsModes', '$mljsBoundary'],
-  $mljsPositionOutcome: function(r) {
-    return {
-      mode: mljsModes[mljsNum(r)],
-      liquidationPrice: mljsOpt(r),
-      bankruptcyPrice: mljsOpt(r),
-      notional: mljsNum(r),
-      initialMargin: mljsNum(r),
-      maintenanceMargin: mljsNum(r),
-      maintenanceMarginRate: mljsNum(r),
-      tier: mljsNum(r),
-      liquidationTier: mljsOpt(r),
-      unrealizedPnl: mljsNum(r),
-      roe: mljsNum(r),
-      margin: mljsNum(r),
-      marginRatio: mljsOpt(r),
-      distanceToLiquidation: mljsOpt(r),
-      maxLoss: mljsNum(r),
-      tierBoundaries: mljsEach(r, mljsBoundary),
-    };
-  },
-  $mljsOutcome__deps: ['$mljsNum', '$mljsOpt', '$mljsEach', '$mljsPositionOutcome'],
-  $mljsOutcome: function(r) {
-    return {
-      positions: mljsEach(r, mljsPositionOutcome),
-      account: { equity: mljsNum(r), maintenanceMargin: mljsNum(r), marginRatio: mljsOpt(r), availableBalance: mljsNum(r),
-        maxLoss: mljsNum(r) },
-    };
-  },
-  $mljsComparison__deps: ['$mljsNum', '$mljsOpt'],
-  $mljsComparison: function(r) {
-    return { position: mljsNum(r), isolatedDistance: mljsOpt(r), crossDistance: mljsOpt(r), distanceGain: mljsOpt(r),
-      isolatedMaxLoss: mljsNum(r), crossMaxLoss: mljsNum(r) };
-  },
-  // A short text written as its length, then each byte's code (packed.cpp NumberWriter).
-  $mljsOutText__deps: ['$mljsNum'],
-  $mljsOutText: function(r) {
-    var n = mljsNum(r), s = '';
-    for (var i = 0; i < n; i++) s += String.fromCharCode(mljsNum(r));
-    return s;
-  },
-  $mljsReport__deps: ['$mljsNum', '$mljsEach', '$mljsOutcome', '$mljsComparison', '$mljsOutText'],
+  $mljsReport__deps: ['$mljsModes', '$mljsOutcomes', '$mljsOr', '$mljsShortText'],
   $mljsReport: function(address) {
-    var r = { f: HEAPF64, i: address >> 3 }, report = {};
-    if (mljsNum(r)) report.isolated = mljsOutcome(r);
-    if (mljsNum(r)) report.cross = mljsOutcome(r);
-    if (mljsNum(r)) report.asGiven = mljsOutcome(r);
-    report.comparisons = mljsEach(r, mljsComparison);
-    report.settlementAsset = mljsOutText(r);
+    var f = HEAPF64, i = address >> 3, report = {}, names = mljsOutcomes, or = mljsOr;
+    for (var k = 0; k < 3; k++) {
+      if (!f[i++]) continue;
+      var positions = [];
+      for (var n = f[i++]; n > 0; n--) {
+        var boundaries = [], o = {
+          mode: mljsModes[f[i]], liquidationPrice: or(f[i + 1]), bankruptcyPrice: or(f[i + 2]), notional: f[i + 3],
+          initialMargin: f[i + 4], maintenanceMargin: f[i + 5], maintenanceMarginRate: f[i + 6], tier: f[i + 7],
+          liquidationTier: or(f[i + 8]), unrealizedPnl: f[i + 9], roe: f[i + 10], margin: f[i + 11],
+          marginRatio: or(f[i + 12]), distanceToLiquidation: or(f[i + 13]), maxLoss: f[i + 14], tierBoundaries: boundaries };
+        i += 15;
+        for (var b = f[i++]; b > 0; b--, i += 3) boundaries.push({ price: f[i], notional: f[i + 1], tier: f[i + 2] });
+        positions.push(o);
+      }
+      report[names[k]] = { positions: positions, account: { equity: f[i], maintenanceMargin: f[i + 1],
+        marginRatio: or(f[i + 2]), availableBalance: f[i + 3], maxLoss: f[i + 4] } };
+      i += 5;
+    }
+    var comparisons = [];
+    for (var c = f[i++]; c > 0; c--, i += 6) {
+      comparisons.push({ position: f[i], isolatedDistance: or(f[i + 1]), crossDistance: or(f[i + 2]),
+        distanceGain: or(f[i + 3]), isolatedMaxLoss: f[i + 4], crossMaxLoss: f[i + 5] });
+    }
+    report.comparisons = comparisons;
+    report.settlementAsset = mljsShortText(f, i);
     report.errors = [];
     return report;
   },

@@ -27,7 +27,8 @@ std::vector<TierBoundary> tierBoundaries(const Model& m, const Leg& leg) {
     const double price = leg.contract == Contract::Linear ? tiers[j].cap / leg.k : leg.k / tiers[j].cap;
     if (isValidPositive(price)) out.push_back({price, tiers[j].cap, static_cast<int>(j) + 1});
   }
-  std::sort(out.begin(), out.end(), [](const TierBoundary& a, const TierBoundary& b) { return a.price < b.price; });
+  // Caps ascend (validate() checks it), so linear prices ascend and inverse ones descend.
+  if (leg.contract == Contract::Inverse) std::reverse(out.begin(), out.end());
   return out;
 }
 

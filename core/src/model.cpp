@@ -3,6 +3,7 @@
 #include "model.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace marginlab::detail {
 
@@ -37,9 +38,16 @@ bool sameSymbol(const std::string& a, const std::string& b) noexcept {
   return true;
 }
 
+/// FNV-1a of a symbol: the slot it starts from in assignTables' index.
+std::size_t symbolHash(const std::string& symbol) noexcept {
+  std::uint32_t h = 2166136261u;
+  for (const char c : symbol) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
 /// Sets every leg's table: the index of its symbol in the order symbols first appear, whose first
-/// position is firstOf[table]. A scan of the earlier symbols for a few positions, a sorted index
-/// beyond (no quadratic cost at 1000 symbols).
+/// position is firstOf[table]. A scan of the earlier symbols for a few positions, an open-addressing
+/// index of the first positions beyond (no quadratic cost at 1000 symbols).
 void assignTables(const Scenario& s, std::vector<Leg>& legs, std::vector<std::size_t>& firstOf) {
   const std::size_t count = s.positions.size();
   constexpr std::size_t kScan = 32;
@@ -52,23 +60,18 @@ void assignTables(const Scenario& s, std::vector<Leg>& legs, std::vector<std::si
     }
     return;
   }
-  std::vector<std::size_t> order(count);
-  for (std::size_t i = 0; i < count; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return s.positions[a].symbol < s.positions[b].symbol; });
-  std::vector<std::size_t> runOf(count);  // position -> the first position of its run in `order`
-  for (std::size_t r = 0; r < count; ++r) {
-    const bool same = r > 0 && s.positions[order[r]].symbol == s.positions[order[r - 1]].symbol;
-    runOf[order[r]] = same ? runOf[order[r - 1]] : order[r];
-  }
-  std::vector<std::size_t> tableOfRun(count, count);
+  std::size_t size = 64;
+  while (size < 2 * count) size *= 2;
+  std::vector<std::size_t> slots(size, count);  // a table's index, or count for an empty slot
   for (std::size_t i = 0; i < count; ++i) {
-    std::size_t& t = tableOfRun[runOf[i]];
-    if (t == count) {
-      t = firstOf.size();
+    const std::string& symbol = s.positions[i].symbol;
+    std::size_t at = symbolHash(symbol) & (size - 1);
+    while (slots[at] != count && !sameSymbol(s.positions[firstOf[slots[at]]].symbol, symbol)) at = (at + 1) & (size - 1);
+    if (slots[at] == count) {
+      slots[at] = firstOf.size();
       firstOf.push_back(i);
     }
-    legs[i].table = t;
+    legs[i].table = slots[at];
   }
 }
 

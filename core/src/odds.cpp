@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -207,6 +208,22 @@ class Normals {
   double spare_ = 0;
   bool hasSpare_ = false;
 };
+
+/// Phi(z) from + - * / and detExp only (the same bits on every build), to about 1e-16 absolute:
+/// Marsaglia's series Phi(z) = 1/2 + phi(z) (z + z^3/3 + z^5/(3 5) + ...) (J. Stat. Softw. 11(4),
+/// 2004), all terms of one sign; 0 or 1 past |z| = 8.3, where Phi rounds to them.
+double detNormalCdf(double z) noexcept {
+  if (z <= -8.3) return 0;
+  if (z >= 8.3) return 1;
+  double term = z, sum = z;
+  const double z2 = z * z;
+  for (int n = 1; n < 400 && std::fabs(term) > 1e-17 * std::fabs(sum); ++n) {
+    term *= z2 / (2 * n + 1);
+    sum += term;
+  }
+  constexpr double kInvSqrt2Pi = 0.398942280401432677940;
+  return std::clamp(0.5 + kInvSqrt2Pi * detExp(-0.5 * z2) * sum, 0.0, 1.0);
+}
 
 // ---- request checks (messages in check.cpp, section "Risk lab: odds, Monte Carlo") ----
 
@@ -444,11 +461,15 @@ void explainMode(std::vector<Step>& steps, const PositionOutcome& o, double mark
 
 // ---- the Monte Carlo kernel ----
 
-/// An isolated position's liquidation price on its symbol's path (long: at or below, short: at or above).
+/// A liquidation price on one symbol's path: an isolated position's, or a one-symbol cross account's.
+/// The path touches it when the mark reaches it (below: at or below it; above: at or above it), at a
+/// step's end or between two steps (the Brownian bridge, runPaths).
 struct Barrier {
-  std::size_t position, symbol;
+  std::size_t position, symbol;  ///< position: the isolated position (unused for the cross barrier)
   double price;
   bool below;
+  double logDistance0;  ///< ln(mark / price) at the start
+  double bridgeScale;   ///< 2 / (sigma^2 dt) of its symbol
 };
 
 /// What every path shares: per symbol the start and the log drift and volatility of one step,
@@ -459,9 +480,15 @@ struct PathSetup {
   std::uint64_t seed = 0;
   std::vector<double> mark0, driftStep, volStep, chol;
   std::vector<Barrier> barriers;
+  std::optional<Barrier> crossBarrier;  ///< a one-symbol cross account's nearest liquidation price
   detail::Model model;
   double wallet = 0;
 };
+
+Barrier barrierAt(const PathSetup& p, std::size_t position, std::size_t symbol, double price) {
+  const double mark = p.mark0[symbol], vol = p.volStep[symbol];
+  return {position, symbol, price, price <= mark, detLog(mark / price), 2 / (vol * vol)};
+}
 
 PathSetup setUp(const Scenario& s, const MonteCarloRequest& r, const Report& report) {
   PathSetup p;
@@ -482,11 +509,12 @@ PathSetup setUp(const Scenario& s, const MonteCarloRequest& r, const Report& rep
     p.driftStep.push_back((mu - 0.5 * sigma * sigma) * dt);
     p.volStep.push_back(sigma * sqrtDt);
   }
-  for (std::size_t i = 0; i < s.positions.size(); ++i) {
-    p.mark0[p.symbols.of[i]] = s.positions[i].mark();
+  for (std::size_t i = 0; i < s.positions.size(); ++i) p.mark0[p.symbols.of[i]] = s.positions[i].mark();
+  for (std::size_t i = 0; i < s.positions.size(); ++i)
     if (const auto lp = report.isolated->positions[i].liquidationPrice)
-      p.barriers.push_back({i, p.symbols.of[i], *lp, s.positions[i].side == Side::Long});
-  }
+      p.barriers.push_back(barrierAt(p, i, p.symbols.of[i], *lp));
+  if (const auto lp = report.cross->positions[0].liquidationPrice; count == 1 && lp)
+    p.crossBarrier = barrierAt(p, 0, 0, *lp);
   p.model = detail::buildModel(s);
   p.wallet = s.walletBalance;
   return p;
@@ -506,19 +534,45 @@ bool crossLiquidated(const PathSetup& p, const std::vector<double>& prices) noex
 
 /// One path's state as it is walked.
 struct PathState {
-  std::vector<double> prices, eps;
+  std::vector<double> prices, eps, moves;  ///< moves: each symbol's log move over the last step
+  std::vector<double> uniforms;            ///< each symbol's bridge draw for the last step (NaN: not yet)
+  std::vector<double> bridgeEps, bridgeZ;  ///< several symbols: the draws' correlated normals (Gaussian copula)
+  std::vector<double> logDistance;         ///< per barrier (the cross barrier last): ln(mark / price) now
   std::vector<char> hit;
   std::size_t remaining = 0;
   bool anyIsolated = false, crossDone = false;
 };
 
-/// Checks the marks after a step (bin: where a first hit is counted) and counts first hits.
-inline void checkMarks(const PathSetup& p, PathState& st, std::size_t bin, MonteCarloTally& tally) {
+/// True when the path touched `b` during the last step, its mark at the step's end still on the safe
+/// side: ln(S/B) moves as a Brownian bridge between the step's ends, which crosses 0 with probability
+/// exp(-2 ln(S_i/B) ln(S_i+1/B) / (sigma^2 dt)) (drift does not enter). A barrier below draws u, one
+/// above 1 - u: touches of one side nest, touches of both sides in one step (tiny odds) nearly never
+/// coincide.
+inline bool bridgeTouched(const Barrier& b, double before, double after, double u) noexcept {
+  const double exponent = -before * after * b.bridgeScale;  // both distances share a sign: exponent < 0
+  if (!(exponent > -40)) return false;                      // odds below 4e-18
+  return (b.below ? u : 1 - u) < detExp(exponent);
+}
+
+/// Advances barrier k's distance by its symbol's move and tells whether the path touched it.
+inline bool touched(const Barrier& b, PathState& st, std::size_t k, double price) noexcept {
+  const double before = st.logDistance[k];
+  const double after = st.logDistance[k] = before + st.moves[b.symbol];
+  if (b.below ? price <= b.price : price >= b.price) return true;
+  double& u = st.uniforms[b.symbol];
+  if (u != u) u = detNormalCdf(st.bridgeZ[b.symbol]);  // needed near a barrier only
+  return bridgeTouched(b, before, after, u);
+}
+
+/// Checks the marks after a step (bin: where a first hit is counted) and counts first hits; `bridge`:
+/// the touches between the last two marks count too (not at the start).
+inline void checkMarks(const PathSetup& p, PathState& st, std::size_t bin, bool bridge, MonteCarloTally& tally) {
   for (std::size_t b = 0; b < p.barriers.size(); ++b) {
     if (st.hit[b]) continue;
     const Barrier& br = p.barriers[b];
     const double price = st.prices[br.symbol];
-    if (br.below ? price <= br.price : price >= br.price) {
+    const bool hit = bridge ? touched(br, st, b, price) : (br.below ? price <= br.price : price >= br.price);
+    if (hit) {
       st.hit[b] = 1;
       --st.remaining;
       ++tally.isolatedByPosition[br.position];
@@ -529,42 +583,94 @@ inline void checkMarks(const PathSetup& p, PathState& st, std::size_t bin, Monte
       }
     }
   }
-  if (!st.crossDone && crossLiquidated(p, st.prices)) {
+  if (st.crossDone) return;
+  bool crossHit = crossLiquidated(p, st.prices);
+  if (p.crossBarrier && bridge) crossHit |= touched(*p.crossBarrier, st, p.barriers.size(), st.prices[0]);
+  if (crossHit) {
     st.crossDone = true;
     ++tally.liquidatedPaths.cross;
     ++tally.timeHistogram.cross[bin];
   }
 }
 
+/// The step's bridge draws: a uniform for one symbol; for several, correlated normals whose Phi is
+/// taken when a barrier needs it (touched).
+inline void bridgeDraws(const PathSetup& p, PathState& st, Rng& rng, Normals& normals) noexcept {
+  const std::size_t count = st.uniforms.size();
+  if (count == 1) {
+    st.uniforms[0] = rng.uniform();
+    return;
+  }
+  for (std::size_t j = 0; j < count; ++j) st.bridgeEps[j] = normals.next();
+  for (std::size_t j = 0; j < count; ++j) {
+    double z = 0;
+    for (std::size_t k = 0; k <= j; ++k) z += p.chol[j * count + k] * st.bridgeEps[k];
+    st.bridgeZ[j] = z;
+    st.uniforms[j] = std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
 /// The paths [begin, end), in one flattened call: every function the loop calls is inlined (the
 /// size-optimised wasm build would otherwise call out for each tier lookup and random number).
+/// The bridge's draws come from a stream of their own, so the marks are those of the same seed
+/// without the bridge. One symbol draws a uniform a step; several draw correlated normals with the
+/// steps' correlation and take Phi of them (a Gaussian copula): each symbol's touches keep their exact
+/// odds, and perfectly correlated symbols touch together.
 __attribute__((flatten)) void runPaths(const PathSetup& p, std::size_t begin, std::size_t end,
                                        MonteCarloTally& tally) {
   const std::size_t count = p.symbols.names.size();
+  constexpr std::uint64_t kBridgeStream = 0xB81D6E5D0C3A9F47ULL;
   PathState st;
   st.eps.resize(count);
+  st.moves.resize(count);
+  st.uniforms.resize(count);
+  st.bridgeEps.resize(count);
+  st.bridgeZ.resize(count);
   st.hit.resize(p.barriers.size());
+  st.logDistance.resize(p.barriers.size() + 1);
   for (std::size_t path = begin; path < end; ++path) {
-    Rng rng(p.seed, path);
-    Normals normals(rng);
+    Rng rng(p.seed, path), bridgeRng(p.seed ^ kBridgeStream, path);
+    Normals normals(rng), bridgeNormals(bridgeRng);
     st.prices = p.mark0;
     std::fill(st.hit.begin(), st.hit.end(), 0);
+    for (std::size_t b = 0; b < p.barriers.size(); ++b) st.logDistance[b] = p.barriers[b].logDistance0;
+    if (p.crossBarrier) st.logDistance.back() = p.crossBarrier->logDistance0;
     st.remaining = p.barriers.size();
     st.anyIsolated = st.crossDone = false;
     // Step 0 checks the marks themselves (already past counts in the first bin) and then each
-    // step's end: bin s holds the paths first hit at the end of step s + 1.
-    checkMarks(p, st, 0, tally);
+    // step's end and the bridge before it: bin s holds the paths first hit during step s + 1.
+    checkMarks(p, st, 0, false, tally);
     for (std::size_t s = 0; s < p.steps && (st.remaining > 0 || !st.crossDone); ++s) {
       for (std::size_t j = 0; j < count; ++j) st.eps[j] = normals.next();
       for (std::size_t j = 0; j < count; ++j) {
         double z = 0;
         for (std::size_t k = 0; k <= j; ++k) z += p.chol[j * count + k] * st.eps[k];
-        st.prices[j] *= detExp(p.driftStep[j] + p.volStep[j] * z);
+        st.moves[j] = p.driftStep[j] + p.volStep[j] * z;
+        st.prices[j] *= detExp(st.moves[j]);
       }
-      checkMarks(p, st, s, tally);
+      bridgeDraws(p, st, bridgeRng, bridgeNormals);
+      checkMarks(p, st, s, true, tally);
     }
     ++tally.paths;
   }
+}
+
+/// The normal quantile of 97.5%: the 95% interval's z.
+constexpr double kZ95 = 1.959963984540054;
+
+/// The standard error of a proportion of `hits` in `n` and its 95% Wilson score interval (which stays
+/// inside [0, 1] and is right at 0 and n hits, where the normal interval collapses).
+void proportionError(std::size_t hits, std::size_t n, std::optional<double>& standardError,
+                     std::optional<ProbabilityInterval>& interval) noexcept {
+  standardError.reset();
+  interval.reset();
+  if (n == 0) return;
+  const double count = static_cast<double>(n), p = static_cast<double>(hits) / count;
+  standardError = std::sqrt(p * (1 - p) / count);
+  const double z2 = kZ95 * kZ95, centre = (p + z2 / (2 * count)) / (1 + z2 / count);
+  const double half = kZ95 * std::sqrt(p * (1 - p) / count + z2 / (4 * count * count)) / (1 + z2 / count);
+  // At no hit or every hit the interval ends at 0 or 1 exactly (centre and half agree up to rounding).
+  interval = ProbabilityInterval{hits == 0 ? 0.0 : std::max(0.0, centre - half), hits == n ? 1.0 : std::min(1.0, centre + half)};
 }
 
 /// Days until half of `liquidated` paths were liquidated: the end of the first bin where the
@@ -662,6 +768,9 @@ Result<MonteCarloTally> monteCarlo(const Scenario& scenario, const MonteCarloReq
     tally.probability = {static_cast<double>(hits.isolated) / paths, static_cast<double>(hits.cross) / paths};
   tally.medianDays = {medianDays(tally.timeHistogram.isolated, hits.isolated, daysPerStep),
                       medianDays(tally.timeHistogram.cross, hits.cross, daysPerStep)};
+  proportionError(hits.isolated, tally.paths, tally.standardError.isolated, tally.interval95.isolated);
+  proportionError(hits.cross, tally.paths, tally.standardError.cross, tally.interval95.cross);
+  tally.continuous = {true, symbolsOf(scenario).names.size() == 1};
   result.value = std::move(tally);
   return result;
 }

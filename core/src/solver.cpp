@@ -88,12 +88,21 @@ struct Walk {
   Line last;                ///< the last piece visited
 };
 
+/// How far a walk need go: no further than a crossing already found the other way (the nearer one is
+/// reported, the upward one on a tie). Unbounded: every piece (the trace of explain() lists them all).
+struct Bound {
+  const Leg* leg = nullptr;
+  double distance = std::numeric_limits<double>::infinity();
+  /// True when every price from u on, away from the mark, is farther than the crossing found.
+  [[nodiscard]] bool beyond(double u) const noexcept { return leg && std::abs(leg->priceOf(u) - leg->mark) > distance; }
+};
+
 /// Walks from uMark in one direction until the sign of f differs from `safeAtMark`: the pieces
 /// end at the breaks beyond uMark in walking order, then at +infinity (upward) or 0 (downward).
 /// lineOf(mid) gives f on the piece holding mid. `visited` (may be null) receives every piece.
 template <class LineOf>
 Walk walk(LineOf&& lineOf, const Breaks& breaks, double uMark, bool safeAtMark, bool upward,
-          std::vector<CrossingPiece>* visited) {
+          std::vector<CrossingPiece>* visited, const Bound& bound) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   Walk w;
   // breaks is sorted and unique: those above uMark follow upper_bound, those below precede
@@ -124,13 +133,33 @@ Walk walk(LineOf&& lineOf, const Breaks& breaks, double uMark, bool safeAtMark, 
     a = b;
     if (upward) ++j;
     else --j;
+    if (bound.beyond(a)) return w;
   }
+}
+
+/// Both walks, the side where f heads for zero first (falling while safe, rising while past), the
+/// other bounded by the crossing it found when `bounded`: the same crossing chosen, fewer pieces.
+template <class Up, class Down>
+std::pair<Walk, Walk> bothWays(Up&& up, Down&& down, const Line& atMark, bool safe, const Leg& first, bool bounded) {
+  const auto boundOf = [&](const Walk& w) {
+    Bound b;
+    if (!bounded || !w.u || !(*w.u > 0)) return b;
+    const double price = first.priceOf(*w.u);
+    if (isValidPositive(price)) b = {&first, std::abs(price - first.mark)};
+    return b;
+  };
+  if (safe == (atMark.c1 > 0)) {
+    const Walk d = down(Bound{});
+    return {up(boundOf(d)), d};
+  }
+  const Walk u = up(Bound{});
+  return {u, down(boundOf(u))};
 }
 
 /// Both walks. Without breaks every piece has the line at the mark (the same operations give the
 /// same bits). For one leg at-price, its tier row is followed from the mark's as the midpoints move
-/// away from it (what maintenanceAt would find, without a search per piece); for several legs each
-/// piece is computed by lineAt.
+/// away from it (what maintenanceAt would find, without a search per piece), and the second walk goes
+/// only as far as the first one's crossing; for several legs each piece is computed by lineAt.
 std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, double e0, bool withMaintenance,
                             const Breaks& breaks, const Line& atMark, bool safe, CrossingTrace* trace) {
   const double uMark = atMark.u;
@@ -151,11 +180,11 @@ std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, d
   }
   if (breaks.size() == 0) {
     auto fixed = [&](double mid) { return Line{atMark.c0, atMark.c1, mid}; };
-    return {walk(fixed, breaks, uMark, safe, true, up), walk(fixed, breaks, uMark, safe, false, down)};
+    return {walk(fixed, breaks, uMark, safe, true, up, {}), walk(fixed, breaks, uMark, safe, false, down, {})};
   }
   if (group.size() > 1) {
     auto general = [&](double mid) { return lineAt(m, group, e0, withMaintenance, mid); };
-    return {walk(general, breaks, uMark, safe, true, up), walk(general, breaks, uMark, safe, false, down)};
+    return {walk(general, breaks, uMark, safe, true, up, {}), walk(general, breaks, uMark, safe, false, down, {})};
   }
   const Leg& leg = *group.front();
   const auto tiers = m.tiersOf(leg);
@@ -180,7 +209,9 @@ std::pair<Walk, Walk> walks(const Model& m, std::span<const Leg* const> group, d
     };
   };
   std::size_t upTier = markTier, downTier = markTier;
-  return {walk(one(upTier, true), breaks, uMark, safe, true, up), walk(one(downTier, false), breaks, uMark, safe, false, down)};
+  return bothWays([&](const Bound& b) { return walk(one(upTier, true), breaks, uMark, safe, true, up, b); },
+                  [&](const Bound& b) { return walk(one(downTier, false), breaks, uMark, safe, false, down, b); }, atMark,
+                  safe, leg, trace == nullptr);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "marginlab/validate.h"
 
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "marginlab/format.h"
@@ -34,7 +35,7 @@ bool validSymbol(std::string_view symbol) noexcept {
 /// version, walletBalance, takerFeeRate.
 void checkAccount(Checker& c, const Scenario& s) {
   if (s.version != 1) c.fail("version", "unsupportedVersion", {num("value", s.version), num("supported", 1)});
-  c.nonNegative("walletBalance", s.walletBalance);
+  isValidNonNegative(s.walletBalance) || c.nonNegative("walletBalance", s.walletBalance);
   if (s.takerFeeRate) {
     const double f = *s.takerFeeRate;
     if (c.finite("takerFeeRate", f) && !(f >= 0 && f < 0.1))
@@ -48,19 +49,22 @@ bool checkTables(Checker& c, const Scenario& s, const Profile& profile) {
   const double fee = s.takerFeeRate.value_or(profile.defaultTakerFeeRate);
   bool ok = true;
   for (const auto& [symbol, table] : s.tiers) {
-    const std::string path = "tiers." + symbol;
     if (!validSymbol(symbol)) {
-      c.fail(path, "tierKeyFormat", {num("limit", kMaxSymbolLength)});
+      c.fail("tiers." + symbol, "tierKeyFormat", {num("limit", kMaxSymbolLength)});
       ok = false;
       continue;
     }
+    char buffer[6 + kMaxSymbolLength];  // "tiers." and a valid symbol, without an allocation
+    std::memcpy(buffer, "tiers.", 6);
+    std::memcpy(buffer + 6, symbol.data(), symbol.size());
+    const std::string_view path(buffer, 6 + symbol.size());
     Checker t;
     t.merge(validateTierTable(table, profile, path));
     if (t.ok() && profile.feeInMaintenanceRate && isValidNumber(fee)) {
       for (std::size_t j = 0; j < table.size(); ++j) {
         const double rate = table[j].maintenanceMarginRate.value_or(0);
         if (rate + fee >= 1)
-          t.fail(path + "[" + std::to_string(j) + "].maintenanceMarginRate", "rateWithFee",
+          t.fail(std::string(path) + "[" + std::to_string(j) + "].maintenanceMarginRate", "rateWithFee",
                  {num("value", rate), num("fee", fee), num("limit", 1)});
       }
     }
@@ -96,7 +100,7 @@ bool checkPosition(Checker& c, const Scenario& s, std::size_t i) {
   // One symbol has one mark: positions of it move together in cross margin.
   for (std::size_t j = 0; j < i; ++j) {
     const Position& q = s.positions[j];
-    if (q.symbol == p.symbol && isValidPositive(q.mark()) && q.mark() != p.mark()) {
+    if (q.mark() != p.mark() && q.symbol == p.symbol && isValidPositive(q.mark())) {
       c.fail(positionPath(i, "markPrice"), "mixedMark",
              {num("value", p.mark()), text("entryNote", p.markPrice ? "" : ", its entry price"),
               num("other", static_cast<double>(j)), num("otherMark", q.mark())});

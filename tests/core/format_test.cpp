@@ -5,12 +5,20 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <vector>
+#include <cfloat>
 
 #include "support.h"
 
 using namespace mltest;
 
 namespace {
+double fromBits(std::uint64_t bits) {
+  double x;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
 std::string printf10g(double x) {
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.10g", x);
@@ -55,6 +63,28 @@ TEST_CASE("formatNumber: examples", "[format]") {
   CHECK(formatNumber(std::nan("")) == printf10g(std::nan("")));
   CHECK(formatNumber(-INFINITY) == "-inf");
   CHECK(formatNumber(1e-300) == "1e-300");
+  CHECK(formatNumber(DBL_MAX) == "1.797693135e+308");
+  CHECK(formatNumber(-DBL_MIN) == "-2.225073859e-308");
+  CHECK(formatNumber(DBL_TRUE_MIN) == "4.940656458e-324");
+  CHECK(formatNumber(0x1p64) == "1.844674407e+19");
+}
+
+TEST_CASE("formatNumber: equals %.10g at the edges", "[format]") {
+  std::vector<double> edges = {DBL_MAX, DBL_MIN, DBL_TRUE_MIN, 2 * DBL_TRUE_MIN, DBL_MIN - DBL_TRUE_MIN,
+                               0x1p64, 1e-5, 1e19, 1e20, 1e100, 1e-100, 1e308, 1e-308, 1e-320,
+                               std::nan(""), -std::nan(""), INFINITY, 5e-324, 1.5e-323};
+  for (int e = -330; e <= 310; ++e) edges.push_back(std::pow(10.0, e));
+  for (double x : std::vector<double>(edges)) {
+    for (double to : {0.0, 1e308}) {
+      double y = x;
+      for (int i = 0; i < 3; ++i) edges.push_back(y = std::nextafter(y, to));
+    }
+  }
+  std::size_t i = 0;
+  CHECK(differences(static_cast<int>(edges.size() * 2), [&] {
+          const double x = edges[i / 2];
+          return i++ % 2 ? -x : x;
+        }) == 0);
 }
 
 TEST_CASE("formatNumber: equals %.10g on random doubles of every kind", "[format][properties]") {
@@ -71,18 +101,25 @@ TEST_CASE("formatNumber: equals %.10g on random doubles of every kind", "[format
   }
   SECTION("any bit pattern (NaN, infinities, subnormals included)") {
     CHECK(differences(400'000, [&] {
-            const std::uint64_t bits = rng();
-            double x;
-            std::memcpy(&x, &bits, sizeof x);
-            return x;
+            return fromBits(rng());
+          }) == 0);
+  }
+  SECTION("any bit pattern below 1e-5 or above 2^64, where the exact big-integer path works") {
+    CHECK(differences(200'000, [&] {
+            const std::uint64_t exponent = rng() % 2 ? rng() % 1007 : 1087 + rng() % 960;
+            return fromBits((exponent << 52) | (rng() >> 12)) * sign();
+          }) == 0);
+  }
+  SECTION("ties of the 10th digit below 1e-5 and above 2^64") {
+    CHECK(differences(100'000, [&] {
+            const double digits = static_cast<double>(1'000'000'000 + rng() % 9'000'000'000);
+            const int exponent = rng() % 2 ? -static_cast<int>(rng() % 300) - 16 : static_cast<int>(rng() % 290) + 10;
+            return (digits + 0.5) * std::pow(10.0, exponent) * sign();
           }) == 0);
   }
   SECTION("any bit pattern between 1e-6 and 1e20, where the fast path works") {
     CHECK(differences(400'000, [&] {
-            const std::uint64_t bits = (std::uint64_t{1003 + rng() % 64} << 52) | (rng() >> 12);
-            double x;
-            std::memcpy(&x, &bits, sizeof x);
-            return x * sign();
+            return fromBits((std::uint64_t{1003 + rng() % 64} << 52) | (rng() >> 12)) * sign();
           }) == 0);
   }
   SECTION("ties and near-ties of the 10th digit, integers, and powers of ten") {
@@ -97,4 +134,11 @@ TEST_CASE("formatNumber: equals %.10g on random doubles of every kind", "[format
             return std::pow(10.0, exponent) * (rng() % 2 ? 1 : 1 - 0x1p-53);
           }) == 0);
   }
+}
+
+TEST_CASE("formatNumber: equals %.10g on 8 million bit patterns (slow)", "[.format-long]") {
+  std::mt19937_64 rng(11);
+  CHECK(differences(8'000'000, [&] {
+          return fromBits(rng());
+        }) == 0);
 }

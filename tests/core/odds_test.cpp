@@ -68,14 +68,6 @@ std::size_t sum(const std::vector<std::size_t>& v) {
   return total;
 }
 
-/// Broadie–Glasserman–Kou: a barrier monitored every dt acts like a continuous one moved away
-/// from the spot by exp(0.5826·σ·√dt) (Math. Finance 7, 1997). Used to compare a discrete Monte
-/// Carlo with the continuous closed form.
-double bgkBarrier(double spot, double barrier, double sigma, double dt) {
-  const double shift = std::exp(0.5826 * sigma * std::sqrt(dt));
-  return barrier < spot ? barrier / shift : barrier * shift;
-}
-
 }  // namespace
 
 TEST_CASE("firstPassageProbability: hand-computed values", "[odds]") {
@@ -524,49 +516,90 @@ TEST_CASE("monteCarlo: the correlation must be positive semi-definite", "[odds]"
   CHECK(hasError(monteCarlo(s, r, 0, 10).errors, "request.correlation", ErrorCode::OutOfRange));
 }
 
-TEST_CASE("monteCarlo: one position agrees with the closed form", "[odds]") {
-  // 20,000 paths of 250 steps over one month, σ 0.8. The simulation watches the mark at the
-  // end of each step, so it is compared with the closed form at the barrier moved by the
-  // Broadie–Glasserman–Kou shift exp(−0.5826·σ·√dt) (0.65 % here). Tolerance: 4 standard errors
-  // √(p(1 − p)/paths) ≈ 4 × 0.0033.
+TEST_CASE("monteCarlo: one position agrees with the continuous closed form at any step count", "[odds]") {
+  // The reference is the exact first-passage probability of the continuous path (firstPassageProbability,
+  // tested above against hand values), not a discretely monitored approximation: a Monte Carlo that
+  // looked at the mark only at the steps' ends misses the touches between them (0.576 at 10 steps
+  // and about 0.657 at 120 against 0.6945 for the position below). With the Brownian bridge each
+  // step's touches count, so the estimate agrees at 1 step as at 500. The isolated long liquidates
+  // at 90.45 from a mark of 100 (cross: 85.43), σ 0.8, 30 days; 20,000 paths: a standard error of
+  // about 0.0033. Tolerance: 4 of the estimate's own standard errors.
   const Scenario s = oneLong();
-  const double sigma = 0.8, years = 1.0 / 12;
-  const std::size_t steps = 250, paths = 20000;
-  const MonteCarloRequest r{
-      .volatility = {{"AAA", sigma}}, .years = years, .steps = steps, .paths = paths, .seed = 7};
-  const MonteCarloTally t = runOk(s, r, 0, paths);
-  CHECK(t.paths == paths);
-  REQUIRE(t.isolatedByPosition.size() == 1);
-  CHECK(t.isolatedByPosition[0] == t.liquidatedPaths.isolated);
-  CHECK(sum(t.timeHistogram.isolated) == t.liquidatedPaths.isolated);
-  CHECK(sum(t.timeHistogram.cross) == t.liquidatedPaths.cross);
-  // Every path liquidated in cross (LP 85.43) was liquidated in isolated (LP 90.45) first.
-  CHECK(t.liquidatedPaths.cross < t.liquidatedPaths.isolated);
-
-  const double dt = years / steps;
   const Report rep = evaluateOk(s);
-  for (bool cross : {false, true}) {
-    const double lp = *(cross ? rep.cross : rep.isolated)->positions[0].liquidationPrice;
-    const double expected =
-        firstPassageProbability(100, bgkBarrier(100, lp, sigma, dt), sigma, years);
-    const double got =
-        static_cast<double>(cross ? t.liquidatedPaths.cross : t.liquidatedPaths.isolated) / paths;
-    const double se = std::sqrt(expected * (1 - expected) / paths);
-    INFO((cross ? "cross" : "isolated")
-         << ": Monte Carlo " << got << ", closed form (BGK) " << expected << ", continuous "
-         << firstPassageProbability(100, lp, sigma, years) << ", standard error " << se);
-    CHECK(std::abs(got - expected) < 4 * se);
+  const double sigma = 0.8, years = 30.0 / 365;
+  const std::size_t paths = 20000;
+  for (const std::size_t steps : {1, 10, 30, 120, 500}) {
+    const MonteCarloRequest r{.volatility = {{"AAA", sigma}}, .days = 30, .steps = steps, .paths = paths, .seed = 7};
+    const MonteCarloTally t = runOk(s, r, 0, paths);
+    CHECK(t.paths == paths);
+    REQUIRE(t.isolatedByPosition.size() == 1);
+    CHECK(t.isolatedByPosition[0] == t.liquidatedPaths.isolated);
+    CHECK(sum(t.timeHistogram.isolated) == t.liquidatedPaths.isolated);
+    CHECK(sum(t.timeHistogram.cross) == t.liquidatedPaths.cross);
+    CHECK(t.continuous.isolated);
+    CHECK(t.continuous.cross);  // one symbol
+    for (bool cross : {false, true}) {
+      const double lp = *(cross ? rep.cross : rep.isolated)->positions[0].liquidationPrice;
+      const double expected = firstPassageProbability(100, lp, sigma, years);
+      const double got = *(cross ? t.probability.cross : t.probability.isolated);
+      const double se = *(cross ? t.standardError.cross : t.standardError.isolated);
+      INFO(steps << " steps, " << (cross ? "cross" : "isolated") << ": Monte Carlo " << got << " ± " << se
+                 << ", closed form " << expected);
+      CHECK(std::abs(got - expected) < 4 * se);
+      const ProbabilityInterval ci = *(cross ? t.interval95.cross : t.interval95.isolated);
+      CHECK((ci.low < got && got < ci.high));
+    }
+    if (steps != 120) continue;
+    // Time to liquidation: the paths hit in the first half of the steps against P(τ <= t/2).
+    std::size_t firstHalf = 0;
+    for (std::size_t k = 0; k < steps / 2; ++k) firstHalf += t.timeHistogram.isolated[k];
+    const double lp = *rep.isolated->positions[0].liquidationPrice;
+    const double expectedHalf = firstPassageProbability(100, lp, sigma, years / 2);
+    CHECK(std::abs(static_cast<double>(firstHalf) / paths - expectedHalf) <
+          4 * std::sqrt(expectedHalf * (1 - expectedHalf) / paths));
   }
+}
 
-  // Time to liquidation: with P(τ ≤ t) from the closed form, the histogram's first half holds
-  // the paths hit by t/2 (again within 4 standard errors).
-  std::size_t firstHalf = 0;
-  for (std::size_t k = 0; k < steps / 2; ++k) firstHalf += t.timeHistogram.isolated[k];
+TEST_CASE("monteCarlo: a short's barrier is above, with the bridge too", "[odds]") {
+  // Up barrier: an isolated short, 5 steps, against the closed form within 4 standard errors.
+  Scenario s = oneLong();
+  s.positions[0].side = Side::Short;
+  const Report rep = evaluateOk(s);
   const double lp = *rep.isolated->positions[0].liquidationPrice;
-  const double expectedHalf =
-      firstPassageProbability(100, bgkBarrier(100, lp, sigma, dt), sigma, years / 2);
-  CHECK(std::abs(static_cast<double>(firstHalf) / paths - expectedHalf) <
-        4 * std::sqrt(expectedHalf * (1 - expectedHalf) / paths));
+  REQUIRE(lp > 100);
+  const MonteCarloRequest r{.volatility = {{"AAA", 0.6}}, .days = 20, .steps = 5, .paths = 20000, .seed = 3};
+  const MonteCarloTally t = runOk(s, r, 0, r.paths);
+  const double expected = firstPassageProbability(100, lp, 0.6, 20.0 / 365);
+  INFO("Monte Carlo " << *t.probability.isolated << ", closed form " << expected);
+  CHECK(std::abs(*t.probability.isolated - expected) < 4 * *t.standardError.isolated);
+}
+
+TEST_CASE("monteCarlo: the standard error and the 95% Wilson interval, by hand", "[odds]") {
+  // 50 of 100: SE = sqrt(0.25 / 100) = 0.05; Wilson [0.4038, 0.5962] (the textbook interval).
+  // 0 of 100: SE 0; Wilson [0, 3.8415/103.8415 = 0.036994]. The counts are a tally passed back.
+  const Scenario s = oneLong();
+  const MonteCarloRequest r{.volatility = {{"AAA", 0.8}}, .days = 8, .steps = 4, .paths = 100};
+  MonteCarloTally given;
+  given.paths = 100;
+  given.liquidatedPaths = {50, 0};
+  given.isolatedByPosition = {50};
+  given.timeHistogram = {{50, 0, 0, 0}, {0, 0, 0, 0}};
+  const MonteCarloTally t = runOk(s, r, 100, 100, given);
+  CHECK_THAT(*t.standardError.isolated, WithinRel(0.05, 1e-15));
+  CHECK_THAT(t.interval95.isolated->low, WithinAbs(0.40383153, 1e-8));
+  CHECK_THAT(t.interval95.isolated->high, WithinAbs(0.59616847, 1e-8));
+  CHECK(*t.standardError.cross == 0);
+  CHECK(t.interval95.cross->low == 0);
+  CHECK_THAT(t.interval95.cross->high, WithinAbs(3.841458820694124 / 103.841458820694124, 1e-12));
+  CHECK_FALSE(runOk(s, r, 0, 0).standardError.isolated);
+}
+
+TEST_CASE("monteCarlo: a cross account of several symbols is checked at the steps", "[odds]") {
+  const Scenario s = twoLongs();
+  const MonteCarloRequest r{.volatility = {{"AAA", 0.8}, {"BBB", 0.6}}, .days = 30, .steps = 30, .paths = 200};
+  const MonteCarloTally t = runOk(s, r, 0, r.paths);
+  CHECK(t.continuous.isolated);
+  CHECK_FALSE(t.continuous.cross);
 }
 
 TEST_CASE("monteCarlo: seeded, reproducible and independent of chunking", "[odds]") {
@@ -601,10 +634,10 @@ TEST_CASE("monteCarlo: seeded, reproducible and independent of chunking", "[odds
     isoTime += k * whole.timeHistogram.isolated[k];
     crossTime += k * whole.timeHistogram.cross[k];
   }
-  CHECK(whole.liquidatedPaths.isolated == 917);
-  CHECK(whole.isolatedByPosition == std::vector<std::size_t>{770, 747});
+  CHECK(whole.liquidatedPaths.isolated == 940);
+  CHECK(whole.isolatedByPosition == std::vector<std::size_t>{812, 779});
   CHECK(whole.liquidatedPaths.cross == 556);
-  CHECK(isoTime == 16787);
+  CHECK(isoTime == 14049);
   CHECK(crossTime == 20784);
 }
 

@@ -247,10 +247,19 @@ function monteCarloView(request, { tally: t, status, done }) {
       v('button', { type: 'button', disabled: done ? '' : null, on: { click: () => running && running.cancel() } }, 'Cancel')),
     v('p', { role: 'status' }, status || `${fmt.plain(t.paths)} paths: some isolated position liquidated in ${fmt.percent(t.probability.isolated)}, the cross account in ${fmt.percent(t.probability.cross)}.`),
     t ? v('dl', { class: 'tool-result mc-result' },
-      metric(null, 'Isolated: liquidated', fmt.percent(t.probability.isolated)),
-      metric(null, 'Cross: liquidated', fmt.percent(t.probability.cross)),
+      metric(null, 'Isolated: liquidated', odds(t, 'isolated')),
+      metric(null, 'Cross: liquidated', odds(t, 'cross')),
       metric(null, 'Median time to liquidation, isolated', days(t.medianDays.isolated)),
-      metric(null, 'Median time to liquidation, cross', days(t.medianDays.cross))) : null];
+      metric(null, 'Median time to liquidation, cross', days(t.medianDays.cross))) : null,
+    t && !t.continuous.cross ? v('p', { class: 'hint' }, 'The cross account of several symbols is checked at the end of each step; '
+      + 'touches between steps count for the isolated positions only, so more steps can find more cross liquidations.') : null];
+}
+
+/** A Monte Carlo probability with its standard error and 95% interval, as the core gave them. */
+function odds(t, mode) {
+  const p = t.probability[mode], ci = t.interval95[mode];
+  if (p === null) return '—';
+  return `${fmt.percent(p)} ± ${fmt.percent(t.standardError[mode])} (95%: ${fmt.percent(ci.low)} to ${fmt.percent(ci.high)})`;
 }
 
 function runMonteCarlo(scenario, request, out) {

@@ -101,6 +101,20 @@ inline constexpr double kMaxBlackYears = 100;
 Result<Black76Greeks> black76(OptionType type, double strike, double forward, double volatility, double years,
                               double rate = 0);
 
+/// black76()'s inputs as the JS API's black76 takes them (fields.h).
+struct Black76Input {
+  OptionType type = OptionType::Call;
+  double strike = 0, forward = 0, volatility = 0, years = 0;
+  double rate = 0;  ///< continuous, annual; default 0
+};
+
+/// impliedVolatilityAtRate()'s inputs as the JS API's impliedVolatility takes them (fields.h).
+struct ImpliedVolatilityInput {
+  OptionType type = OptionType::Call;
+  double strike = 0, forward = 0, years = 0, price = 0;
+  double rate = 0;  ///< continuous, annual; default 0
+};
+
 /// impliedVolatility with a continuous rate instead of a discount factor: discount = exp(-rate x
 /// years). Errors as impliedVolatility's, plus "rate" (finite, within +-kMaxBlackRate, and
 /// rate x years >= -ln 1000 so the discount stays <= 1000).

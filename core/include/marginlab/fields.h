@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "marginlab/batch.h"
+#include "marginlab/black.h"
 #include "marginlab/check.h"
 #include "marginlab/engine.h"
 #include "marginlab/errors.h"
@@ -21,6 +22,7 @@
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
 #include "marginlab/stress.h"
+#include "marginlab/surface.h"
 #include "marginlab/tiers.h"
 #include "marginlab/whatif.h"
 
@@ -40,6 +42,7 @@ struct Limit {
 struct Whole {
   Rule rule;
   double high = 9'999'999;
+  double low = 0;  ///< the least whole number taken (the options account's version may be negative)
 };
 /// Input: an enum string that is none of its values is quoted in the error to its first `length` characters.
 struct QuoteLimit {
@@ -63,8 +66,19 @@ struct Instead {
 };
 /// Input: a list of numbers as the options account reads one: an entry that is not a number reads
 /// as NaN (the error names its type, the core's check there is shadowed); longer than its Limit, the
-/// row optionsTooManyValues.
+/// row optionsTooManyValues. With Required, null is the wrong type. On rows of numbers (a surface's
+/// vols): each row read so, an absent one missing, more rows than Limit::entries optionsTooManyRows.
 struct Values {};
+/// Input: an optional number given but unreadable stays absent (its error names the type) instead of
+/// reading as NaN, as the options account has always read them.
+struct KeepAbsent {};
+/// Input: read so that the core can say it does not belong; the d.ts leaves it out (describe() too).
+struct Undeclared {};
+/// Input: a list of Positions read as an options account's futures (their own fields(), with this
+/// tag), each entry's contract the account's settlement unless given.
+struct AsFuture {
+  Contract settlement = Contract::Inverse;
+};
 /// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
 struct Omitted {};
 
@@ -84,6 +98,8 @@ inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol
 inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
 inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", "tierByTier"};
 inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"};
+inline constexpr std::string_view kOptionTypeNames[] = {"call", "put"};
+inline constexpr std::string_view kVolDynamicsNames[] = {"stickyStrike", "stickyMoneyness"};
 
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
@@ -94,6 +110,8 @@ constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { ret
 constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
 constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexcept { return kCascadeLiquidationNames; }
 constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { return kVolShockKindNames; }
+constexpr std::span<const std::string_view> enumNames(OptionType) noexcept { return kOptionTypeNames; }
+constexpr std::span<const std::string_view> enumNames(VolDynamics) noexcept { return kVolDynamicsNames; }
 
 /// The d.ts union type of each enum.
 constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
@@ -101,6 +119,8 @@ constexpr std::string_view enumType(Contract) noexcept { return "Contract"; }
 constexpr std::string_view enumType(Side) noexcept { return "Side"; }
 constexpr std::string_view enumType(MarginMode) noexcept { return "MarginMode"; }
 constexpr std::string_view enumType(VolShockKind) noexcept { return "VolShockKind"; }
+constexpr std::string_view enumType(OptionType) noexcept { return "OptionType"; }
+constexpr std::string_view enumType(VolDynamics) noexcept { return "VolDynamics"; }
 /// The d.ts spells these unions inline in their requests.
 constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'"; }
 constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
@@ -148,6 +168,22 @@ template <> inline constexpr std::string_view kStructName<OptionsSweepRequest> =
 template <> inline constexpr std::string_view kStructName<PortfolioMarginRequest> = "PortfolioMarginRequest";
 template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
 template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
+template <> inline constexpr std::string_view kStructName<OptionPosition> = "OptionPosition";
+template <> inline constexpr std::string_view kStructName<VolSurface> = "VolSurface";
+template <> inline constexpr std::string_view kStructName<OptionsScenario> = "OptionsScenario";
+template <> inline constexpr std::string_view kStructName<Black76Input> = "Black76Input";
+template <> inline constexpr std::string_view kStructName<ImpliedVolatilityInput> = "ImpliedVolatilityInput";
+template <> inline constexpr std::string_view kStructName<Black76Greeks> = "Black76Greeks";
+template <> inline constexpr std::string_view kStructName<ImpliedVolatility> = "ImpliedVolatility";
+template <> inline constexpr std::string_view kStructName<OptionValuation> = "OptionValuation";
+template <> inline constexpr std::string_view kStructName<FutureValuation> = "FutureValuation";
+template <> inline constexpr std::string_view kStructName<LiquidationCrossing> = "LiquidationCrossing";
+template <> inline constexpr std::string_view kStructName<OptionsAccountView> = "OptionsAccountView";
+template <> inline constexpr std::string_view kStructName<IsolatedHorizon> = "IsolatedHorizon";
+template <> inline constexpr std::string_view kStructName<IsolatedPosition> = "IsolatedPosition";
+template <> inline constexpr std::string_view kStructName<IsolatedPositions> = "IsolatedPositions";
+template <> inline constexpr std::string_view kStructName<OptionsAccountResult> = "OptionsAccountResult";
+template <> inline constexpr std::string_view kStructName<PortfolioMarginResult> = "PortfolioMarginResult";
 
 template <class T>
 concept Described = !kStructName<std::remove_const_t<T>>.empty();
@@ -366,6 +402,83 @@ void fields(V& v, T& r) {
   v("vegaPower", r.vegaPower);
 }
 
+// ---- input: the options account (options.h, surface.h; scenario version 2) ---------------------------
+
+/// A future of an options account (the d.ts FuturePosition): a Position marked at the underlying
+/// price, so markPrice, marginMode and isolatedMargin are read only for the core to refuse them.
+template <class V, Is<Position> T>
+void fields(V& v, T& p, AsFuture) {
+  v("symbol", p.symbol);
+  v("contract", p.contract);
+  v("contractSize", p.contractSize);
+  v("side", p.side, Required{});
+  v("quantity", p.quantity, Required{});
+  v("entryPrice", p.entryPrice, Required{});
+  v("markPrice", p.markPrice, KeepAbsent{}, Undeclared{});
+  v("marginMode", p.marginMode, Undeclared{});
+  v("isolatedMargin", p.isolatedMargin, KeepAbsent{}, Undeclared{});
+}
+
+template <class V, Is<OptionPosition> T>
+void fields(V& v, T& o) {
+  v("symbol", o.symbol);
+  v("type", o.type, Required{});
+  v("strike", o.strike, Required{});
+  v("expiryYears", o.expiryYears, KeepAbsent{});
+  v("expiryDate", o.expiryDate);
+  v("side", o.side, Required{});
+  v("quantity", o.quantity, Required{});
+  v("premium", o.premium, Required{});
+  v("volatility", o.volatility, KeepAbsent{});
+}
+
+/// Each part that does not read stays empty, so that its error shadows the core's on it.
+template <class V, Is<VolSurface> T>
+void fields(V& v, T& s) {
+  v("expiries", s.expiries, Required{}, Values{}, Limit{kMaxSurfaceExpiries});
+  v("strikes", s.strikes, Required{}, Values{}, Limit{kMaxSurfaceStrikes});
+  v("vols", s.vols, Required{}, Values{}, Limit{kMaxSurfaceExpiries, kMaxSurfaceStrikes});
+}
+
+/// The settlement is read before the futures whose contract it sets.
+template <class V, Is<OptionsScenario> T>
+void fields(V& v, T& s) {
+  v("version", s.version, Whole{"optionsVersionNotWhole", 999'999'999, -999'999'999});
+  v("underlying", s.underlying);
+  v("settlement", s.settlement);
+  v("walletBalance", s.walletBalance, Required{});
+  v("underlyingPrice", s.underlyingPrice, Required{});
+  v("valuationDate", s.valuationDate);
+  v("interestRate", s.interestRate);
+  v("futures", s.futures, Limit{kMaxFuturesPositions}, ListOf{"", "", "optionsTooManyPositions"}, AsFuture{s.settlement});
+  v("options", s.options, Limit{kMaxOptionPositions}, ListOf{"", "", "optionsTooManyPositions"});
+  v("volSurface", s.volSurface, Shape{"{ expiries, strikes, vols }"});
+  v("volDynamics", s.volDynamics);
+  v("futuresSizeRate", s.futuresSizeRate, KeepAbsent{});
+}
+
+// ---- input: the Black-76 calculators (black.h) -------------------------------------------------------
+
+template <class V, Is<Black76Input> T>
+void fields(V& v, T& in) {
+  v("type", in.type, Required{});
+  v("strike", in.strike, Required{});
+  v("forward", in.forward, Required{});
+  v("volatility", in.volatility, Required{});
+  v("years", in.years, Required{});
+  v("rate", in.rate);
+}
+
+template <class V, Is<ImpliedVolatilityInput> T>
+void fields(V& v, T& in) {
+  v("type", in.type, Required{});
+  v("strike", in.strike, Required{});
+  v("forward", in.forward, Required{});
+  v("years", in.years, Required{});
+  v("price", in.price, Required{});
+  v("rate", in.rate);
+}
+
 // ---- output: the report (report.h) ------------------------------------------------------------------
 
 template <class V, Is<TierBoundary> T>
@@ -432,6 +545,124 @@ void fields(V& v, T& r) {
   v("comparisons", r.comparisons, Omitted{});
   v("settlementAsset", r.settlementAsset, Omitted{});  // absent with errors when no position names it
   v("errors", r.errors);
+}
+
+// ---- output: the options account and the Black-76 calculators (options.h, black.h) -----------------
+// Each answer is { errors: [], ...these fields }; steps only with explain.
+
+template <class V, Is<Black76Greeks> T>
+void fields(V& v, T& g) {
+  v("price", g.price);
+  v("delta", g.delta);
+  v("gamma", g.gamma);
+  v("vega", g.vega);
+  v("theta", g.theta);
+}
+
+/// The solver's priceError and iterations stay in C++.
+template <class V, Is<ImpliedVolatility> T>
+void fields(V& v, T& iv) {
+  v("volatility", iv.volatility);
+  v("steps", iv.steps, Omitted{});
+}
+
+template <class V, Is<OptionValuation> T>
+void fields(V& v, T& o) {
+  v("years", o.years);
+  v("volatility", o.volatility);
+  v("volatilityFromSurface", o.volatilityFromSurface);
+  v("forward", o.forward);
+  v("markPrice", o.markPrice);
+  v("greeks", o.greeks);
+  v("value", o.value);
+  v("unrealizedPnl", o.unrealizedPnl);
+  v("initialMargin", o.initialMargin);
+  v("maintenanceMargin", o.maintenanceMargin);
+  v("steps", o.steps, Omitted{});
+}
+
+template <class V, Is<FutureValuation> T>
+void fields(V& v, T& f) {
+  v("sizeCoin", f.sizeCoin);
+  v("unrealizedPnl", f.unrealizedPnl);
+  v("initialMarginRate", f.initialMarginRate);
+  v("maintenanceMarginRate", f.maintenanceMarginRate);
+  v("initialMargin", f.initialMargin);
+  v("maintenanceMargin", f.maintenanceMargin);
+  v("steps", f.steps, Omitted{});
+}
+
+template <class V, Is<LiquidationCrossing> T>
+void fields(V& v, T& c) {
+  v("price", c.price);
+  v("liquidatedBelow", c.liquidatedBelow);
+}
+
+template <class V, Is<OptionsAccountView> T>
+void fields(V& v, T& a) {
+  v("days", a.days);
+  v("volShift", a.volShift);
+  v("equity", a.equity);
+  v("initialMargin", a.initialMargin);
+  v("maintenanceMargin", a.maintenanceMargin);
+  v("availableBalance", a.availableBalance);
+  v("marginRatio", a.marginRatio);
+  v("liquidated", a.liquidated);
+  v("liquidationPrices", a.liquidationPrices);
+  v("liquidatedAtScanLow", a.liquidatedAtScanLow);
+  v("liquidatedAtScanHigh", a.liquidatedAtScanHigh);
+  v("maxLoss", a.maxLoss);
+  v("steps", a.steps, Omitted{});
+}
+
+template <class V, Is<IsolatedHorizon> T>
+void fields(V& v, T& h) {
+  v("liquidationPrices", h.liquidationPrices);
+  v("liquidated", h.liquidated);
+}
+
+template <class V, Is<IsolatedPosition> T>
+void fields(V& v, T& p) {
+  v("postedMargin", p.postedMargin);
+  v("maxLoss", p.maxLoss);
+  v("now", p.now);
+  v("later", p.later);
+  v("steps", p.steps, Omitted{});
+}
+
+template <class V, Is<IsolatedPositions> T>
+void fields(V& v, T& p) {
+  v("options", p.options);
+  v("futures", p.futures);
+}
+
+template <class V, Is<OptionsAccountResult> T>
+void fields(V& v, T& r) {
+  v("options", r.options);
+  v("futures", r.futures);
+  v("now", r.now);
+  v("later", r.later);
+  v("volShifted", r.volShifted);
+  v("isolated", r.isolated);
+  v("scanLowPrice", r.scanLowPrice);
+  v("scanHighPrice", r.scanHighPrice);
+  v("lastExpiryDays", r.lastExpiryDays);
+  v("steps", r.steps, Omitted{});
+}
+
+template <class V, Is<PortfolioMarginResult> T>
+void fields(V& v, T& r) {
+  v("priceMoves", r.priceMoves);
+  v("volShocks", r.volShocks);
+  v("pnl", r.pnl);
+  v("worstVolShock", r.worstVolShock);
+  v("worstPriceMove", r.worstPriceMove);
+  v("worstPnl", r.worstPnl);
+  v("requirement", r.requirement);
+  v("equity", r.equity);
+  v("marginRatio", r.marginRatio);
+  v("volShockScale", r.volShockScale);
+  v("steps", r.steps, Omitted{});
 }
 
 // ---- what every tool's answer carries (errors.h, report.h) -------------------------------------------

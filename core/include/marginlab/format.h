@@ -13,7 +13,7 @@ inline constexpr std::size_t kNumberChars = 32;
 /// The text of printf "%.10g" ("60552.76382", "0.005", "1e+20"), exactly.
 std::string formatNumber(double value);
 /// The same text written to `out` (kNumberChars of room, no terminating zero); returns its end.
-/// Allocation-free and without printf for 1e-5 <= |value| < 2^64 and for zero.
+/// Allocation-free and without printf, for every double: exact from the binary value.
 char* formatNumber(double value, char* out) noexcept;
 
 }  // namespace marginlab

@@ -53,6 +53,10 @@ struct MonteCarloRequest {
   std::size_t paths = 0;   ///< paths in total
   std::uint64_t seed = 1;  ///< the same seed gives the same numbers on every build
 };
+/// A 95% confidence interval of a probability.
+struct ProbabilityInterval {
+  double low = 0, high = 0;
+};
 /// What the paths simulated so far found. Pass it back to continue (the counts and lists); the
 /// estimates are recomputed from them on every answer.
 struct MonteCarloTally {
@@ -67,6 +71,15 @@ struct MonteCarloTally {
   /// Days until half the liquidated paths were liquidated: (i + 1) * horizon in days / steps for the first
   /// bin i where the running count reaches half of liquidatedPaths; absent when no path was liquidated.
   ByMode<std::optional<double>> medianDays;
+  /// The standard error of `probability`, sqrt(p (1 - p) / paths); absent when no path was simulated.
+  ByMode<std::optional<double>> standardError;
+  /// Its 95% interval (Wilson score: inside [0, 1], meaningful at 0 and at every path liquidated).
+  ByMode<std::optional<ProbabilityInterval>> interval95;
+  /// True when a touch of the liquidation price between two steps counts (the Brownian bridge): every
+  /// isolated position, and a cross account of one symbol (its nearest liquidation price; a hedged
+  /// account's far side is checked at the steps). False: the cross account of several symbols, whose
+  /// margin is checked at the end of each step only, so more steps find more liquidations.
+  ByMode<bool> continuous;
 };
 /// The scenario's errors, then the request's (not the chunk's: monteCarlo() checks those too).
 std::vector<InputError> validate(const Scenario& scenario, const MonteCarloRequest& request);
