@@ -3,30 +3,12 @@
 // how they would read), positions and accounts past liquidation said plainly in the results, the
 // verdict and the chart, and the core's errors said for people beside their fields (the API keeps
 // path, code and rule). Screenshots of each state go to build/screenshots/issue14-*.png.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { serve } from '../../scripts/serve.mjs';
-import { launch } from './chromium.mjs';
-import { lab, defaultScenario, WAIT, ready, fragmentOf, withPage as withPageIn } from './helpers.mjs';
+import { lab, defaultScenario, WAIT, ready, fragmentOf, servedPage, SHOTS } from './helpers.mjs';
 
-const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
-let browser, server, base, origin;
-
-before(async () => {
-  ({ server, url: base } = await serve({ port: 0 }));
-  origin = new URL(base).origin;
-  browser = await launch();
-  mkdirSync(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await new Promise((resolve) => server.close(resolve));
-});
-
-const withPage = (fn, options) => withPageIn(browser, origin, fn, options);
+const served = await servedPage();
+const withPage = (fn, options) => served.withPage(fn, options);
 const LAYOUTS = [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 800 }]];
 
 /** Screenshots of `selector` in both layouts and themes, after `setup(page)`: build/screenshots/issue14-<name>-<layout>-<theme>.png. */
@@ -37,7 +19,10 @@ async function shots(name, url, setup, selector, locale = 'en-US') {
         await page.goto(url);
         await ready(page);
         await setup(page);
-        await page.locator(selector).first().screenshot({ path: `${SHOTS}issue14-${name}-${layout}-${colorScheme}.png` });
+        const box = page.locator(selector).first();
+        await box.scrollIntoViewIfNeeded();  // content-visibility: the layout above settles once seen
+        await page.waitForTimeout(200);
+        await box.screenshot({ path: `${SHOTS}issue14-${name}-${layout}-${colorScheme}.png` });
       }, { viewport, colorScheme, locale });
     }
   }
@@ -59,7 +44,7 @@ async function typeSize(page, text) {
 
 test('item 2: de-DE reads 1,5 as 1.5 and refuses 1,500 saying how it reads', async () => {
   await withPage(async (page) => {
-    await page.goto(base);
+    await page.goto(served.base);
     await ready(page);
     const a = await typeSize(page, '1,5');
     assert.equal(a.error, '');
@@ -76,7 +61,7 @@ test('item 2: de-DE reads 1,5 as 1.5 and refuses 1,500 saying how it reads', asy
 
 test('item 2: en-US reads 1.5 as 1.5 and 1,500 as 1500', async () => {
   await withPage(async (page) => {
-    await page.goto(base);
+    await page.goto(served.base);
     await ready(page);
     const a = await typeSize(page, '1.5');
     assert.equal(a.error, '');
@@ -96,7 +81,7 @@ test('item 2: en-US reads 1.5 as 1.5 and 1,500 as 1500', async () => {
 
 test('item 2: the risk lab and the options account read numbers by the same rules', async () => {
   await withPage(async (page) => {
-    await page.goto(base);
+    await page.goto(served.base);
     await ready(page);
     await page.locator('#t-funding').evaluate((f) => { f.closest('details').open = true; });
     await page.fill('#t-funding-intervals', '1,500');
@@ -106,7 +91,7 @@ test('item 2: the risk lab and the options account read numbers by the same rule
 });
 
 test('item 2 screenshots', async () => {
-  await shots('item2-after', base, async (page) => { await page.fill(size, '1,500'); await page.waitForTimeout(100); }, '.position', 'de-DE');
+  await shots('item2-after', served.base, async (page) => { await page.fill(size, '1,500'); await page.waitForTimeout(100); }, '.position', 'de-DE');
 });
 
 const pastScenario = () => {
@@ -118,7 +103,7 @@ const pastScenario = () => {
 
 test('item 3: a long with the mark past its liquidation price is said to be liquidated, in the results, the verdict and the chart', async () => {
   await withPage(async (page) => {
-    await page.goto(base + fragmentOf(pastScenario()));
+    await page.goto(served.base + fragmentOf(pastScenario()));
     await ready(page);
     await page.waitForSelector('[data-mode="isolated"] [data-position="0"] [data-past="past-position"]', WAIT);
     const note = await page.locator('[data-mode="isolated"] [data-position="0"] .past').textContent();
@@ -136,7 +121,7 @@ test('item 3: a wallet of 0 says the wallet does not cover the margin', async ()
   const s = structuredClone(defaultScenario);
   s.walletBalance = 0;
   await withPage(async (page) => {
-    await page.goto(base + fragmentOf(s));
+    await page.goto(served.base + fragmentOf(s));
     await ready(page);
     await page.waitForSelector('[data-mode="isolated"] .account-result .past', WAIT);
     assert.match(await page.locator('[data-mode="isolated"] .account-result .past').textContent(),
@@ -146,13 +131,13 @@ test('item 3: a wallet of 0 says the wallet does not cover the margin', async ()
 });
 
 test('item 3 screenshots', async () => {
-  await shots('item3-after-results', base + fragmentOf(pastScenario()), (page) => page.waitForSelector('.past', WAIT), '#results');
-  await shots('item3-after-chart', base + fragmentOf(pastScenario()), (page) => page.waitForFunction(() => /already past/.test(document.querySelector('#chart-summary').textContent), null, WAIT), '.chart-section, #chart');
+  await shots('item3-after-results', served.base + fragmentOf(pastScenario()), (page) => page.waitForSelector('.past', WAIT), '#results');
+  await shots('item3-after-chart', served.base + fragmentOf(pastScenario()), (page) => page.waitForFunction(() => /already past/.test(document.querySelector('#chart-summary').textContent), null, WAIT), '.chart-section, #chart');
 });
 
 test('item 5: leverage above the bracket is said as a help centre would, beside the field', async () => {
   await withPage(async (page) => {
-    await page.goto(base);
+    await page.goto(served.base);
     await ready(page);
     await page.fill('#f-positions-0--leverage', '500');
     await page.fill(size, '0.5');
@@ -164,7 +149,7 @@ test('item 5: leverage above the bracket is said as a help centre would, beside 
 
 test('item 5: a date typed into a number field is called a date', async () => {
   await withPage(async (page) => {
-    await page.goto(base);
+    await page.goto(served.base);
     await ready(page);
     await page.fill('#f-walletBalance', '27/03/2026');
     await page.waitForTimeout(100);
@@ -174,7 +159,7 @@ test('item 5: a date typed into a number field is called a date', async () => {
 
 test('item 5: the cascade numbers its steps once and cites no file', async () => {
   await withPage(async (page) => {
-    await page.goto(base);
+    await page.goto(served.base);
     await ready(page);
     await page.locator('#t-cascade').evaluate((f) => { f.closest('details').open = true; });
     await page.fill('#t-cascade-move', '-80');
@@ -193,7 +178,7 @@ test('item 5: the cascade numbers its steps once and cites no file', async () =>
 });
 
 test('item 5 screenshots', async () => {
-  await shots('item5-after', base, async (page) => {
+  await shots('item5-after', served.base, async (page) => {
     await page.fill('#f-positions-0--leverage', '500');
     await page.waitForFunction(() => /Leverage 500x/.test(document.querySelector('#f-positions-0--leverage-err').textContent), null, WAIT);
   }, '.position');

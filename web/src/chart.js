@@ -52,7 +52,7 @@ function marked(scenario, report, symbol) {
   });
   const first = scenario.positions.find((p) => p.symbol === symbol);
   const past = pastModes(scenario, report, symbol);
-  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? `mark: past ${past} liq.` : 'mark', kind: 'mark' });
+  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? `mark (past ${past === 'isolated and cross' ? '' : past + ' '}liq.)` : 'mark', kind: 'mark' });
   return out;
 }
 

@@ -123,6 +123,12 @@ function phrases(again) {
   phrasing.then(again, () => {});
 }
 
+/** Loads the phrasings now (after the first numbers, so that an error is said for people from the start); resolves once they are in. */
+export function loadPhrases() {
+  phrases(() => {});
+  return phrasing.catch(() => {});
+}
+
 /** Sets obj[key] to value unless it is undefined (a blank optional field). */
 export function setDefined(obj, key, value) {
   if (value !== undefined) obj[key] = value;

@@ -7,7 +7,7 @@
 import createMarginLab, { defaultScenario } from './marginlab.js';
 import * as router from './router.js';
 import * as fmt from './format.js';
-import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN, isPastLiquidation } from './form.js';
+import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN, isPastLiquidation, loadPhrases } from './form.js';
 import { h, v, clear, patch } from './dom.js';
 
 /* global __WASM_BASE64__ */
@@ -95,6 +95,7 @@ const state = {
   chartEmphasis: [],     // chart line kinds a lesson points at ('liq-iso', 'mark', ...)
   learn: null,           // web/src/learn.js while a lesson is open
   riskSignature: '',
+  riskRefresh: null,     // the risk lab's refresh(inputStale), once it is drawn
   chartFrame: 0,
   openTiers: new Set(),  // symbols whose tier editor is open
   options: null,         // web/src/options.js while the options account is open
@@ -377,7 +378,10 @@ function renderResults() {
   if (signature !== state.riskSignature) {
     state.riskSignature = signature;
     // After the results are on screen: the lab's forms are not needed for the first paint.
-    import('./risk.js').then(({ renderRiskLab }) => renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset }));
+    state.riskRefresh = null;
+    import('./risk.js').then(({ renderRiskLab }) => {
+      state.riskRefresh = renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset });
+    });
   }
 }
 
@@ -419,6 +423,7 @@ function update() {
   const count = kit.showErrors(local, errors);
   showStale({ results: $('results'), note: $('stale-note'), status: $('status') }, count, state.report !== null, 'scenario');
   renderResults();
+  if (state.riskRefresh) state.riskRefresh(count > 0);  // the risk lab's answers follow the results
   if (state.learn) state.learn.refresh();
 }
 
@@ -523,13 +528,18 @@ function shareSnippets() {
 }
 
 function wireHeader() {
-  $('reset').addEventListener('click', () => {
-    if (state.options) return state.options.reset();
-    state.form = formFromScenario(defaultScenario);
-    math.reset();
-    showNotice('');
-    renderInputs();
-    update();
+  // Reset is a new history entry: Back brings the scenario before it back (followLink).
+  $('reset').addEventListener('click', async () => {
+    await router.saveNow();
+    if (state.options) state.options.reset();
+    else {
+      state.form = formFromScenario(defaultScenario);
+      math.reset();
+      showNotice('');
+      renderInputs();
+      update();
+    }
+    await router.push();
   });
   $('copy-link').addEventListener('click', async () => {
     const href = await router.saveNow();
@@ -666,6 +676,7 @@ async function main() {
   renderInputs();
   update();
   performance.mark('marginlab:first-result');  // read by scripts/measure.mjs
+  await loadPhrases();  // the errors on screen are placed again in words for people, before the page says it is ready
   if (asked.lesson !== undefined) await openLessons(asked.lesson);
   else if (state.optionsLink) await openOptions(state.optionsLink);
   router.listen(followLink);

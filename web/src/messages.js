@@ -25,6 +25,9 @@ function shown(key, x) {
   return PERCENT.has(key) ? fmt.percent(x) : fmt.tick(x);
 }
 
+/** The venues' names as they write them (the core's rules are lower-case keys). */
+const VENUES = { binance: 'Binance', bybit: 'Bybit', 'bybit-uta': 'Bybit', okx: 'OKX', hyperliquid: 'Hyperliquid', bitmex: 'BitMEX', dydx: 'dYdX', simple: 'textbook' };
+
 const RULES = {
   leverageAboveTier: (f, p, unit) => `Leverage ${fmt.plain(p.value)}x is above the ${fmt.plain(p.limit)}x maximum for a ${fmt.tick(p.notional)}${unit ? ' ' + unit : ''} position on this bracket.`,
   leverageAboveTable: (f, p) => `Leverage ${fmt.plain(p.value)}x is above ${fmt.plain(p.limit)}x, the most the ${p.symbol} table allows.`,
@@ -38,7 +41,7 @@ const RULES = {
   magnitude: (f, p) => `${f.name} must be between ${shown(f.key, p.low)} and ${shown(f.key, p.high)} (you typed ${shown(f.key, p.value)}).`,
   between: (f, p) => `${f.name} must be between ${shown(f.key, p.low)} and ${shown(f.key, p.high)} (you typed ${shown(f.key, p.value)}).`,
   takerFeeRate: (f, p) => `A taker fee of ${fmt.percent(p.value)} is not plausible: it must be at least 0% and below 10%.`,
-  tierMissing: (f, p) => `There is no ${p.rules} tier table for ${p.symbol} here: add its rows under "Tiers for ${p.symbol}".`,
+  tierMissing: (f, p) => `There is no ${VENUES[p.rules] ?? p.rules} tier table for ${p.symbol} here: add its rows under "Tiers for ${p.symbol}".`,
   tierCapUnsorted: (f, p) => `Each notional cap must be larger than the row above it (${fmt.tick(p.previous)}).`,
   tierLeverageRising: (f, p) => `Max leverage ${fmt.plain(p.value)}x is above the row above it (${fmt.plain(p.previous)}x): larger positions allow less leverage.`,
   tierRateFalling: (f, p) => `A maintenance rate of ${fmt.percent(p.value)} is below the row above it (${fmt.percent(p.previous)}): larger positions need more margin.`,

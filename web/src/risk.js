@@ -41,11 +41,14 @@ const result = (rows, math) => [v('dl', { class: 'tool-result' }, ...rows.map(([
  * check(scenario, request) -> an answer with its errors, and start(scenario, request, out) }.
  */
 function tool(ctx, spec) {
-  const out = h('div', { class: 'tool-out', 'aria-live': 'polite', id: `${spec.id}-out` });
+  // The answer is drawn in `body`; `note` says when it is for an earlier or not-yet-valid scenario.
+  const body = h('div', {});
+  const note = h('p', { class: 'stale-note', hidden: '' });
+  const out = h('div', { class: 'tool-out', 'aria-live': 'polite', id: `${spec.id}-out` }, body, note);
   const form = h('form', { class: 'tool', id: spec.id, novalidate: '' });
   const kit = createForm({ idOf: (path) => `${spec.id}-${path.slice('request.'.length)}`, root: () => form });
   const values = Object.fromEntries(spec.fields.map((f) => [f.key, f.value]));
-  let last = null;  // { scenario, request, answer } on screen
+  let last = null;  // { scenario, request, answer, key } on screen (key: the scenario as text)
   const math = new Explainer({
     prefix: `${spec.id}-math-`,
     explain: () => lab[spec.call](last.scenario, last.request, EXPLAIN),
@@ -53,45 +56,71 @@ function tool(ctx, spec) {
     redraw: () => show(),
     label: (step) => (words ? words.stepLabel(step, CASCADE_REASONS) : step.label),
   });
-  const show = () => patch(out, spec.view(last.answer, { ...last, math: spec.steps ? math.details('steps') : null }));
+  const show = () => patch(body, spec.view(last.answer, { ...last, math: spec.steps ? math.details('steps') : null }));
   const set = (key) => (text) => { values[key] = text; };
   form.append(h('div', { class: 'grid tool-fields' }, ...spec.fields.map((f) => (f.options
     ? kit.select(f.label, `request.${f.key}`, f.value, f.options, set(f.key))
     : kit.field(f.label, `request.${f.key}`, f.value, set(f.key), { unit: f.unit })))), h('button', { type: 'submit' }, 'Compute'));
+  const mark = (text) => {
+    note.textContent = text;
+    note.hidden = !text;
+    out.classList.toggle('stale', !!text);
+  };
+  /** The answer for `scenario` and `request` on screen (or its errors, and nothing on screen). */
+  const answer = (scenario, request, local = {}) => {
+    const a = Object.keys(local).length ? { errors: [] } : spec.check ? spec.check(scenario, request) : lab[spec.call](scenario, request);
+    mark('');
+    if (Object.keys(local).length || a.errors.length) {
+      last = null;
+      patch(body, [v('ul', { class: 'general-errors' })]);
+      kit.showErrors(local, a.errors, body.firstChild);
+      return;
+    }
+    kit.showErrors({}, []);
+    last = { scenario, request, answer: a, key: JSON.stringify(scenario) };
+    math.renew();
+    if (spec.start) spec.start(scenario, request, body);
+    else show();
+  };
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    if (!lab) patch(out, [v('p', { 'data-loading': '' }, 'Loading the risk lab…')]);
+    if (!lab) patch(body, [v('p', { 'data-loading': '' }, 'Loading the risk lab…')]);
     try {
       await loadFullLab();
       words ??= await import('./messages.js');
     } catch (err) {
-      patch(out, [v('p', { class: 'warn', role: 'alert' }, `The risk lab could not load: ${err && err.message ? err.message : err}`)]);
+      patch(body, [v('p', { class: 'warn', role: 'alert' }, `The risk lab could not load: ${err && err.message ? err.message : err}`)]);
       return;
     }
     const local = {};
     const read = numberReader(local);
     const scenario = ctx.getScenario();
-    const request = spec.request((key, per = 1) => read(values[key], `request.${key}`, false, per), values, scenario);
-    const answer = Object.keys(local).length ? { errors: [] } : spec.check ? spec.check(scenario, request) : lab[spec.call](scenario, request);
-    if (Object.keys(local).length || answer.errors.length) {
-      patch(out, [v('ul', { class: 'general-errors' })]);
-      kit.showErrors(local, answer.errors, out.firstChild);
-      return;
-    }
-    kit.showErrors({}, []);
-    last = { scenario, request, answer };
-    math.renew();
-    if (spec.start) spec.start(scenario, request, out);
-    else show();
+    answer(scenario, spec.request((key, per = 1) => read(values[key], `request.${key}`, false, per), values, scenario), local);
   });
-  return h('details', { class: 'tool-box' }, h('summary', {}, spec.title), h('p', { class: 'hint' }, spec.intro), form, out);
+  /**
+   * The scenario above changed (`inputStale`: its fields have errors, so it is the last valid one).
+   * A quick tool answers the same request for the new scenario, as the page's results do; a long
+   * run (Monte Carlo) is stopped and marked stale until it is computed again.
+   */
+  const refresh = (inputStale) => {
+    if (!last) return;
+    const scenario = ctx.getScenario();
+    const moved = JSON.stringify(scenario) !== last.key;
+    if (moved && !spec.start) answer(scenario, last.request);
+    else if (moved && running && running.body === body) running.cancel();
+    if (!last) return;
+    mark(moved && spec.start ? 'Computed for an earlier scenario: press Compute to run it for the scenario above.'
+      : inputStale ? 'For the last valid scenario; fix the marked fields above to update it.' : '');
+  };
+  return { refresh, node: h('details', { class: 'tool-box' }, h('summary', {}, spec.title), h('p', { class: 'hint' }, spec.intro), form, out) };
 }
 
+/** Draws the risk lab for the scenario's positions; gives refresh(inputStale), to call after the scenario changes. */
 export function renderRiskLab(root, ctx) {
   loadFullLab = async () => (lab ??= await ctx.getFullLab());
   root.replaceChildren();
   const scenario = ctx.getScenario();
-  if (!scenario) return;
+  if (!scenario) return () => {};
   const first = scenario.positions[0];
   const coin = first.contract === 'inverse';
   const u = {
@@ -100,9 +129,11 @@ export function renderRiskLab(root, ctx) {
     lp: (x) => (x === null ? 'none' : fmt.price(x)),
     position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
   };
+  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u)].map((spec) => tool(ctx, spec));
   root.append(h('h2', { id: 'risk-title' }, 'Risk lab'),
     h('p', { class: 'hint' }, 'What-if tools, stress and cascades, funding, the odds of liquidation and how the engine unwinds a position. Each uses the scenario above.'),
-    ...[...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u)].map((spec) => tool(ctx, spec)));
+    ...tools.map((t) => t.node));
+  return (inputStale) => tools.forEach((t) => t.refresh(inputStale));
 }
 
 function whatIfTools({ first, unit, amt, lp, position }) {
@@ -240,12 +271,16 @@ function unwindTool({ first, unit, amt, position }) {
 let running = null;
 
 /** The run on screen: its progress, a cancel button, a status line and the core's tally so far. */
-function monteCarloView(request, { tally: t, status, done }) {
+function monteCarloView(request, { tally: t, status, done, cancelled }) {
   const days = (x) => (x === null ? '—' : `${fmt.days(x)} days`);
+  const paths = t ? t.paths : 0;
+  const summary = t ? `some isolated position liquidated in ${fmt.percent(t.probability.isolated)}, the cross account in ${fmt.percent(t.probability.cross)}.` : '';
+  const line = cancelled ? `Cancelled after ${fmt.plain(paths)} of ${fmt.plain(request.paths)} paths${t ? ': ' + summary : '.'}`
+    : status || `${fmt.plain(paths)} paths: ${summary}`;
   return [
-    v('div', { class: 'mc-run' }, v('progress', { max: String(request.paths), value: String(t ? t.paths : 0), 'aria-label': 'Monte Carlo progress' }),
+    v('div', { class: 'mc-run' }, v('progress', { max: String(request.paths), value: String(paths), 'aria-label': 'Monte Carlo progress' }),
       v('button', { type: 'button', disabled: done ? '' : null, on: { click: () => running && running.cancel() } }, 'Cancel')),
-    v('p', { role: 'status' }, status || `${fmt.plain(t.paths)} paths: some isolated position liquidated in ${fmt.percent(t.probability.isolated)}, the cross account in ${fmt.percent(t.probability.cross)}.`),
+    v('p', { role: 'status' }, line),
     t ? v('dl', { class: 'tool-result mc-result' },
       metric(null, 'Isolated: liquidated', odds(t, 'isolated')),
       metric(null, 'Cross: liquidated', odds(t, 'cross')),
@@ -282,7 +317,7 @@ function runMonteCarlo(scenario, request, out) {
     if (running === me) running = null;
     show(changes);
   };
-  const me = { cancel: () => { cancelled = true; finish({ status: 'Cancelled.' }); } };
+  const me = { body: out, cancel: () => { cancelled = true; finish({ cancelled: true, done: true }); } };
   running = me;
   const progress = (t, done) => (done ? finish({ tally: t, status: '', done: true }) : show({ tally: t, status: '' }));
   if (worker) {
