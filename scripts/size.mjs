@@ -16,11 +16,13 @@ for (const name of readdirSync(dist).sort()) {
   const gz = gzipSync(raw, { level: 9 }).length;
   const lesson = name.startsWith('chunk-learn-');  // learn mode and its lessons: when a lesson is opened
   const options = name.startsWith('chunk-options-') || name === 'options.css';  // the options account: when it is opened
-  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options);  // chunks: chart and risk-lab forms, after the first result
+  const messages = name.startsWith('chunk-messages-');  // errors, steps and past-liquidation notes in words: when first needed
+  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !messages);  // chunks: chart and risk-lab forms, after the first result
   if (loaded) total += gz;
   const note = loaded ? '' : ON_DEMAND.includes(name)
     ? `  (loaded when the risk lab${name.startsWith('marginlab-full') ? ' or the options account' : ''} is first used)`
     : lesson ? '  (loaded when a lesson is opened)' : options ? '  (loaded when the options account is opened, with marginlab-full)'
+    : messages ? '  (loaded on the first input error, position past liquidation or use of the risk lab)'
     : '  (not loaded by the page)';
   rows.push(`${name.padEnd(28)} ${String(raw.length).padStart(9)} B ${String(gz).padStart(8)} B gz${note}`);
 }

@@ -4,11 +4,13 @@
 // which runs a test in a fresh context and then checks that no console error, page error or
 // dialog happened and that no request left the page's origin.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { before, after } from 'node:test';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 export const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
 const module = await import(new URL('../../web/dist/marginlab.js', import.meta.url).href);
 export const { defaultScenario } = module;
 export const lab = await module.default({ wasmBinary: readFileSync(DIST + 'marginlab.wasm') });
@@ -96,10 +98,11 @@ export function hostPage(scenario, attrs = {}) {
 /**
  * Runs fn(page, ctx) in a fresh context of the browser and then checks the invariants every test
  * shares. allow(url) says which request URLs are fine besides data:, blob: and about:
- * (default: the origin's). ctx: { context, requests, problems, newPage }.
+ * (default: the origin's); locale (navigator.language, default en-US) and colorScheme the context's.
+ * ctx: { context, requests, problems, newPage }.
  */
-export async function withPage(browser, origin, fn, { viewport = { width: 1280, height: 900 }, allow = (u) => u.startsWith(origin + '/') } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function withPage(browser, origin, fn, { viewport = { width: 1280, height: 900 }, allow = (u) => u.startsWith(origin + '/'), locale = 'en-US', colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, locale, colorScheme });
   const problems = [];
   const requests = [];
   const watch = (page) => {
@@ -123,4 +126,31 @@ export async function withPage(browser, origin, fn, { viewport = { width: 1280, 
   } finally {
     await context.close();
   }
+}
+
+/**
+ * For a test file: web/dist served and Chromium launched before its tests, both closed after, and
+ * build/screenshots/ made. Gives { browser, base, origin, withPage(fn, options) } once started.
+ */
+export async function servedPage() {
+  const { serve } = await import('../../scripts/serve.mjs');
+  const { launch } = await import('./chromium.mjs');
+  const s = { withPage: (fn, options) => withPage(s.browser, s.origin, fn, options) };
+  before(async () => {
+    ({ server: s.server, url: s.base } = await serve({ port: 0 }));
+    s.origin = new URL(s.base).origin;
+    s.browser = await launch();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    if (s.browser) await s.browser.close();
+    if (s.server) await new Promise((resolve) => s.server.close(resolve));
+  });
+  return s;
+}
+
+/** marginlab-full (the risk lab's module), created from web/dist. */
+export async function fullLab() {
+  const { default: create } = await import(new URL('../../web/dist/marginlab-full.js', import.meta.url).href);
+  return create({ wasmBinary: readFileSync(DIST + 'marginlab-full.wasm') });
 }

@@ -55,6 +55,9 @@ const symbolKeys = J((s) => {
 }).replace(/PROTO/g, '__proto__');
 
 const EXAMPLE = defaultScenario;
+/** A pattern for exactly this text: the message a reader sees, word for word. */
+const exact = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+const noTable = (symbol) => exact(`There is no Binance tier table for ${symbol} here: add its rows under "Tiers for ${symbol}".`);
 const field = (path, re, value) => ({ errors: { [path]: re }, ...(value === undefined ? {} : { values: { [path]: value } }) });
 const example = (re) => ({ notice: re, shows: EXAMPLE });
 const tooLongAttribute = { alert: /too long \(\d+ characters; at most 65536\)/ };
@@ -73,7 +76,7 @@ const CASES = [
   { name: 'img onerror and svg onload as symbols', json: J((s) => { s.positions[0].symbol = IMG; s.positions[1].symbol = SVG; }),
     expect: { errors: { 'positions[0].symbol': /characters/, 'positions[1].symbol': /characters/ }, values: { 'positions[0].symbol': IMG, 'positions[1].symbol': SVG } } },
   { name: 'javascript: and </script> as symbols', json: J((s) => { s.positions[0].symbol = JSURL; s.positions[1].symbol = SCRIPT; }),
-    expect: { errors: { 'positions[0].symbol': /no tier table for javascript:/, 'positions[1].symbol': /characters/ },
+    expect: { errors: { 'positions[0].symbol': noTable(JSURL), 'positions[1].symbol': /characters/ },
       values: { 'positions[0].symbol': JSURL, 'positions[1].symbol': SCRIPT }, texts: [JSURL] } },
   { name: 'img onerror in rules, script as a tier key', json: J((s) => { s.rules = IMG; s.tiers = { [SCRIPT]: BTC_TIERS }; }),
     expect: { errors: { rules: /must be one of/ }, general: /tier table key|symbol/, texts: [SCRIPT] } },
@@ -94,7 +97,7 @@ const CASES = [
       .replace('"positions"', '"tiers":{"__proto__":{"polluted":true}},"positions"'),
     expect: example(/tier table for "__proto__" is not a list of rows/) },
   { name: 'symbols "constructor", "__proto__", "toString"', json: J((s) => { s.positions.push({ ...s.positions[0] }); ['constructor', 'PROTO', 'toString'].forEach((x, i) => { s.positions[i].symbol = x; }); }).replace('PROTO', '__proto__'),
-    expect: { errors: { 'positions[0].symbol': /no tier table for constructor/, 'positions[1].symbol': /no tier table for __proto__/, 'positions[2].symbol': /no tier table for toString/ }, positions: 3 } },
+    expect: { errors: { 'positions[0].symbol': noTable('constructor'), 'positions[1].symbol': noTable('__proto__'), 'positions[2].symbol': noTable('toString') }, positions: 3 } },
   { name: 'symbols and tier keys "__proto__", "constructor" and a tag', json: symbolKeys, expect: { shows: JSON.parse(symbolKeys), texts: [TAG] } },
 
   // Numbers: huge, infinite, negative zero, denormal, as strings, of the wrong type.
@@ -114,11 +117,14 @@ const CASES = [
     expect: { shows: changed((s) => { s.walletBalance = 1e15; Object.assign(s.positions[0], { entryPrice: 1e15, markPrice: 1e15, quantity: 1e-9 }); }) } },
 
   // What would make NaN: zero price, zero leverage, leverage above the tier's maximum.
-  { name: 'leverage 1000', json: J((s) => { s.positions[0].leverage = 1000; }), expect: field('positions[0].leverage', /<= 125 for the tier/) },
+  { name: 'leverage 1000', json: J((s) => { s.positions[0].leverage = 1000; }), expect: field('positions[0].leverage', exact('Leverage 1000x is above the 125x maximum for a 30,000 position on this bracket.')) },
   { name: 'zero mark, negative margin, a zero position, fee 100%',
     json: J((s) => { Object.assign(s.positions[0], { markPrice: 0, isolatedMargin: -5 }); Object.assign(s.positions[1], { quantity: 0, entryPrice: 0, leverage: 0, contractSize: 0 }); s.walletBalance = 0; s.takerFeeRate = 1; }),
-    expect: { errors: { 'positions[0].markPrice': /> 0/, 'positions[0].isolatedMargin': /> 0/, 'positions[1].quantity': /> 0/, 'positions[1].entryPrice': /> 0/,
-      'positions[1].leverage': /> 0/, takerFeeRate: /< 0.1/ } } },
+    expect: { errors: { 'positions[0].markPrice': exact('Mark price must be more than 0 (you typed 0).'),
+      'positions[0].isolatedMargin': exact('Isolated margin must be more than 0 (you typed -5).'),
+      'positions[1].quantity': exact('Size must be more than 0 (you typed 0).'), 'positions[1].entryPrice': exact('Entry price must be more than 0 (you typed 0).'),
+      'positions[1].leverage': exact('Leverage must be more than 0 (you typed 0).'),
+      takerFeeRate: exact('A taker fee of 100.00% is not plausible: it must be at least 0% and below 10%.') } } },
 
   // Many positions: exactly at the page's limit, one over, far over.
   { name: 'exactly 50 positions', json: J((s) => { s.positions = Array.from({ length: 50 }, (_, i) => position(i)); }),
@@ -165,7 +171,7 @@ const CASES = [
   { name: 'a tier table of 600 rows', json: J((s) => { s.tiers = { BTCUSDT: rows(600) }; }),
     expect: { notice: /600 rows; this page keeps the first 64/, shows: changed((s) => { s.tiers = { BTCUSDT: rows(64) }; }) } },
   { name: 'tiers unsorted', json: J((s) => { s.tiers = { BTCUSDT: [BTC_TIERS[1], BTC_TIERS[0], ...BTC_TIERS.slice(2)] }; }),
-    expect: field('tiers.BTCUSDT[1].notionalCap', /greater than the previous row's cap/) },
+    expect: field('tiers.BTCUSDT[1].notionalCap', exact('Each notional cap must be larger than the row above it (250,000).')) },
   { name: 'tiers a string', json: J((s) => { s.tiers = IMG; }), expect: example(/tiers is not a table keyed by symbol/) },
   { name: '300 tier tables', json: J((s) => { s.tiers = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`S${i}USDT`, [{ notionalCap: 1e9, maxLeverage: 10, maintenanceMarginRate: 0.01 }]])); }),
     expect: { general: /300 tables/ } },
@@ -477,9 +483,10 @@ test('nothing typed is lost: a bad value keeps its text, the last results stay (
     await page.waitForTimeout(300);  // the page writes its own link 150 ms after a result (router.save)
     const validHash = await page.evaluate(() => location.hash);
 
-    for (const [typed, re] of [[IMG, /is not a number/], ['0', /must be > 0/], ['3,000.5.1', /is not a number/], ['1e999', /finite/]]) {
+    for (const [typed, re] of [[IMG, /is not a number/], ['0', exact('Entry price must be more than 0 (you typed 0).')], ['3,000.5.1', /is not a number/], ['1e999', /finite/]]) {
       await page.fill(entry, typed);
-      await page.waitForFunction((sel) => document.querySelector(sel).textContent !== '', error, WAIT);
+      // The words for people replace the core's message once they are loaded: wait for them.
+      await page.waitForFunction(([sel, src]) => new RegExp(src).test(document.querySelector(sel).textContent), [error, re.source], WAIT).catch(() => {});
       assert.match(await page.textContent(error), re, `${typed}: the error beside the field`);
       assert.equal(await page.inputValue(entry), typed, `${typed}: the field keeps the text`);
       assert.equal(await page.getAttribute(entry, 'aria-invalid'), 'true');

@@ -3,6 +3,7 @@
 // from lab.sweep (one wasm call per mode); the marked prices come from the report.
 import { css, plotChart } from './markers.js';
 import * as fmt from './format.js';
+import { isPastLiquidation } from './form.js';
 
 const POINTS = 480;
 let plot = null;
@@ -50,8 +51,16 @@ function marked(scenario, report, symbol) {
     for (const b of iso.tierBoundaries) out.push({ x: b.price, label: `tier ${b.tier}|${b.tier + 1}`, kind: 'tier' });
   });
   const first = scenario.positions.find((p) => p.symbol === symbol);
-  out.push({ x: first.markPrice ?? first.entryPrice, label: 'mark', kind: 'mark' });
+  const past = pastModes(scenario, report, symbol);
+  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? `mark (past ${past === 'isolated and cross' ? '' : past + ' '}liq.)` : 'mark', kind: 'mark' });
   return out;
+}
+
+/** 'isolated', 'cross' or 'isolated and cross': the modes in which a position of `symbol` is past liquidation ('' for none). */
+function pastModes(scenario, report, symbol) {
+  const modes = ['isolated', 'cross'].filter((mode) => report[mode].positions.some((o, i) =>
+    scenario.positions[i].symbol === symbol && isPastLiquidation(o)));
+  return modes.join(' and ');
 }
 
 /** The marks in range, styled: the kinds in `emphasis` (a lesson points at them) heavier and bold; tier labels only when few. */
@@ -104,6 +113,8 @@ function describe(scenario, report, symbol, [lo, hi], data, unit, coin) {
     parts.push(`${p.symbol} ${p.side} entered at ${fmt.price(p.entryPrice)}: isolated liquidation ${iso.liquidationPrice === null ? 'never' : 'at ' + fmt.price(iso.liquidationPrice)}` +
       `, cross liquidation ${cross.liquidationPrice === null ? 'never' : 'at ' + fmt.price(cross.liquidationPrice)}.`);
   });
+  const past = pastModes(scenario, report, symbol);
+  if (past) parts.push(`The mark is already past the ${past} liquidation price: the venue would have closed the position there.`);
   const span = (ys) => `${fmt.amount(Math.min(...ys), coin)} to ${fmt.amount(Math.max(...ys), coin)}`;
   parts.push(`Isolated equity ranges from ${span(data[1])}; cross from ${span(data[2])}.`);
   return parts.join(' ');

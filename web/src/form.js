@@ -13,10 +13,35 @@ export const EXPLAIN = Object.freeze({ explain: true });
 // ---------------------------------------------------------------------------------------------
 // Texts and numbers.
 
+// The page's decimal separator, from its locale (navigator.language, else the document's lang):
+// ',' in de-DE, '.' in en-US. Fields are written with it and read by it.
+let decimalMark = null;
+export function decimal() {
+  if (decimalMark === null) {
+    let lang = 'en-US';
+    if (typeof navigator !== 'undefined' && navigator.language) lang = navigator.language;
+    else if (typeof document !== 'undefined' && document.documentElement.lang) lang = document.documentElement.lang;
+    try {
+      decimalMark = new Intl.NumberFormat(lang).formatToParts(1.5).find((p) => p.type === 'decimal').value === ',' ? ',' : '.';
+    } catch {
+      decimalMark = '.';
+    }
+  }
+  return decimalMark;
+}
+
+/** A number as field text in the page's locale; "1,125" (which reads as ambiguous) is written "1,1250". */
+function localText(x) {
+  const t = fmt.plain(x);
+  if (decimal() === '.') return t;
+  const c = t.replace('.', ',');
+  return /^-?[1-9]\d{0,2},\d{3}$/.test(c) ? c + '0' : c;
+}
+
 /** A value from a link as field text: numbers formatted (times scale), strings as given, anything else as short JSON. */
 export function fieldText(x, scale = 1) {
   if (x === undefined || x === null) return '';
-  if (typeof x === 'number') return fmt.plain(x * scale);
+  if (typeof x === 'number') return localText(x * scale);
   if (typeof x === 'string') return x;
   try {
     return JSON.stringify(x).slice(0, 200);
@@ -25,12 +50,50 @@ export function fieldText(x, scale = 1) {
   }
 }
 
-/** Parses "60,000" or " 0.5 " to a number; '' -> undefined; otherwise NaN. */
+/**
+ * Reads a typed number by the page's locale: { value } (undefined for ''), or { error } saying
+ * why not. A separator followed by three digits is grouping in the locale that groups with it
+ * ("1,500" is 1500 in en-US); in a decimal-comma locale, where "1,500" is also the English
+ * 1500, "1,500" and "1.500" are refused as ambiguous. One separator otherwise is the decimal
+ * point ("1,5" and "1.5" are 1.5); both ("1.500,5", "1,500.5"): the last is the decimal point.
+ */
+export function readNumber(text) {
+  const raw = String(text).trim();
+  const t = raw.replace(/[\s_'\u2019]/g, '');
+  if (t === '') return { value: undefined };
+  const quoted = `"${raw.slice(0, 40)}"`;
+  if (/^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(t) && /[/-]|\..*\./.test(t) && !/^\d{1,3}(\.\d{3})+$/.test(t)) {
+    return { error: `${quoted} is a date; this field takes a number.` };
+  }
+  const m = /^([-+]?)([\d.,]*)(e[-+]?\d+)?$/i.exec(t);
+  const body = m ? m[2] : '';
+  const seps = body.replace(/\d/g, '');
+  const last = seps.slice(-1);
+  let digits = null;  // the number with '.' as its only separator
+  if (!seps) digits = body;
+  else if (new Set(seps).size === 1 && seps.length > 1) {
+    if (/^\d{1,3}([.,]\d{3})+$/.test(body)) digits = body.replace(/[.,]/g, '');  // 1,500,000 / 1.500.000
+  } else if (seps.length === 1) {
+    const grouping = /^[1-9]\d{0,2}[.,]\d{3}$/.test(body);
+    if (grouping && decimal() === ',') {
+      const whole = body.replace(/[.,]/, '');
+      const comma = body.replace('.', ',').replace(/0+$/, '');
+      const typed = comma === body.replace('.', ',') ? comma + '0' : comma;
+      return { error: `${quoted} is ambiguous here: it reads as ${comma} (decimal comma) or as ${whole} (thousands). Type ${typed} or ${whole}.` };
+    }
+    digits = grouping && last === ',' ? body.replace(',', '') : body.replace(',', '.');
+  } else {
+    const group = seps[0];
+    if (group !== last && new RegExp(`^\\d{1,3}(\\${group}\\d{3})*\\${last}\\d*$`).test(body)) digits = body.split(group).join('').replace(last, '.');
+  }
+  if (digits === null || !/^(\d+\.?\d*|\.\d+)$/.test(digits)) return { error: `${quoted} is not a number.` };
+  return { value: Number(m[1] + digits + (m[3] || '')) };
+}
+
+/** Parses "60,000" or " 0.5 " to a number by the page's locale; '' -> undefined; otherwise NaN. */
 export function parseNumber(text) {
-  const t = String(text).trim().replace(/[,\s_]/g, '');
-  if (t === '') return undefined;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return NaN;
-  return Number(t);
+  const r = readNumber(text);
+  return r.error ? NaN : r.value;
 }
 
 /**
@@ -40,17 +103,30 @@ export function parseNumber(text) {
  */
 export function numberReader(local) {
   return (text, path, required, per = 1) => {
-    const x = parseNumber(text);
-    if (x === undefined) {
-      if (required) local[path] = 'Required.';
+    const r = readNumber(text);
+    if (r.error) {
+      local[path] = r.error;
       return undefined;
     }
-    if (Number.isNaN(x)) {
-      local[path] = `"${String(text).slice(0, 40)}" is not a number.`;
-      return undefined;
-    }
-    return x / per;
+    if (r.value === undefined && required) local[path] = 'Required.';
+    return r.value === undefined ? undefined : r.value / per;
   };
+}
+
+// The core's errors said for people (messages.js, a chunk loaded when the core first reports an
+// input error; the errors are placed again once it arrives). For a rule it has no phrasing for,
+// the core's own message is shown.
+let phrase = null;
+let phrasing = null;
+function phrases(again) {
+  if (!phrasing) phrasing = import('./messages.js').then((m) => { phrase = m.phrase; });
+  phrasing.then(again, () => {});
+}
+
+/** Loads the phrasings now (after the first numbers, so that an error is said for people from the start); resolves once they are in. */
+export function loadPhrases() {
+  phrases(() => {});
+  return phrasing.catch(() => {});
 }
 
 /** Sets obj[key] to value unless it is undefined (a blank optional field). */
@@ -79,9 +155,10 @@ function findSlot(within, attr, path) {
  * (the calculator's and the options account's forms share one document, so each has its own).
  * root() holds the slots; general() is the list for errors no slot holds.
  */
-export function createForm({ prefix = '', idOf = null, pathAttr = 'data-path', errorAttr = 'data-error-for', root, general = () => null }) {
+export function createForm({ prefix = '', idOf = null, pathAttr = 'data-path', errorAttr = 'data-error-for', root, general = () => null, unit = () => '' }) {
   const id = idOf || ((path) => prefix + path.replace(/[^A-Za-z0-9]/g, '-'));
   let shown = [];  // the slots and inputs showErrors marked last: cleared one by one, not by searching
+  let shownArgs = null;  // what showErrors placed last, placed again once the phrasings load
 
   const errorSlot = (path, slotId = id(path) + '-err') => h('p', { class: 'error', id: slotId, [errorAttr]: path, role: 'status' });
 
@@ -123,12 +200,17 @@ export function createForm({ prefix = '', idOf = null, pathAttr = 'data-path', e
     }
     shown = [];
     const all = Object.entries(local).map(([path, message]) => ({ path, message }));
-    for (const e of coreErrors) if (!local[e.path]) all.push(e);
+    if (coreErrors.length && !phrase) phrases(() => { if (shownArgs === args) showErrors(...args); });
+    const args = shownArgs = [local, coreErrors, list];
+    for (const e of coreErrors) {
+      const said = phrase && phrase(e, unit());
+      if (!local[e.path]) all.push(said ? { path: e.path, message: said, human: true } : e);
+    }
     if (list && list.firstChild) clear(list);
     for (const e of all) {
       const slot = findSlot(root(), errorAttr, e.path);
       if (!slot) {
-        if (list) list.append(h('li', {}, e.path ? `${e.path}: ${e.message}` : e.message));
+        if (list) list.append(h('li', {}, e.path && !e.human ? `${e.path}: ${e.message}` : e.message));
         continue;
       }
       slot.textContent = slot.textContent ? slot.textContent + ' ' + e.message : e.message;
@@ -162,12 +244,15 @@ export function showStale({ results, note, status }, count, haveResults, noun) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Results: metrics and "Show the math".
+// Results: past liquidation, metrics and "Show the math".
+
+/** A position's mark is past its liquidation price: the core's distance to it is negative. */
+export const isPastLiquidation = (o) => o.distanceToLiquidation !== null && o.distanceToLiquidation < 0;
 
 /** The steps behind a number: what it is, the formula, the numbers put in and the value. */
-export function stepsList(steps) {
+export function stepsList(steps, label = (s) => s.label) {
   return v('ol', { class: 'steps' }, ...steps.map((s) => v('li', {},
-    v('span', { class: 'step-label' }, s.label),
+    v('span', { class: 'step-label' }, label(s)),
     s.formula ? v('code', { class: 'formula' }, s.formula) : null,
     s.substituted ? v('code', { class: 'substituted' }, s.substituted + (s.value === null || s.value === undefined ? '' : ' = ' + fmt.plain(s.value))) : null)));
 }
@@ -196,8 +281,8 @@ export function metric(key, label, value, { note = '', highlight = false, math =
  * results out again after one opens or closes.
  */
 export class Explainer {
-  constructor({ prefix, explain, steps, source = () => '', redraw }) {
-    Object.assign(this, { prefix, explain, pick: steps, source, redraw });
+  constructor({ prefix, explain, steps, source = () => '', redraw, label }) {
+    Object.assign(this, { prefix, explain, pick: steps, source, redraw, label });
     this.open = new Set();
     this.answers = new Map();
     this.onClick = (e) => this.toggle(e.currentTarget.getAttribute('data-math'));
@@ -249,13 +334,13 @@ export class Explainer {
   /** The panel a button opens: the steps, built only while it is open. */
   panel(key) {
     const open = this.open.has(key);
-    return v('div', { class: 'math', id: this.panelId(key), hidden: open ? null : '' }, open ? stepsList(this.steps(key)) : null);
+    return v('div', { class: 'math', id: this.panelId(key), hidden: open ? null : '' }, open ? stepsList(this.steps(key), this.label) : null);
   }
 
   /** A disclosure of its own: "Show the math" and the steps under it. */
   details(key, summary = 'Show the math') {
     const open = this.open.has(key);
     return v('details', { class: 'math', open: open ? '' : null, 'data-math': key, on: { toggle: this.onToggle } },
-      v('summary', {}, summary), open ? stepsList(this.steps(key)) : null);
+      v('summary', {}, summary), open ? stepsList(this.steps(key), this.label) : null);
   }
 }

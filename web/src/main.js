@@ -7,7 +7,7 @@
 import createMarginLab, { defaultScenario } from './marginlab.js';
 import * as router from './router.js';
 import * as fmt from './format.js';
-import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN } from './form.js';
+import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN, isPastLiquidation, loadPhrases } from './form.js';
 import { h, v, clear, patch } from './dom.js';
 
 /* global __WASM_BASE64__ */
@@ -95,6 +95,7 @@ const state = {
   chartEmphasis: [],     // chart line kinds a lesson points at ('liq-iso', 'mark', ...)
   learn: null,           // web/src/learn.js while a lesson is open
   riskSignature: '',
+  riskRefresh: null,     // the risk lab's refresh(inputStale), once it is drawn
   chartFrame: 0,
   openTiers: new Set(),  // symbols whose tier editor is open
   options: null,         // web/src/options.js while the options account is open
@@ -102,7 +103,8 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
-const kit = createForm({ prefix: 'f-', root: () => $('inputs'), general: () => $('general-errors') });
+const kit = createForm({ prefix: 'f-', root: () => $('inputs'), general: () => $('general-errors'),
+  unit: () => (state.form.positions.some((p) => p.contract === 'inverse') ? '' : state.asset) });
 
 /** "mode:position:field" or "mode:account:field" -> the steps of that number in an explained report. */
 function stepsOf(report, key) {
@@ -285,6 +287,7 @@ function renderOutcome(modeKey, title, outcome, scenario) {
     col.children.push(v('article', { class: 'position-result', 'data-position': String(i) },
       v('h4', {}, `${p.symbol} ${p.side} ${fmt.plain(p.quantity)} @ ${fmt.price(p.entryPrice)}`,
         v('span', { class: 'badge' }, `${fmt.plain(p.leverage ?? 1)}×`)),
+      pastNote(words && words.pastPosition(o, p), 'past-position'),
       v('dl', {},
         m(key('liquidationPrice'), 'Liquidation price', o.liquidationPrice === null ? 'none' : fmt.price(o.liquidationPrice), lpNote),
         m(key('bankruptcyPrice'), 'Bankruptcy price', o.bankruptcyPrice === null ? 'none' : fmt.price(o.bankruptcyPrice)),
@@ -300,6 +303,7 @@ function renderOutcome(modeKey, title, outcome, scenario) {
   const akey = (field) => `${modeKey}:account:${field}`;
   col.children.push(v('article', { class: 'account-result' },
     v('h4', {}, 'Account'),
+    pastNote(words && words.pastAccount(a, unit, coin), 'past-account'),
     v('dl', {},
       m(akey('equity'), `Equity (${unit})`, amt(a.equity)),
       m(akey('maintenanceMargin'), `Maintenance margin (${unit})`, amt(a.maintenanceMargin)),
@@ -309,14 +313,36 @@ function renderOutcome(modeKey, title, outcome, scenario) {
   return col;
 }
 
+/** A warning line above a result, or nothing. */
+function pastNote(text, kind) {
+  return text ? v('p', { class: 'warn past', 'data-past': kind }, text) : null;
+}
+
+// The words for a position or account past liquidation (messages.js), loaded when a report first has one.
+let words = null;
+let wordsLoading = false;
+function needWords(report) {
+  if (words || wordsLoading) return;
+  const past = (m) => m.account.availableBalance < 0 || m.account.equity <= m.account.maintenanceMargin || m.positions.some(isPastLiquidation);
+  if (!past(report.isolated) && !past(report.cross)) return;
+  wordsLoading = true;
+  import('./messages.js').then((m) => {
+    words = m;
+    renderResults();
+  });
+}
+
 function verdictLines(report, scenario) {
   const coin = scenario.positions[0].contract === 'inverse';
   const unit = state.asset;
-  return report.comparisons.map((c) => {
+  needWords(report);
+  return [...(words ? words.accountVerdict(report, unit, coin) : []), ...report.comparisons.map((c) => {
     const p = scenario.positions[c.position];
     const iso = report.isolated.positions[c.position];
     const cross = report.cross.positions[c.position];
     const risk = `puts ${c.crossMaxLoss > c.isolatedMaxLoss ? 'the whole' : ''} ${fmt.amount(c.crossMaxLoss, coin)} ${unit} at risk instead of ${fmt.amount(c.isolatedMaxLoss, coin)}`.replace('  ', ' ');
+    const past = words && words.pastVerdict(p, iso, cross, risk);
+    if (past) return past;
     if (c.distanceGain === null) {
       if (cross.liquidationPrice === null && iso.liquidationPrice !== null) return `${p.symbol} ${p.side}: cross removes the liquidation price (isolated liquidates at ${fmt.price(iso.liquidationPrice)}) but ${risk}.`;
       if (iso.liquidationPrice === null && cross.liquidationPrice !== null) return `${p.symbol} ${p.side}: isolated never liquidates; cross liquidates at ${fmt.price(cross.liquidationPrice)} and ${risk}.`;
@@ -325,7 +351,7 @@ function verdictLines(report, scenario) {
     const dir = c.distanceGain >= 0 ? 'further away' : 'closer';
     return `${p.symbol} ${p.side}: cross moves the liquidation ${fmt.percent(Math.abs(c.distanceGain))} of the mark ${dir} ` +
       `(${fmt.price(iso.liquidationPrice)} isolated, ${fmt.price(cross.liquidationPrice)} cross) but ${risk}.`;
-  });
+  })];
 }
 
 /** The isolated and cross columns (and "as given"), with the steps of every open "show the math". */
@@ -352,7 +378,10 @@ function renderResults() {
   if (signature !== state.riskSignature) {
     state.riskSignature = signature;
     // After the results are on screen: the lab's forms are not needed for the first paint.
-    import('./risk.js').then(({ renderRiskLab }) => renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset }));
+    state.riskRefresh = null;
+    import('./risk.js').then(({ renderRiskLab }) => {
+      state.riskRefresh = renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset });
+    });
   }
 }
 
@@ -394,6 +423,7 @@ function update() {
   const count = kit.showErrors(local, errors);
   showStale({ results: $('results'), note: $('stale-note'), status: $('status') }, count, state.report !== null, 'scenario');
   renderResults();
+  if (state.riskRefresh) state.riskRefresh(count > 0);  // the risk lab's answers follow the results
   if (state.learn) state.learn.refresh();
 }
 
@@ -498,13 +528,18 @@ function shareSnippets() {
 }
 
 function wireHeader() {
-  $('reset').addEventListener('click', () => {
-    if (state.options) return state.options.reset();
-    state.form = formFromScenario(defaultScenario);
-    math.reset();
-    showNotice('');
-    renderInputs();
-    update();
+  // Reset is a new history entry: Back brings the scenario before it back (followLink).
+  $('reset').addEventListener('click', async () => {
+    await router.saveNow();
+    if (state.options) state.options.reset();
+    else {
+      state.form = formFromScenario(defaultScenario);
+      math.reset();
+      showNotice('');
+      renderInputs();
+      update();
+    }
+    await router.push();
   });
   $('copy-link').addEventListener('click', async () => {
     const href = await router.saveNow();
@@ -641,6 +676,7 @@ async function main() {
   renderInputs();
   update();
   performance.mark('marginlab:first-result');  // read by scripts/measure.mjs
+  await loadPhrases();  // the errors on screen are placed again in words for people, before the page says it is ready
   if (asked.lesson !== undefined) await openLessons(asked.lesson);
   else if (state.optionsLink) await openOptions(state.optionsLink);
   router.listen(followLink);

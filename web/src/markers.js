@@ -13,8 +13,8 @@ export function css(name) {
 /**
  * A uPlot draw hook for `marks`: [{ x, label, color (a custom property), dash: [px], width = 1.5,
  * bold = false }], an empty label drawing the line alone. Labels take `rows` rows `rowHeight` px
- * apart from the top, in price order, each on the page's background so that it reads over the
- * curves and the other lines.
+ * apart from the top, in price order, each in the first row where it meets no other label, on
+ * the page's background so that it reads over the curves and the other lines.
  */
 export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
   const sorted = [...marks].sort((a, b) => a.x - b.x);
@@ -26,7 +26,7 @@ export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
     ctx.save();
     ctx.textAlign = 'left';  // uPlot leaves the axes' alignment behind
     ctx.textBaseline = 'alphabetic';
-    let row = 0;
+    const ends = Array(rows).fill(-Infinity);  // where the last label of each row ends
     for (const m of sorted) {
       const x = Math.round(u.valToPos(m.x, 'x', true));
       const color = css(m.color);
@@ -39,10 +39,14 @@ export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
       ctx.stroke();
       if (!m.label) continue;
       ctx.font = `${m.bold ? '700 ' : ''}${Math.round(11 * dpr)}px system-ui, sans-serif`;
-      const y = top + (12 + rowHeight * (row++ % rows)) * dpr;
       const w = ctx.measureText(m.label).width;
       // Right of the line when it fits, else left of it; never outside the plot.
       const at = Math.max(left + 2 * dpr, Math.min(x + 4 * dpr + w <= left + width ? x + 4 * dpr : x - 4 * dpr - w, left + width - w));
+      // The first row whose labels end before this one starts, else the row that ends soonest.
+      const free = ends.findIndex((end) => end + 6 * dpr <= at);
+      const row = free >= 0 ? free : ends.indexOf(Math.min(...ends));
+      ends[row] = at + w;
+      const y = top + (12 + rowHeight * row) * dpr;
       ctx.globalAlpha = 0.85;
       ctx.fillStyle = bg;
       ctx.fillRect(at - 2 * dpr, y - 11 * dpr, w + 4 * dpr, 14 * dpr);

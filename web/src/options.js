@@ -375,7 +375,7 @@ function surfaceEditor(form) {
     // The options' own strikes (or the underlying price) as the columns, to be filled in.
     const add = button('Add a surface', 'opt-surface-add', () => {
       const strikes = [...new Set(form.rows.filter((r) => r.kind !== 'future').map((r) => parseNumber(r.strike)))]
-        .filter((x) => x > 0).sort((a, b) => a - b).slice(0, 8).map((x) => fmt.plain(x));
+        .filter((x) => x > 0).sort((a, b) => a - b).slice(0, 8).map((x) => fieldText(x));
       if (!strikes.length) strikes.push(form.underlyingPrice);
       form.surface = { expiries: ['0.1', '0.5'], strikes, vols: [strikes.map(() => '60'), strikes.map(() => '60')] };
     });

@@ -6,7 +6,7 @@
 // "Show the math" is opened.
 import { h, v, patch } from './dom.js';
 import * as fmt from './format.js';
-import { createForm, numberReader, metric, Explainer, EXPLAIN } from './form.js';
+import { fieldText, createForm, numberReader, metric, Explainer, EXPLAIN } from './form.js';
 
 /** What the engine did at a cascade event (the core's numbers and reason, in words). */
 const CASCADE_REASONS = {
@@ -21,8 +21,10 @@ function eventText(e) {
     `${fmt.plain(e.closedQuantity)} of ${fmt.plain(e.quantityBefore)} contracts closed${past}`;
 }
 
-// The risk lab runs on marginlab-full.js, loaded the first time a tool computes.
+// The risk lab runs on marginlab-full.js, loaded the first time a tool computes, with the page's
+// wording of steps (messages.js).
 let lab = null;
+let words = null;
 let loadFullLab = async () => null;
 
 /** The object without its undefined entries (blank optional fields). */
@@ -39,55 +41,86 @@ const result = (rows, math) => [v('dl', { class: 'tool-result' }, ...rows.map(([
  * check(scenario, request) -> an answer with its errors, and start(scenario, request, out) }.
  */
 function tool(ctx, spec) {
-  const out = h('div', { class: 'tool-out', 'aria-live': 'polite', id: `${spec.id}-out` });
+  // The answer is drawn in `body`; `note` says when it is for an earlier or not-yet-valid scenario.
+  const body = h('div', {});
+  const note = h('p', { class: 'stale-note', hidden: '' });
+  const out = h('div', { class: 'tool-out', 'aria-live': 'polite', id: `${spec.id}-out` }, body, note);
   const form = h('form', { class: 'tool', id: spec.id, novalidate: '' });
   const kit = createForm({ idOf: (path) => `${spec.id}-${path.slice('request.'.length)}`, root: () => form });
   const values = Object.fromEntries(spec.fields.map((f) => [f.key, f.value]));
-  let last = null;  // { scenario, request, answer } on screen
+  let last = null;  // { scenario, request, answer, key } on screen (key: the scenario as text)
   const math = new Explainer({
     prefix: `${spec.id}-math-`,
     explain: () => lab[spec.call](last.scenario, last.request, EXPLAIN),
     steps: (answer) => answer.steps,
     redraw: () => show(),
+    label: (step) => (words ? words.stepLabel(step, CASCADE_REASONS) : step.label),
   });
-  const show = () => patch(out, spec.view(last.answer, { ...last, math: spec.steps ? math.details('steps') : null }));
+  const show = () => patch(body, spec.view(last.answer, { ...last, math: spec.steps ? math.details('steps') : null }));
   const set = (key) => (text) => { values[key] = text; };
   form.append(h('div', { class: 'grid tool-fields' }, ...spec.fields.map((f) => (f.options
     ? kit.select(f.label, `request.${f.key}`, f.value, f.options, set(f.key))
     : kit.field(f.label, `request.${f.key}`, f.value, set(f.key), { unit: f.unit })))), h('button', { type: 'submit' }, 'Compute'));
+  const mark = (text) => {
+    note.textContent = text;
+    note.hidden = !text;
+    out.classList.toggle('stale', !!text);
+  };
+  /** The answer for `scenario` and `request` on screen (or its errors, and nothing on screen). */
+  const answer = (scenario, request, local = {}) => {
+    const a = Object.keys(local).length ? { errors: [] } : spec.check ? spec.check(scenario, request) : lab[spec.call](scenario, request);
+    mark('');
+    if (Object.keys(local).length || a.errors.length) {
+      last = null;
+      patch(body, [v('ul', { class: 'general-errors' })]);
+      kit.showErrors(local, a.errors, body.firstChild);
+      return;
+    }
+    kit.showErrors({}, []);
+    last = { scenario, request, answer: a, key: JSON.stringify(scenario) };
+    math.renew();
+    if (spec.start) spec.start(scenario, request, body);
+    else show();
+  };
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    if (!lab) patch(out, [v('p', { 'data-loading': '' }, 'Loading the risk lab…')]);
+    if (!lab) patch(body, [v('p', { 'data-loading': '' }, 'Loading the risk lab…')]);
     try {
       await loadFullLab();
+      words ??= await import('./messages.js');
     } catch (err) {
-      patch(out, [v('p', { class: 'warn', role: 'alert' }, `The risk lab could not load: ${err && err.message ? err.message : err}`)]);
+      patch(body, [v('p', { class: 'warn', role: 'alert' }, `The risk lab could not load: ${err && err.message ? err.message : err}`)]);
       return;
     }
     const local = {};
     const read = numberReader(local);
     const scenario = ctx.getScenario();
-    const request = spec.request((key, per = 1) => read(values[key], `request.${key}`, false, per), values, scenario);
-    const answer = Object.keys(local).length ? { errors: [] } : spec.check ? spec.check(scenario, request) : lab[spec.call](scenario, request);
-    if (Object.keys(local).length || answer.errors.length) {
-      patch(out, [v('ul', { class: 'general-errors' })]);
-      kit.showErrors(local, answer.errors, out.firstChild);
-      return;
-    }
-    kit.showErrors({}, []);
-    last = { scenario, request, answer };
-    math.renew();
-    if (spec.start) spec.start(scenario, request, out);
-    else show();
+    answer(scenario, spec.request((key, per = 1) => read(values[key], `request.${key}`, false, per), values, scenario), local);
   });
-  return h('details', { class: 'tool-box' }, h('summary', {}, spec.title), h('p', { class: 'hint' }, spec.intro), form, out);
+  /**
+   * The scenario above changed (`inputStale`: its fields have errors, so it is the last valid one).
+   * A quick tool answers the same request for the new scenario, as the page's results do; a long
+   * run (Monte Carlo) is stopped and marked stale until it is computed again.
+   */
+  const refresh = (inputStale) => {
+    if (!last) return;
+    const scenario = ctx.getScenario();
+    const moved = JSON.stringify(scenario) !== last.key;
+    if (moved && !spec.start) answer(scenario, last.request);
+    else if (moved && running && running.body === body) running.cancel();
+    if (!last) return;
+    mark(moved && spec.start ? 'Computed for an earlier scenario: press Compute to run it for the scenario above.'
+      : inputStale ? 'For the last valid scenario; fix the marked fields above to update it.' : '');
+  };
+  return { refresh, node: h('details', { class: 'tool-box' }, h('summary', {}, spec.title), h('p', { class: 'hint' }, spec.intro), form, out) };
 }
 
+/** Draws the risk lab for the scenario's positions; gives refresh(inputStale), to call after the scenario changes. */
 export function renderRiskLab(root, ctx) {
   loadFullLab = async () => (lab ??= await ctx.getFullLab());
   root.replaceChildren();
   const scenario = ctx.getScenario();
-  if (!scenario) return;
+  if (!scenario) return () => {};
   const first = scenario.positions[0];
   const coin = first.contract === 'inverse';
   const u = {
@@ -96,20 +129,22 @@ export function renderRiskLab(root, ctx) {
     lp: (x) => (x === null ? 'none' : fmt.price(x)),
     position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
   };
+  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u)].map((spec) => tool(ctx, spec));
   root.append(h('h2', { id: 'risk-title' }, 'Risk lab'),
     h('p', { class: 'hint' }, 'What-if tools, stress and cascades, funding, the odds of liquidation and how the engine unwinds a position. Each uses the scenario above.'),
-    ...[...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u)].map((spec) => tool(ctx, spec)));
+    ...tools.map((t) => t.node));
+  return (inputStale) => tools.forEach((t) => t.refresh(inputStale));
 }
 
 function whatIfTools({ first, unit, amt, lp, position }) {
-  const mark = String(first.markPrice ?? first.entryPrice);
+  const mark = fieldText(first.markPrice ?? first.entryPrice);
   const side = { key: 'side', label: 'Side', value: 'long', options: [['long', 'Long'], ['short', 'Short']] };
   const at = (values) => Number(values.position);
   return [
     { id: 't-adjust', call: 'adjust', steps: true, title: 'Add to or reduce a position',
       intro: 'A fill at a price: a positive size adds, a negative size reduces (through zero flips the side).',
       fields: [position, { key: 'price', label: 'Fill price', unit: 'quote', value: mark },
-        { key: 'quantityDelta', label: 'Size change', unit: 'contracts, − reduces', value: String(first.quantity) }],
+        { key: 'quantityDelta', label: 'Size change', unit: 'contracts, − reduces', value: fieldText(first.quantity) }],
       request: (num, values) => defined({ position: at(values), price: num('price'), quantityDelta: num('quantityDelta') }),
       view: (a, { request, math }) => {
         const iso = a.report.isolated && !a.closed ? a.report.isolated.positions[request.position] : null;
@@ -129,7 +164,7 @@ function whatIfTools({ first, unit, amt, lp, position }) {
     { id: 't-max', call: 'maxOpen', steps: true, title: 'Largest size that opens',
       intro: 'The most you can open with the available balance at a leverage, tiers respected.',
       fields: [{ key: 'symbol', label: 'Symbol', value: first.symbol }, side, { key: 'price', label: 'Order price', unit: 'quote', value: mark },
-        { key: 'leverage', label: 'Leverage', unit: '×', value: String(first.leverage ?? 10) }],
+        { key: 'leverage', label: 'Leverage', unit: '×', value: fieldText(first.leverage ?? 10) }],
       request: (num, values) => defined({ symbol: values.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: values.side,
         price: num('price'), leverage: num('leverage') }),
       view: (a, { math }) => result([['Size', `${fmt.plain(a.quantity)} contracts`], ['Notional', amt(a.notional)],
@@ -137,8 +172,8 @@ function whatIfTools({ first, unit, amt, lp, position }) {
     { id: 't-stop', call: 'sizeFromStop', steps: true, title: 'Size from a stop-loss',
       intro: 'How big a position may be so that the stop loses only the share of the account you choose.',
       fields: [{ key: 'symbol', label: 'Symbol', value: first.symbol }, side, { key: 'entryPrice', label: 'Entry', unit: 'quote', value: mark },
-        { key: 'stopPrice', label: 'Stop', unit: 'quote', value: String(Math.round((first.markPrice ?? first.entryPrice) * 0.97)) },
-        { key: 'riskFraction', label: 'Risk', unit: '% of equity', value: '1' }, { key: 'leverage', label: 'Leverage', unit: '×', value: String(first.leverage ?? 10) }],
+        { key: 'stopPrice', label: 'Stop', unit: 'quote', value: fieldText(Math.round((first.markPrice ?? first.entryPrice) * 0.97)) },
+        { key: 'riskFraction', label: 'Risk', unit: '% of equity', value: '1' }, { key: 'leverage', label: 'Leverage', unit: '×', value: fieldText(first.leverage ?? 10) }],
       request: (num, values) => defined({ symbol: values.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: values.side,
         entryPrice: num('entryPrice'), stopPrice: num('stopPrice'), riskFraction: num('riskFraction', 100), leverage: num('leverage') }),
       view: (a, { math }) => [
@@ -173,7 +208,7 @@ function stressTools({ unit, amt, lp, position }) {
         { key: 'style', label: 'Liquidation', value: '', options: [['', 'As the venue does'], ['wholeAccount', 'Whole account'], ['tierByTier', 'Tier by tier']] }],
       request: (num, values) => defined({ path: defined({ move: num('move', 100), steps: num('steps') }), style: values.style || undefined }),
       view: (a, { math }) => [...result([[`Final equity (${unit})`, amt(a.finalEquity)], [`Insurance fund / ADL (${unit})`, amt(a.insuranceFundLoss)]], math),
-        v('ol', { class: 'events' }, ...a.events.map((e) => v('li', { class: e.pastBankruptcy ? 'warn' : '' }, eventText(e)))),
+        v('ul', { class: 'events' }, ...a.events.map((e) => v('li', { class: e.pastBankruptcy ? 'warn' : '' }, eventText(e)))),
         a.events.length ? null : v('p', {}, 'No liquidation along this path.')] },
     { id: 't-funding', call: 'funding', steps: true, title: 'Funding', intro: 'The liquidation price after funding intervals (positive rate: longs pay).',
       fields: [position, { key: 'rate', label: 'Rate per interval', unit: '%', value: '0.01' }, { key: 'intervals', label: 'Intervals', value: '90' }],
@@ -214,8 +249,8 @@ function unwindTool({ first, unit, amt, position }) {
     intro: 'The position taken over at its liquidation price, sold into the book in slices.',
     fields: [position, { key: 'mode', label: 'Mode', value: 'isolated', options: [['isolated', 'Isolated'], ['cross', 'Cross']] },
       { key: 'style', label: 'Style', value: 'twap', options: [['market', 'Market'], ['twap', 'TWAP slices'], ['iceberg', 'Iceberg']] },
-      { key: 'depthPerPercent', label: 'Book depth', unit: 'contracts per 1%', value: String(first.quantity) },
-      { key: 'slices', label: 'Slices', value: '5' }, { key: 'visibleSize', label: 'Iceberg visible size', unit: 'contracts', value: String(first.quantity / 4) },
+      { key: 'depthPerPercent', label: 'Book depth', unit: 'contracts per 1%', value: fieldText(first.quantity) },
+      { key: 'slices', label: 'Slices', value: '5' }, { key: 'visibleSize', label: 'Iceberg visible size', unit: 'contracts', value: fieldText(first.quantity / 4) },
       { key: 'replenishFraction', label: 'Book recovery between slices', unit: '0 to 1', value: '0.5' },
       { key: 'insuranceFund', label: 'Insurance fund', unit, value: '0' }],
     request: (num, values) => defined({ position: Number(values.position), mode: values.mode, style: values.style,
@@ -236,12 +271,16 @@ function unwindTool({ first, unit, amt, position }) {
 let running = null;
 
 /** The run on screen: its progress, a cancel button, a status line and the core's tally so far. */
-function monteCarloView(request, { tally: t, status, done }) {
+function monteCarloView(request, { tally: t, status, done, cancelled }) {
   const days = (x) => (x === null ? '—' : `${fmt.days(x)} days`);
+  const paths = t ? t.paths : 0;
+  const summary = t ? `some isolated position liquidated in ${fmt.percent(t.probability.isolated)}, the cross account in ${fmt.percent(t.probability.cross)}.` : '';
+  const line = cancelled ? `Cancelled after ${fmt.plain(paths)} of ${fmt.plain(request.paths)} paths${t ? ': ' + summary : '.'}`
+    : status || `${fmt.plain(paths)} paths: ${summary}`;
   return [
-    v('div', { class: 'mc-run' }, v('progress', { max: String(request.paths), value: String(t ? t.paths : 0), 'aria-label': 'Monte Carlo progress' }),
+    v('div', { class: 'mc-run' }, v('progress', { max: String(request.paths), value: String(paths), 'aria-label': 'Monte Carlo progress' }),
       v('button', { type: 'button', disabled: done ? '' : null, on: { click: () => running && running.cancel() } }, 'Cancel')),
-    v('p', { role: 'status' }, status || `${fmt.plain(t.paths)} paths: some isolated position liquidated in ${fmt.percent(t.probability.isolated)}, the cross account in ${fmt.percent(t.probability.cross)}.`),
+    v('p', { role: 'status' }, line),
     t ? v('dl', { class: 'tool-result mc-result' },
       metric(null, 'Isolated: liquidated', odds(t, 'isolated')),
       metric(null, 'Cross: liquidated', odds(t, 'cross')),
@@ -278,7 +317,7 @@ function runMonteCarlo(scenario, request, out) {
     if (running === me) running = null;
     show(changes);
   };
-  const me = { cancel: () => { cancelled = true; finish({ status: 'Cancelled.' }); } };
+  const me = { body: out, cancel: () => { cancelled = true; finish({ cancelled: true, done: true }); } };
   running = me;
   const progress = (t, done) => (done ? finish({ tally: t, status: '', done: true }) : show({ tally: t, status: '' }));
   if (worker) {

@@ -9,6 +9,7 @@ import { decodeScenario, encodeScenario } from './fragment.js';
 let owner = { name: null, link: () => null };
 let timer = 0;
 let written = null;  // the fragment text this module wrote last (without '#')
+let moves = 0;       // how often the address changed from outside (Back, a pasted link)
 
 /** From now on the fragment holds `name`'s link: link() gives the object to encode (null: none). */
 export function own(name, link = () => null) {
@@ -27,8 +28,10 @@ function replace(text) {
 async function write(mine) {
   const object = mine.link();
   if (!object) return;
+  const at = moves;
   const text = await encodeScenario(object);
-  if (owner === mine) replace(text);  // unless another mode took the fragment while it was encoded
+  // Unless another mode took the fragment, or the address moved (Back), while it was encoded.
+  if (owner === mine && at === moves) replace(text);
 }
 
 /** Writes `name`'s link after `delay` ms (an edit coalesces with the next); nothing unless `name` owns the fragment. */
@@ -44,6 +47,22 @@ export async function saveNow() {
   clearTimeout(timer);
   await write(owner);
   return location.href;
+}
+
+/**
+ * Writes the owner's link as a new history entry (after a reset: Back returns to the entry before
+ * it, which saveNow() brought up to date first). Nothing when the link is the one in the address.
+ */
+export async function push() {
+  clearTimeout(timer);
+  const mine = owner;
+  const object = mine.link();
+  if (!object) return;
+  const at = moves;
+  const text = await encodeScenario(object);
+  if (owner !== mine || at !== moves || location.hash.slice(1) === text) return;
+  written = text;
+  history.pushState(null, '', location.pathname + location.search + '#' + text);
 }
 
 /** A lesson owns the fragment: "#lesson=id". */
@@ -67,9 +86,16 @@ export async function read() {
   return decodeScenario(location.hash);
 }
 
-/** Calls handler() when the fragment changes from outside (a pasted link, back), not when written here. */
+/**
+ * Calls handler() when the fragment changes from outside (a pasted link, Back), not when written
+ * here. A write still pending is dropped: it would put the previous scenario on the new entry.
+ */
 export function listen(handler) {
   window.addEventListener('hashchange', () => {
-    if (location.hash.slice(1) !== written) handler();
+    if (location.hash.slice(1) === written) return;
+    clearTimeout(timer);
+    moves++;
+    written = location.hash.slice(1);  // what the address holds now (Forward may return to what was written)
+    handler();
   });
 }
