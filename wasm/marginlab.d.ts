@@ -223,7 +223,11 @@ export interface ByMode<T> { isolated: T; cross: T }
 export interface AdjustRequest { position: number; price: number; quantityDelta: number }
 /** whatif.h AdjustResult. */
 export interface AdjustResult {
-  scenario: Scenario; report: Report; side: Side; quantity: number; entryPrice: number; realizedPnl: number;
+  scenario: Scenario; report: Report; side: Side; quantity: number; entryPrice: number;
+  /** Net of the closing taker fee. */
+  realizedPnl: number;
+  /** Taker fees the fill pays from the wallet (closing and opening parts). */
+  fee: number;
   flipped: boolean; closed: boolean;
 }
 /** whatif.h TargetRequest. */
@@ -232,13 +236,18 @@ export interface TargetRequest { position: number; kind?: 'pnl' | 'roe'; target:
 export interface MaxOpenRequest {
   symbol: string; contract?: Contract; contractSize?: number; side: Side; price: number; leverage: number; mode?: MarginMode;
 }
-export interface MaxOpenResult { quantity: number; notional: number; initialMargin: number; tier: number }
+/** whatif.h MaxOpenResult: the opened part's notional, margin, open loss and fee; quantity includes closingQuantity. */
+export interface MaxOpenResult {
+  quantity: number; notional: number; initialMargin: number; openLoss: number; fee: number; cost: number;
+  heldQuantity: number; closingQuantity: number; tier: number;
+}
 /** whatif.h StopSizeRequest. */
 export interface StopSizeRequest {
   symbol: string; contract?: Contract; contractSize?: number; side: Side; entryPrice: number; stopPrice: number;
   riskFraction: number; leverage: number; mode?: MarginMode;
 }
-export interface StopSizeResult { quantity: number; riskAmount: number; liquidationPrice: number | null; stopBeyondLiquidation: boolean }
+/** whatif.h StopSizeResult: riskAmount is the loss at the stop with the taker fees in and out (fees). */
+export interface StopSizeResult { quantity: number; riskAmount: number; fees: number; liquidationPrice: number | null; stopBeyondLiquidation: boolean }
 /** whatif.h MarginToTargetRequest. */
 export interface MarginToTargetRequest { position: number; targetLiquidationPrice: number }
 /** whatif.h MarginToTargetResult. */

@@ -145,7 +145,7 @@ val adjust(const val& scenario, const val& request, const val& options) {
       [](JsWriter& w, const AdjustResult& a) {
         w.key("side").string(toString(a.side));
         w.key("quantity").number(a.quantity).key("entryPrice").number(a.entryPrice);
-        w.key("realizedPnl").number(a.realizedPnl);
+        w.key("realizedPnl").number(a.realizedPnl).key("fee").number(a.fee);
         w.key("flipped").boolean(a.flipped).key("closed").boolean(a.closed);
       },
       [](val& o, const AdjustResult& a, bool steps) {  // values of their own, as convert.cpp writes them
@@ -165,7 +165,10 @@ val maxOpen(const val& scenario, const val& request, const val& options) {
       [](const Scenario& s, const MaxOpenRequest& r) { return maxOpenSize(s, r); },
       [](JsWriter& w, const MaxOpenResult& m) {
         w.key("quantity").number(m.quantity).key("notional").number(m.notional);
-        w.key("initialMargin").number(m.initialMargin).key("tier").number(m.tier);
+        w.key("initialMargin").number(m.initialMargin).key("openLoss").number(m.openLoss);
+        w.key("fee").number(m.fee).key("cost").number(m.cost);
+        w.key("heldQuantity").number(m.heldQuantity).key("closingQuantity").number(m.closingQuantity);
+        w.key("tier").number(m.tier);
       });
 }
 
@@ -173,7 +176,7 @@ val stopSize(const val& scenario, const val& request, const val& options) {
   return answer(scenario, request, options, StopSizeRequest{}, readDescribed<StopSizeRequest>,
       [](const Scenario& s, const StopSizeRequest& r) { return sizeFromStop(s, r); },
       [](JsWriter& w, const StopSizeResult& m) {
-        w.key("quantity").number(m.quantity).key("riskAmount").number(m.riskAmount);
+        w.key("quantity").number(m.quantity).key("riskAmount").number(m.riskAmount).key("fees").number(m.fees);
         w.key("liquidationPrice").optional(m.liquidationPrice);
         w.key("stopBeyondLiquidation").boolean(m.stopBeyondLiquidation);
       });

@@ -97,11 +97,22 @@ std::optional<double> symbolMark(const Scenario& s, const std::string& symbol) {
   return std::nullopt;
 }
 
+/// The taker fee rate: the scenario's, or the profile's default.
+double takerFee(const Scenario& s) { return s.takerFeeRate.value_or(profileFor(s.rules).defaultTakerFeeRate); }
+
 /// Initial margin per unit of notional under the profile (bitmex reserves entry and exit fees).
 double initialMarginRate(const Scenario& s, double leverage) {
-  const Profile& profile = profileFor(s.rules);
-  const double fee = s.takerFeeRate.value_or(profile.defaultTakerFeeRate);
-  return 1.0 / leverage + (profile.feesInInitialMargin ? 2 * fee : 0.0);
+  return 1.0 / leverage + (profileFor(s.rules).feesInInitialMargin ? 2 * takerFee(s) : 0.0);
+}
+
+/// The rate of the opening taker fee paid from the wallet when a fill opens. Every venue charges
+/// it; where the initial margin already reserves the entry and exit fees (bitmex, VENUES.md 4.1:
+/// IM = value·(1/L + 2·fee)) the reservation pays it, and the wallet is not charged twice.
+double openFeeRate(const Scenario& s) { return profileFor(s.rules).feesInInitialMargin ? 0.0 : takerFee(s); }
+
+/// Notional of `contracts` at `price`: quote for linear, coin for inverse.
+double notionalAt(Contract contract, double contracts, double contractSize, double price) {
+  return contract == Contract::Linear ? contracts * contractSize * price : contracts * contractSize / price;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,9 +127,7 @@ double realised(const Position& p, double contracts, double price) {
 
 /// Initial margin of `contracts` opened at `price` on position `p`'s terms, as the profile computes it.
 double newPartMargin(const Scenario& s, const Position& p, double contracts, double price) {
-  const double notional =
-      p.contract == Contract::Linear ? contracts * p.contractSize * price : contracts * p.contractSize / price;
-  return notional * initialMarginRate(s, p.leverage);
+  return notionalAt(p.contract, contracts, p.contractSize, price) * initialMarginRate(s, p.leverage);
 }
 
 /// The scenario after the fill and what changed; no report. Assumes valid request fields.
@@ -129,16 +138,27 @@ AdjustResult applyFill(const Scenario& scenario, const AdjustRequest& request) {
   const Position& before = scenario.positions[request.position];
   const double price = request.price, q = before.quantity, delta = request.quantityDelta;
   if (!p.markPrice) p.markPrice = before.mark();  // the market does not move with the fill
+  // Taker fees on the fill's notional at the fill price: the closing part's comes out of its
+  // realised PnL, the opening part's out of the wallet (openFeeRate). No venue puts fees in the
+  // average entry (VENUES.md BN Open Price tab, BY-12/13, HL entry price): the entry stays the fills'.
+  const auto feeOf = [&](double contracts, double rate) {
+    return notionalAt(before.contract, contracts, before.contractSize, price) * rate;
+  };
   if (delta > 0) {
     const Fill fills[] = {{q, before.entryPrice}, {delta, price}};
     p.quantity = q + delta;
     p.entryPrice = averageEntry(p.contract, fills);
     if (p.isolatedMargin) p.isolatedMargin = *before.isolatedMargin + newPartMargin(scenario, before, delta, price);
+    r.fee = feeOf(delta, openFeeRate(scenario));
+    r.scenario.walletBalance = scenario.walletBalance - r.fee;
   } else {
     const double reduce = -delta;
     const double remainder = q - reduce;
-    r.realizedPnl = realised(before, std::min(reduce, q), price);
-    r.scenario.walletBalance = scenario.walletBalance + r.realizedPnl;
+    const double closeFee = feeOf(std::min(reduce, q), takerFee(scenario));
+    const double openFee = remainder < 0 ? feeOf(-remainder, openFeeRate(scenario)) : 0.0;
+    r.realizedPnl = realised(before, std::min(reduce, q), price) - closeFee;
+    r.fee = closeFee + openFee;
+    r.scenario.walletBalance = scenario.walletBalance + r.realizedPnl - openFee;
     if (std::abs(remainder) <= 1e-12 * q) {
       r.closed = true;
       r.scenario.positions.erase(r.scenario.positions.begin() + static_cast<std::ptrdiff_t>(request.position));
@@ -175,7 +195,8 @@ std::vector<InputError> validate(const Scenario& scenario, const AdjustRequest& 
   const AdjustResult a = applyFill(scenario, request);
   if (a.scenario.walletBalance < 0) {
     c.fail("request.price", "fillLossAboveWallet",
-           {num("value", request.price), num("loss", -a.realizedPnl), num("wallet", scenario.walletBalance)});
+           {num("value", request.price), num("loss", scenario.walletBalance - a.scenario.walletBalance),
+            num("wallet", scenario.walletBalance)});
     return c.errors;
   }
   if (a.closed && scenario.positions.size() == 1) {
@@ -216,6 +237,16 @@ void realisedStep(const Position& before, double contracts, double price, double
         {num("side", sign(before.side)), num("contracts", contracts), num("contractSize", before.contractSize),
          num("price", price), num("entryPrice", before.entryPrice)});
   }
+}
+
+/// The taker fee of `contracts` of position `p` at the fill price: "fee = N·f".
+void feeStep(std::vector<Step>& steps, std::string_view code, const std::string& label, const Position& p,
+             double contracts, double price, double rate) {
+  const double notional = notionalAt(p.contract, contracts, p.contractSize, price);
+  const std::string nText = p.contract == Contract::Linear ? n(contracts) + "×" + n(p.contractSize) + "×" + n(price)
+                                                           : n(contracts) + "×" + n(p.contractSize) + " / " + n(price);
+  add(steps, code, "fee", label, "fee = N·f", "(" + nText + ")×" + n(rate), notional * rate,
+      {num("contracts", contracts), num("contractSize", p.contractSize), num("price", price), num("feeRate", rate)});
 }
 
 void newPartMarginStep(const Scenario& s, const Position& p, double contracts, double price, double value,
@@ -259,15 +290,41 @@ void explainAdd(const Scenario& s, const AdjustRequest& request, const AdjustRes
         n(*before.isolatedMargin) + " + " + n(im), p.isolatedMargin,
         {num("margin", *before.isolatedMargin), num("newPartMargin", im)});
   }
+  const double rate = openFeeRate(s);
+  if (rate > 0) {
+    feeStep(steps, "adjust.fee.open", "Taker fee to open the added part, paid from the wallet", before, delta, price,
+            rate);
+    add(steps, "adjust.walletBalance.fee", "walletBalance", "Wallet after the fill: the fee comes out of it",
+        "W = W_before − fee", n(s.walletBalance) + " − " + n(r.fee), r.scenario.walletBalance,
+        {num("wallet", s.walletBalance), num("fee", r.fee)});
+  }
 }
 
 void explainReduce(const Scenario& s, const AdjustRequest& request, const AdjustResult& r, std::vector<Step>& steps) {
   const Position& before = s.positions[request.position];
   const double q = before.quantity, reduce = -request.quantityDelta, price = request.price;
-  realisedStep(before, std::min(reduce, q), price, r.realizedPnl, steps);
-  add(steps, "adjust.walletBalance", "walletBalance", "Wallet after the fill: the realised PnL settles into it",
-      "W = W_before + rPnL", n(s.walletBalance) + " + " + sn(r.realizedPnl), r.scenario.walletBalance,
-      {num("wallet", s.walletBalance), num("realizedPnl", r.realizedPnl)});
+  const double closed = std::min(reduce, q), fee = takerFee(s);
+  const double gross = realised(before, closed, price);
+  realisedStep(before, closed, price, gross, steps);
+  if (fee > 0) {
+    const double closeFee = notionalAt(before.contract, closed, before.contractSize, price) * fee;
+    feeStep(steps, "adjust.fee.close", "Taker fee to close the reduced part", before, closed, price, fee);
+    add(steps, "adjust.realizedPnl.net", "realizedPnl", "Realised PnL net of the closing fee", "rPnL = rPnL_gross − fee",
+        sn(gross) + " − " + n(closeFee), r.realizedPnl, {num("gross", gross), num("fee", closeFee)});
+  }
+  const double openFee = r.fee - (gross - r.realizedPnl);
+  if (r.flipped && openFee > 0) {
+    feeStep(steps, "adjust.fee.open", "Taker fee to open the new side, paid from the wallet", before, r.quantity, price,
+            openFeeRate(s));
+    add(steps, "adjust.walletBalance.flip", "walletBalance",
+        "Wallet after the fill: the realised PnL settles into it, the opening fee comes out",
+        "W = W_before + rPnL − fee_open", n(s.walletBalance) + " + " + sn(r.realizedPnl) + " − " + n(openFee),
+        r.scenario.walletBalance, {num("wallet", s.walletBalance), num("realizedPnl", r.realizedPnl), num("fee", openFee)});
+  } else {
+    add(steps, "adjust.walletBalance", "walletBalance", "Wallet after the fill: the realised PnL settles into it",
+        "W = W_before + rPnL", n(s.walletBalance) + " + " + sn(r.realizedPnl), r.scenario.walletBalance,
+        {num("wallet", s.walletBalance), num("realizedPnl", r.realizedPnl)});
+  }
   if (r.closed) {
     add(steps, "adjust.quantity.closed", "quantity",
         "The fill closes the position exactly: it is removed from the scenario", "Q = Q_before − |ΔQ|",
@@ -423,28 +480,96 @@ std::vector<InputError> validate(const Scenario& scenario, const MaxOpenRequest&
 
 namespace {
 
-/// What bounds the order: the balance and the tier cap its leverage allows.
+/// What bounds the order: the balance (after what closing the other side frees), the cost per
+/// unit of notional, and the room the tier that allows its leverage leaves beside the position held.
 struct MaxOpenTerms {
   double availableBalance = 0;  ///< the outcome's, may be negative
-  double available = 0;         ///< floored at 0
-  std::size_t last = 0;         ///< the last row that allows the leverage
-  double cap = 0, rate = 0, byBalance = 0;
+  double mark = 0;              ///< the symbol's mark; the order price if the scenario does not hold it
+  const Position* held = nullptr;     ///< the symbol's position on the order's side
+  const Position* closing = nullptr;  ///< else its position on the other side, which the order closes first
+  double heldNotional = 0;            ///< entry notional of `held`
+  double closingPnl = 0, closingFee = 0;       ///< realised at the order price, and the fee to close
+  double closingMargin = 0, closingUpnl = 0;   ///< what closing releases: its margin, its PnL at the mark
+  double freed = 0;      ///< closingMargin − closingUpnl + closingPnl − closingFee
+  double funds = 0;      ///< availableBalance + freed
+  double available = 0;  ///< funds floored at 0
+  std::size_t last = 0;  ///< the last row that allows the leverage
+  double cap = 0, room = 0;  ///< the row's cap; room = max(0, cap − heldNotional)
+  double rate = 0, openLossRate = 0, feeRate = 0, costRate = 0, byBalance = 0;
   bool fees = false;  ///< fees reserved in the initial margin (bitmex)
 };
+
+/// The symbol's position on `side`, or nullptr.
+const Position* symbolPosition(const Scenario& s, const std::string& symbol, Side side, std::size_t* index) {
+  for (std::size_t i = 0; i < s.positions.size(); ++i) {
+    if (s.positions[i].symbol == symbol && s.positions[i].side == side) {
+      *index = i;
+      return &s.positions[i];
+    }
+  }
+  return nullptr;
+}
+
+/// Open loss per unit of notional at the order price: the fill's loss to the mark, never a gain.
+/// Binance's cost to open (VENUES.md BN-6: OpenLoss = Q·|min(0, dir·(MP − orderPrice))|, 1 BTC
+/// short at 9,253.30 with MP 9,259.84 costs 6.54 more). Every other profile counts it too: the
+/// cross available balance is equity − IM, and the fill's PnL to the mark moves the equity by it.
+double openLossRate(Contract contract, Side side, double price, double mark) {
+  const double s = sign(side);
+  return contract == Contract::Linear ? std::max(0.0, s * (price - mark)) / price
+                                      : std::max(0.0, s * (price / mark - 1));
+}
+
+/// What closing the other side at the order price releases into the outcome's balance.
+void closingTerms(const Scenario& s, const MaxOpenRequest& request, const Outcome& o, std::size_t k,
+                  MaxOpenTerms& t) {
+  const Position& c = *t.closing;
+  t.closingPnl = realised(c, c.quantity, request.price);
+  t.closingFee = notionalAt(c.contract, c.quantity, c.contractSize, request.price) * takerFee(s);
+  if (request.mode == MarginMode::Cross) {
+    t.closingMargin = o.positions[k].initialMargin;
+    t.closingUpnl = o.positions[k].unrealizedPnl;
+  } else {
+    t.closingMargin = o.positions[k].margin;
+  }
+  t.freed = t.closingMargin - t.closingUpnl + t.closingPnl - t.closingFee;
+}
 
 MaxOpenTerms maxOpenTerms(const Scenario& s, const MaxOpenRequest& request, const std::vector<ResolvedTier>& tiers) {
   MaxOpenTerms t;
   const Report report = evaluate(s);
   const Outcome& o = request.mode == MarginMode::Cross ? *report.cross : *report.isolated;
   t.availableBalance = o.account.availableBalance;
-  t.available = std::max(0.0, t.availableBalance);
-  // Rows allow leverage L while their maxLeverage >= L; maxLeverage does not increase.
+  t.mark = symbolMark(s, request.symbol).value_or(request.price);
+  std::size_t k = 0;
+  t.held = symbolPosition(s, request.symbol, request.side, &k);
+  if (t.held) {
+    t.heldNotional = notionalAt(t.held->contract, t.held->quantity, t.held->contractSize, t.held->entryPrice);
+  } else if ((t.closing = symbolPosition(s, request.symbol, request.side == Side::Long ? Side::Short : Side::Long, &k))) {
+    closingTerms(s, request, o, k, t);
+  }
+  t.funds = t.availableBalance + t.freed;
+  t.available = std::max(0.0, t.funds);
+  // Rows allow leverage L while their maxLeverage >= L; maxLeverage does not increase. The tier
+  // is the symbol's whole position's: the room is what the cap leaves beside the position held.
   while (t.last + 1 < tiers.size() && request.leverage <= tiers[t.last + 1].maxLeverage * (1 + 1e-12)) ++t.last;
   t.cap = tiers[t.last].cap;
+  t.room = std::max(0.0, t.cap - t.heldNotional);
   t.rate = initialMarginRate(s, request.leverage);
-  t.byBalance = t.available / t.rate;
+  t.openLossRate = openLossRate(request.contract, request.side, request.price, t.mark);
+  t.feeRate = openFeeRate(s);
+  t.costRate = t.rate + t.openLossRate + t.feeRate;
+  t.byBalance = t.available / t.costRate;
   t.fees = profileFor(s.rules).feesInInitialMargin;
   return t;
+}
+
+/// The entry notional validate() computes for the symbol's position after opening `q` contracts
+/// more at the order price: the combined position's on the same side, the new side's otherwise.
+double entryNotionalAfter(const MaxOpenRequest& request, const MaxOpenTerms& t, double q) {
+  if (!t.held) return notionalAt(request.contract, q, request.contractSize, request.price);
+  const Fill fills[] = {{t.held->quantity, t.held->entryPrice}, {q, request.price}};
+  return notionalAt(request.contract, t.held->quantity + q, t.held->contractSize, averageEntry(request.contract, fills));
 }
 
 }  // namespace
@@ -455,69 +580,162 @@ Result<MaxOpenResult> maxOpenSize(const Scenario& scenario, const MaxOpenRequest
   if (!result.errors.empty()) return result;
   const auto tiers = resolveTiers(*tableFor(scenario, request.symbol), profileFor(scenario.rules));
   const MaxOpenTerms t = maxOpenTerms(scenario, request, tiers);
-  const bool linear = request.contract == Contract::Linear;
   MaxOpenResult r;
-  r.notional = std::min(t.byBalance, t.cap);
-  r.tier = static_cast<int>(tierIndexAt(tiers, r.notional)) + 1;
+  r.notional = std::min(t.byBalance, t.room);
+  r.tier = static_cast<int>(tierIndexAt(tiers, t.heldNotional + r.notional)) + 1;
   r.initialMargin = r.notional * t.rate;
-  r.quantity =
-      linear ? r.notional / (request.price * request.contractSize) : r.notional * request.price / request.contractSize;
-  // validate() recomputes the entry notional from the quantity (Q·CS·P, or Q·CS / P); rounded, it
-  // could pass the cap by an ulp, and the position would not open: step the quantity down by
+  r.openLoss = r.notional * t.openLossRate;
+  r.fee = r.notional * t.feeRate;
+  r.cost = r.initialMargin + r.openLoss + r.fee;
+  r.heldQuantity = t.held ? t.held->quantity : 0.0;
+  r.closingQuantity = t.closing ? t.closing->quantity : 0.0;
+  const bool linear = request.contract == Contract::Linear;
+  double q = linear ? r.notional / (request.price * request.contractSize) : r.notional * request.price / request.contractSize;
+  // validate() recomputes the entry notional from the quantities (and the average entry); rounded,
+  // it could pass the cap by an ulp, and the position would not open: step the quantity down by
   // ulps (a few at most) until it does not.
-  const auto entryNotional = [&](double q) {
-    const double size = q * request.contractSize;
-    return linear ? size * request.price : size / request.price;
-  };
-  for (int i = 0; i < 16 && r.quantity > 0 && entryNotional(r.quantity) > t.cap; ++i)
-    r.quantity = std::nextafter(r.quantity, 0.0);
+  for (int i = 0; i < 64 && q > 0 && entryNotionalAfter(request, t, q) > t.cap; ++i) q = std::nextafter(q, 0.0);
+  r.quantity = r.closingQuantity + q;
   result.value = std::move(r);
   return result;
 }
+
+namespace {
+
+/// The position held: on the same side, its notional and the room the tier leaves; on the other
+/// side, what closing it frees.
+void heldSteps(const MaxOpenRequest& request, const MaxOpenTerms& t, std::vector<Step>& steps) {
+  if (t.held) {
+    add(steps, "maxOpen.held", "notional",
+        "Already held on this side: " + n(t.held->quantity) + " contracts at entry " + n(t.held->entryPrice) +
+            "; the tier applies to the symbol's whole position" +
+            (t.held->leverage != request.leverage ? " (held at " + n(t.held->leverage) + "x: set it to the order's " +
+                                                        n(request.leverage) + "x to add at that leverage)"
+                                                  : ""),
+        "N_held = entry notional", n(t.heldNotional), t.heldNotional,
+        {num("quantity", t.held->quantity), num("entryPrice", t.held->entryPrice), num("leverage", t.held->leverage)});
+    return;
+  }
+  if (!t.closing) return;
+  const bool cross = request.mode == MarginMode::Cross;
+  add(steps, "maxOpen.closing", "initialMargin",
+      "The order first closes the " + std::string(toString(t.closing->side)) + " " + n(t.closing->quantity) +
+          " held: it releases its " + (cross ? "initial margin and its PnL at the mark" : "isolated margin") +
+          " and realises its PnL at the order price, net of the fee to close",
+      cross ? "F = IM_held − uPnL_held + rPnL − fee_close" : "F = M_held + rPnL − fee_close",
+      n(t.closingMargin) + (cross ? " − " + sn(t.closingUpnl) : "") + " + " + sn(t.closingPnl) + " − " +
+          n(t.closingFee),
+      t.freed,
+      {num("quantity", t.closing->quantity), num("margin", t.closingMargin), num("unrealizedPnl", t.closingUpnl),
+       num("realizedPnl", t.closingPnl), num("fee", t.closingFee)});
+}
+
+/// The balance and what one unit of notional costs: N_A = A / (IM rate + open loss rate + fee rate).
+void byBalanceSteps(const MaxOpenRequest& request, const MaxOpenTerms& t, std::vector<Step>& steps) {
+  if (t.openLossRate > 0) {
+    add(steps, "maxOpen.openLossRate", "openLoss",
+        "Open loss per unit of notional: the order price is worse than the mark " + n(t.mark),
+        request.contract == Contract::Linear ? "o = max(0, s·(P − P_mark)) / P" : "o = max(0, s·(P / P_mark − 1))",
+        n(request.price) + ", " + n(t.mark), t.openLossRate,
+        {num("price", request.price), num("mark", t.mark), text("side", toString(request.side))});
+  }
+  if (t.openLossRate == 0 && t.feeRate == 0) {
+    if (t.fees) {
+      add(steps, "maxOpen.byBalance.fees", "notional",
+          "Notional the balance pays for, with entry and exit taker fees reserved", "N_A = A / (1/L + 2·fee)",
+          n(t.available) + " / " + n(t.rate), t.byBalance, {num("available", t.available), num("rate", t.rate)});
+    } else {
+      add(steps, "maxOpen.byBalance", "notional", "Notional the balance pays for", "N_A = A·L",
+          n(t.available) + "×" + n(request.leverage), t.byBalance,
+          {num("available", t.available), num("leverage", request.leverage)});
+    }
+    return;
+  }
+  add(steps, "maxOpen.byBalance.cost", "notional",
+      "Notional the balance pays for: initial margin, open loss and the taker fee to open",
+      std::string("N_A = A / (") + (t.fees ? "1/L + 2·fee" : "1/L") + " + o + fee)",
+      n(t.available) + " / (" + n(t.rate) + " + " + n(t.openLossRate) + " + " + n(t.feeRate) + ")", t.byBalance,
+      {num("available", t.available), num("rate", t.rate), num("openLossRate", t.openLossRate),
+       num("feeRate", t.feeRate)});
+}
+
+/// What the opened part costs: open loss, fee, and their sum with the initial margin.
+void costSteps(const MaxOpenTerms& t, const MaxOpenResult& r, std::vector<Step>& steps) {
+  if (t.openLossRate > 0) {
+    add(steps, "maxOpen.openLoss", "openLoss", "Open loss of the order", "OL = N·o",
+        n(r.notional) + "×" + n(t.openLossRate), r.openLoss, {num("notional", r.notional), num("rate", t.openLossRate)});
+  }
+  if (t.feeRate > 0) {
+    add(steps, "maxOpen.fee", "fee", "Taker fee to open", "fee = N·f", n(r.notional) + "×" + n(t.feeRate), r.fee,
+        {num("notional", r.notional), num("feeRate", t.feeRate)});
+  }
+  if (t.openLossRate > 0 || t.feeRate > 0) {
+    add(steps, "maxOpen.cost", "cost", "Cost to open: initial margin, open loss and fee", "C = IM + OL + fee",
+        n(r.initialMargin) + " + " + n(r.openLoss) + " + " + n(r.fee), r.cost,
+        {num("initialMargin", r.initialMargin), num("openLoss", r.openLoss), num("fee", r.fee)});
+  }
+}
+
+}  // namespace
 
 void explain(const Scenario& scenario, const MaxOpenRequest& request, MaxOpenResult& r) {
   std::vector<Step>& steps = r.steps;
   steps.clear();
   const auto tiers = resolveTiers(*tableFor(scenario, request.symbol), profileFor(scenario.rules));
   const MaxOpenTerms t = maxOpenTerms(scenario, request, tiers);
-  add(steps, "maxOpen.available", "initialMargin",
-      std::string("Available balance (") + (request.mode == MarginMode::Cross ? "cross" : "isolated") +
-          " outcome), floored at 0",
-      "A = max(0, available)", n(t.availableBalance), t.available,
-      {num("availableBalance", t.availableBalance), text("mode", toString(request.mode))});
+  const std::string mode = request.mode == MarginMode::Cross ? "cross" : "isolated";
+  if (t.closing) {
+    add(steps, "maxOpen.available.before", "initialMargin", "Available balance (" + mode + " outcome)",
+        "A0 = available", n(t.availableBalance), t.availableBalance,
+        {num("availableBalance", t.availableBalance), text("mode", toString(request.mode))});
+  } else {
+    add(steps, "maxOpen.available", "initialMargin", "Available balance (" + mode + " outcome), floored at 0",
+        "A = max(0, available)", n(t.availableBalance), t.available,
+        {num("availableBalance", t.availableBalance), text("mode", toString(request.mode))});
+  }
+  heldSteps(request, t, steps);
+  if (t.closing) {
+    add(steps, "maxOpen.funds", "initialMargin", "Balance for the opened part, floored at 0", "A = max(0, A0 + F)",
+        n(t.availableBalance) + " + " + sn(t.freed), t.available, {num("availableBalance", t.availableBalance),
+                                                                    num("freed", t.freed)});
+  }
   add(steps, "maxOpen.tierCap", "notional",
       "Largest notional that allows leverage " + n(request.leverage) + ": the cap of tier " +
           std::to_string(t.last + 1) + " (max leverage " + n(tiers[t.last].maxLeverage) + ")",
       "N_cap = cap_j, j = last row with maxLeverage >= L", n(t.cap), t.cap,
       {num("leverage", request.leverage), num("tier", static_cast<double>(t.last + 1)),
        num("maxLeverage", tiers[t.last].maxLeverage), num("cap", t.cap)});
-  if (t.fees) {
-    add(steps, "maxOpen.byBalance.fees", "notional",
-        "Notional the balance pays for, with entry and exit taker fees reserved", "N_A = A / (1/L + 2·fee)",
-        n(t.available) + " / " + n(t.rate), t.byBalance, {num("available", t.available), num("rate", t.rate)});
-  } else {
-    add(steps, "maxOpen.byBalance", "notional", "Notional the balance pays for", "N_A = A·L",
-        n(t.available) + "×" + n(request.leverage), t.byBalance,
-        {num("available", t.available), num("leverage", request.leverage)});
+  if (t.held) {
+    add(steps, "maxOpen.room", "notional", "Room the cap leaves beside the position held", "N_room = max(0, N_cap − N_held)",
+        "max(0, " + n(t.cap) + " − " + n(t.heldNotional) + ")", t.room, {num("cap", t.cap), num("held", t.heldNotional)});
   }
-  add(steps, t.byBalance <= t.cap ? "maxOpen.notional.balance" : "maxOpen.notional.cap", "notional",
-      t.byBalance <= t.cap ? "The balance bounds the size (tier " + std::to_string(r.tier) + ")"
-                           : "The tier cap bounds the size (tier " + std::to_string(r.tier) + ")",
-      "N = min(N_A, N_cap)", "min(" + n(t.byBalance) + ", " + n(t.cap) + ")", r.notional,
-      {num("byBalance", t.byBalance), num("cap", t.cap), num("tier", r.tier)});
+  byBalanceSteps(request, t, steps);
+  const bool byBalance = t.byBalance <= t.room;
+  add(steps, byBalance ? "maxOpen.notional.balance" : "maxOpen.notional.cap", "notional",
+      byBalance ? "The balance bounds the size (tier " + std::to_string(r.tier) + ")"
+                : "The tier cap bounds the size (tier " + std::to_string(r.tier) + ")",
+      t.held ? "N = min(N_A, N_room)" : "N = min(N_A, N_cap)", "min(" + n(t.byBalance) + ", " + n(t.room) + ")",
+      r.notional, {num("byBalance", t.byBalance), num("cap", t.room), num("tier", r.tier)});
   add(steps, t.fees ? "maxOpen.initialMargin.fees" : "maxOpen.initialMargin", "initialMargin",
       "Initial margin of the order", t.fees ? "IM = N·(1/L + 2·fee)" : "IM = N / L",
       t.fees ? n(r.notional) + "×" + n(t.rate) : n(r.notional) + " / " + n(request.leverage), r.initialMargin,
       {num("notional", r.notional), num("rate", t.rate), num("leverage", request.leverage)});
+  costSteps(t, r, steps);
+  const double opened = r.quantity - r.closingQuantity;
   if (request.contract == Contract::Linear) {
     add(steps, "maxOpen.quantity.linear", "quantity", "Contracts: the notional over the price and the contract size",
-        "Q = N / (P·CS)", n(r.notional) + " / (" + n(request.price) + "×" + n(request.contractSize) + ")", r.quantity,
+        "Q = N / (P·CS)", n(r.notional) + " / (" + n(request.price) + "×" + n(request.contractSize) + ")", opened,
         {num("notional", r.notional), num("price", request.price), num("contractSize", request.contractSize)});
   } else {
     add(steps, "maxOpen.quantity.inverse", "quantity",
         "Contracts: the coin notional times the price, over the contract's quote value", "Q = N·P / CS",
-        n(r.notional) + "×" + n(request.price) + " / " + n(request.contractSize), r.quantity,
+        n(r.notional) + "×" + n(request.price) + " / " + n(request.contractSize), opened,
         {num("notional", r.notional), num("price", request.price), num("contractSize", request.contractSize)});
+  }
+  if (t.closing) {
+    add(steps, "maxOpen.quantity.total", "quantity", "Size of the order: the part that closes, then the part that opens",
+        "Q = Q_close + Q_open", n(r.closingQuantity) + " + " + n(opened), r.quantity,
+        {num("closing", r.closingQuantity), num("opened", opened)});
   }
 }
 
@@ -531,6 +749,7 @@ struct StopPlan {
   double equity = 0;  ///< cross account equity before
   double riskAmount = 0;
   double quantity = 0;
+  double feeRate = 0, priceLoss = 0, feePerContract = 0;  ///< per contract: the loss to the stop, the fees
   std::optional<Scenario> next;  ///< with the new position appended at the symbol's mark
 };
 
@@ -538,10 +757,14 @@ StopPlan stopPlan(const Scenario& s, const StopSizeRequest& request) {
   StopPlan plan;
   plan.equity = evaluate(s).cross->account.equity;
   plan.riskAmount = request.riskFraction * plan.equity;
-  const double perContract = request.contract == Contract::Linear
-                                 ? std::abs(request.entryPrice - request.stopPrice) * request.contractSize
-                                 : request.contractSize * std::abs(1 / request.entryPrice - 1 / request.stopPrice);
-  plan.quantity = plan.riskAmount / perContract;
+  plan.feeRate = takerFee(s);
+  const double ep = request.entryPrice, sp = request.stopPrice, cs = request.contractSize;
+  const bool linear = request.contract == Contract::Linear;
+  // Per contract: the price loss to the stop and the taker fees on the way in (at the entry) and
+  // out (at the stop); every venue charges both (bitmex reserves them in the IM and charges them).
+  plan.priceLoss = linear ? std::abs(ep - sp) * cs : cs * std::abs(1 / ep - 1 / sp);
+  plan.feePerContract = plan.feeRate * (linear ? cs * (ep + sp) : cs * (1 / ep + 1 / sp));
+  plan.quantity = plan.riskAmount / (plan.priceLoss + plan.feePerContract);
   if (!(plan.quantity >= kMinMagnitude)) return plan;
   Position added{.symbol = request.symbol,
                  .contract = request.contract,
@@ -594,6 +817,7 @@ Result<StopSizeResult> sizeFromStop(const Scenario& scenario, const StopSizeRequ
   StopSizeResult r;
   r.riskAmount = plan.riskAmount;
   r.quantity = plan.quantity;
+  r.fees = plan.quantity * plan.feePerContract;
   if (plan.next) {
     const Report report = evaluate(*plan.next);
     const Outcome& o = request.mode == MarginMode::Cross ? *report.cross : *report.isolated;
@@ -607,6 +831,37 @@ Result<StopSizeResult> sizeFromStop(const Scenario& scenario, const StopSizeRequ
   return result;
 }
 
+namespace {
+
+/// With a taker fee: the loss per contract at the stop, the fees in and out, and the size.
+void stopFeeSteps(const StopSizeRequest& request, const StopPlan& plan, const StopSizeResult& r,
+                  std::vector<Step>& steps) {
+  const bool linear = request.contract == Contract::Linear;
+  const std::string entry = n(request.entryPrice), stop = n(request.stopPrice), cs = n(request.contractSize);
+  add(steps, linear ? "sizeFromStop.priceLoss.linear" : "sizeFromStop.priceLoss.inverse", "quantity",
+      "Loss per contract from the entry to the stop", linear ? "l = |EP − P_stop|·CS" : "l = CS·|1/EP − 1/P_stop|",
+      linear ? "|" + entry + " − " + stop + "|×" + cs : cs + "×|1/" + entry + " − 1/" + stop + "|", plan.priceLoss,
+      {num("entryPrice", request.entryPrice), num("stopPrice", request.stopPrice),
+       num("contractSize", request.contractSize)});
+  add(steps, linear ? "sizeFromStop.fees.linear" : "sizeFromStop.fees.inverse", "fees",
+      "Taker fees per contract: in at the entry, out at the stop",
+      linear ? "φ = f·CS·(EP + P_stop)" : "φ = f·CS·(1/EP + 1/P_stop)",
+      linear ? n(plan.feeRate) + "×" + cs + "×(" + entry + " + " + stop + ")"
+             : n(plan.feeRate) + "×" + cs + "×(1/" + entry + " + 1/" + stop + ")",
+      plan.feePerContract,
+      {num("feeRate", plan.feeRate), num("contractSize", request.contractSize), num("entryPrice", request.entryPrice),
+       num("stopPrice", request.stopPrice)});
+  add(steps, "sizeFromStop.quantity.fees", "quantity",
+      "Contracts whose loss at the stop, fees in and out included, equals the amount at risk", "Q = R / (l + φ)",
+      n(r.riskAmount) + " / (" + n(plan.priceLoss) + " + " + n(plan.feePerContract) + ")", r.quantity,
+      {num("riskAmount", r.riskAmount), num("priceLoss", plan.priceLoss), num("feePerContract", plan.feePerContract)});
+  add(steps, "sizeFromStop.feesTotal", "fees", "Fees in the loss at the stop", "Q·φ",
+      n(r.quantity) + "×" + n(plan.feePerContract), r.fees,
+      {num("quantity", r.quantity), num("feePerContract", plan.feePerContract)});
+}
+
+}  // namespace
+
 void explain(const Scenario& scenario, const StopSizeRequest& request, StopSizeResult& r) {
   std::vector<Step>& steps = r.steps;
   steps.clear();
@@ -615,7 +870,9 @@ void explain(const Scenario& scenario, const StopSizeRequest& request, StopSizeR
   add(steps, "sizeFromStop.riskAmount", "riskAmount", "Amount at risk: the share of the account equity (cross outcome)",
       "R = f·equity", n(request.riskFraction) + "×" + n(plan.equity), r.riskAmount,
       {num("riskFraction", request.riskFraction), num("equity", plan.equity)});
-  if (request.contract == Contract::Linear) {
+  if (plan.feeRate > 0) {
+    stopFeeSteps(request, plan, r, steps);
+  } else if (request.contract == Contract::Linear) {
     add(steps, "sizeFromStop.quantity.linear", "quantity", "Contracts whose loss at the stop equals the amount at risk",
         "Q = R / (|EP − P_stop|·CS)", n(r.riskAmount) + " / (|" + entry + " − " + stop + "|×" + cs + ")", r.quantity,
         {num("riskAmount", r.riskAmount), num("entryPrice", request.entryPrice), num("stopPrice", request.stopPrice),

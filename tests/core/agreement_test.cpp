@@ -239,11 +239,16 @@ TEST_CASE("agreement: adding to the account is evaluate() of the scenario with t
         const double fee = s.takerFeeRate.value_or(profile.defaultTakerFeeRate);
         e.isolatedMargin = *p.isolatedMargin + notional * (1 / p.leverage + (profile.feesInInitialMargin ? 2 * fee : 0.0));
       }
+      // The taker fee to open comes out of the wallet (bitmex: reserved in the IM instead).
+      const Profile& profile = profileFor(s.rules);
+      const double openFee = profile.feesInInitialMargin ? 0.0 : s.takerFeeRate.value_or(profile.defaultTakerFeeRate);
+      expected.walletBalance -= (p.contract == Contract::Linear ? delta * p.contractSize * p.mark()
+                                                                 : delta * p.contractSize / p.mark()) * openFee;
       const Report want = evaluateOk(expected);
       const Report& got = adjusted.value->report;
       REQUIRE(got.errors.empty());
       CHECK(adjusted.value->entryPrice == e.entryPrice);
-      CHECK(adjusted.value->scenario.walletBalance == s.walletBalance);
+      CHECK(adjusted.value->scenario.walletBalance == expected.walletBalance);
       for (std::size_t j = 0; j < s.positions.size(); ++j) {
         CHECK(got.isolated->positions[j].liquidationPrice == want.isolated->positions[j].liquidationPrice);
         CHECK(got.cross->positions[j].liquidationPrice == want.cross->positions[j].liquidationPrice);
@@ -257,8 +262,11 @@ TEST_CASE("agreement: adding to the account is evaluate() of the scenario with t
                                                     .contractSize = p.contractSize, .side = side,
                                                     .price = markOf(s, p.symbol), .leverage = 1});
     REQUIRE(open);
-    if (open.value->quantity >= kMinMagnitude) {
+    // The order opens a position of its own (no other side to close first; at the mark, no open
+    // loss): the available balance falls by its initial margin and the fee the wallet pays.
+    if (open.value->quantity >= kMinMagnitude && open.value->closingQuantity == 0) {
       Scenario next = s;
+      next.walletBalance -= open.value->fee;
       next.positions.push_back(Position{.symbol = p.symbol, .contract = p.contract, .contractSize = p.contractSize,
                                         .side = side, .quantity = open.value->quantity,
                                         .entryPrice = markOf(s, p.symbol), .markPrice = markOf(s, p.symbol),
@@ -267,7 +275,7 @@ TEST_CASE("agreement: adding to the account is evaluate() of the scenario with t
       const double before = r.cross->account.availableBalance;
       INFO("max open " << open.value->quantity << ", IM " << open.value->initialMargin << ", available " << before
                        << " -> " << after.cross->account.availableBalance);
-      CHECK(std::abs(after.cross->account.availableBalance - (before - open.value->initialMargin)) <=
+      CHECK(std::abs(after.cross->account.availableBalance - (before - open.value->initialMargin - open.value->fee)) <=
             1e-9 * termScale(next, *after.cross));
       ++opens;
     }

@@ -303,20 +303,51 @@ Scenario binanceAccount() {
   s.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.1, .entryPrice = 60'000, .markPrice = 62'000, .leverage = 10}};
   return s;
 }
+
+
+/// The outcome's available balance in an answer's report.
+double availableIn(const Report& r, MarginMode mode) {
+  return (mode == MarginMode::Cross ? *r.cross : *r.isolated).account.availableBalance;
+}
+
+/// maxOpen's answer, chained into adjust() on the symbol's position `k` (same side: adds; other
+/// side: reduces through it): accepted, and the outcome's available balance stays >= 0 (to
+/// rounding). A size 1e-9 larger is refused or leaves it < 0: nothing larger opens.
+/// `exact` false: the outcome has no open loss (isolated), so a size past the answer may still
+/// leave a balance; only "accepted" is checked.
+MaxOpenResult checkChain(const Scenario& s, std::size_t k, const MaxOpenRequest& req, bool exact = true) {
+  const MaxOpenResult m = valueOf(maxOpenSize(s, req));
+  REQUIRE(m.quantity > 0);
+  const double dir = s.positions[k].side == req.side ? 1 : -1;
+  const auto fill = [&](double q) {
+    return adjustPosition(s, {.position = k, .price = req.price, .quantityDelta = dir * q});
+  };
+  const AdjustResult a = valueOf(fill(m.quantity));
+  INFO("maxOpen " << m.quantity << ", available after " << availableIn(a.report, req.mode));
+  CHECK(availableIn(a.report, req.mode) >= -1e-9 * std::max(1.0, s.walletBalance));
+  CHECK(a.side == req.side);
+  const auto more = fill(m.quantity * (1 + 1e-9));
+  if (exact) CHECK((!more.errors.empty() || availableIn(more.value->report, req.mode) < 0));
+  return m;
+}
+
 }  // namespace
 
 TEST_CASE("max open size: the balance or the tier cap bounds it", "[whatif][maxOpen][binance]") {
   // Cross available = 10000 + 0.1 x 2000 - 0.1 x 60000 / 10 = 9,600; isolated: 10000 - 600 = 9,400.
-  // Brackets: 125x to 50k, 100x to 250k, 50x to 1M, 20x to 10M.
-  // 20x cross: N = min(9600 x 20 = 192,000, 10M) = 192,000, tier 2; Q = 192000 / 50000 = 3.84.
-  // 20x isolated: N = 188,000; Q = 3.76. 125x: N = min(1.2M, 50k) = 50,000, tier 1, Q = 1, IM 400.
-  // 100x: N = min(960k, 250k) = 250,000, tier 2, Q = 5. Tolerance 1e-12 rel.
+  // Brackets: 125x to 50k, 100x to 250k, 50x to 1M, 20x to 10M. Held: 0.1 long at entry notional
+  // 6,000, so the room beside it is the cap - 6,000. Binance's default taker fee is 0 here (the
+  // scenario gives none), and buying at 50,000 under the mark 62,000 has no open loss.
+  // 20x cross: N = min(9600 x 20 = 192,000, 10M - 6,000) = 192,000, tier 2; Q = 192000 / 50000 = 3.84.
+  // 20x isolated: N = 188,000; Q = 3.76. 125x: N = min(1.2M, 50k - 6k) = 44,000, tier 1, Q = 0.88,
+  // IM 352. 100x: N = min(960k, 244k) = 244,000, tier 2, Q = 4.88. Tolerance 1e-12 rel.
   const Scenario s = binanceAccount();
   MaxOpenRequest req{.symbol = "BTCUSDT", .price = 50'000, .leverage = 20};
   const MaxOpenResult& a = valueOf(maxOpenSize(s, req));
   CHECK_THAT(a.notional, WithinRel(192'000.0, 1e-12));
   CHECK_THAT(a.quantity, WithinRel(3.84, 1e-12));
   CHECK_THAT(a.initialMargin, WithinRel(9'600.0, 1e-12));
+  CHECK(a.heldQuantity == 0.1);
   CHECK(a.tier == 2);
   checkSteps(explained(s, req, a).steps);
   req.mode = MarginMode::Isolated;
@@ -324,58 +355,165 @@ TEST_CASE("max open size: the balance or the tier cap bounds it", "[whatif][maxO
   req.mode = MarginMode::Cross;
   req.leverage = 125;
   const MaxOpenResult& b = valueOf(maxOpenSize(s, req));
-  CHECK_THAT(b.notional, WithinRel(50'000.0, 1e-12));
-  CHECK_THAT(b.quantity, WithinRel(1.0, 1e-12));
-  CHECK_THAT(b.initialMargin, WithinRel(400.0, 1e-12));
+  CHECK_THAT(b.notional, WithinRel(44'000.0, 1e-12));
+  CHECK_THAT(b.quantity, WithinRel(0.88, 1e-12));
+  CHECK_THAT(b.initialMargin, WithinRel(352.0, 1e-12));
   CHECK(b.tier == 1);
   req.leverage = 100;
   const MaxOpenResult& c = valueOf(maxOpenSize(s, req));
-  CHECK_THAT(c.notional, WithinRel(250'000.0, 1e-12));
-  CHECK_THAT(c.quantity, WithinRel(5.0, 1e-12));
+  CHECK_THAT(c.notional, WithinRel(244'000.0, 1e-12));
+  CHECK_THAT(c.quantity, WithinRel(4.88, 1e-12));
   CHECK(c.tier == 2);
-  // The position it describes opens: leverage allowed at its entry notional.
-  Scenario opened = s;
-  opened.positions.push_back(Position{.symbol = "BTCUSDT", .quantity = c.quantity, .entryPrice = 50'000,
-                                      .markPrice = 62'000, .leverage = 100});
-  CHECK(validate(opened).empty());
+  // At the held leverage (10x) and the mark, the answer is what adjust() opens, and no more.
+  req.leverage = 10;
+  req.price = 62'000;
+  checkChain(s, 0, req);
+  req.mode = MarginMode::Isolated;
+  checkChain(s, 0, req);
 }
 
 TEST_CASE("max open size: the size opens when the tier cap bounds it", "[whatif][maxOpen]") {
   // Found by agreement_test.cpp (maxOpenSize appended to the generated scenarios): the cap 100,000
-  // bounds a 1x order at 2.4, Q = 100,000 / 2.4 = 41,666.666666666667, and validate()'s
-  // Q x CS x P = 100,000.00000000001 passed the cap: the size "that opens" was rejected
-  // ("positions[1].quantity: the entry notional exceeds the last tier's cap"). The quantity now
-  // steps down by an ulp until Q x CS x P <= cap. Tolerance 1e-15 rel (a few ulps).
+  // bounds a 1x order at 2.4, and validate()'s recomputed notional could pass the cap by an ulp: the
+  // quantity steps down by ulps until the position after the order is within it. The 1 AAA held
+  // at 2.4 takes 2.4 of the cap: N = 99,997.6, Q = 99997.6 / 2.4 = 41,665.666...
+  // Tolerance 1e-15 rel (a few ulps).
   Scenario s{.rules = Rules::Simple, .walletBalance = 1e6};
   s.tiers = {{"AAA", flatTier(0.01, 10, 100'000)}};
   s.positions = {Position{.symbol = "AAA", .quantity = 1, .entryPrice = 2.4, .leverage = 1}};
-  const MaxOpenResult& m = valueOf(maxOpenSize(s, {.symbol = "AAA", .price = 2.4, .leverage = 1}));
-  CHECK(m.notional == 100'000);
-  CHECK_THAT(m.quantity, WithinRel(100'000 / 2.4, 1e-15));
-  CHECK(m.quantity * 1 * 2.4 <= 100'000);
-  Scenario opened = s;
-  opened.positions.push_back(Position{.symbol = "AAA", .quantity = m.quantity, .entryPrice = 2.4, .leverage = 1});
-  CHECK(validate(opened).empty());
+  const MaxOpenRequest req{.symbol = "AAA", .price = 2.4, .leverage = 1};
+  const MaxOpenResult m = checkChain(s, 0, req);
+  CHECK(m.notional == 100'000 - 2.4);
+  CHECK_THAT(m.quantity, WithinRel((100'000 - 2.4) / 2.4, 1e-15));
 }
 
 TEST_CASE("max open size: inverse notional in coin", "[whatif][maxOpen][inverse]") {
-  // Simple profile, BTCUSD table: 100x to 10 BTC, 20x to 100 BTC. Short 1,000 USD @ 50,000, 10x:
-  // IM = 0.02 / 10 = 0.002; available = 1 - 0.002 = 0.998 BTC.
-  // 50x: rows allowing it: tier 1 only, cap 10: N = min(0.998 x 50 = 49.9, 10) = 10 BTC;
-  // Q = 10 x 40000 / 1 = 400,000 contracts. 10x: N = min(9.98, 100) = 9.98; Q = 399,200.
-  // Tolerance 1e-12 rel.
+  // Simple profile, BTCUSD table: 100x to 10 BTC, 20x to 100 BTC. Short 1,000 USD @ 50,000, 10x,
+  // held; the order is a long at 40,000, so it first closes the short: IM 0.02 / 10 = 0.002 freed,
+  // PnL at the mark (= entry) 0, realised -1 x 1000 x (1/50000 - 1/40000) = +0.005, no fee.
+  // Cross available 1 - 0.002 = 0.998; with the close 1.005 BTC. 50x: rows allowing it: tier 1,
+  // cap 10: N = min(1.005 x 50, 10) = 10 BTC; Q = 1,000 + 10 x 40000 = 401,000 contracts. 10x:
+  // N = min(10.05, 100) = 10.05; Q = 1,000 + 402,000. Tolerance 1e-12 rel.
   Scenario s = btcInverse(Side::Short, 1'000, 50'000);
   s.tiers["BTCUSD"] = {Tier{.notionalCap = 10, .maxLeverage = 100, .maintenanceMarginRate = 0.005},
                        Tier{.notionalCap = 100, .maxLeverage = 20, .maintenanceMarginRate = 0.01}};
   MaxOpenRequest req{.symbol = "BTCUSD", .contract = Contract::Inverse, .price = 40'000, .leverage = 50};
   const MaxOpenResult& a = valueOf(maxOpenSize(s, req));
   CHECK_THAT(a.notional, WithinRel(10.0, 1e-12));
-  CHECK_THAT(a.quantity, WithinRel(400'000.0, 1e-12));
+  CHECK_THAT(a.quantity, WithinRel(401'000.0, 1e-12));
+  CHECK(a.closingQuantity == 1'000);
   CHECK(a.tier == 1);
   req.leverage = 10;
   const MaxOpenResult& b = valueOf(maxOpenSize(s, req));
-  CHECK_THAT(b.notional, WithinRel(9.98, 1e-12));
-  CHECK_THAT(b.quantity, WithinRel(399'200.0, 1e-12));
+  CHECK_THAT(b.notional, WithinRel(10.05, 1e-12));
+  CHECK_THAT(b.quantity, WithinRel(403'000.0, 1e-12));
+  checkSteps(explained(s, req, b).steps);
+}
+
+TEST_CASE("max open size: the issue's example, chained into adjust", "[whatif][maxOpen][binance][chain]") {
+  // Binance default BTCUSDT brackets (125x to 50,000, 100x to 250,000), taker fee 0.05%, wallet
+  // 1,000. Held: long 0.4 @ 99,875 at 125x (entry notional 39,950, IM 319.6), mark 100,000
+  // (uPnL +50). Another long at 125x at the mark 100,000 (no open loss).
+  // Cross available A = 1000 + 50 - 319.6 = 730.4.
+  // Before: N = min(A x L, cap) = min(730.4 x 125 = 91,300, 50,000) = 50,000 -> Q = 0.5 BTC; the
+  // position would be 39,950 + 50,000 = 89,950, past 50,000: adjust refused it (125x > 100x).
+  // Now: the room beside the 39,950 held is 50,000 - 39,950 = 10,050; the balance pays for
+  // 730.4 / (1/125 + 0 + 0.0005) = 730.4 / 0.0085 = 85,929.4; N = 10,050 (the cap bounds it,
+  // tier 1), Q = 10050 / 100000 = 0.1005, IM = 10050 / 125 = 80.4, fee = 10050 x 0.0005 = 5.025,
+  // cost = 85.425. Tolerance 1e-12 rel.
+  Scenario s{.rules = Rules::Binance, .walletBalance = 1'000, .takerFeeRate = 0.0005};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.4, .entryPrice = 99'875, .markPrice = 100'000,
+                          .leverage = 125}};
+  const MaxOpenRequest req{.symbol = "BTCUSDT", .price = 100'000, .leverage = 125};
+  const MaxOpenResult m = checkChain(s, 0, req);
+  CHECK_THAT(m.notional, WithinRel(10'050.0, 1e-12));
+  CHECK_THAT(m.quantity, WithinRel(0.1005, 1e-12));
+  CHECK_THAT(m.initialMargin, WithinRel(80.4, 1e-12));
+  CHECK_THAT(m.fee, WithinRel(5.025, 1e-12));
+  CHECK_THAT(m.cost, WithinRel(85.425, 1e-12));
+  CHECK(m.openLoss == 0);
+  CHECK(m.heldQuantity == 0.4);
+  CHECK(m.tier == 1);
+  // The size the tool used to give, and adjust's answer to it.
+  const auto old = adjustPosition(s, {.position = 0, .price = 100'000, .quantityDelta = 0.5});
+  REQUIRE(old.errors.size() == 1);
+  INFO(old.errors[0].message);
+  CHECK(old.errors[0].message.find("(125) must be <= 100 for the tier at notional 89950") != std::string::npos);
+  checkSteps(explained(s, req, m).steps);
+}
+
+TEST_CASE("max open size: Binance's cost to open (BN-6)", "[whatif][maxOpen][binance][chain]") {
+  // VENUES.md BN-6: 1 BTC, order 9,253.30, 20x, MP 9,259.84: IM = 462.665 (shown 462.66), open
+  // loss long 0, short 6.54; cost short 469.205 (shown 469.20). No fee (Binance's default here).
+  // A short 0.1 held at the mark 9,259.84, 20x (IM 46.2992); the wallet leaves exactly the short's
+  // cost of 1 BTC available: 469.205. maxOpen for a short at 9,253.30 is then 1 BTC, and adjust()
+  // opens it with 0 left. Tolerance 1e-12 rel.
+  Scenario s{.rules = Rules::Binance, .walletBalance = 469.205 + 46.2992};
+  s.positions = {Position{.symbol = "BTCUSDT", .side = Side::Short, .quantity = 0.1, .entryPrice = 9'259.84,
+                          .markPrice = 9'259.84, .leverage = 20}};
+  const MaxOpenRequest req{.symbol = "BTCUSDT", .side = Side::Short, .price = 9'253.30, .leverage = 20};
+  const MaxOpenResult m = checkChain(s, 0, req);
+  CHECK_THAT(m.quantity, WithinRel(1.0, 1e-12));
+  CHECK_THAT(m.initialMargin, WithinRel(462.665, 1e-12));
+  CHECK_THAT(m.openLoss, WithinRel(6.54, 1e-11));
+  CHECK_THAT(m.cost, WithinRel(469.205, 1e-12));
+}
+
+TEST_CASE("max open size: open loss, short held, other side, inverse, fees in the IM", "[whatif][maxOpen][chain]") {
+  // Each chained into adjust(): accepted with available >= 0, 1e-9 more refused or < 0.
+  Scenario s{.rules = Rules::Binance, .walletBalance = 400, .takerFeeRate = 0.0005};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.4, .entryPrice = 100'000, .markPrice = 100'000,
+                          .leverage = 125}};
+  // Long held, buy above the mark (BN-6 open loss): A = 400 - 320 = 80; per unit of notional
+  // 1/125 + (100,100 - 100,000) / 100,100 + 0.0005; N = 80 / 0.0094990010 = 8,421.93..., under the
+  // 10,000 room: the balance bounds it.
+  MaxOpenRequest req{.symbol = "BTCUSDT", .price = 100'100, .leverage = 125};
+  const MaxOpenResult a = checkChain(s, 0, req);
+  CHECK_THAT(a.notional, WithinRel(80 / (0.008 + 100.0 / 100'100 + 0.0005), 1e-12));
+  CHECK_THAT(a.openLoss, WithinRel(a.notional * 100 / 100'100, 1e-12));
+  CHECK_THAT(a.cost, WithinRel(80.0, 1e-12));
+  req.mode = MarginMode::Isolated;
+  checkChain(s, 0, req, false);
+  // Short held, sell under the mark: the same arithmetic mirrored.
+  s.positions[0].side = Side::Short;
+  req = {.symbol = "BTCUSDT", .side = Side::Short, .price = 99'900, .leverage = 125};
+  const MaxOpenResult b = checkChain(s, 0, req);
+  CHECK_THAT(b.notional, WithinRel(80 / (0.008 + 100.0 / 99'900 + 0.0005), 1e-12));
+  // Other side: long 0.4 @ 100,000 at 20x (IM 2,000), mark 101,000, wallet 2,500; sell at 100,900.
+  // Cross A0 = 2500 + 400 - 2000 = 900; closing frees 2000 - 400 + 0.4 x 900 - 0.4 x 100900 x
+  // 0.0005 = 1,939.82; N = 2839.82 / (0.05 + 100/100900 + 0.0005) (the 20x cap, 10M, is far).
+  s.walletBalance = 2'500;
+  s.positions[0] = Position{.symbol = "BTCUSDT", .quantity = 0.4, .entryPrice = 100'000, .markPrice = 101'000,
+                            .leverage = 20};
+  req = {.symbol = "BTCUSDT", .side = Side::Short, .price = 100'900, .leverage = 20};
+  const MaxOpenResult c = checkChain(s, 0, req);
+  CHECK(c.closingQuantity == 0.4);
+  CHECK_THAT(c.notional, WithinRel(2'839.82 / (0.05 + 100.0 / 100'900 + 0.0005), 1e-12));
+  CHECK_THAT(c.quantity, WithinRel(0.4 + c.notional / 100'900, 1e-12));
+  checkSteps(explained(s, req, c).steps);
+  req.mode = MarginMode::Isolated;
+  checkChain(s, 0, req, false);
+  // Inverse (coin units): long 100 x 100 USD @ 50,000 at 20x (0.2 BTC, IM 0.01), wallet 1 BTC,
+  // mark 50,000; buy at 50,500: open loss rate 50500/50000 - 1 = 0.01; N = 0.99 / (0.05 + 0.01 + 0.0005).
+  Scenario inv{.rules = Rules::Binance, .walletBalance = 1, .takerFeeRate = 0.0005};
+  inv.tiers["BTCUSD"] = {Tier{.notionalCap = 100, .maxLeverage = 20, .maintenanceMarginRate = 0.005}};
+  inv.positions = {Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .contractSize = 100, .quantity = 100,
+                            .entryPrice = 50'000, .markPrice = 50'000, .leverage = 20}};
+  req = {.symbol = "BTCUSD", .contract = Contract::Inverse, .contractSize = 100, .price = 50'500, .leverage = 20};
+  const MaxOpenResult d = checkChain(inv, 0, req);
+  CHECK_THAT(d.notional, WithinRel(0.99 / 0.0605, 1e-12));
+  CHECK_THAT(d.quantity, WithinRel(0.99 / 0.0605 * 50'500 / 100, 1e-12));
+  // BitMEX reserves the entry and exit fees in the IM (VENUES.md 4.1): IM = N (1/L + 2 x 0.00075),
+  // and the wallet pays no separate fee. Long 1 @ 60,000 at 10x: IM 6,090, A = 3,910;
+  // N = 3910 / 0.1015 = 38,522.16...
+  Scenario bm{.rules = Rules::Bitmex, .walletBalance = 10'000};
+  bm.tiers["XBTUSDT"] = flatTier(0.005, 100, 1e7);
+  bm.positions = {Position{.symbol = "XBTUSDT", .quantity = 1, .entryPrice = 60'000, .markPrice = 60'000,
+                           .leverage = 10}};
+  req = {.symbol = "XBTUSDT", .price = 60'000, .leverage = 10};
+  const MaxOpenResult e = checkChain(bm, 0, req);
+  CHECK_THAT(e.notional, WithinRel(3'910 / 0.1015, 1e-12));
+  CHECK(e.fee == 0);
 }
 
 TEST_CASE("max open size: nothing available, and input errors", "[whatif][maxOpen][errors]") {
@@ -466,6 +604,76 @@ TEST_CASE("size from stop: short and inverse", "[whatif][stop][inverse]") {
   CHECK_THAT(b.quantity, WithinRel(200.0, 1e-12));
   REQUIRE(b.liquidationPrice);
   CHECK_FALSE(b.stopBeyondLiquidation);  // 2x long inverse: LP about 33,4xx, below the stop
+}
+
+TEST_CASE("size from stop: the taker fees in and out are in the loss", "[whatif][stop][fees]") {
+  // The issue's case: a 1% stop, 1% of equity at risk, taker fee 0.05%. Equity 10,000 -> R = 100.
+  // Long @ 60,000, stop 59,400: per contract the price loss is 600 and the fees
+  // 0.0005 x (60,000 + 59,400) = 59.7; Q = 100 / 659.7 = 0.151584...
+  // Without the fees the size was 100 / 600 = 0.16667, and its loss at the stop with the fees
+  // 0.16667 x 659.7 = 109.95: the fees added 9.95% to the loss. Tolerance 1e-12 rel.
+  Scenario s = ethAccount();
+  s.takerFeeRate = 0.0005;
+  const StopSizeRequest req{.symbol = "BTCUSDT", .entryPrice = 60'000, .stopPrice = 59'400, .riskFraction = 0.01,
+                            .leverage = 10};
+  const StopSizeResult r = valueOf(sizeFromStop(s, req));
+  CHECK_THAT(r.riskAmount, WithinRel(100.0, 1e-12));
+  CHECK_THAT(r.quantity, WithinRel(100 / 659.7, 1e-12));
+  CHECK_THAT(r.fees, WithinRel(100 / 659.7 * 59.7, 1e-12));
+  CHECK_THAT(100.0 / 600 * 659.7 / 100 - 1, WithinAbs(0.0995, 1e-12));
+  checkSteps(explained(s, req, r).steps);
+  // Chained: open the size (the fee in comes out of the wallet), then close it at the stop
+  // with adjust(): the realised loss net of the fee out, and the fee in, add up to R.
+  Scenario opened = s;
+  opened.walletBalance -= r.quantity * 60'000 * 0.0005;
+  opened.positions.push_back(Position{.symbol = "BTCUSDT", .quantity = r.quantity, .entryPrice = 60'000,
+                                      .markPrice = 60'000, .leverage = 10});
+  const AdjustResult closed = valueOf(adjustPosition(opened, {.position = 1, .price = 59'400,
+                                                              .quantityDelta = -r.quantity}));
+  CHECK_THAT(s.walletBalance - closed.scenario.walletBalance, WithinRel(100.0, 1e-12));
+  // Short and inverse: short BTCUSD 100 USD contracts @ 50,000, stop 50,500 (1%), wallet 2 BTC,
+  // risk 1% = 0.02 BTC: per contract 100 x (1/50000 - 1/50500) = 1.9802e-5 and fees
+  // 0.0005 x 100 x (1/50000 + 1/50500) = 1.99010e-6; Q = 0.02 / (1.9802e-5 + 1.99010e-6).
+  Scenario inv = btcInverse(Side::Long, 1'000, 50'000);
+  inv.walletBalance = 2;
+  inv.takerFeeRate = 0.0005;
+  const StopSizeResult b = valueOf(sizeFromStop(
+      inv, {.symbol = "BTCUSD", .contract = Contract::Inverse, .contractSize = 100, .side = Side::Short,
+            .entryPrice = 50'000, .stopPrice = 50'500, .riskFraction = 0.01, .leverage = 2}));
+  const double loss = 100 * (1 / 50'000.0 - 1 / 50'500.0), fees = 0.0005 * 100 * (1 / 50'000.0 + 1 / 50'500.0);
+  CHECK_THAT(b.quantity, WithinRel(0.02 / (loss + fees), 1e-12));
+}
+
+TEST_CASE("adjust: taker fees on the fill", "[whatif][adjust][fees]") {
+  // btcLong (long 0.5 @ 60,000, wallet 10,000) with a 0.05% taker fee.
+  // Add 0.5 at 62,000: fee 0.5 x 62,000 x 0.0005 = 15.5 from the wallet; entry 61,000 (no fee in it).
+  Scenario s = btcLong();
+  s.takerFeeRate = 0.0005;
+  const AdjustRequest add{.position = 0, .price = 62'000, .quantityDelta = 0.5};
+  const AdjustResult a = valueOf(adjustPosition(s, add));
+  CHECK_THAT(a.fee, WithinRel(15.5, 1e-12));
+  CHECK_THAT(a.scenario.walletBalance, WithinRel(10'000 - 15.5, 1e-12));
+  CHECK_THAT(a.entryPrice, WithinRel(61'000.0, 1e-12));
+  checkSteps(explained(s, add, a).steps);
+  // Reduce 0.2 at 62,000: gross 0.2 x 2,000 = 400, closing fee 0.2 x 62,000 x 0.0005 = 6.2: 393.8.
+  const AdjustRequest cut{.position = 0, .price = 62'000, .quantityDelta = -0.2};
+  const AdjustResult b = valueOf(adjustPosition(s, cut));
+  CHECK_THAT(b.realizedPnl, WithinRel(393.8, 1e-12));
+  CHECK_THAT(b.scenario.walletBalance, WithinRel(10'393.8, 1e-12));
+  checkSteps(explained(s, cut, b).steps);
+  // Flip by 0.8 at 62,000: closes 0.5 (1,000 - 15.5 = 984.5), opens 0.3 short (fee 9.3).
+  const AdjustRequest flip{.position = 0, .price = 62'000, .quantityDelta = -0.8};
+  const AdjustResult c = valueOf(adjustPosition(s, flip));
+  CHECK_THAT(c.realizedPnl, WithinRel(984.5, 1e-12));
+  CHECK_THAT(c.fee, WithinRel(15.5 + 9.3, 1e-12));
+  CHECK_THAT(c.scenario.walletBalance, WithinRel(10'000 + 984.5 - 9.3, 1e-12));
+  checkSteps(explained(s, flip, c).steps);
+  // BitMEX reserves the entry fee in the IM (VENUES.md 4.1): the wallet is not charged on adding.
+  Scenario bm{.rules = Rules::Bitmex, .walletBalance = 10'000};
+  bm.tiers["XBTUSDT"] = flatTier(0.005, 100, 1e7);
+  bm.positions = {Position{.symbol = "XBTUSDT", .quantity = 1, .entryPrice = 60'000, .leverage = 10}};
+  CHECK(valueOf(adjustPosition(bm, {.position = 0, .price = 60'000, .quantityDelta = 1})).scenario.walletBalance ==
+        10'000);
 }
 
 TEST_CASE("size from stop: input errors", "[whatif][stop][errors]") {
@@ -677,15 +885,18 @@ bool same(const Report& a, const Report& b) {
 }
 bool same(const AdjustResult& a, const AdjustResult& b) {
   return a.side == b.side && a.quantity == b.quantity && a.entryPrice == b.entryPrice &&
-         a.realizedPnl == b.realizedPnl && a.flipped == b.flipped && a.closed == b.closed &&
+         a.realizedPnl == b.realizedPnl && a.fee == b.fee && a.flipped == b.flipped && a.closed == b.closed &&
          a.scenario.walletBalance == b.scenario.walletBalance && same(a.report, b.report);
 }
 bool same(const TargetResult& a, const TargetResult& b) { return a.price == b.price; }
 bool same(const MaxOpenResult& a, const MaxOpenResult& b) {
-  return a.quantity == b.quantity && a.notional == b.notional && a.initialMargin == b.initialMargin && a.tier == b.tier;
+  return a.quantity == b.quantity && a.notional == b.notional && a.initialMargin == b.initialMargin && a.tier == b.tier &&
+         a.openLoss == b.openLoss && a.fee == b.fee && a.cost == b.cost && a.heldQuantity == b.heldQuantity &&
+         a.closingQuantity == b.closingQuantity;
 }
 bool same(const StopSizeResult& a, const StopSizeResult& b) {
-  return a.quantity == b.quantity && a.riskAmount == b.riskAmount && a.liquidationPrice == b.liquidationPrice &&
+  return a.quantity == b.quantity && a.riskAmount == b.riskAmount && a.fees == b.fees &&
+         a.liquidationPrice == b.liquidationPrice &&
          a.stopBeyondLiquidation == b.stopBeyondLiquidation;
 }
 bool same(const MarginToTargetResult& a, const MarginToTargetResult& b) {

@@ -558,14 +558,16 @@ void checkAdjust(const Scenario& s, bool valid, const Params& prm) {
   if (prm.adjustDelta > 0) {
     REQUIRE_THAT(a.quantity == before.quantity + prm.adjustDelta && a.side == before.side && !a.flipped,
                  "adjustPosition: adding grows the position");
-    REQUIRE_THAT(a.realizedPnl == 0 && a.scenario.walletBalance == s.walletBalance,
-                 "adjustPosition: adding realises nothing");
+    REQUIRE_THAT(a.realizedPnl == 0 && a.scenario.walletBalance == s.walletBalance - a.fee && a.fee >= 0,
+                 "adjustPosition: adding realises nothing; the wallet pays the opening fee");
     // The average entry lies between the old entry and the fill price (up to rounding).
     const double lo = std::min(before.entryPrice, prm.adjustPrice), hi = std::max(before.entryPrice, prm.adjustPrice);
     REQUIRE_THAT(a.entryPrice >= lo * (1 - 1e-12) && a.entryPrice <= hi * (1 + 1e-12),
                  "adjustPosition: average entry " + num(a.entryPrice) + " between the fills");
   } else {
-    REQUIRE_THAT(a.scenario.walletBalance == s.walletBalance + a.realizedPnl,
+    // The realised PnL (net of the closing fee) settles into the wallet; a flip pays the opening fee too.
+    REQUIRE_THAT(a.flipped ? a.scenario.walletBalance <= s.walletBalance + a.realizedPnl
+                           : a.scenario.walletBalance == s.walletBalance + a.realizedPnl,
                  "adjustPosition: the realised PnL settles into the wallet");
   }
 }
@@ -611,15 +613,31 @@ void checkMaxOpen(const Scenario& s, const Report& base, bool valid, const Param
   f.steps("steps", explainedSteps(s, request, m));
   REQUIRE_THAT(m.quantity >= 0 && m.notional >= 0 && m.initialMargin >= 0, "maxOpenSize: sizes >= 0");
   REQUIRE_THAT(m.tier >= 1 && static_cast<std::size_t>(m.tier) <= rowsFor(s, prm.orderSymbol), "maxOpenSize: tier in the table");
-  // whatif.h: it opens with the available balance: its initial margin is at most that.
+  // whatif.h: it opens with the available balance: its cost (initial margin, open loss, fee) is
+  // at most that, unless closing the other side first freed more.
   const Outcome& o = prm.orderMode == MarginMode::Cross ? *base.cross : *base.isolated;
   const double available = std::max(0.0, o.account.availableBalance);
-  REQUIRE_THAT(m.initialMargin <= available * (1 + 1e-12) + 1e-300,
-               "maxOpenSize: IM " + num(m.initialMargin) + " within the available " + num(available));
-  // whatif.h: the size "opens": appended at the order price (with the symbol's mark, one mark
-  // per symbol), the scenario is valid. Sizes beyond kMaxMagnitude are a size validate() refuses
-  // anyway (a cap of 1e30 at a price of 1e-9), not checked.
-  if (!(m.quantity >= kMinMagnitude && m.quantity <= kMaxMagnitude) || s.positions.size() >= kMaxPositions) return;
+  if (m.closingQuantity == 0)
+    REQUIRE_THAT(m.cost <= available * (1 + 1e-12) + 1e-300,
+                 "maxOpenSize: cost " + num(m.cost) + " within the available " + num(available));
+  // whatif.h: adjustPosition() accepts the size on the symbol's position held.
+  if (!(m.quantity >= kMinMagnitude && m.quantity <= kMaxMagnitude)) return;
+  for (std::size_t k = 0; k < s.positions.size(); ++k) {
+    const Position& p = s.positions[k];
+    if (p.symbol != request.symbol || !(m.heldQuantity > 0 ? p.side == request.side : p.side != request.side)) continue;
+    if (p.contractSize != request.contractSize || p.leverage != request.leverage) return;
+    if (m.quantity == m.closingQuantity && s.positions.size() == 1) return;  // closing the only position
+    const double dir = p.side == request.side ? 1 : -1;
+    const auto a = adjustPosition(s, {.position = k, .price = request.price, .quantityDelta = dir * m.quantity});
+    tally(cMaxOpen);
+    REQUIRE_THAT(a.errors.empty(), "maxOpenSize: adjust opens the size, but " +
+                                       (a.errors.empty() ? "" : a.errors[0].path + ": " + a.errors[0].message));
+    return;
+  }
+  // whatif.h: with nothing held, the size "opens": appended at the order price (with the symbol's
+  // mark, one mark per symbol), the scenario is valid. Sizes beyond kMaxMagnitude are a size
+  // validate() refuses anyway (a cap of 1e30 at a price of 1e-9), not checked.
+  if (s.positions.size() >= kMaxPositions) return;
   Scenario next = s;
   Position added{.symbol = request.symbol, .contract = request.contract, .contractSize = request.contractSize,
                  .side = request.side, .quantity = m.quantity, .entryPrice = request.price, .leverage = request.leverage};

@@ -310,3 +310,21 @@ describe('liquidation engine', () => {
     assert.deepEqual(paths(v), ['request.book[0] wrongType', 'request.slices outOfRange']);
   });
 });
+
+test('maxOpen answers a size adjust accepts; a little more is refused (the position held counts)', () => {
+  // Binance default brackets (125x to 50,000), long 0.4 @ 99,875 at 125x, mark 100,000, fee 0.05%:
+  // the room beside the 39,950 held is 10,050 -> 0.1005 BTC at 100,000 (tests/core/whatif_test.cpp).
+  const s = { version: 1, rules: 'binance', walletBalance: 1000, takerFeeRate: 0.0005,
+    positions: [{ symbol: 'BTCUSDT', side: 'long', quantity: 0.4, entryPrice: 99875, markPrice: 100000, leverage: 125 }] };
+  const m = lab.maxOpen(s, { symbol: 'BTCUSDT', side: 'long', price: 100000, leverage: 125 });
+  assert.deepEqual(m.errors, []);
+  assert.ok(Math.abs(m.quantity - 0.1005) < 1e-12);
+  assert.equal(m.heldQuantity, 0.4);
+  assert.ok(Math.abs(m.cost - (m.initialMargin + m.openLoss + m.fee)) < 1e-9);
+  const a = lab.adjust(s, { position: 0, price: 100000, quantityDelta: m.quantity });
+  assert.deepEqual(a.errors, []);
+  assert.ok(a.report.cross.account.availableBalance >= 0);
+  assert.ok(Math.abs(a.fee - 5.025) < 1e-9);
+  const more = lab.adjust(s, { position: 0, price: 100000, quantityDelta: m.quantity * (1 + 1e-9) });
+  assert.equal(more.errors[0]?.path, 'request.quantityDelta');
+});

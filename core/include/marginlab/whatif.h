@@ -31,8 +31,10 @@ struct AdjustResult {
   Report report;            ///< evaluate(scenario)
   Side side = Side::Long;   ///< the side after the fill
   double quantity = 0;      ///< contracts after the fill
-  double entryPrice = 0;    ///< average entry after the fill (linear arithmetic, inverse harmonic); 0 if closed
-  double realizedPnl = 0;   ///< settlement asset, from the reduced part
+  double entryPrice = 0;    ///< average entry after the fill (linear arithmetic, inverse harmonic, fees
+                            ///< not in it on any venue); 0 if closed
+  double realizedPnl = 0;   ///< settlement asset, from the reduced part, net of its closing taker fee
+  double fee = 0;           ///< taker fees the fill pays from the wallet (closing part and opening part)
   bool flipped = false;     ///< the fill reduced through zero and opened the other side
   bool closed = false;      ///< the fill closed the position exactly (it is removed)
   std::vector<Step> steps;  ///< explain() only; it also explains `report`
@@ -58,7 +60,12 @@ Result<TargetResult> targetPrice(const Scenario& scenario, const TargetRequest& 
 Result<TargetResult> targetPrice(const Scenario& scenario, std::size_t position, TargetKind kind, double target);
 void explain(const Scenario& scenario, const TargetRequest& request, TargetResult& result);
 
-/// The largest size that opens with the available balance at a leverage, tiers respected.
+/// The largest additional size that opens with the available balance at a leverage, given the
+/// symbol's position already held: on the same side the tier and the initial margin are the
+/// combined position's; on the other side the order first closes the held position (freeing its
+/// margin, realising its PnL net of the closing fee), then opens the rest. The cost of the opened
+/// part is its initial margin, its open loss (a fill worse than the mark) and its taker fee.
+/// adjustPosition() accepts the size on the held position (at the same leverage).
 struct MaxOpenRequest {
   std::string symbol;
   Contract contract = Contract::Linear;
@@ -69,10 +76,15 @@ struct MaxOpenRequest {
   MarginMode mode = MarginMode::Cross;  ///< which outcome's available balance funds it
 };
 struct MaxOpenResult {
-  double quantity = 0;  ///< contracts
-  double notional = 0;
-  double initialMargin = 0;
-  int tier = 1;             ///< 1-based tier that bounds it
+  double quantity = 0;         ///< contracts, the closing part included
+  double notional = 0;         ///< of the opened part, at the order price
+  double initialMargin = 0;    ///< of the opened part
+  double openLoss = 0;         ///< of the opened part: the fill's loss to the mark, if any
+  double fee = 0;              ///< taker fee to open it paid from the balance (0 where the IM reserves it)
+  double cost = 0;             ///< initialMargin + openLoss + fee
+  double heldQuantity = 0;     ///< contracts of the symbol already held on the order's side
+  double closingQuantity = 0;  ///< contracts of the symbol held on the other side, closed first
+  int tier = 1;                ///< 1-based tier of the symbol's position after the order
   std::vector<Step> steps;  ///< explain() only
 };
 std::vector<InputError> validate(const Scenario& scenario, const MaxOpenRequest& request);
@@ -93,7 +105,8 @@ struct StopSizeRequest {
 };
 struct StopSizeResult {
   double quantity = 0;  ///< contracts
-  double riskAmount = 0;
+  double riskAmount = 0;  ///< the loss at the stop, taker fees in and out included
+  double fees = 0;        ///< the taker fees in (at entry) and out (at the stop) in riskAmount
   std::optional<double> liquidationPrice;  ///< of the new position in the scenario, in `mode`
   bool stopBeyondLiquidation = false;      ///< the stop lies past the liquidation price: it never triggers
   std::vector<Step> steps;                 ///< explain() only
