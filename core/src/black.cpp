@@ -228,7 +228,11 @@ double millsDifference(double m, double t) noexcept {
   const auto laguerre = [&](const double* x, const double* w, int n) {
     const double tau = t / m, spread = 0.5 / (m * m);
     double sum = 0;
-    for (int i = 0; i < n; ++i) sum += w[i] * std::exp(-spread * x[i] * x[i]) * std::sinh(tau * x[i]);
+    for (int i = 0; i < n; ++i) {
+      const double term = w[i] * std::exp(-spread * x[i] * x[i]) * std::sinh(tau * x[i]);
+      sum += term;
+      if (term < 1e-18 * sum) break;  // past the peak the terms only fall (weights ~ e^{-x})
+    }
     return 2 * sum / m;
   };
   return m < 3 ? laguerre(kLaguerre64Nodes, kLaguerre64Weights, 64) : laguerre(kLaguerre32Nodes, kLaguerre32Weights, 32);
