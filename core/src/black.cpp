@@ -312,8 +312,7 @@ NormalisedSolve solveNormalised(double x, double beta) noexcept {
   const double bc = sc > 0 ? normalisedCall(x, sc) : 0;
   const double vc = std::exp(lnNormalisedVega(x, sc > 0 ? sc : 1e-300));
   const double su = sc + (bMax - bc) / vc;
-  const double bu = normalisedCall(x, su);
-  Region region = beta < bc ? Region::Lower : beta <= bu ? Region::Middle : Region::Upper;
+  const Region region = beta < bc ? Region::Lower : beta <= normalisedCall(x, su) ? Region::Middle : Region::Upper;
   double lo = 0, hi = std::numeric_limits<double>::infinity(), s = 0;
   if (region == Region::Lower) {
     hi = sc;
