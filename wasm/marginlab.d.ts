@@ -474,6 +474,8 @@ export interface Black76Greeks {
   price: number;
   /** dV/dF. */
   delta: number;
+  /** delta - price / F: a coin-settled option's delta (Deribit's, beside the forward delta). */
+  premiumAdjustedDelta: number;
   gamma: number;
   /** Per 1.00 of volatility. */
   vega: number;
@@ -631,8 +633,10 @@ export interface ImpliedVolatilityInput {
 
 /** black.h ImpliedVolatility: what impliedVolatility() answers. */
 export interface ImpliedVolatility {
-  /** Annualised. */
-  volatility: number;
+  /** Annualised; null when the price carries no information about volatility (informative false). */
+  volatility: number | null;
+  /** False when the price is its intrinsic value to within its own rounding: no volatility can be read. */
+  informative: boolean;
   /** With { explain: true } only. */
   steps?: Step[];
 }

@@ -246,10 +246,11 @@ TEST_CASE("Black-76 and Black-Scholes never return NaN or infinity on valid inpu
 TEST_CASE("Implied volatility round trip over strikes x expiries x vols", "[black][iv]") {
   // For every (type, K, T, sigma): price with Black-76, solve, and compare. Tolerance: the price
   // is reproduced to 1e-12 of F + K; sigma is recovered to 1e-8 wherever the out-of-the-money
-  // option's time value is at least 1e-9 F (below that the price carries fewer digits of sigma,
-  // and where it is 0 no volatility fits: the solver must say so instead of returning a number).
+  // option's time value is at least 1e-9 F (below that the price carries fewer digits of sigma).
+  // Where the time value is 0 no volatility fits (an error); where it is positive but within
+  // 2 ulps of the price, the result says the price carries no information (no volatility).
   const double f = 100;
-  int solved = 0, refused = 0;
+  int solved = 0, refused = 0, uninformative = 0;
   for (OptionType t : {kCall, kPut})
     for (double k : {20.0, 50.0, 80.0, 95.0, 100.0, 105.0, 125.0, 200.0, 500.0})
       for (double years : {1.0 / 365, 7.0 / 365, 30.0 / 365, 0.25, 1.0, 3.0})
@@ -260,12 +261,17 @@ TEST_CASE("Implied volatility round trip over strikes x expiries x vols", "[blac
             const OptionType otm = k >= f ? kCall : kPut;
             const double timeValue = black76Price(otm, k, f, vol * std::sqrt(years), discount);
             const Result<ImpliedVolatility> iv = impliedVolatility(t, k, f, years, price, discount);
-            if (timeValue > 0 && iv) {
+            if (iv && !iv.value->informative) {
+              ++uninformative;
+              CHECK(!iv.value->volatility);
+              CHECK(timeValue < 1e-9 * f);
+            } else if (timeValue > 0 && iv) {
               ++solved;
-              CHECK(iv.value->iterations <= 200);
-              CHECK(std::isfinite(iv.value->volatility));
+              CHECK(iv.value->iterations <= 8);
+              REQUIRE(iv.value->volatility);
+              CHECK(std::isfinite(*iv.value->volatility));
               CHECK_THAT(iv.value->priceError, WithinAbs(0, 1e-12 * (f + k)));
-              if (timeValue >= 1e-9 * f) CHECK_THAT(iv.value->volatility, WithinAbs(vol, 1e-8));
+              if (timeValue >= 1e-9 * f) CHECK_THAT(*iv.value->volatility, WithinAbs(vol, 1e-8));
             } else {
               ++refused;
               REQUIRE(!iv);
@@ -273,9 +279,12 @@ TEST_CASE("Implied volatility round trip over strikes x expiries x vols", "[blac
               CHECK(hasError(iv.errors, "price", ErrorCode::OutOfRange));
             }
           }
-  // 1296 cases: 1084 solved; the 212 refused are short-dated, low-volatility, far from the money.
-  CHECK(solved + refused == 1296);
-  CHECK(solved >= 1084);
+  // 1296 cases: 1082 solved; 2 in the money whose time value is within 2 ulps of the price (the
+  // bracketing solver before fitted a number to those); the 212 refused are short-dated,
+  // low-volatility, far from the money.
+  INFO("solved " << solved << ", no information " << uninformative << ", refused " << refused);
+  CHECK(solved + refused + uninformative == 1296);
+  CHECK(solved >= 1082);
 }
 
 TEST_CASE("Implied volatility: no volatility fits -> an error value, never NaN", "[black][iv][errors]") {
@@ -311,7 +320,7 @@ TEST_CASE("Implied volatility: steps explain the solve; in the money uses parity
   const double price = black76Price(kCall, 80, 100, 0.4, 1);
   Result<ImpliedVolatility> r = impliedVolatility(kCall, 80, 100, 1, price);
   REQUIRE(r);
-  CHECK_THAT(r.value->volatility, WithinAbs(0.4, 1e-10));
+  CHECK_THAT(*r.value->volatility, WithinAbs(0.4, 1e-10));
   // Numbers first: the solve builds no step; explainImpliedVolatility does, changing no number.
   CHECK(r.value->steps.empty());
   const ImpliedVolatility numbers = *r.value;
@@ -319,7 +328,7 @@ TEST_CASE("Implied volatility: steps explain the solve; in the money uses parity
   REQUIRE(r.value->steps.size() == 2);
   CHECK(r.value->steps[0].formula == "P = C - discount (F - K)");
   CHECK(r.value->steps[0].code == "impliedVolatility.parity");
-  CHECK(r.value->steps[1].value == r.value->volatility);
+  CHECK(r.value->steps[1].value == *r.value->volatility);
   CHECK(r.value->steps[1].label.find(std::to_string(numbers.iterations) + " steps") != std::string::npos);
   CHECK(r.value->volatility == numbers.volatility);
   CHECK(r.value->priceError == numbers.priceError);
@@ -328,7 +337,7 @@ TEST_CASE("Implied volatility: steps explain the solve; in the money uses parity
   REQUIRE(otm);
   explainImpliedVolatilityAtRate(kPut, 80, 100, 1, black76Price(kPut, 80, 100, 0.4, 1), 0, *otm.value);
   REQUIRE(otm.value->steps.size() == 1);
-  CHECK(otm.value->steps[0].code == "impliedVolatility.brent");
+  CHECK(otm.value->steps[0].code == "impliedVolatility.householder");
 }
 
 TEST_CASE("Implied volatility: today's messages through the one message table", "[black][iv][errors]") {
@@ -381,7 +390,7 @@ TEST_CASE("Implied volatility at a rate: discount exp(-r T), and the rate's own 
   const double price = black76Price(kPut, 110, 100, 0.35 * std::sqrt(2.0), discount);
   const Result<ImpliedVolatility> r = impliedVolatilityAtRate(kPut, 110, 100, 2, price, 0.05);
   REQUIRE(r);
-  CHECK_THAT(r.value->volatility, WithinAbs(0.35, 1e-10));
+  CHECK_THAT(*r.value->volatility, WithinAbs(0.35, 1e-10));
   CHECK(r.value->volatility == impliedVolatility(kPut, 110, 100, 2, price, discount).value->volatility);
   CHECK(hasError(impliedVolatilityAtRate(kPut, 110, 100, 2, price, 1.5).errors, "rate", ErrorCode::OutOfRange));
   CHECK(hasError(impliedVolatilityAtRate(kPut, 110, 100, 2, price, std::nan("")).errors, "rate", ErrorCode::NotFinite));

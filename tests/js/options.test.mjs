@@ -304,9 +304,17 @@ describe('black76 and impliedVolatility', () => {
       const { price } = lab.black76({ type, strike, forward: 60000, volatility, years, rate });
       const iv = lab.impliedVolatility({ type, strike, forward: 60000, years, price, rate });
       assert.deepEqual(iv.errors, []);
-      assert.deepEqual(keys(iv), ['errors', 'volatility']);
+      assert.deepEqual(keys(iv), ['errors', 'volatility', 'informative']);
+      assert.equal(iv.informative, true);
       assert.ok(Math.abs(iv.volatility - volatility) < 1e-9, `${type} ${strike}: ${iv.volatility}`);
     }
+    // One ulp above the intrinsic value (1 day, K = 59000): no information, no number.
+    const flat = lab.impliedVolatility({ type: 'call', strike: 59000, forward: 60000, years: 1 / 365, price: 1000.0000000000001 }, { explain: true });
+    assert.deepEqual([flat.errors, flat.volatility, flat.informative], [[], null, false]);
+    assert.match(flat.steps.at(-1).label, /no volatility can be read from it/);
+    // Deribit's premium-adjusted delta: delta - price / F.
+    const g = lab.black76({ type: 'call', strike: 50000, forward: 60000, volatility: 0.6, years: 30 / 365 });
+    assert.ok(Math.abs(g.premiumAdjustedDelta - 0.6957914494610239) < 1e-15);
     // No volatility fits a call above the forward: an error at price, as the core reports it.
     const none = lab.impliedVolatility({ type: 'call', strike: 50000, forward: 60000, years: 0.1, price: 61000 });
     assert.deepEqual(pairs(none.errors), ['price outOfRange']);

@@ -75,7 +75,7 @@ export async function optionsAccount(): Promise<number> {
   const worst: number = 'worstPnl' in grid ? (grid.pnl[grid.worstVolShock]?.[grid.worstPriceMove] ?? 0) : 0;
   const g = lab.black76({ type: 'put', strike: 55000, forward: 60000, volatility: 0.7, years: 0.1 });
   const iv = lab.impliedVolatility({ type: 'put', strike: 55000, forward: 60000, years: 0.1, price: 'price' in g ? g.price : 1000 });
-  const sigma: number = 'volatility' in iv ? iv.volatility : 0;
+  const sigma: number = 'volatility' in iv ? (iv.informative ? iv.volatility ?? 0 : 0) : 0;  // null: no information
   // @ts-expect-error: an option's type is call or put
   lab.black76({ type: 'straddle', strike: 1, forward: 1, volatility: 0.5, years: 1 });
   // @ts-expect-error: volShockKind is relative or absolute

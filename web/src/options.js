@@ -563,7 +563,8 @@ function valuationTable(r, scenario, coin, unit) {
     td('Years', sig(o.years)),
     td('Forward', fmt.price(o.forward)),
     v('td', { 'data-label': `Mark (${unit})`, 'data-field': 'markPrice' }, amt(o.markPrice)),
-    td('Delta', sig(o.greeks.delta)),
+    // Coin-settled: Deribit's premium-adjusted delta (delta less the premium in coin) beside the forward delta.
+    td('Delta', sig(o.greeks.delta), coin ? v('small', { class: 'unit', 'data-field': 'premiumAdjustedDelta' }, ` (premium-adjusted ${sig(o.greeks.premiumAdjustedDelta)})`) : null),
     td('Gamma', sig(o.greeks.gamma)),
     td('Vega', sig(o.greeks.vega)),
     td('Theta', sig(o.greeks.theta)),
@@ -579,7 +580,7 @@ function valuationTable(r, scenario, coin, unit) {
   const head = ['Position', 'Volatility', 'Years', 'Forward', `Mark (${unit})`, 'Delta', 'Gamma', 'Vega', 'Theta',
     `PnL (${unit})`, `IM (${unit})`, `MM (${unit})`, ''];
   return v('div', { class: 'table-wrap' }, v('table', { class: 'grid-table opt-values cards', id: 'opt-values' },
-    v('caption', {}, `Each position at the valuation date. Greeks per coin in quote, on the forward: vega per 1.00 of volatility, theta per year. Margins: Deribit standard, in ${unit}.`),
+    v('caption', {}, `Each position at the valuation date. Greeks per coin in quote, on the forward: vega per 1.00 of volatility, theta per year${coin ? '; beside delta, the premium-adjusted delta Deribit shows (delta less the premium in coin)' : ''}. Margins: Deribit standard, in ${unit}.`),
     v('thead', {}, v('tr', {}, ...head.map((t) => v('th', { scope: 'col' }, t)))), v('tbody', {}, ...rows)));
 }
 

@@ -34,6 +34,10 @@ double black76Price(OptionType type, double strike, double forward, double stdDe
 struct Black76Greeks {
   double price = 0;
   double delta = 0;  ///< dV/dF: discount N(d1) (call), discount (N(d1) - 1) (put)
+  /// delta - price / F: the delta of a coin-settled (inverse) option, whose premium is worth price / F
+  /// coins and moves with F; Deribit's "net transaction delta" (Black-Scholes delta minus the mark price
+  /// in coin), the option delta of its delta_total.
+  double premiumAdjustedDelta = 0;
   double gamma = 0;  ///< d2V/dF2: discount n(d1) / (F stdDev)
   double vega = 0;   ///< dV/dsigma per 1.00 of volatility (0.01 = one vol point): discount F n(d1) sqrt(T)
   /// dV/dt per year as calendar time passes with F held: r V - discount F n(d1) sigma / (2 sqrt(T)).
@@ -68,16 +72,23 @@ inline constexpr double kMinImpliedVolatility = 1e-6;
 inline constexpr double kMaxImpliedVolatility = 10;  ///< 1000 %
 
 struct ImpliedVolatility {
-  double volatility = 0;   ///< annualised
-  double priceError = 0;   ///< black76Price at the result minus the price given
-  int iterations = 0;      ///< solver steps taken (200: stopped at the limit)
+  /// Annualised; absent when the price carries no information about volatility (informative false).
+  std::optional<double> volatility;
+  /// False when the price is its intrinsic value to within its own rounding: the time value (price minus
+  /// discounted intrinsic value) is positive but at most 2 ulps of the price, and no volatility can be read.
+  bool informative = true;
+  double timeValue = 0;    ///< the price less the discounted intrinsic value (the out-of-the-money price)
+  double priceError = 0;   ///< black76Price at the result minus the price given (0 without a volatility)
+  int iterations = 0;      ///< Householder steps taken (at most 32; two or three on most prices)
   std::vector<Step> steps;  ///< empty; explainImpliedVolatility writes them
 };
 /// The sigma in [kMinImpliedVolatility, kMaxImpliedVolatility] at which black76Price(type, strike,
-/// forward, sigma sqrt(years), discount) equals `price`. Solved by Brent's method on the
-/// out-of-the-money side (an in-the-money price is turned into the other type's by put-call parity,
-/// C - P = discount (F - K), so the intrinsic part does not drown the time value), at most 200
-/// steps, to 1e-12 in sigma. When no volatility in the bracket fits (price below the price at
+/// forward, sigma sqrt(years), discount) equals `price`, to machine precision: the normalised-Black
+/// method of Jaeckel's "Let's Be Rational" (2015) on the out-of-the-money side (an in-the-money price is
+/// reduced to its time value by put-call parity, C - P = discount (F - K), so the intrinsic part does
+/// not drown the time value), Householder steps on an objective conditioned for each region. When
+/// the time value is positive but within 2 ulps of the price, the result says so (informative false,
+/// no volatility). When no volatility in the bracket fits (price at or below the price at
 /// kMinImpliedVolatility, which is about the intrinsic value, or above the price at
 /// kMaxImpliedVolatility, below the upper bound discount F for a call) the result holds an error
 /// at "price" (code outOfRange) instead of a value; bad inputs give errors at their names

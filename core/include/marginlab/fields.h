@@ -554,15 +554,17 @@ template <class V, Is<Black76Greeks> T>
 void fields(V& v, T& g) {
   v("price", g.price);
   v("delta", g.delta);
+  v("premiumAdjustedDelta", g.premiumAdjustedDelta);
   v("gamma", g.gamma);
   v("vega", g.vega);
   v("theta", g.theta);
 }
 
-/// The solver's priceError and iterations stay in C++.
+/// The solver's timeValue, priceError and iterations stay in C++. volatility is null when not informative.
 template <class V, Is<ImpliedVolatility> T>
 void fields(V& v, T& iv) {
   v("volatility", iv.volatility);
+  v("informative", iv.informative);
   v("steps", iv.steps, Omitted{});
 }
 
