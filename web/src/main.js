@@ -528,9 +528,10 @@ function shareSnippets() {
 }
 
 function wireHeader() {
-  // Reset is a new history entry: Back brings the scenario before it back (followLink).
+  // Reset is a new history entry: Back brings the scenario before it back (followLink). The link
+  // before the reset is taken at once (saveNow reads it before it encodes), the reset shown at once.
   $('reset').addEventListener('click', async () => {
-    await router.saveNow();
+    const saved = router.saveNow();
     if (state.options) state.options.reset();
     else {
       state.form = formFromScenario(defaultScenario);
@@ -539,6 +540,7 @@ function wireHeader() {
       renderInputs();
       update();
     }
+    await saved;
     await router.push();
   });
   $('copy-link').addEventListener('click', async () => {
