@@ -343,19 +343,31 @@ export interface UnwindRequest {
   position: number; mode?: MarginMode; style?: 'market' | 'twap' | 'iceberg';
   book?: BookLevel[]; depthPerPercent?: number; slices?: number; visibleSize?: number;
   replenishFraction?: number; insuranceFund?: number;
+  /** The liquidation order: 'book' (default) fills through the book, the fund paying for fills worse than
+   * the bankruptcy price while it can (BitMEX); 'iocAtBankruptcy' is an immediate-or-cancel at the
+   * bankruptcy price that fills only levels at or better than it (Binance, Bybit). */
+  order?: 'book' | 'iocAtBankruptcy';
 }
 export interface UnwindSlice {
   quantity: number; averagePrice: number; worstPrice: number; requested: number; unfilled: number; levels: number;
   insuranceFundChange: number; insuranceFundAfter: number;
+  /** Of unfilled: taken over by the insurance fund at the bankruptcy price (its balance was > 0). */
+  fundTakeover: number;
+  /** Of unfilled: deleveraged at the bankruptcy price (the fund was empty). */
+  adlQuantity: number;
 }
 export interface UnwindResult {
   slices: UnwindSlice[]; averagePrice: number; bankruptcyPrice: number; liquidationPrice: number;
   insuranceFundChange: number; insuranceFundAfter: number; unfilled: number; autoDeleveraging: boolean;
   quantity: number; filled: number; worstPrice: number; depthModel: boolean;
-  /** 0-based slice where ADL starts. */
+  /** 0-based first slice with an ADL quantity. */
   adlSlice: number | null;
   /** The average fill at which the fund would be used up; null: it covers any price. */
   adlThresholdPrice: number | null;
+  /** Contracts the insurance fund took over at the bankruptcy price (no ADL for them). */
+  fundTakeover: number;
+  /** Contracts deleveraged at the bankruptcy price; > 0 exactly when autoDeleveraging. */
+  adlQuantity: number;
 }
 
 // ---- Options accounts (marginlab-full.js; scenario version 2, README "Options accounts") --------

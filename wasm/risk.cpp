@@ -370,7 +370,8 @@ void writeUnwind(JsWriter& w, const UnwindResult& u) {
     w.object().key("quantity").number(x.quantity).key("averagePrice").number(x.averagePrice);
     w.key("worstPrice").number(x.worstPrice).key("requested").number(x.requested).key("unfilled").number(x.unfilled);
     w.key("levels").number(static_cast<double>(x.levels)).key("insuranceFundChange").number(x.insuranceFundChange);
-    w.key("insuranceFundAfter").number(x.insuranceFundAfter).end();
+    w.key("insuranceFundAfter").number(x.insuranceFundAfter).key("fundTakeover").number(x.fundTakeover);
+    w.key("adlQuantity").number(x.adlQuantity).end();
   }
   w.end();
   w.key("averagePrice").number(u.averagePrice).key("bankruptcyPrice").number(u.bankruptcyPrice);
@@ -380,6 +381,7 @@ void writeUnwind(JsWriter& w, const UnwindResult& u) {
   w.key("filled").number(u.filled).key("worstPrice").number(u.worstPrice).key("depthModel").boolean(u.depthModel);
   w.key("adlSlice").optional(u.adlSlice ? std::optional<double>(static_cast<double>(*u.adlSlice)) : std::nullopt);
   w.key("adlThresholdPrice").optional(u.adlThresholdPrice);
+  w.key("fundTakeover").number(u.fundTakeover).key("adlQuantity").number(u.adlQuantity);
 }
 
 }  // namespace

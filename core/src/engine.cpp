@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // MarginLab: how a liquidation engine unwinds a position it took over (VENUES.md 1.1, 2.1,
-// 4.1 and MX-1, 6.1, 7.1, 8): fills walked through the book, the insurance fund, and ADL.
+// 4.1 and MX-1, 6.1, 7.1, 8): fills walked through the book or an IOC at the bankruptcy price, the
+// insurance fund (which pays while it can and takes over the rest), and ADL (only once it is empty).
 // The walk computes numbers only; explain() walks again with a trace of the fills and writes the steps.
 #include "marginlab/engine.h"
 
@@ -177,12 +178,19 @@ struct Fill {
   double quantity = 0, price = 0;
 };
 
+/// The first fill the fund could not pay in full: explain() writes it out.
+struct FundCap {
+  std::size_t slice = 0;
+  double price = 0, balance = 0, quantity = 0;  ///< the level, the fund before it, the part filled there
+};
+
 /// What explain() needs beyond the result: the first fills of each slice and the running totals.
 struct UnwindTrace {
   std::vector<std::vector<Fill>> fills;  ///< per slice, its first kFillTerms fills
   double weighted = 0;    ///< Σ q·p (linear) or Σ q/p (inverse) over every fill
   double minRunning = 0;  ///< the lowest running fund balance
-  double tolerance = 0;   ///< a balance above -tolerance is rounding, not a deficit
+  double tolerance = 0;   ///< a balance at or below it is an empty fund
+  std::optional<FundCap> cap;  ///< the first fill the fund's balance cut short
 };
 
 /// The book as the slices walk it.
@@ -210,9 +218,43 @@ Book bookFor(const UnwindRequest& r, double lp, bool isLong) {
   return book;
 }
 
-/// Fills one slice of `requested` contracts; adds Σ q·p (linear) or Σ q/p to `weighted`, and the
-/// first fills to `fills` when given.
-UnwindSlice fillSlice(Book& book, double requested, bool linear, double& weighted, std::vector<Fill>* fills) {
+/// What bounds the fills besides the book's depth: the liquidation order's limit and the fund's running
+/// balance (VENUES.md 8; Bybit's ADL page: ADL "when the position cannot be liquidated at a price
+/// better than the bankruptcy price and there is an insufficient insurance fund to cover the contract
+/// loss", help.bybit.com 900000031623; BitMEX MX-1: worse fills draw on the fund, ADL avoided).
+struct FillLimit {
+  double bp = 0, s = 1, cs = 1;
+  double tolerance = 0;  ///< a balance at or below it is an empty fund
+  bool linear = true, isLong = true, ioc = false;
+  double running = 0;    ///< the fund's balance, fill by fill
+  bool capped = false;   ///< this slice stopped where the fund reached zero
+};
+
+/// Contracts of `want` at `price` the order takes: all at or better than BP (the fund gains
+/// s·CS·(p − BP) or s·CS·(1/BP − 1/p) each); worse, none for an IOC at BP, and through the book only
+/// what the fund's balance pays (cut to bring it to exactly zero).
+double allowed(FillLimit& l, double price, double want) noexcept {
+  const double gain = l.linear ? l.s * l.cs * (price - l.bp) : l.s * l.cs * (1 / l.bp - 1 / price);
+  if (l.isLong ? price >= l.bp : price <= l.bp) {
+    l.running += want * gain;
+    return want;
+  }
+  if (l.ioc) return 0;
+  const double cost = -gain;
+  if (want * cost <= l.running + l.tolerance) {
+    l.running -= want * cost;
+    return want;
+  }
+  l.capped = true;
+  const double q = std::max(0.0, l.running) / cost;
+  l.running = 0;
+  return q;
+}
+
+/// Fills one slice of `requested` contracts within `lim`; adds Σ q·p (linear) or Σ q/p to `weighted`,
+/// the first fills to `fills` when given, and the fund's cap to `cap` when it is the first.
+UnwindSlice fillSlice(Book& book, double requested, FillLimit& lim, double& weighted, std::vector<Fill>* fills,
+                      std::optional<FundCap>* cap) {
   UnwindSlice slice;
   slice.requested = requested;
   double left = requested;
@@ -224,7 +266,10 @@ UnwindSlice fillSlice(Book& book, double requested, bool linear, double& weighte
       if (f == 0 && j == book.firstOpen) ++book.firstOpen;
       continue;
     }
-    const double take = std::min(left, available);
+    const double price = book.levels[j].price, before = lim.running, want = std::min(left, available);
+    const double take = allowed(lim, price, want);
+    if (lim.capped && cap != nullptr && !*cap) *cap = FundCap{0, price, before, take};
+    if (!(take > 0)) break;  // beyond the IOC's limit or the fund is empty: every later level is worse
     if (take == available) {
       book.missing[j] = book.levels[j].size;
       if (f == 0 && j == book.firstOpen) ++book.firstOpen;
@@ -232,12 +277,15 @@ UnwindSlice fillSlice(Book& book, double requested, bool linear, double& weighte
       book.missing[j] += take;
     }
     left = take == left ? 0 : left - take;
-    const double price = book.levels[j].price;
     if (fills != nullptr && slice.levels < kFillTerms) fills->push_back({take, price});
     ++slice.levels;
     slice.worstPrice = price;
     slice.quantity += take;
-    weighted += linear ? take * price : take / price;
+    weighted += lim.linear ? take * price : take / price;
+    if (take < want) {  // the fund reached zero at this level
+      ++j;
+      break;
+    }
   }
   book.touched = std::max(book.touched, j);
   slice.unfilled = left;
@@ -249,14 +297,17 @@ struct Totals {
   double running = 0, minRunning = 0, weighted = 0, change = 0, tolerance = 0;
 };
 
-/// Books one slice: its average, its fund change, and the unwind's totals after it.
-void settle(const Position& pos, double bp, UnwindSlice& slice, double sliceWeighted, UnwindResult& u,
+/// Books one slice: its average, its fund change, the fate of its unfilled contracts, and the unwind's
+/// totals after it.
+void settle(const Position& pos, FillLimit& lim, UnwindSlice& slice, double sliceWeighted, UnwindResult& u,
             Totals& t) {
   const bool linear = pos.contract == Contract::Linear, isLong = pos.side == Side::Long;
-  const double s = sign(pos.side), cs = pos.contractSize;
-  // Per contract filled at p the fund gains s·CS·(p − BP) (linear) or s·CS·(1/BP − 1/p) (inverse).
-  const double sliceChange = linear ? s * cs * (sliceWeighted - bp * slice.quantity)
-                                    : s * cs * (slice.quantity / bp - sliceWeighted);
+  const double s = sign(pos.side), cs = pos.contractSize, bp = lim.bp;
+  // Per contract filled at p the fund gains s·CS·(p − BP) (linear) or s·CS·(1/BP − 1/p) (inverse);
+  // a slice the fund's balance capped leaves it at exactly zero.
+  const double sliceChange = lim.capped ? 0.0 - t.running
+                                        : (linear ? s * cs * (sliceWeighted - bp * slice.quantity)
+                                                  : s * cs * (slice.quantity / bp - sliceWeighted));
   if (slice.levels > 0) {
     slice.averagePrice = linear ? sliceWeighted / slice.quantity : slice.quantity / sliceWeighted;
     u.worstPrice = u.filled == 0 ? slice.worstPrice
@@ -264,10 +315,16 @@ void settle(const Position& pos, double bp, UnwindSlice& slice, double sliceWeig
                                            : std::max(u.worstPrice, slice.worstPrice));
   }
   slice.insuranceFundChange = sliceChange;
-  t.running += sliceChange;
+  t.running = lim.capped ? 0.0 : std::max(0.0, t.running + sliceChange);  // a fill paid within rounding
+  lim.running = t.running;
+  lim.capped = false;
   slice.insuranceFundAfter = t.running;
+  // The rest, at BP: the fund takes it over while it has a balance, ADL closes it otherwise.
+  (t.running > t.tolerance ? slice.fundTakeover : slice.adlQuantity) = slice.unfilled;
   u.filled += slice.quantity;
   u.unfilled += slice.unfilled;
+  u.fundTakeover += slice.fundTakeover;
+  u.adlQuantity += slice.adlQuantity;
   t.weighted += sliceWeighted;
   t.change += sliceChange;
   t.minRunning = std::min(t.minRunning, t.running);
@@ -296,6 +353,8 @@ UnwindResult walk(const Position& pos, const UnwindRequest& r, const Takeover& a
   Book book = bookFor(r, at.lp, pos.side == Side::Long);
   const std::vector<double> plan = slicePlan(r, q);
   Totals t{fund, fund, 0, 0, kFundTolerance * (linear ? q * cs * at.bp : q * cs / at.bp)};
+  FillLimit lim{at.bp, sign(pos.side), cs, t.tolerance, linear, pos.side == Side::Long,
+                r.order == UnwindOrder::IocAtBankruptcy, fund, false};
   u.slices.reserve(plan.size());
   std::vector<Fill> fills;
   for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -303,14 +362,17 @@ UnwindResult walk(const Position& pos, const UnwindRequest& r, const Takeover& a
       for (std::size_t j = 0; j < book.touched; ++j) book.missing[j] *= 1 - book.recovery;
     double sliceWeighted = 0;
     fills.clear();
-    UnwindSlice slice = fillSlice(book, plan[i], linear, sliceWeighted, trace ? &fills : nullptr);
-    settle(pos, at.bp, slice, sliceWeighted, u, t);
-    if (!u.adlSlice && (t.running < -t.tolerance || slice.unfilled > 0)) u.adlSlice = i;
+    const bool capSeen = trace && trace->cap;
+    UnwindSlice slice = fillSlice(book, plan[i], lim, sliceWeighted, trace ? &fills : nullptr,
+                                  trace ? &trace->cap : nullptr);
+    if (trace && trace->cap && !capSeen) trace->cap->slice = i;
+    settle(pos, lim, slice, sliceWeighted, u, t);
+    if (!u.adlSlice && slice.adlQuantity > 0) u.adlSlice = i;
     u.slices.push_back(slice);
     if (trace) trace->fills.push_back(fills);
   }
   u.insuranceFundChange = t.change;
-  u.insuranceFundAfter = fund + t.change;
+  u.insuranceFundAfter = std::max(0.0, fund + t.change);
   u.autoDeleveraging = u.adlSlice.has_value();
   if (u.filled > 0) u.averagePrice = linear ? t.weighted / u.filled : u.filled / t.weighted;
   u.adlThresholdPrice = adlThreshold(pos, at.bp, fund);
@@ -414,7 +476,8 @@ void explainSlices(std::vector<Step>& steps, const UnwindResult& u, const Unwind
     if (i >= kSliceSteps && i + 1 != count) continue;
     if (slice.levels == 0) {
       detail::codedStep(steps, "unwind.sliceEmpty", {param("slice", i + 1), param("unfilled", slice.unfilled)}, "slices",
-                name + ": nothing filled, the book has no depth left; " + n(slice.unfilled) + " contracts unfilled",
+                name + ": nothing filled (no depth left, no level within the order's limit, or an empty fund); " +
+                    n(slice.unfilled) + " contracts unfilled",
                 "", "", std::nullopt);
       continue;
     }
@@ -424,7 +487,7 @@ void explainSlices(std::vector<Step>& steps, const UnwindResult& u, const Unwind
               "slices",
               name + ": " + n(slice.quantity) + " contracts over " + std::to_string(slice.levels) +
                   (slice.levels == 1 ? " level" : " levels") + ", worst price " + n(slice.worstPrice) +
-                  (slice.unfilled > 0 ? ", " + n(slice.unfilled) + " contracts unfilled (no depth left)" : "") +
+                  (slice.unfilled > 0 ? ", " + n(slice.unfilled) + " contracts unfilled" : "") +
                   "; average fill",
               linear ? "avg = Σ q·p / Σ q" : "avg = Σ q / Σ (q/p)",
               averageText(trace.fills[i], slice.levels, slice.quantity, linear), slice.averagePrice);
@@ -463,11 +526,13 @@ void explainFund(std::vector<Step>& steps, const Position& pos, const UnwindRequ
             change);
   if (u.unfilled > 0)
     detail::codedStep(steps, "unwind.unfilled", {param("quantity", u.quantity), param("filled", u.filled)}, "unfilled",
-              "Contracts the book could not absorb: they are closed by ADL at BP, at no cost to the fund",
+              "Contracts not filled in the book (no depth left, beyond the order's limit, or a fund that could not "
+              "pay): each slice's rest is closed at BP",
               "Q − Q_filled", n(u.quantity) + " − " + n(u.filled), u.unfilled);
   detail::codedStep(steps, "unwind.fundAfter", {param("insuranceFund", r.insuranceFund), param("change", change)},
             "insuranceFundAfter",
-            "Insurance fund after the unwind (" + unit + "; below zero: the deficit ADL covers)", "F_after = F + ΔF",
+            "Insurance fund after the unwind (" + unit + "; it never goes below zero: what it cannot pay goes to ADL)",
+            "F_after = F + ΔF",
             n(r.insuranceFund) + " + " + sn(change), u.insuranceFundAfter);
 }
 
@@ -481,47 +546,95 @@ void explainThreshold(std::vector<Step>& steps, const Position& pos, const Unwin
             {param("bankruptcyPrice", bp), param("side", s), param("insuranceFund", fund), param("quantity", q),
              param("contractSize", cs)},
             "adlThresholdPrice",
-            u.adlThresholdPrice ? std::string("ADL starts if the average fill is ") + (isLong ? "below" : "above") +
-                                      " this price: the fund is used up there"
+            u.adlThresholdPrice ? std::string("The fund is used up if the whole position's average fill is ") +
+                                      (isLong ? "below" : "above") + " this price"
                                 : "The fund covers any fill price: no threshold",
             linear ? "P* = BP − s·F / (Q·CS)" : "P* = 1 / (1/BP + s·F / (Q·CS))",
             linear ? n(bp) + " − " + tail : "1 / (1/" + n(bp) + " + " + tail + ")", u.adlThresholdPrice);
 }
 
+/// The liquidation order's convention: its limit (IOC at BP) or the fund paying fill by fill (the book).
+void explainOrder(std::vector<Step>& steps, const Position& pos, const UnwindRequest& r, const UnwindResult& u,
+                  const UnwindTrace& trace) {
+  const bool isLong = pos.side == Side::Long, linear = pos.contract == Contract::Linear;
+  const double bp = u.bankruptcyPrice;
+  if (r.order == UnwindOrder::IocAtBankruptcy) {
+    detail::codedStep(steps, isLong ? "unwind.iocLimitBids" : "unwind.iocLimitAsks", {param("bankruptcyPrice", bp)},
+              "slices",
+              std::string("The liquidation order is an immediate-or-cancel at the bankruptcy price (Binance, Bybit): "
+                          "only ") + (isLong ? "bids at or above" : "asks at or below") +
+                  " it fill, the fund never pays for a fill; the limit",
+              "limit = BP", n(bp), bp);
+    return;
+  }
+  detail::codedStep(steps, "unwind.orderBook", {param("bankruptcyPrice", bp), param("insuranceFund", r.insuranceFund)},
+            "slices",
+            "The liquidation order fills through the book (BitMEX): a fill worse than BP is taken only while the "
+            "fund's running balance pays for it; the fund to start with",
+            "F_0", n(r.insuranceFund), r.insuranceFund);
+  if (!trace.cap) return;
+  const FundCap& c = *trace.cap;
+  const double s = sign(pos.side), cs = pos.contractSize;
+  const std::string cost = linear ? sn(s) + "×" + n(cs) + "×(" + n(bp) + " − " + n(c.price) + ")"
+                                  : sn(s) + "×" + n(cs) + "×(1/" + n(c.price) + " − 1/" + n(bp) + ")";
+  detail::codedStep(steps, linear ? "unwind.fundCapLinear" : "unwind.fundCapInverse",
+            {param("slice", c.slice + 1), param("price", c.price), param("balance", c.balance),
+             param("bankruptcyPrice", bp), param("contractSize", cs), param("side", s)},
+            "insuranceFundAfter",
+            "Slice " + std::to_string(c.slice + 1) + ": at " + n(c.price) + " the fund (" + n(c.balance) +
+                ") pays for only this many contracts, which bring it to exactly zero; the rest of the slice is "
+                "not filled",
+            linear ? "q = F / (s·CS·(BP − p))" : "q = F / (s·CS·(1/p − 1/BP))", n(c.balance) + " / (" + cost + ")",
+            c.quantity);
+}
+
+/// The rest at BP: what the fund took over and what ADL closed.
+void explainRest(std::vector<Step>& steps, const UnwindResult& u) {
+  if (u.fundTakeover > 0)
+    detail::codedStep(steps, "unwind.fundTakeover",
+              {param("quantity", u.fundTakeover), param("bankruptcyPrice", u.bankruptcyPrice)}, "fundTakeover",
+              "Contracts the insurance fund takes over at the bankruptcy price (" + n(u.bankruptcyPrice) +
+                  "): its balance was above zero after their slice, so no ADL for them",
+              "Σ rest_i where F_i > 0", "", u.fundTakeover);
+  if (u.adlQuantity > 0)
+    detail::codedStep(steps, "unwind.adlQuantity",
+              {param("quantity", u.adlQuantity), param("bankruptcyPrice", u.bankruptcyPrice)}, "adlQuantity",
+              "Contracts deleveraged at the bankruptcy price (" + n(u.bankruptcyPrice) +
+                  ") against the most profitable opposite positions (ranked by profit and leverage): the fund was "
+                  "empty after their slice",
+              "Σ rest_i where F_i = 0", "", u.adlQuantity);
+}
+
 /// The verdict in words: whether and where ADL starts, and why.
 void explainVerdict(std::vector<Step>& steps, const UnwindRequest& r, const UnwindResult& u,
                     const UnwindTrace& trace) {
-  const double tolerance = trace.tolerance, change = u.insuranceFundChange;
+  const double change = u.insuranceFundChange;
   std::string verdict;
   const char* code = "unwind.noAdlGain";
   if (u.adlSlice) {
-    const UnwindSlice& at = u.slices[*u.adlSlice];
-    verdict = "ADL starts in slice " + std::to_string(*u.adlSlice + 1) + ": ";
-    if (at.insuranceFundAfter >= -tolerance) {
-      code = "unwind.adlBook";
-      verdict += "the book ran out with " + n(at.unfilled) +
-                 " contracts unfilled; they are closed against the most profitable opposite positions "
-                 "(ranked by profit and leverage) at the bankruptcy price";
-    } else {
-      code = "unwind.adlFund";
-      verdict += "the insurance fund (" + n(r.insuranceFund) + ") cannot cover the losses, its balance would fall to " +
-                 n(at.insuranceFundAfter) +
-                 "; the rest is closed against the most profitable opposite positions (ranked by profit and "
-                 "leverage) at the bankruptcy price";
-      if (at.unfilled > 0) verdict += "; " + n(at.unfilled) + " contracts of that slice also found no depth";
-    }
-    if (u.insuranceFundAfter >= -tolerance && trace.minRunning < -tolerance)
-      verdict += " (later fills would bring the fund back to " + n(u.insuranceFundAfter) +
-                 ", but an empty fund cannot pay in the meantime)";
+    const bool fundCap = trace.cap && trace.cap->slice <= *u.adlSlice;
+    code = fundCap ? "unwind.adlFund" : "unwind.adlBook";
+    verdict = "ADL starts in slice " + std::to_string(*u.adlSlice + 1) + ": " +
+              (fundCap ? "the insurance fund (" + n(r.insuranceFund) + ") is used up by fills worse than the "
+                         "bankruptcy price"
+                       : std::string("the order found no more fills at or better than the bankruptcy price and "
+                                     "the fund is empty")) +
+              "; " + n(u.adlQuantity) + " contracts are closed against opposite positions at the bankruptcy price";
+  } else if (u.fundTakeover > 0) {
+    code = "unwind.noAdlTakeover";
+    verdict = "No ADL: the insurance fund takes over the " + n(u.fundTakeover) +
+              " contracts left at the bankruptcy price and keeps " + n(u.insuranceFundAfter);
   } else if (change >= 0) {
     verdict = "No ADL: fills better than the bankruptcy price add " + n(change) + " to the fund";
   } else {
     code = "unwind.noAdlPaid";
     verdict = "No ADL: the fund pays " + n(-change) + " and keeps " + n(u.insuranceFundAfter);
   }
-  detail::codedStep(steps, code, {param("minimumBalance", trace.minRunning), param("unfilled", u.unfilled)},
-            "autoDeleveraging", verdict, "ADL if min_i F_i < 0 or Q_unfilled > 0",
-            "min F_i = " + n(trace.minRunning) + ", Q_unfilled = " + n(u.unfilled),
+  detail::codedStep(steps, code,
+            {param("adlQuantity", u.adlQuantity), param("fundTakeover", u.fundTakeover),
+             param("minimumBalance", trace.minRunning), param("unfilled", u.unfilled)},
+            "autoDeleveraging", verdict, "ADL if some rest_i > 0 with F_i = 0",
+            "Q_ADL = " + n(u.adlQuantity) + ", Q_fund = " + n(u.fundTakeover),
             u.adlSlice ? std::optional<double>(static_cast<double>(*u.adlSlice + 1)) : std::nullopt);
 }
 
@@ -553,8 +666,10 @@ void explain(const Scenario& scenario, const UnwindRequest& request, UnwindResul
   steps.clear();
   explainBook(steps, pos, request, result);
   explainPlan(steps, request, slicePlan(request, pos.quantity), pos.quantity);
+  explainOrder(steps, pos, request, result, trace);
   explainSlices(steps, result, trace, pos.contract == Contract::Linear);
   explainFund(steps, pos, request, result, trace);
+  explainRest(steps, result);
   explainThreshold(steps, pos, request, result);
   explainVerdict(steps, request, result, trace);
 }

@@ -63,10 +63,12 @@ TEST_CASE("MX-1: a fill at 99.25 against BP 99.00 feeds the fund 0.25", "[engine
   CHECK_THAT(*u.adlThresholdPrice, WithinAbs(99.0, 1e-9));
 }
 
-TEST_CASE("MX-1: a fill at 98.75 draws 0.25 from the fund; an empty fund means ADL",
+TEST_CASE("MX-1: a fill at 98.75 draws 0.25 from the fund; an empty fund cannot pay it: ADL",
           "[engine][bitmex]") {
   // VENUES.md MX-1: the next trader filled at 98.75 -> the fund pays $0.25, ADL avoided (the
-  // fund held the 0.25). (98.75 - 99.00) x 1 = -0.25; with fund 0 it would fall to -0.25: ADL.
+  // fund held the 0.25). (98.75 - 99.00) x 1 = -0.25. With fund 0 the fund pays for none of it
+  // (0 / 0.25 = 0 contracts), the book fill is refused and the 1 contract is deleveraged at BP; the
+  // fund stays at 0 (until this model, the fill was taken and the fund fell to -0.25).
   const UnwindResult paid = unwindOk(mx1(), {.book = {{98.75, 1}}, .insuranceFund = 0.25});
   CHECK_THAT(paid.insuranceFundChange, WithinAbs(-0.25, 1e-9));
   CHECK_THAT(paid.insuranceFundAfter, WithinAbs(0.0, 1e-9));
@@ -75,8 +77,11 @@ TEST_CASE("MX-1: a fill at 98.75 draws 0.25 from the fund; an empty fund means A
   CHECK_THAT(*paid.adlThresholdPrice, WithinAbs(98.75, 1e-9));  // 99 - 0.25 / (1 x 1)
 
   const UnwindResult adl = explainedOk(mx1(), {.book = {{98.75, 1}}, .insuranceFund = 0});
-  CHECK_THAT(adl.insuranceFundChange, WithinAbs(-0.25, 1e-9));
-  CHECK_THAT(adl.insuranceFundAfter, WithinAbs(-0.25, 1e-9));
+  CHECK(adl.insuranceFundChange == 0);
+  CHECK(adl.insuranceFundAfter == 0);
+  CHECK(adl.filled == 0);
+  CHECK(adl.adlQuantity == 1);
+  CHECK(adl.fundTakeover == 0);
   CHECK(adl.autoDeleveraging);
   REQUIRE(adl.adlSlice);
   CHECK(*adl.adlSlice == 0);
@@ -216,18 +221,25 @@ TEST_CASE("Inverse long: the fund changes in coin, the average is harmonic", "[e
     CHECK_FALSE(u.autoDeleveraging);
   }
   SECTION("two bids: 600 @ 9,100 and 400 @ 9,050") {
-    // avg = 1000 / (600/9100 + 400/9050) = 1000 / (0.0659340659 + 0.0441988950) = 9,079.93385;
-    // fund = 0.11 - 0.1101329609 = -0.0001329610 coin; a fund of 0.0001 cannot cover it.
-    // ADL threshold: 1 / (1/BP + 0.0001/1000) = 1 / 0.0001101 = 9,082.65.
+    // BP = 1/0.00011. 600 @ 9,100 feed the fund 600 x (0.00011 - 1/9100) = 0.0000659341: it holds
+    // 0.0001659341. Each contract @ 9,050 costs 1/9050 - 0.00011 = 4.972376e-7, so the fund pays for
+    // 0.0001659341 / 4.972376e-7 = 333.711844 of the 400 and is then empty: the other 66.288156 are
+    // deleveraged at BP (the whole 400 would need 0.0001989 > 0.0001659: until this model the fund
+    // went to -0.000032961). Fund change -0.0001 (all of it), after 0. avg = 933.711844 /
+    // (600/9100 + 333.711844/9050) = 9,082.066508. ADL threshold: 1 / (1/BP + 0.0001/1000) = 9,082.65.
     const UnwindResult u =
         unwindOk(s, {.book = {{9'100, 600}, {9'050, 400}}, .insuranceFund = 0.0001});
-    CHECK_THAT(u.averagePrice, WithinAbs(9'079.933848, 1e-6));
-    CHECK_THAT(u.insuranceFundChange, WithinAbs(-0.000132961, 1e-9));
-    CHECK_THAT(u.insuranceFundAfter, WithinAbs(-0.000032961, 1e-9));
+    CHECK_THAT(u.filled, WithinAbs(933.7118437, 1e-6));
+    CHECK_THAT(u.adlQuantity, WithinAbs(66.2881563, 1e-6));
+    CHECK(u.fundTakeover == 0);
+    CHECK_THAT(u.averagePrice, WithinAbs(9'082.066508, 1e-6));
+    CHECK_THAT(u.insuranceFundChange, WithinAbs(-0.0001, 1e-12));
+    CHECK(u.insuranceFundAfter == 0);
     CHECK(u.autoDeleveraging);
+    REQUIRE(u.adlSlice);
+    CHECK(*u.adlSlice == 0);
     REQUIRE(u.adlThresholdPrice);
     CHECK_THAT(*u.adlThresholdPrice, WithinAbs(1 / 0.0001101, 1e-6));
-    CHECK(*u.adlThresholdPrice > u.averagePrice);  // the fill was worse than the threshold
   }
 }
 
@@ -250,22 +262,25 @@ TEST_CASE("Depth model: an empty book gives a level every 0.1% from LP", "[engin
   CHECK_THAT(v.insuranceFundChange, WithinAbs(4.196, 1e-9));
 
   // The whole model holds 1000 levels x 4 = 4000 contracts for a long: 5000 leaves 1000 unfilled.
-  const UnwindResult big = unwindOk(mx1(5000), {.depthPerPercent = 40});
+  // A fund of 1e6 pays for every fill below BP (at most 4000 x 99 < 1e6) and takes the 1000 over.
+  const UnwindResult big = unwindOk(mx1(5000), {.depthPerPercent = 40, .insuranceFund = 1e6});
   CHECK_THAT(big.unfilled, WithinAbs(1000.0, 1e-6));
-  CHECK(big.autoDeleveraging);
+  CHECK_THAT(big.fundTakeover, WithinAbs(1000.0, 1e-6));
+  CHECK_FALSE(big.autoDeleveraging);
   CHECK(big.worstPrice > 0);
 }
 
-TEST_CASE("An exhausted book leaves contracts unfilled and starts ADL", "[engine]") {
+TEST_CASE("An exhausted book leaves contracts unfilled: the fund takes them over", "[engine]") {
   // Long 10 against 3 @ 99.4 only.
-  SECTION("market: 3 filled, 7 unfilled, fund +1.2, ADL for the 7 at BP") {
+  SECTION("market: 3 filled, 7 unfilled, fund 5 + 1.2, the fund takes the 7 over at BP: no ADL") {
     const UnwindResult u = unwindOk(mx1(10), {.book = {{99.4, 3}}, .insuranceFund = 5});
     CHECK_THAT(u.filled, WithinAbs(3.0, 1e-12));
     CHECK_THAT(u.unfilled, WithinAbs(7.0, 1e-12));
     CHECK_THAT(u.insuranceFundChange, WithinAbs(1.2, 1e-9));
-    CHECK(u.autoDeleveraging);
-    REQUIRE(u.adlSlice);
-    CHECK(*u.adlSlice == 0);
+    CHECK_THAT(u.fundTakeover, WithinAbs(7.0, 1e-12));
+    CHECK(u.adlQuantity == 0);
+    CHECK_FALSE(u.autoDeleveraging);
+    CHECK_FALSE(u.adlSlice);
   }
   SECTION("TWAP, no recovery: the second slice fills nothing") {
     const UnwindResult u = unwindOk(mx1(10), {.style = UnwindStyle::Twap,
@@ -292,10 +307,12 @@ TEST_CASE("An exhausted book leaves contracts unfilled and starts ADL", "[engine
   }
 }
 
-TEST_CASE("ADL starts in the slice where the running fund balance goes below zero", "[engine]") {
+TEST_CASE("ADL starts in the slice where the fund runs out, for the contracts it cannot pay", "[engine]") {
   // Long 10, fund 0.3, bids 2 @ 99.2, 8 @ 98.9, TWAP 2 x 5, no recovery.
-  // Slice 1: 2 x 0.2 + 3 x (-0.1) = +0.1 -> 0.4; slice 2: 5 x (-0.1) = -0.5 -> -0.1: ADL in
-  // slice 2. Threshold 99 - 0.3/10 = 98.97; average (198.4 + 791.2) / 10 = 98.96 is below it.
+  // Slice 1: 2 x 0.2 + 3 x (-0.1) = +0.1 -> 0.4; slice 2: 5 x 0.1 = 0.5 > 0.4, so the fund pays
+  // 0.4 / 0.1 = 4 contracts and is empty: 1 contract is deleveraged at BP, ADL in slice 2 (until
+  // this model the 5 filled and the fund fell to -0.1). Threshold 99 - 0.3/10 = 98.97; average
+  // (198.4 + 7 x 98.9) / 9 = 890.7 / 9 = 98.966667.
   const UnwindResult u = unwindOk(mx1(10), {.style = UnwindStyle::Twap,
                                             .book = {{99.2, 2}, {98.9, 8}},
                                             .slices = 2,
@@ -303,13 +320,16 @@ TEST_CASE("ADL starts in the slice where the running fund balance goes below zer
                                             .insuranceFund = 0.3});
   REQUIRE(u.slices.size() == 2);
   CHECK_THAT(u.slices[0].insuranceFundAfter, WithinAbs(0.4, 1e-9));
-  CHECK_THAT(u.slices[1].insuranceFundAfter, WithinAbs(-0.1, 1e-9));
+  CHECK(u.slices[1].insuranceFundAfter == 0);
+  CHECK_THAT(u.slices[1].quantity, WithinAbs(4.0, 1e-9));
+  CHECK_THAT(u.slices[1].adlQuantity, WithinAbs(1.0, 1e-9));
   CHECK(u.autoDeleveraging);
   REQUIRE(u.adlSlice);
   CHECK(*u.adlSlice == 1);
+  CHECK_THAT(u.adlQuantity, WithinAbs(1.0, 1e-9));
   REQUIRE(u.adlThresholdPrice);
   CHECK_THAT(*u.adlThresholdPrice, WithinAbs(98.97, 1e-9));
-  CHECK_THAT(u.averagePrice, WithinAbs(98.96, 1e-9));
+  CHECK_THAT(u.averagePrice, WithinAbs(890.7 / 9, 1e-9));
   // A fund of 0.5 covers it: 0.5 + 0.1 - 0.5 = 0.1.
   const UnwindResult ok = unwindOk(mx1(10), {.style = UnwindStyle::Twap,
                                              .book = {{99.2, 2}, {98.9, 8}},
@@ -335,10 +355,10 @@ TEST_CASE("Unwind steps explain every number", "[engine]") {
        {"liquidationPrice", "bankruptcyPrice", "book", "slices", "averagePrice",
         "insuranceFundChange", "insuranceFundAfter", "adlThresholdPrice", "autoDeleveraging"})
     CHECK(has(field));
-  // 20 slices one by one, one line for the middle ones, then the last.
+  // The order's convention, 20 slices one by one, one line for the middle ones, then the last.
   const auto sliceSteps = std::count_if(u.steps.begin(), u.steps.end(),
                                         [](const Step& s) { return s.field == "slices"; });
-  CHECK(sliceSteps == 1 + 20 + 1 + 1);
+  CHECK(sliceSteps == 1 + 1 + 20 + 1 + 1);
   for (const Step& s : u.steps)
     if (s.value) CHECK(std::isfinite(*s.value));
   double sum = 0;
@@ -456,26 +476,29 @@ TEST_CASE("Unwind: explain() changes no number", "[engine][explain]") {
       const UnwindSlice &x = a.slices[i], &y = b.slices[i];
       slices = x.quantity == y.quantity && x.averagePrice == y.averagePrice && x.worstPrice == y.worstPrice &&
                x.requested == y.requested && x.unfilled == y.unfilled && x.levels == y.levels &&
-               x.insuranceFundChange == y.insuranceFundChange && x.insuranceFundAfter == y.insuranceFundAfter;
+               x.insuranceFundChange == y.insuranceFundChange && x.insuranceFundAfter == y.insuranceFundAfter &&
+               x.fundTakeover == y.fundTakeover && x.adlQuantity == y.adlQuantity;
     }
     return slices && a.averagePrice == b.averagePrice && a.bankruptcyPrice == b.bankruptcyPrice &&
            a.liquidationPrice == b.liquidationPrice && a.insuranceFundChange == b.insuranceFundChange &&
            a.insuranceFundAfter == b.insuranceFundAfter && a.unfilled == b.unfilled &&
            a.autoDeleveraging == b.autoDeleveraging && a.quantity == b.quantity && a.filled == b.filled &&
            a.worstPrice == b.worstPrice && a.depthModel == b.depthModel && a.adlSlice == b.adlSlice &&
-           a.adlThresholdPrice == b.adlThresholdPrice;
+           a.adlThresholdPrice == b.adlThresholdPrice && a.fundTakeover == b.fundTakeover &&
+           a.adlQuantity == b.adlQuantity;
   };
   std::size_t checked = 0;
   for (Side side : {Side::Long, Side::Short})
     for (UnwindStyle style : {UnwindStyle::Market, UnwindStyle::Twap, UnwindStyle::Iceberg})
       for (bool book : {false, true})
-        for (double fund : {0.0, 3.0}) {
+        for (double fund : {0.0, 3.0})
+          for (UnwindOrder order : {UnwindOrder::Book, UnwindOrder::IocAtBankruptcy}) {
           const Scenario s = mx1(10, side);
           const std::vector<BookLevel> levels =
               side == Side::Long ? kBids : std::vector<BookLevel>{{100.6, 3}, {100.8, 4}, {101.0, 5}};
           const UnwindRequest r{.style = style, .book = book ? levels : std::vector<BookLevel>{},
                                 .depthPerPercent = 3, .slices = 25, .visibleSize = 3, .replenishFraction = 0.25,
-                                .insuranceFund = fund};
+                                .insuranceFund = fund, .order = order};
           const UnwindResult plain = unwindOk(s, r);
           UnwindResult explained = plain;
           explain(s, r, explained);
@@ -485,7 +508,7 @@ TEST_CASE("Unwind: explain() changes no number", "[engine][explain]") {
           for (const Step& step : explained.steps) CHECK_FALSE(step.code.empty());
           ++checked;
         }
-  CHECK(checked == 24);
+  CHECK(checked == 48);
 
   Scenario inverse{.rules = Rules::Simple, .walletBalance = 1};
   inverse.tiers = {{"BTCUSD", flatTier(0.005, 100)}};

@@ -302,6 +302,34 @@ describe('liquidation engine', () => {
     assert.ok(steps.length > 0);
   });
 
+  test('the book runs out with a fund of 1e6: the fund takes the rest at the bankruptcy price, no ADL', () => {
+    // Long 0.5 BTC (default scenario, isolated): 0.2 fill at a bid of 57,228 > BP 57,000 (+0.2 x 228 = 45.6 to
+    // the fund); the fund takes the other 0.3 over at BP.
+    const s = scenario();
+    const lp = lab.evaluate(s).isolated.positions[0].liquidationPrice;
+    const u = lab.unwind(s, { position: 0, book: [{ price: Math.floor(lp), size: 0.2 }], insuranceFund: 1e6 });
+    assert.deepEqual(u.errors, []);
+    assertClean(u);
+    assert.equal(u.autoDeleveraging, false);
+    assert.equal(u.adlSlice, null);
+    assert.equal(u.adlQuantity, 0);
+    assert.ok(Math.abs(u.fundTakeover - (u.quantity - 0.2)) < 1e-12, JSON.stringify(u));
+    assert.equal(u.slices[0].fundTakeover, u.fundTakeover);
+    // An empty fund cannot take it over: the rest is deleveraged.
+    const empty = lab.unwind(s, { position: 0, book: [{ price: Math.floor(lp), size: 0.2 }], insuranceFund: 0, order: 'iocAtBankruptcy' });
+    assert.ok(empty.insuranceFundAfter > 0 && empty.fundTakeover > 0, 'the fill fed the fund, which takes the rest');
+    const refused = lab.unwind(s, { position: 0, book: [{ price: u.bankruptcyPrice - 100, size: 1 }], insuranceFund: 0, order: 'iocAtBankruptcy' });
+    assert.equal(refused.filled, 0);
+    assert.equal(refused.adlQuantity, refused.quantity);
+    assert.equal(refused.autoDeleveraging, true);
+    assert.equal(refused.adlSlice, 0);
+  });
+
+  test('a liquidation order that is neither convention is reported at its path', () => {
+    const u = lab.unwind(scenario(), { position: 0, depthPerPercent: 1, order: 'fok' });
+    assert.ok(u.errors.some((e) => e.path === 'request.order'), JSON.stringify(u.errors));
+  });
+
   test('bad book levels are reported at their paths', () => {
     const u = lab.unwind(scenario(), { position: 0, book: [{ price: 57000, size: 1 }, { price: -1, size: 'a' }] });
     assert.ok(u.errors.some((e) => e.path === 'request.book[1].size' && e.code === 'wrongType'), JSON.stringify(u.errors));

@@ -250,23 +250,28 @@ function oddsTools({ position }) {
 
 function unwindTool({ first, unit, amt, position }) {
   return { id: 't-unwind', call: 'unwind', steps: true, title: 'How the engine unwinds it',
-    intro: 'The position taken over at its liquidation price, sold into the book in slices.',
+    intro: 'The position taken over at its liquidation price, sold into the book in slices. The insurance fund pays for fills worse than the bankruptcy price while it can and takes over what the book cannot fill; ADL closes only what an empty fund cannot take.',
     fields: [position, { key: 'mode', label: 'Mode', value: 'isolated', options: [['isolated', 'Isolated'], ['cross', 'Cross']] },
       { key: 'style', label: 'Style', value: 'twap', options: [['market', 'Market'], ['twap', 'TWAP slices'], ['iceberg', 'Iceberg']] },
       { key: 'depthPerPercent', label: 'Book depth', unit: 'contracts per 1%', value: fieldText(first.quantity) },
       { key: 'slices', label: 'Slices', value: '5' }, { key: 'visibleSize', label: 'Iceberg visible size', unit: 'contracts', value: fieldText(first.quantity / 4) },
       { key: 'replenishFraction', label: 'Book recovery between slices', unit: '0 to 1', value: '0.5' },
-      { key: 'insuranceFund', label: 'Insurance fund', unit, value: '0' }],
-    request: (num, values) => defined({ position: Number(values.position), mode: values.mode, style: values.style,
+      { key: 'insuranceFund', label: 'Insurance fund', unit, value: '0' },
+      { key: 'order', label: 'Liquidation order', value: 'book',
+        options: [['book', 'Through the book (BitMEX)'], ['iocAtBankruptcy', 'IOC at the bankruptcy price (Binance, Bybit)']] }],
+    request: (num, values) => defined({ position: Number(values.position), mode: values.mode, style: values.style, order: values.order,
       ...Object.fromEntries(['depthPerPercent', 'slices', 'visibleSize', 'replenishFraction', 'insuranceFund'].map((k) => [k, num(k)])) }),
     view: (a, { math }) => [...result([['Liquidation price', fmt.price(a.liquidationPrice)], ['Bankruptcy price', fmt.price(a.bankruptcyPrice)],
       ['Average fill', fmt.price(a.averagePrice)], [`Insurance fund change (${unit})`, amt(a.insuranceFundChange)],
       [`Insurance fund after (${unit})`, amt(a.insuranceFundAfter)], ['Unfilled', `${fmt.plain(a.unfilled)} contracts`],
-      ['Auto-deleveraging', a.autoDeleveraging ? 'starts: the fund cannot cover the loss' : 'not needed']], math),
+      ['Taken over by the fund', `${fmt.plain(a.fundTakeover)} contracts at the bankruptcy price`],
+      ['Auto-deleveraging', a.autoDeleveraging
+        ? `${fmt.plain(a.adlQuantity)} contracts at the bankruptcy price: the fund is empty` : 'not needed']], math),
     v('div', { class: 'table-wrap' }, v('table', { class: 'grid-table' },
-      v('thead', {}, v('tr', {}, ...['Slice', 'Size', 'Average', 'Worst'].map((t) => v('th', { scope: 'col' }, t)))),
+      v('thead', {}, v('tr', {}, ...['Slice', 'Size', 'Average', 'Worst', 'Fund after', 'Fund takes', 'ADL'].map((t) => v('th', { scope: 'col' }, t)))),
       v('tbody', {}, ...a.slices.map((x, i) => v('tr', {}, v('td', {}, String(i + 1)), v('td', {}, fmt.plain(x.quantity)),
-        v('td', {}, fmt.price(x.averagePrice)), v('td', {}, fmt.price(x.worstPrice)))))))] };
+        v('td', {}, fmt.price(x.averagePrice)), v('td', {}, fmt.price(x.worstPrice)), v('td', {}, amt(x.insuranceFundAfter)),
+        v('td', {}, fmt.plain(x.fundTakeover)), v('td', {}, fmt.plain(x.adlQuantity)))))))] };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,6 +22,11 @@ struct BookLevel {
 };
 
 enum class UnwindStyle { Market, Twap, Iceberg };
+/// The engine's liquidation order (VENUES.md 8). Book: it fills through the book and the fund pays for
+/// fills worse than the bankruptcy price while it can (BitMEX, MX-1). IocAtBankruptcy: an
+/// immediate-or-cancel limit at the bankruptcy price fills only levels at or better than it (bids >= BP
+/// for a long's sell, asks <= BP for a short's buy), the rest is taken over (Binance 1.1, Bybit 2.1).
+enum class UnwindOrder { Book, IocAtBankruptcy };
 struct UnwindRequest {
   std::size_t position = 0;
   MarginMode mode = MarginMode::Isolated;  ///< whose liquidation and bankruptcy prices apply
@@ -33,15 +38,18 @@ struct UnwindRequest {
   double visibleSize = 0;       ///< Iceberg: contracts shown per slice
   double replenishFraction = 1; ///< share of consumed depth that returns between slices (0..1)
   double insuranceFund = 0;     ///< balance before, settlement asset
+  UnwindOrder order = UnwindOrder::Book;  ///< the liquidation order's convention
 };
 /// One slice of the unwind: a row of the slice table. Prices are quote per base.
 struct UnwindSlice {
   double quantity = 0, averagePrice = 0, worstPrice = 0;  ///< filled contracts; 0, 0, 0 when nothing filled
   double requested = 0;            ///< contracts the slice tried to close
-  double unfilled = 0;             ///< requested - quantity: no depth left in this slice
+  double unfilled = 0;             ///< requested - quantity: no depth left, beyond the IOC's limit, or the fund empty
   std::size_t levels = 0;          ///< book levels it traded against
   double insuranceFundChange = 0;  ///< this slice's fills against the bankruptcy price, settlement asset
-  double insuranceFundAfter = 0;   ///< running fund balance after the slice (< 0: the fund is exhausted)
+  double insuranceFundAfter = 0;   ///< running fund balance after the slice (>= 0: 0 is an empty fund)
+  double fundTakeover = 0;         ///< of unfilled: taken over by the fund at BP (its balance was > 0)
+  double adlQuantity = 0;          ///< of unfilled: deleveraged at BP (the fund was empty)
 };
 struct UnwindResult {
   std::vector<UnwindSlice> slices;
@@ -49,19 +57,20 @@ struct UnwindResult {
   double bankruptcyPrice = 0, liquidationPrice = 0;
   double insuranceFundChange = 0;  ///< > 0: fills better than bankruptcy feed the fund
   double insuranceFundAfter = 0;
-  double unfilled = 0;             ///< contracts the book could not absorb
-  bool autoDeleveraging = false;   ///< the fund cannot cover the loss (running balance < 0 after some slice) or contracts stay unfilled: ADL starts
+  double unfilled = 0;             ///< contracts not filled in the book: fundTakeover + adlQuantity
+  bool autoDeleveraging = false;   ///< adlQuantity > 0: some contracts found neither a fill nor a fund with a balance
   std::vector<Step> steps;         ///< filled by explain() only
   double quantity = 0;             ///< contracts to close: the whole position
   double filled = 0;               ///< contracts filled in the book (quantity - unfilled)
   double worstPrice = 0;           ///< worst fill of the whole unwind
   bool depthModel = false;         ///< the book was empty: levels came from depthPerPercent
-  /// 0-based slice after which the running fund balance is below zero, or which left contracts
-  /// unfilled: where ADL starts. Absent when autoDeleveraging is false.
+  /// 0-based first slice with an ADL quantity: where ADL starts. Absent when autoDeleveraging is false.
   std::optional<std::size_t> adlSlice;
   /// The average fill (long: below, short: above) at which the fund would be used up:
   /// linear BP - s*F/(Q*CS), inverse 1/(1/BP + s*F/(Q*CS)). Absent: the fund covers any price.
   std::optional<double> adlThresholdPrice;
+  double fundTakeover = 0;  ///< contracts the insurance fund took over at BP (no ADL for them)
+  double adlQuantity = 0;   ///< contracts deleveraged at BP against opposite positions
 };
 /// Every input error: the scenario's, then the request's. Checks: request.slices only for Twap,
 /// request.visibleSize for Iceberg (at most 10,000 slices), request.replenishFraction for Twap
@@ -72,10 +81,14 @@ struct UnwindResult {
 std::vector<InputError> validate(const Scenario& scenario, const UnwindRequest& request);
 
 /// Validates, then unwinds the whole position from its liquidation price in request.mode, fill by
-/// fill (numbers only, no steps). insuranceFundAfter = insuranceFund + insuranceFundChange and may
-/// be negative (the deficit that ADL covers). Between slices the missing depth of every level
-/// recovers by replenishFraction: missing <- missing * (1 - replenishFraction). Contracts a slice
-/// cannot fill are that slice's unfilled (not carried to the next slice) and go to ADL at BP.
+/// fill (numbers only, no steps). Fills better than BP feed the fund. Order Book: a fill worse than
+/// BP is taken only while the fund's running balance pays for it; at the level where it would fall
+/// below zero only the part that brings it to exactly zero fills. Order IocAtBankruptcy: levels worse
+/// than BP do not fill. insuranceFundAfter = insuranceFund + insuranceFundChange, never below zero.
+/// Between slices the missing depth of every level recovers by replenishFraction: missing <- missing
+/// * (1 - replenishFraction). Contracts a slice does not fill are that slice's unfilled (not carried
+/// to the next slice): the fund takes them over at BP while its balance is > 0 (fundTakeover),
+/// otherwise they are deleveraged at BP (adlQuantity).
 /// Depth model: level k at LP*(1 - s*k/1000) with depthPerPercent/10 contracts, k = 0..999
 /// for a long (down to 0.1% of LP) and k = 0..1000 for a short (up to 2*LP).
 Result<UnwindResult> unwind(const Scenario& scenario, const UnwindRequest& request);

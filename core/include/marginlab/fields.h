@@ -96,6 +96,7 @@ inline constexpr std::string_view kMarginModeNames[] = {"isolated", "cross"};
 inline constexpr std::string_view kTargetKindNames[] = {"pnl", "roe"};
 inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol"};
 inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
+inline constexpr std::string_view kUnwindOrderNames[] = {"book", "iocAtBankruptcy"};
 inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", "tierByTier"};
 inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"};
 inline constexpr std::string_view kOptionTypeNames[] = {"call", "put"};
@@ -108,6 +109,7 @@ constexpr std::span<const std::string_view> enumNames(MarginMode) noexcept { ret
 constexpr std::span<const std::string_view> enumNames(TargetKind) noexcept { return kTargetKindNames; }
 constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { return kShockModelNames; }
 constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
+constexpr std::span<const std::string_view> enumNames(UnwindOrder) noexcept { return kUnwindOrderNames; }
 constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexcept { return kCascadeLiquidationNames; }
 constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { return kVolShockKindNames; }
 constexpr std::span<const std::string_view> enumNames(OptionType) noexcept { return kOptionTypeNames; }
@@ -125,6 +127,7 @@ constexpr std::string_view enumType(VolDynamics) noexcept { return "VolDynamics"
 constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'"; }
 constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
 constexpr std::string_view enumType(UnwindStyle) noexcept { return "'market' | 'twap' | 'iceberg'"; }
+constexpr std::string_view enumType(UnwindOrder) noexcept { return "'book' | 'iocAtBankruptcy'"; }
 constexpr std::string_view enumType(CascadeLiquidation) noexcept { return "'wholeAccount' | 'tierByTier'"; }
 
 /// An enum that crosses as one of its strings.
@@ -375,6 +378,7 @@ void fields(V& v, T& r) {
   v("visibleSize", r.visibleSize);
   v("replenishFraction", r.replenishFraction);
   v("insuranceFund", r.insuranceFund);
+  v("order", r.order, QuoteLimit{});
 }
 
 // ---- input: the options account's requests (options.h); every field keeps its default when absent ---
