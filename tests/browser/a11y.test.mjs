@@ -86,8 +86,8 @@ async function openLesson(page, base, id) {
     document.querySelector('#lesson-watch .now')?.textContent !== '', id, WAIT);
 }
 
-/** A chart draws after the first result: wait for its canvas so axe sees it drawn. */
-const settled = (page) => page.waitForTimeout(150);
+/** The chart draws in the frame after the numbers: wait two frames so axe sees the page drawn. */
+const settled = (page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 
 for (const colorScheme of ['light', 'dark']) {
   for (const width of [1280, 375]) {
@@ -112,3 +112,102 @@ for (const colorScheme of ['light', 'dark']) {
     });
   }
 }
+
+/**
+ * Tabs through the controls of `root` from its first, and gives each stop: its tag, name, box,
+ * whether it shows a focus indicator (:focus-visible with an outline or a box shadow), and how many
+ * controls the root holds that Tab can reach. Stops when focus leaves the root (or after too many).
+ */
+async function walk(page, root) {
+  const tabbable = await page.evaluate((sel) => {
+    const all = [...document.querySelector(sel).querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')];
+    const ok = all.filter((e) => !e.disabled && e.tabIndex >= 0 && e.checkVisibility({ visibilityProperty: true })
+      && !(e.type === 'radio' && !e.checked && all.some((o) => o !== e && o.type === 'radio' && o.name === e.name && o.checked)));
+    ok.forEach((e, i) => { e.dataset.walk = String(i); });
+    ok[0].focus();
+    return ok.length;
+  }, root);
+  const stops = [];
+  for (let i = 0; i <= tabbable + 3; i++) {
+    const stop = await page.evaluate((sel) => {
+      const e = document.activeElement;
+      if (!e || !document.querySelector(sel).contains(e)) return null;
+      const style = getComputedStyle(e);
+      const ring = e.matches(':focus-visible') && ((style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none');
+      const text = (ids) => ids.split(/\s+/).map((id) => document.getElementById(id)?.textContent || '').join(' ');
+      const name = (e.getAttribute('aria-labelledby') && text(e.getAttribute('aria-labelledby'))) || e.getAttribute('aria-label')
+        || [...(e.labels || [])].map((l) => l.textContent).join(' ') || (/^(BUTTON|SUMMARY|A)$/.test(e.tagName) ? e.textContent : '') || e.title || '';
+      const r = e.getBoundingClientRect();
+      return { tag: e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''), index: e.dataset.walk, name: name.trim(), ring, top: r.top + scrollY, left: r.left };
+    }, root);
+    if (!stop) break;
+    stops.push(stop);
+    await page.keyboard.press('Tab');
+  }
+  return { stops, tabbable };
+}
+
+/** Tab reaches every control of the form once, in visual order, each with a name and a focus ring, and leaves it. */
+function checkWalk(label, { stops, tabbable }) {
+  assert.ok(stops.length > 0, `${label}: Tab reaches a control`);
+  assert.ok(stops.length <= tabbable, `${label}: Tab leaves the form after its ${tabbable} controls (no trap); stops: ${stops.map((s) => s.tag).join(', ')}`);
+  assert.deepEqual(stops.map((s) => s.index), [...Array(tabbable).keys()].map(String), `${label}: every control once, in document order: ${stops.map((s) => s.tag + ' ' + s.index).join(', ')}`);
+  for (const s of stops) {
+    assert.ok(s.name, `${label}: ${s.tag} has a name`);
+    assert.ok(s.ring, `${label}: ${s.tag} shows a focus indicator`);
+  }
+  for (let i = 1; i < stops.length; i++) {
+    const [a, b] = [stops[i - 1], stops[i]];
+    const sameRow = Math.abs(b.top - a.top) < 24;
+    assert.ok(sameRow ? b.left > a.left - 1 : b.top > a.top, `${label}: ${b.tag} (${Math.round(b.left)}, ${Math.round(b.top)}) comes after ${a.tag} (${Math.round(a.left)}, ${Math.round(a.top)}) on screen`);
+  }
+}
+
+test('keyboard: the calculator, each risk-lab tool, the options account and a lesson walk with Tab; Enter and Escape behave', async () => {
+  await served.withPage(async (page) => {
+    await page.goto(served.base);
+    await ready(page);
+    await page.keyboard.press('Shift');  // a keyboard user: focus shows its ring
+    checkWalk('calculator', await walk(page, '#inputs'));
+    // Enter in a field does not reload the page or lose the scenario; Escape leaves the field as it is.
+    await page.evaluate(() => { window.stay = true; });
+    const quantity = 'input[data-path="positions[0].quantity"]';
+    await page.focus(quantity);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => window.stay), true, 'Enter submits nothing away');
+    assert.equal(await page.inputValue(quantity), String(defaultScenario.positions[0].quantity));
+
+    const tools = await page.$$eval('#risk form[id^="t-"]', (fs) => fs.map((f) => f.id));
+    for (const id of tools) {
+      const box = page.locator(`#${id}`).locator('xpath=..');
+      // The tool opens from the keyboard: its summary, focused, takes Enter.
+      await box.locator(':scope > summary').focus();
+      await page.keyboard.press('Enter');
+      assert.ok(await box.evaluate((d) => d.open), `${id} opens with Enter`);
+      checkWalk(id, await walk(page, `#${id}`));
+    }
+    // Enter in a tool's field computes it.
+    await page.fill('#t-odds-days', '30');
+    await page.focus('#t-odds-days');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /%/.test(document.getElementById('t-odds-out')?.textContent || ''), null, WAIT);
+
+    await page.focus('#options-toggle');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#opt-inputs input', WAIT);
+    checkWalk('options account', await walk(page, '#opt-inputs'));
+
+    // A lesson, and one with fields of its own; its "what should happen" opens with Enter, Escape changes nothing.
+    for (const id of [LESSONS[0], LESSONS.at(-1)]) {
+      await openLesson(page, served.base, id);
+      await page.keyboard.press('Shift');
+      checkWalk(`lesson ${id}`, await walk(page, '#learn'));
+      await page.focus('#learn .expected summary');
+      await page.keyboard.press('Enter');
+      assert.ok(await page.$eval('#learn .expected', (d) => d.open), 'Enter opens what should happen');
+      await page.keyboard.press('Escape');
+      assert.equal(await page.textContent('#learn .lesson-id'), id, 'Escape leaves the lesson open');
+    }
+  });
+});
