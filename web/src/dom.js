@@ -99,3 +99,6 @@ export function patch(target, children) {
     o = next;
   }
 }
+
+/** Attributes of a box that scrolls sideways (a wide table): Tab reaches it and a screen reader names it. */
+export const scrollable = (name) => ({ tabindex: '0', role: 'region', 'aria-label': name });

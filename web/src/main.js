@@ -368,7 +368,7 @@ function renderColumns() {
 function renderResults() {
   const { report, reportScenario: scenario } = state;
   if (!report) return;
-  patch($('verdict'), [v('ul', {}, ...verdictLines(report, scenario).map((line) => v('li', {}, line)))]);
+  patch($('verdict'), verdictLines(report, scenario).map((line) => v('li', {}, line)));
   renderColumns();
   // The numbers first; the chart in the next frame (it is the slowest part to draw).
   cancelAnimationFrame(state.chartFrame);

@@ -7,7 +7,7 @@
 // heat map. Every number comes from the core; this file parses what people type and lays the
 // answers out, with the page's form kit (form.js). Steps are asked for only while a "show the
 // math" is open. Its chunk (and marginlab-full.js) load only when the options account is opened.
-import { h, v, clear, patch } from './dom.js';
+import { h, v, clear, patch, scrollable } from './dom.js';
 import * as fmt from './format.js';
 import { fieldText, numberReader, parseNumber, setDefined, createForm, showStale, metric, Explainer, EXPLAIN } from './form.js';
 import { css, plotChart } from './markers.js';
@@ -248,7 +248,7 @@ function renderAll() {
       h('div', { id: 'opt-out' })),
     h('section', { class: 'chart-section', 'aria-labelledby': 'opt-chart-title' },
       h('h2', { id: 'opt-chart-title' }, 'Equity and maintenance against the underlying'),
-      h('div', { id: 'opt-chart', class: 'chart', role: 'img', 'aria-describedby': 'opt-chart-summary' }),
+      h('div', { id: 'opt-chart', class: 'chart', role: 'img', 'aria-labelledby': 'opt-chart-title', 'aria-describedby': 'opt-chart-summary' }),
       h('p', { id: 'opt-chart-summary', class: 'chart-summary' })),
     h('section', { class: 'opt-heat', 'aria-labelledby': 'opt-heat-title' },
       h('h2', { id: 'opt-heat-title' }, 'Portfolio margin: stress grid'),
@@ -648,7 +648,7 @@ function heat(pm, coin, unit) {
   return [
     v('p', { class: 'hint', id: 'opt-heat-caption' }, `Change in the account's value (${unit}) when the underlying moves (columns) and ` +
       'volatilities are shocked (rows, relative, scaled by each option\'s time to expiry), now; the worst cell is outlined.'),
-    v('div', { class: 'table-wrap' }, table),
+    v('div', { class: 'table-wrap', ...scrollable('Scenario grid') }, table),
     v('dl', { class: 'tool-result opt-pm' },
       metric('pm:worst', 'Worst cell', `price ${shock(pm.priceMoves[pm.worstPriceMove])}, volatility ${shock(pm.volShocks[pm.worstVolShock])}`),
       metric('pm:worstPnl', `Its change (${unit})`, amt(pm.worstPnl)),

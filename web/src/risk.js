@@ -4,7 +4,7 @@
 // core; this file builds each tool's small form with the page's form kit (form.js) and lays the
 // answer out. A tool's steps are asked for (the same call with { explain: true }) only when its
 // "Show the math" is opened.
-import { h, v, patch } from './dom.js';
+import { h, v, patch, scrollable } from './dom.js';
 import * as fmt from './format.js';
 import { fieldText, createForm, numberReader, metric, Explainer, EXPLAIN } from './form.js';
 
@@ -192,7 +192,7 @@ function whatIfTools({ first, unit, amt, lp, position }) {
 }
 
 function stressTools({ unit, amt, lp, position }) {
-  const table = (head, rows) => v('div', { class: 'table-wrap' }, v('table', { class: 'grid-table' },
+  const table = (head, rows) => v('div', { class: 'table-wrap', ...scrollable('Stress grid') }, v('table', { class: 'grid-table' },
     v('thead', {}, v('tr', {}, ...head.map((t) => v('th', { scope: 'col' }, t)))), v('tbody', {}, ...rows)));
   return [
     { id: 't-stress', call: 'stress', title: 'Stress grid', intro: 'Every symbol moves by the shock (one factor), or each symbol alone.',
@@ -267,7 +267,7 @@ function unwindTool({ first, unit, amt, position }) {
       ['Taken over by the fund', `${fmt.plain(a.fundTakeover)} contracts at the bankruptcy price`],
       ['Auto-deleveraging', a.autoDeleveraging
         ? `${fmt.plain(a.adlQuantity)} contracts at the bankruptcy price: the fund is empty` : 'not needed']], math),
-    v('div', { class: 'table-wrap' }, v('table', { class: 'grid-table' },
+    v('div', { class: 'table-wrap', ...scrollable('Unwind slices') }, v('table', { class: 'grid-table' },
       v('thead', {}, v('tr', {}, ...['Slice', 'Size', 'Average', 'Worst', 'Fund after', 'Fund takes', 'ADL'].map((t) => v('th', { scope: 'col' }, t)))),
       v('tbody', {}, ...a.slices.map((x, i) => v('tr', {}, v('td', {}, String(i + 1)), v('td', {}, fmt.plain(x.quantity)),
         v('td', {}, fmt.price(x.averagePrice)), v('td', {}, fmt.price(x.worstPrice)), v('td', {}, amt(x.insuranceFundAfter)),
