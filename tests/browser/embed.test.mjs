@@ -183,6 +183,9 @@ test('the Embed panel: Copy buttons, snippets that follow the scenario, no file:
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await page.inputValue('#embed-element'));
     await page.click('#copy-iframe');
     await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith('<iframe'), null, WAIT);
+    // Another mode's link reaches the open panel too: the options account.
+    await page.click('#options-toggle');
+    await page.waitForFunction(() => document.getElementById('embed-element').value.includes('"version":2'), null, WAIT);
   });
   const file = 'file://' + DIST + 'marginlab-standalone.html';
   await withPage(browser, 'file://', async (page) => {

@@ -426,7 +426,6 @@ function update() {
   renderResults();
   if (state.riskRefresh) state.riskRefresh(count > 0);  // the risk lab's answers follow the results
   if (state.learn) state.learn.refresh();
-  refreshEmbed();
 }
 
 /** A value from a link, short enough to quote in a notice (numbers as numbers, the rest in quotes). */
@@ -595,6 +594,7 @@ function wireHeader() {
     $('embed-status').textContent = '';
     await refreshEmbed();
   });
+  router.onWrite(refreshEmbed);  // every mode's edits reach the open panel through its link
   for (const which of ['iframe', 'element']) {
     $(`copy-${which}`).addEventListener('click', () => copyText($(`embed-${which}`).value, 'embed-status'));
   }
