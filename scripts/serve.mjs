@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Serves web/dist on loopback with the page's CSP as a header. Usage: node scripts/serve.mjs [port]
+// Every file is served with Access-Control-Allow-Origin: * (none carries a secret), so a page on
+// another origin can load margin-lab.js and the JS API (module scripts and wasm need CORS).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -19,7 +21,7 @@ export function serve({ root = fileURLToPath(new URL('../web/dist/', import.meta
     let pathname = decodeURIComponent(url.pathname);
     if (pathname.endsWith('/')) pathname += 'index.html';
     const headers = { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache',
-      'Referrer-Policy': 'no-referrer' };
+      'Referrer-Policy': 'no-referrer', 'Access-Control-Allow-Origin': '*' };
     if (extra[pathname]) {
       res.writeHead(200, { ...headers, 'Content-Type': extra[pathname].type, ...(extra[pathname].headers || {}) });
       res.end(extra[pathname].body);

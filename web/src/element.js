@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
 // <margin-lab scenario='{...}'>: the calculator in compact embed mode, in an iframe of the
 // page next to this script. Attributes: scenario (Scenario JSON), src (the page's URL; default
-// index.html beside this file), height (CSS length, default 720px), label (iframe title).
-// The attribute is untrusted: it is parsed as JSON only and errors are shown as text.
+// index.html beside this file), height (CSS length; without it the iframe follows the page's
+// height messages, web/src/embed.js), label (iframe title).
+// The attribute is untrusted: it is parsed as JSON only and errors are shown as text. Messages
+// count only from the iframe's own window and of the protocol's shape. When the page in the
+// iframe does not answer, a link to the full calculator takes its place; the element's own
+// children (a link in the snippet) show while this script cannot load at all.
 import { encodeJson, MAX_FRAGMENT_CHARS } from './fragment.js';
+import { heightOf } from './embed.js';
 
 const MAX_ATTRIBUTE_CHARS = 65536;
+const ANSWER_MS = 5000;  // after the iframe's load event, the page's first height message is due
 
 class MarginLabElement extends HTMLElement {
   static get observedAttributes() { return ['scenario', 'src', 'height', 'label']; }
@@ -14,9 +20,19 @@ class MarginLabElement extends HTMLElement {
     super();
     this.attachShadow({ mode: 'open' });
     this.generation = 0;
+    this.frame = null;
+    this.onMessage = (e) => this.message(e);
   }
 
-  connectedCallback() { this.render(); }
+  connectedCallback() {
+    window.addEventListener('message', this.onMessage);
+    this.render();
+  }
+
+  disconnectedCallback() {
+    window.removeEventListener('message', this.onMessage);
+    clearTimeout(this.timer);
+  }
 
   attributeChangedCallback() { if (this.isConnected) this.render(); }
 
@@ -58,6 +74,11 @@ class MarginLabElement extends HTMLElement {
     if (src.protocol !== 'https:' && src.protocol !== 'http:' && src.protocol !== 'file:') return this.fail('The src attribute must be an http(s) URL.');
     src.searchParams.set('embed', '1');
     src.hash = fragment;
+    this.show(src);
+  }
+
+  /** The iframe of the page at `src`, and the link to the full calculator that stands in for it. */
+  show(src) {
     const frame = document.createElement('iframe');
     frame.src = src.href;
     frame.title = this.getAttribute('label') || 'MarginLab margin calculator';
@@ -65,12 +86,52 @@ class MarginLabElement extends HTMLElement {
     frame.referrerPolicy = 'no-referrer';
     frame.style.border = '0';
     frame.style.width = '100%';
-    frame.style.height = /^\d+(\.\d+)?(px|rem|em|vh)$/.test(this.getAttribute('height') || '') ? this.getAttribute('height') : '720px';
+    const fixed = /^\d+(\.\d+)?(px|rem|em|vh)$/.test(this.getAttribute('height') || '') ? this.getAttribute('height') : null;
+    frame.style.height = fixed || '720px';
     frame.style.display = 'block';
+    const full = new URL(src.href);
+    full.searchParams.delete('embed');
+    this.frame = frame;
+    this.frameState = { origin: src.origin, fixed: Boolean(fixed), answered: false, full: full.href };
+    clearTimeout(this.timer);
+    frame.addEventListener('load', () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.unanswered(frame), ANSWER_MS);
+    });
     this.shadowRoot.replaceChildren(frame);
   }
 
+  /** A height message from the iframe's page: the page is there, and this is its height. */
+  message(e) {
+    const frame = this.frame;
+    if (!frame || !frame.isConnected || e.source !== frame.contentWindow) return;
+    if (this.frameState.origin !== 'null' && e.origin !== this.frameState.origin) return;
+    const height = heightOf(e.data);
+    if (height === null) return;
+    this.frameState.answered = true;
+    clearTimeout(this.timer);
+    if (frame.style.display === 'none') {
+      frame.style.display = 'block';
+      this.shadowRoot.replaceChildren(frame);
+    }
+    if (!this.frameState.fixed) frame.style.height = `${height}px`;
+  }
+
+  /** The page did not answer (its server is down, or src is wrong): a link to it instead. */
+  unanswered(frame) {
+    if (frame !== this.frame || this.frameState.answered) return;
+    frame.style.display = 'none';
+    const link = document.createElement('a');
+    link.href = this.frameState.full;
+    link.textContent = 'Open the MarginLab calculator';
+    const p = document.createElement('p');
+    p.append('The calculator could not load here. ', link, '.');
+    this.shadowRoot.append(p);
+  }
+
   fail(message) {
+    this.frame = null;
+    clearTimeout(this.timer);
     const p = document.createElement('p');
     p.setAttribute('role', 'alert');
     p.textContent = `MarginLab: ${message}`;

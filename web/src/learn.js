@@ -77,7 +77,9 @@ async function show(i) {
   watch(lesson, () => '');
   showLesson(lesson.id);
   api.load(lesson.scenario);  // -> update() -> refresh()
-  $('learn-title').focus({ preventScroll: true });
+  // The title takes the focus only where the page has it already: an embedded lesson never takes
+  // the host page's keyboard (PageDown, arrows) before the reader clicks into it.
+  if (document.hasFocus()) $('learn-title').focus({ preventScroll: true });
 }
 
 function safeQuote(ctx, w) {

@@ -9,6 +9,7 @@ import * as router from './router.js';
 import * as fmt from './format.js';
 import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN, isPastLiquidation, loadPhrases } from './form.js';
 import { h, v, clear, patch } from './dom.js';
+import { HEIGHT_MESSAGE, MIN_HEIGHT, MAX_HEIGHT, postHeights } from './embed.js';
 
 /* global __WASM_BASE64__ */
 const RULES = [
@@ -517,14 +518,48 @@ function showNotice(text) {
 // ---------------------------------------------------------------------------------------------
 // Share and embed.
 
-function shareSnippets() {
-  const { href, hash } = router.address();
+/** The embed snippets for the page at `href`: an iframe (with the height protocol's listener) and the element. */
+function shareSnippets(href) {
   const url = new URL(href);
-  const base = url.origin === 'null' ? 'https://YOUR-HOST/marginlab/' : new URL('.', url).href;
-  const iframe = `<iframe src="${base}index.html?embed=1${hash}" title="MarginLab calculator" width="100%" height="720" loading="lazy"></iframe>`;
+  // A file opened from disk has no address another page can load: the snippets name a placeholder.
+  const local = url.protocol === 'file:' || url.origin === 'null';
+  const base = local ? 'https://YOUR-HOST/marginlab/' : new URL('.', url).href;
+  const id = 'marginlab-frame';
+  const iframe = `<iframe id="${id}" src="${base}index.html?embed=1${url.hash}" title="MarginLab calculator" width="100%" height="720" loading="lazy"></iframe>
+<script>
+// The calculator posts {type: "${HEIGHT_MESSAGE}", height: <pixels>} whenever its content's height changes.
+addEventListener("message", (e) => {
+  const frame = document.getElementById("${id}"), h = e.data && e.data.type === "${HEIGHT_MESSAGE}" ? e.data.height : NaN;
+  if (e.source === frame.contentWindow && e.origin === "${new URL(base).origin}" && typeof h === "number" && h >= ${MIN_HEIGHT} && h <= ${MAX_HEIGHT}) frame.height = Math.ceil(h);
+});
+</script>`;
   const json = JSON.stringify(router.linkObject() || state.reportScenario || defaultScenario).replace(/&/g, '&amp;').replace(/'/g, '&#39;');
-  const element = `<script type="module" src="${base}margin-lab.js"></script>\n<margin-lab scenario='${json}'></margin-lab>`;
-  return { iframe, element };
+  const element = `<script type="module" src="${base}margin-lab.js"></script>
+<margin-lab scenario='${json}'><a href="${base}index.html${url.hash}">Open the MarginLab calculator</a></margin-lab>`;
+  return { iframe, element, local };
+}
+
+let embedShown = 0;  // the last refresh of the open Embed panel wins
+
+/** The open Embed panel's snippets, for the link on screen now (written at once). */
+async function refreshEmbed() {
+  if ($('embed-panel').hidden) return;
+  const mine = ++embedShown;
+  const href = await router.saveNow();
+  if (mine !== embedShown) return;
+  const { iframe, element, local } = shareSnippets(href);
+  $('embed-iframe').value = iframe;
+  $('embed-element').value = element;
+  $('embed-local').hidden = !local;
+}
+
+async function copyText(text, status) {
+  try {
+    await navigator.clipboard.writeText(text);
+    $(status).textContent = 'Copied.';
+  } catch {
+    $(status).textContent = 'Select the text and copy it.';
+  }
 }
 
 function wireHeader() {
@@ -552,14 +587,17 @@ function wireHeader() {
       $('share-status').textContent = 'Copy this link: ' + href;
     }
   });
-  $('embed').addEventListener('click', () => {
+  $('embed').addEventListener('click', async () => {
     const panel = $('embed-panel');
-    const { iframe, element } = shareSnippets();
-    $('embed-iframe').value = iframe;
-    $('embed-element').value = element;
     panel.hidden = !panel.hidden;
     $('embed').setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
+    $('embed-status').textContent = '';
+    await refreshEmbed();
   });
+  router.onWrite(refreshEmbed);  // every mode's edits reach the open panel through its link
+  for (const which of ['iframe', 'element']) {
+    $(`copy-${which}`).addEventListener('click', () => copyText($(`embed-${which}`).value, 'embed-status'));
+  }
   $('learn-toggle').addEventListener('click', () => (state.learn ? closeLessons() : openLessons(null)));
   $('options-toggle').addEventListener('click', () => (state.options ? closeOptions() : openOptions(null)));
   document.addEventListener('keydown', (e) => state.learn && state.learn.onKey(e));
@@ -667,7 +705,10 @@ function closeOptions(writeLink = true) {
 }
 
 async function main() {
-  if (embed) document.documentElement.classList.add('embed');
+  if (embed) {
+    document.documentElement.classList.add('embed');
+    postHeights();
+  }
   const wasmBase64 = typeof __WASM_BASE64__ === 'string' ? __WASM_BASE64__ : null;
   state.lab = await createMarginLab(wasmBase64 ? { wasmBinary: decodeBase64(wasmBase64) } : {});
   $('version').textContent = `v${state.lab.version}`;

@@ -20,9 +20,16 @@ export function own(name, link = () => null) {
 /** The object the owner's link holds now (null when it has none, as a lesson). */
 export const linkObject = () => owner.link();
 
+let changed = () => {};  // told after this module changes the address (the open Embed panel follows it)
+
+/** `fn` is called whenever this module writes a new link into the address. */
+export function onWrite(fn) { changed = fn; }
+
 function replace(text) {
   written = text;
-  if (location.hash.slice(1) !== text) history.replaceState(null, '', location.pathname + location.search + '#' + text);
+  if (location.hash.slice(1) === text) return;
+  history.replaceState(null, '', location.pathname + location.search + '#' + text);
+  changed();
 }
 
 async function write(mine) {
@@ -63,6 +70,7 @@ export async function push() {
   if (owner !== mine || at !== moves || location.hash.slice(1) === text) return;
   written = text;
   history.pushState(null, '', location.pathname + location.search + '#' + text);
+  changed();
 }
 
 /** A lesson owns the fragment: "#lesson=id". */
