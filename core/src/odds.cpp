@@ -537,31 +537,54 @@ struct PathState {
   std::vector<double> prices, eps, moves;  ///< moves: each symbol's log move over the last step
   std::vector<double> uniforms;            ///< each symbol's bridge draw for the last step (NaN: not yet)
   std::vector<double> bridgeEps, bridgeZ;  ///< several symbols: the draws' correlated normals (Gaussian copula)
+  bool drawn = false;                      ///< this step's bridge draws made
+  Rng* bridgeRng = nullptr;                ///< the path's bridge stream
+  Normals* bridgeNormals = nullptr;
   std::vector<double> logDistance;         ///< per barrier (the cross barrier last): ln(mark / price) now
   std::vector<char> hit;
   std::size_t remaining = 0;
   bool anyIsolated = false, crossDone = false;
 };
 
-/// True when the path touched `b` during the last step, its mark at the step's end still on the safe
-/// side: ln(S/B) moves as a Brownian bridge between the step's ends, which crosses 0 with probability
-/// exp(-2 ln(S_i/B) ln(S_i+1/B) / (sigma^2 dt)) (drift does not enter). A barrier below draws u, one
-/// above 1 - u: touches of one side nest, touches of both sides in one step (tiny odds) nearly never
-/// coincide.
-inline bool bridgeTouched(const Barrier& b, double before, double after, double u) noexcept {
-  const double exponent = -before * after * b.bridgeScale;  // both distances share a sign: exponent < 0
-  if (!(exponent > -40)) return false;                      // odds below 4e-18
-  return (b.below ? u : 1 - u) < detExp(exponent);
+/// The bridge's uniform of `symbol` for this step, drawn when a barrier first needs one in the step
+/// (most steps are far from every barrier and draw nothing: the same draws for the same seed on
+/// every build, since the need is decided by the path itself). One symbol: a uniform; several:
+/// correlated normals with the steps' correlation for every symbol at once, and Phi of this one's
+/// (a Gaussian copula).
+inline double bridgeUniform(const PathSetup& p, PathState& st, std::size_t symbol) noexcept {
+  const std::size_t count = st.uniforms.size();
+  if (!st.drawn) {
+    st.drawn = true;
+    if (count == 1) {
+      st.uniforms[0] = st.bridgeRng->uniform();
+    } else {
+      for (std::size_t j = 0; j < count; ++j) st.bridgeEps[j] = st.bridgeNormals->next();
+      for (std::size_t j = 0; j < count; ++j) {
+        double z = 0;
+        for (std::size_t k = 0; k <= j; ++k) z += p.chol[j * count + k] * st.bridgeEps[k];
+        st.bridgeZ[j] = z;
+        st.uniforms[j] = std::numeric_limits<double>::quiet_NaN();
+      }
+    }
+  }
+  double& u = st.uniforms[symbol];
+  if (u != u) u = detNormalCdf(st.bridgeZ[symbol]);
+  return u;
 }
 
-/// Advances barrier k's distance by its symbol's move and tells whether the path touched it.
-inline bool touched(const Barrier& b, PathState& st, std::size_t k, double price) noexcept {
+/// Advances barrier k's distance by its symbol's move and tells whether the path touched it: at the
+/// step's end, or between the step's ends, where ln(S/B) moves as a Brownian bridge that crosses 0
+/// with probability exp(-2 ln(S_i/B) ln(S_i+1/B) / (sigma^2 dt)) (drift does not enter). A barrier
+/// below draws u, one above 1 - u: touches of one side nest, touches of both sides in one step (tiny
+/// odds) nearly never coincide.
+inline bool touched(const PathSetup& p, const Barrier& b, PathState& st, std::size_t k, double price) noexcept {
   const double before = st.logDistance[k];
   const double after = st.logDistance[k] = before + st.moves[b.symbol];
   if (b.below ? price <= b.price : price >= b.price) return true;
-  double& u = st.uniforms[b.symbol];
-  if (u != u) u = detNormalCdf(st.bridgeZ[b.symbol]);  // needed near a barrier only
-  return bridgeTouched(b, before, after, u);
+  const double exponent = -before * after * b.bridgeScale;  // both distances share a sign: exponent < 0
+  if (!(exponent > -40)) return false;                      // odds below 4e-18
+  const double u = bridgeUniform(p, st, b.symbol);
+  return (b.below ? u : 1 - u) < detExp(exponent);
 }
 
 /// Checks the marks after a step (bin: where a first hit is counted) and counts first hits; `bridge`:
@@ -571,7 +594,7 @@ inline void checkMarks(const PathSetup& p, PathState& st, std::size_t bin, bool 
     if (st.hit[b]) continue;
     const Barrier& br = p.barriers[b];
     const double price = st.prices[br.symbol];
-    const bool hit = bridge ? touched(br, st, b, price) : (br.below ? price <= br.price : price >= br.price);
+    const bool hit = bridge ? touched(p, br, st, b, price) : (br.below ? price <= br.price : price >= br.price);
     if (hit) {
       st.hit[b] = 1;
       --st.remaining;
@@ -585,28 +608,11 @@ inline void checkMarks(const PathSetup& p, PathState& st, std::size_t bin, bool 
   }
   if (st.crossDone) return;
   bool crossHit = crossLiquidated(p, st.prices);
-  if (p.crossBarrier && bridge) crossHit |= touched(*p.crossBarrier, st, p.barriers.size(), st.prices[0]);
+  if (p.crossBarrier && bridge) crossHit |= touched(p, *p.crossBarrier, st, p.barriers.size(), st.prices[0]);
   if (crossHit) {
     st.crossDone = true;
     ++tally.liquidatedPaths.cross;
     ++tally.timeHistogram.cross[bin];
-  }
-}
-
-/// The step's bridge draws: a uniform for one symbol; for several, correlated normals whose Phi is
-/// taken when a barrier needs it (touched).
-inline void bridgeDraws(const PathSetup& p, PathState& st, Rng& rng, Normals& normals) noexcept {
-  const std::size_t count = st.uniforms.size();
-  if (count == 1) {
-    st.uniforms[0] = rng.uniform();
-    return;
-  }
-  for (std::size_t j = 0; j < count; ++j) st.bridgeEps[j] = normals.next();
-  for (std::size_t j = 0; j < count; ++j) {
-    double z = 0;
-    for (std::size_t k = 0; k <= j; ++k) z += p.chol[j * count + k] * st.bridgeEps[k];
-    st.bridgeZ[j] = z;
-    st.uniforms[j] = std::numeric_limits<double>::quiet_NaN();
   }
 }
 
@@ -631,6 +637,8 @@ __attribute__((flatten)) void runPaths(const PathSetup& p, std::size_t begin, st
   for (std::size_t path = begin; path < end; ++path) {
     Rng rng(p.seed, path), bridgeRng(p.seed ^ kBridgeStream, path);
     Normals normals(rng), bridgeNormals(bridgeRng);
+    st.bridgeRng = &bridgeRng;
+    st.bridgeNormals = &bridgeNormals;
     st.prices = p.mark0;
     std::fill(st.hit.begin(), st.hit.end(), 0);
     for (std::size_t b = 0; b < p.barriers.size(); ++b) st.logDistance[b] = p.barriers[b].logDistance0;
@@ -648,7 +656,7 @@ __attribute__((flatten)) void runPaths(const PathSetup& p, std::size_t begin, st
         st.moves[j] = p.driftStep[j] + p.volStep[j] * z;
         st.prices[j] *= detExp(st.moves[j]);
       }
-      bridgeDraws(p, st, bridgeRng, bridgeNormals);
+      st.drawn = false;
       checkMarks(p, st, s, true, tally);
     }
     ++tally.paths;

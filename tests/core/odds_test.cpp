@@ -634,10 +634,10 @@ TEST_CASE("monteCarlo: seeded, reproducible and independent of chunking", "[odds
     isoTime += k * whole.timeHistogram.isolated[k];
     crossTime += k * whole.timeHistogram.cross[k];
   }
-  CHECK(whole.liquidatedPaths.isolated == 940);
-  CHECK(whole.isolatedByPosition == std::vector<std::size_t>{812, 779});
+  CHECK(whole.liquidatedPaths.isolated == 938);
+  CHECK(whole.isolatedByPosition == std::vector<std::size_t>{811, 775});
   CHECK(whole.liquidatedPaths.cross == 556);
-  CHECK(isoTime == 14049);
+  CHECK(isoTime == 13971);
   CHECK(crossTime == 20784);
 }
 
@@ -660,6 +660,10 @@ TEST_CASE("monteCarlo: correlation 1 moves two symbols together", "[odds]") {
   const MonteCarloTally apart = runOk(s, r, 0, r.paths);
   CHECK(apart.liquidatedPaths.isolated > apart.isolatedByPosition[0]);
   CHECK(apart.liquidatedPaths.isolated > apart.isolatedByPosition[1]);
-  // AAA draws the first normal of each step in both runs, so its own path is the same.
-  CHECK(apart.isolatedByPosition[0] == together.isolatedByPosition[0]);
+  // AAA draws the first normal of each step in both runs, so its marks are the same; its count differs
+  // only by touches between steps, whose draws come when some barrier is near (BBB's too): within 4
+  // standard errors of 2,000 paths.
+  const double p0 = static_cast<double>(together.isolatedByPosition[0]) / r.paths;
+  CHECK(std::abs(static_cast<double>(apart.isolatedByPosition[0]) - static_cast<double>(together.isolatedByPosition[0])) <
+        4 * std::sqrt(p0 * (1 - p0) * static_cast<double>(r.paths)));
 }
