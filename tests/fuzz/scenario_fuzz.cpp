@@ -1111,8 +1111,12 @@ void checkOptions(const Params& prm) {
     f.x("volatility", iv.value->volatility);
     f.x("priceError", iv.value->priceError);
     f.steps("steps", iv.value->steps);
-    REQUIRE_THAT(iv.value->volatility >= kMinImpliedVolatility && iv.value->volatility <= kMaxImpliedVolatility,
-                 "impliedVolatility within its bracket: " + num(iv.value->volatility));
+    // A volatility within the bracket, or none when the price says nothing about it.
+    const std::optional<double>& vol = iv.value->volatility;
+    REQUIRE_THAT(vol.has_value() == iv.value->informative, "impliedVolatility: a volatility exactly when informative");
+    if (vol)
+      REQUIRE_THAT(*vol >= kMinImpliedVolatility && *vol <= kMaxImpliedVolatility,
+                   "impliedVolatility within its bracket: " + num(*vol));
   }
   // The kernels assume valid inputs; called with those the rest of the core accepts (prices in
   // [kMinMagnitude, kMaxMagnitude], volatility <= 10, years <= 100 as odds.h bounds them, rates
