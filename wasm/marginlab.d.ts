@@ -131,6 +131,10 @@ export interface PositionOutcome {
   /** Fraction of the mark: > 0 safe, <= 0 already liquidatable. */
   distanceToLiquidation: number | null;
   maxLoss: number;
+  /** The mark is at or past the liquidation price: liquidated now. */
+  pastLiquidation: boolean;
+  /** The mark is at or past the bankruptcy price: the loss exceeds the margin. */
+  pastBankruptcy: boolean;
   /** Ascending price. */
   tierBoundaries: TierBoundary[];
   /** With { explain: true } only. */
@@ -144,6 +148,8 @@ export interface AccountOutcome {
   marginRatio: number | null;
   availableBalance: number;
   maxLoss: number;
+  /** Equity at or below a positive maintenance margin. */
+  pastLiquidation: boolean;
   /** With { explain: true } only. */
   steps?: Step[];
 }

@@ -305,6 +305,7 @@ struct NumberWriter {
     *at++ = x ? *x : std::numeric_limits<double>::quiet_NaN();
   }
   void operator()(std::string_view, int x) { *at++ = x; }
+  void operator()(std::string_view, bool x) { *at++ = x ? 1 : 0; }
   void operator()(std::string_view, const std::optional<int>& x) {
     *at++ = x ? *x : std::numeric_limits<double>::quiet_NaN();
   }

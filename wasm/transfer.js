@@ -341,14 +341,15 @@ mergeInto(LibraryManager.library, {
           mode: mljsModes[f[i]], liquidationPrice: or(f[i + 1]), bankruptcyPrice: or(f[i + 2]), notional: f[i + 3],
           initialMargin: f[i + 4], maintenanceMargin: f[i + 5], maintenanceMarginRate: f[i + 6], tier: f[i + 7],
           liquidationTier: or(f[i + 8]), unrealizedPnl: f[i + 9], roe: f[i + 10], margin: f[i + 11],
-          marginRatio: or(f[i + 12]), distanceToLiquidation: or(f[i + 13]), maxLoss: f[i + 14], tierBoundaries: boundaries };
-        i += 15;
+          marginRatio: or(f[i + 12]), distanceToLiquidation: or(f[i + 13]), maxLoss: f[i + 14],
+          pastLiquidation: f[i + 15] === 1, pastBankruptcy: f[i + 16] === 1, tierBoundaries: boundaries };
+        i += 17;
         for (var b = f[i++]; b > 0; b--, i += 3) boundaries.push({ price: f[i], notional: f[i + 1], tier: f[i + 2] });
         positions.push(o);
       }
       report[names[k]] = { positions: positions, account: { equity: f[i], maintenanceMargin: f[i + 1],
-        marginRatio: or(f[i + 2]), availableBalance: f[i + 3], maxLoss: f[i + 4] } };
-      i += 5;
+        marginRatio: or(f[i + 2]), availableBalance: f[i + 3], maxLoss: f[i + 4], pastLiquidation: f[i + 5] === 1 } };
+      i += 6;
     }
     var comparisons = [];
     for (var c = f[i++]; c > 0; c--, i += 6) {

@@ -54,6 +54,8 @@ void position(const Model& m, const Leg& leg, const MarkTerms& a, MarginMode mod
   }
   o.marginRatio = marginRatio;
   o.maxLoss = margin;
+  o.pastLiquidation = liquidation.alreadyPast;
+  o.pastBankruptcy = bankruptcy.alreadyPast;
 }
 
 Comparison compare(std::size_t i, const PositionOutcome& iso, const PositionOutcome& cross) {
@@ -77,6 +79,7 @@ void account(const Model& m, std::span<const MarginMode> modes, std::span<const 
   if (acc.equity > 0) acc.marginRatio = maintenance / acc.equity;
   acc.availableBalance = t.hasCross ? t.crossWallet + t.crossPnl - t.crossInitial : t.crossWallet;
   acc.maxLoss = t.isolatedMargins + (t.hasCross ? std::max(0.0, t.crossWallet) : 0.0);
+  acc.pastLiquidation = maintenance > 0 && acc.equity <= maintenance;
 }
 
 /// One outcome; `groups` is a buffer reused across outcomes.

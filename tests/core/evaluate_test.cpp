@@ -164,3 +164,27 @@ TEST_CASE("tier boundaries and the isolated-versus-cross comparison", "[evaluate
   CHECK_THAT(ib[1].price, WithinRel(200.0, 1e-12));
   CHECK(ib[1].tier == 1);
 }
+
+TEST_CASE("past liquidation and past bankruptcy, by hand", "[evaluate][past]") {
+  // Simple profile, 0.5% flat: a long of 0.5 @ 60,000 at 20x, isolated margin 1,500, wallet 1,500.
+  // LP: 1500 + 0.5 (P - 60000) = 0.0025 P -> P = 28500 / 0.4975 = 57,286.43; BP: 1500 + 0.5 (P - 60000) = 0
+  // -> P = 57,000. Account at the mark M: equity 1500 + 0.5 (M - 60000), maintenance 0.0025 M.
+  Scenario s{.rules = Rules::Simple, .walletBalance = 1'500};
+  s.positions = {Position{.symbol = "BTCUSDT", .quantity = 0.5, .entryPrice = 60'000, .markPrice = 58'000, .leverage = 20}};
+  struct Case {
+    double mark;
+    bool pastLiquidation, pastBankruptcy, accountPast;
+  };
+  // 58,000: equity 500 > 145. 57,100: past LP only; equity 50 <= 142.75. 56,000: past both; equity 0 <= 140.
+  for (const Case c : {Case{58'000, false, false, false}, Case{57'100, true, false, true}, Case{56'000, true, true, true}}) {
+    s.positions[0].markPrice = c.mark;
+    const Report r = evaluateOk(s);
+    for (const Outcome* o : {&*r.isolated, &*r.cross}) {
+      INFO("mark " << c.mark);
+      CHECK_THAT(*o->positions[0].liquidationPrice, WithinRel(28'500.0 / 0.4975, 1e-12));
+      CHECK(o->positions[0].pastLiquidation == c.pastLiquidation);
+      CHECK(o->positions[0].pastBankruptcy == c.pastBankruptcy);
+      CHECK(o->account.pastLiquidation == c.accountPast);
+    }
+  }
+}

@@ -104,6 +104,9 @@ function assertFieldType(value, typeText, where) {
     case 'number | null':
       assert.ok(value === null || typeof value === 'number', `${where} is number|null (got ${value})`);
       break;
+    case 'boolean':
+      assert.equal(typeof value, 'boolean', `${where} is a boolean`);
+      break;
     case 'MarginMode':
       assert.ok(unionMembers('MarginMode').includes(value), `${where} is a MarginMode (got ${value})`);
       break;

@@ -247,7 +247,7 @@ export function showStale({ results, note, status }, count, haveResults, noun) {
 // Results: past liquidation, metrics and "Show the math".
 
 /** A position's mark is past its liquidation price: the core's distance to it is negative. */
-export const isPastLiquidation = (o) => o.distanceToLiquidation !== null && o.distanceToLiquidation < 0;
+export const isPastLiquidation = (o) => o.pastLiquidation;  // the core's verdict
 
 /** The steps behind a number: what it is, the formula, the numbers put in and the value. */
 export function stepsList(steps, label = (s) => s.label) {

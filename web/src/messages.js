@@ -78,28 +78,20 @@ export function stepLabel({ code, params: p, label }, reasons) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Positions and accounts past liquidation, in words (the core's numbers compared, none derived).
-
-/** A position's mark is past its bankruptcy price (below it for a long, above for a short). */
-function isPastBankruptcy(o, p) {
-  const mark = p.markPrice ?? p.entryPrice;
-  return o.bankruptcyPrice !== null && (p.side === 'short' ? mark > o.bankruptcyPrice : mark < o.bankruptcyPrice);
-}
-
-
+// Positions and accounts past liquidation, in words (the core's pastLiquidation and pastBankruptcy).
 
 /** What a position past its liquidation (or bankruptcy) price means, from the core's numbers; '' when it is not. */
 export function pastPosition(o, p) {
   if (!isPastLiquidation(o)) return '';
   const mark = fmt.price(p.markPrice ?? p.entryPrice);
-  const bankrupt = isPastBankruptcy(o, p) ? ` and its bankruptcy price (${fmt.price(o.bankruptcyPrice)}): the loss is more than its margin` : '';
+  const bankrupt = o.pastBankruptcy && o.bankruptcyPrice !== null ? ` and its bankruptcy price (${fmt.price(o.bankruptcyPrice)}): the loss is more than its margin` : '';
   return `Already liquidated: the mark (${mark}) is past the liquidation price (${fmt.price(o.liquidationPrice)})${bankrupt}. The venue would have closed it.`;
 }
 
 /** The account past liquidation (equity at or below maintenance) or with a wallet that does not cover its margin. */
 export function pastAccount(a, unit, coin) {
   const amt = (x) => `${fmt.amount(x, coin)} ${unit}`;
-  if (a.equity <= a.maintenanceMargin && a.maintenanceMargin > 0) {
+  if (a.pastLiquidation) {
     return `Past liquidation: equity (${amt(a.equity)}) is at or below the maintenance margin (${amt(a.maintenanceMargin)}).`;
   }
   if (a.availableBalance < 0) return `The wallet does not cover the margin of these positions: available is ${amt(a.availableBalance)}.`;

@@ -509,6 +509,8 @@ void fields(V& v, T& p) {
   v("marginRatio", p.marginRatio);
   v("distanceToLiquidation", p.distanceToLiquidation);
   v("maxLoss", p.maxLoss);
+  v("pastLiquidation", p.pastLiquidation);
+  v("pastBankruptcy", p.pastBankruptcy);
   v("tierBoundaries", p.tierBoundaries);
   v("steps", p.steps, Omitted{});
 }
@@ -520,6 +522,7 @@ void fields(V& v, T& a) {
   v("marginRatio", a.marginRatio);
   v("availableBalance", a.availableBalance);
   v("maxLoss", a.maxLoss);
+  v("pastLiquidation", a.pastLiquidation);
   v("steps", a.steps, Omitted{});
 }
 

@@ -55,6 +55,8 @@ struct PositionOutcome {
   /// (mark - LP) / mark toward the adverse side: > 0 safe, <= 0 already liquidatable.
   std::optional<double> distanceToLiquidation;
   double maxLoss = 0;                 ///< the most the trader can lose on it in this mode
+  bool pastLiquidation = false;       ///< the mark is at or past the liquidation price: liquidated now
+  bool pastBankruptcy = false;        ///< the mark is at or past the bankruptcy price: the loss exceeds the margin
   std::vector<TierBoundary> tierBoundaries;  ///< ascending price
   std::vector<Step> steps;
 };
@@ -65,6 +67,7 @@ struct AccountOutcome {
   std::optional<double> marginRatio;  ///< maintenanceMargin / equity; absent if equity <= 0
   double availableBalance = 0;   ///< free to open or withdraw; negative if the wallet falls short
   double maxLoss = 0;            ///< isolated: sum of margins; cross: the whole cross wallet
+  bool pastLiquidation = false;  ///< equity at or below a positive maintenance margin
   std::vector<Step> steps;
 };
 
