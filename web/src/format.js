@@ -1,51 +1,108 @@
 // SPDX-License-Identifier: MIT
-// Number formatting for the page: cached Intl.NumberFormat instances, never a margin formula.
+// Number formatting for the page (en-US), never a margin formula.
+//
+// Written without Intl: the first Intl.NumberFormat of a page starts ICU, which costs 10-30 ms of the
+// main thread on a cold load, before the first result can be shown. The text is Intl's own, digit for
+// digit (tests/js/format.test.mjs compares them): like ICU, it rounds the shortest decimal that reads
+// back as the double (String(x)), half away from zero (Intl's default halfExpand), and a negative
+// number (-0 and what rounds to zero included) keeps its sign (signDisplay "auto").
 
-// Built once, on first use: creating an Intl.NumberFormat costs far more than formatting with one.
-const cache = new Map();
-function formatter(key, options) {
-  let f = cache.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', options);
-    cache.set(key, f);
+/** |x| as decimal digits: |x| = 0.digits x 10^point, from the shortest text that reads back as x. */
+function decimal(a) {
+  const [mantissa, exponent = '0'] = String(a).split('e');
+  const [whole, fraction = ''] = mantissa.split('.');
+  let digits = whole + fraction, point = whole.length + Number(exponent), k = 0;
+  while (k < digits.length - 1 && digits[k] === '0') k++;
+  return { digits: digits.slice(k), point: point - k };
+}
+
+/** d with its first `n` digits kept, rounded half away from zero. */
+function round(d, n) {
+  if (n >= d.digits.length) return d;
+  if (n < 0 || (n === 0 && d.digits[0] < '5')) return { digits: '0', point: 1 };
+  let kept = d.digits.slice(0, n), point = d.point;
+  if (d.digits[n] >= '5') {
+    let i = n - 1;
+    while (i >= 0 && kept[i] === '9') i--;
+    if (i < 0) {
+      kept = '1' + '0'.repeat(n);
+      point++;
+    } else {
+      kept = kept.slice(0, i) + String.fromCharCode(kept.charCodeAt(i) + 1) + '0'.repeat(n - 1 - i);
+    }
   }
-  return f;
+  return { digits: kept, point };
+}
+
+/** Digits of a whole number with a comma every three. */
+function grouped(digits) {
+  let out = digits.length % 3 ? digits.slice(0, digits.length % 3) : '';
+  for (let i = digits.length % 3; i < digits.length; i += 3) out += (out ? ',' : '') + digits.slice(i, i + 3);
+  return out;
+}
+
+/** The text of x rounded to d: at least `min` fraction digits, no trailing zero past them. */
+function text(x, d, min, grouping) {
+  const whole = d.digits === '0' || d.point <= 0 ? '0' : d.digits.slice(0, d.point).padEnd(d.point, '0');
+  let fraction = d.point < 0 ? '0'.repeat(-d.point) + d.digits : d.digits.slice(Math.max(d.point, 0));
+  let end = fraction.length;
+  while (end > min && fraction[end - 1] === '0') end--;
+  fraction = fraction.slice(0, end).padEnd(min, '0');
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  return sign + (grouping ? grouped(whole) : whole) + (fraction ? '.' + fraction : '');
+}
+
+/** What Intl writes for NaN and the infinities (the core gives neither: an absent number is null). */
+function notFinite(x) {
+  return x !== x ? 'NaN' : x > 0 ? '∞' : '-∞';
+}
+
+/** x with `min` to `max` fraction digits (Intl's minimumFractionDigits/maximumFractionDigits). */
+function fixed(x, min, max, grouping = true, shift = 0) {
+  if (!Number.isFinite(x)) return notFinite(x);
+  const d = decimal(Math.abs(x));
+  d.point += shift;
+  return text(x, round(d, d.point + max), min, grouping);
+}
+
+/** x to `digits` significant digits (Intl's maximumSignificantDigits), trailing zeros dropped. */
+function significant(x, digits, grouping = true) {
+  if (!Number.isFinite(x)) return notFinite(x);
+  return text(x, round(decimal(Math.abs(x)), digits), 0, grouping);
 }
 
 /** A price: 2 decimals from 1,000, 4 below 100, 6 significant digits below 1. */
 export function price(x) {
   if (x === null || x === undefined) return '—';
   const a = Math.abs(x);
-  if (a >= 1000) return formatter('cents', { maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(x);
-  if (a >= 1) return formatter('price4', { maximumFractionDigits: 4, minimumFractionDigits: 2 }).format(x);
-  return formatter('sig6', { maximumSignificantDigits: 6 }).format(x);
+  if (a >= 1000) return fixed(x, 2, 2);
+  if (a >= 1) return fixed(x, 2, 4);
+  return significant(x, 6);
 }
 
 /** An amount in the settlement asset: cents for quote assets, 8 decimals for coins. */
 export function amount(x, coin) {
   if (x === null || x === undefined) return '—';
-  if (coin) return formatter('coin8', { maximumFractionDigits: 8 }).format(x);
-  return formatter('cents', { maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(x);
+  return coin ? fixed(x, 0, 8) : fixed(x, 2, 2);
 }
 
-/** A fraction as a percentage with 2 decimals. */
+/** A fraction as a percentage with 2 decimals (the decimal point moved, as ICU does: no multiplication). */
 export function percent(x) {
   if (x === null || x === undefined) return '—';
-  return formatter('percent', { style: 'percent', maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(x);
+  return fixed(x, 2, 2, true, 2) + '%';
 }
 
 /** An axis tick: whole numbers from 1,000, else up to 6 significant digits. */
 export function tick(x) {
-  if (Math.abs(x) >= 1000) return formatter('whole', { maximumFractionDigits: 0 }).format(x);
-  return formatter('sig6', { maximumSignificantDigits: 6 }).format(x);
+  return Math.abs(x) >= 1000 ? fixed(x, 0, 0) : significant(x, 6);
 }
 
 /** A plain number for inputs and formulas (up to 10 significant digits, no grouping). */
 export function plain(x) {
-  return formatter('plain', { maximumSignificantDigits: 10, useGrouping: false }).format(x);
+  return significant(x, 10, false);
 }
 
 /** A number of days, to a tenth. */
 export function days(x) {
-  return formatter('days', { maximumFractionDigits: 1, useGrouping: false }).format(x);
+  return fixed(x, 0, 1, false);
 }
