@@ -51,6 +51,15 @@ function checkTiers(where, tiers, rules) {
   });
 }
 
+// Inverse contracts settle in the coin, and their tier caps are coin notionals: the settlement asset
+// must differ from the quote and be the coin the symbol starts with (XBTUSD: XBT, BTCUSD_PERP: BTC),
+// the asset MarginLab names for the position from its symbol.
+function checkInverse(w, s) {
+  if (s.settleAsset === s.quoteAsset) problems.push(`${w}: inverse but settles in the quote`);
+  else if (isStr(s.settleAsset) && !s.symbol.toUpperCase().startsWith(s.settleAsset.toUpperCase()))
+    problems.push(`${w}.settleAsset: "${s.settleAsset}" is not the coin the inverse symbol names`);
+}
+
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 if (files.length === 0) problems.push(`${dir}: no .json files`);
 for (const f of files) {
@@ -64,7 +73,8 @@ for (const f of files) {
   if (!isStr(doc.venue)) problems.push(`${f}: venue missing`);
   if (!RULES.has(doc.rules)) problems.push(`${f}: rules "${doc.rules}" is not a MarginLab profile`);
   checkSource(`${f}: source`, doc.source, true);
-  if (doc.specSource !== undefined) checkSource(`${f}: specSource`, doc.specSource, true);
+  for (const k of ['specSource', 'ruleSource']) if (doc[k] !== undefined) checkSource(`${f}: ${k}`, doc[k], true);
+  for (const k of ['product', 'selection', 'units']) if (!isStr(doc[k])) problems.push(`${f}: ${k} missing`);
   if (!Array.isArray(doc.symbols)) {
     problems.push(`${f}: symbols is not an array`);
     continue;
@@ -86,9 +96,10 @@ for (const f of files) {
     }
     if (s.contract !== 'linear' && s.contract !== 'inverse') problems.push(`${w}.contract: "${s.contract}"`);
     for (const k of ['quoteAsset', 'settleAsset']) if (!isStr(s[k])) problems.push(`${w}.${k}: missing`);
-    if (s.contract === 'inverse' && s.settleAsset === s.quoteAsset) problems.push(`${w}: inverse but settles in the quote`);
+    if (s.contract === 'inverse') checkInverse(w, s);
     for (const k of ['contractSize', 'tickSize', 'lotSize']) if (!isPos(s[k])) problems.push(`${w}.${k}: not > 0`);
     if (s.minQty !== undefined && !isPos(s.minQty)) problems.push(`${w}.minQty: not > 0`);
+    else if (isPos(s.minQty) && isPos(s.lotSize) && s.minQty < s.lotSize) problems.push(`${w}.minQty: below lotSize`);
     checkTiers(w, s.tiers, doc.rules);
     if (Array.isArray(s.tiers) && s.tiers.length) withTiers++;
   });
