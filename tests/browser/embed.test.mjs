@@ -164,6 +164,22 @@ test('compact mode: the first input and the liquidation prices within the first 
   }, { viewport: { width: 760, height: 600 } });
 });
 
+test('compact mode at 375 px: the liquidation prices of each position under its inputs, within the first 800 px', async () => {
+  await withPage(browser, appOrigin(), async (page) => {
+    await page.goto(app.url + 'index.html?embed=1');
+    await ready(page);
+    const expected = expectedLiquidation(defaultScenario);
+    const lines = await page.evaluate(() => [...document.querySelectorAll('.key-line')].map((e) => ({
+      text: e.textContent, top: e.getBoundingClientRect().top, visible: e.offsetParent !== null })));
+    assert.equal(lines.length, defaultScenario.positions.length);
+    lines.forEach((line, i) => {
+      assert.ok(line.visible, `key line ${i} is shown`);
+      assert.equal(line.text, `Liquidation: ${expected[`isolated:${i}:liquidationPrice`]} isolated · ${expected[`cross:${i}:liquidationPrice`]} cross`);
+    });
+    assert.ok(lines[0].top < 800, `the first position's liquidation prices are ${lines[0].top} px down`);
+  }, { viewport: { width: 375, height: 812 } });
+});
+
 test('the Embed panel: Copy buttons, snippets that follow the scenario, no file:// address', async () => {
   await withPage(browser, appOrigin(), async (page, ctx) => {
     await ctx.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: appOrigin() });

@@ -194,6 +194,7 @@ function renderPositions() {
           { unit: state.asset, asset: true, hint: 'Blank: the initial margin.' }),
         kit.select('Margin mode', at + 'marginMode', p.marginMode,
           [['', 'Compare both'], ['isolated', 'Isolated'], ['cross', 'Cross']], set('marginMode'))),
+      embed ? h('p', { class: 'key-line', id: `key-line-${i}` }) : null,
       h('div', { class: 'row-actions' },
         h('button', { type: 'button', class: 'dup', 'aria-label': `Duplicate position ${i + 1}`,
           disabled: form.positions.length >= MAX_POSITIONS ? '' : null,
@@ -371,6 +372,7 @@ function renderResults() {
   if (!report) return;
   patch($('verdict'), verdictLines(report, scenario).map((line) => v('li', {}, line)));
   renderColumns();
+  if (embed) renderKeyLines(report);
   // The numbers first; the chart in the next frame (it is the slowest part to draw).
   cancelAnimationFrame(state.chartFrame);
   state.chartFrame = requestAnimationFrame(() => renderChartSection());
@@ -384,6 +386,21 @@ function renderResults() {
       state.riskRefresh = renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset });
     });
   }
+}
+
+/** In an embed, each position's liquidation prices under its inputs: on a phone the results come after
+ *  every input, a screen or more down. The numbers are the report's, as in the columns. */
+function renderKeyLines(report) {
+  const modes = [['isolated', 'isolated'], ['cross', 'cross'], ['asGiven', 'as given']].filter(([k]) => report[k]);
+  report.isolated.positions.forEach((_, i) => {
+    const line = $(`key-line-${i}`);
+    if (!line) return;
+    line.textContent = 'Liquidation: ' + modes.map(([k, name]) => {
+      const o = report[k].positions[i];
+      const price = o.liquidationPrice === null ? 'none' : fmt.price(o.liquidationPrice);
+      return `${price} ${name}${o.pastLiquidation ? ' (already past)' : ''}`;
+    }).join(' · ');
+  });
 }
 
 function renderChartSection() {
