@@ -99,3 +99,27 @@ console.log(lab.evaluate({ walletBalance: 1000, positions: [{ symbol: 'BTCUSDT',
     assert.ok(Math.abs(Number(r.stdout) - BTC_LP) < 1e-9 * BTC_LP, `${platform}: ${r.stdout}`);
   }
 });
+
+test('typescript: the exports map gives each entry its d.ts (moduleResolution node16 and bundler)', () => {
+  writeFileSync(path.join(app, 'check.ts'), `
+import createMarginLab, { defaultScenario, type Report } from 'marginlab';
+import createFull, { defaultOptionsScenario } from 'marginlab/full';
+import createInline from 'marginlab/inline';
+import 'marginlab/element';
+const lab = await createMarginLab();
+const report: Report = lab.evaluate(defaultScenario);
+const lp: number | null | undefined = report.isolated?.positions[0]?.liquidationPrice;
+const full = await createFull();
+const pm = full.portfolioMargin(defaultOptionsScenario);
+const inline = await createInline({ wasmBinary: new Uint8Array(0) });
+// @ts-expect-error: the calculator alone has no risk lab
+(await createInline()).stress;
+export { lp, pm, inline };
+`);
+  writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', lib: ['es2022'], types: [] }, files: ['check.ts'] }));
+  const tsc = path.join(root, 'web/node_modules/typescript/bin/tsc');
+  for (const [module, resolution] of [['node16', 'node16'], ['esnext', 'bundler']]) {
+    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--module', module, '--moduleResolution', resolution], { cwd: app, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${resolution}: ${r.stdout}${r.stderr}`);
+  }
+});

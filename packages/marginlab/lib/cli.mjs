@@ -273,7 +273,12 @@ function writeBatch(read, result, flags, name) {
     out.write('\n]\n');
   } else if (flags.format === 'csv') {
     out.write(csvLine(columns));
-    for (let i = 0; i < rows.count; i++) { const r = record(i); out.write(csvLine(columns.map((c) => r[c]))); }
+    for (let i = 0; i < rows.count; i++) {
+      if (result.bad.has(i) || result.margins || columns[1] === 'id') { const r = record(i); out.write(csvLine(columns.map((c) => r[c]))); continue; }
+      // The common row, written directly: the symbol is plain (lib/csv.mjs), the numbers the core's.
+      const lp = result.liquidationPrice[i];
+      out.write(`${rows.line[i]},${rows.symbol[i]},${rows.side[i] > 0 ? 'long' : 'short'},${rows.quantity[i]},${rows.entryPrice[i]},${rows.leverage[i]},${lp > 0 && Number.isFinite(lp) ? lp : ''},\n`);
+    }
   } else {
     for (let s = 0; s < rows.count; s += 1000) {  // one table per 1000 rows: the widths of a page
       const slice = [];

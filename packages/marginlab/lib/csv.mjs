@@ -16,6 +16,7 @@ export const OPTIONAL_COLUMNS = ['id', 'rules', 'contract', 'contractSize'];
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TEXT = /^[A-Za-z0-9._:/-]+$/;
 const SIDES = { long: 1, short: -1 };
+const SIDE_NAMES = Object.keys(SIDES);
 const CONTRACTS = ['linear', 'inverse'];
 
 /** A CSV error: where (1-based line and column) and what. */
@@ -23,14 +24,23 @@ function csvError(line, column, message) {
   return { line, column, message };
 }
 
-/** The fields of one line, each with its 1-based column; RFC 4180 quotes ("a ""b""", c). */
+/** Fields of a line: their values, and the 1-based column of field j (counted only when asked). */
+function fieldsOf(values, columns = null) {
+  return {
+    values,
+    column(j) {
+      if (columns) return columns[j];
+      let c = 1;
+      for (let k = 0; k < j; k++) c += values[k].length + 1;
+      return c;
+    },
+  };
+}
+
+/** The fields of one line; RFC 4180 quotes ("a ""b""", c). */
 function splitLine(text, line) {
-  if (!text.includes('"')) {
-    const fields = text.split(',');
-    let column = 1;
-    return { fields: fields.map((value) => { const f = { value, column }; column += value.length + 1; return f; }) };
-  }
-  const fields = [];
+  if (!text.includes('"')) return { fields: fieldsOf(text.split(',')) };
+  const values = [], columns = [];
   let i = 0;
   for (;;) {
     const column = i + 1;
@@ -52,8 +62,9 @@ function splitLine(text, line) {
       if (value.includes('"')) return { error: csvError(line, column + value.indexOf('"'), 'a quote inside an unquoted field (quote the whole field and double the quote)') };
       i = end < 0 ? text.length : end;
     }
-    fields.push({ value, column });
-    if (i >= text.length) return { fields };
+    values.push(value);
+    columns.push(column);
+    if (i >= text.length) return { fields: fieldsOf(values, columns) };
     i += 1;  // the comma
   }
 }
@@ -64,7 +75,8 @@ function readHeader(text) {
   if (split.error) return { errors: [split.error] };
   const index = {};
   const errors = [];
-  for (const [i, { value, column }] of split.fields.entries()) {
+  for (const [i, value] of split.fields.values.entries()) {
+    const column = split.fields.column(i);
     const name = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].find((c) => c.toLowerCase() === value.trim().toLowerCase());
     if (name === undefined) continue;
     if (name in index) errors.push(csvError(1, column, `the column "${name}" appears twice`));
@@ -72,7 +84,7 @@ function readHeader(text) {
   }
   const missing = REQUIRED_COLUMNS.filter((c) => !(c in index));
   if (missing.length) errors.push(csvError(1, 1, `the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (required: ${REQUIRED_COLUMNS.join(', ')}; optional: ${OPTIONAL_COLUMNS.join(', ')})`));
-  return { index, width: split.fields.length, errors };
+  return { index, width: split.fields.values.length, errors };
 }
 
 /** A finite number > 0 from a field, or an error message. */
@@ -117,30 +129,31 @@ function grow(rows) {
 
 /** One data line into rows, or its first error. */
 function readRow(rows, header, fields, line, start, defaults) {
-  if (fields.length !== header.width) {
-    const at = fields.length < header.width ? fields.at(-1) : fields[header.width];
-    return csvError(line, fields.length < header.width ? at.column + at.value.length : at.column,
-      `the row has ${fields.length} field${fields.length === 1 ? '' : 's'}; the header has ${header.width}`);
+  const { values } = fields;
+  const n = values.length;
+  if (n !== header.width) {
+    const column = n < header.width ? fields.column(n - 1) + values[n - 1].length : fields.column(header.width);
+    return csvError(line, column, `the row has ${n} field${n === 1 ? '' : 's'}; the header has ${header.width}`);
   }
-  const field = (name) => fields[header.index[name]];
-  const fail = (name, message) => csvError(line, field(name).column, message);
-  const symbol = text(field('symbol').value, 'symbol');
+  const field = (name) => values[header.index[name]];
+  const fail = (name, message) => csvError(line, fields.column(header.index[name]), message);
+  const symbol = text(field('symbol'), 'symbol');
   if (symbol.error) return fail('symbol', symbol.error);
-  const side = text(field('side').value, 'side', Object.keys(SIDES));
+  const side = text(field('side'), 'side', SIDE_NAMES);
   if (side.error) return fail('side', side.error);
   const numbers = {};
   for (const name of ['quantity', 'entryPrice', 'leverage', 'contractSize']) {
     if (!(name in header.index)) { numbers[name] = defaults.contractSize; continue; }
-    const x = positive(field(name).value, name);
+    const x = positive(field(name), name);
     if (typeof x === 'string') return fail(name, x);
     numbers[name] = x;
   }
-  const choice = (name, allowed, fallback) => (name in header.index ? text(field(name).value, name, allowed) : { value: fallback });
+  const choice = (name, allowed, fallback) => (name in header.index ? text(field(name), name, allowed) : { value: fallback });
   const rules = choice('rules', null, defaults.rules);
   if (rules.error) return fail('rules', rules.error);
   const contract = choice('contract', CONTRACTS, defaults.contract);
   if (contract.error) return fail('contract', contract.error);
-  const id = 'id' in header.index ? field('id').value.trim().slice(0, MAX_TEXT_CHARS).replace(/[^\x20-\x7e]/g, '?') : '';
+  const id = 'id' in header.index ? field('id').trim().slice(0, MAX_TEXT_CHARS).replace(/[^\x20-\x7e]/g, '?') : '';
   if (rows.count === rows.line.length) grow(rows);
   const i = rows.count++;
   rows.line[i] = line;
@@ -164,7 +177,7 @@ function fieldColumn(input, header, rows, i, name) {
   let end = input.indexOf('\n', start);
   if (end < 0) end = input.length;
   const split = splitLine(input.slice(start, end).replace(/\r$/, ''), rows.line[i]);
-  return split.fields ? split.fields[header.index[name]].column : 1;
+  return split.fields ? split.fields.column(header.index[name]) : 1;
 }
 
 /**

@@ -4,6 +4,7 @@
 
 /** A CSV field: quoted when it holds a comma, a quote or a line break. */
 export function csvField(value) {
+  if (typeof value === 'number') return String(value);
   const s = value === null || value === undefined ? '' : String(value);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
