@@ -195,3 +195,24 @@ describe('the place of a JSON mistake', () => {
     }
   });
 });
+
+describe('the progress bar', () => {
+  const book = () => file('progress.csv', 'symbol,side,quantity,entryPrice,leverage\n' + 'BTCUSDT,long,0.1,60000,10\n'.repeat(70000));
+
+  test('on a terminal (a pseudo-terminal by script(1)), after the delay, then erased', { skip: spawnSync('script', ['--version']).status !== 0 && 'no script(1)' }, () => {
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} batch ${JSON.stringify(book())} > /dev/null`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, MARGINLAB_PROGRESS_AFTER_MS: '0' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\rbatch \[#+\.*\] \d+%/);
+    assert.match(r.stdout, /\rbatch \[#{30}\] 100%\r\x1b\[K$/);
+    const quiet = spawnSync('script', ['-qec', command.replace(' batch ', ' batch --no-progress '), '/dev/null'], { encoding: 'utf8', env: { ...process.env, MARGINLAB_PROGRESS_AFTER_MS: '0' } });
+    assert.equal(quiet.status, 0);
+    assert.equal(quiet.stdout, '');
+  });
+
+  test('not when standard error is not a terminal', () => {
+    const r = spawnSync(process.execPath, [bin, 'batch', book()], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MARGINLAB_PROGRESS_AFTER_MS: '0' } });
+    assert.equal(r.status, 0);
+    assert.equal(r.stderr, '');
+  });
+});

@@ -119,18 +119,21 @@ function readInput(file, limit) {
   }
 }
 
-/** A progress bar on standard error when it is a terminal and the work has taken a second. */
+/** A progress bar on standard error when it is a terminal and the work has taken a second
+ *  (MARGINLAB_PROGRESS_AFTER_MS changes the second, for tests). */
 function progressBar(enabled, label) {
   const start = Date.now();
-  let shown = false;
+  const after = Number(process.env.MARGINLAB_PROGRESS_AFTER_MS ?? 1000);
+  let shown = '';
   const tty = enabled && process.stderr.isTTY;
   return {
     update(fraction) {
-      if (!tty || Date.now() - start < 1000) return;
+      if (!tty || Date.now() - start < after) return;
       const f = Math.min(1, Math.max(0, fraction));
       const width = 30, full = Math.round(f * width);
-      process.stderr.write(`\r${label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${Math.floor(f * 100)}%`);
-      shown = true;
+      const bar = `\r${label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${Math.floor(f * 100)}%`;
+      if (bar !== shown) process.stderr.write(bar);  // only when it changes
+      shown = bar;
     },
     done() { if (shown) process.stderr.write('\r\x1b[K'); },
   };
@@ -225,8 +228,9 @@ async function batchCommand(file, flags) {
   const { liquidationPrice, bad } = liquidationPrices(lab, rows, { ...options, progress: (f) => bar.update(0.4 + f * (flags.margins ? 0.2 : 0.5)) });
   const m = flags.margins ? margins(lab, rows, bad, { ...options, progress: (f) => bar.update(0.6 + f * 0.3) }) : null;
   const steps = flags.explain ? explainRows(lab, rows, bad, flags) : null;
+  writeBatch(read, { liquidationPrice, margins: m, bad, steps }, flags, name, (f) => bar.update(0.9 + f * 0.1));
+  bar.update(1);
   bar.done();
-  writeBatch(read, { liquidationPrice, margins: m, bad, steps }, flags, name);
   reportBatchErrors(read, rows, bad, name);
   return read.errorCount + bad.size > 0 ? 1 : 0;
 }
@@ -250,7 +254,7 @@ function rowError(read, i, bad) {
   return `${read.rows.line[i]}:${read.columnOf(i, b.column)}: ${b.error.message}`;
 }
 
-function writeBatch(read, result, flags, name) {
+function writeBatch(read, result, flags, name, progress) {
   const { rows } = read;
   const out = writer();
   const columns = batchColumns(rows, flags);
@@ -266,6 +270,7 @@ function writeBatch(read, result, flags, name) {
   if (flags.format === 'json') {
     out.write('[');
     for (let i = 0; i < rows.count; i++) {
+      if ((i & 0xffff) === 0) progress(i / rows.count);
       const r = record(i);
       if (result.steps && result.steps.has(i)) r.steps = result.steps.get(i);
       out.write((i ? ',\n' : '\n') + JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c]]).concat(r.steps ? [['steps', r.steps]] : []))));
@@ -274,6 +279,7 @@ function writeBatch(read, result, flags, name) {
   } else if (flags.format === 'csv') {
     out.write(csvLine(columns));
     for (let i = 0; i < rows.count; i++) {
+      if ((i & 0xffff) === 0) progress(i / rows.count);
       if (result.bad.has(i) || result.margins || columns[1] === 'id') { const r = record(i); out.write(csvLine(columns.map((c) => r[c]))); continue; }
       // The common row, written directly: the symbol is plain (lib/csv.mjs), the numbers the core's.
       const lp = result.liquidationPrice[i];
