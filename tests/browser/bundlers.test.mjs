@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launch } from './chromium.mjs';
+import { serve } from '../../scripts/serve.mjs';
+import { WAIT, defaultScenario, escapeAttribute, expectShown, expectedLiquidation, ready } from './helpers.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tools = path.join(root, 'tests/package/bundlers/node_modules');
@@ -109,4 +111,26 @@ test('esbuild: marginlab/inline, nothing to copy', async () => {
     logLevel: 'error', logOverride: { 'commonjs-variable-in-esm': 'silent' } });
   writeFileSync(path.join(folder, 'dist/index.html'), HTML('main.js'));
   near(await titleOf(path.join(folder, 'dist')), 'esbuild');
+});
+
+test('the element: <margin-lab> from the package\'s dist frames the page shipped beside it', async () => {
+  const folder = app('element');
+  const scenario = escapeAttribute(JSON.stringify(defaultScenario));
+  const site = await serve({ root: path.join(folder, 'node_modules/marginlab/dist') + '/', port: 0, extra: {
+    '/host.html': { type: 'text/html; charset=utf-8', body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title></head><body><script type="module" src="/margin-lab.js"></script><margin-lab scenario="${scenario}"></margin-lab></body></html>` },
+  } });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(site.url + 'host.html');
+    await page.locator('margin-lab iframe').waitFor(WAIT);
+    const frame = await (await page.locator('margin-lab iframe').elementHandle()).contentFrame();
+    await ready(frame);
+    await expectShown(frame, expectedLiquidation(defaultScenario));
+    await page.close();
+    assert.deepEqual(errors, []);
+  } finally {
+    await new Promise((resolve) => site.server.close(resolve));
+  }
 });
