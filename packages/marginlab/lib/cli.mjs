@@ -23,7 +23,7 @@ Options:
   --format table|json|csv   output (default: table for evaluate, csv for batch)
   --explain                 the steps of every number ("show the math"); batch: at most 1000 rows
   --margins                 batch: add initialMargin, maintenanceMargin, maintenanceMarginRate, tier
-                            (from evaluate: about 20,000 rows a second; without it, millions)
+                            (from evaluate: 100,000 rows in about 2 s; without it, 1,000,000 in about 4 s)
   --rules NAME              batch: the rules of rows without a rules column (default binance)
   --contract linear|inverse batch: the contract of rows without a contract column (default linear)
   --contract-size N         batch: of rows without a contractSize column (default 1)
