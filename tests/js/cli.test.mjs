@@ -216,3 +216,14 @@ describe('the progress bar', () => {
     assert.equal(r.stderr, '');
   });
 });
+
+describe('inputs that cannot be read', () => {
+  test('a directory, and a scenario over 16 MiB: exit 2', () => {
+    const r = run(['evaluate', dir]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /it is a directory/);
+    const big = spawnSync(process.execPath, [bin, 'evaluate'], { encoding: 'utf8', input: ' '.repeat(16 * 1024 * 1024 + 1) });
+    assert.equal(big.status, 2);
+    assert.match(big.stderr, /standard input is larger than 16777216 bytes/);
+  });
+});

@@ -3,7 +3,7 @@
 // terminal. Exit codes: 0 every input was computed; 1 the input has errors (each reported on
 // standard error, where it is: file:line:column for CSV, the JSON path for scenarios); 2 the
 // command line is wrong or a file cannot be read.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { readPositionsCsv, MAX_INPUT_CHARS } from './csv.mjs';
 import { liquidationPrices, margins } from './batch.mjs';
 import { jsonErrorOffset, jsonErrorPlace } from './jsonplace.mjs';
@@ -84,39 +84,34 @@ export function parseArgs(argv) {
   return { command, file, flags };
 }
 
-/** The text of a file or of standard input ("-"), at most `limit` characters. */
-function readInput(file, limit) {
+/** The text of a file or of standard input ("-"), at most `limit` bytes. */
+async function readInput(file, limit) {
   const name = file === '-' ? 'standard input' : file;
-  let fd;
-  try {
-    fd = file === '-' ? 0 : openSync(file, 'r');
-  } catch (e) {
-    throw new UsageError(`cannot read ${name}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  }
-  try {
-    if (file === '-' && process.stdin.isTTY) throw new UsageError('give a file, or pipe the input into standard input');
-    if (fd !== 0 && fstatSync(fd).isDirectory()) throw new UsageError(`cannot read ${name}: it is a directory`);
-    const chunks = [];
-    let size = 0;
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (;;) {
-      let n;
-      try {
-        n = readSync(fd, buffer, 0, buffer.length, null);
-      } catch (e) {
-        if (e.code === 'EAGAIN') continue;
-        if (e.code === 'EOF') break;
-        throw new UsageError(`cannot read ${name}: ${e.message}`);
-      }
-      if (n === 0) break;
-      size += n;
-      if (size > limit) throw new UsageError(`${name} is larger than ${limit} bytes`);
-      chunks.push(Buffer.from(buffer.subarray(0, n)));
+  let stream = process.stdin;
+  if (file === '-' && process.stdin.isTTY) throw new UsageError('give a file, or pipe the input into standard input');
+  if (file !== '-') {
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch (e) {
+      throw new UsageError(`cannot read ${name}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
     }
-    return Buffer.concat(chunks).toString('utf8');
-  } finally {
-    if (fd !== 0) closeSync(fd);
+    if (stat.isDirectory()) throw new UsageError(`cannot read ${name}: it is a directory`);
+    if (stat.size > limit) throw new UsageError(`${name} is larger than ${limit} bytes`);
+    stream = createReadStream(file);
   }
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += chunk.length;
+      if (size > limit) throw new UsageError(`${name} is larger than ${limit} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    throw e instanceof UsageError ? e : new UsageError(`cannot read ${name}: ${e.message}`);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A progress bar on standard error when it is a terminal and the work has taken a second
@@ -159,7 +154,7 @@ async function loadLab(full) {
 /** `evaluate`: a scenario (version 1) or an options account (version 2). */
 async function evaluateCommand(file, flags) {
   const name = file === '-' ? '<stdin>' : file;
-  const text = readInput(file, MAX_JSON_CHARS).replace(/^\uFEFF/, '');
+  const text = (await readInput(file, MAX_JSON_CHARS)).replace(/^\uFEFF/, '');
   let scenario;
   try {
     scenario = JSON.parse(text);
@@ -218,7 +213,7 @@ function batchColumns(rows, flags) {
 async function batchCommand(file, flags) {
   const name = file === '-' ? '<stdin>' : file;
   const bar = progressBar(flags.progress, 'batch');
-  const text = readInput(file, MAX_INPUT_CHARS);
+  const text = await readInput(file, MAX_INPUT_CHARS);
   const read = readPositionsCsv(text, { rules: flags.rules, contract: flags.contract, contractSize: flags.contractSize }, (f) => bar.update(f * 0.4));
   const { rows } = read;
   if (flags.explain && rows.count > MAX_EXPLAINED_ROWS) { bar.done(); throw new UsageError(`--explain takes at most ${MAX_EXPLAINED_ROWS} rows (the input has ${rows.count})`); }
