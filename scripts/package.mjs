@@ -24,6 +24,11 @@ async function assemble() {
   const wanted = [...modules.flatMap((m) => [`${m}.js`, `${m}.wasm`, `${m}.d.ts`]), 'margin-lab.js'];
   const missing = wanted.filter((f) => !built.includes(f));
   if (missing.length) throw new Error(`web/dist lacks ${missing.join(', ')}: build the wasm (cmake --preset wasm) and the page (node web/build.mjs) first`);
+  // The package's version is the core's (marginlab.h kVersion, what lab.version returns).
+  const header = await readFile(path.join(root, 'core/include/marginlab/marginlab.h'), 'utf8');
+  const core = /kVersion = "([^"]+)"/.exec(header)?.[1];
+  const { version } = JSON.parse(await readFile(path.join(source, 'package.json'), 'utf8'));
+  if (version !== core) throw new Error(`packages/marginlab/package.json has version ${version}; the core (marginlab.h kVersion) is ${core}`);
   await rm(out, { recursive: true, force: true });
   await mkdir(path.join(out, 'dist'), { recursive: true });
   for (const entry of ['package.json', 'README.md', 'LICENSE', 'bin', 'lib', 'node']) {
