@@ -28,3 +28,8 @@ fi
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# Vite and webpack for tests/browser/bundlers.test.mjs (the packed package in their apps): their own pinned tree.
+if [ ! -f tests/package/bundlers/node_modules/.package-lock.json ] || [ tests/package/bundlers/package-lock.json -nt tests/package/bundlers/node_modules/.package-lock.json ]; then
+  (cd tests/package/bundlers && npm ci --no-audit --no-fund --loglevel=error)
+fi

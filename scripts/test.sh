@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Every test: the Catch2 core suite natively, with ASan + UBSan, and as wasm under node (ctest), the JS API tests
 # against the built module, the hand-written d.ts checked by tsc, the page's size budget, and
-# the browser tests (playwright-core driving Debian's Chromium against the page on loopback).
+# the browser tests (playwright-core driving Debian's Chromium against the page on loopback), and the npm
+# package packed and installed into a fresh project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -40,6 +41,10 @@ run_ctest wasm
 echo "== page: build web/dist (esbuild) and check the size budget"
 node web/build.mjs
 node scripts/size.mjs
+
+echo "== npm package: assemble build/npm/marginlab, npm pack, install the tarball offline into a fresh project, run it"
+node scripts/package.mjs
+node --test tests/package/
 
 echo "== venue data files (core/data/venues): shape, sources, tier order"
 node scripts/check-venue-data.mjs
