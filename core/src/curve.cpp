@@ -83,8 +83,9 @@ std::optional<double> adverseCrossing(const SizeCurveInput& in, double mark) noe
   // A short: g <= C + q E - q P, so g < 0 at P = (C + q E) / q; g falls throughout.
   double top = (in.collateral + in.quantity * in.entryPrice) / in.quantity;
   if (!(top > mark)) top = mark * 2;
-  while (terms(in, top).g > 0 && top < kPriceCeiling) top *= 2;
-  if (terms(in, top).g > 0) return std::nullopt;
+  const double ceiling = kPriceCeiling / in.quantity;  // the notional stays finite
+  while (terms(in, top).g > 0 && top < ceiling) top *= 2;
+  if (!(terms(in, top).g <= 0)) return std::nullopt;
   return crossing(in, mark, top);
 }
 
@@ -92,8 +93,9 @@ std::optional<double> adverseCrossing(const SizeCurveInput& in, double mark) noe
 std::optional<double> upperCrossing(const SizeCurveInput& in, double mark) noexcept {
   if (in.side != Side::Long || in.curve != SizeCurve::Orderly || in.factor == 0) return std::nullopt;
   double top = mark * 2;
-  while (terms(in, top).g > 0 && top < kPriceCeiling / 2) top *= 2;
-  if (terms(in, top).g > 0) return std::nullopt;
+  const double ceiling = kPriceCeiling / in.quantity;  // the notional stays finite
+  while (terms(in, top).g > 0 && top < ceiling) top *= 2;
+  if (!(terms(in, top).g <= 0)) return std::nullopt;
   return crossing(in, mark, top);
 }
 

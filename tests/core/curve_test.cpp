@@ -137,6 +137,32 @@ TEST_CASE("size curves: plugging every solved price back gives margin = maintena
         }
 }
 
+TEST_CASE("size curves: extreme inputs give finite prices on the boundary, or none", "[curve]") {
+  // A factor so small that maintenance would overtake a long's gain only past any finite notional:
+  // 1e-300 x N^1.8 > N needs N > 1e375. No upper price, and no overflow on the way.
+  SizeCurveInput in = orderlyBtc(Side::Long);
+  in.quantity = 1e7;
+  in.entryPrice = 1e7;
+  in.collateral = 1e13;
+  in.factor = 1e-300;
+  SizeCurveResult r = solved(in);
+  CHECK_FALSE(r.upperLiquidationPrice);
+  REQUIRE(r.liquidationPrice);
+  requireOnTheBoundary(in, *r.liquidationPrice);
+  in.side = Side::Short;
+  r = solved(in);
+  REQUIRE(r.liquidationPrice);
+  requireOnTheBoundary(in, *r.liquidationPrice);
+  // The smallest position and price: still exact.
+  in = orderlyBtc(Side::Long);
+  in.quantity = 1000;
+  in.entryPrice = 1e-9;
+  in.collateral = 1e-7;
+  r = solved(in);
+  REQUIRE(r.liquidationPrice);
+  requireOnTheBoundary(in, *r.liquidationPrice);
+}
+
 TEST_CASE("size curves: every bad input at its name", "[curve]") {
   SizeCurveInput in = orderlyBtc(Side::Long);
   in.quantity = -1;
