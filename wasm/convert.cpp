@@ -184,6 +184,8 @@ val describe() {
   d.describe<IsolatedPosition>();
   d.describe<IsolatedHorizon>();
   d.describe<PortfolioMarginResult>();
+  d.describe<SizeCurveInput>();
+  d.describe<SizeCurveResult>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();

@@ -659,6 +659,49 @@ export interface ImpliedVolatility {
   steps?: Step[];
 }
 
+/** curve.h SizeCurveInput: one position on its own collateral, its margin rate on a size-scaled curve.
+ *  'orderly': IMR = max(baseImr, factor x N^0.8), MMR = max(baseMmr, baseMmr / baseImr x factor x N^0.8),
+ *  N the notional at the price in question. 'drift': a ratio r becomes max(r, 0.8 r + factor x sqrt(quantity))
+ *  (factor = the market's imf_factor / 1e6), for the initial and the maintenance ratio alike. */
+export interface SizeCurveInput {
+  curve: 'orderly' | 'drift';
+  side: Side;
+  /** Base units, > 0. */
+  quantity: number;
+  entryPrice: number;
+  /** Default: entryPrice. */
+  markPrice?: number;
+  /** Quote: the margin backing the position, >= 0. */
+  collateral: number;
+  /** Fraction of notional, in [1e-6, 1]. */
+  baseImr: number;
+  /** Fraction of notional, in [1e-6, baseImr]. */
+  baseMmr: number;
+  /** In [0, 1]; 0 keeps the base rates. */
+  factor: number;
+}
+
+/** curve.h SizeCurveResult: rates and margins at the mark, and the liquidation prices solved exactly. */
+export interface SizeCurveResult {
+  notional: number;
+  initialMarginRate: number;
+  maintenanceMarginRate: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+  /** collateral + PnL at the mark. */
+  equity: number;
+  /** Equity at or below maintenance at the mark. */
+  pastLiquidation: boolean;
+  /** Against the position (below the mark for a long, above for a short); null when no positive price, or past. */
+  liquidationPrice: number | null;
+  /** Orderly, a long: above the mark, where maintenance (growing as N^1.8) overtakes the gain; else null. */
+  upperLiquidationPrice: number | null;
+  /** The curve's maintenance rate at liquidationPrice. */
+  maintenanceMarginRateAtLiquidation: number | null;
+  /** With { explain: true } only. */
+  steps?: Step[];
+}
+
 /** An answer without steps: errors (empty on success) and the fields. */
 export type Checked<T> = ({ errors: [] } & T) | { errors: InputError[] };
 
@@ -744,6 +787,9 @@ export interface MarginLabFull extends MarginLab {
   black76(input: Black76Input, options?: CallOptions): Checked<Black76Greeks>;
   /** black.h impliedVolatilityAtRate(); with { explain: true } the solve's steps. */
   impliedVolatility(input: ImpliedVolatilityInput, options?: CallOptions): Answer<ImpliedVolatility>;
+  /** curve.h sizeCurve(): Orderly's or Drift's size-scaled margin curve for one position, its
+   *  liquidation prices solved to adjacent doubles; with { explain: true } the steps. */
+  sizeCurve(input: SizeCurveInput, options?: CallOptions): Answer<SizeCurveResult>;
 }
 
 /** Options for the Emscripten factory; `wasmBinary` lets node load without fetch. */

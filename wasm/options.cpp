@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "marginlab/black.h"
+#include "marginlab/curve.h"
 #include "marginlab/options.h"
 #include "marginlab/validate.h"
 #include "reader.h"
@@ -208,6 +209,21 @@ val impliedVolatility(const val& input, const val& options) {
   const bool explain = wantsSteps(options);
   if (explain && result)
     explainImpliedVolatilityAtRate(in.type, in.strike, in.forward, in.years, in.price, in.rate, *result.value);
+  return answer(result, explain);
+}
+
+val sizeCurve(const val& input, const val& options) {
+  Reader r;
+  SizeCurveInput in;
+  readInput(r, input, in);
+  if (!r.errors.empty()) {  // the core's checks on the fields that did convert
+    std::vector<InputError> errors = r.errors;
+    if (r.errors.front().path != "") mergeChecks(errors, validate(in));
+    return errorsOnly(errors);
+  }
+  Result<SizeCurveResult> result = marginlab::sizeCurve(in);
+  const bool explain = wantsSteps(options);
+  if (explain && result) marginlab::explain(in, *result.value);
   return answer(result, explain);
 }
 

@@ -90,5 +90,7 @@ function optionsTools(core) {
     },
     black76: (x, options) => input('black76', x, options),
     impliedVolatility: (x, options) => input('impliedVolatility', x, options),
+    /** ({ curve, side, quantity, entryPrice, markPrice?, collateral, baseImr, baseMmr, factor }, options?). */
+    sizeCurve: (x, options) => input('sizeCurve', x, options),
   };
 }

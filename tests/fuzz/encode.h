@@ -437,6 +437,10 @@ struct Params {
   double strike = 100, forward = 100, optionVolatility = 0.8, optionYears = 0.25, rate = 0.05, dividend = 0;
   double optionPrice = 10, discount = 1;
 
+  /// curve.h: sizeCurve's input (read after everything else).
+  SizeCurveInput sizeCurve{.quantity = 1, .entryPrice = 100, .collateral = 10, .baseImr = 0.01, .baseMmr = 0.006,
+                           .factor = 3.75e-7};
+
   /// kOptionsAccount (options.h): a version-2 scenario and the requests of its entry points.
   OptionsScenario options;
   OptionsRequest optionsRequest;
@@ -715,6 +719,15 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.num(p.optionPrice, r.mark / 10);
   io.num(p.discount, 1);
   optionsSchema(io, p);
+  io.choice(p.sizeCurve.curve, 2);
+  io.choice(p.sizeCurve.side, 2);
+  io.num(p.sizeCurve.quantity, r.quantity);
+  io.num(p.sizeCurve.entryPrice, r.entry);
+  io.opt(p.sizeCurve.markPrice, r.mark);
+  io.num(p.sizeCurve.collateral, r.initialMargin);
+  io.num(p.sizeCurve.baseImr, 0.01);
+  io.num(p.sizeCurve.baseMmr, 0.006);
+  io.num(p.sizeCurve.factor, 3.75e-7);
 }
 
 /// The references of a scenario and its report, for paramsSchema.

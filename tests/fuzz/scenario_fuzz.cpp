@@ -1101,7 +1101,30 @@ void checkOrders(const Params& prm) {
   REQUIRE_THAT(!formatNumber(prm.target).empty(), "formatNumber gives text");
 }
 
+/// curve.h: any input gives errors or finite numbers, and every liquidation price it solves lies on the
+/// boundary (equity = maintenance to 1e-9 of the position's scale).
+void checkSizeCurve(const Params& prm) {
+  const SizeCurveInput& in = prm.sizeCurve;
+  Result<SizeCurveResult> r = sizeCurve(in);
+  checkResult(r, "sizeCurve");
+  if (!r) return;
+  explain(in, *r.value);
+  const Finite f{"sizeCurve."};
+  const SizeCurveResult& c = *r.value;
+  for (double x : {c.notional, c.initialMarginRate, c.maintenanceMarginRate, c.initialMargin, c.maintenanceMargin, c.equity}) f.x("value", x);
+  f.steps("steps", c.steps);
+  for (const std::optional<double>& p : {c.liquidationPrice, c.upperLiquidationPrice}) {
+    if (!p) continue;
+    f.x("liquidationPrice", *p);
+    const double equity = in.collateral + sign(in.side) * in.quantity * (*p - in.entryPrice);
+    const double mm = curveMaintenanceRate(in, in.quantity, *p) * in.quantity * *p;
+    const double scale = in.collateral + in.quantity * (in.entryPrice + *p);
+    REQUIRE_THAT(*p > 0 && std::abs(equity - mm) <= 1e-9 * scale, "sizeCurve: on the boundary at " + num(*p));
+  }
+}
+
 void checkOptions(const Params& prm) {
+  checkSizeCurve(prm);
   // black.h: impliedVolatility checks its inputs, so any input gives a finite value or errors.
   const auto iv = impliedVolatility(prm.optionType, prm.strike, prm.forward, prm.optionYears, prm.optionPrice,
                                     prm.discount);

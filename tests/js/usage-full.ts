@@ -92,3 +92,20 @@ export async function optionsAccount(): Promise<number> {
     solveSteps + gridSteps.errors.length;
 }
 
+/** Size-scaled margin curves (curve.h): Orderly's notional^0.8 and Drift's sqrt-size premium. */
+export function sizeCurves(lab: MarginLabFull): number {
+  const orderly = lab.sizeCurve({ curve: 'orderly', side: 'long', quantity: 10, entryPrice: 60000, collateral: 60000,
+    baseImr: 0.01, baseMmr: 0.006, factor: 0.000000375 }, { explain: true });
+  const liquidation: number | null = 'liquidationPrice' in orderly ? orderly.liquidationPrice : null;
+  const upper: number | null = 'upperLiquidationPrice' in orderly ? orderly.upperLiquidationPrice : null;
+  const steps: Step[] = 'notional' in orderly ? (orderly.steps ?? []) : [];
+  const drift = lab.sizeCurve({ curve: 'drift', side: 'short', quantity: 10000, entryPrice: 150, markPrice: 149,
+    collateral: 300000, baseImr: 0.1, baseMmr: 0.05, factor: 0.0005 });
+  const rate: number = 'maintenanceMarginRate' in drift ? drift.maintenanceMarginRate : 0;
+  // @ts-expect-error: the curves are orderly and drift
+  lab.sizeCurve({ curve: 'binance', side: 'long', quantity: 1, entryPrice: 1, collateral: 1, baseImr: 0.1, baseMmr: 0.05, factor: 0 });
+  // @ts-expect-error: the factor is required
+  lab.sizeCurve({ curve: 'drift', side: 'long', quantity: 1, entryPrice: 1, collateral: 1, baseImr: 0.1, baseMmr: 0.05 });
+  return (liquidation ?? 0) + (upper ?? 0) + steps.length + rate;
+}
+

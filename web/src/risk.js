@@ -48,10 +48,12 @@ function tool(ctx, spec) {
   const form = h('form', { class: 'tool', id: spec.id, novalidate: '' });
   const kit = createForm({ idOf: (path) => `${spec.id}-${path.slice('request.'.length)}`, root: () => form });
   const values = Object.fromEntries(spec.fields.map((f) => [f.key, f.value]));
+  // A tool of the scenario is lab[call](scenario, request, options); one without gives invoke().
+  const call = (scenario, request, options) => (spec.invoke ? spec.invoke(request, options) : lab[spec.call](scenario, request, options));
   let last = null;  // { scenario, request, answer, key } on screen (key: the scenario as text)
   const math = new Explainer({
     prefix: `${spec.id}-math-`,
-    explain: () => lab[spec.call](last.scenario, last.request, EXPLAIN),
+    explain: () => call(last.scenario, last.request, EXPLAIN),
     steps: (answer) => answer.steps,
     redraw: () => show(),
     label: (step) => (words ? words.stepLabel(step, CASCADE_REASONS) : step.label),
@@ -68,7 +70,7 @@ function tool(ctx, spec) {
   };
   /** The answer for `scenario` and `request` on screen (or its errors, and nothing on screen). */
   const answer = (scenario, request, local = {}) => {
-    const a = Object.keys(local).length ? { errors: [] } : spec.check ? spec.check(scenario, request) : lab[spec.call](scenario, request);
+    const a = Object.keys(local).length ? { errors: [] } : spec.check ? spec.check(scenario, request) : call(scenario, request);
     mark('');
     if (Object.keys(local).length || a.errors.length) {
       last = null;
@@ -129,7 +131,7 @@ export function renderRiskLab(root, ctx) {
     lp: (x) => (x === null ? 'none' : fmt.price(x)),
     position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
   };
-  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u)].map((spec) => tool(ctx, spec));
+  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u)].map((spec) => tool(ctx, spec));
   root.append(h('h2', { id: 'risk-title' }, 'Risk lab'),
     h('p', { class: 'hint' }, 'What-if tools, stress and cascades, funding, the odds of liquidation and how the engine unwinds a position. Each uses the scenario above.'),
     ...tools.map((t) => t.node));
@@ -276,6 +278,44 @@ function unwindTool({ first, unit, amt, position }) {
 
 // ---------------------------------------------------------------------------------------------
 // Monte Carlo in a Web Worker (chunks, progress, cancel); on file:// it runs in chunks here.
+
+// ---- size-scaled margin curves (lab.sizeCurve, curve.h) ----------------------------------------------
+
+/** Orderly's and Drift's margin rates that grow with the position, for one position on its own
+ *  collateral (the first position's size, entry and initial margin to start with). */
+function sizeCurveTool({ first, lp }) {
+  const base = first.quantity * (first.contract === 'inverse' ? 1 : first.contractSize ?? 1);
+  const entry = first.entryPrice, mark = first.markPrice ?? entry;
+  const rate = (x) => fmt.percent(x);
+  return { id: 't-curve', steps: true, title: 'Size-scaled margin (Orderly, Drift)',
+    intro: 'Venues whose margin rate grows with the position instead of stepping through tiers. Orderly: IMR = max(base IMR, factor × notional^0.8), '
+      + 'MMR = max(base MMR, base MMR / base IMR × factor × notional^0.8) (its BTC-PERP: 1%, 0.6%, 0.000000375). Drift: each ratio r becomes '
+      + 'max(r, 0.8 r + factor × √size), size in coins, factor = the market\'s imf_factor / 10⁶. One position on its own collateral (USDC); '
+      + 'the liquidation price is solved exactly, with the rate at that price.',
+    fields: [{ key: 'curve', label: 'Curve', value: 'orderly', options: [['orderly', 'Orderly (notional^0.8)'], ['drift', 'Drift (√size)']] },
+      { key: 'side', label: 'Side', value: first.side, options: [['long', 'Long'], ['short', 'Short']] },
+      { key: 'quantity', label: 'Size', unit: 'coins', value: fieldText(base) },
+      { key: 'entryPrice', label: 'Entry', unit: 'quote', value: fieldText(entry) },
+      { key: 'markPrice', label: 'Mark', unit: 'quote', value: fieldText(mark) },
+      { key: 'collateral', label: 'Collateral', unit: 'quote', value: fieldText(Math.round(base * entry / (first.leverage ?? 10))) },
+      { key: 'baseImr', label: 'Base IMR', unit: '%', value: '1' }, { key: 'baseMmr', label: 'Base MMR', unit: '%', value: '0.6' },
+      { key: 'factor', label: 'Factor', value: '0.000000375' }],
+    request: (num, values) => defined({ curve: values.curve, side: values.side, quantity: num('quantity'), entryPrice: num('entryPrice'),
+      markPrice: num('markPrice'), collateral: num('collateral'), baseImr: num('baseImr', 100), baseMmr: num('baseMmr', 100), factor: num('factor') }),
+    // The input is the request itself: its errors come back at "quantity", shown at "request.quantity".
+    invoke: (request, options) => {
+      const a = lab.sizeCurve(request, options);
+      return a.errors.length ? { errors: a.errors.map((e) => ({ ...e, path: e.path ? `request.${e.path}` : e.path })) } : a;
+    },
+    view: (a, { math }) => [
+      a.pastLiquidation ? v('p', { class: 'warn', role: 'alert' }, 'Past liquidation: equity is at or below maintenance at the mark.') : null,
+      ...result([['Notional', fmt.amount(a.notional)], ['Initial margin rate', rate(a.initialMarginRate)],
+        ['Maintenance margin rate', rate(a.maintenanceMarginRate)], ['Initial margin', fmt.amount(a.initialMargin)],
+        ['Maintenance margin', fmt.amount(a.maintenanceMargin)], ['Equity at the mark', fmt.amount(a.equity)],
+        ['Liquidation price', lp(a.liquidationPrice)],
+        ['Maintenance rate there', a.maintenanceMarginRateAtLiquidation === null ? '—' : rate(a.maintenanceMarginRateAtLiquidation)],
+        ...(a.upperLiquidationPrice !== null ? [['Also liquidated above (maintenance outgrows the gain)', lp(a.upperLiquidationPrice)]] : [])], math)] };
+}
 
 let running = null;
 

@@ -14,6 +14,7 @@
 #include "marginlab/batch.h"
 #include "marginlab/black.h"
 #include "marginlab/check.h"
+#include "marginlab/curve.h"
 #include "marginlab/engine.h"
 #include "marginlab/errors.h"
 #include "marginlab/messages.h"
@@ -101,6 +102,7 @@ inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", 
 inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"};
 inline constexpr std::string_view kOptionTypeNames[] = {"call", "put"};
 inline constexpr std::string_view kVolDynamicsNames[] = {"stickyStrike", "stickyMoneyness"};
+inline constexpr std::string_view kSizeCurveNames[] = {"orderly", "drift"};
 
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
@@ -114,6 +116,7 @@ constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexce
 constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { return kVolShockKindNames; }
 constexpr std::span<const std::string_view> enumNames(OptionType) noexcept { return kOptionTypeNames; }
 constexpr std::span<const std::string_view> enumNames(VolDynamics) noexcept { return kVolDynamicsNames; }
+constexpr std::span<const std::string_view> enumNames(SizeCurve) noexcept { return kSizeCurveNames; }
 
 /// The d.ts union type of each enum.
 constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
@@ -129,6 +132,7 @@ constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' |
 constexpr std::string_view enumType(UnwindStyle) noexcept { return "'market' | 'twap' | 'iceberg'"; }
 constexpr std::string_view enumType(UnwindOrder) noexcept { return "'book' | 'iocAtBankruptcy'"; }
 constexpr std::string_view enumType(CascadeLiquidation) noexcept { return "'wholeAccount' | 'tierByTier'"; }
+constexpr std::string_view enumType(SizeCurve) noexcept { return "'orderly' | 'drift'"; }
 
 /// An enum that crosses as one of its strings.
 template <class E>
@@ -178,6 +182,8 @@ template <> inline constexpr std::string_view kStructName<Black76Input> = "Black
 template <> inline constexpr std::string_view kStructName<ImpliedVolatilityInput> = "ImpliedVolatilityInput";
 template <> inline constexpr std::string_view kStructName<Black76Greeks> = "Black76Greeks";
 template <> inline constexpr std::string_view kStructName<ImpliedVolatility> = "ImpliedVolatility";
+template <> inline constexpr std::string_view kStructName<SizeCurveInput> = "SizeCurveInput";
+template <> inline constexpr std::string_view kStructName<SizeCurveResult> = "SizeCurveResult";
 template <> inline constexpr std::string_view kStructName<OptionValuation> = "OptionValuation";
 template <> inline constexpr std::string_view kStructName<FutureValuation> = "FutureValuation";
 template <> inline constexpr std::string_view kStructName<LiquidationCrossing> = "LiquidationCrossing";
@@ -481,6 +487,36 @@ void fields(V& v, T& in) {
   v("years", in.years, Required{});
   v("price", in.price, Required{});
   v("rate", in.rate);
+}
+
+// ---- input: the size-scaled margin curves (curve.h) ------------------------------------------------
+
+template <class V, Is<SizeCurveInput> T>
+void fields(V& v, T& in) {
+  v("curve", in.curve, Required{});
+  v("side", in.side, Required{});
+  v("quantity", in.quantity, Required{});
+  v("entryPrice", in.entryPrice, Required{});
+  v("markPrice", in.markPrice);
+  v("collateral", in.collateral, Required{});
+  v("baseImr", in.baseImr, Required{});
+  v("baseMmr", in.baseMmr, Required{});
+  v("factor", in.factor, Required{});
+}
+
+template <class V, Is<SizeCurveResult> T>
+void fields(V& v, T& r) {
+  v("notional", r.notional);
+  v("initialMarginRate", r.initialMarginRate);
+  v("maintenanceMarginRate", r.maintenanceMarginRate);
+  v("initialMargin", r.initialMargin);
+  v("maintenanceMargin", r.maintenanceMargin);
+  v("equity", r.equity);
+  v("pastLiquidation", r.pastLiquidation);
+  v("liquidationPrice", r.liquidationPrice);
+  v("upperLiquidationPrice", r.upperLiquidationPrice);
+  v("maintenanceMarginRateAtLiquidation", r.maintenanceMarginRateAtLiquidation);
+  v("steps", r.steps, Omitted{});
 }
 
 // ---- output: the report (report.h) ------------------------------------------------------------------
