@@ -128,7 +128,7 @@ function nav() {
   pick.addEventListener('change', () => show(Number(pick.value)));
   const prev = h('button', { type: 'button', id: 'lesson-prev', 'aria-label': 'Previous lesson' }, '← Previous');
   const last = index === lessons.length - 1;  // → wraps to the first lesson, and says so
-  const next = h('button', { type: 'button', id: 'lesson-next', 'aria-label': last ? 'Back to the first lesson' : 'Next lesson' },
+  const next = h('button', { type: 'button', id: 'lesson-next', 'aria-label': last ? null : 'Next lesson' },
     last ? 'Back to lesson 1 →' : 'Next →');
   const close = h('button', { type: 'button', id: 'lesson-close' }, 'Close lessons');
   prev.addEventListener('click', () => show(index - 1));
