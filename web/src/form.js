@@ -103,9 +103,12 @@ export function parseNumber(text) {
  * undefined with a message for `path` in `local` when it is missing (and required) or not a number.
  * `per` may name a unit of units.js instead ('volatility', 'funding', ...): the field's number is
  * converted there, and a value outside the unit's plausible range is questioned (the question is
- * the field's message, nothing is computed) unless the text ends with "%".
+ * the field's message, nothing is computed) unless the text ends with "%". With `asked` (an
+ * object) the value is returned and its question put in asked[path] instead: the caller asks the
+ * core first, so that a value the core refuses gets the core's message, and keeps the answer only
+ * when nothing was asked.
  */
-export function numberReader(local) {
+export function numberReader(local, asked = null) {
   return (text, path, required, per = 1) => {
     const named = typeof per === 'string';
     const r = readNumber(named ? units.withoutSign(text) : text);
@@ -116,11 +119,12 @@ export function numberReader(local) {
     if (r.value === undefined && required) local[path] = 'Required.';
     if (r.value === undefined) return undefined;
     if (!named) return r.value / per;
-    const asked = units.insists(text) ? null : units.question(r.value, per, fmt.plain);
-    if (asked) {
-      local[path] = asked.text;
+    const q = units.insists(text) ? null : units.question(r.value, per, fmt.plain);
+    if (q && !asked) {
+      local[path] = q.text;
       return undefined;
     }
+    if (q) asked[path] = q.text;
     return units.fromField(r.value, per);
   };
 }

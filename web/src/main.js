@@ -67,7 +67,8 @@ function formFromScenario(s) {
 /** Form texts -> { scenario, local } where local maps a field path to a syntax message. */
 function scenarioFromForm(form) {
   const local = {};
-  const num = numberReader(local);
+  const asked = {};  // path -> the question about an implausible value (asked once the core has seen it)
+  const num = numberReader(local, asked);
   const scenario = { version: 1, rules: form.rules, walletBalance: num(form.walletBalance, 'walletBalance', true), positions: [] };
   setDefined(scenario, 'takerFeeRate', num(form.takerFeeRate, 'takerFeeRate', false, 'fee'));
   form.positions.forEach((p, i) => {
@@ -91,7 +92,7 @@ function scenarioFromForm(form) {
     });
   }
   if (Object.keys(tiers).length) scenario.tiers = tiers;
-  return { scenario, local };
+  return { scenario, local, asked };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,13 +430,15 @@ function renderChartSection() {
 // The update loop.
 
 function update() {
-  const { scenario, local } = scenarioFromForm(state.form);
+  const { scenario, local, asked } = scenarioFromForm(state.form);
   let errors = [];
   if (Object.keys(local).length === 0) {
     const report = state.lab.evaluate(scenario);
     errors = report.errors;
     showAsset(report.settlementAsset);
-    if (errors.length === 0) {
+    // An implausible value is questioned unless the core refuses it (its message says more); either way nothing is kept.
+    for (const [path, question] of Object.entries(asked)) if (!errors.some((e) => e.path === path)) local[path] = question;
+    if (errors.length === 0 && Object.keys(local).length === 0) {
       state.report = report;
       state.reportScenario = scenario;
       state.asset = report.settlementAsset;
