@@ -409,7 +409,7 @@ export interface OptionPosition {
   strike: number;
   /** Years after the valuation date, > 0 and <= 100. */
   expiryYears?: number;
-  /** "YYYY-MM-DD[THH:MM[:SS]][Z]", UTC, after valuationDate (which it needs). */
+  /** "YYYY-MM-DD[THH:MM[:SS]][Z]", UTC, or Deribit's "27MAR26" (that day at 08:00 UTC); after valuationDate (which it needs). */
   expiryDate?: string;
   side: Side;
   /** Coins of underlying (one Deribit option = 1 coin), > 0. */

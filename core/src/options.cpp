@@ -65,6 +65,9 @@ long long daysFromCivil(long long y, unsigned m, unsigned d) noexcept {
   return era * 146097 + static_cast<long long>(doe) - 719468;
 }
 
+/// Deribit's options expire at 08:00 UTC (Deribit: contract specifications, options).
+constexpr int kVenueExpirySeconds = 8 * 3600;
+
 bool digits(std::string_view s, std::size_t at, std::size_t count, int& out) noexcept {
   if (at + count > s.size()) return false;
   out = 0;
@@ -85,11 +88,41 @@ double yearsBetween(const Instant& from, const Instant& to) noexcept {
   return (static_cast<double>(to.days - from.days) + (to.seconds - from.seconds) / 86400.0) / kDaysPerYear;
 }
 
-/// The instant of "YYYY-MM-DD[(T| )HH:MM[:SS]][Z]" (UTC), or nothing.
+/// The month of Deribit's three letters ("MAR", any case), 1 to 12; 0 for none.
+int monthOf(std::string_view s) noexcept {
+  static constexpr std::string_view kMonths = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC";
+  char up[3];
+  for (int i = 0; i < 3; ++i) up[i] = static_cast<char>(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+  for (int m = 0; m < 12; ++m)
+    if (kMonths.substr(static_cast<std::size_t>(m) * 3, 3) == std::string_view(up, 3)) return m + 1;
+  return 0;
+}
+
+/// The day of a valid calendar date (1900 on), or nothing.
+std::optional<long long> civilDay(int y, int mo, int d) noexcept {
+  static constexpr int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > kMonthDays[mo - 1] || (mo == 2 && d == 29 && !leap))
+    return std::nullopt;
+  return daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+}
+
+/// Deribit's expiry in an instrument name, "27MAR26" or "5APR26" (20YY): that day at 08:00 UTC,
+/// when Deribit's options expire.
+std::optional<Instant> parseVenueDate(std::string_view s) noexcept {
+  const std::size_t n = s.size() == 7 ? 2 : 1;
+  int d = 0, y = 0;
+  if ((s.size() != 6 && s.size() != 7) || !digits(s, 0, n, d) || !digits(s, n + 3, 2, y)) return std::nullopt;
+  const std::optional<long long> day = civilDay(2000 + y, monthOf(s.substr(n, 3)), d);
+  if (!day) return std::nullopt;
+  return Instant{*day, kVenueExpirySeconds};
+}
+
+/// The instant of "YYYY-MM-DD[(T| )HH:MM[:SS]][Z]" (UTC), or of Deribit's "27MAR26" (08:00 UTC), or nothing.
 std::optional<Instant> parseDate(std::string_view s) noexcept {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d))
+  if (!digits(s, 0, 4, y)) return parseVenueDate(s);
+  if (s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' || !digits(s, 8, 2, d))
     return std::nullopt;
   std::size_t at = 10;
   if (at < s.size() && (s[at] == 'T' || s[at] == ' ')) {
@@ -103,12 +136,9 @@ std::optional<Instant> parseDate(std::string_view s) noexcept {
   }
   if (at < s.size() && s[at] == 'Z') ++at;
   if (at != s.size()) return std::nullopt;
-  static constexpr int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > kMonthDays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
-      h > 23 || mi > 59 || se > 59)
-    return std::nullopt;
-  return Instant{daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)), h * 3600 + mi * 60 + se};
+  const std::optional<long long> day = civilDay(y, mo, d);
+  if (!day || h > 23 || mi > 59 || se > 59) return std::nullopt;
+  return Instant{*day, h * 3600 + mi * 60 + se};
 }
 
 std::optional<double> defaultSizeRate(std::string_view underlying) noexcept {

@@ -30,9 +30,11 @@ constexpr Profile kProfiles[] = {
      .continuousAmounts = false,
      .defaultTakerFeeRate = 0.0005,
      .source = "OKX help: isolated margin mode, tiered maintenance margin ratio rules"},
-    // Hyperliquid (VENUES.md 6.1): MMR = 1 / (2 * max leverage), deduction recurrence.
+    // Hyperliquid (VENUES.md 6.1): MMR = 1 / (2 * max leverage), deduction recurrence; every
+    // perpetual is quoted and settled in USDC (linear), so an inverse contract is refused.
     {.rules = Rules::Hyperliquid,
      .rateFromMaxLeverage = true,
+     .linearOnly = true,
      .source = "Hyperliquid docs: trading/liquidations, margin-tiers"},
     // BitMEX (VENUES.md 4.1): IM reserves entry and exit taker fees, MM adds the exit fee, both
     // on the entry value; risk-limit steps have no continuity amount.

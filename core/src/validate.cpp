@@ -93,7 +93,9 @@ bool checkPosition(Checker& c, const Scenario& s, std::size_t i) {
   // At least kMinMagnitude: initial margin = notional / leverage stays finite (found by the fuzzer).
   ok &= positive("leverage", p.leverage);
   if (p.isolatedMargin) positive("isolatedMargin", *p.isolatedMargin);
-  if (i > 0 && p.contract != s.positions[0].contract)
+  if (p.contract == Contract::Inverse && profileFor(s.rules).linearOnly)
+    c.fail(positionPath(i, "contract"), "inverseUnsupported", {text("rules", toString(s.rules)), text("asset", "USDC")});
+  else if (i > 0 && p.contract != s.positions[0].contract)
     c.fail(positionPath(i, "contract"), "mixedContract",
            {text("contract", toString(p.contract)), text("first", toString(s.positions[0].contract))});
   if (!ok) return false;

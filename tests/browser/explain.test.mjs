@@ -116,7 +116,7 @@ test('the options account asks for steps only for the panel opened; lessons neve
     // Learn mode: a lesson with a risk-lab tool quotes numbers, never steps.
     await page.goto(`${base}index.html#lesson=odds`);
     await page.waitForFunction(() => document.querySelector('#lesson-watch .now')?.textContent, null, WAIT);
-    await page.fill('#learn input[data-tool-path="volatility"]', '0.7');
+    await page.fill('#learn input[data-tool-path="volatility"]', '70');
     await page.waitForTimeout(200);
     assert.deepEqual(await calls(page), []);
   });

@@ -117,7 +117,7 @@ const CASES = [
     expect: { shows: changed((s) => { s.walletBalance = 1e15; Object.assign(s.positions[0], { entryPrice: 1e15, markPrice: 1e15, quantity: 1e-9 }); }) } },
 
   // What would make NaN: zero price, zero leverage, leverage above the tier's maximum.
-  { name: 'leverage 1000', json: J((s) => { s.positions[0].leverage = 1000; }), expect: field('positions[0].leverage', exact('Leverage 1000x is above the 125x maximum for a 30,000 position on this bracket.')) },
+  { name: 'leverage 1000', json: J((s) => { s.positions[0].leverage = 1000; }), expect: field('positions[0].leverage', exact('Leverage 1000x is above the 125x maximum for a 30,000 USDT position on this bracket.')) },
   { name: 'zero mark, negative margin, a zero position, fee 100%',
     json: J((s) => { Object.assign(s.positions[0], { markPrice: 0, isolatedMargin: -5 }); Object.assign(s.positions[1], { quantity: 0, entryPrice: 0, leverage: 0, contractSize: 0 }); s.walletBalance = 0; s.takerFeeRate = 1; }),
     expect: { errors: { 'positions[0].markPrice': exact('Mark price must be more than 0 (you typed 0).'),

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '../../scripts/serve.mjs';
 import { launch } from './chromium.mjs';
 import { lessonContext, renderText, quote, afterRoot, directionOf, valueAt, metricKey } from '../../web/src/lessons.js';
+import { toField } from '../../web/src/units.js';
 
 const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
@@ -92,7 +93,9 @@ for (const lesson of lessons) {
       // The reader makes the change: a field of the page, or one of the lesson's tool inputs.
       const { path, value } = lesson.try;
       const selector = path.startsWith('tool.') ? `#learn input[data-tool-path="${path.slice(5)}"]` : `input[data-path="${path}"]`;
-      await page.fill(selector, String(value));
+      // In the field's unit (web/src/units.js): lesson 9's 0.8 is typed 80 into a percent field.
+      const unit = path.startsWith('tool.') ? (lesson.toolInputs.find((i) => i.path === path.slice(5)) || {}).unit : undefined;
+      await page.fill(selector, String(toField(value, unit)));
       const after = expectedWatch(lesson, ctx, afterRoot);
       try {
         await page.waitForFunction((exp) => Object.entries(exp).every(([k, v]) =>

@@ -172,6 +172,7 @@ std::vector<Scenario> handMade() {
   // A wallet below the isolated margins; every profile once, linear and inverse.
   for (int rules = 0; rules < 8; ++rules) {
     for (const Contract contract : {Contract::Linear, Contract::Inverse}) {
+      if (contract == Contract::Inverse && profileFor(static_cast<Rules>(rules)).linearOnly) continue;  // refused
       Scenario s{.rules = static_cast<Rules>(rules), .walletBalance = 10};
       Position p{.symbol = "BTCUSDT", .contract = contract, .contractSize = contract == Contract::Linear ? 0.001 : 100,
                  .quantity = 10, .entryPrice = 60'000, .markPrice = 59'000, .leverage = 10, .isolatedMargin = 100};

@@ -75,7 +75,9 @@ class Generator {
   Scenario scenario() {
     Scenario s;
     s.rules = static_cast<Rules>(integer(0, 7));
-    const Contract contract = chance(0.5) ? Contract::Linear : Contract::Inverse;
+    // Hyperliquid lists linear contracts only (profile.linearOnly): its scenarios stay linear.
+    const bool linear = chance(0.5);
+    const Contract contract = linear || profileFor(s.rules).linearOnly ? Contract::Linear : Contract::Inverse;
     if (chance(0.4)) s.takerFeeRate = uniform(0, 0.001);
     const char* names[] = {"AAA", "BBB", "CCC"};
     const int symbols = integer(1, 3);

@@ -205,6 +205,28 @@ TEST_CASE("Options account: expiry by date, ACT/365", "[options]") {
   CHECK_THAT(evaluateOk(s).options[0].years, WithinRel(2.5 / 24 / 365, 1e-15));
 }
 
+TEST_CASE("Options account: Deribit's expiry names (27MAR26) are that day at 08:00 UTC", "[options]") {
+  // Deribit options expire at 08:00 UTC on the day the instrument names (BTC-27MAR26-60000-C).
+  // By hand: 2026-03-01 00:00 to 2026-03-27 08:00 is 26 days and 8 hours, ACT/365.
+  OptionsScenario s{.walletBalance = 1, .underlyingPrice = kU, .valuationDate = "2026-03-01"};
+  s.options = {OptionPosition{.type = OptionType::Put, .strike = 50'000, .expiryDate = "27MAR26",
+                              .side = Side::Short, .quantity = 1, .premium = 0.01, .volatility = 0.5}};
+  CHECK_THAT(evaluateOk(s).options[0].years, WithinRel((26 + 8.0 / 24) / 365, 1e-15));
+  s.options[0].expiryDate = "27mar26";  // the month in any case
+  CHECK_THAT(evaluateOk(s).options[0].years, WithinRel((26 + 8.0 / 24) / 365, 1e-15));
+  // One-digit day; 2026-03-01 to 2026-04-05 08:00 is 35 days and 8 hours.
+  s.options[0].expiryDate = "5APR26";
+  CHECK_THAT(evaluateOk(s).options[0].years, WithinRel((35 + 8.0 / 24) / 365, 1e-15));
+  // 2028 is a leap year: 2028-02-28 to 29FEB28 08:00 is 1 day and 8 hours.
+  s.valuationDate = "2028-02-28";
+  s.options[0].expiryDate = "29FEB28";
+  CHECK_THAT(evaluateOk(s).options[0].years, WithinRel((1 + 8.0 / 24) / 365, 1e-15));
+  for (const char* bad : {"29FEB27", "32MAR26", "27MRZ26", "27MAR2026", "MAR26", "027MAR26", "27MAR-6"}) {
+    s.options[0].expiryDate = bad;
+    CHECK(hasError(validateOptions(s), "options[0].expiryDate", ErrorCode::WrongType));
+  }
+}
+
 TEST_CASE("Options account: a short straddle has two liquidation prices", "[options][liquidation]") {
   const OptionsScenario s = shortStraddle();
   const OptionsAccountResult r = evaluateOk(s);

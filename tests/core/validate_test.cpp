@@ -202,6 +202,22 @@ TEST_CASE("validate: positions list", "[validate]") {
   CHECK_THAT(e.message, Catch::Matchers::Contains(std::to_string(kMaxPositions + 1)));
 }
 
+TEST_CASE("validate: Hyperliquid lists linear (USDC) perpetuals only", "[validate]") {
+  // Hyperliquid docs (trading/contract-specifications): every perpetual is quoted and settled in USDC.
+  Scenario s = valid();
+  s.rules = Rules::Hyperliquid;
+  s.positions[0].symbol = "BTC";
+  s.positions[0].leverage = 10;
+  CHECK(validate(s).empty());
+  s.positions[0].contract = Contract::Inverse;
+  const InputError e = onlyError(s, "positions[0].contract", ErrorCode::Unsupported);
+  CHECK(e.rule == "inverseUnsupported");
+  CHECK(e.message == "positions[0].contract is inverse but the hyperliquid profile has linear contracts only (settled in USDC): use linear");
+  s.rules = Rules::Binance;  // Binance COIN-M lists inverse contracts
+  s.positions[0].symbol = "BTCUSD";
+  CHECK(!hasError(validate(s), "positions[0].contract", ErrorCode::Unsupported));
+}
+
 TEST_CASE("validate: linear and inverse in one account", "[validate]") {
   Scenario s = valid();
   s.positions.push_back(Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .contractSize = 100,

@@ -6,6 +6,7 @@
 // with { explain: true }, which happens only while one is open. No margin formula here.
 import { h, v, clear } from './dom.js';
 import * as fmt from './format.js';
+import * as units from './units.js';
 
 /** What a call passes as its last argument to get steps back. */
 export const EXPLAIN = Object.freeze({ explain: true });
@@ -105,16 +106,31 @@ export function parseNumber(text) {
  * num(text, path, required, per = 1): the number a field's text means, divided by `per` (100 for
  * a percentage: "70" gives the double nearest 0.7, where multiplying by 0.01 would not), or
  * undefined with a message for `path` in `local` when it is missing (and required) or not a number.
+ * `per` may name a unit of units.js instead ('volatility', 'funding', ...): the field's number is
+ * converted there, and a value outside the unit's plausible range is questioned (the question is
+ * the field's message, nothing is computed) unless the text ends with "%". With `asked` (an
+ * object) the value is returned and its question put in asked[path] instead: the caller asks the
+ * core first, so that a value the core refuses gets the core's message, and keeps the answer only
+ * when nothing was asked.
  */
-export function numberReader(local) {
+export function numberReader(local, asked = null) {
   return (text, path, required, per = 1) => {
-    const r = readNumber(text);
+    const named = typeof per === 'string';
+    const r = readNumber(named ? units.withoutSign(text) : text);
     if (r.error) {
       local[path] = r.error;
       return undefined;
     }
     if (r.value === undefined && required) local[path] = 'Required.';
-    return r.value === undefined ? undefined : r.value / per;
+    if (r.value === undefined) return undefined;
+    if (!named) return r.value / per;
+    const q = units.insists(text) ? null : units.question(r.value, per, fmt.plain);
+    if (q && !asked) {
+      local[path] = q.text;
+      return undefined;
+    }
+    if (q) asked[path] = q.text;
+    return units.fromField(r.value, per);
   };
 }
 
@@ -175,12 +191,12 @@ export function createForm({ prefix = '', idOf = null, pathAttr = 'data-path', e
   }
 
   /** A labelled field; `asset` marks a unit that is the settlement asset (updated from the core's report). */
-  function field(label, path, value, onInput, { unit = '', hint = '', mode, asset = false } = {}) {
+  function field(label, path, value, onInput, { unit = '', hint = '', hintId = null, mode, asset = false } = {}) {
     const unitText = unit ? ` (${unit})` : '';
     return h('div', { class: 'field' },
       h('label', { for: id(path) }, label, unit || asset ? h('span', { class: 'unit', 'data-asset': asset ? '' : null }, unitText) : null),
       input(path, value, onInput, { mode }),
-      hint ? h('small', { class: 'hint' }, hint) : null,
+      hint ? h('small', { class: 'hint', id: hintId }, hint) : null,
       errorSlot(path));
   }
 

@@ -5,7 +5,8 @@
 // Its chunk is loaded only when a lesson is opened.
 import lessons from 'lessons:all';
 import { h, v, clear, patch } from './dom.js';
-import { createForm, numberReader } from './form.js';
+import { createForm, numberReader, fieldText } from './form.js';
+import { suffix, toField } from './units.js';
 import { showLesson } from './router.js';
 import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote } from './lessons.js';
 
@@ -44,6 +45,7 @@ export function closeLearn() {
 }
 
 async function show(i) {
+  const wrapped = i >= lessons.length ? 'first' : i < 0 ? 'last' : '';
   index = (i + lessons.length) % lessons.length;
   const lesson = lessons[index];
   request = lesson.tool ? structuredClone(lesson.tool.request) : null;
@@ -64,12 +66,15 @@ async function show(i) {
     p.text !== undefined ? p.text : h('strong', { class: 'quote', 'data-path': p.path }, p.quote)));
   root.append(...[
     nav(),
+    wrapped ? h('p', { class: 'wrap-note', role: 'status' }, wrapped === 'first'
+      ? `That was the last lesson: back to the first of ${lessons.length}.` : `That was the first lesson: on to the last, lesson ${lessons.length}.`) : null,
     h('h2', { id: 'learn-title', tabindex: '-1' }, lesson.title),
     h('div', { class: 'lesson-text' }, ...lesson.paragraphs.map(para)),
     lesson.toolInputs ? toolInputs(lesson) : null,
     h('div', { class: 'lesson-try' },
       h('h3', {}, 'Try it'),
       h('p', { class: 'prompt' }, renderText(lesson.try.prompt, ctx)),
+      doItForMe(lesson),
       h('details', { class: 'expected' }, h('summary', {}, 'What should happen'), para(lesson.try.result))),
     h('h3', {}, 'Watch'),
     h('dl', { class: 'watch', id: 'lesson-watch' })].filter(Boolean));
@@ -80,6 +85,32 @@ async function show(i) {
   // The title takes the focus only where the page has it already: an embedded lesson never takes
   // the host page's keyboard (PageDown, arrows) before the reader clicks into it.
   if (document.hasFocus()) $('learn-title').focus({ preventScroll: true });
+}
+
+/**
+ * "Do it for me": types the suggested value into its field (the lesson's tool input, or the
+ * calculator's field) as the reader would, so the page reacts exactly as to typing; on a phone
+ * that field is a long way from the prompt.
+ */
+function doItForMe(lesson) {
+  const { path, value } = lesson.try;
+  const tool = path.startsWith('tool.');
+  const unit = tool ? ((lesson.toolInputs || []).find((i) => i.path === path.slice(5)) || {}).unit : null;
+  const said = h('span', { class: 'did', role: 'status' });
+  const button = h('button', { type: 'button', id: 'lesson-do-it' }, 'Do it for me');
+  button.addEventListener('click', () => {
+    const field = tool ? document.querySelector(`#learn [data-tool-path="${CSS.escape(path.slice(5))}"]`)
+      : document.querySelector(`#inputs [data-path="${CSS.escape(path)}"]`);
+    if (!field) {
+      said.textContent = 'That field is not on the page.';
+      return;
+    }
+    field.value = fieldText(toField(value, unit));
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    const label = field.labels && field.labels[0] ? field.labels[0].textContent : field.getAttribute('aria-label') || path;
+    said.textContent = ` Done: ${label.trim()} is now ${field.value}. See "Watch" below.`;
+  });
+  return h('p', { class: 'do-it' }, button, said);
 }
 
 function safeQuote(ctx, w) {
@@ -96,7 +127,9 @@ function nav() {
     ...lessons.map((l, i) => h('option', { value: String(i), selected: i === index ? '' : null }, `${i + 1}. ${l.title}`)));
   pick.addEventListener('change', () => show(Number(pick.value)));
   const prev = h('button', { type: 'button', id: 'lesson-prev', 'aria-label': 'Previous lesson' }, '← Previous');
-  const next = h('button', { type: 'button', id: 'lesson-next', 'aria-label': 'Next lesson' }, 'Next →');
+  const last = index === lessons.length - 1;  // → wraps to the first lesson, and says so
+  const next = h('button', { type: 'button', id: 'lesson-next', 'aria-label': last ? null : 'Next lesson' },
+    last ? 'Back to lesson 1 →' : 'Next →');
   const close = h('button', { type: 'button', id: 'lesson-close' }, 'Close lessons');
   prev.addEventListener('click', () => show(index - 1));
   next.addEventListener('click', () => show(index + 1));
@@ -108,11 +141,13 @@ function nav() {
 
 /** Fields for the lesson tool's request (volatility, intervals...), kept as typed. */
 function toolInputs(lesson) {
-  return h('div', { class: 'grid tool-fields lesson-tool' }, ...lesson.toolInputs.map((input) =>
-    kit.field(input.label, input.path, String(valueAt(lesson.tool.request, input.path) ?? ''), (text) => {
+  return h('div', { class: 'grid tool-fields lesson-tool' }, ...lesson.toolInputs.map((input) => {
+    const x = valueAt(lesson.tool.request, input.path);
+    return kit.field(input.label, input.path, typeof x === 'number' ? fieldText(toField(x, input.unit)) : String(x ?? ''), (text) => {
       toolText[input.path] = text;
       refresh();
-    })));
+    }, { unit: suffix(input.unit) });
+  }));
 }
 
 /** The request with the reader's tool inputs; `local` gets a message for each that is not a number (left out). */
@@ -121,7 +156,7 @@ function currentRequest(lesson, local) {
   const edits = [];
   for (const input of lesson.toolInputs || []) {
     if (toolText[input.path] === undefined) continue;
-    const x = num(toolText[input.path], input.path, true);
+    const x = num(toolText[input.path], input.path, true, input.unit || 1);
     if (x !== undefined) edits.push({ path: input.path, value: x });
   }
   return applyEdits(request, edits);

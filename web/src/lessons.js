@@ -13,6 +13,7 @@
 // A placeholder that does not resolve to a finite number or a string is an error, never "NaN".
 
 import * as fmt from './format.js';
+import { UNITS } from './units.js';
 
 const FORMATS = {
   price: (x) => fmt.price(x),
@@ -192,6 +193,28 @@ export function metricKey(path) {
   return `${m[1]}:${m[2] ?? 'account'}:${field}`;
 }
 
+/**
+ * A tool input's unit is one of the page's (web/src/units.js); a prompt that quotes the suggested
+ * value as a percentage asks for it in a field that takes percent (lesson 9: "raise the
+ * volatility to 80%" and its field in % a year), and one that quotes a plain number in a field
+ * that takes plain numbers.
+ */
+function unitProblems(lesson) {
+  const p = [];
+  const inputs = Array.isArray(lesson.toolInputs) ? lesson.toolInputs : [];
+  for (const input of inputs) {
+    if (input && input.unit !== undefined && !UNITS[input.unit]) p.push(`toolInputs: "${input.unit}" is not a unit of the page (${Object.keys(UNITS).join(', ')})`);
+  }
+  const t = lesson.try;
+  if (t && typeof t.path === 'string' && t.path.startsWith('tool.') && typeof t.prompt === 'string') {
+    const input = inputs.find((i) => i && i.path === t.path.slice(5));
+    const percentField = Boolean(input && UNITS[input.unit] && UNITS[input.unit].per === 100);
+    if (!input) p.push(`try: the page has no field for ${t.path}; add it to toolInputs`);
+    else if (/\{try\.value\|percent\}/.test(t.prompt) !== percentField) p.push(`try: the prompt and the field of ${t.path} disagree on percent`);
+  }
+  return p;
+}
+
 /** Shape errors of a lesson object, as sentences (the build and the tests reject such a lesson). */
 export function lessonProblems(lesson) {
   const p = [];
@@ -207,6 +230,7 @@ export function lessonProblems(lesson) {
     p.push('tool: { name, request }');
   }
   if (lesson.toolInputs !== undefined && !Array.isArray(lesson.toolInputs)) p.push('toolInputs: an array of { path, label }');
+  p.push(...unitProblems(lesson));
   if (!Array.isArray(lesson.watch) || !lesson.watch.every((w) => isObj(w) && typeof w.label === 'string' && typeof w.value === 'string')) {
     p.push('watch: an array of { label, value, format }');
   }

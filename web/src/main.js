@@ -16,6 +16,18 @@ const RULES = [
   ['binance', 'Binance'], ['bybit', 'Bybit (classic)'], ['bybit-uta', 'Bybit (Unified account)'], ['okx', 'OKX'],
   ['hyperliquid', 'Hyperliquid'], ['bitmex', 'BitMEX'], ['dydx', 'dYdX v4'], ['simple', 'Textbook (no fees)'],
 ];
+/** Where each rule set uses the taker fee (core/src/profile.cpp; VENUES.md): said under the field. */
+const FEE_USE = {
+  binance: 'Binance\'s liquidation price has no fee in it',
+  bybit: 'Bybit classic\'s liquidation price has no fee in it',
+  'bybit-uta': 'In Bybit UTA\'s maintenance margin (the fee to close at bankruptcy) and extra margin',
+  okx: 'In OKX\'s maintenance requirement (maintenance rate + taker fee), so in the liquidation price',
+  hyperliquid: 'Hyperliquid\'s liquidation price has no fee in it',
+  bitmex: 'In BitMEX\'s initial margin (entry and exit fees) and maintenance margin (exit fee)',
+  dydx: 'dYdX\'s liquidation price has no fee in it',
+  simple: 'The textbook rules charge no fee in margin',
+};
+const feeHint = (rules) => `${FEE_USE[rules] || ''}; the risk lab's fees (adjust, largest size, size from stop, cascade) use it too. Blank: the venue's own rate.`;
 const MAX_POSITIONS = 50;
 const MAX_TIER_ROWS = 64;
 const embed = new URLSearchParams(location.search).get('embed') === '1';
@@ -55,9 +67,10 @@ function formFromScenario(s) {
 /** Form texts -> { scenario, local } where local maps a field path to a syntax message. */
 function scenarioFromForm(form) {
   const local = {};
-  const num = numberReader(local);
+  const asked = {};  // path -> the question about an implausible value (asked once the core has seen it)
+  const num = numberReader(local, asked);
   const scenario = { version: 1, rules: form.rules, walletBalance: num(form.walletBalance, 'walletBalance', true), positions: [] };
-  setDefined(scenario, 'takerFeeRate', num(form.takerFeeRate, 'takerFeeRate', false, 100));
+  setDefined(scenario, 'takerFeeRate', num(form.takerFeeRate, 'takerFeeRate', false, 'fee'));
   form.positions.forEach((p, i) => {
     const at = `positions[${i}].`;
     const q = { symbol: p.symbol.trim(), contract: p.contract, side: p.side };
@@ -73,13 +86,13 @@ function scenarioFromForm(form) {
       const row = {};
       setDefined(row, 'notionalCap', num(r.notionalCap, at + 'notionalCap', true));
       setDefined(row, 'maxLeverage', num(r.maxLeverage, at + 'maxLeverage', true));
-      setDefined(row, 'maintenanceMarginRate', num(r.maintenanceMarginRate, at + 'maintenanceMarginRate', false, 100));
+      setDefined(row, 'maintenanceMarginRate', num(r.maintenanceMarginRate, at + 'maintenanceMarginRate', false, 'maintenanceRate'));
       setDefined(row, 'maintenanceAmount', num(r.maintenanceAmount, at + 'maintenanceAmount', false));
       return row;
     });
   }
   if (Object.keys(tiers).length) scenario.tiers = tiers;
-  return { scenario, local };
+  return { scenario, local, asked };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -91,6 +104,7 @@ const state = {
   report: null,          // the last report without errors (numbers only)
   reportScenario: null,  // the scenario it was computed from
   asset: '',             // its settlement asset, as the core names it
+  fieldAsset: '',        // the settlement asset of the positions in the form (the fields' unit), even when they have errors
   chartSymbol: null,
   highlight: new Set(),  // metric keys a lesson points at
   chartEmphasis: [],     // chart line kinds a lesson points at ('liq-iso', 'mark', ...)
@@ -105,7 +119,7 @@ const state = {
 
 const $ = (id) => document.getElementById(id);
 const kit = createForm({ prefix: 'f-', root: () => $('inputs'), general: () => $('general-errors'),
-  unit: () => (state.form.positions.some((p) => p.contract === 'inverse') ? '' : state.asset) });
+  unit: () => (state.form.positions.some((p) => p.contract === 'inverse') ? '' : state.fieldAsset) });
 
 /** "mode:position:field" or "mode:account:field" -> the steps of that number in an explained report. */
 function stepsOf(report, key) {
@@ -143,14 +157,19 @@ function renderInputs() {
   const form = state.form;
   const root = $('inputs');
   clear(root);
-  const asset = { unit: state.asset, asset: true };
+  const asset = { unit: state.fieldAsset, asset: true };
   root.append(
     h('h2', {}, 'Scenario'),
     h('div', { class: 'grid account-fields' },
-      kit.select('Rules', 'rules', form.rules, RULES, (x) => { form.rules = x; renderTierEditors(); update(); }),
+      kit.select('Rules', 'rules', form.rules, RULES, (x) => {
+        form.rules = x;
+        $('fee-use').textContent = feeHint(x);
+        renderTierEditors();
+        update();
+      }),
       kit.field('Wallet balance', 'walletBalance', form.walletBalance, (x) => { form.walletBalance = x; update(); }, asset),
       kit.field('Taker fee', 'takerFeeRate', form.takerFeeRate, (x) => { form.takerFeeRate = x; update(); },
-        { unit: '%', hint: 'Blank: the venue\'s own rate.' })),
+        { unit: '%', hint: feeHint(form.rules), hintId: 'fee-use' })),
     h('h3', {}, 'Positions'),
     h('div', { id: 'positions' }),
     h('div', { class: 'row-actions' },
@@ -191,7 +210,7 @@ function renderPositions() {
         kit.field('Mark price', at + 'markPrice', p.markPrice, set('markPrice'), { unit: 'quote', hint: 'Blank: the entry price.' }),
         kit.field('Leverage', at + 'leverage', p.leverage, set('leverage'), { unit: '×' }),
         kit.field('Isolated margin', at + 'isolatedMargin', p.isolatedMargin, set('isolatedMargin'),
-          { unit: state.asset, asset: true, hint: 'Blank: the initial margin.' }),
+          { unit: state.fieldAsset, asset: true, hint: 'Blank: the initial margin.' }),
         kit.select('Margin mode', at + 'marginMode', p.marginMode,
           [['', 'Compare both'], ['isolated', 'Isolated'], ['cross', 'Cross']], set('marginMode'))),
       embed ? h('p', { class: 'key-line', id: `key-line-${i}` }) : null,
@@ -206,10 +225,13 @@ function renderPositions() {
   });
 }
 
-/** The units that are the settlement asset, once the core names it. */
+/**
+ * The fields' units that are the settlement asset, as soon as the core names it: a report with
+ * validation errors names it too, so switching a position to inverse relabels the wallet at once.
+ */
 function showAsset(asset) {
-  if (asset === state.asset) return;
-  state.asset = asset;
+  if (!asset || asset === state.fieldAsset) return;
+  state.fieldAsset = asset;
   for (const el of $('inputs').querySelectorAll('.unit[data-asset]')) el.textContent = ` (${asset})`;
 }
 
@@ -425,16 +447,19 @@ function renderChartSection() {
 // The update loop.
 
 function update() {
-  const { scenario, local } = scenarioFromForm(state.form);
+  const { scenario, local, asked } = scenarioFromForm(state.form);
   let errors = [];
   if (Object.keys(local).length === 0) {
     const report = state.lab.evaluate(scenario);
     errors = report.errors;
-    if (errors.length === 0) {
+    showAsset(report.settlementAsset);
+    // An implausible value is questioned unless the core refuses it (its message says more); either way nothing is kept.
+    for (const [path, question] of Object.entries(asked)) if (!errors.some((e) => e.path === path)) local[path] = question;
+    if (errors.length === 0 && Object.keys(local).length === 0) {
       state.report = report;
       state.reportScenario = scenario;
+      state.asset = report.settlementAsset;
       math.renew();
-      showAsset(report.settlementAsset);
       router.save('calculator');
     }
   }

@@ -14,7 +14,10 @@ export function css(name) {
  * A uPlot draw hook for `marks`: [{ x, label, color (a custom property), dash: [px], width = 1.5,
  * bold = false }], an empty label drawing the line alone. Labels take `rows` rows `rowHeight` px
  * apart from the top, in price order, each in the first row where it meets no other label, on
- * the page's background so that it reads over the curves and the other lines.
+ * the page's background so that it reads over the curves and the other lines. A label that
+ * finds no free row is left out (its line stays; the chart's summary names every price): labels
+ * never overlap each other. The labels drawn are listed on the chart's root as data-labels
+ * ("left,top,width,height;..." in CSS pixels) for tests.
  */
 export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
   const sorted = [...marks].sort((a, b) => a.x - b.x);
@@ -27,6 +30,7 @@ export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
     ctx.textAlign = 'left';  // uPlot leaves the axes' alignment behind
     ctx.textBaseline = 'alphabetic';
     const ends = Array(rows).fill(-Infinity);  // where the last label of each row ends
+    const drawn = [];
     for (const m of sorted) {
       const x = Math.round(u.valToPos(m.x, 'x', true));
       const color = css(m.color);
@@ -42,11 +46,12 @@ export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
       const w = ctx.measureText(m.label).width;
       // Right of the line when it fits, else left of it; never outside the plot.
       const at = Math.max(left + 2 * dpr, Math.min(x + 4 * dpr + w <= left + width ? x + 4 * dpr : x - 4 * dpr - w, left + width - w));
-      // The first row whose labels end before this one starts, else the row that ends soonest.
-      const free = ends.findIndex((end) => end + 6 * dpr <= at);
-      const row = free >= 0 ? free : ends.indexOf(Math.min(...ends));
+      // The first row whose labels end before this one starts; none: the label is left out.
+      const row = ends.findIndex((end) => end + 6 * dpr <= at);
+      if (row < 0 || 12 + rowHeight * row > height / dpr - 4) continue;
       ends[row] = at + w;
       const y = top + (12 + rowHeight * row) * dpr;
+      drawn.push([at - 2 * dpr, y - 11 * dpr, w + 4 * dpr, 14 * dpr].map((z) => Math.round(z / dpr)).join(','));
       ctx.globalAlpha = 0.85;
       ctx.fillStyle = bg;
       ctx.fillRect(at - 2 * dpr, y - 11 * dpr, w + 4 * dpr, 14 * dpr);
@@ -55,6 +60,7 @@ export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
       ctx.fillText(m.label, at, y);
     }
     ctx.restore();
+    u.root.dataset.labels = drawn.join(';');
   };
 }
 
@@ -64,13 +70,13 @@ export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
  * uPlot takes them, `marks` drawn by markerHook with `markOptions`. Its width is the container's,
  * its height height(width).
  */
-export function plotChart(container, previous, { height, x: [xLabel, xTick], y: [yLabel, yTick], series, data, marks, markOptions }) {
+export function plotChart(container, previous, { height, x: [xLabel, xTick], y: [yLabel, yTick], series, data, marks, markOptions, legend = true }) {
   const width = Math.max(280, container.clientWidth || 600);
   const text = css('--c-text'), grid = css('--c-grid');
   const axis = (label, tick, more) => ({ stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label, values: (_, vals) => vals.map(tick), ...more });
   const opts = {
     width, height: height(width),
-    legend: { show: true },
+    legend: { show: legend },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false } },
     axes: [axis(xLabel, xTick, { space: 70 }), axis(yLabel, yTick, { size: 70 })],
@@ -80,4 +86,31 @@ export function plotChart(container, previous, { height, x: [xLabel, xTick], y: 
   if (previous) previous.destroy();
   container.replaceChildren();
   return new uPlot(opts, data, container);
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/**
+ * A legend that reads without hovering: each curve's name beside a sample of its line, in its
+ * colour (a custom property) and dash pattern ([] solid), as [{ label, color, dash, width }].
+ */
+export function lineLegend(items, label) {
+  const list = document.createElement('ul');
+  list.className = 'line-legend';
+  list.setAttribute('aria-label', label);
+  for (const it of items) {
+    const li = document.createElement('li');
+    li.dataset.line = it.label;
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('width', '36');
+    svg.setAttribute('height', '10');
+    svg.setAttribute('aria-hidden', 'true');
+    const line = document.createElementNS(SVG, 'line');
+    for (const [k, v] of [['x1', 0], ['y1', 5], ['x2', 36], ['y2', 5], ['stroke', css(it.color)], ['stroke-width', it.width ?? 2],
+      ['stroke-dasharray', it.dash.length ? it.dash.join(' ') : 'none']]) line.setAttribute(k, String(v));
+    svg.append(line);
+    li.append(svg, ' ' + it.label);
+    list.append(li);
+  }
+  return list;
 }

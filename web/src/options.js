@@ -10,8 +10,9 @@
 import { h, v, clear, patch, scrollable } from './dom.js';
 import * as fmt from './format.js';
 import { fieldText, numberReader, parseNumber, setDefined, createForm, showStale, metric, Explainer, EXPLAIN } from './form.js';
-import { css, plotChart } from './markers.js';
+import { css, plotChart, lineLegend } from './markers.js';
 import * as router from './router.js';
+import { vegaPerPoint, thetaPerDay } from './units.js';
 
 export const MAX_ROWS = 50;          // option and futures rows together, as the page's 50 positions
 export const MAX_SURFACE = [24, 40]; // expiries x strikes the editor keeps
@@ -63,6 +64,7 @@ export function formFromScenario(s, request = {}) {
       strike: text(g.strike), expiry: g.expiryDate !== undefined ? text(g.expiryDate) : text(g.expiryYears),
       premium: text(g.premium), volatility: text(g.volatility, 100), entryPrice: '', contractSize: '1' });
   });
+  for (const r of rows) if (r.kind !== 'future' && r.symbol === optionName(text(s.underlying ?? 'BTC'), r)) r.symbol = '';
   if (!rows.length) notes.push('The options account in the link holds no options or futures.');
   if (rows.length > MAX_ROWS) notes.push(`The link holds ${rows.length} futures and options; this page edits at most ${MAX_ROWS}, so it keeps the first ${MAX_ROWS}.`);
   let surface = null;
@@ -94,7 +96,23 @@ export function formFromScenario(s, request = {}) {
   };
 }
 
-const DATE = /^\d{4}-\d\d-\d\d/;
+// An expiry date: ISO ("2026-03-27", with an optional time) or Deribit's "27MAR26"; the core reads both.
+const DATE = /^(\d{4}-\d\d-\d\d|\d{1,2}[A-Za-z]{3}\d{2}$)/;
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/**
+ * The name an option row goes by when none was typed, in Deribit's manner from its fields:
+ * BTC-27MAR26-55000-P (an expiry in years: BTC-0.25Y-55000-P). Text only: the expiry as typed,
+ * rewritten, never a date computed here.
+ */
+export function optionName(underlying, r) {
+  const e = r.expiry.trim();
+  const iso = /^(\d{4})-(\d\d)-(\d\d)/.exec(e);
+  const when = iso ? `${Number(iso[3])}${MONTHS[Number(iso[2]) - 1] || iso[2]}${iso[1].slice(2)}` : DATE.test(e) ? e.toUpperCase() : e ? `${e}Y` : '?';
+  const strike = parseNumber(r.strike);
+  const k = Number.isFinite(strike) ? String(strike) : r.strike.trim() || '?';
+  return `${underlying.trim().toUpperCase() || 'BTC'}-${when}-${k}-${r.kind === 'put' ? 'P' : 'C'}`;
+}
 
 /** Form texts -> { scenario, request, local } where local maps a path to a syntax message. */
 export function scenarioFromForm(form) {
@@ -105,7 +123,7 @@ export function scenarioFromForm(form) {
   set(s, 'walletBalance', num(form.walletBalance, 'walletBalance', true));
   set(s, 'underlyingPrice', num(form.underlyingPrice, 'underlyingPrice', true));
   if (form.valuationDate.trim()) s.valuationDate = form.valuationDate.trim();
-  set(s, 'interestRate', num(form.interestRate, 'interestRate', false, 100));
+  set(s, 'interestRate', num(form.interestRate, 'interestRate', false, 'rateYear'));
   set(s, 'futuresSizeRate', num(form.futuresSizeRate, 'futuresSizeRate', false, 100));
   s.futures = [];
   s.options = [];
@@ -120,8 +138,7 @@ export function scenarioFromForm(form) {
       s.futures.push(f);
     } else {
       const at = `options[${s.options.length}].`;
-      const o = { type: r.kind, side: r.side };
-      if (r.symbol.trim()) o.symbol = r.symbol.trim();
+      const o = { type: r.kind, side: r.side, symbol: r.symbol.trim() || optionName(form.underlying, r) };
       set(o, 'strike', num(r.strike, at + 'strike', true));
       const e = r.expiry.trim();
       if (DATE.test(e)) o.expiryDate = e;
@@ -129,7 +146,7 @@ export function scenarioFromForm(form) {
       else set(o, 'expiryYears', num(e, at + 'expiryYears', true));
       set(o, 'quantity', num(r.quantity, at + 'quantity', true));
       set(o, 'premium', num(r.premium, at + 'premium', true));
-      set(o, 'volatility', num(r.volatility, at + 'volatility', false, 100));
+      set(o, 'volatility', num(r.volatility, at + 'volatility', false, 'volatility'));
       s.options.push(o);
     }
   }
@@ -138,7 +155,7 @@ export function scenarioFromForm(form) {
     s.volSurface = {
       expiries: v.expiries.map((t, i) => num(t, `volSurface.expiries[${i}]`, true)),
       strikes: v.strikes.map((t, j) => num(t, `volSurface.strikes[${j}]`, true)),
-      vols: v.vols.map((row, i) => row.map((t, j) => num(t, `volSurface.vols[${i}][${j}]`, true, 100))),
+      vols: v.vols.map((row, i) => row.map((t, j) => num(t, `volSurface.vols[${i}][${j}]`, true, 'volatility'))),
     };
   }
   if (form.volDynamics !== 'stickyStrike') s.volDynamics = form.volDynamics;
@@ -310,7 +327,8 @@ function addButton(id, label, row) {
   const b = h('button', { type: 'button', id, disabled: state.form.rows.length >= MAX_ROWS ? '' : null }, label);
   b.addEventListener('click', () => {
     const last = state.form.rows.filter((r) => (r.kind === 'future') === (row.kind === 'future')).pop();
-    state.form.rows.push({ ...(last || row) });
+    // A copy keeps the fields but not a typed label: an option is named from its fields until named.
+    state.form.rows.push({ ...(last || row), symbol: last && last.kind === 'future' ? last.symbol : '' });
     renderInputs();
     update();
     const rows = document.querySelectorAll('#opt-rows tbody tr');
@@ -356,7 +374,7 @@ function rowsTable(form, unit) {
       future ? none('Volatility') : cell('Volatility (%)', 'volatility', 'volatility', { placeholder: 'from surface' }),
       future ? cell('Entry price', 'entryPrice', 'entryPrice') : none('Entry price'),
       future ? cell('Contract size', 'contractSize', 'contractSize') : none('Contract size'),
-      cell('Label', 'symbol', 'symbol', { mode: 'text' }),
+      cell('Label', 'symbol', 'symbol', { mode: 'text', placeholder: future ? null : optionName(form.underlying, r) }),
       h('td', { 'data-label': '' }, remove, kit.errorSlot(base))));
   });
   const head = h('tr', {}, ...COLUMNS.map((c, i) => h('th', { scope: 'col' }, c,
@@ -427,6 +445,7 @@ function update() {
   clearTimeout(typingTimer);
   if (!host) return;
   const { scenario, request, local } = scenarioFromForm(state.form);
+  showNames(scenario);
   let errors = [];
   if (Object.keys(local).length === 0) {
     const r = lab.evaluateOptions(scenario, request);
@@ -445,6 +464,14 @@ function update() {
   $('opt-status').classList.remove('busy');
   showStale({ results: $('opt-results'), note: $('opt-stale'), status: $('opt-status') }, count, state.result !== null, 'account');
   renderResults();
+}
+
+/** Each unnamed option's label field shows the name it goes by (from its fields) as its placeholder. */
+function showNames(scenario) {
+  scenario.options.forEach((o, i) => {
+    const el = document.querySelector(`[data-opt-path="options[${i}].symbol"]`);
+    if (el && el.placeholder !== o.symbol) el.placeholder = o.symbol;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,8 +593,8 @@ function valuationTable(r, scenario, coin, unit) {
     // Coin-settled: Deribit's premium-adjusted delta (delta less the premium in coin) beside the forward delta.
     td('Delta', sig(o.greeks.delta), coin ? v('small', { class: 'unit', 'data-field': 'premiumAdjustedDelta' }, ` (premium-adjusted ${sig(o.greeks.premiumAdjustedDelta)})`) : null),
     td('Gamma', sig(o.greeks.gamma)),
-    td('Vega', sig(o.greeks.vega)),
-    td('Theta', sig(o.greeks.theta)),
+    v('td', { 'data-label': 'Vega (per vol point)', 'data-field': 'vega' }, sig(vegaPerPoint(o.greeks.vega))),
+    v('td', { 'data-label': 'Theta (per day)', 'data-field': 'theta' }, sig(thetaPerDay(o.greeks.theta))),
     td(`PnL (${unit})`, amt(o.unrealizedPnl)),
     v('td', { 'data-label': `IM (${unit})`, 'data-field': 'initialMargin' }, amt(o.initialMargin)),
     v('td', { 'data-label': `MM (${unit})`, 'data-field': 'maintenanceMargin' }, amt(o.maintenanceMargin))], 'Black-76 and margin')));
@@ -577,10 +604,10 @@ function valuationTable(r, scenario, coin, unit) {
     td(`PnL (${unit})`, amt(f.unrealizedPnl)),
     td(`IM (${unit})`, amt(f.initialMargin)),
     td(`MM (${unit})`, amt(f.maintenanceMargin))], 'Margin')));
-  const head = ['Position', 'Volatility', 'Years', 'Forward', `Mark (${unit})`, 'Delta', 'Gamma', 'Vega', 'Theta',
+  const head = ['Position', 'Volatility', 'Years', 'Forward', `Mark (${unit})`, 'Delta', 'Gamma', 'Vega (per vol point)', 'Theta (per day)',
     `PnL (${unit})`, `IM (${unit})`, `MM (${unit})`, ''];
   return v('div', { class: 'table-wrap' }, v('table', { class: 'grid-table opt-values cards', id: 'opt-values' },
-    v('caption', {}, `Each position at the valuation date. Greeks per coin in quote, on the forward: vega per 1.00 of volatility, theta per year${coin ? '; beside delta, the premium-adjusted delta Deribit shows (delta less the premium in coin)' : ''}. Margins: Deribit standard, in ${unit}.`),
+    v('caption', {}, `Each position at the valuation date. Greeks per coin in quote, on the forward: vega per volatility point (1%), theta per day, as venues show them${coin ? '; beside delta, the premium-adjusted delta Deribit shows (delta less the premium in coin)' : ''}. Margins: Deribit standard, in ${unit}.`),
     v('thead', {}, v('tr', {}, ...head.map((t) => v('th', { scope: 'col' }, t)))), v('tbody', {}, ...rows)));
 }
 
@@ -683,31 +710,38 @@ function renderChart(r, scenario, request, coin, unit) {
   const container = $('opt-chart');
   if (!container) return;
   const u = scenario.underlyingPrice;
-  const views = [['now', r.now, '--c-now', []]];
-  if (r.later.days) views.push(['later', r.later, '--c-later', [6, 4]]);
+  // Each curve its own colour and dash: equity solid (now) and dashed (later), maintenance long
+  // dashes (now) and dots (later), so that they part in print and for colour-blind readers too.
+  const views = [['now', r.now, { equity: ['--c-now', []], mm: ['--c-mm', [10, 4]] }]];
+  if (r.later.days) views.push(['later', r.later, { equity: ['--c-later', [6, 4]], mm: ['--c-mm-later', [2, 3]] }]);
   const [lo, hi] = chartRange(u, views);
   const prices = new Float64Array(CHART_POINTS);
   for (let i = 0; i < CHART_POINTS; i++) prices[i] = lo + ((hi - lo) * i) / (CHART_POINTS - 1);
   const data = [Array.from(prices)];
   const series = [{ label: 'Underlying', value: (_, x) => (x === null ? '' : fmt.price(x)) }];
   const marks = [{ x: u, label: `index ${fmt.price(u)}`, color: '--c-text', dash: [] }];
-  for (const [name, x, color, dash] of views) {
+  const legend = [];
+  for (const [name, x, style] of views) {
     const equity = new Float64Array(CHART_POINTS), maintenance = new Float64Array(CHART_POINTS);
     const { errors } = lab.optionsSweep(scenario, prices, equity, maintenance, { days: x.days, volShift: 0 });
     const when = name === 'now' ? 'now' : `in ${fmt.plain(x.days)} d`;
     data.push(errors.length ? prices.map(() => null) : Array.from(equity), errors.length ? prices.map(() => null) : Array.from(maintenance));
     const value = (_, y) => (y === null ? '' : fmt.amount(y, coin));
-    series.push({ label: `Equity ${when}`, stroke: css(color), width: 2, dash, value },
-      { label: `Maintenance ${when}`, stroke: css('--c-mm'), width: 1.5, dash: dash.length ? [2, 3] : [8, 3], value });
+    const lines = [{ label: `Equity ${when}`, color: style.equity[0], dash: style.equity[1], width: 2 },
+      { label: `Maintenance ${when}`, color: style.mm[0], dash: style.mm[1], width: 1.5 }];
+    legend.push(...lines);
+    series.push(...lines.map((l) => ({ label: l.label, stroke: css(l.color), width: l.width, dash: l.dash, value })));
     for (const c of x.liquidationPrices) {
-      marks.push({ x: c.price, label: `${name === 'now' ? 'now' : `+${fmt.plain(x.days)} d`}: liq. ${c.liquidatedBelow ? 'below' : 'above'} ${fmt.price(c.price)}`, color, dash });
+      marks.push({ x: c.price, label: `${name === 'now' ? 'now' : `+${fmt.plain(x.days)} d`}: liq. ${fmt.price(c.price)}`, color: style.equity[0], dash: style.equity[1] });
     }
   }
   plot = plotChart(container, plot, {
     height: chartHeight, data, series, marks, markOptions: { rows: 8, rowHeight: 14 },
     x: [`${scenario.underlying} price`, (x) => fmt.tick(x)],
     y: [unit, (x) => (coin ? fmt.plain(x) : fmt.tick(x))],
+    legend: false,
   });
+  container.append(lineLegend(legend, 'Curves'));
   const parts = [`Account equity and maintenance margin in ${unit} as ${scenario.underlying} moves from ${fmt.price(lo)} to ${fmt.price(hi)}; the account liquidates where equity falls below maintenance.`];
   for (const [name, x] of views) {
     parts.push(`${name === 'now' ? 'Now' : `In ${fmt.plain(x.days)} days`}: ${x.liquidationPrices.length ? 'liquidates ' + directionText(x.liquidationPrices) : 'no liquidation price in the scanned range'}.`);

@@ -217,8 +217,8 @@ function stressTools({ unit, amt, lp, position }) {
         v('ul', { class: 'events' }, ...a.events.map((e) => v('li', { class: e.pastBankruptcy ? 'warn' : '' }, eventText(e)))),
         a.events.length ? null : v('p', {}, 'No liquidation along this path.')] },
     { id: 't-funding', call: 'funding', steps: true, title: 'Funding', intro: 'The liquidation price after funding intervals (positive rate: longs pay).',
-      fields: [position, { key: 'rate', label: 'Rate per interval', unit: '%', value: '0.01' }, { key: 'intervals', label: 'Intervals', value: '90' }],
-      request: (num, values) => defined({ position: Number(values.position), rate: num('rate', 100) ?? 0, intervals: num('intervals') }),
+      fields: [position, { key: 'rate', label: 'Rate', unit: '% per interval', value: '0.01' }, { key: 'intervals', label: 'Intervals', value: '90' }],
+      request: (num, values) => defined({ position: Number(values.position), rate: num('rate', 'funding') ?? 0, intervals: num('intervals') }),
       view: (a, { math }) => result([[`Paid per interval (${unit})`, amt(a.paymentPerInterval)], [`Paid in all (${unit})`, amt(a.totalPayment)],
         ['Liquidation after, isolated', lp(a.liquidationPrice.isolated)], ['Liquidation after, cross', lp(a.liquidationPrice.cross)]], math) },
   ];
@@ -231,7 +231,7 @@ function oddsTools({ position }) {
       intro: 'The chance the mark touches the liquidation price within the horizon (geometric Brownian motion).',
       fields: [position, { key: 'volatility', label: 'Volatility', unit: '% a year', value: '60' }, { key: 'days', label: 'Horizon', unit: 'days', value: '30' },
         { key: 'drift', label: 'Drift', unit: '% a year', value: '0' }],
-      request: (num, values) => defined({ position: Number(values.position), volatility: num('volatility', 100), days: num('days'), drift: num('drift', 100) ?? 0 }),
+      request: (num, values) => defined({ position: Number(values.position), volatility: num('volatility', 'volatility'), days: num('days'), drift: num('drift', 100) ?? 0 }),
       view: (a, { math }) => result([['Isolated', chance(a.probability.isolated)], ['Cross', chance(a.probability.cross)]], math) },
     { id: 't-mc', call: 'monteCarlo', title: 'Monte Carlo over correlated paths',
       intro: 'Every symbol moves at once (one correlation for every pair). Seeded: the same inputs give the same numbers.',
@@ -240,7 +240,7 @@ function oddsTools({ position }) {
         { key: 'paths', label: 'Paths', value: '20000' }, { key: 'seed', label: 'Seed', value: '42' }],
       request: (num, values, scenario) => {
         const symbols = [...new Set(scenario.positions.map((p) => p.symbol))];
-        const sigma = num('volatility', 100), rho = num('correlation');
+        const sigma = num('volatility', 'volatility'), rho = num('correlation');
         return defined({ volatility: Object.fromEntries(symbols.map((x) => [x, sigma])), correlation: symbols.map((a, i) => symbols.map((b, j) => (i === j ? 1 : rho))),
           days: num('days'), steps: num('steps'), paths: num('paths'), seed: num('seed') });
       },

@@ -37,8 +37,9 @@ struct OptionPosition {
   OptionType type = OptionType::Call; ///< call | put
   double strike = 0;                  ///< quote per coin, > 0
   std::optional<double> expiryYears;  ///< years after the valuation date, > 0; or expiryDate
-  /// "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS", optionally ending in "Z"; UTC,
-  /// after the scenario's valuationDate (which it needs). Give this or expiryYears, not both.
+  /// "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS", optionally ending in "Z"; UTC;
+  /// or Deribit's "27MAR26" (that day at 08:00 UTC, when its options expire). After the
+  /// scenario's valuationDate (which it needs). Give this or expiryYears, not both.
   std::optional<std::string> expiryDate;
   Side side = Side::Long;             ///< long: bought; short: written
   double quantity = 0;                ///< coins of underlying (one Deribit option = 1 coin), > 0

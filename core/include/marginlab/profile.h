@@ -26,6 +26,7 @@ struct Profile {
   bool extraMarginNetOfFee = false;   ///< bybit-uta: extra margin counts as extra / (1 -+ fee)
   bool rateFromMaxLeverage = false;   ///< hyperliquid: default MMR = 1 / (2 * maxLeverage)
   bool continuousAmounts = true;      ///< default maintenance amount by the continuity recurrence
+  bool linearOnly = false;            ///< hyperliquid: every perpetual is linear (USDC-settled); no inverse
   double defaultTakerFeeRate = 0;     ///< used when the scenario gives none
   std::string_view source;            ///< where the formulas come from
 };
