@@ -137,6 +137,9 @@ val errorCodes() {
 
 std::string version() { return marginlab::kVersion; }
 
+val tickPrice(const val& request, const val& options);  // venue.cpp
+val wholeLots(const val& request, const val& options);
+
 #ifdef MARGINLAB_RISK_LAB
 /// A risk-lab tool as JS calls it, (scenario, request, options): `options` ({ explain }) goes to the
 /// tool when it takes it.
@@ -162,6 +165,8 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("defaultTierTables", &mljs::defaultTierTables);  // shipped tier data
   emscripten::function("errorCodes", &mljs::errorCodes);                // ErrorCode strings
   emscripten::function("version", &mljs::version);                      // semver
+  emscripten::function("tickPrice", &mljs::tickPrice);                  // a price on a venue's tick
+  emscripten::function("wholeLots", &mljs::wholeLots);                  // a size in a venue's lots
 #ifdef MARGINLAB_RISK_LAB
   emscripten::function("describe", &mljs::describe);  // fields() of every struct (marginlab-full only: size)
   // Risk lab (risk.cpp, marginlab-full only): (scenario, request, options) -> { errors, ... }

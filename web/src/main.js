@@ -9,6 +9,7 @@ import * as router from './router.js';
 import * as fmt from './format.js';
 import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN, isPastLiquidation, loadPhrases } from './form.js';
 import { h, v, clear, patch } from './dom.js';
+import { createVenues } from './venues.js';
 import { HEIGHT_MESSAGE, MIN_HEIGHT, MAX_HEIGHT, postHeights } from './embed.js';
 
 /* global __WASM_BASE64__ */
@@ -89,7 +90,9 @@ const state = {
   lab: null,
   form: formFromScenario(defaultScenario),
   report: null,          // the last report without errors (numbers only)
-  reportScenario: null,  // the scenario it was computed from
+  reportScenario: null,  // the scenario it was computed from (with the venue tables it used)
+  formScenario: null,    // the same as the form gives it, without the venue tables: the link's
+  venues: null,          // web/src/venues.js: symbol pickers, venue tables, venue prices
   asset: '',             // its settlement asset, as the core names it
   chartSymbol: null,
   highlight: new Set(),  // metric keys a lesson points at
@@ -112,7 +115,10 @@ function stepsOf(report, key) {
   const [mode, at, field] = key.split(':');
   const outcome = report[mode];
   const o = outcome && (at === 'account' ? outcome.account : outcome.positions[Number(at)]);
-  return o && o.steps ? o.steps.filter((s) => s.field === field) : [];
+  const steps = o && o.steps ? o.steps.filter((s) => s.field === field) : [];
+  const p = at === 'account' || !state.reportScenario ? null : state.reportScenario.positions[Number(at)];
+  if (field !== 'liquidationPrice' || !p || !o) return steps;
+  return steps.concat(state.venues.tickSteps(state.reportScenario.rules, p.symbol, p.side, o.liquidationPrice));
 }
 
 const math = new Explainer({
@@ -132,8 +138,7 @@ function symbolsOf(form) {
 }
 
 function presetFor(rules, symbol) {
-  const tables = state.lab.defaultTiers(rules, symbol);
-  return tables.length ? tables[0] : state.lab.defaultTiers(rules).find((t) => t.symbols.includes('*')) || null;
+  return state.venues.tableFor(rules, symbol) || state.lab.defaultTiers(rules).find((t) => t.symbols.includes('*')) || null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,7 +152,7 @@ function renderInputs() {
   root.append(
     h('h2', {}, 'Scenario'),
     h('div', { class: 'grid account-fields' },
-      kit.select('Rules', 'rules', form.rules, RULES, (x) => { form.rules = x; renderTierEditors(); update(); }),
+      kit.select('Rules', 'rules', form.rules, RULES, (x) => { form.rules = x; state.venues.choose(x); renderPositions(); renderTierEditors(); update(); }),
       kit.field('Wallet balance', 'walletBalance', form.walletBalance, (x) => { form.walletBalance = x; update(); }, asset),
       kit.field('Taker fee', 'takerFeeRate', form.takerFeeRate, (x) => { form.takerFeeRate = x; update(); },
         { unit: '%', hint: 'Blank: the venue\'s own rate.' })),
@@ -180,7 +185,7 @@ function renderPositions() {
     const card = h('fieldset', { class: 'position' },
       h('legend', {}, `Position ${i + 1}`),
       h('div', { class: 'grid' },
-        kit.field('Symbol', at + 'symbol', p.symbol, set('symbol', true)),
+        state.venues.symbolField(kit, form.rules, at + 'symbol', p.symbol, set('symbol', true)),
         kit.select('Contract', at + 'contract', p.contract, [['linear', 'Linear (quote-settled)'], ['inverse', 'Inverse (coin-settled)']],
           (x) => { p.contract = x; renderPositions(); update(); }),
         kit.select('Side', at + 'side', p.side, [['long', 'Long'], ['short', 'Short']], set('side')),
@@ -284,7 +289,8 @@ function renderOutcome(modeKey, title, outcome, scenario) {
   outcome.positions.forEach((o, i) => {
     const p = scenario.positions[i];
     const key = (field) => `${modeKey}:${i}:${field}`;
-    const lpNote = o.liquidationTier !== null && o.liquidationTier !== o.tier ? `(tier ${o.liquidationTier} there)` : '';
+    const lpNote = [o.liquidationTier !== null && o.liquidationTier !== o.tier ? `(tier ${o.liquidationTier} there)` : '',
+      state.venues.venuePrice(scenario.rules, p.symbol, p.side, o.liquidationPrice)].filter(Boolean).join(' ');
     col.children.push(v('article', { class: 'position-result', 'data-position': String(i) },
       v('h4', {}, `${p.symbol} ${p.side} ${fmt.plain(p.quantity)} @ ${fmt.price(p.entryPrice)}`,
         v('span', { class: 'badge' }, `${fmt.plain(p.leverage ?? 1)}×`)),
@@ -381,7 +387,8 @@ function renderResults() {
     // After the results are on screen: the lab's forms are not needed for the first paint.
     state.riskRefresh = null;
     import('./risk.js').then(({ renderRiskLab }) => {
-      state.riskRefresh = renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset });
+      state.riskRefresh = renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset,
+        lots: (rules, symbol, q) => state.venues.lots(rules, symbol, q) });
     });
   }
 }
@@ -411,11 +418,13 @@ function update() {
   const { scenario, local } = scenarioFromForm(state.form);
   let errors = [];
   if (Object.keys(local).length === 0) {
-    const report = state.lab.evaluate(scenario);
+    const filled = state.venues.fill(scenario);
+    const report = state.lab.evaluate(filled);
     errors = report.errors;
     if (errors.length === 0) {
       state.report = report;
-      state.reportScenario = scenario;
+      state.reportScenario = filled;
+      state.formScenario = scenario;
       math.renew();
       showAsset(report.settlementAsset);
       router.save('calculator');
@@ -533,7 +542,7 @@ addEventListener("message", (e) => {
   if (e.source === frame.contentWindow && e.origin === "${new URL(base).origin}" && typeof h === "number" && h >= ${MIN_HEIGHT} && h <= ${MAX_HEIGHT}) frame.height = Math.ceil(h);
 });
 </script>`;
-  const json = JSON.stringify(router.linkObject() || state.reportScenario || defaultScenario).replace(/&/g, '&amp;').replace(/'/g, '&#39;');
+  const json = JSON.stringify(router.linkObject() || state.formScenario || defaultScenario).replace(/&/g, '&amp;').replace(/'/g, '&#39;');
   const element = `<script type="module" src="${base}margin-lab.js"></script>
 <margin-lab scenario='${json}'><a href="${base}index.html${url.hash}">Open the MarginLab calculator</a></margin-lab>`;
   return { iframe, element, local };
@@ -626,7 +635,7 @@ function decodeBase64(text) {
 
 /** The calculator owns the fragment again; `write`: its link is written now. */
 function calculatorOwnsLink(write) {
-  router.own('calculator', () => state.reportScenario);
+  router.own('calculator', () => state.formScenario);
   if (write) router.save('calculator', 0);
 }
 
@@ -712,6 +721,7 @@ async function main() {
   const wasmBase64 = typeof __WASM_BASE64__ === 'string' ? __WASM_BASE64__ : null;
   state.lab = await createMarginLab(wasmBase64 ? { wasmBinary: decodeBase64(wasmBase64) } : {});
   $('version').textContent = `v${state.lab.version}`;
+  state.venues = createVenues(state.lab, () => { renderTierEditors(); update(); });
   calculatorOwnsLink(false);
   const asked = await router.read();
   if (asked.lesson === undefined) loadLink(asked, true);

@@ -127,6 +127,8 @@ export function renderRiskLab(root, ctx) {
     first, unit: ctx.asset,
     amt: (x) => fmt.amount(x, coin),
     lp: (x) => (x === null ? 'none' : fmt.price(x)),
+    /** A size in the venue's whole lots with its unit when a venue file names the symbol (the core's wholeLots). */
+    size: (q, s, symbol) => (ctx.lots && ctx.lots(s.rules, symbol, q)) || `${fmt.plain(q)} contracts`,
     position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
   };
   const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u)].map((spec) => tool(ctx, spec));
@@ -167,7 +169,7 @@ function whatIfTools({ first, unit, amt, lp, position }) {
         { key: 'leverage', label: 'Leverage', unit: '×', value: fieldText(first.leverage ?? 10) }],
       request: (num, values) => defined({ symbol: values.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: values.side,
         price: num('price'), leverage: num('leverage') }),
-      view: (a, { math }) => result([['Size', `${fmt.plain(a.quantity)} contracts`],
+      view: (a, { math, request, scenario }) => result([['Size', u.size(a.quantity, scenario, request.symbol)],
         ...(a.heldQuantity > 0 ? [['Already held, same side', `${fmt.plain(a.heldQuantity)} contracts`]] : []),
         ...(a.closingQuantity > 0 ? [['Closes first (other side)', `${fmt.plain(a.closingQuantity)} contracts`]] : []),
         ['Notional opened', amt(a.notional)], [`Initial margin (${unit})`, amt(a.initialMargin)],
