@@ -84,3 +84,29 @@ test("Binance: the picker lists the venue's symbols, finds BTC-USDT-SWAP, and SO
     assert.ok(await page.locator('details.tier-editor summary', { hasText: 'Tiers for solusdt' }).count() === 1);
   });
 });
+
+test("Largest size that opens: in the venue's whole lots with its unit (SOLUSDT: lots of 1 SOL)", async () => {
+  await withPage(async (page) => {
+    await page.goto(served.base);
+    await ready(page);
+    await page.fill(symbol(0), 'SOLUSDT');
+    await page.fill('#f-positions-0--entryPrice', '150');
+    await page.fill('#f-positions-0--markPrice', '150');
+    await settled(page, 'SOLUSDT');
+    await page.waitForFunction((sel) => /binance-usdm table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    const box = page.locator('#t-max').locator('xpath=..');
+    await box.locator(':scope > summary').click();
+    await page.fill('#t-max-symbol', 'SOLUSDT');
+    await page.fill('#t-max-price', '150');
+    await page.fill('#t-max-leverage', '10');
+    await page.locator('#t-max button[type=submit]').click();
+    await page.waitForFunction(() => /lots of/.test(document.getElementById('t-max-out')?.textContent || ''), null, WAIT);
+    const text = await page.textContent('#t-max-out');
+    // maxOpen's size floored to SOLUSDT's lot of 1 (exchangeInfo LOT_SIZE) by the core, the exact size beside it.
+    const match = text.match(/([\d,]+) SOL \(([\d,]+) lots of 1; exact ([\d.]+)\)/);
+    assert.ok(match, text);
+    const exact = Number(match[3]);
+    assert.equal(Number(match[1].replace(/,/g, '')), Math.floor(exact), 'whole SOL: the lot is 1');
+    assert.equal(match[2], match[1]);
+  });
+});

@@ -138,7 +138,7 @@ export function renderRiskLab(root, ctx) {
   return (inputStale) => tools.forEach((t) => t.refresh(inputStale));
 }
 
-function whatIfTools({ first, unit, amt, lp, position }) {
+function whatIfTools({ first, unit, amt, lp, size, position }) {
   const mark = fieldText(first.markPrice ?? first.entryPrice);
   const side = { key: 'side', label: 'Side', value: 'long', options: [['long', 'Long'], ['short', 'Short']] };
   const at = (values) => Number(values.position);
@@ -169,7 +169,7 @@ function whatIfTools({ first, unit, amt, lp, position }) {
         { key: 'leverage', label: 'Leverage', unit: '×', value: fieldText(first.leverage ?? 10) }],
       request: (num, values) => defined({ symbol: values.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: values.side,
         price: num('price'), leverage: num('leverage') }),
-      view: (a, { math, request, scenario }) => result([['Size', u.size(a.quantity, scenario, request.symbol)],
+      view: (a, { math, request, scenario }) => result([['Size', size(a.quantity, scenario, request.symbol)],
         ...(a.heldQuantity > 0 ? [['Already held, same side', `${fmt.plain(a.heldQuantity)} contracts`]] : []),
         ...(a.closingQuantity > 0 ? [['Closes first (other side)', `${fmt.plain(a.closingQuantity)} contracts`]] : []),
         ['Notional opened', amt(a.notional)], [`Initial margin (${unit})`, amt(a.initialMargin)],
