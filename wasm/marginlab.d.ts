@@ -763,10 +763,6 @@ export interface MarginLab {
   loadVenue(venue: string): Promise<DefaultTierTable[]>;
   /** The same from the module's default export already in hand; rejects with a TypeError on a problem. */
   installVenue(venue: string, tiers: Record<string, Tier[]>): Promise<DefaultTierTable[]>;
-  /** venue.h roundToTick(): a price on a venue's tick as the venue shows it. */
-  tickPrice(request: TickPriceRequest, options?: CallOptions): Answer<TickPrice>;
-  /** venue.h wholeLots(): a size in whole lots, with its unit. */
-  wholeLots(request: WholeLotsRequest, options?: CallOptions): Answer<WholeLots>;
 }
 
 /** Arrays of createBatch: views of wasm memory, made anew when memory grows, so read them through
@@ -800,6 +796,10 @@ export interface MarginLabFull extends MarginLab {
   /** The fields of every struct that crosses (core/include/marginlab/fields.h) and the enums' strings:
    *  what a test checks this file against. */
   describe(): Description;
+  /** venue.h roundToTick(): a price on a venue's tick as the venue shows it. */
+  tickPrice(request: TickPriceRequest, options?: CallOptions): Answer<TickPrice>;
+  /** venue.h wholeLots(): a size in whole lots, with its unit. */
+  wholeLots(request: WholeLotsRequest, options?: CallOptions): Answer<WholeLots>;
   adjust(scenario: Scenario, request: AdjustRequest, options?: CallOptions): Answer<AdjustResult>;
   targetPrice(scenario: Scenario, request: TargetRequest, options?: CallOptions): Answer<{ price: number | null }>;
   maxOpen(scenario: Scenario, request: MaxOpenRequest, options?: CallOptions): Answer<MaxOpenResult>;

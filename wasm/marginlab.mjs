@@ -213,15 +213,11 @@ export default async function createMarginLab(options = {}) {
       venues.install(venue, tiers, (await import('./venue-check.js')).tierFileProblems);
       return venues.tables().filter((t) => t.venue === venue);
     },
-    /** venue.h roundToTick(): a price on the venue's tick as the venue shows it. */
-    tickPrice(request, options) {
-      if (!isPlainObject(request)) throw new TypeError('tickPrice(request): request must be an object');
-      return core.tickPrice(request, callOptions('tickPrice', options));
-    },
-    /** venue.h wholeLots(): a size in whole lots of the venue, with its unit. */
-    wholeLots(request, options) {
-      if (!isPlainObject(request)) throw new TypeError('wholeLots(request): request must be an object');
-      return core.wholeLots(request, callOptions('wholeLots', options));
-    },
+    /** marginlab-full.js: venue.h roundToTick() (a price on the venue's tick as the venue shows it) and
+     *  wholeLots() (a size in whole lots of the venue, with its unit). */
+    ...Object.fromEntries(['tickPrice', 'wholeLots'].filter((n) => typeof core[n] === 'function').map((name) => [name, (request, options) => {
+      if (!isPlainObject(request)) throw new TypeError(`${name}(request): request must be an object`);
+      return core[name](request, callOptions(name, options));
+    }])),
   });
 }

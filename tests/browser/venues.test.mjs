@@ -5,7 +5,7 @@
 // Screenshots: build/screenshots/issue14-venues-<layout>.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lab, WAIT, ready, servedPage, SHOTS } from './helpers.mjs';
+import { lab, fullLab, WAIT, ready, servedPage, SHOTS } from './helpers.mjs';
 
 const served = await servedPage();
 const withPage = (fn, options) => served.withPage(fn, options);
@@ -45,7 +45,8 @@ test('dYdX: SOL-USD, a symbol only the shipped venue file has, computes with its
     const exact = report.isolated.positions[0].liquidationPrice;
     assert.equal(shown, new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(exact));
     // Beside it, as dYdX shows it on SOL-USD's tick (0.01 from the genesis file's subticks), rounded by the core.
-    const venue = lab.tickPrice({ rules: 'dydx', side: 'long', price: exact, tickSize: t.spec.tickSize });
+    const venue = (await fullLab()).tickPrice({ rules: 'dydx', side: 'long', price: exact, tickSize: t.spec.tickSize });
+    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
     const note = await page.textContent(lpNote(0));
     assert.ok(note.includes(`${new Intl.NumberFormat('en-US', { minimumFractionDigits: venue.decimals, maximumFractionDigits: venue.decimals }).format(venue.price)} at the venue (tick ${t.spec.tickSize}, nearest)`), note);
     assert.equal(t.spec.tickSize, 0.01);
@@ -76,6 +77,7 @@ test("Binance: the picker lists the venue's symbols, finds BTC-USDT-SWAP, and SO
     await settled(page, 'solusdt');
     await page.waitForFunction((sel) => /binance-usdm table/.test(document.querySelector(sel).textContent), age(0), WAIT);
     assert.match(await page.textContent(age(0)), /^SOLUSDT: binance-usdm table, snapshot 2026-03-05; source freqtrade\/freqtrade/);
+    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
     assert.match(await page.textContent(lpNote(0)), /at the venue \(tick 0\.01, nearest\)/);
     // "Show the math" ends with the rounding to the tick.
     await page.click('[data-metric="isolated:0:liquidationPrice"] button.num');

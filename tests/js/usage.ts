@@ -94,10 +94,7 @@ const venueIds: string[] = lab.venues();
 const venueTables: DefaultTierTable[] = await lab.loadVenue('dydx');
 const tick: string | undefined = venueTables[0]?.spec ? String(venueTables[0].spec.tickSize) : undefined;
 void venueIds, tick;
-const rounded = lab.tickPrice({ rules: 'bybit', side: 'short', price: 8121.83, tickSize: 0.5 }, { explain: true });
-if (rounded.errors.length === 0 && 'price' in rounded) { const p: number = rounded.price; void p; }
-const lots = lab.wholeLots({ quantity: 0.12345, lotSize: 0.001, baseAsset: 'BTC' });
-if (lots.errors.length === 0 && 'unit' in lots) { const u: string = lots.unit; void u; }
+
 
 const version: string = lab.version;
 void version;

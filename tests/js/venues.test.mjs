@@ -6,10 +6,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import createMarginLab from '../../web/dist/marginlab.js';
+import createFullLab from '../../web/dist/marginlab-full.js';
 import { venueProblems } from '../../wasm/venue-data.mjs';
 
 const wasmBinary = readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url));
 const lab = await createMarginLab({ wasmBinary });
+// tickPrice and wholeLots are marginlab-full's (marginlab.wasm's size cap is for evaluate's code).
+const full = await createFullLab({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab-full.wasm', import.meta.url)) });
 const dataDir = new URL('../../core/data/venues/', import.meta.url);
 const files = readdirSync(dataDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(new URL(f, dataDir), 'utf8')));
 const clone = (x) => JSON.parse(JSON.stringify(x));
@@ -149,44 +152,49 @@ describe('tickPrice and wholeLots (venue.h)', () => {
   test("a liquidation price on Binance BTCUSDT's 0.1 tick, to the nearest (by hand: 57,228.44 -> 57,228.4)", () => {
     const spec = lab.defaultTiers('binance', 'BTCUSDT').find((t) => t.venue).spec;
     assert.equal(spec.tickSize, 0.1);
-    const r = lab.tickPrice({ rules: 'binance', side: 'long', price: 57228.44, tickSize: spec.tickSize });
+    const r = full.tickPrice({ rules: 'binance', side: 'long', price: 57228.44, tickSize: spec.tickSize });
     assert.deepEqual(r, { errors: [], price: 57228.4, exact: 57228.44, decimals: 1, rounding: 'nearest' });
   });
 
   test("Bybit's toward the entry: a short's 8,121.83 on a 0.5 tick shows 8,121.5 (VENUES.md BY-8b), with its step", () => {
-    const r = lab.tickPrice({ rules: 'bybit', side: 'short', price: 8121.83, tickSize: 0.5 }, { explain: true });
+    const r = full.tickPrice({ rules: 'bybit', side: 'short', price: 8121.83, tickSize: 0.5 }, { explain: true });
     assert.equal(r.price, 8121.5);
     assert.equal(r.rounding, 'conservative');
     assert.equal(r.steps.length, 1);
     assert.equal(r.steps[0].value, 8121.5);
-    assert.equal(lab.tickPrice({ rules: 'bybit', side: 'short', price: 8121.83, tickSize: 0.5 }).steps, undefined, 'steps only with explain');
+    assert.equal(full.tickPrice({ rules: 'bybit', side: 'short', price: 8121.83, tickSize: 0.5 }).steps, undefined, 'steps only with explain');
   });
 
   test("Hyperliquid's five significant figures (docs: 1234.56 is not a price; 1234.6 is)", () => {
     const eth = lab.defaultTiers('hyperliquid', 'ETH').find((t) => t.venue).spec;
-    const r = lab.tickPrice({ rules: 'hyperliquid', price: 1234.56, tickSize: eth.tickSize, priceSigFigs: eth.priceSigFigs });
+    const r = full.tickPrice({ rules: 'hyperliquid', price: 1234.56, tickSize: eth.tickSize, priceSigFigs: eth.priceSigFigs });
     assert.equal(r.price, 1234.6);
   });
 
+  test('marginlab.js leaves them out (the wasm cap)', () => {
+    assert.equal(lab.tickPrice, undefined);
+    assert.equal(lab.wholeLots, undefined);
+  });
+
   test('bad input: errors at their paths, never a number', () => {
-    const r = lab.tickPrice({ price: 'x', tickSize: -1, side: 'up', priceSigFigs: 2.5 });
+    const r = full.tickPrice({ price: 'x', tickSize: -1, side: 'up', priceSigFigs: 2.5 });
     // The request's types first (side, price); the numbers' ranges once they are numbers.
     assert.deepEqual(r.errors.map((e) => [e.path, e.code]), [['side', 'unknownValue'], ['price', 'wrongType']]);
-    assert.deepEqual(lab.tickPrice({ price: 100, tickSize: -1 }).errors.map((e) => [e.path, e.code]), [['tickSize', 'notPositive']]);
-    assert.deepEqual(lab.tickPrice({ price: 100, tickSize: 1, priceSigFigs: 2.5 }).errors.map((e) => e.path), ['priceSigFigs']);
+    assert.deepEqual(full.tickPrice({ price: 100, tickSize: -1 }).errors.map((e) => [e.path, e.code]), [['tickSize', 'notPositive']]);
+    assert.deepEqual(full.tickPrice({ price: 100, tickSize: 1, priceSigFigs: 2.5 }).errors.map((e) => e.path), ['priceSigFigs']);
     assert.equal(r.price, undefined);
-    assert.deepEqual(lab.tickPrice({ price: 100 }).errors.map((e) => e.path), ['tickSize']);
-    assert.deepEqual(lab.tickPrice({ price: Infinity, tickSize: 0.1 }).errors.map((e) => e.path), ['price']);
-    assert.throws(() => lab.tickPrice(null), TypeError);
-    assert.throws(() => lab.tickPrice({}, 5), TypeError);
+    assert.deepEqual(full.tickPrice({ price: 100 }).errors.map((e) => e.path), ['tickSize']);
+    assert.deepEqual(full.tickPrice({ price: Infinity, tickSize: 0.1 }).errors.map((e) => e.path), ['price']);
+    assert.throws(() => full.tickPrice(null), TypeError);
+    assert.throws(() => full.tickPrice({}, 5), TypeError);
   });
 
   test('the largest size in whole lots with its unit (by hand: 748166.6667 contracts -> 748166)', () => {
-    assert.deepEqual(lab.wholeLots({ contract: 'inverse', quantity: 748166.6667, lotSize: 1, contractSize: 100 }),
+    assert.deepEqual(full.wholeLots({ contract: 'inverse', quantity: 748166.6667, lotSize: 1, contractSize: 100 }),
       { errors: [], quantity: 748166, lots: 748166, decimals: 0, unit: 'contracts' });
-    const btc = lab.wholeLots({ quantity: 0.12345, lotSize: 0.001, baseAsset: 'BTC' });
+    const btc = full.wholeLots({ quantity: 0.12345, lotSize: 0.001, baseAsset: 'BTC' });
     assert.equal(btc.quantity, 0.123);
     assert.equal(btc.unit, 'BTC');
-    assert.deepEqual(lab.wholeLots({ quantity: 1, lotSize: 0, baseAsset: 'B'.repeat(100) }).errors.map((e) => e.path), ['lotSize', 'baseAsset']);
+    assert.deepEqual(full.wholeLots({ quantity: 1, lotSize: 0, baseAsset: 'B'.repeat(100) }).errors.map((e) => e.path), ['lotSize', 'baseAsset']);
   });
 });

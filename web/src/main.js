@@ -622,7 +622,7 @@ function wireHeader() {
 let fullLab = null;
 async function getFullLab() {
   if (typeof __WASM_BASE64__ === 'string') return state.lab;
-  if (!fullLab) fullLab = import('./marginlab-full.js').then((m) => m.default());
+  if (!fullLab) fullLab = import('./marginlab-full.js').then((m) => m.default()).then((f) => state.venues.useFull(f));
   return fullLab;
 }
 
@@ -721,7 +721,7 @@ async function main() {
   const wasmBase64 = typeof __WASM_BASE64__ === 'string' ? __WASM_BASE64__ : null;
   state.lab = await createMarginLab(wasmBase64 ? { wasmBinary: decodeBase64(wasmBase64) } : {});
   $('version').textContent = `v${state.lab.version}`;
-  state.venues = createVenues(state.lab, () => { renderTierEditors(); update(); });
+  state.venues = createVenues(state.lab, () => { renderTierEditors(); update(); }, getFullLab);
   calculatorOwnsLink(false);
   const asked = await router.read();
   if (asked.lesson === undefined) loadLink(asked, true);

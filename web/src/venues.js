@@ -2,12 +2,22 @@
 // The shipped venue data on the page (lab.defaultTiers, lab.loadVenue): a symbol picker per venue
 // (the venue's names and aliases, case-insensitive), the chosen table's source and snapshot date
 // beside the symbol, a venue's tier tables loaded when the venue is chosen, and the liquidation
-// price on the venue's tick (lab.tickPrice: the core rounds, the page prints). The built-in tables
+// price on the venue's tick (tickPrice of marginlab-full, loaded once a venue is chosen: the core
+// rounds, the page prints). The built-in tables
 // come first (today's results stay); a venue table serves every other symbol it names.
 import { h } from './dom.js';
 import * as fmt from './format.js';
 
-export function createVenues(lab, onLoaded) {
+export function createVenues(lab, onLoaded, getFullLab) {
+  let full = typeof lab.tickPrice === 'function' ? lab : null;  // tickPrice, wholeLots: marginlab-full's
+  let asked = false;
+  const needFull = () => {
+    if (full || asked) return;
+    asked = true;
+    getFullLab().then(() => loaded(), () => {});
+  };
+  /** marginlab-full, as soon as the page has it (the risk lab's or the venue's asking): returns it. */
+  const useFull = (f) => (full = f);
   const failed = new Map();  // venue -> the loader's message
   const pending = new Set();
   const ages = new Set();    // the age lines on screen: said again when a venue's tables arrive
@@ -20,6 +30,7 @@ export function createVenues(lab, onLoaded) {
 
   /** Starts loading the tier tables of the rules' venues (once); onLoaded() when one arrives. */
   function choose(rules) {
+    needFull();
     for (const venue of venuesOf(rules)) {
       if (pending.has(venue) || failed.has(venue) || lab.defaultTiers(rules).some((t) => t.venue === venue && t.loaded)) continue;
       pending.add(venue);
@@ -94,8 +105,8 @@ export function createVenues(lab, onLoaded) {
   /** The venue's display of a liquidation price, from the core: "57,228.4 at the venue (tick 0.1, nearest)". */
   function venuePrice(rules, symbol, side, price) {
     const entry = price === null ? null : venueTable(rules, symbol);
-    if (!entry) return '';
-    const r = lab.tickPrice({ rules, side, price, tickSize: entry.spec.tickSize,
+    if (!entry || !full) return '';
+    const r = full.tickPrice({ rules, side, price, tickSize: entry.spec.tickSize,
       ...(entry.spec.priceSigFigs && { priceSigFigs: entry.spec.priceSigFigs }) });
     if (r.errors.length) return '';
     const shown = new Intl.NumberFormat('en-US', { minimumFractionDigits: r.decimals, maximumFractionDigits: r.decimals }).format(r.price);
@@ -105,8 +116,8 @@ export function createVenues(lab, onLoaded) {
   /** The step that puts the exact liquidation price on the venue's tick, for "Show the math". */
   function tickSteps(rules, symbol, side, price) {
     const entry = price === null ? null : venueTable(rules, symbol);
-    if (!entry) return [];
-    const r = lab.tickPrice({ rules, side, price, tickSize: entry.spec.tickSize,
+    if (!entry || !full) return [];
+    const r = full.tickPrice({ rules, side, price, tickSize: entry.spec.tickSize,
       ...(entry.spec.priceSigFigs && { priceSigFigs: entry.spec.priceSigFigs }) }, { explain: true });
     return r.errors.length ? [] : r.steps.map((s) => ({ ...s, field: 'liquidationPrice' }));
   }
@@ -114,13 +125,13 @@ export function createVenues(lab, onLoaded) {
   /** A size in the venue's whole lots with its unit (lab.wholeLots), or '' when no venue file names the symbol. */
   function lots(rules, symbol, quantity) {
     const entry = venueTable(rules, symbol);
-    if (!entry) return '';
-    const r = lab.wholeLots({ contract: entry.contract, quantity, lotSize: entry.spec.lotSize, contractSize: entry.spec.contractSize,
+    if (!entry || !full) return needFull(), '';
+    const r = full.wholeLots({ contract: entry.contract, quantity, lotSize: entry.spec.lotSize, contractSize: entry.spec.contractSize,
       ...(entry.baseAsset && { baseAsset: entry.baseAsset }) });
     if (r.errors.length) return '';
     const shown = new Intl.NumberFormat('en-US', { minimumFractionDigits: r.decimals, maximumFractionDigits: r.decimals }).format(r.quantity);
     return `${shown} ${r.unit} (${fmt.plain(r.lots)} lots of ${fmt.plain(entry.spec.lotSize)}; exact ${fmt.plain(quantity)})`;
   }
 
-  return { choose, tableFor, fill, symbolField, venuePrice, tickSteps, lots };
+  return { choose, tableFor, fill, symbolField, venuePrice, tickSteps, lots, useFull };
 }
