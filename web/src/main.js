@@ -721,7 +721,7 @@ async function main() {
   const wasmBase64 = typeof __WASM_BASE64__ === 'string' ? __WASM_BASE64__ : null;
   state.lab = await createMarginLab(wasmBase64 ? { wasmBinary: decodeBase64(wasmBase64) } : {});
   $('version').textContent = `v${state.lab.version}`;
-  state.venues = createVenues(state.lab, () => { renderTierEditors(); update(); }, getFullLab);
+  state.venues = createVenues(state.lab, (redraw) => { if (redraw) renderTierEditors(); update(); }, getFullLab);
   calculatorOwnsLink(false);
   const asked = await router.read();
   if (asked.lesson === undefined) loadLink(asked, true);

@@ -21,9 +21,12 @@ export function createVenues(lab, onLoaded, getFullLab) {
   const failed = new Map();  // venue -> the loader's message
   const pending = new Set();
   const ages = new Set();    // the age lines on screen: said again when a venue's tables arrive
+  let starved = false;       // some symbol waited for a venue's tables: its tier editor is drawn again
   const loaded = () => {
     for (const refresh of ages) refresh();
-    onLoaded();
+    const redraw = starved;
+    starved = false;
+    onLoaded(redraw);
   };
 
   const venuesOf = (rules) => [...new Set(lab.defaultTiers(rules).filter((t) => t.venue).map((t) => t.venue))];
@@ -50,7 +53,10 @@ export function createVenues(lab, onLoaded, getFullLab) {
       const own = lab.defaultTiers(rules, name).find((t) => !t.venue);
       if (own) return own;
     }
-    if (entry && !entry.loaded) choose(rules);
+    if (entry && !entry.loaded) {
+      starved = true;
+      choose(rules);
+    }
     return entry && entry.loaded ? entry : null;
   }
 
