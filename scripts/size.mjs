@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 
 const BUDGET = 120 * 1024;
 const dist = new URL('../web/dist/', import.meta.url);
-const PAGE = ['index.html', 'app.js', 'app.css', 'marginlab.js', 'marginlab.wasm', 'favicon.svg'];
+const PAGE = ['index.html', 'app.js', 'app.css', 'marginlab.js', 'marginlab.wasm', 'favicon.svg', 'venues.js'];
 const ON_DEMAND = ['marginlab-full.js', 'marginlab-full.wasm', 'mc-worker.js'];
 const rows = [];
 let total = 0;
@@ -17,11 +17,13 @@ for (const name of readdirSync(dist).sort()) {
   const lesson = name.startsWith('chunk-learn-');  // learn mode and its lessons: when a lesson is opened
   const options = name.startsWith('chunk-options-') || name === 'options.css';  // the options account: when it is opened
   const messages = name.startsWith('chunk-messages-');  // errors, steps and past-liquidation notes in words: when first needed
+  const venue = /^venue-.*\.js$/.test(name);  // a venue's tier tables: when the venue is chosen
   const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !messages);  // chunks: chart and risk-lab forms, after the first result
   if (loaded) total += gz;
   const note = loaded ? '' : ON_DEMAND.includes(name)
     ? `  (loaded when the risk lab${name.startsWith('marginlab-full') ? ' or the options account' : ''} is first used)`
     : lesson ? '  (loaded when a lesson is opened)' : options ? '  (loaded when the options account is opened, with marginlab-full)'
+    : venue ? '  (loaded when its venue is chosen)'
     : messages ? '  (loaded on the first input error, position past liquidation or use of the risk lab)'
     : '  (not loaded by the page)';
   rows.push(`${name.padEnd(28)} ${String(raw.length).padStart(9)} B ${String(gz).padStart(8)} B gz${note}`);

@@ -138,6 +138,11 @@ val errorCodes() {
 std::string version() { return marginlab::kVersion; }
 
 #ifdef MARGINLAB_RISK_LAB
+val tickPrice(const val& request, const val& options);  // venue.cpp
+val wholeLots(const val& request, const val& options);
+#endif
+
+#ifdef MARGINLAB_RISK_LAB
 /// A risk-lab tool as JS calls it, (scenario, request, options): `options` ({ explain }) goes to the
 /// tool when it takes it.
 template <auto tool>
@@ -163,6 +168,8 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("errorCodes", &mljs::errorCodes);                // ErrorCode strings
   emscripten::function("version", &mljs::version);                      // semver
 #ifdef MARGINLAB_RISK_LAB
+  emscripten::function("tickPrice", &mljs::tickPrice);  // a price on a venue's tick (marginlab-full: the wasm cap)
+  emscripten::function("wholeLots", &mljs::wholeLots);  // a size in a venue's lots
   emscripten::function("describe", &mljs::describe);  // fields() of every struct (marginlab-full only: size)
   // Risk lab (risk.cpp, marginlab-full only): (scenario, request, options) -> { errors, ... }
   emscripten::function("adjust", &mljs::withOptions<&mljs::adjust>);              // add to / reduce a position

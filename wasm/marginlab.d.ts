@@ -210,14 +210,85 @@ export interface BatchRequest {
   tiers: Tier[];
 }
 
-/** tiers.h DefaultTierTable. */
+/** tiers.h DefaultTierTable, or one contract of a shipped venue file (core/data/venues, with `venue`). */
 export interface DefaultTierTable {
   rules: Rules;
-  /** "*" matches any symbol. */
+  /** "*" matches any symbol. A venue table: its symbol first, then its aliases (matched in any case). */
   symbols: string[];
+  /** A venue table's rows only once loadVenue(venue) has loaded them (`loaded`); [] before. An open last
+   *  cap (the venue sets none) is 1e15. */
   tiers: Tier[];
   source: string;
+  /** The snapshot's date (a venue table: its file's source.snapshotDate). */
   date: string;
+  /** The venue file's id ("binance-usdm", "dydx", "hyperliquid"); absent on the built-in tables. */
+  venue?: string;
+  product?: string;
+  /** True once the venue's tier tables are loaded. */
+  loaded?: boolean;
+  contract?: Contract;
+  baseAsset?: string;
+  quoteAsset?: string;
+  settleAsset?: string;
+  /** The contract's specification. */
+  spec?: ContractSpec;
+  /** Where the specification comes from when not from `source`, and its date. */
+  specSource?: string;
+  specDate?: string;
+}
+
+/** A venue contract's specification (core/data/venues/README.md). */
+export interface ContractSpec {
+  /** Base (linear) or quote (inverse) per contract. */
+  contractSize: number;
+  /** The price step. */
+  tickSize: number;
+  /** The quantity step, in the unit of Position.quantity. */
+  lotSize: number;
+  minQty?: number;
+  minNotional?: number;
+  /** At most this many significant figures in a price besides the tick (Hyperliquid: 5; whole prices always allowed). */
+  priceSigFigs?: number;
+}
+
+/** venue.h TickRequest: a price to show on a venue's tick. */
+export interface TickPriceRequest {
+  /** The profile decides the direction (bybit, bybit-uta: toward the entry; the others: nearest). Default 'binance'. */
+  rules?: Rules;
+  /** Default 'long'. */
+  side?: Side;
+  price: number;
+  tickSize: number;
+  /** 0 or absent: no limit. */
+  priceSigFigs?: number;
+}
+/** venue.h TickResult. */
+export interface TickPrice {
+  price: number;
+  /** The request's price. */
+  exact: number;
+  /** Decimals that print `price` exactly. */
+  decimals: number;
+  rounding: 'nearest' | 'conservative';
+}
+/** venue.h LotRequest: a size in whole lots of a venue. */
+export interface WholeLotsRequest {
+  /** Default 'linear'. */
+  contract?: Contract;
+  quantity: number;
+  lotSize: number;
+  /** Default 1. */
+  contractSize?: number;
+  /** Names the unit of a linear contract of size 1 ("BTC"). */
+  baseAsset?: string;
+}
+/** venue.h LotResult: floor(quantity / lotSize) lots. */
+export interface WholeLots {
+  quantity: number;
+  lots: number;
+  decimals: number;
+  /** baseAsset for a linear contract of size 1 with a baseAsset, else "contracts". */
+  unit: string;
 }
 
 /** A risk-lab answer: errors (empty on success), the tool's fields, and with { explain: true } the steps behind them. */
@@ -725,8 +796,16 @@ export interface MarginLab {
   liquidationBatch(request: BatchRequest, batch: Batch): { errors: InputError[] };
   /** Arrays for n positions in wasm memory (fill, call liquidationBatch(request, batch), read out). */
   createBatch(n: number): Batch;
-  /** The shipped tier tables of a profile (optionally for one symbol). */
+  /** The shipped tier tables of a profile: the built-in ones, then every shipped venue contract
+   *  (optionally those naming `symbol`, by symbol or alias, in any case). */
   defaultTiers(rules: Rules, symbol?: string): DefaultTierTable[];
+  /** The shipped venue files' ids. */
+  venues(): string[];
+  /** Loads and checks a venue's tier tables (venue-<id>.js beside the module); rejects with a TypeError
+   *  naming the problem. Resolves to the venue's tables, now with their tiers. */
+  loadVenue(venue: string): Promise<DefaultTierTable[]>;
+  /** The same from the module's default export already in hand; rejects with a TypeError on a problem. */
+  installVenue(venue: string, tiers: Record<string, Tier[]>): Promise<DefaultTierTable[]>;
 }
 
 /** Arrays of createBatch: views of wasm memory, made anew when memory grows, so read them through
@@ -760,6 +839,10 @@ export interface MarginLabFull extends MarginLab {
   /** The fields of every struct that crosses (core/include/marginlab/fields.h) and the enums' strings:
    *  what a test checks this file against. */
   describe(): Description;
+  /** venue.h roundToTick(): a price on a venue's tick as the venue shows it. */
+  tickPrice(request: TickPriceRequest, options?: CallOptions): Answer<TickPrice>;
+  /** venue.h wholeLots(): a size in whole lots, with its unit. */
+  wholeLots(request: WholeLotsRequest, options?: CallOptions): Answer<WholeLots>;
   adjust(scenario: Scenario, request: AdjustRequest, options?: CallOptions): Answer<AdjustResult>;
   targetPrice(scenario: Scenario, request: TargetRequest, options?: CallOptions): Answer<{ price: number | null }>;
   maxOpen(scenario: Scenario, request: MaxOpenRequest, options?: CallOptions): Answer<MaxOpenResult>;

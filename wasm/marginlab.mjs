@@ -24,6 +24,48 @@ function callOptions(name, options) {
   return { explain: Boolean(options && options.explain) };
 }
 
+/** The shipped venue data (venues.js beside this module, written by scripts/build-venues.mjs): every
+ *  venue's symbols, aliases, contract specs, source and date; a venue's tier tables load on demand. */
+function venueRegistry(data, builtIn) {
+  const problems = [];
+  const entries = Array.isArray(data.index) ? data.index : (problems.push('venues.js: index is not an array'), []);
+  entries.forEach((e, i) => {
+    if (!e || typeof e.venue !== 'string' || typeof e.file !== 'string' || !/^venue-[a-z0-9-]+\.js$/.test(e.file) ||
+        !data.RULES.includes(e.rules) || !Array.isArray(e.symbols)) problems.push(`venues.js: index[${i}] is not a venue entry`);
+  });
+  if (problems.length) throw new TypeError(`createMarginLab: the venue data is malformed: ${problems.join('; ')}`);
+  const tiersOf = new Map();  // venue -> { symbol: Tier[] } once loaded
+  let listed = [];
+  const list = () => {
+    listed = builtIn.concat(entries.flatMap((e) => e.symbols.map((s) => freeze({
+      rules: e.rules, symbols: [s.symbol, ...s.aliases], tiers: tiersOf.has(e.venue) ? structuredClone(tiersOf.get(e.venue)[s.symbol]) : [],
+      source: e.source, date: e.date, venue: e.venue, product: e.product, loaded: tiersOf.has(e.venue), contract: s.contract,
+      ...(s.baseAsset && { baseAsset: s.baseAsset }), quoteAsset: s.quoteAsset, settleAsset: s.settleAsset, spec: s.spec,
+      ...(e.specSource && { specSource: e.specSource, specDate: e.specDate }),
+    }))));
+  };
+  list();
+  const entryOf = (venue) => {
+    const e = entries.find((x) => x.venue === venue);
+    if (!e) throw new TypeError(`loadVenue("${String(venue).slice(0, 40)}"): no such venue; shipped: ${entries.map((x) => x.venue).join(', ')}`);
+    return e;
+  };
+  return {
+    tables: () => listed,
+    venues: () => entries.map((e) => e.venue),
+    /** Checks and installs a venue's tier tables (the default export of its venue-<id>.js); throws on a problem. */
+    install(venue, tiers, check) {
+      const e = entryOf(venue);
+      const found = check(e, tiers, e.file);
+      if (found.length) throw new TypeError(`the venue data file ${e.file} is malformed: ${found.slice(0, 5).join('; ')}${found.length > 5 ? ` (and ${found.length - 5} more)` : ''}`);
+      tiersOf.set(venue, freeze(structuredClone(tiers)));
+      list();
+    },
+    file: (venue) => entryOf(venue).file,
+    loaded: (venue) => tiersOf.has(venue),
+  };
+}
+
 const freeze = (x) => {
   if (x && typeof x === 'object') Object.values(x).forEach(freeze);
   return Object.freeze(x);
@@ -39,7 +81,7 @@ export default async function createMarginLab(options = {}) {
     locateFile: (file) => new URL(file, import.meta.url).href,
     ...options,
   });
-  const tables = core.defaultTierTables();
+  const venues = venueRegistry(await import('./venues.js'), core.defaultTierTables());
   const description = typeof core.describe === 'function' ? freeze(core.describe()) : null;  // marginlab-full.js
   const batches = new WeakMap();  // createBatch's batches: their memory
   // Risk lab: (scenario, request, options) -> { errors, ...result, steps with explain }; misuse throws
@@ -148,8 +190,34 @@ export default async function createMarginLab(options = {}) {
       batches.set(batch, { pointer: () => { view(0); return ptr; } });
       return batch;
     },
+    /** The built-in tables, then every shipped venue table of the profile; a symbol matches any of a
+     *  table's names (symbol or alias), whatever its case. */
     defaultTiers(rules, symbol) {
-      return tables.filter((t) => t.rules === rules && (symbol === undefined || t.symbols.includes(symbol)));
+      const key = typeof symbol === 'string' ? symbol.trim().toUpperCase() : undefined;
+      return venues.tables().filter((t) => t.rules === rules && (symbol === undefined || t.symbols.some((n) => n.toUpperCase() === key)));
     },
+    /** The shipped venues' ids (venue in defaultTiers' tables). */
+    venues: () => venues.venues(),
+    /** Loads a venue's tier tables (venue-<id>.js beside this module), checks them, and lists them in
+     *  defaultTiers; resolves to the venue's tables. Rejects with a TypeError naming the problem. */
+    async loadVenue(venue) {
+      const file = venues.file(venue);
+      if (!venues.loaded(venue)) {
+        const [tiers, check] = await Promise.all([import(`./venue-${file.slice(6, -3)}.js`), import('./venue-check.js')]);
+        venues.install(venue, tiers.default, check.tierFileProblems);
+      }
+      return venues.tables().filter((t) => t.venue === venue);
+    },
+    /** The same from a module already in hand (a bundler's or a test's): checked like loadVenue. */
+    async installVenue(venue, tiers) {
+      venues.install(venue, tiers, (await import('./venue-check.js')).tierFileProblems);
+      return venues.tables().filter((t) => t.venue === venue);
+    },
+    /** marginlab-full.js: venue.h roundToTick() (a price on the venue's tick as the venue shows it) and
+     *  wholeLots() (a size in whole lots of the venue, with its unit). */
+    ...Object.fromEntries(['tickPrice', 'wholeLots'].filter((n) => typeof core[n] === 'function').map((name) => [name, (request, options) => {
+      if (!isPlainObject(request)) throw new TypeError(`${name}(request): request must be an object`);
+      return core[name](request, callOptions(name, options));
+    }])),
   });
 }

@@ -13,6 +13,9 @@ const path = (u) => decodeURIComponent(new URL(u, here).pathname);
 // Chunks of an earlier build would linger: clear them.
 for (const f of await readdir(dist).catch(() => [])) if (f.startsWith('chunk-')) await rm(new URL(f, dist));
 
+// The venue data module (venues.js, venue-<id>.js) from core/data/venues, as the wasm build writes it.
+await import('../scripts/build-venues.mjs');
+
 // `import lessons from 'lessons:all'`: every web/lessons/*.json in file-name order, checked.
 const { lessonProblems } = await import('./src/lessons.js');
 const lessonsModule = {

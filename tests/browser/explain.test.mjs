@@ -46,7 +46,10 @@ after(async () => {
 });
 
 const withPage = (fn, options) => withPageIn(browser, origin, fn, options);
-const calls = (page) => page.evaluate(() => [...(globalThis.__explainCalls || [])]);
+/** The explain calls, less tickPrice's (the venue's rounding step under a liquidation price: asked for with the
+ *  panel's steps, counted apart by rounding()). */
+const calls = (page) => page.evaluate(() => (globalThis.__explainCalls || []).filter((n) => n !== 'tickPrice'));
+const rounding = (page) => page.evaluate(() => (globalThis.__explainCalls || []).filter((n) => n === 'tickPrice').length);
 
 /** Waits until the page has recorded `n` explain calls, then returns them. */
 async function callsReach(page, n) {
@@ -67,6 +70,7 @@ test('the calculator and the risk lab ask for steps only while a "show the math"
     await page.locator('#t-adjust button[type=submit]').click();
     await page.waitForSelector('#t-adjust-out dl.tool-result', WAIT);
     assert.deepEqual(await calls(page), [], 'no explain call from loading, editing or a tool');
+    assert.equal(await rounding(page), 0, 'no rounding step asked for while no math is open');
     assert.equal(await page.locator('ol.steps').count(), 0, 'no steps on the page');
 
     // Opening a number's math asks once; the steps are the liquidation price's.
@@ -76,6 +80,7 @@ test('the calculator and the risk lab ask for steps only while a "show the math"
     await page.waitForSelector(`${panel} ol.steps li`, WAIT);
     assert.deepEqual(await calls(page), ['evaluate']);
     assert.ok((await page.textContent(panel)).includes('LP ='), 'the liquidation price\'s formula');
+    assert.ok(await rounding(page) > 0, 'the venue\'s rounding step comes with the open panel');
     // A second panel uses the same explained report; an edit asks again, once, while they are open.
     await page.locator(lpButton('cross', 0)).click();
     assert.deepEqual(await calls(page), ['evaluate']);
@@ -89,6 +94,10 @@ test('the calculator and the risk lab ask for steps only while a "show the math"
     await page.waitForFunction(() => location.hash.length > 0 && document.querySelector('#results:not(.stale)'), null, WAIT);
     await page.waitForTimeout(200);
     assert.deepEqual(await calls(page), ['evaluate', 'evaluate']);
+    const closed = await rounding(page);
+    await page.fill(quantity, '1');
+    await page.waitForTimeout(200);
+    assert.equal(await rounding(page), closed, 'no rounding step asked for once the panels are closed');
 
     // The tool's own math, asked for when its disclosure opens.
     await page.locator('#t-adjust-out details.math > summary').click();

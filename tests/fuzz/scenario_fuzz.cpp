@@ -119,7 +119,7 @@ std::string describeOptions(const Params& prm) {
 enum Counter {
   cInputs, cValid, cToolValues, cAdverse, cBankruptcy, cSweep, cAdjust, cTarget, cStop, cMarginIsolated,
   cMarginCross, cStressZero, cFundingZero, cMonteCarloChunks, cBatch, cLiquidation, cMaxOpen, cOptionsValid,
-  cOptionsValue, cOptionsCrossing, cOptionsIsolatedCrossing, cOptionsSweep, cOptionsPortfolio, cCounterCount
+  cOptionsValue, cOptionsCrossing, cOptionsIsolatedCrossing, cOptionsSweep, cOptionsPortfolio, cVenueTick, cCounterCount
 };
 const char* const kCounterNames[] = {"inputs", "valid scenarios", "tool results with a value", "LP on the adverse side",
                                      "BP beyond LP", "sweep = evaluate", "adjust report = evaluate",
@@ -127,7 +127,7 @@ const char* const kCounterNames[] = {"inputs", "valid scenarios", "tool results 
                                      "margin-to-target cross LP", "zero shock = evaluate", "no funding, no change",
                                      "Monte Carlo chunking", "batch = evaluate", "equity = MM at LP", "max open size opens", "valid options scenarios",
                                      "evaluateOptions values", "options crossing gap ~ 0", "options isolated crossings",
-                                     "sweepOptionsAccount = optionsAccountAt", "portfolioMargin grids"};
+                                     "sweepOptionsAccount = optionsAccountAt", "portfolioMargin grids", "venue tick and lots"};
 std::uint64_t gCounts[cCounterCount] = {};
 void tally(Counter c) { ++gCounts[c]; }
 void printCounts() {
@@ -1466,6 +1466,37 @@ void checkNames() {
 
 }  // namespace
 
+/// venue.h on every position's numbers (raw, and its liquidation price): an error exactly when an input
+/// is out of range; otherwise a price within one step of the exact value, on the side Bybit rounds
+/// to, and a whole number of lots that does not exceed the size by a lot.
+void checkVenue(const Scenario& s, const Report& report, const Params& prm) {
+  static constexpr double kTicks[] = {1e-9, 1e-6, 0.001, 0.1, 0.5, 1, 100, 1e15};
+  for (std::size_t i = 0; i < s.positions.size() && i < 8; ++i) {
+    const Position& p = s.positions[i];
+    const double tick = kTicks[(i + prm.tools) % 8];
+    const int sigFigs = static_cast<int>((prm.tools >> 4) % 8);
+    const bool solved = report.errors.empty() && report.isolated && i < report.isolated->positions.size();
+    const double lp = solved ? report.isolated->positions[i].liquidationPrice.value_or(p.entryPrice) : p.entryPrice;
+    for (const double price : {p.entryPrice, lp}) {
+      const TickResult r = roundToTick({.rules = s.rules, .side = p.side, .price = price, .tickSize = tick, .sigFigs = sigFigs});
+      REQUIRE_THAT(r.errors.empty() == isValidPositive(price), "roundToTick: an error exactly for a bad price");
+      if (!r.errors.empty()) continue;
+      tally(cVenueTick);
+      const double bound = std::max(tick, 1.0) * (1 + 1e-9) + 1e-9 * price;
+      REQUIRE_THAT(r.price > 0 && std::isfinite(r.price) && std::abs(r.price - price) <= bound, "roundToTick: within a step");
+      REQUIRE_THAT(r.decimals >= 0 && r.decimals <= 12, "roundToTick: decimals in 0..12");
+      if (r.rounding == TickRounding::Conservative && price > std::max(tick, 1.0))
+        REQUIRE_THAT(p.side == Side::Long ? r.price >= price * (1 - 1e-12) : r.price <= price * (1 + 1e-12), "roundToTick: toward the entry");
+    }
+    const LotResult lots = wholeLots({.contract = p.contract, .quantity = p.quantity, .lotSize = tick, .contractSize = p.contractSize});
+    REQUIRE_THAT(lots.errors.empty() == (isValidPositive(p.quantity) && isValidPositive(p.contractSize)), "wholeLots: an error exactly for a bad size");
+    if (lots.errors.empty())
+      REQUIRE_THAT(lots.lots >= 0 && lots.lots == std::floor(lots.lots) && lots.quantity <= p.quantity * (1 + 1e-9) + 1e-12 &&
+                       p.quantity - lots.quantity <= tick * (1 + 1e-9) + 1e-9 * p.quantity,
+                   "wholeLots: whole lots, not above the size, less than a lot below it");
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const bool once = (checkNames(), std::getenv("MLFUZZ_STATS") && std::atexit(printCounts), true);
   (void)once;
@@ -1515,6 +1546,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (run(kOrders)) checkOrders(prm);
   if (run(kOptions)) checkOptions(prm);
   if (run(kOptionsAccount)) checkOptionsAccount(prm);
+  checkVenue(s, d.report, prm);
   gScenario = nullptr;
   gParams = nullptr;
   return 0;

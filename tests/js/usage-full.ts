@@ -109,3 +109,13 @@ export function sizeCurves(lab: MarginLabFull): number {
   return (liquidation ?? 0) + (upper ?? 0) + steps.length + rate;
 }
 
+
+/** A venue's tick and lots (marginlab-full). */
+export async function venueNumbers(): Promise<number> {
+  const lab: MarginLabFull = await createMarginLab();
+  const rounded = lab.tickPrice({ rules: 'bybit', side: 'short', price: 8121.83, tickSize: 0.5 }, { explain: true });
+  const lots = lab.wholeLots({ quantity: 0.12345, lotSize: 0.001, baseAsset: 'BTC' });
+  const price: number = rounded.errors.length === 0 && 'price' in rounded ? rounded.price : 0;
+  const unit: string = lots.errors.length === 0 && 'unit' in lots ? lots.unit : '';
+  return price + unit.length;
+}

@@ -90,6 +90,11 @@ void swept;
 const tables: DefaultTierTable[] = lab.defaultTiers('binance', 'BTCUSDT');
 const source: string | undefined = tables[0]?.source;
 void source;
+const venueIds: string[] = lab.venues();
+const venueTables: DefaultTierTable[] = await lab.loadVenue('dydx');
+const tick: string | undefined = venueTables[0]?.spec ? String(venueTables[0].spec.tickSize) : undefined;
+void venueIds, tick;
+
 
 const version: string = lab.version;
 void version;

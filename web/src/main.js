@@ -9,6 +9,7 @@ import * as router from './router.js';
 import * as fmt from './format.js';
 import { fieldText, numberReader, setDefined, createForm, showStale, metric, Explainer, EXPLAIN, isPastLiquidation, loadPhrases } from './form.js';
 import { h, v, clear, patch } from './dom.js';
+import { createVenues } from './venues.js';
 import { HEIGHT_MESSAGE, MIN_HEIGHT, MAX_HEIGHT, postHeights } from './embed.js';
 
 /* global __WASM_BASE64__ */
@@ -102,7 +103,9 @@ const state = {
   lab: null,
   form: formFromScenario(defaultScenario),
   report: null,          // the last report without errors (numbers only)
-  reportScenario: null,  // the scenario it was computed from
+  reportScenario: null,  // the scenario it was computed from (with the venue tables it used)
+  formScenario: null,    // the same as the form gives it, without the venue tables: the link's
+  venues: null,          // web/src/venues.js: symbol pickers, venue tables, venue prices
   asset: '',             // its settlement asset, as the core names it
   fieldAsset: '',        // the settlement asset of the positions in the form (the fields' unit), even when they have errors
   chartSymbol: null,
@@ -126,7 +129,10 @@ function stepsOf(report, key) {
   const [mode, at, field] = key.split(':');
   const outcome = report[mode];
   const o = outcome && (at === 'account' ? outcome.account : outcome.positions[Number(at)]);
-  return o && o.steps ? o.steps.filter((s) => s.field === field) : [];
+  const steps = o && o.steps ? o.steps.filter((s) => s.field === field) : [];
+  const p = at === 'account' || !state.reportScenario ? null : state.reportScenario.positions[Number(at)];
+  if (field !== 'liquidationPrice' || !p || !o) return steps;
+  return steps.concat(state.venues.tickSteps(state.reportScenario.rules, p.symbol, p.side, o.liquidationPrice));
 }
 
 const math = new Explainer({
@@ -146,8 +152,7 @@ function symbolsOf(form) {
 }
 
 function presetFor(rules, symbol) {
-  const tables = state.lab.defaultTiers(rules, symbol);
-  return tables.length ? tables[0] : state.lab.defaultTiers(rules).find((t) => t.symbols.includes('*')) || null;
+  return state.venues.tableFor(rules, symbol) || state.lab.defaultTiers(rules).find((t) => t.symbols.includes('*')) || null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,6 +169,8 @@ function renderInputs() {
       kit.select('Rules', 'rules', form.rules, RULES, (x) => {
         form.rules = x;
         $('fee-use').textContent = feeHint(x);
+        state.venues.choose(x);
+        renderPositions();
         renderTierEditors();
         update();
       }),
@@ -199,7 +206,7 @@ function renderPositions() {
     const card = h('fieldset', { class: 'position' },
       h('legend', {}, `Position ${i + 1}`),
       h('div', { class: 'grid' },
-        kit.field('Symbol', at + 'symbol', p.symbol, set('symbol', true)),
+        state.venues.symbolField(kit, form.rules, at + 'symbol', p.symbol, set('symbol', true)),
         kit.select('Contract', at + 'contract', p.contract, [['linear', 'Linear (quote-settled)'], ['inverse', 'Inverse (coin-settled)']],
           (x) => { p.contract = x; renderPositions(); update(); }),
         kit.select('Side', at + 'side', p.side, [['long', 'Long'], ['short', 'Short']], set('side')),
@@ -307,7 +314,8 @@ function renderOutcome(modeKey, title, outcome, scenario) {
   outcome.positions.forEach((o, i) => {
     const p = scenario.positions[i];
     const key = (field) => `${modeKey}:${i}:${field}`;
-    const lpNote = o.liquidationTier !== null && o.liquidationTier !== o.tier ? `(tier ${o.liquidationTier} there)` : '';
+    const lpNote = [o.liquidationTier !== null && o.liquidationTier !== o.tier ? `(tier ${o.liquidationTier} there)` : '',
+      state.venues.venuePrice(scenario.rules, p.symbol, p.side, o.liquidationPrice)].filter(Boolean).join(' ');
     col.children.push(v('article', { class: 'position-result', 'data-position': String(i) },
       v('h4', {}, `${p.symbol} ${p.side} ${fmt.plain(p.quantity)} @ ${fmt.price(p.entryPrice)}`,
         v('span', { class: 'badge' }, `${fmt.plain(p.leverage ?? 1)}×`)),
@@ -405,7 +413,8 @@ function renderResults() {
     // After the results are on screen: the lab's forms are not needed for the first paint.
     state.riskRefresh = null;
     import('./risk.js').then(({ renderRiskLab }) => {
-      state.riskRefresh = renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset });
+      state.riskRefresh = renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset,
+        lots: (rules, symbol, q) => state.venues.lots(rules, symbol, q) });
     });
   }
 }
@@ -450,14 +459,16 @@ function update() {
   const { scenario, local, asked } = scenarioFromForm(state.form);
   let errors = [];
   if (Object.keys(local).length === 0) {
-    const report = state.lab.evaluate(scenario);
+    const filled = state.venues.fill(scenario);
+    const report = state.lab.evaluate(filled);
     errors = report.errors;
     showAsset(report.settlementAsset);
     // An implausible value is questioned unless the core refuses it (its message says more); either way nothing is kept.
     for (const [path, question] of Object.entries(asked)) if (!errors.some((e) => e.path === path)) local[path] = question;
     if (errors.length === 0 && Object.keys(local).length === 0) {
       state.report = report;
-      state.reportScenario = scenario;
+      state.reportScenario = filled;
+      state.formScenario = scenario;
       state.asset = report.settlementAsset;
       math.renew();
       router.save('calculator');
@@ -575,7 +586,7 @@ addEventListener("message", (e) => {
   if (e.source === frame.contentWindow && e.origin === "${new URL(base).origin}" && typeof h === "number" && h >= ${MIN_HEIGHT} && h <= ${MAX_HEIGHT}) frame.height = Math.ceil(h);
 });
 </script>`;
-  const json = JSON.stringify(router.linkObject() || state.reportScenario || defaultScenario).replace(/&/g, '&amp;').replace(/'/g, '&#39;');
+  const json = JSON.stringify(router.linkObject() || state.formScenario || defaultScenario).replace(/&/g, '&amp;').replace(/'/g, '&#39;');
   const element = `<script type="module" src="${base}margin-lab.js"></script>
 <margin-lab scenario='${json}'><a href="${base}index.html${url.hash}">Open the MarginLab calculator</a></margin-lab>`;
   return { iframe, element, local };
@@ -655,7 +666,7 @@ function wireHeader() {
 let fullLab = null;
 async function getFullLab() {
   if (typeof __WASM_BASE64__ === 'string') return state.lab;
-  if (!fullLab) fullLab = import('./marginlab-full.js').then((m) => m.default());
+  if (!fullLab) fullLab = import('./marginlab-full.js').then((m) => m.default()).then((f) => state.venues.useFull(f));
   return fullLab;
 }
 
@@ -668,7 +679,7 @@ function decodeBase64(text) {
 
 /** The calculator owns the fragment again; `write`: its link is written now. */
 function calculatorOwnsLink(write) {
-  router.own('calculator', () => state.reportScenario);
+  router.own('calculator', () => state.formScenario);
   if (write) router.save('calculator', 0);
 }
 
@@ -754,6 +765,7 @@ async function main() {
   const wasmBase64 = typeof __WASM_BASE64__ === 'string' ? __WASM_BASE64__ : null;
   state.lab = await createMarginLab(wasmBase64 ? { wasmBinary: decodeBase64(wasmBase64) } : {});
   $('version').textContent = `v${state.lab.version}`;
+  state.venues = createVenues(state.lab, (redraw) => { if (redraw) renderTierEditors(); update(); }, getFullLab);
   calculatorOwnsLink(false);
   const asked = await router.read();
   if (asked.lesson === undefined) loadLink(asked, true);

@@ -129,6 +129,8 @@ export function renderRiskLab(root, ctx) {
     first, unit: ctx.asset,
     amt: (x) => fmt.amount(x, coin),
     lp: (x) => (x === null ? 'none' : fmt.price(x)),
+    /** A size in the venue's whole lots with its unit when a venue file names the symbol (the core's wholeLots). */
+    size: (q, s, symbol) => (ctx.lots && ctx.lots(s.rules, symbol, q)) || `${fmt.plain(q)} contracts`,
     position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
   };
   const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u)].map((spec) => tool(ctx, spec));
@@ -138,7 +140,7 @@ export function renderRiskLab(root, ctx) {
   return (inputStale) => tools.forEach((t) => t.refresh(inputStale));
 }
 
-function whatIfTools({ first, unit, amt, lp, position }) {
+function whatIfTools({ first, unit, amt, lp, size, position }) {
   const mark = fieldText(first.markPrice ?? first.entryPrice);
   const side = { key: 'side', label: 'Side', value: 'long', options: [['long', 'Long'], ['short', 'Short']] };
   const at = (values) => Number(values.position);
@@ -169,7 +171,7 @@ function whatIfTools({ first, unit, amt, lp, position }) {
         { key: 'leverage', label: 'Leverage', unit: '×', value: fieldText(first.leverage ?? 10) }],
       request: (num, values) => defined({ symbol: values.symbol.trim(), contract: first.contract, contractSize: first.contractSize, side: values.side,
         price: num('price'), leverage: num('leverage') }),
-      view: (a, { math }) => result([['Size', `${fmt.plain(a.quantity)} contracts`],
+      view: (a, { math, request, scenario }) => result([['Size', size(a.quantity, scenario, request.symbol)],
         ...(a.heldQuantity > 0 ? [['Already held, same side', `${fmt.plain(a.heldQuantity)} contracts`]] : []),
         ...(a.closingQuantity > 0 ? [['Closes first (other side)', `${fmt.plain(a.closingQuantity)} contracts`]] : []),
         ['Notional opened', amt(a.notional)], [`Initial margin (${unit})`, amt(a.initialMargin)],

@@ -20,6 +20,7 @@
 #include "marginlab/sweep.h"
 #include "marginlab/tiers.h"
 #include "marginlab/validate.h"
+#include "marginlab/venue.h"
 #include "marginlab/whatif.h"
 
 namespace marginlab {

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// The shipped venue tables on the page (issue 14 item 1): a symbol picker per venue with the
+// venue's names and aliases, a venue's tables loaded when it is chosen, the table's snapshot date
+// and source beside the symbol, and the liquidation price as the venue shows it on its tick.
+// Screenshots: build/screenshots/issue14-venues-<layout>.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lab, fullLab, WAIT, ready, servedPage, SHOTS } from './helpers.mjs';
+
+const served = await servedPage();
+const withPage = (fn, options) => served.withPage(fn, options);
+
+const symbol = (i) => `#f-positions-${i}--symbol`;
+const age = (i) => `[data-venue-age="positions[${i}].symbol"]`;
+const lpNote = (i) => `[data-mode="isolated"] [data-metric="isolated:${i}:liquidationPrice"] dt small`;
+
+/** Waits until the first position's heading names `name` and the page has no input error. */
+async function settled(page, name) {
+  await page.waitForFunction((n) => {
+    const h4 = document.querySelector('[data-mode="isolated"] [data-position="0"] h4');
+    return h4 && h4.textContent.startsWith(n + ' ') && !document.querySelector('[aria-invalid="true"]');
+  }, name, WAIT);
+}
+
+test('dYdX: SOL-USD, a symbol only the shipped venue file has, computes with its table and date shown', async () => {
+  await withPage(async (page) => {
+    await page.goto(served.base);
+    await ready(page);
+    await page.selectOption('#f-rules', 'dydx');
+    await page.fill('#f-positions-0--leverage', '5');  // SOL-USD allows 10x (its genesis IMF 10%)
+    await page.fill(symbol(0), 'sol-usd');
+    await settled(page, 'sol-usd');
+    await page.waitForFunction((sel) => /snapshot/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    const said = await page.textContent(age(0));
+    assert.match(said, /^SOL-USD: dydx table, snapshot 2023-10-26/);
+    assert.match(said, /source dydxprotocol\/v4-chain protocol\/testing\/mainnet\/genesis\.json @ 84d4664b/);
+    // The same numbers as the API gives with the venue's table.
+    const [t] = await lab.loadVenue('dydx').then((all) => all.filter((x) => x.symbols[0] === 'SOL-USD'));
+    const shown = await page.textContent('[data-metric="isolated:0:liquidationPrice"] button.num');
+    const scenario = { version: 1, rules: 'dydx', walletBalance: 10000, takerFeeRate: 0.0005, tiers: { 'sol-usd': t.tiers },
+      positions: [{ symbol: 'sol-usd', contract: 'linear', contractSize: 1, side: 'long', quantity: 0.5, entryPrice: 60000, markPrice: 61000, leverage: 5 },
+        { symbol: 'ETHUSDT', contract: 'linear', contractSize: 1, side: 'short', quantity: 4, entryPrice: 3000, markPrice: 2950, leverage: 10 }] };
+    const report = lab.evaluate(scenario);
+    assert.deepEqual(report.errors, []);
+    const exact = report.isolated.positions[0].liquidationPrice;
+    assert.equal(shown, new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(exact));
+    // Beside it, as dYdX shows it on SOL-USD's tick (0.01 from the genesis file's subticks), rounded by the core.
+    const venue = (await fullLab()).tickPrice({ rules: 'dydx', side: 'long', price: exact, tickSize: t.spec.tickSize });
+    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    const note = await page.textContent(lpNote(0));
+    assert.ok(note.includes(`${new Intl.NumberFormat('en-US', { minimumFractionDigits: venue.decimals, maximumFractionDigits: venue.decimals }).format(venue.price)} at the venue (tick ${t.spec.tickSize}, nearest)`), note);
+    assert.equal(t.spec.tickSize, 0.01);
+    for (const [layout, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 800 }]]) {
+      await page.setViewportSize(viewport);
+      await page.locator('fieldset.position').first().screenshot({ path: `${SHOTS}issue14-venues-${layout}.png` });
+    }
+  });
+});
+
+test("Binance: the picker lists the venue's symbols, finds BTC-USDT-SWAP, and SOLUSDT loads the venue's 2026 table", async () => {
+  await withPage(async (page) => {
+    await page.goto(served.base);
+    await ready(page);
+    const input = page.locator(symbol(0));
+    assert.equal(await input.getAttribute('inputmode'), 'text', 'a text field, not a number pad');
+    const listId = await input.getAttribute('list');
+    const options = await page.$$eval(`datalist#${listId} option`, (os) => os.map((o) => o.value));
+    assert.equal(options.length, 50, 'every shipped Binance USD-M contract');
+    assert.ok(options.includes('SOLUSDT') && options.includes('BTCUSDT'));
+    // An OKX-style name: the built-in BTCUSDT table serves it, and the page says which and how old.
+    await input.fill('BTC-USDT-SWAP');
+    await settled(page, 'BTC-USDT-SWAP');
+    await page.waitForFunction((sel) => /snapshot/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    assert.match(await page.textContent(age(0)), /^BTCUSDT: built-in table, snapshot 2021-03-18/);
+    // SOLUSDT: no built-in table; the venue file's is loaded and dated.
+    await input.fill('solusdt');
+    await settled(page, 'solusdt');
+    await page.waitForFunction((sel) => /binance-usdm table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    assert.match(await page.textContent(age(0)), /^SOLUSDT: binance-usdm table, snapshot 2026-03-05; source freqtrade\/freqtrade/);
+    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    assert.match(await page.textContent(lpNote(0)), /at the venue \(tick 0\.01, nearest\)/);
+    // "Show the math" ends with the rounding to the tick.
+    await page.click('[data-metric="isolated:0:liquidationPrice"] button.num');
+    await page.waitForFunction(() => /rounded to the nearest tick/.test(document.querySelector('[data-metric="isolated:0:liquidationPrice"]').textContent), null, WAIT);
+    // The hand-edited table stays possible: the tier editor of the symbol is there.
+    assert.ok(await page.locator('details.tier-editor summary', { hasText: 'Tiers for solusdt' }).count() === 1);
+  });
+});
+
+test("Largest size that opens: in the venue's whole lots with its unit (SOLUSDT: lots of 1 SOL)", async () => {
+  await withPage(async (page) => {
+    await page.goto(served.base);
+    await ready(page);
+    await page.fill(symbol(0), 'SOLUSDT');
+    await page.fill('#f-positions-0--entryPrice', '150');
+    await page.fill('#f-positions-0--markPrice', '150');
+    await settled(page, 'SOLUSDT');
+    await page.waitForFunction((sel) => /binance-usdm table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    const box = page.locator('#t-max').locator('xpath=..');
+    await box.locator(':scope > summary').click();
+    await page.fill('#t-max-symbol', 'SOLUSDT');
+    await page.fill('#t-max-price', '150');
+    await page.fill('#t-max-leverage', '10');
+    await page.locator('#t-max button[type=submit]').click();
+    await page.waitForFunction(() => /lots of/.test(document.getElementById('t-max-out')?.textContent || ''), null, WAIT);
+    const text = await page.textContent('#t-max-out');
+    // maxOpen's size floored to SOLUSDT's lot of 1 (exchangeInfo LOT_SIZE) by the core, the exact size beside it.
+    const match = text.match(/([\d,]+) SOL \(([\d,]+) lots of 1; exact ([\d.]+)\)/);
+    assert.ok(match, text);
+    const exact = Number(match[3]);
+    assert.equal(Number(match[1].replace(/,/g, '')), Math.floor(exact), 'whole SOL: the lot is 1');
+    assert.equal(match[2], match[1]);
+  });
+});

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// The shipped venue data (core/data/venues/*.json) through the API: defaultTiers lists every
+// contract with its aliases, source and date; loadVenue loads and checks a venue's tier tables;
+// a broken file is refused with the problem named; tickPrice and wholeLots answer from the core.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import createMarginLab from '../../web/dist/marginlab.js';
+import createFullLab from '../../web/dist/marginlab-full.js';
+import { venueProblems } from '../../wasm/venue-data.mjs';
+
+const wasmBinary = readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url));
+const lab = await createMarginLab({ wasmBinary });
+// tickPrice and wholeLots are marginlab-full's (marginlab.wasm's size cap is for evaluate's code).
+const full = await createFullLab({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab-full.wasm', import.meta.url)) });
+const dataDir = new URL('../../core/data/venues/', import.meta.url);
+const files = readdirSync(dataDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(new URL(f, dataDir), 'utf8')));
+const clone = (x) => JSON.parse(JSON.stringify(x));
+
+describe('defaultTiers lists every shipped venue table', () => {
+  test('every file is shipped, one table per contract, with its source and snapshot date', () => {
+    assert.ok(files.length >= 3, 'binance-usdm, dydx and hyperliquid at least');
+    assert.deepEqual(lab.venues().sort(), files.map((f) => f.venue).sort());
+    for (const f of files) {
+      const listed = lab.defaultTiers(f.rules).filter((t) => t.venue === f.venue);
+      assert.equal(listed.length, f.symbols.length, `${f.venue}: ${f.symbols.length} contracts`);
+      for (const t of listed) {
+        assert.equal(t.date, f.source.snapshotDate);
+        assert.ok(t.source.includes(f.source.url || f.source.repository), `${f.venue}: source names the file's source`);
+        assert.ok(t.spec.tickSize > 0 && t.spec.lotSize > 0 && t.spec.contractSize > 0);
+      }
+    }
+  });
+
+  test('the counts the README states: 50 Binance USD-M, 33 dYdX, 40 Hyperliquid contracts', () => {
+    const count = (rules, venue) => lab.defaultTiers(rules).filter((t) => t.venue === venue).length;
+    assert.equal(count('binance', 'binance-usdm'), 50);
+    assert.equal(count('dydx', 'dydx'), 33);
+    assert.equal(count('hyperliquid', 'hyperliquid'), 40);
+  });
+
+  test("a symbol is found by the venue's name or an alias, in any case", () => {
+    const first = (rules, name) => lab.defaultTiers(rules, name).find((t) => t.venue)?.symbols[0];
+    assert.equal(first('binance', 'BTCUSDT'), 'BTCUSDT');
+    assert.equal(first('binance', 'btcusdt'), 'BTCUSDT');
+    assert.equal(first('binance', 'BTC-USDT-SWAP'), 'BTCUSDT');  // OKX's style
+    assert.equal(first('binance', 'btc/usdt:usdt'), 'BTCUSDT');  // ccxt's, from the file
+    assert.equal(first('binance', ' solusdt '), 'SOLUSDT');
+    assert.equal(first('dydx', 'ethusd'), 'ETH-USD');
+    assert.equal(first('dydx', 'eth-usd-swap'), 'ETH-USD');
+    assert.equal(first('hyperliquid', 'sol-perp'), 'SOL');
+    assert.equal(first('hyperliquid', 'solusdc'), 'SOL');
+    assert.equal(first('binance', 'NOSUCHCOIN'), undefined);
+    // The built-in table stays first, as today.
+    assert.equal(lab.defaultTiers('binance', 'btcusdt')[0].venue, undefined);
+  });
+
+  test('no name serves two contracts of one venue', () => {
+    for (const f of files) {
+      const names = lab.defaultTiers(f.rules).filter((t) => t.venue === f.venue).flatMap((t) => t.symbols.map((n) => n.toUpperCase()));
+      assert.equal(new Set(names).size, names.length, f.venue);
+    }
+  });
+});
+
+describe('loadVenue', () => {
+  test('before loading a venue its tables are listed without rows', () => {
+    const t = lab.defaultTiers('hyperliquid', 'AVAX').find((x) => x.venue);
+    assert.equal(t.loaded, false);
+    assert.deepEqual(t.tiers, []);
+  });
+
+  for (const f of files) {
+    test(`${f.venue}: every table is a valid tier table of the ${f.rules} profile, and evaluates`, async () => {
+      const tables = await lab.loadVenue(f.venue);
+      assert.equal(tables.length, f.symbols.length);
+      for (const t of tables) {
+        assert.equal(t.loaded, true);
+        const source = f.symbols.find((s) => s.symbol === t.symbols[0]);
+        assert.equal(t.tiers.length, source.tiers.length, `${t.symbols[0]}: every row`);
+        // A small long inside the first row: the core checks the whole table (tiers.cpp) on every evaluate.
+        const price = 100;
+        const first = t.tiers[0];
+        const quantity = Math.min(1, first.notionalCap / price / 2);
+        const scenario = { version: 1, rules: f.rules, walletBalance: 1000, tiers: { [t.symbols[0]]: t.tiers },
+          positions: [{ symbol: t.symbols[0], contract: t.contract, contractSize: t.spec.contractSize, side: 'long', quantity,
+            entryPrice: price, leverage: Math.min(2, first.maxLeverage) }] };
+        const report = lab.evaluate(scenario);
+        assert.deepEqual(report.errors, [], `${f.venue} ${t.symbols[0]}`);
+        assert.ok(report.isolated.positions[0].liquidationPrice > 0 && report.isolated.positions[0].liquidationPrice < price);
+      }
+    });
+  }
+
+  test('an open last cap (null in the file) becomes 1e15, the largest notional the core accepts', async () => {
+    const [btc] = (await lab.loadVenue('dydx')).filter((t) => t.symbols[0] === 'BTC-USD');
+    assert.deepEqual(btc.tiers, [{ notionalCap: 1e15, maxLeverage: 20, maintenanceMarginRate: 0.03 }]);
+  });
+
+  test('an unknown venue is refused, naming the shipped ones', async () => {
+    await assert.rejects(lab.loadVenue('ftx'), (e) => e instanceof TypeError && /no such venue; shipped: .*dydx/.test(e.message));
+  });
+});
+
+describe('a broken venue file is refused with its problem named', () => {
+  const dydx = files.find((f) => f.venue === 'dydx');
+
+  test('the shipped files pass the check', () => {
+    for (const f of files) assert.deepEqual(venueProblems(f, f.venue), []);
+  });
+
+  test('each broken field is named at its place', () => {
+    const cases = [
+      [(d) => { d.symbols[0].tickSize = 0; }, /dydx: BTC-USD\.tickSize: not > 0/],
+      [(d) => { d.symbols[1].tiers[0].maxLeverage = -5; }, /ETH-USD\.tiers\[0\]\.maxLeverage: not a positive number/],
+      [(d) => { d.symbols[0].tiers = [{ notionalCap: null, maxLeverage: 20, maintenanceMarginRate: 0.03 }, { notionalCap: 5, maxLeverage: 10, maintenanceMarginRate: 0.05 }]; },
+        /tiers\[0\]\.notionalCap: null \(unbounded\) is only allowed on the last row/],
+      [(d) => { d.symbols[0].tiers[0].maintenanceMarginRate = 0.2; }, /not below the initial rate 1\/20/],
+      [(d) => { d.symbols[1].aliases = ['btcusd']; }, /"btcusd" \(ETH-USD\) already names BTC-USD/],
+      [(d) => { d.symbols[0].symbol = 'X'.repeat(5000); }, /symbols\[0\]\.symbol: missing or not a name of 1 to 40/],
+      [(d) => { d.rules = 'ftx'; }, /rules "ftx" is not a MarginLab profile/],
+      [(d) => { delete d.source.terms; }, /source\.terms: missing/],
+      [(d) => { d.symbols = {}; }, /symbols must be an array of 1 to 2000 contracts/],
+      [(d) => { d.symbols[2].contract = 'quanto'; }, /contract: "quanto" is not linear or inverse/],
+    ];
+    for (const [breakIt, expected] of cases) {
+      const d = clone(dydx);
+      breakIt(d);
+      const problems = venueProblems(d, 'dydx');
+      assert.ok(problems.some((p) => expected.test(p)), `${expected}: ${problems.join(' | ')}`);
+    }
+    assert.deepEqual(venueProblems(null, 'x.json'), ['x.json: not an object']);
+  });
+
+  test('installVenue refuses a tier file that does not match the index, and keeps the good tables', async () => {
+    const good = await lab.loadVenue('hyperliquid');
+    const tiers = Object.fromEntries(good.map((t) => [t.symbols[0], clone(t.tiers)]));
+    const missing = clone(tiers);
+    delete missing.ETH;
+    await assert.rejects(lab.installVenue('hyperliquid', missing), (e) => e instanceof TypeError &&
+      /the venue data file venue-hyperliquid\.js is malformed: venue-hyperliquid\.js: ETH\.tiers: empty/.test(e.message));
+    const rising = clone(tiers);
+    rising.BTC[1].maxLeverage = 1000;
+    await assert.rejects(lab.installVenue('hyperliquid', rising), /BTC\.tiers\[1\]\.maxLeverage: 1000 rises above 40/);
+    await assert.rejects(lab.installVenue('hyperliquid', [1, 2]), /not an object of tier tables/);
+    // The loaded tables stay as they were.
+    assert.deepEqual(lab.defaultTiers('hyperliquid', 'BTC').find((t) => t.venue).tiers, good.find((t) => t.symbols[0] === 'BTC').tiers);
+  });
+});
+
+describe('tickPrice and wholeLots (venue.h)', () => {
+  test("a liquidation price on Binance BTCUSDT's 0.1 tick, to the nearest (by hand: 57,228.44 -> 57,228.4)", () => {
+    const spec = lab.defaultTiers('binance', 'BTCUSDT').find((t) => t.venue).spec;
+    assert.equal(spec.tickSize, 0.1);
+    const r = full.tickPrice({ rules: 'binance', side: 'long', price: 57228.44, tickSize: spec.tickSize });
+    assert.deepEqual(r, { errors: [], price: 57228.4, exact: 57228.44, decimals: 1, rounding: 'nearest' });
+  });
+
+  test("Bybit's toward the entry: a short's 8,121.83 on a 0.5 tick shows 8,121.5 (VENUES.md BY-8b), with its step", () => {
+    const r = full.tickPrice({ rules: 'bybit', side: 'short', price: 8121.83, tickSize: 0.5 }, { explain: true });
+    assert.equal(r.price, 8121.5);
+    assert.equal(r.rounding, 'conservative');
+    assert.equal(r.steps.length, 1);
+    assert.equal(r.steps[0].value, 8121.5);
+    assert.equal(full.tickPrice({ rules: 'bybit', side: 'short', price: 8121.83, tickSize: 0.5 }).steps, undefined, 'steps only with explain');
+  });
+
+  test("Hyperliquid's five significant figures (docs: 1234.56 is not a price; 1234.6 is)", () => {
+    const eth = lab.defaultTiers('hyperliquid', 'ETH').find((t) => t.venue).spec;
+    const r = full.tickPrice({ rules: 'hyperliquid', price: 1234.56, tickSize: eth.tickSize, priceSigFigs: eth.priceSigFigs });
+    assert.equal(r.price, 1234.6);
+  });
+
+  test('marginlab.js leaves them out (the wasm cap)', () => {
+    assert.equal(lab.tickPrice, undefined);
+    assert.equal(lab.wholeLots, undefined);
+  });
+
+  test('bad input: errors at their paths, never a number', () => {
+    const r = full.tickPrice({ price: 'x', tickSize: -1, side: 'up', priceSigFigs: 2.5 });
+    // The request's types first (side, price); the numbers' ranges once they are numbers.
+    assert.deepEqual(r.errors.map((e) => [e.path, e.code]), [['side', 'unknownValue'], ['price', 'wrongType']]);
+    assert.deepEqual(full.tickPrice({ price: 100, tickSize: -1 }).errors.map((e) => [e.path, e.code]), [['tickSize', 'notPositive']]);
+    assert.deepEqual(full.tickPrice({ price: 100, tickSize: 1, priceSigFigs: 2.5 }).errors.map((e) => e.path), ['priceSigFigs']);
+    assert.equal(r.price, undefined);
+    assert.deepEqual(full.tickPrice({ price: 100 }).errors.map((e) => e.path), ['tickSize']);
+    assert.deepEqual(full.tickPrice({ price: Infinity, tickSize: 0.1 }).errors.map((e) => e.path), ['price']);
+    assert.throws(() => full.tickPrice(null), TypeError);
+    assert.throws(() => full.tickPrice({}, 5), TypeError);
+  });
+
+  test('the largest size in whole lots with its unit (by hand: 748166.6667 contracts -> 748166)', () => {
+    assert.deepEqual(full.wholeLots({ contract: 'inverse', quantity: 748166.6667, lotSize: 1, contractSize: 100 }),
+      { errors: [], quantity: 748166, lots: 748166, decimals: 0, unit: 'contracts' });
+    const btc = full.wholeLots({ quantity: 0.12345, lotSize: 0.001, baseAsset: 'BTC' });
+    assert.equal(btc.quantity, 0.123);
+    assert.equal(btc.unit, 'BTC');
+    assert.deepEqual(full.wholeLots({ quantity: 1, lotSize: 0, baseAsset: 'B'.repeat(100) }).errors.map((e) => e.path), ['lotSize', 'baseAsset']);
+  });
+});

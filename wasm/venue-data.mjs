@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+// The venue data files (core/data/venues/*.json, format in its README): the one check of a file,
+// run by scripts/check-venue-data.mjs on the sources, by scripts/build-venues.mjs when it writes
+// web/dist/venues.js and venue-<id>.js, and by the API (marginlab.mjs) on every file it loads.
+// Pure functions, no I/O. A problem reads "<where>: <what>".
+
+export const RULES = ['binance', 'bybit', 'bybit-uta', 'okx', 'hyperliquid', 'bitmex', 'dydx', 'simple'];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_SYMBOLS = 2000;  // a file with more is refused (the loader's size limit)
+const MAX_TIERS = 200;
+export const MAX_NAME = 40;       // core check.h kMaxSymbolLength
+const MAX_CAP = 1e15;      // core check.h kMaxMagnitude: what an open last cap (null) becomes
+
+const isPos = (x) => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= MAX_CAP;
+const isStr = (x) => typeof x === 'string' && x.length > 0;
+export const isName = (x) => typeof x === 'string' && x.length > 0 && x.length <= MAX_NAME && /^[\x21-\x7e]+$/.test(x);
+
+function sourceProblems(where, s, problems) {
+  if (!s || typeof s !== 'object') return problems.push(`${where}: missing`);
+  for (const k of ['description', 'snapshotDate']) if (!isStr(s[k])) problems.push(`${where}.${k}: missing`);
+  if (!isStr(s.terms)) problems.push(`${where}.terms: missing`);
+  if (!isStr(s.url) && !(isStr(s.repository) && isStr(s.path) && isStr(s.commit)))
+    problems.push(`${where}: needs a url, or repository + path + commit`);
+  if (s.retrieved !== undefined && !(isStr(s.retrieved) && DATE.test(s.retrieved))) problems.push(`${where}.retrieved: not YYYY-MM-DD`);
+}
+
+function tierProblems(where, tiers, rules, problems) {
+  if (!Array.isArray(tiers) || tiers.length === 0) return problems.push(`${where}.tiers: empty`);
+  if (tiers.length > MAX_TIERS) return problems.push(`${where}.tiers: ${tiers.length} rows, at most ${MAX_TIERS}`);
+  let prevCap = 0;
+  let prevLev = Infinity;
+  tiers.forEach((t, i) => {
+    const w = `${where}.tiers[${i}]`;
+    if (!t || typeof t !== 'object') return problems.push(`${w}: not an object`);
+    if (t.notionalCap === null) {
+      if (i !== tiers.length - 1) problems.push(`${w}.notionalCap: null (unbounded) is only allowed on the last row`);
+    } else if (!isPos(t.notionalCap)) problems.push(`${w}.notionalCap: not a positive number`);
+    else if (t.notionalCap <= prevCap) problems.push(`${w}.notionalCap: ${t.notionalCap} not above ${prevCap}`);
+    else prevCap = t.notionalCap;
+    if (!isPos(t.maxLeverage)) problems.push(`${w}.maxLeverage: not a positive number`);
+    else if (t.maxLeverage > prevLev) problems.push(`${w}.maxLeverage: ${t.maxLeverage} rises above ${prevLev}`);
+    else prevLev = t.maxLeverage;
+    const r = t.maintenanceMarginRate;
+    if (r === undefined) {
+      if (rules !== 'hyperliquid') problems.push(`${w}.maintenanceMarginRate: missing (only hyperliquid derives it)`);
+    } else if (!(typeof r === 'number' && r > 0 && r < 1)) problems.push(`${w}.maintenanceMarginRate: ${r} not in (0,1)`);
+    else if (isPos(t.maxLeverage) && r >= 1 / t.maxLeverage)
+      problems.push(`${w}.maintenanceMarginRate: ${r} not below the initial rate 1/${t.maxLeverage}`);
+    if (t.maintenanceAmount !== undefined && !(typeof t.maintenanceAmount === 'number' && t.maintenanceAmount >= 0 && t.maintenanceAmount <= MAX_CAP))
+      problems.push(`${w}.maintenanceAmount: not a number >= 0`);
+  });
+}
+
+function symbolProblems(w, s, doc, claim, problems) {
+  if (s.aliases !== undefined) {
+    if (!Array.isArray(s.aliases) || s.aliases.length > 50) problems.push(`${w}.aliases: not an array of at most 50 names`);
+    else for (const a of s.aliases) isName(a) ? claim(a, s.symbol) : problems.push(`${w}.aliases: "${String(a).slice(0, 50)}" is not a name of 1 to ${MAX_NAME} printable characters`);
+  }
+  if (s.contract !== 'linear' && s.contract !== 'inverse') problems.push(`${w}.contract: "${String(s.contract).slice(0, 20)}" is not linear or inverse`);
+  for (const k of ['quoteAsset', 'settleAsset']) if (!isName(s[k])) problems.push(`${w}.${k}: missing`);
+  if (s.baseAsset !== undefined && !isName(s.baseAsset)) problems.push(`${w}.baseAsset: not a name`);
+  // Inverse contracts settle in the coin and their tier caps are coin notionals: the settlement asset
+  // is the coin the symbol starts with (XBTUSD: XBT, BTCUSD_PERP: BTC), as MarginLab names it.
+  if (s.contract === 'inverse' && s.settleAsset === s.quoteAsset) problems.push(`${w}: inverse but settles in the quote`);
+  else if (s.contract === 'inverse' && isName(s.settleAsset) && !s.symbol.toUpperCase().startsWith(s.settleAsset.toUpperCase()))
+    problems.push(`${w}.settleAsset: "${s.settleAsset}" is not the coin the inverse symbol names`);
+  for (const k of ['contractSize', 'tickSize', 'lotSize']) if (!isPos(s[k])) problems.push(`${w}.${k}: not > 0`);
+  for (const k of ['minQty', 'minNotional']) if (s[k] !== undefined && !isPos(s[k])) problems.push(`${w}.${k}: not > 0`);
+  if (isPos(s.minQty) && isPos(s.lotSize) && s.minQty < s.lotSize) problems.push(`${w}.minQty: below lotSize`);
+  if (s.priceSigFigs !== undefined && !(Number.isInteger(s.priceSigFigs) && s.priceSigFigs > 0 && s.priceSigFigs <= 17))
+    problems.push(`${w}.priceSigFigs: not a whole number in 1..17`);
+  tierProblems(w, s.tiers, doc.rules, problems);
+}
+
+/** Every problem of one venue file (a parsed JSON document); [] when it is sound. `file` names it. */
+export function venueProblems(doc, file = 'venue file') {
+  const problems = [];
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return [`${file}: not an object`];
+  if (!isName(doc.venue) || !/^[a-z0-9-]+$/.test(doc.venue)) problems.push(`${file}: venue must be a lower-case id (a-z, 0-9, -)`);
+  if (!RULES.includes(doc.rules)) problems.push(`${file}: rules "${String(doc.rules).slice(0, 20)}" is not a MarginLab profile`);
+  sourceProblems(`${file}: source`, doc.source, problems);
+  for (const k of ['specSource', 'ruleSource']) if (doc[k] !== undefined) sourceProblems(`${file}: ${k}`, doc[k], problems);
+  for (const k of ['product', 'selection', 'units']) if (!isStr(doc[k])) problems.push(`${file}: ${k} missing`);
+  if (!Array.isArray(doc.symbols) || doc.symbols.length === 0 || doc.symbols.length > MAX_SYMBOLS) {
+    problems.push(`${file}: symbols must be an array of 1 to ${MAX_SYMBOLS} contracts`);
+    return problems;
+  }
+  const names = new Map();
+  const claim = (name, who) => {
+    const key = name.toUpperCase();
+    if (names.has(key)) problems.push(`${file}: "${name}" (${who}) already names ${names.get(key)}`);
+    else names.set(key, who);
+  };
+  doc.symbols.forEach((s, i) => {
+    if (!s || typeof s !== 'object' || !isName(s.symbol)) return problems.push(`${file}: symbols[${i}].symbol: missing or not a name of 1 to ${MAX_NAME} printable characters`);
+    claim(s.symbol, s.symbol);
+    symbolProblems(`${file}: ${s.symbol}`, s, doc, claim, problems);
+  });
+  return problems;
+}
+
+/** The names a trader may type for a contract, beyond the file's own (BTC-USDT-SWAP, BTC-USDT, BTCUSDT):
+ *  only those no other contract of the file claims. */
+export function extraAliases(doc) {
+  const taken = new Set(doc.symbols.flatMap((s) => [s.symbol, ...(s.aliases || [])].map((n) => n.toUpperCase())));
+  return doc.symbols.map((s) => {
+    const base = s.baseAsset;
+    if (!isName(base)) return [];
+    const quote = s.contract === 'inverse' ? 'USD' : s.quoteAsset;
+    const out = [];
+    for (const name of [`${base}/${quote}:${s.settleAsset}`, `${base}${quote}`, `${base}-${quote}`, `${base}-${quote}-SWAP`, `${base}_${quote}`, `${base}${quote}PERP`]) {
+      if (isName(name) && !taken.has(name.toUpperCase())) {
+        taken.add(name.toUpperCase());
+        out.push(name);
+      }
+    }
+    return out;
+  });
+}
+
+/** One line naming where a file's numbers come from. */
+export function sourceLine(s) {
+  return s.url || `${s.repository} ${s.path} @ ${String(s.commit).slice(0, 8)}`;
+}
+
+/** A checked file -> { index entry (small: names, specs, source, date), tiers by symbol }. */
+export function splitVenue(doc, file) {
+  const extras = extraAliases(doc);
+  const spec = (s) => Object.fromEntries(['contractSize', 'tickSize', 'lotSize', 'minQty', 'minNotional', 'priceSigFigs']
+    .filter((k) => s[k] !== undefined).map((k) => [k, s[k]]));
+  const entry = {
+    venue: doc.venue, rules: doc.rules, product: doc.product || doc.venue, file,
+    source: sourceLine(doc.source), date: doc.source.snapshotDate,
+    ...(doc.specSource && { specSource: sourceLine(doc.specSource), specDate: doc.specSource.snapshotDate }),
+    symbols: doc.symbols.map((s, i) => ({
+      symbol: s.symbol, aliases: [...(s.aliases || []), ...extras[i]], own: s.aliases || [], contract: s.contract,
+      ...(s.baseAsset && { baseAsset: s.baseAsset }), quoteAsset: s.quoteAsset, settleAsset: s.settleAsset, spec: spec(s),
+    })),
+  };
+  const tiers = Object.fromEntries(doc.symbols.map((s) => [s.symbol, s.tiers.map((t) => ({ ...t, notionalCap: t.notionalCap ?? MAX_CAP }))]));
+  return { entry, tiers };
+}
+
+/** Problems of a loaded tiers file against its index entry: every symbol, each table sound. */
+export function tierFileProblems(entry, tiers, file) {
+  if (!tiers || typeof tiers !== 'object' || Array.isArray(tiers)) return [`${file}: not an object of tier tables`];
+  const problems = [];
+  for (const s of entry.symbols) {
+    const rows = tiers[s.symbol];
+    tierProblems(`${file}: ${s.symbol}`, Array.isArray(rows) ? rows.map((t, i) => (i === rows.length - 1 && t && t.notionalCap === MAX_CAP ? { ...t, notionalCap: null } : t)) : rows, entry.rules, problems);
+  }
+  return problems;
+}
