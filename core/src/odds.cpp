@@ -37,6 +37,9 @@ constexpr double kMaxPathSteps = 2e9;  ///< paths x steps
 constexpr double kHoursPerYear = 8760;  ///< ACT/365 hours: a funding interval of h hours is h / 8760 years
 constexpr double kMinFundingHours = 1.0 / 60;  ///< one minute
 constexpr double kMaxStrike = 1e15;            ///< a surface strike's bound (quote per coin)
+constexpr double kMaxJumpsMean = 5;            ///< jumps expected per step, at most
+constexpr double kMaxJumpIntensity = 1000;     ///< jumps per year
+constexpr double kMaxJumpLog = 5;              ///< |meanLog| and stdevLog
 constexpr double kSymmetryTolerance = 1e-12;
 constexpr double kCholeskyTolerance =
     1e-10;  ///< pivots in [-tol, tol] count as zero (semi-definite)
@@ -280,7 +283,8 @@ void checkOdds(const Scenario& s, const OddsRequest& r, Checker& c) {
   c.between("request.drift", r.drift, -kMaxDrift, kMaxDrift);
   checkFunding(c, r.fundingRate, r.fundingIntervalHours);
   if (r.volatilityFrom) {
-    c.merge(validateVolSurface(r.volatilityFrom->surface, "request.volatilityFrom.surface"));
+    if (!r.volatilityFrom->surface) c.fail("request.volatilityFrom.surface", "missing");
+    else c.merge(validateVolSurface(*r.volatilityFrom->surface, "request.volatilityFrom.surface"));
     if (r.volatilityFrom->strike) checkRate(c, "request.volatilityFrom.strike", *r.volatilityFrom->strike, true, kMaxStrike);
   }
 }
@@ -394,13 +398,14 @@ bool checkCount(Checker& c, const char* path, std::size_t x, std::size_t limit) 
 void checkJumps(const MonteCarloRequest& r, bool stepsValid, Checker& c) {
   if (!r.jumps) return;
   const JumpModel& j = *r.jumps;
-  const bool intensity = c.between("request.jumps.intensity", j.intensity, 0, 1000);
-  c.between("request.jumps.meanLog", j.meanLog, -5, 5);
-  c.between("request.jumps.stdevLog", j.stdevLog, 0, 5);
+  const bool intensity = c.between("request.jumps.intensity", j.intensity, 0, kMaxJumpIntensity);
+  c.between("request.jumps.meanLog", j.meanLog, -kMaxJumpLog, kMaxJumpLog);
+  c.between("request.jumps.stdevLog", j.stdevLog, 0, kMaxJumpLog);
   if (!intensity || !stepsValid || !c.ok()) return;
   const double mean = j.intensity * horizonYears(r) / static_cast<double>(r.steps);
-  if (mean > 5)
-    c.fail("request.jumps.intensity", "jumpsPerStep", {param("value", j.intensity), param("mean", mean), param("limit", 5.0)});
+  if (mean > kMaxJumpsMean)
+    c.fail("request.jumps.intensity", "jumpsPerStep",
+           {param("value", j.intensity), param("mean", mean), param("limit", kMaxJumpsMean)});
 }
 
 void checkMonteCarlo(const Scenario& s, const MonteCarloRequest& r, Checker& c) {
@@ -468,7 +473,7 @@ OddsInputs oddsInputs(const Scenario& s, const OddsRequest& r, const Report& rep
   in.mark = s.positions[r.position].mark();
   in.sigma = r.volatility;
   if (r.volatilityFrom)
-    in.sigma = surfaceVolatility(r.volatilityFrom->surface, in.years, r.volatilityFrom->strike.value_or(in.mark));
+    in.sigma = surfaceVolatility(*r.volatilityFrom->surface, in.years, r.volatilityFrom->strike.value_or(in.mark));
   in.atHorizon = {report.isolated->positions[r.position].liquidationPrice,
                   report.cross->positions[r.position].liquidationPrice};
   if (r.fundingRate) {
@@ -801,9 +806,6 @@ std::optional<double> medianDays(const std::vector<std::size_t>& histogram, std:
 constexpr std::size_t kMaxKnots = 256;   ///< funding: liquidation prices solved at most this often per barrier
 constexpr double kNoBarrierLog = 700;    ///< |ln B| standing for "no price": never touched (odds e^-700)
 constexpr int kMaxJumpsPerStep = 64;     ///< Poisson draws stop here (P < 1e-40 at the mean's limit of 5)
-constexpr double kMaxJumpsMean = 5;      ///< jumps expected per step, at most
-constexpr double kMaxJumpIntensity = 1000;
-constexpr double kMaxJumpLog = 5;
 
 /// A liquidation price that may move with funding: ln B at knots 0..K evenly spaced over the horizon (a
 /// single knot without funding), linear in time between them (B exponential between knots).

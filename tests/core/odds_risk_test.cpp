@@ -96,7 +96,7 @@ TEST_CASE("liquidationOdds: the volatility from a surface at the horizon", "[odd
   // w = 0.015 + (30/365 - 1/24) / (1/4 - 1/24) (0.2025 - 0.015), sigma = sqrt(w / (30/365)).
   const Scenario s = oneLong();
   OddsRequest r{.position = 0, .days = 30};
-  r.volatilityFrom = VolatilityFrom{.surface = {.expiries = {1.0 / 24, 0.25}, .strikes = {80, 100, 120},
+  r.volatilityFrom = VolatilityFrom{.surface = VolSurface{.expiries = {1.0 / 24, 0.25}, .strikes = {80, 100, 120},
                                                 .vols = {{0.7, 0.6, 0.65}, {1.0, 0.9, 0.95}}}};
   auto got = liquidationOdds(s, r);
   REQUIRE(got);
@@ -124,7 +124,7 @@ TEST_CASE("odds requests: funding, surface and jumps are checked at their paths"
   CHECK(hasError(bad.errors, "request.fundingRate", ErrorCode::OutOfRange));
   CHECK(hasError(bad.errors, "request.fundingIntervalHours", ErrorCode::OutOfRange));
   r = OddsRequest{.position = 0, .days = 30};
-  r.volatilityFrom = VolatilityFrom{.surface = {.expiries = {0.1}, .strikes = {100}, .vols = {{-1}}}, .strike = -5};
+  r.volatilityFrom = VolatilityFrom{.surface = VolSurface{.expiries = {0.1}, .strikes = {100}, .vols = {{-1}}}, .strike = -5};
   bad = liquidationOdds(s, r);
   REQUIRE_FALSE(bad);
   CHECK(hasError(bad.errors, "request.volatilityFrom.surface.vols[0][0]", ErrorCode::NotPositive));

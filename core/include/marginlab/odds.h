@@ -26,7 +26,7 @@ double firstPassageProbability(double spot, double barrier, double sigma, double
 /// Where the odds take the volatility from: an implied-volatility surface (options.h's), read at the
 /// horizon and a strike.
 struct VolatilityFrom {
-  VolSurface surface;
+  std::optional<VolSurface> surface;  ///< required (optional only so that a reader can leave it out)
   std::optional<double> strike;  ///< quote per coin, > 0; default: the position's mark (at the money)
 };
 
