@@ -182,6 +182,7 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("funding", &mljs::withOptions<&mljs::funding>);            // LP after funding
   emscripten::function("odds", &mljs::withOptions<&mljs::odds>);                  // closed-form odds
   emscripten::function("monteCarlo", &mljs::monteCarlo<&mljs::monteCarloChunk>);  // correlated paths, in chunks
+  emscripten::function("valueAtRisk", &mljs::withOptions<&mljs::valueAtRisk>);   // VaR, ES, insurance fund
   emscripten::function("unwind", &mljs::withOptions<&mljs::unwindPosition>);      // liquidation engine
   // Options accounts (options.cpp, marginlab-full only): scenario version 2
   emscripten::function("evaluateOptions", &mljs::evaluateOptions);      // (scenario, request) -> views, isolated

@@ -42,7 +42,8 @@ class Describer {
 
   template <class T, class... Tags>
   void operator()(std::string_view name, const T&, Tags...) {
-    constexpr bool required = (std::is_same_v<Tags, Required> || ...);
+    // Required unless another field may stand for it (Instead): then optional in the d.ts.
+    constexpr bool required = (std::is_same_v<Tags, Required> || ...) && !(std::is_same_v<Tags, Instead> || ...);
     constexpr bool omitted = (std::is_same_v<Tags, Omitted> || ...);
     if constexpr ((std::is_same_v<Tags, Undeclared> || ...)) {
       return;  // read only for the core to refuse it

@@ -384,14 +384,39 @@ export interface FundingResult {
   /** After the payments the mark is at or past the liquidation price. */
   liquidated: ByMode<boolean>;
 }
-/** odds.h OddsRequest: annualised volatility and drift; the horizon in years or in days (ACT/365), exactly one. */
-export interface OddsRequest { position: number; volatility: number; years?: number; days?: number; drift?: number }
-/** odds.h OddsResult: per mode, the probability that the mark touches the liquidation price; null: no such price. */
-export interface OddsResult { probability: ByMode<number | null> }
-/** odds.h MonteCarloRequest: the horizon in years or in days (ACT/365), exactly one. */
+/** odds.h VolatilityFrom: the volatility read from a surface at the horizon and a strike (default: the mark). */
+export interface VolatilityFrom { surface: VolSurface; strike?: number }
+/** odds.h JumpModel: Merton jumps, `intensity` a year, each multiplying the mark by e^Y, Y ~ N(meanLog, stdevLog²). */
+export interface JumpModel { intensity: number; meanLog: number; stdevLog: number }
+/** odds.h OddsRequest: annualised volatility and drift; the horizon in years or in days (ACT/365), exactly one.
+ *  `volatility` may be left out when `volatilityFrom` gives it. `fundingRate` (per interval, |rate| < 1; off
+ *  when absent) is accrued continuously over `fundingIntervalHours` (default 8) and moves the liquidation price. */
+export interface OddsRequest {
+  position: number; volatility?: number; years?: number; days?: number; drift?: number;
+  fundingRate?: number; fundingIntervalHours?: number; volatilityFrom?: VolatilityFrom;
+}
+/** odds.h OddsResult: per mode, the probability that the mark touches the liquidation price; null: no such price.
+ *  `exact` is false with funding: the closed form then takes the moving barrier as exponential in time. */
+export interface OddsResult {
+  probability: ByMode<number | null>; volatility: number;
+  liquidationPriceAtHorizon: ByMode<number | null>; exact: boolean;
+}
+/** odds.h MonteCarloRequest: the horizon in years or in days (ACT/365), exactly one; funding as in OddsRequest. */
 export interface MonteCarloRequest {
   volatility: Record<string, number>; correlation?: number[][]; drift?: Record<string, number>;
   years?: number; days?: number; steps: number; paths: number; seed?: number;
+  fundingRate?: number; fundingIntervalHours?: number; jumps?: JumpModel;
+}
+/** odds.h TailEstimate: an estimate and its standard error (sectioning: 20 sections of the paths). */
+export interface TailEstimate { value: number; standardError: number }
+/** odds.h LossMeasures: VaR (order statistic L_(ceil(n a))) and expected shortfall at 99% and 97.5%. */
+export interface LossMeasures { var99: TailEstimate; var975: TailEstimate; es99: TailEstimate; es975: TailEstimate; mean: number }
+/** odds.h FundLoss: the insurance fund's loss past bankruptcy: quantiles at VarResult.levels. */
+export interface FundLoss { quantiles: number[]; probability: number; mean: number }
+/** odds.h VarResult: the account's loss over the horizon (settlement asset; > 0: a loss), per mode. */
+export interface VarResult {
+  paths: number; sections: number; levels: number[];
+  loss: ByMode<LossMeasures>; insuranceFund: ByMode<FundLoss>;
 }
 /** odds.h MonteCarloTally: pass it back as `tally` to continue. */
 export interface MonteCarloTally {
@@ -855,6 +880,8 @@ export interface MarginLabFull extends MarginLab {
   /** Paths [begin, end) (default: all) added to `tally`; the same seed gives the same tally however it is chunked. */
   monteCarlo(scenario: Scenario, request: MonteCarloRequest,
     chunk?: { begin?: number; end?: number; tally?: MonteCarloTally } & CallOptions): ({ errors: [] } & MonteCarloTally) | { errors: InputError[] };
+  /** odds.h valueAtRisk(): every path (2,000 to 1,000,000) run to the horizon; steps with { explain: true }. */
+  valueAtRisk(scenario: Scenario, request: MonteCarloRequest, options?: CallOptions): Answer<VarResult>;
   unwind(scenario: Scenario, request: UnwindRequest, options?: CallOptions): Answer<UnwindResult>;
   /** options.h evaluateOptions(): every position valued, the cross views now, later and vol-shifted
    *  with every liquidation price, and each position isolated. Throws TypeError when scenario (or a

@@ -53,6 +53,7 @@ class RequestReader {
     const Field& f = *read_++;  // a copy would cost the value handle a JS call each way
     const Path path(head_, index_, name);
     if constexpr (std::is_same_v<T, double>) {
+      if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
       if (const auto v = reader_.number(f, path, required)) x = *v;
     } else if constexpr (std::is_same_v<T, std::optional<double>> && (std::is_same_v<Tags, marginlab::KeepAbsent> || ...)) {
       x = reader_.number(f, path, false);

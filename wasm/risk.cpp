@@ -397,6 +397,10 @@ val odds(const val& scenario, const val& request, const val& options) {
         return answer([&](JsWriter& w) {
           w.key("probability");
           writeByMode(w, result.value->probability, [&](const std::optional<double>& p) { w.optional(p); });
+          w.key("volatility").number(result.value->volatility);
+          w.key("liquidationPriceAtHorizon");
+          writeByMode(w, result.value->liquidationPriceAtHorizon, [&](const std::optional<double>& p) { w.optional(p); });
+          w.key("exact").boolean(result.value->exact);
           if (steps) w.key("steps").steps(result.value->steps);
         });
       });
@@ -422,6 +426,53 @@ val monteCarloChunk(const val& scenario, const val& request, double begin, doubl
             monteCarlo(s, r, static_cast<std::size_t>(begin), static_cast<std::size_t>(end), std::move(given));
         if (!result) return errorsOnly(result.errors);
         return answer([&](JsWriter& w) { writeTally(w, *result.value); });
+      });
+}
+
+namespace {
+
+void writeTail(JsWriter& w, const char* key, const TailEstimate& t) {
+  w.key(key).object().key("value").number(t.value).key("standardError").number(t.standardError).end();
+}
+
+void writeVar(JsWriter& w, const VarResult& v) {
+  w.key("paths").number(static_cast<double>(v.paths)).key("sections").number(static_cast<double>(v.sections));
+  w.key("levels").array();
+  for (double x : v.levels) w.number(x);
+  w.end();
+  w.key("loss");
+  writeByMode(w, v.loss, [&](const LossMeasures& m) {
+    w.object();
+    writeTail(w, "var99", m.var99);
+    writeTail(w, "var975", m.var975);
+    writeTail(w, "es99", m.es99);
+    writeTail(w, "es975", m.es975);
+    w.key("mean").number(m.mean).end();
+  });
+  w.key("insuranceFund");
+  writeByMode(w, v.insuranceFund, [&](const FundLoss& f) {
+    w.object().key("quantiles").array();
+    for (double x : f.quantiles) w.number(x);
+    w.end();
+    w.key("probability").number(f.probability).key("mean").number(f.mean).end();
+  });
+}
+
+}  // namespace
+
+val valueAtRisk(const val& scenario, const val& request, const val& options) {
+  return answerRequest<MonteCarloRequest>(
+      scenario, request, readDescribed<MonteCarloRequest>,
+      [](const Scenario& s, const MonteCarloRequest& r) { return validateValueAtRisk(s, r); },
+      [&](const Scenario& s, const MonteCarloRequest& r) {
+        auto result = marginlab::valueAtRisk(s, r);
+        if (!result) return errorsOnly(result.errors);
+        const bool steps = wantsSteps(options);
+        if (steps) explain(s, r, *result.value);
+        return answer([&](JsWriter& w) {
+          writeVar(w, *result.value);
+          if (steps) w.key("steps").steps(result.value->steps);
+        });
       });
 }
 

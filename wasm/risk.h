@@ -25,6 +25,9 @@ emscripten::val odds(const emscripten::val& scenario, const emscripten::val& req
 /// Paths [begin, end) added to `tally` (a previous result, or undefined).
 emscripten::val monteCarloChunk(const emscripten::val& scenario, const emscripten::val& request, double begin,
                                 double end, const emscripten::val& tally, const emscripten::val& options);
+/// The account's VaR and expected shortfall over the request's paths (run to the horizon), and the
+/// insurance fund's loss; steps with options.explain.
+emscripten::val valueAtRisk(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
 emscripten::val unwindPosition(const emscripten::val& scenario, const emscripten::val& request,
                                const emscripten::val& options);
 

@@ -15,6 +15,8 @@
 
 #include "marginlab/evaluate.h"
 #include "marginlab/format.h"
+#include "marginlab/stress.h"
+#include "marginlab/surface.h"
 #include "marginlab/validate.h"
 #include "model.h"
 #include "explain.h"
@@ -32,6 +34,12 @@ constexpr double kDaysPerYear = 365;   ///< ACT/365: a horizon in days is days /
 constexpr std::size_t kMaxPaths = 10'000'000;
 constexpr std::size_t kMaxSteps = 100'000;
 constexpr double kMaxPathSteps = 2e9;  ///< paths x steps
+constexpr double kHoursPerYear = 8760;  ///< ACT/365 hours: a funding interval of h hours is h / 8760 years
+constexpr double kMinFundingHours = 1.0 / 60;  ///< one minute
+constexpr double kMaxStrike = 1e15;            ///< a surface strike's bound (quote per coin)
+constexpr double kMaxJumpsMean = 5;            ///< jumps expected per step, at most
+constexpr double kMaxJumpIntensity = 1000;     ///< jumps per year
+constexpr double kMaxJumpLog = 5;              ///< |meanLog| and stdevLog
 constexpr double kSymmetryTolerance = 1e-12;
 constexpr double kCholeskyTolerance =
     1e-10;  ///< pivots in [-tol, tol] count as zero (semi-definite)
@@ -258,12 +266,27 @@ double horizonDays(const Request& r) noexcept {
   return r.days ? *r.days : *r.years * kDaysPerYear;
 }
 
+/// A funding rate per interval (|rate| < 1, the funding tool's rule) and the interval's length in hours.
+void checkFunding(Checker& c, const std::optional<double>& rate, double hours) {
+  if (rate && c.finite("request.fundingRate", *rate) && !(std::abs(*rate) < 1))
+    c.fail("request.fundingRate", "fundingRate", {param("value", *rate)});
+  if (c.finite("request.fundingIntervalHours", hours) && !(hours >= kMinFundingHours && hours <= kHoursPerYear))
+    c.fail("request.fundingIntervalHours", "fundingIntervalHours",
+           {param("value", hours), param("low", kMinFundingHours), param("high", kHoursPerYear)});
+}
+
 void checkOdds(const Scenario& s, const OddsRequest& r, Checker& c) {
   if (r.position >= s.positions.size() && !s.positions.empty())
     c.fail("request.position", "positionIndex", {param("value", r.position), param("limit", s.positions.size())});
   checkRate(c, "request.volatility", r.volatility, false, kMaxVolatility);
   checkHorizon(c, r.years, r.days, false);
   c.between("request.drift", r.drift, -kMaxDrift, kMaxDrift);
+  checkFunding(c, r.fundingRate, r.fundingIntervalHours);
+  if (r.volatilityFrom) {
+    if (!r.volatilityFrom->surface) c.fail("request.volatilityFrom.surface", "missing");
+    else c.merge(validateVolSurface(*r.volatilityFrom->surface, "request.volatilityFrom.surface"));
+    if (r.volatilityFrom->strike) checkRate(c, "request.volatilityFrom.strike", *r.volatilityFrom->strike, true, kMaxStrike);
+  }
 }
 
 /// Lower-triangular L with L L^T = c, for a positive semi-definite c (zero pivots give zero
@@ -370,11 +393,28 @@ bool checkCount(Checker& c, const char* path, std::size_t x, std::size_t limit) 
   return true;
 }
 
+/// Merton's jumps: intensity in [0, 1000] a year, meanLog in [-5, 5], stdevLog in [0, 5], and at most 5
+/// jumps expected in a step (the horizon and steps checked and valid).
+void checkJumps(const MonteCarloRequest& r, bool stepsValid, Checker& c) {
+  if (!r.jumps) return;
+  const JumpModel& j = *r.jumps;
+  const bool intensity = c.between("request.jumps.intensity", j.intensity, 0, kMaxJumpIntensity);
+  c.between("request.jumps.meanLog", j.meanLog, -kMaxJumpLog, kMaxJumpLog);
+  c.between("request.jumps.stdevLog", j.stdevLog, 0, kMaxJumpLog);
+  if (!intensity || !stepsValid || !c.ok()) return;
+  const double mean = j.intensity * horizonYears(r) / static_cast<double>(r.steps);
+  if (mean > kMaxJumpsMean)
+    c.fail("request.jumps.intensity", "jumpsPerStep",
+           {param("value", j.intensity), param("mean", mean), param("limit", kMaxJumpsMean)});
+}
+
 void checkMonteCarlo(const Scenario& s, const MonteCarloRequest& r, Checker& c) {
   const Symbols symbols = symbolsOf(s);
   checkSymbols(symbols, r, c);
   checkCorrelation(r, symbols.names.size(), c);
   checkHorizon(c, r.years, r.days, true);
+  checkFunding(c, r.fundingRate, r.fundingIntervalHours);
+  checkJumps(r, r.steps > 0 && r.steps <= kMaxSteps, c);
   checkCount(c, "request.steps", r.steps, kMaxSteps);
   if (checkCount(c, "request.paths", r.paths, kMaxPaths) &&
       static_cast<double>(r.paths) * static_cast<double>(r.steps) > kMaxPathSteps)
@@ -401,12 +441,57 @@ void checkChunk(const Scenario& s, const MonteCarloRequest& r, std::size_t begin
 
 // ---- the closed form's kernel and explanation ----
 
-/// One mode's probability: none without a liquidation price, 1 when the mark is already past it.
-std::optional<double> touchProbability(const PositionOutcome& o, double mark, const OddsRequest& r,
-                                       double years) noexcept {
-  if (!o.liquidationPrice) return std::nullopt;
+/// What the closed form of one request uses: the volatility (the request's or the surface's) and, with
+/// funding, the total paid over the horizon and each mode's liquidation price after it.
+struct OddsInputs {
+  double sigma = 0, years = 0, mark = 0;
+  std::optional<double> payment;                  ///< with funding: the horizon's total (settlement asset)
+  ByMode<std::optional<double>> atHorizon;        ///< the liquidation price at the horizon
+};
+
+/// One mode's barrier: the price now (B0), at the horizon (BT), the price the formula takes and the
+/// drift of its log, c = ln(BT / B0) / t (0 without funding).
+struct ModeBarrier {
+  std::optional<double> price;
+  double shift = 0;
+  bool exact = true;
+};
+
+ModeBarrier modeBarrier(const PositionOutcome& o, const std::optional<double>& atHorizon, bool funding,
+                        double years) noexcept {
+  ModeBarrier b{o.liquidationPrice};
+  if (!funding) return b;
+  b.exact = false;
+  if (!b.price) b.price = atHorizon;  // one end without a price: the other, held fixed
+  else if (atHorizon && years > 0) b.shift = std::log(*atHorizon / *b.price) / years;
+  return b;
+}
+
+OddsInputs oddsInputs(const Scenario& s, const OddsRequest& r, const Report& report) {
+  OddsInputs in;
+  in.years = horizonYears(r);
+  in.mark = s.positions[r.position].mark();
+  in.sigma = r.volatility;
+  if (r.volatilityFrom)
+    in.sigma = surfaceVolatility(*r.volatilityFrom->surface, in.years, r.volatilityFrom->strike.value_or(in.mark));
+  in.atHorizon = {report.isolated->positions[r.position].liquidationPrice,
+                  report.cross->positions[r.position].liquidationPrice};
+  if (r.fundingRate) {
+    const double intervals = in.years * kHoursPerYear / r.fundingIntervalHours;
+    in.payment = fundingPaymentPerInterval(s, r.position, *r.fundingRate) * intervals;
+    in.atHorizon = liquidationAfterFunding(s, r.position, *in.payment).liquidationPrice;
+  }
+  return in;
+}
+
+/// One mode's probability: none without a liquidation price, 1 when the mark is already past it. With
+/// funding, the barrier B0 e^(c t) moves the log distance by c t, which is the drift mu - c against a
+/// fixed barrier (the first passage of a Brownian motion with drift to a line).
+std::optional<double> touchProbability(const PositionOutcome& o, const ModeBarrier& b, const OddsInputs& in,
+                                       double mu) noexcept {
+  if (!b.price) return std::nullopt;
   if (o.distanceToLiquidation && *o.distanceToLiquidation <= 0) return 1.0;
-  return passage(mark, *o.liquidationPrice, r.volatility, years, r.drift).p;
+  return passage(in.mark, *b.price, in.sigma, in.years, mu - b.shift).p;
 }
 
 /// The touch formula of one mode, reflected for an up barrier.
@@ -429,24 +514,45 @@ void explainTouch(std::vector<Step>& steps, const std::string& field, const std:
           r.p);
 }
 
+/// With funding: the barrier's price at the horizon and the drift of its log.
+void explainFundingBarrier(std::vector<Step>& steps, const std::string& field, const std::string& mode,
+                           const PositionOutcome& o, const std::optional<double>& atHorizon, const ModeBarrier& b) {
+  if (!atHorizon) {
+    detail::codedStep(steps, "odds.funding.noPriceAtHorizon", {}, field,
+                      mode + ": after the funding no positive price liquidates the position", "", "", std::nullopt);
+  } else {
+    detail::codedStep(steps, "odds.funding.priceAtHorizon", {param("liquidationPrice", *atHorizon)}, field,
+                      mode + ": the liquidation price after the horizon's funding (the funding tool's kernel)",
+                      "B_T = LP after paying F", n(*atHorizon), *atHorizon);
+  }
+  if (o.liquidationPrice && atHorizon)
+    detail::codedStep(steps, "odds.funding.barrierDrift",
+                      {param("from", *o.liquidationPrice), param("to", *atHorizon), param("shift", b.shift)}, field,
+                      mode + ": the barrier taken as B0·e^(c·t); its log drifts by c, which subtracts from the "
+                             "mark's log drift (approximate: the funding barrier is linear in time)",
+                      "c = ln(B_T / B0) / t", "ln(" + n(*atHorizon) + " / " + n(*o.liquidationPrice) + ") / t", b.shift);
+}
+
 /// The steps of one mode, ending with its probability.
-void explainMode(std::vector<Step>& steps, const PositionOutcome& o, double mark, const OddsRequest& request,
-                 double years, bool cross) {
+void explainMode(std::vector<Step>& steps, const PositionOutcome& o, const ModeBarrier& barrier,
+                 const OddsInputs& in, const std::optional<double>& atHorizon, double mu, bool cross) {
   const std::string field = cross ? "crossProbability" : "isolatedProbability";
   const std::string mode = cross ? "Cross (the other symbols held at their marks)" : "Isolated";
-  if (!o.liquidationPrice) {
+  const double mark = in.mark, years = in.years;
+  if (in.payment) explainFundingBarrier(steps, field, mode, o, atHorizon, barrier);
+  if (!barrier.price) {
     detail::codedStep(steps, "odds.noLiquidation", {}, field,
             mode + ": no positive price liquidates the position, so no probability", "", "", std::nullopt);
     return;
   }
-  const double lp = *o.liquidationPrice;
+  const double lp = *barrier.price;
   if (o.distanceToLiquidation && *o.distanceToLiquidation <= 0) {
     detail::codedStep(steps, "odds.alreadyPast", {param("liquidationPrice", lp), param("mark", mark)}, field,
             mode + ": the mark is already at or past the liquidation price", "P = 1",
             "LP " + n(lp) + ", mark " + n(mark), 1.0);
     return;
   }
-  const Passage r = passage(mark, lp, request.volatility, years, request.drift);
+  const Passage r = passage(mark, lp, in.sigma, years, mu - barrier.shift);
   detail::codedStep(steps, "odds.logDistance", {param("liquidationPrice", lp), param("mark", mark)}, field,
           mode + ": log distance from the mark to the liquidation price", "b = ln(LP / P_mark)",
           "ln(" + n(lp) + " / " + n(mark) + ")", r.b);
@@ -694,6 +800,382 @@ std::optional<double> medianDays(const std::vector<std::size_t>& histogram, std:
   return std::nullopt;  // a tally whose histogram holds fewer paths than its count
 }
 
+
+// ---- the general kernel: funding, jumps and the account's loss (value at risk) ----
+
+constexpr std::size_t kMaxKnots = 256;   ///< funding: liquidation prices solved at most this often per barrier
+constexpr double kNoBarrierLog = 700;    ///< |ln B| standing for "no price": never touched (odds e^-700)
+constexpr int kMaxJumpsPerStep = 64;     ///< Poisson draws stop here (P < 1e-40 at the mean's limit of 5)
+
+/// A liquidation price that may move with funding: ln B at knots 0..K evenly spaced over the horizon (a
+/// single knot without funding), linear in time between them (B exponential between knots).
+struct MovingBarrier {
+  std::size_t position = 0, symbol = 0;
+  bool below = true;
+  std::vector<double> logKnots;
+};
+
+double logBarrierAt(const MovingBarrier& b, double t, double years) noexcept {
+  const std::size_t k = b.logKnots.size() - 1;
+  if (k == 0) return b.logKnots[0];
+  const double u = t / years * static_cast<double>(k);
+  const std::size_t i = std::min(static_cast<std::size_t>(u), k - 1);
+  return b.logKnots[i] + (u - static_cast<double>(i)) * (b.logKnots[i + 1] - b.logKnots[i]);
+}
+
+/// What the general kernel adds to PathSetup.
+struct GeneralSetup {
+  double years = 0, dt = 0;
+  std::vector<MovingBarrier> barriers;       ///< isolated, by position (those with a price somewhere)
+  std::optional<MovingBarrier> crossBarrier;  ///< a one-symbol cross account's
+  std::vector<double> paymentPerYear;        ///< per position: funding paid per year (settlement asset)
+  double walletPerYear = 0;                  ///< the cross wallet's funding per year: their sum
+  std::optional<JumpModel> jumps;
+  std::vector<double> variance;              ///< per symbol: sigma^2, annual
+  std::vector<double> value0;                ///< per position: isolated margin + PnL at the mark
+  double equity0 = 0;                        ///< the cross account's equity now
+};
+
+/// ln B at the knots: the funding kernel's liquidation price after the payments made by each knot's time.
+std::optional<MovingBarrier> movingBarrier(const Scenario& s, std::size_t position, bool cross, double perYear,
+                                           double years, std::size_t knots, double mark) {
+  MovingBarrier b{position, 0, true, {}};
+  std::optional<double> first;
+  for (std::size_t k = 0; k <= knots; ++k) {
+    const double t = knots == 0 ? 0 : years * static_cast<double>(k) / static_cast<double>(knots);
+    const FundingResult f = liquidationAfterFunding(s, cross ? 0 : position, perYear * t);
+    const std::optional<double> lp = cross ? f.liquidationPrice.cross : f.liquidationPrice.isolated;
+    if (lp && !first) first = lp;
+    b.logKnots.push_back(lp ? detLog(*lp) : std::numeric_limits<double>::quiet_NaN());
+  }
+  if (!first) return std::nullopt;
+  b.below = *first <= mark;
+  for (double& x : b.logKnots)
+    if (x != x) x = b.below ? -kNoBarrierLog : kNoBarrierLog;
+  return b;
+}
+
+GeneralSetup generalSetUp(const Scenario& s, const MonteCarloRequest& r, const PathSetup& p, const Report& report) {
+  GeneralSetup g;
+  g.years = horizonYears(r);
+  g.dt = g.years / static_cast<double>(r.steps);
+  const bool funding = r.fundingRate && *r.fundingRate != 0;
+  const std::size_t knots = funding ? std::min(r.steps, kMaxKnots) : 0;
+  g.paymentPerYear.assign(s.positions.size(), 0.0);
+  for (std::size_t i = 0; funding && i < s.positions.size(); ++i) {
+    g.paymentPerYear[i] = fundingPaymentPerInterval(s, i, *r.fundingRate) * kHoursPerYear / r.fundingIntervalHours;
+    g.walletPerYear += g.paymentPerYear[i];
+  }
+  for (std::size_t i = 0; i < s.positions.size(); ++i) {
+    const detail::Leg& leg = p.model.legs[i];
+    g.value0.push_back(leg.isolatedMargin + leg.pnlAt(leg.mark));
+    g.equity0 += leg.pnlAt(leg.mark);
+    auto b = movingBarrier(s, i, false, g.paymentPerYear[i], g.years, knots, s.positions[i].mark());
+    if (b) g.barriers.push_back(std::move(*b)), g.barriers.back().symbol = p.symbols.of[i];
+  }
+  g.equity0 += s.walletBalance;
+  if (p.symbols.names.size() == 1 && (report.cross->positions[0].liquidationPrice || funding))
+    g.crossBarrier = movingBarrier(s, 0, true, g.walletPerYear, g.years, knots, s.positions[0].mark());
+  g.jumps = r.jumps;
+  for (std::size_t j = 0; j < p.symbols.names.size(); ++j) g.variance.push_back(p.volStep[j] * p.volStep[j] / g.dt);
+  return g;
+}
+
+/// One continuous piece of a symbol's log path within a step: from (ta, xa) just after a jump (or the
+/// step's start) to (tb, xb) just before the next jump (or the step's end), and the bridge's uniform.
+struct Segment {
+  double ta, tb, xa, xb, u;
+};
+
+/// How a barrier was touched: not, continuously (closed at the liquidation price), or by a jump past it
+/// (closed at the mark after the jump, `logPrice`).
+struct Touch {
+  bool hit = false, gap = false;
+  double logPrice = 0;
+};
+
+Touch touchIn(const MovingBarrier& b, const std::vector<Segment>& segs, double variance, double years) noexcept {
+  const double sign = b.below ? 1 : -1;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const Segment& g = segs[i];
+    const double da = sign * (g.xa - logBarrierAt(b, g.ta, years));
+    const double db = sign * (g.xb - logBarrierAt(b, g.tb, years));
+    if (i > 0 && da <= 0) return {true, true, g.xa};
+    if (db <= 0) return {true, false, 0};
+    const double exponent = -2 * da * db / (variance * (g.tb - g.ta));
+    if (exponent > -40 && (b.below ? g.u : 1 - g.u) < detExp(exponent)) return {true, false, 0};
+  }
+  return {};
+}
+
+/// Jumps in a step: a Poisson count by inversion (the same operations on every build).
+int poissonCount(Rng& rng, double mean) noexcept {
+  const double u = rng.uniform();
+  double p = detExp(-mean), sum = p;
+  int n = 0;
+  while (u > sum && n < kMaxJumpsPerStep) {
+    ++n;
+    p *= mean / n;
+    sum += p;
+  }
+  return n;
+}
+
+/// The step's segments of one symbol from log price x: no jump, one segment; with jumps, the diffusion at
+/// each jump time drawn from its Brownian bridge between the step's ends, then the jump added.
+void buildSegments(std::vector<Segment>& segs, double x, double t0, double t1, double move, double variance,
+                   const JumpModel* jumps, Rng& jumpRng, Normals& jumpNormals, double u0) {
+  segs.clear();
+  const int count = jumps ? poissonCount(jumpRng, jumps->intensity * (t1 - t0)) : 0;
+  std::array<double, kMaxJumpsPerStep> times{};
+  for (int i = 0; i < count; ++i) {
+    double tau = t0 + (t1 - t0) * jumpRng.uniform();
+    int k = i;
+    for (; k > 0 && times[k - 1] > tau; --k) times[k] = times[k - 1];  // insertion: sorted
+    times[k] = tau;
+  }
+  double ta = t0, xa = x, tp = t0, dp = 0, jumped = 0, u = u0;
+  for (int i = 0; i < count; ++i) {
+    const double tau = times[i], w = (tau - tp) / (t1 - tp);
+    const double d = dp + (move - dp) * w + std::sqrt(variance * (tau - tp) * (1 - w)) * jumpNormals.next();
+    segs.push_back({ta, tau, xa, x + d + jumped, u});
+    jumped += jumps->meanLog + jumps->stdevLog * jumpNormals.next();
+    ta = tp = tau;
+    dp = d;
+    xa = x + d + jumped;
+    u = jumpRng.uniform();
+  }
+  segs.push_back({ta, t1, xa, x + move + jumped, u});
+}
+
+/// The account's loss on one path, per mode, and the insurance fund's (the loss past bankruptcy).
+struct PathLoss {
+  ByMode<double> account, fund;
+};
+
+/// One path's state in the general kernel.
+struct GeneralState {
+  std::vector<double> x, prices, eps, u;
+  std::vector<std::vector<Segment>> segs;  ///< per symbol, this step's
+  std::vector<char> hit;                   ///< per barrier
+  std::vector<char> positionHit;           ///< per position (isolated)
+  PathLoss loss;
+  bool anyIsolated = false, crossDone = false;
+};
+
+/// The bridge's uniforms of one step, one per symbol: a uniform for one symbol, Phi of correlated normals
+/// for several (the fast kernel's Gaussian copula).
+void stepUniforms(const PathSetup& p, GeneralState& st, Rng& bridgeRng, Normals& bridgeNormals) noexcept {
+  const std::size_t count = st.u.size();
+  if (count == 1) {
+    st.u[0] = bridgeRng.uniform();
+    return;
+  }
+  for (std::size_t j = 0; j < count; ++j) st.eps[j] = bridgeNormals.next();
+  for (std::size_t j = count; j-- > 0;) {  // from the last: row j reads entries k <= j only
+    double z = 0;
+    for (std::size_t k = 0; k <= j; ++k) z += p.chol[j * count + k] * st.eps[k];
+    st.u[j] = detNormalCdf(z);
+  }
+}
+
+/// The cross account's equity at `prices` with the wallet after funding, and its margin over maintenance.
+std::pair<double, double> crossEquity(const PathSetup& p, const std::vector<double>& prices, double wallet) noexcept {
+  double equity = wallet, margin = wallet;
+  for (const detail::Leg& leg : p.model.legs) {
+    const double price = prices[p.symbols.of[leg.index]];
+    const double u = leg.u(price);
+    const detail::Maintenance mm = detail::maintenanceAt(p.model, leg, u);
+    equity += leg.pnlAt(price);
+    margin += leg.pnlAt(price) - (mm.c0 + mm.c1 * u);
+  }
+  return {equity, margin};
+}
+
+/// The isolated barriers after a step: first touches counted; with `var`, a jump past bankruptcy charges
+/// the fund what the position's value fell below zero.
+void generalIsolated(const PathSetup& p, const GeneralSetup& g, GeneralState& st, std::size_t bin, double t,
+                     MonteCarloTally& tally) {
+  for (std::size_t k = 0; k < g.barriers.size(); ++k) {
+    if (st.hit[k]) continue;
+    const MovingBarrier& b = g.barriers[k];
+    const Touch touch = touchIn(b, st.segs[b.symbol], g.variance[b.symbol], g.years);
+    if (!touch.hit) continue;
+    st.hit[k] = st.positionHit[b.position] = 1;
+    ++tally.isolatedByPosition[b.position];
+    if (!st.anyIsolated) {
+      st.anyIsolated = true;
+      ++tally.liquidatedPaths.isolated;
+      ++tally.timeHistogram.isolated[bin];
+    }
+    if (touch.gap) {
+      const detail::Leg& leg = p.model.legs[b.position];
+      const double value = leg.isolatedMargin - g.paymentPerYear[b.position] * t + leg.pnlAt(detExp(touch.logPrice));
+      st.loss.fund.isolated += std::max(0.0, -value);
+    }
+  }
+}
+
+/// The cross account after a step: the one-symbol barrier through the segments, every account at the
+/// step's end (its maintenance with the wallet after funding).
+void generalCross(const PathSetup& p, const GeneralSetup& g, GeneralState& st, std::size_t bin, double t,
+                  MonteCarloTally& tally) {
+  if (st.crossDone) return;
+  const double wallet = p.wallet - g.walletPerYear * t;
+  Touch touch;
+  if (g.crossBarrier) touch = touchIn(*g.crossBarrier, st.segs[0], g.variance[0], g.years);
+  const auto [equity, margin] = crossEquity(p, st.prices, wallet);
+  if (!touch.hit && margin > 0) return;
+  st.crossDone = true;
+  ++tally.liquidatedPaths.cross;
+  ++tally.timeHistogram.cross[bin];
+  if (touch.hit && !touch.gap) return;  // closed at the liquidation price: equity >= maintenance >= 0
+  double closed = equity;
+  if (touch.gap) closed = crossEquity(p, std::vector<double>{detExp(touch.logPrice)}, wallet).first;
+  st.loss.fund.cross = std::max(0.0, -closed);
+}
+
+/// The account's loss at the horizon: liquidated positions (or a liquidated cross account) lose their
+/// value now; the others their change in value, funding included.
+void finalLoss(const PathSetup& p, const GeneralSetup& g, GeneralState& st) {
+  double iso = 0, equity = p.wallet - g.walletPerYear * g.years;
+  for (const detail::Leg& leg : p.model.legs) {
+    const double pnl = leg.pnlAt(st.prices[p.symbols.of[leg.index]]);
+    equity += pnl;
+    const double value = leg.isolatedMargin - g.paymentPerYear[leg.index] * g.years + pnl;
+    iso += st.positionHit[leg.index] ? g.value0[leg.index] : g.value0[leg.index] - value;
+  }
+  st.loss.account = {iso, st.crossDone ? g.equity0 : g.equity0 - equity};
+}
+
+/// Paths [begin, end) with funding, jumps or the loss (`losses` non-null: one entry per path). The marks'
+/// normals come from the path's stream as in runPaths; the bridge's uniforms and the jumps from streams
+/// of their own.
+void runGeneral(const PathSetup& p, const GeneralSetup& g, std::size_t begin, std::size_t end, MonteCarloTally& tally,
+                std::vector<PathLoss>* losses) {
+  const std::size_t count = p.symbols.names.size();
+  constexpr std::uint64_t kBridgeStream = 0xB81D6E5D0C3A9F47ULL, kJumpStream = 0x6A09E667F3BCC909ULL;
+  GeneralState st;
+  st.x.resize(count);
+  st.eps.resize(count);
+  st.u.resize(count);
+  st.segs.resize(count);
+  st.hit.resize(g.barriers.size());
+  st.positionHit.resize(p.model.legs.size());
+  std::vector<double> z(count);
+  const JumpModel* jumps = g.jumps ? &*g.jumps : nullptr;
+  for (std::size_t path = begin; path < end; ++path) {
+    Rng rng(p.seed, path), bridgeRng(p.seed ^ kBridgeStream, path), jumpRng(p.seed ^ kJumpStream, path);
+    Normals normals(rng), bridgeNormals(bridgeRng), jumpNormals(jumpRng);
+    st.prices = p.mark0;
+    for (std::size_t j = 0; j < count; ++j) {
+      st.x[j] = detLog(p.mark0[j]);
+      st.segs[j].assign(1, Segment{0, 0, st.x[j], st.x[j], 1});  // the start: touched only if already past
+    }
+    std::fill(st.hit.begin(), st.hit.end(), 0);
+    std::fill(st.positionHit.begin(), st.positionHit.end(), 0);
+    st.loss = {};
+    st.anyIsolated = st.crossDone = false;
+    generalIsolated(p, g, st, 0, 0, tally);
+    generalCross(p, g, st, 0, 0, tally);
+    for (std::size_t s = 0; s < p.steps; ++s) {
+      if (!losses && st.crossDone && std::all_of(st.hit.begin(), st.hit.end(), [](char h) { return h != 0; })) break;
+      const double t0 = g.dt * static_cast<double>(s), t1 = g.dt * static_cast<double>(s + 1);
+      for (std::size_t j = 0; j < count; ++j) st.eps[j] = normals.next();
+      for (std::size_t j = 0; j < count; ++j) {
+        double zj = 0;
+        for (std::size_t k = 0; k <= j; ++k) zj += p.chol[j * count + k] * st.eps[k];
+        z[j] = p.driftStep[j] + p.volStep[j] * zj;
+      }
+      stepUniforms(p, st, bridgeRng, bridgeNormals);
+      for (std::size_t j = 0; j < count; ++j) {
+        buildSegments(st.segs[j], st.x[j], t0, t1, z[j], g.variance[j], jumps, jumpRng, jumpNormals, st.u[j]);
+        st.x[j] = st.segs[j].back().xb;
+        st.prices[j] = detExp(st.x[j]);
+      }
+      generalIsolated(p, g, st, s, t1, tally);
+      generalCross(p, g, st, s, t1, tally);
+    }
+    if (losses) {
+      finalLoss(p, g, st);
+      losses->push_back(st.loss);
+    }
+    ++tally.paths;
+  }
+}
+
+/// Funding or jumps take the general kernel; without them the fast one (runPaths) runs unchanged.
+bool generalKernel(const MonteCarloRequest& r) noexcept {
+  return (r.fundingRate && *r.fundingRate != 0) || r.jumps;
+}
+
+/// The compensated drift with jumps: mu - sigma^2/2 - intensity kappa per year, kappa = E[e^Y] - 1.
+void compensateJumps(PathSetup& p, const MonteCarloRequest& r) {
+  if (!r.jumps) return;
+  const JumpModel& j = *r.jumps;
+  const double kappa = detExp(j.meanLog + 0.5 * j.stdevLog * j.stdevLog) - 1;
+  const double dt = horizonYears(r) / static_cast<double>(r.steps);
+  for (double& d : p.driftStep) d -= j.intensity * kappa * dt;
+}
+
+constexpr std::size_t kVarSections = 20;
+constexpr std::size_t kMinVarPaths = 2000;       ///< 100 paths a section: one past the 99% quantile
+constexpr std::size_t kMaxVarPaths = 1'000'000;  ///< every path's loss is kept to sort
+constexpr std::array<double, 4> kFundLevels{0.5, 0.9, 0.99, 0.999};
+
+/// The order statistic L_(m), m = ceil(n a) (1-based) of sorted losses, and the mean of it and every
+/// loss above it (the expected shortfall's estimator).
+std::pair<double, double> tailOf(const std::vector<double>& sorted, double a) noexcept {
+  const std::size_t n = sorted.size();
+  const auto m = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(static_cast<double>(n) * a - 1e-9)));
+  double sum = 0;
+  for (std::size_t i = m - 1; i < n; ++i) sum += sorted[i];
+  return {sorted[m - 1], sum / static_cast<double>(n - m + 1)};
+}
+
+/// VaR and ES at `a` over every path, and their standard errors by sectioning: the paths cut into 20
+/// sections in path order, each section's estimate computed alike, SE = their standard deviation / sqrt(20).
+void tailEstimates(const std::vector<double>& losses, double a, TailEstimate& var, TailEstimate& es) {
+  std::vector<double> sorted = losses;
+  std::sort(sorted.begin(), sorted.end());
+  std::tie(var.value, es.value) = tailOf(sorted, a);
+  std::array<double, kVarSections> v{}, e{};
+  const std::size_t n = losses.size();
+  for (std::size_t k = 0; k < kVarSections; ++k) {
+    std::vector<double> part(losses.begin() + static_cast<std::ptrdiff_t>(k * n / kVarSections),
+                             losses.begin() + static_cast<std::ptrdiff_t>((k + 1) * n / kVarSections));
+    std::sort(part.begin(), part.end());
+    std::tie(v[k], e[k]) = tailOf(part, a);
+  }
+  const auto se = [](const std::array<double, kVarSections>& xs) {
+    double mean = 0, ss = 0;
+    for (double x : xs) mean += x / kVarSections;
+    for (double x : xs) ss += (x - mean) * (x - mean);
+    return std::sqrt(ss / (kVarSections - 1) / kVarSections);
+  };
+  var.standardError = se(v);
+  es.standardError = se(e);
+}
+
+LossMeasures lossMeasures(const std::vector<double>& losses) {
+  LossMeasures m;
+  tailEstimates(losses, 0.99, m.var99, m.es99);
+  tailEstimates(losses, 0.975, m.var975, m.es975);
+  for (double x : losses) m.mean += x / static_cast<double>(losses.size());
+  return m;
+}
+
+FundLoss fundLoss(std::vector<double> losses) {
+  FundLoss f;
+  std::sort(losses.begin(), losses.end());
+  for (double a : kFundLevels) f.quantiles.push_back(tailOf(losses, a).first);
+  for (double x : losses) {
+    f.mean += x / static_cast<double>(losses.size());
+    if (x > 0) f.probability += 1.0 / static_cast<double>(losses.size());
+  }
+  return f;
+}
+
 }  // namespace
 
 double firstPassageProbability(double spot, double barrier, double sigma, double years,
@@ -718,30 +1200,50 @@ Result<OddsResult> liquidationOdds(const Scenario& scenario, const OddsRequest& 
     result.errors = std::move(c.errors);
     return result;
   }
-  const double mark = scenario.positions[request.position].mark(), years = horizonYears(request);
+  const OddsInputs in = oddsInputs(scenario, request, report);
+  const PositionOutcome& iso = report.isolated->positions[request.position];
+  const PositionOutcome& cross = report.cross->positions[request.position];
+  const ModeBarrier bi = modeBarrier(iso, in.atHorizon.isolated, in.payment.has_value(), in.years);
+  const ModeBarrier bc = modeBarrier(cross, in.atHorizon.cross, in.payment.has_value(), in.years);
   OddsResult& odds = result.value.emplace();
-  odds.probability.isolated = touchProbability(report.isolated->positions[request.position], mark, request, years);
-  odds.probability.cross = touchProbability(report.cross->positions[request.position], mark, request, years);
+  odds.probability = {touchProbability(iso, bi, in, request.drift), touchProbability(cross, bc, in, request.drift)};
+  odds.volatility = in.sigma;
+  odds.liquidationPriceAtHorizon = in.atHorizon;
+  odds.exact = !in.payment;
   return result;
 }
 
 void explain(const Scenario& scenario, const OddsRequest& request, OddsResult& result) {
   const Report report = evaluate(scenario);
-  const double mark = scenario.positions[request.position].mark(), years = horizonYears(request);
-  const double sigma = request.volatility, mu = request.drift;
+  const OddsInputs in = oddsInputs(scenario, request, report);
+  const double years = in.years, sigma = in.sigma, mu = request.drift;
   std::vector<Step>& steps = result.steps;
   steps.clear();
   if (request.days)
     detail::codedStep(steps, "odds.horizonYears", {param("days", *request.days)}, "probability",
             "The horizon in years (ACT/365)", "t = days / 365", n(*request.days) + " / 365", years);
+  if (request.volatilityFrom)
+    detail::codedStep(steps, "odds.volatilityFromSurface",
+                      {param("years", years), param("strike", request.volatilityFrom->strike.value_or(in.mark))},
+                      "volatility", "The volatility from the surface at the horizon and the strike (linear in total "
+                      "variance across expiries, in volatility against ln K across strikes)",
+                      "σ = σ_surface(t, K)", "σ_surface(" + n(years) + ", " + n(request.volatilityFrom->strike.value_or(in.mark)) + ")", sigma);
   detail::codedStep(steps, "odds.spread", {param("volatility", sigma), param("years", years)}, "probability",
           "The mark follows geometric Brownian motion: volatility σ and drift μ per year, horizon t in years",
           "σ√t", n(sigma) + "×√" + n(years), sigma * std::sqrt(years));
   detail::codedStep(steps, "odds.logDrift", {param("drift", mu), param("volatility", sigma)}, "probability",
           "Drift of the log of the mark", "m = μ − σ²/2", sn(mu) + " − " + n(sigma) + "²/2",
           mu - 0.5 * sigma * sigma);
-  explainMode(steps, report.isolated->positions[request.position], mark, request, years, false);
-  explainMode(steps, report.cross->positions[request.position], mark, request, years, true);
+  if (in.payment)
+    detail::codedStep(steps, "odds.funding.total",
+                      {param("rate", *request.fundingRate), param("intervalHours", request.fundingIntervalHours)},
+                      "probability", "Funding paid over the horizon, accrued continuously at the mark's notional",
+                      "F = rate·N·(t·8760 / h)", "", *in.payment);
+  const PositionOutcome& iso = report.isolated->positions[request.position];
+  const PositionOutcome& cross = report.cross->positions[request.position];
+  const bool funding = in.payment.has_value();
+  explainMode(steps, iso, modeBarrier(iso, in.atHorizon.isolated, funding, years), in, in.atHorizon.isolated, mu, false);
+  explainMode(steps, cross, modeBarrier(cross, in.atHorizon.cross, funding, years), in, in.atHorizon.cross, mu, true);
 }
 
 std::vector<InputError> validate(const Scenario& scenario, const MonteCarloRequest& request) {
@@ -766,7 +1268,13 @@ Result<MonteCarloTally> monteCarlo(const Scenario& scenario, const MonteCarloReq
   tally.isolatedByPosition.resize(scenario.positions.size(), 0);
   tally.timeHistogram.isolated.resize(request.steps, 0);
   tally.timeHistogram.cross.resize(request.steps, 0);
-  runPaths(setUp(scenario, request, report), begin, end, tally);
+  if (!generalKernel(request)) {
+    runPaths(setUp(scenario, request, report), begin, end, tally);
+  } else {
+    PathSetup p = setUp(scenario, request, report);
+    compensateJumps(p, request);
+    runGeneral(p, generalSetUp(scenario, request, p, report), begin, end, tally, nullptr);
+  }
 
   const double daysPerStep = horizonDays(request) / static_cast<double>(request.steps);
   const ByMode<std::size_t>& hits = tally.liquidatedPaths;
@@ -781,6 +1289,74 @@ Result<MonteCarloTally> monteCarlo(const Scenario& scenario, const MonteCarloReq
   tally.continuous = {true, symbolsOf(scenario).names.size() == 1};
   result.value = std::move(tally);
   return result;
+}
+
+std::vector<InputError> validateValueAtRisk(const Scenario& scenario, const MonteCarloRequest& request) {
+  Checker c;
+  c.errors = validate(scenario);
+  checkMonteCarlo(scenario, request, c);
+  if (request.paths > 0 && (request.paths < kMinVarPaths || request.paths > kMaxVarPaths))
+    c.fail("request.paths", "varPaths",
+           {param("value", request.paths), param("low", kMinVarPaths), param("high", kMaxVarPaths),
+            param("sections", kVarSections)});
+  return std::move(c.errors);
+}
+
+Result<VarResult> valueAtRisk(const Scenario& scenario, const MonteCarloRequest& request) {
+  Result<VarResult> result;
+  result.errors = validateValueAtRisk(scenario, request);
+  if (!result.errors.empty()) return result;
+  const Report report = evaluate(scenario);
+  PathSetup p = setUp(scenario, request, report);
+  compensateJumps(p, request);
+  MonteCarloTally tally;
+  tally.isolatedByPosition.resize(scenario.positions.size(), 0);
+  tally.timeHistogram.isolated.resize(request.steps, 0);
+  tally.timeHistogram.cross.resize(request.steps, 0);
+  std::vector<PathLoss> losses;
+  losses.reserve(request.paths);
+  runGeneral(p, generalSetUp(scenario, request, p, report), 0, request.paths, tally, &losses);
+  VarResult& v = result.value.emplace();
+  v.paths = tally.paths;
+  v.levels.assign(kFundLevels.begin(), kFundLevels.end());
+  v.sections = kVarSections;
+  for (const bool isolated : {true, false}) {
+    std::vector<double> account, fund;
+    for (const PathLoss& l : losses) {
+      account.push_back(isolated ? l.account.isolated : l.account.cross);
+      fund.push_back(isolated ? l.fund.isolated : l.fund.cross);
+    }
+    (isolated ? v.loss.isolated : v.loss.cross) = lossMeasures(account);
+    (isolated ? v.insuranceFund.isolated : v.insuranceFund.cross) = fundLoss(std::move(fund));
+  }
+  return result;
+}
+
+void explain(const Scenario& /*scenario*/, const MonteCarloRequest& request, VarResult& v) {
+  std::vector<Step>& steps = v.steps;
+  steps.clear();
+  const double n = static_cast<double>(v.paths);
+  detail::codedStep(steps, "var.paths", {param("paths", n), param("years", horizonYears(request))}, "paths",
+                    "Every path runs to the horizon; a liquidated position (isolated) or account (cross) loses its "
+                    "value now, the others their fall in value, funding included",
+                    "L = V_0 − V_T", "", n);
+  const auto mode = [&](const LossMeasures& m, const FundLoss& f, const std::string& name) {
+    for (const auto& [a, var, es] : {std::tuple{0.99, &m.var99, &m.es99}, std::tuple{0.975, &m.var975, &m.es975}}) {
+      const std::string level = a == 0.99 ? "99%" : "97.5%";
+      const double index = std::max(1.0, std::ceil(n * a - 1e-9));
+      detail::codedStep(steps, "var.quantile", {param("level", a), param("index", index), param("standardError", var->standardError)},
+                        name + "Var", name + ": value at risk at " + level + ", the order statistic of the sorted losses "
+                        "(standard error: 20 sections)", "VaR = L_(⌈n·a⌉)", "L_(" + detail::n(index) + ")", var->value);
+      detail::codedStep(steps, "var.shortfall", {param("level", a), param("index", index), param("standardError", es->standardError)},
+                        name + "Es", name + ": expected shortfall at " + level + ", the mean of the losses from the VaR up",
+                        "ES = mean(L_(⌈n·a⌉) … L_(n))", "", es->value);
+    }
+    detail::codedStep(steps, "var.fund", {param("probability", f.probability), param("mean", f.mean)}, name + "Fund",
+                      name + ": the insurance fund's loss, past bankruptcy when a jump carries the mark past the "
+                      "liquidation price (a continuous mark is closed at it)", "P(fund loss > 0)", "", f.probability);
+  };
+  mode(v.loss.isolated, v.insuranceFund.isolated, "isolated");
+  mode(v.loss.cross, v.insuranceFund.cross, "cross");
 }
 
 }  // namespace marginlab

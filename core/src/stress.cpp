@@ -892,36 +892,48 @@ AfterFunding afterFunding(const Scenario& s, std::size_t position, const ByMode<
 
 }  // namespace
 
-Result<FundingResult> fundingImpact(const Scenario& scenario, const FundingRequest& request) {
-  Result<FundingResult> result;
-  result.errors = validate(scenario, request);
-  if (!result.errors.empty()) return result;
+double fundingPaymentPerInterval(const Scenario& scenario, std::size_t position, double rate) {
   const Model m = detail::buildModel(scenario);
-  const Leg& leg = m.legs[request.position];
+  const Leg& leg = m.legs[position];
+  return leg.s * rate * leg.notionalAt(leg.mark);
+}
+
+FundingResult liquidationAfterFunding(const Scenario& scenario, std::size_t position, double payment) {
+  const Model m = detail::buildModel(scenario);
+  const Leg& leg = m.legs[position];
   FundingResult f;
-  f.paymentPerInterval = leg.s * request.rate * leg.notionalAt(leg.mark);
-  f.totalPayment = request.intervals * f.paymentPerInterval;
+  f.totalPayment = payment;
   f.marginAfter = {leg.isolatedMargin - f.totalPayment, scenario.walletBalance - f.totalPayment};
   const Report before = evaluate(scenario);
-  f.liquidationPriceBefore = {before.isolated->positions[request.position].liquidationPrice,
-                              before.cross->positions[request.position].liquidationPrice};
-  const AfterFunding changed = afterFunding(scenario, request.position, f.marginAfter);
+  f.liquidationPriceBefore = {before.isolated->positions[position].liquidationPrice,
+                              before.cross->positions[position].liquidationPrice};
+  const AfterFunding changed = afterFunding(scenario, position, f.marginAfter);
   const Report after = evaluate(changed.scenario);
   const bool afterOk = after.isolated && after.cross;
   for (const bool isolated : {true, false}) {
     std::optional<double>& price = isolated ? f.liquidationPrice.isolated : f.liquidationPrice.cross;
     bool& liquidated = isolated ? f.liquidated.isolated : f.liquidated.cross;
     if ((isolated ? changed.viaEvaluate.isolated : changed.viaEvaluate.cross) && afterOk) {
-      const PositionOutcome& o = (isolated ? *after.isolated : *after.cross).positions[request.position];
+      const PositionOutcome& o = (isolated ? *after.isolated : *after.cross).positions[position];
       price = o.liquidationPrice;
       liquidated = o.distanceToLiquidation && *o.distanceToLiquidation <= 0;
     } else {
       const detail::Crossing c =
-          solveDirect(m, request.position, isolated ? f.marginAfter.isolated : f.marginAfter.cross, isolated, false);
+          solveDirect(m, position, isolated ? f.marginAfter.isolated : f.marginAfter.cross, isolated, false);
       price = c.price;
       liquidated = c.alreadyPast;
     }
   }
+  return f;
+}
+
+Result<FundingResult> fundingImpact(const Scenario& scenario, const FundingRequest& request) {
+  Result<FundingResult> result;
+  result.errors = validate(scenario, request);
+  if (!result.errors.empty()) return result;
+  const double perInterval = fundingPaymentPerInterval(scenario, request.position, request.rate);
+  FundingResult f = liquidationAfterFunding(scenario, request.position, request.intervals * perInterval);
+  f.paymentPerInterval = perInterval;
   result.value = std::move(f);
   return result;
 }

@@ -50,7 +50,7 @@ async function compute(page, id, fields = {}) {
   const box = page.locator(`#${id}`).locator('xpath=..');
   if (!(await box.evaluate((d) => d.open))) await box.locator(':scope > summary').click();
   for (const [key, value] of Object.entries(fields)) {
-    const el = page.locator(`#${id}-${key}`);
+    const el = page.locator(`[id="${id}-${key}"]`);  // an id may hold a dot (request.jumps.intensity)
     if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
     else await el.fill(value);
   }
@@ -123,6 +123,22 @@ test('stress, cascade, funding, odds and the engine compute on the page', async 
     const o = lab.odds(s, { position: 0, volatility: 0.6, days: 30, drift: 0 });
     const pct = (x) => new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
     assert.ok(odds.includes(pct(o.probability.isolated)) && odds.includes(pct(o.probability.cross)), odds);
+
+    // Funding in the odds: the liquidation price at the horizon is the core's, and the math shows its steps.
+    const funded = await compute(page, 't-odds', { volatility: '60', days: '30', fundingRate: '0.01' });
+    const of = lab.odds(s, { position: 0, volatility: 0.6, days: 30, drift: 0, fundingRate: 0.0001, fundingIntervalHours: 8 });
+    assert.ok(funded.includes(pct(of.probability.isolated)) && funded.includes(fmtPrice(of.liquidationPriceAtHorizon.isolated)), funded);
+    assert.ok(funded.includes('approximate'), 'the closed form says it is approximate');
+    assert.ok(await openMath(page, 't-odds') > 0);
+
+    // Value at risk with jumps: the core's VaR on the page, and its math.
+    const risk = await compute(page, 't-var', { paths: '2000', steps: '10', seed: '3', 'jumps.intensity': '12' });
+    const vr = lab.valueAtRisk(s, { volatility: Object.fromEntries([...new Set(s.positions.map((x) => x.symbol))].map((x) => [x, 0.6])),
+      correlation: [[1, 0.8], [0.8, 1]], days: 30, steps: 10, paths: 2000, seed: 3, fundingIntervalHours: 8,
+      jumps: { intensity: 12, meanLog: -0.05, stdevLog: 0.1 } });
+    assert.deepEqual(vr.errors, []);
+    assert.ok(risk.includes(fmtPrice(vr.loss.cross.var99.value)), risk);
+    assert.ok(await openMath(page, 't-var') > 0);
 
     await compute(page, 't-unwind', { style: 'twap', slices: '5' });
     assert.equal(await page.locator('#t-unwind-out tbody tr').count(), 5, 'a row per slice');

@@ -67,7 +67,9 @@ TEST_CASE("fields.h: the risk lab's described requests name every member", "[fie
 }
 
 TEST_CASE("fields.h: the odds' and the engine's requests name every member", "[fields]") {
-  CHECK(namesOf<OddsRequest>() == std::vector<std::string>{"position", "volatility", "years", "days", "drift"});
+  CHECK(namesOf<OddsRequest>() == std::vector<std::string>{"position", "volatility", "years", "days", "drift", "fundingRate",
+                                                           "fundingIntervalHours", "volatilityFrom"});
+  CHECK(namesOf<VolatilityFrom>() == std::vector<std::string>{"surface", "strike"});
   CHECK(namesOf<UnwindRequest>().size() == 10);  // ... insuranceFund, order
   CHECK(namesOf<BookLevel>() == std::vector<std::string>{"price", "size"});
   CHECK(enumNames(UnwindStyle{}).size() == 3);
@@ -87,7 +89,9 @@ TEST_CASE("fields.h: the cascade reads its path before the marks it stands for",
 
 TEST_CASE("fields.h: the Monte Carlo request names every member", "[fields]") {
   CHECK(namesOf<MonteCarloRequest>() ==
-        std::vector<std::string>{"volatility", "drift", "correlation", "years", "days", "steps", "paths", "seed"});
+        std::vector<std::string>{"volatility", "drift", "correlation", "years", "days", "steps", "paths", "seed",
+                                 "fundingRate", "fundingIntervalHours", "jumps"});
+  CHECK(namesOf<JumpModel>() == std::vector<std::string>{"intensity", "meanLog", "stdevLog"});
 }
 
 TEST_CASE("fields.h: the options account's requests name every member", "[fields]") {

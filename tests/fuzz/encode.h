@@ -420,6 +420,13 @@ struct Params {
   std::vector<double> correlation;  ///< row-major, symbols x symbols
   std::size_t mcSteps = 8, mcPaths = 8, mcBegin = 0, mcEnd = 8;
   std::uint64_t mcSeed = 1;
+  /// odds.h: funding (odds and Monte Carlo), Merton jumps, a one-point surface's volatility.
+  std::optional<double> oddsFundingRate;
+  double fundingHours = 8;
+  bool jumpsGiven = false, surfaceGiven = false;
+  double jumpIntensity = 12, jumpMean = -0.05, jumpStdev = 0.1;
+  double surfaceExpiry = 0.1, surfaceVolatility = 0.8;
+  std::optional<double> surfaceStrike;
 
   MarginMode unwindMode = MarginMode::Isolated;
   UnwindStyle unwindStyle = UnwindStyle::Market;
@@ -730,6 +737,16 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.num(p.sizeCurve.baseImr, 0.01);
   io.num(p.sizeCurve.baseMmr, 0.006);
   io.num(p.sizeCurve.factor, 3.75e-7);
+  io.opt(p.oddsFundingRate, 0.0001);
+  io.num(p.fundingHours, 8);
+  io.flag(p.jumpsGiven);
+  io.num(p.jumpIntensity, 12);
+  io.num(p.jumpMean, -0.05);
+  io.num(p.jumpStdev, 0.1);
+  io.flag(p.surfaceGiven);
+  io.num(p.surfaceExpiry, 0.1);
+  io.num(p.surfaceVolatility, 0.8);
+  io.opt(p.surfaceStrike, r.mark);
 }
 
 /// The references of a scenario and its report, for paramsSchema.

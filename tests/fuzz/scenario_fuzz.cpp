@@ -875,7 +875,13 @@ void checkFunding(const Scenario& s, const Report& base, bool valid, const Param
 }
 
 void checkOdds(const Scenario& s, const Report& base, bool valid, const Params& prm) {
-  const OddsRequest request{.position = prm.position, .volatility = prm.sigma, .years = prm.years, .drift = prm.mu};
+  OddsRequest request{.position = prm.position, .volatility = prm.sigma, .years = prm.years, .drift = prm.mu};
+  request.fundingRate = prm.oddsFundingRate;
+  request.fundingIntervalHours = prm.fundingHours;
+  if (prm.surfaceGiven)
+    request.volatilityFrom = VolatilityFrom{.surface = VolSurface{.expiries = {prm.surfaceExpiry}, .strikes = {100},
+                                                        .vols = {{prm.surfaceVolatility}}},
+                                            .strike = prm.surfaceStrike};
   auto r = liquidationOdds(s, request);
   checkResult(r, "liquidationOdds");
   if (!valid) REQUIRE_THAT(!r, "liquidationOdds: an invalid scenario is an error");
@@ -887,6 +893,16 @@ void checkOdds(const Scenario& s, const Report& base, bool valid, const Params& 
   REQUIRE_THAT(explained.probability.isolated == r.value->probability.isolated &&
                    explained.probability.cross == r.value->probability.cross,
                "liquidationOdds: explain() changes no number");
+  // odds.h: the closed form is exact unless funding moves the barrier; the volatility used is finite.
+  REQUIRE_THAT(r.value->exact == !request.fundingRate, "liquidationOdds: exact unless a funding rate is given");
+  REQUIRE_THAT(std::isfinite(r.value->volatility) && r.value->volatility >= 0, "liquidationOdds: a finite volatility");
+  for (const auto& lp : {r.value->liquidationPriceAtHorizon.isolated, r.value->liquidationPriceAtHorizon.cross})
+    REQUIRE_THAT(!lp || (std::isfinite(*lp) && *lp > 0), "liquidationOdds: the price at the horizon is finite and > 0");
+  if (request.fundingRate) {  // the barrier may appear or vanish with the payments: a probability in [0, 1]
+    for (const auto& p : {r.value->probability.isolated, r.value->probability.cross})
+      REQUIRE_THAT(!p || (*p >= 0 && *p <= 1), "liquidationOdds: with funding, a probability in [0, 1]");
+    return;
+  }
   const std::size_t i = prm.position;
   // odds.h: a probability per mode, absent exactly when there is no liquidation price.
   for (const auto& [p, lp] : {std::pair{r.value->probability.isolated, base.isolated->positions[i].liquidationPrice},
@@ -896,9 +912,28 @@ void checkOdds(const Scenario& s, const Report& base, bool valid, const Params& 
   }
 }
 
+/// odds.h valueAtRisk: at most 2 steps (2,000 paths), every number finite, ES >= VaR, the fund's loss >= 0.
+void checkValueAtRisk(const Scenario& s, MonteCarloRequest request) {
+  if (request.steps > 2) return;
+  request.paths = 2000;
+  const auto v = valueAtRisk(s, request);
+  checkResult(v, "valueAtRisk");
+  if (!v) return;
+  for (const LossMeasures* m : {&v.value->loss.isolated, &v.value->loss.cross})
+    for (const auto& [var, es] : {std::pair{m->var99, m->es99}, std::pair{m->var975, m->es975}})
+      REQUIRE_THAT(std::isfinite(var.value) && std::isfinite(es.value) && es.value >= var.value - 1e-9 * std::abs(var.value) &&
+                       std::isfinite(var.standardError) && var.standardError >= 0 && std::isfinite(es.standardError),
+                   "valueAtRisk: finite, ES >= VaR, standard errors >= 0");
+  for (const FundLoss* f : {&v.value->insuranceFund.isolated, &v.value->insuranceFund.cross})
+    for (double q : f->quantiles) REQUIRE_THAT(std::isfinite(q) && q >= 0, "valueAtRisk: the fund's loss is finite and >= 0");
+}
+
 void checkMonteCarlo(const Scenario& s, bool valid, const Params& prm) {
   const std::vector<std::string> symbols = symbolsOf(s);
   MonteCarloRequest request{.years = prm.years, .steps = prm.mcSteps, .paths = prm.mcPaths, .seed = prm.mcSeed};
+  request.fundingRate = prm.oddsFundingRate;
+  request.fundingIntervalHours = prm.fundingHours;
+  if (prm.jumpsGiven) request.jumps = JumpModel{prm.jumpIntensity, prm.jumpMean, prm.jumpStdev};
   for (std::size_t j = 0; j < symbols.size() && j < prm.volatility.size(); ++j) {
     if (prm.volatility[j]) request.volatility[symbols[j]] = *prm.volatility[j];
     if (prm.drift[j]) request.drift[symbols[j]] = *prm.drift[j];
@@ -945,6 +980,7 @@ void checkMonteCarlo(const Scenario& s, bool valid, const Params& prm) {
                      u.medianDays.cross == t.medianDays.cross,
                  "monteCarlo: two chunks give the tally of one");
   }
+  checkValueAtRisk(s, request);
 }
 
 void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params& prm) {

@@ -269,6 +269,14 @@ Params paramsFor(const Scenario& s) {
   prm.mcBegin = 0;
   prm.mcEnd = 32;
   prm.mcSeed = 7;
+  if (s.positions.size() % 2 == 1) {  // funding and jumps in the odds, 2 steps: the value at risk runs too
+    prm.oddsFundingRate = 0.0001;
+    prm.jumpsGiven = true;
+    prm.mcSteps = 2;
+  } else {
+    prm.surfaceGiven = true;
+    prm.surfaceStrike = mark;
+  }
   prm.unwindStyle = UnwindStyle::Twap;
   prm.slices = 3;
   prm.replenish = 0.5;

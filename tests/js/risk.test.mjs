@@ -21,6 +21,9 @@ function assertClean(value, where = 'answer') {
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertClean(v, `${where}.${k}`);
 }
 
+/** The Monte Carlo request of these tests: two symbols, correlated, 30 days in 30 steps, 400 paths. */
+const mcRequestFor = () => ({ volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, correlation: [[1, 0.8], [0.8, 1]], years: 30 / 365, steps: 30, paths: 400, seed: 7 });
+
 const paths = (answer) => answer.errors.map((e) => `${e.path} ${e.code}`).sort();
 
 test('marginlab.js (the first load of the page) has no risk-lab tools; marginlab-full.js has them all', async () => {
@@ -222,8 +225,7 @@ describe('odds and Monte Carlo', () => {
     assert.equal(far.errors[0].message, 'request.position (5) must be < 2, the number of positions');
   });
 
-  const mcRequest = () => ({ volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, correlation: [[1, 0.8], [0.8, 1]], years: 30 / 365, steps: 30, paths: 400, seed: 7 });
-
+  const mcRequest = () => mcRequestFor();
   test('Monte Carlo: one call equals the same paths in chunks, and the seed reproduces it', () => {
     const s = scenario();
     const request = mcRequest();
@@ -282,6 +284,75 @@ describe('odds and Monte Carlo', () => {
       years: 0.1, steps: 10, paths: 10 };
     const m = lab.monteCarlo(s, request);
     assert.ok(m.errors.some((e) => e.path.startsWith('request.correlation')), JSON.stringify(m.errors));
+  });
+});
+
+describe('funding, a surface, jumps and value at risk', () => {
+  const one = () => ({ ...scenario(), positions: [scenario().positions[0]] });
+
+  test('odds with funding: the liquidation price at the horizon is the funding tool\'s, and the answer says approximate', () => {
+    const s = one();
+    const plain = lab.odds(s, { position: 0, volatility: 0.6, days: 30 });
+    assert.deepEqual(plain.errors, []);
+    assert.equal(plain.exact, true);
+    assert.equal(plain.volatility, 0.6);
+    const o = lab.odds(s, { position: 0, volatility: 0.6, days: 30, fundingRate: 0.0001 }, { explain: true });
+    assert.deepEqual(o.errors, []);
+    assertClean(o);
+    assert.equal(o.exact, false);
+    // 30 days of 8-hour intervals are 90 intervals: the funding tool's answer for 90.
+    const f = lab.funding(s, { position: 0, rate: 0.0001, intervals: 90 });
+    for (const mode of ['isolated', 'cross'])
+      assert.ok(Math.abs(o.liquidationPriceAtHorizon[mode] - f.liquidationPrice[mode]) < 1e-9 * f.liquidationPrice[mode], mode);
+    assert.ok(o.steps.some((x) => x.code === 'odds.funding.barrierDrift'));
+    assert.ok(o.probability.isolated > plain.probability.isolated);
+  });
+
+  test('odds take the volatility from a surface; bad fields are reported at their paths', () => {
+    const s = one();
+    const surface = { expiries: [0.01, 1], strikes: [1000, 1e6], vols: [[0.5, 0.5], [0.5, 0.5]] };
+    const o = lab.odds(s, { position: 0, days: 30, volatilityFrom: { surface } }, { explain: true });
+    assert.deepEqual(o.errors, []);
+    assert.ok(Math.abs(o.volatility - 0.5) < 1e-12);
+    assert.equal(o.steps.find((x) => x.code === 'odds.volatilityFromSurface').value, o.volatility);
+    const bad = lab.odds(s, { position: 0, days: 30, fundingRate: 2, fundingIntervalHours: -1,
+      volatilityFrom: { surface: { ...surface, vols: [[0.5, 'x'], [0.5, 0.5]] }, strike: -1 } });
+    assert.deepEqual(paths(bad), ['request.fundingIntervalHours outOfRange', 'request.fundingRate outOfRange',
+      'request.volatilityFrom.strike notPositive', 'request.volatilityFrom.surface.vols[0][1] wrongType']);
+    assert.deepEqual(paths(lab.odds(s, { position: 0, days: 30 })), ['request.volatility missing']);
+    assert.deepEqual(paths(lab.odds(s, { position: 0, days: 30, volatilityFrom: 3 })), ['request.volatilityFrom wrongType']);
+  });
+
+  test('Monte Carlo with jumps and funding answers; the jumps are checked at their paths', () => {
+    const r = { ...mcRequestFor(), fundingRate: 0.0001, jumps: { intensity: 12, meanLog: -0.05, stdevLog: 0.1 } };
+    const t = lab.monteCarlo(scenario(), r);
+    assert.deepEqual(t.errors, []);
+    assertClean(t);
+    let chunked;
+    for (let b = 0; b < 400; b += 150) chunked = lab.monteCarlo(scenario(), r, { begin: b, end: Math.min(400, b + 150), tally: chunked });
+    assert.deepEqual(chunked, t, 'the same with jumps in chunks');
+    const bad = lab.monteCarlo(scenario(), { ...r, jumps: { intensity: -1, meanLog: 'a' } });
+    assert.deepEqual(paths(bad), ['request.jumps.intensity outOfRange', 'request.jumps.meanLog wrongType', 'request.jumps.stdevLog missing']);
+    assert.deepEqual(paths(lab.monteCarlo(scenario(), { ...r, jumps: [] })), ['request.jumps wrongType']);
+  });
+
+  test('valueAtRisk: VaR and ES with standard errors per mode, the fund\'s quantiles, steps only with explain', () => {
+    const r = { ...mcRequestFor(), paths: 2000, jumps: { intensity: 24, meanLog: -0.3, stdevLog: 0.05 } };
+    const v = lab.valueAtRisk(scenario(), r);
+    assert.deepEqual(v.errors, []);
+    assertClean(v);
+    assert.equal(v.steps, undefined);
+    assert.deepEqual(v.levels, [0.5, 0.9, 0.99, 0.999]);
+    for (const mode of ['isolated', 'cross']) {
+      const m = v.loss[mode];
+      assert.ok(m.var99.value >= m.var975.value && m.es99.value >= m.var99.value && m.es975.value >= m.var975.value, mode);
+      assert.ok(m.var99.standardError >= 0);
+      assert.equal(v.insuranceFund[mode].quantiles.length, 4);
+    }
+    const explained = lab.valueAtRisk(scenario(), r, { explain: true });
+    assert.ok(explained.steps.some((x) => x.code === 'var.quantile'));
+    assert.deepEqual({ ...explained, steps: undefined }, { ...v, steps: undefined });
+    assert.deepEqual(paths(lab.valueAtRisk(scenario(), { ...r, paths: 100 })), ['request.paths outOfRange']);
   });
 });
 

@@ -37,6 +37,19 @@ export async function riskLab(): Promise<number> {
   const oddsExplained = lab.odds(scenario, { position: 0, volatility: 0.6, years: 0.1 }, { explain: true });
   const stepCount: number = 'steps' in oddsExplained ? (oddsExplained.steps?.length ?? 0) : 0;
   lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6 }, years: 0.1, steps: 10, paths: 100 }, { end: 50, explain: true });
+  // Funding, a surface's volatility and jumps in the odds; the account's VaR.
+  const withFunding = lab.odds(scenario, { position: 0, days: 30, fundingRate: 0.0001, fundingIntervalHours: 8,
+    volatilityFrom: { surface: { expiries: [0.1, 0.5], strikes: [50000, 70000], vols: [[0.6, 0.55], [0.65, 0.6]] }, strike: 60000 } });
+  const exact: boolean = 'exact' in withFunding ? withFunding.exact : true;
+  const atHorizon: number | null = 'liquidationPriceAtHorizon' in withFunding ? withFunding.liquidationPriceAtHorizon.isolated : null;
+  const jumpy = lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, days: 30, steps: 30, paths: 100,
+    fundingRate: 0.0001, jumps: { intensity: 12, meanLog: -0.05, stdevLog: 0.1 } });
+  const var99 = lab.valueAtRisk(scenario, { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, days: 1, steps: 24, paths: 2000 }, { explain: true });
+  const varValue: number = 'loss' in var99 ? var99.loss.cross.var99.value + var99.loss.isolated.es975.standardError : 0;
+  const fundMedian: number = 'insuranceFund' in var99 ? (var99.insuranceFund.isolated.quantiles[0] ?? 0) : 0;
+  // @ts-expect-error: jumps need all three numbers
+  lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6 }, years: 0.1, steps: 10, paths: 100, jumps: { intensity: 1 } });
+  const jumpPaths: number = 'paths' in jumpy ? jumpy.paths : 0;
   // The description every reader and writer walks (fields.h), for checks against this file.
   const described: string[] = lab.describe().structs['Position']?.map((f) => f.name) ?? [];
   // @ts-expect-error: explain is a boolean
@@ -45,7 +58,8 @@ export async function riskLab(): Promise<number> {
   lab.unwind(scenario, { position: 0, style: 'vwap' });
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
-  return flips + cells.length + fund + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd;
+  return flips + cells.length + fund + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
+    (exact ? 1 : 0) + (atHorizon ?? 0) + varValue + fundMedian + jumpPaths;
 }
 
 export async function optionsAccount(): Promise<number> {

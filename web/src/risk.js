@@ -226,29 +226,56 @@ function stressTools({ unit, amt, lp, position }) {
   ];
 }
 
-function oddsTools({ position }) {
+/** Funding in the odds: a rate per interval (blank: none) and the interval's hours. */
+const fundingFields = () => [{ key: 'fundingRate', label: 'Funding rate', unit: '% an interval, blank: none', value: '' },
+  { key: 'fundingIntervalHours', label: 'Funding interval', unit: 'hours', value: '8' }];
+/** Merton jumps: blank intensity, none. */
+const jumpFields = () => [{ key: 'jumps.intensity', label: 'Jumps', unit: 'a year, blank: none', value: '' },
+  { key: 'jumps.meanLog', label: 'Mean jump', unit: '% (log)', value: '-5' }, { key: 'jumps.stdevLog', label: 'Jump spread', unit: '% (log)', value: '10' }];
+const fundingOf = (num) => ({ fundingRate: num('fundingRate', 'funding'), fundingIntervalHours: num('fundingIntervalHours') });
+const jumpsOf = (num, values) => (values['jumps.intensity'].trim() === '' ? undefined
+  : { intensity: num('jumps.intensity'), meanLog: num('jumps.meanLog', 100), stdevLog: num('jumps.stdevLog', 100) });
+/** Every symbol's volatility and one correlation for every pair, the Monte Carlo's and the VaR's. */
+function pathsRequest(num, values, scenario) {
+  const symbols = [...new Set(scenario.positions.map((p) => p.symbol))];
+  const sigma = num('volatility', 'volatility'), rho = num('correlation');
+  return defined({ volatility: Object.fromEntries(symbols.map((x) => [x, sigma])), correlation: symbols.map((a, i) => symbols.map((b, j) => (i === j ? 1 : rho))),
+    days: num('days'), steps: num('steps'), paths: num('paths'), seed: num('seed'), ...fundingOf(num), jumps: jumpsOf(num, values) });
+}
+const pathFields = (steps, paths) => [{ key: 'volatility', label: 'Volatility', unit: '% a year, every symbol', value: '60' }, { key: 'correlation', label: 'Correlation', value: '0.8' },
+  { key: 'days', label: 'Horizon', unit: 'days', value: '30' }, { key: 'steps', label: 'Steps', value: steps },
+  { key: 'paths', label: 'Paths', value: paths }, { key: 'seed', label: 'Seed', value: '42' }, ...fundingFields(), ...jumpFields()];
+
+function oddsTools({ position, unit, amt, lp }) {
   const chance = (x) => (x === null ? 'never' : fmt.percent(x));
+  const tail = (t) => `${amt(t.value)} ± ${amt(t.standardError)}`;
   return [
     { id: 't-odds', call: 'odds', steps: true, title: 'Odds of liquidation',
-      intro: 'The chance the mark touches the liquidation price within the horizon (geometric Brownian motion).',
+      intro: 'The chance the mark touches the liquidation price within the horizon (geometric Brownian motion). With a funding rate the liquidation price moves as the payments are made.',
       fields: [position, { key: 'volatility', label: 'Volatility', unit: '% a year', value: '60' }, { key: 'days', label: 'Horizon', unit: 'days', value: '30' },
-        { key: 'drift', label: 'Drift', unit: '% a year', value: '0' }],
-      request: (num, values) => defined({ position: Number(values.position), volatility: num('volatility', 'volatility'), days: num('days'), drift: num('drift', 100) ?? 0 }),
-      view: (a, { math }) => result([['Isolated', chance(a.probability.isolated)], ['Cross', chance(a.probability.cross)]], math) },
+        { key: 'drift', label: 'Drift', unit: '% a year', value: '0' }, ...fundingFields()],
+      request: (num, values) => defined({ position: Number(values.position), volatility: num('volatility', 'volatility'), days: num('days'), drift: num('drift', 100) ?? 0, ...fundingOf(num) }),
+      view: (a, { math }) => result([['Isolated', chance(a.probability.isolated)], ['Cross', chance(a.probability.cross)],
+        ...(a.exact ? [] : [['Liquidation at the horizon, isolated', lp(a.liquidationPriceAtHorizon.isolated)],
+          ['Liquidation at the horizon, cross', lp(a.liquidationPriceAtHorizon.cross)],
+          ['Closed form', 'approximate: it takes the moving liquidation price as exponential in time; the Monte Carlo follows it exactly']])], math) },
     { id: 't-mc', call: 'monteCarlo', title: 'Monte Carlo over correlated paths',
-      intro: 'Every symbol moves at once (one correlation for every pair). Seeded: the same inputs give the same numbers.',
-      fields: [{ key: 'volatility', label: 'Volatility', unit: '% a year, every symbol', value: '60' }, { key: 'correlation', label: 'Correlation', value: '0.8' },
-        { key: 'days', label: 'Horizon', unit: 'days', value: '30' }, { key: 'steps', label: 'Steps', value: '120' },
-        { key: 'paths', label: 'Paths', value: '20000' }, { key: 'seed', label: 'Seed', value: '42' }],
-      request: (num, values, scenario) => {
-        const symbols = [...new Set(scenario.positions.map((p) => p.symbol))];
-        const sigma = num('volatility', 'volatility'), rho = num('correlation');
-        return defined({ volatility: Object.fromEntries(symbols.map((x) => [x, sigma])), correlation: symbols.map((a, i) => symbols.map((b, j) => (i === j ? 1 : rho))),
-          days: num('days'), steps: num('steps'), paths: num('paths'), seed: num('seed') });
-      },
+      intro: 'Every symbol moves at once (one correlation for every pair), with funding and Merton jumps if given. Seeded: the same inputs give the same numbers.',
+      fields: pathFields('120', '20000'),
+      request: pathsRequest,
       // Validated by a call that simulates nothing, then run in chunks.
       check: (scenario, request) => lab.monteCarlo(scenario, request, { begin: 0, end: 0 }),
       start: runMonteCarlo },
+    { id: 't-var', call: 'valueAtRisk', steps: true, title: 'Value at risk',
+      intro: 'The account\'s loss over the horizon from the Monte Carlo\'s paths: VaR and expected shortfall with their standard errors, and what the insurance fund loses when a jump carries the mark past bankruptcy.',
+      fields: pathFields('30', '20000'),
+      request: pathsRequest,
+      view: (a, { math }) => result(['isolated', 'cross'].flatMap((mode) => {
+        const m = a.loss[mode], f = a.insuranceFund[mode], name = mode === 'isolated' ? 'Isolated' : 'Cross';
+        return [[`${name}: VaR 99% (${unit})`, tail(m.var99)], [`${name}: ES 99% (${unit})`, tail(m.es99)],
+          [`${name}: VaR 97.5% (${unit})`, tail(m.var975)], [`${name}: ES 97.5% (${unit})`, tail(m.es975)],
+          [`${name}: insurance fund loss`, `${fmt.percent(f.probability)} of paths; median ${amt(f.quantiles[0])}, 99% ${amt(f.quantiles[2])}, 99.9% ${amt(f.quantiles[3])}`]];
+      }), math) },
   ];
 }
 

@@ -166,6 +166,8 @@ template <> inline constexpr std::string_view kStructName<MarginToTargetRequest>
 template <> inline constexpr std::string_view kStructName<FundingRequest> = "FundingRequest";
 template <> inline constexpr std::string_view kStructName<OddsRequest> = "OddsRequest";
 template <> inline constexpr std::string_view kStructName<MonteCarloRequest> = "MonteCarloRequest";
+template <> inline constexpr std::string_view kStructName<VolatilityFrom> = "VolatilityFrom";
+template <> inline constexpr std::string_view kStructName<JumpModel> = "JumpModel";
 template <> inline constexpr std::string_view kStructName<StressRequest> = "StressRequest";
 template <> inline constexpr std::string_view kStructName<ShockRange> = "ShockRange";
 template <> inline constexpr std::string_view kStructName<CascadeRequest> = "CascadeRequest";
@@ -337,14 +339,31 @@ void fields(V& v, T& r) {
 /// The largest index or count the odds and the engine read (their validators check the real limits).
 inline constexpr double kMaxRequestCount = 1e15;
 
-/// A horizon given but unreadable reads as NaN: given (not "missing"), its checks shadowed.
+template <class V, Is<VolatilityFrom> T>
+void fields(V& v, T& f) {
+  v("surface", f.surface, Shape{"{ expiries, strikes, vols }"});
+  v("strike", f.strike);
+}
+
+template <class V, Is<JumpModel> T>
+void fields(V& v, T& j) {
+  v("intensity", j.intensity, Required{});
+  v("meanLog", j.meanLog, Required{});
+  v("stdevLog", j.stdevLog, Required{});
+}
+
+/// A horizon given but unreadable reads as NaN: given (not "missing"), its checks shadowed. The
+/// volatility may be absent when volatilityFrom gives it.
 template <class V, Is<OddsRequest> T>
 void fields(V& v, T& r) {
   v("position", r.position, Required{}, Whole{"whole", kMaxRequestCount});
-  v("volatility", r.volatility, Required{});
+  v("volatility", r.volatility, Required{}, Instead{"volatilityFrom"});
   v("years", r.years);
   v("days", r.days);
   v("drift", r.drift);
+  v("fundingRate", r.fundingRate);
+  v("fundingIntervalHours", r.fundingIntervalHours);
+  v("volatilityFrom", r.volatilityFrom, Shape{"{ surface, strike? }"});
 }
 
 /// Most rows (and entries per row) of a Monte Carlo correlation matrix the reader takes.
@@ -363,6 +382,9 @@ void fields(V& v, T& r) {
   v("steps", r.steps, Required{}, Whole{"whole", kMaxRequestCount});
   v("paths", r.paths, Required{}, Whole{"whole", kMaxRequestCount});
   v("seed", r.seed, Whole{"whole", kMaxSeed});
+  v("fundingRate", r.fundingRate);
+  v("fundingIntervalHours", r.fundingIntervalHours);
+  v("jumps", r.jumps, Shape{"{ intensity, meanLog, stdevLog }"});
 }
 
 // ---- input: the liquidation engine (engine.h) -------------------------------------------------------

@@ -109,6 +109,9 @@ inline constexpr Message chunkOrder{"chunkOrder", ErrorCode::OutOfRange, "{path}
 inline constexpr Message chunkEnd{"chunkEnd", ErrorCode::OutOfRange, "{path} ({value}) must be <= request.paths ({paths})"};
 inline constexpr Message tallyPositions{"tallyPositions", ErrorCode::OutOfRange, "{path} has {count} entries; a tally of this scenario has {expected}"};
 inline constexpr Message tallyHistogram{"tallyHistogram", ErrorCode::OutOfRange, "{path} has {count} entries; a tally of this request has request.steps ({expected})"};
+inline constexpr Message fundingIntervalHours{"fundingIntervalHours", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high} (hours per funding interval: 8 on most venues, 1 on Hyperliquid and dYdX)"};
+inline constexpr Message varPaths{"varPaths", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high} for the value at risk (its {sections} sections each need paths past the 99% quantile)"};
+inline constexpr Message jumpsPerStep{"jumpsPerStep", ErrorCode::OutOfRange, "{path} ({value}) expects {mean} jumps in a step; at most {limit}: take more steps"};
 inline constexpr Message bookLevels{"bookLevels", ErrorCode::TooMany, "{path} has {count} levels; at most {limit}"};
 inline constexpr Message bookOrderBids{"bookOrderBids", ErrorCode::Unsorted, "{path} ({value}) must be below the level before it ({previous}): a long is sold into bids, best (highest) first"};
 inline constexpr Message bookOrderAsks{"bookOrderAsks", ErrorCode::Unsorted, "{path} ({value}) must be above the level before it ({previous}): a short is bought from asks, best (lowest) first"};
@@ -261,6 +264,9 @@ inline constexpr const Message* kAll[] = {
     &chunkEnd,
     &tallyPositions,
     &tallyHistogram,
+    &fundingIntervalHours,
+    &varPaths,
+    &jumpsPerStep,
     &bookLevels,
     &bookOrderBids,
     &bookOrderAsks,

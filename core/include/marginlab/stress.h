@@ -142,5 +142,11 @@ std::vector<InputError> validate(const Scenario& scenario, const FundingRequest&
 Result<FundingResult> fundingImpact(const Scenario& scenario, const FundingRequest& request);
 Result<FundingResult> fundingImpact(const Scenario& scenario, std::size_t position, double rate, int intervals);
 void explain(const Scenario& scenario, const FundingRequest& request, FundingResult& result);
+/// The funding kernel for a valid scenario and position (no checks): what the position pays per interval at
+/// `rate`, at the mark (settlement asset; < 0: it receives).
+double fundingPaymentPerInterval(const Scenario& scenario, std::size_t position, double rate);
+/// The funding kernel: the liquidation prices after the position paid `payment` in total (settlement asset;
+/// < 0: received), from its isolated margin or the wallet; paymentPerInterval is left 0.
+FundingResult liquidationAfterFunding(const Scenario& scenario, std::size_t position, double payment);
 
 }  // namespace marginlab
