@@ -182,5 +182,6 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("portfolioMargin", &mljs::portfolioMargin);      // price x vol stress grid
   emscripten::function("black76", &mljs::black76);                      // price and greeks
   emscripten::function("impliedVolatility", &mljs::impliedVolatility);  // volatility from a price
+  emscripten::function("fitSurface", &mljs::fitSurface);                // SVI surface from quotes
 #endif
 }

@@ -26,5 +26,8 @@ emscripten::val black76(const emscripten::val& input, const emscripten::val& opt
 /// black.h impliedVolatilityAtRate: ({ type, strike, forward, years, price, rate? }, options) ->
 /// { errors, volatility, steps? } (explainImpliedVolatilityAtRate's steps when explained).
 emscripten::val impliedVolatility(const emscripten::val& input, const emscripten::val& options);
+/// svi.h fitSurface: ({ underlyingPrice, interestRate?, quotes }, options) -> { errors, smiles, arbitrage,
+/// surface, steps? } (svi.h explain()'s steps when explained).
+emscripten::val fitSurface(const emscripten::val& input, const emscripten::val& options);
 
 }  // namespace mljs

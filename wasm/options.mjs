@@ -90,5 +90,7 @@ function optionsTools(core) {
     },
     black76: (x, options) => input('black76', x, options),
     impliedVolatility: (x, options) => input('impliedVolatility', x, options),
+    /** ({ underlyingPrice, interestRate?, quotes }, options?) -> { errors, smiles, arbitrage, surface, steps? }. */
+    fitSurface: (x, options) => input('fitSurface', x, options),
   };
 }
