@@ -191,5 +191,6 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("black76", &mljs::black76);                      // price and greeks
   emscripten::function("impliedVolatility", &mljs::impliedVolatility);  // volatility from a price
   emscripten::function("sizeCurve", &mljs::sizeCurve);                  // size-scaled margin curves (curve.h)
+  emscripten::function("fitSurface", &mljs::fitSurface);                // SVI surface from quotes
 #endif
 }

@@ -176,6 +176,11 @@ val describe() {
   d.describe<ImpliedVolatilityInput>();
   d.describe<Black76Greeks>();
   d.describe<ImpliedVolatility>();
+  d.describe<OptionQuote>();
+  d.describe<SurfaceFitRequest>();
+  d.describe<SviSmile>();
+  d.describe<SurfaceArbitrage>();
+  d.describe<SurfaceFitResult>();
   d.describe<OptionsAccountResult>();
   d.describe<OptionValuation>();
   d.describe<FutureValuation>();

@@ -798,6 +798,88 @@ export interface SizeCurveResult {
   steps?: Step[];
 }
 
+/** svi.h OptionQuote: one quote of an option chain. A price is used when given (a volatility beside it
+ *  is only checked); either is required. At most one quote per expiry, strike and type. */
+export interface OptionQuote {
+  /** Years to expiry, > 0 and <= 100. Quotes with the same expiryYears form one smile. */
+  expiryYears: number;
+  strike: number;
+  type: OptionType;
+  /** Premium in the quote currency per unit of underlying, discounted at interestRate as Black-76 is. */
+  price?: number;
+  /** Annualised implied volatility, > 0 and <= 10. */
+  volatility?: number;
+}
+
+/** svi.h SurfaceFitRequest. Limits: 1 to 2000 quotes, at most 40 expiries, each with at least 5
+ *  distinct strikes (raw SVI has five parameters). */
+export interface SurfaceFitRequest {
+  /** Spot: the forward is underlyingPrice exp(interestRate T) where no call and put are priced at one strike. */
+  underlyingPrice: number;
+  /** Continuous, annual, |rate| <= 1. Default 0. */
+  interestRate?: number;
+  quotes: OptionQuote[];
+}
+
+/** svi.h SviSmile: w(k) = a + b (rho (k - m) + sqrt((k - m)^2 + sigma^2)), total implied variance
+ *  (vol^2 T) against k = ln(strike / forward). */
+export interface SviSmile {
+  expiryYears: number;
+  forward: number;
+  /** 'putCallParity': F = K + (C - P) / exp(-r T) at the priced call-put pair with the least |C - P|;
+   *  'carry': underlyingPrice exp(r T). */
+  forwardSource: 'putCallParity' | 'carry';
+  a: number;
+  b: number;
+  rho: number;
+  m: number;
+  sigma: number;
+  /** Root mean square of fitted minus quoted implied volatility. */
+  rmse: number;
+  /** Strikes fitted (the out-of-the-money quote where a call and a put share a strike). */
+  quotes: number;
+  /** Least g(k) = (1 - k w'/(2w))^2 - w'^2/4 (1/w + 1/4) + w''/2 on the check grid (2001 points,
+   *  k = m + sigma sinh(u) over m +- 10), and where. */
+  minDensity: number;
+  minDensityLogMoneyness: number;
+  /** b (1 + |rho|): the steeper wing's slope; Lee's moment bound is 2 (g's limit is 1/4 - slope^2/16). */
+  wingSlope: number;
+  /** g >= 0 on the grid, w > 0 there, and wingSlope <= 2. */
+  butterflyFree: boolean;
+  /** w(k) >= the previous expiry's w(k) at every k of a grid over +-10 (true for the first expiry). */
+  calendarFree: boolean;
+  arbitrageFree: boolean;
+}
+
+/** svi.h SurfaceArbitrage: where the fit ('butterfly': g < 0; 'calendar': w below the earlier expiry's)
+ *  or the quotes themselves ('quotes': undiscounted call values across strikes not falling, falling
+ *  faster than the strike step, or not convex) admit arbitrage. */
+export interface SurfaceArbitrage {
+  kind: 'butterfly' | 'calendar' | 'quotes';
+  expiryYears: number;
+  /** calendar: the later expiry. */
+  laterExpiryYears: number | null;
+  /** The strikes spanned, at expiryYears' forward. */
+  fromStrike: number;
+  toStrike: number;
+  fromLogMoneyness: number;
+  toLogMoneyness: number;
+  /** butterfly: the least g; calendar: the largest fall of w; quotes: the largest breach (undiscounted price). */
+  worst: number;
+}
+
+/** svi.h SurfaceFitResult. */
+export interface SurfaceFitResult {
+  smiles: SviSmile[];
+  arbitrage: SurfaceArbitrage[];
+  /** Sampled from the fit: the fitted expiries and 3 between each two, 41 strikes log-spaced over the
+   *  quoted range; total variance linear in T at fixed k, the forward log-linear in T. Usable as any
+   *  OptionsScenario's volSurface. */
+  surface: VolSurface;
+  /** With { explain: true } only. */
+  steps?: Step[];
+}
+
 /** An answer without steps: errors (empty on success) and the fields. */
 export type Checked<T> = ({ errors: [] } & T) | { errors: InputError[] };
 
@@ -900,6 +982,10 @@ export interface MarginLabFull extends MarginLab {
   /** curve.h sizeCurve(): Orderly's or Drift's size-scaled margin curve for one position, its
    *  liquidation prices solved to adjacent doubles; with { explain: true } the steps. */
   sizeCurve(input: SizeCurveInput, options?: CallOptions): Answer<SizeCurveResult>;
+  /** svi.h fitSurface(): implied volatilities from the quotes, the forward per expiry, raw SVI fitted to
+   *  each expiry, the butterfly and calendar checks and a sampled VolSurface; with { explain: true }
+   *  each expiry's steps. Errors at their paths ("quotes[3].price"). */
+  fitSurface(input: SurfaceFitRequest, options?: CallOptions): Answer<SurfaceFitResult>;
 }
 
 /** Options for the Emscripten factory; `wasmBinary` lets node load without fetch. */

@@ -17,6 +17,7 @@
 #include "marginlab/black.h"
 #include "marginlab/curve.h"
 #include "marginlab/options.h"
+#include "marginlab/svi.h"
 #include "marginlab/validate.h"
 #include "reader.h"
 #include "request.h"
@@ -222,6 +223,31 @@ val sizeCurve(const val& input, const val& options) {
     return errorsOnly(errors);
   }
   Result<SizeCurveResult> result = marginlab::sizeCurve(in);
+  const bool explain = wantsSteps(options);
+  if (explain && result) marginlab::explain(in, *result.value);
+  return answer(result, explain);
+}
+
+val fitSurface(const val& input, const val& options) {
+  Reader r;
+  SurfaceFitRequest in;
+  readInput(r, input, in);
+  if (!r.errors.empty()) {
+    // The core's checks on the fields that did convert (not when the input itself is not an object);
+    // a quote whose price or volatility did not read is not also said to lack both.
+    std::vector<InputError> errors = r.errors;
+    if (r.errors.front().path != "") {
+      std::vector<InputError> checks = marginlab::validate(in);
+      std::erase_if(checks, [&](const InputError& e) {
+        return e.rule == "sviPriceOrVolatility" && std::any_of(r.errors.begin(), r.errors.end(), [&](const InputError& c) {
+                 return c.path.rfind(e.path + ".", 0) == 0;
+               });
+      });
+      mergeChecks(errors, std::move(checks));
+    }
+    return errorsOnly(errors);
+  }
+  Result<SurfaceFitResult> result = marginlab::fitSurface(in);
   const bool explain = wantsSteps(options);
   if (explain && result) marginlab::explain(in, *result.value);
   return answer(result, explain);

@@ -30,4 +30,8 @@ emscripten::val impliedVolatility(const emscripten::val& input, const emscripten
 /// factor }, options) -> { errors, notional, ..., liquidationPrice, upperLiquidationPrice, steps? }.
 emscripten::val sizeCurve(const emscripten::val& input, const emscripten::val& options);
 
+/// svi.h fitSurface: ({ underlyingPrice, interestRate?, quotes }, options) -> { errors, smiles, arbitrage,
+/// surface, steps? } (svi.h explain()'s steps when explained).
+emscripten::val fitSurface(const emscripten::val& input, const emscripten::val& options);
+
 }  // namespace mljs

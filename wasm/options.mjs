@@ -92,5 +92,7 @@ function optionsTools(core) {
     impliedVolatility: (x, options) => input('impliedVolatility', x, options),
     /** ({ curve, side, quantity, entryPrice, markPrice?, collateral, baseImr, baseMmr, factor }, options?). */
     sizeCurve: (x, options) => input('sizeCurve', x, options),
+    /** ({ underlyingPrice, interestRate?, quotes }, options?) -> { errors, smiles, arbitrage, surface, steps? }. */
+    fitSurface: (x, options) => input('fitSurface', x, options),
   };
 }

@@ -28,7 +28,8 @@ constexpr bool kInput = std::is_same_v<T, marginlab::Scenario> || std::is_same_v
                         std::is_same_v<T, marginlab::OptionsScenario> || std::is_same_v<T, marginlab::OptionPosition> ||
                         std::is_same_v<T, marginlab::VolSurface> || std::is_same_v<T, marginlab::Black76Input> ||
                         std::is_same_v<T, marginlab::ImpliedVolatilityInput> ||
-                        std::is_same_v<T, marginlab::SizeCurveInput>;
+                        std::is_same_v<T, marginlab::SizeCurveInput> ||
+                        std::is_same_v<T, marginlab::OptionQuote> || std::is_same_v<T, marginlab::SurfaceFitRequest>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
 /// out, an output writes it as null; steps are written only with `explain`.

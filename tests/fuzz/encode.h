@@ -376,7 +376,7 @@ void scenarioSchema(IO& io, Scenario& s) {
 /// The tools one input runs (Params::tools bits); evaluate() and its checks always run.
 enum Tool : unsigned {
   kSweep, kAdjust, kTarget, kMarginToTarget, kFunding, kOdds, kUnwind, kMaxOpen, kStop, kStress, kCascade,
-  kMonteCarlo, kBatch, kOrders, kLiquidation, kOptions, kOptionsAccount, kToolCount
+  kMonteCarlo, kBatch, kOrders, kLiquidation, kOptions, kOptionsAccount, kSurfaceFit, kToolCount
 };
 inline constexpr std::uint32_t kAllTools = (1u << kToolCount) - 1;
 
@@ -455,6 +455,9 @@ struct Params {
   std::vector<double> optionsSweepPrices;  ///< sweepOptionsAccount's prices
   OptionsSweepRequest optionsSweep;
   bool optionsSweepShortOut = false;       ///< equity one entry shorter than prices
+
+  /// kSurfaceFit (svi.h): option quotes to fit.
+  SurfaceFitRequest surfaceFit;
 };
 
 inline constexpr std::size_t kFuzzOptions = 8;         ///< most options one input spells out
@@ -747,6 +750,39 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.num(p.surfaceExpiry, 0.1);
   io.num(p.surfaceVolatility, 0.8);
   io.opt(p.surfaceStrike, r.mark);
+  surfaceFitSchema(io, p);
+}
+
+inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out
+
+/// A fitSurface request, after the options scenario. References: a spot of 60000, expiries of a
+/// quarter, strikes stepping up from 0.7 of the spot, a Black-76 price at 60% for a premium.
+template <class IO>
+void surfaceFitSchema(IO& io, Params& p) {
+  SurfaceFitRequest& r = p.surfaceFit;
+  io.num(r.underlyingPrice, 60'000);
+  io.num(r.interestRate, 0);
+  std::size_t n = r.quotes.size();
+  io.count(n, kFuzzQuotes);
+  r.quotes.resize(n);
+  double strike = 42'000;
+  for (OptionQuote& q : r.quotes) {
+    io.num(q.expiryYears, 0.25);
+    io.num(q.strike, strike);
+    io.choice(q.type, 2);
+    io.opt(q.volatility, 0.6);
+    double mark = 1000;
+    if (isValidPositive(q.strike) && q.expiryYears > 0 && q.expiryYears <= 100)
+      mark = black76Price(q.type, q.strike, 60'000, 0.6 * std::sqrt(q.expiryYears));
+    io.opt(q.price, mark);
+    strike = isValidPositive(q.strike) ? q.strike * 1.08 : 42'000;
+  }
+  bool tooMany = false;
+  io.rare(tooMany);
+  if (tooMany && !r.quotes.empty()) {  // one past the limit, the listed quotes repeated
+    const std::size_t count = r.quotes.size();
+    for (std::size_t i = count; i <= kMaxSurfaceQuotes; ++i) r.quotes.push_back(r.quotes[i % count]);
+  }
 }
 
 /// The references of a scenario and its report, for paramsSchema.

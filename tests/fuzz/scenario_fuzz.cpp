@@ -1358,6 +1358,30 @@ void checkIsolated(const OptionsScenario& s, const OptionsAccountResult& r, cons
   }
 }
 
+/// fitSurface (svi.h): errors exactly validate's; a fit has finite numbers, a valid VolSurface, and
+/// explain() changes none of them.
+void checkSurfaceFit(const Params& prm) {
+  const SurfaceFitRequest& r = prm.surfaceFit;
+  const std::vector<InputError> errors = validate(r);
+  checkErrors(errors, "validate(SurfaceFitRequest)");
+  const auto fit = fitSurface(r);
+  checkResult(fit, "fitSurface");
+  REQUIRE_THAT(fit.errors.size() == errors.size() && sameErrors(fit.errors, 0, errors), "fitSurface: errors = validate");
+  if (!fit) return;
+  const Finite f{"fitSurface."};
+  for (const SviSmile& s : fit.value->smiles)
+    for (double x : {s.forward, s.a, s.b, s.rho, s.m, s.sigma, s.rmse, s.minDensity, s.minDensityLogMoneyness, s.wingSlope})
+      f.x("smile", x);
+  for (const SurfaceArbitrage& a : fit.value->arbitrage)
+    for (double x : {a.fromStrike, a.toStrike, a.fromLogMoneyness, a.toLogMoneyness, a.worst}) f.x("arbitrage", x);
+  REQUIRE_THAT(validateVolSurface(fit.value->surface).empty(), "fitSurface: the sampled surface is a valid VolSurface");
+  SurfaceFitResult explained = *fit.value;
+  explain(r, explained);
+  f.steps("steps", explained.steps);
+  REQUIRE_THAT(explained.surface.vols == fit.value->surface.vols && explained.smiles.size() == fit.value->smiles.size(),
+               "fitSurface: explain() changes no number");
+}
+
 void checkOptionsAccount(const Params& prm) {
   const OptionsScenario& s = prm.options;
   gOptionsRunning = true;
@@ -1583,6 +1607,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (run(kOptions)) checkOptions(prm);
   if (run(kOptionsAccount)) checkOptionsAccount(prm);
   checkVenue(s, d.report, prm);
+  if (run(kSurfaceFit)) checkSurfaceFit(prm);
   gScenario = nullptr;
   gParams = nullptr;
   return 0;

@@ -226,6 +226,23 @@ void setOptions(Params& prm, const OptionsScenario& s) {
   prm.optionsSweep = OptionsSweepRequest{.days = 7, .volShift = 0.1};
 }
 
+/// A fitSurface request svi.h accepts: two expiries of seven strikes around the forward, the raw SVI
+/// smile (0.04, 0.4, -0.4, 0.05, 0.1) per year of total variance, calls priced by Black-76 at and above
+/// the forward, puts quoted by volatility below.
+SurfaceFitRequest surfaceQuotes() {
+  SurfaceFitRequest r{.underlyingPrice = 60'000, .interestRate = 0.02};
+  for (double years : {0.25, 0.5})
+    for (int i = -3; i <= 3; ++i) {
+      const double k = 0.1 * i, strike = 60'000 * std::exp(0.02 * years + k), x = k - 0.05,
+                   vol = std::sqrt(0.04 + 0.4 * (-0.4 * x + std::sqrt(x * x + 0.01)));
+      const OptionType type = i >= 0 ? OptionType::Call : OptionType::Put;
+      OptionQuote q{.expiryYears = years, .strike = strike, .type = type, .volatility = vol};
+      if (i >= 0) q.price = black76Price(type, strike, 60'000 * std::exp(0.02 * years), vol * std::sqrt(years), std::exp(-0.02 * years));
+      r.quotes.push_back(q);
+    }
+  return r;
+}
+
 /// Parameters every tool accepts for this scenario (position 0).
 Params paramsFor(const Scenario& s) {
   const Report r = evaluate(s);
@@ -287,6 +304,7 @@ Params paramsFor(const Scenario& s) {
   prm.forward = mark * 1.02;
   prm.optionPrice = black76Price(OptionType::Call, prm.strike, prm.forward, prm.optionVolatility * std::sqrt(prm.optionYears));
   setOptions(prm, shortStraddle());
+  prm.surfaceFit = surfaceQuotes();
   return prm;
 }
 

@@ -26,6 +26,8 @@ const NARROWED = {
   'Scenario.version': { described: 'number', declared: '1' },
   'OptionsScenario.version': { described: 'number', declared: '2' },
   'StressRequest.shocks': { described: 'number[]', declared: 'number[] | Float64Array' },  // either is read
+  'SviSmile.forwardSource': { described: 'string', declared: "'putCallParity' | 'carry'" },
+  'SurfaceArbitrage.kind': { described: 'string', declared: "'butterfly' | 'calendar' | 'quotes'" },
 };
 
 describe('marginlab.d.ts against fields() (describe())', () => {

@@ -2,7 +2,8 @@
 // Type-checks marginlab-full.d.ts: the risk lab on top of the calculator's API.
 import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../web/dist/marginlab-full.js';
 import type {
-  IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, UnwindResult,
+  IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, SurfaceArbitrage,
+  SviSmile, UnwindResult,
 } from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
@@ -102,8 +103,19 @@ export async function optionsAccount(): Promise<number> {
   lab.optionsSweep(scenario, [1, 2], equity, maintenance);
   // @ts-expect-error: version 2 only
   lab.evaluateOptions({ ...scenario, version: 1 });
+  // A volatility surface from quotes: its smiles, where arbitrage is, and a VolSurface for a scenario.
+  const fitted = lab.fitSurface({ underlyingPrice: 60000, interestRate: 0.02, quotes: [
+    { expiryYears: 0.1, strike: 50000, type: 'put', volatility: 0.7 },
+    { expiryYears: 0.1, strike: 60000, type: 'call', price: 4500 },
+  ] }, { explain: true });
+  const smiles: SviSmile[] = 'smiles' in fitted ? fitted.smiles : [];
+  const source: 'putCallParity' | 'carry' | undefined = smiles[0]?.forwardSource;
+  const where: SurfaceArbitrage[] = 'arbitrage' in fitted ? fitted.arbitrage : [];
+  if ('surface' in fitted) lab.evaluateOptions({ ...scenario, volSurface: fitted.surface });
+  // @ts-expect-error: a quote's type is call or put
+  lab.fitSurface({ underlyingPrice: 1, quotes: [{ expiryYears: 1, strike: 1, type: 'future', price: 1 }] });
   return crossings.length + (ratio ?? 0) + isolated.length + swept.errors.length + worst + sigma + shown.length + top.length +
-    solveSteps + gridSteps.errors.length;
+    solveSteps + gridSteps.errors.length + smiles.length + where.length + (source ? 1 : 0);
 }
 
 /** Size-scaled margin curves (curve.h): Orderly's notional^0.8 and Drift's sqrt-size premium. */

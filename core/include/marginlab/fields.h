@@ -24,6 +24,7 @@
 #include "marginlab/scenario.h"
 #include "marginlab/stress.h"
 #include "marginlab/surface.h"
+#include "marginlab/svi.h"
 #include "marginlab/tiers.h"
 #include "marginlab/whatif.h"
 
@@ -195,6 +196,11 @@ template <> inline constexpr std::string_view kStructName<IsolatedPosition> = "I
 template <> inline constexpr std::string_view kStructName<IsolatedPositions> = "IsolatedPositions";
 template <> inline constexpr std::string_view kStructName<OptionsAccountResult> = "OptionsAccountResult";
 template <> inline constexpr std::string_view kStructName<PortfolioMarginResult> = "PortfolioMarginResult";
+template <> inline constexpr std::string_view kStructName<OptionQuote> = "OptionQuote";
+template <> inline constexpr std::string_view kStructName<SurfaceFitRequest> = "SurfaceFitRequest";
+template <> inline constexpr std::string_view kStructName<SviSmile> = "SviSmile";
+template <> inline constexpr std::string_view kStructName<SurfaceArbitrage> = "SurfaceArbitrage";
+template <> inline constexpr std::string_view kStructName<SurfaceFitResult> = "SurfaceFitResult";
 
 template <class T>
 concept Described = !kStructName<std::remove_const_t<T>>.empty();
@@ -538,6 +544,64 @@ void fields(V& v, T& r) {
   v("liquidationPrice", r.liquidationPrice);
   v("upperLiquidationPrice", r.upperLiquidationPrice);
   v("maintenanceMarginRateAtLiquidation", r.maintenanceMarginRateAtLiquidation);
+  v("steps", r.steps, Omitted{});
+}
+
+// ---- input and output: a volatility surface from option quotes (svi.h) -------------------------------
+
+template <class V, Is<OptionQuote> T>
+void fields(V& v, T& q) {
+  v("expiryYears", q.expiryYears, Required{});
+  v("strike", q.strike, Required{});
+  v("type", q.type, Required{});
+  v("price", q.price, KeepAbsent{});
+  v("volatility", q.volatility, KeepAbsent{});
+}
+
+template <class V, Is<SurfaceFitRequest> T>
+void fields(V& v, T& r) {
+  v("underlyingPrice", r.underlyingPrice, Required{});
+  v("interestRate", r.interestRate);
+  v("quotes", r.quotes, Required{}, Limit{kMaxSurfaceQuotes}, ListOf{"{ expiryYears, strike, type, price?, volatility? }", "quotes", "tooManyEntries"});
+}
+
+template <class V, Is<SviSmile> T>
+void fields(V& v, T& s) {
+  v("expiryYears", s.expiryYears);
+  v("forward", s.forward);
+  v("forwardSource", s.forwardSource);
+  v("a", s.a);
+  v("b", s.b);
+  v("rho", s.rho);
+  v("m", s.m);
+  v("sigma", s.sigma);
+  v("rmse", s.rmse);
+  v("quotes", s.quotes);
+  v("minDensity", s.minDensity);
+  v("minDensityLogMoneyness", s.minDensityLogMoneyness);
+  v("wingSlope", s.wingSlope);
+  v("butterflyFree", s.butterflyFree);
+  v("calendarFree", s.calendarFree);
+  v("arbitrageFree", s.arbitrageFree);
+}
+
+template <class V, Is<SurfaceArbitrage> T>
+void fields(V& v, T& a) {
+  v("kind", a.kind);
+  v("expiryYears", a.expiryYears);
+  v("laterExpiryYears", a.laterExpiryYears);
+  v("fromStrike", a.fromStrike);
+  v("toStrike", a.toStrike);
+  v("fromLogMoneyness", a.fromLogMoneyness);
+  v("toLogMoneyness", a.toLogMoneyness);
+  v("worst", a.worst);
+}
+
+template <class V, Is<SurfaceFitResult> T>
+void fields(V& v, T& r) {
+  v("smiles", r.smiles);
+  v("arbitrage", r.arbitrage);
+  v("surface", r.surface);
   v("steps", r.steps, Omitted{});
 }
 

@@ -17,6 +17,7 @@
 #include "marginlab/scenario.h"
 #include "marginlab/stress.h"
 #include "marginlab/surface.h"
+#include "marginlab/svi.h"
 #include "marginlab/sweep.h"
 #include "marginlab/tiers.h"
 #include "marginlab/validate.h"

@@ -156,6 +156,14 @@ inline constexpr Message surfaceUnsorted{"surfaceUnsorted", ErrorCode::Unsorted,
 inline constexpr Message surfaceRows{"surfaceRows", ErrorCode::OutOfRange, "{path} has {count} rows; it needs one per expiry ({expiries})"};
 inline constexpr Message surfaceRowWidth{"surfaceRowWidth", ErrorCode::OutOfRange, "{path} has {count} values; it needs one per strike ({strikes})"};
 
+// Surface fit: volatility surfaces from option quotes (svi.cpp).
+inline constexpr Message sviPriceOrVolatility{"sviPriceOrVolatility", ErrorCode::Missing, "{path} needs a price or a volatility"};
+inline constexpr Message sviDuplicateQuote{"sviDuplicateQuote", ErrorCode::OutOfRange, "{path} ({value}) is quoted twice: quotes[{other}] is the same {type} at the same strike and expiry"};
+inline constexpr Message sviTooManyExpiries{"sviTooManyExpiries", ErrorCode::TooMany, "{path} has {count} expiries; at most {limit}"};
+inline constexpr Message sviTooFewStrikes{"sviTooFewStrikes", ErrorCode::OutOfRange, "{path} ({value}): this expiry has {count} distinct strikes; an SVI fit needs at least {limit}"};
+inline constexpr Message sviParityForward{"sviParityForward", ErrorCode::OutOfRange, "{path}: put-call parity at strike {strike} gives a forward of {forward}, which must be > 0"};
+inline constexpr Message sviNotInformative{"sviNotInformative", ErrorCode::OutOfRange, "{path} ({value}) is the option's intrinsic value to within rounding: no volatility can be read from it"};
+
 // The JS boundary (wasm/packed.cpp, wasm/reader.h): a value JS gave of the wrong type or size.
 inline constexpr Message tooLongText{"tooLongText", ErrorCode::OutOfRange, "{path} must be at most {limit} characters"};
 inline constexpr Message tooManyTierTables{"tooManyTierTables", ErrorCode::TooMany, "{path} has {count} tables; at most {limit} are accepted"};
@@ -308,6 +316,12 @@ inline constexpr const Message* kAll[] = {
     &surfaceUnsorted,
     &surfaceRows,
     &surfaceRowWidth,
+    &sviPriceOrVolatility,
+    &sviDuplicateQuote,
+    &sviTooManyExpiries,
+    &sviTooFewStrikes,
+    &sviParityForward,
+    &sviNotInformative,
     &tooLongText,
     &tooManyTierTables,
     &tooManyTierRows,
