@@ -16,6 +16,9 @@
 #include "transfer.h"
 #ifdef MARGINLAB_RISK_LAB
 #include "options.h"
+#ifdef MARGINLAB_RISK_LAB
+#include "account.h"
+#endif
 #include "risk.h"
 #endif
 
@@ -182,5 +185,8 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("portfolioMargin", &mljs::portfolioMargin);      // price x vol stress grid
   emscripten::function("black76", &mljs::black76);                      // price and greeks
   emscripten::function("impliedVolatility", &mljs::impliedVolatility);  // volatility from a price
+  // Accounts (account.cpp, marginlab-full only): scenario version 3
+  emscripten::function("toAccount", &mljs::toAccount);              // version 1 or 2 -> 3
+  emscripten::function("evaluateAccount", &mljs::evaluateAccount);  // (account, request) -> view, kernel answer
 #endif
 }
