@@ -361,6 +361,10 @@ GroupNumbers numbersOf(const OptionsAccountResult& r) {
 
 /// One group through its kernel; the kernel's whole answer is kept when the account delegates.
 GroupNumbers runGroup(const Account& a, const Group& g, const AccountRequest& q, double wallet, AccountResult* keep) {
+  if (g.underlying && !keep) {  // the view needs only the account at the underlying's price, now
+    const OptionsAccountPoint p = optionsAccountAt(optionsScenario(a, g, wallet), a.underlyings[*g.underlying].price);
+    return GroupNumbers{.pnl = p.equity - wallet, .initialMargin = p.initialMargin, .maintenanceMargin = p.maintenanceMargin};
+  }
   if (g.underlying) {
     Result<OptionsAccountResult> r = evaluateOptions(optionsScenario(a, g, wallet), q.options);
     const GroupNumbers n = numbersOf(*r.value);  // valid: validate(account) checked this group

@@ -145,6 +145,30 @@ TEST_CASE("account: the group sums agree with the kernel's account", "[account][
   CHECK(compared > kScenarios / 3);
 }
 
+TEST_CASE("account: the options groups' sums agree with evaluateOptions' account", "[account][parity]") {
+  // As above for version 2: off the delegated path each group is read at the underlying's price now
+  // (optionsAccountAt) with no wallet; balance + PnL, IM and MM must equal evaluateOptions' now view.
+  Generator g(kSeed + 33);
+  int compared = 0;
+  for (int i = 0; i < 100; ++i) {
+    const OptionsScenario s = optionsScenario(g);
+    const Result<OptionsAccountResult> base = evaluateOptions(s, OptionsRequest{.scanPoints = 401});
+    if (!base) continue;
+    Account a = toAccount(s);
+    a.collateral.push_back({.asset = "SPARE", .balance = 0, .price = 1});
+    const Result<AccountResult> r = evaluateAccount(a);
+    REQUIRE(r);
+    CHECK_FALSE(r.value->optionsResult);
+    const AssetView& x = r.value->account.assets[0];
+    const OptionsAccountView& now = base.value->now;
+    CHECK(closeRel(x.equity, now.equity, 1e-9));
+    CHECK(closeRel(x.initialMargin, now.initialMargin, 1e-9));
+    CHECK(closeRel(x.maintenanceMargin, now.maintenanceMargin, 1e-9));
+    ++compared;
+  }
+  CHECK(compared > 75);
+}
+
 TEST_CASE("account: haircuts by hand", "[account][haircut]") {
   // Hand calculation. Collateral: 1 BTC at 60,000 with a 5% haircut, 1,500 USDT at 1 with none. A long
   // 10 ETHUSDT perpetual, entry 3,000, mark 2,900, leverage 10, binance rules, one tier row (MMR 1%,
