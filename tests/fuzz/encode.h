@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "marginlab/account.h"
+#include "marginlab/account_fields.h"
 #include "marginlab/fields.h"
 #include "marginlab/marginlab.h"
 

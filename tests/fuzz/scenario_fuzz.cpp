@@ -18,6 +18,7 @@
 #include <limits>
 #include <sstream>
 
+#include "../core/numbers.h"
 #include "encode.h"
 
 using namespace mlfuzz;
@@ -1445,32 +1446,6 @@ void checkNames() {
 
 // ---- the account (account.h, scenario version 3) ------------------------------------------------
 
-/// Every number of a described struct (presence flags and sizes included), in fields() order.
-struct AccountNumbers {
-  std::vector<double> out;
-  template <class T, class... Tags>
-  void operator()(std::string_view, const T& x, Tags...) { add(x); }
-  template <class T>
-  void add(const T& x) {
-    if constexpr (std::is_same_v<T, bool> || std::is_arithmetic_v<T>) out.push_back(static_cast<double>(x));
-    else if constexpr (std::is_same_v<T, std::vector<Param>> || std::is_same_v<T, std::string> || std::is_enum_v<T>) return;
-    else if constexpr (Described<T>) fields(*this, x);
-    else if constexpr (requires { x.has_value(); }) {
-      out.push_back(x ? 1 : 0);
-      if (x) add(*x);
-    } else if constexpr (requires { x.size(); x.begin(); }) {
-      out.push_back(static_cast<double>(x.size()));
-      for (const auto& e : x) add(e);
-    }
-  }
-};
-template <class T>
-std::vector<double> accountNumbers(const T& x) {
-  AccountNumbers n;
-  n.add(x);
-  return n.out;
-}
-
 /// toAccount() of the decoded scenario (or options scenario), with the decoded edits.
 Account accountOf(const Scenario& s, const Params& prm) {
   Account a = prm.accountFromOptions ? toAccount(prm.options) : toAccount(s);
@@ -1504,23 +1479,23 @@ void checkAccount(const Scenario& s, const Params& prm) {
                         prm.accountCollateral.empty() && prm.accountUnderlyings.empty() && prm.accountRelink.empty();
   if (unedited && prm.accountFromOptions) {
     const auto base = evaluateOptions(prm.options, q.options);
-    REQUIRE_THAT(!base || (r && r.value->optionsResult && accountNumbers(*r.value->optionsResult) == accountNumbers(*base.value)),
+    REQUIRE_THAT(!base || (r && r.value->optionsResult && mltest::numbersOf(*r.value->optionsResult) == mltest::numbersOf(*base.value)),
                  "evaluateAccount(toAccount(v2)) = evaluateOptions");
     if (base) tally(cAccountParity);
   } else if (unedited) {
     const Report base = evaluate(s);
-    REQUIRE_THAT(!base.errors.empty() || (r && r.value->report && accountNumbers(*r.value->report) == accountNumbers(base)),
+    REQUIRE_THAT(!base.errors.empty() || (r && r.value->report && mltest::numbersOf(*r.value->report) == mltest::numbersOf(base)),
                  "evaluateAccount(toAccount(v1)) = evaluate");
     if (base.errors.empty()) tally(cAccountParity);
   }
   if (!r) return;
   tally(cAccountValid);
   const Finite f{"evaluateAccount."};
-  const std::vector<double> numbers = accountNumbers(*r.value);
+  const std::vector<double> numbers = mltest::numbersOf(*r.value);
   for (std::size_t i = 0; i < numbers.size(); ++i) f.x("number " + std::to_string(i), numbers[i]);
   AccountResult explained = *r.value;
   explain(a, q, explained);
-  REQUIRE_THAT(accountNumbers(explained) == numbers, "evaluateAccount: explain() changes no number");
+  REQUIRE_THAT(mltest::numbersOf(explained) == numbers, "evaluateAccount: explain() changes no number");
 }
 
 }  // namespace
