@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Every number of a described struct (marginlab/fields.h), in the order of its fields(), with presence
-// flags and list sizes, so that two answers compare number by number (tests/core, tests/fuzz).
+// flags and list sizes, so that two answers compare number by number (tests/core, tests/fuzz). Steps
+// are left out: explain() adds them and must change no other number.
 #pragma once
 
 #include <string>
@@ -19,7 +20,9 @@ struct Numbers {
   void add(const T& x) {
     using marginlab::Param;
     if constexpr (std::is_same_v<T, bool> || std::is_arithmetic_v<T>) out.push_back(static_cast<double>(x));
-    else if constexpr (std::is_same_v<T, std::vector<Param>> || std::is_same_v<T, std::string> || std::is_enum_v<T>) return;
+    else if constexpr (std::is_same_v<T, std::vector<Param>> || std::is_same_v<T, std::vector<marginlab::Step>> ||
+                       std::is_same_v<T, std::string> || std::is_enum_v<T>)
+      return;
     else if constexpr (marginlab::Described<T>) fields(*this, x);
     else if constexpr (requires { x.has_value(); }) {
       out.push_back(x ? 1 : 0);
