@@ -16,6 +16,9 @@
 #include "transfer.h"
 #ifdef MARGINLAB_RISK_LAB
 #include "options.h"
+#ifdef MARGINLAB_RISK_LAB
+#include "account.h"
+#endif
 #include "risk.h"
 #endif
 
@@ -192,5 +195,8 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("impliedVolatility", &mljs::impliedVolatility);  // volatility from a price
   emscripten::function("sizeCurve", &mljs::sizeCurve);                  // size-scaled margin curves (curve.h)
   emscripten::function("fitSurface", &mljs::fitSurface);                // SVI surface from quotes
+  // Accounts (account.cpp, marginlab-full only): scenario version 3
+  emscripten::function("toAccount", &mljs::toAccount);              // version 1 or 2 -> 3
+  emscripten::function("evaluateAccount", &mljs::evaluateAccount);  // (account, request) -> view, kernel answer
 #endif
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <type_traits>
 
+#include "account.h"
 #include "marginlab/fields.h"
 #include "packed.h"
 #include "transfer.h"
@@ -192,6 +193,15 @@ val describe() {
   d.describe<PortfolioMarginResult>();
   d.describe<SizeCurveInput>();
   d.describe<SizeCurveResult>();
+  d.describe<Account>();
+  d.describe<CollateralBalance>();
+  d.describe<Underlying>();
+  d.describe<AccountFuture>();
+  d.describe<AccountOption>();
+  d.describe<AccountRequest>();
+  d.describe<AccountResult>();
+  d.describe<AccountView>();
+  d.describe<AssetView>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();
@@ -205,6 +215,7 @@ val describe() {
   names(enumType(VolShockKind{}), VolShockKind{});
   names(enumType(OptionType{}), OptionType{});
   names(enumType(VolDynamics{}), VolDynamics{});
+  names(enumType(AccountMargin{}), AccountMargin{});
   w.end().end();
   return w.take();
 }

@@ -1,9 +1,154 @@
 // SPDX-License-Identifier: MIT
-// marginlab-full.js: the same API as marginlab.js plus the risk lab and options accounts (MarginLabFull).
+// marginlab-full.js: the same API as marginlab.js plus the risk lab, options accounts (MarginLabFull)
+// and accounts (scenario version 3, core/include/marginlab/account.h: MarginLabAccounts).
 export * from './marginlab.js';
-import type { MarginLabFull, MarginLabOptions, OptionsScenario, Scenario } from './marginlab.js';
+import type {
+  Answer, CallOptions, Contract, InputError, MarginLabFull, MarginLabOptions, MarginMode, OptionsAccountResult,
+  OptionsScenario, OptionType, Report, Rules, Scenario, Side, Step, Tier, VolDynamics, VolSurface,
+} from './marginlab.js';
 
 export const defaultScenario: Readonly<Scenario>;
 /** The ready options account (wasm/options.mjs): BTC, coin-settled, a short strangle and a long perpetual. */
 export const defaultOptionsScenario: Readonly<OptionsScenario>;
-export default function createMarginLab(options?: MarginLabOptions): Promise<MarginLabFull>;
+export default function createMarginLab(options?: MarginLabOptions): Promise<MarginLabFull & MarginLabAccounts>;
+
+/** account.h AccountMargin: tiers = version 1's profile and tier tables per settlement asset;
+ *  deribitStandard = version 2's Deribit standard margin per underlying and settlement asset. */
+export type AccountMargin = 'tiers' | 'deribitStandard';
+
+/** account.h CollateralBalance: one asset of the account (at most 50). */
+export interface CollateralBalance {
+  /** A name of at most 64 characters, unique in the account ("USDT", "BTC"). */
+  asset: string;
+  /** Units of the asset; negative = borrowed. 0, or 1e-9 to 1e15 in size. */
+  balance: number;
+  /** Quote per unit, > 0 (1 for the quote's own stablecoin). */
+  price: number;
+  /** Fraction of a positive equity not counted as collateral, in [0, 1]. Default 0. */
+  haircut?: number;
+}
+
+/** account.h Underlying: one underlying (at most 50), its price and what its options read. */
+export interface Underlying {
+  /** A name of at most 64 characters, unique in the account. */
+  name: string;
+  /** Index, quote per coin, > 0: every future's mark unless it gives one. */
+  price: number;
+  /** Continuous, annual, |r| <= 1. Default 0. */
+  interestRate?: number;
+  /** For its options without a volatility; at most 20,000 volatilities over every underlying. */
+  volSurface?: VolSurface;
+  volDynamics?: VolDynamics;
+  /** deribitStandard: as OptionsScenario.futuresSizeRate. */
+  futuresSizeRate?: number;
+}
+
+/** account.h AccountFuture: a perpetual or dated future, version 1's Position on an underlying. */
+export interface AccountFuture {
+  /** Names one of the account's underlyings. */
+  underlying: string;
+  /** Names one of the account's collateral assets: the asset its PnL and margin are in. */
+  settlementAsset: string;
+  /** Selects the tier table (tiers), a label (deribitStandard). */
+  symbol?: string;
+  contract?: Contract;
+  contractSize?: number;
+  side: Side;
+  quantity: number;
+  entryPrice: number;
+  /** Quote per coin; default the underlying's price (deribitStandard: must be absent). */
+  markPrice?: number;
+  leverage?: number;
+  marginMode?: MarginMode;
+  isolatedMargin?: number;
+}
+
+/** account.h AccountOption: version 2's OptionPosition on an underlying, settling in one asset. */
+export interface AccountOption {
+  underlying: string;
+  settlementAsset: string;
+  /** inverse: premium and value in coin; linear: in quote. Default inverse. */
+  contract?: Contract;
+  symbol?: string;
+  type: OptionType;
+  strike: number;
+  expiryYears?: number;
+  expiryDate?: string;
+  side: Side;
+  quantity: number;
+  premium: number;
+  volatility?: number;
+}
+
+/** account.h Account: scenario format version 3. At most 50 assets, 50 underlyings, 1000 futures
+ *  and options together, 20,000 surface volatilities. */
+export interface Account {
+  version?: 3;
+  /** Default tiers (options need deribitStandard). */
+  margin?: AccountMargin;
+  /** tiers: the profile, as Scenario.rules. */
+  rules?: Rules;
+  takerFeeRate?: number;
+  /** As OptionsScenario.valuationDate. */
+  valuationDate?: string;
+  collateral: CollateralBalance[];
+  underlyings?: Underlying[];
+  futures?: AccountFuture[];
+  options?: AccountOption[];
+  tiers?: Record<string, Tier[]>;
+}
+
+/** account.h AccountRequest: deribitStandard's OptionsRequest for each group. */
+export interface AccountRequest {
+  days?: number;
+  volShifts?: number[];
+  scanLow?: number;
+  scanHigh?: number;
+  scanPoints?: number;
+}
+
+/** account.h AssetView: one asset, in its units and in the quote currency. */
+export interface AssetView {
+  asset: string;
+  balance: number;
+  unrealizedPnl: number;
+  equity: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+  price: number;
+  /** equity x price, quote. */
+  value: number;
+  haircut: number;
+  /** value x (1 - haircut) when equity > 0, else value, quote. */
+  collateralValue: number;
+}
+
+/** account.h AccountView: the account in the quote currency. */
+export interface AccountView {
+  assets: AssetView[];
+  equity: number;
+  collateralValue: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+  /** maintenance / collateral value; null if the collateral value is not positive. */
+  marginRatio: number | null;
+  availableBalance: number;
+}
+
+/** account.h AccountResult: report (version 1) or optionsResult (version 2) when the account is one
+ *  settlement group in its only asset with no haircut: then every number is that kernel's. */
+export interface AccountResult {
+  report?: Report;
+  optionsResult?: OptionsAccountResult;
+  account: AccountView;
+  steps?: Step[];
+}
+
+export interface MarginLabAccounts {
+  /** account.h toAccount(): a version 1 or 2 scenario as version 3, without loss; the scenario's
+   *  errors at its own paths. */
+  toAccount(scenario: Scenario | OptionsScenario, options?: CallOptions): { errors: [], account: Account } | { errors: InputError[] };
+  /** account.h evaluateAccount(): the account view (and the kernel's answer when it is one group).
+   *  Throws TypeError when account (or a given request or options) is not an object. */
+  evaluateAccount(account: Account, request?: AccountRequest, options?: CallOptions): Answer<AccountResult>;
+}

@@ -28,12 +28,6 @@ namespace mljs {
 
 using namespace marginlab;
 
-namespace {
-
-// ---- reading ------------------------------------------------------------------------------------
-
-/// A v2 scenario read by walking its fields() (request.h), with every conversion error and the core's
-/// checks on the fields that converted.
 Result<OptionsScenario> toOptionsScenario(const val& v, std::vector<InputError>& conversion) {
   Reader r;
   OptionsScenario s;
@@ -64,6 +58,10 @@ Result<OptionsScenario> toOptionsScenario(const val& v, std::vector<InputError>&
   out.value = std::move(s);  // with errors too: the request's checks still run against it
   return out;
 }
+
+namespace {
+
+// ---- reading ------------------------------------------------------------------------------------
 
 /// request: undefined or null (every default), or an object read by walking its fields() (request.h).
 template <class Request>

@@ -7,7 +7,17 @@
 
 #include <emscripten/val.h>
 
+#include <vector>
+
+#include "marginlab/options.h"
+
 namespace mljs {
+
+/// A version 2 scenario read by walking its fields() (request.h): the conversion errors in
+/// `conversion`; the result's errors add the core's checks on the fields that converted. The value is
+/// present, errors or not.
+marginlab::Result<marginlab::OptionsScenario> toOptionsScenario(const emscripten::val& scenario,
+                                                                std::vector<marginlab::InputError>& conversion);
 
 /// options.h evaluateOptions: (scenario, request or undefined, options) -> { errors, options, futures,
 /// now, later, volShifted, isolated, scanLowPrice, scanHighPrice, lastExpiryDays, steps? }.

@@ -86,6 +86,8 @@ class RequestReader {
       steps(path.str(), f, x, tags...);
     } else if constexpr (std::is_same_v<T, SymbolNumbers>) {
       if (f.kind != Kind::Undefined && f.kind != Kind::Null) symbolNumbers(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::map<std::string, marginlab::TierTable, std::less<>>>) {
+      if (f.kind != Kind::Undefined && f.kind != Kind::Null) tierTables(path.str(), f, x, tags...);
     } else if constexpr (IsOptional<T>::value) {  // an object field: present once given, read when an object
       if (f.kind == Kind::Undefined || f.kind == Kind::Null) return;
       x.emplace();
@@ -304,6 +306,32 @@ class RequestReader {
     for (std::size_t i = 0; i < n; ++i) {
       const std::string key = keys[i].as<std::string>();
       if (const auto x = reader_.number(fieldOf(f.value[key]), path + "." + key, true)) out[key] = *x;
+    }
+  }
+  /// Tier tables by symbol (an account's tiers, as a scenario's): at most Limit::entries tables of at
+  /// most Limit::inner rows, each row read by its fields().
+  template <class... Tags>
+  void tierTables(const std::string& path, const Field& f, std::map<std::string, marginlab::TierTable, std::less<>>& out,
+                  Tags... tags) {
+    if (f.kind != Kind::Object) return wrongType(path, "an object keyed by symbol", typeName(f));
+    const val keys = val::global("Object").call<val>("keys", f.value);
+    const std::size_t n = keys["length"].as<std::size_t>();
+    const marginlab::Limit limit = limitOf(tags...);
+    if (n > limit.entries) {
+      reader_.fail(path, "tooManyTierTables", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit.entries)}});
+      return;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string key = keys[i].as<std::string>();
+      if (key.size() > marginlab::kMaxTextLength) {
+        reader_.fail(path + "." + key.substr(0, marginlab::kMaxTextLength), "tooLongText",
+                     {{"limit", static_cast<double>(marginlab::kMaxTextLength)}});
+        continue;
+      }
+      const std::string at = path + "." + key;
+      const Field table = fieldOf(f.value[key]);
+      if (table.kind == Kind::Undefined || table.kind == Kind::Null) continue;
+      list(at, table, out[key], marginlab::Limit{limit.inner}, marginlab::ListOf{"", "", "tooManyTierRows"});
     }
   }
   template <marginlab::Described T>

@@ -72,13 +72,13 @@ class ValueWriter {
     for (const std::vector<double>& row : rows) numbers(row);
     w_.end();
   }
-  template <class T>
-  void operator()(std::string_view name, const std::optional<T>& x) {
+  template <class T, class... Tags>
+  void operator()(std::string_view name, const std::optional<T>& x, Tags...) {
     if (x) (*this)(name, *x);
     else if (!input_) w_.field(name).null();
   }
-  template <marginlab::Described T>
-  void operator()(std::string_view name, const std::optional<T>& x) {  // an outcome: absent when absent
+  template <marginlab::Described T, class... Tags>
+  void operator()(std::string_view name, const std::optional<T>& x, Tags...) {  // an outcome: absent when absent
     if (x) (*this)(name, *x);
   }
   template <class... Tags>

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "marginlab/account_fields.h"
 #include "marginlab/fields.h"
 #include "marginlab/marginlab.h"
 
@@ -376,7 +377,7 @@ void scenarioSchema(IO& io, Scenario& s) {
 /// The tools one input runs (Params::tools bits); evaluate() and its checks always run.
 enum Tool : unsigned {
   kSweep, kAdjust, kTarget, kMarginToTarget, kFunding, kOdds, kUnwind, kMaxOpen, kStop, kStress, kCascade,
-  kMonteCarlo, kBatch, kOrders, kLiquidation, kOptions, kOptionsAccount, kSurfaceFit, kToolCount
+  kMonteCarlo, kBatch, kOrders, kLiquidation, kOptions, kOptionsAccount, kSurfaceFit, kAccount, kToolCount
 };
 inline constexpr std::uint32_t kAllTools = (1u << kToolCount) - 1;
 
@@ -458,6 +459,15 @@ struct Params {
 
   /// kSurfaceFit (svi.h): option quotes to fit.
   SurfaceFitRequest surfaceFit;
+  /// kAccount (account.h): a version-3 account, toAccount() of the scenario (or of the options
+  /// scenario) with the edits below applied by accountOf().
+  bool accountFromOptions = false;
+  int accountVersion = 3;
+  bool accountFlipMargin = false;
+  std::vector<CollateralBalance> accountCollateral;  ///< appended to the converted account's
+  std::optional<double> accountHaircut;              ///< set on the converted collateral
+  std::string accountRelink;                         ///< when not empty: futures[0]/options[0] name it as underlying and asset
+  std::vector<Underlying> accountUnderlyings;        ///< appended (a surface from the options scenario when it has one)
 };
 
 inline constexpr std::size_t kFuzzOptions = 8;         ///< most options one input spells out
@@ -609,6 +619,36 @@ void optionsSchema(IO& io, Params& p) {
 }
 
 /// Everything after Params::position, which comes first because the references depend on it.
+inline constexpr std::size_t kFuzzAccountAssets = 4;  ///< most collateral entries one input adds
+
+/// The account's edits (Params::account*), after the options scenario: each field of an added
+/// collateral entry or underlying through its fields() near a plain value.
+template <class IO>
+void accountSchema(IO& io, Params& p) {
+  io.flag(p.accountFromOptions);
+  bool odd = p.accountVersion != 3;
+  io.rare(odd);
+  if (odd) io.integer(p.accountVersion);
+  io.rare(p.accountFlipMargin);
+  io.opt(p.accountHaircut, 0.1);
+  std::size_t n = p.accountCollateral.size();
+  io.count(n, kFuzzAccountAssets);
+  p.accountCollateral.resize(std::min(n, kFuzzAccountAssets));
+  for (CollateralBalance& c : p.accountCollateral)
+    fieldsIO(io, c, [](std::string_view name) { return name == "price" ? 1000.0 : name == "haircut" ? 0.1 : 1.0; });
+  n = p.accountUnderlyings.size();
+  io.count(n, kFuzzAccountAssets);
+  p.accountUnderlyings.resize(std::min(n, kFuzzAccountAssets));
+  for (Underlying& u : p.accountUnderlyings) {
+    io.text(u.name);
+    io.num(u.price, 1000);
+    io.num(u.interestRate, 0);
+  }
+  bool relink = !p.accountRelink.empty();
+  io.rare(relink);
+  if (relink) io.text(p.accountRelink);
+}
+
 template <class IO>
 void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.raw(&p.tools, sizeof p.tools);
@@ -751,6 +791,7 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.num(p.surfaceVolatility, 0.8);
   io.opt(p.surfaceStrike, r.mark);
   surfaceFitSchema(io, p);
+  accountSchema(io, p);
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

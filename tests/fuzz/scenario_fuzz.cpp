@@ -18,6 +18,7 @@
 #include <limits>
 #include <sstream>
 
+#include "../core/numbers.h"
 #include "encode.h"
 
 using namespace mlfuzz;
@@ -119,7 +120,8 @@ std::string describeOptions(const Params& prm) {
 enum Counter {
   cInputs, cValid, cToolValues, cAdverse, cBankruptcy, cSweep, cAdjust, cTarget, cStop, cMarginIsolated,
   cMarginCross, cStressZero, cFundingZero, cMonteCarloChunks, cBatch, cLiquidation, cMaxOpen, cOptionsValid,
-  cOptionsValue, cOptionsCrossing, cOptionsIsolatedCrossing, cOptionsSweep, cOptionsPortfolio, cVenueTick, cCounterCount
+  cOptionsValue, cOptionsCrossing, cOptionsIsolatedCrossing, cOptionsSweep, cOptionsPortfolio, cVenueTick, cAccountValid,
+  cAccountParity, cCounterCount
 };
 const char* const kCounterNames[] = {"inputs", "valid scenarios", "tool results with a value", "LP on the adverse side",
                                      "BP beyond LP", "sweep = evaluate", "adjust report = evaluate",
@@ -127,7 +129,8 @@ const char* const kCounterNames[] = {"inputs", "valid scenarios", "tool results 
                                      "margin-to-target cross LP", "zero shock = evaluate", "no funding, no change",
                                      "Monte Carlo chunking", "batch = evaluate", "equity = MM at LP", "max open size opens", "valid options scenarios",
                                      "evaluateOptions values", "options crossing gap ~ 0", "options isolated crossings",
-                                     "sweepOptionsAccount = optionsAccountAt", "portfolioMargin grids", "venue tick and lots"};
+                                     "sweepOptionsAccount = optionsAccountAt", "portfolioMargin grids", "venue tick and lots",
+                                     "valid accounts", "account = its kernel"};
 std::uint64_t gCounts[cCounterCount] = {};
 void tally(Counter c) { ++gCounts[c]; }
 void printCounts() {
@@ -1524,6 +1527,60 @@ void checkNames() {
     REQUIRE_THAT(parseVolShockKind(toString(k)) == k, "vol shock kind");
 }
 
+// ---- the account (account.h, scenario version 3) ------------------------------------------------
+
+/// toAccount() of the decoded scenario (or options scenario), with the decoded edits.
+Account accountOf(const Scenario& s, const Params& prm) {
+  Account a = prm.accountFromOptions ? toAccount(prm.options) : toAccount(s);
+  a.version = prm.accountVersion;
+  if (prm.accountFlipMargin)
+    a.margin = a.margin == AccountMargin::Tiers ? AccountMargin::DeribitStandard : AccountMargin::Tiers;
+  if (prm.accountHaircut && !a.collateral.empty()) a.collateral[0].haircut = *prm.accountHaircut;
+  a.collateral.insert(a.collateral.end(), prm.accountCollateral.begin(), prm.accountCollateral.end());
+  for (Underlying u : prm.accountUnderlyings) {
+    u.volSurface = prm.options.volSurface;
+    a.underlyings.push_back(std::move(u));
+  }
+  if (!prm.accountRelink.empty()) {
+    if (!a.futures.empty()) a.futures[0].underlying = a.futures[0].settlementAsset = prm.accountRelink;
+    if (!a.options.empty()) a.options[0].underlying = a.options[0].settlementAsset = prm.accountRelink;
+  }
+  return a;
+}
+
+void checkAccount(const Scenario& s, const Params& prm) {
+  const Account a = accountOf(s, prm);
+  const std::vector<InputError> errors = validate(a);
+  checkErrors(errors, "validate(Account)");
+  const AccountRequest q{.options = {.scanPoints = 64}};
+  const Result<AccountResult> r = evaluateAccount(a, q);
+  checkErrors(r.errors, "evaluateAccount");
+  REQUIRE_THAT(r.errors.size() == errors.size() && sameErrors(r.errors, 0, errors),
+               "evaluateAccount: errors = validate(account)");
+  // An unedited conversion of a valid scenario is that scenario: valid, and the kernel's numbers one for one.
+  const bool unedited = prm.accountVersion == 3 && !prm.accountFlipMargin && !prm.accountHaircut &&
+                        prm.accountCollateral.empty() && prm.accountUnderlyings.empty() && prm.accountRelink.empty();
+  if (unedited && prm.accountFromOptions) {
+    const auto base = evaluateOptions(prm.options, q.options);
+    REQUIRE_THAT(!base || (r && r.value->optionsResult && mltest::numbersOf(*r.value->optionsResult) == mltest::numbersOf(*base.value)),
+                 "evaluateAccount(toAccount(v2)) = evaluateOptions");
+    if (base) tally(cAccountParity);
+  } else if (unedited) {
+    const Report base = evaluate(s);
+    REQUIRE_THAT(!base.errors.empty() || (r && r.value->report && mltest::numbersOf(*r.value->report) == mltest::numbersOf(base)),
+                 "evaluateAccount(toAccount(v1)) = evaluate");
+    if (base.errors.empty()) tally(cAccountParity);
+  }
+  if (!r) return;
+  tally(cAccountValid);
+  const Finite f{"evaluateAccount."};
+  const std::vector<double> numbers = mltest::numbersOf(*r.value);
+  for (std::size_t i = 0; i < numbers.size(); ++i) f.x("number " + std::to_string(i), numbers[i]);
+  AccountResult explained = *r.value;
+  explain(a, q, explained);
+  REQUIRE_THAT(mltest::numbersOf(explained) == numbers, "evaluateAccount: explain() changes no number");
+}
+
 }  // namespace
 
 /// venue.h on every position's numbers (raw, and its liquidation price): an error exactly when an input
@@ -1608,6 +1665,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (run(kOptionsAccount)) checkOptionsAccount(prm);
   checkVenue(s, d.report, prm);
   if (run(kSurfaceFit)) checkSurfaceFit(prm);
+  if (run(kAccount)) checkAccount(s, prm);
   gScenario = nullptr;
   gParams = nullptr;
   return 0;

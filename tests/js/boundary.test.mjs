@@ -25,6 +25,7 @@ const stripSteps = (x) => (Array.isArray(x) ? x.map(stripSteps) : x && typeof x 
 const NARROWED = {
   'Scenario.version': { described: 'number', declared: '1' },
   'OptionsScenario.version': { described: 'number', declared: '2' },
+  'Account.version': { described: 'number', declared: '3' },
   'StressRequest.shocks': { described: 'number[]', declared: 'number[] | Float64Array' },  // either is read
   'SviSmile.forwardSource': { described: 'string', declared: "'putCallParity' | 'carry'" },
   'SurfaceArbitrage.kind': { described: 'string', declared: "'butterfly' | 'calendar' | 'quotes'" },

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-export const dts = readFileSync(new URL('../../web/dist/marginlab.d.ts', import.meta.url), 'utf8');
+// marginlab-full.d.ts declares the accounts' interfaces (scenario version 3) beside marginlab.d.ts's.
+export const dts = ['marginlab.d.ts', 'marginlab-full.d.ts']
+  .map((file) => readFileSync(new URL(`../../web/dist/${file}`, import.meta.url), 'utf8')).join('\n');
 
 /** The quoted strings of `export type <name> = 'a' | 'b' ...;`. */
 export function unionMembers(name) {

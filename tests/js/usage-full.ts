@@ -3,7 +3,7 @@
 import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../web/dist/marginlab-full.js';
 import type {
   IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, SurfaceArbitrage,
-  SviSmile, UnwindResult,
+  SviSmile, UnwindResult, Account, AccountView, AssetView,
 } from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
@@ -144,4 +144,24 @@ export async function venueNumbers(): Promise<number> {
   const price: number = rounded.errors.length === 0 && 'price' in rounded ? rounded.price : 0;
   const unit: string = lots.errors.length === 0 && 'unit' in lots ? lots.unit : '';
   return price + unit.length;
+}
+
+/** Accounts (scenario version 3): a version 1 scenario converted, then a two-asset account. */
+export async function accounts(): Promise<number> {
+  const lab = await createMarginLab();
+  const converted = lab.toAccount(defaultScenario);
+  const account: Account | null = 'account' in converted ? converted.account : null;
+  const own: Account = {
+    version: 3,
+    collateral: [{ asset: 'BTC', balance: 1, price: 60000, haircut: 0.05 }, { asset: 'USDT', balance: 1500, price: 1 }],
+    underlyings: [{ name: 'ETH', price: 2900 }],
+    futures: [{ underlying: 'ETH', settlementAsset: 'USDT', symbol: 'ETHUSDT', side: 'long', quantity: 10, entryPrice: 3000, leverage: 10 }],
+  };
+  const answer = lab.evaluateAccount(account ?? own, { scanPoints: 401 }, { explain: true });
+  const view: AccountView | null = 'account' in answer ? answer.account : null;
+  const ratio: number | null = view ? view.marginRatio : null;
+  const asset: AssetView | undefined = view?.assets[0];
+  // @ts-expect-error: a haircut is a number
+  lab.evaluateAccount({ collateral: [{ asset: 'BTC', balance: 1, price: 1, haircut: '5%' }] });
+  return (ratio ?? 0) + (asset?.collateralValue ?? 0);
 }

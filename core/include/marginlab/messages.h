@@ -192,6 +192,18 @@ inline constexpr Message batchEntryPrice{"batchEntryPrice", ErrorCode::OutOfRang
 inline constexpr Message batchLeverage{"batchLeverage", ErrorCode::OutOfRange, "{path} ({value}) must be > 0 and <= {limit}"};
 inline constexpr Message batchEntryAboveLastCap{"batchEntryAboveLastCap", ErrorCode::OutOfRange, "the entry notional ({value}) of [{index}] exceeds the last tier's cap ({limit})"};
 
+// Accounts (scenario version 3: account.cpp, wasm/account.cpp).
+inline constexpr Message accountVersion{"accountVersion", ErrorCode::Unsupported, "{path} ({value}) must be 3 for an account"};
+inline constexpr Message accountVersionNotWhole{"accountVersionNotWhole", ErrorCode::Unsupported, "{path} ({value}) must be the integer 3"};
+inline constexpr Message accountHaircut{"accountHaircut", ErrorCode::OutOfRange, "{path} ({value}) must be between 0 and 1 (a fraction of the asset's value: 0.02 is 2%)"};
+inline constexpr Message accountBalance{"accountBalance", ErrorCode::OutOfRange, "{path} ({value}) must be 0 or between {low} and {high} in size (negative: borrowed)"};
+inline constexpr Message accountDuplicateName{"accountDuplicateName", ErrorCode::OutOfRange, "{path} (\"{value}\") is also {otherPath}: each {item} appears once"};
+inline constexpr Message accountUnknownUnderlying{"accountUnknownUnderlying", ErrorCode::UnknownValue, "{path} (\"{value}\") names no entry of underlyings: the account has no price for it"};
+inline constexpr Message accountUnknownAsset{"accountUnknownAsset", ErrorCode::UnknownValue, "{path} (\"{value}\") names no entry of collateral: the account has no price for the asset it settles in"};
+inline constexpr Message accountTooManyPositions{"accountTooManyPositions", ErrorCode::TooMany, "{path}: futures and options hold {count} positions; at most {limit} are accepted"};
+inline constexpr Message accountSurfacePoints{"accountSurfacePoints", ErrorCode::TooMany, "{path} brings the surfaces to {count} volatilities; at most {limit} over all underlyings"};
+inline constexpr Message accountOptionsNeedDeribit{"accountOptionsNeedDeribit", ErrorCode::Unsupported, "{path}: options need margin \"deribitStandard\" (the tiers rules have no option margin)"};
+
 /// Every row, for lookups by key: when compiled (Rule), and in tests (messageFor).
 inline constexpr const Message* kAll[] = {
     &notFinite,
@@ -345,6 +357,16 @@ inline constexpr const Message* kAll[] = {
     &batchEntryPrice,
     &batchLeverage,
     &batchEntryAboveLastCap,
+    &accountVersion,
+    &accountVersionNotWhole,
+    &accountHaircut,
+    &accountBalance,
+    &accountDuplicateName,
+    &accountUnknownUnderlying,
+    &accountUnknownAsset,
+    &accountTooManyPositions,
+    &accountSurfacePoints,
+    &accountOptionsNeedDeribit,
 };
 
 }  // namespace msg

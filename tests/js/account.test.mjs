@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+// Accounts (scenario version 3) through marginlab-full.js: toAccount and evaluateAccount against
+// evaluate and evaluateOptions over every fixture (tests/fixtures/venues.json, the default scenarios),
+// number by number; the haircut arithmetic by hand; errors at their paths; misuse; steps only on request.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../web/dist/marginlab-full.js';
+
+const lab = await createMarginLab({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab-full.wasm', import.meta.url)) });
+const venues = JSON.parse(readFileSync(new URL('../fixtures/venues.json', import.meta.url), 'utf8'));
+
+/** Every number (and null) of an answer by its path, steps left out. */
+function numbers(x, path = '', out = new Map()) {
+  if (typeof x === 'number' || x === null) out.set(path, x);
+  else if (Array.isArray(x)) x.forEach((e, i) => numbers(e, `${path}[${i}]`, out));
+  else if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) if (k !== 'steps') numbers(v, `${path}.${k}`, out);
+  return out;
+}
+
+let compared = 0;
+let largest = 0;
+/** The kernel's answer inside the account's, number for number; the view's totals at the asset's price. */
+function parity(kernel, answer, price, equity, maintenance, available) {
+  assert.deepEqual(answer.errors, []);
+  const a = numbers(kernel);
+  const b = numbers(answer.report ?? answer.optionsResult);
+  assert.deepEqual([...b.keys()].sort(), [...a.keys()].filter((k) => k !== '.errors').sort());
+  for (const [k, v] of a) assert.equal(b.get(k), v, k);
+  const v = answer.account;
+  for (const [x, y] of [[v.equity, equity * price], [v.maintenanceMargin, maintenance * price], [v.availableBalance, available * price]]) {
+    const scale = Math.max(Math.abs(x), Math.abs(y));
+    largest = Math.max(largest, scale === 0 ? 0 : Math.abs(x - y) / scale);
+  }
+  compared += 1;
+}
+
+describe('version 1 and 2 parity: evaluateAccount(toAccount(s)) = evaluate(s) / evaluateOptions(s)', () => {
+  const v1 = [['defaultScenario', defaultScenario], ...venues.map((c) => [c.id, c.scenario])];
+  for (const [id, scenario] of v1) {
+    test(`${id} (version 1)`, () => {
+      const converted = lab.toAccount(scenario);
+      assert.deepEqual(converted.errors, []);
+      assert.equal(converted.account.collateral.length, 1);
+      const kernel = lab.evaluate(scenario);
+      const answer = lab.evaluateAccount(converted.account);
+      const o = kernel.asGiven ?? kernel.cross;
+      parity(kernel, answer, converted.account.collateral[0].price, o.account.equity, o.account.maintenanceMargin,
+        o.account.availableBalance);
+    });
+  }
+  for (const [id, scenario] of [['defaultOptionsScenario', defaultOptionsScenario],
+    ['linear', { ...defaultOptionsScenario, settlement: 'linear', walletBalance: 60000, futures: [],
+      options: defaultOptionsScenario.options.map((o) => ({ ...o, premium: o.premium * 60000 })) }]]) {
+    test(`${id} (version 2)`, () => {
+      const converted = lab.toAccount(scenario);
+      assert.deepEqual(converted.errors, []);
+      const request = { days: 7, scanPoints: 801 };
+      const kernel = lab.evaluateOptions(scenario, request);
+      const answer = lab.evaluateAccount(converted.account, request);
+      parity(kernel, answer, converted.account.collateral[0].price, kernel.now.equity, kernel.now.maintenanceMargin,
+        kernel.now.availableBalance);
+    });
+  }
+  test('every fixture compared', () => {
+    console.log(`account parity (JS): ${compared} scenarios, largest relative difference ${largest}`);
+    assert.equal(compared, venues.length + 3);
+    assert.equal(largest, 0);
+  });
+});
+
+describe('the account view', () => {
+  // Hand calculation (as tests/core/account_test.cpp): BTC 1 at 60,000, haircut 5%; USDT 1,500; a long
+  // 10 ETHUSDT at 3,000 marked 2,900, leverage 10, MMR 1%: uPnL -1,000; collateral 57,000 + 500 = 57,500;
+  // IM 3,000; MM 290; ratio 290 / 57,500; available 54,500.
+  const account = {
+    version: 3, rules: 'binance',
+    collateral: [{ asset: 'BTC', balance: 1, price: 60000, haircut: 0.05 }, { asset: 'USDT', balance: 1500, price: 1 }],
+    underlyings: [{ name: 'ETH', price: 2900 }],
+    futures: [{ underlying: 'ETH', settlementAsset: 'USDT', symbol: 'ETHUSDT', side: 'long', quantity: 10, entryPrice: 3000, leverage: 10 }],
+    tiers: { ETHUSDT: [{ notionalCap: 1e9, maxLeverage: 100, maintenanceMarginRate: 0.01, maintenanceAmount: 0 }] },
+  };
+  test('haircuts by hand', () => {
+    const r = lab.evaluateAccount(account);
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.report, undefined);
+    const v = r.account;
+    const close = (x, y) => assert.ok(Math.abs(x - y) <= 1e-12 * Math.abs(y), `${x} vs ${y}`);
+    close(v.collateralValue, 57500);
+    close(v.equity, 60500);
+    close(v.initialMargin, 3000);
+    close(v.maintenanceMargin, 290);
+    close(v.marginRatio, 290 / 57500);
+    close(v.availableBalance, 54500);
+    assert.equal(v.assets[1].asset, 'USDT');
+    close(v.assets[1].unrealizedPnl, -1000);
+  });
+  test('steps only with { explain: true }, and no number changes', () => {
+    const plain = lab.evaluateAccount(account);
+    assert.ok(!('steps' in plain));
+    const explained = lab.evaluateAccount(account, undefined, { explain: true });
+    assert.ok(explained.steps.length >= 6);
+    assert.deepEqual(numbers(explained), numbers(plain));
+    assert.ok(explained.steps.some((s) => s.field === 'account.collateralValue' && s.value === plain.account.collateralValue));
+  });
+  test('errors at their paths, never NaN', () => {
+    const bad = structuredClone(account);
+    bad.collateral[0].haircut = 1.5;
+    bad.collateral[1].price = 'one';
+    bad.futures[0].underlying = 'SOL';
+    bad.options = [{ underlying: 'ETH', settlementAsset: 'USDC', type: 'call', strike: 3000, expiryYears: 0.1, side: 'long', quantity: 1, premium: 1 }];
+    const r = lab.evaluateAccount(bad);
+    const pairs = r.errors.map((e) => `${e.path} ${e.rule}`);
+    for (const want of ['collateral[0].haircut accountHaircut', 'collateral[1].price wrongType',
+      'futures[0].underlying accountUnknownUnderlying', 'options[0].settlementAsset accountUnknownAsset',
+      'options[0] accountOptionsNeedDeribit']) assert.ok(pairs.includes(want), `${want} in ${pairs.join(', ')}`);
+    assert.ok(!('account' in r));
+    const many = lab.evaluateAccount({ collateral: Array.from({ length: 51 }, (_, i) => ({ asset: `A${i}`, balance: 1, price: 1 })) });
+    assert.deepEqual(many.errors.map((e) => `${e.path} ${e.code}`), ['collateral tooMany']);
+    const nan = lab.evaluateAccount({ collateral: [{ asset: 'X', balance: NaN, price: 1 }] });
+    assert.deepEqual(nan.errors.map((e) => `${e.path} ${e.code}`), ['collateral[0].balance notFinite']);
+    assert.deepEqual(lab.toAccount({ ...defaultScenario, walletBalance: -1 }).errors.map((e) => e.path), ['walletBalance']);
+  });
+  test('misuse throws TypeError', () => {
+    assert.throws(() => lab.evaluateAccount(null), TypeError);
+    assert.throws(() => lab.evaluateAccount(account, 5), TypeError);
+    assert.throws(() => lab.evaluateAccount(account, undefined, true), TypeError);
+    assert.throws(() => lab.toAccount([]), TypeError);
+  });
+});

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// MarginLab JS boundary for accounts (scenario version 3, marginlab/account.h; marginlab-full only):
+// plain objects in, a plain object with `errors` (empty on success) out. `options` is an object or
+// undefined: { explain: true } adds the steps; without it no answer carries a `steps` key.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include "marginlab/account_fields.h"
+#include "value_writer.h"
+
+namespace mljs {
+
+// The account's input structs: an absent optional stays absent when written, as the scenario's.
+template <> inline constexpr bool kInput<marginlab::Account> = true;
+template <> inline constexpr bool kInput<marginlab::CollateralBalance> = true;
+template <> inline constexpr bool kInput<marginlab::Underlying> = true;
+template <> inline constexpr bool kInput<marginlab::AccountFuture> = true;
+template <> inline constexpr bool kInput<marginlab::AccountOption> = true;
+template <> inline constexpr bool kInput<marginlab::AccountRequest> = true;
+
+/// account.h toAccount: (scenario version 1 or 2, options) -> { errors, account? }; the scenario's own
+/// errors (conversion and core) at its paths, the account only without them.
+emscripten::val toAccount(const emscripten::val& scenario, const emscripten::val& options);
+/// account.h evaluateAccount: (account, request or undefined, options) -> { errors, report?,
+/// optionsResult?, account, steps? }.
+emscripten::val evaluateAccount(const emscripten::val& account, const emscripten::val& request,
+                                const emscripten::val& options);
+
+}  // namespace mljs

@@ -1,0 +1,27 @@
+
+// ---- accounts (scenario version 3, README "Accounts"), marginlab-full.js only ----------------------
+
+/** The account functions over `core` (the Embind module); misuse throws TypeError. The last argument,
+ *  `options`, is an object or undefined: { explain: true } adds the steps. */
+function accountTools(core) {
+  if (typeof core.evaluateAccount !== 'function') return {};
+  const optionsOf = (name, options) => {
+    if (options !== undefined && !isPlainObject(options)) throw new TypeError(`${name}(..., options): options must be an object`);
+    return options;
+  };
+  return {
+    /** (scenario version 1 or 2, options?) -> { errors, account? }: the same account, as version 3. */
+    toAccount(scenario, options) {
+      if (!isPlainObject(scenario)) throw new TypeError('toAccount(scenario): scenario must be an object');
+      return core.toAccount(scenario, optionsOf('toAccount', options));
+    },
+    /** (account, request?, options?) -> { errors, report?, optionsResult?, account, steps? }. */
+    evaluateAccount(account, request, options) {
+      if (!isPlainObject(account)) throw new TypeError('evaluateAccount(account, ...): account must be an object');
+      if (request !== undefined && request !== null && !isPlainObject(request)) {
+        throw new TypeError('evaluateAccount(..., request): request must be an object');
+      }
+      return core.evaluateAccount(account, request, optionsOf('evaluateAccount', options));
+    },
+  };
+}
