@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Gzipped size of every file the page loads to paint, and the budget (DESIGN.md: < 120 KB in
-// all). The risk lab's module, the lessons and the options account load on first use and are listed apart.
+// all). The risk lab (when its section comes near the screen), the lessons, the options account and a
+// venue's tables load on first use and are listed apart.
 // Exits 1 when the total passes the budget. Usage: node scripts/size.mjs
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -16,14 +17,16 @@ for (const name of readdirSync(dist).sort()) {
   const gz = gzipSync(raw, { level: 9 }).length;
   const lesson = name.startsWith('chunk-learn-');  // learn mode and its lessons: when a lesson is opened
   const options = name.startsWith('chunk-options-') || name === 'options.css';  // the options account: when it is opened
-  const messages = name.startsWith('chunk-messages-');  // errors, steps and past-liquidation notes in words: when first needed
+  const messages = name.startsWith('chunk-messages-');
+  const risk = name.startsWith('chunk-risk-');  // the risk lab: when its section comes near the screen  // errors, steps and past-liquidation notes in words: when first needed
   const venue = /^venue-.*\.js$/.test(name);  // a venue's tier tables: when the venue is chosen
-  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !messages);  // chunks: chart and risk-lab forms, after the first result
+  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !messages && !risk);  // chunks: chart and risk-lab forms, after the first result
   if (loaded) total += gz;
   const note = loaded ? '' : ON_DEMAND.includes(name)
     ? `  (loaded when the risk lab${name.startsWith('marginlab-full') ? ' or the options account' : ''} is first used)`
     : lesson ? '  (loaded when a lesson is opened)' : options ? '  (loaded when the options account is opened, with marginlab-full)'
     : venue ? '  (loaded when its venue is chosen)'
+    : risk ? '  (loaded when the risk lab comes near the screen)'
     : messages ? '  (loaded on the first input error, position past liquidation or use of the risk lab)'
     : '  (not loaded by the page)';
   rows.push(`${name.padEnd(28)} ${String(raw.length).padStart(9)} B ${String(gz).padStart(8)} B gz${note}`);

@@ -60,6 +60,17 @@ export async function expectShown(target, expected, message) {
 
 export async function ready(target) {
   await target.waitForSelector('html[data-ready="true"]', { state: 'attached', ...WAIT });
+  // The risk lab loads when its section comes near the screen: bring it there once, wait for its forms,
+  // and go back to the top, so a test finds the page as a reader who scrolled down and back.
+  const shown = await target.evaluate(() => {
+    const risk = document.getElementById('risk');
+    if (!risk || risk.offsetParent === null) return false;
+    risk.scrollIntoView();
+    return true;
+  });
+  if (!shown) return;
+  await target.waitForSelector('#risk form[id^="t-"]', { state: 'attached', ...WAIT });
+  await target.evaluate(() => window.scrollTo(0, 0));
 }
 
 export const withQuantity = (q) => {

@@ -339,3 +339,19 @@ test('13. the tier table is editable: a new rate changes the results to the core
     assert.ok(await page.locator('#results.stale').count() === 1);
   });
 });
+
+test('the risk lab loads only when its section comes near the screen', async () => {
+  await withPage(async (page) => {
+    const fetched = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await page.goto(base + 'index.html');
+    await page.waitForSelector('html[data-ready="true"]', { state: 'attached', ...WAIT });
+    await page.waitForSelector('#chart canvas, #chart svg, #chart .u-wrap', { state: 'attached', ...WAIT });
+    await page.waitForTimeout(300);
+    assert.ok(!fetched.some((p) => p.includes('chunk-risk-')), `fetched before scrolling: ${fetched.join(' ')}`);
+    assert.equal(await page.locator('#risk form').count(), 0);
+    await page.locator('#risk').scrollIntoViewIfNeeded();
+    await page.waitForSelector('#risk form[id^="t-"]', { state: 'attached', ...WAIT });
+    assert.ok(fetched.some((p) => p.includes('chunk-risk-')));
+  }, { viewport: { width: 1280, height: 900 } });
+});

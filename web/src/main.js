@@ -410,13 +410,30 @@ function renderResults() {
   const signature = scenario.positions.map((p) => `${p.symbol}/${p.side}/${p.contract}`).join('|');
   if (signature !== state.riskSignature) {
     state.riskSignature = signature;
-    // After the results are on screen: the lab's forms are not needed for the first paint.
     state.riskRefresh = null;
-    import('./risk.js').then(({ renderRiskLab }) => {
+    // The lab's code and forms load when its section comes near the screen: a reader who stays with the
+    // results (or an embed, where it is hidden) never fetches them.
+    whenNear($('risk'), () => import('./risk.js').then(({ renderRiskLab }) => {
+      if (state.riskSignature !== signature) return;  // the positions changed again: a newer call draws it
       state.riskRefresh = renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset,
         lots: (rules, symbol, q) => state.venues.lots(rules, symbol, q) });
-    });
+    }));
   }
+}
+
+/** Runs `then` once `element` is within 200 px of the screen (at once where there is no IntersectionObserver);
+ *  a newer call replaces a pending one. */
+let nearWatch = null;
+function whenNear(element, then) {
+  if (nearWatch) nearWatch.disconnect();
+  if (typeof IntersectionObserver !== 'function') return void then();
+  nearWatch = new IntersectionObserver((entries, observer) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    observer.disconnect();
+    nearWatch = null;
+    then();
+  }, { rootMargin: '200px 0px' });
+  nearWatch.observe(element);
 }
 
 /** In an embed, each position's liquidation prices under its inputs: on a phone the results come after
