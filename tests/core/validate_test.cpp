@@ -212,7 +212,7 @@ TEST_CASE("validate: Hyperliquid lists linear (USDC) perpetuals only", "[validat
   s.positions[0].contract = Contract::Inverse;
   const InputError e = onlyError(s, "positions[0].contract", ErrorCode::Unsupported);
   CHECK(e.rule == "inverseUnsupported");
-  CHECK(e.message == "positions[0].contract is inverse but the hyperliquid profile has linear contracts only (settled in USDC): use linear");
+  CHECK(e.message == "positions[0].contract: hyperliquid has only linear contracts, settled in USDC");
   s.rules = Rules::Binance;  // Binance COIN-M lists inverse contracts
   s.positions[0].symbol = "BTCUSD";
   CHECK(!hasError(validate(s), "positions[0].contract", ErrorCode::Unsupported));

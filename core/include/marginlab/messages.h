@@ -45,7 +45,7 @@ inline constexpr Message symbolEmpty{"symbolEmpty", ErrorCode::Empty, "{path} mu
 inline constexpr Message tierKeyFormat{"tierKeyFormat", ErrorCode::OutOfRange, "tier table key must be a symbol of 1 to {limit} printable characters without spaces"};
 inline constexpr Message rateWithFee{"rateWithFee", ErrorCode::OutOfRange, "{path} ({value}) plus takerFeeRate ({fee}) must be < 1"};
 inline constexpr Message mixedContract{"mixedContract", ErrorCode::Mixed, "{path} is {contract} but positions[0] is {first}: one account settles in one asset, so linear and inverse cannot share it"};
-inline constexpr Message inverseUnsupported{"inverseUnsupported", ErrorCode::Unsupported, "{path} is inverse but the {rules} profile has linear contracts only (settled in {asset}): use linear"};
+inline constexpr Message inverseUnsupported{"inverseUnsupported", ErrorCode::Unsupported, "{path}: {rules} has only linear contracts, settled in {asset}"};
 inline constexpr Message mixedMark{"mixedMark", ErrorCode::Mixed, "{path} ({value}{entryNote}) must equal the mark of positions[{other}] ({otherMark}): one symbol has one mark price"};
 inline constexpr Message tierMissing{"tierMissing", ErrorCode::TierMissing, "the {rules} profile ships no tier table for {symbol}: give one in tiers.{symbol}"};
 inline constexpr Message entryAboveLastCap{"entryAboveLastCap", ErrorCode::OutOfRange, "the entry notional ({value}) of positions[{index}] exceeds the last tier's cap ({limit})"};
