@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include "marginlab/format.h"
 
 #include "marginlab/check.h"
@@ -36,11 +37,13 @@ int decimalsOf(double step) {
   return kMaxDecimals;
 }
 
-/// q / step as a whole count, with a quotient within 1e-9 of a whole number taken as that number
+/// q / step as a whole count, with a quotient within rounding of a whole number taken as that number
 /// (0.3 / 0.1 is 2.9999999999999996 in binary), then rounded by `mode`: -1 floor, 0 nearest, 1 ceil.
+/// "Within rounding" is 1e-9 of a step, or a few ulps of the quotient when it is large: a relative
+/// tolerance would span whole steps there (a tick of 1e-9 on a price of 8000 is 8e12 steps).
 double stepsOf(double q, double step, int mode) {
   const double n = q / step, whole = std::round(n);
-  if (std::fabs(n - whole) <= 1e-9 * std::fmax(1.0, std::fabs(n))) return whole;
+  if (std::fabs(n - whole) <= std::fmax(1e-9, 8 * std::numeric_limits<double>::epsilon() * std::fabs(n))) return whole;
   return mode < 0 ? std::floor(n) : mode > 0 ? std::ceil(n) : whole;
 }
 

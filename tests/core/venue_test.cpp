@@ -90,3 +90,15 @@ TEST_CASE("wholeLots: the largest whole number of lots, with its unit", "[venue]
   CHECK(bad.errors[1].path == "lotSize");
   CHECK(bad.errors[2].path == "baseAsset");
 }
+
+TEST_CASE("roundToTick: a tick far finer than the price still rounds toward the entry", "[venue]") {
+  // 100.0000000004 is 100000000000.4 ticks of 1e-9: Bybit rounds a long's price up, to 100.000000001
+  // (the quotient is whole only to within a few ulps, not to within 1e-9 of itself: 100 ticks here).
+  const TickResult up = roundToTick({.rules = Rules::Bybit, .side = Side::Long, .price = 100.0000000004, .tickSize = 1e-9});
+  REQUIRE(up.errors.empty());
+  CHECK(up.price == 100.000000001);
+  const TickResult down = roundToTick({.rules = Rules::Bybit, .side = Side::Short, .price = 100.0000000006, .tickSize = 1e-9});
+  CHECK(down.price == 100.0);
+  // A quotient off a whole number by binary rounding alone still counts as whole: 0.3 is 3 ticks of 0.1.
+  CHECK(roundToTick({.rules = Rules::Bybit, .side = Side::Long, .price = 0.3, .tickSize = 0.1}).price == 0.3);
+}
