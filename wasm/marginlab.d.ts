@@ -353,6 +353,11 @@ export interface UnwindRequest {
    * the bankruptcy price while it can (BitMEX); 'iocAtBankruptcy' is an immediate-or-cancel at the
    * bankruptcy price that fills only levels at or better than it (Binance, Bybit). */
   order?: 'book' | 'iocAtBankruptcy';
+  /** Partial liquidation: 'none' (default) unwinds the whole position; 'venue' follows the venue's documented
+   * partial liquidation where the lab has it (Hyperliquid: an isolated USDC position over 100,000 notional
+   * sends 20% first, then the whole rest within the 30 s cooldown, or the backstop below 2/3 of the
+   * maintenance margin); elsewhere as 'none', a step saying why. Needs style 'market'. */
+  partial?: 'none' | 'venue';
 }
 export interface UnwindSlice {
   quantity: number; averagePrice: number; worstPrice: number; requested: number; unfilled: number; levels: number;
@@ -361,6 +366,8 @@ export interface UnwindSlice {
   fundTakeover: number;
   /** Of unfilled: deleveraged at the bankruptcy price (the fund was empty). */
   adlQuantity: number;
+  /** A partial order's contracts the book did not fill: they stay in the position (not in unfilled). */
+  carried: number;
 }
 export interface UnwindResult {
   slices: UnwindSlice[]; averagePrice: number; bankruptcyPrice: number; liquidationPrice: number;
@@ -374,6 +381,14 @@ export interface UnwindResult {
   fundTakeover: number;
   /** Contracts deleveraged at the bankruptcy price; > 0 exactly when autoDeleveraging. */
   adlQuantity: number;
+  /** The venue's partial liquidation applied: slice 0 is the partial order. */
+  partialLiquidation: boolean;
+  /** Contracts the trader keeps: the partial order restored the maintenance margin at the mark.
+   * filled + unfilled + remaining = quantity. */
+  remaining: number;
+  /** Hyperliquid's backstop: equity below 2/3 of the maintenance margin after the partial order; the
+   * liquidator vault (the fund) took the rest at the bankruptcy price. */
+  backstop: boolean;
 }
 
 // ---- Options accounts (marginlab-full.js; scenario version 2, README "Options accounts") --------

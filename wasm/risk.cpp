@@ -371,7 +371,7 @@ void writeUnwind(JsWriter& w, const UnwindResult& u) {
     w.key("worstPrice").number(x.worstPrice).key("requested").number(x.requested).key("unfilled").number(x.unfilled);
     w.key("levels").number(static_cast<double>(x.levels)).key("insuranceFundChange").number(x.insuranceFundChange);
     w.key("insuranceFundAfter").number(x.insuranceFundAfter).key("fundTakeover").number(x.fundTakeover);
-    w.key("adlQuantity").number(x.adlQuantity).end();
+    w.key("adlQuantity").number(x.adlQuantity).key("carried").number(x.carried).end();
   }
   w.end();
   w.key("averagePrice").number(u.averagePrice).key("bankruptcyPrice").number(u.bankruptcyPrice);
@@ -382,6 +382,8 @@ void writeUnwind(JsWriter& w, const UnwindResult& u) {
   w.key("adlSlice").optional(u.adlSlice ? std::optional<double>(static_cast<double>(*u.adlSlice)) : std::nullopt);
   w.key("adlThresholdPrice").optional(u.adlThresholdPrice);
   w.key("fundTakeover").number(u.fundTakeover).key("adlQuantity").number(u.adlQuantity);
+  w.key("partialLiquidation").boolean(u.partialLiquidation).key("remaining").number(u.remaining);
+  w.key("backstop").boolean(u.backstop);
 }
 
 }  // namespace

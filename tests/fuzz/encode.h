@@ -426,6 +426,8 @@ struct Params {
   std::vector<BookLevel> book;
   double depthPerPercent = 1, visibleSize = 1, replenish = 1, insuranceFund = 0;
   std::size_t slices = 1;
+  UnwindOrder unwindOrder = UnwindOrder::Book;        ///< read after sizeCurve (appended)
+  UnwindPartial unwindPartial = UnwindPartial::None;  ///< read after sizeCurve (appended)
 
   bool batchFromScenario = true;  ///< else the batch uses the order fields below, one entry
   double batchSide = 1;
@@ -728,6 +730,8 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.num(p.sizeCurve.baseImr, 0.01);
   io.num(p.sizeCurve.baseMmr, 0.006);
   io.num(p.sizeCurve.factor, 3.75e-7);
+  io.choice(p.unwindOrder, 2);
+  io.choice(p.unwindPartial, 2);
 }
 
 /// The references of a scenario and its report, for paramsSchema.

@@ -330,6 +330,45 @@ describe('liquidation engine', () => {
     assert.ok(u.errors.some((e) => e.path === 'request.order'), JSON.stringify(u.errors));
   });
 
+  test("Hyperliquid's partial liquidation: 20% first, the trader keeps the rest when the margin is met", () => {
+    // Hyperliquid docs "Liquidations" (partial liquidations: over 100k USDC, 20% as a market order; 30 s
+    // cooldown). BTC 40x max (MMR 1.25%), isolated long 10 @ 100,000, 20x: LP = 95,000 / 0.9875 = 96,202.53,
+    // BP 95,000. The partial order of 2 fills 1 @ 96,200 + 1 @ 96,000 (average 96,100); the equity left
+    // 10 x (LP - BP) - (2 x LP - 192,200) = 11,820.25 is above the rest's MM 12,025.32 x 8/10 = 9,620.25:
+    // 8 kept. tests/core/engine_partial_test.cpp has the cooldown and the backstop.
+    const s = { version: 1, rules: 'hyperliquid', walletBalance: 100000,
+      positions: [{ symbol: 'BTC', contract: 'linear', side: 'long', quantity: 10, entryPrice: 100000, leverage: 20, marginMode: 'isolated' }] };
+    const request = { position: 0, book: [{ price: 96200, size: 1 }, { price: 96000, size: 100 }], partial: 'venue' };
+    const u = lab.unwind(s, request);
+    assert.deepEqual(u.errors, []);
+    assertClean(u);
+    assert.equal(u.partialLiquidation, true);
+    assert.ok(Math.abs(u.remaining - 8) < 1e-9, JSON.stringify(u));
+    assert.ok(Math.abs(u.averagePrice - 96100) < 1e-6);
+    assert.equal(u.slices.length, 1);
+    assert.equal(u.slices[0].carried, 0);
+    const explained = lab.unwind(s, request, { explain: true });
+    const codes = explained.steps.map((x) => x.code);
+    assert.ok(codes.includes('unwind.partialOrder') && codes.includes('unwind.partialKept'), codes.join(' '));
+    const equity = explained.steps.find((x) => x.code === 'unwind.partialEquity');
+    assert.ok(Math.abs(equity.value - 11820.2532) < 1e-4, JSON.stringify(equity));
+    // The default unwinds all 10, as before.
+    const { partial, ...wholeRequest } = request;
+    assert.equal(partial, 'venue');
+    const whole = lab.unwind(s, wholeRequest);
+    assert.equal(whole.partialLiquidation, false);
+    assert.equal(whole.remaining, 0);
+    assert.ok(Math.abs(whole.filled - 10) < 1e-9);
+  });
+
+  test('partial liquidation is refused at its path with a TWAP, and an unknown value too', () => {
+    const twap = lab.unwind(scenario(), { position: 0, style: 'twap', slices: 2, depthPerPercent: 1, partial: 'venue' });
+    assert.deepEqual(paths(twap), ['request.partial outOfRange']);
+    assert.match(twap.errors[0].message, /'twap'/);
+    const bad = lab.unwind(scenario(), { position: 0, depthPerPercent: 1, partial: 'half' });
+    assert.ok(bad.errors.some((e) => e.path === 'request.partial'), JSON.stringify(bad.errors));
+  });
+
   test('bad book levels are reported at their paths', () => {
     const u = lab.unwind(scenario(), { position: 0, book: [{ price: 57000, size: 1 }, { price: -1, size: 'a' }] });
     assert.ok(u.errors.some((e) => e.path === 'request.book[1].size' && e.code === 'wrongType'), JSON.stringify(u.errors));

@@ -98,6 +98,7 @@ inline constexpr std::string_view kTargetKindNames[] = {"pnl", "roe"};
 inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol"};
 inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
 inline constexpr std::string_view kUnwindOrderNames[] = {"book", "iocAtBankruptcy"};
+inline constexpr std::string_view kUnwindPartialNames[] = {"none", "venue"};
 inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", "tierByTier"};
 inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"};
 inline constexpr std::string_view kOptionTypeNames[] = {"call", "put"};
@@ -112,6 +113,7 @@ constexpr std::span<const std::string_view> enumNames(TargetKind) noexcept { ret
 constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { return kShockModelNames; }
 constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
 constexpr std::span<const std::string_view> enumNames(UnwindOrder) noexcept { return kUnwindOrderNames; }
+constexpr std::span<const std::string_view> enumNames(UnwindPartial) noexcept { return kUnwindPartialNames; }
 constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexcept { return kCascadeLiquidationNames; }
 constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { return kVolShockKindNames; }
 constexpr std::span<const std::string_view> enumNames(OptionType) noexcept { return kOptionTypeNames; }
@@ -131,6 +133,7 @@ constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'
 constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
 constexpr std::string_view enumType(UnwindStyle) noexcept { return "'market' | 'twap' | 'iceberg'"; }
 constexpr std::string_view enumType(UnwindOrder) noexcept { return "'book' | 'iocAtBankruptcy'"; }
+constexpr std::string_view enumType(UnwindPartial) noexcept { return "'none' | 'venue'"; }
 constexpr std::string_view enumType(CascadeLiquidation) noexcept { return "'wholeAccount' | 'tierByTier'"; }
 constexpr std::string_view enumType(SizeCurve) noexcept { return "'orderly' | 'drift'"; }
 
@@ -385,6 +388,7 @@ void fields(V& v, T& r) {
   v("replenishFraction", r.replenishFraction);
   v("insuranceFund", r.insuranceFund);
   v("order", r.order, QuoteLimit{});
+  v("partial", r.partial, QuoteLimit{});
 }
 
 // ---- input: the options account's requests (options.h); every field keeps its default when absent ---

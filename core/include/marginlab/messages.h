@@ -117,6 +117,7 @@ inline constexpr Message depthModelNotFinite{"depthModelNotFinite", ErrorCode::N
 inline constexpr Message depthModelPositive{"depthModelPositive", ErrorCode::NotPositive, "{path} ({value}) must be > 0 (the book is empty, so the depth model needs it)"};
 inline constexpr Message depthModelMagnitude{"depthModelMagnitude", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high} (the book is empty, so the depth model needs it)"};
 inline constexpr Message icebergSlices{"icebergSlices", ErrorCode::OutOfRange, "{path} ({value}) would cut {quantity} contracts into {count} slices; at most {limit}"};
+inline constexpr Message partialStyle{"partialStyle", ErrorCode::OutOfRange, "{path} ('venue') needs style 'market': the venue's partial liquidation is a market order, not '{style}'"};
 inline constexpr Message nothingToUnwind{"nothingToUnwind", ErrorCode::OutOfRange, "{path} ({value}): no price liquidates this position in {mode} mode, so there is nothing for the engine to take over"};
 
 // Options accounts, Black-76, the surface (options.cpp, black.cpp, surface.cpp).
@@ -269,6 +270,7 @@ inline constexpr const Message* kAll[] = {
     &depthModelMagnitude,
     &icebergSlices,
     &nothingToUnwind,
+    &partialStyle,
     &optionsVersion,
     &optionsSizeRateNeeded,
     &optionsDateFormat,
