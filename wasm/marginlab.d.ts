@@ -391,6 +391,31 @@ export interface UnwindResult {
   backstop: boolean;
 }
 
+/** adl.h AdlRequest. The crowd (the other traders) is an assumption: quantiles at evenly spaced
+ * probabilities 0..1, ascending, independent; empty or absent: the default. */
+export interface AdlRequest {
+  position: number; mode?: MarginMode;
+  /** The others' PnL% (0.1 = 10%), 2 to 101 values. Default [-0.5, -0.1, 0, 0.1, 0.5]. */
+  pnlQuantiles?: number[];
+  /** The others' effective leverage (Bybit, BitMEX; default [1, 2, 5, 10, 25]) or margin ratio (Binance;
+   * default [0.01, 0.05, 0.1, 0.3, 0.8]). */
+  leverageQuantiles?: number[];
+}
+export interface AdlRankResult {
+  /** PnL% in the venue's definition (Binance: max(0, uPnL) / max(1, wallet)). */
+  pnlPercent: number;
+  /** Effective leverage (Bybit, BitMEX) or margin ratio (Binance). */
+  leverage: number;
+  /** The ranking score: PnL% × or ÷ effective leverage (profit / loss), or Binance's PnL% × margin ratio. */
+  score: number;
+  /** Share of the crowd whose score is below the position's (0..1). */
+  quantile: number;
+  /** The five-light indicator: 1..5, 20% buckets of quantile (5: deleveraged first). */
+  lights: number;
+  /** The crowd used (the defaults when none was given). */
+  pnlQuantiles: number[]; leverageQuantiles: number[];
+}
+
 // ---- Options accounts (marginlab-full.js; scenario version 2, README "Options accounts") --------
 
 /** black.h OptionType. */
@@ -788,6 +813,8 @@ export interface MarginLabFull extends MarginLab {
   monteCarlo(scenario: Scenario, request: MonteCarloRequest,
     chunk?: { begin?: number; end?: number; tally?: MonteCarloTally } & CallOptions): ({ errors: [] } & MonteCarloTally) | { errors: InputError[] };
   unwind(scenario: Scenario, request: UnwindRequest, options?: CallOptions): Answer<UnwindResult>;
+  /** adl.h adlRank(): the position's place in the venue's ADL queue (binance, bybit, bybitUta, bitmex). */
+  adlRank(scenario: Scenario, request: AdlRequest, options?: CallOptions): Answer<AdlRankResult>;
   /** options.h evaluateOptions(): every position valued, the cross views now, later and vol-shifted
    *  with every liquidation price, and each position isolated. Throws TypeError when scenario (or a
    *  given request or options) is not an object. With { explain: true }: options.h explain()'s steps. */

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "convert.h"
+#include "marginlab/adl.h"
 #include "marginlab/check.h"
 #include "marginlab/engine.h"
 #include "marginlab/odds.h"
@@ -440,6 +441,33 @@ val unwindPosition(const val& scenario, const val& request, const val& options) 
           if (steps) w.key("steps").steps(result.value->steps);
         });
       });
+}
+
+}  // namespace mljs
+
+// ---------------------------------------------------------------------------------------------
+// The ADL queue (adl.h): lab.adlRank(scenario, request, options).
+
+namespace mljs {
+
+namespace {
+
+void writeAdl(JsWriter& w, const AdlRankResult& a) {
+  w.key("pnlPercent").number(a.pnlPercent).key("leverage").number(a.leverage).key("score").number(a.score);
+  w.key("quantile").number(a.quantile).key("lights").number(static_cast<double>(a.lights));
+  w.key("pnlQuantiles").array();
+  for (double x : a.pnlQuantiles) w.number(x);
+  w.end();
+  w.key("leverageQuantiles").array();
+  for (double x : a.leverageQuantiles) w.number(x);
+  w.end();
+}
+
+}  // namespace
+
+val adlRank(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, AdlRequest{}, readDescribed<AdlRequest>,
+                [](const Scenario& s, const AdlRequest& r) { return marginlab::adlRank(s, r); }, writeAdl);
 }
 
 }  // namespace mljs

@@ -149,6 +149,21 @@ test("the engine's partial liquidation option: a step says why a venue has none,
   });
 });
 
+test('the ADL queue shows the core\'s lights and share, says the crowd is an assumption, and shows its math', async () => {
+  await withPage(async (page) => {
+    const text = await compute(page, 't-adl', {});
+    const s = structuredClone(defaultScenario);
+    const a = lab.adlRank(s, { position: 0, mode: 'isolated', pnlQuantiles: [-0.5, -0.1, 0, 0.1, 0.5] });
+    assert.deepEqual(a.errors, []);
+    assert.ok(text.includes(`${a.lights} of 5 lights`), text);
+    const pct = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(a.quantile);
+    assert.ok(text.includes(pct), `${pct} in: ${text}`);
+    assert.match(text, /assumed distribution of the other traders/);
+    assert.ok(await openMath(page, 't-adl') >= 5);
+    assert.match(await page.locator('#t-adl-out details.math').textContent(), /an assumption/);
+  });
+});
+
 test('Monte Carlo runs in a worker with progress, the seed reproduces the core, and cancel stops it', async () => {
   await withPage(async (page) => {
     await compute(page, 't-mc', { paths: '4000', steps: '60', seed: '9' });

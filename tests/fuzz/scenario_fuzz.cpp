@@ -1001,6 +1001,24 @@ void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params
                "unwind: fund after = fund + change");
 }
 
+void checkAdl(const Scenario& s, bool valid, const Params& prm) {
+  const AdlRequest request{.position = prm.position, .mode = prm.adlMode, .pnlQuantiles = prm.adlPnl,
+                           .leverageQuantiles = prm.adlLeverage};
+  const auto r = adlRank(s, request);
+  checkResult(r, "adlRank");
+  REQUIRE_THAT(valid || !r, "adlRank: an invalid scenario is an error");
+  if (!r.value) return;
+  const Finite f{"adlRank."};
+  const AdlRankResult& a = *r.value;
+  for (double x : {a.pnlPercent, a.leverage, a.score, a.quantile}) f.x("result", x);
+  REQUIRE_THAT(a.quantile >= 0 && a.quantile <= 1, "adlRank: quantile in [0, 1]");
+  REQUIRE_THAT(a.lights == std::min(5, static_cast<int>(std::floor(a.quantile * 5)) + 1), "adlRank: 20% buckets");
+  AdlRankResult explained = a;
+  explain(s, request, explained);
+  f.steps("steps", explained.steps);
+  REQUIRE_THAT(explained.quantile == a.quantile && explained.score == a.score, "adlRank: explain() changes no number");
+}
+
 void checkBatch(const Scenario& s, bool valid, const Params& prm) {
   if (s.positions.empty() || s.positions.size() > kFuzzPositions) return;
   const Position& first = s.positions[prm.position < s.positions.size() ? prm.position : 0];
@@ -1503,7 +1521,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (run(kMarginToTarget)) checkMarginToTarget(s, d.report, valid, prm);
     if (run(kFunding)) checkFunding(s, d.report, valid, prm);
     if (run(kOdds)) checkOdds(s, d.report, valid, prm);
-    if (run(kUnwind)) checkUnwind(s, d.report, valid, prm);
+    if (run(kUnwind)) {
+      checkUnwind(s, d.report, valid, prm);
+      checkAdl(s, valid, prm);
+    }
   } else {
     REQUIRE_THAT(!targetPrice(s, prm.position, prm.targetKind, prm.target), "targetPrice: a bad index is an error");
     REQUIRE_THAT(!marginToTarget(s, prm.position, prm.liquidationTarget), "marginToTarget: a bad index is an error");

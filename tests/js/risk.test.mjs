@@ -378,6 +378,39 @@ describe('liquidation engine', () => {
   });
 });
 
+describe('ADL queue', () => {
+  // BitMEX rules, no fee, long 10 @ 100, 100x, MM 0.5%: BP 99. Mark 100.5: PnL% = 0.5/100 = 0.005,
+  // effective leverage 100.5/|100.5 - 99| = 67, score 0.335 (Bybit's and BitMEX's PnL% x EffLev in profit).
+  // Crowd: PnL% uniform on [-0.5, 0.5], leverage 10: below when PnL% < 0.0335, share 0.5335 -> 3 lights.
+  const bitmex = () => ({ version: 1, rules: 'bitmex', walletBalance: 10000, takerFeeRate: 0,
+    tiers: { EXAMPLE: [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.005 }] },
+    positions: [{ symbol: 'EXAMPLE', contract: 'linear', side: 'long', quantity: 10, entryPrice: 100, markPrice: 100.5, leverage: 100 }] });
+
+  test('the score, the share below and the lights of a hand-worked crowd', () => {
+    const a = lab.adlRank(bitmex(), { position: 0, pnlQuantiles: [-0.5, 0.5], leverageQuantiles: [10, 10] });
+    assert.deepEqual(a.errors, []);
+    assertClean(a);
+    assert.ok(Math.abs(a.score - 0.335) < 1e-12 && Math.abs(a.leverage - 67) < 1e-12, JSON.stringify(a));
+    assert.ok(Math.abs(a.quantile - 0.5335) < 1e-12);
+    assert.equal(a.lights, 3);
+    assert.equal('steps' in a, false);
+    const { steps, ...numbers } = lab.adlRank(bitmex(), { position: 0, pnlQuantiles: [-0.5, 0.5], leverageQuantiles: [10, 10] }, { explain: true });
+    assert.deepEqual(numbers, a);
+    assert.deepEqual(steps.map((x) => x.code), ['adl.pnlLinear', 'adl.effectiveLeverageLinear', 'adl.scoreProfit', 'adl.crowd', 'adl.quantile', 'adl.lights']);
+  });
+
+  test('the default crowd is stated in the answer; bad quantiles and a venue without a formula are errors at their paths', () => {
+    const d = lab.adlRank(bitmex(), { position: 0 });
+    assert.deepEqual(d.pnlQuantiles, [-0.5, -0.1, 0, 0.1, 0.5]);
+    assert.deepEqual(d.leverageQuantiles, [1, 2, 5, 10, 25]);
+    const bad = lab.adlRank(bitmex(), { position: 0, pnlQuantiles: [0.2, 'x', 0.1], leverageQuantiles: [5, 1] });
+    assert.deepEqual(paths(bad), ['request.leverageQuantiles[1] unsorted', 'request.pnlQuantiles[1] wrongType']);
+    const hl = { ...bitmex(), rules: 'hyperliquid' };
+    assert.deepEqual(paths(lab.adlRank(hl, { position: 0 })), ['scenario.rules unsupported']);
+    assert.throws(() => lab.adlRank(bitmex(), 3), TypeError);
+  });
+});
+
 test('maxOpen answers a size adjust accepts; a little more is refused (the position held counts)', () => {
   // Binance default brackets (125x to 50,000), long 0.4 @ 99,875 at 125x, mark 100,000, fee 0.05%:
   // the room beside the 39,950 held is 10,050 -> 0.1005 BTC at 100,000 (tests/core/whatif_test.cpp).

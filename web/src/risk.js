@@ -131,7 +131,7 @@ export function renderRiskLab(root, ctx) {
     lp: (x) => (x === null ? 'none' : fmt.price(x)),
     position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
   };
-  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u)].map((spec) => tool(ctx, spec));
+  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u), adlTool(u)].map((spec) => tool(ctx, spec));
   root.append(h('h2', { id: 'risk-title' }, 'Risk lab'),
     h('p', { class: 'hint' }, 'What-if tools, stress and cascades, funding, the odds of liquidation and how the engine unwinds a position. Each uses the scenario above.'),
     ...tools.map((t) => t.node));
@@ -320,6 +320,35 @@ function sizeCurveTool({ first, lp }) {
         ['Liquidation price', lp(a.liquidationPrice)],
         ['Maintenance rate there', a.maintenanceMarginRateAtLiquidation === null ? '—' : rate(a.maintenanceMarginRateAtLiquidation)],
         ...(a.upperLiquidationPrice !== null ? [['Also liquidated above (maintenance outgrows the gain)', lp(a.upperLiquidationPrice)]] : [])], math)] };
+}
+
+// ---- the ADL queue (lab.adlRank, adl.h) -------------------------------------------------------------
+
+/** A comma-separated list typed in a field, each entry divided by `per` (percent to a fraction); blank: absent. */
+const listOf = (text, per = 1) => (String(text ?? '').trim() === '' ? undefined
+  : String(text).split(',').map((t) => (t.trim() === '' ? NaN : Number(t.trim()) / per)));
+
+/** Where the position stands in the venue's ADL queue, as its five lights, against an assumed crowd. */
+function adlTool({ position }) {
+  return { id: 't-adl', call: 'adlRank', steps: true, title: 'Place in the ADL queue',
+    intro: 'Binance ranks by PnL% × margin ratio (a loss counts as 0); Bybit and BitMEX by PnL% × effective leverage in profit and PnL% ÷ '
+      + 'effective leverage at a loss. The lights are the share of the other traders ranked below the position, in 20% buckets: '
+      + '5 lights are deleveraged first. The other traders are not public: their PnL% and leverage below are an assumption '
+      + '(quantiles from lowest to highest, evenly spaced, taken as independent). Leave the second list blank for the venue\'s default.',
+    fields: [position, { key: 'mode', label: 'Mode', value: 'isolated', options: [['isolated', 'Isolated'], ['cross', 'Cross']] },
+      { key: 'pnlQuantiles', label: "Others' PnL% (assumed)", unit: '%, low to high', value: '-50, -10, 0, 10, 50' },
+      { key: 'leverageQuantiles', label: "Others' effective leverage, or margin ratio on Binance (assumed)", unit: 'low to high', value: '' }],
+    request: (num, values) => defined({ position: Number(values.position), mode: values.mode,
+      pnlQuantiles: listOf(values.pnlQuantiles, 100), leverageQuantiles: listOf(values.leverageQuantiles) }),
+    view: (a, { math }) => [
+      v('p', { class: 'adl-lights', 'aria-label': `${a.lights} of 5 lights` },
+        ...[1, 2, 3, 4, 5].map((i) => v('span', { class: i <= a.lights ? 'on' : 'off', 'aria-hidden': 'true' }, i <= a.lights ? '●' : '○')),
+        ` ${a.lights} of 5 lights`),
+      ...result([['PnL%', fmt.percent(a.pnlPercent)], ['Leverage (or margin ratio)', fmt.plain(a.leverage)], ['Ranking score', fmt.plain(a.score)],
+        ['Share of the others ranked below', fmt.percent(a.quantile)],
+        ["Assumed others' PnL%", a.pnlQuantiles.map((x) => fmt.percent(x)).join(', ')],
+        ["Assumed others' leverage", a.leverageQuantiles.map((x) => fmt.plain(x)).join(', ')]], math),
+      v('p', { class: 'hint' }, 'The queue is computed against the assumed distribution of the other traders above, not the venue\'s real book of positions.')] };
 }
 
 let running = null;

@@ -14,6 +14,7 @@
 #include "marginlab/batch.h"
 #include "marginlab/black.h"
 #include "marginlab/check.h"
+#include "marginlab/adl.h"
 #include "marginlab/curve.h"
 #include "marginlab/engine.h"
 #include "marginlab/errors.h"
@@ -177,6 +178,7 @@ template <> inline constexpr std::string_view kStructName<OptionsRequest> = "Opt
 template <> inline constexpr std::string_view kStructName<OptionsSweepRequest> = "OptionsSweepRequest";
 template <> inline constexpr std::string_view kStructName<PortfolioMarginRequest> = "PortfolioMarginRequest";
 template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
+template <> inline constexpr std::string_view kStructName<AdlRequest> = "AdlRequest";
 template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
 template <> inline constexpr std::string_view kStructName<OptionPosition> = "OptionPosition";
 template <> inline constexpr std::string_view kStructName<VolSurface> = "VolSurface";
@@ -389,6 +391,14 @@ void fields(V& v, T& r) {
   v("insuranceFund", r.insuranceFund);
   v("order", r.order, QuoteLimit{});
   v("partial", r.partial, QuoteLimit{});
+}
+
+template <class V, Is<AdlRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"whole", kMaxRequestCount});
+  v("mode", r.mode);
+  v("pnlQuantiles", r.pnlQuantiles, Values{}, Limit{kMaxAdlQuantiles});
+  v("leverageQuantiles", r.leverageQuantiles, Values{}, Limit{kMaxAdlQuantiles});
 }
 
 // ---- input: the options account's requests (options.h); every field keeps its default when absent ---
