@@ -100,7 +100,7 @@ struct UnwindResult {
 /// and Iceberg, request.depthPerPercent when the book is empty. Levels strictly descending (long)
 /// / ascending (short), at or beyond the takeover price: a long sells into bids at or below LP, a
 /// short buys asks at or above it. The position must have a liquidation and a bankruptcy price in
-/// request.mode.
+/// request.mode. request.partial Venue needs style Market (partialStyle).
 std::vector<InputError> validate(const Scenario& scenario, const UnwindRequest& request);
 
 /// Validates, then unwinds the whole position from its liquidation price in request.mode, fill by
@@ -114,6 +114,10 @@ std::vector<InputError> validate(const Scenario& scenario, const UnwindRequest& 
 /// otherwise they are deleveraged at BP (adlQuantity).
 /// Depth model: level k at LP*(1 - s*k/1000) with depthPerPercent/10 contracts, k = 0..999
 /// for a long (down to 0.1% of LP) and k = 0..1000 for a short (up to 2*LP).
+/// Partial (request.partial Venue, Hyperliquid's rule applies): slice 0 is 20% of the position (the depth it
+/// takes does not come back); then at the mark LP, E1 = s*Q*CS*(LP - BP) - s*CS*(q1*LP - Σ q*p) against
+/// MM1 = s*Q*CS*(LP - BP)*(Q - q1)/Q: E1 > MM1 keeps the rest (remaining), E1 < 2/3*MM1 hands it to the
+/// fund at BP (backstop), otherwise slice 1 is a market order for the whole rest.
 Result<UnwindResult> unwind(const Scenario& scenario, const UnwindRequest& request);
 
 /// "Show the math": the steps of `result`, which unwind(scenario, request) returned. Changes no number.
