@@ -161,6 +161,7 @@ val describe() {
   d.describe<OddsRequest>();
   d.describe<MonteCarloRequest>();
   d.describe<UnwindRequest>();
+  d.describe<AdlRequest>();
   d.describe<BookLevel>();
   d.describe<StressRequest>();
   d.describe<ShockRange>();

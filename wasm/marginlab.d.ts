@@ -449,6 +449,11 @@ export interface UnwindRequest {
    * the bankruptcy price while it can (BitMEX); 'iocAtBankruptcy' is an immediate-or-cancel at the
    * bankruptcy price that fills only levels at or better than it (Binance, Bybit). */
   order?: 'book' | 'iocAtBankruptcy';
+  /** Partial liquidation: 'none' (default) unwinds the whole position; 'venue' follows the venue's documented
+   * partial liquidation where the lab has it (Hyperliquid: an isolated USDC position over 100,000 notional
+   * sends 20% first, then the whole rest within the 30 s cooldown, or the backstop below 2/3 of the
+   * maintenance margin); elsewhere as 'none', a step saying why. Needs style 'market'. */
+  partial?: 'none' | 'venue';
 }
 export interface UnwindSlice {
   quantity: number; averagePrice: number; worstPrice: number; requested: number; unfilled: number; levels: number;
@@ -457,6 +462,8 @@ export interface UnwindSlice {
   fundTakeover: number;
   /** Of unfilled: deleveraged at the bankruptcy price (the fund was empty). */
   adlQuantity: number;
+  /** A partial order's contracts the book did not fill: they stay in the position (not in unfilled). */
+  carried: number;
 }
 export interface UnwindResult {
   slices: UnwindSlice[]; averagePrice: number; bankruptcyPrice: number; liquidationPrice: number;
@@ -470,6 +477,39 @@ export interface UnwindResult {
   fundTakeover: number;
   /** Contracts deleveraged at the bankruptcy price; > 0 exactly when autoDeleveraging. */
   adlQuantity: number;
+  /** The venue's partial liquidation applied: slice 0 is the partial order. */
+  partialLiquidation: boolean;
+  /** Contracts the trader keeps: the partial order restored the maintenance margin at the mark.
+   * filled + unfilled + remaining = quantity. */
+  remaining: number;
+  /** Hyperliquid's backstop: equity below 2/3 of the maintenance margin after the partial order; the
+   * liquidator vault (the fund) took the rest at the bankruptcy price. */
+  backstop: boolean;
+}
+
+/** adl.h AdlRequest. The crowd (the other traders) is an assumption: quantiles at evenly spaced
+ * probabilities 0..1, ascending, independent; empty or absent: the default. */
+export interface AdlRequest {
+  position: number; mode?: MarginMode;
+  /** The others' PnL% (0.1 = 10%), 2 to 101 values. Default [-0.5, -0.1, 0, 0.1, 0.5]. */
+  pnlQuantiles?: number[];
+  /** The others' effective leverage (Bybit, BitMEX; default [1, 2, 5, 10, 25]) or margin ratio (Binance;
+   * default [0.01, 0.05, 0.1, 0.3, 0.8]). */
+  leverageQuantiles?: number[];
+}
+export interface AdlRankResult {
+  /** PnL% in the venue's definition (Binance: max(0, uPnL) / max(1, wallet)). */
+  pnlPercent: number;
+  /** Effective leverage (Bybit, BitMEX) or margin ratio (Binance). */
+  leverage: number;
+  /** The ranking score: PnL% × or ÷ effective leverage (profit / loss), or Binance's PnL% × margin ratio. */
+  score: number;
+  /** Share of the crowd whose score is below the position's (0..1). */
+  quantile: number;
+  /** The five-light indicator: 1..5, 20% buckets of quantile (5: deleveraged first). */
+  lights: number;
+  /** The crowd used (the defaults when none was given). */
+  pnlQuantiles: number[]; leverageQuantiles: number[];
 }
 
 // ---- Options accounts (marginlab-full.js; scenario version 2, README "Options accounts") --------
@@ -965,6 +1005,8 @@ export interface MarginLabFull extends MarginLab {
   /** odds.h valueAtRisk(): every path (2,000 to 1,000,000) run to the horizon; steps with { explain: true }. */
   valueAtRisk(scenario: Scenario, request: MonteCarloRequest, options?: CallOptions): Answer<VarResult>;
   unwind(scenario: Scenario, request: UnwindRequest, options?: CallOptions): Answer<UnwindResult>;
+  /** adl.h adlRank(): the position's place in the venue's ADL queue (binance, bybit, bybitUta, bitmex). */
+  adlRank(scenario: Scenario, request: AdlRequest, options?: CallOptions): Answer<AdlRankResult>;
   /** options.h evaluateOptions(): every position valued, the cross views now, later and vol-shifted
    *  with every liquidation price, and each position isolated. Throws TypeError when scenario (or a
    *  given request or options) is not an object. With { explain: true }: options.h explain()'s steps. */

@@ -88,7 +88,7 @@ export default async function createMarginLab(options = {}) {
   // TypeError. Present in marginlab-full.js only.
   const tools = {};
   for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
-    'funding', 'odds', 'unwind', 'valueAtRisk'].filter((n) => typeof core[n] === 'function')) {
+    'funding', 'odds', 'unwind', 'valueAtRisk', 'adlRank'].filter((n) => typeof core[n] === 'function')) {
     tools[name] = (scenario, request, options) => {
       if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
       return core[name](scenario, request, callOptions(name, options));

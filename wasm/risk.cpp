@@ -8,6 +8,7 @@
 #include <string>
 
 #include "convert.h"
+#include "marginlab/adl.h"
 #include "marginlab/check.h"
 #include "marginlab/engine.h"
 #include "marginlab/odds.h"
@@ -371,7 +372,7 @@ void writeUnwind(JsWriter& w, const UnwindResult& u) {
     w.key("worstPrice").number(x.worstPrice).key("requested").number(x.requested).key("unfilled").number(x.unfilled);
     w.key("levels").number(static_cast<double>(x.levels)).key("insuranceFundChange").number(x.insuranceFundChange);
     w.key("insuranceFundAfter").number(x.insuranceFundAfter).key("fundTakeover").number(x.fundTakeover);
-    w.key("adlQuantity").number(x.adlQuantity).end();
+    w.key("adlQuantity").number(x.adlQuantity).key("carried").number(x.carried).end();
   }
   w.end();
   w.key("averagePrice").number(u.averagePrice).key("bankruptcyPrice").number(u.bankruptcyPrice);
@@ -382,6 +383,8 @@ void writeUnwind(JsWriter& w, const UnwindResult& u) {
   w.key("adlSlice").optional(u.adlSlice ? std::optional<double>(static_cast<double>(*u.adlSlice)) : std::nullopt);
   w.key("adlThresholdPrice").optional(u.adlThresholdPrice);
   w.key("fundTakeover").number(u.fundTakeover).key("adlQuantity").number(u.adlQuantity);
+  w.key("partialLiquidation").boolean(u.partialLiquidation).key("remaining").number(u.remaining);
+  w.key("backstop").boolean(u.backstop);
 }
 
 }  // namespace
@@ -489,6 +492,33 @@ val unwindPosition(const val& scenario, const val& request, const val& options) 
           if (steps) w.key("steps").steps(result.value->steps);
         });
       });
+}
+
+}  // namespace mljs
+
+// ---------------------------------------------------------------------------------------------
+// The ADL queue (adl.h): lab.adlRank(scenario, request, options).
+
+namespace mljs {
+
+namespace {
+
+void writeAdl(JsWriter& w, const AdlRankResult& a) {
+  w.key("pnlPercent").number(a.pnlPercent).key("leverage").number(a.leverage).key("score").number(a.score);
+  w.key("quantile").number(a.quantile).key("lights").number(static_cast<double>(a.lights));
+  w.key("pnlQuantiles").array();
+  for (double x : a.pnlQuantiles) w.number(x);
+  w.end();
+  w.key("leverageQuantiles").array();
+  for (double x : a.leverageQuantiles) w.number(x);
+  w.end();
+}
+
+}  // namespace
+
+val adlRank(const val& scenario, const val& request, const val& options) {
+  return answer(scenario, request, options, AdlRequest{}, readDescribed<AdlRequest>,
+                [](const Scenario& s, const AdlRequest& r) { return marginlab::adlRank(s, r); }, writeAdl);
 }
 
 }  // namespace mljs

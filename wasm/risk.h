@@ -30,5 +30,7 @@ emscripten::val monteCarloChunk(const emscripten::val& scenario, const emscripte
 emscripten::val valueAtRisk(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
 emscripten::val unwindPosition(const emscripten::val& scenario, const emscripten::val& request,
                                const emscripten::val& options);
+/// The position's place in the venue's ADL queue (adl.h), options as odds.
+emscripten::val adlRank(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
 
 }  // namespace mljs

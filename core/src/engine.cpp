@@ -122,6 +122,10 @@ void checkStyle(const Position* p, const UnwindRequest& r, Checker& c) {
               param("limit", kMaxSlices)});
   }
   if (r.style != UnwindStyle::Market) c.between("request.replenishFraction", r.replenishFraction, 0, 1);
+  if (r.partial == UnwindPartial::Venue && r.style != UnwindStyle::Market) {
+    static constexpr const char* kStyles[] = {"market", "twap", "iceberg"};
+    c.fail("request.partial", "partialStyle", {Param{"style", std::string(kStyles[static_cast<int>(r.style)])}});
+  }
 }
 
 /// Request checks that need neither a price nor a valid scenario.
@@ -184,6 +188,29 @@ struct FundCap {
   double price = 0, balance = 0, quantity = 0;  ///< the level, the fund before it, the part filled there
 };
 
+/// Why the venue's partial liquidation applies or not (request.partial Venue).
+enum class PartialWhy { Applied, NotAsked, NoRule, Cross, Inverse, Small };
+
+/// Hyperliquid's rule applies to an isolated linear position over 100,000 USDC notional at the takeover.
+PartialWhy partialWhy(Rules rules, const Position& pos, const UnwindRequest& r, double lp) noexcept {
+  if (r.partial != UnwindPartial::Venue) return PartialWhy::NotAsked;
+  if (rules != Rules::Hyperliquid) return PartialWhy::NoRule;
+  if (r.mode != MarginMode::Isolated) return PartialWhy::Cross;
+  if (pos.contract != Contract::Linear) return PartialWhy::Inverse;
+  return pos.quantity * pos.contractSize * lp > kHyperliquidPartialNotional ? PartialWhy::Applied : PartialWhy::Small;
+}
+
+/// The margin check after the partial order, at the mark (the liquidation price): the equity left,
+/// E1 = E0 - L1, against the remaining position's maintenance margin MM1 = E0*R/Q. Met: E1 > MM1 (at the
+/// takeover E0 = MM and the position is being liquidated, so equality is not enough).
+enum class PartialNext { Kept, Cooldown, Backstop };
+struct PartialCheck {
+  double equity0 = 0;   ///< E0 = s*Q*CS*(LP - BP): the position's equity at LP, its maintenance margin there
+  double slippage = 0;  ///< L1 = s*CS*(q1*LP - Σ q*p): what the fills below LP cost the equity
+  double equity1 = 0, maintenance1 = 0, remaining = 0;
+  PartialNext next = PartialNext::Kept;
+};
+
 /// What explain() needs beyond the result: the first fills of each slice and the running totals.
 struct UnwindTrace {
   std::vector<std::vector<Fill>> fills;  ///< per slice, its first kFillTerms fills
@@ -191,6 +218,7 @@ struct UnwindTrace {
   double minRunning = 0;  ///< the lowest running fund balance
   double tolerance = 0;   ///< a balance at or below it is an empty fund
   std::optional<FundCap> cap;  ///< the first fill the fund's balance cut short
+  std::optional<PartialCheck> partial;  ///< the margin check after a partial order
 };
 
 /// The book as the slices walk it.
@@ -341,8 +369,23 @@ std::optional<double> adlThreshold(const Position& pos, double bp, double fund) 
   return inv > 0 ? std::optional<double>(1 / inv) : std::nullopt;
 }
 
+/// The margin check after the partial order (slice 0 of `u`, whose fills sum to `weighted`).
+PartialCheck partialCheck(const Position& pos, const Takeover& at, const UnwindSlice& first, double weighted) noexcept {
+  const double s = sign(pos.side), q = pos.quantity, cs = pos.contractSize;
+  PartialCheck c;
+  c.equity0 = s * q * cs * (at.lp - at.bp);
+  c.slippage = s * cs * (first.quantity * at.lp - weighted);
+  c.equity1 = c.equity0 - c.slippage;
+  c.remaining = q - first.quantity;
+  c.maintenance1 = c.equity0 * c.remaining / q;
+  c.next = c.equity1 > c.maintenance1 ? PartialNext::Kept
+           : c.equity1 < kHyperliquidBackstopShare * c.maintenance1 ? PartialNext::Backstop
+                                                                    : PartialNext::Cooldown;
+  return c;
+}
+
 /// The unwind of a valid request, numbers only; `trace` (when given) collects what explain() needs.
-UnwindResult walk(const Position& pos, const UnwindRequest& r, const Takeover& at, UnwindTrace* trace) {
+UnwindResult walk(Rules rules, const Position& pos, const UnwindRequest& r, const Takeover& at, UnwindTrace* trace) {
   const bool linear = pos.contract == Contract::Linear;
   const double q = pos.quantity, cs = pos.contractSize, fund = r.insuranceFund;
   UnwindResult u;
@@ -350,26 +393,42 @@ UnwindResult walk(const Position& pos, const UnwindRequest& r, const Takeover& a
   u.liquidationPrice = at.lp;
   u.bankruptcyPrice = at.bp;
   u.depthModel = r.book.empty();
+  u.partialLiquidation = partialWhy(rules, pos, r, at.lp) == PartialWhy::Applied;
   Book book = bookFor(r, at.lp, pos.side == Side::Long);
-  const std::vector<double> plan = slicePlan(r, q);
+  // The partial order first; within the 30 s cooldown the depth it took does not come back.
+  std::vector<double> plan = u.partialLiquidation ? std::vector<double>{kHyperliquidPartialShare * q} : slicePlan(r, q);
+  if (u.partialLiquidation) book.recovery = 0;
   Totals t{fund, fund, 0, 0, kFundTolerance * (linear ? q * cs * at.bp : q * cs / at.bp)};
   FillLimit lim{at.bp, sign(pos.side), cs, t.tolerance, linear, pos.side == Side::Long,
                 r.order == UnwindOrder::IocAtBankruptcy, fund, false};
   u.slices.reserve(plan.size());
   std::vector<Fill> fills;
+  bool backstop = false;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     if (i > 0 && book.recovery > 0)
       for (std::size_t j = 0; j < book.touched; ++j) book.missing[j] *= 1 - book.recovery;
     double sliceWeighted = 0;
     fills.clear();
     const bool capSeen = trace && trace->cap;
-    UnwindSlice slice = fillSlice(book, plan[i], lim, sliceWeighted, trace ? &fills : nullptr,
-                                  trace ? &trace->cap : nullptr);
+    UnwindSlice slice;
+    if (backstop) {  // the vault takes the rest over at BP: no fill
+      slice.requested = slice.unfilled = plan[i];
+    } else {
+      slice = fillSlice(book, plan[i], lim, sliceWeighted, trace ? &fills : nullptr, trace ? &trace->cap : nullptr);
+    }
     if (trace && trace->cap && !capSeen) trace->cap->slice = i;
+    const bool partialOrder = u.partialLiquidation && i == 0;
+    if (partialOrder) std::swap(slice.carried, slice.unfilled);  // what the book did not fill stays in the position
     settle(pos, lim, slice, sliceWeighted, u, t);
     if (!u.adlSlice && slice.adlQuantity > 0) u.adlSlice = i;
     u.slices.push_back(slice);
     if (trace) trace->fills.push_back(fills);
+    if (!partialOrder) continue;
+    const PartialCheck check = partialCheck(pos, at, u.slices.front(), sliceWeighted);
+    if (trace) trace->partial = check;
+    if (check.next == PartialNext::Kept) u.remaining = check.remaining;
+    else plan.push_back(check.remaining);
+    backstop = u.backstop = check.next == PartialNext::Backstop;
   }
   u.insuranceFundChange = t.change;
   u.insuranceFundAfter = std::max(0.0, fund + t.change);
@@ -459,6 +518,80 @@ void explainPlan(std::vector<Step>& steps, const UnwindRequest& r, const std::ve
                 static_cast<double>(plan.size()));
       break;
   }
+}
+
+/// The venue's partial liquidation (request.partial Venue): the partial order, or why there is none.
+void explainPartialOrder(std::vector<Step>& steps, Rules rules, const Position& pos, const UnwindRequest& r,
+                         const UnwindResult& u) {
+  const PartialWhy why = partialWhy(rules, pos, r, u.liquidationPrice);
+  const double notional = pos.quantity * pos.contractSize * u.liquidationPrice;
+  const std::string ntext = n(pos.quantity) + "×" + n(pos.contractSize) + "×" + n(u.liquidationPrice);
+  switch (why) {
+    case PartialWhy::NotAsked:
+      return;
+    case PartialWhy::Applied:
+      detail::codedStep(steps, "unwind.partialOrder",
+                        {param("quantity", pos.quantity), param("notional", notional),
+                         param("threshold", kHyperliquidPartialNotional), param("share", kHyperliquidPartialShare)},
+                        "partialLiquidation",
+                        "Hyperliquid's partial liquidation: the notional at the liquidation price (" + n(notional) +
+                            " USDC) is over 100,000, so only 20% of the position goes to the book as a market "
+                            "liquidation order; the depth it takes does not come back within the 30 s cooldown",
+                        "q_1 = 20%·Q when Q·CS·LP > 100,000", "0.2×" + n(pos.quantity),
+                        kHyperliquidPartialShare * pos.quantity);
+      return;
+    case PartialWhy::Small:
+      detail::codedStep(steps, "unwind.partialSmall", {param("notional", notional), param("threshold", kHyperliquidPartialNotional)},
+                        "partialLiquidation",
+                        "Hyperliquid sends 20% first only for a position over 100,000 USDC notional: this one is "
+                        "liquidated whole; its notional at the liquidation price",
+                        "Q·CS·LP ≤ 100,000", ntext, notional);
+      return;
+    default: {
+      const char* reason =
+          why == PartialWhy::NoRule
+              ? "No partial liquidation modelled for this venue: Binance and Bybit say the liquidation order reduces "
+                "the position to a lower risk-limit tier, but not by how much; the whole position is unwound"
+              : "Hyperliquid's partial liquidation is modelled for an isolated linear (USDC) position; this one is "
+                "unwound whole";
+      detail::codedStep(steps, why == PartialWhy::NoRule ? "unwind.partialNoRule" : "unwind.partialNotModelled", {},
+                        "partialLiquidation", reason, "", "", std::nullopt);
+    }
+  }
+}
+
+/// After the partial order: the equity left at the mark against the remaining position's maintenance margin.
+void explainPartialCheck(std::vector<Step>& steps, const Position& pos, const UnwindResult& u, const UnwindTrace& trace) {
+  if (!trace.partial) return;
+  const PartialCheck& c = *trace.partial;
+  const double s = sign(pos.side), q = pos.quantity, cs = pos.contractSize, lp = u.liquidationPrice;
+  const UnwindSlice& first = u.slices.front();
+  detail::codedStep(steps, "unwind.partialEquity",
+                    {param("equity0", c.equity0), param("slippage", c.slippage), param("filled", first.quantity)},
+                    "remaining",
+                    "Equity left at the mark (the liquidation price) after the partial order: the maintenance margin "
+                    "there, less what the fills below it cost",
+                    "E_1 = s·Q·CS·(LP − BP) − s·CS·(q_1·LP − Σ q·p)",
+                    sn(s) + "×" + n(q) + "×" + n(cs) + "×(" + n(lp) + " − " + n(u.bankruptcyPrice) + ") − " + sn(s) +
+                        "×" + n(cs) + "×(" + n(first.quantity) + "×" + n(lp) + " − " + n(first.quantity * first.averagePrice) + ")",
+                    c.equity1);
+  detail::codedStep(steps, "unwind.partialMaintenance", {param("equity0", c.equity0), param("remaining", c.remaining)},
+                    "remaining", "Maintenance margin of the position left (the same rate at the same mark)",
+                    "MM_1 = E_0·(Q − q_1)/Q", n(c.equity0) + "×" + n(c.remaining) + "/" + n(q), c.maintenance1);
+  const char* code = c.next == PartialNext::Kept       ? "unwind.partialKept"
+                     : c.next == PartialNext::Cooldown ? "unwind.partialCooldown"
+                                                       : "unwind.partialBackstop";
+  const std::string label =
+      c.next == PartialNext::Kept
+          ? "E_1 > MM_1: the maintenance margin is met, the liquidation stops and the trader keeps the rest"
+      : c.next == PartialNext::Cooldown
+          ? "MM_1·2/3 ≤ E_1 ≤ MM_1: still liquidatable within the 30 s cooldown, so the next market order is for "
+            "the whole rest"
+          : "E_1 < MM_1·2/3: the backstop liquidation: the liquidator vault (the fund here) takes the rest over "
+            "at the bankruptcy price";
+  detail::codedStep(steps, code, {param("equity1", c.equity1), param("maintenance1", c.maintenance1),
+                                  param("remaining", c.remaining)},
+                    "remaining", label, "R = Q − q_1", n(q) + " − " + n(first.quantity), c.remaining);
 }
 
 /// The first kSliceSteps slices and the last one, one step each; one line for those between.
@@ -654,20 +787,22 @@ Result<UnwindResult> unwind(const Scenario& scenario, const UnwindRequest& reque
     result.errors = std::move(c.errors);
     return result;
   }
-  result.value = walk(scenario.positions[request.position], request, *at, nullptr);
+  result.value = walk(scenario.rules, scenario.positions[request.position], request, *at, nullptr);
   return result;
 }
 
 void explain(const Scenario& scenario, const UnwindRequest& request, UnwindResult& result) {
   const Position& pos = scenario.positions[request.position];
   UnwindTrace trace;  // the same walk again, keeping the fills the steps write out
-  walk(pos, request, Takeover{result.liquidationPrice, result.bankruptcyPrice}, &trace);
+  walk(scenario.rules, pos, request, Takeover{result.liquidationPrice, result.bankruptcyPrice}, &trace);
   std::vector<Step>& steps = result.steps;
   steps.clear();
   explainBook(steps, pos, request, result);
-  explainPlan(steps, request, slicePlan(request, pos.quantity), pos.quantity);
+  if (!result.partialLiquidation) explainPlan(steps, request, slicePlan(request, pos.quantity), pos.quantity);
+  explainPartialOrder(steps, scenario.rules, pos, request, result);
   explainOrder(steps, pos, request, result, trace);
   explainSlices(steps, result, trace, pos.contract == Contract::Linear);
+  explainPartialCheck(steps, pos, result, trace);
   explainFund(steps, pos, request, result, trace);
   explainRest(steps, result);
   explainThreshold(steps, pos, request, result);

@@ -146,6 +146,40 @@ test('stress, cascade, funding, odds and the engine compute on the page', async 
   });
 });
 
+test("the engine's partial liquidation option: a step says why a venue has none, a TWAP is refused at the field", async () => {
+  await withPage(async (page) => {
+    // The default scenario is Binance's: its step down the tiers is not modelled, so the whole position.
+    await compute(page, 't-unwind', { style: 'market', partial: 'venue' });
+    const s = structuredClone(defaultScenario);
+    const u = lab.unwind(s, { position: 0, mode: 'isolated', style: 'market', partial: 'venue', depthPerPercent: s.positions[0].quantity,
+      replenishFraction: 0.5, insuranceFund: 0, order: 'book', slices: 5, visibleSize: s.positions[0].quantity / 4 }, { explain: true });
+    assert.equal(u.partialLiquidation, false);
+    assert.ok(await openMath(page, 't-unwind') > 0);
+    const math = await page.locator('#t-unwind-out details.math').textContent();
+    assert.match(math, /No partial liquidation modelled for this venue/);
+    assert.ok(u.steps.some((x) => x.code === 'unwind.partialNoRule'));
+    await page.locator('#t-unwind-style').selectOption('twap');
+    await page.locator('#t-unwind button[type=submit]').click();
+    await page.waitForSelector('#t-unwind-partial[aria-invalid="true"]', WAIT);
+    assert.match(await page.locator('#t-unwind-partial-err').textContent(), /market/);
+  });
+});
+
+test('the ADL queue shows the core\'s lights and share, says the crowd is an assumption, and shows its math', async () => {
+  await withPage(async (page) => {
+    const text = await compute(page, 't-adl', {});
+    const s = structuredClone(defaultScenario);
+    const a = lab.adlRank(s, { position: 0, mode: 'isolated', pnlQuantiles: [-0.5, -0.1, 0, 0.1, 0.5] });
+    assert.deepEqual(a.errors, []);
+    assert.ok(text.includes(`${a.lights} of 5 lights`), text);
+    const pct = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(a.quantile);
+    assert.ok(text.includes(pct), `${pct} in: ${text}`);
+    assert.match(text, /assumed distribution of the other traders/);
+    assert.ok(await openMath(page, 't-adl') >= 5);
+    assert.match(await page.locator('#t-adl-out details.math').textContent(), /an assumption/);
+  });
+});
+
 test('Monte Carlo runs in a worker with progress, the seed reproduces the core, and cancel stops it', async () => {
   await withPage(async (page) => {
     await compute(page, 't-mc', { paths: '4000', steps: '60', seed: '9' });

@@ -8,6 +8,7 @@
 #include "marginlab/engine.h"
 
 #include "support.h"
+#include "unwind_support.h"
 
 using namespace mltest;
 
@@ -20,14 +21,7 @@ Scenario tenAt100(Side side = Side::Long) {
   return s;
 }
 
-UnwindResult run(const Scenario& s, const UnwindRequest& r) {
-  Result<UnwindResult> out = unwind(s, r);
-  REQUIRE(out);
-  REQUIRE(out.value);
-  UnwindResult u = *out.value;
-  explain(s, r, u);  // explain() changes no number: engine_test.cpp holds that property
-  return u;
-}
+UnwindResult run(const Scenario& s, const UnwindRequest& r) { return runUnwind(s, r); }
 
 bool hasCode(const UnwindResult& u, const std::string& code) {
   return std::any_of(u.steps.begin(), u.steps.end(), [&](const Step& x) { return x.code == code; });

@@ -434,6 +434,11 @@ struct Params {
   std::vector<BookLevel> book;
   double depthPerPercent = 1, visibleSize = 1, replenish = 1, insuranceFund = 0;
   std::size_t slices = 1;
+  UnwindOrder unwindOrder = UnwindOrder::Book;        ///< read after sizeCurve (appended)
+  UnwindPartial unwindPartial = UnwindPartial::None;  ///< read after sizeCurve (appended)
+  /// adl.h: adlRank's request (read last, appended; run with the unwind tool).
+  MarginMode adlMode = MarginMode::Isolated;
+  std::vector<double> adlPnl, adlLeverage;
 
   bool batchFromScenario = true;  ///< else the batch uses the order fields below, one entry
   double batchSide = 1;
@@ -790,6 +795,19 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.num(p.surfaceExpiry, 0.1);
   io.num(p.surfaceVolatility, 0.8);
   io.opt(p.surfaceStrike, r.mark);
+  io.choice(p.unwindOrder, 2);
+  io.choice(p.unwindPartial, 2);
+  io.choice(p.adlMode, 2);
+  for (std::vector<double>* q : {&p.adlPnl, &p.adlLeverage}) {
+    n = q->size();
+    io.count(n, 5);
+    q->resize(n);
+    double ref = q == &p.adlPnl ? -0.5 : 1;
+    for (double& x : *q) {
+      io.num(x, ref);
+      ref = x;
+    }
+  }
   surfaceFitSchema(io, p);
   accountSchema(io, p);
 }

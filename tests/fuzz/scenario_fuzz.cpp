@@ -990,7 +990,8 @@ void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params
   UnwindRequest request{.position = prm.position, .mode = prm.unwindMode, .style = prm.unwindStyle,
                         .book = prm.book, .depthPerPercent = prm.depthPerPercent, .slices = prm.slices,
                         .visibleSize = prm.visibleSize, .replenishFraction = prm.replenish,
-                        .insuranceFund = prm.insuranceFund};
+                        .insuranceFund = prm.insuranceFund, .order = prm.unwindOrder,
+                        .partial = prm.unwindPartial};
   // A bounded amount of work: at most 64 slices of a request engine.h accepts (up to 10,000).
   if (request.style == UnwindStyle::Twap && request.slices > 64 && request.slices <= 10'000) request.slices = 64;
   if (request.style == UnwindStyle::Iceberg && prm.position < s.positions.size() && request.visibleSize > 0) {
@@ -1017,7 +1018,7 @@ void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params
   explain(s, request, explained);
   f.steps("steps", explained.steps);
   REQUIRE_THAT(explained.averagePrice == u.averagePrice && explained.insuranceFundAfter == u.insuranceFundAfter &&
-                   explained.adlSlice == u.adlSlice,
+                   explained.adlSlice == u.adlSlice && explained.remaining == u.remaining,
                "unwind: explain() changes no number");
   // engine.h: the engine takes over at evaluate()'s prices in request.mode; ADL iff adlSlice;
   // fund after = fund + change; filled + unfilled = the whole position.
@@ -1028,10 +1029,33 @@ void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params
   REQUIRE_THAT(u.autoDeleveraging == u.adlSlice.has_value(), "unwind: ADL iff adlSlice");
   if (u.adlSlice) REQUIRE_THAT(*u.adlSlice < u.slices.size(), "unwind: adlSlice names a slice");
   REQUIRE_THAT(u.quantity == s.positions[prm.position].quantity, "unwind: the whole position");
-  REQUIRE_THAT(closeRel(u.filled + u.unfilled, u.quantity, 1e-9), "unwind: filled + unfilled = quantity");
+  REQUIRE_THAT(closeRel(u.filled + u.unfilled + u.remaining, u.quantity, 1e-9),
+               "unwind: filled + unfilled + remaining = quantity");
+  REQUIRE_THAT(u.remaining >= 0 && (u.remaining == 0 || u.partialLiquidation) && (!u.backstop || u.partialLiquidation),
+               "unwind: contracts kept and the backstop only after a partial order");
+  if (u.partialLiquidation) REQUIRE_THAT(prm.unwindPartial == UnwindPartial::Venue, "unwind: partial only when asked");
+  f.x("remaining", u.remaining);
   REQUIRE_THAT(closeRel(u.insuranceFundAfter, request.insuranceFund + u.insuranceFundChange, 1e-12,
                         1e-12 * (std::abs(request.insuranceFund) + std::abs(u.insuranceFundChange))),
                "unwind: fund after = fund + change");
+}
+
+void checkAdl(const Scenario& s, bool valid, const Params& prm) {
+  const AdlRequest request{.position = prm.position, .mode = prm.adlMode, .pnlQuantiles = prm.adlPnl,
+                           .leverageQuantiles = prm.adlLeverage};
+  const auto r = adlRank(s, request);
+  checkResult(r, "adlRank");
+  REQUIRE_THAT(valid || !r, "adlRank: an invalid scenario is an error");
+  if (!r.value) return;
+  const Finite f{"adlRank."};
+  const AdlRankResult& a = *r.value;
+  for (double x : {a.pnlPercent, a.leverage, a.score, a.quantile}) f.x("result", x);
+  REQUIRE_THAT(a.quantile >= 0 && a.quantile <= 1, "adlRank: quantile in [0, 1]");
+  REQUIRE_THAT(a.lights == std::min(5, static_cast<int>(std::floor(a.quantile * 5)) + 1), "adlRank: 20% buckets");
+  AdlRankResult explained = a;
+  explain(s, request, explained);
+  f.steps("steps", explained.steps);
+  REQUIRE_THAT(explained.quantile == a.quantile && explained.score == a.score, "adlRank: explain() changes no number");
 }
 
 void checkBatch(const Scenario& s, bool valid, const Params& prm) {
@@ -1645,7 +1669,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (run(kMarginToTarget)) checkMarginToTarget(s, d.report, valid, prm);
     if (run(kFunding)) checkFunding(s, d.report, valid, prm);
     if (run(kOdds)) checkOdds(s, d.report, valid, prm);
-    if (run(kUnwind)) checkUnwind(s, d.report, valid, prm);
+    if (run(kUnwind)) {
+      checkUnwind(s, d.report, valid, prm);
+      checkAdl(s, valid, prm);
+    }
   } else {
     REQUIRE_THAT(!targetPrice(s, prm.position, prm.targetKind, prm.target), "targetPrice: a bad index is an error");
     REQUIRE_THAT(!marginToTarget(s, prm.position, prm.liquidationTarget), "marginToTarget: a bad index is an error");

@@ -360,6 +360,14 @@ int main(int argc, char** argv) {
       if (!write(seed.name + (t == kToolCount ? std::string("-all") : "-tool" + std::to_string(t)), seed.scenario, prm))
         return 1;
     }
+    // Hyperliquid: the unwind with the venue's partial liquidation (a market order, as it needs).
+    if (seed.scenario.rules == Rules::Hyperliquid) {
+      Params prm = paramsFor(seed.scenario);
+      prm.tools = static_cast<std::uint32_t>(1u << kUnwind);
+      prm.unwindStyle = UnwindStyle::Market;
+      prm.unwindPartial = UnwindPartial::Venue;
+      if (!write(seed.name + "-partial", seed.scenario, prm)) return 1;
+    }
   }
   std::printf("fuzz_seeds: %d seeds in %s\n", written, dir.c_str());
   return 0;

@@ -401,12 +401,84 @@ describe('liquidation engine', () => {
     assert.ok(u.errors.some((e) => e.path === 'request.order'), JSON.stringify(u.errors));
   });
 
+  test("Hyperliquid's partial liquidation: 20% first, the trader keeps the rest when the margin is met", () => {
+    // Hyperliquid docs "Liquidations" (partial liquidations: over 100k USDC, 20% as a market order; 30 s
+    // cooldown). BTC 40x max (MMR 1.25%), isolated long 10 @ 100,000, 20x: LP = 95,000 / 0.9875 = 96,202.53,
+    // BP 95,000. The partial order of 2 fills 1 @ 96,200 + 1 @ 96,000 (average 96,100); the equity left
+    // 10 x (LP - BP) - (2 x LP - 192,200) = 11,820.25 is above the rest's MM 12,025.32 x 8/10 = 9,620.25:
+    // 8 kept. tests/core/engine_partial_test.cpp has the cooldown and the backstop.
+    const s = { version: 1, rules: 'hyperliquid', walletBalance: 100000,
+      positions: [{ symbol: 'BTC', contract: 'linear', side: 'long', quantity: 10, entryPrice: 100000, leverage: 20, marginMode: 'isolated' }] };
+    const request = { position: 0, book: [{ price: 96200, size: 1 }, { price: 96000, size: 100 }], partial: 'venue' };
+    const u = lab.unwind(s, request);
+    assert.deepEqual(u.errors, []);
+    assertClean(u);
+    assert.equal(u.partialLiquidation, true);
+    assert.ok(Math.abs(u.remaining - 8) < 1e-9, JSON.stringify(u));
+    assert.ok(Math.abs(u.averagePrice - 96100) < 1e-6);
+    assert.equal(u.slices.length, 1);
+    assert.equal(u.slices[0].carried, 0);
+    const explained = lab.unwind(s, request, { explain: true });
+    const codes = explained.steps.map((x) => x.code);
+    assert.ok(codes.includes('unwind.partialOrder') && codes.includes('unwind.partialKept'), codes.join(' '));
+    const equity = explained.steps.find((x) => x.code === 'unwind.partialEquity');
+    assert.ok(Math.abs(equity.value - 11820.2532) < 1e-4, JSON.stringify(equity));
+    // The default unwinds all 10, as before.
+    const { partial, ...wholeRequest } = request;
+    assert.equal(partial, 'venue');
+    const whole = lab.unwind(s, wholeRequest);
+    assert.equal(whole.partialLiquidation, false);
+    assert.equal(whole.remaining, 0);
+    assert.ok(Math.abs(whole.filled - 10) < 1e-9);
+  });
+
+  test('partial liquidation is refused at its path with a TWAP, and an unknown value too', () => {
+    const twap = lab.unwind(scenario(), { position: 0, style: 'twap', slices: 2, depthPerPercent: 1, partial: 'venue' });
+    assert.deepEqual(paths(twap), ['request.partial outOfRange']);
+    assert.match(twap.errors[0].message, /'twap'/);
+    const bad = lab.unwind(scenario(), { position: 0, depthPerPercent: 1, partial: 'half' });
+    assert.ok(bad.errors.some((e) => e.path === 'request.partial'), JSON.stringify(bad.errors));
+  });
+
   test('bad book levels are reported at their paths', () => {
     const u = lab.unwind(scenario(), { position: 0, book: [{ price: 57000, size: 1 }, { price: -1, size: 'a' }] });
     assert.ok(u.errors.some((e) => e.path === 'request.book[1].size' && e.code === 'wrongType'), JSON.stringify(u.errors));
     assert.ok(u.errors.some((e) => e.path === 'request.book[1].price' && e.code === 'notPositive'), JSON.stringify(u.errors));
     const v = lab.unwind(scenario(), { position: 0, book: [7], slices: 1.5, style: 'twap' });
     assert.deepEqual(paths(v), ['request.book[0] wrongType', 'request.slices outOfRange']);
+  });
+});
+
+describe('ADL queue', () => {
+  // BitMEX rules, no fee, long 10 @ 100, 100x, MM 0.5%: BP 99. Mark 100.5: PnL% = 0.5/100 = 0.005,
+  // effective leverage 100.5/|100.5 - 99| = 67, score 0.335 (Bybit's and BitMEX's PnL% x EffLev in profit).
+  // Crowd: PnL% uniform on [-0.5, 0.5], leverage 10: below when PnL% < 0.0335, share 0.5335 -> 3 lights.
+  const bitmex = () => ({ version: 1, rules: 'bitmex', walletBalance: 10000, takerFeeRate: 0,
+    tiers: { EXAMPLE: [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.005 }] },
+    positions: [{ symbol: 'EXAMPLE', contract: 'linear', side: 'long', quantity: 10, entryPrice: 100, markPrice: 100.5, leverage: 100 }] });
+
+  test('the score, the share below and the lights of a hand-worked crowd', () => {
+    const a = lab.adlRank(bitmex(), { position: 0, pnlQuantiles: [-0.5, 0.5], leverageQuantiles: [10, 10] });
+    assert.deepEqual(a.errors, []);
+    assertClean(a);
+    assert.ok(Math.abs(a.score - 0.335) < 1e-12 && Math.abs(a.leverage - 67) < 1e-12, JSON.stringify(a));
+    assert.ok(Math.abs(a.quantile - 0.5335) < 1e-12);
+    assert.equal(a.lights, 3);
+    assert.equal('steps' in a, false);
+    const { steps, ...numbers } = lab.adlRank(bitmex(), { position: 0, pnlQuantiles: [-0.5, 0.5], leverageQuantiles: [10, 10] }, { explain: true });
+    assert.deepEqual(numbers, a);
+    assert.deepEqual(steps.map((x) => x.code), ['adl.pnlLinear', 'adl.effectiveLeverageLinear', 'adl.scoreProfit', 'adl.crowd', 'adl.quantile', 'adl.lights']);
+  });
+
+  test('the default crowd is stated in the answer; bad quantiles and a venue without a formula are errors at their paths', () => {
+    const d = lab.adlRank(bitmex(), { position: 0 });
+    assert.deepEqual(d.pnlQuantiles, [-0.5, -0.1, 0, 0.1, 0.5]);
+    assert.deepEqual(d.leverageQuantiles, [1, 2, 5, 10, 25]);
+    const bad = lab.adlRank(bitmex(), { position: 0, pnlQuantiles: [0.2, 'x', 0.1], leverageQuantiles: [5, 1] });
+    assert.deepEqual(paths(bad), ['request.leverageQuantiles[1] unsorted', 'request.pnlQuantiles[1] wrongType']);
+    const hl = { ...bitmex(), rules: 'hyperliquid' };
+    assert.deepEqual(paths(lab.adlRank(hl, { position: 0 })), ['scenario.rules unsupported']);
+    assert.throws(() => lab.adlRank(bitmex(), 3), TypeError);
   });
 });
 

@@ -27,6 +27,14 @@ export async function riskLab(): Promise<number> {
   lab.stress(scenario, { shocks: [0] }, true);
   const unwind = lab.unwind(scenario, { position: 0, style: 'iceberg', visibleSize: 0.1, depthPerPercent: 1 });
   const fund: number = 'insuranceFundAfter' in unwind ? (unwind as UnwindResult).insuranceFundAfter : 0;
+  const partial = lab.unwind(scenario, { position: 0, depthPerPercent: 1, partial: 'venue' });
+  const kept: number = 'remaining' in partial ? partial.remaining + (partial.slices[0]?.carried ?? 0) : 0;
+  const queue = lab.adlRank(scenario, { position: 0, mode: 'cross', pnlQuantiles: [-0.2, 0, 0.2] }, { explain: true });
+  const lights: number = 'lights' in queue ? queue.lights + (queue.steps?.length ?? 0) : 0;
+  // @ts-expect-error: the quantiles are numbers
+  lab.adlRank(scenario, { position: 0, leverageQuantiles: ['10x'] });
+  // @ts-expect-error: partial is 'none' or 'venue'
+  lab.unwind(scenario, { position: 0, partial: 'half' });
   const tally = lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, years: 0.1, steps: 10, paths: 100 });
   const paths = 'paths' in tally ? tally.paths : 0;
   const median: number | null = 'medianDays' in tally ? tally.medianDays.isolated : null;
@@ -59,7 +67,7 @@ export async function riskLab(): Promise<number> {
   lab.unwind(scenario, { position: 0, style: 'vwap' });
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
-  return flips + cells.length + fund + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
+  return flips + cells.length + fund + kept + lights + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
     (exact ? 1 : 0) + (atHorizon ?? 0) + varValue + fundMedian + jumpPaths;
 }
 

@@ -133,7 +133,7 @@ export function renderRiskLab(root, ctx) {
     size: (q, s, symbol) => (ctx.lots && ctx.lots(s.rules, symbol, q)) || `${fmt.plain(q)} contracts`,
     position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
   };
-  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u)].map((spec) => tool(ctx, spec));
+  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u), adlTool(u)].map((spec) => tool(ctx, spec));
   root.append(h('h2', { id: 'risk-title' }, 'Risk lab'),
     h('p', { class: 'hint' }, 'What-if tools, stress and cascades, funding, the odds of liquidation and how the engine unwinds a position. Each uses the scenario above.'),
     ...tools.map((t) => t.node));
@@ -289,15 +289,20 @@ function unwindTool({ first, unit, amt, position }) {
       { key: 'replenishFraction', label: 'Book recovery between slices', unit: '0 to 1', value: '0.5' },
       { key: 'insuranceFund', label: 'Insurance fund', unit, value: '0' },
       { key: 'order', label: 'Liquidation order', value: 'book',
-        options: [['book', 'Through the book (BitMEX)'], ['iocAtBankruptcy', 'IOC at the bankruptcy price (Binance, Bybit)']] }],
+        options: [['book', 'Through the book (BitMEX)'], ['iocAtBankruptcy', 'IOC at the bankruptcy price (Binance, Bybit)']] },
+      { key: 'partial', label: 'Partial liquidation', value: 'none',
+        options: [['none', 'None: the whole position'], ['venue', "The venue's rule (Hyperliquid: 20% first over 100k USDC; market style)"]] }],
     request: (num, values) => defined({ position: Number(values.position), mode: values.mode, style: values.style, order: values.order,
+      partial: values.partial,
       ...Object.fromEntries(['depthPerPercent', 'slices', 'visibleSize', 'replenishFraction', 'insuranceFund'].map((k) => [k, num(k)])) }),
     view: (a, { math }) => [...result([['Liquidation price', fmt.price(a.liquidationPrice)], ['Bankruptcy price', fmt.price(a.bankruptcyPrice)],
       ['Average fill', fmt.price(a.averagePrice)], [`Insurance fund change (${unit})`, amt(a.insuranceFundChange)],
       [`Insurance fund after (${unit})`, amt(a.insuranceFundAfter)], ['Unfilled', `${fmt.plain(a.unfilled)} contracts`],
       ['Taken over by the fund', `${fmt.plain(a.fundTakeover)} contracts at the bankruptcy price`],
       ['Auto-deleveraging', a.autoDeleveraging
-        ? `${fmt.plain(a.adlQuantity)} contracts at the bankruptcy price: the fund is empty` : 'not needed']], math),
+        ? `${fmt.plain(a.adlQuantity)} contracts at the bankruptcy price: the fund is empty` : 'not needed'],
+      ...(a.partialLiquidation ? [['Partial liquidation', a.backstop ? 'backstop: the vault (fund) took the rest at the bankruptcy price'
+        : a.remaining > 0 ? `margin met after the first order: ${fmt.plain(a.remaining)} contracts kept` : 'the rest sold in the cooldown']] : [])], math),
     v('div', { class: 'table-wrap', ...scrollable('Unwind slices') }, v('table', { class: 'grid-table' },
       v('thead', {}, v('tr', {}, ...['Slice', 'Size', 'Average', 'Worst', 'Fund after', 'Fund takes', 'ADL'].map((t) => v('th', { scope: 'col' }, t)))),
       v('tbody', {}, ...a.slices.map((x, i) => v('tr', {}, v('td', {}, String(i + 1)), v('td', {}, fmt.plain(x.quantity)),
@@ -344,6 +349,35 @@ function sizeCurveTool({ first, lp }) {
         ['Liquidation price', lp(a.liquidationPrice)],
         ['Maintenance rate there', a.maintenanceMarginRateAtLiquidation === null ? '—' : rate(a.maintenanceMarginRateAtLiquidation)],
         ...(a.upperLiquidationPrice !== null ? [['Also liquidated above (maintenance outgrows the gain)', lp(a.upperLiquidationPrice)]] : [])], math)] };
+}
+
+// ---- the ADL queue (lab.adlRank, adl.h) -------------------------------------------------------------
+
+/** A comma-separated list typed in a field, each entry divided by `per` (percent to a fraction); blank: absent. */
+const listOf = (text, per = 1) => (String(text ?? '').trim() === '' ? undefined
+  : String(text).split(',').map((t) => (t.trim() === '' ? NaN : Number(t.trim()) / per)));
+
+/** Where the position stands in the venue's ADL queue, as its five lights, against an assumed crowd. */
+function adlTool({ position }) {
+  return { id: 't-adl', call: 'adlRank', steps: true, title: 'Place in the ADL queue',
+    intro: 'Binance ranks by PnL% × margin ratio (a loss counts as 0); Bybit and BitMEX by PnL% × effective leverage in profit and PnL% ÷ '
+      + 'effective leverage at a loss. The lights are the share of the other traders ranked below the position, in 20% buckets: '
+      + '5 lights are deleveraged first. The other traders are not public: their PnL% and leverage below are an assumption '
+      + '(quantiles from lowest to highest, evenly spaced, taken as independent). Leave the second list blank for the venue\'s default.',
+    fields: [position, { key: 'mode', label: 'Mode', value: 'isolated', options: [['isolated', 'Isolated'], ['cross', 'Cross']] },
+      { key: 'pnlQuantiles', label: "Others' PnL% (assumed)", unit: '%, low to high', value: '-50, -10, 0, 10, 50' },
+      { key: 'leverageQuantiles', label: "Others' effective leverage, or margin ratio on Binance (assumed)", unit: 'low to high', value: '' }],
+    request: (num, values) => defined({ position: Number(values.position), mode: values.mode,
+      pnlQuantiles: listOf(values.pnlQuantiles, 100), leverageQuantiles: listOf(values.leverageQuantiles) }),
+    view: (a, { math }) => [
+      v('p', { class: 'adl-lights', 'aria-label': `${a.lights} of 5 lights` },
+        ...[1, 2, 3, 4, 5].map((i) => v('span', { class: i <= a.lights ? 'on' : 'off', 'aria-hidden': 'true' }, i <= a.lights ? '●' : '○')),
+        ` ${a.lights} of 5 lights`),
+      ...result([['PnL%', fmt.percent(a.pnlPercent)], ['Leverage (or margin ratio)', fmt.plain(a.leverage)], ['Ranking score', fmt.plain(a.score)],
+        ['Share of the others ranked below', fmt.percent(a.quantile)],
+        ["Assumed others' PnL%", a.pnlQuantiles.map((x) => fmt.percent(x)).join(', ')],
+        ["Assumed others' leverage", a.leverageQuantiles.map((x) => fmt.plain(x)).join(', ')]], math),
+      v('p', { class: 'hint' }, 'The queue is computed against the assumed distribution of the other traders above, not the venue\'s real book of positions.')] };
 }
 
 let running = null;

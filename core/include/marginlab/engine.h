@@ -27,6 +27,19 @@ enum class UnwindStyle { Market, Twap, Iceberg };
 /// immediate-or-cancel limit at the bankruptcy price fills only levels at or better than it (bids >= BP
 /// for a long's sell, asks <= BP for a short's buy), the rest is taken over (Binance 1.1, Bybit 2.1).
 enum class UnwindOrder { Book, IocAtBankruptcy };
+/// Partial liquidation. None: the style's orders for the whole position (as before). Venue: the venue's
+/// documented partial liquidation where the lab has it, otherwise as None (a step says why). Hyperliquid
+/// (docs "Liquidations", partial liquidations; announcement 307): a liquidatable position over 100,000
+/// USDC notional sends 20% of it as a market liquidation order; during the 30 s cooldown after it, the
+/// liquidation order is for the whole position; below 2/3 of the maintenance margin the backstop
+/// (liquidator vault) takes it over. Binance's and Bybit's step down the risk-limit tiers is not
+/// modelled: their pages say the order reduces to a lower tier, not by how much (VENUES.md 1.1, 2.1).
+enum class UnwindPartial { None, Venue };
+/// Hyperliquid's partial liquidation: the notional above which 20% is sent first, USDC.
+inline constexpr double kHyperliquidPartialNotional = 100'000;
+inline constexpr double kHyperliquidPartialShare = 0.2;
+/// Hyperliquid's backstop: equity below this share of the maintenance margin.
+inline constexpr double kHyperliquidBackstopShare = 2.0 / 3.0;
 struct UnwindRequest {
   std::size_t position = 0;
   MarginMode mode = MarginMode::Isolated;  ///< whose liquidation and bankruptcy prices apply
@@ -39,6 +52,7 @@ struct UnwindRequest {
   double replenishFraction = 1; ///< share of consumed depth that returns between slices (0..1)
   double insuranceFund = 0;     ///< balance before, settlement asset
   UnwindOrder order = UnwindOrder::Book;  ///< the liquidation order's convention
+  UnwindPartial partial = UnwindPartial::None;  ///< Venue needs style Market
 };
 /// One slice of the unwind: a row of the slice table. Prices are quote per base.
 struct UnwindSlice {
@@ -50,6 +64,8 @@ struct UnwindSlice {
   double insuranceFundAfter = 0;   ///< running fund balance after the slice (>= 0: 0 is an empty fund)
   double fundTakeover = 0;         ///< of unfilled: taken over by the fund at BP (its balance was > 0)
   double adlQuantity = 0;          ///< of unfilled: deleveraged at BP (the fund was empty)
+  /// A partial order's contracts the book did not fill: they stay in the position (not in unfilled).
+  double carried = 0;
 };
 struct UnwindResult {
   std::vector<UnwindSlice> slices;
@@ -71,13 +87,20 @@ struct UnwindResult {
   std::optional<double> adlThresholdPrice;
   double fundTakeover = 0;  ///< contracts the insurance fund took over at BP (no ADL for them)
   double adlQuantity = 0;   ///< contracts deleveraged at BP against opposite positions
+  /// The venue's partial liquidation applied (request.partial Venue, the venue has a rule, and the
+  /// position qualifies): slice 1 is the partial order.
+  bool partialLiquidation = false;
+  /// Contracts the trader keeps: after the partial order the maintenance margin is met at the mark (the
+  /// liquidation price). filled + unfilled + remaining = quantity.
+  double remaining = 0;
+  bool backstop = false;  ///< Hyperliquid: equity fell below 2/3 of MM; the vault (the fund) took the rest at BP
 };
 /// Every input error: the scenario's, then the request's. Checks: request.slices only for Twap,
 /// request.visibleSize for Iceberg (at most 10,000 slices), request.replenishFraction for Twap
 /// and Iceberg, request.depthPerPercent when the book is empty. Levels strictly descending (long)
 /// / ascending (short), at or beyond the takeover price: a long sells into bids at or below LP, a
 /// short buys asks at or above it. The position must have a liquidation and a bankruptcy price in
-/// request.mode.
+/// request.mode. request.partial Venue needs style Market (partialStyle).
 std::vector<InputError> validate(const Scenario& scenario, const UnwindRequest& request);
 
 /// Validates, then unwinds the whole position from its liquidation price in request.mode, fill by
@@ -91,6 +114,10 @@ std::vector<InputError> validate(const Scenario& scenario, const UnwindRequest& 
 /// otherwise they are deleveraged at BP (adlQuantity).
 /// Depth model: level k at LP*(1 - s*k/1000) with depthPerPercent/10 contracts, k = 0..999
 /// for a long (down to 0.1% of LP) and k = 0..1000 for a short (up to 2*LP).
+/// Partial (request.partial Venue, Hyperliquid's rule applies): slice 0 is 20% of the position (the depth it
+/// takes does not come back); then at the mark LP, E1 = s*Q*CS*(LP - BP) - s*CS*(q1*LP - Σ q*p) against
+/// MM1 = s*Q*CS*(LP - BP)*(Q - q1)/Q: E1 > MM1 keeps the rest (remaining), E1 < 2/3*MM1 hands it to the
+/// fund at BP (backstop), otherwise slice 1 is a market order for the whole rest.
 Result<UnwindResult> unwind(const Scenario& scenario, const UnwindRequest& request);
 
 /// "Show the math": the steps of `result`, which unwind(scenario, request) returned. Changes no number.

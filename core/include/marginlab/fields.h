@@ -14,6 +14,7 @@
 #include "marginlab/batch.h"
 #include "marginlab/black.h"
 #include "marginlab/check.h"
+#include "marginlab/adl.h"
 #include "marginlab/curve.h"
 #include "marginlab/engine.h"
 #include "marginlab/errors.h"
@@ -99,6 +100,7 @@ inline constexpr std::string_view kTargetKindNames[] = {"pnl", "roe"};
 inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol"};
 inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
 inline constexpr std::string_view kUnwindOrderNames[] = {"book", "iocAtBankruptcy"};
+inline constexpr std::string_view kUnwindPartialNames[] = {"none", "venue"};
 inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", "tierByTier"};
 inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"};
 inline constexpr std::string_view kOptionTypeNames[] = {"call", "put"};
@@ -113,6 +115,7 @@ constexpr std::span<const std::string_view> enumNames(TargetKind) noexcept { ret
 constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { return kShockModelNames; }
 constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
 constexpr std::span<const std::string_view> enumNames(UnwindOrder) noexcept { return kUnwindOrderNames; }
+constexpr std::span<const std::string_view> enumNames(UnwindPartial) noexcept { return kUnwindPartialNames; }
 constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexcept { return kCascadeLiquidationNames; }
 constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { return kVolShockKindNames; }
 constexpr std::span<const std::string_view> enumNames(OptionType) noexcept { return kOptionTypeNames; }
@@ -132,6 +135,7 @@ constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'
 constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
 constexpr std::string_view enumType(UnwindStyle) noexcept { return "'market' | 'twap' | 'iceberg'"; }
 constexpr std::string_view enumType(UnwindOrder) noexcept { return "'book' | 'iocAtBankruptcy'"; }
+constexpr std::string_view enumType(UnwindPartial) noexcept { return "'none' | 'venue'"; }
 constexpr std::string_view enumType(CascadeLiquidation) noexcept { return "'wholeAccount' | 'tierByTier'"; }
 constexpr std::string_view enumType(SizeCurve) noexcept { return "'orderly' | 'drift'"; }
 
@@ -177,6 +181,7 @@ template <> inline constexpr std::string_view kStructName<OptionsRequest> = "Opt
 template <> inline constexpr std::string_view kStructName<OptionsSweepRequest> = "OptionsSweepRequest";
 template <> inline constexpr std::string_view kStructName<PortfolioMarginRequest> = "PortfolioMarginRequest";
 template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
+template <> inline constexpr std::string_view kStructName<AdlRequest> = "AdlRequest";
 template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
 template <> inline constexpr std::string_view kStructName<OptionPosition> = "OptionPosition";
 template <> inline constexpr std::string_view kStructName<VolSurface> = "VolSurface";
@@ -413,6 +418,15 @@ void fields(V& v, T& r) {
   v("replenishFraction", r.replenishFraction);
   v("insuranceFund", r.insuranceFund);
   v("order", r.order, QuoteLimit{});
+  v("partial", r.partial, QuoteLimit{});
+}
+
+template <class V, Is<AdlRequest> T>
+void fields(V& v, T& r) {
+  v("position", r.position, Required{}, Whole{"whole", kMaxRequestCount});
+  v("mode", r.mode);
+  v("pnlQuantiles", r.pnlQuantiles, Values{}, Limit{kMaxAdlQuantiles});
+  v("leverageQuantiles", r.leverageQuantiles, Values{}, Limit{kMaxAdlQuantiles});
 }
 
 // ---- input: the options account's requests (options.h); every field keeps its default when absent ---

@@ -4,6 +4,7 @@
 
 #include "marginlab/batch.h"
 #include "marginlab/black.h"
+#include "marginlab/adl.h"
 #include "marginlab/curve.h"
 #include "marginlab/engine.h"
 #include "marginlab/errors.h"

@@ -121,6 +121,11 @@ inline constexpr Message depthModelNotFinite{"depthModelNotFinite", ErrorCode::N
 inline constexpr Message depthModelPositive{"depthModelPositive", ErrorCode::NotPositive, "{path} ({value}) must be > 0 (the book is empty, so the depth model needs it)"};
 inline constexpr Message depthModelMagnitude{"depthModelMagnitude", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high} (the book is empty, so the depth model needs it)"};
 inline constexpr Message icebergSlices{"icebergSlices", ErrorCode::OutOfRange, "{path} ({value}) would cut {quantity} contracts into {count} slices; at most {limit}"};
+inline constexpr Message adlNoRanking{"adlNoRanking", ErrorCode::Unsupported, "{path} ({value}): the lab has the ADL ranking formula of binance, bybit, bybitUta and bitmex only"};
+inline constexpr Message adlQuantileCount{"adlQuantileCount", ErrorCode::OutOfRange, "{path} has {count} quantiles; between 2 and {limit}"};
+inline constexpr Message adlQuantileOrder{"adlQuantileOrder", ErrorCode::Unsorted, "{path} ({value}) must be at or above the quantile before it ({previous}): quantiles ascend"};
+inline constexpr Message adlNoBankruptcy{"adlNoBankruptcy", ErrorCode::OutOfRange, "{path} ({value}): the position has no bankruptcy price short of its mark in {mode} mode, so its effective leverage is not defined"};
+inline constexpr Message partialStyle{"partialStyle", ErrorCode::OutOfRange, "{path} ('venue') needs style 'market': the venue's partial liquidation is a market order, not '{style}'"};
 inline constexpr Message nothingToUnwind{"nothingToUnwind", ErrorCode::OutOfRange, "{path} ({value}): no price liquidates this position in {mode} mode, so there is nothing for the engine to take over"};
 
 // Options accounts, Black-76, the surface (options.cpp, black.cpp, surface.cpp).
@@ -297,6 +302,11 @@ inline constexpr const Message* kAll[] = {
     &depthModelMagnitude,
     &icebergSlices,
     &nothingToUnwind,
+    &partialStyle,
+    &adlNoRanking,
+    &adlQuantileCount,
+    &adlQuantileOrder,
+    &adlNoBankruptcy,
     &optionsVersion,
     &optionsSizeRateNeeded,
     &optionsDateFormat,
