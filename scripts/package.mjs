@@ -17,11 +17,13 @@ const out = path.resolve(process.argv[2] || path.join(root, 'build/npm/marginlab
 const modules = ['marginlab', 'marginlab-full'];
 // The page the element frames by default (its src is ./index.html beside margin-lab.js); the
 // standalone file is left out: it repeats everything inlined.
-const page = (f) => /^(index\.html|app\.js|app\.css|options\.css|mc-worker\.js|favicon\.svg|chunk-.*\.js)$/.test(f);
+const page = (f) => /^(index\.html|app\.js|app\.css|options\.css|mc-worker\.js|favicon\.svg|chunk-.*\.js|venue-[a-z0-9-]+\.js)$/.test(f);
 
 async function assemble() {
   const built = await readdir(dist).catch(() => []);
-  const wanted = [...modules.flatMap((m) => [`${m}.js`, `${m}.wasm`, `${m}.d.ts`]), 'margin-lab.js'];
+  // The venue data the modules import beside them (venues.js at creation; a venue's tables and their
+  // check when it is loaded).
+  const wanted = [...modules.flatMap((m) => [`${m}.js`, `${m}.wasm`, `${m}.d.ts`]), 'margin-lab.js', 'venues.js', 'venue-check.js'];
   const missing = wanted.filter((f) => !built.includes(f));
   if (missing.length) throw new Error(`web/dist lacks ${missing.join(', ')}: build the wasm (cmake --preset wasm) and the page (node web/build.mjs) first`);
   // The package's version is the core's (marginlab.h kVersion, what lab.version returns).

@@ -77,11 +77,14 @@ const freeze = (x) => {
  */
 export default async function createMarginLab(options = {}) {
   if (!isPlainObject(options)) throw new TypeError('createMarginLab(options): options must be an object');
+  // The venue index is fetched while the module compiles, not after it.
+  const venueData = import('./venues.js');
+  venueData.catch(() => {});  // awaited below; a failure is reported there
   const core = await createMarginLabCore({
     locateFile: (file) => new URL(file, import.meta.url).href,
     ...options,
   });
-  const venues = venueRegistry(await import('./venues.js'), core.defaultTierTables());
+  const venues = venueRegistry(await venueData, core.defaultTierTables());
   const description = typeof core.describe === 'function' ? freeze(core.describe()) : null;  // marginlab-full.js
   const batches = new WeakMap();  // createBatch's batches: their memory
   // Risk lab: (scenario, request, options) -> { errors, ...result, steps with explain }; misuse throws
