@@ -66,7 +66,8 @@ export async function ready(target) {
     const risk = document.getElementById('risk');
     if (!risk || risk.offsetParent === null) return false;
     risk.scrollIntoView();
-    return true;
+    // The lab is drawn once there are results to ask about (a scenario with errors has none yet).
+    return document.querySelector('#columns [data-metric]') !== null;
   });
   if (!shown) return;
   await target.waitForSelector('#risk form[id^="t-"]', { state: 'attached', ...WAIT });

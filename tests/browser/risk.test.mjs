@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../scripts/serve.mjs';
 import { launch } from './chromium.mjs';
+import { ready } from './helpers.mjs';
 
 const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../../build/screenshots/', import.meta.url));
@@ -36,7 +37,7 @@ async function withPage(fn, viewport = { width: 1280, height: 900 }) {
   page.on('request', (r) => { if (!r.url().startsWith(origin + '/') && !/^(data|blob|about):/.test(r.url())) foreign.push(r.url()); });
   try {
     await page.goto(base);
-    await page.waitForSelector('html[data-ready="true"]', { state: 'attached', ...WAIT });
+    await ready(page);
     await fn(page);
     assert.deepEqual(problems, [], 'no console or page error');
     assert.deepEqual(foreign, [], 'no request leaves the origin');

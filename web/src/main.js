@@ -114,6 +114,7 @@ const state = {
   learn: null,           // web/src/learn.js while a lesson is open
   riskSignature: '',
   riskRefresh: null,     // the risk lab's refresh(inputStale), once it is drawn
+  riskDrawn: false,      // the risk lab was drawn once (its module is loaded)
   chartFrame: 0,
   openTiers: new Set(),  // symbols whose tier editor is open
   options: null,         // web/src/options.js while the options account is open
@@ -411,13 +412,16 @@ function renderResults() {
   if (signature !== state.riskSignature) {
     state.riskSignature = signature;
     state.riskRefresh = null;
-    // The lab's code and forms load when its section comes near the screen: a reader who stays with the
-    // results (or an embed, where it is hidden) never fetches them.
-    whenNear($('risk'), () => import('./risk.js').then(({ renderRiskLab }) => {
+    const draw = () => import('./risk.js').then(({ renderRiskLab }) => {
       if (state.riskSignature !== signature) return;  // the positions changed again: a newer call draws it
+      state.riskDrawn = true;
       state.riskRefresh = renderRiskLab($('risk'), { getFullLab, getScenario: () => state.reportScenario, asset: state.asset,
         lots: (rules, symbol, q) => state.venues.lots(rules, symbol, q) });
-    }));
+    });
+    // The lab's code and forms load the first time its section comes near the screen: a reader who stays
+    // with the results (or an embed, where it is hidden) never fetches them. Once drawn, it follows at once.
+    if (state.riskDrawn) draw();
+    else whenNear($('risk'), draw);
   }
 }
 

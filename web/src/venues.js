@@ -105,7 +105,9 @@ export function createVenues(lab, onLoaded, getFullLab) {
     if (entry && failed.has(entry.venue)) return `The ${entry.venue} tables did not load: ${failed.get(entry.venue)}`;
     if (!t) return entry ? `Loading the ${entry.venue} tables…` : `No shipped table for ${symbol} on these rules: give one under Tiers.`;
     const name = entry && entry.symbols[0] !== symbol ? `${entry.symbols[0]}: ` : '';
-    return `${name}${t.venue ? `${t.venue} table` : 'built-in table'}, snapshot ${t.date}; source ${t.source}`;
+    // A shipped venue file names a public source; a built-in table's source cites the project's notes,
+    // which a reader does not have: its date says enough.
+    return t.venue ? `${name}${t.venue} table, snapshot ${t.date}; source ${t.source}` : `${name}built-in table, snapshot ${t.date}`;
   }
 
   /** The venue's display of a liquidation price, from the core: "57,228.4 at the venue (tick 0.1, nearest)". */
