@@ -69,7 +69,8 @@ val tickPrice(const val& request, const val& options) {
   if (!c.ok()) return answer(c.errors);
   if (!c.whole("priceSigFigs", sigFigs, 0, 17)) return answer(c.errors);
   r.sigFigs = static_cast<int>(sigFigs);
-  const marginlab::TickResult result = marginlab::roundToTick(r, options["explain"].as<bool>());
+  marginlab::TickResult result = marginlab::roundToTick(r);
+  if (options["explain"].as<bool>()) marginlab::explain(r, result);
   if (!result.errors.empty()) return answer(result.errors);
   val out = answer({});
   out.set("price", result.price);
@@ -92,7 +93,8 @@ val wholeLots(const val& request, const val& options) {
   if (base.isString()) r.baseAsset = base.as<std::string>().substr(0, marginlab::kMaxSymbolLength + 1);
   else if (!base.isUndefined()) c.fail("baseAsset", "wrongType", {{"expected", std::string("a string")}, {"actual", kindOf(base)}});
   if (!c.ok()) return answer(c.errors);
-  const marginlab::LotResult result = marginlab::wholeLots(r, options["explain"].as<bool>());
+  marginlab::LotResult result = marginlab::wholeLots(r);
+  if (options["explain"].as<bool>()) marginlab::explain(r, result);
   if (!result.errors.empty()) return answer(result.errors);
   val out = answer({});
   out.set("quantity", result.quantity);

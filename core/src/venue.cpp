@@ -61,7 +61,22 @@ TickRounding tickRoundingOf(Rules rules) noexcept {
   return rules == Rules::Bybit || rules == Rules::BybitUta ? TickRounding::Conservative : TickRounding::Nearest;
 }
 
-TickResult roundToTick(const TickRequest& r, bool explain) {
+namespace {
+
+/// The rounding direction of a request: -1 down, 0 nearest, 1 up.
+int modeOf(const TickRequest& r, TickRounding rounding) {
+  return rounding == TickRounding::Nearest ? 0 : r.side == Side::Long ? 1 : -1;
+}
+
+/// The grid step of a request: its tick, or coarser where the significant figures allow fewer decimals.
+double stepOf(const TickRequest& r) {
+  // Significant figures limit the decimals only: a whole price is always allowed (Hyperliquid).
+  return r.sigFigs > 0 ? std::fmax(r.tickSize, sigFigStep(r.price, r.sigFigs)) : r.tickSize;
+}
+
+}  // namespace
+
+TickResult roundToTick(const TickRequest& r) {
   TickResult out;
   Checker c;
   c.positive("price", r.price);
@@ -71,26 +86,27 @@ TickResult roundToTick(const TickRequest& r, bool explain) {
   if (!out.errors.empty()) return out;
   out.exact = r.price;
   out.rounding = tickRoundingOf(r.rules);
-  // Significant figures limit the decimals only: a whole price is always allowed (Hyperliquid).
-  double step = r.tickSize;
-  if (r.sigFigs > 0) step = std::fmax(step, sigFigStep(r.price, r.sigFigs));
+  const double step = stepOf(r);
   out.decimals = decimalsOf(step);
-  const int mode = out.rounding == TickRounding::Nearest ? 0 : r.side == Side::Long ? 1 : -1;
-  out.price = onGrid(stepsOf(r.price, step, mode), step, out.decimals);
+  out.price = onGrid(stepsOf(r.price, step, modeOf(r, out.rounding)), step, out.decimals);
   if (out.price <= 0) out.price = onGrid(1, step, out.decimals);  // below one tick: the venue's smallest price
-  if (explain) {
-    const char* how = mode == 0 ? "to the nearest tick" : mode > 0 ? "up to the tick (toward the entry of a long)"
-                                                                   : "down to the tick (toward the entry of a short)";
-    out.steps.push_back(Step{.field = "price", .label = std::string("Price rounded ") + how,
-                             .formula = "P = round(P_exact / step) x step",
-                             .substituted = "P = round(" + fixed(r.price, 10) + " / " + fixed(step, out.decimals) + ") x " +
-                                            fixed(step, out.decimals) + " = " + fixed(out.price, out.decimals),
-                             .value = out.price, .code = "venue.tick"});
-  }
   return out;
 }
 
-LotResult wholeLots(const LotRequest& r, bool explain) {
+void explain(const TickRequest& r, TickResult& out) {
+  if (!out.errors.empty()) return;
+  const int mode = modeOf(r, out.rounding);
+  const double step = stepOf(r);
+  const char* how = mode == 0 ? "to the nearest tick" : mode > 0 ? "up to the tick (toward the entry of a long)"
+                                                                 : "down to the tick (toward the entry of a short)";
+  out.steps.push_back(Step{.field = "price", .label = std::string("Price rounded ") + how,
+                           .formula = "P = round(P_exact / step) x step",
+                           .substituted = "P = round(" + fixed(r.price, 10) + " / " + fixed(step, out.decimals) + ") x " +
+                                          fixed(step, out.decimals) + " = " + fixed(out.price, out.decimals),
+                           .value = out.price, .code = "venue.tick"});
+}
+
+LotResult wholeLots(const LotRequest& r) {
   LotResult out;
   Checker c;
   c.positive("quantity", r.quantity);
@@ -104,14 +120,16 @@ LotResult wholeLots(const LotRequest& r, bool explain) {
   out.quantity = onGrid(out.lots, r.lotSize, out.decimals);
   const bool baseUnits = r.contract == Contract::Linear && r.contractSize == 1 && !r.baseAsset.empty();
   out.unit = baseUnits ? r.baseAsset : "contracts";
-  if (explain) {
-    out.steps.push_back(Step{.field = "quantity", .label = "Size in whole lots (rounded down: it still opens)",
-                             .formula = "Q = floor(Q_exact / lot) x lot",
-                             .substituted = "Q = floor(" + fixed(r.quantity, 10) + " / " + fixed(r.lotSize, out.decimals) +
-                                            ") x " + fixed(r.lotSize, out.decimals) + " = " + fixed(out.quantity, out.decimals),
-                             .value = out.quantity, .code = "venue.lots"});
-  }
   return out;
+}
+
+void explain(const LotRequest& r, LotResult& out) {
+  if (!out.errors.empty()) return;
+  out.steps.push_back(Step{.field = "quantity", .label = "Size in whole lots (rounded down: it still opens)",
+                           .formula = "Q = floor(Q_exact / lot) x lot",
+                           .substituted = "Q = floor(" + fixed(r.quantity, 10) + " / " + fixed(r.lotSize, out.decimals) +
+                                          ") x " + fixed(r.lotSize, out.decimals) + " = " + fixed(out.quantity, out.decimals),
+                           .value = out.quantity, .code = "venue.lots"});
 }
 
 }  // namespace marginlab

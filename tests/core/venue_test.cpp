@@ -102,3 +102,23 @@ TEST_CASE("roundToTick: a tick far finer than the price still rounds toward the 
   // A quotient off a whole number by binary rounding alone still counts as whole: 0.3 is 3 ticks of 0.1.
   CHECK(roundToTick({.rules = Rules::Bybit, .side = Side::Long, .price = 0.3, .tickSize = 0.1}).price == 0.3);
 }
+
+TEST_CASE("venue explain: one step each, its value the result's, no number changed", "[venue]") {
+  const TickRequest tick{.rules = Rules::Bybit, .side = Side::Short, .price = 8121.83, .tickSize = 0.5};
+  TickResult t = roundToTick(tick);
+  const double price = t.price;
+  REQUIRE(t.steps.empty());
+  explain(tick, t);
+  REQUIRE(t.steps.size() == 1);
+  CHECK(t.steps[0].code == "venue.tick");
+  CHECK(t.price == price);
+  CHECK(*t.steps[0].value == 8121.5);  // a short on Bybit: down to the half-dollar tick
+  const LotRequest lot{.quantity = 0.12345, .lotSize = 0.001, .baseAsset = "BTC"};
+  LotResult l = wholeLots(lot);
+  REQUIRE(l.steps.empty());
+  explain(lot, l);
+  REQUIRE(l.steps.size() == 1);
+  CHECK(l.steps[0].code == "venue.lots");
+  CHECK(*l.steps[0].value == 0.123);
+  CHECK(l.quantity == 0.123);
+}

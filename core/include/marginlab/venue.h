@@ -37,13 +37,16 @@ struct TickResult {
   double exact = 0;      ///< the request's price
   int decimals = 0;      ///< decimals that print the rounded price exactly (the tick's, at most 12)
   TickRounding rounding = TickRounding::Nearest;
-  std::vector<Step> steps;  ///< with explain
+  std::vector<Step> steps;  ///< explain() only
   std::vector<InputError> errors;
 };
 
 /// `price` on the venue's grid. Errors (not a price, tick not > 0, sigFigs outside 0..17) come back at
 /// "price", "tickSize", "sigFigs".
-TickResult roundToTick(const TickRequest& request, bool explain = false);
+TickResult roundToTick(const TickRequest& request);
+
+/// The step of a rounded price (numbers first: called only when steps are asked for).
+void explain(const TickRequest& request, TickResult& result);
 
 struct LotRequest {
   Contract contract = Contract::Linear;
@@ -63,6 +66,9 @@ struct LotResult {
 };
 
 /// The largest whole number of lots not above `quantity` (a size that opens stays one that opens).
-LotResult wholeLots(const LotRequest& request, bool explain = false);
+LotResult wholeLots(const LotRequest& request);
+
+/// The step of a size in whole lots (called only when steps are asked for).
+void explain(const LotRequest& request, LotResult& result);
 
 }  // namespace marginlab
