@@ -11,6 +11,14 @@ const MAX_TIERS = 200;
 export const MAX_NAME = 40;       // core check.h kMaxSymbolLength
 const MAX_CAP = 1e15;      // core check.h kMaxMagnitude: what an open last cap (null) becomes
 
+/** A value as text for a problem: at most `n` characters; an object without a way to print itself by its kind. */
+const shown = (x, n = 20) => {
+  try {
+    return String(x).slice(0, n);
+  } catch {
+    return Array.isArray(x) ? 'an array' : typeof x;
+  }
+};
 const isPos = (x) => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= MAX_CAP;
 const isStr = (x) => typeof x === 'string' && x.length > 0;
 export const isName = (x) => typeof x === 'string' && x.length > 0 && x.length <= MAX_NAME && /^[\x21-\x7e]+$/.test(x);
@@ -43,7 +51,7 @@ function tierProblems(where, tiers, rules, problems) {
     const r = t.maintenanceMarginRate;
     if (r === undefined) {
       if (rules !== 'hyperliquid') problems.push(`${w}.maintenanceMarginRate: missing (only hyperliquid derives it)`);
-    } else if (!(typeof r === 'number' && r > 0 && r < 1)) problems.push(`${w}.maintenanceMarginRate: ${r} not in (0,1)`);
+    } else if (!(typeof r === 'number' && r > 0 && r < 1)) problems.push(`${w}.maintenanceMarginRate: ${shown(r)} not in (0,1)`);
     else if (isPos(t.maxLeverage) && r >= 1 / t.maxLeverage)
       problems.push(`${w}.maintenanceMarginRate: ${r} not below the initial rate 1/${t.maxLeverage}`);
     if (t.maintenanceAmount !== undefined && !(typeof t.maintenanceAmount === 'number' && t.maintenanceAmount >= 0 && t.maintenanceAmount <= MAX_CAP))
@@ -54,9 +62,9 @@ function tierProblems(where, tiers, rules, problems) {
 function symbolProblems(w, s, doc, claim, problems) {
   if (s.aliases !== undefined) {
     if (!Array.isArray(s.aliases) || s.aliases.length > 50) problems.push(`${w}.aliases: not an array of at most 50 names`);
-    else for (const a of s.aliases) isName(a) ? claim(a, s.symbol) : problems.push(`${w}.aliases: "${String(a).slice(0, 50)}" is not a name of 1 to ${MAX_NAME} printable characters`);
+    else for (const a of s.aliases) isName(a) ? claim(a, s.symbol) : problems.push(`${w}.aliases: "${shown(a, 50)}" is not a name of 1 to ${MAX_NAME} printable characters`);
   }
-  if (s.contract !== 'linear' && s.contract !== 'inverse') problems.push(`${w}.contract: "${String(s.contract).slice(0, 20)}" is not linear or inverse`);
+  if (s.contract !== 'linear' && s.contract !== 'inverse') problems.push(`${w}.contract: "${shown(s.contract)}" is not linear or inverse`);
   for (const k of ['quoteAsset', 'settleAsset']) if (!isName(s[k])) problems.push(`${w}.${k}: missing`);
   if (s.baseAsset !== undefined && !isName(s.baseAsset)) problems.push(`${w}.baseAsset: not a name`);
   // Inverse contracts settle in the coin and their tier caps are coin notionals: the settlement asset
@@ -77,7 +85,7 @@ export function venueProblems(doc, file = 'venue file') {
   const problems = [];
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return [`${file}: not an object`];
   if (!isName(doc.venue) || !/^[a-z0-9-]+$/.test(doc.venue)) problems.push(`${file}: venue must be a lower-case id (a-z, 0-9, -)`);
-  if (!RULES.includes(doc.rules)) problems.push(`${file}: rules "${String(doc.rules).slice(0, 20)}" is not a MarginLab profile`);
+  if (!RULES.includes(doc.rules)) problems.push(`${file}: rules "${shown(doc.rules)}" is not a MarginLab profile`);
   sourceProblems(`${file}: source`, doc.source, problems);
   for (const k of ['specSource', 'ruleSource']) if (doc[k] !== undefined) sourceProblems(`${file}: ${k}`, doc[k], problems);
   for (const k of ['product', 'selection', 'units']) if (!isStr(doc[k])) problems.push(`${file}: ${k} missing`);

@@ -198,3 +198,56 @@ describe('tickPrice and wholeLots (venue.h)', () => {
     assert.deepEqual(full.wholeLots({ quantity: 1, lotSize: 0, baseAsset: 'B'.repeat(100) }).errors.map((e) => e.path), ['lotSize', 'baseAsset']);
   });
 });
+
+describe('chained: what the risk lab answers in lots is what the next tool accepts', () => {
+  test('maxOpen, floored to SOLUSDT\'s whole lots, is a size adjust accepts with the balance to fund it; one lot more is not funded', async () => {
+    const [table] = (await lab.loadVenue('binance-usdm')).filter((t) => t.symbols.includes('SOLUSDT'));
+    const scenario = { version: 1, rules: 'binance', walletBalance: 5000, tiers: { SOLUSDT: table.tiers },
+      positions: [{ symbol: 'SOLUSDT', side: 'long', quantity: 10, entryPrice: 150, markPrice: 150, leverage: 10 }] };
+    const open = full.maxOpen(scenario, { symbol: 'SOLUSDT', side: 'long', price: 150, leverage: 10 });
+    assert.deepEqual(open.errors, []);
+    const lots = full.wholeLots({ quantity: open.quantity, lotSize: table.spec.lotSize, baseAsset: 'SOL' });
+    assert.deepEqual(lots.errors, []);
+    assert.ok(lots.quantity <= open.quantity && lots.quantity > open.quantity - table.spec.lotSize, `${lots.quantity} of ${open.quantity}`);
+    // adjust is a what-if: it answers past the wallet too, with a negative available balance.
+    const fits = full.adjust(scenario, { position: 0, price: 150, quantityDelta: lots.quantity });
+    assert.deepEqual(fits.errors, []);
+    assert.ok(fits.report.cross.account.availableBalance >= 0, `available ${fits.report.cross.account.availableBalance}`);
+    const more = full.adjust(scenario, { position: 0, price: 150, quantityDelta: lots.quantity + table.spec.lotSize });
+    assert.deepEqual(more.errors, []);
+    assert.ok(more.report.cross.account.availableBalance < 0, `one lot more: available ${more.report.cross.account.availableBalance}`);
+  });
+});
+
+describe('the venue-file checker under hostile input', () => {
+  // A seeded stream of broken copies of the shipped files: the checker answers every one with a list of
+  // problems (never throws, never hangs), and a copy it passes is one splitVenue and the API accept.
+  test('10,000 mutated files: problems listed, nothing thrown', async () => {
+    const { splitVenue } = await import('../../wasm/venue-data.mjs');
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const junk = [null, undefined, NaN, -1, 0, 1e308, Infinity, '', 'x'.repeat(100), '<img onerror=1>', [], {}, true,
+      { __proto__: null }, '__proto__', 'constructor'];
+    const pick = (a) => a[Math.floor(random() * a.length)];
+    let refused = 0;
+    for (let i = 0; i < 10000; i++) {
+      const doc = clone(pick(files));
+      for (let k = 0, n = 1 + Math.floor(random() * 3); k < n; k++) {
+        if (!Array.isArray(doc.symbols) || doc.symbols.length === 0) break;  // a mutation replaced the list
+        const s = pick(doc.symbols);
+        if (!s || typeof s !== 'object' || !Array.isArray(s.tiers)) break;
+        const where = random();
+        if (where < 0.3) s[pick(['symbol', 'contract', 'tickSize', 'lotSize', 'contractSize', 'settleAsset', 'aliases'])] = pick(junk);
+        else if (where < 0.7 && s.tiers.length) s.tiers[Math.floor(random() * s.tiers.length)][pick(['notionalCap', 'maxLeverage', 'maintenanceMarginRate', 'maintenanceAmount'])] = pick(junk);
+        else if (where < 0.85) doc[pick(['venue', 'rules', 'source', 'symbols', 'product'])] = pick(junk);
+        else s.tiers = pick([[], null, s.tiers.concat(s.tiers), s.tiers.slice().reverse()]);
+      }
+      let problems;
+      assert.doesNotThrow(() => { problems = venueProblems(doc, 'mutated.json'); }, `mutation ${i}`);
+      assert.ok(Array.isArray(problems) && problems.every((p) => typeof p === 'string' && p.length < 400), `mutation ${i}`);
+      if (problems.length) refused++;
+      else assert.doesNotThrow(() => splitVenue(doc, 'mutated.json'));
+    }
+    assert.ok(refused > 9000, `${refused} of 10,000 mutated files refused`);
+  });
+});
