@@ -56,3 +56,22 @@ test('vega per volatility point and theta per day from the API per 1.00 and per 
   assert.equal(vegaPerPoint(12000), 120);
   assert.equal(thetaPerDay(-36500), -100);
 });
+
+test('DAYS_PER_YEAR is the core\'s year: an expiry ten days after valuation values as ten DAYS_PER_YEARths of a year', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { DAYS_PER_YEAR } = await import('../../web/src/units.js');
+  const { default: create, defaultOptionsScenario } = await import('../../web/dist/marginlab-full.js');
+  const lab = await create({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab-full.wasm', import.meta.url)) });
+  const byDate = structuredClone(defaultOptionsScenario);
+  byDate.valuationDate = '2026-03-01T08:00Z';
+  delete byDate.options[0].expiryYears;
+  byDate.options[0].expiryDate = '2026-03-11T08:00Z';
+  const byYears = structuredClone(defaultOptionsScenario);
+  delete byYears.options[0].expiryDate;
+  byYears.options[0].expiryYears = 10 / DAYS_PER_YEAR;
+  const [a, b] = [lab.evaluateOptions(byDate), lab.evaluateOptions(byYears)];
+  assert.deepEqual(a.errors, []);
+  assert.deepEqual(b.errors, []);
+  assert.ok(Math.abs(a.options[0].value - b.options[0].value) <= 1e-12 * Math.abs(b.options[0].value), `${a.options[0].value} vs ${b.options[0].value}`);
+  assert.equal(a.options[0].greeks.theta, b.options[0].greeks.theta);
+});
