@@ -66,6 +66,35 @@ function venueRegistry(data, builtIn) {
   };
 }
 
+/** The API's venue calls over a registry (venueRegistry): the tables, the venues, and loading one. */
+function venueApi(venues) {
+  return {
+    /** The built-in tables, then every shipped venue table of the profile; a symbol matches any of a
+     *  table's names (symbol or alias), whatever its case. */
+    defaultTiers(rules, symbol) {
+      const key = typeof symbol === 'string' ? symbol.trim().toUpperCase() : undefined;
+      return venues.tables().filter((t) => t.rules === rules && (symbol === undefined || t.symbols.some((n) => n.toUpperCase() === key)));
+    },
+    /** The shipped venues' ids (venue in defaultTiers' tables). */
+    venues: () => venues.venues(),
+    /** Loads a venue's tier tables (venue-<id>.js beside this module), checks them, and lists them in
+     *  defaultTiers; resolves to the venue's tables. Rejects with a TypeError naming the problem. */
+    async loadVenue(venue) {
+      const file = venues.file(venue);
+      if (!venues.loaded(venue)) {
+        const [tiers, check] = await Promise.all([import(`./venue-${file.slice(6, -3)}.js`), import('./venue-check.js')]);
+        venues.install(venue, tiers.default, check.tierFileProblems);
+      }
+      return venues.tables().filter((t) => t.venue === venue);
+    },
+    /** The same from a module already in hand (a bundler's or a test's): checked like loadVenue. */
+    async installVenue(venue, tiers) {
+      venues.install(venue, tiers, (await import('./venue-check.js')).tierFileProblems);
+      return venues.tables().filter((t) => t.venue === venue);
+    },
+  };
+}
+
 const freeze = (x) => {
   if (x && typeof x === 'object') Object.values(x).forEach(freeze);
   return Object.freeze(x);
@@ -193,29 +222,7 @@ export default async function createMarginLab(options = {}) {
       batches.set(batch, { pointer: () => { view(0); return ptr; } });
       return batch;
     },
-    /** The built-in tables, then every shipped venue table of the profile; a symbol matches any of a
-     *  table's names (symbol or alias), whatever its case. */
-    defaultTiers(rules, symbol) {
-      const key = typeof symbol === 'string' ? symbol.trim().toUpperCase() : undefined;
-      return venues.tables().filter((t) => t.rules === rules && (symbol === undefined || t.symbols.some((n) => n.toUpperCase() === key)));
-    },
-    /** The shipped venues' ids (venue in defaultTiers' tables). */
-    venues: () => venues.venues(),
-    /** Loads a venue's tier tables (venue-<id>.js beside this module), checks them, and lists them in
-     *  defaultTiers; resolves to the venue's tables. Rejects with a TypeError naming the problem. */
-    async loadVenue(venue) {
-      const file = venues.file(venue);
-      if (!venues.loaded(venue)) {
-        const [tiers, check] = await Promise.all([import(`./venue-${file.slice(6, -3)}.js`), import('./venue-check.js')]);
-        venues.install(venue, tiers.default, check.tierFileProblems);
-      }
-      return venues.tables().filter((t) => t.venue === venue);
-    },
-    /** The same from a module already in hand (a bundler's or a test's): checked like loadVenue. */
-    async installVenue(venue, tiers) {
-      venues.install(venue, tiers, (await import('./venue-check.js')).tierFileProblems);
-      return venues.tables().filter((t) => t.venue === venue);
-    },
+    ...venueApi(venues),
     /** marginlab-full.js: venue.h roundToTick() (a price on the venue's tick as the venue shows it) and
      *  wholeLots() (a size in whole lots of the venue, with its unit). */
     ...Object.fromEntries(['tickPrice', 'wholeLots'].filter((n) => typeof core[n] === 'function').map((name) => [name, (request, options) => {
