@@ -355,3 +355,28 @@ test('the risk lab loads only when its section comes near the screen', async () 
     assert.ok(fetched.some((p) => p.includes('chunk-risk-')));
   }, { viewport: { width: 1280, height: 900 } });
 });
+
+test('the chart legend reads the equity at the mark before the pointer is on the chart', async () => {
+  await withPage(async (page) => {
+    await page.goto(base);
+    await ready(page);
+    await page.waitForSelector('#chart .u-legend', { state: 'attached', ...WAIT });
+    const shown = await page.$$eval('#chart .u-legend .u-series', (rows) => rows.map((r) => [
+      r.querySelector('.u-label').textContent, r.querySelector('.u-value').textContent]));
+    const values = Object.fromEntries(shown);
+    const number = (text) => Number(text.replace(/,/g, '').replace(/[^\d.-]/g, ''));
+    const symbol = defaultScenario.positions[0].symbol;
+    const position = defaultScenario.positions.findIndex((p) => p.symbol === symbol);
+    const mark = defaultScenario.positions[position].markPrice ?? defaultScenario.positions[position].entryPrice;
+    const price = number(values.Price);
+    assert.ok(Math.abs(price - mark) / mark < 0.01, `legend price ${values.Price} near the mark ${mark}`);
+    for (const [label, mode] of [['Isolated', 'isolated'], ['Cross', 'cross']]) {
+      assert.match(values[label], /\d/, `${label} has a value: ${JSON.stringify(values)}`);
+      const out = new Float64Array(1);
+      assert.deepEqual(lab.sweep(defaultScenario, new Float64Array([price]), out, { mode, position }).errors, []);
+      // The legend is at a sampled price; the one shown is rounded to the cent: the equity there within a cent's move.
+      const slope = defaultScenario.positions.filter((p) => p.symbol === symbol).reduce((a, p) => a + p.quantity * (p.contractSize ?? 1), 0);
+      assert.ok(Math.abs(number(values[label]) - out[0]) <= slope * 0.005 + 0.006, `${label}: ${values[label]} vs the core's ${out[0]}`);
+    }
+  });
+});

@@ -100,8 +100,22 @@ export function renderChart(container, summary, lab, scenario, report, positionI
       ...modes.map(([, label, color]) => ({ label, stroke: css(color), width: 2, value: (u, v) => (v === null ? '' : fmt.amount(v, coin)) })),
     ],
     marks: markers(scenario, report, symbol, [lo, hi], emphasis),
+    restIndex: nearestIndex(prices, markOf(scenario, symbol)),
   });
   summary.textContent = describe(scenario, report, symbol, [lo, hi], data, unit, coin);
+}
+
+/** The mark of `symbol`: the one the core read (a position's mark, else its entry). */
+function markOf(scenario, symbol) {
+  const p = scenario.positions.find((q) => q.symbol === symbol);
+  return p.markPrice ?? p.entryPrice;
+}
+
+/** The index of the sampled price nearest `price`. */
+function nearestIndex(prices, price) {
+  let best = 0;
+  for (let i = 1; i < prices.length; i++) if (Math.abs(prices[i] - price) < Math.abs(prices[best] - price)) best = i;
+  return best;
 }
 
 /** The same picture in words, for screen readers and for print. */

@@ -70,7 +70,7 @@ export function markerHook(marks, { rows = 5, rowHeight = 13 } = {}) {
  * uPlot takes them, `marks` drawn by markerHook with `markOptions`. Its width is the container's,
  * its height height(width).
  */
-export function plotChart(container, previous, { height, x: [xLabel, xTick], y: [yLabel, yTick], series, data, marks, markOptions, legend = true }) {
+export function plotChart(container, previous, { height, x: [xLabel, xTick], y: [yLabel, yTick], series, data, marks, markOptions, legend = true, restIndex = null }) {
   const width = Math.max(280, container.clientWidth || 600);
   const text = css('--c-text'), grid = css('--c-grid');
   const axis = (label, tick, more) => ({ stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label, values: (_, vals) => vals.map(tick), ...more });
@@ -83,9 +83,13 @@ export function plotChart(container, previous, { height, x: [xLabel, xTick], y: 
     series,
     hooks: { draw: [markerHook(marks, markOptions)] },
   };
+  // The legend's values at `restIndex` (the mark) while the pointer is off the chart, instead of blanks.
+  if (restIndex !== null) opts.hooks.setCursor = [(u) => { if (u.cursor.idx == null) u.setLegend({ idx: restIndex }); }];
   if (previous) previous.destroy();
   container.replaceChildren();
-  return new uPlot(opts, data, container);
+  const u = new uPlot(opts, data, container);
+  if (restIndex !== null) u.setLegend({ idx: restIndex });
+  return u;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
