@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: MIT
 // Validates core/data/venues/*.json (the venue tier and contract tables, issue 14) with the checks
-// the API runs on load (wasm/venue-data.mjs), and that each source says when it was retrieved.
+// the API runs on load (wasm/venue-data.mjs), that each source says when it was retrieved, and that
+// published maintenance amounts keep maintenance margin continuous at every cap (continuityProblems).
 // Usage: node scripts/check-venue-data.mjs [dir]. Exits 1 on any problem.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { venueProblems } from '../wasm/venue-data.mjs';
+import { venueProblems, continuityProblems } from '../wasm/venue-data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = process.argv[2] ?? join(here, '..', 'core', 'data', 'venues');
@@ -23,7 +24,7 @@ for (const f of files) {
     problems.push(`${f}: not JSON (${e.message})`);
     continue;
   }
-  problems.push(...venueProblems(doc, f));
+  problems.push(...venueProblems(doc, f), ...continuityProblems(doc, f));
   for (const key of ['source', 'specSource'])
     if (doc && doc[key] && typeof doc[key].retrieved !== 'string') problems.push(`${f}: ${key}.retrieved: missing`);
   if (!Array.isArray(doc?.symbols)) continue;

@@ -107,6 +107,28 @@ export function venueProblems(doc, file = 'venue file') {
   return problems;
 }
 
+// The profiles whose venues publish continuous amounts (core profile.cpp: continuousAmounts).
+const CONTINUOUS = ['binance', 'bybit', 'bybit-uta', 'hyperliquid', 'simple'];
+
+/** The sources' check (scripts/check-venue-data.mjs), not the loader's: rows whose maintenance amount breaks amount_n = cap_(n-1) x (rate_n - rate_(n-1)) + amount_(n-1),
+ *  amount_0 = 0 (the core's recurrence, tiers.cpp): MM jumps at a cap. Tolerance: a millionth of the
+ *  amount, or 1e-6 of the settlement asset. Rows without a published amount are not checked. */
+export function continuityProblems(doc, file) {
+  if (!CONTINUOUS.includes(doc?.rules) || !Array.isArray(doc.symbols)) return [];
+  const out = [];
+  for (const s of doc.symbols) {
+    const rows = Array.isArray(s?.tiers) ? s.tiers : [];
+    rows.forEach((t, i) => {
+      if (typeof t?.maintenanceAmount !== 'number') return;
+      const prev = rows[i - 1];
+      const want = i === 0 ? 0 : prev.notionalCap * (t.maintenanceMarginRate - prev.maintenanceMarginRate) + prev.maintenanceAmount;
+      if (!(Math.abs(t.maintenanceAmount - want) <= 1e-6 * Math.max(1, Math.abs(want))))
+        out.push(`${file}: ${s.symbol}.tiers[${i}].maintenanceAmount: ${t.maintenanceAmount}, but continuity at the previous cap needs ${Number(want.toPrecision(12))}`);
+    });
+  }
+  return out;
+}
+
 /** The names a trader may type for a contract, beyond the file's own (BTC-USDT-SWAP, BTC-USDT, BTCUSDT):
  *  only those no other contract of the file claims. */
 export function extraAliases(doc) {

@@ -112,3 +112,24 @@ test("Largest size that opens: in the venue's whole lots with its unit (SOLUSDT:
     assert.equal(match[2], match[1]);
   });
 });
+
+test("Bybit: the picker lists the USDT perpetuals shipped, and XRPUSDT loads the venue's 2025 risk limits", async () => {
+  await withPage(async (page) => {
+    await page.goto(served.base);
+    await ready(page);
+    await page.selectOption('#f-rules', 'bybit');
+    const input = page.locator(symbol(0));
+    const listId = await input.getAttribute('list');
+    await page.waitForFunction((id) => document.querySelectorAll(`datalist#${id} option`).length > 0, listId, WAIT);
+    const options = await page.$$eval(`datalist#${listId} option`, (os) => os.map((o) => o.value));
+    assert.deepEqual(options.filter((o) => /USDT$/.test(o)).sort(), ['ADAUSDT', 'BTCUSDT', 'DOGEUSDT', 'ETHUSDT', 'LTCUSDT', 'XRPUSDT']);
+    await page.fill('#f-positions-0--entryPrice', '2');
+    await page.fill('#f-positions-0--markPrice', '2');
+    await input.fill('xrpusdt');
+    await settled(page, 'xrpusdt');
+    await page.waitForFunction((sel) => /bybit-linear table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    assert.match(await page.textContent(age(0)), /^XRPUSDT: bybit-linear table, snapshot 2025-12-29; source erikubingf-del\/tradingtest/);
+    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    assert.match(await page.textContent(lpNote(0)), /at the venue \(tick 0\.0001/);
+  });
+});

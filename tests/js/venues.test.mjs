@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import createMarginLab from '../../web/dist/marginlab.js';
 import createFullLab from '../../web/dist/marginlab-full.js';
-import { venueProblems } from '../../wasm/venue-data.mjs';
+import { venueProblems, continuityProblems } from '../../wasm/venue-data.mjs';
 
 const wasmBinary = readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url));
 const lab = await createMarginLab({ wasmBinary });
@@ -32,9 +32,10 @@ describe('defaultTiers lists every shipped venue table', () => {
     }
   });
 
-  test('the counts the README states: 50 Binance USD-M, 33 dYdX, 40 Hyperliquid contracts', () => {
+  test('the counts the README states: 50 Binance USD-M, 6 Bybit USDT, 33 dYdX, 40 Hyperliquid contracts', () => {
     const count = (rules, venue) => lab.defaultTiers(rules).filter((t) => t.venue === venue).length;
     assert.equal(count('binance', 'binance-usdm'), 50);
+    assert.equal(count('bybit', 'bybit-linear'), 6);
     assert.equal(count('dydx', 'dydx'), 33);
     assert.equal(count('hyperliquid', 'hyperliquid'), 40);
   });
@@ -50,6 +51,9 @@ describe('defaultTiers lists every shipped venue table', () => {
     assert.equal(first('dydx', 'eth-usd-swap'), 'ETH-USD');
     assert.equal(first('hyperliquid', 'sol-perp'), 'SOL');
     assert.equal(first('hyperliquid', 'solusdc'), 'SOL');
+    assert.equal(first('bybit', 'BTCUSDT'), 'BTCUSDT');
+    assert.equal(first('bybit', 'BTC-USDT-SWAP'), 'BTCUSDT');  // OKX's style, on Bybit's table
+    assert.equal(first('bybit', 'xrp/usdt:usdt'), 'XRPUSDT');
     assert.equal(first('binance', 'NOSUCHCOIN'), undefined);
     // The built-in table stays first, as today.
     assert.equal(lab.defaultTiers('binance', 'btcusdt')[0].venue, undefined);
@@ -99,6 +103,43 @@ describe('loadVenue', () => {
 
   test('an unknown venue is refused, naming the shipped ones', async () => {
     await assert.rejects(lab.loadVenue('ftx'), (e) => e instanceof TypeError && /no such venue; shipped: .*dydx/.test(e.message));
+  });
+});
+
+describe('Bybit USDT perpetuals (bybit-linear.json): the shipped risk limits in a liquidation price', () => {
+  // Bybit help, Liquidation Price (USDT contract), classic account, isolated (VENUES.md 2.1):
+  // LP_long = EP - (IM - MM) / Q, IM = Q x EP / L, MM = Q x EP x MMR - mmDeduction (on the entry value).
+  const scenarioFor = (table, quantity, entryPrice, leverage) => ({ version: 1, rules: 'bybit', walletBalance: 1e6,
+    tiers: { BTCUSDT: table.tiers }, positions: [{ symbol: 'BTCUSDT', side: 'long', quantity, entryPrice, leverage, marginMode: 'isolated' }] });
+  const btc = async () => (await lab.loadVenue('bybit-linear')).find((t) => t.symbols[0] === 'BTCUSDT');
+
+  test("Bybit's own example (BY-1): long 1 BTC at 20,000, 50x, first row (MMR 0.5%) -> 19,700", async () => {
+    const r = lab.evaluate(scenarioFor(await btc(), 1, 20000, 50));
+    assert.deepEqual(r.errors, []);
+    // IM = 20,000 / 50 = 400; MM = 20,000 x 0.005 - 0 = 100; LP = 20,000 - (400 - 100) / 1 = 19,700.
+    assert.ok(Math.abs(r.isolated.positions[0].liquidationPrice - 19700) < 1e-6, String(r.isolated.positions[0].liquidationPrice));
+  });
+
+  test('a 3,000,000 USDT long sits on the third row, whose deduction enters the price (by hand: 57,317.6)', async () => {
+    const table = await btc();
+    // Row 3 of the snapshot: cap 3,200,000, MMR 0.63%, deduction 3,020 (as Bybit's margin-parameters page, VENUES.md BY-14).
+    assert.deepEqual(table.tiers[2], { notionalCap: 3200000, maxLeverage: 80, maintenanceMarginRate: 0.0063, maintenanceAmount: 3020 });
+    const r = lab.evaluate(scenarioFor(table, 50, 60000, 20));
+    assert.deepEqual(r.errors, []);
+    // PV = 50 x 60,000 = 3,000,000; IM = 150,000; MM = 3,000,000 x 0.0063 - 3,020 = 15,880;
+    // LP = 60,000 - (150,000 - 15,880) / 50 = 60,000 - 2,682.4 = 57,317.6.
+    assert.ok(Math.abs(r.isolated.positions[0].liquidationPrice - 57317.6) < 1e-6, String(r.isolated.positions[0].liquidationPrice));
+  });
+
+  test('every published deduction is the continuity amount; a changed one is named', () => {
+    const bybit = files.find((f) => f.venue === 'bybit-linear');
+    for (const f of files) assert.deepEqual(continuityProblems(f, f.venue), []);
+    const d = clone(bybit);
+    d.symbols[0].tiers[2].maintenanceAmount = 3000;
+    // The next row, measured from the changed amount, is named too.
+    assert.deepEqual(continuityProblems(d, 'bybit-linear'),
+      ['bybit-linear: BTCUSDT.tiers[2].maintenanceAmount: 3000, but continuity at the previous cap needs 3020',
+        'bybit-linear: BTCUSDT.tiers[3].maintenanceAmount: 4300, but continuity at the previous cap needs 4280']);
   });
 });
 
