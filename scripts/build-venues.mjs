@@ -35,6 +35,8 @@ if (problems.length) {
 for (const f of readdirSync(out)) if (/^venue-.*\.js$/.test(f) && f !== 'venue-check.js' && !entries.some((e) => e.file === f)) rmSync(join(out, f));
 // The checks, for the API to run on each venue file it loads (imported with the first one).
 writeFileSync(join(out, 'venue-check.js'), readFileSync(join(here, '..', 'wasm', 'venue-data.mjs'), 'utf8'));
+// The importer of venue API responses (lab.importPositions loads it on first use).
+writeFileSync(join(out, 'marginlab-import.js'), readFileSync(join(here, '..', 'wasm', 'import.mjs'), 'utf8'));
 // The index, small for the first paint: each contract a row [symbol, aliases, contract, base, quote,
 // settle, [contractSize, tickSize, lotSize, minQty, minNotional, priceSigFigs]], the usual aliases
 // (BTC-USDT-SWAP, ...) made when the module loads by the same function the build checks with.

@@ -23,7 +23,7 @@ async function assemble() {
   const built = await readdir(dist).catch(() => []);
   // The venue data the modules import beside them (venues.js at creation; a venue's tables and their
   // check when it is loaded).
-  const wanted = [...modules.flatMap((m) => [`${m}.js`, `${m}.wasm`, `${m}.d.ts`]), 'margin-lab.js', 'venues.js', 'venue-check.js'];
+  const wanted = [...modules.flatMap((m) => [`${m}.js`, `${m}.wasm`, `${m}.d.ts`]), 'margin-lab.js', 'venues.js', 'venue-check.js', 'marginlab-import.js'];
   const missing = wanted.filter((f) => !built.includes(f));
   if (missing.length) throw new Error(`web/dist lacks ${missing.join(', ')}: build the wasm (cmake --preset wasm) and the page (node web/build.mjs) first`);
   // The package's version is the core's (marginlab.h kVersion, what lab.version returns).

@@ -953,6 +953,70 @@ export interface MarginLab {
   loadVenue(venue: string): Promise<DefaultTierTable[]>;
   /** The same from the module's default export already in hand; rejects with a TypeError on a problem. */
   installVenue(venue: string, tiers: Record<string, Tier[]>): Promise<DefaultTierTable[]>;
+  /** Reads a venue's API response (text of at most 2 MiB, or parsed JSON; one response or an object of
+   *  several by endpoint) into a scenario (wasm/import.mjs, loaded on first use); the scenario is then
+   *  checked by the core. Rejects with an ImportError (`name` 'ImportError', `path` in the response)
+   *  for anything it cannot read, a TypeError for misuse. Nothing is sent anywhere. */
+  importPositions(venue: ImportVenue, json: unknown, options?: ImportOptions): Promise<ImportResult>;
+}
+
+/** The venues whose API responses importPositions reads. */
+export type ImportVenue = 'binance' | 'bybit' | 'okx' | 'hyperliquid' | 'bitmex' | 'deribit' | 'dydx';
+
+/** importPositions' options (and `explain`, accepted as every call's; the import has no steps). */
+export interface ImportOptions extends CallOptions {
+  /** Wallet balance in the settlement asset, when the response has none. */
+  walletBalance?: number;
+  /** Contract sizes by the venue's symbol, when the response has none (OKX ctVal, Binance COIN-M). */
+  contractSizes?: Record<string, number>;
+  /** For imported options (YYYY-MM-DD); default today. */
+  valuationDate?: string;
+}
+
+/** One field of the scenario and the response field it came from. */
+export interface ImportMapping {
+  /** Path in the response ("positionRisk[0].entryPrice"), or "options.walletBalance". */
+  from: string;
+  /** Path in the scenario ("positions[0].entryPrice"). */
+  to: string;
+  value: number | string;
+  /** A convention applied ("percent -> fraction", "XBt -> XBT (x 1e-8)"). */
+  note?: string;
+}
+
+/** A part of the response not used, and why ("not used", "size 0, no position"). */
+export interface ImportIgnored {
+  path: string;
+  reason: string;
+}
+
+/** What the scenario needs and the response lacks, with the default used (null: none). */
+export interface ImportMissing {
+  path: string;
+  need: string;
+  default: number | string | null;
+}
+
+/** The venue's own figures for one position of the scenario (positions[i], or futures[i] of an
+ *  account), as the venue gives them; null where it gives none. */
+export interface VenueFigures {
+  position: number;
+  liquidationPrice: number | null;
+  bankruptcyPrice: number | null;
+  initialMargin: number | null;
+  maintenanceMargin: number | null;
+  marginRatio: number | null;
+}
+
+export interface ImportResult {
+  /** Version 1, or version 3 (marginlab-full.d.ts Account) for several settlement assets, options or Deribit. */
+  scenario: Scenario | ({ version: 3 } & Record<string, unknown>);
+  mapped: ImportMapping[];
+  ignored: ImportIgnored[];
+  missing: ImportMissing[];
+  venueFigures: VenueFigures[];
+  /** The core's errors for the scenario, each with `source`, the response path, where known. */
+  errors: (InputError & { source?: string })[];
 }
 
 /** Arrays of createBatch: views of wasm memory, made anew when memory grows, so read them through

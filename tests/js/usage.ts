@@ -6,6 +6,7 @@ import type {
   CallOptions,
   DefaultTierTable,
   ErrorCode,
+  ImportResult,
   InputError,
   MarginLab,
   Outcome,
@@ -94,6 +95,11 @@ const venueIds: string[] = lab.venues();
 const venueTables: DefaultTierTable[] = await lab.loadVenue('dydx');
 const tick: string | undefined = venueTables[0]?.spec ? String(venueTables[0].spec.tickSize) : undefined;
 void venueIds, tick;
+const imported: ImportResult = await lab.importPositions('binance', '[]', { walletBalance: 1000, contractSizes: { BTCUSD_PERP: 100 } });
+const figure: number | null = imported.venueFigures[0]?.liquidationPrice ?? null;
+const from: string | undefined = imported.mapped[0]?.from;
+const need: string | undefined = imported.missing[0]?.need;
+void figure, from, need, imported.ignored, imported.errors;
 
 
 const version: string = lab.version;

@@ -627,6 +627,26 @@ async function refreshEmbed() {
   $('embed-local').hidden = !local;
 }
 
+/**
+ * Replaces the calculator's scenario (null: resets the open options account) as a new history entry:
+ * Back brings the one before it back (followLink). The link before is taken at once (saveNow reads
+ * it before it encodes), the new scenario shown at once. Reset and an import use it.
+ */
+async function replaceScenario(scenario, notice) {
+  const saved = router.saveNow();
+  if (!scenario) state.options.reset();
+  else {
+    if (state.options) closeOptions(false);
+    state.form = formFromScenario(scenario);
+    math.reset();
+    showNotice(notice);
+    renderInputs();
+    update();
+  }
+  await saved;
+  await router.push();
+}
+
 async function copyText(text, status) {
   try {
     await navigator.clipboard.writeText(text);
@@ -637,21 +657,7 @@ async function copyText(text, status) {
 }
 
 function wireHeader() {
-  // Reset is a new history entry: Back brings the scenario before it back (followLink). The link
-  // before the reset is taken at once (saveNow reads it before it encodes), the reset shown at once.
-  $('reset').addEventListener('click', async () => {
-    const saved = router.saveNow();
-    if (state.options) state.options.reset();
-    else {
-      state.form = formFromScenario(defaultScenario);
-      math.reset();
-      showNotice('');
-      renderInputs();
-      update();
-    }
-    await saved;
-    await router.push();
-  });
+  $('reset').addEventListener('click', () => replaceScenario(state.options ? null : defaultScenario, ''));
   $('copy-link').addEventListener('click', async () => {
     const href = await router.saveNow();
     try {
@@ -660,6 +666,13 @@ function wireHeader() {
     } catch {
       $('share-status').textContent = 'Copy this link: ' + href;
     }
+  });
+  $('import-open').addEventListener('click', async () => {
+    const panel = $('import-panel');
+    panel.hidden = !panel.hidden;
+    $('import-open').setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
+    if (!panel.hidden) (await import('./import-panel.js')).openImport(panel, async () => state.lab,
+      (scenario) => replaceScenario(scenario, 'Imported from the exchange response; Back brings the previous scenario back.'));
   });
   $('embed').addEventListener('click', async () => {
     const panel = $('embed-panel');
