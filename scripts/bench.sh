@@ -26,6 +26,20 @@ if [ ! -f web/dist/marginlab.wasm ] || [ ! -f web/dist/marginlab-full.wasm ] || 
   cmake --build --preset wasm -j"$(nproc)"
   node web/build.mjs
 fi
+# 0.1.0 (the last commit before the numbers-first work), built once into build/baseline-0.1.0: the node
+# figures measure its evaluate in the same process, the reference of evaluate with { explain: true }.
+# Skipped when the clone lacks that commit (a shallow clone): the report then uses 0.1.0's figure of the
+# day the work started.
+baseline_commit=23d3662
+baseline=build/baseline-0.1.0
+if [ ! -f "$baseline/src/web/dist/marginlab.wasm" ] && git cat-file -e "$baseline_commit^{commit}" 2>/dev/null; then
+  echo "== building 0.1.0 ($baseline_commit) once, into $baseline (a few minutes)"
+  rm -rf "$baseline" && mkdir -p "$baseline/src"
+  git archive "$baseline_commit" | tar -x -C "$baseline/src"
+  if ! (cd "$baseline/src" && cmake --preset wasm >../build.log 2>&1 && cmake --build --preset wasm --target marginlab_wasm -j"$(nproc)" >>../build.log 2>&1); then
+    echo "0.1.0 did not build (the report uses its recorded figure):"; tail -5 "$baseline/build.log"
+  fi
+fi
 out=build/bench-results
 mkdir -p "$out"
 rm -f "$out"/native.json "$out"/node.json "$out"/browser.json

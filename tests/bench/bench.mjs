@@ -5,7 +5,7 @@
 // tests/bench/report.mjs. Usage: node tests/bench/bench.mjs [--json FILE] [--repetitions N] [--quick]
 // (--quick: the evaluate rows, the stress grid and the peers' calls on the same positions only, 3
 // repetitions: a minute's check while working on the boundary).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { runKernels, measure, benchScenario, batchInputs, TIERS } from './kernels.mjs';
 
@@ -104,6 +104,23 @@ const orderlyCross = perCall(samePositions[10].liqPrice, 10);
 orderlyCross.results = samePositions[10].results.liqPrice;
 
 // ---------------------------------------------------------------------------------------------
+// 0.1.0 in the same process, when scripts/bench.sh has built it (build/baseline-0.1.0): its evaluate
+// always built the steps, so it is the reference of evaluate with { explain: true } on the same machine
+// and load, instead of a figure from another day.
+const baselineDir = new URL('../../build/baseline-0.1.0/src/web/dist/', import.meta.url);
+let baseline = null;
+if (existsSync(new URL('marginlab.wasm', baselineDir))) {
+  const old = await (await import(new URL('marginlab.js', baselineDir))).default({ wasmBinary: readFileSync(new URL('marginlab.wasm', baselineDir)) });
+  baseline = { version: old.version };
+  for (const n of [1, 10]) {
+    const scenario = benchScenario(n);
+    const report = old.evaluate(scenario);
+    if (report.errors.length || !report.isolated.positions[0].steps) throw new Error(`0.1.0 evaluate/${n}: no steps or errors`);
+    baseline[`evaluate/${n}`] = measure(() => old.evaluate(scenario), { repetitions, unit: 'us' });
+    log(`0.1.0 evaluate/${n}`, baseline[`evaluate/${n}`]);
+  }
+}
+
 const over = (a, b) => (a && b ? a.median / b.median : undefined);
 const ratios = {
   // The issue's: evaluate against the peer's calls on the same positions (> 1: MarginLab faster).
@@ -127,6 +144,11 @@ if (!quick) {
 console.error('  ratios (> 1: MarginLab wasm faster):');
 for (const [k, v] of Object.entries(ratios)) console.error(`    ${k.padEnd(30)} ${v.toPrecision(3)}x`);
 
-const result = { node: process.version, version: lab.version, quick, kernels, orderly: { version: orderlyVersion, isolated: orderlyIsolated,
+if (baseline) {
+  ratios.explain1VsBaseline = over(kernels['evaluateExplain/1'], baseline['evaluate/1']);
+  ratios.explain10VsBaseline = over(kernels['evaluateExplain/10'], baseline['evaluate/10']);
+  console.error(`    (explain*VsBaseline: the explain path's time over 0.1.0's evaluate, < 1: faster)`);
+}
+const result = { node: process.version, version: lab.version, quick, kernels, baseline, orderly: { version: orderlyVersion, isolated: orderlyIsolated,
   cross: orderlyCross, samePositions }, ratios };
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(result, null, 1));
