@@ -101,10 +101,11 @@ export function renderChart(container, summary, lab, scenario, report, positionI
     ],
     marks: markers(scenario, report, symbol, [lo, hi], emphasis),
   });
-  summary.textContent = describe(scenario, report, symbol, [lo, hi], data, unit, coin);
+  // One text node a sentence: a page in another language translates each (web/src/i18n/translate.js).
+  summary.replaceChildren(...describe(scenario, report, symbol, [lo, hi], data, unit, coin).flatMap((s, i) => (i ? [' ', s] : [s])));
 }
 
-/** The same picture in words, for screen readers and for print. */
+/** The same picture in words, for screen readers and for print: its sentences. */
 function describe(scenario, report, symbol, [lo, hi], data, unit, coin) {
   const parts = [`Account equity in ${unit} as the ${symbol} mark moves from ${fmt.price(lo)} to ${fmt.price(hi)}, other symbols at their marks.`];
   scenario.positions.forEach((p, i) => {
@@ -117,5 +118,5 @@ function describe(scenario, report, symbol, [lo, hi], data, unit, coin) {
   if (past) parts.push(`The mark is already past the ${past} liquidation price: the venue would have closed the position there.`);
   const span = (ys) => `${fmt.amount(Math.min(...ys), coin)} to ${fmt.amount(Math.max(...ys), coin)}`;
   parts.push(`Isolated equity ranges from ${span(data[1])}; cross from ${span(data[2])}.`);
-  return parts.join(' ');
+  return parts;
 }

@@ -7,6 +7,7 @@
 import { h, v, clear } from './dom.js';
 import * as fmt from './format.js';
 import * as units from './units.js';
+import { language } from './i18n.js';
 
 /** What a call passes as its last argument to get steps back. */
 export const EXPLAIN = Object.freeze({ explain: true });
@@ -23,7 +24,8 @@ export const POINT_LOCALES = new Set(['en', 'en-US', 'en-GB', 'en-AU', 'en-CA', 
 export function decimal() {
   if (decimalMark === null) {
     let lang = 'en-US';
-    if (typeof navigator !== 'undefined' && navigator.language) lang = navigator.language;
+    if (language !== 'en') lang = language;  // the page's chosen language (?lang=) writes and reads the fields
+    else if (typeof navigator !== 'undefined' && navigator.language) lang = navigator.language;
     else if (typeof document !== 'undefined' && document.documentElement.lang) lang = document.documentElement.lang;
     try {
       // The usual locales answer without Intl, whose first use starts ICU (10-30 ms on a cold page).

@@ -20,7 +20,7 @@ const FORMATS = {
   amount: (x) => fmt.amount(x, false),
   coin: (x) => fmt.amount(x, true),
   percent: (x) => fmt.percent(x),
-  plain: (x) => fmt.plain(x),
+  plain: (x) => fmt.count(x),
   int: (x) => String(Math.round(x)),
 };
 
@@ -104,6 +104,21 @@ export function lessonContext(lab, fullLab, lesson, { scenario = lesson.scenario
     }
   }
   return ctx;
+}
+
+/**
+ * The lesson in the page's language: its texts from the catalogue (lesson.<id>.title, .p0..,
+ * .watch0.., .prompt, .result; web/src/i18n/) where it has them, with the same placeholders, so
+ * it quotes the same numbers of the core. `t` is i18n.js's lookup (null in English).
+ */
+export function localizeLesson(lesson, t) {
+  if (!t) return lesson;
+  const say = (name, english) => t(`lesson.${lesson.id}.${name}`) ?? english;
+  return {
+    ...lesson, title: say('title', lesson.title), paragraphs: lesson.paragraphs.map((p, i) => say('p' + i, p)),
+    watch: lesson.watch.map((w, i) => ({ ...w, label: say('watch' + i, w.label) })),
+    try: { ...lesson.try, prompt: say('prompt', lesson.try.prompt), result: say('result', lesson.try.result) },
+  };
 }
 
 /** One placeholder's text. Throws when the path does not resolve to something printable. */
