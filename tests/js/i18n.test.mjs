@@ -13,7 +13,8 @@ import { translator, placeholders, fill } from '../../web/src/i18n/translate.js'
 import { LANGUAGES, supported, chooseLanguage, useCatalogue } from '../../web/src/i18n.js';
 import * as fmt from '../../web/src/format.js';
 import { phrase } from '../../web/src/messages.js';
-import { lessonContext, renderPieces, localizeLesson, valueAt } from '../../web/src/lessons.js';
+import { stepText } from '../../web/src/form.js';
+import { lessonContext, renderPieces, localizeLesson, lessonTexts, valueAt } from '../../web/src/lessons.js';
 
 const OTHERS = LANGUAGES.filter((l) => l !== 'en');
 const catalogues = Object.fromEntries(await Promise.all(OTHERS.map(async (l) => [l, (await import(`../../web/src/i18n/${l}.js`)).default])));
@@ -58,6 +59,71 @@ test('every input error of the calculator in messages.h has an entry, with param
   }
   const rules = new Set(CALCULATOR_RULES.map((r) => r.rule));
   assert.deepEqual(Object.keys(en).filter((k) => k.startsWith('error.') && !rules.has(k.slice(6))), [], 'no entry for a rule messages.h does not have');
+});
+
+/**
+ * Scenarios that between them take every branch of evaluate's explanation (core/src/explain_evaluate.cpp):
+ * each rule set with fees, given and initial isolated margins, cross and isolated, inverse, positions
+ * past liquidation, one mode or neither liquidating, a pool past bankruptcy.
+ */
+function explainedScenarios() {
+  const rows = [{ notionalCap: 50000, maxLeverage: 100, maintenanceMarginRate: 0.005, maintenanceAmount: 0 },
+    { notionalCap: 1e9, maxLeverage: 50, maintenanceMarginRate: 0.01, maintenanceAmount: 250 }];
+  const tiers = { BTCUSDT: rows, ETHUSDT: rows, BTCUSD: rows };
+  const pos = (o) => ({ symbol: 'BTCUSDT', contract: 'linear', contractSize: 1, side: 'long', quantity: 1, entryPrice: 60000, leverage: 10, ...o });
+  const eth = (o) => pos({ symbol: 'ETHUSDT', entryPrice: 3000, ...o });
+  const out = [];
+  for (const rules of ['binance', 'bybit', 'bybit-uta', 'okx', 'hyperliquid', 'bitmex', 'dydx', 'simple']) {
+    const s = (walletBalance, positions, more = {}) => out.push({ version: 1, rules, walletBalance, takerFeeRate: 0.0005, tiers, positions, ...more });
+    s(10000, [pos({}), eth({ side: 'short', quantity: 2 })]);
+    s(10000, [pos({ isolatedMargin: 9000, leverage: 1 })]);
+    s(100, [pos({ markPrice: 40000 }), eth({ marginMode: 'cross', markPrice: 1000 })]);
+    s(100000, [pos({ side: 'short', leverage: 1 })], { takerFeeRate: undefined });
+    s(100000, [pos({ leverage: 1, quantity: 0.1 }), eth({ marginMode: 'isolated' })]);
+    s(100, [pos({ side: 'short', quantity: 0.001 }), eth({ markPrice: 1000 })]);
+    s(10000, [pos({ leverage: 1, markPrice: 61000 }), eth({ side: 'short', quantity: 4, markPrice: 2950 })]);
+    if (rules !== 'hyperliquid' && rules !== 'dydx') s(1, [pos({ symbol: 'BTCUSD', contract: 'inverse', contractSize: 100, quantity: 10 })]);
+  }
+  return out;
+}
+
+test('every step evaluate explains has an entry; every step entry is a step the core gives', () => {
+  const steps = new Map();
+  for (const s of explainedScenarios()) {
+    const r = lab.evaluate(s, { explain: true });
+    assert.deepEqual(r.errors, [], `${s.rules}: the core accepts the scenario`);
+    const walk = (x) => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object') {
+        if (typeof x.code === 'string' && typeof x.formula === 'string') steps.set(x.code, x);
+        Object.values(x).forEach(walk);
+      }
+    };
+    walk(r);
+  }
+  assert.ok(steps.size >= 45, `${steps.size} step codes`);
+  const verdicts = new Set();
+  for (const [code, step] of steps) {
+    const entry = en[`step.${code}`];
+    assert.ok(entry, `step.${code} in en.js (the core's label: "${step.label}")`);
+    const names = new Set(Object.keys(step.params).map((n) => n.replace(/\[0\]$/, '')));
+    for (const name of placeholders(entry)) assert.ok(names.has(name), `step.${code}: {${name}} is a param of the step`);
+    if (step.params.verdict) verdicts.add(step.params.verdict);
+  }
+  const keys = Object.keys(en).filter((k) => k.startsWith('step.') && !k.startsWith('step.verdict.'));
+  assert.deepEqual(keys.filter((k) => !steps.has(k.slice(5))), [], 'entries for steps the scenarios never gave');
+  assert.deepEqual([...verdicts].filter((v) => !en[`step.verdict.${v}`]), [], 'every tier verdict has an entry');
+
+  const mm = steps.get('maintenanceMargin.atMark');
+  try {
+    useCatalogue(translator(catalogues.ja).t);
+    assert.equal(stepText({ ...mm, params: { ...mm.params, tier: 2 } }), 'マーク価格での維持証拠金、ティア2');
+    const tier = steps.get('liquidationPrice.tier');
+    assert.match(stepText(tier), /^純資産＝維持証拠金となる強制決済価格、ティア\d+：/);
+  } finally {
+    useCatalogue(null);
+  }
+  assert.equal(stepText(mm), mm.label, 'English: the core\'s label');
 });
 
 test('the language: ?lang= first, then the browser, then English', () => {
@@ -132,11 +198,23 @@ function reference(lang) {
   return { price, amount: (x) => nf({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x),
     coin: (x) => nf({ maximumFractionDigits: 8 }).format(x),
     percent: (x) => nf({ style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x),
-    plain: (x) => nf({ maximumSignificantDigits: 10, useGrouping: false }).format(x) };
+    plain: (x) => nf({ maximumSignificantDigits: 10, useGrouping: false }).format(x),
+    int: (x) => nf({ maximumFractionDigits: 0, useGrouping: false }).format(x) };
 }
 
 const lessons = (await import('node:fs')).readdirSync(new URL('../../web/lessons/', import.meta.url)).filter((f) => f.endsWith('.json')).sort()
   .map((f) => JSON.parse(readFileSync(new URL(`../../web/lessons/${f}`, import.meta.url), 'utf8')));
+
+test('the English of a lesson in the catalogues is the lesson\'s own text (web/lessons)', () => {
+  const ids = new Set(Object.keys(en).filter((k) => k.startsWith('lesson.')).map((k) => k.split('.')[1]));
+  assert.ok(ids.size >= 1);
+  for (const id of ids) {
+    const lesson = lessons.find((l) => l.id === id);
+    assert.ok(lesson, `a lesson "${id}" in web/lessons`);
+    const entries = Object.fromEntries(Object.entries(en).filter(([k]) => k.startsWith(`lesson.${id}.`)).map(([k, v]) => [k.slice(8 + id.length), v]));
+    assert.deepEqual(entries, lessonTexts(lesson), `en.js lesson.${id}.* is web/lessons' text, entry for entry`);
+  }
+});
 
 test('a lesson in each language quotes the core\'s numbers, in the locale\'s format', () => {
   let checked = 0;
@@ -154,7 +232,9 @@ test('a lesson in each language quotes the core\'s numbers, in the locale\'s for
         texts.forEach((text, i) => {
           assert.deepEqual([...text.matchAll(/\{[^{}]+\}/g)].map(String).sort(), [...english[i].matchAll(/\{[^{}]+\}/g)].map(String).sort(),
             `${lesson.id} ${lang}: the same quotes as the English text`);
-          assert.doesNotMatch(text.replace(/\{[^{}]*\}/g, ''), /\d/, `${lesson.id} ${lang}: digits typed instead of quoted`);
+          // As in English (tests/js/lessons.test.mjs): the 1 of a formula's 1/x, "per 1%" and the 8-hour funding interval.
+          const bare = text.replace(/\{[^{}]*\}/g, '').replace(/1 ?\/|%\s?1(?!\d)|(?<!\d)1 ?%|(?<!\d)8(?!\d)/g, '');
+          assert.doesNotMatch(bare, /\d/, `${lesson.id} ${lang}: digits typed instead of quoted: ${bare}`);
           const quotes = renderPieces(text, ctx).filter((p) => p.quote !== undefined).map((p) => p.quote);
           [...text.matchAll(/\{([^{}]+)\}/g)].forEach((m, k) => {
             const [path, format = 'plain'] = m[1].split('|').map((x) => x.trim());

@@ -4,6 +4,7 @@
 import { css, plotChart } from './markers.js';
 import * as fmt from './format.js';
 import { isPastLiquidation } from './form.js';
+import { say } from './i18n.js';
 
 const POINTS = 480;
 let plot = null;
@@ -42,17 +43,17 @@ function marked(scenario, report, symbol) {
   scenario.positions.forEach((p, i) => {
     if (p.symbol !== symbol) return;
     const tag = scenario.positions.filter((q) => q.symbol === symbol).length > 1 ? ` #${i + 1}` : '';
-    out.push({ x: p.entryPrice, label: `entry${tag}`, kind: 'entry' });
+    out.push({ x: p.entryPrice, label: `${say('chart.entry', 'entry')}${tag}`, kind: 'entry' });
     const iso = report.isolated.positions[i], cross = report.cross.positions[i];
-    if (iso.liquidationPrice !== null) out.push({ x: iso.liquidationPrice, label: `isolated liq.${tag} ${fmt.price(iso.liquidationPrice)}`, kind: 'liq-iso' });
-    if (cross.liquidationPrice !== null) out.push({ x: cross.liquidationPrice, label: `cross liq.${tag} ${fmt.price(cross.liquidationPrice)}`, kind: 'liq-cross' });
-    if (iso.bankruptcyPrice !== null) out.push({ x: iso.bankruptcyPrice, label: `isolated bankr.${tag}`, kind: 'bank-iso' });
-    if (cross.bankruptcyPrice !== null) out.push({ x: cross.bankruptcyPrice, label: `cross bankr.${tag}`, kind: 'bank-cross' });
+    if (iso.liquidationPrice !== null) out.push({ x: iso.liquidationPrice, label: `${say('chart.isolatedLiq', 'isolated liq.')}${tag} ${fmt.price(iso.liquidationPrice)}`, kind: 'liq-iso' });
+    if (cross.liquidationPrice !== null) out.push({ x: cross.liquidationPrice, label: `${say('chart.crossLiq', 'cross liq.')}${tag} ${fmt.price(cross.liquidationPrice)}`, kind: 'liq-cross' });
+    if (iso.bankruptcyPrice !== null) out.push({ x: iso.bankruptcyPrice, label: `${say('chart.isolatedBankr', 'isolated bankr.')}${tag}`, kind: 'bank-iso' });
+    if (cross.bankruptcyPrice !== null) out.push({ x: cross.bankruptcyPrice, label: `${say('chart.crossBankr', 'cross bankr.')}${tag}`, kind: 'bank-cross' });
     for (const b of iso.tierBoundaries) out.push({ x: b.price, label: `tier ${b.tier}|${b.tier + 1}`, kind: 'tier' });
   });
   const first = scenario.positions.find((p) => p.symbol === symbol);
   const past = pastModes(scenario, report, symbol);
-  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? `mark (past ${past === 'isolated and cross' ? '' : past + ' '}liq.)` : 'mark', kind: 'mark' });
+  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? `mark (past ${past === 'isolated and cross' ? '' : past + ' '}liq.)` : say('chart.mark', 'mark'), kind: 'mark' });
   return out;
 }
 
@@ -93,8 +94,8 @@ export function renderChart(container, summary, lab, scenario, report, positionI
   const coin = scenario.positions[0].contract === 'inverse';
   plot = plotChart(container, plot, {
     height: chartHeight, data,
-    x: [`${symbol} mark price`, (v) => fmt.tick(v)],
-    y: [`Equity (${unit})`, (v) => (coin ? fmt.amount(v, true) : fmt.tick(v))],
+    x: [say('chart.markPrice', `${symbol} mark price`, { symbol }), (v) => fmt.tick(v)],
+    y: [say('chart.equity', `Equity (${unit})`, { unit }), (v) => (coin ? fmt.amount(v, true) : fmt.tick(v))],
     series: [
       { label: 'Price', value: (u, v) => (v === null ? '' : fmt.price(v)) },
       ...modes.map(([, label, color]) => ({ label, stroke: css(color), width: 2, value: (u, v) => (v === null ? '' : fmt.amount(v, coin)) })),

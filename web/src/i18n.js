@@ -49,3 +49,8 @@ export function startLanguage(lang, setLocale) {
 export function useCatalogue(lookup) {
   t = lookup;
 }
+
+/** A text drawn rather than written into the page (a chart's canvas): the catalogue's, else the English given. */
+export function say(key, english, params) {
+  return (t && t(key, params)) || english;
+}

@@ -107,9 +107,20 @@ export function lessonContext(lab, fullLab, lesson, { scenario = lesson.scenario
 }
 
 /**
- * The lesson in the page's language: its texts from the catalogue (lesson.<id>.title, .p0..,
- * .watch0.., .prompt, .result; web/src/i18n/) where it has them, with the same placeholders, so
- * it quotes the same numbers of the core. `t` is i18n.js's lookup (null in English).
+ * A lesson's texts by catalogue name (web/src/i18n/: lesson.<id>.<name>): title, p0.., watch0..,
+ * input0.. (its tool inputs' labels), prompt and result.
+ */
+export function lessonTexts(lesson) {
+  const out = { title: lesson.title };
+  lesson.paragraphs.forEach((p, i) => { out['p' + i] = p; });
+  lesson.watch.forEach((w, i) => { out['watch' + i] = w.label; });
+  (lesson.toolInputs || []).forEach((x, i) => { out['input' + i] = x.label; });
+  return Object.assign(out, { prompt: lesson.try.prompt, result: lesson.try.result });
+}
+
+/**
+ * The lesson in the page's language: its texts from the catalogue where it has them, with the
+ * same placeholders, so it quotes the same numbers of the core. `t` is i18n.js's lookup (null in English).
  */
 export function localizeLesson(lesson, t) {
   if (!t) return lesson;
@@ -117,6 +128,7 @@ export function localizeLesson(lesson, t) {
   return {
     ...lesson, title: say('title', lesson.title), paragraphs: lesson.paragraphs.map((p, i) => say('p' + i, p)),
     watch: lesson.watch.map((w, i) => ({ ...w, label: say('watch' + i, w.label) })),
+    ...(lesson.toolInputs ? { toolInputs: lesson.toolInputs.map((x, i) => ({ ...x, label: say('input' + i, x.label) })) } : {}),
     try: { ...lesson.try, prompt: say('prompt', lesson.try.prompt), result: say('result', lesson.try.result) },
   };
 }

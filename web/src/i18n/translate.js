@@ -29,7 +29,7 @@ function compile(reference) {
   const exact = new Map();
   const patterns = [];
   for (const [key, text] of Object.entries(reference)) {
-    if (key.startsWith('lesson.') || key.startsWith('error.')) continue;  // asked for by key, not found on the page
+    if (/^(lesson|error|step|chart)\./.test(key)) continue;  // asked for by key, not found on the page
     const names = placeholders(text).length ? [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]) : null;
     if (!names) exact.set(text, key);
     else {
