@@ -79,3 +79,20 @@ test('English: no catalogue is fetched; the browser\'s language chooses when the
     assert.equal(await page.textContent('[data-metric="isolated:0:liquidationPrice"] dt'), '청산 가격');
   }, { locale: 'ko-KR' });
 });
+
+test('a lesson in Korean quotes the core\'s numbers as ko writes them', async () => {
+  const { readFileSync } = await import('node:fs');
+  const lesson = JSON.parse(readFileSync(new URL('../../web/lessons/04-tiers.json', import.meta.url), 'utf8'));
+  const o = lab.evaluate(lesson.scenario).isolated.positions[0];
+  await withPage(async (page) => {
+    await page.goto(`${served.base}index.html?lang=ko#lesson=tiers`);
+    await ready(page);
+    await page.waitForSelector('#learn-title', WAIT);
+    assert.equal(await page.textContent('#learn-title'), '구간: 큰 포지션이 더 일찍 청산되는 이유');
+    const quote = (path) => page.textContent(`#learn .quote[data-path="${path}"]`);
+    const ko = (options) => new Intl.NumberFormat('ko', options);
+    assert.equal(await quote('report.isolated.positions[0].notional'), ko({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(o.notional));
+    assert.equal(await quote('report.isolated.positions[0].maintenanceMarginRate'), ko({ style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(o.maintenanceMarginRate));
+    assert.match(await page.textContent('#learn .lesson-text'), /유지 증거금률/);
+  });
+});
