@@ -51,6 +51,12 @@ test('<margin-lab lang="es">: Spanish in the frame, numbers as es writes them, a
     assert.match(before, /^\d{2}\.\d{3},\d{2}$/, `es groups with a point and decimals with a comma: ${before}`);
     assert.equal(await frame.textContent(LP('isolated', 0)), before);
 
+    assert.equal(await frame.inputValue(SIZE), '0,5', 'the size as es writes it');
+    await frame.fill(SIZE, '1,500');
+    await frame.waitForFunction((sel) => document.querySelector(sel).textContent !== '', '#f-positions-0--quantity-err', WAIT);
+    assert.equal(await frame.textContent('#f-positions-0--quantity-err'),
+      '«1,500» es ambiguo aquí: se lee como 1,5 (coma decimal) o como 1500 (miles). Escribe 1,5 o 1500.');
+
     // "1,25" is one and a quarter in Spanish: the page asks the core about 1.25 contracts (the cross price depends on the size).
     const larger = liquidation(withQuantity(1.25), 'es', 'cross');
     assert.notEqual(larger, liquidation(defaultScenario, 'es', 'cross'));

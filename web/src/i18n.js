@@ -30,14 +30,13 @@ export function chooseLanguage(search = location.search, preferred = typeof navi
   return 'en';
 }
 
-/** The page's language, once chosen (startLanguage). */
-export let language = 'en';
+/** The page's language, chosen when this module loads (before any field is written: form.js reads it). */
+export const language = typeof location === 'undefined' ? 'en' : chooseLanguage();
 /** The active catalogue's lookup, t(key, params) -> text or null; null while English (or loading). */
 export let t = null;
 
-/** Sets the page's language: <html lang dir>, and for a language other than English, its catalogue (a chunk). */
-export function startLanguage(lang, setLocale) {
-  language = lang;
+/** Puts the page in its language: <html lang dir>, and for a language other than English, its catalogue (a chunk). */
+export function startLanguage(setLocale, lang = language) {
   document.documentElement.lang = lang;
   document.documentElement.dir = RTL.has(lang.split('-')[0]) ? 'rtl' : 'ltr';
   if (lang === 'en') return Promise.resolve();

@@ -11,7 +11,7 @@ import { fieldText, numberReader, setDefined, createForm, showStale, metric, Exp
 import { h, v, clear, patch } from './dom.js';
 import { createVenues } from './venues.js';
 import { HEIGHT_MESSAGE, MIN_HEIGHT, MAX_HEIGHT, postHeights } from './embed.js';
-import { chooseLanguage, startLanguage } from './i18n.js';
+import { startLanguage } from './i18n.js';
 
 /* global __WASM_BASE64__ */
 const RULES = [
@@ -787,7 +787,7 @@ async function main() {
   const wasmBase64 = typeof __WASM_BASE64__ === 'string' ? __WASM_BASE64__ : null;
   // A language other than English loads its catalogue beside the core (nothing more for English).
   const [lab] = await Promise.all([createMarginLab(wasmBase64 ? { wasmBinary: decodeBase64(wasmBase64) } : {}),
-    startLanguage(chooseLanguage(), fmt.setLocale)]);
+    startLanguage(fmt.setLocale)]);
   state.lab = lab;
   $('version').textContent = `v${state.lab.version}`;
   state.venues = createVenues(state.lab, (redraw) => { if (redraw) renderTierEditors(); update(); }, getFullLab);
