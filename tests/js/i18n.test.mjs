@@ -135,6 +135,7 @@ test('the language: ?lang= first, then the browser, then English', () => {
   assert.equal(chooseLanguage('?lang=%3Cscript%3E', ['ko-KR']), 'en');
   assert.equal(supported('TR'), 'tr');
   assert.equal(supported('x'.repeat(100)), null);
+  assert.equal(chooseLanguage('?lang=' + 'ja'.repeat(5000), ['ru']), 'en');
 });
 
 test('the page translator: exact texts, texts with parts, parts that are entries themselves', () => {
@@ -144,6 +145,8 @@ test('the page translator: exact texts, texts with parts, parts that are entries
   assert.equal(text('Tiers for BTCUSDT (edited)'), 'BTCUSDTのティア（編集済み）');
   assert.equal(text('BTCUSDT short: neither mode liquidates this position.'), 'BTCUSDT ショート：どちらのモードでもこのポジションは強制決済されません。');
   assert.equal(text('Something the catalogue does not have'), null);
+  // A page text longer than any entry with its parts is not looked up (it bounds the patterns' backtracking).
+  assert.equal(text('BTCUSDT short: neither mode liquidates this position.'.padStart(401, 'x')), null);
   assert.equal(t('page.tierRate', { tier: 2, rate: '0.65%' }), 'ティア2、0.65%');
   assert.equal(t('no.such.key'), null);
   assert.equal(fill('{a} and {b}', { a: 1 }), '1 and {b}');

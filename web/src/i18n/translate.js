@@ -12,7 +12,7 @@ const CATALOGUES = {
 };
 const ATTRIBUTES = ['aria-label', 'title', 'placeholder'];
 const SKIP = new Set(['SCRIPT', 'STYLE', 'TEXTAREA', 'INPUT', 'CODE', 'PRE']);
-const MAX_TEXT = 2000;  // a text longer than any entry is not looked up
+const MAX_TEXT = 400;  // a text longer than any entry (with its parts) is not looked up: it bounds the patterns' work
 
 /** "{name}" in a template -> params.name; a name without a value stays as written. */
 export function fill(template, params = {}) {
