@@ -31,6 +31,8 @@ test('?lang=ja: Japanese labels, lang attribute, an error in Japanese at its fie
     assert.equal(await page.textContent('#h-isolated'), '分離マージン');
     assert.equal(await page.textContent('[data-metric="isolated:0:liquidationPrice"] dt'), '強制決済価格');
     assert.equal(await page.textContent(LP('isolated', 0)), liquidation(defaultScenario, 'ja'));
+    // The risk lab (drawn by ready()) in Japanese too.
+    assert.equal(await page.$eval('#t-stress', (f) => f.closest('details').querySelector('summary').textContent), 'ストレスグリッド');
     await page.fill(LEVERAGE, '0');
     await page.waitForFunction((sel) => document.querySelector(sel).textContent !== '', '#f-positions-0--leverage-err', WAIT);
     assert.equal(await page.textContent('#f-positions-0--leverage-err'), 'レバレッジは0より大きくしてください（入力値：0）。');

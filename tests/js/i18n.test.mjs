@@ -41,9 +41,9 @@ test('every catalogue has exactly the English keys, each with the same placehold
       assert.deepEqual(placeholders(c[k]), placeholders(en[k]), `${lang} ${k}: placeholders`);
       assert.ok(c[k].trim().length > 0, `${lang} ${k}: empty`);
     }
-    // Translated, not copied: at most the entries that are names or symbols read the same as English.
+    // Translated, not copied: only names, symbols and loanwords the venues use (tr "Long", "Stop") read as in English.
     const same = Object.keys(en).filter((k) => c[k] === en[k]);
-    assert.ok(same.length <= 8, `${lang}: ${same.length} entries are the English text: ${same.join(', ')}`);
+    assert.ok(same.length <= Object.keys(en).length / 20, `${lang}: ${same.length} entries are the English text: ${same.join(', ')}`);
   }
 });
 

@@ -12,7 +12,7 @@ const CATALOGUES = {
 };
 const ATTRIBUTES = ['aria-label', 'title', 'placeholder'];
 const SKIP = new Set(['SCRIPT', 'STYLE', 'TEXTAREA', 'INPUT', 'CODE', 'PRE']);
-const MAX_TEXT = 400;  // a text longer than any entry (with its parts) is not looked up: it bounds the patterns' work
+const MAX_TEXT = 400;  // a text longer than any entry with parts (and its parts) is not matched: it bounds the patterns' work
 
 /** "{name}" in a template -> params.name; a name without a value stays as written. */
 export function fill(template, params = {}) {
@@ -46,10 +46,10 @@ export function translator(catalogue, reference = en) {
   const word = (s, depth) => (depth < 3 && text(s, depth + 1)) || s;  // a part may be an entry itself
   function text(s, depth = 0) {
     const core = s.trim();
-    if (!core || core.length > MAX_TEXT) return null;
+    if (!core) return null;
     let out = null;
     if (exact.has(core)) out = catalogue[exact.get(core)] ?? null;
-    else {
+    else if (core.length <= MAX_TEXT) {
       for (const { key, names, re } of patterns) {
         const m = re.exec(core);
         if (!m || catalogue[key] === undefined) continue;
