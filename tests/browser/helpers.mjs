@@ -142,14 +142,15 @@ export async function withPage(browser, origin, fn, { viewport = { width: 1280, 
 
 /**
  * For a test file: web/dist served and Chromium launched before its tests, both closed after, and
- * build/screenshots/ made. Gives { browser, base, origin, withPage(fn, options) } once started.
+ * build/screenshots/ made; `extra` are more files to serve (scripts/serve.mjs). Gives { browser, base, origin,
+ * withPage(fn, options) } once started.
  */
-export async function servedPage() {
+export async function servedPage(extra = {}) {
   const { serve } = await import('../../scripts/serve.mjs');
   const { launch } = await import('./chromium.mjs');
   const s = { withPage: (fn, options) => withPage(s.browser, s.origin, fn, options) };
   before(async () => {
-    ({ server: s.server, url: s.base } = await serve({ port: 0 }));
+    ({ server: s.server, url: s.base } = await serve({ port: 0, extra }));
     s.origin = new URL(s.base).origin;
     s.browser = await launch();
     mkdirSync(SHOTS, { recursive: true });

@@ -4,6 +4,7 @@
 import { css, plotChart } from './markers.js';
 import * as fmt from './format.js';
 import { isPastLiquidation } from './form.js';
+import { say } from './i18n.js';
 
 const POINTS = 480;
 let plot = null;
@@ -42,17 +43,17 @@ function marked(scenario, report, symbol) {
   scenario.positions.forEach((p, i) => {
     if (p.symbol !== symbol) return;
     const tag = scenario.positions.filter((q) => q.symbol === symbol).length > 1 ? ` #${i + 1}` : '';
-    out.push({ x: p.entryPrice, label: `entry${tag}`, kind: 'entry' });
+    out.push({ x: p.entryPrice, label: `${say('chart.entry', 'entry')}${tag}`, kind: 'entry' });
     const iso = report.isolated.positions[i], cross = report.cross.positions[i];
-    if (iso.liquidationPrice !== null) out.push({ x: iso.liquidationPrice, label: `isolated liq.${tag} ${fmt.price(iso.liquidationPrice)}`, kind: 'liq-iso' });
-    if (cross.liquidationPrice !== null) out.push({ x: cross.liquidationPrice, label: `cross liq.${tag} ${fmt.price(cross.liquidationPrice)}`, kind: 'liq-cross' });
-    if (iso.bankruptcyPrice !== null) out.push({ x: iso.bankruptcyPrice, label: `isolated bankr.${tag}`, kind: 'bank-iso' });
-    if (cross.bankruptcyPrice !== null) out.push({ x: cross.bankruptcyPrice, label: `cross bankr.${tag}`, kind: 'bank-cross' });
+    if (iso.liquidationPrice !== null) out.push({ x: iso.liquidationPrice, label: `${say('chart.isolatedLiq', 'isolated liq.')}${tag} ${fmt.price(iso.liquidationPrice)}`, kind: 'liq-iso' });
+    if (cross.liquidationPrice !== null) out.push({ x: cross.liquidationPrice, label: `${say('chart.crossLiq', 'cross liq.')}${tag} ${fmt.price(cross.liquidationPrice)}`, kind: 'liq-cross' });
+    if (iso.bankruptcyPrice !== null) out.push({ x: iso.bankruptcyPrice, label: `${say('chart.isolatedBankr', 'isolated bankr.')}${tag}`, kind: 'bank-iso' });
+    if (cross.bankruptcyPrice !== null) out.push({ x: cross.bankruptcyPrice, label: `${say('chart.crossBankr', 'cross bankr.')}${tag}`, kind: 'bank-cross' });
     for (const b of iso.tierBoundaries) out.push({ x: b.price, label: `tier ${b.tier}|${b.tier + 1}`, kind: 'tier' });
   });
   const first = scenario.positions.find((p) => p.symbol === symbol);
   const past = pastModes(scenario, report, symbol);
-  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? `mark (past ${past === 'isolated and cross' ? '' : past + ' '}liq.)` : 'mark', kind: 'mark' });
+  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? `mark (past ${past === 'isolated and cross' ? '' : past + ' '}liq.)` : say('chart.mark', 'mark'), kind: 'mark' });
   return out;
 }
 
@@ -93,8 +94,8 @@ export function renderChart(container, summary, lab, scenario, report, positionI
   const coin = scenario.positions[0].contract === 'inverse';
   plot = plotChart(container, plot, {
     height: chartHeight, data,
-    x: [`${symbol} mark price`, (v) => fmt.tick(v)],
-    y: [`Equity (${unit})`, (v) => (coin ? fmt.amount(v, true) : fmt.tick(v))],
+    x: [say('chart.markPrice', `${symbol} mark price`, { symbol }), (v) => fmt.tick(v)],
+    y: [say('chart.equity', `Equity (${unit})`, { unit }), (v) => (coin ? fmt.amount(v, true) : fmt.tick(v))],
     series: [
       { label: 'Price', value: (u, v) => (v === null ? '' : fmt.price(v)) },
       ...modes.map(([, label, color]) => ({ label, stroke: css(color), width: 2, value: (u, v) => (v === null ? '' : fmt.amount(v, coin)) })),
@@ -102,7 +103,8 @@ export function renderChart(container, summary, lab, scenario, report, positionI
     marks: markers(scenario, report, symbol, [lo, hi], emphasis),
     restIndex: nearestIndex(prices, markOf(scenario, symbol)),
   });
-  summary.textContent = describe(scenario, report, symbol, [lo, hi], data, unit, coin);
+  // One text node a sentence: a page in another language translates each (web/src/i18n/translate.js).
+  summary.replaceChildren(...describe(scenario, report, symbol, [lo, hi], data, unit, coin).flatMap((s, i) => (i ? [' ', s] : [s])));
 }
 
 /** The mark of `symbol`: the one the core read (a position's mark, else its entry). */
@@ -118,7 +120,7 @@ function nearestIndex(prices, price) {
   return best;
 }
 
-/** The same picture in words, for screen readers and for print. */
+/** The same picture in words, for screen readers and for print: its sentences. */
 function describe(scenario, report, symbol, [lo, hi], data, unit, coin) {
   const parts = [`Account equity in ${unit} as the ${symbol} mark moves from ${fmt.price(lo)} to ${fmt.price(hi)}, other symbols at their marks.`];
   scenario.positions.forEach((p, i) => {
@@ -131,5 +133,5 @@ function describe(scenario, report, symbol, [lo, hi], data, unit, coin) {
   if (past) parts.push(`The mark is already past the ${past} liquidation price: the venue would have closed the position there.`);
   const span = (ys) => `${fmt.amount(Math.min(...ys), coin)} to ${fmt.amount(Math.max(...ys), coin)}`;
   parts.push(`Isolated equity ranges from ${span(data[1])}; cross from ${span(data[2])}.`);
-  return parts.join(' ');
+  return parts;
 }

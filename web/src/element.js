@@ -2,7 +2,8 @@
 // <margin-lab scenario='{...}'>: the calculator in compact embed mode, in an iframe of the
 // page next to this script. Attributes: scenario (Scenario JSON), src (the page's URL; default
 // index.html beside this file), height (CSS length; without it the iframe follows the page's
-// height messages, web/src/embed.js), label (iframe title).
+// height messages, web/src/embed.js), label (iframe title), lang (the page's language: en, zh-CN, es,
+// ru, ja, ko, tr, vi; web/src/i18n.js).
 // The attribute is untrusted: it is parsed as JSON only and errors are shown as text. Messages
 // count only from the iframe's own window and of the protocol's shape. When the page in the
 // iframe does not answer, a link to the full calculator takes its place; the element's own
@@ -14,7 +15,7 @@ const MAX_ATTRIBUTE_CHARS = 65536;
 const ANSWER_MS = 5000;  // after the iframe's load event, the page's first height message is due
 
 class MarginLabElement extends HTMLElement {
-  static get observedAttributes() { return ['scenario', 'src', 'height', 'label']; }
+  static get observedAttributes() { return ['scenario', 'src', 'height', 'label', 'lang']; }
 
   constructor() {
     super();
@@ -73,6 +74,8 @@ class MarginLabElement extends HTMLElement {
     }
     if (src.protocol !== 'https:' && src.protocol !== 'http:' && src.protocol !== 'file:') return this.fail('The src attribute must be an http(s) URL.');
     src.searchParams.set('embed', '1');
+    // The page's language (web/src/i18n.js): the element's own lang, else the page's as the browser chose it.
+    if (this.getAttribute('lang')) src.searchParams.set('lang', this.getAttribute('lang').slice(0, 35));
     src.hash = fragment;
     this.show(src);
   }

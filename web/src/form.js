@@ -7,6 +7,7 @@
 import { h, v, clear } from './dom.js';
 import * as fmt from './format.js';
 import * as units from './units.js';
+import { language, t } from './i18n.js';
 
 /** What a call passes as its last argument to get steps back. */
 export const EXPLAIN = Object.freeze({ explain: true });
@@ -23,7 +24,8 @@ export const POINT_LOCALES = new Set(['en', 'en-US', 'en-GB', 'en-AU', 'en-CA', 
 export function decimal() {
   if (decimalMark === null) {
     let lang = 'en-US';
-    if (typeof navigator !== 'undefined' && navigator.language) lang = navigator.language;
+    if (language !== 'en') lang = language;  // the page's chosen language (?lang=) writes and reads the fields
+    else if (typeof navigator !== 'undefined' && navigator.language) lang = navigator.language;
     else if (typeof document !== 'undefined' && document.documentElement.lang) lang = document.documentElement.lang;
     try {
       // The usual locales answer without Intl, whose first use starts ICU (10-30 ms on a cold page).
@@ -270,8 +272,24 @@ export function showStale({ results, note, status }, count, haveResults, noun) {
 /** A position's mark is past its liquidation price: the core's distance to it is negative. */
 export const isPastLiquidation = (o) => o.pastLiquidation;  // the core's verdict
 
+/**
+ * A step's label in the page's language (web/src/i18n/<lang>.js: step.<code>, then the tier's
+ * verdict), from its code and params ("tier[0]" as {tier}); the core's label in English or without an entry.
+ */
+export function stepText(s) {
+  if (!t || !s.code) return s.label;
+  const p = {};
+  for (const [name, x] of Object.entries(s.params || {})) {
+    const key = name.replace(/\[0\]$/, '');
+    if (!(key in p)) p[key] = typeof x === 'number' ? fmt.tick(x) : x;
+  }
+  const text = t('step.' + s.code, p);
+  if (!text) return s.label;
+  return text + ((p.verdict && t('step.verdict.' + p.verdict)) || '');
+}
+
 /** The steps behind a number: what it is, the formula, the numbers put in and the value. */
-export function stepsList(steps, label = (s) => s.label) {
+export function stepsList(steps, label = stepText) {
   return v('ol', { class: 'steps' }, ...steps.map((s) => v('li', {},
     v('span', { class: 'step-label' }, label(s)),
     s.formula ? v('code', { class: 'formula' }, s.formula) : null,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Number formatting for the page (en-US), never a margin formula.
+// Number formatting for the page, never a margin formula: en-US written here, any other page
+// language (web/src/i18n.js) through Intl in that locale.
 //
 // Written without Intl: the first Intl.NumberFormat of a page starts ICU, which costs 10-30 ms of the
 // main thread on a cold load, before the first result can be shown. The text is Intl's own, digit for
@@ -71,10 +72,29 @@ function significant(x, digits, grouping = true) {
   return text(x, round(decimal(Math.abs(x)), digits), 0, grouping);
 }
 
+// The page's locale when it is not English: its numbers go through Intl (cached formatters).
+let locale = null;
+const formatters = new Map();
+/** Sets the locale of every number below; 'en' (or null) is the en-US text written here without Intl. */
+export function setLocale(tag) {
+  locale = !tag || tag === 'en' || tag === 'en-US' ? null : tag;
+  formatters.clear();
+}
+/** x through Intl in the page's locale with these options (one formatter per option set). */
+function intl(x, key, options) {
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f.format(x);
+}
+// Grouping as the locale groups (es writes 6000 but 60.000): Intl's default, not `true` (always).
+const intlFixed = (x, min, max, grouping = true) => intl(x, `f${min}${max}${grouping}`, { minimumFractionDigits: min, maximumFractionDigits: max, ...(grouping ? {} : { useGrouping: false }) });
+const intlSignificant = (x, digits, grouping = true) => intl(x, `s${digits}${grouping}`, { maximumSignificantDigits: digits, ...(grouping ? {} : { useGrouping: false }) });
+
 /** A price: 2 decimals from 1,000, 4 below 100, 6 significant digits below 1. */
 export function price(x) {
   if (x === null || x === undefined) return '—';
   const a = Math.abs(x);
+  if (locale) return a >= 1000 ? intlFixed(x, 2, 2) : a >= 1 ? intlFixed(x, 2, 4) : intlSignificant(x, 6);
   if (a >= 1000) return fixed(x, 2, 2);
   if (a >= 1) return fixed(x, 2, 4);
   return significant(x, 6);
@@ -83,17 +103,20 @@ export function price(x) {
 /** An amount in the settlement asset: cents for quote assets, 8 decimals for coins. */
 export function amount(x, coin) {
   if (x === null || x === undefined) return '—';
+  if (locale) return coin ? intlFixed(x, 0, 8) : intlFixed(x, 2, 2);
   return coin ? fixed(x, 0, 8) : fixed(x, 2, 2);
 }
 
 /** A fraction as a percentage with 2 decimals (the decimal point moved, as ICU does: no multiplication). */
 export function percent(x) {
   if (x === null || x === undefined) return '—';
+  if (locale) return intl(x, 'p', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
   return fixed(x, 2, 2, true, 2) + '%';
 }
 
 /** An axis tick: whole numbers from 1,000, else up to 6 significant digits. */
 export function tick(x) {
+  if (locale) return Math.abs(x) >= 1000 ? intlFixed(x, 0, 0) : intlSignificant(x, 6);
   return Math.abs(x) >= 1000 ? fixed(x, 0, 0) : significant(x, 6);
 }
 
@@ -102,7 +125,22 @@ export function plain(x) {
   return significant(x, 10, false);
 }
 
+/** A plain number for people to read (a size, a leverage): plain() in English, the locale's digits otherwise. */
+export function count(x) {
+  return locale ? intlSignificant(x, 10, false) : significant(x, 10, false);
+}
+
 /** A number of days, to a tenth. */
 export function days(x) {
+  if (locale) return intlFixed(x, 0, 1, false);
   return fixed(x, 0, 1, false);
+}
+
+/** A date (a Date or milliseconds) as the page's locale writes it, in UTC; ISO YYYY-MM-DD in English. */
+export function date(d) {
+  const t = new Date(d);
+  if (!locale) return t.toISOString().slice(0, 10);
+  let f = formatters.get('date');
+  if (!f) formatters.set('date', (f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' })));
+  return f.format(t);
 }

@@ -3,14 +3,16 @@
 // scenario into the form, quotes numbers the core computes for it (web/src/lessons.js),
 // highlights the results and chart lines it talks about, and suggests one change to make.
 // Its chunk is loaded only when a lesson is opened.
-import lessons from 'lessons:all';
+import written from 'lessons:all';
 import { h, v, clear, patch } from './dom.js';
 import { createForm, numberReader, fieldText } from './form.js';
 import { suffix, toField } from './units.js';
 import { showLesson } from './router.js';
-import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote } from './lessons.js';
+import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote, localizeLesson } from './lessons.js';
+import { t } from './i18n.js';
 
-export { lessons };
+/** The lessons in the page's language (its catalogue is there before a lesson opens: main.js). */
+export const lessons = written.map((l) => localizeLesson(l, t));
 
 let api = null;      // what main.js lends: see openLearn
 let index = 0;

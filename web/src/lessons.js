@@ -20,7 +20,7 @@ const FORMATS = {
   amount: (x) => fmt.amount(x, false),
   coin: (x) => fmt.amount(x, true),
   percent: (x) => fmt.percent(x),
-  plain: (x) => fmt.plain(x),
+  plain: (x) => fmt.count(x),
   int: (x) => String(Math.round(x)),
 };
 
@@ -104,6 +104,33 @@ export function lessonContext(lab, fullLab, lesson, { scenario = lesson.scenario
     }
   }
   return ctx;
+}
+
+/**
+ * A lesson's texts by catalogue name (web/src/i18n/: lesson.<id>.<name>): title, p0.., watch0..,
+ * input0.. (its tool inputs' labels), prompt and result.
+ */
+export function lessonTexts(lesson) {
+  const out = { title: lesson.title };
+  lesson.paragraphs.forEach((p, i) => { out['p' + i] = p; });
+  lesson.watch.forEach((w, i) => { out['watch' + i] = w.label; });
+  (lesson.toolInputs || []).forEach((x, i) => { out['input' + i] = x.label; });
+  return Object.assign(out, { prompt: lesson.try.prompt, result: lesson.try.result });
+}
+
+/**
+ * The lesson in the page's language: its texts from the catalogue where it has them, with the
+ * same placeholders, so it quotes the same numbers of the core. `t` is i18n.js's lookup (null in English).
+ */
+export function localizeLesson(lesson, t) {
+  if (!t) return lesson;
+  const say = (name, english) => t(`lesson.${lesson.id}.${name}`) ?? english;
+  return {
+    ...lesson, title: say('title', lesson.title), paragraphs: lesson.paragraphs.map((p, i) => say('p' + i, p)),
+    watch: lesson.watch.map((w, i) => ({ ...w, label: say('watch' + i, w.label) })),
+    ...(lesson.toolInputs ? { toolInputs: lesson.toolInputs.map((x, i) => ({ ...x, label: say('input' + i, x.label) })) } : {}),
+    try: { ...lesson.try, prompt: say('prompt', lesson.try.prompt), result: say('result', lesson.try.result) },
+  };
 }
 
 /** One placeholder's text. Throws when the path does not resolve to something printable. */

@@ -11,6 +11,7 @@ import { fieldText, numberReader, setDefined, createForm, showStale, metric, Exp
 import { h, v, clear, patch } from './dom.js';
 import { createVenues } from './venues.js';
 import { HEIGHT_MESSAGE, MIN_HEIGHT, MAX_HEIGHT, postHeights } from './embed.js';
+import { startLanguage } from './i18n.js';
 
 /* global __WASM_BASE64__ */
 const RULES = [
@@ -318,8 +319,8 @@ function renderOutcome(modeKey, title, outcome, scenario) {
     const lpNote = [o.liquidationTier !== null && o.liquidationTier !== o.tier ? `(tier ${o.liquidationTier} there)` : '',
       state.venues.venuePrice(scenario.rules, p.symbol, p.side, o.liquidationPrice)].filter(Boolean).join(' ');
     col.children.push(v('article', { class: 'position-result', 'data-position': String(i) },
-      v('h4', {}, `${p.symbol} ${p.side} ${fmt.plain(p.quantity)} @ ${fmt.price(p.entryPrice)}`,
-        v('span', { class: 'badge' }, `${fmt.plain(p.leverage ?? 1)}×`)),
+      v('h4', {}, `${p.symbol} ${p.side} ${fmt.count(p.quantity)} @ ${fmt.price(p.entryPrice)}`,
+        v('span', { class: 'badge' }, `${fmt.count(p.leverage ?? 1)}×`)),
       pastNote(words && words.pastPosition(o, p), 'past-position'),
       v('dl', {},
         m(key('liquidationPrice'), 'Liquidation price', o.liquidationPrice === null ? 'none' : fmt.price(o.liquidationPrice), lpNote),
@@ -797,7 +798,10 @@ async function main() {
     postHeights();
   }
   const wasmBase64 = typeof __WASM_BASE64__ === 'string' ? __WASM_BASE64__ : null;
-  state.lab = await createMarginLab(wasmBase64 ? { wasmBinary: decodeBase64(wasmBase64) } : {});
+  // A language other than English loads its catalogue beside the core (nothing more for English).
+  const [lab] = await Promise.all([createMarginLab(wasmBase64 ? { wasmBinary: decodeBase64(wasmBase64) } : {}),
+    startLanguage(fmt.setLocale)]);
+  state.lab = lab;
   $('version').textContent = `v${state.lab.version}`;
   state.venues = createVenues(state.lab, (redraw) => { if (redraw) renderTierEditors(); update(); }, getFullLab);
   calculatorOwnsLink(false);

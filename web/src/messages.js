@@ -5,6 +5,7 @@
 // its own, loaded on the first input error, position past liquidation or use of the risk lab.
 import * as fmt from './format.js';
 import { isPastLiquidation } from './form.js';
+import { t } from './i18n.js';
 
 /** Fields whose page unit is percent while the core's number is a fraction. */
 const PERCENT = new Set(['takerFeeRate', 'maintenanceMarginRate', 'riskFraction', 'liquidationFeeRate', 'volatility', 'rate',
@@ -48,8 +49,28 @@ const RULES = {
   tierRateFalling: (f, p) => `A maintenance rate of ${fmt.percent(p.value)} is below the row above it (${fmt.percent(p.previous)}): larger positions need more margin.`,
 };
 
+/** Params in the unit of the field in error, and params that are a percentage field's number. */
+const OWN = new Set(['value', 'previous', 'limit', 'low', 'high']);
+const PARAM_FIELD = { fee: 'takerFeeRate', rate: 'maintenanceMarginRate' };
+
+/**
+ * The error in the page's language (web/src/i18n/<lang>.js: error.<rule>) from its rule and params:
+ * the field by its name there, numbers as the locale writes them (format.js). Null without an entry.
+ */
+function translated(error, unit) {
+  if (!t || !error.params) return null;
+  const f = fieldName(error.path || '');
+  const params = { field: t('field.' + f.key) ?? t('field.value'), unit };
+  for (const [name, x] of Object.entries(error.params)) {
+    params[name] = name === 'rules' ? VENUES[x] ?? x : shown(OWN.has(name) ? f.key : PARAM_FIELD[name] || '', x);
+  }
+  return t('error.' + error.rule, params);
+}
+
 /** The error said for people, or null when its rule has no phrasing here (the core's message is used). */
 export function phrase(error, unit = '') {
+  const said = translated(error, unit);
+  if (said) return said;
   const row = RULES[error.rule];
   if (!row || !error.params) return null;
   try {

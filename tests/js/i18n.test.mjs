@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+// The page's languages (web/src/i18n/): every catalogue has exactly the English keys with the same
+// placeholders; every input error the calculator can show (the rules of the scenario, tier and
+// sweep validators in core/include/marginlab/messages.h, read from the header here) has an entry;
+// errors the core returns are said in the language with the locale's numbers; and each lesson in
+// each language quotes the core's numbers, formatted by Intl in that locale.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import createMarginLab from '../../web/dist/marginlab-full.js';
+import en from '../../web/src/i18n/en.js';
+import { translator, placeholders, fill } from '../../web/src/i18n/translate.js';
+import { LANGUAGES, supported, chooseLanguage, useCatalogue } from '../../web/src/i18n.js';
+import * as fmt from '../../web/src/format.js';
+import { phrase } from '../../web/src/messages.js';
+import { stepText } from '../../web/src/form.js';
+import { lessonContext, renderPieces, localizeLesson, lessonTexts, valueAt } from '../../web/src/lessons.js';
+
+const OTHERS = LANGUAGES.filter((l) => l !== 'en');
+const catalogues = Object.fromEntries(await Promise.all(OTHERS.map(async (l) => [l, (await import(`../../web/src/i18n/${l}.js`)).default])));
+const header = readFileSync(new URL('../../core/include/marginlab/messages.h', import.meta.url), 'utf8');
+/** The rows of messages.h before the risk lab's: the rules evaluate's validators (scenario, tiers, sweep) can emit. */
+const CALCULATOR_RULES = [...header.slice(0, header.indexOf('// Risk lab')).matchAll(/inline constexpr Message \w+\{"(\w+)", ErrorCode::\w+, "((?:[^"\\]|\\.)*)"\}/g)]
+  .map(([, rule, text]) => ({ rule, params: new Set(placeholders(text)) }));
+
+let lab;
+before(async () => {
+  lab = await createMarginLab({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab-full.wasm', import.meta.url)) });
+});
+after(() => {
+  fmt.setLocale('en');
+  useCatalogue(null);
+});
+
+test('every catalogue has exactly the English keys, each with the same placeholders', () => {
+  assert.ok(Object.keys(en).length > 150, `${Object.keys(en).length} keys`);
+  for (const [lang, c] of Object.entries(catalogues)) {
+    assert.deepEqual(Object.keys(c).filter((k) => !(k in en)), [], `${lang}: keys English does not have`);
+    assert.deepEqual(Object.keys(en).filter((k) => !(k in c)), [], `${lang}: keys missing`);
+    for (const k of Object.keys(en)) {
+      assert.deepEqual(placeholders(c[k]), placeholders(en[k]), `${lang} ${k}: placeholders`);
+      assert.ok(c[k].trim().length > 0, `${lang} ${k}: empty`);
+    }
+    // Translated, not copied: only names, symbols and loanwords the venues use (tr "Long", "Stop") read as in English.
+    const same = Object.keys(en).filter((k) => c[k] === en[k]);
+    assert.ok(same.length <= Object.keys(en).length / 20, `${lang}: ${same.length} entries are the English text: ${same.join(', ')}`);
+  }
+});
+
+test('every input error of the calculator in messages.h has an entry, with params the core gives', () => {
+  assert.ok(CALCULATOR_RULES.length >= 35, `${CALCULATOR_RULES.length} rules read from messages.h`);
+  for (const { rule, params } of CALCULATOR_RULES) {
+    const entry = en[`error.${rule}`];
+    assert.ok(entry, `error.${rule} in en.js`);
+    for (const name of placeholders(entry)) {
+      if (name === 'field') assert.ok(params.has('path'), `error.${rule}: {field} names the path, which this rule has`);
+      else assert.ok(params.has(name), `error.${rule}: {${name}} is a param of the row in messages.h`);
+    }
+  }
+  const rules = new Set(CALCULATOR_RULES.map((r) => r.rule));
+  assert.deepEqual(Object.keys(en).filter((k) => k.startsWith('error.') && !rules.has(k.slice(6))), [], 'no entry for a rule messages.h does not have');
+});
+
+/**
+ * Scenarios that between them take every branch of evaluate's explanation (core/src/explain_evaluate.cpp):
+ * each rule set with fees, given and initial isolated margins, cross and isolated, inverse, positions
+ * past liquidation, one mode or neither liquidating, a pool past bankruptcy.
+ */
+function explainedScenarios() {
+  const rows = [{ notionalCap: 50000, maxLeverage: 100, maintenanceMarginRate: 0.005, maintenanceAmount: 0 },
+    { notionalCap: 1e9, maxLeverage: 50, maintenanceMarginRate: 0.01, maintenanceAmount: 250 }];
+  const tiers = { BTCUSDT: rows, ETHUSDT: rows, BTCUSD: rows };
+  const pos = (o) => ({ symbol: 'BTCUSDT', contract: 'linear', contractSize: 1, side: 'long', quantity: 1, entryPrice: 60000, leverage: 10, ...o });
+  const eth = (o) => pos({ symbol: 'ETHUSDT', entryPrice: 3000, ...o });
+  const out = [];
+  for (const rules of ['binance', 'bybit', 'bybit-uta', 'okx', 'hyperliquid', 'bitmex', 'dydx', 'simple']) {
+    const s = (walletBalance, positions, more = {}) => out.push({ version: 1, rules, walletBalance, takerFeeRate: 0.0005, tiers, positions, ...more });
+    s(10000, [pos({}), eth({ side: 'short', quantity: 2 })]);
+    s(10000, [pos({ isolatedMargin: 9000, leverage: 1 })]);
+    s(100, [pos({ markPrice: 40000 }), eth({ marginMode: 'cross', markPrice: 1000 })]);
+    s(100000, [pos({ side: 'short', leverage: 1 })], { takerFeeRate: undefined });
+    s(100000, [pos({ leverage: 1, quantity: 0.1 }), eth({ marginMode: 'isolated' })]);
+    s(100, [pos({ side: 'short', quantity: 0.001 }), eth({ markPrice: 1000 })]);
+    s(10000, [pos({ leverage: 1, markPrice: 61000 }), eth({ side: 'short', quantity: 4, markPrice: 2950 })]);
+    if (rules !== 'hyperliquid' && rules !== 'dydx') s(1, [pos({ symbol: 'BTCUSD', contract: 'inverse', contractSize: 100, quantity: 10 })]);
+  }
+  return out;
+}
+
+test('every step evaluate explains has an entry; every step entry is a step the core gives', () => {
+  const steps = new Map();
+  for (const s of explainedScenarios()) {
+    const r = lab.evaluate(s, { explain: true });
+    assert.deepEqual(r.errors, [], `${s.rules}: the core accepts the scenario`);
+    const walk = (x) => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object') {
+        if (typeof x.code === 'string' && typeof x.formula === 'string') steps.set(x.code, x);
+        Object.values(x).forEach(walk);
+      }
+    };
+    walk(r);
+  }
+  assert.ok(steps.size >= 45, `${steps.size} step codes`);
+  const verdicts = new Set();
+  for (const [code, step] of steps) {
+    const entry = en[`step.${code}`];
+    assert.ok(entry, `step.${code} in en.js (the core's label: "${step.label}")`);
+    const names = new Set(Object.keys(step.params).map((n) => n.replace(/\[0\]$/, '')));
+    for (const name of placeholders(entry)) assert.ok(names.has(name), `step.${code}: {${name}} is a param of the step`);
+    if (step.params.verdict) verdicts.add(step.params.verdict);
+  }
+  const keys = Object.keys(en).filter((k) => k.startsWith('step.') && !k.startsWith('step.verdict.'));
+  assert.deepEqual(keys.filter((k) => !steps.has(k.slice(5))), [], 'entries for steps the scenarios never gave');
+  assert.deepEqual([...verdicts].filter((v) => !en[`step.verdict.${v}`]), [], 'every tier verdict has an entry');
+
+  const mm = steps.get('maintenanceMargin.atMark');
+  try {
+    useCatalogue(translator(catalogues.ja).t);
+    assert.equal(stepText({ ...mm, params: { ...mm.params, tier: 2 } }), 'マーク価格での維持証拠金、ティア2');
+    const tier = steps.get('liquidationPrice.tier');
+    assert.match(stepText(tier), /^純資産＝維持証拠金となる強制決済価格、ティア\d+：/);
+  } finally {
+    useCatalogue(null);
+  }
+  assert.equal(stepText(mm), mm.label, 'English: the core\'s label');
+});
+
+test('the language: ?lang= first, then the browser, then English', () => {
+  assert.equal(chooseLanguage('?lang=ja', ['ru-RU']), 'ja');
+  assert.equal(chooseLanguage('?lang=zh-Hans-CN', []), 'zh-CN');
+  assert.equal(chooseLanguage('?lang=zh-TW', ['es']), 'en', 'an asked language without a catalogue is English, not the browser\'s');
+  assert.equal(chooseLanguage('', ['de-DE', 'es-MX', 'ja']), 'es');
+  assert.equal(chooseLanguage('', ['de-DE']), 'en');
+  assert.equal(chooseLanguage('?lang=%3Cscript%3E', ['ko-KR']), 'en');
+  assert.equal(supported('TR'), 'tr');
+  assert.equal(supported('x'.repeat(100)), null);
+  assert.equal(chooseLanguage('?lang=' + 'ja'.repeat(5000), ['ru']), 'en');
+});
+
+test('the page translator: exact texts, texts with parts, parts that are entries themselves', () => {
+  const { text, t } = translator(catalogues.ja);
+  assert.equal(text('Liquidation price'), '強制決済価格');
+  assert.equal(text('  Initial margin (USDT) '), '  当初証拠金（USDT） ', 'the spaces around a text stay');
+  assert.equal(text('Tiers for BTCUSDT (edited)'), 'BTCUSDTのティア（編集済み）');
+  assert.equal(text('BTCUSDT short: neither mode liquidates this position.'), 'BTCUSDT ショート：どちらのモードでもこのポジションは強制決済されません。');
+  assert.equal(text('Something the catalogue does not have'), null);
+  // A page text longer than any entry with its parts is not looked up (it bounds the patterns' backtracking).
+  assert.equal(text('BTCUSDT short: neither mode liquidates this position.'.padStart(401, 'x')), null);
+  assert.equal(t('page.tierRate', { tier: 2, rate: '0.65%' }), 'ティア2、0.65%');
+  assert.equal(t('no.such.key'), null);
+  assert.equal(fill('{a} and {b}', { a: 1 }), '1 and {b}');
+});
+
+test('numbers through Intl in the page\'s locale; English as written without Intl', () => {
+  try {
+    fmt.setLocale('es');
+    assert.equal(fmt.price(57228.92), '57.228,92');
+    assert.equal(fmt.amount(0.12345678, true), '0,12345678');
+    assert.equal(fmt.count(0.5), '0,5');
+    fmt.setLocale('ru');
+    assert.equal(fmt.price(57228.92), '57\u00a0228,92');
+    fmt.setLocale('tr');
+    assert.equal(fmt.percent(0.2844), '%28,44');
+    fmt.setLocale('vi');
+    assert.equal(fmt.amount(10000, false), '10.000,00');
+    fmt.setLocale('ja');
+    assert.equal(fmt.date(Date.UTC(2026, 11, 7)), '2026/12/07');
+    fmt.setLocale('en');
+    assert.equal(fmt.price(57228.92), '57,228.92');
+    assert.equal(fmt.date(Date.UTC(2026, 11, 7)), '2026-12-07');
+  } finally {
+    fmt.setLocale('en');
+  }
+});
+
+test('an error the core returns, said in the language from its rule and params', () => {
+  const scenario = { version: 1, rules: 'binance', walletBalance: 1000,
+    positions: [{ symbol: 'BTCUSDT', side: 'long', quantity: -1.5, entryPrice: 60000, leverage: 10 }] };
+  const [error] = lab.evaluate(scenario).errors;
+  assert.equal(error.rule, 'mustBePositive');
+  try {
+    fmt.setLocale('es');
+    useCatalogue(translator(catalogues.es).t);
+    assert.equal(phrase(error), 'Tamaño: debe ser mayor que 0 (escribiste -1,5).');
+    fmt.setLocale('ja');
+    useCatalogue(translator(catalogues.ja).t);
+    assert.equal(phrase(error), '数量は0より大きくしてください（入力値：-1.5）。');
+  } finally {
+    fmt.setLocale('en');
+    useCatalogue(null);
+  }
+  assert.equal(phrase(error), 'Size must be more than 0 (you typed -1.5).', 'English as before');
+});
+
+// The lesson formats written again with Intl, as the test's own reference (web/src/lessons.js FORMATS).
+function reference(lang) {
+  const nf = (o) => new Intl.NumberFormat(lang, o);
+  const price = (x) => nf(Math.abs(x) >= 1000 ? { minimumFractionDigits: 2, maximumFractionDigits: 2 }
+    : Math.abs(x) >= 1 ? { minimumFractionDigits: 2, maximumFractionDigits: 4 } : { maximumSignificantDigits: 6 }).format(x);
+  return { price, amount: (x) => nf({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x),
+    coin: (x) => nf({ maximumFractionDigits: 8 }).format(x),
+    percent: (x) => nf({ style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x),
+    plain: (x) => nf({ maximumSignificantDigits: 10, useGrouping: false }).format(x),
+    int: (x) => nf({ maximumFractionDigits: 0, useGrouping: false }).format(x) };
+}
+
+const lessons = (await import('node:fs')).readdirSync(new URL('../../web/lessons/', import.meta.url)).filter((f) => f.endsWith('.json')).sort()
+  .map((f) => JSON.parse(readFileSync(new URL(`../../web/lessons/${f}`, import.meta.url), 'utf8')));
+
+test('the English of a lesson in the catalogues is the lesson\'s own text (web/lessons)', () => {
+  const ids = new Set(Object.keys(en).filter((k) => k.startsWith('lesson.')).map((k) => k.split('.')[1]));
+  assert.ok(ids.size >= 1);
+  for (const id of ids) {
+    const lesson = lessons.find((l) => l.id === id);
+    assert.ok(lesson, `a lesson "${id}" in web/lessons`);
+    const entries = Object.fromEntries(Object.entries(en).filter(([k]) => k.startsWith(`lesson.${id}.`)).map(([k, v]) => [k.slice(8 + id.length), v]));
+    assert.deepEqual(entries, lessonTexts(lesson), `en.js lesson.${id}.* is web/lessons' text, entry for entry`);
+  }
+});
+
+test('a lesson in each language quotes the core\'s numbers, in the locale\'s format', () => {
+  let checked = 0;
+  for (const lesson of lessons) {
+    for (const [lang, c] of Object.entries(catalogues)) {
+      const local = localizeLesson(lesson, translator(c).t);
+      if (local.title === lesson.title) continue;  // not in the catalogues (see the README's Languages)
+      const texts = [...local.paragraphs, local.try.prompt, local.try.result];
+      const english = [...lesson.paragraphs, lesson.try.prompt, lesson.try.result];
+      try {
+        fmt.setLocale(lang);
+        const ctx = lessonContext(lab, lab, lesson);
+        assert.deepEqual(ctx.errors, []);
+        const ref = reference(lang);
+        texts.forEach((text, i) => {
+          assert.deepEqual([...text.matchAll(/\{[^{}]+\}/g)].map(String).sort(), [...english[i].matchAll(/\{[^{}]+\}/g)].map(String).sort(),
+            `${lesson.id} ${lang}: the same quotes as the English text`);
+          // As in English (tests/js/lessons.test.mjs): the 1 of a formula's 1/x, "per 1%" and the 8-hour funding interval.
+          const bare = text.replace(/\{[^{}]*\}/g, '').replace(/1 ?\/|%\s?1(?!\d)|(?<!\d)1 ?%|(?<!\d)8(?!\d)/g, '');
+          assert.doesNotMatch(bare, /\d/, `${lesson.id} ${lang}: digits typed instead of quoted: ${bare}`);
+          const quotes = renderPieces(text, ctx).filter((p) => p.quote !== undefined).map((p) => p.quote);
+          [...text.matchAll(/\{([^{}]+)\}/g)].forEach((m, k) => {
+            const [path, format = 'plain'] = m[1].split('|').map((x) => x.trim());
+            const x = valueAt(ctx, path);
+            assert.equal(typeof x, 'number', `${lesson.id} ${lang} ${path}: a number of the core`);
+            assert.equal(quotes[k], ref[format](x), `${lesson.id} ${lang} ${m[1]}`);
+            checked++;
+          });
+        });
+      } finally {
+        fmt.setLocale('en');
+      }
+    }
+  }
+  assert.ok(checked >= OTHERS.length * 8, `${checked} quotes checked`);
+});
