@@ -194,6 +194,7 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("portfolioMargin", &mljs::portfolioMargin);      // price x vol stress grid
   emscripten::function("black76", &mljs::black76);                      // price and greeks
   emscripten::function("impliedVolatility", &mljs::impliedVolatility);  // volatility from a price
+  emscripten::function("instrumentName", &mljs::instrumentName);        // a venue's option name read
   emscripten::function("sizeCurve", &mljs::sizeCurve);                  // size-scaled margin curves (curve.h)
   emscripten::function("fitSurface", &mljs::fitSurface);                // SVI surface from quotes
   // Accounts (account.cpp, marginlab-full only): scenario version 3

@@ -193,6 +193,8 @@ val describe() {
   d.describe<IsolatedHorizon>();
   d.describe<PortfolioMarginResult>();
   d.describe<SizeCurveInput>();
+  d.describe<InstrumentNameInput>();
+  d.describe<InstrumentName>();
   d.describe<SizeCurveResult>();
   d.describe<Account>();
   d.describe<CollateralBalance>();

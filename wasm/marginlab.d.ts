@@ -558,7 +558,11 @@ export interface OptionPosition {
 
 /** surface.h VolSurface: vols[i][j] at expiries[i] (years) and strikes[j], both strictly increasing. */
 export interface VolSurface {
-  expiries: number[];
+  /** Years from the valuation date, strictly increasing; or expiryDates instead. */
+  expiries?: number[];
+  /** Instead of expiries, in an options scenario: dates as the venue shows them ('27MAR26', 08:00 UTC)
+   *  or ISO ('2026-03-27'), strictly increasing, turned into years against its valuationDate. */
+  expiryDates?: string[];
   strikes: number[];
   vols: number[][];
 }
@@ -793,6 +797,26 @@ export interface ImpliedVolatility {
   informative: boolean;
   /** With { explain: true } only. */
   steps?: Step[];
+}
+
+/** options.h InstrumentNameInput: a row's name as typed. */
+export interface InstrumentNameInput {
+  /** Deribit BTC-27MAR26-60000-C, Bybit BTC-27MAR26-60000-C-USDT, OKX BTC-USD-260327-60000-C (any case),
+   *  or any label. */
+  name: string;
+}
+
+/** options.h InstrumentName: a venue's option name read; a label answers instrument false and the rest empty. */
+export interface InstrumentName {
+  /** False: the name has no venue's shape, it is a label. */
+  instrument: boolean;
+  /** Whose shape: 'deribit' | 'bybit' | 'okx'; '' for a label. */
+  venue: string;
+  underlying: string;
+  type: OptionType;
+  strike: number;
+  /** ISO, "2026-03-27T08:00Z": the venues' options expire at 08:00 UTC. */
+  expiryDate: string;
 }
 
 /** curve.h SizeCurveInput: one position on its own collateral, its margin rate on a size-scaled curve.
@@ -1088,6 +1112,10 @@ export interface MarginLabFull extends MarginLab {
   /** curve.h sizeCurve(): Orderly's or Drift's size-scaled margin curve for one position, its
    *  liquidation prices solved to adjacent doubles; with { explain: true } the steps. */
   sizeCurve(input: SizeCurveInput, options?: CallOptions): Answer<SizeCurveResult>;
+  /** options.h parseInstrumentName(): a venue's option instrument name read into underlying, type,
+   *  strike and expiryDate; a name in a venue's shape whose parts do not read is an error at "name";
+   *  a free-text label answers instrument: false. No steps. */
+  instrumentName(input: InstrumentNameInput, options?: CallOptions): Checked<InstrumentName>;
   /** svi.h fitSurface(): implied volatilities from the quotes, the forward per expiry, raw SVI fitted to
    *  each expiry, the butterfly and calendar checks and a sampled VolSurface; with { explain: true }
    *  each expiry's steps. Errors at their paths ("quotes[3].price"). */

@@ -226,6 +226,14 @@ val sizeCurve(const val& input, const val& options) {
   return answer(result, explain);
 }
 
+val instrumentName(const val& input, const val&) {  // no steps: a name read, with or without explain
+  Reader r;
+  InstrumentNameInput in;
+  readInput(r, input, in);
+  if (!r.errors.empty()) return errorsOnly(r.errors);
+  return answer(parseInstrumentName(in.name), false);
+}
+
 val fitSurface(const val& input, const val& options) {
   Reader r;
   SurfaceFitRequest in;

@@ -36,6 +36,9 @@ emscripten::val black76(const emscripten::val& input, const emscripten::val& opt
 /// black.h impliedVolatilityAtRate: ({ type, strike, forward, years, price, rate? }, options) ->
 /// { errors, volatility, steps? } (explainImpliedVolatilityAtRate's steps when explained).
 emscripten::val impliedVolatility(const emscripten::val& input, const emscripten::val& options);
+/// options.h parseInstrumentName: ({ name }, options) -> { errors, instrument, venue, underlying, type,
+/// strike, expiryDate } (errors at "name"); no steps.
+emscripten::val instrumentName(const emscripten::val& input, const emscripten::val& options);
 /// curve.h sizeCurve: ({ curve, side, quantity, entryPrice, markPrice?, collateral, baseImr, baseMmr,
 /// factor }, options) -> { errors, notional, ..., liquidationPrice, upperLiquidationPrice, steps? }.
 emscripten::val sizeCurve(const emscripten::val& input, const emscripten::val& options);

@@ -90,6 +90,10 @@ function optionsTools(core) {
     },
     black76: (x, options) => input('black76', x, options),
     impliedVolatility: (x, options) => input('impliedVolatility', x, options),
+    /** ({ name }, options?) -> { errors, instrument, venue, underlying, type, strike, expiryDate }: a
+     *  venue's option name (BTC-27MAR26-60000-C, BTC-USD-260327-60000-C, BTC-27MAR26-60000-C-USDT)
+     *  read; a free-text label answers instrument: false. No steps. */
+    instrumentName: (x, options) => input('instrumentName', x, options),
     /** ({ curve, side, quantity, entryPrice, markPrice?, collateral, baseImr, baseMmr, factor }, options?). */
     sizeCurve: (x, options) => input('sizeCurve', x, options),
     /** ({ underlyingPrice, interestRate?, quotes }, options?) -> { errors, smiles, arbitrage, surface, steps? }. */

@@ -73,7 +73,10 @@ class RequestReader {
     } else if constexpr (marginlab::NamedEnum<T>) {
       enumeration(f, path, required, x, tags...);
     } else if constexpr (std::is_same_v<T, std::vector<double>> && (std::is_same_v<Tags, marginlab::Values> || ...)) {
+      if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
       if (!absent(f, path, required)) values(path.str(), f, x, tags...);
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      if (f.kind != Kind::Undefined && f.kind != Kind::Null) texts(path.str(), f, x, tags...);
     } else if constexpr (std::is_same_v<T, std::vector<std::vector<double>>> && (std::is_same_v<Tags, marginlab::Values> || ...)) {
       if (!absent(f, path, required)) rows(path.str(), f, x, tags...);
     } else if constexpr (std::is_same_v<T, std::vector<double>>) {
@@ -277,19 +280,43 @@ class RequestReader {
   /// not a number is NaN, so that the core's check there is shadowed by the error here.
   template <class... Tags>
   void values(const std::string& path, const Field& f, std::vector<double>& out, Tags... tags) {
-    if (f.kind != Kind::Array) return wrongType(path, "an array of numbers", typeName(f));
-    const auto n = static_cast<std::size_t>(f.number);
-    const std::size_t limit = limitOf(tags...).entries;
-    if (n > limit) {
-      reader_.fail(path, "optionsTooManyValues", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
-      return;
-    }
-    const std::vector<Field> entries = readElements(f.value, n);
+    const std::optional<std::vector<Field>> read = entriesOf(path, f, "an array of numbers", tags...);
+    if (!read) return;
+    const std::vector<Field>& entries = *read;
+    const std::size_t n = entries.size();
     out.assign(n, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t i = 0; i < n; ++i) {
       if (entries[i].kind == Kind::Number) out[i] = entries[i].number;
       else wrongType(path + "[" + std::to_string(i) + "]", "a number", typeName(entries[i]));
     }
+  }
+
+  /// A list of strings (a surface's expiry dates): an array of at most Limit entries, each a string
+  /// of at most kMaxTextLength; an entry that is not one is an error at its index and reads as "".
+  template <class... Tags>
+  void texts(const std::string& path, const Field& f, std::vector<std::string>& out, Tags... tags) {
+    const std::optional<std::vector<Field>> entries = entriesOf(path, f, "an array of strings", tags...);
+    if (!entries) return;
+    out.assign(entries->size(), std::string());
+    for (std::size_t i = 0; i < entries->size(); ++i)
+      if (auto s = reader_.string((*entries)[i], Path(path, i), true)) out[i] = std::move(*s);
+  }
+
+  /// The entries of an options-account list, read in one call: none (its error said) when it is not
+  /// an array, or has more than Limit entries (the row optionsTooManyValues).
+  template <class... Tags>
+  std::optional<std::vector<Field>> entriesOf(const std::string& path, const Field& f, std::string_view expected, Tags... tags) {
+    if (f.kind != Kind::Array) {
+      wrongType(path, std::string(expected), typeName(f));
+      return std::nullopt;
+    }
+    const auto n = static_cast<std::size_t>(f.number);
+    const std::size_t limit = limitOf(tags...).entries;
+    if (n > limit) {
+      reader_.fail(path, "optionsTooManyValues", {{"count", static_cast<double>(n)}, {"limit", static_cast<double>(limit)}});
+      return std::nullopt;
+    }
+    return readElements(f.value, n);
   }
 
   /// A record of numbers by symbol: an object of at most Limit keys, each a number.

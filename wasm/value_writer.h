@@ -28,7 +28,7 @@ constexpr bool kInput = std::is_same_v<T, marginlab::Scenario> || std::is_same_v
                         std::is_same_v<T, marginlab::OptionsScenario> || std::is_same_v<T, marginlab::OptionPosition> ||
                         std::is_same_v<T, marginlab::VolSurface> || std::is_same_v<T, marginlab::Black76Input> ||
                         std::is_same_v<T, marginlab::ImpliedVolatilityInput> ||
-                        std::is_same_v<T, marginlab::SizeCurveInput> ||
+                        std::is_same_v<T, marginlab::SizeCurveInput> || std::is_same_v<T, marginlab::InstrumentNameInput> ||
                         std::is_same_v<T, marginlab::OptionQuote> || std::is_same_v<T, marginlab::SurfaceFitRequest>;
 
 /// Writes described structs as JS objects by walking fields(): an input leaves an absent optional
@@ -83,6 +83,14 @@ class ValueWriter {
   }
   template <class... Tags>
   void operator()(std::string_view name, const std::string& s, Tags...) { string(name, s); }
+  /// A list of strings (a surface's expiry dates): absent when empty, as a surface of years has none.
+  template <class... Tags>
+  void operator()(std::string_view name, const std::vector<std::string>& list, Tags...) {
+    if (list.empty()) return;
+    w_.field(name).array();
+    for (const std::string& s : list) w_.string(s);
+    w_.end();
+  }
   template <marginlab::NamedEnum E, class... Tags>
   void operator()(std::string_view name, E e, Tags...) {
     string(name, marginlab::enumNames(e)[static_cast<std::size_t>(e)]);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -250,6 +251,37 @@ void validateAccount(Checker& c, const OptionsScenario& s, DateContext& dates) {
   if (!dates.valuation) c.fail("valuationDate", "optionsDateFormat", {named("value", s.valuationDate->substr(0, 40))});
 }
 
+/// A surface's expiryDates: each a date after the valuation date, within kMaxOptionYears, increasing.
+/// Their years, or none when one does not read.
+std::optional<std::vector<double>> checkSurfaceDates(Checker& c, const OptionsScenario& s, DateContext& dates) {
+  const std::vector<std::string>& list = s.volSurface->expiryDates;
+  std::vector<double> years;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = indexed("volSurface.expiryDates", i);
+    const std::size_t before = c.errors.size();
+    checkExpiryDate(c, s, dates, path, list[i]);
+    if (c.errors.size() != before || !dates.valuation) continue;
+    years.push_back(yearsBetween(*dates.valuation, *parseDate(list[i])));
+    if (years.size() == i + 1 && i > 0 && !(years[i] > years[i - 1]))
+      c.fail(path, "surfaceDatesUnsorted", {named("value", list[i]), named("previousPath", indexed("volSurface.expiryDates", i - 1)),
+                                            named("previous", list[i - 1])});
+  }
+  if (years.size() != list.size()) return std::nullopt;
+  return years;
+}
+
+/// The surface: as validateVolSurface, its expiries given as years or as dates (checkSurfaceDates).
+void checkSurface(Checker& c, const OptionsScenario& s, DateContext& dates) {
+  const VolSurface& v = *s.volSurface;
+  if (v.expiryDates.empty()) return c.merge(validateVolSurface(v));
+  if (!v.expiries.empty()) return c.fail("volSurface.expiryDates", "surfaceExpiriesBoth");
+  checkSurfaceDates(c, s, dates);
+  // The strikes and the vols table against as many expiries (1, 2, ... years: an axis that passes).
+  VolSurface shape{.expiries = {}, .expiryDates = {}, .strikes = v.strikes, .vols = v.vols};
+  for (std::size_t i = 0; i < v.expiryDates.size(); ++i) shape.expiries.push_back(static_cast<double>(i + 1));
+  c.merge(validateVolSurface(shape));
+}
+
 /// A list no longer than `limit`, else its tooMany error.
 bool listFits(Checker& c, const std::string& path, std::size_t size, std::size_t limit, Rule rule) {
   if (size <= limit) return true;
@@ -332,15 +364,26 @@ struct Prepared {
   /// Per option: its volatility when it does not depend on the price (given, or sticky strike on the
   /// surface); NaN when it does (sticky moneyness on the surface).
   std::vector<double> fixedVolatility;
+  /// The scenario's surface, its expiryDates turned into years (a copy only when it has dates).
+  std::optional<VolSurface> dated;
+  const VolSurface* surface = nullptr;
   /// max |d sigma / d ln P| of an option whose volatility follows the price (surfaceSlope); 0 without.
   double smileSlope = 0;
   /// Per option: its terms at the horizon last asked for. A scan asks for one horizon at many
   /// prices; this is a cache of values, not state (Prepared lives for one call, on one thread).
   mutable std::vector<OptionTerms> terms;
 
+  Prepared(const Prepared&) = delete;  // `surface` may point into `dated`
+  Prepared& operator=(const Prepared&) = delete;
   explicit Prepared(const OptionsScenario& scenario) : s(scenario) {
     inverse = s.settlement == Contract::Inverse;
     sizeRate = s.futuresSizeRate ? *s.futuresSizeRate : defaultSizeRate(s.underlying).value_or(0);
+    surface = s.volSurface ? &*s.volSurface : nullptr;
+    if (surface && !surface->expiryDates.empty()) {
+      dated = VolSurface{.expiries = {}, .expiryDates = {}, .strikes = surface->strikes, .vols = surface->vols};
+      for (const std::string& d : surface->expiryDates) dated->expiries.push_back(yearsBetween(*parseDate(*s.valuationDate), *parseDate(d)));
+      surface = &*dated;
+    }
     years.reserve(s.options.size());
     for (const OptionPosition& o : s.options) years.push_back(yearsOf(s, o));
     fixedVolatility.reserve(s.options.size());
@@ -348,10 +391,10 @@ struct Prepared {
       const OptionPosition& o = s.options[i];
       fixedVolatility.push_back(o.volatility ? *o.volatility
                                 : s.volDynamics == VolDynamics::StickyStrike
-                                    ? surfaceVolatility(*s.volSurface, years[i], o.strike)
+                                    ? surfaceVolatility(*surface, years[i], o.strike)
                                     : std::numeric_limits<double>::quiet_NaN());
     }
-    if (s.volSurface && s.volDynamics == VolDynamics::StickyMoneyness) smileSlope = surfaceSlope(*s.volSurface);
+    if (surface && s.volDynamics == VolDynamics::StickyMoneyness) smileSlope = surfaceSlope(*surface);
     terms.resize(s.options.size());
   }
 
@@ -362,7 +405,7 @@ struct Prepared {
   /// The option's volatility before any shift: given, or read from the surface.
   [[nodiscard]] double volatility(std::size_t i, double price) const noexcept {
     if (!std::isnan(fixedVolatility[i])) return fixedVolatility[i];
-    return surfaceVolatility(*s.volSurface, years[i], surfaceStrike(s.options[i], price));
+    return surfaceVolatility(*surface, years[i], surfaceStrike(s.options[i], price));
   }
   /// Option i's terms `days` after the valuation date.
   [[nodiscard]] const OptionTerms& termsAt(std::size_t i, double days) const noexcept {
@@ -1258,6 +1301,96 @@ void explainPortfolio(const Prepared& p, const PortfolioMarginRequest& rq, Portf
           {num("requirement", r.requirement), num("equity", r.equity)});
 }
 
+// ---- venue instrument names ---------------------------------------------------------------------
+
+std::vector<std::string_view> splitDashes(std::string_view s) {
+  std::vector<std::string_view> parts;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i)
+    if (i == s.size() || s[i] == '-') {
+      parts.push_back(s.substr(from, i - from));
+      from = i + 1;
+    }
+  return parts;
+}
+
+std::optional<OptionType> typeLetter(std::string_view s) noexcept {
+  if (s == "C" || s == "c") return OptionType::Call;
+  if (s == "P" || s == "p") return OptionType::Put;
+  return std::nullopt;
+}
+
+/// A strike as venues write it: digits with at most one '.', at most 15 digits, > 0 (exact: the
+/// digits as a whole number, divided once by a power of ten). A strike is then held to the
+/// account's range of prices (isValidPositive).
+std::optional<double> strikeOf(std::string_view s) noexcept {
+  double whole = 0, scale = 1;
+  int count = 0;
+  bool point = false;
+  for (char ch : s) {
+    if (ch == '.' && !point) point = true;
+    else if (ch >= '0' && ch <= '9' && ++count <= 15) {
+      whole = whole * 10 + (ch - '0');
+      if (point) scale *= 10;
+    } else return std::nullopt;
+  }
+  if (count == 0 || count > 15 || !(whole > 0)) return std::nullopt;
+  return whole / scale;
+}
+
+bool isUnderlying(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 20) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+  });
+}
+
+/// OKX's expiry in an instrument name, "260327" (YYMMDD, 20YY), at 08:00 UTC (its options'
+/// expTime, e.g. 1734422400000 for BTC-USD-241217-92000-C).
+std::optional<Instant> parseOkxDate(std::string_view s) noexcept {
+  int y = 0, mo = 0, d = 0;
+  if (s.size() != 6 || !digits(s, 0, 2, y) || !digits(s, 2, 2, mo) || !digits(s, 4, 2, d)) return std::nullopt;
+  const std::optional<long long> day = civilDay(2000 + y, mo, d);
+  if (!day) return std::nullopt;
+  return Instant{*day, kVenueExpirySeconds};
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+  return out;
+}
+
+/// "YYYY-MM-DDTHH:MMZ" of an instant, as parseDate reads it back.
+std::string isoOf(const Instant& at) {
+  long long z = at.days + 719468;  // civil from days (Hinnant), the inverse of daysFromCivil
+  const long long era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const long long y = static_cast<long long>(yoe) + era * 400 + (m <= 2);
+  char out[64];
+  std::snprintf(out, sizeof out, "%04lld-%02u-%02uT%02d:%02dZ", y, m, d, at.seconds / 3600, at.seconds / 60 % 60);
+  return out;
+}
+
+/// The parts of a name in one venue's shape (positions of its underlying, date, strike, type, and
+/// settlement coin or -1), or none.
+struct NameShape {
+  const char* venue;
+  int underlying, date, strike, type, settle;
+  bool okxDate;
+};
+std::optional<NameShape> shapeOf(const std::vector<std::string_view>& p) noexcept {
+  if (p.size() == 4 && typeLetter(p[3])) return NameShape{"deribit", 0, 1, 2, 3, -1, false};
+  if (p.size() == 5 && typeLetter(p[3])) return NameShape{"bybit", 0, 1, 2, 3, 4, false};
+  if (p.size() == 5 && typeLetter(p[4])) return NameShape{"okx", 0, 2, 3, 4, -1, true};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view toString(VolDynamics d) noexcept {
@@ -1276,11 +1409,39 @@ std::optional<VolShockKind> parseVolShockKind(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+Result<InstrumentName> parseInstrumentName(std::string_view name, const std::string& path) {
+  Result<InstrumentName> out;
+  const std::vector<std::string_view> parts = splitDashes(name);
+  const std::optional<NameShape> shape = shapeOf(parts);
+  if (!shape) return out.value = InstrumentName{}, out;
+  Checker c;
+  const std::string text(name.substr(0, 64));
+  const std::string venue = shape->venue == std::string_view("okx") ? "OKX" : shape->venue == std::string_view("bybit") ? "Bybit" : "Deribit";
+  auto quoted = [&](int at) { return std::string(parts[static_cast<std::size_t>(at)]); };
+  if (!isUnderlying(parts[0]))
+    c.fail(path, "instrumentUnderlying", {named("name", text), named("venue", venue), named("value", quoted(0))});
+  const std::string_view date = parts[static_cast<std::size_t>(shape->date)];
+  const std::optional<Instant> expiry = shape->okxDate ? parseOkxDate(date) : parseVenueDate(date);
+  if (!expiry)
+    c.fail(path, "instrumentDate", {named("name", text), named("venue", venue), named("value", quoted(shape->date)),
+                                    named("format", shape->okxDate ? "YYMMDD, e.g. 260327" : "DMMMYY, e.g. 27MAR26")});
+  const std::optional<double> strike = strikeOf(parts[static_cast<std::size_t>(shape->strike)]);
+  if (!strike || !isValidPositive(*strike)) c.fail(path, "instrumentStrike", {named("name", text), named("venue", venue), named("value", quoted(shape->strike))});
+  if (shape->settle >= 0) {
+    const std::string coin = upper(parts[static_cast<std::size_t>(shape->settle)]);
+    if (coin != "USDT" && coin != "USDC") c.fail(path, "instrumentSettle", {named("name", text), named("value", quoted(shape->settle))});
+  }
+  if (!c.errors.empty()) return out.errors = std::move(c.errors), out;
+  out.value = InstrumentName{true, shape->venue, upper(parts[0]), *typeLetter(parts[static_cast<std::size_t>(shape->type)]),
+                             *strike, isoOf(*expiry)};
+  return out;
+}
+
 std::vector<InputError> validateOptions(const OptionsScenario& s) {
   Checker c;
   DateContext dates;
   validateAccount(c, s, dates);
-  if (s.volSurface) c.merge(validateVolSurface(*s.volSurface));
+  if (s.volSurface) checkSurface(c, s, dates);
   if (listFits(c, "futures", s.futures.size(), kMaxFuturesPositions, "optionsTooManyPositions"))
     for (std::size_t i = 0; i < s.futures.size(); ++i) validateFuture(c, s, i);
   if (listFits(c, "options", s.options.size(), kMaxOptionPositions, "optionsTooManyPositions"))

@@ -68,6 +68,7 @@ double rowVolatility(const VolSurface& s, std::size_t row, const Bracket& k) noe
 
 std::vector<InputError> validateVolSurface(const VolSurface& s, const std::string& path) {
   Checker c;
+  if (!s.expiryDates.empty()) c.fail(path + ".expiryDates", "surfaceDatesNeedValuation");
   checkAxis(c, path + ".expiries", s.expiries, kMaxSurfaceExpiries);
   checkAxis(c, path + ".strikes", s.strikes, kMaxSurfaceStrikes);
   const std::string vols = path + ".vols";

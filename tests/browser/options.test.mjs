@@ -207,6 +207,56 @@ test('a bad value shows its error beside the field, keeps the text and marks the
   });
 });
 
+test('a venue instrument name typed as a row\'s name fills its kind, strike and expiry; one that does not read is an error there', async () => {
+  await withPage(async (page) => {
+    await openOptions(page);
+    const name = '[data-opt-path="options[0].symbol"]';
+    // OKX's instId shape (BTC-USD-YYMMDD-STRIKE-C|P): the row becomes a put at 52,000 expiring 27 March 2026, 08:00 UTC.
+    await page.fill(name, 'BTC-USD-260327-52000-P');
+    const { scenario, r } = await coreOf(page, (l) => l.scenario.options[0].strike === 52000);
+    assert.equal(scenario.options[0].type, 'put');
+    assert.equal(scenario.options[0].expiryDate, '2026-03-27T08:00Z');
+    assert.equal(scenario.options[0].symbol, 'BTC-USD-260327-52000-P');
+    assert.equal(await page.inputValue('[data-opt-path="options[0].strike"]'), '52000');
+    assert.equal(await page.inputValue('#o-options-0--expiry'), '2026-03-27T08:00Z');
+    assert.equal(await page.$eval('[data-opt-path="options[0].type"]', (e) => e.value), 'put');
+    await page.waitForFunction((want) => document.querySelector('#opt-values tr[data-option="0"] td[data-field="markPrice"]')?.textContent === want,
+      coin(r.options[0].markPrice), WAIT);
+    // Deribit's shape with a date that does not exist: the error at the name, the results stale.
+    await page.fill(name, 'BTC-31FEB26-60000-C');
+    const slot = '[data-opt-error-for="options[0].symbol"]';
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('31FEB26'), slot, WAIT);
+    assert.match(await page.textContent(slot), /reads as a Deribit option name, but 31FEB26 is not a date/);
+    assert.ok(await page.$eval('#opt-results', (e) => e.classList.contains('stale')), 'the results are stale');
+    await page.screenshot({ path: SHOTS + 'options-instrument-error.png' });
+    // A free-text label stays a label: no error, the row's fields as they were.
+    await page.fill(name, 'hedge for March');
+    await page.waitForFunction(() => !document.querySelector('#opt-results.stale'), null, WAIT);
+    const after = await coreOf(page, (l) => l.scenario.options[0].symbol === 'hedge for March');
+    assert.equal(after.scenario.options[0].strike, 52000);
+    assert.equal(await page.textContent(slot), '');
+  });
+});
+
+test('the volatility surface takes expiry dates as the venue shows them (27MAR26) or ISO; a mix with years is questioned', async () => {
+  await withPage(async (page) => {
+    await openOptions(page);
+    assert.ok(await page.inputValue('[data-opt-path="valuationDate"]'), 'the example has a valuation date');
+    if (!(await page.$('#opt-surface-remove'))) await page.click('#opt-surface-add');
+    await page.fill('[data-opt-path="volSurface.expiries[0]"]', '27MAR26');
+    await page.fill('[data-opt-path="volSurface.expiries[1]"]', '2026-06-26');
+    const { scenario } = await coreOf(page, (l) => l.scenario.volSurface?.expiryDates?.[1] === '2026-06-26');
+    assert.deepEqual(scenario.volSurface.expiryDates, ['27MAR26', '2026-06-26']);
+    assert.ok(!('expiries' in scenario.volSurface));
+    await page.locator('details.opt-surface').screenshot({ path: SHOTS + 'options-surface-dates.png' });
+    await page.fill('[data-opt-path="volSurface.expiries[1]"]', '0.5');
+    const slot = '[data-opt-error-for="volSurface.expiryDates[1]"]';
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.trim(), slot, WAIT);
+    assert.match(await page.textContent(slot), /every expiry as a date .* or every one in years/);
+    assert.ok(await page.$eval('#opt-results', (e) => e.classList.contains('stale')), 'the results are stale');
+  });
+});
+
 test('the heat map\'s worst cell is the core\'s, with its value stated', async () => {
   await withPage(async (page) => {
     await openOptions(page);

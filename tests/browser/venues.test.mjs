@@ -5,6 +5,7 @@
 // Screenshots: build/screenshots/issue14-venues-<layout>.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fmt from '../../web/src/format.js';
 import { lab, fullLab, WAIT, ready, servedPage, SHOTS } from './helpers.mjs';
 
 const served = await servedPage();
@@ -12,6 +13,7 @@ const withPage = (fn, options) => served.withPage(fn, options);
 
 const symbol = (i) => `#f-positions-${i}--symbol`;
 const age = (i) => `[data-venue-age="positions[${i}].symbol"]`;
+const lpButton = (i) => `[data-mode="isolated"] [data-metric="isolated:${i}:liquidationPrice"] button.num`;
 const lpNote = (i) => `[data-mode="isolated"] [data-metric="isolated:${i}:liquidationPrice"] dt small`;
 
 /** Waits until the first position's heading names `name` and the page has no input error. */
@@ -36,20 +38,27 @@ test('dYdX: SOL-USD, a symbol only the shipped venue file has, computes with its
     assert.match(said, /source dydxprotocol\/v4-chain protocol\/testing\/mainnet\/genesis\.json @ 84d4664b/);
     // The same numbers as the API gives with the venue's table.
     const [t] = await lab.loadVenue('dydx').then((all) => all.filter((x) => x.symbols[0] === 'SOL-USD'));
-    const shown = await page.textContent('[data-metric="isolated:0:liquidationPrice"] button.num');
     const scenario = { version: 1, rules: 'dydx', walletBalance: 10000, takerFeeRate: 0.0005, tiers: { 'sol-usd': t.tiers },
       positions: [{ symbol: 'sol-usd', contract: 'linear', contractSize: 1, side: 'long', quantity: 0.5, entryPrice: 60000, markPrice: 61000, leverage: 5 },
         { symbol: 'ETHUSDT', contract: 'linear', contractSize: 1, side: 'short', quantity: 4, entryPrice: 3000, markPrice: 2950, leverage: 10 }] };
     const report = lab.evaluate(scenario);
     assert.deepEqual(report.errors, []);
     const exact = report.isolated.positions[0].liquidationPrice;
-    assert.equal(shown, new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(exact));
-    // Beside it, as dYdX shows it on SOL-USD's tick (0.01 from the genesis file's subticks), rounded by the core.
+    // As dYdX shows it on SOL-USD's tick (0.01 from the genesis file's subticks), rounded by the core:
+    // on the button (the venue's rounding is chosen by default), the exact price in the note.
     const venue = (await fullLab()).tickPrice({ rules: 'dydx', side: 'long', price: exact, tickSize: t.spec.tickSize });
-    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
-    const note = await page.textContent(lpNote(0));
-    assert.ok(note.includes(`${new Intl.NumberFormat('en-US', { minimumFractionDigits: venue.decimals, maximumFractionDigits: venue.decimals }).format(venue.price)} at the venue (tick ${t.spec.tickSize}, nearest)`), note);
+    const venueText = new Intl.NumberFormat('en-US', { minimumFractionDigits: venue.decimals, maximumFractionDigits: venue.decimals }).format(venue.price);
+    await page.waitForFunction((sel) => /as the venue shows it/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    assert.equal(await page.textContent(lpButton(0)), venueText);
+    assert.ok((await page.textContent(lpNote(0))).includes(`as the venue shows it (tick ${t.spec.tickSize}, nearest); exact ${fmt.plain(exact)}`));
     assert.equal(t.spec.tickSize, 0.01);
+    // Unchosen: the exact price on the button, the venue's beside it.
+    await page.uncheck('#venue-rounding');
+    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    assert.equal(await page.textContent(lpButton(0)), new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(exact));
+    assert.ok((await page.textContent(lpNote(0))).includes(`${venueText} at the venue (tick ${t.spec.tickSize}, nearest)`));
+    await page.check('#venue-rounding');
+    await page.waitForFunction((sel) => /as the venue shows it/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
     for (const [layout, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 800 }]]) {
       await page.setViewportSize(viewport);
       await page.locator('fieldset.position').first().screenshot({ path: `${SHOTS}issue14-venues-${layout}.png` });
@@ -129,7 +138,46 @@ test("Bybit: the picker lists the USDT perpetuals shipped, and XRPUSDT loads the
     await settled(page, 'xrpusdt');
     await page.waitForFunction((sel) => /bybit-linear table/.test(document.querySelector(sel).textContent), age(0), WAIT);
     assert.match(await page.textContent(age(0)), /^XRPUSDT: bybit-linear table, snapshot 2025-12-29; source erikubingf-del\/tradingtest/);
+    // A venue chosen: its rounding is on, the note gives the exact price beside the venue's tick.
+    await page.waitForFunction((sel) => /as the venue shows it/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    assert.match(await page.textContent(lpNote(0)), /as the venue shows it \(tick 0\.0001/);
+  });
+});
+
+test('"Show prices as the venue rounds them" is per venue: on once a venue is chosen, off for one venue keeps the others on; the rounding in "Show the math"', async () => {
+  await withPage(async (page) => {
+    await page.goto(served.base);
+    await ready(page);
+    assert.equal(await page.isChecked('#venue-rounding'), false, 'the first view shows the exact price until a venue is chosen');
+    await page.selectOption('#f-rules', 'okx');
+    await page.selectOption('#f-rules', 'binance');
+    assert.equal(await page.isChecked('#venue-rounding'), true);
+    await page.fill(symbol(0), 'solusdt');
+    await settled(page, 'solusdt');
+    await page.waitForFunction((sel) => /as the venue shows it/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    const exactNote = await page.textContent(lpNote(0));
+    const exact = Number(/exact ([0-9.]+)/.exec(exactNote)[1]);
+    const venue = (await fullLab()).tickPrice({ rules: 'binance', side: 'long', price: exact, tickSize: 0.01 });
+    assert.equal(await page.textContent(lpButton(0)),
+      new Intl.NumberFormat('en-US', { minimumFractionDigits: venue.decimals, maximumFractionDigits: venue.decimals }).format(venue.price));
+    // The rounding step in "Show the math" with the rounded price on the button.
+    await page.click(lpButton(0));
+    await page.waitForFunction(() => /rounded to the nearest tick/.test(document.querySelector('[data-metric="isolated:0:liquidationPrice"]').textContent), null, WAIT);
+    // Off for Binance; on again for OKX; Binance remembers it was off.
+    await page.uncheck('#venue-rounding');
     await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
-    assert.match(await page.textContent(lpNote(0)), /at the venue \(tick 0\.0001/);
+    await page.selectOption('#f-rules', 'okx');
+    assert.equal(await page.isChecked('#venue-rounding'), true, 'another venue keeps its own choice');
+    await page.selectOption('#f-rules', 'binance');
+    assert.equal(await page.isChecked('#venue-rounding'), false);
+    await page.selectOption('#f-rules', 'simple');
+    assert.equal(await page.isVisible('#venue-rounding'), false, 'the textbook rules have no venue');
+    await page.selectOption('#f-rules', 'binance');
+    await page.check('#venue-rounding');
+    await page.waitForFunction((sel) => /as the venue shows it/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    for (const [layout, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 800 }]]) {
+      await page.setViewportSize(viewport);
+      await page.locator('[data-mode="isolated"] [data-position="0"]').screenshot({ path: `${SHOTS}venue-rounded-${layout}.png` });
+    }
   });
 });

@@ -473,6 +473,9 @@ struct Params {
   std::optional<double> accountHaircut;              ///< set on the converted collateral
   std::string accountRelink;                         ///< when not empty: futures[0]/options[0] name it as underlying and asset
   std::vector<Underlying> accountUnderlyings;        ///< appended (a surface from the options scenario when it has one)
+  std::vector<std::string> surfaceDates;  ///< appended: the options scenario's surface's expiryDates (its expiries
+                                          ///< dropped when as many), and a row name read as an instrument name
+  std::string instrumentName;
 };
 
 inline constexpr std::size_t kFuzzOptions = 8;         ///< most options one input spells out
@@ -488,6 +491,16 @@ inline const std::vector<std::string>& dateTable() {
       "2026-03-01T08:00Z", "-2026-03-01", "2026-03-01T08:00:00ZZ", "1970-01-01", "2026-03-02",
       // Deribit's expiry names (that day at 08:00 UTC), and near misses.
       "27MAR26", "5apr26", "29FEB28", "29FEB27", "32MAR26", "27MRZ26", "027MAR26", "1JAN00", "31DEC99", "27MAR2"};
+  return t;
+}
+
+/// Option instrument names of each venue's shape, near misses, and labels; index = the byte.
+inline const std::vector<std::string>& instrumentTable() {
+  static const std::vector<std::string> t = {
+      "BTC-27MAR26-60000-C", "BTC-27MAR26-60000-C-USDT", "BTC-USD-260327-60000-C", "eth-5apr26-1850.5-p-usdc",
+      "BTC-31FEB26-60000-C", "BTC-USD-261327-60000-C", "BTC-27MAR26-0-C", "BTC-27MAR26-1.2.3-P", "BTC-27MAR26-60000-C-EUR",
+      "-x-y-C", "BTC-0.25Y-55000-P", "BTC-27MAR26-1234567890123456-C", "my hedge", "", "BTC-PERPETUAL", "----", "a-b-c-d-e-f",
+      "BTC-USD-000229-1-P", "B TC-27MAR26-60000-C", "BTC-29FEB28-0.000000000000001-P"};
   return t;
 }
 
@@ -810,6 +823,11 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   }
   surfaceFitSchema(io, p);
   accountSchema(io, p);
+  n = p.surfaceDates.size();
+  io.count(n, kFuzzSurfaceExpiries);
+  p.surfaceDates.resize(n);
+  for (std::string& d : p.surfaceDates) io.text(d, dateTable());
+  io.text(p.instrumentName, instrumentTable());
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

@@ -1409,8 +1409,37 @@ void checkSurfaceFit(const Params& prm) {
                "fitSurface: explain() changes no number");
 }
 
+/// A row name read as a venue's instrument name: errors only at "name" with the name rules; an
+/// instrument's strike > 0 and its expiry a date the account reads.
+void checkInstrumentName(const std::string& name) {
+  const Result<InstrumentName> r = parseInstrumentName(name);
+  checkErrors(r.errors, "parseInstrumentName");
+  for (const InputError& e : r.errors)
+    REQUIRE_THAT(e.path == "name" && e.rule.rfind("instrument", 0) == 0, "parseInstrumentName: errors at name, its rules");
+  if (!r || !r.value->instrument) return;
+  REQUIRE_THAT(r.value->strike > 0 && std::isfinite(r.value->strike) && !r.value->underlying.empty(),
+               "parseInstrumentName: a strike > 0 and an underlying");
+  OptionsScenario s;
+  s.walletBalance = 1;
+  s.underlyingPrice = 1;
+  s.valuationDate = "2000-01-01";
+  s.options.push_back(OptionPosition{.strike = r.value->strike, .expiryDate = r.value->expiryDate, .quantity = 1, .volatility = 0.5});
+  REQUIRE_THAT(validateOptions(s).empty(), "parseInstrumentName: the expiry reads as a date after 2000-01-01");
+}
+
+/// The options scenario with the appended surface dates in its surface (its expiries dropped when as many).
+OptionsScenario withSurfaceDates(const Params& prm) {
+  OptionsScenario s = prm.options;
+  if (prm.surfaceDates.empty() || !s.volSurface) return s;
+  s.volSurface->expiryDates = prm.surfaceDates;
+  if (s.volSurface->expiries.size() == prm.surfaceDates.size()) s.volSurface->expiries.clear();
+  return s;
+}
+
 void checkOptionsAccount(const Params& prm) {
-  const OptionsScenario& s = prm.options;
+  checkInstrumentName(prm.instrumentName);
+  const OptionsScenario dated = withSurfaceDates(prm);
+  const OptionsScenario& s = dated;
   gOptionsRunning = true;
   const std::vector<InputError> scenarioErrors = validateOptions(s);
   checkErrors(scenarioErrors, "validateOptions");

@@ -446,3 +446,70 @@ describe('misuse throws TypeError', () => {
     assert.equal(none, undefined);
   });
 });
+
+describe('instrumentName: a venue option name read by the core', () => {
+  // Deribit's instrument_name, Bybit's USDT-settled option symbol, OKX's instId (expTime of
+  // BTC-USD-241217-92000-C: 1734422400000 ms = 2024-12-17 08:00 UTC).
+  test('each venue shape gives underlying, type, strike and an 08:00 UTC expiry', () => {
+    assert.deepEqual(lab.instrumentName({ name: 'BTC-27MAR26-60000-C' }),
+      { errors: [], instrument: true, venue: 'deribit', underlying: 'BTC', type: 'call', strike: 60000, expiryDate: '2026-03-27T08:00Z' });
+    assert.deepEqual(lab.instrumentName({ name: 'eth-5apr26-1850.5-p-usdt' }),
+      { errors: [], instrument: true, venue: 'bybit', underlying: 'ETH', type: 'put', strike: 1850.5, expiryDate: '2026-04-05T08:00Z' });
+    const okx = lab.instrumentName({ name: 'BTC-USD-241217-92000-C' });
+    assert.equal(okx.venue, 'okx');
+    assert.equal(Date.parse(okx.expiryDate.replace('Z', ':00Z')), 1734422400000);
+  });
+  test('the date read is the one evaluateOptions reads from 27MAR26', () => {
+    const s = { ...defaultOptionsScenario, options: [defaultOptionsScenario.options[0]] };
+    const byName = lab.evaluateOptions({ ...s, options: [{ ...s.options[0], expiryDate: lab.instrumentName({ name: 'BTC-27MAR26-60000-C' }).expiryDate }] });
+    const byVenueDate = lab.evaluateOptions({ ...s, options: [{ ...s.options[0], expiryDate: '27MAR26' }] });
+    assert.equal(byName.options[0].years, byVenueDate.options[0].years);
+  });
+  test('a label is no error; a venue shape that does not read is an error at name; steps never', () => {
+    assert.deepEqual(lab.instrumentName({ name: 'my hedge' }),
+      { errors: [], instrument: false, venue: '', underlying: '', type: 'call', strike: 0, expiryDate: '' });
+    const bad = lab.instrumentName({ name: 'BTC-31FEB26-60000-C' }, { explain: true });
+    assert.equal(bad.errors.length, 1);
+    assert.equal(bad.errors[0].path, 'name');
+    assert.equal(bad.errors[0].rule, 'instrumentDate');
+    assert.equal(bad.errors[0].code, 'wrongType');
+    assert.deepEqual(bad.errors[0].params, { name: 'BTC-31FEB26-60000-C', venue: 'Deribit', value: '31FEB26', format: 'DMMMYY, e.g. 27MAR26' });
+    assert.equal(lab.instrumentName({ name: 7 }).errors[0].path, 'name');
+    assert.equal(lab.instrumentName({ name: 'x'.repeat(65) }).errors[0].rule, 'tooLongText');
+    assert.ok(!('steps' in lab.instrumentName({ name: 'BTC-27MAR26-60000-C' }, { explain: true })));
+    assert.throws(() => lab.instrumentName('BTC-27MAR26-60000-C'), TypeError);
+  });
+});
+
+describe('a volatility surface with expiry dates', () => {
+  // One call read from the surface, valued 2026-01-01 00:00 UTC. By hand: to 27MAR26 08:00 UTC is
+  // 85 days 8 hours, to 2026-06-26 is 176 days (ACT/365): the same surface in years gives the same numbers.
+  const scenario = (volSurface) => ({ version: 2, underlying: 'BTC', settlement: 'inverse', walletBalance: 1, underlyingPrice: 60000,
+    valuationDate: '2026-01-01', volSurface,
+    options: [{ type: 'call', strike: 62000, expiryDate: '2026-05-01', side: 'long', quantity: 1, premium: 0 }] });
+  const strikes = [55000, 65000], vols = [[0.7, 0.6], [0.8, 0.65]];
+  test('dates (the venue\'s 27MAR26 or ISO) are years against valuationDate', () => {
+    const dated = lab.evaluateOptions(scenario({ expiryDates: ['27MAR26', '2026-06-26'], strikes, vols }));
+    const years = lab.evaluateOptions(scenario({ expiries: [(85 + 8 / 24) / 365, 176 / 365], strikes, vols }));
+    assert.deepEqual(dated.errors, []);
+    assert.ok(dated.options[0].volatilityFromSurface);
+    assert.ok(Math.abs(dated.options[0].volatility / years.options[0].volatility - 1) < 1e-15);
+    assert.ok(Math.abs(dated.options[0].markPrice / years.options[0].markPrice - 1) < 1e-15);
+  });
+  test('errors at their paths: a date that does not read, dates out of order, both axes, no valuation date', () => {
+    const at = (v, s = {}) => lab.evaluateOptions({ ...scenario(v), ...s }).errors.map((e) => [e.path, e.rule]);
+    assert.deepEqual(at({ expiryDates: ['27MAR26', 7], strikes, vols }), [['volSurface.expiryDates[1]', 'wrongType']]);
+    assert.deepEqual(at({ expiryDates: ['27MAR26', '27XYZ26'], strikes, vols }), [['volSurface.expiryDates[1]', 'optionsDateFormat']]);
+    assert.deepEqual(at({ expiryDates: ['2026-06-26', '27MAR26'], strikes, vols }), [['volSurface.expiryDates[1]', 'surfaceDatesUnsorted']]);
+    assert.deepEqual(at({ expiries: [0.1, 0.5], expiryDates: ['27MAR26', '2026-06-26'], strikes, vols }), [['volSurface.expiryDates', 'surfaceExpiriesBoth']]);
+    assert.deepEqual(at({ strikes, vols }), [['volSurface.expiries', 'missing']]);
+    assert.deepEqual(at({ expiryDates: ['27MAR26', '2026-06-26'], strikes, vols }, { valuationDate: undefined, options: [{ ...scenario().options[0], expiryDate: undefined, expiryYears: 0.3 }] }),
+      [['valuationDate', 'optionsValuationDateNeeded']]);
+  });
+  test('a fitted surface (in years) keeps its shape: no expiryDates key', () => {
+    const quotes = [0.8, 0.9, 1, 1.1, 1.2].flatMap((m) => [0.25, 0.5].map((t) => ({ expiryYears: t, strike: 60000 * m, type: 'call', volatility: 0.6 })));
+    const fitted = lab.fitSurface({ underlyingPrice: 60000, quotes });
+    assert.deepEqual(fitted.errors, []);
+    assert.ok(!('expiryDates' in fitted.surface));
+  });
+});

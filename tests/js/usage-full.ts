@@ -99,6 +99,10 @@ export async function optionsAccount(): Promise<number> {
   const g = lab.black76({ type: 'put', strike: 55000, forward: 60000, volatility: 0.7, years: 0.1 });
   const iv = lab.impliedVolatility({ type: 'put', strike: 55000, forward: 60000, years: 0.1, price: 'price' in g ? g.price : 1000 });
   const sigma: number = 'volatility' in iv ? (iv.informative ? iv.volatility ?? 0 : 0) : 0;  // null: no information
+  const named = lab.instrumentName({ name: 'BTC-27MAR26-60000-C' });
+  const strikeOfName: number = 'strike' in named && named.instrument ? named.strike : 0;
+  // @ts-expect-error: the name is a string
+  lab.instrumentName({ name: 60000 });
   // @ts-expect-error: an option's type is call or put
   lab.black76({ type: 'straddle', strike: 1, forward: 1, volatility: 0.5, years: 1 });
   // @ts-expect-error: volShockKind is relative or absolute
@@ -120,10 +124,13 @@ export async function optionsAccount(): Promise<number> {
   const source: 'putCallParity' | 'carry' | undefined = smiles[0]?.forwardSource;
   const where: SurfaceArbitrage[] = 'arbitrage' in fitted ? fitted.arbitrage : [];
   if ('surface' in fitted) lab.evaluateOptions({ ...scenario, volSurface: fitted.surface });
+  lab.evaluateOptions({ ...scenario, volSurface: { expiryDates: ['27MAR26', '2026-06-26'], strikes: [60000], vols: [[0.6], [0.6]] } });
+  // @ts-expect-error: expiry dates are strings
+  lab.evaluateOptions({ ...scenario, volSurface: { expiryDates: [0.25], strikes: [60000], vols: [[0.6]] } });
   // @ts-expect-error: a quote's type is call or put
   lab.fitSurface({ underlyingPrice: 1, quotes: [{ expiryYears: 1, strike: 1, type: 'future', price: 1 }] });
   return crossings.length + (ratio ?? 0) + isolated.length + swept.errors.length + worst + sigma + shown.length + top.length +
-    solveSteps + gridSteps.errors.length + smiles.length + where.length + (source ? 1 : 0);
+    solveSteps + gridSteps.errors.length + smiles.length + where.length + (source ? 1 : 0) + strikeOfName;
 }
 
 /** Size-scaled margin curves (curve.h): Orderly's notional^0.8 and Drift's sqrt-size premium. */

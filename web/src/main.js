@@ -120,7 +120,27 @@ const state = {
   openTiers: new Set(),  // symbols whose tier editor is open
   options: null,         // web/src/options.js while the options account is open
   optionsLink: null,     // a version 2 scenario from the link, opened after the first result
+  venueRounded: {},      // rules -> "Show prices as the venue rounds them" (on once the venue is chosen, until unticked)
 };
+
+/** Whether liquidation prices show as the venue rounds them under these rules (not the textbook's). */
+const venueRounded = (rules) => rules !== 'simple' && state.venueRounded[rules] === true;
+
+/** The per-venue choice "Show prices as the venue rounds them" (hidden for the textbook rules). */
+function roundingChoice(rules) {
+  const box = h('input', { type: 'checkbox', id: 'venue-rounding', checked: venueRounded(rules) ? '' : null });
+  box.addEventListener('change', () => { state.venueRounded[state.form.rules] = box.checked; update(); });
+  return h('div', { class: 'field check', id: 'venue-rounding-field', hidden: rules === 'simple' ? '' : null },
+    h('label', { for: 'venue-rounding' }, box, ' Show prices as the venue rounds them'));
+}
+
+/** After a change of rules: the choice shows that venue's setting. */
+function showRoundingChoice(rules) {
+  const box = $('venue-rounding');
+  if (!box) return;
+  box.checked = venueRounded(rules);
+  $('venue-rounding-field').hidden = rules === 'simple';
+}
 
 const $ = (id) => document.getElementById(id);
 const kit = createForm({ prefix: 'f-', root: () => $('inputs'), general: () => $('general-errors'),
@@ -172,13 +192,16 @@ function renderInputs() {
         form.rules = x;
         $('fee-use').textContent = feeHint(x);
         state.venues.choose(x);
+        if (!(x in state.venueRounded)) state.venueRounded[x] = true;  // a venue chosen: its rounding, until unticked
+        showRoundingChoice(x);
         renderPositions();
         renderTierEditors();
         update();
       }),
       kit.field('Wallet balance', 'walletBalance', form.walletBalance, (x) => { form.walletBalance = x; update(); }, asset),
       kit.field('Taker fee', 'takerFeeRate', form.takerFeeRate, (x) => { form.takerFeeRate = x; update(); },
-        { unit: '%', hint: feeHint(form.rules), hintId: 'fee-use' })),
+        { unit: '%', hint: feeHint(form.rules), hintId: 'fee-use' }),
+      roundingChoice(form.rules)),
     h('h3', {}, 'Positions'),
     h('div', { id: 'positions' }),
     h('div', { class: 'row-actions' },
@@ -316,14 +339,18 @@ function renderOutcome(modeKey, title, outcome, scenario) {
   outcome.positions.forEach((o, i) => {
     const p = scenario.positions[i];
     const key = (field) => `${modeKey}:${i}:${field}`;
+    // The venue's rounding (the core's tickPrice) on the button when chosen, the exact price in the note.
+    const venue = state.venues.venueRounding(scenario.rules, p.symbol, p.side, o.liquidationPrice);
+    const rounded = venue && venueRounded(scenario.rules);
     const lpNote = [o.liquidationTier !== null && o.liquidationTier !== o.tier ? `(tier ${o.liquidationTier} there)` : '',
-      state.venues.venuePrice(scenario.rules, p.symbol, p.side, o.liquidationPrice)].filter(Boolean).join(' ');
+      !venue ? '' : rounded ? `as the venue shows it (${venue.how}); exact ${fmt.plain(o.liquidationPrice)}` : `${venue.text} at the venue (${venue.how})`]
+      .filter(Boolean).join(' ');
     col.children.push(v('article', { class: 'position-result', 'data-position': String(i) },
       v('h4', {}, `${p.symbol} ${p.side} ${fmt.count(p.quantity)} @ ${fmt.price(p.entryPrice)}`,
         v('span', { class: 'badge' }, `${fmt.count(p.leverage ?? 1)}×`)),
       pastNote(words && words.pastPosition(o, p), 'past-position'),
       v('dl', {},
-        m(key('liquidationPrice'), 'Liquidation price', o.liquidationPrice === null ? 'none' : fmt.price(o.liquidationPrice), lpNote),
+        m(key('liquidationPrice'), 'Liquidation price', o.liquidationPrice === null ? 'none' : rounded ? venue.text : fmt.price(o.liquidationPrice), lpNote),
         m(key('bankruptcyPrice'), 'Bankruptcy price', o.bankruptcyPrice === null ? 'none' : fmt.price(o.bankruptcyPrice)),
         m(key('distanceToLiquidation'), 'Distance to liquidation', o.distanceToLiquidation === null ? 'never' : fmt.percent(o.distanceToLiquidation)),
         m(key('initialMargin'), `Initial margin (${unit})`, amt(o.initialMargin)),

@@ -46,6 +46,10 @@ const RULES = {
   inverseUnsupported: (f, p) => `${VENUES[p.rules] ?? p.rules} lists no inverse (coin-settled) perpetuals: every contract there is linear, settled in ${p.asset}. Choose "Linear".`,
   tierCapUnsorted: (f, p) => `Each notional cap must be larger than the row above it (${fmt.tick(p.previous)}).`,
   tierLeverageRising: (f, p) => `Max leverage ${fmt.plain(p.value)}x is above the row above it (${fmt.plain(p.previous)}x): larger positions allow less leverage.`,
+  instrumentDate: (f, p) => `"${p.name}" reads as a ${p.venue} option name, but ${p.value} is not a date there (${p.format}).`,
+  instrumentStrike: (f, p) => `"${p.name}" reads as a ${p.venue} option name, but ${p.value} is not a strike there.`,
+  instrumentUnderlying: (f, p) => `"${p.name}" reads as a ${p.venue} option name, but ${p.value} is not an underlying there (letters and digits).`,
+  instrumentSettle: (f, p) => `"${p.name}" reads as a Bybit option name, but ${p.value} is not its settlement coin (USDT or USDC).`,
   tierRateFalling: (f, p) => `A maintenance rate of ${fmt.percent(p.value)} is below the row above it (${fmt.percent(p.previous)}): larger positions need more margin.`,
 };
 

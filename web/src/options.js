@@ -71,7 +71,7 @@ export function formFromScenario(s, request = {}) {
   if (s.volSurface !== undefined) {
     const v = isObject(s.volSurface) ? s.volSurface : {};
     const list = (x) => (Array.isArray(x) ? x : []);
-    const expiries = list(v.expiries), strikes = list(v.strikes), vols = list(v.vols);
+    const expiries = list(v.expiryDates).length ? list(v.expiryDates) : list(v.expiries), strikes = list(v.strikes), vols = list(v.vols);
     if (!isObject(s.volSurface)) notes.push('volSurface is not a table; an empty one is shown.');
     if (expiries.length > MAX_SURFACE[0] || strikes.length > MAX_SURFACE[1]) {
       notes.push(`The volatility surface is larger than ${MAX_SURFACE[0]} expiries x ${MAX_SURFACE[1]} strikes; this page keeps that much of it.`);
@@ -152,8 +152,12 @@ export function scenarioFromForm(form) {
   }
   if (form.surface) {
     const v = form.surface;
+    // Expiries as dates (27MAR26, 2026-03-27: the core turns them into years) or every one in years.
+    const dated = v.expiries.some((t) => DATE.test(t.trim()));
     s.volSurface = {
-      expiries: v.expiries.map((t, i) => num(t, `volSurface.expiries[${i}]`, true)),
+      ...(dated ? { expiryDates: v.expiries.map((t, i) => (DATE.test(t.trim()) ? t.trim()
+        : (local[`volSurface.expiryDates[${i}]`] = 'Give every expiry as a date (27MAR26 or 2026-03-27), or every one in years.', ''))) }
+        : { expiries: v.expiries.map((t, i) => num(t, `volSurface.expiries[${i}]`, true)) }),
       strikes: v.strikes.map((t, j) => num(t, `volSurface.strikes[${j}]`, true)),
       vols: v.vols.map((row, i) => row.map((t, j) => num(t, `volSurface.vols[${i}][${j}]`, true, 'volatility'))),
     };
@@ -328,7 +332,7 @@ function addButton(id, label, row) {
   b.addEventListener('click', () => {
     const last = state.form.rows.filter((r) => (r.kind === 'future') === (row.kind === 'future')).pop();
     // A copy keeps the fields but not a typed label: an option is named from its fields until named.
-    state.form.rows.push({ ...(last || row), symbol: last && last.kind === 'future' ? last.symbol : '' });
+    state.form.rows.push({ ...(last || row), symbol: last && last.kind === 'future' ? last.symbol : '', nameErrors: [] });
     renderInputs();
     update();
     const rows = document.querySelectorAll('#opt-rows tbody tr');
@@ -346,6 +350,45 @@ function expiryCell(r, k, base) {
     { label: `Expiry, row ${k + 1}`, placeholder: 'date or years', mode: 'text', inputId: kit.id(`${base}.expiry`),
       describedBy: `${kit.id(`${base}.expiryDate`)}-err ${kit.id(`${base}.expiryYears`)}-err` });
   return h('td', { 'data-label': 'Expiry' }, el, kit.errorSlot(`${base}.expiryDate`), kit.errorSlot(`${base}.expiryYears`));
+}
+
+/**
+ * An option row's name: a venue's instrument name (BTC-27MAR26-60000-C, BTC-USD-260327-60000-C,
+ * BTC-27MAR26-60000-C-USDT), read by the core, fills the row's kind, strike and expiry; a name in a
+ * venue's shape that does not read is an error at the field; any other text is a label.
+ */
+function nameCell(r, k, base, form) {
+  const path = `${base}.symbol`;
+  const el = input(path, r.symbol, (x) => { r.symbol = x; fillFromName(r, el.closest('tr')); },
+    { label: `Label, row ${k + 1}`, mode: 'text', placeholder: optionName(form.underlying, r) });
+  return h('td', { 'data-label': 'Label' }, el, kit.errorSlot(path));
+}
+
+/** The core's reading of a row's typed name: its errors kept on the row, its fields put in the row's inputs. */
+function fillFromName(r, tr) {
+  const got = r.symbol.trim() ? lab.instrumentName({ name: r.symbol.trim() }) : { errors: [], instrument: false };
+  r.nameErrors = got.errors;
+  if (!got.instrument) return;
+  r.kind = got.type;
+  r.strike = fieldText(got.strike);
+  r.expiry = got.expiryDate;
+  const at = (key) => tr && tr.querySelector(`[data-opt-path$=".${key}"]`);
+  if (at('type')) at('type').value = r.kind;
+  if (at('strike')) at('strike').value = r.strike;
+  const expiry = tr && tr.querySelector('input[data-opt-path$=".expiryDate"], input[data-opt-path$=".expiryYears"]');
+  if (expiry) {
+    expiry.value = r.expiry;
+    expiry.setAttribute('data-opt-path', `${tr.getAttribute('data-base')}.expiryDate`);
+  }
+}
+
+/** The rows' name errors at their rows' paths (options[i].symbol as the scenario numbers them). */
+function nameErrors(form) {
+  const out = [];
+  form.rows.filter((r) => r.kind !== 'future').forEach((r, i) => {
+    for (const e of r.nameErrors || []) out.push({ ...e, path: `options[${i}].symbol` });
+  });
+  return out;
 }
 
 function rowsTable(form, unit) {
@@ -374,7 +417,7 @@ function rowsTable(form, unit) {
       future ? none('Volatility') : cell('Volatility (%)', 'volatility', 'volatility', { placeholder: 'from surface' }),
       future ? cell('Entry price', 'entryPrice', 'entryPrice') : none('Entry price'),
       future ? cell('Contract size', 'contractSize', 'contractSize') : none('Contract size'),
-      cell('Label', 'symbol', 'symbol', { mode: 'text', placeholder: future ? null : optionName(form.underlying, r) }),
+      future ? cell('Label', 'symbol', 'symbol', { mode: 'text' }) : nameCell(r, k, base, form),
       h('td', { 'data-label': '' }, remove, kit.errorSlot(base))));
   });
   const head = h('tr', {}, ...COLUMNS.map((c, i) => h('th', { scope: 'col' }, c,
@@ -397,18 +440,19 @@ function surfaceEditor(form) {
       if (!strikes.length) strikes.push(form.underlyingPrice);
       form.surface = { expiries: ['0.1', '0.5'], strikes, vols: [strikes.map(() => '60'), strikes.map(() => '60')] };
     });
-    details.append(h('p', { class: 'hint' }, 'Options without a volatility read it here: expiries (years) x strikes, linear in variance across expiries and in volatility across ln K.'),
+    details.append(h('p', { class: 'hint' }, 'Options without a volatility read it here: expiries (years or dates) x strikes, linear in variance across expiries and in volatility across ln K.'),
       h('div', { class: 'row-actions' }, add), kit.errorSlot('volSurface', null));
     return details;
   }
   const s = form.surface;
   const cell = (path, value, set, label) => [input(path, value, set, { label }), kit.errorSlot(path)];
   const table = h('table', { class: 'tiers opt-surface-table' },
-    h('caption', {}, 'Volatility (%) by expiry (years, rows) and strike (columns).'),
+    h('caption', {}, 'Volatility (%) by expiry (rows: years, or dates such as 27MAR26 or 2026-03-27) and strike (columns).'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Expiry \\ strike'),
       ...s.strikes.map((t, j) => h('th', { scope: 'col' }, ...cell(`volSurface.strikes[${j}]`, t, (x) => { s.strikes[j] = x; }, `Strike ${j + 1}`))))),
     h('tbody', {}, ...s.expiries.map((t, i) => h('tr', {},
-      h('th', { scope: 'row' }, ...cell(`volSurface.expiries[${i}]`, t, (x) => { s.expiries[i] = x; }, `Expiry ${i + 1}`)),
+      h('th', { scope: 'row' }, ...cell(`volSurface.expiries[${i}]`, t, (x) => { s.expiries[i] = x; }, `Expiry ${i + 1}`),
+        kit.errorSlot(`volSurface.expiryDates[${i}]`)),
       ...s.strikes.map((_, j) => h('td', {}, ...cell(`volSurface.vols[${i}][${j}]`, s.vols[i][j], (x) => { s.vols[i][j] = x; },
         `Volatility at expiry ${i + 1}, strike ${j + 1}`)))))));
   details.append(h('div', { class: 'table-wrap' }, table),
@@ -446,8 +490,8 @@ function update() {
   if (!host) return;
   const { scenario, request, local } = scenarioFromForm(state.form);
   showNames(scenario);
-  let errors = [];
-  if (Object.keys(local).length === 0) {
+  let errors = nameErrors(state.form);
+  if (Object.keys(local).length === 0 && errors.length === 0) {
     const r = lab.evaluateOptions(scenario, request);
     errors = r.errors;
     if (errors.length === 0) {

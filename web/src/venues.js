@@ -110,15 +110,15 @@ export function createVenues(lab, onLoaded, getFullLab) {
     return t.venue ? `${name}${t.venue} table, snapshot ${t.date}; source ${t.source}` : `${name}built-in table, snapshot ${t.date}`;
   }
 
-  /** The venue's display of a liquidation price, from the core: "57,228.4 at the venue (tick 0.1, nearest)". */
-  function venuePrice(rules, symbol, side, price) {
+  /** A price as the venue rounds it, from the core (tickPrice): { text: "57,228.4", how: "tick 0.1, nearest" }, or null. */
+  function venueRounding(rules, symbol, side, price) {
     const entry = price === null ? null : venueTable(rules, symbol);
-    if (!entry || !full) return '';
+    if (!entry || !full) return null;
     const r = full.tickPrice({ rules, side, price, tickSize: entry.spec.tickSize,
       ...(entry.spec.priceSigFigs && { priceSigFigs: entry.spec.priceSigFigs }) });
-    if (r.errors.length) return '';
-    const shown = new Intl.NumberFormat('en-US', { minimumFractionDigits: r.decimals, maximumFractionDigits: r.decimals }).format(r.price);
-    return `${shown} at the venue (tick ${fmt.plain(entry.spec.tickSize)}, ${r.rounding === 'nearest' ? 'nearest' : 'toward the entry'})`;
+    if (r.errors.length) return null;
+    const text = new Intl.NumberFormat('en-US', { minimumFractionDigits: r.decimals, maximumFractionDigits: r.decimals }).format(r.price);
+    return { text, how: `tick ${fmt.plain(entry.spec.tickSize)}, ${r.rounding === 'nearest' ? 'nearest' : 'toward the entry'}` };
   }
 
   /** The step that puts the exact liquidation price on the venue's tick, for "Show the math". */
@@ -141,5 +141,5 @@ export function createVenues(lab, onLoaded, getFullLab) {
     return `${shown} ${r.unit} (${fmt.plain(r.lots)} lots of ${fmt.plain(entry.spec.lotSize)}; exact ${fmt.plain(quantity)})`;
   }
 
-  return { choose, tableFor, fill, symbolField, venuePrice, tickSteps, lots, useFull };
+  return { choose, tableFor, fill, symbolField, venueRounding, tickSteps, lots, useFull };
 }

@@ -191,6 +191,8 @@ template <> inline constexpr std::string_view kStructName<ImpliedVolatilityInput
 template <> inline constexpr std::string_view kStructName<Black76Greeks> = "Black76Greeks";
 template <> inline constexpr std::string_view kStructName<ImpliedVolatility> = "ImpliedVolatility";
 template <> inline constexpr std::string_view kStructName<SizeCurveInput> = "SizeCurveInput";
+template <> inline constexpr std::string_view kStructName<InstrumentNameInput> = "InstrumentNameInput";
+template <> inline constexpr std::string_view kStructName<InstrumentName> = "InstrumentName";
 template <> inline constexpr std::string_view kStructName<SizeCurveResult> = "SizeCurveResult";
 template <> inline constexpr std::string_view kStructName<OptionValuation> = "OptionValuation";
 template <> inline constexpr std::string_view kStructName<FutureValuation> = "FutureValuation";
@@ -487,7 +489,8 @@ void fields(V& v, T& o) {
 /// Each part that does not read stays empty, so that its error shadows the core's on it.
 template <class V, Is<VolSurface> T>
 void fields(V& v, T& s) {
-  v("expiries", s.expiries, Required{}, Values{}, Limit{kMaxSurfaceExpiries});
+  v("expiries", s.expiries, Required{}, Values{}, Limit{kMaxSurfaceExpiries}, Instead{"expiryDates"});
+  v("expiryDates", s.expiryDates, Limit{kMaxSurfaceExpiries});
   v("strikes", s.strikes, Required{}, Values{}, Limit{kMaxSurfaceStrikes});
   v("vols", s.vols, Required{}, Values{}, Limit{kMaxSurfaceExpiries, kMaxSurfaceStrikes});
 }
@@ -529,6 +532,23 @@ void fields(V& v, T& in) {
   v("years", in.years, Required{});
   v("price", in.price, Required{});
   v("rate", in.rate);
+}
+
+// ---- a venue's option instrument name (options.h parseInstrumentName) -----------------------------
+
+template <class V, Is<InstrumentNameInput> T>
+void fields(V& v, T& in) {
+  v("name", in.name, Required{});
+}
+
+template <class V, Is<InstrumentName> T>
+void fields(V& v, T& r) {
+  v("instrument", r.instrument);
+  v("venue", r.venue);
+  v("underlying", r.underlying);
+  v("type", r.type);
+  v("strike", r.strike);
+  v("expiryDate", r.expiryDate);
 }
 
 // ---- input: the size-scaled margin curves (curve.h) ------------------------------------------------

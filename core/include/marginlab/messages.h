@@ -160,6 +160,14 @@ inline constexpr Message blackPriceTooHigh{"blackPriceTooHigh", ErrorCode::OutOf
 inline constexpr Message surfaceUnsorted{"surfaceUnsorted", ErrorCode::Unsorted, "{path} ({value}) must be greater than {previousPath} ({previous}): the axis must be strictly increasing"};
 inline constexpr Message surfaceRows{"surfaceRows", ErrorCode::OutOfRange, "{path} has {count} rows; it needs one per expiry ({expiries})"};
 inline constexpr Message surfaceRowWidth{"surfaceRowWidth", ErrorCode::OutOfRange, "{path} has {count} values; it needs one per strike ({strikes})"};
+inline constexpr Message surfaceDatesNeedValuation{"surfaceDatesNeedValuation", ErrorCode::Unsupported, "{path}: expiry dates need an options scenario's valuationDate; give expiries in years here"};
+inline constexpr Message surfaceExpiriesBoth{"surfaceExpiriesBoth", ErrorCode::OutOfRange, "{path}: give expiries (years) or expiryDates, not both"};
+inline constexpr Message surfaceDatesUnsorted{"surfaceDatesUnsorted", ErrorCode::Unsorted, "{path} (\"{value}\") must be after {previousPath} (\"{previous}\"): the expiries must be strictly increasing"};
+// Venue instrument names (options.cpp parseInstrumentName).
+inline constexpr Message instrumentDate{"instrumentDate", ErrorCode::WrongType, "{path} (\"{name}\") reads as a {venue} option name, but \"{value}\" is not its expiry date ({format})"};
+inline constexpr Message instrumentStrike{"instrumentStrike", ErrorCode::WrongType, "{path} (\"{name}\") reads as a {venue} option name, but \"{value}\" is not its strike (a number > 0)"};
+inline constexpr Message instrumentUnderlying{"instrumentUnderlying", ErrorCode::WrongType, "{path} (\"{name}\") reads as a {venue} option name, but \"{value}\" is not its underlying (letters and digits)"};
+inline constexpr Message instrumentSettle{"instrumentSettle", ErrorCode::UnknownValue, "{path} (\"{name}\") reads as a Bybit option name, but \"{value}\" is not its settlement coin (USDT or USDC)"};
 
 // Surface fit: volatility surfaces from option quotes (svi.cpp).
 inline constexpr Message sviPriceOrVolatility{"sviPriceOrVolatility", ErrorCode::Missing, "{path} needs a price or a volatility"};
@@ -310,6 +318,13 @@ inline constexpr const Message* kAll[] = {
     &optionsVersion,
     &optionsSizeRateNeeded,
     &optionsDateFormat,
+    &surfaceDatesNeedValuation,
+    &surfaceExpiriesBoth,
+    &surfaceDatesUnsorted,
+    &instrumentDate,
+    &instrumentStrike,
+    &instrumentUnderlying,
+    &instrumentSettle,
     &optionsValuationDateNeeded,
     &optionsTooManyPositions,
     &optionsTooManyValues,

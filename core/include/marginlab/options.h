@@ -319,4 +319,28 @@ std::vector<InputError> validatePortfolioMarginRequest(const PortfolioMarginRequ
 std::vector<InputError> validate(const OptionsScenario& scenario, const OptionsRequest& request);
 std::vector<InputError> validate(const OptionsScenario& scenario, const PortfolioMarginRequest& request);
 
+// ---- Venue instrument names ----------------------------------------------------------------------
+
+/// What parseInstrumentName reads: a row's name as typed.
+struct InstrumentNameInput {
+  std::string name;
+};
+/// An option's venue instrument name read into its fields, or a free-text label.
+struct InstrumentName {
+  bool instrument = false;             ///< false: a label in no venue's shape (the rest empty)
+  std::string venue;                   ///< "deribit" | "bybit" | "okx": whose shape the name has
+  std::string underlying;              ///< "BTC"
+  OptionType type = OptionType::Call;  ///< C | P
+  double strike = 0;                   ///< quote per coin
+  std::string expiryDate;              ///< "2026-03-27T08:00Z": the venues' options expire at 08:00 UTC
+};
+/// Reads an option's instrument name in a venue's shape (any case):
+/// Deribit UNDERLYING-DMMMYY-STRIKE-C|P ("BTC-27MAR26-60000-C", also Bybit's USDC options),
+/// Bybit UNDERLYING-DMMMYY-STRIKE-C|P-USDT|USDC ("BTC-27MAR26-60000-C-USDT"),
+/// OKX UNDERLYING-QUOTE-YYMMDD-STRIKE-C|P ("BTC-USD-260327-60000-C").
+/// A name in none of these shapes (4 or 5 parts with C or P where the shape has it) is a label:
+/// no error, `instrument` false. A name in one of them whose date, strike, underlying or settlement
+/// coin does not read is an error at `path`.
+Result<InstrumentName> parseInstrumentName(std::string_view name, const std::string& path = "name");
+
 }  // namespace marginlab

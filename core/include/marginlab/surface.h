@@ -19,6 +19,10 @@ inline constexpr double kMaxOptionVolatility = 10;
 /// Implied volatilities quoted on a grid.
 struct VolSurface {
   std::vector<double> expiries;  ///< years from the valuation date, > 0, strictly increasing
+  /// Instead of expiries, in an options scenario: expiry dates as the venue shows them ("27MAR26",
+  /// 08:00 UTC) or ISO ("2026-03-27", optionally with a time), strictly increasing, turned into years
+  /// against the scenario's valuationDate (options.h). Anywhere else (no valuation date) an error.
+  std::vector<std::string> expiryDates;
   std::vector<double> strikes;   ///< quote per coin, > 0, strictly increasing
   /// vols[i][j]: annualised volatility at expiries[i] and strikes[j], > 0 and <= kMaxOptionVolatility.
   std::vector<std::vector<double>> vols;
@@ -27,6 +31,7 @@ struct VolSurface {
 /// Every problem at once, with paths under `path` ("volSurface.expiries[2]", "volSurface.vols[1][3]"):
 /// empty or too long axes, numbers that are not finite or not > 0, axes not strictly increasing
 /// (code unsorted), and a vols table whose shape is not expiries x strikes (code outOfRange).
+/// expiryDates need an options scenario's valuation date: here they are an error (validateOptions reads them).
 std::vector<InputError> validateVolSurface(const VolSurface& surface, const std::string& path = "volSurface");
 
 /// The volatility at `years` and `strike` (surface assumed valid). Across strikes: linear in
