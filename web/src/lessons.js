@@ -64,6 +64,8 @@ export function applyEdits(scenario, edits) {
 const runTool = (fullLab, tool, scenario) => {
   const fn = fullLab && fullLab[tool.name];
   if (typeof fn !== 'function') throw new Error(`the lesson's tool "${tool.name}" is not in the risk lab`);
+  // reconcile(scenario, venueFigures, options): its lesson request is { venueFigures, relativeTolerance? }.
+  if (tool.name === 'reconcile') return fn.call(fullLab, scenario, tool.request.venueFigures, { relativeTolerance: tool.request.relativeTolerance });
   return fn.call(fullLab, scenario, tool.request);
 };
 
