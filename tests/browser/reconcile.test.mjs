@@ -49,12 +49,12 @@ test('the reconciliation panel shows the core\'s verdict, its conventions and it
     await page.goto(base);
     await ready(page);
     await page.locator('#risk').scrollIntoViewIfNeeded();
-    await page.waitForSelector(`#${ID}`, WAIT);
+    await page.waitForSelector(`#${ID}`, { ...WAIT, state: 'attached' });
     const s = structuredClone(defaultScenario);
     // A figure no combination reaches: the core's nearest, named.
-    const far = lab.reconcile(s, [{ position: 0, liquidationPrice: 1, tick: 0.01 }]).positions[0];
+    const far = lab.reconcile(s, [{ position: 0, liquidationPrice: 1e6, tick: 0.01 }]).positions[0];
     assert.equal(far.reproduced, false);
-    let text = await compute(page, { liquidationPrice: '1', tick: '0.01' });
+    let text = await compute(page, { liquidationPrice: '1000000', tick: '0.01' });
     assert.match(text, /No combination reproduces it; nearest/);
     assert.ok(text.includes(fmtPrice(far.figures.liquidationPrice)), `nearest ${far.figures.liquidationPrice} in: ${text}`);
     assert.ok(text.includes(String(far.tried)), `combinations tried ${far.tried} in: ${text}`);
@@ -76,7 +76,8 @@ test('the reconciliation panel shows the core\'s verdict, its conventions and it
     const explained = lab.reconcile(s, [{ position: 0, liquidationPrice: own, tick: 0.01 }], { explain: true }).positions[0];
     assert.equal(await page.locator(`#${ID}-out details.math li`).count(), explained.steps.length);
     // A negative figure: an error at its field, no verdict.
-    await compute(page, { liquidationPrice: '-5' });
+    await page.locator(`[id="${ID}-liquidationPrice"]`).fill('-5');
+    await page.locator(`#${ID} button[type=submit]`).click();
     await page.waitForFunction((id) => /> 0|positive|must be/.test(document.getElementById(`${id}-liquidationPrice-err`)?.textContent || ''), ID, WAIT);
     assert.deepEqual(problems, []);
   } finally {

@@ -35,8 +35,8 @@ export async function riskLab(): Promise<number> {
   lab.adlRank(scenario, { position: 0, leverageQuantiles: ['10x'] });
   const rec = lab.reconcile(scenario, [{ position: 0, liquidationPrice: 57100, tick: 0.1, fundingPaid: -2 }],
     { explain: true, relativeTolerance: 1e-4 });
-  const found: Convention[] = 'positions' in rec ? rec.positions[0].conventions : [];
-  const near: number | null = 'positions' in rec ? rec.positions[0].figures.liquidationPrice : null;
+  const found: Convention[] = 'positions' in rec ? rec.positions[0]?.conventions ?? [] : [];
+  const near: number | null = 'positions' in rec ? rec.positions[0]?.figures.liquidationPrice ?? null : null;
   // @ts-expect-error: venueFigures is an array
   lab.reconcile(scenario, { position: 0, liquidationPrice: 1 });
   // @ts-expect-error: a convention is one of its strings
