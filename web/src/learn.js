@@ -8,7 +8,7 @@ import { h, v, clear, patch } from './dom.js';
 import { createForm, numberReader, fieldText } from './form.js';
 import { suffix, toField } from './units.js';
 import { showLesson } from './router.js';
-import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote } from './lessons.js';
+import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote, runTool } from './lessons.js';
 
 export { lessons };
 
@@ -179,7 +179,7 @@ export function refresh() {
   if (lesson.tool && fullLab && scenario) {
     const local = {};
     live.request = currentRequest(lesson, local);
-    const r = fullLab[lesson.tool.name](scenario, live.request);
+    const r = runTool(fullLab, { ...lesson.tool, request: live.request }, scenario);
     kit.showErrors(local, r.errors);
     live.tool = r.errors.length ? null : r;
   }
