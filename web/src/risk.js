@@ -404,7 +404,7 @@ function reconcileTool({ unit, amt, lp, position }) {
     // One figure: the core's errors at venueFigures[0].<field> are this form's request.<field>.
     invoke: (request, options, scenario) => {
       const a = lab.reconcile(scenario, [request], options);
-      if (a.errors.length) return { errors: a.errors.map((e) => ({ ...e, path: e.path.replace(/^venueFigures\[0\]\.?/, 'request.') })) };
+      if (a.errors.length) return { errors: a.errors.map((e) => ({ ...e, path: e.path === 'venueFigures[0]' ? 'request.liquidationPrice' : e.path.replace(/^venueFigures\[0\]\./, 'request.') })) };
       return { errors: [], ...a.positions[0] };
     },
     view: (a, { math }) => {
