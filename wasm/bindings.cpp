@@ -188,6 +188,7 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("valueAtRisk", &mljs::withOptions<&mljs::valueAtRisk>);   // VaR, ES, insurance fund
   emscripten::function("unwind", &mljs::withOptions<&mljs::unwindPosition>);      // liquidation engine
   emscripten::function("adlRank", &mljs::withOptions<&mljs::adlRank>);            // ADL queue (adl.h)
+  emscripten::function("reconcile", &mljs::reconcile);  // venue figures against the conventions (reconcile.h)
   // Options accounts (options.cpp, marginlab-full only): scenario version 2
   emscripten::function("evaluateOptions", &mljs::evaluateOptions);      // (scenario, request) -> views, isolated
   emscripten::function("optionsSweep", &mljs::optionsSweep);            // equity and MM in wasm memory

@@ -162,6 +162,8 @@ val describe() {
   d.describe<MonteCarloRequest>();
   d.describe<UnwindRequest>();
   d.describe<AdlRequest>();
+  d.describe<VenueFigure>();  // reconcile
+  d.describe<ReconcileRequest>();
   d.describe<BookLevel>();
   d.describe<StressRequest>();
   d.describe<ShockRange>();

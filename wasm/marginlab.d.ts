@@ -512,6 +512,73 @@ export interface AdlRankResult {
   pnlQuantiles: number[]; leverageQuantiles: number[];
 }
 
+/** reconcile.h VenueFigure: what a venue shows for scenario.positions[position] (imported or typed).
+ *  At least one of the five figures; the inputs after them feed the conventions that need them. */
+export interface VenueFigure {
+  position: number;
+  liquidationPrice?: number; bankruptcyPrice?: number;
+  /** Settlement asset. */
+  initialMargin?: number; maintenanceMargin?: number;
+  /** Maintenance / margin balance, a fraction (0.05 = 5%). */
+  marginRatio?: number;
+  /** The symbol's price step: prices match within half a tick (else options.relativeTolerance). */
+  tick?: number;
+  /** The symbol's quantity step, in the position's quantity unit. */
+  lot?: number;
+  lastPrice?: number; indexPrice?: number;
+  /** Funding paid out of the margin since the position opened (negative: received). */
+  fundingPaid?: number;
+  /** Margin held by the account's open orders (cross). */
+  openOrderMargin?: number;
+}
+/** reconcile.h ReconcileRequest: what lab.reconcile sends to the core (venueFigures, options.relativeTolerance). */
+export interface ReconcileRequest { venueFigures: VenueFigure[]; relativeTolerance?: number }
+/** reconcile(scenario, venueFigures, options): CallOptions and the tolerance where no tick applies. */
+export interface ReconcileOptions extends CallOptions {
+  /** Relative tolerance for prices without a tick, amounts and ratios; 1e-12 to 0.1, default 1e-5. */
+  relativeTolerance?: number;
+}
+/** reconcile.h Convention: one switch away from MarginLab's default for the profile. */
+export type Convention = 'tierAtEntry' | 'maintenanceOnEntryValue' | 'tierAtLiquidation' | 'maintenanceAtPrice' |
+  'lastPrice' | 'indexPrice' | 'feeToClose' | 'noFeeToClose' | 'funding' | 'othersNotHeld' | 'openOrders' |
+  'tickRounding' | 'lotRounding' | 'rateRounding';
+/** reconcile.h ReconciledFigures: one combination's figures for the position. */
+export interface ReconciledFigures {
+  liquidationPrice: number | null; bankruptcyPrice: number | null;
+  initialMargin: number; maintenanceMargin: number; marginRatio: number | null;
+}
+/** reconcile.h FigureDifference: a venue figure against the combination's. */
+export interface FigureDifference {
+  field: 'liquidationPrice' | 'bankruptcyPrice' | 'initialMargin' | 'maintenanceMargin' | 'marginRatio';
+  venue: number; computed: number | null;
+  /** computed - venue (0 when computed is null). */
+  difference: number;
+  /** Half the tick, or relativeTolerance x |venue|. */
+  tolerance: number;
+  within: boolean;
+}
+/** reconcile.h PositionReconciliation. */
+export interface PositionReconciliation {
+  position: number;
+  /** MarginLab's figures under its own conventions. */
+  marginLab: ReconciledFigures;
+  /** MarginLab's figures already reproduce the venue's. */
+  agrees: boolean;
+  /** Some combination reproduces every figure given. */
+  reproduced: boolean;
+  /** The switches of the combination found (fewest first), or of the nearest when none reproduces. */
+  conventions: Convention[];
+  figures: ReconciledFigures;
+  differences: FigureDifference[];
+  /** Sum of |difference| / |venue| over the figures given. */
+  distance: number;
+  /** Combinations evaluated. */
+  tried: number;
+  /** The switches this position's inputs allow. */
+  available: Convention[];
+  steps?: Step[];
+}
+
 // ---- Options accounts (marginlab-full.js; scenario version 2, README "Options accounts") --------
 
 /** black.h OptionType. */
@@ -1095,6 +1162,9 @@ export interface MarginLabFull extends MarginLab {
   unwind(scenario: Scenario, request: UnwindRequest, options?: CallOptions): Answer<UnwindResult>;
   /** adl.h adlRank(): the position's place in the venue's ADL queue (binance, bybit, bybitUta, bitmex). */
   adlRank(scenario: Scenario, request: AdlRequest, options?: CallOptions): Answer<AdlRankResult>;
+  /** reconcile.h reconcile(): for each venue figure, the fewest conventions that reproduce it, or the
+   *  nearest. TypeError when scenario is not an object or venueFigures not an array. */
+  reconcile(scenario: Scenario, venueFigures: VenueFigure[], options?: ReconcileOptions): Answer<{ positions: PositionReconciliation[] }>;
   /** options.h evaluateOptions(): every position valued, the cross views now, later and vol-shifted
    *  with every liquidation price, and each position isolated. Throws TypeError when scenario (or a
    *  given request or options) is not an object. With { explain: true }: options.h explain()'s steps. */

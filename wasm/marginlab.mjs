@@ -174,6 +174,14 @@ export default async function createMarginLab(options = {}) {
       return core[name](scenario, request, options);
     };
   }
+  // reconcile(scenario, venueFigures, { explain, relativeTolerance }): one request to the core.
+  if (typeof core.reconcile === 'function') {
+    tools.reconcile = (scenario, venueFigures, options) => {
+      if (!isPlainObject(scenario) || !Array.isArray(venueFigures)) throw new TypeError('reconcile(scenario, venueFigures): an object and an array');
+      const { explain } = callOptions('reconcile', options);
+      return core.reconcile(scenario, { venueFigures, relativeTolerance: options?.relativeTolerance }, { explain });
+    };
+  }
   return Object.freeze({
     ...tools,
     /** Paths [begin, end) of request (default all), added to a tally a previous call returned. */

@@ -32,5 +32,7 @@ emscripten::val unwindPosition(const emscripten::val& scenario, const emscripten
                                const emscripten::val& options);
 /// The position's place in the venue's ADL queue (adl.h), options as odds.
 emscripten::val adlRank(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
+/// reconcile.h (wasm/reconcile.cpp): request { venueFigures, relativeTolerance } from the JS wrapper.
+emscripten::val reconcile(const emscripten::val& scenario, const emscripten::val& request, const emscripten::val& options);
 
 }  // namespace mljs

@@ -21,6 +21,7 @@ constexpr bool kInput = std::is_same_v<T, marginlab::Scenario> || std::is_same_v
                         std::is_same_v<T, marginlab::MaxOpenRequest> || std::is_same_v<T, marginlab::StopSizeRequest> ||
                         std::is_same_v<T, marginlab::MarginToTargetRequest> || std::is_same_v<T, marginlab::FundingRequest> ||
                         std::is_same_v<T, marginlab::OddsRequest> || std::is_same_v<T, marginlab::MonteCarloRequest> || std::is_same_v<T, marginlab::UnwindRequest> || std::is_same_v<T, marginlab::AdlRequest> ||
+                        std::is_same_v<T, marginlab::VenueFigure> || std::is_same_v<T, marginlab::ReconcileRequest> ||
                         std::is_same_v<T, marginlab::BookLevel> || std::is_same_v<T, marginlab::StressRequest> ||
                         std::is_same_v<T, marginlab::ShockRange> || std::is_same_v<T, marginlab::CascadeRequest> ||
                         std::is_same_v<T, marginlab::CascadePath> || std::is_same_v<T, marginlab::OptionsRequest> ||

@@ -28,6 +28,16 @@ export function benchScenario(n) {
   return { version: 1, rules: 'binance', walletBalance: 1000000, positions, tiers };
 }
 
+/** reconcile's benchmark: benchScenario(10) in cross margin and a figure for position 0 with every input. */
+export function reconcileInputs() {
+  const scenario = benchScenario(10);
+  scenario.positions = scenario.positions.map((p) => ({ ...p, marginMode: 'cross' }));
+  const mark = scenario.positions[0].markPrice;
+  const figures = [{ position: 0, liquidationPrice: 1000, maintenanceMargin: 50, tick: 0.1, lot: 0.001,
+    lastPrice: mark * 1.001, indexPrice: mark * 0.999, fundingPaid: 10, openOrderMargin: 100 }];
+  return { scenario, figures };
+}
+
 /** Options(n) of BM_EvaluateOptions20 (tests/bench/core_bench.cpp defines it). */
 export function optionsScenario(n) {
   const options = [];
@@ -182,6 +192,16 @@ export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {}
     log(name, results[name]);
     await pause();
   };
+
+  if (fullLab && typeof fullLab.reconcile === 'function') {
+    // One position of a 10-position cross account over every combination its figure allows (every
+    // switch available: 3 x 3 x 2^7 = 1152 combinations), numbers only.
+    const { scenario, figures } = reconcileInputs();
+    const answer = check(fullLab.reconcile(scenario, figures), 'reconcile');
+    if (answer.positions[0].tried !== 1152) throw new Error(`reconcile: ${answer.positions[0].tried} combinations`);
+    await run('reconcile1', () => fullLab.reconcile(scenario, figures), { unit: 'ms', minMs: 60, warmupMs: 0 });
+  }
+  if (only === 'reconcile') return results;
 
   const boundary = lab[Symbol.for('marginlab.boundary')];
   for (const n of [1, 10, 100]) {

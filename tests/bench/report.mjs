@@ -66,6 +66,7 @@ const KERNELS = [
   ['boundary/1', 'the JS boundary alone, 1 position (pack, wasm read, decode)', 'µs/call'],
   ['boundary/10', 'the JS boundary alone, 10 positions', 'µs/call'],
   ['stress10x101', 'stress grid, 10 positions x 101 shocks', 'ms/call'],
+  ['reconcile1', 'reconcile, 1 position x every combination (1152, cross of 10)', 'ms/call'],
   ['liquidationBatch1e6', 'liquidationBatch, 1e6 isolated positions (createBatch arrays)', 'ms/call'],
   ['liquidationBatchCopy1e6', 'liquidationBatch, 1e6, JS arrays copied in and out', 'ms/call'],
   ['sweep1e6', 'sweep, 1e6 prices (cross, 10 positions)', 'ms/call'],
@@ -183,6 +184,7 @@ for (const n of [1, 10]) {
   }
 }
 ATMOST('node: stress grid 10 positions x 101 shocks', nk.stress10x101, 2, 'ms');
+ATMOST('Chromium: reconcile of 1 position over every combination', bk.reconcile1, 50, 'ms');
 const options20 = nk.evaluateOptions20 && { ...nk.evaluateOptions20, median: nk.evaluateOptions20.median / 1000 };
 ATMOST('node: evaluateOptions, 20 options and a perpetual', options20, 2, 'ms');
 T('Chromium: first result in the DOM (mark marginlab:first-result) ≤ 150 ms', pg ? `${num(pg.firstResultInDom.median)} ms` : '—',

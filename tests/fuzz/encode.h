@@ -377,7 +377,7 @@ void scenarioSchema(IO& io, Scenario& s) {
 /// The tools one input runs (Params::tools bits); evaluate() and its checks always run.
 enum Tool : unsigned {
   kSweep, kAdjust, kTarget, kMarginToTarget, kFunding, kOdds, kUnwind, kMaxOpen, kStop, kStress, kCascade,
-  kMonteCarlo, kBatch, kOrders, kLiquidation, kOptions, kOptionsAccount, kSurfaceFit, kAccount, kToolCount
+  kMonteCarlo, kBatch, kOrders, kLiquidation, kOptions, kOptionsAccount, kSurfaceFit, kAccount, kReconcile, kToolCount
 };
 inline constexpr std::uint32_t kAllTools = (1u << kToolCount) - 1;
 
@@ -476,6 +476,9 @@ struct Params {
   std::vector<std::string> surfaceDates;  ///< appended: the options scenario's surface's expiryDates (its expiries
                                           ///< dropped when as many), and a row name read as an instrument name
   std::string instrumentName;
+  /// kReconcile (reconcile.h): venue figures for the scenario's positions (read last, appended).
+  std::vector<VenueFigure> venueFigures;
+  double reconcileTolerance = 1e-5;
 };
 
 inline constexpr std::size_t kFuzzOptions = 8;         ///< most options one input spells out
@@ -667,6 +670,33 @@ void accountSchema(IO& io, Params& p) {
   if (relink) io.text(p.accountRelink);
 }
 
+inline constexpr std::size_t kFuzzVenueFigures = 4;  ///< most venue figures one input spells out
+
+/// reconcile()'s request: figures near the position's mark and margins, their inputs optional.
+template <class IO>
+void reconcileSchema(IO& io, Params& p, const Refs& r) {
+  std::size_t n = p.venueFigures.size();
+  io.count(n, kFuzzVenueFigures);
+  p.venueFigures.resize(n);
+  for (VenueFigure& f : p.venueFigures) {
+    std::size_t index = f.position;
+    io.count(index, 8);
+    f.position = index;
+    io.opt(f.liquidationPrice, r.isolatedLiquidation);
+    io.opt(f.bankruptcyPrice, r.isolatedLiquidation);
+    io.opt(f.initialMargin, r.initialMargin);
+    io.opt(f.maintenanceMargin, r.initialMargin / 4);
+    io.opt(f.marginRatio, 0.1);
+    io.opt(f.tick, 0.1);
+    io.opt(f.lot, 0.001);
+    io.opt(f.lastPrice, r.mark);
+    io.opt(f.indexPrice, r.mark);
+    io.opt(f.fundingPaid, r.initialMargin / 10);
+    io.opt(f.openOrderMargin, r.initialMargin);
+  }
+  io.num(p.reconcileTolerance, 1e-5);
+}
+
 template <class IO>
 void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.raw(&p.tools, sizeof p.tools);
@@ -828,6 +858,7 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   p.surfaceDates.resize(n);
   for (std::string& d : p.surfaceDates) io.text(d, dateTable());
   io.text(p.instrumentName, instrumentTable());
+  reconcileSchema(io, p, r);
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

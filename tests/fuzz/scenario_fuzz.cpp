@@ -1040,6 +1040,40 @@ void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params
                "unwind: fund after = fund + change");
 }
 
+/// reconcile.h: errors for an invalid scenario; finite figures; MarginLab agreeing means no switch; the
+/// switches found are among those available; explain() changes no number.
+void checkReconcile(const Scenario& s, bool valid, const Params& prm) {
+  const ReconcileRequest request{.venueFigures = prm.venueFigures, .relativeTolerance = prm.reconcileTolerance};
+  auto r = reconcile(s, request);
+  checkResult(r, "reconcile");
+  REQUIRE_THAT(valid || !r, "reconcile: an invalid scenario is an error");
+  if (!r) return;
+  const Finite f{"reconcile."};
+  for (const PositionReconciliation& p : r.value->positions) {
+    for (const ReconciledFigures* x : {&p.marginLab, &p.figures}) {
+      f.x("liquidationPrice", x->liquidationPrice);
+      f.x("bankruptcyPrice", x->bankruptcyPrice);
+      f.x("initialMargin", x->initialMargin);
+      f.x("maintenanceMargin", x->maintenanceMargin);
+      f.x("marginRatio", x->marginRatio);
+    }
+    f.x("distance", p.distance);
+    REQUIRE_THAT(p.tried >= 1, "reconcile: at least MarginLab's own combination");
+    REQUIRE_THAT(!p.agrees || (p.reproduced && p.conventions.empty()), "reconcile: agreeing needs no switch");
+    for (const Convention c : p.conventions)
+      REQUIRE_THAT(std::find(p.available.begin(), p.available.end(), c) != p.available.end(),
+                   "reconcile: a switch found is an available one");
+  }
+  ReconcileResult explained = *r.value;
+  explain(s, request, explained);
+  for (std::size_t i = 0; i < explained.positions.size(); ++i) {
+    const PositionReconciliation &a = r.value->positions[i], &b = explained.positions[i];
+    REQUIRE_THAT(a.conventions == b.conventions && sameBits(a.distance, b.distance) && !b.steps.empty(),
+                 "reconcile: explain() adds steps and changes no number");
+    f.steps("steps", b.steps);
+  }
+}
+
 void checkAdl(const Scenario& s, bool valid, const Params& prm) {
   const AdlRequest request{.position = prm.position, .mode = prm.adlMode, .pnlQuantiles = prm.adlPnl,
                            .leverageQuantiles = prm.adlLeverage};
@@ -1722,6 +1756,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   checkVenue(s, d.report, prm);
   if (run(kSurfaceFit)) checkSurfaceFit(prm);
   if (run(kAccount)) checkAccount(s, prm);
+  if (run(kReconcile)) checkReconcile(s, valid, prm);
   gScenario = nullptr;
   gParams = nullptr;
   return 0;

@@ -3,7 +3,7 @@
 import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../web/dist/marginlab-full.js';
 import type {
   IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, SurfaceArbitrage,
-  SviSmile, UnwindResult, Account, AccountView, AssetView,
+  SviSmile, UnwindResult, Account, AccountView, AssetView, Convention,
 } from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
@@ -33,6 +33,14 @@ export async function riskLab(): Promise<number> {
   const lights: number = 'lights' in queue ? queue.lights + (queue.steps?.length ?? 0) : 0;
   // @ts-expect-error: the quantiles are numbers
   lab.adlRank(scenario, { position: 0, leverageQuantiles: ['10x'] });
+  const rec = lab.reconcile(scenario, [{ position: 0, liquidationPrice: 57100, tick: 0.1, fundingPaid: -2 }],
+    { explain: true, relativeTolerance: 1e-4 });
+  const found: Convention[] = 'positions' in rec ? rec.positions[0]?.conventions ?? [] : [];
+  const near: number | null = 'positions' in rec ? rec.positions[0]?.figures.liquidationPrice ?? null : null;
+  // @ts-expect-error: venueFigures is an array
+  lab.reconcile(scenario, { position: 0, liquidationPrice: 1 });
+  // @ts-expect-error: a convention is one of its strings
+  const wrong: Convention = 'markPrice';
   // @ts-expect-error: partial is 'none' or 'venue'
   lab.unwind(scenario, { position: 0, partial: 'half' });
   const tally = lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, years: 0.1, steps: 10, paths: 100 });
@@ -67,7 +75,7 @@ export async function riskLab(): Promise<number> {
   lab.unwind(scenario, { position: 0, style: 'vwap' });
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
-  return flips + cells.length + fund + kept + lights + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
+  return flips + cells.length + fund + kept + lights + found.length + (near ?? 0) + (wrong ? 0 : 1) + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
     (exact ? 1 : 0) + (atHorizon ?? 0) + varValue + fundMedian + jumpPaths;
 }
 

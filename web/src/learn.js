@@ -8,7 +8,7 @@ import { h, v, clear, patch } from './dom.js';
 import { createForm, numberReader, fieldText } from './form.js';
 import { suffix, toField } from './units.js';
 import { showLesson } from './router.js';
-import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote, localizeLesson } from './lessons.js';
+import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote, localizeLesson, runTool } from './lessons.js';
 import { t } from './i18n.js';
 
 /** The lessons in the page's language (its catalogue is there before a lesson opens: main.js). */
@@ -181,7 +181,7 @@ export function refresh() {
   if (lesson.tool && fullLab && scenario) {
     const local = {};
     live.request = currentRequest(lesson, local);
-    const r = fullLab[lesson.tool.name](scenario, live.request);
+    const r = runTool(fullLab, { ...lesson.tool, request: live.request }, scenario);
     kit.showErrors(local, r.errors);
     live.tool = r.errors.length ? null : r;
   }

@@ -61,9 +61,12 @@ export function applyEdits(scenario, edits) {
   return s;
 }
 
-const runTool = (fullLab, tool, scenario) => {
+/** The lesson's tool on a scenario, as the lesson's request gives it (the page's refresh calls it too). */
+export const runTool = (fullLab, tool, scenario) => {
   const fn = fullLab && fullLab[tool.name];
   if (typeof fn !== 'function') throw new Error(`the lesson's tool "${tool.name}" is not in the risk lab`);
+  // reconcile(scenario, venueFigures, options): its lesson request is { venueFigures, relativeTolerance? }.
+  if (tool.name === 'reconcile') return fn.call(fullLab, scenario, tool.request.venueFigures, { relativeTolerance: tool.request.relativeTolerance });
   return fn.call(fullLab, scenario, tool.request);
 };
 

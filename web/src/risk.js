@@ -49,7 +49,7 @@ function tool(ctx, spec) {
   const kit = createForm({ idOf: (path) => `${spec.id}-${path.slice('request.'.length)}`, root: () => form });
   const values = Object.fromEntries(spec.fields.map((f) => [f.key, f.value]));
   // A tool of the scenario is lab[call](scenario, request, options); one without gives invoke().
-  const call = (scenario, request, options) => (spec.invoke ? spec.invoke(request, options) : lab[spec.call](scenario, request, options));
+  const call = (scenario, request, options) => (spec.invoke ? spec.invoke(request, options, scenario) : lab[spec.call](scenario, request, options));
   let last = null;  // { scenario, request, answer, key } on screen (key: the scenario as text)
   const math = new Explainer({
     prefix: `${spec.id}-math-`,
@@ -133,7 +133,7 @@ export function renderRiskLab(root, ctx) {
     size: (q, s, symbol) => (ctx.lots && ctx.lots(s.rules, symbol, q)) || `${fmt.plain(q)} contracts`,
     position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
   };
-  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u), adlTool(u)].map((spec) => tool(ctx, spec));
+  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u), adlTool(u), reconcileTool(u)].map((spec) => tool(ctx, spec));
   root.append(h('h2', { id: 'risk-title' }, 'Risk lab'),
     h('p', { class: 'hint' }, 'What-if tools, stress and cascades, funding, the odds of liquidation and how the engine unwinds a position. Each uses the scenario above.'),
     ...tools.map((t) => t.node));
@@ -378,6 +378,46 @@ function adlTool({ position }) {
         ["Assumed others' PnL%", a.pnlQuantiles.map((x) => fmt.percent(x)).join(', ')],
         ["Assumed others' leverage", a.leverageQuantiles.map((x) => fmt.plain(x)).join(', ')]], math),
       v('p', { class: 'hint' }, 'The queue is computed against the assumed distribution of the other traders above, not the venue\'s real book of positions.')] };
+}
+
+// ---- why the venue shows another number (lab.reconcile, reconcile.h) ----------------------------------
+
+/** A convention's name as the venue's reader would say it (the core returns the code). */
+const CONVENTIONS = { tierAtEntry: 'tier at entry', maintenanceOnEntryValue: 'maintenance on the entry value',
+  tierAtLiquidation: 'tier at the liquidation price', maintenanceAtPrice: "entry tier's rate at the price", lastPrice: 'last price',
+  indexPrice: 'index price', feeToClose: 'fee to close', noFeeToClose: 'no fee to close', funding: 'funding paid',
+  othersNotHeld: 'other positions left out', openOrders: "open orders' margin", tickRounding: 'price rounded to the tick',
+  lotRounding: 'size in whole lots', rateRounding: 'maintenance rate rounded' };
+const conventionText = (cs) => cs.map((c) => CONVENTIONS[c] || c).join(' + ');
+
+/** The venue's liquidation price (and maintenance margin) for a position against every convention's combination. */
+function reconcileTool({ unit, amt, lp, position }) {
+  return { id: 't-reconcile', call: 'reconcile', steps: true, title: 'Venue shows another number?',
+    intro: 'Type what the venue shows for a position. MarginLab tries every combination of the usual conventions (tier at entry or at the '
+      + 'liquidation price, a fee to close, funding, the other positions, rounding to the tick and of the rate) and names the fewest that reproduce it.',
+    fields: [position, { key: 'liquidationPrice', label: 'Venue shows: liquidation price', unit: 'quote', value: '' },
+      { key: 'maintenanceMargin', label: 'Venue shows: maintenance margin', unit: `${unit}, optional`, value: '' },
+      { key: 'tick', label: 'Price tick', unit: 'quote, optional', value: '' },
+      { key: 'fundingPaid', label: 'Funding paid so far', unit: `${unit}, optional`, value: '' }],
+    request: (num, values) => defined({ position: Number(values.position), liquidationPrice: num('liquidationPrice'),
+      maintenanceMargin: num('maintenanceMargin'), tick: num('tick'), fundingPaid: num('fundingPaid') }),
+    // One figure: the core's errors at venueFigures[0].<field> are this form's request.<field>.
+    invoke: (request, options, scenario) => {
+      const a = lab.reconcile(scenario, [request], options);
+      if (a.errors.length) return { errors: a.errors.map((e) => ({ ...e, path: e.path === 'venueFigures[0]' ? 'request.liquidationPrice' : e.path.replace(/^venueFigures\[0\]\./, 'request.') })) };
+      return { errors: [], ...a.positions[0] };
+    },
+    view: (a, { math }) => {
+      const d = a.differences.find((x) => x.field === 'liquidationPrice') || a.differences[0];
+      const pair = (x) => (d.field === 'liquidationPrice' || d.field === 'bankruptcyPrice' ? lp(x) : amt(x));
+      const versus = `${pair(d.computed)} vs ${pair(d.venue)}`;
+      const verdict = a.agrees ? `MarginLab agrees (${versus})`
+        : a.reproduced ? `Reproduced with: ${conventionText(a.conventions)} (${versus})`
+          : `No combination reproduces it; nearest: ${a.conventions.length ? conventionText(a.conventions) : "MarginLab's own"} (${versus}, difference ${pair(d.difference)})`;
+      return [v('p', { class: 'reconcile-verdict', role: 'status' }, verdict),
+        ...result([["MarginLab's liquidation price", lp(a.marginLab.liquidationPrice)], [`MarginLab's maintenance margin (${unit})`, amt(a.marginLab.maintenanceMargin)],
+          ['Combinations tried', fmt.plain(a.tried)]], math)];
+    } };
 }
 
 let running = null;

@@ -20,6 +20,7 @@
 #include "marginlab/errors.h"
 #include "marginlab/messages.h"
 #include "marginlab/odds.h"
+#include "marginlab/reconcile.h"
 #include "marginlab/options.h"
 #include "marginlab/report.h"
 #include "marginlab/scenario.h"
@@ -182,6 +183,8 @@ template <> inline constexpr std::string_view kStructName<OptionsSweepRequest> =
 template <> inline constexpr std::string_view kStructName<PortfolioMarginRequest> = "PortfolioMarginRequest";
 template <> inline constexpr std::string_view kStructName<UnwindRequest> = "UnwindRequest";
 template <> inline constexpr std::string_view kStructName<AdlRequest> = "AdlRequest";
+template <> inline constexpr std::string_view kStructName<VenueFigure> = "VenueFigure";  // reconcile
+template <> inline constexpr std::string_view kStructName<ReconcileRequest> = "ReconcileRequest";
 template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
 template <> inline constexpr std::string_view kStructName<OptionPosition> = "OptionPosition";
 template <> inline constexpr std::string_view kStructName<VolSurface> = "VolSurface";
@@ -429,6 +432,31 @@ void fields(V& v, T& r) {
   v("mode", r.mode);
   v("pnlQuantiles", r.pnlQuantiles, Values{}, Limit{kMaxAdlQuantiles});
   v("leverageQuantiles", r.leverageQuantiles, Values{}, Limit{kMaxAdlQuantiles});
+}
+
+// reconcile.h: the venue's figures of one position, and the call's request (JS: venueFigures and
+// options.relativeTolerance).
+template <class V, Is<VenueFigure> T>
+void fields(V& v, T& f) {
+  v("position", f.position, Required{}, Whole{"whole", kMaxRequestCount});
+  v("liquidationPrice", f.liquidationPrice);
+  v("bankruptcyPrice", f.bankruptcyPrice);
+  v("initialMargin", f.initialMargin);
+  v("maintenanceMargin", f.maintenanceMargin);
+  v("marginRatio", f.marginRatio);
+  v("tick", f.tick);
+  v("lot", f.lot);
+  v("lastPrice", f.lastPrice);
+  v("indexPrice", f.indexPrice);
+  v("fundingPaid", f.fundingPaid);
+  v("openOrderMargin", f.openOrderMargin);
+}
+
+template <class V, Is<ReconcileRequest> T>
+void fields(V& v, T& r) {
+  v("venueFigures", r.venueFigures, Required{}, Limit{kMaxVenueFigures},
+    ListOf{"{ position, liquidationPrice?, ... }", "venue figures", "tooMany"});
+  v("relativeTolerance", r.relativeTolerance);
 }
 
 // ---- input: the options account's requests (options.h); every field keeps its default when absent ---

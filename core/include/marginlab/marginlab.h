@@ -19,6 +19,7 @@
 #include "marginlab/stress.h"
 #include "marginlab/surface.h"
 #include "marginlab/svi.h"
+#include "marginlab/reconcile.h"
 #include "marginlab/sweep.h"
 #include "marginlab/tiers.h"
 #include "marginlab/validate.h"

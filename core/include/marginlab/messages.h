@@ -128,6 +128,11 @@ inline constexpr Message adlNoBankruptcy{"adlNoBankruptcy", ErrorCode::OutOfRang
 inline constexpr Message partialStyle{"partialStyle", ErrorCode::OutOfRange, "{path} ('venue') needs style 'market': the venue's partial liquidation is a market order, not '{style}'"};
 inline constexpr Message nothingToUnwind{"nothingToUnwind", ErrorCode::OutOfRange, "{path} ({value}): no price liquidates this position in {mode} mode, so there is nothing for the engine to take over"};
 
+// Reconcile (reconcile.cpp).
+inline constexpr Message reconcilePosition{"reconcilePosition", ErrorCode::OutOfRange, "{path} ({value}) must be the index of a position of the scenario, 0 to {high}"};
+inline constexpr Message reconcileRepeated{"reconcileRepeated", ErrorCode::OutOfRange, "{path} ({value}) names a position already given at venueFigures[{other}]: one entry per position"};
+inline constexpr Message reconcileNoFigure{"reconcileNoFigure", ErrorCode::Missing, "{path} has no figure: give at least one of liquidationPrice, bankruptcyPrice, initialMargin, maintenanceMargin, marginRatio"};
+
 // Options accounts, Black-76, the surface (options.cpp, black.cpp, surface.cpp).
 inline constexpr Message optionsVersion{"optionsVersion", ErrorCode::Unsupported, "{path} ({value}) must be 2 for an options scenario"};
 inline constexpr Message optionsSizeRateNeeded{"optionsSizeRateNeeded", ErrorCode::Missing, "{path} is needed for futures on {underlying} (Deribit's rate is known for BTC and ETH)"};
@@ -315,6 +320,9 @@ inline constexpr const Message* kAll[] = {
     &adlQuantileCount,
     &adlQuantileOrder,
     &adlNoBankruptcy,
+    &reconcilePosition,  // reconcile
+    &reconcileRepeated,
+    &reconcileNoFigure,
     &optionsVersion,
     &optionsSizeRateNeeded,
     &optionsDateFormat,
