@@ -375,10 +375,10 @@ function adlTool({ position }) {
       + '(quantiles from lowest to highest, evenly spaced, taken as independent). Leave the second list blank for the venue\'s default. '
       + 'OKX publishes no ranking formula: it is ranked only if you take Bybit\'s as an assumption below.',
     fields: [position, { key: 'mode', label: 'Mode', value: 'isolated', options: [['isolated', 'Isolated'], ['cross', 'Cross']] },
-      { key: 'pnlQuantiles', label: "Others' PnL% (assumed)", unit: '%, low to high', value: '-50, -10, 0, 10, 50' },
-      { key: 'leverageQuantiles', label: "Others' effective leverage, or margin ratio on Binance (assumed)", unit: 'low to high', value: '' },
       { key: 'okxRanking', label: 'OKX (no published formula)', value: 'none',
-        options: [['none', 'Not ranked'], ['pnlTimesLeverageAssumed', "Assume Bybit's PnL% × leverage"]] }],
+        options: [['none', 'Not ranked'], ['pnlTimesLeverageAssumed', "Assume Bybit's PnL% × leverage"]] },
+      { key: 'pnlQuantiles', label: "Others' PnL% (assumed)", unit: '%, low to high', value: '-50, -10, 0, 10, 50' },
+      { key: 'leverageQuantiles', label: "Others' effective leverage, or margin ratio on Binance (assumed)", unit: 'low to high', value: '' }],
     request: (num, values) => defined({ position: Number(values.position), mode: values.mode,
       pnlQuantiles: listOf(values.pnlQuantiles, 100), leverageQuantiles: listOf(values.leverageQuantiles), okxRanking: values.okxRanking }),
     view: (a, { math }) => [
