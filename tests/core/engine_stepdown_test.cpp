@@ -8,6 +8,9 @@
 // to the cap two tiers down. Every number below is worked by hand from the tier tables written here.
 #include "marginlab/engine.h"
 
+#include <string>
+#include <tuple>
+
 #include "support.h"
 #include "unwind_support.h"
 

@@ -115,7 +115,8 @@ TEST_CASE("monteCarlo explain changes no number (property, over seeds and models
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     const bool jumps = seed % 3 == 0, funding = seed % 4 == 0, pair = seed % 2 == 0;
     const Scenario s = pair ? two : oneLong();
-    MonteCarloRequest r{.days = 5.0 + static_cast<double>(seed), .steps = 3 + seed * 7, .paths = 300, .seed = seed};
+    MonteCarloRequest r{.days = 5.0 + static_cast<double>(seed), .steps = static_cast<std::size_t>(3 + seed * 7), .paths = 300,
+                        .seed = seed};
     r.volatility = {{"AAA", 0.2 + 0.1 * static_cast<double>(seed)}, {"BBB", 0.5}};
     if (!pair) r.volatility.erase("BBB");
     if (jumps) r.jumps = JumpModel{.intensity = 5, .meanLog = -0.05, .stdevLog = 0.1};
