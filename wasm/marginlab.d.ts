@@ -437,6 +437,10 @@ export interface MonteCarloTally {
   /** True when touches of the liquidation price between two steps count (Brownian bridge): isolated
    *  always, cross for one symbol; false: checked at the end of each step only. */
   continuous: ByMode<boolean>;
+  /** With { explain: true } only: the paths and time step, each symbol's log step, Merton's jump
+   *  parameters, the Brownian-bridge touch probability of a step for each liquidation price (formula and
+   *  a worked step), the estimate, its standard error, its 95% interval and the median time. */
+  steps?: Step[];
 }
 /** engine.h BookLevel: one price level of the side of the book the engine trades against. */
 export interface BookLevel { price: number; size: number }
@@ -450,10 +454,17 @@ export interface UnwindRequest {
    * bankruptcy price that fills only levels at or better than it (Binance, Bybit). */
   order?: 'book' | 'iocAtBankruptcy';
   /** Partial liquidation: 'none' (default) unwinds the whole position; 'venue' follows the venue's documented
-   * partial liquidation where the lab has it (Hyperliquid: an isolated USDC position over 100,000 notional
-   * sends 20% first, then the whole rest within the 30 s cooldown, or the backstop below 2/3 of the
-   * maintenance margin); elsewhere as 'none', a step saying why. Needs style 'market'. */
+   * partial liquidation where the lab has it (Hyperliquid: a USDC position over 100,000 notional, isolated
+   * or cross, sends 20% first, then the whole rest within the 30 s cooldown, or the backstop below 2/3 of
+   * the maintenance margin; Binance, Bybit, BitMEX, OKX: the tier step down when `stepDown` names its
+   * assumption); elsewhere as 'none', a step saying why. Needs style 'market'. */
   partial?: 'none' | 'venue';
+  /** The tiered venues' step down (with partial 'venue'; Binance, Bybit, BitMEX, OKX): 'none' (default)
+   * models none, since the venues do not publish how much each order closes. 'lowerTierAssumed': each
+   * order reduces the position to the cap of the next lower tier, then the margin is checked at the mark;
+   * met: the rest is kept; not: the next step, and from the lowest tier the whole rest. 'twoTiersAssumed':
+   * two tiers at a time (copies of OKX's text). Both ASSUME the size, and a market order through the book. */
+  stepDown?: 'none' | 'lowerTierAssumed' | 'twoTiersAssumed';
 }
 export interface UnwindSlice {
   quantity: number; averagePrice: number; worstPrice: number; requested: number; unfilled: number; levels: number;
@@ -485,6 +496,8 @@ export interface UnwindResult {
   /** Hyperliquid's backstop: equity below 2/3 of the maintenance margin after the partial order; the
    * liquidator vault (the fund) took the rest at the bankruptcy price. */
   backstop: boolean;
+  /** The tier step-down orders sent (stepDown): slices 0 .. stepDownOrders - 1; 0 without a step down. */
+  stepDownOrders: number;
 }
 
 /** adl.h AdlRequest. The crowd (the other traders) is an assumption: quantiles at evenly spaced
@@ -496,6 +509,9 @@ export interface AdlRequest {
   /** The others' effective leverage (Bybit, BitMEX; default [1, 2, 5, 10, 25]) or margin ratio (Binance;
    * default [0.01, 0.05, 0.1, 0.3, 0.8]). */
   leverageQuantiles?: number[];
+  /** OKX only: OKX publishes no ranking formula, so OKX is refused unless this names the assumption:
+   * 'pnlTimesLeverageAssumed' ranks it as Bybit does (PnL% × or ÷ effective leverage). Default 'none'. */
+  okxRanking?: 'none' | 'pnlTimesLeverageAssumed';
 }
 export interface AdlRankResult {
   /** PnL% in the venue's definition (Binance: max(0, uPnL) / max(1, wallet)). */
@@ -889,9 +905,11 @@ export interface InstrumentName {
 /** curve.h SizeCurveInput: one position on its own collateral, its margin rate on a size-scaled curve.
  *  'orderly': IMR = max(baseImr, factor x N^0.8), MMR = max(baseMmr, baseMmr / baseImr x factor x N^0.8),
  *  N the notional at the price in question. 'drift': a ratio r becomes max(r, 0.8 r + factor x sqrt(quantity))
- *  (factor = the market's imf_factor / 1e6), for the initial and the maintenance ratio alike. */
+ *  (factor = the market's imf_factor / 1e6), for the initial and the maintenance ratio alike. 'dydx' (dYdX v4,
+ *  open-interest-based IMF): scaling = (OI - lowerCap) / (upperCap - lowerCap), IMF = min(baseImr +
+ *  max(scaling x (1 - baseImr), 0), 1), MMR = baseMmr; factor is not read. */
 export interface SizeCurveInput {
-  curve: 'orderly' | 'drift';
+  curve: 'orderly' | 'drift' | 'dydx';
   side: Side;
   /** Base units, > 0. */
   quantity: number;
@@ -906,6 +924,11 @@ export interface SizeCurveInput {
   baseMmr: number;
   /** In [0, 1]; 0 keeps the base rates. */
   factor: number;
+  /** 'dydx' only (required there): the market's open interest notional and its caps, quote, >= 0; the upper
+   *  cap above the lower. */
+  openInterestNotional?: number;
+  openInterestLowerCap?: number;
+  openInterestUpperCap?: number;
 }
 
 /** curve.h SizeCurveResult: rates and margins at the mark, and the liquidation prices solved exactly. */
@@ -1160,7 +1183,8 @@ export interface MarginLabFull extends MarginLab {
   /** odds.h valueAtRisk(): every path (2,000 to 1,000,000) run to the horizon; steps with { explain: true }. */
   valueAtRisk(scenario: Scenario, request: MonteCarloRequest, options?: CallOptions): Answer<VarResult>;
   unwind(scenario: Scenario, request: UnwindRequest, options?: CallOptions): Answer<UnwindResult>;
-  /** adl.h adlRank(): the position's place in the venue's ADL queue (binance, bybit, bybitUta, bitmex). */
+  /** adl.h adlRank(): the position's place in the venue's ADL queue (binance, bybit, bybitUta, bitmex; okx
+   * with request.okxRanking, an assumption). */
   adlRank(scenario: Scenario, request: AdlRequest, options?: CallOptions): Answer<AdlRankResult>;
   /** reconcile.h reconcile(): for each venue figure, the fewest conventions that reproduce it, or the
    *  nearest. TypeError when scenario is not an object or venueFigures not an array. */
@@ -1179,7 +1203,7 @@ export interface MarginLabFull extends MarginLab {
   black76(input: Black76Input, options?: CallOptions): Checked<Black76Greeks>;
   /** black.h impliedVolatilityAtRate(); with { explain: true } the solve's steps. */
   impliedVolatility(input: ImpliedVolatilityInput, options?: CallOptions): Answer<ImpliedVolatility>;
-  /** curve.h sizeCurve(): Orderly's or Drift's size-scaled margin curve for one position, its
+  /** curve.h sizeCurve(): Orderly's or Drift's size-scaled margin curve, or dYdX's open-interest-scaled IMF, for one position, its
    *  liquidation prices solved to adjacent doubles; with { explain: true } the steps. */
   sizeCurve(input: SizeCurveInput, options?: CallOptions): Answer<SizeCurveResult>;
   /** options.h parseInstrumentName(): a venue's option instrument name read into underlying, type,

@@ -384,7 +384,7 @@ void writeUnwind(JsWriter& w, const UnwindResult& u) {
   w.key("adlThresholdPrice").optional(u.adlThresholdPrice);
   w.key("fundTakeover").number(u.fundTakeover).key("adlQuantity").number(u.adlQuantity);
   w.key("partialLiquidation").boolean(u.partialLiquidation).key("remaining").number(u.remaining);
-  w.key("backstop").boolean(u.backstop);
+  w.key("backstop").boolean(u.backstop).key("stepDownOrders").number(static_cast<double>(u.stepDownOrders));
 }
 
 }  // namespace
@@ -410,7 +410,7 @@ val odds(const val& scenario, const val& request, const val& options) {
 }
 
 val monteCarloChunk(const val& scenario, const val& request, double begin, double end, const val& tally,
-                    const val& /*options: Monte Carlo has no steps*/) {
+                    const val& options) {
   MonteCarloTally given;
   const auto read = [&](Reader& rd, const val& v, MonteCarloRequest& q) {
     readDescribed(rd, v, q);
@@ -425,10 +425,15 @@ val monteCarloChunk(const val& scenario, const val& request, double begin, doubl
   return answerRequest<MonteCarloRequest>(
       scenario, request, read, [](const Scenario& s, const MonteCarloRequest& r) { return validate(s, r); },
       [&](const Scenario& s, const MonteCarloRequest& r) {
-        const auto result =
+        auto result =
             monteCarlo(s, r, static_cast<std::size_t>(begin), static_cast<std::size_t>(end), std::move(given));
         if (!result) return errorsOnly(result.errors);
-        return answer([&](JsWriter& w) { writeTally(w, *result.value); });
+        const bool steps = wantsSteps(options);
+        if (steps) explain(s, r, *result.value);
+        return answer([&](JsWriter& w) {
+          writeTally(w, *result.value);
+          if (steps) w.key("steps").steps(result.value->steps);
+        });
       });
 }
 

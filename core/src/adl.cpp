@@ -23,8 +23,11 @@ using detail::n;
 /// Binance ranks by PnL% x margin ratio; Bybit and BitMEX by PnL% and effective leverage.
 enum class Formula { Binance, ProfitLeverage };
 
-std::optional<Formula> formulaFor(Rules rules) noexcept {
+/// OKX: only with the assumption named (request.okxRanking), as Bybit's formula.
+std::optional<Formula> formulaFor(Rules rules, AdlOkxRanking okx) noexcept {
   if (rules == Rules::Binance) return Formula::Binance;
+  if (rules == Rules::Okx)
+    return okx == AdlOkxRanking::PnlTimesLeverageAssumed ? std::optional<Formula>(Formula::ProfitLeverage) : std::nullopt;
   const bool profitLeverage = rules == Rules::Bybit || rules == Rules::BybitUta || rules == Rules::Bitmex;
   return profitLeverage ? std::optional<Formula>(Formula::ProfitLeverage) : std::nullopt;
 }
@@ -148,7 +151,7 @@ struct Checked {
 std::optional<Checked> check(const Scenario& s, const AdlRequest& r, Checker& c) {
   Report report = evaluate(s);
   c.merge(report.errors);
-  const std::optional<Formula> f = formulaFor(s.rules);
+  const std::optional<Formula> f = formulaFor(s.rules, r.okxRanking);
   if (!f) c.fail("scenario.rules", "adlNoRanking", {Param{"value", std::string(toString(s.rules))}});
   if (r.position >= s.positions.size())
     c.fail("request.position", "positionIndex",
@@ -277,6 +280,12 @@ void explain(const Scenario& scenario, const AdlRequest& request, AdlRankResult&
   result.steps.clear();
   if (!k) return;
   const Own w = ownOf(scenario, request, *k);
+  if (scenario.rules == Rules::Okx)
+    detail::codedStep(result.steps, "adl.okxAssumed", {}, "score",
+                      "OKX publishes no ADL ranking formula (its position data gives a five-level indicator only): "
+                      "ranked here as Bybit ranks, PnL% times or over the effective leverage, an assumption "
+                      "(request.okxRanking 'pnlTimesLeverageAssumed')",
+                      "", "", std::nullopt);
   if (k->formula == Formula::Binance) explainBinance(result.steps, w);
   else explainProfitLeverage(result.steps, scenario.positions[request.position], w);
   explainQueue(result.steps, k->formula == Formula::Binance, result);

@@ -46,7 +46,7 @@ Terms terms(const SizeCurveInput& in, double p) noexcept {
     if (curve > in.baseMmr) mm = curve * n, dmm = (1 + kOrderlyPower) * curve;
     else mm = in.baseMmr * n, dmm = in.baseMmr;
   } else {
-    dmm = driftRate(in.baseMmr, in.factor, q);
+    dmm = in.curve == SizeCurve::Dydx ? in.baseMmr : driftRate(in.baseMmr, in.factor, q);
     mm = dmm * n;
   }
   return {in.collateral + s * q * (p - in.entryPrice) - mm, s * q - q * dmm};
@@ -101,12 +101,20 @@ std::optional<double> upperCrossing(const SizeCurveInput& in, double mark) noexc
 
 }  // namespace
 
+double dydxInitialMarginFraction(double baseImf, double openInterest, double lowerCap, double upperCap) noexcept {
+  const double scaling = (openInterest - lowerCap) / (upperCap - lowerCap);
+  return std::fmin(baseImf + std::fmax(scaling * (1 - baseImf), 0.0), 1.0);
+}
+
 double curveInitialRate(const SizeCurveInput& in, double quantity, double price) noexcept {
+  if (in.curve == SizeCurve::Dydx)
+    return dydxInitialMarginFraction(in.baseImr, *in.openInterestNotional, *in.openInterestLowerCap, *in.openInterestUpperCap);
   if (in.curve == SizeCurve::Drift) return driftRate(in.baseImr, in.factor, quantity);
   return std::fmax(in.baseImr, orderlyCurve(in, quantity * price, false));
 }
 
 double curveMaintenanceRate(const SizeCurveInput& in, double quantity, double price) noexcept {
+  if (in.curve == SizeCurve::Dydx) return in.baseMmr;
   if (in.curve == SizeCurve::Drift) return driftRate(in.baseMmr, in.factor, quantity);
   return std::fmax(in.baseMmr, orderlyCurve(in, quantity * price, true));
 }
@@ -120,6 +128,18 @@ std::vector<InputError> validate(const SizeCurveInput& in) {
   const bool imr = c.between("baseImr", in.baseImr, kMinCurveRate, 1, " (a fraction: 0.01 is 1%)");
   c.between("baseMmr", in.baseMmr, kMinCurveRate, imr ? in.baseImr : 1, imr ? " (a fraction, at most baseImr)" : " (a fraction: 0.006 is 0.6%)");
   c.between("factor", in.factor, 0, kMaxCurveFactor);
+  if (in.curve == SizeCurve::Dydx) {
+    const std::pair<const char*, const std::optional<double>*> caps[] = {
+        {"openInterestNotional", &in.openInterestNotional}, {"openInterestLowerCap", &in.openInterestLowerCap},
+        {"openInterestUpperCap", &in.openInterestUpperCap}};
+    bool ok = true;
+    for (const auto& [path, x] : caps) {
+      if (!*x) c.fail(path, "missing"), ok = false;
+      else ok = c.between(path, **x, 0, kMaxMagnitude) && ok;
+    }
+    if (ok && !(*in.openInterestUpperCap > *in.openInterestLowerCap))
+      c.fail("openInterestUpperCap", "curveCapsOrder", {Param{"value", *in.openInterestUpperCap}, Param{"limit", *in.openInterestLowerCap}});
+  }
   return std::move(c.errors);
 }
 
@@ -150,6 +170,24 @@ namespace {
 Param num(const char* name, double x) { return {name, x}; }
 std::string f(double x) { return formatNumber(x); }
 
+/// dYdX: the open-interest scaling and the initial and maintenance fractions.
+void explainDydx(const SizeCurveInput& in, const SizeCurveResult& r, std::vector<Step>& steps) {
+  const double oi = *in.openInterestNotional, lo = *in.openInterestLowerCap, hi = *in.openInterestUpperCap;
+  const double scaling = (oi - lo) / (hi - lo);
+  detail::codedStep(steps, "sizeCurve.scaling.dydx", {num("openInterest", oi), num("lowerCap", lo), num("upperCap", hi)},
+                    "initialMarginRate", "dYdX: the market's open interest notional between its caps",
+                    "scaling = (OI - lowerCap) / (upperCap - lowerCap)",
+                    "(" + f(oi) + " - " + f(lo) + ") / (" + f(hi) + " - " + f(lo) + ")", scaling);
+  detail::codedStep(steps, "sizeCurve.initialRate.dydx", {num("baseImr", in.baseImr), num("scaling", scaling)},
+                    "initialMarginRate", "dYdX's effective initial margin fraction",
+                    "IMF = min(baseIMF + max(scaling x (1 - baseIMF), 0), 1)",
+                    "min(" + f(in.baseImr) + " + max(" + f(scaling) + " x (1 - " + f(in.baseImr) + "), 0), 1)",
+                    r.initialMarginRate);
+  detail::codedStep(steps, "sizeCurve.maintenanceRate.dydx", {num("baseMmr", in.baseMmr)}, "maintenanceMarginRate",
+                    "dYdX's maintenance fraction: the open interest does not scale it", "MMF = baseMMF", f(in.baseMmr),
+                    r.maintenanceMarginRate);
+}
+
 void explainRates(const SizeCurveInput& in, const SizeCurveResult& r, std::vector<Step>& steps) {
   const double q = in.quantity, mark = r.notional / q;
   detail::codedStep(steps, "sizeCurve.notional", {num("quantity", q), num("markPrice", mark)}, "notional",
@@ -164,6 +202,8 @@ void explainRates(const SizeCurveInput& in, const SizeCurveResult& r, std::vecto
                       "MMR = max(baseMMR, baseMMR / baseIMR x factor x N^0.8)",
                       "max(" + f(in.baseMmr) + ", " + f(in.baseMmr) + " / " + f(in.baseImr) + " x " + f(in.factor) + " x " + f(powered) + ")",
                       r.maintenanceMarginRate);
+  } else if (in.curve == SizeCurve::Dydx) {
+    explainDydx(in, r, steps);
   } else {
     const double root = std::sqrt(q);
     detail::codedStep(steps, "sizeCurve.initialRate.drift", {num("baseImr", in.baseImr), num("factor", in.factor), num("sqrtSize", root)},

@@ -189,13 +189,50 @@ struct FundCap {
 };
 
 /// Why the venue's partial liquidation applies or not (request.partial Venue).
-enum class PartialWhy { Applied, NotAsked, NoRule, Cross, Inverse, Small };
+enum class PartialWhy { Applied, StepDown, NotAsked, NoRule, NoStepOption, Inverse, Small, LowestTier };
 
-/// Hyperliquid's rule applies to an isolated linear position over 100,000 USDC notional at the takeover.
-PartialWhy partialWhy(Rules rules, const Position& pos, const UnwindRequest& r, double lp) noexcept {
+/// The venues that step down their risk-limit tiers before closing the whole position (VENUES.md 8).
+bool stepsDownTiers(Rules rules) noexcept {
+  return rules == Rules::Binance || rules == Rules::Bybit || rules == Rules::BybitUta || rules == Rules::Bitmex ||
+         rules == Rules::Okx;
+}
+
+/// The position's tiers as the step down reads them: its tier notional (at the liquidation price for the
+/// profiles that read the tier at the price, at entry for those that read it at entry) and its row.
+struct TierView {
+  detail::Model model;
+  std::size_t leg = 0;
+  double measure = 0;  ///< the whole position's tier notional
+  std::size_t row = 0;
+};
+
+TierView tierView(const Scenario& s, std::size_t position, double lp) {
+  TierView v{detail::buildModel(s), position, 0, 0};
+  const detail::Leg& leg = v.model.legs[position];
+  v.measure = v.model.profile->basis == MaintenanceBasis::AtEntry ? leg.entryNotional : leg.k * leg.u(lp);
+  v.row = detail::rowAt(v.model.tiersOf(leg), v.measure);
+  return v;
+}
+
+/// The maintenance margin at the liquidation price of `share` of the position on tier `row`.
+double maintenanceOf(const TierView& v, double share, std::size_t row, double lp) noexcept {
+  detail::Leg leg = v.model.legs[v.leg];
+  leg.k *= share;
+  leg.entryNotional *= share;
+  const detail::Maintenance mm = detail::maintenanceForTier(v.model, leg, row);
+  return mm.c0 + mm.c1 * leg.u(lp);
+}
+
+/// Hyperliquid's rule: a linear position over 100,000 USDC notional at the takeover (isolated or cross). The
+/// tiered venues' step down: request.stepDown given and the position above its lowest tier.
+PartialWhy partialWhy(const Scenario& s, const UnwindRequest& r, double lp) {
+  const Position& pos = s.positions[r.position];
   if (r.partial != UnwindPartial::Venue) return PartialWhy::NotAsked;
-  if (rules != Rules::Hyperliquid) return PartialWhy::NoRule;
-  if (r.mode != MarginMode::Isolated) return PartialWhy::Cross;
+  if (stepsDownTiers(s.rules)) {
+    if (r.stepDown == UnwindStepDown::None) return PartialWhy::NoStepOption;
+    return tierView(s, r.position, lp).row > 0 ? PartialWhy::StepDown : PartialWhy::LowestTier;
+  }
+  if (s.rules != Rules::Hyperliquid) return PartialWhy::NoRule;
   if (pos.contract != Contract::Linear) return PartialWhy::Inverse;
   return pos.quantity * pos.contractSize * lp > kHyperliquidPartialNotional ? PartialWhy::Applied : PartialWhy::Small;
 }
@@ -209,6 +246,27 @@ struct PartialCheck {
   double slippage = 0;  ///< L1 = s*CS*(q1*LP - Σ q*p): what the fills below LP cost the equity
   double equity1 = 0, maintenance1 = 0, remaining = 0;
   PartialNext next = PartialNext::Kept;
+  bool cross = false;  ///< MM1 = E0 - MM(Q) + MM(R): the account's maintenance, this position's on what is left
+};
+
+/// After a step-down order: the trader keeps the rest, the next step down, or the whole rest (from the
+/// lowest tier, or when the order filled nothing).
+enum class StepNext { Kept, Again, Close };
+/// One step-down order and the margin check after it, at the mark (the liquidation price).
+struct StepDownCheck {
+  std::size_t fromRow = 0, toRow = 0;  ///< the tier rows (0-based) before and aimed at
+  double before = 0;    ///< contracts held before the order
+  double notional = 0;  ///< their tier notional
+  double cap = 0;       ///< the target tier's cap
+  double measure = 0;   ///< N(Q): the whole position's tier notional
+  double ordered = 0;   ///< contracts sent: before − Q·cap/N(Q)
+  double filled = 0;
+  double slippage = 0;  ///< linear s·CS·(q·LP − Σ q·p), inverse s·CS·(Σ q/p − q/LP)
+  double equity = 0;    ///< E_j = E_j−1 − slippage
+  double maintenance = 0;  ///< MM_j = E_0 − MM(Q) + MM(R_j): the others' maintenance and what is left's
+  double remaining = 0;    ///< R_j = R_j−1 − filled
+  std::size_t row = 0;     ///< R_j's tier row
+  StepNext next = StepNext::Kept;
 };
 
 /// What explain() needs beyond the result: the first fills of each slice and the running totals.
@@ -219,6 +277,7 @@ struct UnwindTrace {
   double tolerance = 0;   ///< a balance at or below it is an empty fund
   std::optional<FundCap> cap;  ///< the first fill the fund's balance cut short
   std::optional<PartialCheck> partial;  ///< the margin check after a partial order
+  std::vector<StepDownCheck> stepDowns;  ///< the tier step down: each order and the check after it
 };
 
 /// The book as the slices walk it.
@@ -370,22 +429,107 @@ std::optional<double> adlThreshold(const Position& pos, double bp, double fund) 
 }
 
 /// The margin check after the partial order (slice 0 of `u`, whose fills sum to `weighted`).
-PartialCheck partialCheck(const Position& pos, const Takeover& at, const UnwindSlice& first, double weighted) noexcept {
+PartialCheck partialCheck(const Position& pos, const Takeover& at, const UnwindSlice& first, double weighted,
+                          const TierView* cross) noexcept {
   const double s = sign(pos.side), q = pos.quantity, cs = pos.contractSize;
   PartialCheck c;
   c.equity0 = s * q * cs * (at.lp - at.bp);
   c.slippage = s * cs * (first.quantity * at.lp - weighted);
   c.equity1 = c.equity0 - c.slippage;
   c.remaining = q - first.quantity;
-  c.maintenance1 = c.equity0 * c.remaining / q;
+  c.cross = cross != nullptr;
+  if (cross == nullptr) {
+    c.maintenance1 = c.equity0 * c.remaining / q;
+  } else {  // cross: the account's maintenance, this position's part on the tier of what is left
+    const std::size_t row = detail::rowAt(cross->model.tiersOf(cross->model.legs[cross->leg]), cross->measure * c.remaining / q);
+    c.maintenance1 = c.equity0 - maintenanceOf(*cross, 1, cross->row, at.lp) + maintenanceOf(*cross, c.remaining / q, row, at.lp);
+  }
   c.next = c.equity1 > c.maintenance1 ? PartialNext::Kept
            : c.equity1 < kHyperliquidBackstopShare * c.maintenance1 ? PartialNext::Backstop
                                                                     : PartialNext::Cooldown;
   return c;
 }
 
+/// The step down as it runs.
+struct StepDown {
+  TierView view;
+  UnwindStepDown how = UnwindStepDown::LowerTierAssumed;
+  double equity0 = 0, maintenance0 = 0;  ///< E_0 at LP (s·Q·CS·(LP − BP) or s·Q·CS·(1/BP − 1/LP)), MM(Q) at LP
+  double equity = 0, held = 0;
+  std::size_t row = 0;
+  StepDownCheck pending;  ///< the order in flight
+};
+
+/// The next order: down to the cap of the tier one (or two) below.
+StepDownCheck nextStepOrder(const StepDown& d, double q) {
+  StepDownCheck c;
+  c.fromRow = d.row;
+  c.toRow = d.how == UnwindStepDown::TwoTiersAssumed && d.row >= 2 ? d.row - 2 : d.row - 1;
+  c.before = d.held;
+  c.notional = d.view.measure * d.held / q;
+  c.measure = d.view.measure;
+  c.cap = d.view.model.tiersOf(d.view.model.legs[d.view.leg])[c.toRow].cap;
+  c.ordered = d.held - q * c.cap / d.view.measure;
+  return c;
+}
+
+StepDown startStepDown(const Scenario& sc, const UnwindRequest& r, const Takeover& at) {
+  const Position& pos = sc.positions[r.position];
+  StepDown d{tierView(sc, r.position, at.lp), r.stepDown};
+  const double s = sign(pos.side), q = pos.quantity, cs = pos.contractSize;
+  d.equity0 = pos.contract == Contract::Linear ? s * q * cs * (at.lp - at.bp) : s * q * cs * (1 / at.bp - 1 / at.lp);
+  d.maintenance0 = maintenanceOf(d.view, 1, d.view.row, at.lp);
+  d.equity = d.equity0;
+  d.held = q;
+  d.row = d.view.row;
+  d.pending = nextStepOrder(d, q);
+  return d;
+}
+
+/// The check after the order in flight filled `slice` (its fills sum to `weighted`).
+StepDownCheck afterStepOrder(StepDown& d, const Position& pos, double lp, const UnwindSlice& slice, double weighted) {
+  const double s = sign(pos.side), q = pos.quantity, cs = pos.contractSize;
+  StepDownCheck c = d.pending;
+  c.filled = slice.quantity;
+  c.slippage = pos.contract == Contract::Linear ? s * cs * (c.filled * lp - weighted) : s * cs * (weighted - c.filled / lp);
+  c.equity = d.equity = d.equity - c.slippage;
+  c.remaining = d.held = d.held - c.filled;
+  c.row = d.row =
+      slice.carried > 0 ? detail::rowAt(d.view.model.tiersOf(d.view.model.legs[d.view.leg]), d.view.measure * d.held / q) : c.toRow;
+  c.maintenance = d.equity0 - d.maintenance0 + maintenanceOf(d.view, d.held / q, c.row, lp);
+  c.next = c.equity > c.maintenance ? StepNext::Kept : (c.row > 0 && c.filled > 0 ? StepNext::Again : StepNext::Close);
+  return c;
+}
+
+/// What the walk does after a partial order: the next orders it appends to `plan`, and whether the rest
+/// goes to the backstop.
+void afterPartial(const Position& pos, const Takeover& at, std::optional<StepDown>& sd, const TierView* cross,
+                  double sliceWeighted, std::vector<double>& plan, std::size_t& partialCount, bool& backstop,
+                  UnwindResult& u, UnwindTrace* trace) {
+  if (sd) {
+    const StepDownCheck c = afterStepOrder(*sd, pos, at.lp, u.slices.back(), sliceWeighted);
+    if (trace) trace->stepDowns.push_back(c);
+    if (c.next == StepNext::Kept) {
+      u.remaining = c.remaining;
+    } else if (c.next == StepNext::Again) {
+      sd->pending = nextStepOrder(*sd, pos.quantity);
+      plan.push_back(sd->pending.ordered);
+      ++partialCount;
+    } else {
+      plan.push_back(c.remaining);
+    }
+    return;
+  }
+  const PartialCheck check = partialCheck(pos, at, u.slices.front(), sliceWeighted, cross);
+  if (trace) trace->partial = check;
+  if (check.next == PartialNext::Kept) u.remaining = check.remaining;
+  else plan.push_back(check.remaining);
+  backstop = u.backstop = check.next == PartialNext::Backstop;
+}
+
 /// The unwind of a valid request, numbers only; `trace` (when given) collects what explain() needs.
-UnwindResult walk(Rules rules, const Position& pos, const UnwindRequest& r, const Takeover& at, UnwindTrace* trace) {
+UnwindResult walk(const Scenario& sc, const UnwindRequest& r, const Takeover& at, UnwindTrace* trace) {
+  const Position& pos = sc.positions[r.position];
   const bool linear = pos.contract == Contract::Linear;
   const double q = pos.quantity, cs = pos.contractSize, fund = r.insuranceFund;
   UnwindResult u;
@@ -393,10 +537,17 @@ UnwindResult walk(Rules rules, const Position& pos, const UnwindRequest& r, cons
   u.liquidationPrice = at.lp;
   u.bankruptcyPrice = at.bp;
   u.depthModel = r.book.empty();
-  u.partialLiquidation = partialWhy(rules, pos, r, at.lp) == PartialWhy::Applied;
+  const PartialWhy why = partialWhy(sc, r, at.lp);
+  u.partialLiquidation = why == PartialWhy::Applied || why == PartialWhy::StepDown;
+  std::optional<StepDown> sd;
+  if (why == PartialWhy::StepDown) sd = startStepDown(sc, r, at);
+  std::optional<TierView> cross;
+  if (why == PartialWhy::Applied && r.mode == MarginMode::Cross) cross = tierView(sc, r.position, at.lp);
   Book book = bookFor(r, at.lp, pos.side == Side::Long);
-  // The partial order first; within the 30 s cooldown the depth it took does not come back.
-  std::vector<double> plan = u.partialLiquidation ? std::vector<double>{kHyperliquidPartialShare * q} : slicePlan(r, q);
+  // The partial orders first; between them (a cooldown, a step down) the depth they took does not come back.
+  std::vector<double> plan = sd ? std::vector<double>{sd->pending.ordered}
+                             : u.partialLiquidation ? std::vector<double>{kHyperliquidPartialShare * q}
+                                                    : slicePlan(r, q);
   if (u.partialLiquidation) book.recovery = 0;
   Totals t{fund, fund, 0, 0, kFundTolerance * (linear ? q * cs * at.bp : q * cs / at.bp)};
   FillLimit lim{at.bp, sign(pos.side), cs, t.tolerance, linear, pos.side == Side::Long,
@@ -404,6 +555,7 @@ UnwindResult walk(Rules rules, const Position& pos, const UnwindRequest& r, cons
   u.slices.reserve(plan.size());
   std::vector<Fill> fills;
   bool backstop = false;
+  std::size_t partialCount = u.partialLiquidation ? 1 : 0;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     if (i > 0 && book.recovery > 0)
       for (std::size_t j = 0; j < book.touched; ++j) book.missing[j] *= 1 - book.recovery;
@@ -417,19 +569,16 @@ UnwindResult walk(Rules rules, const Position& pos, const UnwindRequest& r, cons
       slice = fillSlice(book, plan[i], lim, sliceWeighted, trace ? &fills : nullptr, trace ? &trace->cap : nullptr);
     }
     if (trace && trace->cap && !capSeen) trace->cap->slice = i;
-    const bool partialOrder = u.partialLiquidation && i == 0;
+    const bool partialOrder = i < partialCount;
     if (partialOrder) std::swap(slice.carried, slice.unfilled);  // what the book did not fill stays in the position
     settle(pos, lim, slice, sliceWeighted, u, t);
     if (!u.adlSlice && slice.adlQuantity > 0) u.adlSlice = i;
     u.slices.push_back(slice);
     if (trace) trace->fills.push_back(fills);
-    if (!partialOrder) continue;
-    const PartialCheck check = partialCheck(pos, at, u.slices.front(), sliceWeighted);
-    if (trace) trace->partial = check;
-    if (check.next == PartialNext::Kept) u.remaining = check.remaining;
-    else plan.push_back(check.remaining);
-    backstop = u.backstop = check.next == PartialNext::Backstop;
+    if (partialOrder)
+      afterPartial(pos, at, sd, cross ? &*cross : nullptr, sliceWeighted, plan, partialCount, backstop, u, trace);
   }
+  u.stepDownOrders = sd ? partialCount : 0;
   u.insuranceFundChange = t.change;
   u.insuranceFundAfter = std::max(0.0, fund + t.change);
   u.autoDeleveraging = u.adlSlice.has_value();
@@ -520,10 +669,90 @@ void explainPlan(std::vector<Step>& steps, const UnwindRequest& r, const std::ve
   }
 }
 
+/// "tier 3" for row 2 (rows are 0-based, the venues count tiers from 1).
+std::string tierName(std::size_t row) { return "tier " + std::to_string(row + 1); }
+
+/// One step-down order: from the tier held to the cap of the tier aimed at.
+void explainStepOrder(std::vector<Step>& steps, const StepDownCheck& c, std::size_t order, double q, double measure) {
+  detail::codedStep(steps, "unwind.stepDownOrder",
+                    {param("order", order), param("fromTier", c.fromRow + 1), param("toTier", c.toRow + 1),
+                     param("held", c.before), param("notional", c.notional), param("cap", c.cap)},
+                    "stepDownOrders",
+                    "Step-down order " + std::to_string(order) + ": " + n(c.before) + " contracts (tier notional " +
+                        n(c.notional) + ", " + tierName(c.fromRow) + ") reduced to the cap of " + tierName(c.toRow) +
+                        " (" + n(c.cap) + "), so its maintenance rate falls to that tier's; contracts sent to the book",
+                    "q_j = R_j−1 − Q·cap / N(Q)", n(c.before) + " − " + n(q) + "×" + n(c.cap) + " / " + n(measure),
+                    c.ordered);
+}
+
+/// The step down's start: its source and assumption, the equity and maintenance at the takeover, the first order.
+void explainStepDownStart(std::vector<Step>& steps, const Scenario& sc, const UnwindRequest& r, const UnwindResult& u,
+                          const UnwindTrace& trace) {
+  if (trace.stepDowns.empty()) return;
+  const Position& pos = sc.positions[r.position];
+  const TierView v = tierView(sc, r.position, u.liquidationPrice);
+  const bool two = r.stepDown == UnwindStepDown::TwoTiersAssumed;
+  detail::codedStep(steps, two ? "unwind.stepDownTwo" : "unwind.stepDownOne", {param("tier", v.row + 1)},
+                    "partialLiquidation",
+                    std::string("The venue steps down its risk-limit tiers before closing the whole position (Binance: "
+                                "an IOC to a lower bracket; Bybit, BitMEX: to the lower risk limit; OKX: by tiers). "
+                                "Assumed here (request.stepDown): each order reduces the position to the cap of the ") +
+                        (two ? "tier two below" : "next lower tier") +
+                        ", as a market order through the book; the position is in this tier at the liquidation price",
+                    "", "", static_cast<double>(v.row + 1));
+  const bool linear = pos.contract == Contract::Linear;
+  const double s = sign(pos.side), q = pos.quantity, cs = pos.contractSize, lp = u.liquidationPrice, bp = u.bankruptcyPrice;
+  const double e0 = linear ? s * q * cs * (lp - bp) : s * q * cs * (1 / bp - 1 / lp);
+  detail::codedStep(steps, linear ? "unwind.stepDownEquityLinear" : "unwind.stepDownEquityInverse",
+                    {param("side", s), param("quantity", q), param("contractSize", cs), param("liquidationPrice", lp),
+                     param("bankruptcyPrice", bp)},
+                    "remaining",
+                    std::string("Equity at the mark (the liquidation price) against the bankruptcy price: the ") +
+                        (r.mode == MarginMode::Cross ? "account's maintenance margin there" : "position's maintenance margin there"),
+                    linear ? "E_0 = s·Q·CS·(LP − BP)" : "E_0 = s·Q·CS·(1/BP − 1/LP)",
+                    linear ? sn(s) + "×" + n(q) + "×" + n(cs) + "×(" + n(lp) + " − " + n(bp) + ")"
+                           : sn(s) + "×" + n(q) + "×" + n(cs) + "×(1/" + n(bp) + " − 1/" + n(lp) + ")",
+                    e0);
+  detail::codedStep(steps, "unwind.stepDownMaintenance0", {param("tier", v.row + 1)}, "remaining",
+                    "This position's maintenance margin at the liquidation price on its " + tierName(v.row),
+                    "MM(Q) = N·MMR − amount", "", maintenanceOf(v, 1, v.row, lp));
+  explainStepOrder(steps, trace.stepDowns.front(), 1, q, trace.stepDowns.front().measure);
+}
+
+/// After each step-down order: the equity left, the maintenance of what is left, and what follows.
+void explainStepDownChecks(std::vector<Step>& steps, const Position& pos, const UnwindResult& u, const UnwindTrace& trace) {
+  const bool linear = pos.contract == Contract::Linear;
+  const double s = sign(pos.side), lp = u.liquidationPrice, q = pos.quantity;
+  for (std::size_t j = 0; j < trace.stepDowns.size(); ++j) {
+    const StepDownCheck& c = trace.stepDowns[j];
+    const std::string order = std::to_string(j + 1);
+    detail::codedStep(steps, linear ? "unwind.stepDownEquityAfterLinear" : "unwind.stepDownEquityAfterInverse",
+                      {param("order", j + 1), param("filled", c.filled), param("side", s)}, "remaining",
+                      "After step-down order " + order + ": equity left at the mark, less what its fills cost against it",
+                      linear ? "E_j = E_j−1 − s·CS·(q·LP − Σ q·p)" : "E_j = E_j−1 − s·CS·(Σ q/p − q/LP)",
+                      "slippage " + n(c.slippage) + " on " + n(c.filled) + " contracts at LP " + n(lp), c.equity);
+    detail::codedStep(steps, "unwind.stepDownMaintenance", {param("order", j + 1), param("tier", c.row + 1)}, "remaining",
+                      "Maintenance margin with " + n(c.remaining) + " contracts left (" + tierName(c.row) +
+                          "): the others' (cross) and this position's on its new tier",
+                      "MM_j = E_0 − MM(Q) + MM(R_j)", "", c.maintenance);
+    const char* code = c.next == StepNext::Kept ? "unwind.stepDownKept"
+                       : c.next == StepNext::Again ? "unwind.stepDownAgain" : "unwind.stepDownClose";
+    const std::string label =
+        c.next == StepNext::Kept ? "E_j > MM_j: the maintenance margin is met, the liquidation stops and the trader keeps the rest"
+        : c.next == StepNext::Again ? "E_j ≤ MM_j: still liquidatable, so the next step down"
+                                    : "E_j ≤ MM_j in the lowest tier (or nothing filled): the whole rest is liquidated";
+    detail::codedStep(steps, code, {param("order", j + 1), param("equity", c.equity), param("maintenance", c.maintenance)},
+                      "remaining", label, "R_j = R_j−1 − q_j filled", n(c.before) + " − " + n(c.filled), c.remaining);
+    if (c.next == StepNext::Again && j + 1 < trace.stepDowns.size())
+      explainStepOrder(steps, trace.stepDowns[j + 1], j + 2, q, trace.stepDowns[j + 1].measure);
+  }
+}
+
 /// The venue's partial liquidation (request.partial Venue): the partial order, or why there is none.
-void explainPartialOrder(std::vector<Step>& steps, Rules rules, const Position& pos, const UnwindRequest& r,
-                         const UnwindResult& u) {
-  const PartialWhy why = partialWhy(rules, pos, r, u.liquidationPrice);
+void explainPartialOrder(std::vector<Step>& steps, const Scenario& sc, const UnwindRequest& r, const UnwindResult& u,
+                         const UnwindTrace& trace) {
+  const Position& pos = sc.positions[r.position];
+  const PartialWhy why = partialWhy(sc, r, u.liquidationPrice);
   const double notional = pos.quantity * pos.contractSize * u.liquidationPrice;
   const std::string ntext = n(pos.quantity) + "×" + n(pos.contractSize) + "×" + n(u.liquidationPrice);
   switch (why) {
@@ -540,6 +769,9 @@ void explainPartialOrder(std::vector<Step>& steps, Rules rules, const Position& 
                         "q_1 = 20%·Q when Q·CS·LP > 100,000", "0.2×" + n(pos.quantity),
                         kHyperliquidPartialShare * pos.quantity);
       return;
+    case PartialWhy::StepDown:
+      explainStepDownStart(steps, sc, r, u, trace);
+      return;
     case PartialWhy::Small:
       detail::codedStep(steps, "unwind.partialSmall", {param("notional", notional), param("threshold", kHyperliquidPartialNotional)},
                         "partialLiquidation",
@@ -547,14 +779,22 @@ void explainPartialOrder(std::vector<Step>& steps, Rules rules, const Position& 
                         "liquidated whole; its notional at the liquidation price",
                         "Q·CS·LP ≤ 100,000", ntext, notional);
       return;
+    case PartialWhy::LowestTier:
+      detail::codedStep(steps, "unwind.stepDownLowest", {}, "partialLiquidation",
+                        "The position is in its lowest tier: there is no lower tier to step down to, so the whole "
+                        "position is unwound",
+                        "", "", std::nullopt);
+      return;
     default: {
       const char* reason =
-          why == PartialWhy::NoRule
-              ? "No partial liquidation modelled for this venue: Binance and Bybit say the liquidation order reduces "
-                "the position to a lower risk-limit tier, but not by how much; the whole position is unwound"
-              : "Hyperliquid's partial liquidation is modelled for an isolated linear (USDC) position; this one is "
-                "unwound whole";
-      detail::codedStep(steps, why == PartialWhy::NoRule ? "unwind.partialNoRule" : "unwind.partialNotModelled", {},
+          why == PartialWhy::NoStepOption
+              ? "No partial liquidation modelled for this venue without request.stepDown: Binance, Bybit, BitMEX and "
+                "OKX reduce the position to a lower risk-limit tier first, but do not say by how much "
+                "(request.stepDown 'lowerTierAssumed' or 'twoTiersAssumed' models it); the whole position is unwound"
+          : why == PartialWhy::NoRule
+              ? "No partial liquidation modelled for this venue: the whole position is unwound"
+              : "Hyperliquid's partial liquidation is modelled for a linear (USDC) position; this one is unwound whole";
+      detail::codedStep(steps, why == PartialWhy::Inverse ? "unwind.partialNotModelled" : "unwind.partialNoRule", {},
                         "partialLiquidation", reason, "", "", std::nullopt);
     }
   }
@@ -575,9 +815,16 @@ void explainPartialCheck(std::vector<Step>& steps, const Position& pos, const Un
                     sn(s) + "×" + n(q) + "×" + n(cs) + "×(" + n(lp) + " − " + n(u.bankruptcyPrice) + ") − " + sn(s) +
                         "×" + n(cs) + "×(" + n(first.quantity) + "×" + n(lp) + " − " + n(first.quantity * first.averagePrice) + ")",
                     c.equity1);
-  detail::codedStep(steps, "unwind.partialMaintenance", {param("equity0", c.equity0), param("remaining", c.remaining)},
-                    "remaining", "Maintenance margin of the position left (the same rate at the same mark)",
-                    "MM_1 = E_0·(Q − q_1)/Q", n(c.equity0) + "×" + n(c.remaining) + "/" + n(q), c.maintenance1);
+  if (c.cross)
+    detail::codedStep(steps, "unwind.partialMaintenanceCross", {param("equity0", c.equity0), param("remaining", c.remaining)},
+                      "remaining",
+                      "Maintenance margin of the cross account after the partial order: the other positions' (E_0 less "
+                      "this position's MM) and this position's on what is left",
+                      "MM_1 = E_0 − MM(Q) + MM(Q − q_1)", "", c.maintenance1);
+  else
+    detail::codedStep(steps, "unwind.partialMaintenance", {param("equity0", c.equity0), param("remaining", c.remaining)},
+                      "remaining", "Maintenance margin of the position left (the same rate at the same mark)",
+                      "MM_1 = E_0·(Q − q_1)/Q", n(c.equity0) + "×" + n(c.remaining) + "/" + n(q), c.maintenance1);
   const char* code = c.next == PartialNext::Kept       ? "unwind.partialKept"
                      : c.next == PartialNext::Cooldown ? "unwind.partialCooldown"
                                                        : "unwind.partialBackstop";
@@ -787,22 +1034,23 @@ Result<UnwindResult> unwind(const Scenario& scenario, const UnwindRequest& reque
     result.errors = std::move(c.errors);
     return result;
   }
-  result.value = walk(scenario.rules, scenario.positions[request.position], request, *at, nullptr);
+  result.value = walk(scenario, request, *at, nullptr);
   return result;
 }
 
 void explain(const Scenario& scenario, const UnwindRequest& request, UnwindResult& result) {
   const Position& pos = scenario.positions[request.position];
   UnwindTrace trace;  // the same walk again, keeping the fills the steps write out
-  walk(scenario.rules, pos, request, Takeover{result.liquidationPrice, result.bankruptcyPrice}, &trace);
+  walk(scenario, request, Takeover{result.liquidationPrice, result.bankruptcyPrice}, &trace);
   std::vector<Step>& steps = result.steps;
   steps.clear();
   explainBook(steps, pos, request, result);
   if (!result.partialLiquidation) explainPlan(steps, request, slicePlan(request, pos.quantity), pos.quantity);
-  explainPartialOrder(steps, scenario.rules, pos, request, result);
+  explainPartialOrder(steps, scenario, request, result, trace);
   explainOrder(steps, pos, request, result, trace);
   explainSlices(steps, result, trace, pos.contract == Contract::Linear);
   explainPartialCheck(steps, pos, result, trace);
+  explainStepDownChecks(steps, pos, result, trace);
   explainFund(steps, pos, request, result, trace);
   explainRest(steps, result);
   explainThreshold(steps, pos, request, result);

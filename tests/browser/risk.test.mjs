@@ -203,6 +203,31 @@ test('Monte Carlo runs in a worker with progress, the seed reproduces the core, 
   });
 });
 
+test("Monte Carlo's Show the math: the core explains the finished tally (bridge, estimate, interval)", async () => {
+  await withPage(async (page) => {
+    await compute(page, 't-mc', { paths: '2000', steps: '30', seed: '4' });
+    await page.waitForSelector('#t-mc-out details.math', WAIT);
+    assert.ok(await openMath(page, 't-mc') > 5);
+    const math = await page.locator('#t-mc-out details.math').textContent();
+    assert.match(math, /Brownian-bridge/);
+    assert.match(math, /exp\(−2·ln\(S_i\/B\)·ln\(S_i\+1\/B\) \/ \(σ²·Δt\)\)/);
+    const s = structuredClone(defaultScenario);
+    const request = { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.6 }, correlation: [[1, 0.8], [0.8, 1]], days: 30, steps: 30, paths: 2000, seed: 4 };
+    const t = lab.monteCarlo(s, request);
+    const steps = lab.monteCarlo(s, request, { begin: 2000, end: 2000, tally: t, explain: true }).steps;
+    assert.ok(steps.some((x) => x.code === 'mc.standardError' && x.value === t.standardError.isolated));
+  });
+});
+
+test('the engine steps Binance down its tiers only with the assumption named, and says so', async () => {
+  await withPage(async (page) => {
+    await compute(page, 't-unwind', { style: 'market', partial: 'venue', stepDown: 'lowerTierAssumed' });
+    assert.ok(await openMath(page, 't-unwind') > 0);
+    const math = await page.locator('#t-unwind-out details.math').textContent();
+    assert.match(math, /Assumed here \(request\.stepDown\)|lowest tier/);
+  });
+});
+
 test('screenshots of the default page (desktop, 375 px) and of embed mode are saved under build/', async () => {
   mkdirSync(SHOTS, { recursive: true });
   await withPage(async (page) => { await page.screenshot({ path: SHOTS + 'desktop.png', fullPage: true }); });

@@ -125,3 +125,28 @@ TEST_CASE("ADL: errors at their paths", "[adl][validate]") {
   CHECK(d.lights >= 1);
   CHECK(d.lights <= 5);
 }
+
+TEST_CASE("ADL OKX: no published formula; ranked only with the assumption named", "[adl][okx]") {
+  // OKX, fee 0, isolated long 1 @ 100 at 10x, mark 110: margin 10, BP 90 (the margin used up 10 below entry).
+  // Assumed (okxRanking 'pnlTimesLeverageAssumed', Bybit's formula): PnL% = (110 − 100)/100 = 0.1,
+  // EffLev = 110/|110 − 90| = 5.5, score = 0.55. Crowd PnL% uniform on [−0.5, 0.5] at leverage 10: below when
+  // PnL% < 0.055: P = 0.555 -> floor(5 × 0.555) + 1 = 3 lights. Tolerance 1e-12.
+  Scenario s{.rules = Rules::Okx, .walletBalance = 10'000, .takerFeeRate = 0.0};
+  s.tiers = {{"EXAMPLE", flatTier(0.005, 100)}};
+  s.positions = {Position{.symbol = "EXAMPLE", .quantity = 1, .entryPrice = 100, .markPrice = 110, .leverage = 10}};
+  const AdlRequest plain{.pnlQuantiles = {-0.5, 0.5}, .leverageQuantiles = {10, 10}};
+  CHECK(hasError(adlRank(s, plain).errors, "scenario.rules", ErrorCode::Unsupported));
+  AdlRequest assumed = plain;
+  assumed.okxRanking = AdlOkxRanking::PnlTimesLeverageAssumed;
+  const AdlRankResult a = rank(s, assumed);
+  CHECK_THAT(a.pnlPercent, WithinRel(0.1, 1e-12));
+  CHECK_THAT(a.leverage, WithinRel(5.5, 1e-12));
+  CHECK_THAT(a.score, WithinRel(0.55, 1e-12));
+  CHECK_THAT(a.quantile, WithinRel(0.555, 1e-12));
+  CHECK(a.lights == 3);
+  REQUIRE_FALSE(a.steps.empty());
+  CHECK(a.steps.front().code == "adl.okxAssumed");
+  // The option is read for OKX only: Bybit ranks the same with or without it.
+  s.rules = Rules::Bybit;
+  CHECK(adlRank(s, assumed).value->score == adlRank(s, plain).value->score);
+}

@@ -193,3 +193,35 @@ TEST_CASE("size curves: the steps name the curve and the crossing", "[curve]") {
                                           "sizeCurve.liquidation", "sizeCurve.upper"});
   CHECK(r.steps[6].value == r.liquidationPrice);
 }
+
+TEST_CASE("dYdX v4 open-interest-scaled IMF: DY-5 and the caps", "[curve][dydx]") {
+  // VENUES.md DY-5 (v4-documentation, open-interest-based IMF): baseIMF 5%, caps 20M / 50M, open notional
+  // 35M: scaling = (35M − 20M) / (50M − 20M) = 0.5, IMF = 0.05 + 0.5 × 0.95 = 0.525 exactly.
+  SizeCurveInput in{.curve = SizeCurve::Dydx, .side = Side::Long, .quantity = 10, .entryPrice = 100, .collateral = 100,
+                    .baseImr = 0.05, .baseMmr = 0.03, .factor = 0, .openInterestNotional = 35e6,
+                    .openInterestLowerCap = 20e6, .openInterestUpperCap = 50e6};
+  SizeCurveResult r = solved(in);
+  CHECK_THAT(r.initialMarginRate, WithinRel(0.525, 1e-15));
+  CHECK(r.maintenanceMarginRate == 0.03);  // the MMF is not scaled
+  CHECK_THAT(r.initialMargin, WithinRel(0.525 * 1000, 1e-15));
+  // Liquidation on the MMF: 100 + 10 (P − 100) = 0.03 × 10 P, P = 900 / 9.7 = 92.78350515463917.
+  REQUIRE(r.liquidationPrice);
+  CHECK_THAT(*r.liquidationPrice, WithinRel(900 / 9.7, 1e-12));
+  explain(in, r);
+  bool scaled = false;
+  for (const Step& x : r.steps)
+    if (x.code == "sizeCurve.scaling.dydx") scaled = x.value && *x.value == 0.5;
+  CHECK(scaled);
+  // Below the lower cap the base IMF; past the upper cap the scaling is capped at 100%.
+  CHECK(dydxInitialMarginFraction(0.05, 10e6, 20e6, 50e6) == 0.05);
+  CHECK(dydxInitialMarginFraction(0.05, 80e6, 20e6, 50e6) == 1.0);
+  // Errors at their paths: the caps are required for dydx and the upper above the lower.
+  SizeCurveInput missing = in;
+  missing.openInterestNotional.reset();
+  CHECK(hasError(validate(missing), "openInterestNotional", ErrorCode::Missing));
+  SizeCurveInput equalCaps = in;
+  equalCaps.openInterestUpperCap = 20e6;
+  CHECK(hasError(validate(equalCaps), "openInterestUpperCap", ErrorCode::OutOfRange));
+  // The other curves do not read them.
+  CHECK(validate(orderlyBtc(Side::Long)).empty());
+}

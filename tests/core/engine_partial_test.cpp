@@ -8,8 +8,8 @@
 // cooldown period, all market liquidation orders for that user will be for the entire position." And
 // the backstop: "If the account equity drops below 2/3 of the maintenance margin ..., the backstop
 // liquidation is triggered" (liquidator vault; hyperliquid-co.gitbook.io wiki, VENUES.md 6.1).
-// Binance and Bybit ("one IOC to reduce to a lower bracket / risk limit tier") are not modelled: their
-// pages do not say how far the order reduces the position.
+// Binance and Bybit ("one IOC to reduce to a lower bracket / risk limit tier") step down only when
+// request.stepDown names the assumed size (their pages do not say it): engine_stepdown_test.cpp.
 //
 // Every case: Hyperliquid, BTC (shipped tiers: 40x max, MMR 1/(2x40) = 1.25%), isolated long 10 @
 // 100,000, leverage 20: margin 1,000,000/20 = 50,000. By hand (docs' formula, hyperliquid_test.cpp):
@@ -142,7 +142,7 @@ TEST_CASE("Partial 'venue' where no rule applies: the whole position, and a step
   CHECK_FALSE(small.partialLiquidation);
   CHECK_THAT(small.slices.at(0).requested, WithinAbs(1.0, 1e-12));
   CHECK_THAT(stepOf(small, "unwind.partialSmall").value.value_or(0), WithinRel(kLp, 1e-9));
-  // Binance: the step down the tiers is not modelled.
+  // Binance: the step down the tiers is not modelled without request.stepDown.
   Scenario binance = hyperliquidLong();
   binance.rules = Rules::Binance;
   binance.positions[0].symbol = "BTCUSDT";
@@ -150,11 +150,11 @@ TEST_CASE("Partial 'venue' where no rule applies: the whole position, and a step
   CHECK_FALSE(b.partialLiquidation);
   CHECK(hasCode(b, "unwind.partialNoRule"));
   CHECK_THAT(b.filled + b.unfilled, WithinAbs(10.0, 1e-9));
-  // Cross mode is not modelled.
+  // Cross mode applies too (worked by hand in engine_stepdown_test.cpp).
   const UnwindResult cross =
       runUnwind(hyperliquidLong(), {.mode = MarginMode::Cross, .depthPerPercent = 100, .partial = UnwindPartial::Venue});
-  CHECK_FALSE(cross.partialLiquidation);
-  CHECK(hasCode(cross, "unwind.partialNotModelled"));
+  CHECK(cross.partialLiquidation);
+  CHECK(hasCode(cross, "unwind.partialMaintenanceCross"));
 }
 
 TEST_CASE("Partial 'venue' needs a market order", "[engine][partial][validate]") {

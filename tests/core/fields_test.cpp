@@ -70,12 +70,13 @@ TEST_CASE("fields.h: the odds' and the engine's requests name every member", "[f
   CHECK(namesOf<OddsRequest>() == std::vector<std::string>{"position", "volatility", "years", "days", "drift", "fundingRate",
                                                            "fundingIntervalHours", "volatilityFrom"});
   CHECK(namesOf<VolatilityFrom>() == std::vector<std::string>{"surface", "strike"});
-  CHECK(namesOf<UnwindRequest>().size() == 11);  // ... insuranceFund, order, partial
-  CHECK(namesOf<UnwindRequest>().back() == "partial");
+  CHECK(namesOf<UnwindRequest>().size() == 12);  // ... insuranceFund, order, partial, stepDown
+  CHECK(namesOf<UnwindRequest>().back() == "stepDown");
   CHECK(namesOf<BookLevel>() == std::vector<std::string>{"price", "size"});
   CHECK(enumNames(UnwindStyle{}).size() == 3);
   CHECK(enumNames(UnwindOrder{}).size() == 2);
   CHECK(enumNames(UnwindPartial{}).size() == 2);
+  CHECK(enumNames(UnwindStepDown{}).size() == 3);
 }
 
 TEST_CASE("fields.h: the stress request reads its range before the shocks it stands for", "[fields]") {

@@ -436,6 +436,8 @@ struct Params {
   std::size_t slices = 1;
   UnwindOrder unwindOrder = UnwindOrder::Book;        ///< read after sizeCurve (appended)
   UnwindPartial unwindPartial = UnwindPartial::None;  ///< read after sizeCurve (appended)
+  UnwindStepDown unwindStepDown = UnwindStepDown::None;  ///< read after the account (appended)
+  AdlOkxRanking adlOkxRanking = AdlOkxRanking::None;      ///< read last (appended)
   /// adl.h: adlRank's request (read last, appended; run with the unwind tool).
   MarginMode adlMode = MarginMode::Isolated;
   std::vector<double> adlPnl, adlLeverage;
@@ -859,6 +861,16 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   for (std::string& d : p.surfaceDates) io.text(d, dateTable());
   io.text(p.instrumentName, instrumentTable());
   reconcileSchema(io, p, r);
+  io.choice(p.unwindStepDown, 3);
+  io.choice(p.adlOkxRanking, 2);
+  bool dydx = p.sizeCurve.curve == SizeCurve::Dydx;  // sizeCurve's dYdX open-interest IMF (appended)
+  io.rare(dydx);
+  if (dydx) {
+    p.sizeCurve.curve = SizeCurve::Dydx;
+    for (auto [x, ref] : {std::pair{&p.sizeCurve.openInterestNotional, 35e6}, std::pair{&p.sizeCurve.openInterestLowerCap, 20e6},
+                          std::pair{&p.sizeCurve.openInterestUpperCap, 50e6}})
+      io.opt(*x, ref);
+  }
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

@@ -991,7 +991,7 @@ void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params
                         .book = prm.book, .depthPerPercent = prm.depthPerPercent, .slices = prm.slices,
                         .visibleSize = prm.visibleSize, .replenishFraction = prm.replenish,
                         .insuranceFund = prm.insuranceFund, .order = prm.unwindOrder,
-                        .partial = prm.unwindPartial};
+                        .partial = prm.unwindPartial, .stepDown = prm.unwindStepDown};
   // A bounded amount of work: at most 64 slices of a request engine.h accepts (up to 10,000).
   if (request.style == UnwindStyle::Twap && request.slices > 64 && request.slices <= 10'000) request.slices = 64;
   if (request.style == UnwindStyle::Iceberg && prm.position < s.positions.size() && request.visibleSize > 0) {
@@ -1034,6 +1034,9 @@ void checkUnwind(const Scenario& s, const Report& base, bool valid, const Params
   REQUIRE_THAT(u.remaining >= 0 && (u.remaining == 0 || u.partialLiquidation) && (!u.backstop || u.partialLiquidation),
                "unwind: contracts kept and the backstop only after a partial order");
   if (u.partialLiquidation) REQUIRE_THAT(prm.unwindPartial == UnwindPartial::Venue, "unwind: partial only when asked");
+  if (u.stepDownOrders > 0)
+    REQUIRE_THAT(u.partialLiquidation && prm.unwindStepDown != UnwindStepDown::None && u.stepDownOrders <= u.slices.size(),
+                 "unwind: a step down only when named, within the slices");
   f.x("remaining", u.remaining);
   REQUIRE_THAT(closeRel(u.insuranceFundAfter, request.insuranceFund + u.insuranceFundChange, 1e-12,
                         1e-12 * (std::abs(request.insuranceFund) + std::abs(u.insuranceFundChange))),
@@ -1076,7 +1079,7 @@ void checkReconcile(const Scenario& s, bool valid, const Params& prm) {
 
 void checkAdl(const Scenario& s, bool valid, const Params& prm) {
   const AdlRequest request{.position = prm.position, .mode = prm.adlMode, .pnlQuantiles = prm.adlPnl,
-                           .leverageQuantiles = prm.adlLeverage};
+                           .leverageQuantiles = prm.adlLeverage, .okxRanking = prm.adlOkxRanking};
   const auto r = adlRank(s, request);
   checkResult(r, "adlRank");
   REQUIRE_THAT(valid || !r, "adlRank: an invalid scenario is an error");

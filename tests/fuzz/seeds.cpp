@@ -368,6 +368,15 @@ int main(int argc, char** argv) {
       prm.unwindPartial = UnwindPartial::Venue;
       if (!write(seed.name + "-partial", seed.scenario, prm)) return 1;
     }
+    // The tiered venues: the unwind with the assumed tier step down.
+    if (seed.scenario.rules == Rules::Binance || seed.scenario.rules == Rules::Bybit || seed.scenario.rules == Rules::Okx) {
+      Params prm = paramsFor(seed.scenario);
+      prm.tools = static_cast<std::uint32_t>(1u << kUnwind);
+      prm.unwindStyle = UnwindStyle::Market;
+      prm.unwindPartial = UnwindPartial::Venue;
+      prm.unwindStepDown = UnwindStepDown::LowerTierAssumed;
+      if (!write(seed.name + "-stepdown", seed.scenario, prm)) return 1;
+    }
   }
   std::printf("fuzz_seeds: %d seeds in %s\n", written, dir.c_str());
   return 0;

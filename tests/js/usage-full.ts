@@ -53,7 +53,8 @@ export async function riskLab(): Promise<number> {
   // { explain: true } last: the steps; monteCarlo takes it beside its chunk.
   const oddsExplained = lab.odds(scenario, { position: 0, volatility: 0.6, years: 0.1 }, { explain: true });
   const stepCount: number = 'steps' in oddsExplained ? (oddsExplained.steps?.length ?? 0) : 0;
-  lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6 }, years: 0.1, steps: 10, paths: 100 }, { end: 50, explain: true });
+  const mcExplained = lab.monteCarlo(scenario, { volatility: { BTCUSDT: 0.6 }, years: 0.1, steps: 10, paths: 100 }, { end: 50, explain: true });
+  const mcSteps: number = 'paths' in mcExplained ? (mcExplained.steps?.length ?? 0) : 0;
   // Funding, a surface's volatility and jumps in the odds; the account's VaR.
   const withFunding = lab.odds(scenario, { position: 0, days: 30, fundingRate: 0.0001, fundingIntervalHours: 8,
     volatilityFrom: { surface: { expiries: [0.1, 0.5], strikes: [50000, 70000], vols: [[0.6, 0.55], [0.65, 0.6]] }, strike: 60000 } });
@@ -75,7 +76,7 @@ export async function riskLab(): Promise<number> {
   lab.unwind(scenario, { position: 0, style: 'vwap' });
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
-  return flips + cells.length + fund + kept + lights + found.length + (near ?? 0) + (wrong ? 0 : 1) + paths + (median ?? 0) + (p ?? 0) + stepCount + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
+  return flips + cells.length + fund + kept + lights + found.length + (near ?? 0) + (wrong ? 0 : 1) + paths + (median ?? 0) + (p ?? 0) + stepCount + mcSteps + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
     (exact ? 1 : 0) + (atHorizon ?? 0) + varValue + fundMedian + jumpPaths;
 }
 
@@ -151,11 +152,15 @@ export function sizeCurves(lab: MarginLabFull): number {
   const drift = lab.sizeCurve({ curve: 'drift', side: 'short', quantity: 10000, entryPrice: 150, markPrice: 149,
     collateral: 300000, baseImr: 0.1, baseMmr: 0.05, factor: 0.0005 });
   const rate: number = 'maintenanceMarginRate' in drift ? drift.maintenanceMarginRate : 0;
-  // @ts-expect-error: the curves are orderly and drift
+  // dYdX's open-interest-scaled IMF (DY-5): its open interest and caps.
+  const dydx = lab.sizeCurve({ curve: 'dydx', side: 'long', quantity: 10, entryPrice: 100, collateral: 100, baseImr: 0.05,
+    baseMmr: 0.03, factor: 0, openInterestNotional: 35e6, openInterestLowerCap: 20e6, openInterestUpperCap: 50e6 });
+  const imf: number = 'initialMarginRate' in dydx ? dydx.initialMarginRate : 0;
+  // @ts-expect-error: the curves are orderly, drift and dydx
   lab.sizeCurve({ curve: 'binance', side: 'long', quantity: 1, entryPrice: 1, collateral: 1, baseImr: 0.1, baseMmr: 0.05, factor: 0 });
   // @ts-expect-error: the factor is required
   lab.sizeCurve({ curve: 'drift', side: 'long', quantity: 1, entryPrice: 1, collateral: 1, baseImr: 0.1, baseMmr: 0.05 });
-  return (liquidation ?? 0) + (upper ?? 0) + steps.length + rate;
+  return (liquidation ?? 0) + (upper ?? 0) + steps.length + rate + imf;
 }
 
 

@@ -53,9 +53,9 @@ function tool(ctx, spec) {
   let last = null;  // { scenario, request, answer, key } on screen (key: the scenario as text)
   const math = new Explainer({
     prefix: `${spec.id}-math-`,
-    explain: () => call(last.scenario, last.request, EXPLAIN),
+    explain: () => (spec.explain ? spec.explain(last) : call(last.scenario, last.request, EXPLAIN)),
     steps: (answer) => answer.steps,
-    redraw: () => show(),
+    redraw: () => (last && last.redraw ? last.redraw() : show()),
     label: (step) => (words ? words.stepLabel(step, CASCADE_REASONS) : step.label),
   });
   const show = () => patch(body, spec.view(last.answer, { ...last, math: spec.steps ? math.details('steps') : null }));
@@ -81,7 +81,7 @@ function tool(ctx, spec) {
     kit.showErrors({}, []);
     last = { scenario, request, answer: a, key: JSON.stringify(scenario) };
     math.renew();
-    if (spec.start) spec.start(scenario, request, body);
+    if (spec.start) spec.start(scenario, request, body, { math, last });
     else show();
   };
   form.addEventListener('submit', async (e) => {
@@ -265,6 +265,8 @@ function oddsTools({ position, unit, amt, lp }) {
       request: pathsRequest,
       // Validated by a call that simulates nothing, then run in chunks.
       check: (scenario, request) => lab.monteCarlo(scenario, request, { begin: 0, end: 0 }),
+      // "Show the math" of the paths run so far: the core explains the tally, simulating no path more.
+      explain: (l) => lab.monteCarlo(l.scenario, l.request, { begin: l.tally.paths, end: l.tally.paths, tally: l.tally, explain: true }),
       start: runMonteCarlo },
     { id: 't-var', call: 'valueAtRisk', steps: true, title: 'Value at risk',
       intro: 'The account\'s loss over the horizon from the Monte Carlo\'s paths: VaR and expected shortfall with their standard errors, and what the insurance fund loses when a jump carries the mark past bankruptcy.',
@@ -291,9 +293,11 @@ function unwindTool({ first, unit, amt, position }) {
       { key: 'order', label: 'Liquidation order', value: 'book',
         options: [['book', 'Through the book (BitMEX)'], ['iocAtBankruptcy', 'IOC at the bankruptcy price (Binance, Bybit)']] },
       { key: 'partial', label: 'Partial liquidation', value: 'none',
-        options: [['none', 'None: the whole position'], ['venue', "The venue's rule (Hyperliquid: 20% first over 100k USDC; market style)"]] }],
+        options: [['none', 'None: the whole position'], ['venue', "The venue's rule (Hyperliquid: 20% first over 100k USDC; tiered venues: the step down below; market style)"]] },
+      { key: 'stepDown', label: 'Tier step down (Binance, Bybit, BitMEX, OKX)', value: 'none',
+        options: [['none', 'None: the size is not published'], ['lowerTierAssumed', 'To the next lower tier (assumed)'], ['twoTiersAssumed', 'Two tiers down (assumed, OKX copies)']] }],
     request: (num, values) => defined({ position: Number(values.position), mode: values.mode, style: values.style, order: values.order,
-      partial: values.partial,
+      partial: values.partial, stepDown: values.stepDown,
       ...Object.fromEntries(['depthPerPercent', 'slices', 'visibleSize', 'replenishFraction', 'insuranceFund'].map((k) => [k, num(k)])) }),
     view: (a, { math }) => [...result([['Liquidation price', fmt.price(a.liquidationPrice)], ['Bankruptcy price', fmt.price(a.bankruptcyPrice)],
       ['Average fill', fmt.price(a.averagePrice)], [`Insurance fund change (${unit})`, amt(a.insuranceFundChange)],
@@ -302,6 +306,7 @@ function unwindTool({ first, unit, amt, position }) {
       ['Auto-deleveraging', a.autoDeleveraging
         ? `${fmt.plain(a.adlQuantity)} contracts at the bankruptcy price: the fund is empty` : 'not needed'],
       ...(a.partialLiquidation ? [['Partial liquidation', a.backstop ? 'backstop: the vault (fund) took the rest at the bankruptcy price'
+        : a.stepDownOrders > 0 ? `${fmt.plain(a.stepDownOrders)} step-down order(s) (assumed size); ${a.remaining > 0 ? `margin met: ${fmt.plain(a.remaining)} contracts kept` : 'the rest closed from the lowest tier'}`
         : a.remaining > 0 ? `margin met after the first order: ${fmt.plain(a.remaining)} contracts kept` : 'the rest sold in the cooldown']] : [])], math),
     v('div', { class: 'table-wrap', ...scrollable('Unwind slices') }, v('table', { class: 'grid-table' },
       v('thead', {}, v('tr', {}, ...['Slice', 'Size', 'Average', 'Worst', 'Fund after', 'Fund takes', 'ADL'].map((t) => v('th', { scope: 'col' }, t)))),
@@ -321,21 +326,25 @@ function sizeCurveTool({ first, lp }) {
   const base = first.quantity * (first.contract === 'inverse' ? 1 : first.contractSize ?? 1);
   const entry = first.entryPrice, mark = first.markPrice ?? entry;
   const rate = (x) => fmt.percent(x);
-  return { id: 't-curve', steps: true, title: 'Size-scaled margin (Orderly, Drift)',
+  return { id: 't-curve', steps: true, title: 'Size-scaled margin (Orderly, Drift, dYdX)',
     intro: 'Venues whose margin rate grows with the position instead of stepping through tiers. Orderly: IMR = max(base IMR, factor × notional^0.8), '
       + 'MMR = max(base MMR, base MMR / base IMR × factor × notional^0.8) (its BTC-PERP: 1%, 0.6%, 0.000000375). Drift: each ratio r becomes '
       + 'max(r, 0.8 r + factor × √size), size in coins, factor = the market\'s imf_factor / 10⁶. One position on its own collateral (USDC); '
-      + 'the liquidation price is solved exactly, with the rate at that price.',
-    fields: [{ key: 'curve', label: 'Curve', value: 'orderly', options: [['orderly', 'Orderly (notional^0.8)'], ['drift', 'Drift (√size)']] },
+      + 'the liquidation price is solved exactly, with the rate at that price. dYdX v4 scales the initial margin fraction with the market\'s '
+      + 'open interest between two caps: IMF = min(base + max((OI − lower)/(upper − lower) × (1 − base), 0), 1); the maintenance fraction stays.',
+    fields: [{ key: 'curve', label: 'Curve', value: 'orderly', options: [['orderly', 'Orderly (notional^0.8)'], ['drift', 'Drift (√size)'], ['dydx', 'dYdX (open-interest IMF)']] },
       { key: 'side', label: 'Side', value: first.side, options: [['long', 'Long'], ['short', 'Short']] },
       { key: 'quantity', label: 'Size', unit: 'coins', value: fieldText(base) },
       { key: 'entryPrice', label: 'Entry', unit: 'quote', value: fieldText(entry) },
       { key: 'markPrice', label: 'Mark', unit: 'quote', value: fieldText(mark) },
       { key: 'collateral', label: 'Collateral', unit: 'quote', value: fieldText(Math.round(base * entry / (first.leverage ?? 10))) },
       { key: 'baseImr', label: 'Base IMR', unit: '%', value: '1' }, { key: 'baseMmr', label: 'Base MMR', unit: '%', value: '0.6' },
-      { key: 'factor', label: 'Factor', value: '0.000000375' }],
+      { key: 'factor', label: 'Factor', value: '0.000000375' },
+      ...['openInterestNotional', 'openInterestLowerCap', 'openInterestUpperCap'].map((key, i) => ({ key, unit: 'quote',
+        label: ['dYdX: open interest notional', 'dYdX: lower cap', 'dYdX: upper cap'][i], value: '' }))],
     request: (num, values) => defined({ curve: values.curve, side: values.side, quantity: num('quantity'), entryPrice: num('entryPrice'),
-      markPrice: num('markPrice'), collateral: num('collateral'), baseImr: num('baseImr', 100), baseMmr: num('baseMmr', 100), factor: num('factor') }),
+      markPrice: num('markPrice'), collateral: num('collateral'), baseImr: num('baseImr', 100), baseMmr: num('baseMmr', 100), factor: num('factor'),
+      openInterestNotional: num('openInterestNotional'), openInterestLowerCap: num('openInterestLowerCap'), openInterestUpperCap: num('openInterestUpperCap') }),
     // The input is the request itself: its errors come back at "quantity", shown at "request.quantity".
     invoke: (request, options) => {
       const a = lab.sizeCurve(request, options);
@@ -363,12 +372,15 @@ function adlTool({ position }) {
     intro: 'Binance ranks by PnL% × margin ratio (a loss counts as 0); Bybit and BitMEX by PnL% × effective leverage in profit and PnL% ÷ '
       + 'effective leverage at a loss. The lights are the share of the other traders ranked below the position, in 20% buckets: '
       + '5 lights are deleveraged first. The other traders are not public: their PnL% and leverage below are an assumption '
-      + '(quantiles from lowest to highest, evenly spaced, taken as independent). Leave the second list blank for the venue\'s default.',
+      + '(quantiles from lowest to highest, evenly spaced, taken as independent). Leave the second list blank for the venue\'s default. '
+      + 'OKX publishes no ranking formula: it is ranked only if you take Bybit\'s as an assumption below.',
     fields: [position, { key: 'mode', label: 'Mode', value: 'isolated', options: [['isolated', 'Isolated'], ['cross', 'Cross']] },
+      { key: 'okxRanking', label: 'OKX (no published formula)', value: 'none',
+        options: [['none', 'Not ranked'], ['pnlTimesLeverageAssumed', "Assume Bybit's PnL% × leverage"]] },
       { key: 'pnlQuantiles', label: "Others' PnL% (assumed)", unit: '%, low to high', value: '-50, -10, 0, 10, 50' },
       { key: 'leverageQuantiles', label: "Others' effective leverage, or margin ratio on Binance (assumed)", unit: 'low to high', value: '' }],
     request: (num, values) => defined({ position: Number(values.position), mode: values.mode,
-      pnlQuantiles: listOf(values.pnlQuantiles, 100), leverageQuantiles: listOf(values.leverageQuantiles) }),
+      pnlQuantiles: listOf(values.pnlQuantiles, 100), leverageQuantiles: listOf(values.leverageQuantiles), okxRanking: values.okxRanking }),
     view: (a, { math }) => [
       v('p', { class: 'adl-lights', 'aria-label': `${a.lights} of 5 lights` },
         ...[1, 2, 3, 4, 5].map((i) => v('span', { class: i <= a.lights ? 'on' : 'off', 'aria-hidden': 'true' }, i <= a.lights ? '●' : '○')),
@@ -423,7 +435,7 @@ function reconcileTool({ unit, amt, lp, position }) {
 let running = null;
 
 /** The run on screen: its progress, a cancel button, a status line and the core's tally so far. */
-function monteCarloView(request, { tally: t, status, done, cancelled }) {
+function monteCarloView(request, { tally: t, status, done, cancelled, math }) {
   const days = (x) => (x === null ? '—' : `${fmt.days(x)} days`);
   const paths = t ? t.paths : 0;
   const summary = t ? `some isolated position liquidated in ${fmt.percent(t.probability.isolated)}, the cross account in ${fmt.percent(t.probability.cross)}.` : '';
@@ -439,7 +451,8 @@ function monteCarloView(request, { tally: t, status, done, cancelled }) {
       metric(null, 'Median time to liquidation, isolated', days(t.medianDays.isolated)),
       metric(null, 'Median time to liquidation, cross', days(t.medianDays.cross))) : null,
     t && !t.continuous.cross ? v('p', { class: 'hint' }, 'The cross account of several symbols is checked at the end of each step; '
-      + 'touches between steps count for the isolated positions only, so more steps can find more cross liquidations.') : null];
+      + 'touches between steps count for the isolated positions only, so more steps can find more cross liquidations.') : null,
+    t && done && math ? math.details('steps') : null];
 }
 
 /** A Monte Carlo probability with its standard error and 95% interval, as the core gave them. */
@@ -449,10 +462,15 @@ function odds(t, mode) {
   return `${fmt.percent(p)} ± ${fmt.percent(t.standardError[mode])} (95%: ${fmt.percent(ci.low)} to ${fmt.percent(ci.high)})`;
 }
 
-function runMonteCarlo(scenario, request, out) {
+function runMonteCarlo(scenario, request, out, { math, last } = {}) {
   if (running) running.cancel();
-  const run = { tally: null, status: 'Running…', done: false };
-  const show = (changes) => patch(out, monteCarloView(request, Object.assign(run, changes)));
+  const run = { tally: null, status: 'Running…', done: false, math: null };
+  const show = (changes) => {
+    Object.assign(run, changes);
+    if (last) Object.assign(last, { tally: run.tally, redraw: () => show({}) });
+    if (run.done && math) run.math = math;
+    patch(out, monteCarloView(request, run));
+  };
   show({});
   const chunk = Math.max(1, Math.floor(2e6 / Math.max(1, request.steps * scenario.positions.length)));
   let cancelled = false;

@@ -18,6 +18,11 @@ inline constexpr std::size_t kMaxAdlQuantiles = 101;
 /// Leverage grid points over which the crowd's leverage is integrated (midpoint rule in probability).
 inline constexpr std::size_t kAdlLeverageGrid = 1000;
 
+/// OKX's ADL ranking. OKX publishes no formula (help centre and API: a five-level "adl" indicator only;
+/// third-party copies of its text name profit and leverage): None refuses OKX (scenario.rules
+/// adlNoRanking); PnlTimesLeverageAssumed ranks it with Bybit's PnL% x / / effective leverage, an assumption.
+enum class AdlOkxRanking { None, PnlTimesLeverageAssumed };
+
 /// adlRank()'s request. The crowd: the other traders' ranking inputs as quantiles at evenly spaced
 /// probabilities 0, 1/(n-1), ..., 1 (ascending, piecewise linear between them), taken as independent.
 /// Empty: the default below. The venues publish neither; the defaults are an assumption.
@@ -29,6 +34,8 @@ struct AdlRequest {
   /// The score's second factor of the others: effective leverage (Bybit, BitMEX; default {1, 2, 5, 10, 25})
   /// or margin ratio (Binance; default {0.01, 0.05, 0.1, 0.3, 0.8}).
   std::vector<double> leverageQuantiles;
+  /// OKX only (ignored for the other venues): the ranking assumed for it.
+  AdlOkxRanking okxRanking = AdlOkxRanking::None;
 };
 
 /// adlRank()'s answer.
@@ -42,8 +49,8 @@ struct AdlRankResult {
   std::vector<Step> steps;  ///< filled by explain() only
 };
 
-/// Input errors: the scenario's, the position index, the venue (Binance, Bybit, BitMEX rank; the others
-/// have no documented formula here), the position's bankruptcy price in request.mode (Bybit, BitMEX),
+/// Input errors: the scenario's, the position index, the venue (Binance, Bybit, BitMEX rank; OKX with
+/// request.okxRanking; the others have no documented formula here), the position's bankruptcy price in request.mode (Bybit, BitMEX),
 /// and the quantiles (2..101 finite values, ascending; leverage > 0, margin ratio >= 0).
 std::vector<InputError> validate(const Scenario& scenario, const AdlRequest& request);
 

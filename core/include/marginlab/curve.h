@@ -22,6 +22,11 @@ enum class SizeCurve {
   /// max(r, 4/5 r + factor x sqrt(|size|)), size in base units, for the initial and the maintenance
   /// ratio alike (factor = the market's imf_factor / 1e6).
   Drift,
+  /// dYdX v4 (v4-documentation concepts/trading/margin, open-interest-based IMF; VENUES.md 7.1, DY-5): the
+  /// market's open interest notional OI scales the initial margin fraction, scaling = (OI − lowerCap) /
+  /// (upperCap − lowerCap), IMF = min(baseIMF + max(scaling × (1 − baseIMF), 0), 1); the maintenance fraction
+  /// stays baseMmr. baseImr is the base IMF; factor is not read.
+  Dydx,
 };
 
 /// sizeCurve()'s input (fields.h): one position backed by its own collateral.
@@ -34,8 +39,13 @@ struct SizeCurveInput {
   double collateral = 0;            ///< quote: the margin backing the position (its isolated margin), >= 0
   double baseImr = 0;               ///< fraction of notional, in [1e-6, 1]
   double baseMmr = 0;               ///< fraction of notional, in [1e-6, baseImr]
-  double factor = 0;                ///< the curve's factor, in [0, 1] (0: the base rates only)
+  double factor = 0;                ///< the curve's factor, in [0, 1] (0: the base rates only); not read by dydx
+  /// dydx only (required there): the market's open interest notional and its caps, quote, >= 0, upper > lower.
+  std::optional<double> openInterestNotional, openInterestLowerCap, openInterestUpperCap;
 };
+
+/// dYdX's open-interest scaling of the initial margin fraction (curve Dydx, a valid input).
+double dydxInitialMarginFraction(double baseImf, double openInterest, double lowerCap, double upperCap) noexcept;
 
 /// The largest factor an input may carry.
 inline constexpr double kMaxCurveFactor = 1;

@@ -28,13 +28,26 @@ enum class UnwindStyle { Market, Twap, Iceberg };
 /// for a long's sell, asks <= BP for a short's buy), the rest is taken over (Binance 1.1, Bybit 2.1).
 enum class UnwindOrder { Book, IocAtBankruptcy };
 /// Partial liquidation. None: the style's orders for the whole position (as before). Venue: the venue's
-/// documented partial liquidation where the lab has it, otherwise as None (a step says why). Hyperliquid
-/// (docs "Liquidations", partial liquidations; announcement 307): a liquidatable position over 100,000
-/// USDC notional sends 20% of it as a market liquidation order; during the 30 s cooldown after it, the
-/// liquidation order is for the whole position; below 2/3 of the maintenance margin the backstop
-/// (liquidator vault) takes it over. Binance's and Bybit's step down the risk-limit tiers is not
-/// modelled: their pages say the order reduces to a lower tier, not by how much (VENUES.md 1.1, 2.1).
+/// documented partial liquidation where the lab has it, otherwise as None (a step says why).
+/// Hyperliquid (docs "Liquidations", partial liquidations; announcement 307): a liquidatable position over
+/// 100,000 USDC notional sends 20% of it as a market liquidation order; during the 30 s cooldown after it,
+/// the liquidation order is for the whole position; below 2/3 of the maintenance margin the backstop
+/// (liquidator vault) takes it over. Isolated and cross (cross: the account's equity and maintenance).
+/// The tiered venues step down the risk-limit tiers first (VENUES.md 1.1 Binance liquidation protocol
+/// FAQ 360033525271: "one large IOC to reduce to a lower bracket"; 2.1 Bybit: "partial IOC to the lower
+/// risk limit tier"; 4.1 BitMEX /app/liquidation: "FillOrKill sized to drop a tier"; 3.1 OKX: "reduce by
+/// tiers", [UNVERIFIED]). How much each order closes and its order type are not published: the lab steps
+/// down only when request.stepDown names its assumption (UnwindStepDown).
 enum class UnwindPartial { None, Venue };
+/// The step down the tiers (request.partial Venue on Binance, Bybit, Bybit UTA, BitMEX, OKX). None: not
+/// modelled, the whole position is unwound (a step says why). LowerTierAssumed: each order reduces the
+/// position to the cap of the next lower tier (the notional that puts it in that tier), then the margin is
+/// checked at the mark (the liquidation price); met: the trader keeps the rest; not met: the next step
+/// down, and from the lowest tier the whole rest. TwoTiersAssumed: the same, two tiers at a time (copies
+/// of OKX's text, VENUES.md 3.1). Both are assumptions: the venues say "to a lower tier" without the
+/// size, and the order is modelled as a market order walking the book (no limit price, depth taken does
+/// not come back between the orders).
+enum class UnwindStepDown { None, LowerTierAssumed, TwoTiersAssumed };
 /// Hyperliquid's partial liquidation: the notional above which 20% is sent first, USDC.
 inline constexpr double kHyperliquidPartialNotional = 100'000;
 inline constexpr double kHyperliquidPartialShare = 0.2;
@@ -53,6 +66,7 @@ struct UnwindRequest {
   double insuranceFund = 0;     ///< balance before, settlement asset
   UnwindOrder order = UnwindOrder::Book;  ///< the liquidation order's convention
   UnwindPartial partial = UnwindPartial::None;  ///< Venue needs style Market
+  UnwindStepDown stepDown = UnwindStepDown::None;  ///< the tiered venues' step down (needs partial Venue)
 };
 /// One slice of the unwind: a row of the slice table. Prices are quote per base.
 struct UnwindSlice {
@@ -94,6 +108,7 @@ struct UnwindResult {
   /// liquidation price). filled + unfilled + remaining = quantity.
   double remaining = 0;
   bool backstop = false;  ///< Hyperliquid: equity fell below 2/3 of MM; the vault (the fund) took the rest at BP
+  std::size_t stepDownOrders = 0;  ///< the tier step-down orders sent (slices 0..stepDownOrders-1)
 };
 /// Every input error: the scenario's, then the request's. Checks: request.slices only for Twap,
 /// request.visibleSize for Iceberg (at most 10,000 slices), request.replenishFraction for Twap

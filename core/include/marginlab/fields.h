@@ -102,11 +102,13 @@ inline constexpr std::string_view kShockModelNames[] = {"oneFactor", "eachSymbol
 inline constexpr std::string_view kUnwindStyleNames[] = {"market", "twap", "iceberg"};
 inline constexpr std::string_view kUnwindOrderNames[] = {"book", "iocAtBankruptcy"};
 inline constexpr std::string_view kUnwindPartialNames[] = {"none", "venue"};
+inline constexpr std::string_view kAdlOkxRankingNames[] = {"none", "pnlTimesLeverageAssumed"};
+inline constexpr std::string_view kUnwindStepDownNames[] = {"none", "lowerTierAssumed", "twoTiersAssumed"};
 inline constexpr std::string_view kCascadeLiquidationNames[] = {"wholeAccount", "tierByTier"};
 inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"};
 inline constexpr std::string_view kOptionTypeNames[] = {"call", "put"};
 inline constexpr std::string_view kVolDynamicsNames[] = {"stickyStrike", "stickyMoneyness"};
-inline constexpr std::string_view kSizeCurveNames[] = {"orderly", "drift"};
+inline constexpr std::string_view kSizeCurveNames[] = {"orderly", "drift", "dydx"};
 
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
@@ -117,6 +119,8 @@ constexpr std::span<const std::string_view> enumNames(ShockModel) noexcept { ret
 constexpr std::span<const std::string_view> enumNames(UnwindStyle) noexcept { return kUnwindStyleNames; }
 constexpr std::span<const std::string_view> enumNames(UnwindOrder) noexcept { return kUnwindOrderNames; }
 constexpr std::span<const std::string_view> enumNames(UnwindPartial) noexcept { return kUnwindPartialNames; }
+constexpr std::span<const std::string_view> enumNames(UnwindStepDown) noexcept { return kUnwindStepDownNames; }
+constexpr std::span<const std::string_view> enumNames(AdlOkxRanking) noexcept { return kAdlOkxRankingNames; }
 constexpr std::span<const std::string_view> enumNames(CascadeLiquidation) noexcept { return kCascadeLiquidationNames; }
 constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { return kVolShockKindNames; }
 constexpr std::span<const std::string_view> enumNames(OptionType) noexcept { return kOptionTypeNames; }
@@ -137,8 +141,10 @@ constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' |
 constexpr std::string_view enumType(UnwindStyle) noexcept { return "'market' | 'twap' | 'iceberg'"; }
 constexpr std::string_view enumType(UnwindOrder) noexcept { return "'book' | 'iocAtBankruptcy'"; }
 constexpr std::string_view enumType(UnwindPartial) noexcept { return "'none' | 'venue'"; }
+constexpr std::string_view enumType(AdlOkxRanking) noexcept { return "'none' | 'pnlTimesLeverageAssumed'"; }
+constexpr std::string_view enumType(UnwindStepDown) noexcept { return "'none' | 'lowerTierAssumed' | 'twoTiersAssumed'"; }
 constexpr std::string_view enumType(CascadeLiquidation) noexcept { return "'wholeAccount' | 'tierByTier'"; }
-constexpr std::string_view enumType(SizeCurve) noexcept { return "'orderly' | 'drift'"; }
+constexpr std::string_view enumType(SizeCurve) noexcept { return "'orderly' | 'drift' | 'dydx'"; }
 
 /// An enum that crosses as one of its strings.
 template <class E>
@@ -424,6 +430,7 @@ void fields(V& v, T& r) {
   v("insuranceFund", r.insuranceFund);
   v("order", r.order, QuoteLimit{});
   v("partial", r.partial, QuoteLimit{});
+  v("stepDown", r.stepDown, QuoteLimit{});
 }
 
 template <class V, Is<AdlRequest> T>
@@ -432,6 +439,7 @@ void fields(V& v, T& r) {
   v("mode", r.mode);
   v("pnlQuantiles", r.pnlQuantiles, Values{}, Limit{kMaxAdlQuantiles});
   v("leverageQuantiles", r.leverageQuantiles, Values{}, Limit{kMaxAdlQuantiles});
+  v("okxRanking", r.okxRanking, QuoteLimit{});
 }
 
 // reconcile.h: the venue's figures of one position, and the call's request (JS: venueFigures and
@@ -592,6 +600,9 @@ void fields(V& v, T& in) {
   v("baseImr", in.baseImr, Required{});
   v("baseMmr", in.baseMmr, Required{});
   v("factor", in.factor, Required{});
+  v("openInterestNotional", in.openInterestNotional);
+  v("openInterestLowerCap", in.openInterestLowerCap);
+  v("openInterestUpperCap", in.openInterestUpperCap);
 }
 
 template <class V, Is<SizeCurveResult> T>

@@ -222,6 +222,9 @@ inline constexpr Message accountTooManyPositions{"accountTooManyPositions", Erro
 inline constexpr Message accountSurfacePoints{"accountSurfacePoints", ErrorCode::TooMany, "{path} brings the surfaces to {count} volatilities; at most {limit} over all underlyings"};
 inline constexpr Message accountOptionsNeedDeribit{"accountOptionsNeedDeribit", ErrorCode::Unsupported, "{path}: options need margin \"deribitStandard\" (the tiers rules have no option margin)"};
 
+// sizeCurve, curve 'dydx' (curve.cpp): the open-interest caps.
+inline constexpr Message curveCapsOrder{"curveCapsOrder", ErrorCode::OutOfRange, "{path} ({value}) must be above openInterestLowerCap ({limit})"};
+
 /// Every row, for lookups by key: when compiled (Rule), and in tests (messageFor).
 inline constexpr const Message* kAll[] = {
     &notFinite,
@@ -400,6 +403,7 @@ inline constexpr const Message* kAll[] = {
     &accountTooManyPositions,
     &accountSurfacePoints,
     &accountOptionsNeedDeribit,
+    &curveCapsOrder,
 };
 
 }  // namespace msg

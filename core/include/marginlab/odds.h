@@ -119,6 +119,7 @@ struct MonteCarloTally {
   /// account's far side is checked at the steps). False: the cross account of several symbols, whose
   /// margin is checked at the end of each step only, so more steps find more liquidations.
   ByMode<bool> continuous;
+  std::vector<Step> steps;  ///< filled by explain() only (never read back from a tally passed in)
 };
 /// The scenario's errors, then the request's (not the chunk's: monteCarlo() checks those too).
 std::vector<InputError> validate(const Scenario& scenario, const MonteCarloRequest& request);
@@ -128,6 +129,12 @@ std::vector<InputError> validate(const Scenario& scenario, const MonteCarloReque
 /// request.paths and the tally's list sizes first.
 Result<MonteCarloTally> monteCarlo(const Scenario& scenario, const MonteCarloRequest& request, std::size_t begin,
                                    std::size_t end, MonteCarloTally tally = {});
+
+/// "Show the math" of a monteCarlo() answer (mc_explain.cpp): the paths and the time step, each symbol's
+/// log step, Merton's parameters with jumps, the Brownian-bridge touch probability of a step for each
+/// liquidation price (its formula and a worked step), then per mode the estimate, its standard error,
+/// its 95% interval and the median time. Reads the tally; changes no number.
+void explain(const Scenario& scenario, const MonteCarloRequest& request, MonteCarloTally& tally);
 
 /// An estimate and its standard error.
 struct TailEstimate {
