@@ -209,6 +209,12 @@ inline constexpr Message accountTooManyPositions{"accountTooManyPositions", Erro
 inline constexpr Message accountSurfacePoints{"accountSurfacePoints", ErrorCode::TooMany, "{path} brings the surfaces to {count} volatilities; at most {limit} over all underlyings"};
 inline constexpr Message accountOptionsNeedDeribit{"accountOptionsNeedDeribit", ErrorCode::Unsupported, "{path}: options need margin \"deribitStandard\" (the tiers rules have no option margin)"};
 
+// Margin by venue (venue_pm.cpp).
+inline constexpr Message venuePmAsOf{"venuePmAsOf", ErrorCode::OutOfRange, "{path} (\"{value}\") must be a date \"YYYY-MM-DD\""};
+inline constexpr Message venuePmVenue{"venuePmVenue", ErrorCode::UnknownValue, "{path} (\"{value}\") must be one of deribit, okx, bybit, binance, span"};
+inline constexpr Message venuePmSpanUnderlying{"venuePmSpanUnderlying", ErrorCode::UnknownValue, "{path} (\"{value}\") names no entry of the account's underlyings"};
+inline constexpr Message venuePmFraction{"venuePmFraction", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high}"};
+
 /// Every row, for lookups by key: when compiled (Rule), and in tests (messageFor).
 inline constexpr const Message* kAll[] = {
     &notFinite,
@@ -377,6 +383,10 @@ inline constexpr const Message* kAll[] = {
     &accountTooManyPositions,
     &accountSurfacePoints,
     &accountOptionsNeedDeribit,
+    &venuePmAsOf,
+    &venuePmVenue,
+    &venuePmSpanUnderlying,
+    &venuePmFraction,
 };
 
 }  // namespace msg
