@@ -48,8 +48,9 @@ void findWorst(PmGrid& g) {
 }
 
 PmComponent worstComponent(std::string name, const PmGrid& g, double value) {
-  return PmComponent{.name = std::move(name), .value = value, .priceMove = g.priceMoves[g.worstPriceMove],
-                     .volShock = g.volShocks[g.worstVolShock], .leg = g.leg, .underlying = g.underlying};
+  return PmComponent{.name = std::move(name), .value = value,
+                     .scenario = PmScenario{g.priceMoves[g.worstPriceMove], g.volShocks[g.worstVolShock]}, .leg = g.leg,
+                     .underlying = g.underlying};
 }
 
 /// A grid of plain moves x relative volatility shocks, PnL in the quote currency (coin PnL at the
@@ -69,6 +70,12 @@ PmGrid quoteGrid(const PmUnit& u, std::string name, std::vector<double> moves, s
   const double m = g.priceMoves[g.worstPriceMove], s = g.volShocks[g.worstVolShock];
   g.leg = drivingLeg(u, [&](const PmLeg& l) { return pnlOf(l, m, s); });
   return g;
+}
+
+std::string joined(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
 }
 
 std::vector<double> symmetricMoves(double range, int buckets) {
@@ -153,7 +160,7 @@ PmGrid deribitExtended(const PmUnit& u, const DeribitPmParams& p, const DeribitO
   for (std::size_t m = 0; m < g.priceMoves.size(); ++m) {
     double sum = 0;
     for (const PmLeg& l : u.legs) sum += deribitExtendedCell(u, l, p, g.priceMoves[m]);
-    const double weighted = std::min(sum, 0.0) * deribitExtendedWeight(p, g.priceMoves[m], o.extendedFullWeight);
+    const double weighted = std::min(sum, 0.0) * deribitExtendedWeight(p, g.priceMoves[m], o.extendedWeight == DeribitExtendedWeight::Full);
     g.pnl[0][m] = std::min(0.0, weighted * toQuote + p.extendedDampener) / toQuote;
   }
   findWorst(g);
@@ -174,17 +181,18 @@ VenueMargin deribitPortfolioMargin(const PmUnit& u, const DeribitPmParams& p, co
   double rmm = worstCase;
   for (const PmLeg& l : u.legs) {  // roll shock per futures leg, absolute (1.4)
     if (l.option) continue;
-    const double move = std::max(o.rollShockTimeScaled ? p.annualisedMoveRisk * l.years : 0.0, p.minAnnualisedMove);
+    const double move = std::max(o.rollShock == DeribitRollShock::TimeScaled ? p.annualisedMoveRisk * l.years : 0.0, p.minAnnualisedMove);
     const double roll = std::abs(l.coins) * move * (l.inverse ? 1 : l.mark);
     rmm += roll;
     r.components.push_back({.name = "rollShock", .value = roll, .leg = l.path, .underlying = u.underlying});
   }
   r.initialMargin = rmm;  // + open orders and MMP margin: none in an account of positions
   r.maintenanceMargin = p.mmFactor * rmm;
-  r.assumptions = {o.extendedFullWeight ? "deribitExtendedFullWeight: true (each extended cell at full weight)"
-                                        : "deribitExtendedFullWeight: false (extended cell weight = priceRange / |move|)",
-                   o.rollShockTimeScaled ? "deribitRollShockTimeScaled: true (max(annualisedMoveRisk x T, floor))"
-                                         : "deribitRollShockTimeScaled: false (the floor alone)"};
+  const bool full = o.extendedWeight == DeribitExtendedWeight::Full;
+  r.assumptions = joined({full ? "deribitExtendedWeight: full (each extended cell at full weight)"
+                        : "deribitExtendedWeight: rangeOverMove (extended cell weight = priceRange / |move|)",
+                   o.rollShock == DeribitRollShock::TimeScaled ? "deribitRollShock: timeScaled (max(annualisedMoveRisk x T, floor))"
+                                                               : "deribitRollShock: floor (the floor alone)"});
   return r;
 }
 
@@ -224,9 +232,9 @@ VenueMargin okxPortfolioMargin(const PmUnit& u, const OkxPmParams& p, const OkxO
   }
   r.maintenanceMargin = std::max(mr1, mr6) + mr4;
   r.initialMargin = p.imFactor * r.maintenanceMargin;
-  r.assumptions = {"okxExtremeCoverage: " + percent(o.extremeCoverage) + " of the MR6 loss",
+  r.assumptions = joined({"okxExtremeCoverage: " + percent(o.extremeCoverage) + " of the MR6 loss",
                    "okxVolShock: " + percent(o.volShock) + " relative IV move in MR1 and MR6",
-                   "MR4 = |size| x mark x annualised basis risk x T per dated future; MR2, MR3, MR5, MR7, MR9 not charged"};
+                   "MR4 = |size| x mark x annualised basis risk x T per dated future; MR2, MR3, MR5, MR7, MR9 not charged"});
   return r;
 }
 
@@ -259,9 +267,9 @@ VenueMargin bybitPortfolioMargin(const PmUnit& u, const BybitPmParams& p, const 
   }
   r.maintenanceMargin = mm;
   r.initialMargin = mm * o.imFactor;
-  r.assumptions = {"bybitVolShock: " + percent(o.volShock), "bybitFuturesFactor: " + percent(o.futuresFactor),
+  r.assumptions = joined({"bybitVolShock: " + percent(o.volShock), "bybitFuturesFactor: " + percent(o.futuresFactor),
                    "bybitShortOptionFactor: " + percent(o.shortOptionFactor), "bybitImFactor: " + percent(o.imFactor),
-                   "vega spread, USDT-USDC spread and delta spread contingencies not charged"};
+                   "vega spread, USDT-USDC spread and delta spread contingencies not charged"});
   return r;
 }
 
@@ -306,12 +314,12 @@ VenueMargin spanMargin(const PmUnit& u, const SpanParams& p) {
   g.worstPriceMove = scan.scenario, g.worstPnl = -scan.risk, g.leg = legs[scan.scenario];
   r.grids.push_back(g);
   PmComponent c = worstComponent("scanRisk", g, scan.risk);
-  c.volShock = kSpanScenarios[scan.scenario].vol * p.volScanRange;
+  c.scenario->volShock = kSpanScenarios[scan.scenario].vol * p.volScanRange;
   r.components.push_back(c);
   r.maintenanceMargin = scan.risk;
   r.initialMargin = scan.risk * p.imRatio;
-  r.assumptions = {"extreme scenarios at " + percent(p.extremeMultiple) + " of the PSR, " + percent(p.extremeCoverage) + " counted",
-                   "spanImRatio: " + percent(p.imRatio) + "; no intra/inter spread, delivery or short option minimum charge"};
+  r.assumptions = joined({"extreme scenarios at " + percent(p.extremeMultiple) + " of the PSR, " + percent(p.extremeCoverage) + " counted",
+                   "spanImRatio: " + percent(p.imRatio) + "; no intra/inter spread, delivery or short option minimum charge"});
   return r;
 }
 

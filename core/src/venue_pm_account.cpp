@@ -101,10 +101,8 @@ namespace {
 
 void checkRequest(Checker& c, const Account& a, const MarginByVenueRequest& q) {
   if (q.asOf && !isDate(*q.asOf)) c.fail("request.asOf", "venuePmAsOf", {{"value", q.asOf->substr(0, 32)}});
-  if (c.listSize("request.venues", q.venues.size() + 1, kMaxVenueNames + 1, "venue"))
-    for (std::size_t i = 0; i < q.venues.size(); ++i)
-      if (std::find(std::begin(kVenues), std::end(kVenues), q.venues[i]) == std::end(kVenues))
-        c.fail(at("request.venues", i), "venuePmVenue", {{"value", q.venues[i].substr(0, 32)}});
+  if (q.venue && std::find(std::begin(kVenues), std::end(kVenues), *q.venue) == std::end(kVenues))
+    c.fail("request.venue", "venuePmVenue", {{"value", q.venue->substr(0, 32)}});
   if (!c.listSize("request.span", q.span.size() + 1, kMaxSpanParameters + 1, "SPAN parameter set")) return;
   const auto fraction = [&](const std::string& path, double x, double low, double high) {
     if (c.finite(path, x) && !(x >= low && x <= high)) c.fail(path, "venuePmFraction", {{"value", x}, {"low", low}, {"high", high}});
@@ -119,12 +117,12 @@ void checkRequest(Checker& c, const Account& a, const MarginByVenueRequest& q) {
     fraction(at("request.span", i, "extremeCoverage"), s.extremeCoverage, 0, 1);
     fraction(at("request.span", i, "imRatio"), s.imRatio, 1, 10);
   }
-  fraction("request.okx.extremeCoverage", q.okx.extremeCoverage, 0, 1);
-  fraction("request.okx.volShock", q.okx.volShock, 0, 0.99);
-  fraction("request.bybit.volShock", q.bybit.volShock, 0, 0.99);
-  fraction("request.bybit.futuresFactor", q.bybit.futuresFactor, 0, 1);
-  fraction("request.bybit.shortOptionFactor", q.bybit.shortOptionFactor, 0, 1);
-  fraction("request.bybit.imFactor", q.bybit.imFactor, 1, 10);
+  fraction("request.okxExtremeCoverage", q.okx.extremeCoverage, 0, 1);
+  fraction("request.okxVolShock", q.okx.volShock, 0, 0.99);
+  fraction("request.bybitVolShock", q.bybit.volShock, 0, 0.99);
+  fraction("request.bybitFuturesFactor", q.bybit.futuresFactor, 0, 1);
+  fraction("request.bybitShortOptionFactor", q.bybit.shortOptionFactor, 0, 1);
+  fraction("request.bybitImFactor", q.bybit.imFactor, 1, 10);
 }
 
 VenueMargin unsupported(std::string venue, std::string kind, std::string reason) {
@@ -148,8 +146,8 @@ VenueMargin combine(std::string venue, std::vector<VenueMargin> parts, const std
       g.worstPnl *= k;
       r.grids.push_back(std::move(g));
     }
-    for (std::string& s : p.assumptions)
-      if (std::find(r.assumptions.begin(), r.assumptions.end(), s) == r.assumptions.end()) r.assumptions.push_back(std::move(s));
+    if (r.assumptions.find(p.assumptions) == std::string::npos)
+      r.assumptions += (r.assumptions.empty() || p.assumptions.empty() ? "" : "; ") + p.assumptions;
   }
   return r;
 }
@@ -199,7 +197,7 @@ VenueMargin evaluatedRow(const Account& a, std::string venue, std::string kind, 
   for (const AssetView& x : v.assets)
     if (x.maintenanceMargin != 0)
       m.components.push_back({.name = "maintenance." + x.asset, .value = x.maintenanceMargin * x.price});
-  if (margin == AccountMargin::Tiers) m.assumptions = {"Binance portfolio margin has no initial margin: IM shown = MM"};
+  if (margin == AccountMargin::Tiers) m.assumptions = "Binance portfolio margin has no initial margin: IM shown = MM";
   return m;
 }
 
@@ -213,7 +211,7 @@ Result<MarginByVenueResult> marginByVenue(const Account& a, const MarginByVenueR
   out.errors.insert(out.errors.end(), c.errors.begin(), c.errors.end());
   if (!out.errors.empty()) return out;
   const std::string_view asOf = q.asOf ? std::string_view(*q.asOf) : kLatest;
-  const auto wanted = [&](std::string_view v) { return q.venues.empty() || std::find(q.venues.begin(), q.venues.end(), v) != q.venues.end(); };
+  const auto wanted = [&](std::string_view v) { return !q.venue || *q.venue == v; };
   MarginByVenueResult r;
   if (wanted("deribit")) {
     r.venues.push_back(deribitRow(a, q, asOf));
@@ -240,7 +238,7 @@ void explain(const Account&, const MarginByVenueRequest&, MarginByVenueResult& r
     const VenueMargin& v = r.venues[i];
     const std::string base = at("venues", i);
     if (!v.supported) {
-      r.steps.push_back({.field = base, .label = v.venue + " " + v.kind + ": not supported: " + v.reason,
+      r.steps.push_back({.field = base, .label = v.venue + " " + v.kind + ": not supported: " + v.reason.value_or(""),
                          .code = "venuePm.unsupported"});
       continue;
     }
@@ -248,7 +246,7 @@ void explain(const Account&, const MarginByVenueRequest&, MarginByVenueResult& r
     for (const PmComponent& c : v.components) {
       terms += (terms.empty() ? "" : " + ") + formatNumber(c.value);
       std::string where = c.leg ? " (" + *c.leg + ")" : "";
-      if (c.priceMove) where += " at a move of " + formatNumber(*c.priceMove * 100) + "%";
+      if (c.scenario) where += " at a move of " + formatNumber(c.scenario->priceMove * 100) + "%";
       r.steps.push_back({.field = base + ".components", .label = v.venue + ": " + c.name + where, .formula = c.name,
                          .substituted = formatNumber(c.value), .value = c.value, .code = "venuePm.component"});
     }

@@ -54,7 +54,7 @@ TEST_CASE("venue PM: DPM-1, Deribit S:PM BTC docs example (perpetual and a dated
   const PmComponent* worst = component(m, "worstCase");
   REQUIRE(worst);
   CHECK(worst->value == Approx(0.0596858724).epsilon(1e-9));
-  CHECK(*worst->priceMove == Approx(-0.16));  // bucket 1, left
+  CHECK(worst->scenario->priceMove == Approx(-0.16));  // bucket 1, left
   CHECK(*worst->leg == "futures[0]");
   CHECK(component(m, "rollShock", "futures[0]")->value + component(m, "rollShock", "futures[1]")->value ==
         Approx(0.00315725898).epsilon(1e-9));
@@ -74,7 +74,7 @@ TEST_CASE("venue PM: DPM-2, Deribit X:PM ETH API capture (short perpetual, pnl_o
   CHECK(m.grids[0].pnl[1][0] == Approx(0.131639758).epsilon(1e-8));  // -18%, aggregated x 0.6
   CHECK(m.grids[0].pnl[1][8] == Approx(-0.152464127).epsilon(1e-8));
   CHECK(component(m, "worstCase")->value == Approx(0.152464127).epsilon(1e-8));
-  CHECK(*component(m, "worstCase")->priceMove == Approx(0.18));  // bucket 9, right
+  CHECK(component(m, "worstCase")->scenario->priceMove == Approx(0.18));  // bucket 9, right
   CHECK(component(m, "rollShock")->value == Approx(0.004997435).epsilon(1e-7));
   CHECK(m.initialMargin == Approx(0.157461562).epsilon(1e-8));
   CHECK(m.maintenanceMargin == Approx(0.125969250).epsilon(1e-8));
@@ -135,12 +135,12 @@ TEST_CASE("venue PM: issue case (a), ten short puts 30% OTM under the extended t
   const PmComponent* worst = component(m, "worstCase.extended");
   REQUIRE(worst);
   CHECK(worst->value == Approx(expected).epsilon(1e-9));
-  CHECK(*worst->priceMove == Approx(-0.66));
+  CHECK(worst->scenario->priceMove == Approx(-0.66));
   CHECK(*worst->leg == "options[0]");
   CHECK(m.initialMargin == Approx(expected).epsilon(1e-9));
   CHECK(m.maintenanceMargin == Approx(0.8 * expected).epsilon(1e-9));
   // The [UNVERIFIED] weight behind its option: full weight counts the whole loss less the dampener.
-  const VenueMargin full = deribitPortfolioMargin(units[0], btc2024(), {.extendedFullWeight = true});
+  const VenueMargin full = deribitPortfolioMargin(units[0], btc2024(), {.extendedWeight = DeribitExtendedWeight::Full});
   CHECK(full.initialMargin == Approx((loss * 100000 - 100000) / 100000).epsilon(1e-9));
 }
 
@@ -154,7 +154,7 @@ TEST_CASE("venue PM: issue case (b), a calendar spread at its own marks pays a r
                 .entryPrice = 100000, .markPrice = 100000},
                {.underlying = "BTC", .settlementAsset = "USD", .symbol = "BTC-27SEP24", .side = Side::Short, .quantity = 100,
                 .entryPrice = 101000, .markPrice = 101000}};
-  const Result<MarginByVenueResult> r = marginByVenue(a, {.venues = {"deribit"}});
+  const Result<MarginByVenueResult> r = marginByVenue(a, {.venue = "deribit"});
   REQUIRE(r);
   const VenueMargin* m = row(*r.value, "deribit");
   REQUIRE(m);
@@ -195,7 +195,7 @@ TEST_CASE("venue PM: OPM-1 and OKX's dated sets", "[venuepm][okx]") {
   const VenueMargin now = okxPortfolioMargin(u, okxParams("BTC", "2025-06-01"));
   CHECK(component(now, "MR1")->value == Approx(120000).epsilon(1e-12));  // 10 x 100,000 x 12%
   CHECK(component(now, "MR6")->value == Approx(240000).epsilon(1e-12));  // raw loss at -24%
-  CHECK(*component(now, "MR6")->priceMove == Approx(-0.24));
+  CHECK(component(now, "MR6")->scenario->priceMove == Approx(-0.24));
   CHECK(now.maintenanceMargin == Approx(240000).epsilon(1e-12));
   CHECK(now.initialMargin == Approx(1.3 * 240000).epsilon(1e-12));
   CHECK(now.parameterSet == "2025-01-06");
@@ -244,7 +244,7 @@ TEST_CASE("venue PM: SPAN-1 (McMillan's covered write) and SPAN's 16 scenarios b
              .volatility = 1e-4}};
   const VenueMargin o = spanMargin(q, p);
   CHECK(o.maintenanceMargin == Approx(1750).epsilon(1e-9));
-  CHECK(*component(o, "scanRisk")->priceMove == Approx(-0.20));
+  CHECK(component(o, "scanRisk")->scenario->priceMove == Approx(-0.20));
   CHECK(*component(o, "scanRisk")->leg == "options[0]");
 }
 
@@ -258,14 +258,14 @@ TEST_CASE("venue PM: side by side, unsupported rows and request errors at their 
   CHECK(!row(*r.value, "span")->supported);     // no SPAN parameters for BTC
   CHECK(row(*r.value, "okx")->supported);
   CHECK(row(*r.value, "bybit")->supported);
-  MarginByVenueRequest bad{.asOf = "June", .venues = {"cme"}};
+  MarginByVenueRequest bad{.asOf = "June", .venue = "cme"};
   bad.span = {{.underlying = "DOGE", .priceScanRange = 2}};
   bad.okx.extremeCoverage = std::nan("");
   const Result<MarginByVenueResult> e = marginByVenue(a, bad);
   std::vector<std::string> paths;
   for (const InputError& x : e.errors) paths.push_back(x.path);
-  CHECK(paths == std::vector<std::string>{"request.asOf", "request.venues[0]", "request.span[0].underlying",
-                                          "request.span[0].priceScanRange", "request.okx.extremeCoverage"});
+  CHECK(paths == std::vector<std::string>{"request.asOf", "request.venue", "request.span[0].underlying",
+                                          "request.span[0].priceScanRange", "request.okxExtremeCoverage"});
   MarginByVenueResult explained = *r.value;
   explain(a, {.asOf = "2025-06-01"}, explained);
   CHECK(!explained.steps.empty());

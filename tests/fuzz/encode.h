@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "marginlab/account_fields.h"
+#include "marginlab/venue_pm_fields.h"
 #include "marginlab/fields.h"
 #include "marginlab/marginlab.h"
 
@@ -473,6 +474,9 @@ struct Params {
   std::optional<double> accountHaircut;              ///< set on the converted collateral
   std::string accountRelink;                         ///< when not empty: futures[0]/options[0] name it as underlying and asset
   std::vector<Underlying> accountUnderlyings;        ///< appended (a surface from the options scenario when it has one)
+  /// kAccount, margin by venue (venue_pm.h): futures[0]'s own mark, and the request.
+  std::optional<double> accountFutureMark;
+  MarginByVenueRequest venueRequest;
 };
 
 inline constexpr std::size_t kFuzzOptions = 8;         ///< most options one input spells out
@@ -654,6 +658,29 @@ void accountSchema(IO& io, Params& p) {
   if (relink) io.text(p.accountRelink);
 }
 
+/// Margin by venue's request: its date, venue, SPAN sets and [UNVERIFIED] options near their defaults.
+template <class IO>
+void venueSchema(IO& io, Params& p) {
+  io.opt(p.accountFutureMark, 1000);
+  MarginByVenueRequest& q = p.venueRequest;
+  bool dated = q.asOf.has_value();
+  io.flag(dated);
+  if (dated) {
+    q.asOf.emplace();
+    io.text(*q.asOf, {"2024-12-01", "2025-01-05", "2025-06-01", "2025-13-01", "June", ""});
+  }
+  std::size_t n = q.span.size();
+  io.count(n, 3);
+  q.span.resize(n);
+  for (SpanParams& s : q.span)
+    fieldsIO(io, s, [](std::string_view name) { return name == "priceScanRange" ? 0.1 : name == "volScanRange" ? 0.05 : 1.0; });
+  io.num(q.okx.extremeCoverage, 1);
+  io.num(q.okx.volShock, 0.1);
+  io.num(q.bybit.volShock, 0.1);
+  io.num(q.bybit.futuresFactor, 0.01);
+  io.num(q.bybit.imFactor, 1);
+}
+
 template <class IO>
 void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.raw(&p.tools, sizeof p.tools);
@@ -810,6 +837,7 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   }
   surfaceFitSchema(io, p);
   accountSchema(io, p);
+  venueSchema(io, p);
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

@@ -22,7 +22,6 @@ namespace marginlab {
 
 /// Limits of a request (the d.ts and the README repeat them).
 inline constexpr std::size_t kMaxSpanParameters = 50;  ///< request.span entries
-inline constexpr std::size_t kMaxVenueNames = 5;       ///< request.venues entries
 
 // ---- the legs the engines see -----------------------------------------------------------------------
 
@@ -51,11 +50,15 @@ double legPnl(const PmUnit& unit, const PmLeg& leg, double move, double sigma) n
 
 // ---- results ----------------------------------------------------------------------------------------
 
+/// A scenario: the underlying's move (a fraction of its price) and the venue's nominal volatility
+/// shock (Deribit: its volRangeUp / 0 / -volRangeDown before tenor scaling; SPAN: in vol points).
+struct PmScenario {
+  double priceMove = 0, volShock = 0;
+};
 struct PmComponent {
   std::string name;                    ///< e.g. "worstCase", "rollShock", "MR1", "scanRisk"
   double value = 0;                    ///< in the venue's currency
-  std::optional<double> priceMove;     ///< the scenario that sets it (fraction of the price)
-  std::optional<double> volShock;      ///< its volatility shock (the venue's nominal one)
+  std::optional<PmScenario> scenario;  ///< the scenario that sets it (none: a per-leg charge)
   std::optional<std::string> leg;      ///< the position driving it ("options[3]")
   std::string underlying;              ///< its risk unit
 };
@@ -75,13 +78,13 @@ struct PmGrid {
 struct VenueMargin {
   std::string venue, kind;
   bool supported = true;
-  std::string reason;            ///< why not, when !supported
+  std::optional<std::string> reason;  ///< why not, when !supported
   std::string parameterSet;      ///< the dated set used ("2025-01-06")
   std::string currency;          ///< of every number below
   double initialMargin = 0, maintenanceMargin = 0;
   std::vector<PmComponent> components;
   std::vector<PmGrid> grids;
-  std::vector<std::string> assumptions;  ///< the [UNVERIFIED] options in force, with their values
+  std::string assumptions;  ///< the [UNVERIFIED] options in force with their values, "; " between
 };
 
 // ---- Deribit (VENUES-PM.md 1) ---------------------------------------------------------------------
@@ -109,9 +112,13 @@ DeribitVols deribitVols(const DeribitPmParams& p, double sigma, double days) noe
 inline constexpr std::array<double, 8> kDeribitExtendedMoves = {-0.66, -0.33, 0.5, 1, 2, 3, 4, 5};
 double deribitExtendedWeight(const DeribitPmParams& p, double move, bool fullWeight) noexcept;
 
+/// [UNVERIFIED] the extended table's weight: priceRange / |move| (Paradex's clone; default) or 1.
+enum class DeribitExtendedWeight { RangeOverMove, Full };
+/// [UNVERIFIED] the roll shock's move: max(annualisedMoveRisk x T, floor) (default) or the floor alone.
+enum class DeribitRollShock { TimeScaled, Floor };
 struct DeribitOptions {
-  bool extendedFullWeight = false;  ///< [UNVERIFIED] weight: false = priceRange / |move| (default)
-  bool rollShockTimeScaled = true;  ///< [UNVERIFIED] max(annualised x T, floor) (default) or the floor alone
+  DeribitExtendedWeight extendedWeight = DeribitExtendedWeight::RangeOverMove;
+  DeribitRollShock rollShock = DeribitRollShock::TimeScaled;
 };
 /// One unit (one underlying and settlement asset) under Deribit PM; its currency is the coin when
 /// inverse, the quote when linear.
@@ -178,8 +185,8 @@ VenueMargin spanMargin(const PmUnit& unit, const SpanParams& p);
 // ---- side by side -----------------------------------------------------------------------------------
 
 struct MarginByVenueRequest {
-  std::optional<std::string> asOf;  ///< "YYYY-MM-DD": the parameter sets in force then; default the latest
-  std::vector<std::string> venues;  ///< subset of deribit, okx, bybit, binance, span; default all
+  std::optional<std::string> asOf;   ///< "YYYY-MM-DD": the parameter sets in force then; default the latest
+  std::optional<std::string> venue;  ///< only this one of deribit, okx, bybit, binance, span; default all
   std::vector<SpanParams> span;     ///< SPAN parameters per underlying (none: SPAN unsupported for it)
   DeribitOptions deribit;
   OkxOptions okx;
