@@ -233,6 +233,20 @@ Result<MarginByVenueResult> marginByVenue(const Account& a, const MarginByVenueR
   return out;
 }
 
+namespace {
+
+/// How a venue's MM is assembled from its components (VENUES-PM.md).
+std::string_view assembly(const VenueMargin& v) {
+  if (v.kind == "standard") return "MM = sum of the positions' standard maintenance margins";
+  if (v.venue == "deribit") return "MM = mm_factor x (worst case + roll shocks), IM = worst case + roll shocks";
+  if (v.venue == "okx") return "MMR = max(MR1, MR6) + MR4, IMR = 1.3 x MMR";
+  if (v.venue == "bybit") return "MM = maximum loss + contingencies, IM = MM x IM factor";
+  if (v.venue == "span") return "MM = scan risk (the worst of 16 scenarios), IM = MM x IM ratio";
+  return "MM = sum of the positions' maintenance margins (uniMMR's denominator), IM = MM";
+}
+
+}  // namespace
+
 void explain(const Account&, const MarginByVenueRequest&, MarginByVenueResult& r) {
   for (std::size_t i = 0; i < r.venues.size(); ++i) {
     const VenueMargin& v = r.venues[i];
@@ -251,7 +265,7 @@ void explain(const Account&, const MarginByVenueRequest&, MarginByVenueResult& r
                          .substituted = formatNumber(c.value), .value = c.value, .code = "venuePm.component"});
     }
     r.steps.push_back({.field = base + ".maintenanceMargin", .label = v.venue + " " + v.kind + " maintenance margin, " + v.currency,
-                       .formula = "MM from the components", .substituted = terms.empty() ? "0" : terms,
+                       .formula = std::string(assembly(v)), .substituted = "components " + (terms.empty() ? "0" : terms),
                        .value = v.maintenanceMargin, .code = "venuePm.maintenance"});
     r.steps.push_back({.field = base + ".initialMargin", .label = v.venue + " " + v.kind + " initial margin, " + v.currency,
                        .formula = "IM", .substituted = formatNumber(v.initialMargin), .value = v.initialMargin,

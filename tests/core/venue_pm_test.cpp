@@ -146,6 +146,12 @@ TEST_CASE("venue PM: issue case (a), ten short puts 30% OTM under the extended t
 
 TEST_CASE("venue PM: issue case (b), a calendar spread at its own marks pays a roll shock per leg", "[venuepm][deribit]") {
   // Before: both futures at the index, long 100 against short 100: the grid nets to ~0 (1.8e-15).
+  OptionsScenario v2{.settlement = Contract::Linear, .walletBalance = 1000000, .underlyingPrice = 100000};
+  v2.futures = {Position{.symbol = "BTC-28JUN24", .contract = Contract::Linear, .side = Side::Long, .quantity = 100, .entryPrice = 100000},
+                Position{.symbol = "BTC-27SEP24", .contract = Contract::Linear, .side = Side::Short, .quantity = 100, .entryPrice = 101000}};
+  const Result<PortfolioMarginResult> before = portfolioMargin(v2);
+  REQUIRE(before);
+  CHECK(before.value->requirement < 1e-6);
   // After: USDC futures BTC-28JUN24 at 100,000 and BTC-27SEP24 at 101,000, valuation 2024-06-17 (00:00).
   Account a{.margin = AccountMargin::DeribitStandard, .valuationDate = "2024-06-17"};
   a.collateral = {{.asset = "USD", .balance = 1000000, .price = 1}};
@@ -269,4 +275,15 @@ TEST_CASE("venue PM: side by side, unsupported rows and request errors at their 
   MarginByVenueResult explained = *r.value;
   explain(a, {.asOf = "2025-06-01"}, explained);
   CHECK(!explained.steps.empty());
+  CHECK(r.value->steps.empty());  // numbers only until explain()
+  for (std::size_t i = 0; i < explained.venues.size(); ++i) {  // explain() changes no number
+    CHECK(explained.venues[i].initialMargin == r.value->venues[i].initialMargin);
+    CHECK(explained.venues[i].maintenanceMargin == r.value->venues[i].maintenanceMargin);
+  }
+  // The dated sets: OKX's MR1 on the puts at +-15% before 2025-01-06 is larger than at +-12% after.
+  const Result<MarginByVenueResult> old = marginByVenue(a, {.asOf = "2024-12-01", .venue = "okx"});
+  REQUIRE(old);
+  CHECK(old.value->venues.size() == 1);
+  CHECK(old.value->venues[0].parameterSet == "2024-05-11");
+  CHECK(row(*r.value, "okx")->parameterSet == "2025-01-06");
 }
