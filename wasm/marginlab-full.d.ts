@@ -158,7 +158,7 @@ export interface SpanParams {
   priceScanRange: number;
   /** VSR in volatility (0.05 = 5 points), 0 to 5. Default 0. */
   volScanRange?: number;
-  /** Scenarios 15 and 16 move +-multiple x PSR, 0 to 4. Default 2. */
+  /** Scenarios 15 and 16 move +-multiple x PSR, 0 to 4 and multiple x PSR <= 0.95. Default 2. */
   extremeMultiple?: number;
   /** Fraction of their loss counted, 0 to 1. Default 0.35. */
   extremeCoverage?: number;

@@ -113,7 +113,10 @@ void checkRequest(Checker& c, const Account& a, const MarginByVenueRequest& q) {
     if (!known) c.fail(at("request.span", i, "underlying"), "venuePmSpanUnderlying", {{"value", s.underlying.substr(0, 64)}});
     fraction(at("request.span", i, "priceScanRange"), s.priceScanRange, 1e-6, 0.45);
     fraction(at("request.span", i, "volScanRange"), s.volScanRange, 0, 5);
-    fraction(at("request.span", i, "extremeMultiple"), s.extremeMultiple, 0, 4);
+    // the extreme move stays above -95%: multiple x PSR <= 0.95
+    const bool psr = s.priceScanRange >= 1e-6 && s.priceScanRange <= 0.45;  // else its own error
+    const double most = psr ? std::min(4.0, 0.95 / s.priceScanRange) : 4.0;
+    fraction(at("request.span", i, "extremeMultiple"), s.extremeMultiple, 0, most);
     fraction(at("request.span", i, "extremeCoverage"), s.extremeCoverage, 0, 1);
     fraction(at("request.span", i, "imRatio"), s.imRatio, 1, 10);
   }

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <array>
 
+#include "generator.h"
 #include "marginlab/account.h"
 #include "marginlab/options.h"
 #include "marginlab/venue_pm.h"
@@ -265,13 +266,13 @@ TEST_CASE("venue PM: side by side, unsupported rows and request errors at their 
   CHECK(row(*r.value, "okx")->supported);
   CHECK(row(*r.value, "bybit")->supported);
   MarginByVenueRequest bad{.asOf = "June", .venue = "cme"};
-  bad.span = {{.underlying = "DOGE", .priceScanRange = 2}};
+  bad.span = {{.underlying = "DOGE", .priceScanRange = 2}, {.underlying = "BTC", .priceScanRange = 0.4, .extremeMultiple = 3}};
   bad.okx.extremeCoverage = std::nan("");
   const Result<MarginByVenueResult> e = marginByVenue(a, bad);
   std::vector<std::string> paths;
   for (const InputError& x : e.errors) paths.push_back(x.path);
   CHECK(paths == std::vector<std::string>{"request.asOf", "request.venue", "request.span[0].underlying",
-                                          "request.span[0].priceScanRange", "request.okxExtremeCoverage"});
+                                          "request.span[0].priceScanRange", "request.span[1].extremeMultiple", "request.okxExtremeCoverage"});
   MarginByVenueResult explained = *r.value;
   explain(a, {.asOf = "2025-06-01"}, explained);
   CHECK(!explained.steps.empty());
@@ -286,4 +287,52 @@ TEST_CASE("venue PM: side by side, unsupported rows and request errors at their 
   CHECK(old.value->venues.size() == 1);
   CHECK(old.value->venues[0].parameterSet == "2024-05-11");
   CHECK(row(*r.value, "okx")->parameterSet == "2025-01-06");
+}
+
+TEST_CASE("venue PM: seeded accounts give finite margins, IM >= MM >= 0, and the worst cell is the grid's minimum", "[venuepm]") {
+  mltest::Generator g(20261207);
+  int checked = 0;
+  for (int n = 0; n < 200; ++n) {
+    const bool inverse = g.chance(0.5);
+    const double u = g.uniform(1, 200000);
+    Account a{.margin = AccountMargin::DeribitStandard, .valuationDate = "2025-06-01"};
+    a.collateral = {{.asset = inverse ? "BTC" : "USD", .balance = g.uniform(0, 100), .price = inverse ? u : 1}};
+    a.underlyings = {{.name = "BTC", .price = u}};
+    const char* symbols[] = {"BTC-PERPETUAL", "BTC-27JUN25", "BTC-26DEC25", "BTC-25JUN27"};
+    for (int i = g.integer(0, 4); i > 0; --i)
+      a.futures.push_back({.underlying = "BTC", .settlementAsset = a.collateral[0].asset, .symbol = g.pick(symbols),
+                           .contract = inverse ? Contract::Inverse : Contract::Linear, .side = g.chance(0.5) ? Side::Long : Side::Short,
+                           .quantity = g.uniform(0.001, 1000), .entryPrice = u * g.uniform(0.5, 1.5),
+                           .markPrice = g.chance(0.5) ? std::optional<double>(u * g.uniform(0.8, 1.2)) : std::nullopt});
+    for (int i = g.integer(0, 6); i > 0; --i)
+      a.options.push_back({.underlying = "BTC", .settlementAsset = a.collateral[0].asset,
+                           .contract = inverse ? Contract::Inverse : Contract::Linear,
+                           .option = {.type = g.chance(0.5) ? OptionType::Call : OptionType::Put, .strike = u * g.uniform(0.3, 3),
+                                      .expiryYears = g.pick({1e-6, 0.001, 0.05, 0.5, 3.0}), .side = g.chance(0.5) ? Side::Long : Side::Short,
+                                      .quantity = g.uniform(0.1, 100), .premium = 0, .volatility = g.uniform(0.01, 3)}});
+    MarginByVenueRequest q{.okx = {.volShock = g.uniform(0, 0.9)}, .bybit = {.volShock = g.uniform(0, 0.9)}};
+    q.span = {{.underlying = "BTC", .priceScanRange = g.uniform(0.01, 0.45), .volScanRange = g.uniform(0, 1), .extremeMultiple = 2}};
+    const Result<MarginByVenueResult> r = marginByVenue(a, q);
+    INFO("account " << n << (r.errors.empty() ? "" : ": " + r.errors.front().path + " " + r.errors.front().message));
+    REQUIRE(r);
+    for (const VenueMargin& v : r.value->venues) {
+      if (!v.supported) continue;
+      INFO(v.venue << " " << v.kind);
+      CHECK(std::isfinite(v.initialMargin));
+      CHECK(std::isfinite(v.maintenanceMargin));
+      CHECK(v.maintenanceMargin >= 0);
+      CHECK(v.initialMargin >= v.maintenanceMargin * (1 - 1e-12));
+      for (const PmGrid& grid : v.grids) {
+        double least = grid.pnl[0][0];
+        for (const auto& row : grid.pnl)
+          for (double x : row) {
+            CHECK(std::isfinite(x));
+            least = std::min(least, x);
+          }
+        CHECK(grid.worstPnl == least);
+      }
+      ++checked;
+    }
+  }
+  CHECK(checked > 600);
 }
