@@ -11,6 +11,7 @@
 #include "convert.h"
 #include "marginlab/account.h"
 #include "marginlab/validate.h"
+#include "marginlab/venue_pm.h"
 #include "options.h"
 #include "packed.h"
 #include "reader.h"
@@ -53,6 +54,29 @@ Account readAccount(const val& v, std::vector<InputError>& errors) {
   return a;
 }
 
+/// The account (readAccount), then the request: an object read by its fields, or absent (undefined,
+/// null); anything else is an error. Every error goes to `errors`, the account's first.
+template <class Request>
+Account readInputs(const val& account, const val& request, Request& q, std::vector<InputError>& errors) {
+  const Account a = readAccount(account, errors);
+  Reader r;
+  const Field f = fieldOf(request);
+  if (f.kind == Kind::Object) RequestReader(r, request, "request").read(q);
+  else if (f.kind != Kind::Undefined && f.kind != Kind::Null)
+    r.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", std::string(typeName(f))}});
+  errors.insert(errors.end(), r.errors.begin(), r.errors.end());
+  return a;
+}
+
+/// { errors, ... }: `body(writer, explain)` writes the rest when there is no error.
+template <class T, class Body>
+val answer(Result<T>& result, Body&& body, const val& options) {
+  JsWriter& w = accountWriter();
+  w.object().key("errors").errors(result.errors);
+  if (result) body(w, explained(options));
+  return w.end().take();
+}
+
 }  // namespace
 
 val toAccount(const val& scenario, const val&) {  // a conversion has no steps
@@ -79,28 +103,46 @@ val toAccount(const val& scenario, const val&) {  // a conversion has no steps
 
 val evaluateAccount(const val& account, const val& request, const val& options) {
   std::vector<InputError> errors;
-  const Account a = readAccount(account, errors);
-  Reader r;
   AccountRequest q;
-  const Field f = fieldOf(request);
-  if (f.kind == Kind::Object) RequestReader(r, request, "request").read(q);
-  else if (f.kind != Kind::Undefined && f.kind != Kind::Null)
-    r.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", std::string(typeName(f))}});
+  const Account a = readInputs(account, request, q, errors);
   Result<AccountResult> result;
-  if (errors.empty() && r.errors.empty()) result = marginlab::evaluateAccount(a, q);
+  if (errors.empty()) result = marginlab::evaluateAccount(a, q);
   else {
     result.errors = std::move(errors);
-    result.errors.insert(result.errors.end(), r.errors.begin(), r.errors.end());
     if (a.margin == AccountMargin::DeribitStandard) mergeChecks(result.errors, validateOptionsRequest(q.options));
   }
-  const bool explain = explained(options);
-  JsWriter& w = accountWriter();
-  w.object().key("errors").errors(result.errors);
-  if (result) {
+  return answer(result, [&](JsWriter& w, bool explain) {
     if (explain) marginlab::explain(a, q, *result.value);
     ValueWriter(w, explain).members(*result.value);
+  }, options);
+}
+
+namespace {
+
+/// A venue row: in full, or only { venue, kind, supported: false, reason } when the venue has no rules.
+void writeVenue(JsWriter& w, const VenueMargin& v, bool explain) {
+  if (v.supported) {
+    ValueWriter(w, explain).write(v);
+    return;
   }
-  return w.end().take();
+  w.object().key("venue").string(v.venue).key("kind").string(v.kind).key("supported").boolean(false);
+  w.key("reason").string(v.reason.value_or("")).end();
+}
+
+}  // namespace
+
+val marginByVenue(const val& account, const val& request, const val& options) {
+  Result<MarginByVenueResult> result;  // the boundary's errors, or the core's answer
+  MarginByVenueRequest q;
+  const Account a = readInputs(account, request, q, result.errors);
+  if (result.errors.empty()) result = marginlab::marginByVenue(a, q);
+  return answer(result, [&](JsWriter& w, bool explain) {
+    if (explain) marginlab::explain(a, q, *result.value);
+    w.key("venues").array();
+    for (const VenueMargin& v : result.value->venues) writeVenue(w, v, explain);
+    w.end();
+    if (explain) w.key("steps").steps(result.value->steps);
+  }, options);
 }
 
 }  // namespace mljs

@@ -7,6 +7,7 @@
 #include <emscripten/val.h>
 
 #include "marginlab/account_fields.h"
+#include "marginlab/venue_pm_fields.h"
 #include "value_writer.h"
 
 namespace mljs {
@@ -18,6 +19,8 @@ template <> inline constexpr bool kInput<marginlab::Underlying> = true;
 template <> inline constexpr bool kInput<marginlab::AccountFuture> = true;
 template <> inline constexpr bool kInput<marginlab::AccountOption> = true;
 template <> inline constexpr bool kInput<marginlab::AccountRequest> = true;
+template <> inline constexpr bool kInput<marginlab::MarginByVenueRequest> = true;
+template <> inline constexpr bool kInput<marginlab::SpanParams> = true;
 
 /// account.h toAccount: (scenario version 1 or 2, options) -> { errors, account? }; the scenario's own
 /// errors (conversion and core) at its paths, the account only without them.
@@ -26,5 +29,9 @@ emscripten::val toAccount(const emscripten::val& scenario, const emscripten::val
 /// optionsResult?, account, steps? }.
 emscripten::val evaluateAccount(const emscripten::val& account, const emscripten::val& request,
                                 const emscripten::val& options);
+/// venue_pm.h marginByVenue: (account, request or undefined, options) -> { errors, venues?, steps? };
+/// a venue without rules for the account is { venue, kind, supported: false, reason }.
+emscripten::val marginByVenue(const emscripten::val& account, const emscripten::val& request,
+                              const emscripten::val& options);
 
 }  // namespace mljs

@@ -23,5 +23,13 @@ function accountTools(core) {
       }
       return core.evaluateAccount(account, request, optionsOf('evaluateAccount', options));
     },
+    /** (account, request?, options?) -> { errors, venues?, steps? }: the account under every venue's margin. */
+    marginByVenue(account, request, options) {
+      if (!isPlainObject(account)) throw new TypeError('marginByVenue(account, ...): account must be an object');
+      if (request !== undefined && request !== null && !isPlainObject(request)) {
+        throw new TypeError('marginByVenue(..., request): request must be an object');
+      }
+      return core.marginByVenue(account, request, optionsOf('marginByVenue', options));
+    },
   };
 }

@@ -201,5 +201,6 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   // Accounts (account.cpp, marginlab-full only): scenario version 3
   emscripten::function("toAccount", &mljs::toAccount);              // version 1 or 2 -> 3
   emscripten::function("evaluateAccount", &mljs::evaluateAccount);  // (account, request) -> view, kernel answer
+  emscripten::function("marginByVenue", &mljs::marginByVenue);  // (account, request) -> every venue's margin
 #endif
 }

@@ -207,6 +207,15 @@ val describe() {
   d.describe<AccountResult>();
   d.describe<AccountView>();
   d.describe<AssetView>();
+#ifdef MARGINLAB_RISK_LAB  // margin by venue: marginlab-full only (marginlab.wasm's size is evaluate's)
+  d.describe<MarginByVenueRequest>();
+  d.describe<SpanParams>();
+  d.describe<MarginByVenueResult>();
+  d.describe<VenueMargin>();
+  d.describe<PmComponent>();
+  d.describe<PmScenario>();
+  d.describe<PmGrid>();
+#endif
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();
@@ -221,6 +230,10 @@ val describe() {
   names(enumType(OptionType{}), OptionType{});
   names(enumType(VolDynamics{}), VolDynamics{});
   names(enumType(AccountMargin{}), AccountMargin{});
+#ifdef MARGINLAB_RISK_LAB
+  names(enumType(DeribitExtendedWeight{}), DeribitExtendedWeight{});
+  names(enumType(DeribitRollShock{}), DeribitRollShock{});
+#endif
   w.end().end();
   return w.take();
 }

@@ -144,6 +144,114 @@ export interface AccountResult {
   steps?: Step[];
 }
 
+/** venue_pm.h DeribitExtendedWeight ([UNVERIFIED]): rangeOverMove = each extended cell weighted
+ *  priceRange / |move| (Paradex's published clone; the default); full = at full weight. */
+export type DeribitExtendedWeight = 'rangeOverMove' | 'full';
+/** venue_pm.h DeribitRollShock ([UNVERIFIED]): timeScaled = max(annualisedMoveRisk x T, floor) (default); floor = the floor alone. */
+export type DeribitRollShock = 'timeScaled' | 'floor';
+
+/** venue_pm.h SpanParams: SPAN's parameters for one underlying (at most 50). */
+export interface SpanParams {
+  /** Names one of the account's underlyings. */
+  underlying: string;
+  /** PSR as a fraction of the price, 1e-6 to 0.45. */
+  priceScanRange: number;
+  /** VSR in volatility (0.05 = 5 points), 0 to 5. Default 0. */
+  volScanRange?: number;
+  /** Scenarios 15 and 16 move +-multiple x PSR, 0 to 4 and multiple x PSR <= 0.95. Default 2. */
+  extremeMultiple?: number;
+  /** Fraction of their loss counted, 0 to 1. Default 0.35. */
+  extremeCoverage?: number;
+  /** [UNVERIFIED] IM = MM x ratio, 1 to 10. Default 1. */
+  imRatio?: number;
+}
+
+/** venue_pm.h MarginByVenueRequest. The [UNVERIFIED] options are named by venue; their defaults are stated. */
+export interface MarginByVenueRequest {
+  /** "YYYY-MM-DD": the parameter sets in force that day. Default: the latest. */
+  asOf?: string;
+  /** Only this venue: 'deribit' | 'okx' | 'bybit' | 'binance' | 'span'. Default: all. */
+  venue?: string;
+  span?: SpanParams[];
+  /** Default 'rangeOverMove'. */
+  deribitExtendedWeight?: DeribitExtendedWeight;
+  /** Default 'timeScaled'. */
+  deribitRollShock?: DeribitRollShock;
+  /** Fraction of the MR6 loss counted, 0 to 1. Default 1 (the loss as printed). */
+  okxExtremeCoverage?: number;
+  /** Relative IV move in MR1 and MR6, 0 to 0.99. Default 0 (price moves only). */
+  okxVolShock?: number;
+  /** Relative IV stress, 0 to 0.99. Default 0. */
+  bybitVolShock?: number;
+  /** Perp/futures contingency per coin x index, 0 to 1. Default 0. */
+  bybitFuturesFactor?: number;
+  /** Short options contingency per coin x index, 0 to 1. Default 0. */
+  bybitShortOptionFactor?: number;
+  /** IM = MM x factor, 1 to 10. Default 1. */
+  bybitImFactor?: number;
+}
+
+/** venue_pm.h PmScenario: the underlying's move (a fraction) and the venue's nominal volatility shock. */
+export interface PmScenario {
+  priceMove: number;
+  volShock: number;
+}
+
+/** venue_pm.h PmComponent: one part of a venue's margin, the scenario that sets it and the leg driving it. */
+export interface PmComponent {
+  name: string;
+  value: number;
+  scenario?: PmScenario;
+  /** "futures[2]" or "options[0]"; null when no leg loses. */
+  leg: string | null;
+  underlying: string;
+}
+
+/** venue_pm.h PmGrid: one scan for a heat map, pnl[v][m] at volShocks[v] x priceMoves[m]. */
+export interface PmGrid {
+  name: string;
+  underlying: string;
+  priceMoves: number[];
+  volShocks: number[];
+  pnl: number[][];
+  worstVolShock: number;
+  worstPriceMove: number;
+  worstPnl: number;
+  leg: string | null;
+}
+
+/** venue_pm.h VenueMargin: one venue's margin of the account. */
+export interface VenueMargin {
+  venue: 'deribit' | 'okx' | 'bybit' | 'binance' | 'span';
+  kind: 'portfolio' | 'standard';
+  supported: boolean;
+  reason: string | null;
+  /** The dated parameter set used. */
+  parameterSet: string;
+  currency: string;
+  initialMargin: number;
+  maintenanceMargin: number;
+  components: PmComponent[];
+  grids: PmGrid[];
+  /** The [UNVERIFIED] options in force with their values. */
+  assumptions: string;
+}
+
+/** A venue without rules for the account. */
+export interface UnsupportedVenue {
+  venue: 'deribit' | 'okx' | 'bybit' | 'binance' | 'span';
+  kind: 'portfolio' | 'standard';
+  supported: false;
+  reason: string;
+}
+
+/** venue_pm.h MarginByVenueResult. */
+export interface MarginByVenueResult {
+  venues: (VenueMargin | UnsupportedVenue)[];
+  /** With { explain: true } only. */
+  steps?: Step[];
+}
+
 export interface MarginLabAccounts {
   /** account.h toAccount(): a version 1 or 2 scenario as version 3, without loss; the scenario's
    *  errors at its own paths. */
@@ -151,4 +259,7 @@ export interface MarginLabAccounts {
   /** account.h evaluateAccount(): the account view (and the kernel's answer when it is one group).
    *  Throws TypeError when account (or a given request or options) is not an object. */
   evaluateAccount(account: Account, request?: AccountRequest, options?: CallOptions): Answer<AccountResult>;
+  /** venue_pm.h marginByVenue(): the account under each venue's portfolio (and standard) margin.
+   *  Throws TypeError when account (or a given request or options) is not an object. */
+  marginByVenue(account: Account, request?: MarginByVenueRequest, options?: CallOptions): Answer<MarginByVenueResult>;
 }

@@ -127,7 +127,12 @@ Checker accountChecks(const Account& a) {
     c.fail("futures", "accountTooManyPositions", {num("count", static_cast<double>(positions)), num("limit", kMaxAccountPositions)});
     return c;
   }
-  for (std::size_t i = 0; i < a.futures.size(); ++i) checkLinks(c, a, "futures", i, a.futures[i].underlying, a.futures[i].settlementAsset);
+  for (std::size_t i = 0; i < a.futures.size(); ++i) {
+    const AccountFuture& f = a.futures[i];
+    checkLinks(c, a, "futures", i, f.underlying, f.settlementAsset);
+    // deribitStandard: a future's own mark (a basis to its underlying); tiers: checked by version 1.
+    if (a.margin == AccountMargin::DeribitStandard && f.markPrice) c.positive(at("futures", i, "markPrice"), *f.markPrice);
+  }
   for (std::size_t i = 0; i < a.options.size(); ++i) {
     checkLinks(c, a, "options", i, a.options[i].underlying, a.options[i].settlementAsset);
     if (a.margin == AccountMargin::Tiers) c.fail(at("options", i), "accountOptionsNeedDeribit");
@@ -178,8 +183,19 @@ std::vector<Group> groupsOf(const Account& a) {
 /// The account is one group in its only asset, with no haircut and a wallet the kernels accept:
 /// the kernel's scenario with that wallet.
 bool delegates(const Account& a, const std::vector<Group>& groups) {
+  const bool ownMarks = std::any_of(a.futures.begin(), a.futures.end(), [&](const AccountFuture& f) {
+    return a.margin == AccountMargin::DeribitStandard && f.markPrice.has_value();
+  });
   return groups.size() == 1 && a.collateral.size() == 1 && a.collateral[0].haircut == 0 &&
-         a.collateral[0].balance >= 0;
+         a.collateral[0].balance >= 0 && !ownMarks;
+}
+
+/// Per future of a deribitStandard group: its own mark over the underlying's price (1 without one).
+std::vector<double> basisOf(const Account& a, const Group& g) {
+  std::vector<double> basis;
+  const double u = a.underlyings[*g.underlying].price;
+  for (std::size_t i : g.futures) basis.push_back(a.futures[i].markPrice ? *a.futures[i].markPrice / u : 1.0);
+  return basis;
 }
 
 Position positionOf(const Account& a, const AccountFuture& f) {
@@ -204,7 +220,7 @@ OptionsScenario optionsScenario(const Account& a, const Group& g, double wallet)
   for (std::size_t i : g.futures) {
     const AccountFuture& f = a.futures[i];
     s.futures.push_back(Position{.symbol = f.symbol, .contract = f.contract, .contractSize = f.contractSize, .side = f.side,
-                                 .quantity = f.quantity, .entryPrice = f.entryPrice, .markPrice = f.markPrice,
+                                 .quantity = f.quantity, .entryPrice = f.entryPrice, .markPrice = std::nullopt,
                                  .leverage = f.leverage, .marginMode = f.marginMode, .isolatedMargin = f.isolatedMargin});
   }
   for (std::size_t i : g.options) s.options.push_back(a.options[i].option);
@@ -362,7 +378,8 @@ GroupNumbers numbersOf(const OptionsAccountResult& r) {
 /// One group through its kernel; the kernel's whole answer is kept when the account delegates.
 GroupNumbers runGroup(const Account& a, const Group& g, const AccountRequest& q, double wallet, AccountResult* keep) {
   if (g.underlying && !keep) {  // the view needs only the account at the underlying's price, now
-    const OptionsAccountPoint p = optionsAccountAt(optionsScenario(a, g, wallet), a.underlyings[*g.underlying].price);
+    const std::vector<double> basis = basisOf(a, g);  // the futures at their own marks
+    const OptionsAccountPoint p = optionsAccountAt(optionsScenario(a, g, wallet), basis, a.underlyings[*g.underlying].price);
     return GroupNumbers{.pnl = p.equity - wallet, .initialMargin = p.initialMargin, .maintenanceMargin = p.maintenanceMargin};
   }
   if (g.underlying) {

@@ -372,10 +372,13 @@ struct Prepared {
   /// Per option: its terms at the horizon last asked for. A scan asks for one horizon at many
   /// prices; this is a cache of values, not state (Prepared lives for one call, on one thread).
   mutable std::vector<OptionTerms> terms;
+  /// Per future: its mark over the underlying price (a basis); empty: every future at the underlying.
+  std::span<const double> basis;
 
   Prepared(const Prepared&) = delete;  // `surface` may point into `dated`
   Prepared& operator=(const Prepared&) = delete;
-  explicit Prepared(const OptionsScenario& scenario) : s(scenario) {
+  explicit Prepared(const OptionsScenario& scenario, std::span<const double> futureBasis = {})
+      : s(scenario), basis(futureBasis) {
     inverse = s.settlement == Contract::Inverse;
     sizeRate = s.futuresSizeRate ? *s.futuresSizeRate : defaultSizeRate(s.underlying).value_or(0);
     surface = s.volSurface ? &*s.volSurface : nullptr;
@@ -398,6 +401,10 @@ struct Prepared {
     terms.resize(s.options.size());
   }
 
+  /// Future i's price when the underlying is at `price`.
+  [[nodiscard]] double futurePrice(std::size_t i, double price) const noexcept {
+    return i < basis.size() ? price * basis[i] : price;
+  }
   /// The strike read from the surface when the underlying is at `price`.
   [[nodiscard]] double surfaceStrike(const OptionPosition& o, double price) const noexcept {
     return s.volDynamics == VolDynamics::StickyMoneyness ? o.strike * s.underlyingPrice / price : o.strike;
@@ -495,8 +502,8 @@ OptionsAccountPoint accountAt(const Prepared& p, double price, double days, Shoc
                               Seen&& seen = Unseen{}) noexcept {
   OptionsAccountPoint r;
   r.equity = p.s.walletBalance;
-  for (const Position& f : p.s.futures) {
-    const FutureAt a = futureAt(p, f, price);
+  for (std::size_t i = 0; i < p.s.futures.size(); ++i) {
+    const FutureAt a = futureAt(p, p.s.futures[i], p.futurePrice(i, price));
     r.equity += a.pnl;
     r.initialMargin += a.im;
     r.maintenanceMargin += a.mm;
@@ -1525,6 +1532,25 @@ void explain(const OptionsScenario& scenario, const OptionsRequest& request, Opt
 OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, double price, double days, double volShift) {
   const Prepared p(scenario);
   return accountAt(p, price, days, shifted(volShift));
+}
+
+std::optional<double> yearsUntil(std::string_view from, std::string_view to) noexcept {
+  const std::optional<Instant> a = parseDate(from), b = parseDate(to);
+  if (!a || !b) return std::nullopt;
+  return yearsBetween(*a, *b);
+}
+
+std::vector<OptionInputs> optionInputs(const OptionsScenario& scenario) {
+  const Prepared p(scenario);
+  std::vector<OptionInputs> out;
+  for (std::size_t i = 0; i < scenario.options.size(); ++i)
+    out.push_back({.years = p.years[i], .volatility = p.volatility(i, scenario.underlyingPrice)});
+  return out;
+}
+
+OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, std::span<const double> futureBasis, double price) {
+  const Prepared p(scenario, futureBasis);
+  return accountAt(p, price, 0, shifted(0));
 }
 
 void optionsAccountSweep(const OptionsScenario& scenario, std::span<const double> prices, std::span<double> equity,

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "marginlab/account_fields.h"
+#include "marginlab/venue_pm_fields.h"
 #include "marginlab/fields.h"
 #include "marginlab/marginlab.h"
 
@@ -481,6 +482,9 @@ struct Params {
   /// kReconcile (reconcile.h): venue figures for the scenario's positions (read last, appended).
   std::vector<VenueFigure> venueFigures;
   double reconcileTolerance = 1e-5;
+  /// kAccount, margin by venue (venue_pm.h): futures[0]'s own mark, and the request.
+  std::optional<double> accountFutureMark;
+  MarginByVenueRequest venueRequest;
 };
 
 inline constexpr std::size_t kFuzzOptions = 8;         ///< most options one input spells out
@@ -699,6 +703,29 @@ void reconcileSchema(IO& io, Params& p, const Refs& r) {
   io.num(p.reconcileTolerance, 1e-5);
 }
 
+/// Margin by venue's request: its date, venue, SPAN sets and [UNVERIFIED] options near their defaults.
+template <class IO>
+void venueSchema(IO& io, Params& p) {
+  io.opt(p.accountFutureMark, 1000);
+  MarginByVenueRequest& q = p.venueRequest;
+  bool dated = q.asOf.has_value();
+  io.flag(dated);
+  if (dated) {
+    q.asOf.emplace();
+    io.text(*q.asOf, {"2024-12-01", "2025-01-05", "2025-06-01", "2025-13-01", "June", ""});
+  }
+  std::size_t n = q.span.size();
+  io.count(n, 3);
+  q.span.resize(n);
+  for (SpanParams& s : q.span)
+    fieldsIO(io, s, [](std::string_view name) { return name == "priceScanRange" ? 0.1 : name == "volScanRange" ? 0.05 : 1.0; });
+  io.num(q.okx.extremeCoverage, 1);
+  io.num(q.okx.volShock, 0.1);
+  io.num(q.bybit.volShock, 0.1);
+  io.num(q.bybit.futuresFactor, 0.01);
+  io.num(q.bybit.imFactor, 1);
+}
+
 template <class IO>
 void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.raw(&p.tools, sizeof p.tools);
@@ -871,6 +898,7 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
                           std::pair{&p.sizeCurve.openInterestUpperCap, 50e6}})
       io.opt(*x, ref);
   }
+  venueSchema(io, p);
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

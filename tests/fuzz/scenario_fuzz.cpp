@@ -1631,11 +1631,29 @@ Account accountOf(const Scenario& s, const Params& prm) {
     u.volSurface = prm.options.volSurface;
     a.underlyings.push_back(std::move(u));
   }
+  if (prm.accountFutureMark && !a.futures.empty()) a.futures[0].markPrice = *prm.accountFutureMark;
   if (!prm.accountRelink.empty()) {
     if (!a.futures.empty()) a.futures[0].underlying = a.futures[0].settlementAsset = prm.accountRelink;
     if (!a.options.empty()) a.options[0].underlying = a.options[0].settlementAsset = prm.accountRelink;
   }
   return a;
+}
+
+/// Margin by venue: the account's errors first, then the request's; every number of a valid answer finite.
+void checkVenues(const Account& a, const MarginByVenueRequest& q) {
+  const Result<MarginByVenueResult> r = marginByVenue(a, q);
+  checkErrors(r.errors, "marginByVenue");
+  if (!r) return;
+  const Finite f{"marginByVenue."};
+  for (const VenueMargin& v : r.value->venues) {
+    f.x(v.venue + ".initialMargin", v.initialMargin);
+    f.x(v.venue + ".maintenanceMargin", v.maintenanceMargin);
+    REQUIRE_THAT(v.initialMargin >= 0 && v.maintenanceMargin >= 0, "marginByVenue: margins >= 0");
+    for (const PmComponent& c : v.components) f.x(v.venue + "." + c.name, c.value);
+    for (const PmGrid& g : v.grids)
+      for (const auto& row : g.pnl)
+        for (double x : row) f.x(v.venue + "." + g.name, x);
+  }
 }
 
 void checkAccount(const Scenario& s, const Params& prm) {
@@ -1649,7 +1667,8 @@ void checkAccount(const Scenario& s, const Params& prm) {
                "evaluateAccount: errors = validate(account)");
   // An unedited conversion of a valid scenario is that scenario: valid, and the kernel's numbers one for one.
   const bool unedited = prm.accountVersion == 3 && !prm.accountFlipMargin && !prm.accountHaircut &&
-                        prm.accountCollateral.empty() && prm.accountUnderlyings.empty() && prm.accountRelink.empty();
+                        prm.accountCollateral.empty() && prm.accountUnderlyings.empty() && prm.accountRelink.empty() &&
+                        !prm.accountFutureMark;
   if (unedited && prm.accountFromOptions) {
     const auto base = evaluateOptions(prm.options, q.options);
     REQUIRE_THAT(!base || (r && r.value->optionsResult && mltest::numbersOf(*r.value->optionsResult) == mltest::numbersOf(*base.value)),
@@ -1669,6 +1688,7 @@ void checkAccount(const Scenario& s, const Params& prm) {
   AccountResult explained = *r.value;
   explain(a, q, explained);
   REQUIRE_THAT(mltest::numbersOf(explained) == numbers, "evaluateAccount: explain() changes no number");
+  checkVenues(a, prm.venueRequest);
 }
 
 }  // namespace

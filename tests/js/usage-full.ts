@@ -3,7 +3,7 @@
 import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../web/dist/marginlab-full.js';
 import type {
   IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, SurfaceArbitrage,
-  SviSmile, UnwindResult, Account, AccountView, AssetView, Convention,
+  SviSmile, UnwindResult, Account, AccountView, AssetView, Convention, MarginByVenueResult, PmGrid, VenueMargin,
 } from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
@@ -192,4 +192,26 @@ export async function accounts(): Promise<number> {
   // @ts-expect-error: a haircut is a number
   lab.evaluateAccount({ collateral: [{ asset: 'BTC', balance: 1, price: 1, haircut: '5%' }] });
   return (ratio ?? 0) + (asset?.collateralValue ?? 0);
+}
+
+/** Margin by venue: a table row per venue and a venue's grid for a heat map. */
+export async function venues(): Promise<number> {
+  const lab = await createMarginLab();
+  const account: Account = {
+    version: 3,
+    margin: 'deribitStandard',
+    collateral: [{ asset: 'BTC', balance: 5, price: 100000 }],
+    underlyings: [{ name: 'BTC', price: 100000 }],
+    options: [{ underlying: 'BTC', settlementAsset: 'BTC', type: 'put', strike: 70000, expiryYears: 30 / 365, side: 'short',
+      quantity: 10, premium: 0.001, volatility: 0.6 }],
+  };
+  const answer = lab.marginByVenue(account, { asOf: '2025-06-01', span: [{ underlying: 'BTC', priceScanRange: 0.1 }],
+    deribitExtendedWeight: 'full' }, { explain: true });
+  const result: MarginByVenueResult | null = 'venues' in answer ? answer : null;
+  const rows = (result?.venues ?? []).filter((v): v is VenueMargin => v.supported);
+  const grid: PmGrid | undefined = rows[0]?.grids[0];
+  const leg: string | null = rows[0]?.components[0]?.leg ?? null;
+  // @ts-expect-error: an unknown Deribit weight
+  lab.marginByVenue(account, { deribitExtendedWeight: 'half' });
+  return (grid?.worstPnl ?? 0) + (leg ? 1 : 0);
 }

@@ -224,6 +224,11 @@ inline constexpr Message accountOptionsNeedDeribit{"accountOptionsNeedDeribit", 
 
 // sizeCurve, curve 'dydx' (curve.cpp): the open-interest caps.
 inline constexpr Message curveCapsOrder{"curveCapsOrder", ErrorCode::OutOfRange, "{path} ({value}) must be above openInterestLowerCap ({limit})"};
+// Margin by venue (venue_pm.cpp).
+inline constexpr Message venuePmAsOf{"venuePmAsOf", ErrorCode::OutOfRange, "{path} (\"{value}\") must be a date \"YYYY-MM-DD\""};
+inline constexpr Message venuePmVenue{"venuePmVenue", ErrorCode::UnknownValue, "{path} (\"{value}\") must be one of deribit, okx, bybit, binance, span"};
+inline constexpr Message venuePmSpanUnderlying{"venuePmSpanUnderlying", ErrorCode::UnknownValue, "{path} (\"{value}\") names no entry of the account's underlyings"};
+inline constexpr Message venuePmFraction{"venuePmFraction", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high}"};
 
 /// Every row, for lookups by key: when compiled (Rule), and in tests (messageFor).
 inline constexpr const Message* kAll[] = {
@@ -404,6 +409,10 @@ inline constexpr const Message* kAll[] = {
     &accountSurfacePoints,
     &accountOptionsNeedDeribit,
     &curveCapsOrder,
+    &venuePmAsOf,
+    &venuePmVenue,
+    &venuePmSpanUnderlying,
+    &venuePmFraction,
 };
 
 }  // namespace msg

@@ -251,6 +251,17 @@ struct OptionsAccountPoint {
 };
 OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, double price, double days = 0,
                                      double volShift = 0);
+/// The same now with future i marked at price x futureBasis[i] (its own mark over the underlying's
+/// price: a basis; a version 3 account's futures, which may carry their own marks). Futures past the
+/// span's end are marked at `price`.
+OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, std::span<const double> futureBasis, double price);
+/// Each option's years to expiry and volatility now (given, or read from the surface) of a valid scenario.
+struct OptionInputs {
+  double years = 0, volatility = 0;
+};
+std::vector<OptionInputs> optionInputs(const OptionsScenario& scenario);
+/// Years (ACT/365) from one date to another, each in a form expiryDate takes; nothing if either is not one.
+std::optional<double> yearsUntil(std::string_view from, std::string_view to) noexcept;
 /// The same at many prices in one call (for a chart): writes equity[i] and maintenance[i] for
 /// prices[i] (every price > 0; the spans of equal length).
 void optionsAccountSweep(const OptionsScenario& scenario, std::span<const double> prices, std::span<double> equity,

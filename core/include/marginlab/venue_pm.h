@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: one version 3 account under each venue's portfolio margin, side by side
+// (VENUES-PM.md): Deribit's scenario grid with its extended table and roll shock (1), OKX's MR1,
+// MR4 and MR6 (2.2), Bybit's stress loss with its contingencies (3.2), CME SPAN's 16 scenarios (6.1),
+// and Binance's per-position maintenance (4.1) from the account's own evaluation. Every engine gives
+// IM, MM and every component with the scenario and the leg that set it. Parameters are dated,
+// sourced data (venue_pm.cpp); what VENUES-PM.md marks [UNVERIFIED] is a named request option.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "marginlab/account.h"
+#include "marginlab/black.h"
+#include "marginlab/errors.h"
+
+namespace marginlab {
+
+/// Limits of a request (the d.ts and the README repeat them).
+inline constexpr std::size_t kMaxSpanParameters = 50;  ///< request.span entries
+
+// ---- the legs the engines see -----------------------------------------------------------------------
+
+/// One position of a risk unit (one underlying; Deribit: one underlying and settlement kind).
+struct PmLeg {
+  std::string path;      ///< the account's position: "futures[2]" or "options[0]"
+  bool option = false;
+  bool inverse = false;  ///< coin-settled: PnL in coin
+  double coins = 0;      ///< signed size in coins of underlying (a future's at its own mark)
+  double mark = 0;       ///< a future's own price, quote per coin
+  double years = 0;      ///< to expiry; 0: a perpetual
+  OptionType type = OptionType::Call;
+  double strike = 0, volatility = 0;  ///< an option's
+};
+struct PmUnit {
+  std::string underlying;
+  double price = 0;         ///< index, quote per coin
+  double interestRate = 0;  ///< options' forward U exp(r T)
+  bool inverse = false;     ///< Deribit: the unit's settlement kind (coin or quote)
+  std::vector<PmLeg> legs;
+};
+
+/// A leg's PnL, in its settlement asset, when the underlying moves by `move` (a fraction) and an
+/// option's volatility becomes `sigma` (ignored by a future). A future moves with its own mark.
+double legPnl(const PmUnit& unit, const PmLeg& leg, double move, double sigma) noexcept;
+
+// ---- results ----------------------------------------------------------------------------------------
+
+/// A scenario: the underlying's move (a fraction of its price) and the venue's nominal volatility
+/// shock (Deribit: its volRangeUp / 0 / -volRangeDown before tenor scaling; SPAN: in vol points).
+struct PmScenario {
+  double priceMove = 0, volShock = 0;
+};
+struct PmComponent {
+  std::string name;                    ///< e.g. "worstCase", "rollShock", "MR1", "scanRisk"
+  double value = 0;                    ///< in the venue's currency
+  std::optional<PmScenario> scenario;  ///< the scenario that sets it (none: a per-leg charge)
+  std::optional<std::string> leg;      ///< the position driving it ("options[3]")
+  std::string underlying;              ///< its risk unit
+};
+
+/// One scan of one risk unit, for a heat map: pnl[v][m] at volShocks[v] x priceMoves[m].
+struct PmGrid {
+  std::string name;        ///< "standard", "extended", "MR1", "MR6", "riskArray", "extreme"
+  std::string underlying;
+  std::vector<double> priceMoves, volShocks;
+  std::vector<std::vector<double>> pnl;   ///< the venue's counted PnL (after weights), venue currency
+  std::size_t worstVolShock = 0, worstPriceMove = 0;
+  double worstPnl = 0;
+  std::optional<std::string> leg;         ///< the leg losing most in the worst cell
+};
+
+/// One venue's answer. kind: "portfolio" or "standard".
+struct VenueMargin {
+  std::string venue, kind;
+  bool supported = true;
+  std::optional<std::string> reason;  ///< why not, when !supported
+  std::string parameterSet;      ///< the dated set used ("2025-01-06")
+  std::string currency;          ///< of every number below
+  double initialMargin = 0, maintenanceMargin = 0;
+  std::vector<PmComponent> components;
+  std::vector<PmGrid> grids;
+  std::string assumptions;  ///< the [UNVERIFIED] options in force with their values, "; " between
+};
+
+// ---- Deribit (VENUES-PM.md 1) ---------------------------------------------------------------------
+
+struct DeribitPmParams {
+  std::string date, source;
+  double priceRange = 0.16;
+  int buckets = 4;
+  double volRangeUp = 0.5, volRangeDown = 0.25, shortTermVegaPower = 0.3, longTermVegaPower = 0.13;
+  double minVolatilityForShockUp = 0.5;
+  double extendedTableFactor = 1;
+  double annualisedMoveRisk = 0.075, minAnnualisedMove = 0.01;
+  double extendedDampener = 100000;  ///< quote
+  double pnlOffset = 0, maxOffsetablePnl = 0;
+  double mmFactor = 0.8;
+};
+/// Deribit's up and down volatility of an option (1.2): f = (30/DTE)^(DTE < 30 ? short : long power),
+/// up = max(sigma (1 + up f), min up), down = max(sigma (1 - down f), 0).
+struct DeribitVols {
+  double f = 0, up = 0, down = 0;
+};
+DeribitVols deribitVols(const DeribitPmParams& p, double sigma, double days) noexcept;
+/// The extended table's moves (1.2) and the weight of each: extendedTableFactor x priceRange / |move|
+/// ([UNVERIFIED]: Paradex's published clone) or 1 (`fullWeight`).
+inline constexpr std::array<double, 8> kDeribitExtendedMoves = {-0.66, -0.33, 0.5, 1, 2, 3, 4, 5};
+double deribitExtendedWeight(const DeribitPmParams& p, double move, bool fullWeight) noexcept;
+
+/// [UNVERIFIED] the extended table's weight: priceRange / |move| (Paradex's clone; default) or 1.
+enum class DeribitExtendedWeight { RangeOverMove, Full };
+/// [UNVERIFIED] the roll shock's move: max(annualisedMoveRisk x T, floor) (default) or the floor alone.
+enum class DeribitRollShock { TimeScaled, Floor };
+struct DeribitOptions {
+  DeribitExtendedWeight extendedWeight = DeribitExtendedWeight::RangeOverMove;
+  DeribitRollShock rollShock = DeribitRollShock::TimeScaled;
+};
+/// One unit (one underlying and settlement asset) under Deribit PM; its currency is the coin when
+/// inverse, the quote when linear.
+VenueMargin deribitPortfolioMargin(const PmUnit& unit, const DeribitPmParams& p, const DeribitOptions& o = {});
+
+// ---- OKX (VENUES-PM.md 2.2) -------------------------------------------------------------------------
+
+struct OkxPmParams {
+  std::string date, source;
+  double spotMove = 0.12;      ///< MR1 grid: 0, +-1/3, +-2/3, +-1 of it
+  double extremeMove = 0.24;   ///< MR6
+  double basisRisk = 0.05;     ///< MR4 annualised move risk
+  double imFactor = 1.3;
+};
+struct OkxOptions {
+  double extremeCoverage = 1;  ///< [UNVERIFIED] fraction of the MR6 loss counted (default 1, as printed)
+  double volShock = 0;         ///< [UNVERIFIED] MR1 IV move, relative (default 0: price moves only)
+};
+/// MR1 and MR6 from the class's grid, MR4 = sum |coins| x mark x basisRisk x T over dated futures
+/// ([UNVERIFIED] shape); MMR = max(MR1, MR6) + MR4; IMR = 1.3 MMR. Quote currency.
+VenueMargin okxPortfolioMargin(const PmUnit& unit, const OkxPmParams& p, const OkxOptions& o = {});
+/// The set of an underlying's class at a date ("BTC" and "ETH"; the second list; the others).
+OkxPmParams okxParams(std::string_view underlying, std::string_view asOf);
+
+// ---- Bybit (VENUES-PM.md 3.2) -----------------------------------------------------------------------
+
+struct BybitPmParams {
+  std::string date, source;
+  double priceRange = 0.10;  ///< 11 points from -range to +range
+};
+struct BybitOptions {
+  double volShock = 0;            ///< [UNVERIFIED] IV stress, relative, up and down (default 0)
+  double futuresFactor = 0;       ///< [UNVERIFIED] perp/futures contingency per coin x index (default 0)
+  double shortOptionFactor = 0;   ///< [UNVERIFIED] short options contingency per coin x index (default 0)
+  double imFactor = 1;            ///< [UNVERIFIED] IM = MM x factor (default 1)
+};
+VenueMargin bybitPortfolioMargin(const PmUnit& unit, const BybitPmParams& p, const BybitOptions& o = {});
+BybitPmParams bybitParams(std::string_view underlying, std::string_view asOf);
+
+// ---- CME SPAN (VENUES-PM.md 6.1) --------------------------------------------------------------------
+
+struct SpanParams {
+  std::string underlying;
+  double priceScanRange = 0;       ///< PSR as a fraction of the price
+  double volScanRange = 0;         ///< VSR in volatility (0.05 = 5 points)
+  double extremeMultiple = 2;      ///< scenarios 15, 16: +-multiple x PSR
+  double extremeCoverage = 0.35;   ///< fraction of their loss counted
+  double imRatio = 1;              ///< IM = MM x ratio ([UNVERIFIED], default 1)
+};
+/// The textbook table: scenario i's price move (x PSR), vol move (x VSR) and the fraction counted.
+struct SpanScenario {
+  double price = 0, vol = 0, weight = 1;
+};
+extern const std::array<SpanScenario, 16> kSpanScenarios;
+/// Scan risk of a risk array (P&L per scenario, + = gain; scenarios 15 and 16 already at their
+/// coverage, as published arrays hold them): max(0, max over i of -pnl_i), and the scenario setting it.
+struct SpanScan {
+  double risk = 0;
+  std::size_t scenario = 0;
+};
+SpanScan spanScanRisk(std::span<const double, 16> pnl) noexcept;
+VenueMargin spanMargin(const PmUnit& unit, const SpanParams& p);
+
+// ---- side by side -----------------------------------------------------------------------------------
+
+struct MarginByVenueRequest {
+  std::optional<std::string> asOf;   ///< "YYYY-MM-DD": the parameter sets in force then; default the latest
+  std::optional<std::string> venue;  ///< only this one of deribit, okx, bybit, binance, span; default all
+  std::vector<SpanParams> span;     ///< SPAN parameters per underlying (none: SPAN unsupported for it)
+  DeribitOptions deribit;
+  OkxOptions okx;
+  BybitOptions bybit;
+};
+struct MarginByVenueResult {
+  std::vector<VenueMargin> venues;
+  std::vector<Step> steps;
+};
+/// The account's risk units under every venue asked for. Errors at their paths: the account's
+/// (validate) and the request's ("request.asOf", "request.span[0].priceScanRange").
+Result<MarginByVenueResult> marginByVenue(const Account& account, const MarginByVenueRequest& request = {});
+/// The steps of a result (the same inputs): each venue's components. Writes only steps.
+void explain(const Account& account, const MarginByVenueRequest& request, MarginByVenueResult& result);
+/// The risk units of a valid account (per underlying; `bySettlement`: per underlying and settlement kind).
+std::vector<PmUnit> riskUnits(const Account& account, bool bySettlement);
+
+}  // namespace marginlab

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: the field descriptions (fields.h) of margin by venue (venue_pm.h): read and written at
+// the JS boundary, listed by describe() and checked against marginlab-full.d.ts, and encoded by the
+// fuzzer.
+#pragma once
+
+#include "marginlab/fields.h"
+#include "marginlab/venue_pm.h"
+
+namespace marginlab {
+
+inline constexpr std::string_view kDeribitExtendedWeightNames[] = {"rangeOverMove", "full"};
+constexpr std::span<const std::string_view> enumNames(DeribitExtendedWeight) noexcept { return kDeribitExtendedWeightNames; }
+constexpr std::string_view enumType(DeribitExtendedWeight) noexcept { return "DeribitExtendedWeight"; }
+inline constexpr std::string_view kDeribitRollShockNames[] = {"timeScaled", "floor"};
+constexpr std::span<const std::string_view> enumNames(DeribitRollShock) noexcept { return kDeribitRollShockNames; }
+constexpr std::string_view enumType(DeribitRollShock) noexcept { return "DeribitRollShock"; }
+
+template <> inline constexpr std::string_view kStructName<SpanParams> = "SpanParams";
+template <> inline constexpr std::string_view kStructName<MarginByVenueRequest> = "MarginByVenueRequest";
+template <> inline constexpr std::string_view kStructName<PmScenario> = "PmScenario";
+template <> inline constexpr std::string_view kStructName<PmComponent> = "PmComponent";
+template <> inline constexpr std::string_view kStructName<PmGrid> = "PmGrid";
+template <> inline constexpr std::string_view kStructName<VenueMargin> = "VenueMargin";
+template <> inline constexpr std::string_view kStructName<MarginByVenueResult> = "MarginByVenueResult";
+
+template <class V, Is<SpanParams> T>
+void fields(V& v, T& s) {
+  v("underlying", s.underlying, Required{});
+  v("priceScanRange", s.priceScanRange, Required{});
+  v("volScanRange", s.volScanRange);
+  v("extremeMultiple", s.extremeMultiple);
+  v("extremeCoverage", s.extremeCoverage);
+  v("imRatio", s.imRatio);
+}
+
+/// The [UNVERIFIED] options flat, each named by its venue.
+template <class V, Is<MarginByVenueRequest> T>
+void fields(V& v, T& r) {
+  v("asOf", r.asOf);
+  v("venue", r.venue);
+  v("span", r.span, Limit{kMaxSpanParameters}, ListOf{"", "", "tooManyEntries"});
+  v("deribitExtendedWeight", r.deribit.extendedWeight);
+  v("deribitRollShock", r.deribit.rollShock);
+  v("okxExtremeCoverage", r.okx.extremeCoverage);
+  v("okxVolShock", r.okx.volShock);
+  v("bybitVolShock", r.bybit.volShock);
+  v("bybitFuturesFactor", r.bybit.futuresFactor);
+  v("bybitShortOptionFactor", r.bybit.shortOptionFactor);
+  v("bybitImFactor", r.bybit.imFactor);
+}
+
+template <class V, Is<PmScenario> T>
+void fields(V& v, T& s) {
+  v("priceMove", s.priceMove);
+  v("volShock", s.volShock);
+}
+
+template <class V, Is<PmComponent> T>
+void fields(V& v, T& c) {
+  v("name", c.name);
+  v("value", c.value);
+  v("scenario", c.scenario);
+  v("leg", c.leg);
+  v("underlying", c.underlying);
+}
+
+template <class V, Is<PmGrid> T>
+void fields(V& v, T& g) {
+  v("name", g.name);
+  v("underlying", g.underlying);
+  v("priceMoves", g.priceMoves);
+  v("volShocks", g.volShocks);
+  v("pnl", g.pnl);
+  v("worstVolShock", g.worstVolShock);
+  v("worstPriceMove", g.worstPriceMove);
+  v("worstPnl", g.worstPnl);
+  v("leg", g.leg);
+}
+
+template <class V, Is<VenueMargin> T>
+void fields(V& v, T& m) {
+  v("venue", m.venue);
+  v("kind", m.kind);
+  v("supported", m.supported);
+  v("reason", m.reason);
+  v("parameterSet", m.parameterSet);
+  v("currency", m.currency);
+  v("initialMargin", m.initialMargin);
+  v("maintenanceMargin", m.maintenanceMargin);
+  v("components", m.components);
+  v("grids", m.grids);
+  v("assumptions", m.assumptions);
+}
+
+template <class V, Is<MarginByVenueResult> T>
+void fields(V& v, T& r) {
+  v("venues", r.venues);
+  v("steps", r.steps, Omitted{});
+}
+
+}  // namespace marginlab

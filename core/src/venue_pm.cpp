@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: venues' portfolio margin engines side by side (venue_pm.h, VENUES-PM.md). Each engine
+// scans its own grid over one risk unit's legs; the parameters are dated sets with their sources.
+#include "marginlab/venue_pm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "marginlab/options.h"
+
+namespace marginlab {
+
+namespace {
+
+
+/// An option's value per coin in its settlement asset at underlying `price`.
+double optionValue(const PmUnit& u, const PmLeg& l, double price, double sigma) noexcept {
+  const double forward = price * std::exp(u.interestRate * l.years);
+  const double discount = std::exp(-u.interestRate * l.years);
+  const double stdDev = std::max(sigma, 0.0) * std::sqrt(l.years);
+  const double quote = black76Price(l.type, l.strike, forward, stdDev, discount);
+  return l.inverse ? quote / price : quote;
+}
+
+/// The leg losing most (most negative PnL) in a cell; none when no leg loses.
+template <class Pnl>
+std::optional<std::string> drivingLeg(const PmUnit& u, Pnl&& pnl) {
+  std::optional<std::string> leg;
+  double worst = 0;
+  for (const PmLeg& l : u.legs) {
+    const double x = pnl(l);
+    if (x < worst) worst = x, leg = l.path;
+  }
+  return leg;
+}
+
+/// Fills the worst cell of a grid.
+void findWorst(PmGrid& g) {
+  bool first = true;
+  for (std::size_t v = 0; v < g.pnl.size(); ++v)
+    for (std::size_t m = 0; m < g.pnl[v].size(); ++m)
+      if (first || g.pnl[v][m] < g.worstPnl) {
+        g.worstPnl = g.pnl[v][m], g.worstVolShock = v, g.worstPriceMove = m;
+        first = false;
+      }
+}
+
+PmComponent worstComponent(std::string name, const PmGrid& g, double value) {
+  return PmComponent{.name = std::move(name), .value = value,
+                     .scenario = PmScenario{g.priceMoves[g.worstPriceMove], g.volShocks[g.worstVolShock]}, .leg = g.leg,
+                     .underlying = g.underlying};
+}
+
+/// A grid of plain moves x relative volatility shocks, PnL in the quote currency (coin PnL at the
+/// moved price), each cell x weight.
+PmGrid quoteGrid(const PmUnit& u, std::string name, std::vector<double> moves, std::vector<double> shocks,
+                 double weight = 1) {
+  PmGrid g{.name = std::move(name), .underlying = u.underlying, .priceMoves = std::move(moves), .volShocks = std::move(shocks)};
+  const auto pnlOf = [&](const PmLeg& l, double m, double shock) {
+    const double x = legPnl(u, l, m, l.volatility * (1 + shock));
+    return weight * (l.inverse ? x * u.price * (1 + m) : x);
+  };
+  g.pnl.assign(g.volShocks.size(), std::vector<double>(g.priceMoves.size(), 0.0));
+  for (std::size_t v = 0; v < g.volShocks.size(); ++v)
+    for (std::size_t m = 0; m < g.priceMoves.size(); ++m)
+      for (const PmLeg& l : u.legs) g.pnl[v][m] += pnlOf(l, g.priceMoves[m], g.volShocks[v]);
+  findWorst(g);
+  const double m = g.priceMoves[g.worstPriceMove], s = g.volShocks[g.worstVolShock];
+  g.leg = drivingLeg(u, [&](const PmLeg& l) { return pnlOf(l, m, s); });
+  return g;
+}
+
+std::string joined(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+std::vector<double> symmetricMoves(double range, int buckets) {
+  std::vector<double> moves;
+  for (int k = -buckets; k <= buckets; ++k) moves.push_back(range * k / buckets);
+  return moves;
+}
+
+std::string percent(double x) {
+  std::string s = std::to_string(x * 100);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s + "%";
+}
+
+}  // namespace
+
+double legPnl(const PmUnit& u, const PmLeg& l, double move, double sigma) noexcept {
+  if (!l.option) {
+    if (l.inverse) return l.coins * (1 - 1 / (1 + move));  // coins at the mark: PnL in coin
+    return l.coins * l.mark * move;
+  }
+  const double now = optionValue(u, l, u.price, l.volatility);
+  return l.coins * (optionValue(u, l, u.price * (1 + move), sigma) - now);
+}
+
+// ---- Deribit ------------------------------------------------------------------------------------------
+
+DeribitVols deribitVols(const DeribitPmParams& p, double sigma, double days) noexcept {
+  DeribitVols v;
+  v.f = std::pow(30 / days, days < 30 ? p.shortTermVegaPower : p.longTermVegaPower);
+  v.up = std::max(sigma * (1 + p.volRangeUp * v.f), p.minVolatilityForShockUp);
+  v.down = std::max(sigma * (1 - p.volRangeDown * v.f), 0.0);
+  return v;
+}
+
+double deribitExtendedWeight(const DeribitPmParams& p, double move, bool fullWeight) noexcept {
+  return p.extendedTableFactor * (fullWeight ? 1.0 : p.priceRange / std::abs(move));
+}
+
+namespace {
+
+/// A leg's Deribit PnL in a standard cell: vol state 0 up, 1 same, 2 down.
+double deribitCell(const PmUnit& u, const PmLeg& l, const DeribitPmParams& p, double move, int state) {
+  if (!l.option) return legPnl(u, l, move, 0);
+  const DeribitVols v = deribitVols(p, l.volatility, l.years * kDaysPerYear);
+  return legPnl(u, l, move, state == 0 ? v.up : state == 1 ? l.volatility : v.down);
+}
+
+/// An extended cell: vol up; a delta-1 leg contributes its edge value (PnL at -+priceRange), as
+/// observed in both stored API responses (VENUES-PM.md 1.2).
+double deribitExtendedCell(const PmUnit& u, const PmLeg& l, const DeribitPmParams& p, double move) {
+  if (!l.option) return legPnl(u, l, move < 0 ? -p.priceRange : p.priceRange, 0);
+  return deribitCell(u, l, p, move, 0);
+}
+
+PmGrid deribitStandard(const PmUnit& u, const DeribitPmParams& p) {
+  PmGrid g{.name = "standard", .underlying = u.underlying, .priceMoves = symmetricMoves(p.priceRange, p.buckets),
+           .volShocks = {p.volRangeUp, 0, -p.volRangeDown}};
+  g.pnl.assign(3, std::vector<double>(g.priceMoves.size(), 0.0));
+  for (int v = 0; v < 3; ++v)
+    for (std::size_t m = 0; m < g.priceMoves.size(); ++m) {
+      double sum = 0;
+      for (const PmLeg& l : u.legs) sum += deribitCell(u, l, p, g.priceMoves[m], v);
+      // a gain counts x pnl_offset, capped by max_offsetable_pnl when one is set (1.2)
+      if (sum > 0) sum = p.maxOffsetablePnl > 0 ? std::min(sum * p.pnlOffset, p.maxOffsetablePnl) : sum * p.pnlOffset;
+      g.pnl[v][m] = sum;
+    }
+  findWorst(g);
+  const double m = g.priceMoves[g.worstPriceMove];
+  const int v = static_cast<int>(g.worstVolShock);
+  g.leg = drivingLeg(u, [&](const PmLeg& l) { return deribitCell(u, l, p, m, v); });
+  return g;
+}
+
+/// Weighted, then dampened: a loss in quote less the dampener, floored at 0; gains count 0.
+PmGrid deribitExtended(const PmUnit& u, const DeribitPmParams& p, const DeribitOptions& o) {
+  PmGrid g{.name = "extended", .underlying = u.underlying,
+           .priceMoves = {kDeribitExtendedMoves.begin(), kDeribitExtendedMoves.end()}, .volShocks = {p.volRangeUp}};
+  g.pnl.assign(1, std::vector<double>(g.priceMoves.size(), 0.0));
+  const double toQuote = u.inverse ? u.price : 1;
+  for (std::size_t m = 0; m < g.priceMoves.size(); ++m) {
+    double sum = 0;
+    for (const PmLeg& l : u.legs) sum += deribitExtendedCell(u, l, p, g.priceMoves[m]);
+    const double weighted = std::min(sum, 0.0) * deribitExtendedWeight(p, g.priceMoves[m], o.extendedWeight == DeribitExtendedWeight::Full);
+    g.pnl[0][m] = std::min(0.0, weighted * toQuote + p.extendedDampener) / toQuote;
+  }
+  findWorst(g);
+  const double m = g.priceMoves[g.worstPriceMove];
+  g.leg = drivingLeg(u, [&](const PmLeg& l) { return deribitExtendedCell(u, l, p, m); });
+  return g;
+}
+
+}  // namespace
+
+VenueMargin deribitPortfolioMargin(const PmUnit& u, const DeribitPmParams& p, const DeribitOptions& o) {
+  VenueMargin r{.venue = "deribit", .kind = "portfolio", .parameterSet = p.date,
+                .currency = u.inverse ? u.underlying : std::string("USD")};
+  r.grids = {deribitStandard(u, p), deribitExtended(u, p, o)};
+  const PmGrid& worst = r.grids[1].worstPnl < r.grids[0].worstPnl ? r.grids[1] : r.grids[0];
+  const double worstCase = std::max(0.0, -worst.worstPnl);
+  r.components.push_back(worstComponent(worst.name == "extended" ? "worstCase.extended" : "worstCase", worst, worstCase));
+  double rmm = worstCase;
+  for (const PmLeg& l : u.legs) {  // roll shock per futures leg, absolute (1.4)
+    if (l.option) continue;
+    const double move = std::max(o.rollShock == DeribitRollShock::TimeScaled ? p.annualisedMoveRisk * l.years : 0.0, p.minAnnualisedMove);
+    const double roll = std::abs(l.coins) * move * (l.inverse ? 1 : l.mark);
+    rmm += roll;
+    r.components.push_back({.name = "rollShock", .value = roll, .leg = l.path, .underlying = u.underlying});
+  }
+  r.initialMargin = rmm;  // + open orders and MMP margin: none in an account of positions
+  r.maintenanceMargin = p.mmFactor * rmm;
+  const bool full = o.extendedWeight == DeribitExtendedWeight::Full;
+  r.assumptions = joined({full ? "deribitExtendedWeight: full (each extended cell at full weight)"
+                        : "deribitExtendedWeight: rangeOverMove (extended cell weight = priceRange / |move|)",
+                   o.rollShock == DeribitRollShock::TimeScaled ? "deribitRollShock: timeScaled (max(annualisedMoveRisk x T, floor))"
+                                                               : "deribitRollShock: floor (the floor alone)"});
+  return r;
+}
+
+// ---- OKX --------------------------------------------------------------------------------------------
+
+OkxPmParams okxParams(std::string_view name, std::string_view asOf) {
+  static constexpr std::string_view second[] = {"LTC", "BCH", "EOS", "OKB", "DOT", "BSV", "LINK", "FIL", "ADA",
+                                                "TRX", "UNI", "XRP"};
+  static constexpr std::string_view mr46[] = {"SOL", "DOGE", "PEPE", "XRP", "BNB", "SHIB", "LTC", "ORDI", "WLD", "BCH", "ADA"};
+  const bool major = name == "BTC" || name == "ETH";
+  const bool cls2 = std::find(std::begin(second), std::end(second), name) != std::end(second);
+  const bool basis2 = std::find(std::begin(mr46), std::end(mr46), name) != std::end(mr46);
+  const bool after0102 = !(asOf < std::string_view("2025-01-02")), after0106 = !(asOf < std::string_view("2025-01-06"));
+  OkxPmParams p{.date = after0106 ? "2025-01-06" : after0102 ? "2025-01-02" : "2024-05-11",
+                .source = "okx-api.aperture.finance/help/okx-will-further-adjust-portfolio-margin-parameters (2025-01-02); "
+                          "okx.com/ru/help/okx-to-adjust-parameters-in-portfolio-margin-mode (2024-05-10)"};
+  p.spotMove = major ? (after0106 ? 0.12 : 0.15) : cls2 ? (after0106 ? 0.18 : 0.20) : 0.25;
+  p.extremeMove = major ? (after0106 ? 0.24 : 0.30) : basis2 ? (after0106 ? 0.36 : 0.40) : 0.50;
+  p.basisRisk = major ? (after0102 ? 0.05 : 0.075) : basis2 ? (after0102 ? 0.15 : 0.225) : (after0102 ? 0.30 : 0.45);
+  return p;
+}
+
+VenueMargin okxPortfolioMargin(const PmUnit& u, const OkxPmParams& p, const OkxOptions& o) {
+  VenueMargin r{.venue = "okx", .kind = "portfolio", .parameterSet = p.date, .currency = "USD"};
+  const std::vector<double> shocks = o.volShock > 0 ? std::vector<double>{o.volShock, 0, -o.volShock} : std::vector<double>{0};
+  r.grids.push_back(quoteGrid(u, "MR1", symmetricMoves(p.spotMove, 3), shocks));
+  r.grids.push_back(quoteGrid(u, "MR6", {-p.extremeMove, p.extremeMove}, shocks, o.extremeCoverage));
+  const double mr1 = std::max(0.0, -r.grids[0].worstPnl), mr6 = std::max(0.0, -r.grids[1].worstPnl);
+  r.components.push_back(worstComponent("MR1", r.grids[0], mr1));
+  r.components.push_back(worstComponent("MR6", r.grids[1], mr6));
+  double mr4 = 0;
+  for (const PmLeg& l : u.legs) {
+    if (l.option || l.years <= 0) continue;
+    const double basis = std::abs(l.coins) * l.mark * p.basisRisk * l.years;
+    mr4 += basis;
+    r.components.push_back({.name = "MR4", .value = basis, .leg = l.path, .underlying = u.underlying});
+  }
+  r.maintenanceMargin = std::max(mr1, mr6) + mr4;
+  r.initialMargin = p.imFactor * r.maintenanceMargin;
+  r.assumptions = joined({"okxExtremeCoverage: " + percent(o.extremeCoverage) + " of the MR6 loss",
+                   "okxVolShock: " + percent(o.volShock) + " relative IV move in MR1 and MR6",
+                   "MR4 = |size| x mark x annualised basis risk x T per dated future; MR2, MR3, MR5, MR7, MR9 not charged"});
+  return r;
+}
+
+// ---- Bybit ------------------------------------------------------------------------------------------
+
+BybitPmParams bybitParams(std::string_view name, std::string_view asOf) {
+  const bool after = !(asOf < std::string_view("2025-01-10"));
+  BybitPmParams p{.date = after ? "2025-01-10" : "2024-09-04",
+                  .source = "learn.bybitglobal.com Bybit Portfolio Margin Model: Risk Parameter Adjustment in 2025; "
+                            "help Margin Calculations under Portfolio Margin (UTA)"};
+  p.priceRange = (name == "BTC" || name == "ETH") && after ? 0.10 : 0.15;
+  return p;
+}
+
+VenueMargin bybitPortfolioMargin(const PmUnit& u, const BybitPmParams& p, const BybitOptions& o) {
+  VenueMargin r{.venue = "bybit", .kind = "portfolio", .parameterSet = p.date, .currency = "USD"};
+  const std::vector<double> shocks = o.volShock > 0 ? std::vector<double>{o.volShock, 0, -o.volShock} : std::vector<double>{0};
+  r.grids.push_back(quoteGrid(u, "stress", symmetricMoves(p.priceRange, 5), shocks));
+  const double loss = std::max(0.0, -r.grids[0].worstPnl);
+  r.components.push_back(worstComponent("maximumLoss", r.grids[0], loss));
+  double mm = loss;
+  for (const PmLeg& l : u.legs) {
+    const bool shortOption = l.option && l.coins < 0;
+    const double factor = l.option ? (shortOption ? o.shortOptionFactor : 0) : o.futuresFactor;
+    if (factor == 0) continue;
+    const double c = std::abs(l.coins) * factor * u.price;
+    mm += c;
+    r.components.push_back({.name = l.option ? "shortOptionContingency" : "futuresContingency", .value = c, .leg = l.path,
+                            .underlying = u.underlying});
+  }
+  r.maintenanceMargin = mm;
+  r.initialMargin = mm * o.imFactor;
+  r.assumptions = joined({"bybitVolShock: " + percent(o.volShock), "bybitFuturesFactor: " + percent(o.futuresFactor),
+                   "bybitShortOptionFactor: " + percent(o.shortOptionFactor), "bybitImFactor: " + percent(o.imFactor),
+                   "vega spread, USDT-USDC spread and delta spread contingencies not charged"});
+  return r;
+}
+
+// ---- SPAN -------------------------------------------------------------------------------------------
+
+const std::array<SpanScenario, 16> kSpanScenarios = {{{0, 1, 1},        {0, -1, 1},       {1.0 / 3, 1, 1},  {1.0 / 3, -1, 1},
+                                                     {-1.0 / 3, 1, 1}, {-1.0 / 3, -1, 1}, {2.0 / 3, 1, 1},  {2.0 / 3, -1, 1},
+                                                     {-2.0 / 3, 1, 1}, {-2.0 / 3, -1, 1}, {1, 1, 1},        {1, -1, 1},
+                                                     {-1, 1, 1},       {-1, -1, 1},       {2, 0, 0.35},     {-2, 0, 0.35}}};
+
+SpanScan spanScanRisk(std::span<const double, 16> pnl) noexcept {
+  SpanScan s;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const double loss = -pnl[i];
+    if (loss > s.risk) s.risk = loss, s.scenario = i;
+  }
+  return s;
+}
+
+VenueMargin spanMargin(const PmUnit& u, const SpanParams& p) {
+  VenueMargin r{.venue = "span", .kind = "portfolio", .parameterSet = "request", .currency = "USD"};
+  PmGrid g{.name = "riskArray", .underlying = u.underlying};
+  g.pnl.assign(1, std::vector<double>(16, 0.0));
+  std::array<double, 16> pnl{};
+  std::array<std::optional<std::string>, 16> legs;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const SpanScenario& s = kSpanScenarios[i];
+    const bool extreme = s.weight < 1;
+    const double move = s.price * p.priceScanRange * (extreme ? p.extremeMultiple / 2 : 1);
+    const auto pnlOf = [&](const PmLeg& l) {
+      const double x = legPnl(u, l, move, l.volatility + s.vol * p.volScanRange);
+      return l.inverse ? x * u.price * (1 + move) : x;
+    };
+    for (const PmLeg& l : u.legs) pnl[i] += pnlOf(l);
+    legs[i] = drivingLeg(u, pnlOf);
+    g.priceMoves.push_back(move);
+    pnl[i] *= extreme ? p.extremeCoverage : 1;  // the risk array holds the covered loss
+    g.pnl[0][i] = pnl[i];
+  }
+  g.volShocks = {0};  // one row of 16 scenarios; each scenario's vol move is in kSpanScenarios
+  const SpanScan scan = spanScanRisk(pnl);
+  g.worstPriceMove = scan.scenario, g.worstPnl = -scan.risk, g.leg = legs[scan.scenario];
+  r.grids.push_back(g);
+  PmComponent c = worstComponent("scanRisk", g, scan.risk);
+  c.scenario->volShock = kSpanScenarios[scan.scenario].vol * p.volScanRange;
+  r.components.push_back(c);
+  r.maintenanceMargin = scan.risk;
+  r.initialMargin = scan.risk * p.imRatio;
+  r.assumptions = joined({"extreme scenarios at " + percent(p.extremeMultiple) + " of the PSR, " + percent(p.extremeCoverage) + " counted",
+                   "spanImRatio: " + percent(p.imRatio) + "; no intra/inter spread, delivery or short option minimum charge"});
+  return r;
+}
+
+}  // namespace marginlab

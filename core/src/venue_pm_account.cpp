@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+// MarginLab: a version 3 account under every venue (venue_pm.h): its risk units, the dated
+// parameter sets, the request's checks, the side-by-side rows and their steps.
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "marginlab/check.h"
+#include "marginlab/format.h"
+#include "marginlab/options.h"
+#include "marginlab/venue_pm.h"
+
+namespace marginlab {
+
+namespace {
+
+constexpr std::string_view kVenues[] = {"deribit", "okx", "bybit", "binance", "span"};
+constexpr std::string_view kLatest = "9999-12-31";
+
+std::string at(std::string_view list, std::size_t i, std::string_view field = {}) {
+  std::string out = std::string(list) + "[" + std::to_string(i) + "]";
+  if (!field.empty()) (out += '.') += field;
+  return out;
+}
+
+/// Deribit's dated sets (VENUES-PM.md 1.5): BTC from the docs' example, ETH from an API capture.
+std::optional<DeribitPmParams> deribitParams(std::string_view underlying, bool inverse, std::string_view asOf) {
+  DeribitPmParams p;
+  if (underlying == "BTC") {
+    p.date = "2024-06-17";
+    p.source = "docs.deribit.com/api-reference/account-management/private-simulate (timestamp 1718619740501)";
+  } else if (underlying == "ETH") {
+    p = DeribitPmParams{.date = "2026-02-15",
+                        .source = "private/pme/simulate response captured 2026-02-15 (timestamp 1771197609587)",
+                        .priceRange = 0.18, .volRangeUp = 0.4, .annualisedMoveRisk = 0.05, .minAnnualisedMove = 0.005,
+                        .extendedDampener = 200000, .pnlOffset = 0.6, .maxOffsetablePnl = 20000000};
+  } else {
+    return std::nullopt;
+  }
+  if (!inverse) {  // the USD (USDC) currency's own roll, dampener and offset
+    const bool late = !(asOf < std::string_view("2026-02-15"));
+    p.annualisedMoveRisk = 0.10, p.minAnnualisedMove = 0.01, p.extendedDampener = 25000;
+    p.pnlOffset = late ? 0.4 : 0, p.maxOffsetablePnl = late ? 1000000 : 0;
+  }
+  return p;
+}
+
+bool isDate(std::string_view s) {
+  return s.size() == 10 && yearsUntil(s, s).has_value();
+}
+
+PmLeg futureLeg(const Account& a, std::size_t i, const Underlying& u) {
+  const AccountFuture& f = a.futures[i];
+  const double mark = f.markPrice ? *f.markPrice : u.price;
+  const double units = f.quantity * f.contractSize * (f.side == Side::Long ? 1 : -1);
+  PmLeg l{.path = at("futures", i), .inverse = f.contract == Contract::Inverse,
+          .coins = f.contract == Contract::Inverse ? units / mark : units, .mark = mark};
+  // a dated future's expiry from a Deribit-style name ("BTC-28JUN24"); none: a perpetual
+  const std::size_t dash = f.symbol.rfind('-');
+  if (dash != std::string::npos && a.valuationDate)
+    l.years = std::max(0.0, yearsUntil(*a.valuationDate, std::string_view(f.symbol).substr(dash + 1)).value_or(0));
+  return l;
+}
+
+OptionsScenario optionsOf(const Account& a, const Underlying& u) {
+  OptionsScenario s{.underlying = u.name, .underlyingPrice = u.price, .valuationDate = a.valuationDate,
+                    .interestRate = u.interestRate, .volSurface = u.volSurface, .volDynamics = u.volDynamics};
+  for (const AccountOption& o : a.options)
+    if (o.underlying == u.name) s.options.push_back(o.option);
+  return s;
+}
+
+}  // namespace
+
+std::vector<PmUnit> riskUnits(const Account& a, bool bySettlement) {
+  std::vector<PmUnit> units;
+  const auto unitFor = [&](const Underlying& u, bool inverse) -> PmUnit& {
+    for (PmUnit& x : units)
+      if (x.underlying == u.name && (!bySettlement || x.inverse == inverse)) return x;
+    return units.emplace_back(PmUnit{.underlying = u.name, .price = u.price, .interestRate = u.interestRate, .inverse = inverse});
+  };
+  for (const Underlying& u : a.underlyings) {
+    for (std::size_t i = 0; i < a.futures.size(); ++i)
+      if (a.futures[i].underlying == u.name)
+        unitFor(u, a.futures[i].contract == Contract::Inverse).legs.push_back(futureLeg(a, i, u));
+    const std::vector<OptionInputs> inputs = optionInputs(optionsOf(a, u));
+    for (std::size_t i = 0, k = 0; i < a.options.size(); ++i) {
+      const AccountOption& o = a.options[i];
+      if (o.underlying != u.name) continue;
+      const OptionInputs& in = inputs[k++];
+      unitFor(u, o.contract == Contract::Inverse)
+          .legs.push_back(PmLeg{.path = at("options", i), .option = true, .inverse = o.contract == Contract::Inverse,
+                                .coins = o.option.quantity * (o.option.side == Side::Long ? 1 : -1), .years = in.years,
+                                .type = o.option.type, .strike = o.option.strike, .volatility = in.volatility});
+    }
+  }
+  return units;
+}
+
+namespace {
+
+void checkRequest(Checker& c, const Account& a, const MarginByVenueRequest& q) {
+  if (q.asOf && !isDate(*q.asOf)) c.fail("request.asOf", "venuePmAsOf", {{"value", q.asOf->substr(0, 32)}});
+  if (q.venue && std::find(std::begin(kVenues), std::end(kVenues), *q.venue) == std::end(kVenues))
+    c.fail("request.venue", "venuePmVenue", {{"value", q.venue->substr(0, 32)}});
+  if (!c.listSize("request.span", q.span.size() + 1, kMaxSpanParameters + 1, "SPAN parameter set")) return;
+  const auto fraction = [&](const std::string& path, double x, double low, double high) {
+    if (c.finite(path, x) && !(x >= low && x <= high)) c.fail(path, "venuePmFraction", {{"value", x}, {"low", low}, {"high", high}});
+  };
+  for (std::size_t i = 0; i < q.span.size(); ++i) {
+    const SpanParams& s = q.span[i];
+    const bool known = std::any_of(a.underlyings.begin(), a.underlyings.end(), [&](const Underlying& u) { return u.name == s.underlying; });
+    if (!known) c.fail(at("request.span", i, "underlying"), "venuePmSpanUnderlying", {{"value", s.underlying.substr(0, 64)}});
+    fraction(at("request.span", i, "priceScanRange"), s.priceScanRange, 1e-6, 0.45);
+    fraction(at("request.span", i, "volScanRange"), s.volScanRange, 0, 5);
+    // the extreme move stays above -95%: multiple x PSR <= 0.95
+    const bool psr = s.priceScanRange >= 1e-6 && s.priceScanRange <= 0.45;  // else its own error
+    const double most = psr ? std::min(4.0, 0.95 / s.priceScanRange) : 4.0;
+    fraction(at("request.span", i, "extremeMultiple"), s.extremeMultiple, 0, most);
+    fraction(at("request.span", i, "extremeCoverage"), s.extremeCoverage, 0, 1);
+    fraction(at("request.span", i, "imRatio"), s.imRatio, 1, 10);
+  }
+  fraction("request.okxExtremeCoverage", q.okx.extremeCoverage, 0, 1);
+  fraction("request.okxVolShock", q.okx.volShock, 0, 0.99);
+  fraction("request.bybitVolShock", q.bybit.volShock, 0, 0.99);
+  fraction("request.bybitFuturesFactor", q.bybit.futuresFactor, 0, 1);
+  fraction("request.bybitShortOptionFactor", q.bybit.shortOptionFactor, 0, 1);
+  fraction("request.bybitImFactor", q.bybit.imFactor, 1, 10);
+}
+
+VenueMargin unsupported(std::string venue, std::string kind, std::string reason) {
+  return VenueMargin{.venue = std::move(venue), .kind = std::move(kind), .supported = false, .reason = std::move(reason)};
+}
+
+/// Units' rows into one venue row: one unit keeps its currency; several are summed in the quote.
+VenueMargin combine(std::string venue, std::vector<VenueMargin> parts, const std::vector<PmUnit>& units) {
+  if (parts.size() == 1) return std::move(parts[0]);
+  VenueMargin r{.venue = std::move(venue), .kind = "portfolio", .currency = "USD"};
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    VenueMargin& p = parts[i];
+    const double k = p.currency == "USD" ? 1 : units[i].price;
+    r.parameterSet = std::max(r.parameterSet, p.parameterSet);
+    r.initialMargin += k * p.initialMargin;
+    r.maintenanceMargin += k * p.maintenanceMargin;
+    for (PmComponent& c : p.components) r.components.push_back((c.value *= k, std::move(c)));
+    for (PmGrid& g : p.grids) {
+      for (auto& row : g.pnl)
+        for (double& x : row) x *= k;
+      g.worstPnl *= k;
+      r.grids.push_back(std::move(g));
+    }
+    if (r.assumptions.find(p.assumptions) == std::string::npos)
+      r.assumptions += (r.assumptions.empty() || p.assumptions.empty() ? "" : "; ") + p.assumptions;
+  }
+  return r;
+}
+
+VenueMargin deribitRow(const Account& a, const MarginByVenueRequest& q, std::string_view asOf) {
+  const std::vector<PmUnit> units = riskUnits(a, true);
+  if (units.empty()) return unsupported("deribit", "portfolio", "the account has no position");
+  std::vector<VenueMargin> parts;
+  for (const PmUnit& u : units) {
+    const auto p = deribitParams(u.underlying, u.inverse, asOf);
+    if (!p) return unsupported("deribit", "portfolio", "no Deribit portfolio margin parameters for " + u.underlying);
+    parts.push_back(deribitPortfolioMargin(u, *p, q.deribit));
+  }
+  return combine("deribit", std::move(parts), units);
+}
+
+template <class Engine>
+VenueMargin quoteRow(const Account& a, std::string venue, Engine&& engine) {
+  const std::vector<PmUnit> units = riskUnits(a, false);
+  if (units.empty()) return unsupported(venue, "portfolio", "the account has no position");
+  std::vector<VenueMargin> parts;
+  for (const PmUnit& u : units) {
+    std::optional<VenueMargin> m = engine(u);
+    if (!m) return unsupported(venue, "portfolio", "no SPAN parameters for " + u.underlying + " (request.span)");
+    parts.push_back(std::move(*m));
+  }
+  VenueMargin r = combine(venue, std::move(parts), units);
+  r.currency = "USD";
+  return r;
+}
+
+/// A row from the account's own evaluation under `margin` (Binance: the tiers' per-position
+/// maintenance, its uniMMR denominator, VENUES-PM.md 4.1; Deribit standard).
+VenueMargin evaluatedRow(const Account& a, std::string venue, std::string kind, AccountMargin margin) {
+  Account copy = a;
+  copy.margin = margin;
+  if (margin == AccountMargin::Tiers) {
+    if (!a.options.empty()) return unsupported(venue, kind, "Binance portfolio margin has no rules for these options");
+    copy.rules = Rules::Binance;
+  }
+  const Result<AccountResult> r = evaluateAccount(copy);
+  if (!r) return unsupported(venue, kind, r.errors.front().message);
+  const AccountView& v = r.value->account;
+  VenueMargin m{.venue = std::move(venue), .kind = std::move(kind), .parameterSet = "account", .currency = "USD",
+                .initialMargin = margin == AccountMargin::Tiers ? v.maintenanceMargin : v.initialMargin,
+                .maintenanceMargin = v.maintenanceMargin};
+  for (const AssetView& x : v.assets)
+    if (x.maintenanceMargin != 0)
+      m.components.push_back({.name = "maintenance." + x.asset, .value = x.maintenanceMargin * x.price});
+  if (margin == AccountMargin::Tiers) m.assumptions = "Binance portfolio margin has no initial margin: IM shown = MM";
+  return m;
+}
+
+}  // namespace
+
+Result<MarginByVenueResult> marginByVenue(const Account& a, const MarginByVenueRequest& q) {
+  Result<MarginByVenueResult> out;
+  out.errors = validate(a);
+  Checker c;
+  checkRequest(c, a, q);
+  out.errors.insert(out.errors.end(), c.errors.begin(), c.errors.end());
+  if (!out.errors.empty()) return out;
+  const std::string_view asOf = q.asOf ? std::string_view(*q.asOf) : kLatest;
+  const auto wanted = [&](std::string_view v) { return !q.venue || *q.venue == v; };
+  MarginByVenueResult r;
+  if (wanted("deribit")) {
+    r.venues.push_back(deribitRow(a, q, asOf));
+    r.venues.push_back(evaluatedRow(a, "deribit", "standard", AccountMargin::DeribitStandard));
+  }
+  if (wanted("okx")) r.venues.push_back(quoteRow(a, "okx", [&](const PmUnit& u) -> std::optional<VenueMargin> {
+    return okxPortfolioMargin(u, okxParams(u.underlying, asOf), q.okx);
+  }));
+  if (wanted("bybit")) r.venues.push_back(quoteRow(a, "bybit", [&](const PmUnit& u) -> std::optional<VenueMargin> {
+    return bybitPortfolioMargin(u, bybitParams(u.underlying, asOf), q.bybit);
+  }));
+  if (wanted("binance")) r.venues.push_back(evaluatedRow(a, "binance", "portfolio", AccountMargin::Tiers));
+  if (wanted("span")) r.venues.push_back(quoteRow(a, "span", [&](const PmUnit& u) -> std::optional<VenueMargin> {
+    for (const SpanParams& s : q.span)
+      if (s.underlying == u.underlying) return spanMargin(u, s);
+    return std::nullopt;
+  }));
+  out.value = std::move(r);
+  return out;
+}
+
+namespace {
+
+/// How a venue's MM is assembled from its components (VENUES-PM.md).
+std::string_view assembly(const VenueMargin& v) {
+  if (v.kind == "standard") return "MM = sum of the positions' standard maintenance margins";
+  if (v.venue == "deribit") return "MM = mm_factor x (worst case + roll shocks), IM = worst case + roll shocks";
+  if (v.venue == "okx") return "MMR = max(MR1, MR6) + MR4, IMR = 1.3 x MMR";
+  if (v.venue == "bybit") return "MM = maximum loss + contingencies, IM = MM x IM factor";
+  if (v.venue == "span") return "MM = scan risk (the worst of 16 scenarios), IM = MM x IM ratio";
+  return "MM = sum of the positions' maintenance margins (uniMMR's denominator), IM = MM";
+}
+
+}  // namespace
+
+void explain(const Account&, const MarginByVenueRequest&, MarginByVenueResult& r) {
+  for (std::size_t i = 0; i < r.venues.size(); ++i) {
+    const VenueMargin& v = r.venues[i];
+    const std::string base = at("venues", i);
+    if (!v.supported) {
+      r.steps.push_back({.field = base, .label = v.venue + " " + v.kind + ": not supported: " + v.reason.value_or(""),
+                         .code = "venuePm.unsupported"});
+      continue;
+    }
+    std::string terms;
+    for (const PmComponent& c : v.components) {
+      terms += (terms.empty() ? "" : " + ") + formatNumber(c.value);
+      std::string where = c.leg ? " (" + *c.leg + ")" : "";
+      if (c.scenario) where += " at a move of " + formatNumber(c.scenario->priceMove * 100) + "%";
+      r.steps.push_back({.field = base + ".components", .label = v.venue + ": " + c.name + where, .formula = c.name,
+                         .substituted = formatNumber(c.value), .value = c.value, .code = "venuePm.component"});
+    }
+    r.steps.push_back({.field = base + ".maintenanceMargin", .label = v.venue + " " + v.kind + " maintenance margin, " + v.currency,
+                       .formula = std::string(assembly(v)), .substituted = "components " + (terms.empty() ? "0" : terms),
+                       .value = v.maintenanceMargin, .code = "venuePm.maintenance"});
+    r.steps.push_back({.field = base + ".initialMargin", .label = v.venue + " " + v.kind + " initial margin, " + v.currency,
+                       .formula = "IM", .substituted = formatNumber(v.initialMargin), .value = v.initialMargin,
+                       .code = "venuePm.initial"});
+  }
+}
+
+}  // namespace marginlab
