@@ -77,29 +77,73 @@ val toAccount(const val& scenario, const val&) {  // a conversion has no steps
   return w.end().take();
 }
 
-val evaluateAccount(const val& account, const val& request, const val& options) {
-  std::vector<InputError> errors;
-  const Account a = readAccount(account, errors);
+namespace {
+
+/// The request of an account call: read when it is an object; absent (undefined, null) only when
+/// `optional`; anything else an error at "request".
+template <class Q>
+std::vector<InputError> readRequest(const val& request, bool optional, Q& q) {
   Reader r;
-  AccountRequest q;
   const Field f = fieldOf(request);
   if (f.kind == Kind::Object) RequestReader(r, request, "request").read(q);
-  else if (f.kind != Kind::Undefined && f.kind != Kind::Null)
+  else if (!optional || (f.kind != Kind::Undefined && f.kind != Kind::Null))
     r.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", std::string(typeName(f))}});
-  Result<AccountResult> result;
-  if (errors.empty() && r.errors.empty()) result = marginlab::evaluateAccount(a, q);
-  else {
-    result.errors = std::move(errors);
-    result.errors.insert(result.errors.end(), r.errors.begin(), r.errors.end());
-    if (a.margin == AccountMargin::DeribitStandard) mergeChecks(result.errors, validateOptionsRequest(q.options));
-  }
+  return std::move(r.errors);
+}
+
+/// { errors, ...result, steps? }: the explanation pass only on { explain: true }.
+template <class R, class Explain>
+val answer(Result<R> result, const val& options, Explain explainPass) {
   const bool explain = explained(options);
   JsWriter& w = accountWriter();
   w.object().key("errors").errors(result.errors);
   if (result) {
-    if (explain) marginlab::explain(a, q, *result.value);
+    if (explain) explainPass(*result.value);
     ValueWriter(w, explain).members(*result.value);
   }
+  return w.end().take();
+}
+
+/// The errors of the account and its request together (the reading's, then the core's).
+template <class R>
+Result<R> failed(std::vector<InputError> errors, const std::vector<InputError>& request) {
+  Result<R> result;
+  result.errors = std::move(errors);
+  result.errors.insert(result.errors.end(), request.begin(), request.end());
+  return result;
+}
+
+}  // namespace
+
+val evaluateAccount(const val& account, const val& request, const val& options) {
+  std::vector<InputError> errors;
+  const Account a = readAccount(account, errors);
+  AccountRequest q;
+  const std::vector<InputError> requestErrors = readRequest(request, true, q);
+  Result<AccountResult> result;
+  if (errors.empty() && requestErrors.empty()) result = marginlab::evaluateAccount(a, q);
+  else {
+    result = failed<AccountResult>(std::move(errors), requestErrors);
+    if (a.margin == AccountMargin::DeribitStandard) mergeChecks(result.errors, validateOptionsRequest(q.options));
+  }
+  return answer(std::move(result), options, [&](AccountResult& r) { marginlab::explain(a, q, r); });
+}
+
+val accountBoundary(const val& account, const val& request, const val& options) {
+  std::vector<InputError> errors;
+  const Account a = readAccount(account, errors);
+  BoundaryRequest q;
+  const std::vector<InputError> requestErrors = readRequest(request, false, q);
+  Result<BoundaryResult> result = errors.empty() && requestErrors.empty() ? marginlab::accountBoundary(a, q)
+                                                                                : failed<BoundaryResult>(std::move(errors), requestErrors);
+  return answer(std::move(result), options, [&](BoundaryResult& r) { marginlab::explain(a, q, r); });
+}
+
+val accountVenues(const val& options) {
+  const bool unverified = !options.isUndefined() && !options.isNull() && options["unverified"].isTrue();
+  JsWriter& w = accountWriter();
+  w.array();
+  for (const AccountRules& r : marginlab::accountVenues(unverified)) ValueWriter(w, false).write(r);
   return w.end().take();
 }
 

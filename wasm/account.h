@@ -18,6 +18,11 @@ template <> inline constexpr bool kInput<marginlab::Underlying> = true;
 template <> inline constexpr bool kInput<marginlab::AccountFuture> = true;
 template <> inline constexpr bool kInput<marginlab::AccountOption> = true;
 template <> inline constexpr bool kInput<marginlab::AccountRequest> = true;
+template <> inline constexpr bool kInput<marginlab::CollateralBand> = true;
+template <> inline constexpr bool kInput<marginlab::CollateralTiers> = true;
+template <> inline constexpr bool kInput<marginlab::AccountRules> = true;
+template <> inline constexpr bool kInput<marginlab::BoundaryAxis> = true;
+template <> inline constexpr bool kInput<marginlab::BoundaryRequest> = true;
 
 /// account.h toAccount: (scenario version 1 or 2, options) -> { errors, account? }; the scenario's own
 /// errors (conversion and core) at its paths, the account only without them.
@@ -26,5 +31,10 @@ emscripten::val toAccount(const emscripten::val& scenario, const emscripten::val
 /// optionsResult?, account, steps? }.
 emscripten::val evaluateAccount(const emscripten::val& account, const emscripten::val& request,
                                 const emscripten::val& options);
+/// (account, { x: { asset, from, to }, y, n }, options) -> { errors, xs, ys, headroom, lines, today,
+/// todayHeadroom, nearest?, distance?, steps? }: the liquidation boundary in two moves.
+emscripten::val accountBoundary(const emscripten::val& account, const emscripten::val& request, const emscripten::val& options);
+/// ({ unverified }?) -> AccountRules[]: the shipped venue rule sets, dated and sourced.
+emscripten::val accountVenues(const emscripten::val& options);
 
 }  // namespace mljs

@@ -199,5 +199,7 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   // Accounts (account.cpp, marginlab-full only): scenario version 3
   emscripten::function("toAccount", &mljs::toAccount);              // version 1 or 2 -> 3
   emscripten::function("evaluateAccount", &mljs::evaluateAccount);  // (account, request) -> view, kernel answer
+  emscripten::function("accountBoundary", &mljs::accountBoundary);  // (account, request) -> grid, lines, nearest
+  emscripten::function("accountVenues", &mljs::accountVenues);      // ({ unverified }) -> rule sets
 #endif
 }

@@ -203,6 +203,16 @@ val describe() {
   d.describe<AccountResult>();
   d.describe<AccountView>();
   d.describe<AssetView>();
+  d.describe<CollateralBand>();
+  d.describe<CollateralTiers>();
+  d.describe<AccountRules>();
+  d.describe<VenueView>();
+  d.describe<UnderlyingLiquidation>();
+  d.describe<OneFactorView>();
+  d.describe<BoundaryAxis>();
+  d.describe<BoundaryRequest>();
+  d.describe<BoundaryPoint>();
+  d.describe<BoundaryResult>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();
@@ -217,6 +227,7 @@ val describe() {
   names(enumType(OptionType{}), OptionType{});
   names(enumType(VolDynamics{}), VolDynamics{});
   names(enumType(AccountMargin{}), AccountMargin{});
+  names(enumType(AccountVenue{}), AccountVenue{});
   w.end().end();
   return w.take();
 }
