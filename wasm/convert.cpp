@@ -213,6 +213,7 @@ val describe() {
   d.describe<BoundaryRequest>();
   d.describe<BoundaryPoint>();
   d.describe<BoundaryResult>();
+  d.describe<BoundaryLine>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();

@@ -133,7 +133,7 @@ void checkBands(Checker& c, const std::string& path, const CollateralTiers& t) {
 
 /// The venue's rule set: bands, ratios and levels.
 void checkVenue(Checker& c, const AccountRules& r) {
-  if (r.source.size() > 1000) c.fail("venue.source", "tooLongText", {num("limit", 1000)});
+  if (r.source.size() > kMaxAccountNameLength) c.fail("venue.source", "tooLongText", {num("limit", kMaxAccountNameLength)});
   if (r.date.size() > kMaxAccountNameLength) c.fail("venue.date", "tooLongText", {num("limit", kMaxAccountNameLength)});
   if (r.collateral.size() > kMaxCollateralTiers) {
     c.fail("venue.collateral", "tooMany", {num("count", static_cast<double>(r.collateral.size())), num("limit", kMaxCollateralTiers)});

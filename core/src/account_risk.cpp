@@ -525,10 +525,14 @@ Result<BoundaryResult> accountBoundary(const Account& a, const BoundaryRequest& 
   r.headroom.assign(n, std::vector<double>(n));
   for (std::size_t j = 0; j < n; ++j)
     for (std::size_t i = 0; i < n; ++i) r.headroom[j][i] = h(r.xs[i], r.ys[j]);
-  r.lines = Contour(h, r).lines();
+  const std::vector<std::vector<BoundaryPoint>> lines = Contour(h, r).lines();
+  for (const auto& line : lines) {
+    BoundaryLine& l = r.lines.emplace_back();
+    for (const BoundaryPoint& p : line) l.x.push_back(p.x), l.y.push_back(p.y);
+  }
   r.todayHeadroom = h(0, 0);
   if (r.todayHeadroom > 0) {
-    if (const std::optional<BoundaryPoint> guess = nearestOnLines(r.lines)) {
+    if (const std::optional<BoundaryPoint> guess = nearestOnLines(lines)) {
       const double cell = std::hypot(r.xs[1] - r.xs[0], r.ys[1] - r.ys[0]);
       const double reach = 2 * std::hypot(guess->x, guess->y) + 2 * cell;
       r.nearest = polishNearest(h, *guess, cell, reach);
@@ -642,7 +646,7 @@ void explain(const Account&, const BoundaryRequest& q, BoundaryResult& r) {
                                 std::nullopt));
   r.steps.push_back(accountStep("todayHeadroom", "boundary.today", "Headroom today", "headroom(0, 0)", "at (0, 0)", r.todayHeadroom));
   std::size_t points = 0;
-  for (const auto& line : r.lines) points += line.size();
+  for (const BoundaryLine& line : r.lines) points += line.x.size();
   r.steps.push_back(accountStep("lines", "boundary.lines", "Where headroom = 0", "marching squares; each crossing solved on its grid edge",
                                 fmt(static_cast<double>(r.lines.size())) + " lines, " + fmt(static_cast<double>(points)) + " points",
                                 std::nullopt));

@@ -360,6 +360,13 @@ TEST_CASE("account venues: tiered collateral by hand and VENUES-PM.md examples",
   dpm5.venue = venuePack(AccountVenue::DeribitCross, true);
   CHECK_THAT(viewOf(dpm5).venue.collateralMaintenance, WithinRel(30000.0, 1e-12));
 
+  // Every shipped pack is valid as it stands (its source and date within the 64-character text limit).
+  for (bool unverified : {false, true})
+    for (const AccountRules& r : accountVenues(unverified)) {
+      Account only{.venue = r};
+      only.collateral = {{.asset = "USDC", .balance = 1, .price = 1}};
+      CHECK(validate(only).empty());
+    }
   // Hyperliquid USDC cross: only USDC counts.
   Account hl{.venue = venuePack(AccountVenue::HyperliquidCross)};
   hl.collateral = {{.asset = "USDC", .balance = 1000, .price = 1}, {.asset = "BTC", .balance = 1, .price = 60000}};
@@ -512,8 +519,8 @@ TEST_CASE("account boundary: two linear perpetuals give a straight line", "[acco
   CHECK_THAT(b.headroom[30][12], WithinRel(line(b.xs[12], 0.3), 1e-12));
   CHECK_THAT(b.todayHeadroom, WithinRel(19100.0, 1e-12));
   REQUIRE(b.lines.size() == 1);
-  CHECK(b.lines[0].size() > 30);
-  for (const BoundaryPoint& p : b.lines[0]) CHECK(std::abs(line(p.x, p.y)) / 59400 < 1e-12);
+  CHECK(b.lines[0].x.size() > 30);
+  for (std::size_t k = 0; k < b.lines[0].x.size(); ++k) CHECK(std::abs(line(b.lines[0].x[k], b.lines[0].y[k])) / 59400 < 1e-12);
   const double d2 = 29700.0 * 29700 + 59400.0 * 59400;
   REQUIRE(b.nearest);
   CHECK(std::abs(b.nearest->x - (-19100 * 29700 / d2)) < 1e-9);

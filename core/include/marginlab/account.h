@@ -258,11 +258,16 @@ struct BoundaryPoint {
   double x = 0, y = 0;  ///< relative moves
 };
 
+/// One line of the boundary: its points' moves, x[k] with y[k] (closed when the last is the first).
+struct BoundaryLine {
+  std::vector<double> x, y;
+};
+
 /// The venue's headroom (AccountView.venue.headroom) over a grid of two moves, and where it is 0.
 struct BoundaryResult {
   std::vector<double> xs, ys;                 ///< the grid's moves, n each
   std::vector<std::vector<double>> headroom;  ///< headroom[j][i] at (xs[i], ys[j]), quote
-  std::vector<std::vector<BoundaryPoint>> lines;  ///< where headroom = 0: marching squares, each point polished on its grid edge
+  std::vector<BoundaryLine> lines;             ///< where headroom = 0: marching squares, each point polished on its grid edge
   BoundaryPoint today;                         ///< (0, 0)
   double todayHeadroom = 0;
   std::optional<BoundaryPoint> nearest;        ///< the boundary point nearest to today (absent: none in the grid, or liquidated now)

@@ -36,6 +36,7 @@ template <> inline constexpr std::string_view kStructName<BoundaryAxis> = "Bound
 template <> inline constexpr std::string_view kStructName<BoundaryRequest> = "BoundaryRequest";
 template <> inline constexpr std::string_view kStructName<BoundaryPoint> = "BoundaryPoint";
 template <> inline constexpr std::string_view kStructName<BoundaryResult> = "BoundaryResult";
+template <> inline constexpr std::string_view kStructName<BoundaryLine> = "BoundaryLine";
 
 // ---- input ----------------------------------------------------------------------------------------
 
@@ -230,6 +231,12 @@ template <class V, Is<BoundaryPoint> T>
 void fields(V& v, T& p) {
   v("x", p.x);
   v("y", p.y);
+}
+
+template <class V, Is<BoundaryLine> T>
+void fields(V& v, T& l) {
+  v("x", l.x);
+  v("y", l.y);
 }
 
 template <class V, Is<BoundaryResult> T>
