@@ -265,8 +265,8 @@ export interface BoundaryResult {
   lines: BoundaryLine[];
   today: BoundaryPoint;
   todayHeadroom: number;
-  /** The boundary point nearest to today, polished; null when none is in the grid or the account is liquidated now. */
-  nearest: BoundaryPoint | null;
+  /** The boundary point nearest to today, polished; absent when none is in the grid or the account is liquidated now. */
+  nearest?: BoundaryPoint;
   distance: number | null;
   steps?: Step[];
 }

@@ -155,8 +155,8 @@ describe('venue rule sets, liquidation prices and the boundary', () => {
     const account = { collateral: [{ asset: 'BTC', balance: 25, price: 100000 }, { asset: 'USDT', balance: 10000, price: 1 }], venue: bybit };
     close(lab.evaluateAccount(account).account.collateralValue, 2390000);
     const edited = structuredClone(account);
-    edited.venue.collateral[0].bands[0].ratio = 1;  // the user's own ratio: 10 x 1 + 10 x 0.95 + 5 x 0.9
-    close(lab.evaluateAccount(edited).account.collateralValue, 2400000);
+    edited.venue.collateral[0].bands[0].ratio = 1;  // the user's own ratio: (10 x 1 + 10 x 0.95 + 5 x 0.9) x 100,000 + 10,000
+    close(lab.evaluateAccount(edited).account.collateralValue, 2410000);
     const explained = lab.evaluateAccount(account, undefined, { explain: true });
     const step = explained.steps.find((s) => s.code === 'account.tiers');
     assert.equal(step.substituted, '(10 x 0.98 + 10 x 0.95 + 5 x 0.9) x 100000');

@@ -179,7 +179,7 @@ export async function accounts(): Promise<number> {
 export async function venues(): Promise<number> {
   const lab = await createMarginLab();
   const packs: AccountRules[] = lab.accountVenues({ unverified: true });
-  const bybit: AccountRules | undefined = packs.find((r) => r.venue === 'bybitUnified');
+  const bybit: AccountRules = packs.find((r) => r.venue === 'bybitUnified') ?? {};
   const account: Account = {
     collateral: [{ asset: 'BTC', balance: 25, price: 100000, beta: 1 }, { asset: 'USDT', balance: 10000, price: 1, beta: 0 }],
     underlyings: [{ name: 'BTC', price: 100000, beta: 1 }],
@@ -192,7 +192,7 @@ export async function venues(): Promise<number> {
   const request: BoundaryRequest = { x: { asset: 'BTC', from: -0.5, to: 0.5 }, y: { asset: 'USDT', from: -0.2, to: 0.2 }, n: 21 };
   const grid = lab.accountBoundary(account, request);
   const result: BoundaryResult | null = 'xs' in grid ? grid : null;
-  const nearest: BoundaryPoint | null = result ? result.nearest : null;
+  const nearest: BoundaryPoint | null = result?.nearest ?? null;
   const band: CollateralBand = { from: 0, ratio: 0.98 };
   const tiers: CollateralTiers = { asset: 'ETH', bands: [band] };
   const zone: AccountVenue = venue ? venue.venue : 'generic';
