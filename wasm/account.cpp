@@ -55,14 +55,15 @@ Account readAccount(const val& v, std::vector<InputError>& errors) {
 }
 
 /// The account (readAccount), then the request: an object read by its fields, or absent (undefined,
-/// null); anything else is an error. Every error goes to `errors`, the account's first.
+/// null) when `optional`; anything else is an error. Every error goes to `errors`, the account's first.
 template <class Request>
-Account readInputs(const val& account, const val& request, Request& q, std::vector<InputError>& errors) {
+Account readInputs(const val& account, const val& request, Request& q, std::vector<InputError>& errors,
+                   bool optional = true) {
   const Account a = readAccount(account, errors);
   Reader r;
   const Field f = fieldOf(request);
   if (f.kind == Kind::Object) RequestReader(r, request, "request").read(q);
-  else if (f.kind != Kind::Undefined && f.kind != Kind::Null)
+  else if (!optional || (f.kind != Kind::Undefined && f.kind != Kind::Null))
     r.fail("request", "wrongType", {{"expected", std::string("an object")}, {"actual", std::string(typeName(f))}});
   errors.insert(errors.end(), r.errors.begin(), r.errors.end());
   return a;
@@ -143,6 +144,25 @@ val marginByVenue(const val& account, const val& request, const val& options) {
     w.end();
     if (explain) w.key("steps").steps(result.value->steps);
   }, options);
+}
+
+val accountBoundary(const val& account, const val& request, const val& options) {
+  Result<BoundaryResult> result;  // the boundary's errors, or the core's answer
+  BoundaryRequest q;
+  const Account a = readInputs(account, request, q, result.errors, false);
+  if (result.errors.empty()) result = marginlab::accountBoundary(a, q);
+  return answer(result, [&](JsWriter& w, bool explain) {
+    if (explain) marginlab::explain(a, q, *result.value);
+    ValueWriter(w, explain).members(*result.value);
+  }, options);
+}
+
+val accountVenues(const val& options) {
+  const bool unverified = !options.isUndefined() && !options.isNull() && options["unverified"].isTrue();
+  JsWriter& w = accountWriter();
+  w.array();
+  for (const AccountRules& r : marginlab::accountVenues(unverified)) ValueWriter(w, false).write(r);
+  return w.end().take();
 }
 
 }  // namespace mljs

@@ -21,6 +21,11 @@ template <> inline constexpr bool kInput<marginlab::AccountOption> = true;
 template <> inline constexpr bool kInput<marginlab::AccountRequest> = true;
 template <> inline constexpr bool kInput<marginlab::MarginByVenueRequest> = true;
 template <> inline constexpr bool kInput<marginlab::SpanParams> = true;
+template <> inline constexpr bool kInput<marginlab::CollateralBand> = true;
+template <> inline constexpr bool kInput<marginlab::CollateralTiers> = true;
+template <> inline constexpr bool kInput<marginlab::AccountRules> = true;
+template <> inline constexpr bool kInput<marginlab::BoundaryAxis> = true;
+template <> inline constexpr bool kInput<marginlab::BoundaryRequest> = true;
 
 /// account.h toAccount: (scenario version 1 or 2, options) -> { errors, account? }; the scenario's own
 /// errors (conversion and core) at its paths, the account only without them.
@@ -33,5 +38,10 @@ emscripten::val evaluateAccount(const emscripten::val& account, const emscripten
 /// a venue without rules for the account is { venue, kind, supported: false, reason }.
 emscripten::val marginByVenue(const emscripten::val& account, const emscripten::val& request,
                               const emscripten::val& options);
+/// (account, { x: { asset, from, to }, y, n }, options) -> { errors, xs, ys, headroom, lines, today,
+/// todayHeadroom, nearest?, distance?, steps? }: the liquidation boundary in two moves.
+emscripten::val accountBoundary(const emscripten::val& account, const emscripten::val& request, const emscripten::val& options);
+/// ({ unverified }?) -> AccountRules[]: the shipped venue rule sets, dated and sourced.
+emscripten::val accountVenues(const emscripten::val& options);
 
 }  // namespace mljs

@@ -31,5 +31,16 @@ function accountTools(core) {
       }
       return core.marginByVenue(account, request, optionsOf('marginByVenue', options));
     },
+    /** (account, { x: { asset, from, to }, y: { asset, from, to }, n }, options?) -> { errors, xs, ys,
+     *  headroom, lines, today, todayHeadroom, nearest?, distance?, steps? }. */
+    accountBoundary(account, request, options) {
+      if (!isPlainObject(account)) throw new TypeError('accountBoundary(account, ...): account must be an object');
+      if (!isPlainObject(request)) throw new TypeError('accountBoundary(..., request): request must be an object');
+      return core.accountBoundary(account, request, optionsOf('accountBoundary', options));
+    },
+    /** ({ unverified }?) -> the shipped venue rule sets (AccountRules[]), each a fresh copy to edit. */
+    accountVenues(options) {
+      return core.accountVenues(optionsOf('accountVenues', options));
+    },
   };
 }

@@ -202,5 +202,7 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("toAccount", &mljs::toAccount);              // version 1 or 2 -> 3
   emscripten::function("evaluateAccount", &mljs::evaluateAccount);  // (account, request) -> view, kernel answer
   emscripten::function("marginByVenue", &mljs::marginByVenue);  // (account, request) -> every venue's margin
+  emscripten::function("accountBoundary", &mljs::accountBoundary);  // (account, request) -> grid, lines, nearest
+  emscripten::function("accountVenues", &mljs::accountVenues);      // ({ unverified }) -> rule sets
 #endif
 }

@@ -216,6 +216,17 @@ val describe() {
   d.describe<PmScenario>();
   d.describe<PmGrid>();
 #endif
+  d.describe<CollateralBand>();
+  d.describe<CollateralTiers>();
+  d.describe<AccountRules>();
+  d.describe<VenueView>();
+  d.describe<UnderlyingLiquidation>();
+  d.describe<OneFactorView>();
+  d.describe<BoundaryAxis>();
+  d.describe<BoundaryRequest>();
+  d.describe<BoundaryPoint>();
+  d.describe<BoundaryResult>();
+  d.describe<BoundaryLine>();
   w.end().key("enums").object();
   const auto names = [&w](std::string_view type, auto e) {
     w.key(type).array();
@@ -234,6 +245,7 @@ val describe() {
   names(enumType(DeribitExtendedWeight{}), DeribitExtendedWeight{});
   names(enumType(DeribitRollShock{}), DeribitRollShock{});
 #endif
+  names(enumType(AccountVenue{}), AccountVenue{});
   w.end().end();
   return w.take();
 }

@@ -16,6 +16,46 @@ export default function createMarginLab(options?: MarginLabOptions): Promise<Mar
  *  deribitStandard = version 2's Deribit standard margin per underlying and settlement asset. */
 export type AccountMargin = 'tiers' | 'deribitStandard';
 
+/** account.h AccountVenue: whose unified-account rules count the collateral and state the margin ratio. */
+export type AccountVenue = 'generic' | 'binanceUnified' | 'bybitUnified' | 'okxMultiCurrency' | 'deribitCross' | 'hyperliquidCross';
+
+/** account.h CollateralBand: `ratio` counts the part of the amount from `from` to the next band's `from`. */
+export interface CollateralBand {
+  /** >= 0, rising; the first band starts at 0. Units of the asset, or quote when byValue. */
+  from: number;
+  /** In [0, 1]: 0.95 counts 95% of the band. */
+  ratio: number;
+}
+
+/** account.h CollateralTiers: one asset's tiered collateral ratios (at most 32 bands). */
+export interface CollateralTiers {
+  asset: string;
+  /** Bands in the quote currency (true) or in units of the asset (false, the default). */
+  byValue?: boolean;
+  bands: CollateralBand[];
+}
+
+/** account.h AccountRules: a venue's rule set, dated and sourced (lab.accountVenues() ships them); every
+ *  number may be edited. At most 50 tier sets. */
+export interface AccountRules {
+  venue?: AccountVenue;
+  source?: string;
+  date?: string;
+  collateral?: CollateralTiers[];
+  /** The ratio of every asset with no tier set (Binance 0.1, Hyperliquid 0); absent: 1 - its haircut. */
+  otherRatio?: number;
+  /** Each band at its ratio (default true); false: the whole amount at its band's ratio. */
+  progressive?: boolean;
+  /** false: the MM side counts collateral at full value (haircuts on IM only). Default true. */
+  haircutMaintenance?: boolean;
+  /** MM on borrowed units, in [0, 1]. Default 0. */
+  loanMaintenanceRate?: number;
+  /** The venue's margin ratio where it warns, stops new orders (MM / collateral venues: on the IM rate, default 1), liquidates (default 1). In (0, 1000]. */
+  warning?: number;
+  noNewOrders?: number;
+  liquidation?: number;
+}
+
 /** account.h CollateralBalance: one asset of the account (at most 50). */
 export interface CollateralBalance {
   /** A name of at most 64 characters, unique in the account ("USDT", "BTC"). */
@@ -26,6 +66,10 @@ export interface CollateralBalance {
   price: number;
   /** Fraction of a positive equity not counted as collateral, in [0, 1]. Default 0. */
   haircut?: number;
+  /** Of the balance, units borrowed (>= 0); default max(0, -balance). Read by venue.loanMaintenanceRate. */
+  loan?: number;
+  /** One-factor view: the asset's move per unit of the common move, in [-10, 10]. Default 1. */
+  beta?: number;
 }
 
 /** account.h Underlying: one underlying (at most 50), its price and what its options read. */
@@ -41,6 +85,8 @@ export interface Underlying {
   volDynamics?: VolDynamics;
   /** deribitStandard: as OptionsScenario.futuresSizeRate. */
   futuresSizeRate?: number;
+  /** One-factor view: the underlying's move per unit of the common move, in [-10, 10]. Default 1. */
+  beta?: number;
 }
 
 /** account.h AccountFuture: a perpetual or dated future, version 1's Position on an underlying. */
@@ -96,6 +142,8 @@ export interface Account {
   futures?: AccountFuture[];
   options?: AccountOption[];
   tiers?: Record<string, Tier[]>;
+  /** The venue's rule set; absent: the generic rule with each asset's flat haircut. */
+  venue?: AccountRules;
 }
 
 /** account.h AccountRequest: deribitStandard's OptionsRequest for each group. */
@@ -121,6 +169,46 @@ export interface AssetView {
   haircut: number;
   /** value x (1 - haircut) when equity > 0, else value, quote. */
   collateralValue: number;
+  /** Venue tiers: the band (from 0) the amount reaches; null otherwise. */
+  tier: number | null;
+  /** What the MM side counts (collateralValue, or value when the venue haircuts IM only). */
+  maintenanceValue: number;
+}
+
+/** account.h VenueView: the venue's ratio by its own definition and where the venue acts. */
+export interface VenueView {
+  venue: AccountVenue;
+  /** true: ratio = collateral / MM (Binance uniMMR, OKX), liquidation at or below the level; false: MM / collateral, at or above. */
+  collateralOverMargin: boolean;
+  collateralInitial: number;
+  collateralMaintenance: number;
+  loanMaintenance: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+  marginRatio: number | null;
+  initialRate: number | null;
+  liquidationLevel: number;
+  /** collateral (MM side) - MM x level (or MM / level): liquidated when <= 0. Quote. */
+  headroom: number;
+  zone: string;
+}
+
+/** account.h UnderlyingLiquidation: one underlying's liquidation prices, the others held (an asset of
+ *  its name moves with it); searched from 0.001 to 100 x today's price, exact to adjacent doubles. */
+export interface UnderlyingLiquidation {
+  underlying: string;
+  below: number | null;
+  above: number | null;
+  moveBelow: number | null;
+  moveAbove: number | null;
+  liquidatedNow: boolean;
+}
+
+/** account.h OneFactorView: every price x (1 + beta x m); the liquidation moves nearest to 0 (|m| <= 10). */
+export interface OneFactorView {
+  moveDown: number | null;
+  moveUp: number | null;
+  liquidatedNow: boolean;
 }
 
 /** account.h AccountView: the account in the quote currency. */
@@ -133,6 +221,54 @@ export interface AccountView {
   /** maintenance / collateral value; null if the collateral value is not positive. */
   marginRatio: number | null;
   availableBalance: number;
+  venue: VenueView;
+  liquidation: UnderlyingLiquidation[];
+  oneFactor: OneFactorView;
+}
+
+/** account.h BoundaryAxis: relative moves of an underlying (with the asset of its name) or of a collateral asset. */
+export interface BoundaryAxis {
+  asset: string;
+  /** > -1, below to. Default -0.5. */
+  from?: number;
+  /** At most 10. Default 0.5. */
+  to?: number;
+}
+
+/** account.h BoundaryRequest: the grid of accountBoundary. */
+export interface BoundaryRequest {
+  x: BoundaryAxis;
+  y: BoundaryAxis;
+  /** Points per axis, whole, 2 to 201. Default 41. */
+  n?: number;
+}
+
+/** account.h BoundaryPoint: relative moves. */
+export interface BoundaryPoint {
+  x: number;
+  y: number;
+}
+
+/** account.h BoundaryLine: one line where headroom = 0, its points' moves x[k] with y[k] (closed when the last is the first). */
+export interface BoundaryLine {
+  x: number[];
+  y: number[];
+}
+
+/** account.h BoundaryResult: a heat map and its contour, ready to draw. */
+export interface BoundaryResult {
+  xs: number[];
+  ys: number[];
+  /** headroom[j][i] at (xs[i], ys[j]), quote (VenueView.headroom). */
+  headroom: number[][];
+  /** Where headroom = 0 (marching squares, each point solved on its grid edge). */
+  lines: BoundaryLine[];
+  today: BoundaryPoint;
+  todayHeadroom: number;
+  /** The boundary point nearest to today, polished; absent when none is in the grid or the account is liquidated now. */
+  nearest?: BoundaryPoint;
+  distance: number | null;
+  steps?: Step[];
 }
 
 /** account.h AccountResult: report (version 1) or optionsResult (version 2) when the account is one
@@ -262,4 +398,9 @@ export interface MarginLabAccounts {
   /** venue_pm.h marginByVenue(): the account under each venue's portfolio (and standard) margin.
    *  Throws TypeError when account (or a given request or options) is not an object. */
   marginByVenue(account: Account, request?: MarginByVenueRequest, options?: CallOptions): Answer<MarginByVenueResult>;
+  /** account.h accountBoundary(): the venue's headroom over two moves, its zero line, today's point and
+   *  the nearest boundary point. Throws TypeError when account or request is not an object. */
+  accountBoundary(account: Account, request: BoundaryRequest, options?: CallOptions): Answer<BoundaryResult>;
+  /** account.h accountVenues(): the shipped rule sets; { unverified: true } adds the values VENUES-PM.md marks [UNVERIFIED]. */
+  accountVenues(options?: { unverified?: boolean }): AccountRules[];
 }

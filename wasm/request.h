@@ -61,6 +61,9 @@ class RequestReader {
       const std::size_t before = reader_.errors.size();
       x = reader_.number(f, path, false);
       if (!x && reader_.errors.size() > before) x = std::numeric_limits<double>::quiet_NaN();
+    } else if constexpr (std::is_same_v<T, bool>) {  // true or false; absent keeps the default
+      if (f.kind == Kind::Boolean) x = f.number != 0;
+      else if (f.kind != Kind::Undefined && f.kind != Kind::Null) wrongType(path.str(), "true or false", typeName(f));
     } else if constexpr (std::is_integral_v<T>) {
       if (const auto v = reader_.number(f, path, required)) integer(path, *v, x, tags...);
     } else if constexpr (std::is_same_v<T, std::string>) {
@@ -106,6 +109,13 @@ class RequestReader {
         return;
       }
       list(path.str(), f, x, tags...);
+    } else if constexpr (!marginlab::kStructName<T>.empty()) {  // a described struct, always present
+      if (f.kind == Kind::Undefined || f.kind == Kind::Null) {
+        if (required) reader_.fail(path.str(), "missing");
+        return;
+      }
+      if (f.kind != Kind::Object) wrongType(path.str(), "an object", typeName(f));
+      else RequestReader(reader_, f.value, path.str()).read(x);
     } else {
       static_assert(sizeof(T) == 0, "a request field of a type the reader does not read");
     }

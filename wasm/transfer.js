@@ -15,7 +15,7 @@ mergeInto(LibraryManager.library, {
   $mljsDescribe: function(value, out, scratch) {
     var kind = value === null ? 1 : Array.isArray(value) ? 6 : mljsKinds.indexOf(typeof value);
     HEAPF64[out] = kind;
-    HEAPF64[out + 1] = kind === 2 ? value : kind === 3 || kind === 6 ? value.length : 0;
+    HEAPF64[out + 1] = kind === 2 ? value : kind === 3 || kind === 6 ? value.length : kind === 4 ? +value : 0;
     if (kind === 3 && scratch && value.length <= 64 && scratch[1] - scratch[0] > 3 * value.length) {
       var length = stringToUTF8Array(value, HEAPU8, scratch[0], 3 * value.length + 1);
       HEAPF64[out + 2] = -1 - (scratch[0] * 256 + length);

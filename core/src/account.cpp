@@ -8,6 +8,7 @@
 #include "marginlab/account.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -15,6 +16,7 @@
 #include "marginlab/evaluate.h"
 #include "marginlab/format.h"
 #include "marginlab/validate.h"
+#include "account_internal.h"
 
 namespace marginlab {
 
@@ -64,6 +66,16 @@ void checkUnique(Checker& c, const std::vector<T>& list, std::string_view listNa
       }
 }
 
+/// A fraction in [0, 1] (haircuts, ratios).
+void checkFraction(Checker& c, const std::string& path, double x) {
+  if (c.finite(path, x) && !(x >= 0 && x <= 1)) c.fail(path, "accountHaircut", {num("value", x)});
+}
+
+void checkBeta(Checker& c, const std::string& path, std::optional<double> beta) {
+  constexpr double kMaxBeta = 10;
+  if (beta && c.finite(path, *beta) && !(std::abs(*beta) <= kMaxBeta)) c.fail(path, "accountBeta", {num("value", *beta), num("limit", kMaxBeta)});
+}
+
 void checkCollateral(Checker& c, const Account& a) {
   if (!c.listSize("collateral", a.collateral.size(), kMaxAccountAssets, "collateral asset")) {
     if (a.collateral.size() > kMaxAccountAssets) return;
@@ -77,6 +89,8 @@ void checkCollateral(Checker& c, const Account& a) {
     c.positive(at("collateral", i, "price"), b.price);
     if (c.finite(at("collateral", i, "haircut"), b.haircut) && !(b.haircut >= 0 && b.haircut <= 1))
       c.fail(at("collateral", i, "haircut"), "accountHaircut", {num("value", b.haircut)});
+    if (b.loan) c.nonNegative(at("collateral", i, "loan"), *b.loan);
+    checkBeta(c, at("collateral", i, "beta"), b.beta);
   }
   checkUnique(c, a.collateral, "collateral", "asset", "asset", [](const CollateralBalance& b) -> const std::string& { return b.asset; });
 }
@@ -91,6 +105,7 @@ void checkUnderlyings(Checker& c, const Account& a) {
     const Underlying& u = a.underlyings[i];
     checkName(c, at("underlyings", i, "name"), u.name);
     c.positive(at("underlyings", i, "price"), u.price);  // the kernel's checks of the rest run per group
+    checkBeta(c, at("underlyings", i, "beta"), u.beta);
     if (!u.volSurface) continue;
     for (const auto& row : u.volSurface->vols) points += row.size();
     if (points > kMaxAccountSurfacePoints) {
@@ -100,6 +115,40 @@ void checkUnderlyings(Checker& c, const Account& a) {
     }
   }
   checkUnique(c, a.underlyings, "underlyings", "name", "underlying", [](const Underlying& u) -> const std::string& { return u.name; });
+}
+
+void checkBands(Checker& c, const std::string& path, const CollateralTiers& t) {
+  if (!c.listSize(path + ".bands", t.bands.size(), kMaxCollateralBands, "band")) return;
+  checkName(c, path + ".asset", t.asset);
+  for (std::size_t i = 0; i < t.bands.size(); ++i) {
+    const std::string b = at(path + ".bands", i);
+    checkFraction(c, b + ".ratio", t.bands[i].ratio);
+    const double from = t.bands[i].from;
+    if (!c.finite(b + ".from", from)) continue;
+    if (i == 0 && from != 0) c.fail(b + ".from", "accountBandStart", {num("value", from)});
+    if (i > 0 && !(from > t.bands[i - 1].from && from <= kMaxMagnitude))
+      c.fail(b + ".from", "accountBandOrder", {num("value", from), num("previous", t.bands[i - 1].from)});
+  }
+}
+
+/// The venue's rule set: bands, ratios and levels.
+void checkVenue(Checker& c, const AccountRules& r) {
+  if (r.source.size() > kMaxAccountNameLength) c.fail("venue.source", "tooLongText", {num("limit", kMaxAccountNameLength)});
+  if (r.date.size() > kMaxAccountNameLength) c.fail("venue.date", "tooLongText", {num("limit", kMaxAccountNameLength)});
+  if (r.collateral.size() > kMaxCollateralTiers) {
+    c.fail("venue.collateral", "tooMany", {num("count", static_cast<double>(r.collateral.size())), num("limit", kMaxCollateralTiers)});
+    return;
+  }
+  for (std::size_t i = 0; i < r.collateral.size(); ++i) checkBands(c, at("venue.collateral", i), r.collateral[i]);
+  if (r.otherRatio) checkFraction(c, "venue.otherRatio", *r.otherRatio);
+  checkFraction(c, "venue.loanMaintenanceRate", r.loanMaintenanceRate);
+  constexpr double kMaxLevel = 1000;
+  const auto level = [&](const char* path, std::optional<double> x) {
+    if (x && c.finite(path, *x) && !(*x > 0 && *x <= kMaxLevel)) c.fail(path, "accountLevel", {num("value", *x), num("limit", kMaxLevel)});
+  };
+  level("venue.warning", r.warning);
+  level("venue.noNewOrders", r.noNewOrders);
+  level("venue.liquidation", r.liquidation);
 }
 
 /// A position's underlying and settlement asset name entries of the account.
@@ -122,6 +171,7 @@ Checker accountChecks(const Account& a) {
   }
   checkCollateral(c, a);
   checkUnderlyings(c, a);
+  if (a.venue) checkVenue(c, *a.venue);
   const std::size_t positions = a.futures.size() + a.options.size();
   if (positions > kMaxAccountPositions) {
     c.fail("futures", "accountTooManyPositions", {num("count", static_cast<double>(positions)), num("limit", kMaxAccountPositions)});
@@ -140,15 +190,12 @@ Checker accountChecks(const Account& a) {
   return c;
 }
 
-// ---- settlement groups ----------------------------------------------------------------------------
+}  // namespace
 
-/// Positions that settle together: one kernel call.
-struct Group {
-  std::size_t asset = 0;                  ///< index into collateral
-  std::optional<std::size_t> underlying;  ///< deribitStandard: index into underlyings
-  Contract contract = Contract::Linear;
-  std::vector<std::size_t> futures, options;  ///< indices into the account's lists
-};
+// ---- settlement groups (account_internal.h) ---------------------------------------------------------
+
+namespace detail {
+
 
 Group& groupFor(std::vector<Group>& groups, std::size_t asset, std::optional<std::size_t> underlying, Contract contract) {
   for (Group& g : groups)
@@ -187,7 +234,7 @@ bool delegates(const Account& a, const std::vector<Group>& groups) {
     return a.margin == AccountMargin::DeribitStandard && f.markPrice.has_value();
   });
   return groups.size() == 1 && a.collateral.size() == 1 && a.collateral[0].haircut == 0 &&
-         a.collateral[0].balance >= 0 && !ownMarks;
+         a.collateral[0].balance >= 0 && !ownMarks && !a.venue;
 }
 
 /// Per future of a deribitStandard group: its own mark over the underlying's price (1 without one).
@@ -230,6 +277,12 @@ OptionsScenario optionsScenario(const Account& a, const Group& g, double wallet)
 double walletOf(const Account& a, const std::vector<Group>& groups) {
   return delegates(a, groups) ? a.collateral[0].balance : 0;
 }
+
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
 
 // ---- a group's errors at the account's paths -------------------------------------------------------
 
@@ -394,10 +447,10 @@ GroupNumbers runGroup(const Account& a, const Group& g, const AccountRequest& q,
   return n;
 }
 
-void sumView(AccountView& v) {
-  for (AssetView& x : v.assets) {
-    x.value = x.equity * x.price;
-    x.collateralValue = x.equity > 0 ? x.value * (1 - x.haircut) : x.value;
+/// The venue's collateral values per asset, then the sums in the quote currency.
+void sumView(const Account& a, AccountView& v) {
+  venueView(a, v.assets, v.venue);
+  for (const AssetView& x : v.assets) {
     v.equity += x.value;
     v.collateralValue += x.collateralValue;
     v.initialMargin += x.initialMargin * x.price;
@@ -432,13 +485,15 @@ Result<AccountResult> evaluateAccount(const Account& a, const AccountRequest& q)
     x.initialMargin += n.initialMargin;
     x.maintenanceMargin += n.maintenanceMargin;
     if (!one) continue;
-    sumView(v);  // the kernel's own ratio and available balance, in the quote currency
+    sumView(a, v);  // the kernel's own ratio and available balance, in the quote currency
     v.marginRatio = n.marginRatio;
     v.availableBalance = n.available * x.price;
+    liquidationViews(a, q, v);
     out.value = std::move(r);
     return out;
   }
-  sumView(v);
+  sumView(a, v);
+  liquidationViews(a, q, v);
   out.value = std::move(r);
   return out;
 }
@@ -449,8 +504,7 @@ namespace {
 
 Step step(std::string field, std::string code, std::string label, std::string formula, std::string substituted,
           std::optional<double> value) {
-  return Step{.field = std::move(field), .label = std::move(label), .formula = std::move(formula),
-              .substituted = std::move(substituted), .value = value, .code = std::move(code)};
+  return accountStep(std::move(field), std::move(code), std::move(label), std::move(formula), std::move(substituted), value);
 }
 
 void explainAsset(const AssetView& x, std::size_t i, std::vector<Step>& steps) {
@@ -502,6 +556,7 @@ void explain(const Account& a, const AccountRequest& q, AccountResult& r) {
                    r.report || r.optionsResult ? formatNumber(v.availableBalance / v.assets[0].price) + " x " + formatNumber(v.assets[0].price)
                                                : formatNumber(v.collateralValue) + " - " + formatNumber(v.initialMargin),
                    v.availableBalance));
+  explainVenue(a, v, s);
 }
 
 }  // namespace marginlab

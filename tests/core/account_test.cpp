@@ -199,7 +199,8 @@ TEST_CASE("account: haircuts by hand", "[account][haircut]") {
   AccountResult explained = *r.value;
   explain(a, {}, explained);
   CHECK(numbersOf(explained.account) == numbersOf(v));
-  CHECK(explained.steps.size() == 2 * 2 + 6);
+  // Assets 2 x 2, the view's 6, the venue's 5, 2 per underlying, the one-factor 2.
+  CHECK(explained.steps.size() == 2 * 2 + 6 + 5 + 2 * 1 + 2);
 }
 
 TEST_CASE("account: VENUES-PM.md collateral examples", "[account][haircut]") {
@@ -289,4 +290,253 @@ TEST_CASE("account: conversions keep every field", "[account]") {
   const Account o = toAccount(OptionsScenario{.settlement = Contract::Linear, .walletBalance = 5000, .underlyingPrice = 60000});
   CHECK(o.collateral[0].asset == "USD");
   CHECK(o.margin == AccountMargin::DeribitStandard);
+}
+
+namespace {
+
+const AccountRules& venuePack(AccountVenue v, bool unverified = false) {
+  static const std::vector<AccountRules> verified = accountVenues(false), all = accountVenues(true);
+  for (const AccountRules& r : unverified ? all : verified)
+    if (r.venue == v) return r;
+  FAIL("no pack");
+  return verified.front();
+}
+
+AccountView viewOf(const Account& a) {
+  const Result<AccountResult> r = evaluateAccount(a);
+  INFO((r.errors.empty() ? std::string() : r.errors[0].path + ": " + r.errors[0].message));
+  REQUIRE(r);
+  return r.value->account;
+}
+
+/// One linear perpetual on `u`, settling in `asset`, with a one-row tier table (MMR `mmr`, no amount).
+Account withPerp(Account a, std::string u, std::string asset, std::string symbol, Side side, double qty, double entry,
+                 std::optional<double> mark, double mmr, Contract contract = Contract::Linear, double size = 1) {
+  a.futures.push_back({.underlying = u, .settlementAsset = asset, .symbol = symbol, .contract = contract, .contractSize = size,
+                       .side = side, .quantity = qty, .entryPrice = entry, .markPrice = mark});
+  a.tiers[symbol] = {Tier{.notionalCap = 1e12, .maxLeverage = 100, .maintenanceMarginRate = mmr, .maintenanceAmount = 0}};
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("account venues: tiered collateral by hand and VENUES-PM.md examples", "[account][venue]") {
+  // BPM-1 [PUB] (Binance FAQ 4bec9126c021472285b20874f9380dfb), the unverified Binance pack's BTC tiers:
+  // 6,000 BTC at 20,000 = 120M; 100M x 1 + 20M x 0.975 = 119,500,000 USDT.
+  Account bpm1{.venue = venuePack(AccountVenue::BinanceUnified, true)};
+  bpm1.collateral = {{.asset = "BTC", .balance = 6000, .price = 20000}};
+  const AccountView b1 = viewOf(bpm1);
+  CHECK_THAT(b1.collateralValue, WithinRel(119500000.0, 1e-12));
+  CHECK(*b1.assets[0].tier == 1);
+  // The verified pack has no BTC tiers: the asset's own flat haircut (0) counts it in full.
+  bpm1.venue = venuePack(AccountVenue::BinanceUnified);
+  CHECK_THAT(viewOf(bpm1).collateralValue, WithinRel(120000000.0, 1e-12));
+
+  // BUA-3 [DERIVED], Bybit's illustrative BTC tiers, 25 BTC at 100,000 + 10,000 USDT:
+  // progressive 10 x 0.98 + 10 x 0.95 + 5 x 0.90 = 23.8 BTC -> 2,380,000 + 10,000 = 2,390,000;
+  // whole balance at tier 3: 25 x 0.9 = 22.5 BTC -> 2,250,000 + 10,000 = 2,260,000.
+  Account bua3{.venue = venuePack(AccountVenue::BybitUnified)};
+  bua3.collateral = {{.asset = "BTC", .balance = 25, .price = 100000}, {.asset = "USDT", .balance = 10000, .price = 1}};
+  const AccountView b3 = viewOf(bua3);
+  CHECK_THAT(b3.collateralValue, WithinRel(2390000.0, 1e-12));
+  CHECK(*b3.assets[0].tier == 2);
+  CHECK_THAT(b3.assets[0].haircut, WithinRel(1 - 23.8 / 25, 1e-12));
+  bua3.venue->progressive = false;
+  CHECK_THAT(viewOf(bua3).collateralValue, WithinRel(2260000.0, 1e-12));
+
+  // OPM-2 [PUB tiers, DERIVED sum], OKX BETH discount tiers (USD value): 5M USD of BETH ->
+  // 2M x 0.95 + 2M x 0.85 + 1M x 0.5 = 4,100,000.
+  Account opm2{.venue = venuePack(AccountVenue::OkxMultiCurrency)};
+  opm2.collateral = {{.asset = "BETH", .balance = 2000, .price = 2500}};
+  CHECK_THAT(viewOf(opm2).collateralValue, WithinRel(4100000.0, 1e-12));
+
+  // DPM-5 [DERIVED from PUB-3P], the Deribit pack: 10,000 each of USDe, USDT, USDC -> 29,300 for IM; the
+  // MM side 29,300 by default (haircut on both sides), 30,000 with the unverified IM-only reading.
+  Account dpm5{.venue = venuePack(AccountVenue::DeribitCross)};
+  dpm5.collateral = {{.asset = "USDe", .balance = 10000, .price = 1}, {.asset = "USDT", .balance = 10000, .price = 1},
+                     {.asset = "USDC", .balance = 10000, .price = 1}};
+  CHECK_THAT(viewOf(dpm5).venue.collateralInitial, WithinRel(29300.0, 1e-12));
+  CHECK_THAT(viewOf(dpm5).venue.collateralMaintenance, WithinRel(29300.0, 1e-12));
+  dpm5.venue = venuePack(AccountVenue::DeribitCross, true);
+  CHECK_THAT(viewOf(dpm5).venue.collateralMaintenance, WithinRel(30000.0, 1e-12));
+
+  // Every shipped pack is valid as it stands (its source and date within the 64-character text limit).
+  for (bool unverified : {false, true})
+    for (const AccountRules& r : accountVenues(unverified)) {
+      Account only{.venue = r};
+      only.collateral = {{.asset = "USDC", .balance = 1, .price = 1}};
+      CHECK(validate(only).empty());
+    }
+  // Hyperliquid USDC cross: only USDC counts.
+  Account hl{.venue = venuePack(AccountVenue::HyperliquidCross)};
+  hl.collateral = {{.asset = "USDC", .balance = 1000, .price = 1}, {.asset = "BTC", .balance = 1, .price = 60000}};
+  CHECK(viewOf(hl).collateralValue == 1000);
+}
+
+TEST_CASE("account venues: Binance uniMMR of the PM Pro example (BPM-2, BPM-3)", "[account][venue]") {
+  // BPM-2 [PUB inputs] / BPM-3 [DERIVED, ETH 3,000 and ratios 0.95 assumed]: USDT 1,000 + UM wallet 5,000;
+  // BTC 0.1 margin asset - 0.04 loan + 0.1 CM wallet = 0.16 net, loan 0.04; ETH 20 - 15 = 5, loan 15.
+  // UM: BTCUSDT short 0.05 @52,000 mark 40,000 (uPnL +600, MM 10); BTCUSDT_20220624 long 0.04 @52,350 mark
+  // 42,000 (uPnL -414, MM 8.4). CM: BTCUSD long 10,000 USD (100 x 100) @50,000 mark 40,000: uPnL -0.05 BTC,
+  // MM 0.00125 BTC. Loans: 0.004 BTC, 1.5 ETH (10%). Equity USDT 6,186; BTC 0.11 x 40,000 x 0.95 = 4,180;
+  // ETH 5 x 3,000 x 0.95 = 14,250 -> 24,616; MM 10 + 8.4 + 50 + 160 + 4,500 = 4,728.4; uniMMR 5.2060...
+  Account a{.rules = Rules::Binance, .venue = venuePack(AccountVenue::BinanceUnified)};
+  a.collateral = {{.asset = "USDT", .balance = 6000, .price = 1},
+                  {.asset = "BTC", .balance = 0.16, .price = 40000, .haircut = 0.05, .loan = 0.04},
+                  {.asset = "ETH", .balance = 5, .price = 3000, .haircut = 0.05, .loan = 15}};
+  a.underlyings = {{.name = "BTC", .price = 40000}};
+  a = withPerp(a, "BTC", "USDT", "BTCUSDT", Side::Short, 0.05, 52000, std::nullopt, 0.005);
+  a = withPerp(a, "BTC", "USDT", "BTCUSDT_20220624", Side::Long, 0.04, 52350, 42000.0, 0.005);
+  a = withPerp(a, "BTC", "BTC", "BTCUSD", Side::Long, 100, 50000, std::nullopt, 0.005, Contract::Inverse, 100);
+  const AccountView v = viewOf(a);
+  CHECK_THAT(v.assets[0].unrealizedPnl, WithinRel(186.0, 1e-12));
+  CHECK_THAT(v.assets[1].unrealizedPnl, WithinRel(-0.05, 1e-12));
+  CHECK_THAT(v.assets[1].maintenanceMargin, WithinRel(0.00125, 1e-12));
+  CHECK_THAT(v.venue.loanMaintenance, WithinRel(4660.0, 1e-12));
+  CHECK_THAT(v.venue.collateralMaintenance, WithinRel(24616.0, 1e-12));
+  CHECK_THAT(v.venue.maintenanceMargin, WithinRel(4728.4, 1e-12));
+  CHECK_THAT(*v.venue.marginRatio, WithinRel(24616.0 / 4728.4, 1e-12));
+  CHECK(v.venue.zone == "normal");
+  CHECK(v.venue.collateralOverMargin);
+}
+
+TEST_CASE("account venues: ratios, zones and liquidation prices by hand (BUA-4, OPM-3)", "[account][venue][liquidation]") {
+  // BUA-4 [DERIVED]: margin balance 50,000 USDT, MM 12,500 -> MM rate 25%. Long 12.5 BTCUSDT at 100,000
+  // (mark = entry), MMR 1%: MM = 0.01 x 1,250,000 = 12,500. Liquidation when 50,000 + 12.5 (P - 100,000)
+  // = 0.01 x 12.5 P: P = (1,250,000 - 50,000) / (12.5 x 0.99) = 96,969.69696...
+  Account a{.rules = Rules::Binance, .venue = venuePack(AccountVenue::BybitUnified)};
+  a.collateral = {{.asset = "USDT", .balance = 50000, .price = 1}};
+  a.underlyings = {{.name = "BTC", .price = 100000}};
+  a = withPerp(a, "BTC", "USDT", "BTCUSDT", Side::Long, 12.5, 100000, std::nullopt, 0.01);
+  a.futures[0].leverage = 100;
+  const AccountView v = viewOf(a);
+  CHECK_THAT(*v.venue.marginRatio, WithinRel(0.25, 1e-12));
+  CHECK(v.venue.zone == "normal");
+  REQUIRE(v.liquidation.size() == 1);
+  REQUIRE(v.liquidation[0].below);
+  CHECK_THAT(*v.liquidation[0].below, WithinRel(1200000.0 / 12.375, 1e-14));
+  CHECK_FALSE(v.liquidation[0].above);
+  // Polished to adjacent doubles: the headroom is <= 0 at the price and > 0 one double above.
+  Account at = a, next = a;
+  at.underlyings[0].price = *v.liquidation[0].below;
+  next.underlyings[0].price = std::nextafter(*v.liquidation[0].below, 1e9);
+  CHECK(viewOf(at).venue.headroom <= 0);
+  CHECK(viewOf(next).venue.headroom > 0);
+  CHECK(viewOf(at).venue.zone == "liquidation");
+  // One factor (USDT beta 0, BTC beta 1): the same move.
+  a.collateral[0].beta = 0;
+  REQUIRE(viewOf(a).oneFactor.moveDown);
+  CHECK_THAT(*viewOf(a).oneFactor.moveDown, WithinRel(1200000.0 / 12.375 / 100000 - 1, 1e-12));
+
+  // OPM-3 [DERIVED, discount 0.97 assumed]: 100,000 USDT + 1 BTC at 95,000 (discount 0.97); MM 16,875
+  // (a BTCUSDT long of 16.875 at 100,000 marked 100,000, MMR 1%): adjEq 192,150, ratio 11.387 (1,138.7%).
+  Account o{.rules = Rules::Binance, .venue = venuePack(AccountVenue::OkxMultiCurrency)};
+  o.venue->collateral.push_back({.asset = "BTC", .bands = {{0, 0.97}}});
+  o.collateral = {{.asset = "USDT", .balance = 100000, .price = 1}, {.asset = "BTC", .balance = 1, .price = 95000}};
+  o.underlyings = {{.name = "ETH", .price = 100000}};
+  o = withPerp(o, "ETH", "USDT", "ETHUSDT", Side::Long, 16.875, 100000, std::nullopt, 0.01);
+  o.futures[0].leverage = 100;
+  const AccountView ov = viewOf(o);
+  CHECK_THAT(ov.venue.collateralMaintenance, WithinRel(192150.0, 1e-12));
+  CHECK_THAT(*ov.venue.marginRatio, WithinRel(192150.0 / 16875, 1e-12));
+  CHECK(ov.venue.zone == "normal");
+  o.venue->warning = 12;  // above the ratio: OKX's warning level, moved
+  CHECK(viewOf(o).venue.zone == "warning");
+}
+
+TEST_CASE("account: wrong-way collateral and the one-factor move by hand", "[account][liquidation]") {
+  // 1 BTC collateral at 50,000 behind a long 1 BTCUSDT at 50,000 (USDT balance 0, MMR 1%). BTC at P moves
+  // the collateral too: collateral = P + (P - 50,000) (USDT negative, in full), MM = 0.01 P; liquidation
+  // at 1.99 P = 50,000: P = 25,125.628140703517...
+  Account a{.rules = Rules::Binance};
+  a.collateral = {{.asset = "BTC", .balance = 1, .price = 50000}, {.asset = "USDT", .balance = 0, .price = 1}};
+  a.underlyings = {{.name = "BTC", .price = 50000}};
+  a = withPerp(a, "BTC", "USDT", "BTCUSDT", Side::Long, 1, 50000, std::nullopt, 0.01);
+  a.futures[0].leverage = 100;
+  const AccountView v = viewOf(a);
+  REQUIRE(v.liquidation[0].below);
+  CHECK_THAT(*v.liquidation[0].below, WithinRel(50000 / 1.99, 1e-14));
+  CHECK_THAT(*v.liquidation[0].moveBelow, WithinRel(1 / 1.99 - 1, 1e-12));
+  // All at beta 1, USDT falls with BTC: headroom = 49,500 (1 + m)^2, no crossing above m = -1.
+  CHECK_FALSE(v.oneFactor.moveDown);
+  CHECK_FALSE(v.oneFactor.moveUp);
+  // USDT at beta 0: 50,000 (1 + m) + 50,000 m - 500 (1 + m) = 0 at m = -49,500 / 99,500.
+  a.collateral[1].beta = 0;
+  const AccountView w = viewOf(a);
+  REQUIRE(w.oneFactor.moveDown);
+  CHECK_THAT(*w.oneFactor.moveDown, WithinRel(-49500.0 / 99500, 1e-12));
+  CHECK_FALSE(w.oneFactor.moveUp);
+
+  // MNG-1 [DERIVED] (Mango v4): 10 SOL at 150, weight 0.9; -1,000 USDC (beta 0). Maintenance health
+  // 1,350 (1 + m) - 1,000 = 0 at m = 1,000 / 1,350 - 1 = -0.259259... (SOL 111.11).
+  Account m;
+  m.collateral = {{.asset = "SOL", .balance = 10, .price = 150, .haircut = 0.1}, {.asset = "USDC", .balance = -1000, .price = 1, .beta = 0}};
+  const AccountView mv = viewOf(m);
+  REQUIRE(mv.oneFactor.moveDown);
+  CHECK_THAT(*mv.oneFactor.moveDown, WithinRel(1000.0 / 1350 - 1, 1e-12));
+  CHECK(mv.venue.headroom == 350);
+}
+
+TEST_CASE("account venues: errors at their paths", "[account][venue][validate]") {
+  Account a{.venue = AccountRules{.collateral = {{.asset = "BTC", .bands = {{1, 0.9}, {0.5, 1.5}}}, {.asset = "ETH"}},
+                                  .otherRatio = -1, .warning = 0, .liquidation = std::nan("")}};
+  a.collateral = {{.asset = "BTC", .balance = 1, .price = 1, .loan = -1, .beta = 50}};
+  const std::vector<InputError> e = validate(a);
+  const auto rule = [&](std::string_view path) { return errorAt(e, path) ? *errorAt(e, path) : std::string("none"); };
+  CHECK(rule("venue.collateral[0].bands[0].from") == "accountBandStart");
+  CHECK(rule("venue.collateral[0].bands[1].from") == "accountBandOrder");
+  CHECK(rule("venue.collateral[0].bands[1].ratio") == "accountHaircut");
+  CHECK(rule("venue.collateral[1].bands") == "empty");
+  CHECK(rule("venue.otherRatio") == "accountHaircut");
+  CHECK(rule("venue.warning") == "accountLevel");
+  CHECK(rule("venue.liquidation") == "notFinite");
+  CHECK(rule("collateral[0].loan") == "mustBeNonNegative");
+  CHECK(rule("collateral[0].beta") == "accountBeta");
+  for (const InputError& x : e) CHECK(x.message.find(x.path) != std::string::npos);
+}
+
+TEST_CASE("account boundary: two linear perpetuals give a straight line", "[account][boundary]") {
+  // Hand calculation: 20,000 USDT; long 10 ETHUSDT and long 1 BTCUSDT at their marks (3,000, 60,000), MMR
+  // 1% (one tier row), the generic rule (liquidation when MM = collateral). With relative moves x (ETH)
+  // and y (BTC): headroom = 20,000 + 30,000 x + 60,000 y - 0.01 (30,000 (1 + x) + 60,000 (1 + y))
+  // = 29,700 x + 59,400 y + 19,100. Boundary: 29,700 x + 59,400 y = -19,100, nearest point to (0, 0):
+  // -19,100 (29,700, 59,400) / (29,700^2 + 59,400^2).
+  Account a{.rules = Rules::Binance};
+  a.collateral = {{.asset = "USDT", .balance = 20000, .price = 1}};
+  a.underlyings = {{.name = "ETH", .price = 3000}, {.name = "BTC", .price = 60000}};
+  a = withPerp(a, "ETH", "USDT", "ETHUSDT", Side::Long, 10, 3000, std::nullopt, 0.01);
+  a = withPerp(a, "BTC", "USDT", "BTCUSDT", Side::Long, 1, 60000, std::nullopt, 0.01);
+  for (AccountFuture& f : a.futures) f.leverage = 50;
+  const BoundaryRequest q{.x = {.asset = "ETH", .from = -0.9, .to = 0.3}, .y = {.asset = "BTC", .from = -0.6, .to = 0.3}, .n = 31};
+  const Result<BoundaryResult> r = accountBoundary(a, q);
+  REQUIRE(r);
+  const BoundaryResult& b = *r.value;
+  const auto line = [](double x, double y) { return 29700 * x + 59400 * y + 19100; };
+  REQUIRE(b.xs.size() == 31);
+  CHECK(b.xs.front() == -0.9);
+  CHECK(b.ys.back() == 0.3);
+  CHECK_THAT(b.headroom[0][0], WithinRel(line(-0.9, -0.6), 1e-12));
+  CHECK_THAT(b.headroom[30][12], WithinRel(line(b.xs[12], 0.3), 1e-12));
+  CHECK_THAT(b.todayHeadroom, WithinRel(19100.0, 1e-12));
+  REQUIRE(b.lines.size() == 1);
+  CHECK(b.lines[0].x.size() > 30);
+  for (std::size_t k = 0; k < b.lines[0].x.size(); ++k) CHECK(std::abs(line(b.lines[0].x[k], b.lines[0].y[k])) / 59400 < 1e-12);
+  const double d2 = 29700.0 * 29700 + 59400.0 * 59400;
+  REQUIRE(b.nearest);
+  CHECK(std::abs(b.nearest->x - (-19100 * 29700 / d2)) < 1e-9);
+  CHECK(std::abs(b.nearest->y - (-19100 * 59400 / d2)) < 1e-9);
+  CHECK(std::abs(*b.distance - 19100 / std::sqrt(d2)) < 1e-9);
+  BoundaryResult explained = b;
+  explain(a, q, explained);
+  CHECK(explained.steps.size() == 4);
+  CHECK(explained.steps[3].value == b.distance);
+  CHECK(explained.headroom == b.headroom);
+
+  // Errors at their paths.
+  const BoundaryRequest bad{.x = {.asset = "SOL", .from = -1, .to = 0.3}, .y = {.asset = "SOL"}, .n = 202};
+  const Result<BoundaryResult> e = accountBoundary(a, bad);
+  CHECK(*errorAt(e.errors, "request.x.asset") == "accountAxisAsset");
+  CHECK(*errorAt(e.errors, "request.x") == "accountAxisRange");
+  CHECK(*errorAt(e.errors, "request.y.asset") == "accountAxisAsset");
+  CHECK(*errorAt(e.errors, "request.n") == "whole");
 }

@@ -485,6 +485,10 @@ struct Params {
   /// kAccount, margin by venue (venue_pm.h): futures[0]'s own mark, and the request.
   std::optional<double> accountFutureMark;
   MarginByVenueRequest venueRequest;
+  std::optional<AccountRules> accountVenue;          ///< the account's venue rule set
+  std::optional<double> accountBeta;                 ///< set on the converted collateral
+  bool accountRunBoundary = false;                   ///< also accountBoundary(account, accountBoundaryRequest)
+  BoundaryRequest accountBoundaryRequest;
 };
 
 inline constexpr std::size_t kFuzzOptions = 8;         ///< most options one input spells out
@@ -726,6 +730,56 @@ void venueSchema(IO& io, Params& p) {
   io.num(q.bybit.imFactor, 1);
 }
 
+inline const std::vector<std::string>& accountNameTable() {
+  static const std::vector<std::string> t{"BTC", "ETH", "USDT", "USDC", "quote", "USD"};
+  return t;
+}
+
+/// The venue rule set, a beta and the boundary request (after accountSchema): each tier set's bands
+/// near a ladder of 10 units at 0.9, the levels near 1.
+template <class IO>
+void accountVenueSchema(IO& io, Params& p) {
+  bool venue = p.accountVenue.has_value();
+  io.flag(venue);
+  if (venue) {
+    AccountRules& r = p.accountVenue ? *p.accountVenue : p.accountVenue.emplace();
+    io.choice(r.venue, static_cast<int>(enumNames(r.venue).size()));
+    io.flag(r.progressive);
+    io.rare(r.haircutMaintenance);
+    io.num(r.loanMaintenanceRate, 0.1);
+    io.opt(r.otherRatio, 0.5);
+    io.opt(r.warning, 1.5);
+    io.opt(r.noNewOrders, 1.2);
+    io.num(r.liquidation, 1);
+    std::size_t n = r.collateral.size();
+    io.count(n, 3);
+    r.collateral.resize(std::min<std::size_t>(n, 3));
+    for (CollateralTiers& t : r.collateral) {
+      io.text(t.asset, accountNameTable());
+      io.flag(t.byValue);
+      std::size_t m = t.bands.size();
+      io.count(m, 5);
+      t.bands.resize(std::min<std::size_t>(m, 5));
+      double from = 0;
+      for (CollateralBand& b : t.bands) {
+        io.num(b.from, from);
+        io.num(b.ratio, 0.9);
+        from = b.from + 10;
+      }
+    }
+  }
+  io.opt(p.accountBeta, 1);
+  io.flag(p.accountRunBoundary);
+  if (!p.accountRunBoundary) return;
+  BoundaryRequest& q = p.accountBoundaryRequest;
+  for (BoundaryAxis* x : {&q.x, &q.y}) {
+    io.text(x->asset, accountNameTable());
+    io.num(x->from, -0.5);
+    io.num(x->to, 0.5);
+  }
+  io.num(q.n, 5);
+}
+
 template <class IO>
 void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.raw(&p.tools, sizeof p.tools);
@@ -899,6 +953,7 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
       io.opt(*x, ref);
   }
   venueSchema(io, p);
+  accountVenueSchema(io, p);
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

@@ -1636,6 +1636,8 @@ Account accountOf(const Scenario& s, const Params& prm) {
     if (!a.futures.empty()) a.futures[0].underlying = a.futures[0].settlementAsset = prm.accountRelink;
     if (!a.options.empty()) a.options[0].underlying = a.options[0].settlementAsset = prm.accountRelink;
   }
+  a.venue = prm.accountVenue;
+  if (prm.accountBeta && !a.collateral.empty()) a.collateral[0].beta = prm.accountBeta;
   return a;
 }
 
@@ -1656,6 +1658,19 @@ void checkVenues(const Account& a, const MarginByVenueRequest& q) {
   }
 }
 
+/// accountBoundary: errors well formed, every number finite, the explanation changes none.
+void checkBoundary(const Account& a, const BoundaryRequest& q) {
+  const Result<BoundaryResult> b = accountBoundary(a, q);
+  checkErrors(b.errors, "accountBoundary");
+  if (!b) return;
+  const Finite f{"accountBoundary."};
+  const std::vector<double> numbers = mltest::numbersOf(*b.value);
+  for (std::size_t i = 0; i < numbers.size(); ++i) f.x("number " + std::to_string(i), numbers[i]);
+  BoundaryResult explained = *b.value;
+  explain(a, q, explained);
+  REQUIRE_THAT(mltest::numbersOf(explained) == numbers, "accountBoundary: explain() changes no number");
+}
+
 void checkAccount(const Scenario& s, const Params& prm) {
   const Account a = accountOf(s, prm);
   const std::vector<InputError> errors = validate(a);
@@ -1666,7 +1681,7 @@ void checkAccount(const Scenario& s, const Params& prm) {
   REQUIRE_THAT(r.errors.size() == errors.size() && sameErrors(r.errors, 0, errors),
                "evaluateAccount: errors = validate(account)");
   // An unedited conversion of a valid scenario is that scenario: valid, and the kernel's numbers one for one.
-  const bool unedited = prm.accountVersion == 3 && !prm.accountFlipMargin && !prm.accountHaircut &&
+  const bool unedited = prm.accountVersion == 3 && !prm.accountFlipMargin && !prm.accountHaircut && !prm.accountVenue &&
                         prm.accountCollateral.empty() && prm.accountUnderlyings.empty() && prm.accountRelink.empty() &&
                         !prm.accountFutureMark;
   if (unedited && prm.accountFromOptions) {
@@ -1689,6 +1704,7 @@ void checkAccount(const Scenario& s, const Params& prm) {
   explain(a, q, explained);
   REQUIRE_THAT(mltest::numbersOf(explained) == numbers, "evaluateAccount: explain() changes no number");
   checkVenues(a, prm.venueRequest);
+  if (prm.accountRunBoundary) checkBoundary(a, prm.accountBoundaryRequest);
 }
 
 }  // namespace

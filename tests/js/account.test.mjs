@@ -128,3 +128,92 @@ describe('the account view', () => {
     assert.throws(() => lab.toAccount([]), TypeError);
   });
 });
+
+describe('venue rule sets, liquidation prices and the boundary', () => {
+  const close = (x, y, tol = 1e-12) => assert.ok(Math.abs(x - y) <= tol * Math.max(1, Math.abs(y)), `${x} vs ${y}`);
+  test('accountVenues: every pack dated and sourced; the unverified values only on request', () => {
+    const packs = lab.accountVenues();
+    assert.deepEqual(packs.map((r) => r.venue), ['generic', 'binanceUnified', 'bybitUnified', 'okxMultiCurrency', 'deribitCross', 'hyperliquidCross']);
+    for (const r of packs.slice(1)) assert.ok(r.source.length > 10 && /^\d{4}-\d{2}-\d{2}$/.test(r.date), r.venue);
+    const binance = packs[1];
+    assert.deepEqual(binance.collateral, []);
+    assert.equal(binance.otherRatio, undefined);
+    const unverified = lab.accountVenues({ unverified: true });
+    assert.equal(unverified[1].otherRatio, 0.1);
+    assert.equal(unverified[4].haircutMaintenance, false);
+    assert.throws(() => lab.accountVenues(3), TypeError);
+  });
+  test('BPM-1 [PUB] and BUA-3 [DERIVED] through the JS API, the packs edited by the user', () => {
+    const binance = lab.accountVenues({ unverified: true })[1];
+    // 6,000 BTC at 20,000: 100M x 1 + 20M x 0.975 = 119,500,000.
+    const b = lab.evaluateAccount({ collateral: [{ asset: 'BTC', balance: 6000, price: 20000 }], venue: binance });
+    assert.deepEqual(b.errors, []);
+    close(b.account.collateralValue, 119500000);
+    assert.equal(b.account.assets[0].tier, 1);
+    // Bybit's illustrative tiers, 25 BTC + 10,000 USDT: 10 x 0.98 + 10 x 0.95 + 5 x 0.9 = 23.8 BTC -> 2,390,000.
+    const bybit = lab.accountVenues()[2];
+    const account = { collateral: [{ asset: 'BTC', balance: 25, price: 100000 }, { asset: 'USDT', balance: 10000, price: 1 }], venue: bybit };
+    close(lab.evaluateAccount(account).account.collateralValue, 2390000);
+    const edited = structuredClone(account);
+    edited.venue.collateral[0].bands[0].ratio = 1;  // the user's own ratio: (10 x 1 + 10 x 0.95 + 5 x 0.9) x 100,000 + 10,000
+    close(lab.evaluateAccount(edited).account.collateralValue, 2410000);
+    const explained = lab.evaluateAccount(account, undefined, { explain: true });
+    const step = explained.steps.find((s) => s.code === 'account.tiers');
+    assert.equal(step.substituted, '(10 x 0.98 + 10 x 0.95 + 5 x 0.9) x 100000');
+  });
+  test('a liquidation price by hand (BUA-4): 50,000 USDT, long 12.5 BTC at 100,000, MMR 1%', () => {
+    const account = {
+      rules: 'binance', venue: lab.accountVenues()[2],
+      collateral: [{ asset: 'USDT', balance: 50000, price: 1, beta: 0 }],
+      underlyings: [{ name: 'BTC', price: 100000 }],
+      futures: [{ underlying: 'BTC', settlementAsset: 'USDT', symbol: 'BTCUSDT', side: 'long', quantity: 12.5, entryPrice: 100000, leverage: 100 }],
+      tiers: { BTCUSDT: [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.01, maintenanceAmount: 0 }] },
+    };
+    const v = lab.evaluateAccount(account).account;
+    close(v.venue.marginRatio, 0.25);
+    assert.equal(v.venue.zone, 'normal');
+    close(v.liquidation[0].below, 1200000 / 12.375, 1e-15);  // (1,250,000 - 50,000) / (12.5 x 0.99)
+    assert.equal(v.liquidation[0].above, null);
+    close(v.oneFactor.moveDown, 1200000 / 12.375 / 100000 - 1);
+  });
+  test('accountBoundary: two linear perpetuals, a straight line, chart-ready', () => {
+    // headroom = 29,700 x + 59,400 y + 19,100 (tests/core/account_test.cpp); nearest point c (a, b) / (a^2 + b^2).
+    const account = {
+      rules: 'binance', collateral: [{ asset: 'USDT', balance: 20000, price: 1 }],
+      underlyings: [{ name: 'ETH', price: 3000 }, { name: 'BTC', price: 60000 }],
+      futures: [
+        { underlying: 'ETH', settlementAsset: 'USDT', symbol: 'ETHUSDT', side: 'long', quantity: 10, entryPrice: 3000, leverage: 50 },
+        { underlying: 'BTC', settlementAsset: 'USDT', symbol: 'BTCUSDT', side: 'long', quantity: 1, entryPrice: 60000, leverage: 50 }],
+      tiers: { ETHUSDT: [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.01, maintenanceAmount: 0 }],
+        BTCUSDT: [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.01, maintenanceAmount: 0 }] },
+    };
+    const request = { x: { asset: 'ETH', from: -0.9, to: 0.3 }, y: { asset: 'BTC', from: -0.6, to: 0.3 }, n: 25 };
+    const r = lab.accountBoundary(account, request);
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.xs.length, 25);
+    assert.equal(r.headroom.length, 25);
+    assert.equal(r.headroom[0].length, 25);
+    assert.deepEqual(r.today, { x: 0, y: 0 });
+    assert.equal(r.lines.length, 1);
+    assert.equal(r.lines[0].x.length, r.lines[0].y.length);
+    r.lines[0].x.forEach((x, k) => assert.ok(Math.abs(29700 * x + 59400 * r.lines[0].y[k] + 19100) / 59400 < 1e-12));
+    const d2 = 29700 ** 2 + 59400 ** 2;
+    assert.ok(Math.abs(r.nearest.x + 19100 * 29700 / d2) < 1e-9);
+    assert.ok(Math.abs(r.nearest.y + 19100 * 59400 / d2) < 1e-9);
+    assert.ok(!('steps' in r));
+    const explained = lab.accountBoundary(account, request, { explain: true });
+    assert.equal(explained.steps.length, 4);
+    assert.deepEqual(numbers(explained), numbers(r));
+    const bad = lab.accountBoundary(account, { x: { asset: 'SOL' }, y: { asset: 'BTC', from: -2 }, n: 500 });
+    assert.deepEqual(bad.errors.map((e) => `${e.path} ${e.rule}`).sort(),
+      ['request.n whole', 'request.x.asset accountAxisAsset', 'request.y accountAxisRange']);
+    assert.throws(() => lab.accountBoundary(account), TypeError);
+    assert.throws(() => lab.accountBoundary(null, request), TypeError);
+  });
+  test('venue errors at their paths', () => {
+    const r = lab.evaluateAccount({ collateral: [{ asset: 'BTC', balance: 1, price: 1, beta: 99 }],
+      venue: { collateral: [{ asset: 'BTC', bands: [{ from: 5, ratio: 2 }] }], liquidation: -1 } });
+    assert.deepEqual(r.errors.map((e) => `${e.path} ${e.rule}`).sort(), ['collateral[0].beta accountBeta',
+      'venue.collateral[0].bands[0].from accountBandStart', 'venue.collateral[0].bands[0].ratio accountHaircut', 'venue.liquidation accountLevel']);
+  });
+});

@@ -4,6 +4,8 @@ import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../
 import type {
   IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, SurfaceArbitrage,
   SviSmile, UnwindResult, Account, AccountView, AssetView, Convention, MarginByVenueResult, PmGrid, VenueMargin,
+  AccountRules, AccountVenue, VenueView, UnderlyingLiquidation, BoundaryRequest, BoundaryResult, BoundaryPoint, CollateralBand,
+  CollateralTiers,
 } from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
@@ -214,4 +216,30 @@ export async function venues(): Promise<number> {
   // @ts-expect-error: an unknown Deribit weight
   lab.marginByVenue(account, { deribitExtendedWeight: 'half' });
   return (grid?.worstPnl ?? 0) + (leg ? 1 : 0);
+}
+
+/** Venue rule sets, the venue view, liquidation prices and the two-move boundary. */
+export async function accountRules(): Promise<number> {
+  const lab = await createMarginLab();
+  const packs: AccountRules[] = lab.accountVenues({ unverified: true });
+  const bybit: AccountRules = packs.find((r) => r.venue === 'bybitUnified') ?? {};
+  const account: Account = {
+    collateral: [{ asset: 'BTC', balance: 25, price: 100000, beta: 1 }, { asset: 'USDT', balance: 10000, price: 1, beta: 0 }],
+    underlyings: [{ name: 'BTC', price: 100000, beta: 1 }],
+    venue: bybit,
+  };
+  const answer = lab.evaluateAccount(account, undefined, { explain: true });
+  const venue: VenueView | null = 'account' in answer ? answer.account.venue : null;
+  const liquidation: UnderlyingLiquidation[] = 'account' in answer ? answer.account.liquidation : [];
+  const move: number | null = 'account' in answer ? answer.account.oneFactor.moveDown : null;
+  const request: BoundaryRequest = { x: { asset: 'BTC', from: -0.5, to: 0.5 }, y: { asset: 'USDT', from: -0.2, to: 0.2 }, n: 21 };
+  const grid = lab.accountBoundary(account, request);
+  const result: BoundaryResult | null = 'xs' in grid ? grid : null;
+  const nearest: BoundaryPoint | null = result?.nearest ?? null;
+  const band: CollateralBand = { from: 0, ratio: 0.98 };
+  const tiers: CollateralTiers = { asset: 'ETH', bands: [band] };
+  const zone: AccountVenue = venue ? venue.venue : 'generic';
+  // @ts-expect-error: an axis names its asset
+  lab.accountBoundary(account, { x: { from: 0 }, y: { asset: 'BTC' } });
+  return (venue?.headroom ?? 0) + liquidation.length + (move ?? 0) + (nearest?.x ?? 0) + tiers.bands.length + zone.length;
 }

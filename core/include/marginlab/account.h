@@ -43,7 +43,57 @@ struct CollateralBalance {
   /// Fraction of a positive equity in this asset not counted as collateral, in [0, 1]; a negative
   /// equity counts in full (VENUES-PM.md 0: "negative balances at 100%").
   double haircut = 0;
+  /// Of the balance, units borrowed (the balance is net of it); absent: max(0, -balance). Only the
+  /// venue rules' loanMaintenanceRate reads it (Binance's margin MM on loans).
+  std::optional<double> loan;
+  /// One-factor view: this asset's relative move per unit of the common move; default 1.
+  std::optional<double> beta;
 };
+
+/// The venue rule set of a unified account (VENUES-PM.md): how collateral is counted, which margin
+/// ratio the venue states and where it acts. The positions' own IM and MM come from `margin`.
+enum class AccountVenue {
+  Generic,           ///< each asset's flat haircut; ratio MM / collateral, liquidation at 1
+  BinanceUnified,    ///< uniMMR = adjusted equity / MM (liquidation at or below its level)
+  BybitUnified,      ///< account MM rate = MM / margin balance (liquidation at or above its level)
+  OkxMultiCurrency,  ///< margin ratio = adjusted equity / MM (liquidation at or below its level)
+  DeribitCross,      ///< MM / equity; haircuts on the IM side
+  HyperliquidCross,  ///< MM / account value; USDC only
+};
+std::string_view toString(AccountVenue) noexcept;
+
+/// One band of a tiered collateral ratio: `ratio` counts the part of the amount from `from` up to
+/// the next band's `from` (the last band has no end).
+struct CollateralBand {
+  double from = 0;   ///< >= 0, increasing; the first band starts at 0
+  double ratio = 1;  ///< in [0, 1]: 0.95 counts 95% of the value in the band
+};
+
+/// One asset's tiered collateral ratios.
+struct CollateralTiers {
+  std::string asset;
+  bool byValue = false;  ///< bands in the quote currency (value); false: in units of the asset
+  std::vector<CollateralBand> bands;
+};
+
+/// A venue's parameters, dated and sourced; every number can be edited.
+struct AccountRules {
+  AccountVenue venue = AccountVenue::Generic;
+  std::string source;  ///< where the numbers come from
+  std::string date;    ///< when they were published or read
+  std::vector<CollateralTiers> collateral;  ///< tiers of the assets listed; others: otherRatio or 1 - haircut
+  std::optional<double> otherRatio;         ///< ratio of every asset not listed (Binance 0.1, Hyperliquid 0)
+  bool progressive = true;          ///< each band at its ratio; false: the whole amount at its band's ratio
+  bool haircutMaintenance = true;   ///< false: the MM side counts collateral at full value (Deribit's reading)
+  double loanMaintenanceRate = 0;   ///< MM on borrowed units (Binance margin loans: 0.1 at 3x)
+  std::optional<double> warning;      ///< the venue's ratio where it warns
+  std::optional<double> noNewOrders;  ///< where only reducing orders are taken
+  double liquidation = 1;             ///< where it liquidates
+};
+
+/// Limits of the rule set (the d.ts and README repeat them).
+inline constexpr std::size_t kMaxCollateralTiers = 50;  ///< tier sets
+inline constexpr std::size_t kMaxCollateralBands = 32;  ///< bands per set
 
 /// One underlying: its price and what its options read.
 struct Underlying {
@@ -53,6 +103,8 @@ struct Underlying {
   std::optional<VolSurface> volSurface;                ///< for its options without a volatility
   VolDynamics volDynamics = VolDynamics::StickyStrike;
   std::optional<double> futuresSizeRate;  ///< deribitStandard: as OptionsScenario::futuresSizeRate
+  /// One-factor view: this underlying's relative move per unit of the common move; default 1.
+  std::optional<double> beta;
 };
 
 /// A perpetual or dated future: a version 1 position on an underlying, settling in one asset.
@@ -90,7 +142,12 @@ struct Account {
   std::vector<AccountFuture> futures;
   std::vector<AccountOption> options;
   std::map<std::string, TierTable, std::less<>> tiers;  ///< tiers: per symbol, as Scenario::tiers
+  std::optional<AccountRules> venue;  ///< absent: the generic rule with each asset's flat haircut
 };
+
+/// The shipped rule sets (account_venues.cpp), each dated and sourced. `unverified`: also the values
+/// VENUES-PM.md marks [UNVERIFIED] (off by default; the README lists them).
+std::vector<AccountRules> accountVenues(bool unverified = false);
 
 /// Every input error at once, at its path ("collateral[1].haircut", "options[0].underlying",
 /// "futures[2].leverage"): the account's own checks, then each settlement group's version 1 or 2
@@ -122,6 +179,39 @@ struct AssetView {
   double value = 0;              ///< equity x price, quote
   double haircut = 0;
   double collateralValue = 0;    ///< value x (1 - haircut) when equity > 0, else value, quote
+  std::optional<double> tier;    ///< venue tiers: the band (from 0) the amount reaches
+  double maintenanceValue = 0;   ///< what the MM side counts (collateralValue, or value when the venue haircuts IM only)
+};
+
+/// The venue's view of the account (AccountRules), in the quote currency.
+struct VenueView {
+  AccountVenue venue = AccountVenue::Generic;
+  bool collateralOverMargin = false;  ///< ratio = collateral / MM (Binance, OKX); false: MM / collateral
+  double collateralInitial = 0, collateralMaintenance = 0;  ///< sums of collateralValue, maintenanceValue
+  double loanMaintenance = 0;         ///< loans x loanMaintenanceRate x price
+  double initialMargin = 0, maintenanceMargin = 0;  ///< positions (+ loans for MM)
+  std::optional<double> marginRatio;  ///< by the venue's definition; absent when undefined
+  std::optional<double> initialRate;  ///< IM / collateralInitial (absent when that is <= 0)
+  double liquidationLevel = 1;
+  /// collateralMaintenance - MM x k (k = level, or 1 / level for MM / collateral): the account is
+  /// liquidated when it is <= 0 and MM > 0.
+  double headroom = 0;
+  std::string zone;  ///< "normal" | "warning" | "noNewOrders" | "liquidation"
+};
+
+/// The price of one underlying where the account reaches liquidation, the others held (an asset with
+/// the underlying's name moves with it).
+struct UnderlyingLiquidation {
+  std::string underlying;
+  std::optional<double> below, above;  ///< the nearest prices below and above today's, if any in range
+  std::optional<double> moveBelow, moveAbove;  ///< price / today's - 1
+  bool liquidatedNow = false;  ///< headroom <= 0 today: no price is sought
+};
+
+/// All prices move together: asset i by beta_i x m. The liquidation move nearest to 0 each way.
+struct OneFactorView {
+  std::optional<double> moveDown, moveUp;  ///< m < 0 and m > 0 (range: 1 + beta x m > 0, |m| <= 10)
+  bool liquidatedNow = false;
 };
 
 /// The account in the quote currency.
@@ -132,6 +222,9 @@ struct AccountView {
   double initialMargin = 0, maintenanceMargin = 0;  ///< quote
   std::optional<double> marginRatio;  ///< maintenance / collateralValue; absent if collateralValue <= 0
   double availableBalance = 0;    ///< collateralValue - initialMargin (one group: the kernel's, x price)
+  VenueView venue;                ///< the venue's ratio and zone (generic when the account has none)
+  std::vector<UnderlyingLiquidation> liquidation;  ///< one per underlying, same order
+  OneFactorView oneFactor;
 };
 
 struct AccountResult {
@@ -146,6 +239,47 @@ struct AccountResult {
 
 /// validate(account), then every settlement group through its kernel and the view. Numbers only.
 Result<AccountResult> evaluateAccount(const Account& account, const AccountRequest& request = {});
+/// One axis of the liquidation boundary: relative moves of an underlying (and of the collateral asset
+/// of the same name) or of a collateral asset, from `from` to `to`.
+struct BoundaryAxis {
+  std::string asset;  ///< an underlying's or a collateral asset's name
+  double from = -0.5;  ///< > -1
+  double to = 0.5;     ///< > from, at most 10
+};
+
+inline constexpr std::size_t kMaxBoundaryGrid = 201;  ///< points per axis
+
+struct BoundaryRequest {
+  BoundaryAxis x, y;
+  double n = 41;  ///< points per axis, whole, 2 to kMaxBoundaryGrid
+};
+
+struct BoundaryPoint {
+  double x = 0, y = 0;  ///< relative moves
+};
+
+/// One line of the boundary: its points' moves, x[k] with y[k] (closed when the last is the first).
+struct BoundaryLine {
+  std::vector<double> x, y;
+};
+
+/// The venue's headroom (AccountView.venue.headroom) over a grid of two moves, and where it is 0.
+struct BoundaryResult {
+  std::vector<double> xs, ys;                 ///< the grid's moves, n each
+  std::vector<std::vector<double>> headroom;  ///< headroom[j][i] at (xs[i], ys[j]), quote
+  std::vector<BoundaryLine> lines;             ///< where headroom = 0: marching squares, each point polished on its grid edge
+  BoundaryPoint today;                         ///< (0, 0)
+  double todayHeadroom = 0;
+  std::optional<BoundaryPoint> nearest;        ///< the boundary point nearest to today (absent: none in the grid, or liquidated now)
+  std::optional<double> distance;              ///< |nearest|
+  std::vector<Step> steps;
+};
+
+/// validate(account), the request's checks at "request.*", then the grid. Numbers only.
+Result<BoundaryResult> accountBoundary(const Account& account, const BoundaryRequest& request);
+/// The steps of accountBoundary's result (the same inputs). Writes only steps.
+void explain(const Account& account, const BoundaryRequest& request, BoundaryResult& result);
+
 /// The steps of evaluateAccount's result (the same inputs): the kernel's own when it delegated, and
 /// the view's sums. Writes only steps.
 void explain(const Account& account, const AccountRequest& request, AccountResult& result);

@@ -12,6 +12,10 @@ namespace marginlab {
 inline constexpr std::string_view kAccountMarginNames[] = {"tiers", "deribitStandard"};
 constexpr std::span<const std::string_view> enumNames(AccountMargin) noexcept { return kAccountMarginNames; }
 constexpr std::string_view enumType(AccountMargin) noexcept { return "AccountMargin"; }
+inline constexpr std::string_view kAccountVenueNames[] = {"generic", "binanceUnified", "bybitUnified",
+                                                          "okxMultiCurrency", "deribitCross", "hyperliquidCross"};
+constexpr std::span<const std::string_view> enumNames(AccountVenue) noexcept { return kAccountVenueNames; }
+constexpr std::string_view enumType(AccountVenue) noexcept { return "AccountVenue"; }
 
 template <> inline constexpr std::string_view kStructName<CollateralBalance> = "CollateralBalance";
 template <> inline constexpr std::string_view kStructName<Underlying> = "Underlying";
@@ -22,6 +26,17 @@ template <> inline constexpr std::string_view kStructName<AccountRequest> = "Acc
 template <> inline constexpr std::string_view kStructName<AssetView> = "AssetView";
 template <> inline constexpr std::string_view kStructName<AccountView> = "AccountView";
 template <> inline constexpr std::string_view kStructName<AccountResult> = "AccountResult";
+template <> inline constexpr std::string_view kStructName<CollateralBand> = "CollateralBand";
+template <> inline constexpr std::string_view kStructName<CollateralTiers> = "CollateralTiers";
+template <> inline constexpr std::string_view kStructName<AccountRules> = "AccountRules";
+template <> inline constexpr std::string_view kStructName<VenueView> = "VenueView";
+template <> inline constexpr std::string_view kStructName<UnderlyingLiquidation> = "UnderlyingLiquidation";
+template <> inline constexpr std::string_view kStructName<OneFactorView> = "OneFactorView";
+template <> inline constexpr std::string_view kStructName<BoundaryAxis> = "BoundaryAxis";
+template <> inline constexpr std::string_view kStructName<BoundaryRequest> = "BoundaryRequest";
+template <> inline constexpr std::string_view kStructName<BoundaryPoint> = "BoundaryPoint";
+template <> inline constexpr std::string_view kStructName<BoundaryResult> = "BoundaryResult";
+template <> inline constexpr std::string_view kStructName<BoundaryLine> = "BoundaryLine";
 
 // ---- input ----------------------------------------------------------------------------------------
 
@@ -31,6 +46,37 @@ void fields(V& v, T& c) {
   v("balance", c.balance, Required{});
   v("price", c.price, Required{});
   v("haircut", c.haircut);
+  v("loan", c.loan, KeepAbsent{});
+  v("beta", c.beta, KeepAbsent{});
+}
+
+template <class V, Is<CollateralBand> T>
+void fields(V& v, T& b) {
+  v("from", b.from, Required{});
+  v("ratio", b.ratio, Required{});
+}
+
+template <class V, Is<CollateralTiers> T>
+void fields(V& v, T& t) {
+  v("asset", t.asset, Required{});
+  v("byValue", t.byValue);
+  v("bands", t.bands, Required{}, Limit{kMaxCollateralBands}, ListOf{"", "", "tooManyEntries"});
+}
+
+/// A venue's rule set (account.h AccountRules), dated and sourced.
+template <class V, Is<AccountRules> T>
+void fields(V& v, T& r) {
+  v("venue", r.venue);
+  v("source", r.source);
+  v("date", r.date);
+  v("collateral", r.collateral, Limit{kMaxCollateralTiers}, ListOf{"", "", "tooManyEntries"});
+  v("otherRatio", r.otherRatio, KeepAbsent{});
+  v("progressive", r.progressive);
+  v("haircutMaintenance", r.haircutMaintenance);
+  v("loanMaintenanceRate", r.loanMaintenanceRate);
+  v("warning", r.warning, KeepAbsent{});
+  v("noNewOrders", r.noNewOrders, KeepAbsent{});
+  v("liquidation", r.liquidation);
 }
 
 template <class V, Is<Underlying> T>
@@ -41,6 +87,7 @@ void fields(V& v, T& u) {
   v("volSurface", u.volSurface, Shape{"{ expiries, strikes, vols }"});
   v("volDynamics", u.volDynamics);
   v("futuresSizeRate", u.futuresSizeRate, KeepAbsent{});
+  v("beta", u.beta, KeepAbsent{});
 }
 
 /// A version 1 position's fields after its underlying and settlement asset.
@@ -81,6 +128,7 @@ void fields(V& v, T& a) {
   v("futures", a.futures, Limit{kMaxAccountPositions}, ListOf{"", "", "tooManyEntries"});
   v("options", a.options, Limit{kMaxAccountPositions}, ListOf{"", "", "tooManyEntries"});
   v("tiers", a.tiers, Limit{kMaxTierTables, kMaxTierRows});
+  v("venue", a.venue, Shape{"{ venue, collateral, liquidation, ... }"});
 }
 
 /// The options views' request of each deribitStandard group (OptionsRequest's fields, flat).
@@ -103,6 +151,41 @@ void fields(V& v, T& x) {
   v("value", x.value);
   v("haircut", x.haircut);
   v("collateralValue", x.collateralValue);
+  v("tier", x.tier);
+  v("maintenanceValue", x.maintenanceValue);
+}
+
+template <class V, Is<VenueView> T>
+void fields(V& v, T& x) {
+  v("venue", x.venue);
+  v("collateralOverMargin", x.collateralOverMargin);
+  v("collateralInitial", x.collateralInitial);
+  v("collateralMaintenance", x.collateralMaintenance);
+  v("loanMaintenance", x.loanMaintenance);
+  v("initialMargin", x.initialMargin);
+  v("maintenanceMargin", x.maintenanceMargin);
+  v("marginRatio", x.marginRatio);
+  v("initialRate", x.initialRate);
+  v("liquidationLevel", x.liquidationLevel);
+  v("headroom", x.headroom);
+  v("zone", x.zone);
+}
+
+template <class V, Is<UnderlyingLiquidation> T>
+void fields(V& v, T& x) {
+  v("underlying", x.underlying);
+  v("below", x.below);
+  v("above", x.above);
+  v("moveBelow", x.moveBelow);
+  v("moveAbove", x.moveAbove);
+  v("liquidatedNow", x.liquidatedNow);
+}
+
+template <class V, Is<OneFactorView> T>
+void fields(V& v, T& x) {
+  v("moveDown", x.moveDown);
+  v("moveUp", x.moveUp);
+  v("liquidatedNow", x.liquidatedNow);
 }
 
 template <class V, Is<AccountView> T>
@@ -114,6 +197,9 @@ void fields(V& v, T& a) {
   v("maintenanceMargin", a.maintenanceMargin);
   v("marginRatio", a.marginRatio);
   v("availableBalance", a.availableBalance);
+  v("venue", a.venue);
+  v("liquidation", a.liquidation);
+  v("oneFactor", a.oneFactor);
 }
 
 /// report / optionsResult: present only when the account is one kernel's scenario.
@@ -122,6 +208,47 @@ void fields(V& v, T& r) {
   v("report", r.report);
   v("optionsResult", r.optionsResult);
   v("account", r.account);
+  v("steps", r.steps, Omitted{});
+}
+
+// ---- the liquidation boundary (accountBoundary) ------------------------------------------------------
+
+template <class V, Is<BoundaryAxis> T>
+void fields(V& v, T& x) {
+  v("asset", x.asset, Required{});
+  v("from", x.from);
+  v("to", x.to);
+}
+
+template <class V, Is<BoundaryRequest> T>
+void fields(V& v, T& q) {
+  v("x", q.x, Required{});
+  v("y", q.y, Required{});
+  v("n", q.n);
+}
+
+template <class V, Is<BoundaryPoint> T>
+void fields(V& v, T& p) {
+  v("x", p.x);
+  v("y", p.y);
+}
+
+template <class V, Is<BoundaryLine> T>
+void fields(V& v, T& l) {
+  v("x", l.x);
+  v("y", l.y);
+}
+
+template <class V, Is<BoundaryResult> T>
+void fields(V& v, T& r) {
+  v("xs", r.xs);
+  v("ys", r.ys);
+  v("headroom", r.headroom);
+  v("lines", r.lines);
+  v("today", r.today);
+  v("todayHeadroom", r.todayHeadroom);
+  v("nearest", r.nearest);
+  v("distance", r.distance);
   v("steps", r.steps, Omitted{});
 }
 

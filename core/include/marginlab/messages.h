@@ -220,6 +220,13 @@ inline constexpr Message accountUnknownUnderlying{"accountUnknownUnderlying", Er
 inline constexpr Message accountUnknownAsset{"accountUnknownAsset", ErrorCode::UnknownValue, "{path} (\"{value}\") names no entry of collateral: the account has no price for the asset it settles in"};
 inline constexpr Message accountTooManyPositions{"accountTooManyPositions", ErrorCode::TooMany, "{path}: futures and options hold {count} positions; at most {limit} are accepted"};
 inline constexpr Message accountSurfacePoints{"accountSurfacePoints", ErrorCode::TooMany, "{path} brings the surfaces to {count} volatilities; at most {limit} over all underlyings"};
+inline constexpr Message accountBandStart{"accountBandStart", ErrorCode::OutOfRange, "{path} ({value}) must be 0: the first band starts at nothing held"};
+inline constexpr Message accountBandOrder{"accountBandOrder", ErrorCode::Unsorted, "{path} ({value}) must be above the band before it ({previous})"};
+inline constexpr Message accountLevel{"accountLevel", ErrorCode::OutOfRange, "{path} ({value}) must be above 0 and at most {limit} (a margin ratio: 1.05 is 105%)"};
+inline constexpr Message accountBeta{"accountBeta", ErrorCode::OutOfRange, "{path} ({value}) must be between -{limit} and {limit} (a move per unit of the common move)"};
+inline constexpr Message accountAxisAsset{"accountAxisAsset", ErrorCode::UnknownValue, "{path} (\"{value}\") names no underlying and no collateral asset of the account"};
+inline constexpr Message accountAxisSame{"accountAxisSame", ErrorCode::OutOfRange, "{path} (\"{value}\") is also request.x.asset: the two axes move different prices"};
+inline constexpr Message accountAxisRange{"accountAxisRange", ErrorCode::OutOfRange, "{path}: from ({from}) must be above -1 and below to ({to}), and to at most {limit} (relative moves: -0.5 is half the price)"};
 inline constexpr Message accountOptionsNeedDeribit{"accountOptionsNeedDeribit", ErrorCode::Unsupported, "{path}: options need margin \"deribitStandard\" (the tiers rules have no option margin)"};
 
 // sizeCurve, curve 'dydx' (curve.cpp): the open-interest caps.
@@ -413,6 +420,13 @@ inline constexpr const Message* kAll[] = {
     &venuePmVenue,
     &venuePmSpanUnderlying,
     &venuePmFraction,
+    &accountBandStart,
+    &accountBandOrder,
+    &accountLevel,
+    &accountBeta,
+    &accountAxisAsset,
+    &accountAxisSame,
+    &accountAxisRange,
 };
 
 }  // namespace msg
