@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The page's languages (web/src/i18n/): every catalogue has exactly the English keys with the same
-// placeholders; every input error the calculator can show (the rules of the scenario, tier and
-// sweep validators in core/include/marginlab/messages.h, read from the header here) has an entry;
+// placeholders; every input error the core can give (every rule of
+// core/include/marginlab/messages.h, read from the header here) has an entry;
 // errors the core returns are said in the language with the locale's numbers; and each lesson in
 // each language quotes the core's numbers, formatted by Intl in that locale.
 import { test, before, after } from 'node:test';
@@ -19,9 +19,11 @@ import { lessonContext, renderPieces, localizeLesson, lessonTexts, valueAt } fro
 const OTHERS = LANGUAGES.filter((l) => l !== 'en');
 const catalogues = Object.fromEntries(await Promise.all(OTHERS.map(async (l) => [l, (await import(`../../web/src/i18n/${l}.js`)).default])));
 const header = readFileSync(new URL('../../core/include/marginlab/messages.h', import.meta.url), 'utf8');
-/** The rows of messages.h before the risk lab's: the rules evaluate's validators (scenario, tiers, sweep) can emit. */
-const CALCULATOR_RULES = [...header.slice(0, header.indexOf('// Risk lab')).matchAll(/inline constexpr Message \w+\{"(\w+)", ErrorCode::\w+, "((?:[^"\\]|\\.)*)"\}/g)]
+/** Every row of messages.h: the calculator's, the risk lab's, the options account's, the accounts' and the JS boundary's rules. */
+const RULES = [...header.matchAll(/inline constexpr Message \w+\{"(\w+)", ErrorCode::\w+, "((?:[^"\\]|\\.)*)"\}/g)]
   .map(([, rule, text]) => ({ rule, params: new Set(placeholders(text)) }));
+/** The rows kAll lists (every row a lookup can find), read apart from the rows themselves. */
+const LISTED = [...header.slice(header.indexOf('kAll[]')).matchAll(/&(\w+),/g)].length;
 
 let lab;
 before(async () => {
@@ -47,9 +49,10 @@ test('every catalogue has exactly the English keys, each with the same placehold
   }
 });
 
-test('every input error of the calculator in messages.h has an entry, with params the core gives', () => {
-  assert.ok(CALCULATOR_RULES.length >= 35, `${CALCULATOR_RULES.length} rules read from messages.h`);
-  for (const { rule, params } of CALCULATOR_RULES) {
+test('every input error in messages.h has an entry, with params the core gives', () => {
+  assert.ok(RULES.length >= 166, `${RULES.length} rules read from messages.h`);
+  assert.equal(RULES.length, LISTED, 'every row of kAll read from messages.h');
+  for (const { rule, params } of RULES) {
     const entry = en[`error.${rule}`];
     assert.ok(entry, `error.${rule} in en.js`);
     for (const name of placeholders(entry)) {
@@ -57,7 +60,7 @@ test('every input error of the calculator in messages.h has an entry, with param
       else assert.ok(params.has(name), `error.${rule}: {${name}} is a param of the row in messages.h`);
     }
   }
-  const rules = new Set(CALCULATOR_RULES.map((r) => r.rule));
+  const rules = new Set(RULES.map((r) => r.rule));
   assert.deepEqual(Object.keys(en).filter((k) => k.startsWith('error.') && !rules.has(k.slice(6))), [], 'no entry for a rule messages.h does not have');
 });
 
@@ -191,6 +194,30 @@ test('an error the core returns, said in the language from its rule and params',
     useCatalogue(null);
   }
   assert.equal(phrase(error), 'Size must be more than 0 (you typed -1.5).', 'English as before');
+});
+
+test('a risk-lab tool\'s and an options account\'s errors, said in the language from their rules', async () => {
+  const { defaultScenario, defaultOptionsScenario } = await import('../../web/dist/marginlab-full.js');
+  const [risk] = lab.sizeFromStop(structuredClone(defaultScenario),
+    { symbol: 'BTCUSDT', side: 'long', entryPrice: 61000, stopPrice: 59000, riskFraction: 2, leverage: 10 }).errors;
+  const o = structuredClone(defaultOptionsScenario);
+  o.options[0].strike = -5;
+  o.options[0].expiryDate = '27.03.2026';
+  const [strike, date] = lab.evaluateOptions(o).errors;
+  assert.deepEqual([risk.rule, strike.rule, date.rule], ['riskFraction', 'mustBePositive', 'optionsDateFormat']);
+  try {
+    fmt.setLocale('zh-CN');
+    useCatalogue(translator(catalogues['zh-CN']).t);
+    assert.equal(phrase(risk), '风险必须大于 0% 且不超过 100%（您输入的是 200.00%）。');
+    assert.equal(phrase(strike), '行权价必须大于 0（您输入的是 -5）。');
+    fmt.setLocale('ru');
+    useCatalogue(translator(catalogues.ru).t);
+    assert.equal(phrase(date), '«27.03.2026» — не дата: пишите ГГГГ-ММ-ДД, при желании с временем UTC THH:MM.');
+  } finally {
+    fmt.setLocale('en');
+    useCatalogue(null);
+  }
+  assert.equal(phrase(date), null, 'English: the core\'s own message');
 });
 
 // The lesson formats written again with Intl, as the test's own reference (web/src/lessons.js FORMATS).
