@@ -90,21 +90,65 @@ function explainedScenarios() {
   return out;
 }
 
-test('every step evaluate explains has an entry; every step entry is a step the core gives', () => {
+/**
+ * Explained answers of every risk-lab tool and of the options account, over requests that take
+ * their branches: adding, reducing and flipping; a target by ROE and by PnL; an order on either side
+ * of a position held; a stop before and beyond liquidation; the cascade along a path; funding; the
+ * odds with and without funding; the value at risk; a TWAP unwind on the depth model and a venue's
+ * partial liquidation through a given book; the ADL queue; both size curves; an options account
+ * (inverse, two short options and a future) and its portfolio margin.
+ */
+function toolAnswers(full) {
+  const s = () => structuredClone(full.defaultScenario);
+  const E = { explain: true };
+  const hyperliquid = { version: 1, rules: 'hyperliquid', walletBalance: 100000,
+    positions: [{ symbol: 'BTC', contract: 'linear', side: 'long', quantity: 10, entryPrice: 100000, leverage: 20, marginMode: 'isolated' }] };
+  const bitmex = { version: 1, rules: 'bitmex', walletBalance: 10000, takerFeeRate: 0,
+    tiers: { EXAMPLE: [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.005 }] },
+    positions: [{ symbol: 'EXAMPLE', contract: 'linear', side: 'long', quantity: 10, entryPrice: 100, markPrice: 100.5, leverage: 100 }] };
+  const curve = (o) => ({ curve: 'orderly', side: 'long', quantity: 1, entryPrice: 60000, markPrice: 60000, collateral: 6000, baseImr: 0.01, baseMmr: 0.006, factor: 0.000000375, ...o });
+  return [
+    ...[0.5, -0.8, -0.2].map((quantityDelta) => lab.adjust(s(), { position: 0, price: 61000, quantityDelta }, E)),
+    lab.targetPrice(s(), { position: 0, kind: 'roe', target: 0.5 }, E), lab.targetPrice(s(), { position: 0, kind: 'pnl', target: 100 }, E),
+    ...['long', 'short'].map((side) => lab.maxOpen(s(), { symbol: 'BTCUSDT', side, price: 61000, leverage: 10 }, E)),
+    lab.sizeFromStop(s(), { symbol: 'BTCUSDT', side: 'long', entryPrice: 61000, stopPrice: 59000, riskFraction: 0.01, leverage: 10 }, E),
+    lab.sizeFromStop(s(), { symbol: 'BTCUSDT', side: 'long', entryPrice: 61000, stopPrice: 30000, riskFraction: 0.01, leverage: 50 }, E),
+    lab.marginToTarget(s(), { position: 0, targetLiquidationPrice: 50000 }, E),
+    lab.cascade(s(), { path: { move: -0.4, steps: 40 } }, E),
+    lab.funding(s(), { position: 0, rate: 0.0001, intervals: 90 }, E),
+    lab.odds(s(), { position: 0, volatility: 0.6, years: 30 / 365 }, E), lab.odds(s(), { position: 0, volatility: 0.6, days: 30, fundingRate: 0.0001 }, E),
+    lab.valueAtRisk(s(), { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, correlation: [[1, 0.8], [0.8, 1]], years: 30 / 365, steps: 30, paths: 2000, seed: 7 }, E),
+    lab.unwind(s(), { position: 0, style: 'twap', depthPerPercent: 0.5, slices: 5, replenishFraction: 0.5, insuranceFund: 100 }, E),
+    lab.unwind(hyperliquid, { position: 0, book: [{ price: 96200, size: 1 }, { price: 96000, size: 100 }], partial: 'venue' }, E),
+    lab.adlRank(bitmex, { position: 0, pnlQuantiles: [-0.5, 0.5], leverageQuantiles: [10, 10] }, E),
+    lab.sizeCurve(curve({}), E), lab.sizeCurve(curve({ curve: 'drift', side: 'short' }), E),
+    lab.evaluateOptions(structuredClone(full.defaultOptionsScenario), { days: 7 }, E),
+    lab.portfolioMargin(structuredClone(full.defaultOptionsScenario), {}, E),
+  ];
+}
+
+test('every step evaluate, the risk-lab tools and the options account explain has an entry; every step entry is a step the core gives', async () => {
   const steps = new Map();
+  const walk = (x) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      if (typeof x.code === 'string' && typeof x.formula === 'string') steps.set(x.code, x);
+      Object.values(x).forEach(walk);
+    }
+  };
   for (const s of explainedScenarios()) {
     const r = lab.evaluate(s, { explain: true });
     assert.deepEqual(r.errors, [], `${s.rules}: the core accepts the scenario`);
-    const walk = (x) => {
-      if (Array.isArray(x)) x.forEach(walk);
-      else if (x && typeof x === 'object') {
-        if (typeof x.code === 'string' && typeof x.formula === 'string') steps.set(x.code, x);
-        Object.values(x).forEach(walk);
-      }
-    };
     walk(r);
   }
-  assert.ok(steps.size >= 45, `${steps.size} step codes`);
+  const evaluated = steps.size;
+  for (const [i, a] of toolAnswers(await import('../../web/dist/marginlab-full.js')).entries()) {
+    assert.deepEqual(a.errors, [], `tool answer ${i}: the core accepts the request`);
+    assert.ok(Array.isArray(a.steps) && a.steps.length > 0, `tool answer ${i} has steps`);
+    walk(a);
+  }
+  assert.ok(evaluated >= 45, `${evaluated} step codes of evaluate`);
+  assert.ok(steps.size - evaluated >= 130, `${steps.size - evaluated} step codes of the tools and the options account`);
   const verdicts = new Set();
   for (const [code, step] of steps) {
     const entry = en[`step.${code}`];
@@ -114,7 +158,7 @@ test('every step evaluate explains has an entry; every step entry is a step the 
     if (step.params.verdict) verdicts.add(step.params.verdict);
   }
   const keys = Object.keys(en).filter((k) => k.startsWith('step.') && !k.startsWith('step.verdict.'));
-  assert.deepEqual(keys.filter((k) => !steps.has(k.slice(5))), [], 'entries for steps the scenarios never gave');
+  assert.deepEqual(keys.filter((k) => !steps.has(k.slice(5))), [], 'entries for steps the scenarios and requests never gave');
   assert.deepEqual([...verdicts].filter((v) => !en[`step.verdict.${v}`]), [], 'every tier verdict has an entry');
 
   const mm = steps.get('maintenanceMargin.atMark');

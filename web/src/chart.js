@@ -53,18 +53,11 @@ function marked(scenario, report, symbol) {
   });
   const first = scenario.positions.find((p) => p.symbol === symbol);
   const past = pastModes(scenario, report, symbol);
-  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? pastMark(past) : say('chart.mark', 'mark'), kind: 'mark' });
+  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? say(`chart.markPast.${past}`, `mark (past ${past === 'isolated and cross' ? '' : past + ' '}liq.)`) : say('chart.mark', 'mark'), kind: 'mark' });
   return out;
 }
 
-/** The mark's label when the position is past liquidation in `past` ('isolated', 'cross' or 'isolated and cross'). */
-function pastMark(past) {
-  if (past === 'isolated') return say('chart.markPastIsolated', 'mark (past isolated liq.)');
-  if (past === 'cross') return say('chart.markPastCross', 'mark (past cross liq.)');
-  return say('chart.markPastBoth', 'mark (past liq.)');
-}
-
-/** 'isolated', 'cross' or 'isolated and cross': the modes in which a position of `symbol` is past liquidation ('' for none). */
+/** 'isolated', 'cross' or 'isolated and cross' (the key of its mark's label: chart.markPast.<modes>): the modes in which a position of `symbol` is past liquidation ('' for none). */
 function pastModes(scenario, report, symbol) {
   const modes = ['isolated', 'cross'].filter((mode) => report[mode].positions.some((o, i) =>
     scenario.positions[i].symbol === symbol && isPastLiquidation(o)));
