@@ -96,7 +96,7 @@ function explainedScenarios() {
  * of a position held; a stop before and beyond liquidation; the cascade along a path; funding; the
  * odds with and without funding; the value at risk; a TWAP unwind on the depth model and a venue's
  * partial liquidation through a given book; the ADL queue; both size curves; an options account
- * (inverse, two short options and a future) and its portfolio margin.
+ * (inverse, two short options and a future) and its portfolio margin; a venue's tick and lots.
  */
 function toolAnswers(full) {
   const s = () => structuredClone(full.defaultScenario);
@@ -124,6 +124,8 @@ function toolAnswers(full) {
     lab.sizeCurve(curve({}), E), lab.sizeCurve(curve({ curve: 'drift', side: 'short' }), E),
     lab.evaluateOptions(structuredClone(full.defaultOptionsScenario), { days: 7 }, E),
     lab.portfolioMargin(structuredClone(full.defaultOptionsScenario), {}, E),
+    lab.tickPrice({ rules: 'binance', side: 'long', price: 57228.91, tickSize: 0.1 }, E),
+    lab.wholeLots({ contract: 'linear', quantity: 0.5005, lotSize: 0.001, contractSize: 1, baseAsset: 'BTC' }, E),
   ];
 }
 
@@ -148,7 +150,7 @@ test('every step evaluate, the risk-lab tools and the options account explain ha
     walk(a);
   }
   assert.ok(evaluated >= 45, `${evaluated} step codes of evaluate`);
-  assert.ok(steps.size - evaluated >= 130, `${steps.size - evaluated} step codes of the tools and the options account`);
+  assert.ok(steps.size - evaluated >= 140, `${steps.size - evaluated} step codes of the tools and the options account`);
   const verdicts = new Set();
   for (const [code, step] of steps) {
     const entry = en[`step.${code}`];
@@ -197,6 +199,18 @@ test('the page translator: exact texts, texts with parts, parts that are entries
   assert.equal(t('page.tierRate', { tier: 2, rate: '0.65%' }), 'ティア2、0.65%');
   assert.equal(t('no.such.key'), null);
   assert.equal(fill('{a} and {b}', { a: 1 }), '1 and {b}');
+});
+
+test('the options account, the import panel, the venues\' notes and the cascade as the page writes them, in the language', () => {
+  const ja = translator(catalogues.ja).text, ko = translator(catalogues.ko).text, es = translator(catalogues.es).text;
+  assert.equal(ja('BTC-27MAR26-60000-C: short 1 call 60,000.00'), 'BTC-27MAR26-60000-C：ショート 1 コール 60,000.00');
+  assert.equal(ja('The account (cross) in 7 days liquidates 38,595.26以下と123,818.91以上.'), '口座（クロス）は7日後、38,595.26以下と123,818.91以上で強制決済されます。');
+  assert.equal(es('Quantity (coins), row 2'), 'Cantidad (monedas), fila 2');
+  assert.equal(ko('Read 3 positions.'), '포지션 3개를 읽었습니다.');
+  assert.equal(es('57,228.9 at the venue (tick 0.1, nearest)'), '57,228.9 en la plataforma (tick 0.1, al más cercano)');
+  assert.equal(ja('BTCUSDT: MarginLab textbook profile: 0.5% maintenance, up to 125x (2026-11)'), 'BTCUSDT：MarginLabの教科書プロファイル：維持率0.5%、最大125倍（2026-11）');
+  assert.equal(es('Step 3, mark 48,000.00: BTCUSDT taken over by the liquidation engine, 0.5 of 0.5 contracts closed'),
+    'Paso 3, marca 48,000.00: BTCUSDT tomada por el motor de liquidación, 0.5 de 0.5 contratos cerrados');
 });
 
 test('numbers through Intl in the page\'s locale; English as written without Intl', () => {
