@@ -104,3 +104,74 @@ test('a lesson in Korean quotes the core\'s numbers as ko writes them', async ()
     assert.match(await page.textContent('#learn .lesson-text'), /유지 증거금률/);
   });
 });
+
+/**
+ * The visible text nodes and labels (aria-label, title, placeholder) under `root`, outside code
+ * (formulas and JSON stay as written).
+ */
+function visibleTexts(root) {
+  const out = [];
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const walker = document.createTreeWalker(document.querySelector(root), NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+  for (let n = walker.currentNode; n; n = walker.nextNode()) {
+    if (n.nodeType === 1) {
+      if (n.closest('code, pre, script, style') || !shown(n)) continue;
+      for (const a of ['aria-label', 'title', 'placeholder']) if (n.getAttribute(a)) out.push(n.getAttribute(a));
+    } else if (n.data.trim() && !n.parentElement.closest('code, pre, script, style') && shown(n.parentElement)) out.push(n.data.trim());
+  }
+  return out;
+}
+
+/** The texts of `texts` that read as an entry of the English catalogue (as it is or with its parts). */
+async function english(texts) {
+  const { default: en } = await import('../../web/src/i18n/en.js');
+  const { translator } = await import('../../web/src/i18n/translate.js');
+  const { text } = translator(Object.fromEntries(Object.keys(en).map((k) => [k, '\u0001'])));
+  // And English the catalogue does not have: two lower-case English words in a row (names and symbols are capitalised).
+  return [...new Set(texts)].filter((s) => text(s) !== null || /\b[a-z]{3,} [a-z]{2,}\b/.test(s));
+}
+
+test('?lang=ja: the options account and the import panel show no English label; an options error and a risk-lab tool\'s steps in Japanese', async () => {
+  const { default: ja } = await import('../../web/src/i18n/ja.js');
+  await withPage(async (page) => {
+    await page.goto(served.base + '?lang=ja');
+    await ready(page);
+    await page.click('#import-open');
+    await page.waitForSelector('#import-text', WAIT);
+    const panel = await page.evaluate(visibleTexts, '#import-panel');
+    assert.ok(panel.includes(ja['import.title']) && panel.includes(ja['import.read']), panel.join(' | '));
+    assert.deepEqual(await english(panel), [], 'the import panel in Japanese');
+
+    await page.click('#options-toggle');
+    await page.waitForSelector('[data-metric^="cross:now:"]', WAIT);
+    await page.waitForFunction(() => !document.querySelector('#opt-results.stale') && document.querySelector('#opt-chart .legend, #opt-chart ul'), null, WAIT);
+    const options = await page.evaluate(visibleTexts, '#options');
+    assert.ok(options.length > 100, `${options.length} texts`);
+    assert.ok(options.includes(ja['opt.title']) && options.includes(ja['opt.pmTitle']), 'the options account\'s headings in Japanese');
+    assert.deepEqual(await english(options), [], 'the options account in Japanese');
+
+    const strike = '[data-opt-path="options[0].strike"]';
+    await page.fill(strike, '-5');
+    const slot = '[data-opt-error-for="options[0].strike"]';
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.trim(), slot, WAIT);
+    assert.equal(await page.textContent(slot), '権利行使価格は0より大きくしてください（入力値：-5）。');
+    assert.ok(await page.isVisible(slot));
+  });
+
+  // The risk lab's "Margin to move the liquidation price": every step said from its code in Japanese.
+  const full = await (await import('./helpers.mjs')).fullLab();
+  const { steps } = full.marginToTarget(defaultScenario, { position: 0, targetLiquidationPrice: 50000 }, { explain: true });
+  const want = steps.map((s) => ja[`step.${s.code}`].replace('{symbol}', s.params.symbol));
+  await withPage(async (page) => {
+    await page.goto(served.base + '?lang=ja');
+    await ready(page);
+    const box = page.locator('#t-margin').locator('xpath=..');
+    if (!(await box.evaluate((d) => d.open))) await box.locator(':scope > summary').click();
+    await page.fill('[id="t-margin-targetLiquidationPrice"]', '50000');
+    await page.locator('#t-margin button[type=submit]').click();
+    await page.waitForSelector('#t-margin-out details.math > summary', WAIT);
+    await page.locator('#t-margin-out details.math > summary').click();
+    await page.waitForSelector('#t-margin-out details.math[open] li', WAIT);
+    assert.deepEqual(await page.locator('#t-margin-out details.math li .step-label').allTextContents(), want);
+  });
+});

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The page's languages (web/src/i18n/): every catalogue has exactly the English keys with the same
-// placeholders; every input error the calculator can show (the rules of the scenario, tier and
-// sweep validators in core/include/marginlab/messages.h, read from the header here) has an entry;
+// placeholders; every input error the core can give (every rule of
+// core/include/marginlab/messages.h, read from the header here) has an entry;
 // errors the core returns are said in the language with the locale's numbers; and each lesson in
 // each language quotes the core's numbers, formatted by Intl in that locale.
 import { test, before, after } from 'node:test';
@@ -19,9 +19,11 @@ import { lessonContext, renderPieces, localizeLesson, lessonTexts, valueAt } fro
 const OTHERS = LANGUAGES.filter((l) => l !== 'en');
 const catalogues = Object.fromEntries(await Promise.all(OTHERS.map(async (l) => [l, (await import(`../../web/src/i18n/${l}.js`)).default])));
 const header = readFileSync(new URL('../../core/include/marginlab/messages.h', import.meta.url), 'utf8');
-/** The rows of messages.h before the risk lab's: the rules evaluate's validators (scenario, tiers, sweep) can emit. */
-const CALCULATOR_RULES = [...header.slice(0, header.indexOf('// Risk lab')).matchAll(/inline constexpr Message \w+\{"(\w+)", ErrorCode::\w+, "((?:[^"\\]|\\.)*)"\}/g)]
+/** Every row of messages.h: the calculator's, the risk lab's, the options account's, the accounts' and the JS boundary's rules. */
+const RULES = [...header.matchAll(/inline constexpr Message \w+\{"(\w+)", ErrorCode::\w+, "((?:[^"\\]|\\.)*)"\}/g)]
   .map(([, rule, text]) => ({ rule, params: new Set(placeholders(text)) }));
+/** The rows kAll lists (every row a lookup can find), read apart from the rows themselves. */
+const LISTED = [...header.slice(header.indexOf('kAll[]')).matchAll(/&(\w+),/g)].length;
 
 let lab;
 before(async () => {
@@ -47,9 +49,10 @@ test('every catalogue has exactly the English keys, each with the same placehold
   }
 });
 
-test('every input error of the calculator in messages.h has an entry, with params the core gives', () => {
-  assert.ok(CALCULATOR_RULES.length >= 35, `${CALCULATOR_RULES.length} rules read from messages.h`);
-  for (const { rule, params } of CALCULATOR_RULES) {
+test('every input error in messages.h has an entry, with params the core gives', () => {
+  assert.ok(RULES.length >= 166, `${RULES.length} rules read from messages.h`);
+  assert.equal(RULES.length, LISTED, 'every row of kAll read from messages.h');
+  for (const { rule, params } of RULES) {
     const entry = en[`error.${rule}`];
     assert.ok(entry, `error.${rule} in en.js`);
     for (const name of placeholders(entry)) {
@@ -57,7 +60,7 @@ test('every input error of the calculator in messages.h has an entry, with param
       else assert.ok(params.has(name), `error.${rule}: {${name}} is a param of the row in messages.h`);
     }
   }
-  const rules = new Set(CALCULATOR_RULES.map((r) => r.rule));
+  const rules = new Set(RULES.map((r) => r.rule));
   assert.deepEqual(Object.keys(en).filter((k) => k.startsWith('error.') && !rules.has(k.slice(6))), [], 'no entry for a rule messages.h does not have');
 });
 
@@ -87,21 +90,67 @@ function explainedScenarios() {
   return out;
 }
 
-test('every step evaluate explains has an entry; every step entry is a step the core gives', () => {
+/**
+ * Explained answers of every risk-lab tool and of the options account, over requests that take
+ * their branches: adding, reducing and flipping; a target by ROE and by PnL; an order on either side
+ * of a position held; a stop before and beyond liquidation; the cascade along a path; funding; the
+ * odds with and without funding; the value at risk; a TWAP unwind on the depth model and a venue's
+ * partial liquidation through a given book; the ADL queue; both size curves; an options account
+ * (inverse, two short options and a future) and its portfolio margin; a venue's tick and lots.
+ */
+function toolAnswers(full) {
+  const s = () => structuredClone(full.defaultScenario);
+  const E = { explain: true };
+  const hyperliquid = { version: 1, rules: 'hyperliquid', walletBalance: 100000,
+    positions: [{ symbol: 'BTC', contract: 'linear', side: 'long', quantity: 10, entryPrice: 100000, leverage: 20, marginMode: 'isolated' }] };
+  const bitmex = { version: 1, rules: 'bitmex', walletBalance: 10000, takerFeeRate: 0,
+    tiers: { EXAMPLE: [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.005 }] },
+    positions: [{ symbol: 'EXAMPLE', contract: 'linear', side: 'long', quantity: 10, entryPrice: 100, markPrice: 100.5, leverage: 100 }] };
+  const curve = (o) => ({ curve: 'orderly', side: 'long', quantity: 1, entryPrice: 60000, markPrice: 60000, collateral: 6000, baseImr: 0.01, baseMmr: 0.006, factor: 0.000000375, ...o });
+  return [
+    ...[0.5, -0.8, -0.2].map((quantityDelta) => lab.adjust(s(), { position: 0, price: 61000, quantityDelta }, E)),
+    lab.targetPrice(s(), { position: 0, kind: 'roe', target: 0.5 }, E), lab.targetPrice(s(), { position: 0, kind: 'pnl', target: 100 }, E),
+    ...['long', 'short'].map((side) => lab.maxOpen(s(), { symbol: 'BTCUSDT', side, price: 61000, leverage: 10 }, E)),
+    lab.sizeFromStop(s(), { symbol: 'BTCUSDT', side: 'long', entryPrice: 61000, stopPrice: 59000, riskFraction: 0.01, leverage: 10 }, E),
+    lab.sizeFromStop(s(), { symbol: 'BTCUSDT', side: 'long', entryPrice: 61000, stopPrice: 30000, riskFraction: 0.01, leverage: 50 }, E),
+    lab.marginToTarget(s(), { position: 0, targetLiquidationPrice: 50000 }, E),
+    lab.cascade(s(), { path: { move: -0.4, steps: 40 } }, E),
+    lab.funding(s(), { position: 0, rate: 0.0001, intervals: 90 }, E),
+    lab.odds(s(), { position: 0, volatility: 0.6, years: 30 / 365 }, E), lab.odds(s(), { position: 0, volatility: 0.6, days: 30, fundingRate: 0.0001 }, E),
+    lab.valueAtRisk(s(), { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, correlation: [[1, 0.8], [0.8, 1]], years: 30 / 365, steps: 30, paths: 2000, seed: 7 }, E),
+    lab.unwind(s(), { position: 0, style: 'twap', depthPerPercent: 0.5, slices: 5, replenishFraction: 0.5, insuranceFund: 100 }, E),
+    lab.unwind(hyperliquid, { position: 0, book: [{ price: 96200, size: 1 }, { price: 96000, size: 100 }], partial: 'venue' }, E),
+    lab.adlRank(bitmex, { position: 0, pnlQuantiles: [-0.5, 0.5], leverageQuantiles: [10, 10] }, E),
+    lab.sizeCurve(curve({}), E), lab.sizeCurve(curve({ curve: 'drift', side: 'short' }), E),
+    lab.evaluateOptions(structuredClone(full.defaultOptionsScenario), { days: 7 }, E),
+    lab.portfolioMargin(structuredClone(full.defaultOptionsScenario), {}, E),
+    lab.tickPrice({ rules: 'binance', side: 'long', price: 57228.91, tickSize: 0.1 }, E),
+    lab.wholeLots({ contract: 'linear', quantity: 0.5005, lotSize: 0.001, contractSize: 1, baseAsset: 'BTC' }, E),
+  ];
+}
+
+test('every step evaluate, the risk-lab tools and the options account explain has an entry; every step entry is a step the core gives', async () => {
   const steps = new Map();
+  const walk = (x) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      if (typeof x.code === 'string' && typeof x.formula === 'string') steps.set(x.code, x);
+      Object.values(x).forEach(walk);
+    }
+  };
   for (const s of explainedScenarios()) {
     const r = lab.evaluate(s, { explain: true });
     assert.deepEqual(r.errors, [], `${s.rules}: the core accepts the scenario`);
-    const walk = (x) => {
-      if (Array.isArray(x)) x.forEach(walk);
-      else if (x && typeof x === 'object') {
-        if (typeof x.code === 'string' && typeof x.formula === 'string') steps.set(x.code, x);
-        Object.values(x).forEach(walk);
-      }
-    };
     walk(r);
   }
-  assert.ok(steps.size >= 45, `${steps.size} step codes`);
+  const evaluated = steps.size;
+  for (const [i, a] of toolAnswers(await import('../../web/dist/marginlab-full.js')).entries()) {
+    assert.deepEqual(a.errors, [], `tool answer ${i}: the core accepts the request`);
+    assert.ok(Array.isArray(a.steps) && a.steps.length > 0, `tool answer ${i} has steps`);
+    walk(a);
+  }
+  assert.ok(evaluated >= 45, `${evaluated} step codes of evaluate`);
+  assert.ok(steps.size - evaluated >= 140, `${steps.size - evaluated} step codes of the tools and the options account`);
   const verdicts = new Set();
   for (const [code, step] of steps) {
     const entry = en[`step.${code}`];
@@ -111,7 +160,7 @@ test('every step evaluate explains has an entry; every step entry is a step the 
     if (step.params.verdict) verdicts.add(step.params.verdict);
   }
   const keys = Object.keys(en).filter((k) => k.startsWith('step.') && !k.startsWith('step.verdict.'));
-  assert.deepEqual(keys.filter((k) => !steps.has(k.slice(5))), [], 'entries for steps the scenarios never gave');
+  assert.deepEqual(keys.filter((k) => !steps.has(k.slice(5))), [], 'entries for steps the scenarios and requests never gave');
   assert.deepEqual([...verdicts].filter((v) => !en[`step.verdict.${v}`]), [], 'every tier verdict has an entry');
 
   const mm = steps.get('maintenanceMargin.atMark');
@@ -150,6 +199,18 @@ test('the page translator: exact texts, texts with parts, parts that are entries
   assert.equal(t('page.tierRate', { tier: 2, rate: '0.65%' }), 'ティア2、0.65%');
   assert.equal(t('no.such.key'), null);
   assert.equal(fill('{a} and {b}', { a: 1 }), '1 and {b}');
+});
+
+test('the options account, the import panel, the venues\' notes and the cascade as the page writes them, in the language', () => {
+  const ja = translator(catalogues.ja).text, ko = translator(catalogues.ko).text, es = translator(catalogues.es).text;
+  assert.equal(ja('BTC-27MAR26-60000-C: short 1 call 60,000.00'), 'BTC-27MAR26-60000-C：ショート 1 コール 60,000.00');
+  assert.equal(ja('The account (cross) in 7 days liquidates 38,595.26以下と123,818.91以上.'), '口座（クロス）は7日後、38,595.26以下と123,818.91以上で強制決済されます。');
+  assert.equal(es('Quantity (coins), row 2'), 'Cantidad (monedas), fila 2');
+  assert.equal(ko('Read 3 positions.'), '포지션 3개를 읽었습니다.');
+  assert.equal(es('57,228.9 at the venue (tick 0.1, nearest)'), '57,228.9 en la plataforma (tick 0.1, al más cercano)');
+  assert.equal(ja('BTCUSDT: MarginLab textbook profile: 0.5% maintenance, up to 125x (2026-11)'), 'BTCUSDT：MarginLabの教科書プロファイル：維持率0.5%、最大125倍（2026-11）');
+  assert.equal(es('Step 3, mark 48,000.00: BTCUSDT taken over by the liquidation engine, 0.5 of 0.5 contracts closed'),
+    'Paso 3, marca 48,000.00: BTCUSDT tomada por el motor de liquidación, 0.5 de 0.5 contratos cerrados');
 });
 
 test('numbers through Intl in the page\'s locale; English as written without Intl', () => {
@@ -191,6 +252,30 @@ test('an error the core returns, said in the language from its rule and params',
     useCatalogue(null);
   }
   assert.equal(phrase(error), 'Size must be more than 0 (you typed -1.5).', 'English as before');
+});
+
+test('a risk-lab tool\'s and an options account\'s errors, said in the language from their rules', async () => {
+  const { defaultScenario, defaultOptionsScenario } = await import('../../web/dist/marginlab-full.js');
+  const [risk] = lab.sizeFromStop(structuredClone(defaultScenario),
+    { symbol: 'BTCUSDT', side: 'long', entryPrice: 61000, stopPrice: 59000, riskFraction: 2, leverage: 10 }).errors;
+  const o = structuredClone(defaultOptionsScenario);
+  o.options[0].strike = -5;
+  o.options[0].expiryDate = '27.03.2026';
+  const [strike, date] = lab.evaluateOptions(o).errors;
+  assert.deepEqual([risk.rule, strike.rule, date.rule], ['riskFraction', 'mustBePositive', 'optionsDateFormat']);
+  try {
+    fmt.setLocale('zh-CN');
+    useCatalogue(translator(catalogues['zh-CN']).t);
+    assert.equal(phrase(risk), '风险必须大于 0% 且不超过 100%（您输入的是 200.00%）。');
+    assert.equal(phrase(strike), '行权价必须大于 0（您输入的是 -5）。');
+    fmt.setLocale('ru');
+    useCatalogue(translator(catalogues.ru).t);
+    assert.equal(phrase(date), '«27.03.2026» — не дата: пишите ГГГГ-ММ-ДД, при желании с временем UTC THH:MM.');
+  } finally {
+    fmt.setLocale('en');
+    useCatalogue(null);
+  }
+  assert.equal(phrase(date), null, 'English: the core\'s own message');
 });
 
 // The lesson formats written again with Intl, as the test's own reference (web/src/lessons.js FORMATS).

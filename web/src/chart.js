@@ -53,11 +53,11 @@ function marked(scenario, report, symbol) {
   });
   const first = scenario.positions.find((p) => p.symbol === symbol);
   const past = pastModes(scenario, report, symbol);
-  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? `mark (past ${past === 'isolated and cross' ? '' : past + ' '}liq.)` : say('chart.mark', 'mark'), kind: 'mark' });
+  out.push({ x: first.markPrice ?? first.entryPrice, label: past ? say(`chart.markPast.${past}`, `mark (past ${past === 'isolated and cross' ? '' : past + ' '}liq.)`) : say('chart.mark', 'mark'), kind: 'mark' });
   return out;
 }
 
-/** 'isolated', 'cross' or 'isolated and cross': the modes in which a position of `symbol` is past liquidation ('' for none). */
+/** 'isolated', 'cross' or 'isolated and cross' (the key of its mark's label: chart.markPast.<modes>): the modes in which a position of `symbol` is past liquidation ('' for none). */
 function pastModes(scenario, report, symbol) {
   const modes = ['isolated', 'cross'].filter((mode) => report[mode].positions.some((o, i) =>
     scenario.positions[i].symbol === symbol && isPastLiquidation(o)));

@@ -4,7 +4,7 @@
 // without a row here keeps the core's message); and the steps the page words itself. A chunk of
 // its own, loaded on the first input error, position past liquidation or use of the risk lab.
 import * as fmt from './format.js';
-import { isPastLiquidation } from './form.js';
+import { isPastLiquidation, stepText } from './form.js';
 import { t } from './i18n.js';
 
 /** Fields whose page unit is percent while the core's number is a fraction. */
@@ -87,7 +87,7 @@ export function phrase(error, unit = '') {
 /**
  * A cascade step's label as the page words it, from its code and params: steps numbered as the
  * events list numbers them (from 1), and the liquidation style without the core's reference to
- * its sources. Any other step keeps the core's label.
+ * its sources. Any other step is said from its code (form.js stepText: the core's label in English).
  */
 export function stepLabel({ code, params: p, label }, reasons) {
   const how = p.source === 'given' ? 'as requested' : `how ${p.rules} liquidates`;
@@ -100,7 +100,7 @@ export function stepLabel({ code, params: p, label }, reasons) {
       'then the account is checked again; an account at or past bankruptcy is taken over whole';
   }
   if (code === 'cascade.style.wholeAccount') return `Whole account (${how}): every position is closed at the mark as soon as equity <= maintenance`;
-  return label;
+  return stepText({ code, params: p, label });
 }
 
 // ---------------------------------------------------------------------------------------------

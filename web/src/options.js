@@ -13,6 +13,7 @@ import { fieldText, numberReader, parseNumber, setDefined, createForm, showStale
 import { css, plotChart, lineLegend } from './markers.js';
 import * as router from './router.js';
 import { vegaPerPoint, thetaPerDay } from './units.js';
+import { say } from './i18n.js';
 
 export const MAX_ROWS = 50;          // option and futures rows together, as the page's 50 positions
 export const MAX_SURFACE = [24, 40]; // expiries x strikes the editor keeps
@@ -544,7 +545,9 @@ const math = new Explainer({
 const mathPair = (key, label = 'Show the math', name = null) => [math.button(key, [label], { class: 'math-toggle', 'aria-label': name }), math.panel(key)];
 
 function directionText(list) {
-  return list.map((c) => `${c.liquidatedBelow ? 'below' : 'above'} ${fmt.price(c.price)}`).join(' and ');
+  return list.map((c) => (c.liquidatedBelow ? say('chart.options.below', `below ${fmt.price(c.price)}`, { price: fmt.price(c.price) })
+    : say('chart.options.above', `above ${fmt.price(c.price)}`, { price: fmt.price(c.price) })))
+    .reduce((first, second) => say('chart.options.and', `${first} and ${second}`, { first, second }));
 }
 
 /**
@@ -762,26 +765,30 @@ function renderChart(r, scenario, request, coin, unit) {
   const prices = new Float64Array(CHART_POINTS);
   for (let i = 0; i < CHART_POINTS; i++) prices[i] = lo + ((hi - lo) * i) / (CHART_POINTS - 1);
   const data = [Array.from(prices)];
-  const series = [{ label: 'Underlying', value: (_, x) => (x === null ? '' : fmt.price(x)) }];
-  const marks = [{ x: u, label: `index ${fmt.price(u)}`, color: '--c-text', dash: [] }];
+  const series = [{ label: say('chart.options.underlying', 'Underlying'), value: (_, x) => (x === null ? '' : fmt.price(x)) }];
+  const marks = [{ x: u, label: say('chart.options.index', `index ${fmt.price(u)}`, { price: fmt.price(u) }), color: '--c-text', dash: [] }];
   const legend = [];
   for (const [name, x, style] of views) {
     const equity = new Float64Array(CHART_POINTS), maintenance = new Float64Array(CHART_POINTS);
     const { errors } = lab.optionsSweep(scenario, prices, equity, maintenance, { days: x.days, volShift: 0 });
-    const when = name === 'now' ? 'now' : `in ${fmt.plain(x.days)} d`;
+    const days = fmt.plain(x.days);
     data.push(errors.length ? prices.map(() => null) : Array.from(equity), errors.length ? prices.map(() => null) : Array.from(maintenance));
     const value = (_, y) => (y === null ? '' : fmt.amount(y, coin));
-    const lines = [{ label: `Equity ${when}`, color: style.equity[0], dash: style.equity[1], width: 2 },
-      { label: `Maintenance ${when}`, color: style.mm[0], dash: style.mm[1], width: 1.5 }];
+    const lines = [{ label: name === 'now' ? say('chart.options.equityNow', 'Equity now') : say('chart.options.equityLater', `Equity in ${days} d`, { days }),
+      color: style.equity[0], dash: style.equity[1], width: 2 },
+    { label: name === 'now' ? say('chart.options.maintenanceNow', 'Maintenance now') : say('chart.options.maintenanceLater', `Maintenance in ${days} d`, { days }),
+      color: style.mm[0], dash: style.mm[1], width: 1.5 }];
     legend.push(...lines);
     series.push(...lines.map((l) => ({ label: l.label, stroke: css(l.color), width: l.width, dash: l.dash, value })));
     for (const c of x.liquidationPrices) {
-      marks.push({ x: c.price, label: `${name === 'now' ? 'now' : `+${fmt.plain(x.days)} d`}: liq. ${fmt.price(c.price)}`, color: style.equity[0], dash: style.equity[1] });
+      const price = fmt.price(c.price);
+      const label = name === 'now' ? say('chart.options.liqNow', `now: liq. ${price}`, { price }) : say('chart.options.liqLater', `+${days} d: liq. ${price}`, { days, price });
+      marks.push({ x: c.price, label, color: style.equity[0], dash: style.equity[1] });
     }
   }
   plot = plotChart(container, plot, {
     height: chartHeight, data, series, marks, markOptions: { rows: 8, rowHeight: 14 },
-    x: [`${scenario.underlying} price`, (x) => fmt.tick(x)],
+    x: [say('chart.options.price', `${scenario.underlying} price`, { underlying: scenario.underlying }), (x) => fmt.tick(x)],
     y: [unit, (x) => (coin ? fmt.plain(x) : fmt.tick(x))],
     legend: false,
   });
@@ -790,5 +797,6 @@ function renderChart(r, scenario, request, coin, unit) {
   for (const [name, x] of views) {
     parts.push(`${name === 'now' ? 'Now' : `In ${fmt.plain(x.days)} days`}: ${x.liquidationPrices.length ? 'liquidates ' + directionText(x.liquidationPrices) : 'no liquidation price in the scanned range'}.`);
   }
-  $('opt-chart-summary').textContent = parts.join(' ');
+  // One text a sentence, so that a language other than English finds each (web/src/i18n/translate.js).
+  $('opt-chart-summary').replaceChildren(...parts.map((text, i) => h('span', {}, i ? ' ' + text : text)));
 }

@@ -12,6 +12,7 @@ const CATALOGUES = {
 };
 const ATTRIBUTES = ['aria-label', 'title', 'placeholder'];
 const SKIP = new Set(['SCRIPT', 'STYLE', 'TEXTAREA', 'INPUT', 'CODE', 'PRE']);
+const LABELLED = new Set(['TEXTAREA', 'INPUT']);  // skipped for their text (what was typed), not for their labels
 const MAX_TEXT = 400;  // a text longer than any entry with parts (and its parts) is not matched: it bounds the patterns' work
 
 /** "{name}" in a template -> params.name; a name without a value stays as written. */
@@ -75,11 +76,16 @@ function translateTree(root, text) {
   }
   if (root.nodeType !== 1 && root.nodeType !== 9 && root.nodeType !== 11) return;
   if (root.nodeType === 1) {
+    if (LABELLED.has(root.tagName)) translateAttributes(root, text);
     if (SKIP.has(root.tagName)) return;
     translateAttributes(root, text);
   }
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
-    acceptNode: (n) => (n.nodeType === 1 && SKIP.has(n.tagName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    acceptNode: (n) => {
+      if (n.nodeType !== 1 || !SKIP.has(n.tagName)) return NodeFilter.FILTER_ACCEPT;
+      if (LABELLED.has(n.tagName)) translateAttributes(n, text);
+      return NodeFilter.FILTER_REJECT;
+    },
   });
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (n.nodeType === 1) translateAttributes(n, text);
