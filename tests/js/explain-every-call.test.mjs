@@ -41,6 +41,10 @@ const explaining = {
   fitSurface: (lab, x) => lab.fitSurface({ underlyingPrice: 100, quotes: [-0.4, -0.2, 0, 0.2, 0.4].map((k) => ({
     expiryYears: 0.5, strike: 100 * Math.exp(k), type: k >= 0 ? 'call' : 'put', volatility: 0.5 + 0.2 * k * k })) }, x),
   evaluateAccount: (lab, x) => lab.evaluateAccount(lab.toAccount(s()).account, undefined, x),
+  reconcile: (lab, x) => lab.reconcile(s(), [{ position: 0, liquidationPrice: 57300, tick: 0.1 }], x),
+  marginByVenue: (lab, x) => lab.marginByVenue(lab.toAccount(s()).account, undefined, x),
+  accountBoundary: (lab, x) => lab.accountBoundary(lab.toAccount(s()).account,
+    { x: { asset: 'BTC', from: -0.5, to: 0.5 }, y: { asset: 'ETH', from: -0.5, to: 0.5 }, n: 5 }, x),
 };
 
 /** Numbers-only kernels (bulk arrays) and the conversion to an account: they accept the options argument and
@@ -51,6 +55,7 @@ const numbersOnly = {
     { notionalCap: 250000, maxLeverage: 100, maintenanceMarginRate: 0.005 }] }, { side: new Float64Array([1]), quantity: new Float64Array([1]),
     entryPrice: new Float64Array([60000]), leverage: new Float64Array([10]) }, new Float64Array(1)),
   toAccount: (lab, x) => lab.toAccount(s(), x),  // a conversion of the scenario, nothing computed
+  instrumentName: (lab, x) => lab.instrumentName({ name: 'BTC-27MAR26-60000-C' }, x),  // a reading of a name
   optionsSweep: (lab, x) => lab.optionsSweep(o(), new Float64Array([50000, 60000]), new Float64Array(2), new Float64Array(2), undefined, x),
 };
 
@@ -61,7 +66,9 @@ const noStepsYet = {
 };
 
 /** Not computations: lookups, the description, loading data, memory. */
-const notCalls = new Set(['describe', 'defaultTiers', 'venues', 'loadVenue', 'installVenue', 'createBatch']);
+const notCalls = new Set(['describe', 'defaultTiers', 'venues', 'loadVenue', 'installVenue', 'createBatch',
+  'importPositions',  // parsing a venue's response (asynchronous: it loads its parser), no number computed
+  'accountVenues']);  // the shipped rule sets, data
 
 /** A list of explanation steps: an array under a `steps` key whose entries carry a label and a code. */
 const isStepList = (key, x) => key === 'steps' && Array.isArray(x) && x.every((e) => e && typeof e === 'object' && 'label' in e && 'code' in e);
