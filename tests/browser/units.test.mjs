@@ -137,17 +137,17 @@ test('item 10 and 11: lesson 7 takes its funding rate in percent; "Do it for me"
 
 test('item 11: → from the last lesson says it goes back to the first', async () => {
   await withPage(async (page) => {
-    await page.goto(`${served.base}index.html#lesson=odds`);
+    await page.goto(`${served.base}index.html#lesson=venue-differs`);  // the last lesson (10)
     await page.waitForFunction(() => document.querySelector('#learn-title')?.textContent.length, null, WAIT);
     assert.equal(await page.textContent('#lesson-next'), 'Back to lesson 1 →');
     await page.click('#lesson-next');
     await page.waitForFunction(() => document.querySelector('.lesson-count')?.textContent.startsWith('Lesson 1 '), null, WAIT);
     assert.match(await page.textContent('#learn .wrap-note'), /That was the last lesson: back to the first/);
     await page.click('#lesson-prev');
-    await page.waitForFunction(() => document.querySelector('.lesson-count')?.textContent.startsWith('Lesson 9 '), null, WAIT);
+    await page.waitForFunction(() => document.querySelector('.lesson-count')?.textContent.startsWith('Lesson 10 '), null, WAIT);
     assert.match(await page.textContent('#learn .wrap-note'), /That was the first lesson/);
     await page.click('#lesson-prev');
-    await page.waitForFunction(() => document.querySelector('.lesson-count')?.textContent.startsWith('Lesson 8 '), null, WAIT);
+    await page.waitForFunction(() => document.querySelector('.lesson-count')?.textContent.startsWith('Lesson 9 '), null, WAIT);
     assert.equal(await page.locator('#learn .wrap-note').count(), 0, 'no note without a wrap');
   });
 });

@@ -284,7 +284,8 @@ struct FieldsIO {
 
   template <class... Tags>
   void operator()(std::string_view name, double& x, Tags...) { io.num(x, ref(name)); }
-  void operator()(std::string_view name, std::optional<double>& x) { io.opt(x, ref(name)); }
+  template <class... Tags>
+  void operator()(std::string_view name, std::optional<double>& x, Tags...) { io.opt(x, ref(name)); }
   template <class... Tags>
   void operator()(std::string_view, std::string& x, Tags...) { io.text(x); }
   template <NamedEnum E, class... Tags>
