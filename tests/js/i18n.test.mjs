@@ -49,6 +49,15 @@ test('every catalogue has exactly the English keys, each with the same placehold
   }
 });
 
+test('no catalogue defines a key twice (an object literal keeps the last; esbuild only warns)', () => {
+  for (const lang of ['en', ...OTHERS]) {
+    const source = readFileSync(new URL(`../../web/src/i18n/${lang}.js`, import.meta.url), 'utf8');
+    const keys = [...source.matchAll(/^\s*'((?:[^'\\]|\\.)+)':/gm)].map((m) => m[1]);
+    assert.ok(keys.length >= Object.keys(en).length, `${lang}: ${keys.length} keys read`);
+    assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), [], `${lang}: keys defined twice`);
+  }
+});
+
 test('every input error in messages.h has an entry, with params the core gives', () => {
   assert.ok(RULES.length >= 166, `${RULES.length} rules read from messages.h`);
   assert.equal(RULES.length, LISTED, 'every row of kAll read from messages.h');
@@ -126,6 +135,53 @@ function toolAnswers(full) {
     lab.portfolioMargin(structuredClone(full.defaultOptionsScenario), {}, E),
     lab.tickPrice({ rules: 'binance', side: 'long', price: 57228.91, tickSize: 0.1 }, E),
     lab.wholeLots({ contract: 'linear', quantity: 0.5005, lotSize: 0.001, contractSize: 1, baseAsset: 'BTC' }, E),
+    ...moreToolAnswers(full),
+  ];
+}
+
+/**
+ * The tools of marginlab-full beyond the risk lab's first ones, over requests that take their branches:
+ * Monte Carlo with jumps (an isolated and a cross account); the tier step-down of an unwind (from the
+ * lowest tier, one tier and two tiers down, the fund running out); OKX's assumed ADL ranking; dYdX's
+ * size curve; reconciling a venue's figure (BY-1, tests/js/reconcile.test.mjs); the venues' portfolio
+ * margins (short puts; a calendar with SPAN); the boundary of two prices; an account under every
+ * venue pack, with its liquidation prices and one-factor move.
+ */
+function moreToolAnswers(full) {
+  const s = () => structuredClone(full.defaultScenario);
+  const E = { explain: true };
+  const big = s();
+  big.positions[0].quantity = 20;
+  const unwind = (scenario, depthPerPercent, stepDown) => lab.unwind(scenario, { position: 0, style: 'market', depthPerPercent, partial: 'venue', stepDown }, E);
+  const okx = { version: 1, rules: 'okx', walletBalance: 10000, takerFeeRate: 0,
+    tiers: { EXAMPLE: [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.005 }] },
+    positions: [{ symbol: 'EXAMPLE', contract: 'linear', side: 'long', quantity: 10, entryPrice: 100, markPrice: 100.5, leverage: 100 }] };
+  const by1 = { version: 1, rules: 'binance', walletBalance: 100000, tiers: { BTCUSDT: [{ notionalCap: 1e12, maxLeverage: 125, maintenanceMarginRate: 0.005 }] },
+    positions: [{ symbol: 'BTCUSDT', side: 'long', quantity: 1, entryPrice: 20000, leverage: 50 }] };
+  const puts = { version: 3, margin: 'deribitStandard', collateral: [{ asset: 'BTC', balance: 5, price: 100000 }], underlyings: [{ name: 'BTC', price: 100000 }],
+    options: [{ underlying: 'BTC', settlementAsset: 'BTC', contract: 'inverse', type: 'put', strike: 70000, expiryYears: 30 / 365, side: 'short', quantity: 10, premium: 0.001, volatility: 0.6 }] };
+  const calendar = { version: 3, margin: 'deribitStandard', valuationDate: '2024-06-17', collateral: [{ asset: 'USD', balance: 1e6, price: 1 }],
+    underlyings: [{ name: 'BTC', price: 100000 }],
+    futures: [{ underlying: 'BTC', settlementAsset: 'USD', symbol: 'BTC-28JUN24', side: 'long', quantity: 100, entryPrice: 100000, markPrice: 100000 },
+      { underlying: 'BTC', settlementAsset: 'USD', symbol: 'BTC-27SEP24', side: 'short', quantity: 100, entryPrice: 101000, markPrice: 101000 }] };
+  const flat = [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.01, maintenanceAmount: 0 }];
+  const perps = { rules: 'binance', collateral: [{ asset: 'USDT', balance: 20000, price: 1 }], underlyings: [{ name: 'ETH', price: 3000 }, { name: 'BTC', price: 60000 }],
+    futures: [{ underlying: 'ETH', settlementAsset: 'USDT', symbol: 'ETHUSDT', side: 'long', quantity: 10, entryPrice: 3000, leverage: 50 },
+      { underlying: 'BTC', settlementAsset: 'USDT', symbol: 'BTCUSDT', side: 'long', quantity: 1, entryPrice: 60000, leverage: 50 }],
+    tiers: { ETHUSDT: flat, BTCUSDT: flat } };
+  const long = (venue) => ({ rules: 'binance', venue, collateral: [{ asset: 'USDT', balance: 50000, price: 1, beta: 0 }], underlyings: [{ name: 'BTC', price: 100000 }],
+    futures: [{ underlying: 'BTC', settlementAsset: 'USDT', symbol: 'BTCUSDT', side: 'long', quantity: 12.5, entryPrice: 100000, leverage: 100 }], tiers: { BTCUSDT: flat } });
+  return [
+    lab.monteCarlo(s(), { volatility: { BTCUSDT: 0.6, ETHUSDT: 0.7 }, days: 30, steps: 30, paths: 200, seed: 3,
+      jumps: { intensity: 4, meanLog: -0.05, stdevLog: 0.1 } }, { end: 200, explain: true }),
+    unwind(s(), 1, 'lowerTierAssumed'), unwind(big, 1, 'lowerTierAssumed'), unwind(big, 100, 'twoTiersAssumed'),
+    lab.adlRank(okx, { position: 0, pnlQuantiles: [-0.5, 0.5], leverageQuantiles: [10, 10], okxRanking: 'pnlTimesLeverageAssumed' }, E),
+    lab.sizeCurve({ curve: 'dydx', side: 'long', quantity: 1, entryPrice: 60000, markPrice: 60000, collateral: 6000, baseImr: 0.01, baseMmr: 0.006, factor: 0.000000375,
+      openInterestNotional: 5e6, openInterestLowerCap: 1e6, openInterestUpperCap: 1e7 }, E),
+    lab.reconcile(by1, [{ position: 0, liquidationPrice: 19700, tick: 0.5 }], E),
+    lab.marginByVenue(puts, { asOf: '2025-06-01' }, E), lab.marginByVenue(calendar, { span: [{ underlying: 'BTC', priceScanRange: 0.1 }] }, E),
+    lab.accountBoundary(perps, { x: { asset: 'ETH', from: -0.9, to: 0.3 }, y: { asset: 'BTC', from: -0.6, to: 0.3 }, n: 25 }, E),
+    ...lab.accountVenues().map((venue) => lab.evaluateAccount(long(venue), undefined, E)),
   ];
 }
 
@@ -146,7 +202,8 @@ test('every step evaluate, the risk-lab tools and the options account explain ha
   const evaluated = steps.size;
   for (const [i, a] of toolAnswers(await import('../../web/dist/marginlab-full.js')).entries()) {
     assert.deepEqual(a.errors, [], `tool answer ${i}: the core accepts the request`);
-    assert.ok(Array.isArray(a.steps) && a.steps.length > 0, `tool answer ${i} has steps`);
+    // Steps at the top, or per position (reconcile's).
+    assert.ok([a.steps, ...(a.positions ?? []).map((p) => p.steps)].some((x) => Array.isArray(x) && x.length > 0), `tool answer ${i} has steps`);
     walk(a);
   }
   assert.ok(evaluated >= 45, `${evaluated} step codes of evaluate`);
@@ -206,6 +263,11 @@ test('the options account, the import panel, the venues\' notes and the cascade 
   assert.equal(ja('BTC-27MAR26-60000-C: short 1 call 60,000.00'), 'BTC-27MAR26-60000-C：ショート 1 コール 60,000.00');
   assert.equal(ja('The account (cross) in 7 days liquidates 38,595.26以下と123,818.91以上.'), '口座（クロス）は7日後、38,595.26以下と123,818.91以上で強制決済されます。');
   assert.equal(es('Quantity (coins), row 2'), 'Cantidad (monedas), fila 2');
+  // The risk lab's liquidation select says the style; the cascade's line says it at length (keys of their own).
+  assert.equal(es('Tier by tier'), 'Nivel a nivel');
+  assert.equal(ja('Whole account'), 'アカウント全体');
+  assert.equal(es('Whole account (as requested): every position is closed at the mark as soon as equity <= maintenance'),
+    'Cuenta entera (según lo indicado): todas las posiciones se cierran a la marca en cuanto el patrimonio <= mantenimiento');
   assert.equal(ko('Read 3 positions.'), '포지션 3개를 읽었습니다.');
   assert.equal(es('57,228.9 at the venue (tick 0.1, nearest)'), '57,228.9 en la plataforma (tick 0.1, al más cercano)');
   assert.equal(ja('BTCUSDT: MarginLab textbook profile: 0.5% maintenance, up to 125x (2026-11)'), 'BTCUSDT：MarginLabの教科書プロファイル：維持率0.5%、最大125倍（2026-11）');
@@ -327,8 +389,13 @@ test('a lesson in each language quotes the core\'s numbers, in the locale\'s for
           [...text.matchAll(/\{([^{}]+)\}/g)].forEach((m, k) => {
             const [path, format = 'plain'] = m[1].split('|').map((x) => x.trim());
             const x = valueAt(ctx, path);
-            assert.equal(typeof x, 'number', `${lesson.id} ${lang} ${path}: a number of the core`);
-            assert.equal(quotes[k], ref[format](x), `${lesson.id} ${lang} ${m[1]}`);
+            if (typeof x === 'string') {  // a name the core gives (a convention's), quoted as the core writes it
+              assert.ok(x.length > 0 && m[1] === path, `${lesson.id} ${lang} ${path}: a name, without a format`);
+              assert.equal(quotes[k], x, `${lesson.id} ${lang} ${m[1]}`);
+            } else {
+              assert.equal(typeof x, 'number', `${lesson.id} ${lang} ${path}: a number of the core`);
+              assert.equal(quotes[k], ref[format](x), `${lesson.id} ${lang} ${m[1]}`);
+            }
             checked++;
           });
         });
