@@ -139,6 +139,47 @@ const freeze = (x) => {
   return Object.freeze(x);
 };
 
+/** The risk lab's calls, present in marginlab-full.js only: (scenario, request, options) -> { errors,
+ *  ...result, steps with explain }; misuse throws TypeError. */
+function riskTools(core) {
+  const out = {};
+  for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
+    'funding', 'odds', 'unwind', 'valueAtRisk', 'adlRank'].filter((n) => typeof core[n] === 'function')) {
+    out[name] = (scenario, request, options) => {
+      if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
+      return core[name](scenario, request, callOptions(name, options));
+    };
+  }
+  // What-if and stress: (scenario, request, { explain }) -> { errors, ...result, steps only with explain }.
+  for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
+    'funding'].filter((n) => typeof core[n] === 'function')) {
+    out[name] = (scenario, request, options) => {
+      if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
+      if (options !== undefined && !isPlainObject(options)) throw new TypeError(`${name}(scenario, request, options): options must be an object`);
+      return core[name](scenario, request, options);
+    };
+  }
+  // reconcile(scenario, venueFigures, { explain, relativeTolerance }): one request to the core.
+  if (typeof core.reconcile === 'function') {
+    out.reconcile = (scenario, venueFigures, options) => {
+      if (!isPlainObject(scenario) || !Array.isArray(venueFigures)) throw new TypeError('reconcile(scenario, venueFigures): an object and an array');
+      const { explain } = callOptions('reconcile', options);
+      return core.reconcile(scenario, { venueFigures, relativeTolerance: options?.relativeTolerance }, { explain });
+    };
+  }
+  // monteCarlo: paths [begin, end) of request (default all), added to a tally a previous call returned.
+  if (typeof core.monteCarlo === 'function') {
+    out.monteCarlo = (scenario, request, chunk) => {
+      if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError('monteCarlo(scenario, request): both must be objects');
+      const { explain } = callOptions('monteCarlo', chunk);
+      const { begin = 0, end = request.paths, tally } = chunk || {};
+      if (!Number.isInteger(begin) || !Number.isInteger(end)) throw new TypeError('monteCarlo: begin and end must be integers');
+      return core.monteCarlo(scenario, request, { begin, end, tally, explain });
+    };
+  }
+  return out;
+}
+
 /**
  * Creates the calculator. `options` go to the Emscripten factory, so `{ wasmBinary }` works
  * under node; by default the .wasm is fetched next to this module.
@@ -155,45 +196,11 @@ export default async function createMarginLab(options = {}) {
   const venues = venueRegistry(await venueData, core.defaultTierTables());
   const description = typeof core.describe === 'function' ? freeze(core.describe()) : null;  // marginlab-full.js
   const batches = new WeakMap();  // createBatch's batches: their memory
-  // Risk lab: (scenario, request, options) -> { errors, ...result, steps with explain }; misuse throws
-  // TypeError. Present in marginlab-full.js only.
+  // Risk lab: present in marginlab-full.js only (riskTools).
   const tools = {};
-  for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
-    'funding', 'odds', 'unwind', 'valueAtRisk', 'adlRank'].filter((n) => typeof core[n] === 'function')) {
-    tools[name] = (scenario, request, options) => {
-      if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
-      return core[name](scenario, request, callOptions(name, options));
-    };
-  }
-  // What-if and stress: (scenario, request, { explain }) -> { errors, ...result, steps only with explain }.
-  for (const name of ['adjust', 'targetPrice', 'maxOpen', 'sizeFromStop', 'marginToTarget', 'stress', 'cascade',
-    'funding'].filter((n) => typeof core[n] === 'function')) {
-    tools[name] = (scenario, request, options) => {
-      if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError(`${name}(scenario, request): both must be objects`);
-      if (options !== undefined && !isPlainObject(options)) throw new TypeError(`${name}(scenario, request, options): options must be an object`);
-      return core[name](scenario, request, options);
-    };
-  }
-  // reconcile(scenario, venueFigures, { explain, relativeTolerance }): one request to the core.
-  if (typeof core.reconcile === 'function') {
-    tools.reconcile = (scenario, venueFigures, options) => {
-      if (!isPlainObject(scenario) || !Array.isArray(venueFigures)) throw new TypeError('reconcile(scenario, venueFigures): an object and an array');
-      const { explain } = callOptions('reconcile', options);
-      return core.reconcile(scenario, { venueFigures, relativeTolerance: options?.relativeTolerance }, { explain });
-    };
-  }
+  Object.assign(tools, riskTools(core));
   return Object.freeze({
     ...tools,
-    /** Paths [begin, end) of request (default all), added to a tally a previous call returned. */
-    ...(typeof core.monteCarlo === 'function' && {
-      monteCarlo(scenario, request, chunk) {
-        if (!isPlainObject(scenario) || !isPlainObject(request)) throw new TypeError('monteCarlo(scenario, request): both must be objects');
-        const { explain } = callOptions('monteCarlo', chunk);
-        const { begin = 0, end = request.paths, tally } = chunk || {};
-        if (!Number.isInteger(begin) || !Number.isInteger(end)) throw new TypeError('monteCarlo: begin and end must be integers');
-        return core.monteCarlo(scenario, request, { begin, end, tally, explain });
-      },
-    }),
     version: core.version(),
     errorCodes: Object.freeze(core.errorCodes()),
     /** marginlab-full.js: the fields of every struct that crosses (marginlab/fields.h), and the enums. */
