@@ -144,7 +144,10 @@ void checkVenue(Checker& c, const AccountRules& r) {
   checkFraction(c, "venue.loanMaintenanceRate", r.loanMaintenanceRate);
   constexpr double kMaxLevel = 1000;
   const auto level = [&](const char* path, std::optional<double> x) {
-    if (x && c.finite(path, *x) && !(*x > 0 && *x <= kMaxLevel)) c.fail(path, "accountLevel", {num("value", *x), num("limit", kMaxLevel)});
+    // Positive as the kit counts it (at least kMinMagnitude): MM / level stays finite (the fuzzer found
+    // DBL_MIN, and a headroom of -inf).
+    if (x && c.finite(path, *x) && !(isValidPositive(*x) && *x <= kMaxLevel))
+      c.fail(path, "accountLevel", {num("value", *x), num("limit", kMaxLevel)});
   };
   level("venue.warning", r.warning);
   level("venue.noNewOrders", r.noNewOrders);

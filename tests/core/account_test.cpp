@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -493,6 +494,14 @@ TEST_CASE("account venues: errors at their paths", "[account][venue][validate]")
   CHECK(rule("collateral[0].loan") == "mustBeNonNegative");
   CHECK(rule("collateral[0].beta") == "accountBeta");
   for (const InputError& x : e) CHECK(x.message.find(x.path) != std::string::npos);
+  // A level as small as a double goes (found by the fuzzer): MM / level was -inf headroom; refused.
+  Account tiny{.venue = AccountRules{.noNewOrders = 1e-10, .liquidation = std::numeric_limits<double>::min()}};
+  tiny.collateral = {{.asset = "BTC", .balance = 1, .price = 1}};
+  const std::vector<InputError> t = validate(tiny);
+  REQUIRE(errorAt(t, "venue.liquidation"));
+  CHECK(*errorAt(t, "venue.liquidation") == "accountLevel");
+  REQUIRE(errorAt(t, "venue.noNewOrders"));
+  CHECK(*errorAt(t, "venue.noNewOrders") == "accountLevel");
 }
 
 TEST_CASE("account boundary: two linear perpetuals give a straight line", "[account][boundary]") {
