@@ -1681,7 +1681,7 @@ void checkAccount(const Scenario& s, const Params& prm) {
   REQUIRE_THAT(r.errors.size() == errors.size() && sameErrors(r.errors, 0, errors),
                "evaluateAccount: errors = validate(account)");
   // An unedited conversion of a valid scenario is that scenario: valid, and the kernel's numbers one for one.
-  const bool unedited = prm.accountVersion == 3 && !prm.accountFlipMargin && !prm.accountHaircut && !prm.accountVenue &&
+  const bool unedited = prm.accountVersion == 3 && !prm.accountFlipMargin && !prm.accountHaircut && !prm.accountVenue && !prm.accountBeta &&
                         prm.accountCollateral.empty() && prm.accountUnderlyings.empty() && prm.accountRelink.empty() &&
                         !prm.accountFutureMark;
   if (unedited && prm.accountFromOptions) {
