@@ -838,3 +838,41 @@ export function importPositions(venue, json, options) {
   });
   return { scenario, mapped: ctx.mapped, ignored: unread(ctx, tree, dropped), missing: ctx.missing, venueFigures };
 }
+
+/** A symbol the response gives no tier table for takes the shipped one (loading its venue), or is
+ *  listed as missing; a built-in table the core serves itself. */
+async function shippedTiers(venues, result) {
+  const s = result.scenario;
+  if (s.version === 3) return;
+  for (const symbol of new Set(s.positions.map((p) => p.symbol))) {
+    if (s.tiers && s.tiers[symbol]) continue;
+    const tables = venues.defaultTiers(s.rules, symbol);
+    if (tables.some((t) => !t.venue)) continue;
+    const table = tables[0];
+    if (!table) {
+      result.missing.push({ path: `tiers.${symbol}`, need: `a tier table for ${symbol}: MarginLab ships none for ${s.rules}; paste the venue's leverage-bracket, risk-limit or tier response beside the positions`, default: null });
+      continue;
+    }
+    const loaded = (await venues.loadVenue(table.venue)).find((t) => t.symbols[0] === table.symbols[0]);
+    const rows = (await import('./venue-check.js')).tiersForPosition(loaded, s.positions.filter((p) => p.symbol === symbol));
+    s.tiers = { ...s.tiers, [symbol]: rows };
+    result.mapped.push({ from: `shipped table ${table.venue} ${table.symbols[0]} (${table.date})`, to: `tiers.${symbol}`, value: `${rows.length} rows` });
+  }
+}
+
+/** The core's errors for an imported scenario (version 1) or account (version 3, marginlab-full.js only). */
+function coreErrors(core, scenario) {
+  if (scenario.version !== 3) return core.mljsEvaluate(scenario, 0).errors;
+  return typeof core.evaluateAccount === 'function' ? core.evaluateAccount(scenario, undefined, undefined).errors : [];
+}
+
+/** lab.importPositions (marginlab.mjs loads this module on first use): the response read, the shipped
+ *  tier tables added, and the scenario checked by the core, each error with the response path its
+ *  field came from. */
+export async function importChecked(core, venues, venue, json, options) {
+  const result = importPositions(venue, json, options);
+  await shippedTiers(venues, result);
+  const from = new Map(result.mapped.map((m) => [m.to, m.from]));
+  const errors = coreErrors(core, result.scenario).map((e) => ({ ...e, ...(from.has(e.path) && { source: from.get(e.path) }) }));
+  return { ...result, errors };
+}

@@ -96,40 +96,11 @@ function venueApi(venues) {
 }
 
 /** lab.importPositions: the importer (marginlab-import.js beside this module, loaded on first use)
- *  reads a venue's API response; the scenario it gives is then checked by the core, and each error
- *  is given with the response path its field came from. */
+ *  reads a venue's API response and has the core check the scenario it gives (import.mjs). */
 function importApi(core, venues) {
-  /** A symbol the response gives no tier table for takes the shipped one (loading its venue), or is
-   *  listed as missing; a built-in table the core serves itself. */
-  const shippedTiers = async (result) => {
-    const s = result.scenario;
-    if (s.version === 3) return;
-    for (const symbol of new Set(s.positions.map((p) => p.symbol))) {
-      if (s.tiers && s.tiers[symbol]) continue;
-      const tables = venues.defaultTiers(s.rules, symbol);
-      if (tables.some((t) => !t.venue)) continue;
-      const table = tables[0];
-      if (!table) {
-        result.missing.push({ path: `tiers.${symbol}`, need: `a tier table for ${symbol}: MarginLab ships none for ${s.rules}; paste the venue's leverage-bracket, risk-limit or tier response beside the positions`, default: null });
-        continue;
-      }
-      const rows = (await venues.loadVenue(table.venue)).find((t) => t.symbols[0] === table.symbols[0]).tiers;
-      s.tiers = { ...s.tiers, [symbol]: rows };
-      result.mapped.push({ from: `shipped table ${table.venue} ${table.symbols[0]} (${table.date})`, to: `tiers.${symbol}`, value: `${rows.length} rows` });
-    }
-  };
-  const check = (scenario) => {
-    if (scenario.version !== 3) return core.mljsEvaluate(scenario, 0).errors;
-    return typeof core.evaluateAccount === 'function' ? core.evaluateAccount(scenario, undefined, undefined).errors : [];
-  };
   return {
     async importPositions(venue, json, options) {
-      const { importPositions } = await import('./marginlab-import.js');
-      const result = importPositions(venue, json, options);
-      await shippedTiers(result);
-      const from = new Map(result.mapped.map((m) => [m.to, m.from]));
-      const errors = check(result.scenario).map((e) => ({ ...e, ...(from.has(e.path) && { source: from.get(e.path) }) }));
-      return { ...result, errors };
+      return (await import('./marginlab-import.js')).importChecked(core, venues, venue, json, options);
     },
   };
 }
