@@ -700,7 +700,7 @@ function wireHeader() {
     panel.hidden = !panel.hidden;
     $('import-open').setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
     if (!panel.hidden) (await import('./import-panel.js')).openImport(panel, async () => state.lab,
-      (scenario) => replaceScenario(scenario, 'Imported from the exchange response; Back brings the previous scenario back.'));
+      (scenario) => replaceScenario(scenario, 'Imported from the exchange response; Back brings the previous scenario back.'), getFullLab);
   });
   $('embed').addEventListener('click', async () => {
     const panel = $('embed-panel');
