@@ -572,7 +572,7 @@ function svgOf(node) {
   return el;
 }
 
-const W = 640, H = 440, PAD = { l: 64, r: 16, t: 16, b: 48 };
+const W = 640, H = 440, PAD = { l: 64, r: 40, t: 16, b: 48 };
 
 /** A relative move on an axis -> the chart's px. */
 const scaler = (lo, hi, a, b) => (x) => a + ((x - lo) / (hi - lo)) * (b - a);
