@@ -41,6 +41,7 @@ function venueRegistry(data, builtIn) {
       rules: e.rules, symbols: [s.symbol, ...s.aliases], tiers: tiersOf.has(e.venue) ? structuredClone(tiersOf.get(e.venue)[s.symbol]) : [],
       source: e.source, date: e.date, venue: e.venue, product: e.product, loaded: tiersOf.has(e.venue), contract: s.contract,
       ...(s.baseAsset && { baseAsset: s.baseAsset }), quoteAsset: s.quoteAsset, settleAsset: s.settleAsset, spec: s.spec,
+      ...(s.capUnit && { capUnit: s.capUnit }),
       ...(e.specSource && { specSource: e.specSource, specDate: e.specDate }),
     }))));
   };
@@ -113,7 +114,8 @@ function importApi(core, venues) {
         result.missing.push({ path: `tiers.${symbol}`, need: `a tier table for ${symbol}: MarginLab ships none for ${s.rules}; paste the venue's leverage-bracket, risk-limit or tier response beside the positions`, default: null });
         continue;
       }
-      const rows = (await venues.loadVenue(table.venue)).find((t) => t.symbols[0] === table.symbols[0]).tiers;
+      const loaded = (await venues.loadVenue(table.venue)).find((t) => t.symbols[0] === table.symbols[0]);
+      const rows = (await import('./venue-check.js')).tiersForPosition(loaded, s.positions.filter((p) => p.symbol === symbol));
       s.tiers = { ...s.tiers, [symbol]: rows };
       result.mapped.push({ from: `shipped table ${table.venue} ${table.symbols[0]} (${table.date})`, to: `tiers.${symbol}`, value: `${rows.length} rows` });
     }
