@@ -17,18 +17,22 @@ for (const name of readdirSync(dist).sort()) {
   const gz = gzipSync(raw, { level: 9 }).length;
   const lesson = name.startsWith('chunk-learn-');  // learn mode and its lessons: when a lesson is opened
   const options = name.startsWith('chunk-options-') || name === 'options.css';  // the options account: when it is opened
+  const account = name.startsWith('chunk-account-') || name === 'account.css';  // the account (version 3): when it is opened
   const messages = name.startsWith('chunk-messages-');
   const language = /^chunk-(translate|en|zh-CN|es|ru|ja|ko|tr|vi)-/.test(name);  // a page language other than English
   const risk = name.startsWith('chunk-risk-');  // the risk lab: when its section comes near the screen  // errors, steps and past-liquidation notes in words: when first needed
   const venue = /^venue-.*\.js$/.test(name);  // a venue's tier tables: when the venue is chosen
   const importer = name.startsWith('chunk-import-panel-') || name === 'marginlab-import.js';  // Import from exchange: when opened
-  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !messages && !risk && !importer && !language);  // chunks: chart and risk-lab forms, after the first result
+  const reconcile = name.startsWith('chunk-reconcile-view-');  // a reconciliation's layout: an import's panels or a "Venue shows" tool
+  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !account && !messages && !risk && !importer && !reconcile && !language);  // chunks: chart and risk-lab forms, after the first result
   if (loaded) total += gz;
   const note = loaded ? '' : ON_DEMAND.includes(name)
     ? `  (loaded when the risk lab${name.startsWith('marginlab-full') ? ' or the options account' : ''} is first used)`
     : lesson ? '  (loaded when a lesson is opened)' : options ? '  (loaded when the options account is opened, with marginlab-full)'
+    : account ? '  (loaded when the account is opened, with marginlab-full)'
     : venue ? '  (loaded when its venue is chosen)'
     : importer ? '  (loaded when "Import from exchange" is opened and used)'
+    : reconcile ? '  (loaded when an import gives a venue figure or a "Venue shows" tool computes)'
     : risk ? '  (loaded when the risk lab comes near the screen)'
     : messages ? '  (loaded on the first input error, position past liquidation or use of the risk lab)'
     : language ? '  (loaded when the page is in a language other than English)'

@@ -232,6 +232,10 @@ export interface DefaultTierTable {
   settleAsset?: string;
   /** The contract's specification. */
   spec?: ContractSpec;
+  /** Present when the table's caps are position sizes, not notionals (OKX's position tiers): in the
+   *  venue's contracts (of spec.contractSize) or in base coin. Such a table goes to the core as the one
+   *  row a position's size falls in (see core/data/venues/README.md). */
+  capUnit?: 'contracts' | 'coin';
   /** Where the specification comes from when not from `source`, and its date. */
   specSource?: string;
   specDate?: string;

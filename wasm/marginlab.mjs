@@ -41,6 +41,7 @@ function venueRegistry(data, builtIn) {
       rules: e.rules, symbols: [s.symbol, ...s.aliases], tiers: tiersOf.has(e.venue) ? structuredClone(tiersOf.get(e.venue)[s.symbol]) : [],
       source: e.source, date: e.date, venue: e.venue, product: e.product, loaded: tiersOf.has(e.venue), contract: s.contract,
       ...(s.baseAsset && { baseAsset: s.baseAsset }), quoteAsset: s.quoteAsset, settleAsset: s.settleAsset, spec: s.spec,
+      ...(s.capUnit && { capUnit: s.capUnit }),
       ...(e.specSource && { specSource: e.specSource, specDate: e.specDate }),
     }))));
   };

@@ -10,6 +10,9 @@ const MAX_SYMBOLS = 2000;  // a file with more is refused (the loader's size lim
 const MAX_TIERS = 200;
 export const MAX_NAME = 40;       // core check.h kMaxSymbolLength
 const MAX_CAP = 1e15;      // core check.h kMaxMagnitude: what an open last cap (null) becomes
+/** What a table's notionalCap counts: the core's notional (quote for linear, coin for inverse; the
+ *  default), or a position size in the venue's contracts or in base coin (OKX's position tiers). */
+export const CAP_UNITS = ['quote', 'contracts', 'coin'];
 
 /** A value as text for a problem: at most `n` characters; an object without a way to print itself by its kind. */
 const shown = (x, n = 20) => {
@@ -75,6 +78,8 @@ function symbolProblems(w, s, doc, claim, problems) {
   for (const k of ['contractSize', 'tickSize', 'lotSize']) if (!isPos(s[k])) problems.push(`${w}.${k}: not > 0`);
   for (const k of ['minQty', 'minNotional']) if (s[k] !== undefined && !isPos(s[k])) problems.push(`${w}.${k}: not > 0`);
   if (isPos(s.minQty) && isPos(s.lotSize) && s.minQty < s.lotSize) problems.push(`${w}.minQty: below lotSize`);
+  if (s.capUnit !== undefined && !CAP_UNITS.includes(s.capUnit)) problems.push(`${w}.capUnit: "${shown(s.capUnit)}" is not ${CAP_UNITS.join(', ')}`);
+  else if (s.capUnit === 'coin' && s.contract !== 'linear') problems.push(`${w}.capUnit: coin caps are for linear contracts (an inverse contract's notional is already in coin)`);
   if (s.priceSigFigs !== undefined && !(Number.isInteger(s.priceSigFigs) && s.priceSigFigs > 0 && s.priceSigFigs <= 17))
     problems.push(`${w}.priceSigFigs: not a whole number in 1..17`);
   tierProblems(w, s.tiers, doc.rules, problems);
@@ -165,6 +170,7 @@ export function splitVenue(doc, file) {
     symbols: doc.symbols.map((s, i) => ({
       symbol: s.symbol, aliases: [...(s.aliases || []), ...extras[i]], own: s.aliases || [], contract: s.contract,
       ...(s.baseAsset && { baseAsset: s.baseAsset }), quoteAsset: s.quoteAsset, settleAsset: s.settleAsset, spec: spec(s),
+      ...(s.capUnit && s.capUnit !== 'quote' && { capUnit: s.capUnit }),
     })),
   };
   const tiers = Object.fromEntries(doc.symbols.map((s) => [s.symbol, s.tiers.map((t) => ({ ...t, notionalCap: t.notionalCap ?? MAX_CAP }))]));
@@ -180,4 +186,21 @@ export function tierFileProblems(entry, tiers, file) {
     tierProblems(`${file}: ${s.symbol}`, Array.isArray(rows) ? rows.map((t, i) => (i === rows.length - 1 && t && t.notionalCap === MAX_CAP ? { ...t, notionalCap: null } : t)) : rows, entry.rules, problems);
   }
   return problems;
+}
+
+/** The rows the core takes for a shipped table (an entry of lab.defaultTiers) and the positions of its
+ *  symbol. A notional table (capUnit quote, the default) as it is. A size table (capUnit contracts or
+ *  coin: the venue fixes the tier by position size, whatever the price) becomes the one row the size
+ *  falls in, with an open cap, so the core applies it at every price. Size: the positions' quantities
+ *  summed (OKX sums long and short in cross mode), in contracts of the table's contractSize, or in
+ *  base coin. A size that is not a finite number >= 0 takes the first row (the core reports the
+ *  quantity). */
+export function tiersForPosition(table, positions) {
+  const rows = table.tiers;
+  if (!table.capUnit || table.capUnit === 'quote' || !rows.length) return rows;
+  let base = 0;  // linear: base coin; inverse: quote
+  for (const p of positions) base += Math.abs(p.quantity) * (p.contractSize ?? 1);
+  const size = table.capUnit === 'contracts' ? base / table.spec.contractSize : base;
+  const row = Number.isFinite(size) ? rows.find((t) => size <= t.notionalCap) || rows[rows.length - 1] : rows[0];
+  return [{ ...row, notionalCap: MAX_CAP }];
 }

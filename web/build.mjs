@@ -48,6 +48,8 @@ const app = await build({ ...common, entryPoints: { app: path('src/main.js') }, 
 await build({ ...common, entryPoints: [path('src/style.css')], outfile: path('dist/app.css'), format: undefined });
 // The options account's styles load with its chunk (web/src/options.js), not with the first paint.
 await build({ ...common, entryPoints: [path('src/options.css')], outfile: path('dist/options.css'), format: undefined });
+// The account's styles load with its chunk (web/src/account.js).
+await build({ ...common, entryPoints: [path('src/account.css')], outfile: path('dist/account.css'), format: undefined });
 await build({ ...common, entryPoints: [path('src/element.js')], outfile: path('dist/margin-lab.js') });
 await build({ ...common, entryPoints: [path('src/mc-worker.js')], outfile: path('dist/mc-worker.js'), external: ['./marginlab-full.js'] });
 // app.js imports its shared chunks statically: preload them with it, or they wait for app.js.
@@ -72,7 +74,7 @@ const js = await build({ ...common, entryPoints: [path('src/main.js')], write: f
   logOverride: { 'commonjs-variable-in-esm': 'silent' },
   define: { __WASM_BASE64__: JSON.stringify(wasm.toString('base64')) } });
 const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
-const style = ((await readFile(path('dist/app.css'), 'utf8')) + (await readFile(path('dist/options.css'), 'utf8')))
+const style = ((await readFile(path('dist/app.css'), 'utf8')) + (await readFile(path('dist/options.css'), 'utf8')) + (await readFile(path('dist/account.css'), 'utf8')))
   .replace(/<\/style/gi, '<\\/style');
 const sha = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 const csp = `default-src 'none'; script-src ${sha(script)} 'wasm-unsafe-eval'; style-src ${sha(style)}; img-src data:`;

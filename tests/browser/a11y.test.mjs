@@ -34,7 +34,7 @@ const past = () => {
 };
 
 /** Fields a tool needs besides its defaults. */
-const TOOL_FIELDS = { 't-margin': { targetLiquidationPrice: '50000' }, 't-mc': { paths: '200' }, 't-reconcile': { liquidationPrice: '57100' } };
+const TOOL_FIELDS = { 't-margin': { targetLiquidationPrice: '50000' }, 't-mc': { paths: '200' }, 't-reconcile-0': { liquidationPrice: '57100' }, 't-reconcile-1': { liquidationPrice: '2700' } };
 
 /** Computes every risk-lab tool with its defaults (Monte Carlo small), so each result is on screen. */
 async function computeTools(page) {

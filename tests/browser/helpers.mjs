@@ -167,3 +167,18 @@ export async function fullLab() {
   const { default: create } = await import(new URL('../../web/dist/marginlab-full.js', import.meta.url).href);
   return create({ wasmBinary: readFileSync(DIST + 'marginlab-full.wasm') });
 }
+
+/** Opens the page at `base` and its "Import from exchange" panel. */
+export async function openImport(page, base) {
+  await page.goto(base + 'index.html');
+  await ready(page);
+  await page.click('#import-open');
+  await page.waitForSelector('#import-text', WAIT);
+}
+
+/** Puts `text` in the import panel as pasted (set at once: a 10 MB paste typed would take minutes) and reads it as `venue`'s. */
+export async function pasteImport(page, venue, text) {
+  await page.selectOption('#import-venue', venue);
+  await page.evaluate((t) => { document.getElementById('import-text').value = t; }, text);
+  await page.click('#import-read');
+}

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { defaultScenario, expectedLiquidation, expectShown, ready, servedPage, WAIT } from './helpers.mjs';
+import { defaultScenario, expectedLiquidation, expectShown, openImport, pasteImport, servedPage, WAIT } from './helpers.mjs';
 
 const fixture = (f) => readFileSync(new URL(`../fixtures/import/${f}`, import.meta.url), 'utf8');
 const s = await servedPage();
@@ -23,18 +23,8 @@ const IMPORTED = {
   ],
 };
 
-async function openPanel(page) {
-  await page.goto(s.base + 'index.html');
-  await ready(page);
-  await page.click('#import-open');
-  await page.waitForSelector('#import-text', WAIT);
-}
-
-async function paste(page, venue, text) {
-  await page.selectOption('#import-venue', venue);
-  await page.evaluate((t) => { document.getElementById('import-text').value = t; }, text);
-  await page.click('#import-read');
-}
+const openPanel = (page) => openImport(page, s.base);
+const paste = pasteImport;
 
 test('a documented response imports, shows the venue figure, loads, and Back restores the scenario', () => s.withPage(async (page) => {
   await openPanel(page);

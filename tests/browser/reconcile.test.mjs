@@ -14,7 +14,7 @@ const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const { default: createFull, defaultScenario } = await import(new URL('../../web/dist/marginlab-full.js', import.meta.url).href);
 const lab = await createFull({ wasmBinary: readFileSync(DIST + 'marginlab-full.wasm') });
 const WAIT = { timeout: 20000 };
-const ID = 't-reconcile';
+const ID = 't-reconcile-0';  // position 0's "Venue shows" tool
 
 let browser, server, base;
 before(async () => {
@@ -55,7 +55,7 @@ test('the reconciliation panel shows the core\'s verdict, its conventions and it
     const far = lab.reconcile(s, [{ position: 0, liquidationPrice: 1e6, tick: 0.01 }]).positions[0];
     assert.equal(far.reproduced, false);
     let text = await compute(page, { liquidationPrice: '1000000', tick: '0.01' });
-    assert.match(text, /No combination reproduces it; nearest/);
+    assert.match(text, /No combination reproduces it; the nearest:/);
     assert.ok(text.includes(fmtPrice(far.figures.liquidationPrice)), `nearest ${far.figures.liquidationPrice} in: ${text}`);
     assert.ok(text.includes(String(far.tried)), `combinations tried ${far.tried} in: ${text}`);
     // That nearest figure, typed as the venue's: reproduced with the same conventions.
@@ -64,12 +64,12 @@ test('the reconciliation panel shows the core\'s verdict, its conventions and it
     assert.equal(found.reproduced, true);
     assert.ok(found.conventions.length > 0);
     text = await compute(page, { liquidationPrice: String(typed) });
-    assert.match(text, /Reproduced with: /);
+    assert.match(text, /Reproduced with these conventions:/);
     assert.ok(text.includes(fmtPrice(typed)), text);
     // MarginLab's own price: it agrees.
     const own = Math.round(found.marginLab.liquidationPrice * 100) / 100;
     text = await compute(page, { liquidationPrice: String(own) });
-    assert.match(text, /MarginLab agrees/);
+    assert.match(text, /MarginLab agrees with the venue\./);
     // Show the math: the core's steps, asked for only now.
     await page.locator(`#${ID}-out details.math > summary`).click();
     await page.waitForSelector(`#${ID}-out details.math[open] li`, WAIT);

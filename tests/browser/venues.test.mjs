@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fmt from '../../web/src/format.js';
+import { tiersForPosition } from '../../wasm/venue-data.mjs';
 import { lab, fullLab, WAIT, ready, servedPage, SHOTS } from './helpers.mjs';
 
 const served = await servedPage();
@@ -178,6 +179,42 @@ test('"Show prices as the venue rounds them" is per venue: on once a venue is ch
     for (const [layout, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 800 }]]) {
       await page.setViewportSize(viewport);
       await page.locator('[data-mode="isolated"] [data-position="0"]').screenshot({ path: `${SHOTS}venue-rounded-${layout}.png` });
+    }
+  });
+});
+
+test('OKX: BTCUSDT picks BTC-USDT-SWAP, whose tiers are in contracts: the core\'s liquidation price, the table\'s age shown', async () => {
+  await withPage(async (page) => {
+    await page.goto(served.base);
+    await ready(page);
+    await page.selectOption('#f-rules', 'okx');
+    const input = page.locator(symbol(0));
+    const listId = await input.getAttribute('list');
+    await page.waitForFunction((id) => [...document.querySelectorAll(`datalist#${id} option`)].some((o) => o.value === 'BTC-USDT-SWAP'), listId, WAIT);
+    await page.fill('#f-positions-0--contractSize', '0.01');
+    await page.fill('#f-positions-0--quantity', '1500');
+    await page.fill('#f-positions-0--entryPrice', '60000');
+    await page.fill('#f-positions-0--markPrice', '60000');
+    await page.fill('#f-positions-0--leverage', '20');
+    await page.fill(symbol(1), 'BTC-USDT-SWAP');  // the default second position (ETHUSDT) has no OKX table here
+    await input.fill('btcusdt');  // an alias, lower case
+    await settled(page, 'btcusdt');
+    await page.waitForFunction((sel) => /okx-swap table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    assert.match(await page.textContent(age(0)), /^BTC-USDT-SWAP: okx-swap table, snapshot 2026-05-12; source VanJames\/freqtrade/);
+    // The page's number is the core's with the row the size takes (1,500 contracts: tier 2, MMR 0.5%).
+    const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'BTC-USDT-SWAP');
+    const position = { symbol: 'btcusdt', contract: 'linear', contractSize: 0.01, side: 'long', quantity: 1500, entryPrice: 60000, markPrice: 60000, leverage: 20 };
+    const rows = tiersForPosition(t, [position]);
+    assert.equal(rows[0].maintenanceMarginRate, 0.005);
+    await page.uncheck('#venue-rounding');
+    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    const shown = Number((await page.textContent(lpButton(0))).replace(/,/g, ''));
+    // Hand calculation (VENUES.md 3.1, isolated linear): (60,000 - 45,000/15) / (1 - 0.005 - 0.0005) = 57,315.23...
+    assert.ok(Math.abs(shown - 57000 / 0.9945) < 0.006, `${shown}`);
+    await page.check('#venue-rounding');
+    for (const [layout, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 800 }]]) {
+      await page.setViewportSize(viewport);
+      await page.locator('fieldset.position').first().screenshot({ path: `${SHOTS}issue14-okx-${layout}.png` });
     }
   });
 });

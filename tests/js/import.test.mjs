@@ -154,6 +154,18 @@ describe('documented example responses import as scenarios the core accepts', ()
     assert.deepEqual(r.errors, []);
   });
 
+  test('dYdX: the documented v4_subaccounts initial message (numbers, no perpetual position) is read and refused as empty', async () => {
+    // dydxprotocol/v4-chain websocket-documentation.md: a subaccount of 100,000,000,000 USDC, openPerpetualPositions {}.
+    const doc = json('dydx/ws-subaccounts-subscribed.json');
+    assert.equal(doc.contents.subaccount.equity, '100000000000.000000');
+    await assert.rejects(lab.importPositions('dydx', text('dydx/ws-subaccounts-subscribed.json')),
+      (e) => e.name === 'ImportError' && /no open position to import in this dydx response/.test(e.message));
+    // Recognised as a subaccount, not refused as an unknown shape: without its subaccount the same message is not one.
+    const { subaccount, ...rest } = doc.contents;
+    await assert.rejects(lab.importPositions('dydx', { ...doc, contents: rest }),
+      (e) => e.name === 'ImportError' && /not a response this importer reads/.test(e.message));
+  });
+
   test('BitMEX (constructed from the documented fields): XBt amounts in XBT, an inverse isolated short', async () => {
     const r = await lab.importPositions('bitmex', { position: json('bitmex/position-constructed.json'), margin: json('bitmex/margin-constructed.json') });
     assert.deepEqual(r.scenario.positions, [{ symbol: 'XBTUSD', contract: 'inverse', contractSize: 1, side: 'short', quantity: 1000,

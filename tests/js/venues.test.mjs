@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import createMarginLab from '../../web/dist/marginlab.js';
 import createFullLab from '../../web/dist/marginlab-full.js';
-import { venueProblems, continuityProblems } from '../../wasm/venue-data.mjs';
+import { venueProblems, continuityProblems, tiersForPosition } from '../../wasm/venue-data.mjs';
 
 const wasmBinary = readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url));
 const lab = await createMarginLab({ wasmBinary });
@@ -290,5 +290,46 @@ describe('the venue-file checker under hostile input', () => {
       else assert.doesNotThrow(() => splitVenue(doc, 'mutated.json'));
     }
     assert.ok(refused > 9000, `${refused} of 10,000 mutated files refused`);
+  });
+});
+
+describe('OKX position tiers in contracts (capUnit)', () => {
+  test('a size table goes to the core as the row the size falls in; liquidation as OKX\'s formula by hand', async () => {
+    const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'BTC-USDT-SWAP');
+    assert.equal(t.capUnit, 'contracts');
+    assert.equal(t.spec.contractSize, 0.01);
+    assert.ok(lab.defaultTiers('okx', 'btcusdt').some((x) => x.venue === 'okx-swap'), 'BTCUSDT is an alias, any case');
+    // 15 BTC long = 1,500 contracts of 0.01 BTC: OKX tier 2 (1,000 < 1,500 <= 5,000 contracts), MMR 0.5%, 66.66x,
+    // whatever the price. Read as a notional the same cap would be 5,000 USDT: tier 12 or more at 60,000.
+    const position = { symbol: 'BTC-USDT-SWAP', contract: 'linear', contractSize: 0.01, side: 'long', quantity: 1500,
+      entryPrice: 60000, leverage: 20, marginMode: 'isolated' };
+    const rows = tiersForPosition(t, [position]);
+    assert.deepEqual(rows, [{ notionalCap: 1e15, maxLeverage: 66.66, maintenanceMarginRate: 0.005 }]);
+    // The same size given as 150,000 contracts of 0.0001 BTC takes the same row.
+    assert.deepEqual(tiersForPosition(t, [{ ...position, contractSize: 0.0001, quantity: 150000 }]), rows);
+    // Long and short of one symbol sum (OKX cross mode): 1,500 + 4,000 = 5,500 contracts: tier 3.
+    assert.equal(tiersForPosition(t, [position, { ...position, side: 'short', quantity: 4000 }])[0].maintenanceMarginRate, 0.0075);
+    const report = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 100000, takerFeeRate: 0.0005, tiers: { 'BTC-USDT-SWAP': rows },
+      positions: [position] });
+    assert.deepEqual(report.errors, []);
+    // Hand calculation, OKX isolated linear (VENUES.md 3.1): margin M = 15 x 60,000 / 20 = 45,000 USDT;
+    // LP = (EP - M/(FV x N)) / (1 - MMR - fee) = (60,000 - 45,000/15) / (1 - 0.005 - 0.0005) = 57,000 / 0.9945
+    // = 57,315.2338...
+    const lp = report.isolated.positions[0].liquidationPrice;
+    assert.ok(Math.abs(lp - 57000 / 0.9945) < 1e-6, `${lp}`);
+    assert.equal(report.isolated.positions[0].maintenanceMarginRate, 0.005);
+  });
+
+  test('capUnit is checked, and a notional table passes through unchanged', () => {
+    const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
+    doc.symbols[0].capUnit = 'lots';
+    assert.ok(venueProblems(doc, 'okx-swap.json').some((p) => p.includes('BTC-USDT-SWAP.capUnit: "lots" is not quote, contracts, coin')));
+    const notional = { tiers: [{ notionalCap: 50000, maxLeverage: 125, maintenanceMarginRate: 0.004 }], spec: { contractSize: 1 } };
+    assert.equal(tiersForPosition(notional, [{ quantity: 1e9 }]), notional.tiers);
+    // Not a finite size: the first row (the core reports the quantity).
+    const t = { capUnit: 'coin', tiers: [{ notionalCap: 10, maxLeverage: 50, maintenanceMarginRate: 0.01 }, { notionalCap: 20, maxLeverage: 20, maintenanceMarginRate: 0.02 }], spec: { contractSize: 1 } };
+    assert.equal(tiersForPosition(t, [{ quantity: NaN }])[0].maxLeverage, 50);
+    assert.equal(tiersForPosition(t, [{ quantity: 15, contractSize: 1 }])[0].maxLeverage, 20);
+    assert.equal(tiersForPosition(t, [{ quantity: 1e6, contractSize: 1 }])[0].maxLeverage, 20, 'above the last cap: the last row');
   });
 });

@@ -120,6 +120,8 @@ const state = {
   openTiers: new Set(),  // symbols whose tier editor is open
   options: null,         // web/src/options.js while the options account is open
   optionsLink: null,     // a version 2 scenario from the link, opened after the first result
+  account: null,         // web/src/account.js while the account (version 3) is open
+  accountLink: null,     // a version 3 account from the link, opened after the first result
   venueRounded: {},      // rules -> "Show prices as the venue rounds them" (on once the venue is chosen, until unticked)
 };
 
@@ -582,6 +584,11 @@ function loadLink({ scenario, error }, first) {
     document.documentElement.classList.add('options-mode');
     return false;
   }
+  if (scenario.version === 3) {
+    state.accountLink = scenario;
+    document.documentElement.classList.add('options-mode');
+    return false;
+  }
   if (scenario.version !== undefined && scenario.version !== 1) {
     showNotice(`The link holds a scenario of version ${quoted(scenario.version)}; this page reads version 1, and version 2 for options accounts.${fallback}`);
     return false;
@@ -600,14 +607,18 @@ function loadLink({ scenario, error }, first) {
 async function followLink() {
   const asked = await router.read();
   if (asked.lesson !== undefined) return openLessons(asked.lesson);
-  state.optionsLink = null;
+  state.optionsLink = state.accountLink = null;
   if (loadLink(asked, false)) {
     closeOptions(false);
+    closeAccount(false);
     renderInputs();
     update();
   } else if (state.optionsLink) {
     if (state.options) state.options.load(state.optionsLink);
     else await openOptions(state.optionsLink);
+  } else if (state.accountLink) {
+    if (state.account) state.account.load(state.accountLink);
+    else await openAccount(state.accountLink);
   }
 }
 
@@ -662,9 +673,11 @@ async function refreshEmbed() {
  */
 async function replaceScenario(scenario, notice) {
   const saved = router.saveNow();
-  if (!scenario) state.options.reset();
+  if (!scenario && state.account) state.account.reset();
+  else if (!scenario) state.options.reset();
   else {
     if (state.options) closeOptions(false);
+    if (state.account) closeAccount(false);
     state.form = formFromScenario(scenario);
     math.reset();
     showNotice(notice);
@@ -685,7 +698,7 @@ async function copyText(text, status) {
 }
 
 function wireHeader() {
-  $('reset').addEventListener('click', () => replaceScenario(state.options ? null : defaultScenario, ''));
+  $('reset').addEventListener('click', () => replaceScenario(state.options || state.account ? null : defaultScenario, ''));
   $('copy-link').addEventListener('click', async () => {
     const href = await router.saveNow();
     try {
@@ -700,7 +713,7 @@ function wireHeader() {
     panel.hidden = !panel.hidden;
     $('import-open').setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
     if (!panel.hidden) (await import('./import-panel.js')).openImport(panel, async () => state.lab,
-      (scenario) => replaceScenario(scenario, 'Imported from the exchange response; Back brings the previous scenario back.'));
+      (scenario) => replaceScenario(scenario, 'Imported from the exchange response; Back brings the previous scenario back.'), getFullLab);
   });
   $('embed').addEventListener('click', async () => {
     const panel = $('embed-panel');
@@ -715,6 +728,7 @@ function wireHeader() {
   }
   $('learn-toggle').addEventListener('click', () => (state.learn ? closeLessons() : openLessons(null)));
   $('options-toggle').addEventListener('click', () => (state.options ? closeOptions() : openOptions(null)));
+  $('account-toggle').addEventListener('click', () => (state.account ? closeAccount() : openAccount(null)));
   document.addEventListener('keydown', (e) => state.learn && state.learn.onKey(e));
   $('chart-symbol').addEventListener('change', (e) => {
     state.chartSymbol = e.target.value;
@@ -750,6 +764,7 @@ function calculatorOwnsLink(write) {
 
 async function openLessons(id) {
   closeOptions();
+  closeAccount();
   const learn = await import('./learn.js');
   if (id && learn.lessonIndex(id) < 0) showNotice(`There is no lesson "${id.slice(0, 40)}"; the first lesson is shown.`);
   state.learn = learn;
@@ -792,6 +807,7 @@ function closeLessons() {
 
 async function openOptions(link) {
   closeLessons();
+  closeAccount(false);
   router.own('options', () => state.options && state.options.linkObject());
   document.documentElement.classList.add('options-mode');
   $('options-toggle').setAttribute('aria-pressed', 'true');
@@ -819,6 +835,36 @@ function closeOptions(writeLink = true) {
   if (writeLink) showNotice('');
 }
 
+// ---------------------------------------------------------------------------------------------
+// The account, version 3 (web/src/account.js): a chunk loaded when it is opened, in place of the calculator.
+
+async function openAccount(link) {
+  closeLessons();
+  closeOptions(false);
+  router.own('account', () => state.account && state.account.linkObject());
+  document.documentElement.classList.add('options-mode');
+  $('account-toggle').setAttribute('aria-pressed', 'true');
+  try {
+    const account = await import('./account.js');
+    state.account = account;
+    await account.openAccount($('account'), { getFullLab, notice: showNotice, inlineStyles: typeof __WASM_BASE64__ === 'string' }, link);
+  } catch (e) {
+    $('account').hidden = false;
+    $('account').textContent = 'The account could not load: ' + (e && e.message ? e.message : String(e));
+  }
+}
+
+/** `writeLink` false: a link being loaded replaces the account, and the fragment holds it already. */
+function closeAccount(writeLink = true) {
+  if (!state.account) return;
+  state.account.closeAccount($('account'));
+  state.account = null;
+  $('account-toggle').setAttribute('aria-pressed', 'false');
+  document.documentElement.classList.remove('options-mode');
+  calculatorOwnsLink(writeLink);
+  if (writeLink) showNotice('');
+}
+
 async function main() {
   if (embed) {
     document.documentElement.classList.add('embed');
@@ -841,6 +887,7 @@ async function main() {
   await loadPhrases();  // the errors on screen are placed again in words for people, before the page says it is ready
   if (asked.lesson !== undefined) await openLessons(asked.lesson);
   else if (state.optionsLink) await openOptions(state.optionsLink);
+  else if (state.accountLink) await openAccount(state.accountLink);
   router.listen(followLink);
   document.documentElement.dataset.ready = 'true';
 }

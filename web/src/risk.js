@@ -38,7 +38,8 @@ const result = (rows, math) => [v('dl', { class: 'tool-result' }, ...rows.map(([
  * options }], call (the lab's function), request(num, values, scenario) (num(key, per = 1) reads
  * a typed number: per 100 for a percentage), view(answer, { request, scenario, math }) -> virtual
  * nodes, steps: whether its answer has steps to show; or, for a long run (Monte Carlo),
- * check(scenario, request) -> an answer with its errors, and start(scenario, request, out) }.
+ * check(scenario, request) -> an answer with its errors, and start(scenario, request, out); load() -> a
+ * promise of what its view needs, awaited before it first computes }.
  */
 function tool(ctx, spec) {
   // The answer is drawn in `body`; `note` says when it is for an earlier or not-yet-valid scenario.
@@ -90,6 +91,7 @@ function tool(ctx, spec) {
     try {
       await loadFullLab();
       words ??= await import('./messages.js');
+      if (spec.load) await spec.load();
     } catch (err) {
       patch(body, [v('p', { class: 'warn', role: 'alert' }, `The risk lab could not load: ${err && err.message ? err.message : err}`)]);
       return;
@@ -126,14 +128,14 @@ export function renderRiskLab(root, ctx) {
   const first = scenario.positions[0];
   const coin = first.contract === 'inverse';
   const u = {
-    first, unit: ctx.asset,
+    first, unit: ctx.asset, coin,
     amt: (x) => fmt.amount(x, coin),
     lp: (x) => (x === null ? 'none' : fmt.price(x)),
     /** A size in the venue's whole lots with its unit when a venue file names the symbol (the core's wholeLots). */
     size: (q, s, symbol) => (ctx.lots && ctx.lots(s.rules, symbol, q)) || `${fmt.plain(q)} contracts`,
     position: { key: 'position', label: 'Position', value: '0', options: scenario.positions.map((p, i) => [String(i), `${i + 1}: ${p.symbol} ${p.side}`]) },
   };
-  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u), adlTool(u), reconcileTool(u)].map((spec) => tool(ctx, spec));
+  const tools = [...whatIfTools(u), ...stressTools(u), ...oddsTools(u), unwindTool(u), sizeCurveTool(u), adlTool(u), ...scenario.positions.map((p, i) => reconcileTool(u, i, p))].map((spec) => tool(ctx, spec));
   root.append(h('h2', { id: 'risk-title' }, 'Risk lab'),
     h('p', { class: 'hint' }, 'What-if tools, stress and cascades, funding, the odds of liquidation and how the engine unwinds a position. Each uses the scenario above.'),
     ...tools.map((t) => t.node));
@@ -394,24 +396,20 @@ function adlTool({ position }) {
 
 // ---- why the venue shows another number (lab.reconcile, reconcile.h) ----------------------------------
 
-/** A convention's name as the venue's reader would say it (the core returns the code). */
-const CONVENTIONS = { tierAtEntry: 'tier at entry', maintenanceOnEntryValue: 'maintenance on the entry value',
-  tierAtLiquidation: 'tier at the liquidation price', maintenanceAtPrice: "entry tier's rate at the price", lastPrice: 'last price',
-  indexPrice: 'index price', feeToClose: 'fee to close', noFeeToClose: 'no fee to close', funding: 'funding paid',
-  othersNotHeld: 'other positions left out', openOrders: "open orders' margin", tickRounding: 'price rounded to the tick',
-  lotRounding: 'size in whole lots', rateRounding: 'maintenance rate rounded' };
-const conventionText = (cs) => cs.map((c) => CONVENTIONS[c] || c).join(' + ');
-
-/** The venue's liquidation price (and maintenance margin) for a position against every convention's combination. */
-function reconcileTool({ unit, amt, lp, position }) {
-  return { id: 't-reconcile', call: 'reconcile', steps: true, title: 'Venue shows another number?',
-    intro: 'Type what the venue shows for a position. MarginLab tries every combination of the usual conventions (tier at entry or at the '
+/**
+ * "Venue shows ..." for one position of the scenario: the figures the venue shows for it, against
+ * every combination of the conventions; one such tool per position (reconcile-view.js lays the answer out).
+ */
+let reconcileView = null;  // its layout, shared with the import panel: a chunk of its own, loaded on first use
+function reconcileTool({ unit, coin }, index, p) {
+  return { id: `t-reconcile-${index}`, call: 'reconcile', steps: true, title: `Venue shows another number for ${index + 1}: ${p.symbol} ${p.side}?`,
+    intro: 'Type what the venue shows for this position. MarginLab tries every combination of the usual conventions (tier at entry or at the '
       + 'liquidation price, a fee to close, funding, the other positions, rounding to the tick and of the rate) and names the fewest that reproduce it.',
-    fields: [position, { key: 'liquidationPrice', label: 'Venue shows: liquidation price', unit: 'quote', value: '' },
+    fields: [{ key: 'liquidationPrice', label: 'Venue shows: liquidation price', unit: 'quote', value: '' },
       { key: 'maintenanceMargin', label: 'Venue shows: maintenance margin', unit: `${unit}, optional`, value: '' },
       { key: 'tick', label: 'Price tick', unit: 'quote, optional', value: '' },
       { key: 'fundingPaid', label: 'Funding paid so far', unit: `${unit}, optional`, value: '' }],
-    request: (num, values) => defined({ position: Number(values.position), liquidationPrice: num('liquidationPrice'),
+    request: (num) => defined({ position: index, liquidationPrice: num('liquidationPrice'),
       maintenanceMargin: num('maintenanceMargin'), tick: num('tick'), fundingPaid: num('fundingPaid') }),
     // One figure: the core's errors at venueFigures[0].<field> are this form's request.<field>.
     invoke: (request, options, scenario) => {
@@ -419,17 +417,8 @@ function reconcileTool({ unit, amt, lp, position }) {
       if (a.errors.length) return { errors: a.errors.map((e) => ({ ...e, path: e.path === 'venueFigures[0]' ? 'request.liquidationPrice' : e.path.replace(/^venueFigures\[0\]\./, 'request.') })) };
       return { errors: [], ...a.positions[0] };
     },
-    view: (a, { math }) => {
-      const d = a.differences.find((x) => x.field === 'liquidationPrice') || a.differences[0];
-      const pair = (x) => (d.field === 'liquidationPrice' || d.field === 'bankruptcyPrice' ? lp(x) : amt(x));
-      const versus = `${pair(d.computed)} vs ${pair(d.venue)}`;
-      const verdict = a.agrees ? `MarginLab agrees (${versus})`
-        : a.reproduced ? `Reproduced with: ${conventionText(a.conventions)} (${versus})`
-          : `No combination reproduces it; nearest: ${a.conventions.length ? conventionText(a.conventions) : "MarginLab's own"} (${versus}, difference ${pair(d.difference)})`;
-      return [v('p', { class: 'reconcile-verdict', role: 'status' }, verdict),
-        ...result([["MarginLab's liquidation price", lp(a.marginLab.liquidationPrice)], [`MarginLab's maintenance margin (${unit})`, amt(a.marginLab.maintenanceMargin)],
-          ['Combinations tried', fmt.plain(a.tried)]], math)];
-    } };
+    load: async () => (reconcileView ??= await import('./reconcile-view.js')),
+    view: (a, { math }) => reconcileView.reconcileAnswer(a, { unit, coin, math }) };
 }
 
 let running = null;

@@ -7,6 +7,7 @@
 // come first (today's results stay); a venue table serves every other symbol it names.
 import { h } from './dom.js';
 import * as fmt from './format.js';
+import { tiersForPosition } from '../../wasm/venue-data.mjs';
 
 export function createVenues(lab, onLoaded, getFullLab) {
   let full = typeof lab.tickPrice === 'function' ? lab : null;  // tickPrice, wholeLots: marginlab-full's
@@ -69,7 +70,9 @@ export function createVenues(lab, onLoaded, getFullLab) {
       if (typeof symbol !== 'string' || (out.tiers && out.tiers[symbol])) continue;
       const t = tableFor(scenario.rules, symbol);
       if (!t || (!t.venue && t.symbols.includes(symbol))) continue;
-      out = { ...out, tiers: Object.assign(Object.create(null), out.tiers, { [symbol]: t.tiers }) };
+      // A size table (OKX's position tiers, in contracts) goes in as the row the positions' size takes.
+      const rows = tiersForPosition(t, scenario.positions.filter((q) => q.symbol === symbol));
+      out = { ...out, tiers: Object.assign(Object.create(null), out.tiers, { [symbol]: rows }) };
     }
     return out;
   }
