@@ -22,13 +22,15 @@ for (const name of readdirSync(dist).sort()) {
   const risk = name.startsWith('chunk-risk-');  // the risk lab: when its section comes near the screen  // errors, steps and past-liquidation notes in words: when first needed
   const venue = /^venue-.*\.js$/.test(name);  // a venue's tier tables: when the venue is chosen
   const importer = name.startsWith('chunk-import-panel-') || name === 'marginlab-import.js';  // Import from exchange: when opened
-  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !messages && !risk && !importer && !language);  // chunks: chart and risk-lab forms, after the first result
+  const venuesPm = name.startsWith('chunk-pm-panel-');  // portfolio margin by venue: with the options account's first result, or a lesson on it
+  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !messages && !risk && !importer && !language && !venuesPm);  // chunks: chart and risk-lab forms, after the first result
   if (loaded) total += gz;
   const note = loaded ? '' : ON_DEMAND.includes(name)
     ? `  (loaded when the risk lab${name.startsWith('marginlab-full') ? ' or the options account' : ''} is first used)`
     : lesson ? '  (loaded when a lesson is opened)' : options ? '  (loaded when the options account is opened, with marginlab-full)'
     : venue ? '  (loaded when its venue is chosen)'
     : importer ? '  (loaded when "Import from exchange" is opened and used)'
+    : venuesPm ? '  (loaded with the options account\'s first result, or a lesson on portfolio margin)'
     : risk ? '  (loaded when the risk lab comes near the screen)'
     : messages ? '  (loaded on the first input error, position past liquidation or use of the risk lab)'
     : language ? '  (loaded when the page is in a language other than English)'

@@ -75,6 +75,16 @@ function views(base) {
       await page.waitForSelector('[data-metric^="cross:now:"]', WAIT);
       await page.waitForFunction(() => !document.querySelector('#opt-results.stale'), null, WAIT);
     }],
+    ['portfolio margin by venue: an assumption checked, a venue\'s steps and another grid open', async (page) => {
+      await go(page, base);
+      await page.click('#options-toggle');
+      await page.waitForSelector('#pmv-venues tbody tr', WAIT);
+      await page.check('#pmv-opt-okxVolShock');
+      await page.click('[data-venue="okx:portfolio"] details.math summary');
+      await page.waitForSelector('[data-venue="okx:portfolio"] details.math[open] li', WAIT);
+      await page.click('#pmv-venues [data-venue="okx:portfolio"] button.pm-grid-button');
+      await page.waitForFunction(() => document.querySelector('#pmv-grid-title')?.textContent.startsWith('OKX'), null, WAIT);
+    }],
     ['embed', async (page) => { await page.goto(base + 'index.html?embed=1'); await ready(page); }],
   ];
 }
