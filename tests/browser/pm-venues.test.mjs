@@ -8,6 +8,7 @@
 // 375 px layout. Saves build/screenshots/pm-{table,grid}-{desktop,phone}{,-dark}.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { SHOTS, WAIT, ready, servedPage, fullLab } from './helpers.mjs';
 
 const full = await import(new URL('../../web/dist/marginlab-full.js', import.meta.url).href);
@@ -117,6 +118,25 @@ test('[UNVERIFIED] options behind named checkboxes with their defaults; SPAN wit
     assert.ok(mine.length >= 2);
     assert.deepEqual(await page.$$eval('[data-venue="okx:portfolio"] details.math li .step-label', (x) => x.map((e) => e.textContent)), mine.map((s) => s.label));
     assert.equal(await page.$$eval('#pmv-venues details.math li', (x) => x.length), mine.length, 'only the open venue\'s steps');
+  });
+});
+
+test('the lesson on portfolio margin shows its account under every venue, and follows the reader\'s edit', async () => {
+  const lesson = JSON.parse(readFileSync(new URL('../../web/lessons/11-portfolio-margin.json', import.meta.url), 'utf8'));
+  const { account } = lesson.tool.request;
+  const mm = (a) => amount(lab.marginByVenue(a).venues[0].maintenanceMargin, 'USD');
+  await withPage(async (page) => {
+    await page.goto(`${served.base}index.html#lesson=${lesson.id}`);
+    await ready(page);
+    const deribit = '#lpv-venues [data-venue="deribit:portfolio"] [data-field="maintenanceMargin"] .num';
+    await page.waitForSelector(deribit, WAIT);
+    assert.equal(await page.textContent(deribit), mm(account));
+    assert.equal(await page.textContent('#lesson-watch [data-watch="tool.venues[0].maintenanceMargin"] .now'), mm(account));
+    const moved = structuredClone(account);
+    moved.options[1].strike = lesson.try.value;
+    await page.click('#lesson-do-it');
+    await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [deribit, mm(moved)], WAIT);
+    assert.notEqual(mm(moved), mm(account));
   });
 });
 

@@ -231,8 +231,7 @@ function level(x, worst) {
 function heatMap(venues, [i, j], account, id) {
   const x = venues[i], g = x.grids[j];
   const name = `${NAMES[x.venue]}, ${g.name} (${g.underlying})`;
-  const table = v('table', { class: 'heat pm-heat', id: id('heat'), 'aria-label': `Heat map: ${name}` },
-    v('caption', {}, `Change in value (${x.currency}) by price move (columns) and volatility shock (rows); the worst cell is outlined.`),
+  const table = v('table', { class: 'heat pm-heat', id: id('heat'), 'aria-label': `Heat map: ${name}`, 'aria-describedby': id('heat-hint') },
     v('thead', {}, v('tr', {}, v('th', { scope: 'col' }, 'Vol \\ price'), ...g.priceMoves.map((m) => v('th', { scope: 'col' }, move(m))))),
     v('tbody', {}, ...g.pnl.map((row, r) => v('tr', {}, v('th', { scope: 'row' }, move(g.volShocks[r])),
       ...row.map((p, c) => {
@@ -242,6 +241,7 @@ function heatMap(venues, [i, j], account, id) {
       })))));
   return [
     v('h4', { id: id('grid-title') }, name),
+    v('p', { class: 'hint', id: id('heat-hint') }, `Change in value (${x.currency}) by price move (columns) and volatility shock (rows); the worst cell is outlined.`),
     v('div', { class: 'table-wrap', ...scrollable(`Heat map: ${name}`) }, table),
     v('dl', { class: 'tool-result pm-worst' },
       v('div', { class: 'metric', 'data-metric': 'pmv:worstCell' }, v('dt', {}, 'Worst cell'),
