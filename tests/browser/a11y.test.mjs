@@ -93,7 +93,8 @@ async function openLesson(page, base, id) {
   await page.goto(`${base}index.html#lesson=${id}`);
   await ready(page);
   await page.waitForFunction((lessonId) => document.querySelector('#learn .lesson-id')?.textContent === lessonId &&
-    document.querySelector('#lesson-watch .now')?.textContent !== '', id, WAIT);
+    document.querySelector('#lesson-watch .now')?.textContent !== '' &&
+    (!document.getElementById('lesson-venues-out') || document.querySelector('#lesson-venues-out tbody tr')), id, WAIT);  // a lesson on an account: its venues too
 }
 
 /** The chart draws in the frame after the numbers: wait two frames so axe sees the page drawn. */

@@ -86,16 +86,16 @@ function assumptionsBox(state, id, changed) {
     const boxId = id(`opt-${a.key}`);
     const check = h('input', { type: 'checkbox', id: boxId, name: a.key, 'data-assumption': a.key });
     const field = a.per === undefined ? null : h('input', { type: 'text', inputmode: 'decimal', id: `${boxId}-value`, value: a.initial,
-      'aria-label': a.text, 'aria-describedby': `${boxId}-err`, hidden: '' });
+      'aria-label': a.text, 'aria-describedby': `${boxId}-err` });
+    const value = field && h('span', { class: 'pm-value', hidden: '' }, field, a.per === 100 ? h('span', { class: 'unit' }, '%') : null);
     check.addEventListener('change', () => {
       state.checked[a.key] = check.checked;
-      if (field) field.hidden = !check.checked;
+      if (value) value.hidden = !check.checked;
       changed();
     });
     if (field) field.addEventListener('input', () => { state.typed[a.key] = field.value; changed(); });
     box.append(h('div', { class: 'pm-assumption' },
-      check, h('label', { for: boxId }, h('span', {}, a.text), ' ', h('code', {}, a.on ? `${a.key}: ${a.on}` : a.key)),
-      field, field && a.per === 100 ? h('span', { class: 'unit' }, '%') : null,
+      h('label', { for: boxId }, check, ' ', h('span', {}, a.text), ' ', h('code', {}, a.on ? `${a.key}: ${a.on}` : a.key)), value,
       h('small', { class: 'hint' }, a.otherwise),
       h('span', { class: 'error', id: `${boxId}-err` })));
   }
