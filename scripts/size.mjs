@@ -24,7 +24,8 @@ for (const name of readdirSync(dist).sort()) {
   const venue = /^venue-.*\.js$/.test(name);  // a venue's tier tables: when the venue is chosen
   const importer = name.startsWith('chunk-import-panel-') || name === 'marginlab-import.js';  // Import from exchange: when opened
   const reconcile = name.startsWith('chunk-reconcile-view-');  // a reconciliation's layout: an import's panels or a "Venue shows" tool
-  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !account && !messages && !risk && !importer && !reconcile && !language);  // chunks: chart and risk-lab forms, after the first result
+  const venuesPm = name.startsWith('chunk-pm-panel-');  // portfolio margin by venue: with the options account's first result, or a lesson on it
+  const loaded = PAGE.includes(name) || (name.startsWith('chunk-') && !lesson && !options && !account && !messages && !risk && !importer && !reconcile && !language && !venuesPm);  // chunks: chart and risk-lab forms, after the first result
   if (loaded) total += gz;
   const note = loaded ? '' : ON_DEMAND.includes(name)
     ? `  (loaded when the risk lab${name.startsWith('marginlab-full') ? ' or the options account' : ''} is first used)`
@@ -33,6 +34,7 @@ for (const name of readdirSync(dist).sort()) {
     : venue ? '  (loaded when its venue is chosen)'
     : importer ? '  (loaded when "Import from exchange" is opened and used)'
     : reconcile ? '  (loaded when an import gives a venue figure or a "Venue shows" tool computes)'
+    : venuesPm ? '  (loaded with the options account\'s first result, or a lesson on portfolio margin)'
     : risk ? '  (loaded when the risk lab comes near the screen)'
     : messages ? '  (loaded on the first input error, position past liquidation or use of the risk lab)'
     : language ? '  (loaded when the page is in a language other than English)'

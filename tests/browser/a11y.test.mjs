@@ -75,6 +75,16 @@ function views(base) {
       await page.waitForSelector('[data-metric^="cross:now:"]', WAIT);
       await page.waitForFunction(() => !document.querySelector('#opt-results.stale'), null, WAIT);
     }],
+    ['portfolio margin by venue: an assumption checked, a venue\'s steps and another grid open', async (page) => {
+      await go(page, base);
+      await page.click('#options-toggle');
+      await page.waitForSelector('#pmv-venues tbody tr', WAIT);
+      await page.check('#pmv-opt-okxVolShock');
+      await page.click('[data-venue="okx:portfolio"] details.math summary');
+      await page.waitForSelector('[data-venue="okx:portfolio"] details.math[open] li', WAIT);
+      await page.click('#pmv-venues [data-venue="okx:portfolio"] button.pm-grid-button');
+      await page.waitForFunction(() => document.querySelector('#pmv-grid-title')?.textContent.startsWith('OKX'), null, WAIT);
+    }],
     ['embed', async (page) => { await page.goto(base + 'index.html?embed=1'); await ready(page); }],
   ];
 }
@@ -83,7 +93,8 @@ async function openLesson(page, base, id) {
   await page.goto(`${base}index.html#lesson=${id}`);
   await ready(page);
   await page.waitForFunction((lessonId) => document.querySelector('#learn .lesson-id')?.textContent === lessonId &&
-    document.querySelector('#lesson-watch .now')?.textContent !== '', id, WAIT);
+    document.querySelector('#lesson-watch .now')?.textContent !== '' &&
+    (!document.getElementById('lesson-venues-out') || document.querySelector('#lesson-venues-out tbody tr')), id, WAIT);  // a lesson on an account: its venues too
 }
 
 /** The chart draws in the frame after the numbers: wait two frames so axe sees the page drawn. */

@@ -145,6 +145,7 @@ test('?lang=ja: the options account and the import panel show no English label; 
     await page.click('#options-toggle');
     await page.waitForSelector('[data-metric^="cross:now:"]', WAIT);
     await page.waitForFunction(() => !document.querySelector('#opt-results.stale') && document.querySelector('#opt-chart .legend, #opt-chart ul'), null, WAIT);
+    await page.waitForSelector('#pmv-venues tbody tr', WAIT);  // portfolio margin by venue, a chunk of its own
     const options = await page.evaluate(visibleTexts, '#options');
     assert.ok(options.length > 100, `${options.length} texts`);
     assert.ok(options.includes(ja['opt.title']) && options.includes(ja['opt.pmTitle']), 'the options account\'s headings in Japanese');

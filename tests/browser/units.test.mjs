@@ -8,7 +8,12 @@
 // curves part by colour and dash with a legend that reads without hovering.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { WAIT, ready, servedPage, SHOTS } from './helpers.mjs';
+
+/** The lessons' ids in the page's order (web/lessons, by file name). */
+const LESSON_IDS = readdirSync(new URL('../../web/lessons/', import.meta.url)).filter((f) => f.endsWith('.json')).sort()
+  .map((f) => JSON.parse(readFileSync(new URL(`../../web/lessons/${f}`, import.meta.url), 'utf8')).id);
 
 const served = await servedPage();
 const withPage = (fn, options) => served.withPage(fn, options);
@@ -137,17 +142,18 @@ test('item 10 and 11: lesson 7 takes its funding rate in percent; "Do it for me"
 
 test('item 11: → from the last lesson says it goes back to the first', async () => {
   await withPage(async (page) => {
-    await page.goto(`${served.base}index.html#lesson=venue-differs`);  // the last lesson (10)
+    const last = LESSON_IDS.length;
+    await page.goto(`${served.base}index.html#lesson=${LESSON_IDS[last - 1]}`);  // the last lesson
     await page.waitForFunction(() => document.querySelector('#learn-title')?.textContent.length, null, WAIT);
     assert.equal(await page.textContent('#lesson-next'), 'Back to lesson 1 →');
     await page.click('#lesson-next');
     await page.waitForFunction(() => document.querySelector('.lesson-count')?.textContent.startsWith('Lesson 1 '), null, WAIT);
     assert.match(await page.textContent('#learn .wrap-note'), /That was the last lesson: back to the first/);
     await page.click('#lesson-prev');
-    await page.waitForFunction(() => document.querySelector('.lesson-count')?.textContent.startsWith('Lesson 10 '), null, WAIT);
+    await page.waitForFunction((n) => document.querySelector('.lesson-count')?.textContent.startsWith(`Lesson ${n} `), last, WAIT);
     assert.match(await page.textContent('#learn .wrap-note'), /That was the first lesson/);
     await page.click('#lesson-prev');
-    await page.waitForFunction(() => document.querySelector('.lesson-count')?.textContent.startsWith('Lesson 9 '), null, WAIT);
+    await page.waitForFunction((n) => document.querySelector('.lesson-count')?.textContent.startsWith(`Lesson ${n} `), last - 1, WAIT);
     assert.equal(await page.locator('#learn .wrap-note').count(), 0, 'no note without a wrap');
   });
 });

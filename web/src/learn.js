@@ -8,7 +8,7 @@ import { h, v, clear, patch } from './dom.js';
 import { createForm, numberReader, fieldText } from './form.js';
 import { suffix, toField } from './units.js';
 import { showLesson } from './router.js';
-import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, quote, localizeLesson, runTool } from './lessons.js';
+import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, accountLesson, quote, localizeLesson, runTool } from './lessons.js';
 import { t } from './i18n.js';
 
 /** The lessons in the page's language (its catalogue is there before a lesson opens: main.js). */
@@ -20,6 +20,7 @@ let request = null;  // the lesson tool's request as the reader has edited it
 let toolText = {};   // the tool inputs' texts, as typed
 let fullLab = null;
 let started = [];    // the watched values' texts at the lesson's start
+let venues = null;   // a lesson on an account: its portfolio margin by venue (pm-panel.js)
 
 const $ = (id) => document.getElementById(id);
 const kit = createForm({ prefix: 'lt-', pathAttr: 'data-tool-path', errorAttr: 'data-tool-error-for', root: () => $('learn') });
@@ -79,11 +80,15 @@ async function show(i) {
       doItForMe(lesson),
       h('details', { class: 'expected' }, h('summary', {}, 'What should happen'), para(lesson.try.result))),
     h('h3', {}, 'Watch'),
-    h('dl', { class: 'watch', id: 'lesson-watch' })].filter(Boolean));
+    h('dl', { class: 'watch', id: 'lesson-watch' }),
+    accountLesson(lesson) ? h('section', { class: 'lesson-venues', 'aria-labelledby': 'lesson-venues-title' },
+      h('h3', { id: 'lesson-venues-title' }, 'Portfolio margin by venue'), h('div', { id: 'lesson-venues-out' })) : null].filter(Boolean));
   started = lesson.watch.map((w) => safeQuote(ctx, w));
   watch(lesson, () => '');
   showLesson(lesson.id);
-  api.load(lesson.scenario);  // -> update() -> refresh()
+  venues = null;
+  if (accountLesson(lesson)) refresh();  // no calculator scenario: its account is the tool's
+  else api.load(lesson.scenario);  // -> update() -> refresh()
   // The title takes the focus only where the page has it already: an embedded lesson never takes
   // the host page's keyboard (PageDown, arrows) before the reader clicks into it.
   if (document.hasFocus()) $('learn-title').focus({ preventScroll: true });
@@ -178,16 +183,29 @@ export function refresh() {
   const lesson = lessons[index];
   const { scenario, report } = api.current();
   const live = { scenario, report, request: null };
-  if (lesson.tool && fullLab && scenario) {
+  const onAccount = accountLesson(lesson);
+  if (lesson.tool && fullLab && (scenario || onAccount)) {
     const local = {};
     live.request = currentRequest(lesson, local);
     const r = runTool(fullLab, { ...lesson.tool, request: live.request }, scenario);
     kit.showErrors(local, r.errors);
     live.tool = r.errors.length ? null : r;
+    if (onAccount && live.tool) showVenues(live.request.account);
   }
-  watch(lesson, (w) => (report ? safeQuote(live, w) : '—'));
+  watch(lesson, (w) => (report || onAccount ? safeQuote(live, w) : '—'));
   const keys = [...new Set(lesson.watch.map((w) => metricKey(w.value)).filter(Boolean))];
   api.emphasise(keys, lesson.chart || []);
+}
+
+/** The lesson's account under every venue (pm-panel.js, a chunk of its own), as the reader has edited it. */
+function showVenues(account) {
+  import('./pm-panel.js').then(({ createPmPanel, loadStyles }) => {
+    const root = $('lesson-venues-out');
+    if (!root) return;
+    loadStyles();
+    if (!venues || venues.root !== root) venues = createPmPanel(root, fullLab, { prefix: 'lpv' });
+    venues.update(account);
+  });
 }
 
 // A printed lesson shows what should happen, too.

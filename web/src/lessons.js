@@ -11,6 +11,9 @@
 //   to its request.
 // Formats (web/src/format.js): price, amount, coin (8 decimals), percent, plain, int.
 // A placeholder that does not resolve to a finite number or a string is an error, never "NaN".
+//
+// A lesson on an account (tool marginByVenue) has no calculator scenario: its version 3 account is
+// the tool request's `account`, and the rest of the request is marginByVenue's.
 
 import * as fmt from './format.js';
 import { UNITS } from './units.js';
@@ -67,11 +70,18 @@ export const runTool = (fullLab, tool, scenario) => {
   if (typeof fn !== 'function') throw new Error(`the lesson's tool "${tool.name}" is not in the risk lab`);
   // reconcile(scenario, venueFigures, options): its lesson request is { venueFigures, relativeTolerance? }.
   if (tool.name === 'reconcile') return fn.call(fullLab, scenario, tool.request.venueFigures, { relativeTolerance: tool.request.relativeTolerance });
+  if (tool.name === 'marginByVenue') {
+    const { account, ...request } = tool.request;
+    return fn.call(fullLab, account, request);
+  }
   return fn.call(fullLab, scenario, tool.request);
 };
 
 /** Whether the lesson needs the risk lab's module (marginlab-full.js). */
 export const needsFullLab = (lesson) => Boolean(lesson.tool);
+
+/** A lesson on a version 3 account (marginByVenue's request holds it): no calculator scenario. */
+export const accountLesson = (lesson) => Boolean(lesson && lesson.tool && lesson.tool.name === 'marginByVenue');
 
 /**
  * Everything the lesson's placeholders can quote, computed by the core. `scenario` and
@@ -91,14 +101,14 @@ export function lessonContext(lab, fullLab, lesson, { scenario = lesson.scenario
     for (const e of r.errors) ctx.errors.push({ root: name, ...e });
     ctx[name] = r;
   };
-  evaluate('report', scenario);
+  if (scenario) evaluate('report', scenario);
   if (tool) useTool('tool', scenario, request);
   for (const [name, edits] of Object.entries(lesson.variants || {})) evaluate(name, applyEdits(scenario, edits));
   if (tool) for (const [name, edits] of Object.entries(lesson.toolVariants || {})) useTool(name, scenario, applyEdits(request, edits));
   if (lesson.try) {
     const { path, value } = lesson.try;
     if (path.startsWith('tool.')) {
-      evaluate('after', scenario);
+      if (scenario) evaluate('after', scenario);
       if (tool) useTool('toolAfter', scenario, applyEdits(request, [{ path: path.slice(5), value }]));
     } else {
       const changed = applyEdits(scenario, [{ path, value }]);
@@ -252,7 +262,10 @@ export function lessonProblems(lesson) {
   if (!isObj(lesson)) return ['a lesson is a JSON object'];
   if (typeof lesson.id !== 'string' || !/^[a-z0-9-]{1,40}$/.test(lesson.id)) p.push('id: lowercase letters, digits and "-", at most 40');
   if (typeof lesson.title !== 'string' || !lesson.title) p.push('title: a non-empty string');
-  if (!isObj(lesson.scenario)) p.push('scenario: a Scenario object');
+  if (accountLesson(lesson)) {
+    if (lesson.scenario !== undefined || lesson.variants !== undefined) p.push('a lesson on an account has no scenario or variants: its account is tool.request.account');
+    if (!isObj(lesson.tool.request) || !isObj(lesson.tool.request.account)) p.push('tool.request.account: the lesson\'s version 3 account');
+  } else if (!isObj(lesson.scenario)) p.push('scenario: a Scenario object');
   if (!Array.isArray(lesson.paragraphs) || !lesson.paragraphs.length || !lesson.paragraphs.every((t) => typeof t === 'string')) {
     p.push('paragraphs: a non-empty array of strings');
   }

@@ -32,6 +32,7 @@ const state = {
   frame: 0,
 };
 let plot = null;
+let venues = null;  // the portfolio-margin-by-venue panel (pm-panel.js, a chunk loaded with the first result)
 
 // ---------------------------------------------------------------------------------------------
 // Form state: texts as typed.
@@ -274,7 +275,11 @@ function renderAll() {
       h('p', { id: 'opt-chart-summary', class: 'chart-summary' })),
     h('section', { class: 'opt-heat', 'aria-labelledby': 'opt-heat-title' },
       h('h2', { id: 'opt-heat-title' }, 'Portfolio margin: stress grid'),
-      h('div', { id: 'opt-heat-out' })));
+      h('div', { id: 'opt-heat-out' })),
+    h('section', { class: 'opt-venues', 'aria-labelledby': 'opt-venues-title' },
+      h('h2', { id: 'opt-venues-title' }, 'Portfolio margin by venue'),
+      h('div', { id: 'opt-venues-out' }, h('p', { 'data-loading': '' }, 'Loading the venues…'))));
+  venues = null;
   renderInputs();
   update();
 }
@@ -502,6 +507,7 @@ function update() {
         Object.assign(state, { result: r, pm, scenario, request });
         math.renew();
         router.save('options');
+        showVenues(scenario);
       }
     }
   }
@@ -509,6 +515,18 @@ function update() {
   $('opt-status').classList.remove('busy');
   showStale({ results: $('opt-results'), note: $('opt-stale'), status: $('opt-status') }, count, state.result !== null, 'account');
   renderResults();
+}
+
+/** The account under every venue's portfolio margin (pm-panel.js, loaded on first use), for the version 3 account of the scenario. */
+function showVenues(scenario) {
+  const { errors, account } = lab.toAccount(scenario);
+  if (errors.length) return;
+  import('./pm-panel.js').then(({ createPmPanel }) => {
+    const root = $('opt-venues-out');
+    if (!root || !host || state.scenario !== scenario) return;  // closed, or a newer account is on its way
+    if (!venues || venues.root !== root) venues = createPmPanel(root, lab, { prefix: 'pmv' });
+    venues.update(account);
+  });
 }
 
 /** Each unnamed option's label field shows the name it goes by (from its fields) as its placeholder. */
