@@ -320,6 +320,31 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.equal(report.isolated.positions[0].maintenanceMarginRate, 0.005);
   });
 
+  test('ETH-USDT-SWAP: rows as the cited cache prints them; a size in tier 2 liquidates as OKX\'s formula by hand', async () => {
+    const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'ETH-USDT-SWAP');
+    assert.equal(t.capUnit, 'contracts');
+    assert.equal(t.spec.contractSize, 0.1);
+    assert.ok(lab.defaultTiers('okx', 'ethusdt').some((x) => x.venue === 'okx-swap'), 'ETHUSDT is an alias, any case');
+    // Spot checks against VanJames/freqtrade user_data/data/okx/futures/leverage_tiers_USDT.json @ 51df7fe4 (OKX's
+    // info fields, read at characters 2,906,600 to 2,932,000): tier 1 maxSz 5000 mmr 0.004 maxLever 100; tier 4
+    // 50000 / 0.0125 / 40; tier 29 675000 / 0.1375 / 6.66; tier 64 1550000 / 0.3125 / 3.07 (rows 1-64 kept).
+    assert.equal(t.tiers.length, 64);
+    for (const [i, cap, lev, mmr] of [[0, 5000, 100, 0.004], [3, 50000, 40, 0.0125], [28, 675000, 6.66, 0.1375], [63, 1550000, 3.07, 0.3125]])
+      assert.deepEqual(t.tiers[i], { notionalCap: cap, maxLeverage: lev, maintenanceMarginRate: mmr }, `tier ${i + 1}`);
+    // 600 ETH long = 6,000 contracts of 0.1 ETH: tier 2 (5,000 < 6,000 <= 10,000 contracts), MMR 0.5%.
+    const position = { symbol: 'ETH-USDT-SWAP', contract: 'linear', contractSize: 0.1, side: 'long', quantity: 6000,
+      entryPrice: 3000, leverage: 20, marginMode: 'isolated' };
+    const rows = tiersForPosition(t, [position]);
+    assert.deepEqual(rows, [{ notionalCap: 1e15, maxLeverage: 66.66, maintenanceMarginRate: 0.005 }]);
+    const report = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 200000, takerFeeRate: 0.0005, tiers: { 'ETH-USDT-SWAP': rows },
+      positions: [position] });
+    assert.deepEqual(report.errors, []);
+    // By hand: M = 600 x 3,000 / 20 = 90,000 USDT; LP = (3,000 - 90,000/600) / (1 - 0.005 - 0.0005) = 2,850 / 0.9945
+    // = 2,865.7617...
+    const lp = report.isolated.positions[0].liquidationPrice;
+    assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
+  });
+
   test('capUnit is checked, and a notional table passes through unchanged', () => {
     const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
     doc.symbols[0].capUnit = 'lots';
