@@ -9,11 +9,9 @@
 // symbol's tiers and raw.imr in okx-swap.json, which must already hold the symbol with its spec).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const [coin, flag] = process.argv.slice(2);
-if (!/^[A-Z0-9]{1,12}$/.test(coin ?? '')) throw new Error('usage: okx-tiers.mjs COIN [--write]');
 
 /** The transcribed lines of one coin, checked; throws at the first line that breaks a rule. */
 export function parseTiers(text) {
@@ -30,17 +28,24 @@ export function parseTiers(text) {
   return rows;
 }
 
-const rows = parseTiers(readFileSync(join(here, `okx-${coin}.txt`), 'utf8'));
-const tiers = rows.map(([, maxSz, mmr, , lever]) => ({ notionalCap: maxSz, maxLeverage: lever, maintenanceMarginRate: mmr }));
-if (flag !== '--write') {
-  console.log(JSON.stringify(tiers));
-} else {
+/** The rows of okx-<coin>.txt as the data file's tier rows, with the imr column. */
+export function transcribed(coin) {
+  const rows = parseTiers(readFileSync(join(here, `okx-${coin}.txt`), 'utf8'));
+  return { imr: rows.map((r) => r[3]), tiers: rows.map(([, maxSz, mmr, , lever]) => ({ notionalCap: maxSz, maxLeverage: lever, maintenanceMarginRate: mmr })) };
+}
+
+function main([coin, flag]) {
+  if (!/^[A-Z0-9]{1,12}$/.test(coin ?? '')) throw new Error('usage: okx-tiers.mjs COIN [--write]');
+  const { imr, tiers } = transcribed(coin);
+  if (flag !== '--write') return console.log(JSON.stringify(tiers));
   const file = join(here, '..', '..', 'core', 'data', 'venues', 'okx-swap.json');
   const doc = JSON.parse(readFileSync(file, 'utf8'));
   const sym = doc.symbols.find((s) => s.symbol === `${coin}-USDT-SWAP`);
   if (!sym) throw new Error(`${coin}-USDT-SWAP is not in okx-swap.json: add it with its spec first`);
-  sym.raw = { ...sym.raw, imr: rows.map((r) => r[3]) };
+  sym.raw = { ...sym.raw, imr };
   sym.tiers = tiers;
   writeFileSync(file, `${JSON.stringify(doc, null, 1)}\n`);
   console.log(`${coin}-USDT-SWAP: ${tiers.length} rows written`);
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));

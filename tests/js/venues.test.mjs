@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import createMarginLab from '../../web/dist/marginlab.js';
 import createFullLab from '../../web/dist/marginlab-full.js';
 import { venueProblems, continuityProblems, tiersForPosition } from '../../wasm/venue-data.mjs';
+import { parseTiers, transcribed } from '../../scripts/venue-src/okx-tiers.mjs';
 
 const wasmBinary = readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url));
 const lab = await createMarginLab({ wasmBinary });
@@ -343,6 +344,44 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     // = 2,865.7617...
     const lp = report.isolated.positions[0].liquidationPrice;
     assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
+  });
+
+  test('SOL, DOGE, XRP: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
+    const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
+    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP']) {
+      const sym = doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`);
+      assert.deepEqual({ imr: sym.raw.imr, tiers: sym.tiers }, transcribed(coin), coin);
+    }
+    // Rows read in VanJames/freqtrade leverage_tiers_USDT.json @ 51df7fe4 (OKX info maxSz / mmr / maxLever):
+    // SOL tier 3 20000 / 0.015 / 20 and tier 38 720000 / 0.19 / 4.44; DOGE tier 2 3000 / 0.01 / 40 and tier 37
+    // 210000 / 0.185 / 4.54; XRP tier 4 20000 / 0.02 / 18.18 and tier 28 260000 / 0.14 / 5.71.
+    const row = (coin, i) => doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`).tiers[i];
+    assert.deepEqual(row('SOL', 2), { notionalCap: 20000, maxLeverage: 20, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('SOL', 37), { notionalCap: 720000, maxLeverage: 4.44, maintenanceMarginRate: 0.19 });
+    assert.deepEqual(row('DOGE', 1), { notionalCap: 3000, maxLeverage: 40, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('DOGE', 36), { notionalCap: 210000, maxLeverage: 4.54, maintenanceMarginRate: 0.185 });
+    assert.deepEqual(row('XRP', 3), { notionalCap: 20000, maxLeverage: 18.18, maintenanceMarginRate: 0.02 });
+    assert.deepEqual(row('XRP', 27), { notionalCap: 260000, maxLeverage: 5.71, maintenanceMarginRate: 0.14 });
+    // The converter refuses a typo: 1/0.055 cut to 2 decimals is 18.18, not 18.81.
+    assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 5000 0.01 0.055 18.81'), /tier 2: maxLever 18.81/);
+    assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 2000 0.01 0.025 40'), /tier 2: maxSz 2000 not above 2500/);
+  });
+
+  test('DOGE-USDT-SWAP: 4,000 contracts of 1,000 DOGE take tier 3 whatever the price; liquidation by hand', async () => {
+    const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'DOGE-USDT-SWAP');
+    assert.equal(t.spec.contractSize, 1000);
+    const position = { symbol: 'DOGE-USDT-SWAP', contract: 'linear', contractSize: 1000, side: 'long', quantity: 4000,
+      entryPrice: 0.2, leverage: 10, marginMode: 'isolated' };
+    // 3,000 < 4,000 <= 6,000 contracts: tier 3, MMR 1.5%, 20x.
+    const rows = tiersForPosition(t, [position]);
+    assert.deepEqual(rows, [{ notionalCap: 1e15, maxLeverage: 20, maintenanceMarginRate: 0.015 }]);
+    const report = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 100000, takerFeeRate: 0.0005, tiers: { 'DOGE-USDT-SWAP': rows },
+      positions: [position] });
+    assert.deepEqual(report.errors, []);
+    // By hand: 4,000,000 DOGE, notional 800,000 USDT, M = 80,000; LP = (0.2 - 80,000/4,000,000) / (1 - 0.015 - 0.0005)
+    // = 0.18 / 0.9845 = 0.182833925...
+    const lp = report.isolated.positions[0].liquidationPrice;
+    assert.ok(Math.abs(lp - 0.18 / 0.9845) < 1e-12, `${lp}`);
   });
 
   test('capUnit is checked, and a notional table passes through unchanged', () => {
