@@ -295,6 +295,17 @@ describe('the venue-file checker under hostile input', () => {
 });
 
 describe('OKX position tiers in contracts (capUnit)', () => {
+  /** The one row a position's size takes in a shipped size table (checked against `row`), and the isolated
+   *  liquidation price the core gives with it (wallet 1e7 USDT, taker fee 0.05%). */
+  function isolatedLiquidation(table, position, row) {
+    const rows = tiersForPosition(table, [position]);
+    assert.deepEqual(rows, [row]);
+    const report = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 1e7, takerFeeRate: 0.0005, tiers: { [position.symbol]: rows },
+      positions: [position] });
+    assert.deepEqual(report.errors, []);
+    return report.isolated.positions[0].liquidationPrice;
+  }
+
   test('a size table goes to the core as the row the size falls in; liquidation as OKX\'s formula by hand', async () => {
     const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'BTC-USDT-SWAP');
     assert.equal(t.capUnit, 'contracts');
@@ -335,14 +346,9 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     // 600 ETH long = 6,000 contracts of 0.1 ETH: tier 2 (5,000 < 6,000 <= 10,000 contracts), MMR 0.5%.
     const position = { symbol: 'ETH-USDT-SWAP', contract: 'linear', contractSize: 0.1, side: 'long', quantity: 6000,
       entryPrice: 3000, leverage: 20, marginMode: 'isolated' };
-    const rows = tiersForPosition(t, [position]);
-    assert.deepEqual(rows, [{ notionalCap: 1e15, maxLeverage: 66.66, maintenanceMarginRate: 0.005 }]);
-    const report = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 200000, takerFeeRate: 0.0005, tiers: { 'ETH-USDT-SWAP': rows },
-      positions: [position] });
-    assert.deepEqual(report.errors, []);
+    const lp = isolatedLiquidation(t, position, { notionalCap: 1e15, maxLeverage: 66.66, maintenanceMarginRate: 0.005 });
     // By hand: M = 600 x 3,000 / 20 = 90,000 USDT; LP = (3,000 - 90,000/600) / (1 - 0.005 - 0.0005) = 2,850 / 0.9945
     // = 2,865.7617...
-    const lp = report.isolated.positions[0].liquidationPrice;
     assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
   });
 
@@ -373,14 +379,9 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     const position = { symbol: 'DOGE-USDT-SWAP', contract: 'linear', contractSize: 1000, side: 'long', quantity: 4000,
       entryPrice: 0.2, leverage: 10, marginMode: 'isolated' };
     // 3,000 < 4,000 <= 6,000 contracts: tier 3, MMR 1.5%, 20x.
-    const rows = tiersForPosition(t, [position]);
-    assert.deepEqual(rows, [{ notionalCap: 1e15, maxLeverage: 20, maintenanceMarginRate: 0.015 }]);
-    const report = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 100000, takerFeeRate: 0.0005, tiers: { 'DOGE-USDT-SWAP': rows },
-      positions: [position] });
-    assert.deepEqual(report.errors, []);
+    const lp = isolatedLiquidation(t, position, { notionalCap: 1e15, maxLeverage: 20, maintenanceMarginRate: 0.015 });
     // By hand: 4,000,000 DOGE, notional 800,000 USDT, M = 80,000; LP = (0.2 - 80,000/4,000,000) / (1 - 0.015 - 0.0005)
     // = 0.18 / 0.9845 = 0.182833925...
-    const lp = report.isolated.positions[0].liquidationPrice;
     assert.ok(Math.abs(lp - 0.18 / 0.9845) < 1e-12, `${lp}`);
   });
 
