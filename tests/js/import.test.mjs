@@ -105,9 +105,11 @@ describe('documented example responses import as scenarios the core accepts', ()
       entryPrice: 1597.74, markPrice: 1584.33, leverage: 10, marginMode: 'cross' }]);
     assert.deepEqual(r.venueFigures[0], { position: 0, liquidationPrice: 1438.7380360728976, bankruptcyPrice: null, initialMargin: 23.76495,
       maintenanceMargin: 1.9011959999999997, marginRatio: 11.719278420807477 });
-    // No OKX tier table ships and the response gives none: the core says so at the instrument's path.
-    assert.deepEqual(r.errors.map((e) => [e.rule, e.source]), [['tierMissing', 'positions.data[0].instId']]);
-    assert.ok(r.missing.some((m) => m.path === 'tiers.ETH-USDT-SWAP'));
+    // The shipped OKX table (okx-swap.json, capUnit contracts) gives the row 15 contracts take: tier 1
+    // (<= 5,000 contracts, 100x, MMR 0.4% in OKX's ETH-USDT position tiers).
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.scenario.tiers['ETH-USDT-SWAP'], [{ notionalCap: 1e15, maxLeverage: 100, maintenanceMarginRate: 0.004 }]);
+    assert.ok(!r.missing.some((m) => m.path === 'tiers.ETH-USDT-SWAP'));
   });
 
   test('Hyperliquid clearinghouseState: isolated ETH, its maxLeverage wins over the shipped table', async () => {

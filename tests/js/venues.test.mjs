@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import createMarginLab from '../../web/dist/marginlab.js';
 import createFullLab from '../../web/dist/marginlab-full.js';
 import { venueProblems, continuityProblems, tiersForPosition } from '../../wasm/venue-data.mjs';
+import { parseTiers, transcribed } from '../../scripts/venue-src/okx-tiers.mjs';
 
 const wasmBinary = readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url));
 const lab = await createMarginLab({ wasmBinary });
@@ -294,6 +295,17 @@ describe('the venue-file checker under hostile input', () => {
 });
 
 describe('OKX position tiers in contracts (capUnit)', () => {
+  /** The one row a position's size takes in a shipped size table (checked against `row`), and the isolated
+   *  liquidation price the core gives with it (wallet 1e7 USDT, taker fee 0.05%). */
+  function isolatedLiquidation(table, position, row) {
+    const rows = tiersForPosition(table, [position]);
+    assert.deepEqual(rows, [row]);
+    const report = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 1e7, takerFeeRate: 0.0005, tiers: { [position.symbol]: rows },
+      positions: [position] });
+    assert.deepEqual(report.errors, []);
+    return report.isolated.positions[0].liquidationPrice;
+  }
+
   test('a size table goes to the core as the row the size falls in; liquidation as OKX\'s formula by hand', async () => {
     const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'BTC-USDT-SWAP');
     assert.equal(t.capUnit, 'contracts');
@@ -318,6 +330,59 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     const lp = report.isolated.positions[0].liquidationPrice;
     assert.ok(Math.abs(lp - 57000 / 0.9945) < 1e-6, `${lp}`);
     assert.equal(report.isolated.positions[0].maintenanceMarginRate, 0.005);
+  });
+
+  test('ETH-USDT-SWAP: rows as the cited cache prints them; a size in tier 2 liquidates as OKX\'s formula by hand', async () => {
+    const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'ETH-USDT-SWAP');
+    assert.equal(t.capUnit, 'contracts');
+    assert.equal(t.spec.contractSize, 0.1);
+    assert.ok(lab.defaultTiers('okx', 'ethusdt').some((x) => x.venue === 'okx-swap'), 'ETHUSDT is an alias, any case');
+    // Spot checks against VanJames/freqtrade user_data/data/okx/futures/leverage_tiers_USDT.json @ 51df7fe4 (OKX's
+    // info fields, read at characters 2,906,600 to 2,932,000): tier 1 maxSz 5000 mmr 0.004 maxLever 100; tier 4
+    // 50000 / 0.0125 / 40; tier 29 675000 / 0.1375 / 6.66; tier 64 1550000 / 0.3125 / 3.07 (rows 1-64 kept).
+    assert.equal(t.tiers.length, 64);
+    for (const [i, cap, lev, mmr] of [[0, 5000, 100, 0.004], [3, 50000, 40, 0.0125], [28, 675000, 6.66, 0.1375], [63, 1550000, 3.07, 0.3125]])
+      assert.deepEqual(t.tiers[i], { notionalCap: cap, maxLeverage: lev, maintenanceMarginRate: mmr }, `tier ${i + 1}`);
+    // 600 ETH long = 6,000 contracts of 0.1 ETH: tier 2 (5,000 < 6,000 <= 10,000 contracts), MMR 0.5%.
+    const position = { symbol: 'ETH-USDT-SWAP', contract: 'linear', contractSize: 0.1, side: 'long', quantity: 6000,
+      entryPrice: 3000, leverage: 20, marginMode: 'isolated' };
+    const lp = isolatedLiquidation(t, position, { notionalCap: 1e15, maxLeverage: 66.66, maintenanceMarginRate: 0.005 });
+    // By hand: M = 600 x 3,000 / 20 = 90,000 USDT; LP = (3,000 - 90,000/600) / (1 - 0.005 - 0.0005) = 2,850 / 0.9945
+    // = 2,865.7617...
+    assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
+  });
+
+  test('SOL, DOGE, XRP: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
+    const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
+    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP']) {
+      const sym = doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`);
+      assert.deepEqual({ imr: sym.raw.imr, tiers: sym.tiers }, transcribed(coin), coin);
+    }
+    // Rows read in VanJames/freqtrade leverage_tiers_USDT.json @ 51df7fe4 (OKX info maxSz / mmr / maxLever):
+    // SOL tier 3 20000 / 0.015 / 20 and tier 38 720000 / 0.19 / 4.44; DOGE tier 2 3000 / 0.01 / 40 and tier 37
+    // 210000 / 0.185 / 4.54; XRP tier 4 20000 / 0.02 / 18.18 and tier 28 260000 / 0.14 / 5.71.
+    const row = (coin, i) => doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`).tiers[i];
+    assert.deepEqual(row('SOL', 2), { notionalCap: 20000, maxLeverage: 20, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('SOL', 37), { notionalCap: 720000, maxLeverage: 4.44, maintenanceMarginRate: 0.19 });
+    assert.deepEqual(row('DOGE', 1), { notionalCap: 3000, maxLeverage: 40, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('DOGE', 36), { notionalCap: 210000, maxLeverage: 4.54, maintenanceMarginRate: 0.185 });
+    assert.deepEqual(row('XRP', 3), { notionalCap: 20000, maxLeverage: 18.18, maintenanceMarginRate: 0.02 });
+    assert.deepEqual(row('XRP', 27), { notionalCap: 260000, maxLeverage: 5.71, maintenanceMarginRate: 0.14 });
+    // The converter refuses a typo: 1/0.055 cut to 2 decimals is 18.18, not 18.81.
+    assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 5000 0.01 0.055 18.81'), /tier 2: maxLever 18.81/);
+    assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 2000 0.01 0.025 40'), /tier 2: maxSz 2000 not above 2500/);
+  });
+
+  test('DOGE-USDT-SWAP: 4,000 contracts of 1,000 DOGE take tier 3 whatever the price; liquidation by hand', async () => {
+    const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'DOGE-USDT-SWAP');
+    assert.equal(t.spec.contractSize, 1000);
+    const position = { symbol: 'DOGE-USDT-SWAP', contract: 'linear', contractSize: 1000, side: 'long', quantity: 4000,
+      entryPrice: 0.2, leverage: 10, marginMode: 'isolated' };
+    // 3,000 < 4,000 <= 6,000 contracts: tier 3, MMR 1.5%, 20x.
+    const lp = isolatedLiquidation(t, position, { notionalCap: 1e15, maxLeverage: 20, maintenanceMarginRate: 0.015 });
+    // By hand: 4,000,000 DOGE, notional 800,000 USDT, M = 80,000; LP = (0.2 - 80,000/4,000,000) / (1 - 0.015 - 0.0005)
+    // = 0.18 / 0.9845 = 0.182833925...
+    assert.ok(Math.abs(lp - 0.18 / 0.9845) < 1e-12, `${lp}`);
   });
 
   test('capUnit is checked, and a notional table passes through unchanged', () => {
