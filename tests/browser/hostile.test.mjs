@@ -535,7 +535,7 @@ test('a hostile link pasted into an open page (hashchange) keeps the scenario an
     await page.goto(base + fragmentOf(good));
     await ready(page);
     await expectShown(page, expectedLiquidation(good));
-    for (const [fragment, re] of [[`#${IMG}`, /expected "#s1=…"/], [fragmentOf(J((s) => { s.version = 3; })), /version 3/],
+    for (const [fragment, re] of [[`#${IMG}`, /expected "#s1=…"/], [fragmentOf(J((s) => { s.version = 4; })), /version 4/],
       [fragmentOf(nested(100000)), /scenario object/], ['#s1=' + 'A'.repeat(20000), /too long/]]) {
       await page.evaluate((f) => { location.hash = f; }, fragment);
       await page.waitForFunction((r) => new RegExp(r).test(document.getElementById('notice').textContent), re.source, WAIT);

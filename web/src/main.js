@@ -590,7 +590,7 @@ function loadLink({ scenario, error }, first) {
     return false;
   }
   if (scenario.version !== undefined && scenario.version !== 1) {
-    showNotice(`The link holds a scenario of version ${quoted(scenario.version)}; this page reads version 1, and version 2 for options accounts.${fallback}`);
+    showNotice(`The link holds a scenario of version ${quoted(scenario.version)}; this page reads version 1, version 2 for options accounts and version 3 for accounts.${fallback}`);
     return false;
   }
   const form = formFromScenario(scenario);
