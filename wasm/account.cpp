@@ -5,6 +5,7 @@
 // formula lives here.
 #include "account.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@
 #include "marginlab/account.h"
 #include "marginlab/validate.h"
 #include "marginlab/venue_pm.h"
+#include "marginlab/venue_pm_params.h"
+#include "marginlab/venue_pm_reverse.h"
 #include "options.h"
 #include "packed.h"
 #include "reader.h"
@@ -153,6 +156,52 @@ val accountBoundary(const val& account, const val& request, const val& options) 
   if (result.errors.empty()) result = marginlab::accountBoundary(a, q);
   return answer(result, [&](JsWriter& w, bool explain) {
     if (explain) marginlab::explain(a, q, *result.value);
+    ValueWriter(w, explain).members(*result.value);
+  }, options);
+}
+
+val venueReverse(const val& account, const val& request, const val& options) {
+  Result<VenueReverseResult> result;  // the boundary's errors, or the core's answer
+  VenueReverseRequest q;
+  const Account a = readInputs(account, request, q, result.errors);
+  if (result.errors.empty()) result = marginlab::venueReverse(a, q);
+  return answer(result, [&](JsWriter& w, bool explain) {
+    if (explain) marginlab::explain(q, *result.value);
+    ValueWriter(w, explain).members(*result.value);
+  }, options);
+}
+
+namespace {
+
+/// A string argument: its text, or an error at `path` when it is absent or not a string.
+std::string stringArgument(const val& v, const char* path, std::vector<InputError>& errors) {
+  Reader r;
+  const std::optional<std::string> s = r.string(fieldOf(v), Path(path), true, 64);
+  errors.insert(errors.end(), r.errors.begin(), r.errors.end());
+  return s.value_or("");
+}
+
+}  // namespace
+
+val pmParameterSets(const val& venue) {
+  JsWriter& w = accountWriter();
+  w.array();
+  std::vector<InputError> ignored;  // a venue that is not a string has no sets
+  for (const PmParameterSet& s : marginlab::pmParameterSets(stringArgument(venue, "venue", ignored))) ValueWriter(w, false).write(s);
+  return w.end().take();
+}
+
+val pmParameterDiff(const val& venue, const val& dateA, const val& dateB, const val& options) {
+  Result<PmParameterDiff> result;
+  const std::string v = stringArgument(venue, "venue", result.errors), a = stringArgument(dateA, "dateA", result.errors),
+                    b = stringArgument(dateB, "dateB", result.errors);
+  Result<PmParameterDiff> core = marginlab::pmParameterDiff(v, a, b);  // every problem at once: the core's at other paths
+  for (InputError& e : core.errors)
+    if (std::none_of(result.errors.begin(), result.errors.end(), [&](const InputError& x) { return x.path == e.path; }))
+      result.errors.push_back(std::move(e));
+  if (result.errors.empty()) result.value = std::move(core.value);
+  return answer(result, [&](JsWriter& w, bool explain) {
+    if (explain) marginlab::explain(*result.value);
     ValueWriter(w, explain).members(*result.value);
   }, options);
 }

@@ -26,6 +26,8 @@ template <> inline constexpr bool kInput<marginlab::CollateralTiers> = true;
 template <> inline constexpr bool kInput<marginlab::AccountRules> = true;
 template <> inline constexpr bool kInput<marginlab::BoundaryAxis> = true;
 template <> inline constexpr bool kInput<marginlab::BoundaryRequest> = true;
+template <> inline constexpr bool kInput<marginlab::VenueReverseRequest> = true;
+template <> inline constexpr bool kInput<marginlab::NewLeg> = true;
 
 /// account.h toAccount: (scenario version 1 or 2, options) -> { errors, account? }; the scenario's own
 /// errors (conversion and core) at its paths, the account only without them.
@@ -41,6 +43,14 @@ emscripten::val marginByVenue(const emscripten::val& account, const emscripten::
 /// (account, { x: { asset, from, to }, y, n }, options) -> { errors, xs, ys, headroom, lines, today,
 /// todayHeadroom, nearest?, distance?, steps? }: the liquidation boundary in two moves.
 emscripten::val accountBoundary(const emscripten::val& account, const emscripten::val& request, const emscripten::val& options);
+/// venue_pm_reverse.h venueReverse: (account, request or undefined, options) -> { errors, venues?, steps? }:
+/// per marginByVenue row, a new leg's largest size and the liquidating moves.
+emscripten::val venueReverse(const emscripten::val& account, const emscripten::val& request, const emscripten::val& options);
+/// venue_pm_params.h: (venue) -> PmParameterSet[], every dated set of a venue, oldest first (data).
+emscripten::val pmParameterSets(const emscripten::val& venue);
+/// venue_pm_params.h pmParameterDiff: (venue, dateA, dateB, options) -> { errors, venue, setA, setB, changes, steps? }.
+emscripten::val pmParameterDiff(const emscripten::val& venue, const emscripten::val& dateA, const emscripten::val& dateB,
+                                const emscripten::val& options);
 /// ({ unverified }?) -> AccountRules[]: the shipped venue rule sets, dated and sourced.
 emscripten::val accountVenues(const emscripten::val& options);
 

@@ -38,6 +38,23 @@ function accountTools(core) {
       if (!isPlainObject(request)) throw new TypeError('accountBoundary(..., request): request must be an object');
       return core.accountBoundary(account, request, optionsOf('accountBoundary', options));
     },
+    /** (account, request?, options?) -> { errors, venues?, steps? }: per marginByVenue row, a new leg's
+     *  largest size (request.newLeg) and the moves that liquidate (request.underlying, default all). */
+    venueReverse(account, request, options) {
+      if (!isPlainObject(account)) throw new TypeError('venueReverse(account, ...): account must be an object');
+      if (request !== undefined && request !== null && !isPlainObject(request)) {
+        throw new TypeError('venueReverse(..., request): request must be an object');
+      }
+      return core.venueReverse(account, request, optionsOf('venueReverse', options));
+    },
+    /** (venue) -> the venue's dated parameter sets, oldest first (data; none for binance and span). */
+    pmParameterSets(venue) {
+      return core.pmParameterSets(venue);
+    },
+    /** (venue, dateA, dateB, options?) -> { errors, venue, setA, setB, changes, steps? }. */
+    pmParameterDiff(venue, dateA, dateB, options) {
+      return core.pmParameterDiff(venue, dateA, dateB, optionsOf('pmParameterDiff', options));
+    },
     /** ({ unverified }?) -> the shipped venue rule sets (AccountRules[]), each a fresh copy to edit. */
     accountVenues(options) {
       return core.accountVenues(optionsOf('accountVenues', options));

@@ -204,5 +204,8 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("marginByVenue", &mljs::marginByVenue);  // (account, request) -> every venue's margin
   emscripten::function("accountBoundary", &mljs::accountBoundary);  // (account, request) -> grid, lines, nearest
   emscripten::function("accountVenues", &mljs::accountVenues);      // ({ unverified }) -> rule sets
+  emscripten::function("venueReverse", &mljs::venueReverse);        // (account, request) -> sizes, liquidating moves
+  emscripten::function("pmParameterSets", &mljs::pmParameterSets);  // (venue) -> dated parameter sets
+  emscripten::function("pmParameterDiff", &mljs::pmParameterDiff);  // (venue, dateA, dateB) -> changes
 #endif
 }

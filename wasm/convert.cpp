@@ -215,6 +215,16 @@ val describe() {
   d.describe<PmComponent>();
   d.describe<PmScenario>();
   d.describe<PmGrid>();
+  d.describe<VenueReverseRequest>();
+  d.describe<NewLeg>();
+  d.describe<VenueReverseResult>();
+  d.describe<VenueReverse>();
+  d.describe<LiquidationMove>();
+  d.describe<ReverseAnswer>();
+  d.describe<PmParameterSet>();
+  d.describe<PmParameter>();
+  d.describe<PmParameterDiff>();
+  d.describe<PmParameterChange>();
 #endif
   d.describe<CollateralBand>();
   d.describe<CollateralTiers>();

@@ -388,6 +388,106 @@ export interface MarginByVenueResult {
   steps?: Step[];
 }
 
+/** venue_pm_reverse.h NewLeg: exactly one of future and option. Its quantity is the first size tried
+ *  (the scale of the ladder, x4 per step); the answer replaces it. */
+export interface NewLeg {
+  future?: AccountFuture;
+  option?: AccountOption;
+}
+
+/** venue_pm_reverse.h VenueReverseRequest: marginByVenue's request fields, then the leg and the moving
+ *  underlying. Sizes are searched from 0 to 1e9 (contracts or options), to 1e-9 relative; moves from 0
+ *  down to -95% and up to +1000% (10), to 1e-9 absolute. */
+export interface VenueReverseRequest extends MarginByVenueRequest {
+  /** Ask for this leg's largest size before IM exceeds the equity the venue counts. */
+  newLeg?: NewLeg;
+  /** Move only this underlying (default: every underlying together, with the collateral of the same name). */
+  underlying?: string;
+}
+
+/** venue_pm_reverse.h ReverseAnswer: a size or a move (a fraction), or null with the reason. */
+export interface ReverseAnswer {
+  value: number | null;
+  /** Why there is no answer (or why the answer stops short): e.g. "no move to -95% liquidates". */
+  reason: string | null;
+  /** IM (size) or MM (move) at the answer, USD; at the range's end when there is none. */
+  margin: number;
+  /** The equity the venue counts there, USD. */
+  equity: number;
+}
+
+export interface LiquidationMove {
+  down: ReverseAnswer;
+  up: ReverseAnswer;
+}
+
+/** venue_pm_reverse.h VenueReverse: one marginByVenue row's reverse answers. Equity as the venue counts
+ *  it: the collateral under its shipped rule set (accountVenues()), IM side and MM side. */
+export interface VenueReverse {
+  venue: 'deribit' | 'okx' | 'bybit' | 'binance' | 'span';
+  kind: 'portfolio' | 'standard';
+  supported: boolean;
+  reason: string | null;
+  /** Today, USD. */
+  initialMargin: number;
+  maintenanceMargin: number;
+  initialEquity: number;
+  maintenanceEquity: number;
+  /** With request.newLeg only. */
+  maxNewLegSize?: ReverseAnswer;
+  liquidationMove: LiquidationMove;
+  /** Account re-evaluations spent on this row. */
+  evaluations: number;
+}
+
+export interface VenueReverseResult {
+  venues: VenueReverse[];
+  /** With { explain: true } only. */
+  steps?: Step[];
+}
+
+/** venue_pm_params.h PmParameter: one value of a dated set, with the date it took effect and its source. */
+export interface PmParameter {
+  /** The underlyings it applies to ("BTC ETH", "others"; Deribit: a currency). */
+  scope: string;
+  name: string;
+  value: number;
+  from: string;
+  source: string;
+}
+
+/** venue_pm_params.h PmParameterSet: every parameter in force from asOf (the set's id, YYYY-MM-DD). */
+export interface PmParameterSet {
+  venue: 'deribit' | 'okx' | 'bybit';
+  /** The set's date: a page compares it with today for a staleness notice. */
+  asOf: string;
+  source: string;
+  parameters: PmParameter[];
+}
+
+/** venue_pm_params.h PmParameterChange: a parameter whose value differs between the two dates' sets. */
+export interface PmParameterChange {
+  scope: string;
+  name: string;
+  /** null: not yet published on that date. */
+  before: number | null;
+  after: number | null;
+  fromBefore: string;
+  fromAfter: string;
+  sourceBefore: string;
+  sourceAfter: string;
+}
+
+export interface PmParameterDiff {
+  venue: 'deribit' | 'okx' | 'bybit';
+  /** The ids of the sets in force on dateA and dateB. */
+  setA: string;
+  setB: string;
+  changes: PmParameterChange[];
+  /** With { explain: true } only. */
+  steps?: Step[];
+}
+
 export interface MarginLabAccounts {
   /** account.h toAccount(): a version 1 or 2 scenario as version 3, without loss; the scenario's
    *  errors at its own paths. */
@@ -401,6 +501,14 @@ export interface MarginLabAccounts {
   /** account.h accountBoundary(): the venue's headroom over two moves, its zero line, today's point and
    *  the nearest boundary point. Throws TypeError when account or request is not an object. */
   accountBoundary(account: Account, request: BoundaryRequest, options?: CallOptions): Answer<BoundaryResult>;
+  /** venue_pm_reverse.h venueReverse(): per marginByVenue row, a new leg's largest size before IM exceeds
+   *  equity and the moves down and up at which MM reaches equity. Throws TypeError when account (or a
+   *  given request or options) is not an object. */
+  venueReverse(account: Account, request?: VenueReverseRequest, options?: CallOptions): Answer<VenueReverseResult>;
+  /** venue_pm_params.h: every dated parameter set of 'deribit', 'okx' or 'bybit', oldest first (data; [] otherwise). */
+  pmParameterSets(venue: string): PmParameterSet[];
+  /** venue_pm_params.h pmParameterDiff(): what changed from the set in force on dateA to the one on dateB. */
+  pmParameterDiff(venue: string, dateA: string, dateB: string, options?: CallOptions): Answer<PmParameterDiff>;
   /** account.h accountVenues(): the shipped rule sets; { unverified: true } adds the values VENUES-PM.md marks [UNVERIFIED]. */
   accountVenues(options?: { unverified?: boolean }): AccountRules[];
 }

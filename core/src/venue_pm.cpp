@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "marginlab/options.h"
+#include "marginlab/venue_pm_params.h"
 
 namespace marginlab {
 
@@ -199,20 +200,10 @@ VenueMargin deribitPortfolioMargin(const PmUnit& u, const DeribitPmParams& p, co
 // ---- OKX --------------------------------------------------------------------------------------------
 
 OkxPmParams okxParams(std::string_view name, std::string_view asOf) {
-  static constexpr std::string_view second[] = {"LTC", "BCH", "EOS", "OKB", "DOT", "BSV", "LINK", "FIL", "ADA",
-                                                "TRX", "UNI", "XRP"};
-  static constexpr std::string_view mr46[] = {"SOL", "DOGE", "PEPE", "XRP", "BNB", "SHIB", "LTC", "ORDI", "WLD", "BCH", "ADA"};
-  const bool major = name == "BTC" || name == "ETH";
-  const bool cls2 = std::find(std::begin(second), std::end(second), name) != std::end(second);
-  const bool basis2 = std::find(std::begin(mr46), std::end(mr46), name) != std::end(mr46);
-  const bool after0102 = !(asOf < std::string_view("2025-01-02")), after0106 = !(asOf < std::string_view("2025-01-06"));
-  OkxPmParams p{.date = after0106 ? "2025-01-06" : after0102 ? "2025-01-02" : "2024-05-11",
-                .source = "okx-api.aperture.finance/help/okx-will-further-adjust-portfolio-margin-parameters (2025-01-02); "
-                          "okx.com/ru/help/okx-to-adjust-parameters-in-portfolio-margin-mode (2024-05-10)"};
-  p.spotMove = major ? (after0106 ? 0.12 : 0.15) : cls2 ? (after0106 ? 0.18 : 0.20) : 0.25;
-  p.extremeMove = major ? (after0106 ? 0.24 : 0.30) : basis2 ? (after0106 ? 0.36 : 0.40) : 0.50;
-  p.basisRisk = major ? (after0102 ? 0.05 : 0.075) : basis2 ? (after0102 ? 0.15 : 0.225) : (after0102 ? 0.30 : 0.45);
-  return p;
+  const PmParameterSet set = *pmParameterSetAt("okx", asOf, false);  // the dated table (venue_pm_params.cpp)
+  const auto value = [&](std::string_view k) { return pmParameter("okx", k, name, asOf)->value; };
+  return OkxPmParams{.date = set.asOf, .source = set.source, .spotMove = value("spotMove"), .extremeMove = value("extremeMove"),
+                     .basisRisk = value("basisRisk"), .imFactor = value("imFactor")};
 }
 
 VenueMargin okxPortfolioMargin(const PmUnit& u, const OkxPmParams& p, const OkxOptions& o) {
@@ -241,12 +232,8 @@ VenueMargin okxPortfolioMargin(const PmUnit& u, const OkxPmParams& p, const OkxO
 // ---- Bybit ------------------------------------------------------------------------------------------
 
 BybitPmParams bybitParams(std::string_view name, std::string_view asOf) {
-  const bool after = !(asOf < std::string_view("2025-01-10"));
-  BybitPmParams p{.date = after ? "2025-01-10" : "2024-09-04",
-                  .source = "learn.bybitglobal.com Bybit Portfolio Margin Model: Risk Parameter Adjustment in 2025; "
-                            "help Margin Calculations under Portfolio Margin (UTA)"};
-  p.priceRange = (name == "BTC" || name == "ETH") && after ? 0.10 : 0.15;
-  return p;
+  const PmParameterSet set = *pmParameterSetAt("bybit", asOf, false);
+  return BybitPmParams{.date = set.asOf, .source = set.source, .priceRange = pmParameter("bybit", "priceRange", name, asOf)->value};
 }
 
 VenueMargin bybitPortfolioMargin(const PmUnit& u, const BybitPmParams& p, const BybitOptions& o) {

@@ -9,6 +9,7 @@
 #include "marginlab/format.h"
 #include "marginlab/options.h"
 #include "marginlab/venue_pm.h"
+#include "marginlab/venue_pm_params.h"
 
 namespace marginlab {
 
@@ -23,25 +24,30 @@ std::string at(std::string_view list, std::size_t i, std::string_view field = {}
   return out;
 }
 
-/// Deribit's dated sets (VENUES-PM.md 1.5): BTC from the docs' example, ETH from an API capture.
+/// Deribit's dated sets (VENUES-PM.md 1.5, the table in venue_pm_params.cpp): BTC from the docs'
+/// example, ETH from an API capture; a linear (USD-settled) unit reads the USD currency's roll,
+/// dampener and offset. The set's date is the latest of the values' dates.
 std::optional<DeribitPmParams> deribitParams(std::string_view underlying, bool inverse, std::string_view asOf) {
+  if (underlying != "BTC" && underlying != "ETH") return std::nullopt;
   DeribitPmParams p;
-  if (underlying == "BTC") {
-    p.date = "2024-06-17";
-    p.source = "docs.deribit.com/api-reference/account-management/private-simulate (timestamp 1718619740501)";
-  } else if (underlying == "ETH") {
-    p = DeribitPmParams{.date = "2026-02-15",
-                        .source = "private/pme/simulate response captured 2026-02-15 (timestamp 1771197609587)",
-                        .priceRange = 0.18, .volRangeUp = 0.4, .annualisedMoveRisk = 0.05, .minAnnualisedMove = 0.005,
-                        .extendedDampener = 200000, .pnlOffset = 0.6, .maxOffsetablePnl = 20000000};
-  } else {
-    return std::nullopt;
-  }
-  if (!inverse) {  // the USD (USDC) currency's own roll, dampener and offset
-    const bool late = !(asOf < std::string_view("2026-02-15"));
-    p.annualisedMoveRisk = 0.10, p.minAnnualisedMove = 0.01, p.extendedDampener = 25000;
-    p.pnlOffset = late ? 0.4 : 0, p.maxOffsetablePnl = late ? 1000000 : 0;
-  }
+  std::string date;
+  const auto value = [&](std::string_view name, bool usd = false) {
+    const PmParameter x = *pmParameter("deribit", name, usd && !inverse ? "USD" : underlying, asOf);
+    date = std::max(date, x.from);
+    return x.value;
+  };
+  p.priceRange = value("priceRange");
+  p.buckets = static_cast<int>(value("buckets"));
+  p.volRangeUp = value("volRangeUp"), p.volRangeDown = value("volRangeDown");
+  p.shortTermVegaPower = value("shortTermVegaPower"), p.longTermVegaPower = value("longTermVegaPower");
+  p.minVolatilityForShockUp = value("minVolatilityForShockUp");
+  p.extendedTableFactor = value("extendedTableFactor");
+  p.annualisedMoveRisk = value("annualisedMoveRisk", true), p.minAnnualisedMove = value("minAnnualisedMove", true);
+  p.extendedDampener = value("extendedDampener", true);
+  p.pnlOffset = value("pnlOffset", true), p.maxOffsetablePnl = value("maxOffsetablePnl", true);
+  p.mmFactor = value("mmFactor");
+  p.date = date;
+  p.source = pmParameter("deribit", "priceRange", underlying, asOf)->source;
   return p;
 }
 
@@ -206,32 +212,42 @@ VenueMargin evaluatedRow(const Account& a, std::string venue, std::string kind, 
 
 }  // namespace
 
-Result<MarginByVenueResult> marginByVenue(const Account& a, const MarginByVenueRequest& q) {
-  Result<MarginByVenueResult> out;
-  out.errors = validate(a);
-  Checker c;
-  checkRequest(c, a, q);
-  out.errors.insert(out.errors.end(), c.errors.begin(), c.errors.end());
-  if (!out.errors.empty()) return out;
+std::vector<VenueMargin> venueRows(const Account& a, const MarginByVenueRequest& q, std::string_view venue, std::string_view kind) {
   const std::string_view asOf = q.asOf ? std::string_view(*q.asOf) : kLatest;
-  const auto wanted = [&](std::string_view v) { return !q.venue || *q.venue == v; };
-  MarginByVenueResult r;
-  if (wanted("deribit")) {
-    r.venues.push_back(deribitRow(a, q, asOf));
-    r.venues.push_back(evaluatedRow(a, "deribit", "standard", AccountMargin::DeribitStandard));
+  const auto want = [&](std::string_view k) { return kind.empty() || kind == k; };
+  std::vector<VenueMargin> r;
+  if (venue == "deribit") {
+    if (want("portfolio")) r.push_back(deribitRow(a, q, asOf));
+    if (want("standard")) r.push_back(evaluatedRow(a, "deribit", "standard", AccountMargin::DeribitStandard));
   }
-  if (wanted("okx")) r.venues.push_back(quoteRow(a, "okx", [&](const PmUnit& u) -> std::optional<VenueMargin> {
+  if (venue == "okx") r.push_back(quoteRow(a, "okx", [&](const PmUnit& u) -> std::optional<VenueMargin> {
     return okxPortfolioMargin(u, okxParams(u.underlying, asOf), q.okx);
   }));
-  if (wanted("bybit")) r.venues.push_back(quoteRow(a, "bybit", [&](const PmUnit& u) -> std::optional<VenueMargin> {
+  if (venue == "bybit") r.push_back(quoteRow(a, "bybit", [&](const PmUnit& u) -> std::optional<VenueMargin> {
     return bybitPortfolioMargin(u, bybitParams(u.underlying, asOf), q.bybit);
   }));
-  if (wanted("binance")) r.venues.push_back(evaluatedRow(a, "binance", "portfolio", AccountMargin::Tiers));
-  if (wanted("span")) r.venues.push_back(quoteRow(a, "span", [&](const PmUnit& u) -> std::optional<VenueMargin> {
+  if (venue == "binance") r.push_back(evaluatedRow(a, "binance", "portfolio", AccountMargin::Tiers));
+  if (venue == "span") r.push_back(quoteRow(a, "span", [&](const PmUnit& u) -> std::optional<VenueMargin> {
     for (const SpanParams& s : q.span)
       if (s.underlying == u.underlying) return spanMargin(u, s);
     return std::nullopt;
   }));
+  return r;
+}
+
+void checkVenueRequest(Checker& c, const Account& a, const MarginByVenueRequest& q) { checkRequest(c, a, q); }
+
+Result<MarginByVenueResult> marginByVenue(const Account& a, const MarginByVenueRequest& q) {
+  Result<MarginByVenueResult> out;
+  out.errors = validate(a);
+  Checker c;
+  checkVenueRequest(c, a, q);
+  out.errors.insert(out.errors.end(), c.errors.begin(), c.errors.end());
+  if (!out.errors.empty()) return out;
+  MarginByVenueResult r;
+  for (std::string_view v : kVenues)
+    if (!q.venue || *q.venue == v)
+      for (VenueMargin& m : venueRows(a, q, v)) r.venues.push_back(std::move(m));
   out.value = std::move(r);
   return out;
 }

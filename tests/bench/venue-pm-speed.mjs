@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // CPU time of marginByVenue (all five venues, and each alone) on an account of 2 underlyings, 10
-// futures and 40 options, under node: `node tests/bench/venue-pm-speed.mjs`. Prints numbers only.
+// futures and 40 options, under node: `node tests/bench/venue-pm-speed.mjs`. Prints numbers only; then
+// the reverse questions (venueReverse) on the same account.
 import { readFileSync } from 'node:fs';
 import createMarginLab from '../../web/dist/marginlab-full.js';
 
@@ -28,3 +29,21 @@ const time = (request, n = 200) => {
 };
 console.log(`all five venues: ${time({ span }).toFixed(3)} ms CPU per call`);
 for (const venue of ['deribit', 'okx', 'bybit', 'binance', 'span']) console.log(`${venue}: ${time({ span, venue }).toFixed(3)} ms`);
+
+// The reverse questions (venueReverse): a new short BTC call's largest size and the liquidating moves,
+// every row, then each venue alone; each answer re-evaluates the whole account.
+if (lab.venueReverse) {
+  const newLeg = { option: { underlying: 'BTC', settlementAsset: 'BTC', contract: 'inverse', type: 'call', strike: 120000,
+    expiryDate: '26SEP25', side: 'short', quantity: 1, premium: 0.01, volatility: 0.55 } };
+  const reverse = (request, n = 3) => {
+    const answer = lab.venueReverse(account, request);
+    if (answer.errors.length) throw new Error(JSON.stringify(answer.errors));
+    const t = process.cpuUsage();
+    for (let i = 0; i < n; ++i) lab.venueReverse(account, request);
+    const d = process.cpuUsage(t);
+    const evaluations = answer.venues.reduce((sum, v) => sum + v.evaluations, 0);
+    return `${((d.user + d.system) / 1000 / n).toFixed(1)} ms CPU per call, ${evaluations} re-evaluations`;
+  };
+  console.log(`reverse, all five venues: ${reverse({ span, newLeg })}`);
+  for (const venue of ['deribit', 'okx', 'bybit', 'binance', 'span']) console.log(`reverse ${venue}: ${reverse({ span, newLeg, venue })}`);
+}

@@ -490,6 +490,10 @@ struct Params {
   std::optional<double> accountBeta;                 ///< set on the converted collateral
   bool accountRunBoundary = false;                   ///< also accountBoundary(account, accountBoundaryRequest)
   BoundaryRequest accountBoundaryRequest;
+  /// Margin by venue's reverse questions (venue_pm_reverse.h): run when set, on venueRequest's venues.
+  bool accountRunReverse = false;
+  std::optional<NewLeg> reverseLeg;
+  std::optional<std::string> reverseUnderlying;
 };
 
 inline constexpr std::size_t kFuzzOptions = 8;         ///< most options one input spells out
@@ -781,6 +785,49 @@ void accountVenueSchema(IO& io, Params& p) {
   io.num(q.n, 5);
 }
 
+/// The reverse questions (after accountVenueSchema): a new future or option (or both, or neither: an
+/// error) near a 1 BTC leg at 60,000, and the underlying that moves.
+template <class IO>
+void reverseSchema(IO& io, Params& p) {
+  io.rare(p.accountRunReverse);
+  if (!p.accountRunReverse) return;
+  bool leg = p.reverseLeg.has_value();
+  io.flag(leg);
+  if (leg) {
+    NewLeg& l = p.reverseLeg ? *p.reverseLeg : p.reverseLeg.emplace();
+    bool future = l.future.has_value(), option = l.option.has_value();
+    io.flag(future);
+    io.flag(option);
+    if (future) {
+      AccountFuture& f = l.future ? *l.future : l.future.emplace();
+      io.text(f.underlying, accountNameTable());
+      io.text(f.settlementAsset, accountNameTable());
+      io.choice(f.side, 2);
+      io.num(f.quantity, 1);
+      io.num(f.entryPrice, 60000);
+    } else {
+      l.future.reset();
+    }
+    if (option) {
+      AccountOption& o = l.option ? *l.option : l.option.emplace();
+      io.text(o.underlying, accountNameTable());
+      io.text(o.settlementAsset, accountNameTable());
+      io.choice(o.option.type, 2);
+      io.choice(o.option.side, 2);
+      io.num(o.option.strike, 60000);
+      io.opt(o.option.expiryYears, 0.1);
+      io.num(o.option.quantity, 1);
+      io.num(o.option.premium, 0.01);
+      io.opt(o.option.volatility, 0.6);
+    } else {
+      l.option.reset();
+    }
+  }
+  bool moves = p.reverseUnderlying.has_value();
+  io.flag(moves);
+  if (moves) io.text(p.reverseUnderlying ? *p.reverseUnderlying : p.reverseUnderlying.emplace(), accountNameTable());
+}
+
 template <class IO>
 void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.raw(&p.tools, sizeof p.tools);
@@ -955,6 +1002,7 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   }
   venueSchema(io, p);
   accountVenueSchema(io, p);
+  reverseSchema(io, p);
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

@@ -1671,6 +1671,27 @@ void checkBoundary(const Account& a, const BoundaryRequest& q) {
   REQUIRE_THAT(mltest::numbersOf(explained) == numbers, "accountBoundary: explain() changes no number");
 }
 
+/// venueReverse: errors well formed, every number finite, sizes and moves inside their ranges, the
+/// explanation changes none.
+void checkReverse(const Account& a, const Params& prm) {
+  const VenueReverseRequest q{.margin = prm.venueRequest, .newLeg = prm.reverseLeg, .underlying = prm.reverseUnderlying};
+  const Result<VenueReverseResult> r = venueReverse(a, q);
+  checkErrors(r.errors, "venueReverse");
+  if (!r) return;
+  const Finite f{"venueReverse."};
+  const std::vector<double> numbers = mltest::numbersOf(*r.value);
+  for (std::size_t i = 0; i < numbers.size(); ++i) f.x("number " + std::to_string(i), numbers[i]);
+  for (const VenueReverse& v : r.value->venues) {
+    if (v.maxNewLegSize && v.maxNewLegSize->value)
+      REQUIRE_THAT(*v.maxNewLegSize->value >= 0 && *v.maxNewLegSize->value <= kReverseMaxSize, "venueReverse: size in range");
+    for (const ReverseAnswer* m : {&v.liquidationMove.down, &v.liquidationMove.up})
+      if (m->value) REQUIRE_THAT(*m->value >= kReverseMoveDown && *m->value <= kReverseMoveUp, "venueReverse: move in range");
+  }
+  VenueReverseResult explained = *r.value;
+  explain(q, explained);
+  REQUIRE_THAT(mltest::numbersOf(explained) == numbers, "venueReverse: explain() changes no number");
+}
+
 void checkAccount(const Scenario& s, const Params& prm) {
   const Account a = accountOf(s, prm);
   const std::vector<InputError> errors = validate(a);
@@ -1705,6 +1726,7 @@ void checkAccount(const Scenario& s, const Params& prm) {
   REQUIRE_THAT(mltest::numbersOf(explained) == numbers, "evaluateAccount: explain() changes no number");
   checkVenues(a, prm.venueRequest);
   if (prm.accountRunBoundary) checkBoundary(a, prm.accountBoundaryRequest);
+  if (prm.accountRunReverse) checkReverse(a, prm);
 }
 
 }  // namespace

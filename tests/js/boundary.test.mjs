@@ -32,6 +32,10 @@ const NARROWED = {
   'VenueMargin.venue': { described: 'string', declared: "'deribit' | 'okx' | 'bybit' | 'binance' | 'span'" },
   'VenueMargin.kind': { described: 'string', declared: "'portfolio' | 'standard'" },
   'MarginByVenueResult.venues': { described: 'VenueMargin[]', declared: '(VenueMargin | UnsupportedVenue)[]' },
+  'VenueReverse.venue': { described: 'string', declared: "'deribit' | 'okx' | 'bybit' | 'binance' | 'span'" },
+  'VenueReverse.kind': { described: 'string', declared: "'portfolio' | 'standard'" },
+  'PmParameterSet.venue': { described: 'string', declared: "'deribit' | 'okx' | 'bybit'" },
+  'PmParameterDiff.venue': { described: 'string', declared: "'deribit' | 'okx' | 'bybit'" },
 };
 
 describe('marginlab.d.ts against fields() (describe())', () => {

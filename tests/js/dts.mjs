@@ -15,9 +15,10 @@ export function unionMembers(name) {
   return [...m[1].matchAll(/'([^']*)'/g)].map((x) => x[1]);
 }
 
-/** The properties of `export interface <name> { ... }` (on one line or many): [{ name, optional, type }]. */
+/** The properties of `export interface <name> [extends <base>] { ... }` (on one line or many), the base's
+ *  first: [{ name, optional, type }]. */
 export function interfaceFields(name) {
-  const m = dts.match(new RegExp(`export interface ${name}\\s*\\{`));
+  const m = dts.match(new RegExp(`export interface ${name}(?:\\s+extends\\s+(\\w+))?\\s*\\{`));
   assert.ok(m, `marginlab.d.ts declares interface ${name}`);
   let depth = 1;
   let end = m.index + m[0].length;
@@ -38,9 +39,10 @@ export function interfaceFields(name) {
     } else current += c;
   }
   members.push(current);
-  return members.map((x) => x.match(/^\s*(?:readonly\s+)?(\w+)(\?)?\s*:\s*([\s\S]+?)\s*$/)).filter(Boolean).map((x) => ({
+  const base = m[1] ? interfaceFields(m[1]) : [];
+  return base.concat(members.map((x) => x.match(/^\s*(?:readonly\s+)?(\w+)(\?)?\s*:\s*([\s\S]+?)\s*$/)).filter(Boolean).map((x) => ({
     name: x[1],
     optional: x[2] === '?',
     type: x[3].trim().replace(/\s+/g, ' '),
-  }));
+  })));
 }

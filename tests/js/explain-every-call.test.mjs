@@ -45,6 +45,11 @@ const explaining = {
   marginByVenue: (lab, x) => lab.marginByVenue(lab.toAccount(s()).account, undefined, x),
   accountBoundary: (lab, x) => lab.accountBoundary(lab.toAccount(s()).account,
     { x: { asset: 'BTC', from: -0.5, to: 0.5 }, y: { asset: 'ETH', from: -0.5, to: 0.5 }, n: 5 }, x),
+  venueReverse: (lab, x) => {
+    const account = lab.toAccount(s()).account;
+    return lab.venueReverse(account, { venue: 'okx', newLeg: { future: { ...account.futures[0], quantity: 0.1 } } }, x);
+  },
+  pmParameterDiff: (lab, x) => lab.pmParameterDiff('okx', '2024-12-31', '2025-01-10', x),
 };
 
 /** Numbers-only kernels (bulk arrays) and the conversion to an account: they accept the options argument and
@@ -68,7 +73,8 @@ const noStepsYet = {
 /** Not computations: lookups, the description, loading data, memory. */
 const notCalls = new Set(['describe', 'defaultTiers', 'venues', 'loadVenue', 'installVenue', 'createBatch',
   'importPositions',  // parsing a venue's response (asynchronous: it loads its parser), no number computed
-  'accountVenues']);  // the shipped rule sets, data
+  'accountVenues',  // the shipped rule sets, data
+  'pmParameterSets']);  // the venues' dated parameter sets, data
 
 /** A list of explanation steps: an array under a `steps` key whose entries carry a label and a code. */
 const isStepList = (key, x) => key === 'steps' && Array.isArray(x) && x.every((e) => e && typeof e === 'object' && 'label' in e && 'code' in e);

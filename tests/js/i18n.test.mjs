@@ -180,6 +180,9 @@ function moreToolAnswers(full) {
       openInterestNotional: 5e6, openInterestLowerCap: 1e6, openInterestUpperCap: 1e7 }, E),
     lab.reconcile(by1, [{ position: 0, liquidationPrice: 19700, tick: 0.5 }], E),
     lab.marginByVenue(puts, { asOf: '2025-06-01' }, E), lab.marginByVenue(calendar, { span: [{ underlying: 'BTC', priceScanRange: 0.1 }] }, E),
+    lab.venueReverse(calendar, { venue: 'span', span: [{ underlying: 'BTC', priceScanRange: 0.1 }],
+      newLeg: { future: { ...calendar.futures[1], quantity: 1 } } }, E),
+    lab.pmParameterDiff('okx', '2024-12-31', '2025-01-10', E),
     lab.accountBoundary(perps, { x: { asset: 'ETH', from: -0.9, to: 0.3 }, y: { asset: 'BTC', from: -0.6, to: 0.3 }, n: 25 }, E),
     ...lab.accountVenues().map((venue) => lab.evaluateAccount(long(venue), undefined, E)),
   ];

@@ -4,6 +4,7 @@ import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../
 import type {
   IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, SurfaceArbitrage,
   SviSmile, UnwindResult, Account, AccountView, AssetView, Convention, MarginByVenueResult, PmGrid, VenueMargin,
+  VenueReverseRequest, VenueReverseResult, VenueReverse, ReverseAnswer, PmParameterSet, PmParameterChange,
   AccountRules, AccountVenue, VenueView, UnderlyingLiquidation, BoundaryRequest, BoundaryResult, BoundaryPoint, CollateralBand,
   CollateralTiers,
 } from '../../web/dist/marginlab-full.js';
@@ -216,6 +217,31 @@ export async function venues(): Promise<number> {
   // @ts-expect-error: an unknown Deribit weight
   lab.marginByVenue(account, { deribitExtendedWeight: 'half' });
   return (grid?.worstPnl ?? 0) + (leg ? 1 : 0);
+}
+
+/** Margin by venue's reverse questions and the dated parameter sets. */
+export async function venueReverse(): Promise<number> {
+  const lab = await createMarginLab();
+  const account: Account = {
+    version: 3,
+    margin: 'deribitStandard',
+    collateral: [{ asset: 'USDC', balance: 100000, price: 1 }],
+    underlyings: [{ name: 'BTC', price: 100000 }],
+    futures: [{ underlying: 'BTC', settlementAsset: 'USDC', symbol: 'BTC-PERPETUAL', side: 'short', quantity: 1, entryPrice: 100000 }],
+  };
+  const request: VenueReverseRequest = { venue: 'span', span: [{ underlying: 'BTC', priceScanRange: 0.1 }], underlying: 'BTC',
+    newLeg: { future: { underlying: 'BTC', settlementAsset: 'USDC', side: 'short', quantity: 1, entryPrice: 100000 } } };
+  const answer = lab.venueReverse(account, request, { explain: true });
+  const result: VenueReverseResult | null = 'venues' in answer ? answer : null;
+  const row: VenueReverse | undefined = result?.venues[0];
+  const size: ReverseAnswer | undefined = row?.maxNewLegSize;
+  const up: number | null = row?.liquidationMove.up.value ?? null;
+  const sets: PmParameterSet[] = lab.pmParameterSets('okx');
+  const diff = lab.pmParameterDiff('okx', '2024-12-31', '2025-01-10');
+  const changes: PmParameterChange[] = 'changes' in diff ? diff.changes : [];
+  // @ts-expect-error: a leg is a future or an option object
+  lab.venueReverse(account, { newLeg: { future: 'BTC' } });
+  return (size?.value ?? 0) + (up ?? 0) + sets.length + changes.length + (result?.steps?.length ?? 0);
 }
 
 /** Venue rule sets, the venue view, liquidation prices and the two-move boundary. */

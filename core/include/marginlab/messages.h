@@ -236,6 +236,9 @@ inline constexpr Message venuePmAsOf{"venuePmAsOf", ErrorCode::OutOfRange, "{pat
 inline constexpr Message venuePmVenue{"venuePmVenue", ErrorCode::UnknownValue, "{path} (\"{value}\") must be one of deribit, okx, bybit, binance, span"};
 inline constexpr Message venuePmSpanUnderlying{"venuePmSpanUnderlying", ErrorCode::UnknownValue, "{path} (\"{value}\") names no entry of the account's underlyings"};
 inline constexpr Message venuePmFraction{"venuePmFraction", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high}"};
+// Margin by venue: reverse questions and dated parameter sets (venue_pm_reverse.cpp, venue_pm_params.cpp).
+inline constexpr Message venuePmNewLeg{"venuePmNewLeg", ErrorCode::Missing, "{path}: give exactly one of future and option"};
+inline constexpr Message venuePmNoSets{"venuePmNoSets", ErrorCode::UnknownValue, "{path} (\"{value}\") must be one of deribit, okx, bybit (the venues with dated parameter sets)"};
 
 /// Every row, for lookups by key: when compiled (Rule), and in tests (messageFor).
 inline constexpr const Message* kAll[] = {
@@ -420,6 +423,8 @@ inline constexpr const Message* kAll[] = {
     &venuePmVenue,
     &venuePmSpanUnderlying,
     &venuePmFraction,
+    &venuePmNewLeg,
+    &venuePmNoSets,
     &accountBandStart,
     &accountBandOrder,
     &accountLevel,

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marginlab/account.h"
@@ -201,6 +202,13 @@ struct MarginByVenueResult {
 Result<MarginByVenueResult> marginByVenue(const Account& account, const MarginByVenueRequest& request = {});
 /// The steps of a result (the same inputs): each venue's components. Writes only steps.
 void explain(const Account& account, const MarginByVenueRequest& request, MarginByVenueResult& result);
+/// The rows of one venue ("deribit": its portfolio and standard rows; `kind` keeps one) for a valid
+/// account and request, as marginByVenue gives them.
+std::vector<VenueMargin> venueRows(const Account& account, const MarginByVenueRequest& request, std::string_view venue,
+                                   std::string_view kind = {});
+class Checker;
+/// The request's checks (paths "request.*").
+void checkVenueRequest(Checker& c, const Account& account, const MarginByVenueRequest& request);
 /// The risk units of a valid account (per underlying; `bySettlement`: per underlying and settlement kind).
 std::vector<PmUnit> riskUnits(const Account& account, bool bySettlement);
 

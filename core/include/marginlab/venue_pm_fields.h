@@ -5,7 +5,10 @@
 #pragma once
 
 #include "marginlab/fields.h"
+#include "marginlab/account_fields.h"
 #include "marginlab/venue_pm.h"
+#include "marginlab/venue_pm_params.h"
+#include "marginlab/venue_pm_reverse.h"
 
 namespace marginlab {
 
@@ -23,6 +26,17 @@ template <> inline constexpr std::string_view kStructName<PmComponent> = "PmComp
 template <> inline constexpr std::string_view kStructName<PmGrid> = "PmGrid";
 template <> inline constexpr std::string_view kStructName<VenueMargin> = "VenueMargin";
 template <> inline constexpr std::string_view kStructName<MarginByVenueResult> = "MarginByVenueResult";
+
+template <> inline constexpr std::string_view kStructName<NewLeg> = "NewLeg";
+template <> inline constexpr std::string_view kStructName<VenueReverseRequest> = "VenueReverseRequest";
+template <> inline constexpr std::string_view kStructName<ReverseAnswer> = "ReverseAnswer";
+template <> inline constexpr std::string_view kStructName<LiquidationMove> = "LiquidationMove";
+template <> inline constexpr std::string_view kStructName<VenueReverse> = "VenueReverse";
+template <> inline constexpr std::string_view kStructName<VenueReverseResult> = "VenueReverseResult";
+template <> inline constexpr std::string_view kStructName<PmParameter> = "PmParameter";
+template <> inline constexpr std::string_view kStructName<PmParameterSet> = "PmParameterSet";
+template <> inline constexpr std::string_view kStructName<PmParameterChange> = "PmParameterChange";
+template <> inline constexpr std::string_view kStructName<PmParameterDiff> = "PmParameterDiff";
 
 template <class V, Is<SpanParams> T>
 void fields(V& v, T& s) {
@@ -97,6 +111,97 @@ template <class V, Is<MarginByVenueResult> T>
 void fields(V& v, T& r) {
   v("venues", r.venues);
   v("steps", r.steps, Omitted{});
+}
+
+// ---- reverse questions (venue_pm_reverse.h) ----------------------------------------------------------
+
+template <class V, Is<NewLeg> T>
+void fields(V& v, T& l) {
+  v("future", l.future);
+  v("option", l.option);
+}
+
+/// marginByVenue's request fields, flat, then the leg and the moving underlying.
+template <class V, Is<VenueReverseRequest> T>
+void fields(V& v, T& r) {
+  fields(v, r.margin);
+  v("newLeg", r.newLeg);
+  v("underlying", r.underlying);
+}
+
+template <class V, Is<ReverseAnswer> T>
+void fields(V& v, T& a) {
+  v("value", a.value);
+  v("reason", a.reason);
+  v("margin", a.margin);
+  v("equity", a.equity);
+}
+
+template <class V, Is<LiquidationMove> T>
+void fields(V& v, T& m) {
+  v("down", m.down);
+  v("up", m.up);
+}
+
+template <class V, Is<VenueReverse> T>
+void fields(V& v, T& r) {
+  v("venue", r.venue);
+  v("kind", r.kind);
+  v("supported", r.supported);
+  v("reason", r.reason);
+  v("initialMargin", r.initialMargin);
+  v("maintenanceMargin", r.maintenanceMargin);
+  v("initialEquity", r.initialEquity);
+  v("maintenanceEquity", r.maintenanceEquity);
+  v("maxNewLegSize", r.maxNewLegSize);
+  v("liquidationMove", r.liquidationMove);
+  v("evaluations", r.evaluations);
+}
+
+template <class V, Is<VenueReverseResult> T>
+void fields(V& v, T& r) {
+  v("venues", r.venues);
+  v("steps", r.steps, Omitted{});
+}
+
+// ---- dated parameter sets (venue_pm_params.h) -----------------------------------------------------------
+
+template <class V, Is<PmParameter> T>
+void fields(V& v, T& p) {
+  v("scope", p.scope);
+  v("name", p.name);
+  v("value", p.value);
+  v("from", p.from);
+  v("source", p.source);
+}
+
+template <class V, Is<PmParameterSet> T>
+void fields(V& v, T& s) {
+  v("venue", s.venue);
+  v("asOf", s.asOf);
+  v("source", s.source);
+  v("parameters", s.parameters);
+}
+
+template <class V, Is<PmParameterChange> T>
+void fields(V& v, T& c) {
+  v("scope", c.scope);
+  v("name", c.name);
+  v("before", c.before);
+  v("after", c.after);
+  v("fromBefore", c.fromBefore);
+  v("fromAfter", c.fromAfter);
+  v("sourceBefore", c.sourceBefore);
+  v("sourceAfter", c.sourceAfter);
+}
+
+template <class V, Is<PmParameterDiff> T>
+void fields(V& v, T& d) {
+  v("venue", d.venue);
+  v("setA", d.setA);
+  v("setB", d.setB);
+  v("changes", d.changes);
+  v("steps", d.steps, Omitted{});
 }
 
 }  // namespace marginlab
