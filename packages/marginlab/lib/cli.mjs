@@ -23,7 +23,7 @@ Options:
   --format table|json|csv   output (default: table for evaluate, csv for batch)
   --explain                 the steps of every number ("show the math"); batch: at most 1000 rows
   --margins                 batch: add initialMargin, maintenanceMargin, maintenanceMarginRate, tier
-                            (a million rows in about 4.4 s of CPU; without it, 3 s)
+                            (a million rows in about 5 s of CPU; without it, about 3 s)
   --rules NAME              batch: the rules of rows without a rules column (default binance)
   --contract linear|inverse batch: the contract of rows without a contract column (default linear)
   --contract-size N         batch: of rows without a contractSize column (default 1)
