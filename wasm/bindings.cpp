@@ -104,10 +104,11 @@ val sweepEquity(const val& scenario, const val& prices, const val& out, const va
   return result;
 }
 
-/// Isolated liquidation prices of `count` positions laid out in wasm memory at `base` as five
-/// Float64 arrays one after the other: side, quantity, entryPrice, leverage, then out (written).
-/// The JS wrapper copies the caller's typed arrays in and out. Returns { errors }.
-val liquidationBatch(const val& request, double base, double count) {
+/// A batch call: the request parsed (its errors, else) `run(request, data, n)`'s errors, with the
+/// positions' arrays laid out in wasm memory at `base` as Float64 arrays of `count` entries one
+/// after the other: side, quantity, entryPrice, leverage, then the outputs. Returns { errors }.
+template <class Run>
+val batchCall(const val& request, double base, double count, Run run) {
   val result = val::object();
   auto parsed = toBatchRequest(request);
   if (!parsed) {
@@ -116,11 +117,33 @@ val liquidationBatch(const val& request, double base, double count) {
   }
   const auto n = static_cast<std::size_t>(count);
   double* data = reinterpret_cast<double*>(static_cast<std::uintptr_t>(base));
-  const std::span<const double> side(data, n), quantity(data + n, n), entry(data + 2 * n, n), leverage(data + 3 * n, n);
-  const std::span<double> out(data + 4 * n, n);
-  result.set("errors", toJs(marginlab::isolatedLiquidationBatch(*parsed.value, side, quantity, entry, leverage, out)));
+  result.set("errors", toJs(run(*parsed.value, std::span<const double>(data, n), std::span<const double>(data + n, n),
+                                std::span<const double>(data + 2 * n, n), std::span<const double>(data + 3 * n, n), data + 4 * n, n)));
   return result;
 }
+
+/// Isolated liquidation prices of `count` positions (batchCall's layout; one output: out).
+/// The JS wrapper copies the caller's typed arrays in and out. Returns { errors }.
+val liquidationBatch(const val& request, double base, double count) {
+  return batchCall(request, base, count, [](const marginlab::BatchRequest& r, auto side, auto quantity, auto entry,
+                                            auto leverage, double* out, std::size_t n) {
+    return marginlab::isolatedLiquidationBatch(r, side, quantity, entry, leverage, std::span<double>(out, n));
+  });
+}
+
+#ifdef MARGINLAB_RISK_LAB
+/// liquidationBatch with each position's margins (marginlab-full: the wasm cap); batchCall's
+/// layout with five outputs: liquidationPrice, initialMargin, maintenanceMargin,
+/// maintenanceMarginRate, tier. Returns { errors }.
+val marginBatch(const val& request, double base, double count) {
+  return batchCall(request, base, count, [](const marginlab::BatchRequest& r, auto side, auto quantity, auto entry,
+                                            auto leverage, double* out, std::size_t n) {
+    const marginlab::BatchMargins margins{.initialMargin = {out + n, n}, .maintenanceMargin = {out + 2 * n, n},
+                                          .maintenanceMarginRate = {out + 3 * n, n}, .tier = {out + 4 * n, n}};
+    return marginlab::isolatedMarginBatch(r, side, quantity, entry, leverage, std::span<double>(out, n), margins);
+  });
+}
+#endif
 
 /// Every shipped tier table with its source and date.
 val defaultTierTables() {
@@ -171,6 +194,7 @@ EMSCRIPTEN_BINDINGS(marginlab) {
   emscripten::function("errorCodes", &mljs::errorCodes);                // ErrorCode strings
   emscripten::function("version", &mljs::version);                      // semver
 #ifdef MARGINLAB_RISK_LAB
+  emscripten::function("marginBatch", &mljs::marginBatch);  // liquidationBatch with margins (marginlab-full: the wasm cap)
   emscripten::function("tickPrice", &mljs::tickPrice);  // a price on a venue's tick (marginlab-full: the wasm cap)
   emscripten::function("wholeLots", &mljs::wholeLots);  // a size in a venue's lots
   emscripten::function("describe", &mljs::describe);  // fields() of every struct (marginlab-full only: size)

@@ -1164,6 +1164,18 @@ export interface Description {
 }
 
 /** marginlab-full.js: the calculator and the risk lab. */
+/** marginBatch's arrays, one entry a position, meaningful only when errors is empty: the
+ *  liquidation price (0 when none), the initial and maintenance margins (settlement asset), the
+ *  maintenance rate and the 1-based tier. */
+export interface MarginBatchResult {
+  errors: InputError[];
+  liquidationPrice: Float64Array;
+  initialMargin: Float64Array;
+  maintenanceMargin: Float64Array;
+  maintenanceMarginRate: Float64Array;
+  tier: Float64Array;
+}
+
 export interface MarginLabFull extends MarginLab {
   /** The fields of every struct that crosses (core/include/marginlab/fields.h) and the enums' strings:
    *  what a test checks this file against. */
@@ -1172,6 +1184,10 @@ export interface MarginLabFull extends MarginLab {
   tickPrice(request: TickPriceRequest, options?: CallOptions): Answer<TickPrice>;
   /** venue.h wholeLots(): a size in whole lots, with its unit. */
   wholeLots(request: WholeLotsRequest, options?: CallOptions): Answer<WholeLots>;
+  /** batch.h isolatedMarginBatch(): liquidationBatch with each position's margins as evaluate()
+   *  reports them (isolated at the initial margin, marked at entry). Numbers only: no steps. */
+  marginBatch(request: BatchRequest, positions: { side: Float64Array; quantity: Float64Array;
+    entryPrice: Float64Array; leverage: Float64Array }, options?: CallOptions): MarginBatchResult;
   adjust(scenario: Scenario, request: AdjustRequest, options?: CallOptions): Answer<AdjustResult>;
   targetPrice(scenario: Scenario, request: TargetRequest, options?: CallOptions): Answer<{ price: number | null }>;
   maxOpen(scenario: Scenario, request: MaxOpenRequest, options?: CallOptions): Answer<MaxOpenResult>;

@@ -165,16 +165,75 @@ std::size_t solveBatch(detail::Model& m, const FlatTable& flat, std::span<const 
   return solveAll(m.scenario->positions.front().contract == Contract::Linear, m, flat, side, quantity, entryPrice,
                   leverage, out);
 }
+/// The one-position scenario of a batch's request: its checks and its model.
+Scenario batchScenario(const BatchRequest& request) {
+  Scenario s{.rules = request.rules, .walletBalance = 0, .takerFeeRate = request.takerFeeRate};
+  s.positions = {Position{.symbol = "BATCH", .contract = request.contract, .contractSize = request.contractSize,
+                          .quantity = 1, .entryPrice = 1, .leverage = 1}};
+  s.tiers["BATCH"] = request.tiers;
+  return s;
+}
+
+/// Each position's margins by evaluate()'s functions (fillLeg, markTerms, positionMargins), its mark
+/// its entry. A leverage validate() refuses (below the smallest magnitude; the liquidation batch takes
+/// any > 0) is an error at its index, as validate() words it.
+void marginsOf(const Scenario& s, std::span<const double> side, std::span<const double> quantity,
+               std::span<const double> entryPrice, std::span<const double> leverage, const BatchMargins& out,
+               Checker& c) {
+  detail::Model m = detail::buildModel(s);
+  Position p = s.positions.front();
+  detail::Leg& leg = m.legs.front();
+  for (std::size_t i = 0; i < leverage.size(); ++i) {
+    if (!isValidPositive(leverage[i])) {
+      if (c.errors.size() < kMaxErrors) c.positive("leverage[" + std::to_string(i) + "]", leverage[i]);
+      continue;
+    }
+    p.side = side[i] > 0 ? Side::Long : Side::Short;
+    p.quantity = quantity[i];
+    p.entryPrice = entryPrice[i];
+    p.leverage = leverage[i];
+    detail::fillLeg(m, p, leg);
+    const detail::PositionMargins margins = detail::positionMargins(leg, detail::markTerms(m, leg));
+    out.initialMargin[i] = margins.initialMargin;
+    out.maintenanceMargin[i] = margins.maintenanceMargin;
+    out.maintenanceMarginRate[i] = margins.maintenanceMarginRate;
+    out.tier[i] = margins.tier;
+  }
+}
 }  // namespace
+
+std::vector<InputError> isolatedMarginBatch(const BatchRequest& request, std::span<const double> side,
+                                            std::span<const double> quantity, std::span<const double> entryPrice,
+                                            std::span<const double> leverage, std::span<double> liquidationPrice,
+                                            const BatchMargins& margins) {
+  Checker c;
+  const std::size_t count = liquidationPrice.size();
+  for (const auto& [name, array] : {std::pair{"initialMargin", margins.initialMargin}, std::pair{"maintenanceMargin", margins.maintenanceMargin},
+                                    std::pair{"maintenanceMarginRate", margins.maintenanceMarginRate}, std::pair{"tier", margins.tier}}) {
+    if (array.size() != count)
+      c.fail(name, "batchLength", {Param{"count", static_cast<double>(array.size())}, Param{"out", static_cast<double>(count)}});
+  }
+  if (!c.ok()) return c.errors;
+  std::vector<InputError> errors = isolatedLiquidationBatch(request, side, quantity, entryPrice, leverage, liquidationPrice);
+  if (!errors.empty()) return errors;
+  // What validate() checks of a position and the liquidation batch does not, in validate()'s order:
+  // the contract size, the leverage's magnitude, the rules' contracts.
+  if (!isValidPositive(request.contractSize)) {
+    c.positive("contractSize", request.contractSize);
+    return c.errors;
+  }
+  const Scenario s = batchScenario(request);
+  marginsOf(s, side, quantity, entryPrice, leverage, margins, c);
+  if (c.ok() && request.contract == Contract::Inverse && profileFor(request.rules).linearOnly)
+    c.fail("contract", "inverseUnsupported", {Param{"rules", std::string(toString(request.rules))}, Param{"asset", std::string("USDC")}});
+  return c.errors;
+}
 
 std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, std::span<const double> side,
                                                  std::span<const double> quantity, std::span<const double> entryPrice,
                                                  std::span<const double> leverage, std::span<double> out) {
   // The shared part is checked as a one-position scenario, so the rules are validate()'s.
-  Scenario s{.rules = request.rules, .walletBalance = 0, .takerFeeRate = request.takerFeeRate};
-  s.positions = {Position{.symbol = "BATCH", .contract = request.contract, .contractSize = request.contractSize,
-                          .quantity = 1, .entryPrice = 1, .leverage = 1}};
-  s.tiers["BATCH"] = request.tiers;
+  const Scenario s = batchScenario(request);
   Checker c;
   std::vector<InputError>& errors = c.errors;
   for (InputError& e : validate(s)) {

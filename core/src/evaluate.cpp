@@ -38,10 +38,11 @@ void position(const Model& m, const Leg& leg, const MarkTerms& a, MarginMode mod
               PositionOutcome& o) {
   o.mode = mode;
   o.notional = a.notional;
-  o.initialMargin = leg.initialMargin;
-  o.maintenanceMargin = a.maintenance + a.feeToClose;
-  o.maintenanceMarginRate = a.mm.rate;
-  o.tier = static_cast<int>(a.mm.tier) + 1;
+  const detail::PositionMargins margins = detail::positionMargins(leg, a);
+  o.initialMargin = margins.initialMargin;
+  o.maintenanceMargin = margins.maintenanceMargin;
+  o.maintenanceMarginRate = margins.maintenanceMarginRate;
+  o.tier = margins.tier;
   o.unrealizedPnl = a.pnl;
   o.roe = a.pnl / leg.initialMargin;
   o.margin = margin;

@@ -164,6 +164,13 @@ MarkTerms markTerms(const Model& m, const Leg& leg) noexcept {
   return a;
 }
 
+PositionMargins positionMargins(const Leg& leg, const MarkTerms& a) noexcept {
+  return {.initialMargin = leg.initialMargin,
+          .maintenanceMargin = a.maintenance + a.feeToClose,
+          .maintenanceMarginRate = a.mm.rate,
+          .tier = static_cast<int>(a.mm.tier) + 1};
+}
+
 AccountTerms accountTerms(const Model& m, std::span<const MarginMode> modes, std::span<const MarkTerms> marks) noexcept {
   AccountTerms t;
   t.crossWallet = crossWallet(m, modes);

@@ -113,6 +113,15 @@ struct MarkTerms {
 };
 MarkTerms markTerms(const Model& model, const Leg& leg) noexcept;
 
+/// The margins a position reports at its mark (evaluate()'s outcome, the batch's margins).
+struct PositionMargins {
+  double initialMargin = 0;
+  double maintenanceMargin = 0;      ///< the liquidation condition's, plus the fee to close (bybit-uta)
+  double maintenanceMarginRate = 0;  ///< the tier's MMR
+  int tier = 1;                      ///< 1-based
+};
+PositionMargins positionMargins(const Leg& leg, const MarkTerms& a) noexcept;
+
 /// The account's sums under one assignment of margin modes.
 struct AccountTerms {
   double crossWallet = 0;      ///< walletBalance minus the isolated margins

@@ -131,3 +131,119 @@ TEST_CASE("batch: at most 100 errors, also from a bad tier table", "[batch][erro
   CHECK(hasError(errors, "tiers[0].notionalCap", ErrorCode::NotFinite));
   CHECK(out[0] == -7);  // untouched
 }
+
+namespace {
+/// isolatedMarginBatch over vectors: the outputs sized to the inputs.
+struct MarginRun {
+  std::vector<double> lp, im, mm, mmr, tier;
+  std::vector<InputError> errors;
+};
+MarginRun marginRun(const BatchRequest& r, std::span<const double> side, std::span<const double> qty,
+                    std::span<const double> entry, std::span<const double> lev) {
+  const std::size_t n = side.size();
+  MarginRun m{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n), std::vector<double>(n),
+              std::vector<double>(n), {}};
+  m.errors = isolatedMarginBatch(r, side, qty, entry, lev, m.lp, BatchMargins{m.im, m.mm, m.mmr, m.tier});
+  return m;
+}
+}  // namespace
+
+TEST_CASE("margin batch: BN-7 by hand", "[batch][binance]") {
+  // VENUES.md BN-7: long 1 BTC @ 67,000, 10x: initial margin (IWB) 6,700; the entry notional
+  // 67,000 is in bracket 2 (50k-250k: 0.5 %, cum 50), so MM = 67,000 * 0.005 - 50 = 285.
+  BatchRequest r{.rules = Rules::Binance, .tiers = {{50'000, 125, 0.004, 0}, {250'000, 100, 0.005, 50}}};
+  const double side[] = {1, -1}, qty[] = {1, 1}, entry[] = {67'000, 67'000}, lev[] = {10, 10};
+  const MarginRun m = marginRun(r, side, qty, entry, lev);
+  REQUIRE(m.errors.empty());
+  for (int i = 0; i < 2; ++i) {
+    CHECK_THAT(m.im[i], WithinRel(6'700.0, 1e-15));
+    CHECK_THAT(m.mm[i], WithinRel(285.0, 1e-12));
+    CHECK(m.mmr[i] == 0.005);
+    CHECK(m.tier[i] == 2);
+  }
+  CHECK_THAT(m.lp[0], WithinRel(60'250.0 / 0.995, 1e-12));  // as the liquidation batch (BN-7 above)
+  CHECK_THAT(m.lp[1], WithinRel(73'750.0 / 1.005, 1e-12));
+}
+
+TEST_CASE("margin batch: BitMEX inverse, fees in both margins, by hand", "[batch][bitmex]") {
+  // VENUES.md 4.1 (BitMEX support's formula): initMargin = 1/L + 2 taker, maintMargin = MMR + taker,
+  // as fractions of the entry value. 10,000 contracts of 1 USD @ 50,000: value 0.2 XBT; 10x, fee
+  // 0.05 %: IM = 0.02 + 2 * 0.0005 * 0.2 = 0.0202; MM = 0.2 * (0.0035 + 0.0005) = 0.0008; the
+  // reported rate is the tier's 0.35 %.
+  BatchRequest r{.rules = Rules::Bitmex, .contract = Contract::Inverse, .tiers = {{200, 100, 0.0035, 0}},
+                 .takerFeeRate = 0.0005};
+  const double side[] = {-1}, qty[] = {10'000}, entry[] = {50'000}, lev[] = {10};
+  const MarginRun m = marginRun(r, side, qty, entry, lev);
+  REQUIRE(m.errors.empty());
+  CHECK_THAT(m.im[0], WithinRel(0.0202, 1e-14));
+  CHECK_THAT(m.mm[0], WithinRel(0.0008, 1e-13));
+  CHECK(m.mmr[0] == 0.0035);
+  CHECK(m.tier[0] == 1);
+}
+
+TEST_CASE("margin batch: the margins evaluate() reports, bit for bit, every profile", "[batch][properties]") {
+  // Property: each position's four margins are those of evaluate()'s isolated outcome of the same
+  // position alone (exactly: the same functions), and its liquidation price the liquidation batch's.
+  std::mt19937_64 rng(20261207);
+  auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * ((rng() >> 11) * 0x1.0p-53); };
+  const std::optional<double> none;
+  const TierTable linearTable = {{50'000, 125, 0.004, none}, {250'000, 100, 0.005, none}, {1e6, 50, 0.01, none}, {1e9, 10, 0.05, none}};
+  const TierTable inverseTable = {{5, 125, 0.004, none}, {25, 100, 0.005, none}, {100, 50, 0.01, none}, {1e6, 10, 0.05, none}};
+  for (Rules rules : {Rules::Binance, Rules::Bybit, Rules::BybitUta, Rules::Okx, Rules::Hyperliquid, Rules::Bitmex,
+                      Rules::Dydx, Rules::Simple}) {
+    for (Contract contract : {Contract::Linear, Contract::Inverse}) {
+      if (contract == Contract::Inverse && profileFor(rules).linearOnly) continue;  // refused: below
+      const bool linear = contract == Contract::Linear;
+      BatchRequest r{.rules = rules, .contract = contract, .contractSize = linear ? 1.0 : 100.0, .tiers = linear ? linearTable : inverseTable};
+      std::vector<double> side, qty, entry, lev;
+      for (int i = 0; i < 100; ++i) {
+        side.push_back(rng() % 2 ? 1 : -1);
+        qty.push_back(uniform(0.01, linear ? 40 : 5000));
+        entry.push_back(uniform(1'000, 100'000));
+        lev.push_back(uniform(1, 10));
+      }
+      const MarginRun m = marginRun(r, side, qty, entry, lev);
+      REQUIRE(m.errors.empty());
+      std::vector<double> lp(side.size());
+      REQUIRE(isolatedLiquidationBatch(r, side, qty, entry, lev, lp).empty());
+      for (std::size_t i = 0; i < side.size(); ++i) {
+        Scenario s{.rules = rules, .walletBalance = 0};
+        s.positions = {Position{.symbol = "X", .contract = contract, .contractSize = r.contractSize,
+                                .side = side[i] > 0 ? Side::Long : Side::Short, .quantity = qty[i], .entryPrice = entry[i],
+                                .leverage = lev[i], .marginMode = MarginMode::Isolated}};
+        s.tiers = {{"X", r.tiers}};
+        const PositionOutcome& p = evaluateOk(s).isolated->positions[0];
+        INFO(toString(rules) << " " << toString(contract) << " #" << i);
+        CHECK(m.im[i] == p.initialMargin);
+        CHECK(m.mm[i] == p.maintenanceMargin);
+        CHECK(m.mmr[i] == p.maintenanceMarginRate);
+        CHECK(m.tier[i] == p.tier);
+        CHECK(m.lp[i] == lp[i]);
+      }
+    }
+  }
+}
+
+TEST_CASE("margin batch: what evaluate() refuses and the liquidation batch lets through", "[batch][validate]") {
+  BatchRequest r{.rules = Rules::Binance, .tiers = {{50'000, 125, 0.004, 0}, {250'000, 100, 0.005, 50}}};
+  const double side[] = {1, 1}, qty[] = {1, 1}, entry[] = {67'000, 67'000}, tiny[] = {10, 1e-10};
+  // A leverage > 0 below the smallest magnitude (1e-9): validate()'s "magnitude" at its index.
+  MarginRun m = marginRun(r, side, qty, entry, tiny);
+  CHECK(m.errors.size() == 1);
+  CHECK(hasError(m.errors, "leverage[1]", ErrorCode::OutOfRange));
+  const double lev[] = {10, 10};
+  r.contractSize = 1e-12;  // validate()'s positions[i].contractSize check
+  CHECK(hasError(marginRun(r, side, qty, entry, lev).errors, "contractSize", ErrorCode::OutOfRange));
+  // Hyperliquid settles in USDC only: an inverse request is refused (the rule validate() applies).
+  BatchRequest h{.rules = Rules::Hyperliquid, .contract = Contract::Inverse, .tiers = {{5, 50, 0.01, 0}}};
+  const double iqty[] = {100, 100}, ilev[] = {10, 10};
+  m = marginRun(h, side, iqty, entry, ilev);
+  CHECK(hasError(m.errors, "contract", ErrorCode::Unsupported));
+  // The liquidation batch's own checks come first, at their paths.
+  const double badSide[] = {1, 0};
+  CHECK(hasError(marginRun(r, badSide, qty, entry, lev).errors, "side[1]", ErrorCode::OutOfRange));
+  // An output of another length: its name.
+  std::vector<double> lp(2), im(2), mm(2), mmr(2), tier(1);
+  const auto errors = isolatedMarginBatch(r, side, qty, entry, lev, lp, BatchMargins{im, mm, mmr, tier});
+  CHECK(hasError(errors, "tier", ErrorCode::OutOfRange));
+}

@@ -1095,6 +1095,37 @@ void checkAdl(const Scenario& s, bool valid, const Params& prm) {
   REQUIRE_THAT(explained.quantile == a.quantile && explained.score == a.score, "adlRank: explain() changes no number");
 }
 
+/// isolatedMarginBatch on the liquidation batch's inputs (`solved`: the liquidation batch's prices,
+/// null when it gave errors): what it adds to the liquidation batch, and evaluate()'s margins.
+void checkMarginBatch(const BatchRequest& request, const Scenario& s, const std::vector<std::size_t>& index,
+                      std::span<const double> side, std::span<const double> quantity, std::span<const double> entry,
+                      std::span<const double> leverage, const std::vector<double>* solved) {
+  const std::size_t n = side.size();
+  std::vector<double> lp(n), im(n), mm(n), mmr(n), tier(n);
+  const auto errors = isolatedMarginBatch(request, side, quantity, entry, leverage, lp, BatchMargins{im, mm, mmr, tier});
+  checkErrors(errors, "isolatedMarginBatch");
+  REQUIRE_THAT(errors.size() <= 100, "isolatedMarginBatch: at most 100 errors (batch.h)");
+  REQUIRE_THAT(solved || !errors.empty(), "isolatedMarginBatch: the liquidation batch's errors are its own");
+  if (!errors.empty() || !solved) return;
+  for (std::size_t k = 0; k < n && k < 4; ++k) {
+    REQUIRE_THAT(lp[k] == (*solved)[k], "isolatedMarginBatch: the liquidation batch's price");
+    Scenario one{.rules = s.rules, .walletBalance = 0, .takerFeeRate = s.takerFeeRate};
+    Position p = s.positions[index[k]];
+    p.side = side[k] > 0 ? Side::Long : Side::Short;
+    p.markPrice.reset();
+    p.isolatedMargin.reset();
+    p.marginMode = MarginMode::Isolated;
+    p.symbol = "X";  // the batch has no symbol: its table is the request's
+    one.positions = {p};
+    one.tiers["X"] = request.tiers;
+    const Report r = evaluate(one);
+    REQUIRE_THAT(r.errors.empty(), "isolatedMarginBatch: a position it accepts, evaluate() accepts");
+    const PositionOutcome& o = r.isolated->positions[0];
+    REQUIRE_THAT(im[k] == o.initialMargin && mm[k] == o.maintenanceMargin && mmr[k] == o.maintenanceMarginRate && tier[k] == o.tier,
+                 "isolatedMarginBatch: evaluate()'s margins, exactly");
+  }
+}
+
 void checkBatch(const Scenario& s, bool valid, const Params& prm) {
   if (s.positions.empty() || s.positions.size() > kFuzzPositions) return;
   const Position& first = s.positions[prm.position < s.positions.size() ? prm.position : 0];
@@ -1115,6 +1146,7 @@ void checkBatch(const Scenario& s, bool valid, const Params& prm) {
   }
   std::vector<double> out(side.size(), -7.0);
   const auto errors = isolatedLiquidationBatch(request, side, quantity, entry, leverage, out);
+  if (table) checkMarginBatch(request, s, index, side, quantity, entry, leverage, errors.empty() ? &out : nullptr);
   checkErrors(errors, "isolatedLiquidationBatch");
   REQUIRE_THAT(errors.size() <= 100, "isolatedLiquidationBatch: at most 100 errors (batch.h)");
   if (!errors.empty()) {  // batch.h: a bad request leaves out untouched; a bad element may follow written ones

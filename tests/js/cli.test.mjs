@@ -119,6 +119,58 @@ describe('marginlab batch', () => {
     close(rows[1].liquidationPrice, ETH_LP, 'json ETH');
   });
 
+  test('--margins: the kernel (marginBatch) writes what the evaluate() path writes, byte for byte', () => {
+    // A book over every shipped rule set, linear and inverse rows mixed under one rules, long and
+    // short, notionals from the first tier to past the last cap, contract sizes, ids, and rows the
+    // core refuses: the kernel's checks (side of the tier's leverage, past the last cap), evaluate()'s
+    // (a leverage below 1e-9, a contract size below 1e-9, inverse under Hyperliquid), a symbol without
+    // a table and a field that is not a number. 600 rows: several chunks of the evaluate() path.
+    const lines = ['id,rules,symbol,contract,contractSize,side,quantity,entryPrice,leverage'];
+    // The shipped tables: every rules but OKX has one (a symbol's own or "*"); a table has no contract,
+    // so the BTCUSDT one also prices inverse rows (rows of both contracts under one rules).
+    const books = [['binance', 'BTCUSDT', 'linear', 1], ['binance', 'ETHUSDT', 'linear', 1], ['binance', 'BTCUSDT', 'inverse', 100],
+      ['bybit', 'BTCUSDT', 'linear', 1], ['bybit', 'BTCUSDT', 'inverse', 1], ['bybit-uta', 'BTCUSDT', 'linear', 0.01],
+      ['hyperliquid', 'BTC', 'linear', 1], ['bitmex', 'XBTUSD', 'inverse', 1], ['dydx', 'BTC-USD', 'linear', 1],
+      ['simple', 'BTCUSDT', 'linear', 1], ['simple', 'BTCUSDT', 'inverse', 10]];
+    for (let i = 0; i < 600; i++) {
+      const [rules, symbol, contract, size] = books[i % books.length];
+      const entry = 20000 + (i * 7919) % 60000;
+      const base = contract === 'inverse' ? [1, 40, 900, 30000, 400000][i % 5] : [0.01, 0.5, 4, 30, 400][i % 5];
+      const quantity = base / size;  // the same notionals whatever the contract size
+      lines.push(`r${i},${rules},${symbol},${contract},${size},${i % 3 ? 'long' : 'short'},${quantity},${entry},${[1, 2, 5, 10, 20, 50, 125][i % 7]}`);
+    }
+    lines.push('t1,binance,BTCUSDT,linear,1,long,0.1,60000,1e-10', 't2,binance,BTCUSDT,linear,1e-12,long,0.1,60000,10',
+      't3,hyperliquid,BTC,inverse,1,long,1000,60000,10', 't4,binance,NOSUCHCOIN,linear,1,long,1,60000,10',
+      't5,binance,BTCUSDT,linear,1,long,abc,60000,10', 't6,binance,BTCUSDT,linear,1,long,1e9,60000,10');
+    const book = file('margins.csv', lines.join('\n') + '\n');
+    for (const format of ['csv', 'json', 'table']) {
+      const fast = run(['batch', book, '--margins', '--format', format]);
+      const reference = spawnSync(process.execPath, [bin, 'batch', book, '--margins', '--format', format],
+        { encoding: 'utf8', cwd: dir, env: { ...process.env, MARGINLAB_BATCH_MARGINS: 'evaluate' } });
+      assert.equal(fast.status, 1, `${format}: the book has bad rows`);
+      assert.equal(reference.status, fast.status, format);
+      assert.equal(fast.stderr, reference.stderr, `${format}: standard error`);
+      assert.equal(fast.stdout, reference.stdout, `${format}: standard output`);
+    }
+    const rows = JSON.parse(run(['batch', book, '--margins', '--format', 'json']).stdout);
+    const good = rows.filter((r) => r.error === null);
+    assert.ok(good.length > 300, `most rows are good (${good.length})`);
+    for (const contract of ['linear', 'inverse']) assert.ok(good.some((r) => r.id.startsWith('r') && books[Number(r.id.slice(1)) % books.length][2] === contract), contract);
+    assert.ok(new Set(good.map((r) => r.tier)).size >= 3, 'several tiers');
+    const error = (id) => rows.find((r) => r.id === id).error;
+    assert.match(error('t1'), /margins\.csv:\d+:\d+: leverage \(1e-10\) must be between 1e-09 and/);
+    assert.match(error('t2'), /contractSize \(1e-12\) must be between/);
+    assert.match(error('t3'), /contract: hyperliquid has only linear contracts/);
+    assert.match(error('t4'), /no shipped tier table for NOSUCHCOIN/);
+    assert.match(error('t6'), /the entry notional \(6e\+13\) .* exceeds the last tier's cap/);
+    // Without an id column good rows are written directly: each CSV line is its JSON row's values.
+    const noId = file('margins-no-id.csv', lines.map((l) => l.slice(l.indexOf(',') + 1)).join('\n') + '\n');
+    const csvLines = run(['batch', noId, '--margins']).stdout.trimEnd().split('\n');
+    const jsonRows = JSON.parse(run(['batch', noId, '--margins', '--format', 'json']).stdout);
+    assert.equal(csvLines.length, jsonRows.length + 1);
+    jsonRows.forEach((r, k) => assert.equal(csvLines[k + 1], Object.values(r).map((v) => (v === null ? '' : String(v).includes(',') ? `"${v}"` : String(v))).join(','), `row ${k}`));
+  });
+
   test('bad rows: exit 1, file:line:column on standard error, the error in the row, never NaN', () => {
     const csv = file('bad.csv', 'symbol,side,quantity,entryPrice,leverage\nBTCUSDT,long,NaN,60000,10\nBTCUSDT,long,1,1e308,10\nBTCUSDT,long,1,60000,500\nBTCUSDT,long\nBTCUSDT,long,0.1,60000,10\n');
     const r = run(['batch', csv, '--format', 'csv']);

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import createMarginLab from '../../web/dist/marginlab.js';
 import { readPositionsCsv, MAX_LINE_CHARS, MAX_INPUT_CHARS } from '../../packages/marginlab/lib/csv.mjs';
-import { liquidationPrices, margins } from '../../packages/marginlab/lib/batch.mjs';
+import createFull from '../../web/dist/marginlab-full.js';
+import { liquidationPrices, liquidationPricesAndMargins, marginsByEvaluate } from '../../packages/marginlab/lib/batch.mjs';
 
 const lab = await createMarginLab({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url)) });
+const full = await createFull({ wasmBinary: readFileSync(new URL('../../web/dist/marginlab-full.wasm', import.meta.url)) });
 const HEADER = 'symbol,side,quantity,entryPrice,leverage';
 
 describe('csv reader: one error per bad row, at its line and column', () => {
@@ -131,8 +133,20 @@ test('fuzz: 20,000 generated hostile rows: each is an error at a real place or a
   }
   assert.ok(rows.count > 100, `some rows are good (${rows.count})`);
   assert.ok(read.errorCount > 1000, `many rows are bad (${read.errorCount})`);
-  const { liquidationPrice, bad } = liquidationPrices(lab, rows);
-  const m = margins(lab, rows, bad);
+  const { liquidationPrice, margins: m, bad } = liquidationPricesAndMargins(full, rows);
+  // The kernel's margins and refusals are those of the evaluate() path, row by row and column.
+  const reference = liquidationPrices(lab, rows);
+  const referenceMargins = marginsByEvaluate(full, rows, reference.bad);
+  assert.deepEqual([...bad.keys()].sort((x, y) => x - y), [...reference.bad.keys()].sort((x, y) => x - y), 'the same rows refused');
+  for (const [i, b] of bad) {
+    assert.equal(b.column, reference.bad.get(i).column, `line ${rows.line[i]}: the column`);
+    assert.equal(b.error.message, reference.bad.get(i).error.message, `line ${rows.line[i]}: the message`);
+  }
+  for (let i = 0; i < rows.count; i++) {  // the numbers of the rows kept (a refused row shows none)
+    if (bad.has(i)) continue;
+    assert.equal(liquidationPrice[i], reference.liquidationPrice[i], `line ${rows.line[i]}: liquidationPrice`);
+    for (const k of Object.keys(m)) assert.equal(m[k][i], referenceMargins[k][i], `line ${rows.line[i]}: ${k}`);
+  }
   let solved = 0;
   for (let i = 0; i < rows.count; i++) {
     if (bad.has(i)) {

@@ -59,6 +59,8 @@ const numbersOnly = {
   liquidationBatch: (lab) => lab.liquidationBatch({ rules: 'binance', tiers: [{ notionalCap: 50000, maxLeverage: 125, maintenanceMarginRate: 0.004 },
     { notionalCap: 250000, maxLeverage: 100, maintenanceMarginRate: 0.005 }] }, { side: new Float64Array([1]), quantity: new Float64Array([1]),
     entryPrice: new Float64Array([60000]), leverage: new Float64Array([10]) }, new Float64Array(1)),
+  marginBatch: (lab, x) => lab.marginBatch({ rules: 'binance', tiers: [{ notionalCap: 50000, maxLeverage: 125, maintenanceMarginRate: 0.004 }] },
+    { side: new Float64Array([1]), quantity: new Float64Array([1]), entryPrice: new Float64Array([30000]), leverage: new Float64Array([10]) }, x),
   toAccount: (lab, x) => lab.toAccount(s(), x),  // a conversion of the scenario, nothing computed
   instrumentName: (lab, x) => lab.instrumentName({ name: 'BTC-27MAR26-60000-C' }, x),  // a reading of a name
   optionsSweep: (lab, x) => lab.optionsSweep(o(), new Float64Array([50000, 60000]), new Float64Array(2), new Float64Array(2), undefined, x),

@@ -12,6 +12,9 @@ import type {
 export async function riskLab(): Promise<number> {
   const lab: MarginLabFull = await createMarginLab();
   const scenario: Scenario = { ...defaultScenario, positions: [...defaultScenario.positions] };
+  const book = lab.marginBatch({ rules: 'binance', tiers: [{ notionalCap: 50000, maxLeverage: 125, maintenanceMarginRate: 0.004 }] },
+    { side: new Float64Array([1]), quantity: new Float64Array([0.5]), entryPrice: new Float64Array([60000]), leverage: new Float64Array([10]) });
+  const bookMargin: number = book.errors.length ? 0 : (book.initialMargin[0] ?? 0) + (book.maintenanceMargin[0] ?? 0) + (book.tier[0] ?? 0);
   const adjusted = lab.adjust(scenario, { position: 0, price: 61000, quantityDelta: -0.8 });
   let flips = 0;
   if (adjusted.errors.length === 0 && 'flipped' in adjusted && adjusted.flipped) flips += 1;
@@ -79,7 +82,7 @@ export async function riskLab(): Promise<number> {
   lab.unwind(scenario, { position: 0, style: 'vwap' });
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
-  return flips + cells.length + fund + kept + lights + found.length + (near ?? 0) + (wrong ? 0 : 1) + paths + (median ?? 0) + (p ?? 0) + stepCount + mcSteps + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
+  return bookMargin + flips + cells.length + fund + kept + lights + found.length + (near ?? 0) + (wrong ? 0 : 1) + paths + (median ?? 0) + (p ?? 0) + stepCount + mcSteps + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
     (exact ? 1 : 0) + (atHorizon ?? 0) + varValue + fundMedian + jumpPaths;
 }
 

@@ -35,4 +35,21 @@ std::vector<InputError> isolatedLiquidationBatch(const BatchRequest& request, st
                                                  std::span<const double> quantity, std::span<const double> entryPrice,
                                                  std::span<const double> leverage, std::span<double> out);
 
+/// The margins of each position of a batch (arrays of the batch's length, written).
+struct BatchMargins {
+  std::span<double> initialMargin, maintenanceMargin, maintenanceMarginRate;
+  std::span<double> tier;  ///< 1-based
+};
+
+/// isolatedLiquidationBatch, and for each position the margins evaluate() reports for it as an
+/// isolated position at its initial margin marked at entry: its initial margin, maintenance margin,
+/// maintenance rate and tier, computed by evaluate()'s own functions. Also refuses what evaluate()
+/// refuses and the liquidation batch lets through: a contract the rules do not have, a contract size
+/// or a leverage below the smallest magnitude (paths "contract", "contractSize", "leverage[7]").
+/// Errors: as isolatedLiquidationBatch's; with errors the outputs hold nothing meaningful.
+std::vector<InputError> isolatedMarginBatch(const BatchRequest& request, std::span<const double> side,
+                                            std::span<const double> quantity, std::span<const double> entryPrice,
+                                            std::span<const double> leverage, std::span<double> liquidationPrice,
+                                            const BatchMargins& margins);
+
 }  // namespace marginlab
