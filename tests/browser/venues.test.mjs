@@ -132,7 +132,7 @@ test("Bybit: the picker lists the USDT perpetuals shipped, and XRPUSDT loads the
     const listId = await input.getAttribute('list');
     await page.waitForFunction((id) => document.querySelectorAll(`datalist#${id} option`).length > 0, listId, WAIT);
     const options = await page.$$eval(`datalist#${listId} option`, (os) => os.map((o) => o.value));
-    assert.deepEqual(options.filter((o) => /USDT$/.test(o)).sort(), ['ADAUSDT', 'BTCUSDT', 'DOGEUSDT', 'ETHUSDT', 'LTCUSDT', 'XRPUSDT']);
+    assert.deepEqual(options.filter((o) => /USDT$/.test(o)).sort(), ['ADAUSDT', 'BTCUSDT', 'DOGEUSDT', 'ETHUSDT', 'INJUSDT', 'LTCUSDT', 'SEIUSDT', 'XRPUSDT']);
     await page.fill('#f-positions-0--entryPrice', '2');
     await page.fill('#f-positions-0--markPrice', '2');
     await input.fill('xrpusdt');
