@@ -34,10 +34,10 @@ describe('defaultTiers lists every shipped venue table', () => {
     }
   });
 
-  test('the counts the README states: 50 Binance USD-M, 21 Bybit USDT, 33 dYdX, 40 Hyperliquid contracts', () => {
+  test('the counts the README states: 50 Binance USD-M, 23 Bybit USDT, 33 dYdX, 40 Hyperliquid contracts', () => {
     const count = (rules, venue) => lab.defaultTiers(rules).filter((t) => t.venue === venue).length;
     assert.equal(count('binance', 'binance-usdm'), 50);
-    assert.equal(count('bybit', 'bybit-linear'), 21);
+    assert.equal(count('bybit', 'bybit-linear'), 23);
     assert.equal(count('dydx', 'dydx'), 33);
     assert.equal(count('hyperliquid', 'hyperliquid'), 40);
   });
