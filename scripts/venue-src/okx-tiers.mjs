@@ -7,9 +7,10 @@
 // 1/imr cut to 2 decimals (OKX prints maxLever that way; a typo in any of the three shows here).
 // Usage: node scripts/venue-src/okx-tiers.mjs COIN [--write]   (prints the rows; --write replaces the
 // symbol's tiers and raw.imr in okx-swap.json, which must already hold the symbol with its spec).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeSymbol } from './write-symbol.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -38,14 +39,7 @@ function main([coin, flag]) {
   if (!/^[A-Z0-9]{1,12}$/.test(coin ?? '')) throw new Error('usage: okx-tiers.mjs COIN [--write]');
   const { imr, tiers } = transcribed(coin);
   if (flag !== '--write') return console.log(JSON.stringify(tiers));
-  const file = join(here, '..', '..', 'core', 'data', 'venues', 'okx-swap.json');
-  const doc = JSON.parse(readFileSync(file, 'utf8'));
-  const sym = doc.symbols.find((s) => s.symbol === `${coin}-USDT-SWAP`);
-  if (!sym) throw new Error(`${coin}-USDT-SWAP is not in okx-swap.json: add it with its spec first`);
-  sym.raw = { ...sym.raw, imr };
-  sym.tiers = tiers;
-  writeFileSync(file, `${JSON.stringify(doc, null, 1)}\n`);
-  console.log(`${coin}-USDT-SWAP: ${tiers.length} rows written`);
+  writeSymbol('okx-swap.json', `${coin}-USDT-SWAP`, { imr }, tiers);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));

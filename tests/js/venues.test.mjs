@@ -9,6 +9,7 @@ import createMarginLab from '../../web/dist/marginlab.js';
 import createFullLab from '../../web/dist/marginlab-full.js';
 import { venueProblems, continuityProblems, tiersForPosition } from '../../wasm/venue-data.mjs';
 import { parseTiers, transcribed } from '../../scripts/venue-src/okx-tiers.mjs';
+import { parseRiskLimits, transcribed as bybitTranscribed } from '../../scripts/venue-src/bybit-tiers.mjs';
 
 const wasmBinary = readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url));
 const lab = await createMarginLab({ wasmBinary });
@@ -33,10 +34,10 @@ describe('defaultTiers lists every shipped venue table', () => {
     }
   });
 
-  test('the counts the README states: 50 Binance USD-M, 6 Bybit USDT, 33 dYdX, 40 Hyperliquid contracts', () => {
+  test('the counts the README states: 50 Binance USD-M, 23 Bybit USDT, 33 dYdX, 40 Hyperliquid contracts', () => {
     const count = (rules, venue) => lab.defaultTiers(rules).filter((t) => t.venue === venue).length;
     assert.equal(count('binance', 'binance-usdm'), 50);
-    assert.equal(count('bybit', 'bybit-linear'), 6);
+    assert.equal(count('bybit', 'bybit-linear'), 23);
     assert.equal(count('dydx', 'dydx'), 33);
     assert.equal(count('hyperliquid', 'hyperliquid'), 40);
   });
@@ -130,6 +131,42 @@ describe('Bybit USDT perpetuals (bybit-linear.json): the shipped risk limits in 
     // PV = 50 x 60,000 = 3,000,000; IM = 150,000; MM = 3,000,000 x 0.0063 - 3,020 = 15,880;
     // LP = 60,000 - (150,000 - 15,880) / 50 = 60,000 - 2,682.4 = 57,317.6.
     assert.ok(Math.abs(r.isolated.positions[0].liquidationPrice - 57317.6) < 1e-6, String(r.isolated.positions[0].liquidationPrice));
+  });
+
+  test('every transcribed table (scripts/venue-src/bybit-*.txt) is shipped as transcribed, spot-checked against the cache', () => {
+    const doc = files.find((f) => f.venue === 'bybit-linear');
+    const coins = readdirSync(new URL('../../scripts/venue-src/', import.meta.url)).map((f) => /^bybit-(\w+)\.txt$/.exec(f)?.[1]).filter(Boolean);
+    assert.ok(coins.length >= 7, coins.join());
+    for (const coin of coins) {
+      const sym = doc.symbols.find((x) => x.symbol === `${coin}USDT`);
+      assert.deepEqual({ initialMarginRate: sym.raw.initialMarginRate, tiers: sym.tiers }, bybitTranscribed(coin), coin);
+    }
+    // Rows read in erikubingf-del/tradingtest leverage_tiers_USDT.json @ 30f37205 (Bybit info riskLimitValue /
+    // maxLeverage / maintenanceMargin / mmDeduction): INJUSDT id 1 200000 / 50.00 / 0.01 / "", id 25 7400000 / 3.85 /
+    // 0.156 / 521400, id 30 15000000 / 1.50 / 0.4002 / 2670780; SEIUSDT id 18 3900000 / 5.26 / 0.095 / 153000.
+    const row = (coin, i) => doc.symbols.find((x) => x.symbol === `${coin}USDT`).tiers[i];
+    assert.deepEqual(row('INJ', 0), { notionalCap: 200000, maxLeverage: 50, maintenanceMarginRate: 0.01, maintenanceAmount: 0 });
+    assert.deepEqual(row('INJ', 24), { notionalCap: 7400000, maxLeverage: 3.85, maintenanceMarginRate: 0.156, maintenanceAmount: 521400 });
+    assert.deepEqual(row('INJ', 29), { notionalCap: 15000000, maxLeverage: 1.5, maintenanceMarginRate: 0.4002, maintenanceAmount: 2670780 });
+    assert.deepEqual(row('SEI', 17), { notionalCap: 3900000, maxLeverage: 5.26, maintenanceMarginRate: 0.095, maintenanceAmount: 153000 });
+    // The converter refuses a typo in any column.
+    const two = (second) => `1 200000 0.01 0.02 50.00 -\n${second}`;
+    assert.throws(() => parseRiskLimits(two('2 400000 0.015 0.03 33.33 1100')), /id 2: mmDeduction 1100 is not the continuity amount 1000/);
+    assert.throws(() => parseRiskLimits(two('2 400000 0.015 0.03 3.33 1000')), /id 2: maxLeverage 3.33 is not within 5% of 1\/0.03/);
+    assert.throws(() => parseRiskLimits(two('2 100000 0.015 0.03 33.33 1000')), /id 2: riskLimitValue 100000 not above 200000/);
+    assert.throws(() => parseRiskLimits(two('3 400000 0.015 0.03 33.33 1000')), /id 3: expected id 2/);
+    assert.throws(() => parseRiskLimits(two('2 400000 0.005 0.03 33.33 -1000')), /id 2: maintenanceMargin 0.005 not above 0.01/);
+  });
+
+  test('INJUSDT: a 500,000 USDT long sits on the third row, whose deduction enters the price (by hand: 9.64)', async () => {
+    const [table] = (await lab.loadVenue('bybit-linear')).filter((t) => t.symbols[0] === 'INJUSDT');
+    assert.ok(lab.defaultTiers('bybit', 'inj-usdt-swap').some((x) => x.venue === 'bybit-linear'), 'OKX-style alias, any case');
+    const r = lab.evaluate({ version: 1, rules: 'bybit', walletBalance: 1e6, tiers: { INJUSDT: table.tiers },
+      positions: [{ symbol: 'INJUSDT', side: 'long', quantity: 50000, entryPrice: 10, leverage: 20, marginMode: 'isolated' }] });
+    assert.deepEqual(r.errors, []);
+    // Row 3 (400,000 < 500,000 <= 600,000): MMR 2%, deduction 3,000. PV = 50,000 x 10 = 500,000; IM = 500,000 / 20
+    // = 25,000; MM = 500,000 x 0.02 - 3,000 = 7,000; LP = 10 - (25,000 - 7,000) / 50,000 = 10 - 0.36 = 9.64.
+    assert.ok(Math.abs(r.isolated.positions[0].liquidationPrice - 9.64) < 1e-9, String(r.isolated.positions[0].liquidationPrice));
   });
 
   test('every published deduction is the continuity amount; a changed one is named', () => {
