@@ -207,6 +207,7 @@ val describe() {
   d.describe<AccountResult>();
   d.describe<AccountView>();
   d.describe<AssetView>();
+  d.describe<PositionContribution>();
 #ifdef MARGINLAB_RISK_LAB  // margin by venue: marginlab-full only (marginlab.wasm's size is evaluate's)
   d.describe<MarginByVenueRequest>();
   d.describe<SpanParams>();

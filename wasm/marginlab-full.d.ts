@@ -211,6 +211,26 @@ export interface OneFactorView {
   liquidatedNow: boolean;
 }
 
+/**
+ * account.h PositionContribution: one position's part of the account, in the quote currency (its
+ * settlement group's figure in the settlement asset x the asset's price). Every rule evaluateAccount
+ * applies splits by position (tiers: each future's own tier row; deribitStandard: Deribit standard
+ * margin of each option and each future), so these are true shares, never a standalone stand-in: they
+ * sum to AccountView.initialMargin and maintenanceMargin (before the venue's loan maintenance, which no
+ * position carries) and to each asset's unrealizedPnl x price. A portfolio margin that does not split
+ * (marginByVenue's Deribit PM, SPAN, OKX and Binance portfolio margin) is not given per position.
+ */
+export interface PositionContribution {
+  kind: 'future' | 'option';
+  /** Index into the account's futures or options. */
+  index: number;
+  underlying: string;
+  settlementAsset: string;
+  unrealizedPnl: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+}
+
 /** account.h AccountView: the account in the quote currency. */
 export interface AccountView {
   assets: AssetView[];
@@ -224,6 +244,8 @@ export interface AccountView {
   venue: VenueView;
   liquidation: UnderlyingLiquidation[];
   oneFactor: OneFactorView;
+  /** Each position's part: the futures, then the options, in the account's order. */
+  positions: PositionContribution[];
 }
 
 /** account.h BoundaryAxis: relative moves of an underlying (with the asset of its name) or of a collateral asset. */

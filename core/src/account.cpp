@@ -405,11 +405,17 @@ Account toAccount(const OptionsScenario& s) {
 
 namespace {
 
+/// One position's numbers in its group, units of the settlement asset.
+struct Part {
+  double pnl = 0, initialMargin = 0, maintenanceMargin = 0;
+};
+
 /// What one group adds to its asset, in units of the asset.
 struct GroupNumbers {
   double pnl = 0, initialMargin = 0, maintenanceMargin = 0;
   double equity = 0, available = 0;  ///< the kernel's account numbers (used when it delegates)
   std::optional<double> marginRatio;
+  std::vector<Part> parts;  ///< the group's futures, then its options (Group::futures, Group::options)
 };
 
 GroupNumbers numbersOf(const Report& report) {
@@ -419,6 +425,7 @@ GroupNumbers numbersOf(const Report& report) {
   for (const PositionOutcome& p : o.positions) {
     n.pnl += p.unrealizedPnl;
     n.initialMargin += p.initialMargin;
+    n.parts.push_back({p.unrealizedPnl, p.initialMargin, p.maintenanceMargin});
   }
   return n;
 }
@@ -426,17 +433,41 @@ GroupNumbers numbersOf(const Report& report) {
 GroupNumbers numbersOf(const OptionsAccountResult& r) {
   GroupNumbers n{.initialMargin = r.now.initialMargin, .maintenanceMargin = r.now.maintenanceMargin,
                  .equity = r.now.equity, .available = r.now.availableBalance, .marginRatio = r.now.marginRatio};
-  for (const OptionValuation& o : r.options) n.pnl += o.unrealizedPnl;
-  for (const FutureValuation& f : r.futures) n.pnl += f.unrealizedPnl;
+  for (const FutureValuation& f : r.futures) {
+    n.pnl += f.unrealizedPnl;
+    n.parts.push_back({f.unrealizedPnl, f.initialMargin, f.maintenanceMargin});
+  }
+  for (const OptionValuation& o : r.options) {
+    n.pnl += o.unrealizedPnl;
+    n.parts.push_back({o.unrealizedPnl, o.initialMargin, o.maintenanceMargin});
+  }
   return n;
+}
+
+/// Each position of group `g` in the quote currency, at its index of the view's list (futures, then options).
+void addParts(const Account& a, const Group& g, const GroupNumbers& n, AccountView& v) {
+  const double price = a.collateral[g.asset].price;
+  const std::string& asset = a.collateral[g.asset].asset;
+  std::size_t k = 0;
+  const auto put = [&](std::size_t at, std::string_view kind, std::size_t index, const std::string& underlying) {
+    const Part& x = n.parts[k++];
+    v.positions[at] = PositionContribution{.kind = std::string(kind), .index = index, .underlying = underlying, .settlementAsset = asset,
+                                           .unrealizedPnl = x.pnl * price, .initialMargin = x.initialMargin * price,
+                                           .maintenanceMargin = x.maintenanceMargin * price};
+  };
+  for (std::size_t i : g.futures) put(i, "future", i, a.futures[i].underlying);
+  for (std::size_t i : g.options) put(a.futures.size() + i, "option", i, a.options[i].underlying);
 }
 
 /// One group through its kernel; the kernel's whole answer is kept when the account delegates.
 GroupNumbers runGroup(const Account& a, const Group& g, const AccountRequest& q, double wallet, AccountResult* keep) {
   if (g.underlying && !keep) {  // the view needs only the account at the underlying's price, now
     const std::vector<double> basis = basisOf(a, g);  // the futures at their own marks
-    const OptionsAccountPoint p = optionsAccountAt(optionsScenario(a, g, wallet), basis, a.underlyings[*g.underlying].price);
-    return GroupNumbers{.pnl = p.equity - wallet, .initialMargin = p.initialMargin, .maintenanceMargin = p.maintenanceMargin};
+    std::vector<OptionsAccountPoint> parts;
+    const OptionsAccountPoint p = optionsAccountAt(optionsScenario(a, g, wallet), basis, a.underlyings[*g.underlying].price, parts);
+    GroupNumbers n{.pnl = p.equity - wallet, .initialMargin = p.initialMargin, .maintenanceMargin = p.maintenanceMargin};
+    for (const OptionsAccountPoint& x : parts) n.parts.push_back({x.equity, x.initialMargin, x.maintenanceMargin});
+    return n;
   }
   if (g.underlying) {
     Result<OptionsAccountResult> r = evaluateOptions(optionsScenario(a, g, wallet), q.options);
@@ -480,8 +511,10 @@ Result<AccountResult> evaluateAccount(const Account& a, const AccountRequest& q)
     v.assets.push_back({.asset = c.asset, .balance = c.balance, .equity = c.balance, .price = c.price, .haircut = c.haircut});
   const std::vector<Group> groups = groupsOf(a);
   const bool one = delegates(a, groups);
+  v.positions.resize(a.futures.size() + a.options.size());
   for (const Group& g : groups) {
     const GroupNumbers n = runGroup(a, g, q, one ? a.collateral[0].balance : 0, one ? &r : nullptr);
+    addParts(a, g, n, v);
     AssetView& x = v.assets[g.asset];
     x.unrealizedPnl += n.pnl;
     x.equity = one ? n.equity : x.equity + n.pnl;
@@ -523,6 +556,22 @@ void explainAsset(const AssetView& x, std::size_t i, std::vector<Step>& steps) {
                          "collateral = value", formatNumber(x.value), x.collateralValue));
 }
 
+/// A position's three numbers in the quote currency: its group's figure in the settlement asset x the price.
+void explainPosition(const AccountView& v, const PositionContribution& x, std::size_t k, std::vector<Step>& steps) {
+  const auto asset = std::find_if(v.assets.begin(), v.assets.end(), [&](const AssetView& y) { return y.asset == x.settlementAsset; });
+  const double price = asset == v.assets.end() ? 1 : asset->price;
+  const std::string at = "account.positions[" + std::to_string(k) + "].";
+  const std::string name = (x.kind == "future" ? "futures[" : "options[") + std::to_string(x.index) + "] on " + x.underlying;
+  const std::string in = " in " + x.settlementAsset + " x price";
+  const auto add = [&](const char* field, const char* code, const char* what, const char* symbol, double value) {
+    steps.push_back(step(at + field, code, name + ": " + what + " in the quote currency", std::string(symbol) + " = " + symbol + in,
+                         formatNumber(value / price) + " x " + formatNumber(price), value));
+  };
+  add("unrealizedPnl", "account.positionPnl", "unrealized PnL", "PnL", x.unrealizedPnl);
+  add("initialMargin", "account.positionInitialMargin", "initial margin", "IM", x.initialMargin);
+  add("maintenanceMargin", "account.positionMaintenanceMargin", "maintenance margin", "MM", x.maintenanceMargin);
+}
+
 /// "a + b + c" of the assets' `part` in the quote currency.
 template <class Part>
 std::string terms(const AccountView& v, Part part) {
@@ -540,6 +589,7 @@ void explain(const Account& a, const AccountRequest& q, AccountResult& r) {
   const AccountView& v = r.account;
   std::vector<Step>& s = r.steps;
   for (std::size_t i = 0; i < v.assets.size(); ++i) explainAsset(v.assets[i], i, s);
+  for (std::size_t k = 0; k < v.positions.size(); ++k) explainPosition(v, v.positions[k], k, s);
   s.push_back(step("account.equity", "account.equity", "Equity in the quote currency", "equity = sum of values",
                    terms(v, [](const AssetView& x) { return x.value; }), v.equity));
   s.push_back(step("account.collateralValue", "account.collateralValue", "Collateral after haircuts",

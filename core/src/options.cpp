@@ -1553,6 +1553,20 @@ OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, std::span<
   return accountAt(p, price, 0, shifted(0));
 }
 
+OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, std::span<const double> futureBasis, double price,
+                                     std::vector<OptionsAccountPoint>& parts) {
+  const Prepared p(scenario, futureBasis);
+  parts.clear();
+  parts.reserve(p.s.futures.size() + p.s.options.size());  // no allocation inside accountAt (noexcept)
+  for (std::size_t i = 0; i < p.s.futures.size(); ++i) {
+    const FutureAt a = futureAt(p, p.s.futures[i], p.futurePrice(i, price));
+    parts.push_back({.equity = a.pnl, .initialMargin = a.im, .maintenanceMargin = a.mm});
+  }
+  return accountAt(p, price, 0, shifted(0), [&parts](std::size_t, const OptionPointAt& a) {
+    parts.push_back({.equity = a.pnl, .initialMargin = a.im, .maintenanceMargin = a.mm});
+  });
+}
+
 void optionsAccountSweep(const OptionsScenario& scenario, std::span<const double> prices, std::span<double> equity,
                          std::span<double> maintenance, double days, double volShift) {
   const Prepared p(scenario);

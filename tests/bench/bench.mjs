@@ -3,7 +3,7 @@
 // positions: @orderly.network/perp (pinned in web/package.json) and the plain-JS isolated formula
 // of kernels.mjs. Prints the figures and their ratios; with --json FILE also writes them for
 // tests/bench/report.mjs. Usage: node tests/bench/bench.mjs [--json FILE] [--repetitions N] [--quick]
-// (--quick: the evaluate rows, the stress grid and the peers' calls on the same positions only, 3
+// (--quick: the evaluate rows, the stress grid, evaluateAccount and the peers' calls on the same positions only, 3
 // repetitions: a minute's check while working on the boundary).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -49,6 +49,32 @@ export function optionsScenario(n) {
     futures: [{ contract: 'inverse', contractSize: 10, side: 'long', quantity: 1000, entryPrice: 58000 }], options };
 }
 
+/**
+ * The account of the evaluateAccount row (issue 16): 3 collateral assets (USDT, BTC, ETH, each with a
+ * haircut), 2 underlyings (BTC, ETH), 10 perpetuals (linear, settling in USDT, 5 per underlying) and
+ * 20 options (10 per underlying, inverse, settling in the coin), Deribit standard margin.
+ */
+export function accountScenario() {
+  const under = [{ name: 'BTC', price: 60000 }, { name: 'ETH', price: 3000 }];
+  const futures = [], options = [];
+  for (let i = 0; i < 10; i++) {
+    const u = under[i % 2];
+    futures.push({ underlying: u.name, settlementAsset: 'USDT', symbol: `${u.name}-PERP-${i}`, contract: 'linear', side: i % 3 ? 'long' : 'short',
+      quantity: u.name === 'BTC' ? 0.2 + 0.05 * i : 2 + 0.5 * i, entryPrice: u.price * (1 + 0.01 * ((i % 5) - 2)), leverage: 10 });
+  }
+  for (let i = 0; i < 20; i++) {
+    const u = under[i % 2];
+    const k = i >> 1;
+    options.push({ underlying: u.name, settlementAsset: u.name, contract: 'inverse', type: k % 2 ? 'put' : 'call',
+      strike: u.price * (0.8 + 0.05 * k), expiryYears: 0.02 + 0.02 * (k % 5), side: k % 3 ? 'short' : 'long',
+      quantity: u.name === 'BTC' ? 0.5 + 0.1 * k : 5 + k, premium: 0.01 + 0.002 * k, volatility: 0.5 + 0.02 * (k % 7) });
+  }
+  return { version: 3, margin: 'deribitStandard',
+    collateral: [{ asset: 'USDT', balance: 50000, price: 1, haircut: 0.02 }, { asset: 'BTC', balance: 2, price: 60000, haircut: 0.05 },
+      { asset: 'ETH', balance: 20, price: 3000, haircut: 0.1 }],
+    underlyings: under, futures, options };
+}
+
 /** The positions of BM_LiquidationBatch1e6. */
 export function batchInputs(n = 1000000) {
   const side = new Float64Array(n), quantity = new Float64Array(n), entryPrice = new Float64Array(n), leverage = new Float64Array(n);
@@ -181,8 +207,8 @@ function check(report, what) {
  * fullLab is given. plainJsBatch1e6 carries `mismatches`: positions where the plain-JS price differs
  * from lab.liquidationBatch by more than 1e-9 relative. With fullLab also evaluateOptions20 (us per
  * call: one evaluateOptions of optionsScenario(20), default request) and stress10x101 (ms per call:
- * lab.stress of the 10-position scenario with stressRequest()). `only` ('evaluate') runs the
- * evaluate rows alone (a quick run).
+ * lab.stress of the 10-position scenario with stressRequest()), and evaluateAccount (ms per call: accountScenario(), numbers only). `only`
+ * ('evaluate') runs the evaluate rows, the stress grid and evaluateAccount (a quick run).
  */
 export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {}, only = null } = {}) {
   const results = {};
@@ -223,7 +249,10 @@ export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {}
     if (grid.cells.length !== 101) throw new Error(`stress: ${grid.cells.length} cells`);
     await run('stress10x101', () => fullLab.stress(ten, request), { unit: 'ms', minMs: 60, warmupMs: 0 });
   }
-  if (only === 'evaluate') return results;
+  if (only === 'evaluate') {
+    if (fullLab && typeof fullLab.evaluateAccount === 'function') await runAccount(fullLab, run);
+    return results;
+  }
 
   // The batch as a bulk caller runs it: the positions in a createBatch's arrays (wasm memory),
   // solved in place. The copying call (Float64Arrays in JS memory, copied in and out) beside it.
@@ -286,5 +315,15 @@ export async function runKernels(lab, fullLab, { repetitions = 5, log = () => {}
     results.evaluateOptions20 = measure(() => fullLab.evaluateOptions(options20), { repetitions, unit: 'us', minMs: 60, warmupMs: 0 });
     log('evaluateOptions20', results.evaluateOptions20);
   }
+  if (fullLab && typeof fullLab.evaluateAccount === 'function') await runAccount(fullLab, run);
   return results;
+}
+
+/** evaluateAccount of accountScenario(), numbers only (ms per call). */
+async function runAccount(fullLab, run) {
+  const account = accountScenario();
+  const answer = check(fullLab.evaluateAccount(account), 'evaluateAccount');
+  if (answer.account.assets.length !== 3 || answer.account.liquidation.length !== 2) throw new Error('evaluateAccount: not the 3 assets and 2 underlyings');
+  if (JSON.stringify(answer).includes('"steps"')) throw new Error('evaluateAccount: steps without explain');
+  await run('evaluateAccount', () => fullLab.evaluateAccount(account), { unit: 'ms', minMs: 60, warmupMs: 0 });
 }

@@ -72,6 +72,7 @@ const KERNELS = [
   ['sweep1e6', 'sweep, 1e6 prices (cross, 10 positions)', 'ms/call'],
   ['monteCarlo', 'Monte Carlo, 1000 paths x 250 steps, 10 symbols', 'ms/call'],
   ['evaluateOptions20', 'evaluateOptions, 20 options + 1 future (default request)', 'µs/call'],
+  ['evaluateAccount', 'evaluateAccount, 3 collateral assets, 2 underlyings, 10 perpetuals, 20 options (numbers only)', 'ms/call'],
   ['plainJsBatch1e6', 'plain JS isolated formula, 1e6 positions (peer)', 'ms/call'],
 ];
 const over = (a, b) => (a && b ? a.median / b.median : undefined);
@@ -187,6 +188,8 @@ ATMOST('node: stress grid 10 positions x 101 shocks', nk.stress10x101, 2, 'ms');
 ATMOST('Chromium: reconcile of 1 position over every combination', bk.reconcile1, 50, 'ms');
 const options20 = nk.evaluateOptions20 && { ...nk.evaluateOptions20, median: nk.evaluateOptions20.median / 1000 };
 ATMOST('node: evaluateOptions, 20 options and a perpetual', options20, 2, 'ms');
+T('node: evaluateAccount, 3 collateral assets, 2 underlyings, 10 perpetuals, 20 options (issue 16) < 2 ms', us('ms', nk.evaluateAccount),
+  nk.evaluateAccount ? nk.evaluateAccount.median < 2 : undefined);
 T('Chromium: first result in the DOM (mark marginlab:first-result) ≤ 150 ms', pg ? `${num(pg.firstResultInDom.median)} ms` : '—',
   pg ? pg.firstResultInDom.median <= 150 : undefined);
 T('Chromium: edit of 10 positions ≤ 8 ms (event at frame start)', ed ? `${num(ed.inFrame.median)} ms` : '—', ed ? ed.inFrame.median <= 8 : undefined);

@@ -182,3 +182,29 @@ export async function pasteImport(page, venue, text) {
   await page.evaluate((t) => { document.getElementById('import-text').value = t; }, text);
   await page.click('#import-read');
 }
+
+/**
+ * The visible text nodes and labels (aria-label, title, placeholder) under `root`, outside code
+ * (formulas and JSON stay as written).
+ */
+export function visibleTexts(root) {
+  const out = [];
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const walker = document.createTreeWalker(document.querySelector(root), NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+  for (let n = walker.currentNode; n; n = walker.nextNode()) {
+    if (n.nodeType === 1) {
+      if (n.closest('code, pre, script, style') || !shown(n)) continue;
+      for (const a of ['aria-label', 'title', 'placeholder']) if (n.getAttribute(a)) out.push(n.getAttribute(a));
+    } else if (n.data.trim() && !n.parentElement.closest('code, pre, script, style') && shown(n.parentElement)) out.push(n.data.trim());
+  }
+  return out;
+}
+
+/** The texts of `texts` that read as an entry of the English catalogue (as it is or with its parts). */
+export async function english(texts) {
+  const { default: en } = await import('../../web/src/i18n/en.js');
+  const { translator } = await import('../../web/src/i18n/translate.js');
+  const { text } = translator(Object.fromEntries(Object.keys(en).map((k) => [k, '\u0001'])));
+  // And English the catalogue does not have: two lower-case English words in a row (names and symbols are capitalised).
+  return [...new Set(texts)].filter((s) => text(s) !== null || /\b[a-z]{3,} [a-z]{2,}\b/.test(s));
+}

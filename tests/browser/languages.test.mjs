@@ -5,7 +5,7 @@
 // fetches no catalogue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lab, defaultScenario, WAIT, ready, withQuantity, hostPage, servedPage } from './helpers.mjs';
+import { lab, defaultScenario, WAIT, ready, withQuantity, hostPage, servedPage, visibleTexts, english } from './helpers.mjs';
 
 const served = await servedPage({ '/host-es.html': hostPage(JSON.stringify(defaultScenario), { lang: 'es' }) });
 const withPage = (fn, options) => served.withPage(fn, options);
@@ -104,32 +104,6 @@ test('a lesson in Korean quotes the core\'s numbers as ko writes them', async ()
     assert.match(await page.textContent('#learn .lesson-text'), /유지 증거금률/);
   });
 });
-
-/**
- * The visible text nodes and labels (aria-label, title, placeholder) under `root`, outside code
- * (formulas and JSON stay as written).
- */
-function visibleTexts(root) {
-  const out = [];
-  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-  const walker = document.createTreeWalker(document.querySelector(root), NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
-  for (let n = walker.currentNode; n; n = walker.nextNode()) {
-    if (n.nodeType === 1) {
-      if (n.closest('code, pre, script, style') || !shown(n)) continue;
-      for (const a of ['aria-label', 'title', 'placeholder']) if (n.getAttribute(a)) out.push(n.getAttribute(a));
-    } else if (n.data.trim() && !n.parentElement.closest('code, pre, script, style') && shown(n.parentElement)) out.push(n.data.trim());
-  }
-  return out;
-}
-
-/** The texts of `texts` that read as an entry of the English catalogue (as it is or with its parts). */
-async function english(texts) {
-  const { default: en } = await import('../../web/src/i18n/en.js');
-  const { translator } = await import('../../web/src/i18n/translate.js');
-  const { text } = translator(Object.fromEntries(Object.keys(en).map((k) => [k, '\u0001'])));
-  // And English the catalogue does not have: two lower-case English words in a row (names and symbols are capitalised).
-  return [...new Set(texts)].filter((s) => text(s) !== null || /\b[a-z]{3,} [a-z]{2,}\b/.test(s));
-}
 
 test('?lang=ja: the options account and the import panel show no English label; an options error and a risk-lab tool\'s steps in Japanese', async () => {
   const { default: ja } = await import('../../web/src/i18n/ja.js');

@@ -200,8 +200,85 @@ TEST_CASE("account: haircuts by hand", "[account][haircut]") {
   AccountResult explained = *r.value;
   explain(a, {}, explained);
   CHECK(numbersOf(explained.account) == numbersOf(v));
-  // Assets 2 x 2, the view's 6, the venue's 5, 2 per underlying, the one-factor 2.
-  CHECK(explained.steps.size() == 2 * 2 + 6 + 5 + 2 * 1 + 2);
+  // Assets 2 x 2, 3 per position, the view's 6, the venue's 5, 2 per underlying, the one-factor 2.
+  CHECK(explained.steps.size() == 2 * 2 + 3 * 1 + 6 + 5 + 2 * 1 + 2);
+}
+
+TEST_CASE("account: each position's part by hand, tiers", "[account][positions]") {
+  // Hand calculation, binance rules, one tier row each (MMR 1%, amount 0), both settling in USDT (price 1):
+  //   ETH long 10 @ 3,000, mark 2,900, 10x: PnL 10 x (2,900 - 3,000) = -1,000; IM 30,000 / 10 = 3,000;
+  //     MM 10 x 2,900 x 0.01 = 290
+  //   BTC short 0.1 @ 60,000, mark 61,000, 20x: PnL -0.1 x (61,000 - 60,000) = -100; IM 6,000 / 20 = 300;
+  //     MM 0.1 x 61,000 x 0.01 = 61
+  // Once with USDT alone (the kernel's scenario: delegated), once with a BTC balance beside it (groups).
+  const Tier flat{.notionalCap = 1e9, .maxLeverage = 100, .maintenanceMarginRate = 0.01, .maintenanceAmount = 0};
+  for (const bool withBtc : {false, true}) {
+    Account a{.rules = Rules::Binance};
+    a.collateral = {{.asset = "USDT", .balance = 20000, .price = 1}};
+    if (withBtc) a.collateral.push_back({.asset = "BTC", .balance = 1, .price = 61000, .haircut = 0.05});
+    a.underlyings = {{.name = "ETH", .price = 2900}, {.name = "BTC", .price = 61000}};
+    a.futures = {{.underlying = "ETH", .settlementAsset = "USDT", .symbol = "ETHUSDT", .quantity = 10, .entryPrice = 3000, .leverage = 10},
+                 {.underlying = "BTC", .settlementAsset = "USDT", .symbol = "BTCUSDT", .side = Side::Short, .quantity = 0.1,
+                  .entryPrice = 60000, .leverage = 20}};
+    a.tiers["ETHUSDT"] = {flat};
+    a.tiers["BTCUSDT"] = {flat};
+    const Result<AccountResult> r = evaluateAccount(a);
+    REQUIRE(r);
+    CHECK(r.value->report.has_value() == !withBtc);
+    const std::vector<PositionContribution>& p = r.value->account.positions;
+    REQUIRE(p.size() == 2);
+    CHECK((p[0].kind == "future" && p[0].index == 0 && p[0].underlying == "ETH" && p[0].settlementAsset == "USDT"));
+    CHECK((p[1].kind == "future" && p[1].index == 1 && p[1].underlying == "BTC"));
+    CHECK_THAT(p[0].unrealizedPnl, WithinRel(-1000.0, 1e-12));
+    CHECK_THAT(p[0].initialMargin, WithinRel(3000.0, 1e-12));
+    CHECK_THAT(p[0].maintenanceMargin, WithinRel(290.0, 1e-12));
+    CHECK_THAT(p[1].unrealizedPnl, WithinRel(-100.0, 1e-12));
+    CHECK_THAT(p[1].initialMargin, WithinRel(300.0, 1e-12));
+    CHECK_THAT(p[1].maintenanceMargin, WithinRel(61.0, 1e-12));
+    // The parts sum to the account's margins (3,300 and 351).
+    CHECK_THAT(r.value->account.initialMargin, WithinRel(3300.0, 1e-12));
+    CHECK_THAT(r.value->account.maintenanceMargin, WithinRel(351.0, 1e-12));
+    AccountResult explained = *r.value;
+    explain(a, {}, explained);
+    const auto found = std::find_if(explained.steps.begin(), explained.steps.end(),
+                                    [](const Step& x) { return x.field == "account.positions[1].maintenanceMargin"; });
+    REQUIRE(found != explained.steps.end());
+    CHECK(found->code == "account.positionMaintenanceMargin");
+    CHECK(found->substituted == "61 x 1");
+    CHECK_THAT(*found->value, WithinRel(61.0, 1e-12));
+  }
+}
+
+TEST_CASE("account: each position's part by hand, Deribit standard", "[account][positions]") {
+  // Hand calculation (Deribit standard margin, VENUES-PM.md / options.cpp deribitNumbers and futures):
+  //   BTC at 60,000; futuresSizeRate 0.00005.
+  //   Linear future settling in USDT (price 1), long 2 x 1 @ 59,000: size 2 BTC; PnL 2 x (60,000 - 59,000)
+  //     = 2,000; IM rate 0.02 + 2 x 0.00005 = 0.0201, IM 0.0201 x 2 x 60,000 = 2,412; MM rate 0.0101,
+  //     MM 0.0101 x 2 x 60,000 = 1,212.
+  //   Inverse short call settling in BTC (price 60,000), strike 90,000, 0.1 years, volatility 1%: so far
+  //     out of the money (d1 about -128) that its Black-76 price is 0. PnL -2 x (0 - 0.01) = 0.02 BTC
+  //     = 1,200; OTM 30,000, base max(0.15 - 30,000 / 60,000, 0.1) = 0.1, IM 2 x 0.1 = 0.2 BTC = 12,000;
+  //     MM 2 x 0.075 = 0.15 BTC = 9,000.
+  Account a{.margin = AccountMargin::DeribitStandard};
+  a.collateral = {{.asset = "USDT", .balance = 10000, .price = 1}, {.asset = "BTC", .balance = 1, .price = 60000, .haircut = 0.05}};
+  a.underlyings = {{.name = "BTC", .price = 60000, .futuresSizeRate = 0.00005}};
+  a.futures = {{.underlying = "BTC", .settlementAsset = "USDT", .symbol = "BTC-PERP", .quantity = 2, .entryPrice = 59000}};
+  OptionPosition call{.type = OptionType::Call, .strike = 90000, .expiryYears = 0.1, .side = Side::Short, .quantity = 2, .premium = 0.01,
+                      .volatility = 0.01};
+  a.options = {{.underlying = "BTC", .settlementAsset = "BTC", .contract = Contract::Inverse, .option = call}};
+  const Result<AccountResult> r = evaluateAccount(a);
+  REQUIRE(r);
+  const std::vector<PositionContribution>& p = r.value->account.positions;
+  REQUIRE(p.size() == 2);
+  CHECK((p[0].kind == "future" && p[1].kind == "option" && p[1].index == 0 && p[1].settlementAsset == "BTC"));
+  CHECK_THAT(p[0].unrealizedPnl, WithinRel(2000.0, 1e-12));
+  CHECK_THAT(p[0].initialMargin, WithinRel(2412.0, 1e-12));
+  CHECK_THAT(p[0].maintenanceMargin, WithinRel(1212.0, 1e-12));
+  CHECK_THAT(p[1].unrealizedPnl, WithinRel(1200.0, 1e-12));
+  CHECK_THAT(p[1].initialMargin, WithinRel(12000.0, 1e-12));
+  CHECK_THAT(p[1].maintenanceMargin, WithinRel(9000.0, 1e-12));
+  CHECK_THAT(r.value->account.initialMargin, WithinRel(14412.0, 1e-12));
+  CHECK_THAT(r.value->account.maintenanceMargin, WithinRel(10212.0, 1e-12));
 }
 
 TEST_CASE("account: VENUES-PM.md collateral examples", "[account][haircut]") {

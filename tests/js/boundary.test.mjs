@@ -28,6 +28,7 @@ const NARROWED = {
   'Account.version': { described: 'number', declared: '3' },
   'StressRequest.shocks': { described: 'number[]', declared: 'number[] | Float64Array' },  // either is read
   'SviSmile.forwardSource': { described: 'string', declared: "'putCallParity' | 'carry'" },
+  'PositionContribution.kind': { described: 'string', declared: "'future' | 'option'" },
   'SurfaceArbitrage.kind': { described: 'string', declared: "'butterfly' | 'calendar' | 'quotes'" },
   'VenueMargin.venue': { described: 'string', declared: "'deribit' | 'okx' | 'bybit' | 'binance' | 'span'" },
   'VenueMargin.kind': { described: 'string', declared: "'portfolio' | 'standard'" },

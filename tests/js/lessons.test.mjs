@@ -20,6 +20,8 @@ const lessons = files.map((f) => ({ file: f, lesson: JSON.parse(readFileSync(new
 const POSITION_FIELDS = ['symbol', 'quantity', 'contractSize', 'entryPrice', 'markPrice', 'leverage', 'isolatedMargin'];
 const pageHasField = (path) => path === 'walletBalance' ||
   new RegExp(`^positions\\[\\d+\\]\\.(${POSITION_FIELDS.join('|')})$`).test(path);
+// An account lesson's (scenario version 3): the account mode's fields (web/src/account.js accountFromForm).
+const ACCOUNT_FIELDS = /^(collateral\[\d+\]\.(balance|price|haircut|beta)|underlyings\[\d+\]\.(price|interestRate|beta)|futures\[\d+\]\.(quantity|entryPrice|markPrice|contractSize|leverage)|options\[\d+\]\.(strike|quantity|premium|volatility))$/;
 
 let lab;
 before(async () => {
@@ -29,7 +31,7 @@ before(async () => {
 test('there are lessons on every topic of the issue, with unique ids', () => {
   const ids = lessons.map((l) => l.lesson.id);
   assert.equal(new Set(ids).size, ids.length);
-  for (const id of ['margin', 'bankruptcy', 'cross', 'tiers', 'mark-price', 'inverse', 'funding', 'engine', 'odds']) {
+  for (const id of ['margin', 'bankruptcy', 'cross', 'tiers', 'mark-price', 'inverse', 'funding', 'engine', 'odds', 'wrong-way']) {
     assert.ok(ids.includes(id), `a lesson "${id}"`);
   }
 });
@@ -62,7 +64,8 @@ for (const { file, lesson } of lessons) {
       assert.ok(lesson.tool, 'a tool change needs a tool');
       assert.ok((lesson.toolInputs || []).some((i) => i.path === path.slice(5)), `${path} is one of the lesson's tool inputs`);
     } else {
-      assert.ok(pageHasField(path), `${path} is a field of the page`);
+      if (lesson.scenario.version === 3) assert.ok(ACCOUNT_FIELDS.test(path), `${path} is a field of the account mode`);
+      else assert.ok(pageHasField(path), `${path} is a field of the page`);
       assert.notEqual(valueAt(lesson.scenario, path), lesson.try.value, 'the change changes something');
     }
     // Every watched value is a number now and after the change, and every expect names a watched value.
@@ -82,6 +85,24 @@ for (const { file, lesson } of lessons) {
     }
   });
 }
+
+test('an account lesson quotes evaluateAccount of its account, its variants and its change', () => {
+  const { lesson } = lessons.find((l) => l.lesson.id === 'wrong-way');
+  const ctx = lessonContext(lab, lab, lesson);
+  // The core's numbers, read here from evaluateAccount itself; the hand check: 1 BTC at 60,000 with a
+  // 5% haircut is 57,000 of collateral.
+  const own = lab.evaluateAccount(lesson.scenario).account;
+  assert.equal(ctx.report.account.oneFactor.moveDown, own.oneFactor.moveDown);
+  assert.equal(ctx.report.account.collateralValue, 57000);
+  const hedge = lab.evaluateAccount(applyEdits(lesson.scenario, lesson.variants.hedge)).account;
+  assert.equal(ctx.hedge.account.oneFactor.moveUp, hedge.oneFactor.moveUp);
+  assert.equal(ctx.after.account.collateralValue, lab.evaluateAccount(applyEdits(lesson.scenario, [lesson.try])).account.collateralValue);
+  // Every quote of the text is a number the core gave: one changed in the context changes the text.
+  const text = renderText(lesson.paragraphs[1], ctx);
+  const moved = structuredClone(ctx);
+  moved.report.account.oneFactor.moveDown = -0.5;
+  assert.notEqual(renderText(lesson.paragraphs[1], moved), text);
+});
 
 test('the claim checker is not vacuous: a false claim and a wrong direction are reported', () => {
   const { lesson } = lessons.find((l) => l.lesson.id === 'margin');

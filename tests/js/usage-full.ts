@@ -6,7 +6,7 @@ import type {
   SviSmile, UnwindResult, Account, AccountView, AssetView, Convention, MarginByVenueResult, PmGrid, VenueMargin,
   VenueReverseRequest, VenueReverseResult, VenueReverse, ReverseAnswer, PmParameterSet, PmParameterChange,
   AccountRules, AccountVenue, VenueView, UnderlyingLiquidation, BoundaryRequest, BoundaryResult, BoundaryPoint, CollateralBand,
-  CollateralTiers,
+  CollateralTiers, PositionContribution,
 } from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
@@ -195,9 +195,13 @@ export async function accounts(): Promise<number> {
   const view: AccountView | null = 'account' in answer ? answer.account : null;
   const ratio: number | null = view ? view.marginRatio : null;
   const asset: AssetView | undefined = view?.assets[0];
+  const part: PositionContribution | undefined = view?.positions[0];
+  const kind: 'future' | 'option' | undefined = part?.kind;
+  // @ts-expect-error: a position's kind is 'future' or 'option'
+  const wrong: PositionContribution['kind'] = 'perpetual';
   // @ts-expect-error: a haircut is a number
   lab.evaluateAccount({ collateral: [{ asset: 'BTC', balance: 1, price: 1, haircut: '5%' }] });
-  return (ratio ?? 0) + (asset?.collateralValue ?? 0);
+  return (ratio ?? 0) + (asset?.collateralValue ?? 0) + (part?.maintenanceMargin ?? 0) + (kind === 'option' ? 1 : 0) + wrong.length;
 }
 
 /** Margin by venue: a table row per venue and a venue's grid for a heat map. */

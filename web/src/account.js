@@ -417,7 +417,7 @@ function bandsTable(c, i) {
     h('td', { 'data-label': 'From' }, input(`${at}.bands[${j}].from`, b.from, (x) => { b.from = x; }, { label: `${c.asset}: from, band ${j + 1}` }), kit.errorSlot(`${at}.bands[${j}].from`)),
     h('td', { 'data-label': 'Ratio (%)' }, input(`${at}.bands[${j}].ratio`, b.ratio, (x) => { b.ratio = x; }, { label: `${c.asset}: ratio, band ${j + 1}` }), kit.errorSlot(`${at}.bands[${j}].ratio`))));
   return h('div', { class: 'table-wrap' }, h('table', { class: 'tiers acct-bands', 'data-asset': c.asset },
-    h('caption', {}, `${c.asset}: collateral ratio by amount (${c.byValue ? 'quote' : c.asset})`),
+    h('caption', {}, c.byValue ? `${c.asset}: collateral ratio by value (quote currency)` : `${c.asset}: collateral ratio by amount (${c.asset})`),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'Ratio (%)'))), h('tbody', {}, ...rows)),
   kit.errorSlot(at, null));
 }
@@ -470,6 +470,7 @@ function stepsOf(a, key) {
   const nth = (code, k) => steps.filter((s) => s.code === code)[k];
   if (what === 'asset') return [nth('account.assetValue', Number(index)), nth('account.haircut', Number(index))].filter(Boolean);
   if (what === 'liq') return [nth('account.liquidationBelow', Number(index)), nth('account.liquidationAbove', Number(index))].filter(Boolean);
+  if (what === 'pos') return steps.filter((s) => s.field.startsWith(`account.positions[${Number(index)}].`));
   const prefixes = { venue: ['account.loans', 'account.venueMaintenance', 'account.venueRatio', 'account.headroom', 'account.zone'],
     oneFactor: ['account.oneFactor'] }[what] || [`account.${what}`];
   return steps.filter((s) => prefixes.some((p) => s.code === p || s.code.startsWith(p + '.')));
@@ -501,12 +502,12 @@ function summary(a) {
     m('oneFactor', 'All prices together: liquidation move', `${move(a.oneFactor.moveDown)} / ${move(a.oneFactor.moveUp)}`));
 }
 
-const ZONES = { normal: 'normal', warning: 'warning', noNewOrders: 'no new orders', liquidation: 'liquidation' };
+const ZONES = { normal: 'Normal', warning: 'Warning', noNewOrders: 'No new orders', liquidation: 'Liquidation' };
 
 function assetsTable(a) {
   const head = ['Asset', 'Balance', 'Equity', 'Price', 'Value (quote)', 'Haircut', 'Tier', 'Collateral (quote)', 'IM', 'MM', ''];
   const rows = a.assets.map((x, i) => {
-    const key = `acct:asset:${i}`;
+    const [cell, under] = mathCells(`acct:asset:${i}`, head.length);
     return [v('tr', { 'data-asset': x.asset },
       v('th', { scope: 'row', 'data-label': 'Asset' }, x.asset),
       v('td', { 'data-label': 'Balance' }, fmt.plain(x.balance)),
@@ -518,21 +519,52 @@ function assetsTable(a) {
       v('td', { 'data-label': 'Collateral (quote)', 'data-field': 'collateralValue' }, money(x.collateralValue)),
       v('td', { 'data-label': 'IM' }, fmt.plain(x.initialMargin)),
       v('td', { 'data-label': 'MM' }, fmt.plain(x.maintenanceMargin)),
-      v('td', { 'data-label': '' }, math.button(key, ['Show the math'], { class: 'math-toggle' }))),
-    v('tr', { class: 'math-row', hidden: math.isOpen(key) ? null : '' }, v('td', { colspan: String(head.length) }, math.panel(key)))];
+      cell), under];
   }).flat();
-  return v('div', { class: 'table-wrap' }, v('table', { class: 'grid-table acct-assets cards', id: 'acct-assets' },
-    v('caption', {}, 'Each asset: equity in its units, value and collateral in the quote currency; IM and MM of the positions settling in it, in its units.'),
+  return resultTable('acct-assets', 'grid-table acct-assets cards', head, rows,
+    'Each asset: equity in its units, value and collateral in the quote currency; IM and MM of the positions settling in it, in its units.');
+}
+
+/** A row's "Show the math" cell, and the row under it that holds its steps. */
+function mathCells(key, columns) {
+  return [v('td', { 'data-label': '' }, math.button(key, ['Show the math'], { class: 'math-toggle' })),
+    v('tr', { class: 'math-row', hidden: math.isOpen(key) ? null : '' }, v('td', { colspan: String(columns) }, math.panel(key)))];
+}
+
+function resultTable(id, cls, head, rows, caption) {
+  return v('div', { class: 'table-wrap' }, v('table', { class: cls, id }, v('caption', {}, caption),
     v('thead', {}, v('tr', {}, ...head.map((t) => v('th', { scope: 'col' }, t)))), v('tbody', {}, ...rows)));
+}
+
+/** Each position's part of the account in the quote currency: its PnL, IM and MM (the core's PositionContribution). */
+function partsTable(a) {
+  const head = ['Position', 'Underlying', 'Settles in', 'Unrealized PnL (quote)', 'IM (quote)', 'MM (quote)', ''];
+  const rows = a.positions.map((p, k) => {
+    const [cell, under] = mathCells(`acct:pos:${k}`, head.length);
+    const name = p.kind === 'future' ? `Future ${p.index + 1}` : `Option ${p.index + 1}`;
+    return [v('tr', { 'data-position': String(k) },
+      v('th', { scope: 'row', 'data-label': 'Position' }, name),
+      v('td', { 'data-label': 'Underlying' }, p.underlying),
+      v('td', { 'data-label': 'Settles in' }, p.settlementAsset),
+      v('td', { 'data-label': 'Unrealized PnL (quote)', 'data-field': 'unrealizedPnl' }, money(p.unrealizedPnl)),
+      v('td', { 'data-label': 'IM (quote)', 'data-field': 'initialMargin' }, money(p.initialMargin)),
+      v('td', { 'data-label': 'MM (quote)', 'data-field': 'maintenanceMargin' }, money(p.maintenanceMargin)),
+      cell), under];
+  }).flat();
+  return resultTable('acct-parts', 'grid-table acct-assets acct-parts cards', head, rows,
+    'Each position\'s part of the account: its unrealized PnL, IM and MM in the quote currency; they add up to the account\'s IM and MM.');
 }
 
 function liquidationList(a) {
   return v('ul', { class: 'acct-liq', id: 'acct-liq' }, ...a.liquidation.map((l, i) => {
     const key = `acct:liq:${i}`;
-    const side = (price, m, word) => (price === null ? null : `${word} ${fmt.price(price)} (${move(m)})`);
-    const said = l.liquidatedNow ? 'liquidated now' : [side(l.below, l.moveBelow, 'below'), side(l.above, l.moveAbove, 'above')].filter(Boolean).join(', ') || 'no liquidation price from 0.001 to 100 times today\'s price';
+    const [below, above] = [[l.below, l.moveBelow], [l.above, l.moveAbove]].map(([x, m]) => (x === null ? null : [fmt.price(x), move(m)]));
+    const said = l.liquidatedNow ? 'Liquidated now'
+      : below && above ? `Below ${below[0]} (${below[1]}) and above ${above[0]} (${above[1]})`
+        : below ? `Below ${below[0]} (${below[1]})` : above ? `Above ${above[0]} (${above[1]})`
+          : 'No liquidation price from 0.001 to 100 times today\'s price';
     return v('li', { 'data-underlying': l.underlying, 'data-metric': key },
-      v('strong', {}, l.underlying), `: ${said} `, math.button(key, ['Show the math'], { class: 'math-toggle' }), math.panel(key));
+      v('strong', {}, l.underlying), ': ', v('span', {}, said), ' ', math.button(key, ['Show the math'], { class: 'math-toggle' }), math.panel(key));
   }));
 }
 
@@ -542,6 +574,7 @@ function renderResults() {
   const a = r.account;
   patch($('acct-out'), [summary(a),
     v('h3', {}, 'Collateral and margin per asset'), assetsTable(a),
+    v('h3', {}, 'Each position\'s contribution'), partsTable(a),
     v('h3', {}, 'Liquidation price of each underlying, the others held'), liquidationList(a)]);
 }
 
@@ -600,18 +633,19 @@ function renderBoundary() {
   const { x, y } = b.request;
   const svg = v('svg', { viewBox: `0 0 ${W} ${H}`, class: 'b-svg', 'aria-hidden': 'true', focusable: 'false' },
     v('g', {}, ...cells), v('g', {}, ...lines), v('g', {}, ...ticks(xs, sx, true), ...ticks(ys, sy, false)),
-    v('text', { class: 'b-axis', x: (W + PAD.l) / 2, y: H - 8, 'text-anchor': 'middle' }, `${x.asset} move`),
-    v('text', { class: 'b-axis', x: 14, y: H / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${H / 2})` }, `${y.asset} move`),
+    v('text', { class: 'b-axis', x: (W + PAD.l) / 2, y: H - 8, 'text-anchor': 'middle' }, `${x.asset} move (%)`),
+    v('text', { class: 'b-axis', x: 14, y: H / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${H / 2})` }, `${y.asset} move (%)`),
     v('g', {}, ...marks));
-  const where = b.nearest ? `the nearest point of the boundary: ${x.asset} ${move(b.nearest.x)}, ${y.asset} ${move(b.nearest.y)}`
-    : 'no point of the boundary in this range';
+  const room = money(b.todayHeadroom);
+  const summary = b.nearest
+    ? `Room before liquidation as ${x.asset} (across) and ${y.asset} (up) move; the account is liquidated in the red region, beyond the line. Today: ${room} quote of room; the nearest point of the boundary: ${x.asset} ${move(b.nearest.x)}, ${y.asset} ${move(b.nearest.y)}.`
+    : `Room before liquidation as ${x.asset} (across) and ${y.asset} (up) move; the account is liquidated in the red region, beyond the line. Today: ${room} quote of room; no point of the boundary in this range.`;
   patch($('acct-boundary-out'), [
     v('div', { id: 'acct-contour', class: 'b-chart', role: 'img', 'aria-label': `Liquidation boundary of ${x.asset} against ${y.asset}`, 'aria-describedby': 'acct-contour-summary' }),
-    v('p', { id: 'acct-contour-summary', class: 'chart-summary' },
-      `Room before liquidation as ${x.asset} (across) and ${y.asset} (up) move; the account is liquidated in the red region, beyond the line. Today: ${money(b.todayHeadroom)} quote of room; ${where}.`),
+    v('p', { id: 'acct-contour-summary', class: 'chart-summary' }, summary),
     v('ul', { class: 'b-legend', 'aria-label': 'Key' },
-      v('li', { class: 'k-today' }, 'today'), v('li', { class: 'k-nearest' }, 'nearest boundary point'), v('li', { class: 'k-line' }, 'boundary (room = 0)'),
-      v('li', { class: 'k-liq' }, 'liquidated'), v('li', { class: 'k-safe' }, 'more room, darker'))]);
+      v('li', { class: 'k-today' }, 'Today'), v('li', { class: 'k-nearest' }, 'Nearest boundary point'), v('li', { class: 'k-line' }, 'Boundary (room = 0)'),
+      v('li', { class: 'k-liq' }, 'Liquidated'), v('li', { class: 'k-safe' }, 'More room, darker'))]);
   $('acct-contour').replaceChildren(svgOf(svg));
 }
 
@@ -670,9 +704,11 @@ function useSurface() {
   const i = form.underlyings.findIndex((u) => u.name.trim() === form.quotes.underlying);
   if (i < 0) return;
   form.keep.under[i] = { ...(form.keep.under[i] || {}), volSurface: fit.surface };
-  $('acct-status').textContent = `The fitted surface is ${form.quotes.underlying}'s: its options without a volatility read it.`;
+  $('acct-status').textContent = `${form.quotes.underlying}: its options without a volatility now read the fitted surface.`;
   update();
 }
+
+const ARBITRAGE = { butterfly: 'Butterfly arbitrage', calendar: 'Calendar arbitrage', quotes: 'Quotes out of line' };
 
 function renderSmile() {
   const out = $('acct-smile-out');
@@ -702,8 +738,8 @@ function renderSmile() {
       v('thead', {}, v('tr', {}, ...['Expiry (years)', 'Forward', 'a', 'b', 'rho', 'm', 'sigma', 'Error (vol)', 'Free of arbitrage'].map((t) => v('th', { scope: 'col' }, t)))),
       v('tbody', {}, ...fit.smiles.map((sm) => v('tr', {}, v('td', {}, fmt.plain(sm.expiryYears)), v('td', {}, fmt.price(sm.forward)),
         ...['a', 'b', 'rho', 'm', 'sigma'].map((k) => v('td', {}, fmt.plain(Number(sm[k].toPrecision(4))))), v('td', {}, fmt.percent(sm.rmse)),
-        v('td', {}, sm.arbitrageFree ? 'yes' : 'no')))))),
-    fit.arbitrage.length ? v('ul', { class: 'warn' }, ...fit.arbitrage.map((x) => v('li', {}, `${x.kind}: expiry ${fmt.plain(x.expiryYears)}, strikes ${fmt.price(x.fromStrike)} to ${fmt.price(x.toStrike)}`))) : null]);
+        v('td', {}, sm.arbitrageFree ? 'Yes' : 'No')))))),
+    fit.arbitrage.length ? v('ul', { class: 'warn' }, ...fit.arbitrage.map((x) => v('li', {}, `${ARBITRAGE[x.kind] || x.kind}: expiry ${fmt.plain(x.expiryYears)}, strikes ${fmt.price(x.fromStrike)} to ${fmt.price(x.toStrike)}`))) : null]);
   $('acct-smile-chart').replaceChildren(svgOf(svg));
 }
 

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Learn mode: the lessons of web/lessons/*.json beside the live calculator. A lesson loads its
 // scenario into the form, quotes numbers the core computes for it (web/src/lessons.js),
-// highlights the results and chart lines it talks about, and suggests one change to make.
-// Its chunk is loaded only when a lesson is opened.
+// highlights the results and chart lines it talks about, and suggests one change to make. An
+// account lesson (scenario version 3) quotes marginlab-full's evaluateAccount and opens its account
+// in the account mode for "Try it". Its chunk is loaded only when a lesson is opened.
 import written from 'lessons:all';
 import { h, v, clear, patch } from './dom.js';
 import { createForm, numberReader, fieldText } from './form.js';
 import { suffix, toField } from './units.js';
 import { showLesson } from './router.js';
-import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, accountLesson, quote, localizeLesson, runTool } from './lessons.js';
+import { lessonContext, renderPieces, renderText, metricKey, valueAt, applyEdits, needsFullLab, accountLesson, quote, localizeLesson, runTool, isAccountLesson } from './lessons.js';
 import { t } from './i18n.js';
 
 /** The lessons in the page's language (its catalogue is there before a lesson opens: main.js). */
@@ -31,7 +32,7 @@ export const lessonIndex = (id) => lessons.findIndex((l) => l.id === id);
 /**
  * Opens learn mode at lesson `id` (or the first). `host` lends: lab, getFullLab(), load(scenario),
  * current() -> { scenario, report } of the results on screen, emphasise(metricKeys, chartKinds),
- * close().
+ * openAccount(account) (closes the lessons: the account mode with that account), close().
  */
 export async function openLearn(host, id) {
   api = host;
@@ -77,7 +78,7 @@ async function show(i) {
     h('div', { class: 'lesson-try' },
       h('h3', {}, 'Try it'),
       h('p', { class: 'prompt' }, renderText(lesson.try.prompt, ctx)),
-      doItForMe(lesson),
+      isAccountLesson(lesson) ? openInAccount(lesson) : doItForMe(lesson),
       h('details', { class: 'expected' }, h('summary', {}, 'What should happen'), para(lesson.try.result))),
     h('h3', {}, 'Watch'),
     h('dl', { class: 'watch', id: 'lesson-watch' }),
@@ -88,6 +89,7 @@ async function show(i) {
   showLesson(lesson.id);
   venues = null;
   if (accountLesson(lesson)) refresh();  // no calculator scenario: its account is the tool's
+  else if (isAccountLesson(lesson)) refresh();  // the calculator does not take an account: its numbers are ctx's
   else api.load(lesson.scenario);  // -> update() -> refresh()
   // The title takes the focus only where the page has it already: an embedded lesson never takes
   // the host page's keyboard (PageDown, arrows) before the reader clicks into it.
@@ -118,6 +120,19 @@ function doItForMe(lesson) {
     said.textContent = ` Done: ${label.trim()} is now ${field.value}. See "Watch" below.`;
   });
   return h('p', { class: 'do-it' }, button, said);
+}
+
+/**
+ * An account lesson's "Try it": the account mode with the lesson's account, as it is or with the
+ * suggested change made (the account mode has the field to change it by hand, too).
+ */
+function openInAccount(lesson) {
+  const { path, value } = lesson.try;
+  const open = h('button', { type: 'button', id: 'lesson-open-account' }, 'Open this account');
+  open.addEventListener('click', () => api.openAccount(structuredClone(lesson.scenario)));
+  const done = h('button', { type: 'button', id: 'lesson-do-it' }, 'Do it for me');
+  done.addEventListener('click', () => api.openAccount(applyEdits(lesson.scenario, [{ path, value }])));
+  return h('p', { class: 'do-it' }, open, ' ', done);
 }
 
 function safeQuote(ctx, w) {
@@ -181,6 +196,11 @@ function watch(lesson, now) {
 export function refresh() {
   if (!api) return;
   const lesson = lessons[index];
+  if (isAccountLesson(lesson)) {  // the lesson's account, as its text quotes it
+    watch(lesson, (w) => started[lesson.watch.indexOf(w)]);
+    api.emphasise([], []);
+    return;
+  }
   const { scenario, report } = api.current();
   const live = { scenario, report, request: null };
   const onAccount = accountLesson(lesson);

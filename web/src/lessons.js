@@ -9,6 +9,8 @@
 //   request   the tool's request in force               <variant> lab.evaluate(scenario with
 //   lesson.variants[<variant>] applied), or the tool with lesson.toolVariants[<variant>] applied
 //   to its request.
+// An account lesson (its scenario a version 3 account) has the same roots, each an answer of
+// marginlab-full's evaluateAccount instead of evaluate (report.account.oneFactor.moveDown), and no tool.
 // Formats (web/src/format.js): price, amount, coin (8 decimals), percent, plain, int.
 // A placeholder that does not resolve to a finite number or a string is an error, never "NaN".
 //
@@ -77,8 +79,11 @@ export const runTool = (fullLab, tool, scenario) => {
   return fn.call(fullLab, scenario, tool.request);
 };
 
-/** Whether the lesson needs the risk lab's module (marginlab-full.js). */
-export const needsFullLab = (lesson) => Boolean(lesson.tool);
+/** Whether the lesson's scenario is an account (scenario version 3), which the account mode shows. */
+export const isAccountLesson = (lesson) => Boolean(lesson && lesson.scenario && lesson.scenario.version === 3);
+
+/** Whether the lesson needs the risk lab's module (marginlab-full.js): a tool, or an account. */
+export const needsFullLab = (lesson) => Boolean(lesson.tool) || isAccountLesson(lesson);
 
 /** A lesson on a version 3 account (marginByVenue's request holds it): no calculator scenario. */
 export const accountLesson = (lesson) => Boolean(lesson && lesson.tool && lesson.tool.name === 'marginByVenue');
@@ -91,8 +96,9 @@ export const accountLesson = (lesson) => Boolean(lesson && lesson.tool && lesson
 export function lessonContext(lab, fullLab, lesson, { scenario = lesson.scenario, request = lesson.tool && lesson.tool.request } = {}) {
   const tool = lesson.tool ? { ...lesson.tool, request } : null;
   const ctx = { scenario, request: request || null, try: lesson.try || null, errors: [] };
+  const account = isAccountLesson(lesson);
   const evaluate = (name, s) => {
-    const r = lab.evaluate(s);
+    const r = account ? fullLab.evaluateAccount(s) : lab.evaluate(s);
     for (const e of r.errors) ctx.errors.push({ root: name, ...e });
     ctx[name] = { ...r, scenario: s };  // {up.scenario.positions[0].markPrice}: what the variant changed
   };
@@ -272,6 +278,7 @@ export function lessonProblems(lesson) {
   if (lesson.tool !== undefined && !(isObj(lesson.tool) && typeof lesson.tool.name === 'string' && isObj(lesson.tool.request))) {
     p.push('tool: { name, request }');
   }
+  if (isAccountLesson(lesson) && lesson.tool !== undefined) p.push('tool: an account lesson (scenario version 3) has none');
   if (lesson.toolInputs !== undefined && !Array.isArray(lesson.toolInputs)) p.push('toolInputs: an array of { path, label }');
   p.push(...unitProblems(lesson));
   if (!Array.isArray(lesson.watch) || !lesson.watch.every((w) => isObj(w) && typeof w.label === 'string' && typeof w.value === 'string')) {

@@ -780,6 +780,7 @@ async function openLessons(id) {
       update();
     },
     current: () => ({ scenario: state.reportScenario, report: state.report }),
+    openAccount,  // an account lesson's "Try it": closes the lessons, opens the account mode with it
     emphasise(keys, kinds) {
       const same = keys.length === state.highlight.size && keys.every((k) => state.highlight.has(k)) &&
         kinds.join() === state.chartEmphasis.join();

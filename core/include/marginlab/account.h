@@ -214,6 +214,21 @@ struct OneFactorView {
   bool liquidatedNow = false;
 };
 
+/// One position's part of the account, in the quote currency: its settlement group's numbers for it
+/// (units of the settlement asset) x the asset's price. Every rule evaluateAccount applies splits by
+/// position (the tier table of each future; Deribit standard margin of each option and each future),
+/// so the parts sum to the account's initialMargin and maintenanceMargin (before the venue's loan
+/// maintenance, which no position carries) and each asset's unrealizedPnl x price.
+struct PositionContribution {
+  std::string kind;        ///< "future" | "option"
+  std::size_t index = 0;   ///< into the account's futures or options
+  std::string underlying;
+  std::string settlementAsset;
+  double unrealizedPnl = 0;      ///< quote
+  double initialMargin = 0;      ///< quote
+  double maintenanceMargin = 0;  ///< quote
+};
+
 /// The account in the quote currency.
 struct AccountView {
   std::vector<AssetView> assets;  ///< same order as the account's collateral
@@ -225,6 +240,7 @@ struct AccountView {
   VenueView venue;                ///< the venue's ratio and zone (generic when the account has none)
   std::vector<UnderlyingLiquidation> liquidation;  ///< one per underlying, same order
   OneFactorView oneFactor;
+  std::vector<PositionContribution> positions;  ///< the futures, then the options, in the account's order
 };
 
 struct AccountResult {

@@ -25,6 +25,7 @@ template <> inline constexpr std::string_view kStructName<Account> = "Account";
 template <> inline constexpr std::string_view kStructName<AccountRequest> = "AccountRequest";
 template <> inline constexpr std::string_view kStructName<AssetView> = "AssetView";
 template <> inline constexpr std::string_view kStructName<AccountView> = "AccountView";
+template <> inline constexpr std::string_view kStructName<PositionContribution> = "PositionContribution";
 template <> inline constexpr std::string_view kStructName<AccountResult> = "AccountResult";
 template <> inline constexpr std::string_view kStructName<CollateralBand> = "CollateralBand";
 template <> inline constexpr std::string_view kStructName<CollateralTiers> = "CollateralTiers";
@@ -188,6 +189,17 @@ void fields(V& v, T& x) {
   v("liquidatedNow", x.liquidatedNow);
 }
 
+template <class V, Is<PositionContribution> T>
+void fields(V& v, T& x) {
+  v("kind", x.kind);
+  v("index", x.index);
+  v("underlying", x.underlying);
+  v("settlementAsset", x.settlementAsset);
+  v("unrealizedPnl", x.unrealizedPnl);
+  v("initialMargin", x.initialMargin);
+  v("maintenanceMargin", x.maintenanceMargin);
+}
+
 template <class V, Is<AccountView> T>
 void fields(V& v, T& a) {
   v("assets", a.assets);
@@ -200,6 +212,7 @@ void fields(V& v, T& a) {
   v("venue", a.venue);
   v("liquidation", a.liquidation);
   v("oneFactor", a.oneFactor);
+  v("positions", a.positions);
 }
 
 /// report / optionsResult: present only when the account is one kernel's scenario.

@@ -255,6 +255,10 @@ OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, double pri
 /// price: a basis; a version 3 account's futures, which may carry their own marks). Futures past the
 /// span's end are marked at `price`.
 OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, std::span<const double> futureBasis, double price);
+/// The same, and each position's part of it in `parts` (cleared first): the futures', then the
+/// options', in the scenario's order, each with its PnL as `equity`.
+OptionsAccountPoint optionsAccountAt(const OptionsScenario& scenario, std::span<const double> futureBasis, double price,
+                                     std::vector<OptionsAccountPoint>& parts);
 /// Each option's years to expiry and volatility now (given, or read from the surface) of a valid scenario.
 struct OptionInputs {
   double years = 0, volatility = 0;
