@@ -32,6 +32,8 @@ const NARROWED = {
   'VenueMargin.venue': { described: 'string', declared: "'deribit' | 'okx' | 'bybit' | 'binance' | 'span'" },
   'VenueMargin.kind': { described: 'string', declared: "'portfolio' | 'standard'" },
   'MarginByVenueResult.venues': { described: 'VenueMargin[]', declared: '(VenueMargin | UnsupportedVenue)[]' },
+  'FigureDifference.field': { described: 'string',
+    declared: "'liquidationPrice' | 'bankruptcyPrice' | 'initialMargin' | 'maintenanceMargin' | 'marginRatio'" },
 };
 
 describe('marginlab.d.ts against fields() (describe())', () => {

@@ -5,7 +5,7 @@ import type {
   IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, SurfaceArbitrage,
   SviSmile, UnwindResult, Account, AccountView, AssetView, Convention, MarginByVenueResult, PmGrid, VenueMargin,
   AccountRules, AccountVenue, VenueView, UnderlyingLiquidation, BoundaryRequest, BoundaryResult, BoundaryPoint, CollateralBand,
-  CollateralTiers,
+  CollateralTiers, ReconcileResult,
 } from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
@@ -39,6 +39,7 @@ export async function riskLab(): Promise<number> {
     { explain: true, relativeTolerance: 1e-4 });
   const found: Convention[] = 'positions' in rec ? rec.positions[0]?.conventions ?? [] : [];
   const near: number | null = 'positions' in rec ? rec.positions[0]?.figures.liquidationPrice ?? null : null;
+  const reconciled: ReconcileResult | null = rec.errors.length === 0 && 'positions' in rec ? rec : null;
   // @ts-expect-error: venueFigures is an array
   lab.reconcile(scenario, { position: 0, liquidationPrice: 1 });
   // @ts-expect-error: a convention is one of its strings
@@ -79,7 +80,7 @@ export async function riskLab(): Promise<number> {
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
   return flips + cells.length + fund + kept + lights + found.length + (near ?? 0) + (wrong ? 0 : 1) + paths + (median ?? 0) + (p ?? 0) + stepCount + mcSteps + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
-    (exact ? 1 : 0) + (atHorizon ?? 0) + varValue + fundMedian + jumpPaths;
+    (exact ? 1 : 0) + (atHorizon ?? 0) + varValue + fundMedian + jumpPaths + (reconciled?.positions.length ?? 0);
 }
 
 export async function optionsAccount(): Promise<number> {
