@@ -29,11 +29,11 @@ const NARROWED = {
   'StressRequest.shocks': { described: 'number[]', declared: 'number[] | Float64Array' },  // either is read
   'SviSmile.forwardSource': { described: 'string', declared: "'putCallParity' | 'carry'" },
   'SurfaceArbitrage.kind': { described: 'string', declared: "'butterfly' | 'calendar' | 'quotes'" },
+  'FigureDifference.field': { described: 'string',
+    declared: "'liquidationPrice' | 'bankruptcyPrice' | 'initialMargin' | 'maintenanceMargin' | 'marginRatio'" },
   'VenueMargin.venue': { described: 'string', declared: "'deribit' | 'okx' | 'bybit' | 'binance' | 'span'" },
   'VenueMargin.kind': { described: 'string', declared: "'portfolio' | 'standard'" },
   'MarginByVenueResult.venues': { described: 'VenueMargin[]', declared: '(VenueMargin | UnsupportedVenue)[]' },
-  'FigureDifference.field': { described: 'string',
-    declared: "'liquidationPrice' | 'bankruptcyPrice' | 'initialMargin' | 'maintenanceMargin' | 'marginRatio'" },
 };
 
 describe('marginlab.d.ts against fields() (describe())', () => {

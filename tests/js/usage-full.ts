@@ -38,8 +38,8 @@ export async function riskLab(): Promise<number> {
   const rec = lab.reconcile(scenario, [{ position: 0, liquidationPrice: 57100, tick: 0.1, fundingPaid: -2 }],
     { explain: true, relativeTolerance: 1e-4 });
   const found: Convention[] = 'positions' in rec ? rec.positions[0]?.conventions ?? [] : [];
-  const near: number | null = 'positions' in rec ? rec.positions[0]?.figures.liquidationPrice ?? null : null;
   const reconciled: ReconcileResult | null = rec.errors.length === 0 && 'positions' in rec ? rec : null;
+  const near: number | null = reconciled?.positions[0]?.figures.liquidationPrice ?? null;
   // @ts-expect-error: venueFigures is an array
   lab.reconcile(scenario, { position: 0, liquidationPrice: 1 });
   // @ts-expect-error: a convention is one of its strings
@@ -80,7 +80,7 @@ export async function riskLab(): Promise<number> {
   // @ts-expect-error: the calculator's own API stays: evaluate needs a scenario
   lab.evaluate();
   return flips + cells.length + fund + kept + lights + found.length + (near ?? 0) + (wrong ? 0 : 1) + paths + (median ?? 0) + (p ?? 0) + stepCount + mcSteps + described.length + crossEquity + explained + cuts + (after ?? 0) + toAdd +
-    (exact ? 1 : 0) + (atHorizon ?? 0) + varValue + fundMedian + jumpPaths + (reconciled?.positions.length ?? 0);
+    (exact ? 1 : 0) + (atHorizon ?? 0) + varValue + fundMedian + jumpPaths;
 }
 
 export async function optionsAccount(): Promise<number> {
