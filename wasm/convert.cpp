@@ -78,7 +78,7 @@ class Describer {
   static constexpr std::string_view base() {
     if constexpr (std::is_same_v<T, bool>) return "boolean";
     else if constexpr (std::is_arithmetic_v<T>) return "number";
-    else if constexpr (std::is_same_v<T, std::string>) return "string";
+    else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) return "string";
     else if constexpr (NamedEnum<T>) return enumType(T{});
     else if constexpr (std::is_same_v<T, ErrorCode>) return "ErrorCode";
     else if constexpr (std::is_same_v<T, std::vector<Param>>) return "Record<string, number | string>";
@@ -164,6 +164,14 @@ val describe() {
   d.describe<AdlRequest>();
   d.describe<VenueFigure>();  // reconcile
   d.describe<ReconcileRequest>();
+  d.describe<ReconciledFigures>();
+  d.describe<FigureDifference>();
+  d.describe<PositionReconciliation>();
+  d.describe<ReconcileResult>();
+  d.describe<TickRequest>();  // venue.h: tickPrice, wholeLots
+  d.describe<TickResult>();
+  d.describe<LotRequest>();
+  d.describe<LotResult>();
   d.describe<BookLevel>();
   d.describe<StressRequest>();
   d.describe<ShockRange>();
@@ -252,6 +260,7 @@ val describe() {
   names(enumType(OptionType{}), OptionType{});
   names(enumType(VolDynamics{}), VolDynamics{});
   names(enumType(AccountMargin{}), AccountMargin{});
+  names(enumType(Convention{}), Convention{});
 #ifdef MARGINLAB_RISK_LAB
   names(enumType(DeribitExtendedWeight{}), DeribitExtendedWeight{});
   names(enumType(DeribitRollShock{}), DeribitRollShock{});

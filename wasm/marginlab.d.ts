@@ -274,6 +274,7 @@ export interface TickPrice {
   /** Decimals that print `price` exactly. */
   decimals: number;
   rounding: 'nearest' | 'conservative';
+  steps?: Step[];
 }
 /** venue.h LotRequest: a size in whole lots of a venue. */
 export interface WholeLotsRequest {
@@ -293,6 +294,7 @@ export interface WholeLots {
   decimals: number;
   /** baseAsset for a linear contract of size 1 with a baseAsset, else "contracts". */
   unit: string;
+  steps?: Step[];
 }
 
 /** A risk-lab answer: errors (empty on success), the tool's fields, and with { explain: true } the steps behind them. */
@@ -597,6 +599,10 @@ export interface PositionReconciliation {
   /** The switches this position's inputs allow. */
   available: Convention[];
   steps?: Step[];
+}
+/** reconcile.h ReconcileResult: lab.reconcile's answer, one entry per venue figure, in their order. */
+export interface ReconcileResult {
+  positions: PositionReconciliation[];
 }
 
 // ---- Options accounts (marginlab-full.js; scenario version 2, README "Options accounts") --------
@@ -1208,7 +1214,7 @@ export interface MarginLabFull extends MarginLab {
   adlRank(scenario: Scenario, request: AdlRequest, options?: CallOptions): Answer<AdlRankResult>;
   /** reconcile.h reconcile(): for each venue figure, the fewest conventions that reproduce it, or the
    *  nearest. TypeError when scenario is not an object or venueFigures not an array. */
-  reconcile(scenario: Scenario, venueFigures: VenueFigure[], options?: ReconcileOptions): Answer<{ positions: PositionReconciliation[] }>;
+  reconcile(scenario: Scenario, venueFigures: VenueFigure[], options?: ReconcileOptions): Answer<ReconcileResult>;
   /** options.h evaluateOptions(): every position valued, the cross views now, later and vol-shifted
    *  with every liquidation price, and each position isolated. Throws TypeError when scenario (or a
    *  given request or options) is not an object. With { explain: true }: options.h explain()'s steps. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // MarginLab JS boundary for reconcile.h: lab.reconcile(scenario, venueFigures, options). The JS wrapper
 // sends { venueFigures, relativeTolerance } as one request; its fields are read by walking fields() with
-// paths "venueFigures[i].field" and "options.relativeTolerance". No formula lives here.
+// paths "venueFigures[i].field" and "options.relativeTolerance", the answer written so (ValueWriter).
+// No formula lives here.
 #include <string>
 #include <utility>
 
@@ -11,6 +12,7 @@
 #include "reader.h"
 #include "request.h"
 #include "transfer.h"
+#include "value_writer.h"
 
 namespace mljs {
 
@@ -29,44 +31,6 @@ val errorsOnly(const std::vector<InputError>& errors) {
   val o = val::object();
   o.set("errors", toJs(inJsPaths(errors)));
   return o;
-}
-
-void writeFigures(JsWriter& w, const ReconciledFigures& x) {
-  w.object();
-  w.key("liquidationPrice").optional(x.liquidationPrice);
-  w.key("bankruptcyPrice").optional(x.bankruptcyPrice);
-  w.key("initialMargin").number(x.initialMargin);
-  w.key("maintenanceMargin").number(x.maintenanceMargin);
-  w.key("marginRatio").optional(x.marginRatio);
-  w.end();
-}
-
-void writeConventions(JsWriter& w, const std::vector<Convention>& cs) {
-  w.array();
-  for (const Convention c : cs) w.string(toString(c));
-  w.end();
-}
-
-void writePosition(JsWriter& w, const PositionReconciliation& p, bool steps) {
-  w.object();
-  w.key("position").number(static_cast<double>(p.position));
-  writeFigures(w.key("marginLab"), p.marginLab);
-  w.key("agrees").boolean(p.agrees);
-  w.key("reproduced").boolean(p.reproduced);
-  writeConventions(w.key("conventions"), p.conventions);
-  writeFigures(w.key("figures"), p.figures);
-  w.key("differences").array();
-  for (const FigureDifference& d : p.differences) {
-    w.object().key("field").string(d.field).key("venue").number(d.venue).key("computed").optional(d.computed);
-    w.key("difference").number(d.difference).key("tolerance").number(d.tolerance).key("within").boolean(d.within);
-    w.end();
-  }
-  w.end();
-  w.key("distance").number(p.distance);
-  w.key("tried").number(static_cast<double>(p.tried));
-  writeConventions(w.key("available"), p.available);
-  if (steps) w.key("steps").steps(p.steps);
-  w.end();
 }
 
 }  // namespace
@@ -93,9 +57,7 @@ val reconcile(const val& scenario, const val& request, const val& options) {
   if (steps) marginlab::explain(*parsed.value, r, *result.value);
   static JsWriter w;
   w.object().key("errors").array().end();
-  w.key("positions").array();
-  for (const PositionReconciliation& p : result.value->positions) writePosition(w, p, steps);
-  w.end();
+  ValueWriter(w, steps).members(*result.value);  // { errors: [], positions }, steps only when explained
   return w.end().take();
 }
 

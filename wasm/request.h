@@ -52,6 +52,8 @@ class RequestReader {
     constexpr bool required = (std::is_same_v<Tags, marginlab::Required> || ...);
     const Field& f = *read_++;  // a copy would cost the value handle a JS call each way
     const Path path(head_, index_, name);
+    if constexpr ((std::is_same_v<Tags, marginlab::NullWrong> || ...))
+      if (f.kind == Kind::Null) return wrongType(path.str(), std::is_arithmetic_v<T> ? "a number" : "a string", "null");
     if constexpr (std::is_same_v<T, double>) {
       if (f.kind == Kind::Undefined && given<Tags...>(tags...)) return;  // the field it stands for is given
       if (const auto v = reader_.number(f, path, required)) x = *v;
@@ -67,7 +69,7 @@ class RequestReader {
     } else if constexpr (std::is_integral_v<T>) {
       if (const auto v = reader_.number(f, path, required)) integer(path, *v, x, tags...);
     } else if constexpr (std::is_same_v<T, std::string>) {
-      if (const auto v = reader_.string(f, path, required)) x = *v;
+      if (const auto v = text(f, path, required, tags...)) x = *v;
     } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
       x = reader_.string(f, path, false);
     } else if constexpr (IsOptionalEnum<T>::value) {  // absent, or one of its strings
@@ -176,11 +178,23 @@ class RequestReader {
   template <marginlab::NamedEnum E>
   struct IsOptionalEnum<std::optional<E>> : std::true_type {};
 
+  /// A string of at most kMaxTextLength; with a Cut tag, of any length, cut to the tag's length.
+  template <class... Tags>
+  std::optional<std::string> text(const Field& f, const Path& path, bool required, Tags... tags) {
+    std::size_t cut = std::string::npos;
+    ((void)[&] {
+      if constexpr (std::is_same_v<Tags, marginlab::Cut>) cut = tags.length;
+    }(), ...);
+    auto s = reader_.string(f, path, required, cut == std::string::npos ? marginlab::kMaxTextLength : std::string::npos);
+    if (s && s->size() > cut) s->resize(cut);
+    return s;
+  }
+
   /// An enum string: true with `x` set, or false (absent, or an error naming the accepted strings).
   template <class E, class... Tags>
   bool enumeration(const Field& f, const Path& path, bool required, E& x, Tags... tags) {
     const auto names = enumNames(E{});
-    const auto text = reader_.string(f, path, required);
+    const auto text = this->text(f, path, required, tags...);
     if (!text) return false;
     for (std::size_t i = 0; i < names.size(); ++i)
       if (*text == names[i]) return x = static_cast<E>(i), true;

@@ -22,6 +22,7 @@ constexpr bool kInput = std::is_same_v<T, marginlab::Scenario> || std::is_same_v
                         std::is_same_v<T, marginlab::MarginToTargetRequest> || std::is_same_v<T, marginlab::FundingRequest> ||
                         std::is_same_v<T, marginlab::OddsRequest> || std::is_same_v<T, marginlab::MonteCarloRequest> || std::is_same_v<T, marginlab::UnwindRequest> || std::is_same_v<T, marginlab::AdlRequest> ||
                         std::is_same_v<T, marginlab::VenueFigure> || std::is_same_v<T, marginlab::ReconcileRequest> ||
+                        std::is_same_v<T, marginlab::TickRequest> || std::is_same_v<T, marginlab::LotRequest> ||
                         std::is_same_v<T, marginlab::BookLevel> || std::is_same_v<T, marginlab::StressRequest> ||
                         std::is_same_v<T, marginlab::ShockRange> || std::is_same_v<T, marginlab::CascadeRequest> ||
                         std::is_same_v<T, marginlab::CascadePath> || std::is_same_v<T, marginlab::OptionsRequest> ||
@@ -84,6 +85,7 @@ class ValueWriter {
   }
   template <class... Tags>
   void operator()(std::string_view name, const std::string& s, Tags...) { string(name, s); }
+  void operator()(std::string_view name, std::string_view s) { string(name, s); }  // a name from a table
   /// A list of strings (a surface's expiry dates): absent when empty, as a surface of years has none.
   template <class... Tags>
   void operator()(std::string_view name, const std::vector<std::string>& list, Tags...) {
@@ -97,6 +99,13 @@ class ValueWriter {
     string(name, marginlab::enumNames(e)[static_cast<std::size_t>(e)]);
   }
   void operator()(std::string_view name, marginlab::ErrorCode code) { string(name, marginlab::toString(code)); }
+  /// A list of enum values (a reconciliation's conventions): their strings.
+  template <marginlab::NamedEnum E, class... Tags>
+  void operator()(std::string_view name, const std::vector<E>& list, Tags...) {
+    w_.field(name).array();
+    for (const E e : list) w_.string(marginlab::enumNames(e)[static_cast<std::size_t>(e)]);
+    w_.end();
+  }
   template <marginlab::Described T>
   void operator()(std::string_view name, const T& x) {
     w_.field(name);

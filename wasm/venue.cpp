@@ -1,108 +1,72 @@
 // SPDX-License-Identifier: MIT
 // MarginLab JS boundary: a venue's contract specification applied to a number (venue.h): a price on
-// the venue's tick, a size in its whole lots. Small requests read field by field.
+// the venue's tick, a size in its whole lots. Each request is read by walking its fields() (fields.h),
+// each answer written so (ValueWriter); the errors keep the words these calls have always used.
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
-#include "convert.h"
 #include "marginlab/check.h"
 #include "marginlab/venue.h"
+#include "reader.h"
+#include "request.h"
+#include "value_writer.h"
 
 namespace mljs {
 
 using emscripten::val;
+using marginlab::InputError;
 
 namespace {
 
-std::string kindOf(const val& v) {
-  if (v.isNull()) return "null";
-  if (v.isArray()) return "an array";
-  return "a " + v.typeOf().as<std::string>();
+/// A wrong type in these calls' words: "a string", "an array" (the Reader's: "string", "array").
+InputError inVenueWords(InputError e) {
+  if (e.rule != "wrongType" || e.params.size() != 2) return e;
+  const auto* expected = std::get_if<std::string>(&e.params[0].value);
+  const auto* actual = std::get_if<std::string>(&e.params[1].value);
+  if (!expected || !actual || *actual == "null") return e;
+  marginlab::Checker c;
+  c.fail(std::move(e.path), "wrongType", {{"expected", *expected}, {"actual", (*actual == "array" ? "an " : "a ") + *actual}});
+  return std::move(c.errors.front());
 }
 
-/// request[key] as a number; a missing required field or a wrong type is an error at `key`.
-double number(const val& request, const char* key, marginlab::Checker& c, bool required, double fallback = 0) {
-  const val v = request[key];
-  if (v.isUndefined()) {
-    if (required) c.fail(key, "missing");
-    return fallback;
-  }
-  if (!v.isNumber()) {
-    c.fail(key, "wrongType", {{"expected", std::string("a number")}, {"actual", kindOf(v)}});
-    return fallback;
-  }
-  return v.as<double>();
-}
-
-/// request[key] as one of `accepted` (", "-separated); absent: `fallback`.
-std::string choice(const val& request, const char* key, marginlab::Checker& c, const std::string& fallback, const std::string& accepted) {
-  const val v = request[key];
-  if (v.isUndefined()) return fallback;
-  if (!v.isString()) {
-    c.fail(key, "wrongType", {{"expected", std::string("a string")}, {"actual", kindOf(v)}});
-    return fallback;
-  }
-  const std::string s = v.as<std::string>();
-  if (s.size() > 40 || (", " + accepted + ",").find(", " + s + ",") == std::string::npos)
-    c.fail(key, "unknownValue", {{"value", s.substr(0, 32)}, {"accepted", accepted}});
-  return s;
-}
-
-val answer(const std::vector<marginlab::InputError>& errors) {
-  val out = val::object();
-  out.set("errors", toJs(errors));
+/// The request's types first: a number's range (priceSigFigs a whole number) only once every field reads.
+std::vector<InputError> typesFirst(const std::vector<InputError>& read) {
+  const bool typed = std::all_of(read.begin(), read.end(), [](const InputError& e) { return e.rule == "whole"; });
+  std::vector<InputError> out;
+  for (const InputError& e : read)
+    if (typed || e.rule != "whole") out.push_back(inVenueWords(e));
   return out;
+}
+
+/// { errors: [], ...the result's fields, steps only when explained }, or { errors }.
+template <class Request, class Result>
+val answer(const val& request, const val& options, Result (*tool)(const Request&)) {
+  static JsWriter w;
+  Reader reader;
+  Request r;
+  RequestReader(reader, request, "").read(r);  // the JS wrapper always sends an object
+  std::vector<InputError> errors = typesFirst(reader.errors);
+  Result result;
+  const bool explain = options["explain"].as<bool>();
+  if (errors.empty()) {
+    result = tool(r);
+    if (explain) marginlab::explain(r, result);
+    errors = std::move(result.errors);
+  }
+  w.object().key("errors").errors(errors);
+  if (errors.empty()) ValueWriter(w, explain).members(result);
+  return w.end().take();
 }
 
 }  // namespace
 
-val tickPrice(const val& request, const val& options) {
-  marginlab::Checker c;
-  marginlab::TickRequest r;
-  const std::string rules = choice(request, "rules", c, "binance", "binance, bybit, bybit-uta, okx, hyperliquid, bitmex, dydx, simple");
-  if (auto parsed = marginlab::parseRules(rules)) r.rules = *parsed;
-  r.side = choice(request, "side", c, "long", "long, short") == "short" ? marginlab::Side::Short : marginlab::Side::Long;
-  r.price = number(request, "price", c, true);
-  r.tickSize = number(request, "tickSize", c, true);
-  const double sigFigs = number(request, "priceSigFigs", c, false);
-  if (!c.ok()) return answer(c.errors);
-  if (!c.whole("priceSigFigs", sigFigs, 0, 17)) return answer(c.errors);
-  r.sigFigs = static_cast<int>(sigFigs);
-  marginlab::TickResult result = marginlab::roundToTick(r);
-  if (options["explain"].as<bool>()) marginlab::explain(r, result);
-  if (!result.errors.empty()) return answer(result.errors);
-  val out = answer({});
-  out.set("price", result.price);
-  out.set("exact", result.exact);
-  out.set("decimals", result.decimals);
-  out.set("rounding", std::string(result.rounding == marginlab::TickRounding::Nearest ? "nearest" : "conservative"));
-  if (!result.steps.empty()) out.set("steps", toJs(result.steps));
-  return out;
-}
+val tickPrice(const val& request, const val& options) { return answer(request, options, &marginlab::roundToTick); }
 
-val wholeLots(const val& request, const val& options) {
-  marginlab::Checker c;
-  marginlab::LotRequest r;
-  r.contract = choice(request, "contract", c, "linear", "linear, inverse") == "inverse" ? marginlab::Contract::Inverse
-                                                                                      : marginlab::Contract::Linear;
-  r.quantity = number(request, "quantity", c, true);
-  r.lotSize = number(request, "lotSize", c, true);
-  r.contractSize = number(request, "contractSize", c, false, 1);
-  const val base = request["baseAsset"];
-  if (base.isString()) r.baseAsset = base.as<std::string>().substr(0, marginlab::kMaxSymbolLength + 1);
-  else if (!base.isUndefined()) c.fail("baseAsset", "wrongType", {{"expected", std::string("a string")}, {"actual", kindOf(base)}});
-  if (!c.ok()) return answer(c.errors);
-  marginlab::LotResult result = marginlab::wholeLots(r);
-  if (options["explain"].as<bool>()) marginlab::explain(r, result);
-  if (!result.errors.empty()) return answer(result.errors);
-  val out = answer({});
-  out.set("quantity", result.quantity);
-  out.set("lots", result.lots);
-  out.set("decimals", result.decimals);
-  out.set("unit", result.unit);
-  if (!result.steps.empty()) out.set("steps", toJs(result.steps));
-  return out;
-}
+val wholeLots(const val& request, const val& options) { return answer(request, options, &marginlab::wholeLots); }
 
 }  // namespace mljs

@@ -308,13 +308,7 @@ struct Best {
 
 }  // namespace
 
-std::string_view toString(Convention c) noexcept {
-  constexpr std::string_view kNames[] = {"tierAtEntry",  "maintenanceOnEntryValue", "tierAtLiquidation", "maintenanceAtPrice",
-                                         "lastPrice",    "indexPrice",              "feeToClose",        "noFeeToClose",
-                                         "funding",      "othersNotHeld",           "openOrders",        "tickRounding",
-                                         "lotRounding",  "rateRounding"};
-  return kNames[static_cast<std::size_t>(c)];
-}
+std::string_view toString(Convention c) noexcept { return kConventionNames[static_cast<std::size_t>(c)]; }
 
 std::vector<InputError> validate(const Scenario& s, const ReconcileRequest& r) {
   Checker c;

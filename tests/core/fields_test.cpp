@@ -103,3 +103,26 @@ TEST_CASE("fields.h: the options account's requests name every member", "[fields
   CHECK(namesOf<PortfolioMarginRequest>() == std::vector<std::string>{"priceMoves", "volShocks", "volShockKind", "vegaPower"});
   checkEnum<VolShockKind>(parseVolShockKind);
 }
+
+TEST_CASE("fields.h: reconcile's answer in the order JS has always seen it, steps last", "[fields]") {
+  CHECK(namesOf<ReconciledFigures>() ==
+        std::vector<std::string>{"liquidationPrice", "bankruptcyPrice", "initialMargin", "maintenanceMargin", "marginRatio"});
+  CHECK(namesOf<FigureDifference>() == std::vector<std::string>{"field", "venue", "computed", "difference", "tolerance", "within"});
+  CHECK(namesOf<PositionReconciliation>() ==
+        std::vector<std::string>{"position", "marginLab", "agrees", "reproduced", "conventions", "figures", "differences",
+                                 "distance", "tried", "available", "steps"});
+  CHECK(namesOf<ReconcileResult>() == std::vector<std::string>{"positions"});
+  // The strings of the conventions JS sees (marginlab.d.ts Convention), one per value.
+  REQUIRE(enumNames(Convention{}).size() == kConventionCount);
+  CHECK(toString(Convention::TierAtEntry) == "tierAtEntry");
+  CHECK(toString(Convention::OpenOrders) == "openOrders");
+  CHECK(toString(Convention::RateRounding) == "rateRounding");
+}
+
+TEST_CASE("fields.h: the venue calls' requests and answers name every member", "[fields]") {
+  CHECK(namesOf<TickRequest>() == std::vector<std::string>{"rules", "side", "price", "tickSize", "priceSigFigs"});
+  CHECK(namesOf<TickResult>() == std::vector<std::string>{"price", "exact", "decimals", "rounding", "steps"});
+  CHECK(namesOf<LotRequest>() == std::vector<std::string>{"contract", "quantity", "lotSize", "contractSize", "baseAsset"});
+  CHECK(namesOf<LotResult>() == std::vector<std::string>{"quantity", "lots", "decimals", "unit", "steps"});
+  CHECK(enumNames(TickRounding::Conservative)[static_cast<std::size_t>(TickRounding::Conservative)] == "conservative");
+}

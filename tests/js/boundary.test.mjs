@@ -30,6 +30,8 @@ const NARROWED = {
   'SviSmile.forwardSource': { described: 'string', declared: "'putCallParity' | 'carry'" },
   'PositionContribution.kind': { described: 'string', declared: "'future' | 'option'" },
   'SurfaceArbitrage.kind': { described: 'string', declared: "'butterfly' | 'calendar' | 'quotes'" },
+  'FigureDifference.field': { described: 'string',
+    declared: "'liquidationPrice' | 'bankruptcyPrice' | 'initialMargin' | 'maintenanceMargin' | 'marginRatio'" },
   'VenueMargin.venue': { described: 'string', declared: "'deribit' | 'okx' | 'bybit' | 'binance' | 'span'" },
   'VenueMargin.kind': { described: 'string', declared: "'portfolio' | 'standard'" },
   'MarginByVenueResult.venues': { described: 'VenueMargin[]', declared: '(VenueMargin | UnsupportedVenue)[]' },

@@ -6,7 +6,7 @@ import type {
   SviSmile, UnwindResult, Account, AccountView, AssetView, Convention, MarginByVenueResult, PmGrid, VenueMargin,
   VenueReverseRequest, VenueReverseResult, VenueReverse, ReverseAnswer, PmParameterSet, PmParameterChange,
   AccountRules, AccountVenue, VenueView, UnderlyingLiquidation, BoundaryRequest, BoundaryResult, BoundaryPoint, CollateralBand,
-  CollateralTiers, PositionContribution,
+  CollateralTiers, PositionContribution, ReconcileResult,
 } from '../../web/dist/marginlab-full.js';
 
 export async function riskLab(): Promise<number> {
@@ -42,7 +42,8 @@ export async function riskLab(): Promise<number> {
   const rec = lab.reconcile(scenario, [{ position: 0, liquidationPrice: 57100, tick: 0.1, fundingPaid: -2 }],
     { explain: true, relativeTolerance: 1e-4 });
   const found: Convention[] = 'positions' in rec ? rec.positions[0]?.conventions ?? [] : [];
-  const near: number | null = 'positions' in rec ? rec.positions[0]?.figures.liquidationPrice ?? null : null;
+  const reconciled: ReconcileResult | null = rec.errors.length === 0 && 'positions' in rec ? rec : null;
+  const near: number | null = reconciled?.positions[0]?.figures.liquidationPrice ?? null;
   // @ts-expect-error: venueFigures is an array
   lab.reconcile(scenario, { position: 0, liquidationPrice: 1 });
   // @ts-expect-error: a convention is one of its strings

@@ -268,6 +268,19 @@ describe('tickPrice and wholeLots (venue.h)', () => {
     assert.throws(() => full.tickPrice({}, 5), TypeError);
   });
 
+  test('bad input in these calls\' words: null is the wrong type, "a"/"an" before a type, a long string an unknown one', () => {
+    const r = full.tickPrice({ rules: null, side: 'y'.repeat(100), price: [1], tickSize: 1 });
+    assert.deepEqual(r.errors.map((e) => e.message), ['rules must be a string, not null',
+      `side ("${'y'.repeat(32)}") must be one of long, short`, 'price must be a number, not an array']);
+    const lots = full.wholeLots({ contract: 'linear', quantity: '1', lotSize: 1, contractSize: null, baseAsset: 7 });
+    assert.deepEqual(lots.errors.map((e) => e.message), ['quantity must be a number, not a string',
+      'contractSize must be a number, not null', 'baseAsset must be a string, not a number']);
+    // A whole number of significant figures is checked once the rest reads.
+    assert.deepEqual(full.tickPrice({ price: null, tickSize: 1, priceSigFigs: -1 }).errors.map((e) => e.path), ['price']);
+    assert.deepEqual(full.tickPrice({ price: 1, tickSize: 1, priceSigFigs: -1 }).errors.map((e) => e.message),
+      ['priceSigFigs (-1) must be a whole number between 0 and 17']);
+  });
+
   test('the largest size in whole lots with its unit (by hand: 748166.6667 contracts -> 748166)', () => {
     assert.deepEqual(full.wholeLots({ contract: 'inverse', quantity: 748166.6667, lotSize: 1, contractSize: 100 }),
       { errors: [], quantity: 748166, lots: 748166, decimals: 0, unit: 'contracts' });

@@ -28,6 +28,7 @@
 #include "marginlab/surface.h"
 #include "marginlab/svi.h"
 #include "marginlab/tiers.h"
+#include "marginlab/venue.h"
 #include "marginlab/whatif.h"
 
 namespace marginlab {
@@ -83,6 +84,13 @@ struct Undeclared {};
 struct AsFuture {
   Contract settlement = Contract::Inverse;
 };
+/// Input (the venue calls' requests): null is the wrong type, not absent, as those calls have always read it.
+struct NullWrong {};
+/// Input (the venue calls' requests): a string of any length is read and cut to its first `length` bytes
+/// instead of refused as too long: an enum's string is then unknown, a name refused by the core.
+struct Cut {
+  std::size_t length = 0;
+};
 /// Output: absent from the JS object in some answers (steps without explain, comparisons with errors).
 struct Omitted {};
 
@@ -109,6 +117,7 @@ inline constexpr std::string_view kVolShockKindNames[] = {"relative", "absolute"
 inline constexpr std::string_view kOptionTypeNames[] = {"call", "put"};
 inline constexpr std::string_view kVolDynamicsNames[] = {"stickyStrike", "stickyMoneyness"};
 inline constexpr std::string_view kSizeCurveNames[] = {"orderly", "drift", "dydx"};
+inline constexpr std::string_view kTickRoundingNames[] = {"nearest", "conservative"};
 
 constexpr std::span<const std::string_view> enumNames(Rules) noexcept { return kRuleNames; }
 constexpr std::span<const std::string_view> enumNames(Contract) noexcept { return kContractNames; }
@@ -126,6 +135,8 @@ constexpr std::span<const std::string_view> enumNames(VolShockKind) noexcept { r
 constexpr std::span<const std::string_view> enumNames(OptionType) noexcept { return kOptionTypeNames; }
 constexpr std::span<const std::string_view> enumNames(VolDynamics) noexcept { return kVolDynamicsNames; }
 constexpr std::span<const std::string_view> enumNames(SizeCurve) noexcept { return kSizeCurveNames; }
+constexpr std::span<const std::string_view> enumNames(Convention) noexcept { return kConventionNames; }
+constexpr std::span<const std::string_view> enumNames(TickRounding) noexcept { return kTickRoundingNames; }
 
 /// The d.ts union type of each enum.
 constexpr std::string_view enumType(Rules) noexcept { return "Rules"; }
@@ -135,6 +146,7 @@ constexpr std::string_view enumType(MarginMode) noexcept { return "MarginMode"; 
 constexpr std::string_view enumType(VolShockKind) noexcept { return "VolShockKind"; }
 constexpr std::string_view enumType(OptionType) noexcept { return "OptionType"; }
 constexpr std::string_view enumType(VolDynamics) noexcept { return "VolDynamics"; }
+constexpr std::string_view enumType(Convention) noexcept { return "Convention"; }
 /// The d.ts spells these unions inline in their requests.
 constexpr std::string_view enumType(TargetKind) noexcept { return "'pnl' | 'roe'"; }
 constexpr std::string_view enumType(ShockModel) noexcept { return "'oneFactor' | 'eachSymbol'"; }
@@ -145,6 +157,7 @@ constexpr std::string_view enumType(AdlOkxRanking) noexcept { return "'none' | '
 constexpr std::string_view enumType(UnwindStepDown) noexcept { return "'none' | 'lowerTierAssumed' | 'twoTiersAssumed'"; }
 constexpr std::string_view enumType(CascadeLiquidation) noexcept { return "'wholeAccount' | 'tierByTier'"; }
 constexpr std::string_view enumType(SizeCurve) noexcept { return "'orderly' | 'drift' | 'dydx'"; }
+constexpr std::string_view enumType(TickRounding) noexcept { return "'nearest' | 'conservative'"; }
 
 /// An enum that crosses as one of its strings.
 template <class E>
@@ -191,6 +204,14 @@ template <> inline constexpr std::string_view kStructName<UnwindRequest> = "Unwi
 template <> inline constexpr std::string_view kStructName<AdlRequest> = "AdlRequest";
 template <> inline constexpr std::string_view kStructName<VenueFigure> = "VenueFigure";  // reconcile
 template <> inline constexpr std::string_view kStructName<ReconcileRequest> = "ReconcileRequest";
+template <> inline constexpr std::string_view kStructName<ReconciledFigures> = "ReconciledFigures";
+template <> inline constexpr std::string_view kStructName<FigureDifference> = "FigureDifference";
+template <> inline constexpr std::string_view kStructName<PositionReconciliation> = "PositionReconciliation";
+template <> inline constexpr std::string_view kStructName<ReconcileResult> = "ReconcileResult";
+template <> inline constexpr std::string_view kStructName<TickRequest> = "TickPriceRequest";  // venue.h
+template <> inline constexpr std::string_view kStructName<TickResult> = "TickPrice";
+template <> inline constexpr std::string_view kStructName<LotRequest> = "WholeLotsRequest";
+template <> inline constexpr std::string_view kStructName<LotResult> = "WholeLots";
 template <> inline constexpr std::string_view kStructName<BookLevel> = "BookLevel";
 template <> inline constexpr std::string_view kStructName<OptionPosition> = "OptionPosition";
 template <> inline constexpr std::string_view kStructName<VolSurface> = "VolSurface";
@@ -465,6 +486,47 @@ void fields(V& v, T& r) {
   v("venueFigures", r.venueFigures, Required{}, Limit{kMaxVenueFigures},
     ListOf{"{ position, liquidationPrice?, ... }", "venue figures", "tooMany"});
   v("relativeTolerance", r.relativeTolerance);
+}
+
+// ---- input and output: a venue's contract specification (venue.h: lab.tickPrice, lab.wholeLots) ------
+// Their optional fields read null as the wrong type and their strings of any length, as these calls
+// always have (the errors keep these calls' words: wasm/venue.cpp). Each answer is { errors: [],
+// ...these fields }; steps only with explain.
+
+template <class V, Is<TickRequest> T>
+void fields(V& v, T& r) {
+  v("rules", r.rules, NullWrong{}, Cut{kMaxSymbolLength + 1}, QuoteLimit{});
+  v("side", r.side, NullWrong{}, Cut{kMaxSymbolLength + 1}, QuoteLimit{});
+  v("price", r.price, Required{});
+  v("tickSize", r.tickSize, Required{});
+  v("priceSigFigs", r.sigFigs, NullWrong{}, Whole{"whole", 17});
+}
+
+template <class V, Is<TickResult> T>
+void fields(V& v, T& r) {
+  v("price", r.price);
+  v("exact", r.exact);
+  v("decimals", r.decimals);
+  v("rounding", r.rounding);
+  v("steps", r.steps, Omitted{});
+}
+
+template <class V, Is<LotRequest> T>
+void fields(V& v, T& r) {
+  v("contract", r.contract, NullWrong{}, Cut{kMaxSymbolLength + 1}, QuoteLimit{});
+  v("quantity", r.quantity, Required{});
+  v("lotSize", r.lotSize, Required{});
+  v("contractSize", r.contractSize, NullWrong{});
+  v("baseAsset", r.baseAsset, NullWrong{}, Cut{kMaxSymbolLength + 1});
+}
+
+template <class V, Is<LotResult> T>
+void fields(V& v, T& r) {
+  v("quantity", r.quantity);
+  v("lots", r.lots);
+  v("decimals", r.decimals);
+  v("unit", r.unit);
+  v("steps", r.steps, Omitted{});
 }
 
 // ---- input: the options account's requests (options.h); every field keeps its default when absent ---
@@ -867,6 +929,47 @@ void fields(V& v, T& r) {
   v("marginRatio", r.marginRatio);
   v("volShockScale", r.volShockScale);
   v("steps", r.steps, Omitted{});
+}
+
+// ---- output: a reconciliation (reconcile.h); the answer is { errors: [], positions }, steps only with explain
+
+template <class V, Is<ReconciledFigures> T>
+void fields(V& v, T& f) {
+  v("liquidationPrice", f.liquidationPrice);
+  v("bankruptcyPrice", f.bankruptcyPrice);
+  v("initialMargin", f.initialMargin);
+  v("maintenanceMargin", f.maintenanceMargin);
+  v("marginRatio", f.marginRatio);
+}
+
+template <class V, Is<FigureDifference> T>
+void fields(V& v, T& d) {
+  v("field", d.field);
+  v("venue", d.venue);
+  v("computed", d.computed);
+  v("difference", d.difference);
+  v("tolerance", d.tolerance);
+  v("within", d.within);
+}
+
+template <class V, Is<PositionReconciliation> T>
+void fields(V& v, T& p) {
+  v("position", p.position);
+  v("marginLab", p.marginLab);
+  v("agrees", p.agrees);
+  v("reproduced", p.reproduced);
+  v("conventions", p.conventions);
+  v("figures", p.figures);
+  v("differences", p.differences);
+  v("distance", p.distance);
+  v("tried", p.tried);
+  v("available", p.available);
+  v("steps", p.steps, Omitted{});
+}
+
+template <class V, Is<ReconcileResult> T>
+void fields(V& v, T& r) {
+  v("positions", r.positions);
 }
 
 // ---- what every tool's answer carries (errors.h, report.h) -------------------------------------------

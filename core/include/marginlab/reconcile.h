@@ -72,6 +72,11 @@ enum class Convention : unsigned char {
   RateRounding,       ///< maintenance rates rounded to kReconcileRateStep
 };
 inline constexpr std::size_t kConventionCount = 14;
+/// Each convention's string (JS, the steps), in the order of its value.
+inline constexpr std::string_view kConventionNames[kConventionCount] = {
+    "tierAtEntry", "maintenanceOnEntryValue", "tierAtLiquidation", "maintenanceAtPrice", "lastPrice", "indexPrice",
+    "feeToClose",  "noFeeToClose",            "funding",           "othersNotHeld",      "openOrders", "tickRounding",
+    "lotRounding", "rateRounding"};
 std::string_view toString(Convention) noexcept;
 
 /// The figures a combination of conventions gives for one position.
