@@ -353,9 +353,9 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
   });
 
-  test('SOL, DOGE, XRP, LINK, DOT, LTC, ADA, TRX: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
+  test('SOL, DOGE, XRP, LINK, DOT, LTC, ADA, TRX, UNI, ATOM: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
     const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
-    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX']) {
+    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM']) {
       const sym = doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`);
       assert.deepEqual({ imr: sym.raw.imr, tiers: sym.tiers }, transcribed(coin), coin);
     }
@@ -383,6 +383,12 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(row('ADA', 40), { notionalCap: 390000, maxLeverage: 4.16, maintenanceMarginRate: 0.22 });
     assert.deepEqual(row('TRX', 0), { notionalCap: 150, maxLeverage: 50, maintenanceMarginRate: 0.0065 });
     assert.deepEqual(row('TRX', 51), { notionalCap: 30000, maxLeverage: 3.38, maintenanceMarginRate: 0.26 });
+    // UNI tier 2 12000 / 0.015 / 40 and tier 45 1075000 / 0.24 / 3.84.
+    assert.deepEqual(row('UNI', 1), { notionalCap: 12000, maxLeverage: 40, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('UNI', 44), { notionalCap: 1075000, maxLeverage: 3.84, maintenanceMarginRate: 0.24 });
+    // ATOM tier 1 6000 / 0.01 / 50 and tier 54 1300000 / 0.285 / 3.27.
+    assert.deepEqual(row('ATOM', 0), { notionalCap: 6000, maxLeverage: 50, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('ATOM', 53), { notionalCap: 1300000, maxLeverage: 3.27, maintenanceMarginRate: 0.285 });
     // ETC and AAVE are transcribed but not shipped (no public tick source): their transcriptions still pass the checks.
     assert.equal(transcribed('ETC').tiers.length, 37);
     assert.equal(transcribed('AAVE').tiers.length, 54);
