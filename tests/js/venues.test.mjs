@@ -353,9 +353,9 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
   });
 
-  test('SOL, DOGE, XRP, LINK, DOT, LTC, ADA, TRX, UNI, ATOM: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
+  test('SOL, DOGE, XRP, LINK, DOT, LTC, ADA, TRX, UNI, ATOM, SUI: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
     const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
-    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM']) {
+    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM', 'SUI']) {
       const sym = doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`);
       assert.deepEqual({ imr: sym.raw.imr, tiers: sym.tiers }, transcribed(coin), coin);
     }
@@ -389,6 +389,9 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     // ATOM tier 1 6000 / 0.01 / 50 and tier 54 1300000 / 0.285 / 3.27.
     assert.deepEqual(row('ATOM', 0), { notionalCap: 6000, maxLeverage: 50, maintenanceMarginRate: 0.01 });
     assert.deepEqual(row('ATOM', 53), { notionalCap: 1300000, maxLeverage: 3.27, maintenanceMarginRate: 0.285 });
+    // SUI tier 1 60000 / 0.01 / 50 and tier 31 7250000 / 0.17 / 5.26.
+    assert.deepEqual(row('SUI', 0), { notionalCap: 60000, maxLeverage: 50, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('SUI', 30), { notionalCap: 7250000, maxLeverage: 5.26, maintenanceMarginRate: 0.17 });
     // ETC and AAVE are transcribed but not shipped (no public tick source): their transcriptions still pass the checks.
     assert.equal(transcribed('ETC').tiers.length, 37);
     assert.equal(transcribed('AAVE').tiers.length, 54);
