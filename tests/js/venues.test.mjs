@@ -84,10 +84,11 @@ describe('loadVenue', () => {
         assert.equal(t.loaded, true);
         const source = f.symbols.find((s) => s.symbol === t.symbols[0]);
         assert.equal(t.tiers.length, source.tiers.length, `${t.symbols[0]}: every row`);
-        // A small long inside the first row: the core checks the whole table (tiers.cpp) on every evaluate.
+        // A small long inside the first row (its notional, quantity x contract size x price, is half the first cap,
+        // or less): the core checks the whole table (tiers.cpp) on every evaluate.
         const price = 100;
         const first = t.tiers[0];
-        const quantity = Math.min(1, first.notionalCap / price / 2);
+        const quantity = Math.min(1, first.notionalCap / price / 2 / t.spec.contractSize);
         const scenario = { version: 1, rules: f.rules, walletBalance: 1000, tiers: { [t.symbols[0]]: t.tiers },
           positions: [{ symbol: t.symbols[0], contract: t.contract, contractSize: t.spec.contractSize, side: 'long', quantity,
             entryPrice: price, leverage: Math.min(2, first.maxLeverage) }] };
@@ -402,9 +403,9 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
   });
 
-  test('SOL, DOGE, XRP: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
+  test('SOL, DOGE, XRP, LINK, DOT, LTC, ADA, TRX, UNI, ATOM, SUI: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
     const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
-    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP']) {
+    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM', 'SUI']) {
       const sym = doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`);
       assert.deepEqual({ imr: sym.raw.imr, tiers: sym.tiers }, transcribed(coin), coin);
     }
@@ -418,6 +419,33 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(row('DOGE', 36), { notionalCap: 210000, maxLeverage: 4.54, maintenanceMarginRate: 0.185 });
     assert.deepEqual(row('XRP', 3), { notionalCap: 20000, maxLeverage: 18.18, maintenanceMarginRate: 0.02 });
     assert.deepEqual(row('XRP', 27), { notionalCap: 260000, maxLeverage: 5.71, maintenanceMarginRate: 0.14 });
+    // LINK tier 1 6200 / 0.0065 / 50 and tier 33 775000 / 0.165 / 5; DOT tier 3 68000 / 0.03 / 20 and tier 52
+    // 3400000 / 0.275 / 3.38; LTC tier 2 2000 / 0.01 / 40 and tier 48 276000 / 0.24 / 3.63.
+    assert.deepEqual(row('LINK', 0), { notionalCap: 6200, maxLeverage: 50, maintenanceMarginRate: 0.0065 });
+    assert.deepEqual(row('LINK', 32), { notionalCap: 775000, maxLeverage: 5, maintenanceMarginRate: 0.165 });
+    assert.deepEqual(row('DOT', 2), { notionalCap: 68000, maxLeverage: 20, maintenanceMarginRate: 0.03 });
+    assert.deepEqual(row('DOT', 51), { notionalCap: 3400000, maxLeverage: 3.38, maintenanceMarginRate: 0.275 });
+    assert.deepEqual(row('LTC', 1), { notionalCap: 2000, maxLeverage: 40, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('LTC', 47), { notionalCap: 276000, maxLeverage: 3.63, maintenanceMarginRate: 0.24 });
+    // ADA tier 3 10000 / 0.03 / 20 and tier 41 390000 / 0.22 / 4.16; TRX tier 1 150 / 0.0065 / 50 and tier 52
+    // 30000 / 0.26 / 3.38.
+    assert.deepEqual(row('ADA', 2), { notionalCap: 10000, maxLeverage: 20, maintenanceMarginRate: 0.03 });
+    assert.deepEqual(row('ADA', 40), { notionalCap: 390000, maxLeverage: 4.16, maintenanceMarginRate: 0.22 });
+    assert.deepEqual(row('TRX', 0), { notionalCap: 150, maxLeverage: 50, maintenanceMarginRate: 0.0065 });
+    assert.deepEqual(row('TRX', 51), { notionalCap: 30000, maxLeverage: 3.38, maintenanceMarginRate: 0.26 });
+    // UNI tier 2 12000 / 0.015 / 40 and tier 45 1075000 / 0.24 / 3.84.
+    assert.deepEqual(row('UNI', 1), { notionalCap: 12000, maxLeverage: 40, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('UNI', 44), { notionalCap: 1075000, maxLeverage: 3.84, maintenanceMarginRate: 0.24 });
+    // ATOM tier 1 6000 / 0.01 / 50 and tier 54 1300000 / 0.285 / 3.27.
+    assert.deepEqual(row('ATOM', 0), { notionalCap: 6000, maxLeverage: 50, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('ATOM', 53), { notionalCap: 1300000, maxLeverage: 3.27, maintenanceMarginRate: 0.285 });
+    // SUI tier 1 60000 / 0.01 / 50 and tier 31 7250000 / 0.17 / 5.26.
+    assert.deepEqual(row('SUI', 0), { notionalCap: 60000, maxLeverage: 50, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('SUI', 30), { notionalCap: 7250000, maxLeverage: 5.26, maintenanceMarginRate: 0.17 });
+    // ETC and AAVE are transcribed but not shipped (no public tick source): their transcriptions still pass the checks.
+    assert.equal(transcribed('ETC').tiers.length, 37);
+    assert.equal(transcribed('AAVE').tiers.length, 54);
+    for (const coin of ['ETC', 'AAVE']) assert.equal(doc.symbols.some((x) => x.symbol === `${coin}-USDT-SWAP`), false, coin);
     // The converter refuses a typo: 1/0.055 cut to 2 decimals is 18.18, not 18.81.
     assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 5000 0.01 0.055 18.81'), /tier 2: maxLever 18.81/);
     assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 2000 0.01 0.025 40'), /tier 2: maxSz 2000 not above 2500/);
@@ -433,6 +461,20 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     // By hand: 4,000,000 DOGE, notional 800,000 USDT, M = 80,000; LP = (0.2 - 80,000/4,000,000) / (1 - 0.015 - 0.0005)
     // = 0.18 / 0.9845 = 0.182833925...
     assert.ok(Math.abs(lp - 0.18 / 0.9845) < 1e-12, `${lp}`);
+  });
+
+  test('LTC-USDT-SWAP: 10,000 contracts of 1 LTC take tier 4 whatever the price; liquidation by hand', async () => {
+    const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'LTC-USDT-SWAP');
+    assert.equal(t.spec.contractSize, 1);
+    assert.equal(t.spec.tickSize, 0.01);
+    assert.ok(lab.defaultTiers('okx', 'ltcusdt').some((x) => x.venue === 'okx-swap'), 'LTCUSDT is an alias, any case');
+    const position = { symbol: 'LTC-USDT-SWAP', contract: 'linear', contractSize: 1, side: 'long', quantity: 10000,
+      entryPrice: 80, leverage: 10, marginMode: 'isolated' };
+    // 6,000 < 10,000 <= 12,000 contracts: tier 4 of the cache, MMR 2%, 18.18x.
+    const lp = isolatedLiquidation(t, position, { notionalCap: 1e15, maxLeverage: 18.18, maintenanceMarginRate: 0.02 });
+    // By hand, OKX isolated linear (VENUES.md 3.1): 10,000 LTC, notional 800,000 USDT, M = 80,000;
+    // LP = (80 - 80,000/10,000) / (1 - 0.02 - 0.0005) = 72 / 0.9795 = 73.5068912...
+    assert.ok(Math.abs(lp - 72 / 0.9795) < 1e-9, `${lp}`);
   });
 
   test('capUnit is checked, and a notional table passes through unchanged', () => {
