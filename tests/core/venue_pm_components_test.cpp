@@ -65,6 +65,19 @@ TEST_CASE("venue PM components: Deribit's delta shock, excess over the threshold
   CHECK(component(deribitPortfolioMargin(linear, p, {.deltaShock = DeribitDeltaShock::ExcessOverThreshold}), "deltaShock")->value == 0);
 }
 
+TEST_CASE("venue PM components: cash delta of futures and options (the delta shock's and MR9's input)", "[venuepm]") {
+  PmUnit u{.underlying = "BTC", .price = 100000};
+  CHECK(cashDelta(u, {.path = "futures[0]", .coins = -3, .mark = 101000}) == Approx(-303000).epsilon(1e-12));  // linear: x its mark
+  CHECK(cashDelta(u, {.path = "futures[1]", .inverse = true, .coins = 3, .mark = 101000}) == Approx(300000).epsilon(1e-12));  // x index
+  // At the money, r = 0: delta N(s/2) = (1 + erf(s / (2 sqrt 2))) / 2, s = 0.5 sqrt(30/365); x forward 100,000 x 2 coins.
+  const double s = 0.5 * std::sqrt(30.0 / 365), n = 0.5 * (1 + std::erf(s / (2 * std::sqrt(2.0))));
+  CHECK(cashDelta(u, call("options[0]", 2, 100000, 0.5, 30.0 / 365)) == Approx(2 * n * 100000).epsilon(1e-9));
+  // Coin-settled: Deribit's delta total, N(d1) minus the mark in coin (value / F).
+  PmLeg coin = call("options[0]", 2, 100000, 0.5, 30.0 / 365);
+  coin.inverse = true;
+  CHECK(cashDelta(u, coin) == Approx(2 * (n - atTheMoney(100000, 0.5, 30.0 / 365) / 100000) * 100000).epsilon(1e-9));
+}
+
 TEST_CASE("venue PM components: OKX MR2 theta decay, MR3 vega and MR5 rate (assumed shapes)", "[venuepm][okx]") {
   const OkxPmParams p = okxParams("BTC", "2025-06-01");
   PmUnit u{.underlying = "BTC", .price = 100000};
