@@ -264,6 +264,7 @@ val describe() {
 #ifdef MARGINLAB_RISK_LAB
   names(enumType(DeribitExtendedWeight{}), DeribitExtendedWeight{});
   names(enumType(DeribitRollShock{}), DeribitRollShock{});
+  names(enumType(DeribitDeltaShock{}), DeribitDeltaShock{});
 #endif
   names(enumType(AccountVenue{}), AccountVenue{});
   w.end().end();

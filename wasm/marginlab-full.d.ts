@@ -307,6 +307,9 @@ export interface AccountResult {
 export type DeribitExtendedWeight = 'rangeOverMove' | 'full';
 /** venue_pm.h DeribitRollShock ([UNVERIFIED]): timeScaled = max(annualisedMoveRisk x T, floor) (default); floor = the floor alone. */
 export type DeribitRollShock = 'timeScaled' | 'floor';
+/** venue_pm.h DeribitDeltaShock ([UNVERIFIED] formula; parameters VENUES-PM.md 1.5): off (default);
+ *  excessOverThreshold = max_delta_shock x (|net delta total| x index - delta_total_liq_shock_threshold, USD), 0 below. */
+export type DeribitDeltaShock = 'off' | 'excessOverThreshold';
 
 /** venue_pm.h SpanParams: SPAN's parameters for one underlying (at most 50). */
 export interface SpanParams {
@@ -347,6 +350,23 @@ export interface MarginByVenueRequest {
   bybitShortOptionFactor?: number;
   /** IM = MM x factor, 1 to 10. Default 1. */
   bybitImFactor?: number;
+  /** Deribit's delta shock. Default 'off' (formula unpublished). */
+  deribitDeltaShock?: DeribitDeltaShock;
+  /** OKX MR2: the options' loss over this many days, price and IV held, 0 to 365. Default 0 (not charged). */
+  okxMr2Days?: number;
+  /** OKX MR3: every option's IV up and down by this (0.3 = 30 points), price held, 0 to 3. Default 0 (not charged). */
+  okxMr3Points?: number;
+  /** OKX MR5: the interest rate up and down by this (absolute), 0 to 0.5. Default 0 (not charged). */
+  okxMr5RateShock?: number;
+  /** OKX MR7: raw minimum charge = rate x sum of |notional| (x the BTC/ETH multiplier tiers), 0 to 0.1. Default 0 (not charged). */
+  okxMr7Rate?: number;
+  /** OKX MR8: MM per borrowed USD (account level), 0 to 1. Default 0 (not charged). */
+  okxMr8Rate?: number;
+  /** OKX MR9: charge per USD of each stablecoin pair's hedged cash delta, 0 to 1. Default 0 (not charged). */
+  okxMr9Factor?: number;
+  /** Bybit delta spread contingency per year of expiry difference x hedged coin x index, 0 to 1.
+   *  Default 0.45 (the low end of the [PUB-3P] 45-60%; the time unit is assumed). */
+  bybitDeltaSpreadFactor?: number;
 }
 
 /** venue_pm.h PmScenario: the underlying's move (a fraction) and the venue's nominal volatility shock. */

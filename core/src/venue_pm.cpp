@@ -8,6 +8,7 @@
 #include <limits>
 #include <utility>
 
+#include "marginlab/format.h"
 #include "marginlab/options.h"
 #include "marginlab/venue_pm_params.h"
 
@@ -103,6 +104,42 @@ double legPnl(const PmUnit& u, const PmLeg& l, double move, double sigma) noexce
   return l.coins * (optionValue(u, l, u.price * (1 + move), sigma) - now);
 }
 
+double cashDelta(const PmUnit& u, const PmLeg& l) noexcept {
+  if (!l.option) return l.coins * (l.inverse ? u.price : l.mark);
+  const double forward = u.price * std::exp(u.interestRate * l.years);
+  const Black76Greeks g = black76Greeks(l.type, l.strike, forward, std::max(l.volatility, 0.0), l.years, u.interestRate);
+  return l.coins * (l.inverse ? g.premiumAdjustedDelta : g.delta) * forward;
+}
+
+std::vector<CalendarMatch> calendarMatches(const PmUnit& u, bool options) {
+  struct Expiry {
+    double years, coins;
+    std::string leg;
+  };
+  std::vector<Expiry> byExpiry;
+  for (const PmLeg& l : u.legs) {
+    if (l.option != options) continue;
+    auto it = std::find_if(byExpiry.begin(), byExpiry.end(), [&](const Expiry& e) { return e.years == l.years; });
+    if (it == byExpiry.end()) byExpiry.push_back({l.years, l.coins, l.path});
+    else it->coins += l.coins;
+  }
+  std::stable_sort(byExpiry.begin(), byExpiry.end(), [](const Expiry& a, const Expiry& b) { return a.years < b.years; });
+  std::vector<CalendarMatch> out;
+  std::vector<Expiry> open;  // earliest first, each with its unmatched coins
+  for (Expiry e : byExpiry) {
+    for (Expiry& o : open) {
+      if (e.coins == 0) break;
+      if (o.coins * e.coins >= 0) continue;
+      const double size = std::min(std::abs(o.coins), std::abs(e.coins));
+      out.push_back({.years = e.years - o.years, .size = size, .leg = e.leg});
+      o.coins -= std::copysign(size, o.coins);
+      e.coins -= std::copysign(size, e.coins);
+    }
+    if (e.coins != 0) open.push_back(e);
+  }
+  return out;
+}
+
 // ---- Deribit ------------------------------------------------------------------------------------------
 
 DeribitVols deribitVols(const DeribitPmParams& p, double sigma, double days) noexcept {
@@ -170,6 +207,21 @@ PmGrid deribitExtended(const PmUnit& u, const DeribitPmParams& p, const DeribitO
   return g;
 }
 
+/// [UNVERIFIED] shape (VENUES-PM.md 1.4: max_delta_shock and delta_total_liq_shock_threshold are
+/// published, the formula is not): max_delta_shock x (|sum of cash deltas| - threshold), 0 below the
+/// threshold (both stored examples show 0), in the unit's currency; the leg with the largest cash
+/// delta of the net's sign drives it.
+PmComponent deribitDeltaShock(const PmUnit& u, const DeribitPmParams& p) {
+  double net = 0;
+  for (const PmLeg& l : u.legs) net += cashDelta(u, l);
+  const double excess = std::max(0.0, std::abs(net) - p.deltaTotalLiqShockThreshold);
+  PmComponent c{.name = "deltaShock", .value = p.maxDeltaShock * excess / (u.inverse ? u.price : 1), .underlying = u.underlying};
+  double most = 0;
+  for (const PmLeg& l : u.legs)
+    if (const double d = cashDelta(u, l) * (net < 0 ? -1 : 1); excess > 0 && d > most) most = d, c.leg = l.path;
+  return c;
+}
+
 }  // namespace
 
 VenueMargin deribitPortfolioMargin(const PmUnit& u, const DeribitPmParams& p, const DeribitOptions& o) {
@@ -187,13 +239,21 @@ VenueMargin deribitPortfolioMargin(const PmUnit& u, const DeribitPmParams& p, co
     rmm += roll;
     r.components.push_back({.name = "rollShock", .value = roll, .leg = l.path, .underlying = u.underlying});
   }
+  if (o.deltaShock == DeribitDeltaShock::ExcessOverThreshold) {
+    r.components.push_back(deribitDeltaShock(u, p));
+    rmm += r.components.back().value;
+  }
   r.initialMargin = rmm;  // + open orders and MMP margin: none in an account of positions
   r.maintenanceMargin = p.mmFactor * rmm;
   const bool full = o.extendedWeight == DeribitExtendedWeight::Full;
   r.assumptions = joined({full ? "deribitExtendedWeight: full (each extended cell at full weight)"
                         : "deribitExtendedWeight: rangeOverMove (extended cell weight = priceRange / |move|)",
                    o.rollShock == DeribitRollShock::TimeScaled ? "deribitRollShock: timeScaled (max(annualisedMoveRisk x T, floor))"
-                                                               : "deribitRollShock: floor (the floor alone)"});
+                                                               : "deribitRollShock: floor (the floor alone)",
+                   o.deltaShock == DeribitDeltaShock::Off
+                       ? "deribitDeltaShock: off (formula unpublished); correlation contingency not charged (formula unpublished)"
+                       : "deribitDeltaShock: excessOverThreshold (max_delta_shock x (|net delta total| x index - threshold, USD), "
+                         "assumed); correlation contingency not charged (formula unpublished)"});
   return r;
 }
 
@@ -203,8 +263,103 @@ OkxPmParams okxParams(std::string_view name, std::string_view asOf) {
   const PmParameterSet set = *pmParameterSetAt("okx", asOf, false);  // the dated table (venue_pm_params.cpp)
   const auto value = [&](std::string_view k) { return pmParameter("okx", k, name, asOf)->value; };
   return OkxPmParams{.date = set.asOf, .source = set.source, .spotMove = value("spotMove"), .extremeMove = value("extremeMove"),
-                     .basisRisk = value("basisRisk"), .imFactor = value("imFactor")};
+                     .basisRisk = value("basisRisk"), .imFactor = value("imFactor"),
+                     .minimumChargeTiers = name == "BTC" || name == "ETH"};
 }
+
+double okxMinimumChargeMultiplier(double raw) noexcept {
+  // OKX's BTC/ETH tiers before 2025-01-15 (VENUES-PM.md 2.2 MR7) [PUB]: upper bound of the raw charge, multiplier
+  constexpr std::pair<double, double> kTiers[] = {{10e3, 1}, {70e3, 2}, {170e3, 4}, {300e3, 6}, {470e3, 8}, {700e3, 10}};
+  for (const auto& [upTo, multiplier] : kTiers)
+    if (raw <= upTo) return multiplier;
+  return 12;
+}
+
+double okxRawMinimumCharge(const PmUnit& u, double rate) noexcept {
+  double notional = 0;
+  for (const PmLeg& l : u.legs) notional += std::abs(l.coins) * (l.option || l.inverse ? u.price : l.mark);
+  return rate * notional;
+}
+
+namespace {
+
+/// The unit's loss in quote with the price held when each option is revalued (`pnl`: coin or quote
+/// per leg, as legPnl), and the leg losing most.
+template <class Pnl>
+std::pair<double, std::optional<std::string>> optionsLoss(const PmUnit& u, Pnl&& pnl) {
+  const auto quote = [&](const PmLeg& l) { return l.option ? (l.inverse ? u.price : 1) * pnl(l) : 0.0; };
+  double sum = 0;
+  for (const PmLeg& l : u.legs) sum += quote(l);
+  return {std::max(0.0, -sum), drivingLeg(u, quote)};
+}
+
+/// The worse of a shock up and down (MR3, MR5): the component with its scenario (volShock: the signed
+/// IV move in points for MR3, 0 for MR5) when `size` > 0.
+template <class Pnl>
+std::optional<PmComponent> twoSided(const PmUnit& u, std::string name, double size, bool vol, Pnl&& pnl) {
+  if (!(size > 0)) return std::nullopt;
+  auto up = optionsLoss(u, [&](const PmLeg& l) { return pnl(l, size); });
+  auto down = optionsLoss(u, [&](const PmLeg& l) { return pnl(l, -size); });
+  const bool upWorse = up.first >= down.first;
+  auto& w = upWorse ? up : down;
+  return PmComponent{.name = std::move(name), .value = w.first, .scenario = PmScenario{0, vol ? (upWorse ? size : -size) : 0},
+                     .leg = w.second, .underlying = u.underlying};
+}
+
+/// MR2, MR3 and MR5 (VENUES-PM.md 2.2; their shapes [UNVERIFIED]) when their options are set.
+std::vector<PmComponent> okxOptionCharges(const PmUnit& u, const OkxOptions& o) {
+  std::vector<PmComponent> out;
+  if (o.thetaDays > 0) {  // MR2: the options' value o.thetaDays later, price and IV held
+    auto [loss, leg] = optionsLoss(u, [&](const PmLeg& l) {
+      PmLeg later = l;
+      later.years = std::max(0.0, l.years - o.thetaDays / kDaysPerYear);
+      return l.coins * (optionValue(u, later, u.price, l.volatility) - optionValue(u, l, u.price, l.volatility));
+    });
+    out.push_back({.name = "MR2", .value = loss, .leg = leg, .underlying = u.underlying});
+  }
+  if (auto c = twoSided(u, "MR3", o.vegaPoints, true,
+                        [&](const PmLeg& l, double dv) { return legPnl(u, l, 0, std::max(l.volatility + dv, 0.0)); }))
+    out.push_back(*c);
+  if (auto c = twoSided(u, "MR5", o.rateShock, false, [&](const PmLeg& l, double dr) {
+        PmUnit moved = u;
+        moved.interestRate += dr;
+        return l.coins * (optionValue(moved, l, u.price, l.volatility) - optionValue(u, l, u.price, l.volatility));
+      }))
+    out.push_back(*c);
+  return out;
+}
+
+/// MR9 (VENUES-PM.md 2.2): each leg's cash delta by its settlement (USDT, USDC, else USD); each
+/// pair's hedging volume min(|a|, |b|) x the factor ([UNVERIFIED] tiers: one factor).
+std::vector<PmComponent> okxDepeg(const PmUnit& u, double factor) {
+  double usdt = 0, usdc = 0, usd = 0;
+  for (const PmLeg& l : u.legs) {
+    const double d = cashDelta(u, l);
+    (l.settlement == "USDT" ? usdt : l.settlement == "USDC" ? usdc : usd) += d;
+  }
+  std::vector<PmComponent> out;
+  const std::tuple<const char*, double, double> pairs[] = {{"MR9.USDT-USD", usdt, usd}, {"MR9.USDT-USDC", usdt, usdc},
+                                                            {"MR9.USDC-USD", usdc, usd}};
+  for (const auto& [name, a, b] : pairs)
+    if (const double volume = std::min(std::abs(a), std::abs(b)); volume > 0)
+      out.push_back({.name = name, .value = factor * volume, .underlying = u.underlying});
+  return out;
+}
+
+std::string okxAssumptions(const OkxOptions& o, const OkxPmParams& p) {
+  return joined({"okxExtremeCoverage: " + percent(o.extremeCoverage) + " of the MR6 loss",
+                 "okxVolShock: " + percent(o.volShock) + " relative IV move in MR1 and MR6",
+                 "MR4 = |size| x mark x annualised basis risk x T per dated future",
+                 "okxMr2Days: " + formatNumber(o.thetaDays) + " days of time decay (0: MR2 not charged)",
+                 "okxMr3Points: IV +-" + percent(o.vegaPoints) + " at every tenor (the published table's rows after 0 days unknown)",
+                 "okxMr5RateShock: rate +-" + percent(o.rateShock),
+                 "okxMr7Rate: raw minimum charge " + percent(o.minimumChargeRate) + " of notional x " +
+                     (p.minimumChargeTiers ? "the BTC/ETH multiplier tiers of before 2025-01-15" : "1 (no tiers published)"),
+                 "okxMr8Rate: " + percent(o.borrowingRate) + " of borrowed value", "okxMr9Factor: " + percent(o.depegFactor) +
+                     " of each stablecoin pair's hedged cash delta"});
+}
+
+}  // namespace
 
 VenueMargin okxPortfolioMargin(const PmUnit& u, const OkxPmParams& p, const OkxOptions& o) {
   VenueMargin r{.venue = "okx", .kind = "portfolio", .parameterSet = p.date, .currency = "USD"};
@@ -214,18 +369,30 @@ VenueMargin okxPortfolioMargin(const PmUnit& u, const OkxPmParams& p, const OkxO
   const double mr1 = std::max(0.0, -r.grids[0].worstPnl), mr6 = std::max(0.0, -r.grids[1].worstPnl);
   r.components.push_back(worstComponent("MR1", r.grids[0], mr1));
   r.components.push_back(worstComponent("MR6", r.grids[1], mr6));
-  double mr4 = 0;
+  double shock = std::max(mr1, mr6), added = 0;  // max(MR1, MR2, MR6); + MR4 + MR3 + MR5 + MR9
   for (const PmLeg& l : u.legs) {
     if (l.option || l.years <= 0) continue;
     const double basis = std::abs(l.coins) * l.mark * p.basisRisk * l.years;
-    mr4 += basis;
+    added += basis;
     r.components.push_back({.name = "MR4", .value = basis, .leg = l.path, .underlying = u.underlying});
   }
-  r.maintenanceMargin = std::max(mr1, mr6) + mr4;
+  std::vector<PmComponent> more = okxOptionCharges(u, o);
+  if (o.depegFactor > 0)
+    for (PmComponent& c : okxDepeg(u, o.depegFactor)) more.push_back(std::move(c));
+  for (PmComponent& c : more) {
+    if (c.name == "MR2") shock = std::max(shock, c.value);
+    else added += c.value;
+    r.components.push_back(std::move(c));
+  }
+  r.maintenanceMargin = shock + added;
+  if (o.minimumChargeRate > 0) {  // MR7 floors the unit's derivatives MMR
+    const double raw = okxRawMinimumCharge(u, o.minimumChargeRate);
+    const double mr7 = raw * (p.minimumChargeTiers ? okxMinimumChargeMultiplier(raw) : 1);
+    r.components.push_back({.name = "MR7", .value = mr7, .underlying = u.underlying});
+    r.maintenanceMargin = std::max(r.maintenanceMargin, mr7);
+  }
   r.initialMargin = p.imFactor * r.maintenanceMargin;
-  r.assumptions = joined({"okxExtremeCoverage: " + percent(o.extremeCoverage) + " of the MR6 loss",
-                   "okxVolShock: " + percent(o.volShock) + " relative IV move in MR1 and MR6",
-                   "MR4 = |size| x mark x annualised basis risk x T per dated future; MR2, MR3, MR5, MR7, MR9 not charged"});
+  r.assumptions = okxAssumptions(o, p);
   return r;
 }
 
@@ -233,7 +400,9 @@ VenueMargin okxPortfolioMargin(const PmUnit& u, const OkxPmParams& p, const OkxO
 
 BybitPmParams bybitParams(std::string_view name, std::string_view asOf) {
   const PmParameterSet set = *pmParameterSetAt("bybit", asOf, false);
-  return BybitPmParams{.date = set.asOf, .source = set.source, .priceRange = pmParameter("bybit", "priceRange", name, asOf)->value};
+  const std::optional<PmParameter> vega = pmParameter("bybit", "vegaSpreadFactor", name, asOf);
+  return BybitPmParams{.date = set.asOf, .source = set.source, .priceRange = pmParameter("bybit", "priceRange", name, asOf)->value,
+                       .vegaSpreadFactor = vega ? vega->value : 0};
 }
 
 VenueMargin bybitPortfolioMargin(const PmUnit& u, const BybitPmParams& p, const BybitOptions& o) {
@@ -252,11 +421,24 @@ VenueMargin bybitPortfolioMargin(const PmUnit& u, const BybitPmParams& p, const 
     r.components.push_back({.name = l.option ? "shortOptionContingency" : "futuresContingency", .value = c, .leg = l.path,
                             .underlying = u.underlying});
   }
+  // vega spread (options, per day of expiry difference) and delta spread (futures, per year) (3.2)
+  for (const auto& [options, factor, unit] : {std::tuple{true, p.vegaSpreadFactor, kDaysPerYear}, std::tuple{false, o.deltaSpreadFactor, 1.0}}) {
+    if (factor <= 0) continue;
+    for (const CalendarMatch& x : calendarMatches(u, options)) {
+      const double c = x.years * unit * x.size * factor * u.price;
+      mm += c;
+      r.components.push_back({.name = options ? "vegaSpreadContingency" : "deltaSpreadContingency", .value = c, .leg = x.leg,
+                              .underlying = u.underlying});
+    }
+  }
   r.maintenanceMargin = mm;
   r.initialMargin = mm * o.imFactor;
   r.assumptions = joined({"bybitVolShock: " + percent(o.volShock), "bybitFuturesFactor: " + percent(o.futuresFactor),
                    "bybitShortOptionFactor: " + percent(o.shortOptionFactor), "bybitImFactor: " + percent(o.imFactor),
-                   "vega spread, USDT-USDC spread and delta spread contingencies not charged"});
+                   p.vegaSpreadFactor > 0 ? "vega spread: " + percent(p.vegaSpreadFactor) + " per day of expiry difference (published)"
+                                          : std::string("vega spread not charged (no factor published for the underlying)"),
+                   "bybitDeltaSpreadFactor: " + percent(o.deltaSpreadFactor) + " per year of expiry difference (time unit assumed)",
+                   "USDT-USDC spread contingency not charged (factor unpublished)"});
   return r;
 }
 

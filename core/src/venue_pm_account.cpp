@@ -46,6 +46,7 @@ std::optional<DeribitPmParams> deribitParams(std::string_view underlying, bool i
   p.extendedDampener = value("extendedDampener", true);
   p.pnlOffset = value("pnlOffset", true), p.maxOffsetablePnl = value("maxOffsetablePnl", true);
   p.mmFactor = value("mmFactor");
+  p.maxDeltaShock = value("maxDeltaShock"), p.deltaTotalLiqShockThreshold = value("deltaTotalLiqShockThreshold");
   p.date = date;
   p.source = pmParameter("deribit", "priceRange", underlying, asOf)->source;
   return p;
@@ -59,7 +60,7 @@ PmLeg futureLeg(const Account& a, std::size_t i, const Underlying& u) {
   const AccountFuture& f = a.futures[i];
   const double mark = f.markPrice ? *f.markPrice : u.price;
   const double units = f.quantity * f.contractSize * (f.side == Side::Long ? 1 : -1);
-  PmLeg l{.path = at("futures", i), .inverse = f.contract == Contract::Inverse,
+  PmLeg l{.path = at("futures", i), .settlement = f.settlementAsset, .inverse = f.contract == Contract::Inverse,
           .coins = f.contract == Contract::Inverse ? units / mark : units, .mark = mark};
   // a dated future's expiry from a Deribit-style name ("BTC-28JUN24"); none: a perpetual
   const std::size_t dash = f.symbol.rfind('-');
@@ -95,7 +96,7 @@ std::vector<PmUnit> riskUnits(const Account& a, bool bySettlement) {
       if (o.underlying != u.name) continue;
       const OptionInputs& in = inputs[k++];
       unitFor(u, o.contract == Contract::Inverse)
-          .legs.push_back(PmLeg{.path = at("options", i), .option = true, .inverse = o.contract == Contract::Inverse,
+          .legs.push_back(PmLeg{.path = at("options", i), .settlement = o.settlementAsset, .option = true, .inverse = o.contract == Contract::Inverse,
                                 .coins = o.option.quantity * (o.option.side == Side::Long ? 1 : -1), .years = in.years,
                                 .type = o.option.type, .strike = o.option.strike, .volatility = in.volatility});
     }
@@ -126,12 +127,19 @@ void checkRequest(Checker& c, const Account& a, const MarginByVenueRequest& q) {
     fraction(at("request.span", i, "extremeCoverage"), s.extremeCoverage, 0, 1);
     fraction(at("request.span", i, "imRatio"), s.imRatio, 1, 10);
   }
-  fraction("request.okxExtremeCoverage", q.okx.extremeCoverage, 0, 1);
-  fraction("request.okxVolShock", q.okx.volShock, 0, 0.99);
-  fraction("request.bybitVolShock", q.bybit.volShock, 0, 0.99);
-  fraction("request.bybitFuturesFactor", q.bybit.futuresFactor, 0, 1);
-  fraction("request.bybitShortOptionFactor", q.bybit.shortOptionFactor, 0, 1);
-  fraction("request.bybitImFactor", q.bybit.imFactor, 1, 10);
+  struct Bounds {
+    const char* path;
+    double value, low, high;
+  };
+  const Bounds options[] = {{"request.okxExtremeCoverage", q.okx.extremeCoverage, 0, 1}, {"request.okxVolShock", q.okx.volShock, 0, 0.99},
+                            {"request.bybitVolShock", q.bybit.volShock, 0, 0.99}, {"request.bybitFuturesFactor", q.bybit.futuresFactor, 0, 1},
+                            {"request.bybitShortOptionFactor", q.bybit.shortOptionFactor, 0, 1},
+                            {"request.bybitImFactor", q.bybit.imFactor, 1, 10}, {"request.okxMr2Days", q.okx.thetaDays, 0, 365},
+                            {"request.okxMr3Points", q.okx.vegaPoints, 0, 3}, {"request.okxMr5RateShock", q.okx.rateShock, 0, 0.5},
+                            {"request.okxMr7Rate", q.okx.minimumChargeRate, 0, 0.1}, {"request.okxMr8Rate", q.okx.borrowingRate, 0, 1},
+                            {"request.okxMr9Factor", q.okx.depegFactor, 0, 1},
+                            {"request.bybitDeltaSpreadFactor", q.bybit.deltaSpreadFactor, 0, 1}};
+  for (const Bounds& b : options) fraction(b.path, b.value, b.low, b.high);
 }
 
 VenueMargin unsupported(std::string venue, std::string kind, std::string reason) {
@@ -210,6 +218,22 @@ VenueMargin evaluatedRow(const Account& a, std::string venue, std::string kind, 
   return m;
 }
 
+/// OKX's MR8 (VENUES-PM.md 2.2, account level; tiers [UNVERIFIED]: one rate): each borrowed asset's
+/// value (its loan, else max(0, -balance), x price) x okxMr8Rate, added to MMR; IMR = 1.3 MMR.
+void addOkxBorrowing(const Account& a, const OkxOptions& o, VenueMargin& r) {
+  if (!(o.borrowingRate > 0)) return;
+  const double imFactor = okxParams("others", kLatest).imFactor;
+  for (std::size_t i = 0; i < a.collateral.size(); ++i) {
+    const CollateralBalance& c = a.collateral[i];
+    const double borrowed = c.loan ? *c.loan : std::max(0.0, -c.balance);
+    if (!(borrowed > 0)) continue;
+    const double mr8 = borrowed * c.price * o.borrowingRate;
+    r.maintenanceMargin += mr8;
+    r.initialMargin += imFactor * mr8;
+    r.components.push_back({.name = "MR8", .value = mr8, .leg = at("collateral", i)});
+  }
+}
+
 }  // namespace
 
 std::vector<VenueMargin> venueRows(const Account& a, const MarginByVenueRequest& q, std::string_view venue, std::string_view kind) {
@@ -220,9 +244,12 @@ std::vector<VenueMargin> venueRows(const Account& a, const MarginByVenueRequest&
     if (want("portfolio")) r.push_back(deribitRow(a, q, asOf));
     if (want("standard")) r.push_back(evaluatedRow(a, "deribit", "standard", AccountMargin::DeribitStandard));
   }
-  if (venue == "okx") r.push_back(quoteRow(a, "okx", [&](const PmUnit& u) -> std::optional<VenueMargin> {
-    return okxPortfolioMargin(u, okxParams(u.underlying, asOf), q.okx);
-  }));
+  if (venue == "okx") {
+    r.push_back(quoteRow(a, "okx", [&](const PmUnit& u) -> std::optional<VenueMargin> {
+      return okxPortfolioMargin(u, okxParams(u.underlying, asOf), q.okx);
+    }));
+    if (r.back().supported) addOkxBorrowing(a, q.okx, r.back());
+  }
   if (venue == "bybit") r.push_back(quoteRow(a, "bybit", [&](const PmUnit& u) -> std::optional<VenueMargin> {
     return bybitPortfolioMargin(u, bybitParams(u.underlying, asOf), q.bybit);
   }));
@@ -257,16 +284,29 @@ namespace {
 /// How a venue's MM is assembled from its components (VENUES-PM.md).
 std::string_view assembly(const VenueMargin& v) {
   if (v.kind == "standard") return "MM = sum of the positions' standard maintenance margins";
-  if (v.venue == "deribit") return "MM = mm_factor x (worst case + roll shocks), IM = worst case + roll shocks";
-  if (v.venue == "okx") return "MMR = max(MR1, MR6) + MR4, IMR = 1.3 x MMR";
+  if (v.venue == "deribit") return "MM = mm_factor x (worst case + roll shocks + delta shock), IM = worst case + roll shocks + delta shock";
+  if (v.venue == "okx") return "MMR = sum of max(max(MR1, MR2, MR6) + MR4 + MR3 + MR5 + MR9, MR7) per unit + MR8, IMR = 1.3 x MMR";
   if (v.venue == "bybit") return "MM = maximum loss + contingencies, IM = MM x IM factor";
   if (v.venue == "span") return "MM = scan risk (the worst of 16 scenarios), IM = MM x IM ratio";
   return "MM = sum of the positions' maintenance margins (uniMMR's denominator), IM = MM";
 }
 
+/// OKX's MR7 of one unit: its raw charge and the tier's multiplier.
+Step minimumChargeStep(const Account& a, const MarginByVenueRequest& q, const PmComponent& c, const std::string& field) {
+  const std::string_view asOf = q.asOf ? std::string_view(*q.asOf) : kLatest;
+  double raw = 0;
+  for (const PmUnit& u : riskUnits(a, false))
+    if (u.underlying == c.underlying) raw = okxRawMinimumCharge(u, q.okx.minimumChargeRate);
+  const double multiplier = okxParams(c.underlying, asOf).minimumChargeTiers ? okxMinimumChargeMultiplier(raw) : 1;
+  return {.field = field, .label = "okx: MR7 of " + c.underlying + " = raw minimum charge x the tier's multiplier",
+          .formula = "MR7 = okxMr7Rate x sum |notional| x multiplier(raw)",
+          .substituted = formatNumber(raw) + " x " + formatNumber(multiplier), .value = c.value, .code = "venuePm.okxMinimumCharge",
+          .params = {{"underlying", c.underlying}, {"multiplier", multiplier}}};
+}
+
 }  // namespace
 
-void explain(const Account&, const MarginByVenueRequest&, MarginByVenueResult& r) {
+void explain(const Account& a, const MarginByVenueRequest& q, MarginByVenueResult& r) {
   for (std::size_t i = 0; i < r.venues.size(); ++i) {
     const VenueMargin& v = r.venues[i];
     const std::string base = at("venues", i);
@@ -282,6 +322,7 @@ void explain(const Account&, const MarginByVenueRequest&, MarginByVenueResult& r
       if (c.scenario) where += " at a move of " + formatNumber(c.scenario->priceMove * 100) + "%";
       r.steps.push_back({.field = base + ".components", .label = v.venue + ": " + c.name + where, .formula = c.name,
                          .substituted = formatNumber(c.value), .value = c.value, .code = "venuePm.component"});
+      if (v.venue == "okx" && c.name == "MR7") r.steps.push_back(minimumChargeStep(a, q, c, base + ".components"));
     }
     r.steps.push_back({.field = base + ".maintenanceMargin", .label = v.venue + " " + v.kind + " maintenance margin, " + v.currency,
                        .formula = std::string(assembly(v)), .substituted = "components " + (terms.empty() ? "0" : terms),

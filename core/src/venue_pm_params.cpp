@@ -36,6 +36,9 @@ constexpr std::string_view kBybit2024 = "Bybit help 'Margin Calculations under P
 constexpr std::string_view kBybit2025 =
     "learn.bybitglobal.com 'Bybit Portfolio Margin Model: Risk Parameter Adjustment in 2025' (from 2025-01-10 08:00 UTC); "
     "VENUES-PM.md 3.2";
+constexpr std::string_view kBybitContingency =
+    "scallope.com summary of Bybit's portfolio margin contingencies (vega spread factor, BTC/ETH 0.03%) [PUB-3P]; "
+    "VENUES-PM.md 3.2";
 constexpr std::string_view kDeribitBtc =
     "docs.deribit.com/api-reference/account-management/private-simulate (timestamp 1718619740501); VENUES-PM.md 1.5, DPM-1";
 constexpr std::string_view kDeribitEth =
@@ -56,7 +59,7 @@ void addDeribit(std::vector<Row>& rows, const DeribitColumn& c) {
       {"shortTermVegaPower", 0.3}, {"longTermVegaPower", 0.13}, {"minVolatilityForShockUp", 0.5}, {"extendedTableFactor", 1},
       {"annualisedMoveRisk", c.annualisedMoveRisk}, {"minAnnualisedMove", c.minAnnualisedMove},
       {"extendedDampener", c.extendedDampener}, {"pnlOffset", c.pnlOffset}, {"maxOffsetablePnl", c.maxOffsetablePnl},
-      {"mmFactor", 0.8}};
+      {"mmFactor", 0.8}, {"maxDeltaShock", 0.1}, {"deltaTotalLiqShockThreshold", 20000000}};
   for (const auto& [name, value] : values) rows.push_back({"deribit", c.scope, name, c.from, value, c.source});
 }
 
@@ -84,6 +87,7 @@ std::vector<Row> makeRows() {
     Row{"bybit", kMajor, "priceRange", "2024-09-04", 0.15, kBybit2024},
     Row{"bybit", kMajor, "priceRange", "2025-01-10", 0.10, kBybit2025},
     Row{"bybit", "others", "priceRange", "2024-09-04", 0.15, kBybit2024},
+    Row{"bybit", kMajor, "vegaSpreadFactor", "2024-09-04", 0.0003, kBybitContingency},
     // Deribit (VENUES-PM.md 1.5): the USD currency's roll, dampener and offset (the grids below)
     Row{"deribit", "USD", "annualisedMoveRisk", "2024-06-17", 0.10, kDeribitBtc},
     Row{"deribit", "USD", "minAnnualisedMove", "2024-06-17", 0.01, kDeribitBtc},

@@ -29,6 +29,10 @@ const time = (request, n = 200) => {
 };
 console.log(`all five venues: ${time({ span }).toFixed(3)} ms CPU per call`);
 for (const venue of ['deribit', 'okx', 'bybit', 'binance', 'span']) console.log(`${venue}: ${time({ span, venue }).toFixed(3)} ms`);
+// Every optional component on: Deribit's delta shock, OKX's MR2, MR3, MR5, MR7, MR8, MR9.
+const every = { span, deribitDeltaShock: 'excessOverThreshold', okxMr2Days: 1, okxMr3Points: 0.3, okxMr5RateShock: 0.01, okxMr7Rate: 0.0005,
+  okxMr8Rate: 0.1, okxMr9Factor: 0.01 };
+console.log(`all five venues, every optional component on: ${time(every).toFixed(3)} ms CPU per call`);
 
 // The reverse questions (venueReverse): a new short BTC call's largest size and the liquidating moves,
 // every row, then each venue alone; each answer re-evaluates the whole account.

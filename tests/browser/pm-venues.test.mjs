@@ -89,8 +89,16 @@ test('[UNVERIFIED] options behind named checkboxes with their defaults; SPAN wit
     await openPanel(page);
     const named = await page.$$eval('#opt-venues-out input[type=checkbox]', (xs) => xs.map((x) => x.name));
     assert.deepEqual(named, ['deribitExtendedWeight', 'deribitRollShock', 'okxExtremeCoverage', 'okxVolShock', 'bybitVolShock',
-      'bybitFuturesFactor', 'bybitShortOptionFactor', 'bybitImFactor', 'span']);
+      'bybitFuturesFactor', 'bybitShortOptionFactor', 'bybitImFactor', 'deribitDeltaShock', 'okxMr2Days', 'okxMr3Points', 'okxMr5RateShock',
+      'okxMr7Rate', 'okxMr8Rate', 'okxMr9Factor', 'bybitDeltaSpreadFactor', 'span']);
     assert.match(await page.textContent('.pm-assumptions'), /Default: off \(rangeOverMove/);
+    assert.match(await page.textContent('.pm-assumptions'), /Default: 45% \(the low end of the published 45–60%/);
+    // OKX MR7 at 0.05% of notional (a typed percentage): the page's OKX row is the core's for that request.
+    await page.check('#pmv-opt-okxMr7Rate');
+    const mr7 = expectedRows(lab.marginByVenue(account, { okxMr7Rate: 0.0005 }));
+    await page.waitForFunction((mm) => document.querySelector('[data-venue="okx:portfolio"] [data-field="maintenanceMargin"] .num')?.textContent === mm,
+      mr7['okx:portfolio'].mm, WAIT);
+    await page.uncheck('#pmv-opt-okxMr7Rate');
     // Full weight on the extended table, and SPAN at a 10% scan range: the page shows what the core gives for that request.
     await page.check('#pmv-opt-deribitExtendedWeight');
     await page.check('#pmv-opt-span');

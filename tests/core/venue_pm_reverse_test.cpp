@@ -253,7 +253,7 @@ TEST_CASE("venue PM: Bybit's and Deribit's dated sets and diffs (VENUES-PM.md 3.
     }
   }
   CHECK(usd == 2);
-  CHECK(eth == 14);
+  CHECK(eth == 16);  // the 16 values of table 1.5 (with max_delta_shock and delta_total_liq_shock_threshold)
   CHECK(pmParameter("deribit", "priceRange", "ETH", "2026-03-01")->value == 0.18);
   CHECK(pmParameter("deribit", "extendedDampener", "BTC", "2026-03-01")->value == 100000);
   // errors at their paths

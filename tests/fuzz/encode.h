@@ -828,6 +828,18 @@ void reverseSchema(IO& io, Params& p) {
   if (moves) io.text(p.reverseUnderlying ? *p.reverseUnderlying : p.reverseUnderlying.emplace(), accountNameTable());
 }
 
+/// Margin by venue's further components (appended after reverseSchema): Deribit's delta shock, OKX's
+/// MR2, MR3, MR5, MR7, MR8, MR9 and Bybit's delta spread factor, near the values that switch them on.
+template <class IO>
+void venueComponentsSchema(IO& io, Params& p) {
+  MarginByVenueRequest& q = p.venueRequest;
+  io.choice(q.deribit.deltaShock, static_cast<int>(enumNames(q.deribit.deltaShock).size()));
+  for (auto [x, ref] : {std::pair{&q.okx.thetaDays, 1.0}, std::pair{&q.okx.vegaPoints, 0.3}, std::pair{&q.okx.rateShock, 0.01},
+                        std::pair{&q.okx.minimumChargeRate, 0.0005}, std::pair{&q.okx.borrowingRate, 0.1},
+                        std::pair{&q.okx.depegFactor, 0.01}, std::pair{&q.bybit.deltaSpreadFactor, 0.45}})
+    io.num(*x, ref);
+}
+
 template <class IO>
 void paramsSchema(IO& io, Params& p, const Refs& r) {
   io.raw(&p.tools, sizeof p.tools);
@@ -1003,6 +1015,7 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   venueSchema(io, p);
   accountVenueSchema(io, p);
   reverseSchema(io, p);
+  venueComponentsSchema(io, p);
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

@@ -180,6 +180,7 @@ function moreToolAnswers(full) {
       openInterestNotional: 5e6, openInterestLowerCap: 1e6, openInterestUpperCap: 1e7 }, E),
     lab.reconcile(by1, [{ position: 0, liquidationPrice: 19700, tick: 0.5 }], E),
     lab.marginByVenue(puts, { asOf: '2025-06-01' }, E), lab.marginByVenue(calendar, { span: [{ underlying: 'BTC', priceScanRange: 0.1 }] }, E),
+    lab.marginByVenue(calendar, { venue: 'okx', okxMr7Rate: 0.0005 }, E),
     lab.venueReverse(calendar, { venue: 'span', span: [{ underlying: 'BTC', priceScanRange: 0.1 }],
       newLeg: { future: { ...calendar.futures[1], quantity: 1 } } }, E),
     lab.pmParameterDiff('okx', '2024-12-31', '2025-01-10', E),

@@ -224,6 +224,10 @@ export async function venues(): Promise<number> {
   const leg: string | null = rows[0]?.components[0]?.leg ?? null;
   // @ts-expect-error: an unknown Deribit weight
   lab.marginByVenue(account, { deribitExtendedWeight: 'half' });
+  lab.marginByVenue(account, { deribitDeltaShock: 'excessOverThreshold', okxMr2Days: 1, okxMr3Points: 0.3, okxMr5RateShock: 0.01,
+    okxMr7Rate: 0.0005, okxMr8Rate: 0.1, okxMr9Factor: 0.01, bybitDeltaSpreadFactor: 0.6 });
+  // @ts-expect-error: an unknown delta shock
+  lab.marginByVenue(account, { deribitDeltaShock: 'always' });
   return (grid?.worstPnl ?? 0) + (leg ? 1 : 0);
 }
 

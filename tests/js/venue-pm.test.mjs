@@ -61,12 +61,28 @@ test('a calendar spread at its own marks: a roll shock per leg; SPAN with its pa
   const span = answer.venues.find((v) => v.venue === 'span');
   assert.ok(Math.abs(span.maintenanceMargin - 10000) < 1e-6, String(span.maintenanceMargin));
   assert.ok(answer.steps.length > 0);
+  // OKX MR7 (VENUES-PM.md 2.2, okxMr7Rate assumed 0.05%): raw = 0.0005 x (100 x 100,000 + 100 x 101,000) =
+  // 10,050 USD, in the (10k, 70k] tier of the BTC multipliers: x 2 = 20,100; its step names the multiplier.
+  const okx = lab.marginByVenue(account, { venue: 'okx', asOf: '2024-12-01', okxMr7Rate: 0.0005 }, { explain: true });
+  assert.ok(Math.abs(okx.venues[0].components.find((c) => c.name === 'MR7').value - 20100) < 1e-8);
+  assert.equal(okx.steps.find((s) => s.code === 'venuePm.okxMinimumCharge').params.multiplier, 2);
+  // Bybit's delta spread: 100 BTC matched, 28JUN24 -> 27SEP24 = 91 days apart, x 100,000 x 45% (default).
+  const bybit = answer.venues.find((v) => v.venue === 'bybit');
+  const spread = bybit.components.find((c) => c.name === 'deltaSpreadContingency');
+  assert.equal(spread.leg, 'futures[1]');
+  assert.ok(Math.abs(spread.value - (91 / 365) * 100 * 100000 * 0.45) < 1e-6, String(spread.value));
 });
 
 test('errors at their paths; misuse throws', () => {
   const answer = lab.marginByVenue(puts, { asOf: 'June', venue: 'cme', okxExtremeCoverage: 2 });
   assert.deepEqual(answer.errors.map((e) => e.path), ['request.asOf', 'request.venue', 'request.okxExtremeCoverage']);
   assert.deepEqual(lab.marginByVenue(puts, { deribitRollShock: 'weekly' }).errors.map((e) => e.path), ['request.deribitRollShock']);
+  const bad = lab.marginByVenue(puts, { okxMr2Days: -1, okxMr3Points: 4, okxMr5RateShock: 1, okxMr7Rate: 0.5, okxMr8Rate: 2, okxMr9Factor: -0.1,
+    bybitDeltaSpreadFactor: 2 });
+  assert.deepEqual(bad.errors.map((e) => e.path), ['request.okxMr2Days', 'request.okxMr3Points', 'request.okxMr5RateShock', 'request.okxMr7Rate',
+    'request.okxMr8Rate', 'request.okxMr9Factor', 'request.bybitDeltaSpreadFactor']);
+  assert.match(bad.errors[0].message, /request\.okxMr2Days \(-1\) must be between 0 and 365/);
+  assert.deepEqual(lab.marginByVenue(puts, { deribitDeltaShock: 'always' }).errors.map((e) => e.path), ['request.deribitDeltaShock']);
   assert.throws(() => lab.marginByVenue(null), TypeError);
   assert.throws(() => lab.marginByVenue(puts, 5), TypeError);
 });

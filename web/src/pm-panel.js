@@ -16,6 +16,11 @@ export const STALE_YEARS = 1;
 const NAMES = { deribit: 'Deribit', okx: 'OKX', bybit: 'Bybit', binance: 'Binance', span: 'CME SPAN' };
 const QUOTE = new Set(['USD', 'USDC', 'USDT']);
 
+/** An OKX component whose shape or value is [UNVERIFIED]: a number, 0 (the default) leaves it out. */
+function notCharged(key, per, initial, text) {
+  return { key, per, initial, text, otherwise: 'Default: off (not charged).' };
+}
+
 /**
  * The [UNVERIFIED] options, each behind a checkbox: `on` is the value sent when checked (a choice),
  * or `unit` says the checkbox opens a field (per 100: a percentage). `text` names it, `otherwise`
@@ -32,6 +37,16 @@ export const ASSUMPTIONS = [
   { key: 'bybitFuturesFactor', per: 100, initial: '0', text: 'Bybit: the futures contingency per coin of the index', otherwise: 'Default: 0%.' },
   { key: 'bybitShortOptionFactor', per: 100, initial: '0', text: 'Bybit: the short options contingency per coin of the index', otherwise: 'Default: 0%.' },
   { key: 'bybitImFactor', per: 1, initial: '1', text: 'Bybit: initial margin as a multiple of maintenance', otherwise: 'Default: 1.' },
+  { key: 'deribitDeltaShock', on: 'excessOverThreshold', text: 'Deribit: the delta shock on the net delta above its threshold',
+    otherwise: 'Default: off (formula unpublished; the correlation contingency is never charged).' },
+  notCharged('okxMr2Days', 1, '1', 'OKX MR2: the options\' time decay over this many days'),
+  notCharged('okxMr3Points', 100, '30', 'OKX MR3: implied volatility up and down by these points at every tenor'),
+  notCharged('okxMr5RateShock', 100, '1', 'OKX MR5: the interest rate up and down by'),
+  notCharged('okxMr7Rate', 100, '0.05', 'OKX MR7: the raw minimum charge as a share of notional (BTC and ETH tiers multiply it)'),
+  notCharged('okxMr8Rate', 100, '10', 'OKX MR8: maintenance margin on the borrowed value'),
+  notCharged('okxMr9Factor', 100, '1', 'OKX MR9: the stablecoin de-peg charge on each hedged pair'),
+  { key: 'bybitDeltaSpreadFactor', per: 100, initial: '45', text: 'Bybit: the delta spread factor per year of expiry difference',
+    otherwise: 'Default: 45% (the low end of the published 45–60%; per year is our reading).' },
   { key: 'span', per: 100, initial: '', text: 'CME SPAN: the price scan range of every underlying',
     otherwise: 'Default: off (no SPAN parameters, so SPAN is not computed; IM = MM).' },
 ];

@@ -29,6 +29,7 @@ inline constexpr std::size_t kMaxSpanParameters = 50;  ///< request.span entries
 /// One position of a risk unit (one underlying; Deribit: one underlying and settlement kind).
 struct PmLeg {
   std::string path;      ///< the account's position: "futures[2]" or "options[0]"
+  std::string settlement;  ///< its settlement asset ("USDT", "USDC", "BTC"); OKX's MR9 reads it
   bool option = false;
   bool inverse = false;  ///< coin-settled: PnL in coin
   double coins = 0;      ///< signed size in coins of underlying (a future's at its own mark)
@@ -101,6 +102,7 @@ struct DeribitPmParams {
   double extendedDampener = 100000;  ///< quote
   double pnlOffset = 0, maxOffsetablePnl = 0;
   double mmFactor = 0.8;
+  double maxDeltaShock = 0.1, deltaTotalLiqShockThreshold = 20000000;  ///< delta shock (1.4)
 };
 /// Deribit's up and down volatility of an option (1.2): f = (30/DTE)^(DTE < 30 ? short : long power),
 /// up = max(sigma (1 + up f), min up), down = max(sigma (1 - down f), 0).
@@ -117,10 +119,18 @@ double deribitExtendedWeight(const DeribitPmParams& p, double move, bool fullWei
 enum class DeribitExtendedWeight { RangeOverMove, Full };
 /// [UNVERIFIED] the roll shock's move: max(annualisedMoveRisk x T, floor) (default) or the floor alone.
 enum class DeribitRollShock { TimeScaled, Floor };
+/// [UNVERIFIED] the delta shock (1.4: parameters published, formula not): off (default) or
+/// max_delta_shock x the part of |net delta total| x index above delta_total_liq_shock_threshold (USD).
+enum class DeribitDeltaShock { Off, ExcessOverThreshold };
 struct DeribitOptions {
   DeribitExtendedWeight extendedWeight = DeribitExtendedWeight::RangeOverMove;
   DeribitRollShock rollShock = DeribitRollShock::TimeScaled;
+  DeribitDeltaShock deltaShock = DeribitDeltaShock::Off;
 };
+/// A leg's cash delta in quote: the change of its value per unit relative move of the underlying. A
+/// future: coins x its mark (linear) or x the index (inverse); an option: coins x Black-76 delta x
+/// forward, premium-adjusted when coin-settled (Deribit's delta total, support 25944751433757).
+double cashDelta(const PmUnit& unit, const PmLeg& leg) noexcept;
 /// One unit (one underlying and settlement asset) under Deribit PM; its currency is the coin when
 /// inverse, the quote when linear.
 VenueMargin deribitPortfolioMargin(const PmUnit& unit, const DeribitPmParams& p, const DeribitOptions& o = {});
@@ -133,13 +143,30 @@ struct OkxPmParams {
   double extremeMove = 0.24;   ///< MR6
   double basisRisk = 0.05;     ///< MR4 annualised move risk
   double imFactor = 1.3;
+  /// MR7: the published BTC/ETH multiplier tiers apply (pre-2025-01-15 values; kept after, assumed);
+  /// false: multiplier 1 (no tiers published for the underlying).
+  bool minimumChargeTiers = false;
 };
+/// The [UNVERIFIED] parts of OKX's formula (2.2); each 0 (the default) leaves its component out.
 struct OkxOptions {
   double extremeCoverage = 1;  ///< [UNVERIFIED] fraction of the MR6 loss counted (default 1, as printed)
   double volShock = 0;         ///< [UNVERIFIED] MR1 IV move, relative (default 0: price moves only)
+  double thetaDays = 0;        ///< MR2: the options' loss over this many days, price and IV held
+  double vegaPoints = 0;       ///< MR3: every option's IV up and down by this (0.3 = 30 points), price held
+  double rateShock = 0;        ///< MR5: the interest rate up and down by this (absolute), price and IV held
+  double minimumChargeRate = 0;  ///< MR7: raw minimum charge = rate x sum of |notional|
+  double borrowingRate = 0;    ///< MR8: MM per borrowed quote (account level)
+  double depegFactor = 0;      ///< MR9: charge per unit of each stablecoin pair's hedged cash delta
 };
+/// MR7's multiplier of a raw minimum charge (USD) for BTC and ETH before 2025-01-15 [PUB] (2.2):
+/// [0, 10k] 1, (10k, 70k] 2, (70k, 170k] 4, (170k, 300k] 6, (300k, 470k] 8, (470k, 700k] 10, above 12.
+double okxMinimumChargeMultiplier(double raw) noexcept;
+/// MR7's raw charge of a unit: rate x sum over legs of |coins| x mark (linear future) or x index.
+double okxRawMinimumCharge(const PmUnit& unit, double rate) noexcept;
 /// MR1 and MR6 from the class's grid, MR4 = sum |coins| x mark x basisRisk x T over dated futures
-/// ([UNVERIFIED] shape); MMR = max(MR1, MR6) + MR4; IMR = 1.3 MMR. Quote currency.
+/// ([UNVERIFIED] shape), MR2, MR3, MR5, MR7 and MR9 when their options are set; Derivatives MMR =
+/// max(max(MR1, MR2, MR6) + MR4 + MR3 + MR5 + MR9, MR7); IMR = 1.3 MMR. Quote currency. MR8 is the
+/// account's (marginByVenue).
 VenueMargin okxPortfolioMargin(const PmUnit& unit, const OkxPmParams& p, const OkxOptions& o = {});
 /// The set of an underlying's class at a date ("BTC" and "ETH"; the second list; the others).
 OkxPmParams okxParams(std::string_view underlying, std::string_view asOf);
@@ -149,13 +176,27 @@ OkxPmParams okxParams(std::string_view underlying, std::string_view asOf);
 struct BybitPmParams {
   std::string date, source;
   double priceRange = 0.10;  ///< 11 points from -range to +range
+  /// Vega spread contingency per day of expiry difference x hedged coin x index (BTC, ETH 0.03%
+  /// [PUB-3P], 3.2); 0: none published for the underlying, not charged.
+  double vegaSpreadFactor = 0;
 };
 struct BybitOptions {
   double volShock = 0;            ///< [UNVERIFIED] IV stress, relative, up and down (default 0)
   double futuresFactor = 0;       ///< [UNVERIFIED] perp/futures contingency per coin x index (default 0)
   double shortOptionFactor = 0;   ///< [UNVERIFIED] short options contingency per coin x index (default 0)
   double imFactor = 1;            ///< [UNVERIFIED] IM = MM x factor (default 1)
+  /// Delta spread contingency per year of expiry difference x hedged coin x index (3.2: "basis factor
+  /// 45-60%" [PUB-3P]; default 0.45, the range's low end; the time unit, years, is our reading).
+  double deltaSpreadFactor = 0.45;
 };
+/// One calendar match: `size` coins of one expiry against the opposite sign at an earlier one.
+struct CalendarMatch {
+  double years = 0, size = 0;  ///< the expiries' difference and the coins matched
+  std::string leg;             ///< the later expiry's first leg
+};
+/// Net coins per expiry, earliest first, each matched against the earliest open opposite-signed
+/// expiry (a perpetual at 0 years). `options`: the option legs, else the futures.
+std::vector<CalendarMatch> calendarMatches(const PmUnit& unit, bool options);
 VenueMargin bybitPortfolioMargin(const PmUnit& unit, const BybitPmParams& p, const BybitOptions& o = {});
 BybitPmParams bybitParams(std::string_view underlying, std::string_view asOf);
 

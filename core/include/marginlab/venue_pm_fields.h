@@ -18,6 +18,9 @@ constexpr std::string_view enumType(DeribitExtendedWeight) noexcept { return "De
 inline constexpr std::string_view kDeribitRollShockNames[] = {"timeScaled", "floor"};
 constexpr std::span<const std::string_view> enumNames(DeribitRollShock) noexcept { return kDeribitRollShockNames; }
 constexpr std::string_view enumType(DeribitRollShock) noexcept { return "DeribitRollShock"; }
+inline constexpr std::string_view kDeribitDeltaShockNames[] = {"off", "excessOverThreshold"};
+constexpr std::span<const std::string_view> enumNames(DeribitDeltaShock) noexcept { return kDeribitDeltaShockNames; }
+constexpr std::string_view enumType(DeribitDeltaShock) noexcept { return "DeribitDeltaShock"; }
 
 template <> inline constexpr std::string_view kStructName<SpanParams> = "SpanParams";
 template <> inline constexpr std::string_view kStructName<MarginByVenueRequest> = "MarginByVenueRequest";
@@ -62,6 +65,14 @@ void fields(V& v, T& r) {
   v("bybitFuturesFactor", r.bybit.futuresFactor);
   v("bybitShortOptionFactor", r.bybit.shortOptionFactor);
   v("bybitImFactor", r.bybit.imFactor);
+  v("deribitDeltaShock", r.deribit.deltaShock);
+  v("okxMr2Days", r.okx.thetaDays);
+  v("okxMr3Points", r.okx.vegaPoints);
+  v("okxMr5RateShock", r.okx.rateShock);
+  v("okxMr7Rate", r.okx.minimumChargeRate);
+  v("okxMr8Rate", r.okx.borrowingRate);
+  v("okxMr9Factor", r.okx.depegFactor);
+  v("bybitDeltaSpreadFactor", r.bybit.deltaSpreadFactor);
 }
 
 template <class V, Is<PmScenario> T>
