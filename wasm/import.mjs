@@ -403,8 +403,8 @@ function okxTierRows(ctx, data, path) {
     const inst = name(ctx, e, 'instId', p, { optional: true });
     const family = inst ? undefined : name(ctx, e, 'instFamily', p, { optional: true }) || name(ctx, e, 'uly', p, { optional: true });
     if (!inst && !family) throw new ImportError(join(p, 'instFamily'), 'missing: the instrument family (or instId) the tier belongs to');
-    const key = inst || family;
-    if (!groups.has(key)) groups.set(key, { family: !inst, rows: [] });
+    const key = inst ? `instId ${inst}` : `family ${family}`;  // a pair BTC-USDT and the family BTC-USDT are two tables
+    if (!groups.has(key)) groups.set(key, { name: inst || family, family: !inst, rows: [] });
     groups.get(key).rows.push({
       from: p,
       tier: name(ctx, e, 'tier', p, { optional: true }),
@@ -421,7 +421,8 @@ function okxTierRows(ctx, data, path) {
  *  listed as ignored. */
 function okxPositionTiers(ctx) {
   const held = [...new Set(ctx.positions.map((p) => p.okxInst))];
-  for (const [key, group] of ctx.okxTiers || []) {
+  for (const group of (ctx.okxTiers || new Map()).values()) {
+    const key = group.name;
     const rows = group.rows.slice().sort((a, b) => a.maxSz.value - b.maxSz.value);
     const insts = held.filter((inst) => (group.family ? okxFamily(inst) === key : inst === key));
     const taken = new Set();

@@ -129,6 +129,13 @@ describe('documented example responses import as scenarios the core accepts', ()
     // ETH-USDT-SWAP keeps the shipped table's row.
     assert.match(mappedTo(r, 'tiers.ETH-USDT-SWAP').from, /^shipped table okx-swap/);
     assert.deepEqual(r.errors, []);
+    // A BTC-USDT-SWAP position with the BTC-USDT swap family's tiers beside the pair BTC-USDT's: two tables, the pair's ignored.
+    const btc = json('okx/signal-positions-swap.json');
+    btc.data[0].instId = 'BTC-USDT-SWAP';
+    const family = JSON.parse(text('okx/position-tiers-swap-constructed.json').replaceAll('ETH-USDT', 'BTC-USDT'));
+    const both = importPositions('okx', { positions: btc, positionTiers: family, margin: doc });
+    assert.equal(both.mapped.find((m) => m.to === 'tiers.BTC-USDT-SWAP[0].maintenanceMarginRate').from, 'positionTiers.data[0].mmr');
+    assert.ok(both.ignored.some((x) => x.path === 'margin.data[0]' && /BTC-USDT: no position of this instrument$/.test(x.reason)));
     // Alone it imports nothing, and says why.
     await assert.rejects(lab.importPositions('okx', text('okx/position-tiers.json')),
       (e) => e.name === 'ImportError' && /no open position to import in this okx response \(position tiers of BTC-USDT: no position of this instrument\)/.test(e.message));
