@@ -104,7 +104,7 @@ describe('documented example responses import as scenarios the core accepts', ()
     assert.equal(mappedTo(alone, 'positions[0].contractSize').from, 'shipped contract specification okx-swap ETH-USDT-SWAP');
     assert.ok(!alone.missing.some((m) => /contract value/.test(m.path)));
     // An instrument MarginLab does not ship: the stated default 1, listed as missing.
-    const unshipped = await lab.importPositions('okx', text('okx/signal-positions-swap.json').replace('ETH-USDT-SWAP', 'LINK-USDT-SWAP'));
+    const unshipped = await lab.importPositions('okx', text('okx/signal-positions-swap.json').replace('ETH-USDT-SWAP', 'PEPE-USDT-SWAP'));
     assert.ok(unshipped.missing.some((m) => m.path === 'data[0].instId (contract value)' && m.default === 1));
     assert.equal(unshipped.scenario.positions[0].contractSize, 1);
     const r = await lab.importPositions('okx', { positions: json('okx/signal-positions-swap.json'), instruments: json('okx/instruments-constructed.json') }, { walletBalance: 500 });
