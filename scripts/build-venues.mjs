@@ -36,7 +36,11 @@ for (const f of readdirSync(out)) if (/^venue-.*\.js$/.test(f) && f !== 'venue-c
 // The checks, for the API to run on each venue file it loads (imported with the first one).
 writeFileSync(join(out, 'venue-check.js'), readFileSync(join(here, '..', 'wasm', 'venue-data.mjs'), 'utf8'));
 // The importer of venue API responses (lab.importPositions loads it on first use).
-writeFileSync(join(out, 'marginlab-import.js'), readFileSync(join(here, '..', 'wasm', 'import.mjs'), 'utf8'));
+// Its one import, the tier pick of venue-data.mjs, names that module as shipped (venue-check.js).
+const importer = readFileSync(join(here, '..', 'wasm', 'import.mjs'), 'utf8');
+const pick = "from './venue-data.mjs';";
+if (importer.split(pick).length !== 2) throw new Error(`wasm/import.mjs: expected one import ${pick}`);
+writeFileSync(join(out, 'marginlab-import.js'), importer.replace(pick, "from './venue-check.js';"));
 // The index, small for the first paint: each contract a row [symbol, aliases, contract, base, quote,
 // settle, [contractSize, tickSize, lotSize, minQty, minNotional, priceSigFigs], capUnit when not quote], the usual aliases
 // (BTC-USDT-SWAP, ...) made when the module loads by the same function the build checks with.

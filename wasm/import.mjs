@@ -6,6 +6,7 @@
 // venue's as given (a unit named in the response, XBt satoshis or a percent, is converted and the
 // mapping says so); the margin math stays in the core. Pure functions, no I/O; shipped beside the
 // modules as marginlab-import.js and loaded by lab.importPositions on first use.
+import { tiersForPosition } from './venue-data.mjs';  // shipped beside it as venue-check.js (scripts/build-venues.mjs)
 
 export const VENUES = Object.freeze(['binance', 'bybit', 'okx', 'hyperliquid', 'bitmex', 'deribit', 'dydx']);
 /** Limits on hostile input: the text's length, the depth of nesting, the values in all. */
@@ -352,13 +353,17 @@ function readBybit(ctx, tree) {
 
 // ---- OKX v5 ----------------------------------------------------------------------------------------
 
-const OKX = 'the body of GET /api/v5/account/positions, /api/v5/account/balance or /api/v5/public/instruments ({ code, data: [...] }), or an object of several by endpoint';
+const OKX = 'the body of GET /api/v5/account/positions, /api/v5/account/balance, /api/v5/public/instruments or /api/v5/public/position-tiers ({ code, data: [...] }), or an object of several by endpoint';
 const okxData = (x) => (isObject(x) && Array.isArray(x.data) ? x.data : null);
 const okxKinds = {
   positions: (x) => listOf(okxData(x), (e) => has(e, 'instId') && has(e, 'pos')),
   balance: (x) => listOf(okxData(x), (e) => Array.isArray(e.details)),
   instruments: (x) => listOf(okxData(x), (e) => has(e, 'instId') && has(e, 'ctVal')),
+  positionTiers: (x) => listOf(okxData(x), (e) => has(e, 'maxSz') && has(e, 'mmr') && has(e, 'maxLever')),
 };
+const OKX_NO_CTVAL = 'default 1: ctVal not given';
+/** BTC-USDT-SWAP, BTC-USDT-250328 -> BTC-USDT: the instrument family a swap or future belongs to. */
+const okxFamily = (inst) => inst.split('-').slice(0, 2).join('-');
 
 function okxPosition(ctx, e, path) {
   const inst = name(ctx, e, 'instId', path);
@@ -388,6 +393,60 @@ function okxPosition(ctx, e, path) {
   p.okxInst = inst;
 }
 
+/** Position-tier rows grouped by what they name: a swap's or future's instrument family (instFamily,
+ *  else uly; OKX leaves instId empty for them) or an instrument (instId: a MARGIN pair's tiers). */
+function okxTierRows(ctx, data, path) {
+  const groups = ctx.okxTiers || (ctx.okxTiers = new Map());
+  data.forEach((e, i) => {
+    const p = join(path, i);
+    if (!isObject(e)) return;
+    const inst = name(ctx, e, 'instId', p, { optional: true });
+    const family = inst ? undefined : name(ctx, e, 'instFamily', p, { optional: true }) || name(ctx, e, 'uly', p, { optional: true });
+    if (!inst && !family) throw new ImportError(join(p, 'instFamily'), 'missing: the instrument family (or instId) the tier belongs to');
+    const key = inst ? `instId ${inst}` : `family ${family}`;  // a pair BTC-USDT and the family BTC-USDT are two tables
+    if (!groups.has(key)) groups.set(key, { name: inst || family, family: !inst, rows: [] });
+    groups.get(key).rows.push({
+      from: p,
+      tier: name(ctx, e, 'tier', p, { optional: true }),
+      maxSz: field(num(ctx, e, 'maxSz', p), join(p, 'maxSz')),
+      maxLeverage: field(num(ctx, e, 'maxLever', p), join(p, 'maxLever')),
+      maintenanceMarginRate: field(num(ctx, e, 'mmr', p), join(p, 'mmr')),
+    });
+  });
+}
+
+/** A pasted position-tier table -> the tier table of each instrument of its family (or its instId) with
+ *  a position: the one row the positions' size in contracts falls in (OKX fixes the tier by size,
+ *  tiersForPosition), with an open cap. Rows of no position's instrument, and the rows not taken, are
+ *  listed as ignored. */
+function okxPositionTiers(ctx) {
+  const held = [...new Set(ctx.positions.map((p) => p.okxInst))];
+  for (const group of (ctx.okxTiers || new Map()).values()) {
+    const key = group.name;
+    const rows = group.rows.slice().sort((a, b) => a.maxSz.value - b.maxSz.value);
+    const insts = held.filter((inst) => (group.family ? okxFamily(inst) === key : inst === key));
+    const taken = new Set();
+    for (const inst of insts) {
+      const mine = ctx.positions.filter((p) => p.okxInst === inst);
+      const sized = mine.map((p) => ({ quantity: p.quantity.value, contractSize: p.contractSize.value }));
+      const table = { capUnit: 'contracts', spec: { contractSize: sized[0].contractSize }, tiers: rows.map((r, i) => ({ notionalCap: r.maxSz.value, i })) };
+      const row = rows[tiersForPosition(table, sized)[0].i];
+      taken.add(row);
+      const size = sized.reduce((sum, q) => sum + q.quantity, 0);
+      ctx.tiers.set(inst, [{
+        notionalCap: field(MAX_MAGNITUDE, row.maxSz.from, `${inst}: ${size} contracts take tier ${row.tier || rows.indexOf(row) + 1} (maxSz ${row.maxSz.value} contracts); OKX fixes the tier by position size, so the row applies at every price`),
+        maxLeverage: row.maxLeverage,
+        maintenanceMarginRate: row.maintenanceMarginRate,
+      }]);
+    }
+    for (const r of rows) {
+      if (taken.has(r)) continue;
+      ignore(ctx, r.from, insts.length ? `${key} tier ${r.tier || rows.indexOf(r) + 1}: not the row the position's size falls in`
+        : `position tiers of ${key}: no position of this ${group.family ? 'instrument family' : 'instrument'}`);
+    }
+  }
+}
+
 function readOkx(ctx, tree) {
   const parts = partsOf(tree, okxKinds, OKX);
   for (const { kind, node, path } of parts) {
@@ -406,7 +465,7 @@ function readOkx(ctx, tree) {
         const cash = num(ctx, d, 'cashBal', p, { signed: true, optional: true });
         if (cash !== undefined) ctx.wallets.push({ asset, value: cash, from: join(p, 'cashBal') });
       }));
-    }
+    } else if (kind === 'positionTiers') okxTierRows(ctx, node.data, dp);
   }
   for (const { kind, node, path } of parts) if (kind === 'positions') node.data.forEach((e, i) => isObject(e) && okxPosition(ctx, e, join(join(path, 'data'), i)));
   for (const p of ctx.positions) {
@@ -414,9 +473,10 @@ function readOkx(ctx, tree) {
     if (spec) p.contractSize = spec;
     else {
       miss(ctx, `${p.from}.instId (contract value)`, `the contract value (ctVal) of ${p.okxInst}: paste GET /api/v5/public/instruments beside the positions, or pass options.contractSizes`, 1);
-      p.contractSize = field(1, join(p.from, 'instId'), 'default 1: ctVal not given');
+      p.contractSize = field(1, join(p.from, 'instId'), OKX_NO_CTVAL);
     }
   }
+  okxPositionTiers(ctx);
 }
 
 // ---- Hyperliquid ---------------------------------------------------------------------------------
@@ -854,10 +914,28 @@ async function shippedTiers(venues, result) {
       continue;
     }
     const loaded = (await venues.loadVenue(table.venue)).find((t) => t.symbols[0] === table.symbols[0]);
-    const rows = (await import('./venue-check.js')).tiersForPosition(loaded, s.positions.filter((p) => p.symbol === symbol));
+    const rows = tiersForPosition(loaded, s.positions.filter((p) => p.symbol === symbol));
     s.tiers = { ...s.tiers, [symbol]: rows };
     result.mapped.push({ from: `shipped table ${table.venue} ${table.symbols[0]} (${table.date})`, to: `tiers.${symbol}`, value: `${rows.length} rows` });
   }
+}
+
+/** An OKX position whose contract value (ctVal) the response does not give takes the shipped contract
+ *  specification's, when MarginLab ships the instrument, in place of the stated default 1 (its missing
+ *  entry goes; `mapped` names the specification). */
+function shippedContractValues(venues, result) {
+  const s = result.scenario;
+  if (s.version === 3 || s.rules !== 'okx') return;
+  s.positions.forEach((p, i) => {
+    const m = result.mapped.find((x) => x.to === `positions[${i}].contractSize`);
+    if (!m || m.note !== OKX_NO_CTVAL) return;
+    const table = venues.defaultTiers(s.rules, p.symbol).find((t) => t.venue && t.spec && t.spec.contractSize > 0);
+    if (!table) return;
+    const gap = `${m.from} (contract value)`;
+    p.contractSize = table.spec.contractSize;
+    Object.assign(m, { from: `shipped contract specification ${table.venue} ${table.symbols[0]}`, value: p.contractSize, note: 'ctVal of the shipped contract specification' });
+    result.missing = result.missing.filter((x) => x.path !== gap);
+  });
 }
 
 /** The core's errors for an imported scenario (version 1) or account (version 3, marginlab-full.js only). */
@@ -871,6 +949,7 @@ function coreErrors(core, scenario) {
  *  field came from. */
 export async function importChecked(core, venues, venue, json, options) {
   const result = importPositions(venue, json, options);
+  shippedContractValues(venues, result);
   await shippedTiers(venues, result);
   const from = new Map(result.mapped.map((m) => [m.to, m.from]));
   const errors = coreErrors(core, result.scenario).map((e) => ({ ...e, ...(from.has(e.path) && { source: from.get(e.path) }) }));

@@ -1099,7 +1099,7 @@ export interface ImportOptions extends CallOptions {
 
 /** One field of the scenario and the response field it came from. */
 export interface ImportMapping {
-  /** Path in the response ("positionRisk[0].entryPrice"), or "options.walletBalance". */
+  /** Path in the response ("positionRisk[0].entryPrice"), "options.walletBalance", or the shipped table or contract specification used. */
   from: string;
   /** Path in the scenario ("positions[0].entryPrice"). */
   to: string;

@@ -40,6 +40,20 @@ test('a documented response imports, shows the venue figure, loads, and Back res
   await expectShown(page, expectedLiquidation(defaultScenario), 'Back brings the example back');
 }));
 
+test('OKX positions with a pasted position-tiers answer: the row the size takes, shown as mapped', () => s.withPage(async (page) => {
+  await openPanel(page);
+  const positions = JSON.parse(fixture('okx/signal-positions-swap.json'));
+  Object.assign(positions.data[0], { pos: '6000', avgPx: '3000', markPx: '3000', lever: '20', mgnMode: 'isolated', margin: '90000' });
+  await paste(page, 'okx', JSON.stringify({ positions, positionTiers: JSON.parse(fixture('okx/position-tiers-swap-constructed.json')),
+    margin: JSON.parse(fixture('okx/position-tiers.json')) }));
+  await page.waitForSelector('#import-load', WAIT);
+  const shown = await page.textContent('#import-result');
+  assert.match(shown, /Read 1 position\./);
+  // 5,000 < 6,000 <= 10,000 contracts: OKX's tier 2 of ETH-USDT (MMR 0.5%, 66.66x).
+  assert.match(shown, /positionTiers\.data\[1\]\.mmr → tiers\.ETH-USDT-SWAP\[0\]\.maintenanceMarginRate = 0\.005/);
+  assert.match(shown, /margin\.data\[0\]: position tiers of BTC-USDT: no position of this instrument/);
+}));
+
 test('hostile pastes: a clear message, the scenario kept', () => s.withPage(async (page) => {
   await openPanel(page);
   const before = expectedLiquidation(defaultScenario);
@@ -49,6 +63,7 @@ test('hostile pastes: a clear message, the scenario kept', () => s.withPage(asyn
     ['binance', '{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": 1}}}', /not a response this importer reads; expected GET \/fapi/],
     ['binance', fixture('bybit/position-list-inverse.json'), /expected GET \/fapi\/v2 or v3\/positionRisk/],
     ['okx', fixture('okx/positions-margin.json'), /MARGIN positions are not imported/],
+    ['okx', fixture('okx/position-tiers.json'), /no open position to import in this okx response \(position tiers of BTC-USDT/],
   ];
   for (const [venue, text, message] of cases) {
     await paste(page, venue, text);

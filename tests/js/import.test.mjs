@@ -98,8 +98,15 @@ describe('documented example responses import as scenarios the core accepts', ()
   });
 
   test('OKX SWAP position: ctVal from a pasted instruments response, else a stated default', async () => {
+    // Without ctVal: MarginLab ships ETH-USDT-SWAP (okx-swap.json, ctVal 0.1 ETH), so its specification stands in.
     const alone = await lab.importPositions('okx', text('okx/signal-positions-swap.json'));
-    assert.ok(alone.missing.some((m) => /contract value/.test(m.path) && m.default === 1));
+    assert.equal(alone.scenario.positions[0].contractSize, 0.1);
+    assert.equal(mappedTo(alone, 'positions[0].contractSize').from, 'shipped contract specification okx-swap ETH-USDT-SWAP');
+    assert.ok(!alone.missing.some((m) => /contract value/.test(m.path)));
+    // An instrument MarginLab does not ship: the stated default 1, listed as missing.
+    const unshipped = await lab.importPositions('okx', text('okx/signal-positions-swap.json').replace('ETH-USDT-SWAP', 'PEPE-USDT-SWAP'));
+    assert.ok(unshipped.missing.some((m) => m.path === 'data[0].instId (contract value)' && m.default === 1));
+    assert.equal(unshipped.scenario.positions[0].contractSize, 1);
     const r = await lab.importPositions('okx', { positions: json('okx/signal-positions-swap.json'), instruments: json('okx/instruments-constructed.json') }, { walletBalance: 500 });
     assert.deepEqual(r.scenario.positions, [{ symbol: 'ETH-USDT-SWAP', contract: 'linear', contractSize: 0.1, side: 'long', quantity: 15,
       entryPrice: 1597.74, markPrice: 1584.33, leverage: 10, marginMode: 'cross' }]);
@@ -110,6 +117,57 @@ describe('documented example responses import as scenarios the core accepts', ()
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.scenario.tiers['ETH-USDT-SWAP'], [{ notionalCap: 1e15, maxLeverage: 100, maintenanceMarginRate: 0.004 }]);
     assert.ok(!r.missing.some((m) => m.path === 'tiers.ETH-USDT-SWAP'));
+  });
+
+  test('OKX position-tiers: the documented example (a MARGIN pair\'s tier) is ignored beside a swap position, with the reason', async () => {
+    const doc = json('okx/position-tiers.json');
+    assert.deepEqual([doc.data[0].instId, doc.data[0].maxSz, doc.data[0].mmr, doc.data[0].maxLever], ['BTC-USDT', '50', '0.03', '10']);
+    const r = await lab.importPositions('okx', { positions: json('okx/signal-positions-swap.json'), positionTiers: doc }, { walletBalance: 500 });
+    assert.deepEqual(r.ignored.filter((x) => x.path.startsWith('positionTiers')), [
+      { path: 'positionTiers.data[0]', reason: 'position tiers of BTC-USDT: no position of this instrument' },
+      { path: 'positionTiers.code', reason: 'not used' }, { path: 'positionTiers.msg', reason: 'not used' }]);
+    // ETH-USDT-SWAP keeps the shipped table's row.
+    assert.match(mappedTo(r, 'tiers.ETH-USDT-SWAP').from, /^shipped table okx-swap/);
+    assert.deepEqual(r.errors, []);
+    // A BTC-USDT-SWAP position with the BTC-USDT swap family's tiers beside the pair BTC-USDT's: two tables, the pair's ignored.
+    const btc = json('okx/signal-positions-swap.json');
+    btc.data[0].instId = 'BTC-USDT-SWAP';
+    const family = JSON.parse(text('okx/position-tiers-swap-constructed.json').replaceAll('ETH-USDT', 'BTC-USDT'));
+    const both = importPositions('okx', { positions: btc, positionTiers: family, margin: doc });
+    assert.equal(both.mapped.find((m) => m.to === 'tiers.BTC-USDT-SWAP[0].maintenanceMarginRate').from, 'positionTiers.data[0].mmr');
+    assert.ok(both.ignored.some((x) => x.path === 'margin.data[0]' && /BTC-USDT: no position of this instrument$/.test(x.reason)));
+    // Alone it imports nothing, and says why.
+    await assert.rejects(lab.importPositions('okx', text('okx/position-tiers.json')),
+      (e) => e.name === 'ImportError' && /no open position to import in this okx response \(position tiers of BTC-USDT: no position of this instrument\)/.test(e.message));
+  });
+
+  test('OKX position-tiers (SWAP, constructed with OKX\'s ETH-USDT rows) replaces the table: the row the size takes; liquidation by hand', async () => {
+    // ETH-USDT-SWAP isolated long, 6,000 contracts of 0.1 ETH (600 ETH) at 3,000, 20x, margin 600 x 3,000 / 20 = 90,000 USDT.
+    const positions = json('okx/signal-positions-swap.json');
+    Object.assign(positions.data[0], { pos: '6000', avgPx: '3000', markPx: '3000', lever: '20', mgnMode: 'isolated', margin: '90000' });
+    const tiers = json('okx/position-tiers-swap-constructed.json');
+    const r = await lab.importPositions('okx', { positions, instruments: json('okx/instruments-constructed.json'), positionTiers: tiers });
+    // OKX's rows (maxSz in contracts): tier 1 <= 5,000 (100x, MMR 0.4%), tier 2 <= 10,000 (66.66x, 0.5%). 5,000 < 6,000 <= 10,000: tier 2.
+    assert.deepEqual(r.scenario.tiers, { 'ETH-USDT-SWAP': [{ notionalCap: 1e15, maxLeverage: 66.66, maintenanceMarginRate: 0.005 }] });
+    assert.equal(mappedTo(r, 'tiers.ETH-USDT-SWAP[0].maintenanceMarginRate').from, 'positionTiers.data[1].mmr');
+    assert.equal(mappedTo(r, 'tiers.ETH-USDT-SWAP[0].maxLeverage').from, 'positionTiers.data[1].maxLever');
+    assert.match(mappedTo(r, 'tiers.ETH-USDT-SWAP[0].notionalCap').note, /6000 contracts take tier 2 \(maxSz 10000 contracts\)/);
+    assert.ok(!r.mapped.some((m) => /^shipped table/.test(m.from)), 'the pasted table wins over the shipped one');
+    assert.deepEqual(r.ignored.filter((x) => /tier \d: not the row/.test(x.reason)).map((x) => x.path),
+      ['positionTiers.data[0]', 'positionTiers.data[2]', 'positionTiers.data[3]']);
+    assert.ok(r.ignored.some((x) => x.path === 'positionTiers.data[1].imr' && x.reason === 'not used'));
+    assert.deepEqual(r.errors, []);
+    // By hand, OKX isolated linear (VENUES.md 3.1), taker fee 0.05%: LP = (EP - M/(ctVal x N)) / (1 - MMR - fee)
+    // = (3,000 - 90,000/600) / (1 - 0.005 - 0.0005) = 2,850 / 0.9945 = 2,865.7617...
+    const report = lab.evaluate({ ...r.scenario, takerFeeRate: 0.0005 });
+    assert.deepEqual(report.errors, []);
+    assert.ok(Math.abs(report.isolated.positions[0].liquidationPrice - 2850 / 0.9945) < 1e-6, String(report.isolated.positions[0].liquidationPrice));
+    // 5,000 contracts are still tier 1 (maxSz inclusive); 10,001 take tier 3 (MMR 0.75%).
+    for (const [pos, mmr] of [['5000', 0.004], ['10001', 0.0075]]) {
+      positions.data[0].pos = pos;
+      const t = await lab.importPositions('okx', { positions, positionTiers: tiers });
+      assert.equal(t.scenario.tiers['ETH-USDT-SWAP'][0].maintenanceMarginRate, mmr, pos);
+    }
   });
 
   test('Hyperliquid clearinghouseState: isolated ETH, its maxLeverage wins over the shipped table', async () => {
@@ -215,6 +273,19 @@ describe('hostile input: an ImportError at its path, the scenario never polluted
     assert.equal(importPositions('binance', doc).scenario.positions[0].entryPrice, 22185.2);
   });
 
+  test('OKX position tiers: a row naming no instrument, or with a bad number, is refused at its path', () => {
+    const positions = json('okx/signal-positions-swap.json');
+    const tiers = json('okx/position-tiers-swap-constructed.json');
+    tiers.data[2].instFamily = '';
+    tiers.data[2].uly = '';
+    rejects('okx', { positions, positionTiers: tiers }, /missing: the instrument family/, 'positionTiers.data[2].instFamily');
+    for (const [key, bad] of [['maxSz', 'NaN'], ['mmr', '-0.1'], ['maxLever', '1e400']]) {
+      const t = json('okx/position-tiers-swap-constructed.json');
+      t.data[1][key] = bad;
+      rejects('okx', { positions, positionTiers: t }, new RegExp(key), `positionTiers.data[1].${key}`);
+    }
+  });
+
   test('__proto__, constructor and prototype keys are dropped, listed, and pollute nothing', () => {
     const hostile = `{"__proto__": {"polluted": "yes"}, "positionRisk": ${text('binance/positionRisk-v2-hedge.json').replace('"symbol": "BTCUSDT"', '"symbol": "BTCUSDT", "__proto__": {"isAdmin": true}, "constructor": {"prototype": {"polluted": 1}}')}}`;
     const r = importPositions('binance', hostile);
@@ -229,9 +300,12 @@ describe('hostile input: an ImportError at its path, the scenario never polluted
 
 // ---- the seeded fuzz ----------------------------------------------------------------------------
 
+// A fixture is a file, or an object of several responses by endpoint ({ positions: file, positionTiers: file }).
 const FIXTURES = [['binance', 'binance/positionRisk-v2-hedge.json'], ['binance', 'binance/dapi-positionRisk.json'],
   ['bybit', 'bybit/position-list-inverse.json'], ['okx', 'okx/signal-positions-swap.json'], ['hyperliquid', 'hyperliquid/clearinghouseState.json'],
-  ['deribit', 'deribit/get_positions.json'], ['dydx', 'dydx/subaccount-constructed.json'], ['bitmex', 'bitmex/position-constructed.json']];
+  ['deribit', 'deribit/get_positions.json'], ['dydx', 'dydx/subaccount-constructed.json'], ['bitmex', 'bitmex/position-constructed.json'],
+  ['okx', { positions: 'okx/signal-positions-swap.json', positionTiers: 'okx/position-tiers-swap-constructed.json', margin: 'okx/position-tiers.json' }]];
+const load = (f) => (typeof f === 'string' ? json(f) : Object.fromEntries(Object.entries(f).map(([k, file]) => [k, json(file)])));
 const NASTY = ['', 'NaN', '-1', '0', '1e308', '1e-320', '-0', 'Infinity', null, true, [], {}, '__proto__', 'x'.repeat(100), -5, 1e300, 5e-324, '1e15', '１２'];
 
 function finiteEverywhere(x, path = 'scenario') {
@@ -264,7 +338,7 @@ describe('seeded fuzz: only ImportError, never NaN', () => {
     let checked = 0;
     for (let i = 0; i < 12000; i++) {
       const [venue, file] = FIXTURES[i % FIXTURES.length];
-      const doc = mutate(json(file), random);
+      const doc = mutate(load(file), random);
       const asText = random() < 0.5;
       const wrong = random() < 0.05 ? VENUES[Math.floor(random() * VENUES.length)] : venue;
       try {
@@ -300,7 +374,7 @@ function randomJson(random, depth) {
   if (depth > 4 || r < 0.3) return NASTY[Math.floor(random() * NASTY.length)];
   if (r < 0.6) return Array.from({ length: Math.floor(random() * 4) }, () => randomJson(random, depth + 1));
   const keys = ['positionAmt', 'entryPrice', 'symbol', 'result', 'list', 'data', 'assetPositions', 'position', 'szi', 'coin',
-    'marginSummary', 'openPerpetualPositions', 'currentQty', 'instrument_name', 'direction', 'size', '__proto__'];
+    'marginSummary', 'openPerpetualPositions', 'currentQty', 'instrument_name', 'direction', 'size', 'maxSz', 'mmr', 'maxLever', 'instFamily', '__proto__'];
   const o = {};
   for (let n = Math.floor(random() * 5); n > 0; n--) Object.defineProperty(o, keys[Math.floor(random() * keys.length)], { value: randomJson(random, depth + 1), enumerable: true, configurable: true, writable: true });
   return o;
