@@ -12,7 +12,8 @@ export const defaultScenario: Readonly<Scenario>;
 export const defaultOptionsScenario: Readonly<OptionsScenario>;
 export default function createMarginLab(options?: MarginLabOptions): Promise<MarginLabFull & MarginLabAccounts>;
 
-/** account.h AccountMargin: tiers = version 1's profile and tier tables per settlement asset;
+/** account.h AccountMargin: tiers = version 1's profile and tier tables per settlement asset (options
+ *  only under the bybitUnified venue: Bybit UTA cross option margin, VENUES-PM.md BUA-1);
  *  deribitStandard = version 2's Deribit standard margin per underlying and settlement asset. */
 export type AccountMargin = 'tiers' | 'deribitStandard';
 
@@ -130,7 +131,11 @@ export interface AccountOption {
  *  and options together, 20,000 surface volatilities. */
 export interface Account {
   version?: 3;
-  /** Default tiers (options need deribitStandard). */
+  /** Default tiers. Options need deribitStandard, or tiers with venue bybitUnified (Bybit UTA cross:
+   *  short MM = (max(0.03 U, 0.03 mark) + mark + 0.002 U) x q, IM = max((max(0.15 U - OTM, 0.10 U)
+   *  + max(premium, mark)) x q, MM); long: none; the option's part of the margin balance is its premium
+   *  received or paid, not its value). Under tiers with any other venue (or none, generic, binanceUnified,
+   *  okxMultiCurrency, deribitCross, hyperliquidCross) options are the error accountOptionsNeedDeribit. */
   margin?: AccountMargin;
   /** tiers: the profile, as Scenario.rules. */
   rules?: Rules;
@@ -214,8 +219,9 @@ export interface OneFactorView {
 /**
  * account.h PositionContribution: one position's part of the account, in the quote currency (its
  * settlement group's figure in the settlement asset x the asset's price). Every rule evaluateAccount
- * applies splits by position (tiers: each future's own tier row; deribitStandard: Deribit standard
- * margin of each option and each future), so these are true shares, never a standalone stand-in: they
+ * applies splits by position (tiers: each future's own tier row, and under bybitUnified each option's
+ * Bybit UTA cross margin, its unrealizedPnl being the premium received or paid; deribitStandard:
+ * Deribit standard margin of each option and each future), so these are true shares, never a standalone stand-in: they
  * sum to AccountView.initialMargin and maintenanceMargin (before the venue's loan maintenance, which no
  * position carries) and to each asset's unrealizedPnl x price. A portfolio margin that does not split
  * (marginByVenue's Deribit PM, SPAN, OKX and Binance portfolio margin) is not given per position.

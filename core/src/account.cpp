@@ -188,7 +188,7 @@ Checker accountChecks(const Account& a) {
   }
   for (std::size_t i = 0; i < a.options.size(); ++i) {
     checkLinks(c, a, "options", i, a.options[i].underlying, a.options[i].settlementAsset);
-    if (a.margin == AccountMargin::Tiers) c.fail(at("options", i), "accountOptionsNeedDeribit");
+    if (a.margin == AccountMargin::Tiers && !detail::bybitOptions(a)) c.fail(at("options", i), "accountOptionsNeedDeribit");
   }
   return c;
 }
@@ -199,6 +199,9 @@ Checker accountChecks(const Account& a) {
 
 namespace detail {
 
+bool bybitOptions(const Account& a) {
+  return a.margin == AccountMargin::Tiers && a.venue && a.venue->venue == AccountVenue::BybitUnified;
+}
 
 Group& groupFor(std::vector<Group>& groups, std::size_t asset, std::optional<std::size_t> underlying, Contract contract) {
   for (Group& g : groups)
@@ -210,13 +213,14 @@ Group& groupFor(std::vector<Group>& groups, std::size_t asset, std::optional<std
 std::vector<Group> groupsOf(const Account& a) {
   std::vector<Group> groups;
   const bool deribit = a.margin == AccountMargin::DeribitStandard;
+  const bool options = deribit || bybitOptions(a);  // tiers under Bybit UTA: the options in groups of their own
   for (std::size_t i = 0; i < a.futures.size(); ++i) {
     const AccountFuture& f = a.futures[i];
     const auto asset = assetIndex(a, f.settlementAsset);
     const auto u = underlyingIndex(a, f.underlying);
     if (asset && u) groupFor(groups, *asset, deribit ? u : std::nullopt, f.contract).futures.push_back(i);
   }
-  for (std::size_t i = 0; i < a.options.size() && deribit; ++i) {
+  for (std::size_t i = 0; i < a.options.size() && options; ++i) {
     const AccountOption& o = a.options[i];
     const auto asset = assetIndex(a, o.settlementAsset);
     const auto u = underlyingIndex(a, o.underlying);
@@ -461,6 +465,13 @@ void addParts(const Account& a, const Group& g, const GroupNumbers& n, AccountVi
 
 /// One group through its kernel; the kernel's whole answer is kept when the account delegates.
 GroupNumbers runGroup(const Account& a, const Group& g, const AccountRequest& q, double wallet, AccountResult* keep) {
+  if (g.underlying && a.margin == AccountMargin::Tiers) {  // Bybit UTA options: version 2's marks, Bybit's margins
+    std::vector<OptionsAccountPoint> parts;
+    const OptionsAccountPoint p = bybitOptionsAt(optionsScenario(a, g, 0), a.underlyings[*g.underlying].price, &parts);
+    GroupNumbers n{.pnl = p.equity, .initialMargin = p.initialMargin, .maintenanceMargin = p.maintenanceMargin};
+    for (const OptionsAccountPoint& x : parts) n.parts.push_back({x.equity, x.initialMargin, x.maintenanceMargin});
+    return n;
+  }
   if (g.underlying && !keep) {  // the view needs only the account at the underlying's price, now
     const std::vector<double> basis = basisOf(a, g);  // the futures at their own marks
     std::vector<OptionsAccountPoint> parts;

@@ -21,6 +21,16 @@ struct Group {
   std::vector<std::size_t> futures, options;  ///< indices into the account's lists
 };
 
+/// Margin "tiers" under the Bybit UTA rule set: options take Bybit's cross option margins
+/// (account_venues.cpp), each underlying's options in a group of their own.
+bool bybitOptions(const Account& a);
+/// The options of `scenario` (no futures) at underlying `price` under Bybit UTA cross margin, in the
+/// settlement asset: each option's part of the margin balance is the premium it received (short) or
+/// paid (long), as Bybit's wallet balance carries it (the cross margin balance has no option value);
+/// its mark (version 2's valuation) enters the short option's MM and IM (VENUES-PM.md 3.1, BUA-1);
+/// a long option has no margin. `parts`, if given, gets each option's numbers (cleared first).
+OptionsAccountPoint bybitOptionsAt(const OptionsScenario& scenario, double price, std::vector<OptionsAccountPoint>* parts);
+
 /// The groups of the positions whose underlying and asset exist.
 std::vector<Group> groupsOf(const Account& a);
 /// The account is one group in its only asset, with no haircut: the kernel's scenario with its wallet.

@@ -136,7 +136,8 @@ namespace {
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
 /// The account's numbers as prices move by factors: the tiers groups' legs re-marked (PnL and MM at
-/// the moved mark, IM as at entry), the options groups revalued at the moved underlying price.
+/// the moved mark, IM as at entry), the options groups revalued at the moved underlying price (under
+/// Bybit UTA, their margins at the moved mark; their premiums do not move).
 class MovedAccount {
  public:
   MovedAccount(const Account& a, const std::vector<Group>& groups) : a_(a) {
@@ -153,7 +154,7 @@ class MovedAccount {
     }
     for (const CollateralBalance& c : a.collateral) assetUnderlying_.push_back(findUnderlying(c.asset).value_or(kNone));
     const std::vector<double> ones(a.underlyings.size(), 1.0);
-    for (OptionsPart& o : options_) o.base = optionsAccountAt(o.scenario, a.underlyings[o.underlying].price);
+    for (OptionsPart& o : options_) o.base = optionsAt(o, a.underlyings[o.underlying].price);
     base_ = at(ones, std::vector<double>(a.collateral.size(), 1.0));
   }
 
@@ -169,7 +170,7 @@ class MovedAccount {
     for (const TierPart& t : tiers_) addTiers(t, fu, x[t.asset]);
     for (const OptionsPart& o : options_) {
       const double f = fu[o.underlying];
-      const OptionsAccountPoint p = f == 1 ? o.base : optionsAccountAt(o.scenario, a_.underlyings[o.underlying].price * f);
+      const OptionsAccountPoint p = f == 1 ? o.base : optionsAt(o, a_.underlyings[o.underlying].price * f);
       x[o.asset].equity += p.equity;
       x[o.asset].initialMargin += p.initialMargin;
       x[o.asset].maintenanceMargin += p.maintenanceMargin;
@@ -194,6 +195,10 @@ class MovedAccount {
     OptionsAccountPoint base;
   };
 
+  /// The options group at the underlying's `price`: Deribit standard margin, or Bybit UTA's (tiers).
+  OptionsAccountPoint optionsAt(const OptionsPart& o, double price) const {
+    return a_.margin == AccountMargin::Tiers ? bybitOptionsAt(o.scenario, price, nullptr) : optionsAccountAt(o.scenario, price);
+  }
   std::optional<std::size_t> findUnderlying(std::string_view name) const {
     for (std::size_t i = 0; i < a_.underlyings.size(); ++i)
       if (a_.underlyings[i].name == name) return i;

@@ -2,9 +2,11 @@
 // MarginLab: the shipped unified-account rule sets (account.h AccountRules), each with its source and
 // date as /work/shared/VENUES-PM.md reads them. Values VENUES-PM.md marks [UNVERIFIED] (or that are
 // assumptions: another product's table, a reading of the venue's text) are added only on request.
+#include <algorithm>
 #include <utility>
 
 #include "marginlab/account.h"
+#include "account_internal.h"
 
 namespace marginlab {
 
@@ -82,6 +84,50 @@ AccountRules hyperliquid(bool) {
 }
 
 }  // namespace
+
+namespace detail {
+
+namespace {
+
+/// Bybit UTA cross margin of one short option of 1 coin, quote (help "Comparison of Spread
+/// Strategies", VENUES-PM.md 3.1 [PUB]; BUA-1): U the underlying's price, mark and entry per coin,
+/// OTM the out-of-the-money amount (call: max(K - U, 0); put: max(U - K, 0)):
+/// MM = max(0.03 U, 0.03 mark) + mark + 0.2% U; IM = max(max(0.15 U - OTM, 0.10 U) + max(entry, mark), MM).
+OptionsAccountPoint bybitShortOption(OptionType type, double strike, double u, double mark, double entry) {
+  constexpr double kMmRate = 0.03, kFeeRate = 0.002, kImRate = 0.15, kImFloor = 0.10;
+  const double otm = std::max(type == OptionType::Call ? strike - u : u - strike, 0.0);
+  const double mm = std::max(kMmRate * u, kMmRate * mark) + mark + kFeeRate * u;
+  const double im = std::max(std::max(kImRate * u - otm, kImFloor * u) + std::max(entry, mark), mm);
+  return {.initialMargin = im, .maintenanceMargin = mm};
+}
+
+}  // namespace
+
+OptionsAccountPoint bybitOptionsAt(const OptionsScenario& s, double price, std::vector<OptionsAccountPoint>* parts) {
+  std::vector<OptionsAccountPoint> own;
+  std::vector<OptionsAccountPoint>& v = parts ? *parts : own;
+  optionsAccountAt(s, {}, price, v);  // version 2's PnL of each option, q s (mark - premium): its mark
+  const double toQuote = s.settlement == Contract::Inverse ? price : 1;
+  OptionsAccountPoint sum;
+  for (std::size_t i = 0; i < s.options.size(); ++i) {
+    const OptionPosition& o = s.options[i];
+    OptionsAccountPoint& x = v[s.futures.size() + i];
+    const double sign = o.side == Side::Long ? 1 : -1;
+    const double mark = o.premium + x.equity / (sign * o.quantity);
+    x = {.equity = -sign * o.quantity * o.premium};
+    if (o.side == Side::Short) {
+      const OptionsAccountPoint m = bybitShortOption(o.type, o.strike, price, mark * toQuote, o.premium * toQuote);
+      x.initialMargin = o.quantity * m.initialMargin / toQuote;
+      x.maintenanceMargin = o.quantity * m.maintenanceMargin / toQuote;
+    }
+    sum.equity += x.equity;
+    sum.initialMargin += x.initialMargin;
+    sum.maintenanceMargin += x.maintenanceMargin;
+  }
+  return sum;
+}
+
+}  // namespace detail
 
 std::vector<AccountRules> accountVenues(bool unverified) {
   return {generic(), binance(unverified), bybit(unverified), okx(unverified), deribit(unverified), hyperliquid(unverified)};

@@ -13,6 +13,7 @@
 #include "numbers.h"
 #include "marginlab/account.h"
 #include "marginlab/account_fields.h"
+#include "marginlab/black.h"
 #include "support.h"
 
 using namespace marginlab;
@@ -625,4 +626,94 @@ TEST_CASE("account boundary: two linear perpetuals give a straight line", "[acco
   CHECK(*errorAt(e.errors, "request.x") == "accountAxisRange");
   CHECK(*errorAt(e.errors, "request.y.asset") == "accountAxisAsset");
   CHECK(*errorAt(e.errors, "request.n") == "whole");
+}
+
+namespace {
+
+/// The volatility at which Black-76 (forward = U: rate 0) prices the option at `mark`, quote per coin.
+double volatilityFor(OptionType type, double strike, double u, double years, double mark) {
+  const Result<ImpliedVolatility> iv = impliedVolatility(type, strike, u, years, mark);
+  REQUIRE(iv);
+  REQUIRE(iv.value->volatility);
+  return *iv.value->volatility;
+}
+
+AccountOption bybitOption(OptionType type, Side side, double strike, double qty, double premium, double u, double mark) {
+  constexpr double kYears = 14.0 / 365;
+  return {.underlying = "BTC", .settlementAsset = "USDC", .contract = Contract::Linear,
+          .option = {.type = type, .strike = strike, .expiryYears = kYears, .side = side, .quantity = qty, .premium = premium,
+                     .volatility = volatilityFor(type, strike, u, kYears, mark)}};
+}
+
+}  // namespace
+
+TEST_CASE("account venues: Bybit UTA cross option margin (BUA-1) and a hand case", "[account][venue][options]") {
+  // BUA-1 [PUB] (VENUES-PM.md 3.3; Bybit help "Comparison of Spread Strategies"): sell 1
+  // BTC-22JUL22-18500-P, U = 20,250, mark 290, entry 280:
+  //   MM = 607.5 + 290 + 40.5 = 938 USDC; IM = max(max(3,037.5 - 1,750, 2,025) + 290, 938) = 2,315 USDC.
+  // The mark is version 2's Black-76 price at the volatility that prices the put at 290 (rate 0).
+  Account a{.margin = AccountMargin::Tiers, .venue = venuePack(AccountVenue::BybitUnified)};
+  a.collateral = {{.asset = "USDC", .balance = 10000, .price = 1}};
+  a.underlyings = {{.name = "BTC", .price = 20250}};
+  a.options = {bybitOption(OptionType::Put, Side::Short, 18500, 1, 280, 20250, 290)};
+  const AccountView v = viewOf(a);
+  REQUIRE(v.positions.size() == 1);
+  CHECK(v.positions[0].kind == "option");
+  CHECK_THAT(v.positions[0].maintenanceMargin, WithinRel(938.0, 1e-9));
+  CHECK_THAT(v.positions[0].initialMargin, WithinRel(2315.0, 1e-9));
+  // Cross margin balance = wallet balance (with the 280 received) + perpetual/futures UPL: no option value.
+  CHECK_THAT(v.positions[0].unrealizedPnl, WithinRel(280.0, 1e-12));
+  CHECK_THAT(v.venue.collateralMaintenance, WithinRel(10280.0, 1e-12));
+  CHECK_THAT(*v.venue.marginRatio, WithinRel(938.0 / 10280, 1e-9));
+
+  // Hand case, same rules: U = 20,250.
+  //   Sell 2 calls K = 22,000, mark 150, entry 160: OTM = 22,000 - 20,250 = 1,750;
+  //     MM per coin = max(0.03 x 20,250, 0.03 x 150) + 150 + 0.002 x 20,250 = 607.5 + 150 + 40.5 = 798, x 2 = 1,596;
+  //     IM per coin = max(max(3,037.5 - 1,750, 2,025) + max(160, 150), 798) = 2,025 + 160 = 2,185, x 2 = 4,370;
+  //     premium received 2 x 160 = 320.
+  //   Buy 3 puts K = 19,000, mark 100, paid 120: no margin; premium paid 3 x 120 = 360.
+  //   Margin balance 10,000 + 320 - 360 = 9,960; IM 4,370; MM 1,596; MM rate 1,596 / 9,960.
+  Account h = a;
+  h.options = {bybitOption(OptionType::Call, Side::Short, 22000, 2, 160, 20250, 150),
+               bybitOption(OptionType::Put, Side::Long, 19000, 3, 120, 20250, 100)};
+  const AccountView w = viewOf(h);
+  REQUIRE(w.positions.size() == 2);
+  CHECK_THAT(w.positions[0].maintenanceMargin, WithinRel(1596.0, 1e-9));
+  CHECK_THAT(w.positions[0].initialMargin, WithinRel(4370.0, 1e-9));
+  CHECK_THAT(w.positions[0].unrealizedPnl, WithinRel(320.0, 1e-12));
+  CHECK(w.positions[1].maintenanceMargin == 0);
+  CHECK(w.positions[1].initialMargin == 0);
+  CHECK_THAT(w.positions[1].unrealizedPnl, WithinRel(-360.0, 1e-12));
+  CHECK_THAT(w.initialMargin, WithinRel(4370.0, 1e-9));
+  CHECK_THAT(w.maintenanceMargin, WithinRel(1596.0, 1e-9));
+  CHECK_THAT(w.venue.collateralMaintenance, WithinRel(9960.0, 1e-12));
+  CHECK_THAT(*w.venue.marginRatio, WithinRel(1596.0 / 9960, 1e-9));
+
+  // BUA-1's short put: the account's liquidation price below is where MM (at the put's mark there)
+  // meets the margin balance, 10,280.
+  REQUIRE(v.liquidation.size() == 1);
+  REQUIRE(v.liquidation[0].below);
+  Account at = a;
+  at.underlyings[0].price = *v.liquidation[0].below;
+  CHECK_THAT(viewOf(at).maintenanceMargin, WithinRel(10280.0, 1e-9));
+}
+
+TEST_CASE("account venues: options under tiers need Bybit UTA's option rules", "[account][venue][options][validate]") {
+  // Tiers margin has option rules only under the Bybit UTA rule set: with no venue, generic, Binance,
+  // OKX, Deribit cross and Hyperliquid the options stay an error at their paths.
+  Account a{.margin = AccountMargin::Tiers};
+  a.collateral = {{.asset = "USDC", .balance = 10000, .price = 1}};
+  a.underlyings = {{.name = "BTC", .price = 20250}};
+  a.options = {bybitOption(OptionType::Put, Side::Short, 18500, 1, 280, 20250, 290)};
+  CHECK(*errorAt(validate(a), "options[0]") == "accountOptionsNeedDeribit");
+  for (AccountVenue venue : {AccountVenue::Generic, AccountVenue::BinanceUnified, AccountVenue::OkxMultiCurrency,
+                             AccountVenue::DeribitCross, AccountVenue::HyperliquidCross}) {
+    a.venue = venuePack(venue);
+    CHECK(*errorAt(validate(a), "options[0]") == "accountOptionsNeedDeribit");
+  }
+  a.venue = venuePack(AccountVenue::BybitUnified);
+  CHECK(validate(a).empty());
+  // Version 2's checks of the option, at the account's path.
+  a.options[0].option.strike = -1;
+  CHECK(*errorAt(validate(a), "options[0].strike") == "mustBePositive");
 }

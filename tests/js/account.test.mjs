@@ -210,6 +210,26 @@ describe('venue rule sets, liquidation prices and the boundary', () => {
     assert.throws(() => lab.accountBoundary(account), TypeError);
     assert.throws(() => lab.accountBoundary(null, request), TypeError);
   });
+  test('BUA-1 [PUB]: a short put under Bybit UTA cross margin (tiers), with its steps', () => {
+    // Sell 1 BTC 18,500 put, U = 20,250, mark 290, entry 280: MM = 607.5 + 290 + 40.5 = 938 USDC;
+    // IM = max(max(3,037.5 - 1,750, 2,025) + 290, 938) = 2,315 USDC. The mark: Black-76 at the
+    // volatility that prices the put at 290 (rate 0, 14 days).
+    const years = 14 / 365;
+    const iv = lab.impliedVolatility({ type: 'put', strike: 18500, forward: 20250, years, price: 290 });
+    assert.deepEqual(iv.errors, []);
+    const account = { margin: 'tiers', venue: lab.accountVenues()[2],
+      collateral: [{ asset: 'USDC', balance: 10000, price: 1 }], underlyings: [{ name: 'BTC', price: 20250 }],
+      options: [{ underlying: 'BTC', settlementAsset: 'USDC', contract: 'linear', type: 'put', strike: 18500, expiryYears: years,
+        side: 'short', quantity: 1, premium: 280, volatility: iv.volatility }] };
+    const r = lab.evaluateAccount(account, undefined, { explain: true });
+    assert.deepEqual(r.errors, []);
+    close(r.account.positions[0].maintenanceMargin, 938, 1e-9);
+    close(r.account.positions[0].initialMargin, 2315, 1e-9);
+    close(r.account.positions[0].unrealizedPnl, 280);  // the premium received: no option value in the margin balance
+    assert.ok(r.steps.some((s) => s.field === 'account.positions[0].maintenanceMargin' && s.value === r.account.positions[0].maintenanceMargin));
+    const okx = lab.evaluateAccount({ ...account, venue: lab.accountVenues()[3] });
+    assert.deepEqual(okx.errors.map((e) => `${e.path} ${e.rule}`), ['options[0] accountOptionsNeedDeribit']);
+  });
   test('venue errors at their paths', () => {
     const r = lab.evaluateAccount({ collateral: [{ asset: 'BTC', balance: 1, price: 1, beta: 99 }],
       venue: { collateral: [{ asset: 'BTC', bands: [{ from: 5, ratio: 2 }] }], liquidation: -1 } });

@@ -29,7 +29,8 @@ inline constexpr std::size_t kMaxAccountNameLength = 64;     ///< an asset's or 
 
 /// How the account's positions are margined.
 enum class AccountMargin {
-  Tiers,            ///< version 1: the `rules` profile's tier tables, per settlement asset
+  Tiers,            ///< version 1: the `rules` profile's tier tables, per settlement asset; options only
+                    ///< under the Bybit UTA rule set (its cross option margin, VENUES-PM.md BUA-1)
   DeribitStandard,  ///< version 2: Deribit standard margin, per underlying and settlement asset
 };
 std::string_view toString(AccountMargin) noexcept;  ///< "tiers" | "deribitStandard"
@@ -216,7 +217,8 @@ struct OneFactorView {
 
 /// One position's part of the account, in the quote currency: its settlement group's numbers for it
 /// (units of the settlement asset) x the asset's price. Every rule evaluateAccount applies splits by
-/// position (the tier table of each future; Deribit standard margin of each option and each future),
+/// position (the tier table of each future; Bybit UTA cross margin of each option under tiers, whose
+/// unrealizedPnl is then the premium received or paid; Deribit standard margin of each option and each future),
 /// so the parts sum to the account's initialMargin and maintenanceMargin (before the venue's loan
 /// maintenance, which no position carries) and each asset's unrealizedPnl x price.
 struct PositionContribution {
