@@ -212,7 +212,8 @@ TEST_CASE("margin batch: the margins evaluate() reports, bit for bit, every prof
                                 .side = side[i] > 0 ? Side::Long : Side::Short, .quantity = qty[i], .entryPrice = entry[i],
                                 .leverage = lev[i], .marginMode = MarginMode::Isolated}};
         s.tiers = {{"X", r.tiers}};
-        const PositionOutcome& p = evaluateOk(s).isolated->positions[0];
+        const Report report = evaluateOk(s);  // kept: p refers into it
+        const PositionOutcome& p = report.isolated->positions[0];
         INFO(toString(rules) << " " << toString(contract) << " #" << i);
         CHECK(m.im[i] == p.initialMargin);
         CHECK(m.mm[i] == p.maintenanceMargin);
