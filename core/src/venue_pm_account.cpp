@@ -144,9 +144,11 @@ void checkSpanInter(Checker& c, const MarginByVenueRequest& q) {
   for (std::size_t k = 0; k < q.spanInter.size(); ++k) {
     const SpanInterSpread& x = q.spanInter[k];
     const std::string path = at("request.spanInter", k);
-    for (auto [name, field] : {std::pair{&x.first, "first"}, std::pair{&x.second, "second"}})
-      if (std::none_of(q.span.begin(), q.span.end(), [&](const SpanParams& s) { return s.underlying == *name; }))
-        c.fail(path + "." + field, "venuePmSpanInter", {{"value", name->substr(0, 64)}});
+    for (const auto& side : {std::pair{&x.first, "first"}, std::pair{&x.second, "second"}}) {
+      const std::string& name = *side.first;
+      if (std::none_of(q.span.begin(), q.span.end(), [&](const SpanParams& s) { return s.underlying == name; }))
+        c.fail(path + "." + side.second, "venuePmSpanInter", {{"value", name.substr(0, 64)}});
+    }
     if (x.first == x.second) c.fail(path + ".second", "venuePmSpanSame", {{"value", x.second.substr(0, 64)}});
     fractionCheck(c, path + ".firstDelta", x.firstDelta, 1e-9, 1e9);
     fractionCheck(c, path + ".secondDelta", x.secondDelta, 1e-9, 1e9);
@@ -286,8 +288,10 @@ VenueMargin spanRow(const Account& a, const MarginByVenueRequest& q) {
         for (SpanSpread& x : spanCredits(units, q, parts))
           for (std::size_t i = 0; i < parts.size(); ++i)
             if (units[i].underlying == x.component.underlying) {
-              parts[i].maintenanceMargin += x.component.value;
-              parts[i].initialMargin += x.component.value * spanParams(q, units[i].underlying)->imRatio;
+              // at most the scan risk is credited (rate <= 1); max(0, ..) holds rounding at a rate of 1
+              parts[i].maintenanceMargin = std::max(0.0, parts[i].maintenanceMargin + x.component.value);
+              const double ratio = spanParams(q, units[i].underlying)->imRatio;
+              parts[i].initialMargin = std::max(0.0, parts[i].initialMargin + x.component.value * ratio);
               parts[i].components.push_back(std::move(x.component));
               break;
             }

@@ -39,7 +39,8 @@ std::vector<SpanSpread> spanIntraCharges(const PmUnit& u, const SpanParams& p) {
     const double n = std::min(std::abs(delta[a]), std::abs(delta[b]));
     delta[a] -= std::copysign(n, delta[a]);
     delta[b] -= std::copysign(n, delta[b]);
-    out.push_back({.component = {.name = "intraSpreadCharge", .value = n * s.charge, .leg = leg[std::max(a, b)], .underlying = u.underlying},
+    out.push_back({.component = {.name = "intraSpreadCharge", .value = n * s.charge, .leg = leg[std::max(a, b)],
+                                 .underlying = u.underlying},
                    .pair = "tiers " + std::to_string(a) + " and " + std::to_string(b), .spreads = n, .rate = s.charge});
   }
   return out;

@@ -148,7 +148,8 @@ TEST_CASE("venue PM: SPAN spread parameters' errors at their paths", "[venuepm][
   q.span[0].tiers = {{.maxYears = 0.5}, {.maxYears = 0.25}, {.maxYears = 1, .priceScanRange = 0.5}};
   q.span[0].intraSpreads = {{.tierA = 0, .tierB = 3, .charge = 1}, {.tierA = 1, .tierB = 1, .charge = std::nan("")},
                             {.tierA = 0.5, .tierB = 1, .charge = -1}};
-  q.spanInter = {{.first = "WHEAT", .second = "SOY", .firstDelta = 0, .creditRate = 1.5}, {.first = "SOY", .second = "SOY", .creditRate = 0.5}};
+  q.spanInter = {{.first = "WHEAT", .second = "SOY", .firstDelta = 0, .creditRate = 1.5},
+                 {.first = "SOY", .second = "SOY", .creditRate = 0.5}};
   const Result<MarginByVenueResult> e = marginByVenue(a, q);
   std::vector<std::string> paths, rules;
   for (const InputError& x : e.errors) paths.push_back(x.path), rules.push_back(x.rule);
