@@ -219,6 +219,9 @@ val describe() {
 #ifdef MARGINLAB_RISK_LAB  // margin by venue: marginlab-full only (marginlab.wasm's size is evaluate's)
   d.describe<MarginByVenueRequest>();
   d.describe<SpanParams>();
+  d.describe<SpanTier>();
+  d.describe<SpanIntraSpread>();
+  d.describe<SpanInterSpread>();
   d.describe<MarginByVenueResult>();
   d.describe<VenueMargin>();
   d.describe<PmComponent>();

@@ -331,6 +331,41 @@ export interface SpanParams {
   extremeCoverage?: number;
   /** [UNVERIFIED] IM = MM x ratio, 1 to 10. Default 1. */
   imRatio?: number;
+  /** Intra-commodity tiers, ascending (at most 24). Default none: no intra-commodity spread charge. */
+  tiers?: SpanTier[];
+  /** Calendar spreads between tiers, formed in this order (SPAN's priority; at most 50). Default none. */
+  intraSpreads?: SpanIntraSpread[];
+}
+
+/** venue_pm.h SpanTier: the legs expiring after the previous tier's end up to maxYears. */
+export interface SpanTier {
+  /** Years to expiry (as the account computes them; a perpetual is at 0), above the previous tier's, at most 100. */
+  maxYears: number;
+  /** The tier's own PSR (a scan rate tier), 1e-6 to 0.45 and x extremeMultiple <= 0.95. Default: the product's. */
+  priceScanRange?: number;
+}
+
+/** venue_pm.h SpanIntraSpread: spreads between two tiers of opposite net delta, min(|delta A|, |delta B|) coins each. */
+export interface SpanIntraSpread {
+  /** Index into tiers (a whole number). */
+  tierA: number;
+  /** Index into tiers, not tierA. */
+  tierB: number;
+  /** Charge per coin of delta spread (a contract's rate / its size), 0 to 1e12. */
+  charge: number;
+}
+
+/** venue_pm.h SpanInterSpread: an inter-commodity spread between two underlyings of request.span. */
+export interface SpanInterSpread {
+  first: string;
+  /** Not first. */
+  second: string;
+  /** Coins of delta of the first per spread, 1e-9 to 1e9. Default 1. */
+  firstDelta?: number;
+  /** Coins of delta of the second per spread, 1e-9 to 1e9. Default 1. */
+  secondDelta?: number;
+  /** Credit on the matched legs' weighted futures price risk (scan risk / |net delta|), 0 to 1. */
+  creditRate: number;
 }
 
 /** venue_pm.h MarginByVenueRequest. The [UNVERIFIED] options are named by venue; their defaults are stated. */
@@ -373,6 +408,8 @@ export interface MarginByVenueRequest {
   /** Bybit delta spread contingency per year of expiry difference x hedged coin x index, 0 to 1.
    *  Default 0.45 (the low end of the [PUB-3P] 45-60%; the time unit is assumed). */
   bybitDeltaSpreadFactor?: number;
+  /** SPAN's inter-commodity spreads, formed in this order on the net deltas of opposite signs (at most 50). Default none: no credit. */
+  spanInter?: SpanInterSpread[];
 }
 
 /** venue_pm.h PmScenario: the underlying's move (a fraction) and the venue's nominal volatility shock. */

@@ -464,18 +464,23 @@ VenueMargin spanMargin(const PmUnit& u, const SpanParams& p) {
   g.pnl.assign(1, std::vector<double>(16, 0.0));
   std::array<double, 16> pnl{};
   std::array<std::optional<std::string>, 16> legs;
+  std::vector<double> psr;  // each leg's: its tier's, else the product's
+  for (const PmLeg& l : u.legs) {
+    const std::optional<std::size_t> t = spanTier(p, l);
+    psr.push_back(t && p.tiers[*t].priceScanRange ? *p.tiers[*t].priceScanRange : p.priceScanRange);
+  }
   for (std::size_t i = 0; i < 16; ++i) {
     const SpanScenario& s = kSpanScenarios[i];
-    const bool extreme = s.weight < 1;
-    const double move = s.price * p.priceScanRange * (extreme ? p.extremeMultiple / 2 : 1);
+    const double scale = s.price * (s.weight < 1 ? p.extremeMultiple / 2 : 1);
     const auto pnlOf = [&](const PmLeg& l) {
+      const double move = scale * psr[static_cast<std::size_t>(&l - u.legs.data())];
       const double x = legPnl(u, l, move, l.volatility + s.vol * p.volScanRange);
       return l.inverse ? x * u.price * (1 + move) : x;
     };
     for (const PmLeg& l : u.legs) pnl[i] += pnlOf(l);
     legs[i] = drivingLeg(u, pnlOf);
-    g.priceMoves.push_back(move);
-    pnl[i] *= extreme ? p.extremeCoverage : 1;  // the risk array holds the covered loss
+    g.priceMoves.push_back(scale * p.priceScanRange);
+    pnl[i] *= s.weight < 1 ? p.extremeCoverage : 1;  // the risk array holds the covered loss
     g.pnl[0][i] = pnl[i];
   }
   g.volShocks = {0};  // one row of 16 scenarios; each scenario's vol move is in kSpanScenarios
@@ -486,9 +491,11 @@ VenueMargin spanMargin(const PmUnit& u, const SpanParams& p) {
   c.scenario->volShock = kSpanScenarios[scan.scenario].vol * p.volScanRange;
   r.components.push_back(c);
   r.maintenanceMargin = scan.risk;
-  r.initialMargin = scan.risk * p.imRatio;
+  for (SpanSpread& x : spanIntraCharges(u, p)) r.maintenanceMargin += x.component.value, r.components.push_back(std::move(x.component));
+  r.initialMargin = r.maintenanceMargin * p.imRatio;
   r.assumptions = joined({"extreme scenarios at " + percent(p.extremeMultiple) + " of the PSR, " + percent(p.extremeCoverage) + " counted",
-                   "spanImRatio: " + percent(p.imRatio) + "; no intra/inter spread, delivery or short option minimum charge"});
+                   "spanImRatio: " + percent(p.imRatio), "spread deltas: Black-76 at today's price (not SPAN's composite delta)",
+                   "no delivery or short option minimum charge"});
   return r;
 }
 

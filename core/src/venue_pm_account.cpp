@@ -106,6 +106,56 @@ std::vector<PmUnit> riskUnits(const Account& a, bool bySettlement) {
 
 namespace {
 
+void fractionCheck(Checker& c, const std::string& path, double x, double low, double high) {
+  if (c.finite(path, x) && !(x >= low && x <= high)) c.fail(path, "venuePmFraction", {{"value", x}, {"low", low}, {"high", high}});
+}
+
+/// One SPAN set's tiers (ascending ends, each PSR within the product's bounds and x the extreme
+/// multiple at most 0.95) and its intra-commodity spreads (two different tiers, a charge).
+void checkSpanTiers(Checker& c, const SpanParams& s, const std::string& base) {
+  if (c.listSize(base + ".tiers", s.tiers.size() + 1, kMaxSpanTiers + 1, "tier")) {
+    double previous = 0;
+    for (std::size_t t = 0; t < s.tiers.size(); ++t) {
+      const std::string path = at(base + ".tiers", t);
+      const double end = s.tiers[t].maxYears;
+      if (c.finite(path + ".maxYears", end) && !(end > previous))
+        c.fail(path + ".maxYears", "venuePmSpanTierOrder", {{"value", end}, {"low", previous}});
+      else if (std::isfinite(end) && end > 100) fractionCheck(c, path + ".maxYears", end, previous, 100);
+      if (std::isfinite(end)) previous = std::max(previous, end);
+      // the extreme move stays above -95%: multiple x the tier's PSR <= 0.95
+      const double m = s.extremeMultiple, high = std::isfinite(m) && m > 0 ? std::min(0.45, 0.95 / m) : 0.45;
+      if (s.tiers[t].priceScanRange) fractionCheck(c, path + ".priceScanRange", *s.tiers[t].priceScanRange, 1e-6, high);
+    }
+  }
+  if (!c.listSize(base + ".intraSpreads", s.intraSpreads.size() + 1, kMaxSpanSpreads + 1, "spread")) return;
+  const double last = s.tiers.empty() ? 0 : static_cast<double>(s.tiers.size() - 1);
+  for (std::size_t k = 0; k < s.intraSpreads.size(); ++k) {
+    const SpanIntraSpread& x = s.intraSpreads[k];
+    const std::string path = at(base + ".intraSpreads", k);
+    const bool a = c.whole(path + ".tierA", x.tierA, 0, last), b = c.whole(path + ".tierB", x.tierB, 0, last);
+    if (a && b && x.tierA == x.tierB) c.fail(path + ".tierB", "venuePmSpanSame", {{"value", x.tierB}});
+    fractionCheck(c, path + ".charge", x.charge, 0, 1e12);
+  }
+}
+
+/// The inter-commodity spreads: two different underlyings of request.span, ratios, a credit rate.
+void checkSpanInter(Checker& c, const MarginByVenueRequest& q) {
+  if (!c.listSize("request.spanInter", q.spanInter.size() + 1, kMaxSpanSpreads + 1, "spread")) return;
+  for (std::size_t k = 0; k < q.spanInter.size(); ++k) {
+    const SpanInterSpread& x = q.spanInter[k];
+    const std::string path = at("request.spanInter", k);
+    for (const auto& side : {std::pair{&x.first, "first"}, std::pair{&x.second, "second"}}) {
+      const std::string& name = *side.first;
+      if (std::none_of(q.span.begin(), q.span.end(), [&](const SpanParams& s) { return s.underlying == name; }))
+        c.fail(path + "." + side.second, "venuePmSpanInter", {{"value", name.substr(0, 64)}});
+    }
+    if (x.first == x.second) c.fail(path + ".second", "venuePmSpanSame", {{"value", x.second.substr(0, 64)}});
+    fractionCheck(c, path + ".firstDelta", x.firstDelta, 1e-9, 1e9);
+    fractionCheck(c, path + ".secondDelta", x.secondDelta, 1e-9, 1e9);
+    fractionCheck(c, path + ".creditRate", x.creditRate, 0, 1);
+  }
+}
+
 void checkRequest(Checker& c, const Account& a, const MarginByVenueRequest& q) {
   if (q.asOf && !isDate(*q.asOf)) c.fail("request.asOf", "venuePmAsOf", {{"value", q.asOf->substr(0, 32)}});
   if (q.venue && std::find(std::begin(kVenues), std::end(kVenues), *q.venue) == std::end(kVenues))
@@ -126,7 +176,9 @@ void checkRequest(Checker& c, const Account& a, const MarginByVenueRequest& q) {
     fraction(at("request.span", i, "extremeMultiple"), s.extremeMultiple, 0, most);
     fraction(at("request.span", i, "extremeCoverage"), s.extremeCoverage, 0, 1);
     fraction(at("request.span", i, "imRatio"), s.imRatio, 1, 10);
+    checkSpanTiers(c, s, at("request.span", i));
   }
+  checkSpanInter(c, q);
   struct Bounds {
     const char* path;
     double value, low, high;
@@ -181,8 +233,10 @@ VenueMargin deribitRow(const Account& a, const MarginByVenueRequest& q, std::str
   return combine("deribit", std::move(parts), units);
 }
 
-template <class Engine>
-VenueMargin quoteRow(const Account& a, std::string venue, Engine&& engine) {
+/// The units' rows of one venue, `adjust`ed (SPAN's inter-commodity credits) and combined.
+template <class Engine, class Adjust = void (*)(const std::vector<PmUnit>&, std::vector<VenueMargin>&)>
+VenueMargin quoteRow(const Account& a, std::string venue, Engine&& engine,
+                     Adjust adjust = [](const std::vector<PmUnit>&, std::vector<VenueMargin>&) {}) {
   const std::vector<PmUnit> units = riskUnits(a, false);
   if (units.empty()) return unsupported(venue, "portfolio", "the account has no position");
   std::vector<VenueMargin> parts;
@@ -191,9 +245,57 @@ VenueMargin quoteRow(const Account& a, std::string venue, Engine&& engine) {
     if (!m) return unsupported(venue, "portfolio", "no SPAN parameters for " + u.underlying + " (request.span)");
     parts.push_back(std::move(*m));
   }
+  adjust(units, parts);
   VenueMargin r = combine(venue, std::move(parts), units);
   r.currency = "USD";
   return r;
+}
+
+const SpanParams* spanParams(const MarginByVenueRequest& q, std::string_view underlying) {
+  for (const SpanParams& s : q.span)
+    if (s.underlying == underlying) return &s;
+  return nullptr;
+}
+
+std::vector<SpanSpread> spanCredits(const std::vector<PmUnit>& units, const MarginByVenueRequest& q,
+                                     const std::vector<VenueMargin>& parts) {
+  std::vector<SpanUnitRisk> risks;
+  for (std::size_t i = 0; i < units.size() && i < parts.size(); ++i) {
+    const SpanParams* p = spanParams(q, units[i].underlying);
+    if (!p || parts[i].components.empty()) continue;
+    SpanUnitRisk x{.underlying = units[i].underlying, .scanRisk = parts[i].components.front().value, .imRatio = p->imRatio};
+    double largest = 0;
+    for (const PmLeg& l : units[i].legs) {
+      const double d = spanDelta(units[i], l);
+      x.delta += d;
+      if (std::abs(d) > largest) largest = std::abs(d), x.leg = l.path;
+    }
+    risks.push_back(std::move(x));
+  }
+  return spanInterCredits(std::move(risks), q.spanInter);
+}
+
+/// SPAN: each unit's scan risk and intra-commodity charges, less the inter-commodity credits (each
+/// side's in its own unit: MM += credit, IM += credit x its IM ratio).
+VenueMargin spanRow(const Account& a, const MarginByVenueRequest& q) {
+  return quoteRow(
+      a, "span",
+      [&](const PmUnit& u) -> std::optional<VenueMargin> {
+        const SpanParams* p = spanParams(q, u.underlying);
+        return p ? std::optional(spanMargin(u, *p)) : std::nullopt;
+      },
+      [&](const std::vector<PmUnit>& units, std::vector<VenueMargin>& parts) {
+        for (SpanSpread& x : spanCredits(units, q, parts))
+          for (std::size_t i = 0; i < parts.size(); ++i)
+            if (units[i].underlying == x.component.underlying) {
+              // at most the scan risk is credited (rate <= 1); max(0, ..) holds rounding at a rate of 1
+              parts[i].maintenanceMargin = std::max(0.0, parts[i].maintenanceMargin + x.component.value);
+              const double ratio = spanParams(q, units[i].underlying)->imRatio;
+              parts[i].initialMargin = std::max(0.0, parts[i].initialMargin + x.component.value * ratio);
+              parts[i].components.push_back(std::move(x.component));
+              break;
+            }
+      });
 }
 
 /// A row from the account's own evaluation under `margin` (Binance: the tiers' per-position
@@ -254,11 +356,7 @@ std::vector<VenueMargin> venueRows(const Account& a, const MarginByVenueRequest&
     return bybitPortfolioMargin(u, bybitParams(u.underlying, asOf), q.bybit);
   }));
   if (venue == "binance") r.push_back(evaluatedRow(a, "binance", "portfolio", AccountMargin::Tiers));
-  if (venue == "span") r.push_back(quoteRow(a, "span", [&](const PmUnit& u) -> std::optional<VenueMargin> {
-    for (const SpanParams& s : q.span)
-      if (s.underlying == u.underlying) return spanMargin(u, s);
-    return std::nullopt;
-  }));
+  if (venue == "span") r.push_back(spanRow(a, q));
   return r;
 }
 
@@ -287,7 +385,9 @@ std::string_view assembly(const VenueMargin& v) {
   if (v.venue == "deribit") return "MM = mm_factor x (worst case + roll shocks + delta shock), IM = worst case + roll shocks + delta shock";
   if (v.venue == "okx") return "MMR = sum of max(max(MR1, MR2, MR6) + MR4 + MR3 + MR5 + MR9, MR7) per unit + MR8, IMR = 1.3 x MMR";
   if (v.venue == "bybit") return "MM = maximum loss + contingencies, IM = MM x IM factor";
-  if (v.venue == "span") return "MM = scan risk (the worst of 16 scenarios), IM = MM x IM ratio";
+  if (v.venue == "span")
+    return "MM = sum over underlyings of scan risk (the worst of 16 scenarios) + intra-commodity spread charges - inter-commodity "
+           "spread credits, IM = each underlying's part x its IM ratio";
   return "MM = sum of the positions' maintenance margins (uniMMR's denominator), IM = MM";
 }
 
@@ -302,6 +402,30 @@ Step minimumChargeStep(const Account& a, const MarginByVenueRequest& q, const Pm
           .formula = "MR7 = okxMr7Rate x sum |notional| x multiplier(raw)",
           .substituted = formatNumber(raw) + " x " + formatNumber(multiplier), .value = c.value, .code = "venuePm.okxMinimumCharge",
           .params = {{"underlying", c.underlying}, {"multiplier", multiplier}}};
+}
+
+/// SPAN's spreads of a valid account and request, one step each: the intra-commodity charges
+/// (spreads x charge) and the inter-commodity credits (rate x spreads x ratio x price risk per coin).
+void spanSteps(const Account& a, const MarginByVenueRequest& q, const std::string& field, std::vector<Step>& steps) {
+  const std::vector<PmUnit> units = riskUnits(a, false);
+  std::vector<VenueMargin> parts;
+  for (const PmUnit& u : units) {
+    const SpanParams* p = spanParams(q, u.underlying);
+    if (!p) return;
+    for (const SpanSpread& x : spanIntraCharges(u, *p))
+      steps.push_back({.field = field, .label = "span: calendar spreads of " + u.underlying + " between " + x.pair,
+                       .formula = "spreads x charge per spread", .substituted = formatNumber(x.spreads) + " x " + formatNumber(x.rate),
+                       .value = x.component.value, .code = "venuePm.spanIntraSpread",
+                       .params = {{"underlying", u.underlying}, {"pair", x.pair}}});
+    parts.push_back(spanMargin(u, *p));
+  }
+  for (const SpanSpread& x : spanCredits(units, q, parts))
+    steps.push_back({.field = field, .label = "span: inter-commodity credit of " + x.component.underlying + " in " + x.pair,
+                     .formula = "-(credit rate x spreads x delta ratio x scan risk / |net delta|)",
+                     .substituted = "-(" + formatNumber(x.rate) + " x " + formatNumber(x.spreads) + " x " + formatNumber(x.ratio) + " x " +
+                                    formatNumber(x.priceRisk) + ")",
+                     .value = x.component.value, .code = "venuePm.spanInterCredit",
+                     .params = {{"underlying", x.component.underlying}, {"pair", x.pair}}});
 }
 
 }  // namespace
@@ -324,6 +448,7 @@ void explain(const Account& a, const MarginByVenueRequest& q, MarginByVenueResul
                          .substituted = formatNumber(c.value), .value = c.value, .code = "venuePm.component"});
       if (v.venue == "okx" && c.name == "MR7") r.steps.push_back(minimumChargeStep(a, q, c, base + ".components"));
     }
+    if (v.venue == "span") spanSteps(a, q, base + ".components", r.steps);
     r.steps.push_back({.field = base + ".maintenanceMargin", .label = v.venue + " " + v.kind + " maintenance margin, " + v.currency,
                        .formula = std::string(assembly(v)), .substituted = "components " + (terms.empty() ? "0" : terms),
                        .value = v.maintenanceMargin, .code = "venuePm.maintenance"});

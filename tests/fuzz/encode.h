@@ -292,6 +292,9 @@ struct FieldsIO {
   void operator()(std::string_view, E& e, Tags...) { io.choice(e, static_cast<int>(enumNames(e).size())); }
   template <NamedEnum E>
   void operator()(std::string_view, std::optional<E>& e) { io.optChoice(e, static_cast<int>(enumNames(E{}).size())); }
+  /// A list field is encoded by its own schema (SPAN's tiers and spreads: spanSpreadSchema, appended).
+  template <class T, class... Tags>
+  void operator()(std::string_view, std::vector<T>&, Tags...) {}
 };
 template <class IO, class T, class Ref>
 void fieldsIO(IO& io, T& x, Ref ref) {
@@ -735,6 +738,29 @@ void venueSchema(IO& io, Params& p) {
   io.num(q.bybit.imFactor, 1);
 }
 
+/// SPAN's spreads (appended): each SPAN set's tiers (ends a quarter apart) and intra-commodity spreads
+/// (tiers 0 and 1, a charge near 100), and the inter-commodity spreads (near 1:1 at 50%).
+template <class IO>
+void spanSpreadSchema(IO& io, Params& p) {
+  MarginByVenueRequest& q = p.venueRequest;
+  for (SpanParams& s : q.span) {
+    std::size_t n = s.tiers.size();
+    io.count(n, 4);
+    s.tiers.resize(n);
+    for (std::size_t t = 0; t < n; ++t) fieldsIO(io, s.tiers[t], [&](std::string_view) { return 0.25 * static_cast<double>(t + 1); });
+    std::size_t k = s.intraSpreads.size();
+    io.count(k, 3);
+    s.intraSpreads.resize(k);
+    for (SpanIntraSpread& x : s.intraSpreads)
+      fieldsIO(io, x, [](std::string_view name) { return name == "tierA" ? 0.0 : name == "tierB" ? 1.0 : 100.0; });
+  }
+  std::size_t n = q.spanInter.size();
+  io.count(n, 3);
+  q.spanInter.resize(n);
+  for (SpanInterSpread& x : q.spanInter)
+    fieldsIO(io, x, [](std::string_view name) { return name == "creditRate" ? 0.5 : 1.0; });
+}
+
 inline const std::vector<std::string>& accountNameTable() {
   static const std::vector<std::string> t{"BTC", "ETH", "USDT", "USDC", "quote", "USD"};
   return t;
@@ -1016,6 +1042,7 @@ void paramsSchema(IO& io, Params& p, const Refs& r) {
   accountVenueSchema(io, p);
   reverseSchema(io, p);
   venueComponentsSchema(io, p);
+  spanSpreadSchema(io, p);
 }
 
 inline constexpr std::size_t kFuzzQuotes = 24;  ///< most quotes one input spells out

@@ -305,6 +305,12 @@ Params paramsFor(const Scenario& s) {
   prm.optionPrice = black76Price(OptionType::Call, prm.strike, prm.forward, prm.optionVolatility * std::sqrt(prm.optionYears));
   setOptions(prm, shortStraddle());
   prm.surfaceFit = surfaceQuotes();
+  // SPAN with its spreads: two tiers (the second with its own PSR), one calendar spread, one inter spread
+  prm.venueRequest.span = {{.underlying = "BTC", .priceScanRange = 0.1,
+                            .tiers = {{.maxYears = 0.25}, {.maxYears = 0.5, .priceScanRange = 0.12}},
+                            .intraSpreads = {{.tierA = 0, .tierB = 1, .charge = 100}}},
+                           {.underlying = "ETH", .priceScanRange = 0.1}};
+  prm.venueRequest.spanInter = {{.first = "BTC", .second = "ETH", .secondDelta = 20, .creditRate = 0.5}};
   return prm;
 }
 

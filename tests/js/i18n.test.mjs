@@ -164,6 +164,10 @@ function moreToolAnswers(full) {
     underlyings: [{ name: 'BTC', price: 100000 }],
     futures: [{ underlying: 'BTC', settlementAsset: 'USD', symbol: 'BTC-28JUN24', side: 'long', quantity: 100, entryPrice: 100000, markPrice: 100000 },
       { underlying: 'BTC', settlementAsset: 'USD', symbol: 'BTC-27SEP24', side: 'short', quantity: 100, entryPrice: 101000, markPrice: 101000 }] };
+  // SPAN's spreads: the calendar, a BTC perpetual (net delta +1) and 30 ETH short
+  const spanPair = { ...calendar, underlyings: [...calendar.underlyings, { name: 'ETH', price: 3000 }],
+    futures: [...calendar.futures, { underlying: 'BTC', settlementAsset: 'USD', symbol: 'BTCPERP', side: 'long', quantity: 1, entryPrice: 100000 },
+      { underlying: 'ETH', settlementAsset: 'USD', symbol: 'ETHPERP', side: 'short', quantity: 30, entryPrice: 3000 }] };
   const flat = [{ notionalCap: 1e12, maxLeverage: 100, maintenanceMarginRate: 0.01, maintenanceAmount: 0 }];
   const perps = { rules: 'binance', collateral: [{ asset: 'USDT', balance: 20000, price: 1 }], underlyings: [{ name: 'ETH', price: 3000 }, { name: 'BTC', price: 60000 }],
     futures: [{ underlying: 'ETH', settlementAsset: 'USDT', symbol: 'ETHUSDT', side: 'long', quantity: 10, entryPrice: 3000, leverage: 50 },
@@ -181,6 +185,9 @@ function moreToolAnswers(full) {
     lab.reconcile(by1, [{ position: 0, liquidationPrice: 19700, tick: 0.5 }], E),
     lab.marginByVenue(puts, { asOf: '2025-06-01' }, E), lab.marginByVenue(calendar, { span: [{ underlying: 'BTC', priceScanRange: 0.1 }] }, E),
     lab.marginByVenue(calendar, { venue: 'okx', okxMr7Rate: 0.0005 }, E),
+    lab.marginByVenue(spanPair, { venue: 'span', span: [{ underlying: 'BTC', priceScanRange: 0.1, tiers: [{ maxYears: 0.1 }, { maxYears: 0.5 }],
+      intraSpreads: [{ tierA: 0, tierB: 1, charge: 10 }] }, { underlying: 'ETH', priceScanRange: 0.1 }],
+    spanInter: [{ first: 'BTC', second: 'ETH', secondDelta: 30, creditRate: 0.5 }] }, E),
     lab.venueReverse(calendar, { venue: 'span', span: [{ underlying: 'BTC', priceScanRange: 0.1 }],
       newLeg: { future: { ...calendar.futures[1], quantity: 1 } } }, E),
     lab.pmParameterDiff('okx', '2024-12-31', '2025-01-10', E),

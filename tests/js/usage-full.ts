@@ -4,6 +4,7 @@ import createMarginLab, { defaultOptionsScenario, defaultScenario } from '../../
 import type {
   IsolatedPosition, LiquidationCrossing, MarginLabFull, OptionsScenario, Scenario, Step, StressCell, SurfaceArbitrage,
   SviSmile, UnwindResult, Account, AccountView, AssetView, Convention, MarginByVenueResult, PmGrid, VenueMargin,
+  SpanTier, SpanIntraSpread, SpanInterSpread,
   VenueReverseRequest, VenueReverseResult, VenueReverse, ReverseAnswer, PmParameterSet, PmParameterChange,
   AccountRules, AccountVenue, VenueView, UnderlyingLiquidation, BoundaryRequest, BoundaryResult, BoundaryPoint, CollateralBand,
   CollateralTiers, PositionContribution, ReconcileResult,
@@ -226,6 +227,12 @@ export async function venues(): Promise<number> {
   lab.marginByVenue(account, { deribitExtendedWeight: 'half' });
   lab.marginByVenue(account, { deribitDeltaShock: 'excessOverThreshold', okxMr2Days: 1, okxMr3Points: 0.3, okxMr5RateShock: 0.01,
     okxMr7Rate: 0.0005, okxMr8Rate: 0.1, okxMr9Factor: 0.01, bybitDeltaSpreadFactor: 0.6 });
+  const tiers: SpanTier[] = [{ maxYears: 0.25 }, { maxYears: 0.5, priceScanRange: 0.12 }];
+  const intra: SpanIntraSpread = { tierA: 0, tierB: 1, charge: 200 };
+  const inter: SpanInterSpread = { first: 'BTC', second: 'ETH', firstDelta: 1, secondDelta: 20, creditRate: 0.5 };
+  lab.marginByVenue(account, { span: [{ underlying: 'BTC', priceScanRange: 0.1, tiers, intraSpreads: [intra] }], spanInter: [inter] });
+  // @ts-expect-error: a credit rate is required
+  lab.marginByVenue(account, { spanInter: [{ first: 'BTC', second: 'ETH' }] });
   // @ts-expect-error: an unknown delta shock
   lab.marginByVenue(account, { deribitDeltaShock: 'always' });
   return (grid?.worstPnl ?? 0) + (leg ? 1 : 0);

@@ -86,3 +86,41 @@ test('errors at their paths; misuse throws', () => {
   assert.throws(() => lab.marginByVenue(null), TypeError);
   assert.throws(() => lab.marginByVenue(puts, 5), TypeError);
 });
+
+test('SPAN-2 and SPAN-3 through the boundary: the inter-commodity credit and the calendar spread charge', () => {
+  // VENUES-PM.md SPAN-2: long 2 corn (1,750 a contract), short 1 soybeans (2,500), 2:1 at 55%:
+  // 6,000 - 0.55 x (3,500 + 2,500) = 2,700 (tolerance 1e-9 relative).
+  const book = {
+    version: 3, margin: 'deribitStandard', collateral: [{ asset: 'USD', balance: 100000, price: 1 }],
+    underlyings: [{ name: 'CORN', price: 17500, futuresSizeRate: 0.01 }, { name: 'SOY', price: 25000, futuresSizeRate: 0.01 }],
+    futures: [{ underlying: 'CORN', settlementAsset: 'USD', symbol: 'CORN', side: 'long', quantity: 2, entryPrice: 17500 },
+      { underlying: 'SOY', settlementAsset: 'USD', symbol: 'SOY', side: 'short', quantity: 1, entryPrice: 25000 }],
+  };
+  const span = [{ underlying: 'CORN', priceScanRange: 0.1 }, { underlying: 'SOY', priceScanRange: 0.1 }];
+  const request = { venue: 'span', span, spanInter: [{ first: 'CORN', second: 'SOY', firstDelta: 2, secondDelta: 1, creditRate: 0.55 }] };
+  const answer = lab.marginByVenue(book, request, { explain: true });
+  assert.deepEqual(answer.errors, []);
+  const row = answer.venues[0];
+  assert.ok(Math.abs(row.maintenanceMargin - 2700) < 1e-9 * 2700, `${row.maintenanceMargin}`);
+  const credits = row.components.filter((c) => c.name === 'interSpreadCredit');
+  assert.deepEqual(credits.map((c) => c.leg), ['futures[0]', 'futures[1]']);
+  assert.ok(Math.abs(credits[0].value + credits[1].value + 3300) < 1e-9 * 3300);
+  assert.equal(answer.steps.filter((s) => s.code === 'venuePm.spanInterCredit').length, 2);
+  // VENUES-PM.md SPAN-3, 2v4: month 2 at 500 (5% of 10,000), month 4 at 750 (its tier's 7.5%), charge 50: 250 + 50 = 300.
+  const months = {
+    version: 3, margin: 'deribitStandard', valuationDate: '2026-01-01', collateral: [{ asset: 'USD', balance: 100000, price: 1 }],
+    underlyings: [{ name: 'X', price: 10000, futuresSizeRate: 0.01 }],
+    futures: [{ underlying: 'X', settlementAsset: 'USD', symbol: 'X-27FEB26', side: 'long', quantity: 1, entryPrice: 10000 },
+      { underlying: 'X', settlementAsset: 'USD', symbol: 'X-24APR26', side: 'short', quantity: 1, entryPrice: 10000 }],
+  };
+  const tiers = [{ maxYears: 0.2 }, { maxYears: 0.28 }, { maxYears: 0.36, priceScanRange: 0.075 }];
+  const intraSpreads = [{ tierA: 0, tierB: 1, charge: 200 }, { tierA: 0, tierB: 2, charge: 50 }, { tierA: 1, tierB: 2, charge: 0 }];
+  const calendar = lab.marginByVenue(months, { venue: 'span', span: [{ underlying: 'X', priceScanRange: 0.05, tiers, intraSpreads }] });
+  assert.deepEqual(calendar.errors, []);
+  assert.ok(Math.abs(calendar.venues[0].maintenanceMargin - 300) < 1e-9 * 300, `${calendar.venues[0].maintenanceMargin}`);
+  assert.equal(calendar.venues[0].components.find((c) => c.name === 'intraSpreadCharge').leg, 'futures[1]');
+  assert.equal(calendar.steps, undefined);
+  const bad = lab.marginByVenue(months, { span: [{ underlying: 'X', priceScanRange: 0.05, tiers: [{ maxYears: 0.3 }, { maxYears: 0.1 }] }] });
+  assert.equal(bad.errors[0].path, 'request.span[0].tiers[1].maxYears');
+  assert.equal(bad.errors[0].rule, 'venuePmSpanTierOrder');
+});

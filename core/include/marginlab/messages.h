@@ -236,6 +236,10 @@ inline constexpr Message venuePmAsOf{"venuePmAsOf", ErrorCode::OutOfRange, "{pat
 inline constexpr Message venuePmVenue{"venuePmVenue", ErrorCode::UnknownValue, "{path} (\"{value}\") must be one of deribit, okx, bybit, binance, span"};
 inline constexpr Message venuePmSpanUnderlying{"venuePmSpanUnderlying", ErrorCode::UnknownValue, "{path} (\"{value}\") names no entry of the account's underlyings"};
 inline constexpr Message venuePmFraction{"venuePmFraction", ErrorCode::OutOfRange, "{path} ({value}) must be between {low} and {high}"};
+// Margin by venue: SPAN's intra-commodity tiers and inter-commodity spreads (venue_pm_span.cpp).
+inline constexpr Message venuePmSpanTierOrder{"venuePmSpanTierOrder", ErrorCode::OutOfRange, "{path} ({value}) must be above the previous tier's maxYears ({low})"};
+inline constexpr Message venuePmSpanSame{"venuePmSpanSame", ErrorCode::OutOfRange, "{path} (\"{value}\") is also the spread's other side: a spread needs two different ones"};
+inline constexpr Message venuePmSpanInter{"venuePmSpanInter", ErrorCode::UnknownValue, "{path} (\"{value}\") names no entry of request.span"};
 // Margin by venue: reverse questions and dated parameter sets (venue_pm_reverse.cpp, venue_pm_params.cpp).
 inline constexpr Message venuePmNewLeg{"venuePmNewLeg", ErrorCode::Missing, "{path}: give exactly one of future and option"};
 inline constexpr Message venuePmNoSets{"venuePmNoSets", ErrorCode::UnknownValue, "{path} (\"{value}\") must be one of deribit, okx, bybit (the venues with dated parameter sets)"};
@@ -425,6 +429,9 @@ inline constexpr const Message* kAll[] = {
     &venuePmFraction,
     &venuePmNewLeg,
     &venuePmNoSets,
+    &venuePmSpanTierOrder,
+    &venuePmSpanSame,
+    &venuePmSpanInter,
     &accountBandStart,
     &accountBandOrder,
     &accountLevel,

@@ -23,6 +23,8 @@ namespace marginlab {
 
 /// Limits of a request (the d.ts and the README repeat them).
 inline constexpr std::size_t kMaxSpanParameters = 50;  ///< request.span entries
+inline constexpr std::size_t kMaxSpanTiers = 24;       ///< request.span[i].tiers entries
+inline constexpr std::size_t kMaxSpanSpreads = 50;     ///< request.span[i].intraSpreads, request.spanInter entries
 
 // ---- the legs the engines see -----------------------------------------------------------------------
 
@@ -202,6 +204,27 @@ BybitPmParams bybitParams(std::string_view underlying, std::string_view asOf);
 
 // ---- CME SPAN (VENUES-PM.md 6.1) --------------------------------------------------------------------
 
+/// An intra-commodity tier: the legs expiring after the previous tier's end up to `maxYears`
+/// (years to expiry as the account computes them; a perpetual is at 0), with its own PSR when given
+/// (CME's scan rate tiers: each month's outright rate).
+struct SpanTier {
+  double maxYears = 0;
+  std::optional<double> priceScanRange;
+};
+/// A calendar spread between two tiers (indices into tiers) and its charge per coin of delta matched
+/// (a contract's rate / its size). Spreads are formed in the order listed (SPAN's priority).
+struct SpanIntraSpread {
+  double tierA = 0, tierB = 0;
+  double charge = 0;
+};
+/// An inter-commodity spread between two underlyings with SPAN parameters: `firstDelta` coins of the
+/// first against `secondDelta` of the second (opposite signs), credited `creditRate` of the weighted
+/// futures price risk of the legs matched. Formed in the order listed.
+struct SpanInterSpread {
+  std::string first, second;
+  double firstDelta = 1, secondDelta = 1;
+  double creditRate = 0;
+};
 struct SpanParams {
   std::string underlying;
   double priceScanRange = 0;       ///< PSR as a fraction of the price
@@ -209,6 +232,8 @@ struct SpanParams {
   double extremeMultiple = 2;      ///< scenarios 15, 16: +-multiple x PSR
   double extremeCoverage = 0.35;   ///< fraction of their loss counted
   double imRatio = 1;              ///< IM = MM x ratio ([UNVERIFIED], default 1)
+  std::vector<SpanTier> tiers;              ///< none: no intra-commodity spread charge
+  std::vector<SpanIntraSpread> intraSpreads;
 };
 /// The textbook table: scenario i's price move (x PSR), vol move (x VSR) and the fraction counted.
 struct SpanScenario {
@@ -222,7 +247,38 @@ struct SpanScan {
   std::size_t scenario = 0;
 };
 SpanScan spanScanRisk(std::span<const double, 16> pnl) noexcept;
+/// A leg's delta in coins of underlying: a future's coins, an option's coins x Black-76 delta
+/// (premium-adjusted when coin-settled), at today's price.
+double spanDelta(const PmUnit& unit, const PmLeg& leg) noexcept;
+/// The tier of a leg (index into p.tiers), none past the last tier's end.
+std::optional<std::size_t> spanTier(const SpanParams& p, const PmLeg& leg) noexcept;
+/// Scan risk over the 16 scenarios (each leg at its tier's PSR) plus the intra-commodity spread
+/// charges: each tier's net delta, spreads formed pair by pair in the order listed between tiers of
+/// opposite net delta, min(|delta A|, |delta B|) each, charged `charge` per coin (VENUES-PM.md 6.1).
+/// MM = scan risk + intra charges; IM = MM x imRatio.
 VenueMargin spanMargin(const PmUnit& unit, const SpanParams& p);
+/// One spread pair that formed spreads: its component, the spreads formed (coins of the pair's first
+/// side; inter: spread units of the ratio), the charge or credit rate, and the price risk per coin.
+struct SpanSpread {
+  PmComponent component;
+  std::string pair;  ///< "tiers 0 and 2", "CORN and SOY"
+  double spreads = 0, rate = 0, ratio = 1, priceRisk = 0;
+};
+/// The intra-commodity spread charges of a unit, one component "intraSpreadCharge" per tier pair that
+/// formed spreads (its leg: the later tier's leg of largest |delta|).
+std::vector<SpanSpread> spanIntraCharges(const PmUnit& unit, const SpanParams& p);
+/// One underlying's part in SPAN's inter-commodity credits: its MM before credits, its scan risk
+/// and net delta (weighted futures price risk = scan risk / |net delta|) and its IM ratio.
+struct SpanUnitRisk {
+  std::string underlying;
+  double scanRisk = 0, delta = 0, imRatio = 1;
+  std::optional<std::string> leg;  ///< the leg with the largest |delta|
+};
+/// The credits of `spreads` in order: pairs whose net deltas have opposite signs form
+/// n = min(|dA| / firstDelta, |dB| / secondDelta) spreads (deltas consumed); each side's credit is
+/// creditRate x n x its ratio x its weighted futures price risk (VENUES-PM.md SPAN-2), one component
+/// "interSpreadCredit" per side with a negative value. Units absent from `units` form none.
+std::vector<SpanSpread> spanInterCredits(std::vector<SpanUnitRisk> units, const std::vector<SpanInterSpread>& spreads);
 
 // ---- side by side -----------------------------------------------------------------------------------
 
@@ -230,6 +286,7 @@ struct MarginByVenueRequest {
   std::optional<std::string> asOf;   ///< "YYYY-MM-DD": the parameter sets in force then; default the latest
   std::optional<std::string> venue;  ///< only this one of deribit, okx, bybit, binance, span; default all
   std::vector<SpanParams> span;     ///< SPAN parameters per underlying (none: SPAN unsupported for it)
+  std::vector<SpanInterSpread> spanInter;  ///< SPAN's inter-commodity spreads (none: no credit)
   DeribitOptions deribit;
   OkxOptions okx;
   BybitOptions bybit;

@@ -23,6 +23,9 @@ constexpr std::span<const std::string_view> enumNames(DeribitDeltaShock) noexcep
 constexpr std::string_view enumType(DeribitDeltaShock) noexcept { return "DeribitDeltaShock"; }
 
 template <> inline constexpr std::string_view kStructName<SpanParams> = "SpanParams";
+template <> inline constexpr std::string_view kStructName<SpanTier> = "SpanTier";
+template <> inline constexpr std::string_view kStructName<SpanIntraSpread> = "SpanIntraSpread";
+template <> inline constexpr std::string_view kStructName<SpanInterSpread> = "SpanInterSpread";
 template <> inline constexpr std::string_view kStructName<MarginByVenueRequest> = "MarginByVenueRequest";
 template <> inline constexpr std::string_view kStructName<PmScenario> = "PmScenario";
 template <> inline constexpr std::string_view kStructName<PmComponent> = "PmComponent";
@@ -49,6 +52,30 @@ void fields(V& v, T& s) {
   v("extremeMultiple", s.extremeMultiple);
   v("extremeCoverage", s.extremeCoverage);
   v("imRatio", s.imRatio);
+  v("tiers", s.tiers, Limit{kMaxSpanTiers}, ListOf{"", "", "tooManyEntries"});
+  v("intraSpreads", s.intraSpreads, Limit{kMaxSpanSpreads}, ListOf{"", "", "tooManyEntries"});
+}
+
+template <class V, Is<SpanTier> T>
+void fields(V& v, T& t) {
+  v("maxYears", t.maxYears, Required{});
+  v("priceScanRange", t.priceScanRange);
+}
+
+template <class V, Is<SpanIntraSpread> T>
+void fields(V& v, T& s) {
+  v("tierA", s.tierA, Required{});
+  v("tierB", s.tierB, Required{});
+  v("charge", s.charge, Required{});
+}
+
+template <class V, Is<SpanInterSpread> T>
+void fields(V& v, T& s) {
+  v("first", s.first, Required{});
+  v("second", s.second, Required{});
+  v("firstDelta", s.firstDelta);
+  v("secondDelta", s.secondDelta);
+  v("creditRate", s.creditRate, Required{});
 }
 
 /// The [UNVERIFIED] options flat, each named by its venue.
@@ -73,6 +100,7 @@ void fields(V& v, T& r) {
   v("okxMr8Rate", r.okx.borrowingRate);
   v("okxMr9Factor", r.okx.depegFactor);
   v("bybitDeltaSpreadFactor", r.bybit.deltaSpreadFactor);
+  v("spanInter", r.spanInter, Limit{kMaxSpanSpreads}, ListOf{"", "", "tooManyEntries"});
 }
 
 template <class V, Is<PmScenario> T>
