@@ -29,8 +29,11 @@ async function linkOf(page) {
 async function openAccount(page, hash = '') {
   await page.goto(served.base + hash);
   await ready(page);
+  const calculatorLink = await page.evaluate(() => location.hash);
   if (!hash) await page.click('#account-toggle');
   await page.waitForSelector('[data-metric="acct:equity"] .num', WAIT);
+  // The calculator writes its own link first; the account's replaces it once the account has computed.
+  if (!hash) await page.waitForFunction((calc) => location.hash !== calc && location.hash.startsWith('#s1='), calculatorLink, WAIT);
 }
 
 const shown = (page, key) => page.textContent(`[data-metric="acct:${key}"] button.num`);
