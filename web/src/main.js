@@ -825,15 +825,21 @@ async function openOptions(link) {
   }
 }
 
-/** `writeLink` false: a link being loaded replaces the account, and the fragment holds it already. */
-function closeOptions(writeLink = true) {
-  if (!state.options) return;
-  state.options.closeOptions($('options'));
-  state.options = null;
-  $('options-toggle').setAttribute('aria-pressed', 'false');
+/** Closes the options account or the account (`name`, its chunk in state[name], its section #name)
+ *  and gives the page back to the calculator. `writeLink` false: a link being loaded replaces it, and
+ *  the fragment holds it already. */
+function closeMode(name, close, writeLink) {
+  if (!state[name]) return;
+  close(state[name], $(name));
+  state[name] = null;
+  $(`${name}-toggle`).setAttribute('aria-pressed', 'false');
   document.documentElement.classList.remove('options-mode');
   calculatorOwnsLink(writeLink);
   if (writeLink) showNotice('');
+}
+
+function closeOptions(writeLink = true) {
+  closeMode('options', (chunk, node) => chunk.closeOptions(node), writeLink);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -855,15 +861,8 @@ async function openAccount(link) {
   }
 }
 
-/** `writeLink` false: a link being loaded replaces the account, and the fragment holds it already. */
 function closeAccount(writeLink = true) {
-  if (!state.account) return;
-  state.account.closeAccount($('account'));
-  state.account = null;
-  $('account-toggle').setAttribute('aria-pressed', 'false');
-  document.documentElement.classList.remove('options-mode');
-  calculatorOwnsLink(writeLink);
-  if (writeLink) showNotice('');
+  closeMode('account', (chunk, node) => chunk.closeAccount(node), writeLink);
 }
 
 async function main() {
