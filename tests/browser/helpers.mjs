@@ -194,7 +194,7 @@ export function visibleTexts(root) {
   for (let n = walker.currentNode; n; n = walker.nextNode()) {
     if (n.nodeType === 1) {
       if (n.closest('code, pre, script, style') || !shown(n)) continue;
-      for (const a of ['aria-label', 'title', 'placeholder']) if (n.getAttribute(a)) out.push(n.getAttribute(a));
+      for (const a of ['aria-label', 'title', 'placeholder', 'data-label']) if (n.getAttribute(a)) out.push(n.getAttribute(a));  // data-label: a column's name beside its cell on a phone
     } else if (n.data.trim() && !n.parentElement.closest('code, pre, script, style') && shown(n.parentElement)) out.push(n.data.trim());
   }
   return out;

@@ -133,6 +133,20 @@ test('?lang=ja: the options account and the import panel show no English label; 
     assert.ok(await page.isVisible(slot));
   });
 
+  // The account (version 3) at a phone's width, where each cell shows its column's name (data-label).
+  await withPage(async (page) => {
+    await page.goto(served.base + '?lang=ja');
+    await ready(page);
+    await page.click('#account-toggle');
+    await page.waitForSelector('[data-metric="acct:equity"] .num', WAIT);
+    const labels = await page.$$eval('#account [data-label]', (cells) => cells.map((c) => c.getAttribute('data-label')).filter(Boolean));
+    assert.ok(labels.includes(ja['acct.haircut']) && labels.includes(ja['column.im']), labels.join(' | '));
+    // A source is cited by its own title (acct.source: "出典：{source}、{date}。"), which stays as published.
+    const cited = new RegExp('^' + ja['acct.source'].split('{source}')[0]);
+    const texts = (await page.evaluate(visibleTexts, '#account')).filter((s) => !cited.test(s));
+    assert.deepEqual(await english(texts), [], 'the account in Japanese, its cells\' column names too');
+  }, { viewport: { width: 375, height: 812 } });
+
   // The risk lab's "Margin to move the liquidation price": every step said from its code in Japanese.
   const full = await (await import('./helpers.mjs')).fullLab();
   const { steps } = full.marginToTarget(defaultScenario, { position: 0, targetLiquidationPrice: 50000 }, { explain: true });

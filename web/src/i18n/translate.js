@@ -10,7 +10,7 @@ const CATALOGUES = {
   'zh-CN': () => import('./zh-CN.js'), es: () => import('./es.js'), ru: () => import('./ru.js'), ja: () => import('./ja.js'),
   ko: () => import('./ko.js'), tr: () => import('./tr.js'), vi: () => import('./vi.js'),
 };
-const ATTRIBUTES = ['aria-label', 'title', 'placeholder'];
+const ATTRIBUTES = ['aria-label', 'title', 'placeholder', 'data-label'];  // data-label: a table's column name beside its cell on a phone
 const SKIP = new Set(['SCRIPT', 'STYLE', 'TEXTAREA', 'INPUT', 'CODE', 'PRE']);
 const LABELLED = new Set(['TEXTAREA', 'INPUT']);  // skipped for their text (what was typed), not for their labels
 const MAX_TEXT = 400;  // a text longer than any entry with parts (and its parts) is not matched: it bounds the patterns' work
