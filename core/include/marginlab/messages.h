@@ -227,7 +227,7 @@ inline constexpr Message accountBeta{"accountBeta", ErrorCode::OutOfRange, "{pat
 inline constexpr Message accountAxisAsset{"accountAxisAsset", ErrorCode::UnknownValue, "{path} (\"{value}\") names no underlying and no collateral asset of the account"};
 inline constexpr Message accountAxisSame{"accountAxisSame", ErrorCode::OutOfRange, "{path} (\"{value}\") is also request.x.asset: the two axes move different prices"};
 inline constexpr Message accountAxisRange{"accountAxisRange", ErrorCode::OutOfRange, "{path}: from ({from}) must be above -1 and below to ({to}), and to at most {limit} (relative moves: -0.5 is half the price)"};
-inline constexpr Message accountOptionsNeedDeribit{"accountOptionsNeedDeribit", ErrorCode::Unsupported, "{path}: options need margin \"deribitStandard\" (the tiers rules have no option margin)"};
+inline constexpr Message accountOptionsNeedDeribit{"accountOptionsNeedDeribit", ErrorCode::Unsupported, "{path}: options need margin \"deribitStandard\" or the venue \"bybitUnified\" (the other tiers rules have no option margin)"};
 
 // sizeCurve, curve 'dydx' (curve.cpp): the open-interest caps.
 inline constexpr Message curveCapsOrder{"curveCapsOrder", ErrorCode::OutOfRange, "{path} ({value}) must be above openInterestLowerCap ({limit})"};

@@ -748,7 +748,7 @@ export default {
   'error.accountUnknownAsset': '"{value}" is not one of the collateral assets: the account has no price for the asset it settles in.',
   'error.accountTooManyPositions': 'Futures and options hold {count} positions; at most {limit} are accepted.',
   'error.accountSurfacePoints': 'The surfaces have {count} volatilities; at most {limit} over all underlyings.',
-  'error.accountOptionsNeedDeribit': 'Options need Deribit\'s standard margin: the tier rules have no margin for options.',
+  'error.accountOptionsNeedDeribit': 'Options need Deribit\'s standard margin or Bybit\'s Unified Trading Account: the other tier rules have no margin for options.',
   // The options account, the import panel, the options chart, the cascade's lines.
   'opt.title': 'Options account',
   'opt.intro': 'Options and futures on one underlying in one account, Deribit standard margin, priced with Black-76. The account (cross) and each position alone (isolated) side by side; portfolio margin as a stress grid.',

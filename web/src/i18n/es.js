@@ -739,7 +739,7 @@ export default {
   'error.accountUnknownAsset': '«{value}» no es uno de los activos de garantía: la cuenta no tiene precio para el activo en que liquida.',
   'error.accountTooManyPositions': 'Futuros y opciones suman {count} posiciones; se aceptan como máximo {limit}.',
   'error.accountSurfacePoints': 'Las superficies tienen {count} volatilidades; como máximo {limit} entre todos los subyacentes.',
-  'error.accountOptionsNeedDeribit': 'Las opciones necesitan el margen estándar de Deribit: las reglas por niveles no tienen margen para opciones.',
+  'error.accountOptionsNeedDeribit': 'Las opciones necesitan el margen estándar de Deribit o la Cuenta de Trading Unificada de Bybit: las demás reglas por niveles no tienen margen para opciones.',
   // The options account, the import panel, the options chart, the cascade's lines.
   'opt.title': 'Cuenta de opciones',
   'opt.intro': 'Opciones y futuros sobre un subyacente en una sola cuenta, con el margen estándar de Deribit y valorados con Black-76. La cuenta (cruzado) y cada posición por separado (aislado), lado a lado; el margen de cartera como cuadrícula de estrés.',

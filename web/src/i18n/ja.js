@@ -739,7 +739,7 @@ export default {
   'error.accountUnknownAsset': '「{value}」は担保資産の一覧にありません：口座に決済資産の価格がありません。',
   'error.accountTooManyPositions': '先物とオプションで{count}ポジションあります。上限は{limit}です。',
   'error.accountSurfacePoints': 'サーフェスのボラティリティは{count}個です。全原資産で上限{limit}個です。',
-  'error.accountOptionsNeedDeribit': 'オプションにはDeribitの標準証拠金が必要です：ティアのルールにはオプションの証拠金がありません。',
+  'error.accountOptionsNeedDeribit': 'オプションにはDeribitの標準証拠金かBybitの統合取引アカウントが必要です：その他のティアのルールにはオプションの証拠金がありません。',
   // The options account, the import panel, the options chart, the cascade's lines.
   'opt.title': 'オプション口座',
   'opt.intro': '同じ原資産のオプションと先物を1つの口座で、Deribitの標準証拠金、Black-76で評価します。口座（クロス）と個々のポジション（分離）を並べて表示し、ポートフォリオ証拠金はストレスグリッドで示します。',

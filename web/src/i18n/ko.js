@@ -739,7 +739,7 @@ export default {
   'error.accountUnknownAsset': '"{value}"은(는) 담보 자산 목록에 없습니다: 계정에 정산 자산의 가격이 없습니다.',
   'error.accountTooManyPositions': '선물과 옵션을 합쳐 포지션이 {count}개입니다. 최대 {limit}개까지 허용됩니다.',
   'error.accountSurfacePoints': '곡면의 변동성 값이 {count}개입니다. 모든 기초자산을 합쳐 최대 {limit}개입니다.',
-  'error.accountOptionsNeedDeribit': '옵션에는 Deribit 표준 증거금이 필요합니다: 티어 규칙에는 옵션 증거금이 없습니다.',
+  'error.accountOptionsNeedDeribit': '옵션에는 Deribit 표준 증거금 또는 Bybit 통합 트레이딩 계정이 필요합니다: 그 밖의 티어 규칙에는 옵션 증거금이 없습니다.',
   // The options account, the import panel, the options chart, the cascade's lines.
   'opt.title': '옵션 계정',
   'opt.intro': '한 기초자산의 옵션과 선물을 한 계정에서, Deribit 표준 증거금으로, Black-76으로 평가합니다. 계정(교차)과 각 포지션 단독(격리)을 나란히 보여 주고, 포트폴리오 증거금은 스트레스 그리드로 보여 줍니다.',

@@ -739,7 +739,7 @@ export default {
   'error.accountUnknownAsset': '«{value}» нет среди активов обеспечения: у счёта нет цены актива расчётов.',
   'error.accountTooManyPositions': 'Фьючерсы и опционы дают {count} позиций; допускается не больше {limit}.',
   'error.accountSurfacePoints': 'В поверхностях {count} значений волатильности; не больше {limit} по всем базовым активам.',
-  'error.accountOptionsNeedDeribit': 'Опционам нужна стандартная маржа Deribit: в правилах уровней нет маржи для опционов.',
+  'error.accountOptionsNeedDeribit': 'Опционам нужна стандартная маржа Deribit или единый торговый аккаунт Bybit: в остальных правилах уровней нет маржи для опционов.',
   // The options account, the import panel, the options chart, the cascade's lines.
   'opt.title': 'Опционный счёт',
   'opt.intro': 'Опционы и фьючерсы на один базовый актив на одном счёте, стандартная маржа Deribit, оценка по Black-76. Счёт (кросс-маржа) и каждая позиция отдельно (изолированная маржа) рядом; портфельная маржа — в виде стресс-сетки.',

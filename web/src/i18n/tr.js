@@ -739,7 +739,7 @@ export default {
   'error.accountUnknownAsset': '“{value}” teminat varlıkları arasında yok: hesapta uzlaşma varlığının fiyatı yok.',
   'error.accountTooManyPositions': 'Vadeliler ve opsiyonlar {count} pozisyon tutuyor; en fazla {limit} kabul edilir.',
   'error.accountSurfacePoints': 'Yüzeylerde {count} volatilite var; tüm dayanaklarda en fazla {limit}.',
-  'error.accountOptionsNeedDeribit': 'Opsiyonlar Deribit’in standart teminatını gerektirir: kademe kurallarında opsiyon teminatı yok.',
+  'error.accountOptionsNeedDeribit': 'Opsiyonlar Deribit’in standart teminatını veya Bybit’in Birleşik Alım Satım Hesabını gerektirir: diğer kademe kurallarında opsiyon teminatı yok.',
   // The options account, the import panel, the options chart, the cascade's lines.
   'opt.title': 'Opsiyon hesabı',
   'opt.intro': 'Tek dayanak varlık üzerine opsiyonlar ve vadeliler tek hesapta, Deribit standart teminatıyla, Black-76 ile fiyatlanır. Hesap (çapraz) ve tek başına her pozisyon (izole) yan yana; portföy teminatı bir stres tablosu olarak.',

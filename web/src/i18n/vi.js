@@ -739,7 +739,7 @@ export default {
   'error.accountUnknownAsset': '“{value}” không có trong tài sản thế chấp: tài khoản không có giá của tài sản thanh toán.',
   'error.accountTooManyPositions': 'Hợp đồng tương lai và quyền chọn có {count} vị thế; chấp nhận tối đa {limit}.',
   'error.accountSurfacePoints': 'Các bề mặt có {count} giá trị biến động; tối đa {limit} trên mọi tài sản cơ sở.',
-  'error.accountOptionsNeedDeribit': 'Quyền chọn cần ký quỹ tiêu chuẩn của Deribit: quy tắc theo bậc không có ký quỹ cho quyền chọn.',
+  'error.accountOptionsNeedDeribit': 'Quyền chọn cần ký quỹ tiêu chuẩn của Deribit hoặc Tài khoản Giao dịch Hợp nhất của Bybit: các quy tắc theo bậc khác không có ký quỹ cho quyền chọn.',
   // The options account, the import panel, the options chart, the cascade's lines.
   'opt.title': 'Tài khoản quyền chọn',
   'opt.intro': 'Quyền chọn và hợp đồng tương lai trên một tài sản cơ sở trong một tài khoản, ký quỹ tiêu chuẩn của Deribit, định giá bằng Black-76. Tài khoản (chéo) và từng vị thế riêng (cô lập) đặt cạnh nhau; ký quỹ danh mục dưới dạng lưới kiểm tra sức chịu đựng.',

@@ -739,7 +739,7 @@ export default {
   'error.accountUnknownAsset': '“{value}”不在抵押资产中：账户没有其结算资产的价格。',
   'error.accountTooManyPositions': '期货和期权共有 {count} 个仓位；最多接受 {limit} 个。',
   'error.accountSurfacePoints': '波动率曲面共有 {count} 个值；所有标的合计最多 {limit} 个。',
-  'error.accountOptionsNeedDeribit': '期权需要 Deribit 标准保证金：档位规则没有期权保证金。',
+  'error.accountOptionsNeedDeribit': '期权需要 Deribit 标准保证金或 Bybit 统一交易账户：其他档位规则没有期权保证金。',
   // The options account, the import panel, the options chart, the cascade's lines.
   'opt.title': '期权账户',
   'opt.intro': '同一标的的期权和期货放在一个账户中，采用 Deribit 标准保证金，以 Black-76 定价。账户（全仓）与单独的每个仓位（逐仓）并列显示；组合保证金以压力网格显示。',
