@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as fmt from '../../web/src/format.js';
 import { tiersForPosition } from '../../wasm/venue-data.mjs';
-import { lab, fullLab, WAIT, ready, servedPage, SHOTS } from './helpers.mjs';
+import { lab, fullLab, WAIT, ready, servedPage, SHOTS, fragmentOf } from './helpers.mjs';
 
 const served = await servedPage();
 const withPage = (fn, options) => served.withPage(fn, options);
@@ -76,7 +76,7 @@ test("Binance: the picker lists the venue's symbols, finds BTC-USDT-SWAP, and SO
     assert.equal(await input.getAttribute('inputmode'), 'text', 'a text field, not a number pad');
     const listId = await input.getAttribute('list');
     const options = await page.$$eval(`datalist#${listId} option`, (os) => os.map((o) => o.value));
-    assert.equal(options.length, 50, 'every shipped Binance USD-M contract');
+    assert.equal(options.length, 51, 'every shipped Binance contract: 50 USD-M, 1 COIN-M');
     assert.ok(options.includes('SOLUSDT') && options.includes('BTCUSDT'));
     // An OKX-style name: the built-in BTCUSDT table serves it, and the page says which and how old.
     await input.fill('BTC-USDT-SWAP');
@@ -95,6 +95,25 @@ test("Binance: the picker lists the venue's symbols, finds BTC-USDT-SWAP, and SO
     await page.waitForFunction(() => /rounded to the nearest tick/.test(document.querySelector('[data-metric="isolated:0:liquidationPrice"]').textContent), null, WAIT);
     // The hand-edited table stays possible: the tier editor of the symbol is there.
     assert.ok(await page.locator('details.tier-editor summary', { hasText: 'Tiers for solusdt' }).count() === 1);
+  });
+});
+
+test('Binance COIN-M: an inverse THETAUSD_PERP position, found by its alias in lower case, takes the dated COIN-M table', async () => {
+  await withPage(async (page) => {
+    // One inverse position (an account settles in one asset): long 1,000 contracts of 10 USD at 1.000, 10x.
+    const scenario = { version: 1, rules: 'binance', walletBalance: 5000, positions: [{ symbol: 'THETAUSD_PERP', contract: 'inverse',
+      contractSize: 10, side: 'long', quantity: 1000, entryPrice: 1, markPrice: 1, leverage: 10 }] };
+    await page.goto(served.base + fragmentOf(scenario));
+    await ready(page);
+    await page.locator(symbol(0)).fill('thetausd');
+    await settled(page, 'thetausd');
+    await page.waitForFunction((sel) => /binance-coinm table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    assert.match(await page.textContent(age(0)), /^THETAUSD_PERP: binance-coinm table, snapshot about mid-2021 \(undated\); source https:\/\/github\.com\/ccxt\/ccxt\/issues\/9500/);
+    // Isolated long 1,000 x 10 USD at 1.000, 10x: bracket 2 at the liquidation price, 10,500 / 11,250 = 0.93333
+    // (hand-worked in tests/js/venues.test.mjs): the exact price on the button, the venue's 0.001 tick beside it.
+    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    assert.match(await page.textContent(lpNote(0)), /\(tier 2 there\) 0\.933 at the venue \(tick 0\.001, nearest\)/);
+    assert.equal(await page.textContent(lpButton(0)), '0.933333');  // 10,500 / 11,250 to 6 significant figures
   });
 });
 

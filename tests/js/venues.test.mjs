@@ -10,6 +10,7 @@ import createFullLab from '../../web/dist/marginlab-full.js';
 import { venueProblems, continuityProblems, tiersForPosition } from '../../wasm/venue-data.mjs';
 import { parseTiers, transcribed } from '../../scripts/venue-src/okx-tiers.mjs';
 import { parseRiskLimits, transcribed as bybitTranscribed } from '../../scripts/venue-src/bybit-tiers.mjs';
+import { parseBrackets, coinmTranscribed } from '../../scripts/venue-src/binance-coinm-tiers.mjs';
 
 const wasmBinary = readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url));
 const lab = await createMarginLab({ wasmBinary });
@@ -40,6 +41,7 @@ describe('defaultTiers lists every shipped venue table', () => {
     assert.equal(count('bybit', 'bybit-linear'), 23);
     assert.equal(count('dydx', 'dydx'), 33);
     assert.equal(count('hyperliquid', 'hyperliquid'), 40);
+    assert.equal(count('binance', 'binance-coinm'), 1);
   });
 
   test("a symbol is found by the venue's name or an alias, in any case", () => {
@@ -56,6 +58,9 @@ describe('defaultTiers lists every shipped venue table', () => {
     assert.equal(first('bybit', 'BTCUSDT'), 'BTCUSDT');
     assert.equal(first('bybit', 'BTC-USDT-SWAP'), 'BTCUSDT');  // OKX's style, on Bybit's table
     assert.equal(first('bybit', 'xrp/usdt:usdt'), 'XRPUSDT');
+    assert.equal(first('binance', 'thetausd_perp'), 'THETAUSD_PERP');  // COIN-M, inverse
+    assert.equal(first('binance', 'THETAUSD'), 'THETAUSD_PERP');
+    assert.equal(first('binance', 'theta/usd:theta'), 'THETAUSD_PERP');
     assert.equal(first('binance', 'NOSUCHCOIN'), undefined);
     // The built-in table stays first, as today.
     assert.equal(lab.defaultTiers('binance', 'btcusdt')[0].venue, undefined);
@@ -488,5 +493,54 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.equal(tiersForPosition(t, [{ quantity: NaN }])[0].maxLeverage, 50);
     assert.equal(tiersForPosition(t, [{ quantity: 15, contractSize: 1 }])[0].maxLeverage, 20);
     assert.equal(tiersForPosition(t, [{ quantity: 1e6, contractSize: 1 }])[0].maxLeverage, 20, 'above the last cap: the last row');
+  });
+});
+
+describe('Binance COIN-M brackets (binance-coinm.json): an inverse position on the shipped table', () => {
+  // Binance COIN-M FAQ liquidation price (VENUES.md 1.1), one-way, isolated, quantities in contracts of CS USD:
+  //   LP = (Q x MMR + side x Q) x CS / (WB + cum + side x Q x CS / EP),
+  // the bracket being the one the coin notional Q x CS / LP falls in (iterate when it differs from the entry's).
+  const theta = async () => (await lab.loadVenue('binance-coinm')).find((t) => t.symbols[0] === 'THETAUSD_PERP');
+  const scenarioFor = (table, side) => ({ version: 1, rules: 'binance', walletBalance: 1e6, tiers: { THETAUSD_PERP: table.tiers },
+    positions: [{ symbol: 'THETAUSD_PERP', contract: 'inverse', contractSize: table.spec.contractSize, side, quantity: 1000,
+      entryPrice: 1, leverage: 10, marginMode: 'isolated' }] });
+
+  test('the table as the source prints it, and as inverse: caps in THETA, 10 USD contracts', async () => {
+    const t = await theta();
+    assert.equal(t.contract, 'inverse');
+    assert.deepEqual(t.spec, { contractSize: 10, tickSize: 0.001, lotSize: 1, minQty: 1 });
+    // ccxt issue #9500, THETAUSD_PERP: bracket 2 {"initialLeverage":10,"qtyCap":20000,"qtyFloor":10000,
+    // "maintMarginRatio":0.05,"cum":250.0}; bracket 7 {"initialLeverage":1,"qtyCap":9223372036854775807,
+    // "qtyFloor":100000,"maintMarginRatio":0.5,"cum":36250.0}.
+    assert.deepEqual(t.tiers[1], { notionalCap: 20000, maxLeverage: 10, maintenanceMarginRate: 0.05, maintenanceAmount: 250 });
+    assert.deepEqual(t.tiers[6], { notionalCap: 1e15, maxLeverage: 1, maintenanceMarginRate: 0.5, maintenanceAmount: 36250 });
+    assert.deepEqual(files.find((f) => f.venue === 'binance-coinm').symbols[0].tiers, coinmTranscribed('THETA'));
+  });
+
+  test('long 1,000 contracts at 1.000, 10x isolated: the second bracket at the liquidation price (by hand 0.933333)', async () => {
+    // Notional at entry 1,000 x 10 / 1 = 10,000 THETA, margin WB = 10,000 / 10 = 1,000 THETA.
+    // Bracket 1 (MMR 2.5%, cum 0): LP = (25 + 1,000) x 10 / (1,000 + 0 + 10,000) = 0.931818; notional there
+    // 10,000 / 0.931818 = 10,731.7 THETA > 10,000: bracket 2. Bracket 2 (MMR 5%, cum 250):
+    // LP = (50 + 1,000) x 10 / (1,000 + 250 + 10,000) = 10,500 / 11,250 = 0.9333333; notional 10,714.3: bracket 2 holds.
+    const r = lab.evaluate(scenarioFor(await theta(), 'long'));
+    assert.deepEqual(r.errors, []);
+    assert.ok(Math.abs(r.isolated.positions[0].liquidationPrice - 10500 / 11250) < 1e-9, String(r.isolated.positions[0].liquidationPrice));
+  });
+
+  test('short 1,000 contracts at 1.000, 10x isolated: the first bracket (by hand 1.083333)', async () => {
+    // LP = (1,000 x 0.025 - 1,000) x 10 / (1,000 + 0 - 10,000) = -9,750 / -9,000 = 1.0833333; notional there
+    // 10,000 / 1.083333 = 9,230.8 THETA <= 10,000: bracket 1 holds.
+    const r = lab.evaluate(scenarioFor(await theta(), 'short'));
+    assert.deepEqual(r.errors, []);
+    assert.ok(Math.abs(r.isolated.positions[0].liquidationPrice - 9750 / 9000) < 1e-9, String(r.isolated.positions[0].liquidationPrice));
+  });
+
+  test('the converter refuses a transcription that breaks Binance\'s rules', () => {
+    const good = '1 20 10000 0 0.025 0.0\n2 10 20000 10000 0.05 250.0\n3 5 - 20000 0.1 1250.0';
+    assert.equal(parseBrackets(good).length, 3);
+    assert.throws(() => parseBrackets(good.replace('250.0', '25.0')), /bracket 2: cum 25, continuity needs 250/);
+    assert.throws(() => parseBrackets(good.replace('2 10 20000 10000', '2 10 20000 15000')), /bracket 2: qtyFloor 15000 is not the previous qtyCap/);
+    assert.throws(() => parseBrackets(good.replace('0.025', '0.06')), /bracket 1: maintMarginRatio 0.06 not in/);
+    assert.throws(() => parseBrackets(good.replace('2 10 20000', '2 10 -')), /only the last bracket has an open cap/);
   });
 });
