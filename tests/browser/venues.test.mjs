@@ -206,20 +206,24 @@ test('"Show prices as the venue rounds them" is per venue: on once a venue is ch
   });
 });
 
+/** Opens the page on OKX, waits until the picker lists `listed`, and fills the first position (mark = entry); the second
+ *  position becomes BTC-USDT-SWAP (the default ETHUSDT has no OKX table here). */
+async function okxPosition(page, listed, { contractSize, quantity, entryPrice, leverage }) {
+  await page.goto(served.base);
+  await ready(page);
+  await page.selectOption('#f-rules', 'okx');
+  const input = page.locator(symbol(0));
+  const listId = await input.getAttribute('list');
+  await page.waitForFunction(([id, name]) => [...document.querySelectorAll(`datalist#${id} option`)].some((o) => o.value === name), [listId, listed], WAIT);
+  const fields = { contractSize, quantity, entryPrice, markPrice: entryPrice, leverage };
+  for (const [k, v] of Object.entries(fields)) await page.fill(`#f-positions-0--${k}`, String(v));
+  await page.fill(symbol(1), 'BTC-USDT-SWAP');
+  return { input, listId };
+}
+
 test('OKX: BTCUSDT picks BTC-USDT-SWAP, whose tiers are in contracts: the core\'s liquidation price, the table\'s age shown', async () => {
   await withPage(async (page) => {
-    await page.goto(served.base);
-    await ready(page);
-    await page.selectOption('#f-rules', 'okx');
-    const input = page.locator(symbol(0));
-    const listId = await input.getAttribute('list');
-    await page.waitForFunction((id) => [...document.querySelectorAll(`datalist#${id} option`)].some((o) => o.value === 'BTC-USDT-SWAP'), listId, WAIT);
-    await page.fill('#f-positions-0--contractSize', '0.01');
-    await page.fill('#f-positions-0--quantity', '1500');
-    await page.fill('#f-positions-0--entryPrice', '60000');
-    await page.fill('#f-positions-0--markPrice', '60000');
-    await page.fill('#f-positions-0--leverage', '20');
-    await page.fill(symbol(1), 'BTC-USDT-SWAP');  // the default second position (ETHUSDT) has no OKX table here
+    const { input } = await okxPosition(page, 'BTC-USDT-SWAP', { contractSize: 0.01, quantity: 1500, entryPrice: 60000, leverage: 20 });
     await input.fill('btcusdt');  // an alias, lower case
     await settled(page, 'btcusdt');
     await page.waitForFunction((sel) => /okx-swap table/.test(document.querySelector(sel).textContent), age(0), WAIT);
@@ -239,5 +243,23 @@ test('OKX: BTCUSDT picks BTC-USDT-SWAP, whose tiers are in contracts: the core\'
       await page.setViewportSize(viewport);
       await page.locator('fieldset.position').first().screenshot({ path: `${SHOTS}issue14-okx-${layout}.png` });
     }
+  });
+});
+
+test('OKX: the picker finds AVAX-USDT-SWAP by its ccxt alias in lower case; the table\'s date and the core\'s price shown', async () => {
+  await withPage(async (page) => {
+    const { input, listId } = await okxPosition(page, 'AVAX-USDT-SWAP', { contractSize: 1, quantity: 30000, entryPrice: 20, leverage: 10 });
+    assert.equal(await page.$$eval(`datalist#${listId} option`, (os) => os.filter((o) => o.value.endsWith('-USDT-SWAP')).length), 21);
+    await input.fill('avax/usdt:usdt');
+    await settled(page, 'avax/usdt:usdt');
+    await page.waitForFunction((sel) => /okx-swap table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    assert.match(await page.textContent(age(0)), /^AVAX-USDT-SWAP: okx-swap table, snapshot 2026-05-12; source VanJames\/freqtrade/);
+    await page.uncheck('#venue-rounding');
+    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    const shown = Number((await page.textContent(lpButton(0))).replace(/,/g, ''));
+    // 30,000 contracts of 1 AVAX: tier 4 (18,000 < 30,000 <= 36,000), MMR 3.5%. By hand (VENUES.md 3.1, isolated linear):
+    // (20 - 60,000/30,000) / (1 - 0.035 - 0.0005) = 18 / 0.9645 = 18.6625...
+    assert.ok(Math.abs(shown - 18 / 0.9645) < 0.006, `${shown}`);
+    await page.check('#venue-rounding');
   });
 });

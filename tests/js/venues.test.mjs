@@ -408,9 +408,9 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
   });
 
-  test('SOL, DOGE, XRP, LINK, DOT, LTC, ADA, TRX, UNI, ATOM, SUI: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
+  test('SOL to BNB: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
     const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
-    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM', 'SUI']) {
+    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM', 'SUI', 'ETC', 'AAVE', 'SUSHI', 'XLM', 'AVAX', 'XTZ', 'LDO', 'BNB']) {
       const sym = doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`);
       assert.deepEqual({ imr: sym.raw.imr, tiers: sym.tiers }, transcribed(coin), coin);
     }
@@ -447,10 +447,38 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     // SUI tier 1 60000 / 0.01 / 50 and tier 31 7250000 / 0.17 / 5.26.
     assert.deepEqual(row('SUI', 0), { notionalCap: 60000, maxLeverage: 50, maintenanceMarginRate: 0.01 });
     assert.deepEqual(row('SUI', 30), { notionalCap: 7250000, maxLeverage: 5.26, maintenanceMarginRate: 0.17 });
-    // ETC and AAVE are transcribed but not shipped (no public tick source): their transcriptions still pass the checks.
-    assert.equal(transcribed('ETC').tiers.length, 37);
-    assert.equal(transcribed('AAVE').tiers.length, 54);
-    for (const coin of ['ETC', 'AAVE']) assert.equal(doc.symbols.some((x) => x.symbol === `${coin}-USDT-SWAP`), false, coin);
+    // ETC tier 1 220 / 0.01 / 50 and tier 37 30800 / 0.2 / 4.54; AAVE tier 1 2500 / 0.01 / 50 and tier 54 520000 / 0.285 / 3.27.
+    assert.deepEqual(row('ETC', 0), { notionalCap: 220, maxLeverage: 50, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('ETC', 36), { notionalCap: 30800, maxLeverage: 4.54, maintenanceMarginRate: 0.2 });
+    assert.deepEqual(row('AAVE', 0), { notionalCap: 2500, maxLeverage: 50, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('AAVE', 53), { notionalCap: 520000, maxLeverage: 3.27, maintenanceMarginRate: 0.285 });
+    // SUSHI tier 3 62000 / 0.03 / 20 and tier 50 2976000 / 0.265 / 3.5 (read at characters 7,868,000-7,900,000);
+    // XLM tier 2 2800 / 0.015 / 40 and tier 17 82500 / 0.1 / 8.33 (9,026,000-9,042,000); AVAX tier 1 4800 / 0.01 / 50 and
+    // tier 41 702000 / 0.22 / 4.16 (1,026,500-1,042,500); XTZ tier 3 28000 / 0.03 / 20 and tier 42 1120000 / 0.225 / 4.08
+    // (9,201,500-9,217,500); LDO tier 1 15000 / 0.0065 / 50, tier 4 120000 / 0.02 / 18.18 and tier 43 2460000 / 0.215 / 4
+    // (4,504,200-4,520,200); BNB tier 3 80000 / 0.015 / 20 and tier 43 3280000 / 0.215 / 4 (1,657,200-1,673,200).
+    assert.deepEqual(row('SUSHI', 2), { notionalCap: 62000, maxLeverage: 20, maintenanceMarginRate: 0.03 });
+    assert.deepEqual(row('SUSHI', 49), { notionalCap: 2976000, maxLeverage: 3.5, maintenanceMarginRate: 0.265 });
+    assert.deepEqual(row('XLM', 1), { notionalCap: 2800, maxLeverage: 40, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('XLM', 16), { notionalCap: 82500, maxLeverage: 8.33, maintenanceMarginRate: 0.1 });
+    assert.deepEqual(row('AVAX', 0), { notionalCap: 4800, maxLeverage: 50, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('AVAX', 40), { notionalCap: 702000, maxLeverage: 4.16, maintenanceMarginRate: 0.22 });
+    assert.deepEqual(row('XTZ', 2), { notionalCap: 28000, maxLeverage: 20, maintenanceMarginRate: 0.03 });
+    assert.deepEqual(row('XTZ', 41), { notionalCap: 1120000, maxLeverage: 4.08, maintenanceMarginRate: 0.225 });
+    assert.deepEqual(row('LDO', 0), { notionalCap: 15000, maxLeverage: 50, maintenanceMarginRate: 0.0065 });
+    assert.deepEqual(row('LDO', 3), { notionalCap: 120000, maxLeverage: 18.18, maintenanceMarginRate: 0.02 });
+    assert.deepEqual(row('LDO', 42), { notionalCap: 2460000, maxLeverage: 4, maintenanceMarginRate: 0.215 });
+    assert.deepEqual(row('BNB', 2), { notionalCap: 80000, maxLeverage: 20, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('BNB', 42), { notionalCap: 3280000, maxLeverage: 4, maintenanceMarginRate: 0.215 });
+    // Specifications as the OKX contract table (code index file 57441056642) and ccxt's OKX rows (@ 97b64155) give them.
+    const spec = (coin) => { const x = doc.symbols.find((y) => y.symbol === `${coin}-USDT-SWAP`); return [x.contractSize, x.tickSize, x.lotSize, x.minQty]; };
+    assert.deepEqual(spec('BTC'), [0.01, 0.1, 0.01, 0.01]);
+    assert.deepEqual(spec('SUSHI'), [1, 0.0001, 1, 1]);
+    assert.deepEqual(spec('ETC'), [10, 0.01, 0.01, 0.01]);
+    assert.deepEqual(spec('AAVE'), [0.1, 0.01, 0.1, 0.1]);
+    assert.deepEqual(spec('XLM'), [100, 0.00001, 0.1, 0.1]);
+    assert.deepEqual(spec('AVAX'), [1, 0.001, 0.1, 0.1]);
+    assert.deepEqual(spec('BNB'), [0.01, 0.1, 1, 1]);
     // The converter refuses a typo: 1/0.055 cut to 2 decimals is 18.18, not 18.81.
     assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 5000 0.01 0.055 18.81'), /tier 2: maxLever 18.81/);
     assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 2000 0.01 0.025 40'), /tier 2: maxSz 2000 not above 2500/);
@@ -468,19 +496,35 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.ok(Math.abs(lp - 0.18 / 0.9845) < 1e-12, `${lp}`);
   });
 
-  test('LTC-USDT-SWAP: 10,000 contracts of 1 LTC take tier 4 whatever the price; liquidation by hand', async () => {
-    const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'LTC-USDT-SWAP');
-    assert.equal(t.spec.contractSize, 1);
-    assert.equal(t.spec.tickSize, 0.01);
-    assert.ok(lab.defaultTiers('okx', 'ltcusdt').some((x) => x.venue === 'okx-swap'), 'LTCUSDT is an alias, any case');
-    const position = { symbol: 'LTC-USDT-SWAP', contract: 'linear', contractSize: 1, side: 'long', quantity: 10000,
-      entryPrice: 80, leverage: 10, marginMode: 'isolated' };
-    // 6,000 < 10,000 <= 12,000 contracts: tier 4 of the cache, MMR 2%, 18.18x.
-    const lp = isolatedLiquidation(t, position, { notionalCap: 1e15, maxLeverage: 18.18, maintenanceMarginRate: 0.02 });
-    // By hand, OKX isolated linear (VENUES.md 3.1): 10,000 LTC, notional 800,000 USDT, M = 80,000;
-    // LP = (80 - 80,000/10,000) / (1 - 0.02 - 0.0005) = 72 / 0.9795 = 73.5068912...
-    assert.ok(Math.abs(lp - 72 / 0.9795) < 1e-9, `${lp}`);
-  });
+  /** A shipped table's spec and alias, and the isolated liquidation of `position` with the row its size takes. */
+  async function shipped(coin, alias, spec) {
+    const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === `${coin}-USDT-SWAP`);
+    for (const [k, v] of Object.entries(spec)) assert.equal(t.spec[k], v, `${coin} ${k}`);
+    assert.ok(lab.defaultTiers('okx', alias).some((x) => x.venue === 'okx-swap'), `${alias} is an alias, any case`);
+    return t;
+  }
+
+  // Sizes that take a row whatever the price; liquidation by hand, OKX isolated linear (VENUES.md 3.1):
+  // LP = (EP - M/N) / (1 - MMR - fee), M = N x EP / leverage, taker fee 0.05%.
+  // LTC: 10,000 contracts of 1 LTC, 6,000 < 10,000 <= 12,000: tier 4 of the cache, MMR 2%, 18.18x; 10,000 LTC at 80,
+  //   10x: M = 80,000; LP = (80 - 8) / (1 - 0.02 - 0.0005) = 72 / 0.9795 = 73.5068912...
+  // AVAX: 30,000 contracts of 1 AVAX, 18,000 < 30,000 <= 36,000: tier 4, MMR 3.5%, 18.18x; 30,000 AVAX at 20, 10x:
+  //   M = 60,000; LP = (20 - 2) / (1 - 0.035 - 0.0005) = 18 / 0.9645 = 18.6625194...
+  for (const c of [
+    { coin: 'LTC', alias: 'ltcusdt', tick: 0.01, quantity: 10000, entryPrice: 80, mmr: 0.02, lp: 72 / 0.9795 },
+    { coin: 'AVAX', alias: 'avax/usdt:usdt', tick: 0.001, quantity: 30000, entryPrice: 20, mmr: 0.035, lp: 18 / 0.9645 },
+  ]) {
+    test(`${c.coin}-USDT-SWAP: ${c.quantity} contracts of 1 ${c.coin} take tier 4 whatever the price; liquidation by hand`, async () => {
+      const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === `${c.coin}-USDT-SWAP`);
+      assert.equal(t.spec.contractSize, 1);
+      assert.equal(t.spec.tickSize, c.tick);
+      assert.ok(lab.defaultTiers('okx', c.alias).some((x) => x.venue === 'okx-swap'), `${c.alias} is an alias, any case`);
+      const position = { symbol: `${c.coin}-USDT-SWAP`, contract: 'linear', contractSize: 1, side: 'long', quantity: c.quantity,
+        entryPrice: c.entryPrice, leverage: 10, marginMode: 'isolated' };
+      const lp = isolatedLiquidation(t, position, { notionalCap: 1e15, maxLeverage: 18.18, maintenanceMarginRate: c.mmr });
+      assert.ok(Math.abs(lp - c.lp) < 1e-9, `${lp}`);
+    });
+  }
 
   test('capUnit is checked, and a notional table passes through unchanged', () => {
     const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
