@@ -34,10 +34,10 @@ describe('defaultTiers lists every shipped venue table', () => {
     }
   });
 
-  test('the counts the README states: 50 Binance USD-M, 23 Bybit USDT, 33 dYdX, 40 Hyperliquid contracts', () => {
+  test('the counts the README states: 50 Binance USD-M, 32 Bybit USDT, 33 dYdX, 40 Hyperliquid contracts', () => {
     const count = (rules, venue) => lab.defaultTiers(rules).filter((t) => t.venue === venue).length;
     assert.equal(count('binance', 'binance-usdm'), 50);
-    assert.equal(count('bybit', 'bybit-linear'), 23);
+    assert.equal(count('bybit', 'bybit-linear'), 32);
     assert.equal(count('dydx', 'dydx'), 33);
     assert.equal(count('hyperliquid', 'hyperliquid'), 40);
   });
@@ -56,6 +56,7 @@ describe('defaultTiers lists every shipped venue table', () => {
     assert.equal(first('bybit', 'BTCUSDT'), 'BTCUSDT');
     assert.equal(first('bybit', 'BTC-USDT-SWAP'), 'BTCUSDT');  // OKX's style, on Bybit's table
     assert.equal(first('bybit', 'xrp/usdt:usdt'), 'XRPUSDT');
+    assert.equal(first('bybit', '1000pepeusdt'), '1000PEPEUSDT');
     assert.equal(first('binance', 'NOSUCHCOIN'), undefined);
     // The built-in table stays first, as today.
     assert.equal(lab.defaultTiers('binance', 'btcusdt')[0].venue, undefined);
@@ -157,6 +158,35 @@ describe('Bybit USDT perpetuals (bybit-linear.json): the shipped risk limits in 
     assert.throws(() => parseRiskLimits(two('2 100000 0.015 0.03 33.33 1000')), /id 2: riskLimitValue 100000 not above 200000/);
     assert.throws(() => parseRiskLimits(two('3 400000 0.015 0.03 33.33 1000')), /id 3: expected id 2/);
     assert.throws(() => parseRiskLimits(two('2 400000 0.005 0.03 33.33 -1000')), /id 2: maintenanceMargin 0.005 not above 0.01/);
+  });
+
+  test('the nine tables added by open interest rank: rows as the cache prints them', () => {
+    const doc = files.find((f) => f.venue === 'bybit-linear');
+    const row = (symbol, i) => doc.symbols.find((x) => x.symbol === symbol).tiers[i];
+    // Rows read in erikubingf-del/tradingtest leverage_tiers_USDT.json @ 30f37205 (Bybit info riskLimitValue /
+    // maxLeverage / maintenanceMargin / mmDeduction): WLDUSDT id 29 "7500000" / "1.50" / "0.33" / "1013185";
+    // COMPUSDT id 379 (its 24th row) "6000000" / "1.85" / "0.27" / "682500"; 1000PEPEUSDT id 25 "7400000" / "3.85" /
+    // "0.156" / "521400"; AXSUSDT id 371 (first row) "40000" / "50.00" / "0.008" / ""; SNXUSDT id 1120 (last row)
+    // "10000000" / "1.00" / "0.6" / "3297500".
+    assert.deepEqual(row('WLDUSDT', 28), { notionalCap: 7500000, maxLeverage: 1.5, maintenanceMarginRate: 0.33, maintenanceAmount: 1013185 });
+    assert.deepEqual(row('COMPUSDT', 23), { notionalCap: 6000000, maxLeverage: 1.85, maintenanceMarginRate: 0.27, maintenanceAmount: 682500 });
+    assert.deepEqual(row('1000PEPEUSDT', 24), { notionalCap: 7400000, maxLeverage: 3.85, maintenanceMarginRate: 0.156, maintenanceAmount: 521400 });
+    assert.deepEqual(row('AXSUSDT', 0), { notionalCap: 40000, maxLeverage: 50, maintenanceMarginRate: 0.008, maintenanceAmount: 0 });
+    assert.deepEqual(row('SNXUSDT', 29), { notionalCap: 10000000, maxLeverage: 1, maintenanceMarginRate: 0.6, maintenanceAmount: 3297500 });
+    for (const symbol of ['ARBUSDT', 'APTUSDT', '1000PEPEUSDT', 'OPUSDT', 'COMPUSDT', 'WLDUSDT', 'SANDUSDT', 'SNXUSDT', 'AXSUSDT']) {
+      const s = doc.symbols.find((x) => x.symbol === symbol);
+      assert.ok(s && s.tiers.length === 30 && /gocryptotrader/.test(s.specFrom), symbol);
+    }
+  });
+
+  test('WLDUSDT: a 150,000 USDT short on the seventh row, whose deduction enters the price (by hand: 1.29948)', async () => {
+    const [table] = (await lab.loadVenue('bybit-linear')).filter((t) => t.symbols[0] === 'WLDUSDT');
+    const r = lab.evaluate({ version: 1, rules: 'bybit', walletBalance: 1e6, tiers: { WLDUSDT: table.tiers },
+      positions: [{ symbol: 'WLDUSDT', side: 'short', quantity: 125000, entryPrice: 1.2, leverage: 10, marginMode: 'isolated' }] });
+    assert.deepEqual(r.errors, []);
+    // Row 7 (100,000 < 150,000 <= 200,000): MMR 2.5%, deduction 1,185. PV = 125,000 x 1.2 = 150,000; IM = 15,000;
+    // MM = 150,000 x 0.025 - 1,185 = 2,565; LP_short = EP + (IM - MM) / Q = 1.2 + 12,435 / 125,000 = 1.29948.
+    assert.ok(Math.abs(r.isolated.positions[0].liquidationPrice - 1.29948) < 1e-9, String(r.isolated.positions[0].liquidationPrice));
   });
 
   test('INJUSDT: a 500,000 USDT long sits on the third row, whose deduction enters the price (by hand: 9.64)', async () => {
