@@ -11,6 +11,11 @@
 // any column shows here.
 // Usage: node scripts/venue-src/bybit-tiers.mjs COIN [--write]   (prints the rows; --write replaces the
 // symbol's tiers and raw.initialMarginRate in bybit-linear.json, which must already hold <COIN>USDT with its spec).
+// Inverse perpetuals: node scripts/venue-src/bybit-tiers.mjs COIN --inverse [--write] reads bybit-inverse-<COIN>.txt,
+// Bybit's GET /v2/public/risk-limit/list rows "id limit maintain_margin starting_margin max_leverage" as printed
+// (limit in the coin, both margins in percent, no deduction column), checks them by the same rules (ids 1..n, limits
+// and maintenance rising, maintenance below initial, leverage within 5% of 100/starting_margin) and writes <COIN>USD
+// in bybit-inverse.json. The source publishes no deduction, so no maintenanceAmount is written.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -55,8 +60,40 @@ export function transcribed(coin) {
     tiers: rows.map(([, cap, mmr, , lever, d]) => ({ notionalCap: cap, maxLeverage: lever, maintenanceMarginRate: mmr, maintenanceAmount: d ?? 0 })) };
 }
 
-function main([coin, flag]) {
-  if (!/^[A-Z0-9]{1,16}$/.test(coin ?? '')) throw new Error('usage: bybit-tiers.mjs COIN [--write]');
+/** Percent as Bybit's v2 inverse table prints it, as a fraction (0.5 -> 0.005, without binary noise). */
+const fraction = (percent) => Number((percent / 100).toPrecision(12));
+
+/** The inverse transcription (5 columns, margins in percent) as rows of the linear layout with no deductions,
+ *  checked; throws at the first line that breaks a rule. */
+export function parseInverseRiskLimits(text) {
+  const rows = text.split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.trim().split(/\s+/).map(Number));
+  return rows.map((row, i) => {
+    const at = `id ${row[0]}`;
+    if (row.length !== 5) throw new Error(`${at}: expected 5 columns`);
+    const [id, cap, mm, im, lever] = row;
+    const own = rowProblem([id, cap, fraction(mm), fraction(im), lever, i === 0 ? null : 0], i);
+    if (own) throw new Error(`${at}: ${own}`);
+    if (i > 0 && !(cap > rows[i - 1][1])) throw new Error(`${at}: limit ${cap} not above ${rows[i - 1][1]}`);
+    if (i > 0 && !(mm > rows[i - 1][2])) throw new Error(`${at}: maintain_margin ${mm} not above ${rows[i - 1][2]}`);
+    return [id, cap, fraction(mm), fraction(im), lever];
+  });
+}
+
+/** The rows of bybit-inverse-<coin>.txt as the data file's tier rows (no maintenance amount), with the initial rates. */
+export function transcribedInverse(coin) {
+  const rows = parseInverseRiskLimits(readFileSync(join(here, `bybit-inverse-${coin}.txt`), 'utf8'));
+  return { initialMarginRate: rows.map((r) => r[3]),
+    tiers: rows.map(([, cap, mmr, , lever]) => ({ notionalCap: cap, maxLeverage: lever, maintenanceMarginRate: mmr })) };
+}
+
+function main([coin, ...flags]) {
+  if (!/^[A-Z0-9]{1,16}$/.test(coin ?? '')) throw new Error('usage: bybit-tiers.mjs COIN [--inverse] [--write]');
+  if (flags.includes('--inverse')) {
+    const { initialMarginRate, tiers } = transcribedInverse(coin);
+    if (!flags.includes('--write')) return console.log(JSON.stringify(tiers));
+    return writeSymbol('bybit-inverse.json', `${coin}USD`, { initialMarginRate }, tiers);
+  }
+  const flag = flags[0];
   const { initialMarginRate, tiers } = transcribed(coin);
   if (flag !== '--write') return console.log(JSON.stringify(tiers));
   writeSymbol('bybit-linear.json', `${coin}USDT`, { initialMarginRate }, tiers);

@@ -168,6 +168,52 @@ test("Bybit: the picker lists the USDT perpetuals shipped, and XRPUSDT loads the
   });
 });
 
+test("Bybit inverse: a BTCUSD short computes with the shipped inverse table (picker, aliases, date), no \"ships no tier table\"", async () => {
+  await withPage(async (page) => {
+    await page.goto(served.base);
+    await ready(page);
+    await page.selectOption('#f-rules', 'bybit');
+    await page.click('button[aria-label="Remove position 2"]');
+    const input = page.locator(symbol(0));
+    await input.fill('BTCUSD');  // the name first: an inverse BTCUSDT would take the built-in linear BTCUSDT table meanwhile
+    await page.selectOption('#f-positions-0--contract', 'inverse');
+    await page.selectOption('#f-positions-0--side', 'short');
+    for (const [field, value] of [['leverage', '10'], ['entryPrice', '29178'], ['markPrice', '29178'], ['quantity', '10000']]) {
+      await page.fill(`#f-positions-0--${field}`, value);
+    }
+    await page.fill('#f-walletBalance', '1');
+    const listId = await input.getAttribute('list');
+    await page.waitForFunction((id) => document.querySelectorAll(`datalist#${id} option`).length > 0, listId, WAIT);
+    const options = await page.$$eval(`datalist#${listId} option`, (os) => os.map((o) => o.value));
+    assert.ok(options.includes('BTCUSD'), 'the picker lists the inverse perpetual');
+    // Any case, and an alias (OKX's style) finds the same table.
+    for (const typed of ['btc-usd-swap', 'btcusd']) {
+      await input.fill(typed);
+      await settled(page, typed);
+      await page.waitForFunction((sel) => /bybit-inverse table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+      assert.match(await page.textContent(age(0)), /^BTCUSD: bybit-inverse table, snapshot 2023-08-16; source thrasher-corp\/gocryptotrader/);
+    }
+    assert.doesNotMatch(await page.textContent('#status'), /tier table/);
+    // The core's price with the shipped rows (tests/js/venues.test.mjs works it by hand: 32,240.88), on Bybit's 0.5 tick.
+    const [t] = await lab.loadVenue('bybit-inverse').then((all) => all.filter((x) => x.symbols[0] === 'BTCUSD'));
+    const report = lab.evaluate({ version: 1, rules: 'bybit', walletBalance: 1, tiers: { btcusd: t.tiers },
+      positions: [{ symbol: 'btcusd', contract: 'inverse', contractSize: 1, side: 'short', quantity: 10000, entryPrice: 29178, markPrice: 29178, leverage: 10 }] });
+    assert.deepEqual(report.errors, []);
+    const exact = report.isolated.positions[0].liquidationPrice;
+    assert.ok(Math.abs(exact - 32240.88398) < 1e-5, String(exact));
+    await page.waitForFunction((sel) => /as the venue shows it/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+    assert.equal(await page.textContent(lpButton(0)), '32,240.5');
+    // Its caps are BTC: a linear BTCUSD is not served by it, and the page says there is no table, beside the field too.
+    await page.selectOption('#f-positions-0--contract', 'linear');
+    await page.waitForFunction(() => /tier table for btcusd/i.test(document.querySelector('#f-positions-0--symbol-err').textContent), null, WAIT);
+    assert.match(await page.textContent(age(0)), /^No shipped table for btcusd on these rules/);
+    await page.selectOption('#f-positions-0--contract', 'inverse');
+    await page.waitForFunction(() => document.querySelector('#f-positions-0--symbol-err').textContent === '', null, WAIT);
+    await page.waitForFunction((sel) => /bybit-inverse table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+    await page.locator('fieldset.position').first().screenshot({ path: `${SHOTS}issue14-bybit-inverse.png` });
+  });
+});
+
 test('"Show prices as the venue rounds them" is per venue: on once a venue is chosen, off for one venue keeps the others on; the rounding in "Show the math"', async () => {
   await withPage(async (page) => {
     await page.goto(served.base);

@@ -9,7 +9,7 @@ import createMarginLab from '../../web/dist/marginlab.js';
 import createFullLab from '../../web/dist/marginlab-full.js';
 import { venueProblems, continuityProblems, tiersForPosition } from '../../wasm/venue-data.mjs';
 import { parseTiers, transcribed } from '../../scripts/venue-src/okx-tiers.mjs';
-import { parseRiskLimits, transcribed as bybitTranscribed } from '../../scripts/venue-src/bybit-tiers.mjs';
+import { parseRiskLimits, parseInverseRiskLimits, transcribed as bybitTranscribed, transcribedInverse } from '../../scripts/venue-src/bybit-tiers.mjs';
 import { parseBrackets, coinmTranscribed } from '../../scripts/venue-src/binance-coinm-tiers.mjs';
 
 const wasmBinary = readFileSync(new URL('../../web/dist/marginlab.wasm', import.meta.url));
@@ -35,10 +35,11 @@ describe('defaultTiers lists every shipped venue table', () => {
     }
   });
 
-  test('the counts the README states: 50 Binance USD-M, 23 Bybit USDT, 33 dYdX, 40 Hyperliquid contracts', () => {
+  test('the counts the README states: 50 Binance USD-M, 32 Bybit USDT, 1 Bybit inverse, 33 dYdX, 40 Hyperliquid contracts', () => {
     const count = (rules, venue) => lab.defaultTiers(rules).filter((t) => t.venue === venue).length;
     assert.equal(count('binance', 'binance-usdm'), 50);
-    assert.equal(count('bybit', 'bybit-linear'), 23);
+    assert.equal(count('bybit', 'bybit-linear'), 32);
+    assert.equal(count('bybit', 'bybit-inverse'), 1);
     assert.equal(count('dydx', 'dydx'), 33);
     assert.equal(count('hyperliquid', 'hyperliquid'), 40);
     assert.equal(count('binance', 'binance-coinm'), 1);
@@ -61,6 +62,10 @@ describe('defaultTiers lists every shipped venue table', () => {
     assert.equal(first('binance', 'thetausd_perp'), 'THETAUSD_PERP');  // COIN-M, inverse
     assert.equal(first('binance', 'THETAUSD'), 'THETAUSD_PERP');
     assert.equal(first('binance', 'theta/usd:theta'), 'THETAUSD_PERP');
+    assert.equal(first('bybit', 'btcusd'), 'BTCUSD');         // Bybit's inverse perpetual, from bybit-inverse.json
+    assert.equal(first('bybit', 'BTC/USD:BTC'), 'BTCUSD');    // ccxt's
+    assert.equal(first('bybit', 'btc-usd-swap'), 'BTCUSD');   // OKX's style, on Bybit's inverse table
+    assert.equal(first('bybit', '1000pepeusdt'), '1000PEPEUSDT');
     assert.equal(first('binance', 'NOSUCHCOIN'), undefined);
     // The built-in table stays first, as today.
     assert.equal(lab.defaultTiers('binance', 'btcusdt')[0].venue, undefined);
@@ -164,6 +169,35 @@ describe('Bybit USDT perpetuals (bybit-linear.json): the shipped risk limits in 
     assert.throws(() => parseRiskLimits(two('2 400000 0.005 0.03 33.33 -1000')), /id 2: maintenanceMargin 0.005 not above 0.01/);
   });
 
+  test('the nine tables added by open interest rank: rows as the cache prints them', () => {
+    const doc = files.find((f) => f.venue === 'bybit-linear');
+    const row = (symbol, i) => doc.symbols.find((x) => x.symbol === symbol).tiers[i];
+    // Rows read in erikubingf-del/tradingtest leverage_tiers_USDT.json @ 30f37205 (Bybit info riskLimitValue /
+    // maxLeverage / maintenanceMargin / mmDeduction): WLDUSDT id 29 "7500000" / "1.50" / "0.33" / "1013185";
+    // COMPUSDT id 379 (its 24th row) "6000000" / "1.85" / "0.27" / "682500"; 1000PEPEUSDT id 25 "7400000" / "3.85" /
+    // "0.156" / "521400"; AXSUSDT id 371 (first row) "40000" / "50.00" / "0.008" / ""; SNXUSDT id 1120 (last row)
+    // "10000000" / "1.00" / "0.6" / "3297500".
+    assert.deepEqual(row('WLDUSDT', 28), { notionalCap: 7500000, maxLeverage: 1.5, maintenanceMarginRate: 0.33, maintenanceAmount: 1013185 });
+    assert.deepEqual(row('COMPUSDT', 23), { notionalCap: 6000000, maxLeverage: 1.85, maintenanceMarginRate: 0.27, maintenanceAmount: 682500 });
+    assert.deepEqual(row('1000PEPEUSDT', 24), { notionalCap: 7400000, maxLeverage: 3.85, maintenanceMarginRate: 0.156, maintenanceAmount: 521400 });
+    assert.deepEqual(row('AXSUSDT', 0), { notionalCap: 40000, maxLeverage: 50, maintenanceMarginRate: 0.008, maintenanceAmount: 0 });
+    assert.deepEqual(row('SNXUSDT', 29), { notionalCap: 10000000, maxLeverage: 1, maintenanceMarginRate: 0.6, maintenanceAmount: 3297500 });
+    for (const symbol of ['ARBUSDT', 'APTUSDT', '1000PEPEUSDT', 'OPUSDT', 'COMPUSDT', 'WLDUSDT', 'SANDUSDT', 'SNXUSDT', 'AXSUSDT']) {
+      const s = doc.symbols.find((x) => x.symbol === symbol);
+      assert.ok(s && s.tiers.length === 30 && /gocryptotrader/.test(s.specFrom), symbol);
+    }
+  });
+
+  test('WLDUSDT: a 150,000 USDT short on the seventh row, whose deduction enters the price (by hand: 1.29948)', async () => {
+    const [table] = (await lab.loadVenue('bybit-linear')).filter((t) => t.symbols[0] === 'WLDUSDT');
+    const r = lab.evaluate({ version: 1, rules: 'bybit', walletBalance: 1e6, tiers: { WLDUSDT: table.tiers },
+      positions: [{ symbol: 'WLDUSDT', side: 'short', quantity: 125000, entryPrice: 1.2, leverage: 10, marginMode: 'isolated' }] });
+    assert.deepEqual(r.errors, []);
+    // Row 7 (100,000 < 150,000 <= 200,000): MMR 2.5%, deduction 1,185. PV = 125,000 x 1.2 = 150,000; IM = 15,000;
+    // MM = 150,000 x 0.025 - 1,185 = 2,565; LP_short = EP + (IM - MM) / Q = 1.2 + 12,435 / 125,000 = 1.29948.
+    assert.ok(Math.abs(r.isolated.positions[0].liquidationPrice - 1.29948) < 1e-9, String(r.isolated.positions[0].liquidationPrice));
+  });
+
   test('INJUSDT: a 500,000 USDT long sits on the third row, whose deduction enters the price (by hand: 9.64)', async () => {
     const [table] = (await lab.loadVenue('bybit-linear')).filter((t) => t.symbols[0] === 'INJUSDT');
     assert.ok(lab.defaultTiers('bybit', 'inj-usdt-swap').some((x) => x.venue === 'bybit-linear'), 'OKX-style alias, any case');
@@ -184,6 +218,70 @@ describe('Bybit USDT perpetuals (bybit-linear.json): the shipped risk limits in 
     assert.deepEqual(continuityProblems(d, 'bybit-linear'),
       ['bybit-linear: BTCUSDT.tiers[2].maintenanceAmount: 3000, but continuity at the previous cap needs 3020',
         'bybit-linear: BTCUSDT.tiers[3].maintenanceAmount: 4300, but continuity at the previous cap needs 4280']);
+  });
+});
+
+describe('Bybit inverse perpetuals (bybit-inverse.json): BTCUSD, settled in BTC', () => {
+  // Bybit help, inverse contract, classic account, isolated (VENUES.md 2.1): MM on the entry value, so
+  // LP_short = Q / [PV - (IM - MM)], PV = Q / EP (BTC), IM = PV / L, MM = PV x MMR - deduction; with no deduction
+  // this is EP x L / (L - 1 + MMR x L), the old help page's closed form. Q in USD contracts of 1 USD.
+  const shortBtcUsd = (tiers, quantity, entryPrice, leverage) => ({ version: 1, rules: 'bybit', walletBalance: 1000,
+    ...(tiers && { tiers: { BTCUSD: tiers } }),
+    positions: [{ symbol: 'BTCUSD', contract: 'inverse', side: 'short', quantity, entryPrice, leverage, marginMode: 'isolated' }] });
+  const btcUsd = async () => (await lab.loadVenue('bybit-inverse')).find((t) => t.symbols[0] === 'BTCUSD');
+
+  test('defaultTiers lists BTCUSD with its spec, source and date before loading; the loader gives its ten rows', async () => {
+    const listed = lab.defaultTiers('bybit', 'btcusd').find((t) => t.venue);
+    assert.equal(listed.venue, 'bybit-inverse');
+    assert.equal(listed.contract, 'inverse');
+    assert.equal(listed.settleAsset, 'BTC');
+    assert.equal(listed.date, '2023-08-16');
+    assert.match(listed.source, /thrasher-corp\/gocryptotrader/);
+    assert.deepEqual(listed.spec, { contractSize: 1, tickSize: 0.5, lotSize: 1, minQty: 1 });
+    const table = await btcUsd();
+    assert.equal(table.tiers.length, 10);
+    assert.equal(lab.defaultTiers('bybit-uta', 'BTCUSD').some((t) => t.venue), false, 'the classic profile only');
+  });
+
+  test('the rows are the checked transcription; spot checks against the recorded response; typos refused', async () => {
+    const doc = files.find((f) => f.venue === 'bybit-inverse');
+    const sym = doc.symbols.find((x) => x.symbol === 'BTCUSD');
+    assert.deepEqual({ initialMarginRate: sym.raw.initialMarginRate, tiers: sym.tiers }, transcribedInverse('BTC'));
+    // /v2/public/risk-limit/list?symbol=BTCUSD in gocryptotrader's mock @ c7b3ace7 (limit / maintain_margin % /
+    // starting_margin % / max_leverage): id 1 150 / "0.5" / "1" / "100"; id 5 750 / "2.5" / "3" / "33.34"; id 10 1500 /
+    // "5" / "5.5" / "18.19". Caps are BTC (the coin), as the core reads an inverse cap.
+    assert.deepEqual(sym.tiers[0], { notionalCap: 150, maxLeverage: 100, maintenanceMarginRate: 0.005 });
+    assert.deepEqual(sym.tiers[4], { notionalCap: 750, maxLeverage: 33.34, maintenanceMarginRate: 0.025 });
+    assert.deepEqual(sym.tiers[9], { notionalCap: 1500, maxLeverage: 18.19, maintenanceMarginRate: 0.05 });
+    assert.equal(sym.raw.initialMarginRate[9], 0.055);
+    const two = (second) => `1 150 0.5 1 100\n${second}`;
+    assert.throws(() => parseInverseRiskLimits(two('2 300 1 1.5 6.67')), /id 2: maxLeverage 6.67 is not within 5% of 1\/0.015/);
+    assert.throws(() => parseInverseRiskLimits(two('2 100 1 1.5 66.67')), /id 2: limit 100 not above 150/);
+    assert.throws(() => parseInverseRiskLimits(two('2 300 0.4 1.5 66.67')), /id 2: maintain_margin 0.4 not above 0.5/);
+    assert.throws(() => parseInverseRiskLimits(two('2 300 1 1.5')), /id 2: expected 5 columns/);
+  });
+
+  test('without a table the core says so (the issue\'s example); with the shipped one a short computes (by hand: 32,240.88)', async () => {
+    const bare = lab.evaluate(shortBtcUsd(undefined, 10000, 29178, 10));
+    assert.equal(bare.errors[0].code, 'tierMissing');
+    const r = lab.evaluate(shortBtcUsd((await btcUsd()).tiers, 10000, 29178, 10));
+    assert.deepEqual(r.errors, []);
+    // Short 10,000 USD at 29,178 (BTCUSD's last price in the same recording), 10x: PV = 10,000 / 29,178 = 0.3427 BTC,
+    // inside row 1 (cap 150 BTC): MMR 0.5%, no deduction. LP = 29,178 x 10 / (10 - 1 + 0.005 x 10) = 291,780 / 9.05
+    // = 32,240.88398. On Bybit's 0.5 tick, toward the entry for a short (VENUES.md 2.4): 32,240.5.
+    const lp = r.isolated.positions[0].liquidationPrice;
+    assert.ok(Math.abs(lp - 291780 / 9.05) < 1e-6 && Math.abs(lp - 32240.88398) < 1e-5, String(lp));
+    assert.equal(full.tickPrice({ rules: 'bybit', side: 'short', price: lp, tickSize: 0.5 }).price, 32240.5);
+  });
+
+  test('a 200 BTC short sits on row 2; the profile keeps maintenance continuous at 150 BTC (by hand: 33,103.45)', async () => {
+    const r = lab.evaluate(shortBtcUsd((await btcUsd()).tiers, 6000000, 30000, 10));
+    assert.deepEqual(r.errors, []);
+    // PV = 6,000,000 / 30,000 = 200 BTC: row 2 (150 < 200 <= 300), MMR 1%. The response has no deduction column, so the
+    // bybit profile derives it: 150 x (0.01 - 0.005) = 0.75 BTC. IM = 200 / 10 = 20 BTC; MM = 200 x 0.01 - 0.75 =
+    // 1.25 BTC; LP_short = 6,000,000 / (200 - (20 - 1.25)) = 6,000,000 / 181.25 = 33,103.448276.
+    const lp = r.isolated.positions[0].liquidationPrice;
+    assert.ok(Math.abs(lp - 6000000 / 181.25) < 1e-6, String(lp));
   });
 });
 

@@ -233,7 +233,7 @@ function renderPositions() {
     const card = h('fieldset', { class: 'position' },
       h('legend', {}, `Position ${i + 1}`),
       h('div', { class: 'grid' },
-        state.venues.symbolField(kit, form.rules, at + 'symbol', p.symbol, set('symbol', true)),
+        state.venues.symbolField(kit, form.rules, at + 'symbol', p.symbol, set('symbol', true), p.contract),
         kit.select('Contract', at + 'contract', p.contract, [['linear', 'Linear (quote-settled)'], ['inverse', 'Inverse (coin-settled)']],
           (x) => { p.contract = x; renderPositions(); update(); }),
         kit.select('Side', at + 'side', p.side, [['long', 'Long'], ['short', 'Short']], set('side')),

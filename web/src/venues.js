@@ -61,6 +61,13 @@ export function createVenues(lab, onLoaded, getFullLab) {
     return entry && entry.loaded ? entry : null;
   }
 
+  /** tableFor, less a venue table of the other contract type: its caps are quote notionals (linear) or coin
+   *  notionals (inverse), so it serves its own type only. */
+  function servingTable(rules, symbol, contract) {
+    const t = tableFor(rules, symbol);
+    return t && t.venue && t.contract !== (contract === 'inverse' ? 'inverse' : 'linear') ? null : t;
+  }
+
   /** The scenario with the serving table in tiers for each symbol the core would not find by itself
    *  (a copy when one is added; the scenario itself otherwise). */
   function fill(scenario) {
@@ -68,7 +75,7 @@ export function createVenues(lab, onLoaded, getFullLab) {
     for (const p of scenario.positions || []) {
       const symbol = p.symbol;
       if (typeof symbol !== 'string' || (out.tiers && out.tiers[symbol])) continue;
-      const t = tableFor(scenario.rules, symbol);
+      const t = servingTable(scenario.rules, symbol, p.contract);
       if (!t || (!t.venue && t.symbols.includes(symbol))) continue;
       // A size table (OKX's position tiers, in contracts) goes in as the row the positions' size takes.
       const rows = tiersForPosition(t, scenario.positions.filter((q) => q.symbol === symbol));
@@ -78,7 +85,7 @@ export function createVenues(lab, onLoaded, getFullLab) {
   }
 
   /** The symbol field with the rules' venue symbols to pick from, and the table's age beside it. */
-  function symbolField(kit, rules, path, value, onInput) {
+  function symbolField(kit, rules, path, value, onInput, contract) {
     const field = kit.field('Symbol', path, value, onInput, { mode: 'text' });
     const input = field.querySelector('input');
     const listId = input.id + '-list';
@@ -87,10 +94,10 @@ export function createVenues(lab, onLoaded, getFullLab) {
     input.addEventListener('focus', () => choose(rules), { once: true });
     const options = lab.defaultTiers(rules).filter((t) => t.venue).map((t) =>
       h('option', { value: t.symbols[0] }, t.symbols.length > 1 ? `${t.symbols[0]} (${t.symbols.slice(1, 4).join(', ')})` : t.symbols[0]));
-    const age = h('small', { class: 'hint venue-age', 'data-venue-age': path, 'aria-live': 'polite' }, ageText(rules, value));
+    const age = h('small', { class: 'hint venue-age', 'data-venue-age': path, 'aria-live': 'polite' }, ageText(rules, value, contract));
     const refresh = () => {
       if (!age.isConnected) return ages.delete(refresh);  // the field was drawn again
-      age.textContent = ageText(rules, input.value);
+      age.textContent = ageText(rules, input.value, contract);
     };
     queueMicrotask(() => ages.add(refresh));  // once the field is on the page
     input.addEventListener('input', refresh);
@@ -100,12 +107,13 @@ export function createVenues(lab, onLoaded, getFullLab) {
   }
 
   /** "Table: <source>, snapshot <date>" for the name as typed, or what is missing. */
-  function ageText(rules, value) {
+  function ageText(rules, value, contract) {
     const symbol = String(value).trim();
     if (!symbol) return '';
     const entry = venueTable(rules, symbol);
     const t = tableFor(rules, symbol);
     if (entry && failed.has(entry.venue)) return `The ${entry.venue} tables did not load: ${failed.get(entry.venue)}`;
+    if (t && !servingTable(rules, symbol, contract)) return `No shipped table for ${symbol} on these rules: give one under Tiers.`;
     if (!t) return entry ? `Loading the ${entry.venue} tables…` : `No shipped table for ${symbol} on these rules: give one under Tiers.`;
     const name = entry && entry.symbols[0] !== symbol ? `${entry.symbols[0]}: ` : '';
     // A shipped venue file names a public source; a built-in table's source cites the project's notes,
