@@ -295,7 +295,7 @@ test('OKX: BTCUSDT picks BTC-USDT-SWAP, whose tiers are in contracts: the core\'
 test('OKX: the picker finds AVAX-USDT-SWAP by its ccxt alias in lower case; the table\'s date and the core\'s price shown', async () => {
   await withPage(async (page) => {
     const { input, listId } = await okxPosition(page, 'AVAX-USDT-SWAP', { contractSize: 1, quantity: 30000, entryPrice: 20, leverage: 10 });
-    assert.equal(await page.$$eval(`datalist#${listId} option`, (os) => os.filter((o) => o.value.endsWith('-USDT-SWAP')).length), 21);
+    assert.equal(await page.$$eval(`datalist#${listId} option`, (os) => os.filter((o) => o.value.endsWith('-USDT-SWAP')).length), 24);
     await input.fill('avax/usdt:usdt');
     await settled(page, 'avax/usdt:usdt');
     await page.waitForFunction((sel) => /okx-swap table/.test(document.querySelector(sel).textContent), age(0), WAIT);

@@ -506,9 +506,9 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
   });
 
-  test('SOL to BNB: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
+  test('SOL to FIL: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
     const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
-    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM', 'SUI', 'ETC', 'AAVE', 'SUSHI', 'XLM', 'AVAX', 'XTZ', 'LDO', 'BNB']) {
+    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM', 'SUI', 'ETC', 'AAVE', 'SUSHI', 'XLM', 'AVAX', 'XTZ', 'LDO', 'BNB', 'BCH', 'TON', 'FIL']) {
       const sym = doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`);
       assert.deepEqual({ imr: sym.raw.imr, tiers: sym.tiers }, transcribed(coin), coin);
     }
@@ -568,6 +568,16 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(row('LDO', 42), { notionalCap: 2460000, maxLeverage: 4, maintenanceMarginRate: 0.215 });
     assert.deepEqual(row('BNB', 2), { notionalCap: 80000, maxLeverage: 20, maintenanceMarginRate: 0.015 });
     assert.deepEqual(row('BNB', 42), { notionalCap: 3280000, maxLeverage: 4, maintenanceMarginRate: 0.215 });
+    // BCH tier 3 8000 / 0.015 / 20 and tier 42 320000 / 0.21 / 4.08 (read at characters 1,345,000-1,361,000, right after
+    // BAT's tier 87); TON tier 2 15000 / 0.015 / 40 and tier 31 928000 / 0.17 / 5.26 (8,040,000-8,056,000, after TIA's
+    // tier 93); FIL tier 4 2000000 / 0.035 / 18.18 and tier 64 62000000 / 0.335 / 2.81 (3,105,000-3,137,000, after
+    // FARTCOIN's tier 87).
+    assert.deepEqual(row('BCH', 2), { notionalCap: 8000, maxLeverage: 20, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('BCH', 41), { notionalCap: 320000, maxLeverage: 4.08, maintenanceMarginRate: 0.21 });
+    assert.deepEqual(row('TON', 1), { notionalCap: 15000, maxLeverage: 40, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('TON', 30), { notionalCap: 928000, maxLeverage: 5.26, maintenanceMarginRate: 0.17 });
+    assert.deepEqual(row('FIL', 3), { notionalCap: 2000000, maxLeverage: 18.18, maintenanceMarginRate: 0.035 });
+    assert.deepEqual(row('FIL', 63), { notionalCap: 62000000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
     // Specifications as the OKX contract table (code index file 57441056642) and ccxt's OKX rows (@ 97b64155) give them.
     const spec = (coin) => { const x = doc.symbols.find((y) => y.symbol === `${coin}-USDT-SWAP`); return [x.contractSize, x.tickSize, x.lotSize, x.minQty]; };
     assert.deepEqual(spec('BTC'), [0.01, 0.1, 0.01, 0.01]);
@@ -577,6 +587,9 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(spec('XLM'), [100, 0.00001, 0.1, 0.1]);
     assert.deepEqual(spec('AVAX'), [1, 0.001, 0.1, 0.1]);
     assert.deepEqual(spec('BNB'), [0.01, 0.1, 1, 1]);
+    assert.deepEqual(spec('BCH'), [0.1, 0.1, 0.1, 0.1]);
+    assert.deepEqual(spec('TON'), [1, 0.001, 1, 1]);
+    assert.deepEqual(spec('FIL'), [0.1, 0.001, 1, 1]);
     // The converter refuses a typo: 1/0.055 cut to 2 decimals is 18.18, not 18.81.
     assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 5000 0.01 0.055 18.81'), /tier 2: maxLever 18.81/);
     assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 2000 0.01 0.025 40'), /tier 2: maxSz 2000 not above 2500/);
@@ -608,9 +621,12 @@ describe('OKX position tiers in contracts (capUnit)', () => {
   //   10x: M = 80,000; LP = (80 - 8) / (1 - 0.02 - 0.0005) = 72 / 0.9795 = 73.5068912...
   // AVAX: 30,000 contracts of 1 AVAX, 18,000 < 30,000 <= 36,000: tier 4, MMR 3.5%, 18.18x; 30,000 AVAX at 20, 10x:
   //   M = 60,000; LP = (20 - 2) / (1 - 0.035 - 0.0005) = 18 / 0.9645 = 18.6625194...
+  // TON: 50,000 contracts of 1 TON, 32,000 < 50,000 <= 64,000: tier 4, MMR 3.5%, 18.18x; 50,000 TON at 3, 10x:
+  //   M = 15,000; LP = (3 - 0.3) / (1 - 0.035 - 0.0005) = 2.7 / 0.9645 = 2.7993779...
   for (const c of [
     { coin: 'LTC', alias: 'ltcusdt', tick: 0.01, quantity: 10000, entryPrice: 80, mmr: 0.02, lp: 72 / 0.9795 },
     { coin: 'AVAX', alias: 'avax/usdt:usdt', tick: 0.001, quantity: 30000, entryPrice: 20, mmr: 0.035, lp: 18 / 0.9645 },
+    { coin: 'TON', alias: 'TONUSDT', tick: 0.001, quantity: 50000, entryPrice: 3, mmr: 0.035, lp: 2.7 / 0.9645 },
   ]) {
     test(`${c.coin}-USDT-SWAP: ${c.quantity} contracts of 1 ${c.coin} take tier 4 whatever the price; liquidation by hand`, async () => {
       const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === `${c.coin}-USDT-SWAP`);
