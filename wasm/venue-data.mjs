@@ -194,13 +194,21 @@ export function tierFileProblems(entry, tiers, file) {
  *  falls in, with an open cap, so the core applies it at every price. Size: the positions' quantities
  *  summed (OKX sums long and short in cross mode), in contracts of the table's contractSize, or in
  *  base coin. A size that is not a finite number >= 0 takes the first row (the core reports the
- *  quantity). */
+ *  quantity). A size past the last row's cap keeps that cap (as a notional), so the core refuses it. */
 export function tiersForPosition(table, positions) {
   const rows = table.tiers;
   if (!table.capUnit || table.capUnit === 'quote' || !rows.length) return rows;
   let base = 0;  // linear: base coin; inverse: quote
   for (const p of positions) base += Math.abs(p.quantity) * (p.contractSize ?? 1);
   const size = table.capUnit === 'contracts' ? base / table.spec.contractSize : base;
-  const row = Number.isFinite(size) ? rows.find((t) => size <= t.notionalCap) || rows[rows.length - 1] : rows[0];
+  const last = rows[rows.length - 1];
+  if (Number.isFinite(size) && size > last.notionalCap && last.notionalCap < MAX_CAP) {
+    // Past the table's last row: the row with its cap as the entry notional the positions' size would have
+    // there, so the core refuses the position (entryAboveLastCap) instead of charging a rate too low.
+    let notional = 0;
+    for (const p of positions) notional += Math.abs(p.quantity) * (p.contractSize ?? 1) * (p.contract === 'inverse' ? 1 / p.entryPrice : p.entryPrice);
+    return [{ ...last, notionalCap: (notional * last.notionalCap) / size }];
+  }
+  const row = Number.isFinite(size) ? rows.find((t) => size <= t.notionalCap) || last : rows[0];
   return [{ ...row, notionalCap: MAX_CAP }];
 }

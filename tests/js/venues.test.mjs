@@ -475,6 +475,20 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(tiersForPosition(t, [{ ...position, contractSize: 0.0001, quantity: 150000 }]), rows);
     // Long and short of one symbol sum (OKX cross mode): 1,500 + 4,000 = 5,500 contracts: tier 3.
     assert.equal(tiersForPosition(t, [position, { ...position, side: 'short', quantity: 4000 }])[0].maintenanceMarginRate, 0.0075);
+    // Past the last shipped row (XLM ships OKX's rows 1-17, to 82,500 contracts of 100 XLM): the core refuses the
+    // position at the row's cap instead of charging row 17's rate (OKX's later rows charge more).
+    const [xlm] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'XLM-USDT-SWAP');
+    const lastRow = xlm.tiers[xlm.tiers.length - 1];
+    assert.equal(lastRow.notionalCap, 82500);
+    const whale = { symbol: 'XLM-USDT-SWAP', contract: 'linear', contractSize: 100, side: 'long', quantity: 100000, entryPrice: 0.3,
+      leverage: 5, marginMode: 'isolated' };
+    const past = tiersForPosition(xlm, [whale]);
+    // 82,500 contracts x 100 XLM x 0.3 USDT = 2,475,000 USDT, against 100,000 contracts' 3,000,000.
+    assert.deepEqual(past, [{ ...lastRow, notionalCap: 2475000 }]);
+    const refused = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 1e7, tiers: { [whale.symbol]: past }, positions: [whale] });
+    assert.deepEqual(refused.errors.map((e) => `${e.path} ${e.rule} ${e.params.limit}`), ['positions[0].quantity entryAboveLastCap 2475000']);
+    // At the last row's cap exactly, the row applies with an open cap.
+    assert.equal(tiersForPosition(xlm, [{ ...whale, quantity: 82500 }])[0].notionalCap, 1e15);
     const report = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 100000, takerFeeRate: 0.0005, tiers: { 'BTC-USDT-SWAP': rows },
       positions: [position] });
     assert.deepEqual(report.errors, []);
