@@ -132,7 +132,9 @@ val toJs(const DefaultTierTable& table) {
   for (const std::string& symbol : table.symbols) w.string(symbol);
   w.end().key("tiers");
   ValueWriter(w, false).write(table.tiers);
-  w.key("source").string(table.source).key("date").string(table.date).end();
+  w.key("source").string(table.source).key("date").string(table.date);
+  if (table.contract) w.key("contract").string(toString(*table.contract));
+  w.end();
   return w.take();
 }
 

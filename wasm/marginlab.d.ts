@@ -226,6 +226,9 @@ export interface DefaultTierTable {
   product?: string;
   /** True once the venue's tier tables are loaded. */
   loaded?: boolean;
+  /** The contract the table's caps are for (linear: quote notionals; inverse: coin notionals). Absent on
+   *  the textbook profile's table, which serves either. A position of the other contract is refused
+   *  (tierOtherContract) unless tiers gives its own table. */
   contract?: Contract;
   baseAsset?: string;
   quoteAsset?: string;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // MarginLab: the tier tables each profile ships, with their source and date. Data only.
 // Amounts left out are filled by the profile's continuity recurrence (see tiers.h).
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -28,6 +29,7 @@ struct Table {
   std::span<const Row> rows;
   const char* source;
   const char* date;
+  std::optional<Contract> contract;  ///< the contract its caps are for; none: any
 };
 
 // Binance USDS-M BTCUSDT brackets (notional in USDT), 2021 snapshot: VENUES.md 1.2, from the
@@ -66,22 +68,22 @@ constexpr Table kTables[] = {
     {Rules::Binance, "BTCUSDT", kBinanceBtc,
      "Binance announcement 'Updates to Leverage and Margin Tiers of Binance Futures "
      "Contracts' (brackets, rates, max leverage); cum by the recurrence, as VENUES.md 1.2",
-     "2021-03-18"},
+     "2021-03-18", Contract::Linear},
     {Rules::Binance, "ETHUSDT", kBinanceEth,
      "Binance ETHUSDT brackets and cum as quoted in VENUES.md 1.2; the max leverage column "
      "and the last cap were not found in a stored copy (edit them if they matter)",
-     "2021"},
-    {Rules::Hyperliquid, "BTC BTCUSD BTCUSDC BTC-USD BTCUSDT", kHyperliquidBtc, kHyperliquidSource, "2025"},
-    {Rules::Hyperliquid, "ETH ETHUSD ETHUSDC ETH-USD ETHUSDT", kHyperliquidEth, kHyperliquidSource, "2025"},
-    {Rules::Hyperliquid, "SOL SOLUSD SOLUSDC SOL-USD SOLUSDT", kHyperliquidSol, kHyperliquidSource, "2025"},
-    {Rules::Bybit, "BTCUSDT", kBybitBtc, kBybitSource, "2023"},
-    {Rules::BybitUta, "BTCUSDT", kBybitBtc, kBybitSource, "2023"},
+     "2021", Contract::Linear},
+    {Rules::Hyperliquid, "BTC BTCUSD BTCUSDC BTC-USD BTCUSDT", kHyperliquidBtc, kHyperliquidSource, "2025", Contract::Linear},
+    {Rules::Hyperliquid, "ETH ETHUSD ETHUSDC ETH-USD ETHUSDT", kHyperliquidEth, kHyperliquidSource, "2025", Contract::Linear},
+    {Rules::Hyperliquid, "SOL SOLUSD SOLUSDC SOL-USD SOLUSDT", kHyperliquidSol, kHyperliquidSource, "2025", Contract::Linear},
+    {Rules::Bybit, "BTCUSDT", kBybitBtc, kBybitSource, "2023", Contract::Linear},
+    {Rules::BybitUta, "BTCUSDT", kBybitBtc, kBybitSource, "2023", Contract::Linear},
     {Rules::Dydx, "BTC-USD ETH-USD BTCUSD ETHUSD BTCUSDC ETHUSDC BTCUSDT ETHUSDT", kDydx,
-     "dydxprotocol/v4-chain sample_pregenesis.json (perpetuals: large-cap liquidity tier)", "2024"},
+     "dydxprotocol/v4-chain sample_pregenesis.json (perpetuals: large-cap liquidity tier)", "2024", Contract::Linear},
     {Rules::Bitmex, "XBTUSD BTCUSD", kBitmexXbt,
      "https://www.bitmex.com/app/riskLimitsExamples and the XBTUSD /instrument response "
      "(riskLimit 200 XBT, riskStep 150 XBT)",
-     "2024-11-24"},
+     "2024-11-24", Contract::Inverse},
     {Rules::Simple, "*", kSimple, "MarginLab textbook profile: 0.5% maintenance, up to 125x", "2026-11"},
 };
 
@@ -108,6 +110,7 @@ std::vector<DefaultTierTable> makeTables() {
     }
     d.source = t.source;
     d.date = t.date;
+    d.contract = t.contract;
   }
   return out;
 }

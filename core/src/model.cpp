@@ -93,7 +93,7 @@ Model buildModel(const Scenario& s) {
   for (std::size_t t = 0; t < firstOf.size(); ++t) {
     const std::string& symbol = s.positions[firstOf[t]].symbol;
     if (auto it = s.tiers.find(symbol); it != s.tiers.end()) tables[t] = &it->second;
-    else tables[t] = &findDefaultTierTable(s.rules, symbol)->tiers;  // validate() checked it exists
+    else tables[t] = &findDefaultTierTable(s.rules, symbol, s.positions[firstOf[t]].contract)->tiers;  // validate() checked it exists
     rows += tables[t]->size();
   }
   m.rows.reserve(rows);

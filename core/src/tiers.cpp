@@ -148,10 +148,11 @@ std::size_t tierIndexAt(std::span<const ResolvedTier> tiers, double notional) no
   return tiers.size() - 1;
 }
 
-const DefaultTierTable* findDefaultTierTable(Rules rules, std::string_view symbol) noexcept {
+const DefaultTierTable* findDefaultTierTable(Rules rules, std::string_view symbol,
+                                             std::optional<Contract> contract) noexcept {
   const DefaultTierTable* wildcard = nullptr;
   for (const DefaultTierTable& table : defaultTierTables()) {
-    if (table.rules != rules) continue;
+    if (table.rules != rules || (contract && table.contract && *table.contract != *contract)) continue;
     for (const std::string& s : table.symbols) {
       if (s == symbol) return &table;
       if (s == "*") wildcard = &table;

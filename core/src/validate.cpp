@@ -93,11 +93,14 @@ bool checkPosition(Checker& c, const Scenario& s, std::size_t i) {
   // At least kMinMagnitude: initial margin = notional / leverage stays finite (found by the fuzzer).
   ok &= positive("leverage", p.leverage);
   if (p.isolatedMargin) positive("isolatedMargin", *p.isolatedMargin);
-  if (p.contract == Contract::Inverse && profileFor(s.rules).linearOnly)
+  if (p.contract == Contract::Inverse && profileFor(s.rules).linearOnly) {
     c.fail(positionPath(i, "contract"), "inverseUnsupported", {text("rules", toString(s.rules)), text("asset", "USDC")});
-  else if (i > 0 && p.contract != s.positions[0].contract)
+    ok = false;  // no table of the profile is for it: its leverage is not checked against one
+  } else if (i > 0 && p.contract != s.positions[0].contract) {
     c.fail(positionPath(i, "contract"), "mixedContract",
            {text("contract", toString(p.contract)), text("first", toString(s.positions[0].contract))});
+    ok = false;  // its table is checked once its contract is the account's
+  }
   if (!ok) return false;
   // One symbol has one mark: positions of it move together in cross margin.
   for (std::size_t j = 0; j < i; ++j) {
@@ -119,10 +122,10 @@ void checkLeverage(Checker& c, const Scenario& s, std::size_t i, bool tablesOk) 
   if (auto it = s.tiers.find(p.symbol); it != s.tiers.end()) {
     if (!tablesOk) return;
     table = &it->second;
-  } else if (const DefaultTierTable* d = findDefaultTierTable(s.rules, p.symbol)) {
+  } else if (const DefaultTierTable* d = findDefaultTierTable(s.rules, p.symbol, p.contract)) {
     table = &d->tiers;
   } else {
-    c.fail(positionPath(i, "symbol"), "tierMissing", {text("rules", toString(s.rules)), text("symbol", p.symbol)});
+    failNoTable(c, positionPath(i, "symbol"), s.rules, p.symbol, p.contract);
     return;
   }
   // The row at the entry notional, as tierIndexAt finds it (caps and leverages need no resolving).
@@ -153,6 +156,15 @@ std::vector<InputError> validate(const Scenario& s) {
   for (std::size_t i = 0; i < s.positions.size(); ++i)
     if (checkPosition(c, s, i)) checkLeverage(c, s, i, tablesOk);
   return c.errors;
+}
+
+void failNoTable(Checker& c, const std::string& path, Rules rules, std::string_view symbol, Contract contract) {
+  if (const DefaultTierTable* other = findDefaultTierTable(rules, symbol); other && other->contract && *other->contract != contract) {
+    c.fail(path, "tierOtherContract", {text("rules", toString(rules)), text("symbol", std::string(symbol)),
+                                       text("tableContract", toString(*other->contract))});
+    return;
+  }
+  c.fail(path, "tierMissing", {text("rules", toString(rules)), text("symbol", std::string(symbol))});
 }
 
 }  // namespace marginlab

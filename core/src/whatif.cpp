@@ -61,10 +61,10 @@ bool checkSymbol(Checker& c, const std::string& path, const std::string& s) {
 }
 
 /// The tier table a new position of `symbol` would use (the scenario's, or the profile's
-/// default), or nullptr.
-const TierTable* tableFor(const Scenario& s, const std::string& symbol) {
+/// default for its contract), or nullptr.
+const TierTable* tableFor(const Scenario& s, const std::string& symbol, Contract contract) {
   if (auto it = s.tiers.find(symbol); it != s.tiers.end()) return &it->second;
-  if (const DefaultTierTable* d = findDefaultTierTable(s.rules, symbol)) return &d->tiers;
+  if (const DefaultTierTable* d = findDefaultTierTable(s.rules, symbol, contract)) return &d->tiers;
   return nullptr;
 }
 
@@ -76,8 +76,8 @@ bool checkPlacement(Checker& c, const Scenario& s, bool symbolOk, const std::str
            {text("contract", toString(contract)), text("first", toString(s.positions[0].contract))});
     ok = false;
   }
-  if (symbolOk && !tableFor(s, symbol)) {
-    c.fail("request.symbol", "tierMissing", {text("rules", toString(s.rules)), text("symbol", symbol)});
+  if (symbolOk && !tableFor(s, symbol, contract)) {
+    failNoTable(c, "request.symbol", s.rules, symbol, contract);
     ok = false;
   }
   return ok;
@@ -470,7 +470,7 @@ std::vector<InputError> validate(const Scenario& scenario, const MaxOpenRequest&
   const bool leverageOk = checkLeverage(c, "request.leverage", request.leverage);
   const bool positionOk = checkPlacement(c, scenario, symbolOk, request.symbol, request.contract);
   if (!c.ok() || !positionOk || !leverageOk) return c.errors;
-  const auto tiers = resolveTiers(*tableFor(scenario, request.symbol), profileFor(scenario.rules));
+  const auto tiers = resolveTiers(*tableFor(scenario, request.symbol, request.contract), profileFor(scenario.rules));
   if (request.leverage > tiers.front().maxLeverage * (1 + 1e-12)) {
     c.fail("request.leverage", "leverageAboveTable",
            {num("value", request.leverage), num("limit", tiers.front().maxLeverage), text("symbol", request.symbol)});
@@ -578,7 +578,7 @@ Result<MaxOpenResult> maxOpenSize(const Scenario& scenario, const MaxOpenRequest
   Result<MaxOpenResult> result;
   result.errors = validate(scenario, request);
   if (!result.errors.empty()) return result;
-  const auto tiers = resolveTiers(*tableFor(scenario, request.symbol), profileFor(scenario.rules));
+  const auto tiers = resolveTiers(*tableFor(scenario, request.symbol, request.contract), profileFor(scenario.rules));
   const MaxOpenTerms t = maxOpenTerms(scenario, request, tiers);
   MaxOpenResult r;
   r.notional = std::min(t.byBalance, t.room);
@@ -681,7 +681,7 @@ void costSteps(const MaxOpenTerms& t, const MaxOpenResult& r, std::vector<Step>&
 void explain(const Scenario& scenario, const MaxOpenRequest& request, MaxOpenResult& r) {
   std::vector<Step>& steps = r.steps;
   steps.clear();
-  const auto tiers = resolveTiers(*tableFor(scenario, request.symbol), profileFor(scenario.rules));
+  const auto tiers = resolveTiers(*tableFor(scenario, request.symbol, request.contract), profileFor(scenario.rules));
   const MaxOpenTerms t = maxOpenTerms(scenario, request, tiers);
   const std::string mode = request.mode == MarginMode::Cross ? "cross" : "isolated";
   if (t.closing) {

@@ -214,6 +214,25 @@ test("Bybit inverse: a BTCUSD short computes with the shipped inverse table (pic
   });
 });
 
+test('a built-in table serves its own contract: an inverse BTCUSDT on Binance is refused at its symbol, not priced on USDT caps read as BTC', async () => {
+  // Binance's built-in BTCUSDT brackets cap USDT notionals (50,000 USDT first): read as coin caps they would put
+  // an inverse position in bracket 1 up to 50,000 BTC. The core refuses it (tierOtherContract) and the page says why.
+  const scenario = { version: 1, rules: 'binance', walletBalance: 2, positions: [{ symbol: 'BTCUSDT', contract: 'inverse', contractSize: 100,
+    side: 'long', quantity: 100, entryPrice: 60000, leverage: 10 }] };
+  assert.deepEqual(lab.evaluate(scenario).errors.map((e) => `${e.path} ${e.rule}`), ['positions[0].symbol tierOtherContract']);
+  await withPage(async (page) => {
+    await page.goto(served.base + fragmentOf(scenario));
+    await ready(page);
+    await page.waitForFunction(() => /linear contracts only/.test(document.querySelector('#f-positions-0--symbol-err')?.textContent || ''), null, WAIT);
+    assert.equal(await page.textContent('#f-positions-0--symbol-err'),
+      'The Binance table for BTCUSDT is for linear contracts only: change this position\'s contract, or add a table under "Tiers for BTCUSDT".');
+    assert.match(await page.textContent(age(0)), /^No shipped table for BTCUSDT on these rules/);
+    await page.selectOption('#f-positions-0--contract', 'linear');
+    await page.waitForFunction(() => document.querySelector('#f-positions-0--symbol-err').textContent === '', null, WAIT);
+    assert.match(await page.textContent(age(0)), /built-in table, snapshot 2021-03-18/);
+  });
+});
+
 test('"Show prices as the venue rounds them" is per venue: on once a venue is chosen, off for one venue keeps the others on; the rounding in "Show the math"', async () => {
   await withPage(async (page) => {
     await page.goto(served.base);

@@ -218,6 +218,43 @@ TEST_CASE("validate: Hyperliquid lists linear (USDC) perpetuals only", "[validat
   CHECK(!hasError(validate(s), "positions[0].contract", ErrorCode::Unsupported));
 }
 
+TEST_CASE("validate: a shipped table serves the contract its caps are for", "[validate]") {
+  // Binance's built-in BTCUSDT brackets cap USDT notionals (VENUES.md 1.2): an inverse BTCUSDT would read
+  // 50,000 USDT as 50,000 BTC. BitMEX's XBTUSD steps cap XBT notionals (VENUES.md 4.1).
+  Scenario s = valid();
+  s.rules = Rules::Binance;
+  CHECK(validate(s).empty());
+  s.positions[0].contract = Contract::Inverse;
+  s.positions[0].contractSize = 100;
+  s.positions[0].quantity = 10;
+  InputError e = onlyError(s, "positions[0].symbol", ErrorCode::TierMissing);
+  CHECK(e.rule == "tierOtherContract");
+  CHECK(e.message == "the binance profile's tier table for BTCUSDT is for linear contracts only: give one in tiers.BTCUSDT");
+  s.tiers["BTCUSDT"] = {{50, 125, 0.004, 0}, {1e12, 20, 0.025}};  // a table given for it serves it
+  CHECK(validate(s).empty());
+
+  s = valid();
+  s.rules = Rules::Bitmex;
+  s.positions[0].symbol = "XBTUSD";
+  s.positions[0].leverage = 10;
+  e = onlyError(s, "positions[0].symbol", ErrorCode::TierMissing);
+  CHECK(e.rule == "tierOtherContract");
+  std::string params;
+  for (const Param& p : e.params) params += p.name + "=" + std::get<std::string>(p.value) + " ";
+  CHECK(params == "rules=bitmex symbol=XBTUSD tableContract=inverse ");
+  s.positions[0].contract = Contract::Inverse;
+  s.positions[0].quantity = 10'000;
+  CHECK(validate(s).empty());
+
+  s = valid();  // the textbook profile's one table serves either contract
+  s.positions[0].contract = Contract::Inverse;
+  s.positions[0].quantity = 10'000;
+  CHECK(validate(s).empty());
+  s.rules = Rules::Binance;  // a symbol no table names: tierMissing, as before
+  s.positions[0].symbol = "NOSUCH";
+  CHECK(onlyError(s, "positions[0].symbol", ErrorCode::TierMissing).rule == "tierMissing");
+}
+
 TEST_CASE("validate: linear and inverse in one account", "[validate]") {
   Scenario s = valid();
   s.positions.push_back(Position{.symbol = "BTCUSD", .contract = Contract::Inverse, .contractSize = 100,

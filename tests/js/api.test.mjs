@@ -215,7 +215,10 @@ describe('module metadata', () => {
     const tables = lab.defaultTiers('binance', 'BTCUSDT').filter((t) => t.venue === undefined);  // the shipped venue files' come after (venues.test.mjs)
     assert.equal(tables.length, 1);
     const [t] = tables;
-    assert.deepEqual(Object.keys(t).sort(), interfaceFields('DefaultTierTable').filter((f) => !f.optional).map((f) => f.name).sort());
+    assert.deepEqual(Object.keys(t).sort(), [...interfaceFields('DefaultTierTable').filter((f) => !f.optional).map((f) => f.name), 'contract'].sort());
+    assert.equal(t.contract, 'linear', 'its caps are USDT notionals (VENUES.md 1.2)');
+    assert.equal(lab.defaultTiers('bitmex', 'XBTUSD').find((x) => x.venue === undefined).contract, 'inverse');
+    assert.equal(lab.defaultTiers('simple')[0].contract, undefined, 'the textbook table serves either contract');
     assert.equal(t.rules, 'binance');
     assert.ok(t.symbols.includes('BTCUSDT'));
     assert.equal(typeof t.source, 'string');

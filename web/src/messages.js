@@ -42,6 +42,7 @@ const RULES = {
   magnitude: (f, p) => `${f.name} must be between ${shown(f.key, p.low)} and ${shown(f.key, p.high)} (you typed ${shown(f.key, p.value)}).`,
   between: (f, p) => `${f.name} must be between ${shown(f.key, p.low)} and ${shown(f.key, p.high)} (you typed ${shown(f.key, p.value)}).`,
   takerFeeRate: (f, p) => `A taker fee of ${fmt.percent(p.value)} is not plausible: it must be at least 0% and below 10%.`,
+  tierOtherContract: (f, p) => `The ${VENUES[p.rules] ?? p.rules} table for ${p.symbol} is for ${p.tableContract} contracts only: change this position's contract, or add a table under "Tiers for ${p.symbol}".`,
   tierMissing: (f, p) => `There is no ${VENUES[p.rules] ?? p.rules} tier table for ${p.symbol} here: add its rows under "Tiers for ${p.symbol}".`,
   inverseUnsupported: (f, p) => `${VENUES[p.rules] ?? p.rules} lists no inverse (coin-settled) perpetuals: every contract there is linear, settled in ${p.asset}. Choose "Linear".`,
   tierCapUnsorted: (f, p) => `Each notional cap must be larger than the row above it (${fmt.tick(p.previous)}).`,

@@ -61,11 +61,12 @@ export function createVenues(lab, onLoaded, getFullLab) {
     return entry && entry.loaded ? entry : null;
   }
 
-  /** tableFor, less a venue table of the other contract type: its caps are quote notionals (linear) or coin
-   *  notionals (inverse), so it serves its own type only. */
+  /** tableFor, less a table of the other contract type (a venue's, or a built-in one, which the core then
+   *  refuses with tierOtherContract): its caps are quote notionals (linear) or coin notionals (inverse), so
+   *  it serves its own type only. */
   function servingTable(rules, symbol, contract) {
     const t = tableFor(rules, symbol);
-    return t && t.venue && t.contract !== (contract === 'inverse' ? 'inverse' : 'linear') ? null : t;
+    return t && t.contract && t.contract !== (contract === 'inverse' ? 'inverse' : 'linear') ? null : t;
   }
 
   /** The scenario with the serving table in tiers for each symbol the core would not find by itself

@@ -48,6 +48,7 @@ inline constexpr Message mixedContract{"mixedContract", ErrorCode::Mixed, "{path
 inline constexpr Message inverseUnsupported{"inverseUnsupported", ErrorCode::Unsupported, "{path}: {rules} has only linear contracts, settled in {asset}"};
 inline constexpr Message mixedMark{"mixedMark", ErrorCode::Mixed, "{path} ({value}{entryNote}) must equal the mark of positions[{other}] ({otherMark}): one symbol has one mark price"};
 inline constexpr Message tierMissing{"tierMissing", ErrorCode::TierMissing, "the {rules} profile ships no tier table for {symbol}: give one in tiers.{symbol}"};
+inline constexpr Message tierOtherContract{"tierOtherContract", ErrorCode::TierMissing, "the {rules} profile's tier table for {symbol} is for {tableContract} contracts only: give one in tiers.{symbol}"};
 inline constexpr Message entryAboveLastCap{"entryAboveLastCap", ErrorCode::OutOfRange, "the entry notional ({value}) of positions[{index}] exceeds the last tier's cap ({limit})"};
 inline constexpr Message leverageAboveTier{"leverageAboveTier", ErrorCode::OutOfRange, "{path} ({value}) must be <= {limit} for the tier at notional {notional}"};
 
@@ -270,6 +271,7 @@ inline constexpr const Message* kAll[] = {
     &inverseUnsupported,
     &mixedMark,
     &tierMissing,
+    &tierOtherContract,
     &entryAboveLastCap,
     &leverageAboveTier,
     &tierTableEmpty,

@@ -48,11 +48,15 @@ struct DefaultTierTable {
   TierTable tiers;
   std::string source;  ///< URL or document
   std::string date;    ///< when the table was published or read (YYYY, YYYY-MM or YYYY-MM-DD)
+  /// The contract its caps are for (linear: quote notionals; inverse: coin notionals); none: any.
+  std::optional<Contract> contract;
 };
 
 /// Every shipped table.
 const std::vector<DefaultTierTable>& defaultTierTables();
-/// The shipped table for this profile and symbol, or nullptr.
-const DefaultTierTable* findDefaultTierTable(Rules rules, std::string_view symbol) noexcept;
+/// The shipped table for this profile and symbol, or nullptr; with `contract`, only a table for that
+/// contract (or for any).
+const DefaultTierTable* findDefaultTierTable(Rules rules, std::string_view symbol,
+                                             std::optional<Contract> contract = std::nullopt) noexcept;
 
 }  // namespace marginlab

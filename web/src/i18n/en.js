@@ -505,6 +505,7 @@ export default {
   'error.inverseUnsupported': '{rules} lists no inverse (coin-settled) perpetuals: every contract there is linear, settled in {asset}. Choose "Linear".',
   'error.mixedMark': 'The mark price {value} must equal the mark of the other position on this symbol ({otherMark}): one symbol has one mark price.',
   'error.tierMissing': 'There is no {rules} tier table for {symbol} here: add its rows under "Tiers for {symbol}".',
+  'error.tierOtherContract': 'The {rules} table for {symbol} is for {tableContract} contracts only: change this position\'s contract, or add a table under "Tiers for {symbol}".',
   'error.entryAboveLastCap': 'This position ({value} at entry) is larger than the last bracket allows ({limit}).',
   'error.leverageAboveTier': 'Leverage {value}x is above the {limit}x maximum for a {notional} position on this bracket.',
   'error.tierTableEmpty': 'A tier table needs at least one row.',

@@ -496,6 +496,7 @@ export default {
   'error.inverseUnsupported': '{rules} no ofrece perpetuos inversos (liquidados en cripto): todos sus contratos son lineales y se liquidan en {asset}. Elige «Lineal».',
   'error.mixedMark': 'El precio de marca {value} debe ser igual al de la otra posición de este símbolo ({otherMark}): un símbolo tiene un solo precio de marca.',
   'error.tierMissing': 'Aquí no hay tabla de niveles de {rules} para {symbol}: añade sus filas en «Niveles de {symbol}».',
+  'error.tierOtherContract': 'La tabla de {rules} para {symbol} es solo para contratos {tableContract}: cambia el contrato de esta posición o añade una tabla en «Niveles de {symbol}».',
   'error.entryAboveLastCap': 'Esta posición ({value} en la entrada) supera lo que permite el último nivel ({limit}).',
   'error.leverageAboveTier': 'El apalancamiento de {value}x supera el máximo de {limit}x para una posición de {notional} en este nivel.',
   'error.tierTableEmpty': 'Una tabla de niveles necesita al menos una fila.',

@@ -496,6 +496,7 @@ export default {
   'error.inverseUnsupported': '{rules}にはインバース（コイン決済）の無期限契約がありません。すべて{asset}で決済するリニア契約です。「リニア」を選んでください。',
   'error.mixedMark': 'マーク価格{value}は、同じ銘柄のもう一方のポジションのマーク価格（{otherMark}）と同じにしてください。1つの銘柄のマーク価格は1つです。',
   'error.tierMissing': 'ここには{symbol}の{rules}ティア表がありません。「{symbol}のティア」に行を追加してください。',
+  'error.tierOtherContract': '{symbol}の{rules}の表は{tableContract}契約専用です。このポジションの契約を変えるか、「{symbol}のティア」に表を追加してください。',
   'error.entryAboveLastCap': 'このポジション（エントリー時 {value}）は最後のティアの上限（{limit}）を超えています。',
   'error.leverageAboveTier': 'レバレッジ{value}倍は、このティアで想定元本{notional}のポジションに使える上限{limit}倍を超えています。',
   'error.tierTableEmpty': 'ティア表には少なくとも1行必要です。',

@@ -496,6 +496,7 @@ export default {
   'error.inverseUnsupported': '{rules}에는 인버스(코인 정산) 무기한 계약이 없습니다. 모든 계약이 {asset}로 정산하는 리니어 계약입니다. "리니어"를 고르세요.',
   'error.mixedMark': '마크 가격 {value}은(는) 같은 심볼의 다른 포지션 마크 가격({otherMark})과 같아야 합니다. 한 심볼의 마크 가격은 하나입니다.',
   'error.tierMissing': '여기에는 {symbol}의 {rules} 구간표가 없습니다. "{symbol} 구간"에 행을 추가하세요.',
+  'error.tierOtherContract': '{symbol}의 {rules} 구간표는 {tableContract} 계약 전용입니다. 이 포지션의 계약을 바꾸거나 "{symbol} 구간"에 표를 추가하세요.',
   'error.entryAboveLastCap': '이 포지션(진입 시 {value})은 마지막 구간이 허용하는 한도({limit})보다 큽니다.',
   'error.leverageAboveTier': '레버리지 {value}x는 이 구간에서 명목 가치 {notional} 포지션의 최대 {limit}x를 넘습니다.',
   'error.tierTableEmpty': '구간표에는 행이 하나 이상 있어야 합니다.',

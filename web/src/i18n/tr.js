@@ -496,6 +496,7 @@ export default {
   'error.inverseUnsupported': '{rules} ters (coin ile uzlaşılan) sürekli vadeli kontrat sunmaz: oradaki tüm kontratlar {asset} ile uzlaşılan lineer kontratlardır. "Lineer" seçin.',
   'error.mixedMark': '{value} işaret fiyatı, bu sembolün diğer pozisyonunun işaret fiyatına ({otherMark}) eşit olmalı: bir sembolün tek bir işaret fiyatı vardır.',
   'error.tierMissing': 'Burada {symbol} için {rules} kademe tablosu yok: satırlarını "{symbol} kademeleri" altına ekleyin.',
+  'error.tierOtherContract': '{symbol} için {rules} tablosu yalnızca {tableContract} sözleşmeler içindir: bu pozisyonun sözleşmesini değiştirin ya da "{symbol} kademeleri" altına bir tablo ekleyin.',
   'error.entryAboveLastCap': 'Bu pozisyon (girişte {value}) son kademenin izin verdiğinden ({limit}) büyük.',
   'error.leverageAboveTier': '{value}x kaldıraç, bu kademede {notional} büyüklüğündeki bir pozisyon için azami {limit}x sınırını aşıyor.',
   'error.tierTableEmpty': 'Kademe tablosunda en az bir satır olmalı.',

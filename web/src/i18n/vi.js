@@ -496,6 +496,7 @@ export default {
   'error.inverseUnsupported': '{rules} không có hợp đồng vĩnh cửu nghịch đảo (thanh toán bằng coin): mọi hợp đồng ở đó đều tuyến tính, thanh toán bằng {asset}. Hãy chọn "Tuyến tính".',
   'error.mixedMark': 'Giá đánh dấu {value} phải bằng giá đánh dấu của vị thế kia cùng mã ({otherMark}): mỗi mã chỉ có một giá đánh dấu.',
   'error.tierMissing': 'Ở đây không có bảng bậc {rules} cho {symbol}: hãy thêm các dòng của nó trong "Các bậc của {symbol}".',
+  'error.tierOtherContract': 'Bảng {rules} cho {symbol} chỉ dành cho hợp đồng {tableContract}: hãy đổi hợp đồng của vị thế này, hoặc thêm một bảng trong "Các bậc của {symbol}".',
   'error.entryAboveLastCap': 'Vị thế này ({value} lúc vào lệnh) lớn hơn mức bậc cuối cùng cho phép ({limit}).',
   'error.leverageAboveTier': 'Đòn bẩy {value}x vượt mức tối đa {limit}x cho vị thế {notional} ở bậc này.',
   'error.tierTableEmpty': 'Bảng bậc cần ít nhất một dòng.',

@@ -496,6 +496,7 @@ export default {
   'error.inverseUnsupported': '{rules} 没有币本位永续合约：那里的所有合约都是以 {asset} 结算的 U本位合约。请选择“U本位”。',
   'error.mixedMark': '标记价格 {value} 必须与该交易对另一个持仓的标记价格（{otherMark}）相同：一个交易对只有一个标记价格。',
   'error.tierMissing': '这里没有 {symbol} 的 {rules} 档位表：请在“{symbol} 的档位”下添加档位。',
+  'error.tierOtherContract': '{symbol} 的 {rules} 档位表仅适用于{tableContract}合约：请更换此仓位的合约类型，或在“{symbol} 的档位”下添加档位表。',
   'error.entryAboveLastCap': '此持仓（开仓时 {value}）超出了最后一档允许的上限（{limit}）。',
   'error.leverageAboveTier': '杠杆 {value}x 超过了该档位对名义价值 {notional} 的持仓允许的最大杠杆 {limit}x。',
   'error.tierTableEmpty': '档位表至少需要一行。',
