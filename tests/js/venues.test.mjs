@@ -616,6 +616,26 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(row('HBAR', 63), { notionalCap: 421600, maxLeverage: 2.81, maintenanceMarginRate: 0.32 });
     assert.deepEqual(row('ICP', 1), { notionalCap: 1000000, maxLeverage: 40, maintenanceMarginRate: 0.015 });
     assert.deepEqual(row('ICP', 63), { notionalCap: 111600000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
+    // Tier 64 of the tables read on to the core's 64 rows (OKX info maxSz / mmr / maxLever, each read on the page that
+    // starts 500 characters before the earlier page's end): SOL 1240000 / 0.32 / 2.81 (7,505,700-7,521,700), DOGE 372000 /
+    // 0.32 / 2.81 (2,445,500-2,461,500), XRP 620000 / 0.32 / 2.81 (9,178,600-9,194,600), LINK 1550000 / 0.32 / 2.81
+    // (4,615,500-4,631,500), DOT 4216000 / 0.335 / 2.81 (2,515,500-2,531,500), LTC 372000 / 0.32 / 2.81 (4,835,500-
+    // 4,851,500), ADA 620000 / 0.335 / 2.81 (293,500-309,500), TRX 37200 / 0.32 / 2.81 (8,251,500-8,267,500), UNI 1550000 /
+    // 0.335 / 2.81 (8,425,300-8,441,300), ATOM 1550000 / 0.335 / 2.81 (981,000-997,000), SUI 15500000 / 0.335 / 2.81
+    // (7,858,500-7,874,500), ETC 54560 / 0.335 / 2.81 (2,885,000-2,901,000), AAVE 620000 / 0.335 / 2.81 (171,500-187,500),
+    // SUSHI 3844000 / 0.335 / 2.81 (7,899,500-7,915,500), AVAX 1116000 / 0.335 / 2.81 (1,042,000-1,058,000), XTZ 1736000 /
+    // 0.335 / 2.81 (9,217,000-9,233,000), LDO 3720000 / 0.32 / 2.81 (4,519,700-4,535,700), BNB 4960000 / 0.32 / 2.81
+    // (1,672,700-1,688,700); and ETC tier 38 31680 / 0.205 / 4.44, XRP tier 29 270000 / 0.145 / 5.55, SOL tier 39
+    // 740000 / 0.195 / 4.34 (the first rows after the earlier cut).
+    for (const [coin, cap, mmr] of [['SOL', 1240000, 0.32], ['DOGE', 372000, 0.32], ['XRP', 620000, 0.32], ['LINK', 1550000, 0.32],
+      ['DOT', 4216000, 0.335], ['LTC', 372000, 0.32], ['ADA', 620000, 0.335], ['TRX', 37200, 0.32], ['UNI', 1550000, 0.335],
+      ['ATOM', 1550000, 0.335], ['SUI', 15500000, 0.335], ['ETC', 54560, 0.335], ['AAVE', 620000, 0.335], ['SUSHI', 3844000, 0.335],
+      ['AVAX', 1116000, 0.335], ['XTZ', 1736000, 0.335], ['LDO', 3720000, 0.32], ['BNB', 4960000, 0.32]])
+      assert.deepEqual(row(coin, 63), { notionalCap: cap, maxLeverage: 2.81, maintenanceMarginRate: mmr }, `${coin} tier 64`);
+    assert.deepEqual(row('ETC', 37), { notionalCap: 31680, maxLeverage: 4.44, maintenanceMarginRate: 0.205 });
+    assert.deepEqual(row('XRP', 28), { notionalCap: 270000, maxLeverage: 5.55, maintenanceMarginRate: 0.145 });
+    assert.deepEqual(row('SOL', 38), { notionalCap: 740000, maxLeverage: 4.34, maintenanceMarginRate: 0.195 });
+    for (const sym of doc.symbols) assert.equal(sym.tiers.length, sym.symbol === 'BTC-USDT-SWAP' ? 45 : 64, sym.symbol);
     // Specifications as the OKX contract table (code index file 57441056642) and ccxt's OKX rows (@ 97b64155) give them.
     const spec = (coin) => { const x = doc.symbols.find((y) => y.symbol === `${coin}-USDT-SWAP`); return [x.contractSize, x.tickSize, x.lotSize, x.minQty]; };
     assert.deepEqual(spec('BTC'), [0.01, 0.1, 0.01, 0.01]);
