@@ -311,20 +311,32 @@ test('OKX: BTCUSDT picks BTC-USDT-SWAP, whose tiers are in contracts: the core\'
   });
 });
 
+/** OKX: the picker finds `coin`-USDT-SWAP by `alias` (lower case); the table's date and the core's price (mark = entry,
+ *  venue rounding off) shown, within `tolerance` of `lp` worked by hand. */
+async function okxByAlias(page, { coin, alias, quantity, entryPrice, leverage, lp, tolerance }) {
+  const { input, listId } = await okxPosition(page, `${coin}-USDT-SWAP`, { contractSize: 1, quantity, entryPrice, leverage });
+  assert.equal(await page.$$eval(`datalist#${listId} option`, (os) => os.filter((o) => o.value.endsWith('-USDT-SWAP')).length), 30);
+  await input.fill(alias);
+  await settled(page, alias);
+  await page.waitForFunction((sel) => /okx-swap table/.test(document.querySelector(sel).textContent), age(0), WAIT);
+  assert.match(await page.textContent(age(0)), new RegExp(`^${coin}-USDT-SWAP: okx-swap table, snapshot 2026-05-12; source VanJames/freqtrade`));
+  await page.uncheck('#venue-rounding');
+  await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
+  const shown = Number((await page.textContent(lpButton(0))).replace(/,/g, ''));
+  assert.ok(Math.abs(shown - lp) < tolerance, `${shown}`);
+  await page.check('#venue-rounding');
+}
+
+// 30,000 contracts of 1 AVAX: tier 4 (18,000 < 30,000 <= 36,000), MMR 3.5%. By hand (VENUES.md 3.1, isolated linear):
+// (20 - 60,000/30,000) / (1 - 0.035 - 0.0005) = 18 / 0.9645 = 18.6625...
 test('OKX: the picker finds AVAX-USDT-SWAP by its ccxt alias in lower case; the table\'s date and the core\'s price shown', async () => {
-  await withPage(async (page) => {
-    const { input, listId } = await okxPosition(page, 'AVAX-USDT-SWAP', { contractSize: 1, quantity: 30000, entryPrice: 20, leverage: 10 });
-    assert.equal(await page.$$eval(`datalist#${listId} option`, (os) => os.filter((o) => o.value.endsWith('-USDT-SWAP')).length), 24);
-    await input.fill('avax/usdt:usdt');
-    await settled(page, 'avax/usdt:usdt');
-    await page.waitForFunction((sel) => /okx-swap table/.test(document.querySelector(sel).textContent), age(0), WAIT);
-    assert.match(await page.textContent(age(0)), /^AVAX-USDT-SWAP: okx-swap table, snapshot 2026-05-12; source VanJames\/freqtrade/);
-    await page.uncheck('#venue-rounding');
-    await page.waitForFunction((sel) => /at the venue/.test(document.querySelector(sel)?.textContent || ''), lpNote(0), WAIT);
-    const shown = Number((await page.textContent(lpButton(0))).replace(/,/g, ''));
-    // 30,000 contracts of 1 AVAX: tier 4 (18,000 < 30,000 <= 36,000), MMR 3.5%. By hand (VENUES.md 3.1, isolated linear):
-    // (20 - 60,000/30,000) / (1 - 0.035 - 0.0005) = 18 / 0.9645 = 18.6625...
-    assert.ok(Math.abs(shown - 18 / 0.9645) < 0.006, `${shown}`);
-    await page.check('#venue-rounding');
-  });
+  await withPage((page) => okxByAlias(page, { coin: 'AVAX', alias: 'avax/usdt:usdt', quantity: 30000, entryPrice: 20, leverage: 10,
+    lp: 18 / 0.9645, tolerance: 0.006 }));
+});
+
+// 60,000 contracts of 1 APT: tier 4 (45,000 < 60,000 <= 90,000), MMR 3.5%. By hand (VENUES.md 3.1, isolated linear):
+// M = 60,000 x 5 / 10 = 30,000; (5 - 30,000/60,000) / (1 - 0.035 - 0.0005) = 4.5 / 0.9645 = 4.66563...
+test('OKX: the picker finds APT-USDT-SWAP by its ccxt alias in lower case; the table\'s date and the core\'s price shown', async () => {
+  await withPage((page) => okxByAlias(page, { coin: 'APT', alias: 'apt/usdt:usdt', quantity: 60000, entryPrice: 5, leverage: 10,
+    lp: 4.5 / 0.9645, tolerance: 0.0006 }));
 });

@@ -475,20 +475,20 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(tiersForPosition(t, [{ ...position, contractSize: 0.0001, quantity: 150000 }]), rows);
     // Long and short of one symbol sum (OKX cross mode): 1,500 + 4,000 = 5,500 contracts: tier 3.
     assert.equal(tiersForPosition(t, [position, { ...position, side: 'short', quantity: 4000 }])[0].maintenanceMarginRate, 0.0075);
-    // Past the last shipped row (XLM ships OKX's rows 1-17, to 82,500 contracts of 100 XLM): the core refuses the
-    // position at the row's cap instead of charging row 17's rate (OKX's later rows charge more).
+    // Past the last shipped row (XLM ships OKX's rows 1-64 of 93, to 341,000 contracts of 100 XLM): the core refuses the
+    // position at the row's cap instead of charging row 64's rate (OKX's later rows charge more).
     const [xlm] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === 'XLM-USDT-SWAP');
     const lastRow = xlm.tiers[xlm.tiers.length - 1];
-    assert.equal(lastRow.notionalCap, 82500);
-    const whale = { symbol: 'XLM-USDT-SWAP', contract: 'linear', contractSize: 100, side: 'long', quantity: 100000, entryPrice: 0.3,
+    assert.equal(lastRow.notionalCap, 341000);
+    const whale = { symbol: 'XLM-USDT-SWAP', contract: 'linear', contractSize: 100, side: 'long', quantity: 400000, entryPrice: 0.3,
       leverage: 5, marginMode: 'isolated' };
     const past = tiersForPosition(xlm, [whale]);
-    // 82,500 contracts x 100 XLM x 0.3 USDT = 2,475,000 USDT, against 100,000 contracts' 3,000,000.
-    assert.deepEqual(past, [{ ...lastRow, notionalCap: 2475000 }]);
+    // 341,000 contracts x 100 XLM x 0.3 USDT = 10,230,000 USDT, against 400,000 contracts' 12,000,000.
+    assert.deepEqual(past, [{ ...lastRow, notionalCap: 10230000 }]);
     const refused = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 1e7, tiers: { [whale.symbol]: past }, positions: [whale] });
-    assert.deepEqual(refused.errors.map((e) => `${e.path} ${e.rule} ${e.params.limit}`), ['positions[0].quantity entryAboveLastCap 2475000']);
+    assert.deepEqual(refused.errors.map((e) => `${e.path} ${e.rule} ${e.params.limit}`), ['positions[0].quantity entryAboveLastCap 10230000']);
     // At the last row's cap exactly, the row applies with an open cap.
-    assert.equal(tiersForPosition(xlm, [{ ...whale, quantity: 82500 }])[0].notionalCap, 1e15);
+    assert.equal(tiersForPosition(xlm, [{ ...whale, quantity: 341000 }])[0].notionalCap, 1e15);
     const report = lab.evaluate({ version: 1, rules: 'okx', walletBalance: 100000, takerFeeRate: 0.0005, tiers: { 'BTC-USDT-SWAP': rows },
       positions: [position] });
     assert.deepEqual(report.errors, []);
@@ -520,9 +520,10 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.ok(Math.abs(lp - 2850 / 0.9945) < 1e-6, `${lp}`);
   });
 
-  test('SOL to FIL: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
+  test('SOL to ICP: the shipped rows are the checked transcriptions, spot-checked against the cache', async () => {
     const doc = JSON.parse(readFileSync(new URL('okx-swap.json', dataDir), 'utf8'));
-    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM', 'SUI', 'ETC', 'AAVE', 'SUSHI', 'XLM', 'AVAX', 'XTZ', 'LDO', 'BNB', 'BCH', 'TON', 'FIL']) {
+    for (const coin of ['ETH', 'SOL', 'DOGE', 'XRP', 'LINK', 'DOT', 'LTC', 'ADA', 'TRX', 'UNI', 'ATOM', 'SUI', 'ETC', 'AAVE', 'SUSHI', 'XLM', 'AVAX', 'XTZ', 'LDO', 'BNB', 'BCH', 'TON', 'FIL', 'NEAR', 'OP',
+      'APT', 'ARB', 'HBAR', 'ICP']) {
       const sym = doc.symbols.find((x) => x.symbol === `${coin}-USDT-SWAP`);
       assert.deepEqual({ imr: sym.raw.imr, tiers: sym.tiers }, transcribed(coin), coin);
     }
@@ -565,7 +566,8 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(row('AAVE', 0), { notionalCap: 2500, maxLeverage: 50, maintenanceMarginRate: 0.01 });
     assert.deepEqual(row('AAVE', 53), { notionalCap: 520000, maxLeverage: 3.27, maintenanceMarginRate: 0.285 });
     // SUSHI tier 3 62000 / 0.03 / 20 and tier 50 2976000 / 0.265 / 3.5 (read at characters 7,868,000-7,900,000);
-    // XLM tier 2 2800 / 0.015 / 40 and tier 17 82500 / 0.1 / 8.33 (9,026,000-9,042,000); AVAX tier 1 4800 / 0.01 / 50 and
+    // XLM tier 2 2800 / 0.015 / 40, tier 17 82500 / 0.1 / 8.33 (9,026,000-9,042,000) and tier 64 341000 / 0.335 / 2.81
+    // (9,055,000-9,071,000, before XPD's key); AVAX tier 1 4800 / 0.01 / 50 and
     // tier 41 702000 / 0.22 / 4.16 (1,026,500-1,042,500); XTZ tier 3 28000 / 0.03 / 20 and tier 42 1120000 / 0.225 / 4.08
     // (9,201,500-9,217,500); LDO tier 1 15000 / 0.0065 / 50, tier 4 120000 / 0.02 / 18.18 and tier 43 2460000 / 0.215 / 4
     // (4,504,200-4,520,200); BNB tier 3 80000 / 0.015 / 20 and tier 43 3280000 / 0.215 / 4 (1,657,200-1,673,200).
@@ -573,6 +575,7 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(row('SUSHI', 49), { notionalCap: 2976000, maxLeverage: 3.5, maintenanceMarginRate: 0.265 });
     assert.deepEqual(row('XLM', 1), { notionalCap: 2800, maxLeverage: 40, maintenanceMarginRate: 0.015 });
     assert.deepEqual(row('XLM', 16), { notionalCap: 82500, maxLeverage: 8.33, maintenanceMarginRate: 0.1 });
+    assert.deepEqual(row('XLM', 63), { notionalCap: 341000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
     assert.deepEqual(row('AVAX', 0), { notionalCap: 4800, maxLeverage: 50, maintenanceMarginRate: 0.01 });
     assert.deepEqual(row('AVAX', 40), { notionalCap: 702000, maxLeverage: 4.16, maintenanceMarginRate: 0.22 });
     assert.deepEqual(row('XTZ', 2), { notionalCap: 28000, maxLeverage: 20, maintenanceMarginRate: 0.03 });
@@ -583,15 +586,56 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(row('BNB', 2), { notionalCap: 80000, maxLeverage: 20, maintenanceMarginRate: 0.015 });
     assert.deepEqual(row('BNB', 42), { notionalCap: 3280000, maxLeverage: 4, maintenanceMarginRate: 0.215 });
     // BCH tier 3 8000 / 0.015 / 20 and tier 42 320000 / 0.21 / 4.08 (read at characters 1,345,000-1,361,000, right after
-    // BAT's tier 87); TON tier 2 15000 / 0.015 / 40 and tier 31 928000 / 0.17 / 5.26 (8,040,000-8,056,000, after TIA's
-    // tier 93); FIL tier 4 2000000 / 0.035 / 18.18 and tier 64 62000000 / 0.335 / 2.81 (3,105,000-3,137,000, after
+    // BAT's tier 87) and tier 64 496000 / 0.32 / 2.81 (1,360,500-1,376,500); TON tier 2 15000 / 0.015 / 40 and tier 31
+    // 928000 / 0.17 / 5.26 (8,040,000-8,056,000, after TIA's tier 93) and tier 64 1984000 / 0.335 / 2.81
+    // (8,055,500-8,071,500); FIL tier 4 2000000 / 0.035 / 18.18 and tier 64 62000000 / 0.335 / 2.81 (3,105,000-3,137,000, after
     // FARTCOIN's tier 87).
     assert.deepEqual(row('BCH', 2), { notionalCap: 8000, maxLeverage: 20, maintenanceMarginRate: 0.015 });
     assert.deepEqual(row('BCH', 41), { notionalCap: 320000, maxLeverage: 4.08, maintenanceMarginRate: 0.21 });
+    assert.deepEqual(row('BCH', 63), { notionalCap: 496000, maxLeverage: 2.81, maintenanceMarginRate: 0.32 });
     assert.deepEqual(row('TON', 1), { notionalCap: 15000, maxLeverage: 40, maintenanceMarginRate: 0.015 });
     assert.deepEqual(row('TON', 30), { notionalCap: 928000, maxLeverage: 5.26, maintenanceMarginRate: 0.17 });
+    assert.deepEqual(row('TON', 63), { notionalCap: 1984000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
     assert.deepEqual(row('FIL', 3), { notionalCap: 2000000, maxLeverage: 18.18, maintenanceMarginRate: 0.035 });
     assert.deepEqual(row('FIL', 63), { notionalCap: 62000000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
+    // NEAR tier 2 3800 / 0.015 / 40 and tier 64 465000 / 0.335 / 2.81 (read at characters 5,530,000-5,562,000, right after
+    // MUBARAK's tier 81); OP tier 1 100000 / 0.01 / 50 and tier 64 24800000 / 0.335 / 2.81 (5,975,000-6,022,000, after ONT's
+    // tier 87); APT tier 3 45000 / 0.03 / 20 and tier 64 2790000 / 0.335 / 2.81 (700,000-747,500, after APR's tier 87);
+    // ARB tier 4 76000 / 0.035 / 18.18 and tier 64 2356000 / 0.335 / 2.81 (778,500-817,000, after AR's tier 87); HBAR
+    // tier 1 1800 / 0.0065 / 50 and tier 64 421600 / 0.32 / 2.81 (3,605,000-3,637,000, after H's tier 87); ICP tier 2
+    // 1000000 / 0.015 / 40 and tier 64 111600000 / 0.335 / 2.81 (3,826,000-3,858,000, after HYPE's tier 93).
+    assert.deepEqual(row('NEAR', 1), { notionalCap: 3800, maxLeverage: 40, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('NEAR', 63), { notionalCap: 465000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
+    assert.deepEqual(row('OP', 0), { notionalCap: 100000, maxLeverage: 50, maintenanceMarginRate: 0.01 });
+    assert.deepEqual(row('OP', 63), { notionalCap: 24800000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
+    assert.deepEqual(row('APT', 2), { notionalCap: 45000, maxLeverage: 20, maintenanceMarginRate: 0.03 });
+    assert.deepEqual(row('APT', 63), { notionalCap: 2790000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
+    assert.deepEqual(row('ARB', 3), { notionalCap: 76000, maxLeverage: 18.18, maintenanceMarginRate: 0.035 });
+    assert.deepEqual(row('ARB', 63), { notionalCap: 2356000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
+    assert.deepEqual(row('HBAR', 0), { notionalCap: 1800, maxLeverage: 50, maintenanceMarginRate: 0.0065 });
+    assert.deepEqual(row('HBAR', 63), { notionalCap: 421600, maxLeverage: 2.81, maintenanceMarginRate: 0.32 });
+    assert.deepEqual(row('ICP', 1), { notionalCap: 1000000, maxLeverage: 40, maintenanceMarginRate: 0.015 });
+    assert.deepEqual(row('ICP', 63), { notionalCap: 111600000, maxLeverage: 2.81, maintenanceMarginRate: 0.335 });
+    // Tier 64 of the tables read on to the core's 64 rows (OKX info maxSz / mmr / maxLever, each read on the page that
+    // starts 500 characters before the earlier page's end): SOL 1240000 / 0.32 / 2.81 (7,505,700-7,521,700), DOGE 372000 /
+    // 0.32 / 2.81 (2,445,500-2,461,500), XRP 620000 / 0.32 / 2.81 (9,178,600-9,194,600), LINK 1550000 / 0.32 / 2.81
+    // (4,615,500-4,631,500), DOT 4216000 / 0.335 / 2.81 (2,515,500-2,531,500), LTC 372000 / 0.32 / 2.81 (4,835,500-
+    // 4,851,500), ADA 620000 / 0.335 / 2.81 (293,500-309,500), TRX 37200 / 0.32 / 2.81 (8,251,500-8,267,500), UNI 1550000 /
+    // 0.335 / 2.81 (8,425,300-8,441,300), ATOM 1550000 / 0.335 / 2.81 (981,000-997,000), SUI 15500000 / 0.335 / 2.81
+    // (7,858,500-7,874,500), ETC 54560 / 0.335 / 2.81 (2,885,000-2,901,000), AAVE 620000 / 0.335 / 2.81 (171,500-187,500),
+    // SUSHI 3844000 / 0.335 / 2.81 (7,899,500-7,915,500), AVAX 1116000 / 0.335 / 2.81 (1,042,000-1,058,000), XTZ 1736000 /
+    // 0.335 / 2.81 (9,217,000-9,233,000), LDO 3720000 / 0.32 / 2.81 (4,519,700-4,535,700), BNB 4960000 / 0.32 / 2.81
+    // (1,672,700-1,688,700); and ETC tier 38 31680 / 0.205 / 4.44, XRP tier 29 270000 / 0.145 / 5.55, SOL tier 39
+    // 740000 / 0.195 / 4.34 (the first rows after the earlier cut).
+    for (const [coin, cap, mmr] of [['SOL', 1240000, 0.32], ['DOGE', 372000, 0.32], ['XRP', 620000, 0.32], ['LINK', 1550000, 0.32],
+      ['DOT', 4216000, 0.335], ['LTC', 372000, 0.32], ['ADA', 620000, 0.335], ['TRX', 37200, 0.32], ['UNI', 1550000, 0.335],
+      ['ATOM', 1550000, 0.335], ['SUI', 15500000, 0.335], ['ETC', 54560, 0.335], ['AAVE', 620000, 0.335], ['SUSHI', 3844000, 0.335],
+      ['AVAX', 1116000, 0.335], ['XTZ', 1736000, 0.335], ['LDO', 3720000, 0.32], ['BNB', 4960000, 0.32]])
+      assert.deepEqual(row(coin, 63), { notionalCap: cap, maxLeverage: 2.81, maintenanceMarginRate: mmr }, `${coin} tier 64`);
+    assert.deepEqual(row('ETC', 37), { notionalCap: 31680, maxLeverage: 4.44, maintenanceMarginRate: 0.205 });
+    assert.deepEqual(row('XRP', 28), { notionalCap: 270000, maxLeverage: 5.55, maintenanceMarginRate: 0.145 });
+    assert.deepEqual(row('SOL', 38), { notionalCap: 740000, maxLeverage: 4.34, maintenanceMarginRate: 0.195 });
+    for (const sym of doc.symbols) assert.equal(sym.tiers.length, sym.symbol === 'BTC-USDT-SWAP' ? 45 : 64, sym.symbol);
     // Specifications as the OKX contract table (code index file 57441056642) and ccxt's OKX rows (@ 97b64155) give them.
     const spec = (coin) => { const x = doc.symbols.find((y) => y.symbol === `${coin}-USDT-SWAP`); return [x.contractSize, x.tickSize, x.lotSize, x.minQty]; };
     assert.deepEqual(spec('BTC'), [0.01, 0.1, 0.01, 0.01]);
@@ -604,6 +648,12 @@ describe('OKX position tiers in contracts (capUnit)', () => {
     assert.deepEqual(spec('BCH'), [0.1, 0.1, 0.1, 0.1]);
     assert.deepEqual(spec('TON'), [1, 0.001, 1, 1]);
     assert.deepEqual(spec('FIL'), [0.1, 0.001, 1, 1]);
+    assert.deepEqual(spec('NEAR'), [10, 0.001, 0.1, 0.1]);
+    assert.deepEqual(spec('OP'), [1, 0.0001, 1, 1]);
+    assert.deepEqual(spec('APT'), [1, 0.001, 1, 1]);
+    assert.deepEqual(spec('ARB'), [10, 0.0001, 0.1, 0.1]);
+    assert.deepEqual(spec('HBAR'), [100, 0.00001, 0.1, 0.1]);
+    assert.deepEqual(spec('ICP'), [0.01, 0.001, 1, 1]);
     // The converter refuses a typo: 1/0.055 cut to 2 decimals is 18.18, not 18.81.
     assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 5000 0.01 0.055 18.81'), /tier 2: maxLever 18.81/);
     assert.throws(() => parseTiers('1 2500 0.0065 0.02 50\n2 2000 0.01 0.025 40'), /tier 2: maxSz 2000 not above 2500/);
@@ -637,10 +687,13 @@ describe('OKX position tiers in contracts (capUnit)', () => {
   //   M = 60,000; LP = (20 - 2) / (1 - 0.035 - 0.0005) = 18 / 0.9645 = 18.6625194...
   // TON: 50,000 contracts of 1 TON, 32,000 < 50,000 <= 64,000: tier 4, MMR 3.5%, 18.18x; 50,000 TON at 3, 10x:
   //   M = 15,000; LP = (3 - 0.3) / (1 - 0.035 - 0.0005) = 2.7 / 0.9645 = 2.7993779...
+  // APT: 60,000 contracts of 1 APT, 45,000 < 60,000 <= 90,000: tier 4, MMR 3.5%, 18.18x; 60,000 APT at 5, 10x:
+  //   M = 30,000; LP = (5 - 0.5) / (1 - 0.035 - 0.0005) = 4.5 / 0.9645 = 4.6656298...
   for (const c of [
     { coin: 'LTC', alias: 'ltcusdt', tick: 0.01, quantity: 10000, entryPrice: 80, mmr: 0.02, lp: 72 / 0.9795 },
     { coin: 'AVAX', alias: 'avax/usdt:usdt', tick: 0.001, quantity: 30000, entryPrice: 20, mmr: 0.035, lp: 18 / 0.9645 },
     { coin: 'TON', alias: 'TONUSDT', tick: 0.001, quantity: 50000, entryPrice: 3, mmr: 0.035, lp: 2.7 / 0.9645 },
+    { coin: 'APT', alias: 'apt-usdt-swap', tick: 0.001, quantity: 60000, entryPrice: 5, mmr: 0.035, lp: 4.5 / 0.9645 },
   ]) {
     test(`${c.coin}-USDT-SWAP: ${c.quantity} contracts of 1 ${c.coin} take tier 4 whatever the price; liquidation by hand`, async () => {
       const [t] = (await lab.loadVenue('okx-swap')).filter((x) => x.symbols[0] === `${c.coin}-USDT-SWAP`);
