@@ -114,7 +114,7 @@ export function createVenues(lab, onLoaded, getFullLab) {
     const entry = venueTable(rules, symbol);
     const t = tableFor(rules, symbol);
     if (entry && failed.has(entry.venue)) return `The ${entry.venue} tables did not load: ${failed.get(entry.venue)}`;
-    if (t && !servingTable(rules, symbol, contract)) return `No shipped table for ${symbol} on these rules: give one under Tiers.`;
+    if (t && !servingTable(rules, symbol, contract)) return `${symbol}: the shipped table is for ${t.contract} contracts only; give one under Tiers for this position.`;
     if (!t) return entry ? `Loading the ${entry.venue} tables…` : `No shipped table for ${symbol} on these rules: give one under Tiers.`;
     const name = entry && entry.symbols[0] !== symbol ? `${entry.symbols[0]}: ` : '';
     // A shipped venue file names a public source; a built-in table's source cites the project's notes,

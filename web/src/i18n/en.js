@@ -1108,6 +1108,7 @@ export default {
   'venue.notLoaded': 'The {venue} tables did not load: {reason}',
   'venue.loading': 'Loading the {venue} tables…',
   'venue.noTable': 'No shipped table for {symbol} on these rules: give one under Tiers.',
+  'venue.otherContract': '{symbol}: the shipped table is for {contract} contracts only; give one under Tiers for this position.',
   'venue.price': '{price} at the venue (tick {tick}, nearest)',
   'venue.priceTowardEntry': '{price} at the venue (tick {tick}, toward the entry)',
   'venue.lots': '{quantity} {unit} ({lots} lots of {lotSize}; exact {exact})',

@@ -1099,6 +1099,7 @@ export default {
   'venue.notLoaded': 'Las tablas de {venue} no se cargaron: {reason}',
   'venue.loading': 'Cargando las tablas de {venue}…',
   'venue.noTable': 'No hay tabla incluida para {symbol} con estas reglas: añade una en Niveles.',
+  'venue.otherContract': '{symbol}: la tabla incluida es solo para contratos {contract}; añade una en Niveles para esta posición.',
   'venue.price': '{price} en la plataforma (tick {tick}, al más cercano)',
   'venue.priceTowardEntry': '{price} en la plataforma (tick {tick}, hacia la entrada)',
   'venue.lots': '{quantity} {unit} ({lots} lotes de {lotSize}; exacto {exact})',

@@ -1099,6 +1099,7 @@ export default {
   'venue.notLoaded': '{venue}のテーブルを読み込めませんでした：{reason}',
   'venue.loading': '{venue}のテーブルを読み込み中…',
   'venue.noTable': 'このルールには{symbol}の同梱テーブルがありません：「ティア」で入力してください。',
+  'venue.otherContract': '{symbol}：同梱テーブルは{contract}契約専用です。このポジション用の表を「ティア」で入力してください。',
   'venue.price': '取引所での表示 {price}（ティック{tick}、最も近い値）',
   'venue.priceTowardEntry': '取引所での表示 {price}（ティック{tick}、エントリー方向へ丸め）',
   'venue.lots': '{quantity} {unit}（{lotSize}のロットで{lots}ロット、正確には{exact}）',

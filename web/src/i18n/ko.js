@@ -1099,6 +1099,7 @@ export default {
   'venue.notLoaded': '{venue} 표를 불러오지 못했습니다: {reason}',
   'venue.loading': '{venue} 표를 불러오는 중…',
   'venue.noTable': '이 규칙에는 {symbol}의 기본 제공 표가 없습니다: 티어에서 입력하세요.',
+  'venue.otherContract': '{symbol}: 기본 제공 표는 {contract} 계약 전용입니다. 이 포지션용 표를 티어에서 입력하세요.',
   'venue.price': '거래소 표시 {price}(틱 {tick}, 가장 가까운 값)',
   'venue.priceTowardEntry': '거래소 표시 {price}(틱 {tick}, 진입가 방향으로)',
   'venue.lots': '{quantity} {unit}({lotSize} 단위 {lots}로트, 정확히 {exact})',

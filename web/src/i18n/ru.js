@@ -1099,6 +1099,7 @@ export default {
   'venue.notLoaded': 'Таблицы {venue} не загрузились: {reason}',
   'venue.loading': 'Загрузка таблиц {venue}…',
   'venue.noTable': 'Для {symbol} по этим правилам нет поставляемой таблицы: задайте её в разделе «Уровни».',
+  'venue.otherContract': '{symbol}: поставляемая таблица — только для контрактов {contract}; задайте таблицу для этой позиции в разделе «Уровни».',
   'venue.price': '{price} на площадке (шаг цены {tick}, до ближайшего)',
   'venue.priceTowardEntry': '{price} на площадке (шаг цены {tick}, в сторону входа)',
   'venue.lots': '{quantity} {unit} ({lots} лотов по {lotSize}; точно {exact})',

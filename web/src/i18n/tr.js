@@ -1099,6 +1099,7 @@ export default {
   'venue.notLoaded': '{venue} tabloları yüklenemedi: {reason}',
   'venue.loading': '{venue} tabloları yükleniyor…',
   'venue.noTable': 'Bu kurallarda {symbol} için hazır tablo yok: Kademeler altında bir tablo girin.',
+  'venue.otherContract': '{symbol}: hazır tablo yalnızca {contract} sözleşmeler içindir; bu pozisyon için Kademeler altında bir tablo girin.',
   'venue.price': 'Platformda {price} (fiyat adımı {tick}, en yakına)',
   'venue.priceTowardEntry': 'Platformda {price} (fiyat adımı {tick}, girişe doğru)',
   'venue.lots': '{quantity} {unit} ({lotSize} lotundan {lots} lot; tam değer {exact})',

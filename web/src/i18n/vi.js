@@ -1099,6 +1099,7 @@ export default {
   'venue.notLoaded': 'Không tải được các bảng của {venue}: {reason}',
   'venue.loading': 'Đang tải các bảng của {venue}…',
   'venue.noTable': 'Không có bảng đi kèm cho {symbol} theo các quy tắc này: hãy nhập một bảng ở mục Bậc.',
+  'venue.otherContract': '{symbol}: bảng đi kèm chỉ dành cho hợp đồng {contract}; hãy nhập một bảng cho vị thế này ở mục Bậc.',
   'venue.price': '{price} trên sàn (bước giá {tick}, làm tròn gần nhất)',
   'venue.priceTowardEntry': '{price} trên sàn (bước giá {tick}, làm tròn về phía giá vào)',
   'venue.lots': '{quantity} {unit} ({lots} lô, mỗi lô {lotSize}; chính xác {exact})',

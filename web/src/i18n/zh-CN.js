@@ -1099,6 +1099,7 @@ export default {
   'venue.notLoaded': '{venue} 档位表未能加载：{reason}',
   'venue.loading': '正在加载 {venue} 档位表…',
   'venue.noTable': '这些规则下没有 {symbol} 的内置档位表：请在“档位”中添加。',
+  'venue.otherContract': '{symbol}：内置档位表仅适用于{contract}合约；请在“档位”中为此仓位添加档位表。',
   'venue.price': '交易平台显示 {price}（最小变动价位 {tick}，四舍五入）',
   'venue.priceTowardEntry': '交易平台显示 {price}（最小变动价位 {tick}，向开仓价方向取整）',
   'venue.lots': '{quantity} {unit}（{lots} 手，每手 {lotSize}；精确值 {exact}）',
