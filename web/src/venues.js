@@ -122,29 +122,42 @@ export function createVenues(lab, onLoaded, getFullLab) {
     return t.venue ? `${name}${t.venue} table, snapshot ${t.date}; source ${t.source}` : `${name}built-in table, snapshot ${t.date}`;
   }
 
-  /** A price as the venue rounds it, from the core (tickPrice): { text: "57,228.4", how: "tick 0.1, nearest" }, or null. */
-  function venueRounding(rules, symbol, side, price) {
+  return { choose, tableFor, fill, symbolField, ...venueTools(venueTable, () => full, needFull), useFull };
+}
+
+
+/** The venue's tick and lots for the page, from marginlab-full (`getFull()`, null until loaded; `needFull`
+ *  asks for it): the core rounds, the page prints. `venueTable(rules, symbol)`: the venue file's entry or null. */
+function venueTools(venueTable, getFull, needFull) {
+  /** tickPrice's answer for the liquidation `price` on the entry's tick, or null without a venue entry or the module. */
+  function onTick(rules, symbol, side, price, options) {
     const entry = price === null ? null : venueTable(rules, symbol);
+    const full = getFull();
     if (!entry || !full) return null;
     const r = full.tickPrice({ rules, side, price, tickSize: entry.spec.tickSize,
-      ...(entry.spec.priceSigFigs && { priceSigFigs: entry.spec.priceSigFigs }) });
-    if (r.errors.length) return null;
+      ...(entry.spec.priceSigFigs && { priceSigFigs: entry.spec.priceSigFigs }) }, options);
+    return r.errors.length ? null : { r, entry };
+  }
+
+  /** A price as the venue rounds it: { text: "57,228.4", how: "tick 0.1, nearest" }, or null. */
+  function venueRounding(rules, symbol, side, price) {
+    const got = onTick(rules, symbol, side, price);
+    if (!got) return null;
+    const { r, entry } = got;
     const text = new Intl.NumberFormat('en-US', { minimumFractionDigits: r.decimals, maximumFractionDigits: r.decimals }).format(r.price);
     return { text, how: `tick ${fmt.plain(entry.spec.tickSize)}, ${r.rounding === 'nearest' ? 'nearest' : 'toward the entry'}` };
   }
 
   /** The step that puts the exact liquidation price on the venue's tick, for "Show the math". */
   function tickSteps(rules, symbol, side, price) {
-    const entry = price === null ? null : venueTable(rules, symbol);
-    if (!entry || !full) return [];
-    const r = full.tickPrice({ rules, side, price, tickSize: entry.spec.tickSize,
-      ...(entry.spec.priceSigFigs && { priceSigFigs: entry.spec.priceSigFigs }) }, { explain: true });
-    return r.errors.length ? [] : r.steps.map((s) => ({ ...s, field: 'liquidationPrice' }));
+    const got = onTick(rules, symbol, side, price, { explain: true });
+    return got ? got.r.steps.map((s) => ({ ...s, field: 'liquidationPrice' })) : [];
   }
 
   /** A size in the venue's whole lots with its unit (lab.wholeLots), or '' when no venue file names the symbol. */
   function lots(rules, symbol, quantity) {
     const entry = venueTable(rules, symbol);
+    const full = getFull();
     if (!entry || !full) return needFull(), '';
     const r = full.wholeLots({ contract: entry.contract, quantity, lotSize: entry.spec.lotSize, contractSize: entry.spec.contractSize,
       ...(entry.baseAsset && { baseAsset: entry.baseAsset }) });
@@ -153,5 +166,5 @@ export function createVenues(lab, onLoaded, getFullLab) {
     return `${shown} ${r.unit} (${fmt.plain(r.lots)} lots of ${fmt.plain(entry.spec.lotSize)}; exact ${fmt.plain(quantity)})`;
   }
 
-  return { choose, tableFor, fill, symbolField, venueRounding, tickSteps, lots, useFull };
+  return { venueRounding, tickSteps, lots };
 }
